@@ -1,0 +1,26 @@
+"""Checks written in Python because a rule file cannot say them.
+
+Each module holds one builtin; a rule names it with ``builtin: <name>`` in an implementation.
+A builtin receives the effective pod and yields :class:`~nblint.check.engine.RawViolation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from nblint.check.builtins import seccomp_annotations
+
+if TYPE_CHECKING:
+    from nblint.check.engine import RawViolation
+
+Builtin = Callable[..., Iterator["RawViolation"]]
+
+REGISTRY: dict[str, Builtin] = {
+    "seccomp-annotations": seccomp_annotations.check,
+    # Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
+    # their rule files exist for documentation, selection and severity.
+    "reported-by-pipeline": lambda *args, **kwargs: iter(()),
+}
+
+__all__ = ["REGISTRY", "Any"]

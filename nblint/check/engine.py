@@ -1,0 +1,195 @@
+"""Run rules over an effective pod and turn what breaks them into findings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint.check import jsonschema_subset
+from nblint.check.rules import Condition, Implementation, PsaPolicy, Rule, Violation
+from nblint.model import EffectivePod, Finding, Path, PsaRef, format_path, get_path
+
+#: PSA walks init, regular and ephemeral containers, in that order.
+CONTAINER_LISTS = (
+    ("initContainers", "initContainer"),
+    ("containers", "container"),
+    ("ephemeralContainers", "ephemeralContainer"),
+)
+
+
+@dataclass
+class RawViolation:
+    """What a check found, before it is placed in a file."""
+
+    path: Path
+    message: str
+    container: str | None = None
+    fix: dict[str, str] | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def iter_containers(spec: Any) -> Iterator[tuple[Path, dict[str, Any], dict[str, str]]]:
+    """``(path, container, variables)`` for every container PSA looks at."""
+    if not isinstance(spec, dict):
+        return
+    for list_name, container_type in CONTAINER_LISTS:
+        items = spec.get(list_name)
+        if not isinstance(items, list):
+            continue
+        for index, container in enumerate(items):
+            if isinstance(container, dict):
+                name = container.get("name")
+                yield (
+                    ("spec", list_name, index),
+                    container,
+                    {
+                        "container": str(name) if name else f"#{index}",
+                        "container_type": container_type,
+                    },
+                )
+
+
+def iter_targets(pod: EffectivePod, target: str) -> Iterator[tuple[Path, Any, dict[str, str]]]:
+    if target == "pod":
+        yield (), pod.pod, {}
+    elif target == "container":
+        yield from iter_containers(pod.spec)
+    elif target == "volume":
+        volumes = pod.spec.get("volumes")
+        if isinstance(volumes, list):
+            for index, volume in enumerate(volumes):
+                if isinstance(volume, dict):
+                    name = volume.get("name")
+                    yield ("spec", "volumes", index), volume, {"volume": str(name or f"#{index}")}
+
+
+def holds(condition: Condition | None, obj: Any) -> bool:
+    """True when every clause's path exists (and is not null) and matches its schema."""
+    if condition is None:
+        return False
+    for path, schema in condition.clauses:
+        found, value = get_path(obj, path.parts)
+        if not found or value is None or not jsonschema_subset.is_valid(schema, value):
+            return False
+    return True
+
+
+def show_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]:
+    if violation.when is not None and not holds(violation.when, pod.pod):
+        return
+    if holds(violation.unless, pod.pod):
+        return
+    for base, obj, variables in iter_targets(pod, violation.target):
+        for fieldpath in violation.fields:
+            found, value = get_path(obj, fieldpath.parts)
+            where = (*base, *fieldpath.parts)
+            if not found or value is None:
+                if violation.missing == "fail":
+                    yield RawViolation(
+                        where,
+                        violation.message,
+                        variables.get("container"),
+                        violation.fix,
+                        {**variables, "field": fieldpath.text, "value": "unset"},
+                    )
+                continue
+            for sub in jsonschema_subset.errors(violation.must, value):
+                _, bad = get_path(value, sub)
+                yield RawViolation(
+                    (*where, *sub),
+                    violation.message,
+                    variables.get("container"),
+                    violation.fix,
+                    {**variables, "field": fieldpath.text, "value": show_value(bad)},
+                )
+
+
+def run_implementation(
+    pod: EffectivePod, rule: Rule, impl: Implementation, policy: PsaPolicy
+) -> Iterator[RawViolation]:
+    if impl.when is not None and not holds(impl.when, pod.pod):
+        return
+    if holds(impl.unless, pod.pod):
+        return
+    for violation in impl.violations:
+        yield from _evaluate(pod, violation)
+    if impl.builtin:
+        from nblint.check import builtins
+
+        yield from builtins.REGISTRY[impl.builtin](pod, rule, impl, policy)
+
+
+class _Template(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render_template(text: str, variables: dict[str, Any]) -> str:
+    try:
+        return text.format_map(_Template(variables))
+    except (ValueError, IndexError, AttributeError):
+        return text
+
+
+def choose_fix(fixes: dict[str, str] | None, dialect: str) -> str | None:
+    if not fixes:
+        return None
+    return fixes.get(dialect) or fixes.get("any")
+
+
+def check_pod(
+    pod: EffectivePod, active: list[tuple[Rule, Implementation]], policy: PsaPolicy
+) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple[str, Path]] = set()
+    for rule, impl in active:
+        for raw in run_implementation(pod, rule, impl, policy):
+            if (rule.id, raw.path) in seen:
+                continue
+            seen.add((rule.id, raw.path))
+            findings.append(make_finding(pod, rule, raw, policy))
+    return findings
+
+
+def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPolicy) -> Finding:
+    origin = pod.provenance.locate(raw.path)
+    variables = {
+        **rule.options,
+        **raw.variables,
+        "object": pod.object,
+        "profile": pod.profile or "",
+        "path": format_path(raw.path),
+        "psa_version": policy.version_text,
+    }
+    fix = choose_fix(raw.fix, pod.dialect) or choose_fix(rule.fix, pod.dialect)
+    psa = None
+    if rule.psa:
+        psa = PsaRef(rule.psa["check"], rule.psa["level"], policy.version_text)
+    return Finding(
+        rule=rule.id,
+        group=rule.group,
+        severity=rule.severity,
+        message=render_template(raw.message or rule.title, variables),
+        file=origin.file,
+        line=origin.line,
+        column=origin.column,
+        object=pod.object,
+        profile=pod.profile,
+        options=pod.options,
+        container=raw.container,
+        psa=psa,
+        fix=render_template(fix, variables).rstrip() if fix else None,
+        note=origin.note,
+        field=format_path(raw.path) or None,
+    )

@@ -1,0 +1,278 @@
+"""The command line: ``nblint check``, ``render``, ``rules`` and ``explain``.
+
+Option names are a public contract (scripts and CI gates call them). Exit codes: 0 nothing at or
+above ``--fail-on``, 1 findings at or above it, 2 a usage or configuration problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, Any, NoReturn
+
+import click
+
+from nblint import __version__
+from nblint.check.rules import PsaPolicy, RuleError, load_rules, parse_version
+from nblint.load.files import InputError, discover
+from nblint.model import SEVERITY_RANK, Finding
+
+LATEST_PSA_VERSION = (1, 37)
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail_usage(message: str) -> NoReturn:
+    click.echo(f"nblint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _selectors(text: str | None) -> set[str] | None:
+    if text is None:
+        return None
+    return {part.strip() for part in text.split(",") if part.strip()}
+
+
+def resolve_psa_version(text: str) -> tuple[int, int]:
+    """``latest`` or ``vX.Y``; a version newer than nblint knows is evaluated as the newest."""
+    if text == "latest":
+        return LATEST_PSA_VERSION
+    try:
+        version = parse_version(text)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    if version[0] != 1:
+        raise click.BadParameter(f"{text}: only policy versions v1.x exist")
+    return min(version, LATEST_PSA_VERSION)
+
+
+def _check_selectors(rules: dict[str, Any], selectors: set[str] | None, option: str) -> None:
+    from nblint.check.rules import GROUPS
+
+    groups = set(GROUPS) | {rule.group for rule in rules.values()}
+    for name in selectors or ():
+        if name not in rules and name not in groups and name != "ALL":
+            _fail_usage(f"{option}: unknown rule or group {name!r} (see `nblint rules`)")
+
+
+_common_psa = [
+    click.option(
+        "--psa-level",
+        type=click.Choice(["baseline", "restricted"]),
+        default="restricted",
+        show_default=True,
+        help="Pod Security Admission level to check against.",
+    ),
+    click.option(
+        "--psa-version",
+        default="latest",
+        show_default=True,
+        help="PSA policy version, vX.Y (v1.0 … v1.37) or latest.",
+    ),
+]
+
+
+def _with_psa(func: Any) -> Any:
+    for option in reversed(_common_psa):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nblint")
+def main() -> None:
+    """Lint the notebook pods your platform will really create."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
+)
+@click.option("--select", help="Comma-separated rule ids or groups to run (default: all).")
+@click.option("--ignore", help="Comma-separated rule ids or groups to skip.")
+@_with_psa
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding has this severity or a higher one.",
+)
+@click.option(
+    "--rules-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Extra rule files (repeatable).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    help="Colour in text output.",
+)
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    select: str | None,
+    ignore: str | None,
+    psa_level: str,
+    psa_version: str,
+    fail_on: str,
+    rules_dir: tuple[str, ...],
+    color: str,
+) -> None:
+    """Check PATHs (files, directories, or - for stdin) and report every finding."""
+    from nblint.pipeline import Options, Runner
+
+    policy = PsaPolicy(psa_level, resolve_psa_version(psa_version))
+    try:
+        rules = load_rules(rules_dir)
+    except RuleError as err:
+        _fail_usage(str(err))
+    options = Options(policy, _selectors(select), _selectors(ignore), rules_dir)
+    _check_selectors(rules, options.select, "--select")
+    _check_selectors(rules, options.ignore, "--ignore")
+    try:
+        inputs = list(discover(list(paths)))
+    except InputError as err:
+        _fail_usage(str(err))
+    result = Runner(options, rules).run(inputs)
+    findings = result.findings
+    _write_report(
+        output_format,
+        output,
+        color,
+        lambda stream, colour: _render(output_format, result, findings, stream, colour),
+    )
+    sys.exit(exit_code(findings, fail_on))
+
+
+def exit_code(findings: list[Finding], fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_CLEAN
+    threshold = SEVERITY_RANK[fail_on]
+    return (
+        EXIT_FINDINGS
+        if any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+        else EXIT_CLEAN
+    )
+
+
+def _render(
+    output_format: str, result: Any, findings: list[Finding], stream: IO[str], colour: bool
+) -> None:
+    if output_format == "json":
+        from nblint.report import json_report
+
+        stream.write(json_report.render(result, findings))
+    else:
+        from nblint.report import text
+
+        text.write(result, findings, stream, colour)
+
+
+def _write_report(output_format: str, output: str | None, color: str, write: Any) -> None:
+    from nblint.report import text
+
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                write(stream, color == "always")
+        except OSError as err:
+            _fail_usage(f"cannot write {output}: {err.strerror}")
+    else:
+        write(sys.stdout, output_format == "text" and text.use_colour(sys.stdout, color))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+)
+@_with_psa
+def render(paths: tuple[str, ...], output_format: str, psa_level: str, psa_version: str) -> None:
+    """Print each effective pod as the v1 Pod the cluster will admit."""
+    import yaml
+
+    from nblint.load.yaml_tree import to_plain
+    from nblint.pipeline import Options, Runner
+
+    policy = PsaPolicy(psa_level, resolve_psa_version(psa_version))
+    try:
+        inputs = list(discover(list(paths)))
+    except InputError as err:
+        _fail_usage(str(err))
+    runner = Runner(Options(policy, select={"nblint"}))
+    result = runner.run(inputs)
+    entries = [
+        {
+            "source": pod.file,
+            "object": pod.object,
+            "profile": pod.profile,
+            "options": pod.options,
+            "pod": to_plain(pod.pod),
+        }
+        for pod in result.pods
+    ]
+    if output_format == "json":
+        sys.stdout.write(json.dumps(entries, indent=2, default=str) + "\n")
+    else:
+        for entry in entries:
+            header = f"# {entry['source']}: {entry['object']}"
+            if entry["profile"]:
+                header += f", profile {entry['profile']}"
+            if entry["options"]:
+                header += ", " + ", ".join(f"{k}={v}" for k, v in entry["options"].items())
+            sys.stdout.write("---\n" + header + "\n")
+            sys.stdout.write(
+                yaml.safe_dump(entry["pod"], sort_keys=False, default_flow_style=False)
+            )
+    for finding in result.findings:
+        click.echo(f"{finding.file}:{finding.line}:{finding.column}: {finding.message}", err=True)
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+@main.command("rules")
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False))
+def list_rules(rules_dir: tuple[str, ...]) -> None:
+    """List every rule: id, group, default severity and title."""
+    try:
+        rules = load_rules(rules_dir)
+    except RuleError as err:
+        _fail_usage(str(err))
+    ordered = sorted(rules.values(), key=lambda r: (r.group, r.id))
+    width = max(len(r.id) for r in ordered)
+    group_width = max(len(r.group) for r in ordered)
+    for rule in ordered:
+        click.echo(
+            f"{rule.id:<{width}}  {rule.group:<{group_width}}  {rule.severity:<7}  {rule.title}"
+        )
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False))
+def explain(rule_id: str, rules_dir: tuple[str, ...]) -> None:
+    """Show what RULE checks, why it matters, an example and the fix."""
+    from nblint.explain import explain_rule
+
+    try:
+        rules = load_rules(rules_dir)
+    except RuleError as err:
+        _fail_usage(str(err))
+    if rule_id not in rules:
+        _fail_usage(f"unknown rule {rule_id!r} (see `nblint rules`)")
+    click.echo(explain_rule(rules[rule_id]))

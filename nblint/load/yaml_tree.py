@@ -1,0 +1,255 @@
+"""Safe YAML → Python trees that remember where every key and item was written.
+
+PyYAML's composer (the libyaml one when available) gives nodes with marks; this module turns them
+into :class:`YMap`/:class:`YList` — ordinary ``dict``/``list`` subclasses, so every later stage can
+treat them as plain data — that also carry 1-based ``(line, column)`` positions. It never
+constructs Python objects from tags: only the YAML core schema's scalars are built, any other tag
+(``!!python/object``…) is refused with a :class:`LoadProblem`.
+
+Why not ``yaml.safe_load``: it keeps no positions, silently lets the last duplicate key win, and
+expands aliases without bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Pos = tuple[int, int]
+
+#: More nodes than this after alias expansion is refused ("billion laughs").
+MAX_EXPANDED_NODES = 2_000_000
+#: Deeper nesting than this is refused: no real manifest comes close.
+MAX_DEPTH = 200
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    _STR,
+    # Kubernetes decodes YAML through JSON, so timestamps and binary stay text.
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:value",
+}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:value"}
+
+
+class YMap(dict[Any, Any]):
+    """A mapping with the position of itself, of each key and of each value."""
+
+    __slots__ = ("key_pos", "pos", "val_pos")
+
+    def __init__(self, pos: Pos = (0, 0)) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[Any, Pos] = {}
+        self.val_pos: dict[Any, Pos] = {}
+
+
+class YList(list[Any]):
+    """A sequence with the position of itself and of each item."""
+
+    __slots__ = ("item_pos", "pos")
+
+    def __init__(self, pos: Pos = (0, 0)) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+
+@dataclass
+class LoadProblem:
+    """Something in the input that stops (part of) it from being read as intended."""
+
+    kind: str  # parse-error | duplicate-key | unsafe-tag | too-large
+    message: str
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    index: int
+    root: Any
+    line: int  # where the document starts
+    problems: list[LoadProblem] = field(default_factory=list)
+
+
+def _pos(node: yaml.Node) -> Pos:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.problems: list[LoadProblem] = []
+        self._built: dict[int, Any] = {}
+        self._sizes: dict[int, int] = {}
+        self._in_progress: set[int] = set()
+        self._budget = MAX_EXPANDED_NODES
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        key = id(node)
+        if key in self._built:
+            # An alias is a second reference to the same tree: charge its whole size, so that
+            # aliases of aliases cannot expand into billions of nodes downstream.
+            self._charge(self._sizes[key])
+            return self._built[key]
+        if key in self._in_progress:
+            raise _Refused("recursive-alias", "recursive YAML alias", node)
+        if depth > MAX_DEPTH:
+            raise _Refused("too-large", f"nesting deeper than {MAX_DEPTH} levels", node)
+        before = self._budget
+        self._charge(1)
+        self._in_progress.add(key)
+        try:
+            value: Any
+            if isinstance(node, yaml.MappingNode):
+                value = self._mapping(node, depth)
+            elif isinstance(node, yaml.SequenceNode):
+                value = self._sequence(node, depth)
+            else:
+                assert isinstance(node, yaml.ScalarNode)
+                value = self._scalar(node)
+        finally:
+            self._in_progress.discard(key)
+        self._built[key] = value
+        self._sizes[key] = before - self._budget
+        return value
+
+    def _charge(self, count: int) -> None:
+        self._budget -= count
+        if self._budget < 0:
+            raise _Refused("too-large", "more than 2,000,000 nodes after alias expansion", None)
+
+    def _check_tag(self, node: yaml.Node, allowed: set[str]) -> None:
+        if node.tag not in allowed:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(
+                "unsafe-tag", f"YAML tag {tag} is refused (only plain data is read)", node
+            )
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        self._check_tag(node, _SAFE_SCALAR_TAGS)
+        if node.tag == _STR or node.tag in _TEXT_TAGS:
+            return node.value
+        return _SCALAR_CONSTRUCTORS[node.tag](_CONSTRUCTOR, node)
+
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
+        self._check_tag(node, {_SEQ})
+        out = YList(_pos(node))
+        for item in node.value:
+            out.append(self.build(item, depth + 1))
+            out.item_pos.append(_pos(item))
+        return out
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
+        self._check_tag(node, {_MAP})
+        out = YMap(_pos(node))
+        merged: list[tuple[Any, Any, Pos, Pos]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self._merge_sources(value_node, depth))
+                continue
+            key = self.build(key_node, depth + 1)
+            if isinstance(key, (dict, list)):
+                raise _Refused("parse-error", "a mapping or list cannot be a mapping key", key_node)
+            if key in out.key_pos:
+                first = out.key_pos[key]
+                self.problems.append(
+                    LoadProblem(
+                        "duplicate-key",
+                        f"duplicate key {key!r} (first at line {first[0]}); "
+                        "the last one wins here, but Kubernetes and Helm may disagree",
+                        *_pos(key_node),
+                    )
+                )
+            out[key] = self.build(value_node, depth + 1)
+            out.key_pos[key] = _pos(key_node)
+            out.val_pos[key] = _pos(value_node)
+        # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
+        for key, value, kpos, vpos in merged:
+            if key not in out:
+                out[key] = value
+                out.key_pos[key] = kpos
+                out.val_pos[key] = vpos
+        return out
+
+    def _merge_sources(self, node: yaml.Node, depth: int) -> list[tuple[Any, Any, Pos, Pos]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        entries: list[tuple[Any, Any, Pos, Pos]] = []
+        for source in sources:
+            built = self.build(source, depth + 1)
+            if not isinstance(built, YMap):
+                raise _Refused("parse-error", "a merge key (<<) must refer to a mapping", source)
+            for key, value in built.items():
+                entries.append((key, value, built.key_pos[key], built.val_pos[key]))
+        return entries
+
+
+class _Refused(Exception):
+    def __init__(self, kind: str, message: str, node: yaml.Node | None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.pos = _pos(node) if node is not None else (1, 1)
+
+
+def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
+    """Every document of ``text``, and the problems that stopped any from being read.
+
+    Documents before a syntax error are kept; a refused document (unsafe tag, alias bomb) is
+    dropped while the others are kept.
+    """
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    loader = _Loader(text)
+    index = 0
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                break
+            builder = _Builder()
+            try:
+                root = builder.build(node)
+            except _Refused as refused:
+                problems.append(LoadProblem(refused.kind, refused.message, *refused.pos))
+            else:
+                documents.append(Document(index, root, _pos(node)[0], builder.problems))
+            index += 1
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = err.problem or err.context or "invalid YAML"
+        problems.append(LoadProblem("parse-error", f"invalid YAML: {reason}", line, column))
+    except yaml.YAMLError as err:
+        problems.append(LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1))
+    except RecursionError:
+        problems.append(LoadProblem("too-large", "YAML nested too deeply to read", 1, 1))
+    finally:
+        loader.dispose()
+    return documents, problems
+
+
+def to_plain(value: Any) -> Any:
+    """A copy made of plain ``dict``/``list`` (for dumping and for mutation)."""
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value

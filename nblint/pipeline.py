@@ -1,0 +1,126 @@
+"""The whole run: load → recognise → normalise → check, for every input path.
+
+Each stage lives in its own package; this module only wires them together and keeps going when
+one input fails, so that a bad file never hides the findings of the others.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint import recognise as recognition
+from nblint.check.engine import check_pod
+from nblint.check.rules import Implementation, PsaPolicy, Rule, active_rules, load_rules
+from nblint.load import files
+from nblint.load.yaml_tree import LoadProblem
+from nblint.model import EffectivePod, Finding
+from nblint.normalise import Normalised, manifest
+
+#: Which ``nblint``-group rule reports each kind of load problem.
+LOAD_PROBLEM_RULES = {
+    "parse-error": "parse-error",
+    "recursive-alias": "parse-error",
+    "duplicate-key": "duplicate-key",
+    "unsafe-tag": "unsafe-yaml-tag",
+    "too-large": "input-too-large",
+    "unreadable": "unreadable-file",
+}
+
+
+@dataclass
+class Options:
+    policy: PsaPolicy = field(default_factory=lambda: PsaPolicy("restricted", (1, 37)))
+    select: set[str] | None = None
+    ignore: set[str] | None = None
+    rules_dirs: tuple[str, ...] = ()
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    pods: list[EffectivePod] = field(default_factory=list)
+    files: int = 0
+    documents: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    #: Text of every input, for code frames and suppressions.
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+class Runner:
+    def __init__(self, options: Options, rules: dict[str, Rule] | None = None) -> None:
+        self.options = options
+        self.rules = rules if rules is not None else load_rules(options.rules_dirs)
+        self.active: list[tuple[Rule, Implementation]] = active_rules(
+            self.rules, options.policy, options.select, options.ignore
+        )
+        self.active_ids = {rule.id for rule, _ in self.active}
+
+    def run(self, paths: Iterable[str]) -> Result:
+        result = Result()
+        for path in paths:
+            self.run_file(path, result)
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def run_file(self, path: str, result: Result) -> None:
+        loaded = files.load(path)
+        result.files += 1
+        result.texts[path] = loaded.text
+        for problem in loaded.problems:
+            self._problem(result, path, problem)
+        for document in loaded.documents:
+            result.documents += 1
+            for problem in document.problems:
+                self._problem(result, path, problem)
+            self.run_document(path, document.root, document.index, result)
+
+    def run_document(self, path: str, root: Any, index: int, result: Result) -> None:
+        dialect = recognition.recognise(root)
+        if dialect == recognition.LIST:
+            for item in root["items"]:
+                self.run_document(path, item, index, result)
+            return
+        if dialect is None:
+            result.skipped[recognition.skip_label(root)] += 1
+            return
+        normalised = self.normalise(dialect, path, root, index)
+        for finding in normalised.findings:
+            if finding.rule in self.active_ids:
+                result.findings.append(finding)
+        for pod in normalised.pods:
+            result.pods.append(pod)
+            result.findings.extend(check_pod(pod, self.active, self.options.policy))
+
+    def normalise(self, dialect: str, path: str, root: Any, index: int) -> Normalised:
+        if dialect == recognition.MANIFEST:
+            return manifest.normalise(path, root, index)
+        raise AssertionError(f"no normaliser for {dialect}")  # pragma: no cover
+
+    def pipeline_finding(
+        self, rule_id: str, message: str, file: str, line: int, column: int, **extra: Any
+    ) -> Finding | None:
+        """A finding the pipeline itself reports, or None when its rule is not selected."""
+        if rule_id not in self.active_ids:
+            return None
+        rule = self.rules[rule_id]
+        return Finding(
+            rule=rule.id,
+            group=rule.group,
+            severity=rule.severity,
+            message=message,
+            file=file,
+            line=line,
+            column=column,
+            fix=rule.fix.get("any"),
+            **extra,
+        )
+
+    def _problem(self, result: Result, path: str, problem: LoadProblem) -> None:
+        finding = self.pipeline_finding(
+            LOAD_PROBLEM_RULES[problem.kind], problem.message, path, problem.line, problem.column
+        )
+        if finding is not None:
+            result.findings.append(finding)

@@ -1,0 +1,36 @@
+"""``--format json``: one document, shaped by ``schemas/report.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nblint import __version__
+from nblint.model import Finding
+from nblint.pipeline import Result
+
+REPORT_VERSION = 1
+
+
+def summary(result: Result, findings: list[Finding]) -> dict[str, Any]:
+    by_severity = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        by_severity[finding.severity] += 1
+    return {
+        "files": result.files,
+        "documents": result.documents,
+        "pods": len(result.pods),
+        "findings": len(findings),
+        "by_severity": by_severity,
+        "skipped": dict(sorted(result.skipped.items())),
+    }
+
+
+def render(result: Result, findings: list[Finding]) -> str:
+    document = {
+        "version": REPORT_VERSION,
+        "tool": {"name": "nblint", "version": __version__},
+        "findings": [f.as_dict() for f in findings],
+        "summary": summary(result, findings),
+    }
+    return json.dumps(document, indent=2, default=str) + "\n"
