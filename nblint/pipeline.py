@@ -2,6 +2,9 @@
 
 Each stage lives in its own package; this module only wires them together and keeps going when
 one input fails, so that a bad file never hides the findings of the others.
+
+All inputs are loaded and recognised before any is normalised, because some dialects need to see
+other documents of the run (Kubeflow PodDefaults apply to the Notebooks of their namespace).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from nblint.check.rules import Implementation, PsaPolicy, Rule, active_rules, lo
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model import EffectivePod, Finding
-from nblint.normalise import Normalised, manifest
 
 #: Which ``nblint``-group rule reports each kind of load problem.
 LOAD_PROBLEM_RULES = {
@@ -36,6 +38,8 @@ class Options:
     select: set[str] | None = None
     ignore: set[str] | None = None
     rules_dirs: tuple[str, ...] = ()
+    #: Dialect settings (``chart_version``, ``values_root``, …), read by the normalisers.
+    dialect: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,6 +53,26 @@ class Result:
     texts: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Recognised:
+    """A document a dialect claimed, waiting to be normalised."""
+
+    dialect: str
+    file: str
+    root: Any
+    index: int
+
+
+@dataclass
+class RunContext:
+    """What normalisers may read besides their own document."""
+
+    options: Options
+    #: Every recognised document of the run, in input order.
+    documents: list[Recognised]
+    runner: Runner
+
+
 class Runner:
     def __init__(self, options: Options, rules: dict[str, Rule] | None = None) -> None:
         self.options = options
@@ -60,12 +84,16 @@ class Runner:
 
     def run(self, paths: Iterable[str]) -> Result:
         result = Result()
+        recognised: list[Recognised] = []
         for path in paths:
-            self.run_file(path, result)
+            self.load_file(path, result, recognised)
+        context = RunContext(self.options, recognised, self)
+        for document in recognised:
+            self.normalise_and_check(document, context, result)
         result.findings.sort(key=Finding.sort_key)
         return result
 
-    def run_file(self, path: str, result: Result) -> None:
+    def load_file(self, path: str, result: Result, recognised: list[Recognised]) -> None:
         loaded = files.load(path)
         result.files += 1
         result.texts[path] = loaded.text
@@ -75,29 +103,31 @@ class Runner:
             result.documents += 1
             for problem in document.problems:
                 self._problem(result, path, problem)
-            self.run_document(path, document.root, document.index, result)
+            self.recognise(path, document.root, document.index, result, recognised)
 
-    def run_document(self, path: str, root: Any, index: int, result: Result) -> None:
-        dialect = recognition.recognise(root)
+    def recognise(
+        self, path: str, root: Any, index: int, result: Result, recognised: list[Recognised]
+    ) -> None:
+        dialect = recognition.recognise(root, self.options)
         if dialect == recognition.LIST:
             for item in root["items"]:
-                self.run_document(path, item, index, result)
-            return
-        if dialect is None:
+                self.recognise(path, item, index, result, recognised)
+        elif dialect is None:
             result.skipped[recognition.skip_label(root)] += 1
-            return
-        normalised = self.normalise(dialect, path, root, index)
+        else:
+            recognised.append(Recognised(dialect, path, root, index))
+
+    def normalise_and_check(
+        self, document: Recognised, context: RunContext, result: Result
+    ) -> None:
+        normaliser = recognition.NORMALISERS[document.dialect]
+        normalised = normaliser(document, context)
         for finding in normalised.findings:
             if finding.rule in self.active_ids:
                 result.findings.append(finding)
         for pod in normalised.pods:
             result.pods.append(pod)
             result.findings.extend(check_pod(pod, self.active, self.options.policy))
-
-    def normalise(self, dialect: str, path: str, root: Any, index: int) -> Normalised:
-        if dialect == recognition.MANIFEST:
-            return manifest.normalise(path, root, index)
-        raise AssertionError(f"no normaliser for {dialect}")  # pragma: no cover
 
     def pipeline_finding(
         self, rule_id: str, message: str, file: str, line: int, column: int, **extra: Any
@@ -106,6 +136,7 @@ class Runner:
         if rule_id not in self.active_ids:
             return None
         rule = self.rules[rule_id]
+        extra.setdefault("fix", rule.fix.get("any"))
         return Finding(
             rule=rule.id,
             group=rule.group,
@@ -114,7 +145,6 @@ class Runner:
             file=file,
             line=line,
             column=column,
-            fix=rule.fix.get("any"),
             **extra,
         )
 

@@ -1,20 +1,30 @@
 """Stage 2: decide which dialect a loaded document is written in.
 
-Each dialect has one normaliser in :mod:`nblint.normalise`. A document that no dialect claims
-(a Service, a ConfigMap, …) is skipped and counted under its kind, never reported.
+Each dialect has one normaliser in :mod:`nblint.normalise`, registered in :data:`NORMALISERS`.
+A document that no dialect claims (a Service, a ConfigMap, …) is skipped and counted under its
+kind, never reported.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from nblint.normalise import manifest
+from nblint.normalise import Normalised, manifest
+
+if TYPE_CHECKING:
+    from nblint.pipeline import Options, Recognised, RunContext
 
 MANIFEST = "manifest"
 LIST = "list"
 
+#: dialect → ``normalise(document, context) -> Normalised``
+NORMALISERS: dict[str, Callable[[Recognised, RunContext], Normalised]] = {
+    MANIFEST: manifest.normalise,
+}
 
-def recognise(root: Any) -> str | None:
+
+def recognise(root: Any, options: Options | None = None) -> str | None:
     """The dialect of ``root``, or ``None`` when nblint has nothing to lint in it."""
     if not isinstance(root, dict):
         return None

@@ -10,13 +10,16 @@ admission and that PSA's own conformance fixtures rely on:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nblint.check.engine import iter_containers
-from nblint.load.yaml_tree import YMap, to_plain
+from nblint.load.yaml_tree import to_plain
 from nblint.model import EffectivePod, Origin, Path
 from nblint.normalise import Normalised
 from nblint.provenance import TreeProvenance
+
+if TYPE_CHECKING:
+    from nblint.pipeline import Recognised, RunContext
 
 #: Where each kind keeps its pod template (metadata + spec), as a path in the document.
 TEMPLATE_PATHS: dict[str, Path] = {
@@ -62,7 +65,8 @@ def object_name(root: dict[str, Any], index: int) -> str:
     return f"{root.get('kind')}/{name if name else f'(document {index + 1})'}"
 
 
-def normalise(file: str, root: YMap, index: int) -> Normalised:
+def normalise(document: Recognised, context: RunContext) -> Normalised:
+    file, root, index = document.file, document.root, document.index
     kind = str(root["kind"])
     prefix = TEMPLATE_PATHS[kind]
     template: Any = root

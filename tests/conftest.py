@@ -1,0 +1,52 @@
+"""Shared test helpers.
+
+``SHARED`` is the ``../shared`` folder beside a checkout (reference corpora). Tests over it are
+marked ``needs_shared`` and skip with a clear reason on a fresh clone, where it does not exist.
+Tests that must always run use copies under ``tests/fixtures/`` (see ``tests/fixtures/ORIGIN.md``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nblint.check.rules import PsaPolicy, load_rules, parse_version
+from nblint.model import Finding
+from nblint.pipeline import Options, Result, Runner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason="../shared (reference corpora beside the checkout) is not present",
+)
+
+_RULES = load_rules()
+
+
+def run(
+    *paths: str | Path,
+    level: str = "restricted",
+    version: str = "v1.37",
+    select: set[str] | None = None,
+    ignore: set[str] | None = None,
+    **dialect: Any,
+) -> Result:
+    """Run the whole pipeline in-process, as ``nblint check`` would."""
+    options = Options(PsaPolicy(level, parse_version(version)), select, ignore, dialect=dialect)
+    return Runner(options, _RULES).run([str(p) for p in paths])
+
+
+def brief(findings: list[Finding]) -> list[tuple[str, int, int]]:
+    """``(rule, line, column)`` of each finding: what most tests assert exactly."""
+    return [(f.rule, f.line, f.column) for f in findings]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
