@@ -71,10 +71,57 @@ _common_psa = [
 ]
 
 
+_dialect_options = [
+    click.option(
+        "--chart-version",
+        default=None,
+        help="z2jh chart version whose defaults and schema apply (default: newest bundled).",
+    ),
+    click.option(
+        "--values-root",
+        default=None,
+        help="Dotted key under which z2jh sits in the values files (e.g. jupyterhub, "
+        "basehub.jupyterhub); detected when not given.",
+    ),
+    click.option(
+        "-f",
+        "--values",
+        "values_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="A z2jh values file; repeat to layer several files as one release (later wins).",
+    ),
+    click.option(
+        "--kubeflow-add-fsgroup",
+        type=click.Choice(["true", "false"]),
+        default="true",
+        show_default=True,
+        help="Whether the Kubeflow notebook controller adds fsGroup: 100 (its ADD_FSGROUP).",
+    ),
+    click.option(
+        "--poddefaults",
+        multiple=True,
+        type=click.Path(),
+        help="Files or directories with the cluster's Kubeflow PodDefaults (repeatable).",
+    ),
+]
+
+
 def _with_psa(func: Any) -> Any:
-    for option in reversed(_common_psa):
+    for option in reversed(_common_psa + _dialect_options):
         func = option(func)
     return func
+
+
+def dialect_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The dialect options of a command, as :attr:`nblint.pipeline.Options.dialect`."""
+    return {
+        "chart_version": kwargs.get("chart_version"),
+        "values_root": kwargs.get("values_root"),
+        "values": list(kwargs.get("values_files") or ()),
+        "kubeflow_add_fsgroup": kwargs.get("kubeflow_add_fsgroup", "true") == "true",
+        "poddefaults": list(kwargs.get("poddefaults") or ()),
+    }
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +131,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "output_format",
@@ -129,16 +176,25 @@ def check(
     fail_on: str,
     rules_dir: tuple[str, ...],
     color: str,
+    **dialect: Any,
 ) -> None:
-    """Check PATHs (files, directories, or - for stdin) and report every finding."""
+    """Check PATHs (files, directories, or - for stdin) and report every finding.
+
+    z2jh values files given with -f/--values are layered into one release; PATHs are each
+    checked on their own.
+    """
     from nblint.pipeline import Options, Runner
 
+    if not paths and not dialect.get("values_files"):
+        raise click.UsageError("give at least one PATH or -f/--values FILE")
     policy = PsaPolicy(psa_level, resolve_psa_version(psa_version))
     try:
         rules = load_rules(rules_dir)
     except RuleError as err:
         _fail_usage(str(err))
-    options = Options(policy, _selectors(select), _selectors(ignore), rules_dir)
+    options = Options(
+        policy, _selectors(select), _selectors(ignore), rules_dir, dialect_settings(dialect)
+    )
     _check_selectors(rules, options.select, "--select")
     _check_selectors(rules, options.ignore, "--ignore")
     try:
@@ -194,7 +250,7 @@ def _write_report(output_format: str, output: str | None, color: str, write: Any
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "output_format",
@@ -203,7 +259,13 @@ def _write_report(output_format: str, output: str | None, color: str, write: Any
     show_default=True,
 )
 @_with_psa
-def render(paths: tuple[str, ...], output_format: str, psa_level: str, psa_version: str) -> None:
+def render(
+    paths: tuple[str, ...],
+    output_format: str,
+    psa_level: str,
+    psa_version: str,
+    **dialect: Any,
+) -> None:
     """Print each effective pod as the v1 Pod the cluster will admit."""
     import yaml
 
@@ -215,7 +277,9 @@ def render(paths: tuple[str, ...], output_format: str, psa_level: str, psa_versi
         inputs = list(discover(list(paths)))
     except InputError as err:
         _fail_usage(str(err))
-    runner = Runner(Options(policy, select={"nblint"}))
+    if not paths and not dialect.get("values_files"):
+        raise click.UsageError("give at least one PATH or -f/--values FILE")
+    runner = Runner(Options(policy, select={"nblint"}, dialect=dialect_settings(dialect)))
     result = runner.run(inputs)
     entries = [
         {
