@@ -106,12 +106,18 @@ def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]
                 continue
             for sub in jsonschema_subset.errors(violation.must, value):
                 _, bad = get_path(value, sub)
+                path = (*where, *sub)
                 yield RawViolation(
-                    (*where, *sub),
+                    path,
                     violation.message,
                     variables.get("container"),
                     violation.fix,
-                    {**variables, "field": fieldpath.text, "value": show_value(bad)},
+                    {
+                        **variables,
+                        "field": fieldpath.text,
+                        "value": show_value(bad),
+                        "key": path[-1] if path else "",
+                    },
                 )
 
 

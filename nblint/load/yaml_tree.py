@@ -233,10 +233,7 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
                 documents.append(Document(index, root, _pos(node)[0], builder.problems))
             index += 1
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = err.problem or err.context or "invalid YAML"
-        problems.append(LoadProblem("parse-error", f"invalid YAML: {reason}", line, column))
+        problems.append(_syntax_problem(err, text))
     except yaml.YAMLError as err:
         problems.append(LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1))
     except RecursionError:
@@ -244,6 +241,27 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
     finally:
         loader.dispose()
     return documents, problems
+
+
+def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
+    """Place a syntax error where the user must edit.
+
+    An unterminated quote or flow collection is reported by PyYAML at the end of the file; the
+    line to fix is where it started (the error's context mark). Other errors are placed at the
+    problem itself.
+    """
+    mark = err.problem_mark
+    reason = err.problem or "invalid YAML"
+    started = err.context_mark
+    if started is not None and err.context == "while scanning a quoted scalar":
+        reason = f"a quoted string is never closed ({reason})"
+        mark = started
+    elif mark is None:
+        mark = started
+    elif text[mark.index : mark.index + 1] == "\t":
+        reason = "a tab character cannot indent YAML; use spaces"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return LoadProblem("parse-error", f"invalid YAML: {reason}", line, column)
 
 
 def to_plain(value: Any) -> Any:

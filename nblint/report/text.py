@@ -85,9 +85,9 @@ def lines(result: Result, findings: list[Finding]) -> Iterator[Line]:
             current_file, current_object = finding.file, None
             yield [(finding.file, "bold underline")]
         group = (finding.object or "", finding.profile or "")
-        if group != current_object:
+        if group != current_object and finding.object:
             current_object = group
-            label = finding.object or "(file)"
+            label = finding.object
             if finding.profile:
                 label += f"  profile: {finding.profile}"
             if finding.options:

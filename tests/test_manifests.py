@@ -1,0 +1,104 @@
+"""Raw manifests: every pod source kind, the line to edit, and API-server defaulting."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, brief, run
+
+M = FIXTURES / "manifests"
+
+
+def test_deployment_privileged_init_container_points_at_privileged_line() -> None:
+    result = run(M / "deployment-privileged-init.yaml")
+    assert brief(result.findings) == [("privileged", 15, 13)]
+    finding = result.findings[0]
+    assert (finding.object, finding.container) == ("Deployment/web", "setup")
+    assert finding.field == "spec.initContainers[0].securityContext.privileged"
+    assert finding.psa is not None
+    assert finding.psa.as_dict() == {"check": "privileged", "level": "baseline", "version": "v1.37"}
+
+
+def test_cronjob_pod_template_is_found_under_job_template() -> None:
+    result = run(M / "cronjob-host-pid.yaml")
+    assert brief(result.findings) == [("host-namespaces", 11, 11)]
+    assert result.findings[0].message == "pod sets spec.hostPID: true"
+
+
+def test_other_kinds_are_skipped_and_counted_not_reported() -> None:
+    result = run(M / "multi-document-with-service.yaml")
+    assert result.findings == []
+    assert dict(result.skipped) == {"Service": 1, "ConfigMap": 1}
+    assert [pod.object for pod in result.pods] == ["Pod/restricted-ok"]
+
+
+def test_list_items_are_pods_with_their_own_lines() -> None:
+    result = run(M / "list-of-pods.yaml")
+    assert [pod.object for pod in result.pods] == ["Pod/first", "Pod/second"]
+    assert brief(result.findings) == [("host-namespaces", 8, 7), ("host-ports", 8, 7)]
+
+
+def test_host_port_defaulted_from_host_network_names_the_defaulting() -> None:
+    result = run(M / "list-of-pods.yaml", select={"host-ports"})
+    (finding,) = result.findings
+    assert finding.message == "container app binds host port 8080"
+    assert finding.note.startswith("API-server defaulting")
+    assert result.pods[0].spec["containers"][0]["ports"][0]["hostPort"] == 8080
+
+
+def test_sourceless_volume_is_defaulted_to_empty_dir_and_passes_restricted() -> None:
+    result = run(M / "sourceless-volume-is-emptydir.yaml")
+    assert result.findings == []
+    assert result.pods[0].spec["volumes"] == [{"name": "scratch", "emptyDir": {}}]
+
+
+def test_duplicate_key_is_reported_and_the_last_value_is_checked() -> None:
+    result = run(M / "duplicate-key-run-as-non-root.yaml")
+    assert brief(result.findings) == [
+        ("duplicate-key", 9, 5),
+        ("run-as-non-root", 9, 5),
+        ("run-as-non-root", 13, 7),
+    ]
+    assert result.findings[0].message.startswith("duplicate key 'runAsNonRoot' (first at line 7)")
+
+
+def test_ephemeral_containers_are_checked() -> None:
+    result = run(M / "ephemeral-container-root.yaml")
+    assert brief(result.findings) == [("run-as-user", 17, 9)]
+    assert result.findings[0].message == "ephemeralContainer debugger sets runAsUser: 0"
+
+
+def test_windows_pod_is_exempt_from_three_restricted_checks_from_v1_25() -> None:
+    assert run(M / "windows-pod-exemptions.yaml").findings == []
+    older = run(M / "windows-pod-exemptions.yaml", version="v1.24")
+    assert sorted({f.rule for f in older.findings}) == [
+        "allow-privilege-escalation",
+        "capabilities-restricted",
+        "seccomp-profile-restricted",
+    ]
+
+
+def test_host_users_false_relaxes_run_as_user_only_from_v1_35() -> None:
+    assert run(M / "host-users-false-relaxation.yaml").findings == []
+    older = run(M / "host-users-false-relaxation.yaml", version="v1.34")
+    assert brief(older.findings) == [("run-as-user", 7, 21), ("run-as-non-root", 11, 7)]
+
+
+def test_baseline_level_runs_no_restricted_check() -> None:
+    result = run(M / "host-users-false-relaxation.yaml", level="baseline", version="v1.34")
+    assert result.findings == []
+
+
+def test_unsafe_tag_is_refused_and_never_constructed(tmp_path) -> None:
+    result = run(M / "unsafe-python-tag.yaml")
+    assert brief(result.findings) == [("unsafe-yaml-tag", 4, 9)]
+    assert result.pods == []
+
+
+def test_invalid_yaml_is_reported_where_the_string_opens() -> None:
+    result = run(M / "invalid-yaml-unterminated.yaml")
+    assert brief(result.findings) == [("parse-error", 4, 9)]
+    assert "quoted string is never closed" in result.findings[0].message
+
+
+def test_a_bad_file_does_not_hide_the_findings_of_the_others() -> None:
+    result = run(M / "invalid-yaml-unterminated.yaml", M / "cronjob-host-pid.yaml")
+    assert [f.rule for f in result.findings] == ["host-namespaces", "parse-error"]

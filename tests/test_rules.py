@@ -1,0 +1,175 @@
+"""Every shipped rule file is valid, documented, and its PASS/FAIL examples behave as stated.
+
+Also: nblint's own JSON Schema evaluator agrees with the ``jsonschema`` package on every schema
+a shipped rule uses, so rule authors can test their checks with any JSON Schema tool.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from conftest import ROOT, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nblint.check import jsonschema_subset
+from nblint.check.engine import iter_targets
+from nblint.check.rules import data_dir, load_rules, rule_files
+from nblint.load.yaml_tree import parse_documents
+from nblint.model import EffectivePod, get_path
+from nblint.provenance import TreeProvenance
+
+RULES = load_rules()
+RULE_SCHEMA = json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
+#: Rules whose failure cannot be written as an input file.
+NO_FAIL_EXAMPLE = {"unreadable-file"}
+
+
+def test_rules_ship_from_the_top_level_rules_directory() -> None:
+    assert data_dir("rules") == ROOT / "rules"
+    assert len(RULES) >= 24
+
+
+@pytest.mark.parametrize("path", rule_files(ROOT / "rules"), ids=lambda p: p.stem)
+def test_rule_file_is_valid_against_the_rule_schema(path: Path) -> None:
+    raw = yaml.safe_load(path.read_text())
+    jsonschema.Draft202012Validator(RULE_SCHEMA).validate(raw)
+    assert path.stem == raw["id"], "a rule file is named after its rule id"
+    assert path.parent.name == raw["group"], "a rule file lives in the folder of its group"
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.id)
+def test_rule_is_documented_with_a_fix(rule: Any) -> None:
+    assert rule.why and rule.fix, rule.id
+    if rule.id not in NO_FAIL_EXAMPLE:
+        assert rule.examples["fail"], f"{rule.id} has no FAIL example"
+
+
+def _examples() -> list[tuple[str, str, int, dict[str, Any]]]:
+    return [
+        (rule.id, kind, index, example)
+        for rule in RULES.values()
+        for kind in ("pass", "fail")
+        for index, example in enumerate(rule.examples[kind])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "kind", "index", "example"),
+    _examples(),
+    ids=[f"{r}-{k}{i}" for r, k, i, _ in _examples()],
+)
+def test_rule_example(
+    tmp_path: Path, rule_id: str, kind: str, index: int, example: dict[str, Any]
+) -> None:
+    path = tmp_path / "example.yaml"
+    path.write_text(example["yaml"])
+    # A baseline rule's examples are checked at baseline: under restricted some are replaced.
+    rule = RULES[rule_id]
+    result = run(
+        path,
+        level=example.get("psa-level", rule.psa_level or "restricted"),
+        version=example.get("psa-version", "v1.37"),
+        **example.get("options", {}),
+    )
+    fired = [f for f in result.findings if f.rule == rule_id]
+    if kind == "fail":
+        assert fired, f"FAIL example {index} of {rule_id} does not trigger it"
+    else:
+        assert fired == [], f"PASS example {index} of {rule_id} triggers it"
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluator and jsonschema agree
+
+
+def _violation_schemas() -> list[tuple[str, Any]]:
+    out = []
+    for rule in RULES.values():
+        for impl in rule.implementations:
+            for violation in impl.violations:
+                out.append((rule.id, violation.must))
+                for condition in (violation.when, violation.unless, impl.when, impl.unless):
+                    for _, schema in condition.clauses if condition else ():
+                        out.append((rule.id, schema))
+    return out
+
+
+SCHEMAS = _violation_schemas()
+
+
+def _example_values() -> list[Any]:
+    """Every value a shipped rule's example puts under a field some rule inspects."""
+    values: list[Any] = []
+    for rule in RULES.values():
+        for kind in ("pass", "fail"):
+            for example in rule.examples[kind]:
+                documents, _ = parse_documents(example["yaml"])
+                for document in documents:
+                    root = document.root
+                    if not isinstance(root, dict) or "spec" not in root:
+                        continue
+                    pod = EffectivePod("x", "x", "manifest", root, TreeProvenance("x", root))
+                    for other in RULES.values():
+                        for impl in other.implementations:
+                            for violation in impl.violations:
+                                for _, obj, _ in iter_targets(pod, violation.target):
+                                    for field in violation.fields:
+                                        found, value = get_path(obj, field.parts)
+                                        if found:
+                                            values.append(value)
+    return values
+
+
+def test_evaluator_agrees_with_jsonschema_on_example_values() -> None:
+    values = _example_values()
+    assert len(values) > 50
+    for rule_id, schema in SCHEMAS:
+        validator = jsonschema.Draft202012Validator(schema)
+        for value in values:
+            assert jsonschema_subset.is_valid(schema, value) == validator.is_valid(value), (
+                rule_id,
+                schema,
+                value,
+            )
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 2)
+    | st.sampled_from(["", "ALL", "Default", "RuntimeDefault", "Unconfined", "localhost/x"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(
+        st.sampled_from(["type", "name", "hostPort", "user", "add", "drop", "emptyDir", "hostPath"]),
+        children,
+        max_size=3,
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(value=json_values)
+def test_evaluator_agrees_with_jsonschema_on_generated_values(value: Any) -> None:
+    for _, schema in SCHEMAS:
+        expected = jsonschema.Draft202012Validator(schema).is_valid(value)
+        assert jsonschema_subset.is_valid(schema, value) == expected, (schema, value)
+
+
+def test_unsupported_schema_keyword_is_refused(tmp_path: Path) -> None:
+    from nblint.check.rules import RuleError, read_rule_file
+
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "id: typo\ngroup: team\nseverity: error\ntitle: t\nwhy: w\n"
+        "check:\n  - violations:\n      - target: container\n        field: image\n"
+        "        must: {patern: '^registry'}\n        message: m\n"
+    )
+    with pytest.raises(RuleError, match="unsupported JSON Schema keyword 'patern'"):
+        read_rule_file(path)
