@@ -61,6 +61,8 @@ class Recognised:
     file: str
     root: Any
     index: int
+    #: For a z2jh release given with ``-f/--values``: every ``(file, document)`` layer, in order.
+    layers: list[tuple[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Runner:
         recognised: list[Recognised] = []
         for path in paths:
             self.load_file(path, result, recognised)
+        if self.options.dialect.get("values"):
+            self.load_release(self.options.dialect["values"], result, recognised)
         context = RunContext(self.options, recognised, self)
         for document in recognised:
             self.normalise_and_check(document, context, result)
@@ -104,6 +108,27 @@ class Runner:
             for problem in document.problems:
                 self._problem(result, path, problem)
             self.recognise(path, document.root, document.index, result, recognised)
+
+    def load_release(
+        self, paths: list[str], result: Result, recognised: list[Recognised]
+    ) -> None:
+        """Files given with ``-f/--values``: one z2jh release, layered in order (later wins)."""
+        layers: list[tuple[str, Any]] = []
+        for path in paths:
+            loaded = files.load(path)
+            result.files += 1
+            result.texts[path] = loaded.text
+            for problem in loaded.problems:
+                self._problem(result, path, problem)
+            for document in loaded.documents:
+                result.documents += 1
+                for problem in document.problems:
+                    self._problem(result, path, problem)
+                if isinstance(document.root, dict):
+                    layers.append((path, document.root))
+        if layers:
+            first_file, first_root = layers[0]
+            recognised.append(Recognised(recognition.Z2JH, first_file, first_root, 0, layers))
 
     def recognise(
         self, path: str, root: Any, index: int, result: Result, recognised: list[Recognised]

@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nblint.normalise import Normalised, manifest
+from nblint.normalise import Normalised, manifest, z2jh
+from nblint.normalise.z2jh import values as z2jh_values
 
 if TYPE_CHECKING:
     from nblint.pipeline import Options, Recognised, RunContext
 
 MANIFEST = "manifest"
+Z2JH = "z2jh"
 LIST = "list"
 
 #: dialect → ``normalise(document, context) -> Normalised``
 NORMALISERS: dict[str, Callable[[Recognised, RunContext], Normalised]] = {
     MANIFEST: manifest.normalise,
+    Z2JH: z2jh.normalise,
 }
 
 
@@ -32,6 +35,9 @@ def recognise(root: Any, options: Options | None = None) -> str | None:
         return LIST
     if manifest.is_pod_source(root):
         return MANIFEST
+    values_root = options.dialect.get("values_root") if options is not None else None
+    if z2jh_values.root_of(root, values_root) is not None:
+        return Z2JH
     return None
 
 

@@ -1,0 +1,87 @@
+"""Zero to JupyterHub (z2jh) Helm values → the user pods KubeSpawner will build.
+
+One release is either one values document given as a PATH, or every ``-f/--values`` file layered
+in order. :mod:`.values` builds the :class:`~.values.Release` (layers + chart defaults, with the
+origin of every value), :mod:`.validate` checks it as Helm and the hub would, and
+:mod:`.pods` builds one effective pod per profile and option.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from nblint.normalise import Normalised
+from nblint.normalise.z2jh.values import (
+    Release,
+    ValuesError,
+    ValuesProblem,
+    build_release,
+    find_root,
+    parse_root,
+    resolve_chart_version,
+)
+
+if TYPE_CHECKING:
+    from nblint.pipeline import Recognised, RunContext
+
+__all__ = ["Release", "normalise", "release_of"]
+
+
+def release_of(
+    document: Recognised, settings: dict[str, Any]
+) -> tuple[Release, list[ValuesProblem]]:
+    """The release a recognised document stands for (itself, or the ``-f`` layers)."""
+    layers: list[tuple[str, Any]] = list(getattr(document, "layers", None) or ()) or [
+        (document.file, document.root)
+    ]
+    try:
+        chart_version = resolve_chart_version(settings.get("chart_version"))
+    except ValuesError:
+        # The CLI refuses an unknown version; a programmatic caller gets the newest.
+        chart_version = resolve_chart_version(None)
+    given = settings.get("values_root")
+    if given is not None:
+        root = parse_root(given)
+    else:
+        detected = (find_root(doc) for _, doc in layers)
+        root = next((found for found in detected if found is not None), ())
+    return build_release(layers, root, chart_version)
+
+
+def normalise(document: Recognised, context: RunContext) -> Normalised:
+    from nblint.normalise.z2jh.validate import validate
+
+    runner = context.runner
+    out = Normalised()
+    try:
+        release, problems = release_of(document, context.options.dialect)
+    except ValuesError as err:
+        problems = [ValuesProblem("z2jh-values-root", str(err), document.file, 1, 1)]
+        release = None
+    problems = problems + (validate(release) if release is not None else [])
+    for problem in problems:
+        extra: dict[str, Any] = {"object": "values"}
+        if problem.fix is not None:
+            extra["fix"] = problem.fix
+        finding = runner.pipeline_finding(
+            problem.rule, problem.message, problem.file, problem.line, problem.column, **extra
+        )
+        if finding is not None:
+            out.findings.append(finding)
+    if release is not None:
+        build_pods = _pod_builder()
+        if build_pods is not None:
+            out.pods.extend(build_pods(release, context))
+    return out
+
+
+def _pod_builder() -> Any:
+    """The pod builder (:mod:`.pods`), or None while it does not exist yet."""
+    try:
+        pods = importlib.import_module(f"{__name__}.pods")
+    except ModuleNotFoundError as err:
+        if err.name != f"{__name__}.pods":
+            raise
+        return None
+    return pods.build_pods
