@@ -2,7 +2,7 @@
 
 * ``psa/MANIFEST.tsv``: every pass fixture gives no PSA finding, every fail fixture gives exactly
   the set of checks in its ``violations`` column, at its level and version.
-* ``psa-all``: every level and policy version v1.0–v1.37, pass/fail by directory.
+* ``psa-all``: every level and policy version v1.0 to v1.37, pass/fail by directory.
 """
 
 from __future__ import annotations

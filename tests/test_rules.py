@@ -144,11 +144,15 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-2, 2)
     | st.sampled_from(["", "ALL", "Default", "RuntimeDefault", "Unconfined", "localhost/x"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(
-        st.sampled_from(["type", "name", "hostPort", "user", "add", "drop", "emptyDir", "hostPath"]),
-        children,
-        max_size=3,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["type", "name", "hostPort", "user", "add", "drop", "emptyDir", "hostPath"]
+            ),
+            children,
+            max_size=3,
+        )
     ),
     max_leaves=8,
 )

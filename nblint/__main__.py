@@ -1,0 +1,5 @@
+"""``python -m nblint``."""
+
+from nblint.cli import main
+
+main()

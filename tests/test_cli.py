@@ -1,0 +1,208 @@
+"""The command line contract: commands, options, exit codes and output formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from nblint.cli import main
+
+EXAMPLES = ROOT / "examples"
+NONCOMPLIANT = str(EXAMPLES / "noncompliant" / "notebook-deployment.yaml")
+COMPLIANT = str(EXAMPLES / "notebook-pod.yaml")
+
+
+def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), env=env, input=stdin, catch_exceptions=False)
+
+
+def test_noncompliant_example_exits_1_with_findings_at_their_lines() -> None:
+    result = invoke("check", NONCOMPLIANT, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
+        ("allow-privilege-escalation", 21, 11),
+        ("run-as-non-root", 21, 11),
+        ("seccomp-profile-restricted", 21, 11),
+        ("capabilities-restricted", 22, 13),
+        ("capabilities-restricted", 23, 21),
+        ("restricted-volumes", 28, 11),
+    ]
+
+
+def test_json_report_matches_its_schema() -> None:
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+    report = json.loads(invoke("check", NONCOMPLIANT, COMPLIANT, "--format", "json").output)
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["summary"]["files"] == 2 and report["summary"]["pods"] == 2
+    assert report["findings"][0]["psa"] == {
+        "check": "allowPrivilegeEscalation",
+        "level": "restricted",
+        "version": "v1.37",
+    }
+
+
+def test_compliant_example_exits_0() -> None:
+    result = invoke("check", COMPLIANT)
+    assert result.exit_code == 0
+    assert result.output.strip() == "All checks passed (1 file, 1 pod)."
+
+
+def test_fail_on_threshold_and_never() -> None:
+    assert invoke("check", NONCOMPLIANT, "--fail-on", "never").exit_code == 0
+    assert invoke("check", NONCOMPLIANT, "--fail-on", "warning").exit_code == 1
+
+
+def test_select_and_ignore_take_rule_ids_and_groups() -> None:
+    only = invoke("check", NONCOMPLIANT, "--format", "json", "--select", "restricted-volumes")
+    assert [f["rule"] for f in json.loads(only.output)["findings"]] == ["restricted-volumes"]
+    none = invoke("check", NONCOMPLIANT, "--ignore", "psa-restricted")
+    assert none.exit_code == 0
+
+
+def test_unknown_selector_is_a_usage_error() -> None:
+    result = invoke("check", NONCOMPLIANT, "--select", "run-as-nonroot")
+    assert result.exit_code == 2
+    assert "unknown rule or group 'run-as-nonroot'" in result.output
+
+
+def test_psa_level_baseline_and_version() -> None:
+    baseline = invoke("check", NONCOMPLIANT, "--psa-level", "baseline", "--format", "json")
+    report = json.loads(baseline.output)
+    assert [(f["rule"], f["psa"]["version"]) for f in report["findings"]] == [
+        ("capabilities-baseline", "v1.37"),
+        ("host-path-volumes", "v1.37"),
+    ]
+    old = json.loads(
+        invoke("check", NONCOMPLIANT, "--psa-version", "v1.21", "--format", "json").output
+    )
+    assert "capabilities-baseline" in {f["rule"] for f in old["findings"]}
+
+
+@pytest.mark.parametrize("version", ["1.x", "v2.0", "latest-ish"])
+def test_bad_psa_version_is_a_usage_error(version: str) -> None:
+    assert invoke("check", COMPLIANT, "--psa-version", version).exit_code == 2
+
+
+def test_newer_psa_version_than_known_is_evaluated_as_newest() -> None:
+    report = json.loads(
+        invoke("check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json").output
+    )
+    assert {f["psa"]["version"] for f in report["findings"]} == {"v1.37"}
+
+
+def test_missing_path_is_a_usage_error() -> None:
+    result = invoke("check", "no/such/file.yaml")
+    assert result.exit_code == 2
+    assert "no/such/file.yaml: no such file or directory" in result.output
+
+
+def test_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = invoke("check", NONCOMPLIANT, "--format", "json", "-o", str(out))
+    assert result.exit_code == 1 and result.output == ""
+    assert len(json.loads(out.read_text())["findings"]) == 6
+
+
+def test_stdin_is_read_with_dash() -> None:
+    text = (FIXTURES / "manifests" / "cronjob-host-pid.yaml").read_text()
+    report = json.loads(invoke("check", "-", "--format", "json", stdin=text).output)
+    assert [(f["file"], f["rule"], f["line"]) for f in report["findings"]] == [
+        ("-", "host-namespaces", 11)
+    ]
+
+
+def test_text_output_is_plain_and_grouped_when_not_a_terminal() -> None:
+    result = invoke("check", NONCOMPLIANT, env={"NO_COLOR": "1"})
+    lines = result.output.splitlines()
+    assert lines[0] == NONCOMPLIANT
+    assert lines[1] == "  Deployment/notebook-bob"
+    assert lines[2] == (
+        "    error[allow-privilege-escalation]: container notebook does not set "
+        "allowPrivilegeEscalation: false (it is unset)"
+    )
+    assert lines[3] == f"      --> {NONCOMPLIANT}:21:11"
+    assert "\x1b[" not in result.output
+    assert lines[-1] == "Found 6 errors (1 file, 1 pod)."
+
+
+def test_colour_when_forced() -> None:
+    result = invoke("check", NONCOMPLIANT, "--color", "always")
+    assert "\x1b[" in result.output
+
+
+def test_render_prints_the_effective_pod_with_defaulting_applied() -> None:
+    path = str(FIXTURES / "manifests" / "list-of-pods.yaml")
+    result = invoke("render", path)
+    pods = list(yaml.safe_load_all(result.output))
+    assert [p["metadata"]["name"] for p in pods] == ["first", "second"]
+    assert pods[0]["kind"] == "Pod" and pods[0]["apiVersion"] == "v1"
+    assert pods[0]["spec"]["containers"][0]["ports"] == [{"containerPort": 8080, "hostPort": 8080}]
+
+
+def test_render_json_shape() -> None:
+    result = invoke("render", NONCOMPLIANT, "--format", "json")
+    (entry,) = json.loads(result.output)
+    assert set(entry) == {"source", "object", "profile", "options", "pod"}
+    assert entry["object"] == "Deployment/notebook-bob"
+    assert entry["pod"]["spec"]["volumes"][0]["hostPath"] == {"path": "/mnt/shared-data"}
+
+
+def test_rules_lists_every_group() -> None:
+    lines = invoke("rules").output.splitlines()
+    groups = {line.split()[1] for line in lines}
+    assert {"psa-baseline", "psa-restricted", "nblint"} <= groups
+    assert any(line.startswith("run-as-non-root ") for line in lines)
+
+
+def test_explain_shows_why_example_and_fix() -> None:
+    output = invoke("explain", "run-as-non-root").output
+    assert output.startswith("# run-as-non-root: Containers must be required to run as non-root")
+    for heading in (
+        "## Why it matters",
+        "## Example that fails",
+        "## Example that passes",
+        "## Fix",
+    ):
+        assert heading in output
+    assert "Pod Security Admission check: runAsNonRoot (restricted)" in output
+    assert invoke("explain", "no-such-rule").exit_code == 2
+
+
+def test_team_rule_from_rules_dir_needs_no_python() -> None:
+    rules_dir = str(EXAMPLES / "team-rules")
+    result = invoke("check", COMPLIANT, "--rules-dir", rules_dir, "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["rule"], finding["group"], finding["line"]) == ("allowed-registry", "team", 21)
+    assert finding["message"] == (
+        "container notebook uses image quay.io/jupyter/scipy-notebook:2024-10-07, "
+        "not from registry.example.com"
+    )
+
+
+def test_invalid_team_rule_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("id: Bad Id\ngroup: team\nseverity: fatal\ntitle: t\n")
+    result = invoke("check", COMPLIANT, "--rules-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.output.startswith("nblint: error: ")
+    assert "bad.yaml" in result.output
+
+
+def test_installed_entry_point_runs_without_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", NONCOMPLIANT, str(FIXTURES / "manifests")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout

@@ -1,0 +1,27 @@
+"""Compliant examples (`examples/*.yaml`) stay clean; the non-compliant ones do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run
+
+COMPLIANT = sorted((ROOT / "examples").glob("*.yaml"))
+NONCOMPLIANT = sorted((ROOT / "examples" / "noncompliant").glob("*.yaml"))
+
+
+def test_there_are_examples_of_both_kinds() -> None:
+    assert COMPLIANT and NONCOMPLIANT
+
+
+@pytest.mark.parametrize("path", COMPLIANT, ids=lambda p: p.name)
+def test_compliant_example_has_no_finding(path: Path) -> None:
+    result = run(path)
+    assert result.pods, f"{path.name} yields no pod"
+    assert [(f.rule, f.line, f.profile, f.message) for f in result.findings] == []
+
+
+@pytest.mark.parametrize("path", NONCOMPLIANT, ids=lambda p: p.name)
+def test_noncompliant_example_has_errors(path: Path) -> None:
+    assert any(f.severity == "error" for f in run(path).findings)

@@ -1,0 +1,97 @@
+"""Loading: positions of every key and item, safety, and every way a file can be unreadable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run, write
+
+from nblint.load.files import decode, discover
+from nblint.load.yaml_tree import YList, YMap, parse_documents
+
+
+def test_every_key_and_item_keeps_its_line_and_column() -> None:
+    (doc,), problems = parse_documents("a:\n  b: [x, {c: 1}]\n  d:\n    - e\n")
+    assert problems == []
+    root = doc.root
+    assert isinstance(root, YMap) and root.key_pos["a"] == (1, 1)
+    assert root["a"].key_pos == {"b": (2, 3), "d": (3, 3)}
+    assert isinstance(root["a"]["b"], YList)
+    assert root["a"]["b"].item_pos == [(2, 7), (2, 10)]
+    assert root["a"]["d"].item_pos == [(4, 7)]
+
+
+def test_documents_are_numbered_and_keep_their_start_line() -> None:
+    docs, _ = parse_documents("a: 1\n---\nb: 2\n---\n")
+    assert [(d.index, d.line, d.root) for d in docs[:2]] == [(0, 1, {"a": 1}), (1, 3, {"b": 2})]
+    assert (docs[2].index, docs[2].root) == (2, None)
+
+
+def test_merge_keys_fill_in_what_the_mapping_does_not_set() -> None:
+    (doc,), _ = parse_documents("base: &b {x: 1, y: 2}\nthing:\n  <<: *b\n  y: 3\n")
+    assert doc.root["thing"] == {"x": 1, "y": 3}
+    assert doc.root["thing"].key_pos["x"] == (1, 11)
+
+
+def test_core_schema_scalars_are_typed_and_timestamps_stay_text() -> None:
+    (doc,), _ = parse_documents("a: true\nb: 1\nc: 1.5\nd: null\ne: 2024-01-01\nf: '1'\n")
+    assert doc.root == {"a": True, "b": 1, "c": 1.5, "d": None, "e": "2024-01-01", "f": "1"}
+
+
+def test_alias_bomb_is_refused_not_expanded() -> None:
+    text = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    previous = "a"
+    for name in "bcdefghij":
+        text += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    docs, problems = parse_documents(text)
+    assert docs == []
+    assert [(p.kind, p.message) for p in problems] == [
+        ("too-large", "more than 2,000,000 nodes after alias expansion")
+    ]
+
+
+def test_deep_nesting_is_refused_with_its_line() -> None:
+    docs, problems = parse_documents("a: " + "[" * 300 + "]" * 300 + "\n")
+    assert docs == []
+    assert [(p.kind, p.line) for p in problems] == [("too-large", 1)]
+    assert "nesting deeper than 200 levels" in problems[0].message
+
+
+def test_non_utf8_names_line_and_column() -> None:
+    text, problem = decode(b"a: 1\nb: caf\xe9\n")
+    assert text == ""
+    assert problem is not None and (problem.message, problem.line, problem.column) == (
+        "not UTF-8 text",
+        2,
+        7,
+    )
+
+
+def test_binary_file_is_refused() -> None:
+    _, problem = decode(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert problem is not None and problem.message == "binary file (contains NUL bytes)"
+
+
+def test_utf8_bom_and_utf16_are_read() -> None:
+    assert decode("\ufeffa: 1\n".encode())[0] == "a: 1\n"
+    assert decode("a: 1\n".encode("utf-16"))[0] == "a: 1\n"
+
+
+def test_directories_are_walked_recursively_in_a_stable_order(tmp_path: Path) -> None:
+    for name in ("b.yaml", "a/z.yml", "a/y.yaml", "c.txt", ".hidden/x.yaml"):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("a: 1\n")
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in discover([str(tmp_path)])]
+    assert found == ["a/y.yaml", "a/z.yml", "b.yaml"]
+
+
+def test_unreadable_file_is_a_finding_and_others_are_still_checked(tmp_path: Path) -> None:
+    good = write(tmp_path, "good.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  hostIPC: true\n")
+    (tmp_path / "dir.yaml").mkdir()
+    result = run(tmp_path / "dir.yaml", good, select={"nblint", "host-namespaces"})
+    assert [(f.rule, f.line, f.message) for f in result.findings] == [
+        ("unreadable-file", 1, "cannot read: is a directory"),
+        ("host-namespaces", 4, "pod sets spec.hostIPC: true"),
+    ]
