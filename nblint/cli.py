@@ -16,6 +16,7 @@ from nblint import __version__
 from nblint.check.rules import PsaPolicy, RuleError, load_rules, parse_version
 from nblint.load.files import InputError, discover
 from nblint.model import SEVERITY_RANK, Finding
+from nblint.report import FORMATS as REPORT_FORMATS
 
 LATEST_PSA_VERSION = (1, 37)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -135,10 +136,10 @@ def main() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(list(REPORT_FORMATS)),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: text, json, sarif (code scanning) or github (workflow annotations).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
@@ -165,6 +166,29 @@ def main() -> None:
     default="auto",
     help="Colour in text output.",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: .nblint.yaml or [tool.nblint] in pyproject.toml, "
+    "searched from the working directory up to the repository root).",
+)
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="Also list the findings that # nblint: disable comments suppress.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in this baseline file and exit 0.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -176,6 +200,10 @@ def check(
     fail_on: str,
     rules_dir: tuple[str, ...],
     color: str,
+    config_file: str | None,
+    show_suppressed: bool,
+    baseline_file: str | None,
+    write_baseline: str | None,
     **dialect: Any,
 ) -> None:
     """Check PATHs (files, directories, or - for stdin) and report every finding.
@@ -183,17 +211,33 @@ def check(
     z2jh values files given with -f/--values are layered into one release; PATHs are each
     checked on their own.
     """
-    from nblint.pipeline import Options, Runner
+    from nblint import baseline, gate
+    from nblint.config import ConfigError
+    from nblint.pipeline import Options
 
-    if not paths and not dialect.get("values_files"):
+    # The config file fills every option the command line left at its default.
+    params = click.get_current_context().params
+    try:
+        config = gate.configure(click.get_current_context(), config_file)
+    except ConfigError as err:
+        _fail_usage(str(err))
+    select, ignore, psa_level, psa_version, fail_on, rules_dir, baseline_file = (
+        params[name]
+        for name in (
+            "select", "ignore", "psa_level", "psa_version", "fail_on", "rules_dir", "baseline_file"
+        )
+    )
+    dialect = {name: params[name] for name in dialect}
+    if not paths and not dialect.get("values_files") and not (config and config.releases):
         raise click.UsageError("give at least one PATH or -f/--values FILE")
     policy = PsaPolicy(psa_level, resolve_psa_version(psa_version))
     try:
-        rules = load_rules(rules_dir)
-    except RuleError as err:
+        rules = load_rules(tuple(rules_dir))
+        gate.prepare_rules(config, rules)
+    except (RuleError, ConfigError) as err:
         _fail_usage(str(err))
     options = Options(
-        policy, _selectors(select), _selectors(ignore), rules_dir, dialect_settings(dialect)
+        policy, _selectors(select), _selectors(ignore), tuple(rules_dir), dialect_settings(dialect)
     )
     _check_selectors(rules, options.select, "--select")
     _check_selectors(rules, options.ignore, "--ignore")
@@ -201,13 +245,35 @@ def check(
         inputs = list(discover(list(paths)))
     except InputError as err:
         _fail_usage(str(err))
-    result = Runner(options, rules).run(inputs)
-    findings = result.findings
+    result = gate.run(options, rules, inputs, config)
+    if write_baseline:
+        try:
+            count = baseline.write(write_baseline, result.findings)
+        except baseline.BaselineError as err:
+            _fail_usage(str(err))
+        click.echo(f"nblint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
+        sys.exit(EXIT_CLEAN)
+    try:
+        findings, stale = gate.apply_baseline(result.findings, baseline_file)
+    except baseline.BaselineError as err:
+        _fail_usage(str(err))
+    for entry in stale:
+        click.echo(f"nblint: stale baseline entry (no longer found): {entry.describe()}", err=True)
+    if stale:
+        click.echo(
+            f"nblint: {len(stale)} baseline entr{'ies' if len(stale) != 1 else 'y'} no longer "
+            f"match; refresh with --write-baseline {baseline_file}",
+            err=True,
+        )
+    suppressed = [(f, s.reason) for f, s in result.suppressed] if show_suppressed else []
+    active = [rule for rule, _ in gate.active_rules(options, rules)]
     _write_report(
         output_format,
         output,
         color,
-        lambda stream, colour: _render(output_format, result, findings, stream, colour),
+        lambda stream, colour: _render(
+            output_format, result, findings, stream, colour, rules, active, suppressed
+        ),
     )
     sys.exit(exit_code(findings, fail_on))
 
@@ -224,16 +290,39 @@ def exit_code(findings: list[Finding], fail_on: str) -> int:
 
 
 def _render(
-    output_format: str, result: Any, findings: list[Finding], stream: IO[str], colour: bool
+    output_format: str,
+    result: Any,
+    findings: list[Finding],
+    stream: IO[str],
+    colour: bool,
+    rules: dict[str, Any] | None = None,
+    active: list[Any] | None = None,
+    suppressed: list[tuple[Finding, str]] | None = None,
 ) -> None:
+    suppressed = suppressed or []
     if output_format == "json":
         from nblint.report import json_report
 
         stream.write(json_report.render(result, findings))
+    elif output_format == "sarif":
+        from nblint.report import sarif
+
+        stream.write(sarif.render(result, findings, active or [], suppressed))
+    elif output_format == "github":
+        from nblint.report import github
+
+        stream.write(github.render(result, findings, rules or {}))
     else:
         from nblint.report import text
 
         text.write(result, findings, stream, colour)
+        if suppressed:
+            stream.write(f"Suppressed ({len(suppressed)}):\n")
+            for finding, reason in suppressed:
+                stream.write(
+                    f"  {finding.file}:{finding.line}:{finding.column}: {finding.rule}: "
+                    f"{finding.message} -- {reason or '(no reason given)'}\n"
+                )
 
 
 def _write_report(output_format: str, output: str | None, color: str, write: Any) -> None:

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nblint import recognise as recognition
+from nblint import suppress
 from nblint.check.engine import check_pod
 from nblint.check.rules import Implementation, PsaPolicy, Rule, active_rules, load_rules
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model import EffectivePod, Finding
+from nblint.suppress import Suppression
 
 #: Which ``nblint``-group rule reports each kind of load problem.
 LOAD_PROBLEM_RULES = {
@@ -51,6 +53,8 @@ class Result:
     skipped: Counter[str] = field(default_factory=Counter)
     #: Text of every input, for code frames and suppressions.
     texts: dict[str, str] = field(default_factory=dict)
+    #: Findings silenced by ``# nblint: disable=…`` comments, with the comment that did it.
+    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +77,8 @@ class RunContext:
     #: Every recognised document of the run, in input order.
     documents: list[Recognised]
     runner: Runner
+    #: Run-wide memo of the dialects, by dialect (e.g. the PodDefaults Kubeflow collected once).
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 class Runner:
@@ -94,6 +100,7 @@ class Runner:
         context = RunContext(self.options, recognised, self)
         for document in recognised:
             self.normalise_and_check(document, context, result)
+        suppress.apply(result, self)
         result.findings.sort(key=Finding.sort_key)
         return result
 
