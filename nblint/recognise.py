@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nblint.normalise import Normalised, manifest, z2jh
+from nblint.normalise import Normalised, kubeflow, manifest, z2jh
 from nblint.normalise.z2jh import values as z2jh_values
 
 if TYPE_CHECKING:
@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 
 MANIFEST = "manifest"
 Z2JH = "z2jh"
+KUBEFLOW = kubeflow.NOTEBOOK_DIALECT
+#: PodDefaults yield no pod; they are collected so that they reach the Notebooks of the run.
+KUBEFLOW_POD_DEFAULT = kubeflow.POD_DEFAULT_DIALECT
 LIST = "list"
 
 #: dialect → ``normalise(document, context) -> Normalised``
 NORMALISERS: dict[str, Callable[[Recognised, RunContext], Normalised]] = {
     MANIFEST: manifest.normalise,
     Z2JH: z2jh.normalise,
+    KUBEFLOW: kubeflow.normalise_notebook,
+    KUBEFLOW_POD_DEFAULT: kubeflow.normalise_poddefault,
 }
 
 
@@ -35,8 +40,12 @@ def recognise(root: Any, options: Options | None = None) -> str | None:
         return LIST
     if manifest.is_pod_source(root):
         return MANIFEST
+    if kubeflow.is_notebook(root):
+        return KUBEFLOW
+    if kubeflow.is_poddefault(root):
+        return KUBEFLOW_POD_DEFAULT
     values_root = options.dialect.get("values_root") if options is not None else None
-    if z2jh_values.root_of(root, values_root) is not None:
+    if z2jh_values.looks_like_values(root, values_root):
         return Z2JH
     return None
 

@@ -1,9 +1,488 @@
-"""Validation of a z2jh release as Helm (values schema) and the hub (KubeSpawner traits) would."""
+"""Check a z2jh release as Helm and the hub would, before any pod is built.
+
+* Helm validates the merged values against the chart's values schema and refuses the release on
+  any error: an unknown key where the schema says ``additionalProperties: false`` (and only
+  there), a wrong type, a missing required key. Each is reported at the line that wrote it, with
+  where the intent really lives (``singleuser.podSecurityContext`` is not a z2jh key; the pod
+  security context of user pods is ``hub.config.KubeSpawner.pod_security_context``) or a "did you
+  mean" for a typo.
+* The schema cannot see inside ``hub.config.KubeSpawner`` or a profile's
+  ``kubespawner_override``; the hub silently ignores a name there that is no KubeSpawner trait.
+* ``hub.extraConfig`` is Python that nblint never runs: the result assumes it leaves pods alone.
+* ``{{ }}`` templates and sops-encrypted values are text nblint cannot know: their checks are
+  skipped and their presence is reported once per file.
+
+A walker written for this schema is used rather than ``jsonschema``: it must name the *key* that
+is wrong (for the line to point at), skip templates, and cost nothing at import.
+"""
 
 from __future__ import annotations
 
-from nblint.normalise.z2jh.values import Release, ValuesProblem
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from nblint.load.yaml_tree import to_plain
+from nblint.model import Path, format_path, get_path
+from nblint.normalise.z2jh.values import (
+    Release,
+    chart_defaults,
+    ValuesProblem,
+    kubespawner_major,
+    kubespawner_traits,
+    values_schema,
+)
+
+#: Keys people write that z2jh does not have → where that intent really lives.
+RELOCATED: dict[Path, Path] = {
+    ("singleuser", "podSecurityContext"): ("hub", "config", "KubeSpawner", "pod_security_context"),
+    ("singleuser", "containerSecurityContext"): (
+        "hub",
+        "config",
+        "KubeSpawner",
+        "container_security_context",
+    ),
+    ("singleuser", "securityContext"): (
+        "hub",
+        "config",
+        "KubeSpawner",
+        "container_security_context",
+    ),
+    ("singleuser", "automountServiceAccountToken"): (
+        "hub",
+        "config",
+        "KubeSpawner",
+        "automount_service_account_token",
+    ),
+    ("singleuser", "extraVolumes"): ("singleuser", "storage", "extraVolumes"),
+    ("singleuser", "extraVolumeMounts"): ("singleuser", "storage", "extraVolumeMounts"),
+    ("singleuser", "volumes"): ("singleuser", "storage", "extraVolumes"),
+    ("singleuser", "volumeMounts"): ("singleuser", "storage", "extraVolumeMounts"),
+    ("singleuser", "tolerations"): ("singleuser", "extraTolerations"),
+    ("singleuser", "cull"): ("cull",),
+    ("singleuser", "cloudMetadata", "enabled"): (
+        "singleuser",
+        "cloudMetadata",
+        "blockWithIptables",
+    ),
+}
+
+#: Names that are no KubeSpawner trait → the trait meant, and why it matters.
+TRAIT_INTENT = {
+    "extra_tolerations": (
+        "tolerations",
+        "a profile's `tolerations` replace the chart's user-node tolerations, so list those too",
+    ),
+    "security_context": ("container_security_context", ""),
+    "pod_security_context_override": ("pod_security_context", ""),
+    "automount_service_account": ("automount_service_account_token", ""),
+    "service_account_name": ("service_account", ""),
+}
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "boolean": "a boolean",
+    "null": "null",
+    "integer": "an integer",
+    "number": "a number",
+}
+_TYPES: dict[str, Any] = {
+    "object": lambda v: isinstance(v, Mapping),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+}
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.S)
+_SOPS = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+
+
+def is_unknowable(value: Any) -> bool:
+    """A ``{{ }}`` template or a sops-encrypted value: text whose real value nblint cannot know."""
+    return isinstance(value, str) and bool(_TEMPLATE.search(value) or _SOPS.match(value))
 
 
 def validate(release: Release) -> list[ValuesProblem]:
-    return []
+    """Every problem of ``release``. What Helm's schema rejects (an unknown key, a value of the
+    wrong type, a template where a number or a mapping belongs) is then taken out of
+    ``release.values`` — back to the chart default where there is one — so that the pods are
+    built from the rest, as z2jh would see it."""
+    checker = _Checker(release)
+    checker.schema(values_schema(release.chart_version), release.values, ())
+    for path in checker.rejected:
+        _restore_default(release, path)
+    checker.kubespawner_config()
+    checker.profiles()
+    checker.extra_config()
+    checker.unknowable()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, release: Release) -> None:
+        self.release = release
+        self.version = release.chart_version
+        self.problems: list[ValuesProblem] = []
+        #: Values paths that Helm's schema rejects, dropped from the release after the walk.
+        self.rejected: list[Path] = []
+
+    def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
+        origin = self.release.locate(path)
+        self.problems.append(
+            ValuesProblem(rule, message, origin.file, origin.line, origin.column, fix)
+        )
+
+    # -- Helm: the values schema ----------------------------------------------------------------
+
+    def schema(self, schema: Any, value: Any, path: Path) -> None:
+        if schema is True or schema is None:
+            return
+        if schema is False:
+            self.unknown_key(path, [])
+            return
+        expected = schema.get("type")
+        if is_unknowable(value):
+            if expected is not None and not self._type_ok(expected, value):
+                self.rejected.append(path)  # nblint cannot know it: the chart default stands in
+            return
+        if expected is not None and not self._type_ok(expected, value):
+            self.wrong_type(path, expected, value)
+            self.rejected.append(path)
+            return
+        if "enum" in schema and not any(_equal(value, option) for option in schema["enum"]):
+            options = ", ".join(_show(option) for option in schema["enum"])
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}: {_show(value)}` is not one of {options} "
+                f"(z2jh {self.version} values schema); helm would refuse the release",
+            )
+        if "const" in schema and not _equal(value, schema["const"]):
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}` must be {_show(schema['const'])} "
+                f"(z2jh {self.version} values schema)",
+            )
+        if "minimum" in schema and _TYPES["number"](value) and value < schema["minimum"]:
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}: {value}` is below the minimum {schema['minimum']} "
+                f"(z2jh {self.version} values schema); helm would refuse the release",
+            )
+        if isinstance(value, Mapping):
+            self._object(schema, value, path)
+        if isinstance(value, list) and isinstance(schema.get("items"), (Mapping, bool)):
+            for index, item in enumerate(value):
+                self.schema(schema["items"], item, (*path, index))
+        if "if" in schema and _matches(schema["if"], value):
+            self.schema(schema.get("then", True), value, path)
+        if "oneOf" in schema:
+            hits = sum(1 for option in schema["oneOf"] if _matches(option, value))
+            if hits != 1:
+                forms = " or ".join(
+                    "/".join(option.get("required", ["?"])) for option in schema["oneOf"]
+                )
+                self.report(
+                    "z2jh-wrong-type",
+                    path,
+                    f"`{format_path(path)}` must set exactly one of {forms}; "
+                    "helm would refuse the release",
+                )
+
+    def _object(self, schema: Mapping[str, Any], value: Mapping[str, Any], path: Path) -> None:
+        known: Mapping[str, Any] = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            here = (*path, key)
+            matched = False
+            if key in known:
+                matched = True
+                self.schema(known[key], item, here)
+            for pattern, sub in patterns.items():
+                if isinstance(key, str) and re.search(pattern, key):
+                    matched = True
+                    self.schema(sub, item, here)
+            if matched:
+                continue
+            if extra is False:
+                self.unknown_key(here, list(known), patterns)
+                self.rejected.append(here)
+            elif isinstance(extra, Mapping):
+                self.schema(extra, item, here)
+        for name in schema.get("required", ()):
+            if name not in value:
+                deleted = self.release.written((*path, name))
+                self.report(
+                    "z2jh-wrong-type",
+                    (*path, name),
+                    f"`{format_path((*path, name))}` is required by the z2jh {self.version} "
+                    "values schema"
+                    + ("; this `null` deleted the chart default" if deleted else "")
+                    + "; helm would refuse the release",
+                )
+
+    def unknown_key(self, path: Path, known: list[str], patterns: Any = ()) -> None:
+        where = format_path(path[:-1]) or "the top level"
+        key = path[-1]
+        message = (
+            f"`{format_path(path)}` is not a z2jh {self.version} key: the values schema allows "
+            f"no other keys under {where}, so helm would refuse the release"
+        )
+        fix: str | None = None
+        target = RELOCATED.get(path)
+        if target is not None:
+            message += f"; what it means to set is `{format_path(target)}`"
+            fix = self._relocation_fix(path, target)
+        elif key == "podTemplate":
+            message += (
+                "; z2jh has no pod template: KubeSpawner builds user pods from `singleuser.*` "
+                "and `hub.config.KubeSpawner.*`"
+            )
+        elif path[:-1] == ("hub", "config") and patterns and isinstance(key, str):
+            message += (
+                "; `hub.config` sections are configurable class names and start with a capital "
+                "(the hub refuses to start otherwise)"
+            )
+        else:
+            guess = _did_you_mean(str(key), known)
+            if guess:
+                message += f"; did you mean `{guess}`?"
+                fix = f"Rename `{key}` to `{guess}`."
+        self.report("z2jh-unknown-key", path, message, fix)
+
+    def wrong_type(self, path: Path, expected: Any, value: Any) -> None:
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
+        got = _TYPE_NAMES[_type_of(value)]
+        self.report(
+            "z2jh-wrong-type",
+            path,
+            f"`{format_path(path)}` must be {wanted} in z2jh {self.version}, not {got}; "
+            "helm would refuse the release",
+        )
+
+    def _type_ok(self, expected: Any, value: Any) -> bool:
+        names = [expected] if isinstance(expected, str) else expected
+        return any(_TYPES[name](value) for name in names if name in _TYPES)
+
+    def _relocation_fix(self, path: Path, target: Path) -> str:
+        _, value = get_path(self.release.values, path)
+        snippet: Any = value
+        for part in reversed((*self.release.root, *target)):
+            snippet = {part: snippet}
+        text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
+        return f"Remove `{format_path(path)}` and set instead:\n{text}"
+
+    # -- the hub: KubeSpawner trait names -------------------------------------------------------
+
+    def kubespawner_config(self) -> None:
+        path: Path = ("hub", "config", "KubeSpawner")
+        _, config = get_path(self.release.values, path)
+        if isinstance(config, Mapping):
+            self.traits(config, path, "`hub.config.KubeSpawner`")
+            self._profile_list(config.get("profile_list"), (*path, "profile_list"))
+
+    def profiles(self) -> None:
+        path: Path = ("singleuser", "profileList")
+        _, profiles = get_path(self.release.values, path)
+        self._profile_list(profiles, path)
+
+    def _profile_list(self, profiles: Any, path: Path) -> None:
+        entries: Iterator[tuple[str | int, Any]]
+        if isinstance(profiles, list):
+            entries = iter(enumerate(profiles))
+        elif isinstance(profiles, Mapping):  # KubeSpawner 7.1 accepts a map keyed by slug
+            entries = iter(profiles.items())
+        else:
+            return
+        for key, profile in entries:
+            if not isinstance(profile, Mapping):
+                continue
+            here = (*path, key)
+            name = profile.get("display_name") or profile.get("slug") or key
+            for where, override in _overrides(profile, here):
+                self.traits(override, where, f"the `kubespawner_override` of profile {name!r}")
+
+    def traits(self, config: Mapping[str, Any], path: Path, where: str) -> None:
+        traits = kubespawner_traits(self.version)
+        major = kubespawner_major(self.version)
+        for name, value in config.items():
+            if not isinstance(name, str) or name in traits:
+                continue
+            meant, why = TRAIT_INTENT.get(name, ("", ""))
+            meant = meant or _did_you_mean(name, sorted(traits)) or ""
+            effect = (
+                "makes every spawn with it fail"
+                if isinstance(value, Mapping) and "override" in where
+                else "is silently ignored by the hub"
+            )
+            message = (
+                f"`{name}` in {where} is not a KubeSpawner {major}.x trait "
+                f"(z2jh {self.version}): it {effect}"
+            )
+            fix = None
+            if meant:
+                message += f"; did you mean `{meant}`?"
+                fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
+                if meant == "tolerations" and "override" in where:
+                    fix += "\n" + self._tolerations_fix(value)
+            self.report("z2jh-unknown-trait", (*path, name), message, fix)
+
+    def _tolerations_fix(self, value: Any) -> str:
+        _, chart = get_path(self.release.values, ("scheduling", "userPods", "tolerations"))
+        _, extra = get_path(self.release.values, ("singleuser", "extraTolerations"))
+        merged = [*(chart or []), *(extra or []), *(value if isinstance(value, list) else [])]
+        return yaml.safe_dump(
+            {"tolerations": merged}, sort_keys=False, default_flow_style=None
+        ).rstrip()
+
+    # -- what nblint cannot see ------------------------------------------------------------------
+
+    def extra_config(self) -> None:
+        path: Path = ("hub", "extraConfig")
+        _, snippets = get_path(self.release.values, path)
+        if isinstance(snippets, Mapping) and snippets:
+            names = ", ".join(sorted(str(name) for name in snippets))
+            self.report(
+                "z2jh-extra-config",
+                path,
+                f"`hub.extraConfig` ({names}) is Python run by the hub; nblint never runs it and "
+                "assumes it does not change the user pods",
+            )
+
+    def unknowable(self) -> None:
+        first: dict[str, tuple[Path, int, int]] = {}
+        for path, value in _leaves(self.release.values, ()):
+            if not is_unknowable(value) or not self.release.written(path):
+                continue
+            origin = self.release.locate(path)
+            kind = 1 if _SOPS.match(value) else 0
+            seen = first.get(origin.file)
+            if seen is None:
+                first[origin.file] = (path, 1 - kind, kind)
+            else:
+                first[origin.file] = (seen[0], seen[1] + 1 - kind, seen[2] + kind)
+        for path, templates, encrypted in first.values():
+            parts = []
+            if templates:
+                parts.append(f"{templates} unrendered `{{{{ }}}}` template value(s)")
+            if encrypted:
+                parts.append(f"{encrypted} sops-encrypted value(s)")
+            self.report(
+                "z2jh-unrendered-template",
+                path,
+                f"{' and '.join(parts)} in this file, the first here: nblint cannot know their "
+                "real values and skips their checks",
+            )
+
+
+def _restore_default(release: Release, path: Path) -> None:
+    """Put the chart's default back at ``path`` (or remove the key when the chart has none)."""
+    found, parent = get_path(release.values, path[:-1])
+    if not found or not path:
+        return
+    key = path[-1]
+    has_default, default = get_path(chart_defaults(release.chart_version), path)
+    if isinstance(parent, dict):
+        if has_default:
+            parent[key] = to_plain(default)
+        else:
+            parent.pop(key, None)
+    elif isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+        parent[key] = to_plain(default) if has_default else None
+
+
+def _overrides(profile: Mapping[str, Any], path: Path) -> Iterator[tuple[Path, Mapping[str, Any]]]:
+    """Every ``kubespawner_override`` of a profile: its own, its choices', its unlisted choice's."""
+    override = profile.get("kubespawner_override")
+    if isinstance(override, Mapping):
+        yield (*path, "kubespawner_override"), override
+    options = profile.get("profile_options")
+    if not isinstance(options, Mapping):
+        return
+    for option_name, option in options.items():
+        if not isinstance(option, Mapping):
+            continue
+        here = (*path, "profile_options", option_name)
+        choices = option.get("choices")
+        if isinstance(choices, Mapping):
+            for choice_name, choice in choices.items():
+                if isinstance(choice, Mapping) and isinstance(
+                    choice.get("kubespawner_override"), Mapping
+                ):
+                    where = (*here, "choices", choice_name, "kubespawner_override")
+                    yield where, choice["kubespawner_override"]
+        unlisted = option.get("unlisted_choice")
+        if isinstance(unlisted, Mapping) and isinstance(
+            unlisted.get("kubespawner_override"), Mapping
+        ):
+            yield (
+                (*here, "unlisted_choice", "kubespawner_override"),
+                unlisted["kubespawner_override"],
+            )
+
+
+def _leaves(value: Any, path: Path) -> Iterator[tuple[Path, Any]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path, value
+
+
+def _did_you_mean(name: str, known: list[str]) -> str | None:
+    folded = {candidate.lower(): candidate for candidate in known}
+    if name.lower() in folded:
+        return folded[name.lower()]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _matches(schema: Any, value: Any) -> bool:
+    """Whether ``value`` satisfies the small schemas of ``if``/``oneOf`` (const, required)."""
+    if not isinstance(schema, Mapping):
+        return bool(schema)
+    if "required" in schema and not (
+        isinstance(value, Mapping) and all(name in value for name in schema["required"])
+    ):
+        return False
+    for name, sub in schema.get("properties", {}).items():
+        if isinstance(value, Mapping) and name in value:
+            if "const" in sub and not _equal(value[name], sub["const"]):
+                return False
+    return True
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
+def _type_of(value: Any) -> str:
+    for name in ("null", "boolean", "integer", "number", "string", "array", "object"):
+        if _TYPES[name](value):
+            return name
+    return "object"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)

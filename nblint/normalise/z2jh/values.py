@@ -179,6 +179,14 @@ def root_of(document: Any, values_root: str | None) -> tuple[str, ...] | None:
     return find_root(document)
 
 
+def looks_like_values(document: Any, values_root: str | None) -> bool:
+    """Whether ``document`` is z2jh values: at ``values_root`` when given, or detected (a wrong
+    ``--values-root`` is then reported on the file rather than skipping it silently)."""
+    if values_root is not None and root_of(document, values_root) is not None:
+        return True
+    return find_root(document) is not None
+
+
 # ---------------------------------------------------------------------------------------------
 # Layering
 
