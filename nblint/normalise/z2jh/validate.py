@@ -29,8 +29,8 @@ from nblint.load.yaml_tree import to_plain
 from nblint.model import Path, format_path, get_path
 from nblint.normalise.z2jh.values import (
     Release,
-    chart_defaults,
     ValuesProblem,
+    chart_defaults,
     kubespawner_major,
     kubespawner_traits,
     values_schema,
@@ -461,9 +461,13 @@ def _matches(schema: Any, value: Any) -> bool:
     ):
         return False
     for name, sub in schema.get("properties", {}).items():
-        if isinstance(value, Mapping) and name in value:
-            if "const" in sub and not _equal(value[name], sub["const"]):
-                return False
+        if (
+            isinstance(value, Mapping)
+            and name in value
+            and "const" in sub
+            and not _equal(value[name], sub["const"])
+        ):
+            return False
     return True
 
 
