@@ -248,7 +248,9 @@ def chart_traits(
     image = lookup(values, (*su, "image", "name"))
     if image:
         tag = lookup(values, (*su, "image", "tag"))
-        config.set("image", f"{image}:{tag}" if tag else image, Source((*su, "image")))
+        config.set(
+            "image", f"{image}:{tag}" if tag else image, Source((*su, "image"), extends=False)
+        )
 
     config.set(
         "allow_privilege_escalation",
@@ -559,8 +561,14 @@ def normalise_types(config: SpawnerConfig) -> None:
 # KubeSpawner's get_pod_manifest + objects.make_pod
 
 
+#: snake_case fields whose Kubernetes name is not plain camelCase.
+_IRREGULAR_CAMEL = {"host_ipc": "hostIPC", "host_pid": "hostPID"}
+
+
 def camel(key: str) -> str:
     """``security_context`` → ``securityContext`` (KubeSpawner accepts both spellings)."""
+    if key in _IRREGULAR_CAMEL:
+        return _IRREGULAR_CAMEL[key]
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), key)
 
 
