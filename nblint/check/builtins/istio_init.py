@@ -1,0 +1,32 @@
+"""``istio-init-restricted``: Istio's injected init container under PSA restricted.
+
+Why Python: the finding depends on the policy level being checked and on the input dialect (only
+Kubeflow profile namespaces are known to have sidecar injection on), which a rule's conditions
+over the pod cannot see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nblint.model import EffectivePod
+
+INJECT_KEY = "sidecar.istio.io/inject"
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import RawViolation
+
+    if pod.dialect != "kubeflow" or policy.level != "restricted":
+        return
+    for where in ("annotations", "labels"):
+        marks = pod.metadata.get(where)
+        if isinstance(marks, dict) and str(marks.get(INJECT_KEY)).lower() == "false":
+            return
+    yield RawViolation(
+        ("metadata", "annotations"),
+        "if the profile namespace has Istio sidecar injection (the Kubeflow default) without "
+        "the Istio CNI plugin, the injected istio-init container (NET_ADMIN, NET_RAW) gets this "
+        "pod rejected under PSA restricted",
+    )
