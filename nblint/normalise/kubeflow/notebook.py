@@ -176,13 +176,14 @@ def _pruned_message(path: Path) -> tuple[str, str]:
     rule = (
         "kubeflow-pruned-security-field"
         if crd.is_security_relevant(path)
-        else ("kubeflow-pruned-field")
+        else "kubeflow-pruned-field"
     )
-    return (
-        rule,
-        f"{where} is dropped by the Notebook CRD (Kubernetes 1.23 pod schema): the cluster never "
-        "sees it",
+    schema = (
+        "Kubernetes 1.23 pod schema"
+        if path[:3] == ("spec", "template", "spec")
+        else "not a Notebook field"
     )
+    return rule, f"{where} is dropped by the Notebook CRD ({schema}): the cluster never sees it"
 
 
 def _validation_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
