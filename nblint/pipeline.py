@@ -31,6 +31,10 @@ LOAD_PROBLEM_RULES = {
     "unsafe-tag": "unsafe-yaml-tag",
     "too-large": "input-too-large",
     "unreadable": "unreadable-file",
+    "empty-file": "empty-file",
+    "not-a-mapping": "document-not-a-mapping",
+    "helm-template": "helm-template",
+    "sops-encrypted": "sops-encrypted",
 }
 
 
@@ -99,7 +103,10 @@ class Runner:
             self.load_release(self.options.dialect["values"], result, recognised)
         context = RunContext(self.options, recognised, self)
         for document in recognised:
-            self.normalise_and_check(document, context, result)
+            try:
+                self.normalise_and_check(document, context, result)
+            except Exception as err:  # a normaliser bug must not hide the other documents
+                self._internal_error(result, document, err)
         suppress.apply(result, self)
         result.findings.sort(key=Finding.sort_key)
         return result
@@ -179,6 +186,19 @@ class Runner:
             column=column,
             **extra,
         )
+
+    def _internal_error(self, result: Result, document: Recognised, err: Exception) -> None:
+        line, column = getattr(document.root, "pos", (1, 1))
+        finding = self.pipeline_finding(
+            "internal-error",
+            f"nblint failed on this {document.dialect} document ({type(err).__name__}: {err}); "
+            "it was not fully checked — please report this",
+            document.file,
+            line,
+            column,
+        )
+        if finding is not None:
+            result.findings.append(finding)
 
     def _problem(self, result: Result, path: str, problem: LoadProblem) -> None:
         finding = self.pipeline_finding(

@@ -27,7 +27,7 @@ from nblint.provenance import TreeProvenance
 RULES = load_rules()
 RULE_SCHEMA = json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
 #: Rules whose failure cannot be written as an input file.
-NO_FAIL_EXAMPLE = {"unreadable-file"}
+NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error"}
 
 
 def test_rules_ship_from_the_top_level_rules_directory() -> None:

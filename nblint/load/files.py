@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,22 +31,29 @@ class InputError(Exception):
     """A path given on the command line does not exist (a usage problem, exit 2)."""
 
 
-def discover(paths: list[str]) -> Iterator[str]:
-    """Expand the command-line paths: directories recursively, in a stable order."""
+def discover(paths: list[str], empty_dirs: list[str] | None = None) -> Iterator[str]:
+    """Expand the command-line paths: directories recursively, in a stable order.
+
+    A directory that holds no YAML file is appended to ``empty_dirs`` (when given): the caller
+    says so instead of passing in silence.
+    """
     for raw in paths:
         if raw == STDIN:
             yield STDIN
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path)
+            found = _walk(path)
+            if not found and empty_dirs is not None:
+                empty_dirs.append(raw)
+            yield from found
         elif path.exists() or path.is_symlink():
             yield raw
         else:
             raise InputError(f"{raw}: no such file or directory")
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path) -> list[str]:
     found: list[str] = []
 
     def onerror(err: OSError) -> None:
@@ -54,18 +62,18 @@ def _walk(root: Path) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(YAML_SUFFIXES))
-    yield from sorted(found)
+    return sorted(found)
 
 
 def load(path: str) -> LoadedFile:
     """Read and parse one input; every failure becomes a problem on the returned file."""
     loaded = LoadedFile(path)
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else _read_bytes(path)
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == STDIN else _read_bytes(path)
     except OSError as err:
-        loaded.problems.append(LoadProblem("unreadable", f"cannot read: {err.strerror}", 1, 1))
+        loaded.problems.append(LoadProblem("unreadable", _why_unreadable(path, err), 1, 1))
         return loaded
-    if data is None:
+    if len(data) > MAX_FILE_BYTES:
         loaded.problems.append(
             LoadProblem("too-large", f"file larger than {MAX_FILE_BYTES // 2**20} MiB", 1, 1)
         )
@@ -76,15 +84,30 @@ def load(path: str) -> LoadedFile:
         return loaded
     loaded.text = text
     loaded.documents, loaded.problems = parse_documents(text)
+    if not loaded.problems and all(doc.root is None for doc in loaded.documents):
+        what = "empty file" if not text.strip() else "no YAML content (only comments)"
+        loaded.problems.append(LoadProblem("empty-file", f"{what}: nothing to check", 1, 1))
     return loaded
 
 
-def _read_bytes(path: str) -> bytes | None:
-    if os.path.isdir(path):
+def _read_bytes(path: str) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file (never blocks on a FIFO)."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        os.listdir(path)  # an unreadable directory says so here
         raise IsADirectoryError(21, "is a directory", path)
+    if not stat.S_ISREG(mode):
+        raise OSError(0, "not a regular file (a device, pipe or socket)", path)
     with open(path, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    return None if len(data) > MAX_FILE_BYTES else data
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def _why_unreadable(path: str, err: OSError) -> str:
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"broken symbolic link (points to {os.readlink(path)})"
+    if os.path.isdir(path) and not isinstance(err, IsADirectoryError):
+        return f"cannot read directory: {err.strerror}"
+    return f"cannot read: {err.strerror}"
 
 
 def decode(data: bytes) -> tuple[str, LoadProblem | None]:

@@ -12,6 +12,7 @@ expands aliases without bound.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,15 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:binary",
     "tag:yaml.org,2002:value",
 }
+#: A Helm template action that names chart data: in a values file Helm does not render it.
+_HELM_ACTION = re.compile(
+    r"\{\{-?\s*(?:\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b"
+    r"|(?:include|tpl|template|toYaml|required|default)\s)"
+)
+HELM_TEMPLATE_IN_YAML = (
+    "Helm template syntax ({{ … }}) is not YAML: lint the rendered output "
+    "(helm template … | nblint check -)"
+)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:value"}
@@ -76,7 +86,9 @@ class YList(list[Any]):
 class LoadProblem:
     """Something in the input that stops (part of) it from being read as intended."""
 
-    kind: str  # parse-error | duplicate-key | unsafe-tag | too-large
+    #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
+    #: sops-encrypted | not-a-mapping | empty-file | unreadable (the pipeline maps each to a rule)
+    kind: str
     message: str
     line: int
     column: int
@@ -146,6 +158,16 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         self._check_tag(node, _SAFE_SCALAR_TAGS)
         if node.tag == _STR or node.tag in _TEXT_TAGS:
+            if "{{" in node.value and _HELM_ACTION.search(node.value):
+                self.problems.append(
+                    LoadProblem(
+                        "helm-template",
+                        f"Helm template {_clip(node.value)!r} in a values file: Helm passes "
+                        "values on as written (only a chart's tpl renders them), so nblint checks "
+                        "the literal text",
+                        *_pos(node),
+                    )
+                )
             return node.value
         return _SCALAR_CONSTRUCTORS[node.tag](_CONSTRUCTOR, node)
 
@@ -228,12 +250,20 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
             try:
                 root = builder.build(node)
             except _Refused as refused:
-                problems.append(LoadProblem(refused.kind, refused.message, *refused.pos))
+                problems.append(
+                    _helm_problem(text, LoadProblem(refused.kind, refused.message, *refused.pos))
+                )
             else:
-                documents.append(Document(index, root, _pos(node)[0], builder.problems))
+                encrypted = _sops_problem(root)
+                if encrypted is not None:
+                    problems.append(encrypted)
+                else:
+                    if not isinstance(root, dict) and root is not None:
+                        builder.problems.append(_not_a_mapping(root, index, _pos(node)))
+                    documents.append(Document(index, root, _pos(node)[0], builder.problems))
             index += 1
     except yaml.MarkedYAMLError as err:
-        problems.append(_syntax_problem(err, text))
+        problems.append(_helm_problem(text, _syntax_problem(err, text)))
     except yaml.YAMLError as err:
         problems.append(LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1))
     except RecursionError:
@@ -241,6 +271,61 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
     finally:
         loader.dispose()
     return documents, problems
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
+    """A read failure caused by Helm template syntax is reported as such, at its ``{{``.
+
+    Unquoted ``{{ .Values.x }}`` is a YAML flow mapping (or a syntax error), so chart templates
+    fail to read; saying "Helm template" is more useful than the parser's complaint. The failure
+    is blamed on templating when its own line holds ``{{``, or when some line is a template
+    action on its own (``{{- if .Values.x }}``).
+    """
+    if problem.kind != "parse-error" or "{{" not in text:
+        return problem
+    lines = text.splitlines()
+    own = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+    if "{{" in own and not own.lstrip().startswith("#"):
+        column = own.index("{{") + 1
+        return LoadProblem("helm-template", HELM_TEMPLATE_IN_YAML, problem.line, column)
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith("{{"):
+            column = line.index("{{") + 1
+            return LoadProblem("helm-template", HELM_TEMPLATE_IN_YAML, number, column)
+    return problem
+
+
+def _sops_problem(root: Any) -> LoadProblem | None:
+    """A sops-encrypted document: its values are ciphertext, so it is reported, not checked."""
+    metadata = root.get("sops") if isinstance(root, YMap) else None
+    if not isinstance(metadata, dict) or "mac" not in metadata:
+        return None
+    return LoadProblem(
+        "sops-encrypted",
+        "sops-encrypted document: its values are ciphertext and were not checked; "
+        "lint the decrypted values (sops -d FILE | nblint check -)",
+        *root.key_pos["sops"],
+    )
+
+
+def _not_a_mapping(root: Any, index: int, pos: Pos) -> LoadProblem:
+    what = "a list" if isinstance(root, list) else f"a single value ({_clip(repr(root), 40)})"
+    return LoadProblem(
+        "not-a-mapping",
+        f"document {index + 1} is {what}, not a mapping: a manifest or values file is a "
+        "mapping, so nothing in it was checked",
+        *pos,
+    )
+
+
+_FLOW_CONTEXTS = {
+    "while parsing a flow sequence": "[ … ] list",
+    "while parsing a flow mapping": "{ … } mapping",
+}
 
 
 def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
@@ -256,11 +341,17 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
     if started is not None and err.context == "while scanning a quoted scalar":
         reason = f"a quoted string is never closed ({reason})"
         mark = started
+    elif started and mark and err.context in _FLOW_CONTEXTS and mark.line > started.line:
+        # An unclosed [ or { is noticed lines later; the line to edit is where it opened.
+        reason = f"this {_FLOW_CONTEXTS[err.context]} is never closed ({reason})"
+        mark = started
     elif mark is None:
         mark = started
     elif text[mark.index : mark.index + 1] == "\t":
         reason = "a tab character cannot indent YAML; use spaces"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "maximum nesting depth" in reason:  # libyaml's own bound (1000 levels)
+        return LoadProblem("too-large", "YAML nested too deeply to read", line, column)
     return LoadProblem("parse-error", f"invalid YAML: {reason}", line, column)
 
 

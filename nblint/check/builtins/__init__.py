@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from nblint.check.builtins import istio_init, seccomp_annotations
+from nblint.check.builtins import duplicate_container_names, istio_init, seccomp_annotations
 
 if TYPE_CHECKING:
     from nblint.check.engine import RawViolation
@@ -18,6 +18,7 @@ Builtin = Callable[..., Iterator["RawViolation"]]
 
 REGISTRY: dict[str, Builtin] = {
     "seccomp-annotations": seccomp_annotations.check,
+    "duplicate-container-names": duplicate_container_names.check,
     "istio-init": istio_init.check,
     # Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
     # their rule files exist for documentation, selection and severity.
