@@ -88,7 +88,7 @@ def test_poddefaults_given_with_the_option_reach_a_notebook_without_namespace() 
     )
     # The PodDefault's own pruned key is reported once, in its file.
     assert [(Path(f.file).name, f.rule, f.line) for f in result.findings] == [
-        ("cluster-poddefaults.yaml", "kubeflow-pruned-field", 8)
+        ("cluster-poddefaults.yaml", "kubeflow-pruned-field", 9)
     ]
 
 
