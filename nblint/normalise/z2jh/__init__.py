@@ -64,6 +64,8 @@ def normalise(document: Recognised, context: RunContext) -> Normalised:
         extra: dict[str, Any] = {"object": "values"}
         if problem.fix is not None:
             extra["fix"] = problem.fix
+        if problem.note:
+            extra["note"] = problem.note
         finding = runner.pipeline_finding(
             problem.rule, problem.message, problem.file, problem.line, problem.column, **extra
         )

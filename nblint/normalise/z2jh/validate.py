@@ -9,8 +9,10 @@
 * The schema cannot see inside ``hub.config.KubeSpawner`` or a profile's
   ``kubespawner_override``; the hub silently ignores a name there that is no KubeSpawner trait.
 * ``hub.extraConfig`` is Python that nblint never runs: the result assumes it leaves pods alone.
-* ``{{ }}`` templates and sops-encrypted values are text nblint cannot know: their checks are
-  skipped and their presence is reported once per file.
+* Template placeholders (``{{ }}``, ``${var}``) and sops-encrypted values are text nblint cannot
+  know: their checks are skipped (the chart default stands in where the schema wants a number or
+  a mapping). ``${var}`` placeholders and sops values are reported once per file; Helm ``{{ }}``
+  templates are already reported by the loader.
 
 A walker written for this schema is used rather than ``jsonschema``: it must name the *key* that
 is wrong (for the line to point at), skip templates, and cost nothing at import.
@@ -82,6 +84,9 @@ TRAIT_INTENT = {
     "service_account_name": ("service_account", ""),
 }
 
+#: Keys of a profile or choice entry, often misplaced inside its ``kubespawner_override``.
+PROFILE_KEYS = frozenset(("default", "display_name", "description", "slug", "profile_options"))
+
 _TYPE_NAMES = {
     "object": "a mapping",
     "array": "a list",
@@ -101,12 +106,15 @@ _TYPES: dict[str, Any] = {
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
 }
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.S)
+#: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
+#: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
 _SOPS = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
 
 
 def is_unknowable(value: Any) -> bool:
-    """A ``{{ }}`` template or a sops-encrypted value: text whose real value nblint cannot know."""
+    """A template placeholder or a sops-encrypted value: text whose real value nblint cannot
+    know."""
     return isinstance(value, str) and bool(_TEMPLATE.search(value) or _SOPS.match(value))
 
 
@@ -137,7 +145,7 @@ class _Checker:
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
         self.problems.append(
-            ValuesProblem(rule, message, origin.file, origin.line, origin.column, fix)
+            ValuesProblem(rule, message, origin.file, origin.line, origin.column, fix, origin.note)
         )
 
     # -- Helm: the values schema ----------------------------------------------------------------
@@ -320,6 +328,15 @@ class _Checker:
         for name, value in config.items():
             if not isinstance(name, str) or name in traits:
                 continue
+            if name in PROFILE_KEYS and "override" in where:
+                self.report(
+                    "z2jh-unknown-trait",
+                    (*path, name),
+                    f"`{name}` in {where} is not a KubeSpawner trait: it is silently ignored by "
+                    f"the hub; `{name}` is a key of the profile (or choice) itself",
+                    f"Move `{name}` out of `kubespawner_override`, beside it.",
+                )
+                continue
             meant, why = TRAIT_INTENT.get(name, ("", ""))
             meant = meant or _did_you_mean(name, sorted(traits)) or ""
             effect = (
@@ -366,6 +383,8 @@ class _Checker:
         for path, value in _leaves(self.release.values, ()):
             if not is_unknowable(value) or not self.release.written(path):
                 continue
+            if "{{" in value:
+                continue  # Helm templates are reported by the loader (rule helm-template)
             origin = self.release.locate(path)
             kind = 1 if _SOPS.match(value) else 0
             seen = first.get(origin.file)
@@ -376,7 +395,7 @@ class _Checker:
         for path, templates, encrypted in first.values():
             parts = []
             if templates:
-                parts.append(f"{templates} unrendered `{{{{ }}}}` template value(s)")
+                parts.append(f"{templates} unrendered template value(s)")
             if encrypted:
                 parts.append(f"{encrypted} sops-encrypted value(s)")
             self.report(

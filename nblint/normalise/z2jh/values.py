@@ -62,6 +62,8 @@ class ValuesProblem:
     line: int
     column: int
     fix: str | None = None
+    #: How the value got there when the line does not show it (a chart default).
+    note: str = ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,242 @@
+"""z2jh values: recognised by content, z2jh's root found, files layered as Helm does, over the
+bundled chart defaults, and every value traced back to the file and line that set it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, SHARED, needs_shared, run
+
+from nblint.load.files import load
+from nblint.normalise.z2jh.values import (
+    CHART_VERSIONS,
+    Release,
+    ValuesError,
+    build_release,
+    chart_defaults,
+    find_root,
+    kubespawner_traits,
+    resolve_chart_version,
+)
+from nblint.pipeline import Options
+from nblint.recognise import Z2JH, recognise
+
+VALUES = FIXTURES / "z2jh" / "values"
+CORPUS = SHARED / "corpus" / "z2jh"
+
+
+def document(name: str | Path) -> Any:
+    path = name if isinstance(name, Path) else VALUES / name
+    return load(str(path)).documents[0].root
+
+
+def release(*names: str, root: tuple[str, ...] = (), version: str = "4.4.0") -> Release:
+    files = [(str(VALUES / name), document(name)) for name in names]
+    built, problems = build_release(files, root, version)
+    assert problems == []
+    return built
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition
+
+
+@pytest.mark.parametrize(
+    ("name", "root"),
+    [
+        ("root-top.yaml", ()),
+        ("root-jupyterhub.yaml", ("jupyterhub",)),
+        ("root-basehub.yaml", ("basehub", "jupyterhub")),
+        ("corpus-mybinder-binderhub-root.yaml", ("binderhub", "jupyterhub")),
+        ("corpus-2i2c-nasa-veda-basehub-root.yaml", ("basehub", "jupyterhub")),
+        ("corpus-datahub-data101-jupyterhub-root.yaml", ("jupyterhub",)),
+        ("corpus-data-on-eks-top-root.yaml", ()),
+        ("seed-chapter-values.yaml", ()),
+    ],
+)
+def test_values_root_is_detected_from_content(name: str, root: tuple[str, ...]) -> None:
+    assert find_root(document(name)) == root
+    assert recognise(document(name)) == Z2JH
+
+
+@pytest.mark.parametrize("name", ["not-values-configmap.yaml", "not-values-plain-yaml.yaml"])
+def test_documents_without_z2jh_sections_are_not_values(name: str) -> None:
+    assert find_root(document(name)) is None
+    assert recognise(document(name)) != Z2JH
+
+
+def test_values_root_option_overrides_detection() -> None:
+    options = Options(dialect={"values_root": "dask-gateway"})
+    assert recognise(document("root-jupyterhub.yaml"), options) == Z2JH
+    result = run(VALUES / "root-jupyterhub.yaml", select={"z2jh"}, values_root="dask-gateway")
+    # Read as z2jh values, dask-gateway's `gateway` is a key z2jh does not have.
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-unknown-key", 2, 3)]
+
+
+def test_a_wrong_values_root_is_reported_not_skipped() -> None:
+    result = run(VALUES / "root-top.yaml", select={"z2jh"}, values_root="jupyterhub")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-values-root", 1, 1)]
+
+
+def test_a_root_that_is_not_a_mapping_is_not_chosen() -> None:
+    assert find_root(document("root-not-a-mapping.yaml")) == ("other", "jupyterhub")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart versions and defaults
+
+
+def test_chart_version_defaults_to_the_newest_bundled() -> None:
+    assert CHART_VERSIONS == ("3.3.8", "4.4.0")
+    assert resolve_chart_version(None) == "4.4.0"
+    assert resolve_chart_version("4") == "4.4.0"
+    assert resolve_chart_version("3.3") == "3.3.8"
+    assert resolve_chart_version("v3.3.8") == "3.3.8"
+    with pytest.raises(ValuesError, match=r"'2\.0\.0' is not bundled"):
+        resolve_chart_version("2.0.0")
+
+
+def test_chart_defaults_differ_per_version_and_carry_the_published_image_tag() -> None:
+    old, new = chart_defaults("3.3.8"), chart_defaults("4.4.0")
+    assert old["singleuser"]["storage"]["dynamic"]["pvcNameTemplate"] == (
+        "claim-{username}{servername}"
+    )
+    assert new["singleuser"]["storage"]["dynamic"]["pvcNameTemplate"] is None
+    assert new["singleuser"]["cloudMetadata"] == {
+        "blockWithIptables": True,
+        "ip": "169.254.169.254",
+    }
+    assert new["singleuser"]["networkTools"]["image"]["tag"] == "4.4.0"
+
+
+def test_kubespawner_traits_follow_the_hub_image_of_the_chart_version() -> None:
+    assert "slug_scheme" in kubespawner_traits("4.4.0")
+    assert "slug_scheme" not in kubespawner_traits("3.3.8")
+    assert "pod_security_context" in kubespawner_traits("3.3.8")
+
+
+def test_values_without_user_keys_are_the_chart_defaults() -> None:
+    built = release("root-top.yaml")
+    assert built.values["singleuser"]["defaultUrl"] == "/lab"
+    assert built.values["singleuser"]["uid"] == 1000
+    assert built.values["cull"]["enabled"] is True
+    assert built.is_default(("singleuser", "uid"))
+    assert not built.is_default(("singleuser", "defaultUrl"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Layering: maps merge, lists and scalars replace, null deletes a default, later file wins
+
+
+def test_layers_merge_maps_and_replace_lists() -> None:
+    built = release("layer-base.yaml", "layer-overlay.yaml")
+    singleuser = built.values["singleuser"]
+    assert singleuser["image"] == {
+        "name": "quay.io/jupyter/scipy-notebook",
+        "tag": "2024-09-01",
+        "pullPolicy": None,
+        "pullSecrets": [],
+    }
+    assert singleuser["extraEnv"] == {"FROM_BASE": "1", "FROM_OVERLAY": "1"}
+    assert singleuser["extraTolerations"] == [{"key": "overlay", "operator": "Exists"}]
+    assert singleuser["cpu"]["limit"] == 2
+    assert singleuser["cloudMetadata"]["blockWithIptables"] is False
+    assert built.files == [str(VALUES / "layer-base.yaml"), str(VALUES / "layer-overlay.yaml")]
+
+
+def test_a_user_null_deletes_the_chart_default() -> None:
+    built = release("layer-base.yaml", "layer-overlay.yaml")
+    assert "uid" not in built.values["singleuser"]
+    # The line that deleted it is where to look.
+    origin = built.locate(("singleuser", "uid"))
+    assert (Path(origin.file).name, origin.line, origin.column, origin.note) == (
+        "layer-overlay.yaml",
+        8,
+        3,
+        "",
+    )
+
+
+def test_each_value_is_located_in_the_last_file_that_set_it() -> None:
+    built = release("layer-base.yaml", "layer-overlay.yaml")
+
+    def where(*path: str | int) -> tuple[str, int, int]:
+        origin = built.locate(path)
+        return Path(origin.file).name, origin.line, origin.column
+
+    assert where("singleuser", "image", "name") == ("layer-base.yaml", 3, 5)
+    assert where("singleuser", "image", "tag") == ("layer-overlay.yaml", 3, 5)
+    assert where("singleuser", "cpu", "limit") == ("layer-base.yaml", 10, 5)
+    assert where("singleuser", "extraTolerations", 0, "key") == ("layer-overlay.yaml", 7, 8)
+    # A list replaced by a later file: its items all come from that file.
+    assert where("singleuser", "extraTolerations", 0) == ("layer-overlay.yaml", 7, 7)
+
+
+def test_a_chart_default_is_located_at_the_nearest_key_the_user_wrote_and_named() -> None:
+    built = release("layer-base.yaml")
+    origin = built.locate(("singleuser", "cloudMetadata", "blockWithIptables"))
+    assert (Path(origin.file).name, origin.line, origin.column) == ("layer-base.yaml", 1, 1)
+    assert origin.note == (
+        "chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh 4.4.0"
+    )
+    assert built.is_default(("singleuser", "cloudMetadata", "blockWithIptables"))
+
+
+def test_a_chart_default_outside_any_user_key_is_located_at_the_z2jh_root() -> None:
+    built = release("root-basehub.yaml", root=("basehub", "jupyterhub"))
+    origin = built.locate(("cull", "timeout"))
+    assert (origin.line, origin.column) == (4, 3)
+    assert origin.note == "chart default `cull.timeout: 3600` of z2jh 4.4.0"
+
+
+def test_a_path_set_nowhere_is_located_where_to_add_it() -> None:
+    built = release("layer-base.yaml")
+    origin = built.locate(("singleuser", "image", "pullSecrets", 0))
+    assert (origin.line, origin.column, origin.note) == (2, 3, "")
+
+
+def test_sops_metadata_is_not_part_of_the_values() -> None:
+    sops = {"sops": {"version": "3.8.1", "mac": "ENC[AES256_GCM,data:bWFj]"}}
+    built, _ = build_release([("f.yaml", {"singleuser": {"uid": 1001}, **sops})], (), "4.4.0")
+    assert "sops" not in built.values
+    assert built.values["singleuser"]["uid"] == 1001
+
+
+def test_layered_files_are_one_release_in_the_pipeline() -> None:
+    result = run(
+        select={"z2jh"},
+        values=[str(VALUES / "layer-base.yaml"), str(VALUES / "typo-did-you-mean.yaml")],
+    )
+    assert result.files == 2
+    assert [(Path(f.file).name, f.rule, f.line) for f in result.findings] == [
+        ("typo-did-you-mean.yaml", "z2jh-unknown-key", 2),
+        ("typo-did-you-mean.yaml", "z2jh-unknown-key", 4),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus: real values files written by others
+
+
+def _corpus() -> list[dict[str, str]]:
+    if not (CORPUS / "SOURCES.tsv").is_file():
+        return []
+    with open(CORPUS / "SOURCES.tsv", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream, delimiter="\t"))
+
+
+@needs_shared
+@pytest.mark.parametrize("row", _corpus(), ids=lambda row: row["file"][:60])
+def test_every_corpus_file_is_recognised_at_its_root_and_checked(row: dict[str, str]) -> None:
+    path = CORPUS / row["file"]
+    root = () if row["values_root"] == "." else tuple(row["values_root"].split("."))
+    # Plain PyYAML: the loader refuses sops-encrypted documents, root detection must not care.
+    assert find_root(yaml.safe_load(path.read_text(encoding="utf-8"))) == root
+    result = run(path)  # no traceback, whatever the file holds
+    # Checked as values, or refused whole by the loader with a reason (sops-encrypted).
+    assert result.documents >= 1 or [f.rule for f in result.findings] == ["sops-encrypted"]
+    assert not [f for f in result.findings if f.rule == "internal-error"]
