@@ -1,0 +1,255 @@
+"""Project configuration: discovery, validation, and how it feeds ``nblint check``.
+
+Each test builds a small project in ``tmp_path`` (with a ``.git`` directory as its root) from the
+fixtures in ``tests/fixtures/config/`` and runs the real command line there.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import FIXTURES
+
+from nblint.cli import main
+from nblint.config import find_config
+
+CONFIG = FIXTURES / "config"
+POD = "host-network-pod.yaml"  # one finding: host-namespaces at 8:3
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    for name in (POD, "values-base.yaml", "values-prod.yaml"):
+        shutil.copy(CONFIG / name, tmp_path / name)
+    shutil.copytree(CONFIG / "team-rules", tmp_path / "team-rules")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def nblint(*args: str) -> Result:
+    return CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+
+
+def findings(*args: str) -> list[tuple[str, str, int, int]]:
+    """``(rule, severity, line, column)``, without the notebook checklist (not at issue here)."""
+    result = nblint("--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return [
+        (f["rule"], f["severity"], f["line"], f["column"])
+        for f in report["findings"]
+        if f["group"] != "notebook"
+    ]
+
+
+def pyproject(root: Path, body: str) -> None:
+    (root / "pyproject.toml").write_text(f'[project]\nname = "hub"\n\n[tool.nblint]\n{body}\n')
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery
+
+
+def test_nblint_yaml_in_the_working_directory_is_used(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("severity:\n  host-namespaces: warning\n")
+    assert findings(POD) == [("host-namespaces", "warning", 8, 3)]
+
+
+def test_pyproject_tool_nblint_in_a_parent_directory_is_used(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pyproject(project, 'ignore = ["host-namespaces"]')
+    (project / "deploy").mkdir()
+    shutil.move(project / POD, project / "deploy" / POD)
+    monkeypatch.chdir(project / "deploy")
+    assert findings(POD) == []
+
+
+def test_pyproject_without_tool_nblint_is_passed_over(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / ".nblint.yaml").write_text("ignore: [host-namespaces]\n")
+    (project / "deploy").mkdir()
+    (project / "deploy" / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    assert find_config(project / "deploy") == project / ".nblint.yaml"
+
+
+def test_discovery_stops_at_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".nblint.yaml").write_text("ignore: [host-namespaces]\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "charts").mkdir()
+    assert find_config(repo / "charts") is None
+
+
+def test_explicit_config_file_wins_over_discovery(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("severity:\n  host-namespaces: warning\n")
+    (project / "strict.yaml").write_text("severity:\n  host-namespaces: info\n")
+    assert findings("--config", "strict.yaml", POD) == [("host-namespaces", "info", 8, 3)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Mistakes: exit 2, naming the key
+
+
+def test_unknown_key_is_an_error_naming_it_with_a_suggestion(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("selct: [psa-baseline]\n")
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "nblint: error: .nblint.yaml: unknown key 'selct' (did you mean 'select'?)\n"
+    ).replace(".nblint.yaml", str((project / ".nblint.yaml").resolve()))
+
+
+def test_unknown_key_in_pyproject_names_the_table_and_key(project: Path) -> None:
+    pyproject(project, 'psa_level = "baseline"')
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert "[tool.nblint]: unknown key 'psa_level' (did you mean 'psa-level'?)" in result.stderr
+
+
+def test_nested_unknown_key_is_named_by_its_path(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "releases:\n  prod:\n    values: [values-base.yaml]\n    chart_version: 4.4.0\n"
+    )
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert "unknown key 'releases.prod.chart_version'" in result.stderr
+
+
+def test_wrong_value_is_an_error_naming_the_key(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("psa-level: strict\n")
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert ".nblint.yaml: psa-level: 'strict' is not one of ['baseline', 'restricted']" in (
+        result.stderr
+    )
+
+
+def test_unknown_rule_in_severity_is_an_error(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("severity:\n  host-namespace: warning\n")
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert (
+        "severity.host-namespace: unknown rule 'host-namespace' (did you mean 'host-namespaces'?)"
+        in result.stderr
+    )
+
+
+def test_unknown_option_of_a_rule_is_an_error(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "rules-dirs: [team-rules]\noptions:\n  company-registry:\n    registy: r.example.org\n"
+    )
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert (
+        "options.company-registry.registy: rule 'company-registry' has no option 'registy' "
+        "(its options: registry)" in result.stderr
+    )
+
+
+def test_invalid_yaml_config_is_an_error_with_its_line(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("select: [a\nignore: b\n")
+    result = nblint(POD)
+    assert result.exit_code == 2
+    assert ".nblint.yaml:1:" in result.stderr or ".nblint.yaml:3:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_explicit_config_file_is_an_error(project: Path) -> None:
+    result = nblint("--config", "nope.toml", POD)
+    assert result.exit_code == 2
+    assert "nope.toml: config file not found" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def test_psa_level_from_config_and_the_command_line_wins(project: Path) -> None:
+    (project / POD).write_text((project / POD).read_text().replace("hostNetwork: true", "a: 1"))
+    (project / POD).write_text(
+        (project / POD).read_text().replace("        runAsNonRoot: true\n", "")
+    )
+    (project / ".nblint.yaml").write_text("psa-level: baseline\n")
+    assert findings(POD) == []
+    assert [rule for rule, *_ in findings("--psa-level", "restricted", POD)] == ["run-as-non-root"]
+
+
+def test_select_from_config_and_the_command_line_wins(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("select: [psa-restricted]\n")
+    assert findings(POD) == []
+    assert findings("--select", "host-namespaces", POD) == [("host-namespaces", "error", 8, 3)]
+
+
+def test_per_rule_severity_changes_findings_and_the_exit_code(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "ignore: [notebook]\nseverity:\n  host-namespaces: warning\n"
+    )
+    assert nblint(POD).exit_code == 0
+    assert nblint("--fail-on", "warning", POD).exit_code == 1
+
+
+def test_fail_on_from_config(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "ignore: [notebook]\nseverity: {host-namespaces: warning}\nfail-on: warning\n"
+    )
+    assert nblint(POD).exit_code == 1
+
+
+def test_per_file_ignores_by_file_name_and_by_path(project: Path) -> None:
+    (project / "exporters").mkdir()
+    shutil.copy(project / POD, project / "exporters" / POD)
+    (project / ".nblint.yaml").write_text(
+        "per-file-ignores:\n  'exporters/*.yaml': [host-namespaces]\n"
+    )
+    assert findings(POD, "exporters") == [("host-namespaces", "error", 8, 3)]
+    (project / ".nblint.yaml").write_text(f"per-file-ignores:\n  '{POD}': [psa-baseline]\n")
+    assert findings(POD, "exporters") == []
+
+
+def test_rules_dirs_and_rule_options_from_config(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "rules-dirs: [team-rules]\nselect: [team]\n"
+        "options:\n  company-registry:\n    registry: registry.corp.example\n"
+    )
+    result = nblint("--format", "json", POD)
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "company-registry"
+    assert finding["message"].endswith("not one from registry.corp.example")
+
+
+def test_values_layers_from_config_are_checked_as_one_release(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("values: [values-base.yaml, values-prod.yaml]\n")
+    assert [(r, line) for r, _, line, _ in findings()] == [("privileged", 5)]
+    # The command line's -f wins over the configured layers.
+    assert findings("-f", "values-base.yaml") == []
+
+
+def test_releases_are_each_checked_without_any_path(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "releases:\n"
+        "  staging:\n    values: [values-base.yaml]\n"
+        "  prod:\n    values: [values-base.yaml, values-prod.yaml]\n    chart-version: 4.4.0\n"
+    )
+    result = nblint("--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [
+        (f["rule"], f["file"], f["line"]) for f in report["findings"] if f["group"] != "notebook"
+    ] == [("privileged", "values-prod.yaml", 5)]
+    assert report["summary"]["pods"] == 2
+
+
+def test_a_path_that_belongs_to_a_release_is_checked_in_its_release(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "releases:\n  prod:\n    values: [values-base.yaml, values-prod.yaml]\n"
+    )
+    # values-prod.yaml alone would miss base's settings; in its release it has one finding.
+    assert [(r, line) for r, _, line, _ in findings("values-prod.yaml")] == [("privileged", 5)]

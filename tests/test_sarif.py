@@ -1,0 +1,243 @@
+"""``--format sarif``: a SARIF 2.1.0 log that GitHub code scanning accepts and tracks.
+
+The OASIS schema is not Apache/BSD/MIT licensed, so it is not copied into the project: tests that
+validate against it read it from ``../shared`` (``needs_shared``); the structural test below
+checks, on every checkout, each property GitHub reads.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT, SHARED, needs_shared
+
+from nblint.cli import main
+from nblint.fingerprint import FINGERPRINT_KEY
+from nblint.model import Finding
+from nblint.pipeline import Result
+from nblint.report import sarif
+
+SARIF_FIXTURES = FIXTURES / "sarif"
+OASIS_SCHEMA = SHARED / "upstream" / "sarif" / "sarif-schema-2.1.0.json"
+EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
+CORPUS_FIXTURES = sorted(SARIF_FIXTURES.glob("corpus-*.yaml"))
+
+
+def sarif_log(*args: str | Path) -> dict[str, Any]:
+    result = CliRunner().invoke(
+        main, ["check", "--format", "sarif", *map(str, args)], catch_exceptions=False
+    )
+    assert result.exit_code in (0, 1), result.output
+    log: dict[str, Any] = json.loads(result.stdout)
+    return log
+
+
+def validate_with_oasis_schema(log: dict[str, Any]) -> None:
+    import jsonschema
+
+    schema = json.loads(OASIS_SCHEMA.read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+
+
+def fixture(name: str) -> str:
+    return str((SARIF_FIXTURES / name).relative_to(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _at_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Valid against the OASIS schema
+
+
+@needs_shared
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_sarif_of_each_example_is_valid_against_the_oasis_schema(path: Path) -> None:
+    validate_with_oasis_schema(sarif_log(path.relative_to(ROOT)))
+
+
+@needs_shared
+@pytest.mark.parametrize("path", CORPUS_FIXTURES, ids=lambda p: p.name)
+def test_sarif_of_corpus_files_is_valid_against_the_oasis_schema(path: Path) -> None:
+    log = sarif_log(path.relative_to(ROOT))
+    assert log["runs"][0]["results"], "a corpus file with findings"
+    validate_with_oasis_schema(log)
+
+
+@needs_shared
+def test_sarif_with_suppressed_notification_and_empty_results_is_valid() -> None:
+    for args in (
+        [fixture("compliant-pod.yaml")],
+        [fixture("unparsable.yaml")],
+        ["--show-suppressed", str((FIXTURES / "suppress" / "reasoned.yaml").relative_to(ROOT))],
+    ):
+        validate_with_oasis_schema(sarif_log(*args))
+
+
+# ---------------------------------------------------------------------------------------------
+# What GitHub reads
+
+
+def test_run_lists_the_tool_and_every_active_rule_with_its_help() -> None:
+    log = sarif_log("--ignore", "notebook", fixture("privileged-pod.yaml"))
+    assert log["version"] == "2.1.0"
+    assert log["$schema"].startswith("https://")
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "nblint"
+    assert driver["semanticVersion"]
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert ids == sorted(ids) and "privileged" in ids and "run-as-non-root" in ids
+    for rule in driver["rules"]:
+        assert rule["name"] and " " not in rule["name"]
+        for key in ("shortDescription", "fullDescription"):
+            assert 0 < len(rule[key]["text"]) <= 1024
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        tags = rule["properties"]["tags"]
+        assert "security" in tags and len(tags) == len(set(tags)) <= 10
+        assert 0.1 <= float(rule["properties"]["security-severity"]) <= 10.0
+    privileged = driver["rules"][ids.index("privileged")]
+    assert "privileged: false" in privileged["help"]["text"]
+    assert "```yaml" in privileged["help"]["markdown"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert run["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_result_points_at_the_offending_key_with_a_repository_relative_uri() -> None:
+    log = sarif_log("--ignore", "notebook", fixture("privileged-pod.yaml"))
+    (run,) = log["runs"]
+    (result,) = run["results"]
+    rules = run["tool"]["driver"]["rules"]
+    assert result["ruleId"] == "privileged"
+    assert rules[result["ruleIndex"]]["id"] == "privileged"
+    assert result["level"] == "error"
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": "tests/fixtures/sarif/privileged-pod.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    # `privileged: true` on line 13 from column 9; the end column is exclusive and stops
+    # before the trailing comment.
+    assert location["region"] == {
+        "startLine": 13,
+        "startColumn": 9,
+        "endLine": 13,
+        "endColumn": 9 + len("privileged: true"),
+    }
+    assert "%SRCROOT%" in run["originalUriBaseIds"]
+    assert set(result["partialFingerprints"]) == {FINGERPRINT_KEY}
+
+
+def test_message_names_object_profile_and_container() -> None:
+    finding = Finding(
+        rule="privileged",
+        group="psa-baseline",
+        severity="error",
+        message="container notebook is privileged",
+        file="values.yaml",
+        line=3,
+        column=5,
+        object="values",
+        profile="GPU server",
+        container="notebook",
+        fix="privileged: false",
+    )
+    log = sarif.build(Result(), [finding], [], root=ROOT)
+    text = log["runs"][0]["results"][0]["message"]["text"]
+    assert text.startswith(
+        "container notebook is privileged (values; profile 'GPU server'; container 'notebook')."
+    )
+    assert text.endswith("Fix:\nprivileged: false")
+
+
+def test_uri_is_relative_to_the_git_top_level_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    deploy = tmp_path / "deploy" / "hub"
+    deploy.mkdir(parents=True)
+    shutil.copy(SARIF_FIXTURES / "privileged-pod.yaml", deploy / "pod.yaml")
+    monkeypatch.chdir(deploy)
+    log = sarif_log("--ignore", "notebook", "pod.yaml")
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "deploy/hub/pod.yaml"
+
+
+def test_fingerprints_do_not_change_when_unrelated_lines_are_inserted_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    original = (SARIF_FIXTURES / "privileged-pod.yaml").read_text()
+    Path("pod.yaml").write_text(original)
+    before = sarif_log("--ignore", "notebook", "pod.yaml")["runs"][0]["results"][0]
+    moved = original.replace(
+        "metadata:\n", "metadata:\n  labels:\n    team: data-science\n    tier: gpu\n", 1
+    )
+    Path("pod.yaml").write_text(moved)
+    after = sarif_log("--ignore", "notebook", "pod.yaml")["runs"][0]["results"][0]
+    region = after["locations"][0]["physicalLocation"]["region"]
+    assert (
+        region["startLine"] == before["locations"][0]["physicalLocation"]["region"]["startLine"] + 3
+    )
+    assert after["partialFingerprints"] == before["partialFingerprints"]
+
+
+def test_fingerprints_differ_between_containers_of_one_pod() -> None:
+    log = sarif_log("--ignore", "notebook", fixture("corpus-z2jh-uwhackweek-hub-config.yaml"))
+    results = log["runs"][0]["results"]
+    prints = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results]
+    assert len(set(prints)) == len(prints) == 10
+
+
+def test_unparsable_file_is_a_tool_execution_notification_and_a_result() -> None:
+    log = sarif_log(fixture("unparsable.yaml"))
+    (run,) = log["runs"]
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is True
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error"
+    assert notification["message"]["text"].startswith(
+        "tests/fixtures/sarif/unparsable.yaml: not checked: "
+    )
+    location = notification["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "tests/fixtures/sarif/unparsable.yaml"
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in run["results"]
+    ] == [("parse-error", 4)]
+
+
+def test_clean_input_is_a_valid_log_with_an_empty_results_array() -> None:
+    log = sarif_log("--ignore", "notebook", fixture("compliant-pod.yaml"))
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["tool"]["driver"]["rules"]
+
+
+def test_show_suppressed_adds_suppressed_results_with_their_justification() -> None:
+    path = str((FIXTURES / "suppress" / "reasoned.yaml").relative_to(ROOT))
+    assert sarif_log("--ignore", "notebook", path)["runs"][0]["results"] == []
+    (result,) = sarif_log("--ignore", "notebook", "--show-suppressed", path)["runs"][0]["results"]
+    assert result["ruleId"] == "host-namespaces"
+    assert result["suppressions"] == [
+        {"kind": "inSource", "justification": "node exporter reads host network stats"}
+    ]
+
+
+def test_output_is_deterministic_and_holds_no_absolute_path() -> None:
+    first = CliRunner().invoke(
+        main, ["check", "--format", "sarif", fixture("corpus-z2jh-uwhackweek-hub-config.yaml")]
+    )
+    second = CliRunner().invoke(
+        main, ["check", "--format", "sarif", fixture("corpus-z2jh-uwhackweek-hub-config.yaml")]
+    )
+    assert first.stdout == second.stdout
+    assert str(ROOT) not in first.stdout
