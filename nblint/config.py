@@ -40,7 +40,7 @@ PARAMS = {
     "values": "values_files",
     "kubeflow-add-fsgroup": "kubeflow_add_fsgroup",
     "poddefaults": "poddefaults",
-    "baseline": "baseline",
+    "baseline": "baseline_file",
 }
 #: keys whose values are paths, resolved against the config file's directory.
 PATH_KEYS = ("rules-dirs", "values", "poddefaults", "baseline")
