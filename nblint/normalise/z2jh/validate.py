@@ -125,12 +125,12 @@ def validate(release: Release) -> list[ValuesProblem]:
     built from the rest, as z2jh would see it."""
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values, ())
-    for path in checker.rejected:
-        _restore_default(release, path)
     checker.kubespawner_config()
     checker.profiles()
     checker.extra_config()
     checker.unknowable()
+    for path in checker.rejected:
+        _restore_default(release, path)
     return checker.problems
 
 

@@ -1,0 +1,253 @@
+"""z2jh values are validated as Helm (the chart's values schema) and the hub (KubeSpawner trait
+names) would, each problem at the line that wrote it, with where the intent really lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, brief, run
+
+from nblint.load.files import load
+from nblint.model import Finding
+from nblint.normalise.z2jh.validate import validate
+from nblint.normalise.z2jh.values import build_release
+
+VALUES = FIXTURES / "z2jh" / "values"
+
+
+def check(name: str, **dialect: Any) -> list[Finding]:
+    return run(VALUES / name, select={"z2jh"}, **dialect).findings
+
+
+def messages(findings: list[Finding]) -> list[str]:
+    return [f.message for f in findings]
+
+
+# ---------------------------------------------------------------------------------------------
+# The chapter's seed file: keys z2jh does not have, and a trait KubeSpawner does not have
+
+
+def test_seed_file_reports_its_wrong_keys_and_trait_at_their_lines() -> None:
+    findings = check("seed-chapter-values.yaml")
+    assert brief(findings) == [
+        ("z2jh-unknown-key", 32, 3),  # singleuser.cull
+        ("z2jh-unknown-key", 41, 3),  # singleuser.podSecurityContext
+        ("z2jh-unknown-key", 48, 3),  # singleuser.containerSecurityContext
+        ("z2jh-unknown-key", 53, 3),  # singleuser.extraVolumeMounts
+        ("z2jh-unknown-key", 56, 3),  # singleuser.extraVolumes
+        ("z2jh-unknown-trait", 77, 9),  # extra_tolerations in the GPU profile
+    ]
+    assert all(f.severity == "error" for f in findings)
+
+
+def test_seed_file_names_where_each_intent_really_lives() -> None:
+    findings = check("seed-chapter-values.yaml")
+    assert [m.split("; ", 1)[1] for m in messages(findings)[:5]] == [
+        "what it means to set is `cull`",
+        "what it means to set is `hub.config.KubeSpawner.pod_security_context`",
+        "what it means to set is `hub.config.KubeSpawner.container_security_context`",
+        "what it means to set is `singleuser.storage.extraVolumeMounts`",
+        "what it means to set is `singleuser.storage.extraVolumes`",
+    ]
+    assert messages(findings)[0].startswith(
+        "`singleuser.cull` is not a z2jh 4.4.0 key: the values schema allows no other keys under "
+        "singleuser, so helm would refuse the release"
+    )
+
+
+def test_a_misplaced_key_gets_a_fix_that_moves_its_own_value() -> None:
+    pod_security = check("seed-chapter-values.yaml")[1]
+    assert pod_security.fix == (
+        "Remove `singleuser.podSecurityContext` and set instead:\n"
+        "hub:\n"
+        "  config:\n"
+        "    KubeSpawner:\n"
+        "      pod_security_context:\n"
+        "        runAsNonRoot: true\n"
+        "        runAsUser: 1000\n"
+        "        runAsGroup: 1000\n"
+        "        fsGroup: 1000\n"
+        "        seccompProfile:\n"
+        "          type: RuntimeDefault"
+    )
+
+
+def test_extra_tolerations_fix_keeps_the_charts_user_node_tolerations() -> None:
+    trait = check("seed-chapter-values.yaml")[-1]
+    assert trait.message == (
+        "`extra_tolerations` in the `kubespawner_override` of profile 'GPU notebook' is not a "
+        "KubeSpawner 7.x trait (z2jh 4.4.0): it is silently ignored by the hub; did you mean "
+        "`tolerations`?"
+    )
+    assert trait.fix is not None
+    assert trait.fix.splitlines()[1:] == [
+        "tolerations:",
+        "- {key: hub.jupyter.org/dedicated, operator: Equal, value: user, effect: NoSchedule}",
+        "- {key: hub.jupyter.org_dedicated, operator: Equal, value: user, effect: NoSchedule}",
+        "- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}",
+    ]
+
+
+def test_unknown_keys_are_left_out_of_the_release_the_pods_are_built_from() -> None:
+    path = str(VALUES / "seed-chapter-values.yaml")
+    release, _ = build_release([(path, load(path).documents[0].root)], (), "4.4.0")
+    validate(release)
+    singleuser = release.values["singleuser"]
+    assert "podSecurityContext" not in singleuser and "cull" not in singleuser
+    assert singleuser["cpu"] == {"limit": 2, "guarantee": 0.25}
+
+
+# ---------------------------------------------------------------------------------------------
+# The values schema: unknown keys, typos, wrong types, required keys
+
+
+def test_typos_get_a_did_you_mean() -> None:
+    findings = check("typo-did-you-mean.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 2, 3), ("z2jh-unknown-key", 4, 5)]
+    assert [m.rsplit("; ", 1)[1] for m in messages(findings)] == [
+        "did you mean `defaultUrl`?",
+        "did you mean `capacity`?",
+    ]
+    assert [f.fix for f in findings] == [
+        "Rename `defualtUrl` to `defaultUrl`.",
+        "Rename `capacty` to `capacity`.",
+    ]
+
+
+def test_wrong_types_and_values_are_reported_at_their_lines() -> None:
+    findings = check("wrong-types.yaml")
+    assert brief(findings) == [
+        ("z2jh-wrong-type", 2, 3),
+        ("z2jh-wrong-type", 4, 5),
+        ("z2jh-wrong-type", 6, 5),
+        ("z2jh-wrong-type", 8, 3),
+    ]
+    assert messages(findings) == [
+        "`singleuser.uid` must be an integer or null in z2jh 4.4.0, not a list; "
+        "helm would refuse the release",
+        "`singleuser.storage.type: 'ephemeral'` is not one of 'dynamic', 'static', 'none' "
+        "(z2jh 4.4.0 values schema); helm would refuse the release",
+        "`singleuser.cpu.limit` must be a number or null in z2jh 4.4.0, not a string; "
+        "helm would refuse the release",
+        "`cull.enabled` must be a boolean in z2jh 4.4.0, not a string; "
+        "helm would refuse the release",
+    ]
+
+
+def test_a_null_that_deletes_a_required_section_is_reported() -> None:
+    findings = check("null-deletes-required.yaml")
+    assert brief(findings) == [("z2jh-wrong-type", 4, 1)]
+    assert "this `null` deleted the chart default" in findings[0].message
+
+
+def test_hub_config_is_free_form_in_3x_but_needs_class_names_in_4x() -> None:
+    assert brief(check("hub-config-lowercase-section.yaml", chart_version="3.3.8")) == []
+    findings = check("hub-config-lowercase-section.yaml", chart_version="4.4.0")
+    assert brief(findings) == [("z2jh-unknown-key", 3, 5)]
+    assert "start with a capital" in findings[0].message
+
+
+def test_open_sections_accept_any_key() -> None:
+    # Only `additionalProperties: false` closes a section: extraPodConfig, extraEnv,
+    # nodeSelector, extraResource.limits and custom are open.
+    assert brief(check("open-sections.yaml")) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The hub: names in hub.config.KubeSpawner and kubespawner_override must be KubeSpawner traits
+
+
+def test_unknown_traits_everywhere_a_kubespawner_override_can_be() -> None:
+    findings = check("unknown-traits.yaml")
+    assert brief(findings) == [
+        ("z2jh-unknown-trait", 4, 7),  # hub.config.KubeSpawner.cpu_limt
+        ("z2jh-unknown-trait", 12, 9),  # default: true inside a profile's override
+        ("z2jh-unknown-trait", 22, 17),  # extra_tolerations in a choice's override
+        ("z2jh-unknown-trait", 27, 15),  # imag in the unlisted choice's override
+    ]
+    assert [f.fix for f in findings][:2] == [
+        "Rename `cpu_limt` to `cpu_limit`.",
+        "Move `default` out of `kubespawner_override`, beside it.",
+    ]
+    assert findings[3].message.endswith("did you mean `image`?")
+
+
+def test_trait_names_follow_the_kubespawner_of_the_chart_version() -> None:
+    assert brief(check("slug-scheme-kubespawner7-only.yaml", chart_version="4.4.0")) == []
+    findings = check("slug-scheme-kubespawner7-only.yaml", chart_version="3.3.8")
+    assert brief(findings) == [("z2jh-unknown-trait", 4, 7)]
+    assert "not a KubeSpawner 6.x trait (z2jh 3.3.8)" in findings[0].message
+
+
+# ---------------------------------------------------------------------------------------------
+# What nblint cannot see
+
+
+def test_hub_extra_config_is_an_info_finding_naming_the_snippets() -> None:
+    findings = check("extra-config.yaml")
+    assert brief(findings) == [("z2jh-extra-config", 2, 3)]
+    assert findings[0].severity == "info"
+    assert findings[0].message.startswith("`hub.extraConfig` (00-auth, 10-limits) is Python")
+
+
+def test_templates_and_encrypted_values_are_skipped_and_reported_once() -> None:
+    findings = check("templates-and-sops.yaml")
+    # No wrong-type for `uid: "{{ ... }}"` or `extraLabels: ${labels}`: nblint cannot know them.
+    assert brief(findings) == [("z2jh-unrendered-template", 6, 3)]
+    assert findings[0].message.startswith(
+        "2 unrendered template value(s) and 1 sops-encrypted value(s) in this file"
+    )
+
+
+def test_an_unknowable_value_where_a_mapping_belongs_is_built_from_the_chart_default() -> None:
+    path = str(VALUES / "templates-and-sops.yaml")
+    release, _ = build_release([(path, load(path).documents[0].root)], (), "4.4.0")
+    validate(release)
+    assert release.values["singleuser"]["extraLabels"] == {
+        "hub.jupyter.org/network-access-hub": "true"
+    }
+    assert release.values["singleuser"]["uid"] == 1000
+
+
+# ---------------------------------------------------------------------------------------------
+# Real files written by others (copies in tests/fixtures, see ORIGIN.md)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "corpus-ai-on-gke-autopilot.yaml",
+            [
+                ("z2jh-unrendered-template", 29, 3),
+                ("z2jh-unknown-trait", 136, 17),
+                ("z2jh-unknown-trait", 152, 17),
+            ],
+        ),
+        (
+            "corpus-utoronto-hub.yaml",
+            [
+                ("z2jh-wrong-type", 59, 3),
+                ("z2jh-wrong-type", 59, 3),
+                ("z2jh-unknown-key", 61, 7),
+                ("z2jh-unknown-key", 110, 5),
+                ("z2jh-extra-config", 203, 5),
+            ],
+        ),
+        ("corpus-2i2c-cloudbank-gpu-demo.yaml", [("z2jh-unknown-trait", 82, 9)]),
+        ("corpus-mybinder-binderhub-root.yaml", [("z2jh-extra-config", 426, 7)]),
+        ("corpus-data-on-eks-top-root.yaml", [("z2jh-unrendered-template", 57, 3)]),
+    ],
+)
+def test_corpus_file_findings(name: str, expected: list[tuple[str, int, int]]) -> None:
+    assert brief(check(name)) == expected
+
+
+def test_a_chart_default_that_breaks_the_schema_is_named() -> None:
+    # imagePullSecret.create: true needs username and password; the chart's are null.
+    finding = check("corpus-utoronto-hub.yaml")[0]
+    assert finding.message.startswith("`imagePullSecret.username` must be a string")
+    assert finding.note == "chart default `imagePullSecret.username: null` of z2jh 4.4.0"
+    assert Path(finding.file).name == "corpus-utoronto-hub.yaml"
