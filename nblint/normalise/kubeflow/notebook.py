@@ -59,8 +59,8 @@ def normalise(document: Recognised, context: RunContext) -> Normalised:
     state = run_state(context)
     out = Normalised(findings=state.take_pending())
     metadata = _mapping(root.get("metadata"))
-    name = str(metadata.get("name") or f"(document {document.index + 1})")
-    namespace = str(metadata["namespace"]) if metadata.get("namespace") else None
+    name = _scalar(metadata.get("name")) or f"(document {document.index + 1})"
+    namespace = _scalar(metadata.get("namespace"))
     object_name = f"Notebook/{name}"
 
     def report(rule: str, message: str, origin: Origin) -> None:
@@ -158,6 +158,11 @@ def normalise(document: Recognised, context: RunContext) -> Normalised:
         )
     )
     return out
+
+
+def _scalar(value: Any) -> str | None:
+    """A name or namespace as text; a templated one that YAML read as a mapping counts as unset."""
+    return str(value) if isinstance(value, (str, int)) and str(value) else None
 
 
 def _position(file: str, root: Any, path: Path) -> Origin:

@@ -66,9 +66,10 @@ class PodDefault:
         metadata = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
         spec = pruned.value.get("spec")
         namespace = metadata.get("namespace")
+        name = metadata.get("name")
         return cls(
-            name=str(metadata.get("name") or "(unnamed)"),
-            namespace=str(namespace) if namespace else None,
+            name=name if isinstance(name, str) and name else "(unnamed)",
+            namespace=namespace if isinstance(namespace, str) and namespace else None,
             file=file,
             root=root,
             spec=spec if isinstance(spec, dict) else {},
