@@ -1,0 +1,75 @@
+"""The real pre-commit framework runs the ``nblint`` hook of ``.pre-commit-hooks.yaml``.
+
+``pre-commit try-repo`` clones this checkout (tracked files, committed or not), builds a
+virtualenv, pip-installs nblint into it from source and runs the hook on the files given, from a
+throwaway git repository, as a user's commit would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.fixture(scope="module")
+def user_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = tmp_path_factory.mktemp("user-repo")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "deploy").mkdir()
+    shutil.copy(FIXTURES / "precommit" / "bad-values.yaml", repo / "deploy" / "values.yaml")
+    shutil.copy(FIXTURES / "precommit" / "good-pod.yaml", repo / "deploy" / "pod.yaml")
+    # The hook finds the project's config from its working directory (the repository root).
+    # These fixtures are about PSA; the notebook checklist is checked elsewhere.
+    (repo / ".nblint.yaml").write_text("select: [psa-baseline, psa-restricted, z2jh, nblint]\n")
+    subprocess.run(["git", "add", "deploy", ".nblint.yaml"], cwd=repo, check=True)
+    return repo
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One hook environment for the module: the second run reuses the first's install."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "PRE_COMMIT_COLOR": "never",
+        "GIT_AUTHOR_NAME": "nblint tests",
+        "GIT_AUTHOR_EMAIL": "tests@nblint.invalid",
+        "GIT_COMMITTER_NAME": "nblint tests",
+        "GIT_COMMITTER_EMAIL": "tests@nblint.invalid",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "nblint", "--files", *files],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_hook_fails_on_a_values_file_with_a_privileged_notebook(
+    user_repo: Path, pre_commit_home: Path
+) -> None:
+    run = try_repo(user_repo, pre_commit_home, "deploy/values.yaml")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Failed" in run.stdout
+    assert "error[privileged]: container notebook is privileged" in run.stdout
+    assert "--> deploy/values.yaml:13:9" in run.stdout
+
+
+def test_hook_passes_on_a_compliant_pod(user_repo: Path, pre_commit_home: Path) -> None:
+    run = try_repo(user_repo, pre_commit_home, "deploy/pod.yaml")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Passed" in run.stdout
