@@ -72,15 +72,33 @@ _common_psa = [
 ]
 
 
+def _checked_z2jh_option(name: str, value: str | None) -> str | None:
+    """``--chart-version`` resolved to a bundled version; ``--values-root`` checked as given."""
+    if value is None:
+        return None
+    from nblint.normalise.z2jh import values
+
+    try:
+        if name == "chart_version":
+            return values.resolve_chart_version(value)
+        values.parse_root(value)
+    except values.ValuesError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
 _dialect_options = [
     click.option(
         "--chart-version",
         default=None,
-        help="z2jh chart version whose defaults and schema apply (default: newest bundled).",
+        callback=lambda _ctx, _param, value: _checked_z2jh_option("chart_version", value),
+        help="z2jh chart version whose defaults, values schema and KubeSpawner traits apply: "
+        "4.4.0 or 3.3.8 (default: newest bundled).",
     ),
     click.option(
         "--values-root",
         default=None,
+        callback=lambda _ctx, _param, value: _checked_z2jh_option("values_root", value),
         help="Dotted key under which z2jh sits in the values files (e.g. jupyterhub, "
         "basehub.jupyterhub); detected when not given.",
     ),

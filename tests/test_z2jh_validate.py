@@ -178,7 +178,10 @@ def test_trait_names_follow_the_kubespawner_of_the_chart_version() -> None:
     assert brief(check("slug-scheme-kubespawner7-only.yaml", chart_version="4.4.0")) == []
     findings = check("slug-scheme-kubespawner7-only.yaml", chart_version="3.3.8")
     assert brief(findings) == [("z2jh-unknown-trait", 4, 7)]
-    assert "not a KubeSpawner 6.x trait (z2jh 3.3.8)" in findings[0].message
+    assert findings[0].message == (
+        "`slug_scheme` in `hub.config.KubeSpawner` is not a KubeSpawner 6.x trait (z2jh 3.3.8): "
+        "it is silently ignored by the hub; it exists in KubeSpawner 7.x (z2jh 4.x)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from conftest import FIXTURES, SHARED, needs_shared, run
 
+from nblint.cli import main
 from nblint.load.files import load
 from nblint.normalise.z2jh.values import (
     CHART_VERSIONS,
@@ -240,3 +242,28 @@ def test_every_corpus_file_is_recognised_at_its_root_and_checked(row: dict[str, 
     # Checked as values, or refused whole by the loader with a reason (sops-encrypted).
     assert result.documents >= 1 or [f.rule for f in result.findings] == ["sops-encrypted"]
     assert not [f for f in result.findings if f.rule == "internal-error"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--chart-version", "2.0"], "'2.0' is not bundled (bundled: 3.3.8, 4.4.0)"),
+        (["--values-root", "a..b"], "'a..b': expected dotted keys"),
+    ],
+)
+def test_cli_refuses_bad_z2jh_options_as_usage_errors(option: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["check", *option, str(VALUES / "root-top.yaml")])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_cli_layers_values_files_given_with_f() -> None:
+    args = ["check", "--select", "z2jh", "-f", str(VALUES / "layer-base.yaml")]
+    args += ["--values", str(VALUES / "typo-did-you-mean.yaml"), "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output.count('"rule": "z2jh-unknown-key"') == 2

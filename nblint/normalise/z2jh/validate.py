@@ -35,6 +35,7 @@ from nblint.normalise.z2jh.values import (
     chart_defaults,
     kubespawner_major,
     kubespawner_traits,
+    traits_of_kubespawner,
     values_schema,
 )
 
@@ -349,6 +350,12 @@ class _Checker:
                 f"(z2jh {self.version}): it {effect}"
             )
             fix = None
+            other = "6" if major == "7" else "7"
+            if not meant and name in traits_of_kubespawner(other):
+                message += (
+                    f"; it exists in KubeSpawner {other}.x "
+                    f"(z2jh {'4.x' if other == '7' else '3.x'})"
+                )
             if meant:
                 message += f"; did you mean `{meant}`?"
                 fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")

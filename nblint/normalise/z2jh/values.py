@@ -98,11 +98,12 @@ def kubespawner_major(chart_version: str) -> str:
 
 def kubespawner_traits(chart_version: str) -> frozenset[str]:
     """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
-    return _traits(kubespawner_major(chart_version))
+    return traits_of_kubespawner(kubespawner_major(chart_version))
 
 
 @cache
-def _traits(major: str) -> frozenset[str]:
+def traits_of_kubespawner(major: str) -> frozenset[str]:
+    """Every configurable ``KubeSpawner`` trait name of KubeSpawner ``major`` (``"6"``, ``"7"``)."""
     table = _read_json(data_dir("schemas") / "z2jh" / "kubespawner-traits.json")
     return frozenset(table[major])
 
@@ -133,7 +134,7 @@ def parse_root(text: str) -> tuple[str, ...]:
         return ()
     parts = tuple(part for part in text.split("."))
     if any(not part for part in parts):
-        raise ValuesError(f"--values-root {text!r}: expected dotted keys, e.g. basehub.jupyterhub")
+        raise ValuesError(f"{text!r}: expected dotted keys, e.g. basehub.jupyterhub")
     return parts
 
 
