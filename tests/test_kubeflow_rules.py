@@ -1,0 +1,89 @@
+"""Kubeflow-aware findings (``rules/kubeflow/``) and the Kubeflow fix hints of the PSA rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, brief, run
+
+from nblint.check.rules import load_rules
+
+RULES = FIXTURES / "kubeflow" / "rules"
+JWA = RULES / "jwa-default.yaml"
+
+
+def test_default_editor_token_is_reported_at_the_pod_spec_of_a_jwa_notebook() -> None:
+    result = run(JWA, select={"default-editor-token"})
+    assert brief(result.findings) == [("default-editor-token", 14, 5)]
+    assert "automountServiceAccountToken: false" in (result.findings[0].fix or "")
+
+
+def test_default_editor_without_a_token_is_fine() -> None:
+    assert run(RULES / "second-notebook.yaml", select={"default-editor-token"}).findings == []
+
+
+def test_culling_is_mentioned_once_per_run_at_the_first_notebook() -> None:
+    result = run(JWA, RULES / "second-notebook.yaml", select={"culling-not-visible"})
+    assert [(Path(f.file).name, f.rule, f.line, f.severity) for f in result.findings] == [
+        ("jwa-default.yaml", "culling-not-visible", 3, "info")
+    ]
+    assert "ENABLE_CULLING=true" in result.findings[0].message
+
+
+def test_culling_is_not_mentioned_without_a_notebook() -> None:
+    assert run(RULES / "manifest-pod.yaml", select={"culling-not-visible"}).findings == []
+
+
+def test_istio_note_under_restricted_at_the_notebook_metadata() -> None:
+    result = run(JWA, select={"istio-init-restricted"})
+    assert brief(result.findings) == [("istio-init-restricted", 9, 3)]
+    assert [f.severity for f in result.findings] == ["info"]
+
+
+def test_istio_note_is_not_given_under_baseline_or_when_injection_is_off() -> None:
+    assert run(JWA, level="baseline", select={"istio-init-restricted"}).findings == []
+    assert run(RULES / "second-notebook.yaml", select={"istio-init-restricted"}).findings == []
+    assert run(RULES / "manifest-pod.yaml", select={"istio-init-restricted"}).findings == []
+
+
+def test_dev_shm_without_size_limit_is_reported_with_a_notebook_fix() -> None:
+    # The notebook checklist's scratch rule covers memory emptyDirs; a Notebook gets the
+    # Kubeflow spelling of its fix.
+    result = run(JWA, select={"notebook-scratch-size-limit"})
+    assert brief(result.findings) == [("notebook-scratch-size-limit", 31, 11)]
+    assert (result.findings[0].fix or "").startswith("spec:\n  template:\n    spec:")
+
+
+def test_jwa_default_notebook_is_rejected_by_restricted_as_the_reference_says() -> None:
+    result = run(JWA, select={"psa-restricted"})
+    assert sorted({f.rule for f in result.findings}) == [
+        "allow-privilege-escalation",
+        "capabilities-restricted",
+        "run-as-non-root",
+        "seccomp-profile-restricted",
+    ]
+
+
+PSA_RULES = [r for r in load_rules().values() if r.group in ("psa-baseline", "psa-restricted")]
+
+
+@pytest.mark.parametrize("rule", PSA_RULES, ids=lambda r: r.id)
+def test_every_psa_rule_has_a_kubeflow_fix(rule: object) -> None:
+    fix = rule.fix.get("kubeflow")  # type: ignore[attr-defined]
+    assert fix, f"{rule.id} has no kubeflow fix"  # type: ignore[attr-defined]
+    assert "spec:" in fix or "metadata:" in fix or "PodDefault" in fix
+
+
+def test_example_notebooks_are_restricted_clean() -> None:
+    example = ROOT / "examples" / "kubeflow-notebook.yaml"
+    result = run(example)
+    assert [p.object for p in result.pods] == ["Notebook/scipy", "Notebook/pytorch-gpu"]
+    assert result.findings == []
+    # The two cluster-level notes are answered in the file, with the reason.
+    assert sorted({finding.rule for finding, _ in result.suppressed}) == [
+        "culling-not-visible",
+        "istio-init-restricted",
+    ]
+    gpu = result.pods[1]
+    assert gpu.spec["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == "1"
