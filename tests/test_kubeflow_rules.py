@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, brief, run
 
-from nblint.check.rules import load_rules
+from nblint.check.rules import Rule, load_rules
 
 RULES = FIXTURES / "kubeflow" / "rules"
 JWA = RULES / "jwa-default.yaml"
@@ -69,9 +69,9 @@ PSA_RULES = [r for r in load_rules().values() if r.group in ("psa-baseline", "ps
 
 
 @pytest.mark.parametrize("rule", PSA_RULES, ids=lambda r: r.id)
-def test_every_psa_rule_has_a_kubeflow_fix(rule: object) -> None:
-    fix = rule.fix.get("kubeflow")  # type: ignore[attr-defined]
-    assert fix, f"{rule.id} has no kubeflow fix"  # type: ignore[attr-defined]
+def test_every_psa_rule_has_a_kubeflow_fix(rule: Rule) -> None:
+    fix = rule.fix.get("kubeflow")
+    assert fix, f"{rule.id} has no kubeflow fix"
     assert "spec:" in fix or "metadata:" in fix or "PodDefault" in fix
 
 
