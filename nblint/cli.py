@@ -259,10 +259,13 @@ def check(
     )
     _check_selectors(rules, options.select, "--select")
     _check_selectors(rules, options.ignore, "--ignore")
+    empty_dirs: list[str] = []
     try:
-        inputs = list(discover(list(paths)))
+        inputs = list(discover(list(paths), empty_dirs))
     except InputError as err:
         _fail_usage(str(err))
+    for directory in empty_dirs:  # reported, and the other paths still checked
+        click.echo(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) found", err=True)
     result = gate.run(options, rules, inputs, config)
     if write_baseline:
         try:
@@ -293,7 +296,7 @@ def check(
             output_format, result, findings, stream, colour, rules, active, suppressed
         ),
     )
-    sys.exit(exit_code(findings, fail_on))
+    sys.exit(EXIT_USAGE if empty_dirs else exit_code(findings, fail_on))
 
 
 def exit_code(findings: list[Finding], fail_on: str) -> int:

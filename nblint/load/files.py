@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -103,7 +104,9 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _why_unreadable(path: str, err: OSError) -> str:
-    if os.path.islink(path) and not os.path.exists(path):
+    if err.errno == errno.ELOOP:
+        return "symbolic link loop (the link points back at itself)"
+    if err.errno == errno.ENOENT and os.path.islink(path):
         return f"broken symbolic link (points to {os.readlink(path)})"
     if os.path.isdir(path) and not isinstance(err, IsADirectoryError):
         return f"cannot read directory: {err.strerror}"

@@ -1,0 +1,420 @@
+"""Hostile and broken input: each case gets a clear finding or error naming the file (and line),
+a non-zero exit, no traceback, bounded time and memory — and the other files are still checked.
+
+Every case runs through the command line beside ``companion-privileged-pod.yaml``, whose
+``privileged`` finding must survive whatever the hostile file does. Big inputs (10 MB, 64 MiB,
+alias bombs, deep nesting) are generated into ``tmp_path`` rather than committed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from nblint.cli import main
+from nblint.load import files
+
+H = FIXTURES / "hostile"
+COMPANION = H / "companion-privileged-pod.yaml"
+#: The companion's own finding, which no hostile file may hide.
+COMPANION_FINDING = ("privileged", 10, "container notebook is privileged")
+#: Generous bound for "never hangs" on this project's 2-core machine.
+SECONDS = 30
+
+
+def lint(*paths: str | Path, select: str | None = None) -> tuple[int, list[tuple[str, int, str]]]:
+    """``nblint check --format json PATHS companion``: exit code and the non-companion findings.
+
+    Asserts that the companion file was still checked.
+    """
+    args = ["check", "--format", "json", *(str(p) for p in paths), str(COMPANION)]
+    if select:
+        args += ["--select", f"{select},privileged"]
+    started = time.monotonic()
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert time.monotonic() - started < SECONDS
+    assert "Traceback" not in result.output
+    report = json.loads(result.stdout)
+    companion = [
+        (f["rule"], f["line"], f["message"])
+        for f in report["findings"]
+        if f["file"] == str(COMPANION)
+    ]
+    assert COMPANION_FINDING in companion, "the other file was not checked"
+    others = [
+        (f["rule"], f["line"], f["message"])
+        for f in report["findings"]
+        if f["file"] != str(COMPANION)
+    ]
+    return result.exit_code, others
+
+
+def only(findings: list[tuple[str, int, str]], rule: str) -> list[tuple[str, int, str]]:
+    return [f for f in findings if f[0] == rule]
+
+
+# ---------------------------------------------------------------------------------------------
+# Invalid YAML
+
+
+def test_invalid_yaml_bad_indentation() -> None:
+    code, findings = lint(H / "invalid-yaml-bad-indentation.yaml")
+    assert (code, findings) == (1, [("parse-error", 5, "invalid YAML: did not find expected key")])
+
+
+def test_tab_indentation() -> None:
+    code, findings = lint(H / "tab-indentation.yaml")
+    assert (code, findings) == (
+        1,
+        [("parse-error", 4, "invalid YAML: a tab character cannot indent YAML; use spaces")],
+    )
+
+
+def test_unterminated_string_is_placed_where_it_opens() -> None:
+    code, findings = lint(H / "unterminated-string.yaml")
+    assert code == 1
+    assert [(r, line) for r, line, _ in findings] == [("parse-error", 4)]
+    assert "a quoted string is never closed" in findings[0][2]
+
+
+def test_unclosed_flow_list_is_placed_where_it_opens() -> None:
+    code, findings = lint(H / "unclosed-flow-list.yaml")
+    assert code == 1
+    assert [(r, line) for r, line, _ in findings] == [("parse-error", 4)]
+    assert "this [ … ] list is never closed" in findings[0][2]
+
+
+def test_binary_file() -> None:
+    code, findings = lint(H / "binary-nul-bytes.yaml")
+    assert (code, findings) == (1, [("parse-error", 3, "binary file (contains NUL bytes)")])
+
+
+def test_non_utf8_file() -> None:
+    code, findings = lint(H / "non-utf8-latin1.yaml")
+    assert (code, findings) == (1, [("parse-error", 4, "not UTF-8 text")])
+
+
+def test_empty_file() -> None:
+    code, findings = lint(H / "empty.yaml")
+    assert (code, findings) == (1, [("empty-file", 1, "empty file: nothing to check")])
+
+
+def test_file_with_only_comments() -> None:
+    code, findings = lint(H / "comments-only.yaml")
+    assert (code, findings) == (
+        1,
+        [("empty-file", 1, "no YAML content (only comments): nothing to check")],
+    )
+
+
+def test_scalar_document() -> None:
+    code, findings = lint(H / "scalar-document.yaml")
+    assert code == 1
+    assert findings == [
+        (
+            "document-not-a-mapping",
+            1,
+            "document 1 is a single value ('just a sentence, not a manifest'), not a mapping: "
+            "a manifest or values file is a mapping, so nothing in it was checked",
+        )
+    ]
+
+
+def test_list_document() -> None:
+    code, findings = lint(H / "list-document.yaml")
+    assert code == 1
+    assert [(r, line) for r, line, _ in findings] == [("document-not-a-mapping", 1)]
+    assert findings[0][2].startswith("document 1 is a list, not a mapping")
+
+
+# ---------------------------------------------------------------------------------------------
+# Size, alias bombs and nesting: bounded, never expanded or recursed into forever
+
+
+def _pods(count: int) -> str:
+    return "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n"
+        f"  hostPID: true\n  containers: [{{name: c, image: i}}]\n"
+        for i in range(count)
+    )
+
+
+def test_ten_megabyte_file_is_checked_whole(tmp_path: Path) -> None:
+    text = _pods(1)
+    big = tmp_path / "ten-megabytes.yaml"
+    count = 10 * 2**20 // len(text) + 1
+    big.write_text(_pods(count))
+    assert big.stat().st_size >= 10 * 2**20
+    code, findings = lint(big, select="host-namespaces")
+    assert code == 1
+    assert len(findings) == count  # every document's hostPID, none lost
+    assert findings[-1] == ("host-namespaces", 7 * count - 1, "pod sets spec.hostPID: true")
+
+
+def test_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(files.MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    code, findings = lint(huge)
+    assert (code, findings) == (1, [("input-too-large", 1, "file larger than 64 MiB")])
+
+
+def test_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefghi", "bcdefghij", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    bomb = tmp_path / "billion-laughs.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    code, findings = lint(bomb)
+    assert (code, findings) == (
+        1,
+        [("input-too-large", 1, "more than 2,000,000 nodes after alias expansion")],
+    )
+
+
+def test_deep_block_nesting_is_refused_at_its_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep-block.yaml"
+    deep.write_text("".join(" " * i + "a:\n" for i in range(300)) + " " * 300 + "b: 1\n")
+    code, findings = lint(deep)
+    assert (code, findings) == (1, [("input-too-large", 201, "nesting deeper than 200 levels")])
+
+
+def test_deep_flow_nesting_beyond_the_parser_bound(tmp_path: Path) -> None:
+    deep = tmp_path / "deep-flow.yaml"
+    deep.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    code, findings = lint(deep)
+    assert (code, findings) == (1, [("input-too-large", 1, "YAML nested too deeply to read")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Unsafe tags: refused, never constructed
+
+
+def test_python_object_tag_is_refused_and_never_executed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, findings = lint(H / "unsafe-tag-python-object.yaml")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "unsafe-yaml-tag",
+                4,
+                "YAML tag !!python/object/apply:os.system is refused (only plain data is read)",
+            )
+        ],
+    )
+    assert not (tmp_path / "nblint-executed-input").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrong types where a field is typed; missing and duplicate containers
+
+
+def test_run_as_user_given_as_text() -> None:
+    code, findings = lint(H / "wrong-type-run-as-user-string.yaml", select="wrong-field-type")
+    assert (code, findings) == (
+        1,
+        [("wrong-field-type", 10, "container notebook: runAsUser must be an integer, not '1000'")],
+    )
+
+
+def test_capabilities_given_as_a_word() -> None:
+    code, findings = lint(H / "wrong-type-capabilities-scalar.yaml", select="wrong-field-type")
+    assert (code, findings) == (
+        1,
+        [("wrong-field-type", 13, "container notebook: capabilities must be a mapping, not 'ALL'")],
+    )
+
+
+def test_containers_given_as_a_mapping() -> None:
+    code, findings = lint(
+        H / "wrong-type-containers-mapping.yaml", select="wrong-field-type,missing-containers"
+    )
+    assert (code, findings) == (
+        1,
+        [("wrong-field-type", 5, "spec.containers must be a list of mappings; found '{}'")],
+    )
+
+
+def test_missing_containers() -> None:
+    code, findings = lint(H / "missing-containers.yaml", select="missing-containers")
+    assert (code, findings) == (1, [("missing-containers", 7, "pod has no containers")])
+
+
+def test_duplicate_container_names() -> None:
+    code, findings = lint(H / "duplicate-container-names.yaml", select="duplicate-container-name")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "duplicate-container-name",
+                11,
+                "container name 'notebook' is already used by spec.initContainers[0]",
+            )
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helm templating and sops-encrypted values
+
+
+def test_helm_chart_template_is_not_yaml() -> None:
+    code, findings = lint(H / "helm-template-chart-file.yaml")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "helm-template",
+                4,
+                "Helm template syntax ({{ … }}) is not YAML: lint the rendered output "
+                "(helm template … | nblint check -)",
+            )
+        ],
+    )
+
+
+def test_helm_template_inside_a_values_file_is_reported_at_its_value() -> None:
+    code, findings = lint(H / "helm-template-in-values.yaml")
+    assert code == 1
+    assert only(findings, "helm-template") == [
+        (
+            "helm-template",
+            4,
+            "Helm template '{{ .Chart.AppVersion }}' in a values file: Helm passes values on as "
+            "written (only a chart's tpl renders them), so nblint checks the literal text",
+        )
+    ]
+
+
+def test_sops_encrypted_values_are_reported_not_checked() -> None:
+    code, findings = lint(H / "sops-encrypted-values.yaml")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "sops-encrypted",
+                7,
+                "sops-encrypted document: its values are ciphertext and were not checked; "
+                "lint the decrypted values (sops -d FILE | nblint check -)",
+            )
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Unreadable files and directories, broken symlinks, a directory with no YAML
+
+
+def _deny_reading(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``path`` unreadable; as root (who reads anything) the OS refusal is simulated."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        return
+
+    def refusing(real: Any) -> Any:
+        def call(target: Any, *args: Any, **kwargs: Any) -> Any:
+            if str(target) == str(path):
+                raise PermissionError(13, "Permission denied", str(target))
+            return real(target, *args, **kwargs)
+
+        return call
+
+    if path.is_dir():
+        monkeypatch.setattr(os, "listdir", refusing(os.listdir))
+        monkeypatch.setattr(os, "scandir", refusing(os.scandir))
+    else:
+        monkeypatch.setattr(builtins, "open", refusing(builtins.open))
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("apiVersion: v1\nkind: Pod\n")
+    _deny_reading(secret, monkeypatch)
+    code, findings = lint(secret)
+    assert (code, findings) == (1, [("unreadable-file", 1, "cannot read: Permission denied")])
+
+
+def test_unreadable_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "tree" / "locked"
+    locked.mkdir(parents=True)
+    (locked / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\n")
+    _deny_reading(locked, monkeypatch)
+    code, findings = lint(tmp_path / "tree")
+    assert (code, findings) == (
+        1,
+        [("unreadable-file", 1, "cannot read directory: Permission denied")],
+    )
+
+
+def test_broken_symlink(tmp_path: Path) -> None:
+    link = tmp_path / "gone.yaml"
+    link.symlink_to(tmp_path / "deleted.yaml")
+    code, findings = lint(link)
+    assert (code, findings) == (
+        1,
+        [("unreadable-file", 1, f"broken symbolic link (points to {tmp_path / 'deleted.yaml'})")],
+    )
+
+
+def test_symlink_loop(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    code, findings = lint(loop)
+    assert (code, findings) == (
+        1,
+        [("unreadable-file", 1, "symbolic link loop (the link points back at itself)")],
+    )
+
+
+def test_named_pipe_is_not_read_and_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    code, findings = lint(fifo)
+    assert (code, findings) == (
+        1,
+        [("unreadable-file", 1, "cannot read: not a regular file (a device, pipe or socket)")],
+    )
+
+
+def test_directory_with_no_yaml_is_a_usage_error_and_the_rest_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("no manifests here\n")
+    result = CliRunner().invoke(
+        main, ["check", "--format", "json", str(tmp_path), str(COMPANION)], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"nblint: error: {tmp_path}: no YAML files (*.yaml, *.yml) found\n"
+    report = json.loads(result.stdout)
+    assert [f["rule"] for f in report["findings"]].count("privileged") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The installed command, as a pre-commit hook runs it: no traceback on any hostile fixture
+
+
+def test_every_hostile_fixture_through_the_real_command() -> None:
+    fixtures = sorted(str(p) for p in H.glob("*.yaml"))
+    done = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", *fixtures],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=SECONDS,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    for fixture in fixtures:
+        assert fixture in done.stdout, f"{fixture} produced no finding"
