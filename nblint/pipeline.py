@@ -123,9 +123,7 @@ class Runner:
                 self._problem(result, path, problem)
             self.recognise(path, document.root, document.index, result, recognised)
 
-    def load_release(
-        self, paths: list[str], result: Result, recognised: list[Recognised]
-    ) -> None:
+    def load_release(self, paths: list[str], result: Result, recognised: list[Recognised]) -> None:
         """Files given with ``-f/--values``: one z2jh release, layered in order (later wins)."""
         layers: list[tuple[str, Any]] = []
         for path in paths:
@@ -164,9 +162,16 @@ class Runner:
         for finding in normalised.findings:
             if finding.rule in self.active_ids:
                 result.findings.append(finding)
+        # One input may yield several pods (profiles): a finding about the input as a whole
+        # (e.g. z2jh `cull` settings) comes out of each of them identically; report it once.
+        seen: set[str] = set()
         for pod in normalised.pods:
             result.pods.append(pod)
-            result.findings.extend(check_pod(pod, self.active, self.options.policy))
+            for finding in check_pod(pod, self.active, self.options.policy):
+                key = repr(sorted(finding.as_dict().items()))
+                if key not in seen:
+                    seen.add(key)
+                    result.findings.append(finding)
 
     def pipeline_finding(
         self, rule_id: str, message: str, file: str, line: int, column: int, **extra: Any

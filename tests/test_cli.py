@@ -18,6 +18,7 @@ from nblint.cli import main
 EXAMPLES = ROOT / "examples"
 NONCOMPLIANT = str(EXAMPLES / "noncompliant" / "notebook-deployment.yaml")
 COMPLIANT = str(EXAMPLES / "notebook-pod.yaml")
+PSA = "psa-baseline,psa-restricted"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None):
@@ -25,7 +26,7 @@ def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = No
 
 
 def test_noncompliant_example_exits_1_with_findings_at_their_lines() -> None:
-    result = invoke("check", NONCOMPLIANT, "--format", "json")
+    result = invoke("check", NONCOMPLIANT, "--format", "json", "--select", "psa-restricted")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
@@ -40,9 +41,12 @@ def test_noncompliant_example_exits_1_with_findings_at_their_lines() -> None:
 
 def test_json_report_matches_its_schema() -> None:
     schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
-    report = json.loads(invoke("check", NONCOMPLIANT, COMPLIANT, "--format", "json").output)
+    output = invoke("check", NONCOMPLIANT, COMPLIANT, "--format", "json").output
+    report = json.loads(output)
     jsonschema.Draft202012Validator(schema).validate(report)
-    assert report["summary"]["files"] == 2 and report["summary"]["pods"] == 2
+    assert report["summary"]["by_severity"] == {"error": 6, "warning": 7, "info": 0}
+    report = json.loads(invoke("check", NONCOMPLIANT, "--format", "json", "--select", PSA).output)
+    assert report["summary"]["files"] == 1 and report["summary"]["pods"] == 1
     assert report["findings"][0]["psa"] == {
         "check": "allowPrivilegeEscalation",
         "level": "restricted",
@@ -75,7 +79,9 @@ def test_unknown_selector_is_a_usage_error() -> None:
 
 
 def test_psa_level_baseline_and_version() -> None:
-    baseline = invoke("check", NONCOMPLIANT, "--psa-level", "baseline", "--format", "json")
+    baseline = invoke(
+        "check", NONCOMPLIANT, "--psa-level", "baseline", "--format", "json", "--select", PSA
+    )
     report = json.loads(baseline.output)
     assert [(f["rule"], f["psa"]["version"]) for f in report["findings"]] == [
         ("capabilities-baseline", "v1.37"),
@@ -94,7 +100,9 @@ def test_bad_psa_version_is_a_usage_error(version: str) -> None:
 
 def test_newer_psa_version_than_known_is_evaluated_as_newest() -> None:
     report = json.loads(
-        invoke("check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json").output
+        invoke(
+            "check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json", "--select", PSA
+        ).output
     )
     assert {f["psa"]["version"] for f in report["findings"]} == {"v1.37"}
 
@@ -109,19 +117,21 @@ def test_output_file(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     result = invoke("check", NONCOMPLIANT, "--format", "json", "-o", str(out))
     assert result.exit_code == 1 and result.output == ""
-    assert len(json.loads(out.read_text())["findings"]) == 6
+    assert len(json.loads(out.read_text())["findings"]) == 13
 
 
 def test_stdin_is_read_with_dash() -> None:
     text = (FIXTURES / "manifests" / "cronjob-host-pid.yaml").read_text()
-    report = json.loads(invoke("check", "-", "--format", "json", stdin=text).output)
+    report = json.loads(
+        invoke("check", "-", "--format", "json", "--select", PSA, stdin=text).output
+    )
     assert [(f["file"], f["rule"], f["line"]) for f in report["findings"]] == [
         ("-", "host-namespaces", 11)
     ]
 
 
 def test_text_output_is_plain_and_grouped_when_not_a_terminal() -> None:
-    result = invoke("check", NONCOMPLIANT, env={"NO_COLOR": "1"})
+    result = invoke("check", NONCOMPLIANT, "--select", "psa-restricted", env={"NO_COLOR": "1"})
     lines = result.output.splitlines()
     assert lines[0] == NONCOMPLIANT
     assert lines[1] == "  Deployment/notebook-bob"

@@ -11,6 +11,9 @@ from nblint.check import jsonschema_subset
 from nblint.check.rules import Condition, Implementation, PsaPolicy, Rule, Violation
 from nblint.model import EffectivePod, Finding, Path, PsaRef, format_path, get_path
 
+#: First element of a path into the z2jh values of a pod's release (target ``values``).
+VALUES = "values"
+
 #: PSA walks init, regular and ephemeral containers, in that order.
 CONTAINER_LISTS = (
     ("initContainers", "initContainer"),
@@ -47,8 +50,27 @@ def iter_containers(spec: Any) -> Iterator[tuple[Path, dict[str, Any], dict[str,
                     {
                         "container": str(name) if name else f"#{index}",
                         "container_type": container_type,
+                        "container_list": list_name,
                     },
                 )
+
+
+def notebook_container(spec: Any) -> tuple[Path, dict[str, Any], dict[str, str]] | None:
+    """The container the user's notebook runs in: the first regular container.
+
+    That is where KubeSpawner puts the notebook and where the Kubeflow controller expects it;
+    a raw manifest is read the same way.
+    """
+    for found in iter_containers(spec):
+        if found[0][1] == "containers":
+            return found
+    return None
+
+
+def release_values(pod: EffectivePod) -> Any:
+    """The merged z2jh values behind a z2jh pod, else None."""
+    release = pod.facts.get("release")
+    return getattr(release, "values", None)
 
 
 def iter_targets(pod: EffectivePod, target: str) -> Iterator[tuple[Path, Any, dict[str, str]]]:
@@ -56,6 +78,14 @@ def iter_targets(pod: EffectivePod, target: str) -> Iterator[tuple[Path, Any, di
         yield (), pod.pod, {}
     elif target == "container":
         yield from iter_containers(pod.spec)
+    elif target == "notebook":
+        found = notebook_container(pod.spec)
+        if found is not None:
+            yield found
+    elif target == "values":
+        values = release_values(pod)
+        if values is not None:
+            yield (VALUES,), values, {}
     elif target == "volume":
         volumes = pod.spec.get("volumes")
         if isinstance(volumes, list):
@@ -65,12 +95,19 @@ def iter_targets(pod: EffectivePod, target: str) -> Iterator[tuple[Path, Any, di
                     yield ("spec", "volumes", index), volume, {"volume": str(name or f"#{index}")}
 
 
-def holds(condition: Condition | None, obj: Any) -> bool:
-    """True when every clause's path exists (and is not null) and matches its schema."""
+def holds(condition: Condition | None, pod: EffectivePod) -> bool:
+    """True when every clause's path exists (and is not null) and matches its schema.
+
+    Paths are read from the pod (``spec…``, ``metadata…``), or from the z2jh values of its
+    release when they start with ``values``.
+    """
     if condition is None:
         return False
     for path, schema in condition.clauses:
-        found, value = get_path(obj, path.parts)
+        if path.parts[:1] == (VALUES,):
+            found, value = get_path(release_values(pod), path.parts[1:])
+        else:
+            found, value = get_path(pod.pod, path.parts)
         if not found or value is None or not jsonschema_subset.is_valid(schema, value):
             return False
     return True
@@ -86,9 +123,9 @@ def show_value(value: Any) -> str:
 
 
 def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]:
-    if violation.when is not None and not holds(violation.when, pod.pod):
+    if violation.when is not None and not holds(violation.when, pod):
         return
-    if holds(violation.unless, pod.pod):
+    if holds(violation.unless, pod):
         return
     for base, obj, variables in iter_targets(pod, violation.target):
         for fieldpath in violation.fields:
@@ -124,16 +161,18 @@ def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]
 def run_implementation(
     pod: EffectivePod, rule: Rule, impl: Implementation, policy: PsaPolicy
 ) -> Iterator[RawViolation]:
-    if impl.when is not None and not holds(impl.when, pod.pod):
+    if impl.when is not None and not holds(impl.when, pod):
         return
-    if holds(impl.unless, pod.pod):
+    if holds(impl.unless, pod):
         return
     for violation in impl.violations:
         yield from _evaluate(pod, violation)
     if impl.builtin:
         from nblint.check import builtins
 
-        yield from builtins.REGISTRY[impl.builtin](pod, rule, impl, policy)
+        for raw in builtins.REGISTRY[impl.builtin](pod, rule, impl, policy):
+            raw.message = raw.message or impl.message
+            yield raw
 
 
 class _Template(dict[str, Any]):
@@ -169,7 +208,11 @@ def check_pod(
 
 
 def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPolicy) -> Finding:
-    origin = pod.provenance.locate(raw.path)
+    release_level = raw.path[:1] == (VALUES,)
+    if release_level:
+        origin = pod.facts["release"].locate(raw.path[1:])
+    else:
+        origin = pod.provenance.locate(raw.path)
     variables = {
         **rule.options,
         **raw.variables,
@@ -191,8 +234,9 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         line=origin.line,
         column=origin.column,
         object=pod.object,
-        profile=pod.profile,
-        options=pod.options,
+        # A finding about the release's values holds for every profile: report it once.
+        profile=None if release_level else pod.profile,
+        options=None if release_level else pod.options,
         container=raw.container,
         psa=psa,
         fix=render_template(fix, variables).rstrip() if fix else None,

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 GROUPS = ("psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint")
-TARGETS = ("pod", "container", "volume")
+TARGETS = ("pod", "container", "notebook", "volume", "values")
 
 
 class RuleError(Exception):
@@ -126,6 +126,8 @@ class Implementation:
     violations: tuple[Violation, ...] = ()
     builtin: str | None = None
     builtin_options: dict[str, Any] = field(default_factory=dict)
+    #: Message template for what a builtin finds (a builtin may also word its own).
+    message: str = ""
 
 
 @dataclass
@@ -219,6 +221,7 @@ def _parse_implementation(raw: dict[str, Any], where: str) -> Implementation:
         violations=violations,
         builtin=builtin,
         builtin_options=dict(raw.get("options") or {}),
+        message=str(raw.get("message", "")),
     )
 
 
@@ -265,10 +268,14 @@ def parse_rule(raw: Any, path: str) -> Rule:
     )
 
 
+#: Sub-directory of a rules directory holding data tables that rules read (not rules).
+TABLES = "tables"
+
+
 def rule_files(directory: FsPath) -> list[FsPath]:
     files: list[FsPath] = []
     for dirpath, dirnames, filenames in os.walk(directory):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if d != TABLES)
         files.extend(
             FsPath(dirpath) / f for f in sorted(filenames) if f.endswith((".yaml", ".yml"))
         )
@@ -300,8 +307,12 @@ def validate_rule_file(raw: Any, path: str) -> None:
 
 def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     """Every shipped rule, plus the rules in ``extra_dirs`` (validated against the schema)."""
+    from nblint.check import tables
+
     rules: dict[str, Rule] = {}
     sources = [(data_dir("rules"), False)] + [(FsPath(d), True) for d in extra_dirs]
+    # A team's tables are searched before the shipped ones.
+    tables.set_search_path([d / TABLES for d, _ in reversed(sources)])
     for directory, validate in sources:
         if not directory.is_dir():
             raise RuleError(f"{directory}: rules directory not found")

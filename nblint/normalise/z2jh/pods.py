@@ -144,6 +144,8 @@ def deployment_facts(
         {selection.profile for selection in chosen if _is_gpu(selection.apply(config))}
     )
     return {
+        # Rules over the values themselves (target `values`) read and locate through this.
+        "release": release,
         "chart_version": release.chart_version,
         "cull": lookup(values, ("cull",), {}),
         "authenticator_class": lookup(

@@ -1,0 +1,111 @@
+"""GPU notebooks that schedule, and only where they should (``notebook-gpu-*`` rules).
+
+Why Python: "is this a GPU pod" is a question over resource names matched by prefix
+(``gpu.intel.com/*``), and the toleration and node-selection questions look at several pod
+fields together.
+
+Aspects (``options: {aspect: …}``): ``limit`` (a GPU requested but not limited: extended
+resources must be limits), ``toleration`` (no toleration for the GPU nodes' taint),
+``node-selection`` (no nodeSelector or node affinity steering to GPU nodes), ``privileged``
+(a GPU container running privileged), ``count`` (more GPUs than ``max_gpus``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from nblint.check import podview
+from nblint.model import EffectivePod
+
+GPU_RESOURCE = re.compile(r"^(nvidia\.com/gpu|amd\.com/gpu|habana\.ai/gaudi|gpu\.intel\.com/.+)$")
+
+
+def gpu_resources(bucket: Any) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in podview._dict(bucket).items()
+        if isinstance(k, str) and GPU_RESOURCE.match(k)
+    }
+
+
+def _count(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
+    for toleration in spec.get("tolerations") or []:
+        if not isinstance(toleration, dict):
+            continue
+        key = toleration.get("key")
+        if key is None and toleration.get("operator") == "Exists":
+            return True  # tolerates every taint
+        if isinstance(key, str) and (key in resources or "gpu" in key.lower()):
+            return True
+    return False
+
+
+def _steered(spec: dict[str, Any]) -> bool:
+    if podview._dict(spec.get("nodeSelector")):
+        return True
+    node_affinity = podview._dict(podview._dict(spec.get("affinity")).get("nodeAffinity"))
+    required = podview._dict(node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+    return bool(required.get("nodeSelectorTerms"))
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import RawViolation, iter_containers
+
+    aspect = impl.builtin_options.get("aspect")
+    spec = pod.spec
+    pod_gpus: dict[str, Any] = {}
+    first_gpu_container = None
+    for base, container, variables in iter_containers(spec):
+        resources = podview._dict(container.get("resources"))
+        limits = gpu_resources(resources.get("limits"))
+        requests = gpu_resources(resources.get("requests"))
+        gpus = {**requests, **limits}
+        if not gpus:
+            continue
+        pod_gpus.update(gpus)
+        first_gpu_container = first_gpu_container or (base, variables)
+        info = {**variables, "resource": next(iter(gpus)), "value": next(iter(gpus.values()))}
+        if aspect == "limit":
+            for name in requests:
+                if name not in limits:
+                    path = (*base, "resources", "requests", name)
+                    yield RawViolation(
+                        path, "", variables["container"], variables={**info, "resource": name}
+                    )
+        elif (
+            aspect == "privileged"
+            and podview._dict(container.get("securityContext")).get("privileged") is True
+        ):
+            yield RawViolation(
+                (*base, "securityContext", "privileged"), "", variables["container"], variables=info
+            )
+        elif aspect == "count":
+            for name, value in gpus.items():
+                if _count(value) > impl.builtin_options.get(
+                    "max_gpus", rule.options.get("max_gpus", 1)
+                ):
+                    bucket = "limits" if name in limits else "requests"
+                    yield RawViolation(
+                        (*base, "resources", bucket, name),
+                        "",
+                        variables["container"],
+                        variables={**info, "resource": name, "value": value},
+                    )
+    if not pod_gpus or first_gpu_container is None:
+        return
+    base, variables = first_gpu_container
+    info = {**variables, "resource": next(iter(pod_gpus))}
+    if aspect == "toleration" and not _tolerates_gpu(spec, pod_gpus):
+        where = ("spec", "tolerations") if spec.get("tolerations") else (*base, "resources")
+        yield RawViolation(where, "", variables["container"], variables=info)
+    elif aspect == "node-selection" and not _steered(spec):
+        yield RawViolation((*base, "resources"), "", variables["container"], variables=info)

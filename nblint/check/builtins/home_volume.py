@@ -1,0 +1,64 @@
+"""Where the user's work lives (``notebook-home-*`` rules).
+
+Why Python: the home directory comes from the image table or the container's env, and the
+answer joins the mount at that path with its volume and the pod's groups.
+
+Aspects (``options: {aspect: …}``):
+
+* ``persistent`` — no volume, or an emptyDir, at HOME: work is lost at every restart.
+* ``writable`` — a PersistentVolumeClaim at HOME without ``fsGroup``: a fresh volume is owned
+  by root and the user gets "permission denied" in their own home.
+* ``shared`` — the claim (and sub-path) at HOME is the same for every user: users read and
+  overwrite each other's files. Only z2jh pods say who "every user" is (name templates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nblint.check import podview
+from nblint.model import EffectivePod
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import RawViolation, notebook_container
+
+    found = notebook_container(pod.spec)
+    if found is None:
+        return
+    base, container, variables = found
+    home = podview.home_directory(container)
+    if home is None:
+        return
+    aspect = impl.builtin_options.get("aspect")
+    mount = podview.mount_at(pod.spec, container, home)
+    info = {**variables, "home": home, "value": home}
+    if mount is None:
+        if aspect == "persistent":
+            where = (*base, "volumeMounts") if container.get("volumeMounts") else base
+            yield RawViolation(where, "", variables["container"], variables=info)
+        return
+    index, volume_mount, volume = mount
+    volumes = podview.volumes_by_name(pod.spec)
+    volume_index = volumes[volume_mount["name"]][0]
+    source = podview.source_of(volume)
+    info.update(volume=volume_mount["name"], source=source or "")
+    if aspect == "persistent" and source not in podview.PERSISTENT_SOURCES:
+        yield RawViolation(
+            ("spec", "volumes", volume_index), "", variables["container"], variables=info
+        )
+    elif aspect == "writable" and source == "persistentVolumeClaim":
+        if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
+            yield RawViolation(
+                ("spec", "securityContext"), "", variables["container"], variables=info
+            )
+    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.dialect == "z2jh":
+        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+        if not podview.per_user(claim) and not podview.per_user(volume_mount.get("subPath")):
+            yield RawViolation(
+                (*base, "volumeMounts", index),
+                "",
+                variables["container"],
+                variables={**info, "claim": claim},
+            )

@@ -1,0 +1,39 @@
+"""Idle notebooks are stopped (``notebook-idle-culling``, z2jh).
+
+Why Python: the allowed timeout depends on the release as a whole — tighter when any profile
+gets a GPU — and on thresholds a team configures (``max_idle_seconds``,
+``max_idle_seconds_gpu``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nblint.model import EffectivePod
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import VALUES, RawViolation, release_values
+
+    values = release_values(pod)
+    if not isinstance(values, dict):
+        return
+    cull: dict[str, Any] = values["cull"] if isinstance(values.get("cull"), dict) else {}
+    if cull.get("enabled") is not True:
+        yield RawViolation(
+            (VALUES, "cull", "enabled"),
+            "culling is off: idle notebooks run (and cost) until someone stops them",
+            variables={"value": cull.get("enabled")},
+        )
+        return
+    gpu = bool(pod.facts.get("gpu_profiles"))
+    limit = rule.options["max_idle_seconds_gpu" if gpu else "max_idle_seconds"]
+    timeout = cull.get("timeout")
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > limit:
+        reason = " while GPU profiles exist" if gpu else ""
+        yield RawViolation(
+            (VALUES, "cull", "timeout"),
+            f"idle notebooks are culled after {timeout} s; at most {limit} s{reason}",
+            variables={"value": timeout, "limit": limit},
+        )

@@ -1,0 +1,96 @@
+"""Can the notebook image honour the user the pod asks for? (``notebook-image-*`` rules)
+
+Why Python: the answer joins the pod's effective security settings with the notebook-images
+table (``rules/tables/notebook-images.yaml``), keyed by a glob on the normalised image name.
+
+Aspects (``options: {aspect: …}``):
+
+* ``root-image`` — ``runAsNonRoot: true``, no ``runAsUser``, and the image's user is root: the
+  kubelet refuses to start it ("image will run as root"), after admission let it in.
+* ``named-user`` — same, but the image names its user (``USER jovyan``): the kubelet cannot
+  verify a name is non-root and refuses it too.
+* ``needs-root`` — the image's start needs root (s6 init, user editing) but the pod runs it
+  non-root.
+* ``uid-mismatch`` — an explicit ``runAsUser`` other than the image's notebook user, on an image
+  that only works for its own uid (or needs a group the pod does not add).
+* ``unknown`` — the table does not know the image: nblint cannot tell, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nblint.check import images, podview
+from nblint.model import EffectivePod, Path
+
+
+def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], key: str) -> Path:
+    """Where ``key`` is set for the container: its own securityContext, else the pod's."""
+    own = podview._dict(container.get("securityContext")).get(key)
+    if own is not None or podview.security(spec, container, key) is None:
+        return (*base, "securityContext", key)
+    return ("spec", "securityContext", key)
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import RawViolation, notebook_container
+
+    found = notebook_container(pod.spec)
+    if found is None:
+        return
+    base, container, variables = found
+    spec = pod.spec
+    image = container.get("image")
+    entry = images.lookup(image)
+    aspect = impl.builtin_options.get("aspect")
+    run_as_user = podview.security(spec, container, "runAsUser")
+    non_root = podview.security(spec, container, "runAsNonRoot") is True
+    image_path = (*base, "image")
+    info = {**variables, "image": image, "value": image}
+    if entry is not None:
+        info.update(
+            uid=entry.get("uid"),
+            gid=entry.get("gid"),
+            user=entry.get("user"),
+            family=entry.get("family"),
+            home=entry.get("home"),
+        )
+
+    if aspect == "unknown":
+        if entry is None and isinstance(image, str):
+            yield RawViolation(image_path, "", variables["container"], variables=info)
+        return
+    if entry is None:
+        return
+    numeric = entry.get("user_numeric")
+    relies_on_image_user = non_root and run_as_user is None
+    if aspect == "root-image" and relies_on_image_user and numeric is None:
+        yield RawViolation(image_path, "", variables["container"], variables=info)
+    elif aspect == "named-user" and relies_on_image_user and numeric is False:
+        where = _security_path(spec, base, container, "runAsNonRoot")
+        yield RawViolation(where, "", variables["container"], variables=info)
+    elif aspect == "needs-root" and entry.get("starts_as_root"):
+        if non_root or (isinstance(run_as_user, int) and run_as_user != 0):
+            yield RawViolation(image_path, "", variables["container"], variables=info)
+    elif aspect == "uid-mismatch" and isinstance(run_as_user, int) and run_as_user != 0:
+        uid = entry.get("uid")
+        if uid is None or run_as_user == uid or not _needs_own_uid(spec, container, entry):
+            return
+        where = _security_path(spec, base, container, "runAsUser")
+        yield RawViolation(
+            where, "", variables["container"], variables={**info, "value": run_as_user}
+        )
+
+
+def _needs_own_uid(spec: dict[str, Any], container: dict[str, Any], entry: dict[str, Any]) -> bool:
+    """Whether a uid other than the image's own leaves HOME and the package dirs read-only."""
+    any_uid = str(entry.get("any_uid", "no"))
+    if any_uid == "gid0":
+        return podview.security(spec, container, "runAsGroup") not in (None, 0)
+    if any_uid.startswith("group:"):
+        group = int(any_uid.split(":", 1)[1])
+        pod_security = podview._dict(spec.get("securityContext"))
+        groups = [pod_security.get("fsGroup"), *(pod_security.get("supplementalGroups") or [])]
+        return group not in groups and podview.security(spec, container, "runAsGroup") != group
+    return any_uid == "no"

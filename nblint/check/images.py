@@ -1,0 +1,114 @@
+"""What the notebook-images table knows about an image reference.
+
+``quay.io/jupyter/scipy-notebook:2024-10-07`` → the table entry for the docker-stacks images
+(user jovyan, uid 1000, gid 100, HOME /home/jovyan, …), or ``None`` when the table does not know
+the image: nblint then says it cannot tell instead of guessing from words such as "cuda".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nblint.check import tables
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    repository: str  # registry/namespace/name, docker.io and library/ made explicit
+    tag: str | None
+    digest: str | None
+
+
+def parse_image(image: str) -> ImageRef:
+    """Split and normalise an image reference the way a container runtime reads it."""
+    digest = None
+    if "@" in image:
+        image, digest = image.split("@", 1)
+    tag = None
+    slash = image.rfind("/")
+    colon = image.rfind(":")
+    if colon > slash:
+        image, tag = image[:colon], image[colon + 1 :]
+    parts = image.split("/")
+    if len(parts) == 1 or not ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = ["docker.io", *parts]
+    if parts[0] == "docker.io" and len(parts) == 2:
+        parts = ["docker.io", "library", parts[1]]
+    return ImageRef("/".join(parts), tag, digest)
+
+
+def _expand_braces(pattern: str) -> list[str]:
+    match = re.search(r"\{([^{}]*)\}", pattern)
+    if not match:
+        return [pattern]
+    out = []
+    for option in match[1].split(","):
+        out.extend(_expand_braces(pattern[: match.start()] + option + pattern[match.end() :]))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Shell-style glob with ``{a,b}``; ``*`` stays within a path segment, ``**`` does not."""
+    alternatives = []
+    for expanded in _expand_braces(pattern):
+        regex = ""
+        i = 0
+        while i < len(expanded):
+            if expanded.startswith("**", i):
+                regex, i = regex + ".*", i + 2
+            elif expanded[i] == "*":
+                regex, i = regex + "[^/]*", i + 1
+            elif expanded[i] == "?":
+                regex, i = regex + "[^/]", i + 1
+            else:
+                regex, i = regex + re.escape(expanded[i]), i + 1
+        alternatives.append(regex)
+    return re.compile("(?:" + "|".join(alternatives) + r")\Z")
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    match = re.match(r"v?(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if not match:
+        return None
+    return tuple(int(part or 0) for part in match.groups())
+
+
+def _tag_version_matches(constraint: str, tag: str | None) -> bool:
+    version = _version(tag or "")
+    match = re.fullmatch(r"(>=|<=|>|<|==)\s*v?([\d.]+)", constraint.strip())
+    if version is None or not match:
+        return False
+    wanted = _version(match[2]) or ()
+    op = match[1]
+    return {
+        ">=": version >= wanted,
+        "<=": version <= wanted,
+        ">": version > wanted,
+        "<": version < wanted,
+        "==": version == wanted,
+    }[op]
+
+
+def _matches(entry: dict[str, Any], ref: ImageRef) -> bool:
+    if not _glob(str(entry.get("pattern", ""))).match(ref.repository):
+        return False
+    tags = entry.get("tags")
+    if tags and not (ref.tag and any(_glob(t).match(ref.tag) for t in tags)):
+        return False
+    constraint = entry.get("tag_version")
+    return not constraint or _tag_version_matches(str(constraint), ref.tag)
+
+
+def lookup(image: Any) -> dict[str, Any] | None:
+    """The first table entry for ``image``, or None when the table cannot tell."""
+    if not isinstance(image, str) or not image:
+        return None
+    ref = parse_image(image)
+    for entry in tables.entries("notebook-images", "images"):
+        if _matches(entry, ref):
+            return entry
+    return None

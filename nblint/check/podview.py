@@ -1,0 +1,102 @@
+"""Questions rules ask about an effective pod that plain field lookups cannot answer.
+
+The effective security settings of a container (its own, else the pod's), where its home is,
+and which of its paths are writable through a volume mount.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from nblint.check import images
+
+#: Volume sources the kubelet always mounts read-only.
+READ_ONLY_SOURCES = ("configMap", "secret", "downwardAPI", "projected", "image")
+#: Volume sources whose data survives a pod restart.
+PERSISTENT_SOURCES = ("persistentVolumeClaim", "nfs", "csi", "cephfs", "glusterfs", "iscsi", "rbd")
+#: Placeholders KubeSpawner expands per user in claim names and sub-paths.
+PER_USER_PLACEHOLDERS = (
+    "{username}",
+    "{escaped_username}",
+    "{unescaped_username}",
+    "{user_server}",
+    "{userid}",
+)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def security(spec: dict[str, Any], container: dict[str, Any], key: str) -> Any:
+    """The container's ``securityContext.<key>``, else the pod's (the kubelet's precedence)."""
+    own = _dict(container.get("securityContext")).get(key)
+    return own if own is not None else _dict(spec.get("securityContext")).get(key)
+
+
+def env_value(container: dict[str, Any], name: str) -> Any:
+    for item in container.get("env") or []:
+        if isinstance(item, dict) and item.get("name") == name:
+            return item.get("value")
+    return None
+
+
+def home_directory(container: dict[str, Any]) -> str | None:
+    """HOME of the container: its env, else what the image table knows, else None."""
+    home = env_value(container, "HOME")
+    if isinstance(home, str) and home.startswith("/"):
+        return home
+    entry = images.lookup(container.get("image"))
+    if entry and isinstance(entry.get("home"), str):
+        return str(entry["home"])
+    return None
+
+
+def volumes_by_name(spec: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
+    out = {}
+    for index, volume in enumerate(spec.get("volumes") or []):
+        if isinstance(volume, dict) and isinstance(volume.get("name"), str):
+            out[volume["name"]] = (index, volume)
+    return out
+
+
+def mounts(container: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    return [
+        (index, mount)
+        for index, mount in enumerate(container.get("volumeMounts") or [])
+        if isinstance(mount, dict) and isinstance(mount.get("mountPath"), str)
+    ]
+
+
+def source_of(volume: dict[str, Any]) -> str | None:
+    return next((key for key in volume if key != "name"), None)
+
+
+def mount_at(
+    spec: dict[str, Any], container: dict[str, Any], path: str
+) -> tuple[int, dict[str, Any], dict[str, Any]] | None:
+    """The mount serving ``path`` (the deepest mountPath at or above it), with its volume."""
+    best = None
+    target = posixpath.normpath(path)
+    volumes = volumes_by_name(spec)
+    for index, mount in mounts(container):
+        mount_path = posixpath.normpath(mount["mountPath"])
+        inside = target == mount_path or target.startswith(mount_path.rstrip("/") + "/")
+        deeper = best is None or len(mount_path) > len(posixpath.normpath(best[1]["mountPath"]))
+        if inside and deeper and mount.get("name") in volumes:
+            best = (index, mount, volumes[mount["name"]][1])
+    return best
+
+
+def writable(spec: dict[str, Any], container: dict[str, Any], path: str) -> bool:
+    """Whether ``path`` lies on a writable volume mount."""
+    found = mount_at(spec, container, path)
+    if found is None:
+        return False
+    _, mount, volume = found
+    return mount.get("readOnly") is not True and source_of(volume) not in READ_ONLY_SOURCES
+
+
+def per_user(text: Any) -> bool:
+    return isinstance(text, str) and any(p in text for p in PER_USER_PLACEHOLDERS)
