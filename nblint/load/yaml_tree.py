@@ -328,6 +328,14 @@ _FLOW_CONTEXTS = {
 }
 
 
+def _within(text: str, line: int, column: int) -> Pos:
+    """A parser mark clamped into the text: "end of stream" may sit past the last line."""
+    lines = text.splitlines() or [""]
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
 def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
     """Place a syntax error where the user must edit.
 
@@ -349,7 +357,7 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
         mark = started
     elif text[mark.index : mark.index + 1] == "\t":
         reason = "a tab character cannot indent YAML; use spaces"
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _within(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "maximum nesting depth" in reason:  # libyaml's own bound (1000 levels)
         return LoadProblem("too-large", "YAML nested too deeply to read", line, column)
     return LoadProblem("parse-error", f"invalid YAML: {reason}", line, column)
