@@ -16,8 +16,16 @@ from typing import Any
 
 from nblint import recognise as recognition
 from nblint import suppress
+from nblint.check import tables
 from nblint.check.engine import check_pod
-from nblint.check.rules import Implementation, PsaPolicy, Rule, active_rules, load_rules
+from nblint.check.rules import (
+    Implementation,
+    PsaPolicy,
+    Rule,
+    active_rules,
+    load_rules,
+    table_dirs,
+)
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model import EffectivePod, Finding
@@ -89,6 +97,7 @@ class Runner:
     def __init__(self, options: Options, rules: dict[str, Rule] | None = None) -> None:
         self.options = options
         self.rules = rules if rules is not None else load_rules(options.rules_dirs)
+        tables.set_search_path(table_dirs(options.rules_dirs))
         self.active: list[tuple[Rule, Implementation]] = active_rules(
             self.rules, options.policy, options.select, options.ignore
         )

@@ -25,7 +25,7 @@ needs_shared = pytest.mark.skipif(
     reason="../shared (reference corpora beside the checkout) is not present",
 )
 
-_RULES = load_rules()
+RULES = load_rules()
 
 
 def run(
@@ -38,7 +38,7 @@ def run(
 ) -> Result:
     """Run the whole pipeline in-process, as ``nblint check`` would."""
     options = Options(PsaPolicy(level, parse_version(version)), select, ignore, dialect=dialect)
-    return Runner(options, _RULES).run([str(p) for p in paths])
+    return Runner(options, RULES).run([str(p) for p in paths])
 
 
 def brief(findings: list[Finding]) -> list[tuple[str, int, int]]:

@@ -187,22 +187,38 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
         return text
 
 
-def choose_fix(fixes: dict[str, str] | None, dialect: str) -> str | None:
+def choose_fix(fixes: dict[str, str] | None, pod: EffectivePod) -> str | None:
+    """The fix written for the pod's dialect (and, for z2jh, for its chart version)."""
     if not fixes:
         return None
-    return fixes.get(dialect) or fixes.get("any")
+    if pod.dialect == "z2jh" and "z2jh<4.3" in fixes:
+        chart = str(pod.facts.get("chart_version", ""))
+        if chart and _chart_before(chart, (4, 3)):
+            return fixes["z2jh<4.3"]
+    return fixes.get(pod.dialect) or fixes.get("any")
+
+
+def _chart_before(version: str, limit: tuple[int, int]) -> bool:
+    parts = version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) < limit
+    except (IndexError, ValueError):
+        return False
 
 
 def check_pod(
     pod: EffectivePod, active: list[tuple[Rule, Implementation]], policy: PsaPolicy
 ) -> list[Finding]:
     findings: list[Finding] = []
-    seen: set[tuple[str, Path]] = set()
+    # Two violations of one rule at one place are one finding (e.g. an explicit false that
+    # also leaves a field unset), unless they name different values (two missing mounts).
+    seen: set[tuple[str, Path, str]] = set()
     for rule, impl in active:
         for raw in run_implementation(pod, rule, impl, policy):
-            if (rule.id, raw.path) in seen:
+            key = (rule.id, raw.path, str(raw.variables.get("mount_path", "")))
+            if key in seen:
                 continue
-            seen.add((rule.id, raw.path))
+            seen.add(key)
             findings.append(make_finding(pod, rule, raw, policy))
     return findings
 
@@ -221,7 +237,7 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         "path": format_path(raw.path),
         "psa_version": policy.version_text,
     }
-    fix = choose_fix(raw.fix, pod.dialect) or choose_fix(rule.fix, pod.dialect)
+    fix = choose_fix(raw.fix, pod) or choose_fix(rule.fix, pod)
     psa = None
     if rule.psa:
         psa = PsaRef(rule.psa["check"], rule.psa["level"], policy.version_text)

@@ -272,6 +272,11 @@ def parse_rule(raw: Any, path: str) -> Rule:
 TABLES = "tables"
 
 
+def table_dirs(extra_dirs: tuple[str, ...] = ()) -> list[FsPath]:
+    """Where tables are looked up: a team's rules directories first, then the shipped one."""
+    return [FsPath(d) / TABLES for d in extra_dirs] + [data_dir("rules") / TABLES]
+
+
 def rule_files(directory: FsPath) -> list[FsPath]:
     files: list[FsPath] = []
     for dirpath, dirnames, filenames in os.walk(directory):
@@ -307,12 +312,8 @@ def validate_rule_file(raw: Any, path: str) -> None:
 
 def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     """Every shipped rule, plus the rules in ``extra_dirs`` (validated against the schema)."""
-    from nblint.check import tables
-
     rules: dict[str, Rule] = {}
     sources = [(data_dir("rules"), False)] + [(FsPath(d), True) for d in extra_dirs]
-    # A team's tables are searched before the shipped ones.
-    tables.set_search_path([d / TABLES for d, _ in reversed(sources)])
     for directory, validate in sources:
         if not directory.is_dir():
             raise RuleError(f"{directory}: rules directory not found")

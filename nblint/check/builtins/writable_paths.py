@@ -1,19 +1,30 @@
-"""A read-only root filesystem still needs writable paths (``notebook-writable-paths``).
+"""A read-only root filesystem, done right (``notebook-read-only-root-filesystem``,
+``notebook-writable-paths``).
 
 Why Python: it joins ``readOnlyRootFilesystem`` with the container's volume mounts, the volumes'
 types and the image's HOME and writable paths from the notebook-images table.
 
-With ``readOnlyRootFilesystem: true``, Jupyter cannot start a kernel unless ``/tmp`` and
-``$HOME/.cache`` are writable (and ``/run`` or other paths for images that write there).
+Aspects (``options: {aspect: …}``):
+
+* ``read-only`` — the notebook container's root filesystem is writable. The fix turns it
+  read-only *and* mounts what Jupyter then needs, so following it does not trade this finding
+  for the next one.
+* ``paths`` — with ``readOnlyRootFilesystem: true``, Jupyter cannot start a kernel unless
+  ``/tmp`` and ``$HOME/.cache`` are writable (and ``/run`` or other paths for images that write
+  there): one finding per path that no writable volume serves.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
 from nblint.model import EffectivePod
+
+#: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's).
+DEFAULT_HOME = "/home/jovyan"
 
 
 def required_paths(container: dict[str, Any]) -> list[str]:
@@ -33,6 +44,11 @@ def required_paths(container: dict[str, Any]) -> list[str]:
     return paths
 
 
+def volume_name(path: str) -> str:
+    """A volume name for a mount path: ``/home/jovyan/.cache`` → ``home-jovyan-cache``."""
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root"
+
+
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
     from nblint.check.engine import RawViolation, notebook_container
 
@@ -40,19 +56,32 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if found is None:
         return
     base, container, variables = found
-    if podview.security(pod.spec, container, "readOnlyRootFilesystem") is not True:
+    read_only = podview.security(pod.spec, container, "readOnlyRootFilesystem") is True
+    home = podview.home_directory(container) or DEFAULT_HOME
+    if impl.builtin_options.get("aspect") == "read-only":
+        if not read_only:
+            value = podview.security(pod.spec, container, "readOnlyRootFilesystem")
+            yield RawViolation(
+                (*base, "securityContext", "readOnlyRootFilesystem"),
+                "",
+                variables["container"],
+                variables={**variables, "home": home, "value": "unset" if value is None else value},
+            )
         return
-    missing = [p for p in required_paths(container) if not podview.writable(pod.spec, container, p)]
-    if missing:
-        where = (*base, "volumeMounts") if container.get("volumeMounts") else base
-        yield RawViolation(
-            where,
-            "",
-            variables["container"],
-            variables={
-                **variables,
-                "value": ", ".join(missing),
-                "paths": ", ".join(missing),
-                "first_path": missing[0],
-            },
-        )
+    if not read_only:
+        return
+    where = (*base, "volumeMounts") if container.get("volumeMounts") else base
+    for path in required_paths(container):
+        if not podview.writable(pod.spec, container, path):
+            yield RawViolation(
+                where,
+                "",
+                variables["container"],
+                variables={
+                    **variables,
+                    "home": home,
+                    "value": path,
+                    "mount_path": path,
+                    "volume": volume_name(path),
+                },
+            )

@@ -1,0 +1,175 @@
+"""Every notebook rule's fix hint works, in every dialect it is written for.
+
+For each rule × dialect: a fixture that breaks the rule (``fixes/<dialect>/<rule>.yaml``), the
+fix hint of each of its findings merged into it the way a user would apply it, and the findings
+gone — with no finding that was not there before.
+
+How a hint is applied, per dialect:
+
+* ``manifest`` and ``kubeflow`` — a strategic-merge patch of the pod template / the Notebook:
+  maps merge, lists of containers, volumes, mounts and env merge by name (mountPath for mounts).
+* ``z2jh`` — merged into the values as Helm merges value files (maps merge, lists replace);
+  a hint whose top key is ``kubespawner_override`` goes into the finding's profile entry, and a
+  hint for the single key the finding points at is merged at that key.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, RULES, run
+
+from nblint.model import Finding
+from nblint.normalise.manifest import TEMPLATE_PATHS
+
+FIXES = FIXTURES / "fixes"
+DIALECTS = ("manifest", "z2jh", "kubeflow")
+MERGE_KEYS = {
+    "containers": "name",
+    "initContainers": "name",
+    "ephemeralContainers": "name",
+    "volumes": "name",
+    "volumeMounts": "mountPath",
+    "env": "name",
+}
+
+CASES = sorted(
+    (rule.id, dialect)
+    for rule in RULES.values()
+    if rule.group == "notebook"
+    for dialect in DIALECTS
+    if dialect in rule.fix
+)
+
+
+def strategic_merge(base: Any, patch: Any, key: str | None = None) -> Any:
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for name, value in patch.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = (
+                    strategic_merge(merged[name], value, name) if name in merged else value
+                )
+        return merged
+    if isinstance(base, list) and isinstance(patch, list) and key in MERGE_KEYS:
+        merge_key = MERGE_KEYS[key]
+        merged_list = list(base)
+        for item in patch:
+            index = next(
+                (
+                    i
+                    for i, old in enumerate(merged_list)
+                    if old.get(merge_key) == item.get(merge_key)
+                ),
+                None,
+            )
+            if index is None:
+                merged_list.append(item)
+            else:
+                merged_list[index] = strategic_merge(merged_list[index], item)
+        return merged_list
+    return patch
+
+
+def helm_merge(base: Any, patch: Any) -> Any:
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for name, value in patch.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = helm_merge(merged[name], value) if name in merged else value
+        return merged
+    return patch
+
+
+def values_path(field: str) -> list[str | int]:
+    """``values.a.b[0].c`` → ``["a", "b", 0, "c"]``."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
+        parts.append(int(index) if index else name)
+    return parts[1:]
+
+
+def apply_fix(dialect: str, document: dict[str, Any], fix: dict[str, Any], finding: Finding):
+    if dialect == "z2jh":
+        if "kubespawner_override" in fix:
+            for entry in document["singleuser"]["profileList"]:
+                if entry.get("display_name") == finding.profile:
+                    entry.update(helm_merge(entry, fix))
+            return document
+        path = values_path(finding.field or "")
+        if path and list(fix) == [path[-1]]:
+            # A hint for one key where the finding points (e.g. an option's unlisted_choice).
+            parent = document
+            for part in path[:-1]:
+                parent = parent[part]
+            parent.update(helm_merge(parent, fix))
+            return document
+        return helm_merge(document, fix)
+    if dialect == "manifest":
+        template = document
+        for part in TEMPLATE_PATHS[document["kind"]]:
+            template = template[part]
+        template.update(strategic_merge(template, fix))
+        return document
+    return strategic_merge(document, fix)
+
+
+def test_every_notebook_rule_has_a_fixture_for_each_dialect_it_fixes() -> None:
+    missing = [f"{d}/{r}.yaml" for r, d in CASES if not (FIXES / d / f"{r}.yaml").is_file()]
+    assert missing == []
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize(("rule_id", "dialect"), CASES, ids=[f"{r}-{d}" for r, d in CASES])
+def test_fix_hint_makes_the_finding_go_away(tmp_path: Path, rule_id: str, dialect: str) -> None:
+    fixture = FIXES / dialect / f"{rule_id}.yaml"
+    before = run(fixture)
+    broken = [f for f in before.findings if f.rule == rule_id]
+    assert broken, f"{fixture.name} does not break {rule_id}"
+    fixed = yaml.safe_load(fixture.read_text())
+    for finding in broken:  # e.g. one per missing writable path
+        assert finding.fix, f"{rule_id} has no {dialect} fix on its finding"
+        fixed = apply_fix(dialect, fixed, yaml.safe_load(finding.fix), finding)
+    path = tmp_path / fixture.name
+    path.write_text(yaml.safe_dump(fixed, sort_keys=False))
+
+    after = run(path)
+    assert [f.message for f in after.findings if f.rule == rule_id] == []
+    # Same rule on the same container counts as the same finding even when its wording follows
+    # the fix (a new image has another HOME).
+    new = {(f.rule, f.container) for f in after.findings} - {
+        (f.rule, f.container) for f in before.findings
+    }
+    assert new == set()
+
+
+def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path: Path) -> None:
+    fixture = FIXES / "manifest" / "notebook-image-unknown.yaml"
+    assert [f.rule for f in run(fixture, select={"notebook-image-unknown"}).findings] == [
+        "notebook-image-unknown"
+    ]
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "notebook-images.yaml").write_text(
+        "images:\n"
+        "  - id: team-notebook\n"
+        "    pattern: registry.example.com/team/notebook\n"
+        "    uid: 1000\n"
+        "    gid: 100\n"
+        "    user_numeric: true\n"
+        "    home: /home/jovyan\n"
+        "    writable: [$HOME, /tmp]\n"
+    )
+    from nblint.check.rules import PsaPolicy
+    from nblint.pipeline import Options, Runner
+
+    options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
+    after = Runner(options, RULES).run([str(fixture)])
+    assert [f.rule for f in after.findings if f.rule == "notebook-image-unknown"] == []
