@@ -1,6 +1,6 @@
 """Every notebook rule's fix hint works, in every dialect it is written for.
 
-For each rule × dialect: a fixture that breaks the rule (``fixes/<dialect>/<rule>.yaml``), the
+For each rule and dialect: a fixture that breaks the rule (``fixes/<dialect>/<rule>.yaml``), the
 fix hint of each of its findings merged into it the way a user would apply it, and the findings
 gone — with no finding that was not there before.
 
