@@ -185,6 +185,14 @@ def main() -> None:
     help="Colour in text output.",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes for large trees (0: one per CPU); the report is the same for any N.",
+)
+@click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False),
@@ -218,6 +226,7 @@ def check(
     fail_on: str,
     rules_dir: tuple[str, ...],
     color: str,
+    jobs: int,
     config_file: str | None,
     show_suppressed: bool,
     baseline_file: str | None,
@@ -257,6 +266,7 @@ def check(
     options = Options(
         policy, _selectors(select), _selectors(ignore), tuple(rules_dir), dialect_settings(dialect)
     )
+    options.jobs = jobs
     _check_selectors(rules, options.select, "--select")
     _check_selectors(rules, options.ignore, "--ignore")
     empty_dirs: list[str] = []

@@ -54,6 +54,8 @@ class Options:
     rules_dirs: tuple[str, ...] = ()
     #: Dialect settings (``chart_version``, ``values_root``, …), read by the normalisers.
     dialect: dict[str, Any] = field(default_factory=dict)
+    #: Processes for a large tree (``--jobs``; 0 = one per CPU); see :mod:`nblint.parallel`.
+    jobs: int = 1
 
 
 @dataclass
@@ -104,6 +106,12 @@ class Runner:
         self.active_ids = {rule.id for rule, _ in self.active}
 
     def run(self, paths: Iterable[str]) -> Result:
+        if self.options.jobs != 1 and not self.options.dialect.get("values"):
+            from nblint import parallel
+
+            paths, jobs = list(paths), parallel.jobs_for(self.options.jobs)
+            if parallel.should_split(paths, jobs):
+                return parallel.run(self, paths, jobs)
         result = Result()
         recognised: list[Recognised] = []
         for path in paths:

@@ -70,7 +70,7 @@ def load(path: str) -> LoadedFile:
     """Read and parse one input; every failure becomes a problem on the returned file."""
     loaded = LoadedFile(path)
     try:
-        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == STDIN else _read_bytes(path)
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == STDIN else read_bytes(path)
     except OSError as err:
         loaded.problems.append(LoadProblem("unreadable", _why_unreadable(path, err), 1, 1))
         return loaded
@@ -91,7 +91,7 @@ def load(path: str) -> LoadedFile:
     return loaded
 
 
-def _read_bytes(path: str) -> bytes:
+def read_bytes(path: str) -> bytes:
     """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file (never blocks on a FIFO)."""
     mode = os.stat(path).st_mode
     if stat.S_ISDIR(mode):

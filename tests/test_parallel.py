@@ -1,0 +1,51 @@
+"""``--jobs N`` gives the same report as a serial run, Kubeflow files included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import FIXTURES
+
+from nblint.cli import main
+from nblint.parallel import chunks
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: {pid}\n"
+NOTEBOOK = (
+    "apiVersion: kubeflow.org/v1\nkind: Notebook\nmetadata: {{name: n{i}, namespace: team}}\n"
+    "spec:\n  template:\n    spec:\n      containers: [{{name: n{i}, image: jupyter/base}}]\n"
+)
+
+
+def _tree(root: Path) -> Path:
+    for i in range(60):
+        text = NOTEBOOK if i % 7 == 0 else POD
+        (root / f"{i:03d}.yaml").write_text(text.format(i=i, pid=str(i % 2 == 0).lower()))
+    (root / "broken.yaml").write_text("a: [\n")
+    return root
+
+
+def _report(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+    return result.exit_code, result.stdout
+
+
+def test_jobs_report_is_identical_to_the_serial_one(tmp_path: Path) -> None:
+    tree = str(_tree(tmp_path))
+    serial = _report(tree)
+    assert serial[0] == 1
+    assert _report("--jobs", "2", tree) == serial
+    assert _report("--jobs", "0", tree) == serial
+
+
+def test_kubeflow_files_share_one_chunk_and_order_is_kept(tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    paths = sorted(str(p) for p in tree.glob("*.yaml"))
+    cut = chunks(paths, 4)
+    assert cut[0] == [p for p in paths if "kubeflow.org" in Path(p).read_text()]
+    assert [p for chunk in cut[1:] for p in chunk] == [p for p in paths if p not in cut[0]]
+
+
+def test_jobs_with_hostile_inputs() -> None:
+    hostile = str(FIXTURES / "hostile")
+    assert _report("--jobs", "2", hostile) == _report(hostile)
