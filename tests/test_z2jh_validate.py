@@ -45,11 +45,11 @@ def test_seed_file_reports_its_wrong_keys_and_trait_at_their_lines() -> None:
 def test_seed_file_names_where_each_intent_really_lives() -> None:
     findings = check("seed-chapter-values.yaml")
     assert [m.split("; ", 1)[1] for m in messages(findings)[:5]] == [
-        "what it means to set is `cull`",
-        "what it means to set is `hub.config.KubeSpawner.pod_security_context`",
-        "what it means to set is `hub.config.KubeSpawner.container_security_context`",
-        "what it means to set is `singleuser.storage.extraVolumeMounts`",
-        "what it means to set is `singleuser.storage.extraVolumes`",
+        "the setting belongs at `cull`",
+        "the setting belongs at `hub.config.KubeSpawner.pod_security_context`",
+        "the setting belongs at `hub.config.KubeSpawner.container_security_context`",
+        "the setting belongs at `singleuser.storage.extraVolumeMounts`",
+        "the setting belongs at `singleuser.storage.extraVolumes`",
     ]
     assert messages(findings)[0].startswith(
         "`singleuser.cull` is not a z2jh 4.4.0 key: the values schema allows no other keys under "

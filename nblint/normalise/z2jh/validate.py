@@ -251,7 +251,7 @@ class _Checker:
         fix: str | None = None
         target = RELOCATED.get(path)
         if target is not None:
-            message += f"; what it means to set is `{format_path(target)}`"
+            message += f"; the setting belongs at `{format_path(target)}`"
             fix = self._relocation_fix(path, target)
         elif key == "podTemplate":
             message += (
