@@ -104,7 +104,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     base, variables = first_gpu_container
     info = {**variables, "resource": next(iter(pod_gpus))}
-    if aspect == "toleration" and not _tolerates_gpu(spec, pod_gpus):
+    # With the ExtendedResourceToleration admission plugin the API server adds the toleration.
+    automatic = rule.options.get("extended_resource_toleration") is True
+    if aspect == "toleration" and not automatic and not _tolerates_gpu(spec, pod_gpus):
         where = ("spec", "tolerations") if spec.get("tolerations") else (*base, "resources")
         yield RawViolation(where, "", variables["container"], variables=info)
     elif aspect == "node-selection" and not _steered(spec):

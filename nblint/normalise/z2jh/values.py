@@ -315,6 +315,10 @@ class Release:
             f"chart default `{format_path(values_path)}: {_brief(value)}` "
             f"of z2jh {self.chart_version}"
         )
+        if self.root:
+            # z2jh is a subchart here: what nblint knows is z2jh's default, not the parent's.
+            parent = format_path(self.root[:-1]) or "the parent chart"
+            note += f" (unless {parent}'s own values.yaml, which nblint cannot see, overrides it)"
         return Origin(origin.file, origin.line, origin.column, note)
 
     def _position(self, layer_index: int, values_path: Path) -> Origin:
