@@ -20,15 +20,15 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if not isinstance(values, dict):
         return
     cull: dict[str, Any] = values["cull"] if isinstance(values.get("cull"), dict) else {}
+    gpu = bool(pod.facts.get("gpu_profiles"))
+    limit = rule.options["max_idle_seconds_gpu" if gpu else "max_idle_seconds"]
     if cull.get("enabled") is not True:
         yield RawViolation(
             (VALUES, "cull", "enabled"),
             "culling is off: idle notebooks run (and cost) until someone stops them",
-            variables={"value": cull.get("enabled")},
+            variables={"value": cull.get("enabled"), "limit": limit},
         )
         return
-    gpu = bool(pod.facts.get("gpu_profiles"))
-    limit = rule.options["max_idle_seconds_gpu" if gpu else "max_idle_seconds"]
     timeout = cull.get("timeout")
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > limit:
         reason = " while GPU profiles exist" if gpu else ""
