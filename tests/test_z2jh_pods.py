@@ -158,3 +158,12 @@ def test_example_values_are_restricted_clean_for_cpu_and_gpu() -> None:
         result = run(example, chart_version=version)
         assert [p.profile for p in result.pods] == ["CPU notebook (default)", "GPU notebook"]
         assert [f for f in result.findings if f.group.startswith("psa-")] == []
+
+
+def test_memory_in_kubernetes_units_is_a_spawn_failure_at_its_line(tmp_path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("singleuser:\n  memory:\n    limit: 4Gi\n    guarantee: 1G\n")
+    result = run(values, select={"z2jh-spawn-failure"})
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-spawn-failure", 3, 5)]
+    assert result.findings[0].message.startswith("mem_limit '4Gi' is not a KubeSpawner memory size")
+    assert result.findings[0].fix is not None and "limit: 4G" in result.findings[0].fix

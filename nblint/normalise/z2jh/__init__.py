@@ -8,9 +8,9 @@ origin of every value), :mod:`.validate` checks it as Helm and the hub would, an
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
+from nblint.model import EffectivePod, Finding
 from nblint.normalise import Normalised
 from nblint.normalise.z2jh.values import (
     Release,
@@ -72,18 +72,33 @@ def normalise(document: Recognised, context: RunContext) -> Normalised:
         if finding is not None:
             out.findings.append(finding)
     if release is not None:
-        build_pods = _pod_builder()
-        if build_pods is not None:
-            out.pods.extend(build_pods(release, context))
+        from nblint.normalise.z2jh.pods import build_pods
+
+        out.pods.extend(build_pods(release, context))
+        out.findings.extend(_spawn_failures(release, out.pods, runner))
     return out
 
 
-def _pod_builder() -> Any:
-    """The pod builder (:mod:`.pods`), or None while it does not exist yet."""
-    try:
-        pods = importlib.import_module(f"{__name__}.pods")
-    except ModuleNotFoundError as err:
-        if err.name != f"{__name__}.pods":
-            raise
-        return None
-    return pods.build_pods
+def _spawn_failures(release: Release, pods: list[EffectivePod], runner: Any) -> list[Finding]:
+    """Values KubeSpawner would refuse when a user spawns (e.g. memory ``4Gi``), once each."""
+    findings: list[Finding] = []
+    seen: set[tuple[Any, str]] = set()
+    for pod in pods:
+        for values_path, message in pod.facts.get("spawn_problems") or []:
+            if (tuple(values_path), message) in seen:
+                continue
+            seen.add((tuple(values_path), message))
+            origin = release.locate(tuple(values_path))
+            finding = runner.pipeline_finding(
+                "z2jh-spawn-failure",
+                message,
+                origin.file,
+                origin.line,
+                origin.column,
+                object="values",
+                note=origin.note,
+                fix=runner.rules["z2jh-spawn-failure"].fix.get("z2jh"),
+            )
+            if finding is not None:
+                findings.append(finding)
+    return findings
