@@ -7,6 +7,8 @@ checklist rules are left out (``check``), they are not what these fixtures are a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 from conftest import FIXTURES, brief, run
 
@@ -145,3 +147,27 @@ def test_show_suppressed_lists_suppressed_findings_with_their_reason() -> None:
         f"  {path}:9:3: host-namespaces: pod sets spec.hostNetwork: true"
         " -- node exporter reads host network stats",
     ]
+
+
+def test_show_suppressed_lists_them_in_json_with_their_reason(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+    from conftest import ROOT
+
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        "  # nblint: disable=host-namespaces -- node exporter, reviewed\n"
+        "  hostPID: true\n  containers: [{name: c, image: i}]\n"
+    )
+    args = ["check", str(pod), "--format", "json", "--select", "host-namespaces"]
+    result = CliRunner().invoke(main, [*args, "--show-suppressed"])
+    report = json.loads(result.output)
+    assert report["findings"] == []
+    assert [(s["rule"], s["line"], s["reason"]) for s in report["suppressed"]] == [
+        ("host-namespaces", 6, "node exporter, reviewed")
+    ]
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert "suppressed" not in json.loads(CliRunner().invoke(main, args).output)

@@ -26,11 +26,17 @@ def summary(result: Result, findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def render(result: Result, findings: list[Finding]) -> str:
-    document = {
+def render(
+    result: Result, findings: list[Finding], suppressed: list[tuple[Finding, str]] | None = None
+) -> str:
+    document: dict[str, Any] = {
         "version": REPORT_VERSION,
         "tool": {"name": "nblint", "version": __version__},
         "findings": [f.as_dict() for f in findings],
         "summary": summary(result, findings),
     }
+    if suppressed:  # only with --show-suppressed
+        document["suppressed"] = [
+            {**finding.as_dict(), "reason": reason} for finding, reason in suppressed
+        ]
     return json.dumps(document, indent=2, default=str) + "\n"
