@@ -251,7 +251,13 @@ def check(
     select, ignore, psa_level, psa_version, fail_on, rules_dir, baseline_file = (
         params[name]
         for name in (
-            "select", "ignore", "psa_level", "psa_version", "fail_on", "rules_dir", "baseline_file"
+            "select",
+            "ignore",
+            "psa_level",
+            "psa_version",
+            "fail_on",
+            "rules_dir",
+            "baseline_file",
         )
     )
     dialect = {name: params[name] for name in dialect}
@@ -334,7 +340,7 @@ def _render(
     if output_format == "json":
         from nblint.report import json_report
 
-        stream.write(json_report.render(result, findings))
+        stream.write(json_report.render(result, findings, suppressed))
     elif output_format == "sarif":
         from nblint.report import sarif
 
