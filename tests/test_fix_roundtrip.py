@@ -35,6 +35,7 @@ MERGE_KEYS = {
     "volumes": "name",
     "volumeMounts": "mountPath",
     "env": "name",
+    "ports": "containerPort",
 }
 
 CASES = sorted(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,8 +155,18 @@ def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]
                         "field": fieldpath.text,
                         "value": show_value(bad),
                         "key": path[-1] if path else "",
+                        "parent": path[-2] if len(path) > 1 else "",
+                        "item": _enclosing_item(obj, path[len(base) :]),
                     },
                 )
+
+
+def _enclosing_item(obj: Any, path: Path) -> Any:
+    """The list item the offending field sits in (a port, a volume, a sysctl), if any."""
+    for end in range(len(path) - 1, -1, -1):
+        if isinstance(path[end], int):
+            return get_path(obj, path[: end + 1])[1]
+    return None
 
 
 def run_implementation(
@@ -175,16 +186,30 @@ def run_implementation(
             yield raw
 
 
-class _Template(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
+
+
+_MISSING = object()
 
 
 def render_template(text: str, variables: dict[str, Any]) -> str:
-    try:
-        return text.format_map(_Template(variables))
-    except (ValueError, IndexError, AttributeError):
-        return text
+    """Fill ``{name}`` placeholders; ``{{``/``}}`` are literal braces.
+
+    Anything else in braces stays as written, so a fix hint may use YAML flow mappings
+    (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        name = match[1]
+        if name is None:
+            return match[0][0]
+        head, _, field = name.partition(".")
+        value = variables.get(head, _MISSING)
+        if field:  # {item.containerPort}: a field of a mapping variable
+            value = value.get(field, _MISSING) if isinstance(value, dict) else _MISSING
+        return match[0] if value is _MISSING else str(value)
+
+    return _PLACEHOLDER.sub(fill, text)
 
 
 def choose_fix(fixes: dict[str, str] | None, pod: EffectivePod) -> str | None:
