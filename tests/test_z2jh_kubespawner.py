@@ -1,30 +1,32 @@
 """Differential tests: the pod nblint draws equals the pod the real KubeSpawner builds.
 
 For each fixture under ``tests/fixtures/z2jh/pods/``, chart version and profile/option choice,
-the oracle is ``jupyterhub-kubespawner`` itself (a test dependency), driven offline:
+the oracle is the KubeSpawner that chart version ships, driven offline by
+``tests/kubespawner_oracle.py`` in a worker process of its own:
 
-* a ``KubeSpawner`` is constructed with a mock user and hub, its Kubernetes client stubbed out;
-* it is configured with the traits the chart's hub configuration sets (nblint's
-  :func:`chart_traits`, with each value passed as written in the values, so that KubeSpawner's
-  own trait validation — memory units, CPU floats, ``cmd`` strings — runs on it);
-* the profile is selected through KubeSpawner's own ``load_user_options`` (slug matching,
-  defaults, ``_apply_overrides`` merging) and the pod comes from ``get_pod_manifest``.
+* chart 4.4.0 → KubeSpawner 7.x, the test dependency installed in the venv;
+* chart 3.3.8 → KubeSpawner 6.2.0, installed once per machine with
+  ``pip install --no-deps --target`` into pytest's cache directory and put first on the worker's
+  ``sys.path`` (so 6.2.0 and 7.x never meet in one interpreter). 6.2.0 needs only
+  ``jupyterhub>=4`` and ``kubernetes_asyncio``, and runs on the venv's own.
 
-User templates are expanded symbolically on both sides (``{username}`` stays ``{username}``,
-``{pvc_name}`` becomes the PVC name template), and the JupyterHub-provided env variables,
-labels and annotations, which nblint does not model, are left out of the comparison.
-
-Chart 3.3.8 ships KubeSpawner 6.2.0, whose pod builder (security contexts, volumes, overrides)
-is the same as 7.x; the 3.x differences are in the hub's trait types (lists, not maps) and the
-PVC claim name, which nblint's 3.x family produces and which are fed to KubeSpawner 7 as lists
-(a form both versions accept). The trait mapping itself (values → traits) is pinned by
-``tests/test_z2jh_pods.py``.
+The oracle is configured with the traits the chart's hub configuration sets (nblint's
+:func:`chart_traits`, with each value passed as written in the values, so that KubeSpawner's own
+trait validation — memory units, CPU floats, ``cmd`` strings — runs on it); the profile is
+selected through KubeSpawner's own ``load_user_options`` and the pod comes from
+``get_pod_manifest``. The JupyterHub-provided env variables, labels and annotations, which nblint
+does not model, are left out of the comparison. The trait mapping itself (values → traits) is
+pinned by ``tests/test_z2jh_pods.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +35,11 @@ import pytest
 from nblint.load import files
 from nblint.normalise.z2jh.pods import RELEASE_NAME, build_pods
 from nblint.normalise.z2jh.profiles import selections
-from nblint.normalise.z2jh.spawner import KUBESPAWNER_DEFAULTS, chart_traits, lookup
+from nblint.normalise.z2jh.spawner import chart_traits, kubespawner_defaults, lookup
 from nblint.normalise.z2jh.values import Release, build_release
 
-kubespawner_spawner = pytest.importorskip("kubespawner.spawner")
-k8s_client = pytest.importorskip("kubernetes_asyncio.client")
-
 PODS = Path(__file__).parent / "fixtures" / "z2jh" / "pods"
+ORACLE = Path(__file__).parent / "kubespawner_oracle.py"
 FIXTURES = sorted(p.name for p in PODS.glob("*.yaml"))
 #: Map-form extraVolumes exist from chart 4.3 on.
 ONLY_4X = {"storage-extra-volumes-map.yaml"}
@@ -49,40 +49,149 @@ CASES = [
     for version in ("4.4.0", "3.3.8")
     if not (version == "3.3.8" and name in ONLY_4X)
 ]
+#: The KubeSpawner the hub image of each chart version pins.
+KUBESPAWNER_OF_CHART = {"4.4.0": "7", "3.3.8": "6.2.0"}
 
 
-class _Symbolic(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+# ---------------------------------------------------------------------------------------------
+# The oracles: one worker process per KubeSpawner version, for the whole session
 
 
-def _expand_symbolically(self: Any, template: str, slug_scheme: Any = None) -> str:
-    return template.format_map(_Symbolic(pvc_name=getattr(self, "pvc_name", "{pvc_name}")))
+class Oracle:
+    """A running ``kubespawner_oracle.py`` worker (see its docstring for the protocol)."""
+
+    def __init__(self, search_first: Path | None, log: Path) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, str(ORACLE), str(search_first or "")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log.open("w"),
+            text=True,
+        )
+        self.version = self._reply()["version"]
+
+    def pod(self, config: dict[str, dict[str, Any]], user_options: dict[str, str]) -> Any:
+        return self._ask({"config": config, "user_options": user_options})["pod"]
+
+    def defaults(self, names: list[str]) -> dict[str, Any]:
+        return self._ask({"defaults": names})["defaults"]  # type: ignore[no-any-return]
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        reply = self._reply()
+        assert "error" not in reply, f"KubeSpawner {self.version}: {reply['error']}"
+        return reply
+
+    def _reply(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            pytest.fail(f"the KubeSpawner oracle died:\n{self.log.read_text()[-3000:]}")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
-@pytest.fixture(autouse=True)
-def offline_kubespawner(monkeypatch: pytest.MonkeyPatch) -> None:
-    """KubeSpawner without a cluster: no kube config, no API client, symbolic user."""
-    monkeypatch.setattr(kubespawner_spawner, "load_config", lambda **kw: None)
-    monkeypatch.setattr(kubespawner_spawner, "shared_client", lambda *a, **kw: None)
-    monkeypatch.setattr(
-        kubespawner_spawner.KubeSpawner, "_expand_user_properties", _expand_symbolically
+def _cache_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is not None:
+        return Path(cache.mkdir("kubespawner-oracles"))
+    return tmp_path_factory.mktemp("kubespawner-oracles")
+
+
+#: pip's words when it could not talk to the package index at all (no version of a package
+#: that PyPI has: pip is offline, or told ``--no-index``).
+_UNREACHABLE = (
+    "(from versions: none)",
+    "Failed to establish a new connection",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Max retries exceeded",
+    "ProxyError",
+    "ConnectTimeout",
+)
+
+
+def install_kubespawner(version: str, cache: Path) -> Path:
+    """``jupyterhub-kubespawner==version`` alone (no dependencies) in a directory of its own."""
+    target = cache / f"jupyterhub-kubespawner-{version}"
+    if (target / f"jupyterhub_kubespawner-{version}.dist-info").is_dir():
+        return target
+    partial = cache / f"jupyterhub-kubespawner-{version}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    pip = subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
+            *("--no-deps", "--retries", "2", "--timeout", "30", "--target", str(partial)),
+            f"jupyterhub-kubespawner=={version}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+    if pip.returncode != 0:
+        said = [line for line in pip.stderr.splitlines() if any(w in line for w in _UNREACHABLE)]
+        if said:
+            pytest.skip(
+                f"pip cannot reach the package index to install jupyterhub-kubespawner=="
+                f"{version} (the oracle for chart 3.3.8): {said[-1].strip()[:200]}"
+            )
+        pytest.fail(f"pip install jupyterhub-kubespawner=={version} failed:\n{pip.stderr}")
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+    return target
 
 
-def release_for(name: str, version: str) -> Release:
-    loaded = files.load(str(PODS / name))
-    release, problems = build_release([(str(PODS / name), loaded.documents[0].root)], (), version)
+@pytest.fixture(scope="session")
+def kubespawner_7(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Oracle]:
+    pytest.importorskip("kubespawner")
+    oracle = Oracle(None, _cache_dir(request, tmp_path_factory) / "kubespawner-7.log")
+    assert oracle.version.startswith("7."), oracle.version
+    yield oracle
+    oracle.close()
+
+
+@pytest.fixture(scope="session")
+def kubespawner_6_2(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Oracle]:
+    cache = _cache_dir(request, tmp_path_factory)
+    target = install_kubespawner("6.2.0", cache)
+    oracle = Oracle(target, cache / "kubespawner-6.2.0.log")
+    assert oracle.version == "6.2.0", oracle.version
+    yield oracle
+    oracle.close()
+
+
+def oracle_for(request: pytest.FixtureRequest, chart_version: str) -> Oracle:
+    fixture = {"7": "kubespawner_7", "6.2.0": "kubespawner_6_2"}
+    return request.getfixturevalue(fixture[KUBESPAWNER_OF_CHART[chart_version]])  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------
+# Building both pods
+
+
+def release_for(name: str, version: str, folder: Path = PODS) -> Release:
+    loaded = files.load(str(folder / name))
+    release, problems = build_release([(str(folder / name), loaded.documents[0].root)], (), version)
     assert not problems
     return release
 
 
-def oracle_config(release: Release) -> Any:
+def oracle_config(release: Release) -> dict[str, dict[str, Any]]:
     """The traitlets config the hub would hand KubeSpawner, values as written."""
-    from traitlets.config import Config
-
     traits = chart_traits(release.values, release.chart_version, RELEASE_NAME)
-    config = Config()
+    config: dict[str, dict[str, Any]] = {"Spawner": {}, "KubeSpawner": {}}
     for name, trait in traits.traits.items():
         value = trait.value
         source = trait.sources.get(())
@@ -100,25 +209,14 @@ _ABSENT = object()
 CONVERTED_BY_TRAITLETS = {"mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee", "cmd"}
 
 
-def kubespawner_pod(release: Release, user_options: dict[str, str]) -> dict[str, Any]:
-    async def build() -> Any:
-        spawner = kubespawner_spawner.KubeSpawner(_mock=True, config=oracle_config(release))
-        spawner.user_options = user_options
-        await spawner.load_user_options()
-        pod = await spawner.get_pod_manifest()
-        async with k8s_client.ApiClient() as api:
-            return api.sanitize_for_serialization(pod)
-
-    return asyncio.run(build())  # type: ignore[no-any-return]
-
-
-def comparable(spec: dict[str, Any], env_names: set[str]) -> dict[str, Any]:
-    """The spec without empty and null fields, and with only the env nblint models."""
-    spec = copy.deepcopy(spec)
+def comparable(pod: dict[str, Any], env_names: set[str]) -> dict[str, Any]:
+    """The pod's name and spec, without empty and null fields, and with only the env nblint
+    models."""
+    spec = copy.deepcopy(pod["spec"])
     for container in spec.get("containers", []):
         if container.get("name") == "notebook" and "env" in container:
             container["env"] = [e for e in container["env"] if e["name"] in env_names]
-    return _prune(spec)
+    return _prune({"name": pod["metadata"]["name"], "spec": spec})
 
 
 def _prune(value: Any) -> Any:
@@ -130,19 +228,27 @@ def _prune(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------------------------------------
+# The tests
+
+
 @pytest.mark.parametrize(("name", "version"), CASES)
-def test_nblint_pod_equals_kubespawner_pod(name: str, version: str) -> None:
+def test_nblint_pod_equals_kubespawner_pod(
+    name: str, version: str, request: pytest.FixtureRequest
+) -> None:
+    oracle = oracle_for(request, version)
     release = release_for(name, version)
     pods = build_pods(release)
     chosen = selections(chart_traits(release.values, version, RELEASE_NAME))
     assert len(pods) == max(len(chosen), 1)
     for pod, selection in zip(pods, chosen or [None], strict=True):
         options = {"profile": selection.slug, **selection.options} if selection else {}
-        expected = kubespawner_pod(release, options)
-        notebook = pod.spec["containers"][0]
+        expected = oracle.pod(oracle_config(release), options)
+        notebook = pod.pod["spec"]["containers"][0]
         env_names = {e["name"] for e in notebook.get("env", [])}
-        assert comparable(pod.spec, env_names) == comparable(expected["spec"], env_names), (
-            f"{name} @ {version}, profile {pod.profile!r}, options {pod.options}"
+        assert comparable(pod.pod, env_names) == comparable(expected, env_names), (
+            f"{name} @ {version} (KubeSpawner {oracle.version}), "
+            f"profile {pod.profile!r}, options {pod.options}"
         )
 
 
@@ -158,7 +264,9 @@ def test_profile_drawings_cover_every_choice() -> None:
     ]
 
 
-def test_kubespawner_defaults_are_the_installed_ones() -> None:
-    spawner = kubespawner_spawner.KubeSpawner(_mock=True)
-    for name, default in KUBESPAWNER_DEFAULTS.items():
-        assert getattr(spawner, name) == default, name
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_kubespawner_defaults_are_those_of_the_chart_s_kubespawner(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    ours = kubespawner_defaults(chart_version)
+    assert oracle_for(request, chart_version).defaults(sorted(ours)) == ours

@@ -29,8 +29,8 @@ ValuesPath = tuple[str | int, ...]
 KUBESPAWNER = ("hub", "config", "KubeSpawner")
 SPAWNER = ("hub", "config", "Spawner")
 
-#: KubeSpawner's own defaults (7.x) for the traits the pod depends on; a test checks them
-#: against the installed KubeSpawner.
+#: KubeSpawner's own defaults (7.x, which chart 4.x ships) for the traits the pod depends on;
+#: a test checks them against the real KubeSpawner.
 KUBESPAWNER_DEFAULTS: dict[str, Any] = {
     "uid": None,
     "gid": None,
@@ -86,6 +86,13 @@ KUBESPAWNER_DEFAULTS: dict[str, Any] = {
     "profile_list": [],
 }
 
+#: KubeSpawner 6.2.0 (which chart 3.x ships) differs in its name templates only.
+KUBESPAWNER_6_DEFAULTS: dict[str, Any] = {
+    **KUBESPAWNER_DEFAULTS,
+    "pvc_name_template": "claim-{username}--{servername}",
+    "pod_name_template": "jupyter-{username}--{servername}",
+}
+
 #: ``singleuser.<key>`` → trait, assigned only when the value is not null (all chart versions).
 PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
     ("pod_name_template", ("podNameTemplate",)),
@@ -135,6 +142,11 @@ def chart_family(chart_version: str) -> str:
     if major == 4 and minor < 3:
         return "4.0"
     return "4.3"
+
+
+def kubespawner_defaults(chart_version: str) -> dict[str, Any]:
+    """The trait defaults of the KubeSpawner that ``chart_version``'s hub image ships."""
+    return KUBESPAWNER_6_DEFAULTS if chart_family(chart_version) == "3" else KUBESPAWNER_DEFAULTS
 
 
 def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
@@ -189,7 +201,7 @@ class SpawnerConfig:
     def get(self, name: str) -> Any:
         if name in self.traits:
             return self.traits[name].value
-        return copy.deepcopy(KUBESPAWNER_DEFAULTS.get(name))
+        return copy.deepcopy(kubespawner_defaults(self.chart_version).get(name))
 
     def set(self, name: str, value: Any, source: Source) -> None:
         self.traits[name] = Trait(copy.deepcopy(value), {(): source})
