@@ -238,7 +238,7 @@ def check(
     z2jh values files given with -f/--values are layered into one release; PATHs are each
     checked on their own.
     """
-    from nblint import baseline, gate
+    from nblint import gate
     from nblint.config import ConfigError
     from nblint.pipeline import Options
 
@@ -284,16 +284,22 @@ def check(
         click.echo(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) found", err=True)
     result = gate.run(options, rules, inputs, config)
     if write_baseline:
+        from nblint import baseline
+
         try:
             count = baseline.write(write_baseline, result.findings)
         except baseline.BaselineError as err:
             _fail_usage(str(err))
         click.echo(f"nblint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
-    try:
-        findings, stale = gate.apply_baseline(result.findings, baseline_file)
-    except baseline.BaselineError as err:
-        _fail_usage(str(err))
+    findings, stale = result.findings, list[Any]()
+    if baseline_file:  # hashing and git look-ups only when a baseline is used
+        from nblint import baseline
+
+        try:
+            findings, stale = gate.apply_baseline(result.findings, baseline_file)
+        except baseline.BaselineError as err:
+            _fail_usage(str(err))
     for entry in stale:
         click.echo(f"nblint: stale baseline entry (no longer found): {entry.describe()}", err=True)
     if stale:

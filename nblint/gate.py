@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from nblint import baseline
 from nblint.check.rules import Implementation, Rule
 from nblint.check.rules import active_rules as select_rules
 from nblint.config import (
@@ -28,6 +27,9 @@ from nblint.config import (
 from nblint.config import discover_config as _discover
 from nblint.model import Finding
 from nblint.pipeline import Options, Result, Runner
+
+if TYPE_CHECKING:
+    from nblint import baseline
 
 _UNSET = (click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP, None)
 
@@ -131,4 +133,6 @@ def apply_baseline(
     """Findings not in the baseline, and the baseline's stale entries (raises BaselineError)."""
     if not baseline_file:
         return findings, []
+    from nblint import baseline  # hashing and git look-ups only when a baseline is used
+
     return baseline.apply(findings, baseline.read(baseline_file))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nblint.normalise import Normalised, kubeflow, manifest, z2jh
+from nblint.normalise import kubeflow, manifest, z2jh
 from nblint.normalise.z2jh import values as z2jh_values
 
 if TYPE_CHECKING:
+    from nblint.normalise import Normalised
     from nblint.pipeline import Options, Recognised, RunContext
 
 MANIFEST = "manifest"
@@ -23,7 +24,8 @@ KUBEFLOW = kubeflow.NOTEBOOK_DIALECT
 KUBEFLOW_POD_DEFAULT = kubeflow.POD_DEFAULT_DIALECT
 LIST = "list"
 
-#: dialect → ``normalise(document, context) -> Normalised``
+#: dialect → ``normalise(document, context) -> Normalised``. The z2jh and Kubeflow entries
+#: import their (larger) modules on first use, so a run only pays for the dialects it meets.
 NORMALISERS: dict[str, Callable[[Recognised, RunContext], Normalised]] = {
     MANIFEST: manifest.normalise,
     Z2JH: z2jh.normalise,

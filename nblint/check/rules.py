@@ -210,7 +210,7 @@ def _parse_implementation(raw: dict[str, Any], where: str) -> Implementation:
     if builtin is not None:
         from nblint.check import builtins
 
-        if builtin not in builtins.REGISTRY:
+        if not builtins.known(builtin):
             raise RuleError(f"{where}: unknown builtin {builtin!r}")
     if not violations and builtin is None:
         raise RuleError(f"{where}: an implementation needs violations or a builtin")
@@ -312,21 +312,79 @@ def validate_rule_file(raw: Any, path: str) -> None:
 
 def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     """Every shipped rule, plus the rules in ``extra_dirs`` (validated against the schema)."""
-    rules: dict[str, Rule] = {}
-    sources = [(data_dir("rules"), False)] + [(FsPath(d), True) for d in extra_dirs]
-    for directory, validate in sources:
+    rules = dict(_shipped_rules())
+    for directory in (FsPath(d) for d in extra_dirs):
         if not directory.is_dir():
             raise RuleError(f"{directory}: rules directory not found")
         for path in rule_files(directory):
             rule = read_rule_file(path)
-            if validate:
-                validate_rule_file(rule.raw, str(path))
+            validate_rule_file(rule.raw, str(path))
             if rule.id in rules:
                 raise RuleError(
                     f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].path}"
                 )
             rules[rule.id] = rule
     return rules
+
+
+def _read_directory(directory: FsPath) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for path in rule_files(directory):
+        rule = read_rule_file(path)
+        if rule.id in rules:
+            raise RuleError(f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].path}")
+        rules[rule.id] = rule
+    return rules
+
+
+def cache_dir() -> FsPath:
+    """Where nblint keeps what it can rebuild: ``$NBLINT_CACHE_DIR``, else the user cache."""
+    explicit = os.environ.get("NBLINT_CACHE_DIR")
+    if explicit:
+        return FsPath(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return FsPath(base) / "nblint"
+
+
+def _shipped_rules() -> dict[str, Rule]:
+    """The shipped rules, from a cache keyed by every rule file's size and mtime.
+
+    Parsing ~70 YAML files is most of a cold single-file run's own work; a pre-commit hook runs
+    cold on every commit. The cache is rebuilt whenever a rule file or this module changes.
+    """
+    import hashlib
+    import pickle
+
+    directory = data_dir("rules")
+    files = rule_files(directory)
+    key = hashlib.sha256(repr(_cache_key(files)).encode()).hexdigest()[:20]
+    cached = cache_dir() / f"rules-{key}.pickle"
+    try:
+        with open(cached, "rb") as handle:
+            rules: dict[str, Rule] = pickle.load(handle)
+        return rules
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    rules = _read_directory(directory)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only home only costs the parse
+    return rules
+
+
+def _cache_key(files: list[FsPath]) -> tuple[Any, ...]:
+    from nblint import __version__
+
+    stamps = []
+    for path in [FsPath(__file__), *files]:
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return (__version__, tuple(stamps))
 
 
 # ---------------------------------------------------------------------------------------------

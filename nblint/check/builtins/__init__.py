@@ -1,44 +1,54 @@
 """Checks written in Python because a rule file cannot say them.
 
-Each module holds one builtin; a rule names it with ``builtin: <name>`` in an implementation.
-A builtin receives the effective pod and yields :class:`~nblint.check.engine.RawViolation`.
+Each module holds one builtin, whose ``check(pod, rule, impl, policy)`` yields
+:class:`~nblint.check.engine.RawViolation`; a rule names it with ``builtin: <name>`` in an
+implementation. Modules are imported when a rule that names them first runs.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
-
-from nblint.check.builtins import (
-    duplicate_container_names,
-    gpu,
-    home_volume,
-    idle_culling,
-    image_user,
-    istio_init,
-    seccomp_annotations,
-    unlisted_choice,
-    writable_paths,
-)
 
 if TYPE_CHECKING:
     from nblint.check.engine import RawViolation
 
 Builtin = Callable[..., Iterator["RawViolation"]]
 
-REGISTRY: dict[str, Builtin] = {
-    "seccomp-annotations": seccomp_annotations.check,
-    "duplicate-container-names": duplicate_container_names.check,
-    "istio-init": istio_init.check,
-    "image-user": image_user.check,
-    "writable-paths": writable_paths.check,
-    "home-volume": home_volume.check,
-    "gpu": gpu.check,
-    "idle-culling": idle_culling.check,
-    "unlisted-choice": unlisted_choice.check,
-    # Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
-    # their rule files exist for documentation, selection and severity.
-    "reported-by-pipeline": lambda *args, **kwargs: iter(()),
+#: builtin name → module in this package that implements it.
+MODULES: dict[str, str] = {
+    "seccomp-annotations": "seccomp_annotations",
+    "duplicate-container-names": "duplicate_container_names",
+    "istio-init": "istio_init",
+    "image-user": "image_user",
+    "writable-paths": "writable_paths",
+    "home-volume": "home_volume",
+    "gpu": "gpu",
+    "idle-culling": "idle_culling",
+    "unlisted-choice": "unlisted_choice",
 }
+#: Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
+#: their rule files exist for documentation, selection and severity.
+REPORTED_BY_PIPELINE = "reported-by-pipeline"
 
-__all__ = ["REGISTRY", "Any"]
+_loaded: dict[str, Builtin] = {}
+
+
+def known(name: str) -> bool:
+    return name in MODULES or name == REPORTED_BY_PIPELINE
+
+
+def get(name: str) -> Builtin:
+    """The ``check`` function of builtin ``name``."""
+    if name == REPORTED_BY_PIPELINE:
+        return _nothing
+    found = _loaded.get(name)
+    if found is None:
+        module = importlib.import_module(f"{__name__}.{MODULES[name]}")
+        found = _loaded[name] = module.check
+    return found
+
+
+def _nothing(*args: Any, **kwargs: Any) -> Iterator[RawViolation]:
+    return iter(())

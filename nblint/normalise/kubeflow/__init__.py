@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nblint.normalise import Normalised
-from nblint.normalise.kubeflow.notebook import is_notebook
-from nblint.normalise.kubeflow.notebook import normalise as normalise_notebook
-from nblint.normalise.kubeflow.poddefaults import PodDefault, is_poddefault
-from nblint.normalise.kubeflow.state import POD_DEFAULT_DIALECT, pruned_findings, run_state
+from nblint.normalise.kubeflow.kinds import (
+    NOTEBOOK_DIALECT,
+    POD_DEFAULT_DIALECT,
+    is_notebook,
+    is_poddefault,
+)
 
 if TYPE_CHECKING:
+    from nblint.normalise import Normalised
     from nblint.pipeline import Recognised, RunContext
-
-NOTEBOOK_DIALECT = "kubeflow"
 
 __all__ = [
     "NOTEBOOK_DIALECT",
@@ -35,7 +35,18 @@ __all__ = [
 ]
 
 
+# The normalisers are imported on first use: most runs see no Kubeflow document.
+def normalise_notebook(document: Recognised, context: RunContext) -> Normalised:
+    from nblint.normalise.kubeflow.notebook import normalise
+
+    return normalise(document, context)
+
+
 def normalise_poddefault(document: Recognised, context: RunContext) -> Normalised:
+    from nblint.normalise import Normalised
+    from nblint.normalise.kubeflow.poddefaults import PodDefault
+    from nblint.normalise.kubeflow.state import pruned_findings, run_state
+
     state = run_state(context)
     pd = PodDefault.read(document.root, document.file)
     return Normalised(findings=[*state.take_pending(), *pruned_findings(context, pd)])

@@ -33,21 +33,12 @@ from nblint.provenance import tree_position
 if TYPE_CHECKING:
     from nblint.pipeline import Recognised, RunContext
 
-API_VERSIONS = frozenset({"kubeflow.org/v1", "kubeflow.org/v1beta1", "kubeflow.org/v1alpha1"})
 STOPPED_ANNOTATION = "kubeflow-resource-stopped"
 HOME = "/home/jovyan"
 NOTEBOOK_PORT = {"name": "notebook-port", "containerPort": 8888, "protocol": "TCP"}
 FS_GROUP = 100
 CONTROLLER = "injected by the notebook controller"
 STATEFULSET_CONTROLLER = "added by the StatefulSet controller"
-
-
-def is_notebook(root: Any) -> bool:
-    return (
-        isinstance(root, dict)
-        and root.get("kind") == "Notebook"
-        and root.get("apiVersion") in API_VERSIONS
-    )
 
 
 def _mapping(value: Any) -> dict[str, Any]:

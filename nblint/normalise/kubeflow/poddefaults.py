@@ -32,19 +32,10 @@ from nblint.normalise.kubeflow import crd, selector
 from nblint.normalise.kubeflow.provenance import Graft
 from nblint.provenance import tree_position
 
-API_GROUP = "kubeflow.org/"
 ANNOTATION_PREFIX = "poddefault.admission.kubeflow.org"
 EXCLUDE_ANNOTATION = f"{ANNOTATION_PREFIX}/exclude"
 #: The Istio proxy keeps its own command and args.
 NO_COMMAND_INJECTION = "istio-proxy"
-
-
-def is_poddefault(root: Any) -> bool:
-    return (
-        isinstance(root, dict)
-        and root.get("kind") == "PodDefault"
-        and str(root.get("apiVersion", "")).startswith(API_GROUP)
-    )
 
 
 @dataclass

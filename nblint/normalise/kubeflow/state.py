@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Any
 from nblint.load import files
 from nblint.model import Finding, Origin, format_path
 from nblint.normalise.kubeflow import crd
-from nblint.normalise.kubeflow.poddefaults import PodDefault, is_poddefault
+from nblint.normalise.kubeflow.kinds import POD_DEFAULT_DIALECT, is_poddefault
+from nblint.normalise.kubeflow.poddefaults import PodDefault
 from nblint.provenance import tree_position
 
 if TYPE_CHECKING:
     from nblint.pipeline import RunContext
-
-POD_DEFAULT_DIALECT = "kubeflow-poddefault"
 
 
 @dataclass
