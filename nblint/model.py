@@ -69,6 +69,8 @@ class EffectivePod:
     options: dict[str, str] | None = None
     #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
     facts: dict[str, Any] = field(default_factory=dict)
+    #: What the check stage works out once per pod (its targets), not part of the pod.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def spec(self) -> dict[str, Any]:

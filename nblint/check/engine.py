@@ -74,7 +74,19 @@ def release_values(pod: EffectivePod) -> Any:
     return getattr(release, "values", None)
 
 
-def iter_targets(pod: EffectivePod, target: str) -> Iterator[tuple[Path, Any, dict[str, str]]]:
+Target = tuple[Path, Any, dict[str, str]]
+
+
+def targets_of(pod: EffectivePod, target: str) -> list[Target]:
+    """:func:`iter_targets`, computed once per pod and target kind (rules ask many times)."""
+    cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
+    found = cache.get(target)
+    if found is None:
+        found = cache[target] = list(iter_targets(pod, target))
+    return found
+
+
+def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
     if target == "pod":
         yield (), pod.pod, {}
     elif target == "container":
@@ -128,7 +140,7 @@ def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]
         return
     if holds(violation.unless, pod):
         return
-    for base, obj, variables in iter_targets(pod, violation.target):
+    for base, obj, variables in targets_of(pod, violation.target):
         for fieldpath in violation.fields:
             found, value = get_path(obj, fieldpath.parts)
             where = (*base, *fieldpath.parts)
@@ -181,7 +193,7 @@ def run_implementation(
     if impl.builtin:
         from nblint.check import builtins
 
-        for raw in builtins.REGISTRY[impl.builtin](pod, rule, impl, policy):
+        for raw in builtins.get(impl.builtin)(pod, rule, impl, policy):
             raw.message = raw.message or impl.message
             yield raw
 

@@ -107,8 +107,18 @@ def lookup(image: Any) -> dict[str, Any] | None:
     """The first table entry for ``image``, or None when the table cannot tell."""
     if not isinstance(image, str) or not image:
         return None
-    ref = parse_image(image)
-    for entry in tables.entries("notebook-images", "images"):
-        if _matches(entry, ref):
-            return entry
-    return None
+    entries = tables.entries("notebook-images", "images")
+    # Several rules ask about the same image of every pod: answer each image once per table.
+    memo = _memo.get(id(entries))
+    if memo is None:
+        _memo.clear()
+        memo = _memo[id(entries)] = ({}, entries)
+    answers = memo[0]
+    if image not in answers:
+        ref = parse_image(image)
+        answers[image] = next((e for e in entries if _matches(e, ref)), None)
+    return answers[image]
+
+
+#: id(table entries) → (image → entry, the entries themselves, kept alive so the id stays theirs)
+_memo: dict[int, tuple[dict[str, dict[str, Any] | None], list[dict[str, Any]]]] = {}
