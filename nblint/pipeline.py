@@ -181,11 +181,21 @@ class Runner:
                 result.findings.append(finding)
         # One input may yield several pods (profiles): a finding about the input as a whole
         # (e.g. z2jh `cull` settings) comes out of each of them identically; report it once.
-        seen: set[str] = set()
+        seen: set[tuple[Any, ...]] = set()
         for pod in normalised.pods:
             result.pods.append(pod)
             for finding in check_pod(pod, self.active, self.options.policy):
-                key = repr(sorted(finding.as_dict().items()))
+                key = (
+                    finding.rule,
+                    finding.file,
+                    finding.line,
+                    finding.column,
+                    finding.profile,
+                    finding.options and tuple(finding.options.items()),
+                    finding.container,
+                    finding.field,
+                    finding.message,
+                )
                 if key not in seen:
                     seen.add(key)
                     result.findings.append(finding)

@@ -39,4 +39,5 @@ def render(
         document["suppressed"] = [
             {**finding.as_dict(), "reason": reason} for finding, reason in suppressed
         ]
-    return json.dumps(document, indent=2, default=str) + "\n"
+    # Compact: the C encoder is several times faster than indent=2 on large reports.
+    return json.dumps(document, default=str, separators=(",", ":")) + "\n"
