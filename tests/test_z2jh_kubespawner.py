@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import brief, run
 
 from nblint.load import files
 from nblint.normalise.z2jh.pods import RELEASE_NAME, build_pods
@@ -41,8 +42,8 @@ from nblint.normalise.z2jh.values import Release, build_release
 PODS = Path(__file__).parent / "fixtures" / "z2jh" / "pods"
 ORACLE = Path(__file__).parent / "kubespawner_oracle.py"
 FIXTURES = sorted(p.name for p in PODS.glob("*.yaml"))
-#: Map-form extraVolumes exist from chart 4.3 on.
-ONLY_4X = {"storage-extra-volumes-map.yaml"}
+#: Map-form extraVolumes exist from chart 4.3 on; map-valued list traits from KubeSpawner 7.
+ONLY_4X = {"storage-extra-volumes-map.yaml", "list-traits-as-maps.yaml"}
 CASES = [
     (name, version)
     for name in FIXTURES
@@ -74,16 +75,25 @@ class Oracle:
     def pod(self, config: dict[str, dict[str, Any]], user_options: dict[str, str]) -> Any:
         return self._ask({"config": config, "user_options": user_options})["pod"]
 
+    def refusal(self, config: dict[str, dict[str, Any]], user_options: dict[str, str]) -> str:
+        """Why KubeSpawner refuses to build this pod (the test fails if it builds it)."""
+        reply = self._send({"config": config, "user_options": user_options})
+        assert "error" in reply, f"KubeSpawner {self.version} built the pod"
+        return reply["error"]  # type: ignore[no-any-return]
+
     def defaults(self, names: list[str]) -> dict[str, Any]:
         return self._ask({"defaults": names})["defaults"]  # type: ignore[no-any-return]
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        reply = self._send(request)
+        assert "error" not in reply, f"KubeSpawner {self.version}: {reply['error']}"
+        return reply
+
+    def _send(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
-        reply = self._reply()
-        assert "error" not in reply, f"KubeSpawner {self.version}: {reply['error']}"
-        return reply
+        return self._reply()
 
     def _reply(self) -> dict[str, Any]:
         assert self.process.stdout is not None
@@ -270,3 +280,48 @@ def test_kubespawner_defaults_are_those_of_the_chart_s_kubespawner(
 ) -> None:
     ours = kubespawner_defaults(chart_version)
     assert oracle_for(request, chart_version).defaults(sorted(ours)) == ours
+
+
+def test_kubespawner_6_refuses_map_valued_list_traits_as_nblint_reports(
+    kubespawner_6_2: Oracle,
+) -> None:
+    """Chart 3.x: a map where KubeSpawner 6.2.0 takes a list fails every spawn (7.x takes it)."""
+    fixture = PODS / "list-traits-as-maps.yaml"
+    release = release_for(fixture.name, "3.3.8")
+    for selection in selections(chart_traits(release.values, "3.3.8", RELEASE_NAME)):
+        options = {"profile": selection.slug, **selection.options}
+        refusal = kubespawner_6_2.refusal(oracle_config(release), options)
+        assert refusal.startswith("TraitError: The 'tolerations' trait"), refusal
+    result = run(fixture, chart_version="3.3.8", select={"z2jh-spawn-failure"})
+    assert brief(result.findings) == [
+        ("z2jh-spawn-failure", 5, 7),  # hub.config.KubeSpawner.tolerations
+        ("z2jh-spawn-failure", 14, 9),  # the profile's volumes override
+        ("z2jh-spawn-failure", 16, 9),  # the profile's volume_mounts override
+    ]
+    assert result.findings[0].fix is not None
+    assert "tolerations:\n- key: kubernetes.io/arch" in result.findings[0].fix
+
+
+def test_profile_override_with_a_map_is_refused_by_kubespawner_6_alone(
+    kubespawner_6_2: Oracle,
+) -> None:
+    release = release_for("list-traits-as-maps.yaml", "3.3.8")
+    config = oracle_config(release)
+    del config["KubeSpawner"]["tolerations"]
+    refusal = kubespawner_6_2.refusal(config, {"profile": "scratch-space"})
+    assert refusal.startswith("TraitError: The 'volumes' trait"), refusal
+
+
+def test_chart_3_pods_take_kubespawner_6_s_name_template() -> None:
+    """KubeSpawner 6.2.0 names pods ``jupyter-{username}--{servername}``; 7.x
+    ``jupyter-{user_server}``."""
+    names = {
+        version: [
+            p.pod["metadata"]["name"] for p in build_pods(release_for("defaults.yaml", version))
+        ]
+        for version in ("3.3.8", "4.4.0")
+    }
+    assert names == {
+        "3.3.8": ["jupyter-{username}--{servername}"],
+        "4.4.0": ["jupyter-{user_server}"],
+    }

@@ -84,20 +84,20 @@ def _spawn_failures(release: Release, pods: list[EffectivePod], runner: Any) -> 
     findings: list[Finding] = []
     seen: set[tuple[Any, str]] = set()
     for pod in pods:
-        for values_path, message in pod.facts.get("spawn_problems") or []:
-            if (tuple(values_path), message) in seen:
+        for problem in pod.facts.get("spawn_problems") or []:
+            if (tuple(problem.path), problem.message) in seen:
                 continue
-            seen.add((tuple(values_path), message))
-            origin = release.locate(tuple(values_path))
+            seen.add((tuple(problem.path), problem.message))
+            origin = release.locate(tuple(problem.path))
             finding = runner.pipeline_finding(
                 "z2jh-spawn-failure",
-                message,
+                problem.message,
                 origin.file,
                 origin.line,
                 origin.column,
                 object="values",
                 note=origin.note,
-                fix=runner.rules["z2jh-spawn-failure"].fix.get("z2jh"),
+                fix=problem.fix or runner.rules["z2jh-spawn-failure"].fix.get("z2jh"),
             )
             if finding is not None:
                 findings.append(finding)

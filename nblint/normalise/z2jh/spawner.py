@@ -19,8 +19,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+import yaml
+
+from nblint.load.yaml_tree import to_plain
 from nblint.model import Path, get_path
 
 #: A path into the z2jh values (relative to the z2jh root).
@@ -129,6 +132,23 @@ PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
 #: Traits the chart writes on ``Spawner`` rather than ``KubeSpawner``.
 SPAWNER_LEVEL = ("cmd", "default_url", "debug")
 
+#: Traits KubeSpawner 6.2.0 (chart 3.x) takes as a list only; 7.x also takes a map, whose values
+#: it uses in key order.
+LIST_ONLY_IN_KUBESPAWNER_6 = (
+    "volumes",
+    "volume_mounts",
+    "init_containers",
+    "extra_containers",
+    "tolerations",
+    "node_affinity_required",
+    "node_affinity_preferred",
+    "pod_affinity_required",
+    "pod_affinity_preferred",
+    "pod_anti_affinity_required",
+    "pod_anti_affinity_preferred",
+    "profile_list",
+)
+
 _MEMORY_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _MISSING = object()
 
@@ -171,6 +191,15 @@ class Source:
     extends: bool = True
 
 
+class SpawnProblem(NamedTuple):
+    """A value the hub or KubeSpawner would refuse when a user spawns (``4Gi`` memory, …)."""
+
+    path: ValuesPath
+    message: str
+    #: A values snippet that works, when the rule's general fix does not fit.
+    fix: str | None = None
+
+
 @dataclass
 class Trait:
     value: Any
@@ -192,8 +221,13 @@ class SpawnerConfig:
         self.chart_version = chart_version
         self.family = chart_family(chart_version)
         self.traits: dict[str, Trait] = {}
-        #: Problems the hub or KubeSpawner would hit (``4Gi`` memory, …): ``(values path, text)``.
-        self.problems: list[tuple[ValuesPath, str]] = []
+        #: Problems the hub or KubeSpawner would hit at spawn, each once.
+        self.problems: list[SpawnProblem] = []
+
+    def report(self, path: ValuesPath, message: str, fix: str | None = None) -> None:
+        problem = SpawnProblem(path, message, fix)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def __contains__(self, name: str) -> bool:
         return name in self.traits
@@ -333,7 +367,7 @@ def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> 
         name = "node_affinity_preferred" if purpose == "prefer" else "node_affinity_required"
         trait = config.traits.setdefault(name, Trait(config.get(name)))
         if not isinstance(trait.value, list):  # a map (or junk) cannot be appended to
-            config.problems.append((purpose_key, f"cannot add the node-purpose term to {name}"))
+            config.report(purpose_key, f"cannot add the node-purpose term to {name}")
             return
         trait.sources[(len(trait.value),)] = Source(purpose_key, extends=False)
         trait.value.append({"weight": 100, "preference": term} if purpose == "prefer" else term)
@@ -493,7 +527,7 @@ def _cloud_metadata(config: SpawnerConfig, values: dict[str, Any]) -> None:
         return
     trait = config.traits.setdefault("init_containers", Trait(config.get("init_containers")))
     if not isinstance(trait.value, list):
-        config.problems.append((("singleuser", "initContainers"), "initContainers is not a list"))
+        config.report(("singleuser", "initContainers"), "initContainers is not a list")
         return
     note = (
         f"chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh "
@@ -547,12 +581,10 @@ def normalise_types(config: SpawnerConfig) -> None:
             continue
         converted = memory_bytes(trait.value)
         if converted is None:
-            config.problems.append(
-                (
-                    trait.sources[()].path,
-                    f"{name} {trait.value!r} is not a KubeSpawner memory size "
-                    "(an integer, or a number with K, M, G or T: binary units, no 'i')",
-                )
+            config.report(
+                trait.sources[()].path,
+                f"{name} {trait.value!r} is not a KubeSpawner memory size "
+                "(an integer, or a number with K, M, G or T: binary units, no 'i')",
             )
         else:
             trait.value = converted
@@ -567,6 +599,34 @@ def normalise_types(config: SpawnerConfig) -> None:
     cmd = config.traits.get("cmd")
     if cmd is not None and isinstance(cmd.value, str):
         cmd.value = [cmd.value]
+    if config.family == "3":
+        _maps_refused_by_kubespawner_6(config)
+
+
+def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
+    """A map where KubeSpawner 6.2.0 takes only a list: traitlets refuses it at every spawn.
+
+    The pod is still drawn as KubeSpawner 7 would take the map (its values in key order), which
+    is also what the fix writes as a list.
+    """
+    for name in LIST_ONLY_IN_KUBESPAWNER_6:
+        trait = config.traits.get(name)
+        found = trait.source(()) if trait is not None else None
+        if trait is None or found is None or not isinstance(trait.value, dict):
+            continue
+        path = found[0].path
+        as_list = [to_plain(trait.value[key]) for key in sorted(trait.value)]
+        fix = "# a list, as KubeSpawner 6.2.0 (z2jh 3.x) needs\n"
+        if "kubespawner_override" in path:
+            fix += "# (in a kubespawner_override a list replaces the whole trait: keep what the\n"
+            fix += "# profile still needs from it, such as the home volume)\n"
+        fix += yaml.safe_dump({name: as_list}, sort_keys=False, default_flow_style=False)
+        config.report(
+            path,
+            f"`{name}` is a map, but the KubeSpawner of z2jh {config.chart_version} (6.2.0) "
+            "takes only a list here: every spawn fails (maps need KubeSpawner 7, z2jh 4.x)",
+            fix.rstrip(),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
