@@ -63,11 +63,12 @@ class Oracle:
 
     def __init__(self, search_first: Path | None, log: Path) -> None:
         self.log = log
+        self.stderr = log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, str(ORACLE), str(search_first or "")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=log.open("w"),
+            stderr=self.stderr,
             text=True,
         )
         self.version = self._reply()["version"]
@@ -107,6 +108,7 @@ class Oracle:
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=30)
+        self.stderr.close()
 
 
 def _cache_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -275,7 +277,7 @@ def test_profile_drawings_cover_every_choice() -> None:
 
 
 @pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
-def test_kubespawner_defaults_are_those_of_the_chart_s_kubespawner(
+def test_trait_defaults_are_those_of_the_kubespawner_each_chart_ships(
     chart_version: str, request: pytest.FixtureRequest
 ) -> None:
     ours = kubespawner_defaults(chart_version)
