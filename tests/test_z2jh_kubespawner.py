@@ -105,9 +105,7 @@ class Oracle:
         return json.loads(line)  # type: ignore[no-any-return]
 
     def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
+        self.process.communicate(timeout=30)  # closes stdin: the worker ends
         self.stderr.close()
 
 
