@@ -3,6 +3,8 @@ bundled chart defaults, and every value traced back to the file and line that se
 
 from __future__ import annotations
 
+import json
+
 import csv
 from pathlib import Path
 from typing import Any
@@ -269,4 +271,5 @@ def test_cli_layers_values_files_given_with_f() -> None:
     args += ["--values", str(VALUES / "typo-did-you-mean.yaml"), "--format", "json"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert result.output.count('"rule": "z2jh-unknown-key"') == 2
+    findings = json.loads(result.output)["findings"]
+    assert [f["rule"] for f in findings].count("z2jh-unknown-key") == 2
