@@ -3,9 +3,8 @@ bundled chart defaults, and every value traced back to the file and line that se
 
 from __future__ import annotations
 
-import json
-
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
