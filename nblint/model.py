@@ -12,6 +12,7 @@ load → recognise → normalise → check → report:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -20,6 +21,15 @@ from typing import Any, Protocol
 Path = tuple[str | int, ...]
 
 SEVERITIES = ("error", "warning", "info")
+
+#: Extended resources that give a pod a GPU (or a GPU-like accelerator).
+_GPU_RESOURCE = re.compile(r"^(nvidia\.com/gpu|amd\.com/gpu|habana\.ai/gaudi|gpu\.intel\.com/.+)$")
+
+
+def is_gpu_resource(name: object) -> bool:
+    return isinstance(name, str) and _GPU_RESOURCE.match(name) is not None
+
+
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 

@@ -12,22 +12,15 @@ resources must be limits), ``toleration`` (no toleration for the GPU nodes' tain
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
-from nblint.model import EffectivePod
-
-GPU_RESOURCE = re.compile(r"^(nvidia\.com/gpu|amd\.com/gpu|habana\.ai/gaudi|gpu\.intel\.com/.+)$")
+from nblint.model import EffectivePod, is_gpu_resource
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in podview._dict(bucket).items()
-        if isinstance(k, str) and GPU_RESOURCE.match(k)
-    }
+    return {k: v for k, v in podview._dict(bucket).items() if is_gpu_resource(k)}
 
 
 def _count(value: Any) -> float:

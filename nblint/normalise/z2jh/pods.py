@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nblint.model import EffectivePod, Origin, Path
+from nblint.model import EffectivePod, Origin, Path, is_gpu_resource
 from nblint.normalise.z2jh.profiles import Selection, selections
 from nblint.normalise.z2jh.spawner import (
     PodSources,
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 #: Stands for the Helm release name in names the chart derives from it.
 RELEASE_NAME = "<release>"
-#: Extended resources that mean "this pod gets a GPU".
-GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915")
 
 
 class ValuesProvenance:
@@ -63,11 +61,11 @@ class ValuesProvenance:
 def build_pods(release: Release, context: RunContext | None = None) -> list[EffectivePod]:
     """Every pod a user of ``release`` can get."""
     config = chart_traits(release.values, release.chart_version, RELEASE_NAME)
-    chosen = selections(config)
-    facts = deployment_facts(release, config, chosen)
+    chosen = [(selection, selection.apply(config)) for selection in selections(config)]
+    facts = deployment_facts(release, chosen)
     if not chosen:
         return [_pod(release, config, None, facts)]
-    return [_pod(release, selection.apply(config), selection, facts) for selection in chosen]
+    return [_pod(release, applied, selection, facts) for selection, applied in chosen]
 
 
 def _pod(
@@ -128,21 +126,21 @@ def _is_gpu(config: SpawnerConfig) -> bool:
     limits = config.get("extra_resource_limits")
     guarantees = config.get("extra_resource_guarantees")
     return any(
-        isinstance(bucket, dict) and name in bucket
+        isinstance(bucket, dict) and any(is_gpu_resource(name) for name in bucket)
         for bucket in (limits, guarantees)
-        for name in GPU_RESOURCES
     )
 
 
 def deployment_facts(
-    release: Release, config: SpawnerConfig, chosen: list[Selection]
+    release: Release, chosen: list[tuple[Selection, SpawnerConfig]]
 ) -> dict[str, Any]:
-    """Facts about the whole release that rules may need beside the pod."""
+    """Facts about the whole release that rules may need beside the pod.
+
+    ``chosen``: each profile selection with the config it spawns with.
+    """
     values = release.values
     extra_config = lookup(values, ("hub", "extraConfig"))
-    gpu_profiles = sorted(
-        {selection.profile for selection in chosen if _is_gpu(selection.apply(config))}
-    )
+    gpu_profiles = sorted({selection.profile for selection, applied in chosen if _is_gpu(applied)})
     return {
         # Rules over the values themselves (target `values`) read and locate through this.
         "release": release,

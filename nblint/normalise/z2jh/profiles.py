@@ -11,7 +11,6 @@ type any value; it is recorded, not drawn.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +42,7 @@ class Selection:
 
     def apply(self, config: SpawnerConfig) -> SpawnerConfig:
         """A copy of ``config`` with this selection's overrides applied."""
-        chosen = copy.deepcopy(config)
+        chosen = config.copy()
         for override, path in self.overrides:
             for name, value in override.items():
                 chosen.override(str(name), value, (*path, name))

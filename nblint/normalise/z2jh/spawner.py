@@ -223,6 +223,28 @@ class SpawnerConfig:
         self.traits: dict[str, Trait] = {}
         #: Problems the hub or KubeSpawner would hit at spawn, each once.
         self.problems: list[SpawnProblem] = []
+        #: Traits still shared with the config this one was copied from (copy on write).
+        self._shared: set[str] = set()
+
+    def copy(self) -> SpawnerConfig:
+        """A config that starts as this one; a profile's overrides change only the copy.
+
+        Traits are copied when first changed, not up front: a profile overrides a handful of
+        the ~60 traits, and copying them all for every profile was most of a values file's time.
+        """
+        other = SpawnerConfig(self.chart_version)
+        other.traits = dict(self.traits)
+        other.problems = list(self.problems)
+        other._shared = set(self.traits)
+        return other
+
+    def own(self, name: str) -> Trait | None:
+        """Trait ``name``, copied first if it is still shared: safe to change in place."""
+        trait = self.traits.get(name)
+        if trait is not None and name in self._shared:
+            trait = self.traits[name] = Trait(copy.deepcopy(trait.value), dict(trait.sources))
+            self._shared.discard(name)
+        return trait
 
     def report(self, path: ValuesPath, message: str, fix: str | None = None) -> None:
         problem = SpawnProblem(path, message, fix)
@@ -239,6 +261,7 @@ class SpawnerConfig:
 
     def set(self, name: str, value: Any, source: Source) -> None:
         self.traits[name] = Trait(copy.deepcopy(value), {(): source})
+        self._shared.discard(name)
 
     def source(self, name: str, sub: Path = ()) -> tuple[Source, Path] | None:
         trait = self.traits.get(name)
@@ -252,7 +275,7 @@ class SpawnerConfig:
         """
         current = self.get(name)
         if isinstance(value, dict) and isinstance(current, dict):
-            trait = self.traits.setdefault(name, Trait(current))
+            trait = self.own(name) or self.traits.setdefault(name, Trait(current))
             _merge(trait, (), trait.value, value, path)
         else:
             self.set(name, value, Source(path))
@@ -576,7 +599,7 @@ def memory_bytes(value: Any) -> int | None:
 def normalise_types(config: SpawnerConfig) -> None:
     """Coerce what traitlets coerces; record what it would refuse (the spawn would fail)."""
     for name in ("mem_limit", "mem_guarantee"):
-        trait = config.traits.get(name)
+        trait = config.own(name)
         if trait is None or trait.value is None:
             continue
         converted = memory_bytes(trait.value)
@@ -589,14 +612,14 @@ def normalise_types(config: SpawnerConfig) -> None:
         else:
             trait.value = converted
     for name in ("cpu_limit", "cpu_guarantee"):
-        trait = config.traits.get(name)
+        trait = config.own(name)
         if (
             trait is not None
             and isinstance(trait.value, (int, float))
             and not isinstance(trait.value, bool)
         ):
             trait.value = float(trait.value)
-    cmd = config.traits.get("cmd")
+    cmd = config.own("cmd")
     if cmd is not None and isinstance(cmd.value, str):
         cmd.value = [cmd.value]
     if config.family == "3":
