@@ -1,5 +1,5 @@
 """``python -m nblint``."""
 
-from nblint.cli import main
+from nblint.cli import entry
 
-main()
+entry()

@@ -472,3 +472,19 @@ def explain(rule_id: str, rules_dir: tuple[str, ...]) -> None:
     if rule_id not in rules:
         _fail_usage(f"unknown rule {rule_id!r} (see `nblint rules`)")
     click.echo(explain_rule(rules[rule_id]))
+
+
+def entry() -> None:
+    """The ``nblint`` command: :func:`main`, with any bug reported in one line, never a traceback.
+
+    Per-document failures are already findings (``internal-error``); this catches what escapes
+    them. Exit 2, like other problems that are not findings.
+    """
+    try:
+        main()
+    except KeyboardInterrupt:
+        click.echo("nblint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as err:
+        click.echo(f"nblint: internal error: {type(err).__name__}: {err} (please report)", err=True)
+        sys.exit(EXIT_USAGE)

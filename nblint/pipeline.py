@@ -162,7 +162,11 @@ class Runner:
     def recognise(
         self, path: str, root: Any, index: int, result: Result, recognised: list[Recognised]
     ) -> None:
-        dialect = recognition.recognise(root, self.options)
+        try:
+            dialect = recognition.recognise(root, self.options)
+        except Exception as err:  # a recogniser bug must not stop the run
+            self._internal_error(result, Recognised("unknown", path, root, index), err)
+            return
         if dialect == recognition.LIST:
             for item in root["items"]:
                 self.recognise(path, item, index, result, recognised)

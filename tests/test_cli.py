@@ -216,3 +216,36 @@ def test_installed_entry_point_runs_without_traceback() -> None:
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_select_does_not_hide_a_file_that_could_not_be_checked(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
+    result = invoke("check", str(broken), "--select", "privileged", "--format", "json")
+    assert result.exit_code == 1
+    assert [f["rule"] for f in json.loads(result.output)["findings"]] == ["parse-error"]
+    silenced = invoke("check", str(broken), "--select", "privileged", "--ignore", "parse-error")
+    assert silenced.exit_code == 0
+
+
+def test_kind_and_api_version_that_are_not_text_are_skipped_not_a_crash(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("kind: [Pod]\napiVersion: {a: 1}\n---\nkind: List\nitems: [{kind: {a: b}}]\n")
+    result = invoke("check", str(odd), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["summary"]["skipped"] == {"(no kind)": 2}
+
+
+def test_a_bug_is_one_line_and_exit_2_never_a_traceback(monkeypatch, capsys) -> None:
+    from nblint import cli
+    from nblint.pipeline import Runner
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Runner, "run", broken)
+    monkeypatch.setattr(sys, "argv", ["nblint", "check", COMPLIANT])
+    with pytest.raises(SystemExit) as exited:
+        cli.entry()
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == "nblint: internal error: RuntimeError: boom (please report)\n"

@@ -18,7 +18,8 @@ VALUES = FIXTURES / "z2jh" / "values"
 
 
 def check(name: str, **dialect: Any) -> list[Finding]:
-    return run(VALUES / name, select={"z2jh"}, **dialect).findings
+    # The loader's own findings on unrendered templates are tested in test_hostile.py.
+    return run(VALUES / name, select={"z2jh"}, ignore={"helm-template"}, **dialect).findings
 
 
 def messages(findings: list[Finding]) -> list[str]:

@@ -146,6 +146,11 @@ class Rule:
     raw: dict[str, Any]
 
     @property
+    def always_on(self) -> bool:
+        """Reports an input that was not (fully) checked: not turned off by --select."""
+        return self.raw.get("always-on") is True
+
+    @property
     def psa_check(self) -> str | None:
         return self.psa["check"] if self.psa else None
 
@@ -424,10 +429,16 @@ def active_rules(
                 continue
             if rule.id in replaced:
                 continue
-        if select is not None and not _matches(rule, select):
-            continue
-        if ignore and _matches(rule, ignore):
-            continue
+        # An input nblint could not check is reported whatever --select says: a gate must not
+        # pass a file it never read. Only an --ignore that names the rule itself silences it.
+        if rule.always_on:
+            if ignore and rule.id in ignore:
+                continue
+        else:
+            if select is not None and not _matches(rule, select):
+                continue
+            if ignore and _matches(rule, ignore):
+                continue
         impl = rule.implementation_for(policy.version)
         if impl is not None:
             out.append((rule, impl))

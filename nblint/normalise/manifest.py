@@ -54,6 +54,8 @@ def is_pod_source(root: Any) -> bool:
     if not isinstance(root, dict):
         return False
     kind, api = root.get("kind"), root.get("apiVersion")
+    if not isinstance(kind, str) or not (api is None or isinstance(api, str)):
+        return False
     return kind in TEMPLATE_PATHS and (api is None or api in CORE_API_VERSIONS)
 
 

@@ -21,7 +21,8 @@ def is_notebook(root: Any) -> bool:
     return (
         isinstance(root, dict)
         and root.get("kind") == "Notebook"
-        and root.get("apiVersion") in NOTEBOOK_API_VERSIONS
+        and isinstance(root.get("apiVersion"), str)
+        and root["apiVersion"] in NOTEBOOK_API_VERSIONS
     )
 
 
