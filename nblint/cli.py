@@ -7,6 +7,7 @@ above ``--fail-on``, 1 findings at or above it, 2 a usage or configuration probl
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import IO, Any, NoReturn
 
@@ -263,6 +264,9 @@ def check(
     dialect = {name: params[name] for name in dialect}
     if not paths and not dialect.get("values_files") and not (config and config.releases):
         raise click.UsageError("give at least one PATH or -f/--values FILE")
+    for path in dialect.get("poddefaults") or ():
+        if not os.path.exists(path):
+            _fail_usage(f"--poddefaults {path}: no such file or directory")
     policy = PsaPolicy(psa_level, resolve_psa_version(psa_version))
     try:
         rules = load_rules(tuple(rules_dir))

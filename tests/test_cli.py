@@ -249,3 +249,19 @@ def test_a_bug_is_one_line_and_exit_2_never_a_traceback(monkeypatch, capsys) -> 
         cli.entry()
     assert exited.value.code == 2
     assert capsys.readouterr().err == "nblint: internal error: RuntimeError: boom (please report)\n"
+
+
+def test_a_team_table_that_is_not_a_table_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "notebook-images.yaml").write_text("- just\n- a list\n")
+    result = invoke("check", COMPLIANT, "--rules-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "notebook-images.yaml: a table maps a key (e.g. images) to a list of mappings" in (
+        result.output
+    )
+
+
+def test_missing_poddefaults_path_is_a_usage_error() -> None:
+    result = invoke("check", COMPLIANT, "--poddefaults", "no/such/poddefaults.yaml")
+    assert result.exit_code == 2
+    assert "--poddefaults no/such/poddefaults.yaml: no such file or directory" in result.output

@@ -317,10 +317,14 @@ def validate_rule_file(raw: Any, path: str) -> None:
 
 def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     """Every shipped rule, plus the rules in ``extra_dirs`` (validated against the schema)."""
+    from nblint.check import tables
+
     rules = dict(_shipped_rules())
     for directory in (FsPath(d) for d in extra_dirs):
         if not directory.is_dir():
             raise RuleError(f"{directory}: rules directory not found")
+        for problem in tables.problems_in(directory / TABLES):
+            raise RuleError(problem)
         for path in rule_files(directory):
             rule = read_rule_file(path)
             validate_rule_file(rule.raw, str(path))

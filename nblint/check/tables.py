@@ -39,3 +39,19 @@ def entries(name: str, key: str) -> list[dict[str, Any]]:
             found.extend(e for e in data.get(key) or [] if isinstance(e, dict))
     _cache[(name, key)] = found
     return found
+
+
+def problems_in(directory: Path) -> list[str]:
+    """What is wrong with a team's tables directory (empty when every table reads)."""
+    out = []
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+            out.append(f"{path}: cannot read table: {err}")
+            continue
+        if not isinstance(data, dict) or not all(
+            isinstance(v, list) and all(isinstance(e, dict) for e in v) for v in data.values()
+        ):
+            out.append(f"{path}: a table maps a key (e.g. images) to a list of mappings")
+    return out
