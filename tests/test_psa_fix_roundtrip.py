@@ -47,3 +47,27 @@ def test_psa_fix_hints_make_the_fixture_pass(
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     after = run(path, level=level, version=version, select=PSA_GROUPS)
     assert [(f.rule, f.message) for f in after.findings] == []
+
+
+@pytest.mark.parametrize("chart_version", ["4.4.0", "3.3.8"])
+def test_z2jh_chart_defaults_become_restricted_clean_by_following_each_fix(
+    tmp_path: Path, chart_version: str
+) -> None:
+    """The z2jh hints of every PSA finding on the chart's own defaults, applied once, are enough."""
+    values: dict = {
+        "singleuser": {"image": {"name": "quay.io/jupyter/base-notebook", "tag": "2024-10-07"}}
+    }
+    path = tmp_path / "values.yaml"
+    path.write_text(yaml.safe_dump(values))
+    before = run(path, select=PSA_GROUPS, chart_version=chart_version)
+    assert {(f.rule, f.container) for f in before.findings} >= {
+        ("privileged", "block-cloud-metadata"),
+        ("run-as-non-root", "notebook"),
+        ("seccomp-profile-restricted", "notebook"),
+        ("capabilities-restricted", "notebook"),
+    }
+    for finding in before.findings:
+        values = apply_fix("z2jh", values, yaml.safe_load(finding.fix), finding)
+    path.write_text(yaml.safe_dump(values))
+    after = run(path, select=PSA_GROUPS, chart_version=chart_version)
+    assert [(f.rule, f.container, f.message) for f in after.findings] == []

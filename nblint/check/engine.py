@@ -224,10 +224,19 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(fill, text)
 
 
-def choose_fix(fixes: dict[str, str] | None, pod: EffectivePod) -> str | None:
-    """The fix written for the pod's dialect (and, for z2jh, for its chart version)."""
+def choose_fix(
+    fixes: dict[str, str] | None, pod: EffectivePod, container: str | None = None
+) -> str | None:
+    """The fix written for the pod's dialect, and for its chart version or container.
+
+    ``z2jh<4.3`` is the z2jh fix for charts before 4.3; ``<dialect>:<container>`` is the fix for
+    one container by name (the chart's ``block-cloud-metadata`` init container is fixed in quite
+    another place than the notebook).
+    """
     if not fixes:
         return None
+    if container and f"{pod.dialect}:{container}" in fixes:
+        return fixes[f"{pod.dialect}:{container}"]
     if pod.dialect == "z2jh" and "z2jh<4.3" in fixes:
         chart = str(pod.facts.get("chart_version", ""))
         if chart and _chart_before(chart, (4, 3)):
@@ -274,7 +283,7 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         "path": format_path(raw.path),
         "psa_version": policy.version_text,
     }
-    fix = choose_fix(raw.fix, pod) or choose_fix(rule.fix, pod)
+    fix = choose_fix(raw.fix, pod, raw.container) or choose_fix(rule.fix, pod, raw.container)
     psa = None
     if rule.psa:
         psa = PsaRef(rule.psa["check"], rule.psa["level"], policy.version_text)
