@@ -5,14 +5,86 @@ What it does, why it matters, examples that fail and pass, and the fix for each 
 
 from __future__ import annotations
 
+from typing import Any
+
+from nblint.check.engine import render_template
 from nblint.check.rules import Rule
 
 DIALECT_NAMES = {
-    "manifest": "Kubernetes manifest (PodSpec)",
+    "manifest": "Kubernetes manifest (a strategic-merge patch of the pod template)",
     "z2jh": "z2jh Helm values",
+    "z2jh<4.3": "z2jh Helm values, chart before 4.3",
     "kubeflow": "Kubeflow Notebook / PodDefault",
     "any": "Any input",
 }
+
+#: What a fix hint's placeholders show in the docs, where no finding fills them in.
+STAND_INS: dict[str, Any] = {
+    "container": "<container>",
+    "container_list": "containers",
+    "container_type": "container",
+    "volume": "<volume>",
+    "home": "/home/jovyan",
+    "mount_path": "/tmp",
+    "first_path": "/tmp",
+    "resource": "nvidia.com/gpu",
+    "uid": "1000",
+    "key": "<key>",
+    "parent": "<handler>",
+    "value": "<value>",
+    "item": {"containerPort": "<port>"},
+    "claim": "<claim>",
+    "volume_name": "<volume>",
+}
+
+
+def _dialect_name(key: str) -> str:
+    dialect, _, container = key.partition(":")
+    name = DIALECT_NAMES.get(dialect, dialect)
+    return f"{name}, for container {container}" if container else name
+
+
+def _checks(rule: Rule) -> list[str]:
+    """The rule's check, as data: per implementation, each violation's target, field and schema."""
+    import json
+
+    lines = []
+    for impl in rule.implementations:
+        since = f"From policy v{impl.since[0]}.{impl.since[1]}" if impl.since else "Always"
+        if impl.unless is not None:
+            since += ", unless " + ", ".join(
+                f"{path.text} matches {json.dumps(schema)}" for path, schema in impl.unless.clauses
+            )
+        lines.append(since + ":")
+        if impl.builtin:
+            lines.append(f"    builtin `{impl.builtin}` {json.dumps(impl.builtin_options)}")
+        for violation in impl.violations:
+            fields = ", ".join(f.text or "(the target itself)" for f in violation.fields)
+            if violation.must is True:
+                text = "must be set"
+            else:
+                text = f"must match {json.dumps(violation.must)}"
+                text += "; unset fails" if violation.missing == "fail" else "; unset passes"
+            for word, condition in (("when", violation.when), ("unless", violation.unless)):
+                if condition is not None:
+                    clauses = ", ".join(
+                        f"{path.text} matches {json.dumps(schema)}"
+                        for path, schema in condition.clauses
+                    )
+                    text += f" ({word} {clauses})"
+            lines.append(f"    {violation.target} {fields} {text}")
+    return lines
+
+
+def _fixes(rule: Rule) -> list[tuple[str, str]]:
+    """The rule's hints and, after them, those of single violations, without repeats."""
+    found = list(rule.fix.items())
+    for impl in rule.implementations:
+        for violation in impl.violations:
+            for item in (violation.fix or {}).items():
+                if item not in found:
+                    found.append(item)
+    return found
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
@@ -31,11 +103,13 @@ def explain_rule(rule: Rule) -> str:
             meta += f", implementations since {', '.join(versions)}"
         for entry in rule.psa.get("replaces", []):
             meta += f"\nReplaces {entry['rule']} under restricted from {entry.get('since', 'v1.0')}"
-    out += [meta, "", "## Why it matters", "", rule.why or rule.title, ""]
+    out += [meta, "", "## What it checks", "", *_checks(rule), "", "## Why it matters", ""]
+    out += [rule.why or rule.title, ""]
     if rule.options:
-        out += ["## Options", ""]
-        out += [f"    {name}: {value}" for name, value in rule.options.items()]
-        out.append("")
+        import yaml
+
+        options = yaml.safe_dump(rule.options, default_flow_style=False, sort_keys=False)
+        out += ["## Options", "", _indent(options), ""]
     for kind, heading in (("fail", "Example that fails"), ("pass", "Example that passes")):
         for example in rule.examples[kind][:2]:
             out += [f"## {heading}", ""]
@@ -43,8 +117,11 @@ def explain_rule(rule: Rule) -> str:
             if settings:
                 out += [f"(checked with {' '.join(settings)})", ""]
             out += [_indent(example["yaml"]), ""]
-    if rule.fix:
+    fixes = _fixes(rule)
+    if fixes:
+        variables: dict[str, Any] = {**STAND_INS, **rule.options}
+        variables.setdefault("limit", rule.options.get("max_idle_seconds", "<limit>"))
         out += ["## Fix", ""]
-        for dialect, text in rule.fix.items():
-            out += [f"{DIALECT_NAMES.get(dialect, dialect)}:", "", _indent(text), ""]
+        for key, text in fixes:
+            out += [f"{_dialect_name(key)}:", "", _indent(render_template(text, variables)), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -184,7 +184,23 @@ def test_explain_shows_why_example_and_fix() -> None:
     ):
         assert heading in output
     assert "Pod Security Admission check: runAsNonRoot (restricted)" in output
+    assert (
+        "    container securityContext.runAsNonRoot must be set (unless spec.securityContext"
+        in (output)
+    )
     assert invoke("explain", "no-such-rule").exit_code == 2
+
+
+def test_explain_shows_every_fix_with_its_placeholders_filled() -> None:
+    import re
+
+    from conftest import RULES
+
+    for rule_id in RULES:
+        fixes = invoke("explain", rule_id).output.split("## Fix", 1)[-1]
+        # KubeSpawner's own per-user placeholders are part of what the user writes.
+        kubespawner = {"{username}", "{servername}", "{user_server}"}
+        assert set(re.findall(r"\{[a-z_.]+\}", fixes)) - kubespawner == set(), rule_id
 
 
 def test_team_rule_from_rules_dir_needs_no_python() -> None:
