@@ -25,3 +25,26 @@ def test_compliant_example_has_no_finding(path: Path) -> None:
 @pytest.mark.parametrize("path", NONCOMPLIANT, ids=lambda p: p.name)
 def test_noncompliant_example_has_errors(path: Path) -> None:
     assert any(f.severity == "error" for f in run(path).findings)
+
+
+def test_the_finding_the_readme_shows_is_what_nblint_prints() -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text()
+    shown = re.search(r"What a finding looks like:\n\n```\n(.*?)```", readme, re.S)
+    assert shown is not None
+    first = shown[1].splitlines()[0]
+    printed = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", first],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    ).stdout
+    lines = shown[1].splitlines()
+    assert printed.startswith("\n".join(lines[:2]))  # file, then object
+    assert "\n".join(lines[2:]) in printed  # the finding, frame and fix, as shown
