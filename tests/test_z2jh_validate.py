@@ -258,3 +258,23 @@ def test_a_chart_default_that_breaks_the_schema_is_named() -> None:
         "(unless the parent chart's own values.yaml, which nblint cannot see, overrides it)"
     )
     assert Path(finding.file).name == "corpus-utoronto-hub.yaml"
+
+
+def test_kubespawner_traits_of_the_wrong_type_are_reported_at_their_key(tmp_path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text(
+        "hub:\n  config:\n    KubeSpawner:\n      uid: root\n      supplemental_gids: [a]\n"
+        "singleuser:\n  profileList:\n    - display_name: A\n      kubespawner_override:\n"
+        "        cpu_limit: two\n"
+    )
+    result = run(values, select={"z2jh-wrong-type", "internal-error"})
+    assert brief(result.findings) == [
+        ("z2jh-wrong-type", 4, 7),
+        ("z2jh-wrong-type", 5, 7),
+        ("z2jh-wrong-type", 10, 9),
+    ]
+    assert result.findings[0].message == (
+        "`uid` in `hub.config.KubeSpawner` must be an integer, not 'root': "
+        "KubeSpawner refuses it and every spawn with it fails"
+    )
+    assert result.pods, "the pods are still built, without the refused values"

@@ -135,6 +135,62 @@ def validate(release: Release) -> list[ValuesProblem]:
     return checker.problems
 
 
+#: JSON types of the KubeSpawner traits whose type a values file gets wrong in practice
+#: (traitlets refuses anything else when the hub loads the config).
+TRAIT_TYPES: dict[str, Any] = {
+    **dict.fromkeys(("uid", "gid", "fs_gid"), "integer"),
+    "supplemental_gids": "array",
+    **dict.fromkeys(("cpu_limit", "cpu_guarantee"), "number"),
+    **dict.fromkeys(("mem_limit", "mem_guarantee"), ["integer", "string"]),
+    **dict.fromkeys(
+        ("privileged", "allow_privilege_escalation", "automount_service_account_token"),
+        "boolean",
+    ),
+    **dict.fromkeys(("cmd",), ["array", "string"]),
+    "args": "array",
+    **dict.fromkeys(("image", "image_pull_policy", "service_account", "working_dir"), "string"),
+    **dict.fromkeys(
+        (
+            "node_selector",
+            "pod_security_context",
+            "container_security_context",
+            "extra_pod_config",
+            "extra_container_config",
+            "extra_resource_limits",
+            "extra_resource_guarantees",
+            "extra_labels",
+            "extra_annotations",
+            "environment",
+            "lifecycle_hooks",
+        ),
+        "object",
+    ),
+    **dict.fromkeys(
+        (
+            "tolerations",
+            "volumes",
+            "volume_mounts",
+            "init_containers",
+            "extra_containers",
+            "node_affinity_required",
+            "node_affinity_preferred",
+            "pod_affinity_required",
+            "pod_affinity_preferred",
+            "pod_anti_affinity_required",
+            "pod_anti_affinity_preferred",
+        ),
+        ["array", "object"],
+    ),
+}
+
+
+def _bad_items(name: str, value: Any) -> bool:
+    """Lists whose items have a type too (``supplemental_gids`` holds integers)."""
+    if name == "supplemental_gids" and isinstance(value, list):
+        return not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    return False
+
+
 class _Checker:
     def __init__(self, release: Release) -> None:
         self.release = release
@@ -327,7 +383,10 @@ class _Checker:
         traits = kubespawner_traits(self.version)
         major = kubespawner_major(self.version)
         for name, value in config.items():
-            if not isinstance(name, str) or name in traits:
+            if isinstance(name, str) and name in traits:
+                self._trait_type(name, value, (*path, name), where)
+                continue
+            if not isinstance(name, str):
                 continue
             if name in PROFILE_KEYS and "override" in where:
                 self.report(
@@ -362,6 +421,25 @@ class _Checker:
                 if meant == "tolerations" and "override" in where:
                     fix += "\n" + self._tolerations_fix(value)
             self.report("z2jh-unknown-trait", (*path, name), message, fix)
+
+    def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
+        """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
+        expected = TRAIT_TYPES.get(name)
+        if expected is None or value is None or is_unknowable(value):
+            return
+        if self._type_ok(expected, value) and not _bad_items(name, value):
+            return
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        if name == "supplemental_gids":
+            wanted = "a list of integers"
+        self.report(
+            "z2jh-wrong-type",
+            path,
+            f"`{name}` in {where} must be {wanted}, not {_show(value)}: KubeSpawner refuses it "
+            "and every spawn with it fails",
+        )
+        self.rejected.append(path)
 
     def _tolerations_fix(self, value: Any) -> str:
         _, chart = get_path(self.release.values, ("scheduling", "userPods", "tolerations"))
