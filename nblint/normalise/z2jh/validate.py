@@ -141,12 +141,12 @@ TRAIT_TYPES: dict[str, Any] = {
     **dict.fromkeys(("uid", "gid", "fs_gid"), "integer"),
     "supplemental_gids": "array",
     **dict.fromkeys(("cpu_limit", "cpu_guarantee"), "number"),
-    **dict.fromkeys(("mem_limit", "mem_guarantee"), ["integer", "string"]),
+    **dict.fromkeys(("mem_limit", "mem_guarantee"), ("integer", "string")),
     **dict.fromkeys(
         ("privileged", "allow_privilege_escalation", "automount_service_account_token"),
         "boolean",
     ),
-    **dict.fromkeys(("cmd",), ["array", "string"]),
+    "cmd": ("array", "string"),
     "args": "array",
     **dict.fromkeys(("image", "image_pull_policy", "service_account", "working_dir"), "string"),
     **dict.fromkeys(
@@ -179,7 +179,7 @@ TRAIT_TYPES: dict[str, Any] = {
             "pod_anti_affinity_required",
             "pod_anti_affinity_preferred",
         ),
-        ["array", "object"],
+        ("array", "object"),
     ),
 }
 
