@@ -281,9 +281,15 @@ class _Merger:
             )
 
 
+def _key_text(value: Any) -> str:
+    """A merge key as the webhook compares it; a name that is a mapping or list (the API would
+    refuse it) still gives a key instead of breaking the merge."""
+    return value if isinstance(value, str) else repr(value)
+
+
 def _named(label: str) -> Callable[[Any], list[tuple[str, Any]]]:
     def keys(entry: Any) -> list[tuple[str, Any]]:
-        return [(label, entry.get("name"))] if isinstance(entry, dict) else []
+        return [(label, _key_text(entry.get("name")))] if isinstance(entry, dict) else []
 
     return keys
 
@@ -291,11 +297,16 @@ def _named(label: str) -> Callable[[Any], list[tuple[str, Any]]]:
 def _mount_keys(entry: Any) -> list[tuple[str, Any]]:
     if not isinstance(entry, dict):
         return []
-    return [("volumeMount", entry.get("name")), ("mountPath", entry.get("mountPath"))]
+    return [
+        ("volumeMount", _key_text(entry.get("name"))),
+        ("mountPath", _key_text(entry.get("mountPath"))),
+    ]
 
 
 def _toleration_key(entry: Any) -> list[tuple[str, Any]]:
-    return [("toleration key", entry.get("key") or "")] if isinstance(entry, dict) else []
+    if not isinstance(entry, dict):
+        return []
+    return [("toleration key", _key_text(entry.get("key") or ""))]
 
 
 def _containers(spec: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -27,7 +27,10 @@ def _expression_holds(term: Any, labels: dict[str, str]) -> bool:
     if not isinstance(term, dict):
         return False
     key, operator = term.get("key"), term.get("operator")
-    values = [label_text(v) for v in term.get("values") or []]
+    raw_values = term.get("values") or []
+    if not isinstance(key, str) or not isinstance(raw_values, list):
+        return False  # the API server refuses such a term
+    values = [label_text(v) for v in raw_values]
     if operator == "In":
         return key in labels and labels[key] in values
     if operator == "NotIn":
