@@ -259,21 +259,7 @@ def test_sidecar_named_like_a_notebook_container_conflicts() -> None:
     assert "container nb" in finding.message
 
 
-def test_poddefault_with_names_and_selector_values_of_the_wrong_type_breaks_nothing(
-    tmp_path,
-) -> None:
-    path = tmp_path / "odd.yaml"
-    path.write_text(
-        "apiVersion: kubeflow.org/v1alpha1\nkind: PodDefault\nmetadata: {name: bad, namespace: ns}\n"
-        "spec:\n  selector:\n    matchLabels: {a: b}\n"
-        "    matchExpressions: [{key: x, operator: In, values: 5}]\n"
-        "  env: [{name: {weird: map}, value: x}]\n  tolerations: [{key: [k]}]\n---\n"
-        "apiVersion: kubeflow.org/v1alpha1\nkind: PodDefault\nmetadata: {name: odd, namespace: ns}\n"
-        "spec:\n  selector: {matchLabels: {a: b}}\n  env: [{name: {weird: map}, value: y}]\n"
-        "  volumes: [{name: [list], emptyDir: {}}]\n---\n"
-        "apiVersion: kubeflow.org/v1\nkind: Notebook\nmetadata: {name: nb, namespace: ns, labels: {a: b}}\n"
-        "spec:\n  template:\n    spec:\n      containers:\n        - {name: nb, image: i}\n"
-    )
-    result = run(path, select={"nblint", "poddefault-conflict"})
+def test_poddefault_with_names_and_selector_values_of_the_wrong_type_breaks_nothing() -> None:
+    result = run(PODDEFAULTS / "wrong-types.yaml", select={"nblint", "poddefault-conflict"})
     assert [f.rule for f in result.findings if f.rule == "internal-error"] == []
     assert len(result.pods) == 1
