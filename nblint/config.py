@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nblint.check.rules import GROUPS, Rule, data_dir
+from nblint.check.rules import GROUPS, Rule
+from nblint.data import data_dir
 from nblint.model import Finding
 
 CONFIG_FILES = (".nblint.yaml", ".nblint.yml")

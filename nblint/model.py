@@ -13,7 +13,7 @@ load → recognise → normalise → check → report:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -174,3 +174,45 @@ def get_path(obj: Any, path: Path) -> tuple[bool, Any]:
         else:
             return False, None
     return True, obj
+
+
+#: PSA walks init, regular and ephemeral containers, in that order.
+CONTAINER_LISTS = (
+    ("initContainers", "initContainer"),
+    ("containers", "container"),
+    ("ephemeralContainers", "ephemeralContainer"),
+)
+
+
+def iter_containers(spec: Any) -> Iterator[tuple[Path, dict[str, Any], dict[str, str]]]:
+    """``(path, container, variables)`` for every container PSA looks at."""
+    if not isinstance(spec, dict):
+        return
+    for list_name, container_type in CONTAINER_LISTS:
+        items = spec.get(list_name)
+        if not isinstance(items, list):
+            continue
+        for index, container in enumerate(items):
+            if isinstance(container, dict):
+                name = container.get("name")
+                yield (
+                    ("spec", list_name, index),
+                    container,
+                    {
+                        "container": str(name) if name else f"#{index}",
+                        "container_type": container_type,
+                        "container_list": list_name,
+                    },
+                )
+
+
+def notebook_container(spec: Any) -> tuple[Path, dict[str, Any], dict[str, str]] | None:
+    """The container the user's notebook runs in: the first regular container.
+
+    That is where KubeSpawner puts the notebook and where the Kubeflow controller expects it;
+    a raw manifest is read the same way.
+    """
+    for found in iter_containers(spec):
+        if found[0][1] == "containers":
+            return found
+    return None

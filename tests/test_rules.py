@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from nblint.check import jsonschema_subset
 from nblint.check.engine import iter_targets
-from nblint.check.rules import data_dir, load_rules, rule_files
+from nblint.check.rules import load_rules, rule_files
+from nblint.data import data_dir
 from nblint.load.yaml_tree import parse_documents
 from nblint.model import EffectivePod, get_path
 from nblint.provenance import TreeProvenance

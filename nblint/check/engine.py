@@ -10,17 +10,19 @@ from typing import Any
 
 from nblint.check import jsonschema_subset
 from nblint.check.rules import Condition, Implementation, PsaPolicy, Rule, Violation
-from nblint.model import EffectivePod, Finding, Path, PsaRef, format_path, get_path
+from nblint.model import (
+    EffectivePod,
+    Finding,
+    Path,
+    PsaRef,
+    format_path,
+    get_path,
+    iter_containers,
+    notebook_container,
+)
 
 #: First element of a path into the z2jh values of a pod's release (target ``values``).
 VALUES = "values"
-
-#: PSA walks init, regular and ephemeral containers, in that order.
-CONTAINER_LISTS = (
-    ("initContainers", "initContainer"),
-    ("containers", "container"),
-    ("ephemeralContainers", "ephemeralContainer"),
-)
 
 
 @dataclass
@@ -32,40 +34,6 @@ class RawViolation:
     container: str | None = None
     fix: dict[str, str] | None = None
     variables: dict[str, Any] = field(default_factory=dict)
-
-
-def iter_containers(spec: Any) -> Iterator[tuple[Path, dict[str, Any], dict[str, str]]]:
-    """``(path, container, variables)`` for every container PSA looks at."""
-    if not isinstance(spec, dict):
-        return
-    for list_name, container_type in CONTAINER_LISTS:
-        items = spec.get(list_name)
-        if not isinstance(items, list):
-            continue
-        for index, container in enumerate(items):
-            if isinstance(container, dict):
-                name = container.get("name")
-                yield (
-                    ("spec", list_name, index),
-                    container,
-                    {
-                        "container": str(name) if name else f"#{index}",
-                        "container_type": container_type,
-                        "container_list": list_name,
-                    },
-                )
-
-
-def notebook_container(spec: Any) -> tuple[Path, dict[str, Any], dict[str, str]] | None:
-    """The container the user's notebook runs in: the first regular container.
-
-    That is where KubeSpawner puts the notebook and where the Kubeflow controller expects it;
-    a raw manifest is read the same way.
-    """
-    for found in iter_containers(spec):
-        if found[0][1] == "containers":
-            return found
-    return None
 
 
 def release_values(pod: EffectivePod) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from nblint.check import jsonschema_subset
+from nblint.data import data_dir
 from nblint.model import SEVERITIES, Path
 
 try:
@@ -31,13 +32,6 @@ TARGETS = ("pod", "container", "notebook", "volume", "values")
 
 class RuleError(Exception):
     """A rule file is malformed (a configuration problem: exit 2)."""
-
-
-def data_dir(name: str) -> FsPath:
-    """``rules/`` or ``schemas/``: inside the installed package, or at the top of a checkout."""
-    here = FsPath(__file__).resolve().parent.parent
-    installed = here / name
-    return installed if installed.is_dir() else here.parent / name
 
 
 # ---------------------------------------------------------------------------------------------

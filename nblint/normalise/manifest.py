@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nblint.check.engine import iter_containers
 from nblint.load.yaml_tree import to_plain
-from nblint.model import EffectivePod, Origin, Path
+from nblint.model import EffectivePod, Origin, Path, iter_containers
 from nblint.normalise import Normalised
 from nblint.provenance import TreeProvenance
 

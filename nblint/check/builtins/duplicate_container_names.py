@@ -13,7 +13,8 @@ from nblint.model import EffectivePod, format_path
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, iter_containers
+    from nblint.check.engine import RawViolation
+    from nblint.model import iter_containers
 
     first: dict[Any, Any] = {}
     for path, container, variables in iter_containers(pod.spec):

@@ -51,7 +51,8 @@ def _steered(spec: dict[str, Any]) -> bool:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, iter_containers
+    from nblint.check.engine import RawViolation
+    from nblint.model import iter_containers
 
     aspect = impl.builtin_options.get("aspect")
     spec = pod.spec

@@ -34,7 +34,8 @@ def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], 
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, notebook_container
+    from nblint.check.engine import RawViolation
+    from nblint.model import notebook_container
 
     found = notebook_container(pod.spec)
     if found is None:

@@ -23,7 +23,8 @@ def allowed(value: Any) -> bool:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, iter_containers
+    from nblint.check.engine import RawViolation
+    from nblint.model import iter_containers
 
     annotations = pod.metadata.get("annotations")
     if not isinstance(annotations, dict):

@@ -50,7 +50,8 @@ def volume_name(path: str) -> str:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, notebook_container
+    from nblint.check.engine import RawViolation
+    from nblint.model import notebook_container
 
     found = notebook_container(pod.spec)
     if found is None:

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import Any
 
-from nblint.check.rules import data_dir
+from nblint.data import data_dir
 from nblint.load.yaml_tree import to_plain
 from nblint.model import Origin, Path, format_path, get_path
 from nblint.provenance import tree_position
