@@ -6,7 +6,6 @@ above ``--fail-on``, 1 findings at or above it, 2 a usage or configuration probl
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import IO, Any, NoReturn
@@ -428,6 +427,8 @@ def render(
         for pod in result.pods
     ]
     if output_format == "json":
+        import json
+
         sys.stdout.write(json.dumps(entries, indent=2, default=str) + "\n")
     else:
         for entry in entries:

@@ -13,7 +13,7 @@ load → recognise → normalise → check → report:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -169,7 +169,7 @@ def get_path(obj: Any, path: Path) -> tuple[bool, Any]:
                 obj = obj[part]
             else:
                 return False, None
-        elif isinstance(obj, Mapping) and part in obj:
+        elif isinstance(obj, dict) and part in obj:
             obj = obj[part]
         else:
             return False, None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -98,6 +97,8 @@ def show_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     try:
+        import json  # only for values that are not text
+
         return json.dumps(value, default=str)
     except (TypeError, ValueError):
         return str(value)

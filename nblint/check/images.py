@@ -93,8 +93,18 @@ def _tag_version_matches(constraint: str, tag: str | None) -> bool:
     }[op]
 
 
+@lru_cache(maxsize=256)
+def _literal_prefixes(pattern: str) -> tuple[str, ...]:
+    """What every match of ``pattern`` starts with, per alternative (up to the first wildcard)."""
+    return tuple(re.split(r"[*?]", expanded, maxsplit=1)[0] for expanded in _expand_braces(pattern))
+
+
 def _matches(entry: dict[str, Any], ref: ImageRef) -> bool:
-    if not _glob(str(entry.get("pattern", ""))).match(ref.repository):
+    pattern = str(entry.get("pattern", ""))
+    # Most entries are ruled out by their literal start, without compiling their glob.
+    if not ref.repository.startswith(_literal_prefixes(pattern)):
+        return False
+    if not _glob(pattern).match(ref.repository):
         return False
     tags = entry.get("tags")
     if tags and not (ref.tag and any(_glob(t).match(ref.tag) for t in tags)):

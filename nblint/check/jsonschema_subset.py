@@ -15,7 +15,7 @@ is refused when a rule is loaded, so a typo in a rule file cannot silently pass 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +32,7 @@ SUPPORTED = frozenset(
 )
 
 _TYPES: dict[str, Any] = {
-    "object": lambda v: isinstance(v, Mapping),
+    "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
     "boolean": lambda v: isinstance(v, bool),
@@ -50,7 +50,7 @@ def check_supported(schema: Any, where: str = "schema") -> None:
     """Raise :class:`SchemaError` for keywords outside the supported subset."""
     if isinstance(schema, bool):
         return
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, dict):
         raise SchemaError(f"{where}: a schema must be a mapping or a boolean")
     for key, value in schema.items():
         if key not in SUPPORTED:
@@ -135,7 +135,7 @@ def _all_of(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
 
 
 def _properties(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for name, subschema in sub.items():
             if name in value:
                 yield from errors(subschema, value[name], (*path, name))
@@ -147,7 +147,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 def _pattern_properties(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for pattern, subschema in sub.items():
             regex = _regex(pattern)
             for name, item in value.items():
@@ -156,7 +156,7 @@ def _pattern_properties(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Pa
 
 
 def _additional_properties(sub: Any, value: Any, path: Path, schema: Any) -> Iterator[Path]:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return
     known = schema.get("properties", {})
     patterns = [_regex(p) for p in schema.get("patternProperties", {})]
@@ -167,14 +167,14 @@ def _additional_properties(sub: Any, value: Any, path: Path, schema: Any) -> Ite
 
 
 def _property_names(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for name in value:
             if not is_valid(sub, name):
                 yield (*path, name)
 
 
 def _required(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
-    if isinstance(value, Mapping) and any(name not in value for name in sub):
+    if isinstance(value, dict) and any(name not in value for name in sub):
         yield path
 
 

@@ -340,54 +340,13 @@ def _read_directory(directory: FsPath) -> dict[str, Rule]:
     return rules
 
 
-def cache_dir() -> FsPath:
-    """Where nblint keeps what it can rebuild: ``$NBLINT_CACHE_DIR``, else the user cache."""
-    explicit = os.environ.get("NBLINT_CACHE_DIR")
-    if explicit:
-        return FsPath(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return FsPath(base) / "nblint"
-
-
 def _shipped_rules() -> dict[str, Rule]:
-    """The shipped rules, from a cache keyed by every rule file's size and mtime.
-
-    Parsing ~70 YAML files is most of a cold single-file run's own work; a pre-commit hook runs
-    cold on every commit. The cache is rebuilt whenever a rule file or this module changes.
-    """
-    import hashlib
-    import pickle
+    """The shipped rules, from the cache while no rule file (nor this module) has changed."""
+    from nblint.cache import cached
 
     directory = data_dir("rules")
     files = rule_files(directory)
-    key = hashlib.sha256(repr(_cache_key(files)).encode()).hexdigest()[:20]
-    cached = cache_dir() / f"rules-{key}.pickle"
-    try:
-        with open(cached, "rb") as handle:
-            rules: dict[str, Rule] = pickle.load(handle)
-        return rules
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        pass
-    rules = _read_directory(directory)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        with open(partial, "wb") as handle:
-            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, cached)
-    except OSError:
-        pass  # a read-only home only costs the parse
-    return rules
-
-
-def _cache_key(files: list[FsPath]) -> tuple[Any, ...]:
-    from nblint import __version__
-
-    stamps = []
-    for path in [FsPath(__file__), *files]:
-        stat = path.stat()
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return (__version__, tuple(stamps))
+    return cached("rules", [FsPath(__file__), *files], lambda: _read_directory(directory))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,17 +28,24 @@ def set_search_path(directories: list[Path]) -> None:
 
 def entries(name: str, key: str) -> list[dict[str, Any]]:
     """Every entry of table ``name`` (file ``<name>.yaml``) under ``key``, team tables first."""
-    cached = _cache.get((name, key))
-    if cached is not None:
-        return cached
+    known = _cache.get((name, key))
+    if known is not None:
+        return known
+    from nblint.cache import cached
+
     found: list[dict[str, Any]] = []
     for directory in _search_path:
         path = directory / f"{name}.yaml"
         if path.is_file():
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+            data = cached(f"table-{name}", [path], lambda: _read(path))  # noqa: B023
             found.extend(e for e in data.get(key) or [] if isinstance(e, dict))
     _cache[(name, key)] = found
     return found
+
+
+def _read(path: Path) -> dict[str, Any]:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    return data if isinstance(data, dict) else {}
 
 
 def problems_in(directory: Path) -> list[str]:

@@ -98,7 +98,7 @@ _TYPE_NAMES = {
     "number": "a number",
 }
 _TYPES: dict[str, Any] = {
-    "object": lambda v: isinstance(v, Mapping),
+    "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
     "boolean": lambda v: isinstance(v, bool),
@@ -244,7 +244,7 @@ class _Checker:
                 f"`{format_path(path)}: {value}` is below the minimum {schema['minimum']} "
                 f"(z2jh {self.version} values schema); helm would refuse the release",
             )
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             self._object(schema, value, path)
         if isinstance(value, list) and isinstance(schema.get("items"), (Mapping, bool)):
             for index, item in enumerate(value):
@@ -283,7 +283,7 @@ class _Checker:
             if extra is False:
                 self.unknown_key(here, list(known), patterns)
                 self.rejected.append(here)
-            elif isinstance(extra, Mapping):
+            elif isinstance(extra, dict):
                 self.schema(extra, item, here)
         for name in schema.get("required", ()):
             if name not in value:
@@ -354,7 +354,7 @@ class _Checker:
     def kubespawner_config(self) -> None:
         path: Path = ("hub", "config", "KubeSpawner")
         _, config = get_path(self.release.values, path)
-        if isinstance(config, Mapping):
+        if isinstance(config, dict):
             self.traits(config, path, "`hub.config.KubeSpawner`")
             self._profile_list(config.get("profile_list"), (*path, "profile_list"))
 
@@ -367,12 +367,12 @@ class _Checker:
         entries: Iterator[tuple[str | int, Any]]
         if isinstance(profiles, list):
             entries = iter(enumerate(profiles))
-        elif isinstance(profiles, Mapping):  # KubeSpawner 7.1 accepts a map keyed by slug
+        elif isinstance(profiles, dict):  # KubeSpawner 7.1 accepts a map keyed by slug
             entries = iter(profiles.items())
         else:
             return
         for key, profile in entries:
-            if not isinstance(profile, Mapping):
+            if not isinstance(profile, dict):
                 continue
             here = (*path, key)
             name = profile.get("display_name") or profile.get("slug") or key
@@ -401,7 +401,7 @@ class _Checker:
             meant = meant or _did_you_mean(name, sorted(traits)) or ""
             effect = (
                 "makes every spawn with it fail"
-                if isinstance(value, Mapping) and "override" in where
+                if isinstance(value, dict) and "override" in where
                 else "is silently ignored by the hub"
             )
             message = (
@@ -454,7 +454,7 @@ class _Checker:
     def extra_config(self) -> None:
         path: Path = ("hub", "extraConfig")
         _, snippets = get_path(self.release.values, path)
-        if isinstance(snippets, Mapping) and snippets:
+        if isinstance(snippets, dict) and snippets:
             names = ", ".join(sorted(str(name) for name in snippets))
             self.report(
                 "z2jh-extra-config",
@@ -465,8 +465,10 @@ class _Checker:
 
     def unknowable(self) -> None:
         first: dict[str, tuple[Path, int, int]] = {}
-        for path, value in _leaves(self.release.values, ()):
-            if not is_unknowable(value) or not self.release.written(path):
+        # Only what users wrote can be a template or an encrypted value, not the chart's defaults.
+        for path in self.release.written_paths():
+            found, value = get_path(self.release.values, path)
+            if not found or not is_unknowable(value):
                 continue
             if "{{" in value:
                 continue  # Helm templates are reported by the loader (rule helm-template)
@@ -510,42 +512,29 @@ def _restore_default(release: Release, path: Path) -> None:
 def _overrides(profile: Mapping[str, Any], path: Path) -> Iterator[tuple[Path, Mapping[str, Any]]]:
     """Every ``kubespawner_override`` of a profile: its own, its choices', its unlisted choice's."""
     override = profile.get("kubespawner_override")
-    if isinstance(override, Mapping):
+    if isinstance(override, dict):
         yield (*path, "kubespawner_override"), override
     options = profile.get("profile_options")
-    if not isinstance(options, Mapping):
+    if not isinstance(options, dict):
         return
     for option_name, option in options.items():
-        if not isinstance(option, Mapping):
+        if not isinstance(option, dict):
             continue
         here = (*path, "profile_options", option_name)
         choices = option.get("choices")
-        if isinstance(choices, Mapping):
+        if isinstance(choices, dict):
             for choice_name, choice in choices.items():
-                if isinstance(choice, Mapping) and isinstance(
+                if isinstance(choice, dict) and isinstance(
                     choice.get("kubespawner_override"), Mapping
                 ):
                     where = (*here, "choices", choice_name, "kubespawner_override")
                     yield where, choice["kubespawner_override"]
         unlisted = option.get("unlisted_choice")
-        if isinstance(unlisted, Mapping) and isinstance(
-            unlisted.get("kubespawner_override"), Mapping
-        ):
+        if isinstance(unlisted, dict) and isinstance(unlisted.get("kubespawner_override"), Mapping):
             yield (
                 (*here, "unlisted_choice", "kubespawner_override"),
                 unlisted["kubespawner_override"],
             )
-
-
-def _leaves(value: Any, path: Path) -> Iterator[tuple[Path, Any]]:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _leaves(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, (*path, index))
-    else:
-        yield path, value
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
@@ -558,15 +547,15 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
 
 def _matches(schema: Any, value: Any) -> bool:
     """Whether ``value`` satisfies the small schemas of ``if``/``oneOf`` (const, required)."""
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, dict):
         return bool(schema)
     if "required" in schema and not (
-        isinstance(value, Mapping) and all(name in value for name in schema["required"])
+        isinstance(value, dict) and all(name in value for name in schema["required"])
     ):
         return False
     for name, sub in schema.get("properties", {}).items():
         if (
-            isinstance(value, Mapping)
+            isinstance(value, dict)
             and name in value
             and "const" in sub
             and not _equal(value[name], sub["const"])

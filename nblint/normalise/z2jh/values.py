@@ -140,12 +140,12 @@ def parse_root(text: str) -> tuple[str, ...]:
 
 def _evidence(node: Any) -> int:
     """How many z2jh sections ``node`` has with keys only z2jh uses (0 = not z2jh)."""
-    if not isinstance(node, Mapping):
+    if not isinstance(node, dict):
         return 0
     score = 0
     for section, signature in SIGNATURE_KEYS.items():
         value = node.get(section)
-        if isinstance(value, Mapping) and any(key in signature for key in value):
+        if isinstance(value, dict) and any(key in signature for key in value):
             score += 1
     return score
 
@@ -153,13 +153,13 @@ def _evidence(node: Any) -> int:
 def find_root(document: Any) -> tuple[str, ...] | None:
     """Where z2jh sits in ``document``: ``()``, ``("jupyterhub",)``, ``("binderhub",
     "jupyterhub")``…, or ``None`` when it does not look like z2jh values at all."""
-    if not isinstance(document, Mapping) or "apiVersion" in document or "kind" in document:
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
         return None
     candidates: list[tuple[str, ...]] = [(), (SUBCHART_KEY,)]
     candidates += [
         (str(key), SUBCHART_KEY)
         for key, value in document.items()
-        if isinstance(value, Mapping) and SUBCHART_KEY in value
+        if isinstance(value, dict) and SUBCHART_KEY in value
     ]
     best: tuple[str, ...] | None = None
     best_score = 0
@@ -205,7 +205,7 @@ class _Layer:
 
 def _is_sops_metadata(key: Any, value: Any) -> bool:
     """The ``sops:`` block that sops adds to an encrypted file (removed on decryption)."""
-    return key == "sops" and isinstance(value, Mapping) and ("mac" in value or "version" in value)
+    return key == "sops" and isinstance(value, dict) and ("mac" in value or "version" in value)
 
 
 def merge_user_layers(layers: list[_Layer]) -> tuple[dict[str, Any], dict[Path, int]]:
@@ -228,7 +228,7 @@ def _merge_into(
         if not path and _is_sops_metadata(key, value):
             continue
         here = (*path, key)
-        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
             owners[here] = layer
             _merge_into(target[key], value, here, layer, owners)
             continue
@@ -242,7 +242,7 @@ def _merge_into(
 
 def _own(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> None:
     owners[path] = layer
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for key, item in value.items():
             _own(item, (*path, key), layer, owners)
     elif isinstance(value, list):
@@ -261,7 +261,7 @@ def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
         mine = out[key]
         if mine is None:
             del out[key]
-        elif isinstance(mine, dict) and isinstance(default, Mapping):
+        elif isinstance(mine, dict) and isinstance(default, dict):
             out[key] = coalesce(mine, default)
     return out
 
@@ -288,6 +288,10 @@ class Release:
     def written(self, values_path: Path) -> bool:
         """Whether a user file wrote ``values_path`` itself (a ``null`` that deletes counts)."""
         return values_path in self._owners
+
+    def written_paths(self) -> list[Path]:
+        """Every values path a user file wrote, in order (the chart's defaults left out)."""
+        return list(self._owners)
 
     def is_default(self, values_path: Path) -> bool:
         """Whether ``values_path`` holds a value that only the chart's defaults supply."""
@@ -352,7 +356,7 @@ def build_release(
             values = {}
         elif values is None:
             values = {}
-        elif not isinstance(values, Mapping):
+        elif not isinstance(values, dict):
             line, column = tree_position(document, root)
             problems.append(
                 ValuesProblem(

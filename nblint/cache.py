@@ -1,0 +1,62 @@
+"""A small on-disk cache for what nblint rebuilds from its own data files on every run.
+
+A pre-commit hook starts cold on every commit; parsing ~70 rule files and the image table each
+time was most of a single-file run's own work. Entries are keyed by the files they were built
+from (path, size, mtime) and nblint's version, so an edited file is simply read again. Any
+failure to read or write the cache costs only the rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    """``$NBLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/nblint``, else ``~/.cache/nblint``."""
+    explicit = os.environ.get("NBLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nblint"
+
+
+def _key(kind: str, sources: list[Path]) -> str:
+    from nblint import __version__
+
+    stamps: list[Any] = [kind, __version__]
+    for path in sources:
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    text = repr(stamps).encode()
+    return f"{kind}-{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
+
+
+def cached(kind: str, sources: list[Path], build: Callable[[], T]) -> T:
+    """``build()``, or what it returned last time ``sources`` were exactly as they are now."""
+    try:
+        path = cache_dir() / f"{_key(kind, sources)}.pickle"
+    except OSError:
+        return build()
+    try:
+        with open(path, "rb") as handle:
+            value: T = pickle.load(handle)
+        return value
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only home only costs the rebuild
+    return value
