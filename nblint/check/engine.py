@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from nblint.check import jsonschema_subset
+from nblint.check import builtins, jsonschema_subset
 from nblint.check.rules import Condition, Implementation, PsaPolicy, Rule, Violation
 from nblint.model import (
     EffectivePod,
@@ -51,6 +51,12 @@ def targets_of(pod: EffectivePod, target: str) -> list[Target]:
     if found is None:
         found = cache[target] = list(iter_targets(pod, target))
     return found
+
+
+def notebook_of(pod: EffectivePod) -> Target | None:
+    """The notebook container of ``pod`` (see :func:`nblint.model.notebook_container`), cached."""
+    found = targets_of(pod, "notebook")
+    return found[0] if found else None
 
 
 def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
@@ -105,27 +111,31 @@ def show_value(value: Any) -> str:
 
 
 def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]:
+    # The common case — field absent, or present and valid — must cost next to nothing: this
+    # runs for every violation of every rule on every target of every pod.
     if violation.when is not None and not holds(violation.when, pod):
         return
-    if holds(violation.unless, pod):
+    if violation.unless is not None and holds(violation.unless, pod):
         return
+    must, fail_when_missing = violation.must, violation.missing == "fail"
     for base, obj, variables in targets_of(pod, violation.target):
         for fieldpath in violation.fields:
             found, value = get_path(obj, fieldpath.parts)
-            where = (*base, *fieldpath.parts)
             if not found or value is None:
-                if violation.missing == "fail":
+                if fail_when_missing:
                     yield RawViolation(
-                        where,
+                        (*base, *fieldpath.parts),
                         violation.message,
                         variables.get("container"),
                         violation.fix,
                         {**variables, "field": fieldpath.text, "value": "unset"},
                     )
                 continue
-            for sub in jsonschema_subset.errors(violation.must, value):
+            if must is True:
+                continue
+            for sub in jsonschema_subset.errors(must, value):
                 _, bad = get_path(value, sub)
-                path = (*where, *sub)
+                path = (*base, *fieldpath.parts, *sub)
                 yield RawViolation(
                     path,
                     violation.message,
@@ -155,13 +165,11 @@ def run_implementation(
 ) -> Iterator[RawViolation]:
     if impl.when is not None and not holds(impl.when, pod):
         return
-    if holds(impl.unless, pod):
+    if impl.unless is not None and holds(impl.unless, pod):
         return
     for violation in impl.violations:
         yield from _evaluate(pod, violation)
     if impl.builtin:
-        from nblint.check import builtins
-
         for raw in builtins.get(impl.builtin)(pod, rule, impl, policy):
             raw.message = raw.message or impl.message
             yield raw

@@ -50,10 +50,9 @@ def volume_name(path: str) -> str:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
-    from nblint.model import notebook_container
+    from nblint.check.engine import RawViolation, notebook_of
 
-    found = notebook_container(pod.spec)
+    found = notebook_of(pod)
     if found is None:
         return
     base, container, variables = found

@@ -198,6 +198,12 @@ class _Checker:
         self.problems: list[ValuesProblem] = []
         #: Values paths that Helm's schema rejects, dropped from the release after the walk.
         self.rejected: list[Path] = []
+        #: Inside an if/then that a user value switched on (defaults are checked there too).
+        self.conditional = 0
+        #: Every values path a user file wrote, and every path above one.
+        self.touched: set[Path] = {
+            path[:length] for path in release.written_paths() for length in range(len(path) + 1)
+        }
 
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
@@ -210,6 +216,8 @@ class _Checker:
     def schema(self, schema: Any, value: Any, path: Path) -> None:
         if schema is True or schema is None:
             return
+        if path not in self.touched and not self.conditional:
+            return  # only the chart's own defaults below: they are valid by construction
         if schema is False:
             self.unknown_key(path, [])
             return
@@ -250,7 +258,11 @@ class _Checker:
             for index, item in enumerate(value):
                 self.schema(schema["items"], item, (*path, index))
         if "if" in schema and _matches(schema["if"], value):
+            # What a user value switches on (`create: true` needs a username) can make the
+            # chart's own defaults beside it invalid: check those too.
+            self.conditional += 1
             self.schema(schema.get("then", True), value, path)
+            self.conditional -= 1
         if "oneOf" in schema:
             hits = sum(1 for option in schema["oneOf"] if _matches(option, value))
             if hits != 1:
