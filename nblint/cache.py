@@ -57,6 +57,9 @@ def cached(kind: str, sources: list[Path], build: Callable[[], T]) -> T:
         with open(partial, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
+        for stale in path.parent.glob(f"{kind}-*.pickle"):  # what older files built
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home only costs the rebuild
     return value

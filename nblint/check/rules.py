@@ -137,12 +137,8 @@ class Rule:
     psa: dict[str, Any] | None
     options: dict[str, Any]
     path: str
-    raw: dict[str, Any]
-
-    @property
-    def always_on(self) -> bool:
-        """Reports an input that was not (fully) checked: not turned off by --select."""
-        return self.raw.get("always-on") is True
+    #: Reports an input that was not (fully) checked: not turned off by --select.
+    always_on: bool = False
 
     @property
     def psa_check(self) -> str | None:
@@ -263,7 +259,7 @@ def parse_rule(raw: Any, path: str) -> Rule:
         psa=psa,
         options=dict(raw.get("options") or {}),
         path=path,
-        raw=raw,
+        always_on=raw.get("always-on") is True,
     )
 
 
@@ -287,11 +283,14 @@ def rule_files(directory: FsPath) -> list[FsPath]:
 
 
 def read_rule_file(path: FsPath) -> Rule:
+    return parse_rule(_read_raw(path), str(path))
+
+
+def _read_raw(path: FsPath) -> Any:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise RuleError(f"{path}: cannot read rule file: {err}") from None
-    return parse_rule(raw, str(path))
 
 
 def validate_rule_file(raw: Any, path: str) -> None:
@@ -320,8 +319,9 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
         for problem in tables.problems_in(directory / TABLES):
             raise RuleError(problem)
         for path in rule_files(directory):
-            rule = read_rule_file(path)
-            validate_rule_file(rule.raw, str(path))
+            raw = _read_raw(path)
+            validate_rule_file(raw, str(path))  # first: its messages are the clearest
+            rule = parse_rule(raw, str(path))
             if rule.id in rules:
                 raise RuleError(
                     f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].path}"
