@@ -12,7 +12,6 @@ over the file: :func:`apply_to_params` only fills the options the user did not g
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import json
 import os
@@ -226,6 +225,8 @@ def validate(raw: dict[str, Any], label: str) -> None:
             unknown = [key for key in error.instance if key not in known]
             if unknown:
                 key = _key_path([*error.absolute_path, unknown[0]])
+                import difflib  # only when something is misspelt
+
                 hint = difflib.get_close_matches(str(unknown[0]), known, n=1)
                 suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
                 raise ConfigError(f"{label}: unknown key {key!r}{suggestion}")
@@ -239,6 +240,8 @@ def check_rule_names(config: Config, rules: dict[str, Rule]) -> None:
 
     def need_rule(name: str, key: str) -> None:
         if name not in rules:
+            import difflib  # only when something is misspelt
+
             hint = difflib.get_close_matches(name, list(rules), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ConfigError(f"{config.label}: {key}: unknown rule {name!r}{suggestion}")

@@ -20,7 +20,6 @@ is wrong (for the line to point at), skip templates, and cost nothing at import.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -553,6 +552,8 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
     folded = {candidate.lower(): candidate for candidate in known}
     if name.lower() in folded:
         return folded[name.lower()]
+    import difflib  # only when something is misspelt
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     return close[0] if close else None
 
