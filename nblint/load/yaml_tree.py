@@ -62,13 +62,12 @@ _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:ya
 class YMap(dict[Any, Any]):
     """A mapping with the position of itself, of each key and of each value."""
 
-    __slots__ = ("key_pos", "pos", "val_pos")
+    __slots__ = ("key_pos", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
         super().__init__()
         self.pos = pos
         self.key_pos: dict[Any, Pos] = {}
-        self.val_pos: dict[Any, Pos] = {}
 
 
 class YList(list[Any]):
@@ -115,6 +114,14 @@ class _Builder:
         self._budget = MAX_EXPANDED_NODES
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        if node.__class__ is yaml.ScalarNode:
+            # Most nodes: no memo needed, an alias to a scalar is charged like a copy.
+            self._budget -= 1
+            if self._budget < 0:
+                self._charge(0)
+            if depth > MAX_DEPTH:
+                raise _Refused("too-large", f"nesting deeper than {MAX_DEPTH} levels", node)
+            return self._scalar(node)
         key = id(node)
         if key in self._built:
             # An alias is a second reference to the same tree: charge its whole size, so that
@@ -156,8 +163,10 @@ class _Builder:
             )
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        self._check_tag(node, _SAFE_SCALAR_TAGS)
-        if node.tag == _STR or node.tag in _TEXT_TAGS:
+        tag = node.tag
+        if tag != _STR:
+            self._check_tag(node, _SAFE_SCALAR_TAGS)
+        if tag == _STR or tag in _TEXT_TAGS:
             if "{{" in node.value and _HELM_ACTION.search(node.value):
                 self.problems.append(
                     LoadProblem(
@@ -176,13 +185,14 @@ class _Builder:
         out = YList(_pos(node))
         for item in node.value:
             out.append(self.build(item, depth + 1))
-            out.item_pos.append(_pos(item))
+            mark = item.start_mark
+            out.item_pos.append((mark.line + 1, mark.column + 1))
         return out
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
         self._check_tag(node, {_MAP})
         out = YMap(_pos(node))
-        merged: list[tuple[Any, Any, Pos, Pos]] = []
+        merged: list[tuple[Any, Any, Pos]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merged.extend(self._merge_sources(value_node, depth))
@@ -201,25 +211,24 @@ class _Builder:
                     )
                 )
             out[key] = self.build(value_node, depth + 1)
-            out.key_pos[key] = _pos(key_node)
-            out.val_pos[key] = _pos(value_node)
+            mark = key_node.start_mark
+            out.key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
-        for key, value, kpos, vpos in merged:
+        for key, value, kpos in merged:
             if key not in out:
                 out[key] = value
                 out.key_pos[key] = kpos
-                out.val_pos[key] = vpos
         return out
 
-    def _merge_sources(self, node: yaml.Node, depth: int) -> list[tuple[Any, Any, Pos, Pos]]:
+    def _merge_sources(self, node: yaml.Node, depth: int) -> list[tuple[Any, Any, Pos]]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        entries: list[tuple[Any, Any, Pos, Pos]] = []
+        entries: list[tuple[Any, Any, Pos]] = []
         for source in sources:
             built = self.build(source, depth + 1)
             if not isinstance(built, YMap):
                 raise _Refused("parse-error", "a merge key (<<) must refer to a mapping", source)
             for key, value in built.items():
-                entries.append((key, value, built.key_pos[key], built.val_pos[key]))
+                entries.append((key, value, built.key_pos[key]))
         return entries
 
 
