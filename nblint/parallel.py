@@ -111,6 +111,11 @@ def _run_chunk(paths: list[str]) -> Result:
     result = serial.run(paths)
     # The reports only count pods; their trees would cost more to send back than to build.
     result.pods = [_summary(pod) for pod in result.pods]
+    # Texts serve the code frames of findings: those of clean files need not travel (the keys
+    # do: they say which files a run read).
+    cited = {finding.file for finding in result.findings}
+    cited.update(finding.file for finding, _ in result.suppressed)
+    result.texts = {path: text if path in cited else "" for path, text in result.texts.items()}
     return result
 
 
@@ -125,4 +130,4 @@ class _Sent:
 
 
 def _summary(pod: EffectivePod) -> EffectivePod:
-    return replace(pod, pod={}, provenance=_Sent(pod.file), facts={})
+    return replace(pod, pod={}, provenance=_Sent(pod.file), facts={}, memo={})
