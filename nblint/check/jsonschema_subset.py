@@ -31,7 +31,7 @@ SUPPORTED = frozenset(
     )
 )
 
-_TYPES: dict[str, Any] = {
+TYPES: dict[str, Any] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
@@ -66,7 +66,7 @@ def check_supported(schema: Any, where: str = "schema") -> None:
         elif key == "type":
             names = [value] if isinstance(value, str) else value
             for name in names:
-                if name not in _TYPES:
+                if name not in TYPES:
                     raise SchemaError(f"{where}: unknown type {name!r}")
 
 
@@ -100,7 +100,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 def _type(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
     names = [sub] if isinstance(sub, str) else sub
-    if not any(_TYPES[name](value) for name in names):
+    if not any(TYPES[name](value) for name in names):
         yield path
 
 
@@ -199,7 +199,7 @@ def _sized(kinds: Any, compare: Any) -> Any:
 
 def _numeric(compare: Any) -> Any:
     def check(sub: Any, value: Any, path: Path, _: Any) -> Iterator[Path]:
-        if _TYPES["number"](value) and not compare(value, sub):
+        if TYPES["number"](value) and not compare(value, sub):
             yield path
 
     return check

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nblint.load.yaml_tree import to_plain
 from nblint.model import Path
 
 
@@ -128,13 +129,13 @@ def prune(value: Any, schema: Schema) -> Pruned:
 
 def _prune(value: Any, schema: Schema | Items | None, path: Path, dropped: list[Path]) -> Any:
     if schema is None:
-        return _plain(value)
+        return to_plain(value)
     if isinstance(schema, Items):
         if not isinstance(value, list):
-            return _plain(value)
+            return to_plain(value)
         return [_prune(item, schema.schema, (*path, i), dropped) for i, item in enumerate(value)]
     if not isinstance(value, dict):
-        return _plain(value)
+        return to_plain(value)
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key in schema:
@@ -142,14 +143,6 @@ def _prune(value: Any, schema: Schema | Items | None, path: Path, dropped: list[
         else:
             dropped.append((*path, key))
     return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def is_security_relevant(path: Path) -> bool:

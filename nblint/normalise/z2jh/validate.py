@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from nblint.check.jsonschema_subset import TYPES
 from nblint.load.yaml_tree import to_plain
 from nblint.model import Path, format_path, get_path
 from nblint.normalise.z2jh.values import (
@@ -95,15 +96,6 @@ _TYPE_NAMES = {
     "null": "null",
     "integer": "an integer",
     "number": "a number",
-}
-_TYPES: dict[str, Any] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
 }
 
 #: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
@@ -244,7 +236,7 @@ class _Checker:
                 f"`{format_path(path)}` must be {_show(schema['const'])} "
                 f"(z2jh {self.version} values schema)",
             )
-        if "minimum" in schema and _TYPES["number"](value) and value < schema["minimum"]:
+        if "minimum" in schema and TYPES["number"](value) and value < schema["minimum"]:
             self.report(
                 "z2jh-wrong-type",
                 path,
@@ -350,7 +342,7 @@ class _Checker:
 
     def _type_ok(self, expected: Any, value: Any) -> bool:
         names = [expected] if isinstance(expected, str) else expected
-        return any(_TYPES[name](value) for name in names if name in _TYPES)
+        return any(TYPES[name](value) for name in names if name in TYPES)
 
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
@@ -585,7 +577,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 def _type_of(value: Any) -> str:
     for name in ("null", "boolean", "integer", "number", "string", "array", "object"):
-        if _TYPES[name](value):
+        if TYPES[name](value):
             return name
     return "object"
 
