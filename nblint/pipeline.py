@@ -27,7 +27,7 @@ from nblint.check.rules import (
     table_dirs,
 )
 from nblint.load import files
-from nblint.load.yaml_tree import LoadProblem
+from nblint.load.yaml_tree import Document, LoadProblem
 from nblint.model import EffectivePod, Finding
 from nblint.suppress import Suppression
 
@@ -129,30 +129,14 @@ class Runner:
         return result
 
     def load_file(self, path: str, result: Result, recognised: list[Recognised]) -> None:
-        loaded = files.load(path)
-        result.files += 1
-        result.texts[path] = loaded.text
-        for problem in loaded.problems:
-            self._problem(result, path, problem)
-        for document in loaded.documents:
-            result.documents += 1
-            for problem in document.problems:
-                self._problem(result, path, problem)
+        for document in self._load(path, result):
             self.recognise(path, document.root, document.index, result, recognised)
 
     def load_release(self, paths: list[str], result: Result, recognised: list[Recognised]) -> None:
         """Files given with ``-f/--values``: one z2jh release, layered in order (later wins)."""
         layers: list[tuple[str, Any]] = []
         for path in paths:
-            loaded = files.load(path)
-            result.files += 1
-            result.texts[path] = loaded.text
-            for problem in loaded.problems:
-                self._problem(result, path, problem)
-            for document in loaded.documents:
-                result.documents += 1
-                for problem in document.problems:
-                    self._problem(result, path, problem)
+            for document in self._load(path, result):
                 if isinstance(document.root, dict):
                     layers.append((path, document.root))
         if layers:
@@ -235,6 +219,19 @@ class Runner:
         )
         if finding is not None:
             result.findings.append(finding)
+
+    def _load(self, path: str, result: Result) -> list[Document]:
+        """Read one input, count it, and report what stopped any of it from being read."""
+        loaded = files.load(path)
+        result.files += 1
+        result.texts[path] = loaded.text
+        for problem in loaded.problems:
+            self._problem(result, path, problem)
+        for document in loaded.documents:
+            result.documents += 1
+            for problem in document.problems:
+                self._problem(result, path, problem)
+        return loaded.documents
 
     def _problem(self, result: Result, path: str, problem: LoadProblem) -> None:
         finding = self.pipeline_finding(
