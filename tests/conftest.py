@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from nblint.check.rules import PsaPolicy, load_rules, parse_version
-from nblint.model import Finding
+from nblint.model import EffectivePod, Finding, get_path
 from nblint.pipeline import Options, Result, Runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,3 +50,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
+
+
+def only_pod(result: Result) -> EffectivePod:
+    """The one pod a run yields (fails the test when there are more or none)."""
+    assert len(result.pods) == 1, [p.object for p in result.pods]
+    return result.pods[0]
+
+
+def field(pod: EffectivePod, *path: str | int) -> Any:
+    """The value at ``path`` in the effective pod (fails the test when it is absent)."""
+    found, value = get_path(pod.pod, path)
+    assert found, path
+    return value

@@ -6,27 +6,13 @@ effective pod field, where provenance places it, and the finding it leads to.
 
 from __future__ import annotations
 
-from typing import Any
-
 from click.testing import CliRunner
-from conftest import FIXTURES, brief, run
+from conftest import FIXTURES, brief, field, only_pod, run
 
 from nblint.cli import main
-from nblint.model import EffectivePod, get_path
-from nblint.pipeline import Result
+from nblint.model import EffectivePod
 
 CONTROLLER = FIXTURES / "kubeflow" / "controller"
-
-
-def only_pod(result: Result) -> EffectivePod:
-    assert len(result.pods) == 1, [p.object for p in result.pods]
-    return result.pods[0]
-
-
-def field(pod: EffectivePod, *path: str | int) -> Any:
-    found, value = get_path(pod.pod, path)
-    assert found, path
-    return value
 
 
 def where(pod: EffectivePod, *path: str | int) -> tuple[int, str]:

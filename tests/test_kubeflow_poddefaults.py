@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES, brief, run
+from conftest import FIXTURES, brief, field, only_pod, run
 
-from nblint.model import EffectivePod, get_path
+from nblint.model import EffectivePod
 from nblint.pipeline import Result
 
 PODDEFAULTS = FIXTURES / "kubeflow" / "poddefaults"
@@ -21,17 +21,6 @@ APPLIED = "poddefault.admission.kubeflow.org/poddefault-"
 
 def check(name: str, *rules: str, **dialect: Any) -> Result:
     return run(PODDEFAULTS / name, select=set(rules) or {"poddefault-conflict"}, **dialect)
-
-
-def only_pod(result: Result) -> EffectivePod:
-    assert len(result.pods) == 1, [p.object for p in result.pods]
-    return result.pods[0]
-
-
-def field(pod: EffectivePod, *path: str | int) -> Any:
-    found, value = get_path(pod.pod, path)
-    assert found, path
-    return value
 
 
 def origin(pod: EffectivePod, *path: str | int) -> tuple[str, int, str]:
