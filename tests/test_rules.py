@@ -33,7 +33,19 @@ NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error"}
 
 def test_rules_ship_from_the_top_level_rules_directory() -> None:
     assert data_dir("rules") == ROOT / "rules"
-    assert len(RULES) >= 24
+    groups = {rule.group for rule in RULES.values()}
+    assert groups == {"psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint"}
+    psa = {rule.psa_check for rule in RULES.values() if rule.psa}
+    assert len(psa) == 19  # every baseline and restricted check of PSA v1.37
+
+
+def test_the_readme_lists_exactly_the_notebook_checklist() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## The notebook checklist", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`(notebook-[a-z-]+)`", table))
+    assert listed == {rule.id for rule in RULES.values() if rule.group == "notebook"}
 
 
 @pytest.mark.parametrize("path", rule_files(ROOT / "rules"), ids=lambda p: p.stem)
