@@ -14,6 +14,7 @@ from nblint.check.rules import Rule
 from nblint.fingerprint import repo_path, repo_root
 from nblint.model import SEVERITY_RANK, Finding
 from nblint.pipeline import Result
+from nblint.report import highlighted
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 #: GitHub's per-step cap for each annotation level.
@@ -45,7 +46,7 @@ def _end_column(finding: Finding, result: Result) -> int | None:
     lines = result.texts.get(finding.file, "").splitlines()
     if not 1 <= finding.line <= len(lines) or finding.column < 1:
         return None
-    body = lines[finding.line - 1][finding.column - 1 :].split(" #", 1)[0].rstrip()
+    body = highlighted(lines[finding.line - 1], finding.column)
     return finding.column + len(body) if body else None
 
 

@@ -21,6 +21,7 @@ from nblint.check.rules import Rule
 from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_path, repo_root
 from nblint.model import Finding
 from nblint.pipeline import Result
+from nblint.report import highlighted
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -89,8 +90,7 @@ def _region(finding: Finding, text_lines: list[str]) -> dict[str, int]:
     region = {"startLine": line, "startColumn": column}
     if line <= len(text_lines):
         # Cover the key and its value, not a trailing comment: the span a PR diff must touch.
-        source = text_lines[line - 1].rstrip("\n")
-        body = source[column - 1 :].split(" #", 1)[0].rstrip()
+        body = highlighted(text_lines[line - 1], column)
         if body:
             region["endLine"] = line
             region["endColumn"] = column + len(body)

@@ -14,6 +14,7 @@ from typing import IO
 
 from nblint.model import Finding
 from nblint.pipeline import Result
+from nblint.report import highlighted
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 
@@ -40,7 +41,7 @@ def _code_frame(text_lines: list[str], line: int, column: int) -> Iterator[Line]
     source = text_lines[line - 1].rstrip("\n").expandtabs(1)
     width = len(str(line))
     start = max(column - 1, 0)
-    body = source[start:].split(" #", 1)[0].rstrip()
+    body = highlighted(source, column)
     carets = "^" * max(len(body), 1)
     yield [(" " * width + " |", "blue")]
     yield [(f"{line} | ", "blue"), (source, "")]
