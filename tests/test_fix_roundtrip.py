@@ -47,18 +47,18 @@ CASES = sorted(
 )
 
 
-def strategic_merge(base: Any, patch: Any, key: str | None = None) -> Any:
+def strategic_merge(base: Any, patch: Any, key: str | None = None, merge_lists: bool = True) -> Any:
     if isinstance(base, dict) and isinstance(patch, dict):
         merged = dict(base)
         for name, value in patch.items():
             if value is None:
                 merged.pop(name, None)
+            elif name in merged:
+                merged[name] = strategic_merge(merged[name], value, name, merge_lists)
             else:
-                merged[name] = (
-                    strategic_merge(merged[name], value, name) if name in merged else value
-                )
+                merged[name] = value
         return merged
-    if isinstance(base, list) and isinstance(patch, list) and key in MERGE_KEYS:
+    if merge_lists and isinstance(base, list) and isinstance(patch, list) and key in MERGE_KEYS:
         merge_key = MERGE_KEYS[key]
         merged_list = list(base)
         for item in patch:
@@ -79,15 +79,8 @@ def strategic_merge(base: Any, patch: Any, key: str | None = None) -> Any:
 
 
 def helm_merge(base: Any, patch: Any) -> Any:
-    if isinstance(base, dict) and isinstance(patch, dict):
-        merged = dict(base)
-        for name, value in patch.items():
-            if value is None:
-                merged.pop(name, None)
-            else:
-                merged[name] = helm_merge(merged[name], value) if name in merged else value
-        return merged
-    return patch
+    """Helm's merge of value files: a strategic merge in which every list is replaced."""
+    return strategic_merge(base, patch, merge_lists=False)
 
 
 def values_path(field: str) -> list[str | int]:

@@ -29,6 +29,7 @@ import yaml
 from nblint.check.jsonschema_subset import TYPES
 from nblint.load.yaml_tree import to_plain
 from nblint.model import Path, format_path, get_path
+from nblint.normalise.z2jh.spawner import LIST_ONLY_IN_KUBESPAWNER_6
 from nblint.normalise.z2jh.values import (
     Release,
     ValuesProblem,
@@ -156,22 +157,8 @@ TRAIT_TYPES: dict[str, Any] = {
         ),
         "object",
     ),
-    **dict.fromkeys(
-        (
-            "tolerations",
-            "volumes",
-            "volume_mounts",
-            "init_containers",
-            "extra_containers",
-            "node_affinity_required",
-            "node_affinity_preferred",
-            "pod_affinity_required",
-            "pod_affinity_preferred",
-            "pod_anti_affinity_required",
-            "pod_anti_affinity_preferred",
-        ),
-        ("array", "object"),
-    ),
+    # Lists in KubeSpawner 6, lists or maps in 7 (a map on chart 3.x is a spawn failure).
+    **{name: ("array", "object") for name in LIST_ONLY_IN_KUBESPAWNER_6 if name != "profile_list"},
 }
 
 
