@@ -199,7 +199,7 @@ def iter_containers(spec: Any) -> Iterator[tuple[Path, dict[str, Any], dict[str,
                     ("spec", list_name, index),
                     container,
                     {
-                        "container": str(name) if name else f"#{index}",
+                        "container": name if isinstance(name, str) and name else f"#{index}",
                         "container_type": container_type,
                         "container_list": list_name,
                     },
