@@ -56,8 +56,14 @@ def _checks(rule: Rule) -> list[str]:
                 f"{path.text} matches {json.dumps(schema)}" for path, schema in impl.unless.clauses
             )
         lines.append(since + ":")
+        if impl.builtin == "reported-by-pipeline":
+            return [
+                "Reported while the input is read (by the loader or its dialect's normaliser),"
+                " not evaluated on the effective pod."
+            ]
         if impl.builtin:
-            lines.append(f"    builtin `{impl.builtin}` {json.dumps(impl.builtin_options)}")
+            options = json.dumps(impl.builtin_options) if impl.builtin_options else ""
+            lines.append(f"    builtin `{impl.builtin}` (Python) {options}".rstrip())
         for violation in impl.violations:
             fields = ", ".join(f.text or "(the target itself)" for f in violation.fields)
             if violation.must is True:
