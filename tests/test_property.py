@@ -47,6 +47,10 @@ KEYS = [
     *("profile_options", "choices", "storage", "cmd", "extraContainers", "initContainers"),
     *("cloudMetadata", "blockWithIptables", "networkPolicy", "cull", "enabled", "jupyterhub"),
     *("selector", "matchLabels", "env", "volumeMounts", "mountPath", "desc", "display_name"),
+    # hub.config.KubeSpawner traits, whose types only the hub checks
+    *("config", "KubeSpawner", "fs_gid", "supplemental_gids", "node_selector", "tolerations"),
+    *("pod_security_context", "container_security_context", "extra_resource_limits", "args"),
+    *("matchExpressions", "values", "operator", "key", "sidecars", "imagePullSecrets"),
 ]
 KINDS = ["Pod", "Deployment", "StatefulSet", "CronJob", "Job", "List", "Notebook", "PodDefault"]
 API_VERSIONS = ["v1", "apps/v1", "batch/v1", "kubeflow.org/v1", "kubeflow.org/v1alpha1", "x/y"]
@@ -75,10 +79,13 @@ def manifests(draw: st.DrawFn) -> dict[str, Any]:
     root: dict[str, Any] = draw(st.dictionaries(st.sampled_from(KEYS), trees, max_size=6))
     shape = draw(st.sampled_from(["kind", "values", "bare"]))
     if shape == "kind":
-        root["kind"] = draw(st.sampled_from(KINDS))
-        root["apiVersion"] = draw(st.sampled_from(API_VERSIONS))
+        # Mostly real kinds, sometimes a kind or apiVersion that is not text at all.
+        root["kind"] = draw(st.one_of(st.sampled_from(KINDS), st.sampled_from(KINDS), trees))
+        root["apiVersion"] = draw(st.one_of(st.sampled_from(API_VERSIONS), trees))
     elif shape == "values":
         root.setdefault("singleuser", draw(trees))
+        if draw(st.booleans()):
+            root["hub"] = {"config": {"KubeSpawner": draw(trees)}}
     return root
 
 
