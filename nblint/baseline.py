@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_path, repo_root
-from nblint.model import Finding
+from nblint.model import Finding, context
 
 BASELINE_VERSION = 1
 
@@ -36,16 +36,8 @@ class Entry:
     field: str | None = None
 
     def describe(self) -> str:
-        where = ", ".join(
-            f"{name} {value}"
-            for name, value in (
-                ("object", self.object),
-                ("profile", self.profile),
-                ("container", self.container),
-                ("field", self.field),
-            )
-            if value
-        )
+        found = context(self.object, self.profile, self.container, self.field)
+        where = ", ".join(f"{name} {value}" for name, value in found.items())
         return f"{self.file}: {self.rule}" + (f" ({where})" if where else "")
 
 

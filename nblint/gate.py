@@ -77,20 +77,6 @@ def run(
     return result
 
 
-def _identity(finding: Finding) -> tuple[Any, ...]:
-    return (
-        finding.rule,
-        finding.file,
-        finding.line,
-        finding.column,
-        finding.message,
-        finding.object,
-        finding.profile,
-        finding.container,
-        finding.field,
-    )
-
-
 def _merge(results: list[Result]) -> Result:
     """One result for several runs; a file shared by releases reports each finding once.
 
@@ -106,7 +92,7 @@ def _merge(results: list[Result]) -> Result:
         merged.skipped.update(result.skipped)
         merged.texts.update(result.texts)
         for finding in result.findings:
-            key = _identity(finding)
+            key = finding.identity()
             if finding.rule == "unused-suppression":
                 unused[key] = unused.get(key, 0) + 1
                 if unused[key] < readers.get(finding.file, 1):
@@ -115,7 +101,7 @@ def _merge(results: list[Result]) -> Result:
                 seen.add(key)
                 merged.findings.append(finding)
         for pair in result.suppressed:
-            if _identity(pair[0]) not in {_identity(f) for f, _ in merged.suppressed}:
+            if pair[0].identity() not in {f.identity() for f, _ in merged.suppressed}:
                 merged.suppressed.append(pair)
     merged.files = len(merged.texts)
     merged.findings.sort(key=Finding.sort_key)

@@ -125,6 +125,25 @@ class Finding:
     field: str | None = None
     options: dict[str, str] | None = None
 
+    def identity(self) -> tuple[Any, ...]:
+        """Equal for the same finding reported twice (by two profiles, by two releases)."""
+        return (
+            self.rule,
+            self.file,
+            self.line,
+            self.column,
+            self.message,
+            self.object,
+            self.profile,
+            self.options and tuple(self.options.items()),
+            self.container,
+            self.field,
+        )
+
+    def context(self) -> dict[str, str]:
+        """Where in the input's objects the finding is: see :func:`context`."""
+        return context(self.object, self.profile, self.container, self.field)
+
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.object or "", self.profile or "", self.rule)
 
@@ -146,6 +165,14 @@ class Finding:
             "fix": self.fix,
             "note": self.note or None,
         }
+
+
+def context(
+    object: str | None, profile: str | None, container: str | None, field: str | None
+) -> dict[str, str]:
+    """Where a finding is, as far as it says: object, profile, container, field (set ones only)."""
+    pairs = (("object", object), ("profile", profile), ("container", container), ("field", field))
+    return {name: value for name, value in pairs if value}
 
 
 def format_path(path: Path) -> str:

@@ -173,17 +173,7 @@ class Runner:
         for pod in normalised.pods:
             result.pods.append(pod)
             for finding in check_pod(pod, self.active, self.options.policy):
-                key = (
-                    finding.rule,
-                    finding.file,
-                    finding.line,
-                    finding.column,
-                    finding.profile,
-                    finding.options and tuple(finding.options.items()),
-                    finding.container,
-                    finding.field,
-                    finding.message,
-                )
+                key = finding.identity()
                 if key not in seen:
                     seen.add(key)
                     result.findings.append(finding)

@@ -150,16 +150,7 @@ def build(
         entry["message"] = {"text": _message(finding)}
         entry["locations"] = [_location(path, _region(finding, text_cache[finding.file]))]
         entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-        properties = {
-            key: value
-            for key, value in (
-                ("object", finding.object),
-                ("profile", finding.profile),
-                ("container", finding.container),
-                ("field", finding.field),
-            )
-            if value
-        }
+        properties = finding.context()
         if properties:
             entry["properties"] = properties
         if reason is not None:
