@@ -27,7 +27,6 @@ from typing import Any
 import yaml
 
 from nblint.check.jsonschema_subset import TYPES
-from nblint.load.yaml_tree import to_plain
 from nblint.model import Path, format_path, get_path
 from nblint.normalise.z2jh.spawner import LIST_ONLY_IN_KUBESPAWNER_6
 from nblint.normalise.z2jh.values import (
@@ -36,6 +35,7 @@ from nblint.normalise.z2jh.values import (
     chart_defaults,
     kubespawner_major,
     kubespawner_traits,
+    owned_parent,
     traits_of_kubespawner,
     values_schema,
 )
@@ -485,18 +485,20 @@ class _Checker:
 
 def _restore_default(release: Release, path: Path) -> None:
     """Put the chart's default back at ``path`` (or remove the key when the chart has none)."""
-    found, parent = get_path(release.values, path[:-1])
-    if not found or not path:
+    if not path:
         return
+    chart = chart_defaults(release.chart_version)
+    parent = owned_parent(release.values, chart, path)
     key = path[-1]
-    has_default, default = get_path(chart_defaults(release.chart_version), path)
+    # Shared with every release, like the defaults that coalescing put in (never changed).
+    has_default, default = get_path(chart, path)
     if isinstance(parent, dict):
         if has_default:
-            parent[key] = to_plain(default)
+            parent[key] = default
         else:
             parent.pop(key, None)
     elif isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
-        parent[key] = to_plain(default) if has_default else None
+        parent[key] = default if has_default else None
 
 
 def _overrides(profile: Mapping[str, Any], path: Path) -> Iterator[tuple[Path, Mapping[str, Any]]]:

@@ -70,24 +70,26 @@ class ValuesProblem:
 # Bundled chart facts
 
 
-def _chart_file(version: str, name: str) -> FsPath:
-    return data_dir("schemas") / "z2jh" / version / name
-
-
 @cache
 def _read_json(path: FsPath) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@cache
+def _chart_json(version: str, name: str) -> Any:
+    # Cached by name, not by file path: finding the data directory is itself a few stats.
+    return _read_json(data_dir("schemas") / "z2jh" / version / name)
+
+
 def chart_defaults(version: str) -> dict[str, Any]:
     """The chart's own ``values.yaml`` of ``version`` (shared: copy before changing it)."""
-    data: dict[str, Any] = _read_json(_chart_file(version, "values.json"))
+    data: dict[str, Any] = _chart_json(version, "values.json")
     return data
 
 
 def values_schema(version: str) -> dict[str, Any]:
     """The chart's values schema of ``version``, without its prose."""
-    data: dict[str, Any] = _read_json(_chart_file(version, "values.schema.json"))
+    data: dict[str, Any] = _chart_json(version, "values.schema.json")
     return data
 
 
@@ -252,11 +254,14 @@ def _own(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> None:
 
 def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
     """Helm's coalescing of user values over chart defaults: the user wins, a user ``null``
-    deletes the chart's key, maps merge (a non-map on either side keeps the user's value)."""
+    deletes the chart's key, maps merge (a non-map on either side keeps the user's value).
+
+    A subtree that only the chart supplies is ``chart``'s own object, not a copy: every release
+    shares it (see :func:`owned_parent` for changing a release's values in place)."""
     out = dict(user)
     for key, default in chart.items():
         if key not in out:
-            out[key] = to_plain(default)
+            out[key] = default
             continue
         mine = out[key]
         if mine is None:
@@ -264,6 +269,25 @@ def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(mine, dict) and isinstance(default, dict):
             out[key] = coalesce(mine, default)
     return out
+
+
+def owned_parent(values: Any, chart: Any, path: Path) -> Any:
+    """The container at ``path[:-1]`` in ``values``, safe to change in place.
+
+    Subtrees of ``values`` that only the chart supplies are shared with ``chart`` (and so with
+    every other release): each one on the way down is replaced by a shallow copy first.
+    """
+    node = values
+    default = chart
+    for part in path[:-1]:
+        found, child = get_path(node, (part,))
+        if not found:
+            return None
+        _, default = get_path(default, (part,))
+        if child is default and isinstance(child, (dict, list)):
+            child = node[part] = type(child)(child)
+        node = child
+    return node
 
 
 def _brief(value: Any) -> str:
