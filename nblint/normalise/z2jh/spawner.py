@@ -16,14 +16,16 @@ PVC name template: the pod is drawn for a symbolic user.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 import yaml
 
-from nblint.load.yaml_tree import to_plain
+# Trait values are trees of plain dicts, lists and scalars (no subtree appears twice), so this
+# plain copy is a deep copy, without copy.deepcopy's bookkeeping.
+from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model import Path, get_path
 
 #: A path into the z2jh values (relative to the z2jh root).
@@ -153,6 +155,7 @@ _MEMORY_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _MISSING = object()
 
 
+@cache
 def chart_family(chart_version: str) -> str:
     """``"3"`` (3.x), ``"4.0"`` (4.0-4.2) or ``"4.3"`` (4.3 and later)."""
     match = re.match(r"v?(\d+)\.(\d+)", chart_version)
@@ -242,7 +245,7 @@ class SpawnerConfig:
         """Trait ``name``, copied first if it is still shared: safe to change in place."""
         trait = self.traits.get(name)
         if trait is not None and name in self._shared:
-            trait = self.traits[name] = Trait(copy.deepcopy(trait.value), dict(trait.sources))
+            trait = self.traits[name] = Trait(copy_tree(trait.value), dict(trait.sources))
             self._shared.discard(name)
         return trait
 
@@ -257,10 +260,10 @@ class SpawnerConfig:
     def get(self, name: str) -> Any:
         if name in self.traits:
             return self.traits[name].value
-        return copy.deepcopy(kubespawner_defaults(self.chart_version).get(name))
+        return copy_tree(kubespawner_defaults(self.chart_version).get(name))
 
     def set(self, name: str, value: Any, source: Source) -> None:
-        self.traits[name] = Trait(copy.deepcopy(value), {(): source})
+        self.traits[name] = Trait(copy_tree(value), {(): source})
         self._shared.discard(name)
 
     def source(self, name: str, sub: Path = ()) -> tuple[Source, Path] | None:
@@ -292,7 +295,7 @@ def _merge(
         elif isinstance(value, dict) and isinstance(target.get(key), dict):
             _merge(trait, sub, target[key], value, (*path, key))
         else:
-            target[key] = copy.deepcopy(value)
+            target[key] = copy_tree(value)
             for known in [p for p in trait.sources if p[: len(sub)] == sub]:
                 del trait.sources[known]
             trait.sources[sub] = Source((*path, key))
@@ -362,7 +365,7 @@ def _image_pull_secrets(config: SpawnerConfig, values: dict[str, Any], release: 
                 sources[(len(secrets),)] = Source((*key, index))
                 secrets.append(item)
     if secrets:
-        config.traits["image_pull_secrets"] = Trait(copy.deepcopy(secrets), sources)
+        config.traits["image_pull_secrets"] = Trait(copy_tree(secrets), sources)
 
 
 def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
@@ -404,7 +407,7 @@ def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> 
                 sources[(len(tolerations),)] = Source((*key, index))
                 tolerations.append(item)
     if tolerations:
-        config.traits["tolerations"] = Trait(copy.deepcopy(tolerations), sources)
+        config.traits["tolerations"] = Trait(copy_tree(tolerations), sources)
 
 
 def _storage(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
@@ -499,13 +502,13 @@ def _storage(config: SpawnerConfig, values: dict[str, Any], release: str) -> Non
 
 
 def _keyed_trait(items: dict[str, Any], sources: dict[str, Source]) -> Trait:
-    return Trait(copy.deepcopy(items), {(key,): src for key, src in sources.items()})
+    return Trait(copy_tree(items), {(key,): src for key, src in sources.items()})
 
 
 def _listed_trait(items: dict[str, Any], sources: dict[str, Source]) -> Trait:
     keys = list(items)
     return Trait(
-        [copy.deepcopy(items[key]) for key in keys],
+        [copy_tree(items[key]) for key in keys],
         {(index,): sources[key] for index, key in enumerate(keys)},
     )
 
@@ -638,7 +641,7 @@ def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
         if trait is None or found is None or not isinstance(trait.value, dict):
             continue
         path = found[0].path
-        as_list = [to_plain(trait.value[key]) for key in sorted(trait.value)]
+        as_list = [copy_tree(trait.value[key]) for key in sorted(trait.value)]
         fix = "# a list, as KubeSpawner 6.2.0 (z2jh 3.x) needs\n"
         if "kubespawner_override" in path:
             fix += "# (in a kubespawner_override a list replaces the whole trait: keep what the\n"
@@ -721,12 +724,26 @@ def _drop_nulls(value: Any) -> Any:
 
 
 def _expand_pvc_name(value: Any, pvc_name: str) -> Any:
+    """A copy of ``value`` with ``{pvc_name}`` expanded in its text."""
     if isinstance(value, str):
         return value.replace("{pvc_name}", pvc_name)
     if isinstance(value, dict):
         return {k: _expand_pvc_name(v, pvc_name) for k, v in value.items()}
     if isinstance(value, list):
         return [_expand_pvc_name(v, pvc_name) for v in value]
+    return value
+
+
+def _pod_copy(value: Any, pvc_name: str) -> Any:
+    """A copy of a trait's list item as it lands in the pod: ``{pvc_name}`` expanded in its
+    text, unset (None) fields dropped (the two steps of :func:`_expand_pvc_name` and
+    :func:`_drop_nulls` in one walk)."""
+    if isinstance(value, str):
+        return value.replace("{pvc_name}", pvc_name)
+    if isinstance(value, dict):
+        return {k: _pod_copy(v, pvc_name) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_pod_copy(v, pvc_name) for v in value]
     return value
 
 
@@ -744,7 +761,7 @@ def _list_field(
     base: Path = ("spec",),
 ) -> None:
     items, positions = _sorted_values(config.get(trait_name))
-    items = [_drop_nulls(_expand_pvc_name(copy.deepcopy(i), pvc_name)) for i in items]
+    items = [_pod_copy(item, pvc_name) for item in items]
     if not items:
         return
     spec[field_name] = items
@@ -850,9 +867,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     notebook["resources"] = _resources(config, sources, (*nb, "resources"))
     mounts, positions = _sorted_values(config.get("volume_mounts"))
     if mounts:
-        notebook["volumeMounts"] = [
-            _drop_nulls(_expand_pvc_name(copy.deepcopy(m), pvc_name)) for m in mounts
-        ]
+        notebook["volumeMounts"] = [_pod_copy(mount, pvc_name) for mount in mounts]
         sources.copy_trait((*nb, "volumeMounts"), config, "volume_mounts", rekey=_rekey(positions))
     if csc:
         notebook["securityContext"] = csc
@@ -890,7 +905,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     spec["containers"] = [_drop_nulls(notebook)]
     extra, positions = _sorted_values(config.get("extra_containers"))
     for item in extra:
-        spec["containers"].append(_drop_nulls(_expand_pvc_name(copy.deepcopy(item), pvc_name)))
+        spec["containers"].append(_pod_copy(item, pvc_name))
     sources.copy_trait(
         ("spec", "containers"),
         config,
@@ -902,7 +917,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     _list_field(spec, "tolerations", config, "tolerations", sources, pvc_name)
     _list_field(spec, "initContainers", config, "init_containers", sources, pvc_name)
     volumes, positions = _sorted_values(config.get("volumes"))
-    spec["volumes"] = [_drop_nulls(_expand_pvc_name(copy.deepcopy(v), pvc_name)) for v in volumes]
+    spec["volumes"] = [_pod_copy(volume, pvc_name) for volume in volumes]
     sources.copy_trait(("spec", "volumes"), config, "volumes", rekey=_rekey(positions))
     if config.get("scheduler_name"):
         spec["schedulerName"] = config.get("scheduler_name")
@@ -916,7 +931,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
 
     extra_pod = _camel_keys(config.get("extra_pod_config"))
     for key, value in extra_pod.items():
-        spec[key] = _expand_pvc_name(copy.deepcopy(value), pvc_name)
+        spec[key] = _expand_pvc_name(value, pvc_name)
         for known in [p for p in sources.entries if p[:2] == ("spec", key)]:
             del sources.entries[known]
         original = _original_key(config.get("extra_pod_config"), key)
