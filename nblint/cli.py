@@ -6,6 +6,7 @@ above ``--fail-on``, 1 findings at or above it, 2 a usage or configuration probl
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import IO, Any, NoReturn
@@ -485,6 +486,10 @@ def entry() -> None:
     Per-document failures are already findings (``internal-error``); this catches what escapes
     them. Exit 2, like other problems that are not findings.
     """
+    # A run builds large trees that live until it ends and hold no reference cycles, so the
+    # cycle collector only rescans them, again and again as they grow: a third of the time on
+    # an 8 MB input. Reference counting still frees what a run drops.
+    gc.disable()
     try:
         main()
     except KeyboardInterrupt:
@@ -493,3 +498,5 @@ def entry() -> None:
     except Exception as err:
         click.echo(f"nblint: internal error: {type(err).__name__}: {err} (please report)", err=True)
         sys.exit(EXIT_USAGE)
+    finally:
+        gc.enable()

@@ -267,6 +267,28 @@ def test_a_bug_is_one_line_and_exit_2_never_a_traceback(monkeypatch, capsys) -> 
     assert capsys.readouterr().err == "nblint: internal error: RuntimeError: boom (please report)\n"
 
 
+def test_the_cycle_collector_is_off_during_a_run_and_on_again_after(monkeypatch) -> None:
+    import gc
+
+    from nblint import cli
+    from nblint.pipeline import Runner
+
+    seen = []
+    real_run = Runner.run
+
+    def spy(self, paths):
+        seen.append(gc.isenabled())
+        return real_run(self, paths)
+
+    monkeypatch.setattr(Runner, "run", spy)
+    monkeypatch.setattr(sys, "argv", ["nblint", "check", COMPLIANT])
+    with pytest.raises(SystemExit) as exited:
+        cli.entry()
+    assert exited.value.code == 0
+    assert seen == [False]
+    assert gc.isenabled()
+
+
 def test_a_team_table_that_is_not_a_table_is_a_configuration_error(tmp_path: Path) -> None:
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "notebook-images.yaml").write_text("- just\n- a list\n")
