@@ -258,8 +258,11 @@ class _Checker:
         known: Mapping[str, Any] = schema.get("properties", {})
         patterns = schema.get("patternProperties", {})
         extra = schema.get("additionalProperties", True)
+        touched, conditional = self.touched, self.conditional
         for key, item in value.items():
             here = (*path, key)
+            if not conditional and here not in touched and (extra is not False or key in known):
+                continue  # a chart default nothing below checks (see `schema`); no unknown key
             matched = False
             if key in known:
                 matched = True
