@@ -108,7 +108,12 @@ _SOPS = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
 def is_unknowable(value: Any) -> bool:
     """A template placeholder or a sops-encrypted value: text whose real value nblint cannot
     know."""
-    return isinstance(value, str) and bool(_TEMPLATE.search(value) or _SOPS.match(value))
+    return (
+        isinstance(value, str)
+        # What every match contains, cheaper than the regexes on the many plain texts.
+        and ("{{" in value or value.startswith(("${", "ENC[")))
+        and bool(_TEMPLATE.search(value) or _SOPS.match(value))
+    )
 
 
 def validate(release: Release) -> list[ValuesProblem]:
@@ -457,8 +462,10 @@ class _Checker:
             )
 
     def unknowable(self) -> None:
-        first: dict[str, tuple[Path, int, int]] = {}
         # Only what users wrote can be a template or an encrypted value, not the chart's defaults.
+        if not any(_holds_unknowable(values) for values in self.release.user_values()):
+            return  # most files: no need to look each written path up
+        first: dict[str, tuple[Path, int, int]] = {}
         for path in self.release.written_paths():
             found, value = get_path(self.release.values, path)
             if not found or not is_unknowable(value):
@@ -484,6 +491,15 @@ class _Checker:
                 f"{' and '.join(parts)} in this file, the first here: nblint cannot know their "
                 "real values and skips their checks",
             )
+
+
+def _holds_unknowable(value: Any) -> bool:
+    """Whether any text in ``value`` is unknowable (see :func:`is_unknowable`)."""
+    if isinstance(value, dict):
+        return any(_holds_unknowable(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_unknowable(item) for item in value)
+    return is_unknowable(value)
 
 
 def _restore_default(release: Release, path: Path) -> None:

@@ -317,6 +317,10 @@ class Release:
         """Every values path a user file wrote, in order (the chart's defaults left out)."""
         return list(self._owners)
 
+    def user_values(self) -> list[Mapping[str, Any]]:
+        """The values each user file sets (at the z2jh root), in layer order, as written."""
+        return [layer.values for layer in self._layers]
+
     def is_default(self, values_path: Path) -> bool:
         """Whether ``values_path`` holds a value that only the chart's defaults supply."""
         return values_path not in self._owners and get_path(self.values, values_path)[0]
