@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 Pos = tuple[int, int]
 
@@ -54,6 +54,48 @@ HELM_TEMPLATE_IN_YAML = (
     "Helm template syntax ({{ … }}) is not YAML: lint the rendered output "
     "(helm template … | nblint check -)"
 )
+#: Plain scalar text → its implicit tag (``"true"`` → bool, ``"name"`` → str), for the whole
+#: process: the tag depends on the text alone, and a few hundred texts (keys, ``true``, ``1000``)
+#: make up most of any corpus. Bounded: long texts (which rarely repeat) are not remembered, and
+#: once full it stops growing.
+_PLAIN_TAGS: dict[str, str] = {}
+_MEMO_MAX_ENTRIES = 20_000
+_MEMO_MAX_TEXT = 100
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, with the implicit tag of each plain scalar resolved once per text.
+
+    The composer asks for the tag of every node it makes (PyYAML's regex-based resolver, in
+    Python). The answers are the safe loader's own; this loader has no path resolvers, so a
+    collection or a quoted scalar gets the default tag of its kind.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:  # quoted, or a block scalar: text
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _MEMO_MAX_TEXT and len(_PLAIN_TAGS) < _MEMO_MAX_ENTRIES:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+    # The composer calls these around every node to follow paths for path resolvers; with none,
+    # there is nothing to follow.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+#: (tag, text) → the value of a plain null/bool/int/float scalar, bounded like ``_PLAIN_TAGS``
+#: (the values are immutable, so one object can stand for every occurrence).
+_TYPED_SCALARS: dict[tuple[str, str], Any] = {}
+_UNKNOWN = object()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:value"}
@@ -65,8 +107,7 @@ class YMap(dict[Any, Any]):
     __slots__ = ("key_pos", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
-        super().__init__()
-        self.pos = pos
+        self.pos = pos  # (no dict.__init__: a new dict is already empty)
         self.key_pos: dict[Any, Pos] = {}
 
 
@@ -76,8 +117,7 @@ class YList(list[Any]):
     __slots__ = ("item_pos", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
-        super().__init__()
-        self.pos = pos
+        self.pos = pos  # (no list.__init__: a new list is already empty)
         self.item_pos: list[Pos] = []
 
 
@@ -106,8 +146,11 @@ def _pos(node: yaml.Node) -> Pos:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, may_alias: bool = True) -> None:
         self.problems: list[LoadProblem] = []
+        # Without an anchor (``&``) in the text no node is reached twice, so the memo that makes
+        # an alias cost its size and catches recursive ones is not needed.
+        self._may_alias = may_alias
         self._built: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
         self._in_progress: set[int] = set()
@@ -121,7 +164,16 @@ class _Builder:
                 self._charge(0)
             if depth > MAX_DEPTH:
                 raise _Refused("too-large", f"nesting deeper than {MAX_DEPTH} levels", node)
-            return self._scalar(node)
+            if node.tag == _STR:
+                if "{{" in node.value:
+                    self._note_helm_template(node)
+                return node.value
+            return self._typed_scalar(node)
+        if not self._may_alias:
+            if depth > MAX_DEPTH:
+                raise _Refused("too-large", f"nesting deeper than {MAX_DEPTH} levels", node)
+            self._charge(1)
+            return self._collection(node, depth)
         key = id(node)
         if key in self._built:
             # An alias is a second reference to the same tree: charge its whole size, so that
@@ -136,14 +188,7 @@ class _Builder:
         self._charge(1)
         self._in_progress.add(key)
         try:
-            value: Any
-            if isinstance(node, yaml.MappingNode):
-                value = self._mapping(node, depth)
-            elif isinstance(node, yaml.SequenceNode):
-                value = self._sequence(node, depth)
-            else:
-                assert isinstance(node, yaml.ScalarNode)
-                value = self._scalar(node)
+            value = self._collection(node, depth)
         finally:
             self._in_progress.discard(key)
         self._built[key] = value
@@ -155,70 +200,92 @@ class _Builder:
         if self._budget < 0:
             raise _Refused("too-large", "more than 2,000,000 nodes after alias expansion", None)
 
-    def _check_tag(self, node: yaml.Node, allowed: set[str]) -> None:
-        if node.tag not in allowed:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(
-                "unsafe-tag", f"YAML tag {tag} is refused (only plain data is read)", node
+    def _refuse_tag(self, node: yaml.Node) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Refused("unsafe-tag", f"YAML tag {tag} is refused (only plain data is read)", node)
+
+    def _typed_scalar(self, node: yaml.ScalarNode) -> Any:
+        """A scalar whose tag is not ``!!str``: a core-schema value, or text that stays text."""
+        tag = node.tag
+        if tag not in _SAFE_SCALAR_TAGS:
+            self._refuse_tag(node)
+        if tag in _TEXT_TAGS:
+            if "{{" in node.value:
+                self._note_helm_template(node)
+            return node.value
+        key = (tag, node.value)
+        value = _TYPED_SCALARS.get(key, _UNKNOWN)
+        if value is _UNKNOWN:
+            value = _SCALAR_CONSTRUCTORS[tag](_CONSTRUCTOR, node)
+            if len(node.value) <= _MEMO_MAX_TEXT and len(_TYPED_SCALARS) < _MEMO_MAX_ENTRIES:
+                _TYPED_SCALARS[key] = value
+        return value
+
+    def _note_helm_template(self, node: yaml.ScalarNode) -> None:
+        if _HELM_ACTION.search(node.value):
+            self.problems.append(
+                LoadProblem(
+                    "helm-template",
+                    f"Helm template {_clip(node.value)!r} in a values file: Helm passes "
+                    "values on as written (only a chart's tpl renders them), so nblint checks "
+                    "the literal text",
+                    *_pos(node),
+                )
             )
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag
-        if tag != _STR:
-            self._check_tag(node, _SAFE_SCALAR_TAGS)
-        if tag == _STR or tag in _TEXT_TAGS:
-            if "{{" in node.value and _HELM_ACTION.search(node.value):
-                self.problems.append(
-                    LoadProblem(
-                        "helm-template",
-                        f"Helm template {_clip(node.value)!r} in a values file: Helm passes "
-                        "values on as written (only a chart's tpl renders them), so nblint checks "
-                        "the literal text",
-                        *_pos(node),
-                    )
-                )
-            return node.value
-        return _SCALAR_CONSTRUCTORS[node.tag](_CONSTRUCTOR, node)
+    def _collection(self, node: yaml.Node, depth: int) -> YMap | YList:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        return self._sequence(cast(yaml.SequenceNode, node), depth)
 
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
-        self._check_tag(node, {_SEQ})
+        if node.tag != _SEQ:
+            self._refuse_tag(node)
         out = YList(_pos(node))
+        item_pos = out.item_pos
+        build = self.build
+        depth += 1
         for item in node.value:
-            out.append(self.build(item, depth + 1))
+            out.append(build(item, depth))
             mark = item.start_mark
-            out.item_pos.append((mark.line + 1, mark.column + 1))
+            item_pos.append((mark.line + 1, mark.column + 1))
         return out
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
-        self._check_tag(node, {_MAP})
+        if node.tag != _MAP:
+            self._refuse_tag(node)
         out = YMap(_pos(node))
+        key_pos = out.key_pos
+        build = self.build
         merged: list[tuple[Any, Any, Pos]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merged.extend(self._merge_sources(value_node, depth))
                 continue
-            key = self.build(key_node, depth + 1)
+            key = build(key_node, depth + 1)
             if isinstance(key, (dict, list)):
                 raise _Refused("parse-error", "a mapping or list cannot be a mapping key", key_node)
-            if key in out.key_pos:
-                first = out.key_pos[key]
-                self.problems.append(
-                    LoadProblem(
-                        "duplicate-key",
-                        f"duplicate key {key!r} (first at line {first[0]}); "
-                        "the last one wins here, but Kubernetes and Helm may disagree",
-                        *_pos(key_node),
-                    )
-                )
-            out[key] = self.build(value_node, depth + 1)
+            if key in key_pos:
+                self._note_duplicate(key, key_pos[key], key_node)
+            out[key] = build(value_node, depth + 1)
             mark = key_node.start_mark
-            out.key_pos[key] = (mark.line + 1, mark.column + 1)
+            key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
         for key, value, kpos in merged:
             if key not in out:
                 out[key] = value
-                out.key_pos[key] = kpos
+                key_pos[key] = kpos
         return out
+
+    def _note_duplicate(self, key: Any, first: Pos, key_node: yaml.Node) -> None:
+        self.problems.append(
+            LoadProblem(
+                "duplicate-key",
+                f"duplicate key {key!r} (first at line {first[0]}); "
+                "the last one wins here, but Kubernetes and Helm may disagree",
+                *_pos(key_node),
+            )
+        )
 
     def _merge_sources(self, node: yaml.Node, depth: int) -> list[tuple[Any, Any, Pos]]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
@@ -249,13 +316,14 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     loader = _Loader(text)
+    may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
     index = 0
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 break
-            builder = _Builder()
+            builder = _Builder(may_alias=may_alias)
             try:
                 root = builder.build(node)
             except _Refused as refused:
