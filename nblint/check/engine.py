@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from nblint.check import builtins, jsonschema_subset
-from nblint.check.rules import Condition, Implementation, PsaPolicy, Rule, Violation
+from nblint.check.rules import Condition, FieldPath, Implementation, PsaPolicy, Rule, Violation
 from nblint.model import (
     EffectivePod,
     Finding,
@@ -46,11 +47,11 @@ Target = tuple[Path, Any, dict[str, str]]
 
 def targets_of(pod: EffectivePod, target: str) -> list[Target]:
     """:func:`iter_targets`, computed once per pod and target kind (rules ask many times)."""
-    cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
-    found = cache.get(target)
-    if found is None:
-        found = cache[target] = list(iter_targets(pod, target))
-    return found
+    try:
+        return pod.memo["targets"][target]
+    except KeyError:
+        found = pod.memo.setdefault("targets", {})[target] = list(iter_targets(pod, target))
+        return found
 
 
 def notebook_of(pod: EffectivePod) -> Target | None:
@@ -89,14 +90,7 @@ def holds(condition: Condition | None, pod: EffectivePod) -> bool:
     """
     if condition is None:
         return False
-    for path, schema in condition.clauses:
-        if path.parts[:1] == (VALUES,):
-            found, value = get_path(release_values(pod), path.parts[1:])
-        else:
-            found, value = get_path(pod.pod, path.parts)
-        if not found or value is None or not jsonschema_subset.is_valid(schema, value):
-            return False
-    return True
+    return _prepared_condition(condition)(pod)
 
 
 def show_value(value: Any) -> str:
@@ -110,46 +104,170 @@ def show_value(value: Any) -> str:
         return str(value)
 
 
-def _evaluate(pod: EffectivePod, violation: Violation) -> Iterator[RawViolation]:
-    # The common case — field absent, or present and valid — must cost next to nothing: this
-    # runs for every violation of every rule on every target of every pod.
-    if violation.when is not None and not holds(violation.when, pod):
-        return
-    if violation.unless is not None and holds(violation.unless, pod):
-        return
-    must, fail_when_missing = violation.must, violation.missing == "fail"
-    for base, obj, variables in targets_of(pod, violation.target):
-        for fieldpath in violation.fields:
-            found, value = get_path(obj, fieldpath.parts)
-            if not found or value is None:
-                if fail_when_missing:
-                    yield RawViolation(
-                        (*base, *fieldpath.parts),
-                        violation.message,
-                        variables.get("container"),
-                        violation.fix,
-                        {**variables, "field": fieldpath.text, "value": "unset"},
-                    )
+# ---------------------------------------------------------------------------------------------
+# Rules prepared for evaluation
+#
+# A rule's data is read once, when it first runs: each field path becomes a getter and each
+# `must` schema a validator (:func:`jsonschema_subset.validator`). Evaluating a pod is then
+# mostly dictionary look-ups; only a value that fails is walked again for the paths to report.
+
+#: A field getter: the value at a fixed path below an object, None when absent (or null).
+Getter = Callable[[Any], Any]
+
+
+def _getter(parts: Path) -> Getter:
+    """``get_path(obj, parts)`` for the engine, which treats absent and null alike."""
+    if not parts:
+        return lambda obj: obj
+    if all(isinstance(part, str) for part in parts):
+        if len(parts) == 1:
+            (key,) = parts
+            return lambda obj: obj.get(key) if isinstance(obj, dict) else None
+
+        def by_keys(obj: Any) -> Any:
+            for key in parts:
+                if not isinstance(obj, dict):
+                    return None
+                obj = obj.get(key)
+            return obj
+
+        return by_keys
+    return lambda obj: get_path(obj, parts)[1]
+
+
+def _prepare_condition(condition: Condition) -> Callable[[EffectivePod], bool]:
+    clauses = [
+        (
+            path.parts[:1] == (VALUES,),
+            _getter(path.parts[1:] if path.parts[:1] == (VALUES,) else path.parts),
+            jsonschema_subset.validator(schema),
+        )
+        for path, schema in condition.clauses
+    ]
+
+    def condition_holds(pod: EffectivePod) -> bool:
+        for on_values, get, valid in clauses:
+            value = get(release_values(pod) if on_values else pod.pod)
+            if value is None or not valid(value):
+                return False
+        return True
+
+    return condition_holds
+
+
+class _PreparedViolation:
+    """A :class:`Violation` with its field getters and ``must`` validator built."""
+
+    def __init__(self, violation: Violation) -> None:
+        self.violation = violation
+        self.target = violation.target
+        self.when = _prepared_condition(violation.when) if violation.when else None
+        self.unless = _prepared_condition(violation.unless) if violation.unless else None
+        self.fields = [(path, _getter(path.parts)) for path in violation.fields]
+        self.fail_when_missing = violation.missing == "fail"
+        # None: every present value passes (``must`` omitted or true).
+        self.valid = None if violation.must is True else jsonschema_subset.validator(violation.must)
+
+    def collect(self, targets: list[Target], found: list[RawViolation]) -> None:
+        """Append to ``found`` what breaks the violation on ``targets`` (objects of one pod)."""
+        valid, fail_when_missing = self.valid, self.fail_when_missing
+        for base, obj, variables in targets:
+            for fieldpath, get in self.fields:
+                value = get(obj)
+                if value is None:
+                    if fail_when_missing:
+                        found.append(self._unset(base, fieldpath, variables))
+                elif valid is not None and not valid(value):
+                    found.extend(self._broken(base, obj, variables, fieldpath, value))
+
+    def _unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
+        violation = self.violation
+        return RawViolation(
+            (*base, *fieldpath.parts),
+            violation.message,
+            variables.get("container"),
+            violation.fix,
+            {**variables, "field": fieldpath.text, "value": "unset"},
+        )
+
+    def _broken(
+        self, base: Path, obj: Any, variables: dict[str, str], fieldpath: FieldPath, value: Any
+    ) -> Iterator[RawViolation]:
+        """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
+        violation = self.violation
+        for sub in jsonschema_subset.errors(violation.must, value):
+            _, bad = get_path(value, sub)
+            path = (*base, *fieldpath.parts, *sub)
+            yield RawViolation(
+                path,
+                violation.message,
+                variables.get("container"),
+                violation.fix,
+                {
+                    **variables,
+                    "field": fieldpath.text,
+                    "value": show_value(bad),
+                    "key": path[-1] if path else "",
+                    "parent": path[-2] if len(path) > 1 else "",
+                    "item": _enclosing_item(obj, path[len(base) :]),
+                },
+            )
+
+
+class _PreparedImplementation:
+    def __init__(self, impl: Implementation) -> None:
+        self.impl = impl
+        self.when = _prepared_condition(impl.when) if impl.when else None
+        self.unless = _prepared_condition(impl.unless) if impl.unless else None
+        self.violations = [_PreparedViolation(v) for v in impl.violations]
+        self._builtin: builtins.Builtin | None = None  # imported when it first runs
+
+    def raw_violations(
+        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy
+    ) -> list[RawViolation]:
+        found: list[RawViolation] = []
+        if self.when is not None and not self.when(pod):
+            return found
+        if self.unless is not None and self.unless(pod):
+            return found
+        for violation in self.violations:
+            # The common case — nothing to look at, a condition that does not hold, every
+            # value valid — must cost next to nothing: this runs for every violation of every
+            # rule on every pod.
+            targets = targets_of(pod, violation.target)
+            if not targets:
                 continue
-            if must is True:
+            if violation.when is not None and not violation.when(pod):
                 continue
-            for sub in jsonschema_subset.errors(must, value):
-                _, bad = get_path(value, sub)
-                path = (*base, *fieldpath.parts, *sub)
-                yield RawViolation(
-                    path,
-                    violation.message,
-                    variables.get("container"),
-                    violation.fix,
-                    {
-                        **variables,
-                        "field": fieldpath.text,
-                        "value": show_value(bad),
-                        "key": path[-1] if path else "",
-                        "parent": path[-2] if len(path) > 1 else "",
-                        "item": _enclosing_item(obj, path[len(base) :]),
-                    },
-                )
+            if violation.unless is not None and violation.unless(pod):
+                continue
+            violation.collect(targets, found)
+        impl = self.impl
+        if impl.builtin:
+            if self._builtin is None:
+                self._builtin = builtins.get(impl.builtin)
+            for raw in self._builtin(pod, rule, impl, policy):
+                raw.message = raw.message or impl.message
+                found.append(raw)
+        return found
+
+
+#: id(rule data) → (the data, kept alive so the id stays its own; what it was prepared into).
+_prepared: dict[int, tuple[Any, Any]] = {}
+
+
+def _prepared_implementation(impl: Implementation) -> _PreparedImplementation:
+    found = _prepared.get(id(impl))
+    if found is None:
+        found = _prepared[id(impl)] = (impl, _PreparedImplementation(impl))
+    return found[1]
+
+
+def _prepared_condition(condition: Condition) -> Callable[[EffectivePod], bool]:
+    found = _prepared.get(id(condition))
+    if found is None:
+        found = _prepared[id(condition)] = (condition, _prepare_condition(condition))
+    return found[1]
 
 
 def _enclosing_item(obj: Any, path: Path) -> Any:
@@ -163,16 +281,7 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
 def run_implementation(
     pod: EffectivePod, rule: Rule, impl: Implementation, policy: PsaPolicy
 ) -> Iterator[RawViolation]:
-    if impl.when is not None and not holds(impl.when, pod):
-        return
-    if impl.unless is not None and holds(impl.unless, pod):
-        return
-    for violation in impl.violations:
-        yield from _evaluate(pod, violation)
-    if impl.builtin:
-        for raw in builtins.get(impl.builtin)(pod, rule, impl, policy):
-            raw.message = raw.message or impl.message
-            yield raw
+    return iter(_prepared_implementation(impl).raw_violations(pod, rule, policy))
 
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
@@ -187,18 +296,40 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
     Anything else in braces stays as written, so a fix hint may use YAML flow mappings
     (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing.
     """
-
-    def fill(match: re.Match[str]) -> str:
-        name = match[1]
-        if name is None:
-            return match[0][0]
-        head, _, field = name.partition(".")
+    literals, holes = _parsed_template(text)
+    if not holes:
+        return literals[0]
+    out = [literals[0]]
+    for (written, head, key), literal in zip(holes, literals[1:], strict=True):
         value = variables.get(head, _MISSING)
-        if field:  # {item.containerPort}: a field of a mapping variable
-            value = value.get(field, _MISSING) if isinstance(value, dict) else _MISSING
-        return match[0] if value is _MISSING else str(value)
+        if key:  # {item.containerPort}: a field of a mapping variable
+            value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+        out.append(written if value is _MISSING else str(value))
+        out.append(literal)
+    return "".join(out)
 
-    return _PLACEHOLDER.sub(fill, text)
+
+@lru_cache(maxsize=1024)
+def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """A template as its literal text around each placeholder: ``(literals, holes)``.
+
+    ``literals`` has one more entry than ``holes``; a hole is ``(as written, name, field)``.
+    Templates come from a few dozen rule files and are filled thousands of times.
+    """
+    literals, holes = [], []
+    pending, pos = "", 0
+    for match in _PLACEHOLDER.finditer(text):
+        pending += text[pos : match.start()]
+        pos = match.end()
+        if match[1] is None:  # {{ or }}
+            pending += match[0][0]
+            continue
+        head, _, key = match[1].partition(".")
+        literals.append(pending)
+        holes.append((match[0], head, key))
+        pending = ""
+    literals.append(pending + text[pos:])
+    return literals, holes
 
 
 def choose_fix(
@@ -237,7 +368,7 @@ def check_pod(
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
     for rule, impl in active:
-        for raw in run_implementation(pod, rule, impl, policy):
+        for raw in _prepared_implementation(impl).raw_violations(pod, rule, policy):
             key = (rule.id, raw.path, str(raw.variables.get("mount_path", "")))
             if key in seen:
                 continue
@@ -252,18 +383,17 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         origin = pod.facts["release"].locate(raw.path[1:])
     else:
         origin = pod.provenance.locate(raw.path)
+    version = policy.version_text
+    where = format_path(raw.path)
     variables = {
         **rule.options,
         **raw.variables,
         "object": pod.object,
         "profile": pod.profile or "",
-        "path": format_path(raw.path),
-        "psa_version": policy.version_text,
+        "path": where,
+        "psa_version": version,
     }
     fix = choose_fix(raw.fix, pod, raw.container) or choose_fix(rule.fix, pod, raw.container)
-    psa = None
-    if rule.psa:
-        psa = PsaRef(rule.psa["check"], rule.psa["level"], policy.version_text)
     return Finding(
         rule=rule.id,
         group=rule.group,
@@ -277,8 +407,13 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         profile=None if release_level else pod.profile,
         options=None if release_level else pod.options,
         container=raw.container,
-        psa=psa,
+        psa=_psa_ref(rule.psa["check"], rule.psa["level"], version) if rule.psa else None,
         fix=render_template(fix, variables).rstrip() if fix else None,
         note=origin.note,
-        field=format_path(raw.path) or None,
+        field=where or None,
     )
+
+
+@lru_cache(maxsize=256)
+def _psa_ref(check: str, level: str, version: str) -> PsaRef:
+    return PsaRef(check, level, version)  # immutable: one per PSA check and version is enough

@@ -15,7 +15,7 @@ is refused when a rule is loaded, so a typo in a rule file cannot silently pass 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -72,6 +72,43 @@ def check_supported(schema: Any, where: str = "schema") -> None:
 
 def is_valid(schema: Any, value: Any) -> bool:
     return next(errors(schema, value), None) is None
+
+
+Validator = Callable[[Any], bool]
+
+
+def validator(schema: Any) -> Validator:
+    """``is_valid(schema, ·)`` as one function, built once per schema.
+
+    The engine asks the same schema about tens of thousands of values, nearly all valid: each
+    keyword becomes a small predicate here, so a value is checked without looking the schema's
+    keywords up again. Only a value that fails is then walked by :func:`errors` for its paths.
+    """
+    if schema is True:
+        return _always
+    if schema is False:
+        return _never
+    checks = [_COMPILERS[key](sub, schema) for key, sub in schema.items() if key in _COMPILERS]
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+
+    def all_hold(value: Any) -> bool:
+        for check in checks:  # noqa: SIM110 -- a plain loop: no generator per value
+            if not check(value):
+                return False
+        return True
+
+    return all_hold
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _never(value: Any) -> bool:
+    return False
 
 
 def errors(schema: Any, value: Any, path: Path = ()) -> Iterator[Path]:
@@ -234,4 +271,165 @@ _KEYWORDS: dict[str, Any] = {
     "exclusiveMinimum": _numeric(lambda v, m: v > m),
     "exclusiveMaximum": _numeric(lambda v, m: v < m),
     "pattern": _pattern,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The same keywords as predicates (see :func:`validator`): each takes the keyword's value and the
+# whole schema, and returns "does a value pass this keyword?".
+
+
+def _compile_type(sub: Any, _: Any) -> Validator:
+    names = [sub] if isinstance(sub, str) else sub
+    tests = [TYPES[name] for name in names]
+    if len(tests) == 1:
+        return tests[0]
+    return lambda value: any(test(value) for test in tests)
+
+
+def _compile_const(sub: Any, _: Any) -> Validator:
+    if isinstance(sub, bool):
+        return lambda value: value is sub
+    if isinstance(sub, str):  # text never equals a boolean: no JSON-equality special case
+        return lambda value: bool(sub == value)
+    return lambda value: _equal(sub, value)
+
+
+def _compile_enum(sub: Any, _: Any) -> Validator:
+    if all(isinstance(option, str) for option in sub):
+        options = frozenset(sub)
+        return lambda value: isinstance(value, str) and value in options
+    return lambda value: any(_equal(option, value) for option in sub)
+
+
+def _compile_not(sub: Any, _: Any) -> Validator:
+    inner = validator(sub)
+    return lambda value: not inner(value)
+
+
+def _compile_any_of(sub: Any, _: Any) -> Validator:
+    options = [validator(option) for option in sub]
+    return lambda value: any(option(value) for option in options)
+
+
+def _compile_one_of(sub: Any, _: Any) -> Validator:
+    options = [validator(option) for option in sub]
+    return lambda value: sum(1 for option in options if option(value)) == 1
+
+
+def _compile_all_of(sub: Any, _: Any) -> Validator:
+    options = [validator(option) for option in sub]
+    return lambda value: all(option(value) for option in options)
+
+
+def _compile_properties(sub: Any, _: Any) -> Validator:
+    properties = [(name, validator(subschema)) for name, subschema in sub.items()]
+
+    def check(value: Any) -> bool:
+        if isinstance(value, dict):
+            for name, inner in properties:
+                if name in value and not inner(value[name]):
+                    return False
+        return True
+
+    return check
+
+
+def _compile_pattern_properties(sub: Any, _: Any) -> Validator:
+    patterns = [(_regex(pattern), validator(subschema)) for pattern, subschema in sub.items()]
+
+    def check(value: Any) -> bool:
+        if isinstance(value, dict):
+            for regex, inner in patterns:
+                for name, item in value.items():
+                    if isinstance(name, str) and regex.search(name) and not inner(item):
+                        return False
+        return True
+
+    return check
+
+
+def _compile_additional_properties(sub: Any, schema: Any) -> Validator:
+    known = schema.get("properties", {})
+    patterns = [_regex(p) for p in schema.get("patternProperties", {})]
+    inner = validator(sub)
+
+    def check(value: Any) -> bool:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name in known or (
+                    isinstance(name, str) and any(r.search(name) for r in patterns)
+                ):
+                    continue
+                if not inner(item):
+                    return False
+        return True
+
+    return check
+
+
+def _compile_property_names(sub: Any, _: Any) -> Validator:
+    inner = validator(sub)
+    return lambda value: not isinstance(value, dict) or all(inner(name) for name in value)
+
+
+def _compile_required(sub: Any, _: Any) -> Validator:
+    return lambda value: not isinstance(value, dict) or all(name in value for name in sub)
+
+
+def _compile_items(sub: Any, _: Any) -> Validator:
+    inner = validator(sub)
+    return lambda value: not isinstance(value, list) or all(inner(item) for item in value)
+
+
+def _compile_contains(sub: Any, _: Any) -> Validator:
+    inner = validator(sub)
+    return lambda value: not isinstance(value, list) or any(inner(item) for item in value)
+
+
+def _compile_sized(kinds: Any, compare: Any) -> Any:
+    def compile_keyword(sub: Any, _: Any) -> Validator:
+        return lambda value: not isinstance(value, kinds) or compare(len(value), sub)
+
+    return compile_keyword
+
+
+def _compile_numeric(compare: Any) -> Any:
+    is_number = TYPES["number"]
+
+    def compile_keyword(sub: Any, _: Any) -> Validator:
+        return lambda value: not is_number(value) or compare(value, sub)
+
+    return compile_keyword
+
+
+def _compile_pattern(sub: Any, _: Any) -> Validator:
+    regex = _regex(sub)
+    return lambda value: not isinstance(value, str) or regex.search(value) is not None
+
+
+_COMPILERS: dict[str, Callable[[Any, Any], Validator]] = {
+    "type": _compile_type,
+    "const": _compile_const,
+    "enum": _compile_enum,
+    "not": _compile_not,
+    "anyOf": _compile_any_of,
+    "oneOf": _compile_one_of,
+    "allOf": _compile_all_of,
+    "properties": _compile_properties,
+    "patternProperties": _compile_pattern_properties,
+    "additionalProperties": _compile_additional_properties,
+    "propertyNames": _compile_property_names,
+    "required": _compile_required,
+    "items": _compile_items,
+    "contains": _compile_contains,
+    "minItems": _compile_sized(list, lambda n, m: n >= m),
+    "maxItems": _compile_sized(list, lambda n, m: n <= m),
+    "minLength": _compile_sized(str, lambda n, m: n >= m),
+    "maxLength": _compile_sized(str, lambda n, m: n <= m),
+    "minimum": _compile_numeric(lambda v, m: v >= m),
+    "maximum": _compile_numeric(lambda v, m: v <= m),
+    "exclusiveMinimum": _compile_numeric(lambda v, m: v > m),
+    "exclusiveMaximum": _compile_numeric(lambda v, m: v < m),
+    "pattern": _compile_pattern,
 }

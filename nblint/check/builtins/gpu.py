@@ -50,21 +50,38 @@ def _steered(spec: dict[str, Any]) -> bool:
     return bool(required.get("nodeSelectorTerms"))
 
 
+GpuContainer = tuple[Any, dict[str, Any], dict[str, str], dict[str, Any], dict[str, Any]]
+
+
+def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:
+    """``(path, container, variables, GPU limits, GPU requests)`` of each container asking for
+    a GPU; worked out once per pod, as five rules ask."""
+    found: list[GpuContainer] | None = pod.memo.get("gpu_containers")
+    if found is None:
+        from nblint.check.engine import targets_of
+
+        found = pod.memo["gpu_containers"] = []
+        for base, container, variables in targets_of(pod, "container"):
+            resources = podview._dict(container.get("resources"))
+            limits = gpu_resources(resources.get("limits"))
+            requests = gpu_resources(resources.get("requests"))
+            if limits or requests:
+                found.append((base, container, variables, limits, requests))
+    return found
+
+
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
     from nblint.check.engine import RawViolation
-    from nblint.model import iter_containers
 
+    containers = gpu_containers(pod)
+    if not containers:
+        return
     aspect = impl.builtin_options.get("aspect")
     spec = pod.spec
     pod_gpus: dict[str, Any] = {}
     first_gpu_container = None
-    for base, container, variables in iter_containers(spec):
-        resources = podview._dict(container.get("resources"))
-        limits = gpu_resources(resources.get("limits"))
-        requests = gpu_resources(resources.get("requests"))
+    for base, container, variables, limits, requests in containers:
         gpus = {**requests, **limits}
-        if not gpus:
-            continue
         pod_gpus.update(gpus)
         first_gpu_container = first_gpu_container or (base, variables)
         info = {**variables, "resource": next(iter(gpus)), "value": next(iter(gpus.values()))}

@@ -21,18 +21,36 @@ from nblint.check import podview
 from nblint.model import EffectivePod
 
 
-def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, notebook_of
+def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
+    """What every aspect asks, worked out once per pod: the notebook container, its HOME and the
+    mount serving it, ``(path, container, variables, home, (mount index, mount, volume) | None,
+    volume index | None)``; None when there is no notebook or its HOME is unknown."""
+    memo = pod.memo
+    if "home_mount" not in memo:
+        from nblint.check.engine import notebook_of
 
-    found = notebook_of(pod)
+        found = notebook_of(pod)
+        home = None if found is None else podview.home_directory(found[1])
+        if found is None or home is None:
+            memo["home_mount"] = None
+        else:
+            base, container, variables = found
+            mount = podview.mount_at(pod.spec, container, home)
+            volume_index = None
+            if mount is not None:
+                volume_index = podview.volumes_by_name(pod.spec)[mount[1]["name"]][0]
+            memo["home_mount"] = (base, container, variables, home, mount, volume_index)
+    return memo["home_mount"]
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import RawViolation
+
+    found = _home_mount(pod)
     if found is None:
         return
-    base, container, variables = found
-    home = podview.home_directory(container)
-    if home is None:
-        return
+    base, container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
-    mount = podview.mount_at(pod.spec, container, home)
     info = {**variables, "home": home, "value": home}
     if mount is None:
         if aspect == "persistent":
@@ -40,8 +58,6 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             yield RawViolation(where, "", variables["container"], variables=info)
         return
     index, volume_mount, volume = mount
-    volumes = podview.volumes_by_name(pod.spec)
-    volume_index = volumes[volume_mount["name"]][0]
     source = podview.source_of(volume)
     info.update(volume=volume_mount["name"], source=source or "")
     if aspect == "persistent" and source not in podview.PERSISTENT_SOURCES:

@@ -33,30 +33,56 @@ def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], 
     return ("spec", "securityContext", key)
 
 
-def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, notebook_of
+def _notebook_image(pod: EffectivePod) -> tuple[Any, ...] | None:
+    """What every aspect asks about the notebook container, worked out once per pod:
+    ``(path, container, variables, image, table entry, runAsUser, runAsNonRoot is true, info)``."""
+    memo = pod.memo
+    if "notebook_image" not in memo:
+        from nblint.check.engine import notebook_of
 
-    found = notebook_of(pod)
+        found = notebook_of(pod)
+        if found is None:
+            memo["notebook_image"] = None
+        else:
+            base, container, variables = found
+            spec = pod.spec
+            image = container.get("image")
+            entry = images.lookup(image)
+            run_as_user = podview.security(spec, container, "runAsUser")
+            non_root = podview.security(spec, container, "runAsNonRoot") is True
+            info = {**variables, "image": image, "value": image}
+            if entry is not None:
+                info.update(
+                    uid=entry.get("uid"),
+                    gid=entry.get("gid"),
+                    user=entry.get("user"),
+                    family=entry.get("family"),
+                    home=entry.get("home"),
+                )
+            memo["notebook_image"] = (
+                base,
+                container,
+                variables,
+                image,
+                entry,
+                run_as_user,
+                non_root,
+                info,
+            )
+    return memo["notebook_image"]
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    from nblint.check.engine import RawViolation
+
+    found = _notebook_image(pod)
     if found is None:
         return
-    base, container, variables = found
+    # ``info`` is shared by the aspects' findings, which only read it.
+    base, container, variables, image, entry, run_as_user, non_root, info = found
     spec = pod.spec
-    image = container.get("image")
-    entry = images.lookup(image)
     aspect = impl.builtin_options.get("aspect")
-    run_as_user = podview.security(spec, container, "runAsUser")
-    non_root = podview.security(spec, container, "runAsNonRoot") is True
     image_path = (*base, "image")
-    info = {**variables, "image": image, "value": image}
-    if entry is not None:
-        info.update(
-            uid=entry.get("uid"),
-            gid=entry.get("gid"),
-            user=entry.get("user"),
-            family=entry.get("family"),
-            home=entry.get("home"),
-        )
-
     if aspect == "unknown":
         if entry is None and isinstance(image, str):
             yield RawViolation(image_path, "", variables["container"], variables=info)
