@@ -223,6 +223,7 @@ class SpawnerConfig:
     def __init__(self, chart_version: str) -> None:
         self.chart_version = chart_version
         self.family = chart_family(chart_version)
+        self._defaults = kubespawner_defaults(chart_version)
         self.traits: dict[str, Trait] = {}
         #: Problems the hub or KubeSpawner would hit at spawn, each once.
         self.problems: list[SpawnProblem] = []
@@ -258,9 +259,10 @@ class SpawnerConfig:
         return name in self.traits
 
     def get(self, name: str) -> Any:
-        if name in self.traits:
-            return self.traits[name].value
-        return copy_tree(kubespawner_defaults(self.chart_version).get(name))
+        trait = self.traits.get(name)
+        if trait is not None:
+            return trait.value
+        return copy_tree(self._defaults.get(name))
 
     def set(self, name: str, value: Any, source: Source) -> None:
         self.traits[name] = Trait(copy_tree(value), {(): source})

@@ -21,7 +21,6 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from nblint.data import data_dir
-from nblint.load.yaml_tree import to_plain
 from nblint.model import Origin, Path, format_path, get_path
 from nblint.provenance import tree_position
 
@@ -238,18 +237,18 @@ def _merge_into(
             # The earlier layer's subtree is replaced: it no longer owns anything below.
             for owned in [p for p in owners if p[: len(here)] == here and len(p) > len(here)]:
                 del owners[owned]
-        target[key] = to_plain(value)
-        _own(value, here, layer, owners)
+        target[key] = _owned_copy(value, here, layer, owners)
 
 
-def _own(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> None:
+def _owned_copy(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> Any:
+    """A plain copy of ``value``, the subtree at ``path`` of ``layer``, which now owns every path
+    in it."""
     owners[path] = layer
     if isinstance(value, dict):
-        for key, item in value.items():
-            _own(item, (*path, key), layer, owners)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _own(item, (*path, index), layer, owners)
+        return {key: _owned_copy(item, (*path, key), layer, owners) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_owned_copy(item, (*path, i), layer, owners) for i, item in enumerate(value)]
+    return value
 
 
 def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
