@@ -182,11 +182,11 @@ def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
 # Traits with sources
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a value came from: a values path, and why when the path does not say it.
 
     ``extends``: deeper pod fields map to deeper values paths (the value was copied verbatim).
+    (A named tuple: a few thousand are made per run, and a frozen dataclass is slow to make.)
     """
 
     path: ValuesPath
