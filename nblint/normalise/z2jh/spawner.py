@@ -259,10 +259,12 @@ class SpawnerConfig:
         return name in self.traits
 
     def get(self, name: str) -> Any:
+        """Trait ``name``'s value (not a copy), or a fresh copy of KubeSpawner's default."""
         trait = self.traits.get(name)
         if trait is not None:
             return trait.value
-        return copy_tree(self._defaults.get(name))
+        default = self._defaults.get(name)
+        return copy_tree(default) if isinstance(default, (dict, list)) else default
 
     def set(self, name: str, value: Any, source: Source) -> None:
         self.traits[name] = Trait(copy_tree(value), {(): source})
@@ -689,6 +691,10 @@ class PodSources:
         trait = config.traits.get(name)
         if trait is None:
             return
+        if not sub and len(trait.sources) == 1 and () in trait.sources:
+            # Most traits: set whole from one values path (what the general case below gives).
+            self.entries[pod_path] = trait.sources[()]
+            return
         found = trait.source(sub)
         if found is not None:
             source, rest = found
@@ -798,11 +804,13 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
 
     # Pod securityContext: fsGroup, supplementalGroups, then pod_security_context on top.
     psc: dict[str, Any] = {}
-    if config.get("fs_gid") is not None:
-        psc["fsGroup"] = int(config.get("fs_gid"))
+    fs_gid = config.get("fs_gid")
+    if fs_gid is not None:
+        psc["fsGroup"] = int(fs_gid)
         sources.copy_trait(("spec", "securityContext", "fsGroup"), config, "fs_gid")
-    if config.get("supplemental_gids"):
-        psc["supplementalGroups"] = [int(g) for g in config.get("supplemental_gids")]
+    supplemental_gids = config.get("supplemental_gids")
+    if supplemental_gids:
+        psc["supplementalGroups"] = [int(g) for g in supplemental_gids]
         sources.copy_trait(
             ("spec", "securityContext", "supplementalGroups"), config, "supplemental_gids"
         )
@@ -832,8 +840,9 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     if config.get("privileged"):
         csc["privileged"] = True
         sources.copy_trait((*sc_path, "privileged"), config, "privileged")
-    if config.get("allow_privilege_escalation") is not None:
-        csc["allowPrivilegeEscalation"] = config.get("allow_privilege_escalation")
+    allow_escalation = config.get("allow_privilege_escalation")
+    if allow_escalation is not None:
+        csc["allowPrivilegeEscalation"] = allow_escalation
         sources.copy_trait(
             (*sc_path, "allowPrivilegeEscalation"), config, "allow_privilege_escalation"
         )
@@ -858,13 +867,16 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     if args:
         notebook["args"] = args
         sources.copy_trait((*nb, "args"), config, "cmd")
-    if config.get("working_dir"):
-        notebook["workingDir"] = config.get("working_dir")
-    if config.get("image_pull_policy"):
-        notebook["imagePullPolicy"] = config.get("image_pull_policy")
+    working_dir = config.get("working_dir")
+    if working_dir:
+        notebook["workingDir"] = working_dir
+    pull_policy = config.get("image_pull_policy")
+    if pull_policy:
+        notebook["imagePullPolicy"] = pull_policy
         sources.copy_trait((*nb, "imagePullPolicy"), config, "image_pull_policy")
-    if config.get("lifecycle_hooks"):
-        notebook["lifecycle"] = config.get("lifecycle_hooks")
+    lifecycle = config.get("lifecycle_hooks")
+    if lifecycle:
+        notebook["lifecycle"] = lifecycle
         sources.copy_trait((*nb, "lifecycle"), config, "lifecycle_hooks")
     notebook["resources"] = _resources(config, sources, (*nb, "resources"))
     mounts, positions = _sorted_values(config.get("volume_mounts"))
@@ -921,14 +933,16 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     volumes, positions = _sorted_values(config.get("volumes"))
     spec["volumes"] = [_pod_copy(volume, pvc_name) for volume in volumes]
     sources.copy_trait(("spec", "volumes"), config, "volumes", rekey=_rekey(positions))
-    if config.get("scheduler_name"):
-        spec["schedulerName"] = config.get("scheduler_name")
+    scheduler_name = config.get("scheduler_name")
+    if scheduler_name:
+        spec["schedulerName"] = scheduler_name
         sources.copy_trait(("spec", "schedulerName"), config, "scheduler_name")
     affinity = _affinity(config, sources)
     if affinity:
         spec["affinity"] = affinity
-    if config.get("priority_class_name"):
-        spec["priorityClassName"] = config.get("priority_class_name")
+    priority_class_name = config.get("priority_class_name")
+    if priority_class_name:
+        spec["priorityClassName"] = priority_class_name
         sources.copy_trait(("spec", "priorityClassName"), config, "priority_class_name")
 
     extra_pod = _camel_keys(config.get("extra_pod_config"))
