@@ -343,8 +343,10 @@ class _Checker:
         )
 
     def _type_ok(self, expected: Any, value: Any) -> bool:
-        names = [expected] if isinstance(expected, str) else expected
-        return any(TYPES[name](value) for name in names if name in TYPES)
+        if isinstance(expected, str):  # the usual form: one type name
+            check = TYPES.get(expected)
+            return check is not None and bool(check(value))
+        return any(TYPES[name](value) for name in expected if name in TYPES)
 
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
@@ -503,10 +505,10 @@ class _Checker:
 def _holds_unknowable(value: Any) -> bool:
     """Whether any text in ``value`` is unknowable (see :func:`is_unknowable`)."""
     if isinstance(value, dict):
-        return any(_holds_unknowable(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_holds_unknowable(item) for item in value)
-    return is_unknowable(value)
+        value = value.values()
+    elif not isinstance(value, list):
+        return is_unknowable(value)
+    return any(map(_holds_unknowable, value))
 
 
 def _restore_default(release: Release, path: Path) -> None:
