@@ -203,7 +203,7 @@ class SpawnProblem(NamedTuple):
     fix: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Trait:
     value: Any
     #: trait-relative path → source; the longest matching prefix wins.
@@ -316,8 +316,9 @@ def chart_traits(
     config = SpawnerConfig(chart_version)
     su = ("singleuser",)
 
+    singleuser = lookup(values, su)
     for trait, key in PASSTHROUGH:
-        value = lookup(values, (*su, *key))
+        value = lookup(singleuser, key)
         if value is not None:
             config.set(trait, value, Source((*su, *key)))
 
