@@ -250,6 +250,11 @@ class SpawnerConfig:
             self._shared.discard(name)
         return trait
 
+    def replace_value(self, name: str, value: Any) -> None:
+        """A new value for trait ``name``, from the same sources (the shared trait is left)."""
+        self.traits[name] = Trait(value, dict(self.traits[name].sources))
+        self._shared.discard(name)
+
     def report(self, path: ValuesPath, message: str, fix: str | None = None) -> None:
         problem = SpawnProblem(path, message, fix)
         if problem not in self.problems:
@@ -606,8 +611,9 @@ def memory_bytes(value: Any) -> int | None:
 
 def normalise_types(config: SpawnerConfig) -> None:
     """Coerce what traitlets coerces; record what it would refuse (the spawn would fail)."""
+    # A profile's copy of an already coerced config changes only what its overrides set.
     for name in ("mem_limit", "mem_guarantee"):
-        trait = config.own(name)
+        trait = config.traits.get(name)
         if trait is None or trait.value is None:
             continue
         converted = memory_bytes(trait.value)
@@ -617,19 +623,20 @@ def normalise_types(config: SpawnerConfig) -> None:
                 f"{name} {trait.value!r} is not a KubeSpawner memory size "
                 "(an integer, or a number with K, M, G or T: binary units, no 'i')",
             )
-        else:
-            trait.value = converted
+        elif type(converted) is not type(trait.value) or converted != trait.value:
+            config.replace_value(name, converted)
     for name in ("cpu_limit", "cpu_guarantee"):
-        trait = config.own(name)
+        trait = config.traits.get(name)
         if (
             trait is not None
             and isinstance(trait.value, (int, float))
             and not isinstance(trait.value, bool)
+            and type(trait.value) is not float
         ):
-            trait.value = float(trait.value)
-    cmd = config.own("cmd")
+            config.replace_value(name, float(trait.value))
+    cmd = config.traits.get("cmd")
     if cmd is not None and isinstance(cmd.value, str):
-        cmd.value = [cmd.value]
+        config.replace_value("cmd", [cmd.value])
     if config.family == "3":
         _maps_refused_by_kubespawner_6(config)
 
