@@ -93,14 +93,19 @@ def load(path: str) -> LoadedFile:
 
 def read_bytes(path: str) -> bytes:
     """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file (never blocks on a FIFO)."""
-    mode = os.stat(path).st_mode
-    if stat.S_ISDIR(mode):
+    status = os.stat(path)
+    if stat.S_ISDIR(status.st_mode):
         os.listdir(path)  # an unreadable directory says so here
         raise IsADirectoryError(21, "is a directory", path)
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(status.st_mode):
         raise OSError(0, "not a regular file (a device, pipe or socket)", path)
     with open(path, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        # Asked for the file's own size (a read of the bound allocates 64 MiB each time); a file
+        # that has grown since the stat is read on, up to the bound.
+        data = handle.read(min(status.st_size, MAX_FILE_BYTES) + 1)
+        if len(data) > status.st_size:
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+        return data
 
 
 def _why_unreadable(path: str, err: OSError) -> str:
