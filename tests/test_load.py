@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from conftest import run, write
+from pytest import MonkeyPatch
 
+from nblint.load import files, yaml_tree
 from nblint.load.files import decode, discover
 from nblint.load.yaml_tree import YList, YMap, parse_documents
 
@@ -56,6 +60,70 @@ def test_deep_nesting_is_refused_with_its_line() -> None:
     assert docs == []
     assert [(p.kind, p.line) for p in problems] == [("too-large", 1)]
     assert "nesting deeper than 200 levels" in problems[0].message
+
+
+def test_deep_mapping_nesting_is_refused_at_the_same_bound() -> None:
+    nested = "a: " + "{b: " * 199 + "c" + "}" * 199 + "\n"
+    assert parse_documents(nested)[1] == []
+    docs, problems = parse_documents("a: " + "{b: " * 200 + "c" + "}" * 200 + "\n")
+    assert docs == []
+    assert [(p.kind, p.message, p.line, p.column) for p in problems] == [
+        ("too-large", "nesting deeper than 200 levels", 1, 801)
+    ]
+
+
+def test_node_budget_counts_plain_text_keys_and_values(monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(yaml_tree, "MAX_EXPANDED_NODES", 10)
+    # The mapping and 4 keys with their values: 9 nodes.
+    assert parse_documents("a: v\nb: w\nc: x\nd: y\n")[1] == []
+    for too_many in ("a: v\nb: w\nc: x\nd: y\ne: z\n", "a: v\nb: w\nc: x\nd: y\ne: !!python/x z\n"):
+        docs, problems = parse_documents(too_many)
+        assert docs == []
+        assert [(p.kind, p.line) for p in problems] == [("too-large", 1)]
+
+
+def test_a_text_is_typed_by_its_tag_every_time() -> None:
+    (doc,), _ = parse_documents(
+        "a: 1\nb: !!float 1\nc: !!str 1\nd: '1'\ne: 1\nf: yes\ng: !!str yes\n"
+    )
+    typed = {key: (type(value).__name__, value) for key, value in doc.root.items()}
+    assert typed == {
+        "a": ("int", 1),
+        "b": ("float", 1.0),
+        "c": ("str", "1"),
+        "d": ("str", "1"),
+        "e": ("int", 1),
+        "f": ("bool", True),
+        "g": ("str", "yes"),
+    }
+
+
+def test_memo_of_scalar_texts_stays_bounded_and_right_when_full() -> None:
+    many = "".join(f"k{n}: {n}\n" for n in range(yaml_tree._MEMO_MAX_ENTRIES + 10))
+    long_text = "x" * (yaml_tree._MEMO_MAX_TEXT + 1)
+    (doc,), _ = parse_documents(many + f"long: {long_text}\nlast: yes\nnull: ~\n")
+    assert len(yaml_tree._PLAIN_TAGS) <= yaml_tree._MEMO_MAX_ENTRIES
+    assert len(yaml_tree._TYPED_SCALARS) <= yaml_tree._MEMO_MAX_ENTRIES
+    assert long_text not in yaml_tree._PLAIN_TAGS
+    last_number = yaml_tree._MEMO_MAX_ENTRIES + 9
+    assert (doc.root["k0"], doc.root[f"k{last_number}"]) == (0, last_number)
+    assert (doc.root["long"], doc.root["last"], doc.root[None]) == (long_text, True, None)
+
+
+def test_a_file_that_grows_after_its_size_was_taken_is_read_on(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    path = tmp_path / "growing.yaml"
+    path.write_text("a: 1\nb: 2\n")
+    real_stat = os.stat
+
+    def stale_stat(name: str) -> os.stat_result:  # the size before "b: 2" was appended
+        fields = list(real_stat(name))
+        fields[stat.ST_SIZE] = 5
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(files.os, "stat", stale_stat)
+    assert files.read_bytes(str(path)) == b"a: 1\nb: 2\n"
 
 
 def test_non_utf8_names_line_and_column() -> None:

@@ -258,16 +258,41 @@ class _Builder:
         key_pos = out.key_pos
         build = self.build
         merged: list[tuple[Any, Any, Pos]] = []
+        # Most keys and many values are plain text: for those, what build() would do is done
+        # here, saving a call each (their depth is within bounds and the budget has room).
+        children_within_depth = depth < MAX_DEPTH
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if (
+                key_node.tag == _STR
+                and key_node.__class__ is yaml.ScalarNode
+                and children_within_depth
+                and self._budget > 0
+                and "{{" not in key_node.value
+            ):
+                self._budget -= 1
+                key = key_node.value
+            elif key_node.tag == _MERGE:
                 merged.extend(self._merge_sources(value_node, depth))
                 continue
-            key = build(key_node, depth + 1)
-            if isinstance(key, (dict, list)):
-                raise _Refused("parse-error", "a mapping or list cannot be a mapping key", key_node)
+            else:
+                key = build(key_node, depth + 1)
+                if isinstance(key, (dict, list)):
+                    raise _Refused(
+                        "parse-error", "a mapping or list cannot be a mapping key", key_node
+                    )
             if key in key_pos:
                 self._note_duplicate(key, key_pos[key], key_node)
-            out[key] = build(value_node, depth + 1)
+            if (
+                value_node.tag == _STR
+                and value_node.__class__ is yaml.ScalarNode
+                and children_within_depth
+                and self._budget > 0
+                and "{{" not in value_node.value
+            ):
+                self._budget -= 1
+                out[key] = value_node.value
+            else:
+                out[key] = build(value_node, depth + 1)
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
