@@ -179,6 +179,15 @@ def test_each_value_is_located_in_the_last_file_that_set_it() -> None:
     assert where("singleuser", "extraTolerations", 0) == ("layer-overlay.yaml", 7, 7)
 
 
+def test_every_path_above_a_written_value_counts_as_written() -> None:
+    # The values check relies on it to tell the user's keys from the chart's.
+    built = release("layer-base.yaml", "layer-overlay.yaml")
+    written = set(built.written_paths())
+    assert ("singleuser", "extraTolerations", 0, "key") in written
+    assert ("singleuser", "uid") in written
+    assert all(path[:length] in written for path in written for length in range(1, len(path)))
+
+
 def test_a_chart_default_is_located_at_the_nearest_key_the_user_wrote_and_named() -> None:
     built = release("layer-base.yaml")
     origin = built.locate(("singleuser", "cloudMetadata", "blockWithIptables"))

@@ -183,16 +183,9 @@ class _Checker:
         self.rejected: list[Path] = []
         #: Inside an if/then that a user value switched on (defaults are checked there too).
         self.conditional = 0
-        #: Every values path a user file wrote, and every path above one.
-        self.touched: set[Path] = {()}
-        #: The same by parent: the keys right below a path that are touched.
-        self.touched_keys: dict[Path, set[Any]] = {}
-        for path in release.written_paths():
-            # Up until a path already in, whose own parents are then in too.
-            while path not in self.touched:
-                self.touched.add(path)
-                self.touched_keys.setdefault(path[:-1], set()).add(path[-1])
-                path = path[:-1]
+        #: Every values path a user file wrote, and every path above one (the written paths
+        #: already hold every path above each of them).
+        self.touched: set[Path] = {(), *release.written_paths()}
 
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
@@ -269,12 +262,11 @@ class _Checker:
         known: Mapping[str, Any] = schema.get("properties", {})
         patterns = schema.get("patternProperties", {})
         extra = schema.get("additionalProperties", True)
-        touched = self.touched_keys.get(path, ())
-        conditional = self.conditional
+        touched, conditional = self.touched, self.conditional
         for key, item in value.items():
-            if not conditional and key not in touched and (extra is not False or key in known):
-                continue  # a chart default nothing below checks (see `schema`); no unknown key
             here = (*path, key)
+            if not conditional and here not in touched and (extra is not False or key in known):
+                continue  # a chart default nothing below checks (see `schema`); no unknown key
             matched = False
             if key in known:
                 matched = True

@@ -313,7 +313,10 @@ class Release:
         return values_path in self._owners
 
     def written_paths(self) -> list[Path]:
-        """Every values path a user file wrote, in order (the chart's defaults left out)."""
+        """Every values path a user file wrote, in order (the chart's defaults left out).
+
+        Every path above a written one is written too: merging owns each map it merges into.
+        """
         return list(self._owners)
 
     def user_values(self) -> list[Mapping[str, Any]]:
