@@ -323,13 +323,14 @@ def merge(
     locate: Callable[[Path], Origin],
     notebook: str,
 ) -> Merge:
-    """Apply ``poddefaults`` (already selected and ordered) to a copy of ``pod``.
+    """Apply ``poddefaults`` (already selected and ordered) to a copy of ``pod`` (``pod``
+    itself when there are none: the copy only keeps it whole when the webhook denies the pod).
 
     ``locate`` places the pod's own fields (for conflicts with what the Notebook wrote).
     """
-    merger = _Merger(to_plain(pod), poddefaults, locate, notebook)
     if not poddefaults:
-        return merger.result
+        return Merge(pod)
+    merger = _Merger(to_plain(pod), poddefaults, locate, notebook)
     pod = merger.result.pod
     spec: dict[str, Any] = merger._at(pod, "spec", dict)
     metadata: dict[str, Any] = merger._at(pod, "metadata", dict)
