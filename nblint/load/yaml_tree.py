@@ -59,8 +59,8 @@ HELM_TEMPLATE_IN_YAML = (
 #: make up most of any corpus. Bounded: long texts (which rarely repeat) are not remembered, and
 #: once full it stops growing.
 _PLAIN_TAGS: dict[str, str] = {}
-_MEMO_MAX_ENTRIES = 20_000
-_MEMO_MAX_TEXT = 100
+_MEMO_MAX_ENTRIES = 10_000
+_MEMO_MAX_TEXT = 64
 
 
 class _Loader(_SafeLoader):
