@@ -98,6 +98,13 @@ def test_a_text_is_typed_by_its_tag_every_time() -> None:
     }
 
 
+def test_two_nan_keys_are_one_duplicated_key() -> None:
+    # PyYAML gives every .nan the same object, so a memo of values keeps this as it was.
+    (doc,), _ = parse_documents(".nan: 1\n.nan: 2\n")
+    assert list(doc.root.values()) == [2]
+    assert [(p.kind, p.line) for p in doc.problems] == [("duplicate-key", 2)]
+
+
 def test_memo_of_scalar_texts_stays_bounded_and_right_when_full() -> None:
     many = "".join(f"k{n}: {n}\n" for n in range(yaml_tree._MEMO_MAX_ENTRIES + 10))
     long_text = "x" * (yaml_tree._MEMO_MAX_TEXT + 1)

@@ -92,7 +92,7 @@ class _Loader(_SafeLoader):
         pass
 
 
-#: (tag, text) → the value of a plain null/bool/int/float scalar, bounded like ``_PLAIN_TAGS``
+#: (tag, text) → the value of a null/bool/int/float scalar, bounded like ``_PLAIN_TAGS``
 #: (the values are immutable, so one object can stand for every occurrence).
 _TYPED_SCALARS: dict[tuple[str, str], Any] = {}
 _UNKNOWN = object()
