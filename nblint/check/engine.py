@@ -9,7 +9,15 @@ from functools import lru_cache
 from typing import Any
 
 from nblint.check import builtins, jsonschema_subset
-from nblint.check.rules import Condition, FieldPath, Implementation, PsaPolicy, Rule, Violation
+from nblint.check.rules import (
+    TARGETS,
+    Condition,
+    FieldPath,
+    Implementation,
+    PsaPolicy,
+    Rule,
+    Violation,
+)
 from nblint.model import (
     EffectivePod,
     Finding,
@@ -54,6 +62,16 @@ def targets_of(pod: EffectivePod, target: str) -> list[Target]:
         return found
 
 
+def all_targets(pod: EffectivePod) -> dict[str, list[Target]]:
+    """Every target kind of ``pod`` (see :func:`targets_of`): kind → targets."""
+    cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
+    if len(cache) < len(TARGETS):
+        for kind in TARGETS:
+            if kind not in cache:
+                cache[kind] = list(iter_targets(pod, kind))
+    return cache
+
+
 def notebook_of(pod: EffectivePod) -> Target | None:
     """The notebook container of ``pod`` (see :func:`nblint.model.notebook_container`), cached."""
     found = targets_of(pod, "notebook")
@@ -88,9 +106,8 @@ def holds(condition: Condition | None, pod: EffectivePod) -> bool:
     Paths are read from the pod (``spec…``, ``metadata…``), or from the z2jh values of its
     release when they start with ``values``.
     """
-    if condition is None:
-        return False
-    return _prepared_condition(condition)(pod)
+    prepared = _condition(condition)
+    return prepared is not None and prepared(pod)
 
 
 def show_value(value: Any) -> str:
@@ -107,48 +124,85 @@ def show_value(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # Rules prepared for evaluation
 #
-# A rule's data is read once, when it first runs: each field path becomes a getter and each
-# `must` schema a validator (:func:`jsonschema_subset.validator`). Evaluating a pod is then
-# mostly dictionary look-ups; only a value that fails is walked again for the paths to report.
-
-#: A field getter: the value at a fixed path below an object, None when absent (or null).
-Getter = Callable[[Any], Any]
-
-
-def _getter(parts: Path) -> Getter:
-    """``get_path(obj, parts)`` for the engine, which treats absent and null alike."""
-    if not parts:
-        return lambda obj: obj
-    if all(isinstance(part, str) for part in parts):
-        if len(parts) == 1:
-            (key,) = parts
-            return lambda obj: obj.get(key) if isinstance(obj, dict) else None
-
-        def by_keys(obj: Any) -> Any:
-            for key in parts:
-                if not isinstance(obj, dict):
-                    return None
-                obj = obj.get(key)
-            return obj
-
-        return by_keys
-    return lambda obj: get_path(obj, parts)[1]
+# The active rules are read once per run, not once per pod:
+#
+# * every field a violation reads gets a slot in a table per target kind, and one walk over a
+#   target fills its table: a prefix that many fields share (``securityContext``) is read once,
+#   and nothing below an absent key is read at all;
+# * each ``must`` schema becomes a validator (:func:`jsonschema_subset.validator`); only a value
+#   that fails is walked again, by :func:`jsonschema_subset.errors`, for the paths to report;
+# * each ``when``/``unless`` becomes a function of the pod.
 
 
-def _prepare_condition(condition: Condition) -> Callable[[EffectivePod], bool]:
-    clauses = [
-        (
-            path.parts[:1] == (VALUES,),
-            _getter(path.parts[1:] if path.parts[:1] == (VALUES,) else path.parts),
-            jsonschema_subset.validator(schema),
+class _FieldTable:
+    """The fields that violations read from one kind of target, each at a fixed slot."""
+
+    def __init__(self) -> None:
+        self.slots: dict[Path, int] = {}
+        #: Paths of keys as a tree of ``(key, slot or -1, children)``, walked per target.
+        self._tree: tuple[Any, ...] = ()
+        #: Paths the tree cannot walk (the target itself, list indexes): ``(slot, path)``.
+        self._direct: list[tuple[int, Path]] = []
+
+    def slot(self, parts: Path) -> int:
+        return self.slots.setdefault(parts, len(self.slots))
+
+    def build(self) -> None:
+        """Arrange the registered paths for :meth:`read` (after every :meth:`slot` call)."""
+        root: dict[Any, Any] = {}
+        for parts, slot in self.slots.items():
+            if parts and all(isinstance(part, str) for part in parts):
+                node = root
+                for key in parts[:-1]:
+                    node = node.setdefault(key, [-1, {}])[1]
+                node.setdefault(parts[-1], [-1, {}])[0] = slot
+            else:
+                self._direct.append((slot, parts))
+
+        def frozen(node: dict[Any, Any]) -> tuple[Any, ...]:
+            return tuple((key, slot, frozen(children)) for key, (slot, children) in node.items())
+
+        self._tree = frozen(root)
+
+    def read(self, obj: Any) -> list[Any]:
+        """The value of every field below ``obj`` by slot; None where absent or null."""
+        values: list[Any] = [None] * len(self.slots)
+        if isinstance(obj, dict):
+            _walk(obj, self._tree, values)
+        for slot, parts in self._direct:
+            values[slot] = get_path(obj, parts)[1]
+        return values
+
+
+def _walk(obj: dict[Any, Any], tree: tuple[Any, ...], values: list[Any]) -> None:
+    for key, slot, children in tree:
+        value = obj.get(key)
+        if value is not None:
+            if slot >= 0:
+                values[slot] = value
+            if children and isinstance(value, dict):
+                _walk(value, children, values)
+
+
+def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | None:
+    """``holds(condition, ·)`` with each clause's path and schema prepared."""
+    if condition is None:
+        return None
+    clauses = []
+    for path, schema in condition.clauses:
+        on_values = path.parts[:1] == (VALUES,)
+        clauses.append(
+            (
+                on_values,
+                path.parts[1:] if on_values else path.parts,
+                jsonschema_subset.validator(schema),
+            )
         )
-        for path, schema in condition.clauses
-    ]
 
     def condition_holds(pod: EffectivePod) -> bool:
-        for on_values, get, valid in clauses:
-            value = get(release_values(pod) if on_values else pod.pod)
-            if value is None or not valid(value):
+        for on_values, parts, valid in clauses:
+            found, value = get_path(release_values(pod) if on_values else pod.pod, parts)
+            if not found or value is None or not valid(value):
                 return False
         return True
 
@@ -156,24 +210,27 @@ def _prepare_condition(condition: Condition) -> Callable[[EffectivePod], bool]:
 
 
 class _PreparedViolation:
-    """A :class:`Violation` with its field getters and ``must`` validator built."""
+    """A :class:`Violation` with its fields' slots and its ``must`` validator."""
 
-    def __init__(self, violation: Violation) -> None:
+    def __init__(self, violation: Violation, table: _FieldTable) -> None:
         self.violation = violation
         self.target = violation.target
-        self.when = _prepared_condition(violation.when) if violation.when else None
-        self.unless = _prepared_condition(violation.unless) if violation.unless else None
-        self.fields = [(path, _getter(path.parts)) for path in violation.fields]
+        self.when = _condition(violation.when)
+        self.unless = _condition(violation.unless)
+        self.fields = [(path, table.slot(path.parts)) for path in violation.fields]
         self.fail_when_missing = violation.missing == "fail"
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else jsonschema_subset.validator(violation.must)
 
-    def collect(self, targets: list[Target], found: list[RawViolation]) -> None:
-        """Append to ``found`` what breaks the violation on ``targets`` (objects of one pod)."""
+    def collect(
+        self, targets: list[Target], values: list[list[Any]], found: list[RawViolation]
+    ) -> None:
+        """Append to ``found`` what breaks the violation on ``targets`` (one pod's objects of
+        its target kind), whose field values are ``values`` (:meth:`_FieldTable.read`)."""
         valid, fail_when_missing = self.valid, self.fail_when_missing
-        for base, obj, variables in targets:
-            for fieldpath, get in self.fields:
-                value = get(obj)
+        for (base, obj, variables), target_values in zip(targets, values, strict=True):
+            for fieldpath, slot in self.fields:
+                value = target_values[slot]
                 if value is None:
                     if fail_when_missing:
                         found.append(self._unset(base, fieldpath, variables))
@@ -215,16 +272,19 @@ class _PreparedViolation:
 
 
 class _PreparedImplementation:
-    def __init__(self, impl: Implementation) -> None:
+    def __init__(self, impl: Implementation, tables: dict[str, _FieldTable]) -> None:
         self.impl = impl
-        self.when = _prepared_condition(impl.when) if impl.when else None
-        self.unless = _prepared_condition(impl.unless) if impl.unless else None
-        self.violations = [_PreparedViolation(v) for v in impl.violations]
+        self.when = _condition(impl.when)
+        self.unless = _condition(impl.unless)
+        self.violations = [_PreparedViolation(v, tables[v.target]) for v in impl.violations]
         self._builtin: builtins.Builtin | None = None  # imported when it first runs
+        #: Only documents findings the loader and normalisers report: nothing to evaluate.
+        self.finds_nothing = not impl.violations and impl.builtin == builtins.REPORTED_BY_PIPELINE
 
     def raw_violations(
-        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy
+        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy, view: _PodView
     ) -> list[RawViolation]:
+        """What breaks the implementation in ``pod`` (whose targets and fields are ``view``)."""
         found: list[RawViolation] = []
         if self.when is not None and not self.when(pod):
             return found
@@ -234,14 +294,14 @@ class _PreparedImplementation:
             # The common case — nothing to look at, a condition that does not hold, every
             # value valid — must cost next to nothing: this runs for every violation of every
             # rule on every pod.
-            targets = targets_of(pod, violation.target)
+            targets = view.targets[violation.target]
             if not targets:
                 continue
             if violation.when is not None and not violation.when(pod):
                 continue
             if violation.unless is not None and violation.unless(pod):
                 continue
-            violation.collect(targets, found)
+            violation.collect(targets, view.values[violation.target], found)
         impl = self.impl
         if impl.builtin:
             if self._builtin is None:
@@ -252,22 +312,41 @@ class _PreparedImplementation:
         return found
 
 
-#: id(rule data) → (the data, kept alive so the id stays its own; what it was prepared into).
-_prepared: dict[int, tuple[Any, Any]] = {}
+class _PodView:
+    """One pod as the prepared rules read it: its targets by kind, and their field values."""
+
+    def __init__(self, pod: EffectivePod, tables: dict[str, _FieldTable]) -> None:
+        self.targets = all_targets(pod)
+        self.values = {
+            kind: [table.read(obj) for _, obj, _ in self.targets[kind]]
+            for kind, table in tables.items()
+        }
 
 
-def _prepared_implementation(impl: Implementation) -> _PreparedImplementation:
-    found = _prepared.get(id(impl))
-    if found is None:
-        found = _prepared[id(impl)] = (impl, _PreparedImplementation(impl))
-    return found[1]
+class _Plan:
+    """The active rules of a run, prepared (see above)."""
+
+    def __init__(self, active: list[tuple[Rule, Implementation]]) -> None:
+        self.tables = {kind: _FieldTable() for kind in TARGETS}
+        prepared = [(rule, _PreparedImplementation(impl, self.tables)) for rule, impl in active]
+        self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
+        for table in self.tables.values():
+            table.build()
 
 
-def _prepared_condition(condition: Condition) -> Callable[[EffectivePod], bool]:
-    found = _prepared.get(id(condition))
-    if found is None:
-        found = _prepared[id(condition)] = (condition, _prepare_condition(condition))
-    return found[1]
+#: id(active rules) → (that list, kept alive so the id stays its own; its items; their plan).
+_plans: dict[int, tuple[Any, tuple[Any, ...], _Plan]] = {}
+
+
+def _plan_for(active: list[tuple[Rule, Implementation]]) -> _Plan:
+    """The plan of ``active``, prepared when a list of active rules (or its content) is new."""
+    snapshot = tuple(active)
+    found = _plans.get(id(active))
+    if found is None or found[1] != snapshot:
+        if len(_plans) > 16:  # a long-lived process (the test suite) makes many runners
+            _plans.clear()
+        found = _plans[id(active)] = (active, snapshot, _Plan(active))
+    return found[2]
 
 
 def _enclosing_item(obj: Any, path: Path) -> Any:
@@ -276,12 +355,6 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
         if isinstance(path[end], int):
             return get_path(obj, path[: end + 1])[1]
     return None
-
-
-def run_implementation(
-    pod: EffectivePod, rule: Rule, impl: Implementation, policy: PsaPolicy
-) -> Iterator[RawViolation]:
-    return iter(_prepared_implementation(impl).raw_violations(pod, rule, policy))
 
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
@@ -367,13 +440,18 @@ def check_pod(
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
-    for rule, impl in active:
-        for raw in _prepared_implementation(impl).raw_violations(pod, rule, policy):
+    plan = _plan_for(active)
+    view = _PodView(pod, plan.tables)
+    for rule, prepared in plan.rules:
+        for raw in prepared.raw_violations(pod, rule, policy, view):
             key = (rule.id, raw.path, str(raw.variables.get("mount_path", "")))
             if key in seen:
                 continue
             seen.add(key)
             findings.append(make_finding(pod, rule, raw, policy))
+    # What the rules worked out about the pod is done with. Kept for the rest of the run, it
+    # would be objects the garbage collector scans again and again over a large tree.
+    pod.memo.clear()
     return findings
 
 

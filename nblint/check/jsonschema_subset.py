@@ -303,6 +303,9 @@ def _compile_enum(sub: Any, _: Any) -> Validator:
 
 
 def _compile_not(sub: Any, _: Any) -> Validator:
+    if isinstance(sub, dict) and sub.keys() == {"const"} and isinstance(sub["const"], bool):
+        forbidden = sub["const"]  # the commonest rule, {not: {const: true}}: one test
+        return lambda value: value is not forbidden
     inner = validator(sub)
     return lambda value: not inner(value)
 
@@ -379,7 +382,15 @@ def _compile_required(sub: Any, _: Any) -> Validator:
 
 def _compile_items(sub: Any, _: Any) -> Validator:
     inner = validator(sub)
-    return lambda value: not isinstance(value, list) or all(inner(item) for item in value)
+
+    def check(value: Any) -> bool:
+        if isinstance(value, list):
+            for item in value:
+                if not inner(item):
+                    return False
+        return True
+
+    return check
 
 
 def _compile_contains(sub: Any, _: Any) -> Validator:

@@ -10,6 +10,7 @@ import posixpath
 from typing import Any
 
 from nblint.check import images
+from nblint.model import EffectivePod
 
 #: Volume sources the kubelet always mounts read-only.
 READ_ONLY_SOURCES = ("configMap", "secret", "downwardAPI", "projected", "image")
@@ -51,6 +52,18 @@ def home_directory(container: dict[str, Any]) -> str | None:
     if entry and isinstance(entry.get("home"), str):
         return str(entry["home"])
     return None
+
+
+def notebook_home(pod: EffectivePod) -> str | None:
+    """:func:`home_directory` of the pod's notebook container, worked out once per pod."""
+    memo = pod.memo
+    if "notebook_home" not in memo:
+        from nblint.check.engine import notebook_of
+
+        found = notebook_of(pod)
+        memo["notebook_home"] = None if found is None else home_directory(found[1])
+    home: str | None = memo["notebook_home"]
+    return home
 
 
 def volumes_by_name(spec: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:

@@ -30,7 +30,7 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
         from nblint.check.engine import notebook_of
 
         found = notebook_of(pod)
-        home = None if found is None else podview.home_directory(found[1])
+        home = podview.notebook_home(pod)
         if found is None or home is None:
             memo["home_mount"] = None
         else:

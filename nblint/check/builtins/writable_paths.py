@@ -27,8 +27,8 @@ from nblint.model import EffectivePod
 DEFAULT_HOME = "/home/jovyan"
 
 
-def required_paths(container: dict[str, Any]) -> list[str]:
-    home = podview.home_directory(container)
+def required_paths(container: dict[str, Any], home: str | None) -> list[str]:
+    """Paths Jupyter writes to in ``container``, whose HOME is ``home`` (None: unknown)."""
     paths = ["/tmp"]
     if home:
         paths += [home, f"{home.rstrip('/')}/.cache"]
@@ -57,7 +57,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     base, container, variables = found
     read_only = podview.security(pod.spec, container, "readOnlyRootFilesystem") is True
-    home = podview.home_directory(container) or DEFAULT_HOME
+    known_home = podview.notebook_home(pod)
+    home = known_home or DEFAULT_HOME
     if impl.builtin_options.get("aspect") == "read-only":
         if not read_only:
             value = podview.security(pod.spec, container, "readOnlyRootFilesystem")
@@ -71,7 +72,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if not read_only:
         return
     where = (*base, "volumeMounts") if container.get("volumeMounts") else base
-    for path in required_paths(container):
+    for path in required_paths(container, known_home):
         if not podview.writable(pod.spec, container, path):
             yield RawViolation(
                 where,
