@@ -221,6 +221,18 @@ def test_python_object_tag_is_refused_and_never_executed(
     assert not (tmp_path / "nblint-executed-input").exists()
 
 
+def test_explicit_tag_with_a_value_it_cannot_take_is_invalid_yaml_at_its_value() -> None:
+    code, findings = lint(H / "explicit-tag-value-it-cannot-take.yaml")
+    assert (code, findings) == (
+        1,
+        [
+            ("parse-error", 11, "invalid YAML: 'abc' is not a valid !!int"),
+            ("parse-error", 13, "invalid YAML: 'maybe' is not a valid !!bool"),
+            ("parse-error", 15, "invalid YAML: 'x' is not a valid !!float"),
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Wrong types where a field is typed; missing and duplicate containers
 

@@ -216,7 +216,16 @@ class _Builder:
         key = (tag, node.value)
         value = _TYPED_SCALARS.get(key, _UNKNOWN)
         if value is _UNKNOWN:
-            value = _SCALAR_CONSTRUCTORS[tag](_CONSTRUCTOR, node)
+            try:
+                value = _SCALAR_CONSTRUCTORS[tag](_CONSTRUCTOR, node)
+            except Exception:  # PyYAML's constructors raise ValueError, KeyError, …
+                # `!!int abc`: the API server's parser refuses the document as well.
+                kind = tag.rsplit(":", 1)[-1]
+                raise _Refused(
+                    "parse-error",
+                    f"invalid YAML: {_clip(node.value)!r} is not a valid !!{kind}",
+                    node,
+                ) from None
             if len(node.value) <= _MEMO_MAX_TEXT and len(_TYPED_SCALARS) < _MEMO_MAX_ENTRIES:
                 _TYPED_SCALARS[key] = value
         return value
