@@ -124,7 +124,8 @@ def test_random_manifests_and_values(tmp_path_factory: Any, documents: list[Any]
         st.tuples(
             st.sampled_from(["delete", "insert", "duplicate-line", "truncate"]),
             st.integers(min_value=0, max_value=10_000),
-            st.binary(max_size=6) | st.sampled_from([b"\t", b": ", b"- ", b"{", b"&a ", b"*a"]),
+            st.binary(max_size=6)
+            | st.sampled_from([b"\t", b": ", b"- ", b"{", b"&a ", b"*a", b"!!int ", b"!!bool "]),
         ),
         min_size=1,
         max_size=4,
