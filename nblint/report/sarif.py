@@ -116,8 +116,8 @@ def _message(finding: Finding) -> str:
     return text
 
 
-def _location(path: str, region: dict[str, int] | None = None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": _uri(path)}
+def _location(uri: dict[str, Any], region: dict[str, int] | None = None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": dict(uri)}
     if region:
         physical["region"] = region
     return {"physicalLocation": physical}
@@ -136,19 +136,27 @@ def build(
     index = {rule.id: i for i, rule in enumerate(ordered_rules)}
     everything = [(f, None) for f in findings] + [(f, reason) for f, reason in suppressed]
     prints = fingerprints([f for f, _ in everything], root)
+    # Per input file, not per finding: its lines, and its path and URI (resolving a path
+    # touches the file system).
     text_cache: dict[str, list[str]] = {}
+    path_cache: dict[str, str] = {}
+    uri_cache: dict[str, dict[str, Any]] = {}
     results = []
     notifications = []
     for (finding, reason), fingerprint in zip(everything, prints, strict=True):
-        path = repo_path(finding.file, root)
         if finding.file not in text_cache:
             text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
+            path_cache[finding.file] = repo_path(finding.file, root)
+        path = path_cache[finding.file]
+        if path not in uri_cache:
+            uri_cache[path] = _uri(path)
         entry: dict[str, Any] = {"ruleId": finding.rule}
         if finding.rule in index:
             entry["ruleIndex"] = index[finding.rule]
         entry["level"] = LEVELS[finding.severity]
         entry["message"] = {"text": _message(finding)}
-        entry["locations"] = [_location(path, _region(finding, text_cache[finding.file]))]
+        location = _location(uri_cache[path], _region(finding, text_cache[finding.file]))
+        entry["locations"] = [location]
         entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
         properties = finding.context()
         if properties:
@@ -161,7 +169,7 @@ def build(
                 {
                     "level": "error",
                     "message": {"text": f"{path}: not checked: {finding.message}"},
-                    "locations": [_location(path, _region(finding, []))],
+                    "locations": [_location(uri_cache[path], _region(finding, []))],
                     "associatedRule": {"id": finding.rule},
                 }
             )
@@ -193,4 +201,59 @@ def render(
     rules: list[Rule],
     suppressed: Sequence[tuple[Finding, str]] = (),
 ) -> str:
-    return json.dumps(build(result, findings, rules, suppressed), indent=2) + "\n"
+    return indented_json(build(result, findings, rules, suppressed)) + "\n"
+
+
+def indented_json(value: Any) -> str:
+    """``json.dumps(value, indent=2)``, character for character, several times faster.
+
+    With ``indent`` the standard library falls back to its pure-Python encoder, whose nested
+    generators dominated the time of writing a large log. This writes the same text into one
+    list: strings through the same C escaper, numbers through the same ``repr``.
+    """
+    out: list[str] = []
+    _write_json(value, "\n", out)
+    return "".join(out)
+
+
+_escape = json.encoder.encode_basestring_ascii
+
+
+def _write_json(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``value`` as indented JSON; ``newline`` is a line break plus the current indent."""
+    if isinstance(value, str):
+        out.append(_escape(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(json.encoder.JSONEncoder().encode(value))  # NaN, Infinity as json writes them
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        out.append("[")
+        for index, item in enumerate(value):
+            out.append("," + inner if index else inner)
+            _write_json(item, inner, out)
+        out.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        out.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            out.append("," + inner if index else inner)
+            out.append(_escape(key if isinstance(key, str) else json.dumps(key).strip('"')))
+            out.append(": ")
+            _write_json(item, inner, out)
+        out.append(newline + "}")
+    else:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

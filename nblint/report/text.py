@@ -119,8 +119,11 @@ def summary_line(result: Result, findings: list[Finding]) -> str:
 
 def write(result: Result, findings: list[Finding], stream: IO[str], colour: bool) -> None:
     if not colour:
-        for line in lines(result, findings):
-            stream.write("".join(text for text, _ in line) + "\n")
+        stream.write(
+            "".join(
+                ["".join([text for text, _ in line]) + "\n" for line in lines(result, findings)]
+            )
+        )
         return
     from rich.console import Console
     from rich.text import Text
