@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_path, repo_root
+from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
 from nblint.model import Finding, context
 
 BASELINE_VERSION = 1
@@ -43,11 +43,12 @@ class Entry:
 
 def entries(findings: list[Finding], root: Path | None = None) -> list[Entry]:
     root = root if root is not None else repo_root()
+    paths = repo_paths(findings, root)
     return [
         Entry(
             fingerprint,
             finding.rule,
-            repo_path(finding.file, root),
+            paths[finding.file],
             finding.object,
             finding.profile,
             finding.container,

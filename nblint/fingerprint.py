@@ -52,6 +52,11 @@ def repo_path(file: str, root: Path | None) -> str:
     return resolved.as_posix()
 
 
+def repo_paths(findings: list[Finding], root: Path | None) -> dict[str, str]:
+    """:func:`repo_path` of each finding's file, asked of the file system once per file."""
+    return {file: repo_path(file, root) for file in {finding.file for finding in findings}}
+
+
 def identity(finding: Finding, path: str) -> str:
     """The parts of a finding that survive unrelated edits, joined into one string."""
     options = ",".join(f"{k}={v}" for k, v in sorted((finding.options or {}).items()))
@@ -70,9 +75,10 @@ def identity(finding: Finding, path: str) -> str:
 def fingerprints(findings: list[Finding], root: Path | None) -> list[str]:
     """One fingerprint per finding, in the same order (hex SHA-256, 32 digits)."""
     seen: Counter[str] = Counter()
+    paths = repo_paths(findings, root)
     out = []
     for finding in findings:
-        key = identity(finding, repo_path(finding.file, root))
+        key = identity(finding, paths[finding.file])
         occurrence = seen[key]
         seen[key] += 1
         digest = hashlib.sha256(f"{key}\x1e{occurrence}".encode()).hexdigest()

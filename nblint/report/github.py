@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from nblint.check.rules import Rule
-from nblint.fingerprint import repo_path, repo_root
+from nblint.fingerprint import repo_paths, repo_root
 from nblint.model import SEVERITY_RANK, Finding
 from nblint.pipeline import Result
 from nblint.report import highlighted
@@ -65,8 +65,9 @@ def render(result: Result, findings: list[Finding], rules: dict[str, Rule]) -> s
     shown: Counter[str] = Counter()
     out = []
     left_out = 0
+    paths = repo_paths(findings, root)
     for finding in ordered:
-        path = repo_path(finding.file, root)
+        path = paths[finding.file]
         rule = rules.get(finding.rule)
         title = f"nblint {finding.rule}" + (f": {rule.title}" if rule else "")
         if shown[finding.severity] < ANNOTATIONS_PER_LEVEL:
