@@ -1,5 +1,5 @@
 """``python -m nblint``."""
 
-from nblint.cli import entry
+from nblint.cli import console
 
-entry()
+console()

@@ -234,6 +234,23 @@ def test_installed_entry_point_runs_without_traceback() -> None:
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
+def test_the_command_leaves_only_after_its_whole_report_is_out(tmp_path: Path) -> None:
+    # The installed command skips interpreter teardown (os._exit): nothing may be lost by it.
+    args = ["check", "--format", "json", str(FIXTURES / "manifests"), NONCOMPLIANT]
+    expected = invoke(*args)
+    piped = subprocess.run(
+        [sys.executable, "-m", "nblint", *args], capture_output=True, text=True, check=False
+    )
+    assert (piped.returncode, piped.stdout) == (expected.exit_code, expected.stdout)
+    assert len(json.loads(piped.stdout)["findings"]) > 20
+    report = tmp_path / "report.json"
+    written = subprocess.run(
+        [sys.executable, "-m", "nblint", *args, "-o", str(report)], capture_output=True, check=False
+    )
+    assert written.returncode == expected.exit_code
+    assert report.read_text() == expected.stdout
+
+
 def test_select_does_not_hide_a_file_that_could_not_be_checked(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
