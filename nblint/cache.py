@@ -8,42 +8,44 @@ failure to read or write the cache costs only the rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     """``$NBLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/nblint``, else ``~/.cache/nblint``."""
     explicit = os.environ.get("NBLINT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nblint"
+    return os.path.join(base, "nblint")
 
 
-def _key(kind: str, sources: list[Path]) -> str:
+def _key(kind: str, sources: list[str]) -> str:
     from nblint import __version__
 
     stamps: list[Any] = [kind, __version__]
     for path in sources:
-        stat = path.stat()
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        stat = os.stat(path)
+        stamps.append((path, stat.st_mtime_ns, stat.st_size))
     text = repr(stamps).encode()
     return f"{kind}-{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
 
 
-def cached(kind: str, sources: list[Path], build: Callable[[], T]) -> T:
+def cached(kind: str, sources: list[str], build: Callable[[], T]) -> T:
     """``build()``, or what it returned last time ``sources`` were exactly as they are now."""
     try:
-        path = cache_dir() / f"{_key(kind, sources)}.pickle"
+        name = f"{_key(kind, sources)}.pickle"
     except OSError:
         return build()
+    folder = cache_dir()
+    path = os.path.join(folder, name)
     try:
         with open(path, "rb") as handle:
             value: T = pickle.load(handle)
@@ -52,14 +54,15 @@ def cached(kind: str, sources: list[Path], build: Callable[[], T]) -> T:
         pass
     value = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        os.makedirs(folder, exist_ok=True)
+        partial = f"{path}.{os.getpid()}.tmp"
         with open(partial, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
-        for stale in path.parent.glob(f"{kind}-*.pickle"):  # what older files built
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        for other in os.listdir(folder):  # what older files built
+            if other != name and other.startswith(f"{kind}-") and other.endswith(".pickle"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(folder, other))
     except OSError:
         pass  # a read-only home only costs the rebuild
     return value

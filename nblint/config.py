@@ -17,7 +17,6 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from nblint.check.rules import GROUPS, Rule
@@ -63,22 +62,22 @@ class Release:
 @dataclass
 class Config:
     #: The file the settings came from, and how to name it in messages.
-    path: Path
+    path: str
     label: str
     raw: dict[str, Any]
     releases: list[Release] = field(default_factory=list)
 
     @property
-    def base(self) -> Path:
-        return self.path.parent
+    def base(self) -> str:
+        return os.path.dirname(self.path)
 
     def resolve(self, path: str) -> str:
         """A path from the config, as a path usable from the working directory."""
-        full = self.base / path
+        full = os.path.join(self.base, path)
         try:
             return os.path.relpath(full)
         except ValueError:  # another drive on Windows
-            return str(full)
+            return full
 
     # -- settings that only the config file can give ------------------------------------------
 
@@ -99,31 +98,37 @@ class Config:
 # Finding and reading the file
 
 
-def find_config(start: Path | None = None) -> Path | None:
+def find_config(start: str | os.PathLike[str] | None = None) -> str | None:
     """The nearest config file from ``start`` (default: the cwd) up to the repository root."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
+    directory = os.path.realpath(start or os.getcwd())
+    while True:
         for name in CONFIG_FILES:
-            if (directory / name).is_file():
-                return directory / name
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _has_nblint_table(pyproject):
+            if os.path.isfile(os.path.join(directory, name)):
+                return os.path.join(directory, name)
+        pyproject = os.path.join(directory, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_nblint_table(pyproject):
             return pyproject
-        if (directory / ".git").exists():
+        parent = os.path.dirname(directory)
+        if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
             return None
-    return None
+        directory = parent
 
 
-def _has_nblint_table(pyproject: Path) -> bool:
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _has_nblint_table(pyproject: str) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = _read_text(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
     # Cheap pre-check so that most pyproject files are never parsed.
     return "tool.nblint" in text and _read_pyproject(pyproject, text) is not None
 
 
-def _read_pyproject(path: Path, text: str) -> dict[str, Any] | None:
+def _read_pyproject(path: str, text: str) -> dict[str, Any] | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -138,7 +143,7 @@ def _read_pyproject(path: Path, text: str) -> dict[str, Any] | None:
     return table
 
 
-def _read_yaml(path: Path, text: str) -> dict[str, Any]:
+def _read_yaml(path: str, text: str) -> dict[str, Any]:
     from nblint.load.yaml_tree import parse_documents, to_plain
 
     documents, problems = parse_documents(text)
@@ -158,13 +163,14 @@ def _read_yaml(path: Path, text: str) -> dict[str, Any]:
     return root
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: str | os.PathLike[str]) -> Config:
     """Read and validate one config file."""
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read config file: {err}") from None
-    if path.name == PYPROJECT or path.suffix == ".toml":
+    if os.path.basename(path) == PYPROJECT or path.endswith(".toml"):
         raw = _read_pyproject(path, text)
         if raw is None:
             raise ConfigError(f"{path}: no [tool.nblint] table")
@@ -173,7 +179,7 @@ def load_config(path: Path) -> Config:
         raw = _read_yaml(path, text)
         label = str(path)
     validate(raw, label)
-    config = Config(path.resolve(), label, raw)
+    config = Config(os.path.realpath(path), label, raw)
     for name, release in raw.get("releases", {}).items():
         config.releases.append(
             Release(
@@ -189,10 +195,9 @@ def load_config(path: Path) -> Config:
 def discover_config(explicit: str | None) -> Config | None:
     """``--config FILE`` when given, else the discovered file, else None."""
     if explicit:
-        path = Path(explicit)
-        if not path.is_file():
+        if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: config file not found")
-        return load_config(path)
+        return load_config(explicit)
     found = find_config()
     return load_config(found) if found else None
 
@@ -203,7 +208,7 @@ def discover_config(explicit: str | None) -> Config | None:
 
 def _schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
-        (data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8")
+        _read_text(os.path.join(data_dir("schemas"), "config.schema.json"))
     )
     return schema
 
@@ -302,13 +307,16 @@ def apply_to_rules(config: Config, rules: dict[str, Rule]) -> None:
         rules[name].options.update(values)
 
 
-def _matches(glob: str, path: str, base: Path) -> bool:
+def _matches(glob: str, path: str, base: str) -> bool:
     if "/" not in glob:
-        return fnmatch.fnmatch(Path(path).name, glob)
+        return fnmatch.fnmatch(os.path.basename(path), glob)
     try:
-        relative = Path(path).resolve().relative_to(base).as_posix()
-    except ValueError:
+        relative = os.path.relpath(os.path.realpath(path), base)
+    except ValueError:  # another drive on Windows
         return False
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return False  # not below the config's directory
+    relative = relative.replace(os.sep, "/")
     return fnmatch.fnmatch(relative, glob[2:] if glob.startswith("./") else glob)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+import os
 
 
-def data_dir(name: str) -> FsPath:
+def data_dir(name: str) -> str:
     """``rules/`` or ``schemas/``: inside the installed package, or at the top of a checkout."""
-    here = FsPath(__file__).resolve().parent
-    installed = here / name
-    return installed if installed.is_dir() else here.parent / name
+    here = os.path.dirname(os.path.realpath(__file__))
+    installed = os.path.join(here, name)
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(here), name)

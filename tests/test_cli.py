@@ -251,6 +251,24 @@ def test_the_command_leaves_only_after_its_whole_report_is_out(tmp_path: Path) -
     assert report.read_text() == expected.stdout
 
 
+def test_a_plain_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    # A pre-commit hook pays every import on every commit: these only serve other commands,
+    # formats or options (schema validation of team rules, SARIF, --jobs, pyproject configs).
+    heavy = ["pathlib", "jsonschema", "rich", "hashlib", "multiprocessing", "tomllib", "urllib"]
+    examples = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    script = (
+        "import sys\nfrom nblint.cli import entry\n"
+        f"sys.argv = ['nblint', 'check', *{examples!r}]\n"
+        "try:\n    entry()\nexcept SystemExit as done:\n    assert done.code == 0, done.code\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 def test_select_does_not_hide_a_file_that_could_not_be_checked(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")

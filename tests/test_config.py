@@ -77,7 +77,7 @@ def test_pyproject_without_tool_nblint_is_passed_over(
     (project / ".nblint.yaml").write_text("ignore: [host-namespaces]\n")
     (project / "deploy").mkdir()
     (project / "deploy" / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
-    assert find_config(project / "deploy") == project / ".nblint.yaml"
+    assert find_config(project / "deploy") == str(project / ".nblint.yaml")
 
 
 def test_discovery_stops_at_the_repository_root(tmp_path: Path) -> None:

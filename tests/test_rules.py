@@ -32,7 +32,7 @@ NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error"}
 
 
 def test_rules_ship_from_the_top_level_rules_directory() -> None:
-    assert data_dir("rules") == ROOT / "rules"
+    assert Path(data_dir("rules")) == ROOT / "rules"
     groups = {rule.group for rule in RULES.values()}
     assert groups == {"psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint"}
     psa = {rule.psa_check for rule in RULES.values() if rule.psa}
@@ -48,7 +48,9 @@ def test_the_readme_lists_exactly_the_notebook_checklist() -> None:
     assert listed == {rule.id for rule in RULES.values() if rule.group == "notebook"}
 
 
-@pytest.mark.parametrize("path", rule_files(ROOT / "rules"), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [Path(p) for p in rule_files(ROOT / "rules")], ids=lambda p: p.stem
+)
 def test_rule_file_is_valid_against_the_rule_schema(path: Path) -> None:
     raw = yaml.safe_load(path.read_text())
     jsonschema.Draft202012Validator(RULE_SCHEMA).validate(raw)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
@@ -267,28 +266,30 @@ def parse_rule(raw: Any, path: str) -> Rule:
 TABLES = "tables"
 
 
-def table_dirs(extra_dirs: tuple[str, ...] = ()) -> list[FsPath]:
+def table_dirs(extra_dirs: tuple[str, ...] = ()) -> list[str]:
     """Where tables are looked up: a team's rules directories first, then the shipped one."""
-    return [FsPath(d) / TABLES for d in extra_dirs] + [data_dir("rules") / TABLES]
+    directories = [*(os.path.normpath(d) for d in extra_dirs), data_dir("rules")]
+    return [os.path.join(d, TABLES) for d in directories]
 
 
-def rule_files(directory: FsPath) -> list[FsPath]:
-    files: list[FsPath] = []
+def rule_files(directory: str | os.PathLike[str]) -> list[str]:
+    files: list[str] = []
     for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(d for d in dirnames if d != TABLES)
         files.extend(
-            FsPath(dirpath) / f for f in sorted(filenames) if f.endswith((".yaml", ".yml"))
+            os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith((".yaml", ".yml"))
         )
     return files
 
 
-def read_rule_file(path: FsPath) -> Rule:
-    return parse_rule(_read_raw(path), str(path))
+def read_rule_file(path: str | os.PathLike[str]) -> Rule:
+    return parse_rule(_read_raw(path), os.fspath(path))
 
 
-def _read_raw(path: FsPath) -> Any:
+def _read_raw(path: str | os.PathLike[str]) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle.read(), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise RuleError(f"{path}: cannot read rule file: {err}") from None
 
@@ -299,7 +300,8 @@ def validate_rule_file(raw: Any, path: str) -> None:
 
     import jsonschema
 
-    schema = json.loads((data_dir("schemas") / "rule.schema.json").read_text())
+    with open(os.path.join(data_dir("schemas"), "rule.schema.json"), encoding="utf-8") as handle:
+        schema = json.load(handle)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(schema).iter_errors(raw)
     )
@@ -313,15 +315,15 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     from nblint.check import tables
 
     rules = dict(_shipped_rules())
-    for directory in (FsPath(d) for d in extra_dirs):
-        if not directory.is_dir():
+    for directory in (os.path.normpath(d) for d in extra_dirs):
+        if not os.path.isdir(directory):
             raise RuleError(f"{directory}: rules directory not found")
-        for problem in tables.problems_in(directory / TABLES):
+        for problem in tables.problems_in(os.path.join(directory, TABLES)):
             raise RuleError(problem)
         for path in rule_files(directory):
             raw = _read_raw(path)
-            validate_rule_file(raw, str(path))  # first: its messages are the clearest
-            rule = parse_rule(raw, str(path))
+            validate_rule_file(raw, path)  # first: its messages are the clearest
+            rule = parse_rule(raw, path)
             if rule.id in rules:
                 raise RuleError(
                     f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].path}"
@@ -330,7 +332,7 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     return rules
 
 
-def _read_directory(directory: FsPath) -> dict[str, Rule]:
+def _read_directory(directory: str) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path in rule_files(directory):
         rule = read_rule_file(path)
@@ -346,7 +348,7 @@ def _shipped_rules() -> dict[str, Rule]:
 
     directory = data_dir("rules")
     files = rule_files(directory)
-    return cached("rules", [FsPath(__file__), *files], lambda: _read_directory(directory))
+    return cached("rules", [__file__, *files], lambda: _read_directory(directory))
 
 
 # ---------------------------------------------------------------------------------------------

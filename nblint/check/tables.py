@@ -7,7 +7,7 @@ so a team can add or override an image without touching nblint.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 import yaml
@@ -17,11 +17,11 @@ try:
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-_search_path: list[Path] = []
+_search_path: list[str] = []
 _cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
 
-def set_search_path(directories: list[Path]) -> None:
+def set_search_path(directories: list[str]) -> None:
     _search_path[:] = directories
     _cache.clear()
 
@@ -35,25 +35,31 @@ def entries(name: str, key: str) -> list[dict[str, Any]]:
 
     found: list[dict[str, Any]] = []
     for directory in _search_path:
-        path = directory / f"{name}.yaml"
-        if path.is_file():
+        path = os.path.join(directory, f"{name}.yaml")
+        if os.path.isfile(path):
             data = cached(f"table-{name}", [path], lambda: _read(path))  # noqa: B023
             found.extend(e for e in data.get(key) or [] if isinstance(e, dict))
     _cache[(name, key)] = found
     return found
 
 
-def _read(path: Path) -> dict[str, Any]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+def _read(path: str) -> dict[str, Any]:
+    data = yaml.load(_text(path), Loader=_Loader)
     return data if isinstance(data, dict) else {}
 
 
-def problems_in(directory: Path) -> list[str]:
+def _text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def problems_in(directory: str) -> list[str]:
     """What is wrong with a team's tables directory (empty when every table reads)."""
     out = []
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+    names = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
+    for path in (os.path.join(directory, n) for n in names if n.endswith(".yaml")):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+            data = yaml.load(_text(path), Loader=_Loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
             out.append(f"{path}: cannot read table: {err}")
             continue

@@ -8,7 +8,6 @@ import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nblint.load.yaml_tree import Document, LoadProblem, parse_documents
 
@@ -42,19 +41,18 @@ def discover(paths: list[str], empty_dirs: list[str] | None = None) -> Iterator[
         if raw == STDIN:
             yield STDIN
             continue
-        path = Path(raw)
-        if path.is_dir():
-            found = _walk(path)
+        if os.path.isdir(raw):
+            found = _walk(os.path.normpath(raw))
             if not found and empty_dirs is not None:
                 empty_dirs.append(raw)
             yield from found
-        elif path.exists() or path.is_symlink():
+        elif os.path.lexists(raw):  # a broken symlink too: reported when it is read
             yield raw
         else:
             raise InputError(f"{raw}: no such file or directory")
 
 
-def _walk(root: Path) -> list[str]:
+def _walk(root: str) -> list[str]:
     found: list[str] = []
 
     def onerror(err: OSError) -> None:

@@ -14,10 +14,10 @@ The chart facts are bundled under ``schemas/z2jh/<version>/`` (derived from the 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path as FsPath
 from typing import Any
 
 from nblint.data import data_dir
@@ -70,14 +70,15 @@ class ValuesProblem:
 
 
 @cache
-def _read_json(path: FsPath) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+def _read_json(*parts: str) -> Any:
+    with open(os.path.join(data_dir("schemas"), "z2jh", *parts), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @cache
 def _chart_json(version: str, name: str) -> Any:
     # Cached by name, not by file path: finding the data directory is itself a few stats.
-    return _read_json(data_dir("schemas") / "z2jh" / version / name)
+    return _read_json(version, name)
 
 
 def chart_defaults(version: str) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def kubespawner_traits(chart_version: str) -> frozenset[str]:
 @cache
 def traits_of_kubespawner(major: str) -> frozenset[str]:
     """Every configurable ``KubeSpawner`` trait name of KubeSpawner ``major`` (``"6"``, ``"7"``)."""
-    table = _read_json(data_dir("schemas") / "z2jh" / "kubespawner-traits.json")
+    table = _read_json("kubespawner-traits.json")
     return frozenset(table[major])
 
 
