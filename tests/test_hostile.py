@@ -233,6 +233,14 @@ def test_explicit_tag_with_a_value_it_cannot_take_is_invalid_yaml_at_its_value()
     )
 
 
+def test_merge_key_naming_a_scalar_is_refused_at_the_merge_key() -> None:
+    code, findings = lint(H / "merge-key-to-a-scalar.yaml")
+    assert (code, findings) == (
+        1,
+        [("parse-error", 9, "a merge key (<<) must refer to a mapping or a list of mappings")],
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Wrong types where a field is typed; missing and duplicate containers
 

@@ -281,7 +281,7 @@ class _Builder:
                 self._budget -= 1
                 key = key_node.value
             elif key_node.tag == _MERGE:
-                merged.extend(self._merge_sources(value_node, depth))
+                merged.extend(self._merge_sources(key_node, value_node, depth))
                 continue
             else:
                 key = build(key_node, depth + 1)
@@ -321,13 +321,21 @@ class _Builder:
             )
         )
 
-    def _merge_sources(self, node: yaml.Node, depth: int) -> list[tuple[Any, Any, Pos]]:
+    def _merge_sources(
+        self, key_node: yaml.Node, node: yaml.Node, depth: int
+    ) -> list[tuple[Any, Any, Pos]]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         entries: list[tuple[Any, Any, Pos]] = []
         for source in sources:
             built = self.build(source, depth + 1)
             if not isinstance(built, YMap):
-                raise _Refused("parse-error", "a merge key (<<) must refer to a mapping", source)
+                # Placed at the `<<` the user wrote: an alias has no position of its own (its
+                # node is the anchored one, perhaps far above).
+                raise _Refused(
+                    "parse-error",
+                    "a merge key (<<) must refer to a mapping or a list of mappings",
+                    key_node,
+                )
             for key, value in built.items():
                 entries.append((key, value, built.key_pos[key]))
         return entries
