@@ -229,6 +229,7 @@ def test_explicit_tag_with_a_value_it_cannot_take_is_invalid_yaml_at_its_value()
             ("parse-error", 11, "invalid YAML: 'abc' is not a valid !!int"),
             ("parse-error", 13, "invalid YAML: 'maybe' is not a valid !!bool"),
             ("parse-error", 15, "invalid YAML: 'x' is not a valid !!float"),
+            ("parse-error", 17, "invalid YAML: !!map cannot tag a scalar"),
         ],
     )
 

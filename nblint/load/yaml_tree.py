@@ -45,6 +45,9 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:binary",
     "tag:yaml.org,2002:value",
 }
+#: Tags of plain data, on any kind of node.
+_DATA_TAGS = _SAFE_SCALAR_TAGS | {_MAP, _SEQ}
+_KIND = {yaml.ScalarNode: "a scalar", yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
 #: A Helm template action that names chart data: in a values file Helm does not render it.
 _HELM_ACTION = re.compile(
     r"\{\{-?\s*(?:\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b"
@@ -202,6 +205,9 @@ class _Builder:
 
     def _refuse_tag(self, node: yaml.Node) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        if node.tag in _DATA_TAGS:  # a plain-data tag on the wrong kind of node (`!!map x`)
+            kind = _KIND[type(node)]
+            raise _Refused("parse-error", f"invalid YAML: {tag} cannot tag {kind}", node)
         raise _Refused("unsafe-tag", f"YAML tag {tag} is refused (only plain data is read)", node)
 
     def _typed_scalar(self, node: yaml.ScalarNode) -> Any:
