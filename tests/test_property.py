@@ -8,6 +8,7 @@ files and a line inside it. Examples are bounded and derandomised, so the suite 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,21 @@ from hypothesis import strategies as st
 
 from nblint.cli import main
 
+#: Examples per property; a long local hunt: ``NBLINT_PROPERTY_EXAMPLES=3000 pytest …``.
+EXAMPLES = int(os.environ.get("NBLINT_PROPERTY_EXAMPLES", "60"))
+
 SETTINGS = settings(
     derandomize=True,
-    max_examples=60,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-#: Real inputs to mutate: manifests, hostile cases, examples.
+#: Real inputs to mutate: manifests, z2jh values, Kubeflow files, hostile cases, examples.
+SEED_FOLDERS = ("manifests", "z2jh", "kubeflow", "hostile")
 SEEDS = sorted(
     p
-    for folder in (FIXTURES / "manifests", FIXTURES / "hostile", ROOT / "examples")
+    for folder in (*(FIXTURES / name for name in SEED_FOLDERS), ROOT / "examples")
     for p in folder.rglob("*.yaml")
 )
 SEED_TEXTS = [p.read_bytes() for p in SEEDS]
