@@ -325,3 +325,65 @@ def test_chart_3_pods_take_kubespawner_6_s_name_template() -> None:
         "3.3.8": ["jupyter-{username}--{servername}"],
         "4.4.0": ["jupyter-{user_server}"],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed profiles: Helm takes them, KubeSpawner does not
+
+MALFORMED = PODS.parent / "malformed-profiles"
+#: fixture → (line, column) of the finding, and whether every spawn fails (the profile list
+#: cannot be prepared) or only the spawns of the broken profile or choice (user options).
+MALFORMED_PROFILES = {
+    "profile-not-a-mapping.yaml": ((5, 7), None),
+    "profile-without-a-name.yaml": ((5, 7), None),
+    "profile-options-as-a-list.yaml": ((6, 7), None),
+    "option-not-a-mapping.yaml": ((7, 9), None),
+    "choices-as-a-list.yaml": ((9, 11), None),
+    "choice-not-a-mapping.yaml": ((10, 13), None),
+    "unlisted-choice-not-a-mapping.yaml": ((9, 11), None),
+    "override-not-a-mapping.yaml": ((6, 7), {"profile": "broken"}),
+    "choice-not-a-mapping-after-the-default.yaml": (
+        (14, 13),
+        {"profile": "broken", "image": "scipy"},
+    ),
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(MALFORMED_PROFILES))
+def test_malformed_profile_is_a_spawn_failure_at_its_line(fixture: str) -> None:
+    (line, column), only = MALFORMED_PROFILES[fixture]
+    result = run(MALFORMED / fixture, select={"z2jh"})
+    assert brief(result.findings) == [("z2jh-spawn-failure", line, column)]
+    says = "no user can spawn" if only is None else "fails"
+    assert result.findings[0].message.endswith(says), result.findings[0].message
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+@pytest.mark.parametrize("fixture", sorted(MALFORMED_PROFILES))
+def test_kubespawner_refuses_the_spawns_nblint_says_fail(
+    fixture: str, chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    oracle = oracle_for(request, chart_version)
+    release = release_for(fixture, chart_version, MALFORMED)
+    config = oracle_config(release)
+    _, only = MALFORMED_PROFILES[fixture]
+    if only is None:  # nothing spawns, not even the well-formed profile
+        assert oracle.refusal(config, {"profile": "ok"})
+    else:
+        assert oracle.pod(config, {"profile": "ok"})["metadata"]["name"]
+        assert oracle.refusal(config, only)
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_the_profile_shape_in_the_fix_hint_spawns(
+    chart_version: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    from nblint.normalise.z2jh.validate import PROFILE_SHAPE_FIX
+
+    (tmp_path / "fixed.yaml").write_text(PROFILE_SHAPE_FIX + "\n")
+    assert run(tmp_path / "fixed.yaml", select={"z2jh"}).findings == []
+    release = release_for("fixed.yaml", chart_version, tmp_path)
+    oracle = oracle_for(request, chart_version)
+    for selection in selections(chart_traits(release.values, chart_version, RELEASE_NAME)):
+        options = {"profile": selection.slug, **selection.options}
+        assert oracle.pod(oracle_config(release), options)["spec"]["containers"]

@@ -371,12 +371,92 @@ class _Checker:
         else:
             return
         for key, profile in entries:
-            if not isinstance(profile, dict):
-                continue
             here = (*path, key)
+            if not isinstance(profile, dict):
+                self._not_a_mapping(here, f"`{format_path(here)}`", profile)
+                continue
+            if profile.get("display_name") is None and profile.get("slug") is None:
+                self._no_spawn(
+                    here,
+                    f"`{format_path(here)}` needs a `display_name` or a `slug`",
+                )
             name = profile.get("display_name") or profile.get("slug") or key
+            self._profile_shape(profile, here, name)
             for where, override in _overrides(profile, here):
                 self.traits(override, where, f"the `kubespawner_override` of profile {name!r}")
+
+    def _profile_shape(self, profile: Mapping[str, Any], path: Path, name: Any) -> None:
+        """The parts of a profile KubeSpawner reads as mappings (it calls ``.get``/``.items``).
+
+        Helm's schema does not type them; KubeSpawner prepares every profile for every spawn,
+        so a malformed option stops all spawns, a malformed override those that apply it.
+        """
+        override = profile.get("kubespawner_override")
+        if override is not None and not isinstance(override, dict):
+            self._spawns_of_profile_fail((*path, "kubespawner_override"), name, override)
+        options = profile.get("profile_options")
+        if options is None:
+            return
+        if not isinstance(options, dict):
+            self._not_a_mapping(
+                (*path, "profile_options"), f"`profile_options` of profile {name!r}", options
+            )
+            return
+        for option_name, option in options.items():
+            here = (*path, "profile_options", option_name)
+            what = f"option {option_name!r} of profile {name!r}"
+            if not isinstance(option, dict):
+                self._not_a_mapping(here, what, option)
+                continue
+            choices = option.get("choices")
+            if choices and not isinstance(choices, dict):
+                self._not_a_mapping((*here, "choices"), f"`choices` of {what}", choices)
+            # KubeSpawner looks for a default choice in order and stops at the first it finds:
+            # a malformed choice before it stops every spawn, one after it only its own.
+            defaulted = False
+            for choice_name, choice in choices.items() if isinstance(choices, dict) else ():
+                at = (*here, "choices", choice_name)
+                if not isinstance(choice, dict):
+                    if defaulted:
+                        self.report(
+                            "z2jh-spawn-failure",
+                            at,
+                            f"choice {choice_name!r} of {what} must be a mapping, not "
+                            f"{_show(choice)}: every spawn that picks it fails",
+                            PROFILE_SHAPE_FIX,
+                        )
+                    else:
+                        self._not_a_mapping(at, f"choice {choice_name!r} of {what}", choice)
+                    continue
+                defaulted = defaulted or bool(choice.get("default"))
+                override = choice.get("kubespawner_override")
+                if override is not None and not isinstance(override, dict):
+                    self._spawns_of_profile_fail((*at, "kubespawner_override"), name, override)
+            unlisted = option.get("unlisted_choice")
+            if unlisted is not None and not isinstance(unlisted, dict):
+                self._not_a_mapping(
+                    (*here, "unlisted_choice"), f"`unlisted_choice` of {what}", unlisted
+                )
+
+    def _not_a_mapping(self, path: Path, what: str, value: Any) -> None:
+        self._no_spawn(path, f"{what} must be a mapping, not {_show(value)}")
+
+    def _no_spawn(self, path: Path, problem: str) -> None:
+        self.report(
+            "z2jh-spawn-failure",
+            path,
+            f"{problem}: KubeSpawner cannot prepare the profile list, so no user can spawn",
+            PROFILE_SHAPE_FIX,
+        )
+
+    def _spawns_of_profile_fail(self, path: Path, name: Any, value: Any) -> None:
+        self.report(
+            "z2jh-spawn-failure",
+            path,
+            f"`kubespawner_override` must be a mapping, not {_show(value)}: every spawn of "
+            f"profile {name!r} with it fails",
+            PROFILE_SHAPE_FIX,
+        )
 
     def traits(self, config: Mapping[str, Any], path: Path, where: str) -> None:
         traits = kubespawner_traits(self.version)
@@ -547,6 +627,23 @@ def _overrides(profile: Mapping[str, Any], path: Path) -> Iterator[tuple[Path, M
                 (*here, "unlisted_choice", "kubespawner_override"),
                 unlisted["kubespawner_override"],
             )
+
+
+#: The shape KubeSpawner reads a profile in: every part a mapping.
+PROFILE_SHAPE_FIX = """\
+singleuser:
+  profileList:
+    - display_name: GPU notebook        # or a slug; every profile is a mapping
+      kubespawner_override:             # KubeSpawner trait → value
+        extra_resource_limits: {nvidia.com/gpu: "1"}
+      profile_options:                  # option name → option
+        image:
+          display_name: Image
+          choices:                      # choice name → choice
+            scipy:
+              display_name: SciPy
+              kubespawner_override: {image: "quay.io/jupyter/scipy-notebook:2024-10-07"}
+          unlisted_choice: {enabled: true, display_name: Other image}"""
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
