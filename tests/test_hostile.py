@@ -254,6 +254,35 @@ def test_run_as_user_given_as_text() -> None:
     )
 
 
+def test_env_given_as_a_mapping() -> None:
+    code, findings = lint(H / "wrong-type-env-mapping.yaml", select="wrong-field-type")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "wrong-field-type",
+                9,
+                "container notebook: env must be a list of mappings; "
+                """found '{"JUPYTER_ENABLE_LAB": "yes"}'""",
+            )
+        ],
+    )
+
+
+def test_tolerations_given_as_a_word() -> None:
+    code, findings = lint(H / "wrong-type-tolerations-text.yaml", select="wrong-field-type")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "wrong-field-type",
+                6,
+                "spec.tolerations must be a list of mappings; found 'nvidia.com/gpu'",
+            )
+        ],
+    )
+
+
 def test_capabilities_given_as_a_word() -> None:
     code, findings = lint(H / "wrong-type-capabilities-scalar.yaml", select="wrong-field-type")
     assert (code, findings) == (
