@@ -15,6 +15,7 @@ DIALECT_NAMES = {
     "z2jh": "z2jh Helm values",
     "z2jh<4.3": "z2jh Helm values, chart before 4.3",
     "kubeflow": "Kubeflow Notebook / PodDefault",
+    "kubeflow-poddefault": "Kubeflow PodDefault (a finding about the PodDefault itself)",
     "any": "Any input",
 }
 

@@ -252,3 +252,32 @@ def test_poddefault_with_names_and_selector_values_of_the_wrong_type_breaks_noth
     result = run(PODDEFAULTS / "wrong-types.yaml", select={"nblint", "poddefault-conflict"})
     assert [f.rule for f in result.findings if f.rule == "internal-error"] == []
     assert len(result.pods) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# PodDefaults the API server refuses (CRD types): reported, and applied to no pod
+
+
+def test_poddefault_without_selector_is_refused_and_adds_nothing() -> None:
+    result = check("refused-without-selector.yaml", "kubeflow-invalid-object")
+    assert brief(result.findings) == [("kubeflow-invalid-object", 5, 1)]
+    assert result.findings[0].message == (
+        "PodDefault no-selector: spec.selector is required: the API server refuses the "
+        "PodDefault, so it changes no pod"
+    )
+    pod = only_pod(result)
+    assert pod.facts["poddefaults"] == []
+    assert "FROM_POD_DEFAULT" not in env_names(field(pod, "spec", "containers", 0))
+
+
+def test_poddefault_with_a_field_of_the_wrong_type_is_refused_whole() -> None:
+    result = check("refused-wrong-type.yaml", "kubeflow-invalid-object")
+    assert brief(result.findings) == [("kubeflow-invalid-object", 8, 3)]
+    assert result.findings[0].message == (
+        "PodDefault add-gpu: spec.tolerations must be a list of mappings, not 'nvidia.com/gpu': "
+        "the API server refuses the PodDefault, so it changes no pod"
+    )
+    assert result.findings[0].fix is not None and "selector:" in result.findings[0].fix
+    pod = only_pod(result)
+    assert pod.facts["poddefaults"] == []
+    assert "FROM_POD_DEFAULT" not in env_names(field(pod, "spec", "containers", 0))

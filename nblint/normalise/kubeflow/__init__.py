@@ -45,8 +45,14 @@ def normalise_notebook(document: Recognised, context: RunContext) -> Normalised:
 def normalise_poddefault(document: Recognised, context: RunContext) -> Normalised:
     from nblint.normalise import Normalised
     from nblint.normalise.kubeflow.poddefaults import PodDefault
-    from nblint.normalise.kubeflow.state import pruned_findings, run_state
+    from nblint.normalise.kubeflow.state import pruned_findings, refusal_findings, run_state
 
     state = run_state(context)
     pd = PodDefault.read(document.root, document.file)
-    return Normalised(findings=[*state.take_pending(), *pruned_findings(context, pd)])
+    return Normalised(
+        findings=[
+            *state.take_pending(),
+            *pruned_findings(context, pd),
+            *refusal_findings(context, pd),
+        ]
+    )

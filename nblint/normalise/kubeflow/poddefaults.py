@@ -38,6 +38,58 @@ EXCLUDE_ANNOTATION = f"{ANNOTATION_PREFIX}/exclude"
 NO_COMMAND_INJECTION = "istio-proxy"
 
 
+#: The PodDefault CRD's types for ``spec`` (k8s.io/api types): a PodDefault whose spec breaks
+#: them is refused by the API server, so it exists in no cluster and changes no pod.
+_LISTS_OF_MAPPINGS = (
+    *("env", "envFrom", "volumeMounts", "volumes", "tolerations", "imagePullSecrets"),
+    *("initContainers", "sidecars"),
+)
+_SPEC_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "selector": ("a label selector mapping", lambda v: isinstance(v, dict)),
+    "desc": ("text", lambda v: isinstance(v, str)),
+    "serviceAccountName": ("text", lambda v: isinstance(v, str)),
+    "automountServiceAccountToken": ("true or false", lambda v: isinstance(v, bool)),
+    **dict.fromkeys(
+        ("annotations", "labels"),
+        (
+            "a mapping of text to text",
+            lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+        ),
+    ),
+    **dict.fromkeys(
+        ("command", "args"),
+        ("a list of text", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+    ),
+    **dict.fromkeys(
+        _LISTS_OF_MAPPINGS,
+        (
+            "a list of mappings",
+            lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+        ),
+    ),
+}
+
+
+def spec_problems(spec: Any) -> list[tuple[Path, str]]:
+    """Why the API server refuses a PodDefault with this (pruned) ``spec``: (path, reason)."""
+    if not isinstance(spec, dict):
+        return [(("spec",), "spec must be a mapping with a selector")]
+    problems: list[tuple[Path, str]] = []
+    if spec.get("selector") is None:
+        problems.append((("spec",), "spec.selector is required"))
+    for key, value in spec.items():
+        wanted, holds = _SPEC_TYPES.get(key, ("", None))
+        if holds is not None and value is not None and not holds(value):
+            problems.append((("spec", key), f"spec.{key} must be {wanted}, not {_show(value)}"))
+    return problems
+
+
+def _show(value: Any) -> str:
+    import json
+
+    return json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+
+
 @dataclass
 class PodDefault:
     name: str
@@ -50,6 +102,8 @@ class PodDefault:
     dropped: list[Path]
     #: Given with ``--poddefaults`` rather than among the checked inputs.
     from_option: bool = False
+    #: Why the API server refuses it (then it changes no pod): ``(document path, reason)``.
+    refused: list[tuple[Path, str]] = field(default_factory=list)
 
     @classmethod
     def read(cls, root: Any, file: str, from_option: bool = False) -> PodDefault:
@@ -66,6 +120,7 @@ class PodDefault:
             spec=spec if isinstance(spec, dict) else {},
             dropped=pruned.dropped,
             from_option=from_option,
+            refused=spec_problems(spec),
         )
 
     @property

@@ -42,11 +42,17 @@ def run_state(context: RunContext) -> RunState:
 
 
 def finding(
-    context: RunContext, rule_id: str, message: str, origin: Origin, object_name: str | None
+    context: RunContext,
+    rule_id: str,
+    message: str,
+    origin: Origin,
+    object_name: str | None,
+    dialect: str = "kubeflow",
 ) -> Finding | None:
-    """A finding a Kubeflow normaliser reports, with the rule's Kubeflow fix."""
+    """A finding a Kubeflow normaliser reports, with the rule's fix for ``dialect`` (a Notebook's
+    by default, ``kubeflow-poddefault`` for one about a PodDefault itself)."""
     rule = context.runner.rules.get(rule_id)
-    fix = (rule.fix.get("kubeflow") or rule.fix.get("any")) if rule else None
+    fix = (rule.fix.get(dialect) or rule.fix.get("any")) if rule else None
     return context.runner.pipeline_finding(
         rule_id,
         message,
@@ -78,11 +84,28 @@ def pruned_findings(context: RunContext, pd: PodDefault) -> Iterator[Finding]:
             yield found
 
 
+def refusal_findings(context: RunContext, pd: PodDefault) -> Iterator[Finding]:
+    for path, reason in pd.refused:
+        line, column = tree_position(pd.root, path)
+        found = finding(
+            context,
+            "kubeflow-invalid-object",
+            f"{pd.label}: {reason}: the API server refuses the PodDefault, so it changes no pod",
+            Origin(pd.file, line, column),
+            f"PodDefault/{pd.name}",
+            POD_DEFAULT_DIALECT,
+        )
+        if found is not None:
+            yield found
+
+
 def _collect(context: RunContext) -> RunState:
     state = RunState()
     by_key: dict[tuple[Any, ...], PodDefault] = {}
 
     def keep(pd: PodDefault) -> None:
+        if pd.refused:
+            return  # never stored: it reaches no pod (reported where it is normalised)
         # One PodDefault per name and namespace, as in a cluster: the last one applied wins.
         by_key[(pd.namespace, pd.name, pd.file if pd.namespace is None else "")] = pd
 
@@ -93,6 +116,7 @@ def _collect(context: RunContext) -> RunState:
         for pd in _read_option_file(context, state, path):
             keep(pd)
             state.pending.extend(pruned_findings(context, pd))
+            state.pending.extend(refusal_findings(context, pd))
     state.poddefaults = list(by_key.values())
     return state
 
