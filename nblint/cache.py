@@ -1,9 +1,11 @@
 """A small on-disk cache for what nblint rebuilds from its own data files on every run.
 
 A pre-commit hook starts cold on every commit; parsing ~70 rule files and the image table each
-time was most of a single-file run's own work. Entries are keyed by the files they were built
-from (path, size, mtime) and nblint's version, so an edited file is simply read again. Any
-failure to read or write the cache costs only the rebuild.
+time was most of a single-file run's own work, and validating a team's config file or rules
+directory imports jsonschema, which costs more than the whole check. Entries are keyed by the
+files they were built from (path, size, mtime) and nblint's version, so an edited file is simply
+read (and validated) again; what fails is never cached. Any failure to read or write the cache
+costs only the rebuild.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def _key(kind: str, sources: list[str]) -> str:
         stamps.append((path, stat.st_mtime_ns, stat.st_size))
     text = repr(stamps).encode()
     return f"{kind}-{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
+
+
+def kind_for(what: str, path: str) -> str:
+    """A cache kind of its own for each file or directory (one entry each, kept apart)."""
+    return f"{what}-{zlib.crc32(os.path.realpath(path).encode()):08x}"
 
 
 def cached(kind: str, sources: list[str], build: Callable[[], T]) -> T:

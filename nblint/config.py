@@ -178,7 +178,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     else:
         raw = _read_yaml(path, text)
         label = str(path)
-    validate(raw, label)
+    _validate_once(path, raw, label)
     config = Config(os.path.realpath(path), label, raw)
     for name, release in raw.get("releases", {}).items():
         config.releases.append(
@@ -215,6 +215,22 @@ def _schema() -> dict[str, Any]:
 
 def _key_path(parts: Any) -> str:
     return ".".join(str(p) for p in parts)
+
+
+def _validate_once(path: str, raw: dict[str, Any], label: str) -> None:
+    """:func:`validate`, skipped while the file is as it was when it last passed.
+
+    Importing jsonschema costs more than a pre-commit run's whole check, and a team's config
+    rarely changes; a config that fails is validated (and reported) on every run.
+    """
+    from nblint.cache import cached, kind_for
+
+    def validated() -> bool:
+        validate(raw, label)  # raises on the first problem: nothing is cached then
+        return True
+
+    schema = os.path.join(data_dir("schemas"), "config.schema.json")
+    cached(kind_for("config", path), [path, schema], validated)
 
 
 def validate(raw: dict[str, Any], label: str) -> None:

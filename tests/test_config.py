@@ -253,3 +253,47 @@ def test_a_path_that_belongs_to_a_release_is_checked_in_its_release(project: Pat
     )
     # values-prod.yaml alone would miss base's settings; in its release it has one finding.
     assert [(r, line) for r, _, line, _ in findings("values-prod.yaml")] == [("privileged", 5)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Validated once: jsonschema is imported only when the config or a team rule has changed
+
+
+def _modules_after_check(project: Path, *args: str) -> tuple[int, str, bool]:
+    """Run ``nblint check`` in a fresh process: exit code, stderr, whether jsonschema loaded."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom nblint.cli import entry\n"
+        f"sys.argv = ['nblint', 'check', *{list(args)!r}]\n"
+        "try:\n    entry()\nexcept SystemExit as done:\n    code = done.code\n"
+        "print(code, 'jsonschema' in sys.modules)"
+    )
+    env = {**os.environ, "NBLINT_CACHE_DIR": str(project / ".cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
+    )
+    code, imported = done.stdout.split()[-2:]
+    return int(code), done.stderr, imported == "True"
+
+
+def test_an_unchanged_config_is_validated_once(project: Path) -> None:
+    (project / ".nblint.yaml").write_text("severity:\n  host-namespaces: warning\n")
+    assert _modules_after_check(project, POD)[2] is True  # first run: validated
+    assert _modules_after_check(project, POD)[2] is False  # same file: not again
+    (project / ".nblint.yaml").write_text("severty:\n  host-namespaces: warning\n")
+    code, stderr, _ = _modules_after_check(project, POD)
+    assert code == 2
+    assert "unknown key 'severty' (did you mean 'severity'?)" in stderr
+
+
+def test_an_unchanged_team_rules_directory_is_validated_once(project: Path) -> None:
+    assert _modules_after_check(project, POD, "--rules-dir", "team-rules")[2] is True
+    assert _modules_after_check(project, POD, "--rules-dir", "team-rules")[2] is False
+    rule = next((project / "team-rules").rglob("*.yaml"))
+    rule.write_text(rule.read_text() + "unexpected-key: 1\n")
+    code, stderr, _ = _modules_after_check(project, POD, "--rules-dir", "team-rules")
+    assert code == 2
+    assert "unexpected-key" in stderr

@@ -320,22 +320,36 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
             raise RuleError(f"{directory}: rules directory not found")
         for problem in tables.problems_in(os.path.join(directory, TABLES)):
             raise RuleError(problem)
-        for path in rule_files(directory):
-            raw = _read_raw(path)
-            validate_rule_file(raw, path)  # first: its messages are the clearest
-            rule = parse_rule(raw, path)
+        for rule in _team_rules(directory).values():
             if rule.id in rules:
                 raise RuleError(
-                    f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].path}"
+                    f"{rule.path}: rule id {rule.id!r} already defined in {rules[rule.id].path}"
                 )
             rules[rule.id] = rule
     return rules
 
 
-def _read_directory(directory: str) -> dict[str, Rule]:
+def _team_rules(directory: str) -> dict[str, Rule]:
+    """A team's rules directory, validated against the rule schema, from the cache while no
+    file in it has changed (importing jsonschema costs more than a pre-commit run's check)."""
+    from nblint.cache import cached, kind_for
+
+    files = rule_files(directory)
+    schema = os.path.join(data_dir("schemas"), "rule.schema.json")
+    return cached(
+        kind_for("team-rules", directory),
+        [__file__, schema, *files],
+        lambda: _read_directory(directory, validate=True),
+    )
+
+
+def _read_directory(directory: str, validate: bool = False) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path in rule_files(directory):
-        rule = read_rule_file(path)
+        raw = _read_raw(path)
+        if validate:
+            validate_rule_file(raw, path)  # first: its messages are the clearest
+        rule = parse_rule(raw, path)
         if rule.id in rules:
             raise RuleError(f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].path}")
         rules[rule.id] = rule
