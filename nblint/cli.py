@@ -490,17 +490,25 @@ def entry() -> None:
     # A run builds large trees that live until it ends and hold no reference cycles, so the
     # cycle collector only rescans them, again and again as they grow: a third of the time on
     # an 8 MB input. Reference counting still frees what a run drops.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         main()
     except KeyboardInterrupt:
         click.echo("nblint: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # the reader left (`nblint check … | head`): nobody to tell
+        sys.exit(EXIT_USAGE)
+    except OSError as err:  # writing failed (a full disk); inputs are read, and fail, apart
+        where = f"{err.filename}: " if err.filename else ""
+        click.echo(f"nblint: error: {where}{err.strerror or err}", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as err:
         click.echo(f"nblint: internal error: {type(err).__name__}: {err} (please report)", err=True)
         sys.exit(EXIT_USAGE)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
 def console() -> NoReturn:
@@ -519,6 +527,13 @@ def console() -> NoReturn:
         print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe: `nblint … | head`
+        try:
             stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader left (`nblint … | head`), or closed
+            pass
+        except OSError as err:  # a full disk: the report is cut short, so the run fails
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(f"nblint: error: {err.strerror or err}\n")
+                sys.stderr.flush()
+            code = EXIT_USAGE
     os._exit(code or 0)

@@ -17,7 +17,7 @@ from typing import Any
 from nblint import recognise as recognition
 from nblint import suppress
 from nblint.check import tables
-from nblint.check.engine import check_pod
+from nblint.check.engine import Plan, check_pod
 from nblint.check.rules import (
     Implementation,
     PsaPolicy,
@@ -104,6 +104,14 @@ class Runner:
             self.rules, options.policy, options.select, options.ignore
         )
         self.active_ids = {rule.id for rule, _ in self.active}
+        self._plan: Plan | None = None
+
+    @property
+    def plan(self) -> Plan:
+        """The active rules prepared for :func:`check_pod`, once per run (on first use)."""
+        if self._plan is None:
+            self._plan = Plan(self.active)
+        return self._plan
 
     def run(self, paths: Iterable[str]) -> Result:
         if self.options.jobs != 1 and not self.options.dialect.get("values"):
@@ -172,7 +180,7 @@ class Runner:
         seen: set[tuple[Any, ...]] = set()
         for pod in normalised.pods:
             result.pods.append(pod)
-            for finding in check_pod(pod, self.active, self.options.policy):
+            for finding in check_pod(pod, self.plan, self.options.policy):
                 key = finding.identity()
                 if key not in seen:
                     seen.add(key)

@@ -251,6 +251,39 @@ def test_the_command_leaves_only_after_its_whole_report_is_out(tmp_path: Path) -
     assert report.read_text() == expected.stdout
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_report_that_cannot_be_written_is_an_error_not_a_bug() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "nblint", "check", "--format", "json", NONCOMPLIANT],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (2, "nblint: error: No space left on device\n")
+
+
+def test_a_directory_named_through_a_symlink_and_dotdot_is_the_one_the_system_means(
+    tmp_path: Path,
+) -> None:
+    # `link/..` is the parent of the link's target, not this directory: kept as written.
+    (tmp_path / "a" / "real").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "link").symlink_to(tmp_path / "a" / "real")
+    (tmp_path / "a" / "in-a.yaml").write_text(Path(NONCOMPLIANT).read_text())
+    (tmp_path / "b" / "in-b.yaml").write_text(Path(COMPLIANT).read_text())
+    done = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", "--format", "json", "link/.."],
+        cwd=tmp_path / "b",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    files = {f["file"] for f in json.loads(done.stdout)["findings"]}
+    assert files == {"link/../in-a.yaml"}
+
+
 def test_a_plain_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
     # A pre-commit hook pays every import on every commit: these only serve other commands,
     # formats or options (schema validation of team rules, SARIF, --jobs, pyproject configs).
@@ -322,6 +355,13 @@ def test_the_cycle_collector_is_off_during_a_run_and_on_again_after(monkeypatch)
     assert exited.value.code == 0
     assert seen == [False]
     assert gc.isenabled()
+    gc.disable()  # a caller that runs without the collector keeps it off
+    try:
+        with pytest.raises(SystemExit):
+            cli.entry()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_team_table_that_is_not_a_table_is_a_configuration_error(tmp_path: Path) -> None:

@@ -221,6 +221,23 @@ def test_python_object_tag_is_refused_and_never_executed(
     assert not (tmp_path / "nblint-executed-input").exists()
 
 
+def test_a_number_written_in_thousands_of_characters_is_refused_not_built(tmp_path: Path) -> None:
+    # A YAML 1.1 sexagesimal int (`59:59:…`) costs time quadratic in its length to build.
+    long_number = tmp_path / "long-number.yaml"
+    long_number.write_text("spec:\n  ratio: " + ":".join(["59"] * 150_000) + "\n")
+    code, findings = lint(long_number, seconds=5)
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "input-too-large",
+                2,
+                "a number written in 449,999 characters (more than 1,000) is refused",
+            )
+        ],
+    )
+
+
 def test_explicit_tag_with_a_value_it_cannot_take_is_invalid_yaml_at_its_value() -> None:
     code, findings = lint(H / "explicit-tag-value-it-cannot-take.yaml")
     assert (code, findings) == (

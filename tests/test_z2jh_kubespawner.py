@@ -342,6 +342,9 @@ MALFORMED_PROFILES = {
     "choice-not-a-mapping.yaml": ((10, 13), None),
     "unlisted-choice-not-a-mapping.yaml": ((9, 11), None),
     "override-not-a-mapping.yaml": ((6, 7), {"profile": "broken"}),
+    "override-null.yaml": ((6, 7), {"profile": "broken"}),
+    "profile-options-null.yaml": ((6, 7), None),
+    "unlisted-choice-null.yaml": ((9, 11), None),
     "choice-not-a-mapping-after-the-default.yaml": (
         (14, 13),
         {"profile": "broken", "image": "scipy"},

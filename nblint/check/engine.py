@@ -65,10 +65,9 @@ def targets_of(pod: EffectivePod, target: str) -> list[Target]:
 def all_targets(pod: EffectivePod) -> dict[str, list[Target]]:
     """Every target kind of ``pod`` (see :func:`targets_of`): kind → targets."""
     cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
-    if len(cache) < len(TARGETS):
-        for kind in TARGETS:
-            if kind not in cache:
-                cache[kind] = list(iter_targets(pod, kind))
+    for kind in TARGETS:
+        if kind not in cache:
+            cache[kind] = list(iter_targets(pod, kind))
     return cache
 
 
@@ -98,16 +97,6 @@ def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
                 if isinstance(volume, dict):
                     name = volume.get("name")
                     yield ("spec", "volumes", index), volume, {"volume": str(name or f"#{index}")}
-
-
-def holds(condition: Condition | None, pod: EffectivePod) -> bool:
-    """True when every clause's path exists (and is not null) and matches its schema.
-
-    Paths are read from the pod (``spec…``, ``metadata…``), or from the z2jh values of its
-    release when they start with ``values``.
-    """
-    prepared = _condition(condition)
-    return prepared is not None and prepared(pod)
 
 
 def show_value(value: Any) -> str:
@@ -323,8 +312,8 @@ class _PodView:
         }
 
 
-class _Plan:
-    """The active rules of a run, prepared (see above)."""
+class Plan:
+    """The active rules of a run, prepared once (see above); :func:`check_pod` runs it."""
 
     def __init__(self, active: list[tuple[Rule, Implementation]]) -> None:
         self.tables = {kind: _FieldTable() for kind in TARGETS}
@@ -332,21 +321,6 @@ class _Plan:
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
         for table in self.tables.values():
             table.build()
-
-
-#: id(active rules) → (that list, kept alive so the id stays its own; its items; their plan).
-_plans: dict[int, tuple[Any, tuple[Any, ...], _Plan]] = {}
-
-
-def _plan_for(active: list[tuple[Rule, Implementation]]) -> _Plan:
-    """The plan of ``active``, prepared when a list of active rules (or its content) is new."""
-    snapshot = tuple(active)
-    found = _plans.get(id(active))
-    if found is None or found[1] != snapshot:
-        if len(_plans) > 16:  # a long-lived process (the test suite) makes many runners
-            _plans.clear()
-        found = _plans[id(active)] = (active, snapshot, _Plan(active))
-    return found[2]
 
 
 def _enclosing_item(obj: Any, path: Path) -> Any:
@@ -433,14 +407,11 @@ def _chart_before(version: str, limit: tuple[int, int]) -> bool:
         return False
 
 
-def check_pod(
-    pod: EffectivePod, active: list[tuple[Rule, Implementation]], policy: PsaPolicy
-) -> list[Finding]:
+def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]:
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
-    plan = _plan_for(active)
     view = _PodView(pod, plan.tables)
     for rule, prepared in plan.rules:
         for raw in prepared.raw_violations(pod, rule, policy, view):

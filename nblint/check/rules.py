@@ -18,6 +18,7 @@ import yaml
 
 from nblint.check import jsonschema_subset
 from nblint.data import data_dir
+from nblint.load.files import tidy
 from nblint.model import SEVERITIES, Path
 
 try:
@@ -268,7 +269,7 @@ TABLES = "tables"
 
 def table_dirs(extra_dirs: tuple[str, ...] = ()) -> list[str]:
     """Where tables are looked up: a team's rules directories first, then the shipped one."""
-    directories = [*(os.path.normpath(d) for d in extra_dirs), data_dir("rules")]
+    directories = [*(tidy(d) for d in extra_dirs), data_dir("rules")]
     return [os.path.join(d, TABLES) for d in directories]
 
 
@@ -315,7 +316,7 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
     from nblint.check import tables
 
     rules = dict(_shipped_rules())
-    for directory in (os.path.normpath(d) for d in extra_dirs):
+    for directory in (tidy(d) for d in extra_dirs):
         if not os.path.isdir(directory):
             raise RuleError(f"{directory}: rules directory not found")
         for problem in tables.problems_in(os.path.join(directory, TABLES)):

@@ -31,6 +31,15 @@ class InputError(Exception):
     """A path given on the command line does not exist (a usage problem, exit 2)."""
 
 
+def tidy(path: str) -> str:
+    """``path`` written as pathlib writes it: without ``.`` parts and doubled or trailing
+    separators. Unlike ``os.path.normpath`` it keeps ``..``, which may climb out of a symlink."""
+    parts = [part for part in path.split(os.sep) if part not in ("", ".")]
+    if path.startswith(os.sep):
+        return os.sep + os.sep.join(parts)
+    return os.sep.join(parts) or "."
+
+
 def discover(paths: list[str], empty_dirs: list[str] | None = None) -> Iterator[str]:
     """Expand the command-line paths: directories recursively, in a stable order.
 
@@ -42,7 +51,7 @@ def discover(paths: list[str], empty_dirs: list[str] | None = None) -> Iterator[
             yield STDIN
             continue
         if os.path.isdir(raw):
-            found = _walk(os.path.normpath(raw))
+            found = _walk(tidy(raw))
             if not found and empty_dirs is not None:
                 empty_dirs.append(raw)
             yield from found

@@ -29,6 +29,8 @@ Pos = tuple[int, int]
 MAX_EXPANDED_NODES = 2_000_000
 #: Deeper nesting than this is refused: no real manifest comes close.
 MAX_DEPTH = 200
+#: A number (or boolean, or null) written in more characters than this is refused.
+MAX_NUMBER_TEXT = 1000
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -44,6 +46,12 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:binary",
     "tag:yaml.org,2002:value",
+}
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean",
+    "tag:yaml.org,2002:null": "null",
 }
 #: Tags of plain data, on any kind of node.
 _DATA_TAGS = _SAFE_SCALAR_TAGS | {_MAP, _SEQ}
@@ -222,6 +230,15 @@ class _Builder:
         key = (tag, node.value)
         value = _TYPED_SCALARS.get(key, _UNKNOWN)
         if value is _UNKNOWN:
+            if len(node.value) > MAX_NUMBER_TEXT:
+                # No Kubernetes number is this long; building one (a sexagesimal `1:2:3:…`
+                # int) would take time quadratic in its length.
+                raise _Refused(
+                    "too-large",
+                    f"a {_TAG_WORDS.get(tag, 'value')} written in {len(node.value):,} "
+                    f"characters (more than {MAX_NUMBER_TEXT:,}) is refused",
+                    node,
+                )
             try:
                 value = _SCALAR_CONSTRUCTORS[tag](_CONSTRUCTOR, node)
             except Exception:  # PyYAML's constructors raise ValueError, KeyError, …

@@ -71,9 +71,15 @@ _SPEC_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
 
 
 def spec_problems(spec: Any) -> list[tuple[Path, str]]:
-    """Why the API server refuses a PodDefault with this (pruned) ``spec``: (path, reason)."""
+    """Why the API server refuses a PodDefault with this (pruned) ``spec``: (path, reason).
+
+    The CRD requires a selector inside ``spec`` but not ``spec`` itself: a PodDefault without
+    one is stored (and injects nothing).
+    """
+    if spec is None:
+        return []
     if not isinstance(spec, dict):
-        return [(("spec",), "spec must be a mapping with a selector")]
+        return [(("spec",), f"spec must be a mapping, not {_show(spec)}")]
     problems: list[tuple[Path, str]] = []
     if spec.get("selector") is None:
         problems.append((("spec",), "spec.selector is required"))
@@ -84,10 +90,12 @@ def spec_problems(spec: Any) -> list[tuple[Path, str]]:
     return problems
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, limit: int = 80) -> str:
+    """``value`` as a message shows it, clipped: a message is one line, whatever the input."""
     import json
 
-    return json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

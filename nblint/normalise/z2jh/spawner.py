@@ -23,8 +23,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-# Trait values are trees of plain dicts, lists and scalars (no subtree appears twice), so this
-# plain copy is a deep copy, without copy.deepcopy's bookkeeping.
+# Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
+# copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model import Path, get_path
 

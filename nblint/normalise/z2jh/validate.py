@@ -389,14 +389,19 @@ class _Checker:
         """The parts of a profile KubeSpawner reads as mappings (it calls ``.get``/``.items``).
 
         Helm's schema does not type them; KubeSpawner prepares every profile for every spawn,
-        so a malformed option stops all spawns, a malformed override those that apply it.
+        so a malformed option stops all spawns, a malformed override those that apply it. A key
+        written with a null value counts: KubeSpawner's ``.get(key, {})`` then returns None, and
+        Helm keeps nulls inside list items (it only deletes keys a chart's defaults have).
         """
-        override = profile.get("kubespawner_override")
-        if override is not None and not isinstance(override, dict):
-            self._spawns_of_profile_fail((*path, "kubespawner_override"), name, override)
-        options = profile.get("profile_options")
-        if options is None:
+        if "kubespawner_override" in profile and not isinstance(
+            profile["kubespawner_override"], dict
+        ):
+            self._spawns_of_profile_fail(
+                (*path, "kubespawner_override"), name, profile["kubespawner_override"]
+            )
+        if "profile_options" not in profile:
             return
+        options = profile["profile_options"]
         if not isinstance(options, dict):
             self._not_a_mapping(
                 (*path, "profile_options"), f"`profile_options` of profile {name!r}", options
@@ -429,11 +434,14 @@ class _Checker:
                         self._not_a_mapping(at, f"choice {choice_name!r} of {what}", choice)
                     continue
                 defaulted = defaulted or bool(choice.get("default"))
-                override = choice.get("kubespawner_override")
-                if override is not None and not isinstance(override, dict):
-                    self._spawns_of_profile_fail((*at, "kubespawner_override"), name, override)
-            unlisted = option.get("unlisted_choice")
-            if unlisted is not None and not isinstance(unlisted, dict):
+                if "kubespawner_override" in choice and not isinstance(
+                    choice["kubespawner_override"], dict
+                ):
+                    self._spawns_of_profile_fail(
+                        (*at, "kubespawner_override"), name, choice["kubespawner_override"]
+                    )
+            if "unlisted_choice" in option and not isinstance(option["unlisted_choice"], dict):
+                unlisted = option["unlisted_choice"]
                 self._not_a_mapping(
                     (*here, "unlisted_choice"), f"`unlisted_choice` of {what}", unlisted
                 )
@@ -688,9 +696,11 @@ def _type_of(value: Any) -> str:
     return "object"
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, limit: int = 80) -> str:
+    """``value`` as a message shows it, clipped: a message is one line, whatever the input."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -284,8 +284,10 @@ def owned_parent(values: Any, chart: Any, path: Path) -> Any:
         if not found:
             return None
         _, default = get_path(default, (part,))
-        if child is default and isinstance(child, (dict, list)):
-            child = node[part] = type(child)(child)
+        if child is default and isinstance(child, dict):
+            child = node[part] = dict(child)
+        elif child is default and isinstance(child, list):
+            child = node[part] = list(child)
         node = child
     return node
 
