@@ -40,9 +40,13 @@ def _key(kind: str, sources: list[str]) -> str:
     return f"{kind}-{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
 
 
+#: Entries kept per family of :func:`kind_for` kinds (one per config file, say): the newest.
+KEEP_PER_FAMILY = 32
+
+
 def kind_for(what: str, path: str) -> str:
-    """A cache kind of its own for each file or directory (one entry each, kept apart)."""
-    return f"{what}-{zlib.crc32(os.path.realpath(path).encode()):08x}"
+    """A kind of its own for each file or directory of family ``what`` (``config@1a2b…``)."""
+    return f"{what}@{zlib.crc32(os.path.realpath(path).encode()):08x}"
 
 
 def cached(kind: str, sources: list[str], build: Callable[[], T]) -> T:
@@ -66,10 +70,28 @@ def cached(kind: str, sources: list[str], build: Callable[[], T]) -> T:
         with open(partial, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
-        for other in os.listdir(folder):  # what older files built
-            if other != name and other.startswith(f"{kind}-") and other.endswith(".pickle"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(os.path.join(folder, other))
+        _remove_stale(folder, kind, name)
     except OSError:
         pass  # a read-only home only costs the rebuild
     return value
+
+
+def _remove_stale(folder: str, kind: str, kept: str) -> None:
+    """Drop what older files built for ``kind``, and the oldest kinds of its family past
+    :data:`KEEP_PER_FAMILY` (a config file that is gone never asks for its entry again)."""
+    family = f"{kind.split('@', 1)[0]}@" if "@" in kind else None
+    same_family: list[tuple[float, str]] = []
+    for other in os.listdir(folder):
+        if other == kept or not other.endswith(".pickle"):
+            continue
+        full = os.path.join(folder, other)
+        if other.startswith(f"{kind}-"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(full)
+        elif family and other.startswith(family):
+            with contextlib.suppress(FileNotFoundError):
+                same_family.append((os.stat(full).st_mtime, full))
+    same_family.sort(reverse=True)
+    for _, full in same_family[KEEP_PER_FAMILY - 1 :]:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(full)

@@ -7,6 +7,16 @@ Tests that must always run use copies under ``tests/fixtures/`` (see ``tests/fix
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
+# The suite's cache entries stay out of the developer's ~/.cache/nblint; the nblint processes
+# the tests start inherit the setting.
+if "NBLINT_CACHE_DIR" not in os.environ:
+    os.environ["NBLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="nblint-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["NBLINT_CACHE_DIR"], True)
 from pathlib import Path
 from typing import Any
 
