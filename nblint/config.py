@@ -61,6 +61,8 @@ class Release:
 
 @dataclass
 class Config:
+    """A project's settings (``.nblint.yaml`` or ``[tool.nblint]``), validated."""
+
     #: The file the settings came from, and how to name it in messages.
     path: str
     label: str

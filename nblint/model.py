@@ -107,6 +107,8 @@ class PsaRef:
 
 @dataclass
 class Finding:
+    """One problem, placed at the line the user must edit, with its fix in the input's dialect."""
+
     rule: str
     group: str
     severity: str

@@ -48,6 +48,8 @@ LOAD_PROBLEM_RULES = {
 
 @dataclass
 class Options:
+    """What a run checks: the PSA policy, rule selection, rule directories, dialect settings."""
+
     policy: PsaPolicy = field(default_factory=lambda: PsaPolicy("restricted", (1, 37)))
     select: set[str] | None = None
     ignore: set[str] | None = None
@@ -60,6 +62,8 @@ class Options:
 
 @dataclass
 class Result:
+    """Everything a run found, for the reports."""
+
     findings: list[Finding] = field(default_factory=list)
     pods: list[EffectivePod] = field(default_factory=list)
     files: int = 0

@@ -33,6 +33,8 @@ _SYNTAX = "# nblint: disable=RULE[,RULE] -- reason (or disable-file=RULE)"
 
 @dataclass
 class Suppression:
+    """A ``# nblint: disable=…`` comment: where it is, what it silences and why."""
+
     file: str
     line: int
     column: int

@@ -17,6 +17,8 @@ from nblint.check import tables
 
 @dataclass(frozen=True)
 class ImageRef:
+    """A container image reference, split as a container runtime reads it."""
+
     repository: str  # registry/namespace/name, docker.io and library/ made explicit
     tag: str | None
     digest: str | None

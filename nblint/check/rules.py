@@ -58,6 +58,8 @@ _SEGMENT = re.compile(r'\[(\d+)\]|\["([^"]*)"\]|([^.\[\]]+)')
 
 @dataclass(frozen=True)
 class FieldPath:
+    """A field path of a rule (``securityContext.capabilities.add``), as written and split."""
+
     text: str
     parts: Path
 
@@ -114,6 +116,8 @@ class Violation:
 
 @dataclass(frozen=True)
 class Implementation:
+    """How a rule is checked from one PSA policy version on: conditions, violations, a builtin."""
+
     since: tuple[int, int] | None
     when: Condition | None
     unless: Condition | None
@@ -126,6 +130,8 @@ class Implementation:
 
 @dataclass
 class Rule:
+    """A rule as its file under ``rules/`` declares it (see ``schemas/rule.schema.json``)."""
+
     id: str
     group: str
     severity: str
@@ -372,6 +378,8 @@ def _shipped_rules() -> dict[str, Rule]:
 
 @dataclass(frozen=True)
 class PsaPolicy:
+    """The Pod Security Admission level and policy version a run checks against."""
+
     level: str  # baseline | restricted
     version: tuple[int, int]
 

@@ -146,6 +146,8 @@ class LoadProblem:
 
 @dataclass
 class Document:
+    """One YAML document of a file: its positioned tree and what was wrong while reading it."""
+
     index: int
     root: Any
     line: int  # where the document starts

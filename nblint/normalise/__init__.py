@@ -13,6 +13,8 @@ from nblint.model import EffectivePod, Finding
 
 @dataclass
 class Normalised:
+    """What a dialect's normaliser makes of one document: effective pods and findings."""
+
     pods: list[EffectivePod] = field(default_factory=list)
     #: Findings about the input itself (wrong types, unknown keys, …), already placed.
     findings: list[Finding] = field(default_factory=list)

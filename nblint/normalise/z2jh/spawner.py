@@ -205,6 +205,8 @@ class SpawnProblem(NamedTuple):
 
 @dataclass(slots=True)
 class Trait:
+    """A KubeSpawner trait's value, and the values path behind each part of it."""
+
     value: Any
     #: trait-relative path → source; the longest matching prefix wins.
     sources: dict[Path, Source] = field(default_factory=dict)

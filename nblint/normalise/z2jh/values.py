@@ -198,6 +198,8 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
 
 @dataclass
 class _Layer:
+    """One values file of a release, in the order Helm layers them."""
+
     file: str
     #: The whole document, for positions of the root key itself.
     document: Any
