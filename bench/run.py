@@ -20,7 +20,9 @@ One run, on the same files:
 6. checks that large inputs scale linearly: nblint's time per megabyte on one 8 MB file of
    manifests, against its time per megabyte on a 2 MB file cut from it (1.0 = linear).
 
-Each timing is the median of ``--repeat`` runs (checkov: of fewer, it is slow). The ratios are
+Each timing is the median of ``--repeat`` runs (checkov: of fewer, it is slow; the cold start:
+of four times as many), and the two sides of a ratio are run in turn, so that a change in the
+machine's load weighs on both. The ratios are
 printed and written to ``bench/out/results.json`` with the raw seconds. Not part of the test run.
 """
 
@@ -228,6 +230,18 @@ def median(command: list[str], repeat: int, **kwargs: object) -> float:
     return statistics.median(wall(command, **kwargs) for _ in range(repeat))
 
 
+def medians(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """The median time of each command, their runs taken in turn (A, B, A, B …), so that a
+    change in the machine's load while the bench runs weighs on both sides of a ratio."""
+    for command in commands.values():
+        wall(command)  # warm the page cache; the first run is not counted
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            times[name].append(wall(command))
+    return {name: statistics.median(taken) for name, taken in times.items()}
+
+
 def instructions(command: list[str]) -> int | None:
     """Instructions the command executes (valgrind), or None without valgrind."""
     if not shutil.which("valgrind"):
@@ -296,14 +310,18 @@ def main() -> None:
     nblint = [*command, "check", "--format", "json", "-o", os.devnull]
 
     seconds: dict[str, float | None] = {}
-    seconds["parse_floor"] = median([python, "-c", FLOOR, *files], args.repeat)
-    seconds["nblint_corpus"] = median([*nblint, str(corpus)], args.repeat)
-    seconds["nblint_corpus_jobs"] = median(
-        [*nblint, "--jobs", str(args.jobs), str(corpus)], args.repeat
-    )
+    corpus_runs = {
+        "parse_floor": [python, "-c", FLOOR, *files],
+        "nblint_corpus": [*nblint, str(corpus)],
+        "nblint_corpus_jobs": [*nblint, "--jobs", str(args.jobs), str(corpus)],
+    }
+    seconds.update(medians(corpus_runs, args.repeat))
     values = next(p for p in paths if p.name.endswith("-values.yaml"))
-    seconds["nblint_single_file"] = median([*nblint, str(values)], args.repeat * 2)
-    seconds["import_yaml"] = median([python, "-c", "import yaml"], args.repeat * 2)
+    cold_runs = {
+        "nblint_single_file": [*nblint, str(values)],
+        "import_yaml": [python, "-c", "import yaml"],
+    }
+    seconds.update(medians(cold_runs, args.repeat * 4))
     counted = {
         "nblint_single_file": instructions([*nblint, str(values)]),
         "import_yaml": instructions([python, "-c", "import yaml"]),
