@@ -164,6 +164,30 @@ def test_ten_megabyte_file_is_checked_whole(tmp_path: Path) -> None:
     assert findings[-1] == ("host-namespaces", 7 * count - 1, "pod sets spec.hostPID: true")
 
 
+def test_a_one_line_json_document_gets_windowed_code_frames(tmp_path: Path) -> None:
+    # `kubectl get pods -o json | jq -c`: megabytes on one line. A code frame shows a window of
+    # it; printing the whole line under each finding once ran out of memory.
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "spec": {"hostNetwork": True, "containers": [{"name": "c", "image": "i"}]},
+    }
+    items = [{**pod, "metadata": {"name": f"p{i}"}} for i in range(2000)]
+    one_line = tmp_path / "pods.json"
+    one_line.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}) + "\n")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["check", "--select", "host-namespaces", str(one_line)], catch_exceptions=False
+    )
+    assert time.monotonic() - started < SECONDS
+    assert result.exit_code == 1
+    frames = [line for line in result.output.splitlines() if line.startswith("      1 | ")]
+    assert len(frames) == 2000  # one per pod's hostNetwork
+    assert max(len(line) for line in result.output.splitlines()) < 200
+    # each window shows the place of its finding
+    assert all('"hostNetwork": true' in frame for frame in frames)
+
+
 def test_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 FORMATS = ("text", "json", "sarif", "github")
 
+#: The longest span a finding underlines: on a one-line JSON document the entry at a column can
+#: run to the end of a very long line, and each finding must cost the same whatever the line.
+MAX_SPAN = 200
+
 
 def highlighted(source_line: str, column: int) -> str:
     """The text a finding at ``column`` (1-based) points at: the key and its value.
 
     It stops before a trailing comment, and — inside a flow mapping or list
     (``{runAsUser: 0, privileged: true}``) — at the comma or bracket that ends the entry, so
-    every reporter underlines the same span: the one a fix must touch.
+    every reporter underlines the same span: the one a fix must touch. At most
+    :data:`MAX_SPAN` characters.
     """
-    text = source_line.rstrip("\n")[max(column - 1, 0) :]
+    start = max(column - 1, 0)
+    text = source_line[start : start + MAX_SPAN].rstrip("\n")
     depth, quote = 0, ""
     for index, char in enumerate(text):
         if quote:

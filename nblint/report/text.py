@@ -35,17 +35,39 @@ def use_colour(stream: IO[str], colour: str | None = None) -> bool:
     return stream.isatty()
 
 
+#: A code frame shows at most this much of a line: a window around the column, marked with "…".
+FRAME_WIDTH = 120
+
+
 def _code_frame(text_lines: list[str], line: int, column: int) -> Iterator[Line]:
     if not 1 <= line <= len(text_lines):
         return
-    source = text_lines[line - 1].rstrip("\n").expandtabs(1)
+    source = text_lines[line - 1].rstrip("\n")
     width = len(str(line))
     start = max(column - 1, 0)
     body = highlighted(source, column)
-    carets = "^" * max(len(body), 1)
+    shown, start = _window(source, start)
+    shown = shown.replace("\t", " ")  # one column each, as the parser counts them
+    carets = "^" * max(min(len(body), len(shown) - start), 1)
     yield [(" " * width + " |", "blue")]
-    yield [(f"{line} | ", "blue"), (source, "")]
+    yield [(f"{line} | ", "blue"), (shown, "")]
     yield [(" " * width + " | ", "blue"), (" " * start + carets, "bold red")]
+
+
+def _window(source: str, start: int) -> tuple[str, int]:
+    """At most :data:`FRAME_WIDTH` characters of ``source`` around index ``start`` (a one-line
+    JSON document can be megabytes long), and where ``start`` falls in them."""
+    if len(source) <= FRAME_WIDTH:
+        return source, start
+    left = max(0, min(start - FRAME_WIDTH // 3, len(source) - FRAME_WIDTH))
+    shown = source[left : left + FRAME_WIDTH]
+    if left > 0:
+        shown, start = "…" + shown[1:], start - left
+    else:
+        start = start - left
+    if left + FRAME_WIDTH < len(source):
+        shown = shown[:-1] + "…"
+    return shown, start
 
 
 def _finding_lines(finding: Finding, text_lines: list[str]) -> Iterator[Line]:
