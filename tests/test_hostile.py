@@ -188,6 +188,23 @@ def test_a_one_line_json_document_gets_windowed_code_frames(tmp_path: Path) -> N
     assert all('"hostNetwork": true' in frame for frame in frames)
 
 
+def test_a_megabyte_long_value_is_cut_short_in_messages(tmp_path: Path) -> None:
+    long_value = tmp_path / "long-value.yaml"
+    long_value.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        f"    - name: c\n      image: i\n      securityContext: {{runAsUser: '{'9' * 2**20}'}}\n"
+    )
+    code, findings = lint(long_value, select="wrong-field-type")
+    assert code == 1
+    assert findings == [
+        (
+            "wrong-field-type",
+            8,
+            f"container c: runAsUser must be an integer, not '{'9' * 199}…'",
+        )
+    ]
+
+
 def test_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:

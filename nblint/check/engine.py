@@ -341,7 +341,9 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
     """Fill ``{name}`` placeholders; ``{{``/``}}`` are literal braces.
 
     Anything else in braces stays as written, so a fix hint may use YAML flow mappings
-    (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing.
+    (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing. A
+    value longer than :data:`MAX_VALUE_TEXT` characters is cut short (it comes from the input,
+    which may hold a megabyte-long image name).
     """
     literals, holes = _parsed_template(text)
     if not holes:
@@ -351,9 +353,16 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
         value = variables.get(head, _MISSING)
         if key:  # {item.containerPort}: a field of a mapping variable
             value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-        out.append(written if value is _MISSING else str(value))
+        shown = written if value is _MISSING else str(value)
+        if len(shown) > MAX_VALUE_TEXT:
+            shown = shown[: MAX_VALUE_TEXT - 1] + "…"
+        out.append(shown)
         out.append(literal)
     return "".join(out)
+
+
+#: The most of one value a message or fix hint shows.
+MAX_VALUE_TEXT = 200
 
 
 @lru_cache(maxsize=1024)
