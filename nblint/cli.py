@@ -19,13 +19,14 @@ from nblint.check.rules import PsaPolicy, RuleError, load_rules, parse_version
 from nblint.load.files import InputError, discover
 from nblint.model import SEVERITY_RANK, Finding
 from nblint.report import FORMATS as REPORT_FORMATS
+from nblint.report import printable
 
 LATEST_PSA_VERSION = (1, 37)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def _fail_usage(message: str) -> NoReturn:
-    click.echo(f"nblint: error: {message}", err=True)
+    click.echo(printable(f"nblint: error: {message}"), err=True)  # it may quote the input
     sys.exit(EXIT_USAGE)
 
 
@@ -439,12 +440,15 @@ def render(
                 header += f", profile {entry['profile']}"
             if entry["options"]:
                 header += ", " + ", ".join(f"{k}={v}" for k, v in entry["options"].items())
-            sys.stdout.write("---\n" + header + "\n")
+            sys.stdout.write("---\n" + printable(header) + "\n")
             sys.stdout.write(
                 yaml.safe_dump(entry["pod"], sort_keys=False, default_flow_style=False)
             )
     for finding in result.findings:
-        click.echo(f"{finding.file}:{finding.line}:{finding.column}: {finding.message}", err=True)
+        click.echo(
+            printable(f"{finding.file}:{finding.line}:{finding.column}: {finding.message}"),
+            err=True,
+        )
     sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
 
 

@@ -300,6 +300,19 @@ def test_merge_key_naming_a_scalar_is_refused_at_the_merge_key() -> None:
     )
 
 
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_control_characters_in_names_are_printed_escaped(output: str) -> None:
+    fixture = H / "control-characters-in-names.yaml"
+    args = ["check", "--select", "privileged", "--format", output, str(fixture)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\u202e" not in result.output
+    assert "container nb\\x1b]0;pwned\\x07\\u202e is privileged" in result.output
+    if output == "text":
+        assert "Pod/notebook\\x1b[2J\\x1b[31m" in result.output
+
+
 # ---------------------------------------------------------------------------------------------
 # Wrong types where a field is typed; missing and duplicate containers
 

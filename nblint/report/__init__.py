@@ -4,6 +4,26 @@ from __future__ import annotations
 
 FORMATS = ("text", "json", "sarif", "github")
 
+#: Characters that act on a terminal or log viewer instead of showing (C0/C1 controls but tab
+#: and newline, DEL, bidirectional overrides): shown escaped, as ``\x1b`` or ``\u202e``.
+_ACTING = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print: names and values come from the input, and an escape sequence in
+    a container name must not clear a reviewer's terminal or rewrite a CI log."""
+    return text.translate(_ACTING)
+
+
 #: The longest span a finding underlines: on a one-line JSON document the entry at a column can
 #: run to the end of a very long line, and each finding must cost the same whatever the line.
 MAX_SPAN = 200

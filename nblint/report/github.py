@@ -14,7 +14,7 @@ from nblint.check.rules import Rule
 from nblint.fingerprint import repo_paths, repo_root
 from nblint.model import SEVERITY_RANK, Finding
 from nblint.pipeline import Result
-from nblint.report import highlighted
+from nblint.report import highlighted, printable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 #: GitHub's per-step cap for each annotation level.
@@ -23,7 +23,7 @@ ANNOTATIONS_PER_LEVEL = 10
 
 def escape_data(text: str) -> str:
     """Escape a command's message (``%`` first, as the runner decodes it last)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

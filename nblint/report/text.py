@@ -14,7 +14,7 @@ from typing import IO
 
 from nblint.model import Finding
 from nblint.pipeline import Result
-from nblint.report import highlighted
+from nblint.report import highlighted, printable
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 
@@ -142,8 +142,10 @@ def summary_line(result: Result, findings: list[Finding]) -> str:
 def write(result: Result, findings: list[Finding], stream: IO[str], colour: bool) -> None:
     if not colour:
         stream.write(
-            "".join(
-                ["".join([text for text, _ in line]) + "\n" for line in lines(result, findings)]
+            printable(
+                "".join(
+                    ["".join([text for text, _ in line]) + "\n" for line in lines(result, findings)]
+                )
             )
         )
         return
@@ -152,4 +154,4 @@ def write(result: Result, findings: list[Finding], stream: IO[str], colour: bool
 
     console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
     for line in lines(result, findings):
-        console.print(Text.assemble(*line))
+        console.print(Text.assemble(*((printable(text), style) for text, style in line)))
