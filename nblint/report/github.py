@@ -23,7 +23,7 @@ ANNOTATIONS_PER_LEVEL = 10
 
 def escape_data(text: str) -> str:
     """Escape a command's message (``%`` first, as the runner decodes it last)."""
-    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
