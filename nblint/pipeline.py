@@ -46,6 +46,18 @@ LOAD_PROBLEM_RULES = {
 }
 
 
+#: The longest message (or fix) the pipeline reports; the input it quotes may be megabytes long.
+MAX_MESSAGE = 1500
+
+
+def _bounded(text: str) -> str:
+    """``text`` cut in the middle when too long, keeping both ends: what it quotes (a key, a
+    value) is usually in the middle, and the explanation at the end."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return text[: MAX_MESSAGE * 2 // 3] + " … " + text[-MAX_MESSAGE // 3 :]
+
+
 @dataclass
 class Options:
     """What a run checks: the PSA policy, rule selection, rule directories, dialect settings."""
@@ -198,11 +210,13 @@ class Runner:
             return None
         rule = self.rules[rule_id]
         extra.setdefault("fix", rule.fix.get("any"))
+        if extra["fix"] is not None and len(extra["fix"]) > MAX_MESSAGE:
+            extra["fix"] = _bounded(extra["fix"])
         return Finding(
             rule=rule.id,
             group=rule.group,
             severity=rule.severity,
-            message=message,
+            message=_bounded(message),
             file=file,
             line=line,
             column=column,

@@ -205,6 +205,22 @@ def test_a_megabyte_long_value_is_cut_short_in_messages(tmp_path: Path) -> None:
     ]
 
 
+def test_a_megabyte_long_key_is_cut_in_the_middle_of_its_message(tmp_path: Path) -> None:
+    long_key = tmp_path / "values.yaml"
+    long_key.write_text(f"singleuser:\n  ? {'x' * 2**20}\n  : 2\n  uid: 1000\n")
+    result = CliRunner().invoke(
+        main,
+        ["check", "--format", "json", "--select", "z2jh-unknown-key", str(long_key)],
+        catch_exceptions=False,
+    )
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["line"]) == ("z2jh-unknown-key", 2)
+    assert len(finding["message"]) < 1600
+    assert finding["message"].startswith("`singleuser.xxx")
+    assert " … " in finding["message"]
+    assert finding["message"].endswith("so helm would refuse the release")
+
+
 def test_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:
