@@ -390,3 +390,14 @@ def test_the_profile_shape_in_the_fix_hint_spawns(
     for selection in selections(chart_traits(release.values, chart_version, RELEASE_NAME)):
         options = {"profile": selection.slug, **selection.options}
         assert oracle.pod(oracle_config(release), options)["spec"]["containers"]
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_kubespawner_refuses_a_profile_list_given_as_text(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    """What `z2jh-wrong-type` says of `hub.config.KubeSpawner.profile_list: small`."""
+    refusal = oracle_for(request, chart_version).refusal(
+        {"KubeSpawner": {"profile_list": "small"}}, {}
+    )
+    assert refusal.startswith("TraitError: The 'profile_list' trait"), refusal

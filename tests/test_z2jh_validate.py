@@ -278,3 +278,14 @@ def test_kubespawner_traits_of_the_wrong_type_are_reported_at_their_key(tmp_path
         "KubeSpawner refuses it and every spawn with it fails"
     )
     assert result.pods, "the pods are still built, without the refused values"
+
+
+def test_a_profile_list_that_is_neither_a_list_nor_a_mapping_is_refused(tmp_path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("hub:\n  config:\n    KubeSpawner:\n      profile_list: small\n")
+    result = run(values, select={"z2jh-wrong-type", "internal-error"})
+    assert brief(result.findings) == [("z2jh-wrong-type", 4, 7)]
+    assert result.findings[0].message == (
+        "`profile_list` in `hub.config.KubeSpawner` must be a list or a mapping, not 'small': "
+        "KubeSpawner refuses it and every spawn with it fails"
+    )

@@ -163,7 +163,7 @@ TRAIT_TYPES: dict[str, Any] = {
         "object",
     ),
     # Lists in KubeSpawner 6, lists or maps in 7 (a map on chart 3.x is a spawn failure).
-    **{name: ("array", "object") for name in LIST_ONLY_IN_KUBESPAWNER_6 if name != "profile_list"},
+    **{name: ("array", "object") for name in LIST_ONLY_IN_KUBESPAWNER_6},
 }
 
 
