@@ -388,6 +388,58 @@ def test_containers_given_as_a_mapping() -> None:
     )
 
 
+WRONG_TYPE_POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  {pod_field}
+  containers:
+    - name: c
+      image: quay.io/jupyter/base-notebook:2024-10-07
+      {container_field}
+"""
+
+
+@pytest.mark.parametrize(
+    ("pod_field", "container_field", "message"),
+    [
+        ("hostIPC: false", "env: 5", "container c: env must be a list of mappings; found '5'"),
+        (
+            "hostIPC: false",
+            "volumeMounts: 5",
+            "container c: volumeMounts must be a list of mappings; found '5'",
+        ),
+        ("volumes: 5", "tty: false", "spec.volumes must be a list of mappings; found '5'"),
+        ("tolerations: 5", "tty: false", "spec.tolerations must be a list of mappings; found '5'"),
+    ],
+    ids=["env", "volumeMounts", "volumes", "tolerations"],
+)
+def test_a_list_field_given_as_a_number_is_one_wrong_type_finding_and_the_rest_is_checked(
+    tmp_path: Path, pod_field: str, container_field: str, message: str
+) -> None:
+    # These once stopped the notebook checks with an internal error.
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(WRONG_TYPE_POD.format(pod_field=pod_field, container_field=container_field))
+    code, findings = lint(pod)
+    assert code == 1
+    assert [f for f in findings if f[0] == "internal-error"] == []
+    assert [f[2] for f in findings if f[0] == "wrong-field-type"] == [message]
+    assert "notebook-read-only-root-filesystem" in {f[0] for f in findings}
+
+
+def test_a_volume_mount_named_by_a_list_breaks_no_check(tmp_path: Path) -> None:
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        WRONG_TYPE_POD.format(
+            pod_field="volumes: [{name: home, emptyDir: {}}]",
+            container_field="volumeMounts: [{name: [home], mountPath: /home/jovyan}]",
+        )
+    )
+    code, findings = lint(pod)
+    assert code == 1
+    assert [f for f in findings if f[0] == "internal-error"] == []
+
+
 def test_missing_containers() -> None:
     code, findings = lint(H / "missing-containers.yaml", select="missing-containers")
     assert (code, findings) == (1, [("missing-containers", 7, "pod has no containers")])

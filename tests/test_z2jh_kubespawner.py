@@ -401,3 +401,18 @@ def test_kubespawner_refuses_a_profile_list_given_as_text(
         {"KubeSpawner": {"profile_list": "small"}}, {}
     )
     assert refusal.startswith("TraitError: The 'profile_list' trait"), refusal
+
+
+def test_a_home_volume_without_a_name_among_named_volumes_fails_every_spawn(
+    request: pytest.FixtureRequest,
+) -> None:
+    folder = PODS.parent / "malformed-storage"
+    fixture = folder / "dynamic-null-with-extra-mounts.yaml"
+    result = run(fixture, chart_version="4.4.0", select={"z2jh"})
+    assert brief(result.findings) == [("z2jh-spawn-failure", 4, 3), ("z2jh-spawn-failure", 4, 3)]
+    assert "cannot compare its keys (null and str" in result.findings[0].message
+    release = release_for(fixture.name, "4.4.0", folder)
+    refusal = oracle_for(request, "4.4.0").refusal(oracle_config(release), {})
+    # The oracle speaks JSON, which writes the null key as "null": KubeSpawner then sorts the
+    # keys and stops one step later, at the volume with no name. Either way nothing spawns.
+    assert refusal.startswith("ValueError: Invalid value for `name`, must not be `None`"), refusal

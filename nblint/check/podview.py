@@ -30,6 +30,12 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def items(value: Any) -> list[Any]:
+    """``value`` when it is a list, else nothing: a field of the wrong type (`env: 5`) is the
+    `wrong-field-type` rule's finding, and every other check reads it as absent."""
+    return value if isinstance(value, list) else []
+
+
 def security(spec: dict[str, Any], container: dict[str, Any], key: str) -> Any:
     """The container's ``securityContext.<key>``, else the pod's (the kubelet's precedence)."""
     own = _dict(container.get("securityContext")).get(key)
@@ -37,7 +43,7 @@ def security(spec: dict[str, Any], container: dict[str, Any], key: str) -> Any:
 
 
 def env_value(container: dict[str, Any], name: str) -> Any:
-    for item in container.get("env") or []:
+    for item in items(container.get("env")):
         if isinstance(item, dict) and item.get("name") == name:
             return item.get("value")
     return None
@@ -68,7 +74,7 @@ def notebook_home(pod: EffectivePod) -> str | None:
 
 def volumes_by_name(spec: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     out = {}
-    for index, volume in enumerate(spec.get("volumes") or []):
+    for index, volume in enumerate(items(spec.get("volumes"))):
         if isinstance(volume, dict) and isinstance(volume.get("name"), str):
             out[volume["name"]] = (index, volume)
     return out
@@ -77,7 +83,7 @@ def volumes_by_name(spec: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]
 def mounts(container: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [
         (index, mount)
-        for index, mount in enumerate(container.get("volumeMounts") or [])
+        for index, mount in enumerate(items(container.get("volumeMounts")))
         if isinstance(mount, dict) and isinstance(mount.get("mountPath"), str)
     ]
 
@@ -97,7 +103,7 @@ def mount_at(
         mount_path = posixpath.normpath(mount["mountPath"])
         inside = target == mount_path or target.startswith(mount_path.rstrip("/") + "/")
         deeper = best is None or len(mount_path) > len(posixpath.normpath(best[1]["mountPath"]))
-        if inside and deeper and mount.get("name") in volumes:
+        if inside and deeper and isinstance(mount.get("name"), str) and mount["name"] in volumes:
             best = (index, mount, volumes[mount["name"]][1])
     return best
 

@@ -31,7 +31,7 @@ def _count(value: Any) -> float:
 
 
 def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
-    for toleration in spec.get("tolerations") or []:
+    for toleration in podview.items(spec.get("tolerations")):
         if not isinstance(toleration, dict):
             continue
         key = toleration.get("key")

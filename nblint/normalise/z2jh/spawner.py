@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -722,10 +722,23 @@ class PodSources:
                 self.entries[full] = source
 
 
-def _sorted_values(value: Any) -> tuple[list[Any], dict[Any, int]]:
-    """A dict-valued list trait becomes its values sorted by key (KubeSpawner 7)."""
+def _sorted_values(config: SpawnerConfig, name: str) -> tuple[list[Any], dict[Any, int]]:
+    """Trait ``name`` as a list: a dict becomes its values sorted by key (KubeSpawner 7)."""
+    value = config.get(name)
     if isinstance(value, dict):
-        keys = sorted(value)
+        try:
+            keys = sorted(value)
+        except TypeError:  # keys of different types (a null volume name): KubeSpawner fails too
+            keys = list(value)
+            odd = next((k for k in keys if not isinstance(k, str)), None)
+            # Where the key that is not a name came from (sources are keyed as the values are).
+            found = config.source(name, cast(Path, (odd,))) or config.source(name)
+            kinds = " and ".join(sorted({"null" if k is None else type(k).__name__ for k in keys}))
+            config.report(
+                found[0].path if found else (*KUBESPAWNER, name),
+                f"KubeSpawner sorts `{name}` by key and cannot compare its keys ({kinds}; a null "
+                "key is an entry with no name): every spawn fails",
+            )
         return [value[k] for k in keys], {k: i for i, k in enumerate(keys)}
     if isinstance(value, list):
         return list(value), {i: i for i in range(len(value))}
@@ -778,7 +791,7 @@ def _list_field(
     pvc_name: str,
     base: Path = ("spec",),
 ) -> None:
-    items, positions = _sorted_values(config.get(trait_name))
+    items, positions = _sorted_values(config, trait_name)
     items = [_pod_copy(item, pvc_name) for item in items]
     if not items:
         return
@@ -889,7 +902,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         notebook["lifecycle"] = lifecycle
         sources.copy_trait((*nb, "lifecycle"), config, "lifecycle_hooks")
     notebook["resources"] = _resources(config, sources, (*nb, "resources"))
-    mounts, positions = _sorted_values(config.get("volume_mounts"))
+    mounts, positions = _sorted_values(config, "volume_mounts")
     if mounts:
         notebook["volumeMounts"] = [_pod_copy(mount, pvc_name) for mount in mounts]
         sources.copy_trait((*nb, "volumeMounts"), config, "volume_mounts", rekey=_rekey(positions))
@@ -927,7 +940,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         original = _original_key(config.get("extra_container_config"), key)
         sources.copy_trait((*nb, key), config, "extra_container_config", (original,))
     spec["containers"] = [_drop_nulls(notebook)]
-    extra, positions = _sorted_values(config.get("extra_containers"))
+    extra, positions = _sorted_values(config, "extra_containers")
     for item in extra:
         spec["containers"].append(_pod_copy(item, pvc_name))
     sources.copy_trait(
@@ -940,7 +953,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
 
     _list_field(spec, "tolerations", config, "tolerations", sources, pvc_name)
     _list_field(spec, "initContainers", config, "init_containers", sources, pvc_name)
-    volumes, positions = _sorted_values(config.get("volumes"))
+    volumes, positions = _sorted_values(config, "volumes")
     spec["volumes"] = [_pod_copy(volume, pvc_name) for volume in volumes]
     sources.copy_trait(("spec", "volumes"), config, "volumes", rekey=_rekey(positions))
     scheduler_name = config.get("scheduler_name")
@@ -1054,8 +1067,8 @@ def _affinity(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
         ("podAffinity", "pod_affinity"),
         ("podAntiAffinity", "pod_anti_affinity"),
     ):
-        required, req_pos = _sorted_values(config.get(f"{prefix}_required"))
-        preferred, pref_pos = _sorted_values(config.get(f"{prefix}_preferred"))
+        required, req_pos = _sorted_values(config, f"{prefix}_required")
+        preferred, pref_pos = _sorted_values(config, f"{prefix}_preferred")
         if not (required or preferred):
             continue
         block: dict[str, Any] = {}
