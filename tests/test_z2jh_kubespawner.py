@@ -416,3 +416,12 @@ def test_a_home_volume_without_a_name_among_named_volumes_fails_every_spawn(
     # The oracle speaks JSON, which writes the null key as "null": KubeSpawner then sorts the
     # keys and stops one step later, at the volume with no name. Either way nothing spawns.
     assert refusal.startswith("ValueError: Invalid value for `name`, must not be `None`"), refusal
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_kubespawner_refuses_a_cmd_given_as_a_number(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    """What `z2jh-wrong-type` says of `hub.config.Spawner.cmd: 5`."""
+    refusal = oracle_for(request, chart_version).refusal({"Spawner": {"cmd": 5}}, {})
+    assert refusal.startswith("TraitError: The 'cmd' trait"), refusal

@@ -289,3 +289,15 @@ def test_a_profile_list_that_is_neither_a_list_nor_a_mapping_is_refused(tmp_path
         "`profile_list` in `hub.config.KubeSpawner` must be a list or a mapping, not 'small': "
         "KubeSpawner refuses it and every spawn with it fails"
     )
+
+
+def test_a_trait_of_the_wrong_type_in_the_spawner_section_is_refused(tmp_path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("hub:\n  config:\n    Spawner:\n      cmd: 5\n      notebook_dir: /srv\n")
+    result = run(values, select={"z2jh-wrong-type", "z2jh-unknown-trait", "internal-error"})
+    # The base class's own traits (notebook_dir) are not KubeSpawner's to call unknown.
+    assert brief(result.findings) == [("z2jh-wrong-type", 4, 7)]
+    assert result.findings[0].message == (
+        "`cmd` in `hub.config.Spawner` must be a list or a string, not 5: "
+        "KubeSpawner refuses it and every spawn with it fails"
+    )

@@ -1027,9 +1027,10 @@ def _environment(environment: Any) -> list[dict[str, Any]]:
 
 def _args(config: SpawnerConfig) -> list[Any]:
     cmd = config.get("cmd")
-    if not cmd:
+    if not isinstance(cmd, list) or not cmd:  # a cmd of another type is `z2jh-wrong-type`'s
         return []
-    args = list(config.get("args") or [])
+    args = config.get("args")
+    args = list(args) if isinstance(args, list) else []
     if config.get("debug"):
         args = ["--debug", *args]
     return [*cmd, *args]

@@ -356,6 +356,15 @@ class _Checker:
         if isinstance(config, dict):
             self.traits(config, path, "`hub.config.KubeSpawner`")
             self._profile_list(config.get("profile_list"), (*path, "profile_list"))
+        # The base class's section reaches KubeSpawner too (traitlets config is inherited): its
+        # values are typed the same, but other names there are not KubeSpawner's to judge.
+        spawner_path: Path = ("hub", "config", "Spawner")
+        _, spawner = get_path(self.release.values, spawner_path)
+        if isinstance(spawner, dict):
+            traits = kubespawner_traits(self.version)
+            for name, value in spawner.items():
+                if isinstance(name, str) and name in traits:
+                    self._trait_type(name, value, (*spawner_path, name), "`hub.config.Spawner`")
 
     def profiles(self) -> None:
         path: Path = ("singleuser", "profileList")
