@@ -23,6 +23,7 @@ INPUTS = [
     FIXTURES / "sweep" / "maximal-notebook-pod.yaml",
     ROOT / "examples" / "kubeflow-notebook.yaml",
     ROOT / "examples" / "z2jh-values.yaml",
+    FIXTURES / "z2jh" / "pods" / "hub-config-replaces.yaml",  # hub.config sections
 ]
 #: One value of each kind a field can wrongly hold.
 WRONG = [5, "x", [5], {"a": 1}, None]
