@@ -177,6 +177,12 @@ def context(
     return {name: value for name, value in pairs if value}
 
 
+def clipped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, marked with "…": input quoted in a message may be
+    megabytes long, and a message is read on one line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def format_path(path: Path) -> str:
     """``("spec", "containers", 0, "image")`` → ``spec.containers[0].image``."""
     out = ""

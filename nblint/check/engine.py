@@ -23,6 +23,7 @@ from nblint.model import (
     Finding,
     Path,
     PsaRef,
+    clipped,
     format_path,
     get_path,
     iter_containers,
@@ -353,10 +354,7 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
         value = variables.get(head, _MISSING)
         if key:  # {item.containerPort}: a field of a mapping variable
             value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-        shown = written if value is _MISSING else str(value)
-        if len(shown) > MAX_VALUE_TEXT:
-            shown = shown[: MAX_VALUE_TEXT - 1] + "…"
-        out.append(shown)
+        out.append(written if value is _MISSING else clipped(str(value), MAX_VALUE_TEXT))
         out.append(literal)
     return "".join(out)
 

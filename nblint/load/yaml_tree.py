@@ -18,6 +18,8 @@ from typing import Any, cast
 
 import yaml
 
+from nblint.model import clipped
+
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -248,7 +250,7 @@ class _Builder:
                 kind = tag.rsplit(":", 1)[-1]
                 raise _Refused(
                     "parse-error",
-                    f"invalid YAML: {_clip(node.value)!r} is not a valid !!{kind}",
+                    f"invalid YAML: {clipped(node.value, 60)!r} is not a valid !!{kind}",
                     node,
                 ) from None
             if len(node.value) <= _MEMO_MAX_TEXT and len(_TYPED_SCALARS) < _MEMO_MAX_ENTRIES:
@@ -260,7 +262,7 @@ class _Builder:
             self.problems.append(
                 LoadProblem(
                     "helm-template",
-                    f"Helm template {_clip(node.value)!r} in a values file: Helm passes "
+                    f"Helm template {clipped(node.value, 60)!r} in a values file: Helm passes "
                     "values on as written (only a chart's tpl renders them), so nblint checks "
                     "the literal text",
                     *_pos(node),
@@ -417,10 +419,6 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
     return documents, problems
 
 
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
     """A read failure caused by Helm template syntax is reported as such, at its ``{{``.
 
@@ -457,7 +455,7 @@ def _sops_problem(root: Any) -> LoadProblem | None:
 
 
 def _not_a_mapping(root: Any, index: int, pos: Pos) -> LoadProblem:
-    what = "a list" if isinstance(root, list) else f"a single value ({_clip(repr(root), 40)})"
+    what = "a list" if isinstance(root, list) else f"a single value ({clipped(repr(root), 40)})"
     return LoadProblem(
         "not-a-mapping",
         f"document {index + 1} is {what}, not a mapping: a manifest or values file is a "

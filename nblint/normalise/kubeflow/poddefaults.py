@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.load.yaml_tree import to_plain
-from nblint.model import Origin, Path
+from nblint.model import Origin, Path, clipped
 from nblint.normalise.kubeflow import crd, selector
 from nblint.normalise.kubeflow.provenance import Graft
 from nblint.provenance import tree_position
@@ -94,8 +94,9 @@ def _show(value: Any, limit: int = 80) -> str:
     """``value`` as a message shows it, clipped: a message is one line, whatever the input."""
     import json
 
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clipped(
+        json.dumps(value, default=str) if not isinstance(value, str) else repr(value), limit
+    )
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from nblint.check.jsonschema_subset import TYPES
-from nblint.model import Path, format_path, get_path
+from nblint.model import Path, clipped, format_path, get_path
 from nblint.normalise.z2jh.spawner import LIST_ONLY_IN_KUBESPAWNER_6
 from nblint.normalise.z2jh.values import (
     Release,
@@ -711,5 +711,4 @@ def _show(value: Any, limit: int = 80) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clipped(repr(value) if isinstance(value, str) else str(value), limit)
