@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from nblint import __version__
 from nblint.check.rules import Rule
-from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_path, repo_root
+from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
 from nblint.model import Finding
 from nblint.pipeline import Result
 from nblint.report import highlighted
@@ -138,16 +138,15 @@ def build(
     prints = fingerprints([f for f, _ in everything], root)
     # Per input file, not per finding: its lines, and its path and URI (resolving a path
     # touches the file system).
+    paths = repo_paths([f for f, _ in everything], root)
     text_cache: dict[str, list[str]] = {}
-    path_cache: dict[str, str] = {}
     uri_cache: dict[str, dict[str, Any]] = {}
     results = []
     notifications = []
     for (finding, reason), fingerprint in zip(everything, prints, strict=True):
         if finding.file not in text_cache:
             text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
-            path_cache[finding.file] = repo_path(finding.file, root)
-        path = path_cache[finding.file]
+        path = paths[finding.file]
         if path not in uri_cache:
             uri_cache[path] = _uri(path)
         entry: dict[str, Any] = {"ruleId": finding.rule}
