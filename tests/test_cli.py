@@ -322,7 +322,7 @@ def test_kind_and_api_version_that_are_not_text_are_skipped_not_a_crash(tmp_path
 
 def test_a_bug_is_one_line_and_exit_2_never_a_traceback(monkeypatch, capsys) -> None:
     from nblint import cli
-    from nblint.pipeline import Runner
+    from nblint.run.pipeline import Runner
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -339,7 +339,7 @@ def test_the_cycle_collector_is_off_during_a_run_and_on_again_after(monkeypatch)
     import gc
 
     from nblint import cli
-    from nblint.pipeline import Runner
+    from nblint.run.pipeline import Runner
 
     seen = []
     real_run = Runner.run

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from conftest import FIXTURES
 
 from nblint.cli import main
-from nblint.config import find_config
+from nblint.run.config import find_config
 
 CONFIG = FIXTURES / "config"
 POD = "host-network-pod.yaml"  # one finding: host-namespaces at 8:3

@@ -23,8 +23,8 @@ import pytest
 import yaml
 from conftest import FIXTURES, RULES, run
 
-from nblint.model import Finding
-from nblint.normalise.manifest import TEMPLATE_PATHS
+from nblint.dialects.manifest import TEMPLATE_PATHS
+from nblint.model.finding import Finding
 
 FIXES = FIXTURES / "fixes"
 DIALECTS = ("manifest", "z2jh", "kubeflow")
@@ -161,8 +161,8 @@ def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path:
         "    home: /home/jovyan\n"
         "    writable: [$HOME, /tmp]\n"
     )
-    from nblint.check.rules import PsaPolicy
-    from nblint.pipeline import Options, Runner
+    from nblint.model.rule import PsaPolicy
+    from nblint.run.pipeline import Options, Runner
 
     options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
     after = Runner(options, RULES).run([str(fixture)])

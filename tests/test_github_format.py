@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 
 from nblint.cli import main
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.result import RunResult as Result
 from nblint.report import github
 
 

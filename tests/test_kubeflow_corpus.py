@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, SHARED, needs_shared, run
 
 from nblint.load.files import discover
-from nblint.pipeline import Result
+from nblint.model.result import RunResult as Result
 
 CORPUS = FIXTURES / "kubeflow" / "corpus"
 GROUPS = {"psa-baseline", "psa-restricted", "kubeflow"}

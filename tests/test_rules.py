@@ -17,13 +17,13 @@ from conftest import ROOT, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblint.check import jsonschema_subset
 from nblint.check.engine import iter_targets
 from nblint.check.rules import load_rules, rule_files
-from nblint.data import data_dir
+from nblint.load.provenance import TreeProvenance
 from nblint.load.yaml_tree import parse_documents
-from nblint.model import EffectivePod, get_path
-from nblint.provenance import TreeProvenance
+from nblint.model import jsonschema_subset
+from nblint.model.data import data_dir
+from nblint.model.pod import EffectivePod, get_path
 
 RULES = load_rules()
 RULE_SCHEMA = json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
@@ -182,7 +182,8 @@ def test_evaluator_agrees_with_jsonschema_on_generated_values(value: Any) -> Non
 
 
 def test_unsupported_schema_keyword_is_refused(tmp_path: Path) -> None:
-    from nblint.check.rules import RuleError, read_rule_file
+    from nblint.check.rules import read_rule_file
+    from nblint.model.rule import RuleError
 
     path = tmp_path / "typo.yaml"
     path.write_text(

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, SHARED, needs_shared
 
 from nblint.cli import main
-from nblint.fingerprint import FINGERPRINT_KEY
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.fingerprint import FINGERPRINT_KEY
+from nblint.model.result import RunResult as Result
 from nblint.report import sarif
 
 SARIF_FIXTURES = FIXTURES / "sarif"

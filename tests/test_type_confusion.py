@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 
-from nblint.pipeline import Options, Runner
+from nblint.run.pipeline import Options, Runner
 
 INPUTS = [
     FIXTURES / "sweep" / "maximal-notebook-pod.yaml",

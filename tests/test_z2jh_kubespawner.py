@@ -33,11 +33,12 @@ from typing import Any
 import pytest
 from conftest import brief, run
 
+from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.pods import RELEASE_NAME, build_pods
+from nblint.dialects.z2jh.profiles import selections
+from nblint.dialects.z2jh.traits import kubespawner_defaults, lookup
+from nblint.dialects.z2jh.values import Release, build_release
 from nblint.load import files
-from nblint.normalise.z2jh.pods import RELEASE_NAME, build_pods
-from nblint.normalise.z2jh.profiles import selections
-from nblint.normalise.z2jh.spawner import chart_traits, kubespawner_defaults, lookup
-from nblint.normalise.z2jh.values import Release, build_release
 
 PODS = Path(__file__).parent / "fixtures" / "z2jh" / "pods"
 ORACLE = Path(__file__).parent / "kubespawner_oracle.py"
@@ -381,7 +382,7 @@ def test_kubespawner_refuses_the_spawns_nblint_says_fail(
 def test_the_profile_shape_in_the_fix_hint_spawns(
     chart_version: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    from nblint.normalise.z2jh.validate import PROFILE_SHAPE_FIX
+    from nblint.dialects.z2jh.validate import PROFILE_SHAPE_FIX
 
     (tmp_path / "fixed.yaml").write_text(PROFILE_SHAPE_FIX + "\n")
     assert run(tmp_path / "fixed.yaml", select={"z2jh"}).findings == []

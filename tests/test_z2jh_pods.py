@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import FIXTURES, ROOT, run
 
+from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.pods import build_pods
+from nblint.dialects.z2jh.values import build_release
 from nblint.load import files
-from nblint.normalise.z2jh.pods import build_pods
-from nblint.normalise.z2jh.spawner import chart_traits
-from nblint.normalise.z2jh.values import build_release
 
 PODS = FIXTURES / "z2jh" / "pods"
 CLOUD_NOTE = (

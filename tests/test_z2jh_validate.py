@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, brief, run
 
+from nblint.dialects.z2jh.validate import validate
+from nblint.dialects.z2jh.values import build_release
 from nblint.load.files import load
-from nblint.model import Finding
-from nblint.normalise.z2jh.validate import validate
-from nblint.normalise.z2jh.values import build_release
+from nblint.model.finding import Finding
 
 VALUES = FIXTURES / "z2jh" / "values"
 

@@ -14,22 +14,25 @@ from click.testing import CliRunner
 from conftest import FIXTURES, SHARED, needs_shared, run
 
 from nblint.cli import main
-from nblint.load.files import load
-from nblint.normalise.z2jh.values import (
+from nblint.dialects.registry import recognise as recognise_dialect
+from nblint.dialects.z2jh import Z2JH
+from nblint.dialects.z2jh.root import ValuesError, find_root
+from nblint.dialects.z2jh.values import (
     CHART_VERSIONS,
     Release,
-    ValuesError,
     build_release,
     chart_defaults,
-    find_root,
     kubespawner_traits,
     resolve_chart_version,
 )
-from nblint.pipeline import Options
-from nblint.recognise import Z2JH, recognise
+from nblint.load.files import load
 
 VALUES = FIXTURES / "z2jh" / "values"
 CORPUS = SHARED / "corpus" / "z2jh"
+
+
+def recognise(root: Any, settings: dict[str, Any] | None = None) -> Any:
+    return recognise_dialect(root, settings or {})
 
 
 def document(name: str | Path) -> Any:
@@ -73,8 +76,8 @@ def test_documents_without_z2jh_sections_are_not_values(name: str) -> None:
 
 
 def test_values_root_option_overrides_detection() -> None:
-    options = Options(dialect={"values_root": "dask-gateway"})
-    assert recognise(document("root-jupyterhub.yaml"), options) == Z2JH
+    settings = {"values_root": "dask-gateway"}
+    assert recognise(document("root-jupyterhub.yaml"), settings) == Z2JH
     result = run(VALUES / "root-jupyterhub.yaml", select={"z2jh"}, values_root="dask-gateway")
     # Read as z2jh values, dask-gateway's `gateway` is a key z2jh does not have.
     assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-unknown-key", 2, 3)]

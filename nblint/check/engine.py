@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from nblint.check import builtins, jsonschema_subset
-from nblint.check.rules import (
+from nblint.check import builtins
+from nblint.model import jsonschema_subset
+from nblint.model.finding import Finding, PsaRef, choose_fix
+from nblint.model.pod import (
+    EffectivePod,
+    Path,
+    format_path,
+    get_path,
+    iter_containers,
+    notebook_container,
+)
+from nblint.model.rule import (
     TARGETS,
     Condition,
     FieldPath,
@@ -18,19 +27,10 @@ from nblint.check.rules import (
     Rule,
     Violation,
 )
-from nblint.model import (
-    EffectivePod,
-    Finding,
-    Path,
-    PsaRef,
-    clipped,
-    format_path,
-    get_path,
-    iter_containers,
-    notebook_container,
-)
+from nblint.model.template import render_template
 
-#: First element of a path into the z2jh values of a pod's release (target ``values``).
+#: First element of a path into the configuration behind a pod (target ``values``: z2jh's
+#: merged values).
 VALUES = "values"
 
 
@@ -43,12 +43,14 @@ class RawViolation:
     container: str | None = None
     fix: dict[str, str] | None = None
     variables: dict[str, Any] = field(default_factory=dict)
+    #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
+    distinct: str = ""
 
 
-def release_values(pod: EffectivePod) -> Any:
-    """The merged z2jh values behind a z2jh pod, else None."""
-    release = pod.facts.get("release")
-    return getattr(release, "values", None)
+def configuration_values(pod: EffectivePod) -> Any:
+    """The configuration tree behind ``pod`` (z2jh: the release's merged values), else None."""
+    configuration = pod.configuration
+    return configuration.values if configuration is not None else None
 
 
 Target = tuple[Path, Any, dict[str, str]]
@@ -88,7 +90,7 @@ def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
         if found is not None:
             yield found
     elif target == "values":
-        values = release_values(pod)
+        values = configuration_values(pod)
         if values is not None:
             yield (VALUES,), values, {}
     elif target == "volume":
@@ -191,7 +193,7 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
 
     def condition_holds(pod: EffectivePod) -> bool:
         for on_values, parts, valid in clauses:
-            found, value = get_path(release_values(pod) if on_values else pod.pod, parts)
+            found, value = get_path(configuration_values(pod) if on_values else pod.pod, parts)
             if not found or value is None or not valid(value):
                 return False
         return True
@@ -332,88 +334,6 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
     return None
 
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
-
-
-_MISSING = object()
-
-
-def render_template(text: str, variables: dict[str, Any]) -> str:
-    """Fill ``{name}`` placeholders; ``{{``/``}}`` are literal braces.
-
-    Anything else in braces stays as written, so a fix hint may use YAML flow mappings
-    (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing. A
-    value longer than :data:`MAX_VALUE_TEXT` characters is cut short (it comes from the input,
-    which may hold a megabyte-long image name).
-    """
-    literals, holes = _parsed_template(text)
-    if not holes:
-        return literals[0]
-    out = [literals[0]]
-    for (written, head, key), literal in zip(holes, literals[1:], strict=True):
-        value = variables.get(head, _MISSING)
-        if key:  # {item.containerPort}: a field of a mapping variable
-            value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-        out.append(written if value is _MISSING else clipped(str(value), MAX_VALUE_TEXT))
-        out.append(literal)
-    return "".join(out)
-
-
-#: The most of one value a message or fix hint shows.
-MAX_VALUE_TEXT = 200
-
-
-@lru_cache(maxsize=1024)
-def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """A template as its literal text around each placeholder: ``(literals, holes)``.
-
-    ``literals`` has one more entry than ``holes``; a hole is ``(as written, name, field)``.
-    Templates come from a few dozen rule files and are filled thousands of times.
-    """
-    literals, holes = [], []
-    pending, pos = "", 0
-    for match in _PLACEHOLDER.finditer(text):
-        pending += text[pos : match.start()]
-        pos = match.end()
-        if match[1] is None:  # {{ or }}
-            pending += match[0][0]
-            continue
-        head, _, key = match[1].partition(".")
-        literals.append(pending)
-        holes.append((match[0], head, key))
-        pending = ""
-    literals.append(pending + text[pos:])
-    return literals, holes
-
-
-def choose_fix(
-    fixes: dict[str, str] | None, pod: EffectivePod, container: str | None = None
-) -> str | None:
-    """The fix written for the pod's dialect, and for its chart version or container.
-
-    ``z2jh<4.3`` is the z2jh fix for charts before 4.3; ``<dialect>:<container>`` is the fix for
-    one container by name (the chart's ``block-cloud-metadata`` init container is fixed in quite
-    another place than the notebook).
-    """
-    if not fixes:
-        return None
-    if container and f"{pod.dialect}:{container}" in fixes:
-        return fixes[f"{pod.dialect}:{container}"]
-    if pod.dialect == "z2jh" and "z2jh<4.3" in fixes:
-        chart = str(pod.facts.get("chart_version", ""))
-        if chart and _chart_before(chart, (4, 3)):
-            return fixes["z2jh<4.3"]
-    return fixes.get(pod.dialect) or fixes.get("any")
-
-
-def _chart_before(version: str, limit: tuple[int, int]) -> bool:
-    parts = version.split(".")
-    try:
-        return (int(parts[0]), int(parts[1])) < limit
-    except (IndexError, ValueError):
-        return False
-
-
 def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]:
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
@@ -422,7 +342,7 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
     view = _PodView(pod, plan.tables)
     for rule, prepared in plan.rules:
         for raw in prepared.raw_violations(pod, rule, policy, view):
-            key = (rule.id, raw.path, str(raw.variables.get("mount_path", "")))
+            key = (rule.id, raw.path, raw.distinct)
             if key in seen:
                 continue
             seen.add(key)
@@ -434,9 +354,10 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
 
 
 def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPolicy) -> Finding:
-    release_level = raw.path[:1] == (VALUES,)
+    release_level = raw.path[:1] == (VALUES,) and pod.configuration is not None
     if release_level:
-        origin = pod.facts["release"].locate(raw.path[1:])
+        assert pod.configuration is not None
+        origin = pod.configuration.locate(raw.path[1:])
     else:
         origin = pod.provenance.locate(raw.path)
     version = policy.version_text
@@ -449,7 +370,8 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         "path": where,
         "psa_version": version,
     }
-    fix = choose_fix(raw.fix, pod, raw.container) or choose_fix(rule.fix, pod, raw.container)
+    keys = pod.hint_keys()
+    fix = choose_fix(raw.fix, keys, raw.container) or choose_fix(rule.fix, keys, raw.container)
     return Finding(
         rule=rule.id,
         group=rule.group,
@@ -459,7 +381,7 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         line=origin.line,
         column=origin.column,
         object=pod.object,
-        # A finding about the release's values holds for every profile: report it once.
+        # A finding about the configuration holds for every profile: report it once.
         profile=None if release_level else pod.profile,
         options=None if release_level else pod.options,
         container=raw.container,

@@ -10,7 +10,7 @@ import posixpath
 from typing import Any
 
 from nblint.check import images
-from nblint.model import EffectivePod
+from nblint.model.pod import EffectivePod
 
 #: Volume sources the kubelet always mounts read-only.
 READ_ONLY_SOURCES = ("configMap", "secret", "downwardAPI", "projected", "image")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from nblint.load.yaml_tree import Document, LoadProblem, parse_documents
+from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDIN = "-"
@@ -25,6 +25,8 @@ class LoadedFile:
     text: str = ""
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
+    #: False when the file could not be read as text (its documents are then not parsed).
+    readable: bool = True
 
 
 class InputError(Exception):
@@ -73,28 +75,57 @@ def _walk(root: str) -> list[str]:
     return sorted(found)
 
 
-def load(path: str) -> LoadedFile:
-    """Read and parse one input; every failure becomes a problem on the returned file."""
+def read(path: str) -> LoadedFile:
+    """Read one input as text, not yet parsed (see :func:`documents`); what stops it from
+    being read is a problem on the returned file."""
     loaded = LoadedFile(path)
     try:
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == STDIN else read_bytes(path)
     except OSError as err:
         loaded.problems.append(LoadProblem("unreadable", _why_unreadable(path, err), 1, 1))
+        loaded.readable = False
         return loaded
     if len(data) > MAX_FILE_BYTES:
         loaded.problems.append(
             LoadProblem("too-large", f"file larger than {MAX_FILE_BYTES // 2**20} MiB", 1, 1)
         )
+        loaded.readable = False
         return loaded
     text, problem = decode(data)
     if problem:
         loaded.problems.append(problem)
+        loaded.readable = False
         return loaded
     loaded.text = text
-    loaded.documents, loaded.problems = parse_documents(text)
-    if not loaded.problems and all(doc.root is None for doc in loaded.documents):
-        what = "empty file" if not text.strip() else "no YAML content (only comments)"
-        loaded.problems.append(LoadProblem("empty-file", f"{what}: nothing to check", 1, 1))
+    return loaded
+
+
+def documents(loaded: LoadedFile) -> Iterator[Document | LoadProblem]:
+    """The documents of a file read by :func:`read`, parsed one at a time, and the problems
+    that stop any of them from being read, in file order; an empty file is a problem too."""
+    if not loaded.readable:
+        return
+    content = False
+    problems = False
+    for entry in iter_documents(loaded.text):
+        if isinstance(entry, LoadProblem):
+            problems = True
+        elif entry.root is not None:
+            content = True
+        yield entry
+    if not content and not problems:
+        what = "empty file" if not loaded.text.strip() else "no YAML content (only comments)"
+        yield LoadProblem("empty-file", f"{what}: nothing to check", 1, 1)
+
+
+def load(path: str) -> LoadedFile:
+    """Read and parse one input whole: its documents and problems on the returned file."""
+    loaded = read(path)
+    for entry in documents(loaded):
+        if isinstance(entry, LoadProblem):
+            loaded.problems.append(entry)
+        else:
+            loaded.documents.append(entry)
     return loaded
 
 

@@ -13,12 +13,13 @@ expands aliases without bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import yaml
 
-from nblint.model import clipped
+from nblint.model.finding import clipped
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _SafeLoader
@@ -377,13 +378,27 @@ class _Refused(Exception):
 
 
 def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
-    """Every document of ``text``, and the problems that stopped any from being read.
-
-    Documents before a syntax error are kept; a refused document (unsafe tag, alias bomb) is
-    dropped while the others are kept.
-    """
+    """Every document of ``text``, and the problems that stopped any from being read (see
+    :func:`iter_documents`)."""
     documents: list[Document] = []
     problems: list[LoadProblem] = []
+    for item in iter_documents(text):
+        if isinstance(item, Document):
+            documents.append(item)
+        else:
+            problems.append(item)
+    return documents, problems
+
+
+def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
+    """The documents of ``text`` one at a time, each built only when asked for, and the
+    problems that stopped any from being read, in file order.
+
+    A run checks each document and drops its tree before the next is built, so that a file of
+    thousands of manifests never has more than one of them in memory. Documents before a syntax
+    error are kept; a refused document (unsafe tag, alias bomb) is dropped while the others are
+    kept.
+    """
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
     index = 0
@@ -393,30 +408,29 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
             if node is None:
                 break
             builder = _Builder(may_alias=may_alias)
+            pos = _pos(node)
             try:
                 root = builder.build(node)
             except _Refused as refused:
-                problems.append(
-                    _helm_problem(text, LoadProblem(refused.kind, refused.message, *refused.pos))
-                )
+                yield _helm_problem(text, LoadProblem(refused.kind, refused.message, *refused.pos))
             else:
+                node = None  # its composed nodes are done with once the tree is built
                 encrypted = _sops_problem(root)
                 if encrypted is not None:
-                    problems.append(encrypted)
+                    yield encrypted
                 else:
                     if not isinstance(root, dict) and root is not None:
-                        builder.problems.append(_not_a_mapping(root, index, _pos(node)))
-                    documents.append(Document(index, root, _pos(node)[0], builder.problems))
+                        builder.problems.append(_not_a_mapping(root, index, pos))
+                    yield Document(index, root, pos[0], builder.problems)
             index += 1
     except yaml.MarkedYAMLError as err:
-        problems.append(_helm_problem(text, _syntax_problem(err, text)))
+        yield _helm_problem(text, _syntax_problem(err, text))
     except yaml.YAMLError as err:
-        problems.append(LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1))
+        yield LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1)
     except RecursionError:
-        problems.append(LoadProblem("too-large", "YAML nested too deeply to read", 1, 1))
+        yield LoadProblem("too-large", "YAML nested too deeply to read", 1, 1)
     finally:
         loader.dispose()
-    return documents, problems
 
 
 def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:

@@ -1,8 +1,34 @@
-"""Stage 5: print findings. One module per output format, each exposing ``render(...)``."""
+"""Stage 5: print findings. One module per output format, each a :data:`Formatter`.
+
+A format is a function ``write(report, stream)`` over a :class:`nblint.model.result.Report`,
+found in :data:`FORMATS` by name and imported only when it is used.
+"""
 
 from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif", "github")
+import importlib
+from collections.abc import Callable
+from typing import IO
+
+from nblint.model.result import Report
+
+#: ``write(report, stream)``: every output format implements this.
+Formatter = Callable[[Report, IO[str]], None]
+
+#: Format name → the module that writes it (its ``write`` function).
+FORMATS = {
+    "text": "nblint.report.text",
+    "json": "nblint.report.json_report",
+    "sarif": "nblint.report.sarif",
+    "github": "nblint.report.github",
+}
+
+
+def formatter(name: str) -> Formatter:
+    """The ``write`` function of format ``name`` (one of :data:`FORMATS`)."""
+    write: Formatter = importlib.import_module(FORMATS[name]).write
+    return write
+
 
 #: Characters that act on a terminal or log viewer instead of showing (C0/C1 controls but tab
 #: and newline, DEL, bidirectional overrides): shown escaped, as ``\x1b`` or ``\u202e``.

@@ -9,11 +9,12 @@ were left out: nothing is lost from the log.
 from __future__ import annotations
 
 from collections import Counter
+from typing import IO
 
-from nblint.check.rules import Rule
-from nblint.fingerprint import repo_paths, repo_root
-from nblint.model import SEVERITY_RANK, Finding
-from nblint.pipeline import Result
+from nblint.model.finding import SEVERITY_RANK, Finding
+from nblint.model.fingerprint import repo_paths, repo_root
+from nblint.model.result import Report, RunResult
+from nblint.model.rule import Rule
 from nblint.report import highlighted, printable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -42,7 +43,7 @@ def _message(finding: Finding) -> str:
     return text
 
 
-def _end_column(finding: Finding, result: Result) -> int | None:
+def _end_column(finding: Finding, result: RunResult) -> int | None:
     lines = result.texts.get(finding.file, "").splitlines()
     if not 1 <= finding.line <= len(lines) or finding.column < 1:
         return None
@@ -59,7 +60,11 @@ def annotation(finding: Finding, path: str, title: str, end_column: int | None) 
     return f"::{COMMANDS[finding.severity]} {','.join(props)}::{escape_data(_message(finding))}"
 
 
-def render(result: Result, findings: list[Finding], rules: dict[str, Rule]) -> str:
+def write(report: Report, stream: IO[str]) -> None:
+    stream.write(render(report.result, report.findings, report.rules))
+
+
+def render(result: RunResult, findings: list[Finding], rules: dict[str, Rule]) -> str:
     root = repo_root()
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], *f.sort_key()))
     shown: Counter[str] = Counter()

@@ -3,31 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from nblint import __version__
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.result import Report, RunResult
 
 REPORT_VERSION = 1
 
 
-def summary(result: Result, findings: list[Finding]) -> dict[str, Any]:
+def summary(result: RunResult, findings: list[Finding]) -> dict[str, Any]:
     by_severity = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
         by_severity[finding.severity] += 1
     return {
         "files": result.files,
         "documents": result.documents,
-        "pods": len(result.pods),
+        "pods": result.pod_count,
         "findings": len(findings),
         "by_severity": by_severity,
         "skipped": dict(sorted(result.skipped.items())),
     }
 
 
+def write(report: Report, stream: IO[str]) -> None:
+    stream.write(render(report.result, report.findings, report.suppressed))
+
+
 def render(
-    result: Result, findings: list[Finding], suppressed: list[tuple[Finding, str]] | None = None
+    result: RunResult,
+    findings: list[Finding],
+    suppressed: list[tuple[Finding, str]] | None = None,
 ) -> str:
     document: dict[str, Any] = {
         "version": REPORT_VERSION,

@@ -2,7 +2,8 @@
 
 One run, one result per finding. Each result points at the key the user edits (1-based line and
 column, exclusive end column), with a URI relative to the repository root under ``%SRCROOT%``, and
-carries the line-free fingerprint of :mod:`nblint.fingerprint` under ``partialFingerprints``.
+carries the line-free fingerprint of :mod:`nblint.model.fingerprint` under
+``partialFingerprints``.
 Files that could not be read or parsed are also listed as tool execution notifications, so that a
 consumer knows the results for them are incomplete. The output is deterministic: no timestamps,
 no absolute paths for files inside the repository.
@@ -13,14 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from nblint import __version__
-from nblint.check.rules import Rule
-from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
+from nblint.model.result import Report, RunResult
+from nblint.model.rule import Rule
 from nblint.report import highlighted
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -44,15 +45,17 @@ def rule_name(rule_id: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in rule_id.split("-"))
 
 
-def _fix_texts(rule: Rule) -> list[tuple[str, str]]:
-    order = ("any", "manifest", "z2jh", "kubeflow")
+def _fix_texts(rule: Rule, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """The rule's hints: the one for any input first, then in the order the dialects are
+    registered (``labels``)."""
+    order = ["any", *labels]
     keys = sorted(rule.fix, key=lambda k: (order.index(k) if k in order else len(order), k))
     return [(key, str(rule.fix[key]).rstrip()) for key in keys]
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
+def rule_descriptor(rule: Rule, labels: dict[str, str] | None = None) -> dict[str, Any]:
     why = rule.why or rule.title
-    fixes = _fix_texts(rule)
+    fixes = _fix_texts(rule, labels or {})
     text = why
     markdown = why
     for dialect, fix in fixes:
@@ -124,11 +127,12 @@ def _location(uri: dict[str, Any], region: dict[str, int] | None = None) -> dict
 
 
 def build(
-    result: Result,
+    result: RunResult,
     findings: list[Finding],
     rules: list[Rule],
     suppressed: Sequence[tuple[Finding, str]] = (),
     root: Path | None = None,
+    labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict. ``suppressed`` pairs a finding with its reason."""
     root = root if root is not None else repo_root()
@@ -181,7 +185,7 @@ def build(
                 "name": "nblint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [rule_descriptor(rule) for rule in ordered_rules],
+                "rules": [rule_descriptor(rule, labels) for rule in ordered_rules],
             }
         },
         "invocations": [invocation],
@@ -194,13 +198,11 @@ def build(
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(
-    result: Result,
-    findings: list[Finding],
-    rules: list[Rule],
-    suppressed: Sequence[tuple[Finding, str]] = (),
-) -> str:
-    return indented_json(build(result, findings, rules, suppressed)) + "\n"
+def write(report: Report, stream: IO[str]) -> None:
+    log = build(
+        report.result, report.findings, report.active, report.suppressed, labels=report.fix_labels
+    )
+    stream.write(indented_json(log) + "\n")
 
 
 def indented_json(value: Any) -> str:

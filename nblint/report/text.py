@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterator
 from typing import IO
 
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.result import Report, RunResult
 from nblint.report import highlighted, printable
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
@@ -99,7 +99,7 @@ def _group_key(finding: Finding) -> tuple[str, str, str]:
     return (finding.file, finding.object or "", finding.profile or "")
 
 
-def lines(result: Result, findings: list[Finding]) -> Iterator[Line]:
+def lines(result: RunResult, findings: list[Finding]) -> Iterator[Line]:
     ordered = sorted(findings, key=lambda f: (*_group_key(f), f.line, f.column, f.rule))
     current_file = current_object = None
     text_cache: dict[str, list[str]] = {}
@@ -124,11 +124,11 @@ def lines(result: Result, findings: list[Finding]) -> Iterator[Line]:
     yield [(summary_line(result, findings), "bold")]
 
 
-def summary_line(result: Result, findings: list[Finding]) -> str:
+def summary_line(result: RunResult, findings: list[Finding]) -> str:
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
         counts[finding.severity] += 1
-    pods = len(result.pods)
+    pods = result.pod_count
     checked = f"{result.files} file{'s' * (result.files != 1)}, {pods} pod{'s' * (pods != 1)}"
     skipped = sum(result.skipped.values())
     if skipped:
@@ -139,19 +139,27 @@ def summary_line(result: Result, findings: list[Finding]) -> str:
     return f"Found {', '.join(parts)} ({checked})."
 
 
-def write(result: Result, findings: list[Finding], stream: IO[str], colour: bool) -> None:
-    if not colour:
-        stream.write(
-            printable(
-                "".join(
-                    ["".join([text for text, _ in line]) + "\n" for line in lines(result, findings)]
+def write(report: Report, stream: IO[str]) -> None:
+    """The findings, the summary, then the suppressed findings asked for."""
+    _write_lines(lines(report.result, report.findings), stream, report.colour)
+    if report.suppressed:
+        stream.write(f"Suppressed ({len(report.suppressed)}):\n")
+        for finding, reason in report.suppressed:
+            stream.write(
+                printable(
+                    f"  {finding.file}:{finding.line}:{finding.column}: {finding.rule}: "
+                    f"{finding.message} -- {reason or '(no reason given)'}\n"
                 )
             )
-        )
+
+
+def _write_lines(found: Iterator[Line], stream: IO[str], colour: bool) -> None:
+    if not colour:
+        stream.write(printable("".join(["".join([t for t, _ in line]) + "\n" for line in found])))
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
-    for line in lines(result, findings):
+    for line in found:
         console.print(Text.assemble(*((printable(text), style) for text, style in line)))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
-from nblint.model import EffectivePod, is_gpu_resource
+from nblint.model.pod import EffectivePod, is_gpu_resource
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:

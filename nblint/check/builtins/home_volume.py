@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
-from nblint.model import EffectivePod
+from nblint.model.pod import EffectivePod
 
 
 def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
@@ -69,7 +69,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             yield RawViolation(
                 ("spec", "securityContext"), "", variables["container"], variables=info
             )
-    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.dialect == "z2jh":
+    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.facts.get("per_user"):
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         if not podview.per_user(claim) and not podview.per_user(volume_mount.get("subPath")):
             yield RawViolation(

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod
+from nblint.model.pod import EffectivePod
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import VALUES, RawViolation, release_values
+    from nblint.check.engine import VALUES, RawViolation, configuration_values
 
-    values = release_values(pod)
+    values = configuration_values(pod)
     if not isinstance(values, dict):
         return
     cull: dict[str, Any] = values["cull"] if isinstance(values.get("cull"), dict) else {}

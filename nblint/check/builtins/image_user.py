@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
-from nblint.model import EffectivePod, Path
+from nblint.model.pod import EffectivePod, Path
 
 
 def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], key: str) -> Path:

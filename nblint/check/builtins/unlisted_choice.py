@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod
+from nblint.model.pod import EffectivePod
 
 IMAGE_TRAITS = ("image", "image_spec")
 

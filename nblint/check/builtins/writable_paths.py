@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
-from nblint.model import EffectivePod
+from nblint.model.pod import EffectivePod
 
 #: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's).
 DEFAULT_HOME = "/home/jovyan"
@@ -85,4 +85,5 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     "mount_path": path,
                     "volume": volume_name(path),
                 },
+                distinct=path,
             )

@@ -1,0 +1,86 @@
+"""``nblint render``: each effective pod as the v1 Pod the cluster will admit."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from nblint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    context_files,
+    dialect_settings,
+    fail_usage,
+    policy,
+    with_run_options,
+)
+from nblint.report import printable
+
+
+@click.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+)
+@with_run_options
+def render(paths: tuple[str, ...], output_format: str, **params: Any) -> None:
+    """Print each effective pod as the v1 Pod the cluster will admit."""
+    import yaml
+
+    from nblint.load.files import InputError, discover
+    from nblint.load.yaml_tree import to_plain
+    from nblint.run.pipeline import Options, Runner
+    from nblint.run.pipeline import context_files as expand
+
+    try:
+        inputs = list(discover(list(paths)))
+    except InputError as err:
+        fail_usage(str(err))
+    context = expand("--poddefaults", [path for _, path in context_files(params)])
+    if not paths and not params.get("values_files"):
+        raise click.UsageError("give at least one PATH or -f/--values FILE")
+    options = Options(
+        policy(params["psa_level"], params["psa_version"]),
+        select={"nblint"},
+        dialect=dialect_settings(params),
+        context=context,
+        keep_pods=True,
+    )
+    result = Runner(options).run(inputs)
+    entries = [
+        {
+            "source": pod.file,
+            "object": pod.object,
+            "profile": pod.profile,
+            "options": pod.options,
+            "pod": to_plain(pod.pod),
+        }
+        for pod in result.pods
+    ]
+    if output_format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(entries, indent=2, default=str) + "\n")
+    else:
+        for entry in entries:
+            header = f"# {entry['source']}: {entry['object']}"
+            if entry["profile"]:
+                header += f", profile {entry['profile']}"
+            if entry["options"]:
+                header += ", " + ", ".join(f"{k}={v}" for k, v in entry["options"].items())
+            sys.stdout.write("---\n" + printable(header) + "\n")
+            sys.stdout.write(
+                yaml.safe_dump(entry["pod"], sort_keys=False, default_flow_style=False)
+            )
+    for finding in result.findings:
+        click.echo(
+            printable(f"{finding.file}:{finding.line}:{finding.column}: {finding.message}"),
+            err=True,
+        )
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)

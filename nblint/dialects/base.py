@@ -1,0 +1,64 @@
+"""The declaration every dialect makes (see :mod:`nblint.dialects`)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.finding import Reported
+
+Settings = dict[str, Any]
+Normaliser = Callable[[Recognised, RunIndex, Settings], Normalised]
+#: ``(document, settings) -> [(index key, entry)]``: what a document adds to the run index.
+Indexer = Callable[[Recognised, Settings], list[tuple[str, Any]]]
+#: ``(first document of the dialect, index, settings) -> problems``, once per run.
+OncePerRun = Callable[[Recognised, RunIndex, Settings], list[Reported]]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What nblint needs to know about one dialect (see the module docstring)."""
+
+    name: str
+    #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
+    claims: Callable[[Any, Settings], bool]
+    #: ``"module:function"`` of the :data:`Normaliser`, imported when first needed.
+    normaliser: str
+    #: Fix-hint keys this dialect's findings use → what each is written for (``explain``, SARIF).
+    fix_labels: tuple[tuple[str, str], ...]
+    #: ``"module:function"`` of the :data:`Indexer`, for dialects others read from.
+    indexer: str | None = None
+    #: Texts a file must hold to contribute to the index (its documents are then read before
+    #: any is normalised); the others are read one document at a time.
+    index_markers: tuple[str, ...] = ()
+    #: ``"module:function"`` of a :data:`OncePerRun` (findings about the deployment as a whole).
+    once: str | None = None
+    #: Bytes a file holds when its documents must be checked in one process with every other
+    #: such file (``--jobs``): findings once per run, documents that change each other.
+    together_marker: bytes | None = None
+
+    def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
+        normaliser: Normaliser = _function(self.normaliser)
+        return normaliser(document, index, settings)
+
+    def index(self, document: Recognised, settings: Settings) -> list[tuple[str, Any]]:
+        if self.indexer is None:
+            return []
+        indexer: Indexer = _function(self.indexer)
+        return indexer(document, settings)
+
+    def once_per_run(
+        self, document: Recognised, index: RunIndex, settings: Settings
+    ) -> list[Reported]:
+        if self.once is None:
+            return []
+        once: OncePerRun = _function(self.once)
+        return once(document, index, settings)
+
+
+def _function(reference: str) -> Any:
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)

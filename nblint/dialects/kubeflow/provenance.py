@@ -1,0 +1,45 @@
+"""Provenance of a Notebook's pod, whose fields come from more than one written tree.
+
+The pod spec comes from the Notebook's ``spec.template`` (a :class:`TreeProvenance` with that
+prefix), but its labels and annotations come from the Notebook's own ``metadata``, and whatever a
+PodDefault added comes from the PodDefault's file. A *graft* says "this pod subtree was written at
+that place of that tree"; the deepest graft or injection that holds a path answers for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nblint.load.provenance import TreeProvenance, tree_position
+from nblint.model.pod import Origin, Path
+
+
+@dataclass(frozen=True)
+class Graft:
+    file: str
+    root: Any
+    #: Where the grafted subtree sits in ``root``.
+    doc_path: Path
+    note: str = ""
+
+
+class NotebookProvenance(TreeProvenance):
+    def __init__(self, file: str, root: Any) -> None:
+        super().__init__(file, root, ("spec", "template"))
+        self.grafts: dict[Path, Graft] = {}
+
+    def graft(self, path: Path, graft: Graft) -> None:
+        self.grafts[path] = graft
+
+    def locate(self, path: Path) -> Origin:
+        for length in range(len(path), -1, -1):
+            prefix = path[:length]
+            injected = self.injected.get(prefix)
+            if injected is not None:
+                return injected
+            graft = self.grafts.get(prefix)
+            if graft is not None:
+                line, column = tree_position(graft.root, (*graft.doc_path, *path[length:]))
+                return Origin(graft.file, line, column, graft.note)
+        return super().locate(path)

@@ -1,0 +1,340 @@
+"""z2jh values → KubeSpawner traits: what the chart's ``jupyterhub_config.py`` does.
+
+Per chart family (3.x, 4.0-4.2, 4.3+), from the merged values, followed by the
+``hub.config.KubeSpawner`` / ``hub.config.Spawner`` pass-through that replaces traits wholesale
+(facts: ``z2jh-kubespawner.md`` section 2). Every trait remembers the values path that set it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nblint.dialects.z2jh.traits import (
+    KUBESPAWNER,
+    SPAWNER,
+    Source,
+    SpawnerConfig,
+    Trait,
+    ValuesPath,
+    copy_tree,
+    lookup,
+    normalise_types,
+)
+from nblint.model.pod import Path
+
+#: ``singleuser.<key>`` → trait, assigned only when the value is not null (all chart versions).
+PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
+    ("pod_name_template", ("podNameTemplate",)),
+    ("start_timeout", ("startTimeout",)),
+    ("image_pull_policy", ("image", "pullPolicy")),
+    ("events_enabled", ("events",)),
+    ("extra_labels", ("extraLabels",)),
+    ("extra_annotations", ("extraAnnotations",)),
+    ("uid", ("uid",)),
+    ("fs_gid", ("fsGid",)),
+    ("service_account", ("serviceAccountName",)),
+    ("storage_extra_labels", ("storage", "extraLabels")),
+    ("node_selector", ("nodeSelector",)),
+    ("node_affinity_required", ("extraNodeAffinity", "required")),
+    ("node_affinity_preferred", ("extraNodeAffinity", "preferred")),
+    ("pod_affinity_required", ("extraPodAffinity", "required")),
+    ("pod_affinity_preferred", ("extraPodAffinity", "preferred")),
+    ("pod_anti_affinity_required", ("extraPodAntiAffinity", "required")),
+    ("pod_anti_affinity_preferred", ("extraPodAntiAffinity", "preferred")),
+    ("lifecycle_hooks", ("lifecycleHooks",)),
+    ("init_containers", ("initContainers",)),
+    ("extra_containers", ("extraContainers",)),
+    ("mem_limit", ("memory", "limit")),
+    ("mem_guarantee", ("memory", "guarantee")),
+    ("cpu_limit", ("cpu", "limit")),
+    ("cpu_guarantee", ("cpu", "guarantee")),
+    ("extra_resource_limits", ("extraResource", "limits")),
+    ("extra_resource_guarantees", ("extraResource", "guarantees")),
+    ("environment", ("extraEnv",)),
+    ("profile_list", ("profileList",)),
+    ("extra_pod_config", ("extraPodConfig",)),
+)
+
+#: Traits the chart writes on ``Spawner`` rather than ``KubeSpawner``.
+SPAWNER_LEVEL = ("cmd", "default_url", "debug")
+_MISSING = object()
+
+# ---------------------------------------------------------------------------------------------
+# The chart's jupyterhub_config.py
+
+
+def chart_traits(
+    values: dict[str, Any], chart_version: str, release_name: str = "RELEASE"
+) -> SpawnerConfig:
+    """The traits the hub configures from the merged values, ``hub.config`` included."""
+    config = SpawnerConfig(chart_version)
+    su = ("singleuser",)
+
+    singleuser = lookup(values, su)
+    for trait, key in PASSTHROUGH:
+        value = lookup(singleuser, key)
+        if value is not None:
+            config.set(trait, value, Source((*su, *key)))
+
+    image = lookup(values, (*su, "image", "name"))
+    if image:
+        tag = lookup(values, (*su, "image", "tag"))
+        config.set(
+            "image", f"{image}:{tag}" if tag else image, Source((*su, "image"), extends=False)
+        )
+
+    config.set(
+        "allow_privilege_escalation",
+        lookup(values, (*su, "allowPrivilegeEscalation")),
+        Source((*su, "allowPrivilegeEscalation")),
+    )
+
+    _image_pull_secrets(config, values, release_name)
+    _scheduling(config, values, release_name)
+    _storage(config, values, release_name)
+
+    cmd = lookup(values, (*su, "cmd"), _MISSING)
+    if cmd is not _MISSING:
+        config.set("cmd", cmd, Source((*su, "cmd")))
+    default_url = lookup(values, (*su, "defaultUrl"))
+    if default_url is not None:
+        config.set("default_url", default_url, Source((*su, "defaultUrl")))
+
+    _cloud_metadata(config, values)
+    if lookup(values, ("debug", "enabled"), False):
+        config.set("debug", True, Source(("debug", "enabled")))
+
+    _hub_config(config, values)
+    normalise_types(config)
+    return config
+
+
+def _image_pull_secrets(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
+    secrets: list[Any] = []
+    sources: dict[Path, Source] = {}
+    if lookup(values, ("imagePullSecret", "automaticReferenceInjection")) and lookup(
+        values, ("imagePullSecret", "create")
+    ):
+        sources[(len(secrets),)] = Source(("imagePullSecret", "create"), extends=False)
+        secrets.append(f"{release}-image-pull-secret")
+    for key in (("imagePullSecrets",), ("singleuser", "image", "pullSecrets")):
+        extra = lookup(values, key)
+        if isinstance(extra, list):
+            for index, item in enumerate(extra):
+                sources[(len(secrets),)] = Source((*key, index))
+                secrets.append(item)
+    if secrets:
+        config.traits["image_pull_secrets"] = Trait(copy_tree(secrets), sources)
+
+
+def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
+    if lookup(values, ("scheduling", "userScheduler", "enabled")):
+        config.set(
+            "scheduler_name",
+            f"{release}-user-scheduler",
+            Source(("scheduling", "userScheduler", "enabled"), extends=False),
+        )
+    if lookup(values, ("scheduling", "podPriority", "enabled")):
+        config.set(
+            "priority_class_name",
+            f"{release}-default-priority",
+            Source(("scheduling", "podPriority", "enabled"), extends=False),
+        )
+
+    purpose_key = ("scheduling", "userPods", "nodeAffinity", "matchNodePurpose")
+    purpose = lookup(values, purpose_key)
+    term = {
+        "matchExpressions": [
+            {"key": "hub.jupyter.org/node-purpose", "operator": "In", "values": ["user"]}
+        ]
+    }
+    if purpose in ("prefer", "require"):
+        name = "node_affinity_preferred" if purpose == "prefer" else "node_affinity_required"
+        trait = config.traits.setdefault(name, Trait(config.get(name)))
+        if not isinstance(trait.value, list):  # a map (or junk) cannot be appended to
+            config.report(purpose_key, f"cannot add the node-purpose term to {name}")
+            return
+        trait.sources[(len(trait.value),)] = Source(purpose_key, extends=False)
+        trait.value.append({"weight": 100, "preference": term} if purpose == "prefer" else term)
+
+    tolerations: list[Any] = []
+    sources: dict[Path, Source] = {}
+    for key in (("scheduling", "userPods", "tolerations"), ("singleuser", "extraTolerations")):
+        items = lookup(values, key, [])
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                sources[(len(tolerations),)] = Source((*key, index))
+                tolerations.append(item)
+    if tolerations:
+        config.traits["tolerations"] = Trait(copy_tree(tolerations), sources)
+
+
+def _storage(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
+    storage = ("singleuser", "storage")
+    home_mount = lookup(values, (*storage, "homeMountPath"))
+    volumes: dict[str, Any] = {}
+    mounts: dict[str, Any] = {}
+    volume_sources: dict[str, Source] = {}
+    mount_sources: dict[str, Source] = {}
+    kind = lookup(values, (*storage, "type"))
+    type_source = Source((*storage, "type"), extends=False)
+
+    if kind == "dynamic":
+        dynamic = (*storage, "dynamic")
+        pvc_template = lookup(values, (*dynamic, "pvcNameTemplate"))
+        if config.family == "3" or pvc_template:
+            config.set("pvc_name_template", pvc_template, Source((*dynamic, "pvcNameTemplate")))
+        volume_name = lookup(values, (*dynamic, "volumeNameTemplate"))
+        config.set("storage_pvc_ensure", True, type_source)
+        for trait, setting in (
+            ("storage_class", (*dynamic, "storageClass")),
+            ("storage_access_modes", (*dynamic, "storageAccessModes")),
+            ("storage_capacity", (*storage, "capacity")),
+        ):
+            value = lookup(values, setting)
+            if value is not None:
+                config.set(trait, value, Source(setting))
+        claim = pvc_template if config.family == "3" else "{pvc_name}"
+        volumes[volume_name] = {"name": volume_name, "persistentVolumeClaim": {"claimName": claim}}
+        mounts[volume_name] = {"mountPath": home_mount, "name": volume_name}
+        if config.family != "3":
+            mounts[volume_name]["subPath"] = lookup(values, (*dynamic, "subPath"))
+        volume_sources[volume_name] = mount_sources[volume_name] = type_source
+    elif kind == "static":
+        static = (*storage, "static")
+        volumes["home"] = {
+            "name": "home",
+            "persistentVolumeClaim": {"claimName": lookup(values, (*static, "pvcName"))},
+        }
+        mounts["home"] = {
+            "mountPath": home_mount,
+            "name": "home",
+            "subPath": lookup(values, (*static, "subPath")),
+        }
+        volume_sources["home"] = mount_sources["home"] = type_source
+
+    extra_files = lookup(values, ("singleuser", "extraFiles"), {})
+    if isinstance(extra_files, dict) and extra_files:
+        items = []
+        for file_key, details in extra_files.items():
+            item: dict[str, Any] = {"key": file_key, "path": file_key}
+            if isinstance(details, dict) and "mode" in details:
+                item["mode"] = details["mode"]
+            items.append(item)
+        volumes["files"] = {
+            "name": "files",
+            "secret": {"secretName": f"{release}-singleuser", "items": items},
+        }
+        volume_sources["files"] = Source(("singleuser", "extraFiles"), extends=False)
+        for index, (file_key, details) in enumerate(extra_files.items()):
+            mount_path = details.get("mountPath") if isinstance(details, dict) else None
+            key = f"{index}-files" if config.family == "4.3" else f"files-{index}"
+            mounts[key] = {"mountPath": mount_path, "subPath": file_key, "name": "files"}
+            mount_sources[key] = Source(("singleuser", "extraFiles", file_key), extends=False)
+
+    for extra_key, target, target_sources, is_mount in (
+        ("extraVolumes", volumes, volume_sources, False),
+        ("extraVolumeMounts", mounts, mount_sources, True),
+    ):
+        path = (*storage, extra_key)
+        extra = lookup(values, path, {} if config.family == "4.3" else [])
+        if isinstance(extra, dict) and config.family == "4.3":
+            for key, item in extra.items():
+                target[key] = item
+                target_sources[key] = Source((*path, key))
+        elif isinstance(extra, list):
+            for index, item in enumerate(extra):
+                name = item.get("name") if isinstance(item, dict) else None
+                if config.family == "4.3":
+                    key = f"{index}-{name}" if is_mount else str(name)
+                else:
+                    key = f"extra-{index}"
+                target[key] = item
+                target_sources[key] = Source((*path, index))
+
+    if config.family == "4.3":
+        config.traits["volumes"] = _keyed_trait(volumes, volume_sources)
+        config.traits["volume_mounts"] = _keyed_trait(mounts, mount_sources)
+    else:  # lists, in insertion order
+        config.traits["volumes"] = _listed_trait(volumes, volume_sources)
+        config.traits["volume_mounts"] = _listed_trait(mounts, mount_sources)
+
+
+def _keyed_trait(items: dict[str, Any], sources: dict[str, Source]) -> Trait:
+    return Trait(copy_tree(items), {(key,): src for key, src in sources.items()})
+
+
+def _listed_trait(items: dict[str, Any], sources: dict[str, Source]) -> Trait:
+    keys = list(items)
+    return Trait(
+        [copy_tree(items[key]) for key in keys],
+        {(index,): sources[key] for index, key in enumerate(keys)},
+    )
+
+
+def block_cloud_metadata_container(values: dict[str, Any]) -> dict[str, Any]:
+    """The chart's ``block-cloud-metadata`` init container."""
+    tools = ("singleuser", "networkTools")
+    image = (
+        f"{lookup(values, (*tools, 'image', 'name'))}:{lookup(values, (*tools, 'image', 'tag'))}"
+    )
+    container: dict[str, Any] = {
+        "name": "block-cloud-metadata",
+        "image": image,
+        "command": [
+            "iptables",
+            "--append",
+            "OUTPUT",
+            "--protocol",
+            "tcp",
+            "--destination",
+            lookup(values, ("singleuser", "cloudMetadata", "ip")),
+            "--destination-port",
+            "80",
+            "--jump",
+            "DROP",
+        ],
+        "securityContext": {
+            "privileged": True,
+            "runAsUser": 0,
+            "capabilities": {"add": ["NET_ADMIN"]},
+        },
+    }
+    resources = lookup(values, (*tools, "resources"))
+    if resources:
+        container["resources"] = resources
+    return container
+
+
+def _cloud_metadata(config: SpawnerConfig, values: dict[str, Any]) -> None:
+    block = ("singleuser", "cloudMetadata", "blockWithIptables")
+    if lookup(values, block) is not True:
+        return
+    trait = config.traits.setdefault("init_containers", Trait(config.get("init_containers")))
+    if not isinstance(trait.value, list):
+        config.report(("singleuser", "initContainers"), "initContainers is not a list")
+        return
+    note = (
+        f"chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh "
+        f"{config.chart_version} adds a privileged root init container"
+    )
+    trait.sources[(len(trait.value),)] = Source(block, note=note, extends=False)
+    trait.value.append(block_cloud_metadata_container(values))
+
+
+def _hub_config(config: SpawnerConfig, values: dict[str, Any]) -> None:
+    """``hub.config.KubeSpawner`` / ``hub.config.Spawner``: each trait replaced wholesale.
+
+    A ``KubeSpawner`` setting beats a ``Spawner`` one for the same trait (traitlets picks the
+    most specific class), so the chart's own ``KubeSpawner`` settings also beat
+    ``hub.config.Spawner``.
+    """
+    spawner_section = lookup(values, SPAWNER)
+    if isinstance(spawner_section, dict):
+        for name, value in spawner_section.items():
+            if name in SPAWNER_LEVEL or name not in config.traits:
+                config.set(str(name), value, Source((*SPAWNER, name)))
+    kube_section = lookup(values, KUBESPAWNER)
+    if isinstance(kube_section, dict):
+        for name, value in kube_section.items():
+            config.set(str(name), value, Source((*KUBESPAWNER, name)))

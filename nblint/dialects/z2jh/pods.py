@@ -1,0 +1,156 @@
+"""The effective singleuser pods of a z2jh release: one per profile and option choice.
+
+:func:`build_pods` runs the hub's configuration (:mod:`.spawner`), each profile selection
+(:mod:`.profiles`) and KubeSpawner's pod builder, and attaches a :class:`ValuesProvenance` that
+sends every pod field to the values line that produced it — or, for a chart default, to the
+nearest key the user wrote, with a note naming the default.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
+from nblint.dialects.z2jh.profiles import Selection, selections
+from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
+from nblint.model.pod import EffectivePod, Origin, Path, is_gpu_resource
+
+if TYPE_CHECKING:
+    from nblint.dialects.z2jh.values import Release
+
+#: Stands for the Helm release name in names the chart derives from it.
+RELEASE_NAME = "<release>"
+
+
+class ValuesProvenance:
+    """Pod path → the values line that set it (longest registered prefix wins)."""
+
+    def __init__(self, release: Release, sources: PodSources) -> None:
+        self.release = release
+        self.entries = sources.entries
+
+    def source(self, path: Path) -> tuple[Source, Path]:
+        for length in range(len(path), -1, -1):
+            found = self.entries.get(path[:length])
+            if found is not None:
+                return found, path[length:]
+        return Source(("singleuser",), extends=False), path
+
+    def values_path(self, path: Path) -> tuple[tuple[str | int, ...], str]:
+        """The values path behind pod ``path``, and the note to show with it."""
+        source, rest = self.source(path)
+        if source.extends and rest:
+            return (*source.path, *rest), source.note
+        return source.path, source.note
+
+    def locate(self, path: Path) -> Origin:
+        values_path, note = self.values_path(path)
+        origin = self.release.locate(values_path)
+        if note:
+            return Origin(origin.file, origin.line, origin.column, note)
+        return origin
+
+
+def build_pods(release: Release) -> list[EffectivePod]:
+    """Every pod a user of ``release`` can get."""
+    config = chart_traits(release.values, release.chart_version, RELEASE_NAME)
+    chosen = [(selection, selection.apply(config)) for selection in selections(config)]
+    facts = deployment_facts(release, chosen)
+    if not chosen:
+        return [_pod(release, config, None, facts)]
+    return [_pod(release, applied, selection, facts) for selection, applied in chosen]
+
+
+def _pod(
+    release: Release,
+    config: SpawnerConfig,
+    selection: Selection | None,
+    facts: dict[str, Any],
+) -> EffectivePod:
+    pod, sources = make_pod(config)
+    # Fields nobody wrote still need a line: the notebook container's own fields go to the
+    # image key, everything else to `singleuser`.
+    sources.entries.setdefault(("spec", "containers", 0), _image_source(config))
+    pod_facts = {
+        **facts,
+        "home_pvc": _home_pvc(config),
+        "unlisted_choices": [
+            {
+                "option": u.option,
+                "values_path": u.path,
+                "validation_regex": u.validation_regex,
+                "traits": u.traits,
+            }
+            for u in (selection.unlisted if selection else [])
+        ],
+        "spawn_problems": list(config.problems),
+    }
+    return EffectivePod(
+        file=release.files[0] if release.files else "",
+        object="values",
+        dialect="z2jh",
+        pod=pod,
+        provenance=ValuesProvenance(release, sources),
+        kind="Pod",
+        profile=selection.profile if selection else None,
+        options=selection.options or None if selection else None,
+        fix_keys=release.fix_keys,
+        # Rules over the values themselves (target `values`) read and locate through this.
+        configuration=release,
+        facts=pod_facts,
+    )
+
+
+def _image_source(config: SpawnerConfig) -> Source:
+    found = config.source("image")
+    path = found[0].path if found else ("singleuser", "image")
+    return Source(path, extends=False)
+
+
+def _home_pvc(config: SpawnerConfig) -> dict[str, Any] | None:
+    if not config.get("storage_pvc_ensure"):
+        return None
+    return {
+        "name_template": config.get("pvc_name_template"),
+        "capacity": config.get("storage_capacity"),
+        "storage_class": config.get("storage_class"),
+        "access_modes": config.get("storage_access_modes"),
+    }
+
+
+def _is_gpu(config: SpawnerConfig) -> bool:
+    limits = config.get("extra_resource_limits")
+    guarantees = config.get("extra_resource_guarantees")
+    return any(
+        isinstance(bucket, dict) and any(is_gpu_resource(name) for name in bucket)
+        for bucket in (limits, guarantees)
+    )
+
+
+def deployment_facts(
+    release: Release, chosen: list[tuple[Selection, SpawnerConfig]]
+) -> dict[str, Any]:
+    """Facts about the whole release that rules may need beside the pod.
+
+    ``chosen``: each profile selection with the config it spawns with.
+    """
+    values = release.values
+    extra_config = lookup(values, ("hub", "extraConfig"))
+    gpu_profiles = sorted({selection.profile for selection, applied in chosen if _is_gpu(applied)})
+    return {
+        "chart_version": release.chart_version,
+        # One pod stands for every user's: a volume without a per-user placeholder is shared.
+        "per_user": True,
+        "cull": lookup(values, ("cull",), {}),
+        "authenticator_class": lookup(
+            values, ("hub", "config", "JupyterHub", "authenticator_class")
+        ),
+        "hub_extra_config_present": bool(extra_config),
+        "gpu_profiles": gpu_profiles,
+        "cloud_metadata_blocked": lookup(
+            values, ("singleuser", "cloudMetadata", "blockWithIptables")
+        )
+        is True,
+        "network_policy_enabled": bool(lookup(values, ("singleuser", "networkPolicy", "enabled"))),
+    }

@@ -1,0 +1,344 @@
+"""KubeSpawner's traits for one spawn, each remembering the values path that set it.
+
+The shared model of the two z2jh ports: :mod:`.chart_config` fills a :class:`SpawnerConfig` from
+the values (what the chart's ``jupyterhub_config.py`` does), a profile's overrides change a copy of
+it (:mod:`.profiles`), and :mod:`.pod_builder` builds the pod from it (what KubeSpawner does).
+Here too: KubeSpawner's own trait defaults per major version, and what traitlets coerces or refuses
+when the hub loads the configuration (:func:`normalise_types`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, NamedTuple
+
+import yaml
+
+# Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
+# copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
+from nblint.load.yaml_tree import to_plain as copy_tree
+from nblint.model.pod import Path, get_path
+
+#: A path into the z2jh values (relative to the z2jh root).
+ValuesPath = tuple[str | int, ...]
+
+KUBESPAWNER = ("hub", "config", "KubeSpawner")
+SPAWNER = ("hub", "config", "Spawner")
+
+#: KubeSpawner's own defaults (7.x, which chart 4.x ships) for the traits the pod depends on;
+#: a test checks them against the real KubeSpawner.
+KUBESPAWNER_DEFAULTS: dict[str, Any] = {
+    "uid": None,
+    "gid": None,
+    "fs_gid": None,
+    "supplemental_gids": [],
+    "privileged": False,
+    "allow_privilege_escalation": False,
+    "container_security_context": {},
+    "pod_security_context": {},
+    "volumes": [],
+    "volume_mounts": [],
+    "tolerations": [],
+    "node_affinity_required": [],
+    "node_affinity_preferred": [],
+    "pod_affinity_required": [],
+    "pod_affinity_preferred": [],
+    "pod_anti_affinity_required": [],
+    "pod_anti_affinity_preferred": [],
+    "environment": {},
+    "extra_resource_limits": {},
+    "extra_resource_guarantees": {},
+    "init_containers": [],
+    "extra_containers": [],
+    "lifecycle_hooks": {},
+    "mem_guarantee": None,
+    "mem_limit": None,
+    "cpu_limit": None,
+    "cpu_guarantee": None,
+    "image": "quay.io/jupyterhub/singleuser:latest",
+    "image_pull_policy": None,
+    "image_pull_secrets": [],
+    "node_selector": {},
+    "service_account": None,
+    "automount_service_account_token": None,
+    "cmd": None,
+    "args": [],
+    "debug": False,
+    "default_url": "",
+    "pvc_name_template": "claim-{user_server}",
+    "pod_name_template": "jupyter-{user_server}",
+    "scheduler_name": None,
+    "priority_class_name": "",
+    "working_dir": None,
+    "port": 8888,
+    "extra_pod_config": {},
+    "extra_container_config": {},
+    "extra_labels": {},
+    "extra_annotations": {},
+    "storage_pvc_ensure": False,
+    "storage_capacity": None,
+    "storage_class": None,
+    "storage_access_modes": ["ReadWriteOnce"],
+    "profile_list": [],
+}
+
+#: KubeSpawner 6.2.0 (which chart 3.x ships) differs in its name templates only.
+KUBESPAWNER_6_DEFAULTS: dict[str, Any] = {
+    **KUBESPAWNER_DEFAULTS,
+    "pvc_name_template": "claim-{username}--{servername}",
+    "pod_name_template": "jupyter-{username}--{servername}",
+}
+
+#: Traits KubeSpawner 6.2.0 (chart 3.x) takes as a list only; 7.x also takes a map, whose values
+#: it uses in key order.
+LIST_ONLY_IN_KUBESPAWNER_6 = (
+    "volumes",
+    "volume_mounts",
+    "init_containers",
+    "extra_containers",
+    "tolerations",
+    "node_affinity_required",
+    "node_affinity_preferred",
+    "pod_affinity_required",
+    "pod_affinity_preferred",
+    "pod_anti_affinity_required",
+    "pod_anti_affinity_preferred",
+    "profile_list",
+)
+
+_MEMORY_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+@cache
+def chart_family(chart_version: str) -> str:
+    """``"3"`` (3.x), ``"4.0"`` (4.0-4.2) or ``"4.3"`` (4.3 and later)."""
+    match = re.match(r"v?(\d+)\.(\d+)", chart_version)
+    major, minor = (int(match[1]), int(match[2])) if match else (4, 4)
+    if major < 4:
+        return "3"
+    if major == 4 and minor < 3:
+        return "4.0"
+    return "4.3"
+
+
+def kubespawner_defaults(chart_version: str) -> dict[str, Any]:
+    """The trait defaults of the KubeSpawner that ``chart_version``'s hub image ships."""
+    return KUBESPAWNER_6_DEFAULTS if chart_family(chart_version) == "3" else KUBESPAWNER_DEFAULTS
+
+
+def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
+    """The hub's ``get_config``: a missing step gives ``default``, a present null gives None."""
+    found, value = get_path(values, path)
+    return value if found else default
+
+
+# ---------------------------------------------------------------------------------------------
+# Traits with sources
+
+
+class Source(NamedTuple):
+    """Where a value came from: a values path, and why when the path does not say it.
+
+    ``extends``: deeper pod fields map to deeper values paths (the value was copied verbatim).
+    (A named tuple: a few thousand are made per run, and a frozen dataclass is slow to make.)
+    """
+
+    path: ValuesPath
+    note: str = ""
+    extends: bool = True
+
+
+class SpawnProblem(NamedTuple):
+    """A value the hub or KubeSpawner would refuse when a user spawns (``4Gi`` memory, …)."""
+
+    path: ValuesPath
+    message: str
+    #: A values snippet that works, when the rule's general fix does not fit.
+    fix: str | None = None
+
+
+@dataclass(slots=True)
+class Trait:
+    """A KubeSpawner trait's value, and the values path behind each part of it."""
+
+    value: Any
+    #: trait-relative path → source; the longest matching prefix wins.
+    sources: dict[Path, Source] = field(default_factory=dict)
+
+    def source(self, sub: Path) -> tuple[Source, Path] | None:
+        for length in range(len(sub), -1, -1):
+            found = self.sources.get(sub[:length])
+            if found is not None:
+                return found, sub[length:]
+        return None
+
+
+class SpawnerConfig:
+    """KubeSpawner's traits for one spawn, each with the values path that set it."""
+
+    def __init__(self, chart_version: str) -> None:
+        self.chart_version = chart_version
+        self.family = chart_family(chart_version)
+        self._defaults = kubespawner_defaults(chart_version)
+        self.traits: dict[str, Trait] = {}
+        #: Problems the hub or KubeSpawner would hit at spawn, each once.
+        self.problems: list[SpawnProblem] = []
+        #: Traits still shared with the config this one was copied from (copy on write).
+        self._shared: set[str] = set()
+
+    def copy(self) -> SpawnerConfig:
+        """A config that starts as this one; a profile's overrides change only the copy.
+
+        Traits are copied when first changed, not up front: a profile overrides a handful of
+        the ~60 traits, and copying them all for every profile was most of a values file's time.
+        """
+        other = SpawnerConfig(self.chart_version)
+        other.traits = dict(self.traits)
+        other.problems = list(self.problems)
+        other._shared = set(self.traits)
+        return other
+
+    def own(self, name: str) -> Trait | None:
+        """Trait ``name``, copied first if it is still shared: safe to change in place."""
+        trait = self.traits.get(name)
+        if trait is not None and name in self._shared:
+            trait = self.traits[name] = Trait(copy_tree(trait.value), dict(trait.sources))
+            self._shared.discard(name)
+        return trait
+
+    def replace_value(self, name: str, value: Any) -> None:
+        """A new value for trait ``name``, from the same sources (the shared trait is left)."""
+        self.traits[name] = Trait(value, dict(self.traits[name].sources))
+        self._shared.discard(name)
+
+    def report(self, path: ValuesPath, message: str, fix: str | None = None) -> None:
+        problem = SpawnProblem(path, message, fix)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.traits
+
+    def get(self, name: str) -> Any:
+        """Trait ``name``'s value (not a copy), or a fresh copy of KubeSpawner's default."""
+        trait = self.traits.get(name)
+        if trait is not None:
+            return trait.value
+        default = self._defaults.get(name)
+        return copy_tree(default) if isinstance(default, (dict, list)) else default
+
+    def set(self, name: str, value: Any, source: Source) -> None:
+        self.traits[name] = Trait(copy_tree(value), {(): source})
+        self._shared.discard(name)
+
+    def source(self, name: str, sub: Path = ()) -> tuple[Source, Path] | None:
+        trait = self.traits.get(name)
+        return trait.source(sub) if trait else None
+
+    def override(self, name: str, value: Any, path: ValuesPath) -> None:
+        """One ``kubespawner_override`` entry, by KubeSpawner's ``_apply_overrides`` rules.
+
+        A dict merges into a dict trait (recursively; a null value deletes the key; lists inside
+        are replaced); anything else replaces the trait.
+        """
+        current = self.get(name)
+        if isinstance(value, dict) and isinstance(current, dict):
+            trait = self.own(name) or self.traits.setdefault(name, Trait(current))
+            _merge(trait, (), trait.value, value, path)
+        else:
+            self.set(name, value, Source(path))
+
+
+def _merge(
+    trait: Trait, at: Path, target: dict[str, Any], changes: dict[str, Any], path: Any
+) -> None:
+    for key, value in changes.items():
+        sub = (*at, key)
+        if value is None:
+            target.pop(key, None)
+            trait.sources[sub] = Source((*path, key), extends=False)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(trait, sub, target[key], value, (*path, key))
+        else:
+            target[key] = copy_tree(value)
+            for known in [p for p in trait.sources if p[: len(sub)] == sub]:
+                del trait.sources[known]
+            trait.sources[sub] = Source((*path, key))
+
+
+# ---------------------------------------------------------------------------------------------
+# Trait validation (what traitlets does on assignment)
+
+
+def memory_bytes(value: Any) -> int | None:
+    """KubeSpawner's ByteSpecification: an int, or a number with K/M/G/T (binary) suffix."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value[-1:] in _MEMORY_UNITS:
+        try:
+            return int(float(value[:-1]) * _MEMORY_UNITS[value[-1]])
+        except ValueError:
+            return None
+    return None
+
+
+def normalise_types(config: SpawnerConfig) -> None:
+    """Coerce what traitlets coerces; record what it would refuse (the spawn would fail)."""
+    # A profile's copy of an already coerced config changes only what its overrides set.
+    for name in ("mem_limit", "mem_guarantee"):
+        trait = config.traits.get(name)
+        if trait is None or trait.value is None:
+            continue
+        converted = memory_bytes(trait.value)
+        if converted is None:
+            config.report(
+                trait.sources[()].path,
+                f"{name} {trait.value!r} is not a KubeSpawner memory size "
+                "(an integer, or a number with K, M, G or T: binary units, no 'i')",
+            )
+        elif type(converted) is not type(trait.value) or converted != trait.value:
+            config.replace_value(name, converted)
+    for name in ("cpu_limit", "cpu_guarantee"):
+        trait = config.traits.get(name)
+        if (
+            trait is not None
+            and isinstance(trait.value, (int, float))
+            and not isinstance(trait.value, bool)
+            and type(trait.value) is not float
+        ):
+            config.replace_value(name, float(trait.value))
+    cmd = config.traits.get("cmd")
+    if cmd is not None and isinstance(cmd.value, str):
+        config.replace_value("cmd", [cmd.value])
+    if config.family == "3":
+        _maps_refused_by_kubespawner_6(config)
+
+
+def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
+    """A map where KubeSpawner 6.2.0 takes only a list: traitlets refuses it at every spawn.
+
+    The pod is still drawn as KubeSpawner 7 would take the map (its values in key order), which
+    is also what the fix writes as a list.
+    """
+    for name in LIST_ONLY_IN_KUBESPAWNER_6:
+        trait = config.traits.get(name)
+        found = trait.source(()) if trait is not None else None
+        if trait is None or found is None or not isinstance(trait.value, dict):
+            continue
+        path = found[0].path
+        as_list = [copy_tree(trait.value[key]) for key in sorted(trait.value)]
+        fix = "# a list, as KubeSpawner 6.2.0 (z2jh 3.x) needs\n"
+        if "kubespawner_override" in path:
+            fix += "# (in a kubespawner_override a list replaces the whole trait: keep what the\n"
+            fix += "# profile still needs from it, such as the home volume)\n"
+        fix += yaml.safe_dump({name: as_list}, sort_keys=False, default_flow_style=False)
+        config.report(
+            path,
+            f"`{name}` is a map, but the KubeSpawner of z2jh {config.chart_version} (6.2.0) "
+            "takes only a list here: every spawn fails (maps need KubeSpawner 7, z2jh 4.x)",
+            fix.rstrip(),
+        )

@@ -1,0 +1,323 @@
+"""z2jh values: recognising a values file, layering files into one release, chart defaults.
+
+A Helm release's values are the user's files merged in order (maps merge deeply, lists and
+scalars replace, the later file wins), then coalesced over the chart's own ``values.yaml`` (a
+user ``null`` deletes the chart's value). :class:`Release` holds that result for one release,
+at the z2jh root, and remembers which file and line set each value so that findings point at
+the line to edit — or, for a value that only the chart's defaults supply, at the nearest key the
+user wrote, naming the default.
+
+The chart facts are bundled under ``schemas/z2jh/<version>/`` (derived from the chart by
+``schemas/z2jh/derive.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from nblint.dialects.z2jh.root import ValuesError
+from nblint.load.provenance import tree_position
+from nblint.model.data import data_dir
+from nblint.model.finding import Reported
+from nblint.model.pod import Origin, Path, format_path, get_path
+
+#: How reports name a release's values (every finding on them is about the release as a whole).
+VALUES_OBJECT = "values"
+
+#: Chart versions whose defaults and schema are bundled, oldest first.
+CHART_VERSIONS = ("3.3.8", "4.4.0")
+NEWEST_CHART_VERSION = CHART_VERSIONS[-1]
+
+# ---------------------------------------------------------------------------------------------
+# Bundled chart facts
+
+
+@cache
+def _read_json(*parts: str) -> Any:
+    with open(os.path.join(data_dir("schemas"), "z2jh", *parts), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def _chart_json(version: str, name: str) -> Any:
+    # Cached by name, not by file path: finding the data directory is itself a few stats.
+    return _read_json(version, name)
+
+
+def chart_defaults(version: str) -> dict[str, Any]:
+    """The chart's own ``values.yaml`` of ``version`` (shared: copy before changing it)."""
+    data: dict[str, Any] = _chart_json(version, "values.json")
+    return data
+
+
+def values_schema(version: str) -> dict[str, Any]:
+    """The chart's values schema of ``version``, without its prose."""
+    data: dict[str, Any] = _chart_json(version, "values.schema.json")
+    return data
+
+
+def kubespawner_major(chart_version: str) -> str:
+    """The KubeSpawner major version the chart's hub image ships (3.x: 6, 4.x: 7)."""
+    return "6" if chart_version.startswith("3.") else "7"
+
+
+def kubespawner_traits(chart_version: str) -> frozenset[str]:
+    """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
+    return traits_of_kubespawner(kubespawner_major(chart_version))
+
+
+@cache
+def traits_of_kubespawner(major: str) -> frozenset[str]:
+    """Every configurable ``KubeSpawner`` trait name of KubeSpawner ``major`` (``"6"``, ``"7"``)."""
+    table = _read_json("kubespawner-traits.json")
+    return frozenset(table[major])
+
+
+def resolve_chart_version(text: str | None) -> str:
+    """A bundled chart version from ``--chart-version`` (``4.4.0``, ``4.4``, ``4``, or unset)."""
+    if not text:
+        return NEWEST_CHART_VERSION
+    wanted = text.strip().lstrip("v")
+    if wanted in CHART_VERSIONS:
+        return wanted
+    matching = [v for v in CHART_VERSIONS if v.startswith(wanted + ".")]
+    if matching:
+        return matching[-1]
+    raise ValuesError(
+        f"z2jh chart version {text!r} is not bundled (bundled: {', '.join(CHART_VERSIONS)})"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Layering
+
+
+@dataclass
+class _Layer:
+    """One values file of a release, in the order Helm layers them."""
+
+    file: str
+    #: The whole document, for positions of the root key itself.
+    document: Any
+    #: The z2jh values this file sets (at the root), or ``{}``.
+    values: Mapping[str, Any]
+
+
+def _is_sops_metadata(key: Any, value: Any) -> bool:
+    """The ``sops:`` block that sops adds to an encrypted file (removed on decryption)."""
+    return key == "sops" and isinstance(value, dict) and ("mac" in value or "version" in value)
+
+
+def merge_user_layers(layers: list[_Layer]) -> tuple[dict[str, Any], dict[Path, int]]:
+    """The user's files merged as ``helm -f a -f b`` does, and which layer set each path."""
+    merged: dict[str, Any] = {}
+    owners: dict[Path, int] = {}
+    for index, layer in enumerate(layers):
+        _merge_into(merged, layer.values, (), index, owners)
+    return merged, owners
+
+
+def _merge_into(
+    target: dict[str, Any],
+    source: Mapping[str, Any],
+    path: Path,
+    layer: int,
+    owners: dict[Path, int],
+) -> None:
+    for key, value in source.items():
+        if not path and _is_sops_metadata(key, value):
+            continue
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            owners[here] = layer
+            _merge_into(target[key], value, here, layer, owners)
+            continue
+        if isinstance(target.get(key), (dict, list)):
+            # The earlier layer's subtree is replaced: it no longer owns anything below.
+            for owned in [p for p in owners if p[: len(here)] == here and len(p) > len(here)]:
+                del owners[owned]
+        target[key] = _owned_copy(value, here, layer, owners)
+
+
+def _owned_copy(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> Any:
+    """A plain copy of ``value``, the subtree at ``path`` of ``layer``, which now owns every path
+    in it."""
+    owners[path] = layer
+    if isinstance(value, dict):
+        return {key: _owned_copy(item, (*path, key), layer, owners) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_owned_copy(item, (*path, i), layer, owners) for i, item in enumerate(value)]
+    return value
+
+
+def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
+    """Helm's coalescing of user values over chart defaults: the user wins, a user ``null``
+    deletes the chart's key, maps merge (a non-map on either side keeps the user's value).
+
+    A subtree that only the chart supplies is ``chart``'s own object, not a copy: every release
+    shares it (see :func:`owned_parent` for changing a release's values in place)."""
+    out = dict(user)
+    for key, default in chart.items():
+        if key not in out:
+            out[key] = default
+            continue
+        mine = out[key]
+        if mine is None:
+            del out[key]
+        elif isinstance(mine, dict) and isinstance(default, dict):
+            out[key] = coalesce(mine, default)
+    return out
+
+
+def owned_parent(values: Any, chart: Any, path: Path) -> Any:
+    """The container at ``path[:-1]`` in ``values``, safe to change in place.
+
+    Subtrees of ``values`` that only the chart supplies are shared with ``chart`` (and so with
+    every other release): each one on the way down is replaced by a shallow copy first.
+    """
+    node = values
+    default = chart
+    for part in path[:-1]:
+        found, child = get_path(node, (part,))
+        if not found:
+            return None
+        _, default = get_path(default, (part,))
+        if child is default and isinstance(child, dict):
+            child = node[part] = dict(child)
+        elif child is default and isinstance(child, list):
+            child = node[part] = list(child)
+        node = child
+    return node
+
+
+def _brief(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class Release:
+    """One Helm release of z2jh: the merged values and where each value came from."""
+
+    chart_version: str
+    #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
+    values: dict[str, Any]
+    #: The user's files, in layer order.
+    files: list[str]
+    #: Where z2jh sits inside the user's files, e.g. ``("basehub", "jupyterhub")``.
+    root: tuple[str, ...]
+    _layers: list[_Layer] = field(default_factory=list, repr=False)
+    _owners: dict[Path, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def fix_keys(self) -> tuple[str, ...]:
+        """Fix-hint keys for this release's chart: ``z2jh<4.3`` first where it applies."""
+        return ("z2jh<4.3", "z2jh") if _before(self.chart_version, (4, 3)) else ("z2jh",)
+
+    def written(self, values_path: Path) -> bool:
+        """Whether a user file wrote ``values_path`` itself (a ``null`` that deletes counts)."""
+        return values_path in self._owners
+
+    def written_paths(self) -> list[Path]:
+        """Every values path a user file wrote, in order (the chart's defaults left out).
+
+        Every path above a written one is written too: merging owns each map it merges into.
+        """
+        return list(self._owners)
+
+    def user_values(self) -> list[Mapping[str, Any]]:
+        """The values each user file sets (at the z2jh root), in layer order, as written."""
+        return [layer.values for layer in self._layers]
+
+    def is_default(self, values_path: Path) -> bool:
+        """Whether ``values_path`` holds a value that only the chart's defaults supply."""
+        return values_path not in self._owners and get_path(self.values, values_path)[0]
+
+    def locate(self, values_path: Path) -> Origin:
+        """The file and line that set ``values_path`` (the last layer that set it).
+
+        For a value that comes from the chart defaults, the nearest key the user wrote above it
+        (or the z2jh root of the first file), with a note naming the default. For a path that
+        does not exist at all, the nearest key the user wrote above it: where to add it.
+        """
+        if values_path in self._owners:
+            return self._position(self._owners[values_path], values_path)
+        origin = self._position(0, ())
+        for length in range(len(values_path) - 1, 0, -1):
+            layer = self._owners.get(values_path[:length])
+            if layer is not None:
+                origin = self._position(layer, values_path[:length])
+                break
+        found, value = get_path(self.values, values_path)
+        if not found or not values_path:
+            return origin
+        note = (
+            f"chart default `{format_path(values_path)}: {_brief(value)}` "
+            f"of z2jh {self.chart_version}"
+        )
+        if self.root:
+            # z2jh is a subchart here: what nblint knows is z2jh's default, not the parent's.
+            parent = format_path(self.root[:-1]) or "the parent chart"
+            note += f" (unless {parent}'s own values.yaml, which nblint cannot see, overrides it)"
+        return Origin(origin.file, origin.line, origin.column, note)
+
+    def _position(self, layer_index: int, values_path: Path) -> Origin:
+        if not self._layers:
+            return Origin("", 1, 1)
+        layer = self._layers[layer_index]
+        line, column = tree_position(layer.document, (*self.root, *values_path))
+        return Origin(layer.file, line, column)
+
+
+def _before(version: str, limit: tuple[int, int]) -> bool:
+    parts = version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) < limit
+    except (IndexError, ValueError):
+        return False
+
+
+def build_release(
+    files: list[tuple[str, Any]], root: tuple[str, ...], chart_version: str
+) -> tuple[Release, list[Reported]]:
+    """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults."""
+    problems: list[Reported] = []
+    layers: list[_Layer] = []
+    for path, document in files:
+        found, values = get_path(document, root)
+        where = format_path(root) or "the top level"
+        if not found:
+            line, column = tree_position(document, root)
+            problems.append(
+                Reported(
+                    "z2jh-values-root",
+                    f"no z2jh values at `{where}` in this file; it adds nothing to the release",
+                    Origin(path, line, column),
+                    VALUES_OBJECT,
+                )
+            )
+            values = {}
+        elif values is None:
+            values = {}
+        elif not isinstance(values, dict):
+            line, column = tree_position(document, root)
+            problems.append(
+                Reported(
+                    "z2jh-wrong-type",
+                    f"z2jh values at `{where}` must be a mapping, not {type(values).__name__}; "
+                    "helm would refuse the release",
+                    Origin(path, line, column),
+                    VALUES_OBJECT,
+                )
+            )
+            values = {}
+        layers.append(_Layer(path, document, values))
+    user, owners = merge_user_layers(layers)
+    merged = coalesce(user, chart_defaults(chart_version))
+    release = Release(chart_version, merged, [f for f, _ in files], root, layers, owners)
+    return release, problems

@@ -1,0 +1,169 @@
+"""Findings: one problem, placed at the line the user must edit, with its fix in the input's
+dialect; and :class:`Reported`, a problem the loader or a normaliser found, before the run turns
+it into a finding with its rule's severity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint.model.pod import Origin
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+#: The fix-hint key that fits every input (findings about the input itself).
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class PsaRef:
+    """The upstream Pod Security Admission check a finding corresponds to."""
+
+    check: str
+    level: str
+    version: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "level": self.level, "version": self.version}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One problem, placed at the line the user must edit, with its fix in the input's dialect."""
+
+    rule: str
+    group: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    object: str | None = None
+    profile: str | None = None
+    container: str | None = None
+    psa: PsaRef | None = None
+    fix: str | None = None
+    #: How the offending value got there, when the line alone does not say it.
+    note: str = ""
+    #: Path of the offending field within the effective pod (``spec.containers[0]...``).
+    field: str | None = None
+    options: dict[str, str] | None = None
+
+    def identity(self) -> tuple[Any, ...]:
+        """Equal for the same finding reported twice (by two profiles, by two releases)."""
+        return (
+            self.rule,
+            self.file,
+            self.line,
+            self.column,
+            self.message,
+            self.object,
+            self.profile,
+            self.options and tuple(self.options.items()),
+            self.container,
+            self.field,
+        )
+
+    def context(self) -> dict[str, str]:
+        """Where in the input's objects the finding is: see :func:`context`."""
+        return context(self.object, self.profile, self.container, self.field)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, self.column, self.object or "", self.profile or "", self.rule)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "group": self.group,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "object": self.object,
+            "profile": self.profile,
+            "options": self.options,
+            "container": self.container,
+            "field": self.field,
+            "psa": self.psa.as_dict() if self.psa else None,
+            "fix": self.fix,
+            "note": self.note or None,
+        }
+
+
+@dataclass(slots=True)
+class Reported:
+    """A problem the loader or a normaliser found (a parse error, an unknown values key, a
+    PodDefault its CRD refuses), placed, but not yet a :class:`Finding`: the run gives it its
+    rule's group and severity, drops it when the rule is not selected, and picks the rule's fix
+    by ``fix_keys`` unless ``fix`` says better."""
+
+    rule: str
+    message: str
+    origin: Origin
+    object: str | None = None
+    #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
+    fix: str | None = None
+    fix_keys: tuple[str, ...] = ()
+
+
+@dataclass
+class Suppression:
+    """A ``# nblint: disable=…`` comment: where it is, what it silences and why."""
+
+    file: str
+    line: int
+    column: int
+    #: ``disable`` (this line and the next) or ``disable-file``.
+    kind: str
+    names: tuple[str, ...]
+    reason: str
+    #: The names that suppressed at least one finding.
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding, group: str) -> str | None:
+        """The name under which this suppression covers ``finding``, if any."""
+        if finding.file != self.file:
+            return None
+        if self.kind == "disable" and finding.line not in (self.line, self.line + 1):
+            return None
+        for name in self.names:
+            if name in (finding.rule, group):
+                return name
+        return None
+
+
+def context(
+    object: str | None, profile: str | None, container: str | None, field: str | None
+) -> dict[str, str]:
+    """Where a finding is, as far as it says: object, profile, container, field (set ones only)."""
+    pairs = (("object", object), ("profile", profile), ("container", container), ("field", field))
+    return {name: value for name, value in pairs if value}
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, marked with "…": input quoted in a message may be
+    megabytes long, and a message is read on one line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def choose_fix(
+    fixes: dict[str, str] | None, keys: tuple[str, ...], container: str | None = None
+) -> str | None:
+    """The hint of ``fixes`` that fits: for the container by name (``z2jh:block-cloud-metadata``
+    is fixed in another place than the notebook), then for the most specific of ``keys``
+    (``z2jh<4.3`` before ``z2jh``), then for any input. The one place hints are chosen."""
+    if not fixes:
+        return None
+    if container:
+        for key in keys:
+            found = fixes.get(f"{key}:{container}")
+            if found is not None:
+                return found
+    for key in keys:
+        found = fixes.get(key)
+        if found:
+            return found
+    return fixes.get(ANY)
