@@ -24,20 +24,11 @@ import yaml
 from conftest import FIXTURES, RULES, run
 
 from nblint.dialects.manifest import TEMPLATE_PATHS
+from nblint.fix.merge import helm_merge, strategic_merge
 from nblint.model.finding import Finding
 
 FIXES = FIXTURES / "fixes"
 DIALECTS = ("manifest", "z2jh", "kubeflow")
-MERGE_KEYS = {
-    "containers": "name",
-    "initContainers": "name",
-    "ephemeralContainers": "name",
-    "volumes": "name",
-    "volumeMounts": "mountPath",
-    "env": "name",
-    "ports": "containerPort",
-}
-
 CASES = sorted(
     (rule.id, dialect)
     for rule in RULES.values()
@@ -45,42 +36,6 @@ CASES = sorted(
     for dialect in DIALECTS
     if dialect in rule.fix
 )
-
-
-def strategic_merge(base: Any, patch: Any, key: str | None = None, merge_lists: bool = True) -> Any:
-    if isinstance(base, dict) and isinstance(patch, dict):
-        merged = dict(base)
-        for name, value in patch.items():
-            if value is None:
-                merged.pop(name, None)
-            elif name in merged:
-                merged[name] = strategic_merge(merged[name], value, name, merge_lists)
-            else:
-                merged[name] = value
-        return merged
-    if merge_lists and isinstance(base, list) and isinstance(patch, list) and key in MERGE_KEYS:
-        merge_key = MERGE_KEYS[key]
-        merged_list = list(base)
-        for item in patch:
-            index = next(
-                (
-                    i
-                    for i, old in enumerate(merged_list)
-                    if old.get(merge_key) == item.get(merge_key)
-                ),
-                None,
-            )
-            if index is None:
-                merged_list.append(item)
-            else:
-                merged_list[index] = strategic_merge(merged_list[index], item)
-        return merged_list
-    return patch
-
-
-def helm_merge(base: Any, patch: Any) -> Any:
-    """Helm's merge of value files: a strategic merge in which every list is replaced."""
-    return strategic_merge(base, patch, merge_lists=False)
 
 
 def values_path(field: str) -> list[str | int]:

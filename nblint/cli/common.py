@@ -43,11 +43,11 @@ def policy(level: str, version: str) -> PsaPolicy:
 
 
 def check_selectors(rules: dict[str, Rule], chosen: set[str] | None, option: str) -> None:
-    from nblint.model.rule import GROUPS
+    from nblint.model.rule import groups
 
-    groups = set(GROUPS) | {rule.group for rule in rules.values()}
+    known = groups(rules)
     for name in chosen or ():
-        if name not in rules and name not in groups and name != "ALL":
+        if name not in rules and name not in known and name != "ALL":
             fail_usage(f"{option}: unknown rule or group {name!r} (see `nblint rules`)")
 
 

@@ -39,6 +39,9 @@ class Dialect:
     #: Bytes a file holds when its documents must be checked in one process with every other
     #: such file (``--jobs``): findings once per run, documents that change each other.
     together_marker: bytes | None = None
+    #: The setting that lists files layered into one document of this dialect, the later file
+    #: winning (z2jh's ``-f/--values``: one release from several values files).
+    layered: str | None = None
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)

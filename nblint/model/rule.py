@@ -15,7 +15,6 @@ from typing import Any
 
 from nblint.model.pod import Path
 
-GROUPS = ("psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint")
 TARGETS = ("pod", "container", "notebook", "volume", "values")
 
 
@@ -173,6 +172,11 @@ class Rule:
             if parse_version(entry.get("since", "v1.0")) <= version:
                 out.append(entry["rule"])
         return out
+
+
+def groups(rules: dict[str, Rule]) -> set[str]:
+    """Every group a rule of ``rules`` belongs to (what ``--select`` may name besides ids)."""
+    return {rule.group for rule in rules.values()}
 
 
 def _matches(rule: Rule, selectors: set[str]) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 
 from nblint.model.data import data_dir
 from nblint.model.finding import Finding
-from nblint.model.rule import GROUPS, Rule
+from nblint.model.rule import Rule, groups
 
 CONFIG_FILES = (".nblint.yaml", ".nblint.yml")
 PYPROJECT = "pyproject.toml"
@@ -259,7 +259,7 @@ def validate(raw: dict[str, Any], label: str) -> None:
 
 def check_rule_names(config: Config, rules: dict[str, Rule]) -> None:
     """Every rule id or group the config names must exist."""
-    groups = set(GROUPS) | {rule.group for rule in rules.values()}
+    known_groups = groups(rules)
 
     def need_rule(name: str, key: str) -> None:
         if name not in rules:
@@ -271,11 +271,11 @@ def check_rule_names(config: Config, rules: dict[str, Rule]) -> None:
 
     for key in ("select", "ignore"):
         for name in config.raw.get(key, []):
-            if name not in rules and name not in groups and name != "ALL":
+            if name not in rules and name not in known_groups and name != "ALL":
                 raise ConfigError(f"{config.label}: {key}: unknown rule or group {name!r}")
     for glob, names in config.per_file_ignores:
         for name in names:
-            if name not in rules and name not in groups:
+            if name not in rules and name not in known_groups:
                 raise ConfigError(
                     f"{config.label}: per-file-ignores.{glob}: unknown rule or group {name!r}"
                 )
@@ -290,6 +290,21 @@ def check_rule_names(config: Config, rules: dict[str, Rule]) -> None:
                     f"{config.label}: options.{name}.{option}: rule {name!r} has no option "
                     f"{option!r} (its options: {offered})"
                 )
+            check_option_value(config, rules[name], option, values[option])
+
+
+def check_option_value(config: Config, rule: Rule, option: str, value: Any) -> None:
+    """A configured option value must fit the schema its rule declares (a threshold written as
+    text would otherwise reach the check)."""
+    from nblint.check.rules import describe_schema, option_problem
+
+    spec = rule.option_specs.get(option)
+    if spec is None or option_problem(spec.schema, value) is None:
+        return
+    raise ConfigError(
+        f"{config.label}: options.{rule.id}.{option}: {json.dumps(value)} is not valid for "
+        f"rule {rule.id!r}: expected {describe_schema(spec.schema)}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any
 from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
 from nblint.check.rules import load_rules, table_dirs
+from nblint.dialects.base import Dialect
 from nblint.dialects.registry import BY_NAME, DIALECTS
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
@@ -115,7 +116,7 @@ class Runner:
     # -- the run ----------------------------------------------------------------------------
 
     def run(self, paths: Iterable[str]) -> RunResult:
-        if self.options.jobs != 1 and not self.settings.get("values"):
+        if self.options.jobs != 1 and not self._layered():
             from nblint.run import parallel
 
             paths, jobs = list(paths), parallel.jobs_for(self.options.jobs)
@@ -208,10 +209,22 @@ class Runner:
         else:
             yield Recognised(dialect.name, item.path, root, index)
 
+    def _layered(self) -> tuple[Dialect, list[str]] | None:
+        """The dialect whose layered setting names files (``-f``), and the files."""
+        for dialect in DIALECTS:
+            if dialect.layered is not None and self.settings.get(dialect.layered):
+                return dialect, list(self.settings[dialect.layered])
+        return None
+
     def _release(self, result: RunResult) -> Recognised | None:
-        """Files given with ``-f/--values``: one z2jh release, layered in order (later wins)."""
+        """Files given with ``-f/--values``: one document (a z2jh release), layered in order
+        (the later file wins)."""
+        layered = self._layered()
+        if layered is None:
+            return None
+        dialect, paths = layered
         layers: list[tuple[str, Any]] = []
-        for path in self.settings.get("values") or ():
+        for path in paths:
             item = self._read(path, result)
             for entry in files.documents(item.loaded):
                 if isinstance(entry, LoadProblem):
@@ -225,7 +238,7 @@ class Runner:
         if not layers:
             return None
         first_file, first_root = layers[0]
-        return Recognised("z2jh", first_file, first_root, 0, layers)
+        return Recognised(dialect.name, first_file, first_root, 0, layers)
 
     def _normalise_and_check(
         self, document: Recognised, index: RunIndex, result: RunResult, seen: set[str]

@@ -21,4 +21,5 @@ Z2JH = Dialect(
         ("z2jh", "z2jh Helm values"),
         ("z2jh<4.3", "z2jh Helm values, chart before 4.3"),
     ),
+    layered="values",
 )
