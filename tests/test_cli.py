@@ -130,8 +130,39 @@ def test_stdin_is_read_with_dash() -> None:
     ]
 
 
-def test_text_output_is_plain_and_grouped_when_not_a_terminal() -> None:
-    result = invoke("check", NONCOMPLIANT, "--select", "psa-restricted", env={"NO_COLOR": "1"})
+def test_text_output_is_plain_and_grouped_by_place_when_not_a_terminal() -> None:
+    result = invoke(
+        "check", NONCOMPLIANT, "--select", "psa-restricted", env={"NO_COLOR": "1", "COLUMNS": "100"}
+    )
+    lines = result.output.splitlines()
+    assert lines[:11] == [
+        NONCOMPLIANT,
+        f"  --> {NONCOMPLIANT}:21:11",
+        "     |",
+        "  21 |           securityContext:",
+        "     |           ^^^^^^^^^^^^^^^^",
+        "  error[allow-privilege-escalation]: container notebook does not set "
+        "allowPrivilegeEscalation: false",
+        "    (it is unset)",
+        "    psa: allowPrivilegeEscalation (restricted, v1.37)",
+        "  error[run-as-non-root]: container notebook is not required to run as non-root "
+        "(set runAsNonRoot:",
+        "    true on the pod or the container)",
+        "    psa: runAsNonRoot (restricted, v1.37)",
+    ]
+    assert "\x1b[" not in result.output
+    assert lines[-1] == "Found 6 errors (1 file, 1 pod)."
+
+
+def test_no_fold_text_is_grouped_by_file_object_and_pod() -> None:
+    result = invoke(
+        "check",
+        NONCOMPLIANT,
+        "--select",
+        "psa-restricted",
+        "--no-fold",
+        env={"NO_COLOR": "1", "COLUMNS": "200"},
+    )
     lines = result.output.splitlines()
     assert lines[0] == NONCOMPLIANT
     assert lines[1] == "  Deployment/notebook-bob"

@@ -41,7 +41,16 @@ _CONFIGURABLE = (
 )
 
 
-@click.command()
+EXIT_CODES = """\b
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (a file that cannot be read or parsed is one)
+  2  a usage or configuration problem (an unknown option or rule, a path that does
+     not exist, a directory with no YAML file, a baseline that cannot be read)
+"""
+
+
+@click.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1)
 @click.option(
     "--format",
@@ -49,8 +58,23 @@ _CONFIGURABLE = (
     type=click.Choice(list(FORMATS)),
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif (code scanning) or github (workflow annotations).",
+    help="Output format: text, concise (one line each), json, sarif (code scanning) or github "
+    "(workflow annotations).",
 )
+@click.option(
+    "--no-fold",
+    "no_fold",
+    is_flag=True,
+    help="One finding per pod (each profile and option choice apart) instead of one per "
+    "problem and place listing its pods.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many problems each rule found instead of the findings (JSON with "
+    "--format json).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
 )
@@ -125,7 +149,10 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
         sys.exit(EXIT_CLEAN)
     findings = _apply_baseline(result.findings, params["baseline_file"])
     report = _report(result, findings, rules, options, params)
-    _write_report(params["output_format"], params["output"], params["color"], report)
+    if params["statistics"]:
+        _write_statistics(params["output_format"], params["output"], report)
+    else:
+        _write_report(params["output_format"], params["output"], params["color"], report)
     sys.exit(EXIT_USAGE if empty_dirs else exit_code(findings, params["fail_on"]))
 
 
@@ -233,10 +260,13 @@ def _report(
     options: Options,
     params: dict[str, Any],
 ) -> Report:
+    from nblint import RULE_DOCS_URL
     from nblint.dialects.registry import fix_labels
+    from nblint.model.data import data_dir
     from nblint.model.result import Report
     from nblint.run import gate
 
+    shipped = os.path.join(data_dir("rules"), "")
     return Report(
         result,
         findings,
@@ -246,6 +276,13 @@ def _report(
         if params["show_suppressed"]
         else [],
         fix_labels=fix_labels(),
+        fold=not params["no_fold"],
+        quiet=params["quiet"],
+        help_uris={
+            rule.id: RULE_DOCS_URL.format(rule=rule.id)
+            for rule in rules.values()
+            if rule.path.startswith(shipped)
+        },
     )
 
 
@@ -258,6 +295,20 @@ def exit_code(findings: list[Finding], fail_on: str) -> int:
         if any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
         else EXIT_CLEAN
     )
+
+
+def _write_statistics(output_format: str, output: str | None, report: Report) -> None:
+    from nblint.report import statistics
+
+    as_json = output_format == "json"
+    if not output:
+        statistics.write(report, sys.stdout, as_json)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as stream:
+            statistics.write(report, stream, as_json)
+    except OSError as err:
+        fail_usage(f"cannot write {output}: {err.strerror}")
 
 
 def _write_report(output_format: str, output: str | None, color: str, report: Report) -> None:

@@ -60,8 +60,10 @@ class Report:
     fix_labels: dict[str, str] = field(default_factory=dict)
     #: One finding per problem and place, listing its pods (False: ``--no-fold``, one per pod).
     fold: bool = True
-    #: Where a rule's documentation lives, ``{rule}`` standing for its id (SARIF ``helpUri``).
-    help_uri: str = ""
+    #: ``--quiet``: the findings only, no summary.
+    quiet: bool = False
+    #: Rule id → the address of its documentation page (shipped rules; SARIF ``helpUri``).
+    help_uris: dict[str, str] = field(default_factory=dict)
 
     def problems(self) -> list[Folded]:
         """The findings to report, folded unless ``--no-fold``."""

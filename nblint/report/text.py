@@ -48,11 +48,18 @@ def use_colour(stream: IO[str], colour: str | None = None) -> bool:
 WIDTH = 100
 
 
-def terminal_width() -> int:
-    """The width of the terminal (or ``COLUMNS``), at least 40."""
-    import shutil
-
-    return max(shutil.get_terminal_size((WIDTH, 24)).columns, 40)
+def terminal_width(stream: IO[str]) -> int:
+    """``COLUMNS``, else the width of the terminal ``stream`` writes to, else :data:`WIDTH`; at
+    least 40. A report written to a pipe or a file is the same wherever it runs."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return max(int(columns), 40)
+    try:
+        if stream.isatty():
+            return max(os.get_terminal_size(stream.fileno()).columns, 40)
+    except (OSError, ValueError):  # not a real file (a test's buffer), or closed
+        pass
+    return WIDTH
 
 
 #: A code frame shows at most this much of a line: a window around the column, marked with "…".
@@ -146,14 +153,19 @@ def _group_key(finding: Finding) -> tuple[str, str, str, str]:
 
 
 def lines(
-    result: RunResult, findings: list[Finding], width: int = WIDTH, fold: bool = True
+    result: RunResult,
+    findings: list[Finding],
+    width: int = WIDTH,
+    fold: bool = True,
+    summary: bool = True,
 ) -> Iterator[Line]:
     """The text report: folded problems grouped by place, or (``fold=False``) one finding per
     pod grouped by file, object and pod, then the summary."""
     problems = folded(findings) if fold else unfolded(findings)
     body = _places(result, problems, width) if fold else _per_pod(result, findings, width)
     yield from body
-    yield [(summary_line(result, problems), "bold")]
+    if summary:
+        yield [(summary_line(result, problems), "bold")]
 
 
 def _per_pod(result: RunResult, findings: list[Finding], width: int) -> Iterator[Line]:
@@ -283,7 +295,7 @@ def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str
 
 def write(report: Report, stream: IO[str]) -> None:
     """The findings, the summary, then the suppressed findings asked for."""
-    found = lines(report.result, report.findings, terminal_width(), report.fold)
+    found = lines(report.result, report.findings, terminal_width(stream), report.fold, not report.quiet)
     _write_lines(found, stream, report.colour)
     suppressed = report.suppressed_problems()
     if suppressed:
