@@ -4,8 +4,8 @@ one edit, not four.
 
 Snippets merge only when that is safe to read as one: each is a YAML mapping, the snippets share
 their first key, and no key gets two different values. Lists of mappings merge item by item by
-``name`` (or ``mountPath``), as a strategic merge patch does for containers and mounts; other
-lists must be equal. The snippets are merged line by line, so that the comments the hints carry
+``name`` and ``mountPath``, as a strategic merge patch does for containers and mounts (two
+items that share one of these but not the other clash); other lists must be equal. The snippets are merged line by line, so that the comments the hints carry
 (``# whole pod (or a profile's kubespawner_override)``) stay on their keys; the result is kept
 only when it parses to exactly what merging the parsed snippets gives. Anything else is shown
 as it was written.
@@ -122,27 +122,30 @@ def _merged(left: Any, right: Any) -> Any:
             out[key] = _merged(out[key], value) if key in out else value
         return out
     if isinstance(left, list) and isinstance(right, list) and left != right:
-        key = _list_key(left + right)
-        if key is None:
+        keys = _list_keys(left + right)
+        if not keys:
             raise _Conflict
         out_list = [dict(item) for item in left]
         for item in right:
-            same = next((i for i, old in enumerate(out_list) if old[key] == item[key]), None)
-            if same is None:
+            same = [i for i, old in enumerate(out_list) if any(old[k] == item[k] for k in keys)]
+            if not same:
                 out_list.append(item)
+            elif len(same) == 1 and all(out_list[same[0]][k] == item[k] for k in keys):
+                out_list[same[0]] = _merged(out_list[same[0]], item)
             else:
-                out_list[same] = _merged(out_list[same], item)
+                raise _Conflict  # two mounts at one path, or one name for two volumes
         return out_list
     if left != right:
         raise _Conflict
     return left
 
 
-def _list_key(items: list[Any]) -> str | None:
-    for key in _MERGE_KEYS:
-        if all(isinstance(item, dict) and key in item for item in items):
-            return key
-    return None
+def _list_keys(items: list[Any]) -> list[str]:
+    """The keys that identify the items (every item has them): two items are one when they
+    agree on all of them, and clash when they agree on only some."""
+    if not all(isinstance(item, dict) for item in items):
+        return []
+    return [key for key in _MERGE_KEYS if all(key in item for item in items)]
 
 
 # -- merging line by line, comments kept -----------------------------------------------------

@@ -265,8 +265,9 @@ def _place_fixes(here: list[Folded]) -> Iterator[Line]:
                 yield from _fix_lines(fix, f"fix ({problem.rule}) for {subset_label(findings)}")
     texts = list(dict.fromkeys(fix for fix, _ in uniform))
     for text, indices in _merge_fixes(texts):
-        rules = [rule for fix, rule in uniform if fix in {texts[i] for i in indices}]
-        label = "fix" if len(rules) == len(here) else f"fix ({', '.join(rules)})"
+        covered = [rule for fix, rule in uniform if fix in {texts[i] for i in indices}]
+        rules = list(dict.fromkeys(covered))
+        label = "fix" if len(covered) == len(here) else f"fix ({', '.join(rules)})"
         yield from _fix_lines(text, label)
 
 
