@@ -145,9 +145,9 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     inputs = _inputs(paths, empty_dirs)
     result = gate.run(options, rules, inputs, config)
     if params["write_baseline"]:
-        _write_baseline(params["write_baseline"], result.findings)
+        _write_baseline(params["write_baseline"], result)
         sys.exit(EXIT_CLEAN)
-    findings = _apply_baseline(result.findings, params["baseline_file"])
+    findings = _apply_baseline(result, params["baseline_file"])
     report = _report(result, findings, rules, options, params)
     if params["statistics"]:
         _write_statistics(params["output_format"], params["output"], report)
@@ -222,24 +222,32 @@ def _inputs(paths: tuple[str, ...], empty_dirs: list[str]) -> list[str]:
     return inputs
 
 
-def _write_baseline(path: str, findings: list[Finding]) -> None:
+def _write_baseline(path: str, result: RunResult) -> None:
     from nblint.run import baseline
 
     try:
-        count = baseline.write(path, findings)
+        count, kept = baseline.write(path, result.findings, result.inputs)
     except baseline.BaselineError as err:
         fail_usage(str(err))
-    click.echo(f"nblint: wrote {count} finding(s) to baseline {path}", err=True)
+    if kept:
+        click.echo(
+            f"nblint: wrote {count} finding(s) to baseline {path} ({kept} kept for files this "
+            "run did not check)",
+            err=True,
+        )
+    else:
+        click.echo(f"nblint: wrote {count} finding(s) to baseline {path}", err=True)
 
 
-def _apply_baseline(findings: list[Finding], baseline_file: str | None) -> list[Finding]:
-    """The findings the baseline does not hold; its stale entries are listed on stderr."""
+def _apply_baseline(result: RunResult, baseline_file: str | None) -> list[Finding]:
+    """The findings the baseline does not hold; its stale entries for the files this run
+    checked are listed on stderr (an entry for a file the run did not check is not stale)."""
     if not baseline_file:
-        return findings
+        return result.findings
     from nblint.run import baseline, gate  # hashing and git look-ups only when a baseline is used
 
     try:
-        findings, stale = gate.apply_baseline(findings, baseline_file)
+        findings, stale = gate.apply_baseline(result.findings, baseline_file, result.inputs)
     except baseline.BaselineError as err:
         fail_usage(str(err))
     for entry in stale:

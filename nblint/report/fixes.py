@@ -5,10 +5,10 @@ one edit, not four.
 Snippets merge only when that is safe to read as one: each is a YAML mapping, the snippets share
 their first key, and no key gets two different values. Lists of mappings merge item by item by
 ``name`` and ``mountPath``, as a strategic merge patch does for containers and mounts (two
-items that share one of these but not the other clash); other lists must be equal. The snippets are merged line by line, so that the comments the hints carry
-(``# whole pod (or a profile's kubespawner_override)``) stay on their keys; the result is kept
-only when it parses to exactly what merging the parsed snippets gives. Anything else is shown
-as it was written.
+items that share one of these but not the other clash); other lists must be equal. The
+snippets are merged line by line, so that the comments the hints carry (``# whole pod (or a
+profile's kubespawner_override)``) stay on their keys; the result is kept only when it parses to
+exactly what merging the parsed snippets gives. Anything else is shown as it was written.
 """
 
 from __future__ import annotations

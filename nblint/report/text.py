@@ -296,7 +296,9 @@ def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str
 
 def write(report: Report, stream: IO[str]) -> None:
     """The findings, the summary, then the suppressed findings asked for."""
-    found = lines(report.result, report.findings, terminal_width(stream), report.fold, not report.quiet)
+    found = lines(
+        report.result, report.findings, terminal_width(stream), report.fold, not report.quiet
+    )
     _write_lines(found, stream, report.colour)
     suppressed = report.suppressed_problems()
     if suppressed:
