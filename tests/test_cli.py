@@ -318,7 +318,10 @@ def test_a_directory_named_through_a_symlink_and_dotdot_is_the_one_the_system_me
 def test_a_plain_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
     # A pre-commit hook pays every import on every commit: these only serve other commands,
     # formats or options (schema validation of team rules, SARIF, --jobs, pyproject configs).
-    heavy = ["pathlib", "jsonschema", "rich", "hashlib", "multiprocessing", "tomllib", "urllib"]
+    heavy = [
+        *("pathlib", "jsonschema", "rich", "hashlib", "multiprocessing", "tomllib", "urllib"),
+        *("pathspec", "difflib", "textwrap", "shutil"),
+    ]
     examples = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     script = (
         "import sys\nfrom nblint.cli import entry\n"

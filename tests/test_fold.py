@@ -257,9 +257,9 @@ def test_github_annotations_reach_every_file_before_a_second_in_one() -> None:
 
 
 def test_github_annotations_reach_every_place_in_a_file_before_a_second_at_one() -> None:
-    at_one_line = [
-        Finding(f"rule-{n}", "g", "error", "m", "a.yaml", 5, 1) for n in range(12)
-    ] + [Finding("late", "g", "error", "m", "a.yaml", 90, 1)]
+    at_one_line = [Finding(f"rule-{n}", "g", "error", "m", "a.yaml", 5, 1) for n in range(12)] + [
+        Finding("late", "g", "error", "m", "a.yaml", 90, 1)
+    ]
     lines = github.render(RunResult(), fold(at_one_line), {}).splitlines()
     annotated = [line for line in lines if line.startswith("::error ")]
     assert annotated[1].startswith("::error file=a.yaml,line=90,")

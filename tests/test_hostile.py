@@ -181,7 +181,7 @@ def test_a_one_line_json_document_gets_windowed_code_frames(tmp_path: Path) -> N
     )
     assert time.monotonic() - started < SECONDS
     assert result.exit_code == 1
-    frames = [line for line in result.output.splitlines() if line.startswith("      1 | ")]
+    frames = [line for line in result.output.splitlines() if line.startswith("  1 | ")]
     assert len(frames) == 2000  # one per pod's hostNetwork
     assert max(len(line) for line in result.output.splitlines()) < 200
     # each window shows the place of its finding

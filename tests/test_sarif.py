@@ -242,3 +242,11 @@ def test_output_is_deterministic_and_holds_no_absolute_path() -> None:
     )
     assert first.stdout == second.stdout
     assert str(ROOT) not in first.stdout
+
+
+def test_no_fold_keeps_one_result_per_pod_with_the_per_pod_fingerprints() -> None:
+    path = fixture("corpus-z2jh-uwhackweek-hub-config.yaml")
+    folded = sarif_log("--ignore", "notebook", path)["runs"][0]["results"]
+    per_pod = sarif_log("--ignore", "notebook", "--no-fold", path)["runs"][0]["results"]
+    assert len(per_pod) >= len(folded)
+    assert {key for r in per_pod for key in r["partialFingerprints"]} == {FINGERPRINT_KEY}

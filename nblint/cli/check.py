@@ -21,9 +21,12 @@ from nblint.cli.common import (
     with_run_options,
 )
 from nblint.model.finding import SEVERITY_RANK, Finding
-from nblint.report import FORMATS
+from nblint.report import FORMATS, printable
+
+STDIN = "-"
 
 if TYPE_CHECKING:
+    from nblint.load.selection import Selection
     from nblint.model.result import Report, RunResult
     from nblint.model.rule import Rule
     from nblint.run.config import Config
@@ -121,6 +124,31 @@ Exit codes:
     help="Also list the findings that # nblint: disable comments suppress.",
 )
 @click.option(
+    "--exclude",
+    help="Comma-separated patterns (as in .gitignore) of files and directories not to lint; "
+    "they replace the configured ones and the defaults (.*, node_modules, venv, __pycache__).",
+)
+@click.option(
+    "--extend-exclude",
+    help="Comma-separated patterns to exclude on top of the configured and default ones.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the exclude patterns to files named on the command line too (as pre-commit "
+    "names them).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    show_default=True,
+    help="Skip the files .gitignore ignores when walking a directory.",
+)
+@click.option(
+    "--stdin-filename",
+    help="The name of the file read from stdin (-), for messages, per-file ignores and SARIF.",
+)
+@click.option(
     "--baseline",
     "baseline_file",
     type=click.Path(dir_okay=False),
@@ -140,10 +168,17 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     from nblint.run import gate
 
     config = _configure(params)
+    if not paths and params["stdin_filename"]:
+        paths = (STDIN,)
+    elif not paths and not params["values_files"] and not (config and config.releases):
+        paths = (".",)  # like ruff: the project the command runs in
     options, rules = _options(paths, params, config)
     empty_dirs: list[str] = []
-    inputs = _inputs(paths, empty_dirs)
+    inputs = _inputs(paths, empty_dirs, _selection(params, config), params["quiet"])
+    if empty_dirs and not inputs and not (config and config.releases):
+        sys.exit(EXIT_USAGE)  # nothing was checked: the error said why, no report to give
     result = gate.run(options, rules, inputs, config)
+    _tell(result.notices + _psa_notice(params["psa_version"]), params["quiet"])
     if params["write_baseline"]:
         _write_baseline(params["write_baseline"], result)
         sys.exit(EXIT_CLEAN)
@@ -184,8 +219,6 @@ def _options(
     from nblint.run.pipeline import Options
     from nblint.run.pipeline import context_files as expand
 
-    if not paths and not params["values_files"] and not (config and config.releases):
-        raise click.UsageError("give at least one PATH or -f/--values FILE")
     for _, path in context_files(params):
         if not os.path.exists(path):
             fail_usage(f"--poddefaults {path}: no such file or directory")
@@ -203,23 +236,83 @@ def _options(
         dialect_settings(params),
         context=context,
         jobs=params["jobs"],
+        stdin_filename=params["stdin_filename"],
     )
     check_selectors(rules, options.select, "--select")
     check_selectors(rules, options.ignore, "--ignore")
     return options, rules
 
 
-def _inputs(paths: tuple[str, ...], empty_dirs: list[str]) -> list[str]:
-    """The files to check; a directory with no YAML file is reported, and the others checked."""
+def _selection(params: dict[str, Any], config: Config | None) -> Selection:
+    """What a walk skips: the command line's patterns, else the configuration's, else the
+    defaults; then both ``extend-exclude`` lists; and ``.gitignore`` unless turned off."""
+    from nblint.load.selection import DEFAULT_EXCLUDE, Selection
+
+    raw = config.raw if config is not None else {}
+    base = config.base if config is not None else "."
+    if params["exclude"] is not None:
+        exclude = [(".", p) for p in selectors(params["exclude"]) or ()]
+    elif "exclude" in raw:
+        exclude = [(base, p) for p in raw["exclude"]]
+    else:
+        exclude = [(".", p) for p in DEFAULT_EXCLUDE]
+    exclude += [(base, p) for p in raw.get("extend-exclude", [])]
+    exclude += [(".", p) for p in selectors(params["extend_exclude"]) or ()]
+    source = click.get_current_context().get_parameter_source("respect_gitignore")
+    respect = params["respect_gitignore"]
+    if source == click.core.ParameterSource.DEFAULT:
+        respect = raw.get("respect-gitignore", True)
+    force = params["force_exclude"] or raw.get("force-exclude", False)
+    return Selection(exclude, respect_gitignore=respect, force_exclude=force)
+
+
+def _inputs(
+    paths: tuple[str, ...], empty_dirs: list[str], selection: Selection, quiet: bool
+) -> list[str]:
+    """The files to check; a directory with no YAML file is reported, and the others checked.
+    A Helm chart's ``templates/`` is skipped with one line saying how to lint it rendered."""
     from nblint.load.files import InputError, discover
 
     try:
-        inputs = list(discover(list(paths), empty_dirs))
+        inputs = list(discover(list(paths), empty_dirs, selection))
     except InputError as err:
         fail_usage(str(err))
+    charts = [
+        f"{os.path.join(chart, 'templates')}/: skipped, Helm templates are not YAML until "
+        f"rendered: lint the chart as Helm renders it, `helm template {chart} | nblint check -`"
+        for chart in selection.charts
+    ]
+    _tell(charts, quiet)
     for directory in empty_dirs:
-        click.echo(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) found", err=True)
+        why = f" ({selection.excluded} excluded)" if selection.excluded else ""
+        click.echo(
+            printable(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) to check{why}"),
+            err=True,
+        )
     return inputs
+
+
+def _tell(notices: list[str], quiet: bool) -> None:
+    """Say how the run went where the findings do not (stderr), unless ``--quiet``."""
+    if quiet:
+        return
+    for notice in notices:
+        click.echo(printable(f"nblint: {notice}"), err=True)
+
+
+def _psa_notice(version: str) -> list[str]:
+    """A version newer than nblint knows is evaluated as the newest, as the API server does:
+    say so, or a reader thinks it was checked against the version asked for."""
+    from nblint.cli.common import LATEST_PSA_VERSION
+    from nblint.model.rule import parse_version
+
+    if version == "latest" or parse_version(version) <= LATEST_PSA_VERSION:
+        return []
+    newest = "v{}.{}".format(*LATEST_PSA_VERSION)
+    return [
+        f"--psa-version {version} is newer than the newest policy nblint knows; "
+        f"evaluated as {newest}, as the API server does"
+    ]
 
 
 def _write_baseline(path: str, result: RunResult) -> None:
