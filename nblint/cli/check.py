@@ -361,13 +361,11 @@ def _report(
     options: Options,
     params: dict[str, Any],
 ) -> Report:
-    from nblint import RULE_DOCS_URL
+    from nblint.cli.rules import help_uri
     from nblint.dialects.registry import fix_labels
-    from nblint.model.data import data_dir
     from nblint.model.result import Report
     from nblint.run import gate
 
-    shipped = os.path.join(data_dir("rules"), "")
     return Report(
         result,
         findings,
@@ -379,11 +377,7 @@ def _report(
         fix_labels=fix_labels(),
         fold=not params["no_fold"],
         quiet=params["quiet"],
-        help_uris={
-            rule.id: RULE_DOCS_URL.format(rule=rule.id)
-            for rule in rules.values()
-            if rule.path.startswith(shipped)
-        },
+        help_uris={rule.id: help_uri(rule) for rule in rules.values() if help_uri(rule)},
     )
 
 

@@ -30,6 +30,7 @@ from nblint.model.fingerprint import (
 from nblint.model.fold import Folded, pods_summary, pods_text, subset_label
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
+from nblint.model.template import documented
 from nblint.report import highlighted
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -59,7 +60,7 @@ def _fix_texts(rule: Rule, labels: dict[str, str]) -> list[tuple[str, str]]:
     registered (``labels``)."""
     order = ["any", *labels]
     keys = sorted(rule.fix, key=lambda k: (order.index(k) if k in order else len(order), k))
-    return [(key, str(rule.fix[key]).rstrip()) for key in keys]
+    return [(key, documented(str(rule.fix[key]), rule.options).rstrip()) for key in keys]
 
 
 def rule_descriptor(
