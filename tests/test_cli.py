@@ -99,12 +99,12 @@ def test_bad_psa_version_is_a_usage_error(version: str) -> None:
 
 
 def test_newer_psa_version_than_known_is_evaluated_as_newest() -> None:
-    report = json.loads(
-        invoke(
-            "check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json", "--select", PSA
-        ).output
+    result = invoke(
+        "check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json", "--select", PSA
     )
+    report = json.loads(result.stdout)
     assert {f["psa"]["version"] for f in report["findings"]} == {"v1.37"}
+    assert "evaluated as v1.37" in result.stderr
 
 
 def test_missing_path_is_a_usage_error() -> None:
