@@ -11,6 +11,7 @@ privileged pod in one file is not crowded out by ten findings in another.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import IO
 
 from nblint.model.finding import SEVERITY_RANK, Finding
@@ -18,7 +19,7 @@ from nblint.model.fingerprint import repo_paths, repo_root
 from nblint.model.fold import Folded, pods_summary, pods_text, subset_label
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
-from nblint.report import highlighted, printable
+from nblint.report import SourceLines, highlighted, printable, source_lines
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 #: GitHub's per-step cap for each annotation level.
@@ -58,11 +59,11 @@ def _message(problem: Folded) -> str:
     return text
 
 
-def _end_column(finding: Finding, result: RunResult) -> int | None:
-    lines = result.texts.get(finding.file, "").splitlines()
-    if not 1 <= finding.line <= len(lines) or finding.column < 1:
+def _end_column(finding: Finding, lines: SourceLines) -> int | None:
+    line = lines.line(finding.line)
+    if line is None or finding.column < 1:
         return None
-    body = highlighted(lines[finding.line - 1], finding.column)
+    body = highlighted(line, finding.column)
     return finding.column + len(body) if body else None
 
 
@@ -77,7 +78,8 @@ def annotation(problem: Folded, path: str, title: str, end_column: int | None) -
 
 
 def write(report: Report, stream: IO[str]) -> None:
-    stream.write(render(report.result, report.problems(), report.rules))
+    for line in lines(report.result, report.problems(), report.rules):
+        stream.write(line + "\n")
 
 
 def spread(problems: list[Folded]) -> list[Folded]:
@@ -102,11 +104,16 @@ def spread(problems: list[Folded]) -> list[Folded]:
 
 
 def render(result: RunResult, problems: list[Folded], rules: dict[str, Rule]) -> str:
+    return "".join(line + "\n" for line in lines(result, problems, rules))
+
+
+def lines(result: RunResult, problems: list[Folded], rules: dict[str, Rule]) -> Iterator[str]:
+    """The workflow commands and log lines, most severe first, spread (see :func:`spread`)."""
     root = repo_root()
     shown: Counter[str] = Counter()
-    out = []
     left_out = 0
     paths = repo_paths([problem.first for problem in problems], root)
+    lines_of = source_lines(result.texts)
     for problem in spread(problems):
         finding = problem.first
         path = paths[finding.file]
@@ -114,16 +121,16 @@ def render(result: RunResult, problems: list[Folded], rules: dict[str, Rule]) ->
         title = f"nblint {finding.rule}" + (f": {rule.title}" if rule else "")
         if shown[finding.severity] < ANNOTATIONS_PER_LEVEL:
             shown[finding.severity] += 1
-            out.append(annotation(problem, path, title, _end_column(finding, result)))
+            end = _end_column(finding, lines_of(finding.file))
+            yield annotation(problem, path, title, end)
         else:
             left_out += 1
-            out.append(
+            yield (
                 f"{path}:{finding.line}:{finding.column}: "
                 f"{finding.severity}[{finding.rule}]: {finding.message}"
             )
     if left_out:
-        out.append(
+        yield (
             f"::notice title=nblint::{left_out} more finding{'s' * (left_out != 1)} "
             "not annotated (GitHub shows 10 per level); see the log above."
         )
-    return "".join(line + "\n" for line in out)

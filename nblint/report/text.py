@@ -23,7 +23,7 @@ from nblint.model.fold import (
 )
 from nblint.model.fold import fold as folded
 from nblint.model.result import Report, RunResult
-from nblint.report import highlighted, printable
+from nblint.report import SourceLines, highlighted, printable, source_lines
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 
@@ -66,10 +66,11 @@ def terminal_width(stream: IO[str]) -> int:
 FRAME_WIDTH = 120
 
 
-def _code_frame(text_lines: list[str], line: int, column: int) -> Iterator[Line]:
-    if not 1 <= line <= len(text_lines):
+def _code_frame(text_lines: SourceLines, line: int, column: int) -> Iterator[Line]:
+    found = text_lines.line(line)
+    if found is None:
         return
-    source = text_lines[line - 1].rstrip("\n")
+    source = found.rstrip("\n")
     width = len(str(line))
     start = max(column - 1, 0)
     body = highlighted(source, column)
@@ -132,7 +133,7 @@ def _headline(finding: Finding | Folded, width: int) -> Iterator[Line]:
     yield from _wrapped(head, finding.message, "bold", width, 2)
 
 
-def _finding_lines(finding: Finding, text_lines: list[str], width: int) -> Iterator[Line]:
+def _finding_lines(finding: Finding, text_lines: SourceLines, width: int) -> Iterator[Line]:
     yield from _headline(finding, width)
     yield [("  --> ", "blue"), (f"{finding.file}:{finding.line}:{finding.column}", "")]
     for frame in _code_frame(text_lines, finding.line, finding.column):
@@ -172,7 +173,7 @@ def _per_pod(result: RunResult, findings: list[Finding], width: int) -> Iterator
     ordered = sorted(findings, key=lambda f: (*_group_key(f), f.line, f.column, f.rule))
     current_file = None
     current_pod: tuple[str, str, str, str] | None = None
-    text_cache: dict[str, list[str]] = {}
+    lines_of = source_lines(result.texts)
     for finding in ordered:
         if finding.file != current_file:
             current_file, current_pod = finding.file, None
@@ -181,9 +182,7 @@ def _per_pod(result: RunResult, findings: list[Finding], width: int) -> Iterator
         if _group_key(finding) != current_pod and finding.object:
             current_pod = _group_key(finding)
             yield [("  " + pod_label(finding), "bold magenta")]
-        if finding.file not in text_cache:
-            text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
-        for line in _finding_lines(finding, text_cache[finding.file], width - 4):
+        for line in _finding_lines(finding, lines_of(finding.file), width - 4):
             yield [("    ", ""), *line]
         yield []
 
@@ -195,14 +194,13 @@ def _places(result: RunResult, problems: list[Folded], width: int) -> Iterator[L
     for problem in problems:
         places.setdefault((problem.file, problem.line, problem.column), []).append(problem)
     current_file = None
-    text_lines: list[str] = []
+    lines_of = source_lines(result.texts)
     for (file, line, column), here in places.items():
         if file != current_file:
             current_file = file
-            text_lines = result.texts.get(file, "").splitlines()
             yield [(file, "bold underline")]
         yield [("  --> ", "blue"), (f"{file}:{line}:{column}", "")]
-        for frame in _code_frame(text_lines, line, column):
+        for frame in _code_frame(lines_of(file), line, column):
             yield [("  ", ""), *frame]
         for place_line in _place_lines(here, width - 2):
             yield [("  ", ""), *place_line]
@@ -314,7 +312,9 @@ def write(report: Report, stream: IO[str]) -> None:
 
 def _write_lines(found: Iterator[Line], stream: IO[str], colour: bool) -> None:
     if not colour:
-        stream.write(printable("".join(["".join([t for t, _ in line]) + "\n" for line in found])))
+        # Line by line: the report of a large input must not be built whole in memory.
+        for line in found:
+            stream.write(printable("".join([text for text, _ in line]) + "\n"))
         return
     from rich.console import Console
     from rich.text import Text
