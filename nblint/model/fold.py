@@ -74,6 +74,16 @@ class Folded:
         """Each distinct note and the findings it is for, most pods first."""
         return _by(self.findings, lambda f: f.note)
 
+    def labelled(self, label: str, part: str) -> list[tuple[str, str]]:
+        """``(label, text)`` for each distinct note or fix (``part``): the bare ``label`` when
+        every pod has the same, else ``label (image=torch, 2 pods)``."""
+        groups = self.notes() if part == "note" else self.fixes()
+        return [
+            (label if len(groups) == 1 else f"{label} ({subset_label(findings)})", text)
+            for text, findings in groups
+            if text
+        ]
+
     @property
     def fix(self) -> str | None:
         """The fix for most of the pods (all of them, usually)."""

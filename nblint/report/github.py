@@ -16,7 +16,7 @@ from typing import IO
 
 from nblint.model.finding import SEVERITY_RANK, Finding
 from nblint.model.fingerprint import repo_paths, repo_root
-from nblint.model.fold import Folded, pods_summary, pods_text, subset_label
+from nblint.model.fold import Folded, pods_summary, pods_text
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
 from nblint.report import SourceLines, highlighted, printable, source_lines
@@ -46,16 +46,10 @@ def _message(problem: Folded) -> str:
             text += f" ({'; '.join(pod)})"
     else:
         text += f" (in {pods_text(problem.findings)}: {pods_summary(problem.findings)})"
-    notes = problem.notes()
-    for note, findings in notes:
-        if note:
-            label = "note" if len(notes) == 1 else f"note ({subset_label(findings)})"
-            text += f"\n{label}: {note}"
-    fixes = problem.fixes()
-    for fix, findings in fixes:
-        if fix:
-            label = "help" if len(fixes) == 1 else f"help ({subset_label(findings)})"
-            text += f"\n{label}: {fix}"
+    for label, note in problem.labelled("note", "note"):
+        text += f"\n{label}: {note}"
+    for label, fix in problem.labelled("help", "fix"):
+        text += f"\n{label}: {fix}"
     return text
 
 

@@ -27,7 +27,7 @@ from nblint.model.fingerprint import (
     repo_paths,
     repo_root,
 )
-from nblint.model.fold import Folded, pods_summary, pods_text, subset_label
+from nblint.model.fold import Folded, pods_summary, pods_text
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
 from nblint.model.template import documented
@@ -132,16 +132,10 @@ def _message(problem: Folded) -> str:
     if context:
         text += f" ({'; '.join(context)})"
     text += "."
-    notes = problem.notes()
-    for note, findings in notes:
-        if note:
-            label = "Note" if len(notes) == 1 else f"Note ({subset_label(findings)})"
-            text += f"\n{label}: {note}"
-    fixes = problem.fixes()
-    for fix, findings in fixes:
-        if fix:
-            label = "Fix" if len(fixes) == 1 else f"Fix ({subset_label(findings)})"
-            text += f"\n{label}:\n{fix}"
+    for label, note in problem.labelled("Note", "note"):
+        text += f"\n{label}: {note}"
+    for label, fix in problem.labelled("Fix", "fix"):
+        text += f"\n{label}:\n{fix}"
     return text
 
 
