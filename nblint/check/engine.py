@@ -348,7 +348,9 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
     path = raw.path
     configuration = pod.configuration
     release_level = configuration is not None and path[:1] == _VALUES_PATH
-    if release_level:
+    if raw.origin is not None:
+        origin = raw.origin
+    elif release_level:
         assert configuration is not None
         origin = configuration.locate(path[1:])
     else:
@@ -382,6 +384,8 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         origin.note,
         where or None,
         None if release_level else pod.options,
+        raw.cause,
+        raw.assumption,
     )
 
 

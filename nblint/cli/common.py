@@ -7,10 +7,10 @@ from typing import Any, NoReturn
 
 import click
 
-from nblint.model.rule import PsaPolicy, Rule, parse_version
+from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, Rule, parse_version
 from nblint.report import printable
 
-LATEST_PSA_VERSION = (1, 37)
+LATEST_PSA_VERSION = NEWEST_PSA_VERSION
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 

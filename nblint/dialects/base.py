@@ -42,6 +42,9 @@ class Dialect:
     #: The setting that lists files layered into one document of this dialect, the later file
     #: winning (z2jh's ``-f/--values``: one release from several values files).
     layered: str | None = None
+    #: Whether its documents change the pods of every other file (a namespace's LimitRange):
+    #: with ``--jobs``, every process reads the files that hold its index markers.
+    cluster_wide: bool = False
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)

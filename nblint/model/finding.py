@@ -6,7 +6,7 @@ it into a finding with its rule's severity.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from nblint.model.pod import Origin
 
@@ -24,9 +24,39 @@ class PsaRef:
     check: str
     level: str
     version: str
+    #: The PSA mode of the pod's namespace that evaluated it (``enforce``, ``warn``, ``audit``);
+    #: None: the level and version of ``--psa-level``/``--psa-version``.
+    mode: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"check": self.check, "level": self.level, "version": self.version}
+        out = {"check": self.check, "level": self.level, "version": self.version}
+        if self.mode:
+            out["mode"] = self.mode
+        return out
+
+
+class Cause(NamedTuple):
+    """The object in the cluster that makes a finding true: a namespace's PSA label, a
+    LimitRange's default, a quota's ``hard`` key — and where it is written."""
+
+    object: str
+    #: What of it: ``label pod-security.kubernetes.io/enforce: baseline``, ``hard limits.cpu: 2``.
+    detail: str
+    file: str
+    line: int
+    column: int = 1
+
+    def text(self) -> str:
+        return f"{self.object} {self.detail} ({self.file}:{self.line})".replace("  ", " ")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "object": self.object,
+            "detail": self.detail,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+        }
 
 
 @dataclass(slots=True)
@@ -50,6 +80,11 @@ class Finding:
     #: Path of the offending field within the effective pod (``spec.containers[0]...``).
     field: str | None = None
     options: dict[str, str] | None = None
+    #: The namespace object that causes the finding (a PSA label, a quota key), if any.
+    cause: Cause | None = None
+    #: What the finding takes for granted that nblint cannot see ("no other usage in the
+    #: namespace"), if anything.
+    assumption: str | None = None
 
     def identity(self) -> tuple[Any, ...]:
         """Equal for the same finding reported twice (by two profiles, by two releases)."""
@@ -64,6 +99,7 @@ class Finding:
             self.options and tuple(self.options.items()),
             self.container,
             self.field,
+            self.cause,
         )
 
     def context(self) -> dict[str, str]:
@@ -90,6 +126,8 @@ class Finding:
             "psa": self.psa.as_dict() if self.psa else None,
             "fix": self.fix,
             "note": self.note or None,
+            "cause": self.cause.as_dict() if self.cause else None,
+            "assumption": self.assumption,
         }
 
 
@@ -107,6 +145,8 @@ class Reported:
     #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
     fix: str | None = None
     fix_keys: tuple[str, ...] = ()
+    cause: Cause | None = None
+    assumption: str | None = None
 
 
 @dataclass

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from nblint.model.namespace import PodAdmission
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
@@ -86,6 +89,12 @@ class EffectivePod:
     configuration: Configuration | None = None
     #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
     facts: dict[str, Any] = field(default_factory=dict)
+    #: The namespace the object names (a manifest's ``metadata.namespace``, a profile's
+    #: ``namespace`` trait); None: whichever ``--namespace`` (or ``kubectl -n``) gives.
+    namespace: str | None = None
+    #: How the pod's namespace admits it, when the run knows the namespace (set by the run
+    #: before the pod is checked; see :mod:`nblint.model.namespace`).
+    admission: PodAdmission | None = field(default=None, repr=False, compare=False)
     #: What the check stage works out once per pod (its targets), not part of the pod.
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

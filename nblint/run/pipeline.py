@@ -15,6 +15,7 @@ one input fails, so that a bad file never hides the findings of the others. In t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,7 @@ from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import Recognised, RunIndex
 from nblint.model.finding import Finding, Reported, choose_fix
-from nblint.model.pod import Origin
+from nblint.model.pod import EffectivePod, Origin
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
 
@@ -103,6 +104,10 @@ class Runner:
         )
         self.active_ids = {rule.id for rule, _ in self.active}
         self._plan: Plan | None = None
+        #: Plans of other PSA policies (a namespace's levels), by policy and PSA-only-ness.
+        self._plans: dict[tuple[PsaPolicy, bool], Plan] = {}
+        #: The namespaces the inputs describe (set once the index is built), else None.
+        self.cluster: Any = None
 
     @property
     def plan(self) -> Plan:
@@ -110,6 +115,20 @@ class Runner:
         if self._plan is None:
             self._plan = Plan(self.active)
         return self._plan
+
+    def plan_for(self, policy: PsaPolicy, psa_only: bool = False) -> Plan:
+        """The plan of the rules active at ``policy`` (a namespace's PSA level and version),
+        prepared once per run; ``psa_only``: only its PSA checks (a warn or audit level)."""
+        if policy == self.options.policy and not psa_only:
+            return self.plan
+        key = (policy, psa_only)
+        found = self._plans.get(key)
+        if found is None:
+            active = active_rules(self.rules, policy, self.options.select, self.options.ignore)
+            if psa_only:
+                active = [(rule, impl) for rule, impl in active if rule.psa]
+            found = self._plans[key] = Plan(active)
+        return found
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -129,6 +148,7 @@ class Runner:
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
         index = self._index(inputs, context, release, result)
+        self.cluster = _cluster(index)
         seen: set[str] = set()
         for item in [*inputs, *context]:
             documents = (
@@ -263,13 +283,20 @@ class Runner:
                 result.pod_count += 1
                 if self.options.keep_pods:
                     result.pods.append(pod)
-                for finding in check_pod(pod, self.plan, self.options.policy):
+                for finding in self._check(pod):
                     key = finding.identity()
                     if key not in unique:
                         unique.add(key)
                         result.findings.append(finding)
         except Exception as err:  # a normaliser bug must not hide the other documents
             self._internal_error(result, document, err)
+
+    def _check(self, pod: EffectivePod) -> list[Finding]:
+        if self.cluster is None:
+            return check_pod(pod, self.plan, self.options.policy)
+        from nblint.run import namespaces
+
+        return namespaces.judge(self, pod, self.cluster)
 
     # -- findings the pipeline itself reports -------------------------------------------------
 
@@ -291,6 +318,8 @@ class Runner:
             object=reported.object,
             fix=_bounded(fix.rstrip()) if fix else None,
             note=origin.note,
+            cause=reported.cause,
+            assumption=reported.assumption,
         )
 
     def _add(self, result: RunResult, reported: Reported) -> None:
@@ -324,6 +353,18 @@ class Runner:
         )
 
 
+def _cluster(index: RunIndex) -> Any:
+    """The namespaces the run's inputs and context files describe, or None (then every pod is
+    checked at --psa-level, as when no namespace object is given)."""
+    if not index:
+        return None  # a plain check of pods imports nothing of the namespace model
+    from nblint.model.namespace import CLUSTER_INDEX, ClusterContext
+
+    if not index.get(CLUSTER_INDEX):
+        return None
+    return index.view(CLUSTER_INDEX, ClusterContext.build)
+
+
 def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """``(option, file)`` for every YAML file under ``paths`` (files or directories): the
     context files of :attr:`Options.context`. A path that does not exist is kept, to be
@@ -334,7 +375,27 @@ def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], .
             found.extend((option, file) for file in files.discover([path]))
         except files.InputError:
             found.append((option, path))
+    # An AdmissionConfiguration may keep the PodSecurity configuration in a file of its own
+    # (`path:`, relative to it): that file is read as context too.
+    found.extend((option, named) for _, file in list(found) for named in _configured_files(file))
     return tuple(found)
+
+
+def _configured_files(path: str) -> list[str]:
+    """The files an AdmissionConfiguration at ``path`` names with ``plugins[].path``."""
+    loaded = files.read(path)
+    if "AdmissionConfiguration" not in loaded.text:
+        return []
+    named = []
+    for entry in files.documents(loaded):
+        root = getattr(entry, "root", None)
+        if not isinstance(root, dict) or root.get("kind") != "AdmissionConfiguration":
+            continue
+        plugins = root.get("plugins")
+        for plugin in plugins if isinstance(plugins, list) else []:
+            if isinstance(plugin, dict) and isinstance(plugin.get("path"), str):
+                named.append(os.path.join(os.path.dirname(path), plugin["path"]))
+    return named
 
 
 def skip_label(root: Any) -> str:

@@ -25,6 +25,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
+    # The object's own namespace is the pod's (a template's metadata.namespace is ignored).
+    own = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
+    namespace = own.get("namespace")
     effective = EffectivePod(
         file=file,
         object=object_name(root, document.index),
@@ -32,5 +35,6 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         pod=pod,
         provenance=provenance,
         kind=kind,
+        namespace=namespace if isinstance(namespace, str) and namespace else None,
     )
     return Normalised([effective])
