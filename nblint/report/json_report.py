@@ -51,6 +51,8 @@ def as_dict(problem: Folded) -> dict[str, Any]:
             pod["fix"] = finding.fix
         if finding.note != note:
             pod["note"] = finding.note or None
+        if finding.cause != problem.first.cause:
+            pod["cause"] = finding.cause.as_dict() if finding.cause else None
         pods.append(pod)
     return {
         "rule": problem.rule,
@@ -63,6 +65,8 @@ def as_dict(problem: Folded) -> dict[str, Any]:
         "psa": problem.psa.as_dict() if problem.psa else None,
         "fix": fix,
         "note": note or None,
+        "cause": problem.first.cause.as_dict() if problem.first.cause else None,
+        "assumption": problem.first.assumption,
         "pods": pods,
     }
 

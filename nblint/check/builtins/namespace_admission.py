@@ -44,13 +44,13 @@ from nblint.model.rule import Implementation, PsaPolicy, Rule
 #: What a chart pod's rejection does to the deployment.
 CHART_POD_OUTCOME = {
     "hub": "the hub never starts",
-    "proxy": "the proxy never starts, so the hub is unreachable",
+    "proxy": "the proxy never starts (the hub is unreachable)",
     "autohttps": "HTTPS is never served",
-    "user-scheduler": "user pods waiting for that scheduler stay Pending",
+    "user-scheduler": "user pods stay Pending",
     "user-placeholder": "no placeholder runs",
     "continuous-image-puller": "images are not pre-pulled",
-    "hook-image-puller": "the pre-install hook never completes, so helm install fails",
-    "hook-image-awaiter": "the pre-install hook never completes, so helm install fails",
+    "hook-image-puller": "helm install waits for its pre-install hook forever",
+    "hook-image-awaiter": "helm install waits for its pre-install hook forever",
 }
 INJECTED = "no mutating webhook adds containers"
 NOT_COUNTED = "image-puller DaemonSet pods (one per node) not counted"
@@ -192,9 +192,9 @@ def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     if home is None:
         return
     storage, storage_class, path = home
-    used = _claim_usage(pod)
+    # One PVC larger than the quota on its own; beside the chart's PVC: never-starts says it.
     for rule, message, cause, assumption in claim_problems(
-        namespace.limit_ranges, namespace.quotas, storage, storage_class, used
+        namespace.limit_ranges, namespace.quotas, storage, storage_class
     ):
         yield (
             rule,
@@ -423,10 +423,8 @@ def _chart_pods(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawV
                 key = next(k for k in tracked if "{}.{}".format(*MUST_SPECIFY[k]) in missing)
                 yield RawViolation(
                     (VALUES, *container["path"]),
-                    f"the chart's {name} pod ({container['name']} container) sets no "
-                    f"{', '.join(missing)}, which {quota.ref.label} tracks, and no LimitRange "
-                    "gives a default: it is rejected, so "
-                    + CHART_POD_OUTCOME.get(name, "it never runs"),
+                    f"the chart's {name} pod sets no {', '.join(missing)}, which "
+                    f"{quota.ref.label} tracks: {CHART_POD_OUTCOME.get(name, 'it never runs')}",
                     container["name"],
                     variables={"chart_pod": name},
                     distinct=f"{name}/{container['name']}/{quota.ref.label}",
