@@ -515,7 +515,7 @@ def quota_problems(pod: EffectivePod, quotas: list[ResourceQuota]) -> list[Probl
                 "quota-exceeds-hard",
                 f"exceeded quota: {quota.ref.name}, requested: {requested}, used: {used}, "
                 f"limited: {limited} — one such pod is more than the quota holds: {outcome}",
-                _contributor(spec, key),
+                contributor(spec, key),
                 None,
                 amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
                 _joined(NO_OTHER_USAGE, assumption),
@@ -584,7 +584,7 @@ def _first_container(spec: Any) -> Path:
     return ("spec",)
 
 
-def _contributor(spec: Any, key: str) -> Path:
+def contributor(spec: Any, key: str) -> Path:
     """The field of the first container that adds to quota key ``key``."""
     if key in ("pods", "count/pods"):
         return ("spec",)

@@ -76,6 +76,9 @@ class Options:
     context: tuple[tuple[str, str], ...] = ()
     #: Processes for a large tree (``--jobs``; 0 = one per CPU); see :mod:`nblint.run.parallel`.
     jobs: int = 1
+    #: Inputs another process checks whose documents this run's pods depend on (a namespace's
+    #: LimitRange, with ``--jobs``): indexed only, their findings are the other process's.
+    shared_inputs: tuple[str, ...] = ()
     #: Keep every effective pod in the result (``nblint render``); a check only counts them.
     keep_pods: bool = False
     #: The name stdin (``-``) is reported under (``--stdin-filename``).
@@ -147,7 +150,7 @@ class Runner:
         inputs = [self._read(path, result) for path in paths]
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
-        index = self._index(inputs, context, release, result)
+        index = self._index(inputs, context, release, result, self._shared())
         self.cluster = _cluster(index)
         seen: set[str] = set()
         for item in [*inputs, *context]:
@@ -164,21 +167,29 @@ class Runner:
         result.findings.sort(key=Finding.sort_key)
         return result
 
+    def _shared(self) -> list[_Input]:
+        """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
+        scratch = RunResult()  # their problems are reported by the process that checks them
+        return [self._read(path, scratch, "shared") for path in self.options.shared_inputs]
+
     def _index(
         self,
         inputs: list[_Input],
         context: list[_Input],
         release: Recognised | None,
         result: RunResult,
+        shared: list[_Input] | None = None,
     ) -> RunIndex:
         """Phase 1: parse what may contribute to the index, and index it."""
         markers = [(d, d.index_markers) for d in DIALECTS if d.index_markers]
         entries: dict[str, list[Any]] = {}
-        for item in [*inputs, *context]:
+        scratch = RunResult()
+        others = {id(item) for item in shared or ()}
+        for item in [*inputs, *context, *(shared or ())]:
             text = item.loaded.text
             if item.context is None and not any(m in text for _, ms in markers for m in ms):
                 continue
-            item.recognised = list(self._stream(item, result))
+            item.recognised = list(self._stream(item, scratch if id(item) in others else result))
             for document in item.recognised:
                 for key, entry in BY_NAME[document.dialect].index(document, self.settings):
                     entries.setdefault(key, []).append(entry)

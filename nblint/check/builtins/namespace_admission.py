@@ -29,6 +29,7 @@ from nblint.model.admission import (
     amount_cause,
     claim_problems,
     claims_that_fit,
+    contributor,
     fill_defaults,
     limit_range_problems,
     quota_applies,
@@ -36,7 +37,7 @@ from nblint.model.admission import (
     servers_that_fit,
 )
 from nblint.model.namespace import NamespaceContext
-from nblint.model.pod import EffectivePod
+from nblint.model.pod import EffectivePod, Origin
 from nblint.model.quantity import format_quantity, parse_quantity
 from nblint.model.resources import MUST_SPECIFY, container_amounts, pod_charge
 from nblint.model.rule import Implementation, PsaPolicy, Rule
@@ -106,10 +107,11 @@ def _defaults(pod: EffectivePod) -> Iterator[RawViolation]:
     assert pod.admission is not None
     for default in pod.admission.defaults:
         assert default.limit_range is not None
+        constraint = "default" if default.bucket == "limits" else "defaultRequest"
         message = (
             f"{default.bucket}.{default.resource} {default.amount.text} of "
-            f"{default.container_type} {default.container} comes from {default.limit_range.label}"
-            f"'s {'default' if default.bucket == 'limits' else 'defaultRequest'}"
+            f"{default.container_type} {default.container} is the {constraint} of "
+            f"{default.limit_range.label}"
         )
         if default.alternatives:
             others = ", ".join(
@@ -117,17 +119,16 @@ def _defaults(pod: EffectivePod) -> Iterator[RawViolation]:
                 for ref, amount in default.alternatives
             )
             message += f" ({others}: the order is undefined)"
+        where = default.amount.origin
         yield RawViolation(
             default.path,
             message,
             default.container,
             variables={},
             distinct=default.resource,
-            cause=amount_cause(
-                default.limit_range.label,
-                "default" if default.bucket == "limits" else "defaultRequest",
-                default.amount,
-            ),
+            # At the LimitRange's line, which the cause names: no note repeats it.
+            origin=Origin(where.file, where.line, where.column),
+            cause=amount_cause(default.limit_range.label, constraint, default.amount),
         )
 
 
@@ -246,12 +247,16 @@ def _chart_spec(chart_pod: dict[str, Any], namespace: NamespaceContext) -> dict[
 
 
 def _binding(bound: Bound, per: dict[str, Fraction], used: dict[str, Fraction]) -> str:
+    """``requests.cpu 24 of ResourceQuota/compute, 1 per server, 200m to the chart's pods``."""
     parts = []
     for quota, key in bound.binding:
+        text = f"{key} {quota.hard[key].text} of {quota.ref.label}"
         charge = per.get(key)
-        each = f", {format_quantity(charge, key)} each" if charge is not None else ""
-        taken = f", {format_quantity(used[key], key)} taken by the chart" if used.get(key) else ""
-        parts.append(f"{quota.ref.label} {key}: {quota.hard[key].text}{each}{taken}")
+        if charge is not None:
+            text += f", {format_quantity(charge, key)} each"
+        if used.get(key):
+            text += f", {format_quantity(used[key], key)} to the chart's own"
+        parts.append(text)
     return "; ".join(parts)
 
 
@@ -261,58 +266,54 @@ def _capacity(pod: EffectivePod, namespace: NamespaceContext) -> Found:
         return  # capacity is a question about notebook servers, not any workload
     if per_user:
         yield from (("quota-profile-never-starts", raw) for raw in _no_home(pod, namespace))
+        yield from (("quota-capacity", raw) for raw in _home_capacity(pod, namespace))
     used = _chart_usage(pod, namespace) if per_user else {}
     alone = servers_that_fit(namespace.quotas, pod.spec)
     bound = servers_that_fit(namespace.quotas, pod.spec, used)
-    if bound is None or alone is None:
-        return
-    if alone.fits == 0:
-        return  # one pod is more than the quota: quota-exceeds-hard says it
+    if bound is None or alone is None or alone.fits == 0:
+        return  # no quota charges it, or one pod is more than the quota (quota-exceeds-hard)
     per = {key: pod_charge(pod.spec, key) for _, key in bound.binding}
-    what = (
-        f'servers of profile "{pod.profile}"'
-        if pod.profile
-        else ("user servers" if per_user else f"notebooks like {pod.object}")
-    )
+    if pod.profile:
+        what = f'servers of profile "{pod.profile}"'
+    else:
+        what = "user servers" if per_user else f"notebooks like {pod.object}"
     quota, key = bound.binding[0]
-    origin = quota.hard[key].origin
     cause = amount_cause(quota.ref.label, f"hard {key}", quota.hard[key])
-    assumption = (
-        f"{NO_OTHER_USAGE} beside the chart's own pods; {NOT_COUNTED}; {INJECTED}"
-        if per_user
-        else f"{NO_OTHER_USAGE}; {INJECTED}"
-    )
+    assumption = _assumption(per_user)
+    binding = _binding(bound, per, used)
+    # At what the server asks for (the profile's line), the quota key in the cause.
+    place = contributor(pod.spec, key)
     if bound.fits == 0:
         yield (
             "quota-profile-never-starts",
             RawViolation(
-                ("spec",),
-                f"no {what} can start: the chart's own pods leave no room "
-                f"({_binding(bound, per, used)})",
-                origin=origin,
+                place,
+                f"no {what} can start: the chart's own pods leave no room ({binding})",
                 cause=cause,
                 assumption=assumption,
                 distinct=key,
             ),
         )
         return
-    message = (
-        f"at most {bound.fits} {what} run at once in namespace {namespace.display} "
-        f"(binding: {_binding(bound, per, used)})"
-    )
+    message = f"at most {bound.fits} {what} run at once ({binding})"
     if per_user:
-        message += _per_user(pod, namespace, bound.fits)
+        message += _users(pod, bound.fits, "run all of theirs at once")
     yield (
         "quota-capacity",
         RawViolation(
-            ("spec",),
+            place,
             message,
-            origin=origin,
             cause=cause,
             assumption=assumption,
             distinct=key,
         ),
     )
+
+
+def _assumption(per_user: bool) -> str:
+    if per_user:
+        return f"{NO_OTHER_USAGE} beside the chart's own pods; {NOT_COUNTED}; {INJECTED}"
+    return f"{NO_OTHER_USAGE}; {INJECTED}"
 
 
 def _servers_per_user(pod: EffectivePod) -> tuple[int | None, str]:
@@ -322,8 +323,23 @@ def _servers_per_user(pod: EffectivePod) -> tuple[int | None, str]:
         return 1, "named servers off"
     limit = named.get("limit") or 0
     if not limit:
-        return None, "hub.allowNamedServers with no namedServerLimitPerUser: unlimited"
-    return 1 + int(limit), f"the default server and hub.namedServerLimitPerUser: {limit}"
+        return None, "hub.allowNamedServers with no namedServerLimitPerUser"
+    return 1 + int(limit), f"hub.namedServerLimitPerUser: {limit} and the default server"
+
+
+def _users(pod: EffectivePod, servers: int, doing: str) -> str:
+    """What ``servers`` mean per user, given the named servers one user may have."""
+    per_user, why = _servers_per_user(pod)
+    if per_user is None:
+        return f"; named servers are unlimited ({why}): one user can take them all"
+    if per_user == 1:
+        return ""
+    users = servers // per_user
+    text = f"; a user may have {per_user} servers ({why}), so {users} user"
+    text += f"{'s' * (users != 1)} can {doing}"
+    if per_user >= servers:
+        text += ": one user's servers can take them all"
+    return text
 
 
 def _home_bound(
@@ -337,34 +353,31 @@ def _home_bound(
     return (bound, storage) if bound is not None else None
 
 
-def _per_user(pod: EffectivePod, namespace: NamespaceContext, servers: int) -> str:
-    per_user, why = _servers_per_user(pod)
-    text = ""
+def _claim_charge(storage: Fraction | None) -> dict[str, Fraction]:
+    per = {"persistentvolumeclaims": Fraction(1), "count/persistentvolumeclaims": Fraction(1)}
+    if storage is not None:
+        per["requests.storage"] = storage
+    return per
+
+
+def _home_capacity(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawViolation]:
+    """How many user servers can keep a home PVC (they are charged whether or not they run)."""
     home = _home_bound(pod, namespace)
-    if home is not None:
-        bound, storage = home
-        used = _claim_usage(pod)
-        per = {"persistentvolumeclaims": Fraction(1), "count/persistentvolumeclaims": Fraction(1)}
-        if storage is not None:
-            per["requests.storage"] = storage
-        text += (
-            f"; at most {bound.fits} servers can keep a home PVC "
-            f"(binding: {_binding(bound, per, used)})"
-        )
-    if per_user is None:
-        text += f"; {why}, so one user's servers can take the whole namespace"
-    elif per_user > 1:
-        users = servers // per_user
-        text += (
-            f"; a user may have {per_user} servers ({why}), so {users} "
-            f"user{'s' * (users != 1)} can run all of theirs at once"
-        )
-        if home is not None:
-            keep = home[0].fits // per_user
-            text += f" and {keep} can keep a home PVC for each"
-        if per_user >= servers:
-            text += ": one user's servers can take the whole namespace"
-    return text
+    path = _home(pod)
+    if home is None or path is None or home[0].fits == 0:
+        return
+    bound, storage = home
+    quota, key = bound.binding[0]
+    binding = _binding(bound, _claim_charge(storage), _claim_usage(pod))
+    yield RawViolation(
+        (VALUES, *path[2]),
+        f"at most {bound.fits} user servers can have a home PVC, running or not ({binding})"
+        + _users(pod, bound.fits, "keep one for each of their servers"),
+        origin=quota.hard[key].origin,
+        cause=amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
+        assumption=f"{NO_OTHER_USAGE} beside the chart's own PVC",
+        distinct="home",
+    )
 
 
 def _no_home(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawViolation]:
@@ -380,13 +393,11 @@ def _no_home(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawViol
     home_path = _home(pod)
     assert home_path is not None
     quota, key = bound.binding[0]
-    per = {"persistentvolumeclaims": Fraction(1), "count/persistentvolumeclaims": Fraction(1)}
-    if storage is not None:
-        per["requests.storage"] = storage
     yield RawViolation(
         (VALUES, *home_path[2]),
         "no user can get a home PVC: the chart's own PVC leaves no room "
-        f"({_binding(bound, per, _claim_usage(pod))}); KubeSpawner creates the PVC before the "
+        f"({_binding(bound, _claim_charge(storage), _claim_usage(pod))}); KubeSpawner creates "
+        "the PVC before the "
         "pod, so the first spawn of every user fails",
         cause=amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
         assumption=NO_OTHER_USAGE,
