@@ -60,6 +60,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     return out
 
 
+def _quoted(value: Any) -> str:
+    """A label value as the API server's messages quote it."""
+    return '"' + str(value).replace('"', '\\"') + '"'
+
+
 def _reported(rule: str, message: str, origin: Origin, object_label: str) -> Reported:
     return Reported(rule, message, origin, object_label, fix_keys=FIX_KEYS)
 
@@ -81,9 +86,9 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
             out.append(
                 _reported(
                     "ns-psa-invalid-label",
-                    f"Namespace create is rejected: {level_label(mode)}: {level.value!r} must be "
-                    f"one of {', '.join(LEVELS)} (an existing namespace with this label "
-                    f"{fallback})",
+                    f"Namespace create is rejected: {level_label(mode)}: "
+                    f"{_quoted(level.value)} must be one of {', '.join(LEVELS)} (an existing "
+                    f"namespace with this label {fallback})",
                     level.origin,
                     label_of,
                 )
@@ -96,7 +101,8 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
             out.append(
                 _reported(
                     "ns-psa-invalid-label",
-                    f"Namespace create is rejected: {version_label(mode)}: {version.value!r} "
+                    f"Namespace create is rejected: {version_label(mode)}: "
+                    f"{_quoted(version.value)} "
                     'must be "latest" or "v1.<minor>" such as v1.30 (an existing namespace with '
                     "this label evaluates latest)",
                     version.origin,

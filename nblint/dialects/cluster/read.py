@@ -428,7 +428,7 @@ def _pod_security(
             )
             doc.problem(
                 "admission-config-invalid",
-                f"defaults.{key}: {value!r} must be {expected}: the API server does not start",
+                f'defaults.{key}: "{value}" must be {expected}: the API server does not start',
                 path,
                 root,
             )
@@ -450,7 +450,7 @@ def _pod_security(
                 why = "repeated" if not bad else "not a valid name"
                 doc.problem(
                     "admission-config-invalid",
-                    f"exemptions.{key}[{index}] {name!r} is {why}: the API server does not start",
+                    f'exemptions.{key}[{index}] "{name}" is {why}: the API server does not start',
                     path,
                     root,
                 )
