@@ -370,7 +370,9 @@ class ClusterContext:
             for name, origin in admission.exempt_namespaces.items():
                 context(name).exempt = origin
         for namespace in namespaces.values():
-            if namespace.manifest is not None:
+            # A Profile does not say its namespace's PodSecurity labels (the profile
+            # controller's configuration does): only a Namespace manifest decides PSA.
+            if namespace.manifest is not None and namespace.manifest.ref.kind != "Profile":
                 labels = {**namespace.manifest.added_by_profile, **namespace.manifest.labels}
                 namespace.psa = resolve_psa(labels, admission)
         return cls(namespaces, admission)

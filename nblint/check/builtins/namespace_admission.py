@@ -184,7 +184,7 @@ def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
                 rule,
                 RawViolation(
                     (VALUES, *hub["path"]),
-                    f"the hub's PVC hub-db-dir {message}: the hub never starts",
+                    f"the hub's PVC hub-db-dir: {message}; the hub never starts",
                     cause=cause,
                     assumption=assumption,
                     distinct="hub-db-dir",
@@ -201,7 +201,7 @@ def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
             rule,
             RawViolation(
                 (VALUES, *path),
-                f"a user's home PVC {message}: KubeSpawner creates it before the pod, so the "
+                f"a user's home PVC: {message}; KubeSpawner creates it before the pod, so the "
                 "first spawn of every new user (and of every new named server) fails",
                 cause=cause,
                 assumption=assumption,

@@ -235,6 +235,9 @@ def _limit_range_problems(limit_range: LimitRange, cluster: ClusterContext) -> l
                 theirs = other_item.get(constraint).get(resource)
                 if theirs is None or theirs.amount == amount.amount:
                     continue
+                copied = (constraint, resource)
+                if copied in item.derived and copied in other_item.derived:
+                    continue  # both requests are their defaults: the same conflict, said once
                 out.append(
                     Reported(
                         "limitrange-default-conflict",
@@ -313,7 +316,7 @@ def _claim_problems(
     return [
         Reported(
             rule,
-            f"PVC {name} {message}",
+            f"PVC {name}: {message}",
             origin,
             label,
             fix_keys=FIX_KEYS,

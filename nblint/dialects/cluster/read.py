@@ -112,7 +112,7 @@ class _Document:
         if amount is None:
             self.problem(
                 "cluster-object-invalid",
-                f"{what}: {value!r} is not a quantity (e.g. 500m, 2, 4Gi): the API server "
+                f'{what}: "{value}" is not a quantity (e.g. 500m, 2, 4Gi): the API server '
                 "refuses the object",
                 path,
             )
@@ -265,7 +265,12 @@ def _validate_item(doc: _Document, item: LimitRangeItem, path: Path) -> None:
         refuse("a PersistentVolumeClaim item needs min or max of storage", path)
     order = ("min", "defaultRequest", "default", "max")
     for resource in {r for c in CONSTRAINTS for r in item.get(c)}:
-        present = [(c, item.get(c)[resource]) for c in order if resource in item.get(c)]
+        # Values the API server copied from another constraint say nothing of their own.
+        present = [
+            (c, item.get(c)[resource])
+            for c in order
+            if resource in item.get(c) and (c, resource) not in item.derived
+        ]
         for (low_name, low), (high_name, high) in pairwise(present):
             if low.amount > high.amount:
                 refuse(
@@ -314,7 +319,7 @@ def _quota(doc: _Document, ref: ClusterObject, spec: dict[str, Any], at: Path) -
         ):
             doc.problem(
                 "cluster-object-invalid",
-                f"hard key {key!r} is not a resource a quota can track: the API server refuses "
+                f'hard key "{key}" is not a resource a quota can track: the API server refuses '
                 "the quota",
                 path,
             )
@@ -348,7 +353,7 @@ def _quota(doc: _Document, ref: ClusterObject, spec: dict[str, Any], at: Path) -
         )
     names = {str(s.value) for s in quota.scopes} | {s.scope for s in quota.selector}
     for name in sorted(names - _KNOWN_SCOPES):
-        doc.problem("cluster-object-invalid", f"unknown quota scope {name!r}", (*at, "scopes"))
+        doc.problem("cluster-object-invalid", f'unknown quota scope "{name}"', (*at, "scopes"))
     for one, other in _SCOPE_PAIRS:
         if one in names and other in names:
             doc.problem(
@@ -464,7 +469,7 @@ def _strict(doc: _Document, obj: Any, at: Path, known: set[str], root: Any) -> N
         if key not in known:
             doc.problem(
                 "admission-config-invalid",
-                f"unknown field {key!r}: the configuration is decoded strictly, the API server "
+                f'unknown field "{key}": the configuration is decoded strictly, the API server '
                 "does not start",
                 (*at, key),
                 root,
