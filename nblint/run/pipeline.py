@@ -191,12 +191,21 @@ class Runner:
                 continue
             item.recognised = list(self._stream(item, scratch if id(item) in others else result))
             for document in item.recognised:
-                for key, entry in BY_NAME[document.dialect].index(document, self.settings):
-                    entries.setdefault(key, []).append(entry)
+                self._index_one(document, entries, result)
         if release is not None:
-            for key, entry in BY_NAME[release.dialect].index(release, self.settings):
-                entries.setdefault(key, []).append(entry)
+            self._index_one(release, entries, result)
         return RunIndex(entries)
+
+    def _index_one(
+        self, document: Recognised, entries: dict[str, list[Any]], result: RunResult
+    ) -> None:
+        try:
+            found = BY_NAME[document.dialect].index(document, self.settings)
+        except Exception as err:  # an indexer bug must not stop the run
+            self._internal_error(result, document, err)
+            return
+        for key, entry in found:
+            entries.setdefault(key, []).append(entry)
 
     def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
         loaded = files.read(path)

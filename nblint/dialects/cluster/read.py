@@ -337,7 +337,8 @@ def _quota(doc: _Document, ref: ClusterObject, spec: dict[str, Any], at: Path) -
             )
             continue
         quota.hard[key] = amount
-    for index, scope in enumerate(spec.get("scopes") or []):
+    scopes = spec.get("scopes")
+    for index, scope in enumerate(scopes if isinstance(scopes, list) else []):
         quota.scopes.append(Located(scope, doc.origin((*at, "scopes", index))))
     expressions = _mapping(spec.get("scopeSelector")).get("matchExpressions")
     for index, raw in enumerate(expressions if isinstance(expressions, list) else []):
