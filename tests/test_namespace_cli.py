@@ -258,3 +258,33 @@ def test_a_plain_check_imports_no_namespace_machinery(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_file_with_a_namespace_keeps_only_it_between_the_phases(tmp_path: Path) -> None:
+    """The first phase keeps what the index needs; the file's pods are parsed again, one at a
+    time, and counted, skipped and reported once."""
+    from conftest import run
+
+    from nblint.run import pipeline
+
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(
+        (NS / "psa-enforce-baseline-privileged-pod.yaml").read_text()
+        + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\nkind: [\n"
+    )
+    kept: list[list[str]] = []
+    index = pipeline.Runner._index
+
+    def spy(self, inputs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        found = index(self, inputs, *args, **kwargs)
+        kept.extend([d.root["kind"] for d in item.recognised or []] for item in inputs)
+        return found
+
+    pipeline.Runner._index = spy  # type: ignore[method-assign]
+    try:
+        result = run(mixed, select={"privileged", "parse-error"})
+    finally:
+        pipeline.Runner._index = index  # type: ignore[method-assign]
+    assert kept == [["Namespace"]]
+    assert [(f.rule, f.line) for f in result.findings] == [("privileged", 18), ("parse-error", 24)]
+    assert (result.documents, dict(result.skipped), result.pod_count) == (3, {"ConfigMap": 1}, 1)

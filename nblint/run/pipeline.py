@@ -6,7 +6,8 @@ one input fails, so that a bad file never hides the findings of the others. In t
 1. **Read and index.** Every input is read (not yet parsed). A file that holds a dialect's index
    marker (``PodDefault``: it may change the Notebooks of other files), every context file
    (``--poddefaults``) and every layer of a ``-f`` release are parsed now, their documents
-   recognised, and what they contribute goes into the run-wide :class:`RunIndex`.
+   recognised, and what they contribute goes into the run-wide :class:`RunIndex`. Only the
+   documents that contribute are kept; the file's others are parsed again in the second phase.
 2. **Normalise and check.** Each document, in input order, is normalised with the finished index
    and its pods are checked. Documents of the other files are parsed only now, one at a time,
    and dropped once checked: a file of thousands of manifests never has more than one of them in
@@ -15,6 +16,7 @@ one input fails, so that a bad file never hides the findings of the others. In t
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -93,8 +95,11 @@ class _Input:
     loaded: files.LoadedFile
     #: The option that named it, for a context file (``--poddefaults``); None for an input.
     context: str | None = None
-    #: Its documents, when they were parsed in the first phase.
+    #: The documents it contributes to the index, when it was parsed in the first phase.
     recognised: list[Recognised] | None = None
+    #: Whether it also holds documents that contribute nothing: the second phase parses the file
+    #: again for them rather than keeping every document of a large file in memory.
+    rest: bool = False
 
 
 class Runner:
@@ -154,9 +159,12 @@ class Runner:
         self.cluster = _cluster(index)
         seen: set[str] = set()
         for item in [*inputs, *context]:
-            documents = (
-                item.recognised if item.recognised is not None else self._stream(item, result)
-            )
+            if item.recognised is None:
+                documents: Iterable[Recognised] = self._stream(item, result)
+            elif item.rest:
+                documents = itertools.chain(self._others(item), item.recognised)
+            else:
+                documents = item.recognised
             for document in documents:
                 self._normalise_and_check(document, index, result, seen)
         if release is not None:
@@ -189,8 +197,12 @@ class Runner:
             text = item.loaded.text
             if item.context is None and not any(m in text for _, ms in markers for m in ms):
                 continue
-            item.recognised = list(self._stream(item, scratch if id(item) in others else result))
-            for document in item.recognised:
+            item.recognised = []
+            for document in self._stream(item, scratch if id(item) in others else result):
+                if BY_NAME[document.dialect].indexer is None:
+                    item.rest = True
+                    continue
+                item.recognised.append(document)
                 self._index_one(document, entries, result)
         if release is not None:
             self._index_one(release, entries, result)
@@ -229,6 +241,13 @@ class Runner:
             for problem in entry.problems:
                 self._problem(result, item.path, problem, item.context)
             yield from self._recognise(item, entry.root, entry.index, result)
+
+    def _others(self, item: _Input) -> Iterator[Recognised]:
+        """The documents of a file read in the first phase that contribute nothing to the index,
+        parsed again one at a time (their problems were reported the first time)."""
+        for document in self._stream(item, RunResult()):
+            if BY_NAME[document.dialect].indexer is None:
+                yield document
 
     def _recognise(
         self, item: _Input, root: Any, index: int, result: RunResult
