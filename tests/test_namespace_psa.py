@@ -320,3 +320,22 @@ def test_label_versions_select_the_checks_of_that_version(tmp_path: Path, versio
     labelled = _verdict(_labelled(str(tmp_path), "restricted", version), fixture)[0]
     assert labelled == _verdict(_flagged("restricted", version), fixture)[0]
     assert ("capabilities_restricted" in labelled) == (parse_version(version) >= (1, 22))
+
+
+def test_with_exempt_users_a_psa_finding_says_who_it_assumes_creates_the_pod(
+    tmp_path: Path,
+) -> None:
+    admission = tmp_path / "admission.yaml"
+    admission.write_text(
+        "apiVersion: pod-security.admission.config.k8s.io/v1\n"
+        "kind: PodSecurityConfiguration\n"
+        "exemptions:\n  usernames: [system:serviceaccount:jhub:hub]\n"
+    )
+    found = run(
+        NS / "psa-enforce-baseline-privileged-pod.yaml", admission=admission, select=PSA_ONLY
+    ).findings
+    assert judged(found) == [("privileged", 18, "error", "enforce", 6)]
+    assert found[0].assumption == (
+        "the identity that creates the pod is not exempt (exemptions.usernames: "
+        "system:serviceaccount:jhub:hub)"
+    )

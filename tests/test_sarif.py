@@ -251,3 +251,26 @@ def test_no_fold_keeps_one_result_per_pod_with_the_per_pod_fingerprints() -> Non
     per_pod = sarif_log("--ignore", "notebook", "--no-fold", path)["runs"][0]["results"]
     assert len(per_pod) >= len(folded)
     assert {key for r in per_pod for key in r["partialFingerprints"]} == {FINGERPRINT_KEY}
+
+
+def test_a_namespace_finding_names_its_cause_as_a_related_location() -> None:
+    path = "tests/fixtures/namespace/quota-exceeds-hard-gpu.yaml"
+    log = sarif_log(path, "--select", "quota-exceeds-hard")
+    [result] = log["runs"][0]["results"]
+    assert result["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 8, "startColumn": 5},
+            },
+            "message": {"text": "ResourceQuota/gpu-budget hard requests.nvidia.com/gpu: 2"},
+        }
+    ]
+    assert (
+        "\nCause: ResourceQuota/gpu-budget hard requests.nvidia.com/gpu: 2 ("
+        in (result["message"]["text"])
+    )
+    assert "\nAssumes: no other usage in the namespace" in result["message"]["text"]
+    if OASIS_SCHEMA.exists():
+        validate_with_oasis_schema(log)

@@ -69,11 +69,23 @@ def judge(runner: Runner, pod: EffectivePod, cluster: ClusterContext) -> list[Fi
         found.extend(check_pod(pod, runner.plan_for(policy), policy))
         found.append(runner.finding(_unknown(pod, namespace, named_by, policy)))
     else:
-        found.extend(_by_psa_modes(runner, pod, namespace))
+        found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster)))
     return [finding for finding in found if finding is not None]
 
 
-def _by_psa_modes(runner: Runner, pod: EffectivePod, namespace: NamespaceContext) -> list[Finding]:
+def _users_exempt(cluster: ClusterContext) -> str | None:
+    """What a PSA finding assumes when the API server exempts users: nblint cannot know who
+    creates the pod (z2jh's hub service account, a controller's identity)."""
+    configuration = cluster.admission
+    if configuration is None or not configuration.exempt_usernames:
+        return None
+    names = ", ".join(sorted(configuration.exempt_usernames))
+    return f"the identity that creates the pod is not exempt (exemptions.usernames: {names})"
+
+
+def _by_psa_modes(
+    runner: Runner, pod: EffectivePod, namespace: NamespaceContext, assumption: str | None
+) -> list[Finding]:
     psa = namespace.psa
     assert psa is not None
     out: list[Finding] = []
@@ -82,6 +94,7 @@ def _by_psa_modes(runner: Runner, pod: EffectivePod, namespace: NamespaceContext
     for finding in check_pod(pod, runner.plan_for(enforce.policy), enforce.policy):
         if finding.psa is not None:
             _as_mode(finding, enforce, namespace, pod)
+            finding.assumption = assumption
             failed.add((finding.rule, finding.field, finding.container))
         out.append(finding)
     for mode in (psa.warn, psa.audit):
@@ -93,6 +106,7 @@ def _by_psa_modes(runner: Runner, pod: EffectivePod, namespace: NamespaceContext
                 continue
             failed.add(key)
             _as_mode(finding, mode, namespace, pod)
+            finding.assumption = assumption
             out.append(finding)
     return out
 
