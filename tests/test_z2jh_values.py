@@ -99,10 +99,34 @@ def test_a_root_that_is_not_a_mapping_is_not_chosen() -> None:
 # Chart versions and defaults
 
 
-EVERY_RELEASE = (
-    "3.0.0 3.0.1 3.0.2 3.0.3 3.1.0 3.2.0 3.2.1 3.3.0 3.3.1 3.3.2 3.3.3 3.3.4 3.3.5 3.3.6 3.3.7 "
-    "3.3.8 4.0.0 4.1.0 4.2.0 4.3.0 4.3.1 4.3.2 4.3.3 4.3.4 4.3.5 4.4.0"
-).split()
+EVERY_RELEASE = [
+    "3.0.0",
+    "3.0.1",
+    "3.0.2",
+    "3.0.3",
+    "3.1.0",
+    "3.2.0",
+    "3.2.1",
+    "3.3.0",
+    "3.3.1",
+    "3.3.2",
+    "3.3.3",
+    "3.3.4",
+    "3.3.5",
+    "3.3.6",
+    "3.3.7",
+    "3.3.8",
+    "4.0.0",
+    "4.1.0",
+    "4.2.0",
+    "4.3.0",
+    "4.3.1",
+    "4.3.2",
+    "4.3.3",
+    "4.3.4",
+    "4.3.5",
+    "4.4.0",
+]
 
 
 def test_every_3x_and_4x_release_is_bundled_and_the_newest_is_the_default() -> None:
@@ -119,8 +143,14 @@ def test_every_3x_and_4x_release_is_bundled_and_the_newest_is_the_default() -> N
 
 @pytest.mark.parametrize(
     ("chart_version", "kubespawner"),
-    [("3.0.3", "6.0.0"), ("3.1.0", "6.1.0"), ("3.2.0", "6.2.0"), ("3.3.8", "6.2.0"),
-     ("4.0.0", "7.0.0"), ("4.4.0", "7.0.0")],
+    [
+        ("3.0.3", "6.0.0"),
+        ("3.1.0", "6.1.0"),
+        ("3.2.0", "6.2.0"),
+        ("3.3.8", "6.2.0"),
+        ("4.0.0", "7.0.0"),
+        ("4.4.0", "7.0.0"),
+    ],
 )
 def test_each_release_follows_the_kubespawner_its_hub_image_pins(
     chart_version: str, kubespawner: str

@@ -145,18 +145,60 @@ def derive_chart(upstream: Path) -> None:
 
 
 #: The defaults nblint reads (see ``nblint/dialects/z2jh/traits.py``).
-DEFAULTS_READ = (
-    "uid gid fs_gid supplemental_gids privileged allow_privilege_escalation "
-    "container_security_context pod_security_context volumes volume_mounts tolerations "
-    "node_affinity_required node_affinity_preferred pod_affinity_required pod_affinity_preferred "
-    "pod_anti_affinity_required pod_anti_affinity_preferred environment extra_resource_limits "
-    "extra_resource_guarantees init_containers extra_containers lifecycle_hooks mem_guarantee "
-    "mem_limit cpu_limit cpu_guarantee image image_pull_policy image_pull_secrets node_selector "
-    "service_account automount_service_account_token cmd args debug default_url "
-    "pvc_name_template pod_name_template scheduler_name priority_class_name working_dir port "
-    "extra_pod_config extra_container_config extra_labels extra_annotations storage_pvc_ensure "
-    "storage_capacity storage_class storage_access_modes profile_list"
-).split()
+DEFAULTS_READ = [
+    "uid",
+    "gid",
+    "fs_gid",
+    "supplemental_gids",
+    "privileged",
+    "allow_privilege_escalation",
+    "container_security_context",
+    "pod_security_context",
+    "volumes",
+    "volume_mounts",
+    "tolerations",
+    "node_affinity_required",
+    "node_affinity_preferred",
+    "pod_affinity_required",
+    "pod_affinity_preferred",
+    "pod_anti_affinity_required",
+    "pod_anti_affinity_preferred",
+    "environment",
+    "extra_resource_limits",
+    "extra_resource_guarantees",
+    "init_containers",
+    "extra_containers",
+    "lifecycle_hooks",
+    "mem_guarantee",
+    "mem_limit",
+    "cpu_limit",
+    "cpu_guarantee",
+    "image",
+    "image_pull_policy",
+    "image_pull_secrets",
+    "node_selector",
+    "service_account",
+    "automount_service_account_token",
+    "cmd",
+    "args",
+    "debug",
+    "default_url",
+    "pvc_name_template",
+    "pod_name_template",
+    "scheduler_name",
+    "priority_class_name",
+    "working_dir",
+    "port",
+    "extra_pod_config",
+    "extra_container_config",
+    "extra_labels",
+    "extra_annotations",
+    "storage_pvc_ensure",
+    "storage_capacity",
+    "storage_class",
+    "storage_access_modes",
+    "profile_list",
+]
 
 _READ_TRAITS = """
 import json, sys

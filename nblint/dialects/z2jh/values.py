@@ -76,7 +76,8 @@ def chart_defaults(version: str) -> dict[str, Any]:
 def values_schema(version: str) -> dict[str, Any]:
     """The chart's values schema of ``version``, without its prose."""
     entry = hub_image(version)
-    schema: dict[str, Any] = _patched(_read_json("values.schema.json"), "schema", entry.get("schema"))
+    base = _read_json("values.schema.json")
+    schema: dict[str, Any] = _patched(base, "schema", entry.get("schema"))
     return schema
 
 
