@@ -55,6 +55,9 @@ PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
     ("extra_pod_config", ("extraPodConfig",)),
 )
 
+#: The chart's name (``Chart.Name``), which its hub puts in labels.
+CHART_NAME = "jupyterhub"
+
 #: Traits the chart writes on ``Spawner`` rather than ``KubeSpawner``.
 SPAWNER_LEVEL = ("cmd", "default_url", "debug")
 _MISSING = object()
@@ -89,6 +92,7 @@ def chart_traits(
         Source((*su, "allowPrivilegeEscalation")),
     )
 
+    _common_labels(config, values, release_name)
     _image_pull_secrets(config, values, release_name)
     _scheduling(config, values, release_name)
     _storage(config, values, release_name)
@@ -107,6 +111,30 @@ def chart_traits(
     _hub_config(config, values)
     normalise_types(config)
     return config
+
+
+def _common_labels(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
+    """The chart's labels on every user pod (its ``jupyterhub.commonLabels``, for KubeSpawner).
+
+    ``app`` is ``nameOverride`` when set: the hub's copy of the values drops a top-level null,
+    so the chart's own ``nameOverride: null`` leaves the chart's name."""
+    name = lookup(values, ("nameOverride",))
+    app = name if name is not None else CHART_NAME
+    chart = f"{CHART_NAME}-{config.chart_version.replace('+', '_')}"
+    if config.family == "3":
+        labels = {"app": app, "heritage": "jupyterhub", "chart": chart, "release": release}
+    else:
+        labels = {
+            "app.kubernetes.io/name": app,
+            "app": app,
+            "app.kubernetes.io/instance": release,
+            "release": release,
+            "helm.sh/chart": chart,
+            "chart": chart,
+            "app.kubernetes.io/managed-by": "kubespawner",
+        }
+    note = f"the z2jh {config.chart_version} hub labels every user pod"
+    config.set("common_labels", labels, Source(("nameOverride",), note=note, extends=False))
 
 
 def _image_pull_secrets(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:

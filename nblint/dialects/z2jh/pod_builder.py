@@ -318,15 +318,43 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         original = _original_key(config.get("extra_pod_config"), key)
         sources.copy_trait(("spec", key), config, "extra_pod_config", (original,))
 
-    metadata: dict[str, Any] = {"name": config.get("pod_name_template")}
-    labels = config.get("extra_labels")
-    if isinstance(labels, dict) and labels:
-        metadata["labels"] = dict(labels)
-    annotations = config.get("extra_annotations")
-    if isinstance(annotations, dict) and annotations:
-        metadata["annotations"] = dict(annotations)
+    metadata = _metadata(config, sources)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
     return pod, sources
+
+
+def _metadata(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
+    """Name, labels and annotations as KubeSpawner writes them: its user labels, then
+    ``extra_labels``, then ``common_labels`` (which win), then its component labels; its user
+    annotations (and, from 7.0, its own and JupyterHub's versions), then ``extra_annotations``.
+    The user is symbolic (``{username}``)."""
+    metadata: dict[str, Any] = {"name": config.get("pod_name_template")}
+    sources.copy_trait(("metadata", "name"), config, "pod_name_template")
+    seven = not config.kubespawner.startswith("6.")
+    labels: dict[str, Any] = {"hub.jupyter.org/username": "{username}"}
+    for trait in ("extra_labels", "common_labels"):
+        extra = config.get(trait)
+        if isinstance(extra, dict):
+            labels.update(extra)
+            for key in extra:
+                sources.copy_trait(("metadata", "labels", key), config, trait, (key,))
+    component = config.get("component_label") or "singleuser-server"
+    if seven:
+        labels["app.kubernetes.io/component"] = component
+    labels["component"] = component
+    labels["hub.jupyter.org/servername"] = "{servername}"
+    annotations: dict[str, Any] = {"hub.jupyter.org/username": "{unescaped_username}"}
+    if seven:
+        annotations["hub.jupyter.org/kubespawner-version"] = config.kubespawner
+        annotations["hub.jupyter.org/jupyterhub-version"] = config.jupyterhub
+    extra = config.get("extra_annotations")
+    if isinstance(extra, dict):
+        annotations.update(extra)
+        for key in extra:
+            sources.copy_trait(("metadata", "annotations", key), config, "extra_annotations", (key,))
+    metadata["labels"] = labels
+    metadata["annotations"] = annotations
+    return metadata
 
 
 def _unset(config: SpawnerConfig, trait: str) -> Source:

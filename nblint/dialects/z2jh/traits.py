@@ -18,7 +18,7 @@ import yaml
 
 # Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
 # copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
-from nblint.dialects.z2jh.values import defaults_of_kubespawner, kubespawner_version
+from nblint.dialects.z2jh.values import defaults_of_kubespawner, hub_image, kubespawner_version
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 
@@ -121,6 +121,8 @@ class SpawnerConfig:
         self.family = chart_family(chart_version)
         #: The KubeSpawner version the release's hub image pins (``"6.2.0"``, ``"7.0.0"``).
         self.kubespawner = kubespawner_version(chart_version)
+        #: The JupyterHub version of the same image.
+        self.jupyterhub = hub_image(chart_version)["jupyterhub"]
         self._defaults = kubespawner_defaults(chart_version)
         self.traits: dict[str, Trait] = {}
         #: Problems the hub or KubeSpawner would hit at spawn, each once.
