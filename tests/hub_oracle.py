@@ -95,6 +95,7 @@ def profiles(config: Config, user: str) -> list[dict[str, Any]]:
             choices = option.get("choices") or {}
             options[name] = {
                 "choices": list(choices),
+                # KubeSpawner 6.0 marks no default choice in its list (it picks one at spawn).
                 "default": next((c for c, v in choices.items() if v.get("default")), None),
             }
         out.append(
@@ -136,8 +137,10 @@ def each_spawn(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for profile in listed:
         out.append({"profile": profile["slug"]})
         for name, option in profile["options"].items():
-            for choice in option["choices"]:
-                if choice != option["default"]:
+            choices = option["choices"]
+            default = option["default"] or (choices[0] if choices else None)
+            for choice in choices:
+                if choice != default:
                     out.append({"profile": profile["slug"], name: choice})
     return out
 
@@ -149,8 +152,11 @@ def _camel(key: str) -> str:
 
 def expand(config: Config, user: str, texts: list[str]) -> dict[str, str | None]:
     """Each text as KubeSpawner expands a template for this user (None: it cannot)."""
-    spawner = spawner_for(config, user)
     out: dict[str, str | None] = {}
+    try:
+        spawner = spawner_for(config, user)
+    except Exception:  # KubeSpawner refuses the configuration: nothing is expanded
+        return out
     for text in texts:
         try:
             out[text] = spawner._expand_user_properties(text)

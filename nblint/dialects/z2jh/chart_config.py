@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nblint.dialects.z2jh.helm import CHART_NAME, hub_items, resource_names
 from nblint.dialects.z2jh.traits import (
     KUBESPAWNER,
     SPAWNER,
@@ -54,9 +55,6 @@ PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
     ("profile_list", ("profileList",)),
     ("extra_pod_config", ("extraPodConfig",)),
 )
-
-#: The chart's name (``Chart.Name``), which its hub puts in labels.
-CHART_NAME = "jupyterhub"
 
 #: Traits the chart writes on ``Spawner`` rather than ``KubeSpawner``.
 SPAWNER_LEVEL = ("cmd", "default_url", "debug")
@@ -144,7 +142,7 @@ def _image_pull_secrets(config: SpawnerConfig, values: dict[str, Any], release: 
         values, ("imagePullSecret", "create")
     ):
         sources[(len(secrets),)] = Source(("imagePullSecret", "create"), extends=False)
-        secrets.append(f"{release}-image-pull-secret")
+        secrets.append(resource_names(values, release)["image-pull-secret"])
     for key in (("imagePullSecrets",), ("singleuser", "image", "pullSecrets")):
         extra = lookup(values, key)
         if isinstance(extra, list):
@@ -159,13 +157,13 @@ def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> 
     if lookup(values, ("scheduling", "userScheduler", "enabled")):
         config.set(
             "scheduler_name",
-            f"{release}-user-scheduler",
+            resource_names(values, release)["user-scheduler"],
             Source(("scheduling", "userScheduler", "enabled"), extends=False),
         )
     if lookup(values, ("scheduling", "podPriority", "enabled")):
         config.set(
             "priority_class_name",
-            f"{release}-default-priority",
+            resource_names(values, release)["priority"],
             Source(("scheduling", "podPriority", "enabled"), extends=False),
         )
 
@@ -244,17 +242,17 @@ def _storage(config: SpawnerConfig, values: dict[str, Any], release: str) -> Non
     extra_files = lookup(values, ("singleuser", "extraFiles"), {})
     if isinstance(extra_files, dict) and extra_files:
         items = []
-        for file_key, details in extra_files.items():
+        for file_key, details in hub_items(extra_files):
             item: dict[str, Any] = {"key": file_key, "path": file_key}
             if isinstance(details, dict) and "mode" in details:
                 item["mode"] = details["mode"]
             items.append(item)
         volumes["files"] = {
             "name": "files",
-            "secret": {"secretName": f"{release}-singleuser", "items": items},
+            "secret": {"secretName": resource_names(values, release)["singleuser"], "items": items},
         }
         volume_sources["files"] = Source(("singleuser", "extraFiles"), extends=False)
-        for index, (file_key, details) in enumerate(extra_files.items()):
+        for index, (file_key, details) in enumerate(hub_items(extra_files)):
             mount_path = details.get("mountPath") if isinstance(details, dict) else None
             key = f"{index}-files" if config.family == "4.3" else f"files-{index}"
             mounts[key] = {"mountPath": mount_path, "subPath": file_key, "name": "files"}

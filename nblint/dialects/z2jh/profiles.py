@@ -2,7 +2,8 @@
 
 KubeSpawner's rules (``z2jh-kubespawner.md`` section 7): a profile without ``slug`` gets one from
 its display name; the first profile is the default unless one says ``default: true``; an option
-whose choices name no default defaults to its first choice. A spawn applies the profile's own
+whose choices name no default defaults to its first choice — first in the order the hub reads
+them (go-yaml's, :mod:`.helm`), not the file's. A spawn applies the profile's own
 ``kubespawner_override``, then, for each option in order, the chosen (or default) choice's
 override. nblint draws one pod per profile with every option at its default, plus one pod per
 other choice of each option (the rest at their defaults). An ``unlisted_choice`` lets the user
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from nblint.dialects.z2jh.helm import hub_items
 from nblint.dialects.z2jh.traits import SpawnerConfig, ValuesPath, normalise_types
 
 
@@ -111,12 +113,13 @@ def _options(
     raw = profile.get("profile_options")
     if not isinstance(raw, dict):
         return out
-    for option, spec in raw.items():
+    # The hub reads the options and their choices in go-yaml's key order, not the file's.
+    for option, spec in hub_items(raw):
         if not isinstance(spec, dict):
             continue
         option_path = (*path, "profile_options", option)
         raw_choices = spec.get("choices")
-        choices: dict[Any, Any] = raw_choices if isinstance(raw_choices, dict) else {}
+        choices = dict(hub_items(raw_choices)) if isinstance(raw_choices, dict) else {}
         names = [str(c) for c in choices]
         default = next(
             (str(c) for c, v in choices.items() if isinstance(v, dict) and v.get("default")),
