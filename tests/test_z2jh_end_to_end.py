@@ -157,6 +157,16 @@ def user_values(files: list[Path], root: tuple[str, ...]) -> dict[str, Any]:
     return merged
 
 
+def without_parent_nulls(user: dict[str, Any], chart: Any) -> dict[str, Any]:
+    out = {}
+    for key, value in user.items():
+        if value is None and not (isinstance(chart, dict) and key in chart):
+            continue
+        sub = chart.get(key) if isinstance(chart, dict) else None
+        out[key] = without_parent_nulls(value, sub) if isinstance(value, dict) else value
+    return out
+
+
 def hub_spawns(
     hubs: dict[str, HubOracle],
     files: list[Path],
@@ -167,7 +177,12 @@ def hub_spawns(
 ) -> dict[str, Any]:
     """What the release's hub makes of ``files``: ``{"helm_refuses": [...]}`` or the oracle's
     reply."""
-    values = z2jh_hub.coalesce(user_values(files, root), chart_values(chart_version))
+    user = user_values(files, root)
+    if root:
+        # z2jh as a subchart: the parent chart's values.yaml is not here; like nblint, assume it
+        # defines every key a null deletes (Helm would otherwise keep the null).
+        user = without_parent_nulls(user, chart_values(chart_version))
+    values = z2jh_hub.coalesce(user, chart_values(chart_version))
     errors = z2jh_hub.schema_errors(values, chart_schema(chart_version))
     if errors:
         return {"helm_refuses": errors}
@@ -314,9 +329,11 @@ def assert_same_pods(
     )
     hub = hub_spawns(hubs, files, root, chart_version, mount, templates)
     where = f"{[f.name for f in files]} @ z2jh {chart_version}"
+    unknowable = any(f.rule == "z2jh-unrendered-template" for f in findings)
     if "helm_refuses" in hub:
         refused = {"z2jh-unknown-key", "z2jh-wrong-type"}
-        assert any(f.rule in refused for f in findings), (where, hub["helm_refuses"])
+        said = any(f.rule in refused for f in findings)
+        assert said or unknowable, (where, hub["helm_refuses"])
         return hub
     if "hub_error" in hub:
         assert any(f.severity == "error" for f in findings if f.rule.startswith("z2jh")), (
@@ -329,22 +346,33 @@ def assert_same_pods(
         assert failures, (where, hub["profiles_error"])
         return hub
     listed = hub["profiles"]
-    drawn = {(p.profile, json.dumps(p.options, sort_keys=True)): p for p in pods}
+    # Keyed as reports name a pod; two profiles may share a display name (their pods come in
+    # profile order on both sides).
+    drawn: dict[Any, list[EffectivePod]] = {}
+    for pod in pods:
+        drawn.setdefault((pod.profile, json.dumps(pod.options, sort_keys=True)), []).append(pod)
     compared = 0
     for user_options, spawned in zip(hub["user_options"], hub["spawns"], strict=True):
         profile, options = options_of(user_options, listed, pods)
         key = (profile, json.dumps(options, sort_keys=True))
         label = f"{where}, spawn {user_options}"
         if "error" in spawned:
-            assert failures, f"{label}: KubeSpawner fails ({spawned['error']}), nblint says not"
+            # Text a deployment tool fills in before Helm (`${var}`) is not what the hub sees;
+            # nblint says it cannot know it.
+            assert failures or unknowable, (
+                f"{label}: KubeSpawner fails ({spawned['error']}), nblint says not"
+            )
+            if drawn.get(key):
+                drawn[key].pop(0)  # nblint draws the pod it says fails
             continue
-        assert key in drawn, f"{label}: nblint drew no such pod (it drew {sorted(drawn)})"
-        ours = concrete(drawn[key].pod, spawned["extra_pod_config"], hub["expanded"])
+        assert drawn.get(key), f"{label}: nblint drew no such pod (it drew {sorted(drawn)})"
+        ours = concrete(drawn[key].pop(0).pod, spawned["extra_pod_config"], hub["expanded"])
         theirs = comparable(spawned["pod"], spawned["environment"])
         assert comparable(ours) == theirs, f"{label}:\n{difference(comparable(ours), theirs)}"
         compared += 1
-    assert compared or failures, where
-    assert len(drawn) == len(hub["user_options"]), (where, sorted(drawn), hub["user_options"])
+    assert compared or failures or unknowable, where
+    left = [key for key, pods_left in drawn.items() for _ in pods_left]
+    assert not left, f"{where}: nblint drew pods no spawn makes: {left}"
     return hub
 
 
@@ -373,9 +401,7 @@ def corpus_cases() -> list[tuple[str, tuple[str, ...]]]:
         return []
     with (CORPUS / "SOURCES.tsv").open() as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [
-        (row["file"], tuple(p for p in row["values_root"].split(".") if p)) for row in rows
-    ]
+    return [(row["file"], tuple(p for p in row["values_root"].split(".") if p)) for row in rows]
 
 
 @needs_shared
@@ -388,6 +414,8 @@ def test_the_hub_builds_the_pods_nblint_draws_for_the_corpus(
     hubs: dict[str, HubOracle],
     tmp_path: Path,
 ) -> None:
+    if "ENC[" in (CORPUS / name).read_text():
+        pytest.skip("partly sops-encrypted: nblint does not lint such files yet (issue 15)")
     assert_same_pods(hubs, [CORPUS / name], chart_version, tmp_path, root)
 
 

@@ -41,10 +41,14 @@ class Selection:
     #: ``(kubespawner_override mapping, its values path)``, in the order KubeSpawner applies them.
     overrides: list[tuple[dict[str, Any], ValuesPath]] = field(default_factory=list)
     unlisted: list[UnlistedChoice] = field(default_factory=list)
+    #: Why KubeSpawner cannot make this spawn: ``(values path, message)``.
+    problems: list[tuple[ValuesPath, str]] = field(default_factory=list)
 
     def apply(self, config: SpawnerConfig) -> SpawnerConfig:
         """A copy of ``config`` with this selection's overrides applied."""
         chosen = config.copy()
+        for path, message in self.problems:
+            chosen.report(path, message)
         for override, path in self.overrides:
             for name, value in override.items():
                 chosen.override(str(name), value, (*path, name))
@@ -95,7 +99,16 @@ def selections(config: SpawnerConfig) -> list[Selection]:
                 choice_override = by_choice.get(chosen.get(option, ""))
                 if choice_override is not None:
                     overrides.append(choice_override)
-            out.append(Selection(name, slug, chosen, overrides, unlisted))
+            problems = [
+                (
+                    (*path, "profile_options", option),
+                    f"option {option!r} of profile {name!r} has no choices: a spawn that types "
+                    "no value for it fails (KubeSpawner has no default choice to pick)",
+                )
+                for option, (choices, _, _) in options.items()
+                if not choices and option not in chosen
+            ]
+            out.append(Selection(name, slug, chosen, overrides, unlisted, problems))
     return out
 
 

@@ -253,6 +253,23 @@ def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _assume_parent_defaults(user: dict[str, Any], chart: Any) -> dict[str, Any]:
+    """The user's values without the nulls for keys z2jh's own defaults lack.
+
+    Helm keeps such a null (it deletes only a key some chart's values define), and KubeSpawner
+    trips over it. But where z2jh is a subchart, the parent chart's own values.yaml, which nblint
+    cannot see, usually defines the key the null deletes (basehub's default volume mounts): so
+    nblint assumes it does."""
+    out: dict[str, Any] = {}
+    for key, value in user.items():
+        default = chart.get(key) if isinstance(chart, dict) else None
+        has_default = isinstance(chart, dict) and key in chart
+        if value is None and not has_default:
+            continue
+        out[key] = _assume_parent_defaults(value, default) if isinstance(value, dict) else value
+    return out
+
+
 def owned_parent(values: Any, chart: Any, path: Path) -> Any:
     """The container at ``path[:-1]`` in ``values``, safe to change in place.
 
@@ -397,6 +414,8 @@ def build_release(
             values = {}
         layers.append(_Layer(path, document, values))
     user, owners = merge_user_layers(layers)
+    if root:
+        user = _assume_parent_defaults(user, chart_defaults(chart_version))
     merged = coalesce(user, chart_defaults(chart_version))
     release = Release(chart_version, merged, [f for f, _ in files], root, layers, owners)
     return release, problems
