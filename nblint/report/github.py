@@ -9,13 +9,14 @@ were left out: nothing is lost from the log.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import IO
 
 from nblint.model.finding import SEVERITY_RANK, Finding
 from nblint.model.fingerprint import repo_paths, repo_root
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
-from nblint.report import highlighted, printable
+from nblint.report import SourceLines, highlighted, printable, source_lines
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 #: GitHub's per-step cap for each annotation level.
@@ -43,11 +44,11 @@ def _message(finding: Finding) -> str:
     return text
 
 
-def _end_column(finding: Finding, result: RunResult) -> int | None:
-    lines = result.texts.get(finding.file, "").splitlines()
-    if not 1 <= finding.line <= len(lines) or finding.column < 1:
+def _end_column(finding: Finding, lines: SourceLines) -> int | None:
+    line = lines.line(finding.line)
+    if line is None or finding.column < 1:
         return None
-    body = highlighted(lines[finding.line - 1], finding.column)
+    body = highlighted(line, finding.column)
     return finding.column + len(body) if body else None
 
 
@@ -61,32 +62,38 @@ def annotation(finding: Finding, path: str, title: str, end_column: int | None) 
 
 
 def write(report: Report, stream: IO[str]) -> None:
-    stream.write(render(report.result, report.findings, report.rules))
+    for line in lines(report.result, report.findings, report.rules):
+        stream.write(line + "\n")
 
 
 def render(result: RunResult, findings: list[Finding], rules: dict[str, Rule]) -> str:
+    return "".join(line + "\n" for line in lines(result, findings, rules))
+
+
+def lines(result: RunResult, findings: list[Finding], rules: dict[str, Rule]) -> Iterator[str]:
+    """The workflow commands and log lines, most severe first."""
     root = repo_root()
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], *f.sort_key()))
     shown: Counter[str] = Counter()
-    out = []
     left_out = 0
     paths = repo_paths(findings, root)
+    lines_of = source_lines(result.texts)
     for finding in ordered:
         path = paths[finding.file]
         rule = rules.get(finding.rule)
         title = f"nblint {finding.rule}" + (f": {rule.title}" if rule else "")
         if shown[finding.severity] < ANNOTATIONS_PER_LEVEL:
             shown[finding.severity] += 1
-            out.append(annotation(finding, path, title, _end_column(finding, result)))
+            end = _end_column(finding, lines_of(finding.file))
+            yield annotation(finding, path, title, end)
         else:
             left_out += 1
-            out.append(
+            yield (
                 f"{path}:{finding.line}:{finding.column}: "
                 f"{finding.severity}[{finding.rule}]: {finding.message}"
             )
     if left_out:
-        out.append(
+        yield (
             f"::notice title=nblint::{left_out} more finding{'s' * (left_out != 1)} "
             "not annotated (GitHub shows 10 per level); see the log above."
         )
-    return "".join(line + "\n" for line in out)

@@ -12,7 +12,7 @@ no absolute paths for files inside the repository.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -22,7 +22,7 @@ from nblint.model.finding import Finding
 from nblint.model.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
-from nblint.report import highlighted
+from nblint.report import SourceLines, highlighted, source_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -88,12 +88,13 @@ def _uri(path: str) -> dict[str, Any]:
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
-def _region(finding: Finding, text_lines: list[str]) -> dict[str, int]:
+def _region(finding: Finding, text_lines: SourceLines | None) -> dict[str, int]:
     line, column = max(finding.line, 1), max(finding.column, 1)
     region = {"startLine": line, "startColumn": column}
-    if line <= len(text_lines):
+    source = text_lines.line(line) if text_lines is not None else None
+    if source is not None:
         # Cover the key and its value, not a trailing comment: the span a PR diff must touch.
-        body = highlighted(text_lines[line - 1], column)
+        body = highlighted(source, column)
         if body:
             region["endLine"] = line
             region["endColumn"] = column + len(body)
@@ -135,47 +136,68 @@ def build(
     labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict. ``suppressed`` pairs a finding with its reason."""
+    log, results = _log(result, findings, rules, suppressed, root, labels)
+    log["runs"][0]["results"] = list(results)
+    return log
+
+
+def write(report: Report, stream: IO[str]) -> None:
+    """The log as ``json.dumps(log, indent=2)`` writes it, one result at a time: the log of a
+    large input is never built whole in memory."""
+    log, results = _log(
+        report.result, report.findings, report.active, report.suppressed, None, report.fix_labels
+    )
+    log["runs"][0]["results"] = _RESULTS_GO_HERE
+    head, _, tail = indented_json(log).partition(json.dumps(_RESULTS_GO_HERE))
+    stream.write(head)
+    inner = "\n" + head[head.rindex("\n") + 1 :].replace('"results": ', "") + "  "
+    written = False
+    for entry in results:
+        out: list[str] = ["," + inner if written else "[" + inner]
+        _write_json(entry, inner, out)
+        stream.write("".join(out))
+        written = True
+    stream.write((inner[:-2] + "]" if written else "[]") + tail + "\n")
+
+
+#: Stands for the results while the rest of the log is written (see :func:`write`).
+_RESULTS_GO_HERE = "\x00results\x00"
+
+
+def _log(
+    result: RunResult,
+    findings: list[Finding],
+    rules: list[Rule],
+    suppressed: Sequence[tuple[Finding, str]],
+    root: Path | None,
+    labels: dict[str, str] | None,
+) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The log without its results, and the results, made one at a time."""
     root = root if root is not None else repo_root()
     ordered_rules = sorted({rule.id: rule for rule in rules}.values(), key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(ordered_rules)}
     everything = [(f, None) for f in findings] + [(f, reason) for f, reason in suppressed]
-    prints = fingerprints([f for f, _ in everything], root)
     # Per input file, not per finding: its lines, and its path and URI (resolving a path
     # touches the file system).
     paths = repo_paths([f for f, _ in everything], root)
-    text_cache: dict[str, list[str]] = {}
     uri_cache: dict[str, dict[str, Any]] = {}
-    results = []
-    notifications = []
-    for (finding, reason), fingerprint in zip(everything, prints, strict=True):
-        if finding.file not in text_cache:
-            text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
-        path = paths[finding.file]
+
+    def uri(file: str) -> dict[str, Any]:
+        path = paths[file]
         if path not in uri_cache:
             uri_cache[path] = _uri(path)
-        entry: dict[str, Any] = {"ruleId": finding.rule}
-        if finding.rule in index:
-            entry["ruleIndex"] = index[finding.rule]
-        entry["level"] = LEVELS[finding.severity]
-        entry["message"] = {"text": _message(finding)}
-        location = _location(uri_cache[path], _region(finding, text_cache[finding.file]))
-        entry["locations"] = [location]
-        entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-        properties = finding.context()
-        if properties:
-            entry["properties"] = properties
-        if reason is not None:
-            entry["suppressions"] = [{"kind": "inSource", "justification": reason or ""}]
-        results.append(entry)
-        if reason is None and finding.rule in INCOMPLETE_INPUT_RULES:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": f"{path}: not checked: {finding.message}"},
-                    "locations": [_location(uri_cache[path], _region(finding, []))],
-                    "associatedRule": {"id": finding.rule},
-                }
-            )
+        return uri_cache[path]
+
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{paths[finding.file]}: not checked: {finding.message}"},
+            "locations": [_location(uri(finding.file), _region(finding, None))],
+            "associatedRule": {"id": finding.rule},
+        }
+        for finding in findings
+        if finding.rule in INCOMPLETE_INPUT_RULES
+    ]
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -193,16 +215,29 @@ def build(
             SRCROOT: {"description": {"text": "The root of the repository that was checked."}}
         },
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": [],
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
+    def results() -> Iterator[dict[str, Any]]:
+        prints = fingerprints([f for f, _ in everything], root)
+        lines_of = source_lines(result.texts)
+        for (finding, reason), fingerprint in zip(everything, prints, strict=True):
+            entry: dict[str, Any] = {"ruleId": finding.rule}
+            if finding.rule in index:
+                entry["ruleIndex"] = index[finding.rule]
+            entry["level"] = LEVELS[finding.severity]
+            entry["message"] = {"text": _message(finding)}
+            region = _region(finding, lines_of(finding.file))
+            entry["locations"] = [_location(uri(finding.file), region)]
+            entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+            properties = finding.context()
+            if properties:
+                entry["properties"] = properties
+            if reason is not None:
+                entry["suppressions"] = [{"kind": "inSource", "justification": reason or ""}]
+            yield entry
 
-def write(report: Report, stream: IO[str]) -> None:
-    log = build(
-        report.result, report.findings, report.active, report.suppressed, labels=report.fix_labels
-    )
-    stream.write(indented_json(log) + "\n")
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, results()
 
 
 def indented_json(value: Any) -> str:

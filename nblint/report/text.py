@@ -14,7 +14,7 @@ from typing import IO
 
 from nblint.model.finding import Finding
 from nblint.model.result import Report, RunResult
-from nblint.report import highlighted, printable
+from nblint.report import SourceLines, highlighted, printable, source_lines
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 
@@ -39,10 +39,11 @@ def use_colour(stream: IO[str], colour: str | None = None) -> bool:
 FRAME_WIDTH = 120
 
 
-def _code_frame(text_lines: list[str], line: int, column: int) -> Iterator[Line]:
-    if not 1 <= line <= len(text_lines):
+def _code_frame(text_lines: SourceLines, line: int, column: int) -> Iterator[Line]:
+    found = text_lines.line(line)
+    if found is None:
         return
-    source = text_lines[line - 1].rstrip("\n")
+    source = found.rstrip("\n")
     width = len(str(line))
     start = max(column - 1, 0)
     body = highlighted(source, column)
@@ -70,7 +71,7 @@ def _window(source: str, start: int) -> tuple[str, int]:
     return shown, start
 
 
-def _finding_lines(finding: Finding, text_lines: list[str]) -> Iterator[Line]:
+def _finding_lines(finding: Finding, text_lines: SourceLines) -> Iterator[Line]:
     yield [
         (finding.severity, _SEVERITY_STYLE[finding.severity]),
         (f"[{finding.rule}]", "bold"),
@@ -102,7 +103,7 @@ def _group_key(finding: Finding) -> tuple[str, str, str]:
 def lines(result: RunResult, findings: list[Finding]) -> Iterator[Line]:
     ordered = sorted(findings, key=lambda f: (*_group_key(f), f.line, f.column, f.rule))
     current_file = current_object = None
-    text_cache: dict[str, list[str]] = {}
+    lines_of = source_lines(result.texts)
     for finding in ordered:
         if finding.file != current_file:
             current_file, current_object = finding.file, None
@@ -116,9 +117,7 @@ def lines(result: RunResult, findings: list[Finding]) -> Iterator[Line]:
             if finding.options:
                 label += "  " + ", ".join(f"{k}={v}" for k, v in finding.options.items())
             yield [("  " + label, "bold magenta")]
-        if finding.file not in text_cache:
-            text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
-        for line in _finding_lines(finding, text_cache[finding.file]):
+        for line in _finding_lines(finding, lines_of(finding.file)):
             yield [("    ", ""), *line]
         yield []
     yield [(summary_line(result, findings), "bold")]
@@ -155,7 +154,9 @@ def write(report: Report, stream: IO[str]) -> None:
 
 def _write_lines(found: Iterator[Line], stream: IO[str], colour: bool) -> None:
     if not colour:
-        stream.write(printable("".join(["".join([t for t, _ in line]) + "\n" for line in found])))
+        # Line by line: the report of a large input must not be built whole in memory.
+        for line in found:
+            stream.write(printable("".join([text for text, _ in line]) + "\n"))
         return
     from rich.console import Console
     from rich.text import Text
