@@ -60,7 +60,8 @@ def load_z2jh(hub: Path, mount: Path) -> types.ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.open = lambda path, *a, **k: open(moved(path), *a, **k)  # type: ignore[attr-defined]
+    # z2jh.py opens its files in `with` blocks itself: this only moves the path.
+    module.open = lambda path, *a, **k: open(moved(path), *a, **k)  # type: ignore[attr-defined]  # noqa: SIM115
     module.os = types.SimpleNamespace(  # type: ignore[attr-defined]
         path=types.SimpleNamespace(exists=lambda p: os.path.exists(moved(p))),
         environ=os.environ,

@@ -373,13 +373,35 @@ def _metadata(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
 
 #: The placeholders each KubeSpawner fills in where it expands templates.
 PLACEHOLDERS_6 = frozenset(
-    "userid username unescaped_username legacy_escape_username servername unescaped_servername "
-    "hubnamespace".split()
+    [
+        "userid",
+        "username",
+        "unescaped_username",
+        "legacy_escape_username",
+        "servername",
+        "unescaped_servername",
+        "hubnamespace",
+    ]
 )
 PLACEHOLDERS_7 = frozenset(
-    "userid unescaped_username unescaped_servername hubnamespace username servername user_server "
-    "safe_username safe_servername safe_user_server escaped_username escaped_servername "
-    "escaped_user_server pod_name pvc_name namespace".split()
+    [
+        "userid",
+        "unescaped_username",
+        "unescaped_servername",
+        "hubnamespace",
+        "username",
+        "servername",
+        "user_server",
+        "safe_username",
+        "safe_servername",
+        "safe_user_server",
+        "escaped_username",
+        "escaped_servername",
+        "escaped_user_server",
+        "pod_name",
+        "pvc_name",
+        "namespace",
+    ]
 )
 
 
