@@ -106,10 +106,20 @@ def selections(config: SpawnerConfig) -> list[Selection]:
                     "no value for it fails (KubeSpawner has no default choice to pick)",
                 )
                 for option, (choices, _, _) in options.items()
-                if not choices and option not in chosen
+                if not choices and option not in chosen and _well_formed(profile, option)
             ]
             out.append(Selection(name, slug, chosen, overrides, unlisted, problems))
     return out
+
+
+def _well_formed(profile: dict[str, Any], option: str) -> bool:
+    """Whether an option without choices is otherwise well formed (a malformed one is reported
+    as such, by validate)."""
+    options = profile.get("profile_options")
+    spec = next((v for k, v in options.items() if str(k) == option), None) if options else None
+    if not isinstance(spec, dict):
+        return False
+    return spec.get("choices") in (None, {}) and isinstance(spec.get("unlisted_choice", {}), dict)
 
 
 def _options(
