@@ -20,6 +20,7 @@ Formatter = Callable[[Report, IO[str]], None]
 #: Format name → the module that writes it (its ``write`` function).
 FORMATS = {
     "text": "nblint.report.text",
+    "concise": "nblint.report.concise",
     "json": "nblint.report.json_report",
     "sarif": "nblint.report.sarif",
     "github": "nblint.report.github",

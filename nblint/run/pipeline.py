@@ -77,6 +77,8 @@ class Options:
     jobs: int = 1
     #: Keep every effective pod in the result (``nblint render``); a check only counts them.
     keep_pods: bool = False
+    #: The name stdin (``-``) is reported under (``--stdin-filename``).
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -167,6 +169,8 @@ class Runner:
 
     def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
         loaded = files.read(path)
+        if path == files.STDIN and self.options.stdin_filename:
+            path = loaded.path = self.options.stdin_filename
         if context is None:
             result.inputs.append(path)
         result.texts[path] = loaded.text
