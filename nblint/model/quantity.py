@@ -71,6 +71,10 @@ def format_quantity(amount: Fraction, resource: str = "") -> str:
             for suffix in ("E", "P", "T", "G", "M", "k"):
                 if whole % _DECIMAL[suffix] == 0:
                     return f"{whole // int(_DECIMAL[suffix])}{suffix}"
+            if whole >= _BINARY["Mi"]:
+                # A byte count KubeSpawner wrote (4G of z2jh is 4294967296): say it readably too.
+                unit = "Gi" if whole >= _BINARY["Gi"] else "Mi"
+                return f"{whole} (~{whole / _BINARY[unit]:.1f}{unit})"
         return str(whole)
     milli = amount * 1000
     if milli.denominator == 1:
