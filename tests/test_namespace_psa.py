@@ -339,3 +339,16 @@ def test_with_exempt_users_a_psa_finding_says_who_it_assumes_creates_the_pod(
         "the identity that creates the pod is not exempt (exemptions.usernames: "
         "system:serviceaccount:jhub:hub)"
     )
+
+
+def test_an_admission_config_without_podsecurity_is_said_not_ignored(tmp_path: Path) -> None:
+    other = tmp_path / "admission.yaml"
+    other.write_text(
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\n"
+        "plugins:\n  - name: ResourceQuota\n    configuration: {}\n"
+    )
+    found = run(NS / "namespace-without-labels.yaml", admission=other, select=PSA_ONLY).findings
+    assert [(f.rule, f.file, f.line) for f in found] == [
+        ("admission-config-invalid", str(other), 1)
+    ]
+    assert found[0].message.startswith(f"--admission-config {other}: no AdmissionConfiguration")

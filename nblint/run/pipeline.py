@@ -50,6 +50,9 @@ LOAD_PROBLEM_RULES = {
     "sops-encrypted": "sops-encrypted",
 }
 
+#: The context option that names the API server's admission configuration.
+ADMISSION_CONFIG = "--admission-config"
+
 #: The longest message (or fix) the pipeline reports; the input it quotes may be megabytes long.
 MAX_MESSAGE = 1500
 
@@ -157,6 +160,7 @@ class Runner:
         context = [self._read(path, result, option) for option, path in self.options.context]
         index = self._index(inputs, context, release, result, self._shared())
         self.cluster = _cluster(index)
+        self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
             if item.recognised is None:
@@ -329,6 +333,23 @@ class Runner:
                         result.findings.append(finding)
         except Exception as err:  # a normaliser bug must not hide the other documents
             self._internal_error(result, document, err)
+
+    def _check_admission_config(self, result: RunResult) -> None:
+        """An ``--admission-config`` that holds no PodSecurity configuration is said, not
+        silently replaced by the built-in defaults."""
+        given = [path for option, path in self.options.context if option == ADMISSION_CONFIG]
+        if not given or (self.cluster is not None and self.cluster.admission is not None):
+            return
+        self._add(
+            result,
+            Reported(
+                "admission-config-invalid",
+                f"{ADMISSION_CONFIG} {given[0]}: no AdmissionConfiguration with a PodSecurity "
+                "entry and no PodSecurityConfiguration: the built-in defaults apply (privileged, "
+                "no exemption)",
+                Origin(given[0], 1, 1),
+            ),
+        )
 
     def _check(self, pod: EffectivePod) -> list[Finding]:
         if self.cluster is None:
