@@ -94,11 +94,6 @@ class ClusterObject:
     def label(self) -> str:
         return f"{self.kind}/{self.name}"
 
-    def at(self, origin: Origin | None = None) -> str:
-        """``ResourceQuota/compute (quota.yaml:8)``."""
-        where = origin or self.origin
-        return f"{self.label} ({where.file}:{where.line})"
-
 
 # ---------------------------------------------------------------------------------------------
 # The objects, as the indexer reads them
@@ -256,7 +251,7 @@ def resolve_psa(
         if label is not None:
             parsed = parse_level(label.value)
             if parsed is None:
-                errors.append(f"{level_label(mode)}: {label.value!r}")
+                errors.append(f"{level_label(mode)}: {label.value}")
                 parsed = "restricted" if mode == "enforce" else "privileged"
             level, origin = parsed, label.origin
             source = f"label {level_label(mode)}: {label.value}"
@@ -264,7 +259,7 @@ def resolve_psa(
         if version is not None:
             parsed_version = parse_version(version.value)
             if parsed_version is None:
-                errors.append(f"{version_label(mode)}: {version.value!r}")
+                errors.append(f"{version_label(mode)}: {version.value}")
                 written = LATEST
             else:
                 written = str(version.value)
@@ -317,11 +312,6 @@ class NamespaceContext:
     exempt: Origin | None = None
     #: Its PodSecurity policy: None when no Namespace manifest says (and it is not exempt).
     psa: NamespacePsa | None = None
-
-    def label(self, key: str) -> Located | None:
-        if self.manifest is None:
-            return None
-        return self.manifest.labels.get(key) or self.manifest.added_by_profile.get(key)
 
     @property
     def display(self) -> str:
@@ -448,18 +438,6 @@ class AppliedDefault:
     #: API server applies is not defined.
     alternatives: tuple[tuple[ClusterObject, Amount], ...] = ()
 
-    def describe(self) -> str:
-        where = self.amount.origin
-        source = (
-            f"{self.limit_range.label} {'default' if self.bucket == 'limits' else 'defaultRequest'}"
-            if self.limit_range is not None
-            else "API-server defaulting (a request defaults to its limit)"
-        )
-        return (
-            f"{self.bucket}.{self.resource} {self.amount.text} of {self.container_type} "
-            f"{self.container} from {source} ({where.file}:{where.line})"
-        )
-
 
 @dataclass
 class PodAdmission:
@@ -492,7 +470,3 @@ class AdmittedProvenance:
             if found is not None:
                 return found
         return self.inner.locate(path)
-
-    def __getattr__(self, name: str) -> Any:
-        # Dialects' provenances offer more than locate (``inject``, ``position_of``, ``graft``).
-        return getattr(self.inner, name)

@@ -30,15 +30,6 @@ MUST_SPECIFY = {
     "limits.memory": ("limits", "memory"),
 }
 _STANDARD = ("cpu", "memory", "ephemeral-storage")
-#: The scopes a quota may name whose matching is a question about the pod alone.
-POD_SCOPES = (
-    "BestEffort",
-    "NotBestEffort",
-    "Terminating",
-    "NotTerminating",
-    "PriorityClass",
-    "CrossNamespacePodAffinity",
-)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from nblint.model.namespace import (
     parse_level,
     parse_version,
 )
-from nblint.model.pod import Origin, Path, is_gpu_resource
+from nblint.model.pod import Origin, Path
 from nblint.model.quantity import parse_quantity
 
 FIX_KEYS = ("cluster",)
@@ -378,10 +378,6 @@ _COUNT_KEYS = {
     *("pods", "resourcequotas", "services", "secrets", "replicationcontrollers"),
     *("persistentvolumeclaims", "configmaps", "services.nodeports", "services.loadbalancers"),
 }
-
-
-def is_extended(resource: str) -> bool:
-    return "/" in resource or is_gpu_resource(resource)
 
 
 # ---------------------------------------------------------------------------------------------
