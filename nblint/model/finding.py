@@ -6,7 +6,7 @@ it into a finding with its rule's severity.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from nblint.model.pod import Origin
 
@@ -35,19 +35,38 @@ class PsaRef:
         return out
 
 
-class Cause(NamedTuple):
+class Cause:
     """The object in the cluster that makes a finding true: a namespace's PSA label, a
-    LimitRange's default, a quota's ``hard`` key — and where it is written."""
+    LimitRange's default, a quota's ``hard`` key — and where it is written.
 
-    object: str
-    #: What of it: ``label pod-security.kubernetes.io/enforce: baseline``, ``hard limits.cpu: 2``.
-    detail: str
-    file: str
-    line: int
-    column: int = 1
+    (A plain class: defining a NamedTuple or a dataclass costs every run at import, and only
+    runs that describe namespaces make one.)
+    """
+
+    __slots__ = ("column", "detail", "file", "line", "object")
+
+    def __init__(self, object: str, detail: str, file: str, line: int, column: int = 1) -> None:
+        self.object = object
+        #: What of it: ``label pod-security.kubernetes.io/enforce: baseline``, ``hard pods: 2``.
+        self.detail = detail
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def _key(self) -> tuple[str, str, str, int, int]:
+        return (self.object, self.detail, self.file, self.line, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cause) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Cause{self._key()!r}"
 
     def text(self) -> str:
-        return f"{self.object} {self.detail} ({self.file}:{self.line})".replace("  ", " ")
+        return f"{self.object} {self.detail} ({self.file}:{self.line})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
