@@ -9,7 +9,8 @@ from typing import Any
 
 from nblint.check import builtins
 from nblint.model import jsonschema_subset
-from nblint.model.finding import Finding, PsaRef, choose_fix
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.finding import Finding, PsaRef, chosen_fix
 from nblint.model.pod import (
     EffectivePod,
     Path,
@@ -45,6 +46,11 @@ class RawViolation:
     variables: dict[str, Any] = field(default_factory=dict)
     #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
     distinct: str = ""
+    #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
+    #: toleration: its fix goes where the GPU came from).
+    anchor: Path | None = None
+    #: How safe this violation's fix is, when it differs from the rule's.
+    fix_safety: str | None = None
 
 
 def configuration_values(pod: EffectivePod) -> Any:
@@ -237,6 +243,7 @@ class _PreparedViolation:
             variables.get("container"),
             violation.fix,
             {**variables, "field": fieldpath.text, "value": "unset"},
+            fix_safety=violation.fix_safety,
         )
 
     def _broken(
@@ -260,6 +267,7 @@ class _PreparedViolation:
                     "parent": path[-2] if len(path) > 1 else "",
                     "item": _enclosing_item(obj, path[len(base) :]),
                 },
+                fix_safety=violation.fix_safety,
             )
 
 
@@ -371,7 +379,16 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         "psa_version": version,
     }
     keys = pod.hint_keys()
-    fix = choose_fix(raw.fix, keys, raw.container) or choose_fix(rule.fix, keys, raw.container)
+    own = chosen_fix(raw.fix, keys, raw.container)
+    chosen = own or chosen_fix(rule.fix, keys, raw.container)
+    fix = edit = applicability = None
+    if chosen is not None:
+        fix = render_template(chosen[1], variables).rstrip()
+        safety = (own and raw.fix_safety) or raw.fix_safety or rule.safety_of(chosen[0])
+        if pod.placement is not None and safety != DISPLAY_ONLY:
+            placed = pod.placement.place(fix, raw.path, raw.anchor)
+            fix, edit = placed.text, placed.edit
+        applicability = safety if edit is not None else DISPLAY_ONLY
     return Finding(
         rule=rule.id,
         group=rule.group,
@@ -386,9 +403,11 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         options=None if release_level else pod.options,
         container=raw.container,
         psa=_psa_ref(rule.psa["check"], rule.psa["level"], version) if rule.psa else None,
-        fix=render_template(fix, variables).rstrip() if fix else None,
+        fix=fix,
         note=origin.note,
         field=where or None,
+        applicability=applicability,
+        edit=edit,
     )
 
 

@@ -35,6 +35,9 @@ class Recognised:
     #: Read from a context file (``--poddefaults``): indexed and checked for its own problems,
     #: but it stands for what is already in the cluster.
     context: bool = False
+    #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
+    #: ``kind: List`` (fix edits are placed in document coordinates).
+    path: tuple[str | int, ...] = ()
 
 
 @dataclass

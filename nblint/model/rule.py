@@ -100,6 +100,8 @@ class Violation:
     when: Condition | None
     unless: Condition | None
     fix: dict[str, str] | None
+    #: How safe this violation's fix is, when it differs from the rule's (see ``fix-safety``).
+    fix_safety: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,18 @@ class Rule:
     always_on: bool = False
     #: What each option may be (see :class:`RuleOption`), by name.
     option_specs: dict[str, RuleOption] = field(default_factory=dict)
+    #: How safe the rule's fix is to apply: ``safe``, ``unsafe`` or ``display-only`` (advice
+    #: that ``nblint fix`` never applies); see :mod:`nblint.model.edit`.
+    fix_safety: str = "display-only"
+    #: Hint key → its safety where it differs from :attr:`fix_safety`
+    #: (``z2jh:block-cloud-metadata: unsafe``: it turns the metadata block off).
+    fix_safety_by_key: dict[str, str] = field(default_factory=dict)
+
+    def safety_of(self, hint_key: str | None) -> str:
+        """How safe the hint chosen under ``hint_key`` is to apply."""
+        if hint_key is not None and hint_key in self.fix_safety_by_key:
+            return self.fix_safety_by_key[hint_key]
+        return self.fix_safety
 
     @property
     def psa_check(self) -> str | None:

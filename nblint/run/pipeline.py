@@ -28,7 +28,8 @@ from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import Recognised, RunIndex
-from nblint.model.finding import Finding, Reported, choose_fix
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import Origin
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
@@ -187,13 +188,15 @@ class Runner:
             yield from self._recognise(item, entry.root, entry.index, result)
 
     def _recognise(
-        self, item: _Input, root: Any, index: int, result: RunResult
+        self, item: _Input, root: Any, index: int, result: RunResult, at: tuple[Any, ...] = ()
     ) -> Iterator[Recognised]:
         if isinstance(root, dict) and root.get("kind") == "List":
             items = root.get("items")
             if isinstance(items, list):
-                for entry in items:
-                    yield from self._recognise(item, entry, index, result)
+                for position, entry in enumerate(items):
+                    yield from self._recognise(
+                        item, entry, index, result, (*at, "items", position)
+                    )
                 return
         try:
             dialect = recognise_dialect(root, self.settings)
@@ -203,11 +206,11 @@ class Runner:
         if item.context is not None:
             # A context file stands for the cluster: only what other documents read from it.
             if dialect is not None and dialect.indexer is not None:
-                yield Recognised(dialect.name, item.path, root, index, context=True)
+                yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
         else:
-            yield Recognised(dialect.name, item.path, root, index)
+            yield Recognised(dialect.name, item.path, root, index, path=at)
 
     def _layered(self) -> tuple[Dialect, list[str]] | None:
         """The dialect whose layered setting names files (``-f``), and the files."""
@@ -274,7 +277,13 @@ class Runner:
         if reported.rule not in self.active_ids:
             return None
         rule = self.rules[reported.rule]
-        fix = reported.fix or choose_fix(rule.fix, reported.fix_keys)
+        chosen = chosen_fix(rule.fix, reported.fix_keys)
+        fix = reported.fix or (chosen[1] if chosen else None)
+        applicability = None
+        if fix:
+            safety = rule.safety_of(chosen[0] if chosen and not reported.fix else None)
+            applicable = reported.edit is not None and safety != DISPLAY_ONLY
+            applicability = safety if applicable else DISPLAY_ONLY
         origin = reported.origin
         return Finding(
             rule=rule.id,
@@ -287,6 +296,8 @@ class Runner:
             object=reported.object,
             fix=_bounded(fix.rstrip()) if fix else None,
             note=origin.note,
+            applicability=applicability,
+            edit=reported.edit if applicability not in (None, DISPLAY_ONLY) else None,
         )
 
     def _add(self, result: RunResult, reported: Reported) -> None:
