@@ -227,6 +227,7 @@ class Runner:
             return None
         dialect, paths = layered
         layers: list[tuple[str, Any]] = []
+        positions: list[int] = []
         for path in paths:
             item = self._read(path, result)
             for entry in files.documents(item.loaded):
@@ -238,10 +239,13 @@ class Runner:
                     self._problem(result, path, problem)
                 if isinstance(entry.root, dict):
                     layers.append((path, entry.root))
+                    positions.append(entry.index)
         if not layers:
             return None
         first_file, first_root = layers[0]
-        return Recognised(dialect.name, first_file, first_root, 0, layers)
+        return Recognised(
+            dialect.name, first_file, first_root, positions[0], layers, layer_documents=positions
+        )
 
     def _normalise_and_check(
         self, document: Recognised, index: RunIndex, result: RunResult, seen: set[str]

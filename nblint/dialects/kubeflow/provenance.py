@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nblint.dialects.base import TreePlacement
 from nblint.load.provenance import TreeProvenance, tree_position
+from nblint.model.edit import PlacedFix
 from nblint.model.pod import Origin, Path
 
 
@@ -43,3 +45,22 @@ class NotebookProvenance(TreeProvenance):
                 line, column = tree_position(graft.root, (*graft.doc_path, *path[length:]))
                 return Origin(graft.file, line, column, graft.note)
         return super().locate(path)
+
+
+class NotebookPlacement:
+    """Kubeflow hints are Notebook patches (``spec.template.spec…``), merged into the Notebook
+    itself — except for a field a PodDefault added: the Notebook cannot undo what the webhook
+    merges in after it, so that hint is shown, not applied."""
+
+    def __init__(self, tree: TreePlacement, provenance: NotebookProvenance) -> None:
+        self.tree = tree
+        self.provenance = provenance
+
+    def place(self, hint: str, path: Path, anchor: Path | None) -> PlacedFix:
+        for length in range(len(path), -1, -1):
+            graft = self.provenance.grafts.get(path[:length])
+            if graft is not None:
+                if graft.root is not self.provenance.root:
+                    return PlacedFix(hint, None)
+                break
+        return self.tree.place(hint, path, anchor)

@@ -39,6 +39,8 @@ class Selection:
     #: ``(kubespawner_override mapping, its values path)``, in the order KubeSpawner applies them.
     overrides: list[tuple[dict[str, Any], ValuesPath]] = field(default_factory=list)
     unlisted: list[UnlistedChoice] = field(default_factory=list)
+    #: The profile's entry in the values (``singleuser.profileList[i]``).
+    path: ValuesPath = ()
 
     def apply(self, config: SpawnerConfig) -> SpawnerConfig:
         """A copy of ``config`` with this selection's overrides applied."""
@@ -93,7 +95,7 @@ def selections(config: SpawnerConfig) -> list[Selection]:
                 choice_override = by_choice.get(chosen.get(option, ""))
                 if choice_override is not None:
                     overrides.append(choice_override)
-            out.append(Selection(name, slug, chosen, overrides, unlisted))
+            out.append(Selection(name, slug, chosen, overrides, unlisted, path))
     return out
 
 

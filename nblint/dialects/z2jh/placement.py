@@ -1,0 +1,145 @@
+"""Where a z2jh fix goes: the layer, and the profile or option choice, the finding belongs to.
+
+A rule's z2jh hint is a values snippet at the z2jh root. Merged there it fixes every pod — unless
+the offending value comes from a ``kubespawner_override`` (a profile's, or an option choice's),
+which wins over anything at the root. So:
+
+* a hint whose top key is ``kubespawner_override`` goes into the override the finding belongs to
+  (the choice's, when the value came from a choice: a GPU choice's toleration must not send the
+  CPU choice to GPU nodes), else the profile's;
+* a hint for the one key the finding points at (an option's ``unlisted_choice``) is merged there;
+* any other hint, for a finding whose value came from an override, is turned into the
+  KubeSpawner traits it sets (the chart's own mapping, :func:`.chart_config.chart_traits`) and
+  merged into that override;
+* the rest is merged at the z2jh root of the layer that set the offending value, or of the last
+  layer when only the chart's defaults supply it (the last layer wins in Helm's merge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nblint.model.edit import HELM, Edit, PlacedFix
+from nblint.model.pod import Path, format_path
+
+if TYPE_CHECKING:
+    from nblint.dialects.z2jh.pods import ValuesProvenance
+    from nblint.dialects.z2jh.values import Release
+
+OVERRIDE = "kubespawner_override"
+
+
+@dataclass
+class ValuesPlacement:
+    release: Release
+    provenance: ValuesProvenance | None = None
+    #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
+    profile_path: Path | None = None
+
+    def place(self, hint: str, path: Path, anchor: Path | None) -> PlacedFix:
+        import yaml
+
+        try:
+            patch = yaml.safe_load(hint)
+        except yaml.YAMLError:
+            return PlacedFix(hint, None)
+        if not isinstance(patch, dict) or not patch:
+            return PlacedFix(hint, None)
+        values_path = self._values_path(anchor or path)
+        scope = override_scope(values_path)
+        target: Path
+        if list(patch) == [OVERRIDE]:
+            where = scope or (self.profile_path and (*self.profile_path, OVERRIDE))
+            if where is None:
+                return PlacedFix(hint, None)  # no profile: the hint does not fit this pod
+            target, patch = where, patch[OVERRIDE]
+        elif values_path and list(patch) == [values_path[-1]]:
+            target = values_path[:-1]
+        elif scope is not None:
+            traits = traits_set_by(self.release, patch)
+            if not traits:
+                return PlacedFix(hint, None)
+            target, patch = scope, traits
+        else:
+            return self._edit(hint, (), patch, values_path)
+        text = f"# in {format_path(target)}\n" + _dump(patch)
+        return self._edit(text, target, patch, values_path)
+
+    def _values_path(self, path: Path) -> Path:
+        if path[:1] == ("values",):
+            return path[1:]
+        if self.provenance is None:
+            return ()
+        return self.provenance.values_path(path)[0]
+
+    def _edit(self, text: str, target: Path, patch: Any, values_path: Path) -> PlacedFix:
+        layer = self.release.layer_for(target or values_path)
+        if layer is None:
+            return PlacedFix(text, None)
+        file, document = layer
+        return PlacedFix(
+            text, Edit(file, document, (*self.release.root, *target), HELM, _dump(patch))
+        )
+
+
+def override_scope(values_path: Path) -> Path | None:
+    """The ``kubespawner_override`` (a profile's or a choice's) that ``values_path`` is in."""
+    for index in range(len(values_path) - 1, -1, -1):
+        if values_path[index] == OVERRIDE:
+            return values_path[: index + 1]
+    return None
+
+
+def traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
+    """The KubeSpawner traits (``{trait: value}``) that merging ``patch`` into the release's
+    values changes: a values hint turned into a ``kubespawner_override`` entry. Dict traits give
+    only the keys that change (an override merges into a dict trait)."""
+    from nblint.dialects.z2jh.chart_config import chart_traits
+
+    before = chart_traits(release.values, release.chart_version)
+    after = chart_traits(_helm_merge(release.values, patch), release.chart_version)
+    changed: dict[str, Any] = {}
+    for name in sorted(set(before.traits) | set(after.traits)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed[name] = _dict_changes(old, new)
+        else:
+            changed[name] = new
+    return changed
+
+
+def _dict_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in new.items():
+        if key not in old:
+            out[key] = value
+        elif old[key] != value:
+            both = isinstance(old[key], dict) and isinstance(value, dict)
+            out[key] = _dict_changes(old[key], value) if both else value
+    for key in old:
+        if key not in new:
+            out[key] = None
+    return out
+
+
+def _helm_merge(base: Any, patch: Any) -> Any:
+    """Helm's merge of a values snippet (maps merge, ``null`` deletes, lists replace), as a new
+    tree: the release's values share subtrees with the chart's defaults."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for key, value in patch.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = _helm_merge(merged.get(key), value) if key in merged else value
+        return merged
+    return patch
+
+
+def _dump(value: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False).rstrip()
