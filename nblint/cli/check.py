@@ -107,6 +107,10 @@ _CONFIGURABLE = (
     type=click.Path(dir_okay=False),
     help="Record the current findings in this baseline file and exit 0.",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `nblint fix`).")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes."
+)
 def check(paths: tuple[str, ...], **params: Any) -> None:
     """Check PATHs (files, directories, or - for stdin) and report every finding.
 
@@ -115,11 +119,16 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     """
     from nblint.run import gate
 
-    config = _configure(params)
-    options, rules = _options(paths, params, config)
-    empty_dirs: list[str] = []
-    inputs = _inputs(paths, empty_dirs)
+    config, options, rules, inputs, empty_dirs = prepare(paths, params)
+    if params["fix"] or params["unsafe_fixes"]:
+        from nblint.cli.fix import run_fix, write_fixed
+
+        write_fixed(run_fix(options, rules, inputs, config, params["unsafe_fixes"]))
     result = gate.run(options, rules, inputs, config)
+    if params["output_format"] == "sarif":
+        from nblint.run.fixing import describe_changes
+
+        describe_changes(result)
     if params["write_baseline"]:
         _write_baseline(params["write_baseline"], result.findings)
         sys.exit(EXIT_CLEAN)
@@ -127,6 +136,18 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     report = _report(result, findings, rules, options, params)
     _write_report(params["output_format"], params["output"], params["color"], report)
     sys.exit(EXIT_USAGE if empty_dirs else exit_code(findings, params["fail_on"]))
+
+
+def prepare(
+    paths: tuple[str, ...], params: dict[str, Any]
+) -> tuple[Config | None, Options, dict[str, Rule], list[str], list[str]]:
+    """What a command that runs the pipeline needs: configuration, options, rules, inputs, and
+    the directories given that hold no YAML file."""
+    config = _configure(params)
+    options, rules = _options(paths, params, config)
+    empty_dirs: list[str] = []
+    inputs = _inputs(paths, empty_dirs)
+    return config, options, rules, inputs, empty_dirs
 
 
 def _configure(params: dict[str, Any]) -> Config | None:
@@ -175,7 +196,7 @@ def _options(
         tuple(params["rules_dir"]),
         dialect_settings(params),
         context=context,
-        jobs=params["jobs"],
+        jobs=params.get("jobs", 1),
     )
     check_selectors(rules, options.select, "--select")
     check_selectors(rules, options.ignore, "--ignore")

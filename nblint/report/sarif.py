@@ -119,6 +119,26 @@ def _message(finding: Finding) -> str:
     return text
 
 
+def _fix(finding: Finding, uri: dict[str, Any]) -> dict[str, Any]:
+    """The finding's edit as SARIF ``fixes``: text replacements in the file as it is."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": start_line,
+                "startColumn": start_column,
+                "endLine": end_line,
+                "endColumn": end_column,
+            },
+            "insertedContent": {"text": new},
+        }
+        for start_line, start_column, end_line, end_column, new in finding.changes
+    ]
+    return {
+        "description": {"text": f"{finding.applicability} fix for {finding.rule} (nblint fix)"},
+        "artifactChanges": [{"artifactLocation": dict(uri), "replacements": replacements}],
+    }
+
+
 def _location(uri: dict[str, Any], region: dict[str, int] | None = None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": dict(uri)}
     if region:
@@ -161,9 +181,13 @@ def build(
         location = _location(uri_cache[path], _region(finding, text_cache[finding.file]))
         entry["locations"] = [location]
         entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-        properties = finding.context()
+        properties: dict[str, Any] = dict(finding.context())
+        if finding.applicability:
+            properties["applicability"] = finding.applicability
         if properties:
             entry["properties"] = properties
+        if finding.changes:
+            entry["fixes"] = [_fix(finding, uri_cache[path])]
         if reason is not None:
             entry["suppressions"] = [{"kind": "inSource", "justification": reason or ""}]
         results.append(entry)

@@ -136,7 +136,19 @@ def summary_line(result: RunResult, findings: list[Finding]) -> str:
     if not findings:
         return f"All checks passed ({checked})."
     parts = [f"{n} {sev}{'s' * (n != 1)}" for sev, n in counts.items() if n]
-    return f"Found {', '.join(parts)} ({checked})."
+    return f"Found {', '.join(parts)} ({checked}).{fixable(findings)}"
+
+
+def fixable(findings: list[Finding]) -> str:
+    """What ``nblint fix`` would do about ``findings``, as a sentence (or nothing)."""
+    safe = sum(1 for f in findings if f.edit is not None and f.applicability == "safe")
+    unsafe = sum(1 for f in findings if f.edit is not None and f.applicability == "unsafe")
+    if not safe and not unsafe:
+        return ""
+    text = f" {safe} fixable with `nblint fix`"
+    if unsafe:
+        text += f" ({unsafe} more with `nblint fix --unsafe-fixes`)"
+    return text + "."
 
 
 def write(report: Report, stream: IO[str]) -> None:

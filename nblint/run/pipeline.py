@@ -78,6 +78,8 @@ class Options:
     jobs: int = 1
     #: Keep every effective pod in the result (``nblint render``); a check only counts them.
     keep_pods: bool = False
+    #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,7 +169,8 @@ class Runner:
         return RunIndex(entries)
 
     def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
-        loaded = files.read(path)
+        given = self.options.texts.get(path)
+        loaded = files.read(path) if given is None else files.LoadedFile(path, given)
         if context is None:
             result.inputs.append(path)
         result.texts[path] = loaded.text

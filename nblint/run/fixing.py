@@ -1,0 +1,190 @@
+"""``nblint fix``: apply the findings' edits, check again, and never leave a file worse.
+
+Rounds, as ruff does it: check, apply every applicable edit (safe ones; unsafe ones too with
+``--unsafe-fixes``), check the new texts, and go on while a round changes something (a new image
+may bring its own uid to set). Nothing is written here: the caller gets the texts.
+
+"Worse" means a finding that was not there before (same rule, file, object, profile and
+container). A file that ends worse is done again from its original text one edit at a time,
+keeping only the edits that add no finding; an edit that cannot be placed is reported, never
+forced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint.fix.apply import FixError, Replacement, apply_edit
+from nblint.model.edit import SAFE, UNSAFE, Edit
+from nblint.model.finding import Finding
+from nblint.model.result import RunResult
+
+#: Rounds before giving up on a fix that keeps changing the file.
+MAX_ROUNDS = 6
+
+#: Edits tried one by one in a file that ended worse, at most.
+MAX_EDITS_ONE_AT_A_TIME = 200
+
+#: ``texts`` (path → text to read instead of the file) → the run's result.
+Check = Callable[[dict[str, str]], RunResult]
+
+
+@dataclass
+class FixOutcome:
+    before: RunResult
+    after: RunResult
+    #: The fixed text of every file that changed.
+    texts: dict[str, str] = field(default_factory=dict)
+    #: The text each changed file had.
+    originals: dict[str, str] = field(default_factory=dict)
+    #: Findings whose edit was applied (from any round).
+    applied: list[Finding] = field(default_factory=list)
+    #: Edits that could not be placed, with why.
+    failed: list[tuple[Finding, str]] = field(default_factory=list)
+    #: Edits left out because they added a finding.
+    rejected: list[Finding] = field(default_factory=list)
+
+
+def finding_key(finding: Finding) -> tuple[Any, ...]:
+    return (finding.rule, finding.file, finding.object, finding.profile, finding.container)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    return finding.edit is not None and (
+        finding.applicability == SAFE or (unsafe and finding.applicability == UNSAFE)
+    )
+
+
+def fix(check: Check, unsafe: bool, chosen: Callable[[Finding], bool] = lambda f: True) -> FixOutcome:
+    """Apply the fixes the findings of ``check({})`` carry (see the module docstring)."""
+    before = check({})
+    outcome = FixOutcome(before, before)
+    known = {finding_key(f) for f in before.findings}
+    texts: dict[str, str] = {}
+    result = before
+    for _ in range(MAX_ROUNDS):
+        wanted = [f for f in result.findings if applicable(f, unsafe) and chosen(f)]
+        changed = _apply_all(wanted, texts, result, outcome)
+        if not changed:
+            break
+        texts.update(changed)
+        result = check(texts)
+    worse = {f.file for f in result.findings if finding_key(f) not in known and f.file in texts}
+    if worse:
+        for path in sorted(worse):
+            texts.pop(path)
+        outcome.applied = [f for f in outcome.applied if f.file not in worse]
+        texts.update(_one_at_a_time(check, unsafe, chosen, texts, worse, known, outcome))
+        result = check(texts)
+    outcome.after = result
+    outcome.texts = {p: t for p, t in texts.items() if t != before.texts.get(p)}
+    outcome.originals = {p: before.texts.get(p, "") for p in outcome.texts}
+    return outcome
+
+
+def _apply_all(
+    wanted: Iterable[Finding], texts: dict[str, str], result: RunResult, outcome: FixOutcome
+) -> dict[str, str]:
+    """The new text of each file ``wanted``'s edits change."""
+    changed: dict[str, str] = {}
+    seen: set[Edit] = set()
+    for finding in wanted:
+        edit = finding.edit
+        assert edit is not None
+        if edit in seen:
+            outcome.applied.append(finding)
+            continue
+        seen.add(edit)
+        current = changed.get(edit.file, texts.get(edit.file, result.texts.get(edit.file)))
+        if current is None:
+            outcome.failed.append((finding, f"{edit.file} was not read"))
+            continue
+        try:
+            new, replacements = apply_edit(current, edit)
+        except FixError as err:
+            outcome.failed.append((finding, str(err)))
+            continue
+        if replacements:
+            changed[edit.file] = new
+        outcome.applied.append(finding)
+    return {path: text for path, text in changed.items() if text != texts.get(path)}
+
+
+def _one_at_a_time(
+    check: Check,
+    unsafe: bool,
+    chosen: Callable[[Finding], bool],
+    texts: dict[str, str],
+    files: set[str],
+    known: set[tuple[Any, ...]],
+    outcome: FixOutcome,
+) -> dict[str, str]:
+    """The files in ``files`` fixed edit by edit, each edit kept only if it adds no finding."""
+    kept: dict[str, str] = {}
+    result = check(texts)
+    tried: set[Edit] = set()
+    for _ in range(MAX_EDITS_ONE_AT_A_TIME):
+        progress = False
+        for finding in result.findings:
+            edit = finding.edit
+            if edit is None or edit.file not in files or edit in tried:
+                continue
+            if not (applicable(finding, unsafe) and chosen(finding)):
+                continue
+            tried.add(edit)
+            current = kept.get(edit.file, result.texts.get(edit.file, ""))
+            try:
+                new, replacements = apply_edit(current, edit)
+            except FixError as err:
+                outcome.failed.append((finding, str(err)))
+                continue
+            if not replacements:
+                continue
+            trial = check({**texts, **kept, edit.file: new})
+            if any(finding_key(f) not in known for f in trial.findings if f.file == edit.file):
+                outcome.rejected.append(finding)
+                continue
+            kept[edit.file] = new
+            outcome.applied.append(finding)
+            result, progress = trial, True
+            break
+        if not progress:
+            break
+    return kept
+
+
+def changed_regions(old: str, new: str) -> list[Replacement]:
+    """The spans of ``old`` that differ in ``new`` (for measuring what a fix touched)."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        Replacement(i1, i2, new[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def describe_changes(result: RunResult) -> None:
+    """Set each finding's :attr:`~Finding.changes`: the text its edit replaces, as regions of
+    the file as it is (SARIF ``fixes``). An edit that cannot be placed leaves none."""
+    for finding in result.findings:
+        edit = finding.edit
+        text = result.texts.get(edit.file) if edit is not None else None
+        if edit is None or text is None:
+            continue
+        try:
+            _, replacements = apply_edit(text, edit)
+        except FixError:
+            continue
+        finding.changes = tuple(
+            (*_line_column(text, r.start), *_line_column(text, r.end), r.new)
+            for r in replacements
+        )
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
