@@ -385,7 +385,9 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
     if chosen is not None:
         fix = render_template(chosen[1], variables).rstrip()
         safety = (own and raw.fix_safety) or raw.fix_safety or rule.safety_of(chosen[0])
-        if pod.placement is not None and safety != DISPLAY_ONLY:
+        # A container without a name cannot be patched by name: such a hint is only shown.
+        nameless = bool(raw.container and raw.container.startswith("#"))
+        if pod.placement is not None and safety != DISPLAY_ONLY and not nameless:
             placed = pod.placement.place(fix, raw.path, raw.anchor)
             fix, edit = placed.text, placed.edit
         applicability = safety if edit is not None else DISPLAY_ONLY

@@ -108,7 +108,9 @@ class _Planner:
     def __init__(self, text: str, strategic: bool) -> None:
         self.text = text
         self.strategic = strategic
-        self.replacements: list[Replacement] = []
+        self._replacements: list[Replacement] = []
+        #: Text inserted at one place: ``(column, order, text)`` pieces.
+        self._insertions: dict[int, list[tuple[int, int, str]]] = {}
         self.sequence_indent = _sequence_indent(text)
         self.step = _indent_step(text)
 
@@ -221,6 +223,8 @@ class _Planner:
     def merge_keyed(self, node: yaml.SequenceNode, patch: list[Any], merge_key: str) -> None:
         for item in patch:
             wanted = item.get(merge_key) if isinstance(item, dict) else None
+            if wanted is None:
+                raise FixError(f"an item of the fix has no {merge_key} to merge it by")
             match = None
             for existing in node.value:
                 if isinstance(existing, yaml.MappingNode) and wanted is not None:
@@ -239,36 +243,63 @@ class _Planner:
 
     # -- text changes ---------------------------------------------------------------------
 
-    def add(self, start: int, end: int, new: str) -> None:
-        self.replacements.append(Replacement(start, end, new))
+    @property
+    def replacements(self) -> list[Replacement]:
+        """Every change; insertions at one place joined, the deeper (more indented) first: the
+        end of a container's last list is also the end of the container, and a new item of the
+        list must come before a new key of the container."""
+        out = list(self._replacements)
+        for at, pieces in self._insertions.items():
+            ordered = sorted(pieces, key=lambda piece: (-piece[0], piece[1]))
+            text = "".join(piece[2] for piece in ordered)
+            block = any(piece[0] >= 0 for piece in pieces)  # flow pieces have no column
+            out.append(Replacement(at, at, self._line_start(at) + text if block else text))
+        return out
+
+    def add(self, start: int, end: int, new: str, column: int = -1) -> None:
+        if start == end:
+            pieces = self._insertions.setdefault(start, [])
+            pieces.append((column, len(pieces), new))
+        else:
+            self._replacements.append(Replacement(start, end, new))
+
+    def inserted_at(self, at: int) -> bool:
+        return at in self._insertions
+
+    def separator(self, node: yaml.Node, close: int) -> str:
+        """What goes before a new entry of a flow collection (``, `` unless it is the first)."""
+        if self.inserted_at(close):
+            return ", "
+        if not node.value:
+            return ""
+        return " " if self.text[close - 1] == "," else ", "
 
     def add_entry(self, node: yaml.MappingNode, key: Any, value: Any) -> None:
         if node.flow_style or not node.value:
             if not node.value and not node.flow_style:
                 raise FixError(f"line {node.start_mark.line + 1}: cannot add to an empty node")
             close = self._closing(node, "}")
-            sep = ", " if node.value and self.text[close - 1] != "," else " " if node.value else ""
+            sep = self.separator(node, close)
             self.add(close, close, f"{sep}{self.flow_entry(node, key, value)}")
             return
         first_key = node.value[0][0]
         column = first_key.start_mark.column
         at = self.content_end(node)
-        lines = self.block_entry(key, value, column)
-        self.add(at, at, self._line_start(at) + lines)
+        self.add(at, at, self.block_entry(key, value, column), column)
 
     def add_item(self, node: yaml.SequenceNode, item: Any) -> None:
         if node.flow_style or not node.value:
             if not node.value and not node.flow_style:
                 raise FixError(f"line {node.start_mark.line + 1}: cannot add to an empty node")
             close = self._closing(node, "]")
-            sep = ", " if node.value and self.text[close - 1] != "," else " " if node.value else ""
+            sep = self.separator(node, close)
             self.add(close, close, sep + self.flow(item, node))
             return
         dash = self._dash_column(node)
         at = self.content_end(node)
         body = self.block(item, dash + 2)
-        text = " " * dash + "- " + body[dash + 2 :]
-        self.add(at, at, self._line_start(at) + text)
+        # A flush item (its dash at its key's column) is still deeper than that key.
+        self.add(at, at, " " * dash + "- " + body[dash + 2 :], dash + 1)
 
     def delete_entry(self, node: yaml.MappingNode, key_node: yaml.Node, value: yaml.Node) -> None:
         if node.flow_style:
