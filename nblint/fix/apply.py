@@ -66,11 +66,14 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
         raise FixError(f"the fix is not YAML: {err}") from None
     root = _document(text, edit.document)
     planner = _Planner(text, edit.merge == STRATEGIC)
-    node, patch = planner.descend(root, edit.path, patch)
     try:
+        node, patch = planner.descend(root, edit.path, patch)
         planner.merge(node, patch, None)
     except _Replace:
         raise FixError(f"{_where(edit.path)} is not the kind of value the fix expects") from None
+    except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as err:
+        # A shape of input this planner does not know: leave the file as it is.
+        raise FixError(f"cannot place the fix here ({type(err).__name__}: {err})") from None
     return planner.replacements
 
 
@@ -174,6 +177,15 @@ class _Planner:
                     raise _Replace()
             else:
                 self.merge_union(node, patch)
+        elif (
+            not self.strategic
+            and isinstance(patch, dict)
+            and isinstance(node, yaml.SequenceNode)
+            and all(isinstance(item, dict) and "name" in item for item in patch.values())
+        ):
+            # A map of named entries into a list of them (z2jh 4.3+ takes either form for
+            # volumes and mounts): the entries join the list, which keeps its own form.
+            self.merge_union(node, list(patch.values()))
         elif _construct(node) != patch:
             raise _Replace()
 
@@ -321,12 +333,14 @@ class _Planner:
                 indent = self._dash_column(value_node)
             elif isinstance(value, list):
                 indent = column + (self.step if self.sequence_indent else 0)
+            elif isinstance(value_node, yaml.MappingNode):
+                indent = value_node.value[0][0].start_mark.column
             else:
-                indent = value_node.value[0][0].start_mark.column  # type: ignore[index]
-            text = self.block(value, indent)
-            start = value_node.start_mark.index
-            # The node starts at its first character, after the indentation.
-            self.add(start, self.content_end(value_node), text[indent:])
+                indent = column + self.step
+            start = self.text.rfind("\n", 0, value_node.start_mark.index) + 1
+            if self.text[start : value_node.start_mark.index].strip():
+                raise FixError(f"line {value_node.start_mark.line + 1}: cannot replace this value")
+            self.add(start, self.content_end(value_node), self.block(value, indent))
             return
         if _is_empty(value_node) and isinstance(value, (dict, list)) and value:
             # `key:` (or `key: ~`) becomes `key:` + a block below it.
@@ -340,6 +354,8 @@ class _Planner:
             return
         end = self.content_end(value_node) if block else value_node.end_mark.index
         new = self.flow(value, value_node) if not block else self.flow(value, value_node) + "\n"
+        if value_node.start_mark.index == value_node.end_mark.index:
+            new = " " + new  # `key:` with nothing after it
         if block:
             # `key:` + a block collection on the lines below → `key: <flow value>` on one line.
             self.add(key_node.end_mark.index, end, ": " + new)
