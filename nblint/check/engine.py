@@ -10,7 +10,7 @@ from typing import Any
 from nblint.check import builtins
 from nblint.model import jsonschema_subset
 from nblint.model.edit import DISPLAY_ONLY
-from nblint.model.finding import Finding, PsaRef, chosen_fix
+from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     EffectivePod,
     Path,
@@ -388,7 +388,13 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         # A container without a name cannot be patched by name: such a hint is only shown.
         nameless = bool(raw.container and raw.container.startswith("#"))
         if pod.placement is not None and safety != DISPLAY_ONLY and not nameless:
-            placed = pod.placement.place(fix, raw.path, raw.anchor)
+            def template_hint() -> str | None:
+                hint = choose_fix(raw.fix, ("manifest",), raw.container) or choose_fix(
+                    rule.fix, ("manifest",), raw.container
+                )
+                return render_template(hint, variables) if hint else None
+
+            placed = pod.placement.place(fix, raw.path, raw.anchor, template_hint)
             fix, edit = placed.text, placed.edit
         applicability = safety if edit is not None else DISPLAY_ONLY
     return Finding(

@@ -77,7 +77,13 @@ class TreePlacement:
     at: Path
     template: Path = ()
 
-    def place(self, hint: str, path: Path, anchor: Path | None) -> PlacedFix:
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
         text = indent_under(hint, self.template)
         return PlacedFix(text, Edit(self.file, self.document, self.at, STRATEGIC, text))
 

@@ -201,7 +201,7 @@ class _Planner:
             identity = next((k for k in ("name", "key") if isinstance(item, dict) and k in item), None)
             match = None
             if identity is not None:
-                for existing, value in zip(node.value, present, strict=True):
+                for existing, value in zip(node.value, present[: len(node.value)], strict=True):
                     if isinstance(value, dict) and value.get(identity) == item[identity]:
                         match = existing
                         break

@@ -9,6 +9,7 @@ chose into an edit without knowing any dialect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,11 +61,19 @@ class PlacedFix:
 class Placement(Protocol):
     """Where the hints for one effective pod go (implemented by each dialect)."""
 
-    def place(self, hint: str, path: Path, anchor: Path | None) -> PlacedFix:
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
         """The hint ``hint`` (rendered, in the rule file's coordinates) for a finding at pod
         ``path``; ``anchor`` is the pod path of what the fix is about when that is not the
         offending field (the GPU that needs a toleration). A path starting with ``values``
-        is a path into the configuration behind the pod (z2jh values)."""
+        is a path into the configuration behind the pod (z2jh values). ``template_hint`` gives
+        the rule's hint as a patch of the pod template, for a dialect that writes a container's
+        own spec (z2jh ``singleuser.extraContainers``)."""
         ...
 
 

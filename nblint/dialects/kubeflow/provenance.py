@@ -8,6 +8,7 @@ that place of that tree"; the deepest graft or injection that holds a path answe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,13 @@ class NotebookPlacement:
         self.tree = tree
         self.provenance = provenance
 
-    def place(self, hint: str, path: Path, anchor: Path | None) -> PlacedFix:
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
         for length in range(len(path), -1, -1):
             graft = self.provenance.grafts.get(path[:length])
             if graft is not None:

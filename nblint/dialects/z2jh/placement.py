@@ -17,6 +17,7 @@ which wins over anything at the root. So:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
 
 OVERRIDE = "kubespawner_override"
+#: The pod's container lists whose entries a user may write whole.
+CONTAINER_LISTS = ("containers", "initContainers")
+#: Values keys whose entries are containers written whole (chart keys and trait names).
+WRITTEN_WHOLE = ("extraContainers", "initContainers", "extra_containers", "init_containers")
 
 
 @dataclass
@@ -37,9 +42,18 @@ class ValuesPlacement:
     #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
     profile_path: Path | None = None
 
-    def place(self, hint: str, path: Path, anchor: Path | None) -> PlacedFix:
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
         import yaml
 
+        own = self._own_container(path, template_hint)
+        if own is not None:
+            return own
         try:
             patch = yaml.safe_load(hint)
         except yaml.YAMLError:
@@ -54,7 +68,7 @@ class ValuesPlacement:
             if where is None:
                 return PlacedFix(hint, None)  # no profile: the hint does not fit this pod
             target, patch = where, patch[OVERRIDE]
-        elif values_path and list(patch) == [values_path[-1]]:
+        elif len(values_path) > 1 and list(patch) == [values_path[-1]]:
             target = values_path[:-1]
         elif scope is not None:
             traits = traits_set_by(self.release, patch)
@@ -65,6 +79,36 @@ class ValuesPlacement:
             return self._edit(hint, (), patch, values_path)
         text = f"# in {format_path(target)}\n" + _dump(patch)
         return self._edit(text, target, patch, values_path)
+
+    def _own_container(
+        self, path: Path, template_hint: Callable[[], str | None]
+    ) -> PlacedFix | None:
+        """A fix for a container the user wrote whole (``singleuser.extraContainers``,
+        ``initContainers``, an override's ``extra_containers``): the hint for the pod template,
+        merged into that container's own entry. None for the notebook container, whose fields
+        KubeSpawner builds from traits."""
+        import yaml
+
+        if len(path) < 3 or path[1] not in CONTAINER_LISTS or not isinstance(path[2], int):
+            return None
+        if path[1] == "containers" and path[2] == 0:
+            return None
+        written = self._values_path(path[:3])
+        if len(written) < 2 or written[-2] not in WRITTEN_WHOLE or not self.release.written(written):
+            return None
+        text = template_hint()
+        try:
+            patch = yaml.safe_load(text) if text else None
+        except yaml.YAMLError:
+            return None
+        entries = patch.get("spec", {}).get(path[1]) if isinstance(patch, dict) else None
+        if not isinstance(entries, list) or len(entries) != 1 or not isinstance(entries[0], dict):
+            return None
+        entry = {key: value for key, value in entries[0].items() if key != "name"}
+        if not entry or set(patch) != {"spec"} or set(patch["spec"]) != {path[1]}:
+            return None
+        shown = f"# in {format_path(written)}\n" + _dump(entry)
+        return self._edit(shown, written, entry, written)
 
     def _values_path(self, path: Path) -> Path:
         if path[:1] == ("values",):

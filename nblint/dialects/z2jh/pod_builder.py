@@ -45,7 +45,16 @@ class PodSources:
             return
         if not sub and len(trait.sources) == 1 and () in trait.sources:
             # Most traits: set whole from one values path (what the general case below gives).
-            self.entries[pod_path] = trait.sources[()]
+            whole = self.entries[pod_path] = trait.sources[()]
+            if rekey is not None and whole.extends:
+                # A list or map trait: each entry lands at its own pod index (a container of
+                # `extraContainers` is fixed in its own entry).
+                value = trait.value
+                keys = range(len(value)) if isinstance(value, list) else value or ()
+                for key in keys if isinstance(value, (list, dict)) else ():
+                    moved = rekey((key,))
+                    if moved is not None:
+                        self.entries[(*pod_path, *moved)] = Source((*whole.path, key), whole.note)
             return
         found = trait.source(sub)
         if found is not None:
