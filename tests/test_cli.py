@@ -141,7 +141,10 @@ def test_text_output_is_plain_and_grouped_when_not_a_terminal() -> None:
     )
     assert lines[3] == f"      --> {NONCOMPLIANT}:21:11"
     assert "\x1b[" not in result.output
-    assert lines[-1] == "Found 6 errors (1 file, 1 pod)."
+    assert lines[-1] == (
+        "Found 6 errors (1 file, 1 pod). 3 fixable with `nblint fix`"
+        " (3 more with `nblint fix --unsafe-fixes`)."
+    )
 
 
 def test_colour_when_forced() -> None:

@@ -31,6 +31,18 @@ if TYPE_CHECKING:
 OVERRIDE = "kubespawner_override"
 #: The pod's container lists whose entries a user may write whole.
 CONTAINER_LISTS = ("containers", "initContainers")
+#: Values keys whose securityContext replaces the one KubeSpawner builds from traits.
+EXTRA_CONFIG = ("extraPodConfig", "extra_pod_config", "extraContainerConfig", "extra_container_config")
+#: The securityContexts such a key may replace, and the traits that would otherwise set them.
+MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
+    (("spec", "securityContext"), frozenset({"pod_security_context", "fs_gid", "supplemental_gids"})),
+    (
+        ("spec", "containers", 0, "securityContext"),
+        frozenset(
+            {"container_security_context", "uid", "gid", "allow_privilege_escalation", "privileged"}
+        ),
+    ),
+)
 #: Values keys whose entries are containers written whole (chart keys and trait names).
 WRITTEN_WHOLE = ("extraContainers", "initContainers", "extra_containers", "init_containers")
 
@@ -60,6 +72,9 @@ class ValuesPlacement:
             return PlacedFix(hint, None)
         if not isinstance(patch, dict) or not patch:
             return PlacedFix(hint, None)
+        masked = self._masked(patch, template_hint)
+        if masked is not None:
+            return masked
         values_path = self._values_path(anchor or path)
         scope = override_scope(values_path)
         target: Path
@@ -109,6 +124,40 @@ class ValuesPlacement:
             return None
         shown = f"# in {format_path(written)}\n" + _dump(entry)
         return self._edit(shown, written, entry, written)
+
+    def _masked(
+        self, patch: dict[str, Any], template_hint: Callable[[], str | None]
+    ) -> PlacedFix | None:
+        """A hint for the securityContext KubeSpawner builds, when ``extraPodConfig`` (or
+        ``extraContainerConfig``) replaces that securityContext whole: the hint would change
+        nothing, so the pod template's securityContext goes into the replacing one."""
+        import yaml
+
+        for pod_path, traits in MASKABLE:
+            written = self._values_path(pod_path)
+            if not any(key in EXTRA_CONFIG for key in written) or written[-1] != "securityContext":
+                continue
+            if not traits & set(traits_set_by(self.release, patch)):
+                continue
+            text = template_hint()
+            try:
+                template = yaml.safe_load(text) if text else None
+            except yaml.YAMLError:
+                return None
+            spec = template.get("spec") if isinstance(template, dict) else None
+            if not isinstance(spec, dict):
+                return None
+            if pod_path[1] == "securityContext":
+                wanted = spec.get("securityContext")
+            else:
+                containers = spec.get("containers")
+                first = containers[0] if isinstance(containers, list) and containers else None
+                wanted = first.get("securityContext") if isinstance(first, dict) else None
+            if not isinstance(wanted, dict):
+                return None
+            shown = f"# in {format_path(written)} (it replaces the securityContext KubeSpawner builds)\n"
+            return self._edit(shown + _dump(wanted), written, wanted, written)
+        return None
 
     def _values_path(self, path: Path) -> Path:
         if path[:1] == ("values",):
