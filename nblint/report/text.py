@@ -87,10 +87,12 @@ def _finding_lines(finding: Finding, text_lines: list[str]) -> Iterator[Line]:
         yield [("  psa: ", "bold cyan"), (f"{psa.check} ({psa.level}, {psa.version})", "")]
     if finding.fix:
         fix_lines = finding.fix.splitlines()
+        # What `nblint fix` does with it: applies a safe fix, an unsafe one only when asked.
+        label = {"safe": "fix (safe)", "unsafe": "fix (unsafe)"}.get(finding.applicability or "", "fix")
         if len(fix_lines) == 1:
-            yield [("  fix: ", "bold green"), (fix_lines[0], "")]
+            yield [(f"  {label}: ", "bold green"), (fix_lines[0], "")]
         else:
-            yield [("  fix:", "bold green")]
+            yield [(f"  {label}:", "bold green")]
             for fix_line in fix_lines:
                 yield [("    " + fix_line, "green")]
 
