@@ -147,6 +147,8 @@ def fixable(findings: list[Finding]) -> str:
     unsafe = sum(1 for f in findings if f.edit is not None and f.applicability == "unsafe")
     if not safe and not unsafe:
         return ""
+    if not safe:
+        return f" {unsafe} fixable with `nblint fix --unsafe-fixes`."
     text = f" {safe} fixable with `nblint fix`"
     if unsafe:
         text += f" ({unsafe} more with `nblint fix --unsafe-fixes`)"
