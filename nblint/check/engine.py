@@ -326,7 +326,11 @@ class _PodView:
 class Plan:
     """The active rules of a run, prepared once (see above); :func:`check_pod` runs it."""
 
-    def __init__(self, active: list[tuple[Rule, Implementation]]) -> None:
+    def __init__(
+        self, active: list[tuple[Rule, Implementation]], template_key: str | None = None
+    ) -> None:
+        #: The fix key of hints written as pod-template patches (a dialect declares it).
+        self.template_key = template_key
         self.tables = {kind: _FieldTable() for kind in TARGETS}
         prepared = [(rule, _PreparedImplementation(impl, self.tables)) for rule, impl in active]
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
@@ -354,14 +358,20 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
             if key in seen:
                 continue
             seen.add(key)
-            findings.append(make_finding(pod, rule, raw, policy))
+            findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
     # What the rules worked out about the pod is done with. Kept for the rest of the run, it
     # would be objects the garbage collector scans again and again over a large tree.
     pod.memo.clear()
     return findings
 
 
-def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPolicy) -> Finding:
+def make_finding(
+    pod: EffectivePod,
+    rule: Rule,
+    raw: RawViolation,
+    policy: PsaPolicy,
+    template_key: str | None = None,
+) -> Finding:
     release_level = raw.path[:1] == (VALUES,) and pod.configuration is not None
     if release_level:
         assert pod.configuration is not None
@@ -389,8 +399,11 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         nameless = bool(raw.container and raw.container.startswith("#"))
         if pod.placement is not None and safety != DISPLAY_ONLY and not nameless:
             def template_hint() -> str | None:
-                hint = choose_fix(raw.fix, ("manifest",), raw.container) or choose_fix(
-                    rule.fix, ("manifest",), raw.container
+                if template_key is None:
+                    return None
+                keys = (template_key,)
+                hint = choose_fix(raw.fix, keys, raw.container) or choose_fix(
+                    rule.fix, keys, raw.container
                 )
                 return render_template(hint, variables) if hint else None
 

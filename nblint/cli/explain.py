@@ -29,6 +29,17 @@ STAND_INS: dict[str, Any] = {
     "item": {"containerPort": "<port>"},
     "claim": "<claim>",
     "volume_name": "<volume>",
+    "replacement": "<a notebook image that does the same job as its own user>",
+    "replacement_name": "<that image's repository>",
+    "replacement_tag": "<its tag>",
+}
+
+#: What each fix safety means to a reader of ``explain``.
+SAFETY_WORDS = {
+    "safe": "safe: `nblint fix` applies it (it changes nothing a compliant workload relies on)",
+    "unsafe": "unsafe: applied only with `nblint fix --unsafe-fixes` (it may change how the "
+    "workload runs)",
+    "display-only": "display only: advice for a person, never applied by `nblint fix`",
 }
 
 
@@ -121,7 +132,10 @@ def explain_rule(rule: Rule) -> str:
     if fixes:
         variables: dict[str, Any] = {**STAND_INS, **rule.options}
         variables.setdefault("limit", rule.options.get("max_idle_seconds", "<limit>"))
-        out += ["## Fix", ""]
+        out += ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
+        for key, safety in sorted(rule.fix_safety_by_key.items()):
+            out += [f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}."]
+        out += [""]
         for key, text in fixes:
             out += [f"{_dialect_name(key)}:", "", _indent(render_template(text, variables)), ""]
     return "\n".join(out).rstrip() + "\n"

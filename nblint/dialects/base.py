@@ -44,6 +44,9 @@ class Dialect:
     #: The setting that lists files layered into one document of this dialect, the later file
     #: winning (z2jh's ``-f/--values``: one release from several values files).
     layered: str | None = None
+    #: Whether this dialect's hints are strategic-merge patches of a pod template: a dialect
+    #: that writes a container's own spec elsewhere (z2jh ``extraContainers``) reuses them.
+    template_hints: bool = False
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)

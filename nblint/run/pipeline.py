@@ -23,7 +23,7 @@ from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
 from nblint.check.rules import load_rules, table_dirs
 from nblint.dialects.base import Dialect
-from nblint.dialects.registry import BY_NAME, DIALECTS
+from nblint.dialects.registry import BY_NAME, DIALECTS, TEMPLATE_HINT_KEY
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
@@ -109,7 +109,7 @@ class Runner:
     def plan(self) -> Plan:
         """The active rules prepared for :func:`check_pod`, once per run (on first use)."""
         if self._plan is None:
-            self._plan = Plan(self.active)
+            self._plan = Plan(self.active, TEMPLATE_HINT_KEY)
         return self._plan
 
     @property
