@@ -397,7 +397,7 @@ def make_finding(
         safety = (own and raw.fix_safety) or raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name: such a hint is only shown.
         nameless = bool(raw.container and raw.container.startswith("#"))
-        if pod.placement is not None and safety != DISPLAY_ONLY and not nameless:
+        if pod.placement is not None and not nameless:
             def template_hint() -> str | None:
                 if template_key is None:
                     return None
@@ -408,7 +408,8 @@ def make_finding(
                 return render_template(hint, variables) if hint else None
 
             placed = pod.placement.place(fix, raw.path, raw.anchor, template_hint)
-            fix, edit = placed.text, placed.edit
+            # Advice is placed too (the text says where it goes), but never applied.
+            fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
         applicability = safety if edit is not None else DISPLAY_ONLY
     return Finding(
         rule=rule.id,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nblint.model.edit import HELM, Edit, PlacedFix
@@ -67,7 +68,7 @@ class ValuesPlacement:
         if own is not None:
             return own
         try:
-            patch = yaml.safe_load(hint)
+            patch = parsed(hint)
         except yaml.YAMLError:
             return PlacedFix(hint, None)
         if not isinstance(patch, dict) or not patch:
@@ -91,7 +92,7 @@ class ValuesPlacement:
                 return PlacedFix(hint, None)
             target, patch = scope, traits
         else:
-            return self._edit(hint, (), patch, values_path)
+            return self._edit(hint, (), hint, values_path)
         text = f"# in {format_path(target)}\n" + _dump(patch)
         return self._edit(text, target, patch, values_path)
 
@@ -113,7 +114,7 @@ class ValuesPlacement:
             return None
         text = template_hint()
         try:
-            patch = yaml.safe_load(text) if text else None
+            patch = parsed(text) if text else None
         except yaml.YAMLError:
             return None
         entries = patch.get("spec", {}).get(path[1]) if isinstance(patch, dict) else None
@@ -141,7 +142,7 @@ class ValuesPlacement:
                 continue
             text = template_hint()
             try:
-                template = yaml.safe_load(text) if text else None
+                template = parsed(text) if text else None
             except yaml.YAMLError:
                 return None
             spec = template.get("spec") if isinstance(template, dict) else None
@@ -167,13 +168,13 @@ class ValuesPlacement:
         return self.provenance.values_path(path)[0]
 
     def _edit(self, text: str, target: Path, patch: Any, values_path: Path) -> PlacedFix:
+        """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
         layer = self.release.layer_for(target or values_path)
         if layer is None:
             return PlacedFix(text, None)
         file, document = layer
-        return PlacedFix(
-            text, Edit(file, document, (*self.release.root, *target), HELM, _dump(patch))
-        )
+        patch_text = patch if isinstance(patch, str) else _dump(patch)
+        return PlacedFix(text, Edit(file, document, (*self.release.root, *target), HELM, patch_text))
 
 
 def override_scope(values_path: Path) -> Path | None:
@@ -188,9 +189,22 @@ def traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
     """The KubeSpawner traits (``{trait: value}``) that merging ``patch`` into the release's
     values changes: a values hint turned into a ``kubespawner_override`` entry. Dict traits give
     only the keys that change (an override merges into a dict trait)."""
+    import json
+
+    key = json.dumps(patch, sort_keys=True, default=str)
+    memo = release.fix_memo
+    if key not in memo:
+        memo[key] = _traits_set_by(release, patch)
+    found: dict[str, Any] = memo[key]
+    return found
+
+
+def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
     from nblint.dialects.z2jh.chart_config import chart_traits
 
-    before = chart_traits(release.values, release.chart_version)
+    if "traits" not in release.fix_memo:
+        release.fix_memo["traits"] = chart_traits(release.values, release.chart_version)
+    before = release.fix_memo["traits"]
     after = chart_traits(_helm_merge(release.values, patch), release.chart_version)
     changed: dict[str, Any] = {}
     for name in sorted(set(before.traits) | set(after.traits)):
@@ -233,6 +247,28 @@ def _helm_merge(base: Any, patch: Any) -> Any:
 
 
 def _dump(value: Any) -> str:
+    """``value`` as block YAML. Hints are few and findings many: each text is made once."""
+    import json
+
+    return _dumped(json.dumps(value, default=str))
+
+
+@lru_cache(maxsize=1024)
+def _dumped(as_json: str) -> str:
+    import json
+
     import yaml
 
-    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False).rstrip()
+    return yaml.safe_dump(json.loads(as_json), sort_keys=False, default_flow_style=False).rstrip()
+
+
+@lru_cache(maxsize=1024)
+def parsed(text: str) -> Any:
+    """A hint's YAML as a tree (shared: never change it), parsed once per text."""
+    import yaml
+
+    try:
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover
+        loader = yaml.SafeLoader
+    return yaml.load(text, Loader=loader)

@@ -215,6 +215,8 @@ class Release:
     root: tuple[str, ...]
     _layers: list[_Layer] = field(default_factory=list, repr=False)
     _owners: dict[Path, int] = field(default_factory=dict, repr=False)
+    #: What placing fixes works out once per release (the traits a hint sets, by hint).
+    fix_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def fix_keys(self) -> tuple[str, ...]:
