@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -410,6 +411,8 @@ def make_finding(
             placed = pod.placement.place(fix, raw.path, raw.anchor, template_hint)
             # Advice is placed too (the text says where it goes), but never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
+            if edit is not None and rule.fix_adds_only:
+                edit = dataclasses.replace(edit, adds_only=True)
         applicability = safety if edit is not None else DISPLAY_ONLY
     return Finding(
         rule=rule.id,

@@ -227,6 +227,7 @@ def parse_rule(raw: Any, path: str) -> Rule:
         option_specs=option_specs,
         fix_safety=default_safety,
         fix_safety_by_key=safety_by_key,
+        fix_adds_only=raw.get("fix-adds-only") is True,
     )
 
 

@@ -68,14 +68,30 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
 
 
 def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bool) -> FixOutcome:
+    """Fix ``inputs``. ``--select``/``--ignore`` choose the fixes to apply; every rule is still
+    checked, so that a fix that adds a finding of another rule is left out too."""
     from dataclasses import replace
 
+    from nblint.model.rule import matches
     from nblint.run import fixing, gate
 
     if "-" in inputs:
         fail_usage("nblint fix edits files: it cannot fix standard input")
+    select, ignore = options.select, options.ignore
+    everything = replace(options, select=None, ignore=None)
+
+    def chosen(finding: Finding) -> bool:
+        rule = rules.get(finding.rule)
+        if rule is None:
+            return False
+        if select is not None and not matches(rule, select):
+            return False
+        return not (ignore and matches(rule, ignore))
+
     return fixing.fix(
-        lambda texts: gate.run(replace(options, texts=texts), rules, inputs, config), unsafe
+        lambda texts: gate.run(replace(everything, texts=texts), rules, inputs, config),
+        unsafe,
+        chosen,
     )
 
 
@@ -93,11 +109,14 @@ def _print_diff(outcome: FixOutcome) -> None:
 
     for path, text in sorted(outcome.texts.items()):
         old = outcome.originals[path]
+        shown = path if path.startswith("/") else f"a/{path}"
         lines = difflib.unified_diff(
-            old.splitlines(True), text.splitlines(True), f"a/{path}", f"b/{path}"
+            old.splitlines(True), text.splitlines(True), shown, shown.replace("a/", "b/", 1)
         )
         for line in lines:
-            click.echo(printable(line if line.endswith("\n") else line + "\n"), nl=False)
+            if not line.endswith("\n"):
+                line += "\n\\ No newline at end of file\n"
+            click.echo(printable(line), nl=False)
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:

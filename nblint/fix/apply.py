@@ -65,7 +65,7 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
     except yaml.YAMLError as err:
         raise FixError(f"the fix is not YAML: {err}") from None
     root = _document(text, edit.document)
-    planner = _Planner(text, edit.merge == STRATEGIC)
+    planner = _Planner(text, edit.merge == STRATEGIC, edit.adds_only)
     try:
         node, patch = planner.descend(root, edit.path, patch)
         planner.merge(node, patch, None)
@@ -108,9 +108,10 @@ def _is_empty(node: yaml.Node) -> bool:
 
 
 class _Planner:
-    def __init__(self, text: str, strategic: bool) -> None:
+    def __init__(self, text: str, strategic: bool, adds_only: bool = False) -> None:
         self.text = text
         self.strategic = strategic
+        self.adds_only = adds_only
         self._replacements: list[Replacement] = []
         #: Text inserted at one place: ``(column, order, text)`` pieces.
         self._insertions: dict[int, list[tuple[int, int, str]]] = {}
@@ -225,12 +226,14 @@ class _Planner:
             key_node, value_node = entry
             self.check_not_alias(node, value_node)
             if value is None:
-                self.delete_entry(node, key_node, value_node)
+                if not self.adds_only:
+                    self.delete_entry(node, key_node, value_node)
                 continue
             try:
                 self.merge(value_node, value, key)
             except _Replace:
-                self.replace_value(key_node, value_node, value)
+                if not self.adds_only or _is_empty(value_node):
+                    self.replace_value(key_node, value_node, value)
 
     def merge_keyed(self, node: yaml.SequenceNode, patch: list[Any], merge_key: str) -> None:
         for item in patch:

@@ -39,6 +39,9 @@ class Edit:
     path: Path
     merge: str
     patch: str
+    #: Only add what the file does not have: never change a value it sets (a hint that gives
+    #: every resource its value must not overwrite the ones the user chose).
+    adds_only: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -47,6 +50,7 @@ class Edit:
             "path": list(self.path),
             "merge": self.merge,
             "patch": self.patch,
+            "adds_only": self.adds_only,
         }
 
 

@@ -155,6 +155,9 @@ class Rule:
     #: Hint key → its safety where it differs from :attr:`fix_safety`
     #: (``z2jh:block-cloud-metadata: unsafe``: it turns the metadata block off).
     fix_safety_by_key: dict[str, str] = field(default_factory=dict)
+    #: The fix only adds what is missing (``fix-adds-only``): ``nblint fix`` never changes a
+    #: value the file already sets.
+    fix_adds_only: bool = False
 
     def safety_of(self, hint_key: str | None) -> str:
         """How safe the hint chosen under ``hint_key`` is to apply."""
@@ -193,7 +196,7 @@ def groups(rules: dict[str, Rule]) -> set[str]:
     return {rule.group for rule in rules.values()}
 
 
-def _matches(rule: Rule, selectors: set[str]) -> bool:
+def matches(rule: Rule, selectors: set[str]) -> bool:
     return rule.id in selectors or rule.group in selectors or "ALL" in selectors
 
 
@@ -222,9 +225,9 @@ def active_rules(
             if ignore and rule.id in ignore:
                 continue
         else:
-            if select is not None and not _matches(rule, select):
+            if select is not None and not matches(rule, select):
                 continue
-            if ignore and _matches(rule, ignore):
+            if ignore and matches(rule, ignore):
                 continue
         impl = rule.implementation_for(policy.version)
         if impl is not None:

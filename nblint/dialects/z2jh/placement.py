@@ -200,11 +200,12 @@ def traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
 
 
 def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
+    """The traits the hint's keys give a value: each compared with the same values where the
+    hint's keys are left unset (so that a hint the file already follows still names its traits,
+    and only the keys the hint sets of a dict trait are named)."""
     from nblint.dialects.z2jh.chart_config import chart_traits
 
-    if "traits" not in release.fix_memo:
-        release.fix_memo["traits"] = chart_traits(release.values, release.chart_version)
-    before = release.fix_memo["traits"]
+    before = chart_traits(_helm_merge(release.values, _unset(patch)), release.chart_version)
     after = chart_traits(_helm_merge(release.values, patch), release.chart_version)
     changed: dict[str, Any] = {}
     for name in sorted(set(before.traits) | set(after.traits)):
@@ -216,6 +217,13 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
         else:
             changed[name] = new
     return changed
+
+
+def _unset(patch: Any) -> Any:
+    """``patch`` with every leaf ``null``: merged, it deletes what the hint would set."""
+    if isinstance(patch, dict):
+        return {key: _unset(value) for key, value in patch.items()}
+    return None
 
 
 def _dict_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
