@@ -411,8 +411,10 @@ def make_finding(
             placed = pod.placement.place(fix, raw.path, raw.anchor, template_hint)
             # Advice is placed too (the text says where it goes), but never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
-            if edit is not None and rule.fix_adds_only:
-                edit = dataclasses.replace(edit, adds_only=True)
+            if edit is not None and (rule.fix_adds_only or rule.fix_alone):
+                edit = dataclasses.replace(
+                    edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone
+                )
         applicability = safety if edit is not None else DISPLAY_ONLY
     return Finding(
         rule=rule.id,

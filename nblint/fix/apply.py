@@ -132,7 +132,7 @@ class _Planner:
                 if not isinstance(node, yaml.MappingNode):
                     raise FixError(f"{_where(path[:position])} is not a mapping")
                 entry = self.entry(node, part)
-                if entry is None or (_is_empty(entry[1]) and position + 1 < len(path)):
+                if entry is None or _is_empty(entry[1]):
                     nested: Any = patch
                     for key in reversed(path[position + 1 :]):
                         if isinstance(key, int):

@@ -42,6 +42,9 @@ class Edit:
     #: Only add what the file does not have: never change a value it sets (a hint that gives
     #: every resource its value must not overwrite the ones the user chose).
     adds_only: bool = False
+    #: Applied in a round of its own, before the file's other edits: what they say depends on
+    #: it (another image has another user and HOME).
+    alone: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -51,6 +54,7 @@ class Edit:
             "merge": self.merge,
             "patch": self.patch,
             "adds_only": self.adds_only,
+            "alone": self.alone,
         }
 
 

@@ -158,6 +158,9 @@ class Rule:
     #: The fix only adds what is missing (``fix-adds-only``): ``nblint fix`` never changes a
     #: value the file already sets.
     fix_adds_only: bool = False
+    #: ``nblint fix`` applies this fix in a round of its own (``fix-alone``): the other findings
+    #: of the file depend on it.
+    fix_alone: bool = False
 
     def safety_of(self, hint_key: str | None) -> str:
         """How safe the hint chosen under ``hint_key`` is to apply."""

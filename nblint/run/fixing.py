@@ -90,9 +90,17 @@ def _apply_all(
     """The new text of each file ``wanted``'s edits change."""
     changed: dict[str, str] = {}
     seen: set[Edit] = set()
+    refused: dict[Edit, str] = {}
+    wanted = list(wanted)
+    # A file with an edit that goes alone gets only those this round.
+    alone = {f.edit.file for f in wanted if f.edit is not None and f.edit.alone}
+    wanted = [f for f in wanted if f.edit is None or f.edit.file not in alone or f.edit.alone]
     for finding in wanted:
         edit = finding.edit
         assert edit is not None
+        if edit in refused:
+            outcome.failed.append((finding, refused[edit]))
+            continue
         if edit in seen:
             outcome.applied.append(finding)
             continue
@@ -104,6 +112,7 @@ def _apply_all(
         try:
             new, replacements = apply_edit(current, edit)
         except FixError as err:
+            refused[edit] = str(err)
             outcome.failed.append((finding, str(err)))
             continue
         if replacements:
@@ -155,16 +164,27 @@ def _one_at_a_time(
     return kept
 
 
-def changed_regions(old: str, new: str) -> list[Replacement]:
-    """The spans of ``old`` that differ in ``new`` (for measuring what a fix touched)."""
+def bytes_outside(old: str, new: str, edited: list[Replacement]) -> int:
+    """How much of ``old`` that ``new`` no longer has lies outside the ``edited`` spans: the
+    characters of every line a line diff drops or changes, unless the line meets an edited span.
+    A pure insertion drops nothing; a tool that reflows, requotes or loses a comment elsewhere
+    drops those lines (how ``bench/fix_keep.py`` compares ways of editing)."""
     import difflib
 
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return [
-        Replacement(i1, i2, new[j1:j2])
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    ]
+    starts = [0]
+    for line in old.splitlines(True):
+        starts.append(starts[-1] + len(line))
+    old_lines, new_lines = old.splitlines(True), new.splitlines(True)
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    count = 0
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("equal", "insert"):
+            continue
+        for index in range(i1, i2):
+            begin, end = starts[index], starts[index + 1]
+            if not any(r.start < end and begin < max(r.end, r.start + 1) for r in edited):
+                count += end - begin
+    return count
 
 
 def describe_changes(result: RunResult) -> None:
