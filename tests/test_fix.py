@@ -1,5 +1,5 @@
 """``nblint fix``: each edit lands where its dialect says, keeps the rest of the file, and never
-makes a file worse; the hints W1–W6 of issue 13 are right.
+makes a file worse; the hints W1-W6 of issue 13 are right.
 
 Fixtures are in ``tests/fixtures/fix/``, one per case, named for it.
 """
@@ -52,7 +52,7 @@ def findings_of(rule: str, path: Path | str, text: str | None = None):
 
 
 # ---------------------------------------------------------------------------------------------
-# W1–W6
+# W1-W6
 
 
 def test_w1_fs_group_goes_into_the_security_context_extra_pod_config_replaces() -> None:
@@ -82,7 +82,9 @@ def test_w2_a_root_image_run_as_1000_is_not_told_to_run_as_uid_0() -> None:
 
 
 def test_w3_a_pytorch_gpu_image_gets_a_pytorch_gpu_notebook_image() -> None:
-    [finding] = findings_of("notebook-image-needs-root", FIX / "w3-pytorch-gpu-image-needs-root.yaml")
+    [finding] = findings_of(
+        "notebook-image-needs-root", FIX / "w3-pytorch-gpu-image-needs-root.yaml"
+    )
     assert (finding.line, finding.applicability) == (12, "unsafe")
     assert "image: quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07" in (finding.fix or "")
     assert "r-notebook" not in (finding.fix or "")
@@ -99,7 +101,9 @@ def test_w3_an_image_nblint_knows_nothing_better_for_gets_no_replacement() -> No
 def test_w3_only_rows_that_are_not_unverified_are_ever_suggested() -> None:
     from nblint.check import images
 
-    table = yaml.safe_load((Path(__file__).parent.parent / "rules/tables/notebook-images.yaml").read_text())
+    table = yaml.safe_load(
+        (Path(__file__).parent.parent / "rules/tables/notebook-images.yaml").read_text()
+    )
     for row in table["images"]:
         for option in row.get("replacement") or []:
             if option.get("image") and "{name}" not in option["image"]:
@@ -133,9 +137,7 @@ def test_w5_the_gpu_toleration_goes_into_the_choice_that_brings_the_gpu() -> Non
     assert findings_of("notebook-gpu-toleration", path, text) == []
 
 
-def test_w6_run_as_non_root_with_a_root_container_is_reported_and_the_metadata_block_has_its_own_fix() -> (
-    None
-):
+def test_w6_a_root_container_under_run_as_non_root_is_reported_with_its_own_fix() -> None:
     path = FIX / "w6-block-cloud-metadata-under-run-as-non-root.yaml"
     [finding] = findings_of("notebook-run-as-root-refused", path)
     assert (finding.line, finding.container) == (10, "block-cloud-metadata")
@@ -216,7 +218,10 @@ def test_comments_quoting_flow_style_and_markers_outside_the_edits_are_kept() ->
     assert changed_lines(old, new) == [
         "  securityContext: {runAsNonRoot: true, runAsUser: 1000}   # flow style, kept flow",
     ]
-    assert "  securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}   # flow style, kept flow" in new  # noqa: E501
+    assert (
+        "  securityContext: {runAsNonRoot: true, runAsUser: 1000, "
+        "seccompProfile: {type: RuntimeDefault}}   # flow style, kept flow" in new
+    )
     assert "  - name: notebook            # sequence items at the key's column\n" in new
     assert new.startswith(old[: old.index("spec:\n  securityContext")])
     assert new.endswith("...\n")
@@ -253,7 +258,12 @@ def test_a_document_of_a_multi_document_file_is_edited_alone() -> None:
 
 def test_a_helm_list_keeps_the_users_items() -> None:
     text = "singleuser:\n  extraVolumes:\n    - name: data\n      emptyDir: {}\n"
-    new, _ = apply_edit(text, Edit("v.yaml", 0, (), HELM, "singleuser:\n  extraVolumes:\n  - name: tmp\n    emptyDir: {}\n"))
+    new, _ = apply_edit(
+        text,
+        Edit(
+            "v.yaml", 0, (), HELM, "singleuser:\n  extraVolumes:\n  - name: tmp\n    emptyDir: {}\n"
+        ),
+    )
     assert new == text + "    - name: tmp\n      emptyDir: {}\n"
 
 
@@ -308,9 +318,7 @@ def test_fix_of_every_fixture_leaves_no_fixable_finding_and_adds_none(path: Path
     assert_fixed_for_good(path, outcome)
     if outcome.texts:
         again = fixing.fix(
-            lambda texts: Runner(
-                Options(texts={**outcome.texts, **texts}), RULES
-            ).run([str(path)]),
+            lambda texts: Runner(Options(texts={**outcome.texts, **texts}), RULES).run([str(path)]),
             unsafe=True,
         )
         assert again.texts == {}, path.name

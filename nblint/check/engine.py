@@ -399,6 +399,7 @@ def make_finding(
         # A container without a name cannot be patched by name: such a hint is only shown.
         nameless = bool(raw.container and raw.container.startswith("#"))
         if pod.placement is not None and not nameless:
+
             def template_hint() -> str | None:
                 if template_key is None:
                     return None
@@ -412,9 +413,7 @@ def make_finding(
             # Advice is placed too (the text says where it goes), but never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
             if edit is not None and (rule.fix_adds_only or rule.fix_alone):
-                edit = dataclasses.replace(
-                    edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone
-                )
+                edit = dataclasses.replace(edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone)
         applicability = safety if edit is not None else DISPLAY_ONLY
     return Finding(
         rule=rule.id,

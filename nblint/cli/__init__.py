@@ -17,8 +17,8 @@ import click
 
 from nblint import __version__
 from nblint.cli.check import check
-from nblint.cli.fix import fix
 from nblint.cli.common import EXIT_USAGE
+from nblint.cli.fix import fix
 from nblint.cli.render import render
 from nblint.cli.rules import explain, list_rules
 

@@ -108,9 +108,7 @@ _CONFIGURABLE = (
     help="Record the current findings in this baseline file and exit 0.",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `nblint fix`).")
-@click.option(
-    "--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes."
-)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes.")
 def check(paths: tuple[str, ...], **params: Any) -> None:
     """Check PATHs (files, directories, or - for stdin) and report every finding.
 

@@ -136,7 +136,9 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
             ),
             err=True,
         )
-    hidden = sum(1 for f in outcome.after.findings if applicable(f, True) and not applicable(f, False))
+    hidden = sum(
+        1 for f in outcome.after.findings if applicable(f, True) and not applicable(f, False)
+    )
     verb = "would fix" if diff else "fixed"
     files = len(outcome.texts)
     message = (

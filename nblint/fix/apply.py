@@ -16,6 +16,7 @@ twice, a document that does not parse.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -148,7 +149,8 @@ class _Planner:
         found = [
             (k, v)
             for k, v in mapping.value
-            if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge"
+            if isinstance(k, yaml.ScalarNode)
+            and k.tag != "tag:yaml.org,2002:merge"
             and _construct(k) == key
         ]
         if len(found) > 1:
@@ -199,7 +201,9 @@ class _Planner:
         for item in patch:
             if item in present:
                 continue
-            identity = next((k for k in ("name", "key") if isinstance(item, dict) and k in item), None)
+            identity = next(
+                (k for k in ("name", "key") if isinstance(item, dict) and k in item), None
+            )
             match = None
             if identity is not None:
                 for existing, value in zip(node.value, present[: len(node.value)], strict=True):
@@ -214,7 +218,9 @@ class _Planner:
             try:
                 self.merge(match, item, None)
             except _Replace:
-                raise FixError(f"line {match.start_mark.line + 1}: cannot merge into this item")
+                raise FixError(
+                    f"line {match.start_mark.line + 1}: cannot merge into this item"
+                ) from None
 
     def merge_mapping(self, node: yaml.MappingNode, patch: dict[Any, Any]) -> None:
         for key, value in patch.items():
@@ -254,7 +260,9 @@ class _Planner:
             try:
                 self.merge(match, item, None)
             except _Replace:
-                raise FixError(f"line {match.start_mark.line + 1}: cannot merge into this item")
+                raise FixError(
+                    f"line {match.start_mark.line + 1}: cannot merge into this item"
+                ) from None
 
     # -- text changes ---------------------------------------------------------------------
 
@@ -419,9 +427,8 @@ class _Planner:
         if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
             return self.content_end(node.value[-1])
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            end = node.end_mark.index
-            # A block scalar's end is at the start of the line after its last content line.
-            return end if end == len(self.text) or self.text[end - 1 : end] == "\n" else end
+            # A block scalar ends at the start of the line after its last content line.
+            return int(node.end_mark.index)
         newline = self.text.find("\n", node.end_mark.index)
         return len(self.text) if newline < 0 else newline + 1
 
@@ -464,7 +471,7 @@ def _sequence_indent(text: str) -> bool:
     Kubernetes YAML) rather than at the key's column (``key:\\n- a``, PyYAML's default)."""
     indented = flush = 0
     lines = text.splitlines()
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for previous, line in itertools.pairwise(lines):
         stripped = line.lstrip(" ")
         if not stripped.startswith("- ") and stripped != "-":
             continue
@@ -484,7 +491,7 @@ def _indent_step(text: str) -> int:
     """The file's indentation step (2 unless it consistently uses 4)."""
     steps: dict[int, int] = {}
     lines = text.splitlines()
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for previous, line in itertools.pairwise(lines):
         head = previous.rstrip()
         if not head.endswith(":") or head.lstrip().startswith(("#", "-")):
             continue

@@ -88,7 +88,9 @@ def _finding_lines(finding: Finding, text_lines: list[str]) -> Iterator[Line]:
     if finding.fix:
         fix_lines = finding.fix.splitlines()
         # What `nblint fix` does with it: applies a safe fix, an unsafe one only when asked.
-        label = {"safe": "fix (safe)", "unsafe": "fix (unsafe)"}.get(finding.applicability or "", "fix")
+        label = {"safe": "fix (safe)", "unsafe": "fix (unsafe)"}.get(
+            finding.applicability or "", "fix"
+        )
         if len(fix_lines) == 1:
             yield [(f"  {label}: ", "bold green"), (fix_lines[0], "")]
         else:

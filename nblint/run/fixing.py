@@ -57,7 +57,9 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     )
 
 
-def fix(check: Check, unsafe: bool, chosen: Callable[[Finding], bool] = lambda f: True) -> FixOutcome:
+def fix(
+    check: Check, unsafe: bool, chosen: Callable[[Finding], bool] = lambda f: True
+) -> FixOutcome:
     """Apply the fixes the findings of ``check({})`` carry (see the module docstring)."""
     before = check({})
     outcome = FixOutcome(before, before)
@@ -200,8 +202,7 @@ def describe_changes(result: RunResult) -> None:
         except FixError:
             continue
         finding.changes = tuple(
-            (*_line_column(text, r.start), *_line_column(text, r.end), r.new)
-            for r in replacements
+            (*_line_column(text, r.start), *_line_column(text, r.end), r.new) for r in replacements
         )
 
 

@@ -197,9 +197,7 @@ class Runner:
             items = root.get("items")
             if isinstance(items, list):
                 for position, entry in enumerate(items):
-                    yield from self._recognise(
-                        item, entry, index, result, (*at, "items", position)
-                    )
+                    yield from self._recognise(item, entry, index, result, (*at, "items", position))
                 return
         try:
             dialect = recognise_dialect(root, self.settings)

@@ -98,7 +98,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         yield RawViolation(where, "", variables["container"], variables=info)
     elif aspect == "needs-root" and entry.get("starts_as_root"):
         if non_root or (isinstance(run_as_user, int) and run_as_user != 0):
-            yield _replace_image(RawViolation(image_path, "", variables["container"], variables=info))
+            yield _replace_image(
+                RawViolation(image_path, "", variables["container"], variables=info)
+            )
     elif aspect == "uid-mismatch" and isinstance(run_as_user, int) and run_as_user != 0:
         uid = entry.get("uid")
         if uid is None or run_as_user == uid or not _needs_own_uid(spec, container, entry):

@@ -1,4 +1,5 @@
-"""A container that must run as non-root and is told to run as root (``notebook-run-as-root-refused``).
+"""A container required to run as non-root and told to run as root
+(``notebook-run-as-root-refused``).
 
 Why Python: the kubelet reads ``runAsNonRoot`` and ``runAsUser`` each from the container's
 securityContext, else the pod's, and refuses the container when the two meet at uid 0
@@ -25,5 +26,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         if podview.security(spec, container, "runAsUser") != 0:
             continue
         own = podview._dict(container.get("securityContext")).get("runAsUser") is not None
-        path = (*base, "securityContext", "runAsUser") if own else ("spec", "securityContext", "runAsUser")
+        path = (
+            (*base, "securityContext", "runAsUser")
+            if own
+            else ("spec", "securityContext", "runAsUser")
+        )
         yield RawViolation(path, "", variables["container"], variables=dict(variables))

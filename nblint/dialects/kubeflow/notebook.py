@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from nblint.dialects.apiserver import apply_api_defaults
-from nblint.dialects.kubeflow import crd, poddefaults
 from nblint.dialects.base import TreePlacement
+from nblint.dialects.kubeflow import crd, poddefaults
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain

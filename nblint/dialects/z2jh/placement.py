@@ -33,10 +33,18 @@ OVERRIDE = "kubespawner_override"
 #: The pod's container lists whose entries a user may write whole.
 CONTAINER_LISTS = ("containers", "initContainers")
 #: Values keys whose securityContext replaces the one KubeSpawner builds from traits.
-EXTRA_CONFIG = ("extraPodConfig", "extra_pod_config", "extraContainerConfig", "extra_container_config")
+EXTRA_CONFIG = (
+    "extraPodConfig",
+    "extra_pod_config",
+    "extraContainerConfig",
+    "extra_container_config",
+)
 #: The securityContexts such a key may replace, and the traits that would otherwise set them.
 MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
-    (("spec", "securityContext"), frozenset({"pod_security_context", "fs_gid", "supplemental_gids"})),
+    (
+        ("spec", "securityContext"),
+        frozenset({"pod_security_context", "fs_gid", "supplemental_gids"}),
+    ),
     (
         ("spec", "containers", 0, "securityContext"),
         frozenset(
@@ -110,18 +118,27 @@ class ValuesPlacement:
         if path[1] == "containers" and path[2] == 0:
             return None
         written = self._values_path(path[:3])
-        if len(written) < 2 or written[-2] not in WRITTEN_WHOLE or not self.release.written(written):
+        if (
+            len(written) < 2
+            or written[-2] not in WRITTEN_WHOLE
+            or not self.release.written(written)
+        ):
             return None
         text = template_hint()
         try:
             patch = parsed(text) if text else None
         except yaml.YAMLError:
             return None
-        entries = patch.get("spec", {}).get(path[1]) if isinstance(patch, dict) else None
+        if not isinstance(patch, dict) or list(patch) != ["spec"]:
+            return None
+        spec = patch["spec"]
+        if not isinstance(spec, dict) or set(spec) != {path[1]}:
+            return None
+        entries = spec[path[1]]
         if not isinstance(entries, list) or len(entries) != 1 or not isinstance(entries[0], dict):
             return None
         entry = {key: value for key, value in entries[0].items() if key != "name"}
-        if not entry or set(patch) != {"spec"} or set(patch["spec"]) != {path[1]}:
+        if not entry:
             return None
         shown = f"# in {format_path(written)}\n" + _dump(entry)
         return self._edit(shown, written, entry, written)
@@ -156,7 +173,10 @@ class ValuesPlacement:
                 wanted = first.get("securityContext") if isinstance(first, dict) else None
             if not isinstance(wanted, dict):
                 return None
-            shown = f"# in {format_path(written)} (it replaces the securityContext KubeSpawner builds)\n"
+            shown = (
+                f"# in {format_path(written)} "
+                "(it replaces the securityContext KubeSpawner builds)\n"
+            )
             return self._edit(shown + _dump(wanted), written, wanted, written)
         return None
 
@@ -174,7 +194,9 @@ class ValuesPlacement:
             return PlacedFix(text, None)
         file, document = layer
         patch_text = patch if isinstance(patch, str) else _dump(patch)
-        return PlacedFix(text, Edit(file, document, (*self.release.root, *target), HELM, patch_text))
+        return PlacedFix(
+            text, Edit(file, document, (*self.release.root, *target), HELM, patch_text)
+        )
 
 
 def override_scope(values_path: Path) -> Path | None:

@@ -50,11 +50,12 @@ class PodSources:
                 # A list or map trait: each entry lands at its own pod index (a container of
                 # `extraContainers` is fixed in its own entry).
                 value = trait.value
-                keys = range(len(value)) if isinstance(value, list) else value or ()
+                keys: Any = range(len(value)) if isinstance(value, list) else value
                 for key in keys if isinstance(value, (list, dict)) else ():
                     moved = rekey((key,))
                     if moved is not None:
-                        self.entries[(*pod_path, *moved)] = Source((*whole.path, key), whole.note)
+                        at: Path = (*pod_path, *moved)
+                        self.entries[at] = Source((*whole.path, key), whole.note)
             return
         found = trait.source(sub)
         if found is not None:
