@@ -73,6 +73,7 @@ def fix(
             break
         texts.update(changed)
         result = check(texts)
+    _say_what_changed_nothing(result, outcome, unsafe, chosen)
     worse = {f.file for f in result.findings if finding_key(f) not in known and f.file in texts}
     if worse:
         for path in sorted(worse):
@@ -84,6 +85,30 @@ def fix(
     outcome.texts = {p: t for p, t in texts.items() if t != before.texts.get(p)}
     outcome.originals = {p: before.texts.get(p, "") for p in outcome.texts}
     return outcome
+
+
+#: Why a finding whose edit was applied is still there.
+CHANGES_NOTHING = (
+    "its fix changes nothing in the file: the file already sets what it would add (a value of "
+    "the wrong type, or one a fix that only adds may not change)"
+)
+
+
+def _say_what_changed_nothing(
+    result: RunResult, outcome: FixOutcome, unsafe: bool, chosen: Callable[[Finding], bool]
+) -> None:
+    """A finding still there whose edit changes nothing is reported, not left unexplained."""
+    failed = {id(f) for f, _ in outcome.failed}
+    for finding in result.findings:
+        if applicable(finding, unsafe) and chosen(finding) and id(finding) not in failed:
+            edit = finding.edit
+            assert edit is not None
+            try:
+                _, replacements = apply_edit(result.texts.get(edit.file, ""), edit)
+            except FixError:
+                continue
+            if not replacements:
+                outcome.failed.append((finding, CHANGES_NOTHING))
 
 
 def _apply_all(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from nblint.model.edit import HELM, Edit, PlacedFix
+from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix
 from nblint.model.pod import Path, format_path
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
 
 OVERRIDE = "kubespawner_override"
-#: The pod's container lists whose entries a user may write whole.
-CONTAINER_LISTS = ("containers", "initContainers")
+#: The pod lists whose entries a user may write whole (containers, volumes).
+WHOLE_LISTS = ("containers", "initContainers", "volumes")
 #: Values keys whose securityContext replaces the one KubeSpawner builds from traits.
 EXTRA_CONFIG = (
     "extraPodConfig",
@@ -53,7 +53,10 @@ MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
     ),
 )
 #: Values keys whose entries are containers written whole (chart keys and trait names).
-WRITTEN_WHOLE = ("extraContainers", "initContainers", "extra_containers", "init_containers")
+WRITTEN_WHOLE = (
+    *("extraContainers", "initContainers", "extra_containers", "init_containers"),
+    *("extraVolumes", "volumes"),
+)
 
 
 @dataclass
@@ -107,13 +110,13 @@ class ValuesPlacement:
     def _own_container(
         self, path: Path, template_hint: Callable[[], str | None]
     ) -> PlacedFix | None:
-        """A fix for a container the user wrote whole (``singleuser.extraContainers``,
-        ``initContainers``, an override's ``extra_containers``): the hint for the pod template,
-        merged into that container's own entry. None for the notebook container, whose fields
-        KubeSpawner builds from traits."""
+        """A fix for a container or volume the user wrote whole (``singleuser.extraContainers``,
+        ``initContainers``, ``storage.extraVolumes``, an override's ``extra_containers``): the
+        hint for the pod template, merged into that entry. None for the notebook container,
+        whose fields KubeSpawner builds from traits."""
         import yaml
 
-        if len(path) < 3 or path[1] not in CONTAINER_LISTS or not isinstance(path[2], int):
+        if len(path) < 3 or path[1] not in WHOLE_LISTS or not isinstance(path[2], int):
             return None
         if path[1] == "containers" and path[2] == 0:
             return None
@@ -141,7 +144,8 @@ class ValuesPlacement:
         if not entry:
             return None
         shown = f"# in {format_path(written)}\n" + _dump(entry)
-        return self._edit(shown, written, entry, written)
+        # A container or volume spec: merged as Kubernetes merges one (`add: []` empties a list).
+        return self._edit(shown, written, entry, written, STRATEGIC)
 
     def _masked(
         self, patch: dict[str, Any], template_hint: Callable[[], str | None]
@@ -187,7 +191,9 @@ class ValuesPlacement:
             return ()
         return self.provenance.values_path(path)[0]
 
-    def _edit(self, text: str, target: Path, patch: Any, values_path: Path) -> PlacedFix:
+    def _edit(
+        self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
+    ) -> PlacedFix:
         """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
         layer = self.release.layer_for(target or values_path)
         if layer is None:
@@ -195,7 +201,7 @@ class ValuesPlacement:
         file, document = layer
         patch_text = patch if isinstance(patch, str) else _dump(patch)
         return PlacedFix(
-            text, Edit(file, document, (*self.release.root, *target), HELM, patch_text)
+            text, Edit(file, document, (*self.release.root, *target), merge, patch_text)
         )
 
 

@@ -401,6 +401,12 @@ def _resources(config: SpawnerConfig, sources: PodSources, at: Path) -> dict[str
         if value:
             bucket[key] = value
             sources.copy_trait((*at, name, key), config, trait)
+        else:
+            # Unset by a profile's or a choice's override (`mem_limit: null`): that is the line
+            # to edit, not the image's.
+            found = config.source(trait)
+            if found is not None and "kubespawner_override" in found[0].path:
+                sources.copy_trait((*at, name, key), config, trait)
     for bucket, name, trait in (
         (requests, "requests", "extra_resource_guarantees"),
         (limits, "limits", "extra_resource_limits"),
