@@ -21,14 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RULES, ROOT, SHARED, needs_shared
+from conftest import ROOT, RULES, SHARED, needs_shared
 from test_z2jh_kubespawner import comparable, oracle_config, oracle_for
+
+# The session's KubeSpawner oracle, shared with the differential tests (a fixture by name).
+from test_z2jh_kubespawner import kubespawner_7  # noqa: F401
 
 from nblint.dialects.z2jh.chart_config import chart_traits
 from nblint.dialects.z2jh.pods import RELEASE_NAME, build_pods
 from nblint.dialects.z2jh.profiles import selections
 from nblint.dialects.z2jh.root import find_root
-from nblint.dialects.z2jh.values import build_release, values_schema
+from nblint.dialects.z2jh.values import build_release, chart_defaults, coalesce, values_schema
 from nblint.fix.apply import FixError, apply_edit
 from nblint.load.yaml_tree import parse_documents, to_plain
 from nblint.model.result import RunResult
@@ -125,13 +128,17 @@ def schema_errors(text: str) -> set[tuple[str, str]]:
     import jsonschema
 
     documents, _ = parse_documents(text)
+    if not documents:
+        return set()  # not YAML nblint can read: its finding says so, and fix leaves it
     document = to_plain(documents[0].root)
     root = find_root(document) or ()
     values: Any = document
     for key in root:
         values = values[key]
+    # Helm validates the user's values coalesced over the chart's own.
+    merged = coalesce(values if isinstance(values, dict) else {}, chart_defaults("4.4.0"))
     validator = jsonschema.Draft7Validator(values_schema("4.4.0"))
-    return {("/".join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(values)}
+    return {("/".join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(merged)}
 
 
 @needs_shared
@@ -145,6 +152,8 @@ def kubespawner_pods(oracle: Any, path: Path, text: str) -> list[tuple[str, bool
     """For each pod nblint draws from ``text``: KubeSpawner's refusal (or ``""``), and whether
     KubeSpawner built the same pod."""
     documents, _ = parse_documents(text)
+    if not documents or not isinstance(documents[0].root, dict):
+        return []
     root = find_root(documents[0].root) or ()
     release, _ = build_release([(str(path), documents[0].root)], root, "4.4.0")
     chosen = selections(chart_traits(release.values, "4.4.0", RELEASE_NAME))
