@@ -209,7 +209,13 @@ def bytes_outside(old: str, new: str, edited: list[Replacement]) -> int:
             continue
         for index in range(i1, i2):
             begin, end = starts[index], starts[index + 1]
-            if not any(r.start < end and begin < max(r.end, r.start + 1) for r in edited):
+            # An insertion at the very end of a file without a final newline gives its last line
+            # one: that line is where the edit is.
+            at_end = index == len(old_lines) - 1
+            if not any(
+                (r.start < end or (at_end and r.start == end)) and begin < max(r.end, r.start + 1)
+                for r in edited
+            ):
                 count += end - begin
     return count
 
