@@ -99,12 +99,12 @@ def test_bad_psa_version_is_a_usage_error(version: str) -> None:
 
 
 def test_newer_psa_version_than_known_is_evaluated_as_newest() -> None:
-    report = json.loads(
-        invoke(
-            "check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json", "--select", PSA
-        ).output
+    result = invoke(
+        "check", NONCOMPLIANT, "--psa-version", "v1.99", "--format", "json", "--select", PSA
     )
+    report = json.loads(result.stdout)
     assert {f["psa"]["version"] for f in report["findings"]} == {"v1.37"}
+    assert "evaluated as v1.37" in result.stderr
 
 
 def test_missing_path_is_a_usage_error() -> None:
@@ -130,8 +130,39 @@ def test_stdin_is_read_with_dash() -> None:
     ]
 
 
-def test_text_output_is_plain_and_grouped_when_not_a_terminal() -> None:
-    result = invoke("check", NONCOMPLIANT, "--select", "psa-restricted", env={"NO_COLOR": "1"})
+def test_text_output_is_plain_and_grouped_by_place_when_not_a_terminal() -> None:
+    result = invoke(
+        "check", NONCOMPLIANT, "--select", "psa-restricted", env={"NO_COLOR": "1", "COLUMNS": "100"}
+    )
+    lines = result.output.splitlines()
+    assert lines[:11] == [
+        NONCOMPLIANT,
+        f"  --> {NONCOMPLIANT}:21:11",
+        "     |",
+        "  21 |           securityContext:",
+        "     |           ^^^^^^^^^^^^^^^^",
+        "  error[allow-privilege-escalation]: container notebook does not set "
+        "allowPrivilegeEscalation: false",
+        "    (it is unset)",
+        "    psa: allowPrivilegeEscalation (restricted, v1.37)",
+        "  error[run-as-non-root]: container notebook is not required to run as non-root "
+        "(set runAsNonRoot:",
+        "    true on the pod or the container)",
+        "    psa: runAsNonRoot (restricted, v1.37)",
+    ]
+    assert "\x1b[" not in result.output
+    assert lines[-1] == "Found 6 errors (1 file, 1 pod)."
+
+
+def test_no_fold_text_is_grouped_by_file_object_and_pod() -> None:
+    result = invoke(
+        "check",
+        NONCOMPLIANT,
+        "--select",
+        "psa-restricted",
+        "--no-fold",
+        env={"NO_COLOR": "1", "COLUMNS": "200"},
+    )
     lines = result.output.splitlines()
     assert lines[0] == NONCOMPLIANT
     assert lines[1] == "  Deployment/notebook-bob"
@@ -292,8 +323,11 @@ def test_a_plain_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
     # formats or options (schema validation of team rules, SARIF, --jobs, pyproject configs).
     # The fixer too: `nblint check` only shows fixes (ruamel.yaml lost to position-guided edits,
     # see bench/fix_keep.py, and must never come back on this path).
-    heavy = ["pathlib", "jsonschema", "rich", "hashlib", "multiprocessing", "tomllib", "urllib"]
-    heavy += ["ruamel", "ruamel.yaml", "nblint.fix.apply", "nblint.run.fixing", "difflib"]
+    heavy = [
+        *("pathlib", "jsonschema", "rich", "hashlib", "multiprocessing", "tomllib", "urllib"),
+        *("pathspec", "difflib", "textwrap", "shutil"),
+        *("ruamel", "ruamel.yaml", "nblint.fix.apply", "nblint.run.fixing"),
+    ]
     examples = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     script = (
         "import sys\nfrom nblint.cli import entry\n"

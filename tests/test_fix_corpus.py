@@ -22,10 +22,14 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, RULES, SHARED, needs_shared
-from test_z2jh_kubespawner import comparable, oracle_config, oracle_for
 
 # The session's KubeSpawner oracle, shared with the differential tests (a fixture by name).
-from test_z2jh_kubespawner import kubespawner_7  # noqa: F401
+from test_z2jh_kubespawner import (
+    comparable,
+    kubespawner_7,  # noqa: F401
+    oracle_config,
+    oracle_for,
+)
 
 from nblint.dialects.z2jh.chart_config import chart_traits
 from nblint.dialects.z2jh.pods import RELEASE_NAME, build_pods

@@ -35,6 +35,7 @@ MAY_NAME_A_DIALECT = {
     "nblint/dialects/registry.py": "lists every dialect",
     "nblint/cli/common.py": "a dialect's own command-line options",
     "nblint/run/config.py": "a dialect's own configuration keys",
+    "nblint/cli/docs.py": "upstream references per rule group (two groups share a dialect's name)",
 }
 
 

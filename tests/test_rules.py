@@ -17,8 +17,8 @@ from conftest import ROOT, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblint.check.engine import iter_targets
 from nblint.check.rules import load_rules, rule_files
+from nblint.check.targets import iter_targets
 from nblint.load.provenance import TreeProvenance
 from nblint.load.yaml_tree import parse_documents
 from nblint.model import jsonschema_subset

@@ -18,7 +18,8 @@ from conftest import FIXTURES, ROOT, SHARED, needs_shared
 
 from nblint.cli import main
 from nblint.model.finding import Finding
-from nblint.model.fingerprint import FINGERPRINT_KEY
+from nblint.model.fingerprint import FINGERPRINT_KEY, PROBLEM_FINGERPRINT_KEY
+from nblint.model.fold import fold
 from nblint.model.result import RunResult as Result
 from nblint.report import sarif
 
@@ -133,7 +134,7 @@ def test_result_points_at_the_offending_key_with_a_repository_relative_uri() -> 
         "endColumn": 9 + len("privileged: true"),
     }
     assert "%SRCROOT%" in run["originalUriBaseIds"]
-    assert set(result["partialFingerprints"]) == {FINGERPRINT_KEY}
+    assert set(result["partialFingerprints"]) == {PROBLEM_FINGERPRINT_KEY}
 
 
 def test_message_names_object_profile_and_container() -> None:
@@ -150,7 +151,7 @@ def test_message_names_object_profile_and_container() -> None:
         container="notebook",
         fix="privileged: false",
     )
-    log = sarif.build(Result(), [finding], [], root=ROOT)
+    log = sarif.build(Result(), fold([finding]), [], root=ROOT)
     text = log["runs"][0]["results"][0]["message"]["text"]
     assert text.startswith(
         "container notebook is privileged (values; profile 'GPU server'; container 'notebook')."
@@ -194,7 +195,7 @@ def test_fingerprints_do_not_change_when_unrelated_lines_are_inserted_above(
 def test_fingerprints_differ_between_containers_of_one_pod() -> None:
     log = sarif_log("--ignore", "notebook", fixture("corpus-z2jh-uwhackweek-hub-config.yaml"))
     results = log["runs"][0]["results"]
-    prints = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results]
+    prints = [r["partialFingerprints"][PROBLEM_FINGERPRINT_KEY] for r in results]
     assert len(set(prints)) == len(prints) == 10
 
 
@@ -241,3 +242,11 @@ def test_output_is_deterministic_and_holds_no_absolute_path() -> None:
     )
     assert first.stdout == second.stdout
     assert str(ROOT) not in first.stdout
+
+
+def test_no_fold_keeps_one_result_per_pod_with_the_per_pod_fingerprints() -> None:
+    path = fixture("corpus-z2jh-uwhackweek-hub-config.yaml")
+    folded = sarif_log("--ignore", "notebook", path)["runs"][0]["results"]
+    per_pod = sarif_log("--ignore", "notebook", "--no-fold", path)["runs"][0]["results"]
+    assert len(per_pod) >= len(folded)
+    assert {key for r in per_pod for key in r["partialFingerprints"]} == {FINGERPRINT_KEY}

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from nblint.check import builtins
+from nblint.check.targets import (
+    VALUES,
+    RawViolation,
+    all_targets,
+    configuration_values,
+)
 from nblint.model import jsonschema_subset
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
@@ -17,8 +22,6 @@ from nblint.model.pod import (
     Path,
     format_path,
     get_path,
-    iter_containers,
-    notebook_container,
 )
 from nblint.model.rule import (
     TARGETS,
@@ -30,83 +33,6 @@ from nblint.model.rule import (
     Violation,
 )
 from nblint.model.template import render_template
-
-#: First element of a path into the configuration behind a pod (target ``values``: z2jh's
-#: merged values).
-VALUES = "values"
-
-
-@dataclass
-class RawViolation:
-    """What a check found, before it is placed in a file."""
-
-    path: Path
-    message: str
-    container: str | None = None
-    fix: dict[str, str] | None = None
-    variables: dict[str, Any] = field(default_factory=dict)
-    #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
-    distinct: str = ""
-    #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
-    #: toleration: its fix goes where the GPU came from).
-    anchor: Path | None = None
-    #: How safe this violation's fix is, when it differs from the rule's.
-    fix_safety: str | None = None
-
-
-def configuration_values(pod: EffectivePod) -> Any:
-    """The configuration tree behind ``pod`` (z2jh: the release's merged values), else None."""
-    configuration = pod.configuration
-    return configuration.values if configuration is not None else None
-
-
-Target = tuple[Path, Any, dict[str, str]]
-
-
-def targets_of(pod: EffectivePod, target: str) -> list[Target]:
-    """:func:`iter_targets`, computed once per pod and target kind (rules ask many times)."""
-    try:
-        return pod.memo["targets"][target]
-    except KeyError:
-        found = pod.memo.setdefault("targets", {})[target] = list(iter_targets(pod, target))
-        return found
-
-
-def all_targets(pod: EffectivePod) -> dict[str, list[Target]]:
-    """Every target kind of ``pod`` (see :func:`targets_of`): kind → targets."""
-    cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
-    for kind in TARGETS:
-        if kind not in cache:
-            cache[kind] = list(iter_targets(pod, kind))
-    return cache
-
-
-def notebook_of(pod: EffectivePod) -> Target | None:
-    """The notebook container of ``pod`` (see :func:`nblint.model.notebook_container`), cached."""
-    found = targets_of(pod, "notebook")
-    return found[0] if found else None
-
-
-def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
-    if target == "pod":
-        yield (), pod.pod, {}
-    elif target == "container":
-        yield from iter_containers(pod.spec)
-    elif target == "notebook":
-        found = notebook_container(pod.spec)
-        if found is not None:
-            yield found
-    elif target == "values":
-        values = configuration_values(pod)
-        if values is not None:
-            yield (VALUES,), values, {}
-    elif target == "volume":
-        volumes = pod.spec.get("volumes")
-        if isinstance(volumes, list):
-            for index, volume in enumerate(volumes):
-                if isinstance(volume, dict):
-                    name = volume.get("name")
-                    yield ("spec", "volumes", index), volume, {"volume": str(name or f"#{index}")}
 
 
 def show_value(value: Any) -> str:
@@ -221,22 +147,7 @@ class _PreparedViolation:
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else jsonschema_subset.validator(violation.must)
 
-    def collect(
-        self, targets: list[Target], values: list[list[Any]], found: list[RawViolation]
-    ) -> None:
-        """Append to ``found`` what breaks the violation on ``targets`` (one pod's objects of
-        its target kind), whose field values are ``values`` (:meth:`_FieldTable.read`)."""
-        valid, fail_when_missing = self.valid, self.fail_when_missing
-        for (base, obj, variables), target_values in zip(targets, values, strict=True):
-            for fieldpath, slot in self.fields:
-                value = target_values[slot]
-                if value is None:
-                    if fail_when_missing:
-                        found.append(self._unset(base, fieldpath, variables))
-                elif valid is not None and not valid(value):
-                    found.extend(self._broken(base, obj, variables, fieldpath, value))
-
-    def _unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
+    def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
         return RawViolation(
             (*base, *fieldpath.parts),
@@ -247,7 +158,7 @@ class _PreparedViolation:
             fix_safety=violation.fix_safety,
         )
 
-    def _broken(
+    def broken(
         self, base: Path, obj: Any, variables: dict[str, str], fieldpath: FieldPath, value: Any
     ) -> Iterator[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
@@ -282,35 +193,22 @@ class _PreparedImplementation:
         #: Only documents findings the loader and normalisers report: nothing to evaluate.
         self.finds_nothing = not impl.violations and impl.builtin == builtins.REPORTED_BY_PIPELINE
 
-    def raw_violations(
-        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy, view: _PodView
-    ) -> list[RawViolation]:
-        """What breaks the implementation in ``pod`` (whose targets and fields are ``view``)."""
-        found: list[RawViolation] = []
+    def applies(self, pod: EffectivePod) -> bool:
+        """Whether the implementation's own ``when``/``unless`` let it look at ``pod``."""
         if self.when is not None and not self.when(pod):
-            return found
-        if self.unless is not None and self.unless(pod):
-            return found
-        for violation in self.violations:
-            # The common case — nothing to look at, a condition that does not hold, every
-            # value valid — must cost next to nothing: this runs for every violation of every
-            # rule on every pod.
-            targets = view.targets[violation.target]
-            if not targets:
-                continue
-            if violation.when is not None and not violation.when(pod):
-                continue
-            if violation.unless is not None and violation.unless(pod):
-                continue
-            violation.collect(targets, view.values[violation.target], found)
+            return False
+        return self.unless is None or not self.unless(pod)
+
+    def builtin_violations(
+        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy
+    ) -> Iterator[RawViolation]:
         impl = self.impl
-        if impl.builtin:
-            if self._builtin is None:
-                self._builtin = builtins.get(impl.builtin)
-            for raw in self._builtin(pod, rule, impl, policy):
-                raw.message = raw.message or impl.message
-                found.append(raw)
-        return found
+        if self._builtin is None:
+            assert impl.builtin is not None
+            self._builtin = builtins.get(impl.builtin)
+        for raw in self._builtin(pod, rule, impl, policy):
+            raw.message = raw.message or impl.message
+            yield raw
 
 
 class _PodView:
@@ -324,8 +222,20 @@ class _PodView:
         }
 
 
+#: One field of one violation, as the flat loop of :func:`check_pod` tests it: ``(slot, must
+#: validator or None, fail when missing, the violation's index in Plan.violations, the field's
+#: index among the violation's fields)`` — a plain tuple, unpacked in the loop.
+_Check = tuple[int, Callable[[Any], bool] | None, bool, int, int]
+_NONE: frozenset[int] = frozenset()
+
+
 class Plan:
-    """The active rules of a run, prepared once (see above); :func:`check_pod` runs it."""
+    """The active rules of a run, prepared once (see above); :func:`check_pod` runs it.
+
+    Declarative violations are flattened into one list of :class:`_Check` per target kind, so
+    that a pod costs one pass per target over the fields rules read, not one call per rule:
+    ``check_pod`` runs for every pod, and most rules find nothing in most of them.
+    """
 
     def __init__(
         self, active: list[tuple[Rule, Implementation]], template_key: str | None = None
@@ -337,6 +247,47 @@ class Plan:
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
         for table in self.tables.values():
             table.build()
+        #: ``(rule index, rule, prepared implementation, prepared violation, its position)``.
+        self.violations: list[tuple[int, Rule, _PreparedImplementation, _PreparedViolation, int]]
+        self.violations = [
+            (index, rule, impl, violation, position)
+            for index, (rule, impl) in enumerate(self.rules)
+            for position, violation in enumerate(impl.violations)
+        ]
+        self.checks: dict[str, list[_Check]] = {kind: [] for kind in TARGETS}
+        for number, (_, _, _, violation, _) in enumerate(self.violations):
+            for field_index, (_, slot) in enumerate(violation.fields):
+                self.checks[violation.target].append(
+                    (slot, violation.valid, violation.fail_when_missing, number, field_index)
+                )
+        #: Violations that depend on a condition of the pod (their own, or their rule's).
+        self.conditional = [
+            number
+            for number, (_, _, impl, violation, _) in enumerate(self.violations)
+            if impl.when or impl.unless or violation.when or violation.unless
+        ]
+        self.with_builtin = [
+            (index, rule, impl)
+            for index, (rule, impl) in enumerate(self.rules)
+            if impl.impl.builtin
+        ]
+
+    def switched_off(self, pod: EffectivePod) -> set[int]:
+        """The conditional violations whose conditions do not hold for ``pod``."""
+        off: set[int] = set()
+        decided: dict[int, bool] = {}
+        for number in self.conditional:
+            _, _, impl, violation, _ = self.violations[number]
+            applies = decided.get(id(impl))
+            if applies is None:
+                applies = decided[id(impl)] = impl.applies(pod)
+            if (
+                not applies
+                or (violation.when is not None and not violation.when(pod))
+                or (violation.unless is not None and violation.unless(pod))
+            ):
+                off.add(number)
+        return off
 
 
 def _enclosing_item(obj: Any, path: Path) -> Any:
@@ -348,18 +299,53 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
 
 
 def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]:
+    view = _PodView(pod, plan.tables)
+    off = plan.switched_off(pod) if plan.conditional else _NONE
+    # (order, rule, raw): the order is the rule's, then its violations', targets', fields' —
+    # what a reader expects, whatever order the flat loop found them in.
+    found: list[tuple[tuple[int, ...], Rule, RawViolation]] = []
+    violations = plan.violations
+    for kind, checks in plan.checks.items():
+        targets = view.targets[kind]
+        if not targets:
+            continue
+        for number, values in enumerate(view.values[kind]):
+            # The common case — a value that is absent and may be, or present and valid —
+            # must cost next to nothing: this runs for every field of every target of every
+            # pod. Whether the violation is switched off is asked only of what breaks it.
+            for slot, valid, fail_when_missing, check, field in checks:
+                value = values[slot]
+                if value is None:
+                    if not fail_when_missing or check in off:
+                        continue
+                elif valid is None or valid(value) or check in off:
+                    continue
+                index, rule, _, violation, position = violations[check]
+                fieldpath = violation.fields[field][0]
+                base, obj, variables = targets[number]
+                order = (index, 0, position, number, field)
+                if value is None:
+                    found.append((order, rule, violation.unset(base, fieldpath, variables)))
+                else:
+                    for seq, raw in enumerate(
+                        violation.broken(base, obj, variables, fieldpath, value)
+                    ):
+                        found.append(((*order, seq), rule, raw))
+    for index, rule, impl in plan.with_builtin:
+        if impl.applies(pod):
+            for seq, raw in enumerate(impl.builtin_violations(pod, rule, policy)):
+                found.append(((index, 1, seq), rule, raw))
+    found.sort(key=lambda entry: entry[0])
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
-    view = _PodView(pod, plan.tables)
-    for rule, prepared in plan.rules:
-        for raw in prepared.raw_violations(pod, rule, policy, view):
-            key = (rule.id, raw.path, raw.distinct)
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
+    for _, rule, raw in found:
+        key = (rule.id, raw.path, raw.distinct)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
     # What the rules worked out about the pod is done with. Kept for the rest of the run, it
     # would be objects the garbage collector scans again and again over a large tree.
     pod.memo.clear()
@@ -373,68 +359,71 @@ def make_finding(
     policy: PsaPolicy,
     template_key: str | None = None,
 ) -> Finding:
-    release_level = raw.path[:1] == (VALUES,) and pod.configuration is not None
+    path = raw.path
+    configuration = pod.configuration
+    release_level = configuration is not None and path[:1] == _VALUES_PATH
     if release_level:
-        assert pod.configuration is not None
-        origin = pod.configuration.locate(raw.path[1:])
+        assert configuration is not None
+        origin = configuration.locate(path[1:])
     else:
-        origin = pod.provenance.locate(raw.path)
+        origin = pod.provenance.locate(path)
     version = policy.version_text
-    where = format_path(raw.path)
-    variables = {
-        **rule.options,
-        **raw.variables,
-        "object": pod.object,
-        "profile": pod.profile or "",
-        "path": where,
-        "psa_version": version,
-    }
-    keys = pod.hint_keys()
-    own = chosen_fix(raw.fix, keys, raw.container)
-    chosen = own or chosen_fix(rule.fix, keys, raw.container)
+    where = format_path(path)
+    # The violation's variables are its own (a fresh mapping): filled in place.
+    variables = {**rule.options, **raw.variables} if rule.options else raw.variables
+    variables["object"] = pod.object
+    variables["profile"] = pod.profile or ""
+    variables["path"] = where
+    variables["psa_version"] = version
+    keys = pod.fix_keys or (pod.dialect,)
+    container = raw.container
+    own = chosen_fix(raw.fix, keys, container)
+    chosen = own or chosen_fix(rule.fix, keys, container)
     fix = edit = applicability = None
     if chosen is not None:
         fix = render_template(chosen[1], variables).rstrip()
-        safety = (own and raw.fix_safety) or raw.fix_safety or rule.safety_of(chosen[0])
+        safety = raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name: such a hint is only shown.
-        nameless = bool(raw.container and raw.container.startswith("#"))
+        nameless = bool(container and container.startswith("#"))
         if pod.placement is not None and not nameless:
 
             def template_hint() -> str | None:
                 if template_key is None:
                     return None
                 keys = (template_key,)
-                hint = choose_fix(raw.fix, keys, raw.container) or choose_fix(
-                    rule.fix, keys, raw.container
-                )
+                hint = choose_fix(raw.fix, keys, container) or choose_fix(rule.fix, keys, container)
                 return render_template(hint, variables) if hint else None
 
-            placed = pod.placement.place(fix, raw.path, raw.anchor, template_hint)
+            placed = pod.placement.place(fix, path, raw.anchor, template_hint)
             # Advice is placed too (the text says where it goes), but never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
             if edit is not None and (rule.fix_adds_only or rule.fix_alone):
                 edit = dataclasses.replace(edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone)
         applicability = safety if edit is not None else DISPLAY_ONLY
+    psa = rule.psa
     return Finding(
-        rule=rule.id,
-        group=rule.group,
-        severity=rule.severity,
-        message=render_template(raw.message or rule.title, variables),
-        file=origin.file,
-        line=origin.line,
-        column=origin.column,
-        object=pod.object,
+        rule.id,
+        rule.group,
+        rule.severity,
+        render_template(raw.message or rule.title, variables),
+        origin.file,
+        origin.line,
+        origin.column,
+        pod.object,
         # A finding about the configuration holds for every profile: report it once.
-        profile=None if release_level else pod.profile,
-        options=None if release_level else pod.options,
-        container=raw.container,
-        psa=_psa_ref(rule.psa["check"], rule.psa["level"], version) if rule.psa else None,
-        fix=fix,
-        note=origin.note,
-        field=where or None,
-        applicability=applicability,
-        edit=edit,
+        None if release_level else pod.profile,
+        container,
+        _psa_ref(psa["check"], psa["level"], version) if psa else None,
+        fix,
+        origin.note,
+        where or None,
+        None if release_level else pod.options,
+        applicability,
+        edit,
     )
+
+
+_VALUES_PATH = (VALUES,)
 
 
 @lru_cache(maxsize=256)

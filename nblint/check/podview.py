@@ -10,6 +10,7 @@ import posixpath
 from typing import Any
 
 from nblint.check import images
+from nblint.check.targets import notebook_of
 from nblint.model.pod import EffectivePod
 
 #: Volume sources the kubelet always mounts read-only.
@@ -64,8 +65,6 @@ def notebook_home(pod: EffectivePod) -> str | None:
     """:func:`home_directory` of the pod's notebook container, worked out once per pod."""
     memo = pod.memo
     if "notebook_home" not in memo:
-        from nblint.check.engine import notebook_of
-
         found = notebook_of(pod)
         memo["notebook_home"] = None if found is None else home_directory(found[1])
     home: str | None = memo["notebook_home"]

@@ -46,9 +46,13 @@ def check_selectors(rules: dict[str, Rule], chosen: set[str] | None, option: str
     from nblint.model.rule import groups
 
     known = groups(rules)
-    for name in chosen or ():
+    for name in sorted(chosen or ()):
         if name not in rules and name not in known and name != "ALL":
-            fail_usage(f"{option}: unknown rule or group {name!r} (see `nblint rules`)")
+            import difflib  # only when something is misspelt
+
+            hint = difflib.get_close_matches(name, [*rules, *known], n=1)
+            suggestion = f"did you mean {hint[0]!r}? " if hint else ""
+            fail_usage(f"{option}: unknown rule or group {name!r} ({suggestion}see `nblint rules`)")
 
 
 _psa_options = [

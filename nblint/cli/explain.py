@@ -5,36 +5,12 @@ What it does, why it matters, examples that fail and pass, and the fix for each 
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.dialects.registry import fix_labels
 from nblint.model.finding import ANY
 from nblint.model.rule import Rule
-from nblint.model.template import render_template
+from nblint.model.template import documented
 
-#: What a fix hint's placeholders show in the docs, where no finding fills them in.
-STAND_INS: dict[str, Any] = {
-    "container": "<container>",
-    "container_list": "containers",
-    "container_type": "container",
-    "volume": "<volume>",
-    "home": "/home/jovyan",
-    "mount_path": "/tmp",
-    "first_path": "/tmp",
-    "resource": "nvidia.com/gpu",
-    "uid": "1000",
-    "key": "<key>",
-    "parent": "<handler>",
-    "value": "<value>",
-    "item": {"containerPort": "<port>"},
-    "claim": "<claim>",
-    "volume_name": "<volume>",
-    "replacement": "<a notebook image that does the same job as its own user>",
-    "replacement_name": "<that image's repository>",
-    "replacement_tag": "<its tag>",
-}
-
-#: What each fix safety means to a reader of ``explain``.
+#: What each fix safety means to a reader of ``explain`` (and of the rule docs).
 SAFETY_WORDS = {
     "safe": "safe: `nblint fix` applies it (it changes nothing a compliant workload relies on)",
     "unsafe": "unsafe: applied only with `nblint fix --unsafe-fixes` (it may change how the "
@@ -102,7 +78,7 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line else line for line in text.rstrip().splitlines())
 
 
-def explain_rule(rule: Rule) -> str:
+def explain_rule(rule: Rule, help_uri: str = "") -> str:
     out = [f"# {rule.id}: {rule.title}", ""]
     meta = f"Group: {rule.group}    Default severity: {rule.severity}"
     if rule.psa:
@@ -130,12 +106,12 @@ def explain_rule(rule: Rule) -> str:
             out += [_indent(example["yaml"]), ""]
     fixes = _fixes(rule)
     if fixes:
-        variables: dict[str, Any] = {**STAND_INS, **rule.options}
-        variables.setdefault("limit", rule.options.get("max_idle_seconds", "<limit>"))
         out += ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
         for key, safety in sorted(rule.fix_safety_by_key.items()):
             out += [f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}."]
         out += [""]
         for key, text in fixes:
-            out += [f"{_dialect_name(key)}:", "", _indent(render_template(text, variables)), ""]
+            out += [f"{_dialect_name(key)}:", "", _indent(documented(text, rule.options)), ""]
+    if help_uri:
+        out += ["## More", "", help_uri, ""]
     return "\n".join(out).rstrip() + "\n"

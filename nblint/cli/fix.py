@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from nblint.cli.check import selection_options
 from nblint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, fail_usage, with_run_options
 from nblint.report import printable
 
@@ -46,6 +47,7 @@ def fix_options(func: Any) -> Any:
     "--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule files."
 )
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration.")
+@selection_options
 def fix(paths: tuple[str, ...], **params: Any) -> None:
     """Apply the fixes of the findings in PATHs, in place.
 
@@ -54,7 +56,7 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
     """
     from nblint.cli.check import prepare
 
-    params.update(fail_on="error", baseline_file=None, jobs=1)
+    params.update(fail_on="error", baseline_file=None, jobs=1, quiet=False, stdin_filename=None)
     config, options, rules, inputs, empty_dirs = prepare(paths, params)
     outcome = run_fix(options, rules, inputs, config, params["unsafe_fixes"])
     if params["diff"]:

@@ -63,6 +63,13 @@ def render(paths: tuple[str, ...], output_format: str, **params: Any) -> None:
         }
         for pod in result.pods
     ]
+    if not entries:
+        # Say it: an empty output reads as "nblint failed" or "nothing to see" alike.
+        skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
+        what = f" (skipped: {skipped})" if skipped else ""
+        click.echo(
+            printable(f"nblint: no pod in {', '.join(inputs) or 'the input'}{what}"), err=True
+        )
     if output_format == "json":
         import json
 

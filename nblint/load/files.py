@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from nblint.load.selection import CHART, TEMPLATES, Selection, top_for
 from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -42,36 +43,61 @@ def tidy(path: str) -> str:
     return os.sep.join(parts) or "."
 
 
-def discover(paths: list[str], empty_dirs: list[str] | None = None) -> Iterator[str]:
-    """Expand the command-line paths: directories recursively, in a stable order.
+def discover(
+    paths: list[str], empty_dirs: list[str] | None = None, selection: Selection | None = None
+) -> Iterator[str]:
+    """Expand the command-line paths: directories recursively, in a stable order, skipping
+    what ``selection`` excludes (by default: hidden directories, ``node_modules``, files that
+    ``.gitignore`` ignores, and Helm charts' ``templates/``).
 
-    A directory that holds no YAML file is appended to ``empty_dirs`` (when given): the caller
-    says so instead of passing in silence.
+    A directory that holds no YAML file to check is appended to ``empty_dirs`` (when given): the
+    caller says so instead of passing in silence.
     """
+    selection = selection if selection is not None else Selection()
     for raw in paths:
         if raw == STDIN:
             yield STDIN
             continue
         if os.path.isdir(raw):
-            found = _walk(tidy(raw))
+            found = _walk(tidy(raw), selection)
             if not found and empty_dirs is not None:
                 empty_dirs.append(raw)
             yield from found
         elif os.path.lexists(raw):  # a broken symlink too: reported when it is read
-            yield raw
+            chart = selection.chart_templates(raw)
+            if chart is not None:
+                selection.skip_chart(chart)
+            elif not (selection.force_exclude and selection.excludes_named(raw)):
+                yield raw
         else:
             raise InputError(f"{raw}: no such file or directory")
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str, selection: Selection) -> list[str]:
     found: list[str] = []
+    chart = selection.chart_templates(root)
+    if chart is not None:
+        selection.skip_chart(chart)
+        return found
+    top = top_for(root) if selection.respect_gitignore else root
 
     def onerror(err: OSError) -> None:
         found.append(str(err.filename))  # unreadable directory: reported when loaded
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(YAML_SUFFIXES))
+    for walked, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirpath = tidy(walked)  # `deploy/x.yaml` for `nblint check .`, not `./deploy/x.yaml`
+        kept = []
+        for name in sorted(dirnames):
+            path = os.path.join(dirpath, name)
+            if name == TEMPLATES and CHART in filenames:
+                selection.skip_chart(dirpath)
+            elif not selection.skips(path, True, top):
+                kept.append(name)
+        dirnames[:] = kept
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            if name.endswith(YAML_SUFFIXES) and not selection.skips(path, False, top):
+                found.append(path)
     return sorted(found)
 
 

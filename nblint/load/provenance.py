@@ -14,15 +14,17 @@ def tree_position(root: Any, path: Path) -> tuple[int, int]:
     A mapping entry is placed at its key (the line holding ``key: value``), a list item at its
     first character.
     """
-    pos = getattr(root, "pos", (1, 1))
+    pos: tuple[int, int] = getattr(root, "pos", (1, 1))
     node = root
     for part in path:
-        if isinstance(node, YMap) and part in node:
-            pos = node.key_pos[part]
-            node = node[part]
-        elif isinstance(node, YList) and isinstance(part, int) and 0 <= part < len(node):
-            pos = node.item_pos[part]
-            node = node[part]
+        kind = type(node)
+        if kind is YMap:
+            found = node.key_pos.get(part)
+            if found is None:
+                break
+            pos, node = found, node[part]
+        elif kind is YList and type(part) is int and 0 <= part < len(node):
+            pos, node = node.item_pos[part], node[part]
         else:
             break
     return pos

@@ -5,7 +5,8 @@ path from the repository root), the object, the profile and its options, the con
 field path inside the effective pod. Line and column numbers are deliberately left out, so that
 editing unrelated lines above a finding neither reopens a code-scanning alert nor breaks a
 baseline. Findings that share every part (two parse errors in one file) are told apart by their
-order of occurrence.
+order of occurrence. A folded problem (one place, several pods) has a fingerprint of its own,
+under another key (:data:`PROBLEM_FINGERPRINT_KEY`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from collections import Counter
 from pathlib import Path
 
 from nblint.model.finding import Finding
+from nblint.model.fold import Folded
 
-#: The SARIF ``partialFingerprints`` key; bump the version when the inputs to the hash change.
+#: The SARIF ``partialFingerprints`` key of a finding in one pod (``--no-fold``, baselines); bump
+#: the version when the inputs to the hash change.
 FINGERPRINT_KEY = "nblint/v1"
+#: The key of a folded problem's fingerprint (:func:`problem_fingerprints`).
+PROBLEM_FINGERPRINT_KEY = "nblint/v2"
 
 
 def repo_root(start: str | os.PathLike[str] | None = None) -> Path | None:
@@ -74,11 +79,32 @@ def identity(finding: Finding, path: str) -> str:
 
 def fingerprints(findings: list[Finding], root: Path | None) -> list[str]:
     """One fingerprint per finding, in the same order (hex SHA-256, 32 digits)."""
-    seen: Counter[str] = Counter()
     paths = repo_paths(findings, root)
+    return _hashed([identity(finding, paths[finding.file]) for finding in findings])
+
+
+def problem_identity(problem: Folded, path: str) -> str:
+    """The parts of a folded problem that survive unrelated edits: its rule, file and message,
+    and the objects and fields it is found at, but not its profiles, so that adding a profile
+    with the same problem does not reopen the alert."""
+    objects = sorted({finding.object or "" for finding in problem.findings})
+    fields = sorted({finding.field or "" for finding in problem.findings})
+    parts = (problem.rule, path, problem.message, "\x1d".join(objects), "\x1d".join(fields))
+    return "\x1f".join(parts)
+
+
+def problem_fingerprints(problems: list[Folded], root: Path | None) -> list[str]:
+    """One fingerprint per folded problem, in the same order."""
+    paths = repo_paths([problem.first for problem in problems], root)
+    return _hashed([problem_identity(problem, paths[problem.file]) for problem in problems])
+
+
+def _hashed(keys: list[str]) -> list[str]:
+    """Each key hashed with its occurrence among equal keys: two problems that share every
+    part are told apart by their order."""
+    seen: Counter[str] = Counter()
     out = []
-    for finding in findings:
-        key = identity(finding, paths[finding.file])
+    for key in keys:
         occurrence = seen[key]
         seen[key] += 1
         digest = hashlib.sha256(f"{key}\x1e{occurrence}".encode()).hexdigest()

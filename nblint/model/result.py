@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from nblint.model.finding import Finding, Suppression
+from nblint.model.fold import Folded, fold, fold_key, unfolded
 from nblint.model.pod import EffectivePod
 from nblint.model.rule import Rule
 
@@ -57,3 +58,22 @@ class Report:
     colour: bool = False
     #: Fix-hint key → the input it is written for (``z2jh`` → ``z2jh Helm values``).
     fix_labels: dict[str, str] = field(default_factory=dict)
+    #: One finding per problem and place, listing its pods (False: ``--no-fold``, one per pod).
+    fold: bool = True
+    #: ``--quiet``: the findings only, no summary.
+    quiet: bool = False
+    #: Rule id → the address of its documentation page (shipped rules; SARIF ``helpUri``).
+    help_uris: dict[str, str] = field(default_factory=dict)
+
+    def problems(self) -> list[Folded]:
+        """The findings to report, folded unless ``--no-fold``."""
+        return fold(self.findings) if self.fold else unfolded(self.findings)
+
+    def suppressed_problems(self) -> list[tuple[Folded, str]]:
+        """The suppressed findings to show, folded like :meth:`problems`, with their reason."""
+        if not self.fold:
+            return [(Folded([finding]), reason) for finding, reason in self.suppressed]
+        groups: dict[tuple[object, ...], list[Finding]] = {}
+        for finding, reason in self.suppressed:
+            groups.setdefault((*fold_key(finding), reason), []).append(finding)
+        return [(Folded(group), str(key[-1])) for key, group in groups.items()]

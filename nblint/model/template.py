@@ -65,3 +65,48 @@ def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
         pending = ""
     literals.append(pending + text[pos:])
     return literals, holes
+
+
+#: What a hint's placeholders show in documentation (``explain``, SARIF help, ``docs/rules``),
+#: where no finding fills them in.
+STAND_INS: dict[str, Any] = {
+    "container": "<container>",
+    "container_list": "containers",
+    "container_type": "container",
+    "volume": "<volume>",
+    "home": "/home/jovyan",
+    "mount_path": "/tmp",
+    "first_path": "/tmp",
+    "resource": "nvidia.com/gpu",
+    "uid": "1000",
+    "key": "<key>",
+    "parent": "<handler>",
+    "value": "<value>",
+    "item": {"containerPort": "<port>"},
+    "claim": "<claim>",
+    "volume_name": "<volume>",
+    "replacement": "<a notebook image that does the same job as its own user>",
+    "replacement_name": "<that image's repository>",
+    "replacement_tag": "<its tag>",
+}
+
+
+def documented(text: str, options: dict[str, Any]) -> str:
+    """A rule's hint or message as documentation shows it: placeholders filled with
+    :data:`STAND_INS` and the rule's ``options`` (its thresholds)."""
+    variables: dict[str, Any] = {**STAND_INS, **options}
+    variables.setdefault("limit", options.get("max_idle_seconds", "<limit>"))
+    return render_template(text, variables)
+
+
+def unfilled(text: str, options: dict[str, Any]) -> list[str]:
+    """The placeholders of ``text`` that :func:`documented` leaves unfilled (``{{name}}`` is a
+    literal, not a placeholder: KubeSpawner's own ``{username}``)."""
+    variables: dict[str, Any] = {**STAND_INS, **options, "limit": None}
+    _, holes = _parsed_template(text)
+    return [
+        written
+        for written, head, key in holes
+        if head not in variables
+        or (key and not (isinstance(variables[head], dict) and key in variables[head]))
+    ]

@@ -6,6 +6,10 @@ only findings whose fingerprint is not in the file. Fingerprints are those of SA
 container and field, never line numbers, so edits elsewhere in a file keep old findings matched.
 Entries that match nothing any more are *stale* (the problem was fixed): they are reported so the
 baseline can be refreshed and cannot re-admit the problem later.
+
+A run may check only some of the files (pre-commit passes the staged ones): an entry is stale
+only when its file was checked, and writing a baseline keeps the entries of the files the run
+did not check, so that a run on a subset neither cries wolf nor silently forgets the rest.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from nblint.model.finding import Finding, context
-from nblint.model.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
+from nblint.model.fingerprint import (
+    FINGERPRINT_KEY,
+    fingerprints,
+    repo_path,
+    repo_paths,
+    repo_root,
+)
 
 BASELINE_VERSION = 1
 
@@ -58,23 +68,36 @@ def entries(findings: list[Finding], root: Path | None = None) -> list[Entry]:
     ]
 
 
-def write(path: str, findings: list[Finding]) -> int:
-    """Write the baseline of ``findings``; returns how many entries it holds."""
-    recorded = sorted(entries(findings), key=lambda e: (e.file, e.rule, e.fingerprint))
+def write(path: str, findings: list[Finding], checked: list[str] | None = None) -> tuple[int, int]:
+    """Write the baseline of ``findings``, keeping the entries an existing baseline at ``path``
+    holds for files not among ``checked`` (None: the run checked everything there is). Returns
+    ``(entries written, of them kept from the old baseline)``."""
+    root = repo_root()
+    recorded = entries(findings, root)
+    kept: list[Entry] = []
+    if checked is not None and Path(path).exists():
+        checked_paths = set(repo_paths_of(checked, root))
+        kept = [entry for entry in read(path) if entry.file not in checked_paths]
+    everything = sorted([*recorded, *kept], key=lambda e: (e.file, e.rule, e.fingerprint))
     document = {
         "version": BASELINE_VERSION,
         "tool": "nblint",
         "fingerprint": FINGERPRINT_KEY,
         "findings": [
             {key: value for key, value in entry.__dict__.items() if value is not None}
-            for entry in recorded
+            for entry in everything
         ],
     }
     try:
         Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     except OSError as err:
         raise BaselineError(f"cannot write baseline {path}: {err.strerror}") from None
-    return len(recorded)
+    return len(everything), len(kept)
+
+
+def repo_paths_of(files: list[str], root: Path | None) -> list[str]:
+    """The repository paths of ``files``, as baseline entries name them."""
+    return [repo_path(file, root) for file in files]
 
 
 def read(path: str) -> list[Entry]:
@@ -100,11 +123,18 @@ def read(path: str) -> list[Entry]:
     return out
 
 
-def apply(findings: list[Finding], baseline: list[Entry]) -> tuple[list[Finding], list[Entry]]:
-    """``(new findings, stale entries)``: findings not in the baseline, entries matching none."""
+def apply(
+    findings: list[Finding], baseline: list[Entry], checked: list[str] | None = None
+) -> tuple[list[Finding], list[Entry]]:
+    """``(new findings, stale entries)``: findings not in the baseline, and the entries that
+    match none, among those of the files in ``checked`` (None: every entry)."""
+    root = repo_root()
     known = {entry.fingerprint for entry in baseline}
-    current = entries(findings)
+    current = entries(findings, root)
     new = [f for f, entry in zip(findings, current, strict=True) if entry.fingerprint not in known]
     seen = {entry.fingerprint for entry in current}
     stale = [entry for entry in baseline if entry.fingerprint not in seen]
+    if checked is not None:
+        checked_paths = set(repo_paths_of(checked, root))
+        stale = [entry for entry in stale if entry.file in checked_paths]
     return new, stale

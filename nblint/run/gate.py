@@ -64,11 +64,12 @@ def active_rules(options: Options, rules: dict[str, Rule]) -> list[tuple[Rule, I
 
 
 def apply_baseline(
-    findings: list[Finding], baseline_file: str | None
+    findings: list[Finding], baseline_file: str | None, checked: list[str] | None = None
 ) -> tuple[list[Finding], list[baseline.Entry]]:
-    """Findings not in the baseline, and the baseline's stale entries (raises BaselineError)."""
+    """Findings not in the baseline, and the baseline's stale entries among the files this run
+    ``checked`` (raises BaselineError)."""
     if not baseline_file:
         return findings, []
     from nblint.run import baseline  # hashing and git look-ups only when a baseline is used
 
-    return baseline.apply(findings, baseline.read(baseline_file))
+    return baseline.apply(findings, baseline.read(baseline_file), checked)

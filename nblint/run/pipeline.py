@@ -80,6 +80,8 @@ class Options:
     keep_pods: bool = False
     #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
     texts: dict[str, str] = field(default_factory=dict)
+    #: The name stdin (``-``) is reported under (``--stdin-filename``).
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -171,6 +173,8 @@ class Runner:
     def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
         given = self.options.texts.get(path)
         loaded = files.read(path) if given is None else files.LoadedFile(path, given)
+        if path == files.STDIN and self.options.stdin_filename:
+            path = loaded.path = self.options.stdin_filename
         if context is None:
             result.inputs.append(path)
         result.texts[path] = loaded.text

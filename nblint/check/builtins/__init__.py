@@ -1,7 +1,7 @@
 """Checks written in Python because a rule file cannot say them.
 
 Each module holds one builtin, whose ``check(pod, rule, impl, policy)`` yields
-:class:`~nblint.check.engine.RawViolation`; a rule names it with ``builtin: <name>`` in an
+:class:`~nblint.check.targets.RawViolation`; a rule names it with ``builtin: <name>`` in an
 implementation. Modules are imported when a rule that names them first runs.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nblint.check.engine import RawViolation
+    from nblint.check.targets import RawViolation
 
 Builtin = Callable[..., Iterator["RawViolation"]]
 

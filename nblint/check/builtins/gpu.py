@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
+from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod, is_gpu_resource
 
 
@@ -58,8 +59,6 @@ def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:
     a GPU; worked out once per pod, as five rules ask."""
     found: list[GpuContainer] | None = pod.memo.get("gpu_containers")
     if found is None:
-        from nblint.check.engine import targets_of
-
         found = pod.memo["gpu_containers"] = []
         for base, container, variables in targets_of(pod, "container"):
             resources = podview._dict(container.get("resources"))
@@ -71,7 +70,6 @@ def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     containers = gpu_containers(pod)
     if not containers:

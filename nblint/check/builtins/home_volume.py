@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
+from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
 
 
@@ -27,8 +28,6 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
     volume index | None)``; None when there is no notebook or its HOME is unknown."""
     memo = pod.memo
     if "home_mount" not in memo:
-        from nblint.check.engine import notebook_of
-
         found = notebook_of(pod)
         home = podview.notebook_home(pod)
         if found is None or home is None:
@@ -44,7 +43,6 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     found = _home_mount(pod)
     if found is None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from nblint.check.targets import VALUES, RawViolation, configuration_values
 from nblint.model.pod import EffectivePod
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import VALUES, RawViolation, configuration_values
 
     values = configuration_values(pod)
     if not isinstance(values, dict):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
+from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod, Path
 
 
@@ -38,8 +39,6 @@ def _notebook_image(pod: EffectivePod) -> tuple[Any, ...] | None:
     ``(path, container, variables, image, table entry, runAsUser, runAsNonRoot is true, info)``."""
     memo = pod.memo
     if "notebook_image" not in memo:
-        from nblint.check.engine import notebook_of
-
         found = notebook_of(pod)
         if found is None:
             memo["notebook_image"] = None
@@ -73,7 +72,6 @@ def _notebook_image(pod: EffectivePod) -> tuple[Any, ...] | None:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     found = _notebook_image(pod)
     if found is None:

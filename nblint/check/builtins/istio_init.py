@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from nblint.check.targets import RawViolation
 from nblint.model.pod import EffectivePod
 
 INJECT_KEY = "sidecar.istio.io/inject"
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     if not pod.facts.get("istio_injection_default") or policy.level != "restricted":
         return

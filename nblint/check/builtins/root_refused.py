@@ -17,7 +17,7 @@ from nblint.model.pod import EffectivePod
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, targets_of
+    from nblint.check.targets import RawViolation, targets_of
 
     spec = pod.spec
     for base, container, variables in targets_of(pod, "container"):

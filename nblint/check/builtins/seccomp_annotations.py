@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from nblint.check.targets import RawViolation
 from nblint.model.pod import EffectivePod
 
 POD_KEY = "seccomp.security.alpha.kubernetes.io/pod"
@@ -23,7 +24,6 @@ def allowed(value: Any) -> bool:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
     from nblint.model.pod import iter_containers
 
     annotations = pod.metadata.get("annotations")

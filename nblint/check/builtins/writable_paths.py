@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
+from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
 
 #: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's).
@@ -50,7 +51,6 @@ def volume_name(path: str) -> str:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, notebook_of
 
     found = notebook_of(pod)
     if found is None:

@@ -30,6 +30,7 @@ class ValuesProvenance:
     def __init__(self, release: Release, sources: PodSources) -> None:
         self.release = release
         self.entries = sources.entries
+        self._located: dict[Path, Origin] = {}
 
     def source(self, path: Path) -> tuple[Source, Path]:
         for length in range(len(path), -1, -1):
@@ -46,11 +47,14 @@ class ValuesProvenance:
         return source.path, source.note
 
     def locate(self, path: Path) -> Origin:
-        values_path, note = self.values_path(path)
-        origin = self.release.locate(values_path)
-        if note:
-            return Origin(origin.file, origin.line, origin.column, note)
-        return origin
+        found = self._located.get(path)
+        if found is None:
+            values_path, note = self.values_path(path)
+            found = self.release.locate(values_path)
+            if note:
+                found = Origin(found.file, found.line, found.column, note)
+            self._located[path] = found
+        return found
 
 
 def build_pods(release: Release) -> list[EffectivePod]:

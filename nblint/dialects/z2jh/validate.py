@@ -130,6 +130,8 @@ def validate(release: Release) -> list[Reported]:
     checker.unknowable()
     for path in checker.rejected:
         _restore_default(release, path)
+    if checker.rejected:
+        release.changed()
     return checker.problems
 
 

@@ -217,6 +217,8 @@ class Release:
     _owners: dict[Path, int] = field(default_factory=dict, repr=False)
     #: What placing fixes works out once per release (the traits a hint sets, by hint).
     fix_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: What :meth:`locate` found, by values path: every profile's pod asks again.
+    _located: dict[Path, Origin] = field(default_factory=dict, repr=False)
 
     @property
     def fix_keys(self) -> tuple[str, ...]:
@@ -249,6 +251,17 @@ class Release:
         (or the z2jh root of the first file), with a note naming the default. For a path that
         does not exist at all, the nearest key the user wrote above it: where to add it.
         """
+        found = self._located.get(values_path)
+        if found is None:
+            found = self._located[values_path] = self._locate(values_path)
+        return found
+
+    def changed(self) -> None:
+        """Say that :attr:`values` changed (a rejected value was taken out): the notes of
+        :meth:`locate`, which quote values, are worked out again."""
+        self._located.clear()
+
+    def _locate(self, values_path: Path) -> Origin:
         if values_path in self._owners:
             return self._position(self._owners[values_path], values_path)
         origin = self._position(0, ())
