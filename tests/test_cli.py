@@ -151,7 +151,10 @@ def test_text_output_is_plain_and_grouped_by_place_when_not_a_terminal() -> None
         "    psa: runAsNonRoot (restricted, v1.37)",
     ]
     assert "\x1b[" not in result.output
-    assert lines[-1] == "Found 6 errors (1 file, 1 pod)."
+    assert lines[-1] == (
+        "Found 6 errors (1 file, 1 pod). 3 fixable with `nblint fix`"
+        " (3 more with `nblint fix --unsafe-fixes`)."
+    )
 
 
 def test_no_fold_text_is_grouped_by_file_object_and_pod() -> None:
