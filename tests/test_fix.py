@@ -404,8 +404,11 @@ def test_a_file_that_does_not_parse_is_left_alone_with_its_finding(tmp_path: Pat
     path = tmp_path / "broken.yaml"
     path.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
     result = invoke("fix", "--unsafe-fixes", str(path))
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert path.read_text() == "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n"
+    [said] = [line for line in result.output.splitlines() if "parse-error" in line]
+    assert said.startswith(f"nblint: {path}:3:19: parse-error: ")
+    assert "Traceback" not in result.output
     assert brief(run(path).findings) == [("parse-error", 3, 19)]
 
 

@@ -64,9 +64,21 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
     else:
         write_fixed(outcome)
     _summarise(outcome, params["unsafe_fixes"], params["diff"])
+    # An input nblint could not read is said in one line each, and fails the run.
+    unread = [f for f in outcome.after.findings if f.rule in rules and rules[f.rule].always_on]
+    for finding in unread:
+        click.echo(
+            printable(
+                f"nblint: {finding.file}:{finding.line}:{finding.column}: {finding.rule}: "
+                f"{finding.message} (not fixed)"
+            ),
+            err=True,
+        )
     if empty_dirs:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if params["diff"] and outcome.texts else EXIT_CLEAN)
+    # --diff in CI: something to fix fails the step; so does a fix nblint could not make.
+    to_fix = params["diff"] and outcome.texts
+    sys.exit(EXIT_FINDINGS if to_fix or unread or outcome.failed else EXIT_CLEAN)
 
 
 def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bool) -> FixOutcome:

@@ -64,7 +64,7 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
     try:
         patch = yaml.load(edit.patch, Loader=_Loader)
     except yaml.YAMLError as err:
-        raise FixError(f"the fix is not YAML: {err}") from None
+        raise FixError(f"the fix is not YAML: {_one_line(err)}") from None
     root = _document(text, edit.document)
     planner = _Planner(text, edit.merge == STRATEGIC, edit.adds_only)
     try:
@@ -86,7 +86,7 @@ def _document(text: str, index: int) -> yaml.Node:
                     raise FixError(f"document {index + 1} is empty")
                 return node
     except yaml.YAMLError as err:
-        raise FixError(f"the file does not parse: {err}") from None
+        raise FixError(f"the file does not parse: {_one_line(err)}") from None
     raise FixError(f"the file has no document {index + 1}")
 
 
@@ -502,6 +502,10 @@ def _indent_step(text: str) -> int:
         if step > 0:
             steps[step] = steps.get(step, 0) + 1
     return max(steps, key=lambda s: steps[s]) if steps else 2
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(" ".join(str(err).split("\n")).split())
 
 
 def _where(path: Path) -> str:
