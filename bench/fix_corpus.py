@@ -14,7 +14,6 @@ import argparse
 import collections
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,10 +38,8 @@ def main() -> None:
     why_left: collections.Counter[str] = collections.Counter()
     started = time.perf_counter()
     for path in paths:
-        options = Options()
-
         def check(texts: dict[str, str], path: Path = path) -> RunResult:
-            return Runner(replace(options, texts=texts), rules).run([str(path)])
+            return Runner(Options(texts=texts), rules).run([str(path)])
 
         outcome = fixing.fix(check, unsafe=True)
         before = outcome.before.findings
