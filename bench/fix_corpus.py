@@ -38,6 +38,7 @@ def main() -> None:
     why_left: collections.Counter[str] = collections.Counter()
     started = time.perf_counter()
     for path in paths:
+
         def check(texts: dict[str, str], path: Path = path) -> RunResult:
             return Runner(Options(texts=texts), rules).run([str(path)])
 
