@@ -284,11 +284,12 @@ def test_an_empty_value_gets_its_block() -> None:
 # Never worse, and a second fix changes nothing
 
 
-FIXTURE_DIRS = ["fixes/manifest", "fixes/z2jh", "fixes/kubeflow", "fix", "manifests", "kubeflow"]
+#: The fixtures of every dialect (and of the reports and the type-confusion sweep).
+FIXTURE_DIRS = ["fixes", "fix", "manifests", "kubeflow", "z2jh", "report", "sweep"]
 
 
 def dialect_fixtures() -> list[Path]:
-    return sorted(p for d in FIXTURE_DIRS for p in (FIXTURES / d).glob("*.yaml"))
+    return sorted(p for d in FIXTURE_DIRS for p in (FIXTURES / d).rglob("*.yaml"))
 
 
 def fixable(finding) -> bool:

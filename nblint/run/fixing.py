@@ -73,7 +73,6 @@ def fix(
             break
         texts.update(changed)
         result = check(texts)
-    _say_what_changed_nothing(result, outcome, unsafe, chosen)
     worse = {f.file for f in result.findings if finding_key(f) not in known and f.file in texts}
     if worse:
         for path in sorted(worse):
@@ -81,6 +80,11 @@ def fix(
         outcome.applied = [f for f in outcome.applied if f.file not in worse]
         texts.update(_one_at_a_time(check, unsafe, chosen, texts, worse, known, outcome))
         result = check(texts)
+        # Every finding still there whose edit was left out says so (one edit may serve several
+        # findings: one pod-level setting for each container).
+        left_out = {f.edit for f in outcome.rejected}
+        outcome.rejected = [f for f in result.findings if f.edit is not None and f.edit in left_out]
+    _say_what_changed_nothing(result, outcome, unsafe, chosen)
     outcome.after = result
     outcome.texts = {p: t for p, t in texts.items() if t != before.texts.get(p)}
     outcome.originals = {p: before.texts.get(p, "") for p in outcome.texts}
@@ -98,17 +102,21 @@ def _say_what_changed_nothing(
     result: RunResult, outcome: FixOutcome, unsafe: bool, chosen: Callable[[Finding], bool]
 ) -> None:
     """A finding still there whose edit changes nothing is reported, not left unexplained."""
-    failed = {id(f) for f, _ in outcome.failed}
+    said = {id(f) for f, _ in outcome.failed} | {id(f) for f in outcome.rejected}
+    refused = {f.edit for f, _ in outcome.failed} | {f.edit for f in outcome.rejected}
     for finding in result.findings:
-        if applicable(finding, unsafe) and chosen(finding) and id(finding) not in failed:
-            edit = finding.edit
-            assert edit is not None
-            try:
-                _, replacements = apply_edit(result.texts.get(edit.file, ""), edit)
-            except FixError:
-                continue
-            if not replacements:
-                outcome.failed.append((finding, CHANGES_NOTHING))
+        if not (applicable(finding, unsafe) and chosen(finding)) or id(finding) in said:
+            continue
+        if finding.edit in refused:
+            continue
+        edit = finding.edit
+        assert edit is not None
+        try:
+            _, replacements = apply_edit(result.texts.get(edit.file, ""), edit)
+        except FixError:
+            continue
+        if not replacements:
+            outcome.failed.append((finding, CHANGES_NOTHING))
 
 
 def _apply_all(
