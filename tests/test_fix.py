@@ -158,6 +158,38 @@ def test_w6_the_run_as_non_root_hint_for_the_metadata_block_is_its_own_fix() -> 
     assert hint is not None and "blockWithIptables: false" in hint
 
 
+def test_what_a_poddefault_adds_is_fixed_in_the_poddefault() -> None:
+    path = FIXTURES / "kubeflow" / "poddefaults" / "merge-containers.yaml"
+    [finding] = findings_of("run-as-user", path)
+    assert (finding.line, finding.container) == (15, "root-sidecar")
+    assert finding.edit is not None
+    assert (finding.edit.document, finding.edit.path) == (0, ("spec", "sidecars", 0))
+    text = fixed_text(path)
+    poddefault = yaml.safe_load_all(text).__next__()
+    assert poddefault["spec"]["sidecars"][0]["securityContext"]["runAsUser"] == 1000
+    assert findings_of("run-as-user", path, text) == []
+
+
+def test_a_poddefault_of_the_cluster_is_never_edited(tmp_path: Path) -> None:
+    poddefault, notebook = (
+        (FIXTURES / "kubeflow/poddefaults/merge-containers.yaml").read_text().split("---\n")
+    )
+    cluster = write_file(tmp_path, "cluster-poddefault.yaml", poddefault)
+    mine = write_file(tmp_path, "notebook.yaml", notebook)
+    [finding] = [f for f in run(mine, poddefaults=[cluster]).findings if f.rule == "run-as-user"]
+    assert (finding.container, finding.applicability, finding.edit) == (
+        "root-sidecar",
+        "display-only",
+        None,
+    )
+
+
+def write_file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
 # ---------------------------------------------------------------------------------------------
 # Hints at the object's own level
 

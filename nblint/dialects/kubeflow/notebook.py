@@ -143,7 +143,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             provenance=provenance,
             kind="StatefulSet",
             placement=NotebookPlacement(
-                TreePlacement(file, document.index, document.path), provenance
+                TreePlacement(file, document.index, document.path), provenance, pod
             ),
             facts={
                 "namespace": namespace,
