@@ -18,12 +18,15 @@ from nblint.cli import main
 from nblint.fix.merge import strategic_merge
 from nblint.model.finding import Finding
 from nblint.model.fingerprint import PROBLEM_FINGERPRINT_KEY
-from nblint.model.fold import fold
+from nblint.model.fold import fold, joined_messages
 from nblint.model.result import RunResult
 from nblint.report import fixes, github
 
 REPORT = FIXTURES / "report"
 THREE_PROFILES = str((REPORT / "one-key-three-profiles.yaml").relative_to(ROOT))
+NONCOMPLIANT = str(
+    (ROOT / "examples" / "noncompliant" / "notebook-deployment.yaml").relative_to(ROOT)
+)
 CHOICES = str((REPORT / "profile-option-choices.yaml").relative_to(ROOT))
 FOUR_RULES = str((REPORT / "four-rules-one-key.yaml").relative_to(ROOT))
 
@@ -131,17 +134,24 @@ def test_folded_text_shows_each_rule_at_a_place_once_with_its_pods() -> None:
     lines = result.stdout.splitlines()
     assert lines[1] == f"  --> {CHOICES}:2:1"
     headlines = [line for line in lines if line.startswith("  warning[") or "  error[" in line]
+    # run-as-non-root of the notebook and of the chart's init container point at one line: one
+    # problem, naming both containers, each note labelled with its container.
     assert [line.split(":")[0].strip() for line in headlines] == [
         "warning[notebook-gpu-toleration]",
         "error[run-as-non-root]",
-        "error[run-as-non-root]",
     ]
+    assert headlines[1].startswith(
+        "  error[run-as-non-root]: initContainer block-cloud-metadata, container notebook is not "
+        "required to run as non-root"
+    )
+    assert any(line.startswith("    note (block-cloud-metadata): chart default") for line in lines)
+    assert any(line.startswith("    note (notebook): not set") for line in lines)
     assert '    in: values: profile "Choose your environment" (image: torch)' in lines
     assert (
         '    in (2 pods): values: profile "Choose your environment" (image: scipy, torch)' in lines
     )
     assert lines[-1] == (
-        "Found 2 errors, 1 warning (1 file, 2 pods). 3 fixable with `nblint fix --unsafe-fixes`."
+        "Found 1 error, 1 warning (1 file, 2 pods). 2 fixable with `nblint fix --unsafe-fixes`."
     )
 
 
@@ -308,3 +318,47 @@ def test_help_lists_the_exit_codes() -> None:
     text = check("--help").stdout
     assert "Exit codes:" in text
     assert "  2  a usage or configuration problem" in text
+
+
+# -- one rule at one place is one problem, whatever it names ----------------------------------
+
+
+def test_one_container_missing_four_resources_is_one_problem_naming_each() -> None:
+    report = json.loads(
+        check("--format", "json", "--select", "notebook-resources", NONCOMPLIANT).stdout
+    )
+    (problem,) = report["findings"]
+    assert (problem["rule"], problem["line"], problem["column"]) == ("notebook-resources", 19, 11)
+    assert problem["message"] == (
+        "notebook container notebook sets no resources.requests.cpu, resources.requests.memory, "
+        "resources.limits.cpu, resources.limits.memory"
+    )
+    # Each pod entry keeps what its own finding said.
+    assert [pod["message"] for pod in problem["pods"]] == [
+        "notebook container notebook sets no resources.requests.cpu",
+        "notebook container notebook sets no resources.requests.memory",
+        "notebook container notebook sets no resources.limits.cpu",
+        "notebook container notebook sets no resources.limits.memory",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("messages", "joined"),
+    [
+        (["a is wrong", "a is wrong"], "a is wrong"),
+        (
+            ["container a is root", "initContainer b is root"],
+            "container a, initContainer b is root",
+        ),
+        (
+            ["c adds NET_ADMIN; only NET_BIND_SERVICE is allowed", "c does not drop ALL"],
+            "c adds NET_ADMIN; only NET_BIND_SERVICE is allowed; does not drop ALL",
+        ),
+        (["one thing", "another"], "one thing; another"),
+        ([f"x sets no r{i}" for i in range(8)], "x sets no r0, r1, r2, r3, r4, 3 more"),
+    ],
+)
+def test_messages_of_one_place_are_joined_on_what_they_share(
+    messages: list[str], joined: str
+) -> None:
+    assert joined_messages(messages) == joined

@@ -16,10 +16,11 @@ from typing import Any
 from nblint.model.finding import Finding, PsaRef
 
 
-def fold_key(finding: Finding) -> tuple[str, str, int, int, str]:
-    """What makes two findings one problem: the rule, the place to edit and the message (which
-    names the container or value, never the pod)."""
-    return (finding.rule, finding.file, finding.line, finding.column, finding.message)
+def fold_key(finding: Finding) -> tuple[str, str, int, int]:
+    """What makes two findings one problem: the rule and the place to edit. One edit there
+    clears them all, whichever pods, containers or values they name (their messages are joined,
+    see :func:`joined_messages`)."""
+    return (finding.rule, finding.file, finding.line, finding.column)
 
 
 @dataclass
@@ -47,7 +48,8 @@ class Folded:
 
     @property
     def message(self) -> str:
-        return self.first.message
+        """The findings' messages, joined where they differ (two containers, two resources)."""
+        return joined_messages([finding.message for finding in self.findings])
 
     @property
     def file(self) -> str:
@@ -79,7 +81,10 @@ class Folded:
         every pod has the same, else ``label (image=torch, 2 pods)``."""
         groups = self.notes() if part == "note" else self.fixes()
         return [
-            (label if len(groups) == 1 else f"{label} ({subset_label(findings)})", text)
+            (
+                label if len(groups) == 1 else f"{label} ({subset_label(findings, self.findings)})",
+                text,
+            )
             for text, findings in groups
             if text
         ]
@@ -106,10 +111,41 @@ def _by(findings: list[Finding], part: Any) -> list[tuple[Any, list[Finding]]]:
 
 def fold(findings: Iterable[Finding]) -> list[Folded]:
     """The findings folded to one :class:`Folded` per :func:`fold_key`, in place order."""
-    groups: dict[tuple[str, str, int, int, str], list[Finding]] = {}
+    groups: dict[tuple[str, str, int, int], list[Finding]] = {}
     for finding in findings:
         groups.setdefault(fold_key(finding), []).append(finding)
     return sorted((Folded(group) for group in groups.values()), key=Folded.sort_key)
+
+
+#: The most differing parts a joined message names before it says how many more there are.
+MAX_JOINED = 6
+
+
+def joined_messages(messages: list[str]) -> str:
+    """One message for several at one place: the words they share said once, what differs
+    listed — ``notebook container notebook sets no resources.limits.cpu, resources.limits.memory``
+    — or, when they share nothing, each in full."""
+    distinct = list(dict.fromkeys(messages))
+    if len(distinct) == 1:
+        return distinct[0]
+    words = [message.split(" ") for message in distinct]
+    shortest = min(len(w) for w in words)
+    prefix = 0
+    while prefix < shortest and all(w[prefix] == words[0][prefix] for w in words):
+        prefix += 1
+    suffix = 0
+    while suffix < shortest - prefix and all(
+        w[-1 - suffix] == words[0][-1 - suffix] for w in words
+    ):
+        suffix += 1
+    middles = [" ".join(w[prefix : len(w) - suffix]) for w in words]
+    if not (prefix or suffix) or not all(middles):
+        return "; ".join(_capped(distinct, MAX_JOINED, "problem"))
+    separator = "; " if any("," in m or ";" in m for m in middles) else ", "
+    if len(middles) > MAX_JOINED:
+        middles = [*middles[: MAX_JOINED - 1], f"{len(middles) - MAX_JOINED + 1} more"]
+    parts = [*words[0][:prefix], separator.join(middles), *words[0][len(words[0]) - suffix :]]
+    return " ".join(parts)
 
 
 def unfolded(findings: Iterable[Finding]) -> list[Folded]:
@@ -149,15 +185,35 @@ def pods_summary(findings: list[Finding], limit: int = 6) -> str:
     return "; ".join(parts)
 
 
+def pod_key(finding: Finding) -> tuple[Any, ...]:
+    """Which pod a finding is in (two containers of one pod are one pod)."""
+    options = tuple(sorted((finding.options or {}).items()))
+    return (finding.object, finding.profile, options)
+
+
+def pod_count(findings: list[Finding]) -> int:
+    return len({pod_key(finding) for finding in findings})
+
+
 def pods_text(findings: list[Finding]) -> str:
-    """``5 pods`` (or ``1 pod``)."""
-    return f"{len(findings)} pod{'s' * (len(findings) != 1)}"
+    """``5 pods`` (or ``1 pod``): the pods, not the findings (one per container)."""
+    count = pod_count(findings)
+    return f"{count} pod{'s' * (count != 1)}"
 
 
-def subset_label(findings: list[Finding]) -> str:
-    """Some of a problem's pods, named by what they share: ``image=rocker-geospatial, 5 pods``."""
-    where = shared_choices(findings)
-    return f"{where}, {pods_text(findings)}" if where else pods_text(findings)
+def subset_label(findings: list[Finding], whole: list[Finding] | None = None) -> str:
+    """Some of a problem's findings, named by what they share: their containers when the
+    problem (``whole``) spans several, and their pods' choices (``image=rocker-geospatial,
+    5 pods``)."""
+    parts = []
+    if whole is not None and len({f.container for f in whole}) > 1:
+        containers = list(dict.fromkeys(f.container for f in findings if f.container))
+        if containers:
+            parts.append(", ".join(containers))
+    if whole is None or pod_count(findings) != pod_count(whole):
+        where = shared_choices(findings)
+        parts.append(f"{where}, {pods_text(findings)}" if where else pods_text(findings))
+    return ", ".join(parts) or pods_text(findings)
 
 
 def shared_choices(findings: list[Finding]) -> str:

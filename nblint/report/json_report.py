@@ -35,7 +35,7 @@ def summary(result: RunResult, problems: Sequence[Folded]) -> dict[str, Any]:
 
 def as_dict(problem: Folded) -> dict[str, Any]:
     """One problem; a pod whose fix or note differs from the problem's carries its own."""
-    fix, note = problem.fix, problem.note
+    fix, note, message = problem.fix, problem.note, problem.message
     # What `nblint fix` does, as the problem's first pod says it (pods that differ say their own).
     first = problem.findings[0]
     applicability, edit = first.applicability, first.edit
@@ -48,6 +48,8 @@ def as_dict(problem: Folded) -> dict[str, Any]:
             "container": finding.container,
             "field": finding.field,
         }
+        if finding.message != message:
+            pod["message"] = finding.message
         if finding.fix != fix:
             pod["fix"] = finding.fix
         if finding.note != note:
@@ -61,7 +63,7 @@ def as_dict(problem: Folded) -> dict[str, Any]:
         "rule": problem.rule,
         "group": problem.group,
         "severity": problem.severity,
-        "message": problem.message,
+        "message": message,
         "file": problem.file,
         "line": problem.line,
         "column": problem.column,

@@ -15,6 +15,7 @@ from typing import IO, Any
 from nblint.model.finding import Finding
 from nblint.model.fold import (
     Folded,
+    pod_count,
     pod_label,
     pods_summary,
     pods_text,
@@ -217,11 +218,11 @@ def _place_lines(here: list[Folded], width: int) -> Iterator[Line]:
             psa = problem.psa
             yield [("  psa: ", "bold cyan"), (f"{psa.check} ({psa.level}, {psa.version})", "")]
         if shared_notes is None:
-            yield from _note_lines(problem.notes(), len(problem.findings), width, "  ")
+            yield from _note_lines(problem.notes(), problem.findings, width, "  ")
         if shared_pods is None and problem_pods:
             yield from _in_lines(problem.findings, problem_pods, width, "  ")
     if shared_notes is not None:
-        yield from _note_lines(here[0].notes(), len(here[0].findings), width, "")
+        yield from _note_lines(here[0].notes(), here[0].findings, width, "")
     if shared_pods:
         yield from _in_lines(here[0].findings, shared_pods, width, "")
     yield from _place_fixes(here)
@@ -234,17 +235,18 @@ def _shared(here: list[Folded], part: Any) -> Any:
 
 
 def _in_lines(findings: list[Finding], pods: str, width: int, indent: str) -> Iterator[Line]:
-    label = f"in ({pods_text(findings)}): " if len(findings) > 1 else "in: "
+    label = f"in ({pods_text(findings)}): " if pod_count(findings) > 1 else "in: "
     yield from _wrapped([(indent + label, "bold magenta")], pods, "", width, len(indent) + 4)
 
 
 def _note_lines(
-    notes: list[tuple[str, list[Finding]]], pods: int, width: int, indent: str
+    notes: list[tuple[str, list[Finding]]], whole: list[Finding], width: int, indent: str
 ) -> Iterator[Line]:
     for note, findings in notes:
         if not note:
             continue
-        label = "note: " if len(findings) == pods else f"note ({subset_label(findings)}): "
+        every = len(findings) == len(whole)
+        label = "note: " if every else f"note ({subset_label(findings, whole)}): "
         yield from _wrapped([(indent + label, "bold cyan")], note, "", width, len(indent) + 6)
 
 
@@ -261,7 +263,7 @@ def _place_fixes(here: list[Folded]) -> Iterator[Line]:
             continue
         for fix, findings in fixes:
             if fix:
-                label = f"fix ({problem.rule}) for {subset_label(findings)}"
+                label = f"fix ({problem.rule}) for {subset_label(findings, problem.findings)}"
                 yield from _fix_lines(fix, with_safety(label, findings))
     texts = list(dict.fromkeys(fix for fix, _, _ in uniform))
     for text, indices in _merge_fixes(texts):

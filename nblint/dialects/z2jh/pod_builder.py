@@ -332,9 +332,11 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     labels = config.get("extra_labels")
     if isinstance(labels, dict) and labels:
         metadata["labels"] = dict(labels)
+        sources.copy_trait(("metadata", "labels"), config, "extra_labels")
     annotations = config.get("extra_annotations")
     if isinstance(annotations, dict) and annotations:
         metadata["annotations"] = dict(annotations)
+        sources.copy_trait(("metadata", "annotations"), config, "extra_annotations")
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
     return pod, sources
 
