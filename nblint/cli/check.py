@@ -173,7 +173,9 @@ def selection_options(func: Any) -> Any:
     help="Record the current findings in this baseline file and exit 0.",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `nblint fix`).")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes.")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes (else no effect)."
+)
 def check(paths: tuple[str, ...], **params: Any) -> None:
     """Check PATHs (files, directories, or - for stdin) and report every finding.
 
@@ -183,7 +185,7 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     from nblint.run import gate
 
     config, options, rules, inputs, empty_dirs = prepare(paths, params)
-    if params["fix"] or params["unsafe_fixes"]:
+    if params["fix"]:
         from nblint.cli.fix import run_fix, write_fixed
 
         write_fixed(run_fix(options, rules, inputs, config, params["unsafe_fixes"]))
