@@ -259,6 +259,13 @@ def test_comments_quoting_flow_style_and_markers_outside_the_edits_are_kept() ->
     assert new.endswith("...\n")
 
 
+def test_a_fix_that_would_quote_a_hostile_name_is_shown_never_applied() -> None:
+    path = FIX / "hostile-container-name.yaml"
+    [finding] = findings_of("allow-privilege-escalation", path)
+    assert (finding.line, finding.applicability, finding.edit) == (9, "display-only", None)
+    assert "privileged: true" not in fixed_text(path).split("image:")[1]
+
+
 def test_a_json_document_stays_json() -> None:
     path = FIX / "json-document.yaml"
     new = fixed_text(path, unsafe=False)

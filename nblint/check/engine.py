@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -383,9 +384,11 @@ def make_finding(
     if chosen is not None:
         fix = render_template(chosen[1], variables).rstrip()
         safety = raw.fix_safety or rule.safety_of(chosen[0])
-        # A container without a name cannot be patched by name: such a hint is only shown.
+        # A container without a name cannot be patched by name, and a hint that quotes input
+        # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
+        # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
-        if pod.placement is not None and not nameless:
+        if pod.placement is not None and not nameless and _plain_holes(chosen[1], variables):
 
             def template_hint() -> str | None:
                 if template_key is None:
@@ -424,6 +427,20 @@ def make_finding(
 
 
 _VALUES_PATH = (VALUES,)
+
+#: What a value from the input may look like to be written into a fix that nblint applies: a
+#: name, a path, an image reference — nothing YAML would read as structure.
+_PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*")
+_HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
+    """Whether every value the hint ``template`` quotes is plain (see :data:`_PLAIN`)."""
+    for name in _HOLE.findall(template):
+        value = variables.get(name)
+        if isinstance(value, str) and not _PLAIN.fullmatch(value):
+            return False
+    return True
 
 
 @lru_cache(maxsize=256)
