@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from nblint.dialects.z2jh.chart_config import chart_traits
-from nblint.dialects.z2jh.values import CHART_VERSIONS, build_release
+from nblint.dialects.z2jh.values import build_release, newest_chart_version
 
 AFFINITY_TERM = {"matchExpressions": [{"key": "gpu", "operator": "In", "values": ["a100"]}]}
 PREFERRED_TERM = {"weight": 10, "preference": AFFINITY_TERM}
@@ -100,7 +100,8 @@ SINGLEUSER_CASES: list[tuple[dict[str, Any], str, Any, tuple[Any, ...]]] = [
 ]
 
 
-def traits(values: dict[str, Any], chart_version: str = CHART_VERSIONS[-1]) -> Any:
+def traits(values: dict[str, Any], chart_version: str = "") -> Any:
+    chart_version = chart_version or newest_chart_version()
     release, problems = build_release([("values.yaml", values)], (), chart_version)
     assert problems == []
     return chart_traits(release.values, chart_version, "RELEASE")

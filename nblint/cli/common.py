@@ -93,8 +93,9 @@ _dialect_options = [
         "--chart-version",
         default=None,
         callback=lambda _ctx, _param, value: _checked_z2jh_option("chart_version", value),
-        help="z2jh chart version whose defaults, values schema and KubeSpawner traits apply: "
-        "4.4.0 or 3.3.8 (default: newest bundled).",
+        help="z2jh chart version whose defaults, values schema and KubeSpawner apply: any "
+        "release from 3.0.0 to 4.4.0, or 4.3 for the newest 4.3 (default: the version a "
+        "Chart.yaml beside the values pins, else the newest).",
     ),
     click.option(
         "--values-root",

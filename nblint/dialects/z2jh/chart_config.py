@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nblint.dialects.z2jh.helm import CHART_NAME, hub_items, resource_names
 from nblint.dialects.z2jh.traits import (
     KUBESPAWNER,
     SPAWNER,
@@ -89,6 +90,7 @@ def chart_traits(
         Source((*su, "allowPrivilegeEscalation")),
     )
 
+    _common_labels(config, values, release_name)
     _image_pull_secrets(config, values, release_name)
     _scheduling(config, values, release_name)
     _storage(config, values, release_name)
@@ -109,6 +111,30 @@ def chart_traits(
     return config
 
 
+def _common_labels(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
+    """The chart's labels on every user pod (its ``jupyterhub.commonLabels``, for KubeSpawner).
+
+    ``app`` is ``nameOverride`` when set: the hub's copy of the values drops a top-level null,
+    so the chart's own ``nameOverride: null`` leaves the chart's name."""
+    name = lookup(values, ("nameOverride",))
+    app = name if name is not None else CHART_NAME
+    chart = f"{CHART_NAME}-{config.chart_version.replace('+', '_')}"
+    if config.family == "3":
+        labels = {"app": app, "heritage": "jupyterhub", "chart": chart, "release": release}
+    else:
+        labels = {
+            "app.kubernetes.io/name": app,
+            "app": app,
+            "app.kubernetes.io/instance": release,
+            "release": release,
+            "helm.sh/chart": chart,
+            "chart": chart,
+            "app.kubernetes.io/managed-by": "kubespawner",
+        }
+    note = f"the z2jh {config.chart_version} hub labels every user pod"
+    config.set("common_labels", labels, Source(("nameOverride",), note=note, extends=False))
+
+
 def _image_pull_secrets(config: SpawnerConfig, values: dict[str, Any], release: str) -> None:
     secrets: list[Any] = []
     sources: dict[Path, Source] = {}
@@ -116,7 +142,7 @@ def _image_pull_secrets(config: SpawnerConfig, values: dict[str, Any], release: 
         values, ("imagePullSecret", "create")
     ):
         sources[(len(secrets),)] = Source(("imagePullSecret", "create"), extends=False)
-        secrets.append(f"{release}-image-pull-secret")
+        secrets.append(resource_names(values, release)["image-pull-secret"])
     for key in (("imagePullSecrets",), ("singleuser", "image", "pullSecrets")):
         extra = lookup(values, key)
         if isinstance(extra, list):
@@ -131,13 +157,13 @@ def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> 
     if lookup(values, ("scheduling", "userScheduler", "enabled")):
         config.set(
             "scheduler_name",
-            f"{release}-user-scheduler",
+            resource_names(values, release)["user-scheduler"],
             Source(("scheduling", "userScheduler", "enabled"), extends=False),
         )
     if lookup(values, ("scheduling", "podPriority", "enabled")):
         config.set(
             "priority_class_name",
-            f"{release}-default-priority",
+            resource_names(values, release)["priority"],
             Source(("scheduling", "podPriority", "enabled"), extends=False),
         )
 
@@ -216,17 +242,17 @@ def _storage(config: SpawnerConfig, values: dict[str, Any], release: str) -> Non
     extra_files = lookup(values, ("singleuser", "extraFiles"), {})
     if isinstance(extra_files, dict) and extra_files:
         items = []
-        for file_key, details in extra_files.items():
+        for file_key, details in hub_items(extra_files):
             item: dict[str, Any] = {"key": file_key, "path": file_key}
             if isinstance(details, dict) and "mode" in details:
                 item["mode"] = details["mode"]
             items.append(item)
         volumes["files"] = {
             "name": "files",
-            "secret": {"secretName": f"{release}-singleuser", "items": items},
+            "secret": {"secretName": resource_names(values, release)["singleuser"], "items": items},
         }
         volume_sources["files"] = Source(("singleuser", "extraFiles"), extends=False)
-        for index, (file_key, details) in enumerate(extra_files.items()):
+        for index, (file_key, details) in enumerate(hub_items(extra_files)):
             mount_path = details.get("mountPath") if isinstance(details, dict) else None
             key = f"{index}-files" if config.family == "4.3" else f"files-{index}"
             mounts[key] = {"mountPath": mount_path, "subPath": file_key, "name": "files"}

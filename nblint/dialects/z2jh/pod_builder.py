@@ -32,6 +32,15 @@ class PodSources:
     def __init__(self) -> None:
         self.entries: dict[Path, Source] = {}
 
+    def lookup(self, pod_path: Path) -> Source | None:
+        """The source of ``pod_path`` (the longest registered prefix), extended below it."""
+        for length in range(len(pod_path), -1, -1):
+            found = self.entries.get(pod_path[:length])
+            if found is not None:
+                rest = pod_path[length:]
+                return Source((*found.path, *rest), found.note) if found.extends else found
+        return None
+
     def add(self, pod_path: Path, source: Source | None) -> None:
         if source is not None:
             self.entries[pod_path] = source
@@ -163,7 +172,9 @@ def _rekey(positions: dict[Any, int]) -> Any:
 def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     """The pod KubeSpawner builds from ``config``, and where each field came from."""
     sources = PodSources()
-    pvc_name = str(config.get("pvc_name_template"))
+    # KubeSpawner 7 fills `{pvc_name}` in; 6 knows no such placeholder (see _check_templates).
+    seven = not config.kubespawner.startswith("6.")
+    pvc_name = str(config.get("pvc_name_template")) if seven else "{pvc_name}"
     spec: dict[str, Any] = {"restartPolicy": "OnFailure"}
     nb: Path = ("spec", "containers", 0)
 
@@ -328,17 +339,152 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         original = _original_key(config.get("extra_pod_config"), key)
         sources.copy_trait(("spec", key), config, "extra_pod_config", (original,))
 
-    metadata: dict[str, Any] = {"name": config.get("pod_name_template")}
-    labels = config.get("extra_labels")
-    if isinstance(labels, dict) and labels:
-        metadata["labels"] = dict(labels)
-        sources.copy_trait(("metadata", "labels"), config, "extra_labels")
-    annotations = config.get("extra_annotations")
-    if isinstance(annotations, dict) and annotations:
-        metadata["annotations"] = dict(annotations)
-        sources.copy_trait(("metadata", "annotations"), config, "extra_annotations")
+    metadata = _metadata(config, sources)
+    _check_templates(config, sources, metadata, spec, list(extra_pod))
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
     return pod, sources
+
+
+def _metadata(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
+    """Name, labels and annotations as KubeSpawner writes them: its user labels, then
+    ``extra_labels``, then ``common_labels`` (which win), then its component labels; its user
+    annotations (and, from 7.0, its own and JupyterHub's versions), then ``extra_annotations``.
+    The user is symbolic (``{username}``)."""
+    metadata: dict[str, Any] = {"name": config.get("pod_name_template")}
+    sources.copy_trait(("metadata", "name"), config, "pod_name_template")
+    seven = not config.kubespawner.startswith("6.")
+    labels: dict[str, Any] = {"hub.jupyter.org/username": "{username}"}
+    for trait in ("extra_labels", "common_labels"):
+        extra = config.get(trait)
+        if isinstance(extra, dict):
+            labels.update(extra)
+            for key in extra:
+                sources.copy_trait(("metadata", "labels", key), config, trait, (key,))
+    component = config.get("component_label") or "singleuser-server"
+    if seven:
+        labels["app.kubernetes.io/component"] = component
+    labels["component"] = component
+    labels["hub.jupyter.org/servername"] = "{servername}"
+    annotations: dict[str, Any] = {"hub.jupyter.org/username": "{unescaped_username}"}
+    if seven:
+        annotations["hub.jupyter.org/kubespawner-version"] = config.kubespawner
+        annotations["hub.jupyter.org/jupyterhub-version"] = config.jupyterhub
+    extra = config.get("extra_annotations")
+    if isinstance(extra, dict):
+        annotations.update(extra)
+        for key in extra:
+            sources.copy_trait(
+                ("metadata", "annotations", key), config, "extra_annotations", (key,)
+            )
+    metadata["labels"] = labels
+    metadata["annotations"] = annotations
+    return metadata
+
+
+#: The placeholders each KubeSpawner fills in where it expands templates.
+PLACEHOLDERS_6 = frozenset(
+    [
+        "userid",
+        "username",
+        "unescaped_username",
+        "legacy_escape_username",
+        "servername",
+        "unescaped_servername",
+        "hubnamespace",
+    ]
+)
+PLACEHOLDERS_7 = frozenset(
+    [
+        "userid",
+        "unescaped_username",
+        "unescaped_servername",
+        "hubnamespace",
+        "username",
+        "servername",
+        "user_server",
+        "safe_username",
+        "safe_servername",
+        "safe_user_server",
+        "escaped_username",
+        "escaped_servername",
+        "escaped_user_server",
+        "pod_name",
+        "pvc_name",
+        "namespace",
+    ]
+)
+
+
+def _check_templates(
+    config: SpawnerConfig,
+    sources: PodSources,
+    metadata: dict[str, Any],
+    spec: dict[str, Any],
+    extra_pod_keys: list[str],
+) -> None:
+    """Texts KubeSpawner formats as templates (``str.format``) for each user, and cannot: an
+    unknown ``{name}``, a positional ``{}``, an unmatched brace. The spawn then fails."""
+    import string
+
+    # Text a deployment tool fills in before Helm (`${var}`) or sops decrypts is not what
+    # KubeSpawner will see: nblint cannot know it (validate.unknowable says so).
+    from nblint.dialects.z2jh.validate import is_unknowable
+
+    known = PLACEHOLDERS_6 if config.kubespawner.startswith("6.") else PLACEHOLDERS_7
+    parts: list[tuple[Path, Any]] = [(("metadata", "name"), metadata.get("name"))]
+    for key in ("labels", "annotations"):
+        trait = "extra_labels" if key == "labels" else "extra_annotations"
+        extra = config.get(trait)
+        for name in extra if isinstance(extra, dict) else ():
+            parts.append((("metadata", key, name), metadata[key].get(name)))
+    for key in ("volumes", "initContainers", "serviceAccountName", *extra_pod_keys):
+        if key in spec:
+            parts.append((("spec", key), spec[key]))
+    containers = spec.get("containers") or []
+    for index, container in enumerate(containers):
+        if index:
+            parts.append((("spec", "containers", index), container))
+        elif isinstance(container, dict):
+            for key in ("env", "volumeMounts"):
+                if key in container:
+                    parts.append((("spec", "containers", 0, key), container[key]))
+    for path, value in parts:
+        for where, text in _texts(path, value):
+            if is_unknowable(text):
+                continue
+            problem = _template_problem(text, known, string.Formatter())
+            if problem is None:
+                continue
+            source = sources.lookup(where)
+            config.report(
+                source.path if source else ("singleuser",),
+                f"{problem} in {text!r}: KubeSpawner {config.kubespawner} formats this text "
+                "for each user and fails, so every spawn with it fails "
+                f"(it fills in {', '.join('{' + k + '}' for k in sorted(known))}; "
+                "write {{ and }} for literal braces)",
+            )
+
+
+def _texts(path: Path, value: Any) -> list[tuple[Path, str]]:
+    if isinstance(value, str):
+        return [(path, value)] if "{" in value or "}" in value else []
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in _texts((*path, k), v)]
+    if isinstance(value, list):
+        return [t for i, v in enumerate(value) for t in _texts((*path, i), v)]
+    return []
+
+
+def _template_problem(text: str, known: frozenset[str], formatter: Any) -> str | None:
+    try:
+        fields = [field for _, field, _, _ in formatter.parse(text) if field is not None]
+    except ValueError:
+        return "an unmatched brace"
+    for field in fields:
+        name = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if name not in known:
+            return f"`{{{field}}}` is no placeholder it knows" if name else "a `{}` placeholder"
+    return None
 
 
 def _unset(config: SpawnerConfig, trait: str) -> Source:

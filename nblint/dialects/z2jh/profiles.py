@@ -2,7 +2,8 @@
 
 KubeSpawner's rules (``z2jh-kubespawner.md`` section 7): a profile without ``slug`` gets one from
 its display name; the first profile is the default unless one says ``default: true``; an option
-whose choices name no default defaults to its first choice. A spawn applies the profile's own
+whose choices name no default defaults to its first choice — first in the order the hub reads
+them (go-yaml's, :mod:`.helm`), not the file's. A spawn applies the profile's own
 ``kubespawner_override``, then, for each option in order, the chosen (or default) choice's
 override. nblint draws one pod per profile with every option at its default, plus one pod per
 other choice of each option (the rest at their defaults). An ``unlisted_choice`` lets the user
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from nblint.dialects.z2jh.helm import hub_items
 from nblint.dialects.z2jh.traits import SpawnerConfig, ValuesPath, normalise_types
 
 
@@ -39,12 +41,16 @@ class Selection:
     #: ``(kubespawner_override mapping, its values path)``, in the order KubeSpawner applies them.
     overrides: list[tuple[dict[str, Any], ValuesPath]] = field(default_factory=list)
     unlisted: list[UnlistedChoice] = field(default_factory=list)
+    #: Why KubeSpawner cannot make this spawn: ``(values path, message)``.
+    problems: list[tuple[ValuesPath, str]] = field(default_factory=list)
     #: The profile's entry in the values (``singleuser.profileList[i]``).
     path: ValuesPath = ()
 
     def apply(self, config: SpawnerConfig) -> SpawnerConfig:
         """A copy of ``config`` with this selection's overrides applied."""
         chosen = config.copy()
+        for path, message in self.problems:
+            chosen.report(path, message)
         for override, path in self.overrides:
             for name, value in override.items():
                 chosen.override(str(name), value, (*path, name))
@@ -95,8 +101,27 @@ def selections(config: SpawnerConfig) -> list[Selection]:
                 choice_override = by_choice.get(chosen.get(option, ""))
                 if choice_override is not None:
                     overrides.append(choice_override)
-            out.append(Selection(name, slug, chosen, overrides, unlisted, path))
+            problems = [
+                (
+                    (*path, "profile_options", option),
+                    f"option {option!r} of profile {name!r} has no choices: a spawn that types "
+                    "no value for it fails (KubeSpawner has no default choice to pick)",
+                )
+                for option, (choices, _, _) in options.items()
+                if not choices and option not in chosen and _well_formed(profile, option)
+            ]
+            out.append(Selection(name, slug, chosen, overrides, unlisted, problems, path))
     return out
+
+
+def _well_formed(profile: dict[str, Any], option: str) -> bool:
+    """Whether an option without choices is otherwise well formed (a malformed one is reported
+    as such, by validate)."""
+    options = profile.get("profile_options")
+    spec = next((v for k, v in options.items() if str(k) == option), None) if options else None
+    if not isinstance(spec, dict):
+        return False
+    return spec.get("choices") in (None, {}) and isinstance(spec.get("unlisted_choice", {}), dict)
 
 
 def _options(
@@ -113,12 +138,13 @@ def _options(
     raw = profile.get("profile_options")
     if not isinstance(raw, dict):
         return out
-    for option, spec in raw.items():
+    # The hub reads the options and their choices in go-yaml's key order, not the file's.
+    for option, spec in hub_items(raw):
         if not isinstance(spec, dict):
             continue
         option_path = (*path, "profile_options", option)
         raw_choices = spec.get("choices")
-        choices: dict[Any, Any] = raw_choices if isinstance(raw_choices, dict) else {}
+        choices = dict(hub_items(raw_choices)) if isinstance(raw_choices, dict) else {}
         names = [str(c) for c in choices]
         default = next(
             (str(c) for c, v in choices.items() if isinstance(v, dict) and v.get("default")),

@@ -18,6 +18,7 @@ import yaml
 
 # Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
 # copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
+from nblint.dialects.z2jh.values import defaults_of_kubespawner, hub_image, kubespawner_version
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 
@@ -26,70 +27,6 @@ ValuesPath = tuple[str | int, ...]
 
 KUBESPAWNER = ("hub", "config", "KubeSpawner")
 SPAWNER = ("hub", "config", "Spawner")
-
-#: KubeSpawner's own defaults (7.x, which chart 4.x ships) for the traits the pod depends on;
-#: a test checks them against the real KubeSpawner.
-KUBESPAWNER_DEFAULTS: dict[str, Any] = {
-    "uid": None,
-    "gid": None,
-    "fs_gid": None,
-    "supplemental_gids": [],
-    "privileged": False,
-    "allow_privilege_escalation": False,
-    "container_security_context": {},
-    "pod_security_context": {},
-    "volumes": [],
-    "volume_mounts": [],
-    "tolerations": [],
-    "node_affinity_required": [],
-    "node_affinity_preferred": [],
-    "pod_affinity_required": [],
-    "pod_affinity_preferred": [],
-    "pod_anti_affinity_required": [],
-    "pod_anti_affinity_preferred": [],
-    "environment": {},
-    "extra_resource_limits": {},
-    "extra_resource_guarantees": {},
-    "init_containers": [],
-    "extra_containers": [],
-    "lifecycle_hooks": {},
-    "mem_guarantee": None,
-    "mem_limit": None,
-    "cpu_limit": None,
-    "cpu_guarantee": None,
-    "image": "quay.io/jupyterhub/singleuser:latest",
-    "image_pull_policy": None,
-    "image_pull_secrets": [],
-    "node_selector": {},
-    "service_account": None,
-    "automount_service_account_token": None,
-    "cmd": None,
-    "args": [],
-    "debug": False,
-    "default_url": "",
-    "pvc_name_template": "claim-{user_server}",
-    "pod_name_template": "jupyter-{user_server}",
-    "scheduler_name": None,
-    "priority_class_name": "",
-    "working_dir": None,
-    "port": 8888,
-    "extra_pod_config": {},
-    "extra_container_config": {},
-    "extra_labels": {},
-    "extra_annotations": {},
-    "storage_pvc_ensure": False,
-    "storage_capacity": None,
-    "storage_class": None,
-    "storage_access_modes": ["ReadWriteOnce"],
-    "profile_list": [],
-}
-
-#: KubeSpawner 6.2.0 (which chart 3.x ships) differs in its name templates only.
-KUBESPAWNER_6_DEFAULTS: dict[str, Any] = {
-    **KUBESPAWNER_DEFAULTS,
-    "pvc_name_template": "claim-{username}--{servername}",
-    "pod_name_template": "jupyter-{username}--{servername}",
-}
 
 #: Traits KubeSpawner 6.2.0 (chart 3.x) takes as a list only; 7.x also takes a map, whose values
 #: it uses in key order.
@@ -124,8 +61,9 @@ def chart_family(chart_version: str) -> str:
 
 
 def kubespawner_defaults(chart_version: str) -> dict[str, Any]:
-    """The trait defaults of the KubeSpawner that ``chart_version``'s hub image ships."""
-    return KUBESPAWNER_6_DEFAULTS if chart_family(chart_version) == "3" else KUBESPAWNER_DEFAULTS
+    """The trait defaults of the KubeSpawner that ``chart_version``'s hub image pins (derived
+    from each KubeSpawner release; a test checks them against the real one)."""
+    return defaults_of_kubespawner(kubespawner_version(chart_version))
 
 
 def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
@@ -181,6 +119,10 @@ class SpawnerConfig:
     def __init__(self, chart_version: str) -> None:
         self.chart_version = chart_version
         self.family = chart_family(chart_version)
+        #: The KubeSpawner version the release's hub image pins (``"6.2.0"``, ``"7.0.0"``).
+        self.kubespawner = kubespawner_version(chart_version)
+        #: The JupyterHub version of the same image.
+        self.jupyterhub = hub_image(chart_version)["jupyterhub"]
         self._defaults = kubespawner_defaults(chart_version)
         self.traits: dict[str, Trait] = {}
         #: Problems the hub or KubeSpawner would hit at spawn, each once.
@@ -331,14 +273,15 @@ def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
             continue
         path = found[0].path
         as_list = [copy_tree(trait.value[key]) for key in sorted(trait.value)]
-        fix = "# a list, as KubeSpawner 6.2.0 (z2jh 3.x) needs\n"
+        fix = f"# a list, as KubeSpawner {config.kubespawner} (z2jh {config.chart_version}) needs\n"
         if "kubespawner_override" in path:
             fix += "# (in a kubespawner_override a list replaces the whole trait: keep what the\n"
             fix += "# profile still needs from it, such as the home volume)\n"
         fix += yaml.safe_dump({name: as_list}, sort_keys=False, default_flow_style=False)
         config.report(
             path,
-            f"`{name}` is a map, but the KubeSpawner of z2jh {config.chart_version} (6.2.0) "
+            f"`{name}` is a map, but the KubeSpawner of z2jh {config.chart_version} "
+            f"({config.kubespawner}) "
             "takes only a list here: every spawn fails (maps need KubeSpawner 7, z2jh 4.x)",
             fix.rstrip(),
         )

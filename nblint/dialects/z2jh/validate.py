@@ -33,6 +33,7 @@ from nblint.dialects.z2jh.values import (
     chart_defaults,
     kubespawner_major,
     kubespawner_traits,
+    newest_kubespawner_of_major,
     owned_parent,
     traits_of_kubespawner,
     values_schema,
@@ -507,7 +508,7 @@ class _Checker:
             )
             fix = None
             other = "6" if major == "7" else "7"
-            if not meant and name in traits_of_kubespawner(other):
+            if not meant and name in traits_of_kubespawner(newest_kubespawner_of_major(other)):
                 message += (
                     f"; it exists in KubeSpawner {other}.x "
                     f"(z2jh {'4.x' if other == '7' else '3.x'})"

@@ -7,8 +7,8 @@ at the z2jh root, and remembers which file and line set each value so that findi
 the line to edit — or, for a value that only the chart's defaults supply, at the nearest key the
 user wrote, naming the default.
 
-The chart facts are bundled under ``schemas/z2jh/<version>/`` (derived from the chart by
-``schemas/z2jh/derive.py``).
+The chart facts of every 3.x and 4.x release are bundled under ``schemas/z2jh/`` (derived from
+the charts by ``schemas/z2jh/derive.py``).
 """
 
 from __future__ import annotations
@@ -29,67 +29,146 @@ from nblint.model.pod import Origin, Path, format_path, get_path
 #: How reports name a release's values (every finding on them is about the release as a whole).
 VALUES_OBJECT = "values"
 
-#: Chart versions whose defaults and schema are bundled, oldest first.
-CHART_VERSIONS = ("3.3.8", "4.4.0")
-NEWEST_CHART_VERSION = CHART_VERSIONS[-1]
-
 # ---------------------------------------------------------------------------------------------
-# Bundled chart facts
+# Bundled chart facts: the newest release in full, every other as changes to it (see derive.py).
+# Only the release a run asks for is built, and its unchanged sections are the newest release's
+# own objects: shared, never copied (copy a section before changing it: `owned_parent`).
 
 
 @cache
-def _read_json(*parts: str) -> Any:
-    with open(os.path.join(data_dir("schemas"), "z2jh", *parts), encoding="utf-8") as handle:
+def _read_json(name: str) -> Any:
+    with open(os.path.join(data_dir("schemas"), "z2jh", name), encoding="utf-8") as handle:
         return json.load(handle)
 
 
+def _index() -> dict[str, Any]:
+    index: dict[str, Any] = _read_json("releases.json")
+    return index
+
+
+def chart_versions() -> tuple[str, ...]:
+    """Every chart version whose facts are bundled, oldest first."""
+    return tuple(_index()["releases"])
+
+
+def newest_chart_version() -> str:
+    newest: str = _index()["newest"]
+    return newest
+
+
+def hub_image(chart_version: str) -> dict[str, str]:
+    """The exact ``jupyterhub`` and ``kubespawner`` versions the release's hub image pins."""
+    entry: dict[str, str] = _index()["releases"][chart_version]
+    return entry
+
+
 @cache
-def _chart_json(version: str, name: str) -> Any:
-    # Cached by name, not by file path: finding the data directory is itself a few stats.
-    return _read_json(version, name)
-
-
 def chart_defaults(version: str) -> dict[str, Any]:
     """The chart's own ``values.yaml`` of ``version`` (shared: copy before changing it)."""
-    data: dict[str, Any] = _chart_json(version, "values.json")
-    return data
+    entry = hub_image(version)
+    values: dict[str, Any] = _patched(_read_json("values.json"), "values", entry.get("values"))
+    # What a published chart carries where git reads `set-by-chartpress`: its own version.
+    tagged = entry.get("chart_tagged", _index()["chart_tagged"])
+    return _patched(values, "", None, [[path, version] for path in tagged])
 
 
+@cache
 def values_schema(version: str) -> dict[str, Any]:
     """The chart's values schema of ``version``, without its prose."""
-    data: dict[str, Any] = _chart_json(version, "values.schema.json")
-    return data
+    entry = hub_image(version)
+    base = _read_json("values.schema.json")
+    schema: dict[str, Any] = _patched(base, "schema", entry.get("schema"))
+    return schema
+
+
+def _patched(
+    base: Any, kind: str, patch_id: str | None, changes: list[list[Any]] | None = None
+) -> Any:
+    """``base`` with a release's changes: each container on a changed path is copied once, the
+    rest is ``base``'s own."""
+    if changes is None:
+        if patch_id is None:
+            return base
+        changes = _read_json("patches.json")[kind][patch_id]
+    root = _shallow(base)
+    copied = {id(root)}
+    for change in changes:
+        path, rest = change[0], change[1:]
+        node = root
+        for part in path[:-1]:
+            child = node[part]
+            if id(child) not in copied:
+                child = node[part] = _shallow(child)
+                copied.add(id(child))
+            node = child
+        if rest:
+            node[path[-1]] = rest[0]
+        else:
+            del node[path[-1]]
+    return root
+
+
+def _shallow(container: Any) -> Any:
+    return dict(container) if isinstance(container, dict) else list(container)
+
+
+def kubespawner_version(chart_version: str) -> str:
+    """The KubeSpawner version the chart's hub image pins (3.0.x: 6.0.0 … 4.x: 7.0.0)."""
+    return hub_image(chart_version)["kubespawner"]
 
 
 def kubespawner_major(chart_version: str) -> str:
     """The KubeSpawner major version the chart's hub image ships (3.x: 6, 4.x: 7)."""
-    return "6" if chart_version.startswith("3.") else "7"
+    return kubespawner_version(chart_version).split(".")[0]
 
 
 def kubespawner_traits(chart_version: str) -> frozenset[str]:
     """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
-    return traits_of_kubespawner(kubespawner_major(chart_version))
+    return traits_of_kubespawner(kubespawner_version(chart_version))
 
 
 @cache
-def traits_of_kubespawner(major: str) -> frozenset[str]:
-    """Every configurable ``KubeSpawner`` trait name of KubeSpawner ``major`` (``"6"``, ``"7"``)."""
-    table = _read_json("kubespawner-traits.json")
-    return frozenset(table[major])
+def traits_of_kubespawner(version: str) -> frozenset[str]:
+    """Every configurable ``KubeSpawner`` trait name of KubeSpawner ``version`` (``"6.2.0"``)."""
+    table = _read_json("kubespawner.json")
+    newest = frozenset(table[table["newest"]]["traits"])
+    if version == table["newest"]:
+        return newest
+    entry = table[version]
+    return (newest - set(entry["remove"])) | set(entry["add"])
+
+
+@cache
+def defaults_of_kubespawner(version: str) -> dict[str, Any]:
+    """KubeSpawner ``version``'s own defaults of the traits nblint reads (shared: copy first)."""
+    table = _read_json("kubespawner.json")
+    defaults = dict(table[table["newest"]]["defaults"])
+    if version != table["newest"]:
+        defaults.update(table[version]["defaults"])
+    return defaults
+
+
+def newest_kubespawner_of_major(major: str) -> str:
+    """The newest bundled KubeSpawner version of ``major`` (``"6"`` → ``"6.2.0"``)."""
+    versions = [v for v in _read_json("kubespawner.json") if v.split(".")[0] == major]
+    return max(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
 def resolve_chart_version(text: str | None) -> str:
-    """A bundled chart version from ``--chart-version`` (``4.4.0``, ``4.4``, ``4``, or unset)."""
+    """A bundled chart version from ``--chart-version`` (``4.4.0``, ``4.4``, ``4``, or unset:
+    the newest). ``4.3`` is the newest 4.3 release."""
+    versions = chart_versions()
     if not text:
-        return NEWEST_CHART_VERSION
+        return newest_chart_version()
     wanted = text.strip().lstrip("v")
-    if wanted in CHART_VERSIONS:
+    if wanted in versions:
         return wanted
-    matching = [v for v in CHART_VERSIONS if v.startswith(wanted + ".")]
+    matching = [v for v in versions if v.startswith(wanted + ".")]
     if matching:
         return matching[-1]
     raise ValuesError(
-        f"z2jh chart version {text!r} is not bundled (bundled: {', '.join(CHART_VERSIONS)})"
+        f"z2jh chart version {text!r} is not one nblint knows "
+        f"(it knows {versions[0]} … {versions[-1]}: {', '.join(versions)})"
     )
 
 
@@ -173,6 +252,23 @@ def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
             del out[key]
         elif isinstance(mine, dict) and isinstance(default, dict):
             out[key] = coalesce(mine, default)
+    return out
+
+
+def _assume_parent_defaults(user: dict[str, Any], chart: Any) -> dict[str, Any]:
+    """The user's values without the nulls for keys z2jh's own defaults lack.
+
+    Helm keeps such a null (it deletes only a key some chart's values define), and KubeSpawner
+    trips over it. But where z2jh is a subchart, the parent chart's own values.yaml, which nblint
+    cannot see, usually defines the key the null deletes (basehub's default volume mounts): so
+    nblint assumes it does."""
+    out: dict[str, Any] = {}
+    for key, value in user.items():
+        default = chart.get(key) if isinstance(chart, dict) else None
+        has_default = isinstance(chart, dict) and key in chart
+        if value is None and not has_default:
+            continue
+        out[key] = _assume_parent_defaults(value, default) if isinstance(value, dict) else value
     return out
 
 
@@ -353,6 +449,8 @@ def build_release(
             values = {}
         layers.append(_Layer(path, document, values, documents[number] if documents else 0))
     user, owners = merge_user_layers(layers)
+    if root:
+        user = _assume_parent_defaults(user, chart_defaults(chart_version))
     merged = coalesce(user, chart_defaults(chart_version))
     release = Release(chart_version, merged, [f for f, _ in files], root, layers, owners)
     return release, problems
