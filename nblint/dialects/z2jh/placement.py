@@ -89,14 +89,6 @@ class ValuesPlacement:
             return masked
         values_path = self._values_path(anchor or path)
         scope = override_scope(values_path)
-        if (
-            scope is not None
-            and self.profile_path is not None
-            and not self._written(anchor or path)
-        ):
-            # Nothing sets the field: the line shown is only a neighbour's (the image choice's,
-            # for a notebook field), and the fix belongs to the whole profile, not to that choice.
-            scope = (*self.profile_path, OVERRIDE)
         target: Path
         if list(patch) == [OVERRIDE]:
             where = scope or (self.profile_path and (*self.profile_path, OVERRIDE))
@@ -191,13 +183,6 @@ class ValuesPlacement:
             )
             return self._edit(shown + _dump(wanted), written, wanted, written)
         return None
-
-    def _written(self, path: Path) -> bool:
-        """Whether some values key sets pod ``path`` itself (or a map it belongs to)."""
-        if path[:1] == ("values",) or self.provenance is None:
-            return True
-        source, rest = self.provenance.source(path)
-        return not rest or source.extends
 
     def _values_path(self, path: Path) -> Path:
         if path[:1] == ("values",):
