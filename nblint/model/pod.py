@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
+    from nblint.model.edit import Placement
     from nblint.model.namespace import PodAdmission
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
@@ -89,6 +90,9 @@ class EffectivePod:
     configuration: Configuration | None = None
     #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
     facts: dict[str, Any] = field(default_factory=dict)
+    #: Where the fix hints for this pod go in the files the user wrote (see
+    #: :mod:`nblint.model.edit`); None: hints are shown, not applied.
+    placement: Placement | None = field(default=None, repr=False, compare=False)
     #: The namespace the object names (a manifest's ``metadata.namespace``, a profile's
     #: ``namespace`` trait); None: whichever ``--namespace`` (or ``kubectl -n``) gives.
     namespace: str | None = None

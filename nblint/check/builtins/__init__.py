@@ -27,6 +27,7 @@ MODULES: dict[str, str] = {
     "gpu": "gpu",
     "idle-culling": "idle_culling",
     "unlisted-choice": "unlisted_choice",
+    "root-refused": "root_refused",
     "namespace-admission": "namespace_admission",
 }
 #: Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
