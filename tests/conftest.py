@@ -48,15 +48,23 @@ def run(
     select: set[str] | None = None,
     ignore: set[str] | None = None,
     poddefaults: list[str | Path] | None = None,
+    cluster: list[str | Path] | None = None,
+    admission: str | Path | None = None,
     **dialect: Any,
 ) -> Result:
-    """Run the whole pipeline in-process, as ``nblint check`` would, keeping the pods."""
+    """Run the whole pipeline in-process, as ``nblint check`` would, keeping the pods.
+
+    ``cluster``/``admission``: ``--cluster-context`` and ``--admission-config`` files."""
+    context = context_files("--poddefaults", [str(p) for p in poddefaults or ()])
+    context += context_files("--cluster-context", [str(p) for p in cluster or ()])
+    if admission is not None:
+        context += context_files("--admission-config", [str(admission)])
     options = Options(
         PsaPolicy(level, parse_version(version)),
         select,
         ignore,
         dialect=dialect,
-        context=context_files("--poddefaults", [str(p) for p in poddefaults or ()]),
+        context=context,
         keep_pods=True,
     )
     return Runner(options, RULES).run([str(p) for p in paths])

@@ -76,7 +76,7 @@ def test_only_its_package_and_the_declared_places_name_a_dialect(dialect: str) -
     names = _names(dialect)
     package = next(
         (ROOT / "nblint" / "dialects" / part)
-        for part in ("manifest", "kubeflow", "z2jh")
+        for part in ("manifest", "kubeflow", "cluster", "z2jh")
         if (ROOT / "nblint" / "dialects" / part / "__init__.py")
         .read_text()
         .count(f'name="{dialect}"')

@@ -34,7 +34,10 @@ NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error"}
 def test_rules_ship_from_the_top_level_rules_directory() -> None:
     assert Path(data_dir("rules")) == ROOT / "rules"
     groups = {rule.group for rule in RULES.values()}
-    assert groups == {"psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint"}
+    assert groups == {
+        *("psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "namespace"),
+        "nblint",
+    }
     psa = {rule.psa_check for rule in RULES.values() if rule.psa}
     assert len(psa) == 19  # every baseline and restricted check of PSA v1.37
 

@@ -274,3 +274,26 @@ def test_results_carry_their_fix_applicability_and_artifact_changes() -> None:
     assert pinned["properties"]["applicability"] == "unsafe"
     if OASIS_SCHEMA.is_file():
         validate_with_oasis_schema(log)
+
+
+def test_a_namespace_finding_names_its_cause_as_a_related_location() -> None:
+    path = "tests/fixtures/namespace/quota-exceeds-hard-gpu.yaml"
+    log = sarif_log(path, "--select", "quota-exceeds-hard")
+    [result] = log["runs"][0]["results"]
+    assert result["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 8, "startColumn": 5},
+            },
+            "message": {"text": "ResourceQuota/gpu-budget hard requests.nvidia.com/gpu: 2"},
+        }
+    ]
+    assert (
+        "\nCause: ResourceQuota/gpu-budget hard requests.nvidia.com/gpu: 2 ("
+        in (result["message"]["text"])
+    )
+    assert "\nAssumes: no other usage in the namespace" in result["message"]["text"]
+    if OASIS_SCHEMA.exists():
+        validate_with_oasis_schema(log)

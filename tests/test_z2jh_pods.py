@@ -136,6 +136,7 @@ def test_deployment_facts() -> None:
     assert facts["home_pvc"] == {
         "name_template": "claim-{user_server}",
         "capacity": "10Gi",
+        "capacity_path": ("singleuser", "storage", "capacity"),
         "storage_class": None,
         "access_modes": ["ReadWriteOnce"],
     }

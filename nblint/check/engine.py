@@ -270,7 +270,13 @@ class Plan:
         self.with_builtin = [
             (index, rule, impl)
             for index, (rule, impl) in enumerate(self.rules)
-            if impl.impl.builtin
+            if impl.impl.builtin and impl.impl.builtin not in builtins.NEEDS_ADMISSION
+        ]
+        #: Builtins that read ``EffectivePod.admission``: only for pods the run admitted.
+        self.with_admission = [
+            (index, rule, impl)
+            for index, (rule, impl) in enumerate(self.rules)
+            if impl.impl.builtin in builtins.NEEDS_ADMISSION
         ]
 
     def switched_off(self, pod: EffectivePod) -> set[int]:
@@ -332,7 +338,10 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
                         violation.broken(base, obj, variables, fieldpath, value)
                     ):
                         found.append(((*order, seq), rule, raw))
-    for index, rule, impl in plan.with_builtin:
+    with_builtin = plan.with_builtin
+    if pod.admission is not None and plan.with_admission:
+        with_builtin = [*with_builtin, *plan.with_admission]
+    for index, rule, impl in with_builtin:
         if impl.applies(pod):
             for seq, raw in enumerate(impl.builtin_violations(pod, rule, policy)):
                 found.append(((index, 1, seq), rule, raw))
@@ -363,7 +372,9 @@ def make_finding(
     path = raw.path
     configuration = pod.configuration
     release_level = configuration is not None and path[:1] == _VALUES_PATH
-    if release_level:
+    if raw.origin is not None:
+        origin = raw.origin
+    elif release_level:
         assert configuration is not None
         origin = configuration.locate(path[1:])
     else:
@@ -423,6 +434,8 @@ def make_finding(
         None if release_level else pod.options,
         applicability,
         edit,
+        cause=raw.cause,
+        assumption=raw.assumption,
     )
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from nblint.model.pod import EffectivePod, Path, iter_containers, notebook_container
+from nblint.model.finding import Cause
+from nblint.model.pod import EffectivePod, Origin, Path, iter_containers, notebook_container
 from nblint.model.rule import TARGETS
 
 #: First element of a path into the configuration behind a pod (target ``values``: z2jh's
@@ -34,6 +35,11 @@ class RawViolation:
     anchor: Path | None = None
     #: How safe this violation's fix is, when it differs from the rule's.
     fix_safety: str | None = None
+    #: The place to report, when it is not where ``path`` is in the pod (a quota's key).
+    origin: Origin | None = None
+    #: The namespace object that causes it, and what it takes for granted (see ``Finding``).
+    cause: Cause | None = None
+    assumption: str | None = None
 
 
 def configuration_values(pod: EffectivePod) -> Any:

@@ -13,8 +13,8 @@ from nblint.cli.common import (
     EXIT_FINDINGS,
     EXIT_USAGE,
     check_selectors,
-    context_files,
     dialect_settings,
+    expanded_context,
     fail_usage,
     policy,
     selectors,
@@ -251,12 +251,8 @@ def _options(
     from nblint.run import gate
     from nblint.run.config import ConfigError
     from nblint.run.pipeline import Options
-    from nblint.run.pipeline import context_files as expand
 
-    for _, path in context_files(params):
-        if not os.path.exists(path):
-            fail_usage(f"--poddefaults {path}: no such file or directory")
-    context = expand("--poddefaults", [path for _, path in context_files(params)])
+    context = expanded_context(params)
     try:
         rules = load_rules(tuple(params["rules_dir"]))
         gate.prepare_rules(config, rules)

@@ -7,10 +7,10 @@ from typing import Any, NoReturn
 
 import click
 
-from nblint.model.rule import PsaPolicy, Rule, parse_version
+from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, Rule, parse_version
 from nblint.report import printable
 
-LATEST_PSA_VERSION = (1, 37)
+LATEST_PSA_VERSION = NEWEST_PSA_VERSION
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -125,6 +125,25 @@ _dialect_options = [
         type=click.Path(),
         help="Files or directories with the cluster's Kubeflow PodDefaults (repeatable).",
     ),
+    click.option(
+        "--cluster-context",
+        multiple=True,
+        type=click.Path(),
+        help="Files or directories with the cluster's Namespaces, LimitRanges, ResourceQuotas "
+        "and Kubeflow Profiles (repeatable): each pod is judged by its namespace.",
+    ),
+    click.option(
+        "--admission-config",
+        type=click.Path(dir_okay=False),
+        help="The API server's admission configuration file (its PodSecurity defaults and "
+        "exemptions); without it, the built-in defaults (privileged, no exemption).",
+    ),
+    click.option(
+        "--namespace",
+        default=None,
+        help="The namespace of the inputs that name none (a z2jh release's namespace, as "
+        "helm -n or kubectl -n gives it).",
+    ),
 ]
 
 
@@ -142,9 +161,39 @@ def dialect_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
         "values_root": kwargs.get("values_root"),
         "values": list(kwargs.get("values_files") or ()),
         "kubeflow_add_fsgroup": kwargs.get("kubeflow_add_fsgroup", "true") == "true",
+        "namespace": kwargs.get("namespace") or None,
     }
 
 
+#: Options that name context files (what is already in the cluster) → their parameter.
+CONTEXT_OPTIONS = (
+    ("--poddefaults", "poddefaults"),
+    ("--cluster-context", "cluster_context"),
+    ("--admission-config", "admission_config"),
+)
+
+
 def context_files(kwargs: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The context files a command names (``--poddefaults``): ``(option, path)``."""
-    return tuple(("--poddefaults", str(path)) for path in kwargs.get("poddefaults") or ())
+    """The context files a command names (``--poddefaults``, ``--cluster-context``,
+    ``--admission-config``): ``(option, path)`` as given."""
+    found: list[tuple[str, str]] = []
+    for option, param in CONTEXT_OPTIONS:
+        given = kwargs.get(param) or ()
+        for path in [given] if isinstance(given, str) else given:
+            found.append((option, str(path)))
+    return tuple(found)
+
+
+def expanded_context(kwargs: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """:func:`context_files` with directories expanded to their YAML files; a path that does
+    not exist is a usage error naming its option."""
+    import os
+
+    from nblint.run.pipeline import context_files as expand
+
+    found: list[tuple[str, str]] = []
+    for option, path in context_files(kwargs):
+        if not os.path.exists(path):
+            fail_usage(f"{option} {path}: no such file or directory")
+        found.extend(expand(option, [path]))
+    return tuple(found)

@@ -67,6 +67,14 @@ REFERENCES: dict[str, list[tuple[str, str]]] = {
     "kubeflow": [
         ("Kubeflow Notebooks", "https://www.kubeflow.org/docs/components/notebooks/"),
     ],
+    "namespace": [
+        ("Limit Ranges", "https://kubernetes.io/docs/concepts/policy/limit-range/"),
+        ("Resource Quotas", "https://kubernetes.io/docs/concepts/policy/resource-quotas/"),
+        (
+            "Pod Security Admission: configure the admission controller",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-admission-controller/",
+        ),
+    ],
 }
 
 DOCS_DIR = os.path.join("docs", "rules")

@@ -10,8 +10,8 @@ import click
 from nblint.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
-    context_files,
     dialect_settings,
+    expanded_context,
     fail_usage,
     policy,
     with_run_options,
@@ -36,13 +36,12 @@ def render(paths: tuple[str, ...], output_format: str, **params: Any) -> None:
     from nblint.load.files import InputError, discover
     from nblint.load.yaml_tree import to_plain
     from nblint.run.pipeline import Options, Runner
-    from nblint.run.pipeline import context_files as expand
 
     try:
         inputs = list(discover(list(paths)))
     except InputError as err:
         fail_usage(str(err))
-    context = expand("--poddefaults", [path for _, path in context_files(params)])
+    context = expanded_context(params)
     if not paths and not params.get("values_files"):
         raise click.UsageError("give at least one PATH or -f/--values FILE")
     options = Options(
@@ -60,6 +59,7 @@ def render(paths: tuple[str, ...], output_format: str, **params: Any) -> None:
             "profile": pod.profile,
             "options": pod.options,
             "pod": to_plain(pod.pod),
+            **_admission(pod),
         }
         for pod in result.pods
     ]
@@ -82,6 +82,8 @@ def render(paths: tuple[str, ...], output_format: str, **params: Any) -> None:
             if entry["options"]:
                 header += ", " + ", ".join(f"{k}={v}" for k, v in entry["options"].items())
             sys.stdout.write("---\n" + printable(header) + "\n")
+            for line in _admission_comments(entry):
+                sys.stdout.write(printable(line) + "\n")
             sys.stdout.write(
                 yaml.safe_dump(entry["pod"], sort_keys=False, default_flow_style=False)
             )
@@ -91,3 +93,46 @@ def render(paths: tuple[str, ...], output_format: str, **params: Any) -> None:
             err=True,
         )
     sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def _admission(pod: Any) -> dict[str, Any]:
+    """How the pod's namespace changed it (LimitRange defaults), each change with the line it
+    came from: only for pods whose namespace the inputs describe."""
+    admission = pod.admission
+    if admission is None or not admission.known:
+        return {}
+    from nblint.model.pod import format_path
+
+    return {
+        "namespace": admission.namespace.name,
+        "admission": [
+            {
+                "field": format_path(default.path),
+                "value": default.amount.text,
+                "from": default.limit_range.label if default.limit_range else None,
+                "file": default.amount.origin.file,
+                "line": default.amount.origin.line,
+                "alternatives": [
+                    {"from": ref.label, "value": amount.text}
+                    for ref, amount in default.alternatives
+                ],
+            }
+            for default in admission.defaults
+        ],
+    }
+
+
+def _admission_comments(entry: dict[str, Any]) -> list[str]:
+    """The namespace and each LimitRange default, as comments above the pod."""
+    if "admission" not in entry:
+        return []
+    lines = [f"# namespace: {entry['namespace'] or '(not named)'}"]
+    for change in entry["admission"]:
+        line = (
+            f"# {change['field']}: {change['value']} from {change['from']} "
+            f"({change['file']}:{change['line']})"
+        )
+        for other in change["alternatives"]:
+            line += f"; {other['value']} if {other['from']} is read first"
+        lines.append(line)
+    return lines

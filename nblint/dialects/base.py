@@ -47,6 +47,9 @@ class Dialect:
     #: Whether this dialect's hints are strategic-merge patches of a pod template: a dialect
     #: that writes a container's own spec elsewhere (z2jh ``extraContainers``) reuses them.
     template_hints: bool = False
+    #: Whether its documents change the pods of every other file (a namespace's LimitRange):
+    #: with ``--jobs``, every process reads the files that hold its index markers.
+    cluster_wide: bool = False
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from nblint.dialects.base import Dialect, Settings
+from nblint.dialects.cluster import CLUSTER
 from nblint.dialects.kubeflow import NOTEBOOK, POD_DEFAULT
 from nblint.dialects.manifest import MANIFEST
 from nblint.dialects.z2jh import Z2JH
 
 #: Every dialect, in the order documents are offered to them (the first that claims one wins).
-DIALECTS: tuple[Dialect, ...] = (MANIFEST, NOTEBOOK, POD_DEFAULT, Z2JH)
+DIALECTS: tuple[Dialect, ...] = (MANIFEST, NOTEBOOK, POD_DEFAULT, CLUSTER, Z2JH)
 BY_NAME = {dialect.name: dialect for dialect in DIALECTS}
 
 

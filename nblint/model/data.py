@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 
 
+@cache
 def data_dir(name: str) -> str:
     """``rules/`` or ``schemas/``: inside the installed package, or at the top of a checkout."""
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # nblint/

@@ -25,9 +25,58 @@ class PsaRef:
     check: str
     level: str
     version: str
+    #: The PSA mode of the pod's namespace that evaluated it (``enforce``, ``warn``, ``audit``);
+    #: None: the level and version of ``--psa-level``/``--psa-version``.
+    mode: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"check": self.check, "level": self.level, "version": self.version}
+        out = {"check": self.check, "level": self.level, "version": self.version}
+        if self.mode:
+            out["mode"] = self.mode
+        return out
+
+
+class Cause:
+    """The object in the cluster that makes a finding true: a namespace's PSA label, a
+    LimitRange's default, a quota's ``hard`` key — and where it is written.
+
+    (A plain class: defining a NamedTuple or a dataclass costs every run at import, and only
+    runs that describe namespaces make one.)
+    """
+
+    __slots__ = ("column", "detail", "file", "line", "object")
+
+    def __init__(self, object: str, detail: str, file: str, line: int, column: int = 1) -> None:
+        self.object = object
+        #: What of it: ``label pod-security.kubernetes.io/enforce: baseline``, ``hard pods: 2``.
+        self.detail = detail
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def _key(self) -> tuple[str, str, str, int, int]:
+        return (self.object, self.detail, self.file, self.line, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cause) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Cause{self._key()!r}"
+
+    def text(self) -> str:
+        return f"{self.object} {self.detail} ({self.file}:{self.line})"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "object": self.object,
+            "detail": self.detail,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+        }
 
 
 @dataclass(slots=True)
@@ -58,6 +107,11 @@ class Finding:
     #: The text changes the edit makes, ``(start line, start column, end line, end column,
     #: new text)`` (1-based, end exclusive), worked out only for reports that show them (SARIF).
     changes: tuple[tuple[int, int, int, int, str], ...] = ()
+    #: The namespace object that causes the finding (a PSA label, a quota key), if any.
+    cause: Cause | None = None
+    #: What the finding takes for granted that nblint cannot see ("no other usage in the
+    #: namespace"), if anything.
+    assumption: str | None = None
 
     def identity(self) -> tuple[Any, ...]:
         """Equal for the same finding reported twice (by two profiles, by two releases)."""
@@ -72,6 +126,7 @@ class Finding:
             self.options and tuple(self.options.items()),
             self.container,
             self.field,
+            self.cause,
         )
 
     def context(self) -> dict[str, str]:
@@ -100,6 +155,8 @@ class Finding:
             "applicability": self.applicability,
             "edit": self.edit.as_dict() if self.edit else None,
             "note": self.note or None,
+            "cause": self.cause.as_dict() if self.cause else None,
+            "assumption": self.assumption,
         }
 
 
@@ -119,6 +176,8 @@ class Reported:
     fix_keys: tuple[str, ...] = ()
     #: Where ``fix`` goes, when the normaliser knows it (``nblint fix`` applies it).
     edit: Edit | None = None
+    cause: Cause | None = None
+    assumption: str | None = None
 
 
 @dataclass

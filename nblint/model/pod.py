@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from nblint.model.edit import Placement
+    from nblint.model.namespace import PodAdmission
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
@@ -92,6 +93,12 @@ class EffectivePod:
     #: Where the fix hints for this pod go in the files the user wrote (see
     #: :mod:`nblint.model.edit`); None: hints are shown, not applied.
     placement: Placement | None = field(default=None, repr=False, compare=False)
+    #: The namespace the object names (a manifest's ``metadata.namespace``, a profile's
+    #: ``namespace`` trait); None: whichever ``--namespace`` (or ``kubectl -n``) gives.
+    namespace: str | None = None
+    #: How the pod's namespace admits it, when the run knows the namespace (set by the run
+    #: before the pod is checked; see :mod:`nblint.model.namespace`).
+    admission: PodAdmission | None = field(default=None, repr=False, compare=False)
     #: What the check stage works out once per pod (its targets), not part of the pod.
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -16,6 +16,8 @@ from typing import Any
 from nblint.model.pod import Path
 
 TARGETS = ("pod", "container", "notebook", "volume", "values")
+#: The newest PSA policy version nblint knows; ``latest`` and newer versions are evaluated as it.
+NEWEST_PSA_VERSION = (1, 37)
 
 
 class RuleError(Exception):
@@ -42,7 +44,7 @@ def format_version(version: tuple[int, int]) -> str:
 class PsaPolicy:
     """The Pod Security Admission level and policy version a run checks against."""
 
-    level: str  # baseline | restricted
+    level: str  # privileged (no PSA check) | baseline | restricted
     version: tuple[int, int]
 
     @property
@@ -218,6 +220,8 @@ def active_rules(
     out = []
     for rule in rules.values():
         if rule.psa:
+            if policy.level == "privileged":
+                continue
             if rule.psa_level == "restricted" and policy.level != "restricted":
                 continue
             if rule.id in replaced:

@@ -58,6 +58,8 @@ def as_dict(problem: Folded) -> dict[str, Any]:
             pod["applicability"] = finding.applicability
         if finding.edit != edit:
             pod["edit"] = finding.edit.as_dict() if finding.edit else None
+        if finding.cause != problem.first.cause:
+            pod["cause"] = finding.cause.as_dict() if finding.cause else None
         pods.append(pod)
     return {
         "rule": problem.rule,
@@ -72,6 +74,8 @@ def as_dict(problem: Folded) -> dict[str, Any]:
         "applicability": applicability,
         "edit": edit.as_dict() if edit else None,
         "note": note or None,
+        "cause": problem.first.cause.as_dict() if problem.first.cause else None,
+        "assumption": problem.first.assumption,
         "pods": pods,
     }
 

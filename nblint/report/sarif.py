@@ -134,6 +134,10 @@ def _message(problem: Folded) -> str:
     text += "."
     for label, note in problem.labelled("Note", "note"):
         text += f"\n{label}: {note}"
+    if problem.first.cause:
+        text += f"\nCause: {problem.first.cause.text()}"
+    if problem.first.assumption:
+        text += f"\nAssumes: {problem.first.assumption}"
     for label, fix in problem.labelled("Fix", "fix"):
         text += f"\n{label}:\n{fix}"
     return text
@@ -308,6 +312,19 @@ def _log(
             entry["message"] = {"text": _message(problem)}
             region = _region(finding, lines_of(finding.file))
             entry["locations"] = [_location(uri(finding.file), region)]
+            cause = finding.cause
+            if cause is not None:
+                # The namespace object that makes it true (a label, a quota key), as code
+                # scanning shows a second place.
+                entry["relatedLocations"] = [
+                    {
+                        "id": 1,
+                        **_location(
+                            uri(cause.file), {"startLine": cause.line, "startColumn": cause.column}
+                        ),
+                        "message": {"text": f"{cause.object} {cause.detail}"},
+                    }
+                ]
             entry["partialFingerprints"] = {key: fingerprint}
             properties = _properties(problem, fold)
             applicability = sorted({f.applicability for f in problem.findings if f.applicability})

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from nblint.model.finding import Finding
+from nblint.model.finding import Finding, PsaRef
 from nblint.model.fold import (
     Folded,
     pod_count,
@@ -142,8 +142,11 @@ def _finding_lines(finding: Finding, text_lines: SourceLines, width: int) -> Ite
     if finding.note:
         yield from _wrapped([("  note: ", "bold cyan")], finding.note, "", width, 8)
     if finding.psa:
-        psa = finding.psa
-        yield [("  psa: ", "bold cyan"), (f"{psa.check} ({psa.level}, {psa.version})", "")]
+        yield [("  psa: ", "bold cyan"), (_psa_text(finding.psa), "")]
+    if finding.cause:
+        yield from _wrapped([("  cause: ", "bold cyan")], finding.cause.text(), "", width, 9)
+    if finding.assumption:
+        yield from _wrapped([("  assumes: ", "bold cyan")], finding.assumption, "", width, 11)
     if finding.fix:
         for line in _fix_lines(finding.fix, with_safety("fix", [finding])):
             yield [("  ", ""), *line]
@@ -215,8 +218,8 @@ def _place_lines(here: list[Folded], width: int) -> Iterator[Line]:
     for problem, problem_pods in zip(here, pods, strict=True):
         yield from _headline(problem, width)
         if problem.psa:
-            psa = problem.psa
-            yield [("  psa: ", "bold cyan"), (f"{psa.check} ({psa.level}, {psa.version})", "")]
+            yield [("  psa: ", "bold cyan"), (_psa_text(problem.psa), "")]
+        yield from _context_lines(problem, width)
         if shared_notes is None:
             yield from _note_lines(problem.notes(), problem.findings, width, "  ")
         if shared_pods is None and problem_pods:
@@ -226,6 +229,36 @@ def _place_lines(here: list[Folded], width: int) -> Iterator[Line]:
     if shared_pods:
         yield from _in_lines(here[0].findings, shared_pods, width, "")
     yield from _place_fixes(here)
+
+
+def _psa_text(psa: PsaRef) -> str:
+    mode = f", {psa.mode} mode of the namespace" if psa.mode else ""
+    return f"{psa.check} ({psa.level}, {psa.version}{mode})"
+
+
+def _context_lines(problem: Folded, width: int) -> Iterator[Line]:
+    """What in the namespace causes the problem, and what it assumes (each distinct one, named
+    with its pods when they differ)."""
+    for label, part in (
+        ("cause", lambda f: f.cause.text() if f.cause else ""),
+        (
+            "assumes",
+            lambda f: f.assumption or "",
+        ),
+    ):
+        groups: dict[str, list[Finding]] = {}
+        for finding in problem.findings:
+            groups.setdefault(part(finding), []).append(finding)
+        for text, findings in groups.items():
+            if not text:
+                continue
+            every = len(findings) == len(problem.findings)
+            head = (
+                f"  {label}: "
+                if every
+                else f"  {label} ({subset_label(findings, problem.findings)}): "
+            )
+            yield from _wrapped([(head, "bold cyan")], text, "", width, len(label) + 4)
 
 
 def _shared(here: list[Folded], part: Any) -> Any:

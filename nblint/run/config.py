@@ -39,10 +39,20 @@ PARAMS = {
     "values": "values_files",
     "kubeflow-add-fsgroup": "kubeflow_add_fsgroup",
     "poddefaults": "poddefaults",
+    "cluster-context": "cluster_context",
+    "admission-config": "admission_config",
+    "namespace": "namespace",
     "baseline": "baseline_file",
 }
 #: keys whose values are paths, resolved against the config file's directory.
-PATH_KEYS = ("rules-dirs", "values", "poddefaults", "baseline")
+PATH_KEYS = (
+    "rules-dirs",
+    "values",
+    "poddefaults",
+    "cluster-context",
+    "admission-config",
+    "baseline",
+)
 
 
 class ConfigError(Exception):
@@ -57,6 +67,8 @@ class Release:
     values: list[str]
     chart_version: str | None = None
     values_root: str | None = None
+    #: The namespace it is installed in (``helm -n``), for the namespace objects to apply.
+    namespace: str | None = None
 
 
 @dataclass
@@ -189,6 +201,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
                 [config.resolve(v) for v in release["values"]],
                 release.get("chart-version"),
                 release.get("values-root"),
+                release.get("namespace"),
             )
         )
     return config

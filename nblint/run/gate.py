@@ -50,6 +50,7 @@ def run(
             "values": release.values,
             "chart_version": release.chart_version or options.dialect.get("chart_version"),
             "values_root": release.values_root or options.dialect.get("values_root"),
+            "namespace": release.namespace or options.dialect.get("namespace"),
         }
         results.append(Runner(replace(options, dialect=dialect), rules).run([]))
     result = merge(results)

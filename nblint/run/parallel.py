@@ -7,7 +7,8 @@ report is byte-for-byte the same whatever N is.
 
 Files of a dialect that must be checked together (its ``together_marker``: Kubeflow, where a
 PodDefault in one file changes the Notebooks of another, and some findings are made once per run)
-go into one chunk.
+go into one chunk. Files of a dialect whose documents change every pod (``cluster_wide``: a
+namespace's LimitRanges and quotas) are indexed by every worker and checked by one.
 """
 
 from __future__ import annotations
@@ -33,8 +34,15 @@ MIN_FILES_PER_JOB = 16
 CHUNKS_PER_JOB = 4
 #: Inputs whose text holds one of these are kept in one chunk (see the module docstring).
 _TOGETHER = tuple(sorted({d.together_marker for d in DIALECTS if d.together_marker is not None}))
+#: Inputs whose text holds one of these may change the pods of any file (a namespace's
+#: LimitRange): every process indexes them, the process whose chunk holds them checks them.
+_EVERYWHERE = tuple(
+    sorted({marker.encode() for d in DIALECTS if d.cluster_wide for marker in d.index_markers})
+)
 #: The runner of the parallel run, set before the worker processes fork from the parent.
 _RUNNER: Runner | None = None
+#: The inputs every worker indexes (see ``_EVERYWHERE``), set with ``_RUNNER``.
+_SHARED: list[str] = []
 
 
 def jobs_for(requested: int) -> int:
@@ -69,9 +77,13 @@ def chunks(paths: Sequence[str], count: int) -> list[list[str]]:
 
 
 def _mentions_cross_document(path: str) -> bool:
+    return _holds(path, _TOGETHER)
+
+
+def _holds(path: str, markers: tuple[bytes, ...]) -> bool:
     try:
         data = files.read_bytes(path)
-        return any(marker in data for marker in _TOGETHER)
+        return any(marker in data for marker in markers)
     except OSError:
         return False  # reported as unreadable by whichever worker loads it
 
@@ -85,13 +97,14 @@ def _size(path: str) -> int:
 
 def run(runner: Runner, paths: Sequence[str], jobs: int) -> RunResult:
     work = chunks(paths, jobs * CHUNKS_PER_JOB)
-    global _RUNNER
+    global _RUNNER, _SHARED
     _RUNNER = runner
+    _SHARED = [path for path in paths if _holds(path, _EVERYWHERE)]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_run_chunk, work))
     finally:
-        _RUNNER = None
+        _RUNNER, _SHARED = None, []
     return merge(parts)
 
 
@@ -100,7 +113,9 @@ def _run_chunk(paths: list[str]) -> RunResult:
 
     runner = _RUNNER  # inherited from the parent by fork
     assert runner is not None
-    serial = Runner(replace(runner.options, jobs=1), runner.rules)
+    mine = set(paths)
+    shared = tuple(path for path in _SHARED if path not in mine)
+    serial = Runner(replace(runner.options, jobs=1, shared_inputs=shared), runner.rules)
     result = serial.run(paths)
     # Texts serve the code frames of findings: those of clean files need not travel (the keys
     # do: they say which files a run read).

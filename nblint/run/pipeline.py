@@ -6,7 +6,8 @@ one input fails, so that a bad file never hides the findings of the others. In t
 1. **Read and index.** Every input is read (not yet parsed). A file that holds a dialect's index
    marker (``PodDefault``: it may change the Notebooks of other files), every context file
    (``--poddefaults``) and every layer of a ``-f`` release are parsed now, their documents
-   recognised, and what they contribute goes into the run-wide :class:`RunIndex`.
+   recognised, and what they contribute goes into the run-wide :class:`RunIndex`. Only the
+   documents that contribute are kept; the file's others are parsed again in the second phase.
 2. **Normalise and check.** Each document, in input order, is normalised with the finished index
    and its pods are checked. Documents of the other files are parsed only now, one at a time,
    and dropped once checked: a file of thousands of manifests never has more than one of them in
@@ -15,6 +16,8 @@ one input fails, so that a bad file never hides the findings of the others. In t
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +33,7 @@ from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import Recognised, RunIndex
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, Reported, chosen_fix
-from nblint.model.pod import Origin
+from nblint.model.pod import EffectivePod, Origin
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
 
@@ -47,6 +50,9 @@ LOAD_PROBLEM_RULES = {
     "helm-template": "helm-template",
     "sops-encrypted": "sops-encrypted",
 }
+
+#: The context option that names the API server's admission configuration.
+ADMISSION_CONFIG = "--admission-config"
 
 #: The longest message (or fix) the pipeline reports; the input it quotes may be megabytes long.
 MAX_MESSAGE = 1500
@@ -76,6 +82,9 @@ class Options:
     context: tuple[tuple[str, str], ...] = ()
     #: Processes for a large tree (``--jobs``; 0 = one per CPU); see :mod:`nblint.run.parallel`.
     jobs: int = 1
+    #: Inputs another process checks whose documents this run's pods depend on (a namespace's
+    #: LimitRange, with ``--jobs``): indexed only, their findings are the other process's.
+    shared_inputs: tuple[str, ...] = ()
     #: Keep every effective pod in the result (``nblint render``); a check only counts them.
     keep_pods: bool = False
     #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
@@ -92,8 +101,11 @@ class _Input:
     loaded: files.LoadedFile
     #: The option that named it, for a context file (``--poddefaults``); None for an input.
     context: str | None = None
-    #: Its documents, when they were parsed in the first phase.
+    #: The documents it contributes to the index, when it was parsed in the first phase.
     recognised: list[Recognised] | None = None
+    #: Whether it also holds documents that contribute nothing: the second phase parses the file
+    #: again for them rather than keeping every document of a large file in memory.
+    rest: bool = False
 
 
 class Runner:
@@ -106,6 +118,10 @@ class Runner:
         )
         self.active_ids = {rule.id for rule, _ in self.active}
         self._plan: Plan | None = None
+        #: Plans of other PSA policies (a namespace's levels), by policy and PSA-only-ness.
+        self._plans: dict[tuple[PsaPolicy, bool], Plan] = {}
+        #: The namespaces the inputs describe (set once the index is built), else None.
+        self.cluster: Any = None
 
     @property
     def plan(self) -> Plan:
@@ -113,6 +129,20 @@ class Runner:
         if self._plan is None:
             self._plan = Plan(self.active, TEMPLATE_HINT_KEY)
         return self._plan
+
+    def plan_for(self, policy: PsaPolicy, psa_only: bool = False) -> Plan:
+        """The plan of the rules active at ``policy`` (a namespace's PSA level and version),
+        prepared once per run; ``psa_only``: only its PSA checks (a warn or audit level)."""
+        if policy == self.options.policy and not psa_only:
+            return self.plan
+        key = (policy, psa_only)
+        found = self._plans.get(key)
+        if found is None:
+            active = active_rules(self.rules, policy, self.options.select, self.options.ignore)
+            if psa_only:
+                active = [(rule, impl) for rule, impl in active if rule.psa]
+            found = self._plans[key] = Plan(active, TEMPLATE_HINT_KEY)
+        return found
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -131,12 +161,17 @@ class Runner:
         inputs = [self._read(path, result) for path in paths]
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
-        index = self._index(inputs, context, release, result)
+        index = self._index(inputs, context, release, result, self._shared())
+        self.cluster = _cluster(index)
+        self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
-            documents = (
-                item.recognised if item.recognised is not None else self._stream(item, result)
-            )
+            if item.recognised is None:
+                documents: Iterable[Recognised] = self._stream(item, result)
+            elif item.rest:
+                documents = itertools.chain(self._others(item), item.recognised)
+            else:
+                documents = item.recognised
             for document in documents:
                 self._normalise_and_check(document, index, result, seen)
         if release is not None:
@@ -147,28 +182,49 @@ class Runner:
         result.findings.sort(key=Finding.sort_key)
         return result
 
+    def _shared(self) -> list[_Input]:
+        """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
+        scratch = RunResult()  # their problems are reported by the process that checks them
+        return [self._read(path, scratch, "shared") for path in self.options.shared_inputs]
+
     def _index(
         self,
         inputs: list[_Input],
         context: list[_Input],
         release: Recognised | None,
         result: RunResult,
+        shared: list[_Input] | None = None,
     ) -> RunIndex:
         """Phase 1: parse what may contribute to the index, and index it."""
         markers = [(d, d.index_markers) for d in DIALECTS if d.index_markers]
         entries: dict[str, list[Any]] = {}
-        for item in [*inputs, *context]:
+        scratch = RunResult()
+        others = {id(item) for item in shared or ()}
+        for item in [*inputs, *context, *(shared or ())]:
             text = item.loaded.text
             if item.context is None and not any(m in text for _, ms in markers for m in ms):
                 continue
-            item.recognised = list(self._stream(item, result))
-            for document in item.recognised:
-                for key, entry in BY_NAME[document.dialect].index(document, self.settings):
-                    entries.setdefault(key, []).append(entry)
+            item.recognised = []
+            for document in self._stream(item, scratch if id(item) in others else result):
+                if BY_NAME[document.dialect].indexer is None:
+                    item.rest = True
+                    continue
+                item.recognised.append(document)
+                self._index_one(document, entries, result)
         if release is not None:
-            for key, entry in BY_NAME[release.dialect].index(release, self.settings):
-                entries.setdefault(key, []).append(entry)
+            self._index_one(release, entries, result)
         return RunIndex(entries)
+
+    def _index_one(
+        self, document: Recognised, entries: dict[str, list[Any]], result: RunResult
+    ) -> None:
+        try:
+            found = BY_NAME[document.dialect].index(document, self.settings)
+        except Exception as err:  # an indexer bug must not stop the run
+            self._internal_error(result, document, err)
+            return
+        for key, entry in found:
+            entries.setdefault(key, []).append(entry)
 
     def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
         given = self.options.texts.get(path)
@@ -193,6 +249,13 @@ class Runner:
             for problem in entry.problems:
                 self._problem(result, item.path, problem, item.context)
             yield from self._recognise(item, entry.root, entry.index, result)
+
+    def _others(self, item: _Input) -> Iterator[Recognised]:
+        """The documents of a file read in the first phase that contribute nothing to the index,
+        parsed again one at a time (their problems were reported the first time)."""
+        for document in self._stream(item, RunResult()):
+            if BY_NAME[document.dialect].indexer is None:
+                yield document
 
     def _recognise(
         self, item: _Input, root: Any, index: int, result: RunResult, at: tuple[Any, ...] = ()
@@ -271,13 +334,37 @@ class Runner:
                 result.pod_count += 1
                 if self.options.keep_pods:
                     result.pods.append(pod)
-                for finding in check_pod(pod, self.plan, self.options.policy):
+                for finding in self._check(pod):
                     key = finding.identity()
                     if key not in unique:
                         unique.add(key)
                         result.findings.append(finding)
         except Exception as err:  # a normaliser bug must not hide the other documents
             self._internal_error(result, document, err)
+
+    def _check_admission_config(self, result: RunResult) -> None:
+        """An ``--admission-config`` that holds no PodSecurity configuration is said, not
+        silently replaced by the built-in defaults."""
+        given = [path for option, path in self.options.context if option == ADMISSION_CONFIG]
+        if not given or (self.cluster is not None and self.cluster.admission is not None):
+            return
+        self._add(
+            result,
+            Reported(
+                "admission-config-invalid",
+                f"{ADMISSION_CONFIG} {given[0]}: no AdmissionConfiguration with a PodSecurity "
+                "entry and no PodSecurityConfiguration: the built-in defaults apply (privileged, "
+                "no exemption)",
+                Origin(given[0], 1, 1),
+            ),
+        )
+
+    def _check(self, pod: EffectivePod) -> list[Finding]:
+        if self.cluster is None:
+            return check_pod(pod, self.plan, self.options.policy)
+        from nblint.run import namespaces
+
+        return namespaces.judge(self, pod, self.cluster)
 
     # -- findings the pipeline itself reports -------------------------------------------------
 
@@ -307,6 +394,8 @@ class Runner:
             note=origin.note,
             applicability=applicability,
             edit=reported.edit if applicability not in (None, DISPLAY_ONLY) else None,
+            cause=reported.cause,
+            assumption=reported.assumption,
         )
 
     def _add(self, result: RunResult, reported: Reported) -> None:
@@ -340,6 +429,18 @@ class Runner:
         )
 
 
+def _cluster(index: RunIndex) -> Any:
+    """The namespaces the run's inputs and context files describe, or None (then every pod is
+    checked at --psa-level, as when no namespace object is given)."""
+    if not index:
+        return None  # a plain check of pods imports nothing of the namespace model
+    from nblint.model.namespace import CLUSTER_INDEX, ClusterContext
+
+    if not index.get(CLUSTER_INDEX):
+        return None
+    return index.view(CLUSTER_INDEX, ClusterContext.build)
+
+
 def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """``(option, file)`` for every YAML file under ``paths`` (files or directories): the
     context files of :attr:`Options.context`. A path that does not exist is kept, to be
@@ -350,7 +451,27 @@ def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], .
             found.extend((option, file) for file in files.discover([path]))
         except files.InputError:
             found.append((option, path))
+    # An AdmissionConfiguration may keep the PodSecurity configuration in a file of its own
+    # (`path:`, relative to it): that file is read as context too.
+    found.extend((option, named) for _, file in list(found) for named in _configured_files(file))
     return tuple(found)
+
+
+def _configured_files(path: str) -> list[str]:
+    """The files an AdmissionConfiguration at ``path`` names with ``plugins[].path``."""
+    loaded = files.read(path)
+    if "AdmissionConfiguration" not in loaded.text:
+        return []
+    named = []
+    for entry in files.documents(loaded):
+        root = getattr(entry, "root", None)
+        if not isinstance(root, dict) or root.get("kind") != "AdmissionConfiguration":
+            continue
+        plugins = root.get("plugins")
+        for plugin in plugins if isinstance(plugins, list) else []:
+            if isinstance(plugin, dict) and isinstance(plugin.get("path"), str):
+                named.append(os.path.join(os.path.dirname(path), plugin["path"]))
+    return named
 
 
 def skip_label(root: Any) -> str:

@@ -28,7 +28,11 @@ MODULES: dict[str, str] = {
     "idle-culling": "idle_culling",
     "unlisted-choice": "unlisted_choice",
     "root-refused": "root_refused",
+    "namespace-admission": "namespace_admission",
 }
+#: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
+#: one (no namespace object given) never calls them.
+NEEDS_ADMISSION = frozenset({"namespace-admission"})
 #: Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
 #: their rule files exist for documentation, selection and severity.
 REPORTED_BY_PIPELINE = "reported-by-pipeline"

@@ -145,8 +145,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             placement=NotebookPlacement(
                 TreePlacement(file, document.index, document.path), provenance, pod
             ),
+            namespace=namespace,
             facts={
                 "namespace": namespace,
+                # One of many notebook servers of its namespace (quota capacity is counted).
+                "notebook_server": True,
                 # Kubeflow profile namespaces have Istio sidecar injection on by default.
                 "istio_injection_default": True,
                 "stopped": STOPPED_ANNOTATION in annotations,

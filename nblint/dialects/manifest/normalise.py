@@ -26,6 +26,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
+    # The object's own namespace is the pod's (a template's metadata.namespace is ignored).
+    own = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
+    namespace = own.get("namespace")
     effective = EffectivePod(
         file=file,
         object=object_name(root, document.index),
@@ -34,5 +37,6 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         provenance=provenance,
         kind=kind,
         placement=TreePlacement(file, document.index, document.path, prefix),
+        namespace=namespace if isinstance(namespace, str) and namespace else None,
     )
     return Normalised([effective])

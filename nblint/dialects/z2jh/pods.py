@@ -93,6 +93,7 @@ def _pod(
     }
     provenance = ValuesProvenance(release, sources)
     return EffectivePod(
+        namespace=_namespace(config),
         file=release.files[0] if release.files else "",
         object="values",
         dialect="z2jh",
@@ -109,6 +110,16 @@ def _pod(
     )
 
 
+def _namespace(config: SpawnerConfig) -> str | None:
+    """The namespace the spawner puts the pod in when the values name one (``namespace``, per
+    profile too); with ``enable_user_namespaces`` each user's own, which no input describes."""
+    if config.get("enable_user_namespaces") is True:
+        template = config.get("user_namespace_template")
+        return template if isinstance(template, str) and template else "{hubnamespace}-{username}"
+    namespace = config.get("namespace")
+    return namespace if isinstance(namespace, str) and namespace else None
+
+
 def _image_source(config: SpawnerConfig) -> Source:
     found = config.source("image")
     path = found[0].path if found else ("singleuser", "image")
@@ -118,9 +129,11 @@ def _image_source(config: SpawnerConfig) -> Source:
 def _home_pvc(config: SpawnerConfig) -> dict[str, Any] | None:
     if not config.get("storage_pvc_ensure"):
         return None
+    found = config.source("storage_capacity")
     return {
         "name_template": config.get("pvc_name_template"),
         "capacity": config.get("storage_capacity"),
+        "capacity_path": found[0].path if found else ("singleuser", "storage", "capacity"),
         "storage_class": config.get("storage_class"),
         "access_modes": config.get("storage_access_modes"),
     }
@@ -160,4 +173,140 @@ def deployment_facts(
         )
         is True,
         "network_policy_enabled": bool(lookup(values, ("singleuser", "networkPolicy", "enabled"))),
+        "named_servers": _named_servers(values),
+        "chart_pods": chart_pods(values),
+        "hub_db_pvc": _hub_db_pvc(values),
     }
+
+
+def _named_servers(values: Any) -> dict[str, Any]:
+    """How many servers one user may have: the default one plus ``namedServerLimitPerUser``
+    named ones (0 or null: unlimited) when ``allowNamedServers`` is on."""
+    allowed = lookup(values, ("hub", "allowNamedServers")) is True
+    limit = lookup(values, ("hub", "namedServerLimitPerUser"))
+    limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else 0
+    path = ("hub", "namedServerLimitPerUser") if allowed and limit else ("hub", "allowNamedServers")
+    return {"allowed": allowed, "limit": limit, "path": path}
+
+
+def _hub_db_pvc(values: Any) -> dict[str, Any] | None:
+    """The hub's own PVC (``hub-db-dir``) with the default sqlite-pvc database."""
+    if lookup(values, ("hub", "db", "type")) != "sqlite-pvc":
+        return None
+    return {
+        "name": "hub-db-dir",
+        "storage": lookup(values, ("hub", "db", "pvc", "storage")),
+        "storage_class": lookup(values, ("hub", "db", "pvc", "storageClassName")),
+        "path": ("hub", "db", "pvc", "storage"),
+    }
+
+
+def _container(name: str, values: Any, path: tuple[str, ...]) -> dict[str, Any]:
+    resources = lookup(values, path)
+    return {
+        "name": name,
+        "resources": resources if isinstance(resources, dict) else {},
+        "path": path,
+    }
+
+
+def chart_pods(values: Any) -> list[dict[str, Any]]:
+    """The pods the chart itself runs in the release namespace, with what their containers
+    ask for (each from its values key; the chart sets none by default): ``counted`` ones run
+    beside the user servers all the time, the others come and go (one per node, or only while
+    Helm installs)."""
+    pods = [
+        {
+            "name": "hub",
+            "replicas": 1,
+            "counted": True,
+            "containers": [_container("hub", values, ("hub", "resources"))],
+        },
+        {
+            "name": "proxy",
+            "replicas": 1,
+            "counted": True,
+            "containers": [_container("chp", values, ("proxy", "chp", "resources"))],
+        },
+    ]
+    https = lookup(values, ("proxy", "https")) or {}
+    if (
+        isinstance(https, dict)
+        and https.get("enabled") is True
+        and https.get("type", "letsencrypt") == "letsencrypt"
+        and https.get("hosts")
+    ):
+        pods.append(
+            {
+                "name": "autohttps",
+                "replicas": 1,
+                "counted": True,
+                "containers": [
+                    _container("traefik", values, ("proxy", "traefik", "resources")),
+                    _container("secret-sync", values, ("proxy", "secretSync", "resources")),
+                    {"name": "load-acme", "resources": {}, "path": ("proxy", "https")},
+                ],
+            }
+        )
+    if lookup(values, ("scheduling", "userScheduler", "enabled")) is True:
+        replicas = lookup(values, ("scheduling", "userScheduler", "replicas"))
+        pods.append(
+            {
+                "name": "user-scheduler",
+                "replicas": replicas if isinstance(replicas, int) and replicas >= 0 else 1,
+                "counted": True,
+                "containers": [
+                    _container(
+                        "kube-scheduler", values, ("scheduling", "userScheduler", "resources")
+                    )
+                ],
+            }
+        )
+    placeholders = lookup(values, ("scheduling", "userPlaceholder", "replicas"))
+    if (
+        lookup(values, ("scheduling", "userPlaceholder", "enabled")) is True
+        and isinstance(placeholders, int)
+        and placeholders > 0
+    ):
+        own = lookup(values, ("scheduling", "userPlaceholder", "resources"))
+        pods.append(
+            {
+                "name": "user-placeholder",
+                "replicas": placeholders,
+                "counted": True,
+                # Without resources of its own, a placeholder asks what a user server asks.
+                "like_user_server": not own,
+                "containers": [
+                    _container("pause", values, ("scheduling", "userPlaceholder", "resources"))
+                ],
+            }
+        )
+    if lookup(values, ("prePuller", "continuous", "enabled")) is True:
+        pods.append(
+            {
+                "name": "continuous-image-puller",
+                "replicas": None,
+                "counted": False,
+                "containers": [_container("pause", values, ("prePuller", "resources"))],
+            }
+        )
+    if lookup(values, ("prePuller", "hook", "enabled")) is True:
+        pods.append(
+            {
+                "name": "hook-image-puller",
+                "replicas": None,
+                "counted": False,
+                "containers": [_container("pause", values, ("prePuller", "resources"))],
+            }
+        )
+        pods.append(
+            {
+                "name": "hook-image-awaiter",
+                "replicas": 1,
+                "counted": False,
+                "containers": [
+                    _container("hook-image-awaiter", values, ("prePuller", "hook", "resources"))
+                ],
+            }
+        )
+    return pods
