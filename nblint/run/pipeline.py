@@ -48,6 +48,7 @@ LOAD_PROBLEM_RULES = {
     "not-a-mapping": "document-not-a-mapping",
     "helm-template": "helm-template",
     "sops-encrypted": "sops-encrypted",
+    "sops-partly-encrypted": "sops-partly-encrypted",
 }
 
 #: The longest message (or fix) the pipeline reports; the input it quotes may be megabytes long.

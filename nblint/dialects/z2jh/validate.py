@@ -566,6 +566,7 @@ class _Checker:
         if not any(_holds_unknowable(values) for values in self.release.user_values()):
             return  # most files: no need to look each written path up
         first: dict[str, tuple[Path, int, int]] = {}
+        named = self.release.sops_files()
         for path in self.release.written_paths():
             found, value = get_path(self.release.values, path)
             if not found or not is_unknowable(value):
@@ -574,6 +575,8 @@ class _Checker:
                 continue  # Helm templates are reported by the loader (rule helm-template)
             origin = self.release.locate(path)
             kind = 1 if _SOPS.match(value) else 0
+            if kind and origin.file in named:
+                continue  # the loader names the encrypted keys (rule sops-partly-encrypted)
             seen = first.get(origin.file)
             if seen is None:
                 first[origin.file] = (path, 1 - kind, kind)

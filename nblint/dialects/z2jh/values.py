@@ -328,6 +328,16 @@ class Release:
         """
         return list(self._owners)
 
+    def sops_files(self) -> set[str]:
+        """The user's files that sops encrypted in part (the loader names their encrypted
+        keys: rule ``sops-partly-encrypted``)."""
+        return {
+            layer.file
+            for layer in self._layers
+            if isinstance(layer.document, dict)
+            and _is_sops_metadata("sops", layer.document.get("sops"))
+        }
+
     def user_values(self) -> list[Mapping[str, Any]]:
         """The values each user file sets (at the z2jh root), in layer order, as written."""
         return [layer.values for layer in self._layers]
