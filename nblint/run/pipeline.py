@@ -327,6 +327,7 @@ class Runner:
             line=origin.line,
             column=origin.column,
             object=reported.object,
+            profile=reported.profile,
             fix=_bounded(fix.rstrip()) if fix else None,
             note=origin.note,
         )

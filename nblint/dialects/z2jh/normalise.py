@@ -167,14 +167,16 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
 
 
 def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported]:
-    """Values KubeSpawner would refuse when a user spawns (e.g. memory ``4Gi``), once each."""
+    """Values KubeSpawner would refuse when a user spawns (e.g. memory ``4Gi``), once for each
+    profile whose spawns fail."""
     reported: list[Reported] = []
-    seen: set[tuple[Any, str]] = set()
+    seen: set[tuple[Any, str, str | None]] = set()
     for pod in pods:
         for problem in pod.facts.get("spawn_problems") or []:
-            if (tuple(problem.path), problem.message) in seen:
+            key = (tuple(problem.path), problem.message, pod.profile)
+            if key in seen:
                 continue
-            seen.add((tuple(problem.path), problem.message))
+            seen.add(key)
             reported.append(
                 Reported(
                     "z2jh-spawn-failure",
@@ -183,6 +185,7 @@ def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported
                     VALUES_OBJECT,
                     fix=problem.fix,
                     fix_keys=release.fix_keys,
+                    profile=pod.profile,
                 )
             )
     return reported

@@ -117,11 +117,6 @@ def kubespawner_version(chart_version: str) -> str:
     return hub_image(chart_version)["kubespawner"]
 
 
-def kubespawner_major(chart_version: str) -> str:
-    """The KubeSpawner major version the chart's hub image ships (3.x: 6, 4.x: 7)."""
-    return kubespawner_version(chart_version).split(".")[0]
-
-
 def kubespawner_traits(chart_version: str) -> frozenset[str]:
     """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
     return traits_of_kubespawner(kubespawner_version(chart_version))
@@ -146,12 +141,6 @@ def defaults_of_kubespawner(version: str) -> dict[str, Any]:
     if version != table["newest"]:
         defaults.update(table[version]["defaults"])
     return defaults
-
-
-def newest_kubespawner_of_major(major: str) -> str:
-    """The newest bundled KubeSpawner version of ``major`` (``"6"`` → ``"6.2.0"``)."""
-    versions = [v for v in _read_json("kubespawner.json") if v.split(".")[0] == major]
-    return max(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
 def resolve_chart_version(text: str | None) -> str:
