@@ -274,3 +274,14 @@ def test_text_that_is_no_range_is_refused(wanted: str) -> None:
 )
 def test_a_plain_version_is_a_pin_and_anything_else_a_range(text: str, plain: str | None) -> None:
     assert exact(text) == plain
+
+
+def test_a_file_beside_the_chart_without_z2jh_values_under_the_alias_is_not_values(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(UMBRELLA / "alias" / "Chart.yaml", tmp_path / "Chart.yaml")
+    # Under the alias, but no key only z2jh has: not claimed, as without the chart.
+    (tmp_path / "ingress.yaml").write_text("notebooks:\n  ingress:\n    enabled: true\n")
+    result = run(tmp_path / "ingress.yaml")
+    assert result.pods == [] and result.findings == []
+    assert result.skipped == {"(no kind)": 1}

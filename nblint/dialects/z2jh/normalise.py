@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.z2jh.root import ValuesError, find_root, parse_root
+from nblint.dialects.z2jh.root import ValuesError, find_root, holds_values, parse_root
 from nblint.dialects.z2jh.umbrella import (
     DEPENDENCY,
     ConstraintError,
@@ -24,7 +24,7 @@ from nblint.dialects.z2jh.values import (
 )
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
-from nblint.model.pod import EffectivePod, Origin, format_path, get_path
+from nblint.model.pod import EffectivePod, Origin, format_path
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
@@ -38,7 +38,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
     given = settings.get("values_root")
     found = pins(document.neighbours)
-    pin = next((p for p in found if any(_holds(doc, p.root) for _, doc in layers)), None)
+    pin = next((p for p in found if any(holds_values(doc, p.root) for _, doc in layers)), None)
     if given is not None:
         root = parse_root(given)
     elif pin is not None:
@@ -61,11 +61,6 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
     return release, problems
-
-
-def _holds(document: Any, root: tuple[str, ...]) -> bool:
-    found, node = get_path(document, root)
-    return found and isinstance(node, dict)
 
 
 def _chosen_release(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nblint.dialects.z2jh.umbrella import pin_for, pins
+from nblint.dialects.z2jh.umbrella import pins
 from nblint.model.document import Neighbour
 from nblint.model.pod import get_path
 
@@ -104,10 +104,14 @@ def looks_like_values_beside(
 ) -> bool:
     """:func:`looks_like_values` for a document beside an umbrella chart: the z2jh values of the
     umbrella chart sit under its dependency's alias, which no content detection would guess."""
-    if values_root is None:
-        if "apiVersion" in document or "kind" in document:
-            return False
-        pin = pin_for(document, pins(neighbours))
-        if pin is not None and isinstance(document.get(pin.key), dict):
-            return True
+    if values_root is None and any(holds_values(document, pin.root) for pin in pins(neighbours)):
+        return True
     return looks_like_values(document, values_root)
+
+
+def holds_values(document: Any, root: tuple[str, ...]) -> bool:
+    """Whether ``document`` holds z2jh values at ``root``: a mapping with keys only z2jh uses."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return False
+    found, node = get_path(document, root)
+    return found and _evidence(node) > 0

@@ -102,15 +102,6 @@ def unreadable(neighbours: Sequence[Neighbour]) -> Neighbour | None:
     return next((n for n in neighbours if n.name in _LOCKS and n.problem is not None), None)
 
 
-def pin_for(document: Any, found: list[Pin]) -> Pin | None:
-    """The dependency whose values ``document`` holds (its key is a mapping there), else the
-    first."""
-    for pin in found:
-        if isinstance(document, dict) and isinstance(document.get(pin.key), dict):
-            return pin
-    return found[0] if found else None
-
-
 def _dependencies(root: Any) -> list[Any]:
     dependencies = root.get("dependencies") if isinstance(root, dict) else None
     return dependencies if isinstance(dependencies, list) else []
