@@ -29,6 +29,11 @@ class RawViolation:
     variables: dict[str, Any] = field(default_factory=dict)
     #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
     distinct: str = ""
+    #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
+    #: toleration: its fix goes where the GPU came from).
+    anchor: Path | None = None
+    #: How safe this violation's fix is, when it differs from the rule's.
+    fix_safety: str | None = None
 
 
 def configuration_values(pod: EffectivePod) -> Any:

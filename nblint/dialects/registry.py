@@ -40,6 +40,12 @@ def neighbours_for(dialect: Dialect, found: Neighbours) -> Neighbours:
     return tuple(by_name[name] for name in dialect.neighbours if name in by_name)
 
 
+#: The fix key whose hints patch a pod template (see :attr:`Dialect.template_hints`).
+TEMPLATE_HINT_KEY = next(
+    (dialect.fix_labels[0][0] for dialect in DIALECTS if dialect.template_hints), None
+)
+
+
 def fix_labels() -> dict[str, str]:
     """Every fix-hint key a dialect declares → what it is written for."""
     return {key: label for dialect in DIALECTS for key, label in dialect.fix_labels}

@@ -113,10 +113,22 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     base, variables = first_gpu_container
     info = {**variables, "resource": next(iter(pod_gpus))}
+    # The fix belongs where the GPU came from (a profile option's choice, not every choice).
+    gpu_name = next(iter(pod_gpus))
+    limits = gpu_resources(podview._dict(_container_at(spec, base).get("resources")).get("limits"))
+    anchor = (*base, "resources", "limits" if gpu_name in limits else "requests", gpu_name)
     # With the ExtendedResourceToleration admission plugin the API server adds the toleration.
     automatic = rule.options.get("extended_resource_toleration") is True
     if aspect == "toleration" and not automatic and not _tolerates_gpu(spec, pod_gpus):
         where = ("spec", "tolerations") if spec.get("tolerations") else (*base, "resources")
-        yield RawViolation(where, "", variables["container"], variables=info)
+        yield RawViolation(where, "", variables["container"], variables=info, anchor=anchor)
     elif aspect == "node-selection" and not _steered(spec):
-        yield RawViolation((*base, "resources"), "", variables["container"], variables=info)
+        yield RawViolation(
+            (*base, "resources"), "", variables["container"], variables=info, anchor=anchor
+        )
+
+
+def _container_at(spec: dict[str, Any], base: Any) -> dict[str, Any]:
+    items = podview.items(spec.get(base[1]))
+    found = items[base[2]] if base[2] < len(items) else None
+    return found if isinstance(found, dict) else {}

@@ -36,6 +36,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
     """The release a recognised document stands for (itself, or the ``-f`` layers), and what
     nblint must say about how it chose the chart version."""
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    indexes = list(document.layer_documents) if document.layers else [document.index]
     given = settings.get("values_root")
     found = pins(document.neighbours)
     pin = next((p for p in found if any(holds_values(doc, p.root) for _, doc in layers)), None)
@@ -53,10 +54,9 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         except ValuesError:
             # The CLI refuses an unknown version; a programmatic caller gets the newest.
             chart_version = resolve_chart_version(None)
-        release, problems = build_release(layers, root, chart_version)
-        return release, problems
+        return build_release(layers, root, chart_version, indexes)
     chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
-    release, problems = build_release(layers, root, chart_version)
+    release, problems = build_release(layers, root, chart_version, indexes)
     if said is not None:
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
@@ -118,6 +119,7 @@ def _pod(
         # Rules over the values themselves (target `values`) read and locate through this.
         configuration=release,
         facts=pod_facts,
+        placement=ValuesPlacement(release, provenance, selection.path if selection else None),
     )
 
 
