@@ -5,7 +5,8 @@ Run as ``python hub_oracle.py [DIR]``: ``DIR`` (a ``pip install --no-deps --targ
 ``jupyterhub-kubespawner`` a chart release pins) goes first on ``sys.path``. JSON lines:
 
 * on start: ``{"version": "<kubespawner version>"}``;
-* ``{"hub": DIR, "mount": DIR, "env": {...}, "user": NAME, "spawns": [user_options, ...]}``
+* ``{"hub": DIR, "mount": DIR, "env": {...}, "jupyterhub": VERSION, "user": NAME,
+  "spawns": [user_options, ...]}``
   (or ``"spawns": "each"``: every profile with its default choices, then each other choice) →
   the chart's ``jupyterhub_config.py`` and ``z2jh.py`` from ``hub`` run as the hub pod runs
   them, reading ``mount`` where the pod reads ``/usr/local/etc/jupyterhub/`` (see
@@ -39,6 +40,7 @@ if len(sys.argv) > 1 and sys.argv[1]:
 import kubespawner
 import kubespawner.spawner as kubespawner_spawner
 import tornado.httpclient
+from jupyterhub.objects import Server
 from kubernetes_asyncio import client as k8s_client
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -48,6 +50,12 @@ kubespawner_spawner.shared_client = lambda *a, **kw: None  # type: ignore[assign
 tornado.httpclient.AsyncHTTPClient.configure = classmethod(lambda cls, impl, **kw: None)  # type: ignore[method-assign,assignment]
 
 MOUNT = "/usr/local/etc/jupyterhub/"
+#: JupyterHub 4's default ``Spawner.env_keep`` (5 keeps only JUPYTERHUB_SINGLEUSER_APP). The tests
+#: run one JupyterHub for every release: a 3.x chart's hub (JupyterHub 4) is given its own.
+ENV_KEEP_4 = [
+    *("PATH", "PYTHONPATH", "CONDA_ROOT", "CONDA_DEFAULT_ENV", "VIRTUAL_ENV", "LANG", "LC_ALL"),
+    "JUPYTERHUB_SINGLEUSER_APP",
+]
 
 
 def load_z2jh(hub: Path, mount: Path) -> types.ModuleType:
@@ -69,18 +77,30 @@ def load_z2jh(hub: Path, mount: Path) -> types.ModuleType:
     return module
 
 
-def hub_config(hub: Path, mount: Path, env: dict[str, str]) -> Config:
+def hub_config(hub: Path, mount: Path, env: dict[str, str], jupyterhub: str) -> Config:
     for key in [k for k in os.environ if k.endswith("_SERVICE_PORT")]:
         del os.environ[key]
+    # Of the variables a hub may pass on to user servers (env_keep), a hub pod surely has PATH;
+    # the others depend on its image, which no values file shows (nblint assumes them unset).
+    for key in ENV_KEEP_4[1:]:
+        os.environ.pop(key, None)
     os.environ.update(env)
     sys.modules["z2jh"] = load_z2jh(hub, mount)
     loader = PyFileConfigLoader("jupyterhub_config.py", path=str(hub))
-    return loader.load_config()
+    config = loader.load_config()
+    configured = "env_keep" in config.Spawner or "env_keep" in config.KubeSpawner
+    if jupyterhub.split(".")[0] == "4" and not configured:
+        config.Spawner.env_keep = list(ENV_KEEP_4)
+    return config
 
 
 def spawner_for(config: Config, user: str) -> Any:
     person = types.SimpleNamespace(name=user, id=7, url=f"/user/{user}/")
-    return kubespawner_spawner.KubeSpawner(_mock=True, user=person, config=config)
+    spawner = kubespawner_spawner.KubeSpawner(_mock=True, user=person, config=config)
+    # A spawning server, as the hub always has one (the mock has none): it sets the user's
+    # JUPYTERHUB_SERVICE_PREFIX, which `$(...)` references in the environment may name.
+    spawner._server = Server(base_url=person.url)
+    return spawner
 
 
 def profiles(config: Config, user: str) -> list[dict[str, Any]]:
@@ -168,7 +188,9 @@ def expand(config: Config, user: str, texts: list[str]) -> dict[str, str | None]
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
     try:
-        config = hub_config(Path(request["hub"]), Path(request["mount"]), request["env"])
+        config = hub_config(
+            Path(request["hub"]), Path(request["mount"]), request["env"], request["jupyterhub"]
+        )
     except BaseException as err:  # the hub exits (sys.exit) or raises: it never starts
         return {"hub_error": f"{type(err).__name__}: {err}"}
     user = request["user"]

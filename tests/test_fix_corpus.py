@@ -153,8 +153,6 @@ def test_the_chart_s_hub_builds_every_profile_s_pod_from_the_fixed_values(
     chart's own hub configuration, the KubeSpawner its hub image pins) on the fixed values:
     every spawn builds, and the pod is the one nblint draws."""
     path = SHARED / "corpus" / "z2jh" / name
-    if "ENC[" in path.read_text():
-        pytest.skip("partly sops-encrypted: nblint does not lint such files yet (issue 15)")
     fixed_file = tmp_path / name
     fixed_file.write_text(fixed(path))
     assert_same_pods(request.getfixturevalue("hubs"), [fixed_file], "4.4.0", tmp_path / "m", root)

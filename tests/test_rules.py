@@ -87,6 +87,8 @@ def test_rule_example(
 ) -> None:
     path = tmp_path / "example.yaml"
     path.write_text(example["yaml"])
+    for name, text in example.get("beside", {}).items():
+        (tmp_path / name).write_text(text)
     # A baseline rule's examples are checked at baseline: under restricted some are replaced.
     rule = RULES[rule_id]
     result = run(

@@ -79,8 +79,8 @@ def test_extra_tolerations_fix_keeps_the_charts_user_node_tolerations() -> None:
     trait = check("seed-chapter-values.yaml")[-1]
     assert trait.message == (
         "`extra_tolerations` in the `kubespawner_override` of profile 'GPU notebook' is not a "
-        "KubeSpawner 7.x trait (z2jh 4.4.0): it is silently ignored by the hub; did you mean "
-        "`tolerations`?"
+        "trait of KubeSpawner 7.0.0 (the hub of z2jh 4.4.0): it is silently ignored by the hub; "
+        "did you mean `tolerations`?"
     )
     assert trait.fix is not None
     assert trait.fix.splitlines()[1:] == [
@@ -180,8 +180,9 @@ def test_trait_names_follow_the_kubespawner_of_the_chart_version() -> None:
     findings = check("slug-scheme-kubespawner7-only.yaml", chart_version="3.3.8")
     assert brief(findings) == [("z2jh-unknown-trait", 4, 7)]
     assert findings[0].message == (
-        "`slug_scheme` in `hub.config.KubeSpawner` is not a KubeSpawner 6.x trait (z2jh 3.3.8): "
-        "it is silently ignored by the hub; it exists in KubeSpawner 7.x (z2jh 4.x)"
+        "`slug_scheme` in `hub.config.KubeSpawner` is not a trait of KubeSpawner 6.2.0 (the hub "
+        "of z2jh 3.3.8): it is silently ignored by the hub; it exists in KubeSpawner 7.0.0 "
+        "(z2jh 4.0.0 … 4.4.0)"
     )
 
 

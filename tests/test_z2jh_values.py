@@ -304,10 +304,10 @@ def _corpus() -> list[dict[str, str]]:
 def test_every_corpus_file_is_recognised_at_its_root_and_checked(row: dict[str, str]) -> None:
     path = CORPUS / row["file"]
     root = () if row["values_root"] == "." else tuple(row["values_root"].split("."))
-    # Plain PyYAML: the loader refuses sops-encrypted documents, root detection must not care.
+    # Plain PyYAML: the loader refuses documents sops encrypted whole, detection must not care.
     assert find_root(yaml.safe_load(path.read_text(encoding="utf-8"))) == root
     result = run(path)  # no traceback, whatever the file holds
-    # Checked as values, or refused whole by the loader with a reason (sops-encrypted).
+    # Checked as values, or refused whole by the loader with a reason (encrypted whole).
     assert result.documents >= 1 or [f.rule for f in result.findings] == ["sops-encrypted"]
     assert not [f for f in result.findings if f.rule == "internal-error"]
 

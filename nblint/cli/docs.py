@@ -112,6 +112,8 @@ def rule_page(rule: Rule) -> str:
             if settings:
                 out += [f"Checked with {' '.join(settings)}.", ""]
             out += [*_fence(example["yaml"], "yaml"), ""]
+            for name, text in sorted(example.get("beside", {}).items()):
+                out += [f"Beside it, `{name}`:", "", *_fence(text, "yaml"), ""]
     fixes = _fixes(rule)
     if fixes:
         out += ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]

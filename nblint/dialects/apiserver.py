@@ -1,7 +1,8 @@
 """What the API server does to every pod spec before admission sees it.
 
-Shared by the dialects whose pods go through the API server as written (manifests, a
-Notebook's StatefulSet template, …). Facts that PSA's own conformance fixtures rely on:
+Shared by the dialects whose pods go through the API server (manifests, a Notebook's
+StatefulSet template, the bare Pod KubeSpawner creates for a z2jh user, …). Facts that PSA's own
+conformance fixtures rely on:
 
 * a volume with no source becomes ``emptyDir``;
 * on a bare Pod with ``hostNetwork: true``, a port's ``hostPort`` defaults to its
@@ -10,19 +11,24 @@ Notebook's StatefulSet template, …). Facts that PSA's own conformance fixtures
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from nblint.load.provenance import TreeProvenance
 from nblint.load.yaml_tree import to_plain
-from nblint.model.pod import Origin, iter_containers
+from nblint.model.pod import Origin, Path, iter_containers
 
 #: Volume fields that are not a volume source.
 _NOT_A_SOURCE = {"name"}
 
 
-def apply_api_defaults(
-    spec: dict[str, Any], kind: str, provenance: TreeProvenance
-) -> dict[str, Any]:
+class Defaultable(Protocol):
+    """A provenance that can be told where a defaulted field comes from."""
+
+    def locate(self, path: Path) -> Origin: ...
+
+    def inject(self, path: Path, origin: Origin) -> None: ...
+
+
+def apply_api_defaults(spec: dict[str, Any], kind: str, provenance: Defaultable) -> dict[str, Any]:
     """The spec after API-server defaulting; a copy only when something changes."""
     copied: dict[str, Any] | None = None
 

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.document import Neighbour, Normalised, Recognised, RunIndex
 from nblint.model.edit import STRATEGIC, Edit, PlacedFix, indent_under
 from nblint.model.finding import Reported
 from nblint.model.pod import Path
 
 Settings = dict[str, Any]
+Neighbours = tuple[Neighbour, ...]
 Normaliser = Callable[[Recognised, RunIndex, Settings], Normalised]
 #: ``(document, settings) -> [(index key, entry)]``: what a document adds to the run index.
 Indexer = Callable[[Recognised, Settings], list[tuple[str, Any]]]
@@ -50,6 +51,19 @@ class Dialect:
     #: Whether its documents change the pods of every other file (a namespace's LimitRange):
     #: with ``--jobs``, every process reads the files that hold its index markers.
     cluster_wide: bool = False
+    #: Names of files beside an input that this dialect reads (z2jh: the ``Chart.yaml`` of an
+    #: umbrella chart, which pins the z2jh release and the key its values sit under). The run
+    #: reads and parses those that exist, and hands them over on ``Recognised.neighbours``.
+    neighbours: tuple[str, ...] = ()
+    #: ``(parsed document, settings, neighbours) -> bool``: what :attr:`claims` says when the
+    #: dialect's neighbours were found beside the document (they may say where its content sits).
+    claims_beside: Callable[[Any, Settings, Neighbours], bool] | None = None
+
+    def claim(self, root: Any, settings: Settings, neighbours: Neighbours = ()) -> bool:
+        """Whether this dialect claims ``root``, with the neighbours it declared found beside it."""
+        if neighbours and self.claims_beside is not None:
+            return self.claims_beside(root, settings, neighbours)
+        return self.claims(root, settings)
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)

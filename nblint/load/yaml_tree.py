@@ -140,7 +140,8 @@ class LoadProblem:
     """Something in the input that stops (part of) it from being read as intended."""
 
     #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
-    #: sops-encrypted | not-a-mapping | empty-file | unreadable (the pipeline maps each to a rule)
+    #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
+    #: pipeline maps each to a rule)
     kind: str
     message: str
     line: int
@@ -416,9 +417,11 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
             else:
                 node = None  # its composed nodes are done with once the tree is built
                 encrypted = _sops_problem(root)
-                if encrypted is not None:
+                if encrypted is not None and encrypted.kind == "sops-encrypted":
                     yield encrypted
                 else:
+                    if encrypted is not None:
+                        builder.problems.append(encrypted)
                     if not isinstance(root, dict) and root is not None:
                         builder.problems.append(_not_a_mapping(root, index, pos))
                     yield Document(index, root, pos[0], builder.problems)
@@ -456,16 +459,66 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
 
 
 def _sops_problem(root: Any) -> LoadProblem | None:
-    """A sops-encrypted document: its values are ciphertext, so it is reported, not checked."""
+    """What sops did to a document: encrypted it whole (its values are ciphertext, so it is
+    reported, not checked), or only some of its values (sops's ``encrypted_regex`` and kin): the
+    plaintext is checked as usual, and what was encrypted is named."""
     metadata = root.get("sops") if isinstance(root, YMap) else None
     if not isinstance(metadata, dict) or "mac" not in metadata:
         return None
+    where = root.key_pos["sops"]
+    encrypted: list[str] = []
+    plaintext = False
+    for key, value in root.items():
+        if key != "sops":
+            found, plain = _encrypted_parts(value, str(key))
+            encrypted += found
+            plaintext = plaintext or plain
+    if not plaintext:
+        return LoadProblem(
+            "sops-encrypted",
+            "sops-encrypted document: its values are ciphertext and were not checked; "
+            "lint the decrypted values (sops -d FILE | nblint check -)",
+            *where,
+        )
+    if not encrypted:
+        return None
+    named = ", ".join(encrypted[:_NAMED_ENCRYPTED])
+    if len(encrypted) > _NAMED_ENCRYPTED:
+        named += f" and {len(encrypted) - _NAMED_ENCRYPTED} more"
     return LoadProblem(
-        "sops-encrypted",
-        "sops-encrypted document: its values are ciphertext and were not checked; "
-        "lint the decrypted values (sops -d FILE | nblint check -)",
-        *root.key_pos["sops"],
+        "sops-partly-encrypted",
+        f"partly sops-encrypted: the plaintext was checked, but not what sops encrypted, "
+        f"which nblint cannot know: {named}",
+        *where,
     )
+
+
+#: How many encrypted keys a finding names before it counts the rest.
+_NAMED_ENCRYPTED = 20
+_ENCRYPTED = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+
+
+def _encrypted_parts(value: Any, path: str) -> tuple[list[str], bool]:
+    """The paths of the encrypted values in ``value`` (a list encrypted through and through is
+    named once: sops encrypts the whole value of a key it matches), and whether ``value`` holds
+    any plaintext."""
+    if isinstance(value, str) and _ENCRYPTED.match(value):
+        return [path], False
+    if isinstance(value, dict):
+        children = [(f"{path}.{key}", item) for key, item in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+    else:
+        return [], value is not None
+    named: list[str] = []
+    plaintext = False
+    for child_path, item in children:
+        found, plain = _encrypted_parts(item, child_path)
+        named += found
+        plaintext = plaintext or plain
+    if isinstance(value, list) and named and not plaintext:
+        return [path], False
+    return named, plaintext
 
 
 def _not_a_mapping(root: Any, index: int, pos: Pos) -> LoadProblem:

@@ -1,6 +1,7 @@
 """What the run hands a dialect, and what the dialect hands back.
 
-* :class:`Recognised` — a document a dialect claimed (or a z2jh release made of several layers);
+* :class:`Recognised` — a document a dialect claimed (or a z2jh release made of several layers),
+  with the :class:`Neighbour` files beside it that its dialect declared it reads;
 * :class:`RunIndex` — the read-only index of what dialects need from each other, built from
   every input (and every context file, such as ``--poddefaults``) before anything is normalised;
 * :class:`Normalised` — the effective pods a normaliser built and the problems it found.
@@ -21,6 +22,21 @@ from nblint.model.pod import EffectivePod
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Neighbour:
+    """A file beside an input that a dialect declared it reads (``Dialect.neighbours``: an
+    umbrella chart's ``Chart.yaml`` beside its values), read and parsed by the run: dialects
+    never read files."""
+
+    #: The name the dialect declared (``Chart.yaml``).
+    name: str
+    #: Its path, as findings name it.
+    file: str
+    #: Its first document, or None when it could not be read (then :attr:`problem` says why).
+    root: Any
+    problem: str | None = None
+
+
 @dataclass
 class Recognised:
     """A document a dialect claimed, waiting to be normalised."""
@@ -37,6 +53,9 @@ class Recognised:
     #: Read from a context file (``--poddefaults``): indexed and checked for its own problems,
     #: but it stands for what is already in the cluster.
     context: bool = False
+    #: The files beside the document (beside the first ``-f`` layer that has any) that its
+    #: dialect declared it reads, in the order it declared their names.
+    neighbours: tuple[Neighbour, ...] = ()
     #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
     #: ``kind: List`` (fix edits are placed in document coordinates).
     path: tuple[str | int, ...] = ()

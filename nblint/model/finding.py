@@ -174,6 +174,8 @@ class Reported:
     #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
     fix: str | None = None
     fix_keys: tuple[str, ...] = ()
+    #: The z2jh profile whose spawns the problem is about (None: the input as a whole).
+    profile: str | None = None
     #: Where ``fix`` goes, when the normaliser knows it (``nblint fix`` applies it).
     edit: Edit | None = None
     cause: Cause | None = None

@@ -8,6 +8,8 @@ one input fails, so that a bad file never hides the findings of the others. In t
    (``--poddefaults``) and every layer of a ``-f`` release are parsed now, their documents
    recognised, and what they contribute goes into the run-wide :class:`RunIndex`. Only the
    documents that contribute are kept; the file's others are parsed again in the second phase.
+   A dialect that reads files beside an input (``Dialect.neighbours``: an umbrella chart's
+   ``Chart.yaml``) gets them parsed on each :class:`Recognised`, read once per directory.
 2. **Normalise and check.** Each document, in input order, is normalised with the finished index
    and its pods are checked. Documents of the other files are parsed only now, one at a time,
    and dropped once checked: a file of thousands of manifests never has more than one of them in
@@ -26,11 +28,17 @@ from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
 from nblint.check.rules import load_rules, table_dirs
 from nblint.dialects.base import Dialect
-from nblint.dialects.registry import BY_NAME, DIALECTS, TEMPLATE_HINT_KEY
+from nblint.dialects.registry import (
+    BY_NAME,
+    DIALECTS,
+    NEIGHBOUR_NAMES,
+    TEMPLATE_HINT_KEY,
+    neighbours_for,
+)
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
-from nblint.model.document import Recognised, RunIndex
+from nblint.model.document import Neighbour, Recognised, RunIndex
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
@@ -49,6 +57,7 @@ LOAD_PROBLEM_RULES = {
     "not-a-mapping": "document-not-a-mapping",
     "helm-template": "helm-template",
     "sops-encrypted": "sops-encrypted",
+    "sops-partly-encrypted": "sops-partly-encrypted",
 }
 
 #: The context option that names the API server's admission configuration.
@@ -122,6 +131,10 @@ class Runner:
         self._plans: dict[tuple[PsaPolicy, bool], Plan] = {}
         #: The namespaces the inputs describe (set once the index is built), else None.
         self.cluster: Any = None
+        #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
+        self._beside: dict[str, tuple[Neighbour, ...]] = {}
+        #: Their texts, by path: the code frame of a finding on one needs it.
+        self._beside_texts: dict[str, str] = {}
 
     @property
     def plan(self) -> Plan:
@@ -176,6 +189,7 @@ class Runner:
                 self._normalise_and_check(document, index, result, seen)
         if release is not None:
             self._normalise_and_check(release, index, result, seen)
+        self._cite_neighbours(result)
         from nblint.run import suppress
 
         suppress.apply(result, self)
@@ -266,8 +280,9 @@ class Runner:
                 for position, entry in enumerate(items):
                     yield from self._recognise(item, entry, index, result, (*at, "items", position))
                 return
+        beside = self._neighbours(item.path) if item.context is None else ()
         try:
-            dialect = recognise_dialect(root, self.settings)
+            dialect = recognise_dialect(root, self.settings, beside)
         except Exception as err:  # a recogniser bug must not stop the run
             self._internal_error(result, Recognised("unknown", item.path, root, index), err)
             return
@@ -278,7 +293,31 @@ class Runner:
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
         else:
-            yield Recognised(dialect.name, item.path, root, index, path=at)
+            neighbours = neighbours_for(dialect, beside)
+            yield Recognised(dialect.name, item.path, root, index, path=at, neighbours=neighbours)
+
+    def _neighbours(self, path: str) -> tuple[Neighbour, ...]:
+        """The files beside ``path`` that some dialect reads (``Dialect.neighbours``), parsed;
+        each directory is looked at once."""
+        if not NEIGHBOUR_NAMES or path == files.STDIN:
+            return ()
+        directory = os.path.dirname(path)
+        found = self._beside.get(directory)
+        if found is None:
+            read = []
+            for name in NEIGHBOUR_NAMES:
+                beside = os.path.join(directory, name)
+                if os.path.isfile(beside):
+                    neighbour, self._beside_texts[beside] = _read_neighbour(name, beside)
+                    read.append(neighbour)
+            found = self._beside[directory] = tuple(read)
+        return found
+
+    def _cite_neighbours(self, result: RunResult) -> None:
+        """Keep the text of a neighbour a finding points at, for its code frame."""
+        for finding in result.findings:
+            if finding.file in self._beside_texts and finding.file not in result.texts:
+                result.texts[finding.file] = self._beside_texts[finding.file]
 
     def _layered(self) -> tuple[Dialect, list[str]] | None:
         """The dialect whose layered setting names files (``-f``), and the files."""
@@ -311,8 +350,17 @@ class Runner:
         if not layers:
             return None
         first_file, first_root = layers[0]
+        # The neighbours of the first layer that has any (an umbrella chart's own values.yaml
+        # usually comes first, the deployment's files after it).
+        beside = next((found for path, _ in layers if (found := self._neighbours(path))), ())
         return Recognised(
-            dialect.name, first_file, first_root, positions[0], layers, layer_documents=positions
+            dialect.name,
+            first_file,
+            first_root,
+            positions[0],
+            layers,
+            layer_documents=positions,
+            neighbours=neighbours_for(dialect, beside),
         )
 
     def _normalise_and_check(
@@ -390,6 +438,7 @@ class Runner:
             line=origin.line,
             column=origin.column,
             object=reported.object,
+            profile=reported.profile,
             fix=_bounded(fix.rstrip()) if fix else None,
             note=origin.note,
             applicability=applicability,
@@ -439,6 +488,19 @@ def _cluster(index: RunIndex) -> Any:
     if not index.get(CLUSTER_INDEX):
         return None
     return index.view(CLUSTER_INDEX, ClusterContext.build)
+
+
+def _read_neighbour(name: str, path: str) -> tuple[Neighbour, str]:
+    """The first document of the file ``name`` at ``path`` (or why it could not be read), and
+    the file's text."""
+    loaded = files.read(path)
+    for entry in files.documents(loaded):
+        if isinstance(entry, LoadProblem):
+            where = f"line {entry.line}: {entry.message}"
+            return Neighbour(name, path, None, where), loaded.text
+        return Neighbour(name, path, entry.root), loaded.text
+    problem = loaded.problems[0].message if loaded.problems else "no YAML content"
+    return Neighbour(name, path, None, problem), loaded.text
 
 
 def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], ...]:

@@ -244,7 +244,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         "ports": [{"name": "notebook-port", "containerPort": config.get("port") or 8888}],
     }
     sources.copy_trait((*nb, "image"), config, "image")
-    env = _environment(config.get("environment"))
+    env = _environment(config.get("environment"), _hub_environment(config))
     if env:
         notebook["env"] = env
         for index, item in enumerate(env):
@@ -503,8 +503,50 @@ def _original_key(mapping: Any, camel_key: str) -> str:
     return camel_key
 
 
-def _environment(environment: Any) -> list[dict[str, Any]]:
-    """KubeSpawner's env ordering: by key, with ``$(VAR)`` references resolved first."""
+#: What every user server's environment holds before ``environment`` (JupyterHub 4 and later,
+#: then KubeSpawner's image variables): ``$(VAR)`` references to them resolve.
+_HUB_ENVIRONMENT = frozenset(
+    [
+        *("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN", "JUPYTERHUB_CLIENT_ID", "JUPYTERHUB_HOST"),
+        *("JUPYTERHUB_OAUTH_CALLBACK_URL", "JUPYTERHUB_OAUTH_SCOPES"),
+        *("JUPYTERHUB_OAUTH_ACCESS_SCOPES", "JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES"),
+        *("JUPYTERHUB_USER", "JUPYTERHUB_SERVER_NAME", "JUPYTERHUB_API_URL"),
+        *("JUPYTERHUB_ACTIVITY_URL", "JUPYTERHUB_BASE_URL", "JUPYTERHUB_SERVICE_PREFIX"),
+        *("JUPYTERHUB_SERVICE_URL", "JUPYTER_IMAGE_SPEC", "JUPYTER_IMAGE"),
+    ]
+)
+#: What JupyterHub adds when a trait is set.
+_HUB_ENVIRONMENT_WHEN = (
+    ("mem_limit", "MEM_LIMIT"),
+    ("mem_guarantee", "MEM_GUARANTEE"),
+    ("cpu_limit", "CPU_LIMIT"),
+    ("cpu_guarantee", "CPU_GUARANTEE"),
+    ("notebook_dir", "JUPYTERHUB_ROOT_DIR"),
+    ("default_url", "JUPYTERHUB_DEFAULT_URL"),
+    ("debug", "JUPYTERHUB_DEBUG"),
+    ("disable_user_config", "JUPYTERHUB_DISABLE_USER_CONFIG"),
+)
+
+
+def _hub_environment(config: SpawnerConfig) -> set[str]:
+    """The names the hub puts in a user server's environment before ``environment``.
+
+    Of the hub process's own variables that ``env_keep`` passes on, only PATH is surely there
+    (JupyterHub 4 keeps it by default, 5 no longer does); the others depend on the hub image,
+    which no values file shows, and are taken as unset."""
+    names = set(_HUB_ENVIRONMENT)
+    names.update(name for trait, name in _HUB_ENVIRONMENT_WHEN if config.get(trait))
+    keep = config.get("env_keep")
+    if keep is None:
+        keep = ["PATH"] if config.jupyterhub.split(".")[0] == "4" else []
+    if isinstance(keep, list) and "PATH" in keep:
+        names.add("PATH")
+    return names
+
+
+def _environment(environment: Any, hub: set[str]) -> list[dict[str, Any]]:
+    """KubeSpawner's env ordering: by key, those whose ``$(VAR)`` references resolve first
+    (to the ``hub``'s own variables, then to the ones placed before them), the rest last."""
     if not isinstance(environment, dict):
         return []
     entries = {}
@@ -513,15 +555,20 @@ def _environment(environment: Any) -> list[dict[str, Any]]:
         text = item["value"] if isinstance(item.get("value"), str) else ""
         deps = set(re.findall(r"\$\(([^\)]+)\)", text)) - {item["name"]}
         entries[item["name"]] = (key, deps, item)
+    # The hub's own variables reference nothing: they are placed in the first round, with the
+    # user's that reference nothing (and are not drawn).
+    hub_pending = hub - set(entries)
+    done: set[str] = set()
     ordered: list[dict[str, Any]] = []
     while entries:
-        done = {e["name"] for e in ordered}
         ready = [k for k, (_, deps, _) in entries.items() if deps <= done]
-        if not ready:
-            ready = list(entries)
+        if not ready and not hub_pending:
+            ready = list(entries)  # what never resolves goes last
         ordered.extend(entries[k][2] for k in sorted(ready, key=lambda k: str(entries[k][0])))
         for k in ready:
             del entries[k]
+        done.update(ready, hub_pending)
+        hub_pending = set()
     return ordered
 
 
@@ -531,8 +578,8 @@ def _args(config: SpawnerConfig) -> list[Any]:
         return []
     args = config.get("args")
     args = list(args) if isinstance(args, list) else []
-    if config.get("debug"):
-        args = ["--debug", *args]
+    # `debug` (the chart's `debug.enabled`) adds no argument: every hub of a 3.x or 4.x chart
+    # runs JupyterHub 4 or later, which passes it in the environment (JUPYTERHUB_DEBUG).
     return [*cmd, *args]
 
 

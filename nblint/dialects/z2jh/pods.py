@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import chart_traits
 from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
@@ -31,6 +32,12 @@ class ValuesProvenance:
         self.release = release
         self.entries = sources.entries
         self._located: dict[Path, Origin] = {}
+        #: Fields no values line writes (API-server defaulting), by pod path.
+        self.injected: dict[Path, Origin] = {}
+
+    def inject(self, path: Path, origin: Origin) -> None:
+        self.injected[path] = origin
+        self._located.clear()  # what was located below ``path`` now comes from ``origin``
 
     def source(self, path: Path) -> tuple[Source, Path]:
         for length in range(len(path), -1, -1):
@@ -48,6 +55,11 @@ class ValuesProvenance:
 
     def locate(self, path: Path) -> Origin:
         found = self._located.get(path)
+        if found is None and self.injected:
+            for length in range(len(path), 0, -1):
+                found = self.injected.get(path[:length])
+                if found is not None:
+                    break
         if found is None:
             values_path, note = self.values_path(path)
             found = self.release.locate(values_path)
@@ -77,6 +89,9 @@ def _pod(
     # Fields nobody wrote still need a line: the notebook container's own fields go to the
     # image key, everything else to `singleuser`.
     sources.entries.setdefault(("spec", "containers", 0), _image_source(config))
+    provenance = ValuesProvenance(release, sources)
+    # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
+    pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
     pod_facts = {
         **facts,
         "home_pvc": _home_pvc(config),
@@ -91,7 +106,6 @@ def _pod(
         ],
         "spawn_problems": list(config.problems),
     }
-    provenance = ValuesProvenance(release, sources)
     return EffectivePod(
         namespace=_namespace(config),
         file=release.files[0] if release.files else "",

@@ -6,9 +6,11 @@ dialect so that recognising a file imports nothing heavy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from nblint.dialects.z2jh.umbrella import pins
+from nblint.model.document import Neighbour
 from nblint.model.pod import get_path
 
 #: Top-level z2jh sections that only a z2jh values file has, with a few keys each that say so.
@@ -95,3 +97,21 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
     if values_root is not None and root_of(document, values_root) is not None:
         return True
     return find_root(document) is not None
+
+
+def looks_like_values_beside(
+    document: Any, values_root: str | None, neighbours: Sequence[Neighbour]
+) -> bool:
+    """:func:`looks_like_values` for a document beside an umbrella chart: the z2jh values of the
+    umbrella chart sit under its dependency's alias, which no content detection would guess."""
+    if values_root is None and any(holds_values(document, pin.root) for pin in pins(neighbours)):
+        return True
+    return looks_like_values(document, values_root)
+
+
+def holds_values(document: Any, root: tuple[str, ...]) -> bool:
+    """Whether ``document`` holds z2jh values at ``root``: a mapping with keys only z2jh uses."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return False
+    found, node = get_path(document, root)
+    return found and _evidence(node) > 0

@@ -31,9 +31,9 @@ from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
     chart_defaults,
-    kubespawner_major,
+    chart_versions,
     kubespawner_traits,
-    newest_kubespawner_of_major,
+    kubespawner_version,
     owned_parent,
     traits_of_kubespawner,
     values_schema,
@@ -479,7 +479,7 @@ class _Checker:
 
     def traits(self, config: Mapping[str, Any], path: Path, where: str) -> None:
         traits = kubespawner_traits(self.version)
-        major = kubespawner_major(self.version)
+        kubespawner = kubespawner_version(self.version)
         for name, value in config.items():
             if isinstance(name, str) and name in traits:
                 self._trait_type(name, value, (*path, name), where)
@@ -503,16 +503,13 @@ class _Checker:
                 else "is silently ignored by the hub"
             )
             message = (
-                f"`{name}` in {where} is not a KubeSpawner {major}.x trait "
-                f"(z2jh {self.version}): it {effect}"
+                f"`{name}` in {where} is not a trait of KubeSpawner {kubespawner} (the hub of "
+                f"z2jh {self.version}): it {effect}"
             )
             fix = None
-            other = "6" if major == "7" else "7"
-            if not meant and name in traits_of_kubespawner(newest_kubespawner_of_major(other)):
-                message += (
-                    f"; it exists in KubeSpawner {other}.x "
-                    f"(z2jh {'4.x' if other == '7' else '3.x'})"
-                )
+            elsewhere = [] if meant else _releases_with_trait(name)
+            if elsewhere:
+                message += f"; it exists in KubeSpawner {' and '.join(elsewhere)}"
             if meant:
                 message += f"; did you mean `{meant}`?"
                 fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
@@ -566,6 +563,7 @@ class _Checker:
         if not any(_holds_unknowable(values) for values in self.release.user_values()):
             return  # most files: no need to look each written path up
         first: dict[str, tuple[Path, int, int]] = {}
+        named = self.release.sops_files()
         for path in self.release.written_paths():
             found, value = get_path(self.release.values, path)
             if not found or not is_unknowable(value):
@@ -574,6 +572,8 @@ class _Checker:
                 continue  # Helm templates are reported by the loader (rule helm-template)
             origin = self.release.locate(path)
             kind = 1 if _SOPS.match(value) else 0
+            if kind and origin.file in named:
+                continue  # the loader names the encrypted keys (rule sops-partly-encrypted)
             seen = first.get(origin.file)
             if seen is None:
                 first[origin.file] = (path, 1 - kind, kind)
@@ -591,6 +591,20 @@ class _Checker:
                 f"{' and '.join(parts)} in this file, the first here: nblint cannot know their "
                 "real values and skips their checks",
             )
+
+
+def _releases_with_trait(name: str) -> list[str]:
+    """``"7.0.0 (z2jh 4.0.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
+    with the z2jh releases whose hub pins it."""
+    pinning: dict[str, list[str]] = {}
+    for chart in chart_versions():
+        pinning.setdefault(kubespawner_version(chart), []).append(chart)
+    out = []
+    for kubespawner, charts in pinning.items():
+        if name in traits_of_kubespawner(kubespawner):
+            span = charts[0] if len(charts) == 1 else f"{charts[0]} … {charts[-1]}"
+            out.append(f"{kubespawner} (z2jh {span})")
+    return out
 
 
 def _holds_unknowable(value: Any) -> bool:

@@ -117,11 +117,6 @@ def kubespawner_version(chart_version: str) -> str:
     return hub_image(chart_version)["kubespawner"]
 
 
-def kubespawner_major(chart_version: str) -> str:
-    """The KubeSpawner major version the chart's hub image ships (3.x: 6, 4.x: 7)."""
-    return kubespawner_version(chart_version).split(".")[0]
-
-
 def kubespawner_traits(chart_version: str) -> frozenset[str]:
     """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
     return traits_of_kubespawner(kubespawner_version(chart_version))
@@ -146,12 +141,6 @@ def defaults_of_kubespawner(version: str) -> dict[str, Any]:
     if version != table["newest"]:
         defaults.update(table[version]["defaults"])
     return defaults
-
-
-def newest_kubespawner_of_major(major: str) -> str:
-    """The newest bundled KubeSpawner version of ``major`` (``"6"`` → ``"6.2.0"``)."""
-    versions = [v for v in _read_json("kubespawner.json") if v.split(".")[0] == major]
-    return max(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
 def resolve_chart_version(text: str | None) -> str:
@@ -331,6 +320,16 @@ class Release:
         Every path above a written one is written too: merging owns each map it merges into.
         """
         return list(self._owners)
+
+    def sops_files(self) -> set[str]:
+        """The user's files that sops encrypted in part (the loader names their encrypted
+        keys: rule ``sops-partly-encrypted``)."""
+        return {
+            layer.file
+            for layer in self._layers
+            if isinstance(layer.document, dict)
+            and _is_sops_metadata("sops", layer.document.get("sops"))
+        }
 
     def user_values(self) -> list[Mapping[str, Any]]:
         """The values each user file sets (at the z2jh root), in layer order, as written."""
