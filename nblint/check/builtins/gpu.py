@@ -69,6 +69,11 @@ def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:
     return found
 
 
+def gpu_limits(base: Any, containers: list[GpuContainer]) -> dict[str, Any]:
+    """The GPU limits of the container at ``base``."""
+    return next((limits for path, _, _, limits, _ in containers if path == base), {})
+
+
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
 
     containers = gpu_containers(pod)
@@ -112,11 +117,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if not pod_gpus or first_gpu_container is None:
         return
     base, variables = first_gpu_container
-    info = {**variables, "resource": next(iter(pod_gpus))}
+    resource = next(iter(pod_gpus))
+    info = {**variables, "resource": resource}
+    # Where the GPU is asked for: the line to look at when it is not steered or tolerated.
+    bucket = "limits" if resource in gpu_limits(base, containers) else "requests"
+    asked = (*base, "resources", bucket, resource)
     # With the ExtendedResourceToleration admission plugin the API server adds the toleration.
     automatic = rule.options.get("extended_resource_toleration") is True
-    if aspect == "toleration" and not automatic and not _tolerates_gpu(spec, pod_gpus):
-        where = ("spec", "tolerations") if spec.get("tolerations") else (*base, "resources")
-        yield RawViolation(where, "", variables["container"], variables=info)
-    elif aspect == "node-selection" and not _steered(spec):
-        yield RawViolation((*base, "resources"), "", variables["container"], variables=info)
+    untolerated = aspect == "toleration" and not automatic and not _tolerates_gpu(spec, pod_gpus)
+    if untolerated or (aspect == "node-selection" and not _steered(spec)):
+        yield RawViolation(asked, "", variables["container"], variables=info)

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 #: Stands for the Helm release name in names the chart derives from it.
 RELEASE_NAME = "<release>"
+#: The source of a pod field the pod builder traced to no values key (a gap in the port, which
+#: tests/test_finding_lines.py looks for): the top of the singleuser section.
+UNTRACED = Source(("singleuser",), extends=False)
+HOME_MOUNT_PATH = ("singleuser", "storage", "homeMountPath")
 
 
 class ValuesProvenance:
@@ -36,7 +40,11 @@ class ValuesProvenance:
             found = self.entries.get(path[:length])
             if found is not None:
                 return found, path[length:]
-        return Source(("singleuser",), extends=False), path
+        return UNTRACED, path
+
+    def traced(self, path: Path) -> bool:
+        """Whether pod ``path`` has a values key of its own (or an ancestor's) behind it."""
+        return self.source(path)[0] is not UNTRACED
 
     def values_path(self, path: Path) -> tuple[tuple[str | int, ...], str]:
         """The values path behind pod ``path``, and the note to show with it."""
@@ -76,6 +84,12 @@ def _pod(
     # Fields nobody wrote still need a line: the notebook container's own fields go to the
     # image key, everything else to `singleuser`.
     sources.entries.setdefault(("spec", "containers", 0), _image_source(config))
+    home = lookup(release.values, HOME_MOUNT_PATH)
+    if not _mounted_at(pod, home):
+        # Nothing at the home: the key that says where it is, where a volume would be mounted.
+        sources.entries[("spec", "containers", 0, "volumeMounts")] = Source(
+            HOME_MOUNT_PATH, extends=False
+        )
     pod_facts = {
         **facts,
         "home_pvc": _home_pvc(config),
@@ -89,6 +103,8 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # KubeSpawner mounts the user's home there, whatever HOME the image has.
+        "home_directory": home if isinstance(home, str) else None,
     }
     return EffectivePod(
         file=release.files[0] if release.files else "",
@@ -103,6 +119,15 @@ def _pod(
         # Rules over the values themselves (target `values`) read and locate through this.
         configuration=release,
         facts=pod_facts,
+    )
+
+
+def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
+    """Whether the notebook container mounts a volume at ``path``."""
+    containers = pod["spec"].get("containers") or [{}]
+    mounts = containers[0].get("volumeMounts") if isinstance(containers[0], dict) else None
+    return isinstance(mounts, list) and any(
+        isinstance(mount, dict) and mount.get("mountPath") == path for mount in mounts
     )
 
 
