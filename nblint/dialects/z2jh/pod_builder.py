@@ -172,11 +172,11 @@ def _copy_items(
         source, rest = found
         if rest and source.extends:
             source = Source((*source.path, *rest), source.note)
-        sources.entries[(*pod_base, index + offset)] = source
+        sources.add((*pod_base, index + offset), source)
     for trait_path, source in trait.sources.items():
         if len(trait_path) > 1 and trait_path[0] in positions:
             item = positions[trait_path[0]] + offset
-            sources.entries[(*pod_base, item, *trait_path[1:])] = source
+            sources.add((*pod_base, item, *trait_path[1:]), source)
 
 
 def _rekey(positions: dict[Any, int]) -> Any:
