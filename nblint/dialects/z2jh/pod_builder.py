@@ -15,6 +15,8 @@ from typing import Any, cast
 from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
 from nblint.model.pod import Path
 
+#: The variable JupyterHub sets for a spawner with ``debug``.
+DEBUG_ENV = "JUPYTERHUB_DEBUG"
 #: snake_case fields whose Kubernetes name is not plain camelCase.
 _IRREGULAR_CAMEL = {"host_ipc": "hostIPC", "host_pid": "hostPID"}
 
@@ -263,10 +265,21 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         "ports": [{"name": "notebook-port", "containerPort": config.get("port") or 8888}],
     }
     sources.copy_trait((*nb, "image"), config, "image")
-    env = _environment(config.get("environment"))
+    environment = config.get("environment")
+    added_debug = bool(config.get("debug")) and isinstance(environment, dict)
+    if added_debug and DEBUG_ENV not in environment:
+        # JupyterHub (2.0 on) tells a server to debug in its env (the user's own env wins).
+        environment = {**environment, DEBUG_ENV: "1"}
+    else:
+        added_debug = False
+    env = _environment(environment)
     if env:
         notebook["env"] = env
         for index, item in enumerate(env):
+            if item["name"] == DEBUG_ENV and added_debug:
+                found = config.source("debug")
+                sources.add((*nb, "env", index), found[0] if found else None)
+                continue
             sources.copy_trait((*nb, "env", index), config, "environment", (item["name"],))
     args = _args(config)
     if args:
@@ -553,8 +566,6 @@ def _args(config: SpawnerConfig) -> list[Any]:
         return []
     args = config.get("args")
     args = list(args) if isinstance(args, list) else []
-    if config.get("debug"):
-        args = ["--debug", *args]
     return [*cmd, *args]
 
 

@@ -9,6 +9,7 @@ when the hub loads the configuration (:func:`normalise_types`).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -253,11 +254,46 @@ def normalise_types(config: SpawnerConfig) -> None:
             and type(trait.value) is not float
         ):
             config.replace_value(name, float(trait.value))
+    _environment_texts(config)
     cmd = config.traits.get("cmd")
     if cmd is not None and isinstance(cmd.value, str):
         config.replace_value("cmd", [cmd.value])
     if config.family == "3":
         _maps_refused_by_kubespawner_6(config)
+
+
+def _environment_texts(config: SpawnerConfig) -> None:
+    """An env value that is not text (``DB_PORT: 5432``): KubeSpawner orders the variables by
+    the ``$(VAR)`` references in their values, a regular expression that takes only text, and
+    every spawn fails with a TypeError (6.x and 7.x alike). Null is left out of the search."""
+    trait = config.traits.get("environment")
+    if trait is None or not isinstance(trait.value, dict):
+        return
+    for name, entry in trait.value.items():
+        value = entry.get("value") if isinstance(entry, dict) else entry
+        if value is None or isinstance(value, str):
+            continue
+        found = trait.source((name,))
+        if found is None:
+            continue
+        source, rest = found
+        path = (*source.path, *rest) if source.extends else source.path
+        if isinstance(entry, dict):
+            path = (*path, "value")
+        written = json.dumps(value)
+        quoted = yaml.safe_dump({name: {"value": written} if isinstance(entry, dict) else written})
+        config.report(
+            path,
+            f"environment variable {name} is {_kind(value)} ({written}), not text: KubeSpawner "
+            f"{config.kubespawner} fails on it (TypeError) and every spawn with it fails; "
+            "quote it",
+            f"# quoted, as text\n{quoted.rstrip()}",
+        )
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number"}
+    return names.get(type(value), "a " + type(value).__name__)
 
 
 def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
