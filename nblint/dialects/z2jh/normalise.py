@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.z2jh.root import ValuesError, find_root, parse_root
+from nblint.dialects.z2jh.root import ValuesError, find_deep_root, find_root, parse_root
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
     build_release,
     resolve_chart_version,
 )
+from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin
@@ -37,6 +38,10 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     from nblint.dialects.z2jh.validate import validate
 
     out = Normalised()
+    deeper = _deeper_root(document, settings)
+    if deeper is not None:
+        out.reported.append(deeper)
+        return out
     release: Release | None
     try:
         release, problems = release_of(document, settings)
@@ -54,6 +59,29 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out.pods.extend(build_pods(release))
     out.reported.extend(_spawn_failures(release, out.pods))
     return out
+
+
+def _deeper_root(document: Recognised, settings: dict[str, Any]) -> Reported | None:
+    """A document that looks like z2jh values nested deeper than detection looks: no pod can be
+    built until the root is given, and that is said rather than passing silently."""
+    if settings.get("values_root") is not None or document.layers:
+        return None
+    if find_root(document.root) is not None:
+        return None
+    root = find_deep_root(document.root)
+    if root is None:
+        return None
+    where = ".".join(root)
+    line, column = tree_position(document.root, root)
+    return Reported(
+        "z2jh-values-root",
+        f"`{where}` looks like z2jh values, nested deeper than nblint looks for them: no pod "
+        f"was built and nothing under it was checked; give `--values-root {where}` (or "
+        f'`values-root = "{where}"` in the configuration) to lint them',
+        Origin(document.file, line, column),
+        VALUES_OBJECT,
+        fix=f"nblint check --values-root {where} {document.file}",
+    )
 
 
 def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported]:
