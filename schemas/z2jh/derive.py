@@ -18,8 +18,9 @@ Chart facts, for every release folder of the upstream copy (3.0.0 … 4.4.0):
 
 Trait facts (``kubespawner.json``), from each KubeSpawner version installed in a directory of its
 own (``pip install --no-deps --target DIR jupyterhub-kubespawner==V``): the configurable trait
-names of ``KubeSpawner`` and the defaults of the traits nblint reads, the newest version in full
-and every other as what it adds and removes.
+names of ``KubeSpawner``, its deprecated aliases (``_deprecated_traits``: old name → trait) and
+the defaults of the traits nblint reads, the newest version in full and every other as what it
+adds and removes (its aliases only where they differ).
 """
 
 from __future__ import annotations
@@ -209,7 +210,11 @@ ks.shared_client = lambda *a, **kw: None
 from kubespawner import KubeSpawner
 spawner = KubeSpawner(_mock=True)
 names = sorted(KubeSpawner.class_trait_names(config=True))
-print(json.dumps({"traits": names,
+# Old names KubeSpawner still moves to their new name, in its order (config and profile overrides
+# alike); a new name may be an alias itself. One entry of 0.9's list names neither: left out.
+aliases = KubeSpawner._deprecated_traits
+deprecated = {old: new for old, (new, _) in aliases.items() if new in names or new in aliases}
+print(json.dumps({"traits": names, "deprecated": deprecated,
                   "defaults": {n: getattr(spawner, n) for n in sys.argv[2].split()}}))
 """
 
@@ -232,6 +237,11 @@ def derive_kubespawner(installs: dict[str, str]) -> None:
         out[version] = {
             "add": sorted(set(fact["traits"]) - set(base["traits"])),
             "remove": sorted(set(base["traits"]) - set(fact["traits"])),
+            **(
+                {"deprecated": fact["deprecated"]}
+                if fact["deprecated"] != base["deprecated"]
+                else {}
+            ),
             "defaults": {
                 name: value
                 for name, value in fact["defaults"].items()

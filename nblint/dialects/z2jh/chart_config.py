@@ -21,7 +21,8 @@ from nblint.dialects.z2jh.traits import (
     lookup,
     normalise_types,
 )
-from nblint.model.pod import Path
+from nblint.dialects.z2jh.values import deprecated_aliases
+from nblint.model.pod import Path, format_path
 
 #: ``singleuser.<key>`` → trait, assigned only when the value is not null (all chart versions).
 PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
@@ -355,6 +356,8 @@ def _hub_config(config: SpawnerConfig, values: dict[str, Any]) -> None:
     most specific class), so the chart's own ``KubeSpawner`` settings also beat
     ``hub.config.Spawner``.
     """
+    # What the chart itself wrote to `c.KubeSpawner` (the rest of its settings go on Spawner).
+    chart_written = {name for name in config.traits if name not in SPAWNER_LEVEL}
     spawner_section = lookup(values, SPAWNER)
     if isinstance(spawner_section, dict):
         for name, value in spawner_section.items():
@@ -362,5 +365,47 @@ def _hub_config(config: SpawnerConfig, values: dict[str, Any]) -> None:
                 config.set(str(name), value, Source((*SPAWNER, name)))
     kube_section = lookup(values, KUBESPAWNER)
     if isinstance(kube_section, dict):
-        for name, value in kube_section.items():
-            config.set(str(name), value, Source((*KUBESPAWNER, name)))
+        apply_kubespawner_section(
+            config,
+            {
+                str(name): (value, Source((*KUBESPAWNER, name)))
+                for name, value in kube_section.items()
+            },
+            chart_written,
+        )
+
+
+def apply_kubespawner_section(
+    config: SpawnerConfig, settings: dict[str, tuple[Any, Source]], already: set[str]
+) -> None:
+    """Entries of the hub's ``c.KubeSpawner`` section, each replacing its trait, and its
+    deprecated names as KubeSpawner handles them when it reads that section: in its own order,
+    an old name moves to its new one, unless the section already sets that (``already``: what
+    the chart wrote there); then the old one is ignored, and nblint says so."""
+    section = dict(settings)
+    present = already | set(section)
+    for old, new in deprecated_aliases(config.kubespawner).items():
+        if old not in section:
+            continue
+        value, source = section.pop(old)
+        present.discard(old)
+        if new in present:
+            found = config.source(new)
+            by = (
+                "this section"
+                if new in section or found is None
+                else f"`{format_path(found[0].path)}` (through the chart)"
+            )
+            config.report(
+                source.path,
+                f"`{old}` is a deprecated name of `{new}`, which {by} already sets: KubeSpawner "
+                f"{config.kubespawner} ignores `{old}`, so its value never applies",
+                f"Set `{new}` instead of `{old}` (one of them, where the other is set).",
+                rule="z2jh-unknown-trait",
+            )
+            continue
+        section[new] = (value, source)
+        present.add(new)
+    for name, (value, source) in section.items():
+        if config.current_name(name) == name:  # an old name left over sets nothing
+            config.set(name, value, source)

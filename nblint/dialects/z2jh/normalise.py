@@ -95,7 +95,7 @@ def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported
             seen.add((tuple(problem.path), problem.message))
             reported.append(
                 Reported(
-                    "z2jh-spawn-failure",
+                    problem.rule,
                     problem.message,
                     release.locate(tuple(problem.path)),
                     VALUES_OBJECT,

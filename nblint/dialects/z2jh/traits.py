@@ -19,7 +19,12 @@ import yaml
 
 # Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
 # copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
-from nblint.dialects.z2jh.values import defaults_of_kubespawner, hub_image, kubespawner_version
+from nblint.dialects.z2jh.values import (
+    defaults_of_kubespawner,
+    deprecated_aliases,
+    hub_image,
+    kubespawner_version,
+)
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 
@@ -96,6 +101,8 @@ class SpawnProblem(NamedTuple):
     message: str
     #: A values snippet that works, when the rule's general fix does not fit.
     fix: str | None = None
+    #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
+    rule: str = "z2jh-spawn-failure"
 
 
 @dataclass(slots=True)
@@ -156,8 +163,23 @@ class SpawnerConfig:
         self.traits[name] = Trait(value, dict(self.traits[name].sources))
         self._shared.discard(name)
 
-    def report(self, path: ValuesPath, message: str, fix: str | None = None) -> None:
-        problem = SpawnProblem(path, message, fix)
+    def current_name(self, name: str) -> str:
+        """The trait a (possibly deprecated) name sets, as KubeSpawner's alias properties do."""
+        aliases = deprecated_aliases(self.kubespawner)
+        seen = {name}
+        while name in aliases and aliases[name] not in seen:
+            name = aliases[name]
+            seen.add(name)
+        return name
+
+    def report(
+        self,
+        path: ValuesPath,
+        message: str,
+        fix: str | None = None,
+        rule: str = "z2jh-spawn-failure",
+    ) -> None:
+        problem = SpawnProblem(path, message, fix, rule)
         if problem not in self.problems:
             self.problems.append(problem)
 
@@ -184,8 +206,10 @@ class SpawnerConfig:
         """One ``kubespawner_override`` entry, by KubeSpawner's ``_apply_overrides`` rules.
 
         A dict merges into a dict trait (recursively; a null value deletes the key; lists inside
-        are replaced); anything else replaces the trait.
+        are replaced); anything else replaces the trait. A deprecated name is its trait's (the
+        old name is a property that sets the new one), the override's line its source.
         """
+        name = self.current_name(name)
         current = self.get(name)
         if isinstance(value, dict) and isinstance(current, dict):
             trait = self.own(name) or self.traits.setdefault(name, Trait(current))

@@ -31,8 +31,10 @@ from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
     chart_defaults,
+    deprecated_aliases,
     kubespawner_major,
     kubespawner_traits,
+    kubespawner_version,
     newest_kubespawner_of_major,
     owned_parent,
     traits_of_kubespawner,
@@ -480,9 +482,19 @@ class _Checker:
     def traits(self, config: Mapping[str, Any], path: Path, where: str) -> None:
         traits = kubespawner_traits(self.version)
         major = kubespawner_major(self.version)
+        aliases = deprecated_aliases(kubespawner_version(self.version))
         for name, value in config.items():
             if isinstance(name, str) and name in traits:
                 self._trait_type(name, value, (*path, name), where)
+                continue
+            if isinstance(name, str) and name in aliases:
+                # A deprecated name KubeSpawner still applies (whether it is ignored in favour of
+                # its new name is said where the configuration is built).
+                target = name
+                while target in aliases and target not in traits:
+                    target = aliases[target]
+                if target in traits:
+                    self._trait_type(target, value, (*path, name), where)
                 continue
             if not isinstance(name, str):
                 continue

@@ -139,6 +139,16 @@ def traits_of_kubespawner(version: str) -> frozenset[str]:
 
 
 @cache
+def deprecated_aliases(version: str) -> dict[str, str]:
+    """KubeSpawner ``version``'s deprecated names, old → new, in the order KubeSpawner goes
+    through them (its ``_deprecated_traits``; a new name may itself be an old one)."""
+    table = _read_json("kubespawner.json")
+    entry = table[version] if version in table else table[table["newest"]]
+    aliases: dict[str, str] = entry.get("deprecated") or table[table["newest"]]["deprecated"]
+    return aliases
+
+
+@cache
 def defaults_of_kubespawner(version: str) -> dict[str, Any]:
     """KubeSpawner ``version``'s own defaults of the traits nblint reads (shared: copy first)."""
     table = _read_json("kubespawner.json")
