@@ -3,8 +3,8 @@
 Walks every finding of the examples and of ``../shared/corpus`` (one finding per pod, unfolded)
 and checks its line and column against the file's own YAML tree:
 
-* the place holds a key or a list item of that file (no finding lands on a comment, a blank
-  line or 1:1 where line 1 holds no key);
+* the place holds a key or a list item of that file, or a statement of a ``hub.extraConfig``
+  snippet (no finding lands on a comment, a blank line or 1:1 where line 1 holds no key);
 * for z2jh values, the key there lies on the values path the finding names — the values path
   its pod field was built from (``ValuesProvenance.values_path``), or, for a finding on the
   values themselves, that path — and is the deepest key the release's files wrote on it (the
@@ -65,6 +65,27 @@ def key_places(text: str) -> dict[tuple[int, int], list[tuple[Any, ...]]]:
     for document in documents:
         walk(document.root, ())
     return places
+
+
+def code_lines(text: str) -> set[int]:
+    """The lines of literal block scalars (``hub.extraConfig`` snippets), whose statements
+    findings may point at."""
+    lines: set[int] = set()
+
+    def walk(node: Any) -> None:
+        if type(node) is YMap:
+            for key, start in (node.block_start or {}).items():
+                lines.update(range(start, start + len(str(node[key]).splitlines())))
+            for value in node.values():
+                walk(value)
+        elif type(node) is YList:
+            for item in node:
+                walk(item)
+
+    documents, _ = parse_documents(text)
+    for document in documents:
+        walk(document.root)
+    return lines
 
 
 #: What :func:`named_values_path` gives for a pod field traced to no values key.
@@ -146,6 +167,8 @@ def misplaced(paths: list[Path]) -> Iterator[str]:
                 yield f"{where}: no template expression on that line"
             continue
         written = places.get((finding.line, finding.column))
+        if not written and finding.line in code_lines(text):
+            continue  # a statement of a hub.extraConfig snippet
         if not written:
             yield f"{where}: no key or list item there ({finding.field})"
             continue

@@ -118,11 +118,14 @@ _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:ya
 class YMap(dict[Any, Any]):
     """A mapping with the position of itself, of each key and of each value."""
 
-    __slots__ = ("key_pos", "pos")
+    __slots__ = ("block_start", "key_pos", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
         self.pos = pos  # (no dict.__init__: a new dict is already empty)
         self.key_pos: dict[Any, Pos] = {}
+        #: Key → the line of the first text line of its value, for literal block scalars
+        #: (``key: |``), whose lines are the file's: a line of code in one can be pointed at.
+        self.block_start: dict[Any, int] | None = None
 
 
 class YList(list[Any]):
@@ -330,6 +333,11 @@ class _Builder:
                 out[key] = value_node.value
             else:
                 out[key] = build(value_node, depth + 1)
+            if value_node.__class__ is yaml.ScalarNode and value_node.style == "|":
+                if out.block_start is None:
+                    out.block_start = {}
+                # The indicator's line (0-based) + 1 is the first text line; + 1 for 1-based.
+                out.block_start[key] = value_node.start_mark.line + 2
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.

@@ -27,6 +27,7 @@ MODULES: dict[str, str] = {
     "gpu": "gpu",
     "idle-culling": "idle_culling",
     "unlisted-choice": "unlisted_choice",
+    "authentication": "authentication",
 }
 #: Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
 #: their rule files exist for documentation, selection and severity.

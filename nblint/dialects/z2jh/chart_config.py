@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nblint.dialects.z2jh.extra_config import ExtraConfig
 from nblint.dialects.z2jh.helm import CHART_NAME, hub_items, resource_names
 from nblint.dialects.z2jh.traits import (
     KUBESPAWNER,
@@ -66,9 +67,13 @@ _MISSING = object()
 
 
 def chart_traits(
-    values: dict[str, Any], chart_version: str, release_name: str = "RELEASE"
+    values: dict[str, Any],
+    chart_version: str,
+    release_name: str = "RELEASE",
+    extra: ExtraConfig | None = None,
 ) -> SpawnerConfig:
-    """The traits the hub configures from the merged values, ``hub.config`` included."""
+    """The traits the hub configures from the merged values, ``hub.config`` included, then what
+    nblint read of ``hub.extraConfig`` (``extra``; nothing when not given)."""
     config = SpawnerConfig(chart_version)
     su = ("singleuser",)
 
@@ -107,7 +112,7 @@ def chart_traits(
     if lookup(values, ("debug", "enabled"), False):
         config.set("debug", True, Source(("debug", "enabled")))
 
-    _hub_config(config, values)
+    _hub_config(config, values, extra or ExtraConfig())
     normalise_types(config)
     return config
 
@@ -349,8 +354,10 @@ def _cloud_metadata(config: SpawnerConfig, values: dict[str, Any]) -> None:
     trait.value.append(block_cloud_metadata_container(values))
 
 
-def _hub_config(config: SpawnerConfig, values: dict[str, Any]) -> None:
-    """``hub.config.KubeSpawner`` / ``hub.config.Spawner``: each trait replaced wholesale.
+def _hub_config(config: SpawnerConfig, values: dict[str, Any], extra: ExtraConfig) -> None:
+    """``hub.config.KubeSpawner`` / ``hub.config.Spawner``, then the literal assignments to
+    ``c.KubeSpawner`` / ``c.Spawner`` read from ``hub.extraConfig`` (which runs later): each
+    trait replaced wholesale.
 
     A ``KubeSpawner`` setting beats a ``Spawner`` one for the same trait (traitlets picks the
     most specific class), so the chart's own ``KubeSpawner`` settings also beat
@@ -358,21 +365,21 @@ def _hub_config(config: SpawnerConfig, values: dict[str, Any]) -> None:
     """
     # What the chart itself wrote to `c.KubeSpawner` (the rest of its settings go on Spawner).
     chart_written = {name for name in config.traits if name not in SPAWNER_LEVEL}
-    spawner_section = lookup(values, SPAWNER)
-    if isinstance(spawner_section, dict):
-        for name, value in spawner_section.items():
-            if name in SPAWNER_LEVEL or name not in config.traits:
-                config.set(str(name), value, Source((*SPAWNER, name)))
-    kube_section = lookup(values, KUBESPAWNER)
-    if isinstance(kube_section, dict):
-        apply_kubespawner_section(
-            config,
-            {
-                str(name): (value, Source((*KUBESPAWNER, name)))
-                for name, value in kube_section.items()
-            },
-            chart_written,
-        )
+    sections: dict[str, dict[str, tuple[Any, Source]]] = {"Spawner": {}, "KubeSpawner": {}}
+    for section, path in (("Spawner", SPAWNER), ("KubeSpawner", KUBESPAWNER)):
+        written = lookup(values, path)
+        if isinstance(written, dict):
+            for name, value in written.items():
+                sections[section][str(name)] = (value, Source((*path, name)))
+        for assignment in extra.of(section):
+            # A later assignment replaces the value (the entry keeps its place, as a dict's).
+            source = Source(assignment.path, extends=False)
+            sections[section][assignment.trait] = (assignment.value, source)
+    in_kubespawner = chart_written | set(sections["KubeSpawner"])
+    for name, (value, source) in sections["Spawner"].items():
+        if name not in in_kubespawner:
+            config.set(name, value, source)
+    apply_kubespawner_section(config, sections["KubeSpawner"], chart_written)
 
 
 def apply_kubespawner_section(

@@ -14,6 +14,7 @@ from nblint.dialects.z2jh.chart_config import chart_traits
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
+from nblint.dialects.z2jh.values import hub_image
 from nblint.model.pod import EffectivePod, Origin, Path, is_gpu_resource
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class ValuesProvenance:
 
 def build_pods(release: Release) -> list[EffectivePod]:
     """Every pod a user of ``release`` can get."""
-    config = chart_traits(release.values, release.chart_version, RELEASE_NAME)
+    config = chart_traits(release.values, release.chart_version, RELEASE_NAME, release.extra_config)
     chosen = [(selection, selection.apply(config)) for selection in selections(config)]
     facts = deployment_facts(release, chosen)
     if not chosen:
@@ -157,6 +158,44 @@ def _is_gpu(config: SpawnerConfig) -> bool:
     )
 
 
+def hub_authentication(release: Release) -> dict[str, Any]:
+    """How the hub authenticates, as its configuration says: ``hub.config`` sections, then what
+    nblint read of ``hub.extraConfig`` (which runs later).
+
+    ``authenticator_class``: the configured value, or None when nothing sets it (JupyterHub's
+    default then applies); ``at``: the values path that set it (or where it would be set);
+    ``known``: False when a ``hub.extraConfig`` statement nblint did not read assigns it;
+    ``settings``: ``{section: {trait: [value, values path]}}`` of every ``*Authenticator``
+    section (``allow_all``, ``password``…)."""
+    config_path = ("hub", "config")
+    sections = lookup(release.values, config_path)
+    settings: dict[str, dict[str, Any]] = {}
+    if isinstance(sections, dict):
+        for section, traits in sections.items():
+            if isinstance(section, str) and isinstance(traits, dict):
+                settings[section] = {
+                    str(name): [value, (*config_path, section, name)]
+                    for name, value in traits.items()
+                }
+    extra = release.extra_config
+    for assignment in extra.assignments:
+        settings.setdefault(assignment.section, {})[assignment.trait] = [
+            assignment.value,
+            assignment.path,
+        ]
+    found = settings.get("JupyterHub", {}).get("authenticator_class")
+    authenticator, at = (
+        found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
+    )
+    return {
+        "authenticator_class": authenticator,
+        "at": at,
+        "known": ("JupyterHub", "authenticator_class") not in extra.unread_targets,
+        "settings": {k: v for k, v in settings.items() if k.endswith("Authenticator")},
+        "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
+    }
+
+
 def deployment_facts(
     release: Release, chosen: list[tuple[Selection, SpawnerConfig]]
 ) -> dict[str, Any]:
@@ -175,6 +214,7 @@ def deployment_facts(
         "authenticator_class": lookup(
             values, ("hub", "config", "JupyterHub", "authenticator_class")
         ),
+        "hub_authentication": hub_authentication(release),
         "hub_extra_config_present": bool(extra_config),
         "gpu_profiles": gpu_profiles,
         "cloud_metadata_blocked": lookup(

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from nblint.dialects.z2jh.extra_config import CodeLine
 from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
@@ -479,13 +480,22 @@ class _Checker:
             PROFILE_SHAPE_FIX,
         )
 
-    def traits(self, config: Mapping[str, Any], path: Path, where: str) -> None:
+    def traits(
+        self,
+        config: Mapping[str, Any],
+        path: Path,
+        where: str,
+        at: Mapping[str, Path] | None = None,
+    ) -> None:
+        """Check the KubeSpawner trait names (and their types) of ``config``; each name's values
+        path is ``(*path, name)``, or ``at[name]`` (the line of an extraConfig statement)."""
         traits = kubespawner_traits(self.version)
         major = kubespawner_major(self.version)
         aliases = deprecated_aliases(kubespawner_version(self.version))
         for name, value in config.items():
+            here = at[name] if at is not None and name in at else (*path, name)
             if isinstance(name, str) and name in traits:
-                self._trait_type(name, value, (*path, name), where)
+                self._trait_type(name, value, here, where)
                 continue
             if isinstance(name, str) and name in aliases:
                 # A deprecated name KubeSpawner still applies (whether it is ignored in favour of
@@ -494,14 +504,14 @@ class _Checker:
                 while target in aliases and target not in traits:
                     target = aliases[target]
                 if target in traits:
-                    self._trait_type(target, value, (*path, name), where)
+                    self._trait_type(target, value, here, where)
                 continue
             if not isinstance(name, str):
                 continue
             if name in PROFILE_KEYS and "override" in where:
                 self.report(
                     "z2jh-unknown-trait",
-                    (*path, name),
+                    here,
                     f"`{name}` in {where} is not a KubeSpawner trait: it is silently ignored by "
                     f"the hub; `{name}` is a key of the profile (or choice) itself",
                     f"Move `{name}` out of `kubespawner_override`, beside it.",
@@ -530,7 +540,7 @@ class _Checker:
                 fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
                 if meant == "tolerations" and "override" in where:
                     fix += "\n" + self._tolerations_fix(value)
-            self.report("z2jh-unknown-trait", (*path, name), message, fix)
+            self.report("z2jh-unknown-trait", here, message, fix)
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
         """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
@@ -562,16 +572,55 @@ class _Checker:
     # -- what nblint cannot see ------------------------------------------------------------------
 
     def extra_config(self) -> None:
+        """What nblint read of ``hub.extraConfig`` is checked as ``hub.config`` is; what it did
+        not read gets the caveat, at the first statement it did not read."""
         path: Path = ("hub", "extraConfig")
         _, snippets = get_path(self.release.values, path)
-        if isinstance(snippets, dict) and snippets:
-            names = ", ".join(sorted(str(name) for name in snippets))
+        if not isinstance(snippets, dict) or not snippets:
+            return
+        extra = self.release.extra_config
+        for section in ("KubeSpawner", "Spawner"):
+            assignments = extra.of(section)
+            if not assignments:
+                continue
+            where = f"`c.{section}` of `hub.extraConfig`"
+            if section == "KubeSpawner":
+                self.traits(
+                    {a.trait: a.value for a in assignments},
+                    path,
+                    where,
+                    {a.trait: a.path for a in assignments},
+                )
+            else:
+                traits = kubespawner_traits(self.version)
+                for a in assignments:
+                    if a.trait in traits:
+                        self._trait_type(a.trait, a.value, a.path, where)
+        for snippet, line, why in extra.broken:
             self.report(
                 "z2jh-extra-config",
-                path,
-                f"`hub.extraConfig` ({names}) is Python run by the hub; nblint never runs it and "
-                "assumes it does not change the user pods",
+                (*path, snippet, CodeLine(line)),
+                f"`hub.extraConfig.{snippet}` is not Python the hub can run ({why}): the hub "
+                "stops at it and does not start",
             )
+        if not extra.unread:
+            return
+        snippet, line = extra.unread[0]
+        names = ", ".join(sorted({str(name) for name, _ in extra.unread}))
+        read = len(extra.assignments)
+        self.report(
+            "z2jh-extra-config",
+            (*path, snippet, CodeLine(line)),
+            f"`hub.extraConfig` ({names}) is Python run by the hub, which nblint never runs"
+            + (
+                f"; it read the {read} plain setting(s) `c.<Class>.<trait> = <literal>` and "
+                "applied them"
+                if read
+                else ""
+            )
+            + f"; {len(extra.unread)} other statement(s), the first here, it did not read, and "
+            "assumes they do not change the user pods",
+        )
 
     def unknowable(self) -> None:
         # Only what users wrote can be a template or an encrypted value, not the chart's defaults.

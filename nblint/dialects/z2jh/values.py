@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
+from nblint.dialects.z2jh.extra_config import read as read_extra_config
 from nblint.dialects.z2jh.root import ValuesError
 from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
@@ -321,6 +323,14 @@ class Release:
     _owners: dict[Path, int] = field(default_factory=dict, repr=False)
     #: What :meth:`locate` found, by values path: every profile's pod asks again.
     _located: dict[Path, Origin] = field(default_factory=dict, repr=False)
+    _extra_config: ExtraConfig | None = field(default=None, repr=False)
+
+    @property
+    def extra_config(self) -> ExtraConfig:
+        """What ``hub.extraConfig`` sets that nblint can read without running it."""
+        if self._extra_config is None:
+            self._extra_config = read_extra_config(get_path(self.values, ("hub", "extraConfig"))[1])
+        return self._extra_config
 
     @property
     def fix_keys(self) -> tuple[str, ...]:
@@ -364,6 +374,8 @@ class Release:
         self._located.clear()
 
     def _locate(self, values_path: Path) -> Origin:
+        if values_path and isinstance(values_path[-1], CodeLine):
+            return self._code_line(values_path[:-1], values_path[-1])
         if values_path in self._owners:
             return self._position(self._owners[values_path], values_path)
         origin = self._position(0, ())
@@ -384,6 +396,20 @@ class Release:
             parent = format_path(self.root[:-1]) or "the parent chart"
             note += f" (unless {parent}'s own values.yaml, which nblint cannot see, overrides it)"
         return Origin(origin.file, origin.line, origin.column, note)
+
+    def _code_line(self, snippet: Path, line: int) -> Origin:
+        """Line ``line`` of the ``hub.extraConfig`` snippet at ``snippet``: in a literal block
+        (``name: |``) the file's own line, else the snippet's key."""
+        origin = self._locate(snippet)
+        layer = self._owners.get(snippet)
+        if layer is None:
+            return origin
+        _, parent = get_path(self._layers[layer].document, (*self.root, *snippet[:-1]))
+        starts = getattr(parent, "block_start", None)
+        if not starts or snippet[-1] not in starts:
+            return origin
+        # The block's text is indented below its key (two spaces, as written almost always).
+        return Origin(origin.file, starts[snippet[-1]] + line - 1, origin.column + 2)
 
     def _position(self, layer_index: int, values_path: Path) -> Origin:
         if not self._layers:
