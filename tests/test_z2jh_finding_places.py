@@ -51,3 +51,13 @@ def test_home_is_where_home_mount_path_puts_it_and_the_finding_is_there() -> Non
         "nothing persistent is mounted at /home/rstudio: work in container notebook is lost at "
         "every restart"
     ]
+
+
+def test_gpu_node_selection_is_where_the_gpu_is_asked_for_and_names_the_selector() -> None:
+    assert placed("gpu-profile-node-purpose.yaml", "notebook-gpu-node-selection") == [
+        ("notebook-gpu-node-selection", 12, "GPU"),
+    ]
+    assert messages("gpu-profile-node-purpose.yaml", "notebook-gpu-node-selection") == [
+        "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+        "nodeSelector hub.jupyter.org/node-purpose: user)"
+    ]

@@ -29,6 +29,9 @@ class RawViolation:
     variables: dict[str, Any] = field(default_factory=dict)
     #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
     distinct: str = ""
+    #: ``"info"``: this violation is only a note (the platform takes care of it), whatever the
+    #: rule's severity.
+    severity: str | None = None
 
 
 def configuration_values(pod: EffectivePod) -> Any:

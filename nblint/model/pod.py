@@ -7,20 +7,12 @@ into a pod (:data:`Path`) and the containers PSA walks are defined here too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
-
-#: Extended resources that give a pod a GPU (or a GPU-like accelerator).
-_GPU_RESOURCE = re.compile(r"^(nvidia\.com/gpu|amd\.com/gpu|habana\.ai/gaudi|gpu\.intel\.com/.+)$")
-
-
-def is_gpu_resource(name: object) -> bool:
-    return isinstance(name, str) and _GPU_RESOURCE.match(name) is not None
 
 
 class Origin(NamedTuple):

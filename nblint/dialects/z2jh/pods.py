@@ -15,7 +15,7 @@ from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
 from nblint.dialects.z2jh.values import hub_image
-from nblint.model.pod import EffectivePod, Origin, Path, is_gpu_resource
+from nblint.model.pod import EffectivePod, Origin, Path
 
 if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
@@ -149,13 +149,14 @@ def _home_pvc(config: SpawnerConfig) -> dict[str, Any] | None:
     }
 
 
-def _is_gpu(config: SpawnerConfig) -> bool:
-    limits = config.get("extra_resource_limits")
-    guarantees = config.get("extra_resource_guarantees")
-    return any(
-        isinstance(bucket, dict) and any(is_gpu_resource(name) for name in bucket)
-        for bucket in (limits, guarantees)
-    )
+def _extended_resources(config: SpawnerConfig) -> list[str]:
+    """The extended resources (GPUs and the like) a spawn asks for, by name."""
+    names: set[str] = set()
+    for trait in ("extra_resource_limits", "extra_resource_guarantees"):
+        bucket = config.get(trait)
+        if isinstance(bucket, dict):
+            names.update(str(name) for name in bucket)
+    return sorted(names)
 
 
 def hub_authentication(release: Release) -> dict[str, Any]:
@@ -205,7 +206,8 @@ def deployment_facts(
     """
     values = release.values
     extra_config = lookup(values, ("hub", "extraConfig"))
-    gpu_profiles = sorted({selection.profile for selection, applied in chosen if _is_gpu(applied)})
+    # Which of them are GPUs is the check's to say (its GPU table).
+    extended = sorted({name for _, applied in chosen for name in _extended_resources(applied)})
     return {
         "chart_version": release.chart_version,
         # One pod stands for every user's: a volume without a per-user placeholder is shared.
@@ -216,7 +218,7 @@ def deployment_facts(
         ),
         "hub_authentication": hub_authentication(release),
         "hub_extra_config_present": bool(extra_config),
-        "gpu_profiles": gpu_profiles,
+        "extended_resources": extended,
         "cloud_metadata_blocked": lookup(
             values, ("singleuser", "cloudMetadata", "blockWithIptables")
         )
