@@ -26,6 +26,7 @@ adds and removes (its aliases only where they differ).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -338,7 +339,7 @@ def derive_hub(upstream: Path, installs: Path) -> None:
     for folder in folders:
         mine = pins(folder)
         wanted = [f"{name}=={mine[name]}" for name in HUB_PACKAGES if name in mine]
-        target = installs / "-".join(sorted(w.replace("==", "_") for w in wanted))[:200]
+        target = installs / hashlib.sha1(" ".join(wanted).encode()).hexdigest()[:16]
         if not target.is_dir():
             _pip_target(target, wanted)
         out = subprocess.check_output(
