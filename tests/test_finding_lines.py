@@ -163,8 +163,11 @@ def misplaced(paths: list[Path]) -> Iterator[str]:
             places = places_of[finding.file] = key_places(text)
         where = f"{finding.file}:{finding.line}:{finding.column} {finding.rule}"
         if finding.rule == "helm-template":
-            if "{{" not in text.splitlines()[finding.line - 1]:
-                yield f"{where}: no template expression on that line"
+            line = text.splitlines()[finding.line - 1]
+            # The expression itself, or the value (a quoted scalar of a values file) holding it.
+            rest = line[finding.column - 1 :]
+            if not rest.startswith("{%") and "{{" not in rest:
+                yield f"{where}: no template expression starts there"
             continue
         written = places.get((finding.line, finding.column))
         if not written and finding.line in code_lines(text):

@@ -272,8 +272,9 @@ from jupyterhub.app import JupyterHub
 from jupyterhub.auth import Authenticator
 classes = {"JupyterHub": JupyterHub}
 broken = []
-for package in ("jupyterhub.auth", "oauthenticator", "firstuseauthenticator", "hmacauthenticator",
-                "ldapauthenticator", "ltiauthenticator", "nativeauthenticator", "tmpauthenticator"):
+for package in ("jupyterhub.auth", "jupyterhub.authenticators", "oauthenticator",
+                "firstuseauthenticator", "hmacauthenticator", "ldapauthenticator",
+                "ltiauthenticator", "nativeauthenticator", "tmpauthenticator"):
     try:
         root = importlib.import_module(package)
     except Exception as err:
@@ -348,7 +349,8 @@ def derive_hub(upstream: Path, installs: Path) -> None:
         facts[folder.name] = json.loads(out)
     newest_version = folders[-1].name
     base = facts[newest_version]
-    table: dict[str, Any] = {"newest": newest_version, newest_version: base}
+    table: dict[str, Any] = {"newest": newest_version, newest_version: base, "releases": {}}
+    seen: dict[str, str] = {}
     for version, fact in facts.items():
         if version == newest_version:
             continue
@@ -362,12 +364,18 @@ def derive_hub(upstream: Path, installs: Path) -> None:
             removed = sorted(set(theirs["traits"]) - set(cls["traits"]))
             if added or removed:
                 classes[name] = {"add": added, "remove": removed}
-        table[version] = {
+        entry = {
             "classes": classes,
             "absent": sorted(set(base["classes"]) - set(fact["classes"])),
             "authenticator_names": fact["authenticator_names"],
             "broken": fact["broken"],
         }
+        # Releases that share their hub image's packages share one entry, named for the oldest.
+        text = json.dumps(entry, sort_keys=True)
+        if text not in seen:
+            seen[text] = version
+            table[version] = entry
+        table["releases"][version] = seen[text]
     dump(HERE / "hub-traits.json", table)
 
 

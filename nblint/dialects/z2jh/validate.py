@@ -33,6 +33,8 @@ from nblint.dialects.z2jh.values import (
     Release,
     chart_defaults,
     deprecated_aliases,
+    hub_classes,
+    hub_image,
     kubespawner_major,
     kubespawner_traits,
     kubespawner_version,
@@ -129,6 +131,7 @@ def validate(release: Release) -> list[Reported]:
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values, ())
     checker.kubespawner_config()
+    checker.hub_sections()
     checker.profiles()
     checker.extra_config()
     checker.unknowable()
@@ -370,6 +373,60 @@ class _Checker:
             for name, value in spawner.items():
                 if isinstance(name, str) and name in traits:
                     self._trait_type(name, value, (*spawner_path, name), "`hub.config.Spawner`")
+
+    def hub_sections(self) -> None:
+        """Trait names in the ``hub.config`` sections (and ``hub.extraConfig`` settings) of the
+        classes the hub image ships — ``JupyterHub`` and its authenticators. traitlets ignores
+        a name its class does not have (it only logs a warning), so the setting has no effect.
+        A section is read by its class and every subclass, so a name any known subclass has is
+        taken; sections of classes nblint does not know are left alone."""
+        config_path: Path = ("hub", "config")
+        _, sections = get_path(self.release.values, config_path)
+        names: list[tuple[str, str, Path]] = []
+        if isinstance(sections, dict):
+            for section, traits in sections.items():
+                if section in ("KubeSpawner", "Spawner") or not isinstance(traits, dict):
+                    continue
+                names += [
+                    (str(section), str(name), (*config_path, section, name))
+                    for name in traits
+                    # The chart's own defaults name real traits.
+                    if self.release.written((*config_path, section, name))
+                ]
+        names += [(a.section, a.trait, a.path) for a in self.release.extra_config.assignments]
+        if not names:
+            return
+        classes = hub_classes(self.version)
+        for section, name, path in names:
+            if section in ("KubeSpawner", "Spawner") or section not in classes:
+                continue
+            allowed = set(classes[section]["traits"])
+            for other in classes.values():
+                if section in other["bases"]:
+                    allowed |= other["traits"]
+            if name in allowed:
+                continue
+            self._unknown_hub_trait(section, name, path, sorted(allowed))
+
+    def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
+        hub = hub_image(self.version)["jupyterhub"]
+        owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
+        message = (
+            f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
+            "ignores it, so the setting has no effect"
+        )
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+        meant = snake if snake in allowed else _did_you_mean(name, allowed)
+        fix = None
+        if meant:
+            message += f"; did you mean `{meant}`?"
+            fix = f"Rename `{name}` to `{meant}`."
+        chart_key = ("hub", name)
+        if section == "JupyterHub" and name in values_schema(self.version)["properties"]["hub"].get(
+            "properties", {}
+        ):
+            message += f" (`{format_path(chart_key)}` is the chart's own key for it)"
+        self.report("z2jh-unknown-trait", path, message, fix)
 
     def profiles(self) -> None:
         path: Path = ("singleuser", "profileList")

@@ -141,6 +141,34 @@ def traits_of_kubespawner(version: str) -> frozenset[str]:
 
 
 @cache
+def hub_classes(chart_version: str) -> dict[str, dict[str, Any]]:
+    """The configurable classes of ``chart_version``'s hub image that a ``hub.config`` section
+    may name — ``JupyterHub`` and every authenticator its packages ship — each as
+    ``{"traits": frozenset of trait names, "bases": [known base class names]}`` (derived from the
+    installed packages by ``schemas/z2jh/derive.py --hub``)."""
+    table = _read_json("hub-traits.json")
+    newest = table[table["newest"]]["classes"]
+    shared = table["releases"].get(chart_version)
+    entry = table[shared] if shared is not None else None
+    classes: dict[str, dict[str, Any]] = {}
+    for name, cls in newest.items():
+        if entry is not None and name in entry["absent"]:
+            continue
+        traits = set(cls["traits"])
+        bases = cls["bases"]
+        change = entry["classes"].get(name) if entry is not None else None
+        if change is not None and "traits" in change:
+            traits, bases = set(change["traits"]), change["bases"]
+        elif change is not None:
+            traits = (traits - set(change["remove"])) | set(change["add"])
+        classes[name] = {"traits": frozenset(traits), "bases": bases}
+    for name, change in (entry["classes"] if entry is not None else {}).items():
+        if name not in classes and "traits" in change:
+            classes[name] = {"traits": frozenset(change["traits"]), "bases": change["bases"]}
+    return classes
+
+
+@cache
 def deprecated_aliases(version: str) -> dict[str, str]:
     """KubeSpawner ``version``'s deprecated names, old → new, in the order KubeSpawner goes
     through them (its ``_deprecated_traits``; a new name may itself be an old one)."""
