@@ -61,3 +61,15 @@ def test_gpu_node_selection_is_where_the_gpu_is_asked_for_and_names_the_selector
         "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
         "nodeSelector hub.jupyter.org/node-purpose: user)"
     ]
+
+
+def test_with_the_default_home_mount_path_the_image_s_home_counts() -> None:
+    # The chart's homeMountPath (/home/jovyan) misses a Rocker image's /home/rstudio: reported at
+    # the nearest key written above storage.homeMountPath (`singleuser`), naming that home.
+    assert placed("rocker-default-home-mount.yaml", "notebook-home-persistent") == [
+        ("notebook-home-persistent", 3, None),
+    ]
+    assert messages("rocker-default-home-mount.yaml", "notebook-home-persistent") == [
+        "nothing persistent is mounted at /home/rstudio: work in container notebook is lost at "
+        "every restart"
+    ]

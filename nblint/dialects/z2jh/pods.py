@@ -86,11 +86,11 @@ def _pod(
     # image key, everything else to `singleuser`.
     sources.entries.setdefault(("spec", "containers", 0), _image_source(config))
     home = lookup(release.values, HOME_MOUNT_PATH)
-    if not _mounted_at(pod, home):
-        # Nothing at the home: the key that says where it is, where a volume would be mounted.
-        sources.entries[("spec", "containers", 0, "volumeMounts")] = Source(
-            HOME_MOUNT_PATH, extends=False
-        )
+    # The notebook's mounts as a whole come from the storage settings, homeMountPath first: a
+    # finding about a mount that is missing (the home, a writable path) is placed there.
+    mounts_at: Path = ("spec", "containers", 0, "volumeMounts")
+    if not _mounted_at(pod, home) or mounts_at not in sources.entries:
+        sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
     pod_facts = {
         **facts,
         "home_pvc": _home_pvc(config),
@@ -104,8 +104,11 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
-        # KubeSpawner mounts the user's home there, whatever HOME the image has.
-        "home_directory": home if isinstance(home, str) else None,
+        # Where the deployer says the home is (KubeSpawner mounts it there); left to the image's
+        # own HOME where only the chart's default says it.
+        "home_directory": (
+            home if isinstance(home, str) and release.written(HOME_MOUNT_PATH) else None
+        ),
     }
     return EffectivePod(
         file=release.files[0] if release.files else "",
