@@ -150,7 +150,9 @@ def test_folded_text_shows_each_rule_at_a_place_once_with_its_pods() -> None:
     assert any(line.startswith("  note (notebook): not set") for line in lines)
     assert '  in: values: profile "Choose your environment" (image: torch)' in lines
     assert '  in (2 pods): values: profile "Choose your environment" (image: scipy, torch)' in lines
-    assert lines[-1] == "Found 1 error, 1 warning (1 file, 2 pods)."
+    assert lines[-1] == (
+        "Found 1 error, 1 warning (1 file, 2 pods). 2 fixable with `nblint fix --unsafe-fixes`."
+    )
 
 
 def fix_at(output: str, line: int) -> str:
@@ -168,9 +170,11 @@ def fix_at(output: str, line: int) -> str:
 
 def test_rules_at_one_key_share_one_merged_fix_that_fixes_them_all(tmp_path: Path) -> None:
     output = check(FOUR_RULES, columns=200).stdout
-    assert sum(line == "  fix:" for line in output.splitlines()) == 1  # line 14: all five rules
+    # Line 14: one fix for all five rules (its label says how nblint fix takes it).
+    labels = ("  fix:", "  fix (safe):", "  fix (unsafe):")
+    assert sum(line in labels for line in output.splitlines()) == 1
     merged = fix_at(output, 14)
-    assert "add: []      # at most NET_BIND_SERVICE" in merged  # the hints' comments are kept
+    assert "runAsUser: 1000     # the image's notebook user" in merged  # hints' comments kept
     pod = yaml.safe_load((REPORT / "four-rules-one-key.yaml").read_text())
     fixed = tmp_path / "fixed.yaml"
     fixed.write_text(yaml.safe_dump(strategic_merge(pod, yaml.safe_load(merged))))
@@ -285,7 +289,7 @@ def test_concise_is_one_line_per_problem_with_its_profiles() -> None:
         "[Large | Medium | Small]",
         f"{THREE_PROFILES}:7:1: error[privileged] initContainer block-cloud-metadata is "
         "privileged [Large | Medium | Small]",
-        "Found 2 errors (1 file, 3 pods).",
+        "Found 2 errors (1 file, 3 pods). 2 fixable with `nblint fix --unsafe-fixes`.",
     ]
 
 

@@ -251,3 +251,26 @@ def test_no_fold_keeps_one_result_per_pod_with_the_per_pod_fingerprints() -> Non
     per_pod = sarif_log("--ignore", "notebook", "--no-fold", path)["runs"][0]["results"]
     assert len(per_pod) >= len(folded)
     assert {key for r in per_pod for key in r["partialFingerprints"]} == {FINGERPRINT_KEY}
+
+
+def test_results_carry_their_fix_applicability_and_artifact_changes() -> None:
+    """A fix nblint knows how to apply is a SARIF fix: replacements in the file as it is, which
+    applied give what `nblint fix` writes."""
+    path = "tests/fixtures/fix/deployment-hint-at-object-level.yaml"
+    log = sarif_log(path)
+    results = log["runs"][0]["results"]
+    escalation = next(r for r in results if r["ruleId"] == "allow-privilege-escalation")
+    assert escalation["properties"]["applicability"] == "safe"
+    [fix] = escalation["fixes"]
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == path
+    [replacement] = change["replacements"]
+    region = replacement["deletedRegion"]
+    assert (region["startLine"], region["startColumn"]) == (20, 1)  # after the last line
+    assert replacement["insertedContent"]["text"] == (
+        "          securityContext:\n            allowPrivilegeEscalation: false\n"
+    )
+    pinned = next(r for r in results if r["ruleId"] == "notebook-home-persistent")
+    assert pinned["properties"]["applicability"] == "unsafe"
+    if OASIS_SCHEMA.is_file():
+        validate_with_oasis_schema(log)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -14,7 +16,8 @@ from nblint.check.targets import (
     configuration_values,
 )
 from nblint.model import jsonschema_subset
-from nblint.model.finding import Finding, PsaRef, choose_fix
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     EffectivePod,
     Path,
@@ -153,6 +156,7 @@ class _PreparedViolation:
             variables.get("container"),
             violation.fix,
             {**variables, "field": fieldpath.text, "value": "unset"},
+            fix_safety=violation.fix_safety,
         )
 
     def broken(
@@ -176,6 +180,7 @@ class _PreparedViolation:
                     "parent": path[-2] if len(path) > 1 else "",
                     "item": _enclosing_item(obj, path[len(base) :]),
                 },
+                fix_safety=violation.fix_safety,
             )
 
 
@@ -233,7 +238,11 @@ class Plan:
     ``check_pod`` runs for every pod, and most rules find nothing in most of them.
     """
 
-    def __init__(self, active: list[tuple[Rule, Implementation]]) -> None:
+    def __init__(
+        self, active: list[tuple[Rule, Implementation]], template_key: str | None = None
+    ) -> None:
+        #: The fix key of hints written as pod-template patches (a dialect declares it).
+        self.template_key = template_key
         self.tables = {kind: _FieldTable() for kind in TARGETS}
         prepared = [(rule, _PreparedImplementation(impl, self.tables)) for rule, impl in active]
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
@@ -337,14 +346,20 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
         if key in seen:
             continue
         seen.add(key)
-        findings.append(make_finding(pod, rule, raw, policy))
+        findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
     # What the rules worked out about the pod is done with. Kept for the rest of the run, it
     # would be objects the garbage collector scans again and again over a large tree.
     pod.memo.clear()
     return findings
 
 
-def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPolicy) -> Finding:
+def make_finding(
+    pod: EffectivePod,
+    rule: Rule,
+    raw: RawViolation,
+    policy: PsaPolicy,
+    template_key: str | None = None,
+) -> Finding:
     path = raw.path
     configuration = pod.configuration
     release_level = configuration is not None and path[:1] == _VALUES_PATH
@@ -363,7 +378,31 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
     variables["psa_version"] = version
     keys = pod.fix_keys or (pod.dialect,)
     container = raw.container
-    fix = choose_fix(raw.fix, keys, container) or choose_fix(rule.fix, keys, container)
+    own = chosen_fix(raw.fix, keys, container)
+    chosen = own or chosen_fix(rule.fix, keys, container)
+    fix = edit = applicability = None
+    if chosen is not None:
+        fix = render_template(chosen[1], variables).rstrip()
+        safety = raw.fix_safety or rule.safety_of(chosen[0])
+        # A container without a name cannot be patched by name, and a hint that quotes input
+        # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
+        # than the rule means once parsed: such hints are only shown.
+        nameless = bool(container and container.startswith("#"))
+        if pod.placement is not None and not nameless and _plain_holes(chosen[1], variables):
+
+            def template_hint() -> str | None:
+                if template_key is None:
+                    return None
+                keys = (template_key,)
+                hint = choose_fix(raw.fix, keys, container) or choose_fix(rule.fix, keys, container)
+                return render_template(hint, variables) if hint else None
+
+            placed = pod.placement.place(fix, path, raw.anchor, template_hint)
+            # Advice is placed too (the text says where it goes), but never applied.
+            fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
+            if edit is not None and (rule.fix_adds_only or rule.fix_alone):
+                edit = dataclasses.replace(edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone)
+        applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(
         rule.id,
@@ -378,14 +417,30 @@ def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPo
         None if release_level else pod.profile,
         container,
         _psa_ref(psa["check"], psa["level"], version) if psa else None,
-        render_template(fix, variables).rstrip() if fix else None,
+        fix,
         origin.note,
         where or None,
         None if release_level else pod.options,
+        applicability,
+        edit,
     )
 
 
 _VALUES_PATH = (VALUES,)
+
+#: What a value from the input may look like to be written into a fix that nblint applies: a
+#: name, a path, an image reference — nothing YAML would read as structure.
+_PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*")
+_HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
+    """Whether every value the hint ``template`` quotes is plain (see :data:`_PLAIN`)."""
+    for name in _HOLE.findall(template):
+        value = variables.get(name)
+        if isinstance(value, str) and not _PLAIN.fullmatch(value):
+            return False
+    return True
 
 
 @lru_cache(maxsize=256)

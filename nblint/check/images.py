@@ -134,3 +134,33 @@ def lookup(image: Any) -> dict[str, Any] | None:
 
 #: id(table entries) → (image → entry, the entries themselves, kept alive so the id stays theirs)
 _memo: dict[int, tuple[dict[str, dict[str, Any] | None], list[dict[str, Any]]]] = {}
+
+
+def replacement(image: Any, entry: dict[str, Any]) -> str | None:
+    """The image to suggest instead of ``image`` (whose table entry is ``entry``), by what it is:
+    the entry's first ``replacement`` whose repository and tag globs fit. Only an image that a
+    row of confidence ``source`` or ``derived`` describes as starting as its own user is ever
+    suggested; otherwise None (nblint does not know what would do)."""
+    if not isinstance(image, str):
+        return None
+    ref = parse_image(image)
+    for option in entry.get("replacement") or ():
+        if not isinstance(option, dict):
+            continue
+        when = option.get("when")
+        if when is not None and not glob(str(when)).match(ref.repository):
+            continue
+        tags = option.get("tags")
+        if tags is not None and not any(glob(str(t)).match(ref.tag or "") for t in tags):
+            continue
+        suggested = option.get("image")
+        if not isinstance(suggested, str):
+            return None
+        suggested = suggested.replace("{name}", ref.repository.rsplit("/", 1)[-1])
+        vouched = lookup(suggested)
+        if vouched is None or vouched.get("confidence") == "unverified":
+            return None
+        if vouched.get("starts_as_root") or vouched.get("uid") in (0, None):
+            return None
+        return suggested
+    return None

@@ -136,7 +136,18 @@ def _parse_violation(raw: dict[str, Any], where: str) -> Violation:
         when=parse_condition(raw.get("when"), f"{where}.when"),
         unless=parse_condition(raw.get("unless"), f"{where}.unless"),
         fix=raw.get("fix"),
+        fix_safety=_fix_safety(raw.get("fix-safety"), where, None),
     )
+
+
+def _fix_safety(raw: Any, where: str, default: str | None) -> str | None:
+    from nblint.model.edit import APPLICABILITIES
+
+    if raw is None:
+        return default
+    if raw not in APPLICABILITIES:
+        raise RuleError(f"{where}: fix-safety must be one of {', '.join(APPLICABILITIES)}")
+    return str(raw)
 
 
 def _parse_implementation(raw: dict[str, Any], where: str) -> Implementation:
@@ -192,6 +203,14 @@ def parse_rule(raw: Any, path: str) -> Rule:
                 parse_version(entry.get("since", "v1.0"))
     except (jsonschema_subset.SchemaError, ValueError, TypeError, KeyError, AttributeError) as err:
         raise RuleError(f"{path}: {err}") from None
+    declared = raw.get("fix-safety")
+    safety_by_key: dict[str, str] = {}
+    if isinstance(declared, dict):
+        for key, value in declared.items():
+            safety_by_key[str(key)] = _fix_safety(value, f"{path}: fix-safety.{key}", None) or ""
+        default_safety = safety_by_key.pop("default", "display-only")
+    else:
+        default_safety = _fix_safety(declared, f"{path}: fix-safety", "display-only") or ""
     return Rule(
         id=str(raw["id"]),
         group=str(raw["group"]),
@@ -206,6 +225,10 @@ def parse_rule(raw: Any, path: str) -> Rule:
         path=path,
         always_on=raw.get("always-on") is True,
         option_specs=option_specs,
+        fix_safety=default_safety,
+        fix_safety_by_key=safety_by_key,
+        fix_adds_only=raw.get("fix-adds-only") is True,
+        fix_alone=raw.get("fix-alone") is True,
     )
 
 

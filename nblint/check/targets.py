@@ -32,6 +32,11 @@ class RawViolation:
     #: ``"info"``: this violation is only a note (the platform takes care of it), whatever the
     #: rule's severity.
     severity: str | None = None
+    #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
+    #: toleration: its fix goes where the GPU came from).
+    anchor: Path | None = None
+    #: How safe this violation's fix is, when it differs from the rule's.
+    fix_safety: str | None = None
 
 
 def configuration_values(pod: EffectivePod) -> Any:

@@ -18,6 +18,7 @@ import click
 from nblint import __version__
 from nblint.cli.check import check
 from nblint.cli.common import EXIT_USAGE
+from nblint.cli.fix import fix
 from nblint.cli.render import render
 from nblint.cli.rules import explain, list_rules
 
@@ -29,6 +30,7 @@ def main() -> None:
 
 
 main.add_command(check)
+main.add_command(fix)
 main.add_command(render)
 main.add_command(list_rules)
 main.add_command(explain)

@@ -53,6 +53,39 @@ Exit codes:
 """
 
 
+#: Which files a directory walk lints (shared by ``check`` and ``fix``).
+_SELECTION_OPTIONS = [
+    click.option(
+        "--exclude",
+        help="Comma-separated patterns (as in .gitignore) of files and directories not to lint; "
+        "they replace the configured ones and the defaults (.*, node_modules, venv, __pycache__).",
+    ),
+    click.option(
+        "--extend-exclude",
+        help="Comma-separated patterns to exclude on top of the configured and default ones.",
+    ),
+    click.option(
+        "--force-exclude",
+        is_flag=True,
+        help="Apply the exclude patterns to files named on the command line too (as pre-commit "
+        "names them).",
+    ),
+    click.option(
+        "--respect-gitignore/--no-respect-gitignore",
+        default=True,
+        show_default=True,
+        help="Skip the files .gitignore ignores when walking a directory.",
+    ),
+]
+
+
+def selection_options(func: Any) -> Any:
+    """The file-selection options (``--exclude``, ``--force-exclude``, …) of ``check``."""
+    for option in reversed(_SELECTION_OPTIONS):
+        func = option(func)
+    return func
+
+
 @click.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1)
 @click.option(
@@ -123,27 +156,7 @@ Exit codes:
     is_flag=True,
     help="Also list the findings that # nblint: disable comments suppress.",
 )
-@click.option(
-    "--exclude",
-    help="Comma-separated patterns (as in .gitignore) of files and directories not to lint; "
-    "they replace the configured ones and the defaults (.*, node_modules, venv, __pycache__).",
-)
-@click.option(
-    "--extend-exclude",
-    help="Comma-separated patterns to exclude on top of the configured and default ones.",
-)
-@click.option(
-    "--force-exclude",
-    is_flag=True,
-    help="Apply the exclude patterns to files named on the command line too (as pre-commit "
-    "names them).",
-)
-@click.option(
-    "--respect-gitignore/--no-respect-gitignore",
-    default=True,
-    show_default=True,
-    help="Skip the files .gitignore ignores when walking a directory.",
-)
+@selection_options
 @click.option(
     "--stdin-filename",
     help="The name of the file read from stdin (-), for messages, per-file ignores and SARIF.",
@@ -159,6 +172,10 @@ Exit codes:
     type=click.Path(dir_okay=False),
     help="Record the current findings in this baseline file and exit 0.",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `nblint fix`).")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes (else no effect)."
+)
 def check(paths: tuple[str, ...], **params: Any) -> None:
     """Check PATHs (files, directories, or - for stdin) and report every finding.
 
@@ -167,18 +184,17 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     """
     from nblint.run import gate
 
-    config = _configure(params)
-    if not paths and params["stdin_filename"]:
-        paths = (STDIN,)
-    elif not paths and not params["values_files"] and not (config and config.releases):
-        paths = (".",)  # like ruff: the project the command runs in
-    options, rules = _options(paths, params, config)
-    empty_dirs: list[str] = []
-    inputs = _inputs(paths, empty_dirs, _selection(params, config), params["quiet"])
-    if empty_dirs and not inputs and not (config and config.releases):
-        sys.exit(EXIT_USAGE)  # nothing was checked: the error said why, no report to give
+    config, options, rules, inputs, empty_dirs = prepare(paths, params)
+    if params["fix"]:
+        from nblint.cli.fix import run_fix, write_fixed
+
+        write_fixed(run_fix(options, rules, inputs, config, params["unsafe_fixes"]))
     result = gate.run(options, rules, inputs, config)
     _tell(result.notices + _psa_notice(params["psa_version"]), params["quiet"])
+    if params["output_format"] == "sarif":
+        from nblint.run.fixing import describe_changes
+
+        describe_changes(result)
     if params["write_baseline"]:
         _write_baseline(params["write_baseline"], result)
         sys.exit(EXIT_CLEAN)
@@ -189,6 +205,24 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
     else:
         _write_report(params["output_format"], params["output"], params["color"], report)
     sys.exit(EXIT_USAGE if empty_dirs else exit_code(findings, params["fail_on"]))
+
+
+def prepare(
+    paths: tuple[str, ...], params: dict[str, Any]
+) -> tuple[Config | None, Options, dict[str, Rule], list[str], list[str]]:
+    """What a command that runs the pipeline needs: configuration, options, rules, the files to
+    lint, and the directories given that hold no YAML file (exit 2 when nothing is left)."""
+    config = _configure(params)
+    if not paths and params.get("stdin_filename"):
+        paths = (STDIN,)
+    elif not paths and not params["values_files"] and not (config and config.releases):
+        paths = (".",)  # like ruff: the project the command runs in
+    options, rules = _options(paths, params, config)
+    empty_dirs: list[str] = []
+    inputs = _inputs(paths, empty_dirs, _selection(params, config), params.get("quiet", False))
+    if empty_dirs and not inputs and not (config and config.releases):
+        sys.exit(EXIT_USAGE)  # nothing was checked: the error said why, no report to give
+    return config, options, rules, inputs, empty_dirs
 
 
 def _configure(params: dict[str, Any]) -> Config | None:
@@ -235,8 +269,8 @@ def _options(
         tuple(params["rules_dir"]),
         dialect_settings(params),
         context=context,
-        jobs=params["jobs"],
-        stdin_filename=params["stdin_filename"],
+        jobs=params.get("jobs", 1),
+        stdin_filename=params.get("stdin_filename"),
     )
     check_selectors(rules, options.select, "--select")
     check_selectors(rules, options.ignore, "--ignore")

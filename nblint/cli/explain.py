@@ -10,6 +10,14 @@ from nblint.model.finding import ANY
 from nblint.model.rule import Rule
 from nblint.model.template import documented
 
+#: What each fix safety means to a reader of ``explain`` (and of the rule docs).
+SAFETY_WORDS = {
+    "safe": "safe: `nblint fix` applies it (it changes nothing a compliant workload relies on)",
+    "unsafe": "unsafe: applied only with `nblint fix --unsafe-fixes` (it may change how the "
+    "workload runs)",
+    "display-only": "display only: advice for a person, never applied by `nblint fix`",
+}
+
 
 def _dialect_name(key: str) -> str:
     dialect, _, container = key.partition(":")
@@ -98,7 +106,10 @@ def explain_rule(rule: Rule, help_uri: str = "") -> str:
             out += [_indent(example["yaml"]), ""]
     fixes = _fixes(rule)
     if fixes:
-        out += ["## Fix", ""]
+        out += ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
+        for key, safety in sorted(rule.fix_safety_by_key.items()):
+            out += [f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}."]
+        out += [""]
         for key, text in fixes:
             out += [f"{_dialect_name(key)}:", "", _indent(documented(text, rule.options)), ""]
     if help_uri:

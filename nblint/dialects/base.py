@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.edit import STRATEGIC, Edit, PlacedFix, indent_under
 from nblint.model.finding import Reported
+from nblint.model.pod import Path
 
 Settings = dict[str, Any]
 Normaliser = Callable[[Recognised, RunIndex, Settings], Normalised]
@@ -42,6 +44,9 @@ class Dialect:
     #: The setting that lists files layered into one document of this dialect, the later file
     #: winning (z2jh's ``-f/--values``: one release from several values files).
     layered: str | None = None
+    #: Whether this dialect's hints are strategic-merge patches of a pod template: a dialect
+    #: that writes a container's own spec elsewhere (z2jh ``extraContainers``) reuses them.
+    template_hints: bool = False
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)
@@ -60,6 +65,30 @@ class Dialect:
             return []
         once: OncePerRun = _function(self.once)
         return once(document, index, settings)
+
+
+@dataclass(frozen=True)
+class TreePlacement:
+    """Hints written as strategic-merge patches, merged at ``at`` of one written document: a
+    manifest's hints are written for the pod template and shown nested under ``template`` (the
+    kind's path to it), so that they paste at the object's own level and ``kubectl patch`` as
+    shown; a Notebook's are written for the Notebook already (``template`` empty)."""
+
+    file: str
+    document: int
+    #: Where the object sits in its document (an item of a ``kind: List``).
+    at: Path
+    template: Path = ()
+
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
+        text = indent_under(hint, self.template)
+        return PlacedFix(text, Edit(self.file, self.document, self.at, STRATEGIC, text))
 
 
 def _function(reference: str) -> Any:

@@ -24,6 +24,12 @@ def recognise(root: Any, settings: Settings) -> Dialect | None:
     return None
 
 
+#: The fix key whose hints patch a pod template (see :attr:`Dialect.template_hints`).
+TEMPLATE_HINT_KEY = next(
+    (dialect.fix_labels[0][0] for dialect in DIALECTS if dialect.template_hints), None
+)
+
+
 def fix_labels() -> dict[str, str]:
     """Every fix-hint key a dialect declares → what it is written for."""
     return {key: label for dialect in DIALECTS for key, label in dialect.fix_labels}

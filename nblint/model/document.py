@@ -32,9 +32,14 @@ class Recognised:
     index: int
     #: For a z2jh release given with ``-f/--values``: every ``(file, document)`` layer, in order.
     layers: list[tuple[str, Any]] = field(default_factory=list)
+    #: Each layer's position in its file (0-based), beside :attr:`layers`.
+    layer_documents: list[int] = field(default_factory=list)
     #: Read from a context file (``--poddefaults``): indexed and checked for its own problems,
     #: but it stands for what is already in the cluster.
     context: bool = False
+    #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
+    #: ``kind: List`` (fix edits are placed in document coordinates).
+    path: tuple[str | int, ...] = ()
 
 
 @dataclass

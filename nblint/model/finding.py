@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nblint.model.edit import Edit
 from nblint.model.pod import Origin
 
 SEVERITIES = ("error", "warning", "info")
@@ -50,6 +51,13 @@ class Finding:
     #: Path of the offending field within the effective pod (``spec.containers[0]...``).
     field: str | None = None
     options: dict[str, str] | None = None
+    #: ``safe``, ``unsafe`` or ``display-only`` (see :mod:`nblint.model.edit`); None: no fix.
+    applicability: str | None = None
+    #: The fix as ``nblint fix`` applies it, when nblint knows where it goes.
+    edit: Edit | None = None
+    #: The text changes the edit makes, ``(start line, start column, end line, end column,
+    #: new text)`` (1-based, end exclusive), worked out only for reports that show them (SARIF).
+    changes: tuple[tuple[int, int, int, int, str], ...] = ()
 
     def identity(self) -> tuple[Any, ...]:
         """Equal for the same finding reported twice (by two profiles, by two releases)."""
@@ -89,6 +97,8 @@ class Finding:
             "field": self.field,
             "psa": self.psa.as_dict() if self.psa else None,
             "fix": self.fix,
+            "applicability": self.applicability,
+            "edit": self.edit.as_dict() if self.edit else None,
             "note": self.note or None,
         }
 
@@ -107,6 +117,8 @@ class Reported:
     #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
     fix: str | None = None
     fix_keys: tuple[str, ...] = ()
+    #: Where ``fix`` goes, when the normaliser knows it (``nblint fix`` applies it).
+    edit: Edit | None = None
 
 
 @dataclass
@@ -152,18 +164,28 @@ def clipped(text: str, limit: int) -> str:
 def choose_fix(
     fixes: dict[str, str] | None, keys: tuple[str, ...], container: str | None = None
 ) -> str | None:
-    """The hint of ``fixes`` that fits: for the container by name (``z2jh:block-cloud-metadata``
-    is fixed in another place than the notebook), then for the most specific of ``keys``
-    (``z2jh<4.3`` before ``z2jh``), then for any input. The one place hints are chosen."""
+    """The hint of ``fixes`` that fits (see :func:`chosen_fix`)."""
+    chosen = chosen_fix(fixes, keys, container)
+    return chosen[1] if chosen else None
+
+
+def chosen_fix(
+    fixes: dict[str, str] | None, keys: tuple[str, ...], container: str | None = None
+) -> tuple[str, str] | None:
+    """``(key, hint)`` of ``fixes`` that fits: for the container by name
+    (``z2jh:block-cloud-metadata`` is fixed in another place than the notebook), then for the
+    most specific of ``keys`` (``z2jh<4.3`` before ``z2jh``), then for any input. The one place
+    hints are chosen."""
     if not fixes:
         return None
     if container:
         for key in keys:
             found = fixes.get(f"{key}:{container}")
             if found is not None:
-                return found
+                return f"{key}:{container}", found
     for key in keys:
         found = fixes.get(key)
         if found:
-            return found
-    return fixes.get(ANY)
+            return key, found
+    found = fixes.get(ANY)
+    return (ANY, found) if found is not None else None

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from nblint.model.edit import Placement
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
@@ -78,6 +81,9 @@ class EffectivePod:
     configuration: Configuration | None = None
     #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
     facts: dict[str, Any] = field(default_factory=dict)
+    #: Where the fix hints for this pod go in the files the user wrote (see
+    #: :mod:`nblint.model.edit`); None: hints are shown, not applied.
+    placement: Placement | None = field(default=None, repr=False, compare=False)
     #: What the check stage works out once per pod (its targets), not part of the pod.
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

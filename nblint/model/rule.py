@@ -100,6 +100,8 @@ class Violation:
     when: Condition | None
     unless: Condition | None
     fix: dict[str, str] | None
+    #: How safe this violation's fix is, when it differs from the rule's (see ``fix-safety``).
+    fix_safety: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,24 @@ class Rule:
     always_on: bool = False
     #: What each option may be (see :class:`RuleOption`), by name.
     option_specs: dict[str, RuleOption] = field(default_factory=dict)
+    #: How safe the rule's fix is to apply: ``safe``, ``unsafe`` or ``display-only`` (advice
+    #: that ``nblint fix`` never applies); see :mod:`nblint.model.edit`.
+    fix_safety: str = "display-only"
+    #: Hint key → its safety where it differs from :attr:`fix_safety`
+    #: (``z2jh:block-cloud-metadata: unsafe``: it turns the metadata block off).
+    fix_safety_by_key: dict[str, str] = field(default_factory=dict)
+    #: The fix only adds what is missing (``fix-adds-only``): ``nblint fix`` never changes a
+    #: value the file already sets.
+    fix_adds_only: bool = False
+    #: ``nblint fix`` applies this fix in a round of its own (``fix-alone``): the other findings
+    #: of the file depend on it.
+    fix_alone: bool = False
+
+    def safety_of(self, hint_key: str | None) -> str:
+        """How safe the hint chosen under ``hint_key`` is to apply."""
+        if hint_key is not None and hint_key in self.fix_safety_by_key:
+            return self.fix_safety_by_key[hint_key]
+        return self.fix_safety
 
     @property
     def psa_check(self) -> str | None:
@@ -179,7 +199,7 @@ def groups(rules: dict[str, Rule]) -> set[str]:
     return {rule.group for rule in rules.values()}
 
 
-def _matches(rule: Rule, selectors: set[str]) -> bool:
+def matches(rule: Rule, selectors: set[str]) -> bool:
     return rule.id in selectors or rule.group in selectors or "ALL" in selectors
 
 
@@ -208,9 +228,9 @@ def active_rules(
             if ignore and rule.id in ignore:
                 continue
         else:
-            if select is not None and not _matches(rule, select):
+            if select is not None and not matches(rule, select):
                 continue
-            if ignore and _matches(rule, ignore):
+            if ignore and matches(rule, ignore):
                 continue
         impl = rule.implementation_for(policy.version)
         if impl is not None:

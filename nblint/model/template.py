@@ -85,6 +85,9 @@ STAND_INS: dict[str, Any] = {
     "item": {"containerPort": "<port>"},
     "claim": "<claim>",
     "volume_name": "<volume>",
+    "replacement": "<a notebook image that does the same job as its own user>",
+    "replacement_name": "<that image's repository>",
+    "replacement_tag": "<its tag>",
 }
 
 

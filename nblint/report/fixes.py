@@ -94,10 +94,17 @@ def _parse(snippet: str) -> dict[str, Any] | None:
 
 
 def _load(text: str) -> Any:
+    # The C parser: a folded report parses every hint of every place it merges.
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError:
         return None
+
+
+try:
+    _SafeLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _SafeLoader = yaml.SafeLoader
 
 
 def _leading_comments(snippet: str) -> list[str]:

@@ -36,6 +36,9 @@ def summary(result: RunResult, problems: Sequence[Folded]) -> dict[str, Any]:
 def as_dict(problem: Folded) -> dict[str, Any]:
     """One problem; a pod whose fix or note differs from the problem's carries its own."""
     fix, note, message = problem.fix, problem.note, problem.message
+    # What `nblint fix` does, as the problem's first pod says it (pods that differ say their own).
+    first = problem.findings[0]
+    applicability, edit = first.applicability, first.edit
     pods = []
     for finding in problem.findings:
         pod: dict[str, Any] = {
@@ -51,6 +54,10 @@ def as_dict(problem: Folded) -> dict[str, Any]:
             pod["fix"] = finding.fix
         if finding.note != note:
             pod["note"] = finding.note or None
+        if finding.applicability != applicability:
+            pod["applicability"] = finding.applicability
+        if finding.edit != edit:
+            pod["edit"] = finding.edit.as_dict() if finding.edit else None
         pods.append(pod)
     return {
         "rule": problem.rule,
@@ -62,6 +69,8 @@ def as_dict(problem: Folded) -> dict[str, Any]:
         "column": problem.column,
         "psa": problem.psa.as_dict() if problem.psa else None,
         "fix": fix,
+        "applicability": applicability,
+        "edit": edit.as_dict() if edit else None,
         "note": note or None,
         "pods": pods,
     }

@@ -146,6 +146,38 @@ def _properties(problem: Folded, fold: bool) -> dict[str, Any]:
     return {"pods": pods} if any(pods) else {}
 
 
+def _fixes(problem: Folded, uri: dict[str, Any]) -> list[dict[str, Any]]:
+    """The problem's edits as SARIF ``fixes`` (one per distinct edit of its pods): text
+    replacements in the file as it is, where ``nblint fix`` knows them."""
+    out: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for finding in problem.findings:
+        if not finding.changes or finding.changes in seen:
+            continue
+        seen.add(finding.changes)
+        replacements = [
+            {
+                "deletedRegion": {
+                    "startLine": start_line,
+                    "startColumn": start_column,
+                    "endLine": end_line,
+                    "endColumn": end_column,
+                },
+                "insertedContent": {"text": new},
+            }
+            for start_line, start_column, end_line, end_column, new in finding.changes
+        ]
+        out.append(
+            {
+                "description": {
+                    "text": f"{finding.applicability} fix for {finding.rule} (nblint fix)"
+                },
+                "artifactChanges": [{"artifactLocation": dict(uri), "replacements": replacements}],
+            }
+        )
+    return out
+
+
 def _location(uri: dict[str, Any], region: dict[str, int] | None = None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": dict(uri)}
     if region:
@@ -278,8 +310,14 @@ def _log(
             entry["locations"] = [_location(uri(finding.file), region)]
             entry["partialFingerprints"] = {key: fingerprint}
             properties = _properties(problem, fold)
+            applicability = sorted({f.applicability for f in problem.findings if f.applicability})
+            if applicability:
+                properties = {**properties, "applicability": "/".join(applicability)}
             if properties:
                 entry["properties"] = properties
+            fixes = _fixes(problem, uri(finding.file))
+            if fixes:
+                entry["fixes"] = fixes
             if reason is not None:
                 entry["suppressions"] = [{"kind": "inSource", "justification": reason or ""}]
             yield entry

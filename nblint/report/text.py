@@ -145,7 +145,7 @@ def _finding_lines(finding: Finding, text_lines: SourceLines, width: int) -> Ite
         psa = finding.psa
         yield [("  psa: ", "bold cyan"), (f"{psa.check} ({psa.level}, {psa.version})", "")]
     if finding.fix:
-        for line in _fix_lines(finding.fix):
+        for line in _fix_lines(finding.fix, with_safety("fix", [finding])):
             yield [("  ", ""), *line]
 
 
@@ -252,24 +252,38 @@ def _note_lines(
 
 def _place_fixes(here: list[Folded]) -> Iterator[Line]:
     """One fix per edit: the hints every pod of a problem shares, merged across the rules of
-    the place where they are one edit; a hint that differs between pods, named with its pods."""
-    uniform: list[tuple[str, str]] = []  # (fix, rule)
+    the place where they are one edit; a hint that differs between pods, named with its pods.
+    Each label says what ``nblint fix`` does with it (see :func:`with_safety`)."""
+    uniform: list[tuple[str, str, list[Finding]]] = []  # (fix, rule, its findings)
     for problem in here:
         fixes = problem.fixes()
         if len(fixes) == 1:
             if fixes[0][0]:
-                uniform.append((fixes[0][0], problem.rule))
+                uniform.append((fixes[0][0], problem.rule, problem.findings))
             continue
         for fix, findings in fixes:
             if fix:
-                label = subset_label(findings, problem.findings)
-                yield from _fix_lines(fix, f"fix ({problem.rule}) for {label}")
-    texts = list(dict.fromkeys(fix for fix, _ in uniform))
+                label = f"fix ({problem.rule}) for {subset_label(findings, problem.findings)}"
+                yield from _fix_lines(fix, with_safety(label, findings))
+    texts = list(dict.fromkeys(fix for fix, _, _ in uniform))
     for text, indices in _merge_fixes(texts):
-        covered = [rule for fix, rule in uniform if fix in {texts[i] for i in indices}]
+        merged = {texts[i] for i in indices}
+        covered = [rule for fix, rule, _ in uniform if fix in merged]
+        findings = [f for fix, _, found in uniform if fix in merged for f in found]
         rules = list(dict.fromkeys(covered))
         label = "fix" if len(covered) == len(here) else f"fix ({', '.join(rules)})"
-        yield from _fix_lines(text, label)
+        yield from _fix_lines(text, with_safety(label, findings))
+
+
+def with_safety(label: str, findings: Sequence[Finding]) -> str:
+    """``label`` saying what ``nblint fix`` does with the fix of ``findings``: ``safe`` (it
+    applies it), ``unsafe`` (only with ``--unsafe-fixes``); nothing for advice it never
+    applies."""
+    kinds = {f.applicability for f in findings if f.edit is not None}
+    if not kinds:
+        return label
+    word = "unsafe" if "unsafe" in kinds else "safe"
+    return f"{label[:-1]}; {word})" if label.endswith(")") else f"{label} ({word})"
 
 
 def _merge_fixes(texts: list[str]) -> list[tuple[str, list[int]]]:
@@ -292,7 +306,27 @@ def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str
     if not findings:
         return f"All checks passed ({checked})."
     parts = [f"{n} {sev}{'s' * (n != 1)}" for sev, n in counts.items() if n]
-    return f"Found {', '.join(parts)} ({checked})."
+    return f"Found {', '.join(parts)} ({checked}).{fixable(findings)}"
+
+
+def fixable(findings: Sequence[Finding | Folded]) -> str:
+    """What ``nblint fix`` would do about ``findings`` (or folded problems), as a sentence."""
+    safe = unsafe = 0
+    for item in findings:
+        found = item.findings if isinstance(item, Folded) else [item]
+        kinds = {f.applicability for f in found if f.edit is not None}
+        if "unsafe" in kinds:
+            unsafe += 1
+        elif kinds:
+            safe += 1
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f" {unsafe} fixable with `nblint fix --unsafe-fixes`."
+    text = f" {safe} fixable with `nblint fix`"
+    if unsafe:
+        text += f" ({unsafe} more with `nblint fix --unsafe-fixes`)"
+    return text + "."
 
 
 def write(report: Report, stream: IO[str]) -> None:

@@ -23,12 +23,13 @@ from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
 from nblint.check.rules import load_rules, table_dirs
 from nblint.dialects.base import Dialect
-from nblint.dialects.registry import BY_NAME, DIALECTS
+from nblint.dialects.registry import BY_NAME, DIALECTS, TEMPLATE_HINT_KEY
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import Recognised, RunIndex
-from nblint.model.finding import Finding, Reported, choose_fix
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import Origin
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
@@ -77,6 +78,8 @@ class Options:
     jobs: int = 1
     #: Keep every effective pod in the result (``nblint render``); a check only counts them.
     keep_pods: bool = False
+    #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
+    texts: dict[str, str] = field(default_factory=dict)
     #: The name stdin (``-``) is reported under (``--stdin-filename``).
     stdin_filename: str | None = None
 
@@ -108,7 +111,7 @@ class Runner:
     def plan(self) -> Plan:
         """The active rules prepared for :func:`check_pod`, once per run (on first use)."""
         if self._plan is None:
-            self._plan = Plan(self.active)
+            self._plan = Plan(self.active, TEMPLATE_HINT_KEY)
         return self._plan
 
     @property
@@ -168,7 +171,8 @@ class Runner:
         return RunIndex(entries)
 
     def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
-        loaded = files.read(path)
+        given = self.options.texts.get(path)
+        loaded = files.read(path) if given is None else files.LoadedFile(path, given)
         if path == files.STDIN and self.options.stdin_filename:
             path = loaded.path = self.options.stdin_filename
         if context is None:
@@ -191,13 +195,13 @@ class Runner:
             yield from self._recognise(item, entry.root, entry.index, result)
 
     def _recognise(
-        self, item: _Input, root: Any, index: int, result: RunResult
+        self, item: _Input, root: Any, index: int, result: RunResult, at: tuple[Any, ...] = ()
     ) -> Iterator[Recognised]:
         if isinstance(root, dict) and root.get("kind") == "List":
             items = root.get("items")
             if isinstance(items, list):
-                for entry in items:
-                    yield from self._recognise(item, entry, index, result)
+                for position, entry in enumerate(items):
+                    yield from self._recognise(item, entry, index, result, (*at, "items", position))
                 return
         try:
             dialect = recognise_dialect(root, self.settings)
@@ -207,11 +211,11 @@ class Runner:
         if item.context is not None:
             # A context file stands for the cluster: only what other documents read from it.
             if dialect is not None and dialect.indexer is not None:
-                yield Recognised(dialect.name, item.path, root, index, context=True)
+                yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
         else:
-            yield Recognised(dialect.name, item.path, root, index)
+            yield Recognised(dialect.name, item.path, root, index, path=at)
 
     def _layered(self) -> tuple[Dialect, list[str]] | None:
         """The dialect whose layered setting names files (``-f``), and the files."""
@@ -228,6 +232,7 @@ class Runner:
             return None
         dialect, paths = layered
         layers: list[tuple[str, Any]] = []
+        positions: list[int] = []
         for path in paths:
             item = self._read(path, result)
             for entry in files.documents(item.loaded):
@@ -239,10 +244,13 @@ class Runner:
                     self._problem(result, path, problem)
                 if isinstance(entry.root, dict):
                     layers.append((path, entry.root))
+                    positions.append(entry.index)
         if not layers:
             return None
         first_file, first_root = layers[0]
-        return Recognised(dialect.name, first_file, first_root, 0, layers)
+        return Recognised(
+            dialect.name, first_file, first_root, positions[0], layers, layer_documents=positions
+        )
 
     def _normalise_and_check(
         self, document: Recognised, index: RunIndex, result: RunResult, seen: set[str]
@@ -278,7 +286,13 @@ class Runner:
         if reported.rule not in self.active_ids:
             return None
         rule = self.rules[reported.rule]
-        fix = reported.fix or choose_fix(rule.fix, reported.fix_keys)
+        chosen = chosen_fix(rule.fix, reported.fix_keys)
+        fix = reported.fix or (chosen[1] if chosen else None)
+        applicability = None
+        if fix:
+            safety = rule.safety_of(chosen[0] if chosen and not reported.fix else None)
+            applicable = reported.edit is not None and safety != DISPLAY_ONLY
+            applicability = safety if applicable else DISPLAY_ONLY
         origin = reported.origin
         return Finding(
             rule=rule.id,
@@ -291,6 +305,8 @@ class Runner:
             object=reported.object,
             fix=_bounded(fix.rstrip()) if fix else None,
             note=origin.note,
+            applicability=applicability,
+            edit=reported.edit if applicability not in (None, DISPLAY_ONLY) else None,
         )
 
     def _add(self, result: RunResult, reported: Reported) -> None:

@@ -28,6 +28,7 @@ MODULES: dict[str, str] = {
     "idle-culling": "idle_culling",
     "unlisted-choice": "unlisted_choice",
     "authentication": "authentication",
+    "root-refused": "root_refused",
 }
 #: Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
 #: their rule files exist for documentation, selection and severity.

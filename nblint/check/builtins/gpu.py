@@ -179,7 +179,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         _, _, keys = _selection(spec)
         gke = next((key for key in keys if gpus.platform_of(key) == "gke"), None)
         if gke is None:
-            yield RawViolation(asked, "", variables["container"], variables=info)
+            yield RawViolation(asked, "", variables["container"], variables=info, anchor=asked)
         else:
             yield RawViolation(
                 asked,
@@ -189,11 +189,16 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 variables["container"],
                 variables=info,
                 severity="info",
+                anchor=asked,
             )
     elif aspect == "node-selection":
         verdict, seen, _ = _selection(spec)
         if verdict is None:
             saw = "; ".join(seen) if seen else "no nodeSelector or required node affinity"
             yield RawViolation(
-                asked, "", variables["container"], variables={**info, "selection": saw}
+                asked,
+                "",
+                variables["container"],
+                variables={**info, "selection": saw},
+                anchor=asked,
             )

@@ -74,6 +74,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     where = (*base, "volumeMounts") if container.get("volumeMounts") else base
     for path in required_paths(container, known_home):
         if not podview.writable(pod.spec, container, path):
+            home_itself = path == known_home
             yield RawViolation(
                 where,
                 "",
@@ -86,4 +87,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     "volume": volume_name(path),
                 },
                 distinct=path,
+                # HOME wants a volume that keeps the user's work, not a scratch one: that is
+                # notebook-home-persistent's fix.
+                fix={"any": HOME_ADVICE} if home_itself else None,
+                fix_safety="display-only" if home_itself else None,
             )
+
+
+HOME_ADVICE = (
+    "# HOME needs a volume of its own that keeps the user's work: see the fix of\n"
+    "# notebook-home-persistent (an emptyDir here would lose it at every restart)"
+)

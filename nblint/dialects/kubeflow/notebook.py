@@ -26,8 +26,9 @@ from __future__ import annotations
 from typing import Any
 
 from nblint.dialects.apiserver import apply_api_defaults
+from nblint.dialects.base import TreePlacement
 from nblint.dialects.kubeflow import crd, poddefaults
-from nblint.dialects.kubeflow.provenance import Graft, NotebookProvenance
+from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
@@ -157,6 +158,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             pod=pod,
             provenance=provenance,
             kind="StatefulSet",
+            placement=NotebookPlacement(
+                TreePlacement(file, document.index, document.path), provenance, pod
+            ),
             facts={
                 "namespace": namespace,
                 # Kubeflow profile namespaces have Istio sidecar injection on by default; the

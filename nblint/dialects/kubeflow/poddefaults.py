@@ -115,9 +115,15 @@ class PodDefault:
     from_context: bool = False
     #: Why the API server refuses it (then it changes no pod): ``(document path, reason)``.
     refused: list[tuple[Path, str]] = field(default_factory=list)
+    #: Where it is written: its document's position in its file, and its place in the document
+    #: (an item of a ``kind: List``) — a fix of what it adds goes there.
+    document: int = 0
+    at: Path = ()
 
     @classmethod
-    def read(cls, root: Any, file: str, from_context: bool = False) -> PodDefault:
+    def read(
+        cls, root: Any, file: str, from_context: bool = False, document: int = 0, at: Path = ()
+    ) -> PodDefault:
         pruned = crd.prune(root, crd.POD_DEFAULT)
         metadata = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
         spec = pruned.value.get("spec")
@@ -132,6 +138,8 @@ class PodDefault:
             dropped=pruned.dropped,
             from_context=from_context,
             refused=spec_problems(spec),
+            document=document,
+            at=at,
         )
 
     @property
@@ -139,7 +147,14 @@ class PodDefault:
         return f"PodDefault {self.name}"
 
     def graft(self, *spec_path: str | int) -> Graft:
-        return Graft(self.file, self.root, ("spec", *spec_path), f"added by {self.label}")
+        # The cluster's own PodDefaults (--poddefaults) are context: nblint fix leaves them be.
+        return Graft(
+            self.file,
+            self.root,
+            ("spec", *spec_path),
+            f"added by {self.label}",
+            None if self.from_context else (self.document, self.at),
+        )
 
     def origin(self, *spec_path: str | int) -> Origin:
         line, column = tree_position(self.root, ("spec", *spec_path))
@@ -183,7 +198,9 @@ INDEX_KEY = "kubeflow.org/PodDefault"
 def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any]]:
     """A PodDefault the API server accepts, for the Notebooks of its namespace (one it refuses
     exists in no cluster, so it reaches no pod)."""
-    pd = PodDefault.read(document.root, document.file, from_context=document.context)
+    pd = PodDefault.read(
+        document.root, document.file, document.context, document.index, document.path
+    )
     return [] if pd.refused else [(INDEX_KEY, pd)]
 
 
@@ -199,7 +216,9 @@ def in_force(entries: tuple[Any, ...]) -> list[PodDefault]:
 def normalise(document: Recognised, run_index: RunIndex, settings: dict[str, Any]) -> Normalised:
     """A PodDefault yields no pod: only what is wrong with it (what its CRD drops, a spec the
     API server refuses), each at its own line."""
-    pd = PodDefault.read(document.root, document.file, from_context=document.context)
+    pd = PodDefault.read(
+        document.root, document.file, document.context, document.index, document.path
+    )
     out = Normalised()
     for path in pd.dropped:
         rule = (

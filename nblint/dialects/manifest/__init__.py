@@ -58,5 +58,6 @@ MANIFEST = Dialect(
     name="manifest",
     claims=lambda root, settings: is_pod_source(root),
     normaliser="nblint.dialects.manifest.normalise:normalise",
-    fix_labels=(("manifest", "Kubernetes manifest (a strategic-merge patch of the pod template)"),),
+    fix_labels=(("manifest", "Kubernetes manifest (a strategic-merge patch of the object)"),),
+    template_hints=True,
 )

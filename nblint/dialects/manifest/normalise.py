@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nblint.dialects.apiserver import apply_api_defaults
+from nblint.dialects.base import TreePlacement
 from nblint.dialects.manifest import TEMPLATE_PATHS, object_name
 from nblint.load.provenance import TreeProvenance
 from nblint.model.document import Normalised, Recognised, RunIndex
@@ -32,5 +33,6 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         pod=pod,
         provenance=provenance,
         kind=kind,
+        placement=TreePlacement(file, document.index, document.path, prefix),
     )
     return Normalised([effective])

@@ -20,6 +20,7 @@ from nblint.model.pod import EffectivePod, Origin
 def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release, list[Reported]]:
     """The release a recognised document stands for (itself, or the ``-f`` layers)."""
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    indexes = list(document.layer_documents) if document.layers else [document.index]
     try:
         chart_version = resolve_chart_version(settings.get("chart_version"))
     except ValuesError:
@@ -31,7 +32,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
     else:
         detected = (find_root(doc) for _, doc in layers)
         root = next((found for found in detected if found is not None), ())
-    return build_release(layers, root, chart_version)
+    return build_release(layers, root, chart_version, indexes)
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:

@@ -56,7 +56,17 @@ class PodSources:
             return
         if not sub and len(trait.sources) == 1 and () in trait.sources:
             # Most traits: set whole from one values path (what the general case below gives).
-            self.entries[pod_path] = trait.sources[()]
+            whole = self.entries[pod_path] = trait.sources[()]
+            if rekey is not None and whole.extends:
+                # A list or map trait: each entry lands at its own pod index (a container of
+                # `extraContainers` is fixed in its own entry).
+                value = trait.value
+                keys: Any = range(len(value)) if isinstance(value, list) else value
+                for key in keys if isinstance(value, (list, dict)) else ():
+                    moved = rekey((key,))
+                    if moved is not None:
+                        at: Path = (*pod_path, *moved)
+                        self.entries[at] = Source((*whole.path, key), whole.note)
             return
         found = trait.source(sub)
         if found is not None:

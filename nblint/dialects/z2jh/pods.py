@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
@@ -110,12 +111,13 @@ def _pod(
             home if isinstance(home, str) and release.written(HOME_MOUNT_PATH) else None
         ),
     }
+    provenance = ValuesProvenance(release, sources)
     return EffectivePod(
         file=release.files[0] if release.files else "",
         object="values",
         dialect="z2jh",
         pod=pod,
-        provenance=ValuesProvenance(release, sources),
+        provenance=provenance,
         kind="Pod",
         profile=selection.profile if selection else None,
         options=selection.options or None if selection else None,
@@ -123,6 +125,7 @@ def _pod(
         # Rules over the values themselves (target `values`) read and locate through this.
         configuration=release,
         facts=pod_facts,
+        placement=ValuesPlacement(release, provenance, selection.path if selection else None),
     )
 
 

@@ -43,6 +43,8 @@ class Selection:
     unlisted: list[UnlistedChoice] = field(default_factory=list)
     #: Why KubeSpawner cannot make this spawn: ``(values path, message)``.
     problems: list[tuple[ValuesPath, str]] = field(default_factory=list)
+    #: The profile's entry in the values (``singleuser.profileList[i]``).
+    path: ValuesPath = ()
 
     def apply(self, config: SpawnerConfig) -> SpawnerConfig:
         """A copy of ``config`` with this selection's overrides applied."""
@@ -108,7 +110,7 @@ def selections(config: SpawnerConfig) -> list[Selection]:
                 for option, (choices, _, _) in options.items()
                 if not choices and option not in chosen and _well_formed(profile, option)
             ]
-            out.append(Selection(name, slug, chosen, overrides, unlisted, problems))
+            out.append(Selection(name, slug, chosen, overrides, unlisted, problems, path))
     return out
 
 

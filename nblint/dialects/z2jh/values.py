@@ -225,6 +225,8 @@ class _Layer:
     document: Any
     #: The z2jh values this file sets (at the root), or ``{}``.
     values: Mapping[str, Any]
+    #: The document's position in its file (fix edits name it).
+    index: int = 0
 
 
 def _is_sops_metadata(key: Any, value: Any) -> bool:
@@ -349,6 +351,8 @@ class Release:
     root: tuple[str, ...]
     _layers: list[_Layer] = field(default_factory=list, repr=False)
     _owners: dict[Path, int] = field(default_factory=dict, repr=False)
+    #: What placing fixes works out once per release (the traits a hint sets, by hint).
+    fix_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: What :meth:`locate` found, by values path: every profile's pod asks again.
     _located: dict[Path, Origin] = field(default_factory=dict, repr=False)
     _extra_config: ExtraConfig | None = field(default=None, repr=False)
@@ -439,6 +443,20 @@ class Release:
         # The block's text is indented below its key (two spaces, as written almost always).
         return Origin(origin.file, starts[snippet[-1]] + line - 1, origin.column + 2)
 
+    def layer_for(self, values_path: Path) -> tuple[str, int] | None:
+        """``(file, document)`` of the layer a fix of ``values_path`` goes into: the layer that
+        set it (or the nearest key above it), else the last layer, which wins in Helm's merge."""
+        if not self._layers:
+            return None
+        for length in range(len(values_path), 0, -1):
+            owner = self._owners.get(values_path[:length])
+            if owner is not None:
+                # A key below a list item lives in the layer that wrote the list.
+                layer = self._layers[owner]
+                return layer.file, layer.index
+        layer = self._layers[-1]
+        return layer.file, layer.index
+
     def _position(self, layer_index: int, values_path: Path) -> Origin:
         if not self._layers:
             return Origin("", 1, 1)
@@ -456,12 +474,16 @@ def _before(version: str, limit: tuple[int, int]) -> bool:
 
 
 def build_release(
-    files: list[tuple[str, Any]], root: tuple[str, ...], chart_version: str
+    files: list[tuple[str, Any]],
+    root: tuple[str, ...],
+    chart_version: str,
+    documents: list[int] | None = None,
 ) -> tuple[Release, list[Reported]]:
-    """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults."""
+    """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
+    ``documents`` is each document's position in its file."""
     problems: list[Reported] = []
     layers: list[_Layer] = []
-    for path, document in files:
+    for number, (path, document) in enumerate(files):
         found, values = get_path(document, root)
         where = format_path(root) or "the top level"
         if not found:
@@ -489,7 +511,7 @@ def build_release(
                 )
             )
             values = {}
-        layers.append(_Layer(path, document, values))
+        layers.append(_Layer(path, document, values, documents[number] if documents else 0))
     user, owners = merge_user_layers(layers)
     if root:
         user = _assume_parent_defaults(user, chart_defaults(chart_version))
