@@ -456,6 +456,43 @@ def test_the_hub_of_the_release_builds_the_pods_nblint_draws(
     assert_same_pods(hubs, [fixture(name)], chart_version, tmp_path)
 
 
+def _rewired(trait: str, key: tuple[str, ...] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The chart's values → traits mapping with ``trait`` read from ``key`` (None: dropped)."""
+    from nblint.dialects.z2jh import chart_config
+
+    return tuple(
+        (name, key if name == trait else path)
+        for name, path in chart_config.PASSTHROUGH
+        if not (name == trait and key is None)
+    )
+
+
+#: Mistakes in the values → traits mapping that the harness must catch (issue 15).
+MAPPING_MUTATIONS = {
+    "cpu limit read from the guarantee": ("cpu_limit", ("cpu", "guarantee")),
+    "required node affinity read from the preferred terms": (
+        "node_affinity_required",
+        ("extraNodeAffinity", "preferred"),
+    ),
+    "pod annotations dropped": ("extra_annotations", None),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MAPPING_MUTATIONS))
+def test_a_wrong_values_to_traits_mapping_fails_the_comparison(
+    mutation: str,
+    hubs: dict[str, HubOracle],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nblint.dialects.z2jh import chart_config
+
+    trait, key = MAPPING_MUTATIONS[mutation]
+    monkeypatch.setattr(chart_config, "PASSTHROUGH", _rewired(trait, key))
+    with pytest.raises(AssertionError):
+        assert_same_pods(hubs, [E2E / "values-to-traits-mapping.yaml"], "4.4.0", tmp_path)
+
+
 def corpus_cases() -> list[tuple[str, tuple[str, ...]]]:
     if not CORPUS.is_dir():
         return []
