@@ -276,10 +276,10 @@ class _Compiler:
                     continue
                 raise SchemaError(f"unsupported JSON Schema keyword {keyword!r}")
             check = compile_keyword(self, sub, schema)
-            if check is _never:
-                return _never
             if check is not _always:
                 checks.append(check)
+        if _never in checks:  # (after every keyword is seen: an unsupported one is refused)
+            return _never
         if not checks:
             return _always
         if len(checks) == 1:
@@ -329,14 +329,17 @@ _TYPE_TESTS: dict[Any, Predicate] = {}
 
 def _type_test(sub: Any) -> Predicate:
     """The test for a ``type`` keyword's value (a name or a list of names), made once."""
-    key = sub if isinstance(sub, str) else tuple(sub)
-    test = _TYPE_TESTS.get(key)
+    try:
+        key = sub if isinstance(sub, str) else tuple(sub)
+        test = _TYPE_TESTS.get(key)
+    except TypeError:
+        raise SchemaError(f"type {sub!r}: not a type name or a list of them") from None
     if test is None:
-        names = [sub] if isinstance(sub, str) else list(dict.fromkeys(sub))
+        names = [sub] if isinstance(sub, str) else list(dict.fromkeys(key))
         try:
             tests = [TYPES[name] for name in names]
-        except (KeyError, TypeError):
-            raise SchemaError(f"unknown type in {sub!r}") from None
+        except KeyError:
+            raise SchemaError(f"type {sub!r}: an unknown type name") from None
         if not tests:
             test = _never
         elif len(tests) == 1:
