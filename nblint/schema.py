@@ -388,6 +388,10 @@ def _compile_not(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Predicate:
         if isinstance(forbidden, bool) or forbidden is None:
             # The commonest rule, {not: {const: true}}: one identity test.
             return lambda value: value is not forbidden
+        if isinstance(forbidden, str):
+            return lambda value: value != forbidden
+        if isinstance(forbidden, (int, float)):  # {not: {const: 0}}: false is not 0
+            return lambda value: value != forbidden or value is True or value is False
     inner = c.schema(sub)
     if inner is _always:
         return _never
