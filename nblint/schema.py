@@ -178,9 +178,14 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return regex
 
 
+_INF = float("inf")
+
+
 def _is_multiple(value: Any, divisor: Any) -> bool:
     """``multipleOf`` as ``jsonschema`` computes it: in floats when the divisor is a float (so
     0.3 is not a multiple of 0.1, as there), exactly otherwise."""
+    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
+        return False  # YAML's .inf and .nan are multiples of nothing (jsonschema raises)
     if isinstance(divisor, float):
         try:
             quotient = value / divisor
@@ -189,14 +194,7 @@ def _is_multiple(value: Any, divisor: Any) -> bool:
             from fractions import Fraction
 
             return (Fraction(value) / Fraction(divisor)).denominator == 1
-        except ValueError:  # NaN: YAML's .nan is no multiple of anything
-            return False
-    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
-        return False
     return not value % divisor
-
-
-_INF = float("inf")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -640,20 +638,24 @@ def _compile_pattern(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Predicat
     return lambda value: not isinstance(value, str) or search(value) is not None
 
 
+# The bounds are written as jsonschema writes them ("fails if below", not "holds if at least"),
+# so that YAML's .nan, which no comparison holds for, passes them there and here alike.
+
+
 def _compile_minimum(c: _Compiler, bound: Any, schema: dict[str, Any]) -> Predicate:
-    return lambda value: not _is_number(value) or value >= bound
+    return lambda value: not _is_number(value) or not value < bound
 
 
 def _compile_maximum(c: _Compiler, bound: Any, schema: dict[str, Any]) -> Predicate:
-    return lambda value: not _is_number(value) or value <= bound
+    return lambda value: not _is_number(value) or not value > bound
 
 
 def _compile_exclusive_minimum(c: _Compiler, bound: Any, schema: dict[str, Any]) -> Predicate:
-    return lambda value: not _is_number(value) or value > bound
+    return lambda value: not _is_number(value) or not value <= bound
 
 
 def _compile_exclusive_maximum(c: _Compiler, bound: Any, schema: dict[str, Any]) -> Predicate:
-    return lambda value: not _is_number(value) or value < bound
+    return lambda value: not _is_number(value) or not value >= bound
 
 
 def _compile_multiple_of(c: _Compiler, divisor: Any, schema: dict[str, Any]) -> Predicate:
@@ -1107,10 +1109,10 @@ _WALKERS: dict[str, KeywordWalker] = {
     "minLength": _walk_bound("minLength", str, lambda v, n: len(v) >= n),
     "maxLength": _walk_bound("maxLength", str, lambda v, n: len(v) <= n),
     "pattern": _walk_pattern,
-    "minimum": _walk_bound("minimum", _NUMBERS, lambda v, m: v >= m),
-    "maximum": _walk_bound("maximum", _NUMBERS, lambda v, m: v <= m),
-    "exclusiveMinimum": _walk_bound("exclusiveMinimum", _NUMBERS, lambda v, m: v > m),
-    "exclusiveMaximum": _walk_bound("exclusiveMaximum", _NUMBERS, lambda v, m: v < m),
+    "minimum": _walk_bound("minimum", _NUMBERS, lambda v, m: not v < m),
+    "maximum": _walk_bound("maximum", _NUMBERS, lambda v, m: not v > m),
+    "exclusiveMinimum": _walk_bound("exclusiveMinimum", _NUMBERS, lambda v, m: not v <= m),
+    "exclusiveMaximum": _walk_bound("exclusiveMaximum", _NUMBERS, lambda v, m: not v >= m),
     "multipleOf": _walk_bound("multipleOf", _NUMBERS, _is_multiple),
 }
 

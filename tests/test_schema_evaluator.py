@@ -676,6 +676,23 @@ def test_booleans_are_neither_integers_nor_numbers() -> None:
         assert _agree({"minimum": 5, "multipleOf": 2}, value)  # number keywords ignore them
 
 
+def test_yaml_nan_and_infinity_are_judged_as_jsonschema_judges_them() -> None:
+    """No JSON number, but YAML's ``.nan`` and ``.inf`` reach the checks: no comparison holds for
+    NaN (so it passes the bounds, as in jsonschema), and neither is a multiple of anything."""
+    nan, inf = float("nan"), float("inf")
+    for subject in ({"minimum": 0}, {"maximum": 0}, {"exclusiveMinimum": 0}, {"type": "number"}):
+        assert _agree(subject, nan)
+    assert not _agree({"exclusiveMaximum": 0}, inf)
+    assert not _agree({"type": "integer"}, inf)
+    assert not _agree({"multipleOf": 2}, inf)
+    assert not _agree({"multipleOf": 2}, nan)
+    # Where jsonschema raises (a float divisor), nblint says no rather than crash.
+    for value in (inf, -inf, nan):
+        assert not schema.compile({"multipleOf": 0.5})(value)
+        assert [i.keyword for i in iter_issues({"multipleOf": 0.5}, value)] == ["multipleOf"]
+    assert schema.compile({"multipleOf": 0.5})(10**400)  # beyond floats: counted exactly
+
+
 def test_true_is_not_one_in_const() -> None:
     assert not _agree({"const": 1}, True)
     assert not _agree({"const": True}, 1)
