@@ -1197,9 +1197,14 @@ def _count(number: Any, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _either(words: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def _type_names(sub: Any) -> str:
     names = [sub] if isinstance(sub, str) else list(dict.fromkeys(sub))
-    return " or ".join(_TYPE_NAMES.get(name, str(name)) for name in names)
+    return _either([_TYPE_NAMES.get(name, str(name)) for name in names])
 
 
 def _phrase(schema: Any) -> str | None:
@@ -1262,7 +1267,9 @@ def _message_forms(keyword: str) -> Callable[[_Walk, Issue, Any], str]:
             return f"matches {matches} of the {len(options)} allowed forms, not exactly one"
         phrases = [_phrase(option) for option in options]
         if all(phrase is not None for phrase in phrases):
-            return f"must be {' or '.join(map(str, phrases))}, not {_show(issue.value)}"
+            return (
+                f"must be {_either([str(phrase) for phrase in phrases])}, not {_show(issue.value)}"
+            )
         reasons = "; ".join(w.first_message(option, issue.value) for option in options)
         return _clip(f"matches none of the {len(options)} allowed forms: {reasons}", _MESSAGE)
 
