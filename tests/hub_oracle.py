@@ -139,9 +139,12 @@ def spawn(config: Config, user: str, user_options: dict[str, Any]) -> dict[str, 
         async with k8s_client.ApiClient() as api:
             manifest = api.sanitize_for_serialization(pod)
         environment = spawner.environment
+        names = list(environment) if isinstance(environment, dict) else []
+        # nblint draws the one variable JupyterHub sets from the configuration (not per user).
+        names += ["JUPYTERHUB_DEBUG"] if spawner.debug else []
         return {
             "pod": manifest,
-            "environment": list(environment) if isinstance(environment, dict) else [],
+            "environment": names,
             "extra_pod_config": [
                 _camel(str(k)) for k in (spawner.extra_pod_config or {}) if isinstance(k, str)
             ],

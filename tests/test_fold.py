@@ -87,7 +87,8 @@ def test_no_fold_gives_one_finding_per_pod_as_before() -> None:
 def test_folded_finding_names_only_the_option_choice_it_is_in() -> None:
     document = report("--select", "notebook-gpu-toleration", CHOICES)
     assert [(f["rule"], f["line"], pods(f)) for f in document["findings"]] == [
-        ("notebook-gpu-toleration", 2, [("Choose your environment", {"image": "torch"})]),
+        # At the GPU the choice asks for, the line whose profile needs the toleration.
+        ("notebook-gpu-toleration", 18, [("Choose your environment", {"image": "torch"})]),
     ]
 
 
@@ -137,19 +138,18 @@ def test_folded_text_shows_each_rule_at_a_place_once_with_its_pods() -> None:
     # run-as-non-root of the notebook and of the chart's init container point at one line: one
     # problem, naming both containers, each note labelled with its container.
     assert [line.split(":")[0].strip() for line in headlines] == [
-        "warning[notebook-gpu-toleration]",
         "error[run-as-non-root]",
+        "warning[notebook-gpu-toleration]",
     ]
-    assert headlines[1].startswith(
+    assert f"  --> {CHOICES}:18:19" in lines
+    assert headlines[0].startswith(
         "  error[run-as-non-root]: initContainer block-cloud-metadata, container notebook is not "
         "required to run as non-root"
     )
-    assert any(line.startswith("    note (block-cloud-metadata): chart default") for line in lines)
-    assert any(line.startswith("    note (notebook): not set") for line in lines)
-    assert '    in: values: profile "Choose your environment" (image: torch)' in lines
-    assert (
-        '    in (2 pods): values: profile "Choose your environment" (image: scipy, torch)' in lines
-    )
+    assert any(line.startswith("  note (block-cloud-metadata): chart default") for line in lines)
+    assert any(line.startswith("  note (notebook): not set") for line in lines)
+    assert '  in: values: profile "Choose your environment" (image: torch)' in lines
+    assert '  in (2 pods): values: profile "Choose your environment" (image: scipy, torch)' in lines
     assert lines[-1] == (
         "Found 1 error, 1 warning (1 file, 2 pods). 2 fixable with `nblint fix --unsafe-fixes`."
     )

@@ -4,7 +4,8 @@ For a values file and a chart release, the oracle is what really happens (``z2jh
 ``hub_oracle.py``): Helm merges and coalesces the values and validates them against the chart's
 schema, writes the hub's secret with ``toYaml`` (go-yaml's key order, top-level nulls dropped)
 and its config map of names; the chart's own ``jupyterhub_config.py`` of that release runs on
-them as the hub pod runs it (``hub.extraConfig`` left out: nblint never runs it and says so); and
+them as the hub pod runs it (of ``hub.extraConfig`` only the plain settings nblint reads, never
+the input's code); and
 the ``jupyterhub-kubespawner`` the release's hub image pins (6.0.0, 6.1.0, 6.2.0 or 7.0.0,
 installed once per machine into pytest's cache) spawns every profile with its default choices
 and each other choice. Each pod must equal ``nblint render``'s, metadata included, once
@@ -155,7 +156,44 @@ def user_values(files: list[Path], root: tuple[str, ...]) -> dict[str, Any]:
     hub = merged.get("hub")
     if isinstance(hub, dict) and "extraConfig" in hub:
         merged["hub"] = {k: v for k, v in hub.items() if k != "extraConfig"}
+        snippets = hub["extraConfig"]
+        if isinstance(snippets, dict):
+            merged["hub"]["extraConfig"] = {
+                name: plain_settings(code) for name, code in snippets.items()
+            }
     return merged
+
+
+def plain_settings(code: Any) -> str:
+    """Only the statements of a ``hub.extraConfig`` snippet that nblint reads: ``c.<Class>.<trait>
+    = <literal>``. The hub runs those as it runs the whole snippet; the rest (code, whose effect
+    nblint states it does not know) is left out, so the test never runs the input's code."""
+    import ast
+
+    if not isinstance(code, str):
+        return ""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return ""
+    kept = []
+    for statement in tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            continue
+        target = statement.targets[0]
+        if not (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Attribute)
+            and isinstance(target.value.value, ast.Name)
+            and target.value.value.id == "c"
+        ):
+            continue
+        try:
+            ast.literal_eval(statement.value)
+        except (ValueError, TypeError, SyntaxError):
+            continue
+        kept.append(ast.unparse(statement))
+    return "\n".join(kept)
 
 
 def without_parent_nulls(user: dict[str, Any], chart: Any) -> dict[str, Any]:

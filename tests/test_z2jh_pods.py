@@ -128,7 +128,7 @@ def test_unlisted_choice_is_recorded_for_rules() -> None:
 def test_deployment_facts() -> None:
     pod = build_pods(release("profiles.yaml"))[0]
     facts = pod.facts
-    assert facts["gpu_profiles"] == ["GPU notebook"]
+    assert facts["extended_resources"] == ["nvidia.com/gpu"]
     assert facts["cull"]["enabled"] is True and facts["cull"]["timeout"] == 3600
     assert facts["authenticator_class"] == "dummy"
     assert facts["hub_extra_config_present"] is False

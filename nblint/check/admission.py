@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+from nblint.check.gpus import is_gpu_resource
 from nblint.check.targets import VALUES, RawViolation
 from nblint.model.admission import (
     NO_OTHER_USAGE,
@@ -40,7 +41,7 @@ from nblint.model.admission import (
     servers_that_fit,
 )
 from nblint.model.namespace import NamespaceContext
-from nblint.model.pod import EffectivePod, Origin, is_gpu_resource
+from nblint.model.pod import EffectivePod, Origin
 from nblint.model.quantity import format_quantity, parse_quantity
 from nblint.model.resources import MUST_SPECIFY, container_amounts, pod_amounts, pod_charge
 from nblint.model.rule import Rule

@@ -418,7 +418,7 @@ def make_finding(
     return Finding(
         rule.id,
         rule.group,
-        rule.severity,
+        "info" if raw.severity == "info" else rule.severity,
         render_template(raw.message or rule.title, variables),
         origin.file,
         origin.line,

@@ -53,7 +53,7 @@ def _expand_braces(pattern: str) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob(pattern: str) -> re.Pattern[str]:
     """Shell-style glob with ``{a,b}``; ``*`` stays within a path segment, ``**`` does not."""
     alternatives = []
     for expanded in _expand_braces(pattern):
@@ -106,10 +106,10 @@ def _matches(entry: dict[str, Any], ref: ImageRef) -> bool:
     # Most entries are ruled out by their literal start, without compiling their glob.
     if not ref.repository.startswith(_literal_prefixes(pattern)):
         return False
-    if not _glob(pattern).match(ref.repository):
+    if not glob(pattern).match(ref.repository):
         return False
     tags = entry.get("tags")
-    if tags and not (ref.tag and any(_glob(t).match(ref.tag) for t in tags)):
+    if tags and not (ref.tag and any(glob(t).match(ref.tag) for t in tags)):
         return False
     constraint = entry.get("tag_version")
     return not constraint or _tag_version_matches(str(constraint), ref.tag)
@@ -148,10 +148,10 @@ def replacement(image: Any, entry: dict[str, Any]) -> str | None:
         if not isinstance(option, dict):
             continue
         when = option.get("when")
-        if when is not None and not _glob(str(when)).match(ref.repository):
+        if when is not None and not glob(str(when)).match(ref.repository):
             continue
         tags = option.get("tags")
-        if tags is not None and not any(_glob(str(t)).match(ref.tag or "") for t in tags):
+        if tags is not None and not any(glob(str(t)).match(ref.tag or "") for t in tags):
             continue
         suggested = option.get("image")
         if not isinstance(suggested, str):

@@ -50,11 +50,15 @@ def env_value(container: dict[str, Any], name: str) -> Any:
     return None
 
 
-def home_directory(container: dict[str, Any]) -> str | None:
-    """HOME of the container: its env, else what the image table knows, else None."""
+def home_directory(container: dict[str, Any], platform_home: Any = None) -> str | None:
+    """HOME of the container: its env, else where the platform mounts the user's home
+    (``platform_home``: z2jh's ``singleuser.storage.homeMountPath``), else what the image table
+    knows, else None."""
     home = env_value(container, "HOME")
     if isinstance(home, str) and home.startswith("/"):
         return home
+    if isinstance(platform_home, str) and platform_home.startswith("/"):
+        return platform_home
     entry = images.lookup(container.get("image"))
     if entry and isinstance(entry.get("home"), str):
         return str(entry["home"])
@@ -66,7 +70,9 @@ def notebook_home(pod: EffectivePod) -> str | None:
     memo = pod.memo
     if "notebook_home" not in memo:
         found = notebook_of(pod)
-        memo["notebook_home"] = None if found is None else home_directory(found[1])
+        memo["notebook_home"] = (
+            None if found is None else home_directory(found[1], pod.facts.get("home_directory"))
+        )
     home: str | None = memo["notebook_home"]
     return home
 

@@ -30,6 +30,9 @@ class RawViolation:
     variables: dict[str, Any] = field(default_factory=dict)
     #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
     distinct: str = ""
+    #: ``"info"``: this violation is only a note (the platform takes care of it), whatever the
+    #: rule's severity.
+    severity: str | None = None
     #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
     #: toleration: its fix goes where the GPU came from).
     anchor: Path | None = None

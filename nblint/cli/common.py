@@ -115,9 +115,19 @@ _dialect_options = [
     click.option(
         "--kubeflow-add-fsgroup",
         type=click.Choice(["true", "false"]),
-        default="true",
+        default=None,
+        help="Whether the Kubeflow notebook controller adds fsGroup: 100 (its ADD_FSGROUP); "
+        "default: the distribution's (true upstream, false on OpenShift AI).",
+    ),
+    click.option(
+        "--kubeflow-distribution",
+        type=click.Choice(["auto", "kubeflow", "openshift-ai"]),
+        default="auto",
         show_default=True,
-        help="Whether the Kubeflow notebook controller adds fsGroup: 100 (its ADD_FSGROUP).",
+        help="Which notebook controller builds a Notebook's pod: kubeflow (upstream: fsGroup "
+        "100, Istio) or openshift-ai (OpenShift AI / Open Data Hub: no fsGroup, no Istio, "
+        "OpenShift's SCC assigns uid and fsGroup); auto: openshift-ai for a Notebook with "
+        "opendatahub.io annotations or labels, else kubeflow.",
     ),
     click.option(
         "--poddefaults",
@@ -160,7 +170,12 @@ def dialect_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
         "chart_version": kwargs.get("chart_version"),
         "values_root": kwargs.get("values_root"),
         "values": list(kwargs.get("values_files") or ()),
-        "kubeflow_add_fsgroup": kwargs.get("kubeflow_add_fsgroup", "true") == "true",
+        "kubeflow_add_fsgroup": (
+            None
+            if kwargs.get("kubeflow_add_fsgroup") is None
+            else kwargs["kubeflow_add_fsgroup"] == "true"
+        ),
+        "kubeflow_distribution": kwargs.get("kubeflow_distribution") or "auto",
         "namespace": kwargs.get("namespace") or None,
     }
 

@@ -118,11 +118,14 @@ _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:ya
 class YMap(dict[Any, Any]):
     """A mapping with the position of itself, of each key and of each value."""
 
-    __slots__ = ("key_pos", "pos")
+    __slots__ = ("block_start", "key_pos", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
         self.pos = pos  # (no dict.__init__: a new dict is already empty)
         self.key_pos: dict[Any, Pos] = {}
+        #: Key → the line of the first text line of its value, for literal block scalars
+        #: (``key: |``), whose lines are the file's: a line of code in one can be pointed at.
+        self.block_start: dict[Any, int] | None = None
 
 
 class YList(list[Any]):
@@ -331,6 +334,11 @@ class _Builder:
                 out[key] = value_node.value
             else:
                 out[key] = build(value_node, depth + 1)
+            if value_node.__class__ is yaml.ScalarNode and value_node.style == "|":
+                if out.block_start is None:
+                    out.block_start = {}
+                # The indicator's line (0-based) + 1 is the first text line; + 1 for 1-based.
+                out.block_start[key] = value_node.start_mark.line + 2
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
@@ -436,26 +444,56 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
         loader.dispose()
 
 
-def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
-    """A read failure caused by Helm template syntax is reported as such, at its ``{{``.
+#: A template expression: Go's (Helm's) or Jinja's ``{{ … }}``, or a Jinja statement ``{% … %}``.
+_TEMPLATE_START = re.compile(r"\{\{|\{%")
+#: Go template actions start with a dot, a variable, a dash or one of its keywords.
+_GO_ACTION = re.compile(
+    r"\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|block|template|include|tpl|toYaml|"
+    r"required|default|printf|getenv|env)\b)"
+)
 
-    Unquoted ``{{ .Values.x }}`` is a YAML flow mapping (or a syntax error), so chart templates
-    fail to read; saying "Helm template" is more useful than the parser's complaint. The failure
-    is blamed on templating when its own line holds ``{{``, or when some line is a template
-    action on its own (``{{- if .Values.x }}``).
+
+def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
+    """A read failure caused by template syntax is reported as such, at the first template
+    expression of the file (not the parser's first complaint, which can be far below it).
+
+    Unquoted ``{{ .Values.x }}`` is a YAML flow mapping (or a syntax error), and a Jinja
+    ``{% if %}`` line is no YAML at all, so templates fail to read; saying which template
+    language it is, and where it starts, is more useful than the parser's complaint. The failure
+    is blamed on templating when its own line holds a template expression, or when some line is
+    a template statement on its own (``{{- if .Values.x }}``, ``{% for x in y %}``).
     """
-    if problem.kind != "parse-error" or "{{" not in text:
+    if problem.kind != "parse-error" or ("{{" not in text and "{%" not in text):
         return problem
     lines = text.splitlines()
-    own = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
-    if "{{" in own and not own.lstrip().startswith("#"):
-        column = own.index("{{") + 1
-        return LoadProblem("helm-template", HELM_TEMPLATE_IN_YAML, problem.line, column)
+    first: tuple[int, int, str] | None = None
+    blamed = False
     for number, line in enumerate(lines, 1):
-        if line.lstrip().startswith("{{"):
-            column = line.index("{{") + 1
-            return LoadProblem("helm-template", HELM_TEMPLATE_IN_YAML, number, column)
-    return problem
+        if line.lstrip().startswith("#"):
+            continue
+        found = _TEMPLATE_START.search(line)
+        if found is None:
+            continue
+        if first is None:
+            first = (number, found.start() + 1, line[found.start() :])
+        blamed = blamed or number == problem.line or line.lstrip().startswith(("{{", "{%"))
+    if first is None or not blamed:
+        return problem
+    number, column, expression = first
+    return LoadProblem("helm-template", _template_message(text, expression), number, column)
+
+
+def _template_message(text: str, expression: str) -> str:
+    """Which template language the file is written in, and what to do about it."""
+    if "{%" in text or not _GO_ACTION.match(expression):
+        language = "Jinja template syntax ({% … %}, {{ … }})"
+        render = "render it with the tool it is written for, such as Ansible"
+    elif _HELM_ACTION.search(text):
+        return HELM_TEMPLATE_IN_YAML
+    else:
+        language = "Go template syntax ({{ … }})"
+        render = "render it with the tool it is written for, such as gomplate"
+    return f"{language} is not YAML: lint the rendered output ({render}, then nblint check -)"
 
 
 def _sops_problem(root: Any) -> LoadProblem | None:

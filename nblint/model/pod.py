@@ -7,7 +7,6 @@ into a pod (:data:`Path`) and the containers PSA walks are defined here too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -18,13 +17,6 @@ if TYPE_CHECKING:
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
-
-#: Extended resources that give a pod a GPU (or a GPU-like accelerator).
-_GPU_RESOURCE = re.compile(r"^(nvidia\.com/gpu|amd\.com/gpu|habana\.ai/gaudi|gpu\.intel\.com/.+)$")
-
-
-def is_gpu_resource(name: object) -> bool:
-    return isinstance(name, str) and _GPU_RESOURCE.match(name) is not None
 
 
 class Origin(NamedTuple):

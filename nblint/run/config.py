@@ -38,6 +38,7 @@ PARAMS = {
     "values-root": "values_root",
     "values": "values_files",
     "kubeflow-add-fsgroup": "kubeflow_add_fsgroup",
+    "kubeflow-distribution": "kubeflow_distribution",
     "poddefaults": "poddefaults",
     "cluster-context": "cluster_context",
     "admission-config": "admission_config",

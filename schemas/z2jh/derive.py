@@ -2,6 +2,7 @@
 
     python schemas/z2jh/derive.py ../shared/upstream/z2jh                  # chart facts
     python schemas/z2jh/derive.py --kubespawner 6.0.0=DIR 7.0.0=DIR ...     # trait facts
+    python schemas/z2jh/derive.py --hub ../shared/upstream/z2jh INSTALL_DIR   # hub.config classes
 
 Chart facts, for every release folder of the upstream copy (3.0.0 … 4.4.0):
 
@@ -18,12 +19,14 @@ Chart facts, for every release folder of the upstream copy (3.0.0 … 4.4.0):
 
 Trait facts (``kubespawner.json``), from each KubeSpawner version installed in a directory of its
 own (``pip install --no-deps --target DIR jupyterhub-kubespawner==V``): the configurable trait
-names of ``KubeSpawner`` and the defaults of the traits nblint reads, the newest version in full
-and every other as what it adds and removes.
+names of ``KubeSpawner``, its deprecated aliases (``_deprecated_traits``: old name → trait) and
+the defaults of the traits nblint reads, the newest version in full and every other as what it
+adds and removes (its aliases only where they differ).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -209,7 +212,11 @@ ks.shared_client = lambda *a, **kw: None
 from kubespawner import KubeSpawner
 spawner = KubeSpawner(_mock=True)
 names = sorted(KubeSpawner.class_trait_names(config=True))
-print(json.dumps({"traits": names,
+# Old names KubeSpawner still moves to their new name, in its order (config and profile overrides
+# alike); a new name may be an alias itself. One entry of 0.9's list names neither: left out.
+aliases = KubeSpawner._deprecated_traits
+deprecated = {old: new for old, (new, _) in aliases.items() if new in names or new in aliases}
+print(json.dumps({"traits": names, "deprecated": deprecated,
                   "defaults": {n: getattr(spawner, n) for n in sys.argv[2].split()}}))
 """
 
@@ -232,6 +239,11 @@ def derive_kubespawner(installs: dict[str, str]) -> None:
         out[version] = {
             "add": sorted(set(fact["traits"]) - set(base["traits"])),
             "remove": sorted(set(base["traits"]) - set(fact["traits"])),
+            **(
+                {"deprecated": fact["deprecated"]}
+                if fact["deprecated"] != base["deprecated"]
+                else {}
+            ),
             "defaults": {
                 name: value
                 for name, value in fact["defaults"].items()
@@ -241,9 +253,142 @@ def derive_kubespawner(installs: dict[str, str]) -> None:
     dump(HERE / "kubespawner.json", out, indent=1)
 
 
+#: The hub image's packages whose configurable classes ``hub.config`` sections may name.
+HUB_PACKAGES = (
+    "jupyterhub",
+    "oauthenticator",
+    "jupyterhub-firstuseauthenticator",
+    "jupyterhub-hmacauthenticator",
+    "jupyterhub-ldapauthenticator",
+    "jupyterhub-ltiauthenticator",
+    "jupyterhub-nativeauthenticator",
+    "jupyterhub-tmpauthenticator",
+)
+
+_READ_HUB = """
+import importlib, inspect, json, pkgutil, sys
+sys.path[:0] = sys.argv[1].split(":")
+from jupyterhub.app import JupyterHub
+from jupyterhub.auth import Authenticator
+classes = {"JupyterHub": JupyterHub}
+broken = []
+for package in ("jupyterhub.auth", "jupyterhub.authenticators", "oauthenticator",
+                "firstuseauthenticator", "hmacauthenticator", "ldapauthenticator",
+                "ltiauthenticator", "nativeauthenticator", "tmpauthenticator"):
+    try:
+        root = importlib.import_module(package)
+    except Exception as err:
+        broken.append(f"{package}: {err!r}")
+        continue
+    names = [package]
+    if hasattr(root, "__path__"):
+        names += [m.name for m in pkgutil.walk_packages(root.__path__, package + ".")
+                  if ".tests" not in m.name and "test_" not in m.name]
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except Exception as err:
+            broken.append(f"{name}: {err!r}")
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Authenticator) and cls.__module__.startswith(package.split(".")[0]):
+                classes.setdefault(cls.__name__, cls)
+from importlib.metadata import entry_points
+aliases = {e.name: e.value for e in entry_points(group="jupyterhub.authenticators")}
+print(json.dumps({
+    "classes": {name: {"traits": sorted(cls.class_trait_names(config=True)),
+                       "bases": [b.__name__ for b in cls.__mro__[1:] if b.__name__ in classes]}
+                for name, cls in sorted(classes.items())},
+    "authenticator_names": dict(sorted(aliases.items())),
+    "broken": broken,
+}))
+"""
+
+
+def derive_hub(upstream: Path, installs: Path) -> None:
+    """``hub-traits.json``: for each release, the configurable classes of its hub image that a
+    ``hub.config`` section may name (``JupyterHub`` and every authenticator of the image's
+    packages), each with its trait names; and the image's authenticator short names
+    (``github`` → ``oauthenticator.github:GitHubOAuthenticator``). Each package is installed
+    alone (``pip install --no-deps --target``) into ``installs``; their own dependencies, at the
+    newest release's pins, into ``installs/deps``."""
+    folders = sorted(
+        (p for p in upstream.iterdir() if p.is_dir() and re.fullmatch(r"\d+\.\d+\.\d+", p.name)),
+        key=lambda p: _version_key(p.name),
+    )
+
+    def pins(folder: Path) -> dict[str, str]:
+        lines = (folder / "hub" / "requirements.txt").read_text().splitlines()
+        found = (line.split("==", 1) for line in lines if "==" in line and line[0] != " ")
+        # `pyjwt[crypto]==…`: the package's own name, as pip resolves it.
+        return {name.split("[")[0].lower(): version.strip() for name, version in found}
+
+    deps = installs / "deps"
+    if not deps.is_dir():
+        # Every other package of the images, at its newest pin (what an older JupyterHub needs
+        # and a newer one dropped, such as jupyter-telemetry, at its last one). The database and
+        # HTTP drivers are compiled and no class reads them at import.
+        wanted: dict[str, str] = {}
+        for folder in reversed(folders):
+            for name, version in pins(folder).items():
+                if name in HUB_PACKAGES or name.startswith("jupyterhub") or name in wanted:
+                    continue
+                if name not in ("psycopg2", "pycurl", "pymysql", "sqlalchemy-cockroachdb"):
+                    wanted[name] = version
+        _pip_target(deps, [f"{name}=={version}" for name, version in wanted.items()])
+    facts: dict[str, Any] = {}
+    for folder in folders:
+        mine = pins(folder)
+        wanted = [f"{name}=={mine[name]}" for name in HUB_PACKAGES if name in mine]
+        target = installs / hashlib.sha1(" ".join(wanted).encode()).hexdigest()[:16]
+        if not target.is_dir():
+            _pip_target(target, wanted)
+        out = subprocess.check_output(
+            [sys.executable, "-c", _READ_HUB, f"{target}:{deps}"], text=True
+        )
+        facts[folder.name] = json.loads(out)
+    newest_version = folders[-1].name
+    base = facts[newest_version]
+    table: dict[str, Any] = {"newest": newest_version, newest_version: base, "releases": {}}
+    seen: dict[str, str] = {}
+    for version, fact in facts.items():
+        if version == newest_version:
+            continue
+        classes: dict[str, Any] = {}
+        for name, cls in fact["classes"].items():
+            theirs = base["classes"].get(name)
+            if theirs is None or theirs["bases"] != cls["bases"]:
+                classes[name] = cls
+                continue
+            added = sorted(set(cls["traits"]) - set(theirs["traits"]))
+            removed = sorted(set(theirs["traits"]) - set(cls["traits"]))
+            if added or removed:
+                classes[name] = {"add": added, "remove": removed}
+        entry = {
+            "classes": classes,
+            "absent": sorted(set(base["classes"]) - set(fact["classes"])),
+            "authenticator_names": fact["authenticator_names"],
+            "broken": fact["broken"],
+        }
+        # Releases that share their hub image's packages share one entry, named for the oldest.
+        text = json.dumps(entry, sort_keys=True)
+        if text not in seen:
+            seen[text] = version
+            table[version] = entry
+        table["releases"][version] = seen[text]
+    dump(HERE / "hub-traits.json", table)
+
+
+def _pip_target(target: Path, requirements: list[str]) -> None:
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
+    subprocess.check_call([*pip, *requirements])
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--kubespawner"]:
         derive_kubespawner(dict(arg.split("=", 1) for arg in args[1:]))
+    elif args[:1] == ["--hub"]:
+        derive_hub(Path(args[1]), Path(args[2]))
     else:
         derive_chart(Path(args[0]))

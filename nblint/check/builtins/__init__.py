@@ -27,6 +27,7 @@ MODULES: dict[str, str] = {
     "gpu": "gpu",
     "idle-culling": "idle_culling",
     "unlisted-choice": "unlisted_choice",
+    "authentication": "authentication",
     "root-refused": "root_refused",
     "namespace-admission": "namespace_admission",
 }

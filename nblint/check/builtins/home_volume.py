@@ -47,13 +47,12 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     found = _home_mount(pod)
     if found is None:
         return
-    base, container, variables, home, mount, volume_index = found
+    base, _container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
     info = {**variables, "home": home, "value": home}
     if mount is None:
         if aspect == "persistent":
-            where = (*base, "volumeMounts") if container.get("volumeMounts") else base
-            yield RawViolation(where, "", variables["container"], variables=info)
+            yield RawViolation((*base, "volumeMounts"), "", variables["container"], variables=info)
         return
     index, volume_mount, volume = mount
     source = podview.source_of(volume)

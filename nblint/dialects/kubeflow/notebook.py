@@ -10,7 +10,11 @@ kubeflow/kubeflow v1.10):
 3. the pod spec is the template's, with ``containers[0]`` completed: ``workingDir`` when empty,
    the notebook port when ``ports`` is nil, ``NB_PREFIX`` when no env var has that name;
 4. ``securityContext: {fsGroup: 100}`` when the pod has no ``securityContext`` at all and the
-   controller's ``ADD_FSGROUP`` is on (``--kubeflow-add-fsgroup``);
+   controller's ``ADD_FSGROUP`` is on (``--kubeflow-add-fsgroup``; upstream Kubeflow's default);
+   OpenShift AI / Open Data Hub workbenches (their ``opendatahub.io`` annotations or labels, or
+   ``--kubeflow-distribution openshift-ai``) come from a controller that runs with
+   ``ADD_FSGROUP=false`` and no Istio, on OpenShift, whose ``restricted-v2`` SCC assigns the
+   pod's ``fsGroup`` and each container's ``runAsUser`` from the namespace's range;
 5. a stopped Notebook (``kubeflow-resource-stopped``) has no pod, but its template is linted;
 6. the PodDefault webhook applies the PodDefaults that select the pod (:mod:`.poddefaults`); a
    conflict makes it deny the pod, which is then reported and linted without any PodDefault;
@@ -36,6 +40,12 @@ HOME = "/home/jovyan"
 NOTEBOOK_PORT = {"name": "notebook-port", "containerPort": 8888, "protocol": "TCP"}
 FS_GROUP = 100
 CONTROLLER = "injected by the notebook controller"
+#: The two notebook controllers nblint models.
+UPSTREAM = "kubeflow"
+OPENSHIFT_AI = "openshift-ai"
+#: What stands for the first id of a namespace's range (OpenShift picks the real one per
+#: namespace: ``openshift.io/sa.scc.uid-range``).
+OPENSHIFT_RANGE_START = 1000680000
 STATEFULSET_CONTROLLER = "added by the StatefulSet controller"
 
 
@@ -88,7 +98,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     provenance.graft(("metadata",), Graft(file, root, ("metadata",)))
     pod_metadata = _pod_metadata(name, namespace, metadata, provenance)
     _complete_first_container(spec, name, namespace, provenance)
-    if settings.get("kubeflow_add_fsgroup", True) and spec.get("securityContext") is None:
+    distribution, assumed = _distribution(metadata, settings)
+    add_fsgroup = settings.get("kubeflow_add_fsgroup")
+    if add_fsgroup is None:
+        add_fsgroup = distribution == UPSTREAM
+    if add_fsgroup and spec.get("securityContext") is None:
         where = provenance.locate(("spec",))
         spec["securityContext"] = {"fsGroup": FS_GROUP}
         provenance.inject(
@@ -98,7 +112,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 where.line,
                 where.column,
                 f"{CONTROLLER}: fsGroup {FS_GROUP}, because the pod has no securityContext "
-                "(ADD_FSGROUP)",
+                f"(ADD_FSGROUP; {assumed})",
             ),
         )
     pod: dict[str, Any] = {
@@ -131,6 +145,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         applied = [pd.name for pd in chosen]
         for path, graft in merged.grafts.items():
             provenance.graft(path, graft)
+    if distribution == OPENSHIFT_AI:
+        _openshift_scc(pod["spec"], provenance, assumed)
     pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
 
     annotations = _mapping(metadata.get("annotations"))
@@ -150,8 +166,10 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 "namespace": namespace,
                 # One of many notebook servers of its namespace (quota capacity is counted).
                 "notebook_server": True,
-                # Kubeflow profile namespaces have Istio sidecar injection on by default.
-                "istio_injection_default": True,
+                # Kubeflow profile namespaces have Istio sidecar injection on by default; the
+                # OpenShift AI controller runs without Istio (USE_ISTIO=false).
+                "istio_injection_default": distribution == UPSTREAM,
+                "kubeflow_distribution": distribution,
                 "stopped": STOPPED_ANNOTATION in annotations,
                 "poddefaults": applied,
                 "poddefaults_denied": bool(merged.conflicts),
@@ -159,6 +177,57 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         )
     )
     return out
+
+
+def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[str, str]:
+    """Which notebook controller builds the pod, and how the finding notes should say so."""
+    given = settings.get("kubeflow_distribution")
+    if given in (UPSTREAM, OPENSHIFT_AI):
+        label = "upstream Kubeflow" if given == UPSTREAM else "OpenShift AI / Open Data Hub"
+        return given, f"assumed: {label}, as --kubeflow-distribution says"
+    marked = [
+        str(key)
+        for part in ("annotations", "labels")
+        for key in _mapping(metadata.get(part))
+        if str(key).split("/", 1)[0].endswith("opendatahub.io")
+    ]
+    if marked:
+        return OPENSHIFT_AI, f"assumed: OpenShift AI / Open Data Hub, from its {marked[0]}"
+    return UPSTREAM, "assumed: upstream Kubeflow (--kubeflow-distribution to say otherwise)"
+
+
+def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed: str) -> None:
+    """What OpenShift's ``restricted-v2`` SCC admission sets that the pod leaves unset: the
+    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range."""
+    where = provenance.locate(("spec",))
+    note = (
+        f"assigned by OpenShift's restricted-v2 SCC from the namespace's range "
+        f"({OPENSHIFT_RANGE_START} stands for its first id; {assumed})"
+    )
+    origin = Origin(where.file, where.line, where.column, note)
+    pod_sc = spec.get("securityContext")
+    if pod_sc is None:
+        pod_sc = spec["securityContext"] = {}
+    if not isinstance(pod_sc, dict):
+        return  # the wrong type is wrong-field-type's finding
+    if pod_sc.get("fsGroup") is None:
+        pod_sc["fsGroup"] = OPENSHIFT_RANGE_START
+        provenance.inject(("spec", "securityContext", "fsGroup"), origin)
+    if pod_sc.get("runAsUser") is not None:
+        return
+    for list_name in ("initContainers", "containers"):
+        containers = spec.get(list_name)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if not isinstance(container, dict):
+                continue
+            own = container.get("securityContext")
+            if own is None:
+                own = container["securityContext"] = {}
+            if isinstance(own, dict) and own.get("runAsUser") is None:
+                own["runAsUser"] = OPENSHIFT_RANGE_START
+                provenance.inject(
+                    ("spec", list_name, index, "securityContext", "runAsUser"), origin
+                )
 
 
 def _scalar(value: Any) -> str | None:
@@ -205,6 +274,16 @@ def _validation_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
             problems.append((where, f"containers[{index}] is not a mapping"))
             continue
         missing = [key for key in ("name", "image") if container.get(key) is None]
+        image = container.get("image")
+        if isinstance(image, str) and not image.strip():
+            # A Jupyter web app template's placeholder: the Pod's validation needs an image.
+            problems.append(
+                (
+                    (*where, "image"),
+                    f"containers[{index}] has an empty image: the API server refuses the pod "
+                    "the Notebook's StatefulSet makes, so it never starts",
+                )
+            )
         if missing:
             problems.append(
                 (

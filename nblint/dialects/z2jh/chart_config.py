@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nblint.dialects.z2jh.extra_config import ExtraConfig
 from nblint.dialects.z2jh.helm import CHART_NAME, hub_items, resource_names
 from nblint.dialects.z2jh.traits import (
     KUBESPAWNER,
@@ -21,7 +22,8 @@ from nblint.dialects.z2jh.traits import (
     lookup,
     normalise_types,
 )
-from nblint.model.pod import Path
+from nblint.dialects.z2jh.values import deprecated_aliases
+from nblint.model.pod import Path, format_path
 
 #: ``singleuser.<key>`` → trait, assigned only when the value is not null (all chart versions).
 PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
@@ -65,9 +67,13 @@ _MISSING = object()
 
 
 def chart_traits(
-    values: dict[str, Any], chart_version: str, release_name: str = "RELEASE"
+    values: dict[str, Any],
+    chart_version: str,
+    release_name: str = "RELEASE",
+    extra: ExtraConfig | None = None,
 ) -> SpawnerConfig:
-    """The traits the hub configures from the merged values, ``hub.config`` included."""
+    """The traits the hub configures from the merged values, ``hub.config`` included, then what
+    nblint read of ``hub.extraConfig`` (``extra``; nothing when not given)."""
     config = SpawnerConfig(chart_version)
     su = ("singleuser",)
 
@@ -106,7 +112,7 @@ def chart_traits(
     if lookup(values, ("debug", "enabled"), False):
         config.set("debug", True, Source(("debug", "enabled")))
 
-    _hub_config(config, values)
+    _hub_config(config, values, extra or ExtraConfig())
     normalise_types(config)
     return config
 
@@ -348,19 +354,65 @@ def _cloud_metadata(config: SpawnerConfig, values: dict[str, Any]) -> None:
     trait.value.append(block_cloud_metadata_container(values))
 
 
-def _hub_config(config: SpawnerConfig, values: dict[str, Any]) -> None:
-    """``hub.config.KubeSpawner`` / ``hub.config.Spawner``: each trait replaced wholesale.
+def _hub_config(config: SpawnerConfig, values: dict[str, Any], extra: ExtraConfig) -> None:
+    """``hub.config.KubeSpawner`` / ``hub.config.Spawner``, then the literal assignments to
+    ``c.KubeSpawner`` / ``c.Spawner`` read from ``hub.extraConfig`` (which runs later): each
+    trait replaced wholesale.
 
     A ``KubeSpawner`` setting beats a ``Spawner`` one for the same trait (traitlets picks the
     most specific class), so the chart's own ``KubeSpawner`` settings also beat
     ``hub.config.Spawner``.
     """
-    spawner_section = lookup(values, SPAWNER)
-    if isinstance(spawner_section, dict):
-        for name, value in spawner_section.items():
-            if name in SPAWNER_LEVEL or name not in config.traits:
-                config.set(str(name), value, Source((*SPAWNER, name)))
-    kube_section = lookup(values, KUBESPAWNER)
-    if isinstance(kube_section, dict):
-        for name, value in kube_section.items():
-            config.set(str(name), value, Source((*KUBESPAWNER, name)))
+    # What the chart itself wrote to `c.KubeSpawner` (the rest of its settings go on Spawner).
+    chart_written = {name for name in config.traits if name not in SPAWNER_LEVEL}
+    sections: dict[str, dict[str, tuple[Any, Source]]] = {"Spawner": {}, "KubeSpawner": {}}
+    for section, path in (("Spawner", SPAWNER), ("KubeSpawner", KUBESPAWNER)):
+        written = lookup(values, path)
+        if isinstance(written, dict):
+            for name, value in written.items():
+                sections[section][str(name)] = (value, Source((*path, name)))
+        for assignment in extra.of(section):
+            # A later assignment replaces the value (the entry keeps its place, as a dict's).
+            source = Source(assignment.path, extends=False)
+            sections[section][assignment.trait] = (assignment.value, source)
+    in_kubespawner = chart_written | set(sections["KubeSpawner"])
+    for name, (value, source) in sections["Spawner"].items():
+        if name not in in_kubespawner:
+            config.set(name, value, source)
+    apply_kubespawner_section(config, sections["KubeSpawner"], chart_written)
+
+
+def apply_kubespawner_section(
+    config: SpawnerConfig, settings: dict[str, tuple[Any, Source]], already: set[str]
+) -> None:
+    """Entries of the hub's ``c.KubeSpawner`` section, each replacing its trait, and its
+    deprecated names as KubeSpawner handles them when it reads that section: in its own order,
+    an old name moves to its new one, unless the section already sets that (``already``: what
+    the chart wrote there); then the old one is ignored, and nblint says so."""
+    section = dict(settings)
+    present = already | set(section)
+    for old, new in deprecated_aliases(config.kubespawner).items():
+        if old not in section:
+            continue
+        value, source = section.pop(old)
+        present.discard(old)
+        if new in present:
+            found = config.source(new)
+            by = (
+                "this section"
+                if new in section or found is None
+                else f"`{format_path(found[0].path)}` (through the chart)"
+            )
+            config.report(
+                source.path,
+                f"`{old}` is a deprecated name of `{new}`, which {by} already sets: KubeSpawner "
+                f"{config.kubespawner} ignores `{old}`, so its value never applies",
+                f"Set `{new}` instead of `{old}` (one of them, where the other is set).",
+                rule="z2jh-unknown-trait",
+            )
+            continue
+        section[new] = (value, source)
+        present.add(new)
+    for name, (value, source) in section.items():
+        if config.current_name(name) == name:  # an old name left over sets nothing
+            config.set(name, value, source)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.z2jh.root import ValuesError, find_root, holds_values, parse_root
+from nblint.dialects.z2jh.root import (
+    ValuesError,
+    find_deep_root,
+    find_root,
+    holds_values,
+    parse_root,
+)
 from nblint.dialects.z2jh.umbrella import (
     DEPENDENCY,
     ConstraintError,
@@ -22,6 +28,7 @@ from nblint.dialects.z2jh.values import (
     newest_chart_version,
     resolve_chart_version,
 )
+from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, format_path
@@ -142,6 +149,10 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     from nblint.dialects.z2jh.validate import validate
 
     out = Normalised()
+    deeper = _deeper_root(document, settings)
+    if deeper is not None:
+        out.reported.append(deeper)
+        return out
     release: Release | None
     try:
         release, problems = release_of(document, settings)
@@ -161,6 +172,29 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     return out
 
 
+def _deeper_root(document: Recognised, settings: dict[str, Any]) -> Reported | None:
+    """A document that looks like z2jh values nested deeper than detection looks: no pod can be
+    built until the root is given, and that is said rather than passing silently."""
+    if settings.get("values_root") is not None or document.layers:
+        return None
+    if find_root(document.root) is not None:
+        return None
+    root = find_deep_root(document.root)
+    if root is None:
+        return None
+    where = ".".join(root)
+    line, column = tree_position(document.root, root)
+    return Reported(
+        "z2jh-values-root",
+        f"`{where}` looks like z2jh values, nested deeper than nblint looks for them: no pod "
+        f"was built and nothing under it was checked; give `--values-root {where}` (or "
+        f'`values-root = "{where}"` in the configuration) to lint them',
+        Origin(document.file, line, column),
+        VALUES_OBJECT,
+        fix=f"nblint check --values-root {where} {document.file}",
+    )
+
+
 def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported]:
     """Values KubeSpawner would refuse when a user spawns (e.g. memory ``4Gi``), once for each
     profile whose spawns fail."""
@@ -174,7 +208,7 @@ def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported
             seen.add(key)
             reported.append(
                 Reported(
-                    "z2jh-spawn-failure",
+                    problem.rule,
                     problem.message,
                     release.locate(tuple(problem.path)),
                     VALUES_OBJECT,

@@ -15,6 +15,8 @@ from typing import Any, cast
 from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
 from nblint.model.pod import Path
 
+#: The variable JupyterHub sets for a spawner with ``debug``.
+DEBUG_ENV = "JUPYTERHUB_DEBUG"
 #: snake_case fields whose Kubernetes name is not plain camelCase.
 _IRREGULAR_CAMEL = {"host_ipc": "hostIPC", "host_pid": "hostPID"}
 
@@ -158,6 +160,35 @@ def _list_field(
         return
     spec[field_name] = items
     sources.copy_trait((*base, field_name), config, trait_name, rekey=_rekey(positions))
+    _copy_items(sources, (*base, field_name), config, trait_name, positions)
+
+
+def _copy_items(
+    sources: PodSources,
+    pod_base: Path,
+    config: SpawnerConfig,
+    name: str,
+    positions: dict[Any, int],
+    offset: int = 0,
+) -> None:
+    """Map each item of list (or map) trait ``name``, drawn at ``pod_base[index + offset]``, to
+    the values path of that very item: a trait set whole from one key has no source per item,
+    and a map's items sit in the pod in key order, not at their key."""
+    trait = config.traits.get(name)
+    if trait is None:
+        return
+    for key, index in positions.items():
+        found = trait.source((key,))
+        if found is None:
+            continue
+        source, rest = found
+        if rest and source.extends:
+            source = Source((*source.path, *rest), source.note)
+        sources.add((*pod_base, index + offset), source)
+    for trait_path, source in trait.sources.items():
+        if len(trait_path) > 1 and trait_path[0] in positions:
+            item = positions[trait_path[0]] + offset
+            sources.add((*pod_base, item, *trait_path[1:]), source)
 
 
 def _rekey(positions: dict[Any, int]) -> Any:
@@ -244,10 +275,21 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         "ports": [{"name": "notebook-port", "containerPort": config.get("port") or 8888}],
     }
     sources.copy_trait((*nb, "image"), config, "image")
-    env = _environment(config.get("environment"), _hub_environment(config))
+    environment = config.get("environment")
+    added_debug = bool(config.get("debug")) and isinstance(environment, dict)
+    if added_debug and DEBUG_ENV not in environment:
+        # JupyterHub (2.0 on) tells a server to debug in its env (the user's own env wins).
+        environment = {**environment, DEBUG_ENV: "1"}
+    else:
+        added_debug = False
+    env = _environment(environment, _hub_environment(config))
     if env:
         notebook["env"] = env
         for index, item in enumerate(env):
+            if item["name"] == DEBUG_ENV and added_debug:
+                found = config.source("debug")
+                sources.add((*nb, "env", index), found[0] if found else None)
+                continue
             sources.copy_trait((*nb, "env", index), config, "environment", (item["name"],))
     args = _args(config)
     if args:
@@ -269,6 +311,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     if mounts:
         notebook["volumeMounts"] = [_pod_copy(mount, pvc_name) for mount in mounts]
         sources.copy_trait((*nb, "volumeMounts"), config, "volume_mounts", rekey=_rekey(positions))
+        _copy_items(sources, (*nb, "volumeMounts"), config, "volume_mounts", positions)
     if csc:
         notebook["securityContext"] = csc
 
@@ -313,12 +356,14 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         rekey=_rekey({k: v + 1 for k, v in positions.items()}),
     )
     sources.entries.pop(("spec", "containers"), None)
+    _copy_items(sources, ("spec", "containers"), config, "extra_containers", positions, offset=1)
 
     _list_field(spec, "tolerations", config, "tolerations", sources, pvc_name)
     _list_field(spec, "initContainers", config, "init_containers", sources, pvc_name)
     volumes, positions = _sorted_values(config, "volumes")
     spec["volumes"] = [_pod_copy(volume, pvc_name) for volume in volumes]
     sources.copy_trait(("spec", "volumes"), config, "volumes", rekey=_rekey(positions))
+    _copy_items(sources, ("spec", "volumes"), config, "volumes", positions)
     scheduler_name = config.get("scheduler_name")
     if scheduler_name:
         spec["schedulerName"] = scheduler_name
@@ -583,6 +628,15 @@ def _args(config: SpawnerConfig) -> list[Any]:
     return [*cmd, *args]
 
 
+#: The values key behind each CPU and memory trait.
+RESOURCE_KEYS: dict[str, tuple[str, ...]] = {
+    "cpu_guarantee": ("singleuser", "cpu", "guarantee"),
+    "mem_guarantee": ("singleuser", "memory", "guarantee"),
+    "cpu_limit": ("singleuser", "cpu", "limit"),
+    "mem_limit": ("singleuser", "memory", "limit"),
+}
+
+
 def _resources(config: SpawnerConfig, sources: PodSources, at: Path) -> dict[str, Any]:
     requests: dict[str, Any] = {}
     limits: dict[str, Any] = {}
@@ -597,11 +651,12 @@ def _resources(config: SpawnerConfig, sources: PodSources, at: Path) -> dict[str
             bucket[key] = value
             sources.copy_trait((*at, name, key), config, trait)
         else:
-            # Unset by a profile's or a choice's override (`mem_limit: null`): that is the line
-            # to edit, not the image's.
+            # Unset: the key that would set it, which the user may have written as null.
             found = config.source(trait)
-            if found is not None and "kubespawner_override" in found[0].path:
-                sources.copy_trait((*at, name, key), config, trait)
+            sources.add(
+                (*at, name, key),
+                found[0] if found else Source(RESOURCE_KEYS[trait], extends=False),
+            )
     for bucket, name, trait in (
         (requests, "requests", "extra_resource_guarantees"),
         (limits, "limits", "extra_resource_limits"),
@@ -635,6 +690,13 @@ def _affinity(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
                 f"{prefix}_preferred",
                 rekey=_rekey(pref_pos),
             )
+            _copy_items(
+                sources,
+                (*base, "preferredDuringSchedulingIgnoredDuringExecution"),
+                config,
+                f"{prefix}_preferred",
+                pref_pos,
+            )
         if required:
             req_path: Path = (*base, "requiredDuringSchedulingIgnoredDuringExecution")
             if kind == "nodeAffinity":
@@ -645,5 +707,6 @@ def _affinity(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
             else:
                 block["requiredDuringSchedulingIgnoredDuringExecution"] = required
             sources.copy_trait(req_path, config, f"{prefix}_required", rekey=_rekey(req_pos))
+            _copy_items(sources, req_path, config, f"{prefix}_required", req_pos)
         affinity[kind] = _drop_nulls(block)
     return affinity

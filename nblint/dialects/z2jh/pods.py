@@ -16,13 +16,18 @@ from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
-from nblint.model.pod import EffectivePod, Origin, Path, is_gpu_resource
+from nblint.dialects.z2jh.values import hub_image
+from nblint.model.pod import EffectivePod, Origin, Path
 
 if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
 
 #: Stands for the Helm release name in names the chart derives from it.
 RELEASE_NAME = "<release>"
+#: The source of a pod field the pod builder traced to no values key (a gap in the port, which
+#: tests/test_finding_lines.py looks for): the top of the singleuser section.
+UNTRACED = Source(("singleuser",), extends=False)
+HOME_MOUNT_PATH = ("singleuser", "storage", "homeMountPath")
 
 
 class ValuesProvenance:
@@ -44,7 +49,11 @@ class ValuesProvenance:
             found = self.entries.get(path[:length])
             if found is not None:
                 return found, path[length:]
-        return Source(("singleuser",), extends=False), path
+        return UNTRACED, path
+
+    def traced(self, path: Path) -> bool:
+        """Whether pod ``path`` has a values key of its own (or an ancestor's) behind it."""
+        return self.source(path)[0] is not UNTRACED
 
     def values_path(self, path: Path) -> tuple[tuple[str | int, ...], str]:
         """The values path behind pod ``path``, and the note to show with it."""
@@ -71,7 +80,7 @@ class ValuesProvenance:
 
 def build_pods(release: Release) -> list[EffectivePod]:
     """Every pod a user of ``release`` can get."""
-    config = chart_traits(release.values, release.chart_version, RELEASE_NAME)
+    config = chart_traits(release.values, release.chart_version, RELEASE_NAME, release.extra_config)
     chosen = [(selection, selection.apply(config)) for selection in selections(config)]
     facts = deployment_facts(release, chosen)
     if not chosen:
@@ -89,6 +98,12 @@ def _pod(
     # Fields nobody wrote still need a line: the notebook container's own fields go to the
     # image key, everything else to `singleuser`.
     sources.entries.setdefault(("spec", "containers", 0), _image_source(config))
+    home = lookup(release.values, HOME_MOUNT_PATH)
+    # The notebook's mounts as a whole come from the storage settings, homeMountPath first: a
+    # finding about a mount that is missing (the home, a writable path) is placed there.
+    mounts_at: Path = ("spec", "containers", 0, "volumeMounts")
+    if not _mounted_at(pod, home) or mounts_at not in sources.entries:
+        sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
     provenance = ValuesProvenance(release, sources)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
     pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
@@ -105,6 +120,11 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # Where the deployer says the home is (KubeSpawner mounts it there); left to the image's
+        # own HOME where only the chart's default says it.
+        "home_directory": (
+            home if isinstance(home, str) and release.written(HOME_MOUNT_PATH) else None
+        ),
     }
     return EffectivePod(
         namespace=_namespace(config),
@@ -134,6 +154,15 @@ def _namespace(config: SpawnerConfig) -> str | None:
     return namespace if isinstance(namespace, str) and namespace else None
 
 
+def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
+    """Whether the notebook container mounts a volume at ``path``."""
+    containers = pod["spec"].get("containers") or [{}]
+    mounts = containers[0].get("volumeMounts") if isinstance(containers[0], dict) else None
+    return isinstance(mounts, list) and any(
+        isinstance(mount, dict) and mount.get("mountPath") == path for mount in mounts
+    )
+
+
 def _image_source(config: SpawnerConfig) -> Source:
     found = config.source("image")
     path = found[0].path if found else ("singleuser", "image")
@@ -153,13 +182,52 @@ def _home_pvc(config: SpawnerConfig) -> dict[str, Any] | None:
     }
 
 
-def _is_gpu(config: SpawnerConfig) -> bool:
-    limits = config.get("extra_resource_limits")
-    guarantees = config.get("extra_resource_guarantees")
-    return any(
-        isinstance(bucket, dict) and any(is_gpu_resource(name) for name in bucket)
-        for bucket in (limits, guarantees)
+def _extended_resources(config: SpawnerConfig) -> list[str]:
+    """The extended resources (GPUs and the like) a spawn asks for, by name."""
+    names: set[str] = set()
+    for trait in ("extra_resource_limits", "extra_resource_guarantees"):
+        bucket = config.get(trait)
+        if isinstance(bucket, dict):
+            names.update(str(name) for name in bucket)
+    return sorted(names)
+
+
+def hub_authentication(release: Release) -> dict[str, Any]:
+    """How the hub authenticates, as its configuration says: ``hub.config`` sections, then what
+    nblint read of ``hub.extraConfig`` (which runs later).
+
+    ``authenticator_class``: the configured value, or None when nothing sets it (JupyterHub's
+    default then applies); ``at``: the values path that set it (or where it would be set);
+    ``known``: False when a ``hub.extraConfig`` statement nblint did not read assigns it;
+    ``settings``: ``{section: {trait: [value, values path]}}`` of every ``*Authenticator``
+    section (``allow_all``, ``password``…)."""
+    config_path = ("hub", "config")
+    sections = lookup(release.values, config_path)
+    settings: dict[str, dict[str, Any]] = {}
+    if isinstance(sections, dict):
+        for section, traits in sections.items():
+            if isinstance(section, str) and isinstance(traits, dict):
+                settings[section] = {
+                    str(name): [value, (*config_path, section, name)]
+                    for name, value in traits.items()
+                }
+    extra = release.extra_config
+    for assignment in extra.assignments:
+        settings.setdefault(assignment.section, {})[assignment.trait] = [
+            assignment.value,
+            assignment.path,
+        ]
+    found = settings.get("JupyterHub", {}).get("authenticator_class")
+    authenticator, at = (
+        found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
     )
+    return {
+        "authenticator_class": authenticator,
+        "at": at,
+        "known": ("JupyterHub", "authenticator_class") not in extra.unread_targets,
+        "settings": {k: v for k, v in settings.items() if k.endswith("Authenticator")},
+        "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
+    }
 
 
 def deployment_facts(
@@ -171,7 +239,8 @@ def deployment_facts(
     """
     values = release.values
     extra_config = lookup(values, ("hub", "extraConfig"))
-    gpu_profiles = sorted({selection.profile for selection, applied in chosen if _is_gpu(applied)})
+    # Which of them are GPUs is the check's to say (its GPU table).
+    extended = sorted({name for _, applied in chosen for name in _extended_resources(applied)})
     return {
         "chart_version": release.chart_version,
         # One pod stands for every user's: a volume without a per-user placeholder is shared.
@@ -180,8 +249,9 @@ def deployment_facts(
         "authenticator_class": lookup(
             values, ("hub", "config", "JupyterHub", "authenticator_class")
         ),
+        "hub_authentication": hub_authentication(release),
         "hub_extra_config_present": bool(extra_config),
-        "gpu_profiles": gpu_profiles,
+        "extended_resources": extended,
         "cloud_metadata_blocked": lookup(
             values, ("singleuser", "cloudMetadata", "blockWithIptables")
         )

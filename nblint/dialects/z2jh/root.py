@@ -80,6 +80,34 @@ def find_root(document: Any) -> tuple[str, ...] | None:
     return best
 
 
+#: How deep :func:`find_deep_root` looks for z2jh nested in umbrella charts' values.
+DEEPEST_ROOT = 6
+
+
+def find_deep_root(document: Any) -> tuple[str, ...] | None:
+    """Where z2jh sits deeper than :func:`find_root` looks (``a.b.jupyterhub``), or None.
+
+    Not linted there unasked (a guess from a few keys): the run says which ``--values-root`` to
+    give. A mapping counts when it is under a ``jupyterhub`` key and has one z2jh section, or has
+    two; keys with dots cannot be named in a ``--values-root`` and are not followed."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return None
+    best: tuple[int, tuple[str, ...]] | None = None
+    stack: list[tuple[tuple[str, ...], Any]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        for key, value in node.items():
+            if not isinstance(value, dict) or not isinstance(key, str) or not key or "." in key:
+                continue
+            here = (*path, key)
+            score = _evidence(value)
+            if score >= (1 if key == SUBCHART_KEY else 2) and (best is None or score > best[0]):
+                best = (score, here)
+            if len(here) < DEEPEST_ROOT:
+                stack.append((here, value))
+    return best[1] if best else None
+
+
 def root_of(document: Any, values_root: str | None) -> tuple[str, ...] | None:
     """The z2jh root of ``document``: ``values_root`` when given, else detected."""
     if values_root is not None:
@@ -96,7 +124,9 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
     ``--values-root`` is then reported on the file rather than skipping it silently)."""
     if values_root is not None and root_of(document, values_root) is not None:
         return True
-    return find_root(document) is not None
+    return find_root(document) is not None or (
+        values_root is None and find_deep_root(document) is not None
+    )
 
 
 def looks_like_values_beside(

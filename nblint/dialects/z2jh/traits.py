@@ -9,6 +9,7 @@ when the hub loads the configuration (:func:`normalise_types`).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +19,12 @@ import yaml
 
 # Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
 # copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
-from nblint.dialects.z2jh.values import defaults_of_kubespawner, hub_image, kubespawner_version
+from nblint.dialects.z2jh.values import (
+    defaults_of_kubespawner,
+    deprecated_aliases,
+    hub_image,
+    kubespawner_version,
+)
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 
@@ -95,6 +101,8 @@ class SpawnProblem(NamedTuple):
     message: str
     #: A values snippet that works, when the rule's general fix does not fit.
     fix: str | None = None
+    #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
+    rule: str = "z2jh-spawn-failure"
 
 
 @dataclass(slots=True)
@@ -155,8 +163,23 @@ class SpawnerConfig:
         self.traits[name] = Trait(value, dict(self.traits[name].sources))
         self._shared.discard(name)
 
-    def report(self, path: ValuesPath, message: str, fix: str | None = None) -> None:
-        problem = SpawnProblem(path, message, fix)
+    def current_name(self, name: str) -> str:
+        """The trait a (possibly deprecated) name sets, as KubeSpawner's alias properties do."""
+        aliases = deprecated_aliases(self.kubespawner)
+        seen = {name}
+        while name in aliases and aliases[name] not in seen:
+            name = aliases[name]
+            seen.add(name)
+        return name
+
+    def report(
+        self,
+        path: ValuesPath,
+        message: str,
+        fix: str | None = None,
+        rule: str = "z2jh-spawn-failure",
+    ) -> None:
+        problem = SpawnProblem(path, message, fix, rule)
         if problem not in self.problems:
             self.problems.append(problem)
 
@@ -183,8 +206,10 @@ class SpawnerConfig:
         """One ``kubespawner_override`` entry, by KubeSpawner's ``_apply_overrides`` rules.
 
         A dict merges into a dict trait (recursively; a null value deletes the key; lists inside
-        are replaced); anything else replaces the trait.
+        are replaced); anything else replaces the trait. A deprecated name is its trait's (the
+        old name is a property that sets the new one), the override's line its source.
         """
+        name = self.current_name(name)
         current = self.get(name)
         if isinstance(value, dict) and isinstance(current, dict):
             trait = self.own(name) or self.traits.setdefault(name, Trait(current))
@@ -253,11 +278,46 @@ def normalise_types(config: SpawnerConfig) -> None:
             and type(trait.value) is not float
         ):
             config.replace_value(name, float(trait.value))
+    _environment_texts(config)
     cmd = config.traits.get("cmd")
     if cmd is not None and isinstance(cmd.value, str):
         config.replace_value("cmd", [cmd.value])
     if config.family == "3":
         _maps_refused_by_kubespawner_6(config)
+
+
+def _environment_texts(config: SpawnerConfig) -> None:
+    """An env value that is not text (``DB_PORT: 5432``): KubeSpawner orders the variables by
+    the ``$(VAR)`` references in their values, a regular expression that takes only text, and
+    every spawn fails with a TypeError (6.x and 7.x alike). Null is left out of the search."""
+    trait = config.traits.get("environment")
+    if trait is None or not isinstance(trait.value, dict):
+        return
+    for name, entry in trait.value.items():
+        value = entry.get("value") if isinstance(entry, dict) else entry
+        if value is None or isinstance(value, str):
+            continue
+        found = trait.source((name,))
+        if found is None:
+            continue
+        source, rest = found
+        path = (*source.path, *rest) if source.extends else source.path
+        if isinstance(entry, dict):
+            path = (*path, "value")
+        written = json.dumps(value)
+        quoted = yaml.safe_dump({name: {"value": written} if isinstance(entry, dict) else written})
+        config.report(
+            path,
+            f"environment variable {name} is {_kind(value)} ({written}), not text: KubeSpawner "
+            f"{config.kubespawner} fails on it (TypeError) and every spawn with it fails; "
+            "quote it",
+            f"# quoted, as text\n{quoted.rstrip()}",
+        )
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number"}
+    return names.get(type(value), "a " + type(value).__name__)
 
 
 def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:

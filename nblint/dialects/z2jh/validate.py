@@ -26,12 +26,16 @@ from typing import Any
 
 import yaml
 
+from nblint.dialects.z2jh.extra_config import CodeLine
 from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
     chart_defaults,
     chart_versions,
+    deprecated_aliases,
+    hub_classes,
+    hub_image,
     kubespawner_traits,
     kubespawner_version,
     owned_parent,
@@ -126,6 +130,7 @@ def validate(release: Release) -> list[Reported]:
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values, ())
     checker.kubespawner_config()
+    checker.hub_sections()
     checker.profiles()
     checker.extra_config()
     checker.unknowable()
@@ -368,6 +373,60 @@ class _Checker:
                 if isinstance(name, str) and name in traits:
                     self._trait_type(name, value, (*spawner_path, name), "`hub.config.Spawner`")
 
+    def hub_sections(self) -> None:
+        """Trait names in the ``hub.config`` sections (and ``hub.extraConfig`` settings) of the
+        classes the hub image ships — ``JupyterHub`` and its authenticators. traitlets ignores
+        a name its class does not have (it only logs a warning), so the setting has no effect.
+        A section is read by its class and every subclass, so a name any known subclass has is
+        taken; sections of classes nblint does not know are left alone."""
+        config_path: Path = ("hub", "config")
+        _, sections = get_path(self.release.values, config_path)
+        names: list[tuple[str, str, Path]] = []
+        if isinstance(sections, dict):
+            for section, traits in sections.items():
+                if section in ("KubeSpawner", "Spawner") or not isinstance(traits, dict):
+                    continue
+                names += [
+                    (str(section), str(name), (*config_path, section, name))
+                    for name in traits
+                    # The chart's own defaults name real traits.
+                    if self.release.written((*config_path, section, name))
+                ]
+        names += [(a.section, a.trait, a.path) for a in self.release.extra_config.assignments]
+        if not names:
+            return
+        classes = hub_classes(self.version)
+        for section, name, path in names:
+            if section in ("KubeSpawner", "Spawner") or section not in classes:
+                continue
+            allowed = set(classes[section]["traits"])
+            for other in classes.values():
+                if section in other["bases"]:
+                    allowed |= other["traits"]
+            if name in allowed:
+                continue
+            self._unknown_hub_trait(section, name, path, sorted(allowed))
+
+    def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
+        hub = hub_image(self.version)["jupyterhub"]
+        owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
+        message = (
+            f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
+            "ignores it, so the setting has no effect"
+        )
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+        meant = snake if snake in allowed else _did_you_mean(name, allowed)
+        fix = None
+        if meant:
+            message += f"; did you mean `{meant}`?"
+            fix = f"Rename `{name}` to `{meant}`."
+        chart_key = ("hub", name)
+        if section == "JupyterHub" and name in values_schema(self.version)["properties"]["hub"].get(
+            "properties", {}
+        ):
+            message += f" (`{format_path(chart_key)}` is the chart's own key for it)"
+        self.report("z2jh-unknown-trait", path, message, fix)
+
     def profiles(self) -> None:
         path: Path = ("singleuser", "profileList")
         _, profiles = get_path(self.release.values, path)
@@ -477,19 +536,38 @@ class _Checker:
             PROFILE_SHAPE_FIX,
         )
 
-    def traits(self, config: Mapping[str, Any], path: Path, where: str) -> None:
+    def traits(
+        self,
+        config: Mapping[str, Any],
+        path: Path,
+        where: str,
+        at: Mapping[str, Path] | None = None,
+    ) -> None:
+        """Check the KubeSpawner trait names (and their types) of ``config``; each name's values
+        path is ``(*path, name)``, or ``at[name]`` (the line of an extraConfig statement)."""
         traits = kubespawner_traits(self.version)
         kubespawner = kubespawner_version(self.version)
+        aliases = deprecated_aliases(kubespawner_version(self.version))
         for name, value in config.items():
+            here = at[name] if at is not None and name in at else (*path, name)
             if isinstance(name, str) and name in traits:
-                self._trait_type(name, value, (*path, name), where)
+                self._trait_type(name, value, here, where)
+                continue
+            if isinstance(name, str) and name in aliases:
+                # A deprecated name KubeSpawner still applies (whether it is ignored in favour of
+                # its new name is said where the configuration is built).
+                target = name
+                while target in aliases and target not in traits:
+                    target = aliases[target]
+                if target in traits:
+                    self._trait_type(target, value, here, where)
                 continue
             if not isinstance(name, str):
                 continue
             if name in PROFILE_KEYS and "override" in where:
                 self.report(
                     "z2jh-unknown-trait",
-                    (*path, name),
+                    here,
                     f"`{name}` in {where} is not a KubeSpawner trait: it is silently ignored by "
                     f"the hub; `{name}` is a key of the profile (or choice) itself",
                     f"Move `{name}` out of `kubespawner_override`, beside it.",
@@ -515,7 +593,7 @@ class _Checker:
                 fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
                 if meant == "tolerations" and "override" in where:
                     fix += "\n" + self._tolerations_fix(value)
-            self.report("z2jh-unknown-trait", (*path, name), message, fix)
+            self.report("z2jh-unknown-trait", here, message, fix)
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
         """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
@@ -547,16 +625,55 @@ class _Checker:
     # -- what nblint cannot see ------------------------------------------------------------------
 
     def extra_config(self) -> None:
+        """What nblint read of ``hub.extraConfig`` is checked as ``hub.config`` is; what it did
+        not read gets the caveat, at the first statement it did not read."""
         path: Path = ("hub", "extraConfig")
         _, snippets = get_path(self.release.values, path)
-        if isinstance(snippets, dict) and snippets:
-            names = ", ".join(sorted(str(name) for name in snippets))
+        if not isinstance(snippets, dict) or not snippets:
+            return
+        extra = self.release.extra_config
+        for section in ("KubeSpawner", "Spawner"):
+            assignments = extra.of(section)
+            if not assignments:
+                continue
+            where = f"`c.{section}` of `hub.extraConfig`"
+            if section == "KubeSpawner":
+                self.traits(
+                    {a.trait: a.value for a in assignments},
+                    path,
+                    where,
+                    {a.trait: a.path for a in assignments},
+                )
+            else:
+                traits = kubespawner_traits(self.version)
+                for a in assignments:
+                    if a.trait in traits:
+                        self._trait_type(a.trait, a.value, a.path, where)
+        for snippet, line, why in extra.broken:
             self.report(
                 "z2jh-extra-config",
-                path,
-                f"`hub.extraConfig` ({names}) is Python run by the hub; nblint never runs it and "
-                "assumes it does not change the user pods",
+                (*path, snippet, CodeLine(line)),
+                f"`hub.extraConfig.{snippet}` is not Python the hub can run ({why}): the hub "
+                "stops at it and does not start",
             )
+        if not extra.unread:
+            return
+        snippet, line = extra.unread[0]
+        names = ", ".join(sorted({str(name) for name, _ in extra.unread}))
+        read = len(extra.assignments)
+        self.report(
+            "z2jh-extra-config",
+            (*path, snippet, CodeLine(line)),
+            f"`hub.extraConfig` ({names}) is Python run by the hub, which nblint never runs"
+            + (
+                f"; it read the {read} plain setting(s) `c.<Class>.<trait> = <literal>` and "
+                "applied them"
+                if read
+                else ""
+            )
+            + f"; {len(extra.unread)} other statement(s), the first here, it did not read, and "
+            "assumes they do not change the user pods",
+        )
 
     def unknowable(self) -> None:
         # Only what users wrote can be a template or an encrypted value, not the chart's defaults.

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
+from nblint.dialects.z2jh.extra_config import read as read_extra_config
 from nblint.dialects.z2jh.root import ValuesError
 from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
@@ -131,6 +133,44 @@ def traits_of_kubespawner(version: str) -> frozenset[str]:
         return newest
     entry = table[version]
     return (newest - set(entry["remove"])) | set(entry["add"])
+
+
+@cache
+def hub_classes(chart_version: str) -> dict[str, dict[str, Any]]:
+    """The configurable classes of ``chart_version``'s hub image that a ``hub.config`` section
+    may name — ``JupyterHub`` and every authenticator its packages ship — each as
+    ``{"traits": frozenset of trait names, "bases": [known base class names]}`` (derived from the
+    installed packages by ``schemas/z2jh/derive.py --hub``)."""
+    table = _read_json("hub-traits.json")
+    newest = table[table["newest"]]["classes"]
+    shared = table["releases"].get(chart_version)
+    entry = table[shared] if shared is not None else None
+    classes: dict[str, dict[str, Any]] = {}
+    for name, cls in newest.items():
+        if entry is not None and name in entry["absent"]:
+            continue
+        traits = set(cls["traits"])
+        bases = cls["bases"]
+        change = entry["classes"].get(name) if entry is not None else None
+        if change is not None and "traits" in change:
+            traits, bases = set(change["traits"]), change["bases"]
+        elif change is not None:
+            traits = (traits - set(change["remove"])) | set(change["add"])
+        classes[name] = {"traits": frozenset(traits), "bases": bases}
+    for name, change in (entry["classes"] if entry is not None else {}).items():
+        if name not in classes and "traits" in change:
+            classes[name] = {"traits": frozenset(change["traits"]), "bases": change["bases"]}
+    return classes
+
+
+@cache
+def deprecated_aliases(version: str) -> dict[str, str]:
+    """KubeSpawner ``version``'s deprecated names, old → new, in the order KubeSpawner goes
+    through them (its ``_deprecated_traits``; a new name may itself be an old one)."""
+    table = _read_json("kubespawner.json")
+    entry = table[version] if version in table else table[table["newest"]]
+    aliases: dict[str, str] = entry.get("deprecated") or table[table["newest"]]["deprecated"]
+    return aliases
 
 
 @cache
@@ -304,6 +344,14 @@ class Release:
     fix_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: What :meth:`locate` found, by values path: every profile's pod asks again.
     _located: dict[Path, Origin] = field(default_factory=dict, repr=False)
+    _extra_config: ExtraConfig | None = field(default=None, repr=False)
+
+    @property
+    def extra_config(self) -> ExtraConfig:
+        """What ``hub.extraConfig`` sets that nblint can read without running it."""
+        if self._extra_config is None:
+            self._extra_config = read_extra_config(get_path(self.values, ("hub", "extraConfig"))[1])
+        return self._extra_config
 
     @property
     def fix_keys(self) -> tuple[str, ...]:
@@ -357,6 +405,8 @@ class Release:
         self._located.clear()
 
     def _locate(self, values_path: Path) -> Origin:
+        if values_path and isinstance(values_path[-1], CodeLine):
+            return self._code_line(values_path[:-1], values_path[-1])
         if values_path in self._owners:
             return self._position(self._owners[values_path], values_path)
         origin = self._position(0, ())
@@ -377,6 +427,20 @@ class Release:
             parent = format_path(self.root[:-1]) or "the parent chart"
             note += f" (unless {parent}'s own values.yaml, which nblint cannot see, overrides it)"
         return Origin(origin.file, origin.line, origin.column, note)
+
+    def _code_line(self, snippet: Path, line: int) -> Origin:
+        """Line ``line`` of the ``hub.extraConfig`` snippet at ``snippet``: in a literal block
+        (``name: |``) the file's own line, else the snippet's key."""
+        origin = self._locate(snippet)
+        layer = self._owners.get(snippet)
+        if layer is None:
+            return origin
+        _, parent = get_path(self._layers[layer].document, (*self.root, *snippet[:-1]))
+        starts = getattr(parent, "block_start", None)
+        if not starts or snippet[-1] not in starts:
+            return origin
+        # The block's text is indented below its key (two spaces, as written almost always).
+        return Origin(origin.file, starts[snippet[-1]] + line - 1, origin.column + 2)
 
     def layer_for(self, values_path: Path) -> tuple[str, int] | None:
         """``(file, document)`` of the layer a fix of ``values_path`` goes into: the layer that
