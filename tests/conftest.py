@@ -22,9 +22,12 @@ from typing import Any
 
 import pytest
 
-from nblint.check.rules import PsaPolicy, load_rules, parse_version
-from nblint.model import EffectivePod, Finding, get_path
-from nblint.pipeline import Options, Result, Runner
+from nblint.check.rules import load_rules
+from nblint.model.finding import Finding
+from nblint.model.pod import EffectivePod, get_path
+from nblint.model.result import RunResult as Result
+from nblint.model.rule import PsaPolicy, parse_version
+from nblint.run.pipeline import Options, Runner, context_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -44,10 +47,26 @@ def run(
     version: str = "v1.37",
     select: set[str] | None = None,
     ignore: set[str] | None = None,
+    poddefaults: list[str | Path] | None = None,
+    cluster: list[str | Path] | None = None,
+    admission: str | Path | None = None,
     **dialect: Any,
 ) -> Result:
-    """Run the whole pipeline in-process, as ``nblint check`` would."""
-    options = Options(PsaPolicy(level, parse_version(version)), select, ignore, dialect=dialect)
+    """Run the whole pipeline in-process, as ``nblint check`` would, keeping the pods.
+
+    ``cluster``/``admission``: ``--cluster-context`` and ``--admission-config`` files."""
+    context = context_files("--poddefaults", [str(p) for p in poddefaults or ()])
+    context += context_files("--cluster-context", [str(p) for p in cluster or ()])
+    if admission is not None:
+        context += context_files("--admission-config", [str(admission)])
+    options = Options(
+        PsaPolicy(level, parse_version(version)),
+        select,
+        ignore,
+        dialect=dialect,
+        context=context,
+        keep_pods=True,
+    )
     return Runner(options, RULES).run([str(p) for p in paths])
 
 

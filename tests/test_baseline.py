@@ -110,3 +110,48 @@ def test_missing_or_foreign_baseline_is_a_usage_error(repo: Path) -> None:
     foreign = nblint("--baseline", "other.json", POD)
     assert foreign.exit_code == 2
     assert "other.json: not an nblint baseline" in foreign.stderr
+
+
+# -- runs on part of the repository (pre-commit passes only the staged files) -------------------
+
+
+@pytest.fixture
+def two_files(repo: Path) -> Path:
+    shutil.copy(FIXTURES / "baseline" / "two-problems.yaml", repo / "other.yaml")
+    assert nblint("--write-baseline", "baseline.json", POD, "other.yaml").exit_code == 0
+    return repo
+
+
+def test_stale_entries_are_reported_only_for_the_files_the_run_checked(two_files: Path) -> None:
+    result = nblint("--baseline", "baseline.json", "--format", "json", POD)
+    assert (result.exit_code, rules(result), result.stderr) == (0, [], "")
+    (two_files / "other.yaml").write_text(
+        (two_files / "other.yaml").read_text().replace("privileged: true", "privileged: false")
+    )
+    unchecked = nblint("--baseline", "baseline.json", "--format", "json", POD)
+    assert unchecked.stderr == ""
+    checked = nblint("--baseline", "baseline.json", "--format", "json", "other.yaml")
+    assert checked.stderr.splitlines() == [
+        "nblint: stale baseline entry (no longer found): other.yaml: privileged "
+        "(object Pod/legacy-notebook, container notebook, "
+        "field spec.containers[0].securityContext.privileged)",
+        "nblint: 1 baseline entry no longer match; refresh with --write-baseline baseline.json",
+    ]
+
+
+def test_write_baseline_on_a_subset_keeps_the_entries_of_the_other_files(two_files: Path) -> None:
+    (two_files / POD).write_text(
+        (two_files / POD).read_text().replace("privileged: true", "privileged: false")
+    )
+    result = nblint("--write-baseline", "baseline.json", POD)
+    assert result.stderr == (
+        "nblint: wrote 3 finding(s) to baseline baseline.json (2 kept for files this run did "
+        "not check)\n"
+    )
+    entries = json.loads((two_files / "baseline.json").read_text())["findings"]
+    assert [(e["file"], e["rule"]) for e in entries] == [
+        ("other.yaml", "host-namespaces"),
+        ("other.yaml", "privileged"),
+        (POD, "host-namespaces"),
+    ]
+    assert nblint("--baseline", "baseline.json", POD, "other.yaml").exit_code == 0

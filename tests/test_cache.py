@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nblint import cache
+from nblint.model import cache
 
 
 @pytest.fixture

@@ -7,16 +7,18 @@ fixtures in ``tests/fixtures/config/`` and runs the real command line there.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES
+from conftest import FIXTURES, RULES
 
+from nblint.check.rules import describe_schema
 from nblint.cli import main
-from nblint.config import find_config
+from nblint.run.config import find_config
 
 CONFIG = FIXTURES / "config"
 POD = "host-network-pod.yaml"  # one finding: host-namespaces at 8:3
@@ -152,6 +154,65 @@ def test_unknown_option_of_a_rule_is_an_error(project: Path) -> None:
         "options.company-registry.registy: rule 'company-registry' has no option 'registy' "
         "(its options: registry)" in result.stderr
     )
+
+
+def config_path(project: Path) -> str:
+    return os.path.realpath(project / ".nblint.yaml")
+
+
+#: Every option a shipped rule declares, with a value of the wrong type for it.
+CONFIGURABLE = sorted(
+    (rule.id, name, "an hour" if spec.schema.get("type") != "string" else 5)
+    for rule in RULES.values()
+    for name, spec in rule.option_specs.items()
+)
+
+
+def test_every_shipped_option_declares_a_typed_default() -> None:
+    assert [(rule, option) for rule, option, _ in CONFIGURABLE] == [
+        ("notebook-gpu-count", "max_gpus"),
+        ("notebook-gpu-toleration", "extended_resource_toleration"),
+        ("notebook-idle-culling", "max_idle_seconds"),
+        ("notebook-idle-culling", "max_idle_seconds_gpu"),
+        ("notebook-uid-mismatch", "note"),
+    ]
+
+
+@pytest.mark.parametrize(("rule", "option", "wrong"), CONFIGURABLE)
+def test_an_option_value_of_the_wrong_type_is_a_configuration_error(
+    project: Path, rule: str, option: str, wrong: Any
+) -> None:
+    (project / ".nblint.yaml").write_text(
+        f"options:\n  {rule}:\n    {option}: {json.dumps(wrong)}\n"
+    )
+    result = nblint(POD)
+    assert result.exit_code == 2
+    expected = describe_schema(RULES[rule].option_specs[option].schema)
+    assert result.stderr == (
+        f"nblint: error: {config_path(project)}: options.{rule}.{option}: {json.dumps(wrong)} "
+        f"is not valid for rule {rule!r}: expected {expected}\n"
+    )
+    assert result.stdout == ""
+
+
+def test_an_option_below_its_minimum_names_the_bound(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(
+        "options:\n  notebook-idle-culling:\n    max_idle_seconds: 0\n"
+    )
+    result = nblint(POD)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"nblint: error: {config_path(project)}: options.notebook-idle-culling.max_idle_seconds: "
+        "0 is not valid for rule 'notebook-idle-culling': expected an integer ≥ 1\n",
+    )
+
+
+def test_a_team_rule_whose_default_does_not_fit_its_schema_is_refused(project: Path) -> None:
+    rule = project / "team-rules" / "company-registry.yaml"
+    rule.write_text(rule.read_text().replace("default: registry.example.com", "default: 5"))
+    result = nblint("--rules-dir", "team-rules", POD)
+    assert result.exit_code == 2
+    assert "options.registry: default 5 does not fit a string" in result.stderr
 
 
 def test_invalid_yaml_config_is_an_error_with_its_line(project: Path) -> None:

@@ -42,9 +42,9 @@ def test_the_finding_the_readme_shows_is_what_nblint_prints() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"},
         check=False,
     ).stdout
     lines = shown[1].splitlines()
-    assert printed.startswith("\n".join(lines[:2]))  # file, then object
-    assert "\n".join(lines[2:]) in printed  # the finding, frame and fix, as shown
+    assert printed.startswith(lines[0] + "\n")  # the file
+    assert "\n".join(lines[1:]) in printed  # one place: frame, finding, pods and fix, as shown

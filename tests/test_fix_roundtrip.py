@@ -6,11 +6,14 @@ gone — with no finding that was not there before.
 
 How a hint is applied, per dialect:
 
-* ``manifest`` and ``kubeflow`` — a strategic-merge patch of the pod template / the Notebook:
-  maps merge, lists of containers, volumes, mounts and env merge by name (mountPath for mounts).
-* ``z2jh`` — merged into the values as Helm merges value files (maps merge, lists replace);
-  a hint whose top key is ``kubespawner_override`` goes into the finding's profile entry, and a
-  hint for the single key the finding points at is merged at that key.
+* ``manifest`` and ``kubeflow`` — a strategic-merge patch of the object (written at its own
+  level: ``spec.template.spec`` for a Deployment): maps merge, lists of containers, volumes, mounts
+  and env merge by name (mountPath for mounts).
+* ``z2jh`` — merged into the values as Helm merges value files (maps merge, lists replace); a
+  hint that starts ``# in <path>`` (a profile, an option choice, a container's own entry) is
+  merged there, and a hint for the single key the finding points at is merged at that key.
+
+``test_nblint_fix_clears_the_finding`` does the same through ``nblint fix``'s own edits.
 """
 
 from __future__ import annotations
@@ -23,21 +26,11 @@ import pytest
 import yaml
 from conftest import FIXTURES, RULES, run
 
-from nblint.model import Finding
-from nblint.normalise.manifest import TEMPLATE_PATHS
+from nblint.fix.merge import helm_merge, strategic_merge
+from nblint.model.finding import Finding
 
 FIXES = FIXTURES / "fixes"
 DIALECTS = ("manifest", "z2jh", "kubeflow")
-MERGE_KEYS = {
-    "containers": "name",
-    "initContainers": "name",
-    "ephemeralContainers": "name",
-    "volumes": "name",
-    "volumeMounts": "mountPath",
-    "env": "name",
-    "ports": "containerPort",
-}
-
 CASES = sorted(
     (rule.id, dialect)
     for rule in RULES.values()
@@ -45,42 +38,6 @@ CASES = sorted(
     for dialect in DIALECTS
     if dialect in rule.fix
 )
-
-
-def strategic_merge(base: Any, patch: Any, key: str | None = None, merge_lists: bool = True) -> Any:
-    if isinstance(base, dict) and isinstance(patch, dict):
-        merged = dict(base)
-        for name, value in patch.items():
-            if value is None:
-                merged.pop(name, None)
-            elif name in merged:
-                merged[name] = strategic_merge(merged[name], value, name, merge_lists)
-            else:
-                merged[name] = value
-        return merged
-    if merge_lists and isinstance(base, list) and isinstance(patch, list) and key in MERGE_KEYS:
-        merge_key = MERGE_KEYS[key]
-        merged_list = list(base)
-        for item in patch:
-            index = next(
-                (
-                    i
-                    for i, old in enumerate(merged_list)
-                    if old.get(merge_key) == item.get(merge_key)
-                ),
-                None,
-            )
-            if index is None:
-                merged_list.append(item)
-            else:
-                merged_list[index] = strategic_merge(merged_list[index], item)
-        return merged_list
-    return patch
-
-
-def helm_merge(base: Any, patch: Any) -> Any:
-    """Helm's merge of value files: a strategic merge in which every list is replaced."""
-    return strategic_merge(base, patch, merge_lists=False)
 
 
 def values_path(field: str) -> list[str | int]:
@@ -92,14 +49,25 @@ def values_path(field: str) -> list[str | int]:
 
 
 def apply_fix(dialect: str, document: dict[str, Any], fix: dict[str, Any], finding: Finding):
+    """``fix`` (a finding's hint, parsed) merged into ``document`` as its text says to."""
     if dialect == "z2jh":
+        inside = re.match(r"# in ([\w-]+(?:\.[\w-]+|\[\d+\])+)\s", finding.fix or "")
+        if inside:
+            # A hint for a profile, an option choice or a container entry names where it goes.
+            parent = document
+            for part in values_path("values." + inside[1]):
+                if isinstance(parent, dict) and parent.get(part) is None:
+                    parent[part] = {}
+                parent = parent[part]
+            parent.update(helm_merge(parent, fix))
+            return document
         if "kubespawner_override" in fix:
             for entry in document["singleuser"]["profileList"]:
                 if entry.get("display_name") == finding.profile:
                     entry.update(helm_merge(entry, fix))
             return document
         path = values_path(finding.field or "")
-        if path and list(fix) == [path[-1]]:
+        if len(path) > 1 and list(fix) == [path[-1]]:
             # A hint for one key where the finding points (e.g. an option's unlisted_choice).
             parent = document
             for part in path[:-1]:
@@ -107,12 +75,7 @@ def apply_fix(dialect: str, document: dict[str, Any], fix: dict[str, Any], findi
             parent.update(helm_merge(parent, fix))
             return document
         return helm_merge(document, fix)
-    if dialect == "manifest":
-        template = document
-        for part in TEMPLATE_PATHS[document["kind"]]:
-            template = template[part]
-        template.update(strategic_merge(template, fix))
-        return document
+    # Manifests and Notebooks: a strategic-merge patch of the object, as `kubectl patch` takes it.
     return strategic_merge(document, fix)
 
 
@@ -161,8 +124,8 @@ def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path:
         "    home: /home/jovyan\n"
         "    writable: [$HOME, /tmp]\n"
     )
-    from nblint.check.rules import PsaPolicy
-    from nblint.pipeline import Options, Runner
+    from nblint.model.rule import PsaPolicy
+    from nblint.run.pipeline import Options, Runner
 
     options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
     after = Runner(options, RULES).run([str(fixture)])

@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 
 from nblint.cli import main
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.fold import fold
+from nblint.model.result import RunResult as Result
 from nblint.report import github
 
 
@@ -53,7 +54,7 @@ def test_privileged_pod_is_one_error_annotation_at_the_key() -> None:
 def test_message_with_profile_note_and_multiline_fix_stays_on_one_line() -> None:
     out = github.render(
         Result(),
-        [finding(profile="GPU, large", note="chart default", fix="a: 1\nb: 2")],
+        fold([finding(profile="GPU, large", note="chart default", fix="a: 1\nb: 2")]),
         {},
     )
     assert out == (
@@ -65,11 +66,13 @@ def test_message_with_profile_note_and_multiline_fix_stays_on_one_line() -> None
 def test_severities_map_to_error_warning_notice_most_severe_first() -> None:
     out = github.render(
         Result(),
-        [
-            finding(severity="info", rule="a"),
-            finding(severity="warning", rule="b"),
-            finding(severity="error", rule="c"),
-        ],
+        fold(
+            [
+                finding(severity="info", rule="a"),
+                finding(severity="warning", rule="b"),
+                finding(severity="error", rule="c"),
+            ]
+        ),
         {},
     )
     assert [line.split(" ", 1)[0] for line in out.splitlines()] == [
@@ -81,7 +84,7 @@ def test_severities_map_to_error_warning_notice_most_severe_first() -> None:
 
 def test_more_than_ten_per_level_go_to_the_log_with_a_notice(tmp_path: Path) -> None:
     many = [finding(line=n) for n in range(1, 13)]
-    lines = github.render(Result(), many, {}).splitlines()
+    lines = github.render(Result(), fold(many), {}).splitlines()
     assert sum(line.startswith("::error ") for line in lines) == 10
     assert lines[10:] == [
         "values.yaml:11:5: error[privileged]: container notebook is privileged",

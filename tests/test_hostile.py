@@ -181,7 +181,7 @@ def test_a_one_line_json_document_gets_windowed_code_frames(tmp_path: Path) -> N
     )
     assert time.monotonic() - started < SECONDS
     assert result.exit_code == 1
-    frames = [line for line in result.output.splitlines() if line.startswith("      1 | ")]
+    frames = [line for line in result.output.splitlines() if line.startswith("  1 | ")]
     assert len(frames) == 2000  # one per pod's hostNetwork
     assert max(len(line) for line in result.output.splitlines()) < 200
     # each window shows the place of its finding
@@ -587,7 +587,7 @@ def test_directory_with_no_yaml_is_a_usage_error_and_the_rest_is_checked(tmp_pat
         main, ["check", "--format", "json", str(tmp_path), str(COMPANION)], catch_exceptions=False
     )
     assert result.exit_code == 2
-    assert result.stderr == f"nblint: error: {tmp_path}: no YAML files (*.yaml, *.yml) found\n"
+    assert result.stderr == f"nblint: error: {tmp_path}: no YAML files (*.yaml, *.yml) to check\n"
     report = json.loads(result.stdout)
     assert [f["rule"] for f in report["findings"]].count("privileged") == 1
 

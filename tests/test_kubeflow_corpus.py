@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, SHARED, needs_shared, run
 
 from nblint.load.files import discover
-from nblint.pipeline import Result
+from nblint.model.result import RunResult as Result
 
 CORPUS = FIXTURES / "kubeflow" / "corpus"
 GROUPS = {"psa-baseline", "psa-restricted", "kubeflow"}
@@ -103,10 +103,10 @@ def test_historic_jupyter_web_app_template_has_a_pruned_non_pod_field() -> None:
         "kubeflow__kubeflow__components.jupyter-web-app.backend.kubeflow_jupyter.common.yaml."
         "notebook.yaml"
     )
+    # Its container's image is the web app's placeholder, "": the pod is refused (issue 16).
     assert pinned(name) == [
         *at(name, 2, "culling-not-visible"),
-        *at(name, 3, "istio-init-restricted"),
-        *at(name, 13, *UNSET),
+        *at(name, 14, "kubeflow-invalid-object"),
         *at(name, 21, "kubeflow-pruned-field"),
     ]
 
@@ -117,11 +117,11 @@ def test_jupyter_web_app_template_with_placeholders() -> None:
         "notebook_template.yaml"
     )
     result = check(CORPUS / name)
-    assert [pod.object for pod in result.pods] == ["Notebook/(document 1)"]
+    # `image: ""`, for the web app to fill in: as written, an object whose pod is refused.
+    assert [pod.object for pod in result.pods] == []
     assert pinned(name) == [
         *at(name, 2, "culling-not-visible"),
-        *at(name, 8, "istio-init-restricted"),
-        *at(name, 16, *UNSET),
+        *at(name, 17, "kubeflow-invalid-object"),
     ]
 
 
@@ -143,6 +143,7 @@ def test_every_shared_corpus_file_is_checked_without_a_traceback(path: str) -> N
 def test_the_shared_corpus_as_one_run_yields_every_notebook() -> None:
     result = run(*_shared_files())
     notebooks = [p for p in result.pods if p.dialect == "kubeflow"]
-    # 29 files hold a Notebook; 2 are not YAML until rendered, 1 is a partial patch.
-    assert len(notebooks) == 26
+    # 29 files hold a Notebook; 2 are not YAML until rendered, 1 is a partial patch, and 3 are
+    # Jupyter web app templates whose image is the empty placeholder (their pods are refused).
+    assert len(notebooks) == 23
     assert "PodDefault" not in result.skipped and "Notebook" not in result.skipped

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, brief, field, only_pod, run
 
 from nblint.cli import main
-from nblint.model import EffectivePod
+from nblint.model.pod import EffectivePod
 
 CONTROLLER = FIXTURES / "kubeflow" / "controller"
 

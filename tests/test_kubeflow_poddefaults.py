@@ -12,8 +12,8 @@ from typing import Any
 
 from conftest import FIXTURES, brief, field, only_pod, run
 
-from nblint.model import EffectivePod
-from nblint.pipeline import Result
+from nblint.model.pod import EffectivePod
+from nblint.model.result import RunResult as Result
 
 PODDEFAULTS = FIXTURES / "kubeflow" / "poddefaults"
 APPLIED = "poddefault.admission.kubeflow.org/poddefault-"

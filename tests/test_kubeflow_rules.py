@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, brief, run
 
-from nblint.check.rules import Rule, load_rules
+from nblint.check.rules import load_rules
+from nblint.model.rule import Rule
 
 RULES = FIXTURES / "kubeflow" / "rules"
 JWA = RULES / "jwa-default.yaml"

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from nblint.cli import main
-from nblint.parallel import chunks
+from nblint.run.parallel import chunks
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: {pid}\n"
 NOTEBOOK = (

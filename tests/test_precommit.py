@@ -26,6 +26,7 @@ def user_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (repo / "deploy").mkdir()
     shutil.copy(FIXTURES / "precommit" / "bad-values.yaml", repo / "deploy" / "values.yaml")
     shutil.copy(FIXTURES / "precommit" / "good-pod.yaml", repo / "deploy" / "pod.yaml")
+    shutil.copy(FIXTURES / "precommit" / "fixable-pod.yaml", repo / "deploy" / "fixable.yaml")
     # The hook finds the project's config from its working directory (the repository root).
     # These fixtures are about PSA; the notebook checklist is checked elsewhere.
     (repo / ".nblint.yaml").write_text("select: [psa-baseline, psa-restricted, z2jh, nblint]\n")
@@ -39,7 +40,9 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+def try_repo(
+    repo: Path, home: Path, *files: str, hook: str = "nblint"
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
@@ -50,7 +53,7 @@ def try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess
         "GIT_COMMITTER_EMAIL": "tests@nblint.invalid",
     }
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "nblint", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--files", *files],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -73,3 +76,20 @@ def test_hook_passes_on_a_compliant_pod(user_repo: Path, pre_commit_home: Path) 
     run = try_repo(user_repo, pre_commit_home, "deploy/pod.yaml")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Passed" in run.stdout
+
+
+def test_fix_hook_applies_the_safe_fixes_and_fails_the_commit_so_they_are_reviewed(
+    user_repo: Path, pre_commit_home: Path
+) -> None:
+    fixable = user_repo / "deploy" / "fixable.yaml"
+    before = fixable.read_text()
+    run = try_repo(user_repo, pre_commit_home, "deploy/fixable.yaml", hook="nblint-fix")
+    # pre-commit fails a hook that changed files: the user reviews and stages the fixes.
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "files were modified by this hook" in run.stdout
+    after = fixable.read_text()
+    assert after.startswith(before.split("  containers:")[0].rstrip("\n"))  # comment kept
+    assert "seccompProfile:\n      type: RuntimeDefault" in after
+    assert "allowPrivilegeEscalation: false" in after
+    again = try_repo(user_repo, pre_commit_home, "deploy/fixable.yaml", hook="nblint-fix")
+    assert again.returncode == 0, again.stdout + again.stderr  # nothing left to fix

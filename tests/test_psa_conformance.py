@@ -13,8 +13,8 @@ from functools import cache
 import pytest
 from conftest import FIXTURES, SHARED, needs_shared
 
-from nblint.check.rules import PsaPolicy, parse_version
-from nblint.pipeline import Options, Runner
+from nblint.model.rule import PsaPolicy, parse_version
+from nblint.run.pipeline import Options, Runner
 
 PSA = FIXTURES / "psa"
 PSA_ALL = FIXTURES / "psa-all"

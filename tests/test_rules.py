@@ -17,13 +17,13 @@ from conftest import ROOT, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblint.check import jsonschema_subset
-from nblint.check.engine import iter_targets
 from nblint.check.rules import load_rules, rule_files
-from nblint.data import data_dir
+from nblint.check.targets import iter_targets
+from nblint.load.provenance import TreeProvenance
 from nblint.load.yaml_tree import parse_documents
-from nblint.model import EffectivePod, get_path
-from nblint.provenance import TreeProvenance
+from nblint.model import jsonschema_subset
+from nblint.model.data import data_dir
+from nblint.model.pod import EffectivePod, get_path
 
 RULES = load_rules()
 RULE_SCHEMA = json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
@@ -34,7 +34,10 @@ NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error"}
 def test_rules_ship_from_the_top_level_rules_directory() -> None:
     assert Path(data_dir("rules")) == ROOT / "rules"
     groups = {rule.group for rule in RULES.values()}
-    assert groups == {"psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint"}
+    assert groups == {
+        *("psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "namespace"),
+        "nblint",
+    }
     psa = {rule.psa_check for rule in RULES.values() if rule.psa}
     assert len(psa) == 19  # every baseline and restricted check of PSA v1.37
 
@@ -84,6 +87,8 @@ def test_rule_example(
 ) -> None:
     path = tmp_path / "example.yaml"
     path.write_text(example["yaml"])
+    for name, text in example.get("beside", {}).items():
+        (tmp_path / name).write_text(text)
     # A baseline rule's examples are checked at baseline: under restricted some are replaced.
     rule = RULES[rule_id]
     result = run(
@@ -182,7 +187,8 @@ def test_evaluator_agrees_with_jsonschema_on_generated_values(value: Any) -> Non
 
 
 def test_unsupported_schema_keyword_is_refused(tmp_path: Path) -> None:
-    from nblint.check.rules import RuleError, read_rule_file
+    from nblint.check.rules import read_rule_file
+    from nblint.model.rule import RuleError
 
     path = tmp_path / "typo.yaml"
     path.write_text(

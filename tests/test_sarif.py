@@ -17,9 +17,10 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, SHARED, needs_shared
 
 from nblint.cli import main
-from nblint.fingerprint import FINGERPRINT_KEY
-from nblint.model import Finding
-from nblint.pipeline import Result
+from nblint.model.finding import Finding
+from nblint.model.fingerprint import FINGERPRINT_KEY, PROBLEM_FINGERPRINT_KEY
+from nblint.model.fold import fold
+from nblint.model.result import RunResult as Result
 from nblint.report import sarif
 
 SARIF_FIXTURES = FIXTURES / "sarif"
@@ -133,7 +134,7 @@ def test_result_points_at_the_offending_key_with_a_repository_relative_uri() -> 
         "endColumn": 9 + len("privileged: true"),
     }
     assert "%SRCROOT%" in run["originalUriBaseIds"]
-    assert set(result["partialFingerprints"]) == {FINGERPRINT_KEY}
+    assert set(result["partialFingerprints"]) == {PROBLEM_FINGERPRINT_KEY}
 
 
 def test_message_names_object_profile_and_container() -> None:
@@ -150,7 +151,7 @@ def test_message_names_object_profile_and_container() -> None:
         container="notebook",
         fix="privileged: false",
     )
-    log = sarif.build(Result(), [finding], [], root=ROOT)
+    log = sarif.build(Result(), fold([finding]), [], root=ROOT)
     text = log["runs"][0]["results"][0]["message"]["text"]
     assert text.startswith(
         "container notebook is privileged (values; profile 'GPU server'; container 'notebook')."
@@ -194,8 +195,9 @@ def test_fingerprints_do_not_change_when_unrelated_lines_are_inserted_above(
 def test_fingerprints_differ_between_containers_of_one_pod() -> None:
     log = sarif_log("--ignore", "notebook", fixture("corpus-z2jh-uwhackweek-hub-config.yaml"))
     results = log["runs"][0]["results"]
-    prints = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results]
-    assert len(set(prints)) == len(prints) == 10
+    prints = [r["partialFingerprints"][PROBLEM_FINGERPRINT_KEY] for r in results]
+    # Two containers' findings at one line to edit are one result (one edit fixes both).
+    assert len(set(prints)) == len(prints) == 9
 
 
 def test_unparsable_file_is_a_tool_execution_notification_and_a_result() -> None:
@@ -241,3 +243,57 @@ def test_output_is_deterministic_and_holds_no_absolute_path() -> None:
     )
     assert first.stdout == second.stdout
     assert str(ROOT) not in first.stdout
+
+
+def test_no_fold_keeps_one_result_per_pod_with_the_per_pod_fingerprints() -> None:
+    path = fixture("corpus-z2jh-uwhackweek-hub-config.yaml")
+    folded = sarif_log("--ignore", "notebook", path)["runs"][0]["results"]
+    per_pod = sarif_log("--ignore", "notebook", "--no-fold", path)["runs"][0]["results"]
+    assert len(per_pod) >= len(folded)
+    assert {key for r in per_pod for key in r["partialFingerprints"]} == {FINGERPRINT_KEY}
+
+
+def test_results_carry_their_fix_applicability_and_artifact_changes() -> None:
+    """A fix nblint knows how to apply is a SARIF fix: replacements in the file as it is, which
+    applied give what `nblint fix` writes."""
+    path = "tests/fixtures/fix/deployment-hint-at-object-level.yaml"
+    log = sarif_log(path)
+    results = log["runs"][0]["results"]
+    escalation = next(r for r in results if r["ruleId"] == "allow-privilege-escalation")
+    assert escalation["properties"]["applicability"] == "safe"
+    [fix] = escalation["fixes"]
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == path
+    [replacement] = change["replacements"]
+    region = replacement["deletedRegion"]
+    assert (region["startLine"], region["startColumn"]) == (20, 1)  # after the last line
+    assert replacement["insertedContent"]["text"] == (
+        "          securityContext:\n            allowPrivilegeEscalation: false\n"
+    )
+    pinned = next(r for r in results if r["ruleId"] == "notebook-home-persistent")
+    assert pinned["properties"]["applicability"] == "unsafe"
+    if OASIS_SCHEMA.is_file():
+        validate_with_oasis_schema(log)
+
+
+def test_a_namespace_finding_names_its_cause_as_a_related_location() -> None:
+    path = "tests/fixtures/namespace/quota-exceeds-hard-gpu.yaml"
+    log = sarif_log(path, "--select", "quota-exceeds-hard")
+    [result] = log["runs"][0]["results"]
+    assert result["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 8, "startColumn": 5},
+            },
+            "message": {"text": "ResourceQuota/gpu-budget hard requests.nvidia.com/gpu: 2"},
+        }
+    ]
+    assert (
+        "\nCause: ResourceQuota/gpu-budget hard requests.nvidia.com/gpu: 2 ("
+        in (result["message"]["text"])
+    )
+    assert "\nAssumes: no other usage in the namespace" in result["message"]["text"]
+    if OASIS_SCHEMA.exists():
+        validate_with_oasis_schema(log)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_rules import SCHEMAS, _example_values, json_values
 
-from nblint.check import jsonschema_subset
+from nblint.model import jsonschema_subset
 
 
 def _agrees(schema: Any, value: Any) -> bool:

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from conftest import FIXTURES, brief, run
 
 from nblint.cli import main
-from nblint.pipeline import Result
-from nblint.suppress import Malformed, Suppression, parse
+from nblint.model.finding import Suppression
+from nblint.model.result import RunResult as Result
+from nblint.run.suppress import Malformed, parse
 
 SUPPRESS = FIXTURES / "suppress"
 

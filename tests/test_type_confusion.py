@@ -17,10 +17,11 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 
-from nblint.pipeline import Options, Runner
+from nblint.run.pipeline import Options, Runner
 
 INPUTS = [
     FIXTURES / "sweep" / "maximal-notebook-pod.yaml",
+    FIXTURES / "sweep" / "namespace-objects.yaml",  # namespace admission reads them together
     ROOT / "examples" / "kubeflow-notebook.yaml",
     ROOT / "examples" / "z2jh-values.yaml",
     FIXTURES / "z2jh" / "pods" / "hub-config-replaces.yaml",  # hub.config sections

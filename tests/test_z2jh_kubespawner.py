@@ -33,17 +33,24 @@ from typing import Any
 import pytest
 from conftest import brief, run
 
+from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.pods import RELEASE_NAME, build_pods
+from nblint.dialects.z2jh.profiles import selections
+from nblint.dialects.z2jh.traits import kubespawner_defaults, lookup
+from nblint.dialects.z2jh.values import Release, build_release
 from nblint.load import files
-from nblint.normalise.z2jh.pods import RELEASE_NAME, build_pods
-from nblint.normalise.z2jh.profiles import selections
-from nblint.normalise.z2jh.spawner import chart_traits, kubespawner_defaults, lookup
-from nblint.normalise.z2jh.values import Release, build_release
 
 PODS = Path(__file__).parent / "fixtures" / "z2jh" / "pods"
 ORACLE = Path(__file__).parent / "kubespawner_oracle.py"
 FIXTURES = sorted(p.name for p in PODS.glob("*.yaml"))
-#: Map-form extraVolumes exist from chart 4.3 on; map-valued list traits from KubeSpawner 7.
-ONLY_4X = {"storage-extra-volumes-map.yaml", "list-traits-as-maps.yaml"}
+#: Map-form extraVolumes exist from chart 4.3 on; map-valued list traits from KubeSpawner 7; and
+#: `{pvc_name}` is a placeholder only KubeSpawner 7 fills in (this oracle fills every placeholder
+#: symbolically: test_z2jh_end_to_end.py runs the real expansion and shows those spawns fail).
+ONLY_4X = {
+    "storage-extra-volumes-map.yaml",
+    "list-traits-as-maps.yaml",
+    "storage-dynamic-extra-volumes.yaml",
+}
 CASES = [
     (name, version)
     for name in FIXTURES
@@ -263,14 +270,16 @@ def test_nblint_pod_equals_kubespawner_pod(
 
 
 def test_profile_drawings_cover_every_choice() -> None:
+    """`size` names no default: the hub reads its choices in go-yaml's order (large, small), so
+    `large` is the default, though the file lists `small` first."""
     release = release_for("profiles.yaml", "4.4.0")
     drawn = [(p.profile, p.options) for p in build_pods(release)]
     assert drawn == [
         ("CPU notebook", None),
         ("GPU notebook", None),
-        ("Pick an image", {"image": "r", "size": "small"}),
-        ("Pick an image", {"image": "scipy", "size": "small"}),
         ("Pick an image", {"image": "r", "size": "large"}),
+        ("Pick an image", {"image": "scipy", "size": "large"}),
+        ("Pick an image", {"image": "r", "size": "small"}),
     ]
 
 
@@ -381,7 +390,7 @@ def test_kubespawner_refuses_the_spawns_nblint_says_fail(
 def test_the_profile_shape_in_the_fix_hint_spawns(
     chart_version: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    from nblint.normalise.z2jh.validate import PROFILE_SHAPE_FIX
+    from nblint.dialects.z2jh.validate import PROFILE_SHAPE_FIX
 
     (tmp_path / "fixed.yaml").write_text(PROFILE_SHAPE_FIX + "\n")
     assert run(tmp_path / "fixed.yaml", select={"z2jh"}).findings == []

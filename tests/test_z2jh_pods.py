@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import FIXTURES, ROOT, run
 
+from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.pods import build_pods
+from nblint.dialects.z2jh.values import build_release
 from nblint.load import files
-from nblint.normalise.z2jh.pods import build_pods
-from nblint.normalise.z2jh.spawner import chart_traits
-from nblint.normalise.z2jh.values import build_release
 
 PODS = FIXTURES / "z2jh" / "pods"
 CLOUD_NOTE = (
@@ -128,7 +128,7 @@ def test_unlisted_choice_is_recorded_for_rules() -> None:
 def test_deployment_facts() -> None:
     pod = build_pods(release("profiles.yaml"))[0]
     facts = pod.facts
-    assert facts["gpu_profiles"] == ["GPU notebook"]
+    assert facts["extended_resources"] == ["nvidia.com/gpu"]
     assert facts["cull"]["enabled"] is True and facts["cull"]["timeout"] == 3600
     assert facts["authenticator_class"] == "dummy"
     assert facts["hub_extra_config_present"] is False
@@ -136,6 +136,7 @@ def test_deployment_facts() -> None:
     assert facts["home_pvc"] == {
         "name_template": "claim-{user_server}",
         "capacity": "10Gi",
+        "capacity_path": ("singleuser", "storage", "capacity"),
         "storage_class": None,
         "access_modes": ["ReadWriteOnce"],
     }

@@ -7,7 +7,9 @@ import copy
 
 from conftest import FIXTURES, run
 
-from nblint.normalise.z2jh.values import CHART_VERSIONS, chart_defaults, coalesce, owned_parent
+from nblint.dialects.z2jh.values import chart_defaults, chart_versions, coalesce, owned_parent
+
+CHART_VERSIONS = chart_versions()
 
 
 def test_checking_every_values_fixture_leaves_the_chart_defaults_as_shipped() -> None:

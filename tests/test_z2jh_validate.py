@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, brief, run
 
+from nblint.dialects.z2jh.validate import validate
+from nblint.dialects.z2jh.values import build_release
 from nblint.load.files import load
-from nblint.model import Finding
-from nblint.normalise.z2jh.validate import validate
-from nblint.normalise.z2jh.values import build_release
+from nblint.model.finding import Finding
 
 VALUES = FIXTURES / "z2jh" / "values"
 
@@ -79,8 +79,8 @@ def test_extra_tolerations_fix_keeps_the_charts_user_node_tolerations() -> None:
     trait = check("seed-chapter-values.yaml")[-1]
     assert trait.message == (
         "`extra_tolerations` in the `kubespawner_override` of profile 'GPU notebook' is not a "
-        "KubeSpawner 7.x trait (z2jh 4.4.0): it is silently ignored by the hub; did you mean "
-        "`tolerations`?"
+        "trait of KubeSpawner 7.0.0 (the hub of z2jh 4.4.0): it is silently ignored by the hub; "
+        "did you mean `tolerations`?"
     )
     assert trait.fix is not None
     assert trait.fix.splitlines()[1:] == [
@@ -180,8 +180,9 @@ def test_trait_names_follow_the_kubespawner_of_the_chart_version() -> None:
     findings = check("slug-scheme-kubespawner7-only.yaml", chart_version="3.3.8")
     assert brief(findings) == [("z2jh-unknown-trait", 4, 7)]
     assert findings[0].message == (
-        "`slug_scheme` in `hub.config.KubeSpawner` is not a KubeSpawner 6.x trait (z2jh 3.3.8): "
-        "it is silently ignored by the hub; it exists in KubeSpawner 7.x (z2jh 4.x)"
+        "`slug_scheme` in `hub.config.KubeSpawner` is not a trait of KubeSpawner 6.2.0 (the hub "
+        "of z2jh 3.3.8): it is silently ignored by the hub; it exists in KubeSpawner 7.0.0 "
+        "(z2jh 4.0.0 … 4.4.0)"
     )
 
 
@@ -189,11 +190,9 @@ def test_trait_names_follow_the_kubespawner_of_the_chart_version() -> None:
 # What nblint cannot see
 
 
-def test_hub_extra_config_is_an_info_finding_naming_the_snippets() -> None:
-    findings = check("extra-config.yaml")
-    assert brief(findings) == [("z2jh-extra-config", 2, 3)]
-    assert findings[0].severity == "info"
-    assert findings[0].message.startswith("`hub.extraConfig` (00-auth, 10-limits) is Python")
+def test_hub_extra_config_of_plain_settings_only_needs_no_caveat() -> None:
+    # Both snippets are `c.<Class>.<trait> = <literal>`: read and applied, nothing left unread.
+    assert brief(check("extra-config.yaml")) == []
 
 
 def test_templates_and_encrypted_values_are_skipped_and_reported_once() -> None:
@@ -237,11 +236,14 @@ def test_an_unknowable_value_where_a_mapping_belongs_is_built_from_the_chart_def
                 ("z2jh-wrong-type", 59, 3),
                 ("z2jh-unknown-key", 61, 7),
                 ("z2jh-unknown-key", 110, 5),
-                ("z2jh-extra-config", 203, 5),
+                # Every snippet is plain settings (read, so no caveat); one is no JupyterHub
+                # trait (the single-user server's `hub_activity_interval`).
+                ("z2jh-unknown-trait", 238, 9),
             ],
         ),
         ("corpus-2i2c-cloudbank-gpu-demo.yaml", [("z2jh-unknown-trait", 82, 9)]),
-        ("corpus-mybinder-binderhub-root.yaml", [("z2jh-extra-config", 426, 7)]),
+        # At the one statement nblint does not read (`extra_pod_config.update(…)`).
+        ("corpus-mybinder-binderhub-root.yaml", [("z2jh-extra-config", 428, 11)]),
         ("corpus-data-on-eks-top-root.yaml", [("z2jh-unrendered-template", 57, 3)]),
     ],
 )

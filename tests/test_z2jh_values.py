@@ -11,25 +11,31 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES, SHARED, needs_shared, run
+from conftest import FIXTURES, ROOT, SHARED, needs_shared, run
 
 from nblint.cli import main
-from nblint.load.files import load
-from nblint.normalise.z2jh.values import (
-    CHART_VERSIONS,
+from nblint.dialects.registry import recognise as recognise_dialect
+from nblint.dialects.z2jh import Z2JH
+from nblint.dialects.z2jh.root import ValuesError, find_root
+from nblint.dialects.z2jh.values import (
     Release,
-    ValuesError,
     build_release,
     chart_defaults,
-    find_root,
+    chart_versions,
+    hub_image,
     kubespawner_traits,
+    kubespawner_version,
     resolve_chart_version,
+    values_schema,
 )
-from nblint.pipeline import Options
-from nblint.recognise import Z2JH, recognise
+from nblint.load.files import load
 
 VALUES = FIXTURES / "z2jh" / "values"
 CORPUS = SHARED / "corpus" / "z2jh"
+
+
+def recognise(root: Any, settings: dict[str, Any] | None = None) -> Any:
+    return recognise_dialect(root, settings or {})
 
 
 def document(name: str | Path) -> Any:
@@ -73,8 +79,8 @@ def test_documents_without_z2jh_sections_are_not_values(name: str) -> None:
 
 
 def test_values_root_option_overrides_detection() -> None:
-    options = Options(dialect={"values_root": "dask-gateway"})
-    assert recognise(document("root-jupyterhub.yaml"), options) == Z2JH
+    settings = {"values_root": "dask-gateway"}
+    assert recognise(document("root-jupyterhub.yaml"), settings) == Z2JH
     result = run(VALUES / "root-jupyterhub.yaml", select={"z2jh"}, values_root="dask-gateway")
     # Read as z2jh values, dask-gateway's `gateway` is a key z2jh does not have.
     assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-unknown-key", 2, 3)]
@@ -93,14 +99,63 @@ def test_a_root_that_is_not_a_mapping_is_not_chosen() -> None:
 # Chart versions and defaults
 
 
-def test_chart_version_defaults_to_the_newest_bundled() -> None:
-    assert CHART_VERSIONS == ("3.3.8", "4.4.0")
+EVERY_RELEASE = [
+    "3.0.0",
+    "3.0.1",
+    "3.0.2",
+    "3.0.3",
+    "3.1.0",
+    "3.2.0",
+    "3.2.1",
+    "3.3.0",
+    "3.3.1",
+    "3.3.2",
+    "3.3.3",
+    "3.3.4",
+    "3.3.5",
+    "3.3.6",
+    "3.3.7",
+    "3.3.8",
+    "4.0.0",
+    "4.1.0",
+    "4.2.0",
+    "4.3.0",
+    "4.3.1",
+    "4.3.2",
+    "4.3.3",
+    "4.3.4",
+    "4.3.5",
+    "4.4.0",
+]
+
+
+def test_every_3x_and_4x_release_is_bundled_and_the_newest_is_the_default() -> None:
+    assert chart_versions() == tuple(EVERY_RELEASE)
     assert resolve_chart_version(None) == "4.4.0"
     assert resolve_chart_version("4") == "4.4.0"
+    assert resolve_chart_version("4.3") == "4.3.5"
     assert resolve_chart_version("3.3") == "3.3.8"
-    assert resolve_chart_version("v3.3.8") == "3.3.8"
-    with pytest.raises(ValuesError, match=r"'2\.0\.0' is not bundled"):
+    assert resolve_chart_version("v3.2.1") == "3.2.1"
+    assert [resolve_chart_version(v) for v in EVERY_RELEASE] == EVERY_RELEASE
+    with pytest.raises(ValuesError, match=r"'2\.0\.0' is not one nblint knows \(it knows 3\.0\.0"):
         resolve_chart_version("2.0.0")
+
+
+@pytest.mark.parametrize(
+    ("chart_version", "kubespawner"),
+    [
+        ("3.0.3", "6.0.0"),
+        ("3.1.0", "6.1.0"),
+        ("3.2.0", "6.2.0"),
+        ("3.3.8", "6.2.0"),
+        ("4.0.0", "7.0.0"),
+        ("4.4.0", "7.0.0"),
+    ],
+)
+def test_each_release_follows_the_kubespawner_its_hub_image_pins(
+    chart_version: str, kubespawner: str
+) -> None:
+    assert kubespawner_version(chart_version) == kubespawner
 
 
 def test_chart_defaults_differ_per_version_and_carry_the_published_image_tag() -> None:
@@ -249,10 +304,10 @@ def _corpus() -> list[dict[str, str]]:
 def test_every_corpus_file_is_recognised_at_its_root_and_checked(row: dict[str, str]) -> None:
     path = CORPUS / row["file"]
     root = () if row["values_root"] == "." else tuple(row["values_root"].split("."))
-    # Plain PyYAML: the loader refuses sops-encrypted documents, root detection must not care.
+    # Plain PyYAML: the loader refuses documents sops encrypted whole, detection must not care.
     assert find_root(yaml.safe_load(path.read_text(encoding="utf-8"))) == root
     result = run(path)  # no traceback, whatever the file holds
-    # Checked as values, or refused whole by the loader with a reason (sops-encrypted).
+    # Checked as values, or refused whole by the loader with a reason (encrypted whole).
     assert result.documents >= 1 or [f.rule for f in result.findings] == ["sops-encrypted"]
     assert not [f for f in result.findings if f.rule == "internal-error"]
 
@@ -264,7 +319,7 @@ def test_every_corpus_file_is_recognised_at_its_root_and_checked(row: dict[str, 
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        (["--chart-version", "2.0"], "'2.0' is not bundled (bundled: 3.3.8, 4.4.0)"),
+        (["--chart-version", "2.0"], "'2.0' is not one nblint knows (it knows 3.0.0 … 4.4.0: "),
         (["--values-root", "a..b"], "'a..b': expected dotted keys"),
     ],
 )
@@ -281,3 +336,69 @@ def test_cli_layers_values_files_given_with_f() -> None:
     assert result.exit_code == 1
     findings = json.loads(result.output)["findings"]
     assert [f["rule"] for f in findings].count("z2jh-unknown-key") == 2
+
+
+UPSTREAM = SHARED / "upstream" / "z2jh"
+
+
+@needs_shared
+@pytest.mark.parametrize("chart_version", EVERY_RELEASE)
+def test_bundled_facts_are_the_release_s_own_values_schema_and_hub_image(
+    chart_version: str,
+) -> None:
+    """Each release rebuilt from the compact facts equals its upstream copy: values.yaml with
+    the published image tags, the schema without its prose, the versions its hub image pins."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("derive", ROOT / "schemas/z2jh/derive.py")
+    assert spec is not None and spec.loader is not None
+    derive = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(derive)
+    folder = UPSTREAM / chart_version
+    values = yaml.safe_load((folder / "values.yaml").read_text())
+    for path in derive.chart_tagged(values):
+        parent = values
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = chart_version
+    assert chart_defaults(chart_version) == values
+    schema = derive.strip(yaml.safe_load((folder / "values.schema.yaml").read_text()))
+    assert values_schema(chart_version) == schema
+    pins = (folder / "hub" / "requirements.txt").read_text()
+    image = hub_image(chart_version)
+    assert f"jupyterhub=={image['jupyterhub']}\n" in pins
+    assert f"jupyterhub-kubespawner=={image['kubespawner']}\n" in pins
+
+
+def test_a_plain_run_reads_only_the_newest_release_s_facts(tmp_path: Path) -> None:
+    """The other 25 releases are changes to the newest one, read only when asked for."""
+    import subprocess
+    import sys
+
+    code = (
+        "import builtins, sys\n"
+        "opened = []\n"
+        "real = builtins.open\n"
+        "def spy(file, *a, **k):\n"
+        "    opened.append(str(file))\n"
+        "    return real(file, *a, **k)\n"
+        "builtins.open = spy\n"
+        "from nblint.cli import main\n"
+        "try:\n"
+        "    main(['check', sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('\\n'.join(p for p in opened if 'z2jh' in p and p.endswith('.json')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(VALUES / "root-top.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert sorted(Path(p).name for p in out if "schemas" in p) == [
+        "kubespawner.json",
+        "releases.json",
+        "values.json",
+        "values.schema.json",
+    ]

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from nblint.check import builtins, jsonschema_subset
-from nblint.check.rules import (
+from nblint.check import builtins
+from nblint.check.targets import (
+    VALUES,
+    RawViolation,
+    all_targets,
+    configuration_values,
+)
+from nblint.model import jsonschema_subset
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
+from nblint.model.pod import (
+    EffectivePod,
+    Path,
+    format_path,
+    get_path,
+)
+from nblint.model.rule import (
     TARGETS,
     Condition,
     FieldPath,
@@ -18,86 +33,7 @@ from nblint.check.rules import (
     Rule,
     Violation,
 )
-from nblint.model import (
-    EffectivePod,
-    Finding,
-    Path,
-    PsaRef,
-    clipped,
-    format_path,
-    get_path,
-    iter_containers,
-    notebook_container,
-)
-
-#: First element of a path into the z2jh values of a pod's release (target ``values``).
-VALUES = "values"
-
-
-@dataclass
-class RawViolation:
-    """What a check found, before it is placed in a file."""
-
-    path: Path
-    message: str
-    container: str | None = None
-    fix: dict[str, str] | None = None
-    variables: dict[str, Any] = field(default_factory=dict)
-
-
-def release_values(pod: EffectivePod) -> Any:
-    """The merged z2jh values behind a z2jh pod, else None."""
-    release = pod.facts.get("release")
-    return getattr(release, "values", None)
-
-
-Target = tuple[Path, Any, dict[str, str]]
-
-
-def targets_of(pod: EffectivePod, target: str) -> list[Target]:
-    """:func:`iter_targets`, computed once per pod and target kind (rules ask many times)."""
-    try:
-        return pod.memo["targets"][target]
-    except KeyError:
-        found = pod.memo.setdefault("targets", {})[target] = list(iter_targets(pod, target))
-        return found
-
-
-def all_targets(pod: EffectivePod) -> dict[str, list[Target]]:
-    """Every target kind of ``pod`` (see :func:`targets_of`): kind → targets."""
-    cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
-    for kind in TARGETS:
-        if kind not in cache:
-            cache[kind] = list(iter_targets(pod, kind))
-    return cache
-
-
-def notebook_of(pod: EffectivePod) -> Target | None:
-    """The notebook container of ``pod`` (see :func:`nblint.model.notebook_container`), cached."""
-    found = targets_of(pod, "notebook")
-    return found[0] if found else None
-
-
-def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
-    if target == "pod":
-        yield (), pod.pod, {}
-    elif target == "container":
-        yield from iter_containers(pod.spec)
-    elif target == "notebook":
-        found = notebook_container(pod.spec)
-        if found is not None:
-            yield found
-    elif target == "values":
-        values = release_values(pod)
-        if values is not None:
-            yield (VALUES,), values, {}
-    elif target == "volume":
-        volumes = pod.spec.get("volumes")
-        if isinstance(volumes, list):
-            for index, volume in enumerate(volumes):
-                if isinstance(volume, dict):
-                    name = volume.get("name")
-                    yield ("spec", "volumes", index), volume, {"volume": str(name or f"#{index}")}
+from nblint.model.template import render_template
 
 
 def show_value(value: Any) -> str:
@@ -191,7 +127,7 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
 
     def condition_holds(pod: EffectivePod) -> bool:
         for on_values, parts, valid in clauses:
-            found, value = get_path(release_values(pod) if on_values else pod.pod, parts)
+            found, value = get_path(configuration_values(pod) if on_values else pod.pod, parts)
             if not found or value is None or not valid(value):
                 return False
         return True
@@ -212,22 +148,7 @@ class _PreparedViolation:
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else jsonschema_subset.validator(violation.must)
 
-    def collect(
-        self, targets: list[Target], values: list[list[Any]], found: list[RawViolation]
-    ) -> None:
-        """Append to ``found`` what breaks the violation on ``targets`` (one pod's objects of
-        its target kind), whose field values are ``values`` (:meth:`_FieldTable.read`)."""
-        valid, fail_when_missing = self.valid, self.fail_when_missing
-        for (base, obj, variables), target_values in zip(targets, values, strict=True):
-            for fieldpath, slot in self.fields:
-                value = target_values[slot]
-                if value is None:
-                    if fail_when_missing:
-                        found.append(self._unset(base, fieldpath, variables))
-                elif valid is not None and not valid(value):
-                    found.extend(self._broken(base, obj, variables, fieldpath, value))
-
-    def _unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
+    def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
         return RawViolation(
             (*base, *fieldpath.parts),
@@ -235,9 +156,10 @@ class _PreparedViolation:
             variables.get("container"),
             violation.fix,
             {**variables, "field": fieldpath.text, "value": "unset"},
+            fix_safety=violation.fix_safety,
         )
 
-    def _broken(
+    def broken(
         self, base: Path, obj: Any, variables: dict[str, str], fieldpath: FieldPath, value: Any
     ) -> Iterator[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
@@ -258,6 +180,7 @@ class _PreparedViolation:
                     "parent": path[-2] if len(path) > 1 else "",
                     "item": _enclosing_item(obj, path[len(base) :]),
                 },
+                fix_safety=violation.fix_safety,
             )
 
 
@@ -271,35 +194,22 @@ class _PreparedImplementation:
         #: Only documents findings the loader and normalisers report: nothing to evaluate.
         self.finds_nothing = not impl.violations and impl.builtin == builtins.REPORTED_BY_PIPELINE
 
-    def raw_violations(
-        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy, view: _PodView
-    ) -> list[RawViolation]:
-        """What breaks the implementation in ``pod`` (whose targets and fields are ``view``)."""
-        found: list[RawViolation] = []
+    def applies(self, pod: EffectivePod) -> bool:
+        """Whether the implementation's own ``when``/``unless`` let it look at ``pod``."""
         if self.when is not None and not self.when(pod):
-            return found
-        if self.unless is not None and self.unless(pod):
-            return found
-        for violation in self.violations:
-            # The common case — nothing to look at, a condition that does not hold, every
-            # value valid — must cost next to nothing: this runs for every violation of every
-            # rule on every pod.
-            targets = view.targets[violation.target]
-            if not targets:
-                continue
-            if violation.when is not None and not violation.when(pod):
-                continue
-            if violation.unless is not None and violation.unless(pod):
-                continue
-            violation.collect(targets, view.values[violation.target], found)
+            return False
+        return self.unless is None or not self.unless(pod)
+
+    def builtin_violations(
+        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy
+    ) -> Iterator[RawViolation]:
         impl = self.impl
-        if impl.builtin:
-            if self._builtin is None:
-                self._builtin = builtins.get(impl.builtin)
-            for raw in self._builtin(pod, rule, impl, policy):
-                raw.message = raw.message or impl.message
-                found.append(raw)
-        return found
+        if self._builtin is None:
+            assert impl.builtin is not None
+            self._builtin = builtins.get(impl.builtin)
+        for raw in self._builtin(pod, rule, impl, policy):
+            raw.message = raw.message or impl.message
+            yield raw
 
 
 class _PodView:
@@ -313,15 +223,78 @@ class _PodView:
         }
 
 
-class Plan:
-    """The active rules of a run, prepared once (see above); :func:`check_pod` runs it."""
+#: One field of one violation, as the flat loop of :func:`check_pod` tests it: ``(slot, must
+#: validator or None, fail when missing, the violation's index in Plan.violations, the field's
+#: index among the violation's fields)`` — a plain tuple, unpacked in the loop.
+_Check = tuple[int, Callable[[Any], bool] | None, bool, int, int]
+_NONE: frozenset[int] = frozenset()
 
-    def __init__(self, active: list[tuple[Rule, Implementation]]) -> None:
+
+class Plan:
+    """The active rules of a run, prepared once (see above); :func:`check_pod` runs it.
+
+    Declarative violations are flattened into one list of :class:`_Check` per target kind, so
+    that a pod costs one pass per target over the fields rules read, not one call per rule:
+    ``check_pod`` runs for every pod, and most rules find nothing in most of them.
+    """
+
+    def __init__(
+        self, active: list[tuple[Rule, Implementation]], template_key: str | None = None
+    ) -> None:
+        #: The fix key of hints written as pod-template patches (a dialect declares it).
+        self.template_key = template_key
         self.tables = {kind: _FieldTable() for kind in TARGETS}
         prepared = [(rule, _PreparedImplementation(impl, self.tables)) for rule, impl in active]
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
         for table in self.tables.values():
             table.build()
+        #: ``(rule index, rule, prepared implementation, prepared violation, its position)``.
+        self.violations: list[tuple[int, Rule, _PreparedImplementation, _PreparedViolation, int]]
+        self.violations = [
+            (index, rule, impl, violation, position)
+            for index, (rule, impl) in enumerate(self.rules)
+            for position, violation in enumerate(impl.violations)
+        ]
+        self.checks: dict[str, list[_Check]] = {kind: [] for kind in TARGETS}
+        for number, (_, _, _, violation, _) in enumerate(self.violations):
+            for field_index, (_, slot) in enumerate(violation.fields):
+                self.checks[violation.target].append(
+                    (slot, violation.valid, violation.fail_when_missing, number, field_index)
+                )
+        #: Violations that depend on a condition of the pod (their own, or their rule's).
+        self.conditional = [
+            number
+            for number, (_, _, impl, violation, _) in enumerate(self.violations)
+            if impl.when or impl.unless or violation.when or violation.unless
+        ]
+        self.with_builtin = [
+            (index, rule, impl)
+            for index, (rule, impl) in enumerate(self.rules)
+            if impl.impl.builtin and impl.impl.builtin not in builtins.NEEDS_ADMISSION
+        ]
+        #: Builtins that read ``EffectivePod.admission``: only for pods the run admitted.
+        self.with_admission = [
+            (index, rule, impl)
+            for index, (rule, impl) in enumerate(self.rules)
+            if impl.impl.builtin in builtins.NEEDS_ADMISSION
+        ]
+
+    def switched_off(self, pod: EffectivePod) -> set[int]:
+        """The conditional violations whose conditions do not hold for ``pod``."""
+        off: set[int] = set()
+        decided: dict[int, bool] = {}
+        for number in self.conditional:
+            _, _, impl, violation, _ = self.violations[number]
+            applies = decided.get(id(impl))
+            if applies is None:
+                applies = decided[id(impl)] = impl.applies(pod)
+            if (
+                not applies
+                or (violation.when is not None and not violation.when(pod))
+                or (violation.unless is not None and violation.unless(pod))
+            ):
+                off.add(number)
+        return off
 
 
 def _enclosing_item(obj: Any, path: Path) -> Any:
@@ -332,142 +305,155 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
     return None
 
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
-
-
-_MISSING = object()
-
-
-def render_template(text: str, variables: dict[str, Any]) -> str:
-    """Fill ``{name}`` placeholders; ``{{``/``}}`` are literal braces.
-
-    Anything else in braces stays as written, so a fix hint may use YAML flow mappings
-    (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing. A
-    value longer than :data:`MAX_VALUE_TEXT` characters is cut short (it comes from the input,
-    which may hold a megabyte-long image name).
-    """
-    literals, holes = _parsed_template(text)
-    if not holes:
-        return literals[0]
-    out = [literals[0]]
-    for (written, head, key), literal in zip(holes, literals[1:], strict=True):
-        value = variables.get(head, _MISSING)
-        if key:  # {item.containerPort}: a field of a mapping variable
-            value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-        out.append(written if value is _MISSING else clipped(str(value), MAX_VALUE_TEXT))
-        out.append(literal)
-    return "".join(out)
-
-
-#: The most of one value a message or fix hint shows.
-MAX_VALUE_TEXT = 200
-
-
-@lru_cache(maxsize=1024)
-def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """A template as its literal text around each placeholder: ``(literals, holes)``.
-
-    ``literals`` has one more entry than ``holes``; a hole is ``(as written, name, field)``.
-    Templates come from a few dozen rule files and are filled thousands of times.
-    """
-    literals, holes = [], []
-    pending, pos = "", 0
-    for match in _PLACEHOLDER.finditer(text):
-        pending += text[pos : match.start()]
-        pos = match.end()
-        if match[1] is None:  # {{ or }}
-            pending += match[0][0]
-            continue
-        head, _, key = match[1].partition(".")
-        literals.append(pending)
-        holes.append((match[0], head, key))
-        pending = ""
-    literals.append(pending + text[pos:])
-    return literals, holes
-
-
-def choose_fix(
-    fixes: dict[str, str] | None, pod: EffectivePod, container: str | None = None
-) -> str | None:
-    """The fix written for the pod's dialect, and for its chart version or container.
-
-    ``z2jh<4.3`` is the z2jh fix for charts before 4.3; ``<dialect>:<container>`` is the fix for
-    one container by name (the chart's ``block-cloud-metadata`` init container is fixed in quite
-    another place than the notebook).
-    """
-    if not fixes:
-        return None
-    if container and f"{pod.dialect}:{container}" in fixes:
-        return fixes[f"{pod.dialect}:{container}"]
-    if pod.dialect == "z2jh" and "z2jh<4.3" in fixes:
-        chart = str(pod.facts.get("chart_version", ""))
-        if chart and _chart_before(chart, (4, 3)):
-            return fixes["z2jh<4.3"]
-    return fixes.get(pod.dialect) or fixes.get("any")
-
-
-def _chart_before(version: str, limit: tuple[int, int]) -> bool:
-    parts = version.split(".")
-    try:
-        return (int(parts[0]), int(parts[1])) < limit
-    except (IndexError, ValueError):
-        return False
-
-
 def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]:
+    view = _PodView(pod, plan.tables)
+    off = plan.switched_off(pod) if plan.conditional else _NONE
+    # (order, rule, raw): the order is the rule's, then its violations', targets', fields' —
+    # what a reader expects, whatever order the flat loop found them in.
+    found: list[tuple[tuple[int, ...], Rule, RawViolation]] = []
+    violations = plan.violations
+    for kind, checks in plan.checks.items():
+        targets = view.targets[kind]
+        if not targets:
+            continue
+        for number, values in enumerate(view.values[kind]):
+            # The common case — a value that is absent and may be, or present and valid —
+            # must cost next to nothing: this runs for every field of every target of every
+            # pod. Whether the violation is switched off is asked only of what breaks it.
+            for slot, valid, fail_when_missing, check, field in checks:
+                value = values[slot]
+                if value is None:
+                    if not fail_when_missing or check in off:
+                        continue
+                elif valid is None or valid(value) or check in off:
+                    continue
+                index, rule, _, violation, position = violations[check]
+                fieldpath = violation.fields[field][0]
+                base, obj, variables = targets[number]
+                order = (index, 0, position, number, field)
+                if value is None:
+                    found.append((order, rule, violation.unset(base, fieldpath, variables)))
+                else:
+                    for seq, raw in enumerate(
+                        violation.broken(base, obj, variables, fieldpath, value)
+                    ):
+                        found.append(((*order, seq), rule, raw))
+    with_builtin = plan.with_builtin
+    if pod.admission is not None and plan.with_admission:
+        with_builtin = [*with_builtin, *plan.with_admission]
+    for index, rule, impl in with_builtin:
+        if impl.applies(pod):
+            for seq, raw in enumerate(impl.builtin_violations(pod, rule, policy)):
+                found.append(((index, 1, seq), rule, raw))
+    found.sort(key=lambda entry: entry[0])
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
-    view = _PodView(pod, plan.tables)
-    for rule, prepared in plan.rules:
-        for raw in prepared.raw_violations(pod, rule, policy, view):
-            key = (rule.id, raw.path, str(raw.variables.get("mount_path", "")))
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(make_finding(pod, rule, raw, policy))
+    for _, rule, raw in found:
+        key = (rule.id, raw.path, raw.distinct)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
     # What the rules worked out about the pod is done with. Kept for the rest of the run, it
     # would be objects the garbage collector scans again and again over a large tree.
     pod.memo.clear()
     return findings
 
 
-def make_finding(pod: EffectivePod, rule: Rule, raw: RawViolation, policy: PsaPolicy) -> Finding:
-    release_level = raw.path[:1] == (VALUES,)
-    if release_level:
-        origin = pod.facts["release"].locate(raw.path[1:])
+def make_finding(
+    pod: EffectivePod,
+    rule: Rule,
+    raw: RawViolation,
+    policy: PsaPolicy,
+    template_key: str | None = None,
+) -> Finding:
+    path = raw.path
+    configuration = pod.configuration
+    release_level = configuration is not None and path[:1] == _VALUES_PATH
+    if raw.origin is not None:
+        origin = raw.origin
+    elif release_level:
+        assert configuration is not None
+        origin = configuration.locate(path[1:])
     else:
-        origin = pod.provenance.locate(raw.path)
+        origin = pod.provenance.locate(path)
     version = policy.version_text
-    where = format_path(raw.path)
-    variables = {
-        **rule.options,
-        **raw.variables,
-        "object": pod.object,
-        "profile": pod.profile or "",
-        "path": where,
-        "psa_version": version,
-    }
-    fix = choose_fix(raw.fix, pod, raw.container) or choose_fix(rule.fix, pod, raw.container)
+    where = format_path(path)
+    # The violation's variables are its own (a fresh mapping): filled in place.
+    variables = {**rule.options, **raw.variables} if rule.options else raw.variables
+    variables["object"] = pod.object
+    variables["profile"] = pod.profile or ""
+    variables["path"] = where
+    variables["psa_version"] = version
+    keys = pod.fix_keys or (pod.dialect,)
+    container = raw.container
+    own = chosen_fix(raw.fix, keys, container)
+    chosen = own or chosen_fix(rule.fix, keys, container)
+    fix = edit = applicability = None
+    if chosen is not None:
+        fix = render_template(chosen[1], variables).rstrip()
+        safety = raw.fix_safety or rule.safety_of(chosen[0])
+        # A container without a name cannot be patched by name, and a hint that quotes input
+        # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
+        # than the rule means once parsed: such hints are only shown.
+        nameless = bool(container and container.startswith("#"))
+        if pod.placement is not None and not nameless and _plain_holes(chosen[1], variables):
+
+            def template_hint() -> str | None:
+                if template_key is None:
+                    return None
+                keys = (template_key,)
+                hint = choose_fix(raw.fix, keys, container) or choose_fix(rule.fix, keys, container)
+                return render_template(hint, variables) if hint else None
+
+            placed = pod.placement.place(fix, path, raw.anchor, template_hint)
+            # Advice is placed too (the text says where it goes), but never applied.
+            fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
+            if edit is not None and (rule.fix_adds_only or rule.fix_alone):
+                edit = dataclasses.replace(edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone)
+        applicability = safety if edit is not None else DISPLAY_ONLY
+    psa = rule.psa
     return Finding(
-        rule=rule.id,
-        group=rule.group,
-        severity=rule.severity,
-        message=render_template(raw.message or rule.title, variables),
-        file=origin.file,
-        line=origin.line,
-        column=origin.column,
-        object=pod.object,
-        # A finding about the release's values holds for every profile: report it once.
-        profile=None if release_level else pod.profile,
-        options=None if release_level else pod.options,
-        container=raw.container,
-        psa=_psa_ref(rule.psa["check"], rule.psa["level"], version) if rule.psa else None,
-        fix=render_template(fix, variables).rstrip() if fix else None,
-        note=origin.note,
-        field=where or None,
+        rule.id,
+        rule.group,
+        "info" if raw.severity == "info" else rule.severity,
+        render_template(raw.message or rule.title, variables),
+        origin.file,
+        origin.line,
+        origin.column,
+        pod.object,
+        # A finding about the configuration holds for every profile: report it once.
+        None if release_level else pod.profile,
+        container,
+        _psa_ref(psa["check"], psa["level"], version) if psa else None,
+        fix,
+        origin.note,
+        where or None,
+        None if release_level else pod.options,
+        applicability,
+        edit,
+        cause=raw.cause,
+        assumption=raw.assumption,
     )
+
+
+_VALUES_PATH = (VALUES,)
+
+#: What a value from the input may look like to be written into a fix that nblint applies: a
+#: name, a path, an image reference — nothing YAML would read as structure.
+_PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*")
+_HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
+    """Whether every value the hint ``template`` quotes is plain (see :data:`_PLAIN`)."""
+    for name in _HOLE.findall(template):
+        value = variables.get(name)
+        if isinstance(value, str) and not _PLAIN.fullmatch(value):
+            return False
+    return True
 
 
 @lru_cache(maxsize=256)

@@ -53,7 +53,7 @@ def _expand_braces(pattern: str) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob(pattern: str) -> re.Pattern[str]:
     """Shell-style glob with ``{a,b}``; ``*`` stays within a path segment, ``**`` does not."""
     alternatives = []
     for expanded in _expand_braces(pattern):
@@ -106,10 +106,10 @@ def _matches(entry: dict[str, Any], ref: ImageRef) -> bool:
     # Most entries are ruled out by their literal start, without compiling their glob.
     if not ref.repository.startswith(_literal_prefixes(pattern)):
         return False
-    if not _glob(pattern).match(ref.repository):
+    if not glob(pattern).match(ref.repository):
         return False
     tags = entry.get("tags")
-    if tags and not (ref.tag and any(_glob(t).match(ref.tag) for t in tags)):
+    if tags and not (ref.tag and any(glob(t).match(ref.tag) for t in tags)):
         return False
     constraint = entry.get("tag_version")
     return not constraint or _tag_version_matches(str(constraint), ref.tag)
@@ -134,3 +134,33 @@ def lookup(image: Any) -> dict[str, Any] | None:
 
 #: id(table entries) → (image → entry, the entries themselves, kept alive so the id stays theirs)
 _memo: dict[int, tuple[dict[str, dict[str, Any] | None], list[dict[str, Any]]]] = {}
+
+
+def replacement(image: Any, entry: dict[str, Any]) -> str | None:
+    """The image to suggest instead of ``image`` (whose table entry is ``entry``), by what it is:
+    the entry's first ``replacement`` whose repository and tag globs fit. Only an image that a
+    row of confidence ``source`` or ``derived`` describes as starting as its own user is ever
+    suggested; otherwise None (nblint does not know what would do)."""
+    if not isinstance(image, str):
+        return None
+    ref = parse_image(image)
+    for option in entry.get("replacement") or ():
+        if not isinstance(option, dict):
+            continue
+        when = option.get("when")
+        if when is not None and not glob(str(when)).match(ref.repository):
+            continue
+        tags = option.get("tags")
+        if tags is not None and not any(glob(str(t)).match(ref.tag or "") for t in tags):
+            continue
+        suggested = option.get("image")
+        if not isinstance(suggested, str):
+            return None
+        suggested = suggested.replace("{name}", ref.repository.rsplit("/", 1)[-1])
+        vouched = lookup(suggested)
+        if vouched is None or vouched.get("confidence") == "unverified":
+            return None
+        if vouched.get("starts_as_root") or vouched.get("uid") in (0, None):
+            return None
+        return suggested
+    return None

@@ -10,7 +10,8 @@ import posixpath
 from typing import Any
 
 from nblint.check import images
-from nblint.model import EffectivePod
+from nblint.check.targets import notebook_of
+from nblint.model.pod import EffectivePod
 
 #: Volume sources the kubelet always mounts read-only.
 READ_ONLY_SOURCES = ("configMap", "secret", "downwardAPI", "projected", "image")
@@ -49,11 +50,15 @@ def env_value(container: dict[str, Any], name: str) -> Any:
     return None
 
 
-def home_directory(container: dict[str, Any]) -> str | None:
-    """HOME of the container: its env, else what the image table knows, else None."""
+def home_directory(container: dict[str, Any], platform_home: Any = None) -> str | None:
+    """HOME of the container: its env, else where the platform mounts the user's home
+    (``platform_home``: z2jh's ``singleuser.storage.homeMountPath``), else what the image table
+    knows, else None."""
     home = env_value(container, "HOME")
     if isinstance(home, str) and home.startswith("/"):
         return home
+    if isinstance(platform_home, str) and platform_home.startswith("/"):
+        return platform_home
     entry = images.lookup(container.get("image"))
     if entry and isinstance(entry.get("home"), str):
         return str(entry["home"])
@@ -64,10 +69,10 @@ def notebook_home(pod: EffectivePod) -> str | None:
     """:func:`home_directory` of the pod's notebook container, worked out once per pod."""
     memo = pod.memo
     if "notebook_home" not in memo:
-        from nblint.check.engine import notebook_of
-
         found = notebook_of(pod)
-        memo["notebook_home"] = None if found is None else home_directory(found[1])
+        memo["notebook_home"] = (
+            None if found is None else home_directory(found[1], pod.facts.get("home_directory"))
+        )
     home: str | None = memo["notebook_home"]
     return home
 

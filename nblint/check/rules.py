@@ -1,179 +1,117 @@
-"""Rule files: finding, reading and selecting them.
+"""Rule files: finding and reading them into :class:`nblint.model.rule.Rule` objects.
 
 A rule is a YAML file in ``rules/<group>/<id>.yaml`` (shape: ``schemas/rule.schema.json``; see
 ``nblint explain`` for any shipped one). Its check is a list of *implementations*, each valid from
 a Pod Security Admission policy version (``since``), holding either declarative ``violations``
 (a target, a field, and the JSON Schema the field must satisfy) or the name of a ``builtin``
-written in Python where data cannot say it.
+written in Python where data cannot say it. Its ``options`` are typed: each declares a default
+and the JSON Schema its values must satisfy.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from nblint.check import jsonschema_subset
-from nblint.data import data_dir
 from nblint.load.files import tidy
-from nblint.model import SEVERITIES, Path
+from nblint.model import jsonschema_subset
+from nblint.model.data import data_dir
+from nblint.model.finding import SEVERITIES
+from nblint.model.rule import (
+    TARGETS,
+    Condition,
+    FieldPath,
+    Implementation,
+    Rule,
+    RuleError,
+    RuleOption,
+    Violation,
+    parse_version,
+)
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-GROUPS = ("psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "nblint")
-TARGETS = ("pod", "container", "notebook", "volume", "values")
-
-
-class RuleError(Exception):
-    """A rule file is malformed (a configuration problem: exit 2)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Policy versions
-
-
-def parse_version(text: str) -> tuple[int, int]:
-    """``"v1.25"`` → ``(1, 25)``."""
-    match = re.fullmatch(r"v?(\d+)\.(\d+)", str(text).strip())
-    if not match:
-        raise ValueError(f"not a policy version: {text!r} (expected vX.Y, e.g. v1.30)")
-    return int(match[1]), int(match[2])
-
-
-def format_version(version: tuple[int, int]) -> str:
-    return f"v{version[0]}.{version[1]}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Field paths: ``securityContext.capabilities.add`` or ``metadata.annotations["a.b/c"]``
-
-_SEGMENT = re.compile(r'\[(\d+)\]|\["([^"]*)"\]|([^.\[\]]+)')
-
-
-@dataclass(frozen=True)
-class FieldPath:
-    """A field path of a rule (``securityContext.capabilities.add``), as written and split."""
-
-    text: str
-    parts: Path
-
-    @classmethod
-    def parse(cls, text: str) -> FieldPath:
-        parts: list[str | int] = []
-        pos = 0
-        while pos < len(text):
-            if text[pos] == "." and parts:
-                pos += 1
-            match = _SEGMENT.match(text, pos)
-            if not match:
-                raise RuleError(f"cannot read field path {text!r}")
-            index, quoted, plain = match.groups()
-            parts.append(
-                int(index) if index is not None else quoted if quoted is not None else plain
-            )
-            pos = match.end()
-        return cls(text, tuple(parts))
-
-
-@dataclass(frozen=True)
-class Condition:
-    """``{path: schema, ...}`` over the pod: holds when every path exists and matches."""
-
-    clauses: tuple[tuple[FieldPath, Any], ...]
-
-    @classmethod
-    def parse(cls, raw: Any, where: str) -> Condition | None:
-        if raw is None:
-            return None
-        if not isinstance(raw, dict):
-            raise RuleError(f"{where}: a condition maps field paths to schemas")
-        clauses = []
-        for path, schema in raw.items():
-            jsonschema_subset.check_supported(schema, f"{where}.{path}")
-            clauses.append((FieldPath.parse(path), schema))
-        return cls(tuple(clauses))
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One declarative way to break a rule."""
-
-    target: str
-    fields: tuple[FieldPath, ...]
-    must: Any
-    missing: str
-    message: str
-    when: Condition | None
-    unless: Condition | None
-    fix: dict[str, str] | None
-
-
-@dataclass(frozen=True)
-class Implementation:
-    """How a rule is checked from one PSA policy version on: conditions, violations, a builtin."""
-
-    since: tuple[int, int] | None
-    when: Condition | None
-    unless: Condition | None
-    violations: tuple[Violation, ...] = ()
-    builtin: str | None = None
-    builtin_options: dict[str, Any] = field(default_factory=dict)
-    #: Message template for what a builtin finds (a builtin may also word its own).
-    message: str = ""
-
-
-@dataclass
-class Rule:
-    """A rule as its file under ``rules/`` declares it (see ``schemas/rule.schema.json``)."""
-
-    id: str
-    group: str
-    severity: str
-    title: str
-    why: str
-    fix: dict[str, str]
-    implementations: list[Implementation]
-    examples: dict[str, list[dict[str, Any]]]
-    psa: dict[str, Any] | None
-    options: dict[str, Any]
-    path: str
-    #: Reports an input that was not (fully) checked: not turned off by --select.
-    always_on: bool = False
-
-    @property
-    def psa_check(self) -> str | None:
-        return self.psa["check"] if self.psa else None
-
-    @property
-    def psa_level(self) -> str | None:
-        return self.psa["level"] if self.psa else None
-
-    def implementation_for(self, version: tuple[int, int]) -> Implementation | None:
-        """The implementation with the highest ``since`` ≤ ``version`` (PSA's own rule)."""
-        best: Implementation | None = None
-        for impl in self.implementations:
-            since = impl.since or (0, 0)
-            if since <= version and (best is None or since >= (best.since or (0, 0))):
-                best = impl
-        return best
-
-    def replaces(self, version: tuple[int, int]) -> list[str]:
-        """Ids of the baseline rules this restricted rule supersedes at ``version``."""
-        out = []
-        for entry in (self.psa or {}).get("replaces", []):
-            if parse_version(entry.get("since", "v1.0")) <= version:
-                out.append(entry["rule"])
-        return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading rule files
+
+
+def parse_condition(raw: Any, where: str) -> Condition | None:
+    """``{path: schema, ...}`` of a ``when``/``unless``, each schema checked."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: a condition maps field paths to schemas")
+    clauses = []
+    for path, schema in raw.items():
+        jsonschema_subset.check_supported(schema, f"{where}.{path}")
+        clauses.append((FieldPath.parse(path), schema))
+    return Condition(tuple(clauses))
+
+
+def parse_options(raw: Any, where: str) -> dict[str, RuleOption]:
+    """A rule's ``options``: name → ``{default, schema, description}``; the default must fit
+    the schema, so that no option value reaches a check unchecked."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: options map a name to {{default, schema, description}}")
+    out = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or "default" not in spec or "schema" not in spec:
+            raise RuleError(
+                f"{where}.{name}: an option declares its default and the JSON Schema of its "
+                "values ({default: …, schema: {type: …}})"
+            )
+        jsonschema_subset.check_supported(spec["schema"], f"{where}.{name}.schema")
+        problem = option_problem(spec["schema"], spec["default"])
+        if problem:
+            raise RuleError(f"{where}.{name}: default {spec['default']!r} {problem}")
+        out[str(name)] = RuleOption(
+            str(name), spec["default"], spec["schema"], str(spec.get("description", ""))
+        )
+    return out
+
+
+def option_problem(schema: Any, value: Any) -> str | None:
+    """Why ``value`` does not fit an option's ``schema`` (None when it does)."""
+    if jsonschema_subset.is_valid(schema, value):
+        return None
+    return f"does not fit {describe_schema(schema)}"
+
+
+def describe_schema(schema: Any) -> str:
+    """An option's schema in words: ``an integer ≥ 1``, ``a boolean``."""
+    import json
+
+    if not isinstance(schema, dict):
+        return json.dumps(schema)
+    words = {
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "a boolean",
+        "string": "a string",
+        "array": "a list",
+        "object": "a mapping",
+    }
+    kinds = schema.get("type") or []
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    text = " or ".join(words.get(str(k), str(k)) for k in kinds) or "a value"
+    for keyword, sign in (
+        ("minimum", "≥"),
+        ("maximum", "≤"),
+        ("exclusiveMinimum", ">"),
+        ("exclusiveMaximum", "<"),
+    ):
+        if keyword in schema:
+            text += f" {sign} {schema[keyword]}"
+    if "enum" in schema:
+        text = "one of " + ", ".join(json.dumps(v) for v in schema["enum"])
+    return text
 
 
 def _parse_violation(raw: dict[str, Any], where: str) -> Violation:
@@ -195,10 +133,21 @@ def _parse_violation(raw: dict[str, Any], where: str) -> Violation:
         must=must,
         missing=missing,
         message=str(raw.get("message", "")),
-        when=Condition.parse(raw.get("when"), f"{where}.when"),
-        unless=Condition.parse(raw.get("unless"), f"{where}.unless"),
+        when=parse_condition(raw.get("when"), f"{where}.when"),
+        unless=parse_condition(raw.get("unless"), f"{where}.unless"),
         fix=raw.get("fix"),
+        fix_safety=_fix_safety(raw.get("fix-safety"), where, None),
     )
+
+
+def _fix_safety(raw: Any, where: str, default: str | None) -> str | None:
+    from nblint.model.edit import APPLICABILITIES
+
+    if raw is None:
+        return default
+    if raw not in APPLICABILITIES:
+        raise RuleError(f"{where}: fix-safety must be one of {', '.join(APPLICABILITIES)}")
+    return str(raw)
 
 
 def _parse_implementation(raw: dict[str, Any], where: str) -> Implementation:
@@ -217,8 +166,8 @@ def _parse_implementation(raw: dict[str, Any], where: str) -> Implementation:
         raise RuleError(f"{where}: an implementation needs violations or a builtin")
     return Implementation(
         since=since,
-        when=Condition.parse(raw.get("when"), f"{where}.when"),
-        unless=Condition.parse(raw.get("unless"), f"{where}.unless"),
+        when=parse_condition(raw.get("when"), f"{where}.when"),
+        unless=parse_condition(raw.get("unless"), f"{where}.unless"),
         violations=violations,
         builtin=builtin,
         builtin_options=dict(raw.get("options") or {}),
@@ -247,12 +196,21 @@ def parse_rule(raw: Any, path: str) -> Rule:
             _parse_implementation(impl, f"{path}: check[{i}]")
             for i, impl in enumerate(raw["check"])
         ]
+        option_specs = parse_options(raw.get("options"), f"{path}: options")
         psa = raw.get("psa")
         if psa is not None:
             for entry in psa.get("replaces", []):
                 parse_version(entry.get("since", "v1.0"))
     except (jsonschema_subset.SchemaError, ValueError, TypeError, KeyError, AttributeError) as err:
         raise RuleError(f"{path}: {err}") from None
+    declared = raw.get("fix-safety")
+    safety_by_key: dict[str, str] = {}
+    if isinstance(declared, dict):
+        for key, value in declared.items():
+            safety_by_key[str(key)] = _fix_safety(value, f"{path}: fix-safety.{key}", None) or ""
+        default_safety = safety_by_key.pop("default", "display-only")
+    else:
+        default_safety = _fix_safety(declared, f"{path}: fix-safety", "display-only") or ""
     return Rule(
         id=str(raw["id"]),
         group=str(raw["group"]),
@@ -263,9 +221,14 @@ def parse_rule(raw: Any, path: str) -> Rule:
         implementations=implementations,
         examples=_normalise_examples(raw.get("examples")),
         psa=psa,
-        options=dict(raw.get("options") or {}),
+        options={name: spec.default for name, spec in option_specs.items()},
         path=path,
         always_on=raw.get("always-on") is True,
+        option_specs=option_specs,
+        fix_safety=default_safety,
+        fix_safety_by_key=safety_by_key,
+        fix_adds_only=raw.get("fix-adds-only") is True,
+        fix_alone=raw.get("fix-alone") is True,
     )
 
 
@@ -339,7 +302,7 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
 def _team_rules(directory: str) -> dict[str, Rule]:
     """A team's rules directory, validated against the rule schema, from the cache while no
     file in it has changed (importing jsonschema costs more than a pre-commit run's check)."""
-    from nblint.cache import cached, kind_for
+    from nblint.model.cache import cached, kind_for
 
     files = rule_files(directory)
     schema = os.path.join(data_dir("schemas"), "rule.schema.json")
@@ -365,63 +328,8 @@ def _read_directory(directory: str, validate: bool = False) -> dict[str, Rule]:
 
 def _shipped_rules() -> dict[str, Rule]:
     """The shipped rules, from the cache while no rule file (nor this module) has changed."""
-    from nblint.cache import cached
+    from nblint.model.cache import cached
 
     directory = data_dir("rules")
     files = rule_files(directory)
     return cached("rules", [__file__, *files], lambda: _read_directory(directory))
-
-
-# ---------------------------------------------------------------------------------------------
-# Selecting rules
-
-
-@dataclass(frozen=True)
-class PsaPolicy:
-    """The Pod Security Admission level and policy version a run checks against."""
-
-    level: str  # baseline | restricted
-    version: tuple[int, int]
-
-    @property
-    def version_text(self) -> str:
-        return format_version(self.version)
-
-
-def _matches(rule: Rule, selectors: set[str]) -> bool:
-    return rule.id in selectors or rule.group in selectors or "ALL" in selectors
-
-
-def active_rules(
-    rules: dict[str, Rule],
-    policy: PsaPolicy,
-    select: set[str] | None = None,
-    ignore: set[str] | None = None,
-) -> list[tuple[Rule, Implementation]]:
-    """The rules to run for ``policy``, each with the implementation its version picks."""
-    replaced: set[str] = set()
-    for rule in rules.values():
-        in_force = rule.psa_level == "restricted" == policy.level
-        if in_force and rule.implementation_for(policy.version) is not None:
-            replaced.update(rule.replaces(policy.version))
-    out = []
-    for rule in rules.values():
-        if rule.psa:
-            if rule.psa_level == "restricted" and policy.level != "restricted":
-                continue
-            if rule.id in replaced:
-                continue
-        # An input nblint could not check is reported whatever --select says: a gate must not
-        # pass a file it never read. Only an --ignore that names the rule itself silences it.
-        if rule.always_on:
-            if ignore and rule.id in ignore:
-                continue
-        else:
-            if select is not None and not _matches(rule, select):
-                continue
-            if ignore and _matches(rule, ignore):
-                continue
-        impl = rule.implementation_for(policy.version)
-        if impl is not None:
-            out.append((rule, impl))
-    return out

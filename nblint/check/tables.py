@@ -31,7 +31,7 @@ def entries(name: str, key: str) -> list[dict[str, Any]]:
     known = _cache.get((name, key))
     if known is not None:
         return known
-    from nblint.cache import cached
+    from nblint.model.cache import cached
 
     found: list[dict[str, Any]] = []
     for directory in _search_path:

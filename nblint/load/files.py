@@ -9,7 +9,8 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from nblint.load.yaml_tree import Document, LoadProblem, parse_documents
+from nblint.load.selection import CHART, TEMPLATES, Selection, top_for
+from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDIN = "-"
@@ -25,6 +26,8 @@ class LoadedFile:
     text: str = ""
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
+    #: False when the file could not be read as text (its documents are then not parsed).
+    readable: bool = True
 
 
 class InputError(Exception):
@@ -40,61 +43,115 @@ def tidy(path: str) -> str:
     return os.sep.join(parts) or "."
 
 
-def discover(paths: list[str], empty_dirs: list[str] | None = None) -> Iterator[str]:
-    """Expand the command-line paths: directories recursively, in a stable order.
+def discover(
+    paths: list[str], empty_dirs: list[str] | None = None, selection: Selection | None = None
+) -> Iterator[str]:
+    """Expand the command-line paths: directories recursively, in a stable order, skipping
+    what ``selection`` excludes (by default: hidden directories, ``node_modules``, files that
+    ``.gitignore`` ignores, and Helm charts' ``templates/``).
 
-    A directory that holds no YAML file is appended to ``empty_dirs`` (when given): the caller
-    says so instead of passing in silence.
+    A directory that holds no YAML file to check is appended to ``empty_dirs`` (when given): the
+    caller says so instead of passing in silence.
     """
+    selection = selection if selection is not None else Selection()
     for raw in paths:
         if raw == STDIN:
             yield STDIN
             continue
         if os.path.isdir(raw):
-            found = _walk(tidy(raw))
+            found = _walk(tidy(raw), selection)
             if not found and empty_dirs is not None:
                 empty_dirs.append(raw)
             yield from found
         elif os.path.lexists(raw):  # a broken symlink too: reported when it is read
-            yield raw
+            chart = selection.chart_templates(raw)
+            if chart is not None:
+                selection.skip_chart(chart)
+            elif not (selection.force_exclude and selection.excludes_named(raw)):
+                yield raw
         else:
             raise InputError(f"{raw}: no such file or directory")
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str, selection: Selection) -> list[str]:
     found: list[str] = []
+    chart = selection.chart_templates(root)
+    if chart is not None:
+        selection.skip_chart(chart)
+        return found
+    top = top_for(root) if selection.respect_gitignore else root
 
     def onerror(err: OSError) -> None:
         found.append(str(err.filename))  # unreadable directory: reported when loaded
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(YAML_SUFFIXES))
+    for walked, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirpath = tidy(walked)  # `deploy/x.yaml` for `nblint check .`, not `./deploy/x.yaml`
+        kept = []
+        for name in sorted(dirnames):
+            path = os.path.join(dirpath, name)
+            if name == TEMPLATES and CHART in filenames:
+                selection.skip_chart(dirpath)
+            elif not selection.skips(path, True, top):
+                kept.append(name)
+        dirnames[:] = kept
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            if name.endswith(YAML_SUFFIXES) and not selection.skips(path, False, top):
+                found.append(path)
     return sorted(found)
 
 
-def load(path: str) -> LoadedFile:
-    """Read and parse one input; every failure becomes a problem on the returned file."""
+def read(path: str) -> LoadedFile:
+    """Read one input as text, not yet parsed (see :func:`documents`); what stops it from
+    being read is a problem on the returned file."""
     loaded = LoadedFile(path)
     try:
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == STDIN else read_bytes(path)
     except OSError as err:
         loaded.problems.append(LoadProblem("unreadable", _why_unreadable(path, err), 1, 1))
+        loaded.readable = False
         return loaded
     if len(data) > MAX_FILE_BYTES:
         loaded.problems.append(
             LoadProblem("too-large", f"file larger than {MAX_FILE_BYTES // 2**20} MiB", 1, 1)
         )
+        loaded.readable = False
         return loaded
     text, problem = decode(data)
     if problem:
         loaded.problems.append(problem)
+        loaded.readable = False
         return loaded
     loaded.text = text
-    loaded.documents, loaded.problems = parse_documents(text)
-    if not loaded.problems and all(doc.root is None for doc in loaded.documents):
-        what = "empty file" if not text.strip() else "no YAML content (only comments)"
-        loaded.problems.append(LoadProblem("empty-file", f"{what}: nothing to check", 1, 1))
+    return loaded
+
+
+def documents(loaded: LoadedFile) -> Iterator[Document | LoadProblem]:
+    """The documents of a file read by :func:`read`, parsed one at a time, and the problems
+    that stop any of them from being read, in file order; an empty file is a problem too."""
+    if not loaded.readable:
+        return
+    content = False
+    problems = False
+    for entry in iter_documents(loaded.text):
+        if isinstance(entry, LoadProblem):
+            problems = True
+        elif entry.root is not None:
+            content = True
+        yield entry
+    if not content and not problems:
+        what = "empty file" if not loaded.text.strip() else "no YAML content (only comments)"
+        yield LoadProblem("empty-file", f"{what}: nothing to check", 1, 1)
+
+
+def load(path: str) -> LoadedFile:
+    """Read and parse one input whole: its documents and problems on the returned file."""
+    loaded = read(path)
+    for entry in documents(loaded):
+        if isinstance(entry, LoadProblem):
+            loaded.problems.append(entry)
+        else:
+            loaded.documents.append(entry)
     return loaded
 
 

@@ -13,12 +13,13 @@ expands aliases without bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import yaml
 
-from nblint.model import clipped
+from nblint.model.finding import clipped
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _SafeLoader
@@ -117,11 +118,14 @@ _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:ya
 class YMap(dict[Any, Any]):
     """A mapping with the position of itself, of each key and of each value."""
 
-    __slots__ = ("key_pos", "pos")
+    __slots__ = ("block_start", "key_pos", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
         self.pos = pos  # (no dict.__init__: a new dict is already empty)
         self.key_pos: dict[Any, Pos] = {}
+        #: Key → the line of the first text line of its value, for literal block scalars
+        #: (``key: |``), whose lines are the file's: a line of code in one can be pointed at.
+        self.block_start: dict[Any, int] | None = None
 
 
 class YList(list[Any]):
@@ -139,7 +143,8 @@ class LoadProblem:
     """Something in the input that stops (part of) it from being read as intended."""
 
     #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
-    #: sops-encrypted | not-a-mapping | empty-file | unreadable (the pipeline maps each to a rule)
+    #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
+    #: pipeline maps each to a rule)
     kind: str
     message: str
     line: int
@@ -329,6 +334,11 @@ class _Builder:
                 out[key] = value_node.value
             else:
                 out[key] = build(value_node, depth + 1)
+            if value_node.__class__ is yaml.ScalarNode and value_node.style == "|":
+                if out.block_start is None:
+                    out.block_start = {}
+                # The indicator's line (0-based) + 1 is the first text line; + 1 for 1-based.
+                out.block_start[key] = value_node.start_mark.line + 2
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
@@ -377,13 +387,27 @@ class _Refused(Exception):
 
 
 def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
-    """Every document of ``text``, and the problems that stopped any from being read.
-
-    Documents before a syntax error are kept; a refused document (unsafe tag, alias bomb) is
-    dropped while the others are kept.
-    """
+    """Every document of ``text``, and the problems that stopped any from being read (see
+    :func:`iter_documents`)."""
     documents: list[Document] = []
     problems: list[LoadProblem] = []
+    for item in iter_documents(text):
+        if isinstance(item, Document):
+            documents.append(item)
+        else:
+            problems.append(item)
+    return documents, problems
+
+
+def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
+    """The documents of ``text`` one at a time, each built only when asked for, and the
+    problems that stopped any from being read, in file order.
+
+    A run checks each document and drops its tree before the next is built, so that a file of
+    thousands of manifests never has more than one of them in memory. Documents before a syntax
+    error are kept; a refused document (unsafe tag, alias bomb) is dropped while the others are
+    kept.
+    """
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
     index = 0
@@ -393,65 +417,146 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
             if node is None:
                 break
             builder = _Builder(may_alias=may_alias)
+            pos = _pos(node)
             try:
                 root = builder.build(node)
             except _Refused as refused:
-                problems.append(
-                    _helm_problem(text, LoadProblem(refused.kind, refused.message, *refused.pos))
-                )
+                yield _helm_problem(text, LoadProblem(refused.kind, refused.message, *refused.pos))
             else:
+                node = None  # its composed nodes are done with once the tree is built
                 encrypted = _sops_problem(root)
-                if encrypted is not None:
-                    problems.append(encrypted)
+                if encrypted is not None and encrypted.kind == "sops-encrypted":
+                    yield encrypted
                 else:
+                    if encrypted is not None:
+                        builder.problems.append(encrypted)
                     if not isinstance(root, dict) and root is not None:
-                        builder.problems.append(_not_a_mapping(root, index, _pos(node)))
-                    documents.append(Document(index, root, _pos(node)[0], builder.problems))
+                        builder.problems.append(_not_a_mapping(root, index, pos))
+                    yield Document(index, root, pos[0], builder.problems)
             index += 1
     except yaml.MarkedYAMLError as err:
-        problems.append(_helm_problem(text, _syntax_problem(err, text)))
+        yield _helm_problem(text, _syntax_problem(err, text))
     except yaml.YAMLError as err:
-        problems.append(LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1))
+        yield LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1)
     except RecursionError:
-        problems.append(LoadProblem("too-large", "YAML nested too deeply to read", 1, 1))
+        yield LoadProblem("too-large", "YAML nested too deeply to read", 1, 1)
     finally:
         loader.dispose()
-    return documents, problems
+
+
+#: A template expression: Go's (Helm's) or Jinja's ``{{ … }}``, or a Jinja statement ``{% … %}``.
+_TEMPLATE_START = re.compile(r"\{\{|\{%")
+#: Go template actions start with a dot, a variable, a dash or one of its keywords.
+_GO_ACTION = re.compile(
+    r"\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|block|template|include|tpl|toYaml|"
+    r"required|default|printf|getenv|env)\b)"
+)
 
 
 def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
-    """A read failure caused by Helm template syntax is reported as such, at its ``{{``.
+    """A read failure caused by template syntax is reported as such, at the first template
+    expression of the file (not the parser's first complaint, which can be far below it).
 
-    Unquoted ``{{ .Values.x }}`` is a YAML flow mapping (or a syntax error), so chart templates
-    fail to read; saying "Helm template" is more useful than the parser's complaint. The failure
-    is blamed on templating when its own line holds ``{{``, or when some line is a template
-    action on its own (``{{- if .Values.x }}``).
+    Unquoted ``{{ .Values.x }}`` is a YAML flow mapping (or a syntax error), and a Jinja
+    ``{% if %}`` line is no YAML at all, so templates fail to read; saying which template
+    language it is, and where it starts, is more useful than the parser's complaint. The failure
+    is blamed on templating when its own line holds a template expression, or when some line is
+    a template statement on its own (``{{- if .Values.x }}``, ``{% for x in y %}``).
     """
-    if problem.kind != "parse-error" or "{{" not in text:
+    if problem.kind != "parse-error" or ("{{" not in text and "{%" not in text):
         return problem
     lines = text.splitlines()
-    own = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
-    if "{{" in own and not own.lstrip().startswith("#"):
-        column = own.index("{{") + 1
-        return LoadProblem("helm-template", HELM_TEMPLATE_IN_YAML, problem.line, column)
+    first: tuple[int, int, str] | None = None
+    blamed = False
     for number, line in enumerate(lines, 1):
-        if line.lstrip().startswith("{{"):
-            column = line.index("{{") + 1
-            return LoadProblem("helm-template", HELM_TEMPLATE_IN_YAML, number, column)
-    return problem
+        if line.lstrip().startswith("#"):
+            continue
+        found = _TEMPLATE_START.search(line)
+        if found is None:
+            continue
+        if first is None:
+            first = (number, found.start() + 1, line[found.start() :])
+        blamed = blamed or number == problem.line or line.lstrip().startswith(("{{", "{%"))
+    if first is None or not blamed:
+        return problem
+    number, column, expression = first
+    return LoadProblem("helm-template", _template_message(text, expression), number, column)
+
+
+def _template_message(text: str, expression: str) -> str:
+    """Which template language the file is written in, and what to do about it."""
+    if "{%" in text or not _GO_ACTION.match(expression):
+        language = "Jinja template syntax ({% … %}, {{ … }})"
+        render = "render it with the tool it is written for, such as Ansible"
+    elif _HELM_ACTION.search(text):
+        return HELM_TEMPLATE_IN_YAML
+    else:
+        language = "Go template syntax ({{ … }})"
+        render = "render it with the tool it is written for, such as gomplate"
+    return f"{language} is not YAML: lint the rendered output ({render}, then nblint check -)"
 
 
 def _sops_problem(root: Any) -> LoadProblem | None:
-    """A sops-encrypted document: its values are ciphertext, so it is reported, not checked."""
+    """What sops did to a document: encrypted it whole (its values are ciphertext, so it is
+    reported, not checked), or only some of its values (sops's ``encrypted_regex`` and kin): the
+    plaintext is checked as usual, and what was encrypted is named."""
     metadata = root.get("sops") if isinstance(root, YMap) else None
     if not isinstance(metadata, dict) or "mac" not in metadata:
         return None
+    where = root.key_pos["sops"]
+    encrypted: list[str] = []
+    plaintext = False
+    for key, value in root.items():
+        if key != "sops":
+            found, plain = _encrypted_parts(value, str(key))
+            encrypted += found
+            plaintext = plaintext or plain
+    if not plaintext:
+        return LoadProblem(
+            "sops-encrypted",
+            "sops-encrypted document: its values are ciphertext and were not checked; "
+            "lint the decrypted values (sops -d FILE | nblint check -)",
+            *where,
+        )
+    if not encrypted:
+        return None
+    named = ", ".join(encrypted[:_NAMED_ENCRYPTED])
+    if len(encrypted) > _NAMED_ENCRYPTED:
+        named += f" and {len(encrypted) - _NAMED_ENCRYPTED} more"
     return LoadProblem(
-        "sops-encrypted",
-        "sops-encrypted document: its values are ciphertext and were not checked; "
-        "lint the decrypted values (sops -d FILE | nblint check -)",
-        *root.key_pos["sops"],
+        "sops-partly-encrypted",
+        f"partly sops-encrypted: the plaintext was checked, but not what sops encrypted, "
+        f"which nblint cannot know: {named}",
+        *where,
     )
+
+
+#: How many encrypted keys a finding names before it counts the rest.
+_NAMED_ENCRYPTED = 20
+_ENCRYPTED = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+
+
+def _encrypted_parts(value: Any, path: str) -> tuple[list[str], bool]:
+    """The paths of the encrypted values in ``value`` (a list encrypted through and through is
+    named once: sops encrypts the whole value of a key it matches), and whether ``value`` holds
+    any plaintext."""
+    if isinstance(value, str) and _ENCRYPTED.match(value):
+        return [path], False
+    if isinstance(value, dict):
+        children = [(f"{path}.{key}", item) for key, item in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+    else:
+        return [], value is not None
+    named: list[str] = []
+    plaintext = False
+    for child_path, item in children:
+        found, plain = _encrypted_parts(item, child_path)
+        named += found
+        plaintext = plaintext or plain
+    if isinstance(value, list) and named and not plaintext:
+        return [path], False
+    return named, plaintext
 
 
 def _not_a_mapping(root: Any, index: int, pos: Pos) -> LoadProblem:

@@ -1,8 +1,37 @@
-"""Stage 5: print findings. One module per output format, each exposing ``render(...)``."""
+"""Stage 5: print findings. One module per output format, each a :data:`Formatter`.
+
+A format is a function ``write(report, stream)`` over a :class:`nblint.model.result.Report`,
+found in :data:`FORMATS` by name and imported only when it is used.
+"""
 
 from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif", "github")
+import importlib
+import re
+from array import array
+from collections.abc import Callable
+from typing import IO
+
+from nblint.model.result import Report
+
+#: ``write(report, stream)``: every output format implements this.
+Formatter = Callable[[Report, IO[str]], None]
+
+#: Format name → the module that writes it (its ``write`` function).
+FORMATS = {
+    "text": "nblint.report.text",
+    "concise": "nblint.report.concise",
+    "json": "nblint.report.json_report",
+    "sarif": "nblint.report.sarif",
+    "github": "nblint.report.github",
+}
+
+
+def formatter(name: str) -> Formatter:
+    """The ``write`` function of format ``name`` (one of :data:`FORMATS`)."""
+    write: Formatter = importlib.import_module(FORMATS[name]).write
+    return write
+
 
 #: Characters that act on a terminal or log viewer instead of showing (C0/C1 controls but tab
 #: and newline, DEL, bidirectional overrides): shown escaped, as ``\x1b`` or ``\u202e``.
@@ -56,3 +85,54 @@ def highlighted(source_line: str, column: int) -> str:
         ):
             return text[:index].rstrip()
     return text.rstrip()
+
+
+#: Where ``str.splitlines`` cuts a text (``\r\n`` counts once).
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class SourceLines:
+    """The lines of an input as ``str.splitlines`` cuts them, without a list of them: two
+    arrays of offsets, built on first use (an input may be millions of lines, and reports ask
+    for a handful of them)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: array[int] | None = None
+        self._ends: array[int] = array("q")
+
+    def _index(self) -> array[int]:
+        if self._starts is None:
+            starts, ends = array("q", [0]), self._ends
+            for match in _LINE_BREAK.finditer(self.text):
+                ends.append(match.start())
+                starts.append(match.end())
+            if starts[-1] == len(self.text):  # no line after a final break
+                starts.pop()
+            else:
+                ends.append(len(self.text))
+            self._starts = starts
+        return self._starts
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def line(self, number: int) -> str | None:
+        """Line ``number`` (1-based), or None past either end."""
+        starts = self._index()
+        if not 1 <= number <= len(starts):
+            return None
+        return self.text[starts[number - 1] : self._ends[number - 1]]
+
+
+def source_lines(texts: dict[str, str]) -> Callable[[str], SourceLines]:
+    """``lines(file)``: the :class:`SourceLines` of each input, made once per file."""
+    made: dict[str, SourceLines] = {}
+
+    def lines(file: str) -> SourceLines:
+        found = made.get(file)
+        if found is None:
+            found = made[file] = SourceLines(texts.get(file, ""))
+        return found
+
+    return lines

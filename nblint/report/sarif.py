@@ -2,7 +2,8 @@
 
 One run, one result per finding. Each result points at the key the user edits (1-based line and
 column, exclusive end column), with a URI relative to the repository root under ``%SRCROOT%``, and
-carries the line-free fingerprint of :mod:`nblint.fingerprint` under ``partialFingerprints``.
+carries the line-free fingerprint of :mod:`nblint.model.fingerprint` under
+``partialFingerprints``.
 Files that could not be read or parsed are also listed as tool execution notifications, so that a
 consumer knows the results for them are incomplete. The output is deterministic: no timestamps,
 no absolute paths for files inside the repository.
@@ -11,20 +12,30 @@ no absolute paths for files inside the repository.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
-from nblint import __version__
-from nblint.check.rules import Rule
-from nblint.fingerprint import FINGERPRINT_KEY, fingerprints, repo_paths, repo_root
-from nblint.model import Finding
-from nblint.pipeline import Result
-from nblint.report import highlighted
+from nblint import HOMEPAGE, __version__
+from nblint.model.finding import Finding
+from nblint.model.fingerprint import (
+    FINGERPRINT_KEY,
+    PROBLEM_FINGERPRINT_KEY,
+    fingerprints,
+    problem_fingerprints,
+    repo_paths,
+    repo_root,
+)
+from nblint.model.fold import Folded, pods_summary, pods_text
+from nblint.model.result import Report, RunResult
+from nblint.model.rule import Rule
+from nblint.model.template import documented
+from nblint.report import SourceLines, highlighted, source_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+INFORMATION_URI = HOMEPAGE
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 #: GitHub's bands: 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low (a string holding a number).
@@ -44,15 +55,19 @@ def rule_name(rule_id: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in rule_id.split("-"))
 
 
-def _fix_texts(rule: Rule) -> list[tuple[str, str]]:
-    order = ("any", "manifest", "z2jh", "kubeflow")
+def _fix_texts(rule: Rule, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """The rule's hints: the one for any input first, then in the order the dialects are
+    registered (``labels``)."""
+    order = ["any", *labels]
     keys = sorted(rule.fix, key=lambda k: (order.index(k) if k in order else len(order), k))
-    return [(key, str(rule.fix[key]).rstrip()) for key in keys]
+    return [(key, documented(str(rule.fix[key]), rule.options).rstrip()) for key in keys]
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
+def rule_descriptor(
+    rule: Rule, labels: dict[str, str] | None = None, help_uri: str = ""
+) -> dict[str, Any]:
     why = rule.why or rule.title
-    fixes = _fix_texts(rule)
+    fixes = _fix_texts(rule, labels or {})
     text = why
     markdown = why
     for dialect, fix in fixes:
@@ -64,19 +79,22 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     tags = ["security", rule.group]
     if rule.psa_check:
         tags.append("pod-security-admission")
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule_name(rule.id),
         "shortDescription": {"text": _clip(rule.title)},
         "fullDescription": {"text": _clip(why)},
         "help": {"text": text, "markdown": markdown},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {
-            "tags": tags,
-            "security-severity": SECURITY_SEVERITY[rule.severity],
-            "precision": "high",
-        },
     }
+    if help_uri:
+        descriptor["helpUri"] = help_uri
+    descriptor["defaultConfiguration"] = {"level": LEVELS[rule.severity]}
+    descriptor["properties"] = {
+        "tags": tags,
+        "security-severity": SECURITY_SEVERITY[rule.severity],
+        "precision": "high",
+    }
+    return descriptor
 
 
 def _uri(path: str) -> dict[str, Any]:
@@ -85,35 +103,83 @@ def _uri(path: str) -> dict[str, Any]:
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
-def _region(finding: Finding, text_lines: list[str]) -> dict[str, int]:
+def _region(finding: Finding, text_lines: SourceLines | None) -> dict[str, int]:
     line, column = max(finding.line, 1), max(finding.column, 1)
     region = {"startLine": line, "startColumn": column}
-    if line <= len(text_lines):
+    source = text_lines.line(line) if text_lines is not None else None
+    if source is not None:
         # Cover the key and its value, not a trailing comment: the span a PR diff must touch.
-        body = highlighted(text_lines[line - 1], column)
+        body = highlighted(source, column)
         if body:
             region["endLine"] = line
             region["endColumn"] = column + len(body)
     return region
 
 
-def _message(finding: Finding) -> str:
-    context = [finding.object] if finding.object else []
-    if finding.profile:
-        context.append(f"profile {finding.profile!r}")
-    if finding.options:
-        context.append(", ".join(f"{k}={v}" for k, v in finding.options.items()))
-    if finding.container:
-        context.append(f"container {finding.container!r}")
-    text = finding.message
+def _message(problem: Folded) -> str:
+    finding = problem.first
+    if len(problem.findings) == 1:
+        context = [finding.object] if finding.object else []
+        if finding.profile:
+            context.append(f"profile {finding.profile!r}")
+        if finding.options:
+            context.append(", ".join(f"{k}={v}" for k, v in finding.options.items()))
+        if finding.container:
+            context.append(f"container {finding.container!r}")
+    else:
+        context = [f"{pods_text(problem.findings)}: {pods_summary(problem.findings)}"]
+    text = problem.message
     if context:
         text += f" ({'; '.join(context)})"
     text += "."
-    if finding.note:
-        text += f"\nNote: {finding.note}"
-    if finding.fix:
-        text += f"\nFix:\n{finding.fix}"
+    for label, note in problem.labelled("Note", "note"):
+        text += f"\n{label}: {note}"
+    if problem.first.cause:
+        text += f"\nCause: {problem.first.cause.text()}"
+    if problem.first.assumption:
+        text += f"\nAssumes: {problem.first.assumption}"
+    for label, fix in problem.labelled("Fix", "fix"):
+        text += f"\n{label}:\n{fix}"
     return text
+
+
+def _properties(problem: Folded, fold: bool) -> dict[str, Any]:
+    if not fold:
+        return problem.first.context()
+    pods = [finding.context() for finding in problem.findings]
+    return {"pods": pods} if any(pods) else {}
+
+
+def _fixes(problem: Folded, uri: dict[str, Any]) -> list[dict[str, Any]]:
+    """The problem's edits as SARIF ``fixes`` (one per distinct edit of its pods): text
+    replacements in the file as it is, where ``nblint fix`` knows them."""
+    out: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for finding in problem.findings:
+        if not finding.changes or finding.changes in seen:
+            continue
+        seen.add(finding.changes)
+        replacements = [
+            {
+                "deletedRegion": {
+                    "startLine": start_line,
+                    "startColumn": start_column,
+                    "endLine": end_line,
+                    "endColumn": end_column,
+                },
+                "insertedContent": {"text": new},
+            }
+            for start_line, start_column, end_line, end_column, new in finding.changes
+        ]
+        out.append(
+            {
+                "description": {
+                    "text": f"{finding.applicability} fix for {finding.rule} (nblint fix)"
+                },
+                "artifactChanges": [{"artifactLocation": dict(uri), "replacements": replacements}],
+            }
+        )
+    return out
 
 
 def _location(uri: dict[str, Any], region: dict[str, int] | None = None) -> dict[str, Any]:
@@ -124,64 +190,101 @@ def _location(uri: dict[str, Any], region: dict[str, int] | None = None) -> dict
 
 
 def build(
-    result: Result,
-    findings: list[Finding],
+    result: RunResult,
+    problems: Sequence[Folded],
     rules: list[Rule],
-    suppressed: Sequence[tuple[Finding, str]] = (),
+    suppressed: Sequence[tuple[Folded, str]] = (),
     root: Path | None = None,
+    labels: dict[str, str] | None = None,
+    fold: bool = True,
+    help_uris: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict. ``suppressed`` pairs a finding with its reason."""
+    """The SARIF log as a JSON-ready dict: one result per problem (``fold``: per place, with
+    every pod it is in; else per pod). ``suppressed`` pairs a problem with its reason."""
+    log, results = _log(result, problems, rules, suppressed, root, labels, fold, help_uris)
+    log["runs"][0]["results"] = list(results)
+    return log
+
+
+def write(report: Report, stream: IO[str]) -> None:
+    """The log as ``json.dumps(log, indent=2)`` writes it, one result at a time: the log of a
+    large input is never built whole in memory."""
+    log, results = _log(
+        report.result,
+        report.problems(),
+        report.active,
+        report.suppressed_problems(),
+        None,
+        report.fix_labels,
+        report.fold,
+        report.help_uris,
+    )
+    log["runs"][0]["results"] = _RESULTS_GO_HERE
+    head, _, tail = indented_json(log).partition(json.dumps(_RESULTS_GO_HERE))
+    stream.write(head)
+    inner = "\n" + head[head.rindex("\n") + 1 :].replace('"results": ', "") + "  "
+    written = False
+    for entry in results:
+        out: list[str] = ["," + inner if written else "[" + inner]
+        _write_json(entry, inner, out)
+        stream.write("".join(out))
+        written = True
+    stream.write((inner[:-2] + "]" if written else "[]") + tail + "\n")
+
+
+#: Stands for the results while the rest of the log is written (see :func:`write`).
+_RESULTS_GO_HERE = "\x00results\x00"
+
+
+def _log(
+    result: RunResult,
+    problems: Sequence[Folded],
+    rules: list[Rule],
+    suppressed: Sequence[tuple[Folded, str]],
+    root: Path | None,
+    labels: dict[str, str] | None,
+    fold: bool,
+    help_uris: dict[str, str] | None,
+) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The log without its results, and the results, made one at a time."""
     root = root if root is not None else repo_root()
     ordered_rules = sorted({rule.id: rule for rule in rules}.values(), key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(ordered_rules)}
-    everything = [(f, None) for f in findings] + [(f, reason) for f, reason in suppressed]
-    prints = fingerprints([f for f, _ in everything], root)
+    everything = [(p, None) for p in problems] + [(p, reason) for p, reason in suppressed]
     # Per input file, not per finding: its lines, and its path and URI (resolving a path
     # touches the file system).
-    paths = repo_paths([f for f, _ in everything], root)
-    text_cache: dict[str, list[str]] = {}
+    paths = repo_paths([p.first for p, _ in everything], root)
     uri_cache: dict[str, dict[str, Any]] = {}
-    results = []
-    notifications = []
-    for (finding, reason), fingerprint in zip(everything, prints, strict=True):
-        if finding.file not in text_cache:
-            text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
-        path = paths[finding.file]
+
+    def uri(file: str) -> dict[str, Any]:
+        path = paths[file]
         if path not in uri_cache:
             uri_cache[path] = _uri(path)
-        entry: dict[str, Any] = {"ruleId": finding.rule}
-        if finding.rule in index:
-            entry["ruleIndex"] = index[finding.rule]
-        entry["level"] = LEVELS[finding.severity]
-        entry["message"] = {"text": _message(finding)}
-        location = _location(uri_cache[path], _region(finding, text_cache[finding.file]))
-        entry["locations"] = [location]
-        entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-        properties = finding.context()
-        if properties:
-            entry["properties"] = properties
-        if reason is not None:
-            entry["suppressions"] = [{"kind": "inSource", "justification": reason or ""}]
-        results.append(entry)
-        if reason is None and finding.rule in INCOMPLETE_INPUT_RULES:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": f"{path}: not checked: {finding.message}"},
-                    "locations": [_location(uri_cache[path], _region(finding, []))],
-                    "associatedRule": {"id": finding.rule},
-                }
-            )
+        return uri_cache[path]
+
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{paths[problem.file]}: not checked: {problem.message}"},
+            "locations": [_location(uri(problem.file), _region(problem.first, None))],
+            "associatedRule": {"id": problem.rule},
+        }
+        for problem in problems
+        if problem.rule in INCOMPLETE_INPUT_RULES
+    ]
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
+    uris = help_uris or {}
+    descriptors = [rule_descriptor(rule, labels, uris.get(rule.id, "")) for rule in ordered_rules]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "nblint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [rule_descriptor(rule) for rule in ordered_rules],
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
             }
         },
         "invocations": [invocation],
@@ -189,18 +292,54 @@ def build(
             SRCROOT: {"description": {"text": "The root of the repository that was checked."}}
         },
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": [],
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
+    def results() -> Iterator[dict[str, Any]]:
+        if fold:
+            key = PROBLEM_FINGERPRINT_KEY
+            prints = problem_fingerprints([p for p, _ in everything], root)
+        else:
+            key = FINGERPRINT_KEY
+            prints = fingerprints([p.first for p, _ in everything], root)
+        lines_of = source_lines(result.texts)
+        for (problem, reason), fingerprint in zip(everything, prints, strict=True):
+            finding = problem.first
+            entry: dict[str, Any] = {"ruleId": finding.rule}
+            if finding.rule in index:
+                entry["ruleIndex"] = index[finding.rule]
+            entry["level"] = LEVELS[finding.severity]
+            entry["message"] = {"text": _message(problem)}
+            region = _region(finding, lines_of(finding.file))
+            entry["locations"] = [_location(uri(finding.file), region)]
+            cause = finding.cause
+            if cause is not None:
+                # The namespace object that makes it true (a label, a quota key), as code
+                # scanning shows a second place.
+                entry["relatedLocations"] = [
+                    {
+                        "id": 1,
+                        **_location(
+                            uri(cause.file), {"startLine": cause.line, "startColumn": cause.column}
+                        ),
+                        "message": {"text": f"{cause.object} {cause.detail}"},
+                    }
+                ]
+            entry["partialFingerprints"] = {key: fingerprint}
+            properties = _properties(problem, fold)
+            applicability = sorted({f.applicability for f in problem.findings if f.applicability})
+            if applicability:
+                properties = {**properties, "applicability": "/".join(applicability)}
+            if properties:
+                entry["properties"] = properties
+            fixes = _fixes(problem, uri(finding.file))
+            if fixes:
+                entry["fixes"] = fixes
+            if reason is not None:
+                entry["suppressions"] = [{"kind": "inSource", "justification": reason or ""}]
+            yield entry
 
-def render(
-    result: Result,
-    findings: list[Finding],
-    rules: list[Rule],
-    suppressed: Sequence[tuple[Finding, str]] = (),
-) -> str:
-    return indented_json(build(result, findings, rules, suppressed)) + "\n"
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, results()
 
 
 def indented_json(value: Any) -> str:

@@ -9,12 +9,22 @@ slowest import nblint has, and pre-commit and CI never show colour).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
 
-from nblint.model import Finding
-from nblint.pipeline import Result
-from nblint.report import highlighted, printable
+from nblint.model.finding import Finding, PsaRef
+from nblint.model.fold import (
+    Folded,
+    pod_count,
+    pod_label,
+    pods_summary,
+    pods_text,
+    subset_label,
+    unfolded,
+)
+from nblint.model.fold import fold as folded
+from nblint.model.result import Report, RunResult
+from nblint.report import SourceLines, highlighted, printable, source_lines
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 
@@ -35,14 +45,33 @@ def use_colour(stream: IO[str], colour: str | None = None) -> bool:
     return stream.isatty()
 
 
+#: Messages wrap at this width when the terminal's is not known (``COLUMNS`` sets it).
+WIDTH = 100
+
+
+def terminal_width(stream: IO[str]) -> int:
+    """``COLUMNS``, else the width of the terminal ``stream`` writes to, else :data:`WIDTH`; at
+    least 40. A report written to a pipe or a file is the same wherever it runs."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return max(int(columns), 40)
+    try:
+        if stream.isatty():
+            return max(os.get_terminal_size(stream.fileno()).columns, 40)
+    except (OSError, ValueError):  # not a real file (a test's buffer), or closed
+        pass
+    return WIDTH
+
+
 #: A code frame shows at most this much of a line: a window around the column, marked with "…".
 FRAME_WIDTH = 120
 
 
-def _code_frame(text_lines: list[str], line: int, column: int) -> Iterator[Line]:
-    if not 1 <= line <= len(text_lines):
+def _code_frame(text_lines: SourceLines, line: int, column: int) -> Iterator[Line]:
+    found = text_lines.line(line)
+    if found is None:
         return
-    source = text_lines[line - 1].rstrip("\n")
+    source = found.rstrip("\n")
     width = len(str(line))
     start = max(column - 1, 0)
     body = highlighted(source, column)
@@ -70,65 +99,239 @@ def _window(source: str, start: int) -> tuple[str, int]:
     return shown, start
 
 
-def _finding_lines(finding: Finding, text_lines: list[str]) -> Iterator[Line]:
-    yield [
-        (finding.severity, _SEVERITY_STYLE[finding.severity]),
-        (f"[{finding.rule}]", "bold"),
-        (": ", ""),
-        (finding.message, "bold"),
-    ]
+def _wrapped(head: Line, text: str, style: str, width: int, indent: int) -> Iterator[Line]:
+    """``head`` then ``text``, wrapped to ``width``; continuation lines indented by ``indent``.
+    Words are never broken (a path or an image name stays whole, even past the width)."""
+    used = sum(len(part) for part, _ in head)
+    room = max(width - used, 20)
+    rows: list[str] = []
+    row = ""
+    for word in text.split(" "):
+        if row and len(row) + 1 + len(word) > room:
+            rows.append(row)
+            row, room = word, max(width - indent, 20)
+        else:
+            row = f"{row} {word}" if row else word
+    rows.append(row)
+    yield [*head, (rows[0], style)]
+    for rest in rows[1:]:
+        yield [(" " * indent, ""), (rest, style)]
+
+
+def _fix_lines(fix: str, label: str = "fix") -> Iterator[Line]:
+    fix_lines = fix.splitlines()
+    if len(fix_lines) == 1:
+        yield [(f"{label}: ", "bold green"), (fix_lines[0], "")]
+    else:
+        yield [(f"{label}:", "bold green")]
+        for fix_line in fix_lines:
+            yield [("  " + fix_line, "green")]
+
+
+def _headline(finding: Finding | Folded, width: int) -> Iterator[Line]:
+    head: Line = [(finding.severity, _SEVERITY_STYLE[finding.severity])]
+    head += [(f"[{finding.rule}]", "bold"), (": ", "")]
+    yield from _wrapped(head, finding.message, "bold", width, 2)
+
+
+def _finding_lines(finding: Finding, text_lines: SourceLines, width: int) -> Iterator[Line]:
+    yield from _headline(finding, width)
     yield [("  --> ", "blue"), (f"{finding.file}:{finding.line}:{finding.column}", "")]
     for frame in _code_frame(text_lines, finding.line, finding.column):
         yield [("  ", ""), *frame]
     if finding.note:
-        yield [("  note: ", "bold cyan"), (finding.note, "")]
+        yield from _wrapped([("  note: ", "bold cyan")], finding.note, "", width, 8)
     if finding.psa:
-        psa = finding.psa
-        yield [("  psa: ", "bold cyan"), (f"{psa.check} ({psa.level}, {psa.version})", "")]
+        yield [("  psa: ", "bold cyan"), (_psa_text(finding.psa), "")]
+    if finding.cause:
+        yield from _wrapped([("  cause: ", "bold cyan")], finding.cause.text(), "", width, 9)
+    if finding.assumption:
+        yield from _wrapped([("  assumes: ", "bold cyan")], finding.assumption, "", width, 11)
     if finding.fix:
-        fix_lines = finding.fix.splitlines()
-        if len(fix_lines) == 1:
-            yield [("  fix: ", "bold green"), (fix_lines[0], "")]
-        else:
-            yield [("  fix:", "bold green")]
-            for fix_line in fix_lines:
-                yield [("    " + fix_line, "green")]
+        for line in _fix_lines(finding.fix, with_safety("fix", [finding])):
+            yield [("  ", ""), *line]
 
 
-def _group_key(finding: Finding) -> tuple[str, str, str]:
-    return (finding.file, finding.object or "", finding.profile or "")
+def _group_key(finding: Finding) -> tuple[str, str, str, str]:
+    options = ", ".join(f"{k}={v}" for k, v in (finding.options or {}).items())
+    return (finding.file, finding.object or "", finding.profile or "", options)
 
 
-def lines(result: Result, findings: list[Finding]) -> Iterator[Line]:
+def lines(
+    result: RunResult,
+    findings: list[Finding],
+    width: int = WIDTH,
+    fold: bool = True,
+    summary: bool = True,
+) -> Iterator[Line]:
+    """The text report: folded problems grouped by place, or (``fold=False``) one finding per
+    pod grouped by file, object and pod, then the summary."""
+    problems = folded(findings) if fold else unfolded(findings)
+    body = _places(result, problems, width) if fold else _per_pod(result, findings, width)
+    yield from body
+    if summary:
+        yield [(summary_line(result, problems), "bold")]
+
+
+def _per_pod(result: RunResult, findings: list[Finding], width: int) -> Iterator[Line]:
     ordered = sorted(findings, key=lambda f: (*_group_key(f), f.line, f.column, f.rule))
-    current_file = current_object = None
-    text_cache: dict[str, list[str]] = {}
+    current_file = None
+    current_pod: tuple[str, str, str, str] | None = None
+    lines_of = source_lines(result.texts)
     for finding in ordered:
         if finding.file != current_file:
-            current_file, current_object = finding.file, None
+            current_file, current_pod = finding.file, None
             yield [(finding.file, "bold underline")]
-        group = (finding.object or "", finding.profile or "")
-        if group != current_object and finding.object:
-            current_object = group
-            label = finding.object
-            if finding.profile:
-                label += f"  profile: {finding.profile}"
-            if finding.options:
-                label += "  " + ", ".join(f"{k}={v}" for k, v in finding.options.items())
-            yield [("  " + label, "bold magenta")]
-        if finding.file not in text_cache:
-            text_cache[finding.file] = result.texts.get(finding.file, "").splitlines()
-        for line in _finding_lines(finding, text_cache[finding.file]):
+        # The header names the pod exactly: two option choices of one profile are two pods.
+        if _group_key(finding) != current_pod and finding.object:
+            current_pod = _group_key(finding)
+            yield [("  " + pod_label(finding), "bold magenta")]
+        for line in _finding_lines(finding, lines_of(finding.file), width - 4):
             yield [("    ", ""), *line]
         yield []
-    yield [(summary_line(result, findings), "bold")]
 
 
-def summary_line(result: Result, findings: list[Finding]) -> str:
+def _places(result: RunResult, problems: list[Folded], width: int) -> Iterator[Line]:
+    """Folded problems by file, then by the place to edit: the code frame once, every rule that
+    fires there, which pods, and the fixes (merged where they are one edit)."""
+    places: dict[tuple[str, int, int], list[Folded]] = {}
+    for problem in problems:
+        places.setdefault((problem.file, problem.line, problem.column), []).append(problem)
+    current_file = None
+    lines_of = source_lines(result.texts)
+    for (file, line, column), here in places.items():
+        if file != current_file:
+            current_file = file
+            yield [(file, "bold underline")]
+        yield [("  --> ", "blue"), (f"{file}:{line}:{column}", "")]
+        for frame in _code_frame(lines_of(file), line, column):
+            yield [("  ", ""), *frame]
+        for place_line in _place_lines(here, width - 2):
+            yield [("  ", ""), *place_line]
+        yield []
+
+
+def _place_lines(here: list[Folded], width: int) -> Iterator[Line]:
+    shared_notes = _shared(here, lambda p: [n for n, _ in p.notes()])
+    pods = [pods_summary(problem.findings) for problem in here]
+    shared_pods = pods[0] if len(set(pods)) == 1 else None
+    for problem, problem_pods in zip(here, pods, strict=True):
+        yield from _headline(problem, width)
+        if problem.psa:
+            yield [("  psa: ", "bold cyan"), (_psa_text(problem.psa), "")]
+        yield from _context_lines(problem, width)
+        if shared_notes is None:
+            yield from _note_lines(problem.notes(), problem.findings, width, "  ")
+        if shared_pods is None and problem_pods:
+            yield from _in_lines(problem.findings, problem_pods, width, "  ")
+    if shared_notes is not None:
+        yield from _note_lines(here[0].notes(), here[0].findings, width, "")
+    if shared_pods:
+        yield from _in_lines(here[0].findings, shared_pods, width, "")
+    yield from _place_fixes(here)
+
+
+def _psa_text(psa: PsaRef) -> str:
+    mode = f", {psa.mode} mode of the namespace" if psa.mode else ""
+    return f"{psa.check} ({psa.level}, {psa.version}{mode})"
+
+
+def _context_lines(problem: Folded, width: int) -> Iterator[Line]:
+    """What in the namespace causes the problem, and what it assumes (each distinct one, named
+    with its pods when they differ)."""
+    for label, part in (
+        ("cause", lambda f: f.cause.text() if f.cause else ""),
+        (
+            "assumes",
+            lambda f: f.assumption or "",
+        ),
+    ):
+        groups: dict[str, list[Finding]] = {}
+        for finding in problem.findings:
+            groups.setdefault(part(finding), []).append(finding)
+        for text, findings in groups.items():
+            if not text:
+                continue
+            every = len(findings) == len(problem.findings)
+            head = (
+                f"  {label}: "
+                if every
+                else f"  {label} ({subset_label(findings, problem.findings)}): "
+            )
+            yield from _wrapped([(head, "bold cyan")], text, "", width, len(label) + 4)
+
+
+def _shared(here: list[Folded], part: Any) -> Any:
+    """``part`` of the problems at a place when it is the same for all of them, else None."""
+    first = part(here[0])
+    return first if all(part(problem) == first for problem in here[1:]) else None
+
+
+def _in_lines(findings: list[Finding], pods: str, width: int, indent: str) -> Iterator[Line]:
+    label = f"in ({pods_text(findings)}): " if pod_count(findings) > 1 else "in: "
+    yield from _wrapped([(indent + label, "bold magenta")], pods, "", width, len(indent) + 4)
+
+
+def _note_lines(
+    notes: list[tuple[str, list[Finding]]], whole: list[Finding], width: int, indent: str
+) -> Iterator[Line]:
+    for note, findings in notes:
+        if not note:
+            continue
+        every = len(findings) == len(whole)
+        label = "note: " if every else f"note ({subset_label(findings, whole)}): "
+        yield from _wrapped([(indent + label, "bold cyan")], note, "", width, len(indent) + 6)
+
+
+def _place_fixes(here: list[Folded]) -> Iterator[Line]:
+    """One fix per edit: the hints every pod of a problem shares, merged across the rules of
+    the place where they are one edit; a hint that differs between pods, named with its pods.
+    Each label says what ``nblint fix`` does with it (see :func:`with_safety`)."""
+    uniform: list[tuple[str, str, list[Finding]]] = []  # (fix, rule, its findings)
+    for problem in here:
+        fixes = problem.fixes()
+        if len(fixes) == 1:
+            if fixes[0][0]:
+                uniform.append((fixes[0][0], problem.rule, problem.findings))
+            continue
+        for fix, findings in fixes:
+            if fix:
+                label = f"fix ({problem.rule}) for {subset_label(findings, problem.findings)}"
+                yield from _fix_lines(fix, with_safety(label, findings))
+    texts = list(dict.fromkeys(fix for fix, _, _ in uniform))
+    for text, indices in _merge_fixes(texts):
+        merged = {texts[i] for i in indices}
+        covered = [rule for fix, rule, _ in uniform if fix in merged]
+        findings = [f for fix, _, found in uniform if fix in merged for f in found]
+        rules = list(dict.fromkeys(covered))
+        label = "fix" if len(covered) == len(here) else f"fix ({', '.join(rules)})"
+        yield from _fix_lines(text, with_safety(label, findings))
+
+
+def with_safety(label: str, findings: Sequence[Finding]) -> str:
+    """``label`` saying what ``nblint fix`` does with the fix of ``findings``: ``safe`` (it
+    applies it), ``unsafe`` (only with ``--unsafe-fixes``); nothing for advice it never
+    applies."""
+    kinds = {f.applicability for f in findings if f.edit is not None}
+    if not kinds:
+        return label
+    word = "unsafe" if "unsafe" in kinds else "safe"
+    return f"{label[:-1]}; {word})" if label.endswith(")") else f"{label} ({word})"
+
+
+def _merge_fixes(texts: list[str]) -> list[tuple[str, list[int]]]:
+    if len(texts) < 2:
+        return [(text, [index]) for index, text in enumerate(texts)]
+    from nblint.report.fixes import merge  # PyYAML's dumper: only when there is a merge to do
+
+    return merge(texts)
+
+
+def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str:
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
         counts[finding.severity] += 1
-    pods = len(result.pods)
+    pods = result.pod_count
     checked = f"{result.files} file{'s' * (result.files != 1)}, {pods} pod{'s' * (pods != 1)}"
     skipped = sum(result.skipped.values())
     if skipped:
@@ -136,22 +339,56 @@ def summary_line(result: Result, findings: list[Finding]) -> str:
     if not findings:
         return f"All checks passed ({checked})."
     parts = [f"{n} {sev}{'s' * (n != 1)}" for sev, n in counts.items() if n]
-    return f"Found {', '.join(parts)} ({checked})."
+    return f"Found {', '.join(parts)} ({checked}).{fixable(findings)}"
 
 
-def write(result: Result, findings: list[Finding], stream: IO[str], colour: bool) -> None:
-    if not colour:
-        stream.write(
-            printable(
-                "".join(
-                    ["".join([text for text, _ in line]) + "\n" for line in lines(result, findings)]
+def fixable(findings: Sequence[Finding | Folded]) -> str:
+    """What ``nblint fix`` would do about ``findings`` (or folded problems), as a sentence."""
+    safe = unsafe = 0
+    for item in findings:
+        found = item.findings if isinstance(item, Folded) else [item]
+        kinds = {f.applicability for f in found if f.edit is not None}
+        if "unsafe" in kinds:
+            unsafe += 1
+        elif kinds:
+            safe += 1
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f" {unsafe} fixable with `nblint fix --unsafe-fixes`."
+    text = f" {safe} fixable with `nblint fix`"
+    if unsafe:
+        text += f" ({unsafe} more with `nblint fix --unsafe-fixes`)"
+    return text + "."
+
+
+def write(report: Report, stream: IO[str]) -> None:
+    """The findings, the summary, then the suppressed findings asked for."""
+    found = lines(
+        report.result, report.findings, terminal_width(stream), report.fold, not report.quiet
+    )
+    _write_lines(found, stream, report.colour)
+    suppressed = report.suppressed_problems()
+    if suppressed:
+        stream.write(f"Suppressed ({len(suppressed)}):\n")
+        for problem, reason in suppressed:
+            stream.write(
+                printable(
+                    f"  {problem.file}:{problem.line}:{problem.column}: {problem.rule}: "
+                    f"{problem.message} -- {reason or '(no reason given)'}\n"
                 )
             )
-        )
+
+
+def _write_lines(found: Iterator[Line], stream: IO[str], colour: bool) -> None:
+    if not colour:
+        # Line by line: the report of a large input must not be built whole in memory.
+        for line in found:
+            stream.write(printable("".join([text for text, _ in line]) + "\n"))
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
-    for line in lines(result, findings):
+    for line in found:
         console.print(Text.assemble(*((printable(text), style) for text, style in line)))

@@ -1,19 +1,34 @@
 """Regenerate the compact z2jh facts in this folder (run by hand; not used at runtime).
 
-    python schemas/z2jh/derive.py ../shared/upstream/z2jh          # values + schema per version
-    python schemas/z2jh/derive.py --traits 7 PYTHON7 --traits 6 PYTHON6
+    python schemas/z2jh/derive.py ../shared/upstream/z2jh                  # chart facts
+    python schemas/z2jh/derive.py --kubespawner 6.0.0=DIR 7.0.0=DIR ...     # trait facts
+    python schemas/z2jh/derive.py --hub ../shared/upstream/z2jh INSTALL_DIR   # hub.config classes
 
-* ``<version>/values.json``: the chart's ``values.yaml`` as JSON, with the ``set-by-chartpress``
-  image tags replaced by the chart version (what a published chart carries);
-* ``<version>/values.schema.json``: the chart's ``values.schema.yaml`` as JSON, without its prose
-  (``description``, ``$schema``);
-* ``kubespawner-traits.json``: ``KubeSpawner.class_trait_names(config=True)`` per KubeSpawner
-  major version, read from an installed ``jupyterhub-kubespawner`` by each given interpreter.
+Chart facts, for every release folder of the upstream copy (3.0.0 … 4.4.0):
+
+* ``values.json`` / ``values.schema.json``: the newest release's ``values.yaml`` and
+  ``values.schema.yaml`` as JSON (the schema without its prose: ``description``, ``$schema``…).
+  Image tags that read ``set-by-chartpress`` in git stay so here: a published chart carries its
+  own version there, filled in when a release is loaded (``releases.json`` lists where).
+* ``patches.json``: every other release as a list of changes to the newest one, each distinct
+  change list stored once (most releases share their values or schema with a neighbour). A
+  change is ``[path, value]`` (set) or ``[path]`` (delete); lists are replaced whole.
+* ``releases.json``: the index a run reads first: each release's hub image (the exact
+  ``jupyterhub`` / ``jupyterhub-kubespawner`` versions it pins) and the patch ids of its values
+  and schema; and the paths of the chart-version image tags.
+
+Trait facts (``kubespawner.json``), from each KubeSpawner version installed in a directory of its
+own (``pip install --no-deps --target DIR jupyterhub-kubespawner==V``): the configurable trait
+names of ``KubeSpawner``, its deprecated aliases (``_deprecated_traits``: old name → trait) and
+the defaults of the traits nblint reads, the newest version in full and every other as what it
+adds and removes (its aliases only where they differ).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +38,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 PROSE = {"description", "$schema", "title", "examples"}
+CHART_TAG = "set-by-chartpress"
 
 
 def strip(schema: Any) -> Any:
@@ -41,43 +57,338 @@ def strip(schema: Any) -> Any:
     return schema
 
 
-def published(values: Any, version: str) -> Any:
+def chart_tagged(values: Any, path: tuple[str | int, ...] = ()) -> list[list[str | int]]:
+    """Paths of the values that chartpress sets to the chart version on release."""
     if isinstance(values, dict):
-        return {key: published(value, version) for key, value in values.items()}
+        return [p for key, item in values.items() for p in chart_tagged(item, (*path, key))]
     if isinstance(values, list):
-        return [published(item, version) for item in values]
-    return version if values == "set-by-chartpress" else values
+        return [p for i, item in enumerate(values) for p in chart_tagged(item, (*path, i))]
+    return [list(path)] if values == CHART_TAG else []
 
 
-def dump(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
+def changes(base: Any, other: Any, path: tuple[Any, ...] = ()) -> list[list[Any]]:
+    """What turns ``base`` into ``other``: ``[path, value]`` sets and ``[path]`` deletes."""
+    if isinstance(base, dict) and isinstance(other, dict):
+        out: list[list[Any]] = []
+        for key in base:
+            if key not in other:
+                out.append([[*path, key]])
+        for key, value in other.items():
+            if key not in base:
+                out.append([[*path, key], value])
+            else:
+                out.extend(changes(base[key], value, (*path, key)))
+        # Key order matters to nobody but a reader: sets keep the other's order.
+        return out
+    if base == other and type(base) is type(other):
+        return []
+    return [[list(path), other]]
+
+
+def dump(path: Path, data: Any, indent: int | None = None) -> None:
+    text = json.dumps(data, indent=indent, separators=(",", ":") if indent is None else None)
+    path.write_text(text + "\n")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 def derive_chart(upstream: Path) -> None:
-    for folder in sorted(p for p in upstream.iterdir() if p.is_dir()):
-        version = folder.name
-        values = yaml.safe_load((folder / "values.yaml").read_text())
-        schema = yaml.safe_load((folder / "values.schema.yaml").read_text())
-        dump(HERE / version / "values.json", published(values, version))
-        dump(HERE / version / "values.schema.json", strip(schema))
-
-
-def derive_traits(pythons: dict[str, str]) -> None:
-    code = (
-        "import json; from kubespawner import KubeSpawner; "
-        "print(json.dumps(sorted(KubeSpawner.class_trait_names(config=True))))"
+    folders = sorted(
+        (p for p in upstream.iterdir() if p.is_dir() and re.fullmatch(r"\d+\.\d+\.\d+", p.name)),
+        key=lambda p: _version_key(p.name),
     )
-    traits = {
-        major: json.loads(subprocess.check_output([python, "-c", code], text=True))
-        for major, python in sorted(pythons.items())
+    newest = folders[-1].name
+    loaded = {
+        folder.name: (
+            yaml.safe_load((folder / "values.yaml").read_text()),
+            strip(yaml.safe_load((folder / "values.schema.yaml").read_text())),
+        )
+        for folder in folders
     }
-    dump(HERE / "kubespawner-traits.json", traits)
+    base_values, base_schema = loaded[newest]
+    dump(HERE / "values.json", base_values)
+    dump(HERE / "values.schema.json", base_schema)
+
+    tagged = chart_tagged(base_values)
+    patches: dict[str, dict[str, Any]] = {"values": {}, "schema": {}}
+    ids: dict[str, dict[str, str]] = {"values": {}, "schema": {}}
+    releases: dict[str, Any] = {}
+    for folder in folders:
+        version = folder.name
+        values, schema = loaded[version]
+        pins = dict(
+            line.split("==", 1)
+            for line in (folder / "hub" / "requirements.txt").read_text().splitlines()
+            if line.split("==", 1)[0] in ("jupyterhub", "jupyterhub-kubespawner")
+        )
+        entry: dict[str, Any] = {
+            "jupyterhub": pins["jupyterhub"],
+            "kubespawner": pins["jupyterhub-kubespawner"],
+        }
+        if chart_tagged(values) != tagged:
+            entry["chart_tagged"] = chart_tagged(values)
+        for kind, data, base in (("values", values, base_values), ("schema", schema, base_schema)):
+            diff = changes(base, data)
+            if not diff:
+                continue
+            text = json.dumps(diff, sort_keys=True)
+            patch_id = ids[kind].setdefault(text, version)  # named for its oldest release
+            patches[kind].setdefault(patch_id, diff)
+            entry[kind] = patch_id
+        releases[version] = entry
+    dump(HERE / "patches.json", patches)
+    # One line a release: the index is read on every run that needs chart facts.
+    lines = ",\n".join(f"  {json.dumps(v)}: {json.dumps(e)}" for v, e in releases.items())
+    (HERE / "releases.json").write_text(
+        f'{{"newest": {json.dumps(newest)},\n "chart_tagged": {json.dumps(tagged)},\n'
+        f' "releases": {{\n{lines}\n }}}}\n'
+    )
+
+
+#: The defaults nblint reads (see ``nblint/dialects/z2jh/traits.py``).
+DEFAULTS_READ = [
+    "uid",
+    "gid",
+    "fs_gid",
+    "supplemental_gids",
+    "privileged",
+    "allow_privilege_escalation",
+    "container_security_context",
+    "pod_security_context",
+    "volumes",
+    "volume_mounts",
+    "tolerations",
+    "node_affinity_required",
+    "node_affinity_preferred",
+    "pod_affinity_required",
+    "pod_affinity_preferred",
+    "pod_anti_affinity_required",
+    "pod_anti_affinity_preferred",
+    "environment",
+    "extra_resource_limits",
+    "extra_resource_guarantees",
+    "init_containers",
+    "extra_containers",
+    "lifecycle_hooks",
+    "mem_guarantee",
+    "mem_limit",
+    "cpu_limit",
+    "cpu_guarantee",
+    "image",
+    "image_pull_policy",
+    "image_pull_secrets",
+    "node_selector",
+    "service_account",
+    "automount_service_account_token",
+    "cmd",
+    "args",
+    "debug",
+    "default_url",
+    "pvc_name_template",
+    "pod_name_template",
+    "scheduler_name",
+    "priority_class_name",
+    "working_dir",
+    "port",
+    "extra_pod_config",
+    "extra_container_config",
+    "extra_labels",
+    "extra_annotations",
+    "storage_pvc_ensure",
+    "storage_capacity",
+    "storage_class",
+    "storage_access_modes",
+    "profile_list",
+]
+
+_READ_TRAITS = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import kubespawner.spawner as ks
+ks.load_config = lambda **kw: None  # no cluster: only the traits are read
+ks.shared_client = lambda *a, **kw: None
+from kubespawner import KubeSpawner
+spawner = KubeSpawner(_mock=True)
+names = sorted(KubeSpawner.class_trait_names(config=True))
+# Old names KubeSpawner still moves to their new name, in its order (config and profile overrides
+# alike); a new name may be an alias itself. One entry of 0.9's list names neither: left out.
+aliases = KubeSpawner._deprecated_traits
+deprecated = {old: new for old, (new, _) in aliases.items() if new in names or new in aliases}
+print(json.dumps({"traits": names, "deprecated": deprecated,
+                  "defaults": {n: getattr(spawner, n) for n in sys.argv[2].split()}}))
+"""
+
+
+def derive_kubespawner(installs: dict[str, str]) -> None:
+    facts = {
+        version: json.loads(
+            subprocess.check_output(
+                [sys.executable, "-c", _READ_TRAITS, folder, " ".join(DEFAULTS_READ)], text=True
+            )
+        )
+        for version, folder in installs.items()
+    }
+    newest = max(facts, key=_version_key)
+    base = facts[newest]
+    out: dict[str, Any] = {"newest": newest, newest: base}
+    for version, fact in facts.items():
+        if version == newest:
+            continue
+        out[version] = {
+            "add": sorted(set(fact["traits"]) - set(base["traits"])),
+            "remove": sorted(set(base["traits"]) - set(fact["traits"])),
+            **(
+                {"deprecated": fact["deprecated"]}
+                if fact["deprecated"] != base["deprecated"]
+                else {}
+            ),
+            "defaults": {
+                name: value
+                for name, value in fact["defaults"].items()
+                if base["defaults"].get(name) != value
+            },
+        }
+    dump(HERE / "kubespawner.json", out, indent=1)
+
+
+#: The hub image's packages whose configurable classes ``hub.config`` sections may name.
+HUB_PACKAGES = (
+    "jupyterhub",
+    "oauthenticator",
+    "jupyterhub-firstuseauthenticator",
+    "jupyterhub-hmacauthenticator",
+    "jupyterhub-ldapauthenticator",
+    "jupyterhub-ltiauthenticator",
+    "jupyterhub-nativeauthenticator",
+    "jupyterhub-tmpauthenticator",
+)
+
+_READ_HUB = """
+import importlib, inspect, json, pkgutil, sys
+sys.path[:0] = sys.argv[1].split(":")
+from jupyterhub.app import JupyterHub
+from jupyterhub.auth import Authenticator
+classes = {"JupyterHub": JupyterHub}
+broken = []
+for package in ("jupyterhub.auth", "jupyterhub.authenticators", "oauthenticator",
+                "firstuseauthenticator", "hmacauthenticator", "ldapauthenticator",
+                "ltiauthenticator", "nativeauthenticator", "tmpauthenticator"):
+    try:
+        root = importlib.import_module(package)
+    except Exception as err:
+        broken.append(f"{package}: {err!r}")
+        continue
+    names = [package]
+    if hasattr(root, "__path__"):
+        names += [m.name for m in pkgutil.walk_packages(root.__path__, package + ".")
+                  if ".tests" not in m.name and "test_" not in m.name]
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except Exception as err:
+            broken.append(f"{name}: {err!r}")
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Authenticator) and cls.__module__.startswith(package.split(".")[0]):
+                classes.setdefault(cls.__name__, cls)
+from importlib.metadata import entry_points
+aliases = {e.name: e.value for e in entry_points(group="jupyterhub.authenticators")}
+print(json.dumps({
+    "classes": {name: {"traits": sorted(cls.class_trait_names(config=True)),
+                       "bases": [b.__name__ for b in cls.__mro__[1:] if b.__name__ in classes]}
+                for name, cls in sorted(classes.items())},
+    "authenticator_names": dict(sorted(aliases.items())),
+    "broken": broken,
+}))
+"""
+
+
+def derive_hub(upstream: Path, installs: Path) -> None:
+    """``hub-traits.json``: for each release, the configurable classes of its hub image that a
+    ``hub.config`` section may name (``JupyterHub`` and every authenticator of the image's
+    packages), each with its trait names; and the image's authenticator short names
+    (``github`` → ``oauthenticator.github:GitHubOAuthenticator``). Each package is installed
+    alone (``pip install --no-deps --target``) into ``installs``; their own dependencies, at the
+    newest release's pins, into ``installs/deps``."""
+    folders = sorted(
+        (p for p in upstream.iterdir() if p.is_dir() and re.fullmatch(r"\d+\.\d+\.\d+", p.name)),
+        key=lambda p: _version_key(p.name),
+    )
+
+    def pins(folder: Path) -> dict[str, str]:
+        lines = (folder / "hub" / "requirements.txt").read_text().splitlines()
+        found = (line.split("==", 1) for line in lines if "==" in line and line[0] != " ")
+        # `pyjwt[crypto]==…`: the package's own name, as pip resolves it.
+        return {name.split("[")[0].lower(): version.strip() for name, version in found}
+
+    deps = installs / "deps"
+    if not deps.is_dir():
+        # Every other package of the images, at its newest pin (what an older JupyterHub needs
+        # and a newer one dropped, such as jupyter-telemetry, at its last one). The database and
+        # HTTP drivers are compiled and no class reads them at import.
+        wanted: dict[str, str] = {}
+        for folder in reversed(folders):
+            for name, version in pins(folder).items():
+                if name in HUB_PACKAGES or name.startswith("jupyterhub") or name in wanted:
+                    continue
+                if name not in ("psycopg2", "pycurl", "pymysql", "sqlalchemy-cockroachdb"):
+                    wanted[name] = version
+        _pip_target(deps, [f"{name}=={version}" for name, version in wanted.items()])
+    facts: dict[str, Any] = {}
+    for folder in folders:
+        mine = pins(folder)
+        wanted = [f"{name}=={mine[name]}" for name in HUB_PACKAGES if name in mine]
+        target = installs / hashlib.sha1(" ".join(wanted).encode()).hexdigest()[:16]
+        if not target.is_dir():
+            _pip_target(target, wanted)
+        out = subprocess.check_output(
+            [sys.executable, "-c", _READ_HUB, f"{target}:{deps}"], text=True
+        )
+        facts[folder.name] = json.loads(out)
+    newest_version = folders[-1].name
+    base = facts[newest_version]
+    table: dict[str, Any] = {"newest": newest_version, newest_version: base, "releases": {}}
+    seen: dict[str, str] = {}
+    for version, fact in facts.items():
+        if version == newest_version:
+            continue
+        classes: dict[str, Any] = {}
+        for name, cls in fact["classes"].items():
+            theirs = base["classes"].get(name)
+            if theirs is None or theirs["bases"] != cls["bases"]:
+                classes[name] = cls
+                continue
+            added = sorted(set(cls["traits"]) - set(theirs["traits"]))
+            removed = sorted(set(theirs["traits"]) - set(cls["traits"]))
+            if added or removed:
+                classes[name] = {"add": added, "remove": removed}
+        entry = {
+            "classes": classes,
+            "absent": sorted(set(base["classes"]) - set(fact["classes"])),
+            "authenticator_names": fact["authenticator_names"],
+            "broken": fact["broken"],
+        }
+        # Releases that share their hub image's packages share one entry, named for the oldest.
+        text = json.dumps(entry, sort_keys=True)
+        if text not in seen:
+            seen[text] = version
+            table[version] = entry
+        table["releases"][version] = seen[text]
+    dump(HERE / "hub-traits.json", table)
+
+
+def _pip_target(target: Path, requirements: list[str]) -> None:
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
+    subprocess.check_call([*pip, *requirements])
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args[:1] == ["--traits"]:
-        derive_traits(dict(zip(args[1::3], args[2::3], strict=True)))
+    if args[:1] == ["--kubespawner"]:
+        derive_kubespawner(dict(arg.split("=", 1) for arg in args[1:]))
+    elif args[:1] == ["--hub"]:
+        derive_hub(Path(args[1]), Path(args[2]))
     else:
         derive_chart(Path(args[0]))

@@ -1,7 +1,7 @@
 """Checks written in Python because a rule file cannot say them.
 
 Each module holds one builtin, whose ``check(pod, rule, impl, policy)`` yields
-:class:`~nblint.check.engine.RawViolation`; a rule names it with ``builtin: <name>`` in an
+:class:`~nblint.check.targets.RawViolation`; a rule names it with ``builtin: <name>`` in an
 implementation. Modules are imported when a rule that names them first runs.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nblint.check.engine import RawViolation
+    from nblint.check.targets import RawViolation
 
 Builtin = Callable[..., Iterator["RawViolation"]]
 
@@ -27,7 +27,13 @@ MODULES: dict[str, str] = {
     "gpu": "gpu",
     "idle-culling": "idle_culling",
     "unlisted-choice": "unlisted_choice",
+    "authentication": "authentication",
+    "root-refused": "root_refused",
+    "namespace-admission": "namespace_admission",
 }
+#: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
+#: one (no namespace object given) never calls them.
+NEEDS_ADMISSION = frozenset({"namespace-admission"})
 #: Findings the loader and the normalisers emit themselves (parse errors, unknown keys …):
 #: their rule files exist for documentation, selection and severity.
 REPORTED_BY_PIPELINE = "reported-by-pipeline"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod, format_path
+from nblint.check.targets import RawViolation
+from nblint.model.pod import EffectivePod, format_path
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
-    from nblint.model import iter_containers
+    from nblint.model.pod import iter_containers
 
     first: dict[Any, Any] = {}
     for path, container, variables in iter_containers(pod.spec):

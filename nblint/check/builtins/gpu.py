@@ -1,13 +1,14 @@
 """GPU notebooks that schedule, and only where they should (``notebook-gpu-*`` rules).
 
-Why Python: "is this a GPU pod" is a question over resource names matched by prefix
-(``gpu.intel.com/*``), and the toleration and node-selection questions look at several pod
-fields together.
+Why Python: "is this a GPU pod" is a question over resource names matched by pattern (the
+``gpu-resources`` table: ``nvidia.com/mig-*``, ``gpu.intel.com/*``…), and the toleration and
+node-selection questions look at several pod fields together, against the ``gpu-nodes`` table.
 
 Aspects (``options: {aspect: …}``): ``limit`` (a GPU requested but not limited: extended
-resources must be limits), ``toleration`` (no toleration for the GPU nodes' taint),
-``node-selection`` (no nodeSelector or node affinity steering to GPU nodes), ``privileged``
-(a GPU container running privileged), ``count`` (more GPUs than ``max_gpus``).
+resources must be limits), ``toleration`` (no toleration for the GPU nodes' taint; on GKE, whose
+labels the pod's node selection shows, the API server adds it: said as info), ``node-selection``
+(no nodeSelector or required node affinity that picks GPU nodes), ``privileged`` (a GPU
+container running privileged), ``count`` (more GPUs than ``max_gpus``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.check import podview
-from nblint.model import EffectivePod, is_gpu_resource
+from nblint.check import gpus, podview
+from nblint.check.targets import RawViolation, targets_of
+from nblint.model.pod import EffectivePod
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:
-    return {k: v for k, v in podview._dict(bucket).items() if is_gpu_resource(k)}
+    return {k: v for k, v in podview._dict(bucket).items() if gpus.is_gpu_resource(k)}
 
 
 def _count(value: Any) -> float:
@@ -42,12 +44,58 @@ def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
     return False
 
 
-def _steered(spec: dict[str, Any]) -> bool:
-    if podview._dict(spec.get("nodeSelector")):
-        return True
+def _selection(spec: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
+    """What the pod's node selection picks: ``"gpu"``, ``"pool"`` or None (see
+    :func:`nblint.check.gpus.picks`); the selectors it saw, as text; and every label key it
+    names (preferred affinity included), for the platform they show."""
+    seen: list[str] = []
+    keys: list[str] = []
+    verdicts: list[str | None] = []
+    selector = podview._dict(spec.get("nodeSelector"))
+    for key, value in selector.items():
+        seen.append(f"nodeSelector {key}: {value}")
+        keys.append(str(key))
+    if selector:
+        verdicts.append(_best([gpus.picks(k, [v]) for k, v in selector.items()]))
     node_affinity = podview._dict(podview._dict(spec.get("affinity")).get("nodeAffinity"))
     required = podview._dict(node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
-    return bool(required.get("nodeSelectorTerms"))
+    terms = [t for t in podview.items(required.get("nodeSelectorTerms")) if isinstance(t, dict)]
+    if terms:
+        # Terms are alternatives: the pod picks GPU nodes only when every term does.
+        term_verdicts = []
+        for term in terms:
+            found = []
+            for expression in podview.items(term.get("matchExpressions")):
+                if not isinstance(expression, dict):
+                    continue
+                label, operator = expression.get("key"), expression.get("operator")
+                values = podview.items(expression.get("values"))
+                keys.append(str(label))
+                seen.append(f"required affinity {label} {operator} {values}".rstrip(" []"))
+                if operator in ("In", "Exists", "Gt", "Lt"):
+                    found.append(gpus.picks(label, values))
+            term_verdicts.append(_best(found))
+        verdicts.append(_worst(term_verdicts))
+    for preference in podview.items(
+        node_affinity.get("preferredDuringSchedulingIgnoredDuringExecution")
+    ):
+        term = podview._dict(podview._dict(preference).get("preference"))
+        for expression in podview.items(term.get("matchExpressions")):
+            if isinstance(expression, dict):
+                keys.append(str(expression.get("key")))
+    # A node selector and a required affinity both hold: the stricter of the two decides.
+    return _best(verdicts), seen, keys
+
+
+_RANK = {None: 0, "pool": 1, "gpu": 2}
+
+
+def _best(verdicts: list[str | None]) -> str | None:
+    return max(verdicts, key=lambda v: _RANK[v], default=None)
+
+
+def _worst(verdicts: list[str | None]) -> str | None:
+    return min(verdicts, key=lambda v: _RANK[v], default=None)
 
 
 GpuContainer = tuple[Any, dict[str, Any], dict[str, str], dict[str, Any], dict[str, Any]]
@@ -58,8 +106,6 @@ def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:
     a GPU; worked out once per pod, as five rules ask."""
     found: list[GpuContainer] | None = pod.memo.get("gpu_containers")
     if found is None:
-        from nblint.check.engine import targets_of
-
         found = pod.memo["gpu_containers"] = []
         for base, container, variables in targets_of(pod, "container"):
             resources = podview._dict(container.get("resources"))
@@ -70,8 +116,12 @@ def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:
     return found
 
 
+def gpu_limits(base: Any, containers: list[GpuContainer]) -> dict[str, Any]:
+    """The GPU limits of the container at ``base``."""
+    return next((limits for path, _, _, limits, _ in containers if path == base), {})
+
+
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     containers = gpu_containers(pod)
     if not containers:
@@ -81,10 +131,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     pod_gpus: dict[str, Any] = {}
     first_gpu_container = None
     for base, container, variables, limits, requests in containers:
-        gpus = {**requests, **limits}
-        pod_gpus.update(gpus)
+        asked_gpus = {**requests, **limits}
+        pod_gpus.update(asked_gpus)
         first_gpu_container = first_gpu_container or (base, variables)
-        info = {**variables, "resource": next(iter(gpus)), "value": next(iter(gpus.values()))}
+        info = {
+            **variables,
+            "resource": next(iter(asked_gpus)),
+            "value": next(iter(asked_gpus.values())),
+        }
         if aspect == "limit":
             for name in requests:
                 if name not in limits:
@@ -100,7 +154,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 (*base, "securityContext", "privileged"), "", variables["container"], variables=info
             )
         elif aspect == "count":
-            for name, value in gpus.items():
+            for name, value in asked_gpus.items():
                 if _count(value) > impl.builtin_options.get(
                     "max_gpus", rule.options.get("max_gpus", 1)
                 ):
@@ -114,11 +168,37 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if not pod_gpus or first_gpu_container is None:
         return
     base, variables = first_gpu_container
-    info = {**variables, "resource": next(iter(pod_gpus))}
+    resource = next(iter(pod_gpus))
+    info = {**variables, "resource": resource}
+    # Where the GPU is asked for: the line to look at when it is not steered or tolerated.
+    bucket = "limits" if resource in gpu_limits(base, containers) else "requests"
+    asked = (*base, "resources", bucket, resource)
     # With the ExtendedResourceToleration admission plugin the API server adds the toleration.
     automatic = rule.options.get("extended_resource_toleration") is True
     if aspect == "toleration" and not automatic and not _tolerates_gpu(spec, pod_gpus):
-        where = ("spec", "tolerations") if spec.get("tolerations") else (*base, "resources")
-        yield RawViolation(where, "", variables["container"], variables=info)
-    elif aspect == "node-selection" and not _steered(spec):
-        yield RawViolation((*base, "resources"), "", variables["container"], variables=info)
+        _, _, keys = _selection(spec)
+        gke = next((key for key in keys if gpus.platform_of(key) == "gke"), None)
+        if gke is None:
+            yield RawViolation(asked, "", variables["container"], variables=info, anchor=asked)
+        else:
+            yield RawViolation(
+                asked,
+                f"the pod asks for {resource} and tolerates no GPU taint, but it selects GKE "
+                f"nodes ({gke}): GKE's ExtendedResourceToleration admission plugin adds the "
+                "toleration for each extended resource a pod asks for, so it schedules",
+                variables["container"],
+                variables=info,
+                severity="info",
+                anchor=asked,
+            )
+    elif aspect == "node-selection":
+        verdict, seen, _ = _selection(spec)
+        if verdict is None:
+            saw = "; ".join(seen) if seen else "no nodeSelector or required node affinity"
+            yield RawViolation(
+                asked,
+                "",
+                variables["container"],
+                variables={**info, "selection": saw},
+                anchor=asked,
+            )

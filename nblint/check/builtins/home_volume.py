@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
-from nblint.model import EffectivePod
+from nblint.check.targets import RawViolation, notebook_of
+from nblint.model.pod import EffectivePod
 
 
 def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
@@ -27,8 +28,6 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
     volume index | None)``; None when there is no notebook or its HOME is unknown."""
     memo = pod.memo
     if "home_mount" not in memo:
-        from nblint.check.engine import notebook_of
-
         found = notebook_of(pod)
         home = podview.notebook_home(pod)
         if found is None or home is None:
@@ -44,18 +43,16 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     found = _home_mount(pod)
     if found is None:
         return
-    base, container, variables, home, mount, volume_index = found
+    base, _container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
     info = {**variables, "home": home, "value": home}
     if mount is None:
         if aspect == "persistent":
-            where = (*base, "volumeMounts") if container.get("volumeMounts") else base
-            yield RawViolation(where, "", variables["container"], variables=info)
+            yield RawViolation((*base, "volumeMounts"), "", variables["container"], variables=info)
         return
     index, volume_mount, volume = mount
     source = podview.source_of(volume)
@@ -69,7 +66,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             yield RawViolation(
                 ("spec", "securityContext"), "", variables["container"], variables=info
             )
-    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.dialect == "z2jh":
+    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.facts.get("per_user"):
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         if not podview.per_user(claim) and not podview.per_user(volume_mount.get("subPath")):
             yield RawViolation(

@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod
+from nblint.check import gpus
+from nblint.check.targets import VALUES, RawViolation, configuration_values
+from nblint.model.pod import EffectivePod
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import VALUES, RawViolation, release_values
 
-    values = release_values(pod)
+    values = configuration_values(pod)
     if not isinstance(values, dict):
         return
     cull: dict[str, Any] = values["cull"] if isinstance(values.get("cull"), dict) else {}
-    gpu = bool(pod.facts.get("gpu_profiles"))
+    gpu = any(gpus.is_gpu_resource(name) for name in pod.facts.get("extended_resources") or ())
     limit = rule.options["max_idle_seconds_gpu" if gpu else "max_idle_seconds"]
     if cull.get("enabled") is not True:
         yield RawViolation(

@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
-from nblint.model import EffectivePod, Path
+from nblint.check.targets import RawViolation, notebook_of
+from nblint.model.pod import EffectivePod, Path
 
 
 def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], key: str) -> Path:
@@ -38,8 +39,6 @@ def _notebook_image(pod: EffectivePod) -> tuple[Any, ...] | None:
     ``(path, container, variables, image, table entry, runAsUser, runAsNonRoot is true, info)``."""
     memo = pod.memo
     if "notebook_image" not in memo:
-        from nblint.check.engine import notebook_of
-
         found = notebook_of(pod)
         if found is None:
             memo["notebook_image"] = None
@@ -73,7 +72,6 @@ def _notebook_image(pod: EffectivePod) -> tuple[Any, ...] | None:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
     found = _notebook_image(pod)
     if found is None:
@@ -92,21 +90,60 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     numeric = entry.get("user_numeric")
     relies_on_image_user = non_root and run_as_user is None
     if aspect == "root-image" and relies_on_image_user and numeric is None:
-        yield RawViolation(image_path, "", variables["container"], variables=info)
+        yield _replace_image(RawViolation(image_path, "", variables["container"], variables=info))
     elif aspect == "named-user" and relies_on_image_user and numeric is False:
         where = _security_path(spec, base, container, "runAsNonRoot")
         yield RawViolation(where, "", variables["container"], variables=info)
     elif aspect == "needs-root" and entry.get("starts_as_root"):
         if non_root or (isinstance(run_as_user, int) and run_as_user != 0):
-            yield RawViolation(image_path, "", variables["container"], variables=info)
+            yield _replace_image(
+                RawViolation(image_path, "", variables["container"], variables=info)
+            )
     elif aspect == "uid-mismatch" and isinstance(run_as_user, int) and run_as_user != 0:
         uid = entry.get("uid")
         if uid is None or run_as_user == uid or not _needs_own_uid(spec, container, entry):
             return
+        # An image whose own user is root is `notebook-image-needs-root`'s: pointing the pod at
+        # uid 0 would only trade this finding for `run-as-user`.
+        if uid == 0 or entry.get("starts_as_root"):
+            return
         where = _security_path(spec, base, container, "runAsUser")
         yield RawViolation(
-            where, "", variables["container"], variables={**info, "value": run_as_user}
+            where,
+            "",
+            variables["container"],
+            variables={**info, "value": run_as_user},
+            # A uid the table does not confirm is shown, never applied.
+            fix_safety="display-only" if entry.get("confidence") == "unverified" else None,
         )
+
+
+#: What an image that needs root gets when the table has nothing to suggest instead.
+NO_REPLACEMENT = (
+    "# nblint knows no notebook image that does the same job as its own user: build one that\n"
+    "# starts as a non-root user (USER 1000), or pick one from rules/tables/notebook-images.yaml"
+)
+
+
+def _replace_image(raw: Any) -> Any:
+    """``raw`` with the image to suggest instead, chosen by what the image is (its table row's
+    ``replacement``), as ``{replacement}``, ``{replacement_name}`` and ``{replacement_tag}``;
+    without one, advice that ``nblint fix`` does not apply."""
+    image = raw.variables.get("image")
+    entry = images.lookup(image)
+    suggested = images.replacement(image, entry) if entry is not None else None
+    if suggested is None:
+        raw.fix = {"any": NO_REPLACEMENT}
+        raw.fix_safety = "display-only"
+        return raw
+    name, _, tag = suggested.rpartition(":")
+    raw.variables = {
+        **raw.variables,
+        "replacement": suggested,
+        "replacement_name": name,
+        "replacement_tag": tag,
+    }
+    return raw
 
 
 def _needs_own_uid(spec: dict[str, Any], container: dict[str, Any], entry: dict[str, Any]) -> bool:

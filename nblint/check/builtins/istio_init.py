@@ -1,8 +1,8 @@
 """``istio-init-restricted``: Istio's injected init container under PSA restricted.
 
-Why Python: the finding depends on the policy level being checked and on the input dialect (only
-Kubeflow profile namespaces are known to have sidecar injection on), which a rule's conditions
-over the pod cannot see.
+Why Python: the finding depends on the policy level being checked and on where the pod runs (a
+dialect says so in the fact ``istio_injection_default``: Kubeflow profile namespaces have sidecar
+injection on), which a rule's conditions over the pod cannot see.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod
+from nblint.check.targets import RawViolation
+from nblint.model.pod import EffectivePod
 
 INJECT_KEY = "sidecar.istio.io/inject"
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
 
-    if pod.dialect != "kubeflow" or policy.level != "restricted":
+    if not pod.facts.get("istio_injection_default") or policy.level != "restricted":
         return
     for where in ("annotations", "labels"):
         marks = pod.metadata.get(where)

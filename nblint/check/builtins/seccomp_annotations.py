@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod
+from nblint.check.targets import RawViolation
+from nblint.model.pod import EffectivePod
 
 POD_KEY = "seccomp.security.alpha.kubernetes.io/pod"
 CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
@@ -23,8 +24,7 @@ def allowed(value: Any) -> bool:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation
-    from nblint.model import iter_containers
+    from nblint.model.pod import iter_containers
 
     annotations = pod.metadata.get("annotations")
     if not isinstance(annotations, dict):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.model import EffectivePod
+from nblint.check.targets import VALUES, RawViolation
+from nblint.model.pod import EffectivePod
 
 IMAGE_TRAITS = ("image", "image_spec")
 
@@ -20,7 +21,6 @@ def _pins_registry(regex: Any) -> bool:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import VALUES, RawViolation
 
     for choice in pod.facts.get("unlisted_choices") or []:
         traits = choice.get("traits") or []

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import images, podview
-from nblint.model import EffectivePod
+from nblint.check.targets import RawViolation, notebook_of
+from nblint.model.pod import EffectivePod
 
 #: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's).
 DEFAULT_HOME = "/home/jovyan"
@@ -50,7 +51,6 @@ def volume_name(path: str) -> str:
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.check.engine import RawViolation, notebook_of
 
     found = notebook_of(pod)
     if found is None:
@@ -74,6 +74,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     where = (*base, "volumeMounts") if container.get("volumeMounts") else base
     for path in required_paths(container, known_home):
         if not podview.writable(pod.spec, container, path):
+            home_itself = path == known_home
             yield RawViolation(
                 where,
                 "",
@@ -85,4 +86,15 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     "mount_path": path,
                     "volume": volume_name(path),
                 },
+                distinct=path,
+                # HOME wants a volume that keeps the user's work, not a scratch one: that is
+                # notebook-home-persistent's fix.
+                fix={"any": HOME_ADVICE} if home_itself else None,
+                fix_safety="display-only" if home_itself else None,
             )
+
+
+HOME_ADVICE = (
+    "# HOME needs a volume of its own that keeps the user's work: see the fix of\n"
+    "# notebook-home-persistent (an emptyDir here would lose it at every restart)"
+)

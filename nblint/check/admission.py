@@ -1,0 +1,484 @@
+"""A pod as its namespace's LimitRanges and ResourceQuotas admit it: what the
+``namespace-admission`` builtin finds (the ``limitrange-*`` and ``quota-*`` rules).
+
+Imported only for a pod whose namespace the inputs describe (the builtin checks first), so that a
+plain check never pays for quantities and fractions.
+
+Why Python: the questions add quantities across containers (a pod's aggregate is the sum of its
+containers or its largest init container), compare them with objects in other files, and count
+how many pods fit. The work itself is :mod:`nblint.model.admission`; this module reads the pod's
+:attr:`~nblint.model.pod.EffectivePod.admission` (set by the run) and words what it finds, once
+per pod for all its rules:
+
+* each resource a LimitRange default filled in (``limitrange-default-applied``);
+* LimitRange bounds, and requests above a defaulted limit (``limitrange-*``);
+* what a matching quota refuses: must specify, a pod larger than the quota (``quota-*``);
+* the z2jh home PVC and the hub's own PVC against LimitRange and quota;
+* how many servers fit (``quota-capacity``), and which never start;
+* the z2jh chart's own pods a quota refuses (the hub never starts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+from nblint.check.gpus import is_gpu_resource
+from nblint.check.targets import VALUES, RawViolation
+from nblint.model.admission import (
+    NO_OTHER_USAGE,
+    Bound,
+    Problem,
+    amount_cause,
+    claim_problems,
+    claims_that_fit,
+    contributor,
+    fill_defaults,
+    limit_range_problems,
+    quota_applies,
+    quota_problems,
+    servers_that_fit,
+)
+from nblint.model.namespace import NamespaceContext
+from nblint.model.pod import EffectivePod, Origin
+from nblint.model.quantity import format_quantity, parse_quantity
+from nblint.model.resources import MUST_SPECIFY, container_amounts, pod_amounts, pod_charge
+from nblint.model.rule import Rule
+
+#: What a chart pod's rejection does to the deployment.
+CHART_POD_OUTCOME = {
+    "hub": "the hub never starts",
+    "proxy": "the proxy never starts (the hub is unreachable)",
+    "autohttps": "HTTPS is never served",
+    "user-scheduler": "user pods stay Pending",
+    "user-placeholder": "no placeholder runs",
+    "continuous-image-puller": "images are not pre-pulled",
+    "hook-image-puller": "helm install waits for its pre-install hook forever",
+    "hook-image-awaiter": "helm install waits for its pre-install hook forever",
+}
+INJECTED = "no mutating webhook adds containers"
+NOT_COUNTED = "image-puller DaemonSet pods (one per node) not counted"
+
+
+def findings(pod: EffectivePod, rule: Rule) -> Iterator[RawViolation]:
+    """What the pod's namespace refuses or notes under ``rule``, all its rules worked out once."""
+    admission = pod.admission
+    assert admission is not None
+    found = pod.memo.get(_MEMO)
+    if found is None:
+        found = pod.memo[_MEMO] = list(_everything(pod, admission.namespace))
+    for rule_id, raw in found:
+        if rule_id == rule.id:
+            yield raw
+
+
+#: Every rule is worked out in one pass per pod, kept in ``EffectivePod.memo``.
+_MEMO = "namespace_admission"
+Found = Iterator[tuple[str, RawViolation]]
+
+
+def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    assert pod.admission is not None
+    yield from (("limitrange-default-applied", raw) for raw in _defaults(pod))
+    problems = limit_range_problems(pod.spec, namespace.limit_ranges, pod.admission.defaults)
+    problems += quota_problems(pod, namespace.quotas)
+    yield from _placed(pod, problems)
+    yield from _claims(pod, namespace)
+    yield from _capacity(pod, namespace)
+    yield from (("quota-chart-pods-unadmittable", raw) for raw in _chart_pods(pod, namespace))
+
+
+def _variables(path: tuple[object, ...], container: str | None) -> dict[str, str]:
+    """The template variables of a finding at ``path`` (a fix names the container's list)."""
+    if container is None or len(path) < 3 or path[1] not in ("containers", "initContainers"):
+        return {}
+    kind = "container" if path[1] == "containers" else "initContainer"
+    return {"container": container, "container_list": str(path[1]), "container_type": kind}
+
+
+def _placed(pod: EffectivePod, problems: list[Problem]) -> Found:
+    for problem in problems:
+        yield (
+            problem.rule,
+            RawViolation(
+                problem.path,
+                problem.message,
+                problem.container,
+                variables=_variables(problem.path, problem.container),
+                distinct=problem.distinct,
+                cause=problem.cause,
+                assumption=problem.assumption,
+            ),
+        )
+
+
+def _defaults(pod: EffectivePod) -> Iterator[RawViolation]:
+    assert pod.admission is not None
+    for default in pod.admission.defaults:
+        assert default.limit_range is not None
+        constraint = "default" if default.bucket == "limits" else "defaultRequest"
+        message = (
+            f"{default.bucket}.{default.resource} {default.amount.text} of "
+            f"{default.container_type} {default.container} is the {constraint} of "
+            f"{default.limit_range.label}"
+        )
+        if default.alternatives:
+            others = ", ".join(
+                f"{amount.text} if {ref.label} is read first"
+                for ref, amount in default.alternatives
+            )
+            message += f" ({others}: the order is undefined)"
+        where = default.amount.origin
+        yield RawViolation(
+            default.path,
+            message,
+            default.container,
+            variables=_variables(default.path, default.container),
+            distinct=default.resource,
+            # At the LimitRange's line, which the cause names: no note repeats it.
+            origin=Origin(where.file, where.line, where.column),
+            cause=amount_cause(default.limit_range.label, constraint, default.amount),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# PVCs of a z2jh release
+
+
+def _claim_usage(pod: EffectivePod) -> dict[str, Fraction]:
+    """What the chart's own PVC (``hub-db-dir``) takes of the namespace's quota."""
+    hub = pod.facts.get("hub_db_pvc")
+    if not isinstance(hub, dict):
+        return {}
+    used: dict[str, Fraction] = {
+        "persistentvolumeclaims": Fraction(1),
+        "count/persistentvolumeclaims": Fraction(1),
+    }
+    storage = parse_quantity(hub.get("storage"))
+    if storage is not None:
+        used["requests.storage"] = storage
+    storage_class = hub.get("storage_class")
+    if isinstance(storage_class, str) and storage_class:
+        prefix = f"{storage_class}.storageclass.storage.k8s.io/"
+        used[f"{prefix}persistentvolumeclaims"] = Fraction(1)
+        if storage is not None:
+            used[f"{prefix}requests.storage"] = storage
+    return used
+
+
+def _home(pod: EffectivePod) -> tuple[Fraction | None, str | None, tuple[Any, ...]] | None:
+    home = pod.facts.get("home_pvc")
+    if not isinstance(home, dict):
+        return None
+    storage_class = home.get("storage_class")
+    return (
+        parse_quantity(home.get("capacity")),
+        storage_class if isinstance(storage_class, str) and storage_class else None,
+        tuple(home.get("capacity_path") or ("singleuser", "storage", "capacity")),
+    )
+
+
+def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    home = _home(pod)
+    hub = pod.facts.get("hub_db_pvc")
+    if isinstance(hub, dict):
+        storage_class = hub.get("storage_class")
+        for rule, message, cause, assumption in claim_problems(
+            namespace.limit_ranges,
+            namespace.quotas,
+            parse_quantity(hub.get("storage")),
+            storage_class if isinstance(storage_class, str) and storage_class else None,
+        ):
+            yield (
+                rule,
+                RawViolation(
+                    (VALUES, *hub["path"]),
+                    f"the hub's PVC hub-db-dir: {message}; the hub never starts",
+                    cause=cause,
+                    assumption=assumption,
+                    distinct="hub-db-dir",
+                ),
+            )
+    if home is None:
+        return
+    storage, storage_class, path = home
+    # One PVC larger than the quota on its own; beside the chart's PVC: never-starts says it.
+    for rule, message, cause, assumption in claim_problems(
+        namespace.limit_ranges, namespace.quotas, storage, storage_class
+    ):
+        yield (
+            rule,
+            RawViolation(
+                (VALUES, *path),
+                f"a user's home PVC: {message}; KubeSpawner creates it before the pod, so the "
+                "first spawn of every new user (and of every new named server) fails",
+                cause=cause,
+                assumption=assumption,
+                distinct="home",
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Capacity
+
+
+def _chart_usage(pod: EffectivePod, namespace: NamespaceContext) -> dict[str, Fraction]:
+    """What the chart's own pods that always run take of each quota key (after LimitRange
+    defaults); a user placeholder without resources of its own counts as one more of ``pod``."""
+    used: dict[str, Fraction] = {}
+    keys = {key for quota in namespace.quotas for key in quota.hard}
+    for chart_pod in _chart_pods_of(pod):
+        if not chart_pod.get("counted"):
+            continue
+        replicas = chart_pod.get("replicas") or 0
+        spec = pod.spec if chart_pod.get("like_user_server") else _chart_spec(chart_pod, namespace)
+        for key in keys:
+            charge = pod_charge(spec, key)
+            if charge:
+                used[key] = used.get(key, Fraction(0)) + charge * replicas
+    return used
+
+
+def _chart_pods_of(pod: EffectivePod) -> list[dict[str, Any]]:
+    found = pod.facts.get("chart_pods")
+    return [entry for entry in found if isinstance(entry, dict)] if isinstance(found, list) else []
+
+
+def _chart_spec(chart_pod: dict[str, Any], namespace: NamespaceContext) -> dict[str, Any]:
+    spec = {
+        "containers": [
+            {"name": container["name"], "resources": container.get("resources") or {}}
+            for container in chart_pod.get("containers", [])
+        ]
+    }
+    return fill_defaults(spec, namespace.limit_ranges)[0]
+
+
+def _binding(bound: Bound, per: dict[str, Fraction], used: dict[str, Fraction]) -> str:
+    """``requests.cpu 24 of ResourceQuota/compute, 1 per server, 200m to the chart's pods``."""
+    parts = []
+    for quota, key in bound.binding:
+        text = f"{key} {quota.hard[key].text} of {quota.ref.label}"
+        charge = per.get(key)
+        if charge is not None:
+            text += f", {format_quantity(charge, key)} each"
+        if used.get(key):
+            text += f", {format_quantity(used[key], key)} to the chart's own"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _capacity(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    per_user = bool(pod.facts.get("per_user"))
+    if not namespace.quotas or not (per_user or pod.facts.get("notebook_server")):
+        return  # capacity is a question about notebook servers, not any workload
+    if per_user:
+        yield from (("quota-profile-never-starts", raw) for raw in _no_home(pod, namespace))
+        yield from (("quota-capacity", raw) for raw in _home_capacity(pod, namespace))
+    used = _chart_usage(pod, namespace) if per_user else {}
+    alone = servers_that_fit(namespace.quotas, pod.spec)
+    bound = servers_that_fit(namespace.quotas, pod.spec, used)
+    if bound is None or alone is None or alone.fits == 0:
+        return  # no quota charges it, or one pod is more than the quota (quota-exceeds-hard)
+    per = {key: pod_charge(pod.spec, key) for _, key in bound.binding}
+    if pod.profile:
+        what = f'servers of profile "{pod.profile}"'
+    else:
+        what = "user servers" if per_user else f"notebooks like {pod.object}"
+    quota, key = bound.binding[0]
+    cause = amount_cause(quota.ref.label, f"hard {key}", quota.hard[key])
+    assumption = _assumption(per_user)
+    binding = _binding(bound, per, used)
+    # At what the server asks for (the profile's line), the quota key in the cause.
+    place = contributor(pod.spec, key)
+    if bound.fits == 0:
+        yield (
+            "quota-profile-never-starts",
+            RawViolation(
+                place,
+                f"no {what} can start: the chart's own pods leave no room ({binding})",
+                cause=cause,
+                assumption=assumption,
+                distinct=key,
+            ),
+        )
+        return
+    message = f"at most {bound.fits} {what} run at once ({binding})"
+    if per_user:
+        message += _users(pod, bound.fits, "run all of theirs at once")
+    for gpu, held in _untracked_gpus(pod, namespace, bound.fits):
+        yield (
+            "quota-capacity",
+            RawViolation(
+                contributor(pod.spec, f"requests.{gpu}"),
+                f"no quota tracks requests.{gpu}: the {bound.fits} {what} that fit hold "
+                f"{held} {gpu} at once, idle or not",
+                cause=cause,
+                assumption=assumption,
+                distinct=gpu,
+            ),
+        )
+    yield (
+        "quota-capacity",
+        RawViolation(
+            place,
+            message,
+            cause=cause,
+            assumption=assumption,
+            distinct=key,
+        ),
+    )
+
+
+def _untracked_gpus(
+    pod: EffectivePod, namespace: NamespaceContext, servers: int
+) -> list[tuple[str, str]]:
+    """``(GPU resource, how many the servers hold)`` for GPUs no quota counts: an idle GPU
+    server holds its GPU, and only the quota's other keys bound how many are held."""
+    requests = pod_amounts(pod.spec, "requests")
+    out = []
+    for name in sorted(requests):
+        if not is_gpu_resource(name) or not requests[name]:
+            continue
+        if any(
+            f"requests.{name}" in quota.hard and quota_applies(quota, pod.spec)[0]
+            for quota in namespace.quotas
+        ):
+            continue
+        out.append((name, format_quantity(requests[name] * servers, name)))
+    return out
+
+
+def _assumption(per_user: bool) -> str:
+    if per_user:
+        return f"{NO_OTHER_USAGE} beside the chart's own pods; {NOT_COUNTED}; {INJECTED}"
+    return f"{NO_OTHER_USAGE}; {INJECTED}"
+
+
+def _servers_per_user(pod: EffectivePod) -> tuple[int | None, str]:
+    """How many servers one user may have (None: unlimited), and the values that say it."""
+    named = pod.facts.get("named_servers")
+    if not isinstance(named, dict) or not named.get("allowed"):
+        return 1, "named servers off"
+    limit = named.get("limit") or 0
+    if not limit:
+        return None, "hub.allowNamedServers with no namedServerLimitPerUser"
+    return 1 + int(limit), f"hub.namedServerLimitPerUser: {limit} and the default server"
+
+
+def _users(pod: EffectivePod, servers: int, doing: str) -> str:
+    """What ``servers`` mean per user, given the named servers one user may have."""
+    per_user, why = _servers_per_user(pod)
+    if per_user is None:
+        return f"; named servers are unlimited ({why}): one user can take them all"
+    if per_user == 1:
+        return ""
+    users = servers // per_user
+    text = f"; a user may have {per_user} servers ({why}), so {users} user"
+    text += f"{'s' * (users != 1)} can {doing}"
+    if per_user >= servers:
+        text += ": one user's servers can take them all"
+    return text
+
+
+def _home_bound(
+    pod: EffectivePod, namespace: NamespaceContext
+) -> tuple[Bound, Fraction | None] | None:
+    home = _home(pod)
+    if home is None:
+        return None
+    storage, storage_class, _ = home
+    bound = claims_that_fit(namespace.quotas, storage, storage_class, _claim_usage(pod))
+    return (bound, storage) if bound is not None else None
+
+
+def _claim_charge(storage: Fraction | None) -> dict[str, Fraction]:
+    per = {"persistentvolumeclaims": Fraction(1), "count/persistentvolumeclaims": Fraction(1)}
+    if storage is not None:
+        per["requests.storage"] = storage
+    return per
+
+
+def _home_capacity(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawViolation]:
+    """How many user servers can keep a home PVC (they are charged whether or not they run)."""
+    home = _home_bound(pod, namespace)
+    path = _home(pod)
+    if home is None or path is None or home[0].fits == 0:
+        return
+    bound, storage = home
+    quota, key = bound.binding[0]
+    binding = _binding(bound, _claim_charge(storage), _claim_usage(pod))
+    yield RawViolation(
+        (VALUES, *path[2]),
+        f"at most {bound.fits} user servers can have a home PVC, running or not ({binding})"
+        + _users(pod, bound.fits, "keep one for each of their servers"),
+        origin=quota.hard[key].origin,
+        cause=amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
+        assumption=f"{NO_OTHER_USAGE} beside the chart's own PVC",
+        distinct="home",
+    )
+
+
+def _no_home(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawViolation]:
+    home = _home_bound(pod, namespace)
+    if home is None or home[0].fits > 0:
+        return
+    bound, storage = home
+    if storage is not None and any(
+        key == "requests.storage" and storage > quota.hard[key].amount
+        for quota, key in bound.binding
+    ):
+        return  # the PVC alone is more than the quota: quota-exceeds-hard says it
+    home_path = _home(pod)
+    assert home_path is not None
+    quota, key = bound.binding[0]
+    yield RawViolation(
+        (VALUES, *home_path[2]),
+        "no user can get a home PVC: the chart's own PVC leaves no room "
+        f"({_binding(bound, _claim_charge(storage), _claim_usage(pod))}); KubeSpawner creates "
+        "the PVC before the "
+        "pod, so the first spawn of every user fails",
+        cause=amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
+        assumption=NO_OTHER_USAGE,
+        distinct="home",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The chart's own pods
+
+
+def _chart_pods(pod: EffectivePod, namespace: NamespaceContext) -> Iterator[RawViolation]:
+    for chart_pod in _chart_pods_of(pod):
+        spec = _chart_spec(chart_pod, namespace)
+        for quota in namespace.quotas:
+            if not quota_applies(quota, spec)[0]:
+                continue
+            tracked = sorted(key for key in quota.hard if key in MUST_SPECIFY)
+            for container, filled in zip(
+                chart_pod.get("containers", []), spec["containers"], strict=True
+            ):
+                requests, limits = container_amounts(filled)
+                missing = sorted(
+                    {
+                        f"{bucket}.{resource}"
+                        for key in tracked
+                        for bucket, resource in [MUST_SPECIFY[key]]
+                        if resource not in (limits if bucket == "limits" else requests)
+                    }
+                )
+                if not missing:
+                    continue
+                name = chart_pod["name"]
+                key = next(k for k in tracked if "{}.{}".format(*MUST_SPECIFY[k]) in missing)
+                yield RawViolation(
+                    (VALUES, *container["path"]),
+                    f"the chart's {name} pod sets no {', '.join(missing)}, which "
+                    f"{quota.ref.label} tracks: {CHART_POD_OUTCOME.get(name, 'it never runs')}",
+                    container["name"],
+                    variables={"chart_pod": name},
+                    distinct=f"{name}/{container['name']}/{quota.ref.label}",
+                    cause=amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
+                )

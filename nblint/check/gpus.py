@@ -1,0 +1,52 @@
+"""What the GPU tables say (``rules/tables/gpu-resources.yaml``, ``gpu-nodes.yaml``, and each
+``--rules-dir DIR/tables/``): which extended resources are GPUs, and which node labels pick GPU
+nodes, one node pool, or mark a GKE cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nblint.check import tables
+from nblint.check.images import glob
+
+
+def _first(table: str, key: str, field: str, name: str) -> dict[str, Any] | None:
+    for entry in tables.entries(table, key):
+        pattern = entry.get(field)
+        if isinstance(pattern, str) and glob(pattern).match(name):
+            return entry
+    return None
+
+
+def gpu_resource(name: object) -> dict[str, Any] | None:
+    """The table's entry for extended resource ``name`` when it gives a GPU, else None."""
+    return _first("gpu-resources", "resources", "pattern", name) if isinstance(name, str) else None
+
+
+def is_gpu_resource(name: object) -> bool:
+    return gpu_resource(name) is not None
+
+
+def node_label(key: object) -> dict[str, Any] | None:
+    """The table's entry for node label ``key``, else None."""
+    return _first("gpu-nodes", "labels", "key", key) if isinstance(key, str) else None
+
+
+def picks(key: object, values: list[Any]) -> str | None:
+    """What selecting nodes by label ``key`` (with one of ``values``) picks: ``"gpu"`` (only
+    GPU nodes), ``"pool"`` (one pool, GPUs or not), or None (nodes of any kind)."""
+    entry = node_label(key)
+    if entry is not None and entry.get("picks") == "gpu":
+        return "gpu"
+    # Teams name GPU pools so: `nodepool: gpu-a100`, `gpu: "true"`.
+    if any("gpu" in str(text).lower() for text in (key, *values)):
+        return "gpu"
+    if entry is not None and entry.get("picks") == "pool":
+        return "pool"
+    return None
+
+
+def platform_of(key: object) -> str | None:
+    entry = node_label(key)
+    platform = entry.get("platform") if entry is not None else None
+    return platform if isinstance(platform, str) else None

@@ -1,0 +1,452 @@
+"""``nblint check``: lint files, directories or stdin, and report as a CI gate needs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from nblint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    check_selectors,
+    dialect_settings,
+    expanded_context,
+    fail_usage,
+    policy,
+    selectors,
+    with_run_options,
+)
+from nblint.model.finding import SEVERITY_RANK, Finding
+from nblint.report import FORMATS, printable
+
+STDIN = "-"
+
+if TYPE_CHECKING:
+    from nblint.load.selection import Selection
+    from nblint.model.result import Report, RunResult
+    from nblint.model.rule import Rule
+    from nblint.run.config import Config
+    from nblint.run.pipeline import Options
+
+#: Parameters of ``check`` a configuration file may fill (its other settings are read apart).
+_CONFIGURABLE = (
+    "select",
+    "ignore",
+    "psa_level",
+    "psa_version",
+    "fail_on",
+    "rules_dir",
+    "baseline_file",
+)
+
+
+EXIT_CODES = """\b
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (a file that cannot be read or parsed is one)
+  2  a usage or configuration problem (an unknown option or rule, a path that does
+     not exist, a directory with no YAML file, a baseline that cannot be read)
+"""
+
+
+#: Which files a directory walk lints (shared by ``check`` and ``fix``).
+_SELECTION_OPTIONS = [
+    click.option(
+        "--exclude",
+        help="Comma-separated patterns (as in .gitignore) of files and directories not to lint; "
+        "they replace the configured ones and the defaults (.*, node_modules, venv, __pycache__).",
+    ),
+    click.option(
+        "--extend-exclude",
+        help="Comma-separated patterns to exclude on top of the configured and default ones.",
+    ),
+    click.option(
+        "--force-exclude",
+        is_flag=True,
+        help="Apply the exclude patterns to files named on the command line too (as pre-commit "
+        "names them).",
+    ),
+    click.option(
+        "--respect-gitignore/--no-respect-gitignore",
+        default=True,
+        show_default=True,
+        help="Skip the files .gitignore ignores when walking a directory.",
+    ),
+]
+
+
+def selection_options(func: Any) -> Any:
+    """The file-selection options (``--exclude``, ``--force-exclude``, …) of ``check``."""
+    for option in reversed(_SELECTION_OPTIONS):
+        func = option(func)
+    return func
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format: text, concise (one line each), json, sarif (code scanning) or github "
+    "(workflow annotations).",
+)
+@click.option(
+    "--no-fold",
+    "no_fold",
+    is_flag=True,
+    help="One finding per pod (each profile and option choice apart) instead of one per "
+    "problem and place listing its pods.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many problems each rule found instead of the findings (JSON with "
+    "--format json).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
+)
+@click.option("--select", help="Comma-separated rule ids or groups to run (default: all).")
+@click.option("--ignore", help="Comma-separated rule ids or groups to skip.")
+@with_run_options
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding has this severity or a higher one.",
+)
+@click.option(
+    "--rules-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Extra rule files (repeatable).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    help="Colour in text output.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes for large trees (0: one per CPU); the report is the same for any N.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: .nblint.yaml or [tool.nblint] in pyproject.toml, "
+    "searched from the working directory up to the repository root).",
+)
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="Also list the findings that # nblint: disable comments suppress.",
+)
+@selection_options
+@click.option(
+    "--stdin-filename",
+    help="The name of the file read from stdin (-), for messages, per-file ignores and SARIF.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in this baseline file and exit 0.",
+)
+@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `nblint fix`).")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes (else no effect)."
+)
+def check(paths: tuple[str, ...], **params: Any) -> None:
+    """Check PATHs (files, directories, or - for stdin) and report every finding.
+
+    z2jh values files given with -f/--values are layered into one release; PATHs are each
+    checked on their own.
+    """
+    from nblint.run import gate
+
+    config, options, rules, inputs, empty_dirs = prepare(paths, params)
+    if params["fix"]:
+        from nblint.cli.fix import run_fix, write_fixed
+
+        write_fixed(run_fix(options, rules, inputs, config, params["unsafe_fixes"]))
+    result = gate.run(options, rules, inputs, config)
+    _tell(result.notices + _psa_notice(params["psa_version"]), params["quiet"])
+    if params["output_format"] == "sarif":
+        from nblint.run.fixing import describe_changes
+
+        describe_changes(result)
+    if params["write_baseline"]:
+        _write_baseline(params["write_baseline"], result)
+        sys.exit(EXIT_CLEAN)
+    findings = _apply_baseline(result, params["baseline_file"])
+    report = _report(result, findings, rules, options, params)
+    if params["statistics"]:
+        _write_statistics(params["output_format"], params["output"], report)
+    else:
+        _write_report(params["output_format"], params["output"], params["color"], report)
+    sys.exit(EXIT_USAGE if empty_dirs else exit_code(findings, params["fail_on"]))
+
+
+def prepare(
+    paths: tuple[str, ...], params: dict[str, Any]
+) -> tuple[Config | None, Options, dict[str, Rule], list[str], list[str]]:
+    """What a command that runs the pipeline needs: configuration, options, rules, the files to
+    lint, and the directories given that hold no YAML file (exit 2 when nothing is left)."""
+    config = _configure(params)
+    if not paths and params.get("stdin_filename"):
+        paths = (STDIN,)
+    elif not paths and not params["values_files"] and not (config and config.releases):
+        paths = (".",)  # like ruff: the project the command runs in
+    options, rules = _options(paths, params, config)
+    empty_dirs: list[str] = []
+    inputs = _inputs(paths, empty_dirs, _selection(params, config), params.get("quiet", False))
+    if empty_dirs and not inputs and not (config and config.releases):
+        sys.exit(EXIT_USAGE)  # nothing was checked: the error said why, no report to give
+    return config, options, rules, inputs, empty_dirs
+
+
+def _configure(params: dict[str, Any]) -> Config | None:
+    """The project configuration (``--config`` or discovered), filling every option the command
+    line left at its default (the command line wins)."""
+    from nblint.run.config import ConfigError, apply_to_params, discover_config
+
+    ctx = click.get_current_context()
+    try:
+        config = discover_config(params["config_file"])
+    except ConfigError as err:
+        fail_usage(str(err))
+    if config is not None:
+        unset = (click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP, None)
+        given = {name for name in ctx.params if ctx.get_parameter_source(name) not in unset}
+        apply_to_params(config, params, given)
+    return config
+
+
+def _options(
+    paths: tuple[str, ...], params: dict[str, Any], config: Config | None
+) -> tuple[Options, dict[str, Rule]]:
+    """The run's options and rules, from the command line and the configuration."""
+    from nblint.check.rules import load_rules
+    from nblint.model.rule import RuleError
+    from nblint.run import gate
+    from nblint.run.config import ConfigError
+    from nblint.run.pipeline import Options
+
+    context = expanded_context(params)
+    try:
+        rules = load_rules(tuple(params["rules_dir"]))
+        gate.prepare_rules(config, rules)
+    except (RuleError, ConfigError) as err:
+        fail_usage(str(err))
+    options = Options(
+        policy(params["psa_level"], params["psa_version"]),
+        selectors(params["select"]),
+        selectors(params["ignore"]),
+        tuple(params["rules_dir"]),
+        dialect_settings(params),
+        context=context,
+        jobs=params.get("jobs", 1),
+        stdin_filename=params.get("stdin_filename"),
+    )
+    check_selectors(rules, options.select, "--select")
+    check_selectors(rules, options.ignore, "--ignore")
+    return options, rules
+
+
+def _selection(params: dict[str, Any], config: Config | None) -> Selection:
+    """What a walk skips: the command line's patterns, else the configuration's, else the
+    defaults; then both ``extend-exclude`` lists; and ``.gitignore`` unless turned off."""
+    from nblint.load.selection import DEFAULT_EXCLUDE, Selection
+
+    raw = config.raw if config is not None else {}
+    base = config.base if config is not None else "."
+    if params["exclude"] is not None:
+        exclude = [(".", p) for p in selectors(params["exclude"]) or ()]
+    elif "exclude" in raw:
+        exclude = [(base, p) for p in raw["exclude"]]
+    else:
+        exclude = [(".", p) for p in DEFAULT_EXCLUDE]
+    exclude += [(base, p) for p in raw.get("extend-exclude", [])]
+    exclude += [(".", p) for p in selectors(params["extend_exclude"]) or ()]
+    source = click.get_current_context().get_parameter_source("respect_gitignore")
+    respect = params["respect_gitignore"]
+    if source == click.core.ParameterSource.DEFAULT:
+        respect = raw.get("respect-gitignore", True)
+    force = params["force_exclude"] or raw.get("force-exclude", False)
+    return Selection(exclude, respect_gitignore=respect, force_exclude=force)
+
+
+def _inputs(
+    paths: tuple[str, ...], empty_dirs: list[str], selection: Selection, quiet: bool
+) -> list[str]:
+    """The files to check; a directory with no YAML file is reported, and the others checked.
+    A Helm chart's ``templates/`` is skipped with one line saying how to lint it rendered."""
+    from nblint.load.files import InputError, discover
+
+    try:
+        inputs = list(discover(list(paths), empty_dirs, selection))
+    except InputError as err:
+        fail_usage(str(err))
+    charts = [
+        f"{os.path.join(chart, 'templates')}/: skipped, Helm templates are not YAML until "
+        f"rendered: lint the chart as Helm renders it, `helm template {chart} | nblint check -`"
+        for chart in selection.charts
+    ]
+    _tell(charts, quiet)
+    for directory in empty_dirs:
+        why = f" ({selection.excluded} excluded)" if selection.excluded else ""
+        click.echo(
+            printable(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) to check{why}"),
+            err=True,
+        )
+    return inputs
+
+
+def _tell(notices: list[str], quiet: bool) -> None:
+    """Say how the run went where the findings do not (stderr), unless ``--quiet``."""
+    if quiet:
+        return
+    for notice in notices:
+        click.echo(printable(f"nblint: {notice}"), err=True)
+
+
+def _psa_notice(version: str) -> list[str]:
+    """A version newer than nblint knows is evaluated as the newest, as the API server does:
+    say so, or a reader thinks it was checked against the version asked for."""
+    from nblint.cli.common import LATEST_PSA_VERSION
+    from nblint.model.rule import parse_version
+
+    if version == "latest" or parse_version(version) <= LATEST_PSA_VERSION:
+        return []
+    newest = "v{}.{}".format(*LATEST_PSA_VERSION)
+    return [
+        f"--psa-version {version} is newer than the newest policy nblint knows; "
+        f"evaluated as {newest}, as the API server does"
+    ]
+
+
+def _write_baseline(path: str, result: RunResult) -> None:
+    from nblint.run import baseline
+
+    try:
+        count, kept = baseline.write(path, result.findings, result.inputs)
+    except baseline.BaselineError as err:
+        fail_usage(str(err))
+    if kept:
+        click.echo(
+            f"nblint: wrote {count} finding(s) to baseline {path} ({kept} kept for files this "
+            "run did not check)",
+            err=True,
+        )
+    else:
+        click.echo(f"nblint: wrote {count} finding(s) to baseline {path}", err=True)
+
+
+def _apply_baseline(result: RunResult, baseline_file: str | None) -> list[Finding]:
+    """The findings the baseline does not hold; its stale entries for the files this run
+    checked are listed on stderr (an entry for a file the run did not check is not stale)."""
+    if not baseline_file:
+        return result.findings
+    from nblint.run import baseline, gate  # hashing and git look-ups only when a baseline is used
+
+    try:
+        findings, stale = gate.apply_baseline(result.findings, baseline_file, result.inputs)
+    except baseline.BaselineError as err:
+        fail_usage(str(err))
+    for entry in stale:
+        click.echo(f"nblint: stale baseline entry (no longer found): {entry.describe()}", err=True)
+    if stale:
+        click.echo(
+            f"nblint: {len(stale)} baseline entr{'ies' if len(stale) != 1 else 'y'} no longer "
+            f"match; refresh with --write-baseline {baseline_file}",
+            err=True,
+        )
+    return findings
+
+
+def _report(
+    result: RunResult,
+    findings: list[Finding],
+    rules: dict[str, Rule],
+    options: Options,
+    params: dict[str, Any],
+) -> Report:
+    from nblint.cli.rules import help_uri
+    from nblint.dialects.registry import fix_labels
+    from nblint.model.result import Report
+    from nblint.run import gate
+
+    return Report(
+        result,
+        findings,
+        rules,
+        active=[rule for rule, _ in gate.active_rules(options, rules)],
+        suppressed=[(f, s.reason) for f, s in result.suppressed]
+        if params["show_suppressed"]
+        else [],
+        fix_labels=fix_labels(),
+        fold=not params["no_fold"],
+        quiet=params["quiet"],
+        help_uris={rule.id: help_uri(rule) for rule in rules.values() if help_uri(rule)},
+    )
+
+
+def exit_code(findings: list[Finding], fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_CLEAN
+    threshold = SEVERITY_RANK[fail_on]
+    return (
+        EXIT_FINDINGS
+        if any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+        else EXIT_CLEAN
+    )
+
+
+def _write_statistics(output_format: str, output: str | None, report: Report) -> None:
+    from nblint.report import statistics
+
+    as_json = output_format == "json"
+    if not output:
+        statistics.write(report, sys.stdout, as_json)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as stream:
+            statistics.write(report, stream, as_json)
+    except OSError as err:
+        fail_usage(f"cannot write {output}: {err.strerror}")
+
+
+def _write_report(output_format: str, output: str | None, color: str, report: Report) -> None:
+    from nblint.report import formatter, text
+
+    write = formatter(output_format)
+    if output:
+        report.colour = color == "always"
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                write(report, stream)
+        except OSError as err:
+            fail_usage(f"cannot write {output}: {err.strerror}")
+    else:
+        report.colour = output_format == "text" and text.use_colour(sys.stdout, color)
+        write(report, sys.stdout)

@@ -1,0 +1,178 @@
+"""``nblint fix``: apply the fixes in place (or show them as a diff), keeping every other byte."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from nblint.cli.check import selection_options
+from nblint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, fail_usage, with_run_options
+from nblint.report import printable
+
+if TYPE_CHECKING:
+    from nblint.model.finding import Finding
+    from nblint.run.fixing import FixOutcome
+
+
+def fix_options(func: Any) -> Any:
+    for option in reversed(
+        [
+            click.option(
+                "--unsafe-fixes",
+                is_flag=True,
+                help="Also apply fixes that may change how the workload runs (another image, "
+                "uid, read-only root filesystem, …).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@click.command(name="fix")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the changes as a unified diff and write nothing (exit 1 when there is "
+    "something to fix).",
+)
+@fix_options
+@click.option("--select", help="Comma-separated rule ids or groups whose fixes to apply.")
+@click.option("--ignore", help="Comma-separated rule ids or groups whose fixes to leave out.")
+@with_run_options
+@click.option(
+    "--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule files."
+)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration.")
+@selection_options
+def fix(paths: tuple[str, ...], **params: Any) -> None:
+    """Apply the fixes of the findings in PATHs, in place.
+
+    Safe fixes only, unless --unsafe-fixes; each file keeps its comments, order, quoting and
+    style outside the lines a fix changes, and a fix that would add a finding is left out.
+    """
+    from nblint.cli.check import prepare
+
+    params.update(fail_on="error", baseline_file=None, jobs=1, quiet=False, stdin_filename=None)
+    config, options, rules, inputs, empty_dirs = prepare(paths, params)
+    outcome = run_fix(options, rules, inputs, config, params["unsafe_fixes"])
+    if params["diff"]:
+        _print_diff(outcome)
+    else:
+        write_fixed(outcome)
+    _summarise(outcome, params["unsafe_fixes"], params["diff"])
+    # An input nblint could not read is said in one line each, and fails the run.
+    unread = [f for f in outcome.after.findings if f.rule in rules and rules[f.rule].always_on]
+    for finding in unread:
+        click.echo(
+            printable(
+                f"nblint: {finding.file}:{finding.line}:{finding.column}: {finding.rule}: "
+                f"{finding.message} (not fixed)"
+            ),
+            err=True,
+        )
+    if empty_dirs:
+        sys.exit(EXIT_USAGE)
+    # --diff in CI: something to fix fails the step; so does a fix nblint could not make.
+    to_fix = params["diff"] and outcome.texts
+    sys.exit(EXIT_FINDINGS if to_fix or unread or outcome.failed else EXIT_CLEAN)
+
+
+def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bool) -> FixOutcome:
+    """Fix ``inputs``. ``--select``/``--ignore`` choose the fixes to apply; every rule is still
+    checked, so that a fix that adds a finding of another rule is left out too."""
+    from dataclasses import replace
+
+    from nblint.model.rule import matches
+    from nblint.run import fixing, gate
+
+    if "-" in inputs:
+        fail_usage("nblint fix edits files: it cannot fix standard input")
+    select, ignore = options.select, options.ignore
+    everything = replace(options, select=None, ignore=None)
+
+    def chosen(finding: Finding) -> bool:
+        rule = rules.get(finding.rule)
+        if rule is None:
+            return False
+        if select is not None and not matches(rule, select):
+            return False
+        return not (ignore and matches(rule, ignore))
+
+    return fixing.fix(
+        lambda texts: gate.run(replace(everything, texts=texts), rules, inputs, config),
+        unsafe,
+        chosen,
+    )
+
+
+def write_fixed(outcome: FixOutcome) -> None:
+    for path, text in outcome.texts.items():
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as err:
+            fail_usage(f"cannot write {path}: {err.strerror}")
+
+
+def _print_diff(outcome: FixOutcome) -> None:
+    import difflib
+
+    for path, text in sorted(outcome.texts.items()):
+        old = outcome.originals[path]
+        shown = path if path.startswith("/") else f"a/{path}"
+        lines = difflib.unified_diff(
+            old.splitlines(True), text.splitlines(True), shown, shown.replace("a/", "b/", 1)
+        )
+        for line in lines:
+            if not line.endswith("\n"):
+                line += "\n\\ No newline at end of file\n"
+            click.echo(printable(line), nl=False)
+
+
+def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
+    from nblint.run.fixing import applicable
+
+    fixed = {(f.rule, f.file, f.line, f.column, f.profile, f.container) for f in outcome.applied}
+    for finding, why in outcome.failed:
+        click.echo(
+            printable(f"nblint: {finding.file}:{finding.line}: {finding.rule}: not fixed: {why}"),
+            err=True,
+        )
+    for finding in outcome.rejected:
+        click.echo(
+            printable(
+                f"nblint: {finding.file}:{finding.line}: {finding.rule}: not fixed: the fix "
+                "would add a finding"
+            ),
+            err=True,
+        )
+    hidden = sum(
+        1 for f in outcome.after.findings if applicable(f, True) and not applicable(f, False)
+    )
+    verb = "would fix" if diff else "fixed"
+    files = len(outcome.texts)
+    message = (
+        f"nblint: {verb} {len(fixed)} finding{_s(len(fixed))} in {files} file{_s(files)}; "
+        f"{len(outcome.after.findings)} finding{_s(len(outcome.after.findings))} remain"
+    )
+    if hidden and not unsafe:
+        message += f" ({hidden} fixable with --unsafe-fixes)"
+    click.echo(message, err=True)
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def fixable_counts(findings: list[Finding]) -> tuple[int, int]:
+    """``(safe, unsafe)``: how many findings ``nblint fix`` would fix, and how many more with
+    ``--unsafe-fixes``."""
+    from nblint.model.edit import SAFE, UNSAFE
+
+    safe = sum(1 for f in findings if f.edit is not None and f.applicability == SAFE)
+    unsafe = sum(1 for f in findings if f.edit is not None and f.applicability == UNSAFE)
+    return safe, unsafe

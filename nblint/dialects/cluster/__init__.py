@@ -1,0 +1,67 @@
+"""The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
+PersistentVolumeClaim and the API server's PodSecurity configuration (AdmissionConfiguration).
+
+These documents yield no pod. Their indexer files them in the run index for the namespace
+context every pod is admitted by (:mod:`nblint.model.namespace`); their normaliser reports what
+is wrong with the objects themselves (an invalid PSA label, a quota key nothing is charged for, a
+PVC its namespace refuses). Read from the inputs, or from ``--cluster-context`` and
+``--admission-config`` (what is already in the cluster).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nblint.dialects.base import Dialect
+
+#: kind → the apiVersions it is read from.
+KINDS: dict[str, frozenset[str]] = {
+    "Namespace": frozenset({"v1"}),
+    "LimitRange": frozenset({"v1"}),
+    "ResourceQuota": frozenset({"v1"}),
+    "PersistentVolumeClaim": frozenset({"v1"}),
+    "Profile": frozenset({"kubeflow.org/v1", "kubeflow.org/v1beta1"}),
+    "AdmissionConfiguration": frozenset(
+        {
+            "apiserver.config.k8s.io/v1",
+            "apiserver.config.k8s.io/v1alpha1",
+            "apiserver.k8s.io/v1alpha1",
+        }
+    ),
+    "PodSecurityConfiguration": frozenset(
+        {
+            "pod-security.admission.config.k8s.io/v1",
+            "pod-security.admission.config.k8s.io/v1beta1",
+            "pod-security.admission.config.k8s.io/v1alpha1",
+        }
+    ),
+}
+
+
+def is_cluster_object(root: Any) -> bool:
+    if not isinstance(root, dict):
+        return False
+    kind, api = root.get("kind"), root.get("apiVersion")
+    return isinstance(kind, str) and kind in KINDS and isinstance(api, str) and api in KINDS[kind]
+
+
+CLUSTER = Dialect(
+    name="cluster",
+    claims=lambda root, settings: is_cluster_object(root),
+    normaliser="nblint.dialects.cluster.normalise:normalise",
+    fix_labels=(
+        (
+            "cluster",
+            "Namespace, LimitRange, ResourceQuota, Profile or AdmissionConfiguration manifest",
+        ),
+    ),
+    indexer="nblint.dialects.cluster.normalise:index",
+    # The kind names as a document writes them (`kind: Profile`, `"Profile"`): a bare
+    # "Profile" would match every seccompProfile and read those files whole in the first phase.
+    index_markers=(
+        *("Namespace", "LimitRange", "ResourceQuota", "PodSecurityConfiguration"),
+        "AdmissionConfiguration",
+        *("kind: Profile", "kind:Profile", '"Profile"', "'Profile'"),
+    ),
+    cluster_wide=True,
+)

@@ -1,0 +1,327 @@
+"""A cluster document → its entries in the run index, and the problems of the object itself.
+
+An object's problems that need the rest of the cluster (another LimitRange of the namespace, the
+API server's exemptions) read the namespace context the run index holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nblint.dialects.cluster.read import FIX_KEYS, PROFILE_LABELS, PROFILE_QUOTA, read
+from nblint.model.admission import amount_cause, claim_problems
+from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.finding import Cause, Reported
+from nblint.model.namespace import (
+    CLUSTER_INDEX,
+    LABEL_PREFIX,
+    LEVELS,
+    MODES,
+    Amount,
+    ClusterContext,
+    LimitRange,
+    NamespaceManifest,
+    ResourceQuota,
+    level_label,
+    newest_version_text,
+    parse_level,
+    parse_version,
+    version_label,
+)
+from nblint.model.pod import Origin
+from nblint.model.quantity import parse_quantity
+from nblint.model.resources import never_charged
+from nblint.model.rule import NEWEST_PSA_VERSION
+
+#: Namespace labels that make a mutating webhook add containers to every pod.
+INJECTION_LABELS = {"istio-injection": "enabled"}
+
+
+def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(CLUSTER_INDEX, entry) for entry in read(document, settings).entries]
+
+
+def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
+    found = read(document, settings)
+    out = Normalised(reported=list(found.problems))
+    cluster = index.view(CLUSTER_INDEX, ClusterContext.build)
+    for entry in found.entries:
+        if isinstance(entry, NamespaceManifest):
+            if entry.ref.kind == "Profile":
+                out.reported.append(_profile_namespace(entry, found.entries))
+            else:
+                out.reported.extend(_namespace_problems(entry, cluster))
+        elif isinstance(entry, LimitRange):
+            out.reported.extend(_limit_range_problems(entry, cluster))
+        elif isinstance(entry, ResourceQuota):
+            out.reported.extend(_quota_problems(entry))
+    if document.root.get("kind") == "PersistentVolumeClaim":
+        out.reported.extend(_claim_problems(document, settings, cluster))
+    return out
+
+
+def _quoted(value: Any) -> str:
+    """A label value as the API server's messages quote it."""
+    return '"' + str(value).replace('"', '\\"') + '"'
+
+
+def _reported(rule: str, message: str, origin: Origin, object_label: str) -> Reported:
+    return Reported(rule, message, origin, object_label, fix_keys=FIX_KEYS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Namespaces
+
+
+def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) -> list[Reported]:
+    out: list[Reported] = []
+    name = manifest.ref.name
+    label_of = manifest.ref.label
+    for mode in MODES:
+        level = manifest.labels.get(level_label(mode))
+        if level is not None and parse_level(level.value) is None:
+            fallback = (
+                "enforces restricted" if mode == "enforce" else f"evaluates {mode} as privileged"
+            )
+            out.append(
+                _reported(
+                    "ns-psa-invalid-label",
+                    f"Namespace create is rejected: {level_label(mode)}: "
+                    f"{_quoted(level.value)} must be one of {', '.join(LEVELS)} (an existing "
+                    f"namespace with this label {fallback})",
+                    level.origin,
+                    label_of,
+                )
+            )
+        version = manifest.labels.get(version_label(mode))
+        if version is None:
+            continue
+        parsed = parse_version(version.value)
+        if parsed is None:
+            out.append(
+                _reported(
+                    "ns-psa-invalid-label",
+                    f"Namespace create is rejected: {version_label(mode)}: "
+                    f"{_quoted(version.value)} "
+                    'must be "latest" or "v1.<minor>" such as v1.30 (an existing namespace with '
+                    "this label evaluates latest)",
+                    version.origin,
+                    label_of,
+                )
+            )
+        elif isinstance(parsed, tuple) and parsed > NEWEST_PSA_VERSION:
+            out.append(
+                _reported(
+                    "ns-psa-version-future",
+                    f"{version_label(mode)}: {version.value} is evaluated as "
+                    f"{newest_version_text()}, the newest policy version nblint knows (the API "
+                    "server evaluates it at its own newest version)",
+                    version.origin,
+                    label_of,
+                )
+            )
+    exempt = cluster.namespace(name).exempt
+    if exempt is not None:
+        defaults = cluster.admission.defaults if cluster.admission else {}
+        for key, label in manifest.labels.items():
+            if not key.startswith(LABEL_PREFIX):
+                continue
+            mode = key.removeprefix(LABEL_PREFIX).removesuffix("-version")
+            default = defaults.get(key.removeprefix(LABEL_PREFIX))
+            if key == level_label(mode) and label.value == "privileged":
+                continue
+            if default is not None and default.value == label.value:
+                continue
+            out.append(
+                Reported(
+                    "ns-psa-exempt-labels-ignored",
+                    f"{key}: {label.value} is ignored: namespace {name} is exempt from "
+                    "PodSecurity in the API server's AdmissionConfiguration, so no pod in it is "
+                    "checked",
+                    label.origin,
+                    label_of,
+                    fix_keys=FIX_KEYS,
+                    cause=Cause(
+                        "AdmissionConfiguration",
+                        f"exemptions.namespaces: {name}",
+                        exempt.file,
+                        exempt.line,
+                        exempt.column,
+                    ),
+                )
+            )
+    for key, value in INJECTION_LABELS.items():
+        injection = manifest.labels.get(key)
+        if injection is not None and injection.value == value:
+            out.append(
+                _reported(
+                    "ns-injected-containers-unknown",
+                    f"{key}: {value}: a mutating webhook adds istio-proxy (and, without the "
+                    "Istio CNI plugin, istio-init) to every pod of this namespace; nblint does not "
+                    "see their resources or security context, so LimitRange, quota and PSA "
+                    "findings here assume no injected containers",
+                    injection.origin,
+                    label_of,
+                )
+            )
+    return out
+
+
+def _profile_namespace(manifest: NamespaceManifest, entries: list[Any]) -> Reported:
+    name = manifest.ref.name
+    quota = next(
+        (e for e in entries if isinstance(e, ResourceQuota) and e.ref.name == PROFILE_QUOTA), None
+    )
+    labels = ", ".join(f"{k}: {v}" for k, v in PROFILE_LABELS.items())
+    hard = (
+        f" and ResourceQuota {PROFILE_QUOTA} (hard: "
+        + ", ".join(f"{key} {amount.text}" for key, amount in quota.hard.items())
+        + ")"
+        if quota is not None and quota.hard
+        else " and no ResourceQuota (spec.resourceQuotaSpec.hard is empty)"
+    )
+    return _reported(
+        "kubeflow-profile-namespace",
+        f"Profile {name} stands for Namespace {name} (labelled {labels} when the profile "
+        f"controller creates it){hard}; its PodSecurity labels come from the controller's "
+        "namespace-labels ConfigMap, not from the Profile (kubeflow/manifests' PSS overlay sets "
+        "pod-security.kubernetes.io/enforce: baseline, the upstream default none), so its "
+        "Notebooks are checked at --psa-level unless a Namespace manifest is given",
+        manifest.ref.origin,
+        manifest.ref.label,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# LimitRanges
+
+
+def _limit_range_problems(limit_range: LimitRange, cluster: ClusterContext) -> list[Reported]:
+    out: list[Reported] = []
+    item = limit_range.item("Container")
+    if item is None:
+        return out
+    for resource, amount in item.get("max").items():
+        if ("default", resource) not in item.derived:
+            continue
+        gpu = "/" in resource
+        whom = (
+            "every container and init container (a sidecar, z2jh's block-cloud-metadata)"
+            if gpu
+            else "every container and init container"
+        )
+        out.append(
+            _reported(
+                "limitrange-max-implies-default",
+                f"max.{resource} {amount.text} with no default.{resource}: the API server stores "
+                f"it as the default, so {whom} without a {resource} limit gets {resource}: "
+                f"{amount.text} as its limit and request",
+                amount.origin,
+                limit_range.ref.label,
+            )
+        )
+    namespace = cluster.namespace(limit_range.ref.namespace)
+    earlier = []
+    for other in namespace.limit_ranges:
+        if other is limit_range or other.ref == limit_range.ref:
+            break
+        earlier.append(other)
+    for other in earlier:
+        other_item = other.item("Container")
+        if other_item is None:
+            continue
+        for constraint, bucket in (("default", "limit"), ("defaultRequest", "request")):
+            for resource, amount in item.get(constraint).items():
+                theirs = other_item.get(constraint).get(resource)
+                if theirs is None or theirs.amount == amount.amount:
+                    continue
+                copied = (constraint, resource)
+                if copied in item.derived and copied in other_item.derived:
+                    continue  # both requests are their defaults: the same conflict, said once
+                out.append(
+                    Reported(
+                        "limitrange-default-conflict",
+                        f"the default {resource} {bucket} of a container is {theirs.text} "
+                        f"({other.ref.label}) or {amount.text} ({limit_range.ref.label}) "
+                        "depending on which LimitRange the API server reads first, which is "
+                        f"not defined; nblint applies {other.ref.label}'s",
+                        amount.origin,
+                        limit_range.ref.label,
+                        fix_keys=FIX_KEYS,
+                        cause=_cause(other.ref.label, f"{constraint}.{resource}", theirs),
+                    )
+                )
+    return out
+
+
+def _cause(object_label: str, detail: str, amount: Amount) -> Cause:
+    return amount_cause(object_label, detail, amount)
+
+
+# ---------------------------------------------------------------------------------------------
+# ResourceQuotas
+
+
+def _quota_problems(quota: ResourceQuota) -> list[Reported]:
+    out = []
+    for key, amount in quota.hard.items():
+        if not never_charged(key):
+            continue
+        name = key.removeprefix("limits.")
+        out.append(
+            _reported(
+                "quota-key-ineffective",
+                f"{key} is never charged: a quota counts an extended resource only as "
+                f"requests.{name} (its request, which equals its limit), so this key limits "
+                "nothing",
+                amount.origin,
+                quota.ref.label,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# PersistentVolumeClaims
+
+
+def _claim_problems(
+    document: Recognised, settings: dict[str, Any], cluster: ClusterContext
+) -> list[Reported]:
+    from nblint.load.provenance import tree_position
+
+    root = document.root
+    metadata = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
+    namespace_name = metadata.get("namespace") or settings.get("namespace")
+    namespace = cluster.namespace(namespace_name if isinstance(namespace_name, str) else None)
+    if not namespace.limit_ranges and not namespace.quotas:
+        return []
+    name = metadata.get("name") if isinstance(metadata.get("name"), str) else "(unnamed)"
+    label = f"PersistentVolumeClaim/{name}"
+    spec = root.get("spec") if isinstance(root.get("spec"), dict) else {}
+    path = ("spec", "resources", "requests", "storage")
+    found: Any = spec
+    for part in path[1:]:
+        found = found.get(part) if isinstance(found, dict) else None
+    line, column = tree_position(root, path)
+    origin = Origin(document.file, line, column)
+    request = parse_quantity(found)
+    storage_class = spec.get("storageClassName")
+    problems = claim_problems(
+        namespace.limit_ranges,
+        namespace.quotas,
+        request,
+        storage_class if isinstance(storage_class, str) else None,
+    )
+    return [
+        Reported(
+            rule,
+            f"PVC {name}: {message}",
+            origin,
+            label,
+            fix_keys=FIX_KEYS,
+            cause=cause,
+            assumption=assumption,
+        )
+        for rule, message, cause, assumption in problems
+    ]

@@ -1,0 +1,43 @@
+"""Kubeflow Notebooks: the pod the notebook controller and the PodDefault webhook will create.
+
+Two dialects live here:
+
+* ``kubeflow`` — a ``Notebook`` (kubeflow.org v1, v1beta1, v1alpha1) → its effective pod
+  (:mod:`.notebook`);
+* ``kubeflow-poddefault`` — a ``PodDefault`` yields no pod: it is indexed for the Notebooks of
+  its namespace (:mod:`.poddefaults`, the webhook), and checked for its own problems (fields its
+  CRD drops, a spec the API server refuses).
+
+:mod:`.crd` says what the CRDs' schemas prune; :mod:`.provenance` traces a pod field to the
+Notebook or the PodDefault that wrote it.
+"""
+
+from __future__ import annotations
+
+from nblint.dialects.base import Dialect
+from nblint.dialects.kubeflow.kinds import is_notebook, is_poddefault
+
+#: Documents of both dialects are checked in one process (``--jobs``): PodDefaults change the
+#: Notebooks of other files, and some findings are made once per run.
+_TOGETHER = b"kubeflow.org"
+
+NOTEBOOK = Dialect(
+    name="kubeflow",
+    claims=lambda root, settings: is_notebook(root),
+    normaliser="nblint.dialects.kubeflow.notebook:normalise",
+    fix_labels=(("kubeflow", "Kubeflow Notebook / PodDefault"),),
+    once="nblint.dialects.kubeflow.notebook:once_per_run",
+    together_marker=_TOGETHER,
+)
+
+POD_DEFAULT = Dialect(
+    name="kubeflow-poddefault",
+    claims=lambda root, settings: is_poddefault(root),
+    normaliser="nblint.dialects.kubeflow.poddefaults:normalise",
+    fix_labels=(
+        ("kubeflow-poddefault", "Kubeflow PodDefault (a finding about the PodDefault itself)"),
+    ),
+    indexer="nblint.dialects.kubeflow.poddefaults:index",
+    index_markers=("PodDefault",),
+    together_marker=_TOGETHER,
+)

@@ -1,0 +1,355 @@
+"""A Kubeflow ``Notebook`` → the pod its StatefulSet creates, as admission sees it.
+
+The model (facts from kubeflow/notebooks v1.11 ``notebook_controller.go``, same logic as
+kubeflow/kubeflow v1.10):
+
+1. the API server prunes what the CRD's Kubernetes 1.23 schema lacks (:mod:`.crd`);
+2. pod labels are ``statefulset`` and ``notebook-name`` overlaid with the Notebook's labels, then
+   the StatefulSet controller's own; pod annotations are the Notebook's, minus every key that
+   contains ``kubectl`` or ``notebook``;
+3. the pod spec is the template's, with ``containers[0]`` completed: ``workingDir`` when empty,
+   the notebook port when ``ports`` is nil, ``NB_PREFIX`` when no env var has that name;
+4. ``securityContext: {fsGroup: 100}`` when the pod has no ``securityContext`` at all and the
+   controller's ``ADD_FSGROUP`` is on (``--kubeflow-add-fsgroup``; upstream Kubeflow's default);
+   OpenShift AI / Open Data Hub workbenches (their ``opendatahub.io`` annotations or labels, or
+   ``--kubeflow-distribution openshift-ai``) come from a controller that runs with
+   ``ADD_FSGROUP=false`` and no Istio, on OpenShift, whose ``restricted-v2`` SCC assigns the
+   pod's ``fsGroup`` and each container's ``runAsUser`` from the namespace's range;
+5. a stopped Notebook (``kubeflow-resource-stopped``) has no pod, but its template is linted;
+6. the PodDefault webhook applies the PodDefaults that select the pod (:mod:`.poddefaults`); a
+   conflict makes it deny the pod, which is then reported and linted without any PodDefault;
+7. API-server defaulting of pod templates, as for any StatefulSet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nblint.dialects.apiserver import apply_api_defaults
+from nblint.dialects.base import TreePlacement
+from nblint.dialects.kubeflow import crd, poddefaults
+from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
+from nblint.load.provenance import tree_position
+from nblint.load.yaml_tree import to_plain
+from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.finding import Reported
+from nblint.model.pod import EffectivePod, Origin, Path, format_path
+
+STOPPED_ANNOTATION = "kubeflow-resource-stopped"
+HOME = "/home/jovyan"
+NOTEBOOK_PORT = {"name": "notebook-port", "containerPort": 8888, "protocol": "TCP"}
+FS_GROUP = 100
+CONTROLLER = "injected by the notebook controller"
+#: The two notebook controllers nblint models.
+UPSTREAM = "kubeflow"
+OPENSHIFT_AI = "openshift-ai"
+#: What stands for the first id of a namespace's range (OpenShift picks the real one per
+#: namespace: ``openshift.io/sa.scc.uid-range``).
+OPENSHIFT_RANGE_START = 1000680000
+STATEFULSET_CONTROLLER = "added by the StatefulSet controller"
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def once_per_run(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> list[Reported]:
+    """What no Notebook shows, said once per run, at the first Notebook."""
+    return [
+        Reported(
+            "culling-not-visible",
+            "idle culling is a setting of the notebook controller, not of a Notebook: it is off "
+            "unless the controller runs with ENABLE_CULLING=true (then CULL_IDLE_TIME, default "
+            "1440 minutes, and IDLENESS_CHECK_PERIOD, default 1 minute)",
+            _position(document.file, document.root, ("kind",)),
+            f"Notebook/{_name(document)}",
+            fix_keys=("kubeflow",),
+        )
+    ]
+
+
+def _name(document: Recognised) -> str:
+    metadata = _mapping(document.root.get("metadata"))
+    return _scalar(metadata.get("name")) or f"(document {document.index + 1})"
+
+
+def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
+    file, root = document.file, document.root
+    out = Normalised()
+    metadata = _mapping(root.get("metadata"))
+    name = _name(document)
+    namespace = _scalar(metadata.get("namespace"))
+    object_name = f"Notebook/{name}"
+
+    def report(rule: str, message: str, origin: Origin) -> None:
+        out.reported.append(Reported(rule, message, origin, object_name, fix_keys=("kubeflow",)))
+
+    pruned = crd.prune(root, crd.NOTEBOOK)
+    for path in pruned.dropped:
+        report(*_pruned_message(path), _position(file, root, path))
+    spec = _mapping(_mapping(_mapping(pruned.value.get("spec")).get("template")).get("spec"))
+    problems = _validation_problems(spec)
+    for path, message in problems:
+        report("kubeflow-invalid-object", message, _position(file, root, path))
+    if problems:
+        return out  # the API server refuses the Notebook: there is no pod to lint
+
+    provenance = NotebookProvenance(file, root)
+    provenance.graft(("metadata",), Graft(file, root, ("metadata",)))
+    pod_metadata = _pod_metadata(name, namespace, metadata, provenance)
+    _complete_first_container(spec, name, namespace, provenance)
+    distribution, assumed = _distribution(metadata, settings)
+    add_fsgroup = settings.get("kubeflow_add_fsgroup")
+    if add_fsgroup is None:
+        add_fsgroup = distribution == UPSTREAM
+    if add_fsgroup and spec.get("securityContext") is None:
+        where = provenance.locate(("spec",))
+        spec["securityContext"] = {"fsGroup": FS_GROUP}
+        provenance.inject(
+            ("spec", "securityContext", "fsGroup"),
+            Origin(
+                where.file,
+                where.line,
+                where.column,
+                f"{CONTROLLER}: fsGroup {FS_GROUP}, because the pod has no securityContext "
+                f"(ADD_FSGROUP; {assumed})",
+            ),
+        )
+    pod: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": pod_metadata,
+        "spec": spec,
+    }
+
+    chosen = poddefaults.selected(
+        index.view(poddefaults.INDEX_KEY, poddefaults.in_force),
+        namespace,
+        file,
+        {str(k): poddefaults.selector.label_text(v) for k, v in pod_metadata["labels"].items()},
+        _mapping(pod_metadata.get("annotations")),
+    )
+    merged = poddefaults.merge(pod, chosen, provenance.locate, object_name)
+    for conflict in merged.conflicts:
+        other = conflict.other
+        report(
+            "poddefault-conflict",
+            f"{conflict.poddefault.label} and {other.label} both set {conflict.what}, "
+            f"differently ({other.label} at {other.origin.file}:{other.origin.line}): the "
+            f"PodDefault webhook denies the pod of {object_name}, which is never created",
+            Origin(conflict.origin.file, conflict.origin.line, conflict.origin.column),
+        )
+    applied: list[str] = []
+    if not merged.conflicts:
+        pod = merged.pod
+        applied = [pd.name for pd in chosen]
+        for path, graft in merged.grafts.items():
+            provenance.graft(path, graft)
+    if distribution == OPENSHIFT_AI:
+        _openshift_scc(pod["spec"], provenance, assumed)
+    pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
+
+    annotations = _mapping(metadata.get("annotations"))
+    out.pods.append(
+        EffectivePod(
+            file=file,
+            object=object_name,
+            dialect="kubeflow",
+            pod=pod,
+            provenance=provenance,
+            kind="StatefulSet",
+            placement=NotebookPlacement(
+                TreePlacement(file, document.index, document.path), provenance, pod
+            ),
+            namespace=namespace,
+            facts={
+                "namespace": namespace,
+                # One of many notebook servers of its namespace (quota capacity is counted).
+                "notebook_server": True,
+                # Kubeflow profile namespaces have Istio sidecar injection on by default; the
+                # OpenShift AI controller runs without Istio (USE_ISTIO=false).
+                "istio_injection_default": distribution == UPSTREAM,
+                "kubeflow_distribution": distribution,
+                "stopped": STOPPED_ANNOTATION in annotations,
+                "poddefaults": applied,
+                "poddefaults_denied": bool(merged.conflicts),
+            },
+        )
+    )
+    return out
+
+
+def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[str, str]:
+    """Which notebook controller builds the pod, and how the finding notes should say so."""
+    given = settings.get("kubeflow_distribution")
+    if given in (UPSTREAM, OPENSHIFT_AI):
+        label = "upstream Kubeflow" if given == UPSTREAM else "OpenShift AI / Open Data Hub"
+        return given, f"assumed: {label}, as --kubeflow-distribution says"
+    marked = [
+        str(key)
+        for part in ("annotations", "labels")
+        for key in _mapping(metadata.get(part))
+        if str(key).split("/", 1)[0].endswith("opendatahub.io")
+    ]
+    if marked:
+        return OPENSHIFT_AI, f"assumed: OpenShift AI / Open Data Hub, from its {marked[0]}"
+    return UPSTREAM, "assumed: upstream Kubeflow (--kubeflow-distribution to say otherwise)"
+
+
+def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed: str) -> None:
+    """What OpenShift's ``restricted-v2`` SCC admission sets that the pod leaves unset: the
+    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range."""
+    where = provenance.locate(("spec",))
+    note = (
+        f"assigned by OpenShift's restricted-v2 SCC from the namespace's range "
+        f"({OPENSHIFT_RANGE_START} stands for its first id; {assumed})"
+    )
+    origin = Origin(where.file, where.line, where.column, note)
+    pod_sc = spec.get("securityContext")
+    if pod_sc is None:
+        pod_sc = spec["securityContext"] = {}
+    if not isinstance(pod_sc, dict):
+        return  # the wrong type is wrong-field-type's finding
+    if pod_sc.get("fsGroup") is None:
+        pod_sc["fsGroup"] = OPENSHIFT_RANGE_START
+        provenance.inject(("spec", "securityContext", "fsGroup"), origin)
+    if pod_sc.get("runAsUser") is not None:
+        return
+    for list_name in ("initContainers", "containers"):
+        containers = spec.get(list_name)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if not isinstance(container, dict):
+                continue
+            own = container.get("securityContext")
+            if own is None:
+                own = container["securityContext"] = {}
+            if isinstance(own, dict) and own.get("runAsUser") is None:
+                own["runAsUser"] = OPENSHIFT_RANGE_START
+                provenance.inject(
+                    ("spec", list_name, index, "securityContext", "runAsUser"), origin
+                )
+
+
+def _scalar(value: Any) -> str | None:
+    """A name or namespace as text; a templated one that YAML read as a mapping counts as unset."""
+    return str(value) if isinstance(value, (str, int)) and str(value) else None
+
+
+def _position(file: str, root: Any, path: Path) -> Origin:
+    line, column = tree_position(root, path)
+    return Origin(file, line, column)
+
+
+def _pruned_message(path: Path) -> tuple[str, str]:
+    where = format_path(path)
+    if path[-2:] == ("template", "metadata"):
+        return (
+            "kubeflow-pruned-security-field",
+            f"{where} is dropped by the Notebook CRD: its labels and annotations never reach the "
+            "pod (write them in the Notebook's own metadata)",
+        )
+    rule = (
+        "kubeflow-pruned-security-field"
+        if crd.is_security_relevant(path)
+        else "kubeflow-pruned-field"
+    )
+    schema = (
+        "Kubernetes 1.23 pod schema"
+        if path[:3] == ("spec", "template", "spec")
+        else "not a Notebook field"
+    )
+    return rule, f"{where} is dropped by the Notebook CRD ({schema}): the cluster never sees it"
+
+
+def _validation_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
+    """What the CRD's validation refuses (containers ≥ 1, each with name and image)."""
+    base: Path = ("spec", "template", "spec")
+    containers = spec.get("containers")
+    if not isinstance(containers, list) or not containers:
+        return [(base, "the Notebook has no containers: the API server refuses it")]
+    problems: list[tuple[Path, str]] = []
+    for index, container in enumerate(containers):
+        where = (*base, "containers", index)
+        if not isinstance(container, dict):
+            problems.append((where, f"containers[{index}] is not a mapping"))
+            continue
+        missing = [key for key in ("name", "image") if container.get(key) is None]
+        image = container.get("image")
+        if isinstance(image, str) and not image.strip():
+            # A Jupyter web app template's placeholder: the Pod's validation needs an image.
+            problems.append(
+                (
+                    (*where, "image"),
+                    f"containers[{index}] has an empty image: the API server refuses the pod "
+                    "the Notebook's StatefulSet makes, so it never starts",
+                )
+            )
+        if missing:
+            problems.append(
+                (
+                    where,
+                    f"containers[{index}] has no {' and no '.join(missing)}: the API server "
+                    "refuses the Notebook",
+                )
+            )
+    return problems
+
+
+def _pod_metadata(
+    name: str, namespace: str | None, metadata: dict[str, Any], provenance: NotebookProvenance
+) -> dict[str, Any]:
+    here = provenance.locate(("metadata",))
+    labels: dict[str, Any] = {"statefulset": name, "notebook-name": name}
+    for key in labels:
+        provenance.inject(
+            ("metadata", "labels", key), Origin(here.file, here.line, here.column, CONTROLLER)
+        )
+    labels.update(to_plain(_mapping(metadata.get("labels"))))
+    for key, value in (
+        ("statefulset.kubernetes.io/pod-name", f"{name}-0"),
+        ("apps.kubernetes.io/pod-index", "0"),
+    ):
+        labels[key] = value
+        provenance.inject(
+            ("metadata", "labels", key),
+            Origin(here.file, here.line, here.column, STATEFULSET_CONTROLLER),
+        )
+    annotations = {
+        key: to_plain(value)
+        for key, value in _mapping(metadata.get("annotations")).items()
+        if "kubectl" not in str(key) and "notebook" not in str(key)
+    }
+    pod_metadata: dict[str, Any] = {"name": f"{name}-0"}
+    if namespace is not None:
+        pod_metadata["namespace"] = namespace
+    pod_metadata["labels"] = labels
+    if annotations:
+        pod_metadata["annotations"] = annotations
+    return pod_metadata
+
+
+def _complete_first_container(
+    spec: dict[str, Any], name: str, namespace: str | None, provenance: NotebookProvenance
+) -> None:
+    first = spec["containers"][0]
+    base: Path = ("spec", "containers", 0)
+    here = provenance.locate(base)
+
+    def injected(path: Path, what: str) -> None:
+        provenance.inject(path, Origin(here.file, here.line, here.column, f"{CONTROLLER}: {what}"))
+
+    if not first.get("workingDir"):
+        first["workingDir"] = HOME
+        injected((*base, "workingDir"), f"workingDir {HOME}")
+    if first.get("ports") is None:
+        first["ports"] = [dict(NOTEBOOK_PORT)]
+        injected((*base, "ports"), "the notebook port 8888")
+    env = first.get("env")
+    if env is None:
+        env = first["env"] = []
+    if isinstance(env, list) and not any(
+        isinstance(var, dict) and var.get("name") == "NB_PREFIX" for var in env
+    ):
+        prefix = f"/notebook/{namespace or '<namespace>'}/{name}"
+        env.append({"name": "NB_PREFIX", "value": prefix})
+        injected((*base, "env", len(env) - 1), f"NB_PREFIX={prefix}")

@@ -1,0 +1,121 @@
+"""Provenance of a Notebook's pod, whose fields come from more than one written tree.
+
+The pod spec comes from the Notebook's ``spec.template`` (a :class:`TreeProvenance` with that
+prefix), but its labels and annotations come from the Notebook's own ``metadata``, and whatever a
+PodDefault added comes from the PodDefault's file. A *graft* says "this pod subtree was written at
+that place of that tree"; the deepest graft or injection that holds a path answers for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nblint.dialects.base import TreePlacement
+from nblint.load.provenance import TreeProvenance, tree_position
+from nblint.model.edit import STRATEGIC, Edit, PlacedFix
+from nblint.model.pod import Origin, Path, format_path, get_path
+
+
+@dataclass(frozen=True)
+class Graft:
+    file: str
+    root: Any
+    #: Where the grafted subtree sits in ``root``.
+    doc_path: Path
+    note: str = ""
+    #: ``(document index, place in the document)`` of a tree a fix may edit (a PodDefault among
+    #: the inputs); None: not to be edited.
+    editable: tuple[int, Path] | None = None
+
+
+class NotebookProvenance(TreeProvenance):
+    def __init__(self, file: str, root: Any) -> None:
+        super().__init__(file, root, ("spec", "template"))
+        self.grafts: dict[Path, Graft] = {}
+
+    def graft(self, path: Path, graft: Graft) -> None:
+        self.grafts[path] = graft
+
+    def locate(self, path: Path) -> Origin:
+        for length in range(len(path), -1, -1):
+            prefix = path[:length]
+            injected = self.injected.get(prefix)
+            if injected is not None:
+                return injected
+            graft = self.grafts.get(prefix)
+            if graft is not None:
+                line, column = tree_position(graft.root, (*graft.doc_path, *path[length:]))
+                return Origin(graft.file, line, column, graft.note)
+        return super().locate(path)
+
+
+class NotebookPlacement:
+    """Kubeflow hints are Notebook patches (``spec.template.spec…``), merged into the Notebook
+    itself — except for what a PodDefault added, which the webhook would merge back in: that
+    fix goes into the PodDefault's own entry (a sidecar, an init container, a volume, a pod
+    setting), and is only shown when the PodDefault is the cluster's (``--poddefaults``) or
+    the hint has nothing for that entry."""
+
+    def __init__(
+        self, tree: TreePlacement, provenance: NotebookProvenance, pod: dict[str, Any]
+    ) -> None:
+        self.tree = tree
+        self.provenance = provenance
+        self.pod = pod
+
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
+        for length in range(len(path), -1, -1):
+            graft = self.provenance.grafts.get(path[:length])
+            if graft is not None:
+                if graft.root is not self.provenance.root:
+                    return self._in_poddefault(hint, path[:length], graft)
+                break
+        return self.tree.place(hint, path, anchor)
+
+    def _in_poddefault(self, hint: str, pod_path: Path, graft: Graft) -> PlacedFix:
+        patch = _poddefault_patch(hint, pod_path, self.pod)
+        if patch is None or graft.editable is None:
+            return PlacedFix(hint, None)
+        document, at = graft.editable
+        import yaml
+
+        target = (*at, *graft.doc_path)
+        text = yaml.safe_dump(patch, sort_keys=False, default_flow_style=False).rstrip()
+        where = format_path(graft.doc_path)
+        shown = f"# in {graft.note.removeprefix('added by ')} ({graft.file}), at {where}\n"
+        return PlacedFix(shown + text, Edit(graft.file, document, target, STRATEGIC, text))
+
+
+def _poddefault_patch(hint: str, pod_path: Path, pod: dict[str, Any]) -> Any:
+    """What the Notebook ``hint`` asks of the pod entry at ``pod_path`` that a PodDefault added
+    (a container or volume by name, or one pod setting), as a patch of that entry; None when it
+    asks nothing of it."""
+    import yaml
+
+    try:
+        notebook = yaml.safe_load(hint)
+    except yaml.YAMLError:
+        return None
+    found, spec = get_path(notebook, ("spec", "template", "spec"))
+    if not found or not isinstance(spec, dict):
+        return None
+    if len(pod_path) == 3 and isinstance(pod_path[2], int):
+        _, entry = get_path(pod, pod_path)
+        name = entry.get("name") if isinstance(entry, dict) else None
+        entries = spec.get(str(pod_path[1]))
+        for item in entries if isinstance(entries, list) else ():
+            if isinstance(item, dict) and name is not None and item.get("name") == name:
+                rest = {k: v for k, v in item.items() if k != "name"}
+                return rest or None
+        return None
+    if len(pod_path) == 2 and pod_path[1] in spec:
+        return {pod_path[1]: spec[pod_path[1]]}
+    return None

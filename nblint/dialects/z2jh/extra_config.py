@@ -1,0 +1,166 @@
+"""``hub.extraConfig``: the settings nblint can read in it without running it.
+
+The hub executes each snippet (in key order) after the chart's configuration and ``hub.config``.
+nblint never executes input. It parses each snippet into a Python syntax tree (``ast.parse``
+builds the tree only) and reads the statements that are plain literal assignments to a
+configuration trait, ``c.<Class>.<trait> = <literal>`` (strings, numbers, booleans, None, and
+lists, tuples, sets and dicts of them, evaluated by ``ast.literal_eval``). Those are applied as the
+hub applies them, with their own line as provenance. Docstrings and imports change nothing.
+Anything else (a loop, a function, ``c.KubeSpawner.volumes.append(…)``, a value computed from
+a name) is a statement nblint does not read: the caveat finding names it, and the pods are drawn
+as if it changed nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint.dialects.z2jh.helm import key_text
+
+#: A snippet longer than this is not parsed (it is all "not read"): the hub's own snippets are a
+#: few hundred lines at most, and parsing is the one cost that grows with the input here.
+LONGEST_SNIPPET = 200_000
+
+
+class CodeLine(int):
+    """A line (1-based) of a ``hub.extraConfig`` snippet, as the last step of a values path:
+    ``("hub", "extraConfig", "00-auth", CodeLine(3))`` is the snippet's third line."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``c.<section>.<trait> = <value>`` at ``line`` of snippet ``snippet``."""
+
+    section: str
+    trait: str
+    value: Any
+    #: The snippet's key, as written.
+    snippet: Any
+    line: int
+
+    @property
+    def path(self) -> tuple[Any, ...]:
+        """The values path of the line, for provenance."""
+        return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
+
+
+@dataclass
+class ExtraConfig:
+    """What nblint read from every snippet, in the order the hub runs them."""
+
+    assignments: list[Assignment] = field(default_factory=list)
+    #: ``(snippet, line)`` of each statement nblint did not read.
+    unread: list[tuple[Any, int]] = field(default_factory=list)
+    #: ``(snippet, line, why)`` of snippets that are not Python the hub can run (it stops there).
+    broken: list[tuple[Any, int, str]] = field(default_factory=list)
+
+    def of(self, section: str) -> list[Assignment]:
+        return [a for a in self.assignments if a.section == section]
+
+    def last(self, section: str, trait: str) -> Assignment | None:
+        found = [a for a in self.assignments if (a.section, a.trait) == (section, trait)]
+        return found[-1] if found else None
+
+    #: ``(section, trait)`` that a statement nblint did not read assigns.
+    unread_targets: set[tuple[str, str]] = field(default_factory=set)
+
+
+def read(snippets: Any) -> ExtraConfig:
+    """What the ``hub.extraConfig`` mapping sets, read without running it."""
+    out = ExtraConfig()
+    if not isinstance(snippets, dict):
+        return out
+    # The hub runs them sorted by name (the names as text: JSON keys).
+    for name in sorted(snippets, key=key_text):
+        code = snippets[name]
+        if code is None:
+            continue
+        _read_snippet(name, code, out)
+    return out
+
+
+def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
+    if not isinstance(code, str):
+        out.broken.append((name, 1, f"not Python text but {type(code).__name__}"))
+        return
+    if len(code) > LONGEST_SNIPPET:
+        out.unread.append((name, 1))
+        return
+    try:
+        tree = ast.parse(code, mode="exec")
+    except SyntaxError as err:
+        out.broken.append((name, err.lineno or 1, err.msg))
+        return
+    except (ValueError, RecursionError, MemoryError) as err:  # NUL bytes, absurd nesting
+        out.broken.append((name, 1, type(err).__name__))
+        return
+    for statement in tree.body:
+        found = _assignment(statement, name)
+        if found is not None:
+            out.assignments.append(found)
+        elif not _inert(statement):
+            out.unread.append((name, statement.lineno))
+            for target in _assigned_traits(statement):
+                out.unread_targets.add(target)
+
+
+def _assignment(statement: ast.stmt, snippet: str) -> Assignment | None:
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return None
+    target = _trait_target(statement.targets[0])
+    if target is None:
+        return None
+    try:
+        value = ast.literal_eval(statement.value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return Assignment(target[0], target[1], _plain(value), snippet, statement.lineno)
+
+
+def _trait_target(node: ast.expr) -> tuple[str, str] | None:
+    """``c.Section.trait`` → ``("Section", "trait")``."""
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "c"
+    ):
+        return node.value.attr, node.attr
+    return None
+
+
+def _assigned_traits(statement: ast.stmt) -> list[tuple[str, str]]:
+    """Every ``c.Section.trait`` a statement nblint does not read assigns (anywhere in it)."""
+    found = []
+    for node in ast.walk(statement):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            trait = _trait_target(target)
+            if trait is not None:
+                found.append(trait)
+    return found
+
+
+def _inert(statement: ast.stmt) -> bool:
+    """Statements that set nothing: a docstring, ``pass``, an import."""
+    if isinstance(statement, (ast.Pass, ast.Import, ast.ImportFrom)):
+        return True
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _plain(value: Any) -> Any:
+    """A literal as configuration holds it: tuples and sets as lists (traitlets' List and Set
+    accept either; nblint's trees are lists)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(item) for item in value), key=repr)
+    return value

@@ -1,0 +1,310 @@
+"""Where a z2jh fix goes: the layer, and the profile or option choice, the finding belongs to.
+
+A rule's z2jh hint is a values snippet at the z2jh root. Merged there it fixes every pod — unless
+the offending value comes from a ``kubespawner_override`` (a profile's, or an option choice's),
+which wins over anything at the root. So:
+
+* a hint whose top key is ``kubespawner_override`` goes into the override the finding belongs to
+  (the choice's, when the value came from a choice: a GPU choice's toleration must not send the
+  CPU choice to GPU nodes), else the profile's;
+* a hint for the one key the finding points at (an option's ``unlisted_choice``) is merged there;
+* any other hint, for a finding whose value came from an override, is turned into the
+  KubeSpawner traits it sets (the chart's own mapping, :func:`.chart_config.chart_traits`) and
+  merged into that override;
+* the rest is merged at the z2jh root of the layer that set the offending value, or of the last
+  layer when only the chart's defaults supply it (the last layer wins in Helm's merge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix
+from nblint.model.pod import Path, format_path
+
+if TYPE_CHECKING:
+    from nblint.dialects.z2jh.pods import ValuesProvenance
+    from nblint.dialects.z2jh.values import Release
+
+OVERRIDE = "kubespawner_override"
+#: The pod lists whose entries a user may write whole (containers, volumes).
+WHOLE_LISTS = ("containers", "initContainers", "volumes")
+#: Values keys whose securityContext replaces the one KubeSpawner builds from traits.
+EXTRA_CONFIG = (
+    "extraPodConfig",
+    "extra_pod_config",
+    "extraContainerConfig",
+    "extra_container_config",
+)
+#: The securityContexts such a key may replace, and the traits that would otherwise set them.
+MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
+    (
+        ("spec", "securityContext"),
+        frozenset({"pod_security_context", "fs_gid", "supplemental_gids"}),
+    ),
+    (
+        ("spec", "containers", 0, "securityContext"),
+        frozenset(
+            {"container_security_context", "uid", "gid", "allow_privilege_escalation", "privileged"}
+        ),
+    ),
+)
+#: Values keys whose entries are containers written whole (chart keys and trait names).
+WRITTEN_WHOLE = (
+    *("extraContainers", "initContainers", "extra_containers", "init_containers"),
+    *("extraVolumes", "volumes"),
+)
+
+
+@dataclass
+class ValuesPlacement:
+    release: Release
+    provenance: ValuesProvenance | None = None
+    #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
+    profile_path: Path | None = None
+
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
+        import yaml
+
+        own = self._own_container(path, template_hint)
+        if own is not None:
+            return own
+        try:
+            patch = parsed(hint)
+        except yaml.YAMLError:
+            return PlacedFix(hint, None)
+        if not isinstance(patch, dict) or not patch:
+            return PlacedFix(hint, None)
+        masked = self._masked(patch, template_hint)
+        if masked is not None:
+            return masked
+        values_path = self._values_path(anchor or path)
+        scope = override_scope(values_path)
+        target: Path
+        if list(patch) == [OVERRIDE]:
+            where = scope or (self.profile_path and (*self.profile_path, OVERRIDE))
+            if where is None:
+                return PlacedFix(hint, None)  # no profile: the hint does not fit this pod
+            target, patch = where, patch[OVERRIDE]
+        elif len(values_path) > 1 and list(patch) == [values_path[-1]]:
+            target = values_path[:-1]
+        elif scope is not None:
+            traits = traits_set_by(self.release, patch)
+            if not traits:
+                return PlacedFix(hint, None)
+            target, patch = scope, traits
+        else:
+            return self._edit(hint, (), hint, values_path)
+        text = f"# in {format_path(target)}\n" + _dump(patch)
+        return self._edit(text, target, patch, values_path)
+
+    def _own_container(
+        self, path: Path, template_hint: Callable[[], str | None]
+    ) -> PlacedFix | None:
+        """A fix for a container or volume the user wrote whole (``singleuser.extraContainers``,
+        ``initContainers``, ``storage.extraVolumes``, an override's ``extra_containers``): the
+        hint for the pod template, merged into that entry. None for the notebook container,
+        whose fields KubeSpawner builds from traits."""
+        import yaml
+
+        if len(path) < 3 or path[1] not in WHOLE_LISTS or not isinstance(path[2], int):
+            return None
+        if path[1] == "containers" and path[2] == 0:
+            return None
+        written = self._values_path(path[:3])
+        if (
+            len(written) < 2
+            or written[-2] not in WRITTEN_WHOLE
+            or not self.release.written(written)
+        ):
+            return None
+        text = template_hint()
+        try:
+            patch = parsed(text) if text else None
+        except yaml.YAMLError:
+            return None
+        if not isinstance(patch, dict) or list(patch) != ["spec"]:
+            return None
+        spec = patch["spec"]
+        if not isinstance(spec, dict) or set(spec) != {path[1]}:
+            return None
+        entries = spec[path[1]]
+        if not isinstance(entries, list) or len(entries) != 1 or not isinstance(entries[0], dict):
+            return None
+        entry = {key: value for key, value in entries[0].items() if key != "name"}
+        if not entry:
+            return None
+        shown = f"# in {format_path(written)}\n" + _dump(entry)
+        # A container or volume spec: merged as Kubernetes merges one (`add: []` empties a list).
+        return self._edit(shown, written, entry, written, STRATEGIC)
+
+    def _masked(
+        self, patch: dict[str, Any], template_hint: Callable[[], str | None]
+    ) -> PlacedFix | None:
+        """A hint for the securityContext KubeSpawner builds, when ``extraPodConfig`` (or
+        ``extraContainerConfig``) replaces that securityContext whole: the hint would change
+        nothing, so the pod template's securityContext goes into the replacing one."""
+        import yaml
+
+        for pod_path, traits in MASKABLE:
+            written = self._values_path(pod_path)
+            if not any(key in EXTRA_CONFIG for key in written) or written[-1] != "securityContext":
+                continue
+            if not traits & set(traits_set_by(self.release, patch)):
+                continue
+            text = template_hint()
+            try:
+                template = parsed(text) if text else None
+            except yaml.YAMLError:
+                return None
+            spec = template.get("spec") if isinstance(template, dict) else None
+            if not isinstance(spec, dict):
+                return None
+            if pod_path[1] == "securityContext":
+                wanted = spec.get("securityContext")
+            else:
+                containers = spec.get("containers")
+                first = containers[0] if isinstance(containers, list) and containers else None
+                wanted = first.get("securityContext") if isinstance(first, dict) else None
+            if not isinstance(wanted, dict):
+                return None
+            shown = (
+                f"# in {format_path(written)} "
+                "(it replaces the securityContext KubeSpawner builds)\n"
+            )
+            return self._edit(shown + _dump(wanted), written, wanted, written)
+        return None
+
+    def _values_path(self, path: Path) -> Path:
+        if path[:1] == ("values",):
+            return path[1:]
+        if self.provenance is None:
+            return ()
+        return self.provenance.values_path(path)[0]
+
+    def _edit(
+        self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
+    ) -> PlacedFix:
+        """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
+        layer = self.release.layer_for(target or values_path)
+        if layer is None:
+            return PlacedFix(text, None)
+        file, document = layer
+        patch_text = patch if isinstance(patch, str) else _dump(patch)
+        return PlacedFix(
+            text, Edit(file, document, (*self.release.root, *target), merge, patch_text)
+        )
+
+
+def override_scope(values_path: Path) -> Path | None:
+    """The ``kubespawner_override`` (a profile's or a choice's) that ``values_path`` is in."""
+    for index in range(len(values_path) - 1, -1, -1):
+        if values_path[index] == OVERRIDE:
+            return values_path[: index + 1]
+    return None
+
+
+def traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
+    """The KubeSpawner traits (``{trait: value}``) that merging ``patch`` into the release's
+    values changes: a values hint turned into a ``kubespawner_override`` entry. Dict traits give
+    only the keys that change (an override merges into a dict trait)."""
+    import json
+
+    key = json.dumps(patch, sort_keys=True, default=str)
+    memo = release.fix_memo
+    if key not in memo:
+        memo[key] = _traits_set_by(release, patch)
+    found: dict[str, Any] = memo[key]
+    return found
+
+
+def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
+    """The traits the hint's keys give a value: each compared with the same values where the
+    hint's keys are left unset (so that a hint the file already follows still names its traits,
+    and only the keys the hint sets of a dict trait are named)."""
+    from nblint.dialects.z2jh.chart_config import chart_traits
+
+    before = chart_traits(_helm_merge(release.values, _unset(patch)), release.chart_version)
+    after = chart_traits(_helm_merge(release.values, patch), release.chart_version)
+    changed: dict[str, Any] = {}
+    for name in sorted(set(before.traits) | set(after.traits)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed[name] = _dict_changes(old, new)
+        else:
+            changed[name] = new
+    return changed
+
+
+def _unset(patch: Any) -> Any:
+    """``patch`` with every leaf ``null``: merged, it deletes what the hint would set."""
+    if isinstance(patch, dict):
+        return {key: _unset(value) for key, value in patch.items()}
+    return None
+
+
+def _dict_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in new.items():
+        if key not in old:
+            out[key] = value
+        elif old[key] != value:
+            both = isinstance(old[key], dict) and isinstance(value, dict)
+            out[key] = _dict_changes(old[key], value) if both else value
+    for key in old:
+        if key not in new:
+            out[key] = None
+    return out
+
+
+def _helm_merge(base: Any, patch: Any) -> Any:
+    """Helm's merge of a values snippet (maps merge, ``null`` deletes, lists replace), as a new
+    tree: the release's values share subtrees with the chart's defaults."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for key, value in patch.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = _helm_merge(merged.get(key), value) if key in merged else value
+        return merged
+    return patch
+
+
+def _dump(value: Any) -> str:
+    """``value`` as block YAML. Hints are few and findings many: each text is made once."""
+    import json
+
+    return _dumped(json.dumps(value, default=str))
+
+
+@lru_cache(maxsize=1024)
+def _dumped(as_json: str) -> str:
+    import json
+
+    import yaml
+
+    return yaml.safe_dump(json.loads(as_json), sort_keys=False, default_flow_style=False).rstrip()
+
+
+@lru_cache(maxsize=1024)
+def parsed(text: str) -> Any:
+    """A hint's YAML as a tree (shared: never change it), parsed once per text."""
+    import yaml
+
+    try:
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover
+        loader = yaml.SafeLoader
+    return yaml.load(text, Loader=loader)

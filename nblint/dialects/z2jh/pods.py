@@ -1,0 +1,396 @@
+"""The effective singleuser pods of a z2jh release: one per profile and option choice.
+
+:func:`build_pods` runs the hub's configuration (:mod:`.spawner`), each profile selection
+(:mod:`.profiles`) and KubeSpawner's pod builder, and attaches a :class:`ValuesProvenance` that
+sends every pod field to the values line that produced it — or, for a chart default, to the
+nearest key the user wrote, with a note naming the default.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nblint.dialects.apiserver import apply_api_defaults
+from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.placement import ValuesPlacement
+from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
+from nblint.dialects.z2jh.profiles import Selection, selections
+from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
+from nblint.dialects.z2jh.values import hub_image
+from nblint.model.pod import EffectivePod, Origin, Path
+
+if TYPE_CHECKING:
+    from nblint.dialects.z2jh.values import Release
+
+#: Stands for the Helm release name in names the chart derives from it.
+RELEASE_NAME = "<release>"
+#: The source of a pod field the pod builder traced to no values key (a gap in the port, which
+#: tests/test_finding_lines.py looks for): the top of the singleuser section.
+UNTRACED = Source(("singleuser",), extends=False)
+HOME_MOUNT_PATH = ("singleuser", "storage", "homeMountPath")
+
+
+class ValuesProvenance:
+    """Pod path → the values line that set it (longest registered prefix wins)."""
+
+    def __init__(self, release: Release, sources: PodSources) -> None:
+        self.release = release
+        self.entries = sources.entries
+        self._located: dict[Path, Origin] = {}
+        #: Fields no values line writes (API-server defaulting), by pod path.
+        self.injected: dict[Path, Origin] = {}
+
+    def inject(self, path: Path, origin: Origin) -> None:
+        self.injected[path] = origin
+        self._located.clear()  # what was located below ``path`` now comes from ``origin``
+
+    def source(self, path: Path) -> tuple[Source, Path]:
+        for length in range(len(path), -1, -1):
+            found = self.entries.get(path[:length])
+            if found is not None:
+                return found, path[length:]
+        return UNTRACED, path
+
+    def traced(self, path: Path) -> bool:
+        """Whether pod ``path`` has a values key of its own (or an ancestor's) behind it."""
+        return self.source(path)[0] is not UNTRACED
+
+    def values_path(self, path: Path) -> tuple[tuple[str | int, ...], str]:
+        """The values path behind pod ``path``, and the note to show with it."""
+        source, rest = self.source(path)
+        if source.extends and rest:
+            return (*source.path, *rest), source.note
+        return source.path, source.note
+
+    def locate(self, path: Path) -> Origin:
+        found = self._located.get(path)
+        if found is None and self.injected:
+            for length in range(len(path), 0, -1):
+                found = self.injected.get(path[:length])
+                if found is not None:
+                    break
+        if found is None:
+            values_path, note = self.values_path(path)
+            found = self.release.locate(values_path)
+            if note:
+                found = Origin(found.file, found.line, found.column, note)
+            self._located[path] = found
+        return found
+
+
+def build_pods(release: Release) -> list[EffectivePod]:
+    """Every pod a user of ``release`` can get."""
+    config = chart_traits(release.values, release.chart_version, RELEASE_NAME, release.extra_config)
+    chosen = [(selection, selection.apply(config)) for selection in selections(config)]
+    facts = deployment_facts(release, chosen)
+    if not chosen:
+        return [_pod(release, config, None, facts)]
+    return [_pod(release, applied, selection, facts) for selection, applied in chosen]
+
+
+def _pod(
+    release: Release,
+    config: SpawnerConfig,
+    selection: Selection | None,
+    facts: dict[str, Any],
+) -> EffectivePod:
+    pod, sources = make_pod(config)
+    # Fields nobody wrote still need a line: the notebook container's own fields go to the
+    # image key, everything else to `singleuser`.
+    sources.entries.setdefault(("spec", "containers", 0), _image_source(config))
+    home = lookup(release.values, HOME_MOUNT_PATH)
+    # The notebook's mounts as a whole come from the storage settings, homeMountPath first: a
+    # finding about a mount that is missing (the home, a writable path) is placed there.
+    mounts_at: Path = ("spec", "containers", 0, "volumeMounts")
+    if not _mounted_at(pod, home) or mounts_at not in sources.entries:
+        sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
+    provenance = ValuesProvenance(release, sources)
+    # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
+    pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
+    pod_facts = {
+        **facts,
+        "home_pvc": _home_pvc(config),
+        "unlisted_choices": [
+            {
+                "option": u.option,
+                "values_path": u.path,
+                "validation_regex": u.validation_regex,
+                "traits": u.traits,
+            }
+            for u in (selection.unlisted if selection else [])
+        ],
+        "spawn_problems": list(config.problems),
+        # Where the deployer says the home is (KubeSpawner mounts it there); left to the image's
+        # own HOME where only the chart's default says it.
+        "home_directory": (
+            home if isinstance(home, str) and release.written(HOME_MOUNT_PATH) else None
+        ),
+    }
+    return EffectivePod(
+        namespace=_namespace(config),
+        file=release.files[0] if release.files else "",
+        object="values",
+        dialect="z2jh",
+        pod=pod,
+        provenance=provenance,
+        kind="Pod",
+        profile=selection.profile if selection else None,
+        options=selection.options or None if selection else None,
+        fix_keys=release.fix_keys,
+        # Rules over the values themselves (target `values`) read and locate through this.
+        configuration=release,
+        facts=pod_facts,
+        placement=ValuesPlacement(release, provenance, selection.path if selection else None),
+    )
+
+
+def _namespace(config: SpawnerConfig) -> str | None:
+    """The namespace the spawner puts the pod in when the values name one (``namespace``, per
+    profile too); with ``enable_user_namespaces`` each user's own, which no input describes."""
+    if config.get("enable_user_namespaces") is True:
+        template = config.get("user_namespace_template")
+        return template if isinstance(template, str) and template else "{hubnamespace}-{username}"
+    namespace = config.get("namespace")
+    return namespace if isinstance(namespace, str) and namespace else None
+
+
+def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
+    """Whether the notebook container mounts a volume at ``path``."""
+    containers = pod["spec"].get("containers") or [{}]
+    mounts = containers[0].get("volumeMounts") if isinstance(containers[0], dict) else None
+    return isinstance(mounts, list) and any(
+        isinstance(mount, dict) and mount.get("mountPath") == path for mount in mounts
+    )
+
+
+def _image_source(config: SpawnerConfig) -> Source:
+    found = config.source("image")
+    path = found[0].path if found else ("singleuser", "image")
+    return Source(path, extends=False)
+
+
+def _home_pvc(config: SpawnerConfig) -> dict[str, Any] | None:
+    if not config.get("storage_pvc_ensure"):
+        return None
+    found = config.source("storage_capacity")
+    return {
+        "name_template": config.get("pvc_name_template"),
+        "capacity": config.get("storage_capacity"),
+        "capacity_path": found[0].path if found else ("singleuser", "storage", "capacity"),
+        "storage_class": config.get("storage_class"),
+        "access_modes": config.get("storage_access_modes"),
+    }
+
+
+def _extended_resources(config: SpawnerConfig) -> list[str]:
+    """The extended resources (GPUs and the like) a spawn asks for, by name."""
+    names: set[str] = set()
+    for trait in ("extra_resource_limits", "extra_resource_guarantees"):
+        bucket = config.get(trait)
+        if isinstance(bucket, dict):
+            names.update(str(name) for name in bucket)
+    return sorted(names)
+
+
+def hub_authentication(release: Release) -> dict[str, Any]:
+    """How the hub authenticates, as its configuration says: ``hub.config`` sections, then what
+    nblint read of ``hub.extraConfig`` (which runs later).
+
+    ``authenticator_class``: the configured value, or None when nothing sets it (JupyterHub's
+    default then applies); ``at``: the values path that set it (or where it would be set);
+    ``known``: False when a ``hub.extraConfig`` statement nblint did not read assigns it;
+    ``settings``: ``{section: {trait: [value, values path]}}`` of every ``*Authenticator``
+    section (``allow_all``, ``password``…)."""
+    config_path = ("hub", "config")
+    sections = lookup(release.values, config_path)
+    settings: dict[str, dict[str, Any]] = {}
+    if isinstance(sections, dict):
+        for section, traits in sections.items():
+            if isinstance(section, str) and isinstance(traits, dict):
+                settings[section] = {
+                    str(name): [value, (*config_path, section, name)]
+                    for name, value in traits.items()
+                }
+    extra = release.extra_config
+    for assignment in extra.assignments:
+        settings.setdefault(assignment.section, {})[assignment.trait] = [
+            assignment.value,
+            assignment.path,
+        ]
+    found = settings.get("JupyterHub", {}).get("authenticator_class")
+    authenticator, at = (
+        found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
+    )
+    return {
+        "authenticator_class": authenticator,
+        "at": at,
+        "known": ("JupyterHub", "authenticator_class") not in extra.unread_targets,
+        "settings": {k: v for k, v in settings.items() if k.endswith("Authenticator")},
+        "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
+    }
+
+
+def deployment_facts(
+    release: Release, chosen: list[tuple[Selection, SpawnerConfig]]
+) -> dict[str, Any]:
+    """Facts about the whole release that rules may need beside the pod.
+
+    ``chosen``: each profile selection with the config it spawns with.
+    """
+    values = release.values
+    extra_config = lookup(values, ("hub", "extraConfig"))
+    # Which of them are GPUs is the check's to say (its GPU table).
+    extended = sorted({name for _, applied in chosen for name in _extended_resources(applied)})
+    return {
+        "chart_version": release.chart_version,
+        # One pod stands for every user's: a volume without a per-user placeholder is shared.
+        "per_user": True,
+        "cull": lookup(values, ("cull",), {}),
+        "authenticator_class": lookup(
+            values, ("hub", "config", "JupyterHub", "authenticator_class")
+        ),
+        "hub_authentication": hub_authentication(release),
+        "hub_extra_config_present": bool(extra_config),
+        "extended_resources": extended,
+        "cloud_metadata_blocked": lookup(
+            values, ("singleuser", "cloudMetadata", "blockWithIptables")
+        )
+        is True,
+        "network_policy_enabled": bool(lookup(values, ("singleuser", "networkPolicy", "enabled"))),
+        "named_servers": _named_servers(values),
+        "chart_pods": chart_pods(values),
+        "hub_db_pvc": _hub_db_pvc(values),
+    }
+
+
+def _named_servers(values: Any) -> dict[str, Any]:
+    """How many servers one user may have: the default one plus ``namedServerLimitPerUser``
+    named ones (0 or null: unlimited) when ``allowNamedServers`` is on."""
+    allowed = lookup(values, ("hub", "allowNamedServers")) is True
+    limit = lookup(values, ("hub", "namedServerLimitPerUser"))
+    limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else 0
+    path = ("hub", "namedServerLimitPerUser") if allowed and limit else ("hub", "allowNamedServers")
+    return {"allowed": allowed, "limit": limit, "path": path}
+
+
+def _hub_db_pvc(values: Any) -> dict[str, Any] | None:
+    """The hub's own PVC (``hub-db-dir``) with the default sqlite-pvc database."""
+    if lookup(values, ("hub", "db", "type")) != "sqlite-pvc":
+        return None
+    return {
+        "name": "hub-db-dir",
+        "storage": lookup(values, ("hub", "db", "pvc", "storage")),
+        "storage_class": lookup(values, ("hub", "db", "pvc", "storageClassName")),
+        "path": ("hub", "db", "pvc", "storage"),
+    }
+
+
+def _container(name: str, values: Any, path: tuple[str, ...]) -> dict[str, Any]:
+    resources = lookup(values, path)
+    return {
+        "name": name,
+        "resources": resources if isinstance(resources, dict) else {},
+        "path": path,
+    }
+
+
+def chart_pods(values: Any) -> list[dict[str, Any]]:
+    """The pods the chart itself runs in the release namespace, with what their containers
+    ask for (each from its values key; the chart sets none by default): ``counted`` ones run
+    beside the user servers all the time, the others come and go (one per node, or only while
+    Helm installs)."""
+    pods = [
+        {
+            "name": "hub",
+            "replicas": 1,
+            "counted": True,
+            "containers": [_container("hub", values, ("hub", "resources"))],
+        },
+        {
+            "name": "proxy",
+            "replicas": 1,
+            "counted": True,
+            "containers": [_container("chp", values, ("proxy", "chp", "resources"))],
+        },
+    ]
+    https = lookup(values, ("proxy", "https")) or {}
+    if (
+        isinstance(https, dict)
+        and https.get("enabled") is True
+        and https.get("type", "letsencrypt") == "letsencrypt"
+        and https.get("hosts")
+    ):
+        pods.append(
+            {
+                "name": "autohttps",
+                "replicas": 1,
+                "counted": True,
+                "containers": [
+                    _container("traefik", values, ("proxy", "traefik", "resources")),
+                    _container("secret-sync", values, ("proxy", "secretSync", "resources")),
+                    {"name": "load-acme", "resources": {}, "path": ("proxy", "https")},
+                ],
+            }
+        )
+    if lookup(values, ("scheduling", "userScheduler", "enabled")) is True:
+        replicas = lookup(values, ("scheduling", "userScheduler", "replicas"))
+        pods.append(
+            {
+                "name": "user-scheduler",
+                "replicas": replicas if isinstance(replicas, int) and replicas >= 0 else 1,
+                "counted": True,
+                "containers": [
+                    _container(
+                        "kube-scheduler", values, ("scheduling", "userScheduler", "resources")
+                    )
+                ],
+            }
+        )
+    placeholders = lookup(values, ("scheduling", "userPlaceholder", "replicas"))
+    if (
+        lookup(values, ("scheduling", "userPlaceholder", "enabled")) is True
+        and isinstance(placeholders, int)
+        and placeholders > 0
+    ):
+        own = lookup(values, ("scheduling", "userPlaceholder", "resources"))
+        pods.append(
+            {
+                "name": "user-placeholder",
+                "replicas": placeholders,
+                "counted": True,
+                # Without resources of its own, a placeholder asks what a user server asks.
+                "like_user_server": not own,
+                "containers": [
+                    _container("pause", values, ("scheduling", "userPlaceholder", "resources"))
+                ],
+            }
+        )
+    if lookup(values, ("prePuller", "continuous", "enabled")) is True:
+        pods.append(
+            {
+                "name": "continuous-image-puller",
+                "replicas": None,
+                "counted": False,
+                "containers": [_container("pause", values, ("prePuller", "resources"))],
+            }
+        )
+    if lookup(values, ("prePuller", "hook", "enabled")) is True:
+        pods.append(
+            {
+                "name": "hook-image-puller",
+                "replicas": None,
+                "counted": False,
+                "containers": [_container("pause", values, ("prePuller", "resources"))],
+            }
+        )
+        pods.append(
+            {
+                "name": "hook-image-awaiter",
+                "replicas": 1,
+                "counted": False,
+                "containers": [
+                    _container("hook-image-awaiter", values, ("prePuller", "hook", "resources"))
+                ],
+            }
+        )
+    return pods

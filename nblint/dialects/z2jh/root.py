@@ -1,0 +1,147 @@
+"""Where z2jh sits in a document, and whether a document is z2jh values at all.
+
+Imported with the dialect registry to recognise every document: kept apart from the rest of the
+dialect so that recognising a file imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from nblint.dialects.z2jh.umbrella import pins
+from nblint.model.document import Neighbour
+from nblint.model.pod import get_path
+
+#: Top-level z2jh sections that only a z2jh values file has, with a few keys each that say so.
+SIGNATURE_KEYS: dict[str, frozenset[str]] = {
+    section: frozenset(keys.split())
+    for section, keys in {
+        "singleuser": "image profileList storage memory cpu defaultUrl cmd extraEnv cloudMetadata "
+        "uid fsGid extraPodConfig serviceAccountName networkPolicy lifecycleHooks initContainers "
+        "extraContainers nodeSelector startTimeout",
+        "hub": "config extraConfig image db services baseUrl cookieSecret networkPolicy extraEnv "
+        "resources nodeSelector loadRoles allowNamedServers",
+        "proxy": "secretToken chp traefik https service secretSync",
+        "prePuller": "hook continuous extraImages pullProfileListImages",
+        "scheduling": "userScheduler userPlaceholder userPods corePods",
+        "cull": "enabled timeout every users maxAge",
+    }.items()
+}
+#: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
+SUBCHART_KEY = "jupyterhub"
+
+
+class ValuesError(ValueError):
+    """A z2jh setting nblint cannot work with (an unknown chart version, a bad root)."""
+
+
+def parse_root(text: str) -> tuple[str, ...]:
+    """``--values-root``: ``"basehub.jupyterhub"`` → ``("basehub", "jupyterhub")``; ``.`` = top."""
+    text = text.strip()
+    if text in ("", "."):
+        return ()
+    parts = tuple(part for part in text.split("."))
+    if any(not part for part in parts):
+        raise ValuesError(f"{text!r}: expected dotted keys, e.g. basehub.jupyterhub")
+    return parts
+
+
+def _evidence(node: Any) -> int:
+    """How many z2jh sections ``node`` has with keys only z2jh uses (0 = not z2jh)."""
+    if not isinstance(node, dict):
+        return 0
+    score = 0
+    for section, signature in SIGNATURE_KEYS.items():
+        value = node.get(section)
+        if isinstance(value, dict) and any(key in signature for key in value):
+            score += 1
+    return score
+
+
+def find_root(document: Any) -> tuple[str, ...] | None:
+    """Where z2jh sits in ``document``: ``()``, ``("jupyterhub",)``, ``("binderhub",
+    "jupyterhub")``…, or ``None`` when it does not look like z2jh values at all."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return None
+    candidates: list[tuple[str, ...]] = [(), (SUBCHART_KEY,)]
+    candidates += [
+        (str(key), SUBCHART_KEY)
+        for key, value in document.items()
+        if isinstance(value, dict) and SUBCHART_KEY in value
+    ]
+    best: tuple[str, ...] | None = None
+    best_score = 0
+    for candidate in candidates:
+        found, node = get_path(document, candidate)
+        score = _evidence(node) if found else 0
+        if score > best_score:  # ties keep the shallower candidate
+            best, best_score = candidate, score
+    return best
+
+
+#: How deep :func:`find_deep_root` looks for z2jh nested in umbrella charts' values.
+DEEPEST_ROOT = 6
+
+
+def find_deep_root(document: Any) -> tuple[str, ...] | None:
+    """Where z2jh sits deeper than :func:`find_root` looks (``a.b.jupyterhub``), or None.
+
+    Not linted there unasked (a guess from a few keys): the run says which ``--values-root`` to
+    give. A mapping counts when it is under a ``jupyterhub`` key and has one z2jh section, or has
+    two; keys with dots cannot be named in a ``--values-root`` and are not followed."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return None
+    best: tuple[int, tuple[str, ...]] | None = None
+    stack: list[tuple[tuple[str, ...], Any]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        for key, value in node.items():
+            if not isinstance(value, dict) or not isinstance(key, str) or not key or "." in key:
+                continue
+            here = (*path, key)
+            score = _evidence(value)
+            if score >= (1 if key == SUBCHART_KEY else 2) and (best is None or score > best[0]):
+                best = (score, here)
+            if len(here) < DEEPEST_ROOT:
+                stack.append((here, value))
+    return best[1] if best else None
+
+
+def root_of(document: Any, values_root: str | None) -> tuple[str, ...] | None:
+    """The z2jh root of ``document``: ``values_root`` when given, else detected."""
+    if values_root is not None:
+        try:
+            root = parse_root(values_root)
+        except ValuesError:
+            return None
+        return root if isinstance(get_path(document, root)[1], Mapping) else None
+    return find_root(document)
+
+
+def looks_like_values(document: Any, values_root: str | None) -> bool:
+    """Whether ``document`` is z2jh values: at ``values_root`` when given, or detected (a wrong
+    ``--values-root`` is then reported on the file rather than skipping it silently)."""
+    if values_root is not None and root_of(document, values_root) is not None:
+        return True
+    return find_root(document) is not None or (
+        values_root is None and find_deep_root(document) is not None
+    )
+
+
+def looks_like_values_beside(
+    document: Any, values_root: str | None, neighbours: Sequence[Neighbour]
+) -> bool:
+    """:func:`looks_like_values` for a document beside an umbrella chart: the z2jh values of the
+    umbrella chart sit under its dependency's alias, which no content detection would guess."""
+    if values_root is None and any(holds_values(document, pin.root) for pin in pins(neighbours)):
+        return True
+    return looks_like_values(document, values_root)
+
+
+def holds_values(document: Any, root: tuple[str, ...]) -> bool:
+    """Whether ``document`` holds z2jh values at ``root``: a mapping with keys only z2jh uses."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return False
+    found, node = get_path(document, root)
+    return found and _evidence(node) > 0

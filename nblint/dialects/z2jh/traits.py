@@ -1,0 +1,347 @@
+"""KubeSpawner's traits for one spawn, each remembering the values path that set it.
+
+The shared model of the two z2jh ports: :mod:`.chart_config` fills a :class:`SpawnerConfig` from
+the values (what the chart's ``jupyterhub_config.py`` does), a profile's overrides change a copy of
+it (:mod:`.profiles`), and :mod:`.pod_builder` builds the pod from it (what KubeSpawner does).
+Here too: KubeSpawner's own trait defaults per major version, and what traitlets coerces or refuses
+when the hub loads the configuration (:func:`normalise_types`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, NamedTuple
+
+import yaml
+
+# Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
+# copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
+from nblint.dialects.z2jh.values import (
+    defaults_of_kubespawner,
+    deprecated_aliases,
+    hub_image,
+    kubespawner_version,
+)
+from nblint.load.yaml_tree import to_plain as copy_tree
+from nblint.model.pod import Path, get_path
+
+#: A path into the z2jh values (relative to the z2jh root).
+ValuesPath = tuple[str | int, ...]
+
+KUBESPAWNER = ("hub", "config", "KubeSpawner")
+SPAWNER = ("hub", "config", "Spawner")
+
+#: Traits KubeSpawner 6.2.0 (chart 3.x) takes as a list only; 7.x also takes a map, whose values
+#: it uses in key order.
+LIST_ONLY_IN_KUBESPAWNER_6 = (
+    "volumes",
+    "volume_mounts",
+    "init_containers",
+    "extra_containers",
+    "tolerations",
+    "node_affinity_required",
+    "node_affinity_preferred",
+    "pod_affinity_required",
+    "pod_affinity_preferred",
+    "pod_anti_affinity_required",
+    "pod_anti_affinity_preferred",
+    "profile_list",
+)
+
+_MEMORY_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+@cache
+def chart_family(chart_version: str) -> str:
+    """``"3"`` (3.x), ``"4.0"`` (4.0-4.2) or ``"4.3"`` (4.3 and later)."""
+    match = re.match(r"v?(\d+)\.(\d+)", chart_version)
+    major, minor = (int(match[1]), int(match[2])) if match else (4, 4)
+    if major < 4:
+        return "3"
+    if major == 4 and minor < 3:
+        return "4.0"
+    return "4.3"
+
+
+def kubespawner_defaults(chart_version: str) -> dict[str, Any]:
+    """The trait defaults of the KubeSpawner that ``chart_version``'s hub image pins (derived
+    from each KubeSpawner release; a test checks them against the real one)."""
+    return defaults_of_kubespawner(kubespawner_version(chart_version))
+
+
+def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
+    """The hub's ``get_config``: a missing step gives ``default``, a present null gives None."""
+    found, value = get_path(values, path)
+    return value if found else default
+
+
+# ---------------------------------------------------------------------------------------------
+# Traits with sources
+
+
+class Source(NamedTuple):
+    """Where a value came from: a values path, and why when the path does not say it.
+
+    ``extends``: deeper pod fields map to deeper values paths (the value was copied verbatim).
+    (A named tuple: a few thousand are made per run, and a frozen dataclass is slow to make.)
+    """
+
+    path: ValuesPath
+    note: str = ""
+    extends: bool = True
+
+
+class SpawnProblem(NamedTuple):
+    """A value the hub or KubeSpawner would refuse when a user spawns (``4Gi`` memory, …)."""
+
+    path: ValuesPath
+    message: str
+    #: A values snippet that works, when the rule's general fix does not fit.
+    fix: str | None = None
+    #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
+    rule: str = "z2jh-spawn-failure"
+
+
+@dataclass(slots=True)
+class Trait:
+    """A KubeSpawner trait's value, and the values path behind each part of it."""
+
+    value: Any
+    #: trait-relative path → source; the longest matching prefix wins.
+    sources: dict[Path, Source] = field(default_factory=dict)
+
+    def source(self, sub: Path) -> tuple[Source, Path] | None:
+        for length in range(len(sub), -1, -1):
+            found = self.sources.get(sub[:length])
+            if found is not None:
+                return found, sub[length:]
+        return None
+
+
+class SpawnerConfig:
+    """KubeSpawner's traits for one spawn, each with the values path that set it."""
+
+    def __init__(self, chart_version: str) -> None:
+        self.chart_version = chart_version
+        self.family = chart_family(chart_version)
+        #: The KubeSpawner version the release's hub image pins (``"6.2.0"``, ``"7.0.0"``).
+        self.kubespawner = kubespawner_version(chart_version)
+        #: The JupyterHub version of the same image.
+        self.jupyterhub = hub_image(chart_version)["jupyterhub"]
+        self._defaults = kubespawner_defaults(chart_version)
+        self.traits: dict[str, Trait] = {}
+        #: Problems the hub or KubeSpawner would hit at spawn, each once.
+        self.problems: list[SpawnProblem] = []
+        #: Traits still shared with the config this one was copied from (copy on write).
+        self._shared: set[str] = set()
+
+    def copy(self) -> SpawnerConfig:
+        """A config that starts as this one; a profile's overrides change only the copy.
+
+        Traits are copied when first changed, not up front: a profile overrides a handful of
+        the ~60 traits, and copying them all for every profile was most of a values file's time.
+        """
+        other = SpawnerConfig(self.chart_version)
+        other.traits = dict(self.traits)
+        other.problems = list(self.problems)
+        other._shared = set(self.traits)
+        return other
+
+    def own(self, name: str) -> Trait | None:
+        """Trait ``name``, copied first if it is still shared: safe to change in place."""
+        trait = self.traits.get(name)
+        if trait is not None and name in self._shared:
+            trait = self.traits[name] = Trait(copy_tree(trait.value), dict(trait.sources))
+            self._shared.discard(name)
+        return trait
+
+    def replace_value(self, name: str, value: Any) -> None:
+        """A new value for trait ``name``, from the same sources (the shared trait is left)."""
+        self.traits[name] = Trait(value, dict(self.traits[name].sources))
+        self._shared.discard(name)
+
+    def current_name(self, name: str) -> str:
+        """The trait a (possibly deprecated) name sets, as KubeSpawner's alias properties do."""
+        aliases = deprecated_aliases(self.kubespawner)
+        seen = {name}
+        while name in aliases and aliases[name] not in seen:
+            name = aliases[name]
+            seen.add(name)
+        return name
+
+    def report(
+        self,
+        path: ValuesPath,
+        message: str,
+        fix: str | None = None,
+        rule: str = "z2jh-spawn-failure",
+    ) -> None:
+        problem = SpawnProblem(path, message, fix, rule)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.traits
+
+    def get(self, name: str) -> Any:
+        """Trait ``name``'s value (not a copy), or a fresh copy of KubeSpawner's default."""
+        trait = self.traits.get(name)
+        if trait is not None:
+            return trait.value
+        default = self._defaults.get(name)
+        return copy_tree(default) if isinstance(default, (dict, list)) else default
+
+    def set(self, name: str, value: Any, source: Source) -> None:
+        self.traits[name] = Trait(copy_tree(value), {(): source})
+        self._shared.discard(name)
+
+    def source(self, name: str, sub: Path = ()) -> tuple[Source, Path] | None:
+        trait = self.traits.get(name)
+        return trait.source(sub) if trait else None
+
+    def override(self, name: str, value: Any, path: ValuesPath) -> None:
+        """One ``kubespawner_override`` entry, by KubeSpawner's ``_apply_overrides`` rules.
+
+        A dict merges into a dict trait (recursively; a null value deletes the key; lists inside
+        are replaced); anything else replaces the trait. A deprecated name is its trait's (the
+        old name is a property that sets the new one), the override's line its source.
+        """
+        name = self.current_name(name)
+        current = self.get(name)
+        if isinstance(value, dict) and isinstance(current, dict):
+            trait = self.own(name) or self.traits.setdefault(name, Trait(current))
+            _merge(trait, (), trait.value, value, path)
+        else:
+            self.set(name, value, Source(path))
+
+
+def _merge(
+    trait: Trait, at: Path, target: dict[str, Any], changes: dict[str, Any], path: Any
+) -> None:
+    for key, value in changes.items():
+        sub = (*at, key)
+        if value is None:
+            target.pop(key, None)
+            trait.sources[sub] = Source((*path, key), extends=False)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(trait, sub, target[key], value, (*path, key))
+        else:
+            target[key] = copy_tree(value)
+            for known in [p for p in trait.sources if p[: len(sub)] == sub]:
+                del trait.sources[known]
+            trait.sources[sub] = Source((*path, key))
+
+
+# ---------------------------------------------------------------------------------------------
+# Trait validation (what traitlets does on assignment)
+
+
+def memory_bytes(value: Any) -> int | None:
+    """KubeSpawner's ByteSpecification: an int, or a number with K/M/G/T (binary) suffix."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value[-1:] in _MEMORY_UNITS:
+        try:
+            return int(float(value[:-1]) * _MEMORY_UNITS[value[-1]])
+        except ValueError:
+            return None
+    return None
+
+
+def normalise_types(config: SpawnerConfig) -> None:
+    """Coerce what traitlets coerces; record what it would refuse (the spawn would fail)."""
+    # A profile's copy of an already coerced config changes only what its overrides set.
+    for name in ("mem_limit", "mem_guarantee"):
+        trait = config.traits.get(name)
+        if trait is None or trait.value is None:
+            continue
+        converted = memory_bytes(trait.value)
+        if converted is None:
+            config.report(
+                trait.sources[()].path,
+                f"{name} {trait.value!r} is not a KubeSpawner memory size "
+                "(an integer, or a number with K, M, G or T: binary units, no 'i')",
+            )
+        elif type(converted) is not type(trait.value) or converted != trait.value:
+            config.replace_value(name, converted)
+    for name in ("cpu_limit", "cpu_guarantee"):
+        trait = config.traits.get(name)
+        if (
+            trait is not None
+            and isinstance(trait.value, (int, float))
+            and not isinstance(trait.value, bool)
+            and type(trait.value) is not float
+        ):
+            config.replace_value(name, float(trait.value))
+    _environment_texts(config)
+    cmd = config.traits.get("cmd")
+    if cmd is not None and isinstance(cmd.value, str):
+        config.replace_value("cmd", [cmd.value])
+    if config.family == "3":
+        _maps_refused_by_kubespawner_6(config)
+
+
+def _environment_texts(config: SpawnerConfig) -> None:
+    """An env value that is not text (``DB_PORT: 5432``): KubeSpawner orders the variables by
+    the ``$(VAR)`` references in their values, a regular expression that takes only text, and
+    every spawn fails with a TypeError (6.x and 7.x alike). Null is left out of the search."""
+    trait = config.traits.get("environment")
+    if trait is None or not isinstance(trait.value, dict):
+        return
+    for name, entry in trait.value.items():
+        value = entry.get("value") if isinstance(entry, dict) else entry
+        if value is None or isinstance(value, str):
+            continue
+        found = trait.source((name,))
+        if found is None:
+            continue
+        source, rest = found
+        path = (*source.path, *rest) if source.extends else source.path
+        if isinstance(entry, dict):
+            path = (*path, "value")
+        written = json.dumps(value)
+        quoted = yaml.safe_dump({name: {"value": written} if isinstance(entry, dict) else written})
+        config.report(
+            path,
+            f"environment variable {name} is {_kind(value)} ({written}), not text: KubeSpawner "
+            f"{config.kubespawner} fails on it (TypeError) and every spawn with it fails; "
+            "quote it",
+            f"# quoted, as text\n{quoted.rstrip()}",
+        )
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number"}
+    return names.get(type(value), "a " + type(value).__name__)
+
+
+def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
+    """A map where KubeSpawner 6.2.0 takes only a list: traitlets refuses it at every spawn.
+
+    The pod is still drawn as KubeSpawner 7 would take the map (its values in key order), which
+    is also what the fix writes as a list.
+    """
+    for name in LIST_ONLY_IN_KUBESPAWNER_6:
+        trait = config.traits.get(name)
+        found = trait.source(()) if trait is not None else None
+        if trait is None or found is None or not isinstance(trait.value, dict):
+            continue
+        path = found[0].path
+        as_list = [copy_tree(trait.value[key]) for key in sorted(trait.value)]
+        fix = f"# a list, as KubeSpawner {config.kubespawner} (z2jh {config.chart_version}) needs\n"
+        if "kubespawner_override" in path:
+            fix += "# (in a kubespawner_override a list replaces the whole trait: keep what the\n"
+            fix += "# profile still needs from it, such as the home volume)\n"
+        fix += yaml.safe_dump({name: as_list}, sort_keys=False, default_flow_style=False)
+        config.report(
+            path,
+            f"`{name}` is a map, but the KubeSpawner of z2jh {config.chart_version} "
+            f"({config.kubespawner}) "
+            "takes only a list here: every spawn fails (maps need KubeSpawner 7, z2jh 4.x)",
+            fix.rstrip(),
+        )

@@ -1,0 +1,227 @@
+"""The z2jh release an umbrella chart beside a values file pins, and the key z2jh sits under.
+
+Most deployments install z2jh as a dependency of a chart of their own (an "umbrella": basehub,
+daskhub, binderhub, …). Its ``Chart.yaml`` (``requirements.yaml`` for a Helm 2 chart) names the
+``jupyterhub`` chart with a version, and maybe an ``alias``: the values beside it hand z2jh what
+sits under that alias (or ``jupyterhub``). ``helm dependency build`` installs the release that
+``Chart.lock`` (``requirements.lock``) records, so a lock wins over the version the chart asks
+for; a range without a lock is taken as the newest release nblint knows in it.
+
+Kept apart from the rest of the dialect: recognising a document beside a chart imports only this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nblint.load.provenance import tree_position
+from nblint.model.document import Neighbour
+from nblint.model.pod import Origin
+
+#: The files beside a values file that say which release it is for (``Dialect.neighbours``).
+NEIGHBOURS = ("Chart.yaml", "Chart.lock", "requirements.yaml", "requirements.lock")
+#: Each chart file and the lock ``helm dependency build`` writes beside it.
+_LOCKS = {"Chart.yaml": "Chart.lock", "requirements.yaml": "requirements.lock"}
+#: The z2jh chart's name, as a dependency names it.
+DEPENDENCY = "jupyterhub"
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One ``jupyterhub`` dependency of the umbrella chart beside the values."""
+
+    #: The chart file that declares it (``Chart.yaml``).
+    chart: Neighbour
+    #: Its position among the chart's dependencies.
+    position: int
+    #: The version (or range) the chart asks for, as written; None when it gives none.
+    asked: str | None
+    #: The key the umbrella chart's values hand z2jh: the dependency's alias, or its name.
+    key: str
+    #: The exact version the lock beside the chart records, the lock, and where in its list.
+    locked: str | None = None
+    lock: Neighbour | None = None
+    lock_position: int = 0
+
+    @property
+    def root(self) -> tuple[str, ...]:
+        return (self.key,)
+
+    def origin(self) -> Origin:
+        """The line that says which release: the lock's entry, else the chart's."""
+        if self.lock is not None and self.locked is not None:
+            path = ("dependencies", self.lock_position, "version")
+            line, column = tree_position(self.lock.root, path)
+            return Origin(self.lock.file, line, column)
+        path = ("dependencies", self.position, "version")
+        line, column = tree_position(self.chart.root, path)
+        return Origin(self.chart.file, line, column)
+
+
+def pins(neighbours: Sequence[Neighbour]) -> list[Pin]:
+    """Every ``jupyterhub`` dependency the chart beside the values declares (usually one)."""
+    by_name = {neighbour.name: neighbour for neighbour in neighbours}
+    for chart_name, lock_name in _LOCKS.items():
+        chart = by_name.get(chart_name)
+        if chart is None or not _dependencies(chart.root):
+            continue
+        lock = by_name.get(lock_name)
+        # The lock lists the chart's dependencies in the chart's order.
+        locked = [
+            (position, _text(entry.get("version")))
+            for position, entry in enumerate(_dependencies(lock.root if lock else None))
+            if _named(entry)
+        ]
+        found: list[Pin] = []
+        for position, entry in enumerate(_dependencies(chart.root)):
+            if not _named(entry):
+                continue
+            alias = entry.get("alias")
+            at, version = locked[len(found)] if len(found) < len(locked) else (0, None)
+            found.append(
+                Pin(
+                    chart,
+                    position,
+                    _text(entry.get("version")),
+                    alias if isinstance(alias, str) and alias else DEPENDENCY,
+                    version,
+                    lock if version is not None else None,
+                    at,
+                )
+            )
+        if found:
+            return found
+    return []
+
+
+def unreadable(neighbours: Sequence[Neighbour]) -> Neighbour | None:
+    """A chart file beside the values that could not be read (it may pin the release)."""
+    return next((n for n in neighbours if n.name in _LOCKS and n.problem is not None), None)
+
+
+def _dependencies(root: Any) -> list[Any]:
+    dependencies = root.get("dependencies") if isinstance(root, dict) else None
+    return dependencies if isinstance(dependencies, list) else []
+
+
+def _named(entry: Any) -> bool:
+    return isinstance(entry, dict) and entry.get("name") == DEPENDENCY
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------------
+# Which known release a version or range means (Helm's semver constraints, as far as releases
+# of the form MAJOR.MINOR.PATCH need them)
+
+_EXACT = re.compile(r"^[v=]?\s*(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+_TERM = re.compile(
+    r"^(!=|>=|=>|<=|=<|>|<|=|~>|~|\^)?\s*v?"
+    r"(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+)
+_HYPHEN = re.compile(r"(\S+)\s+-\s+(\S+)")
+
+Version = tuple[int, int, int, int]  # the last part: 0 for a pre-release, 1 for a release
+
+
+class ConstraintError(ValueError):
+    """A version text that is neither a version nor a range Helm would read."""
+
+
+def exact(text: str) -> str | None:
+    """``text`` as a plain version (``4.1.0``, ``v4.1.0``), or None when it is a range."""
+    match = _EXACT.match(text.strip())
+    if match is None:
+        return None
+    return text.strip().lstrip("v=").strip()
+
+
+def newest_matching(text: str, known: Sequence[str]) -> str | None:
+    """The newest of ``known`` (``MAJOR.MINOR.PATCH`` each) that the range ``text`` allows.
+
+    Raises :class:`ConstraintError` for text that is no range."""
+    groups = [_group(part) for part in text.split("||")]
+    matching = [
+        version
+        for version in known
+        if any(all(test(_version(version)) for test in group) for group in groups)
+    ]
+    return max(matching, key=_version) if matching else None
+
+
+def _version(text: str) -> Version:
+    major, minor, patch = (int(part) for part in text.split("-")[0].split("+")[0].split("."))
+    return (major, minor, patch, 0 if "-" in text else 1)
+
+
+def _group(text: str) -> list[Any]:
+    text = _HYPHEN.sub(r">=\1 <=\2", text.strip())
+    # Operators may stand apart from their versions (`>= 4.0`): join them before splitting.
+    text = re.sub(r"(!=|>=|=>|<=|=<|~>|[<>=~^])\s+", r"\1", text)
+    terms = [term for term in re.split(r"[\s,]+", text) if term]
+    if not terms:
+        raise ConstraintError(text)
+    return [test for term in terms for test in _tests(term)]
+
+
+def _tests(term: str) -> list[Any]:
+    match = _TERM.match(term)
+    if match is None:
+        raise ConstraintError(term)
+    operator = match[1] or "="
+    parts = [match[2], match[3], match[4]]
+    # How many parts are given (`4.1` and `4.1.x` give two): the others match anything.
+    given = next((i for i, part in enumerate(parts) if part is None or part in "xX*"), 3)
+    numbers = [int(part) for part in parts[:given]] + [0] * (3 - given)
+    low: Version = (numbers[0], numbers[1], numbers[2], 0 if match[5] else 1)
+    if operator in ("=", "!="):
+        if given == 0:
+            inside = _anything
+        elif given == 3:
+            inside = _between(low, low, closed=True)
+        else:
+            inside = _between(low, _bump(numbers, given - 1), closed=False)
+        return [inside] if operator == "=" else [lambda v, inside=inside: not inside(v)]
+    if operator in ("~", "~>"):  # patch releases (minor ones when only the major is given)
+        return [_anything if given == 0 else _between(low, _bump(numbers, min(given, 2) - 1))]
+    if operator == "^":  # releases that keep the first non-zero part given
+        if given == 0:
+            return [_anything]
+        first = next((i for i in range(given) if numbers[i]), given - 1)
+        return [_between(low, _bump(numbers, first))]
+    if operator in ("<=", "=<") and 0 < given < 3:
+        high = _bump(numbers, given - 1)
+        return [lambda v: v < high]
+    compare = {
+        ">": lambda v: v > low,
+        ">=": lambda v: v >= low,
+        "=>": lambda v: v >= low,
+        "<": lambda v: v < low,
+        "<=": lambda v: v <= low,
+        "=<": lambda v: v <= low,
+    }
+    return [compare[operator]]
+
+
+def _bump(numbers: list[int], position: int) -> Version:
+    """The first pre-release of the version after ``numbers`` at ``position``."""
+    bumped = [*numbers[:position], numbers[position] + 1, 0, 0][:3]
+    return (bumped[0], bumped[1], bumped[2], 0)
+
+
+def _between(low: Version, high: Version, closed: bool = False) -> Any:
+    if closed:
+        return lambda v: low <= v <= high
+    return lambda v: low <= v < high
+
+
+def _anything(version: Version) -> bool:
+    return True

@@ -1,0 +1,847 @@
+"""Check a z2jh release as Helm and the hub would, before any pod is built.
+
+* Helm validates the merged values against the chart's values schema and refuses the release on
+  any error: an unknown key where the schema says ``additionalProperties: false`` (and only
+  there), a wrong type, a missing required key. Each is reported at the line that wrote it, with
+  where the intent really lives (``singleuser.podSecurityContext`` is not a z2jh key; the pod
+  security context of user pods is ``hub.config.KubeSpawner.pod_security_context``) or a "did you
+  mean" for a typo.
+* The schema cannot see inside ``hub.config.KubeSpawner`` or a profile's
+  ``kubespawner_override``; the hub silently ignores a name there that is no KubeSpawner trait.
+* ``hub.extraConfig`` is Python that nblint never runs: the result assumes it leaves pods alone.
+* Template placeholders (``{{ }}``, ``${var}``) and sops-encrypted values are text nblint cannot
+  know: their checks are skipped (the chart default stands in where the schema wants a number or
+  a mapping). ``${var}`` placeholders and sops values are reported once per file; Helm ``{{ }}``
+  templates are already reported by the loader.
+
+A walker written for this schema is used rather than ``jsonschema``: it must name the *key* that
+is wrong (for the line to point at), skip templates, and cost nothing at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from nblint.dialects.z2jh.extra_config import CodeLine
+from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6
+from nblint.dialects.z2jh.values import (
+    VALUES_OBJECT,
+    Release,
+    chart_defaults,
+    chart_versions,
+    deprecated_aliases,
+    hub_classes,
+    hub_image,
+    kubespawner_traits,
+    kubespawner_version,
+    owned_parent,
+    traits_of_kubespawner,
+    values_schema,
+)
+from nblint.model.finding import Reported, clipped
+from nblint.model.jsonschema_subset import TYPES
+from nblint.model.pod import Path, format_path, get_path
+
+#: Keys people write that z2jh does not have → where that intent really lives.
+RELOCATED: dict[Path, Path] = {
+    ("singleuser", "podSecurityContext"): ("hub", "config", "KubeSpawner", "pod_security_context"),
+    ("singleuser", "containerSecurityContext"): (
+        "hub",
+        "config",
+        "KubeSpawner",
+        "container_security_context",
+    ),
+    ("singleuser", "securityContext"): (
+        "hub",
+        "config",
+        "KubeSpawner",
+        "container_security_context",
+    ),
+    ("singleuser", "automountServiceAccountToken"): (
+        "hub",
+        "config",
+        "KubeSpawner",
+        "automount_service_account_token",
+    ),
+    ("singleuser", "extraVolumes"): ("singleuser", "storage", "extraVolumes"),
+    ("singleuser", "extraVolumeMounts"): ("singleuser", "storage", "extraVolumeMounts"),
+    ("singleuser", "volumes"): ("singleuser", "storage", "extraVolumes"),
+    ("singleuser", "volumeMounts"): ("singleuser", "storage", "extraVolumeMounts"),
+    ("singleuser", "tolerations"): ("singleuser", "extraTolerations"),
+    ("singleuser", "cull"): ("cull",),
+    ("singleuser", "cloudMetadata", "enabled"): (
+        "singleuser",
+        "cloudMetadata",
+        "blockWithIptables",
+    ),
+}
+
+#: Names that are no KubeSpawner trait → the trait meant, and why it matters.
+TRAIT_INTENT = {
+    "extra_tolerations": (
+        "tolerations",
+        "a profile's `tolerations` replace the chart's user-node tolerations, so list those too",
+    ),
+    "security_context": ("container_security_context", ""),
+    "pod_security_context_override": ("pod_security_context", ""),
+    "automount_service_account": ("automount_service_account_token", ""),
+    "service_account_name": ("service_account", ""),
+}
+
+#: Keys of a profile or choice entry, often misplaced inside its ``kubespawner_override``.
+PROFILE_KEYS = frozenset(("default", "display_name", "description", "slug", "profile_options"))
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "boolean": "a boolean",
+    "null": "null",
+    "integer": "an integer",
+    "number": "a number",
+}
+
+#: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
+#: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
+_SOPS = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+
+
+def is_unknowable(value: Any) -> bool:
+    """A template placeholder or a sops-encrypted value: text whose real value nblint cannot
+    know."""
+    return (
+        isinstance(value, str)
+        # What every match contains, cheaper than the regexes on the many plain texts.
+        and ("{{" in value or value.startswith(("${", "ENC[")))
+        and bool(_TEMPLATE.search(value) or _SOPS.match(value))
+    )
+
+
+def validate(release: Release) -> list[Reported]:
+    """Every problem of ``release``. What Helm's schema rejects (an unknown key, a value of the
+    wrong type, a template where a number or a mapping belongs) is then taken out of
+    ``release.values`` — back to the chart default where there is one — so that the pods are
+    built from the rest, as z2jh would see it."""
+    checker = _Checker(release)
+    checker.schema(values_schema(release.chart_version), release.values, ())
+    checker.kubespawner_config()
+    checker.hub_sections()
+    checker.profiles()
+    checker.extra_config()
+    checker.unknowable()
+    for path in checker.rejected:
+        _restore_default(release, path)
+    if checker.rejected:
+        release.changed()
+    return checker.problems
+
+
+#: JSON types of the KubeSpawner traits whose type a values file gets wrong in practice
+#: (traitlets refuses anything else when the hub loads the config).
+TRAIT_TYPES: dict[str, Any] = {
+    **dict.fromkeys(("uid", "gid", "fs_gid"), "integer"),
+    "supplemental_gids": "array",
+    **dict.fromkeys(("cpu_limit", "cpu_guarantee"), "number"),
+    **dict.fromkeys(("mem_limit", "mem_guarantee"), ("integer", "string")),
+    **dict.fromkeys(
+        ("privileged", "allow_privilege_escalation", "automount_service_account_token"),
+        "boolean",
+    ),
+    "cmd": ("array", "string"),
+    "args": "array",
+    **dict.fromkeys(("image", "image_pull_policy", "service_account", "working_dir"), "string"),
+    **dict.fromkeys(
+        (
+            "node_selector",
+            "pod_security_context",
+            "container_security_context",
+            "extra_pod_config",
+            "extra_container_config",
+            "extra_resource_limits",
+            "extra_resource_guarantees",
+            "extra_labels",
+            "extra_annotations",
+            "environment",
+            "lifecycle_hooks",
+        ),
+        "object",
+    ),
+    # Lists in KubeSpawner 6, lists or maps in 7 (a map on chart 3.x is a spawn failure).
+    **{name: ("array", "object") for name in LIST_ONLY_IN_KUBESPAWNER_6},
+}
+
+
+def _bad_items(name: str, value: Any) -> bool:
+    """Lists whose items have a type too (``supplemental_gids`` holds integers)."""
+    if name == "supplemental_gids" and isinstance(value, list):
+        return not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    return False
+
+
+class _Checker:
+    def __init__(self, release: Release) -> None:
+        self.release = release
+        self.version = release.chart_version
+        self.problems: list[Reported] = []
+        #: Values paths that Helm's schema rejects, dropped from the release after the walk.
+        self.rejected: list[Path] = []
+        #: Inside an if/then that a user value switched on (defaults are checked there too).
+        self.conditional = 0
+        #: Every values path a user file wrote, and every path above one (the written paths
+        #: already hold every path above each of them).
+        self.touched: set[Path] = {(), *release.written_paths()}
+
+    def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
+        origin = self.release.locate(path)
+        self.problems.append(Reported(rule, message, origin, VALUES_OBJECT, fix))
+
+    # -- Helm: the values schema ----------------------------------------------------------------
+
+    def schema(self, schema: Any, value: Any, path: Path) -> None:
+        if schema is True or schema is None:
+            return
+        if path not in self.touched and not self.conditional:
+            return  # only the chart's own defaults below: they are valid by construction
+        if schema is False:
+            self.unknown_key(path, [])
+            return
+        expected = schema.get("type")
+        if is_unknowable(value):
+            if expected is not None and not self._type_ok(expected, value):
+                self.rejected.append(path)  # nblint cannot know it: the chart default stands in
+            return
+        if expected is not None and not self._type_ok(expected, value):
+            self.wrong_type(path, expected, value)
+            self.rejected.append(path)
+            return
+        if "enum" in schema and not any(_equal(value, option) for option in schema["enum"]):
+            options = ", ".join(_show(option) for option in schema["enum"])
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}: {_show(value)}` is not one of {options} "
+                f"(z2jh {self.version} values schema); helm would refuse the release",
+            )
+        if "const" in schema and not _equal(value, schema["const"]):
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}` must be {_show(schema['const'])} "
+                f"(z2jh {self.version} values schema)",
+            )
+        if "minimum" in schema and TYPES["number"](value) and value < schema["minimum"]:
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}: {value}` is below the minimum {schema['minimum']} "
+                f"(z2jh {self.version} values schema); helm would refuse the release",
+            )
+        if isinstance(value, dict):
+            self._object(schema, value, path)
+        if isinstance(value, list) and isinstance(schema.get("items"), (Mapping, bool)):
+            for index, item in enumerate(value):
+                self.schema(schema["items"], item, (*path, index))
+        if "if" in schema and _matches(schema["if"], value):
+            # What a user value switches on (`create: true` needs a username) can make the
+            # chart's own defaults beside it invalid: check those too.
+            self.conditional += 1
+            self.schema(schema.get("then", True), value, path)
+            self.conditional -= 1
+        if "oneOf" in schema:
+            hits = sum(1 for option in schema["oneOf"] if _matches(option, value))
+            if hits != 1:
+                forms = " or ".join(
+                    "/".join(option.get("required", ["?"])) for option in schema["oneOf"]
+                )
+                self.report(
+                    "z2jh-wrong-type",
+                    path,
+                    f"`{format_path(path)}` must set exactly one of {forms}; "
+                    "helm would refuse the release",
+                )
+
+    def _object(self, schema: Mapping[str, Any], value: Mapping[str, Any], path: Path) -> None:
+        known: Mapping[str, Any] = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
+        extra = schema.get("additionalProperties", True)
+        touched, conditional = self.touched, self.conditional
+        for key, item in value.items():
+            here = (*path, key)
+            if not conditional and here not in touched and (extra is not False or key in known):
+                continue  # a chart default nothing below checks (see `schema`); no unknown key
+            matched = False
+            if key in known:
+                matched = True
+                self.schema(known[key], item, here)
+            for pattern, sub in patterns.items():
+                if isinstance(key, str) and re.search(pattern, key):
+                    matched = True
+                    self.schema(sub, item, here)
+            if matched:
+                continue
+            if extra is False:
+                self.unknown_key(here, list(known), patterns)
+                self.rejected.append(here)
+            elif isinstance(extra, dict):
+                self.schema(extra, item, here)
+        for name in schema.get("required", ()):
+            if name not in value:
+                deleted = self.release.written((*path, name))
+                self.report(
+                    "z2jh-wrong-type",
+                    (*path, name),
+                    f"`{format_path((*path, name))}` is required by the z2jh {self.version} "
+                    "values schema"
+                    + ("; this `null` deleted the chart default" if deleted else "")
+                    + "; helm would refuse the release",
+                )
+
+    def unknown_key(self, path: Path, known: list[str], patterns: Any = ()) -> None:
+        where = format_path(path[:-1]) or "the top level"
+        key = path[-1]
+        message = (
+            f"`{format_path(path)}` is not a z2jh {self.version} key: the values schema allows "
+            f"no other keys under {where}, so helm would refuse the release"
+        )
+        fix: str | None = None
+        target = RELOCATED.get(path)
+        if target is not None:
+            message += f"; the setting belongs at `{format_path(target)}`"
+            fix = self._relocation_fix(path, target)
+        elif key == "podTemplate":
+            message += (
+                "; z2jh has no pod template: KubeSpawner builds user pods from `singleuser.*` "
+                "and `hub.config.KubeSpawner.*`"
+            )
+        elif path[:-1] == ("hub", "config") and patterns and isinstance(key, str):
+            message += (
+                "; `hub.config` sections are configurable class names and start with a capital "
+                "(the hub refuses to start otherwise)"
+            )
+        else:
+            guess = _did_you_mean(str(key), known)
+            if guess:
+                message += f"; did you mean `{guess}`?"
+                fix = f"Rename `{key}` to `{guess}`."
+        self.report("z2jh-unknown-key", path, message, fix)
+
+    def wrong_type(self, path: Path, expected: Any, value: Any) -> None:
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
+        got = _TYPE_NAMES[_type_of(value)]
+        self.report(
+            "z2jh-wrong-type",
+            path,
+            f"`{format_path(path)}` must be {wanted} in z2jh {self.version}, not {got}; "
+            "helm would refuse the release",
+        )
+
+    def _type_ok(self, expected: Any, value: Any) -> bool:
+        if isinstance(expected, str):  # the usual form: one type name
+            check = TYPES.get(expected)
+            return check is not None and bool(check(value))
+        return any(TYPES[name](value) for name in expected if name in TYPES)
+
+    def _relocation_fix(self, path: Path, target: Path) -> str:
+        _, value = get_path(self.release.values, path)
+        snippet: Any = value
+        for part in reversed((*self.release.root, *target)):
+            snippet = {part: snippet}
+        text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
+        return f"Remove `{format_path(path)}` and set instead:\n{text}"
+
+    # -- the hub: KubeSpawner trait names -------------------------------------------------------
+
+    def kubespawner_config(self) -> None:
+        path: Path = ("hub", "config", "KubeSpawner")
+        _, config = get_path(self.release.values, path)
+        if isinstance(config, dict):
+            self.traits(config, path, "`hub.config.KubeSpawner`")
+            self._profile_list(config.get("profile_list"), (*path, "profile_list"))
+        # The base class's section reaches KubeSpawner too (traitlets config is inherited): its
+        # values are typed the same, but other names there are not KubeSpawner's to judge.
+        spawner_path: Path = ("hub", "config", "Spawner")
+        _, spawner = get_path(self.release.values, spawner_path)
+        if isinstance(spawner, dict):
+            traits = kubespawner_traits(self.version)
+            for name, value in spawner.items():
+                if isinstance(name, str) and name in traits:
+                    self._trait_type(name, value, (*spawner_path, name), "`hub.config.Spawner`")
+
+    def hub_sections(self) -> None:
+        """Trait names in the ``hub.config`` sections (and ``hub.extraConfig`` settings) of the
+        classes the hub image ships — ``JupyterHub`` and its authenticators. traitlets ignores
+        a name its class does not have (it only logs a warning), so the setting has no effect.
+        A section is read by its class and every subclass, so a name any known subclass has is
+        taken; sections of classes nblint does not know are left alone."""
+        config_path: Path = ("hub", "config")
+        _, sections = get_path(self.release.values, config_path)
+        names: list[tuple[str, str, Path]] = []
+        if isinstance(sections, dict):
+            for section, traits in sections.items():
+                if section in ("KubeSpawner", "Spawner") or not isinstance(traits, dict):
+                    continue
+                names += [
+                    (str(section), str(name), (*config_path, section, name))
+                    for name in traits
+                    # The chart's own defaults name real traits.
+                    if self.release.written((*config_path, section, name))
+                ]
+        names += [(a.section, a.trait, a.path) for a in self.release.extra_config.assignments]
+        if not names:
+            return
+        classes = hub_classes(self.version)
+        for section, name, path in names:
+            if section in ("KubeSpawner", "Spawner") or section not in classes:
+                continue
+            allowed = set(classes[section]["traits"])
+            for other in classes.values():
+                if section in other["bases"]:
+                    allowed |= other["traits"]
+            if name in allowed:
+                continue
+            self._unknown_hub_trait(section, name, path, sorted(allowed))
+
+    def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
+        hub = hub_image(self.version)["jupyterhub"]
+        owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
+        message = (
+            f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
+            "ignores it, so the setting has no effect"
+        )
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+        meant = snake if snake in allowed else _did_you_mean(name, allowed)
+        fix = None
+        if meant:
+            message += f"; did you mean `{meant}`?"
+            fix = f"Rename `{name}` to `{meant}`."
+        chart_key = ("hub", name)
+        if section == "JupyterHub" and name in values_schema(self.version)["properties"]["hub"].get(
+            "properties", {}
+        ):
+            message += f" (`{format_path(chart_key)}` is the chart's own key for it)"
+        self.report("z2jh-unknown-trait", path, message, fix)
+
+    def profiles(self) -> None:
+        path: Path = ("singleuser", "profileList")
+        _, profiles = get_path(self.release.values, path)
+        self._profile_list(profiles, path)
+
+    def _profile_list(self, profiles: Any, path: Path) -> None:
+        entries: Iterator[tuple[str | int, Any]]
+        if isinstance(profiles, list):
+            entries = iter(enumerate(profiles))
+        elif isinstance(profiles, dict):  # KubeSpawner 7.1 accepts a map keyed by slug
+            entries = iter(profiles.items())
+        else:
+            return
+        for key, profile in entries:
+            here = (*path, key)
+            if not isinstance(profile, dict):
+                self._not_a_mapping(here, f"`{format_path(here)}`", profile)
+                continue
+            if profile.get("display_name") is None and profile.get("slug") is None:
+                self._no_spawn(
+                    here,
+                    f"`{format_path(here)}` needs a `display_name` or a `slug`",
+                )
+            name = profile.get("display_name") or profile.get("slug") or key
+            self._profile_shape(profile, here, name)
+            for where, override in _overrides(profile, here):
+                self.traits(override, where, f"the `kubespawner_override` of profile {name!r}")
+
+    def _profile_shape(self, profile: Mapping[str, Any], path: Path, name: Any) -> None:
+        """The parts of a profile KubeSpawner reads as mappings (it calls ``.get``/``.items``).
+
+        Helm's schema does not type them; KubeSpawner prepares every profile for every spawn,
+        so a malformed option stops all spawns, a malformed override those that apply it. A key
+        written with a null value counts: KubeSpawner's ``.get(key, {})`` then returns None, and
+        Helm keeps nulls inside list items (it only deletes keys a chart's defaults have).
+        """
+        if "kubespawner_override" in profile and not isinstance(
+            profile["kubespawner_override"], dict
+        ):
+            self._spawns_of_profile_fail(
+                (*path, "kubespawner_override"), name, profile["kubespawner_override"]
+            )
+        if "profile_options" not in profile:
+            return
+        options = profile["profile_options"]
+        if not isinstance(options, dict):
+            self._not_a_mapping(
+                (*path, "profile_options"), f"`profile_options` of profile {name!r}", options
+            )
+            return
+        for option_name, option in options.items():
+            here = (*path, "profile_options", option_name)
+            what = f"option {option_name!r} of profile {name!r}"
+            if not isinstance(option, dict):
+                self._not_a_mapping(here, what, option)
+                continue
+            choices = option.get("choices")
+            if choices and not isinstance(choices, dict):
+                self._not_a_mapping((*here, "choices"), f"`choices` of {what}", choices)
+            # KubeSpawner looks for a default choice in order and stops at the first it finds:
+            # a malformed choice before it stops every spawn, one after it only its own.
+            defaulted = False
+            for choice_name, choice in choices.items() if isinstance(choices, dict) else ():
+                at = (*here, "choices", choice_name)
+                if not isinstance(choice, dict):
+                    if defaulted:
+                        self.report(
+                            "z2jh-spawn-failure",
+                            at,
+                            f"choice {choice_name!r} of {what} must be a mapping, not "
+                            f"{_show(choice)}: every spawn that picks it fails",
+                            PROFILE_SHAPE_FIX,
+                        )
+                    else:
+                        self._not_a_mapping(at, f"choice {choice_name!r} of {what}", choice)
+                    continue
+                defaulted = defaulted or bool(choice.get("default"))
+                if "kubespawner_override" in choice and not isinstance(
+                    choice["kubespawner_override"], dict
+                ):
+                    self._spawns_of_profile_fail(
+                        (*at, "kubespawner_override"), name, choice["kubespawner_override"]
+                    )
+            if "unlisted_choice" in option and not isinstance(option["unlisted_choice"], dict):
+                unlisted = option["unlisted_choice"]
+                self._not_a_mapping(
+                    (*here, "unlisted_choice"), f"`unlisted_choice` of {what}", unlisted
+                )
+
+    def _not_a_mapping(self, path: Path, what: str, value: Any) -> None:
+        self._no_spawn(path, f"{what} must be a mapping, not {_show(value)}")
+
+    def _no_spawn(self, path: Path, problem: str) -> None:
+        self.report(
+            "z2jh-spawn-failure",
+            path,
+            f"{problem}: KubeSpawner cannot prepare the profile list, so no user can spawn",
+            PROFILE_SHAPE_FIX,
+        )
+
+    def _spawns_of_profile_fail(self, path: Path, name: Any, value: Any) -> None:
+        self.report(
+            "z2jh-spawn-failure",
+            path,
+            f"`kubespawner_override` must be a mapping, not {_show(value)}: every spawn of "
+            f"profile {name!r} with it fails",
+            PROFILE_SHAPE_FIX,
+        )
+
+    def traits(
+        self,
+        config: Mapping[str, Any],
+        path: Path,
+        where: str,
+        at: Mapping[str, Path] | None = None,
+    ) -> None:
+        """Check the KubeSpawner trait names (and their types) of ``config``; each name's values
+        path is ``(*path, name)``, or ``at[name]`` (the line of an extraConfig statement)."""
+        traits = kubespawner_traits(self.version)
+        kubespawner = kubespawner_version(self.version)
+        aliases = deprecated_aliases(kubespawner_version(self.version))
+        for name, value in config.items():
+            here = at[name] if at is not None and name in at else (*path, name)
+            if isinstance(name, str) and name in traits:
+                self._trait_type(name, value, here, where)
+                continue
+            if isinstance(name, str) and name in aliases:
+                # A deprecated name KubeSpawner still applies (whether it is ignored in favour of
+                # its new name is said where the configuration is built).
+                target = name
+                while target in aliases and target not in traits:
+                    target = aliases[target]
+                if target in traits:
+                    self._trait_type(target, value, here, where)
+                continue
+            if not isinstance(name, str):
+                continue
+            if name in PROFILE_KEYS and "override" in where:
+                self.report(
+                    "z2jh-unknown-trait",
+                    here,
+                    f"`{name}` in {where} is not a KubeSpawner trait: it is silently ignored by "
+                    f"the hub; `{name}` is a key of the profile (or choice) itself",
+                    f"Move `{name}` out of `kubespawner_override`, beside it.",
+                )
+                continue
+            meant, why = TRAIT_INTENT.get(name, ("", ""))
+            meant = meant or _did_you_mean(name, sorted(traits)) or ""
+            effect = (
+                "makes every spawn with it fail"
+                if isinstance(value, dict) and "override" in where
+                else "is silently ignored by the hub"
+            )
+            message = (
+                f"`{name}` in {where} is not a trait of KubeSpawner {kubespawner} (the hub of "
+                f"z2jh {self.version}): it {effect}"
+            )
+            fix = None
+            elsewhere = [] if meant else _releases_with_trait(name)
+            if elsewhere:
+                message += f"; it exists in KubeSpawner {' and '.join(elsewhere)}"
+            if meant:
+                message += f"; did you mean `{meant}`?"
+                fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
+                if meant == "tolerations" and "override" in where:
+                    fix += "\n" + self._tolerations_fix(value)
+            self.report("z2jh-unknown-trait", here, message, fix)
+
+    def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
+        """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
+        expected = TRAIT_TYPES.get(name)
+        if expected is None or value is None or is_unknowable(value):
+            return
+        if self._type_ok(expected, value) and not _bad_items(name, value):
+            return
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        if name == "supplemental_gids":
+            wanted = "a list of integers"
+        self.report(
+            "z2jh-wrong-type",
+            path,
+            f"`{name}` in {where} must be {wanted}, not {_show(value)}: KubeSpawner refuses it "
+            "and every spawn with it fails",
+        )
+        self.rejected.append(path)
+
+    def _tolerations_fix(self, value: Any) -> str:
+        _, chart = get_path(self.release.values, ("scheduling", "userPods", "tolerations"))
+        _, extra = get_path(self.release.values, ("singleuser", "extraTolerations"))
+        merged = [*(chart or []), *(extra or []), *(value if isinstance(value, list) else [])]
+        return yaml.safe_dump(
+            {"tolerations": merged}, sort_keys=False, default_flow_style=None
+        ).rstrip()
+
+    # -- what nblint cannot see ------------------------------------------------------------------
+
+    def extra_config(self) -> None:
+        """What nblint read of ``hub.extraConfig`` is checked as ``hub.config`` is; what it did
+        not read gets the caveat, at the first statement it did not read."""
+        path: Path = ("hub", "extraConfig")
+        _, snippets = get_path(self.release.values, path)
+        if not isinstance(snippets, dict) or not snippets:
+            return
+        extra = self.release.extra_config
+        for section in ("KubeSpawner", "Spawner"):
+            assignments = extra.of(section)
+            if not assignments:
+                continue
+            where = f"`c.{section}` of `hub.extraConfig`"
+            if section == "KubeSpawner":
+                self.traits(
+                    {a.trait: a.value for a in assignments},
+                    path,
+                    where,
+                    {a.trait: a.path for a in assignments},
+                )
+            else:
+                traits = kubespawner_traits(self.version)
+                for a in assignments:
+                    if a.trait in traits:
+                        self._trait_type(a.trait, a.value, a.path, where)
+        for snippet, line, why in extra.broken:
+            self.report(
+                "z2jh-extra-config",
+                (*path, snippet, CodeLine(line)),
+                f"`hub.extraConfig.{snippet}` is not Python the hub can run ({why}): the hub "
+                "stops at it and does not start",
+            )
+        if not extra.unread:
+            return
+        snippet, line = extra.unread[0]
+        names = ", ".join(sorted({str(name) for name, _ in extra.unread}))
+        read = len(extra.assignments)
+        self.report(
+            "z2jh-extra-config",
+            (*path, snippet, CodeLine(line)),
+            f"`hub.extraConfig` ({names}) is Python run by the hub, which nblint never runs"
+            + (
+                f"; it read the {read} plain setting(s) `c.<Class>.<trait> = <literal>` and "
+                "applied them"
+                if read
+                else ""
+            )
+            + f"; {len(extra.unread)} other statement(s), the first here, it did not read, and "
+            "assumes they do not change the user pods",
+        )
+
+    def unknowable(self) -> None:
+        # Only what users wrote can be a template or an encrypted value, not the chart's defaults.
+        if not any(_holds_unknowable(values) for values in self.release.user_values()):
+            return  # most files: no need to look each written path up
+        first: dict[str, tuple[Path, int, int]] = {}
+        named = self.release.sops_files()
+        for path in self.release.written_paths():
+            found, value = get_path(self.release.values, path)
+            if not found or not is_unknowable(value):
+                continue
+            if "{{" in value:
+                continue  # Helm templates are reported by the loader (rule helm-template)
+            origin = self.release.locate(path)
+            kind = 1 if _SOPS.match(value) else 0
+            if kind and origin.file in named:
+                continue  # the loader names the encrypted keys (rule sops-partly-encrypted)
+            seen = first.get(origin.file)
+            if seen is None:
+                first[origin.file] = (path, 1 - kind, kind)
+            else:
+                first[origin.file] = (seen[0], seen[1] + 1 - kind, seen[2] + kind)
+        for path, templates, encrypted in first.values():
+            parts = []
+            if templates:
+                parts.append(f"{templates} unrendered template value(s)")
+            if encrypted:
+                parts.append(f"{encrypted} sops-encrypted value(s)")
+            self.report(
+                "z2jh-unrendered-template",
+                path,
+                f"{' and '.join(parts)} in this file, the first here: nblint cannot know their "
+                "real values and skips their checks",
+            )
+
+
+def _releases_with_trait(name: str) -> list[str]:
+    """``"7.0.0 (z2jh 4.0.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
+    with the z2jh releases whose hub pins it."""
+    pinning: dict[str, list[str]] = {}
+    for chart in chart_versions():
+        pinning.setdefault(kubespawner_version(chart), []).append(chart)
+    out = []
+    for kubespawner, charts in pinning.items():
+        if name in traits_of_kubespawner(kubespawner):
+            span = charts[0] if len(charts) == 1 else f"{charts[0]} … {charts[-1]}"
+            out.append(f"{kubespawner} (z2jh {span})")
+    return out
+
+
+def _holds_unknowable(value: Any) -> bool:
+    """Whether any text in ``value`` is unknowable (see :func:`is_unknowable`)."""
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return is_unknowable(value)
+    return any(map(_holds_unknowable, value))
+
+
+def _restore_default(release: Release, path: Path) -> None:
+    """Put the chart's default back at ``path`` (or remove the key when the chart has none)."""
+    if not path:
+        return
+    chart = chart_defaults(release.chart_version)
+    parent = owned_parent(release.values, chart, path)
+    key = path[-1]
+    # Shared with every release, like the defaults that coalescing put in (never changed).
+    has_default, default = get_path(chart, path)
+    if isinstance(parent, dict):
+        if has_default:
+            parent[key] = default
+        else:
+            parent.pop(key, None)
+    elif isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+        parent[key] = default if has_default else None
+
+
+def _overrides(profile: Mapping[str, Any], path: Path) -> Iterator[tuple[Path, Mapping[str, Any]]]:
+    """Every ``kubespawner_override`` of a profile: its own, its choices', its unlisted choice's."""
+    override = profile.get("kubespawner_override")
+    if isinstance(override, dict):
+        yield (*path, "kubespawner_override"), override
+    options = profile.get("profile_options")
+    if not isinstance(options, dict):
+        return
+    for option_name, option in options.items():
+        if not isinstance(option, dict):
+            continue
+        here = (*path, "profile_options", option_name)
+        choices = option.get("choices")
+        if isinstance(choices, dict):
+            for choice_name, choice in choices.items():
+                if isinstance(choice, dict) and isinstance(
+                    choice.get("kubespawner_override"), Mapping
+                ):
+                    where = (*here, "choices", choice_name, "kubespawner_override")
+                    yield where, choice["kubespawner_override"]
+        unlisted = option.get("unlisted_choice")
+        if isinstance(unlisted, dict) and isinstance(unlisted.get("kubespawner_override"), Mapping):
+            yield (
+                (*here, "unlisted_choice", "kubespawner_override"),
+                unlisted["kubespawner_override"],
+            )
+
+
+#: The shape KubeSpawner reads a profile in: every part a mapping.
+PROFILE_SHAPE_FIX = """\
+singleuser:
+  profileList:
+    - display_name: GPU notebook        # or a slug; every profile is a mapping
+      kubespawner_override:             # KubeSpawner trait → value
+        extra_resource_limits: {nvidia.com/gpu: "1"}
+      profile_options:                  # option name → option
+        image:
+          display_name: Image
+          choices:                      # choice name → choice
+            scipy:
+              display_name: SciPy
+              kubespawner_override: {image: "quay.io/jupyter/scipy-notebook:2024-10-07"}
+          unlisted_choice: {enabled: true, display_name: Other image}"""
+
+
+def _did_you_mean(name: str, known: list[str]) -> str | None:
+    folded = {candidate.lower(): candidate for candidate in known}
+    if name.lower() in folded:
+        return folded[name.lower()]
+    import difflib  # only when something is misspelt
+
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _matches(schema: Any, value: Any) -> bool:
+    """Whether ``value`` satisfies the small schemas of ``if``/``oneOf`` (const, required)."""
+    if not isinstance(schema, dict):
+        return bool(schema)
+    if "required" in schema and not (
+        isinstance(value, dict) and all(name in value for name in schema["required"])
+    ):
+        return False
+    for name, sub in schema.get("properties", {}).items():
+        if (
+            isinstance(value, dict)
+            and name in value
+            and "const" in sub
+            and not _equal(value[name], sub["const"])
+        ):
+            return False
+    return True
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
+def _type_of(value: Any) -> str:
+    for name in ("null", "boolean", "integer", "number", "string", "array", "object"):
+        if TYPES[name](value):
+            return name
+    return "object"
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    """``value`` as a message shows it, clipped: a message is one line, whatever the input."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return clipped(repr(value) if isinstance(value, str) else str(value), limit)

@@ -1,0 +1,519 @@
+"""z2jh values: recognising a values file, layering files into one release, chart defaults.
+
+A Helm release's values are the user's files merged in order (maps merge deeply, lists and
+scalars replace, the later file wins), then coalesced over the chart's own ``values.yaml`` (a
+user ``null`` deletes the chart's value). :class:`Release` holds that result for one release,
+at the z2jh root, and remembers which file and line set each value so that findings point at
+the line to edit — or, for a value that only the chart's defaults supply, at the nearest key the
+user wrote, naming the default.
+
+The chart facts of every 3.x and 4.x release are bundled under ``schemas/z2jh/`` (derived from
+the charts by ``schemas/z2jh/derive.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
+from nblint.dialects.z2jh.extra_config import read as read_extra_config
+from nblint.dialects.z2jh.root import ValuesError
+from nblint.load.provenance import tree_position
+from nblint.model.data import data_dir
+from nblint.model.finding import Reported
+from nblint.model.pod import Origin, Path, format_path, get_path
+
+#: How reports name a release's values (every finding on them is about the release as a whole).
+VALUES_OBJECT = "values"
+
+# ---------------------------------------------------------------------------------------------
+# Bundled chart facts: the newest release in full, every other as changes to it (see derive.py).
+# Only the release a run asks for is built, and its unchanged sections are the newest release's
+# own objects: shared, never copied (copy a section before changing it: `owned_parent`).
+
+
+@cache
+def _read_json(name: str) -> Any:
+    with open(os.path.join(data_dir("schemas"), "z2jh", name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _index() -> dict[str, Any]:
+    index: dict[str, Any] = _read_json("releases.json")
+    return index
+
+
+def chart_versions() -> tuple[str, ...]:
+    """Every chart version whose facts are bundled, oldest first."""
+    return tuple(_index()["releases"])
+
+
+def newest_chart_version() -> str:
+    newest: str = _index()["newest"]
+    return newest
+
+
+def hub_image(chart_version: str) -> dict[str, str]:
+    """The exact ``jupyterhub`` and ``kubespawner`` versions the release's hub image pins."""
+    entry: dict[str, str] = _index()["releases"][chart_version]
+    return entry
+
+
+@cache
+def chart_defaults(version: str) -> dict[str, Any]:
+    """The chart's own ``values.yaml`` of ``version`` (shared: copy before changing it)."""
+    entry = hub_image(version)
+    values: dict[str, Any] = _patched(_read_json("values.json"), "values", entry.get("values"))
+    # What a published chart carries where git reads `set-by-chartpress`: its own version.
+    tagged = entry.get("chart_tagged", _index()["chart_tagged"])
+    return _patched(values, "", None, [[path, version] for path in tagged])
+
+
+@cache
+def values_schema(version: str) -> dict[str, Any]:
+    """The chart's values schema of ``version``, without its prose."""
+    entry = hub_image(version)
+    base = _read_json("values.schema.json")
+    schema: dict[str, Any] = _patched(base, "schema", entry.get("schema"))
+    return schema
+
+
+def _patched(
+    base: Any, kind: str, patch_id: str | None, changes: list[list[Any]] | None = None
+) -> Any:
+    """``base`` with a release's changes: each container on a changed path is copied once, the
+    rest is ``base``'s own."""
+    if changes is None:
+        if patch_id is None:
+            return base
+        changes = _read_json("patches.json")[kind][patch_id]
+    root = _shallow(base)
+    copied = {id(root)}
+    for change in changes:
+        path, rest = change[0], change[1:]
+        node = root
+        for part in path[:-1]:
+            child = node[part]
+            if id(child) not in copied:
+                child = node[part] = _shallow(child)
+                copied.add(id(child))
+            node = child
+        if rest:
+            node[path[-1]] = rest[0]
+        else:
+            del node[path[-1]]
+    return root
+
+
+def _shallow(container: Any) -> Any:
+    return dict(container) if isinstance(container, dict) else list(container)
+
+
+def kubespawner_version(chart_version: str) -> str:
+    """The KubeSpawner version the chart's hub image pins (3.0.x: 6.0.0 … 4.x: 7.0.0)."""
+    return hub_image(chart_version)["kubespawner"]
+
+
+def kubespawner_traits(chart_version: str) -> frozenset[str]:
+    """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
+    return traits_of_kubespawner(kubespawner_version(chart_version))
+
+
+@cache
+def traits_of_kubespawner(version: str) -> frozenset[str]:
+    """Every configurable ``KubeSpawner`` trait name of KubeSpawner ``version`` (``"6.2.0"``)."""
+    table = _read_json("kubespawner.json")
+    newest = frozenset(table[table["newest"]]["traits"])
+    if version == table["newest"]:
+        return newest
+    entry = table[version]
+    return (newest - set(entry["remove"])) | set(entry["add"])
+
+
+@cache
+def hub_classes(chart_version: str) -> dict[str, dict[str, Any]]:
+    """The configurable classes of ``chart_version``'s hub image that a ``hub.config`` section
+    may name — ``JupyterHub`` and every authenticator its packages ship — each as
+    ``{"traits": frozenset of trait names, "bases": [known base class names]}`` (derived from the
+    installed packages by ``schemas/z2jh/derive.py --hub``)."""
+    table = _read_json("hub-traits.json")
+    newest = table[table["newest"]]["classes"]
+    shared = table["releases"].get(chart_version)
+    entry = table[shared] if shared is not None else None
+    classes: dict[str, dict[str, Any]] = {}
+    for name, cls in newest.items():
+        if entry is not None and name in entry["absent"]:
+            continue
+        traits = set(cls["traits"])
+        bases = cls["bases"]
+        change = entry["classes"].get(name) if entry is not None else None
+        if change is not None and "traits" in change:
+            traits, bases = set(change["traits"]), change["bases"]
+        elif change is not None:
+            traits = (traits - set(change["remove"])) | set(change["add"])
+        classes[name] = {"traits": frozenset(traits), "bases": bases}
+    for name, change in (entry["classes"] if entry is not None else {}).items():
+        if name not in classes and "traits" in change:
+            classes[name] = {"traits": frozenset(change["traits"]), "bases": change["bases"]}
+    return classes
+
+
+@cache
+def deprecated_aliases(version: str) -> dict[str, str]:
+    """KubeSpawner ``version``'s deprecated names, old → new, in the order KubeSpawner goes
+    through them (its ``_deprecated_traits``; a new name may itself be an old one)."""
+    table = _read_json("kubespawner.json")
+    entry = table[version] if version in table else table[table["newest"]]
+    aliases: dict[str, str] = entry.get("deprecated") or table[table["newest"]]["deprecated"]
+    return aliases
+
+
+@cache
+def defaults_of_kubespawner(version: str) -> dict[str, Any]:
+    """KubeSpawner ``version``'s own defaults of the traits nblint reads (shared: copy first)."""
+    table = _read_json("kubespawner.json")
+    defaults = dict(table[table["newest"]]["defaults"])
+    if version != table["newest"]:
+        defaults.update(table[version]["defaults"])
+    return defaults
+
+
+def resolve_chart_version(text: str | None) -> str:
+    """A bundled chart version from ``--chart-version`` (``4.4.0``, ``4.4``, ``4``, or unset:
+    the newest). ``4.3`` is the newest 4.3 release."""
+    versions = chart_versions()
+    if not text:
+        return newest_chart_version()
+    wanted = text.strip().lstrip("v")
+    if wanted in versions:
+        return wanted
+    matching = [v for v in versions if v.startswith(wanted + ".")]
+    if matching:
+        return matching[-1]
+    raise ValuesError(
+        f"z2jh chart version {text!r} is not one nblint knows "
+        f"(it knows {versions[0]} … {versions[-1]}: {', '.join(versions)})"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Layering
+
+
+@dataclass
+class _Layer:
+    """One values file of a release, in the order Helm layers them."""
+
+    file: str
+    #: The whole document, for positions of the root key itself.
+    document: Any
+    #: The z2jh values this file sets (at the root), or ``{}``.
+    values: Mapping[str, Any]
+    #: The document's position in its file (fix edits name it).
+    index: int = 0
+
+
+def _is_sops_metadata(key: Any, value: Any) -> bool:
+    """The ``sops:`` block that sops adds to an encrypted file (removed on decryption)."""
+    return key == "sops" and isinstance(value, dict) and ("mac" in value or "version" in value)
+
+
+def merge_user_layers(layers: list[_Layer]) -> tuple[dict[str, Any], dict[Path, int]]:
+    """The user's files merged as ``helm -f a -f b`` does, and which layer set each path."""
+    merged: dict[str, Any] = {}
+    owners: dict[Path, int] = {}
+    for index, layer in enumerate(layers):
+        _merge_into(merged, layer.values, (), index, owners)
+    return merged, owners
+
+
+def _merge_into(
+    target: dict[str, Any],
+    source: Mapping[str, Any],
+    path: Path,
+    layer: int,
+    owners: dict[Path, int],
+) -> None:
+    for key, value in source.items():
+        if not path and _is_sops_metadata(key, value):
+            continue
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            owners[here] = layer
+            _merge_into(target[key], value, here, layer, owners)
+            continue
+        if isinstance(target.get(key), (dict, list)):
+            # The earlier layer's subtree is replaced: it no longer owns anything below.
+            for owned in [p for p in owners if p[: len(here)] == here and len(p) > len(here)]:
+                del owners[owned]
+        target[key] = _owned_copy(value, here, layer, owners)
+
+
+def _owned_copy(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> Any:
+    """A plain copy of ``value``, the subtree at ``path`` of ``layer``, which now owns every path
+    in it."""
+    owners[path] = layer
+    if isinstance(value, dict):
+        return {key: _owned_copy(item, (*path, key), layer, owners) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_owned_copy(item, (*path, i), layer, owners) for i, item in enumerate(value)]
+    return value
+
+
+def coalesce(user: dict[str, Any], chart: Mapping[str, Any]) -> dict[str, Any]:
+    """Helm's coalescing of user values over chart defaults: the user wins, a user ``null``
+    deletes the chart's key, maps merge (a non-map on either side keeps the user's value).
+
+    A subtree that only the chart supplies is ``chart``'s own object, not a copy: every release
+    shares it (see :func:`owned_parent` for changing a release's values in place)."""
+    out = dict(user)
+    for key, default in chart.items():
+        if key not in out:
+            out[key] = default
+            continue
+        mine = out[key]
+        if mine is None:
+            del out[key]
+        elif isinstance(mine, dict) and isinstance(default, dict):
+            out[key] = coalesce(mine, default)
+    return out
+
+
+def _assume_parent_defaults(user: dict[str, Any], chart: Any) -> dict[str, Any]:
+    """The user's values without the nulls for keys z2jh's own defaults lack.
+
+    Helm keeps such a null (it deletes only a key some chart's values define), and KubeSpawner
+    trips over it. But where z2jh is a subchart, the parent chart's own values.yaml, which nblint
+    cannot see, usually defines the key the null deletes (basehub's default volume mounts): so
+    nblint assumes it does."""
+    out: dict[str, Any] = {}
+    for key, value in user.items():
+        default = chart.get(key) if isinstance(chart, dict) else None
+        has_default = isinstance(chart, dict) and key in chart
+        if value is None and not has_default:
+            continue
+        out[key] = _assume_parent_defaults(value, default) if isinstance(value, dict) else value
+    return out
+
+
+def owned_parent(values: Any, chart: Any, path: Path) -> Any:
+    """The container at ``path[:-1]`` in ``values``, safe to change in place.
+
+    Subtrees of ``values`` that only the chart supplies are shared with ``chart`` (and so with
+    every other release): each one on the way down is replaced by a shallow copy first.
+    """
+    node = values
+    default = chart
+    for part in path[:-1]:
+        found, child = get_path(node, (part,))
+        if not found:
+            return None
+        _, default = get_path(default, (part,))
+        if child is default and isinstance(child, dict):
+            child = node[part] = dict(child)
+        elif child is default and isinstance(child, list):
+            child = node[part] = list(child)
+        node = child
+    return node
+
+
+def _brief(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class Release:
+    """One Helm release of z2jh: the merged values and where each value came from."""
+
+    chart_version: str
+    #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
+    values: dict[str, Any]
+    #: The user's files, in layer order.
+    files: list[str]
+    #: Where z2jh sits inside the user's files, e.g. ``("basehub", "jupyterhub")``.
+    root: tuple[str, ...]
+    _layers: list[_Layer] = field(default_factory=list, repr=False)
+    _owners: dict[Path, int] = field(default_factory=dict, repr=False)
+    #: What placing fixes works out once per release (the traits a hint sets, by hint).
+    fix_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: What :meth:`locate` found, by values path: every profile's pod asks again.
+    _located: dict[Path, Origin] = field(default_factory=dict, repr=False)
+    _extra_config: ExtraConfig | None = field(default=None, repr=False)
+
+    @property
+    def extra_config(self) -> ExtraConfig:
+        """What ``hub.extraConfig`` sets that nblint can read without running it."""
+        if self._extra_config is None:
+            self._extra_config = read_extra_config(get_path(self.values, ("hub", "extraConfig"))[1])
+        return self._extra_config
+
+    @property
+    def fix_keys(self) -> tuple[str, ...]:
+        """Fix-hint keys for this release's chart: ``z2jh<4.3`` first where it applies."""
+        return ("z2jh<4.3", "z2jh") if _before(self.chart_version, (4, 3)) else ("z2jh",)
+
+    def written(self, values_path: Path) -> bool:
+        """Whether a user file wrote ``values_path`` itself (a ``null`` that deletes counts)."""
+        return values_path in self._owners
+
+    def written_paths(self) -> list[Path]:
+        """Every values path a user file wrote, in order (the chart's defaults left out).
+
+        Every path above a written one is written too: merging owns each map it merges into.
+        """
+        return list(self._owners)
+
+    def sops_files(self) -> set[str]:
+        """The user's files that sops encrypted in part (the loader names their encrypted
+        keys: rule ``sops-partly-encrypted``)."""
+        return {
+            layer.file
+            for layer in self._layers
+            if isinstance(layer.document, dict)
+            and _is_sops_metadata("sops", layer.document.get("sops"))
+        }
+
+    def user_values(self) -> list[Mapping[str, Any]]:
+        """The values each user file sets (at the z2jh root), in layer order, as written."""
+        return [layer.values for layer in self._layers]
+
+    def is_default(self, values_path: Path) -> bool:
+        """Whether ``values_path`` holds a value that only the chart's defaults supply."""
+        return values_path not in self._owners and get_path(self.values, values_path)[0]
+
+    def locate(self, values_path: Path) -> Origin:
+        """The file and line that set ``values_path`` (the last layer that set it).
+
+        For a value that comes from the chart defaults, the nearest key the user wrote above it
+        (or the z2jh root of the first file), with a note naming the default. For a path that
+        does not exist at all, the nearest key the user wrote above it: where to add it.
+        """
+        found = self._located.get(values_path)
+        if found is None:
+            found = self._located[values_path] = self._locate(values_path)
+        return found
+
+    def changed(self) -> None:
+        """Say that :attr:`values` changed (a rejected value was taken out): the notes of
+        :meth:`locate`, which quote values, are worked out again."""
+        self._located.clear()
+
+    def _locate(self, values_path: Path) -> Origin:
+        if values_path and isinstance(values_path[-1], CodeLine):
+            return self._code_line(values_path[:-1], values_path[-1])
+        if values_path in self._owners:
+            return self._position(self._owners[values_path], values_path)
+        origin = self._position(0, ())
+        for length in range(len(values_path) - 1, 0, -1):
+            layer = self._owners.get(values_path[:length])
+            if layer is not None:
+                origin = self._position(layer, values_path[:length])
+                break
+        found, value = get_path(self.values, values_path)
+        if not found or not values_path:
+            return origin
+        note = (
+            f"chart default `{format_path(values_path)}: {_brief(value)}` "
+            f"of z2jh {self.chart_version}"
+        )
+        if self.root:
+            # z2jh is a subchart here: what nblint knows is z2jh's default, not the parent's.
+            parent = format_path(self.root[:-1]) or "the parent chart"
+            note += f" (unless {parent}'s own values.yaml, which nblint cannot see, overrides it)"
+        return Origin(origin.file, origin.line, origin.column, note)
+
+    def _code_line(self, snippet: Path, line: int) -> Origin:
+        """Line ``line`` of the ``hub.extraConfig`` snippet at ``snippet``: in a literal block
+        (``name: |``) the file's own line, else the snippet's key."""
+        origin = self._locate(snippet)
+        layer = self._owners.get(snippet)
+        if layer is None:
+            return origin
+        _, parent = get_path(self._layers[layer].document, (*self.root, *snippet[:-1]))
+        starts = getattr(parent, "block_start", None)
+        if not starts or snippet[-1] not in starts:
+            return origin
+        # The block's text is indented below its key (two spaces, as written almost always).
+        return Origin(origin.file, starts[snippet[-1]] + line - 1, origin.column + 2)
+
+    def layer_for(self, values_path: Path) -> tuple[str, int] | None:
+        """``(file, document)`` of the layer a fix of ``values_path`` goes into: the layer that
+        set it (or the nearest key above it), else the last layer, which wins in Helm's merge."""
+        if not self._layers:
+            return None
+        for length in range(len(values_path), 0, -1):
+            owner = self._owners.get(values_path[:length])
+            if owner is not None:
+                # A key below a list item lives in the layer that wrote the list.
+                layer = self._layers[owner]
+                return layer.file, layer.index
+        layer = self._layers[-1]
+        return layer.file, layer.index
+
+    def _position(self, layer_index: int, values_path: Path) -> Origin:
+        if not self._layers:
+            return Origin("", 1, 1)
+        layer = self._layers[layer_index]
+        line, column = tree_position(layer.document, (*self.root, *values_path))
+        return Origin(layer.file, line, column)
+
+
+def _before(version: str, limit: tuple[int, int]) -> bool:
+    parts = version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) < limit
+    except (IndexError, ValueError):
+        return False
+
+
+def build_release(
+    files: list[tuple[str, Any]],
+    root: tuple[str, ...],
+    chart_version: str,
+    documents: list[int] | None = None,
+) -> tuple[Release, list[Reported]]:
+    """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
+    ``documents`` is each document's position in its file."""
+    problems: list[Reported] = []
+    layers: list[_Layer] = []
+    for number, (path, document) in enumerate(files):
+        found, values = get_path(document, root)
+        where = format_path(root) or "the top level"
+        if not found:
+            line, column = tree_position(document, root)
+            problems.append(
+                Reported(
+                    "z2jh-values-root",
+                    f"no z2jh values at `{where}` in this file; it adds nothing to the release",
+                    Origin(path, line, column),
+                    VALUES_OBJECT,
+                )
+            )
+            values = {}
+        elif values is None:
+            values = {}
+        elif not isinstance(values, dict):
+            line, column = tree_position(document, root)
+            problems.append(
+                Reported(
+                    "z2jh-wrong-type",
+                    f"z2jh values at `{where}` must be a mapping, not {type(values).__name__}; "
+                    "helm would refuse the release",
+                    Origin(path, line, column),
+                    VALUES_OBJECT,
+                )
+            )
+            values = {}
+        layers.append(_Layer(path, document, values, documents[number] if documents else 0))
+    user, owners = merge_user_layers(layers)
+    if root:
+        user = _assume_parent_defaults(user, chart_defaults(chart_version))
+    merged = coalesce(user, chart_defaults(chart_version))
+    release = Release(chart_version, merged, [f for f, _ in files], root, layers, owners)
+    return release, problems

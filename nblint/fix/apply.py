@@ -1,0 +1,514 @@
+"""Position-guided edits: a fix merged into the text of a YAML file, every other byte kept.
+
+An :class:`~nblint.model.edit.Edit` says which document of which file, where in it, how to merge
+(strategic or Helm) and what. :func:`apply_edit` composes the document with PyYAML (which keeps
+the start and end of every node), walks the patch against it as the merge would, and turns each
+difference into a replacement of the smallest span of text that holds it: a scalar's own
+characters, a new line after a mapping's last entry, a new item after a sequence's last one, an
+entry's lines when ``null`` deletes it. Comments, quoting, flow style, indentation and document
+markers outside those spans are never touched; new text follows the style around it (the
+mapping's indentation, the file's sequence indentation, flow collections stay flow).
+
+What cannot be placed that way is refused with :class:`FixError`, and the file is left as it
+was: a path through an alias (the edit would change every place that shares it), a key written
+twice, a document that does not parse.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from nblint.fix.merge import MERGE_KEYS
+from nblint.model.edit import STRATEGIC, Edit
+from nblint.model.pod import Path
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+class FixError(Exception):
+    """An edit that cannot be applied without risking the rest of the file."""
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """``text[start:end]`` becomes ``new``."""
+
+    start: int
+    end: int
+    new: str
+
+
+def apply_edit(text: str, edit: Edit) -> tuple[str, list[Replacement]]:
+    """``text`` with ``edit`` applied, and the replacements that did it (empty: nothing to do)."""
+    replacements = plan_edit(text, edit)
+    return splice(text, replacements), replacements
+
+
+def splice(text: str, replacements: list[Replacement]) -> str:
+    out = text
+    for change in sorted(replacements, key=lambda r: (r.start, r.end), reverse=True):
+        out = out[: change.start] + change.new + out[change.end :]
+    return out
+
+
+def plan_edit(text: str, edit: Edit) -> list[Replacement]:
+    """The replacements that apply ``edit`` to ``text`` (see the module docstring)."""
+    try:
+        patch = yaml.load(edit.patch, Loader=_Loader)
+    except yaml.YAMLError as err:
+        raise FixError(f"the fix is not YAML: {_one_line(err)}") from None
+    root = _document(text, edit.document)
+    planner = _Planner(text, edit.merge == STRATEGIC, edit.adds_only)
+    try:
+        node, patch = planner.descend(root, edit.path, patch)
+        planner.merge(node, patch, None)
+    except _Replace:
+        raise FixError(f"{_where(edit.path)} is not the kind of value the fix expects") from None
+    except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as err:
+        # A shape of input this planner does not know: leave the file as it is.
+        raise FixError(f"cannot place the fix here ({type(err).__name__}: {err})") from None
+    return planner.replacements
+
+
+def _document(text: str, index: int) -> yaml.Node:
+    try:
+        for position, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
+            if position == index:
+                if node is None:
+                    raise FixError(f"document {index + 1} is empty")
+                return node
+    except yaml.YAMLError as err:
+        raise FixError(f"the file does not parse: {_one_line(err)}") from None
+    raise FixError(f"the file has no document {index + 1}")
+
+
+_CONSTRUCTOR = _Loader("")
+
+
+def _construct(node: yaml.Node) -> Any:
+    try:
+        return _CONSTRUCTOR.construct_document(node)
+    except (yaml.YAMLError, TypeError, ValueError):
+        return _UNKNOWN
+
+
+_UNKNOWN = object()
+
+
+def _is_empty(node: yaml.Node) -> bool:
+    """``key:`` with no value, ``~`` or ``null``: a place to put a mapping."""
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
+class _Planner:
+    def __init__(self, text: str, strategic: bool, adds_only: bool = False) -> None:
+        self.text = text
+        self.strategic = strategic
+        self.adds_only = adds_only
+        self._replacements: list[Replacement] = []
+        #: Text inserted at one place: ``(column, order, text)`` pieces.
+        self._insertions: dict[int, list[tuple[int, int, str]]] = {}
+        self.sequence_indent = _sequence_indent(text)
+        self.step = _indent_step(text)
+
+    # -- finding the place ----------------------------------------------------------------
+
+    def descend(self, node: yaml.Node, path: Path, patch: Any) -> tuple[yaml.Node, Any]:
+        """The node at ``path``, or its deepest existing ancestor with ``patch`` nested under
+        the missing keys."""
+        for position, part in enumerate(path):
+            if isinstance(part, int):
+                if not isinstance(node, yaml.SequenceNode) or not 0 <= part < len(node.value):
+                    raise FixError(f"no item {part} at {_where(path[:position])}")
+                child = node.value[part]
+            else:
+                if not isinstance(node, yaml.MappingNode):
+                    raise FixError(f"{_where(path[:position])} is not a mapping")
+                entry = self.entry(node, part)
+                if entry is None or _is_empty(entry[1]):
+                    nested: Any = patch
+                    for key in reversed(path[position + 1 :]):
+                        if isinstance(key, int):
+                            raise FixError(f"no {_where(path[: position + 1])} to edit")
+                        nested = {key: nested}
+                    return node, {part: nested}
+                child = entry[1]
+            self.check_not_alias(node, child)
+            node = child
+        return node, patch
+
+    def entry(self, mapping: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
+        found = [
+            (k, v)
+            for k, v in mapping.value
+            if isinstance(k, yaml.ScalarNode)
+            and k.tag != "tag:yaml.org,2002:merge"
+            and _construct(k) == key
+        ]
+        if len(found) > 1:
+            raise FixError(f"key {key!r} is written twice (line {found[0][0].start_mark.line + 1})")
+        return found[0] if found else None
+
+    def check_not_alias(self, parent: yaml.Node, child: yaml.Node) -> None:
+        # An alias composes to the anchored node itself, which lies outside its parent's text.
+        if not parent.start_mark.index <= child.start_mark.index <= parent.end_mark.index:
+            raise FixError(
+                f"line {child.start_mark.line + 1}: the value is shared through a YAML alias; "
+                "editing it would change every place that uses it"
+            )
+        if child.end_mark.index > parent.end_mark.index:
+            raise FixError(f"line {child.start_mark.line + 1}: the value is a YAML alias")
+
+    # -- merging --------------------------------------------------------------------------
+
+    def merge(self, node: yaml.Node, patch: Any, key: Any) -> None:
+        if isinstance(patch, dict) and isinstance(node, yaml.MappingNode):
+            self.merge_mapping(node, patch)
+        elif isinstance(patch, list) and isinstance(node, yaml.SequenceNode):
+            if self.strategic and key in MERGE_KEYS:
+                self.merge_keyed(node, patch, MERGE_KEYS[key])
+            elif self.strategic:
+                if _construct(node) != patch:
+                    raise _Replace()
+            else:
+                self.merge_union(node, patch)
+        elif (
+            not self.strategic
+            and isinstance(patch, dict)
+            and isinstance(node, yaml.SequenceNode)
+            and all(isinstance(item, dict) and "name" in item for item in patch.values())
+        ):
+            # A map of named entries into a list of them (z2jh 4.3+ takes either form for
+            # volumes and mounts): the entries join the list, which keeps its own form.
+            self.merge_union(node, list(patch.values()))
+        elif _construct(node) != patch:
+            raise _Replace()
+
+    def merge_union(self, node: yaml.SequenceNode, patch: list[Any]) -> None:
+        """A Helm hint's list, added to the list the file has: a hint that names a list means
+        "these items too" (its comment says to keep the others), and dropping the user's own
+        volumes or tolerations would make the file worse. Items with the same ``name`` or
+        ``key`` merge."""
+        present = [_construct(item) for item in node.value]
+        for item in patch:
+            if item in present:
+                continue
+            identity = next(
+                (k for k in ("name", "key") if isinstance(item, dict) and k in item), None
+            )
+            match = None
+            if identity is not None:
+                for existing, value in zip(node.value, present[: len(node.value)], strict=True):
+                    if isinstance(value, dict) and value.get(identity) == item[identity]:
+                        match = existing
+                        break
+            if match is None:
+                self.add_item(node, item)
+                present.append(item)
+                continue
+            self.check_not_alias(node, match)
+            try:
+                self.merge(match, item, None)
+            except _Replace:
+                raise FixError(
+                    f"line {match.start_mark.line + 1}: cannot merge into this item"
+                ) from None
+
+    def merge_mapping(self, node: yaml.MappingNode, patch: dict[Any, Any]) -> None:
+        for key, value in patch.items():
+            entry = self.entry(node, key)
+            if entry is None:
+                if value is not None:
+                    self.add_entry(node, key, value)
+                continue
+            key_node, value_node = entry
+            self.check_not_alias(node, value_node)
+            if value is None:
+                if not self.adds_only:
+                    self.delete_entry(node, key_node, value_node)
+                continue
+            try:
+                self.merge(value_node, value, key)
+            except _Replace:
+                if not self.adds_only or _is_empty(value_node):
+                    self.replace_value(key_node, value_node, value)
+
+    def merge_keyed(self, node: yaml.SequenceNode, patch: list[Any], merge_key: str) -> None:
+        for item in patch:
+            wanted = item.get(merge_key) if isinstance(item, dict) else None
+            if wanted is None:
+                raise FixError(f"an item of the fix has no {merge_key} to merge it by")
+            match = None
+            for existing in node.value:
+                if isinstance(existing, yaml.MappingNode) and wanted is not None:
+                    entry = self.entry(existing, merge_key)
+                    if entry is not None and _construct(entry[1]) == wanted:
+                        match = existing
+                        break
+            if match is None:
+                self.add_item(node, item)
+                continue
+            self.check_not_alias(node, match)
+            try:
+                self.merge(match, item, None)
+            except _Replace:
+                raise FixError(
+                    f"line {match.start_mark.line + 1}: cannot merge into this item"
+                ) from None
+
+    # -- text changes ---------------------------------------------------------------------
+
+    @property
+    def replacements(self) -> list[Replacement]:
+        """Every change; insertions at one place joined, the deeper (more indented) first: the
+        end of a container's last list is also the end of the container, and a new item of the
+        list must come before a new key of the container."""
+        out = list(self._replacements)
+        for at, pieces in self._insertions.items():
+            ordered = sorted(pieces, key=lambda piece: (-piece[0], piece[1]))
+            text = "".join(piece[2] for piece in ordered)
+            block = any(piece[0] >= 0 for piece in pieces)  # flow pieces have no column
+            out.append(Replacement(at, at, self._line_start(at) + text if block else text))
+        return out
+
+    def add(self, start: int, end: int, new: str, column: int = -1) -> None:
+        if start == end:
+            pieces = self._insertions.setdefault(start, [])
+            pieces.append((column, len(pieces), new))
+        else:
+            self._replacements.append(Replacement(start, end, new))
+
+    def inserted_at(self, at: int) -> bool:
+        return at in self._insertions
+
+    def separator(self, node: yaml.Node, close: int) -> str:
+        """What goes before a new entry of a flow collection (``, `` unless it is the first)."""
+        if self.inserted_at(close):
+            return ", "
+        if not node.value:
+            return ""
+        return " " if self.text[close - 1] == "," else ", "
+
+    def add_entry(self, node: yaml.MappingNode, key: Any, value: Any) -> None:
+        if node.flow_style or not node.value:
+            if not node.value and not node.flow_style:
+                raise FixError(f"line {node.start_mark.line + 1}: cannot add to an empty node")
+            close = self._closing(node, "}")
+            sep = self.separator(node, close)
+            self.add(close, close, f"{sep}{self.flow_entry(node, key, value)}")
+            return
+        first_key = node.value[0][0]
+        column = first_key.start_mark.column
+        at = self.content_end(node)
+        self.add(at, at, self.block_entry(key, value, column), column)
+
+    def add_item(self, node: yaml.SequenceNode, item: Any) -> None:
+        if node.flow_style or not node.value:
+            if not node.value and not node.flow_style:
+                raise FixError(f"line {node.start_mark.line + 1}: cannot add to an empty node")
+            close = self._closing(node, "]")
+            sep = self.separator(node, close)
+            self.add(close, close, sep + self.flow(item, node))
+            return
+        dash = self._dash_column(node)
+        at = self.content_end(node)
+        body = self.block(item, dash + 2)
+        # A flush item (its dash at its key's column) is still deeper than that key.
+        self.add(at, at, " " * dash + "- " + body[dash + 2 :], dash + 1)
+
+    def delete_entry(self, node: yaml.MappingNode, key_node: yaml.Node, value: yaml.Node) -> None:
+        if node.flow_style:
+            raise FixError(f"line {key_node.start_mark.line + 1}: cannot delete from a flow map")
+        if len(node.value) == 1:
+            raise FixError(f"line {key_node.start_mark.line + 1}: the key is the map's only one")
+        start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
+        if self.text[start : key_node.start_mark.index].strip():
+            raise FixError(f"line {key_node.start_mark.line + 1}: the key shares its line")
+        self.add(start, self.content_end_of_entry(value), "")
+
+    def replace_value(self, key_node: yaml.Node, value_node: yaml.Node, value: Any) -> None:
+        block = isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)) and not (
+            value_node.flow_style
+        )
+        if block and isinstance(value, (dict, list)) and value:
+            column = key_node.start_mark.column
+            if isinstance(value, list) and isinstance(value_node, yaml.SequenceNode):
+                indent = self._dash_column(value_node)
+            elif isinstance(value, list):
+                indent = column + (self.step if self.sequence_indent else 0)
+            elif isinstance(value_node, yaml.MappingNode):
+                indent = value_node.value[0][0].start_mark.column
+            else:
+                indent = column + self.step
+            start = self.text.rfind("\n", 0, value_node.start_mark.index) + 1
+            if self.text[start : value_node.start_mark.index].strip():
+                raise FixError(f"line {value_node.start_mark.line + 1}: cannot replace this value")
+            self.add(start, self.content_end(value_node), self.block(value, indent))
+            return
+        if _is_empty(value_node) and isinstance(value, (dict, list)) and value:
+            # `key:` (or `key: ~`) becomes `key:` + a block below it.
+            column = key_node.start_mark.column
+            indent = column + (self.step if isinstance(value, dict) or self.sequence_indent else 0)
+            line_end = self.content_end(key_node)
+            comment_at = value_node.end_mark.index
+            rest = self.text[comment_at:line_end].rstrip("\n")
+            new_text = ":" + (rest if rest.strip().startswith("#") else "") + "\n"
+            self.add(key_node.end_mark.index, line_end, new_text + self.block(value, indent))
+            return
+        end = self.content_end(value_node) if block else value_node.end_mark.index
+        new = self.flow(value, value_node) if not block else self.flow(value, value_node) + "\n"
+        if value_node.start_mark.index == value_node.end_mark.index:
+            new = " " + new  # `key:` with nothing after it
+        if block:
+            # `key:` + a block collection on the lines below → `key: <flow value>` on one line.
+            self.add(key_node.end_mark.index, end, ": " + new)
+            return
+        self.add(value_node.start_mark.index, end, new)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def block_entry(self, key: Any, value: Any, column: int) -> str:
+        return self.block({key: value}, column)
+
+    def block(self, value: Any, column: int) -> str:
+        """``value`` as block YAML, every line indented by ``column``, ending in a newline."""
+        if not isinstance(value, (dict, list)) or not value:
+            return " " * column + self.flow(value, None) + "\n"
+        dumper = _IndentedDumper if self.sequence_indent else yaml.SafeDumper
+        text = yaml.dump(
+            value,
+            Dumper=dumper,
+            sort_keys=False,
+            default_flow_style=False,
+            indent=self.step,
+            width=10_000,
+            allow_unicode=True,
+        )
+        pad = " " * column
+        return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+
+    def flow(self, value: Any, near: yaml.Node | None) -> str:
+        if near is not None and self._json_like(near):
+            return json.dumps(value, ensure_ascii=False)
+        if not isinstance(value, (dict, list)):
+            text = yaml.safe_dump([value], default_flow_style=True, width=10_000).strip()
+            return text[1:-1]
+        return yaml.safe_dump(
+            value, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
+        ).strip()
+
+    def flow_entry(self, node: yaml.MappingNode, key: Any, value: Any) -> str:
+        if self._json_like(node):
+            return f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+        return self.flow({key: value}, node)[1:-1]
+
+    def _json_like(self, node: yaml.Node) -> bool:
+        """Whether the collection around ``node`` is written as JSON (double-quoted keys)."""
+        if isinstance(node, yaml.MappingNode) and node.value:
+            return all(getattr(k, "style", None) == '"' for k, _ in node.value)
+        return getattr(node, "style", None) == '"'
+
+    # -- positions ------------------------------------------------------------------------
+
+    def content_end(self, node: yaml.Node) -> int:
+        """Where the text of ``node`` ends: after the line holding its last character (a trailing
+        comment on that line included), never past the comments and blank lines that follow."""
+        if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
+            key, value = node.value[-1]
+            return max(self.content_end(key), self.content_end(value))
+        if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+            return self.content_end(node.value[-1])
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # A block scalar ends at the start of the line after its last content line.
+            return int(node.end_mark.index)
+        newline = self.text.find("\n", node.end_mark.index)
+        return len(self.text) if newline < 0 else newline + 1
+
+    def content_end_of_entry(self, value: yaml.Node) -> int:
+        return self.content_end(value)
+
+    def _line_start(self, at: int) -> str:
+        """A newline when ``at`` is at the end of a last line without one."""
+        return "\n" if at > 0 and self.text[at - 1 : at] != "\n" else ""
+
+    def _closing(self, node: yaml.Node, bracket: str) -> int:
+        close = node.end_mark.index - 1
+        if self.text[close : close + 1] != bracket:
+            raise FixError(f"line {node.start_mark.line + 1}: cannot find the closing {bracket}")
+        # Before any space, newline or comment ahead of the bracket.
+        while close > 0 and self.text[close - 1] in " \t\n":
+            close -= 1
+        return close
+
+    def _dash_column(self, node: yaml.SequenceNode) -> int:
+        first = node.value[0]
+        dash = self.text.rfind("-", 0, first.start_mark.index)
+        line_start = self.text.rfind("\n", 0, dash) + 1
+        return dash - line_start
+
+
+class _Replace(Exception):
+    """The node must be replaced as a whole (a scalar that differs, a list Helm replaces)."""
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Block sequences indented under their key (``key:\\n  - a``), as the file writes them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _sequence_indent(text: str) -> bool:
+    """Whether the file indents block sequences under their key (``key:\\n  - a``, most
+    Kubernetes YAML) rather than at the key's column (``key:\\n- a``, PyYAML's default)."""
+    indented = flush = 0
+    lines = text.splitlines()
+    for previous, line in itertools.pairwise(lines):
+        stripped = line.lstrip(" ")
+        if not stripped.startswith("- ") and stripped != "-":
+            continue
+        head = previous.rstrip()
+        if not head.endswith(":") or head.lstrip().startswith("#"):
+            continue
+        key_column = len(previous) - len(previous.lstrip(" "))
+        dash_column = len(line) - len(stripped)
+        if dash_column > key_column:
+            indented += 1
+        elif dash_column == key_column:
+            flush += 1
+    return indented >= flush
+
+
+def _indent_step(text: str) -> int:
+    """The file's indentation step (2 unless it consistently uses 4)."""
+    steps: dict[int, int] = {}
+    lines = text.splitlines()
+    for previous, line in itertools.pairwise(lines):
+        head = previous.rstrip()
+        if not head.endswith(":") or head.lstrip().startswith(("#", "-")):
+            continue
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith(("#", "-")):
+            continue
+        step = (len(line) - len(stripped)) - (len(previous) - len(previous.lstrip(" ")))
+        if step > 0:
+            steps[step] = steps.get(step, 0) + 1
+    return max(steps, key=lambda s: steps[s]) if steps else 2
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(" ".join(str(err).split("\n")).split())
+
+
+def _where(path: Path) -> str:
+    from nblint.model.pod import format_path
+
+    return format_path(path) or "the document"

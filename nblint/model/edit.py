@@ -1,0 +1,95 @@
+"""Machine-readable fixes: where a fix hint goes in the file the user wrote, and how safe it is.
+
+A dialect knows where each hint belongs (a Deployment's pod template, a z2jh layer or the profile
+choice a finding belongs to, a PodDefault's own spec); it says so with an :class:`Edit`, which
+``nblint fix`` (:mod:`nblint.fix`) only executes. A :class:`Placement` is the dialect's answer,
+attached to each effective pod by its normaliser, so that the check stage can turn the hint it
+chose into an edit without knowing any dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from nblint.model.pod import Path
+
+#: How a fix may be applied, as ruff says it: ``safe`` changes nothing a compliant workload
+#: relies on (``nblint fix``), ``unsafe`` may break the workload (``--unsafe-fixes``),
+#: ``display-only`` is advice nblint cannot apply (a hint with no edit, or one needing a person).
+SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
+APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
+
+#: Merge kinds an edit uses: a strategic-merge patch (lists of containers, volumes, mounts, env
+#: and ports merge by key) or Helm's merge of values files (every list replaced; also how a
+#: ``kubespawner_override`` entry merges into a trait).
+STRATEGIC, HELM = "strategic", "helm"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Merge ``patch`` (YAML text) at ``path`` of document ``document`` of ``file``."""
+
+    file: str
+    #: The document's position in its file (0-based, as the loader counts them).
+    document: int
+    #: Where the patch is merged, in document coordinates (keys and list indexes). Keys that
+    #: do not exist yet are created.
+    path: Path
+    merge: str
+    patch: str
+    #: Only add what the file does not have: never change a value it sets (a hint that gives
+    #: every resource its value must not overwrite the ones the user chose).
+    adds_only: bool = False
+    #: Applied in a round of its own, before the file's other edits: what they say depends on
+    #: it (another image has another user and HOME).
+    alone: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "document": self.document,
+            "path": list(self.path),
+            "merge": self.merge,
+            "patch": self.patch,
+            "adds_only": self.adds_only,
+            "alone": self.alone,
+        }
+
+
+@dataclass(frozen=True)
+class PlacedFix:
+    """A hint as the user reads it (``text``) and as ``nblint fix`` applies it (``edit``)."""
+
+    text: str
+    edit: Edit | None
+
+
+class Placement(Protocol):
+    """Where the hints for one effective pod go (implemented by each dialect)."""
+
+    def place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None] = lambda: None,
+    ) -> PlacedFix:
+        """The hint ``hint`` (rendered, in the rule file's coordinates) for a finding at pod
+        ``path``; ``anchor`` is the pod path of what the fix is about when that is not the
+        offending field (the GPU that needs a toleration). A path starting with ``values``
+        is a path into the configuration behind the pod (z2jh values). ``template_hint`` gives
+        the rule's hint as a patch of the pod template, for a dialect that writes a container's
+        own spec (z2jh ``singleuser.extraContainers``)."""
+        ...
+
+
+def indent_under(text: str, keys: Path) -> str:
+    """``text`` (a YAML mapping) nested under ``keys``: ``spec: template: …``, comments kept."""
+    if not keys:
+        return text
+    head = "".join(f"{'  ' * depth}{key}:\n" for depth, key in enumerate(keys))
+    pad = "  " * len(keys)
+    body = "\n".join(pad + line if line.strip() else line for line in text.splitlines())
+    return head + body

@@ -1,0 +1,255 @@
+"""Folding: one problem at one place, however many pods it is found in.
+
+A values file with eight profiles yields dozens of pods, and a key the chart sets for all of
+them is one edit however many pods show it. The run reports one :class:`Finding` per pod;
+:func:`fold` turns those into :class:`Folded` problems: the same rule, the same line and column,
+the same message → one problem that lists every pod it affects. Every report format writes
+folded problems unless asked for one per pod (``--no-fold``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from nblint.model.finding import Finding, PsaRef
+
+
+def fold_key(finding: Finding) -> tuple[str, str, int, int]:
+    """What makes two findings one problem: the rule and the place to edit. One edit there
+    clears them all, whichever pods, containers or values they name (their messages are joined,
+    see :func:`joined_messages`)."""
+    return (finding.rule, finding.file, finding.line, finding.column)
+
+
+@dataclass
+class Folded:
+    """One problem at one place, and the per-pod findings it stands for (at least one, in
+    report order; the first speaks for the problem)."""
+
+    findings: list[Finding]
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def rule(self) -> str:
+        return self.first.rule
+
+    @property
+    def group(self) -> str:
+        return self.first.group
+
+    @property
+    def severity(self) -> str:
+        return self.first.severity
+
+    @property
+    def message(self) -> str:
+        """The findings' messages, joined where they differ (two containers, two resources)."""
+        return joined_messages([finding.message for finding in self.findings])
+
+    @property
+    def file(self) -> str:
+        return self.first.file
+
+    @property
+    def line(self) -> int:
+        return self.first.line
+
+    @property
+    def column(self) -> int:
+        return self.first.column
+
+    @property
+    def psa(self) -> PsaRef | None:
+        return self.first.psa
+
+    def fixes(self) -> list[tuple[str | None, list[Finding]]]:
+        """Each distinct fix and the findings it is for, most pods first: the same key may need
+        a different snippet in two profiles (``/home/jovyan`` or ``/home/rstudio``)."""
+        return _by(self.findings, lambda f: f.fix)
+
+    def notes(self) -> list[tuple[str, list[Finding]]]:
+        """Each distinct note and the findings it is for, most pods first."""
+        return _by(self.findings, lambda f: f.note)
+
+    def labelled(self, label: str, part: str) -> list[tuple[str, str]]:
+        """``(label, text)`` for each distinct note or fix (``part``): the bare ``label`` when
+        every pod has the same, else ``label (image=torch, 2 pods)``."""
+        groups = self.notes() if part == "note" else self.fixes()
+        return [
+            (
+                label if len(groups) == 1 else f"{label} ({subset_label(findings, self.findings)})",
+                text,
+            )
+            for text, findings in groups
+            if text
+        ]
+
+    @property
+    def fix(self) -> str | None:
+        """The fix for most of the pods (all of them, usually)."""
+        return self.fixes()[0][0]
+
+    @property
+    def note(self) -> str:
+        return self.notes()[0][0]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+
+def _by(findings: list[Finding], part: Any) -> list[tuple[Any, list[Finding]]]:
+    groups: dict[Any, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(part(finding), []).append(finding)
+    return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+
+def fold(findings: Iterable[Finding]) -> list[Folded]:
+    """The findings folded to one :class:`Folded` per :func:`fold_key`, in place order."""
+    groups: dict[tuple[str, str, int, int], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(fold_key(finding), []).append(finding)
+    return sorted((Folded(group) for group in groups.values()), key=Folded.sort_key)
+
+
+#: The most differing parts a joined message names before it says how many more there are.
+MAX_JOINED = 6
+
+
+def joined_messages(messages: list[str]) -> str:
+    """One message for several at one place: the words they share said once, what differs
+    listed — ``notebook container notebook sets no resources.limits.cpu, resources.limits.memory``
+    — or, when they share nothing, each in full."""
+    distinct = list(dict.fromkeys(messages))
+    if len(distinct) == 1:
+        return distinct[0]
+    words = [message.split(" ") for message in distinct]
+    shortest = min(len(w) for w in words)
+    prefix = 0
+    while prefix < shortest and all(w[prefix] == words[0][prefix] for w in words):
+        prefix += 1
+    suffix = 0
+    while suffix < shortest - prefix and all(
+        w[-1 - suffix] == words[0][-1 - suffix] for w in words
+    ):
+        suffix += 1
+    middles = [" ".join(w[prefix : len(w) - suffix]) for w in words]
+    if not (prefix or suffix) or not all(middles):
+        return "; ".join(_capped(distinct, MAX_JOINED, "problem"))
+    separator = "; " if any("," in m or ";" in m for m in middles) else ", "
+    if len(middles) > MAX_JOINED:
+        middles = [*middles[: MAX_JOINED - 1], f"{len(middles) - MAX_JOINED + 1} more"]
+    parts = [*words[0][:prefix], separator.join(middles), *words[0][len(words[0]) - suffix :]]
+    return " ".join(parts)
+
+
+def unfolded(findings: Iterable[Finding]) -> list[Folded]:
+    """One :class:`Folded` per finding (``--no-fold``: today's one-per-pod view)."""
+    return [Folded([finding]) for finding in findings]
+
+
+def pod_label(finding: Finding) -> str:
+    """The pod a finding is in, as one line: ``values  profile: GPU  image=torch``."""
+    parts = [finding.object or ""]
+    if finding.profile:
+        parts.append(f"profile: {finding.profile}")
+    if finding.options:
+        parts.append(", ".join(f"{k}={v}" for k, v in finding.options.items()))
+    return "  ".join(part for part in parts if part)
+
+
+def pods_summary(findings: list[Finding], limit: int = 6) -> str:
+    """Which pods a folded problem is in, short enough for one wrapped line: per object, its
+    profiles with their option choices (at most ``limit`` of each, then how many more). How
+    many pods is :func:`pods_text`."""
+    objects: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for finding in findings:
+        profiles = objects.setdefault(finding.object or "", {})
+        choices = profiles.setdefault(finding.profile or "", [])
+        if finding.options and finding.options not in choices:
+            choices.append(finding.options)
+    parts = []
+    for name, profiles in objects.items():
+        named = [_profile_text(profile, choices, limit) for profile, choices in profiles.items()]
+        named = [text for text in named if text]
+        text = name
+        if named:
+            text += (": " if text else "") + "; ".join(_capped(named, limit, "profile"))
+        if text:
+            parts.append(text)
+    return "; ".join(parts)
+
+
+def pod_key(finding: Finding) -> tuple[Any, ...]:
+    """Which pod a finding is in (two containers of one pod are one pod)."""
+    options = tuple(sorted((finding.options or {}).items()))
+    return (finding.object, finding.profile, options)
+
+
+def pod_count(findings: list[Finding]) -> int:
+    return len({pod_key(finding) for finding in findings})
+
+
+def pods_text(findings: list[Finding]) -> str:
+    """``5 pods`` (or ``1 pod``): the pods, not the findings (one per container)."""
+    count = pod_count(findings)
+    return f"{count} pod{'s' * (count != 1)}"
+
+
+def subset_label(findings: list[Finding], whole: list[Finding] | None = None) -> str:
+    """Some of a problem's findings, named by what they share: their containers when the
+    problem (``whole``) spans several, and their pods' choices (``image=rocker-geospatial,
+    5 pods``)."""
+    parts = []
+    if whole is not None and len({f.container for f in whole}) > 1:
+        containers = list(dict.fromkeys(f.container for f in findings if f.container))
+        if containers:
+            parts.append(", ".join(containers))
+    if whole is None or pod_count(findings) != pod_count(whole):
+        where = shared_choices(findings)
+        parts.append(f"{where}, {pods_text(findings)}" if where else pods_text(findings))
+    return ", ".join(parts) or pods_text(findings)
+
+
+def shared_choices(findings: list[Finding]) -> str:
+    """What the pods of ``findings`` have in common: ``profile "GPU" image=torch`` (the part of
+    a pod label every one of them shares), or ""."""
+    profiles = {finding.profile for finding in findings}
+    common = dict(findings[0].options or {})
+    for finding in findings[1:]:
+        options = finding.options or {}
+        common = {key: value for key, value in common.items() if options.get(key) == value}
+    parts = (
+        [f'profile "{next(iter(profiles))}"'] if len(profiles) == 1 and None not in profiles else []
+    )
+    parts += [f"{key}={value}" for key, value in common.items()]
+    return " ".join(parts)
+
+
+def _profile_text(profile: str, choices: list[dict[str, str]], limit: int) -> str:
+    if not profile and not choices:
+        return ""
+    text = f'profile "{profile}"' if profile else ""
+    if choices:
+        keys = {key for choice in choices for key in choice}
+        if len(keys) == 1 and all(len(choice) == 1 for choice in choices):
+            # One option: `image: pangeo, handbook`, not `image=pangeo, image=handbook`.
+            values = [next(iter(choice.values())) for choice in choices]
+            shown = f"{next(iter(keys))}: " + ", ".join(_capped(values, limit, "choice"))
+        else:
+            combos = [" ".join(f"{k}={v}" for k, v in choice.items()) for choice in choices]
+            shown = ", ".join(_capped(combos, limit, "choice"))
+        text = f"{text} ({shown})" if text else shown
+    return text
+
+
+def _capped(items: list[str], limit: int, noun: str) -> list[str]:
+    if len(items) <= limit:
+        return items
+    rest = len(items) - (limit - 1)
+    return [*items[: limit - 1], f"{rest} more {noun}s"]

@@ -1,0 +1,472 @@
+"""The namespace a pod lands in, as admission reads it: plain data every layer may read.
+
+A pod is admitted by its namespace: the ``pod-security.kubernetes.io/*`` labels of its Namespace
+(or the API server's PodSecurity defaults and exemptions) say which PSA level and version apply,
+its LimitRanges fill in and bound the pod's resources, its ResourceQuotas refuse pods that do not
+say what they use or use more than the quota holds.
+
+The ``cluster`` dialect reads Namespace, LimitRange, ResourceQuota, Kubeflow Profile and
+AdmissionConfiguration manifests into the objects below and puts them in the run index under
+:data:`CLUSTER_INDEX`; :meth:`ClusterContext.build` turns them into one
+:class:`NamespaceContext` per namespace, once per run. The run admits each pod with it
+(:class:`PodAdmission`), the checks read it through the pod, the reports name its objects. Every
+value keeps the line it was written on, so that a finding can name the object that causes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from nblint.model.pod import EffectivePod, Origin, Path, Provenance
+from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, format_version
+
+if TYPE_CHECKING:
+    from fractions import Fraction  # only the checks do arithmetic (a plain run never imports it)
+
+#: The run-index key the cluster objects are filed under (the ``cluster`` dialect writes it).
+CLUSTER_INDEX = "cluster/objects"
+
+LABEL_PREFIX = "pod-security.kubernetes.io/"
+#: PSA modes, in the order the API server applies them.
+MODES = ("enforce", "audit", "warn")
+LEVELS = ("privileged", "baseline", "restricted")
+_STRICTNESS = {level: rank for rank, level in enumerate(LEVELS)}
+_VERSION = re.compile(r"v1\.(0|[1-9][0-9]*)")
+LATEST = "latest"
+
+
+def level_label(mode: str) -> str:
+    return f"{LABEL_PREFIX}{mode}"
+
+
+def version_label(mode: str) -> str:
+    return f"{LABEL_PREFIX}{mode}-version"
+
+
+def parse_level(text: Any) -> str | None:
+    """A PSA level exactly as the API server accepts it, else None."""
+    return text if isinstance(text, str) and text in LEVELS else None
+
+
+def parse_version(text: Any) -> tuple[int, int] | str | None:
+    """``latest``, ``(1, minor)`` for ``v1.<minor>``, else None (an invalid version)."""
+    if text == LATEST:
+        return LATEST
+    if isinstance(text, str):
+        match = _VERSION.fullmatch(text)
+        if match:
+            return (1, int(match[1]))
+    return None
+
+
+class Located(NamedTuple):
+    """A value as written, and where."""
+
+    value: Any
+    origin: Origin
+
+
+class Amount(NamedTuple):
+    """A quantity as written (``text``), read exactly (``amount``), and where it was written."""
+
+    amount: Fraction
+    text: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ClusterObject:
+    """One object of the namespace (a Namespace, a LimitRange, a quota, a Profile)."""
+
+    kind: str
+    name: str
+    #: None: the manifest names no namespace (it goes where ``kubectl -n`` / ``--namespace`` say).
+    namespace: str | None
+    #: Where the object is written (its ``metadata.name``).
+    origin: Origin
+    #: Read from ``--cluster-context`` (what is already in the cluster), not from an input.
+    context: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The objects, as the indexer reads them
+
+
+@dataclass
+class NamespaceManifest:
+    """A Namespace, or the one a Kubeflow Profile stands for (``ref.kind`` says which)."""
+
+    ref: ClusterObject
+    labels: dict[str, Located] = field(default_factory=dict)
+    #: Labels the Profile controller adds unless the Namespace already has them.
+    added_by_profile: dict[str, Located] = field(default_factory=dict)
+
+
+#: LimitRange constraint names, in the order the API server checks them.
+CONSTRAINTS = ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio")
+
+
+@dataclass
+class LimitRangeItem:
+    """One ``spec.limits`` entry: its type and constraints after API-server defaulting."""
+
+    type: str
+    origin: Origin
+    #: constraint → resource → amount; ``default``/``defaultRequest`` as the API server stores
+    #: them (``max`` fills ``default``, ``default`` then ``min`` fill ``defaultRequest``), each
+    #: keeping the line of the value it was copied from.
+    constraints: dict[str, dict[str, Amount]] = field(default_factory=dict)
+    #: ``(constraint, resource)`` pairs the API server filled in from another constraint.
+    derived: set[tuple[str, str]] = field(default_factory=set)
+
+    def get(self, constraint: str) -> dict[str, Amount]:
+        return self.constraints.get(constraint, {})
+
+
+@dataclass
+class LimitRange:
+    ref: ClusterObject
+    items: list[LimitRangeItem] = field(default_factory=list)
+
+    def item(self, type_: str) -> LimitRangeItem | None:
+        return next((item for item in self.items if item.type == type_), None)
+
+
+@dataclass(frozen=True)
+class ScopeRequirement:
+    """A ``scopeSelector.matchExpressions`` entry."""
+
+    scope: str
+    operator: str
+    values: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass
+class ResourceQuota:
+    ref: ClusterObject
+    hard: dict[str, Amount] = field(default_factory=dict)
+    scopes: list[Located] = field(default_factory=list)
+    selector: list[ScopeRequirement] = field(default_factory=list)
+
+
+@dataclass
+class PodSecurityConfiguration:
+    """The PodSecurity plugin's part of the API server's AdmissionConfiguration."""
+
+    origin: Origin
+    #: ``enforce``, ``enforce-version``, … as written under ``defaults``.
+    defaults: dict[str, Located] = field(default_factory=dict)
+    exempt_namespaces: dict[str, Origin] = field(default_factory=dict)
+    exempt_runtime_classes: dict[str, Origin] = field(default_factory=dict)
+    exempt_usernames: dict[str, Origin] = field(default_factory=dict)
+
+
+ClusterEntry = NamespaceManifest | LimitRange | ResourceQuota | PodSecurityConfiguration
+
+
+# ---------------------------------------------------------------------------------------------
+# Pod Security Admission of a namespace
+
+
+@dataclass(frozen=True)
+class ModePolicy:
+    """The level and version one PSA mode of a namespace evaluates, and why."""
+
+    mode: str
+    level: str
+    #: The version evaluated: ``latest`` and newer versions are the newest nblint knows.
+    version: tuple[int, int]
+    #: The version as written (``latest``, ``v1.25``, ``v1.99``).
+    written: str
+    #: Where the level was set: the label, the AdmissionConfiguration default; None: built in.
+    origin: Origin | None
+    #: How the level was set, for messages (``label pod-security.kubernetes.io/enforce``).
+    source: str
+
+    @property
+    def policy(self) -> PsaPolicy:
+        return PsaPolicy(self.level, self.version)
+
+    def describe(self) -> str:
+        """``PodSecurity "baseline:latest"``, as the API server's messages name a policy."""
+        return f'PodSecurity "{self.level}:{self.written}"'
+
+
+@dataclass(frozen=True)
+class NamespacePsa:
+    enforce: ModePolicy
+    audit: ModePolicy
+    warn: ModePolicy
+    #: Invalid label values (the policy then fails closed for enforce, open for audit/warn).
+    label_errors: tuple[str, ...] = ()
+
+    def modes(self) -> tuple[ModePolicy, ModePolicy, ModePolicy]:
+        """Enforce first, then warn, then audit: the order findings are reported in."""
+        return (self.enforce, self.warn, self.audit)
+
+    @property
+    def fully_privileged(self) -> bool:
+        return not self.label_errors and all(m.level == "privileged" for m in self.modes())
+
+
+def _clamped(version: tuple[int, int] | str) -> tuple[int, int]:
+    """The version the API server evaluates: ``latest`` and newer ones are the newest."""
+    if isinstance(version, str):
+        return NEWEST_PSA_VERSION
+    return min(version, NEWEST_PSA_VERSION)
+
+
+def resolve_psa(
+    labels: dict[str, Located], configuration: PodSecurityConfiguration | None
+) -> NamespacePsa:
+    """The policy a namespace's labels select over the cluster's defaults (the API server's
+    own resolution: a label that is present replaces the default, an invalid enforce level
+    fails closed to restricted, invalid audit/warn levels fail open to privileged, an invalid
+    version is ``latest``; and warn follows a stricter enforce label unless warn is labelled)."""
+    resolved: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for mode in MODES:
+        level: str = "privileged"
+        written: str = LATEST
+        origin: Origin | None = None
+        source = "the built-in default (no AdmissionConfiguration given)"
+        default_level = configuration.defaults.get(mode) if configuration else None
+        default_version = configuration.defaults.get(f"{mode}-version") if configuration else None
+        if default_level is not None and parse_level(default_level.value):
+            level, origin = default_level.value, default_level.origin
+            source = f"the AdmissionConfiguration default {mode}: {level}"
+        elif configuration is not None:
+            source = f"the AdmissionConfiguration default for {mode} (privileged)"
+        if default_version is not None and parse_version(default_version.value) is not None:
+            written = str(default_version.value)
+        label = labels.get(level_label(mode))
+        if label is not None:
+            parsed = parse_level(label.value)
+            if parsed is None:
+                errors.append(f"{level_label(mode)}: {label.value}")
+                parsed = "restricted" if mode == "enforce" else "privileged"
+            level, origin = parsed, label.origin
+            source = f"label {level_label(mode)}: {label.value}"
+        version = labels.get(version_label(mode))
+        if version is not None:
+            parsed_version = parse_version(version.value)
+            if parsed_version is None:
+                errors.append(f"{version_label(mode)}: {version.value}")
+                written = LATEST
+            else:
+                written = str(version.value)
+        resolved[mode] = {"level": level, "written": written, "origin": origin, "source": source}
+    enforce_label = labels.get(level_label("enforce"))
+    if (
+        labels.get(level_label("warn")) is None
+        and enforce_label is not None
+        and parse_level(enforce_label.value) is not None
+        and _STRICTNESS[resolved["enforce"]["level"]] > _STRICTNESS[resolved["warn"]["level"]]
+    ):
+        warn = resolved["warn"]
+        warn["level"] = resolved["enforce"]["level"]
+        warn["origin"] = enforce_label.origin
+        warn["source"] = f"label {level_label('enforce')}: {enforce_label.value} (warn follows it)"
+        if labels.get(version_label("warn")) is None:
+            warn["written"] = resolved["enforce"]["written"]
+
+    def mode_policy(mode: str) -> ModePolicy:
+        entry = resolved[mode]
+        written = entry["written"]
+        parsed = parse_version(written)
+        version = _clamped(parsed if parsed is not None else LATEST)
+        return ModePolicy(mode, entry["level"], version, written, entry["origin"], entry["source"])
+
+    return NamespacePsa(
+        mode_policy("enforce"), mode_policy("audit"), mode_policy("warn"), tuple(errors)
+    )
+
+
+def newest_version_text() -> str:
+    return format_version(NEWEST_PSA_VERSION)
+
+
+# ---------------------------------------------------------------------------------------------
+# A namespace, and the cluster
+
+
+@dataclass
+class NamespaceContext:
+    """Everything the inputs say about one namespace."""
+
+    #: None: objects and pods that name no namespace (they land in the same one, whichever
+    #: ``kubectl -n`` or ``helm -n`` picks).
+    name: str | None
+    manifest: NamespaceManifest | None = None
+    limit_ranges: list[LimitRange] = field(default_factory=list)
+    quotas: list[ResourceQuota] = field(default_factory=list)
+    #: The ``exemptions.namespaces`` entry that exempts it from PodSecurity.
+    exempt: Origin | None = None
+    #: Its PodSecurity policy: None when no Namespace manifest says (and it is not exempt).
+    psa: NamespacePsa | None = None
+
+    @property
+    def display(self) -> str:
+        return self.name if self.name is not None else "(the namespace the inputs are applied to)"
+
+    def __bool__(self) -> bool:
+        return bool(self.manifest or self.limit_ranges or self.quotas or self.exempt)
+
+
+class ClusterContext:
+    """The namespaces of one run, built once from the run index (see the module docstring)."""
+
+    def __init__(
+        self,
+        namespaces: dict[str | None, NamespaceContext],
+        admission: PodSecurityConfiguration | None,
+    ) -> None:
+        self.namespaces = namespaces
+        self.admission = admission
+
+    @classmethod
+    def build(cls, entries: Iterable[Any]) -> ClusterContext:
+        namespaces: dict[str | None, NamespaceContext] = {}
+        admission: PodSecurityConfiguration | None = None
+
+        def context(name: str | None) -> NamespaceContext:
+            found = namespaces.get(name)
+            if found is None:
+                found = namespaces[name] = NamespaceContext(name)
+            return found
+
+        for entry in entries:
+            if isinstance(entry, PodSecurityConfiguration):
+                admission = admission or entry  # the first one given is the API server's
+            elif isinstance(entry, NamespaceManifest):
+                here = context(entry.ref.name)
+                here.manifest = _merged_manifest(here.manifest, entry)
+            elif isinstance(entry, LimitRange):
+                context(entry.ref.namespace).limit_ranges.append(entry)
+            elif isinstance(entry, ResourceQuota):
+                quotas = context(entry.ref.namespace).quotas
+                # A Profile's quota and the kf-resource-quota manifest it stands for are one.
+                if not any(q.ref.name == entry.ref.name for q in quotas):
+                    quotas.append(entry)
+        if admission is not None:
+            for name, origin in admission.exempt_namespaces.items():
+                context(name).exempt = origin
+        for namespace in namespaces.values():
+            # A Profile does not say its namespace's PodSecurity labels (the profile
+            # controller's configuration does): only a Namespace manifest decides PSA.
+            if namespace.manifest is not None and namespace.manifest.ref.kind != "Profile":
+                labels = {**namespace.manifest.added_by_profile, **namespace.manifest.labels}
+                namespace.psa = resolve_psa(labels, admission)
+        return cls(namespaces, admission)
+
+    def namespace(self, name: str | None) -> NamespaceContext:
+        """The context of namespace ``name`` (empty when the inputs say nothing about it)."""
+        found = self.namespaces.get(name)
+        if found is None:
+            found = NamespaceContext(name)
+            if self.admission is not None and name in self.admission.exempt_namespaces:
+                found.exempt = self.admission.exempt_namespaces[name]
+        return found
+
+    def __bool__(self) -> bool:
+        return bool(self.admission) or any(self.namespaces.values())
+
+
+def _merged_manifest(
+    first: NamespaceManifest | None, other: NamespaceManifest
+) -> NamespaceManifest:
+    """A Namespace and the Profile that owns it are one namespace: the Namespace's own labels
+    win, the Profile controller adds the ones it lacks. Two Namespaces of one name: the first."""
+    if first is None:
+        return other
+    if first.ref.kind == "Profile" and other.ref.kind != "Profile":
+        first, other = other, first
+    if other.ref.kind == "Profile" and first.ref.kind != "Profile":
+        added = {k: v for k, v in other.added_by_profile.items() if k != "istio-injection"}
+        # The controller labels istio-injection only on a namespace it creates itself.
+        return NamespaceManifest(first.ref, first.labels, {**added, **first.added_by_profile})
+    return first
+
+
+# ---------------------------------------------------------------------------------------------
+# One pod, admitted
+
+_CREATORS = {
+    "Deployment": "its ReplicaSet",
+    "ReplicaSet": "the ReplicaSet",
+    "StatefulSet": "its StatefulSet",
+    "DaemonSet": "the DaemonSet",
+    "Job": "the Job",
+    "CronJob": "its Jobs",
+    "ReplicationController": "the ReplicationController",
+    "PodTemplate": "the controller that uses it",
+}
+
+
+def consequence(pod: EffectivePod) -> str:
+    """What a rejection means for the object the user wrote."""
+    if pod.facts.get("per_user"):
+        return "every spawn of this server fails"
+    if pod.kind == "Pod":
+        return "the pod is rejected"
+    creator = _CREATORS.get(pod.kind, f"its {pod.kind}")
+    return f"{pod.object} is applied, but {creator} cannot create its pod (FailedCreate)"
+
+
+@dataclass(frozen=True)
+class AppliedDefault:
+    """A resource of the effective pod that a LimitRange (or API defaulting) filled in."""
+
+    path: Path
+    container: str
+    container_type: str
+    #: ``limits`` or ``requests``.
+    bucket: str
+    resource: str
+    amount: Amount
+    #: The LimitRange it came from; None: the API server copied the container's own limit.
+    limit_range: ClusterObject | None
+    #: Other LimitRanges of the namespace that default the same key differently: which one the
+    #: API server applies is not defined.
+    alternatives: tuple[tuple[ClusterObject, Amount], ...] = ()
+
+
+@dataclass
+class PodAdmission:
+    """How a pod's namespace admits it: the run works it out before the pod is checked."""
+
+    namespace: NamespaceContext
+    #: How the pod got its namespace (``metadata.namespace``, ``--namespace``, none).
+    named_by: str
+    defaults: list[AppliedDefault] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.namespace)
+
+
+class AdmittedProvenance:
+    """A pod's provenance, with the fields admission filled in placed at the object that
+    filled them (a LimitRange's ``default``)."""
+
+    def __init__(self, inner: Provenance) -> None:
+        self.inner = inner
+        self.injected: dict[Path, Origin] = {}
+
+    def inject(self, path: Path, origin: Origin) -> None:
+        self.injected[path] = origin
+
+    def locate(self, path: Path) -> Origin:
+        for length in range(len(path), 0, -1):
+            found = self.injected.get(path[:length])
+            if found is not None:
+                return found
+        return self.inner.locate(path)

@@ -1,0 +1,179 @@
+"""Effective pods: the pod admission will see, and where each of its fields came from.
+
+Each dialect's normaliser turns documents into :class:`EffectivePod` objects, each with a
+:class:`Provenance` that answers "which line must the user edit to change this field?". Paths
+into a pod (:data:`Path`) and the containers PSA walks are defined here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from nblint.model.edit import Placement
+    from nblint.model.namespace import PodAdmission
+
+#: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
+Path = tuple[str | int, ...]
+
+
+class Origin(NamedTuple):
+    """Where a field of an effective pod came from.
+
+    ``file``/``line``/``column`` is the place the user edits (1-based). ``note`` says how the field
+    got its value when that place does not show it literally, e.g. ``"chart default of z2jh 4.4.0"``
+    or ``"API-server defaulting of hostPort from hostNetwork: true"``. (A named tuple: one is
+    made for every finding, and a frozen dataclass is several times slower to make.)
+    """
+
+    file: str
+    line: int
+    column: int
+    note: str = ""
+
+
+class Provenance(Protocol):
+    """Answers where a pod field came from; every source implements this."""
+
+    def locate(self, path: Path) -> Origin:
+        """The origin of ``path``, or of its nearest ancestor that has one."""
+        ...
+
+
+class Configuration(Protocol):
+    """The configuration a pod was generated from, for rules that read it (target ``values``).
+
+    z2jh: the release's merged Helm values. ``locate`` places a path into it, as
+    :meth:`Provenance.locate` places a pod path.
+    """
+
+    values: Any
+
+    def locate(self, path: Path) -> Origin: ...
+
+
+@dataclass
+class EffectivePod:
+    """One pod as admission will see it, and where each of its fields came from.
+
+    A single input may yield several pods: one per z2jh profile and option, one per Notebook.
+    """
+
+    file: str
+    #: ``Kind/name`` of the object the user wrote (``Deployment/web``, ``values``, ``Notebook/x``).
+    object: str
+    #: The dialect that built the pod (a name from the dialect registry).
+    dialect: str
+    #: ``{"apiVersion": "v1", "kind": "Pod", "metadata": {...}, "spec": {...}}``.
+    pod: dict[str, Any]
+    provenance: Provenance
+    #: The kind the pod spec was written in (``Pod``, ``Deployment``, …) — API-server defaulting
+    #: differs between bare Pods and pod templates.
+    kind: str = "Pod"
+    profile: str | None = None
+    #: The profile options chosen for this pod, ``{option: choice}``.
+    options: dict[str, str] | None = None
+    #: Keys of a rule's ``fix`` hints that fit this pod, most specific first (``z2jh<4.3``,
+    #: ``z2jh``); empty: the dialect's name. ``any`` always comes last.
+    fix_keys: tuple[str, ...] = ()
+    #: The configuration behind the pod, when rules may read it (see :class:`Configuration`).
+    configuration: Configuration | None = None
+    #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
+    facts: dict[str, Any] = field(default_factory=dict)
+    #: Where the fix hints for this pod go in the files the user wrote (see
+    #: :mod:`nblint.model.edit`); None: hints are shown, not applied.
+    placement: Placement | None = field(default=None, repr=False, compare=False)
+    #: The namespace the object names (a manifest's ``metadata.namespace``, a profile's
+    #: ``namespace`` trait); None: whichever ``--namespace`` (or ``kubectl -n``) gives.
+    namespace: str | None = None
+    #: How the pod's namespace admits it, when the run knows the namespace (set by the run
+    #: before the pod is checked; see :mod:`nblint.model.namespace`).
+    admission: PodAdmission | None = field(default=None, repr=False, compare=False)
+    #: What the check stage works out once per pod (its targets), not part of the pod.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.pod.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.pod.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    def hint_keys(self) -> tuple[str, ...]:
+        """:attr:`fix_keys`, or the dialect's own name."""
+        return self.fix_keys or (self.dialect,)
+
+
+def format_path(path: Path) -> str:
+    """``("spec", "containers", 0, "image")`` → ``spec.containers[0].image``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out
+
+
+def get_path(obj: Any, path: Path) -> tuple[bool, Any]:
+    """Follow ``path`` through nested mappings and lists: ``(found, value)``."""
+    for part in path:
+        if isinstance(part, int):
+            if isinstance(obj, list) and -len(obj) <= part < len(obj):
+                obj = obj[part]
+            else:
+                return False, None
+        elif isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        else:
+            return False, None
+    return True, obj
+
+
+#: PSA walks init, regular and ephemeral containers, in that order.
+CONTAINER_LISTS = (
+    ("initContainers", "initContainer"),
+    ("containers", "container"),
+    ("ephemeralContainers", "ephemeralContainer"),
+)
+
+
+def iter_containers(spec: Any) -> Iterator[tuple[Path, dict[str, Any], dict[str, str]]]:
+    """``(path, container, variables)`` for every container PSA looks at."""
+    if not isinstance(spec, dict):
+        return
+    for list_name, container_type in CONTAINER_LISTS:
+        items = spec.get(list_name)
+        if not isinstance(items, list):
+            continue
+        for index, container in enumerate(items):
+            if isinstance(container, dict):
+                name = container.get("name")
+                yield (
+                    ("spec", list_name, index),
+                    container,
+                    {
+                        "container": name if isinstance(name, str) and name else f"#{index}",
+                        "container_type": container_type,
+                        "container_list": list_name,
+                    },
+                )
+
+
+def notebook_container(spec: Any) -> tuple[Path, dict[str, Any], dict[str, str]] | None:
+    """The container the user's notebook runs in: the first regular container.
+
+    That is where KubeSpawner puts the notebook and where the Kubeflow controller expects it;
+    a raw manifest is read the same way.
+    """
+    for found in iter_containers(spec):
+        if found[0][1] == "containers":
+            return found
+    return None

@@ -1,0 +1,112 @@
+"""Message and fix templates: ``{name}`` placeholders filled from a finding's variables.
+
+Rule files word their messages and fix hints as templates (``{container_type} {container} is
+privileged``); the check stage fills them for each finding, and ``nblint explain`` fills them with
+stand-ins for the docs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from nblint.model.finding import clipped
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
+
+
+_MISSING = object()
+
+
+def render_template(text: str, variables: dict[str, Any]) -> str:
+    """Fill ``{name}`` placeholders; ``{{``/``}}`` are literal braces.
+
+    Anything else in braces stays as written, so a fix hint may use YAML flow mappings
+    (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing. A
+    value longer than :data:`MAX_VALUE_TEXT` characters is cut short (it comes from the input,
+    which may hold a megabyte-long image name).
+    """
+    literals, holes = _parsed_template(text)
+    if not holes:
+        return literals[0]
+    out = [literals[0]]
+    for (written, head, key), literal in zip(holes, literals[1:], strict=True):
+        value = variables.get(head, _MISSING)
+        if key:  # {item.containerPort}: a field of a mapping variable
+            value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+        out.append(written if value is _MISSING else clipped(str(value), MAX_VALUE_TEXT))
+        out.append(literal)
+    return "".join(out)
+
+
+#: The most of one value a message or fix hint shows.
+MAX_VALUE_TEXT = 200
+
+
+@lru_cache(maxsize=1024)
+def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """A template as its literal text around each placeholder: ``(literals, holes)``.
+
+    ``literals`` has one more entry than ``holes``; a hole is ``(as written, name, field)``.
+    Templates come from a few dozen rule files and are filled thousands of times.
+    """
+    literals, holes = [], []
+    pending, pos = "", 0
+    for match in _PLACEHOLDER.finditer(text):
+        pending += text[pos : match.start()]
+        pos = match.end()
+        if match[1] is None:  # {{ or }}
+            pending += match[0][0]
+            continue
+        head, _, key = match[1].partition(".")
+        literals.append(pending)
+        holes.append((match[0], head, key))
+        pending = ""
+    literals.append(pending + text[pos:])
+    return literals, holes
+
+
+#: What a hint's placeholders show in documentation (``explain``, SARIF help, ``docs/rules``),
+#: where no finding fills them in.
+STAND_INS: dict[str, Any] = {
+    "container": "<container>",
+    "container_list": "containers",
+    "container_type": "container",
+    "volume": "<volume>",
+    "home": "/home/jovyan",
+    "mount_path": "/tmp",
+    "first_path": "/tmp",
+    "resource": "nvidia.com/gpu",
+    "uid": "1000",
+    "key": "<key>",
+    "parent": "<handler>",
+    "value": "<value>",
+    "item": {"containerPort": "<port>"},
+    "claim": "<claim>",
+    "volume_name": "<volume>",
+    "replacement": "<a notebook image that does the same job as its own user>",
+    "replacement_name": "<that image's repository>",
+    "replacement_tag": "<its tag>",
+}
+
+
+def documented(text: str, options: dict[str, Any]) -> str:
+    """A rule's hint or message as documentation shows it: placeholders filled with
+    :data:`STAND_INS` and the rule's ``options`` (its thresholds)."""
+    variables: dict[str, Any] = {**STAND_INS, **options}
+    variables.setdefault("limit", options.get("max_idle_seconds", "<limit>"))
+    return render_template(text, variables)
+
+
+def unfilled(text: str, options: dict[str, Any]) -> list[str]:
+    """The placeholders of ``text`` that :func:`documented` leaves unfilled (``{{name}}`` is a
+    literal, not a placeholder: KubeSpawner's own ``{username}``)."""
+    variables: dict[str, Any] = {**STAND_INS, **options, "limit": None}
+    _, holes = _parsed_template(text)
+    return [
+        written
+        for written, head, key in holes
+        if head not in variables
+        or (key and not (isinstance(variables[head], dict) and key in variables[head]))
+    ]

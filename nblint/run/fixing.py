@@ -1,0 +1,250 @@
+"""``nblint fix``: apply the findings' edits, check again, and never leave a file worse.
+
+Rounds, as ruff does it: check, apply every applicable edit (safe ones; unsafe ones too with
+``--unsafe-fixes``), check the new texts, and go on while a round changes something (a new image
+may bring its own uid to set). Nothing is written here: the caller gets the texts.
+
+"Worse" means a finding that was not there before (same rule, file, object, profile and
+container). A file that ends worse is done again from its original text one edit at a time,
+keeping only the edits that add no finding; an edit that cannot be placed is reported, never
+forced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint.fix.apply import FixError, Replacement, apply_edit
+from nblint.model.edit import SAFE, UNSAFE, Edit
+from nblint.model.finding import Finding
+from nblint.model.result import RunResult
+
+#: Rounds before giving up on a fix that keeps changing the file.
+MAX_ROUNDS = 6
+
+#: Edits tried one by one in a file that ended worse, at most.
+MAX_EDITS_ONE_AT_A_TIME = 200
+
+#: ``texts`` (path → text to read instead of the file) → the run's result.
+Check = Callable[[dict[str, str]], RunResult]
+
+
+@dataclass
+class FixOutcome:
+    before: RunResult
+    after: RunResult
+    #: The fixed text of every file that changed.
+    texts: dict[str, str] = field(default_factory=dict)
+    #: The text each changed file had.
+    originals: dict[str, str] = field(default_factory=dict)
+    #: Findings whose edit was applied (from any round).
+    applied: list[Finding] = field(default_factory=list)
+    #: Edits that could not be placed, with why.
+    failed: list[tuple[Finding, str]] = field(default_factory=list)
+    #: Edits left out because they added a finding.
+    rejected: list[Finding] = field(default_factory=list)
+
+
+def finding_key(finding: Finding) -> tuple[Any, ...]:
+    return (finding.rule, finding.file, finding.object, finding.profile, finding.container)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    return finding.edit is not None and (
+        finding.applicability == SAFE or (unsafe and finding.applicability == UNSAFE)
+    )
+
+
+def fix(
+    check: Check, unsafe: bool, chosen: Callable[[Finding], bool] = lambda f: True
+) -> FixOutcome:
+    """Apply the fixes the findings of ``check({})`` carry (see the module docstring)."""
+    before = check({})
+    outcome = FixOutcome(before, before)
+    known = {finding_key(f) for f in before.findings}
+    texts: dict[str, str] = {}
+    result = before
+    for _ in range(MAX_ROUNDS):
+        wanted = [f for f in result.findings if applicable(f, unsafe) and chosen(f)]
+        changed = _apply_all(wanted, texts, result, outcome)
+        if not changed:
+            break
+        texts.update(changed)
+        result = check(texts)
+    worse = {f.file for f in result.findings if finding_key(f) not in known and f.file in texts}
+    if worse:
+        for path in sorted(worse):
+            texts.pop(path)
+        outcome.applied = [f for f in outcome.applied if f.file not in worse]
+        texts.update(_one_at_a_time(check, unsafe, chosen, texts, worse, known, outcome))
+        result = check(texts)
+        # Every finding still there whose edit was left out says so (one edit may serve several
+        # findings: one pod-level setting for each container).
+        left_out = {f.edit for f in outcome.rejected}
+        outcome.rejected = [f for f in result.findings if f.edit is not None and f.edit in left_out]
+    _say_what_changed_nothing(result, outcome, unsafe, chosen)
+    outcome.after = result
+    outcome.texts = {p: t for p, t in texts.items() if t != before.texts.get(p)}
+    outcome.originals = {p: before.texts.get(p, "") for p in outcome.texts}
+    return outcome
+
+
+#: Why a finding whose edit was applied is still there.
+CHANGES_NOTHING = (
+    "its fix changes nothing in the file: the file already sets what it would add (a value of "
+    "the wrong type, or one a fix that only adds may not change)"
+)
+
+
+def _say_what_changed_nothing(
+    result: RunResult, outcome: FixOutcome, unsafe: bool, chosen: Callable[[Finding], bool]
+) -> None:
+    """A finding still there whose edit changes nothing is reported, not left unexplained."""
+    said = {id(f) for f, _ in outcome.failed} | {id(f) for f in outcome.rejected}
+    refused = {f.edit for f, _ in outcome.failed} | {f.edit for f in outcome.rejected}
+    for finding in result.findings:
+        if not (applicable(finding, unsafe) and chosen(finding)) or id(finding) in said:
+            continue
+        if finding.edit in refused:
+            continue
+        edit = finding.edit
+        assert edit is not None
+        try:
+            _, replacements = apply_edit(result.texts.get(edit.file, ""), edit)
+        except FixError:
+            continue
+        if not replacements:
+            outcome.failed.append((finding, CHANGES_NOTHING))
+
+
+def _apply_all(
+    wanted: Iterable[Finding], texts: dict[str, str], result: RunResult, outcome: FixOutcome
+) -> dict[str, str]:
+    """The new text of each file ``wanted``'s edits change."""
+    changed: dict[str, str] = {}
+    seen: set[Edit] = set()
+    refused: dict[Edit, str] = {}
+    wanted = list(wanted)
+    # A file with an edit that goes alone gets only those this round.
+    alone = {f.edit.file for f in wanted if f.edit is not None and f.edit.alone}
+    wanted = [f for f in wanted if f.edit is None or f.edit.file not in alone or f.edit.alone]
+    for finding in wanted:
+        edit = finding.edit
+        assert edit is not None
+        if edit in refused:
+            outcome.failed.append((finding, refused[edit]))
+            continue
+        if edit in seen:
+            outcome.applied.append(finding)
+            continue
+        seen.add(edit)
+        current = changed.get(edit.file, texts.get(edit.file, result.texts.get(edit.file)))
+        if current is None:
+            outcome.failed.append((finding, f"{edit.file} was not read"))
+            continue
+        try:
+            new, replacements = apply_edit(current, edit)
+        except FixError as err:
+            refused[edit] = str(err)
+            outcome.failed.append((finding, str(err)))
+            continue
+        if replacements:
+            changed[edit.file] = new
+        outcome.applied.append(finding)
+    return {path: text for path, text in changed.items() if text != texts.get(path)}
+
+
+def _one_at_a_time(
+    check: Check,
+    unsafe: bool,
+    chosen: Callable[[Finding], bool],
+    texts: dict[str, str],
+    files: set[str],
+    known: set[tuple[Any, ...]],
+    outcome: FixOutcome,
+) -> dict[str, str]:
+    """The files in ``files`` fixed edit by edit, each edit kept only if it adds no finding."""
+    kept: dict[str, str] = {}
+    result = check(texts)
+    tried: set[Edit] = set()
+    for _ in range(MAX_EDITS_ONE_AT_A_TIME):
+        progress = False
+        for finding in result.findings:
+            edit = finding.edit
+            if edit is None or edit.file not in files or edit in tried:
+                continue
+            if not (applicable(finding, unsafe) and chosen(finding)):
+                continue
+            tried.add(edit)
+            current = kept.get(edit.file, result.texts.get(edit.file, ""))
+            try:
+                new, replacements = apply_edit(current, edit)
+            except FixError as err:
+                outcome.failed.append((finding, str(err)))
+                continue
+            if not replacements:
+                continue
+            trial = check({**texts, **kept, edit.file: new})
+            if any(finding_key(f) not in known for f in trial.findings if f.file == edit.file):
+                outcome.rejected.append(finding)
+                continue
+            kept[edit.file] = new
+            outcome.applied.append(finding)
+            result, progress = trial, True
+            break
+        if not progress:
+            break
+    return kept
+
+
+def bytes_outside(old: str, new: str, edited: list[Replacement]) -> int:
+    """How much of ``old`` that ``new`` no longer has lies outside the ``edited`` spans: the
+    characters of every line a line diff drops or changes, unless the line meets an edited span.
+    A pure insertion drops nothing; a tool that reflows, requotes or loses a comment elsewhere
+    drops those lines (how ``bench/fix_keep.py`` compares ways of editing)."""
+    import difflib
+
+    starts = [0]
+    for line in old.splitlines(True):
+        starts.append(starts[-1] + len(line))
+    old_lines, new_lines = old.splitlines(True), new.splitlines(True)
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    count = 0
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("equal", "insert"):
+            continue
+        for index in range(i1, i2):
+            begin, end = starts[index], starts[index + 1]
+            # An insertion at the very end of a file without a final newline gives its last line
+            # one: that line is where the edit is.
+            at_end = index == len(old_lines) - 1
+            if not any(
+                (r.start < end or (at_end and r.start == end)) and begin < max(r.end, r.start + 1)
+                for r in edited
+            ):
+                count += end - begin
+    return count
+
+
+def describe_changes(result: RunResult) -> None:
+    """Set each finding's :attr:`~Finding.changes`: the text its edit replaces, as regions of
+    the file as it is (SARIF ``fixes``). An edit that cannot be placed leaves none."""
+    for finding in result.findings:
+        edit = finding.edit
+        text = result.texts.get(edit.file) if edit is not None else None
+        if edit is None or text is None:
+            continue
+        try:
+            _, replacements = apply_edit(text, edit)
+        except FixError:
+            continue
+        finding.changes = tuple(
+            (*_line_column(text, r.start), *_line_column(text, r.end), r.new) for r in replacements
+        )
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

@@ -1,0 +1,76 @@
+"""What ``nblint check`` does around the pipeline to work as a CI gate.
+
+The run itself: the PATHs, and each z2jh release of the configuration as its own stack of values
+files (:func:`run`). After the run: per-file ignores, then the baseline (:func:`apply_baseline`).
+Suppression comments are applied by the pipeline itself, so every caller sees them. Reading the
+configuration into the command line's options is the command line's own business.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from nblint.model.finding import Finding
+from nblint.model.result import RunResult
+from nblint.model.rule import Implementation, Rule
+from nblint.model.rule import active_rules as select_rules
+from nblint.run.config import Config, apply_to_rules, check_rule_names, drop_per_file_ignores
+from nblint.run.pipeline import Options, Runner
+from nblint.run.results import merge
+
+if TYPE_CHECKING:
+    from nblint.run import baseline
+
+
+def prepare_rules(config: Config | None, rules: dict[str, Rule]) -> None:
+    """Check the rule names the config uses, then apply its severities and options.
+
+    Raises :class:`nblint.run.config.ConfigError`.
+    """
+    if config is not None:
+        check_rule_names(config, rules)
+        apply_to_rules(config, rules)
+
+
+def run(
+    options: Options, rules: dict[str, Rule], inputs: list[str], config: Config | None
+) -> RunResult:
+    """The PATHs (with any ``-f`` release), then every configured release on its own."""
+    releases = config.releases if config is not None and not options.dialect.get("values") else []
+    in_release = {os.path.realpath(v) for release in releases for v in release.values}
+    paths = [p for p in inputs if os.path.realpath(p) not in in_release]
+    results = []
+    if paths or options.dialect.get("values") or not releases:
+        results.append(Runner(options, rules).run(paths))
+    for release in releases:
+        dialect = {
+            **options.dialect,
+            "values": release.values,
+            "chart_version": release.chart_version or options.dialect.get("chart_version"),
+            "values_root": release.values_root or options.dialect.get("values_root"),
+            "namespace": release.namespace or options.dialect.get("namespace"),
+        }
+        results.append(Runner(replace(options, dialect=dialect), rules).run([]))
+    result = merge(results)
+    if config is not None:
+        result.findings = drop_per_file_ignores(config, result.findings, rules)
+    return result
+
+
+def active_rules(options: Options, rules: dict[str, Rule]) -> list[tuple[Rule, Implementation]]:
+    """The rules a run with ``options`` evaluates (SARIF lists exactly these)."""
+    return select_rules(rules, options.policy, options.select, options.ignore)
+
+
+def apply_baseline(
+    findings: list[Finding], baseline_file: str | None, checked: list[str] | None = None
+) -> tuple[list[Finding], list[baseline.Entry]]:
+    """Findings not in the baseline, and the baseline's stale entries among the files this run
+    ``checked`` (raises BaselineError)."""
+    if not baseline_file:
+        return findings, []
+    from nblint.run import baseline  # hashing and git look-ups only when a baseline is used
+
+    return baseline.apply(findings, baseline.read(baseline_file), checked)

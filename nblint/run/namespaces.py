@@ -1,0 +1,234 @@
+"""Each pod judged by its namespace (used by the run when the inputs describe namespaces).
+
+For one effective pod, in the API server's order:
+
+1. its namespace: the one its object names, else ``--namespace`` (a z2jh release's), else none
+   (then the namespace of the inputs that name none: both go where ``kubectl -n`` puts them);
+2. LimitRange defaults fill in its resources (:func:`nblint.model.admission
+   .apply_limit_range_defaults`), each placed at the LimitRange line that set it;
+3. the checks run with the namespace's PodSecurity policy: the enforce level and version for the
+   whole checklist, then the warn and audit levels for PSA checks the enforce level did not
+   already fail. Exempt namespaces and runtime classes get no PSA check. A namespace no manifest
+   describes is checked at ``--psa-level``/``--psa-version``, with one info finding saying so.
+
+The LimitRange and quota rules are checks like any other: they read ``EffectivePod.admission``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nblint.check.engine import check_pod
+from nblint.model.finding import SEVERITY_RANK, Cause, Finding, PsaRef, Reported
+from nblint.model.namespace import (
+    ClusterContext,
+    ModePolicy,
+    NamespaceContext,
+    PodAdmission,
+    consequence,
+)
+from nblint.model.pod import EffectivePod, Origin
+from nblint.model.rule import PsaPolicy
+
+if TYPE_CHECKING:
+    from nblint.run.pipeline import Runner
+
+#: The object's own namespace, ``--namespace``, or neither (how a pod got its namespace).
+NAMED_BY_OBJECT = "its object"
+NAMED_BY_OPTION = "--namespace"
+NAMED_BY_NOTHING = "nothing"
+
+
+def pod_namespace(pod: EffectivePod, settings: dict[str, Any]) -> tuple[str | None, str]:
+    if pod.namespace:
+        return pod.namespace, NAMED_BY_OBJECT
+    given = settings.get("namespace")
+    if isinstance(given, str) and given:
+        return given, NAMED_BY_OPTION
+    return None, NAMED_BY_NOTHING
+
+
+def judge(runner: Runner, pod: EffectivePod, cluster: ClusterContext) -> list[Finding]:
+    """The findings of ``pod`` as its namespace admits it (see the module docstring)."""
+    name, named_by = pod_namespace(pod, runner.settings)
+    namespace = cluster.namespace(name)
+    admission = pod.admission = PodAdmission(namespace, named_by)
+    if namespace.limit_ranges:
+        from nblint.model.admission import apply_limit_range_defaults
+
+        admission.defaults = apply_limit_range_defaults(pod, namespace.limit_ranges)
+    found: list[Finding | None] = []
+    exemption = _exemption(pod, namespace, cluster)
+    if exemption is not None:
+        # No PSA check at all: the checklist runs as at the privileged level.
+        policy = PsaPolicy("privileged", runner.options.policy.version)
+        found.extend(check_pod(pod, runner.plan_for(policy), policy))
+        found.append(runner.finding(exemption))
+    elif namespace.psa is None:
+        policy = runner.options.policy
+        found.extend(check_pod(pod, runner.plan_for(policy), policy))
+        found.append(runner.finding(_unknown(pod, namespace, named_by, policy)))
+    else:
+        found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster)))
+    return [finding for finding in found if finding is not None]
+
+
+def _users_exempt(cluster: ClusterContext) -> str | None:
+    """What a PSA finding assumes when the API server exempts users: nblint cannot know who
+    creates the pod (z2jh's hub service account, a controller's identity)."""
+    configuration = cluster.admission
+    if configuration is None or not configuration.exempt_usernames:
+        return None
+    names = ", ".join(sorted(configuration.exempt_usernames))
+    return f"the identity that creates the pod is not exempt (exemptions.usernames: {names})"
+
+
+def _by_psa_modes(
+    runner: Runner, pod: EffectivePod, namespace: NamespaceContext, assumption: str | None
+) -> list[Finding]:
+    psa = namespace.psa
+    assert psa is not None
+    out: list[Finding] = []
+    failed: set[tuple[Any, ...]] = set()
+    enforce = psa.enforce
+    for finding in check_pod(pod, runner.plan_for(enforce.policy), enforce.policy):
+        if finding.psa is not None:
+            _as_mode(finding, enforce, namespace, pod)
+            finding.assumption = assumption
+            failed.add((finding.rule, finding.field, finding.container))
+        out.append(finding)
+    for mode in (psa.warn, psa.audit):
+        if mode.level == "privileged":
+            continue
+        for finding in check_pod(pod, runner.plan_for(mode.policy, psa_only=True), mode.policy):
+            key = (finding.rule, finding.field, finding.container)
+            if key in failed:
+                continue
+            failed.add(key)
+            _as_mode(finding, mode, namespace, pod)
+            finding.assumption = assumption
+            out.append(finding)
+    return out
+
+
+_MODE_SEVERITY = {"enforce": "error", "warn": "warning", "audit": "info"}
+
+
+def _as_mode(
+    finding: Finding, mode: ModePolicy, namespace: NamespaceContext, pod: EffectivePod
+) -> None:
+    """A PSA finding as the namespace's ``mode`` reports it: an enforce failure keeps its rule's
+    severity (the pod is rejected), a warn failure is at most a warning, an audit one info."""
+    assert finding.psa is not None
+    where = f"namespace {namespace.display}"
+    if mode.mode == "enforce":
+        outcome = f"{where} enforces {mode.describe()}: {consequence(pod)}"
+    elif mode.mode == "warn":
+        outcome = f"{where} warns at {mode.describe()} (a warning to the client, no rejection)"
+        finding.severity = _at_most(finding.severity, "warning")
+    else:
+        outcome = f"{where} audits at {mode.describe()} (an audit-log annotation only)"
+        finding.severity = "info"
+    finding.message = f"{finding.message} — {outcome}"
+    psa = finding.psa
+    finding.psa = PsaRef(psa.check, psa.level, psa.version, mode.mode)
+    finding.cause = _mode_cause(mode, namespace)
+
+
+def _at_most(severity: str, cap: str) -> str:
+    return severity if SEVERITY_RANK[severity] <= SEVERITY_RANK[cap] else cap
+
+
+def _mode_cause(mode: ModePolicy, namespace: NamespaceContext) -> Cause | None:
+    if mode.origin is None:
+        return None
+    label = (
+        namespace.manifest.ref.label
+        if namespace.manifest is not None and mode.source.startswith("label")
+        else "AdmissionConfiguration"
+    )
+    origin = mode.origin
+    return Cause(label, mode.source, origin.file, origin.line, origin.column)
+
+
+def _place(pod: EffectivePod) -> Origin:
+    return pod.provenance.locate(("metadata", "namespace"))
+
+
+def _exemption(
+    pod: EffectivePod, namespace: NamespaceContext, cluster: ClusterContext
+) -> Reported | None:
+    """The PodSecurity exemption that skips ``pod``, as an ``ns-psa-exempt`` finding."""
+    configuration = cluster.admission
+    if configuration is None:
+        return None
+    if namespace.exempt is not None:
+        origin = namespace.exempt
+        return Reported(
+            "ns-psa-exempt",
+            f"namespace {namespace.display} is exempt from PodSecurity in the API server's "
+            "AdmissionConfiguration (exemptions.namespaces): no PSA level applies to this pod",
+            _place(pod),
+            pod.object,
+            cause=Cause(
+                "AdmissionConfiguration",
+                f"exemptions.namespaces: {namespace.display}",
+                origin.file,
+                origin.line,
+                origin.column,
+            ),
+        )
+    runtime_class = pod.spec.get("runtimeClassName")
+    if (
+        namespace.psa is not None
+        and not namespace.psa.fully_privileged
+        and isinstance(runtime_class, str)
+        and runtime_class in configuration.exempt_runtime_classes
+    ):
+        origin = configuration.exempt_runtime_classes[runtime_class]
+        return Reported(
+            "ns-psa-exempt",
+            f"runtimeClassName {runtime_class} is exempt from PodSecurity in the API server's "
+            "AdmissionConfiguration (exemptions.runtimeClasses): no PSA level applies to this pod",
+            pod.provenance.locate(("spec", "runtimeClassName")),
+            pod.object,
+            cause=Cause(
+                "AdmissionConfiguration",
+                f"exemptions.runtimeClasses: {runtime_class}",
+                origin.file,
+                origin.line,
+                origin.column,
+            ),
+        )
+    return None
+
+
+def _unknown(
+    pod: EffectivePod, namespace: NamespaceContext, named_by: str, policy: PsaPolicy
+) -> Reported:
+    """``ns-unknown-namespace``: the inputs do not say the pod's namespace's PSA labels."""
+    level = f"--psa-level/--psa-version ({policy.level}:{policy.version_text})"
+    if namespace.name is None:
+        what = (
+            f"{pod.object} names no namespace and no --namespace is given: PSA is checked at "
+            f"{level}; objects that name no namespace are taken to be in the same one"
+        )
+        assumption = "the pod and the objects that name no namespace are applied to one namespace"
+    elif namespace.manifest is not None and namespace.manifest.ref.kind == "Profile":
+        what = (
+            f"namespace {namespace.name} belongs to Profile {namespace.name}, whose PodSecurity "
+            "labels come from the profile controller's configuration, not from the Profile: PSA "
+            f"is checked at {level}; give the Namespace manifest to check it at its labels"
+        )
+        assumption = None
+    else:
+        what = (
+            f"namespace {namespace.name} has no Namespace manifest among the inputs or "
+            f"--cluster-context: PSA is checked at {level}"
+        )
+        assumption = None
+        if "{" in namespace.name:
+            what += " (each user gets a namespace of their own: enable_user_namespaces)"
+    if namespace.limit_ranges or namespace.quotas:
+        what += "; its LimitRanges and ResourceQuotas given are applied"
+    return Reported("ns-unknown-namespace", what, _place(pod), pod.object, assumption=assumption)

@@ -1,0 +1,547 @@
+"""The whole run: load → recognise → normalise → check, for every input path.
+
+Each stage lives in its own package; this module only wires them together and keeps going when
+one input fails, so that a bad file never hides the findings of the others. In two phases:
+
+1. **Read and index.** Every input is read (not yet parsed). A file that holds a dialect's index
+   marker (``PodDefault``: it may change the Notebooks of other files), every context file
+   (``--poddefaults``) and every layer of a ``-f`` release are parsed now, their documents
+   recognised, and what they contribute goes into the run-wide :class:`RunIndex`. Only the
+   documents that contribute are kept; the file's others are parsed again in the second phase.
+   A dialect that reads files beside an input (``Dialect.neighbours``: an umbrella chart's
+   ``Chart.yaml``) gets them parsed on each :class:`Recognised`, read once per directory.
+2. **Normalise and check.** Each document, in input order, is normalised with the finished index
+   and its pods are checked. Documents of the other files are parsed only now, one at a time,
+   and dropped once checked: a file of thousands of manifests never has more than one of them in
+   memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from nblint.check import tables
+from nblint.check.engine import Plan, check_pod
+from nblint.check.rules import load_rules, table_dirs
+from nblint.dialects.base import Dialect
+from nblint.dialects.registry import (
+    BY_NAME,
+    DIALECTS,
+    NEIGHBOUR_NAMES,
+    TEMPLATE_HINT_KEY,
+    neighbours_for,
+)
+from nblint.dialects.registry import recognise as recognise_dialect
+from nblint.load import files
+from nblint.load.yaml_tree import LoadProblem
+from nblint.model.document import Neighbour, Recognised, RunIndex
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.finding import Finding, Reported, chosen_fix
+from nblint.model.pod import EffectivePod, Origin
+from nblint.model.result import RunResult
+from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
+
+#: Which ``nblint``-group rule reports each kind of load problem.
+LOAD_PROBLEM_RULES = {
+    "parse-error": "parse-error",
+    "recursive-alias": "parse-error",
+    "duplicate-key": "duplicate-key",
+    "unsafe-tag": "unsafe-yaml-tag",
+    "too-large": "input-too-large",
+    "unreadable": "unreadable-file",
+    "empty-file": "empty-file",
+    "not-a-mapping": "document-not-a-mapping",
+    "helm-template": "helm-template",
+    "sops-encrypted": "sops-encrypted",
+    "sops-partly-encrypted": "sops-partly-encrypted",
+}
+
+#: The context option that names the API server's admission configuration.
+ADMISSION_CONFIG = "--admission-config"
+
+#: The longest message (or fix) the pipeline reports; the input it quotes may be megabytes long.
+MAX_MESSAGE = 1500
+
+
+def _bounded(text: str) -> str:
+    """``text`` cut in the middle when too long, keeping both ends: what it quotes (a key, a
+    value) is usually in the middle, and the explanation at the end."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return text[: MAX_MESSAGE * 2 // 3] + " … " + text[-MAX_MESSAGE // 3 :]
+
+
+@dataclass
+class Options:
+    """What a run checks: the PSA policy, rule selection, rule directories, dialect settings."""
+
+    policy: PsaPolicy = field(default_factory=lambda: PsaPolicy("restricted", (1, 37)))
+    select: set[str] | None = None
+    ignore: set[str] | None = None
+    rules_dirs: tuple[str, ...] = ()
+    #: Settings the dialects read (``chart_version``, ``values_root``, ``values``: the ``-f``
+    #: layers of one z2jh release, ``kubeflow_add_fsgroup``, …).
+    dialect: dict[str, Any] = field(default_factory=dict)
+    #: Context files: what is already in the cluster (``--poddefaults``), as ``(option, path)``.
+    #: Their documents are indexed and checked for their own problems; they yield no pod.
+    context: tuple[tuple[str, str], ...] = ()
+    #: Processes for a large tree (``--jobs``; 0 = one per CPU); see :mod:`nblint.run.parallel`.
+    jobs: int = 1
+    #: Inputs another process checks whose documents this run's pods depend on (a namespace's
+    #: LimitRange, with ``--jobs``): indexed only, their findings are the other process's.
+    shared_inputs: tuple[str, ...] = ()
+    #: Keep every effective pod in the result (``nblint render``); a check only counts them.
+    keep_pods: bool = False
+    #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
+    texts: dict[str, str] = field(default_factory=dict)
+    #: The name stdin (``-``) is reported under (``--stdin-filename``).
+    stdin_filename: str | None = None
+
+
+@dataclass
+class _Input:
+    """One file of the run, read but not necessarily parsed."""
+
+    path: str
+    loaded: files.LoadedFile
+    #: The option that named it, for a context file (``--poddefaults``); None for an input.
+    context: str | None = None
+    #: The documents it contributes to the index, when it was parsed in the first phase.
+    recognised: list[Recognised] | None = None
+    #: Whether it also holds documents that contribute nothing: the second phase parses the file
+    #: again for them rather than keeping every document of a large file in memory.
+    rest: bool = False
+
+
+class Runner:
+    def __init__(self, options: Options, rules: dict[str, Rule] | None = None) -> None:
+        self.options = options
+        self.rules = rules if rules is not None else load_rules(options.rules_dirs)
+        tables.set_search_path(table_dirs(options.rules_dirs))
+        self.active: list[tuple[Rule, Implementation]] = active_rules(
+            self.rules, options.policy, options.select, options.ignore
+        )
+        self.active_ids = {rule.id for rule, _ in self.active}
+        self._plan: Plan | None = None
+        #: Plans of other PSA policies (a namespace's levels), by policy and PSA-only-ness.
+        self._plans: dict[tuple[PsaPolicy, bool], Plan] = {}
+        #: The namespaces the inputs describe (set once the index is built), else None.
+        self.cluster: Any = None
+        #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
+        self._beside: dict[str, tuple[Neighbour, ...]] = {}
+        #: Their texts, by path: the code frame of a finding on one needs it.
+        self._beside_texts: dict[str, str] = {}
+
+    @property
+    def plan(self) -> Plan:
+        """The active rules prepared for :func:`check_pod`, once per run (on first use)."""
+        if self._plan is None:
+            self._plan = Plan(self.active, TEMPLATE_HINT_KEY)
+        return self._plan
+
+    def plan_for(self, policy: PsaPolicy, psa_only: bool = False) -> Plan:
+        """The plan of the rules active at ``policy`` (a namespace's PSA level and version),
+        prepared once per run; ``psa_only``: only its PSA checks (a warn or audit level)."""
+        if policy == self.options.policy and not psa_only:
+            return self.plan
+        key = (policy, psa_only)
+        found = self._plans.get(key)
+        if found is None:
+            active = active_rules(self.rules, policy, self.options.select, self.options.ignore)
+            if psa_only:
+                active = [(rule, impl) for rule, impl in active if rule.psa]
+            found = self._plans[key] = Plan(active, TEMPLATE_HINT_KEY)
+        return found
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.options.dialect
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def run(self, paths: Iterable[str]) -> RunResult:
+        if self.options.jobs != 1 and not self._layered():
+            from nblint.run import parallel
+
+            paths, jobs = list(paths), parallel.jobs_for(self.options.jobs)
+            if parallel.should_split(paths, jobs):
+                return parallel.run(self, paths, jobs)
+        result = RunResult()
+        inputs = [self._read(path, result) for path in paths]
+        release = self._release(result)
+        context = [self._read(path, result, option) for option, path in self.options.context]
+        index = self._index(inputs, context, release, result, self._shared())
+        self.cluster = _cluster(index)
+        self._check_admission_config(result)
+        seen: set[str] = set()
+        for item in [*inputs, *context]:
+            if item.recognised is None:
+                documents: Iterable[Recognised] = self._stream(item, result)
+            elif item.rest:
+                documents = itertools.chain(self._others(item), item.recognised)
+            else:
+                documents = item.recognised
+            for document in documents:
+                self._normalise_and_check(document, index, result, seen)
+        if release is not None:
+            self._normalise_and_check(release, index, result, seen)
+        self._cite_neighbours(result)
+        from nblint.run import suppress
+
+        suppress.apply(result, self)
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def _shared(self) -> list[_Input]:
+        """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
+        scratch = RunResult()  # their problems are reported by the process that checks them
+        return [self._read(path, scratch, "shared") for path in self.options.shared_inputs]
+
+    def _index(
+        self,
+        inputs: list[_Input],
+        context: list[_Input],
+        release: Recognised | None,
+        result: RunResult,
+        shared: list[_Input] | None = None,
+    ) -> RunIndex:
+        """Phase 1: parse what may contribute to the index, and index it."""
+        markers = [(d, d.index_markers) for d in DIALECTS if d.index_markers]
+        entries: dict[str, list[Any]] = {}
+        scratch = RunResult()
+        others = {id(item) for item in shared or ()}
+        for item in [*inputs, *context, *(shared or ())]:
+            text = item.loaded.text
+            if item.context is None and not any(m in text for _, ms in markers for m in ms):
+                continue
+            item.recognised = []
+            for document in self._stream(item, scratch if id(item) in others else result):
+                if BY_NAME[document.dialect].indexer is None:
+                    item.rest = True
+                    continue
+                item.recognised.append(document)
+                self._index_one(document, entries, result)
+        if release is not None:
+            self._index_one(release, entries, result)
+        return RunIndex(entries)
+
+    def _index_one(
+        self, document: Recognised, entries: dict[str, list[Any]], result: RunResult
+    ) -> None:
+        try:
+            found = BY_NAME[document.dialect].index(document, self.settings)
+        except Exception as err:  # an indexer bug must not stop the run
+            self._internal_error(result, document, err)
+            return
+        for key, entry in found:
+            entries.setdefault(key, []).append(entry)
+
+    def _read(self, path: str, result: RunResult, context: str | None = None) -> _Input:
+        given = self.options.texts.get(path)
+        loaded = files.read(path) if given is None else files.LoadedFile(path, given)
+        if path == files.STDIN and self.options.stdin_filename:
+            path = loaded.path = self.options.stdin_filename
+        if context is None:
+            result.inputs.append(path)
+        result.texts[path] = loaded.text
+        for problem in loaded.problems:
+            self._problem(result, path, problem, context)
+        return _Input(path, loaded, context)
+
+    def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
+        """The recognised documents of one file, parsed one at a time, problems reported."""
+        for entry in files.documents(item.loaded):
+            if isinstance(entry, LoadProblem):
+                self._problem(result, item.path, entry, item.context)
+                continue
+            if item.context is None:
+                result.documents += 1
+            for problem in entry.problems:
+                self._problem(result, item.path, problem, item.context)
+            yield from self._recognise(item, entry.root, entry.index, result)
+
+    def _others(self, item: _Input) -> Iterator[Recognised]:
+        """The documents of a file read in the first phase that contribute nothing to the index,
+        parsed again one at a time (their problems were reported the first time)."""
+        for document in self._stream(item, RunResult()):
+            if BY_NAME[document.dialect].indexer is None:
+                yield document
+
+    def _recognise(
+        self, item: _Input, root: Any, index: int, result: RunResult, at: tuple[Any, ...] = ()
+    ) -> Iterator[Recognised]:
+        if isinstance(root, dict) and root.get("kind") == "List":
+            items = root.get("items")
+            if isinstance(items, list):
+                for position, entry in enumerate(items):
+                    yield from self._recognise(item, entry, index, result, (*at, "items", position))
+                return
+        beside = self._neighbours(item.path) if item.context is None else ()
+        try:
+            dialect = recognise_dialect(root, self.settings, beside)
+        except Exception as err:  # a recogniser bug must not stop the run
+            self._internal_error(result, Recognised("unknown", item.path, root, index), err)
+            return
+        if item.context is not None:
+            # A context file stands for the cluster: only what other documents read from it.
+            if dialect is not None and dialect.indexer is not None:
+                yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
+        elif dialect is None:
+            result.skipped[skip_label(root)] += 1
+        else:
+            neighbours = neighbours_for(dialect, beside)
+            yield Recognised(dialect.name, item.path, root, index, path=at, neighbours=neighbours)
+
+    def _neighbours(self, path: str) -> tuple[Neighbour, ...]:
+        """The files beside ``path`` that some dialect reads (``Dialect.neighbours``), parsed;
+        each directory is looked at once."""
+        if not NEIGHBOUR_NAMES or path == files.STDIN:
+            return ()
+        directory = os.path.dirname(path)
+        found = self._beside.get(directory)
+        if found is None:
+            read = []
+            for name in NEIGHBOUR_NAMES:
+                beside = os.path.join(directory, name)
+                if os.path.isfile(beside):
+                    neighbour, self._beside_texts[beside] = _read_neighbour(name, beside)
+                    read.append(neighbour)
+            found = self._beside[directory] = tuple(read)
+        return found
+
+    def _cite_neighbours(self, result: RunResult) -> None:
+        """Keep the text of a neighbour a finding points at, for its code frame."""
+        for finding in result.findings:
+            if finding.file in self._beside_texts and finding.file not in result.texts:
+                result.texts[finding.file] = self._beside_texts[finding.file]
+
+    def _layered(self) -> tuple[Dialect, list[str]] | None:
+        """The dialect whose layered setting names files (``-f``), and the files."""
+        for dialect in DIALECTS:
+            if dialect.layered is not None and self.settings.get(dialect.layered):
+                return dialect, list(self.settings[dialect.layered])
+        return None
+
+    def _release(self, result: RunResult) -> Recognised | None:
+        """Files given with ``-f/--values``: one document (a z2jh release), layered in order
+        (the later file wins)."""
+        layered = self._layered()
+        if layered is None:
+            return None
+        dialect, paths = layered
+        layers: list[tuple[str, Any]] = []
+        positions: list[int] = []
+        for path in paths:
+            item = self._read(path, result)
+            for entry in files.documents(item.loaded):
+                if isinstance(entry, LoadProblem):
+                    self._problem(result, path, entry)
+                    continue
+                result.documents += 1
+                for problem in entry.problems:
+                    self._problem(result, path, problem)
+                if isinstance(entry.root, dict):
+                    layers.append((path, entry.root))
+                    positions.append(entry.index)
+        if not layers:
+            return None
+        first_file, first_root = layers[0]
+        # The neighbours of the first layer that has any (an umbrella chart's own values.yaml
+        # usually comes first, the deployment's files after it).
+        beside = next((found for path, _ in layers if (found := self._neighbours(path))), ())
+        return Recognised(
+            dialect.name,
+            first_file,
+            first_root,
+            positions[0],
+            layers,
+            layer_documents=positions,
+            neighbours=neighbours_for(dialect, beside),
+        )
+
+    def _normalise_and_check(
+        self, document: Recognised, index: RunIndex, result: RunResult, seen: set[str]
+    ) -> None:
+        try:
+            dialect = BY_NAME[document.dialect]
+            if dialect.once is not None and dialect.name not in seen:
+                seen.add(dialect.name)
+                for reported in dialect.once_per_run(document, index, self.settings):
+                    self._add(result, reported)
+            normalised = dialect.normalise(document, index, self.settings)
+            for reported in normalised.reported:
+                self._add(result, reported)
+            # One input may yield several pods (profiles): a finding about the input as a whole
+            # (e.g. z2jh `cull` settings) comes out of each of them identically; report it once.
+            unique: set[tuple[Any, ...]] = set()
+            for pod in normalised.pods:
+                result.pod_count += 1
+                if self.options.keep_pods:
+                    result.pods.append(pod)
+                for finding in self._check(pod):
+                    key = finding.identity()
+                    if key not in unique:
+                        unique.add(key)
+                        result.findings.append(finding)
+        except Exception as err:  # a normaliser bug must not hide the other documents
+            self._internal_error(result, document, err)
+
+    def _check_admission_config(self, result: RunResult) -> None:
+        """An ``--admission-config`` that holds no PodSecurity configuration is said, not
+        silently replaced by the built-in defaults."""
+        given = [path for option, path in self.options.context if option == ADMISSION_CONFIG]
+        if not given or (self.cluster is not None and self.cluster.admission is not None):
+            return
+        self._add(
+            result,
+            Reported(
+                "admission-config-invalid",
+                f"{ADMISSION_CONFIG} {given[0]}: no AdmissionConfiguration with a PodSecurity "
+                "entry and no PodSecurityConfiguration: the built-in defaults apply (privileged, "
+                "no exemption)",
+                Origin(given[0], 1, 1),
+            ),
+        )
+
+    def _check(self, pod: EffectivePod) -> list[Finding]:
+        if self.cluster is None:
+            return check_pod(pod, self.plan, self.options.policy)
+        from nblint.run import namespaces
+
+        return namespaces.judge(self, pod, self.cluster)
+
+    # -- findings the pipeline itself reports -------------------------------------------------
+
+    def finding(self, reported: Reported) -> Finding | None:
+        """``reported`` as a finding of its rule, or None when the rule is not selected."""
+        if reported.rule not in self.active_ids:
+            return None
+        rule = self.rules[reported.rule]
+        chosen = chosen_fix(rule.fix, reported.fix_keys)
+        fix = reported.fix or (chosen[1] if chosen else None)
+        applicability = None
+        if fix:
+            safety = rule.safety_of(chosen[0] if chosen and not reported.fix else None)
+            applicable = reported.edit is not None and safety != DISPLAY_ONLY
+            applicability = safety if applicable else DISPLAY_ONLY
+        origin = reported.origin
+        return Finding(
+            rule=rule.id,
+            group=rule.group,
+            severity=rule.severity,
+            message=_bounded(reported.message),
+            file=origin.file,
+            line=origin.line,
+            column=origin.column,
+            object=reported.object,
+            profile=reported.profile,
+            fix=_bounded(fix.rstrip()) if fix else None,
+            note=origin.note,
+            applicability=applicability,
+            edit=reported.edit if applicability not in (None, DISPLAY_ONLY) else None,
+            cause=reported.cause,
+            assumption=reported.assumption,
+        )
+
+    def _add(self, result: RunResult, reported: Reported) -> None:
+        finding = self.finding(reported)
+        if finding is not None:
+            result.findings.append(finding)
+
+    def _internal_error(self, result: RunResult, document: Recognised, err: Exception) -> None:
+        line, column = getattr(document.root, "pos", (1, 1))
+        self._add(
+            result,
+            Reported(
+                "internal-error",
+                f"nblint failed on this {document.dialect} document ({type(err).__name__}: "
+                f"{err}); it was not fully checked — please report this",
+                Origin(document.file, line, column),
+            ),
+        )
+
+    def _problem(
+        self, result: RunResult, path: str, problem: LoadProblem, context: str | None = None
+    ) -> None:
+        message = f"{context}: {problem.message}" if context else problem.message
+        self._add(
+            result,
+            Reported(
+                LOAD_PROBLEM_RULES[problem.kind],
+                message,
+                Origin(path, problem.line, problem.column),
+            ),
+        )
+
+
+def _cluster(index: RunIndex) -> Any:
+    """The namespaces the run's inputs and context files describe, or None (then every pod is
+    checked at --psa-level, as when no namespace object is given)."""
+    if not index:
+        return None  # a plain check of pods imports nothing of the namespace model
+    from nblint.model.namespace import CLUSTER_INDEX, ClusterContext
+
+    if not index.get(CLUSTER_INDEX):
+        return None
+    return index.view(CLUSTER_INDEX, ClusterContext.build)
+
+
+def _read_neighbour(name: str, path: str) -> tuple[Neighbour, str]:
+    """The first document of the file ``name`` at ``path`` (or why it could not be read), and
+    the file's text."""
+    loaded = files.read(path)
+    for entry in files.documents(loaded):
+        if isinstance(entry, LoadProblem):
+            where = f"line {entry.line}: {entry.message}"
+            return Neighbour(name, path, None, where), loaded.text
+        return Neighbour(name, path, entry.root), loaded.text
+    problem = loaded.problems[0].message if loaded.problems else "no YAML content"
+    return Neighbour(name, path, None, problem), loaded.text
+
+
+def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """``(option, file)`` for every YAML file under ``paths`` (files or directories): the
+    context files of :attr:`Options.context`. A path that does not exist is kept, to be
+    reported as unreadable by the run."""
+    found: list[tuple[str, str]] = []
+    for path in map(str, paths):
+        try:
+            found.extend((option, file) for file in files.discover([path]))
+        except files.InputError:
+            found.append((option, path))
+    # An AdmissionConfiguration may keep the PodSecurity configuration in a file of its own
+    # (`path:`, relative to it): that file is read as context too.
+    found.extend((option, named) for _, file in list(found) for named in _configured_files(file))
+    return tuple(found)
+
+
+def _configured_files(path: str) -> list[str]:
+    """The files an AdmissionConfiguration at ``path`` names with ``plugins[].path``."""
+    loaded = files.read(path)
+    if "AdmissionConfiguration" not in loaded.text:
+        return []
+    named = []
+    for entry in files.documents(loaded):
+        root = getattr(entry, "root", None)
+        if not isinstance(root, dict) or root.get("kind") != "AdmissionConfiguration":
+            continue
+        plugins = root.get("plugins")
+        for plugin in plugins if isinstance(plugins, list) else []:
+            if isinstance(plugin, dict) and isinstance(plugin.get("path"), str):
+                named.append(os.path.join(os.path.dirname(path), plugin["path"]))
+    return named
+
+
+def skip_label(root: Any) -> str:
+    """How a skipped document is counted in the summary."""
+    if isinstance(root, dict) and isinstance(root.get("kind"), str):
+        return root["kind"]
+    if root is None:
+        return "(empty document)"
+    if isinstance(root, dict):
+        return "(no kind)"
+    return f"({type(root).__name__} document)"

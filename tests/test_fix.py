@@ -1,0 +1,476 @@
+"""``nblint fix``: each edit lands where its dialect says, keeps the rest of the file, and never
+makes a file worse; the hints W1-W6 of issue 13 are right.
+
+Fixtures are in ``tests/fixtures/fix/``, one per case, named for it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, RULES, brief, run
+
+from nblint.cli import main
+from nblint.fix.apply import FixError, apply_edit
+from nblint.model.edit import HELM, STRATEGIC, Edit
+from nblint.model.result import RunResult
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
+
+FIX = FIXTURES / "fix"
+
+
+def fix_file(path: Path, unsafe: bool = True, **dialect: object) -> fixing.FixOutcome:
+    """``nblint fix`` on one file, in-process, nothing written."""
+    options = Options(PsaPolicy("restricted", (1, 37)), dialect=dict(dialect))
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(replace(options, texts=texts), RULES).run([str(path)])
+
+    return fixing.fix(check, unsafe)
+
+
+def fixed_text(path: Path, unsafe: bool = True) -> str:
+    return fix_file(path, unsafe).texts.get(str(path), path.read_text())
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def findings_of(rule: str, path: Path | str, text: str | None = None):
+    options = Options(PsaPolicy("restricted", (1, 37)), texts={str(path): text} if text else {})
+    return [f for f in Runner(options, RULES).run([str(path)]).findings if f.rule == rule]
+
+
+# ---------------------------------------------------------------------------------------------
+# W1-W6
+
+
+def test_w1_fs_group_goes_into_the_security_context_extra_pod_config_replaces() -> None:
+    path = FIX / "w1-fsgid-beside-extra-pod-config.yaml"
+    [finding] = findings_of("notebook-home-writable", path)
+    assert (finding.line, finding.column, finding.profile) == (10, 5, None)
+    assert finding.fix is not None
+    assert finding.fix.startswith("# in singleuser.extraPodConfig.securityContext")
+    assert "fsGid" not in finding.fix  # already set: it is not what the pod lacks
+    text = fixed_text(path)
+    context = text.split("    securityContext:\n")[1].split("\n  cloudMetadata:")[0]
+    assert "\n      fsGroup: 100" in context
+    assert findings_of("notebook-home-writable", path, text) == []
+
+
+def test_w2_a_root_image_run_as_1000_is_not_told_to_run_as_uid_0() -> None:
+    path = FIX / "w2-ngc-pytorch-runs-as-1000.yaml"
+    result = run(path)
+    assert [f.rule for f in result.findings if f.rule.startswith("notebook-uid")] == []
+    [finding] = [f for f in result.findings if f.rule == "notebook-image-needs-root"]
+    assert (finding.line, finding.container) == (13, "notebook")
+    assert "runAsUser: 0" not in (finding.fix or "")
+    assert "quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07" in (finding.fix or "")
+    text = fixed_text(path)
+    after = Runner(Options(texts={str(path): text}), RULES).run([str(path)])
+    assert {f.rule for f in after.findings} & {"run-as-user", "notebook-image-needs-root"} == set()
+
+
+def test_w3_a_pytorch_gpu_image_gets_a_pytorch_gpu_notebook_image() -> None:
+    [finding] = findings_of(
+        "notebook-image-needs-root", FIX / "w3-pytorch-gpu-image-needs-root.yaml"
+    )
+    assert (finding.line, finding.applicability) == (12, "unsafe")
+    assert "image: quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07" in (finding.fix or "")
+    assert "r-notebook" not in (finding.fix or "")
+
+
+def test_w3_an_image_nblint_knows_nothing_better_for_gets_no_replacement() -> None:
+    path = FIX / "w3-unknown-replacement-says-nothing.yaml"
+    [finding] = findings_of("notebook-image-needs-root", path)
+    assert (finding.line, finding.applicability, finding.edit) == (12, "display-only", None)
+    assert "image:" not in (finding.fix or "")
+    assert "nvcr.io/nvidia/tritonserver" in fixed_text(path)  # never replaced
+
+
+def test_w3_only_rows_that_are_not_unverified_are_ever_suggested() -> None:
+    from nblint.check import images
+
+    table = yaml.safe_load(
+        (Path(__file__).parent.parent / "rules/tables/notebook-images.yaml").read_text()
+    )
+    for row in table["images"]:
+        for option in row.get("replacement") or []:
+            if option.get("image") and "{name}" not in option["image"]:
+                vouched = images.lookup(option["image"])
+                assert vouched is not None and vouched["confidence"] != "unverified", row["id"]
+                assert not vouched.get("starts_as_root"), row["id"]
+
+
+def test_w4_floating_tags_in_their_common_spellings_are_not_pinned_and_digests_are() -> None:
+    found = findings_of("notebook-image-pinned", FIX / "w4-floating-tags.yaml")
+    assert [(f.line, f.container) for f in found] == [
+        (9, "cuda-latest"),
+        (11, "main"),
+        (13, "nightly"),
+        (15, "untagged"),
+    ]
+
+
+def test_w5_the_gpu_toleration_goes_into_the_choice_that_brings_the_gpu() -> None:
+    path = FIX / "w5-gpu-from-an-option-choice.yaml"
+    [finding] = findings_of("notebook-gpu-toleration", path)
+    assert (finding.profile, finding.options) == ("Machine learning", {"hardware": "gpu"})
+    assert finding.edit is not None
+    assert finding.edit.path == (
+        "singleuser", "profileList", 0, "profile_options", "hardware", "choices", "gpu",
+        "kubespawner_override",
+    )  # fmt: skip
+    text = fixed_text(path)
+    cpu, gpu = text.split("            gpu:")
+    assert "tolerations" not in cpu and "tolerations:" in gpu
+    assert findings_of("notebook-gpu-toleration", path, text) == []
+
+
+def test_w6_a_root_container_under_run_as_non_root_is_reported_with_its_own_fix() -> None:
+    path = FIX / "w6-block-cloud-metadata-under-run-as-non-root.yaml"
+    [finding] = findings_of("notebook-run-as-root-refused", path)
+    assert (finding.line, finding.container) == (10, "block-cloud-metadata")
+    assert "blockWithIptables: false" in (finding.fix or "")
+    [non_root] = [
+        f for f in findings_of("run-as-non-root", path) if f.container == "block-cloud-metadata"
+    ] or [None]
+    assert non_root is None  # the pod sets runAsNonRoot: that part is right
+    text = fixed_text(path)
+    assert "blockWithIptables: false" in text
+    assert findings_of("notebook-run-as-root-refused", path, text) == []
+
+
+def test_w6_the_run_as_non_root_hint_for_the_metadata_block_is_its_own_fix() -> None:
+    from nblint.model.finding import choose_fix
+
+    hint = choose_fix(RULES["run-as-non-root"].fix, ("z2jh",), "block-cloud-metadata")
+    assert hint is not None and "blockWithIptables: false" in hint
+
+
+def test_what_a_poddefault_adds_is_fixed_in_the_poddefault() -> None:
+    path = FIXTURES / "kubeflow" / "poddefaults" / "merge-containers.yaml"
+    [finding] = findings_of("run-as-user", path)
+    assert (finding.line, finding.container) == (15, "root-sidecar")
+    assert finding.edit is not None
+    assert (finding.edit.document, finding.edit.path) == (0, ("spec", "sidecars", 0))
+    text = fixed_text(path)
+    poddefault = yaml.safe_load_all(text).__next__()
+    assert poddefault["spec"]["sidecars"][0]["securityContext"]["runAsUser"] == 1000
+    assert findings_of("run-as-user", path, text) == []
+
+
+def test_a_poddefault_of_the_cluster_is_never_edited(tmp_path: Path) -> None:
+    poddefault, notebook = (
+        (FIXTURES / "kubeflow/poddefaults/merge-containers.yaml").read_text().split("---\n")
+    )
+    cluster = write_file(tmp_path, "cluster-poddefault.yaml", poddefault)
+    mine = write_file(tmp_path, "notebook.yaml", notebook)
+    [finding] = [f for f in run(mine, poddefaults=[cluster]).findings if f.rule == "run-as-user"]
+    assert (finding.container, finding.applicability, finding.edit) == (
+        "root-sidecar",
+        "display-only",
+        None,
+    )
+
+
+def write_file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Hints at the object's own level
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [
+        ("deployment-hint-at-object-level.yaml", "spec:\n  template:\n    spec:\n"),
+        (
+            "cronjob-hint-at-object-level.yaml",
+            "spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n",
+        ),
+    ],
+)
+def test_a_workload_hint_is_written_at_the_object_level_and_patches_as_shown(
+    name: str, prefix: str
+) -> None:
+    from nblint.fix.merge import strategic_merge
+
+    path = FIX / name
+    [finding] = findings_of("allow-privilege-escalation", path)
+    assert finding.fix is not None and finding.fix.startswith(prefix)
+    # What `kubectl patch --type strategic -p "$FIX"` does with the object.
+    patched = strategic_merge(yaml.safe_load(path.read_text()), yaml.safe_load(finding.fix))
+    patched_path = path.parent / "patched.yaml"
+    try:
+        patched_path.write_text(yaml.safe_dump(patched))
+        assert findings_of("allow-privilege-escalation", patched_path) == []
+    finally:
+        patched_path.unlink()
+
+
+def test_an_item_of_a_list_is_fixed_in_place() -> None:
+    path = FIX / "list-item.yaml"
+    [finding] = findings_of("allow-privilege-escalation", path)
+    assert finding.edit is not None and finding.edit.path == ("items", 1)
+    text = fixed_text(path, unsafe=False)
+    assert findings_of("allow-privilege-escalation", path, text) == []
+    assert text.startswith(path.read_text().split("  - apiVersion: v1\n    kind: Pod")[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# The file is kept
+
+
+def changed_lines(old: str, new: str) -> list[str]:
+    """The lines of ``old`` that ``new`` no longer has as they were."""
+    diff = difflib.ndiff(old.splitlines(), new.splitlines())
+    return [line[2:] for line in diff if line.startswith("- ")]
+
+
+def test_comments_quoting_flow_style_and_markers_outside_the_edits_are_kept() -> None:
+    path = FIX / "styles-kept.yaml"
+    old = path.read_text()
+    new = fixed_text(path, unsafe=False)
+    assert new != old
+    # Only added lines, and the flow map that got new keys.
+    assert changed_lines(old, new) == [
+        "  securityContext: {runAsNonRoot: true, runAsUser: 1000}   # flow style, kept flow",
+    ]
+    assert (
+        "  securityContext: {runAsNonRoot: true, runAsUser: 1000, "
+        "seccompProfile: {type: RuntimeDefault}}   # flow style, kept flow" in new
+    )
+    assert "  - name: notebook            # sequence items at the key's column\n" in new
+    assert new.startswith(old[: old.index("spec:\n  securityContext")])
+    assert new.endswith("...\n")
+
+
+def test_a_fix_that_would_quote_a_hostile_name_is_shown_never_applied() -> None:
+    path = FIX / "hostile-container-name.yaml"
+    [finding] = findings_of("allow-privilege-escalation", path)
+    assert (finding.line, finding.applicability, finding.edit) == (9, "display-only", None)
+    assert "privileged: true" not in fixed_text(path).split("image:")[1]
+
+
+def test_a_json_document_stays_json() -> None:
+    path = FIX / "json-document.yaml"
+    new = fixed_text(path, unsafe=False)
+    assert new != path.read_text()
+    document = json.loads(new)
+    assert document["spec"]["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+
+
+def test_a_value_shared_through_an_alias_is_not_edited() -> None:
+    path = FIX / "alias-shared.yaml"
+    outcome = fix_file(path, unsafe=False)
+    refused = {f.rule: why for f, why in outcome.failed}
+    assert "alias" in refused["allow-privilege-escalation"]
+    assert "securityContext: *context" in outcome.texts.get(str(path), path.read_text())
+
+
+def test_a_key_written_twice_is_not_edited() -> None:
+    text = "apiVersion: v1\nkind: Pod\nspec:\n  a: 1\nspec:\n  b: 2\n"
+    edit = Edit("x.yaml", 0, (), STRATEGIC, "spec:\n  c: 3")
+    with pytest.raises(FixError, match="written twice"):
+        apply_edit(text, edit)
+
+
+def test_a_document_of_a_multi_document_file_is_edited_alone() -> None:
+    text = "a: 1\n---\nb:\n  c: 2\n---\nd: 3\n"
+    new, _ = apply_edit(text, Edit("x.yaml", 1, ("b",), HELM, "e: 4"))
+    assert new == "a: 1\n---\nb:\n  c: 2\n  e: 4\n---\nd: 3\n"
+
+
+def test_a_helm_list_keeps_the_users_items() -> None:
+    text = "singleuser:\n  extraVolumes:\n    - name: data\n      emptyDir: {}\n"
+    new, _ = apply_edit(
+        text,
+        Edit(
+            "v.yaml", 0, (), HELM, "singleuser:\n  extraVolumes:\n  - name: tmp\n    emptyDir: {}\n"
+        ),
+    )
+    assert new == text + "    - name: tmp\n      emptyDir: {}\n"
+
+
+def test_an_adds_only_edit_never_changes_a_value_the_file_sets() -> None:
+    text = "singleuser:\n  memory:\n    limit: 1G\n"
+    patch = "singleuser:\n  memory:\n    limit: 4G\n    guarantee: 1G\n"
+    new, _ = apply_edit(text, Edit("v.yaml", 0, (), HELM, patch, adds_only=True))
+    assert new == text + "    guarantee: 1G\n"
+
+
+def test_an_empty_value_gets_its_block() -> None:
+    text = "singleuser:\n  extraPodConfig:   # filled below\nhub: {}\n"
+    new, _ = apply_edit(text, Edit("v.yaml", 0, ("singleuser", "extraPodConfig"), HELM, "a: 1"))
+    assert new == "singleuser:\n  extraPodConfig:   # filled below\n    a: 1\nhub: {}\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Never worse, and a second fix changes nothing
+
+
+#: The fixtures of every dialect (and of the reports and the type-confusion sweep).
+FIXTURE_DIRS = ["fixes", "fix", "manifests", "kubeflow", "z2jh", "report", "sweep"]
+
+
+def dialect_fixtures() -> list[Path]:
+    return sorted(p for d in FIXTURE_DIRS for p in (FIXTURES / d).rglob("*.yaml"))
+
+
+def fixable(finding) -> bool:
+    return finding.applicability in ("safe", "unsafe")
+
+
+def assert_fixed_for_good(path: Path, outcome: fixing.FixOutcome) -> None:
+    """The issue's bar: no finding whose rule has an applicable fix is left (unless its edit was
+    refused for a reason nblint says), none is new, and a second fix changes nothing."""
+    before = {fixing.finding_key(f) for f in outcome.before.findings}
+    new = [f.rule for f in outcome.after.findings if fixing.finding_key(f) not in before]
+    assert new == [], path.name
+    refused = {(f.rule, f.container) for f, _ in outcome.failed} | {
+        (f.rule, f.container) for f in outcome.rejected
+    }
+    left = [
+        (f.rule, f.line)
+        for f in outcome.after.findings
+        if fixable(f) and (f.rule, f.container) not in refused
+    ]
+    assert left == [], path.name
+
+
+@pytest.mark.parametrize("path", dialect_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fix_of_every_fixture_leaves_no_fixable_finding_and_adds_none(path: Path) -> None:
+    outcome = fix_file(path)
+    assert_fixed_for_good(path, outcome)
+    if outcome.texts:
+        again = fixing.fix(
+            lambda texts: Runner(Options(texts={**outcome.texts, **texts}), RULES).run([str(path)]),
+            unsafe=True,
+        )
+        assert again.texts == {}, path.name
+
+
+def test_bytes_outside_the_edited_regions_are_unchanged_on_every_fixture() -> None:
+    """Measured, not assumed: each edit's own replacements against a character diff."""
+    outside = 0
+    for path in dialect_fixtures():
+        options = Options()
+        result = Runner(options, RULES).run([str(path)])
+        text = result.texts[str(path)]
+        for finding in result.findings:
+            if finding.edit is None or finding.edit.file != str(path):
+                continue
+            try:
+                new, replacements = apply_edit(text, finding.edit)
+            except FixError:
+                continue
+            outside += fixing.bytes_outside(text, new, replacements)
+    assert outside == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+
+
+def copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copy(FIX / name if (FIX / name).exists() else FIXTURES / name, target)
+    return target
+
+
+def test_fix_applies_safe_fixes_in_place_and_leaves_unsafe_ones(tmp_path: Path) -> None:
+    path = copy(tmp_path, "deployment-hint-at-object-level.yaml")
+    result = invoke("fix", str(path))
+    assert result.exit_code == 0, result.output
+    rules = {f.rule for f in run(path).findings}
+    assert {"allow-privilege-escalation", "seccomp-profile-restricted"} & rules == set()
+    assert "notebook-read-only-root-filesystem" in rules  # unsafe: left for --unsafe-fixes
+    assert "fixable with --unsafe-fixes" in result.output
+
+
+def test_unsafe_fixes_applies_both(tmp_path: Path) -> None:
+    path = copy(tmp_path, "deployment-hint-at-object-level.yaml")
+    assert invoke("fix", "--unsafe-fixes", str(path)).exit_code == 0
+    assert [f for f in run(path).findings if fixable(f)] == []
+
+
+def test_diff_prints_the_change_writes_nothing_and_exits_1(tmp_path: Path) -> None:
+    path = copy(tmp_path, "deployment-hint-at-object-level.yaml")
+    before = path.read_text()
+    result = invoke("fix", "--diff", str(path))
+    assert result.exit_code == 1
+    assert "\n+            allowPrivilegeEscalation: false\n" in result.output
+    assert path.read_text() == before
+    invoke("fix", "--unsafe-fixes", str(path))
+    assert invoke("fix", "--diff", "--unsafe-fixes", str(path)).exit_code == 0  # nothing left
+
+
+def test_select_chooses_the_fixes_to_apply(tmp_path: Path) -> None:
+    path = copy(tmp_path, "deployment-hint-at-object-level.yaml")
+    invoke("fix", "--select", "seccomp-profile-restricted", str(path))
+    rules = {f.rule for f in run(path).findings}
+    assert "seccomp-profile-restricted" not in rules
+    assert "allow-privilege-escalation" in rules
+
+
+def test_check_fix_fixes_then_reports_what_is_left(tmp_path: Path) -> None:
+    path = copy(tmp_path, "deployment-hint-at-object-level.yaml")
+    result = invoke("check", "--fix", "--format", "json", str(path))
+    rules = {f["rule"] for f in json.loads(result.output)["findings"]}
+    assert "allow-privilege-escalation" not in rules and "notebook-resources" in rules
+
+
+def test_stdin_cannot_be_fixed() -> None:
+    result = invoke("fix", "-")
+    assert result.exit_code == 2
+    assert "cannot fix standard input" in result.output
+
+
+def test_a_file_that_does_not_parse_is_left_alone_with_its_finding(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
+    result = invoke("fix", "--unsafe-fixes", str(path))
+    assert result.exit_code == 1
+    assert path.read_text() == "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n"
+    [said] = [line for line in result.output.splitlines() if "parse-error" in line]
+    assert said.startswith(f"nblint: {path}:3:19: parse-error: ")
+    assert "Traceback" not in result.output
+    assert brief(run(path).findings) == [("parse-error", 3, 19)]
+
+
+def test_json_reports_carry_applicability_and_the_edit() -> None:
+    result = invoke("check", "--format", "json", str(FIX / "deployment-hint-at-object-level.yaml"))
+    findings = json.loads(result.output)["findings"]
+    escalation = next(f for f in findings if f["rule"] == "allow-privilege-escalation")
+    assert escalation["applicability"] == "safe"
+    assert escalation["edit"]["path"] == [] and escalation["edit"]["merge"] == "strategic"
+
+
+def test_every_shipped_rule_declares_its_fix_safety() -> None:
+    rules_dir = Path(__file__).parent.parent / "rules"
+    missing = [
+        p.name
+        for p in rules_dir.glob("*/*.yaml")
+        if p.parent.name != "tables" and "fix-safety" not in yaml.safe_load(p.read_text())
+    ]
+    assert missing == []
+
+
+def test_explain_shows_the_fix_safety() -> None:
+    text = invoke("explain", "allow-privilege-escalation").output
+    assert "Fix safety: safe: `nblint fix` applies it" in text
+    assert "for container block-cloud-metadata: unsafe" in text

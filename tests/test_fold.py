@@ -1,0 +1,364 @@
+"""Say each problem once: findings folded to one per rule, place and message, in every format,
+with ``--no-fold`` for one finding per pod."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from conftest import FIXTURES, ROOT
+
+from nblint.cli import main
+from nblint.fix.merge import strategic_merge
+from nblint.model.finding import Finding
+from nblint.model.fingerprint import PROBLEM_FINGERPRINT_KEY
+from nblint.model.fold import fold, joined_messages
+from nblint.model.result import RunResult
+from nblint.report import fixes, github
+
+REPORT = FIXTURES / "report"
+THREE_PROFILES = str((REPORT / "one-key-three-profiles.yaml").relative_to(ROOT))
+NONCOMPLIANT = str(
+    (ROOT / "examples" / "noncompliant" / "notebook-deployment.yaml").relative_to(ROOT)
+)
+CHOICES = str((REPORT / "profile-option-choices.yaml").relative_to(ROOT))
+FOUR_RULES = str((REPORT / "four-rules-one-key.yaml").relative_to(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _at_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def check(*args: str, columns: int = 100) -> Result:
+    return CliRunner().invoke(
+        main,
+        ["check", *args],
+        env={"NO_COLOR": "1", "COLUMNS": str(columns)},
+        catch_exceptions=False,
+    )
+
+
+def report(*args: str) -> dict[str, Any]:
+    result = check("--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def pods(finding: dict[str, Any]) -> list[tuple[str | None, dict[str, str] | None]]:
+    return [(pod["profile"], pod["options"]) for pod in finding["pods"]]
+
+
+# -- one finding per problem ------------------------------------------------------------------
+
+
+def test_one_key_in_three_profiles_is_one_finding_that_lists_the_three_pods() -> None:
+    document = report("--select", "privileged", THREE_PROFILES)
+    assert [(f["rule"], f["line"], pods(f)) for f in document["findings"]] == [
+        ("privileged", 6, [("Large", None), ("Medium", None), ("Small", None)]),
+        ("privileged", 7, [("Large", None), ("Medium", None), ("Small", None)]),
+    ]
+    assert document["version"] == 2
+    assert document["summary"]["findings"] == 2
+    assert document["summary"]["pod_findings"] == 6
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(document, schema)
+
+
+def test_no_fold_gives_one_finding_per_pod_as_before() -> None:
+    document = report("--select", "privileged", "--no-fold", THREE_PROFILES)
+    assert [(f["rule"], f["line"], pods(f)) for f in document["findings"]] == [
+        ("privileged", 6, [("Large", None)]),
+        ("privileged", 6, [("Medium", None)]),
+        ("privileged", 6, [("Small", None)]),
+        ("privileged", 7, [("Large", None)]),
+        ("privileged", 7, [("Medium", None)]),
+        ("privileged", 7, [("Small", None)]),
+    ]
+
+
+def test_folded_finding_names_only_the_option_choice_it_is_in() -> None:
+    document = report("--select", "notebook-gpu-toleration", CHOICES)
+    assert [(f["rule"], f["line"], pods(f)) for f in document["findings"]] == [
+        # At the GPU the choice asks for, the line whose profile needs the toleration.
+        ("notebook-gpu-toleration", 18, [("Choose your environment", {"image": "torch"})]),
+    ]
+
+
+def test_a_pod_whose_fix_differs_carries_its_own_fix() -> None:
+    problem = fold(
+        [
+            Finding("r", "g", "warning", "m", "v.yaml", 3, 1, "values", "A", fix="a: 1\nb: 2"),
+            Finding("r", "g", "warning", "m", "v.yaml", 3, 1, "values", "B", fix="a: 1\nb: 2"),
+            Finding("r", "g", "warning", "m", "v.yaml", 3, 1, "values", "C", fix="a: 9\nb: 2"),
+        ]
+    )
+    from nblint.report.json_report import as_dict
+
+    (entry,) = [as_dict(p) for p in problem]
+    assert entry["fix"] == "a: 1\nb: 2"
+    assert [pod.get("fix", "(the finding's)") for pod in entry["pods"]] == [
+        "(the finding's)",
+        "(the finding's)",
+        "a: 9\nb: 2",
+    ]
+
+
+# -- text: grouped by place, headers exact ------------------------------------------------------
+
+
+def test_no_fold_header_names_each_option_choice_regression() -> None:
+    # The torch pod's GPU finding was printed under the scipy header, twice, with no torch
+    # header: the header now changes with the option choice.
+    result = check("--no-fold", "--select", "notebook-gpu-toleration,run-as-non-root", CHOICES)
+    lines = result.stdout.splitlines()
+    headers = [line for line in lines if line.startswith("  values")]
+    assert headers == [
+        "  values  profile: Choose your environment  image=scipy",
+        "  values  profile: Choose your environment  image=torch",
+    ]
+    scipy = lines[lines.index(headers[0]) : lines.index(headers[1])]
+    torch = lines[lines.index(headers[1]) :]
+    assert not any("notebook-gpu-toleration" in line for line in scipy)
+    assert sum("warning[notebook-gpu-toleration]" in line for line in torch) == 1
+
+
+def test_folded_text_shows_each_rule_at_a_place_once_with_its_pods() -> None:
+    result = check("--select", "notebook-gpu-toleration,run-as-non-root", CHOICES, columns=200)
+    lines = result.stdout.splitlines()
+    assert lines[1] == f"  --> {CHOICES}:2:1"
+    headlines = [line for line in lines if line.startswith("  warning[") or "  error[" in line]
+    # run-as-non-root of the notebook and of the chart's init container point at one line: one
+    # problem, naming both containers, each note labelled with its container.
+    assert [line.split(":")[0].strip() for line in headlines] == [
+        "error[run-as-non-root]",
+        "warning[notebook-gpu-toleration]",
+    ]
+    assert f"  --> {CHOICES}:18:19" in lines
+    assert headlines[0].startswith(
+        "  error[run-as-non-root]: initContainer block-cloud-metadata, container notebook is not "
+        "required to run as non-root"
+    )
+    assert any(line.startswith("  note (block-cloud-metadata): chart default") for line in lines)
+    assert any(line.startswith("  note (notebook): not set") for line in lines)
+    assert '  in: values: profile "Choose your environment" (image: torch)' in lines
+    assert '  in (2 pods): values: profile "Choose your environment" (image: scipy, torch)' in lines
+    assert lines[-1] == (
+        "Found 1 error, 1 warning (1 file, 2 pods). 2 fixable with `nblint fix --unsafe-fixes`."
+    )
+
+
+def fix_at(output: str, line: int) -> str:
+    """The first fix printed under the place at ``line`` of a folded text report."""
+    lines = output.splitlines()
+    start = next(i for i, text in enumerate(lines) if text.endswith(f":{line}:7"))
+    first = next(i for i in range(start, len(lines)) if lines[i].startswith("  fix"))
+    body = []
+    for text in lines[first + 1 :]:
+        if not text.startswith("    "):
+            break
+        body.append(text)
+    return textwrap.dedent("\n".join(body))
+
+
+def test_rules_at_one_key_share_one_merged_fix_that_fixes_them_all(tmp_path: Path) -> None:
+    output = check(FOUR_RULES, columns=200).stdout
+    # Line 14: one fix for all five rules (its label says how nblint fix takes it).
+    labels = ("  fix:", "  fix (safe):", "  fix (unsafe):")
+    assert sum(line in labels for line in output.splitlines()) == 1
+    merged = fix_at(output, 14)
+    assert "runAsUser: 1000     # the image's notebook user" in merged  # hints' comments kept
+    pod = yaml.safe_load((REPORT / "four-rules-one-key.yaml").read_text())
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(yaml.safe_dump(strategic_merge(pod, yaml.safe_load(merged))))
+    before = {(f["rule"], f["line"]) for f in report(FOUR_RULES)["findings"]}
+    after = {f["rule"] for f in report(str(fixed))["findings"]}
+    fixed_rules = {
+        "allow-privilege-escalation",
+        "capabilities-restricted",
+        "notebook-run-as-user",
+        "run-as-non-root",
+        "seccomp-profile-restricted",
+    }
+    assert {rule for rule, line in before if line == 14} == fixed_rules
+    assert not after & fixed_rules
+
+
+def test_hints_that_clash_are_not_merged() -> None:
+    home = "spec:\n  volumes:\n    - name: home\n      mountPath: /home/jovyan\n"
+    scratch = "spec:\n  volumes:\n    - name: scratch\n      mountPath: /home/jovyan\n"
+    assert fixes.merge([home, scratch]) == [(home, [0]), (scratch, [1])]
+    on = "a:\n  b: true\n"
+    off = "a:\n  b: false\n"
+    assert fixes.merge([on, off]) == [(on, [0]), (off, [1])]
+    assert fixes.merge(["set it false", "a:\n  c: 1\n"]) == [
+        ("set it false", [0]),
+        ("a:\n  c: 1\n", [1]),
+    ]
+
+
+def test_hints_under_one_parent_merge_with_their_comments() -> None:
+    first = "# pod level\nhub:\n  pod:   # whole pod\n    runAsNonRoot: true\n"
+    second = "hub:\n  pod:\n    seccompProfile: {type: RuntimeDefault}\nsingleuser:\n  uid: 1000\n"
+    assert fixes.merge([first, second]) == [
+        (
+            "# pod level\nhub:\n  pod:   # whole pod\n    runAsNonRoot: true\n"
+            "    seccompProfile: {type: RuntimeDefault}\nsingleuser:\n  uid: 1000",
+            [0, 1],
+        )
+    ]
+
+
+def test_messages_wrap_to_the_terminal_width() -> None:
+    narrow = check("--select", "notebook-gpu-toleration", CHOICES, columns=60).stdout.splitlines()
+    prose = narrow[5 : next(i for i, line in enumerate(narrow) if line.startswith("  fix"))]
+    assert prose[0].startswith("  warning[notebook-gpu-toleration]: the pod asks")
+    assert len(prose) == 6
+    assert all(len(line) <= 60 for line in prose)
+    wide = check("--select", "notebook-gpu-toleration", CHOICES, columns=300).stdout
+    assert any(len(line) > 100 for line in wide.splitlines())
+
+
+# -- SARIF and github ---------------------------------------------------------------------------
+
+
+def sarif(*args: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(check("--format", "sarif", *args).stdout)
+    return document
+
+
+def test_sarif_has_one_result_per_problem_and_its_fingerprint_survives_a_new_profile(
+    tmp_path: Path,
+) -> None:
+    values = tmp_path / "values.yaml"
+    original = (REPORT / "one-key-three-profiles.yaml").read_text()
+    values.write_text(original)
+    before = sarif("--select", "privileged", str(values))["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in before] == [6, 7]
+    assert [len(r["properties"]["pods"]) for r in before] == [3, 3]
+    values.write_text(original + "    - display_name: Huge\n")
+    after = sarif("--select", "privileged", str(values))["runs"][0]["results"]
+    assert [len(r["properties"]["pods"]) for r in after] == [4, 4]
+    assert [r["partialFingerprints"][PROBLEM_FINGERPRINT_KEY] for r in after] == [
+        r["partialFingerprints"][PROBLEM_FINGERPRINT_KEY] for r in before
+    ]
+
+
+def test_sarif_rules_link_their_documentation() -> None:
+    rules = sarif("--select", "privileged", THREE_PROFILES)["runs"][0]["tool"]["driver"]["rules"]
+    (privileged,) = [rule for rule in rules if rule["id"] == "privileged"]
+    assert privileged["helpUri"].endswith("/docs/rules/privileged.md")
+
+
+def error(file: str, line: int) -> Finding:
+    return Finding("privileged", "g", "error", "container x is privileged", file, line, 1)
+
+
+def test_github_annotations_reach_every_file_before_a_second_in_one() -> None:
+    crowded = [error("crowded.yaml", line) for line in range(1, 13)]
+    lines = github.render(RunResult(), fold([*crowded, error("other.yaml", 40)]), {}).splitlines()
+    annotated = [line for line in lines if line.startswith("::error ")]
+    assert len(annotated) == 10
+    assert annotated[0].startswith("::error file=crowded.yaml,line=1,")
+    assert annotated[1].startswith("::error file=other.yaml,line=40,")
+
+
+def test_github_annotations_reach_every_place_in_a_file_before_a_second_at_one() -> None:
+    at_one_line = [Finding(f"rule-{n}", "g", "error", "m", "a.yaml", 5, 1) for n in range(12)] + [
+        Finding("late", "g", "error", "m", "a.yaml", 90, 1)
+    ]
+    lines = github.render(RunResult(), fold(at_one_line), {}).splitlines()
+    annotated = [line for line in lines if line.startswith("::error ")]
+    assert annotated[1].startswith("::error file=a.yaml,line=90,")
+
+
+# -- short forms ---------------------------------------------------------------------------------
+
+
+def test_concise_is_one_line_per_problem_with_its_profiles() -> None:
+    result = check("--format", "concise", "--select", "privileged", THREE_PROFILES)
+    assert result.stdout.splitlines() == [
+        f"{THREE_PROFILES}:6:9: error[privileged] container notebook is privileged "
+        "[Large | Medium | Small]",
+        f"{THREE_PROFILES}:7:1: error[privileged] initContainer block-cloud-metadata is "
+        "privileged [Large | Medium | Small]",
+        "Found 2 errors (1 file, 3 pods). 2 fixable with `nblint fix --unsafe-fixes`.",
+    ]
+
+
+def test_quiet_leaves_out_the_summary() -> None:
+    result = check("--format", "concise", "-q", "--select", "privileged", THREE_PROFILES)
+    assert len(result.stdout.splitlines()) == 2
+    assert check("-q", "--select", "privileged", str(ROOT / "examples" / "notebook-pod.yaml"))
+    clean = check("-q", str(ROOT / "examples" / "notebook-pod.yaml"))
+    assert (clean.exit_code, clean.stdout) == (0, "")
+
+
+def test_statistics_count_problems_per_rule() -> None:
+    result = check("--statistics", "--select", "privileged,run-as-non-root", THREE_PROFILES)
+    assert [line.split()[:3] for line in result.stdout.splitlines()] == [
+        ["2", "privileged", "error"],
+        ["2", "run-as-non-root", "error"],
+    ]
+    assert result.exit_code == 1
+    rows = json.loads(
+        check("--statistics", "--format", "json", "--select", "privileged", THREE_PROFILES).stdout
+    )
+    assert rows == [{"rule": "privileged", "severity": "error", "count": 2, "pods": 6}]
+
+
+def test_help_lists_the_exit_codes() -> None:
+    text = check("--help").stdout
+    assert "Exit codes:" in text
+    assert "  2  a usage or configuration problem" in text
+
+
+# -- one rule at one place is one problem, whatever it names ----------------------------------
+
+
+def test_one_container_missing_four_resources_is_one_problem_naming_each() -> None:
+    report = json.loads(
+        check("--format", "json", "--select", "notebook-resources", NONCOMPLIANT).stdout
+    )
+    (problem,) = report["findings"]
+    assert (problem["rule"], problem["line"], problem["column"]) == ("notebook-resources", 19, 11)
+    assert problem["message"] == (
+        "notebook container notebook sets no resources.requests.cpu, resources.requests.memory, "
+        "resources.limits.cpu, resources.limits.memory"
+    )
+    # Each pod entry keeps what its own finding said.
+    assert [pod["message"] for pod in problem["pods"]] == [
+        "notebook container notebook sets no resources.requests.cpu",
+        "notebook container notebook sets no resources.requests.memory",
+        "notebook container notebook sets no resources.limits.cpu",
+        "notebook container notebook sets no resources.limits.memory",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("messages", "joined"),
+    [
+        (["a is wrong", "a is wrong"], "a is wrong"),
+        (
+            ["container a is root", "initContainer b is root"],
+            "container a, initContainer b is root",
+        ),
+        (
+            ["c adds NET_ADMIN; only NET_BIND_SERVICE is allowed", "c does not drop ALL"],
+            "c adds NET_ADMIN; only NET_BIND_SERVICE is allowed; does not drop ALL",
+        ),
+        (["one thing", "another"], "one thing; another"),
+        ([f"x sets no r{i}" for i in range(8)], "x sets no r0, r1, r2, r3, r4, 3 more"),
+    ],
+)
+def test_messages_of_one_place_are_joined_on_what_they_share(
+    messages: list[str], joined: str
+) -> None:
+    assert joined_messages(messages) == joined

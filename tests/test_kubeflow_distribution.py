@@ -1,0 +1,65 @@
+"""Which Kubeflow distribution builds a Notebook's pod (issue 16): OpenShift AI / Open Data Hub
+workbenches (``opendatahub.io`` annotations or labels, or ``--kubeflow-distribution``) come from
+a controller with ``ADD_FSGROUP=false`` and no Istio, on OpenShift, whose ``restricted-v2`` SCC
+assigns ``fsGroup`` and ``runAsUser`` from the namespace's range; the notes say which platform
+was assumed."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, only_pod, run
+
+from nblint.dialects.kubeflow.notebook import OPENSHIFT_RANGE_START
+
+DISTRIBUTION = FIXTURES / "kubeflow" / "distribution"
+
+
+def test_an_openshift_ai_workbench_gets_its_uid_and_fs_group_from_the_scc() -> None:
+    pod = only_pod(run(DISTRIBUTION / "odh-workbench.yaml"))
+    assert pod.facts["kubeflow_distribution"] == "openshift-ai"
+    assert pod.spec["securityContext"] == {"fsGroup": OPENSHIFT_RANGE_START}
+    assert pod.spec["containers"][0]["securityContext"] == {"runAsUser": OPENSHIFT_RANGE_START}
+    origin = pod.provenance.locate(("spec", "securityContext", "fsGroup"))
+    assert origin.line == 15
+    assert "OpenShift's restricted-v2 SCC" in origin.note
+    assert (
+        "assumed: OpenShift AI / Open Data Hub, from its notebooks.opendatahub.io/" in origin.note
+    )
+
+
+def test_an_openshift_ai_workbench_has_no_istio_and_needs_no_run_as_user() -> None:
+    rules = {"istio-init-restricted", "notebook-run-as-user", "notebook-home-writable"}
+    assert run(DISTRIBUTION / "odh-workbench.yaml", select=rules).findings == []
+    plain = run(DISTRIBUTION / "plain-notebook.yaml", select=rules)
+    assert sorted((f.rule, f.line) for f in plain.findings) == [
+        ("istio-init-restricted", 4),
+        ("notebook-run-as-user", 11),
+    ]
+
+
+def test_the_upstream_fs_group_note_names_the_assumption() -> None:
+    pod = only_pod(run(DISTRIBUTION / "plain-notebook.yaml"))
+    assert pod.spec["securityContext"] == {"fsGroup": 100}
+    note = pod.provenance.locate(("spec", "securityContext", "fsGroup")).note
+    assert "assumed: upstream Kubeflow (--kubeflow-distribution to say otherwise)" in note
+
+
+def test_the_distribution_option_says_what_the_object_does_not() -> None:
+    pod = only_pod(run(DISTRIBUTION / "plain-notebook.yaml", kubeflow_distribution="openshift-ai"))
+    assert pod.spec["securityContext"] == {"fsGroup": OPENSHIFT_RANGE_START}
+    note = pod.provenance.locate(("spec", "securityContext", "fsGroup")).note
+    assert "as --kubeflow-distribution says" in note
+    upstream = only_pod(run(DISTRIBUTION / "odh-workbench.yaml", kubeflow_distribution="kubeflow"))
+    assert upstream.spec["securityContext"] == {"fsGroup": 100}
+
+
+def test_add_fsgroup_given_wins_over_the_distribution() -> None:
+    pod = only_pod(run(DISTRIBUTION / "odh-workbench.yaml", kubeflow_add_fsgroup=True))
+    assert pod.spec["securityContext"] == {"fsGroup": 100}
+
+
+def test_an_empty_image_is_an_invalid_object_not_an_unpinned_image() -> None:
+    result = run(DISTRIBUTION / "empty-image.yaml")
+    assert [(f.rule, f.line) for f in result.findings if f.rule != "culling-not-visible"] == [
+        ("kubeflow-invalid-object", 12)
+    ]
+    assert result.pod_count == 0

@@ -1,0 +1,354 @@
+"""Pod Security Admission as each pod's namespace enforces it (namespace-admission.md §1).
+
+One fixture per case in ``fixtures/namespace/``: a Namespace (or an AdmissionConfiguration) and
+the pods it admits, in one small multi-document file. Each test asserts the exact findings: rule,
+line, severity, the PSA mode that found it and the line of the label (or configuration) that
+caused it. The upstream conformance fixtures, run under namespace labels, give the same verdicts
+as with ``--psa-level``/``--psa-version``.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run
+
+from nblint.model.finding import Finding
+from nblint.model.rule import PsaPolicy, parse_version
+from nblint.run.pipeline import Options, Runner, context_files
+
+NS = FIXTURES / "namespace"
+PSA_ONLY = {"psa-baseline", "psa-restricted", "namespace"}
+
+
+def judged(findings: list[Finding]) -> list[tuple[str, int, str, str | None, int | None]]:
+    """``(rule, line, severity, PSA mode, line of the cause)`` of each finding."""
+    return [
+        (
+            f.rule,
+            f.line,
+            f.severity,
+            f.psa.mode if f.psa else None,
+            f.cause.line if f.cause else None,
+        )
+        for f in findings
+    ]
+
+
+def test_enforce_baseline_rejects_a_privileged_pod_at_the_label_it_names() -> None:
+    found = run(NS / "psa-enforce-baseline-privileged-pod.yaml", select=PSA_ONLY).findings
+    # warn follows enforce (baseline): no restricted-only finding at all.
+    assert judged(found) == [("privileged", 18, "error", "enforce", 6)]
+    finding = found[0]
+    assert finding.message == (
+        "container notebook is privileged — namespace team-a enforces PodSecurity "
+        '"baseline:latest": the pod is rejected'
+    )
+    assert finding.cause is not None
+    assert (finding.cause.object, finding.cause.detail) == (
+        "Namespace/team-a",
+        "label pod-security.kubernetes.io/enforce: baseline",
+    )
+    assert finding.psa is not None and finding.psa.as_dict() == {
+        "check": "privileged",
+        "level": "baseline",
+        "version": "v1.37",
+        "mode": "enforce",
+    }
+
+
+def test_the_namespace_decides_whatever_psa_level_says() -> None:
+    at_baseline = run(
+        NS / "psa-deployment-enforce-restricted.yaml", level="baseline", select=PSA_ONLY
+    )
+    assert {f.rule for f in at_baseline.findings} == {
+        "allow-privilege-escalation",
+        "capabilities-restricted",
+        "run-as-non-root",
+        "seccomp-profile-restricted",
+    }
+
+
+def test_warn_level_violations_are_warnings_and_a_pinned_audit_version_is_honoured() -> None:
+    found = run(NS / "psa-warn-restricted-only.yaml", select=PSA_ONLY).findings
+    # audit restricted:v1.21 did not yet require drop: [ALL], so only warn reports it.
+    assert judged(found) == [("capabilities-restricted", 23, "warning", "warn", 7)]
+    assert found[0].message.endswith(
+        'namespace team-a warns at PodSecurity "restricted:latest" (a warning to the client, '
+        "no rejection)"
+    )
+
+
+def test_audit_level_violations_are_info() -> None:
+    found = run(NS / "psa-audit-only.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [("host-namespaces", 14, "info", "audit", 6)]
+
+
+def test_a_pinned_enforce_version_is_evaluated_at_that_version_and_warn_follows_it() -> None:
+    # restricted:v1.21 needs no drop: [ALL]; warn follows enforce with its version, so it is
+    # not reported at latest either.
+    assert run(NS / "psa-enforce-pinned-version-warn-follows.yaml", select=PSA_ONLY).findings == []
+
+
+def test_an_invalid_enforce_label_is_an_error_and_enforces_restricted() -> None:
+    found = run(NS / "psa-invalid-enforce-label-fails-closed.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [
+        ("ns-psa-invalid-label", 6, "error", None, None),
+        ("ns-psa-invalid-label", 7, "error", None, None),
+        ("allow-privilege-escalation", 16, "error", "enforce", 6),
+        ("capabilities-restricted", 16, "error", "enforce", 6),
+        ("run-as-non-root", 16, "error", "enforce", 6),
+        ("seccomp-profile-restricted", 16, "error", "enforce", 6),
+    ]
+    assert found[0].message == (
+        'Namespace create is rejected: pod-security.kubernetes.io/enforce: "Baseline" must be '
+        "one of privileged, baseline, restricted (an existing namespace with this label enforces "
+        "restricted)"
+    )
+    assert found[0].object == "Namespace/team-a"
+
+
+def test_a_version_newer_than_nblint_knows_is_evaluated_as_the_newest() -> None:
+    found = run(NS / "psa-version-future.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [
+        ("ns-psa-version-future", 7, "info", None, None),
+        ("host-namespaces", 15, "error", "enforce", 6),
+    ]
+    assert found[1].psa is not None and found[1].psa.version == "v1.37"
+
+
+def test_a_workload_is_applied_but_its_controller_cannot_create_the_pod() -> None:
+    found = run(NS / "psa-deployment-enforce-restricted.yaml", select={"run-as-non-root"})
+    [finding] = found.findings
+    assert (finding.rule, finding.line, finding.severity) == ("run-as-non-root", 19, "error")
+    assert finding.message.endswith(
+        "Deployment/web is applied, but its ReplicaSet cannot create its pod (FailedCreate)"
+    )
+
+
+def test_a_notebook_is_judged_by_its_namespace() -> None:
+    found = run(NS / "notebook-in-labelled-namespace.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [("capabilities-baseline", 21, "error", "enforce", 6)]
+    assert found[0].message.endswith(
+        "Notebook/alice is applied, but its StatefulSet cannot create its pod (FailedCreate)"
+    )
+
+
+def test_a_privileged_namespace_checks_no_psa() -> None:
+    assert run(NS / "psa-privileged-namespace.yaml", select=PSA_ONLY).findings == []
+
+
+def test_a_namespace_without_labels_gets_the_built_in_default_privileged() -> None:
+    assert run(NS / "namespace-without-labels.yaml", select=PSA_ONLY).findings == []
+
+
+def test_a_pod_of_an_undescribed_namespace_is_checked_at_psa_level_and_says_so() -> None:
+    found = run(NS / "psa-pod-in-other-namespace.yaml", select=PSA_ONLY).findings
+    assert judged(found)[0] == ("ns-unknown-namespace", 12, "info", None, None)
+    assert found[0].message == (
+        "namespace team-b has no Namespace manifest among the inputs or --cluster-context: PSA "
+        "is checked at --psa-level/--psa-version (restricted:v1.37)"
+    )
+    # today's behaviour for that pod: the CLI's level, no mode, no cause
+    assert {(f.rule, f.psa.mode if f.psa else None) for f in found[1:]} == {
+        ("allow-privilege-escalation", None),
+        ("capabilities-restricted", None),
+        ("run-as-non-root", None),
+        ("seccomp-profile-restricted", None),
+        ("privileged", None),
+    }
+
+
+def test_without_namespace_objects_nothing_changes(tmp_path: Path) -> None:
+    pod = tmp_path / "pod.yaml"
+    text = (NS / "psa-enforce-baseline-privileged-pod.yaml").read_text().split("---\n", 1)[1]
+    pod.write_text(text)
+    found = run(pod, select=PSA_ONLY).findings
+    assert [f.rule for f in found] == [
+        "allow-privilege-escalation",
+        "capabilities-restricted",
+        "run-as-non-root",
+        "seccomp-profile-restricted",
+        "privileged",
+    ]
+    assert all(f.cause is None and f.psa and f.psa.mode is None for f in found)
+
+
+# ---------------------------------------------------------------------------------------------
+# The API server's PodSecurity configuration
+
+
+def test_exempt_namespace_and_runtime_class_skip_psa_and_the_default_applies_elsewhere() -> None:
+    found = run(
+        NS / "exempt-namespace-and-runtime-class.yaml",
+        admission=NS / "admission-config-exempt.yaml",
+        select=PSA_ONLY,
+    ).findings
+    assert judged(found) == [
+        ("ns-psa-exempt", 17, "info", None, 12),
+        ("ns-psa-exempt", 28, "info", None, 13),
+        ("allow-privilege-escalation", 39, "error", "enforce", 9),
+        ("capabilities-restricted", 39, "error", "enforce", 9),
+        ("run-as-non-root", 39, "error", "enforce", 9),
+        ("seccomp-profile-restricted", 39, "error", "enforce", 9),
+        ("privileged", 39, "error", "enforce", 9),
+    ]
+    assert found[0].cause is not None
+    assert found[0].cause.file == str(NS / "admission-config-exempt.yaml")
+    assert found[2].cause is not None
+    assert found[2].cause.detail == "the AdmissionConfiguration default enforce: restricted"
+
+
+def test_labels_on_an_exempt_namespace_are_ignored(tmp_path: Path) -> None:
+    namespace = tmp_path / "namespace.yaml"
+    namespace.write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: jhub-system\n  labels:\n"
+        "    pod-security.kubernetes.io/enforce: baseline\n"
+    )
+    found = run(namespace, admission=NS / "admission-config-exempt.yaml").findings
+    assert judged(found) == [("ns-psa-exempt-labels-ignored", 6, "warning", None, 12)]
+
+
+def test_an_invalid_admission_configuration_is_reported_where_it_is_wrong() -> None:
+    found = run(
+        NS / "namespace-without-labels.yaml",
+        admission=NS / "admission-config-invalid.yaml",
+        select=PSA_ONLY,
+    ).findings
+    assert [(f.rule, f.line, f.column) for f in found] == [
+        ("admission-config-invalid", 9, 9),
+        ("admission-config-invalid", 10, 9),
+        ("admission-config-invalid", 12, 22),
+        ("admission-config-invalid", 12, 34),
+        ("admission-config-invalid", 13, 7),
+    ]
+    # what it could not read is ignored: the built-in default (privileged) applies
+    assert all(f.file == str(NS / "admission-config-invalid.yaml") for f in found)
+
+
+def test_an_admission_configuration_may_keep_podsecurity_in_a_file_of_its_own() -> None:
+    found = run(
+        NS / "namespace-without-labels.yaml",
+        admission=NS / "admission-by-path" / "admission.yaml",
+        select=PSA_ONLY,
+    ).findings
+    assert judged(found) == [("privileged", 16, "error", "enforce", 4)]
+    assert found[0].cause is not None
+    assert found[0].cause.file == str(NS / "admission-by-path" / "podsecurity.yaml")
+
+
+# ---------------------------------------------------------------------------------------------
+# Upstream conformance fixtures under namespace labels
+
+PSA = FIXTURES / "psa"
+PSA_ALL = FIXTURES / "psa-all"
+SELECT = {"psa-baseline", "psa-restricted", "nblint"}
+
+
+@cache
+def _labelled(tmp: str, level: str, version: str) -> Runner:
+    """A run whose pods (naming no namespace) land in a Namespace labelled ``level:version``;
+    its --psa-level/--psa-version say something else, to show they do not decide."""
+    namespace = Path(tmp) / f"namespace-{level}-{version}.yaml"
+    namespace.write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: conformance\n  labels:\n"
+        f"    pod-security.kubernetes.io/enforce: {level}\n"
+        f"    pod-security.kubernetes.io/enforce-version: {version}\n"
+    )
+    other = "baseline" if level == "restricted" else "restricted"
+    return Runner(
+        Options(
+            PsaPolicy(other, (1, 0)),
+            SELECT,
+            dialect={"namespace": "conformance"},
+            context=context_files("--cluster-context", [str(namespace)]),
+        )
+    )
+
+
+@cache
+def _flagged(level: str, version: str) -> Runner:
+    return Runner(Options(PsaPolicy(level, parse_version(version)), SELECT))
+
+
+def _verdict(runner: Runner, path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
+    findings = runner.run([str(path)]).findings
+    checks = frozenset(f.psa.check for f in findings if f.psa)
+    modes = tuple(sorted({f"{f.psa.mode}:{f.severity}" for f in findings if f.psa}))
+    return checks, modes
+
+
+def test_conformance_fixtures_under_namespace_labels_match_psa_level(tmp_path: Path) -> None:
+    with open(PSA_ALL / "index.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    with open(PSA / "MANIFEST.tsv", newline="") as handle:
+        manifest = list(csv.DictReader(handle, delimiter="\t"))
+    cases = [
+        (row["level"], row["version"], PSA_ALL / "objects" / f"{row['object']}.yaml")
+        for row in rows
+    ] + [
+        (row["level"], row["version"], PSA / row["path"].removeprefix("conformance/psa/"))
+        for row in manifest
+    ]
+    assert len(cases) > 4537
+    disagreements = []
+    failing = 0
+    for level, version, path in cases:
+        labelled = _verdict(_labelled(str(tmp_path), level, version), path)
+        flagged = _verdict(_flagged(level, version), path)
+        failing += bool(flagged[0])
+        expected_modes = ("enforce:error",) if flagged[0] else ()
+        if labelled[0] != flagged[0] or labelled[1] != expected_modes:
+            disagreements.append(f"{level}/{version}/{path.name}: {labelled} != {flagged}")
+    assert disagreements == []
+    assert failing > 2000  # the fail fixtures really fail, under labels as under flags
+
+
+@pytest.mark.parametrize("version", ["v1.0", "v1.21", "v1.22", "v1.37"])
+def test_label_versions_select_the_checks_of_that_version(tmp_path: Path, version: str) -> None:
+    """capabilities_baseline0 of psa-all fails restricted differently before and from v1.22."""
+    with open(PSA_ALL / "index.tsv", newline="") as handle:
+        rows = {
+            (r["level"], r["version"], r["expected"], r["name"]): r["object"]
+            for r in csv.DictReader(handle, delimiter="\t")
+        }
+    name = rows[("restricted", "v1.21", "fail", "capabilities_baseline0.yaml")]
+    fixture = PSA_ALL / "objects" / f"{name}.yaml"
+    labelled = _verdict(_labelled(str(tmp_path), "restricted", version), fixture)[0]
+    assert labelled == _verdict(_flagged("restricted", version), fixture)[0]
+    assert ("capabilities_restricted" in labelled) == (parse_version(version) >= (1, 22))
+
+
+def test_with_exempt_users_a_psa_finding_says_who_it_assumes_creates_the_pod(
+    tmp_path: Path,
+) -> None:
+    admission = tmp_path / "admission.yaml"
+    admission.write_text(
+        "apiVersion: pod-security.admission.config.k8s.io/v1\n"
+        "kind: PodSecurityConfiguration\n"
+        "exemptions:\n  usernames: [system:serviceaccount:jhub:hub]\n"
+    )
+    found = run(
+        NS / "psa-enforce-baseline-privileged-pod.yaml", admission=admission, select=PSA_ONLY
+    ).findings
+    assert judged(found) == [("privileged", 18, "error", "enforce", 6)]
+    assert found[0].assumption == (
+        "the identity that creates the pod is not exempt (exemptions.usernames: "
+        "system:serviceaccount:jhub:hub)"
+    )
+
+
+def test_an_admission_config_without_podsecurity_is_said_not_ignored(tmp_path: Path) -> None:
+    other = tmp_path / "admission.yaml"
+    other.write_text(
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\n"
+        "plugins:\n  - name: ResourceQuota\n    configuration: {}\n"
+    )
+    found = run(NS / "namespace-without-labels.yaml", admission=other, select=PSA_ONLY).findings
+    assert [(f.rule, f.file, f.line) for f in found] == [
+        ("admission-config-invalid", str(other), 1)
+    ]
+    assert found[0].message.startswith(f"--admission-config {other}: no AdmissionConfiguration")

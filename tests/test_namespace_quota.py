@@ -1,0 +1,261 @@
+"""ResourceQuota and capacity (namespace-admission.md §3-§5): the "must specify" rule, a pod or
+PVC larger than a quota, keys nothing is charged for, scopes, what the z2jh chart's own pods and
+PVC take, how many servers fit — and the chapter's setup. One small multi-document fixture per
+case in ``fixtures/namespace/``; each test asserts the exact findings."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, run
+
+from nblint.model.finding import Finding
+
+NS = FIXTURES / "namespace"
+QUOTA = {"namespace"}
+
+
+def placed(findings: list[Finding], *rules: str) -> list[tuple[str, int, int, int | None]]:
+    """``(rule, line, column, line of the cause)`` of the findings of ``rules`` (all when none
+    is named)."""
+    return [
+        (f.rule, f.line, f.column, f.cause.line if f.cause else None)
+        for f in findings
+        if not rules or f.rule in rules
+    ]
+
+
+def test_every_container_and_init_container_must_say_what_the_quota_tracks() -> None:
+    found = run(NS / "quota-must-specify-init-container.yaml", select=QUOTA).findings
+    rules = ("quota-requires-limits", "quota-requires-requests")
+    # notebook: limits only, so its memory request is its limit; fetch: nothing; proxy: a cpu
+    # request but no limit and no memory
+    assert placed(found, *rules) == [
+        ("quota-requires-limits", 18, 7, 8),
+        ("quota-requires-requests", 18, 7, 9),
+        ("quota-requires-limits", 29, 7, 8),
+        ("quota-requires-requests", 29, 7, 9),
+    ]
+    assert [f.container for f in found if f.rule in rules] == ["fetch", "fetch", "proxy", "proxy"]
+    assert found[1].message == (
+        "init container fetch sets no limits.cpu, which ResourceQuota/compute tracks: the pod is "
+        "rejected (failed quota: compute: must specify limits.cpu for: fetch,proxy; "
+        "requests.memory for: fetch,proxy)"
+    )
+
+
+def test_limitrange_defaults_satisfy_the_quota_before_it_looks() -> None:
+    found = run(NS / "quota-must-specify-met-by-limitrange.yaml", select=QUOTA).findings
+    assert {f.rule for f in found} == {"limitrange-default-applied", "ns-unknown-namespace"}
+
+
+def test_one_pod_larger_than_the_quota_is_always_rejected() -> None:
+    found = run(NS / "quota-exceeds-hard-gpu.yaml", select=QUOTA).findings
+    assert placed(found, "quota-exceeds-hard") == [("quota-exceeds-hard", 21, 11, 8)]
+    finding = found[-1]
+    assert finding.message == (
+        "exceeded quota: gpu-budget, requested: requests.nvidia.com/gpu=4, used: "
+        "requests.nvidia.com/gpu=0, limited: requests.nvidia.com/gpu=2 — one such pod is more "
+        "than the quota holds: the pod is rejected"
+    )
+    assert finding.assumption == "no other usage in the namespace"
+
+
+def test_a_gpu_profile_in_a_namespace_without_gpus_never_starts() -> None:
+    found = run(NS / "quota-no-gpu-z2jh-profile.yaml", select=QUOTA, namespace="jhub").findings
+    exceeded = [f for f in found if f.rule == "quota-exceeds-hard"]
+    assert [(f.line, f.column, f.profile) for f in exceeded] == [(16, 33, "GPU")]
+    assert exceeded[0].message.endswith("every spawn of this server fails")
+
+
+def test_extended_resources_are_charged_only_as_requests() -> None:
+    found = run(NS / "quota-key-ineffective.yaml", select=QUOTA).findings
+    assert placed(found) == [
+        ("quota-key-ineffective", 8, 5, None),
+        ("quota-key-ineffective", 9, 5, None),
+    ]
+    assert found[1].message == (
+        "limits.nvidia.com/gpu is never charged: a quota counts an extended resource only as "
+        "requests.nvidia.com/gpu (its request, which equals its limit), so this key limits nothing"
+    )
+
+
+def test_a_gpu_only_pod_is_best_effort_and_a_best_effort_quota_of_zero_refuses_it() -> None:
+    found = run(NS / "quota-besteffort.yaml", select=QUOTA).findings
+    assert placed(found, "quota-besteffort", "quota-exceeds-hard") == [
+        ("quota-besteffort", 20, 7, 8)
+    ]
+
+
+def test_scopes_decide_which_quotas_judge_a_pod() -> None:
+    found = run(NS / "quota-scopes.yaml", select=QUOTA).findings
+    # best-effort: NotBestEffort does not match it, and it names no priority class
+    # high: NotBestEffort (limits.cpu set) and PriorityClass In [high] both match
+    # burstable-default-priority: NotBestEffort matches, the PriorityClass quota does not
+    assert [(f.object, f.rule, f.cause.object if f.cause else None) for f in found if f.cause] == [
+        ("Pod/high", "quota-requires-requests", "ResourceQuota/high-priority"),
+        (
+            "Pod/burstable-default-priority",
+            "quota-requires-limits",
+            "ResourceQuota/not-best-effort",
+        ),
+    ]
+
+
+def test_objects_with_no_namespace_judge_pods_with_no_namespace_and_say_so() -> None:
+    found = run(NS / "unnamed-namespace-quota-and-pod.yaml", select=QUOTA).findings
+    assert placed(found) == [
+        ("ns-unknown-namespace", 11, 1, None),
+        ("quota-requires-limits", 15, 7, 7),
+    ]
+    assert found[0].assumption == (
+        "the pod and the objects that name no namespace are applied to one namespace"
+    )
+
+
+def test_the_charts_own_pods_are_refused_unless_they_say_what_the_quota_tracks() -> None:
+    found = run(NS / "quota-chart-pods.yaml", select=QUOTA).findings
+    refused = [f for f in found if f.rule == "quota-chart-pods-unadmittable"]
+    # hub.resources sets limits.cpu; the hook image puller is off
+    assert [(f.line, f.message) for f in refused] == [
+        (
+            9,
+            "the chart's proxy pod sets no limits.cpu, which ResourceQuota/compute tracks: the "
+            "proxy never starts (the hub is unreachable)",
+        ),
+        (
+            9,
+            "the chart's user-scheduler pod sets no limits.cpu, which ResourceQuota/compute "
+            "tracks: user pods stay Pending",
+        ),
+        (
+            17,
+            "the chart's continuous-image-puller pod sets no limits.cpu, which "
+            "ResourceQuota/compute tracks: images are not pre-pulled",
+        ),
+    ]
+    assert {f.profile for f in refused} == {None}  # once for the release
+
+
+def test_capacity_of_the_reference_worked_example() -> None:
+    found = run(NS / "capacity-worked-example.yaml", select={"quota-capacity"}).findings
+    assert [(f.line, f.profile, f.message) for f in found] == [
+        (
+            11,
+            None,
+            "at most 39 user servers can have a home PVC, running or not (persistentvolumeclaims "
+            "40 of ResourceQuota/compute, 1 each, 1 to the chart's own); a user may have 4 servers "
+            "(hub.namedServerLimitPerUser: 3 and the default server), so 9 users can keep one for "
+            "each of their servers",
+        ),
+        (
+            37,
+            "standard",
+            'at most 23 servers of profile "standard" run at once (requests.cpu 24 of '
+            "ResourceQuota/compute, 1 each, 200m to the chart's own; requests.memory 96Gi of "
+            "ResourceQuota/compute, 4Gi each, 512Mi to the chart's own); a user may have 4 "
+            "servers (hub.namedServerLimitPerUser: 3 and the default server), so 5 users can run "
+            "all of theirs at once",
+        ),
+        (
+            39,
+            "large",
+            'at most 5 servers of profile "large" run at once (requests.cpu 24 of '
+            "ResourceQuota/compute, 4 each, 200m to the chart's own; requests.memory 96Gi of "
+            "ResourceQuota/compute, 16Gi each, 512Mi to the chart's own); a user may have 4 "
+            "servers (hub.namedServerLimitPerUser: 3 and the default server), so 1 user can run "
+            "all of theirs at once",
+        ),
+    ]
+    assert found[1].cause is not None and found[1].cause.line == 8
+    assert found[1].assumption == (
+        "no other usage in the namespace beside the chart's own pods; image-puller DaemonSet pods "
+        "(one per node) not counted; no mutating webhook adds containers"
+    )
+
+
+def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
+    found = run(NS / "profile-with-quota-and-notebook.yaml", select=QUOTA).findings
+    assert placed(found) == [
+        ("kubeflow-profile-namespace", 4, 3, None),
+        ("quota-key-ineffective", 11, 7, None),
+        ("ns-unknown-namespace", 17, 3, None),
+        ("quota-capacity", 25, 24, 9),
+    ]
+    assert found[-1].message == (
+        "at most 8 notebooks like Notebook/alice run at once (requests.cpu 8 of "
+        "ResourceQuota/kf-resource-quota, 1 each; limits.memory 32Gi of "
+        "ResourceQuota/kf-resource-quota, 4Gi each)"
+    )
+
+
+def test_a_namespace_with_istio_injection_says_what_nblint_does_not_see() -> None:
+    found = run(NS / "namespace-istio-injection.yaml", select=QUOTA).findings
+    assert placed(found) == [("ns-injected-containers-unknown", 6, 5, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The chapter's setup: z2jh values, a namespace whose quota tracks requests.cpu=2,
+# limits.memory=8Gi, persistentvolumeclaims=1, and two named servers per user.
+
+CHAPTER = NS / "chapter"
+
+
+def test_the_chapters_setup_says_what_happens_before_anything_is_deployed() -> None:
+    result = run(
+        CHAPTER / "values.yaml",
+        cluster=[CHAPTER / "namespace.yaml"],
+        namespace="jhub",
+        select={"namespace", "psa-baseline"},
+    )
+    found = sorted(
+        {(f.rule, f.line, f.severity, f.profile) for f in result.findings},
+        key=lambda entry: (entry[1], entry[0], entry[3] or ""),
+    )
+    assert found == [
+        # the chart's own pods set no resources: the hub never starts
+        ("quota-chart-pods-unadmittable", 3, "error", None),
+        # every spawn fails: the chart's block-cloud-metadata init container is privileged
+        # (baseline enforced) and sets neither requests.cpu nor limits.memory (the quota)
+        ("capabilities-baseline", 6, "error", "CPU notebook (default)"),
+        ("capabilities-baseline", 6, "error", "GPU notebook"),
+        ("privileged", 6, "error", "CPU notebook (default)"),
+        ("privileged", 6, "error", "GPU notebook"),
+        ("quota-requires-limits", 6, "error", "CPU notebook (default)"),
+        ("quota-requires-limits", 6, "error", "GPU notebook"),
+        ("quota-requires-requests", 6, "error", "CPU notebook (default)"),
+        ("quota-requires-requests", 6, "error", "GPU notebook"),
+        # the one PVC the quota allows is the hub's database: no user gets a home
+        ("quota-profile-never-starts", 12, "warning", None),
+        # memory binds: 4 servers of 2Gi; a user may have 3 (the default and 2 named)
+        ("quota-capacity", 17, "info", "CPU notebook (default)"),
+        ("quota-capacity", 17, "info", "GPU notebook"),
+        # and the quota does not count GPUs at all
+        ("quota-capacity", 27, "info", "GPU notebook"),
+    ]
+    messages = {f.rule: f.message for f in result.findings if f.profile in (None, "GPU notebook")}
+    assert messages["quota-requires-limits"] == (
+        "init container block-cloud-metadata sets no limits.memory, which ResourceQuota/notebooks "
+        "tracks: every spawn of this server fails (failed quota: notebooks: must specify "
+        "limits.memory for: block-cloud-metadata; requests.cpu for: block-cloud-metadata)"
+    )
+    assert messages["quota-profile-never-starts"] == (
+        "no user can get a home PVC: the chart's own PVC leaves no room (persistentvolumeclaims 1 "
+        "of ResourceQuota/notebooks, 1 each, 1 to the chart's own); KubeSpawner creates the PVC "
+        "before the pod, so the first spawn of every user fails"
+    )
+    capacity = [f.message for f in result.findings if f.rule == "quota-capacity"]
+    assert capacity[0] == (
+        'at most 4 servers of profile "CPU notebook (default)" run at once (limits.memory 8Gi of '
+        "ResourceQuota/notebooks, 2Gi each); a user may have 3 servers "
+        "(hub.namedServerLimitPerUser: 2 and the default server), so 1 user can run all of "
+        "theirs at once"
+    )
+    assert (
+        'no quota tracks requests.nvidia.com/gpu: the 4 servers of profile "GPU notebook" that '
+        "fit hold 4 nvidia.com/gpu at once, idle or not"
+    ) in capacity
+
+
+def test_without_the_namespace_the_chapters_values_look_clean_of_quota_problems() -> None:
+    """Today's behaviour, the issue's point: nothing about quotas without the namespace."""
+    result = run(CHAPTER / "values.yaml", select={"namespace"})
+    assert result.findings == []

@@ -1,0 +1,60 @@
+"""Kubernetes quantities, read exactly and written as people read them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from nblint.model.quantity import format_quantity, parse_quantity
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("500m", Fraction(1, 2)),
+        ("2", Fraction(2)),
+        ("1.5", Fraction(3, 2)),
+        (".5", Fraction(1, 2)),
+        ("4Gi", Fraction(4 * 2**30)),
+        ("1G", Fraction(10**9)),
+        ("1e3", Fraction(1000)),
+        ("2E-1", Fraction(1, 5)),
+        ("100Ki", Fraction(102400)),
+        (0.25, Fraction(1, 4)),
+        (3, Fraction(3)),
+        ("+1k", Fraction(1000)),
+    ],
+)
+def test_quantities_are_read_exactly(text: object, amount: Fraction) -> None:
+    assert parse_quantity(text) == amount
+
+
+@pytest.mark.parametrize("text", ["", "2 GB", "1.2.3", "Gi", "1ki", True, None, [1], "1e99999"])
+def test_what_is_not_a_quantity(text: object) -> None:
+    assert parse_quantity(text) is None
+
+
+def test_0_1_plus_0_2_is_300m() -> None:
+    total = parse_quantity("0.1")
+    other = parse_quantity(0.2)
+    assert total is not None and other is not None
+    assert format_quantity(total + other, "cpu") == "300m"
+
+
+@pytest.mark.parametrize(
+    ("amount", "resource", "text"),
+    [
+        (Fraction(2), "cpu", "2"),
+        (Fraction(5, 2), "cpu", "2500m"),
+        (Fraction(2 * 2**30), "memory", "2Gi"),
+        (Fraction(1500 * 10**6), "requests.memory", "1500M"),
+        (Fraction(7767448354), "memory", "7767448354 (~7.2Gi)"),
+        (Fraction(4), "nvidia.com/gpu", "4"),
+        (Fraction(10 * 2**30), "requests.storage", "10Gi"),
+    ],
+)
+def test_quantities_are_written_as_people_read_them(
+    amount: Fraction, resource: str, text: str
+) -> None:
+    assert format_quantity(amount, resource) == text

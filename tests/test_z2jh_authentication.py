@@ -1,0 +1,47 @@
+"""Who can log in to a z2jh hub (issue 16): the authenticator from ``hub.config`` and the plain
+settings of ``hub.extraConfig``; JupyterHub's own default (PAM: nobody) where nothing sets it."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, run
+
+AUTH = FIXTURES / "z2jh" / "auth"
+RULES = {"notebook-authentication", "z2jh-extra-config"}
+
+
+def found(name: str) -> list[tuple[str, int, str | None]]:
+    return [(f.rule, f.line, f.profile) for f in run(AUTH / name, select=RULES).findings]
+
+
+def test_hub_config_null_is_pam_nobody_can_log_in() -> None:
+    result = run(AUTH / "hub-config-null.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 4, None)
+    ]
+    message = result.findings[0].message
+    assert "falls back to its default, PAM" in message
+    assert "nobody can log in" in message
+    assert "anyone" not in message
+
+
+def test_an_authenticator_set_as_a_plain_setting_in_extra_config_is_not_dummy() -> None:
+    assert found("extra-config-literal-github.yaml") == []
+
+
+def test_dummy_set_in_extra_config_is_reported_at_its_statement() -> None:
+    assert found("extra-config-literal-dummy.yaml") == [("notebook-authentication", 6, None)]
+
+
+def test_an_authenticator_set_by_code_is_not_called_dummy() -> None:
+    result = run(AUTH / "extra-config-class-object.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("z2jh-extra-config", 7, None)
+    ]
+    assert "1 other statement(s), the first here, it did not read" in result.findings[0].message
+
+
+def test_allow_all_in_extra_config_is_reported_at_its_statement() -> None:
+    result = run(AUTH / "allow-all-in-extra-config.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 8, None)
+    ]

@@ -1,0 +1,504 @@
+"""End to end: the pods nblint draws from z2jh values are the pods the chart's own hub builds.
+
+For a values file and a chart release, the oracle is what really happens (``z2jh_hub.py``,
+``hub_oracle.py``): Helm merges and coalesces the values and validates them against the chart's
+schema, writes the hub's secret with ``toYaml`` (go-yaml's key order, top-level nulls dropped)
+and its config map of names; the chart's own ``jupyterhub_config.py`` of that release runs on
+them as the hub pod runs it (of ``hub.extraConfig`` only the plain settings nblint reads, never
+the input's code); and
+the ``jupyterhub-kubespawner`` the release's hub image pins (6.0.0, 6.1.0, 6.2.0 or 7.0.0,
+installed once per machine into pytest's cache) spawns every profile with its default choices
+and each other choice. Each pod must equal ``nblint render``'s, metadata included, once
+nblint's symbolic ``{username}``-style placeholders are filled in as KubeSpawner fills them for
+the test's user. A spawn KubeSpawner refuses must be one nblint reports (``z2jh-spawn-failure``),
+and values Helm refuses must be reported as Helm would.
+
+Only the user's own identity in labels and annotations and the hub's JupyterHub version (the
+tests run one JupyterHub for every release) are not compared.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+import z2jh_hub
+from conftest import FIXTURES, SHARED, needs_shared, run
+from test_z2jh_kubespawner import _cache_dir, install_kubespawner
+
+from nblint.dialects.z2jh.values import chart_defaults, hub_image, values_schema
+from nblint.model.pod import EffectivePod
+
+HUB_ORACLE = Path(__file__).parent / "hub_oracle.py"
+UPSTREAM = SHARED / "upstream" / "z2jh"
+HUB_COPIES = FIXTURES / "z2jh" / "hub"
+E2E = FIXTURES / "z2jh" / "end-to-end"
+PODS = FIXTURES / "z2jh" / "pods"
+API_SERVER = FIXTURES / "z2jh" / "api-server"
+CORPUS = SHARED / "corpus" / "z2jh"
+#: The user every pod is spawned for: escaping and slugs tell ``{username}`` variants apart.
+USER = "Jo.Doe@example.org"
+
+#: One release per KubeSpawner version the chart's hub images pin, and the three generations of
+#: the chart's hub configuration (lists, 4.0's ``{pvc_name}``, 4.3's maps).
+RELEASES = ("3.0.3", "3.1.0", "3.3.8", "4.2.0", "4.4.0")
+
+
+# ---------------------------------------------------------------------------------------------
+# The hub of one release
+
+
+def hub_folder(chart_version: str) -> Path:
+    """The release's ``jupyterhub_config.py`` and ``z2jh.py``: its own, or the copy of them."""
+    if (UPSTREAM / chart_version / "hub").is_dir():
+        return UPSTREAM / chart_version / "hub"
+    key = tuple(int(p) for p in chart_version.split("."))
+    copies = sorted(
+        (tuple(int(p) for p in folder.name.split(".")), folder)
+        for folder in HUB_COPIES.iterdir()
+        if folder.is_dir()
+    )
+    return [folder for version, folder in copies if version <= key][-1]
+
+
+def chart_values(chart_version: str) -> dict[str, Any]:
+    """The chart's ``values.yaml`` as published (its own when ``../shared`` is there; else
+    nblint's bundled copy, which ``test_bundled_facts_are_the_release_s_own_...`` proves equal)."""
+    folder = UPSTREAM / chart_version
+    if not folder.is_dir():
+        return copy.deepcopy(chart_defaults(chart_version))
+    text = (folder / "values.yaml").read_text().replace("set-by-chartpress", chart_version)
+    return yaml.safe_load(text)  # type: ignore[no-any-return]
+
+
+def chart_schema(chart_version: str) -> dict[str, Any]:
+    folder = UPSTREAM / chart_version
+    if not folder.is_dir():
+        return values_schema(chart_version)
+    return yaml.safe_load((folder / "values.schema.yaml").read_text())  # type: ignore[no-any-return]
+
+
+class HubOracle:
+    """A running ``hub_oracle.py`` worker for one KubeSpawner version."""
+
+    def __init__(self, search_first: Path, log: Path) -> None:
+        self.log = log
+        self.stderr = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, str(HUB_ORACLE), str(search_first)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
+        )
+        self.version = self._reply()["version"]
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return self._reply()
+
+    def _reply(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            pytest.fail(f"the hub oracle died:\n{self.log.read_text()[-3000:]}")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.process.communicate(timeout=30)
+        self.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def hubs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, HubOracle]]:
+    """KubeSpawner version → its hub oracle, started on first use."""
+    started: dict[str, HubOracle] = {}
+    cache = _cache_dir(request, tmp_path_factory)
+
+    class Lazy(dict[str, HubOracle]):
+        def __missing__(self, version: str) -> HubOracle:
+            target = install_kubespawner(version, cache)
+            oracle = started[version] = HubOracle(target, cache / f"hub-{version}.log")
+            assert oracle.version == version, oracle.version
+            self[version] = oracle
+            return oracle
+
+    yield Lazy()
+    for oracle in started.values():
+        oracle.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Both sides
+
+
+def user_values(files: list[Path], root: tuple[str, ...]) -> dict[str, Any]:
+    layers = []
+    for file in files:
+        node: Any = yaml.safe_load(file.read_text())
+        for key in root:
+            node = node.get(key) if isinstance(node, dict) else None
+        layers.append(z2jh_hub.json_keys(node) if isinstance(node, dict) else {})
+    merged = z2jh_hub.merge_files(layers)
+    hub = merged.get("hub")
+    if isinstance(hub, dict) and "extraConfig" in hub:
+        merged["hub"] = {k: v for k, v in hub.items() if k != "extraConfig"}
+        snippets = hub["extraConfig"]
+        if isinstance(snippets, dict):
+            merged["hub"]["extraConfig"] = {
+                name: plain_settings(code) for name, code in snippets.items()
+            }
+    return merged
+
+
+def plain_settings(code: Any) -> str:
+    """Only the statements of a ``hub.extraConfig`` snippet that nblint reads: ``c.<Class>.<trait>
+    = <literal>``. The hub runs those as it runs the whole snippet; the rest (code, whose effect
+    nblint states it does not know) is left out, so the test never runs the input's code."""
+    import ast
+
+    if not isinstance(code, str):
+        return ""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return ""
+    kept = []
+    for statement in tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            continue
+        target = statement.targets[0]
+        if not (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Attribute)
+            and isinstance(target.value.value, ast.Name)
+            and target.value.value.id == "c"
+        ):
+            continue
+        try:
+            ast.literal_eval(statement.value)
+        except (ValueError, TypeError, SyntaxError):
+            continue
+        kept.append(ast.unparse(statement))
+    return "\n".join(kept)
+
+
+def without_parent_nulls(user: dict[str, Any], chart: Any) -> dict[str, Any]:
+    out = {}
+    for key, value in user.items():
+        if value is None and not (isinstance(chart, dict) and key in chart):
+            continue
+        sub = chart.get(key) if isinstance(chart, dict) else None
+        out[key] = without_parent_nulls(value, sub) if isinstance(value, dict) else value
+    return out
+
+
+def hub_spawns(
+    hubs: dict[str, HubOracle],
+    files: list[Path],
+    root: tuple[str, ...],
+    chart_version: str,
+    mount: Path,
+    templates: list[str],
+) -> dict[str, Any]:
+    """What the release's hub makes of ``files``: ``{"helm_refuses": [...]}`` or the oracle's
+    reply."""
+    user = user_values(files, root)
+    if root:
+        # z2jh as a subchart: the parent chart's values.yaml is not here; like nblint, assume it
+        # defines every key a null deletes (Helm would otherwise keep the null).
+        user = without_parent_nulls(user, chart_values(chart_version))
+    values = z2jh_hub.coalesce(user, chart_values(chart_version))
+    errors = z2jh_hub.schema_errors(values, chart_schema(chart_version))
+    if errors:
+        return {"helm_refuses": errors}
+    image = hub_image(chart_version)
+    env = z2jh_hub.write_mount(mount, values, chart_version, image["jupyterhub"])
+    request = {
+        "hub": str(hub_folder(chart_version)),
+        "mount": str(mount),
+        "env": env,
+        "jupyterhub": image["jupyterhub"],
+        "user": USER,
+        "spawns": "each",
+        "expand": templates,
+    }
+    return hubs[image["kubespawner"]].ask(request)
+
+
+def nblint_pods(
+    files: list[Path], root: tuple[str, ...], chart_version: str
+) -> tuple[list[EffectivePod], list[Any]]:
+    settings: dict[str, Any] = {"chart_version": chart_version}
+    if root:
+        settings["values_root"] = ".".join(root)
+    if len(files) > 1:
+        result = run(values=[str(f) for f in files], **settings)
+    else:
+        result = run(files[0], **settings)
+    return [p for p in result.pods if p.dialect == "z2jh"], result.findings
+
+
+#: Labels and annotations that carry the user's own identity (nblint draws no particular user).
+IDENTITY = {"hub.jupyter.org/username", "hub.jupyter.org/servername"}
+#: The tests run one JupyterHub for every release; nblint names the release's own.
+RUNTIME = {"hub.jupyter.org/jupyterhub-version"}
+
+
+def expandable(pod: dict[str, Any], extra_pod_config: list[str]) -> list[Any]:
+    """The parts of a pod KubeSpawner expands templates in, as ``(container, key)`` pairs."""
+    meta, spec = pod["metadata"], pod["spec"]
+    parts: list[Any] = [(meta, key) for key in ("name", "labels", "annotations") if key in meta]
+    for key in ("volumes", "initContainers", "serviceAccountName", *extra_pod_config):
+        if key in spec:
+            parts.append((spec, key))
+    containers = spec.get("containers") or []
+    for index, container in enumerate(containers):
+        if index:
+            parts.append((containers, index))
+        else:
+            parts += [(container, key) for key in ("env", "volumeMounts") if key in container]
+    return parts
+
+
+def texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts(item)
+
+
+def expanded(value: Any, done: dict[str, str | None]) -> Any:
+    if isinstance(value, str):
+        return done.get(value, value)
+    if isinstance(value, dict):
+        return {k: expanded(v, done) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expanded(v, done) for v in value]
+    return value
+
+
+def concrete(pod: dict[str, Any], extra_pod_config: list[str], done: dict[str, Any]) -> Any:
+    """nblint's pod for the test's user: its templates expanded by KubeSpawner where KubeSpawner
+    expands them."""
+    pod = copy.deepcopy(pod)
+    for parent, key in expandable(pod, extra_pod_config):
+        parent[key] = expanded(parent[key], done)
+    return pod
+
+
+def admitted(pod: dict[str, Any]) -> dict[str, Any]:
+    """The pod KubeSpawner sends, as the API server stores it before admission: a volume that
+    names no source is an ``emptyDir``; on a Pod with ``hostNetwork``, a port's ``hostPort``
+    defaults to its ``containerPort``. (nblint draws the admitted pod.)"""
+    pod = copy.deepcopy(pod)
+    spec = pod["spec"]
+    for volume in spec.get("volumes") or []:
+        if isinstance(volume, dict) and set(volume) <= {"name"}:
+            volume["emptyDir"] = {}
+    if spec.get("hostNetwork") is True:
+        for key in ("initContainers", "containers", "ephemeralContainers"):
+            for container in spec.get(key) or []:
+                for port in container.get("ports") or []:
+                    if not port.get("hostPort") and port.get("containerPort"):
+                        port["hostPort"] = port["containerPort"]
+    return pod
+
+
+def comparable(pod: dict[str, Any], env_names: list[str] | None = None) -> Any:
+    pod = copy.deepcopy(pod)
+    meta = pod.get("metadata") or {}
+    for key in ("labels", "annotations"):
+        for name in list(meta.get(key) or {}):
+            if name in IDENTITY or name in RUNTIME:
+                meta[key][name] = "…"
+    meta.pop("namespace", None)
+    if env_names is not None:
+        for container in pod["spec"].get("containers", []):
+            if container.get("name") == "notebook" and "env" in container:
+                container["env"] = [e for e in container["env"] if e["name"] in env_names]
+    return _prune({"metadata": meta, "spec": pod["spec"]})
+
+
+def _prune(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def difference(ours: Any, theirs: Any) -> str:
+    """The lines where nblint's pod (-) and KubeSpawner's (+) differ."""
+    import difflib
+
+    def lines(value: Any) -> list[str]:
+        return json.dumps(value, indent=1, sort_keys=True).splitlines()
+
+    return "\n".join(difflib.unified_diff(lines(ours), lines(theirs), "nblint", "hub", n=2))
+
+
+def options_of(
+    user_options: dict[str, Any], listed: list[dict[str, Any]], pods: list[EffectivePod]
+) -> Any:
+    """The (profile, options) nblint labels the same spawn with. A spawn that names no choice
+    gets the profile's defaults, which are nblint's first pod of that profile: the default
+    KubeSpawner picks must be nblint's."""
+    if not user_options:
+        return (None, None)
+    profile = next(p for p in listed if p["slug"] == user_options["profile"])
+    name = profile["display_name"] or profile["slug"]
+    first = next((p for p in pods if p.profile == name), None)
+    chosen = dict(first.options or {}) if first is not None else {}
+    chosen.update({k: v for k, v in user_options.items() if k != "profile"})
+    return (name, chosen or None)
+
+
+def assert_same_pods(
+    hubs: dict[str, HubOracle],
+    files: list[Path],
+    chart_version: str,
+    mount: Path,
+    root: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The whole comparison for one release of ``files``; returns the hub's reply."""
+    pods, findings = nblint_pods(files, root, chart_version)
+    # Every text KubeSpawner might expand (whichever keys extraPodConfig turns out to set).
+    templates = sorted(
+        {t for p in pods for t in texts({"metadata": p.pod["metadata"], "spec": p.pod["spec"]})}
+    )
+    hub = hub_spawns(hubs, files, root, chart_version, mount, templates)
+    where = f"{[f.name for f in files]} @ z2jh {chart_version}"
+    # Text nblint says it cannot know: placeholders, and what sops encrypted.
+    unknowable = any(
+        f.rule in ("z2jh-unrendered-template", "sops-partly-encrypted") for f in findings
+    )
+    if "helm_refuses" in hub:
+        refused = {"z2jh-unknown-key", "z2jh-wrong-type"}
+        said = any(f.rule in refused for f in findings)
+        assert said or unknowable, (where, hub["helm_refuses"])
+        return hub
+    if "hub_error" in hub:
+        assert any(f.severity == "error" for f in findings if f.rule.startswith("z2jh")), (
+            where,
+            hub["hub_error"],
+        )
+        return hub
+    failures = {f.message for f in findings if f.rule == "z2jh-spawn-failure"}
+    if "profiles_error" in hub:  # KubeSpawner refuses the configuration: no spawn at all
+        assert failures, (where, hub["profiles_error"])
+        return hub
+    listed = hub["profiles"]
+    # Keyed as reports name a pod; two profiles may share a display name (their pods come in
+    # profile order on both sides).
+    drawn: dict[Any, list[EffectivePod]] = {}
+    for pod in pods:
+        drawn.setdefault((pod.profile, json.dumps(pod.options, sort_keys=True)), []).append(pod)
+    compared = 0
+    for user_options, spawned in zip(hub["user_options"], hub["spawns"], strict=True):
+        profile, options = options_of(user_options, listed, pods)
+        key = (profile, json.dumps(options, sort_keys=True))
+        label = f"{where}, spawn {user_options}"
+        if "error" in spawned:
+            # Text a deployment tool fills in before Helm (`${var}`) is not what the hub sees;
+            # nblint says it cannot know it.
+            assert failures or unknowable, (
+                f"{label}: KubeSpawner fails ({spawned['error']}), nblint says not"
+            )
+            if drawn.get(key):
+                drawn[key].pop(0)  # nblint draws the pod it says fails
+            continue
+        assert drawn.get(key), f"{label}: nblint drew no such pod (it drew {sorted(drawn)})"
+        ours = concrete(drawn[key].pop(0).pod, spawned["extra_pod_config"], hub["expanded"])
+        theirs = comparable(admitted(spawned["pod"]), spawned["environment"])
+        assert comparable(ours) == theirs, f"{label}:\n{difference(comparable(ours), theirs)}"
+        compared += 1
+    assert compared or failures or unknowable, where
+    left = [key for key, pods_left in drawn.items() for _ in pods_left]
+    assert not left, f"{where}: nblint drew pods no spawn makes: {left}"
+    return hub
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+
+FIXTURE_FOLDERS = (E2E, PODS, API_SERVER)
+FIXTURE_FILES = [p.name for folder in FIXTURE_FOLDERS for p in sorted(folder.glob("*.yaml"))]
+
+
+def fixture(name: str) -> Path:
+    return next(folder / name for folder in FIXTURE_FOLDERS if (folder / name).is_file())
+
+
+@pytest.mark.parametrize("chart_version", RELEASES)
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_the_hub_of_the_release_builds_the_pods_nblint_draws(
+    name: str, chart_version: str, hubs: dict[str, HubOracle], tmp_path: Path
+) -> None:
+    assert_same_pods(hubs, [fixture(name)], chart_version, tmp_path)
+
+
+def corpus_cases() -> list[tuple[str, tuple[str, ...]]]:
+    if not CORPUS.is_dir():
+        return []
+    with (CORPUS / "SOURCES.tsv").open() as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [(row["file"], tuple(p for p in row["values_root"].split(".") if p)) for row in rows]
+
+
+@needs_shared
+@pytest.mark.parametrize("chart_version", ["3.3.8", "4.4.0"])
+@pytest.mark.parametrize(("name", "root"), corpus_cases() or [("(no corpus)", ())])
+def test_the_hub_builds_the_pods_nblint_draws_for_the_corpus(
+    name: str,
+    root: tuple[str, ...],
+    chart_version: str,
+    hubs: dict[str, HubOracle],
+    tmp_path: Path,
+) -> None:
+    assert_same_pods(hubs, [CORPUS / name], chart_version, tmp_path, root)
+
+
+@needs_shared
+@pytest.mark.parametrize("chart_version", sorted({p.name for p in UPSTREAM.glob("[34].*")}))
+def test_the_copied_hub_configuration_is_the_release_s_own(chart_version: str) -> None:
+    key = tuple(int(p) for p in chart_version.split("."))
+    copies = sorted(f for f in HUB_COPIES.iterdir() if f.is_dir())
+    own = [f for f in copies if tuple(int(p) for p in f.name.split(".")) <= key][-1]
+    for name in ("jupyterhub_config.py", "z2jh.py"):
+        assert (own / name).read_text() == (UPSTREAM / chart_version / "hub" / name).read_text()
+
+
+def test_go_yaml_orders_keys_with_numbers_by_value_and_letters_first() -> None:
+    keys = ["b", "a10", "a9", "A", "_x", "10", "2", "Zebra"]
+    ordered = list(yaml.safe_load(z2jh_hub.to_yaml(dict.fromkeys(keys, 1))))
+    assert ordered == ["_x", "2", "10", "A", "Zebra", "a9", "a10", "b"]
+
+
+def test_helm_keeps_a_null_the_chart_lacks_and_drops_top_level_nulls_from_the_secret() -> None:
+    values = z2jh_hub.coalesce(
+        {"singleuser": {"extraEnv": {"A": None}, "uid": None}, "custom": None},
+        {"singleuser": {"extraEnv": {}, "uid": 1000}, "custom": {}, "nameOverride": None},
+    )
+    assert values == {"singleuser": {"extraEnv": {"A": None}}, "nameOverride": None}
+    secret = yaml.safe_load(z2jh_hub.secret_values(values, "4.4.0", "5.5.0"))
+    assert "nameOverride" not in secret
+    assert secret["singleuser"] == {"extraEnv": {"A": None}}

@@ -1,0 +1,60 @@
+"""``hub.extraConfig``: plain ``c.<Class>.<trait> = <literal>`` settings read from the syntax
+tree, never by running the snippet, and applied at their own lines (issue 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, only_pod, run
+
+EXTRA = FIXTURES / "z2jh" / "extra-config"
+
+
+def found(name: str, rules: set[str]) -> list[tuple[str, int, str | None]]:
+    result = run(EXTRA / name, select=rules)
+    return sorted({(f.rule, f.line, f.profile) for f in result.findings}, key=lambda f: f[1])
+
+
+def test_plain_settings_are_applied_at_their_lines() -> None:
+    rules = {
+        "allow-privilege-escalation",
+        "notebook-service-account-token",
+        "z2jh-unknown-trait",
+        "z2jh-extra-config",
+    }
+    assert found("plain-settings.yaml", rules) == [
+        ("allow-privilege-escalation", 5, None),
+        ("notebook-service-account-token", 6, None),
+        ("z2jh-unknown-trait", 7, None),
+        ("allow-privilege-escalation", 8, None),  # the chart's init container (`singleuser`)
+    ]
+    pod = only_pod(run(EXTRA / "plain-settings.yaml", select={"z2jh-extra-config"}))
+    assert pod.pod["spec"]["serviceAccountName"] == "default"
+
+
+def test_code_gets_the_caveat_and_the_settings_beside_it_are_applied() -> None:
+    result = run(EXTRA / "code-and-settings.yaml", select={"privileged", "z2jh-extra-config"})
+    assert sorted((f.rule, f.line) for f in result.findings) == [
+        ("privileged", 5),
+        ("privileged", 9),  # the chart's block-cloud-metadata init container (`singleuser`)
+        ("z2jh-extra-config", 6),
+    ]
+    caveat = next(f for f in result.findings if f.rule == "z2jh-extra-config")
+    assert "it read the 1 plain setting(s)" in caveat.message
+    assert "2 other statement(s)" in caveat.message
+
+
+def test_extra_config_is_never_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mark = tmp_path / "mark"
+    monkeypatch.setenv("NBLINT_MARK", str(mark))
+    result = run(EXTRA / "never-executed.yaml", select={"z2jh-extra-config"})
+    # The import changes nothing; the caveat is at the statement that would write the mark.
+    assert [(f.rule, f.line) for f in result.findings] == [("z2jh-extra-config", 6)]
+    assert not mark.exists()
+
+
+def test_a_snippet_that_is_not_python_is_said_at_its_line() -> None:
+    result = run(EXTRA / "not-python.yaml", select={"z2jh-extra-config"})
+    assert [(f.rule, f.line) for f in result.findings] == [("z2jh-extra-config", 6)]
+    assert "not Python the hub can run" in result.findings[0].message

@@ -1,0 +1,75 @@
+"""Findings on z2jh values are at the key the user wrote (issue 16, "wrong lines").
+
+One fixture per case under ``tests/fixtures/z2jh/places/``; each test asserts the exact finding
+(rule, line, profile). ``tests/test_finding_lines.py`` checks the same over whole corpora.
+"""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, run
+
+from nblint.model.finding import Finding
+
+PLACES = FIXTURES / "z2jh" / "places"
+
+
+def placed(name: str, rule: str) -> list[tuple[str, int, str | None]]:
+    result = run(PLACES / name, select={rule})
+    return sorted({(f.rule, f.line, f.profile) for f in result.findings}, key=lambda f: f[:2])
+
+
+def messages(name: str, rule: str) -> list[str]:
+    findings: list[Finding] = run(PLACES / name, select={rule}).findings
+    return sorted({f.message for f in findings})
+
+
+def test_singleuser_extra_container_findings_are_at_the_container() -> None:
+    assert placed("extra-containers.yaml", "privileged") == [
+        ("privileged", 2, None),  # the chart's block-cloud-metadata init container: `singleuser`
+        ("privileged", 7, None),
+    ]
+
+
+def test_profile_extra_container_findings_are_at_its_key() -> None:
+    assert placed("profile-extra-containers.yaml", "privileged") == [
+        ("privileged", 2, "With a proxy"),
+        ("privileged", 11, "With a proxy"),
+    ]
+
+
+def test_notebook_resources_is_at_the_limit_written_as_null() -> None:
+    assert placed("cpu-limit-null.yaml", "notebook-resources") == [
+        ("notebook-resources", 7, None),
+    ]
+
+
+def test_home_is_where_home_mount_path_puts_it_and_the_finding_is_there() -> None:
+    assert placed("home-mount-path.yaml", "notebook-home-persistent") == [
+        ("notebook-home-persistent", 9, None),
+    ]
+    assert messages("home-mount-path.yaml", "notebook-home-persistent") == [
+        "nothing persistent is mounted at /home/rstudio: work in container notebook is lost at "
+        "every restart"
+    ]
+
+
+def test_gpu_node_selection_is_where_the_gpu_is_asked_for_and_names_the_selector() -> None:
+    assert placed("gpu-profile-node-purpose.yaml", "notebook-gpu-node-selection") == [
+        ("notebook-gpu-node-selection", 12, "GPU"),
+    ]
+    assert messages("gpu-profile-node-purpose.yaml", "notebook-gpu-node-selection") == [
+        "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+        "nodeSelector hub.jupyter.org/node-purpose: user)"
+    ]
+
+
+def test_with_the_default_home_mount_path_the_image_s_home_counts() -> None:
+    # The chart's homeMountPath (/home/jovyan) misses a Rocker image's /home/rstudio: reported at
+    # the nearest key written above storage.homeMountPath (`singleuser`), naming that home.
+    assert placed("rocker-default-home-mount.yaml", "notebook-home-persistent") == [
+        ("notebook-home-persistent", 3, None),
+    ]
+    assert messages("rocker-default-home-mount.yaml", "notebook-home-persistent") == [
+        "nothing persistent is mounted at /home/rstudio: work in container notebook is lost at "
+        "every restart"
+    ]

@@ -1,0 +1,107 @@
+"""Trait names of the ``hub.config`` sections of JupyterHub and the hub image's authenticators,
+and of ``hub.extraConfig`` settings (issue 16), checked against the traits of the packages each
+release's hub image installs (``schemas/z2jh/hub-traits.json``, derived by
+``schemas/z2jh/derive.py --hub``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run
+from test_z2jh_kubespawner import _UNREACHABLE, _cache_dir
+
+from nblint.dialects.z2jh.values import hub_classes, hub_image
+
+HUB = FIXTURES / "z2jh" / "hub-traits"
+
+
+def found(name: str) -> list[tuple[str, int, str]]:
+    result = run(HUB / name, select={"z2jh-unknown-trait"})
+    return [(f.rule, f.line, f.message) for f in result.findings]
+
+
+def test_a_chart_key_written_as_a_jupyterhub_trait_is_ignored_and_said() -> None:
+    (chart_key, typo) = found("jupyterhub-chart-key-as-trait.yaml")
+    assert chart_key[:2] == ("z2jh-unknown-trait", 6)
+    assert chart_key[2].startswith(
+        "`namedServerLimitPerUser` is not a trait of JupyterHub (JupyterHub 5.5.0, z2jh 4.4.0): "
+        "the hub ignores it, so the setting has no effect; did you mean "
+        "`named_server_limit_per_user`?"
+    )
+    assert "`hub.namedServerLimitPerUser` is the chart's own key for it" in chart_key[2]
+    assert typo[:2] == ("z2jh-unknown-trait", 8)
+    assert "did you mean `allowed_organizations`?" in typo[2]
+
+
+def test_names_the_hub_reads_pass_and_unknown_classes_are_left_alone() -> None:
+    assert found("known-names.yaml") == []
+
+
+def test_a_misspelt_extra_config_setting_is_said_at_its_statement() -> None:
+    assert [f[:2] for f in found("extra-config-jupyterhub-typo.yaml")] == [
+        ("z2jh-unknown-trait", 5)
+    ]
+
+
+def test_every_release_knows_its_authenticators() -> None:
+    for version in ("3.0.0", "3.3.8", "4.0.0", "4.4.0"):
+        classes = hub_classes(version)
+        assert "allowed_organizations" in classes["GitHubOAuthenticator"]["traits"]
+        assert "Authenticator" in classes["GitHubOAuthenticator"]["bases"]
+        assert "named_server_limit_per_user" in classes["JupyterHub"]["traits"]
+
+
+_READ = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import jupyterhub
+from jupyterhub.app import JupyterHub
+from jupyterhub.auth import Authenticator, DummyAuthenticator
+print(json.dumps({"version": jupyterhub.__version__, "classes": {
+    c.__name__: sorted(c.class_trait_names(config=True))
+    for c in (JupyterHub, Authenticator, DummyAuthenticator)}}))
+"""
+
+
+def test_the_bundled_traits_are_the_installed_jupyterhub_s(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The newest release's JupyterHub, from the real package (installed into pytest's cache,
+    without dependencies: the test venv's serve; skipped offline)."""
+    version = hub_image("4.4.0")["jupyterhub"]
+    target = _install(f"jupyterhub=={version}", _cache_dir(request, tmp_path_factory))
+    real = json.loads(subprocess.check_output([sys.executable, "-c", _READ, str(target)]))
+    assert real["version"] == version
+    ours = hub_classes("4.4.0")
+    for name, traits in real["classes"].items():
+        assert sorted(ours[name]["traits"]) == traits, name
+
+
+def _install(requirement: str, cache: Path) -> Path:
+    target = cache / requirement.replace("==", "-")
+    if target.is_dir():
+        return target
+    partial = cache / (target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    pip = subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
+            *("--no-deps", "--retries", "2", "--timeout", "30", "--target", str(partial)),
+            requirement,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if pip.returncode != 0:
+        said = [line for line in pip.stderr.splitlines() if any(w in line for w in _UNREACHABLE)]
+        if said:
+            pytest.skip(f"pip cannot reach the package index to install {requirement}")
+        pytest.fail(f"pip install {requirement} failed:\n{pip.stderr}")
+    partial.rename(target)
+    return target

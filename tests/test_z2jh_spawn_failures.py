@@ -1,0 +1,122 @@
+"""Spawns KubeSpawner refuses (``z2jh-spawn-failure``), each at the values line that causes it
+and for the profiles whose spawns fail.
+
+* a placeholder KubeSpawner does not fill in a text it formats for each user;
+* a profile option with no choices, where a spawn that types no value has nothing to pick;
+* a map where KubeSpawner 6 takes only a list.
+
+The fixtures are end-to-end fixtures too (``tests/test_z2jh_end_to_end.py``): the real hub of each
+release fails the same spawns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, run, write
+
+from nblint.model.result import RunResult
+
+E2E = FIXTURES / "z2jh" / "end-to-end"
+SPAWN_FAILURE = "z2jh-spawn-failure"
+
+
+def failures(result: RunResult) -> list[tuple[str, int, int, str | None]]:
+    return sorted(
+        ((f.rule, f.line, f.column, f.profile) for f in result.findings if f.rule == SPAWN_FAILURE),
+        key=lambda found: (found[1], found[3] or ""),
+    )
+
+
+def messages(result: RunResult) -> list[str]:
+    return [f.message for f in result.findings if f.rule == SPAWN_FAILURE]
+
+
+def check(path: Any, chart_version: str) -> RunResult:
+    return run(path, chart_version=chart_version, select={"z2jh"})
+
+
+@pytest.mark.parametrize("chart_version", ["3.0.3", "3.1.0", "3.3.8"])
+def test_kubespawner_6_fills_no_escaped_username_port_or_environment_name(
+    chart_version: str,
+) -> None:
+    result = check(E2E / "placeholders-kubespawner-cannot-fill.yaml", chart_version)
+    assert failures(result) == [
+        # singleuser.extraEnv reaches every profile's spawns.
+        (SPAWN_FAILURE, 6, 5, "Dashboard"),
+        (SPAWN_FAILURE, 6, 5, "Greeting"),
+        (SPAWN_FAILURE, 6, 5, "Plain"),
+        (SPAWN_FAILURE, 17, 11, "Dashboard"),
+        (SPAWN_FAILURE, 22, 11, "Greeting"),
+    ]
+    kubespawner = {"3.0.3": "6.0.0", "3.1.0": "6.1.0", "3.3.8": "6.2.0"}[chart_version]
+    assert messages(result)[0].startswith(
+        "`{escaped_username}` is no placeholder it knows in 'claim-{escaped_username}': "
+        f"KubeSpawner {kubespawner} formats this text for each user and fails, so every spawn "
+        "with it fails"
+    )
+
+
+@pytest.mark.parametrize("chart_version", ["4.0.0", "4.4.0"])
+def test_kubespawner_7_fills_escaped_username_but_not_port_or_environment_names(
+    chart_version: str,
+) -> None:
+    result = check(E2E / "placeholders-kubespawner-cannot-fill.yaml", chart_version)
+    assert failures(result) == [
+        (SPAWN_FAILURE, 17, 11, "Dashboard"),
+        (SPAWN_FAILURE, 22, 11, "Greeting"),
+    ]
+    assert [m.split(":", 1)[0] for m in messages(result)] == [
+        "`{port}` is no placeholder it knows in 'proxy/{port}/status'",
+        "`{JUPYTERHUB_USER}` is no placeholder it knows in 'hello {JUPYTERHUB_USER}'",
+    ]
+
+
+def test_literal_braces_and_known_placeholders_spawn(tmp_path: Any) -> None:
+    values = write(
+        tmp_path,
+        "values.yaml",
+        "singleuser:\n  extraEnv:\n    A: '{username}'\n    B: '{{}}'\n    C: '$(HOME)/x'\n",
+    )
+    assert failures(check(values, "3.3.8")) == []
+    assert failures(check(values, "4.4.0")) == []
+
+
+def test_an_unmatched_brace_or_a_positional_placeholder_fails_every_spawn(tmp_path: Any) -> None:
+    values = write(
+        tmp_path,
+        "values.yaml",
+        "singleuser:\n  uid: 1000\n  extraAnnotations:\n    a: 'x{'\n    b: 'y{}'\n",
+    )
+    result = check(values, "4.4.0")
+    assert failures(result) == [(SPAWN_FAILURE, 4, 5, None), (SPAWN_FAILURE, 5, 5, None)]
+    assert [m.split(" in ", 1)[0] for m in messages(result)] == [
+        "an unmatched brace",
+        "a `{}` placeholder",
+    ]
+
+
+@pytest.mark.parametrize("chart_version", ["3.0.3", "3.3.8", "4.4.0"])
+def test_an_option_without_choices_fails_the_spawns_that_type_no_value(chart_version: str) -> None:
+    result = check(E2E / "option-without-choices.yaml", chart_version)
+    # At the option, for its own profile only; the other profile spawns.
+    assert failures(result) == [(SPAWN_FAILURE, 7, 9, "Custom image")]
+    assert messages(result) == [
+        "option 'image' of profile 'Custom image' has no choices: a spawn that types no value "
+        "for it fails (KubeSpawner has no default choice to pick)"
+    ]
+
+
+@pytest.mark.parametrize(("chart_version", "fails"), [("3.3.8", True), ("4.0.0", False)])
+def test_a_map_where_kubespawner_6_takes_only_a_list_fails_every_spawn(
+    tmp_path: Any, chart_version: str, fails: bool
+) -> None:
+    values = write(
+        tmp_path,
+        "values.yaml",
+        "hub:\n  config:\n    KubeSpawner:\n      volumes:\n        data:\n"
+        "          name: data\n          emptyDir: {}\n",
+    )
+    result = check(values, chart_version)
+    assert failures(result) == ([(SPAWN_FAILURE, 4, 7, None)] if fails else [])

@@ -1,0 +1,287 @@
+"""The chart version found, not guessed: an umbrella chart beside a values file says which z2jh
+release its values are for, and under which key they sit.
+
+Each case is a folder of ``tests/fixtures/z2jh/umbrella/``: the chart files and the values beside
+them. What nblint says about the choice is a finding (``z2jh-chart-version``, info; or
+``z2jh-unknown-chart-version``, error, at the line that pins the release).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, run
+
+from nblint.dialects.z2jh.umbrella import ConstraintError, exact, newest_matching
+from nblint.dialects.z2jh.values import chart_versions
+from nblint.model.result import RunResult
+
+UMBRELLA = FIXTURES / "z2jh" / "umbrella"
+CHOSEN = "z2jh-chart-version"
+UNKNOWN = "z2jh-unknown-chart-version"
+
+
+def check(case: str, name: str = "values.yaml", **settings: Any) -> RunResult:
+    return run(UMBRELLA / case / name, select={"z2jh"}, **settings)
+
+
+def said(result: RunResult) -> list[tuple[str, str, int, int, str | None]]:
+    """``(rule, file name, line, column, profile)`` of each finding about the chart version."""
+    return [
+        (f.rule, Path(f.file).name, f.line, f.column, f.profile)
+        for f in result.findings
+        if f.rule in (CHOSEN, UNKNOWN)
+    ]
+
+
+def linted_as(result: RunResult) -> set[str]:
+    return {pod.facts["chart_version"] for pod in result.pods}
+
+
+def test_the_version_the_umbrella_chart_pins_is_the_release_linted() -> None:
+    result = check("pinned")
+    assert linted_as(result) == {"3.3.8"}
+    # At the values' own z2jh root (line 2: line 1 is a comment).
+    assert said(result) == [(CHOSEN, "values.yaml", 2, 1, None)]
+    message = result.findings[0].message
+    assert message.startswith("linted as z2jh 3.3.8, values at `jupyterhub`: ")
+    assert message.endswith("Chart.yaml pins the dependency `jupyterhub` at 3.3.8")
+    # 3.3.8 reaches the pod: KubeSpawner 6 writes no app.kubernetes.io/component label.
+    labels = result.pods[0].pod["metadata"]["labels"]
+    assert "app.kubernetes.io/component" not in labels
+
+
+def test_the_alias_is_the_values_root() -> None:
+    result = check("alias")
+    assert linted_as(result) == {"4.1.0"}
+    assert said(result) == [(CHOSEN, "values.yaml", 5, 1, None)]
+    assert "values at `notebooks`" in result.findings[0].message
+    assert "(alias `notebooks`)" in result.findings[0].message
+    image = result.pods[0].pod["spec"]["containers"][0]["image"]
+    assert image == "quay.io/jupyter/scipy-notebook:2024-08-12"
+
+
+def test_only_the_alias_says_the_file_is_z2jh_values(tmp_path: Path) -> None:
+    shutil.copy(UMBRELLA / "alias" / "values.yaml", tmp_path / "values.yaml")
+    assert run(tmp_path / "values.yaml").pods == []
+    shutil.copy(UMBRELLA / "alias" / "Chart.yaml", tmp_path / "Chart.yaml")
+    assert linted_as(run(tmp_path / "values.yaml")) == {"4.1.0"}
+
+
+def test_the_lock_says_which_release_of_a_range_helm_installed() -> None:
+    result = check("locked")
+    assert linted_as(result) == {"4.1.0"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    assert result.findings[0].message.endswith(
+        "Chart.lock locks the dependency `jupyterhub` at 4.1.0"
+    )
+
+
+def test_a_range_without_a_lock_is_the_newest_known_release_in_it_and_says_so() -> None:
+    result = check("range")
+    assert linted_as(result) == {"3.2.1"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    message = result.findings[0].message
+    assert "in the range `~3.2.0`, and 3.2.1 is the newest release nblint knows in it" in message
+    assert "no Chart.lock beside it" in message
+
+
+def test_helm_2_charts_pin_their_dependencies_in_requirements_yaml() -> None:
+    result = check("helm2")
+    assert linted_as(result) == {"3.0.3"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    assert (
+        "requirements.yaml pins the dependency `jupyterhub` at 3.0.3" in result.findings[0].message
+    )
+
+
+def test_a_pinned_release_nblint_does_not_know_is_an_error_naming_those_it_knows() -> None:
+    result = check("unknown-version")
+    # At the line of the chart that pins it; the values are still linted, as the newest.
+    assert said(result) == [(UNKNOWN, "Chart.yaml", 6, 5, None)]
+    finding = result.findings[0]
+    assert finding.severity == "error"
+    assert "at 9.0.0, a z2jh release nblint does not know" in finding.message
+    assert f"it knows {', '.join(chart_versions())}" in finding.message
+    assert "linted as 4.4.0, the newest; give the release with --chart-version" in finding.message
+    assert linted_as(result) == {"4.4.0"}
+
+
+def test_a_range_no_known_release_falls_in_is_an_error_too() -> None:
+    result = check("range-without-a-release")
+    assert said(result) == [(UNKNOWN, "Chart.yaml", 6, 5, None)]
+    assert "in the range `>=5.0.0`, where nblint knows no release" in result.findings[0].message
+
+
+def test_chart_version_option_wins_and_then_nothing_is_said() -> None:
+    for case in ("pinned", "unknown-version"):
+        result = check(case, chart_version="4.2")
+        assert linted_as(result) == {"4.2.0"}
+        assert said(result) == []
+
+
+def test_values_root_option_wins_over_the_alias() -> None:
+    result = check("alias", values_root="dask-gateway")
+    # The version still comes from the chart; the root is the one given.
+    assert linted_as(result) == {"4.1.0"}
+    assert "values at `dask-gateway`" in result.findings[0].message
+
+
+def test_a_chart_without_a_z2jh_dependency_changes_nothing() -> None:
+    result = check("no-z2jh-dependency")
+    assert linted_as(result) == {chart_versions()[-1]}
+    assert said(result) == []
+
+
+def test_a_dependency_without_a_version_is_linted_as_the_newest_and_says_so() -> None:
+    result = check("no-version")
+    assert linted_as(result) == {chart_versions()[-1]}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    assert "names the dependency `jupyterhub` without a version" in result.findings[0].message
+
+
+def test_a_chart_that_cannot_be_read_is_said_not_guessed_around() -> None:
+    result = check("unreadable-chart")
+    assert linted_as(result) == {chart_versions()[-1]}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    assert "could not be read (line 3: invalid YAML" in result.findings[0].message
+
+
+def test_values_not_beside_the_chart_are_the_newest_release() -> None:
+    result = check("pinned", "deploy/prod.yaml")
+    assert linted_as(result) == {chart_versions()[-1]}
+    assert said(result) == []
+
+
+def test_layered_files_take_the_chart_beside_the_first_layer_that_has_one() -> None:
+    files = [
+        str(UMBRELLA / "pinned" / "deploy" / "prod.yaml"),
+        str(UMBRELLA / "pinned" / "values.yaml"),
+    ]
+    result = run(values=files, select={"z2jh"})
+    assert linted_as(result) == {"3.3.8"}
+    # Said at the z2jh root of the release's first file.
+    assert said(result) == [(CHOSEN, "prod.yaml", 2, 1, None)]
+    image = result.pods[0].pod["spec"]["containers"][0]["image"]
+    assert image == "quay.io/jupyter/scipy-notebook:2024-08-12"
+
+
+def test_a_finding_on_the_chart_has_its_code_frame() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", "--select", "z2jh", "values.yaml"],
+        cwd=UMBRELLA / "unknown-version",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "--> Chart.yaml:6:5" in done.stdout
+    assert "6 |     version: 9.0.0" in done.stdout
+
+
+def test_a_check_beside_an_older_pin_reads_only_that_release_s_facts() -> None:
+    """Speed: the release the chart pins is built from the bundled changes, nothing more."""
+    code = (
+        "import builtins, sys\n"
+        "opened = []\n"
+        "real = builtins.open\n"
+        "def spy(file, *a, **k):\n"
+        "    opened.append(str(file))\n"
+        "    return real(file, *a, **k)\n"
+        "builtins.open = spy\n"
+        "from nblint.cli import main\n"
+        "try:\n"
+        "    main(['check', sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('\\n'.join('opened ' + p for p in opened if p.endswith('.json')))\n"
+        "from nblint.dialects.z2jh import values\n"
+        "for built in (values.chart_defaults, values.values_schema):\n"
+        "    print('built', built.__name__, built.cache_info().currsize)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(UMBRELLA / "pinned" / "values.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    # One release's defaults and schema are built, not every release's.
+    assert [line for line in out if line.startswith("built ")] == [
+        "built chart_defaults 1",
+        "built values_schema 1",
+    ]
+    opened = [line.removeprefix("opened ") for line in out if line.startswith("opened ")]
+    assert sorted(Path(p).name for p in opened if Path(p).parent.name == "z2jh") == [
+        "kubespawner.json",
+        "patches.json",
+        "releases.json",
+        "values.json",
+        "values.schema.json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "newest"),
+    [
+        ("3.3.8", "3.3.8"),
+        ("4", "4.4.0"),
+        ("4.3", "4.3.5"),
+        ("4.3.x", "4.3.5"),
+        ("3.*", "3.3.8"),
+        ("*", "4.4.0"),
+        ("^3.0.0", "3.3.8"),
+        ("^4.1", "4.4.0"),
+        ("~3.3.0", "3.3.8"),
+        ("~4", "4.4.0"),
+        ("~> 3.2", "3.2.1"),
+        (">=3.1.0 <3.3.0", "3.2.1"),
+        (">= 3.1, < 3.3", "3.2.1"),
+        ("3.0.0 - 3.2.0", "3.2.0"),
+        ("<=3.2", "3.2.1"),
+        (">4.3.4", "4.4.0"),
+        ("<4.0.0-0", "3.3.8"),
+        (">=4.0.0-0 <4.1.0", "4.0.0"),
+        ("!=4.4.0, >=4.3", "4.3.5"),
+        ("3.0.1 || 4.0.0", "4.0.0"),
+        (">=5", None),
+        ("^2.0.0", None),
+    ],
+)
+def test_helm_ranges_mean_the_newest_known_release_in_them(wanted: str, newest: str | None) -> None:
+    assert newest_matching(wanted, chart_versions()) == newest
+
+
+@pytest.mark.parametrize("wanted", ["latest", "4.x.y.z", ">=", "4.0.0 ||| 5", ""])
+def test_text_that_is_no_range_is_refused(wanted: str) -> None:
+    with pytest.raises(ConstraintError):
+        newest_matching(wanted, chart_versions())
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("4.1.0", "4.1.0"),
+        ("v4.1.0", "4.1.0"),
+        ("4.0.0-0.dev.git.6548.h8ac5fd2c", "4.0.0-0.dev.git.6548.h8ac5fd2c"),
+        ("4.1", None),
+        ("^4.1.0", None),
+    ],
+)
+def test_a_plain_version_is_a_pin_and_anything_else_a_range(text: str, plain: str | None) -> None:
+    assert exact(text) == plain
+
+
+def test_a_file_beside_the_chart_without_z2jh_values_under_the_alias_is_not_values(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(UMBRELLA / "alias" / "Chart.yaml", tmp_path / "Chart.yaml")
+    # Under the alias, but no key only z2jh has: not claimed, as without the chart.
+    (tmp_path / "ingress.yaml").write_text("notebooks:\n  ingress:\n    enabled: true\n")
+    result = run(tmp_path / "ingress.yaml")
+    assert result.pods == [] and result.findings == []
+    assert result.skipped == {"(no kind)": 1}
