@@ -1,4 +1,4 @@
-"""``nblint.schema``, the one JSON Schema evaluator, says what ``jsonschema`` says.
+"""``nblint.model.schema``, the one JSON Schema evaluator, says what ``jsonschema`` says.
 
 Four nets:
 
@@ -41,9 +41,8 @@ from hypothesis import strategies as st
 from jsonschema._utils import equal as jsonschema_equal
 from test_rules import SCHEMAS, _example_values
 
-from nblint import schema
-from nblint.check import jsonschema_subset
-from nblint.schema import Issue, SchemaError, check_supported, error_paths, iter_issues
+from nblint.model import jsonschema_subset, schema
+from nblint.model.schema import Issue, SchemaError, check_supported, error_paths, iter_issues
 
 #: Examples per property; a long local hunt: ``NBLINT_PROPERTY_EXAMPLES=20000 pytest …``.
 EXAMPLES = int(os.environ.get("NBLINT_PROPERTY_EXAMPLES", "300"))
@@ -83,8 +82,8 @@ def _prepared(subject: Any) -> tuple[Any, Any]:
 
 
 def _agree(subject: Any, value: Any, root: Any = None) -> bool:
-    """Assert that the three ways of asking ``nblint.schema`` agree with the oracle; return the
-    verdict. ``root``: the document ``subject`` sits in (``$ref`` resolves against it)."""
+    """Assert that the three ways of asking ``nblint.model.schema`` agree with the oracle; return
+    the verdict. ``root``: the document ``subject`` sits in (``$ref`` resolves against it)."""
     if root is None:
         oracle, valid = _prepared(subject)
     else:  # jsonschema's own way to descend: the subschema, resolving against the root
@@ -1092,7 +1091,7 @@ def test_importing_the_module_stays_cheap() -> None:
     import sys
 
     code = (
-        "import sys; before = set(sys.modules); import nblint.schema; "
+        "import sys; before = set(sys.modules); import nblint.model.schema; "
         "print(' '.join(sorted(set(sys.modules) - before)))"
     )
     loaded = set(
@@ -1102,7 +1101,11 @@ def test_importing_the_module_stays_cheap() -> None:
     )
     heavy = {"jsonschema", "dataclasses", "json", "fractions", "urllib.parse", "decimal"}
     assert not loaded & heavy, loaded & heavy
-    assert {name for name in loaded if name.startswith("nblint")} <= {"nblint", "nblint.schema"}
+    assert {name for name in loaded if name.startswith("nblint")} <= {
+        "nblint",
+        "nblint.model",
+        "nblint.model.schema",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1227,7 +1230,16 @@ def test_config_schema_validates_the_same() -> None:
 
 
 def _z2jh_charts() -> list[str]:
-    return sorted(p.name for p in (ROOT / "schemas" / "z2jh").iterdir() if p.is_dir())
+    from nblint.dialects.z2jh.values import chart_versions
+
+    return list(chart_versions())
+
+
+def _z2jh_chart(chart: str) -> tuple[Any, Any]:
+    """A chart's values schema and a private copy of its default values."""
+    from nblint.dialects.z2jh.values import chart_defaults, values_schema
+
+    return values_schema(chart), copy.deepcopy(chart_defaults(chart))
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -1246,9 +1258,8 @@ REPLACEMENTS = [None, True, 1, 1.0, -1, 0.5, "x", "{{ .Values.x }}", [], {}, {"t
 
 @pytest.mark.parametrize("chart", _z2jh_charts())
 def test_z2jh_values_schema_validates_the_same(chart: str) -> None:
-    folder = ROOT / "schemas" / "z2jh" / chart
-    values_schema = json.loads((folder / "values.schema.json").read_text())
-    defaults = json.loads((folder / "values.json").read_text())
+    values_schema, defaults = _z2jh_chart(chart)
+    pristine = copy.deepcopy(defaults)
     check_supported(values_schema, f"z2jh {chart}")
     oracle, valid = _prepared(values_schema)
     assert _agree(values_schema, defaults)
@@ -1279,7 +1290,7 @@ def test_z2jh_values_schema_validates_the_same(chart: str) -> None:
             verdicts.append(_agree_fast(values_schema, oracle, valid, defaults))
             del parent["typo"]
     assert 0 < sum(verdicts) < len(verdicts)
-    assert defaults == json.loads((folder / "values.json").read_text())
+    assert defaults == pristine
 
 
 def _agree_fast(subject: Any, oracle: Any, valid: Any, value: Any) -> bool:
@@ -1296,9 +1307,7 @@ def _agree_fast(subject: Any, oracle: Any, valid: Any, value: Any) -> bool:
 
 def test_z2jh_image_pull_secret_that_creates_needs_its_registry() -> None:
     """The z2jh walk: only what the user wrote, plus what `create: true` switched on."""
-    folder = ROOT / "schemas" / "z2jh" / "4.4.0"
-    values_schema = json.loads((folder / "values.schema.json").read_text())
-    values = json.loads((folder / "values.json").read_text())
+    values_schema, values = _z2jh_chart("4.4.0")
     values["imagePullSecret"]["create"] = True
     values["singleuser"]["uid"] = "{{ .Values.uid }}"
     values["singleuser"]["podSecurityContext"] = {"runAsUser": 1000}
@@ -1329,10 +1338,10 @@ def _engine_workload() -> list[tuple[Any, Any]]:
     field in every shipped example pod, and its conditions of the whole example pods."""
     from test_rules import RULES
 
-    from nblint.check.engine import iter_targets
+    from nblint.check.targets import iter_targets
+    from nblint.load.provenance import TreeProvenance
     from nblint.load.yaml_tree import parse_documents
-    from nblint.model import EffectivePod, get_path
-    from nblint.provenance import TreeProvenance
+    from nblint.model.pod import EffectivePod, get_path
 
     pods = []
     for rule in RULES.values():
