@@ -841,6 +841,21 @@ class _Walk:
             yield from self.opaque_types(schema, value, path, conditional)
             return
         for keyword, sub in schema.items():
+            # The two commonest keywords are walked here, without a generator of their own: a
+            # chart's values against its schema are mostly mappings of typed properties.
+            if keyword == "type":
+                if not _type_test(sub)(value):
+                    yield self.issue(path, "type", schema, value, conditional)
+                continue
+            if keyword == "properties":
+                if isinstance(value, dict):
+                    prune = None if conditional else self.prune
+                    for name, subschema in sub.items():
+                        if name in value and subschema is not True:
+                            here = (*path, name)
+                            if prune is None or not prune(here):
+                                yield from self.issues(subschema, value[name], here, conditional)
+                continue
             walk_keyword = _WALKERS.get(keyword)
             if walk_keyword is not None:
                 yield from walk_keyword(self, sub, schema, value, path, conditional)
@@ -945,13 +960,6 @@ def _walk_if(w: _Walk, sub: Any, schema: Any, value: Any, path: Path, cond: bool
 
 def _walk_ref(w: _Walk, sub: Any, schema: Any, value: Any, path: Path, cond: bool) -> Any:
     yield from w.issues(resolve(w.root, sub), value, path, cond)
-
-
-def _walk_properties(w: _Walk, sub: Any, schema: Any, value: Any, path: Path, cond: bool) -> Any:
-    if isinstance(value, dict):
-        for name, subschema in sub.items():
-            if name in value:
-                yield from w.below(subschema, value[name], (*path, name), cond)
 
 
 def _walk_pattern_properties(
@@ -1091,7 +1099,6 @@ _WALKERS: dict[str, KeywordWalker] = {
     "oneOf": _walk_one_of,
     "if": _walk_if,
     "$ref": _walk_ref,
-    "properties": _walk_properties,
     "patternProperties": _walk_pattern_properties,
     "additionalProperties": _walk_additional_properties,
     "propertyNames": _walk_property_names,
