@@ -317,7 +317,7 @@ def test_a_path_that_belongs_to_a_release_is_checked_in_its_release(project: Pat
 
 
 # ---------------------------------------------------------------------------------------------
-# Validated once: jsonschema is imported only when the config or a team rule has changed
+# Validated without jsonschema: nblint's own evaluator checks config and team rule files
 
 
 def _modules_after_check(project: Path, *args: str) -> tuple[int, str, bool]:
@@ -340,21 +340,23 @@ def _modules_after_check(project: Path, *args: str) -> tuple[int, str, bool]:
     return int(code), done.stderr, imported == "True"
 
 
-def test_an_unchanged_config_is_validated_once(project: Path) -> None:
+def test_a_config_is_validated_on_every_run_without_jsonschema(project: Path) -> None:
     (project / ".nblint.yaml").write_text("severity:\n  host-namespaces: warning\n")
-    assert _modules_after_check(project, POD)[2] is True  # first run: validated
-    assert _modules_after_check(project, POD)[2] is False  # same file: not again
+    assert _modules_after_check(project, POD)[1:] == ("", False)
     (project / ".nblint.yaml").write_text("severty:\n  host-namespaces: warning\n")
-    code, stderr, _ = _modules_after_check(project, POD)
-    assert code == 2
+    code, stderr, imported = _modules_after_check(project, POD)
+    assert (code, imported) == (2, False)
     assert "unknown key 'severty' (did you mean 'severity'?)" in stderr
 
 
 def test_an_unchanged_team_rules_directory_is_validated_once(project: Path) -> None:
-    assert _modules_after_check(project, POD, "--rules-dir", "team-rules")[2] is True
-    assert _modules_after_check(project, POD, "--rules-dir", "team-rules")[2] is False
+    assert _modules_after_check(project, POD, "--rules-dir", "team-rules")[1:] == ("", False)
+    cached = sorted(p.name for p in (project / ".cache").glob("team-rules@*"))
+    assert len(cached) == 1  # read and validated once, then taken from the cache
+    assert _modules_after_check(project, POD, "--rules-dir", "team-rules")[1:] == ("", False)
+    assert sorted(p.name for p in (project / ".cache").glob("team-rules@*")) == cached
     rule = next((project / "team-rules").rglob("*.yaml"))
     rule.write_text(rule.read_text() + "unexpected-key: 1\n")
-    code, stderr, _ = _modules_after_check(project, POD, "--rules-dir", "team-rules")
-    assert code == 2
+    code, stderr, imported = _modules_after_check(project, POD, "--rules-dir", "team-rules")
+    assert (code, imported) == (2, False)
     assert "unexpected-key" in stderr

@@ -21,7 +21,7 @@ from nblint.check.rules import load_rules, rule_files
 from nblint.check.targets import iter_targets
 from nblint.load.provenance import TreeProvenance
 from nblint.load.yaml_tree import parse_documents
-from nblint.model import jsonschema_subset
+from nblint.model import schema as json_schema
 from nblint.model.data import data_dir
 from nblint.model.pod import EffectivePod, get_path
 
@@ -152,7 +152,7 @@ def test_evaluator_agrees_with_jsonschema_on_example_values() -> None:
     for rule_id, schema in SCHEMAS:
         validator = jsonschema.Draft202012Validator(schema)
         for value in values:
-            assert jsonschema_subset.is_valid(schema, value) == validator.is_valid(value), (
+            assert json_schema.is_valid(schema, value) == validator.is_valid(value), (
                 rule_id,
                 schema,
                 value,
@@ -183,7 +183,7 @@ json_values = st.recursive(
 def test_evaluator_agrees_with_jsonschema_on_generated_values(value: Any) -> None:
     for _, schema in SCHEMAS:
         expected = jsonschema.Draft202012Validator(schema).is_valid(value)
-        assert jsonschema_subset.is_valid(schema, value) == expected, (schema, value)
+        assert json_schema.is_valid(schema, value) == expected, (schema, value)
 
 
 def test_unsupported_schema_keyword_is_refused(tmp_path: Path) -> None:

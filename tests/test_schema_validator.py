@@ -1,7 +1,7 @@
-"""The engine's prepared validators answer exactly as the schema evaluator they stand in for.
+"""The engine's compiled predicates answer exactly as the walk that names the paths.
 
-``jsonschema_subset.validator(schema)`` is built once per rule schema and asked about every value;
-``jsonschema_subset.errors`` is only walked for a value it rejects. The two must agree on every
+``schema.compile(must)`` is built once per rule schema and asked about every value;
+``schema.error_paths`` is only walked for a value it rejects. The two must agree on every
 schema a shipped rule uses and on every keyword's edge cases (JSON equality: ``true`` is not
 ``1``), or a finding would silently disappear.
 """
@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_rules import SCHEMAS, _example_values, json_values
 
-from nblint.model import jsonschema_subset
+from nblint.model import schema as json_schema
 
 
 def _agrees(schema: Any, value: Any) -> bool:
-    return jsonschema_subset.validator(schema)(value) == jsonschema_subset.is_valid(schema, value)
+    valid = json_schema.compile(schema)(value)
+    return valid == (next(json_schema.error_paths(schema, value), None) is None)
 
 
 def test_validator_agrees_with_the_evaluator_on_example_values() -> None:

@@ -15,7 +15,6 @@ from nblint.check.targets import (
     all_targets,
     configuration_values,
 )
-from nblint.model import jsonschema_subset
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
@@ -33,6 +32,8 @@ from nblint.model.rule import (
     Rule,
     Violation,
 )
+from nblint.model.schema import compile as compile_schema
+from nblint.model.schema import error_paths
 from nblint.model.template import render_template
 
 
@@ -55,8 +56,9 @@ def show_value(value: Any) -> str:
 # * every field a violation reads gets a slot in a table per target kind, and one walk over a
 #   target fills its table: a prefix that many fields share (``securityContext``) is read once,
 #   and nothing below an absent key is read at all;
-# * each ``must`` schema becomes a validator (:func:`jsonschema_subset.validator`); only a value
-#   that fails is walked again, by :func:`jsonschema_subset.errors`, for the paths to report;
+# * each ``must`` schema becomes a predicate (:func:`nblint.model.schema.compile`); only a value
+#   that fails is walked again, by :func:`nblint.model.schema.error_paths`, for the paths to
+#   report;
 # * each ``when``/``unless`` becomes a function of the pod.
 
 
@@ -121,7 +123,7 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
             (
                 on_values,
                 path.parts[1:] if on_values else path.parts,
-                jsonschema_subset.validator(schema),
+                compile_schema(schema),
             )
         )
 
@@ -146,7 +148,7 @@ class _PreparedViolation:
         self.fields = [(path, table.slot(path.parts)) for path in violation.fields]
         self.fail_when_missing = violation.missing == "fail"
         # None: every present value passes (``must`` omitted or true).
-        self.valid = None if violation.must is True else jsonschema_subset.validator(violation.must)
+        self.valid = None if violation.must is True else compile_schema(violation.must)
 
     def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
@@ -164,7 +166,7 @@ class _PreparedViolation:
     ) -> Iterator[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
         violation = self.violation
-        for sub in jsonschema_subset.errors(violation.must, value):
+        for sub in error_paths(violation.must, value):
             _, bad = get_path(value, sub)
             path = (*base, *fieldpath.parts, *sub)
             yield RawViolation(

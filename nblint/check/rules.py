@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from nblint.load.files import tidy
-from nblint.model import jsonschema_subset
+from nblint.model import schema as json_schema
 from nblint.model.data import data_dir
 from nblint.model.finding import SEVERITIES
 from nblint.model.rule import (
@@ -48,7 +48,7 @@ def parse_condition(raw: Any, where: str) -> Condition | None:
         raise RuleError(f"{where}: a condition maps field paths to schemas")
     clauses = []
     for path, schema in raw.items():
-        jsonschema_subset.check_supported(schema, f"{where}.{path}")
+        json_schema.check_supported(schema, f"{where}.{path}")
         clauses.append((FieldPath.parse(path), schema))
     return Condition(tuple(clauses))
 
@@ -67,7 +67,7 @@ def parse_options(raw: Any, where: str) -> dict[str, RuleOption]:
                 f"{where}.{name}: an option declares its default and the JSON Schema of its "
                 "values ({default: …, schema: {type: …}})"
             )
-        jsonschema_subset.check_supported(spec["schema"], f"{where}.{name}.schema")
+        json_schema.check_supported(spec["schema"], f"{where}.{name}.schema")
         problem = option_problem(spec["schema"], spec["default"])
         if problem:
             raise RuleError(f"{where}.{name}: default {spec['default']!r} {problem}")
@@ -79,7 +79,7 @@ def parse_options(raw: Any, where: str) -> dict[str, RuleOption]:
 
 def option_problem(schema: Any, value: Any) -> str | None:
     """Why ``value`` does not fit an option's ``schema`` (None when it does)."""
-    if jsonschema_subset.is_valid(schema, value):
+    if json_schema.is_valid(schema, value):
         return None
     return f"does not fit {describe_schema(schema)}"
 
@@ -123,7 +123,7 @@ def _parse_violation(raw: dict[str, Any], where: str) -> Violation:
     texts = raw.get("fields") or ([raw["field"]] if "field" in raw else [""])
     fields = tuple(FieldPath.parse(t) if t else FieldPath("", ()) for t in texts)
     must = raw.get("must", True)
-    jsonschema_subset.check_supported(must, f"{where}.must")
+    json_schema.check_supported(must, f"{where}.must")
     missing = raw.get("missing", "pass")
     if missing not in ("pass", "fail"):
         raise RuleError(f"{where}: missing must be pass or fail")
@@ -201,7 +201,7 @@ def parse_rule(raw: Any, path: str) -> Rule:
         if psa is not None:
             for entry in psa.get("replaces", []):
                 parse_version(entry.get("since", "v1.0"))
-    except (jsonschema_subset.SchemaError, ValueError, TypeError, KeyError, AttributeError) as err:
+    except (json_schema.SchemaError, ValueError, TypeError, KeyError, AttributeError) as err:
         raise RuleError(f"{path}: {err}") from None
     declared = raw.get("fix-safety")
     safety_by_key: dict[str, str] = {}
@@ -268,16 +268,17 @@ def validate_rule_file(raw: Any, path: str) -> None:
     """Validate against ``schemas/rule.schema.json`` (done for user rules, not shipped ones)."""
     import json
 
-    import jsonschema
-
     with open(os.path.join(data_dir("schemas"), "rule.schema.json"), encoding="utf-8") as handle:
         schema = json.load(handle)
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(raw)
-    )
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise RuleError(f"{path}: {where}: {error.message}")
+    issue = next(json_schema.iter_issues(schema, raw), None)
+    if issue is not None:
+        # An unknown key is named by the mapping that holds it, the message names the key.
+        parts = issue.path[:-1] if issue.key is not None else issue.path
+        where = "/".join(str(p) for p in parts) or "(top)"
+        message = issue.message
+        if issue.keyword == "enum":  # the words config errors have too
+            message = f"{issue.value!r} is not one of {issue.schema['enum']!r}"
+        raise RuleError(f"{path}: {where}: {message}")
 
 
 def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
@@ -301,7 +302,7 @@ def load_rules(extra_dirs: tuple[str, ...] = ()) -> dict[str, Rule]:
 
 def _team_rules(directory: str) -> dict[str, Rule]:
     """A team's rules directory, validated against the rule schema, from the cache while no
-    file in it has changed (importing jsonschema costs more than a pre-commit run's check)."""
+    file in it has changed."""
     from nblint.model.cache import cached, kind_for
 
     files = rule_files(directory)

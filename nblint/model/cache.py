@@ -1,11 +1,10 @@
 """A small on-disk cache for what nblint rebuilds from its own data files on every run.
 
 A pre-commit hook starts cold on every commit; parsing ~70 rule files and the image table each
-time was most of a single-file run's own work, and validating a team's config file or rules
-directory imports jsonschema, which costs more than the whole check. Entries are keyed by the
-files they were built from (path, size, mtime) and nblint's version, so an edited file is simply
-read (and validated) again; what fails is never cached. Any failure to read or write the cache
-costs only the rebuild.
+time was most of a single-file run's own work (so is reading and validating a team's rules
+directory). Entries are keyed by the files they were built from (path, size, mtime) and nblint's
+version, so an edited file is simply read (and validated) again; what fails is never cached. Any
+failure to read or write the cache costs only the rebuild.
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     else:
         raw = _read_yaml(path, text)
         label = str(path)
-    _validate_once(path, raw, label)
+    validate(raw, label)
     config = Config(os.path.realpath(path), label, raw)
     for name, release in raw.get("releases", {}).items():
         config.releases.append(
@@ -233,42 +233,27 @@ def _key_path(parts: Any) -> str:
     return ".".join(str(p) for p in parts)
 
 
-def _validate_once(path: str, raw: dict[str, Any], label: str) -> None:
-    """:func:`validate`, skipped while the file is as it was when it last passed.
-
-    Importing jsonschema costs more than a pre-commit run's whole check, and a team's config
-    rarely changes; a config that fails is validated (and reported) on every run.
-    """
-    from nblint.model.cache import cached, kind_for
-
-    def validated() -> bool:
-        validate(raw, label)  # raises on the first problem: nothing is cached then
-        return True
-
-    schema = os.path.join(data_dir("schemas"), "config.schema.json")
-    cached(kind_for("config", path), [path, schema], validated)
-
-
-def validate(raw: dict[str, Any], label: str) -> None:
+def validate(raw: Any, label: str) -> None:
     """Raise :class:`ConfigError` for the first problem, naming the key."""
-    import jsonschema
+    from nblint.model.schema import iter_issues
 
-    schema = _schema()
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path)))
-    for error in errors:
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            unknown = [key for key in error.instance if key not in known]
-            if unknown:
-                key = _key_path([*error.absolute_path, unknown[0]])
-                import difflib  # only when something is misspelt
+    def place(issue: Any) -> list[str]:  # an unknown key sorts with its mapping's other errors
+        path = issue.path[:-1] if issue.keyword == "additionalProperties" else issue.path
+        return [str(part) for part in path]
 
-                hint = difflib.get_close_matches(str(unknown[0]), known, n=1)
-                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-                raise ConfigError(f"{label}: unknown key {key!r}{suggestion}")
-        where = _key_path(error.absolute_path) or "(top level)"
-        raise ConfigError(f"{label}: {where}: {error.message}")
+    for issue in sorted(iter_issues(_schema(), raw), key=place):
+        if issue.keyword == "additionalProperties":
+            key = _key_path(issue.path)
+            import difflib  # only when something is misspelt
+
+            hint = difflib.get_close_matches(str(issue.key), list(issue.known), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ConfigError(f"{label}: unknown key {key!r}{suggestion}")
+        where = _key_path(issue.path) or "(top level)"
+        message = issue.message
+        if issue.keyword == "enum":  # the words these errors have always had
+            message = f"{issue.value!r} is not one of {issue.schema['enum']!r}"
+        raise ConfigError(f"{label}: {where}: {message}")
 
 
 def check_rule_names(config: Config, rules: dict[str, Rule]) -> None:

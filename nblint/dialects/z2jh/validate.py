@@ -14,14 +14,16 @@
   a mapping). ``${var}`` placeholders and sops values are reported once per file; Helm ``{{ }}``
   templates are already reported by the loader.
 
-A walker written for this schema is used rather than ``jsonschema``: it must name the *key* that
-is wrong (for the line to point at), skip templates, and cost nothing at import.
+Helm's check is :func:`nblint.model.schema.iter_issues`, nblint's one JSON Schema evaluator: it
+names the *key* that is wrong (for the line to point at), skips what no user wrote (``prune``)
+and checks templates only for their type (``opaque``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any
 
 import yaml
@@ -43,8 +45,9 @@ from nblint.dialects.z2jh.values import (
     values_schema,
 )
 from nblint.model.finding import Reported, clipped
-from nblint.model.jsonschema_subset import TYPES
 from nblint.model.pod import Path, format_path, get_path
+from nblint.model.schema import TYPES, Issue, iter_issues
+from nblint.model.schema import compile as compile_schema
 
 #: Keys people write that z2jh does not have → where that intent really lives.
 RELOCATED: dict[Path, Path] = {
@@ -128,7 +131,7 @@ def validate(release: Release) -> list[Reported]:
     ``release.values`` — back to the chart default where there is one — so that the pods are
     built from the rest, as z2jh would see it."""
     checker = _Checker(release)
-    checker.schema(values_schema(release.chart_version), release.values, ())
+    checker.schema(values_schema(release.chart_version), release.values)
     checker.kubespawner_config()
     checker.hub_sections()
     checker.profiles()
@@ -176,11 +179,14 @@ TRAIT_TYPES: dict[str, Any] = {
 }
 
 
-def _bad_items(name: str, value: Any) -> bool:
-    """Lists whose items have a type too (``supplemental_gids`` holds integers)."""
-    if name == "supplemental_gids" and isinstance(value, list):
-        return not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    return False
+@cache
+def _trait_check(name: str) -> Callable[[Any], bool]:
+    """Whether a value has the type :data:`TRAIT_TYPES` gives trait ``name`` (a list of
+    integers for ``supplemental_gids``)."""
+    schema: dict[str, Any] = {"type": TRAIT_TYPES[name]}
+    if name == "supplemental_gids":
+        schema["items"] = {"type": "integer"}
+    return compile_schema(schema)
 
 
 class _Checker:
@@ -190,8 +196,6 @@ class _Checker:
         self.problems: list[Reported] = []
         #: Values paths that Helm's schema rejects, dropped from the release after the walk.
         self.rejected: list[Path] = []
-        #: Inside an if/then that a user value switched on (defaults are checked there too).
-        self.conditional = 0
         #: Every values path a user file wrote, and every path above one (the written paths
         #: already hold every path above each of them).
         self.touched: set[Path] = {(), *release.written_paths()}
@@ -202,104 +206,93 @@ class _Checker:
 
     # -- Helm: the values schema ----------------------------------------------------------------
 
-    def schema(self, schema: Any, value: Any, path: Path) -> None:
-        if schema is True or schema is None:
-            return
-        if path not in self.touched and not self.conditional:
-            return  # only the chart's own defaults below: they are valid by construction
-        if schema is False:
-            self.unknown_key(path, [])
-            return
-        expected = schema.get("type")
-        if is_unknowable(value):
-            if expected is not None and not self._type_ok(expected, value):
-                self.rejected.append(path)  # nblint cannot know it: the chart default stands in
-            return
-        if expected is not None and not self._type_ok(expected, value):
-            self.wrong_type(path, expected, value)
+    def schema(self, schema: Any, values: Any) -> None:
+        """What Helm's check of ``values`` against the chart's ``schema`` refuses, as
+        :func:`nblint.model.schema.iter_issues` finds it: only below what a user file wrote (the
+        chart's own defaults are valid by construction) and below what a user value switched on
+        (``create: true`` needs a username, whatever the defaults beside it say); templates and
+        encrypted values only for their type."""
+        touched = self.touched
+        issues = list(
+            iter_issues(
+                schema, values, prune=lambda path: path not in touched, opaque=is_unknowable
+            )
+        )
+        # A value of the wrong type is reported for its type alone: nothing else is said of it
+        # or of what it holds, and the chart default takes its place.
+        mistyped = {issue.path for issue in issues if issue.keyword == "type"}
+        seen: set[tuple[Path, str, Any]] = set()
+        for issue in issues:
+            path, keyword = issue.path, issue.keyword
+            if keyword != "type" and mistyped and _under(path, mistyped):
+                continue
+            mark = (path, keyword, issue.name)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            self.schema_issue(issue)
+
+    def schema_issue(self, issue: Issue) -> None:
+        path, keyword, value, schema = issue.path, issue.keyword, issue.value, issue.schema
+        version = self.version
+        if keyword == "type":
+            if not is_unknowable(value):  # else: nblint cannot know it, the default stands in
+                self.wrong_type(path, schema["type"], value)
             self.rejected.append(path)
-            return
-        if "enum" in schema and not any(_equal(value, option) for option in schema["enum"]):
+        elif keyword in ("additionalProperties", "false"):
+            patterns = schema.get("patternProperties", {}) if keyword != "false" else ()
+            self.unknown_key(path, list(issue.known), patterns)
+            self.rejected.append(path)
+        elif keyword == "required":
+            missing = (*path, issue.name)
+            deleted = self.release.written(missing)
+            self.report(
+                "z2jh-wrong-type",
+                missing,
+                f"`{format_path(missing)}` is required by the z2jh {version} values schema"
+                + ("; this `null` deleted the chart default" if deleted else "")
+                + "; helm would refuse the release",
+            )
+        elif keyword == "enum":
             options = ", ".join(_show(option) for option in schema["enum"])
             self.report(
                 "z2jh-wrong-type",
                 path,
                 f"`{format_path(path)}: {_show(value)}` is not one of {options} "
-                f"(z2jh {self.version} values schema); helm would refuse the release",
+                f"(z2jh {version} values schema); helm would refuse the release",
             )
-        if "const" in schema and not _equal(value, schema["const"]):
+        elif keyword == "const":
             self.report(
                 "z2jh-wrong-type",
                 path,
                 f"`{format_path(path)}` must be {_show(schema['const'])} "
-                f"(z2jh {self.version} values schema)",
+                f"(z2jh {version} values schema)",
             )
-        if "minimum" in schema and TYPES["number"](value) and value < schema["minimum"]:
+        elif keyword == "minimum":
             self.report(
                 "z2jh-wrong-type",
                 path,
                 f"`{format_path(path)}: {value}` is below the minimum {schema['minimum']} "
-                f"(z2jh {self.version} values schema); helm would refuse the release",
+                f"(z2jh {version} values schema); helm would refuse the release",
             )
-        if isinstance(value, dict):
-            self._object(schema, value, path)
-        if isinstance(value, list) and isinstance(schema.get("items"), (Mapping, bool)):
-            for index, item in enumerate(value):
-                self.schema(schema["items"], item, (*path, index))
-        if "if" in schema and _matches(schema["if"], value):
-            # What a user value switches on (`create: true` needs a username) can make the
-            # chart's own defaults beside it invalid: check those too.
-            self.conditional += 1
-            self.schema(schema.get("then", True), value, path)
-            self.conditional -= 1
-        if "oneOf" in schema:
-            hits = sum(1 for option in schema["oneOf"] if _matches(option, value))
-            if hits != 1:
-                forms = " or ".join(
-                    "/".join(option.get("required", ["?"])) for option in schema["oneOf"]
-                )
-                self.report(
-                    "z2jh-wrong-type",
-                    path,
-                    f"`{format_path(path)}` must set exactly one of {forms}; "
-                    "helm would refuse the release",
-                )
-
-    def _object(self, schema: Mapping[str, Any], value: Mapping[str, Any], path: Path) -> None:
-        known: Mapping[str, Any] = schema.get("properties", {})
-        patterns = schema.get("patternProperties", {})
-        extra = schema.get("additionalProperties", True)
-        touched, conditional = self.touched, self.conditional
-        for key, item in value.items():
-            here = (*path, key)
-            if not conditional and here not in touched and (extra is not False or key in known):
-                continue  # a chart default nothing below checks (see `schema`); no unknown key
-            matched = False
-            if key in known:
-                matched = True
-                self.schema(known[key], item, here)
-            for pattern, sub in patterns.items():
-                if isinstance(key, str) and re.search(pattern, key):
-                    matched = True
-                    self.schema(sub, item, here)
-            if matched:
-                continue
-            if extra is False:
-                self.unknown_key(here, list(known), patterns)
-                self.rejected.append(here)
-            elif isinstance(extra, dict):
-                self.schema(extra, item, here)
-        for name in schema.get("required", ()):
-            if name not in value:
-                deleted = self.release.written((*path, name))
-                self.report(
-                    "z2jh-wrong-type",
-                    (*path, name),
-                    f"`{format_path((*path, name))}` is required by the z2jh {self.version} "
-                    "values schema"
-                    + ("; this `null` deleted the chart default" if deleted else "")
-                    + "; helm would refuse the release",
-                )
+        elif keyword == "oneOf":
+            forms = " or ".join(
+                "/".join(option.get("required", ["?"])) if isinstance(option, dict) else "?"
+                for option in schema["oneOf"]
+            )
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}` must set exactly one of {forms}; "
+                "helm would refuse the release",
+            )
+        else:  # a keyword no chart uses today
+            self.report(
+                "z2jh-wrong-type",
+                path,
+                f"`{format_path(path)}` {issue.message} (z2jh {version} values schema); "
+                "helm would refuse the release",
+            )
 
     def unknown_key(self, path: Path, known: list[str], patterns: Any = ()) -> None:
         where = format_path(path[:-1]) or "the top level"
@@ -340,12 +333,6 @@ class _Checker:
             f"`{format_path(path)}` must be {wanted} in z2jh {self.version}, not {got}; "
             "helm would refuse the release",
         )
-
-    def _type_ok(self, expected: Any, value: Any) -> bool:
-        if isinstance(expected, str):  # the usual form: one type name
-            check = TYPES.get(expected)
-            return check is not None and bool(check(value))
-        return any(TYPES[name](value) for name in expected if name in TYPES)
 
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
@@ -600,7 +587,7 @@ class _Checker:
         expected = TRAIT_TYPES.get(name)
         if expected is None or value is None or is_unknowable(value):
             return
-        if self._type_ok(expected, value) and not _bad_items(name, value):
+        if _trait_check(name)(value):
             return
         names = [expected] if isinstance(expected, str) else list(expected)
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
@@ -806,29 +793,9 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _matches(schema: Any, value: Any) -> bool:
-    """Whether ``value`` satisfies the small schemas of ``if``/``oneOf`` (const, required)."""
-    if not isinstance(schema, dict):
-        return bool(schema)
-    if "required" in schema and not (
-        isinstance(value, dict) and all(name in value for name in schema["required"])
-    ):
-        return False
-    for name, sub in schema.get("properties", {}).items():
-        if (
-            isinstance(value, dict)
-            and name in value
-            and "const" in sub
-            and not _equal(value[name], sub["const"])
-        ):
-            return False
-    return True
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return bool(a == b)
+def _under(path: Path, paths: set[Path]) -> bool:
+    """Whether ``path`` is one of ``paths`` or below one."""
+    return any(path[:length] in paths for length in range(len(path) + 1))
 
 
 def _type_of(value: Any) -> str:
