@@ -18,12 +18,12 @@ which wins over anything at the root. So:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix
 from nblint.model.pod import Path, format_path
+from nblint.model.record import Record
 
 if TYPE_CHECKING:
     from nblint.dialects.z2jh.pods import ValuesProvenance
@@ -59,12 +59,19 @@ WRITTEN_WHOLE = (
 )
 
 
-@dataclass
-class ValuesPlacement:
-    release: Release
-    provenance: ValuesProvenance | None = None
-    #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
-    profile_path: Path | None = None
+class ValuesPlacement(Record):
+    __slots__ = ("profile_path", "provenance", "release")
+
+    def __init__(
+        self,
+        release: Release,
+        provenance: ValuesProvenance | None = None,
+        profile_path: Path | None = None,
+    ) -> None:
+        self.release = release
+        self.provenance = provenance
+        #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
+        self.profile_path = profile_path
 
     def place(
         self,
