@@ -60,7 +60,7 @@ WRITTEN_WHOLE = (
 
 
 class ValuesPlacement(Record):
-    __slots__ = ("profile_path", "provenance", "release")
+    __slots__ = ("_masking", "profile_path", "provenance", "release")
 
     def __init__(
         self,
@@ -72,6 +72,9 @@ class ValuesPlacement(Record):
         self.provenance = provenance
         #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
         self.profile_path = profile_path
+        #: The securityContexts of this pod that an extra config key replaces (see
+        #: :meth:`_masked`): worked out on the first hint, asked again by every other.
+        self._masking: list[tuple[Path, frozenset[str], Path]] | None = None
 
     def place(
         self,
@@ -162,10 +165,15 @@ class ValuesPlacement(Record):
         nothing, so the pod template's securityContext goes into the replacing one."""
         import yaml
 
-        for pod_path, traits in MASKABLE:
-            written = self._values_path(pod_path)
-            if not any(key in EXTRA_CONFIG for key in written) or written[-1] != "securityContext":
-                continue
+        if self._masking is None:
+            self._masking = [
+                (pod_path, traits, written)
+                for pod_path, traits in MASKABLE
+                if (written := self._values_path(pod_path))
+                and any(key in EXTRA_CONFIG for key in written)
+                and written[-1] == "securityContext"
+            ]
+        for pod_path, traits, written in self._masking:
             if not traits & set(traits_set_by(self.release, patch)):
                 continue
             text = template_hint()
