@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -15,7 +14,7 @@ from nblint.check.targets import (
     all_targets,
     configuration_values,
 )
-from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.edit import DISPLAY_ONLY, Edit
 from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     EffectivePod,
@@ -414,7 +413,15 @@ def make_finding(
             # Advice is placed too (the text says where it goes), but never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
             if edit is not None and (rule.fix_adds_only or rule.fix_alone):
-                edit = dataclasses.replace(edit, adds_only=rule.fix_adds_only, alone=rule.fix_alone)
+                edit = Edit(
+                    edit.file,
+                    edit.document,
+                    edit.path,
+                    edit.merge,
+                    edit.patch,
+                    adds_only=rule.fix_adds_only,
+                    alone=rule.fix_alone,
+                )
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(

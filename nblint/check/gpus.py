@@ -9,13 +9,28 @@ from typing import Any
 from nblint.check import tables
 from nblint.check.images import glob
 
+#: ``(id of the table's entry list, field, name)`` → the entry that matched (or None): every
+#: container of every pod asks about the same few resource names and node labels, and each
+#: question tries every glob of the table. A new search path makes new lists (new ids); the
+#: list is kept beside its answers so that its id is never reused for another.
+_found: dict[tuple[int, str, str], tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
+
 
 def _first(table: str, key: str, field: str, name: str) -> dict[str, Any] | None:
-    for entry in tables.entries(table, key):
+    entries = tables.entries(table, key)
+    memo = (id(entries), field, name)
+    known = _found.get(memo)
+    if known is not None:
+        return known[1]
+    found = None
+    for entry in entries:
         pattern = entry.get(field)
         if isinstance(pattern, str) and glob(pattern).match(name):
-            return entry
-    return None
+            found = entry
+            break
+    if len(_found) < 10_000:  # names come from the input: bounded
+        _found[memo] = (entries, found)
+    return found
 
 
 def gpu_resource(name: object) -> dict[str, Any] | None:

@@ -8,20 +8,24 @@ the image: nblint then says it cannot tell instead of guessing from words such a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from nblint.check import tables
+from nblint.model.record import Record
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(Record):
     """A container image reference, split as a container runtime reads it."""
 
-    repository: str  # registry/namespace/name, docker.io and library/ made explicit
-    tag: str | None
-    digest: str | None
+    __slots__ = ("digest", "repository", "tag")
+
+    def __init__(self, repository: str, tag: str | None, digest: str | None) -> None:
+        self.repository = (
+            repository  # registry/namespace/name, docker.io and library/ made explicit
+        )
+        self.tag = tag
+        self.digest = digest
 
 
 def parse_image(image: str) -> ImageRef:

@@ -7,11 +7,11 @@ Shared by the engine and the builtins, and worked out once per pod (``EffectiveP
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.model.finding import Cause
 from nblint.model.pod import EffectivePod, Origin, Path, iter_containers, notebook_container
+from nblint.model.record import Record
 from nblint.model.rule import TARGETS
 
 #: First element of a path into the configuration behind a pod (target ``values``: z2jh's
@@ -19,30 +19,59 @@ from nblint.model.rule import TARGETS
 VALUES = "values"
 
 
-@dataclass
-class RawViolation:
+class RawViolation(Record):
     """What a check found, before it is placed in a file."""
 
-    path: Path
-    message: str
-    container: str | None = None
-    fix: dict[str, str] | None = None
-    variables: dict[str, Any] = field(default_factory=dict)
-    #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
-    distinct: str = ""
-    #: ``"info"``: this violation is only a note (the platform takes care of it), whatever the
-    #: rule's severity.
-    severity: str | None = None
-    #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
-    #: toleration: its fix goes where the GPU came from).
-    anchor: Path | None = None
-    #: How safe this violation's fix is, when it differs from the rule's.
-    fix_safety: str | None = None
-    #: The place to report, when it is not where ``path`` is in the pod (a quota's key).
-    origin: Origin | None = None
-    #: The namespace object that causes it, and what it takes for granted (see ``Finding``).
-    cause: Cause | None = None
-    assumption: str | None = None
+    __slots__ = (
+        "anchor",
+        "assumption",
+        "cause",
+        "container",
+        "distinct",
+        "fix",
+        "fix_safety",
+        "message",
+        "origin",
+        "path",
+        "severity",
+        "variables",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        message: str,
+        container: str | None = None,
+        fix: dict[str, str] | None = None,
+        variables: dict[str, Any] | None = None,
+        distinct: str = "",
+        severity: str | None = None,
+        anchor: Path | None = None,
+        fix_safety: str | None = None,
+        origin: Origin | None = None,
+        cause: Cause | None = None,
+        assumption: str | None = None,
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.container = container
+        self.fix = fix
+        self.variables: dict[str, Any] = {} if variables is None else variables
+        #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
+        self.distinct = distinct
+        #: ``"info"``: this violation is only a note (the platform takes care of it), whatever the
+        #: rule's severity.
+        self.severity = severity
+        #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
+        #: toleration: its fix goes where the GPU came from).
+        self.anchor = anchor
+        #: How safe this violation's fix is, when it differs from the rule's.
+        self.fix_safety = fix_safety
+        #: The place to report, when it is not where ``path`` is in the pod (a quota's key).
+        self.origin = origin
+        #: The namespace object that causes it, and what it takes for granted (see ``Finding``).
+        self.cause = cause
+        self.assumption = assumption
 
 
 def configuration_values(pod: EffectivePod) -> Any:

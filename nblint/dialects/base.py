@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from nblint.model.document import Neighbour, Normalised, Recognised, RunIndex
 from nblint.model.edit import STRATEGIC, Edit, PlacedFix, indent_under
 from nblint.model.finding import Reported
 from nblint.model.pod import Path
+from nblint.model.record import Record
 
 Settings = dict[str, Any]
 Neighbours = tuple[Neighbour, ...]
@@ -21,43 +21,76 @@ Indexer = Callable[[Recognised, Settings], list[tuple[str, Any]]]
 OncePerRun = Callable[[Recognised, RunIndex, Settings], list[Reported]]
 
 
-@dataclass(frozen=True)
-class Dialect:
+class Dialect(Record):
     """What nblint needs to know about one dialect (see the module docstring)."""
 
-    name: str
-    #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
-    claims: Callable[[Any, Settings], bool]
-    #: ``"module:function"`` of the :data:`Normaliser`, imported when first needed.
-    normaliser: str
-    #: Fix-hint keys this dialect's findings use → what each is written for (``explain``, SARIF).
-    fix_labels: tuple[tuple[str, str], ...]
-    #: ``"module:function"`` of the :data:`Indexer`, for dialects others read from.
-    indexer: str | None = None
-    #: Texts a file must hold to contribute to the index (its documents are then read before
-    #: any is normalised); the others are read one document at a time.
-    index_markers: tuple[str, ...] = ()
-    #: ``"module:function"`` of a :data:`OncePerRun` (findings about the deployment as a whole).
-    once: str | None = None
-    #: Bytes a file holds when its documents must be checked in one process with every other
-    #: such file (``--jobs``): findings once per run, documents that change each other.
-    together_marker: bytes | None = None
-    #: The setting that lists files layered into one document of this dialect, the later file
-    #: winning (z2jh's ``-f/--values``: one release from several values files).
-    layered: str | None = None
-    #: Whether this dialect's hints are strategic-merge patches of a pod template: a dialect
-    #: that writes a container's own spec elsewhere (z2jh ``extraContainers``) reuses them.
-    template_hints: bool = False
-    #: Whether its documents change the pods of every other file (a namespace's LimitRange):
-    #: with ``--jobs``, every process reads the files that hold its index markers.
-    cluster_wide: bool = False
-    #: Names of files beside an input that this dialect reads (z2jh: the ``Chart.yaml`` of an
-    #: umbrella chart, which pins the z2jh release and the key its values sit under). The run
-    #: reads and parses those that exist, and hands them over on ``Recognised.neighbours``.
-    neighbours: tuple[str, ...] = ()
-    #: ``(parsed document, settings, neighbours) -> bool``: what :attr:`claims` says when the
-    #: dialect's neighbours were found beside the document (they may say where its content sits).
-    claims_beside: Callable[[Any, Settings, Neighbours], bool] | None = None
+    __slots__ = (
+        "claims",
+        "claims_beside",
+        "cluster_wide",
+        "fix_labels",
+        "index_markers",
+        "indexer",
+        "layered",
+        "name",
+        "neighbours",
+        "normaliser",
+        "once",
+        "template_hints",
+        "together_marker",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        claims: Callable[[Any, Settings], bool],
+        normaliser: str,
+        fix_labels: tuple[tuple[str, str], ...],
+        indexer: str | None = None,
+        index_markers: tuple[str, ...] = (),
+        once: str | None = None,
+        together_marker: bytes | None = None,
+        layered: str | None = None,
+        template_hints: bool = False,
+        cluster_wide: bool = False,
+        neighbours: tuple[str, ...] = (),
+        claims_beside: Callable[[Any, Settings, Neighbours], bool] | None = None,
+    ) -> None:
+        self.name = name
+        #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
+        self.claims = claims
+        #: ``"module:function"`` of the :data:`Normaliser`, imported when first needed.
+        self.normaliser = normaliser
+        #: Fix-hint keys this dialect's findings use → what each is written for (``explain``,
+        #: SARIF).
+        self.fix_labels = fix_labels
+        #: ``"module:function"`` of the :data:`Indexer`, for dialects others read from.
+        self.indexer = indexer
+        #: Texts a file must hold to contribute to the index (its documents are then read before
+        #: any is normalised); the others are read one document at a time.
+        self.index_markers = index_markers
+        #: ``"module:function"`` of a :data:`OncePerRun` (findings about the deployment as a whole).
+        self.once = once
+        #: Bytes a file holds when its documents must be checked in one process with every other
+        #: such file (``--jobs``): findings once per run, documents that change each other.
+        self.together_marker = together_marker
+        #: The setting that lists files layered into one document of this dialect, the later file
+        #: winning (z2jh's ``-f/--values``: one release from several values files).
+        self.layered = layered
+        #: Whether this dialect's hints are strategic-merge patches of a pod template: a dialect
+        #: that writes a container's own spec elsewhere (z2jh ``extraContainers``) reuses them.
+        self.template_hints = template_hints
+        #: Whether its documents change the pods of every other file (a namespace's LimitRange):
+        #: with ``--jobs``, every process reads the files that hold its index markers.
+        self.cluster_wide = cluster_wide
+        #: Names of files beside an input that this dialect reads (z2jh: the ``Chart.yaml`` of an
+        #: umbrella chart, which pins the z2jh release and the key its values sit under). The run
+        #: reads and parses those that exist, and hands them over on ``Recognised.neighbours``.
+        self.neighbours = neighbours
+        #: ``(parsed document, settings, neighbours) -> bool``: what :attr:`claims` says when the
+        #: dialect's neighbours were found beside the document (they may say where its content
+        #: sits).
+        self.claims_beside = claims_beside
 
     def claim(self, root: Any, settings: Settings, neighbours: Neighbours = ()) -> bool:
         """Whether this dialect claims ``root``, with the neighbours it declared found beside it."""
@@ -84,18 +117,20 @@ class Dialect:
         return once(document, index, settings)
 
 
-@dataclass(frozen=True)
-class TreePlacement:
+class TreePlacement(Record):
     """Hints written as strategic-merge patches, merged at ``at`` of one written document: a
     manifest's hints are written for the pod template and shown nested under ``template`` (the
     kind's path to it), so that they paste at the object's own level and ``kubectl patch`` as
     shown; a Notebook's are written for the Notebook already (``template`` empty)."""
 
-    file: str
-    document: int
-    #: Where the object sits in its document (an item of a ``kind: List``).
-    at: Path
-    template: Path = ()
+    __slots__ = ("at", "document", "file", "template")
+
+    def __init__(self, file: str, document: int, at: Path, template: Path = ()) -> None:
+        self.file = file
+        self.document = document
+        #: Where the object sits in its document (an item of a ``kind: List``).
+        self.at = at
+        self.template = template
 
     def place(
         self,

@@ -7,10 +7,10 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from nblint.load.selection import CHART, TEMPLATES, Selection, top_for
 from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
+from nblint.model.record import Record
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDIN = "-"
@@ -18,16 +18,25 @@ STDIN = "-"
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-@dataclass
-class LoadedFile:
+class LoadedFile(Record):
     """One input file: its text (for code frames and suppressions) and its documents."""
 
-    path: str
-    text: str = ""
-    documents: list[Document] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    #: False when the file could not be read as text (its documents are then not parsed).
-    readable: bool = True
+    __slots__ = ("documents", "path", "problems", "readable", "text")
+
+    def __init__(
+        self,
+        path: str,
+        text: str = "",
+        documents: list[Document] | None = None,
+        problems: list[LoadProblem] | None = None,
+        readable: bool = True,
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.documents: list[Document] = [] if documents is None else documents
+        self.problems: list[LoadProblem] = [] if problems is None else problems
+        #: False when the file could not be read as text (its documents are then not parsed).
+        self.readable = readable
 
 
 class InputError(Exception):

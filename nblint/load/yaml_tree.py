@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import yaml
 
 from nblint.model.finding import clipped
+from nblint.model.record import Record
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _SafeLoader
@@ -138,27 +138,33 @@ class YList(list[Any]):
         self.item_pos: list[Pos] = []
 
 
-@dataclass
-class LoadProblem:
+class LoadProblem(Record):
     """Something in the input that stops (part of) it from being read as intended."""
 
-    #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
-    #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
-    #: pipeline maps each to a rule)
-    kind: str
-    message: str
-    line: int
-    column: int
+    __slots__ = ("column", "kind", "line", "message")
+
+    def __init__(self, kind: str, message: str, line: int, column: int) -> None:
+        #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
+        #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
+        #: pipeline maps each to a rule)
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.column = column
 
 
-@dataclass
-class Document:
+class Document(Record):
     """One YAML document of a file: its positioned tree and what was wrong while reading it."""
 
-    index: int
-    root: Any
-    line: int  # where the document starts
-    problems: list[LoadProblem] = field(default_factory=list)
+    __slots__ = ("index", "line", "problems", "root")
+
+    def __init__(
+        self, index: int, root: Any, line: int, problems: list[LoadProblem] | None = None
+    ) -> None:
+        self.index = index
+        self.root = root
+        self.line = line  # where the document starts
+        self.problems: list[LoadProblem] = [] if problems is None else problems
 
 
 def _pos(node: yaml.Node) -> Pos:

@@ -13,61 +13,91 @@ between calls and never calls back into the run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod
+from nblint.model.record import Record
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Neighbour:
+class Neighbour(Record):
     """A file beside an input that a dialect declared it reads (``Dialect.neighbours``: an
     umbrella chart's ``Chart.yaml`` beside its values), read and parsed by the run: dialects
     never read files."""
 
-    #: The name the dialect declared (``Chart.yaml``).
-    name: str
-    #: Its path, as findings name it.
-    file: str
-    #: Its first document, or None when it could not be read (then :attr:`problem` says why).
-    root: Any
-    problem: str | None = None
+    __slots__ = ("file", "name", "problem", "root")
+
+    def __init__(self, name: str, file: str, root: Any, problem: str | None = None) -> None:
+        #: The name the dialect declared (``Chart.yaml``).
+        self.name = name
+        #: Its path, as findings name it.
+        self.file = file
+        #: Its first document, or None when it could not be read (then :attr:`problem` says why).
+        self.root = root
+        self.problem = problem
 
 
-@dataclass
-class Recognised:
+class Recognised(Record):
     """A document a dialect claimed, waiting to be normalised."""
 
-    dialect: str
-    file: str
-    root: Any
-    #: The document's position in its file (0-based).
-    index: int
-    #: For a z2jh release given with ``-f/--values``: every ``(file, document)`` layer, in order.
-    layers: list[tuple[str, Any]] = field(default_factory=list)
-    #: Each layer's position in its file (0-based), beside :attr:`layers`.
-    layer_documents: list[int] = field(default_factory=list)
-    #: Read from a context file (``--poddefaults``): indexed and checked for its own problems,
-    #: but it stands for what is already in the cluster.
-    context: bool = False
-    #: The files beside the document (beside the first ``-f`` layer that has any) that its
-    #: dialect declared it reads, in the order it declared their names.
-    neighbours: tuple[Neighbour, ...] = ()
-    #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
-    #: ``kind: List`` (fix edits are placed in document coordinates).
-    path: tuple[str | int, ...] = ()
+    __slots__ = (
+        "context",
+        "dialect",
+        "file",
+        "index",
+        "layer_documents",
+        "layers",
+        "neighbours",
+        "path",
+        "root",
+    )
+
+    def __init__(
+        self,
+        dialect: str,
+        file: str,
+        root: Any,
+        index: int,
+        layers: list[tuple[str, Any]] | None = None,
+        layer_documents: list[int] | None = None,
+        context: bool = False,
+        neighbours: tuple[Neighbour, ...] = (),
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        self.dialect = dialect
+        self.file = file
+        self.root = root
+        #: The document's position in its file (0-based).
+        self.index = index
+        #: For a z2jh release given with ``-f/--values``: every ``(file, document)`` layer, in
+        #: order.
+        self.layers: list[tuple[str, Any]] = [] if layers is None else layers
+        #: Each layer's position in its file (0-based), beside :attr:`layers`.
+        self.layer_documents: list[int] = [] if layer_documents is None else layer_documents
+        #: Read from a context file (``--poddefaults``): indexed and checked for its own problems,
+        #: but it stands for what is already in the cluster.
+        self.context = context
+        #: The files beside the document (beside the first ``-f`` layer that has any) that its
+        #: dialect declared it reads, in the order it declared their names.
+        self.neighbours = neighbours
+        #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
+        #: ``kind: List`` (fix edits are placed in document coordinates).
+        self.path = path
 
 
-@dataclass
-class Normalised:
+class Normalised(Record):
     """What a dialect's normaliser makes of one document: effective pods and problems."""
 
-    pods: list[EffectivePod] = field(default_factory=list)
-    #: Problems with the input itself (wrong types, unknown keys, …), already placed.
-    reported: list[Reported] = field(default_factory=list)
+    __slots__ = ("pods", "reported")
+
+    def __init__(
+        self, pods: list[EffectivePod] | None = None, reported: list[Reported] | None = None
+    ) -> None:
+        self.pods: list[EffectivePod] = [] if pods is None else pods
+        #: Problems with the input itself (wrong types, unknown keys, …), already placed.
+        self.reported: list[Reported] = [] if reported is None else reported
 
 
 class RunIndex:

@@ -10,10 +10,10 @@ chose into an edit without knowing any dialect.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from nblint.model.pod import Path
+from nblint.model.record import Record
 
 #: How a fix may be applied, as ruff says it: ``safe`` changes nothing a compliant workload
 #: relies on (``nblint fix``), ``unsafe`` may break the workload (``--unsafe-fixes``),
@@ -27,24 +27,35 @@ APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
 STRATEGIC, HELM = "strategic", "helm"
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(Record):
     """Merge ``patch`` (YAML text) at ``path`` of document ``document`` of ``file``."""
 
-    file: str
-    #: The document's position in its file (0-based, as the loader counts them).
-    document: int
-    #: Where the patch is merged, in document coordinates (keys and list indexes). Keys that
-    #: do not exist yet are created.
-    path: Path
-    merge: str
-    patch: str
-    #: Only add what the file does not have: never change a value it sets (a hint that gives
-    #: every resource its value must not overwrite the ones the user chose).
-    adds_only: bool = False
-    #: Applied in a round of its own, before the file's other edits: what they say depends on
-    #: it (another image has another user and HOME).
-    alone: bool = False
+    __slots__ = ("adds_only", "alone", "document", "file", "merge", "patch", "path")
+
+    def __init__(
+        self,
+        file: str,
+        document: int,
+        path: Path,
+        merge: str,
+        patch: str,
+        adds_only: bool = False,
+        alone: bool = False,
+    ) -> None:
+        self.file = file
+        #: The document's position in its file (0-based, as the loader counts them).
+        self.document = document
+        #: Where the patch is merged, in document coordinates (keys and list indexes). Keys that
+        #: do not exist yet are created.
+        self.path = path
+        self.merge = merge
+        self.patch = patch
+        #: Only add what the file does not have: never change a value it sets (a hint that gives
+        #: every resource its value must not overwrite the ones the user chose).
+        self.adds_only = adds_only
+        #: Applied in a round of its own, before the file's other edits: what they say depends on
+        #: it (another image has another user and HOME).
+        self.alone = alone
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -58,12 +69,14 @@ class Edit:
         }
 
 
-@dataclass(frozen=True)
-class PlacedFix:
+class PlacedFix(Record):
     """A hint as the user reads it (``text``) and as ``nblint fix`` applies it (``edit``)."""
 
-    text: str
-    edit: Edit | None
+    __slots__ = ("edit", "text")
+
+    def __init__(self, text: str, edit: Edit | None) -> None:
+        self.text = text
+        self.edit = edit
 
 
 class Placement(Protocol):

@@ -5,11 +5,11 @@ it into a finding with its rule's severity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.model.edit import Edit
 from nblint.model.pod import Origin
+from nblint.model.record import Record
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -18,16 +18,18 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 ANY = "any"
 
 
-@dataclass(frozen=True)
-class PsaRef:
+class PsaRef(Record):
     """The upstream Pod Security Admission check a finding corresponds to."""
 
-    check: str
-    level: str
-    version: str
-    #: The PSA mode of the pod's namespace that evaluated it (``enforce``, ``warn``, ``audit``);
-    #: None: the level and version of ``--psa-level``/``--psa-version``.
-    mode: str | None = None
+    __slots__ = ("check", "level", "mode", "version")
+
+    def __init__(self, check: str, level: str, version: str, mode: str | None = None) -> None:
+        self.check = check
+        self.level = level
+        self.version = version
+        #: The PSA mode of the pod's namespace that evaluated it (``enforce``, ``warn``, ``audit``);
+        #: None: the level and version of ``--psa-level``/``--psa-version``.
+        self.mode = mode
 
     def as_dict(self) -> dict[str, str]:
         out = {"check": self.check, "level": self.level, "version": self.version}
@@ -79,39 +81,84 @@ class Cause:
         }
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Record):
     """One problem, placed at the line the user must edit, with its fix in the input's dialect."""
 
-    rule: str
-    group: str
-    severity: str
-    message: str
-    file: str
-    line: int
-    column: int
-    object: str | None = None
-    profile: str | None = None
-    container: str | None = None
-    psa: PsaRef | None = None
-    fix: str | None = None
-    #: How the offending value got there, when the line alone does not say it.
-    note: str = ""
-    #: Path of the offending field within the effective pod (``spec.containers[0]...``).
-    field: str | None = None
-    options: dict[str, str] | None = None
-    #: ``safe``, ``unsafe`` or ``display-only`` (see :mod:`nblint.model.edit`); None: no fix.
-    applicability: str | None = None
-    #: The fix as ``nblint fix`` applies it, when nblint knows where it goes.
-    edit: Edit | None = None
-    #: The text changes the edit makes, ``(start line, start column, end line, end column,
-    #: new text)`` (1-based, end exclusive), worked out only for reports that show them (SARIF).
-    changes: tuple[tuple[int, int, int, int, str], ...] = ()
-    #: The namespace object that causes the finding (a PSA label, a quota key), if any.
-    cause: Cause | None = None
-    #: What the finding takes for granted that nblint cannot see ("no other usage in the
-    #: namespace"), if anything.
-    assumption: str | None = None
+    __slots__ = (
+        "applicability",
+        "assumption",
+        "cause",
+        "changes",
+        "column",
+        "container",
+        "edit",
+        "field",
+        "file",
+        "fix",
+        "group",
+        "line",
+        "message",
+        "note",
+        "object",
+        "options",
+        "profile",
+        "psa",
+        "rule",
+        "severity",
+    )
+
+    def __init__(
+        self,
+        rule: str,
+        group: str,
+        severity: str,
+        message: str,
+        file: str,
+        line: int,
+        column: int,
+        object: str | None = None,
+        profile: str | None = None,
+        container: str | None = None,
+        psa: PsaRef | None = None,
+        fix: str | None = None,
+        note: str = "",
+        field: str | None = None,
+        options: dict[str, str] | None = None,
+        applicability: str | None = None,
+        edit: Edit | None = None,
+        changes: tuple[tuple[int, int, int, int, str], ...] = (),
+        cause: Cause | None = None,
+        assumption: str | None = None,
+    ) -> None:
+        self.rule = rule
+        self.group = group
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.object = object
+        self.profile = profile
+        self.container = container
+        self.psa = psa
+        self.fix = fix
+        #: How the offending value got there, when the line alone does not say it.
+        self.note = note
+        #: Path of the offending field within the effective pod (``spec.containers[0]...``).
+        self.field = field
+        self.options = options
+        #: ``safe``, ``unsafe`` or ``display-only`` (see :mod:`nblint.model.edit`); None: no fix.
+        self.applicability = applicability
+        #: The fix as ``nblint fix`` applies it, when nblint knows where it goes.
+        self.edit = edit
+        #: The text changes the edit makes, ``(start line, start column, end line, end column,
+        #: new text)`` (1-based, end exclusive), worked out only for reports that show them (SARIF).
+        self.changes = changes
+        #: The namespace object that causes the finding (a PSA label, a quota key), if any.
+        self.cause = cause
+        #: What the finding takes for granted that nblint cannot see ("no other usage in the
+        #: namespace"), if anything.
+        self.assumption = assumption
 
     def identity(self) -> tuple[Any, ...]:
         """Equal for the same finding reported twice (by two profiles, by two releases)."""
@@ -160,41 +207,77 @@ class Finding:
         }
 
 
-@dataclass(slots=True)
-class Reported:
+class Reported(Record):
     """A problem the loader or a normaliser found (a parse error, an unknown values key, a
     PodDefault its CRD refuses), placed, but not yet a :class:`Finding`: the run gives it its
     rule's group and severity, drops it when the rule is not selected, and picks the rule's fix
     by ``fix_keys`` unless ``fix`` says better."""
 
-    rule: str
-    message: str
-    origin: Origin
-    object: str | None = None
-    #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
-    fix: str | None = None
-    fix_keys: tuple[str, ...] = ()
-    #: The z2jh profile whose spawns the problem is about (None: the input as a whole).
-    profile: str | None = None
-    #: Where ``fix`` goes, when the normaliser knows it (``nblint fix`` applies it).
-    edit: Edit | None = None
-    cause: Cause | None = None
-    assumption: str | None = None
+    __slots__ = (
+        "assumption",
+        "cause",
+        "edit",
+        "fix",
+        "fix_keys",
+        "message",
+        "object",
+        "origin",
+        "profile",
+        "rule",
+    )
+
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        origin: Origin,
+        object: str | None = None,
+        fix: str | None = None,
+        fix_keys: tuple[str, ...] = (),
+        profile: str | None = None,
+        edit: Edit | None = None,
+        cause: Cause | None = None,
+        assumption: str | None = None,
+    ) -> None:
+        self.rule = rule
+        self.message = message
+        self.origin = origin
+        self.object = object
+        #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
+        self.fix = fix
+        self.fix_keys = fix_keys
+        #: The z2jh profile whose spawns the problem is about (None: the input as a whole).
+        self.profile = profile
+        #: Where ``fix`` goes, when the normaliser knows it (``nblint fix`` applies it).
+        self.edit = edit
+        self.cause = cause
+        self.assumption = assumption
 
 
-@dataclass
-class Suppression:
+class Suppression(Record):
     """A ``# nblint: disable=…`` comment: where it is, what it silences and why."""
 
-    file: str
-    line: int
-    column: int
-    #: ``disable`` (this line and the next) or ``disable-file``.
-    kind: str
-    names: tuple[str, ...]
-    reason: str
-    #: The names that suppressed at least one finding.
-    used: set[str] = field(default_factory=set)
+    __slots__ = ("column", "file", "kind", "line", "names", "reason", "used")
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        kind: str,
+        names: tuple[str, ...],
+        reason: str,
+        used: set[str] | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        #: ``disable`` (this line and the next) or ``disable-file``.
+        self.kind = kind
+        self.names = names
+        self.reason = reason
+        #: The names that suppressed at least one finding.
+        self.used: set[str] = set() if used is None else used
 
     def covers(self, finding: Finding, group: str) -> str | None:
         """The name under which this suppression covers ``finding``, if any."""

@@ -10,10 +10,10 @@ folded problems unless asked for one per pod (``--no-fold``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from nblint.model.finding import Finding, PsaRef
+from nblint.model.record import Record
 
 
 def fold_key(finding: Finding) -> tuple[str, str, int, int]:
@@ -23,12 +23,14 @@ def fold_key(finding: Finding) -> tuple[str, str, int, int]:
     return (finding.rule, finding.file, finding.line, finding.column)
 
 
-@dataclass
-class Folded:
+class Folded(Record):
     """One problem at one place, and the per-pod findings it stands for (at least one, in
     report order; the first speaks for the problem)."""
 
-    findings: list[Finding]
+    __slots__ = ("findings",)
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
 
     @property
     def first(self) -> Finding:

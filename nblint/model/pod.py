@@ -8,8 +8,9 @@ into a pod (:data:`Path`) and the containers PSA walks are defined here too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from nblint.model.record import Record
 
 if TYPE_CHECKING:
     from nblint.model.edit import Placement
@@ -54,45 +55,87 @@ class Configuration(Protocol):
     def locate(self, path: Path) -> Origin: ...
 
 
-@dataclass
-class EffectivePod:
+class EffectivePod(Record):
     """One pod as admission will see it, and where each of its fields came from.
 
     A single input may yield several pods: one per z2jh profile and option, one per Notebook.
     """
 
-    file: str
-    #: ``Kind/name`` of the object the user wrote (``Deployment/web``, ``values``, ``Notebook/x``).
-    object: str
-    #: The dialect that built the pod (a name from the dialect registry).
-    dialect: str
-    #: ``{"apiVersion": "v1", "kind": "Pod", "metadata": {...}, "spec": {...}}``.
-    pod: dict[str, Any]
-    provenance: Provenance
-    #: The kind the pod spec was written in (``Pod``, ``Deployment``, …) — API-server defaulting
-    #: differs between bare Pods and pod templates.
-    kind: str = "Pod"
-    profile: str | None = None
-    #: The profile options chosen for this pod, ``{option: choice}``.
-    options: dict[str, str] | None = None
-    #: Keys of a rule's ``fix`` hints that fit this pod, most specific first (``z2jh<4.3``,
-    #: ``z2jh``); empty: the dialect's name. ``any`` always comes last.
-    fix_keys: tuple[str, ...] = ()
-    #: The configuration behind the pod, when rules may read it (see :class:`Configuration`).
-    configuration: Configuration | None = None
-    #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
-    facts: dict[str, Any] = field(default_factory=dict)
-    #: Where the fix hints for this pod go in the files the user wrote (see
-    #: :mod:`nblint.model.edit`); None: hints are shown, not applied.
-    placement: Placement | None = field(default=None, repr=False, compare=False)
-    #: The namespace the object names (a manifest's ``metadata.namespace``, a profile's
-    #: ``namespace`` trait); None: whichever ``--namespace`` (or ``kubectl -n``) gives.
-    namespace: str | None = None
-    #: How the pod's namespace admits it, when the run knows the namespace (set by the run
-    #: before the pod is checked; see :mod:`nblint.model.namespace`).
-    admission: PodAdmission | None = field(default=None, repr=False, compare=False)
-    #: What the check stage works out once per pod (its targets), not part of the pod.
-    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = (
+        "admission",
+        "configuration",
+        "dialect",
+        "facts",
+        "file",
+        "fix_keys",
+        "kind",
+        "memo",
+        "namespace",
+        "object",
+        "options",
+        "placement",
+        "pod",
+        "profile",
+        "provenance",
+    )
+
+    def __init__(
+        self,
+        file: str,
+        object: str,
+        dialect: str,
+        pod: dict[str, Any],
+        provenance: Provenance,
+        kind: str = "Pod",
+        profile: str | None = None,
+        options: dict[str, str] | None = None,
+        fix_keys: tuple[str, ...] = (),
+        configuration: Configuration | None = None,
+        facts: dict[str, Any] | None = None,
+        placement: Placement | None = None,
+        namespace: str | None = None,
+        admission: PodAdmission | None = None,
+        memo: dict[str, Any] | None = None,
+    ) -> None:
+        self.file = file
+        #: ``Kind/name`` of the object the user wrote (``Deployment/web``, ``values``,
+        #: ``Notebook/x``).
+        self.object = object
+        #: The dialect that built the pod (a name from the dialect registry).
+        self.dialect = dialect
+        #: ``{"apiVersion": "v1", "kind": "Pod", "metadata": {...}, "spec": {...}}``.
+        self.pod = pod
+        self.provenance = provenance
+        #: The kind the pod spec was written in (``Pod``, ``Deployment``, …) — API-server defaulting
+        #: differs between bare Pods and pod templates.
+        self.kind = kind
+        self.profile = profile
+        #: The profile options chosen for this pod, ``{option: choice}``.
+        self.options = options
+        #: Keys of a rule's ``fix`` hints that fit this pod, most specific first (``z2jh<4.3``,
+        #: ``z2jh``); empty: the dialect's name. ``any`` always comes last.
+        self.fix_keys = fix_keys
+        #: The configuration behind the pod, when rules may read it (see :class:`Configuration`).
+        self.configuration = configuration
+        #: Facts about the deployment around the pod that rules may need (z2jh ``cull``, …).
+        self.facts: dict[str, Any] = {} if facts is None else facts
+        #: Where the fix hints for this pod go in the files the user wrote (see
+        #: :mod:`nblint.model.edit`); None: hints are shown, not applied.
+        self.placement = placement
+        #: The namespace the object names (a manifest's ``metadata.namespace``, a profile's
+        #: ``namespace`` trait); None: whichever ``--namespace`` (or ``kubectl -n``) gives.
+        self.namespace = namespace
+        #: How the pod's namespace admits it, when the run knows the namespace (set by the run
+        #: before the pod is checked; see :mod:`nblint.model.namespace`).
+        self.admission = admission
+        #: What the check stage works out once per pod (its targets), not part of the pod.
+        self.memo: dict[str, Any] = {} if memo is None else memo
+
+    def _values(self) -> tuple[Any, ...]:
+        # Two pods are equal by what they are: where their hints go, how their namespace admits
+        # them and what the check stage remembered about them are not compared.
+        hidden = ("admission", "memo", "placement")
+        return tuple([getattr(self, name) for name in self.__slots__ if name not in hidden])
 
     @property
     def spec(self) -> dict[str, Any]:

@@ -9,61 +9,111 @@ format is a function ``write(report, stream)`` over a :class:`Report` (see :mod:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from nblint.model.finding import Finding, Suppression
 from nblint.model.fold import Folded, fold, fold_key, unfolded
 from nblint.model.pod import EffectivePod
+from nblint.model.record import Record
 from nblint.model.rule import Rule
 
 
-@dataclass
-class RunResult:
+class RunResult(Record):
     """Everything a run found."""
 
-    findings: list[Finding] = field(default_factory=list)
-    #: The effective pods, when the run was asked to keep them (``nblint render``); a check only
-    #: counts them, so that a large input's trees are dropped as soon as they are checked.
-    pods: list[EffectivePod] = field(default_factory=list)
-    pod_count: int = 0
-    #: The files this run checked (context files such as ``--poddefaults`` are not among them).
-    inputs: list[str] = field(default_factory=list)
-    documents: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    #: Text of every input, for code frames and suppressions.
-    texts: dict[str, str] = field(default_factory=dict)
-    #: Findings silenced by ``# nblint: disable=…`` comments, with the comment that did it.
-    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
-    #: What the run wants its reader to know about how it ran (one line each).
-    notices: list[str] = field(default_factory=list)
+    __slots__ = (
+        "documents",
+        "findings",
+        "inputs",
+        "notices",
+        "pod_count",
+        "pods",
+        "skipped",
+        "suppressed",
+        "texts",
+    )
+
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        pods: list[EffectivePod] | None = None,
+        pod_count: int = 0,
+        inputs: list[str] | None = None,
+        documents: int = 0,
+        skipped: Counter[str] | None = None,
+        texts: dict[str, str] | None = None,
+        suppressed: list[tuple[Finding, Suppression]] | None = None,
+        notices: list[str] | None = None,
+    ) -> None:
+        self.findings: list[Finding] = [] if findings is None else findings
+        #: The effective pods, when the run was asked to keep them (``nblint render``); a check only
+        #: counts them, so that a large input's trees are dropped as soon as they are checked.
+        self.pods: list[EffectivePod] = [] if pods is None else pods
+        self.pod_count = pod_count
+        #: The files this run checked (context files such as ``--poddefaults`` are not among them).
+        self.inputs: list[str] = [] if inputs is None else inputs
+        self.documents = documents
+        self.skipped: Counter[str] = Counter() if skipped is None else skipped
+        #: Text of every input, for code frames and suppressions.
+        self.texts: dict[str, str] = {} if texts is None else texts
+        #: Findings silenced by ``# nblint: disable=…`` comments, with the comment that did it.
+        self.suppressed: list[tuple[Finding, Suppression]] = (
+            [] if suppressed is None else suppressed
+        )
+        #: What the run wants its reader to know about how it ran (one line each).
+        self.notices: list[str] = [] if notices is None else notices
 
     @property
     def files(self) -> int:
         return len(self.inputs)
 
 
-@dataclass
-class Report:
+class Report(Record):
     """A finished run as a report is written from it."""
 
-    result: RunResult
-    #: The findings to report (the baseline may have taken some out).
-    findings: list[Finding]
-    #: Every rule known to the run, by id (titles, help, fixes).
-    rules: dict[str, Rule]
-    #: The rules that ran (SARIF lists exactly these).
-    active: list[Rule] = field(default_factory=list)
-    #: Suppressed findings to show with their reasons (``--show-suppressed``), else empty.
-    suppressed: list[tuple[Finding, str]] = field(default_factory=list)
-    colour: bool = False
-    #: Fix-hint key → the input it is written for (``z2jh`` → ``z2jh Helm values``).
-    fix_labels: dict[str, str] = field(default_factory=dict)
-    #: One finding per problem and place, listing its pods (False: ``--no-fold``, one per pod).
-    fold: bool = True
-    #: ``--quiet``: the findings only, no summary.
-    quiet: bool = False
-    #: Rule id → the address of its documentation page (shipped rules; SARIF ``helpUri``).
-    help_uris: dict[str, str] = field(default_factory=dict)
+    __slots__ = (
+        "active",
+        "colour",
+        "findings",
+        "fix_labels",
+        "fold",
+        "help_uris",
+        "quiet",
+        "result",
+        "rules",
+        "suppressed",
+    )
+
+    def __init__(
+        self,
+        result: RunResult,
+        findings: list[Finding],
+        rules: dict[str, Rule],
+        active: list[Rule] | None = None,
+        suppressed: list[tuple[Finding, str]] | None = None,
+        colour: bool = False,
+        fix_labels: dict[str, str] | None = None,
+        fold: bool = True,
+        quiet: bool = False,
+        help_uris: dict[str, str] | None = None,
+    ) -> None:
+        self.result = result
+        #: The findings to report (the baseline may have taken some out).
+        self.findings = findings
+        #: Every rule known to the run, by id (titles, help, fixes).
+        self.rules = rules
+        #: The rules that ran (SARIF lists exactly these).
+        self.active: list[Rule] = [] if active is None else active
+        #: Suppressed findings to show with their reasons (``--show-suppressed``), else empty.
+        self.suppressed: list[tuple[Finding, str]] = [] if suppressed is None else suppressed
+        self.colour = colour
+        #: Fix-hint key → the input it is written for (``z2jh`` → ``z2jh Helm values``).
+        self.fix_labels: dict[str, str] = {} if fix_labels is None else fix_labels
+        #: One finding per problem and place, listing its pods (False: ``--no-fold``, one per pod).
+        self.fold = fold
+        #: ``--quiet``: the findings only, no summary.
+        self.quiet = quiet
+        #: Rule id → the address of its documentation page (shipped rules; SARIF ``helpUri``).
+        self.help_uris: dict[str, str] = {} if help_uris is None else help_uris
 
     def problems(self) -> list[Folded]:
         """The findings to report, folded unless ``--no-fold``."""

@@ -10,10 +10,10 @@ too (titles, help, fixes), which is why they live down here with the other share
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.model.pod import Path
+from nblint.model.record import Record
 
 TARGETS = ("pod", "container", "notebook", "volume", "values")
 #: The newest PSA policy version nblint knows; ``latest`` and newer versions are evaluated as it.
@@ -40,12 +40,14 @@ def format_version(version: tuple[int, int]) -> str:
     return f"v{version[0]}.{version[1]}"
 
 
-@dataclass(frozen=True)
-class PsaPolicy:
+class PsaPolicy(Record):
     """The Pod Security Admission level and policy version a run checks against."""
 
-    level: str  # privileged (no PSA check) | baseline | restricted
-    version: tuple[int, int]
+    __slots__ = ("level", "version")
+
+    def __init__(self, level: str, version: tuple[int, int]) -> None:
+        self.level = level  # privileged (no PSA check) | baseline | restricted
+        self.version = version
 
     @property
     def version_text(self) -> str:
@@ -58,12 +60,14 @@ class PsaPolicy:
 _SEGMENT = re.compile(r'\[(\d+)\]|\["([^"]*)"\]|([^.\[\]]+)')
 
 
-@dataclass(frozen=True)
-class FieldPath:
+class FieldPath(Record):
     """A field path of a rule (``securityContext.capabilities.add``), as written and split."""
 
-    text: str
-    parts: Path
+    __slots__ = ("parts", "text")
+
+    def __init__(self, text: str, parts: Path) -> None:
+        self.text = text
+        self.parts = parts
 
     @classmethod
     def parse(cls, text: str) -> FieldPath:
@@ -83,86 +87,165 @@ class FieldPath:
         return cls(text, tuple(parts))
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(Record):
     """``{path: schema, ...}`` over the pod: holds when every path exists and matches."""
 
-    clauses: tuple[tuple[FieldPath, Any], ...]
+    __slots__ = ("clauses",)
+
+    def __init__(self, clauses: tuple[tuple[FieldPath, Any], ...]) -> None:
+        self.clauses = clauses
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(Record):
     """One declarative way to break a rule."""
 
-    target: str
-    fields: tuple[FieldPath, ...]
-    must: Any
-    missing: str
-    message: str
-    when: Condition | None
-    unless: Condition | None
-    fix: dict[str, str] | None
-    #: How safe this violation's fix is, when it differs from the rule's (see ``fix-safety``).
-    fix_safety: str | None = None
+    __slots__ = (
+        "fields",
+        "fix",
+        "fix_safety",
+        "message",
+        "missing",
+        "must",
+        "target",
+        "unless",
+        "when",
+    )
+
+    def __init__(
+        self,
+        target: str,
+        fields: tuple[FieldPath, ...],
+        must: Any,
+        missing: str,
+        message: str,
+        when: Condition | None,
+        unless: Condition | None,
+        fix: dict[str, str] | None,
+        fix_safety: str | None = None,
+    ) -> None:
+        self.target = target
+        self.fields = fields
+        self.must = must
+        self.missing = missing
+        self.message = message
+        self.when = when
+        self.unless = unless
+        self.fix = fix
+        #: How safe this violation's fix is, when it differs from the rule's (``fix-safety``).
+        self.fix_safety = fix_safety
 
 
-@dataclass(frozen=True)
-class Implementation:
+class Implementation(Record):
     """How a rule is checked from one PSA policy version on: conditions, violations, a builtin."""
 
-    since: tuple[int, int] | None
-    when: Condition | None
-    unless: Condition | None
-    violations: tuple[Violation, ...] = ()
-    builtin: str | None = None
-    builtin_options: dict[str, Any] = field(default_factory=dict)
-    #: Message template for what a builtin finds (a builtin may also word its own).
-    message: str = ""
+    __slots__ = ("builtin", "builtin_options", "message", "since", "unless", "violations", "when")
+
+    def __init__(
+        self,
+        since: tuple[int, int] | None,
+        when: Condition | None,
+        unless: Condition | None,
+        violations: tuple[Violation, ...] = (),
+        builtin: str | None = None,
+        builtin_options: dict[str, Any] | None = None,
+        message: str = "",
+    ) -> None:
+        self.since = since
+        self.when = when
+        self.unless = unless
+        self.violations = violations
+        self.builtin = builtin
+        self.builtin_options: dict[str, Any] = {} if builtin_options is None else builtin_options
+        #: Message template for what a builtin finds (a builtin may also word its own).
+        self.message = message
 
 
-@dataclass(frozen=True)
-class RuleOption:
+class RuleOption(Record):
     """A setting a team may change in its configuration (``options.<rule>.<name>``)."""
 
-    name: str
-    default: Any
-    #: JSON Schema every value must satisfy (the default included).
-    schema: Any
-    description: str = ""
+    __slots__ = ("default", "description", "name", "schema")
+
+    def __init__(self, name: str, default: Any, schema: Any, description: str = "") -> None:
+        self.name = name
+        self.default = default
+        #: JSON Schema every value must satisfy (the default included).
+        self.schema = schema
+        self.description = description
 
 
-@dataclass
-class Rule:
+class Rule(Record):
     """A rule as its file under ``rules/`` declares it (see ``schemas/rule.schema.json``)."""
 
-    id: str
-    group: str
-    severity: str
-    title: str
-    why: str
-    fix: dict[str, str]
-    implementations: list[Implementation]
-    examples: dict[str, list[dict[str, Any]]]
-    psa: dict[str, Any] | None
-    #: The option values in force: the declared defaults, then the configuration's.
-    options: dict[str, Any]
-    path: str
-    #: Reports an input that was not (fully) checked: not turned off by --select.
-    always_on: bool = False
-    #: What each option may be (see :class:`RuleOption`), by name.
-    option_specs: dict[str, RuleOption] = field(default_factory=dict)
-    #: How safe the rule's fix is to apply: ``safe``, ``unsafe`` or ``display-only`` (advice
-    #: that ``nblint fix`` never applies); see :mod:`nblint.model.edit`.
-    fix_safety: str = "display-only"
-    #: Hint key → its safety where it differs from :attr:`fix_safety`
-    #: (``z2jh:block-cloud-metadata: unsafe``: it turns the metadata block off).
-    fix_safety_by_key: dict[str, str] = field(default_factory=dict)
-    #: The fix only adds what is missing (``fix-adds-only``): ``nblint fix`` never changes a
-    #: value the file already sets.
-    fix_adds_only: bool = False
-    #: ``nblint fix`` applies this fix in a round of its own (``fix-alone``): the other findings
-    #: of the file depend on it.
-    fix_alone: bool = False
+    __slots__ = (
+        "always_on",
+        "examples",
+        "fix",
+        "fix_adds_only",
+        "fix_alone",
+        "fix_safety",
+        "fix_safety_by_key",
+        "group",
+        "id",
+        "implementations",
+        "option_specs",
+        "options",
+        "path",
+        "psa",
+        "severity",
+        "title",
+        "why",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        group: str,
+        severity: str,
+        title: str,
+        why: str,
+        fix: dict[str, str],
+        implementations: list[Implementation],
+        examples: dict[str, list[dict[str, Any]]],
+        psa: dict[str, Any] | None,
+        options: dict[str, Any],
+        path: str,
+        always_on: bool = False,
+        option_specs: dict[str, RuleOption] | None = None,
+        fix_safety: str = "display-only",
+        fix_safety_by_key: dict[str, str] | None = None,
+        fix_adds_only: bool = False,
+        fix_alone: bool = False,
+    ) -> None:
+        self.id = id
+        self.group = group
+        self.severity = severity
+        self.title = title
+        self.why = why
+        self.fix = fix
+        self.implementations = implementations
+        self.examples = examples
+        self.psa = psa
+        #: The option values in force: the declared defaults, then the configuration's.
+        self.options = options
+        self.path = path
+        #: Reports an input that was not (fully) checked: not turned off by --select.
+        self.always_on = always_on
+        #: What each option may be (see :class:`RuleOption`), by name.
+        self.option_specs: dict[str, RuleOption] = {} if option_specs is None else option_specs
+        #: How safe the rule's fix is to apply: ``safe``, ``unsafe`` or ``display-only`` (advice
+        #: that ``nblint fix`` never applies); see :mod:`nblint.model.edit`.
+        self.fix_safety = fix_safety
+        #: Hint key → its safety where it differs from :attr:`fix_safety`
+        #: (``z2jh:block-cloud-metadata: unsafe``: it turns the metadata block off).
+        self.fix_safety_by_key: dict[str, str] = (
+            {} if fix_safety_by_key is None else fix_safety_by_key
+        )
+        #: The fix only adds what is missing (``fix-adds-only``): ``nblint fix`` never changes a
+        #: value the file already sets.
+        self.fix_adds_only = fix_adds_only
+        #: ``nblint fix`` applies this fix in a round of its own (``fix-alone``): the other
+        #: findings of the file depend on it.
+        self.fix_alone = fix_alone
 
     def safety_of(self, hint_key: str | None) -> str:
         """How safe the hint chosen under ``hint_key`` is to apply."""

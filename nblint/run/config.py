@@ -16,11 +16,11 @@ import fnmatch
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.model.data import data_dir
 from nblint.model.finding import Finding
+from nblint.model.record import Record
 from nblint.model.rule import Rule, groups
 
 CONFIG_FILES = (".nblint.yaml", ".nblint.yml")
@@ -60,27 +60,40 @@ class ConfigError(Exception):
     """The configuration is wrong (a usage problem: exit 2)."""
 
 
-@dataclass
-class Release:
+class Release(Record):
     """A z2jh release: its values files, layered in order, and its own dialect settings."""
 
-    name: str
-    values: list[str]
-    chart_version: str | None = None
-    values_root: str | None = None
-    #: The namespace it is installed in (``helm -n``), for the namespace objects to apply.
-    namespace: str | None = None
+    __slots__ = ("chart_version", "name", "namespace", "values", "values_root")
+
+    def __init__(
+        self,
+        name: str,
+        values: list[str],
+        chart_version: str | None = None,
+        values_root: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        self.name = name
+        self.values = values
+        self.chart_version = chart_version
+        self.values_root = values_root
+        #: The namespace it is installed in (``helm -n``), for the namespace objects to apply.
+        self.namespace = namespace
 
 
-@dataclass
-class Config:
+class Config(Record):
     """A project's settings (``.nblint.yaml`` or ``[tool.nblint]``), validated."""
 
-    #: The file the settings came from, and how to name it in messages.
-    path: str
-    label: str
-    raw: dict[str, Any]
-    releases: list[Release] = field(default_factory=list)
+    __slots__ = ("label", "path", "raw", "releases")
+
+    def __init__(
+        self, path: str, label: str, raw: dict[str, Any], releases: list[Release] | None = None
+    ) -> None:
+        #: The file the settings came from, and how to name it in messages.
+        self.path = path
+        self.label = label
+        self.raw = raw
+        self.releases: list[Release] = [] if releases is None else releases
 
     @property
     def base(self) -> str:

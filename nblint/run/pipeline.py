@@ -42,6 +42,7 @@ from nblint.model.document import Neighbour, Recognised, RunIndex
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
+from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
 
@@ -102,19 +103,28 @@ class Options:
     stdin_filename: str | None = None
 
 
-@dataclass
-class _Input:
+class _Input(Record):
     """One file of the run, read but not necessarily parsed."""
 
-    path: str
-    loaded: files.LoadedFile
-    #: The option that named it, for a context file (``--poddefaults``); None for an input.
-    context: str | None = None
-    #: The documents it contributes to the index, when it was parsed in the first phase.
-    recognised: list[Recognised] | None = None
-    #: Whether it also holds documents that contribute nothing: the second phase parses the file
-    #: again for them rather than keeping every document of a large file in memory.
-    rest: bool = False
+    __slots__ = ("context", "loaded", "path", "recognised", "rest")
+
+    def __init__(
+        self,
+        path: str,
+        loaded: files.LoadedFile,
+        context: str | None = None,
+        recognised: list[Recognised] | None = None,
+        rest: bool = False,
+    ) -> None:
+        self.path = path
+        self.loaded = loaded
+        #: The option that named it, for a context file (``--poddefaults``); None for an input.
+        self.context = context
+        #: The documents it contributes to the index, when it was parsed in the first phase.
+        self.recognised = recognised
+        #: Whether it also holds documents that contribute nothing: the second phase parses the file
+        #: again for them rather than keeping every document of a large file in memory.
+        self.rest = rest
 
 
 class Runner:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nblint.model.finding import Finding, Reported, Suppression
 from nblint.model.pod import Origin
+from nblint.model.record import Record
 from nblint.model.result import RunResult
 
 if TYPE_CHECKING:
@@ -33,14 +33,16 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _SYNTAX = "# nblint: disable=RULE[,RULE] -- reason (or disable-file=RULE)"
 
 
-@dataclass
-class Malformed:
+class Malformed(Record):
     """A comment that starts like a directive but cannot be read as one."""
 
-    file: str
-    line: int
-    column: int
-    text: str
+    __slots__ = ("column", "file", "line", "text")
+
+    def __init__(self, file: str, line: int, column: int, text: str) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.text = text
 
 
 def parse(file: str, text: str) -> Iterator[Suppression | Malformed]:

@@ -14,10 +14,10 @@ as if it changed nothing.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.dialects.z2jh.helm import key_text
+from nblint.model.record import Record
 
 #: A snippet longer than this is not parsed (it is all "not read"): the hub's own snippets are a
 #: few hundred lines at most, and parsing is the one cost that grows with the input here.
@@ -29,16 +29,18 @@ class CodeLine(int):
     ``("hub", "extraConfig", "00-auth", CodeLine(3))`` is the snippet's third line."""
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(Record):
     """``c.<section>.<trait> = <value>`` at ``line`` of snippet ``snippet``."""
 
-    section: str
-    trait: str
-    value: Any
-    #: The snippet's key, as written.
-    snippet: Any
-    line: int
+    __slots__ = ("line", "section", "snippet", "trait", "value")
+
+    def __init__(self, section: str, trait: str, value: Any, snippet: Any, line: int) -> None:
+        self.section = section
+        self.trait = trait
+        self.value = value
+        #: The snippet's key, as written.
+        self.snippet = snippet
+        self.line = line
 
     @property
     def path(self) -> tuple[Any, ...]:
@@ -46,15 +48,28 @@ class Assignment:
         return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
 
 
-@dataclass
-class ExtraConfig:
+class ExtraConfig(Record):
     """What nblint read from every snippet, in the order the hub runs them."""
 
-    assignments: list[Assignment] = field(default_factory=list)
-    #: ``(snippet, line)`` of each statement nblint did not read.
-    unread: list[tuple[Any, int]] = field(default_factory=list)
-    #: ``(snippet, line, why)`` of snippets that are not Python the hub can run (it stops there).
-    broken: list[tuple[Any, int, str]] = field(default_factory=list)
+    __slots__ = ("assignments", "broken", "unread", "unread_targets")
+
+    def __init__(
+        self,
+        assignments: list[Assignment] | None = None,
+        unread: list[tuple[Any, int]] | None = None,
+        broken: list[tuple[Any, int, str]] | None = None,
+        unread_targets: set[tuple[str, str]] | None = None,
+    ) -> None:
+        self.assignments: list[Assignment] = [] if assignments is None else assignments
+        #: ``(snippet, line)`` of each statement nblint did not read.
+        self.unread: list[tuple[Any, int]] = [] if unread is None else unread
+        #: ``(snippet, line, why)`` of snippets that are not Python the hub can run (it stops
+        #: there).
+        self.broken: list[tuple[Any, int, str]] = [] if broken is None else broken
+        #: ``(section, trait)`` that a statement nblint did not read assigns.
+        self.unread_targets: set[tuple[str, str]] = (
+            set() if unread_targets is None else unread_targets
+        )
 
     def of(self, section: str) -> list[Assignment]:
         return [a for a in self.assignments if a.section == section]
@@ -62,9 +77,6 @@ class ExtraConfig:
     def last(self, section: str, trait: str) -> Assignment | None:
         found = [a for a in self.assignments if (a.section, a.trait) == (section, trait)]
         return found[-1] if found else None
-
-    #: ``(section, trait)`` that a statement nblint did not read assigns.
-    unread_targets: set[tuple[str, str]] = field(default_factory=set)
 
 
 def read(snippets: Any) -> ExtraConfig:

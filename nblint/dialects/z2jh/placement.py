@@ -18,12 +18,12 @@ which wins over anything at the root. So:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix
 from nblint.model.pod import Path, format_path
+from nblint.model.record import Record
 
 if TYPE_CHECKING:
     from nblint.dialects.z2jh.pods import ValuesProvenance
@@ -59,12 +59,22 @@ WRITTEN_WHOLE = (
 )
 
 
-@dataclass
-class ValuesPlacement:
-    release: Release
-    provenance: ValuesProvenance | None = None
-    #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
-    profile_path: Path | None = None
+class ValuesPlacement(Record):
+    __slots__ = ("_masking", "profile_path", "provenance", "release")
+
+    def __init__(
+        self,
+        release: Release,
+        provenance: ValuesProvenance | None = None,
+        profile_path: Path | None = None,
+    ) -> None:
+        self.release = release
+        self.provenance = provenance
+        #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
+        self.profile_path = profile_path
+        #: The securityContexts of this pod that an extra config key replaces (see
+        #: :meth:`_masked`): worked out on the first hint, asked again by every other.
+        self._masking: list[tuple[Path, frozenset[str], Path]] | None = None
 
     def place(
         self,
@@ -155,10 +165,15 @@ class ValuesPlacement:
         nothing, so the pod template's securityContext goes into the replacing one."""
         import yaml
 
-        for pod_path, traits in MASKABLE:
-            written = self._values_path(pod_path)
-            if not any(key in EXTRA_CONFIG for key in written) or written[-1] != "securityContext":
-                continue
+        if self._masking is None:
+            self._masking = [
+                (pod_path, traits, written)
+                for pod_path, traits in MASKABLE
+                if (written := self._values_path(pod_path))
+                and any(key in EXTRA_CONFIG for key in written)
+                and written[-1] == "securityContext"
+            ]
+        for pod_path, traits, written in self._masking:
             if not traits & set(traits_set_by(self.release, patch)):
                 continue
             text = template_hint()

@@ -13,38 +13,56 @@ type any value; it is recorded, not drawn.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.dialects.z2jh.helm import hub_items
 from nblint.dialects.z2jh.traits import SpawnerConfig, ValuesPath, normalise_types
+from nblint.model.record import Record
 
 
-@dataclass
-class UnlistedChoice:
+class UnlistedChoice(Record):
     """A free-text profile option: what it lets a user pick."""
 
-    option: str
-    path: ValuesPath
-    validation_regex: str | None
-    #: Traits the typed value lands in (``image``, …).
-    traits: list[str]
+    __slots__ = ("option", "path", "traits", "validation_regex")
+
+    def __init__(
+        self, option: str, path: ValuesPath, validation_regex: str | None, traits: list[str]
+    ) -> None:
+        self.option = option
+        self.path = path
+        self.validation_regex = validation_regex
+        #: Traits the typed value lands in (``image``, …).
+        self.traits = traits
 
 
-@dataclass
-class Selection:
+class Selection(Record):
     """One spawn: a profile and a choice for each of its options."""
 
-    profile: str
-    slug: str
-    options: dict[str, str]
-    #: ``(kubespawner_override mapping, its values path)``, in the order KubeSpawner applies them.
-    overrides: list[tuple[dict[str, Any], ValuesPath]] = field(default_factory=list)
-    unlisted: list[UnlistedChoice] = field(default_factory=list)
-    #: Why KubeSpawner cannot make this spawn: ``(values path, message)``.
-    problems: list[tuple[ValuesPath, str]] = field(default_factory=list)
-    #: The profile's entry in the values (``singleuser.profileList[i]``).
-    path: ValuesPath = ()
+    __slots__ = ("options", "overrides", "path", "problems", "profile", "slug", "unlisted")
+
+    def __init__(
+        self,
+        profile: str,
+        slug: str,
+        options: dict[str, str],
+        overrides: list[tuple[dict[str, Any], ValuesPath]] | None = None,
+        unlisted: list[UnlistedChoice] | None = None,
+        problems: list[tuple[ValuesPath, str]] | None = None,
+        path: ValuesPath = (),
+    ) -> None:
+        self.profile = profile
+        self.slug = slug
+        self.options = options
+        #: ``(kubespawner_override mapping, its values path)``, in the order KubeSpawner applies
+        #: them.
+        self.overrides: list[tuple[dict[str, Any], ValuesPath]] = (
+            [] if overrides is None else overrides
+        )
+        self.unlisted: list[UnlistedChoice] = [] if unlisted is None else unlisted
+        #: Why KubeSpawner cannot make this spawn: ``(values path, message)``.
+        self.problems: list[tuple[ValuesPath, str]] = [] if problems is None else problems
+        #: The profile's entry in the values (``singleuser.profileList[i]``).
+        self.path = path
 
     def apply(self, config: SpawnerConfig) -> SpawnerConfig:
         """A copy of ``config`` with this selection's overrides applied."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -27,6 +26,7 @@ from nblint.dialects.z2jh.values import (
 )
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
+from nblint.model.record import Record
 
 #: A path into the z2jh values (relative to the z2jh root).
 ValuesPath = tuple[str | int, ...]
@@ -105,13 +105,15 @@ class SpawnProblem(NamedTuple):
     rule: str = "z2jh-spawn-failure"
 
 
-@dataclass(slots=True)
-class Trait:
+class Trait(Record):
     """A KubeSpawner trait's value, and the values path behind each part of it."""
 
-    value: Any
-    #: trait-relative path → source; the longest matching prefix wins.
-    sources: dict[Path, Source] = field(default_factory=dict)
+    __slots__ = ("sources", "value")
+
+    def __init__(self, value: Any, sources: dict[Path, Source] | None = None) -> None:
+        self.value = value
+        #: trait-relative path → source; the longest matching prefix wins.
+        self.sources: dict[Path, Source] = {} if sources is None else sources
 
     def source(self, sub: Path) -> tuple[Source, Path] | None:
         for length in range(len(sub), -1, -1):

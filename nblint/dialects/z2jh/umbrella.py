@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from nblint.load.provenance import tree_position
 from nblint.model.document import Neighbour
 from nblint.model.pod import Origin
+from nblint.model.record import Record
 
 #: The files beside a values file that say which release it is for (``Dialect.neighbours``).
 NEIGHBOURS = ("Chart.yaml", "Chart.lock", "requirements.yaml", "requirements.lock")
@@ -29,22 +29,33 @@ _LOCKS = {"Chart.yaml": "Chart.lock", "requirements.yaml": "requirements.lock"}
 DEPENDENCY = "jupyterhub"
 
 
-@dataclass(frozen=True)
-class Pin:
+class Pin(Record):
     """One ``jupyterhub`` dependency of the umbrella chart beside the values."""
 
-    #: The chart file that declares it (``Chart.yaml``).
-    chart: Neighbour
-    #: Its position among the chart's dependencies.
-    position: int
-    #: The version (or range) the chart asks for, as written; None when it gives none.
-    asked: str | None
-    #: The key the umbrella chart's values hand z2jh: the dependency's alias, or its name.
-    key: str
-    #: The exact version the lock beside the chart records, the lock, and where in its list.
-    locked: str | None = None
-    lock: Neighbour | None = None
-    lock_position: int = 0
+    __slots__ = ("asked", "chart", "key", "lock", "lock_position", "locked", "position")
+
+    def __init__(
+        self,
+        chart: Neighbour,
+        position: int,
+        asked: str | None,
+        key: str,
+        locked: str | None = None,
+        lock: Neighbour | None = None,
+        lock_position: int = 0,
+    ) -> None:
+        #: The chart file that declares it (``Chart.yaml``).
+        self.chart = chart
+        #: Its position among the chart's dependencies.
+        self.position = position
+        #: The version (or range) the chart asks for, as written; None when it gives none.
+        self.asked = asked
+        #: The key the umbrella chart's values hand z2jh: the dependency's alias, or its name.
+        self.key = key
+        #: The exact version the lock beside the chart records, the lock, and where in its list.
+        self.locked = locked
+        self.lock = lock
+        self.lock_position = lock_position
 
     @property
     def root(self) -> tuple[str, ...]:

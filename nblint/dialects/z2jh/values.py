@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -27,6 +26,7 @@ from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
 from nblint.model.finding import Reported
 from nblint.model.pod import Origin, Path, format_path, get_path
+from nblint.model.record import Record
 
 #: How reports name a release's values (every finding on them is about the release as a whole).
 VALUES_OBJECT = "values"
@@ -205,17 +205,19 @@ def resolve_chart_version(text: str | None) -> str:
 # Layering
 
 
-@dataclass
-class _Layer:
+class _Layer(Record):
     """One values file of a release, in the order Helm layers them."""
 
-    file: str
-    #: The whole document, for positions of the root key itself.
-    document: Any
-    #: The z2jh values this file sets (at the root), or ``{}``.
-    values: Mapping[str, Any]
-    #: The document's position in its file (fix edits name it).
-    index: int = 0
+    __slots__ = ("document", "file", "index", "values")
+
+    def __init__(self, file: str, document: Any, values: Mapping[str, Any], index: int = 0) -> None:
+        self.file = file
+        #: The whole document, for positions of the root key itself.
+        self.document = document
+        #: The z2jh values this file sets (at the root), or ``{}``.
+        self.values = values
+        #: The document's position in its file (fix edits name it).
+        self.index = index
 
 
 def _is_sops_metadata(key: Any, value: Any) -> bool:
@@ -327,24 +329,47 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-@dataclass
-class Release:
+class Release(Record):
     """One Helm release of z2jh: the merged values and where each value came from."""
 
-    chart_version: str
-    #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
-    values: dict[str, Any]
-    #: The user's files, in layer order.
-    files: list[str]
-    #: Where z2jh sits inside the user's files, e.g. ``("basehub", "jupyterhub")``.
-    root: tuple[str, ...]
-    _layers: list[_Layer] = field(default_factory=list, repr=False)
-    _owners: dict[Path, int] = field(default_factory=dict, repr=False)
-    #: What placing fixes works out once per release (the traits a hint sets, by hint).
-    fix_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    #: What :meth:`locate` found, by values path: every profile's pod asks again.
-    _located: dict[Path, Origin] = field(default_factory=dict, repr=False)
-    _extra_config: ExtraConfig | None = field(default=None, repr=False)
+    __slots__ = (
+        "_extra_config",
+        "_layers",
+        "_located",
+        "_owners",
+        "chart_version",
+        "files",
+        "fix_memo",
+        "root",
+        "values",
+    )
+
+    def __init__(
+        self,
+        chart_version: str,
+        values: dict[str, Any],
+        files: list[str],
+        root: tuple[str, ...],
+        _layers: list[_Layer] | None = None,
+        _owners: dict[Path, int] | None = None,
+        fix_memo: dict[Any, Any] | None = None,
+        _located: dict[Path, Origin] | None = None,
+        _extra_config: ExtraConfig | None = None,
+    ) -> None:
+        self.chart_version = chart_version
+        #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
+        self.values = values
+        #: The user's files, in layer order.
+        self.files = files
+        #: Where z2jh sits inside the user's files, e.g. ``("basehub", "jupyterhub")``.
+        self.root = root
+        self._layers: list[_Layer] = [] if _layers is None else _layers
+        self._owners: dict[Path, int] = {} if _owners is None else _owners
+        #: What placing fixes works out once per release (the traits a hint sets, by hint).
+        self.fix_memo: dict[Any, Any] = {} if fix_memo is None else fix_memo
+        #: What :meth:`locate` found, by values path: every profile's pod asks again.
+        self._located: dict[Path, Origin] = {} if _located is None else _located
+        self._extra_config = _extra_config
 
     @property
     def extra_config(self) -> ExtraConfig:
