@@ -178,12 +178,16 @@ class _Planner:
         self._insertions: dict[int, list[tuple[int, int, str]]] = {}
         self.sequence_indent = _sequence_indent(text)
         self.step = _indent_step(text)
+        #: The document's root, and where in it an alias is used (see :func:`_alias_uses`).
+        self.root: yaml.Node | None = None
+        self._alias_uses: set[tuple[int, Any]] | None = None
 
     # -- finding the place ----------------------------------------------------------------
 
     def descend(self, node: yaml.Node, path: Path, patch: Any) -> tuple[yaml.Node, Any]:
         """The node at ``path``, or its deepest existing ancestor with ``patch`` nested under
         the missing keys."""
+        self.root = node
         for position, part in enumerate(path):
             if isinstance(part, int):
                 if not isinstance(node, yaml.SequenceNode) or not 0 <= part < len(node.value):
@@ -240,6 +244,11 @@ class _Planner:
         """An alias composes to the anchored node itself, which lies outside its parent's text:
         it is copied to where it is used before the edit goes in (:class:`_Shared`). ``slot`` is
         the child's key node in a mapping, its index in a sequence."""
+        if self._alias_uses is None:
+            self._alias_uses = _alias_uses(self.root) if "*" in self.text else set()
+        at = id(slot) if isinstance(slot, yaml.Node) else slot
+        if (id(parent), at) in self._alias_uses:
+            raise _Shared(parent, slot, child)
         if not parent.start_mark.index <= child.start_mark.index <= parent.end_mark.index:
             raise _Shared(parent, slot, child)
         if child.end_mark.index > parent.end_mark.index:
@@ -578,6 +587,35 @@ class _Shared(Exception):
             key_node,
             key,
         )
+
+
+def _alias_uses(root: yaml.Node | None) -> set[tuple[int, Any]]:
+    """Where an alias is used: ``(id(parent), id(key node) or index)``. The composer gives an
+    alias the anchored node itself, so a node met a second time, in document order, is an
+    alias's use."""
+    seen: set[int] = set()
+    uses: set[tuple[int, Any]] = set()
+
+    def visit(node: yaml.Node) -> None:
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if id(key) not in seen:
+                    visit(key)
+                if id(value) in seen:
+                    uses.add((id(node), id(key)))
+                else:
+                    visit(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                if id(item) in seen:
+                    uses.add((id(node), index))
+                else:
+                    visit(item)
+
+    if root is not None:
+        visit(root)
+    return uses
 
 
 def _merged_entry(mapping: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
