@@ -150,7 +150,35 @@ def _document(text: str, index: int) -> yaml.Node:
     raise FixError(f"the file has no document {index + 1}")
 
 
-_CONSTRUCTOR = _Loader("")
+class _Constructor(_Loader):
+    """PyYAML's constructor, leaving the nodes as they were: it flattens a mapping's merge keys
+    (``<<``) into the node itself, which would make merged keys look written here."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        saved = _merged_values(node)
+        try:
+            return super().construct_mapping(node, deep)
+        finally:
+            for mapping, value in saved:
+                mapping.value = value
+
+
+def _merged_values(node: Any) -> list[tuple[Any, list[Any]]]:
+    """``node`` and every mapping it merges, with their entries as they are."""
+    out: list[tuple[Any, list[Any]]] = []
+    stack = [node]
+    while stack:
+        mapping = stack.pop()
+        if not isinstance(mapping, yaml.MappingNode) or any(m is mapping for m, _ in out):
+            continue
+        out.append((mapping, list(mapping.value)))
+        for key, value in mapping.value:
+            if key.tag == MERGE_TAG:
+                stack.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+    return out
+
+
+_CONSTRUCTOR = _Constructor("")
 
 
 def _construct(node: yaml.Node) -> Any:
