@@ -544,3 +544,32 @@ def test_explain_shows_the_fix_safety() -> None:
     text = invoke("explain", "allow-privilege-escalation").output
     assert "Fix safety: safe: `nblint fix` applies it" in text
     assert "for container block-cloud-metadata: unsafe" in text
+
+
+def test_a_security_context_set_by_extra_config_code_gets_hints_shown_not_applied() -> None:
+    path = FIX / "security-context-set-by-extra-config-code.yaml"
+    result = run(path)
+    inside = [
+        f
+        for f in result.findings
+        if f.rule in ("capabilities-restricted", "notebook-read-only-root-filesystem")
+        and f.container == "notebook"
+    ]
+    assert [(f.rule, f.line, f.profile) for f in inside] == [
+        ("capabilities-restricted", 11, None),
+        ("notebook-read-only-root-filesystem", 11, None),
+    ]
+    for finding in inside:
+        assert finding.applicability == "display-only"
+        assert finding.edit is None
+        assert finding.fix is not None
+        assert finding.fix.startswith("# in hub.extraConfig.no-setuid, whose code sets")
+    # Nothing a fix could apply is left unapplied, and the code is left as it is.
+    outcome = fix_file(path)
+    assert "extra_container_config" in outcome.texts.get(str(path), path.read_text())
+    assert not [
+        f
+        for f in outcome.after.findings
+        if f.applicability in ("safe", "unsafe")
+        and f.rule in ("capabilities-restricted", "notebook-read-only-root-filesystem")
+    ]
