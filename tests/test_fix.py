@@ -274,19 +274,89 @@ def test_a_json_document_stays_json() -> None:
     assert document["spec"]["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
 
 
-def test_a_value_shared_through_an_alias_is_not_edited() -> None:
+def test_a_value_shared_through_an_alias_is_copied_where_the_fix_goes() -> None:
+    """The container's `*context` becomes its own copy of the pod's securityContext, and the fix
+    goes into the copy: the pod's securityContext (`&context`) keeps what it had for the
+    container fix."""
     path = FIX / "alias-shared.yaml"
     outcome = fix_file(path, unsafe=False)
-    refused = {f.rule: why for f, why in outcome.failed}
-    assert "alias" in refused["allow-privilege-escalation"]
-    assert "securityContext: *context" in outcome.texts.get(str(path), path.read_text())
+    assert outcome.failed == []
+    new = outcome.texts[str(path)]
+    assert "securityContext: *context" not in new
+    document = yaml.safe_load(new)
+    container = document["spec"]["containers"][0]["securityContext"]
+    assert container["runAsUser"] == 1000
+    assert container["allowPrivilegeEscalation"] is False
+    assert "allowPrivilegeEscalation" not in document["spec"]["securityContext"]
 
 
-def test_a_key_written_twice_is_not_edited() -> None:
+def test_an_alias_is_copied_at_the_use_site_and_the_anchor_left_alone() -> None:
+    text = (
+        "base:\n"
+        "  init: &init\n"
+        "  - name: a\n"
+        "    securityContext:\n"
+        "      runAsUser: 1000\n"
+        "one:\n"
+        "  init: *init  # shared\n"
+        "two:\n"
+        "  init: *init\n"
+    )
+    edit = Edit("x.yaml", 0, ("one", "init", 0), STRATEGIC, "securityContext:\n  runAsGroup: 100")
+    new, replacements = apply_edit(text, edit)
+    assert new == (
+        "base:\n"
+        "  init: &init\n"
+        "  - name: a\n"
+        "    securityContext:\n"
+        "      runAsUser: 1000\n"
+        "one:\n"
+        "  init: # shared\n"
+        "  - name: a\n"
+        "    securityContext:\n"
+        "      runAsUser: 1000\n"
+        "      runAsGroup: 100\n"
+        "two:\n"
+        "  init: *init\n"
+    )
+    assert fixing.bytes_outside(text, new, replacements) == 0
+    # A flow value is copied as flow.
+    text = "l: &l [1, 2]\nm: {a: *l}\nn: *l\n"
+    new, _ = apply_edit(text, Edit("x.yaml", 0, ("m",), HELM, "a: [3]"))
+    assert new == "l: &l [1, 2]\nm: {a: [1, 2, 3]}\nn: *l\n"
+
+
+def test_an_alias_to_a_value_with_anchors_of_its_own_is_refused_by_name() -> None:
+    text = "a: &a\n  b: &b\n    c: 1\nd: *a\ne: *b\n"
+    with pytest.raises(FixError, match="defines anchors of its own"):
+        apply_edit(text, Edit("x.yaml", 0, ("d", "b"), HELM, "f: 2"))
+
+
+def test_a_key_from_a_merge_key_is_written_in_the_merging_mapping() -> None:
+    """YAML merges are shallow: `sc` is copied whole into `p`, and the fix goes into the copy."""
+    text = "defaults: &d\n  image: x\n  sc:\n    runAsUser: 1\np:\n  <<: *d\n  name: p\n"
+    new, _ = apply_edit(text, Edit("x.yaml", 0, ("p",), HELM, "sc:\n  runAsNonRoot: true"))
+    assert new == text + "  sc:\n    runAsUser: 1\n    runAsNonRoot: true\n"
+    assert yaml.safe_load(new)["defaults"]["sc"] == {"runAsUser": 1}
+    assert yaml.safe_load(new)["p"]["sc"] == {"runAsUser": 1, "runAsNonRoot": True}
+
+
+def test_a_key_written_twice_is_edited_where_it_is_written_last() -> None:
+    """Helm (go-yaml v2 through sigs.k8s.io/yaml) and PyYAML both keep the last one."""
     text = "apiVersion: v1\nkind: Pod\nspec:\n  a: 1\nspec:\n  b: 2\n"
-    edit = Edit("x.yaml", 0, (), STRATEGIC, "spec:\n  c: 3")
-    with pytest.raises(FixError, match="written twice"):
-        apply_edit(text, edit)
+    new, _ = apply_edit(text, Edit("x.yaml", 0, (), STRATEGIC, "spec:\n  c: 3"))
+    assert new == text + "  c: 3\n"
+    with pytest.raises(FixError, match="bring back the first"):
+        apply_edit(text, Edit("x.yaml", 0, (), STRATEGIC, "spec: null"))
+
+
+def test_an_adds_only_fix_writes_a_number_given_as_a_string_as_that_number() -> None:
+    """`guarantee: "0.3"` is refused by the values schema; the user's 0.3 is kept, as a number.
+    A string that says no number is never replaced."""
+    text = 's:\n  cpu:\n    guarantee: "0.3"\n    limit: x\n'
+    edit = Edit("x.yaml", 0, (), HELM, "s:\n  cpu:\n    guarantee: 0.5\n    limit: 2", True)
+    new, _ = apply_edit(text, edit)
+    assert new == "s:\n  cpu:\n    guarantee: 0.3\n    limit: x\n"
 
 
 def test_a_document_of_a_multi_document_file_is_edited_alone() -> None:
@@ -474,3 +544,32 @@ def test_explain_shows_the_fix_safety() -> None:
     text = invoke("explain", "allow-privilege-escalation").output
     assert "Fix safety: safe: `nblint fix` applies it" in text
     assert "for container block-cloud-metadata: unsafe" in text
+
+
+def test_a_security_context_set_by_extra_config_code_gets_hints_shown_not_applied() -> None:
+    path = FIX / "security-context-set-by-extra-config-code.yaml"
+    result = run(path)
+    inside = [
+        f
+        for f in result.findings
+        if f.rule in ("capabilities-restricted", "notebook-read-only-root-filesystem")
+        and f.container == "notebook"
+    ]
+    assert [(f.rule, f.line, f.profile) for f in inside] == [
+        ("capabilities-restricted", 11, None),
+        ("notebook-read-only-root-filesystem", 11, None),
+    ]
+    for finding in inside:
+        assert finding.applicability == "display-only"
+        assert finding.edit is None
+        assert finding.fix is not None
+        assert finding.fix.startswith("# in hub.extraConfig.no-setuid, whose code sets")
+    # Nothing a fix could apply is left unapplied, and the code is left as it is.
+    outcome = fix_file(path)
+    assert "extra_container_config" in outcome.texts.get(str(path), path.read_text())
+    assert not [
+        f
+        for f in outcome.after.findings
+        if f.applicability in ("safe", "unsafe")
+        and f.rule in ("capabilities-restricted", "notebook-read-only-root-filesystem")
+    ]

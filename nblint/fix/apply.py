@@ -9,9 +9,20 @@ entry's lines when ``null`` deletes it. Comments, quoting, flow style, indentati
 markers outside those spans are never touched; new text follows the style around it (the
 mapping's indentation, the file's sequence indentation, flow collections stay flow).
 
-What cannot be placed that way is refused with :class:`FixError`, and the file is left as it
-was: a path through an alias (the edit would change every place that shares it), a key written
-twice, a document that does not parse.
+A value shared through a YAML alias (``key: *ref``) is never edited where it is anchored: that
+would change every other place that uses it. The alias at the place the edit goes is first
+replaced by a copy of the anchored node's text (re-indented to its new place; flow stays flow),
+and the edit goes into the copy. A key a mapping only has through a merge key (``<<: *ref``) is
+likewise copied into the merging mapping, where an explicit key overrides the merged one. A key
+written twice is edited where it is written last: the occurrence that PyYAML, nblint's loader
+and Helm (``sigs.k8s.io/yaml``, go-yaml v2: the later key overwrites the earlier) all keep; the
+``duplicate-key`` finding stays. A number written as a string (``cpu: "0.5"``, which the
+values schema refuses) is written as that number by a fix that only adds: the user's value kept,
+its type corrected.
+
+What cannot be placed that way is refused with :class:`FixError` naming why, and the file is
+left as it was: an alias whose anchored value defines anchors of its own, deleting a key written
+twice (the earlier one would come back), a document that does not parse.
 """
 
 from __future__ import annotations
@@ -65,17 +76,66 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
         patch = yaml.load(edit.patch, Loader=_Loader)
     except yaml.YAMLError as err:
         raise FixError(f"the fix is not YAML: {_one_line(err)}") from None
-    root = _document(text, edit.document)
-    planner = _Planner(text, edit.merge == STRATEGIC, edit.adds_only)
-    try:
-        node, patch = planner.descend(root, edit.path, patch)
-        planner.merge(node, patch, None)
-    except _Replace:
-        raise FixError(f"{_where(edit.path)} is not the kind of value the fix expects") from None
-    except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as err:
-        # A shape of input this planner does not know: leave the file as it is.
-        raise FixError(f"cannot place the fix here ({type(err).__name__}: {err})") from None
-    return planner.replacements
+    # Each shared value on the way is copied to where the edit goes, then the edit is planned
+    # again on that text; the copies and the edit's own changes are then told in ``text``'s
+    # coordinates.
+    copies: list[Replacement] = []
+    current = text
+    for _ in range(MAX_COPIES + 1):
+        root = _document(current, edit.document)
+        planner = _Planner(current, edit.merge == STRATEGIC, edit.adds_only)
+        try:
+            node, tree = planner.descend(root, edit.path, patch)
+            planner.merge(node, tree, None)
+        except _Shared as shared:
+            copy = _copy_shared(current, edit.document, shared, planner)
+            copies.append(copy)
+            current = splice(current, [copy])
+            continue
+        except _Replace:
+            raise FixError(
+                f"{_where(edit.path)} is not the kind of value the fix expects"
+            ) from None
+        except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as err:
+            # A shape of input this planner does not know: leave the file as it is.
+            raise FixError(f"cannot place the fix here ({type(err).__name__}: {err})") from None
+        replacements = planner.replacements
+        if not replacements:
+            return []  # nothing to do: no copy either
+        return _through_copies(replacements, copies)
+    raise FixError(f"more than {MAX_COPIES} shared values on the way to {_where(edit.path)}")
+
+
+#: Shared values (aliases, merged keys) one edit may copy to where it goes.
+MAX_COPIES = 8
+
+
+def _through_copies(
+    replacements: list[Replacement], copies: list[Replacement]
+) -> list[Replacement]:
+    """``replacements`` of the text after ``copies`` (applied one after the other), as
+    replacements of the text before them: each copy becomes one replacement holding the changes
+    made inside it."""
+    out = sorted(replacements, key=lambda r: (r.start, r.end))
+    for copy in reversed(copies):
+        end = copy.start + len(copy.new)
+        shift = len(copy.new) - (copy.end - copy.start)
+        inside = [r for r in out if copy.start <= r.start and r.end <= end]
+        across = [r for r in out if r not in inside and r.start < end and r.end > copy.start]
+        if across:
+            raise FixError("the fix would change a shared value's copy and what is around it")
+        new = splice(
+            copy.new, [Replacement(r.start - copy.start, r.end - copy.start, r.new) for r in inside]
+        )
+        rest = [
+            r if r.end <= copy.start else Replacement(r.start - shift, r.end - shift, r.new)
+            for r in out
+            if r not in inside
+        ]
+        out = sorted(
+            [*rest, Replacement(copy.start, copy.end, new)], key=lambda r: (r.start, r.end)
+        )
+    return out
 
 
 def _document(text: str, index: int) -> yaml.Node:
@@ -90,7 +150,35 @@ def _document(text: str, index: int) -> yaml.Node:
     raise FixError(f"the file has no document {index + 1}")
 
 
-_CONSTRUCTOR = _Loader("")
+class _Constructor(_Loader):
+    """PyYAML's constructor, leaving the nodes as they were: it flattens a mapping's merge keys
+    (``<<``) into the node itself, which would make merged keys look written here."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        saved = _merged_values(node)
+        try:
+            return super().construct_mapping(node, deep)
+        finally:
+            for mapping, value in saved:
+                mapping.value = value
+
+
+def _merged_values(node: Any) -> list[tuple[Any, list[Any]]]:
+    """``node`` and every mapping it merges, with their entries as they are."""
+    out: list[tuple[Any, list[Any]]] = []
+    stack = [node]
+    while stack:
+        mapping = stack.pop()
+        if not isinstance(mapping, yaml.MappingNode) or any(m is mapping for m, _ in out):
+            continue
+        out.append((mapping, list(mapping.value)))
+        for key, value in mapping.value:
+            if key.tag == MERGE_TAG:
+                stack.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+    return out
+
+
+_CONSTRUCTOR = _Constructor("")
 
 
 def _construct(node: yaml.Node) -> Any:
@@ -118,21 +206,26 @@ class _Planner:
         self._insertions: dict[int, list[tuple[int, int, str]]] = {}
         self.sequence_indent = _sequence_indent(text)
         self.step = _indent_step(text)
+        #: The document's root, and where in it an alias is used (see :func:`_alias_uses`).
+        self.root: yaml.Node | None = None
+        self._alias_uses: set[tuple[int, Any]] | None = None
 
     # -- finding the place ----------------------------------------------------------------
 
     def descend(self, node: yaml.Node, path: Path, patch: Any) -> tuple[yaml.Node, Any]:
         """The node at ``path``, or its deepest existing ancestor with ``patch`` nested under
         the missing keys."""
+        self.root = node
         for position, part in enumerate(path):
             if isinstance(part, int):
                 if not isinstance(node, yaml.SequenceNode) or not 0 <= part < len(node.value):
                     raise FixError(f"no item {part} at {_where(path[:position])}")
                 child = node.value[part]
+                slot: Any = part
             else:
                 if not isinstance(node, yaml.MappingNode):
                     raise FixError(f"{_where(path[:position])} is not a mapping")
-                entry = self.entry(node, part)
+                entry = self.entry(node, part, copy_merged=True)
                 if entry is None or _is_empty(entry[1]):
                     nested: Any = patch
                     for key in reversed(path[position + 1 :]):
@@ -141,31 +234,53 @@ class _Planner:
                         nested = {key: nested}
                     return node, {part: nested}
                 child = entry[1]
-            self.check_not_alias(node, child)
+                slot = entry[0]
+            self.check_not_alias(node, child, slot)
             node = child
         return node, patch
 
-    def entry(self, mapping: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
+    def entry(
+        self, mapping: yaml.MappingNode, key: Any, copy_merged: bool = False
+    ) -> tuple[yaml.Node, yaml.Node] | None:
+        """The entry of ``key``: the last one where the key is written twice (the one YAML
+        loaders keep, Helm's included). With ``copy_merged``, a key the mapping only has through
+        a merge key (``<<: *ref``) is first copied into it (:class:`_Shared`)."""
         found = [
             (k, v)
             for k, v in mapping.value
-            if isinstance(k, yaml.ScalarNode)
-            and k.tag != "tag:yaml.org,2002:merge"
-            and _construct(k) == key
+            if isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG and _construct(k) == key
         ]
-        if len(found) > 1:
-            raise FixError(f"key {key!r} is written twice (line {found[0][0].start_mark.line + 1})")
-        return found[0] if found else None
+        if found:
+            return found[-1]
+        if copy_merged:
+            merged = _merged_entry(mapping, key)
+            if merged is not None:
+                raise _Shared(mapping, None, merged[1], merged[0], key)
+        return None
 
-    def check_not_alias(self, parent: yaml.Node, child: yaml.Node) -> None:
-        # An alias composes to the anchored node itself, which lies outside its parent's text.
-        if not parent.start_mark.index <= child.start_mark.index <= parent.end_mark.index:
-            raise FixError(
-                f"line {child.start_mark.line + 1}: the value is shared through a YAML alias; "
-                "editing it would change every place that uses it"
+    def written_twice(self, mapping: yaml.MappingNode, key_node: yaml.Node) -> bool:
+        key = _construct(key_node)
+        return (
+            sum(
+                isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG and _construct(k) == key
+                for k, _ in mapping.value
             )
+            > 1
+        )
+
+    def check_not_alias(self, parent: yaml.Node, child: yaml.Node, slot: Any) -> None:
+        """An alias composes to the anchored node itself, which lies outside its parent's text:
+        it is copied to where it is used before the edit goes in (:class:`_Shared`). ``slot`` is
+        the child's key node in a mapping, its index in a sequence."""
+        if self._alias_uses is None:
+            self._alias_uses = _alias_uses(self.root) if "*" in self.text else set()
+        at = id(slot) if isinstance(slot, yaml.Node) else slot
+        if (id(parent), at) in self._alias_uses:
+            raise _Shared(parent, slot, child)
+        if not parent.start_mark.index <= child.start_mark.index <= parent.end_mark.index:
+            raise _Shared(parent, slot, child)
         if child.end_mark.index > parent.end_mark.index:
-            raise FixError(f"line {child.start_mark.line + 1}: the value is a YAML alias")
+            raise _Shared(parent, slot, child)
 
     # -- merging --------------------------------------------------------------------------
 
@@ -204,17 +319,22 @@ class _Planner:
             identity = next(
                 (k for k in ("name", "key") if isinstance(item, dict) and k in item), None
             )
-            match = None
+            at = -1
             if identity is not None:
-                for existing, value in zip(node.value, present[: len(node.value)], strict=True):
-                    if isinstance(value, dict) and value.get(identity) == item[identity]:
-                        match = existing
-                        break
+                at = next(
+                    (
+                        index
+                        for index, value in enumerate(present[: len(node.value)])
+                        if isinstance(value, dict) and value.get(identity) == item[identity]
+                    ),
+                    -1,
+                )
+            match = node.value[at] if at >= 0 else None
             if match is None:
                 self.add_item(node, item)
                 present.append(item)
                 continue
-            self.check_not_alias(node, match)
+            self.check_not_alias(node, match, at)
             try:
                 self.merge(match, item, None)
             except _Replace:
@@ -224,15 +344,20 @@ class _Planner:
 
     def merge_mapping(self, node: yaml.MappingNode, patch: dict[Any, Any]) -> None:
         for key, value in patch.items():
-            entry = self.entry(node, key)
+            entry = self.entry(node, key, copy_merged=value is not None)
             if entry is None:
                 if value is not None:
                     self.add_entry(node, key, value)
                 continue
             key_node, value_node = entry
-            self.check_not_alias(node, value_node)
+            self.check_not_alias(node, value_node, key_node)
             if value is None:
                 if not self.adds_only:
+                    if self.written_twice(node, key_node):
+                        raise FixError(
+                            f"line {key_node.start_mark.line + 1}: key {key!r} is written twice; "
+                            "deleting the last one would bring back the first"
+                        )
                     self.delete_entry(node, key_node, value_node)
                 continue
             try:
@@ -240,23 +365,30 @@ class _Planner:
             except _Replace:
                 if not self.adds_only or _is_empty(value_node):
                     self.replace_value(key_node, value_node, value)
+                elif (number := _number_in_a_string(value_node, value)) is not None:
+                    # `cpu: "0.5"` where a number belongs: the user's value, as a number.
+                    self.add(value_node.start_mark.index, value_node.end_mark.index, number)
 
     def merge_keyed(self, node: yaml.SequenceNode, patch: list[Any], merge_key: str) -> None:
         for item in patch:
             wanted = item.get(merge_key) if isinstance(item, dict) else None
             if wanted is None:
                 raise FixError(f"an item of the fix has no {merge_key} to merge it by")
-            match = None
-            for existing in node.value:
-                if isinstance(existing, yaml.MappingNode) and wanted is not None:
-                    entry = self.entry(existing, merge_key)
-                    if entry is not None and _construct(entry[1]) == wanted:
-                        match = existing
-                        break
+            at = next(
+                (
+                    index
+                    for index, existing in enumerate(node.value)
+                    if isinstance(existing, yaml.MappingNode)
+                    and isinstance(found := _construct(existing), dict)
+                    and found.get(merge_key) == wanted
+                ),
+                -1,
+            )
+            match = node.value[at] if at >= 0 else None
             if match is None:
                 self.add_item(node, item)
                 continue
-            self.check_not_alias(node, match)
+            self.check_not_alias(node, match, at)
             try:
                 self.merge(match, item, None)
             except _Replace:
@@ -457,6 +589,290 @@ class _Planner:
 
 class _Replace(Exception):
     """The node must be replaced as a whole (a scalar that differs, a list Helm replaces)."""
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Shared(Exception):
+    """The edit goes through a value shared with other places: ``node``, used in ``parent`` at
+    ``slot`` (a key node or an index) through an alias; or, with ``key_node``, the entry
+    ``key`` that ``parent`` (a mapping) only has through a merge key."""
+
+    def __init__(
+        self,
+        parent: yaml.Node,
+        slot: Any,
+        node: yaml.Node,
+        key_node: yaml.Node | None = None,
+        key: Any = None,
+    ) -> None:
+        super().__init__()
+        self.parent, self.slot, self.node, self.key_node, self.key = (
+            parent,
+            slot,
+            node,
+            key_node,
+            key,
+        )
+
+
+def _alias_uses(root: yaml.Node | None) -> set[tuple[int, Any]]:
+    """Where an alias is used: ``(id(parent), id(key node) or index)``. The composer gives an
+    alias the anchored node itself, so a node met a second time, in document order, is an
+    alias's use."""
+    seen: set[int] = set()
+    uses: set[tuple[int, Any]] = set()
+
+    def visit(node: yaml.Node) -> None:
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if id(key) not in seen:
+                    visit(key)
+                if id(value) in seen:
+                    uses.add((id(node), id(key)))
+                else:
+                    visit(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                if id(item) in seen:
+                    uses.add((id(node), index))
+                else:
+                    visit(item)
+
+    if root is not None:
+        visit(root)
+    return uses
+
+
+def _merged_entry(mapping: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
+    """The entry of ``key`` that ``mapping`` gets through its merge keys (the first merged
+    mapping that has it, as YAML merges), if any."""
+    for merge_key, value in mapping.value:
+        if merge_key.tag != MERGE_TAG:
+            continue
+        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                continue
+            for k, v in reversed(source.value):
+                if isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG and _construct(k) == key:
+                    return k, v
+            deeper = _merged_entry(source, key)
+            if deeper is not None:
+                return deeper
+    return None
+
+
+def _number_in_a_string(node: yaml.Node, wanted: Any) -> str | None:
+    """The number a quoted scalar says (``"0.5"``), where the fix wants a number there."""
+    if isinstance(wanted, bool) or not isinstance(wanted, (int, float)):
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("'", '"') or "\n" in node.value:
+        return None
+    try:
+        said = yaml.load(node.value, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if isinstance(said, bool) or not isinstance(said, (int, float)):
+        return None
+    return str(node.value).strip()
+
+
+class _Recorder(yaml.SafeLoader):
+    """PyYAML's composer, noting where each alias and each anchor is written."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        #: ``(parent start, parent kind, slot)`` → the alias's ``(start, end)``.
+        self.aliases: dict[tuple[int, str, int], tuple[int, int]] = {}
+        #: Where each anchor (``&name``) is written.
+        self.anchored: list[tuple[int, str]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event: Any = self.peek_event()
+        start, end = event.start_mark, event.end_mark
+        if type(event) is yaml.AliasEvent and parent is not None:
+            slot = _start(index) if isinstance(index, yaml.Node) else int(index)
+            where = (_start(parent), type(parent).__name__, slot)
+            self.aliases[where] = (int(start.index), int(end.index))
+        elif getattr(event, "anchor", None) is not None:
+            self.anchored.append((int(start.index), str(event.anchor)))
+        node: Any = super().compose_node(parent, index)
+        return node
+
+
+def _recorded(text: str, document: int) -> _Recorder:
+    loader = _Recorder(text)
+    try:
+        position = 0
+        while loader.check_node():
+            loader.get_node()
+            if position == document:
+                break
+            position += 1
+    finally:
+        loader.dispose()
+    return loader
+
+
+def _copy_shared(text: str, document: int, shared: _Shared, planner: _Planner) -> Replacement:
+    """The replacement that copies a shared value to where the edit goes (see
+    :func:`plan_edit`): the alias replaced by the anchored node's text, or a merged key written
+    into the merging mapping."""
+    node = shared.node
+    recorder = _recorded(text, document)
+    if shared.key_node is None:
+        parent = shared.parent
+        slot = shared.slot.start_mark.index if isinstance(shared.slot, yaml.Node) else shared.slot
+        span = recorder.aliases.get((parent.start_mark.index, type(parent).__name__, slot))
+        if span is None:
+            raise FixError(
+                f"line {node.start_mark.line + 1}: the value is shared through a YAML alias "
+                "nblint cannot find in the text"
+            )
+        start, end = span
+        where = f"line {text.count(chr(10), 0, start) + 1}"
+    else:
+        parent = shared.parent
+        where = f"line {parent.start_mark.line + 1}"
+        start = end = -1
+    body_start, column = _content_start(text, node, planner)
+    body_end = planner.content_end(node) if _is_block(node) else int(node.end_mark.index)
+    own = [name for at, name in recorder.anchored if body_start <= at < body_end]
+    if own:
+        raise FixError(
+            f"{where}: the value is shared through a YAML alias and defines anchors of its own "
+            f"({', '.join('&' + name for name in own)}): a copy would redefine them"
+        )
+    if shared.key_node is not None:
+        return _copy_merged(text, shared, planner, body_start, body_end, column)
+    if not _is_block(node):
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # A block scalar, rewritten as the flow scalar it says.
+            return Replacement(start, end, planner.flow(_construct(node), None))
+        return Replacement(
+            start, end, _shifted(text[body_start:body_end], text_column(text, start) - column)
+        )
+    if getattr(parent, "flow_style", False):
+        raise FixError(f"{where}: a block value shared through an alias in a flow collection")
+    block = text[body_start:body_end]
+    if isinstance(parent, yaml.SequenceNode):
+        # `- *ref` → `- first line` + the rest at the item's column.
+        target = text_column(text, start)
+        copy = _shifted(block, target - column).rstrip("\n")
+        return Replacement(start, end, copy)
+    # `key: *ref` → `key:` + the block on the lines below (a trailing comment kept on `key:`).
+    key_column = int(shared.slot.start_mark.column)
+    target = key_column + _under_key(text, node, column, planner)
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[end:line_end]
+    comment = rest.strip() if rest.strip().startswith("#") else ""
+    if rest.strip() and not comment:
+        raise FixError(f"{where}: the alias shares its line with more than a comment")
+    while start > 0 and text[start - 1] in " \t":
+        start -= 1
+    lines = " " * target + _shifted(block, target - column).rstrip("\n")
+    return Replacement(start, line_end, (" " + comment if comment else "") + "\n" + lines)
+
+
+def _copy_merged(
+    text: str, shared: _Shared, planner: _Planner, body_start: int, body_end: int, column: int
+) -> Replacement:
+    """The merged entry ``shared.key`` written into the merging mapping, after its last entry."""
+    mapping, node, key_node = shared.parent, shared.node, shared.key_node
+    assert key_node is not None
+    if not isinstance(mapping, yaml.MappingNode) or mapping.flow_style:
+        raise FixError(
+            f"line {mapping.start_mark.line + 1}: {shared.key!r} comes from a merge key (<<) "
+            "in a flow mapping"
+        )
+    key_column = int(mapping.value[0][0].start_mark.column)
+    key_text = text[key_node.start_mark.index : key_node.end_mark.index]
+    if _is_block(node):
+        target = key_column + _under_key(text, node, column, planner)
+        value = "\n" + " " * target + _shifted(text[body_start:body_end], target - column)
+    elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        value = " " + planner.flow(_construct(node), None) + "\n"
+    else:
+        value = " " + _shifted(text[body_start:body_end], key_column - column) + "\n"
+    at = planner.content_end(mapping)
+    line_start = "\n" if at > 0 and text[at - 1] != "\n" else ""
+    return Replacement(at, at, f"{line_start}{' ' * key_column}{key_text}:{value}")
+
+
+def _start(node: yaml.Node) -> int:
+    mark: Any = node.start_mark
+    return int(mark.index)
+
+
+def _is_block(node: yaml.Node) -> bool:
+    return (
+        isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        and not node.flow_style
+        and bool(node.value)
+    )
+
+
+def _content_start(text: str, node: yaml.Node, planner: _Planner) -> tuple[int, int]:
+    """Where ``node``'s own text starts, after its anchor and tag, and that place's column (a
+    block collection: its first key, or its first item's dash)."""
+    if isinstance(node, yaml.MappingNode) and _is_block(node):
+        first = node.value[0][0]
+        return int(first.start_mark.index), int(first.start_mark.column)
+    if isinstance(node, yaml.SequenceNode) and _is_block(node):
+        dash = text.rfind("-", 0, node.value[0].start_mark.index)
+        return dash, text_column(text, dash)
+    at = int(node.start_mark.index)
+    while at < len(text) and text[at] in "&!":
+        while at < len(text) and text[at] not in " \t\n":
+            at += 1
+        while at < len(text) and text[at] in " \t\n":
+            at += 1
+    return at, text_column(text, at)
+
+
+def text_column(text: str, at: int) -> int:
+    return at - (text.rfind("\n", 0, at) + 1)
+
+
+def _under_key(text: str, node: yaml.Node, column: int, planner: _Planner) -> int:
+    """How far the copy of a block collection goes under its key: as far as the anchored one
+    is under the line of its anchor (``key: &ref``); else a step for a mapping, and a sequence
+    as the file indents them."""
+    anchor = _start(node)
+    line_start = text.rfind("\n", 0, anchor) + 1
+    line = text[line_start:anchor]
+    if line.strip() and text.count("\n", 0, anchor) < text.count("\n", 0, _content_at(node, text)):
+        offset = column - (len(line) - len(line.lstrip(" ")))
+        if offset >= 0:
+            return offset
+    if isinstance(node, yaml.SequenceNode) and not planner.sequence_indent:
+        return 0
+    return planner.step
+
+
+def _content_at(node: yaml.Node, text: str) -> int:
+    if isinstance(node, yaml.MappingNode):
+        return _start(node.value[0][0])
+    return text.rfind("-", 0, _start(node.value[0]))
+
+
+def _shifted(block: str, by: int) -> str:
+    """``block`` with every line but the first moved ``by`` columns (never past column 0)."""
+    lines = block.splitlines(True)
+    out = lines[:1]
+    for line in lines[1:]:
+        if not line.strip():
+            out.append(line)
+        elif by >= 0:
+            out.append(" " * by + line)
+        else:
+            indent = len(line) - len(line.lstrip(" "))
+            out.append(line[min(indent, -by) :])
+    return "".join(out)
 
 
 class _IndentedDumper(yaml.SafeDumper):

@@ -39,6 +39,8 @@ EXTRA_CONFIG = (
     "extraContainerConfig",
     "extra_container_config",
 )
+#: Where hub.extraConfig's code sits in the values (its statements set traits last).
+EXTRA_CONFIG_CODE: Path = ("hub", "extraConfig")
 #: The securityContexts such a key may replace, and the traits that would otherwise set them.
 MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
     (
@@ -74,7 +76,7 @@ class ValuesPlacement(Record):
         self.profile_path = profile_path
         #: The securityContexts of this pod that an extra config key replaces (see
         #: :meth:`_masked`): worked out on the first hint, asked again by every other.
-        self._masking: list[tuple[Path, frozenset[str], Path]] | None = None
+        self._masking: list[tuple[Path, frozenset[str], Path, bool]] | None = None
 
     def place(
         self,
@@ -94,7 +96,7 @@ class ValuesPlacement(Record):
             return PlacedFix(hint, None)
         if not isinstance(patch, dict) or not patch:
             return PlacedFix(hint, None)
-        masked = self._masked(patch, template_hint)
+        masked = self._masked(hint, patch, path, template_hint)
         if masked is not None:
             return masked
         values_path = self._values_path(anchor or path)
@@ -158,39 +160,42 @@ class ValuesPlacement(Record):
         return self._edit(shown, written, entry, written, STRATEGIC)
 
     def _masked(
-        self, patch: dict[str, Any], template_hint: Callable[[], str | None]
+        self, hint: str, patch: dict[str, Any], path: Path, template_hint: Callable[[], str | None]
     ) -> PlacedFix | None:
         """A hint for the securityContext KubeSpawner builds, when ``extraPodConfig`` (or
         ``extraContainerConfig``) replaces that securityContext whole: the hint would change
-        nothing, so the pod template's securityContext goes into the replacing one."""
-        import yaml
-
+        nothing, so the pod template's securityContext goes into the replacing one. When code in
+        ``hub.extraConfig`` sets it, the hint is only shown, pointing there."""
         if self._masking is None:
-            self._masking = [
-                (pod_path, traits, written)
-                for pod_path, traits in MASKABLE
-                if (written := self._values_path(pod_path))
-                and any(key in EXTRA_CONFIG for key in written)
-                and written[-1] == "securityContext"
-            ]
-        for pod_path, traits, written in self._masking:
-            if not traits & set(traits_set_by(self.release, patch)):
+            # (pod path, traits, values path that sets it, whether hub.extraConfig's code does)
+            self._masking = []
+            for pod_path, traits in MASKABLE:
+                written = self._values_path(pod_path)
+                # A statement of hub.extraConfig runs after the chart's settings: whatever the
+                # hint writes in the values, that statement wins.
+                by_code = written[:2] == EXTRA_CONFIG_CODE
+                replaced = (
+                    any(key in EXTRA_CONFIG for key in written) and written[-1] == "securityContext"
+                )
+                if by_code or replaced:
+                    self._masking.append((pod_path, traits, written, by_code))
+        for pod_path, traits, written, by_code in self._masking:
+            # A finding inside the securityContext that code sets is about that code, whatever
+            # the hint writes (it may already be in the values, masked).
+            inside = by_code and path[: len(pod_path)] == pod_path
+            if not inside and not traits & set(traits_set_by(self.release, patch)):
                 continue
-            text = template_hint()
-            try:
-                template = parsed(text) if text else None
-            except yaml.YAMLError:
-                return None
-            spec = template.get("spec") if isinstance(template, dict) else None
-            if not isinstance(spec, dict):
-                return None
-            if pod_path[1] == "securityContext":
-                wanted = spec.get("securityContext")
-            else:
-                containers = spec.get("containers")
-                first = containers[0] if isinstance(containers, list) and containers else None
-                wanted = first.get("securityContext") if isinstance(first, dict) else None
-            if not isinstance(wanted, dict):
+            wanted = _security_context(template_hint(), pod_path)
+            if by_code:
+                # nblint reads that code but never rewrites it: the hint is shown, not applied.
+                shown = (
+                    f"# in {format_path(written[:3])}, whose code sets this securityContext "
+                    "(nblint does not edit code)\n"
+                )
+                if wanted is None:
+                    return PlacedFix(shown + hint, None)
+                return PlacedFix(shown + _dump({"securityContext": wanted}), None)
+            if wanted is None:
                 return None
             shown = (
                 f"# in {format_path(written)} "
@@ -323,3 +328,24 @@ def parsed(text: str) -> Any:
     except AttributeError:  # pragma: no cover
         loader = yaml.SafeLoader
     return yaml.load(text, Loader=loader)
+
+
+def _security_context(text: str | None, pod_path: Path) -> dict[str, Any] | None:
+    """The securityContext at ``pod_path`` (the pod's, or the notebook container's) of the pod
+    template hint ``text``, or None."""
+    import yaml
+
+    try:
+        template = parsed(text) if text else None
+    except yaml.YAMLError:
+        return None
+    spec = template.get("spec") if isinstance(template, dict) else None
+    if not isinstance(spec, dict):
+        return None
+    if pod_path[1] == "securityContext":
+        wanted = spec.get("securityContext")
+    else:
+        containers = spec.get("containers")
+        first = containers[0] if isinstance(containers, list) and containers else None
+        wanted = first.get("securityContext") if isinstance(first, dict) else None
+    return wanted if isinstance(wanted, dict) else None
