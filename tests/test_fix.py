@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ def fix_file(path: Path, unsafe: bool = True, **dialect: object) -> fixing.FixOu
     options = Options(PsaPolicy("restricted", (1, 37)), dialect=dict(dialect))
 
     def check(texts: dict[str, str]) -> RunResult:
-        return Runner(replace(options, texts=texts), RULES).run([str(path)])
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
 
     return fixing.fix(check, unsafe)
 

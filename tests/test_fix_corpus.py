@@ -18,7 +18,6 @@ The corpus tests skip on a fresh clone, where ``../shared`` is absent; the examp
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ def fix_alone(path: Path) -> fixing.FixOutcome:
     options = Options()
 
     def check(texts: dict[str, str]) -> RunResult:
-        return Runner(replace(options, texts=texts), RULES).run([str(path)])
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
 
     return fixing.fix(check, unsafe=True)
 
@@ -90,7 +89,7 @@ def check_outcome(path: Path) -> None:
     if outcome.texts:
         options = Options(texts=dict(outcome.texts))
         again = fixing.fix(
-            lambda texts: Runner(replace(options, texts={**options.texts, **texts}), RULES).run(
+            lambda texts: Runner(options.replace(texts={**options.texts, **texts}), RULES).run(
                 [str(path)]
             ),
             unsafe=True,

@@ -18,22 +18,45 @@ import click
 from nblint import __version__
 from nblint.cli.check import check
 from nblint.cli.common import EXIT_USAGE
-from nblint.cli.fix import fix
-from nblint.cli.render import render
-from nblint.cli.rules import explain, list_rules
+
+#: The commands other than ``check``, imported when named (a check never loads them): name →
+#: (module, attribute).
+_LATER = {
+    "explain": ("nblint.cli.rules", "explain"),
+    "fix": ("nblint.cli.fix", "fix"),
+    "render": ("nblint.cli.render", "render"),
+    "rules": ("nblint.cli.rules", "list_rules"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The group, its commands other than ``check`` added when first asked for."""
+
+    def _load(self, name: str) -> None:
+        import importlib
+
+        module, attribute = _LATER[name]
+        self.add_command(getattr(importlib.import_module(module), attribute))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # An unknown name loads them all: click suggests the near ones.
+            for name in [cmd_name] if cmd_name in _LATER else list(_LATER):
+                if name not in self.commands:
+                    self._load(name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nblint")
 def main() -> None:
     """Lint the notebook pods your platform will really create."""
 
 
 main.add_command(check)
-main.add_command(fix)
-main.add_command(render)
-main.add_command(list_rules)
-main.add_command(explain)
 
 
 def entry() -> None:

@@ -84,15 +84,13 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
 def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bool) -> FixOutcome:
     """Fix ``inputs``. ``--select``/``--ignore`` choose the fixes to apply; every rule is still
     checked, so that a fix that adds a finding of another rule is left out too."""
-    from dataclasses import replace
-
     from nblint.model.rule import matches
     from nblint.run import fixing, gate
 
     if "-" in inputs:
         fail_usage("nblint fix edits files: it cannot fix standard input")
     select, ignore = options.select, options.ignore
-    everything = replace(options, select=None, ignore=None)
+    everything = options.replace(select=None, ignore=None)
 
     def chosen(finding: Finding) -> bool:
         rule = rules.get(finding.rule)
@@ -103,7 +101,7 @@ def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bo
         return not (ignore and matches(rule, ignore))
 
     return fixing.fix(
-        lambda texts: gate.run(replace(everything, texts=texts), rules, inputs, config),
+        lambda texts: gate.run(everything.replace(texts=texts), rules, inputs, config),
         unsafe,
         chosen,
     )

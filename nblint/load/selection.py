@@ -13,7 +13,6 @@ check).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any
 
 #: What a walk skips unless ``exclude`` says otherwise (``.*``: hidden directories).
@@ -23,27 +22,59 @@ CHART = "Chart.yaml"
 TEMPLATES = "templates"
 
 
-@dataclass
 class Selection:
     """The rules a walk follows, and what it skipped."""
 
-    #: ``(directory the pattern is relative to, pattern)``.
-    exclude: list[tuple[str, str]] = field(
-        default_factory=lambda: [(".", pattern) for pattern in DEFAULT_EXCLUDE]
-    )
-    respect_gitignore: bool = True
-    #: Apply ``exclude`` to paths named on the command line too (pre-commit names each file).
-    force_exclude: bool = False
-    #: Helm charts whose ``templates/`` were skipped, in the order met.
-    charts: list[str] = field(default_factory=list)
-    #: How many files and directories the patterns and ``.gitignore`` files left out.
-    excluded: int = 0
-    _names: set[str] = field(default_factory=set, init=False)
-    _specs: list[tuple[str, Any]] | None = field(default=None, init=False)
-    _gitignores: dict[str, Any] = field(default_factory=dict, init=False)
+    def __init__(
+        self,
+        exclude: list[tuple[str, str]] | None = None,
+        respect_gitignore: bool = True,
+        force_exclude: bool = False,
+        charts: list[str] | None = None,
+        excluded: int = 0,
+    ) -> None:
+        #: ``(directory the pattern is relative to, pattern)``.
+        self.exclude: list[tuple[str, str]] = (
+            exclude if exclude is not None else [(".", pattern) for pattern in DEFAULT_EXCLUDE]
+        )
+        self.respect_gitignore = respect_gitignore
+        #: Apply ``exclude`` to paths named on the command line too (pre-commit names each
+        #: file).
+        self.force_exclude = force_exclude
+        #: Helm charts whose ``templates/`` were skipped, in the order met.
+        self.charts: list[str] = charts if charts is not None else []
+        #: How many files and directories the patterns and ``.gitignore`` files left out.
+        self.excluded = excluded
+        self._specs: list[tuple[str, Any]] | None = None
+        self._gitignores: dict[str, Any] = {}
+        self._names: set[str] = {p for base, p in self.exclude if _plain_name(p)}
 
-    def __post_init__(self) -> None:
-        self._names = {p for base, p in self.exclude if _plain_name(p)}
+    def __repr__(self) -> str:
+        return (
+            f"Selection(exclude={self.exclude!r}, respect_gitignore={self.respect_gitignore!r}, "
+            f"force_exclude={self.force_exclude!r}, charts={self.charts!r}, "
+            f"excluded={self.excluded!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Selection:
+            return NotImplemented
+        assert isinstance(other, Selection)
+        return (
+            self.exclude,
+            self.respect_gitignore,
+            self.force_exclude,
+            self.charts,
+            self.excluded,
+        ) == (
+            other.exclude,
+            other.respect_gitignore,
+            other.force_exclude,
+            other.charts,
+            other.excluded,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     # -- patterns ----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any, cast
 
 import yaml
@@ -59,11 +60,17 @@ _TAG_WORDS = {
 #: Tags of plain data, on any kind of node.
 _DATA_TAGS = _SAFE_SCALAR_TAGS | {_MAP, _SEQ}
 _KIND = {yaml.ScalarNode: "a scalar", yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
+
+
 #: A Helm template action that names chart data: in a values file Helm does not render it.
-_HELM_ACTION = re.compile(
-    r"\{\{-?\s*(?:\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b"
-    r"|(?:include|tpl|template|toYaml|required|default)\s)"
-)
+@cache
+def _helm_action() -> re.Pattern[str]:
+    return re.compile(
+        r"\{\{-?\s*(?:\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b"
+        r"|(?:include|tpl|template|toYaml|required|default)\s)"
+    )
+
+
 HELM_TEMPLATE_IN_YAML = (
     "Helm template syntax ({{ … }}) is not YAML: lint the rendered output "
     "(helm template … | nblint check -)"
@@ -269,7 +276,7 @@ class _Builder:
         return value
 
     def _note_helm_template(self, node: yaml.ScalarNode) -> None:
-        if _HELM_ACTION.search(node.value):
+        if _helm_action().search(node.value):
             self.problems.append(
                 LoadProblem(
                     "helm-template",
@@ -451,12 +458,18 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
 
 
 #: A template expression: Go's (Helm's) or Jinja's ``{{ … }}``, or a Jinja statement ``{% … %}``.
-_TEMPLATE_START = re.compile(r"\{\{|\{%")
+@cache
+def _template_start() -> re.Pattern[str]:
+    return re.compile(r"\{\{|\{%")
+
+
 #: Go template actions start with a dot, a variable, a dash or one of its keywords.
-_GO_ACTION = re.compile(
-    r"\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|block|template|include|tpl|toYaml|"
-    r"required|default|printf|getenv|env)\b)"
-)
+@cache
+def _go_action() -> re.Pattern[str]:
+    return re.compile(
+        r"\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|block|template|include|tpl|toYaml|"
+        r"required|default|printf|getenv|env)\b)"
+    )
 
 
 def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
@@ -477,7 +490,7 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
     for number, line in enumerate(lines, 1):
         if line.lstrip().startswith("#"):
             continue
-        found = _TEMPLATE_START.search(line)
+        found = _template_start().search(line)
         if found is None:
             continue
         if first is None:
@@ -491,10 +504,10 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
 
 def _template_message(text: str, expression: str) -> str:
     """Which template language the file is written in, and what to do about it."""
-    if "{%" in text or not _GO_ACTION.match(expression):
+    if "{%" in text or not _go_action().match(expression):
         language = "Jinja template syntax ({% … %}, {{ … }})"
         render = "render it with the tool it is written for, such as Ansible"
-    elif _HELM_ACTION.search(text):
+    elif _helm_action().search(text):
         return HELM_TEMPLATE_IN_YAML
     else:
         language = "Go template syntax ({{ … }})"
@@ -539,14 +552,18 @@ def _sops_problem(root: Any) -> LoadProblem | None:
 
 #: How many encrypted keys a finding names before it counts the rest.
 _NAMED_ENCRYPTED = 20
-_ENCRYPTED = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+
+
+@cache
+def _encrypted() -> re.Pattern[str]:
+    return re.compile(r"^ENC\[[A-Z0-9_]+,data:")
 
 
 def _encrypted_parts(value: Any, path: str) -> tuple[list[str], bool]:
     """The paths of the encrypted values in ``value`` (a list encrypted through and through is
     named once: sops encrypts the whole value of a key it matches), and whether ``value`` holds
     any plaintext."""
-    if isinstance(value, str) and _ENCRYPTED.match(value):
+    if isinstance(value, str) and _encrypted().match(value):
         return [path], False
     if isinstance(value, dict):
         children = [(f"{path}.{key}", item) for key, item in value.items()]

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import zlib
+
+# The C unpickler itself (what ``pickle.load`` is): importing ``pickle`` builds its Python
+# pickler too, ~5 M instructions a cold run never uses. Writing imports ``pickle``.
+from _pickle import PickleError
+from _pickle import load as _unpickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -58,11 +62,13 @@ def cached(kind: str, sources: list[str], build: Callable[[], T]) -> T:
     path = os.path.join(folder, name)
     try:
         with open(path, "rb") as handle:
-            value: T = pickle.load(handle)
+            value: T = _unpickle(handle)
         return value
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except (OSError, PickleError, EOFError, AttributeError, ImportError, TypeError):
         pass
     value = build()
+    import pickle
+
     try:
         os.makedirs(folder, exist_ok=True)
         partial = f"{path}.{os.getpid()}.tmp"

@@ -23,14 +23,26 @@ def fold_key(finding: Finding) -> tuple[str, str, int, int]:
     return (finding.rule, finding.file, finding.line, finding.column)
 
 
-class Folded(Record):
+class _Answers(Record):
+    """What a :class:`Folded` works out from its findings, kept once worked out (a report asks
+    for a problem's message, fix and note several times). Not among its fields: equality, hash
+    and repr are the findings' alone (:class:`Record` reads the subclass's ``__slots__``)."""
+
+    __slots__ = ("_fixes", "_message", "_notes")
+
+
+class Folded(_Answers):
     """One problem at one place, and the per-pod findings it stands for (at least one, in
-    report order; the first speaks for the problem)."""
+    report order; the first speaks for the problem). Its findings are not changed once
+    folded."""
 
     __slots__ = ("findings",)
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
+        self._message: str | None = None
+        self._fixes: list[tuple[str | None, list[Finding]]] | None = None
+        self._notes: list[tuple[str, list[Finding]]] | None = None
 
     @property
     def first(self) -> Finding:
@@ -51,7 +63,15 @@ class Folded(Record):
     @property
     def message(self) -> str:
         """The findings' messages, joined where they differ (two containers, two resources)."""
-        return joined_messages([finding.message for finding in self.findings])
+        message = self._message
+        if message is None:
+            findings = self.findings
+            message = self._message = (
+                findings[0].message
+                if len(findings) == 1
+                else joined_messages([finding.message for finding in findings])
+            )
+        return message
 
     @property
     def file(self) -> str:
@@ -71,12 +91,20 @@ class Folded(Record):
 
     def fixes(self) -> list[tuple[str | None, list[Finding]]]:
         """Each distinct fix and the findings it is for, most pods first: the same key may need
-        a different snippet in two profiles (``/home/jovyan`` or ``/home/rstudio``)."""
-        return _by(self.findings, lambda f: f.fix)
+        a different snippet in two profiles (``/home/jovyan`` or ``/home/rstudio``). The same
+        list each time: read it, do not change it."""
+        fixes = self._fixes
+        if fixes is None:
+            fixes = self._fixes = _by(self.findings, lambda f: f.fix)
+        return fixes
 
     def notes(self) -> list[tuple[str, list[Finding]]]:
-        """Each distinct note and the findings it is for, most pods first."""
-        return _by(self.findings, lambda f: f.note)
+        """Each distinct note and the findings it is for, most pods first (the same list each
+        time: read it, do not change it)."""
+        notes = self._notes
+        if notes is None:
+            notes = self._notes = _by(self.findings, lambda f: f.note)
+        return notes
 
     def labelled(self, label: str, part: str) -> list[tuple[str, str]]:
         """``(label, text)`` for each distinct note or fix (``part``): the bare ``label`` when

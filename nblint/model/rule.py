@@ -10,6 +10,7 @@ too (titles, help, fixes), which is why they live down here with the other share
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from nblint.model.pod import Path
@@ -57,7 +58,10 @@ class PsaPolicy(Record):
 # ---------------------------------------------------------------------------------------------
 # Field paths: ``securityContext.capabilities.add`` or ``metadata.annotations["a.b/c"]``
 
-_SEGMENT = re.compile(r'\[(\d+)\]|\["([^"]*)"\]|([^.\[\]]+)')
+
+@cache
+def _segment() -> re.Pattern[str]:
+    return re.compile(r'\[(\d+)\]|\["([^"]*)"\]|([^.\[\]]+)')
 
 
 class FieldPath(Record):
@@ -76,7 +80,7 @@ class FieldPath(Record):
         while pos < len(text):
             if text[pos] == "." and parts:
                 pos += 1
-            match = _SEGMENT.match(text, pos)
+            match = _segment().match(text, pos)
             if not match:
                 raise RuleError(f"cannot read field path {text!r}")
             index, quoted, plain = match.groups()

@@ -10,6 +10,7 @@ import importlib
 import re
 from array import array
 from collections.abc import Callable
+from functools import cache
 from typing import IO
 
 from nblint.model.result import Report
@@ -88,7 +89,9 @@ def highlighted(source_line: str, column: int) -> str:
 
 
 #: Where ``str.splitlines`` cuts a text (``\r\n`` counts once).
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+@cache
+def _line_break() -> re.Pattern[str]:
+    return re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class SourceLines:
@@ -104,7 +107,7 @@ class SourceLines:
     def _index(self) -> array[int]:
         if self._starts is None:
             starts, ends = array("q", [0]), self._ends
-            for match in _LINE_BREAK.finditer(self.text):
+            for match in _line_break().finditer(self.text):
                 ends.append(match.start())
                 starts.append(match.end())
             if starts[-1] == len(self.text):  # no line after a final break

@@ -56,7 +56,7 @@ def as_dict(problem: Folded) -> dict[str, Any]:
             pod["note"] = finding.note or None
         if finding.applicability != applicability:
             pod["applicability"] = finding.applicability
-        if finding.edit != edit:
+        if finding.edit is not edit and finding.edit != edit:
             pod["edit"] = finding.edit.as_dict() if finding.edit else None
         if finding.cause != problem.first.cause:
             pod["cause"] = finding.cause.as_dict() if finding.cause else None

@@ -13,7 +13,6 @@ over the file: :func:`apply_to_params` only fills the options the user did not g
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import sys
 from typing import Any
@@ -236,6 +235,8 @@ def discover_config(explicit: str | None) -> Config | None:
 
 
 def _schema() -> dict[str, Any]:
+    import json
+
     schema: dict[str, Any] = json.loads(
         _read_text(os.path.join(data_dir("schemas"), "config.schema.json"))
     )
@@ -313,6 +314,8 @@ def check_option_value(config: Config, rule: Rule, option: str, value: Any) -> N
     spec = rule.option_specs.get(option)
     if spec is None or option_problem(spec.schema, value) is None:
         return
+    import json
+
     raise ConfigError(
         f"{config.label}: options.{rule.id}.{option}: {json.dumps(value)} is not valid for "
         f"rule {rule.id!r}: expected {describe_schema(spec.schema)}"

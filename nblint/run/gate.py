@@ -9,7 +9,6 @@ configuration into the command line's options is the command line's own business
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nblint.model.finding import Finding
@@ -52,7 +51,7 @@ def run(
             "values_root": release.values_root or options.dialect.get("values_root"),
             "namespace": release.namespace or options.dialect.get("namespace"),
         }
-        results.append(Runner(replace(options, dialect=dialect), rules).run([]))
+        results.append(Runner(options.replace(dialect=dialect), rules).run([]))
     result = merge(results)
     if config is not None:
         result.findings = drop_per_file_ignores(config, result.findings, rules)

@@ -17,7 +17,6 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nblint.dialects.registry import DIALECTS
@@ -115,7 +114,7 @@ def _run_chunk(paths: list[str]) -> RunResult:
     assert runner is not None
     mine = set(paths)
     shared = tuple(path for path in _SHARED if path not in mine)
-    serial = Runner(replace(runner.options, jobs=1, shared_inputs=shared), runner.rules)
+    serial = Runner(runner.options.replace(jobs=1, shared_inputs=shared), runner.rules)
     result = serial.run(paths)
     # Texts serve the code frames of findings: those of clean files need not travel (the keys
     # do: they say which files a run read).

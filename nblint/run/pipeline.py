@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.check import tables
@@ -76,31 +75,102 @@ def _bounded(text: str) -> str:
     return text[: MAX_MESSAGE * 2 // 3] + " … " + text[-MAX_MESSAGE // 3 :]
 
 
-@dataclass
-class Options:
-    """What a run checks: the PSA policy, rule selection, rule directories, dialect settings."""
+#: :class:`Options`' fields in the order its ``__init__`` takes them (its repr shows them so).
+_OPTIONS_ORDER = (
+    "policy",
+    "select",
+    "ignore",
+    "rules_dirs",
+    "dialect",
+    "context",
+    "jobs",
+    "shared_inputs",
+    "keep_pods",
+    "texts",
+    "stdin_filename",
+)
 
-    policy: PsaPolicy = field(default_factory=lambda: PsaPolicy("restricted", (1, 37)))
-    select: set[str] | None = None
-    ignore: set[str] | None = None
-    rules_dirs: tuple[str, ...] = ()
-    #: Settings the dialects read (``chart_version``, ``values_root``, ``values``: the ``-f``
-    #: layers of one z2jh release, ``kubeflow_add_fsgroup``, …).
-    dialect: dict[str, Any] = field(default_factory=dict)
-    #: Context files: what is already in the cluster (``--poddefaults``), as ``(option, path)``.
-    #: Their documents are indexed and checked for their own problems; they yield no pod.
-    context: tuple[tuple[str, str], ...] = ()
-    #: Processes for a large tree (``--jobs``; 0 = one per CPU); see :mod:`nblint.run.parallel`.
-    jobs: int = 1
-    #: Inputs another process checks whose documents this run's pods depend on (a namespace's
-    #: LimitRange, with ``--jobs``): indexed only, their findings are the other process's.
-    shared_inputs: tuple[str, ...] = ()
-    #: Keep every effective pod in the result (``nblint render``); a check only counts them.
-    keep_pods: bool = False
-    #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
-    texts: dict[str, str] = field(default_factory=dict)
-    #: The name stdin (``-``) is reported under (``--stdin-filename``).
-    stdin_filename: str | None = None
+
+class Options:
+    """What a run checks: the PSA policy, rule selection, rule directories, dialect settings.
+
+    A plain class, not a dataclass (see :mod:`nblint.model.record`): :meth:`replace` is
+    ``dataclasses.replace``.
+    """
+
+    __slots__ = (
+        "context",
+        "dialect",
+        "ignore",
+        "jobs",
+        "keep_pods",
+        "policy",
+        "rules_dirs",
+        "select",
+        "shared_inputs",
+        "stdin_filename",
+        "texts",
+    )
+
+    def __init__(
+        self,
+        policy: PsaPolicy | None = None,
+        select: set[str] | None = None,
+        ignore: set[str] | None = None,
+        rules_dirs: tuple[str, ...] = (),
+        dialect: dict[str, Any] | None = None,
+        context: tuple[tuple[str, str], ...] = (),
+        jobs: int = 1,
+        shared_inputs: tuple[str, ...] = (),
+        keep_pods: bool = False,
+        texts: dict[str, str] | None = None,
+        stdin_filename: str | None = None,
+    ) -> None:
+        self.policy: PsaPolicy = policy if policy is not None else PsaPolicy("restricted", (1, 37))
+        self.select = select
+        self.ignore = ignore
+        self.rules_dirs = rules_dirs
+        #: Settings the dialects read (``chart_version``, ``values_root``, ``values``: the
+        #: ``-f`` layers of one z2jh release, ``kubeflow_add_fsgroup``, …).
+        self.dialect: dict[str, Any] = dialect if dialect is not None else {}
+        #: Context files: what is already in the cluster (``--poddefaults``), as
+        #: ``(option, path)``. Their documents are indexed and checked for their own problems;
+        #: they yield no pod.
+        self.context = context
+        #: Processes for a large tree (``--jobs``; 0 = one per CPU); see
+        #: :mod:`nblint.run.parallel`.
+        self.jobs = jobs
+        #: Inputs another process checks whose documents this run's pods depend on (a
+        #: namespace's LimitRange, with ``--jobs``): indexed only, their findings are the other
+        #: process's.
+        self.shared_inputs = shared_inputs
+        #: Keep every effective pod in the result (``nblint render``); a check only counts them.
+        self.keep_pods = keep_pods
+        #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
+        self.texts: dict[str, str] = texts if texts is not None else {}
+        #: The name stdin (``-``) is reported under (``--stdin-filename``).
+        self.stdin_filename = stdin_filename
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with ``changes`` (field names) made, like ``dataclasses.replace``."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"Options has no field {sorted(unknown)[0]!r}")
+        fields.update(changes)
+        return Options(**fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Options:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        order = _OPTIONS_ORDER
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in order)
+        return f"Options({shown})"
 
 
 class _Input(Record):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING
 
 from nblint.model.finding import Finding, Reported, Suppression
@@ -27,9 +28,22 @@ from nblint.model.result import RunResult
 if TYPE_CHECKING:
     from nblint.run.pipeline import Runner
 
-_DIRECTIVE = re.compile(r"(?:^|\s)(#\s*nblint\s*:\s*(.*))$")
-_FORM = re.compile(r"(disable-file|disable)\s*=\s*([^\s].*)$")
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+@cache
+def _directive() -> re.Pattern[str]:
+    return re.compile(r"(?:^|\s)(#\s*nblint\s*:\s*(.*))$")
+
+
+@cache
+def _form() -> re.Pattern[str]:
+    return re.compile(r"(disable-file|disable)\s*=\s*([^\s].*)$")
+
+
+@cache
+def _name() -> re.Pattern[str]:
+    return re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
 _SYNTAX = "# nblint: disable=RULE[,RULE] -- reason (or disable-file=RULE)"
 
 
@@ -50,17 +64,17 @@ def parse(file: str, text: str) -> Iterator[Suppression | Malformed]:
     if "nblint" not in text:
         return
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _DIRECTIVE.search(line)
+        match = _directive().search(line)
         if not match:
             continue
         column = match.start(1) + 1
-        form = _FORM.match(match[2].strip())
+        form = _form().match(match[2].strip())
         if not form:
             yield Malformed(file, number, column, match[1].strip())
             continue
         names_text, _, reason = form[2].partition("--")
         names = tuple(name.strip() for name in names_text.split(",") if name.strip())
-        if not names or not all(_NAME.fullmatch(name) for name in names):
+        if not names or not all(_name().fullmatch(name) for name in names):
             yield Malformed(file, number, column, match[1].strip())
             continue
         yield Suppression(file, number, column, form[1], names, reason.strip())

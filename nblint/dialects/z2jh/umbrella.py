@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from nblint.load.provenance import tree_position
@@ -133,12 +134,24 @@ def _text(value: Any) -> str | None:
 # Which known release a version or range means (Helm's semver constraints, as far as releases
 # of the form MAJOR.MINOR.PATCH need them)
 
-_EXACT = re.compile(r"^[v=]?\s*(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
-_TERM = re.compile(
-    r"^(!=|>=|=>|<=|=<|>|<|=|~>|~|\^)?\s*v?"
-    r"(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
-)
-_HYPHEN = re.compile(r"(\S+)\s+-\s+(\S+)")
+
+@cache
+def _exact() -> re.Pattern[str]:
+    return re.compile(r"^[v=]?\s*(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+
+
+@cache
+def _term() -> re.Pattern[str]:
+    return re.compile(
+        r"^(!=|>=|=>|<=|=<|>|<|=|~>|~|\^)?\s*v?"
+        r"(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+    )
+
+
+@cache
+def _hyphen() -> re.Pattern[str]:
+    return re.compile(r"(\S+)\s+-\s+(\S+)")
+
 
 Version = tuple[int, int, int, int]  # the last part: 0 for a pre-release, 1 for a release
 
@@ -149,7 +162,7 @@ class ConstraintError(ValueError):
 
 def exact(text: str) -> str | None:
     """``text`` as a plain version (``4.1.0``, ``v4.1.0``), or None when it is a range."""
-    match = _EXACT.match(text.strip())
+    match = _exact().match(text.strip())
     if match is None:
         return None
     return text.strip().lstrip("v=").strip()
@@ -174,7 +187,7 @@ def _version(text: str) -> Version:
 
 
 def _group(text: str) -> list[Any]:
-    text = _HYPHEN.sub(r">=\1 <=\2", text.strip())
+    text = _hyphen().sub(r">=\1 <=\2", text.strip())
     # Operators may stand apart from their versions (`>= 4.0`): join them before splitting.
     text = re.sub(r"(!=|>=|=>|<=|=<|~>|[<>=~^])\s+", r"\1", text)
     terms = [term for term in re.split(r"[\s,]+", text) if term]
@@ -184,7 +197,7 @@ def _group(text: str) -> list[Any]:
 
 
 def _tests(term: str) -> list[Any]:
-    match = _TERM.match(term)
+    match = _term().match(term)
     if match is None:
         raise ConstraintError(term)
     operator = match[1] or "="

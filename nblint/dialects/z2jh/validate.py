@@ -108,10 +108,17 @@ _TYPE_NAMES = {
     "number": "a number",
 }
 
+
 #: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
 #: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
-_SOPS = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+@cache
+def _template() -> re.Pattern[str]:
+    return re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
+
+
+@cache
+def _sops() -> re.Pattern[str]:
+    return re.compile(r"^ENC\[[A-Z0-9_]+,data:")
 
 
 def is_unknowable(value: Any) -> bool:
@@ -121,7 +128,7 @@ def is_unknowable(value: Any) -> bool:
         isinstance(value, str)
         # What every match contains, cheaper than the regexes on the many plain texts.
         and ("{{" in value or value.startswith(("${", "ENC[")))
-        and bool(_TEMPLATE.search(value) or _SOPS.match(value))
+        and bool(_template().search(value) or _sops().match(value))
     )
 
 
@@ -675,7 +682,7 @@ class _Checker:
             if "{{" in value:
                 continue  # Helm templates are reported by the loader (rule helm-template)
             origin = self.release.locate(path)
-            kind = 1 if _SOPS.match(value) else 0
+            kind = 1 if _sops().match(value) else 0
             if kind and origin.file in named:
                 continue  # the loader names the encrypted keys (rule sops-partly-encrypted)
             seen = first.get(origin.file)
