@@ -27,15 +27,7 @@ APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
 STRATEGIC, HELM = "strategic", "helm"
 
 
-class _Written(Record):
-    """An :class:`Edit`'s :meth:`~Edit.as_dict`, kept once made (a JSON report writes the edit
-    of every pod that has one). Not among its fields: equality, hash and repr are the edit's
-    own (:class:`Record` reads the subclass's ``__slots__``)."""
-
-    __slots__ = ("_as_dict",)
-
-
-class Edit(_Written):
+class Edit(Record):
     """Merge ``patch`` (YAML text) at ``path`` of document ``document`` of ``file``."""
 
     __slots__ = ("adds_only", "alone", "document", "file", "merge", "patch", "path")
@@ -64,16 +56,8 @@ class Edit(_Written):
         #: Applied in a round of its own, before the file's other edits: what they say depends on
         #: it (another image has another user and HOME).
         self.alone = alone
-        self._as_dict: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """The edit as JSON data: the same dict each time (read it, do not change it)."""
-        written = self._as_dict
-        if written is None:
-            written = self._as_dict = self._make_dict()
-        return written
-
-    def _make_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
             "document": self.document,

@@ -24,11 +24,12 @@ def fold_key(finding: Finding) -> tuple[str, str, int, int]:
 
 
 class _Answers(Record):
-    """What a :class:`Folded` works out from its findings, kept once worked out (a report asks
-    for a problem's message, fix and note several times). Not among its fields: equality, hash
-    and repr are the findings' alone (:class:`Record` reads the subclass's ``__slots__``)."""
+    """A :class:`Folded`'s message, kept once worked out (sorting asks for it again and again;
+    fixes and notes are not kept: on a large file they would hold a list per problem). Not
+    among its fields: equality, hash and repr are the findings' alone (:class:`Record` reads
+    the subclass's ``__slots__``)."""
 
-    __slots__ = ("_fixes", "_message", "_notes")
+    __slots__ = ("_message",)
 
 
 class Folded(_Answers):
@@ -41,8 +42,6 @@ class Folded(_Answers):
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
         self._message: str | None = None
-        self._fixes: list[tuple[str | None, list[Finding]]] | None = None
-        self._notes: list[tuple[str, list[Finding]]] | None = None
 
     @property
     def first(self) -> Finding:
@@ -91,20 +90,12 @@ class Folded(_Answers):
 
     def fixes(self) -> list[tuple[str | None, list[Finding]]]:
         """Each distinct fix and the findings it is for, most pods first: the same key may need
-        a different snippet in two profiles (``/home/jovyan`` or ``/home/rstudio``). The same
-        list each time: read it, do not change it."""
-        fixes = self._fixes
-        if fixes is None:
-            fixes = self._fixes = _by(self.findings, lambda f: f.fix)
-        return fixes
+        a different snippet in two profiles (``/home/jovyan`` or ``/home/rstudio``)."""
+        return _by(self.findings, lambda f: f.fix)
 
     def notes(self) -> list[tuple[str, list[Finding]]]:
-        """Each distinct note and the findings it is for, most pods first (the same list each
-        time: read it, do not change it)."""
-        notes = self._notes
-        if notes is None:
-            notes = self._notes = _by(self.findings, lambda f: f.note)
-        return notes
+        """Each distinct note and the findings it is for, most pods first."""
+        return _by(self.findings, lambda f: f.note)
 
     def labelled(self, label: str, part: str) -> list[tuple[str, str]]:
         """``(label, text)`` for each distinct note or fix (``part``): the bare ``label`` when
