@@ -1127,7 +1127,8 @@ _WALKERS: dict[str, KeywordWalker] = {
 # ---------------------------------------------------------------------------------------------
 # Messages: one line of plain English per issue, to follow its path
 
-_TYPE_NAMES = {
+#: A JSON Schema type as a message names it.
+TYPE_NAMES = {
     "object": "a mapping",
     "array": "a list",
     "string": "a string",
@@ -1196,7 +1197,7 @@ def _kind(value: Any) -> str:
         return _show(value)  # "must be an integer, not 1.5"
     for name, test in TYPES.items():
         if test(value):
-            return _TYPE_NAMES[name]
+            return TYPE_NAMES[name]
     return f"a {type(value).__name__}"
 
 
@@ -1211,7 +1212,7 @@ def _either(words: list[str]) -> str:
 
 def _type_names(sub: Any) -> str:
     names = [sub] if isinstance(sub, str) else list(dict.fromkeys(sub))
-    return _either([_TYPE_NAMES.get(name, str(name)) for name in names])
+    return _either([TYPE_NAMES.get(name, str(name)) for name in names])
 
 
 def _phrase(schema: Any) -> str | None:

@@ -46,7 +46,7 @@ from nblint.dialects.z2jh.values import (
 )
 from nblint.model.finding import Reported, clipped
 from nblint.model.pod import Path, format_path, get_path
-from nblint.model.schema import TYPES, Issue, iter_issues
+from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
 
 #: Keys people write that z2jh does not have → where that intent really lives.
@@ -97,16 +97,6 @@ TRAIT_INTENT = {
 
 #: Keys of a profile or choice entry, often misplaced inside its ``kubespawner_override``.
 PROFILE_KEYS = frozenset(("default", "display_name", "description", "slug", "profile_options"))
-
-_TYPE_NAMES = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "a string",
-    "boolean": "a boolean",
-    "null": "null",
-    "integer": "an integer",
-    "number": "a number",
-}
 
 
 #: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
@@ -332,8 +322,8 @@ class _Checker:
 
     def wrong_type(self, path: Path, expected: Any, value: Any) -> None:
         names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
-        got = _TYPE_NAMES[_type_of(value)]
+        wanted = " or ".join(TYPE_NAMES.get(name, name) for name in names)
+        got = TYPE_NAMES[_type_of(value)]
         self.report(
             "z2jh-wrong-type",
             path,
@@ -597,7 +587,7 @@ class _Checker:
         if _trait_check(name)(value):
             return
         names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        wanted = " or ".join(TYPE_NAMES.get(n, n) for n in names)
         if name == "supplemental_gids":
             wanted = "a list of integers"
         self.report(
