@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from nblint.cli.explain import SAFETY_WORDS, _checks, _dialect_name, _fixes
+from nblint.cli.explain import _checks, _dialect_name, _fixes, fix_heading
 from nblint.model.rule import Rule
 from nblint.model.template import documented
 
@@ -116,10 +116,7 @@ def rule_page(rule: Rule) -> str:
                 out += [f"Beside it, `{name}`:", "", *_fence(text, "yaml"), ""]
     fixes = _fixes(rule)
     if fixes:
-        out += ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
-        for key, safety in sorted(rule.fix_safety_by_key.items()):
-            out += [f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}."]
-        out += [""]
+        out += fix_heading(rule)
         for key, text in fixes:
             out += [f"{_dialect_name(key)}:", "", *_fence(documented(text, rule.options), "yaml")]
             out.append("")

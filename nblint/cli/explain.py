@@ -63,6 +63,14 @@ def _checks(rule: Rule) -> list[str]:
     return lines
 
 
+def fix_heading(rule: Rule) -> list[str]:
+    """The lines that open a rule's fix section: its fix safety, and each dialect's own."""
+    out = ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
+    for key, safety in sorted(rule.fix_safety_by_key.items()):
+        out.append(f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}.")
+    return [*out, ""]
+
+
 def _fixes(rule: Rule) -> list[tuple[str, str]]:
     """The rule's hints and, after them, those of single violations, without repeats."""
     found = list(rule.fix.items())
@@ -106,10 +114,7 @@ def explain_rule(rule: Rule, help_uri: str = "") -> str:
             out += [_indent(example["yaml"]), ""]
     fixes = _fixes(rule)
     if fixes:
-        out += ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
-        for key, safety in sorted(rule.fix_safety_by_key.items()):
-            out += [f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}."]
-        out += [""]
+        out += fix_heading(rule)
         for key, text in fixes:
             out += [f"{_dialect_name(key)}:", "", _indent(documented(text, rule.options)), ""]
     if help_uri:
