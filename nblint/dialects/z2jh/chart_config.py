@@ -58,6 +58,11 @@ PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (
     ("extra_pod_config", ("extraPodConfig",)),
 )
 
+#: ``PASSTHROUGH`` with each entry's source, made once (a source is never changed).
+_PASSTHROUGH_SOURCES: tuple[tuple[str, ValuesPath, Source], ...] = tuple(
+    (trait, key, Source(("singleuser", *key))) for trait, key in PASSTHROUGH
+)
+
 #: Traits the chart writes on ``Spawner`` rather than ``KubeSpawner``.
 SPAWNER_LEVEL = ("cmd", "default_url", "debug")
 _MISSING = object()
@@ -71,17 +76,24 @@ def chart_traits(
     chart_version: str,
     release_name: str = "RELEASE",
     extra: ExtraConfig | None = None,
+    copies: bool = True,
 ) -> SpawnerConfig:
     """The traits the hub configures from the merged values, ``hub.config`` included, then what
-    nblint read of ``hub.extraConfig`` (``extra``; nothing when not given)."""
-    config = SpawnerConfig(chart_version)
+    nblint read of ``hub.extraConfig`` (``extra``; nothing when not given).
+
+    ``copies=False``: traits share what they can with ``values`` (a config only compared, then
+    dropped; the values are never changed either way)."""
+    config = SpawnerConfig(chart_version, copies)
     su = ("singleuser",)
 
     singleuser = lookup(values, su)
-    for trait, key in PASSTHROUGH:
-        value = lookup(singleuser, key)
+    for trait, key, source in _PASSTHROUGH_SOURCES:
+        # `lookup(singleuser, key)` inlined (the keys are names): a missing step gives None.
+        value = singleuser
+        for part in key:
+            value = value.get(part) if isinstance(value, dict) else None
         if value is not None:
-            config.set(trait, value, Source((*su, *key)))
+            config.set(trait, value, source)
 
     image = lookup(values, (*su, "image", "name"))
     if image:
@@ -182,7 +194,7 @@ def _scheduling(config: SpawnerConfig, values: dict[str, Any], release: str) -> 
     }
     if purpose in ("prefer", "require"):
         name = "node_affinity_preferred" if purpose == "prefer" else "node_affinity_required"
-        trait = config.traits.setdefault(name, Trait(config.get(name)))
+        trait = config.own(name) or config.traits.setdefault(name, Trait(config.get(name)))
         if not isinstance(trait.value, list):  # a map (or junk) cannot be appended to
             config.report(purpose_key, f"cannot add the node-purpose term to {name}")
             return
@@ -342,7 +354,9 @@ def _cloud_metadata(config: SpawnerConfig, values: dict[str, Any]) -> None:
     block = ("singleuser", "cloudMetadata", "blockWithIptables")
     if lookup(values, block) is not True:
         return
-    trait = config.traits.setdefault("init_containers", Trait(config.get("init_containers")))
+    trait = config.own("init_containers") or config.traits.setdefault(
+        "init_containers", Trait(config.get("init_containers"))
+    )
     if not isinstance(trait.value, list):
         config.report(("singleuser", "initContainers"), "initContainers is not a list")
         return

@@ -252,9 +252,13 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
     hint's keys are left unset (so that a hint the file already follows still names its traits,
     and only the keys the hint sets of a dict trait are named)."""
     from nblint.dialects.z2jh.chart_config import chart_traits
+    from nblint.dialects.z2jh.traits import copy_tree
 
-    before = chart_traits(_helm_merge(release.values, _unset(patch)), release.chart_version)
-    after = chart_traits(_helm_merge(release.values, patch), release.chart_version)
+    # Both configs are only compared: their traits need not be copies of the values.
+    before = chart_traits(
+        _helm_merge(release.values, _unset(patch)), release.chart_version, copies=False
+    )
+    after = chart_traits(_helm_merge(release.values, patch), release.chart_version, copies=False)
     changed: dict[str, Any] = {}
     for name in sorted(set(before.traits) | set(after.traits)):
         old, new = before.get(name), after.get(name)
@@ -264,7 +268,9 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
             changed[name] = _dict_changes(old, new)
         else:
             changed[name] = new
-    return changed
+    # What the configs share with the release's values is copied here, once.
+    found: dict[str, Any] = copy_tree(changed)
+    return found
 
 
 def _unset(patch: Any) -> Any:

@@ -126,8 +126,11 @@ class Trait(Record):
 class SpawnerConfig:
     """KubeSpawner's traits for one spawn, each with the values path that set it."""
 
-    def __init__(self, chart_version: str) -> None:
+    def __init__(self, chart_version: str, copies: bool = True) -> None:
         self.chart_version = chart_version
+        #: Whether ``set`` copies the value; when not, the trait stays shared with the values
+        #: (copied by ``own`` before a change): for a config only read, then dropped.
+        self.copies = copies
         self.family = chart_family(chart_version)
         #: The KubeSpawner version the release's hub image pins (``"6.2.0"``, ``"7.0.0"``).
         self.kubespawner = kubespawner_version(chart_version)
@@ -197,8 +200,12 @@ class SpawnerConfig:
         return copy_tree(default) if isinstance(default, (dict, list)) else default
 
     def set(self, name: str, value: Any, source: Source) -> None:
-        self.traits[name] = Trait(copy_tree(value), {(): source})
-        self._shared.discard(name)
+        if self.copies:
+            self.traits[name] = Trait(copy_tree(value), {(): source})
+            self._shared.discard(name)
+        else:
+            self.traits[name] = Trait(value, {(): source})
+            self._shared.add(name)
 
     def source(self, name: str, sub: Path = ()) -> tuple[Source, Path] | None:
         trait = self.traits.get(name)
