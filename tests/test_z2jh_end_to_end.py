@@ -488,7 +488,13 @@ def test_a_wrong_values_to_traits_mapping_fails_the_comparison(
     from nblint.dialects.z2jh import chart_config
 
     trait, key = MAPPING_MUTATIONS[mutation]
-    monkeypatch.setattr(chart_config, "PASSTHROUGH", _rewired(trait, key))
+    rewired = _rewired(trait, key)
+    monkeypatch.setattr(chart_config, "PASSTHROUGH", rewired)
+    # The mapping as the port reads it, each entry with the values key it says it came from.
+    sources = tuple(
+        (name, path, chart_config.Source(("singleuser", *path))) for name, path in rewired
+    )
+    monkeypatch.setattr(chart_config, "_PASSTHROUGH_SOURCES", sources)
     with pytest.raises(AssertionError):
         assert_same_pods(hubs, [E2E / "values-to-traits-mapping.yaml"], "4.4.0", tmp_path)
 
