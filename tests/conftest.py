@@ -92,3 +92,37 @@ def field(pod: EffectivePod, *path: str | int) -> Any:
     found, value = get_path(pod.pod, path)
     assert found, path
     return value
+
+
+#: A fresh `nblint check FILE` that prints every file it opened (`opened PATH`), then whatever
+#: `after` prints: a cold run's reads cannot be counted in the test's own process, which has
+#: read everything already.
+_SPY_ON_OPEN = (
+    "import builtins, sys\n"
+    "opened = []\n"
+    "real = builtins.open\n"
+    "def spy(file, *a, **k):\n"
+    "    opened.append(str(file))\n"
+    "    return real(file, *a, **k)\n"
+    "builtins.open = spy\n"
+    "from nblint.cli import main\n"
+    "try:\n"
+    "    main(['check', sys.argv[1]])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('\\n'.join('opened ' + p for p in opened))\n"
+)
+
+
+def cold_check_output(path: Path, after: str = "") -> list[str]:
+    """The lines a cold ``nblint check path`` in its own interpreter prints with the files it
+    opened (``opened PATH``), followed by what the Python code ``after`` prints."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", _SPY_ON_OPEN + after, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()

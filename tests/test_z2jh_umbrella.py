@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, run
+from conftest import FIXTURES, cold_check_output, run
 
 from nblint.dialects.z2jh.umbrella import ConstraintError, exact, newest_matching
 from nblint.dialects.z2jh.values import chart_versions
@@ -186,37 +186,20 @@ def test_a_finding_on_the_chart_has_its_code_frame() -> None:
 
 def test_a_check_beside_an_older_pin_reads_only_that_release_s_facts() -> None:
     """Speed: the release the chart pins is built from the bundled changes, nothing more."""
-    code = (
-        "import builtins, sys\n"
-        "opened = []\n"
-        "real = builtins.open\n"
-        "def spy(file, *a, **k):\n"
-        "    opened.append(str(file))\n"
-        "    return real(file, *a, **k)\n"
-        "builtins.open = spy\n"
-        "from nblint.cli import main\n"
-        "try:\n"
-        "    main(['check', sys.argv[1]])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('\\n'.join('opened ' + p for p in opened if p.endswith('.json')))\n"
+    out = cold_check_output(
+        UMBRELLA / "pinned" / "values.yaml",
         "from nblint.dialects.z2jh import values\n"
         "for built in (values.chart_defaults, values.values_schema):\n"
-        "    print('built', built.__name__, built.cache_info().currsize)\n"
+        "    print('built', built.__name__, built.cache_info().currsize)\n",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(UMBRELLA / "pinned" / "values.yaml")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
     # One release's defaults and schema are built, not every release's.
     assert [line for line in out if line.startswith("built ")] == [
         "built chart_defaults 1",
         "built values_schema 1",
     ]
     opened = [line.removeprefix("opened ") for line in out if line.startswith("opened ")]
-    assert sorted(Path(p).name for p in opened if Path(p).parent.name == "z2jh") == [
+    json_files = [p for p in opened if p.endswith(".json") and Path(p).parent.name == "z2jh"]
+    assert sorted(Path(p).name for p in json_files) == [
         "kubespawner.json",
         "patches.json",
         "releases.json",

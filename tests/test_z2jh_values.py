@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES, ROOT, SHARED, needs_shared, run
+from conftest import FIXTURES, ROOT, SHARED, cold_check_output, needs_shared, run
 
 from nblint.cli import main
 from nblint.dialects.registry import recognise as recognise_dialect
@@ -372,30 +372,11 @@ def test_bundled_facts_are_the_release_s_own_values_schema_and_hub_image(
 
 def test_a_plain_run_reads_only_the_newest_release_s_facts(tmp_path: Path) -> None:
     """The other 25 releases are changes to the newest one, read only when asked for."""
-    import subprocess
-    import sys
-
-    code = (
-        "import builtins, sys\n"
-        "opened = []\n"
-        "real = builtins.open\n"
-        "def spy(file, *a, **k):\n"
-        "    opened.append(str(file))\n"
-        "    return real(file, *a, **k)\n"
-        "builtins.open = spy\n"
-        "from nblint.cli import main\n"
-        "try:\n"
-        "    main(['check', sys.argv[1]])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('\\n'.join(p for p in opened if 'z2jh' in p and p.endswith('.json')))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(VALUES / "root-top.yaml")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = [
+        line.removeprefix("opened ")
+        for line in cold_check_output(VALUES / "root-top.yaml")
+        if "z2jh" in line and line.endswith(".json")
+    ]
     assert sorted(Path(p).name for p in out if "schemas" in p) == [
         "kubespawner.json",
         "releases.json",

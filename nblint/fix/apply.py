@@ -329,18 +329,9 @@ class _Planner:
                     ),
                     -1,
                 )
-            match = node.value[at] if at >= 0 else None
-            if match is None:
-                self.add_item(node, item)
+            if at < 0:
                 present.append(item)
-                continue
-            self.check_not_alias(node, match, at)
-            try:
-                self.merge(match, item, None)
-            except _Replace:
-                raise FixError(
-                    f"line {match.start_mark.line + 1}: cannot merge into this item"
-                ) from None
+            self.merge_item(node, at, item)
 
     def merge_mapping(self, node: yaml.MappingNode, patch: dict[Any, Any]) -> None:
         for key, value in patch.items():
@@ -384,17 +375,21 @@ class _Planner:
                 ),
                 -1,
             )
-            match = node.value[at] if at >= 0 else None
-            if match is None:
-                self.add_item(node, item)
-                continue
-            self.check_not_alias(node, match, at)
-            try:
-                self.merge(match, item, None)
-            except _Replace:
-                raise FixError(
-                    f"line {match.start_mark.line + 1}: cannot merge into this item"
-                ) from None
+            self.merge_item(node, at, item)
+
+    def merge_item(self, node: yaml.SequenceNode, at: int, item: Any) -> None:
+        """``item`` merged into the list's item ``at`` (the one it matched), or added (-1)."""
+        if at < 0:
+            self.add_item(node, item)
+            return
+        match = node.value[at]
+        self.check_not_alias(node, match, at)
+        try:
+            self.merge(match, item, None)
+        except _Replace:
+            raise FixError(
+                f"line {match.start_mark.line + 1}: cannot merge into this item"
+            ) from None
 
     # -- text changes ---------------------------------------------------------------------
 
