@@ -9,6 +9,7 @@ LimitRange bounds, then PodSecurity, then ResourceQuota (validating admission, i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -614,22 +615,31 @@ def servers_that_fit(
 ) -> Bound | None:
     """How many pods like ``spec`` the namespace's quotas admit at once beside ``used``, and
     the keys that bind (None: no quota charges the pod)."""
-    used = used or {}
+    charges = (
+        (quota, key, pod_charge(spec, key))
+        for quota in quotas
+        if quota_applies(quota, spec)[0]
+        for key in quota.hard
+    )
+    return _tightest(charges, used or {})
+
+
+def _tightest(
+    charges: Iterable[tuple[ResourceQuota, str, Fraction | None]], used: dict[str, Fraction]
+) -> Bound | None:
+    """How many fit under the quota keys that each thing charges ``(quota, key, charge)``
+    beside ``used``, and the keys that bind (None: nothing charged)."""
     best: int | None = None
     binding: list[tuple[ResourceQuota, str]] = []
-    for quota in quotas:
-        if not quota_applies(quota, spec)[0]:
+    for quota, key, charge in charges:
+        if not charge:
             continue
-        for key, amount in quota.hard.items():
-            charge = pod_charge(spec, key)
-            if not charge:
-                continue
-            room = amount.amount - used.get(key, Fraction(0))
-            count = max(0, int(room // charge))
-            if best is None or count < best:
-                best, binding = count, [(quota, key)]
-            elif count == best:
-                binding.append((quota, key))
+        room = quota.hard[key].amount - used.get(key, Fraction(0))
+        count = max(0, int(room // charge))
+        if best is None or count < best:
+            best, binding = count, [(quota, key)]
+        elif count == best:
+            binding.append((quota, key))
     return None if best is None else Bound(best, tuple(binding))
 
 
@@ -652,20 +662,13 @@ def claims_that_fit(
         charge[f"{prefix}persistentvolumeclaims"] = Fraction(1)
         if storage:
             charge[f"{prefix}requests.storage"] = storage
-    best: int | None = None
-    binding: list[tuple[ResourceQuota, str]] = []
-    for quota in quotas:
-        if quota.scopes or quota.selector:
-            continue
-        for key, amount in quota.hard.items():
-            if key not in charge:
-                continue
-            count = max(0, int((amount.amount - used.get(key, Fraction(0))) // charge[key]))
-            if best is None or count < best:
-                best, binding = count, [(quota, key)]
-            elif count == best:
-                binding.append((quota, key))
-    return None if best is None else Bound(best, tuple(binding))
+    charges = (
+        (quota, key, charge.get(key))
+        for quota in quotas
+        if not (quota.scopes or quota.selector)
+        for key in quota.hard
+    )
+    return _tightest(charges, used)
 
 
 def claim_problems(
