@@ -365,16 +365,24 @@ def chart_pods(values: Any) -> list[dict[str, Any]]:
                 ],
             }
         )
-    for puller in ("continuous", "hook"):
-        if lookup(values, ("prePuller", puller, "enabled")) is True:
-            pods.append(
-                {
-                    "name": f"{puller}-image-puller",
-                    "replicas": None,
-                    "counted": False,
-                    "containers": [_container("pause", values, ("prePuller", "resources"))],
-                }
-            )
+    if lookup(values, ("prePuller", "continuous", "enabled")) is True:
+        pods.append(
+            {
+                "name": "continuous-image-puller",
+                "replicas": None,
+                "counted": False,
+                "containers": [_container("pause", values, ("prePuller", "resources"))],
+            }
+        )
+    if lookup(values, ("prePuller", "hook", "enabled")) is True:
+        pods.append(
+            {
+                "name": "hook-image-puller",
+                "replicas": None,
+                "counted": False,
+                "containers": [_container("pause", values, ("prePuller", "resources"))],
+            }
+        )
         pods.append(
             {
                 "name": "hook-image-awaiter",
