@@ -276,6 +276,30 @@ def test_results_carry_their_fix_applicability_and_artifact_changes() -> None:
         validate_with_oasis_schema(log)
 
 
+def test_a_cause_in_a_file_without_findings_is_a_related_location() -> None:
+    """The PodSecurity defaults an AdmissionConfiguration keeps in a file of its own: that file
+    has no finding, yet the finding's related location names it."""
+    namespace = "tests/fixtures/namespace"
+    log = sarif_log(
+        f"{namespace}/namespace-without-labels.yaml",
+        "--admission-config",
+        f"{namespace}/admission-by-path/admission.yaml",
+        "--select",
+        "privileged",
+    )
+    [result] = log["runs"][0]["results"]
+    [related] = result["relatedLocations"]
+    assert related["physicalLocation"] == {
+        "artifactLocation": {
+            "uri": f"{namespace}/admission-by-path/podsecurity.yaml",
+            "uriBaseId": "%SRCROOT%",
+        },
+        "region": {"startLine": 4, "startColumn": 3},
+    }
+    if OASIS_SCHEMA.exists():
+        validate_with_oasis_schema(log)
+
+
 def test_a_namespace_finding_names_its_cause_as_a_related_location() -> None:
     path = "tests/fixtures/namespace/quota-exceeds-hard-gpu.yaml"
     log = sarif_log(path, "--select", "quota-exceeds-hard")

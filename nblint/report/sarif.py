@@ -24,6 +24,7 @@ from nblint.model.fingerprint import (
     PROBLEM_FINGERPRINT_KEY,
     fingerprints,
     problem_fingerprints,
+    repo_path,
     repo_paths,
     repo_root,
 )
@@ -257,7 +258,9 @@ def _log(
     uri_cache: dict[str, dict[str, Any]] = {}
 
     def uri(file: str) -> dict[str, Any]:
-        path = paths[file]
+        # A cause (an AdmissionConfiguration's podsecurity file) may lie in a file with no
+        # finding of its own.
+        path = paths[file] if file in paths else paths.setdefault(file, repo_path(file, root))
         if path not in uri_cache:
             uri_cache[path] = _uri(path)
         return uri_cache[path]
