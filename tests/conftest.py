@@ -94,7 +94,7 @@ def field(pod: EffectivePod, *path: str | int) -> Any:
     return value
 
 
-#: A fresh `nblint check FILE` that prints every file it opened (`opened PATH`), then whatever
+#: A fresh `nblint check FILE`, as the installed command runs it, that prints every file it opened (`opened PATH`), then whatever
 #: `after` prints: a cold run's reads cannot be counted in the test's own process, which has
 #: read everything already.
 _SPY_ON_OPEN = (
@@ -105,9 +105,10 @@ _SPY_ON_OPEN = (
     "    opened.append(str(file))\n"
     "    return real(file, *a, **k)\n"
     "builtins.open = spy\n"
-    "from nblint.cli import main\n"
+    "from nblint.cli import entry\n"
+    "sys.argv = ['nblint', 'check', sys.argv[1]]\n"
     "try:\n"
-    "    main(['check', sys.argv[1]])\n"
+    "    entry()\n"
     "except SystemExit:\n"
     "    pass\n"
     "print('\\n'.join('opened ' + p for p in opened))\n"

@@ -33,7 +33,7 @@ pytest.importorskip("importlinter")
 #: Modules outside the dialect packages that may spell a dialect's name or fix keys, and why.
 MAY_NAME_A_DIALECT = {
     "nblint/dialects/registry.py": "lists every dialect",
-    "nblint/cli/common.py": "a dialect's own command-line options",
+    "nblint/cli/options.py": "a dialect's own command-line options",
     "nblint/run/config.py": "a dialect's own configuration keys",
     "nblint/cli/docs.py": "upstream references per rule group (two groups share a dialect's name)",
 }

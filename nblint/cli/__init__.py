@@ -2,7 +2,8 @@
 
 Option names are a public contract (scripts and CI gates call them). Exit codes: 0 nothing at or
 above ``--fail-on``, 1 findings at or above it, 2 a usage or configuration problem. Each command
-lives in its own module; this one holds the group and the installed entry point.
+lives in its own module and the click group in :mod:`nblint.cli.group`; this one holds the
+installed entry point, which runs a plain ``nblint check`` without importing click.
 """
 
 from __future__ import annotations
@@ -13,50 +14,16 @@ import os
 import sys
 from typing import Any, NoReturn
 
-import click
-
-from nblint import __version__
-from nblint.cli.check import check
-from nblint.cli.common import EXIT_USAGE
-
-#: The commands other than ``check``, imported when named (a check never loads them): name →
-#: (module, attribute).
-_LATER = {
-    "explain": ("nblint.cli.rules", "explain"),
-    "fix": ("nblint.cli.fix", "fix"),
-    "render": ("nblint.cli.render", "render"),
-    "rules": ("nblint.cli.rules", "list_rules"),
-}
+from nblint.cli.common import EXIT_USAGE, say
 
 
-class _Commands(click.Group):
-    """The group, its commands other than ``check`` added when first asked for."""
+def __getattr__(name: str) -> Any:
+    """``main``, the click group, built when first asked for (a plain check never is)."""
+    if name == "main":
+        from nblint.cli.group import main
 
-    def _load(self, name: str) -> None:
-        import importlib
-
-        module, attribute = _LATER[name]
-        self.add_command(getattr(importlib.import_module(module), attribute))
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *_LATER})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands:
-            # An unknown name loads them all: click suggests the near ones.
-            for name in [cmd_name] if cmd_name in _LATER else list(_LATER):
-                if name not in self.commands:
-                    self._load(name)
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="nblint")
-def main() -> None:
-    """Lint the notebook pods your platform will really create."""
-
-
-main.add_command(check)
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def entry() -> None:
@@ -71,22 +38,36 @@ def entry() -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        main()
+        _run(sys.argv[1:])
     except KeyboardInterrupt:
-        click.echo("nblint: interrupted", err=True)
+        say("nblint: interrupted")
         sys.exit(130)
     except BrokenPipeError:  # the reader left (`nblint check … | head`): nobody to tell
         sys.exit(EXIT_USAGE)
     except OSError as err:  # writing failed (a full disk); inputs are read, and fail, apart
         where = f"{err.filename}: " if err.filename else ""
-        click.echo(f"nblint: error: {where}{err.strerror or err}", err=True)
+        say(f"nblint: error: {where}{err.strerror or err}")
         sys.exit(EXIT_USAGE)
     except Exception as err:
-        click.echo(f"nblint: internal error: {type(err).__name__}: {err} (please report)", err=True)
+        say(f"nblint: internal error: {type(err).__name__}: {err} (please report)")
         sys.exit(EXIT_USAGE)
     finally:
         if collecting:
             gc.enable()
+
+
+def _run(args: list[str]) -> None:
+    """A plain ``nblint check`` runs without click; click reads every other command line."""
+    from nblint.cli.argv import read_check
+
+    parsed = read_check(args[1:]) if args[:1] == ["check"] else None
+    if parsed is not None:
+        from nblint.cli.check import run_check
+
+        run_check(*parsed)
+    from nblint.cli.group import main
+
+    main()
 
 
 def console() -> NoReturn:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
-
-import click
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from nblint.cli.common import (
     EXIT_CLEAN,
@@ -16,12 +14,13 @@ from nblint.cli.common import (
     dialect_settings,
     expanded_context,
     fail_usage,
+    help_uri,
     policy,
+    say,
     selectors,
-    with_run_options,
 )
 from nblint.model.finding import SEVERITY_RANK, Finding
-from nblint.report import FORMATS, printable
+from nblint.report import printable
 
 STDIN = "-"
 
@@ -32,18 +31,6 @@ if TYPE_CHECKING:
     from nblint.run.config import Config
     from nblint.run.pipeline import Options
 
-#: Parameters of ``check`` a configuration file may fill (its other settings are read apart).
-_CONFIGURABLE = (
-    "select",
-    "ignore",
-    "psa_level",
-    "psa_version",
-    "fail_on",
-    "rules_dir",
-    "baseline_file",
-)
-
-
 EXIT_CODES = """\b
 Exit codes:
   0  no finding at or above --fail-on
@@ -53,138 +40,13 @@ Exit codes:
 """
 
 
-#: Which files a directory walk lints (shared by ``check`` and ``fix``).
-_SELECTION_OPTIONS = [
-    click.option(
-        "--exclude",
-        help="Comma-separated patterns (as in .gitignore) of files and directories not to lint; "
-        "they replace the configured ones and the defaults (.*, node_modules, venv, __pycache__).",
-    ),
-    click.option(
-        "--extend-exclude",
-        help="Comma-separated patterns to exclude on top of the configured and default ones.",
-    ),
-    click.option(
-        "--force-exclude",
-        is_flag=True,
-        help="Apply the exclude patterns to files named on the command line too (as pre-commit "
-        "names them).",
-    ),
-    click.option(
-        "--respect-gitignore/--no-respect-gitignore",
-        default=True,
-        show_default=True,
-        help="Skip the files .gitignore ignores when walking a directory.",
-    ),
-]
-
-
-def selection_options(func: Any) -> Any:
-    """The file-selection options (``--exclude``, ``--force-exclude``, …) of ``check``."""
-    for option in reversed(_SELECTION_OPTIONS):
-        func = option(func)
-    return func
-
-
-@click.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format: text, concise (one line each), json, sarif (code scanning) or github "
-    "(workflow annotations).",
-)
-@click.option(
-    "--no-fold",
-    "no_fold",
-    is_flag=True,
-    help="One finding per pod (each profile and option choice apart) instead of one per "
-    "problem and place listing its pods.",
-)
-@click.option(
-    "--statistics",
-    is_flag=True,
-    help="Print how many problems each rule found instead of the findings (JSON with "
-    "--format json).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
-)
-@click.option("--select", help="Comma-separated rule ids or groups to run (default: all).")
-@click.option("--ignore", help="Comma-separated rule ids or groups to skip.")
-@with_run_options
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding has this severity or a higher one.",
-)
-@click.option(
-    "--rules-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    help="Extra rule files (repeatable).",
-)
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    help="Colour in text output.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Processes for large trees (0: one per CPU); the report is the same for any N.",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    help="Configuration file (default: .nblint.yaml or [tool.nblint] in pyproject.toml, "
-    "searched from the working directory up to the repository root).",
-)
-@click.option(
-    "--show-suppressed",
-    is_flag=True,
-    help="Also list the findings that # nblint: disable comments suppress.",
-)
-@selection_options
-@click.option(
-    "--stdin-filename",
-    help="The name of the file read from stdin (-), for messages, per-file ignores and SARIF.",
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False),
-    help="Report only findings not recorded in this baseline file.",
-)
-@click.option(
-    "--write-baseline",
-    type=click.Path(dir_okay=False),
-    help="Record the current findings in this baseline file and exit 0.",
-)
-@click.option("--fix", is_flag=True, help="Apply the safe fixes first (as `nblint fix`).")
-@click.option(
-    "--unsafe-fixes", is_flag=True, help="With --fix: also apply the unsafe fixes (else no effect)."
-)
-def check(paths: tuple[str, ...], **params: Any) -> None:
-    """Check PATHs (files, directories, or - for stdin) and report every finding.
-
-    z2jh values files given with -f/--values are layered into one release; PATHs are each
-    checked on their own.
-    """
+def run_check(paths: tuple[str, ...], params: dict[str, Any], given: set[str]) -> NoReturn:
+    """``nblint check`` with its parameters read (by click, or by :mod:`nblint.cli.argv`):
+    ``given`` names the ones the command line set, which a configuration file does not
+    override. Leaves with the exit code."""
     from nblint.run import gate
 
-    config, options, rules, inputs, empty_dirs = prepare(paths, params)
+    config, options, rules, inputs, empty_dirs = prepare(paths, params, given)
     if params["fix"]:
         from nblint.cli.fix import run_fix, write_fixed
 
@@ -208,36 +70,34 @@ def check(paths: tuple[str, ...], **params: Any) -> None:
 
 
 def prepare(
-    paths: tuple[str, ...], params: dict[str, Any]
+    paths: tuple[str, ...], params: dict[str, Any], given: set[str]
 ) -> tuple[Config | None, Options, dict[str, Rule], list[str], list[str]]:
     """What a command that runs the pipeline needs: configuration, options, rules, the files to
     lint, and the directories given that hold no YAML file (exit 2 when nothing is left)."""
-    config = _configure(params)
+    config = _configure(params, given)
     if not paths and params.get("stdin_filename"):
         paths = (STDIN,)
     elif not paths and not params["values_files"] and not (config and config.releases):
         paths = (".",)  # like ruff: the project the command runs in
     options, rules = _options(paths, params, config)
     empty_dirs: list[str] = []
-    inputs = _inputs(paths, empty_dirs, _selection(params, config), params.get("quiet", False))
+    selection = _selection(params, config, given)
+    inputs = _inputs(paths, empty_dirs, selection, params.get("quiet", False))
     if empty_dirs and not inputs and not (config and config.releases):
         sys.exit(EXIT_USAGE)  # nothing was checked: the error said why, no report to give
     return config, options, rules, inputs, empty_dirs
 
 
-def _configure(params: dict[str, Any]) -> Config | None:
+def _configure(params: dict[str, Any], given: set[str]) -> Config | None:
     """The project configuration (``--config`` or discovered), filling every option the command
     line left at its default (the command line wins)."""
     from nblint.run.config import ConfigError, apply_to_params, discover_config
 
-    ctx = click.get_current_context()
     try:
         config = discover_config(params["config_file"])
     except ConfigError as err:
         fail_usage(str(err))
     if config is not None:
-        unset = (click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP, None)
-        given = {name for name in ctx.params if ctx.get_parameter_source(name) not in unset}
         apply_to_params(config, params, given)
     return config
 
@@ -273,7 +133,7 @@ def _options(
     return options, rules
 
 
-def _selection(params: dict[str, Any], config: Config | None) -> Selection:
+def _selection(params: dict[str, Any], config: Config | None, given: set[str]) -> Selection:
     """What a walk skips: the command line's patterns, else the configuration's, else the
     defaults; then both ``extend-exclude`` lists; and ``.gitignore`` unless turned off."""
     from nblint.load.selection import DEFAULT_EXCLUDE, Selection
@@ -288,9 +148,8 @@ def _selection(params: dict[str, Any], config: Config | None) -> Selection:
         exclude = [(".", p) for p in DEFAULT_EXCLUDE]
     exclude += [(base, p) for p in raw.get("extend-exclude", [])]
     exclude += [(".", p) for p in selectors(params["extend_exclude"]) or ()]
-    source = click.get_current_context().get_parameter_source("respect_gitignore")
     respect = params["respect_gitignore"]
-    if source == click.core.ParameterSource.DEFAULT:
+    if "respect_gitignore" not in given:
         respect = raw.get("respect-gitignore", True)
     force = params["force_exclude"] or raw.get("force-exclude", False)
     return Selection(exclude, respect_gitignore=respect, force_exclude=force)
@@ -315,10 +174,7 @@ def _inputs(
     _tell(charts, quiet)
     for directory in empty_dirs:
         why = f" ({selection.excluded} excluded)" if selection.excluded else ""
-        click.echo(
-            printable(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) to check{why}"),
-            err=True,
-        )
+        say(printable(f"nblint: error: {directory}: no YAML files (*.yaml, *.yml) to check{why}"))
     return inputs
 
 
@@ -327,7 +183,7 @@ def _tell(notices: list[str], quiet: bool) -> None:
     if quiet:
         return
     for notice in notices:
-        click.echo(printable(f"nblint: {notice}"), err=True)
+        say(printable(f"nblint: {notice}"))
 
 
 def _psa_notice(version: str) -> list[str]:
@@ -353,13 +209,12 @@ def _write_baseline(path: str, result: RunResult) -> None:
     except baseline.BaselineError as err:
         fail_usage(str(err))
     if kept:
-        click.echo(
+        say(
             f"nblint: wrote {count} finding(s) to baseline {path} ({kept} kept for files this "
-            "run did not check)",
-            err=True,
+            "run did not check)"
         )
     else:
-        click.echo(f"nblint: wrote {count} finding(s) to baseline {path}", err=True)
+        say(f"nblint: wrote {count} finding(s) to baseline {path}")
 
 
 def _apply_baseline(result: RunResult, baseline_file: str | None) -> list[Finding]:
@@ -374,12 +229,11 @@ def _apply_baseline(result: RunResult, baseline_file: str | None) -> list[Findin
     except baseline.BaselineError as err:
         fail_usage(str(err))
     for entry in stale:
-        click.echo(f"nblint: stale baseline entry (no longer found): {entry.describe()}", err=True)
+        say(f"nblint: stale baseline entry (no longer found): {entry.describe()}")
     if stale:
-        click.echo(
+        say(
             f"nblint: {len(stale)} baseline entr{'ies' if len(stale) != 1 else 'y'} no longer "
-            f"match; refresh with --write-baseline {baseline_file}",
-            err=True,
+            f"match; refresh with --write-baseline {baseline_file}"
         )
     return findings
 
@@ -391,7 +245,6 @@ def _report(
     options: Options,
     params: dict[str, Any],
 ) -> Report:
-    from nblint.cli.rules import help_uri
     from nblint.dialects.registry import fix_labels
     from nblint.model.result import Report
     from nblint.run import gate

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, NoReturn
 
-import click
-
+from nblint.cli.options import RUN_OPTIONS, with_options
 from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, Rule, parse_version
 from nblint.report import printable
 
@@ -14,8 +14,14 @@ LATEST_PSA_VERSION = NEWEST_PSA_VERSION
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def say(message: str) -> None:
+    """One line on stderr, where nblint tells how a run went (the report has stdout)."""
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
+
+
 def fail_usage(message: str) -> NoReturn:
-    click.echo(printable(f"nblint: error: {message}"), err=True)  # it may quote the input
+    say(printable(f"nblint: error: {message}"))  # it may quote the input
     sys.exit(EXIT_USAGE)
 
 
@@ -26,15 +32,16 @@ def selectors(text: str | None) -> set[str] | None:
 
 
 def resolve_psa_version(text: str) -> tuple[int, int]:
-    """``latest`` or ``vX.Y``; a version newer than nblint knows is evaluated as the newest."""
+    """``latest`` or ``vX.Y``; a version newer than nblint knows is evaluated as the newest.
+    Another text is a usage error (it may come from a configuration file)."""
     if text == "latest":
         return LATEST_PSA_VERSION
     try:
         version = parse_version(text)
     except ValueError as err:
-        raise click.BadParameter(str(err)) from None
+        fail_usage(f"--psa-version: {err}")
     if version[0] != 1:
-        raise click.BadParameter(f"{text}: only policy versions v1.x exist")
+        fail_usage(f"--psa-version: {text}: only policy versions v1.x exist")
     return min(version, LATEST_PSA_VERSION)
 
 
@@ -55,113 +62,20 @@ def check_selectors(rules: dict[str, Rule], chosen: set[str] | None, option: str
             fail_usage(f"{option}: unknown rule or group {name!r} ({suggestion}see `nblint rules`)")
 
 
-_psa_options = [
-    click.option(
-        "--psa-level",
-        type=click.Choice(["baseline", "restricted"]),
-        default="restricted",
-        show_default=True,
-        help="Pod Security Admission level to check against.",
-    ),
-    click.option(
-        "--psa-version",
-        default="latest",
-        show_default=True,
-        help="PSA policy version, vX.Y (v1.0 … v1.37) or latest.",
-    ),
-]
-
-
-def _checked_z2jh_option(name: str, value: str | None) -> str | None:
-    """``--chart-version`` resolved to a bundled version; ``--values-root`` checked as given."""
-    if value is None:
-        return None
-    from nblint.dialects.z2jh.root import ValuesError, parse_root
-    from nblint.dialects.z2jh.values import resolve_chart_version
-
-    try:
-        if name == "chart_version":
-            return resolve_chart_version(value)
-        parse_root(value)
-    except ValuesError as err:
-        raise click.BadParameter(str(err)) from None
-    return value
-
-
-_dialect_options = [
-    click.option(
-        "--chart-version",
-        default=None,
-        callback=lambda _ctx, _param, value: _checked_z2jh_option("chart_version", value),
-        help="z2jh chart version whose defaults, values schema and KubeSpawner apply: any "
-        "release from 3.0.0 to 4.4.0, or 4.3 for the newest 4.3 (default: the version a "
-        "Chart.yaml beside the values pins, else the newest).",
-    ),
-    click.option(
-        "--values-root",
-        default=None,
-        callback=lambda _ctx, _param, value: _checked_z2jh_option("values_root", value),
-        help="Dotted key under which z2jh sits in the values files (e.g. jupyterhub, "
-        "basehub.jupyterhub); detected when not given.",
-    ),
-    click.option(
-        "-f",
-        "--values",
-        "values_files",
-        multiple=True,
-        type=click.Path(dir_okay=False),
-        help="A z2jh values file; repeat to layer several files as one release (later wins).",
-    ),
-    click.option(
-        "--kubeflow-add-fsgroup",
-        type=click.Choice(["true", "false"]),
-        default=None,
-        help="Whether the Kubeflow notebook controller adds fsGroup: 100 (its ADD_FSGROUP); "
-        "default: the distribution's (true upstream, false on OpenShift AI).",
-    ),
-    click.option(
-        "--kubeflow-distribution",
-        type=click.Choice(["auto", "kubeflow", "openshift-ai"]),
-        default="auto",
-        show_default=True,
-        help="Which notebook controller builds a Notebook's pod: kubeflow (upstream: fsGroup "
-        "100, Istio) or openshift-ai (OpenShift AI / Open Data Hub: no fsGroup, no Istio, "
-        "OpenShift's SCC assigns uid and fsGroup); auto: openshift-ai for a Notebook with "
-        "opendatahub.io annotations or labels, else kubeflow.",
-    ),
-    click.option(
-        "--poddefaults",
-        multiple=True,
-        type=click.Path(),
-        help="Files or directories with the cluster's Kubeflow PodDefaults (repeatable).",
-    ),
-    click.option(
-        "--cluster-context",
-        multiple=True,
-        type=click.Path(),
-        help="Files or directories with the cluster's Namespaces, LimitRanges, ResourceQuotas "
-        "and Kubeflow Profiles (repeatable): each pod is judged by its namespace.",
-    ),
-    click.option(
-        "--admission-config",
-        type=click.Path(dir_okay=False),
-        help="The API server's admission configuration file (its PodSecurity defaults and "
-        "exemptions); without it, the built-in defaults (privileged, no exemption).",
-    ),
-    click.option(
-        "--namespace",
-        default=None,
-        help="The namespace of the inputs that name none (a z2jh release's namespace, as "
-        "helm -n or kubectl -n gives it).",
-    ),
-]
-
-
 def with_run_options(func: Any) -> Any:
     """The PSA and dialect options every command that runs the pipeline takes."""
-    for option in reversed(_psa_options + _dialect_options):
-        func = option(func)
-    return func
+    return with_options(RUN_OPTIONS)(func)
+
+
+def given_on_command_line() -> set[str]:
+    """The parameters of the running click command that its command line set (a
+    configuration file fills the others)."""
+    import click
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    unset = (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None)
+    return {name for name in ctx.params if ctx.get_parameter_source(name) not in unset}
 
 
 def dialect_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -202,8 +116,6 @@ def context_files(kwargs: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 def expanded_context(kwargs: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """:func:`context_files` with directories expanded to their YAML files; a path that does
     not exist is a usage error naming its option."""
-    import os
-
     from nblint.run.pipeline import context_files as expand
 
     found: list[tuple[str, str]] = []
@@ -212,3 +124,12 @@ def expanded_context(kwargs: dict[str, Any]) -> tuple[tuple[str, str], ...]:
             fail_usage(f"{option} {path}: no such file or directory")
         found.extend(expand(option, [path]))
     return tuple(found)
+
+
+def help_uri(rule: Rule) -> str:
+    """The address of a shipped rule's documentation page; "" for a team's own rule."""
+    from nblint import RULE_DOCS_URL
+    from nblint.model.data import data_dir
+
+    shipped = rule.path.startswith(os.path.join(data_dir("rules"), ""))
+    return RULE_DOCS_URL.format(rule=rule.id) if shipped else ""

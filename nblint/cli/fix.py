@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from nblint.cli.check import selection_options
-from nblint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, fail_usage, with_run_options
+from nblint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    fail_usage,
+    given_on_command_line,
+    with_run_options,
+)
+from nblint.cli.options import SELECTION_OPTIONS, with_options
 from nblint.report import printable
 
 if TYPE_CHECKING:
@@ -47,7 +54,7 @@ def fix_options(func: Any) -> Any:
     "--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule files."
 )
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration.")
-@selection_options
+@with_options(SELECTION_OPTIONS)
 def fix(paths: tuple[str, ...], **params: Any) -> None:
     """Apply the fixes of the findings in PATHs, in place.
 
@@ -57,7 +64,7 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
     from nblint.cli.check import prepare
 
     params.update(fail_on="error", baseline_file=None, jobs=1, quiet=False, stdin_filename=None)
-    config, options, rules, inputs, empty_dirs = prepare(paths, params)
+    config, options, rules, inputs, empty_dirs = prepare(paths, params, given_on_command_line())
     outcome = run_fix(options, rules, inputs, config, params["unsafe_fixes"])
     if params["diff"]:
         _print_diff(outcome)

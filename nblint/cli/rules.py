@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING
-
 import click
 
-from nblint.cli.common import fail_usage
-
-if TYPE_CHECKING:
-    from nblint.model.rule import Rule
-
-
-def help_uri(rule: Rule) -> str:
-    """The address of a shipped rule's documentation page; "" for a team's own rule."""
-    from nblint import RULE_DOCS_URL
-    from nblint.model.data import data_dir
-
-    shipped = rule.path.startswith(os.path.join(data_dir("rules"), ""))
-    return RULE_DOCS_URL.format(rule=rule.id) if shipped else ""
+from nblint.cli.common import fail_usage, help_uri
 
 
 @click.command("rules")
