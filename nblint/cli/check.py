@@ -14,7 +14,7 @@ from nblint.cli.common import (
     dialect_settings,
     expanded_context,
     fail_usage,
-    help_uri,
+    help_uris,
     policy,
     say,
     selectors,
@@ -260,7 +260,7 @@ def _report(
         fix_labels=fix_labels(),
         fold=not params["no_fold"],
         quiet=params["quiet"],
-        help_uris={rule.id: help_uri(rule) for rule in rules.values() if help_uri(rule)},
+        help_uris=help_uris(rules.values()),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from nblint.cli.options import RUN_OPTIONS, with_options
@@ -128,8 +129,13 @@ def expanded_context(kwargs: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 def help_uri(rule: Rule) -> str:
     """The address of a shipped rule's documentation page; "" for a team's own rule."""
+    return help_uris([rule]).get(rule.id, "")
+
+
+def help_uris(rules: Iterable[Rule]) -> dict[str, str]:
+    """:func:`help_uri` of each shipped rule, by id (the shipped folder is looked up once)."""
     from nblint import RULE_DOCS_URL
     from nblint.model.data import data_dir
 
-    shipped = rule.path.startswith(os.path.join(data_dir("rules"), ""))
-    return RULE_DOCS_URL.format(rule=rule.id) if shipped else ""
+    shipped = os.path.join(data_dir("rules"), "")
+    return {r.id: RULE_DOCS_URL.format(rule=r.id) for r in rules if r.path.startswith(shipped)}

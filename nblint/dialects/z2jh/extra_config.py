@@ -13,11 +13,13 @@ as if it changed nothing.
 
 from __future__ import annotations
 
-import ast
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nblint.dialects.z2jh.helm import key_text
 from nblint.model.record import Record
+
+if TYPE_CHECKING:
+    import ast
 
 #: A snippet longer than this is not parsed (it is all "not read"): the hub's own snippets are a
 #: few hundred lines at most, and parsing is the one cost that grows with the input here.
@@ -94,6 +96,10 @@ def read(snippets: Any) -> ExtraConfig:
 
 
 def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
+    # Imported here, as in the helpers below: ast costs a check of a values file without
+    # extraConfig about a twentieth of its start-up.
+    import ast
+
     if not isinstance(code, str):
         out.broken.append((name, 1, f"not Python text but {type(code).__name__}"))
         return
@@ -119,6 +125,8 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
 
 
 def _assignment(statement: ast.stmt, snippet: str) -> Assignment | None:
+    import ast
+
     if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
         return None
     target = _trait_target(statement.targets[0])
@@ -133,6 +141,8 @@ def _assignment(statement: ast.stmt, snippet: str) -> Assignment | None:
 
 def _trait_target(node: ast.expr) -> tuple[str, str] | None:
     """``c.Section.trait`` → ``("Section", "trait")``."""
+    import ast
+
     if (
         isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Attribute)
@@ -145,6 +155,8 @@ def _trait_target(node: ast.expr) -> tuple[str, str] | None:
 
 def _assigned_traits(statement: ast.stmt) -> list[tuple[str, str]]:
     """Every ``c.Section.trait`` a statement nblint does not read assigns (anywhere in it)."""
+    import ast
+
     found = []
     for node in ast.walk(statement):
         targets: list[ast.expr] = []
@@ -161,6 +173,8 @@ def _assigned_traits(statement: ast.stmt) -> list[tuple[str, str]]:
 
 def _inert(statement: ast.stmt) -> bool:
     """Statements that set nothing: a docstring, ``pass``, an import."""
+    import ast
+
     if isinstance(statement, (ast.Pass, ast.Import, ast.ImportFrom)):
         return True
     return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
