@@ -8,8 +8,9 @@ into a pod (:data:`Path`) and the containers PSA walks are defined here too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from nblint.model.origin import Origin as Origin  # where it always lived
 from nblint.model.record import Record
 
 if TYPE_CHECKING:
@@ -18,21 +19,6 @@ if TYPE_CHECKING:
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
-
-
-class Origin(NamedTuple):
-    """Where a field of an effective pod came from.
-
-    ``file``/``line``/``column`` is the place the user edits (1-based). ``note`` says how the field
-    got its value when that place does not show it literally, e.g. ``"chart default of z2jh 4.4.0"``
-    or ``"API-server defaulting of hostPort from hostNetwork: true"``. (A named tuple: one is
-    made for every finding, and a frozen dataclass is several times slower to make.)
-    """
-
-    file: str
-    line: int
-    column: int
-    note: str = ""
 
 
 class Provenance(Protocol):

@@ -13,16 +13,18 @@ mapping items follow a schema) or ``None`` (kept as written).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.load.yaml_tree import to_plain
 from nblint.model.pod import Path
+from nblint.model.record import Record
 
 
-@dataclass(frozen=True)
-class Items:
-    schema: Schema
+class Items(Record):
+    __slots__ = ("schema",)
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
 
 
 Schema = dict[str, "Schema | Items | None"]
@@ -113,12 +115,14 @@ POD_DEFAULT: Schema = {
 SECURITY_KEYS = frozenset({"hostUsers", "appArmorProfile"})
 
 
-@dataclass
-class Pruned:
+class Pruned(Record):
     """The object as the API server stores it (plain data), and the paths it dropped."""
 
-    value: Any
-    dropped: list[Path] = field(default_factory=list)
+    __slots__ = ("dropped", "value")
+
+    def __init__(self, value: Any, dropped: list[Path] | None = None) -> None:
+        self.value = value
+        self.dropped: list[Path] = [] if dropped is None else dropped
 
 
 def prune(value: Any, schema: Schema) -> Pruned:

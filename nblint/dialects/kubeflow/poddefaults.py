@@ -23,7 +23,6 @@ PodDefault given with ``--poddefaults`` (the cluster's PodDefaults, by the user'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.dialects.kubeflow import crd, selector
@@ -33,6 +32,7 @@ from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported, clipped
 from nblint.model.pod import Origin, Path, format_path
+from nblint.model.record import Record
 
 ANNOTATION_PREFIX = "poddefault.admission.kubeflow.org"
 EXCLUDE_ANNOTATION = f"{ANNOTATION_PREFIX}/exclude"
@@ -101,24 +101,51 @@ def _show(value: Any, limit: int = 80) -> str:
     )
 
 
-@dataclass
-class PodDefault:
-    name: str
-    namespace: str | None
-    file: str
-    #: The document as written (for positions).
-    root: Any
-    #: ``spec`` as the API server stores it: plain data, unknown keys pruned.
-    spec: dict[str, Any]
-    dropped: list[Path]
-    #: Read from a context file (``--poddefaults``: the cluster's) rather than the inputs.
-    from_context: bool = False
-    #: Why the API server refuses it (then it changes no pod): ``(document path, reason)``.
-    refused: list[tuple[Path, str]] = field(default_factory=list)
-    #: Where it is written: its document's position in its file, and its place in the document
-    #: (an item of a ``kind: List``) — a fix of what it adds goes there.
-    document: int = 0
-    at: Path = ()
+class PodDefault(Record):
+    """A PodDefault as the API server stores it, and where it is written."""
+
+    __slots__ = (
+        "at",
+        "document",
+        "dropped",
+        "file",
+        "from_context",
+        "name",
+        "namespace",
+        "refused",
+        "root",
+        "spec",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        namespace: str | None,
+        file: str,
+        root: Any,
+        spec: dict[str, Any],
+        dropped: list[Path],
+        from_context: bool = False,
+        refused: list[tuple[Path, str]] | None = None,
+        document: int = 0,
+        at: Path = (),
+    ) -> None:
+        self.name = name
+        self.namespace = namespace
+        self.file = file
+        #: The document as written (for positions).
+        self.root = root
+        #: ``spec`` as the API server stores it: plain data, unknown keys pruned.
+        self.spec = spec
+        self.dropped = dropped
+        #: Read from a context file (``--poddefaults``: the cluster's) rather than the inputs.
+        self.from_context = from_context
+        #: Why the API server refuses it (then it changes no pod): ``(document path, reason)``.
+        self.refused: list[tuple[Path, str]] = [] if refused is None else refused
+        #: Where it is written: its document's position in its file, and its place in the
+        #: document (an item of a ``kind: List``) — a fix of what it adds goes there.
+        self.document = document
+        self.at = at
 
     @classmethod
     def read(
@@ -259,31 +286,37 @@ def _position(pd: PodDefault, path: Path) -> Origin:
 # Merging
 
 
-@dataclass(frozen=True)
-class Owner:
+class Owner(Record):
     """Who wrote an entry of a merged list: the Notebook or a PodDefault, and where."""
 
-    label: str
-    origin: Origin
+    __slots__ = ("label", "origin")
+
+    def __init__(self, label: str, origin: Origin) -> None:
+        self.label = label
+        self.origin = origin
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(Record):
     """Two entries with the same key that differ: the webhook denies the pod."""
 
-    what: str  # "env FOO", "volume data", …
-    poddefault: PodDefault
-    origin: Origin
-    other: Owner
+    __slots__ = ("origin", "other", "poddefault", "what")
+
+    def __init__(self, what: str, poddefault: PodDefault, origin: Origin, other: Owner) -> None:
+        self.what = what  # "env FOO", "volume data", …
+        self.poddefault = poddefault
+        self.origin = origin
+        self.other = other
 
 
-@dataclass
-class Merge:
+class Merge(Record):
     """The pod after the webhook, or the conflicts that make it deny the pod."""
 
-    pod: dict[str, Any]
-    grafts: dict[Path, Graft] = field(default_factory=dict)
-    conflicts: list[Conflict] = field(default_factory=list)
+    __slots__ = ("conflicts", "grafts", "pod")
+
+    def __init__(self, pod: dict[str, Any]) -> None:
+        self.pod = pod
+        self.grafts: dict[Path, Graft] = {}
+        self.conflicts: list[Conflict] = []
 
 
 def comparable(value: Any) -> Any:

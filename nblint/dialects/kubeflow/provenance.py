@@ -9,25 +9,36 @@ that place of that tree"; the deepest graft or injection that holds a path answe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from nblint.dialects.base import TreePlacement
 from nblint.load.provenance import TreeProvenance, tree_position
 from nblint.model.edit import STRATEGIC, Edit, PlacedFix
 from nblint.model.pod import Origin, Path, format_path, get_path
+from nblint.model.record import Record
 
 
-@dataclass(frozen=True)
-class Graft:
-    file: str
-    root: Any
-    #: Where the grafted subtree sits in ``root``.
-    doc_path: Path
-    note: str = ""
-    #: ``(document index, place in the document)`` of a tree a fix may edit (a PodDefault among
-    #: the inputs); None: not to be edited.
-    editable: tuple[int, Path] | None = None
+class Graft(Record):
+    """A subtree of the pod that another document wrote (a PodDefault's), and where."""
+
+    __slots__ = ("doc_path", "editable", "file", "note", "root")
+
+    def __init__(
+        self,
+        file: str,
+        root: Any,
+        doc_path: Path,
+        note: str = "",
+        editable: tuple[int, Path] | None = None,
+    ) -> None:
+        self.file = file
+        self.root = root
+        #: Where the grafted subtree sits in ``root``.
+        self.doc_path = doc_path
+        self.note = note
+        #: ``(document index, place in the document)`` of a tree a fix may edit (a PodDefault
+        #: among the inputs); None: not to be edited.
+        self.editable = editable
 
 
 class NotebookProvenance(TreeProvenance):

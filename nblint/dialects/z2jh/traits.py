@@ -12,24 +12,25 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
-# Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
-# copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
+from nblint.dialects.z2jh.sources import Source as Source  # re-exported: where they lived
+from nblint.dialects.z2jh.sources import SpawnProblem as SpawnProblem
+from nblint.dialects.z2jh.sources import ValuesPath as ValuesPath
 from nblint.dialects.z2jh.values import (
     defaults_of_kubespawner,
     deprecated_aliases,
     hub_image,
     kubespawner_version,
 )
+
+# Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
+# copy.deepcopy's bookkeeping (a subtree a YAML alias shares is copied once per place it sits).
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 from nblint.model.record import Record
-
-#: A path into the z2jh values (relative to the z2jh root).
-ValuesPath = tuple[str | int, ...]
 
 KUBESPAWNER = ("hub", "config", "KubeSpawner")
 SPAWNER = ("hub", "config", "Spawner")
@@ -80,29 +81,6 @@ def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # Traits with sources
-
-
-class Source(NamedTuple):
-    """Where a value came from: a values path, and why when the path does not say it.
-
-    ``extends``: deeper pod fields map to deeper values paths (the value was copied verbatim).
-    (A named tuple: a few thousand are made per run, and a frozen dataclass is slow to make.)
-    """
-
-    path: ValuesPath
-    note: str = ""
-    extends: bool = True
-
-
-class SpawnProblem(NamedTuple):
-    """A value the hub or KubeSpawner would refuse when a user spawns (``4Gi`` memory, …)."""
-
-    path: ValuesPath
-    message: str
-    #: A values snippet that works, when the rule's general fix does not fit.
-    fix: str | None = None
-    #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
-    rule: str = "z2jh-spawn-failure"
 
 
 class Trait(Record):
