@@ -290,7 +290,7 @@ def _write_statistics(output_format: str, output: str | None, report: Report) ->
 
 
 def _write_report(output_format: str, output: str | None, color: str, report: Report) -> None:
-    from nblint.report import formatter, text
+    from nblint.report import formatter
 
     write = formatter(output_format)
     if output:
@@ -301,5 +301,11 @@ def _write_report(output_format: str, output: str | None, color: str, report: Re
         except OSError as err:
             fail_usage(f"cannot write {output}: {err.strerror}")
     else:
-        report.colour = output_format == "text" and text.use_colour(sys.stdout, color)
+        report.colour = output_format == "text" and _use_colour(color)
         write(report, sys.stdout)
+
+
+def _use_colour(color: str) -> bool:
+    from nblint.report.text import use_colour  # only the text format colours
+
+    return use_colour(sys.stdout, color)
