@@ -656,8 +656,9 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
 
 def to_plain(value: Any) -> Any:
     """A copy made of plain ``dict``/``list`` (for dumping and for mutation)."""
+    # Scalars (most of a tree) are taken as they are, without a call each.
     if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
+        return {k: to_plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [to_plain(v) for v in value]
+        return [to_plain(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
