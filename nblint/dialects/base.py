@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -145,4 +146,7 @@ class TreePlacement(Record):
 
 def _function(reference: str) -> Any:
     module, _, name = reference.partition(":")
-    return getattr(importlib.import_module(module), name)
+    # Asked once per document: import_module runs importlib's Python machinery even for a
+    # module already imported, so look in sys.modules first.
+    loaded = sys.modules.get(module) or importlib.import_module(module)
+    return getattr(loaded, name)

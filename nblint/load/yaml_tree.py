@@ -60,6 +60,9 @@ _TAG_WORDS = {
 #: Tags of plain data, on any kind of node.
 _DATA_TAGS = _SAFE_SCALAR_TAGS | {_MAP, _SEQ}
 _KIND = {yaml.ScalarNode: "a scalar", yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
+# Read once per node: bound here rather than looked up in the yaml module each time.
+_ScalarNode = yaml.ScalarNode
+_MappingNode = yaml.MappingNode
 
 
 #: A Helm template action that names chart data: in a values file Helm does not render it.
@@ -93,7 +96,7 @@ class _Loader(_SafeLoader):
     """
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
+        if kind is _ScalarNode:
             if not implicit[0]:  # quoted, or a block scalar: text
                 return _STR
             tag = _PLAIN_TAGS.get(value)
@@ -102,7 +105,7 @@ class _Loader(_SafeLoader):
                 if len(value) <= _MEMO_MAX_TEXT and len(_PLAIN_TAGS) < _MEMO_MAX_ENTRIES:
                     _PLAIN_TAGS[value] = tag
             return tag
-        return _MAP if kind is yaml.MappingNode else _SEQ
+        return _MAP if kind is _MappingNode else _SEQ
 
     # The composer calls these around every node to follow paths for path resolvers; with none,
     # there is nothing to follow.
@@ -190,7 +193,7 @@ class _Builder:
         self._budget = MAX_EXPANDED_NODES
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        if node.__class__ is yaml.ScalarNode:
+        if node.__class__ is _ScalarNode:
             # Most nodes: no memo needed, an alias to a scalar is charged like a copy.
             self._budget -= 1
             if self._budget < 0:
@@ -205,8 +208,12 @@ class _Builder:
         if not self._may_alias:
             if depth > MAX_DEPTH:
                 raise _Refused("too-large", f"nesting deeper than {MAX_DEPTH} levels", node)
-            self._charge(1)
-            return self._collection(node, depth)
+            self._budget -= 1
+            if self._budget < 0:
+                self._charge(0)
+            if node.__class__ is _MappingNode:
+                return self._mapping(node, depth)
+            return self._sequence(cast(yaml.SequenceNode, node), depth)
         key = id(node)
         if key in self._built:
             # An alias is a second reference to the same tree: charge its whole size, so that
@@ -288,19 +295,32 @@ class _Builder:
             )
 
     def _collection(self, node: yaml.Node, depth: int) -> YMap | YList:
-        if isinstance(node, yaml.MappingNode):
+        if node.__class__ is _MappingNode:
             return self._mapping(node, depth)
         return self._sequence(cast(yaml.SequenceNode, node), depth)
 
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
         if node.tag != _SEQ:
             self._refuse_tag(node)
-        out = YList(_pos(node))
+        mark = node.start_mark
+        out = YList((mark.line + 1, mark.column + 1))
         item_pos = out.item_pos
         build = self.build
+        # As in _mapping: a plain text item is taken here, saving a call to build().
+        items_within_depth = depth < MAX_DEPTH
         depth += 1
         for item in node.value:
-            out.append(build(item, depth))
+            if (
+                item.tag == _STR
+                and item.__class__ is _ScalarNode
+                and items_within_depth
+                and self._budget > 0
+                and "{{" not in item.value
+            ):
+                self._budget -= 1
+                out.append(item.value)
+            else:
+                out.append(build(item, depth))
             mark = item.start_mark
             item_pos.append((mark.line + 1, mark.column + 1))
         return out
@@ -308,7 +328,8 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
         if node.tag != _MAP:
             self._refuse_tag(node)
-        out = YMap(_pos(node))
+        mark = node.start_mark
+        out = YMap((mark.line + 1, mark.column + 1))
         key_pos = out.key_pos
         build = self.build
         merged: list[tuple[Any, Any, Pos]] = []
@@ -318,7 +339,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if (
                 key_node.tag == _STR
-                and key_node.__class__ is yaml.ScalarNode
+                and key_node.__class__ is _ScalarNode
                 and children_within_depth
                 and self._budget > 0
                 and "{{" not in key_node.value
@@ -338,7 +359,7 @@ class _Builder:
                 self._note_duplicate(key, key_pos[key], key_node)
             if (
                 value_node.tag == _STR
-                and value_node.__class__ is yaml.ScalarNode
+                and value_node.__class__ is _ScalarNode
                 and children_within_depth
                 and self._budget > 0
                 and "{{" not in value_node.value
@@ -347,7 +368,7 @@ class _Builder:
                 out[key] = value_node.value
             else:
                 out[key] = build(value_node, depth + 1)
-            if value_node.__class__ is yaml.ScalarNode and value_node.style == "|":
+            if value_node.__class__ is _ScalarNode and value_node.style == "|":
                 if out.block_start is None:
                     out.block_start = {}
                 # The indicator's line (0-based) + 1 is the first text line; + 1 for 1-based.
@@ -635,8 +656,9 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
 
 def to_plain(value: Any) -> Any:
     """A copy made of plain ``dict``/``list`` (for dumping and for mutation)."""
+    # Scalars (most of a tree) are taken as they are, without a call each.
     if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
+        return {k: to_plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [to_plain(v) for v in value]
+        return [to_plain(v) if isinstance(v, (dict, list)) else v for v in value]
     return value

@@ -10,6 +10,7 @@ folded problems unless asked for one per pod (``--no-fold``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from nblint.model.finding import Finding, PsaRef
@@ -49,15 +50,15 @@ class Folded(_Answers):
 
     @property
     def rule(self) -> str:
-        return self.first.rule
+        return self.findings[0].rule
 
     @property
     def group(self) -> str:
-        return self.first.group
+        return self.findings[0].group
 
     @property
     def severity(self) -> str:
-        return self.first.severity
+        return self.findings[0].severity
 
     @property
     def message(self) -> str:
@@ -74,28 +75,28 @@ class Folded(_Answers):
 
     @property
     def file(self) -> str:
-        return self.first.file
+        return self.findings[0].file
 
     @property
     def line(self) -> int:
-        return self.first.line
+        return self.findings[0].line
 
     @property
     def column(self) -> int:
-        return self.first.column
+        return self.findings[0].column
 
     @property
     def psa(self) -> PsaRef | None:
-        return self.first.psa
+        return self.findings[0].psa
 
     def fixes(self) -> list[tuple[str | None, list[Finding]]]:
         """Each distinct fix and the findings it is for, most pods first: the same key may need
         a different snippet in two profiles (``/home/jovyan`` or ``/home/rstudio``)."""
-        return _by(self.findings, lambda f: f.fix)
+        return _by(self.findings, _FIX)
 
     def notes(self) -> list[tuple[str, list[Finding]]]:
         """Each distinct note and the findings it is for, most pods first."""
-        return _by(self.findings, lambda f: f.note)
+        return _by(self.findings, _NOTE)
 
     def labelled(self, label: str, part: str) -> list[tuple[str, str]]:
         """``(label, text)`` for each distinct note or fix (``part``): the bare ``label`` when
@@ -120,10 +121,17 @@ class Folded(_Answers):
         return self.notes()[0][0]
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.file, self.line, self.column, self.rule, self.message)
+        first = self.findings[0]
+        return (first.file, first.line, first.column, first.rule, self.message)
+
+
+_FIX = attrgetter("fix")
+_NOTE = attrgetter("note")
 
 
 def _by(findings: list[Finding], part: Any) -> list[tuple[Any, list[Finding]]]:
+    if len(findings) == 1:  # most problems are in one pod: one group
+        return [(part(findings[0]), list(findings))]
     groups: dict[Any, list[Finding]] = {}
     for finding in findings:
         groups.setdefault(part(finding), []).append(finding)

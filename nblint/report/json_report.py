@@ -36,9 +36,10 @@ def summary(result: RunResult, problems: Sequence[Folded]) -> dict[str, Any]:
 def as_dict(problem: Folded) -> dict[str, Any]:
     """One problem; a pod whose fix or note differs from the problem's carries its own."""
     fix, note, message = problem.fix, problem.note, problem.message
-    # What `nblint fix` does, as the problem's first pod says it (pods that differ say their own).
+    # The first finding speaks for the problem, and says what `nblint fix` does (pods that
+    # differ say their own); read directly, not through Folded's properties (a call each).
     first = problem.findings[0]
-    applicability, edit = first.applicability, first.edit
+    applicability, edit, cause = first.applicability, first.edit, first.cause
     pods = []
     for finding in problem.findings:
         pod: dict[str, Any] = {
@@ -58,24 +59,24 @@ def as_dict(problem: Folded) -> dict[str, Any]:
             pod["applicability"] = finding.applicability
         if finding.edit is not edit and finding.edit != edit:
             pod["edit"] = finding.edit.as_dict() if finding.edit else None
-        if finding.cause != problem.first.cause:
+        if finding.cause is not cause and finding.cause != cause:
             pod["cause"] = finding.cause.as_dict() if finding.cause else None
         pods.append(pod)
     return {
-        "rule": problem.rule,
-        "group": problem.group,
-        "severity": problem.severity,
+        "rule": first.rule,
+        "group": first.group,
+        "severity": first.severity,
         "message": message,
-        "file": problem.file,
-        "line": problem.line,
-        "column": problem.column,
-        "psa": problem.psa.as_dict() if problem.psa else None,
+        "file": first.file,
+        "line": first.line,
+        "column": first.column,
+        "psa": first.psa.as_dict() if first.psa else None,
         "fix": fix,
         "applicability": applicability,
         "edit": edit.as_dict() if edit else None,
         "note": note or None,
-        "cause": problem.first.cause.as_dict() if problem.first.cause else None,
-        "assumption": problem.first.assumption,
+        "cause": cause.as_dict() if cause else None,
+        "assumption": first.assumption,
         "pods": pods,
     }
 

@@ -39,7 +39,8 @@ def run(
     """The PATHs (with any ``-f`` release), then every configured release on its own."""
     releases = config.releases if config is not None and not options.dialect.get("values") else []
     in_release = {os.path.realpath(v) for release in releases for v in release.values}
-    paths = [p for p in inputs if os.path.realpath(p) not in in_release]
+    # (realpath costs a few system calls per input: none when no release names a file)
+    paths = [p for p in inputs if os.path.realpath(p) not in in_release] if in_release else inputs
     results = []
     if paths or options.dialect.get("values") or not releases:
         results.append(Runner(options, rules).run(paths))
