@@ -94,9 +94,9 @@ def field(pod: EffectivePod, *path: str | int) -> Any:
     return value
 
 
-#: A fresh `nblint check FILE`, as the installed command runs it, that prints every file it opened (`opened PATH`), then whatever
-#: `after` prints: a cold run's reads cannot be counted in the test's own process, which has
-#: read everything already.
+#: A fresh `nblint check FILE`, as the installed command runs it, that prints every file it
+#: opened (`opened PATH`), then whatever `after` prints: a cold run's reads cannot be counted in
+#: the test's own process, which has read everything already.
 _SPY_ON_OPEN = (
     "import builtins, sys\n"
     "opened = []\n"
