@@ -32,7 +32,7 @@ from nblint.model.rule import (
     Violation,
 )
 from nblint.model.schema import compile as compile_schema
-from nblint.model.schema import error_paths
+from nblint.model.schema import error_finder
 from nblint.model.template import render_template
 
 
@@ -158,6 +158,7 @@ class _PreparedViolation:
         self.fail_when_missing = violation.missing == "fail"
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else compile_schema(violation.must)
+        self.error_paths = error_finder(violation.must)
 
     def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
@@ -175,7 +176,7 @@ class _PreparedViolation:
     ) -> Iterator[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
         violation = self.violation
-        for sub in error_paths(violation.must, value):
+        for sub in self.error_paths(value):
             _, bad = get_path(value, sub)
             path = (*base, *fieldpath.parts, *sub)
             yield RawViolation(
