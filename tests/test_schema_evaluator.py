@@ -43,7 +43,14 @@ from jsonschema._utils import equal as jsonschema_equal
 from test_rules import SCHEMAS, _example_values
 
 from nblint.model import schema
-from nblint.model.schema import Issue, SchemaError, check_supported, error_paths, iter_issues
+from nblint.model.schema import (
+    Issue,
+    SchemaError,
+    check_supported,
+    error_finder,
+    error_paths,
+    iter_issues,
+)
 
 #: Examples per property; a long local hunt: ``NBLINT_PROPERTY_EXAMPLES=20000 pytest …``.
 EXAMPLES = int(os.environ.get("NBLINT_PROPERTY_EXAMPLES", "300"))
@@ -974,6 +981,24 @@ def test_error_paths_name_the_deepest_place_once_per_keyword() -> None:
         ("k",),
     ]
     assert [i.name for i in iter_issues(subject, value) if i.keyword == "required"] == ["a", "b"]
+
+
+def test_one_error_finder_answers_value_after_value_as_error_paths_does() -> None:
+    # The finder keeps what its walk compiled (the predicates of anyOf, not, if): a value
+    # judged after another must get its own paths, not the first value's.
+    subject = {
+        "items": {
+            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^a"}],
+            "not": {"const": 0},
+            "if": {"type": "integer"},
+            "then": {"minimum": 1},
+        },
+    }
+    values = [[1, "b", 0], ["a", 2], [0, "ab", -3, None], []]
+    find = error_finder(subject)
+    found = [list(find(value)) for value in values]
+    assert found == [list(error_paths(subject, value)) for value in values]
+    assert found == [[(1,), (2,), (2,)], [], [(0,), (0,), (2,), (3,)], []]
 
 
 def test_check_supported_refuses_an_unknown_keyword() -> None:

@@ -32,13 +32,23 @@ from nblint.model.rule import (
     Violation,
 )
 from nblint.model.schema import compile as compile_schema
-from nblint.model.schema import error_paths
+from nblint.model.schema import error_finder
 from nblint.model.template import render_template
 
 
 def show_value(value: Any) -> str:
+    """``value`` as JSON, unless it is text."""
     if isinstance(value, str):
         return value
+    # What json.dumps writes for the scalars most violations quote, without its cost.
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
     try:
         import json  # only for values that are not text
 
@@ -148,6 +158,7 @@ class _PreparedViolation:
         self.fail_when_missing = violation.missing == "fail"
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else compile_schema(violation.must)
+        self.error_paths = error_finder(violation.must)
 
     def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
@@ -165,7 +176,7 @@ class _PreparedViolation:
     ) -> Iterator[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
         violation = self.violation
-        for sub in error_paths(violation.must, value):
+        for sub in self.error_paths(value):
             _, bad = get_path(value, sub)
             path = (*base, *fieldpath.parts, *sub)
             yield RawViolation(
@@ -191,7 +202,8 @@ class _PreparedImplementation:
         self.when = _condition(impl.when)
         self.unless = _condition(impl.unless)
         self.violations = [_PreparedViolation(v, tables[v.target]) for v in impl.violations]
-        self._builtin: builtins.Builtin | None = None  # imported when it first runs
+        self.unconditional = self.when is None and self.unless is None
+        self.builtin: builtins.Builtin | None = None  # see load_builtin()
         #: Only documents findings the loader and normalisers report: nothing to evaluate.
         self.finds_nothing = not impl.violations and impl.builtin == builtins.REPORTED_BY_PIPELINE
 
@@ -201,16 +213,11 @@ class _PreparedImplementation:
             return False
         return self.unless is None or not self.unless(pod)
 
-    def builtin_violations(
-        self, pod: EffectivePod, rule: Rule, policy: PsaPolicy
-    ) -> Iterator[RawViolation]:
-        impl = self.impl
-        if self._builtin is None:
-            assert impl.builtin is not None
-            self._builtin = builtins.get(impl.builtin)
-        for raw in self._builtin(pod, rule, impl, policy):
-            raw.message = raw.message or impl.message
-            yield raw
+    def load_builtin(self) -> builtins.Builtin:
+        """The ``check`` of the implementation's builtin, imported when it first runs."""
+        assert self.impl.builtin is not None
+        self.builtin = builtins.get(self.impl.builtin)
+        return self.builtin
 
 
 class _PodView:
@@ -228,7 +235,6 @@ class _PodView:
 #: validator or None, fail when missing, the violation's index in Plan.violations, the field's
 #: index among the violation's fields)`` — a plain tuple, unpacked in the loop.
 _Check = tuple[int, Callable[[Any], bool] | None, bool, int, int]
-_NONE: frozenset[int] = frozenset()
 
 
 class Plan:
@@ -262,12 +268,36 @@ class Plan:
                 self.checks[violation.target].append(
                     (slot, violation.valid, violation.fail_when_missing, number, field_index)
                 )
-        #: Violations that depend on a condition of the pod (their own, or their rule's).
-        self.conditional = [
-            number
-            for number, (_, _, impl, violation, _) in enumerate(self.violations)
-            if impl.when or impl.unless or violation.when or violation.unless
-        ]
+        #: The distinct conditions of the violations' rules and their own, each evaluated at most
+        #: once per pod (many rules share ``unless: spec.os.name: windows``), and for each
+        #: conditional violation the outcome each of its conditions must have for it to apply.
+        self.conditions: list[Callable[[EffectivePod], bool]] = []
+        self.requirements: dict[int, tuple[tuple[int, bool], ...]] = {}
+        numbered: dict[str, int] = {}
+
+        def number_of(condition: Condition) -> int:
+            key = repr(condition.clauses)
+            if key not in numbered:
+                numbered[key] = len(self.conditions)
+                holds = _condition(condition)
+                assert holds is not None
+                self.conditions.append(holds)
+            return numbered[key]
+
+        for number, (_, _, impl, violation, _) in enumerate(self.violations):
+            own = violation.violation
+            wanted = [
+                (number_of(condition), outcome)
+                for condition, outcome in (
+                    (impl.impl.when, True),
+                    (impl.impl.unless, False),
+                    (own.when, True),
+                    (own.unless, False),
+                )
+                if condition is not None
+            ]
+            if wanted:
+                self.requirements[number] = tuple(wanted)
         self.with_builtin = [
             (index, rule, impl)
             for index, (rule, impl) in enumerate(self.rules)
@@ -280,22 +310,24 @@ class Plan:
             if impl.impl.builtin in builtins.NEEDS_ADMISSION
         ]
 
-    def switched_off(self, pod: EffectivePod) -> set[int]:
-        """The conditional violations whose conditions do not hold for ``pod``."""
-        off: set[int] = set()
-        decided: dict[int, bool] = {}
-        for number in self.conditional:
-            _, _, impl, violation, _ = self.violations[number]
-            applies = decided.get(id(impl))
-            if applies is None:
-                applies = decided[id(impl)] = impl.applies(pod)
-            if (
-                not applies
-                or (violation.when is not None and not violation.when(pod))
-                or (violation.unless is not None and violation.unless(pod))
-            ):
-                off.add(number)
-        return off
+    def switches(self, pod: EffectivePod) -> Callable[[int], bool]:
+        """``switched_off(number)``: whether the conditions of violation ``number`` turn it off
+        for ``pod``. Asked only of violations a pod breaks, so most conditions are never
+        evaluated; each one that is, is evaluated once."""
+        requirements = self.requirements
+        conditions = self.conditions
+        outcomes: dict[int, bool] = {}
+
+        def switched_off(number: int) -> bool:
+            for condition, outcome in requirements.get(number, ()):
+                holds = outcomes.get(condition)
+                if holds is None:
+                    holds = outcomes[condition] = conditions[condition](pod)
+                if holds is not outcome:
+                    return True
+            return False
+
+        return switched_off
 
 
 def _enclosing_item(obj: Any, path: Path) -> Any:
@@ -308,7 +340,7 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
 
 def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]:
     view = _PodView(pod, plan.tables)
-    off = plan.switched_off(pod) if plan.conditional else _NONE
+    switched_off = plan.switches(pod)
     # (order, rule, raw): the order is the rule's, then its violations', targets', fields' —
     # what a reader expects, whatever order the flat loop found them in.
     found: list[tuple[tuple[int, ...], Rule, RawViolation]] = []
@@ -324,9 +356,9 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
             for slot, valid, fail_when_missing, check, field in checks:
                 value = values[slot]
                 if value is None:
-                    if not fail_when_missing or check in off:
+                    if not fail_when_missing or switched_off(check):
                         continue
-                elif valid is None or valid(value) or check in off:
+                elif valid is None or valid(value) or switched_off(check):
                     continue
                 index, rule, _, violation, position = violations[check]
                 fieldpath = violation.fields[field][0]
@@ -343,8 +375,10 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
     if pod.admission is not None and plan.with_admission:
         with_builtin = [*with_builtin, *plan.with_admission]
     for index, rule, impl in with_builtin:
-        if impl.applies(pod):
-            for seq, raw in enumerate(impl.builtin_violations(pod, rule, policy)):
+        if impl.unconditional or impl.applies(pod):
+            builtin = impl.builtin or impl.load_builtin()
+            for seq, raw in enumerate(builtin(pod, rule, impl.impl, policy)):
+                raw.message = raw.message or impl.impl.message
                 found.append(((index, 1, seq), rule, raw))
     found.sort(key=lambda entry: entry[0])
     findings: list[Finding] = []
@@ -458,11 +492,18 @@ _HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
     """Whether every value the hint ``template`` quotes is plain (see :data:`_PLAIN`)."""
-    for name in _HOLE.findall(template):
+    for name in _hole_names(template):
         value = variables.get(name)
         if isinstance(value, str) and not _PLAIN.fullmatch(value):
             return False
     return True
+
+
+@lru_cache(maxsize=256)
+def _hole_names(template: str) -> tuple[str, ...]:
+    """The names ``template`` quotes (see :data:`_HOLE`), each once: hints come from the rule
+    files, and are checked for every finding."""
+    return tuple(dict.fromkeys(_HOLE.findall(template)))
 
 
 @lru_cache(maxsize=256)

@@ -142,10 +142,12 @@ def format_path(path: Path) -> str:
     """``("spec", "containers", 0, "image")`` → ``spec.containers[0].image``."""
     out = ""
     for part in path:
+        # One f-string per part, not a piece and a concatenation: a path is formatted for
+        # every finding.
         if isinstance(part, int):
-            out += f"[{part}]"
+            out = f"{out}[{part}]"
         elif out:
-            out += f".{part}"
+            out = f"{out}.{part}"
         else:
             out = str(part)
     return out

@@ -792,7 +792,21 @@ def error_paths(schema: Any, value: Any, *, root: Any = None) -> Iterator[Path]:
     """The paths (relative to ``value``) where ``value`` breaks ``schema``: one per failing
     keyword, at the deepest path the keyword can name (an ``items`` failure names the item,
     ``required`` names the object, ``propertyNames`` and ``additionalProperties`` the key)."""
+    return error_finder(schema, root=root)(value)
+
+
+def error_finder(schema: Any, *, root: Any = None) -> Callable[[Any], Iterator[Path]]:
+    """:func:`error_paths` of ``schema``, for one value after another: what a walk compiles
+    on the way (the predicates of ``anyOf``, ``not``, ``if``…) is compiled once, not per value."""
     walk = _Walk(schema if root is None else root, None, None, explain=False)
+
+    def paths(value: Any) -> Iterator[Path]:
+        return _error_paths(walk, schema, value)
+
+    return paths
+
+
+def _error_paths(walk: _Walk, schema: Any, value: Any) -> Iterator[Path]:
     last: tuple[Any, ...] = ()
     for issue in walk.issues(schema, value, (), False):
         if issue.keyword in ("required", "dependentRequired"):

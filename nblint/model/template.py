@@ -27,15 +27,19 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
     value longer than :data:`MAX_VALUE_TEXT` characters is cut short (it comes from the input,
     which may hold a megabyte-long image name).
     """
-    literals, holes = _parsed_template(text)
+    head_text, holes = _parsed_template(text)
     if not holes:
-        return literals[0]
-    out = [literals[0]]
-    for (written, head, key), literal in zip(holes, literals[1:], strict=True):
-        value = variables.get(head, _MISSING)
+        return head_text
+    out = [head_text]
+    for written, name, key, literal in holes:
+        value = variables.get(name, _MISSING)
         if key:  # {item.containerPort}: a field of a mapping variable
             value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-        out.append(written if value is _MISSING else clipped(str(value), MAX_VALUE_TEXT))
+        if value is _MISSING:
+            out.append(written)
+        else:
+            shown = str(value)
+            out.append(shown if len(shown) <= MAX_VALUE_TEXT else clipped(shown, MAX_VALUE_TEXT))
         out.append(literal)
     return "".join(out)
 
@@ -45,10 +49,10 @@ MAX_VALUE_TEXT = 200
 
 
 @lru_cache(maxsize=1024)
-def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """A template as its literal text around each placeholder: ``(literals, holes)``.
+def _parsed_template(text: str) -> tuple[str, tuple[tuple[str, str, str, str], ...]]:
+    """A template as the literal text before its first placeholder, and each placeholder as
+    ``(as written, name, field, the literal text after it)``.
 
-    ``literals`` has one more entry than ``holes``; a hole is ``(as written, name, field)``.
     Templates come from a few dozen rule files and are filled thousands of times.
     """
     literals, holes = [], []
@@ -64,7 +68,9 @@ def _parsed_template(text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
         holes.append((match[0], head, key))
         pending = ""
     literals.append(pending + text[pos:])
-    return literals, holes
+    return literals[0], tuple(
+        (*hole, literal) for hole, literal in zip(holes, literals[1:], strict=True)
+    )
 
 
 #: What a hint's placeholders show in documentation (``explain``, SARIF help, ``docs/rules``),
@@ -106,7 +112,7 @@ def unfilled(text: str, options: dict[str, Any]) -> list[str]:
     _, holes = _parsed_template(text)
     return [
         written
-        for written, head, key in holes
+        for written, head, key, _ in holes
         if head not in variables
         or (key and not (isinstance(variables[head], dict) and key in variables[head]))
     ]
