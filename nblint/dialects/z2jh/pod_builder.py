@@ -10,9 +10,14 @@ a symbolic user.
 from __future__ import annotations
 
 import re
+import string
 from typing import Any, cast
 
 from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
+
+# Text a deployment tool fills in before Helm (`${var}`) or sops decrypts is not what
+# KubeSpawner will see: nblint cannot know it (validate.unknowable says so).
+from nblint.dialects.z2jh.validate import is_unknowable
 from nblint.model.pod import Path
 
 #: The variable JupyterHub sets for a spawner with ``debug``.
@@ -54,9 +59,14 @@ class PodSources:
         trait = config.traits.get(name)
         if trait is None:
             return
-        if not sub and len(trait.sources) == 1 and () in trait.sources:
+        if len(trait.sources) == 1 and () in trait.sources:
             # Most traits: set whole from one values path (what the general case below gives).
-            whole = self.entries[pod_path] = trait.sources[()]
+            whole = trait.sources[()]
+            if sub:
+                extended = Source((*whole.path, *sub), whole.note) if whole.extends else whole
+                self.entries[pod_path] = extended
+                return
+            self.entries[pod_path] = whole
             if rekey is not None and whole.extends:
                 # A list or map trait: each entry lands at its own pod index (a container of
                 # `extraContainers` is fixed in its own entry).
@@ -110,10 +120,15 @@ def _sorted_values(config: SpawnerConfig, name: str) -> tuple[list[Any], dict[An
 
 def _drop_nulls(value: Any) -> Any:
     """Kubernetes client models drop unset (None) fields when serialised."""
+    # Leaves are most of a pod: they are taken as they are, without a call each.
     if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+        return {
+            k: _drop_nulls(v) if isinstance(v, (dict, list)) else v
+            for k, v in value.items()
+            if v is not None
+        }
     if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
+        return [_drop_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
@@ -134,10 +149,15 @@ def _pod_copy(value: Any, pvc_name: str) -> Any:
     :func:`_drop_nulls` in one walk)."""
     if isinstance(value, str):
         return value.replace("{pvc_name}", pvc_name)
+    # Leaves other than text are most of a pod: taken as they are, without a call each.
     if isinstance(value, dict):
-        return {k: _pod_copy(v, pvc_name) for k, v in value.items() if v is not None}
+        return {
+            k: _pod_copy(v, pvc_name) if isinstance(v, (str, dict, list)) else v
+            for k, v in value.items()
+            if v is not None
+        }
     if isinstance(value, list):
-        return [_pod_copy(v, pvc_name) for v in value]
+        return [_pod_copy(v, pvc_name) if isinstance(v, (str, dict, list)) else v for v in value]
     return value
 
 
@@ -469,12 +489,6 @@ def _check_templates(
 ) -> None:
     """Texts KubeSpawner formats as templates (``str.format``) for each user, and cannot: an
     unknown ``{name}``, a positional ``{}``, an unmatched brace. The spawn then fails."""
-    import string
-
-    # Text a deployment tool fills in before Helm (`${var}`) or sops decrypts is not what
-    # KubeSpawner will see: nblint cannot know it (validate.unknowable says so).
-    from nblint.dialects.z2jh.validate import is_unknowable
-
     known = PLACEHOLDERS_6 if config.kubespawner.startswith("6.") else PLACEHOLDERS_7
     parts: list[tuple[Path, Any]] = [(("metadata", "name"), metadata.get("name"))]
     for key in ("labels", "annotations"):
@@ -493,31 +507,41 @@ def _check_templates(
             for key in ("env", "volumeMounts"):
                 if key in container:
                     parts.append((("spec", "containers", 0, key), container[key]))
+    texts: list[tuple[Path, str]] = []
     for path, value in parts:
-        for where, text in _texts(path, value):
-            if is_unknowable(text):
-                continue
-            problem = _template_problem(text, known, string.Formatter())
-            if problem is None:
-                continue
-            source = sources.lookup(where)
-            config.report(
-                source.path if source else ("singleuser",),
-                f"{problem} in {text!r}: KubeSpawner {config.kubespawner} formats this text "
-                "for each user and fails, so every spawn with it fails "
-                f"(it fills in {', '.join('{' + k + '}' for k in sorted(known))}; "
-                "write {{ and }} for literal braces)",
-            )
+        _texts(path, value, texts)
+    for where, text in texts:
+        if is_unknowable(text):
+            continue
+        problem = _template_problem(text, known, string.Formatter())
+        if problem is None:
+            continue
+        source = sources.lookup(where)
+        config.report(
+            source.path if source else ("singleuser",),
+            f"{problem} in {text!r}: KubeSpawner {config.kubespawner} formats this text "
+            "for each user and fails, so every spawn with it fails "
+            f"(it fills in {', '.join('{' + k + '}' for k in sorted(known))}; "
+            "write {{ and }} for literal braces)",
+        )
 
 
-def _texts(path: Path, value: Any) -> list[tuple[Path, str]]:
+def _texts(path: Path, value: Any, found: list[tuple[Path, str]]) -> None:
+    """Each text in ``value`` that has a brace, with its path, added to ``found``."""
     if isinstance(value, str):
-        return [(path, value)] if "{" in value or "}" in value else []
-    if isinstance(value, dict):
-        return [t for k, v in value.items() for t in _texts((*path, k), v)]
-    if isinstance(value, list):
-        return [t for i, v in enumerate(value) for t in _texts((*path, i), v)]
-    return []
+        if "{" in value or "}" in value:
+            found.append((path, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            # Leaves are most of a pod: a text is looked at here, without a call each.
+            if isinstance(item, str):
+                if "{" in item or "}" in item:
+                    found.append(((*path, key), item))
+            elif isinstance(item, (dict, list)):
+                _texts((*path, key), item, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _texts((*path, index), item, found)
 
 
 def _template_problem(text: str, known: frozenset[str], formatter: Any) -> str | None:

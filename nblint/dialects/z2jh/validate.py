@@ -383,10 +383,7 @@ class _Checker:
         for section, name, path in names:
             if section in ("KubeSpawner", "Spawner") or section not in classes:
                 continue
-            allowed = set(classes[section]["traits"])
-            for other in classes.values():
-                if section in other["bases"]:
-                    allowed |= other["traits"]
+            allowed = _section_traits(self.version, section)
             if name in allowed:
                 continue
             self._unknown_hub_trait(section, name, path, sorted(allowed))
@@ -692,6 +689,18 @@ class _Checker:
                 f"{' and '.join(parts)} in this file, the first here: nblint cannot know their "
                 "real values and skips their checks",
             )
+
+
+@cache
+def _section_traits(chart_version: str, section: str) -> frozenset[str]:
+    """The trait names a ``hub.config`` section of known class ``section`` takes: the class's
+    own and every known subclass's (each reads the section). Every release asks the same."""
+    classes = hub_classes(chart_version)
+    allowed = set(classes[section]["traits"])
+    for other in classes.values():
+        if section in other["bases"]:
+            allowed |= other["traits"]
+    return frozenset(allowed)
 
 
 def _releases_with_trait(name: str) -> list[str]:
