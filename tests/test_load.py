@@ -117,6 +117,15 @@ def test_memo_of_scalar_texts_stays_bounded_and_right_when_full() -> None:
     assert (doc.root["long"], doc.root["last"], doc.root[None]) == (long_text, True, None)
 
 
+def test_a_value_already_built_from_the_same_text_keeps_its_own_tag() -> None:
+    (doc,), (problem,) = parse_documents(
+        "a: 1\nb: !!str 1\nc: !!float 1\nd: 1\n---\ne: 1\nf: !!python/int 1\n"
+    )
+    assert (doc.root["a"], doc.root["b"], doc.root["c"], doc.root["d"]) == (1, "1", 1.0, 1)
+    assert type(doc.root["c"]) is float
+    assert (problem.kind, problem.line) == ("unsafe-tag", 7)
+
+
 def test_a_file_that_grows_after_its_size_was_taken_is_read_on(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:

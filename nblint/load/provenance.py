@@ -14,20 +14,24 @@ def tree_position(root: Any, path: Path) -> tuple[int, int]:
     A mapping entry is placed at its key (the line holding ``key: value``), a list item at its
     first character.
     """
-    pos: tuple[int, int] = getattr(root, "pos", (1, 1))
-    node = root
+    return _descend(root, getattr(root, "pos", (1, 1)), path)[0]
+
+
+def _descend(node: Any, pos: tuple[int, int], path: Path) -> tuple[tuple[int, int], Any, bool]:
+    """From ``node`` (placed at ``pos``) down ``path``: the position and node reached, and
+    whether all of ``path`` exists."""
     for part in path:
-        kind = type(node)
+        kind = node.__class__
         if kind is YMap:
             found = node.key_pos.get(part)
             if found is None:
-                break
+                return pos, node, False
             pos, node = found, node[part]
-        elif kind is YList and type(part) is int and 0 <= part < len(node):
+        elif kind is YList and part.__class__ is int and 0 <= part < len(node):
             pos, node = node.item_pos[part], node[part]
         else:
-            break
-    return pos
+            return pos, node, False
+    return pos, node, True
 
 
 class TreeProvenance:
@@ -43,6 +47,9 @@ class TreeProvenance:
         self.root = root
         self.prefix = prefix
         self.injected: dict[Path, Origin] = {}
+        #: Where ``prefix`` leads in ``root``, found by the first :meth:`locate` (a pod is asked
+        #: for several fields, each below its template).
+        self._template: tuple[tuple[int, int], Any, bool] | None = None
 
     def inject(self, path: Path, origin: Origin) -> None:
         self.injected[path] = origin
@@ -53,8 +60,15 @@ class TreeProvenance:
                 origin = self.injected.get(path[:length])
                 if origin is not None:
                     return origin
-        doc_path = path if path[:1] in (("apiVersion",), ("kind",)) else (*self.prefix, *path)
-        line, column = tree_position(self.root, doc_path)
+        if path[:1] in (("apiVersion",), ("kind",)):
+            line, column = tree_position(self.root, path)
+            return Origin(self.file, line, column)
+        template = self._template
+        if template is None:
+            root = self.root
+            template = self._template = _descend(root, getattr(root, "pos", (1, 1)), self.prefix)
+        pos, node, whole = template
+        line, column = _descend(node, pos, path)[0] if whole else pos
         return Origin(self.file, line, column)
 
     def position_of(self, doc_path: Path) -> Origin:

@@ -357,17 +357,18 @@ class _Builder:
                     )
             if key in key_pos:
                 self._note_duplicate(key, key_pos[key], key_node)
-            if (
-                value_node.tag == _STR
-                and value_node.__class__ is _ScalarNode
-                and children_within_depth
-                and self._budget > 0
-                and "{{" not in value_node.value
-            ):
-                self._budget -= 1
-                out[key] = value_node.value
-            else:
+            value = _UNKNOWN
+            if value_node.__class__ is _ScalarNode and children_within_depth and self._budget > 0:
+                if value_node.tag == _STR:
+                    if "{{" not in value_node.value:
+                        value = value_node.value
+                else:  # a number, bool or null whose text was built before: the same value
+                    value = _TYPED_SCALARS.get((value_node.tag, value_node.value), _UNKNOWN)
+            if value is _UNKNOWN:
                 out[key] = build(value_node, depth + 1)
+            else:
+                self._budget -= 1
+                out[key] = value
             if value_node.__class__ is _ScalarNode and value_node.style == "|":
                 if out.block_start is None:
                     out.block_start = {}

@@ -114,11 +114,14 @@ class Folded(_Answers):
     @property
     def fix(self) -> str | None:
         """The fix for most of the pods (all of them, usually)."""
-        return self.fixes()[0][0]
+        findings = self.findings
+        # Most problems are in one pod: its fix, without grouping.
+        return findings[0].fix if len(findings) == 1 else self.fixes()[0][0]
 
     @property
     def note(self) -> str:
-        return self.notes()[0][0]
+        findings = self.findings
+        return findings[0].note if len(findings) == 1 else self.notes()[0][0]
 
     def sort_key(self) -> tuple[Any, ...]:
         first = self.findings[0]
