@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nblint.check import builtins
 from nblint.check.targets import (
@@ -35,6 +35,9 @@ from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder
 from nblint.model.template import render_template
 
+if TYPE_CHECKING:
+    import json
+
 
 def show_value(value: Any) -> str:
     """``value`` as JSON, unless it is text."""
@@ -50,11 +53,18 @@ def show_value(value: Any) -> str:
     if type(value) is int:
         return str(value)
     try:
-        import json  # only for values that are not text
-
-        return json.dumps(value, default=str)
+        return _json_encoder().encode(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+@lru_cache(maxsize=1)
+def _json_encoder() -> json.JSONEncoder:
+    """What ``json.dumps(value, default=str)`` encodes with, made once rather than per value;
+    json is imported only when a value that is not text is shown."""
+    import json
+
+    return json.JSONEncoder(default=str)
 
 
 # ---------------------------------------------------------------------------------------------
