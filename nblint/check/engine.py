@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nblint.check import builtins
 from nblint.check.targets import (
@@ -35,6 +35,9 @@ from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder
 from nblint.model.template import render_template
 
+if TYPE_CHECKING:
+    import json
+
 
 def show_value(value: Any) -> str:
     """``value`` as JSON, unless it is text."""
@@ -50,11 +53,18 @@ def show_value(value: Any) -> str:
     if type(value) is int:
         return str(value)
     try:
-        import json  # only for values that are not text
-
-        return json.dumps(value, default=str)
+        return _json_encoder().encode(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+@lru_cache(maxsize=1)
+def _json_encoder() -> json.JSONEncoder:
+    """What ``json.dumps(value, default=str)`` encodes with, made once rather than per value;
+    json is imported only when a value that is not text is shown."""
+    import json
+
+    return json.JSONEncoder(default=str)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,17 +111,19 @@ class _FieldTable:
 
         self._tree = frozen(root)
 
-    def read(self, obj: Any) -> list[Any]:
-        """The value of every field below ``obj`` by slot; None where absent or null."""
-        values: list[Any] = [None] * len(self.slots)
+    def read(self, obj: Any) -> dict[int, Any]:
+        """The value of every field below ``obj`` that is present and not null, by slot."""
+        values: dict[int, Any] = {}
         if isinstance(obj, dict):
             _walk(obj, self._tree, values)
         for slot, parts in self._direct:
-            values[slot] = get_path(obj, parts)[1]
+            value = get_path(obj, parts)[1]
+            if value is not None:
+                values[slot] = value
         return values
 
 
-def _walk(obj: dict[Any, Any], tree: tuple[Any, ...], values: list[Any]) -> None:
+def _walk(obj: dict[Any, Any], tree: tuple[Any, ...], values: dict[int, Any]) -> None:
     for key, slot, children in tree:
         value = obj.get(key)
         if value is not None:
@@ -231,17 +243,20 @@ class _PodView:
         }
 
 
-#: One field of one violation, as the flat loop of :func:`check_pod` tests it: ``(slot, must
-#: validator or None, fail when missing, the violation's index in Plan.violations, the field's
-#: index among the violation's fields)`` — a plain tuple, unpacked in the loop.
-_Check = tuple[int, Callable[[Any], bool] | None, bool, int, int]
+#: One field of one violation, as the loops of :func:`check_pod` test it: ``(must validator,
+#: the violation's index in Plan.violations, the field's index among the violation's fields)``
+#: — a plain tuple, unpacked in the loop.
+_Check = tuple[Callable[[Any], bool], int, int]
+#: One field of a violation that fails when it is missing: ``(slot, violation, field)``.
+_MissingCheck = tuple[int, int, int]
 
 
 class Plan:
     """The active rules of a run, prepared once (see above); :func:`check_pod` runs it.
 
-    Declarative violations are flattened into one list of :class:`_Check` per target kind, so
-    that a pod costs one pass per target over the fields rules read, not one call per rule:
+    Declarative violations are flattened into checks per target kind and field slot, so that a
+    target costs one pass over the fields it has (most of the fields rules read are absent from
+    most targets) plus one over the few fields that must be there, not one call per rule:
     ``check_pod`` runs for every pod, and most rules find nothing in most of them.
     """
 
@@ -262,12 +277,21 @@ class Plan:
             for index, (rule, impl) in enumerate(self.rules)
             for position, violation in enumerate(impl.violations)
         ]
-        self.checks: dict[str, list[_Check]] = {kind: [] for kind in TARGETS}
+        #: Per target kind and slot, the checks of a value that is there; a field whose every
+        #: value passes (``must`` omitted or true) has none.
+        self.checks: dict[str, list[list[_Check]]] = {
+            kind: [[] for _ in table.slots] for kind, table in self.tables.items()
+        }
+        #: Per target kind, the fields that fail when a target lacks them.
+        self.required: dict[str, list[_MissingCheck]] = {kind: [] for kind in TARGETS}
         for number, (_, _, _, violation, _) in enumerate(self.violations):
             for field_index, (_, slot) in enumerate(violation.fields):
-                self.checks[violation.target].append(
-                    (slot, violation.valid, violation.fail_when_missing, number, field_index)
-                )
+                if violation.valid is not None:
+                    self.checks[violation.target][slot].append(
+                        (violation.valid, number, field_index)
+                    )
+                if violation.fail_when_missing:
+                    self.required[violation.target].append((slot, number, field_index))
         #: The distinct conditions of the violations' rules and their own, each evaluated at most
         #: once per pod (many rules share ``unless: spec.os.name: windows``), and for each
         #: conditional violation the outcome each of its conditions must have for it to apply.
@@ -349,28 +373,31 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
         targets = view.targets[kind]
         if not targets:
             continue
+        required = plan.required[kind]
         for number, values in enumerate(view.values[kind]):
-            # The common case — a value that is absent and may be, or present and valid —
-            # must cost next to nothing: this runs for every field of every target of every
-            # pod. Whether the violation is switched off is asked only of what breaks it.
-            for slot, valid, fail_when_missing, check, field in checks:
-                value = values[slot]
-                if value is None:
-                    if not fail_when_missing or switched_off(check):
+            # The common case — a value that is present and valid, or absent and may be — must
+            # cost next to nothing: this runs for every field of every target of every pod.
+            # Whether the violation is switched off is asked only of what breaks it.
+            for slot, value in values.items():
+                for valid, check, field in checks[slot]:
+                    if valid(value) or switched_off(check):
                         continue
-                elif valid is None or valid(value) or switched_off(check):
+                    index, rule, _, violation, position = violations[check]
+                    base, obj, variables = targets[number]
+                    order = (index, 0, position, number, field)
+                    broken = violation.broken(
+                        base, obj, variables, violation.fields[field][0], value
+                    )
+                    for seq, raw in enumerate(broken):
+                        found.append(((*order, seq), rule, raw))
+            for slot, check, field in required:
+                if slot in values or switched_off(check):
                     continue
                 index, rule, _, violation, position = violations[check]
-                fieldpath = violation.fields[field][0]
-                base, obj, variables = targets[number]
+                base, _, variables = targets[number]
                 order = (index, 0, position, number, field)
-                if value is None:
-                    found.append((order, rule, violation.unset(base, fieldpath, variables)))
-                else:
-                    for seq, raw in enumerate(
-                        violation.broken(base, obj, variables, fieldpath, value)
-                    ):
-                        found.append(((*order, seq), rule, raw))
+                unset = violation.unset(base, violation.fields[field][0], variables)
+                found.append((order, rule, unset))
     with_builtin = plan.with_builtin
     if pod.admission is not None and plan.with_admission:
         with_builtin = [*with_builtin, *plan.with_admission]

@@ -97,19 +97,36 @@ def source_of(volume: dict[str, Any]) -> str | None:
     return next((key for key in volume if key != "name"), None)
 
 
+def normal_path(path: str) -> str:
+    """``posixpath.normpath(path)``, without its cost for an absolute path that is already
+    normal (most mount paths and homes): no empty, ``.`` or ``..`` part, no trailing slash."""
+    if path[:1] == "/" and "//" not in path and "/." not in path and path[-1] != "/":
+        return path
+    return posixpath.normpath(path)
+
+
 def mount_at(
-    spec: dict[str, Any], container: dict[str, Any], path: str
+    spec: dict[str, Any],
+    container: dict[str, Any],
+    path: str,
+    volumes: dict[str, tuple[int, dict[str, Any]]] | None = None,
 ) -> tuple[int, dict[str, Any], dict[str, Any]] | None:
-    """The mount serving ``path`` (the deepest mountPath at or above it), with its volume."""
+    """The mount serving ``path`` (the deepest mountPath at or above it), with its volume.
+
+    ``volumes``: :func:`volumes_by_name` of ``spec``, when the caller has it already.
+    """
     best = None
-    target = posixpath.normpath(path)
-    volumes = volumes_by_name(spec)
+    best_length = -1
+    target = normal_path(path)
+    if volumes is None:
+        volumes = volumes_by_name(spec)
     for index, mount in mounts(container):
-        mount_path = posixpath.normpath(mount["mountPath"])
+        mount_path = normal_path(mount["mountPath"])
         inside = target == mount_path or target.startswith(mount_path.rstrip("/") + "/")
-        deeper = best is None or len(mount_path) > len(posixpath.normpath(best[1]["mountPath"]))
+        deeper = len(mount_path) > best_length
         if inside and deeper and isinstance(mount.get("name"), str) and mount["name"] in volumes:
             best = (index, mount, volumes[mount["name"]][1])
+            best_length = len(mount_path)
     return best
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nblint.model.finding import Cause
-from nblint.model.pod import EffectivePod, Origin, Path, iter_containers, notebook_container
+from nblint.model.pod import EffectivePod, Origin, Path, iter_containers
 from nblint.model.record import Record
 from nblint.model.rule import TARGETS
 
@@ -113,9 +113,12 @@ def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
     elif target == "container":
         yield from iter_containers(pod.spec)
     elif target == "notebook":
-        found = notebook_container(pod.spec)
-        if found is not None:
-            yield found
+        # notebook_container(pod.spec), the first regular container, picked from the container
+        # targets: the same tuple, without walking the container lists a second time.
+        for found in targets_of(pod, "container"):
+            if found[0][1] == "containers":
+                yield found
+                break
     elif target == "values":
         values = configuration_values(pod)
         if values is not None:

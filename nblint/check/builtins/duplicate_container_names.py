@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nblint.check.targets import RawViolation
+from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod, format_path
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    from nblint.model.pod import iter_containers
-
     first: dict[Any, Any] = {}
-    for path, container, variables in iter_containers(pod.spec):
+    for path, container, variables in targets_of(pod, "container"):
         name = container.get("name")
         if name is None or isinstance(name, (dict, list)):
             continue

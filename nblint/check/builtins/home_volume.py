@@ -34,10 +34,9 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
             memo["home_mount"] = None
         else:
             base, container, variables = found
-            mount = podview.mount_at(pod.spec, container, home)
-            volume_index = None
-            if mount is not None:
-                volume_index = podview.volumes_by_name(pod.spec)[mount[1]["name"]][0]
+            volumes = podview.volumes_by_name(pod.spec)
+            mount = podview.mount_at(pod.spec, container, home, volumes)
+            volume_index = None if mount is None else volumes[mount[1]["name"]][0]
             memo["home_mount"] = (base, container, variables, home, mount, volume_index)
     return memo["home_mount"]
 
