@@ -45,3 +45,27 @@ def test_allow_all_in_extra_config_is_reported_at_its_statement() -> None:
     assert [(f.rule, f.line, f.profile) for f in result.findings] == [
         ("notebook-authentication", 8, None)
     ]
+
+
+def test_allow_all_counts_only_in_the_sections_the_authenticator_reads() -> None:
+    # google reads GoogleOAuthenticator, OAuthenticator and Authenticator, not GitHub's section.
+    assert found("allow-all-in-a-section-the-authenticator-does-not-read.yaml") == [
+        ("notebook-authentication", 11, None)
+    ]
+
+
+def test_an_oauth_allow_all_beside_pam_is_not_said_to_let_anyone_in() -> None:
+    result = run(AUTH / "allow-all-beside-pam.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 7, None)
+    ]
+    assert "nobody can log in" in result.findings[0].message
+
+
+def test_a_custom_authenticator_is_tied_only_to_its_own_section() -> None:
+    # Whether campusauth.CampusOIDCAuthenticator is an OAuthenticator nblint cannot know.
+    assert found("allow-all-custom-authenticator.yaml") == [("notebook-authentication", 8, None)]
+
+
+def test_a_custom_class_named_as_an_oauthenticator_reads_the_oauthenticator_section() -> None:
+    assert found("allow-all-custom-oauthenticator.yaml") == [("notebook-authentication", 8, None)]

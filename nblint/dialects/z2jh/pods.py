@@ -16,7 +16,7 @@ from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
-from nblint.dialects.z2jh.values import hub_image
+from nblint.dialects.z2jh.values import hub_authenticator_names, hub_classes, hub_image
 from nblint.model.pod import EffectivePod, Origin, Path
 
 if TYPE_CHECKING:
@@ -221,13 +221,41 @@ def hub_authentication(release: Release) -> dict[str, Any]:
     authenticator, at = (
         found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
     )
+    known = ("JupyterHub", "authenticator_class") not in extra.unread_targets
+    sections = _authenticator_sections(release.chart_version, authenticator if known else ...)
     return {
         "authenticator_class": authenticator,
         "at": at,
-        "known": ("JupyterHub", "authenticator_class") not in extra.unread_targets,
-        "settings": {k: v for k, v in settings.items() if k.endswith("Authenticator")},
+        "known": known,
+        "settings": {k: v for k, v in settings.items() if k in sections},
         "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
     }
+
+
+def _authenticator_sections(chart_version: str, authenticator: Any) -> frozenset[str]:
+    """The ``hub.config`` sections the hub's authenticator reads: its class's own and its base
+    classes' (traitlets configures a class from the sections of its class and its bases).
+
+    ``authenticator``: the configured ``authenticator_class`` (an entry-point name such as
+    ``github``, or a dotted import path), None when unset (JupyterHub's default, PAM), or ``...``
+    when code nblint did not read sets it. A class the hub image does not ship is known by its own
+    name, beside ``Authenticator`` (every authenticator is one) and, for a name ending in
+    ``OAuthenticator`` (``canvasoauthenticator.CanvasOAuthenticator``), ``OAuthenticator``, whose
+    subclasses the oauthenticator package names so; any other section is left out, not guessed."""
+    if authenticator is ...:
+        return frozenset({"Authenticator"})
+    if authenticator is None:
+        authenticator = "default"
+    if not isinstance(authenticator, str):
+        return frozenset({"Authenticator"})
+    names = hub_authenticator_names(chart_version)
+    target = names.get(authenticator, authenticator)
+    name = target.replace(":", ".").rsplit(".", 1)[-1]
+    cls = hub_classes(chart_version).get(name)
+    if cls is None:
+        oauth = ("OAuthenticator",) if name.endswith("OAuthenticator") else ()
+        return frozenset({name, "Authenticator", *oauth})
+    return frozenset({name, *cls["bases"]})
 
 
 def deployment_facts(

@@ -164,6 +164,18 @@ def hub_classes(chart_version: str) -> dict[str, dict[str, Any]]:
 
 
 @cache
+def hub_authenticator_names(chart_version: str) -> dict[str, str]:
+    """The names ``JupyterHub.authenticator_class`` takes in ``chart_version``'s hub image
+    (its ``jupyterhub.authenticators`` entry points, ``default`` included) → ``module:Class``."""
+    table = _read_json("hub-traits.json")
+    shared = table["releases"].get(chart_version)
+    names: dict[str, str] = table[shared if shared is not None else table["newest"]][
+        "authenticator_names"
+    ]
+    return names
+
+
+@cache
 def deprecated_aliases(version: str) -> dict[str, str]:
     """KubeSpawner ``version``'s deprecated names, old → new, in the order KubeSpawner goes
     through them (its ``_deprecated_traits``; a new name may itself be an old one)."""
