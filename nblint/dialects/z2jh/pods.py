@@ -222,12 +222,15 @@ def hub_authentication(release: Release) -> dict[str, Any]:
         found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
     )
     known = ("JupyterHub", "authenticator_class") not in extra.unread_targets
-    sections = _authenticator_sections(release.chart_version, authenticator if known else ...)
+    sections = {k: v for k, v in settings.items() if k.endswith("Authenticator")}
+    if any(name != "Authenticator" for name in sections):  # the hub's classes read only then
+        reads = _authenticator_sections(release.chart_version, authenticator if known else ...)
+        sections = {k: v for k, v in sections.items() if k in reads}
     return {
         "authenticator_class": authenticator,
         "at": at,
         "known": known,
-        "settings": {k: v for k, v in settings.items() if k in sections},
+        "settings": sections,
         "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
     }
 
