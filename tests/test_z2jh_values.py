@@ -65,6 +65,8 @@ def release(*names: str, root: tuple[str, ...] = (), version: str = "4.4.0") -> 
         ("corpus-datahub-data101-jupyterhub-root.yaml", ("jupyterhub",)),
         ("corpus-data-on-eks-top-root.yaml", ()),
         ("seed-chapter-values.yaml", ()),
+        ("overlay-singleuser-extra-files-only.yaml", ()),
+        ("overlay-hub-extra-files-only.yaml", ()),
     ],
 )
 def test_values_root_is_detected_from_content(name: str, root: tuple[str, ...]) -> None:

@@ -17,11 +17,16 @@ from nblint.model.pod import get_path
 SIGNATURE_KEYS: dict[str, frozenset[str]] = {
     section: frozenset(keys.split())
     for section, keys in {
+        # Every key of the chart's `singleuser` (3.x and 4.x): an overlay may set only one.
         "singleuser": "image profileList storage memory cpu defaultUrl cmd extraEnv cloudMetadata "
         "uid fsGid extraPodConfig serviceAccountName networkPolicy lifecycleHooks initContainers "
-        "extraContainers nodeSelector startTimeout",
+        "extraContainers nodeSelector startTimeout extraFiles extraLabels extraAnnotations "
+        "extraTolerations extraNodeAffinity extraPodAffinity extraPodAntiAffinity extraResource "
+        "allowPrivilegeEscalation networkTools podNameTemplate events",
         "hub": "config extraConfig image db services baseUrl cookieSecret networkPolicy extraEnv "
-        "resources nodeSelector loadRoles allowNamedServers",
+        "resources nodeSelector loadRoles allowNamedServers extraFiles templatePaths "
+        "templateVars activeServerLimit concurrentSpawnLimit consecutiveFailureLimit "
+        "namedServerLimitPerUser authenticatePrometheus redirectToServer shutdownOnLogout",
         "proxy": "secretToken chp traefik https service secretSync",
         "prePuller": "hook continuous extraImages pullProfileListImages",
         "scheduling": "userScheduler userPlaceholder userPods corePods",
