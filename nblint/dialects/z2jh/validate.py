@@ -133,6 +133,7 @@ def validate(release: Release) -> list[Reported]:
     checker.hub_sections()
     checker.profiles()
     checker.extra_config()
+    checker.hub_code()
     checker.unknowable()
     for path in checker.rejected:
         _restore_default(release, path)
@@ -656,6 +657,79 @@ class _Checker:
             "assumes they do not change the user pods",
         )
 
+    def hub_code(self) -> None:
+        """A spawner class other than KubeSpawner, and Python files mounted where the hub runs
+        them as configuration: code that decides the pods and that no values file shows."""
+        spawner: tuple[Any, Path] | None = None
+        found, value = get_path(self.release.values, SPAWNER_CLASS)
+        if found:
+            spawner = (value, SPAWNER_CLASS)
+        for a in self.release.extra_config.of("JupyterHub"):
+            if a.trait == "spawner_class":
+                spawner = (a.value, a.path)  # extraConfig runs after hub.config
+        if ("JupyterHub", "spawner_class") in self.release.extra_config.unread_targets:
+            spawner = None  # code nblint did not read sets it: z2jh-extra-config says so
+        if spawner is not None and isinstance(spawner[0], str) and not is_unknowable(spawner[0]):
+            name = spawner[0]
+            if name.replace(":", ".") not in KUBESPAWNER_CLASSES:
+                self.report(
+                    "z2jh-hub-code",
+                    spawner[1],
+                    f"the hub spawns with `{name}`, not KubeSpawner: nblint draws the pods "
+                    "KubeSpawner builds from these values and assumes that spawner builds the "
+                    "same",
+                )
+        # The hub runs the files in name order; a volume mounted as the directory: its files.
+        files = sorted(self._config_files(), key=lambda found: (found[1] != "", found[1]))
+        if not files:
+            return
+        if len(files) == 1 and not files[0][1]:
+            message = (
+                f"a volume is mounted as `{HUB_CONFIG_DIR}`: the hub runs each of its *.py files "
+                "as configuration; nblint cannot read them"
+            )
+        else:
+            names = [f"`{name}`" if name else "the *.py files of a volume" for _, name in files]
+            one = len(files) == 1
+            message = (
+                f"`{HUB_CONFIG_DIR}` gets {', '.join(names)}"
+                + ("" if one else " (the first here)")
+                + f": the hub runs {'it' if one else 'them'} as configuration; nblint cannot "
+                f"read {'it' if one else 'them'}"
+            )
+        self.report(
+            "z2jh-hub-code",
+            files[0][0],
+            message
+            + f" and assumes {'it does' if len(files) == 1 and files[0][1] else 'they do'} not "
+            "change the user pods",
+        )
+
+    def _config_files(self) -> Iterator[tuple[Path, str]]:
+        """Each ``hub.extraFiles`` entry and ``hub.extraVolumeMounts`` mount that puts Python
+        files in the hub's ``jupyterhub_config.d``: its values path and the file's name (``""``
+        when a whole volume is mounted as the directory)."""
+        _, files = get_path(self.release.values, ("hub", "extraFiles"))
+        if isinstance(files, dict):
+            for key, entry in files.items():
+                mount = entry.get("mountPath") if isinstance(entry, dict) else None
+                shown = _config_file(mount)
+                if shown is not None:
+                    yield ("hub", "extraFiles", key, "mountPath"), shown
+        _, mounts = get_path(self.release.values, ("hub", "extraVolumeMounts"))
+        items = (
+            mounts.items()
+            if isinstance(mounts, dict)
+            else enumerate(mounts)
+            if isinstance(mounts, list)
+            else ()
+        )
+        for key, mount in items:
+            path = mount.get("mountPath") if isinstance(mount, dict) else None
+            shown = _config_file(path)
+            if shown is not None:
+                yield ("hub", "extraVolumeMounts", key, "mountPath"), shown
+
     def unknowable(self) -> None:
         # Only what users wrote can be a template or an encrypted value, not the chart's defaults.
         if not any(_holds_unknowable(values) for values in self.release.user_values()):
@@ -689,6 +763,27 @@ class _Checker:
                 f"{' and '.join(parts)} in this file, the first here: nblint cannot know their "
                 "real values and skips their checks",
             )
+
+
+#: Where the values name the hub's spawner class, and the names of KubeSpawner's own class.
+SPAWNER_CLASS: Path = ("hub", "config", "JupyterHub", "spawner_class")
+KUBESPAWNER_CLASSES = frozenset(("kubespawner.KubeSpawner", "kubespawner.spawner.KubeSpawner"))
+#: The directory whose ``*.py`` files the chart's ``jupyterhub_config.py`` runs, in name order.
+HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub/jupyterhub_config.d"
+
+
+def _config_file(mount: Any) -> str | None:
+    """``mount`` (a mountPath) as the Python file it puts in :data:`HUB_CONFIG_DIR` (its name),
+    ``""`` for the directory itself, or None when it puts no such file there."""
+    if not isinstance(mount, str) or is_unknowable(mount):
+        return None
+    path = mount.rstrip("/")
+    if path == HUB_CONFIG_DIR:
+        return ""
+    parent, _, name = path.rpartition("/")
+    if parent == HUB_CONFIG_DIR and name.endswith(".py"):
+        return name
+    return None
 
 
 @cache
