@@ -179,3 +179,29 @@ def test_unreadable_file_is_a_finding_and_others_are_still_checked(tmp_path: Pat
         ("unreadable-file", 1, "cannot read: is a directory"),
         ("host-namespaces", 4, "pod sets spec.hostIPC: true"),
     ]
+
+
+def _leaf_paths(node: object, at: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _leaf_paths(value, (*at, key))]
+    if isinstance(node, list):
+        return [p for index, value in enumerate(node) for p in _leaf_paths(value, (*at, index))]
+    return [at]
+
+
+def test_path_at_finds_every_value_where_tree_position_puts_it() -> None:
+    from nblint.load.provenance import path_at, tree_position
+
+    text = (
+        "a:\n  b: 1\n  c: [x, {d: y}]\n  e:\n    - f: |\n        text {{ .Values.z }}\n"
+        "      g: 2\n    - h\nk: {l: m}\n"
+    )
+    (doc,), _ = parse_documents(text)
+    root = doc.root
+    paths = _leaf_paths(root)
+    assert len(paths) == 7
+    for path in paths:
+        assert path_at(root, *tree_position(root, path)) == path
+    # Inside a value (a template in a block scalar's text): the value's own path.
+    assert path_at(root, 6, 14) == ("a", "e", 0, "f")
+    assert path_at(root, 1, 1) == ("a",)

@@ -31,3 +31,25 @@ def test_a_chart_template_is_helm_at_its_first_expression() -> None:
     assert found("helm-chart-template.yaml") == [
         ("helm-template", 5, 9, "Helm template syntax ({{ … }})")
     ]
+
+
+def templates_in(*paths: object, **dialect: object) -> list[tuple[str, int, int]]:
+    return [
+        (f.file.rsplit("/", 1)[-1], f.line, f.column)
+        for f in run(*paths, **dialect).findings  # type: ignore[arg-type]
+        if f.rule == "helm-template"
+    ]
+
+
+def test_a_template_in_another_subchart_or_a_value_the_chart_renders_is_no_problem() -> None:
+    # storage-csi's script (line 6) is another chart's to render, hub.args (line 11) z2jh's own;
+    # only hub.extraEnv, passed on as written, is literal text.
+    umbrella = TEMPLATES / "umbrella-other-subchart" / "values.yaml"
+    assert templates_in(umbrella) == [("values.yaml", 14, 16)]
+
+
+def test_each_layer_is_judged_where_it_sets_a_template() -> None:
+    # proxy.chp.extraCommandLineFlags and hub.command items are rendered by the chart; the image
+    # tag and defaultUrl are not.
+    layers = [str(TEMPLATES / "layers" / name) for name in ("base.yaml", "prod.yaml")]
+    assert templates_in(values=layers) == [("base.yaml", 9, 10), ("prod.yaml", 6, 15)]

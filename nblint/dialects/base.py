@@ -20,6 +20,9 @@ Normaliser = Callable[[Recognised, RunIndex, Settings], Normalised]
 Indexer = Callable[[Recognised, Settings], list[tuple[str, Any]]]
 #: ``(first document of the dialect, index, settings) -> problems``, once per run.
 OncePerRun = Callable[[Recognised, RunIndex, Settings], list[Reported]]
+#: ``(document, settings, path) -> bool``: whether a Helm template the loader found at ``path``
+#: of the document (of any of its layers) is a problem of the input.
+TemplateJudge = Callable[[Recognised, Settings, Path], bool]
 
 
 class Dialect(Record):
@@ -38,6 +41,7 @@ class Dialect(Record):
         "normaliser",
         "once",
         "template_hints",
+        "templates",
         "together_marker",
     )
 
@@ -56,6 +60,7 @@ class Dialect(Record):
         cluster_wide: bool = False,
         neighbours: tuple[str, ...] = (),
         claims_beside: Callable[[Any, Settings, Neighbours], bool] | None = None,
+        templates: str | None = None,
     ) -> None:
         self.name = name
         #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
@@ -92,6 +97,11 @@ class Dialect(Record):
         #: dialect's neighbours were found beside the document (they may say where its content
         #: sits).
         self.claims_beside = claims_beside
+        #: ``"module:function"`` of a :data:`TemplateJudge`, for a dialect whose documents hold
+        #: values that a chart renders itself (``tpl``), or parts nblint does not read (another
+        #: subchart's values beside z2jh's): a Helm template there is no problem. Without one,
+        #: every template the loader finds is reported.
+        self.templates = templates
 
     def claim(self, root: Any, settings: Settings, neighbours: Neighbours = ()) -> bool:
         """Whether this dialect claims ``root``, with the neighbours it declared found beside it."""
@@ -108,6 +118,13 @@ class Dialect(Record):
             return []
         indexer: Indexer = _function(self.indexer)
         return indexer(document, settings)
+
+    def keeps_template(self, document: Recognised, settings: Settings, path: Path) -> bool:
+        """Whether a Helm template at ``path`` of ``document`` is reported (rule helm-template)."""
+        if self.templates is None:
+            return True
+        judge: TemplateJudge = _function(self.templates)
+        return judge(document, settings, path)
 
     def once_per_run(
         self, document: Recognised, index: RunIndex, settings: Settings

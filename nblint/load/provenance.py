@@ -17,6 +17,28 @@ def tree_position(root: Any, path: Path) -> tuple[int, int]:
     return _descend(root, getattr(root, "pos", (1, 1)), path)[0]
 
 
+def path_at(root: Any, line: int, column: int) -> Path:
+    """The path of the deepest entry of a loaded tree that starts at or before ``line:column``
+    and holds it: the inverse of :func:`tree_position`, for what the loader reports by position
+    (a template in a value)."""
+    at = (line, column)
+    path: list[str | int] = []
+    node = root
+    while True:
+        kind = node.__class__
+        if kind is YMap:
+            starts = [(pos, key) for key, pos in node.key_pos.items() if pos <= at]
+        elif kind is YList:
+            starts = [(pos, index) for index, pos in enumerate(node.item_pos) if pos <= at]
+        else:
+            return tuple(path)
+        if not starts:
+            return tuple(path)
+        part = max(starts, key=lambda start: start[0])[1]
+        path.append(part)
+        node = node[part]
+
+
 def _descend(node: Any, pos: tuple[int, int], path: Path) -> tuple[tuple[int, int], Any, bool]:
     """From ``node`` (placed at ``pos``) down ``path``: the position and node reached, and
     whether all of ``path`` exists."""

@@ -36,6 +36,7 @@ from nblint.dialects.registry import (
 )
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
+from nblint.load.provenance import path_at
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import Neighbour, Recognised, RunIndex
 from nblint.model.edit import DISPLAY_ONLY
@@ -45,6 +46,8 @@ from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
 
+#: The load problem a dialect may judge (see ``Dialect.templates``).
+HELM_TEMPLATE = "helm-template"
 #: Which ``nblint``-group rule reports each kind of load problem.
 LOAD_PROBLEM_RULES = {
     "parse-error": "parse-error",
@@ -55,7 +58,7 @@ LOAD_PROBLEM_RULES = {
     "unreadable": "unreadable-file",
     "empty-file": "empty-file",
     "not-a-mapping": "document-not-a-mapping",
-    "helm-template": "helm-template",
+    HELM_TEMPLATE: "helm-template",
     "sops-encrypted": "sops-encrypted",
     "sops-partly-encrypted": "sops-partly-encrypted",
 }
@@ -340,9 +343,27 @@ class Runner:
                 continue
             if item.context is None:
                 result.documents += 1
+            templates = []
             for problem in entry.problems:
-                self._problem(result, item.path, problem, item.context)
-            yield from self._recognise(item, entry.root, entry.index, result)
+                if problem.kind == HELM_TEMPLATE:
+                    templates.append(problem)
+                else:
+                    self._problem(result, item.path, problem, item.context)
+            if not templates:
+                yield from self._recognise(item, entry.root, entry.index, result)
+                continue
+            recognised = list(self._recognise(item, entry.root, entry.index, result))
+            judge = recognised[0] if len(recognised) == 1 and not recognised[0].path else None
+            for problem in templates:
+                if judge is None or self._keeps_template(judge, entry.root, problem):
+                    self._problem(result, item.path, problem, item.context)
+            yield from recognised
+
+    def _keeps_template(self, document: Recognised, root: Any, problem: LoadProblem) -> bool:
+        """Whether the dialect of ``document`` counts a Helm template the loader found in
+        ``root`` (the document, or one of its layers) as a problem."""
+        path = path_at(root, problem.line, problem.column)
+        return BY_NAME[document.dialect].keeps_template(document, self.settings, path)
 
     def _others(self, item: _Input) -> Iterator[Recognised]:
         """The documents of a file read in the first phase that contribute nothing to the index,
@@ -415,6 +436,7 @@ class Runner:
         dialect, paths = layered
         layers: list[tuple[str, Any]] = []
         positions: list[int] = []
+        templates: list[tuple[str, Any, LoadProblem]] = []
         for path in paths:
             item = self._read(path, result)
             for entry in files.documents(item.loaded):
@@ -423,7 +445,10 @@ class Runner:
                     continue
                 result.documents += 1
                 for problem in entry.problems:
-                    self._problem(result, path, problem)
+                    if problem.kind == HELM_TEMPLATE and isinstance(entry.root, dict):
+                        templates.append((path, entry.root, problem))
+                    else:
+                        self._problem(result, path, problem)
                 if isinstance(entry.root, dict):
                     layers.append((path, entry.root))
                     positions.append(entry.index)
@@ -433,7 +458,7 @@ class Runner:
         # The neighbours of the first layer that has any (an umbrella chart's own values.yaml
         # usually comes first, the deployment's files after it).
         beside = next((found for path, _ in layers if (found := self._neighbours(path))), ())
-        return Recognised(
+        release = Recognised(
             dialect.name,
             first_file,
             first_root,
@@ -442,6 +467,10 @@ class Runner:
             layer_documents=positions,
             neighbours=neighbours_for(dialect, beside),
         )
+        for path, root, problem in templates:
+            if self._keeps_template(release, root, problem):
+                self._problem(result, path, problem)
+        return release
 
     def _normalise_and_check(
         self, document: Recognised, index: RunIndex, result: RunResult, seen: set[str]

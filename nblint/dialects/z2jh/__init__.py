@@ -19,6 +19,7 @@ Z2JH = Dialect(
     name="z2jh",
     claims=lambda root, settings: looks_like_values(root, settings.get("values_root")),
     normaliser="nblint.dialects.z2jh.normalise:normalise",
+    templates="nblint.dialects.z2jh.normalise:keeps_template",
     fix_labels=(
         ("z2jh", "z2jh Helm values"),
         ("z2jh<4.3", "z2jh Helm values, chart before 4.3"),

@@ -31,7 +31,7 @@ from nblint.dialects.z2jh.values import (
 from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
-from nblint.model.pod import EffectivePod, Origin, format_path
+from nblint.model.pod import EffectivePod, Origin, Path, format_path
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
@@ -44,17 +44,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
     nblint must say about how it chose the chart version."""
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
     indexes = list(document.layer_documents) if document.layers else [document.index]
-    given = settings.get("values_root")
-    found = pins(document.neighbours)
-    pin = next((p for p in found if any(holds_values(doc, p.root) for _, doc in layers)), None)
-    if given is not None:
-        root = parse_root(given)
-    elif pin is not None:
-        root = pin.root
-    else:
-        detected = (find_root(doc) for _, doc in layers)
-        root = next((found for found in detected if found is not None), ())
-    pin = pin or (found[0] if found else None)
+    root, pin = _values_root(document, settings)
     if settings.get("chart_version"):  # --chart-version wins over any chart beside the values
         try:
             chart_version = resolve_chart_version(settings.get("chart_version"))
@@ -68,6 +58,51 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
     return release, problems
+
+
+def _values_root(
+    document: Recognised, settings: dict[str, Any]
+) -> tuple[tuple[str, ...], Pin | None]:
+    """Where z2jh's values sit in the document's layers (``--values-root``, the key an umbrella
+    chart beside them names, or the key found by looking), and the umbrella chart's pin."""
+    layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    given = settings.get("values_root")
+    found = pins(document.neighbours)
+    pin = next((p for p in found if any(holds_values(doc, p.root) for _, doc in layers)), None)
+    if given is not None:
+        root = parse_root(given)
+    elif pin is not None:
+        root = pin.root
+    else:
+        detected = (find_root(doc) for _, doc in layers)
+        root = next((found for found in detected if found is not None), ())
+    return root, pin or (found[0] if found else None)
+
+
+#: Values the chart itself runs through Helm's ``tpl`` (every 3.x and 4.x release: the hub's and
+#: the proxy's command-line items): a template there is rendered at install.
+RENDERED_BY_CHART: tuple[tuple[str, ...], ...] = (
+    ("hub", "command"),
+    ("hub", "args"),
+    ("proxy", "chp", "extraCommandLineFlags"),
+)
+
+
+def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -> bool:
+    """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
+    renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
+    chart, which nblint does not read: that chart may render it)."""
+    try:
+        root, _ = _values_root(document, settings)
+    except ValuesError:
+        return True
+    if path[: len(root)] != root:
+        return False
+    inside = path[len(root) :]
+    return not any(
+        inside[: len(key)] == key and len(inside) == len(key) + 1 and isinstance(inside[-1], int)
+        for key in RENDERED_BY_CHART
+    )
 
 
 def _chosen_release(
