@@ -69,3 +69,50 @@ def test_a_custom_authenticator_is_tied_only_to_its_own_section() -> None:
 
 def test_a_custom_class_named_as_an_oauthenticator_reads_the_oauthenticator_section() -> None:
     assert found("allow-all-custom-oauthenticator.yaml") == [("notebook-authentication", 8, None)]
+
+
+def test_tmp_lets_anyone_in_without_credentials() -> None:
+    result = run(AUTH / "tmp-authenticator.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 5, None)
+    ]
+    assert "whoever opens the hub is logged in" in result.findings[0].message
+
+
+def test_dummy_named_by_its_import_path_is_dummy() -> None:
+    result = run(AUTH / "dummy-as-entry-point-path.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 5, None)
+    ]
+    assert "anyone can log in, as any username, with any password" in result.findings[0].message
+
+
+def test_the_fix_for_allow_all_keeps_the_authenticator_and_lists_who_may_log_in() -> None:
+    (finding,) = run(AUTH / "allow-all-in-hub-config.yaml", select=RULES).findings
+    assert (finding.rule, finding.line) == ("notebook-authentication", 7)
+    assert finding.fix is not None
+    assert "GitHubOAuthenticator:\n      allow_all: false" in finding.fix
+    assert "authenticator_class" not in finding.fix
+
+
+def test_the_fix_for_allow_all_in_extra_config_changes_its_statement() -> None:
+    (finding,) = run(AUTH / "allow-all-in-extra-config.yaml", select=RULES).findings
+    assert finding.fix is not None
+    assert finding.fix.startswith("In hub.extraConfig: c.GitHubOAuthenticator.allow_all = False")
+
+
+def test_allow_all_beside_an_authenticator_that_lets_anyone_in_is_one_problem() -> None:
+    result = run(AUTH / "tmp-with-allow-all.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 5, None)
+    ]
+
+
+def test_the_names_that_let_anyone_in_are_the_hub_images_own_in_every_release() -> None:
+    from nblint.dialects.z2jh.pods import LETS_ANYONE_IN
+    from nblint.dialects.z2jh.values import chart_versions, hub_authenticator_names
+
+    for version in chart_versions():
+        names = hub_authenticator_names(version)
+        for name, cls in LETS_ANYONE_IN.items():
+            assert names[name].endswith(f":{cls}"), (version, name)

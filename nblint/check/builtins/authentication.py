@@ -5,7 +5,8 @@ configure it, ``hub.extraConfig`` statements nblint read), and when nothing sets
 answer is JupyterHub's own default, not a value in the file.
 
 Facts (``hub_authentication``, from the z2jh dialect): the configured ``authenticator_class``
-(None: unset), the values path that set it, whether nblint could read every statement that
+(None: unset), whether it names one that lets anyone in (``lets_anyone_in``: ``tmp`` →
+TmpAuthenticator), the values path that set it, whether nblint could read every statement that
 assigns it, and every ``*Authenticator`` section's settings with their values paths.
 """
 
@@ -17,15 +18,10 @@ from typing import Any
 from nblint.check.targets import VALUES, RawViolation
 from nblint.model.pod import EffectivePod, format_path
 
-#: Ways to name JupyterHub's DummyAuthenticator: any username, any (or one shared) password.
-DUMMY = frozenset(
-    (
-        "dummy",
-        "dummyauthenticator.DummyAuthenticator",
-        "jupyterhub.auth.DummyAuthenticator",
-        "DummyAuthenticator",
-    )
-)
+#: Authenticators that let anyone in, by the class the hub imports (``lets_anyone_in``): Dummy takes
+#: any username with any (or one shared) password, Tmp logs in whoever opens the hub.
+DUMMY = "DummyAuthenticator"
+TMP = "TmpAuthenticator"
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
@@ -46,7 +42,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             "so nobody can log in",
             variables={"value": "unset"},
         )
-    elif isinstance(authenticator, str) and authenticator in DUMMY:
+    elif facts.get("lets_anyone_in") == TMP:
+        yield RawViolation(
+            where,
+            f"the hub's authenticator is {authenticator}: whoever opens the hub is logged in, "
+            "as a new user with a random name, with no credentials at all",
+            variables={"value": authenticator},
+        )
+    elif facts.get("lets_anyone_in") == DUMMY:
         password = settings.get("DummyAuthenticator", {}).get("password", [None])[0]
         yield RawViolation(
             where,
@@ -58,13 +61,42 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             ),
             variables={"value": authenticator},
         )
+    else:
+        yield from _allow_all(settings)
+
+
+def _allow_all(settings: dict[str, dict[str, Any]]) -> Iterator[Any]:
+    """``allow_all: true`` in a section the authenticator reads; said only of an authenticator
+    that checks who someone is (with dummy, tmp or nobody, the finding above is the problem)."""
     for section, traits in settings.items():
         allow_all = traits.get("allow_all")
         if allow_all is not None and allow_all[0] is True:
+            # Keep the authenticator and say who may log in, in the section the user wrote: a
+            # hub.extraConfig statement runs last, so it is changed where it stands.
+            if tuple(allow_all[1][:2]) == ("hub", "config"):
+                fix = {"z2jh": ALLOW_LISTED.format(section=section)}
+            else:
+                fix = {
+                    "any": f"In hub.extraConfig: c.{section}.allow_all = False, and list who may "
+                    "log in (allowed_users, or your provider's allowed_* setting)."
+                }
             yield RawViolation(
                 (VALUES, *allow_all[1]),
                 f"{format_path(allow_all[1])} is true: every account of the identity provider "
                 "can log in",
+                fix=fix,
                 variables={"value": True},
                 distinct=section,
             )
+
+
+#: The fix for ``allow_all: true`` in a ``hub.config`` section: the same section, told who may
+#: log in (``allowed_users``, or the provider's own ``allowed_organizations``, ``allowed_groups``…).
+ALLOW_LISTED = """\
+hub:
+  config:
+    {section}:
+      allow_all: false
+      # and who may log in: allowed_users, or your provider's allowed_* setting
+      allowed_users: [my-user]
+"""

@@ -228,6 +228,8 @@ def hub_authentication(release: Release) -> dict[str, Any]:
         sections = {k: v for k, v in sections.items() if k in reads}
     return {
         "authenticator_class": authenticator,
+        # DummyAuthenticator or TmpAuthenticator when it names one, else None.
+        "lets_anyone_in": _lets_anyone_in(authenticator),
         "at": at,
         "known": known,
         "settings": sections,
@@ -251,14 +253,34 @@ def _authenticator_sections(chart_version: str, authenticator: Any) -> frozenset
         authenticator = "default"
     if not isinstance(authenticator, str):
         return frozenset({"Authenticator"})
-    names = hub_authenticator_names(chart_version)
-    target = names.get(authenticator, authenticator)
-    name = target.replace(":", ".").rsplit(".", 1)[-1]
+    name = _class_name(chart_version, authenticator)
     cls = hub_classes(chart_version).get(name)
     if cls is None:
         oauth = ("OAuthenticator",) if name.endswith("OAuthenticator") else ()
         return frozenset({name, "Authenticator", *oauth})
     return frozenset({name, *cls["bases"]})
+
+
+#: The hub image's names for the authenticators that let anyone in (the same in every release;
+#: a test holds this to the image's table), read without loading that table: ``dummy`` is the
+#: chart's default, asked of nearly every values file.
+LETS_ANYONE_IN = {"dummy": "DummyAuthenticator", "tmp": "TmpAuthenticator"}
+
+
+def _lets_anyone_in(authenticator: Any) -> str | None:
+    """DummyAuthenticator or TmpAuthenticator, when ``authenticator`` names one of them (by its
+    entry-point name or its import path), else None."""
+    if not isinstance(authenticator, str):
+        return None
+    name = LETS_ANYONE_IN.get(authenticator, authenticator.replace(":", ".").rsplit(".", 1)[-1])
+    return name if name in LETS_ANYONE_IN.values() else None
+
+
+def _class_name(chart_version: str, authenticator: str) -> str:
+    """The class an ``authenticator_class`` names: an entry-point name of the release's hub
+    image (``github``) resolved, or the last part of an import path (``module:Class``)."""
+    target = hub_authenticator_names(chart_version).get(authenticator, authenticator)
+    return target.replace(":", ".").rsplit(".", 1)[-1]
 
 
 def deployment_facts(
