@@ -74,7 +74,7 @@ def _allow_all(settings: dict[str, dict[str, Any]]) -> Iterator[Any]:
             # Keep the authenticator and say who may log in, in the section the user wrote: a
             # hub.extraConfig statement runs last, so it is changed where it stands.
             if tuple(allow_all[1][:2]) == ("hub", "config"):
-                fix = {"z2jh": ALLOW_LISTED.format(section=section)}
+                fix = {"any": ALLOW_LISTED.format(section=section)}
             else:
                 fix = {
                     "any": f"In hub.extraConfig: c.{section}.allow_all = False, and list who may "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nblint.dialects.z2jh.root import (
+    SUBCHART_KEY,
     ValuesError,
     find_deep_root,
     find_root,
@@ -31,12 +32,14 @@ from nblint.dialects.z2jh.values import (
 from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
-from nblint.model.pod import EffectivePod, Origin, Path, format_path
+from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
 #: The rule for a chart version nblint does not know, pinned beside the values (error).
 UNKNOWN = "z2jh-unknown-chart-version"
+#: The rule for values written for another JupyterHub chart (info).
+OTHER_CHART = "z2jh-other-chart"
 
 
 def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release, list[Reported]]:
@@ -184,9 +187,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     from nblint.dialects.z2jh.validate import validate
 
     out = Normalised()
-    deeper = _deeper_root(document, settings)
-    if deeper is not None:
-        out.reported.append(deeper)
+    unchecked = _deeper_root(document, settings) or _other_chart(document, settings)
+    if unchecked is not None:
+        out.reported.append(unchecked)
         return out
     release: Release | None
     try:
@@ -228,6 +231,42 @@ def _deeper_root(document: Recognised, settings: dict[str, Any]) -> Reported | N
         VALUES_OBJECT,
         fix=f"nblint check --values-root {where} {document.file}",
     )
+
+
+def _other_chart(document: Recognised, settings: dict[str, Any]) -> Reported | None:
+    """Values for another JupyterHub chart (Bitnami's), by the chart beside them or their keys:
+    said once, at their root, and not read as z2jh's."""
+    from nblint.dialects.z2jh.other_charts import (
+        from_other_repository,
+        other_chart_keys,
+        other_chart_message,
+    )
+
+    try:
+        root, pin = _values_root(document, settings)
+    except ValuesError:
+        return None
+    layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    if pin is not None and from_other_repository(pin.repository):
+        message = other_chart_message([], root, pin.chart.file)
+        file, values = next(
+            ((f, d) for f, d in layers if get_path(d, root)[0]), (document.file, document.root)
+        )
+    else:
+        # Values nothing else marks as z2jh's may sit under the chart's usual key.
+        roots = [root, (SUBCHART_KEY,)] if not root else [root]
+        found = [
+            (f, d, r, k)
+            for r in roots
+            for f, d in layers
+            if (k := other_chart_keys(get_path(d, r)[1]))
+        ]
+        if not found:
+            return None
+        file, values, root, keys = found[0]
+        message = other_chart_message(keys, root)
+    line, column = tree_position(values, root)
+    return Reported(OTHER_CHART, message, Origin(file, line, column), VALUES_OBJECT)
 
 
 def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported]:

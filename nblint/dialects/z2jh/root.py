@@ -130,8 +130,19 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
     if values_root is not None and root_of(document, values_root) is not None:
         return True
     return find_root(document) is not None or (
-        values_root is None and find_deep_root(document) is not None
+        values_root is None
+        and (find_deep_root(document) is not None or _other_charts_values(document))
     )
+
+
+def _other_charts_values(document: Any) -> bool:
+    """Values for another JupyterHub chart (Bitnami's), at the top or under ``jupyterhub``:
+    claimed, so that the run says they were not checked rather than skipping them."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return False
+    from nblint.dialects.z2jh.other_charts import other_chart_keys
+
+    return any(other_chart_keys(get_path(document, root)[1]) for root in ((), (SUBCHART_KEY,)))
 
 
 def looks_like_values_beside(

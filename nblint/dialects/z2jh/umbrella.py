@@ -33,7 +33,16 @@ DEPENDENCY = "jupyterhub"
 class Pin(Record):
     """One ``jupyterhub`` dependency of the umbrella chart beside the values."""
 
-    __slots__ = ("asked", "chart", "key", "lock", "lock_position", "locked", "position")
+    __slots__ = (
+        "asked",
+        "chart",
+        "key",
+        "lock",
+        "lock_position",
+        "locked",
+        "position",
+        "repository",
+    )
 
     def __init__(
         self,
@@ -44,6 +53,7 @@ class Pin(Record):
         locked: str | None = None,
         lock: Neighbour | None = None,
         lock_position: int = 0,
+        repository: str | None = None,
     ) -> None:
         #: The chart file that declares it (``Chart.yaml``).
         self.chart = chart
@@ -57,6 +67,8 @@ class Pin(Record):
         self.locked = locked
         self.lock = lock
         self.lock_position = lock_position
+        #: Where the chart comes from (``https://hub.jupyter.org/helm-chart/``), as written.
+        self.repository = repository
 
     @property
     def root(self) -> tuple[str, ...]:
@@ -102,6 +114,7 @@ def pins(neighbours: Sequence[Neighbour]) -> list[Pin]:
                     version,
                     lock if version is not None else None,
                     at,
+                    _text(entry.get("repository")),
                 )
             )
         if found:
