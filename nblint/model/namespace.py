@@ -312,6 +312,10 @@ class NamespaceContext:
     exempt: Origin | None = None
     #: Its PodSecurity policy: None when no Namespace manifest says (and it is not exempt).
     psa: NamespacePsa | None = None
+    #: Another Namespace manifest of this name whose PodSecurity labels differ from
+    #: ``manifest``'s: which of them the cluster holds depends on the order they are applied (a
+    #: kustomize patch, a later ``kubectl apply``), so the namespace's policy is not known.
+    conflicting: NamespaceManifest | None = None
 
     @property
     def display(self) -> str:
@@ -348,7 +352,8 @@ class ClusterContext:
                 admission = admission or entry  # the first one given is the API server's
             elif isinstance(entry, NamespaceManifest):
                 here = context(entry.ref.name)
-                here.manifest = _merged_manifest(here.manifest, entry)
+                here.manifest, conflicting = _merged_manifest(here.manifest, entry)
+                here.conflicting = here.conflicting or conflicting
             elif isinstance(entry, LimitRange):
                 context(entry.ref.namespace).limit_ranges.append(entry)
             elif isinstance(entry, ResourceQuota):
@@ -361,8 +366,13 @@ class ClusterContext:
                 context(name).exempt = origin
         for namespace in namespaces.values():
             # A Profile does not say its namespace's PodSecurity labels (the profile
-            # controller's configuration does): only a Namespace manifest decides PSA.
-            if namespace.manifest is not None and namespace.manifest.ref.kind != "Profile":
+            # controller's configuration does): only a Namespace manifest decides PSA, and
+            # two that disagree decide nothing.
+            if (
+                namespace.manifest is not None
+                and namespace.manifest.ref.kind != "Profile"
+                and namespace.conflicting is None
+            ):
                 labels = {**namespace.manifest.added_by_profile, **namespace.manifest.labels}
                 namespace.psa = resolve_psa(labels, admission)
         return cls(namespaces, admission)
@@ -382,18 +392,37 @@ class ClusterContext:
 
 def _merged_manifest(
     first: NamespaceManifest | None, other: NamespaceManifest
-) -> NamespaceManifest:
-    """A Namespace and the Profile that owns it are one namespace: the Namespace's own labels
-    win, the Profile controller adds the ones it lacks. Two Namespaces of one name: the first."""
+) -> tuple[NamespaceManifest, NamespaceManifest | None]:
+    """The namespace two manifests of one name make, and the one that contradicts it.
+
+    A Namespace and the Profile that owns it are one namespace: the Namespace's own labels win,
+    the Profile controller adds the ones it lacks. Two Namespaces of one name: one given as an
+    input replaces one of ``--cluster-context`` (it is what is applied); two inputs (a kustomize
+    base and its patch, two overlays) whose PodSecurity labels differ contradict each other —
+    the first is kept for its other labels and the second returned, so that nobody is told a
+    policy the inputs do not decide."""
     if first is None:
-        return other
+        return other, None
     if first.ref.kind == "Profile" and other.ref.kind != "Profile":
         first, other = other, first
     if other.ref.kind == "Profile" and first.ref.kind != "Profile":
         added = {k: v for k, v in other.added_by_profile.items() if k != "istio-injection"}
         # The controller labels istio-injection only on a namespace it creates itself.
-        return NamespaceManifest(first.ref, first.labels, {**added, **first.added_by_profile})
-    return first
+        return NamespaceManifest(first.ref, first.labels, {**added, **first.added_by_profile}), None
+    if first.ref.kind == "Profile" or first.ref.context != other.ref.context:
+        return (other if first.ref.context else first), None
+    if psa_labels(first) != psa_labels(other):
+        return first, other
+    return first, None
+
+
+def psa_labels(manifest: NamespaceManifest) -> dict[str, Any]:
+    """The ``pod-security.kubernetes.io/*`` labels a Namespace manifest writes, as written."""
+    return {
+        key: located.value
+        for key, located in manifest.labels.items()
+        if key.startswith(LABEL_PREFIX)
+    }
 
 
 # ---------------------------------------------------------------------------------------------
