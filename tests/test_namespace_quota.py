@@ -187,6 +187,41 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
     )
 
 
+def test_a_limitrange_or_quota_written_twice_is_one_object_and_says_which_is_applied() -> None:
+    found = run(NS / "limitrange-and-quota-written-twice.yaml", select=QUOTA).findings
+    # No limitrange-default-conflict (one LimitRange, not two), nothing for the identical
+    # copies of quota compute, and the first manifest applied (cpu default 1), said at the other.
+    assert placed(found) == [
+        *[("limitrange-default-applied", 11, 17, 11)] * 2,
+        *[("limitrange-default-applied", 11, 27, 11)] * 2,
+        ("cluster-object-written-twice", 16, 3, 6),
+        ("cluster-object-written-twice", 50, 3, 42),
+        ("ns-unknown-namespace", 59, 3, None),
+    ]
+    assert (
+        found[1].message
+        == "limits.cpu 1 of container notebook is the default of LimitRange/defaults"
+    )
+    twice = found[4].message
+    assert twice.startswith("LimitRange/defaults of namespace team-a is also written at ")
+    assert twice.endswith(
+        "limitrange-and-quota-written-twice.yaml:6 with another spec: one name is one object, "
+        "and the cluster holds the manifest applied last, which the inputs do not say; nblint "
+        "applies the one at "
+        f"{NS / 'limitrange-and-quota-written-twice.yaml'}:6"
+    )
+
+
+def test_a_profile_quota_replaces_its_kf_resource_quota_manifest() -> None:
+    # The profile controller copies resourceQuotaSpec over kf-resource-quota: its 8Gi holds the
+    # notebook's 2Gi, whatever the manifest written before it says.
+    found = run(NS / "profile-quota-and-its-manifest.yaml", select=QUOTA).findings
+    assert placed(found) == [
+        ("kubeflow-profile-namespace", 14, 3, None),
+        ("ns-unknown-namespace", 24, 3, None),
+    ]
+
+
 def test_a_namespace_with_istio_injection_says_what_nblint_does_not_see() -> None:
     found = run(NS / "namespace-istio-injection.yaml", select=QUOTA).findings
     assert placed(found) == [("ns-injected-containers-unknown", 6, 5, None)]

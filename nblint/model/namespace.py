@@ -155,6 +155,8 @@ class ResourceQuota:
     hard: dict[str, Amount] = field(default_factory=dict)
     scopes: list[Located] = field(default_factory=list)
     selector: list[ScopeRequirement] = field(default_factory=list)
+    #: The ``kf-resource-quota`` a Kubeflow Profile's ``resourceQuotaSpec`` stands for.
+    from_profile: bool = False
 
 
 @dataclass
@@ -316,6 +318,9 @@ class NamespaceContext:
     #: ``manifest``'s: which of them the cluster holds depends on the order they are applied (a
     #: kustomize patch, a later ``kubectl apply``), so the namespace's policy is not known.
     conflicting: NamespaceManifest | None = None
+    #: LimitRanges and quotas written twice among the inputs with different specs: ``(kept,
+    #: other)``. The cluster holds the one applied last, which the inputs do not say.
+    written_twice: list[tuple[ClusterObject, ClusterObject]] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -355,12 +360,11 @@ class ClusterContext:
                 here.manifest, conflicting = _merged_manifest(here.manifest, entry)
                 here.conflicting = here.conflicting or conflicting
             elif isinstance(entry, LimitRange):
-                context(entry.ref.namespace).limit_ranges.append(entry)
+                here = context(entry.ref.namespace)
+                _add_object(here, here.limit_ranges, entry)
             elif isinstance(entry, ResourceQuota):
-                quotas = context(entry.ref.namespace).quotas
-                # A Profile's quota and the kf-resource-quota manifest it stands for are one.
-                if not any(q.ref.name == entry.ref.name for q in quotas):
-                    quotas.append(entry)
+                here = context(entry.ref.namespace)
+                _add_object(here, here.quotas, entry)
         if admission is not None:
             for name, origin in admission.exempt_namespaces.items():
                 context(name).exempt = origin
@@ -388,6 +392,51 @@ class ClusterContext:
 
     def __bool__(self) -> bool:
         return bool(self.admission) or any(self.namespaces.values())
+
+
+def _add_object(
+    here: NamespaceContext, known: list[Any], entry: LimitRange | ResourceQuota
+) -> None:
+    """Add a LimitRange or quota to its namespace, unless it is another manifest of one the
+    namespace already has (one name, one object): then an input replaces one of
+    ``--cluster-context`` (it is what is applied), a Profile's quota replaces the
+    ``kf-resource-quota`` manifest (the profile controller copies it back), and two inputs with
+    different specs are recorded in ``written_twice``, the first kept."""
+    for at, other in enumerate(known):
+        if other.ref.name != entry.ref.name:
+            continue
+        mine, theirs = _from_profile(entry), _from_profile(other)
+        if mine != theirs:
+            if mine:
+                known[at] = entry
+        elif other.ref.context != entry.ref.context:
+            if other.ref.context:
+                known[at] = entry
+        elif _spec_of(other) != _spec_of(entry):
+            here.written_twice.append((other.ref, entry.ref))
+        return
+    known.append(entry)
+
+
+def _from_profile(entry: LimitRange | ResourceQuota) -> bool:
+    return isinstance(entry, ResourceQuota) and entry.from_profile
+
+
+def _spec_of(entry: LimitRange | ResourceQuota) -> Any:
+    """What a LimitRange or quota says, without where: two manifests of one object compare by it."""
+    if isinstance(entry, LimitRange):
+        return [
+            (
+                item.type,
+                {c: {r: a.amount for r, a in v.items()} for c, v in item.constraints.items()},
+            )
+            for item in entry.items
+        ]
+    return (
+        {key: amount.amount for key, amount in entry.hard.items()},
+        [scope.value for scope in entry.scopes],
+        [(r.scope, r.operator, r.values) for r in entry.selector],
+    )
 
 
 def _merged_manifest(

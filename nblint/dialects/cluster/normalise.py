@@ -19,6 +19,7 @@ from nblint.model.namespace import (
     MODES,
     Amount,
     ClusterContext,
+    ClusterObject,
     LimitRange,
     NamespaceManifest,
     ResourceQuota,
@@ -52,8 +53,10 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             else:
                 out.reported.extend(_namespace_problems(entry, cluster))
         elif isinstance(entry, LimitRange):
+            out.reported.extend(_written_twice(entry.ref, cluster))
             out.reported.extend(_limit_range_problems(entry, cluster))
         elif isinstance(entry, ResourceQuota):
+            out.reported.extend(_written_twice(entry.ref, cluster))
             out.reported.extend(_quota_problems(entry))
     if document.root.get("kind") == "PersistentVolumeClaim":
         out.reported.extend(_claim_problems(document, settings, cluster))
@@ -67,6 +70,29 @@ def _quoted(value: Any) -> str:
 
 def _reported(rule: str, message: str, origin: Origin, object_label: str) -> Reported:
     return Reported(rule, message, origin, object_label, fix_keys=FIX_KEYS)
+
+
+def _written_twice(ref: ClusterObject, cluster: ClusterContext) -> list[Reported]:
+    """``cluster-object-written-twice`` at the second manifest of one LimitRange or quota."""
+    where = f"namespace {ref.namespace}" if ref.namespace else "the namespace of the inputs"
+    out: list[Reported] = []
+    for kept, other in cluster.namespace(ref.namespace).written_twice:
+        if other != ref:
+            continue
+        at = f"{kept.origin.file}:{kept.origin.line}"
+        problem = _reported(
+            "cluster-object-written-twice",
+            f"{ref.label} of {where} is also written at {at} with another spec: one name is "
+            "one object, and the cluster holds the manifest applied last, which the inputs do "
+            f"not say; nblint applies the one at {at}",
+            ref.origin,
+            ref.label,
+        )
+        problem.cause = Cause(
+            kept.label, "the manifest applied", kept.origin.file, kept.origin.line
+        )
+        out.append(problem)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,6 +252,9 @@ def _limit_range_problems(limit_range: LimitRange, cluster: ClusterContext) -> l
         if other is limit_range or other.ref == limit_range.ref:
             break
         earlier.append(other)
+    else:
+        # Another manifest of a LimitRange the namespace has (cluster-object-written-twice).
+        earlier = []
     for other in earlier:
         other_item = other.item("Container")
         if other_item is None:
