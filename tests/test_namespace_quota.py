@@ -222,6 +222,21 @@ def test_a_profile_quota_replaces_its_kf_resource_quota_manifest() -> None:
     ]
 
 
+def test_a_profile_whose_namespace_manifest_is_given_says_that_manifest_decides() -> None:
+    # Not "its PodSecurity labels come from the controller's ConfigMap": the controller adopts
+    # the namespace and adds only the labels it lacks, so the manifest's enforce label decides.
+    fixture = NS / "profile-and-its-namespace-manifest.yaml"
+    found = run(fixture, select={"namespace", "psa-baseline"}).findings
+    assert placed(found) == [("kubeflow-profile-namespace", 13, 3, None), ("privileged", 29, 13, 8)]
+    assert found[0].message == (
+        f"Profile team-a stands for Namespace team-a, whose manifest is given ({fixture}:6): the "
+        "profile controller adopts it (when its owner annotation names the Profile's owner) and "
+        "adds only the labels it lacks (app.kubernetes.io/part-of: kubeflow-profile) and no "
+        "ResourceQuota (spec.resourceQuotaSpec.hard is empty); its Notebooks are checked at that "
+        "manifest's PodSecurity labels"
+    )
+
+
 def test_a_namespace_with_istio_injection_says_what_nblint_does_not_see() -> None:
     found = run(NS / "namespace-istio-injection.yaml", select=QUOTA).findings
     assert placed(found) == [("ns-injected-containers-unknown", 6, 5, None)]

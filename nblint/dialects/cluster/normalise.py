@@ -49,7 +49,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     for entry in found.entries:
         if isinstance(entry, NamespaceManifest):
             if entry.ref.kind == "Profile":
-                out.reported.append(_profile_namespace(entry, found.entries))
+                out.reported.append(_profile_namespace(entry, found.entries, cluster))
             else:
                 out.reported.extend(_namespace_problems(entry, cluster))
         elif isinstance(entry, LimitRange):
@@ -193,12 +193,13 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
     return out
 
 
-def _profile_namespace(manifest: NamespaceManifest, entries: list[Any]) -> Reported:
+def _profile_namespace(
+    manifest: NamespaceManifest, entries: list[Any], cluster: ClusterContext
+) -> Reported:
     name = manifest.ref.name
     quota = next(
         (e for e in entries if isinstance(e, ResourceQuota) and e.ref.name == PROFILE_QUOTA), None
     )
-    labels = ", ".join(f"{k}: {v}" for k, v in PROFILE_LABELS.items())
     hard = (
         f" and ResourceQuota {PROFILE_QUOTA} (hard: "
         + ", ".join(f"{key} {amount.text}" for key, amount in quota.hard.items())
@@ -206,6 +207,28 @@ def _profile_namespace(manifest: NamespaceManifest, entries: list[Any]) -> Repor
         if quota is not None and quota.hard
         else " and no ResourceQuota (spec.resourceQuotaSpec.hard is empty)"
     )
+    namespace = cluster.namespace(name)
+    given = namespace.manifest
+    if given is not None and given.ref.kind != "Profile":
+        # The controller adopts a namespace that exists, adding only the labels it lacks (never
+        # istio-injection): the manifest's own PodSecurity labels decide.
+        at = f"{given.ref.origin.file}:{given.ref.origin.line}"
+        added = [f"{k}: {v}" for k, v in PROFILE_LABELS.items() if k != "istio-injection"]
+        return _reported(
+            "kubeflow-profile-namespace",
+            f"Profile {name} stands for Namespace {name}, whose manifest is given ({at}): the "
+            "profile controller adopts it (when its owner annotation names the Profile's "
+            f"owner) and adds only the labels it lacks ({', '.join(added)}){hard}; "
+            + (
+                "two Namespace manifests of it disagree on its PodSecurity labels, so its "
+                "Notebooks are checked at --psa-level"
+                if namespace.conflicting is not None
+                else "its Notebooks are checked at that manifest's PodSecurity labels"
+            ),
+            manifest.ref.origin,
+            manifest.ref.label,
+        )
+    labels = ", ".join(f"{k}: {v}" for k, v in PROFILE_LABELS.items())
     return _reported(
         "kubeflow-profile-namespace",
         f"Profile {name} stands for Namespace {name} (labelled {labels} when the profile "
