@@ -132,3 +132,22 @@ def test_a_volume_with_two_sources_is_refused_at_its_second_source() -> None:
         "volume work names more than one source (emptyDir, persistentVolumeClaim): the API "
         "server refuses it"
     )
+
+
+def test_a_statefulset_pod_gets_its_claim_template_volumes() -> None:
+    result = run_all(
+        M / "statefulset-claim-template-home.yaml",
+        select={"notebook-home-persistent", "notebook-scratch-size-limit"},
+    )
+    # Not "nothing persistent is mounted at /home/jovyan": each pod has its own claim there.
+    assert result.findings == []
+    volumes = [pod.spec["volumes"] for pod in result.pods]
+    assert volumes == [
+        [{"name": "home", "persistentVolumeClaim": {"claimName": "home-lab-0"}}],
+        [{"name": "home", "persistentVolumeClaim": {"claimName": "home-shadowed-0"}}],
+    ]
+    origin = result.pods[1].provenance.locate(("spec", "volumes", 0, "persistentVolumeClaim"))
+    assert (origin.line, origin.note) == (
+        45,
+        "added by the StatefulSet controller from volumeClaimTemplates",
+    )
