@@ -190,25 +190,25 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
 def test_a_limitrange_or_quota_written_twice_is_one_object_and_says_which_is_applied() -> None:
     found = run(NS / "limitrange-and-quota-written-twice.yaml", select=QUOTA).findings
     # No limitrange-default-conflict (one LimitRange, not two), nothing for the identical
-    # copies of quota compute, and the first manifest applied (cpu default 1), said at the other.
+    # copies of quota compute, and the manifest given last applied (cpu default 2), said at the
+    # other one.
     assert placed(found) == [
-        *[("limitrange-default-applied", 11, 17, 11)] * 2,
-        *[("limitrange-default-applied", 11, 27, 11)] * 2,
-        ("cluster-object-written-twice", 16, 3, 6),
-        ("cluster-object-written-twice", 50, 3, 42),
+        ("cluster-object-written-twice", 6, 3, 16),
+        *[("limitrange-default-applied", 21, 17, 21)] * 2,
+        *[("limitrange-default-applied", 21, 27, 21)] * 2,
+        ("cluster-object-written-twice", 42, 3, 50),
         ("ns-unknown-namespace", 59, 3, None),
     ]
     assert (
-        found[1].message
-        == "limits.cpu 1 of container notebook is the default of LimitRange/defaults"
+        found[2].message
+        == "limits.cpu 2 of container notebook is the default of LimitRange/defaults"
     )
-    twice = found[4].message
-    assert twice.startswith("LimitRange/defaults of namespace team-a is also written at ")
-    assert twice.endswith(
-        "limitrange-and-quota-written-twice.yaml:6 with another spec: one name is one object, "
-        "and the cluster holds the manifest applied last, which the inputs do not say; nblint "
-        "applies the one at "
-        f"{NS / 'limitrange-and-quota-written-twice.yaml'}:6"
+    fixture = NS / "limitrange-and-quota-written-twice.yaml"
+    assert found[0].message == (
+        f"LimitRange/defaults of namespace team-a is written again at {fixture}:16 with another "
+        "spec: one name is one object, and the cluster holds the manifest applied last, which "
+        f"the inputs do not say; nblint applies the one at {fixture}:16, given last, and not "
+        "this one"
     )
 
 

@@ -319,7 +319,8 @@ class NamespaceContext:
     #: kustomize patch, a later ``kubectl apply``), so the namespace's policy is not known.
     conflicting: NamespaceManifest | None = None
     #: LimitRanges and quotas written twice among the inputs with different specs: ``(kept,
-    #: other)``. The cluster holds the one applied last, which the inputs do not say.
+    #: other)``, the last one given kept. The cluster holds the one applied last, which the
+    #: inputs do not say.
     written_twice: list[tuple[ClusterObject, ClusterObject]] = field(default_factory=list)
 
     @property
@@ -394,6 +395,17 @@ class ClusterContext:
         return bool(self.admission) or any(self.namespaces.values())
 
 
+def written_twice_message(label: str, namespace: str | None, kept: Origin) -> str:
+    """``cluster-object-written-twice``: ``label`` is written again at ``kept``, which wins."""
+    where = f"namespace {namespace}" if namespace else "the namespace of the inputs"
+    at = f"{kept.file}:{kept.line}"
+    return (
+        f"{label} of {where} is written again at {at} with another spec: one name is one "
+        "object, and the cluster holds the manifest applied last, which the inputs do not say; "
+        f"nblint applies the one at {at}, given last, and not this one"
+    )
+
+
 def _add_object(
     here: NamespaceContext, known: list[Any], entry: LimitRange | ResourceQuota
 ) -> None:
@@ -401,7 +413,8 @@ def _add_object(
     namespace already has (one name, one object): then an input replaces one of
     ``--cluster-context`` (it is what is applied), a Profile's quota replaces the
     ``kf-resource-quota`` manifest (the profile controller copies it back), and two inputs with
-    different specs are recorded in ``written_twice``, the first kept."""
+    different specs are recorded in ``written_twice``, the last one given kept (as ``kubectl
+    apply`` of both leaves it)."""
     for at, other in enumerate(known):
         if other.ref.name != entry.ref.name:
             continue
@@ -413,7 +426,9 @@ def _add_object(
             if other.ref.context:
                 known[at] = entry
         elif _spec_of(other) != _spec_of(entry):
-            here.written_twice.append((other.ref, entry.ref))
+            # As `kubectl apply` of both leaves it: the last one given.
+            known[at] = entry
+            here.written_twice.append((entry.ref, other.ref))
         return
     known.append(entry)
 

@@ -28,6 +28,7 @@ from nblint.model.namespace import (
     parse_level,
     parse_version,
     version_label,
+    written_twice_message,
 )
 from nblint.model.pod import Origin
 from nblint.model.quantity import parse_quantity
@@ -73,25 +74,21 @@ def _reported(rule: str, message: str, origin: Origin, object_label: str) -> Rep
 
 
 def _written_twice(ref: ClusterObject, cluster: ClusterContext) -> list[Reported]:
-    """``cluster-object-written-twice`` at the second manifest of one LimitRange or quota."""
-    where = f"namespace {ref.namespace}" if ref.namespace else "the namespace of the inputs"
+    """``cluster-object-written-twice`` at a manifest of a LimitRange or quota that another,
+    given later, replaces."""
     out: list[Reported] = []
     for kept, other in cluster.namespace(ref.namespace).written_twice:
-        if other != ref:
-            continue
-        at = f"{kept.origin.file}:{kept.origin.line}"
-        problem = _reported(
-            "cluster-object-written-twice",
-            f"{ref.label} of {where} is also written at {at} with another spec: one name is "
-            "one object, and the cluster holds the manifest applied last, which the inputs do "
-            f"not say; nblint applies the one at {at}",
-            ref.origin,
-            ref.label,
-        )
-        problem.cause = Cause(
-            kept.label, "the manifest applied", kept.origin.file, kept.origin.line
-        )
-        out.append(problem)
+        if other == ref:
+            problem = _reported(
+                "cluster-object-written-twice",
+                written_twice_message(ref.label, ref.namespace, kept.origin),
+                ref.origin,
+                ref.label,
+            )
+            problem.cause = Cause(
+                kept.label, "the manifest applied", kept.origin.file, kept.origin.line
+            )
+            out.append(problem)
     return out
 
 
