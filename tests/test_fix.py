@@ -193,6 +193,40 @@ def write_file(folder: Path, name: str, text: str) -> Path:
 # Hints at the object's own level
 
 
+def test_a_new_home_volume_takes_a_name_no_volume_of_the_pod_has() -> None:
+    # The Kubeflow hint named its volume "workspace": merged by name into the user's own
+    # "workspace" claim, it re-pointed that claim (and its mount below HOME) at a new one.
+    path = FIX / "home-volume-name-taken.yaml"
+    assert len(findings_of("notebook-home-persistent", path)) == 1
+    fixed = yaml.safe_load(fixed_text(path))
+    spec = fixed["spec"]["template"]["spec"]
+    assert {"name": "workspace", "persistentVolumeClaim": {"claimName": "alice-projects"}} in (
+        spec["volumes"]
+    )
+    assert {"name": "home", "persistentVolumeClaim": {"claimName": "workspace-notebook"}} in (
+        spec["volumes"]
+    )
+    mounts = {m["mountPath"]: m["name"] for m in spec["containers"][0]["volumeMounts"]}
+    assert mounts["/home/jovyan/work"] == "workspace"
+    assert mounts["/home/jovyan"] == "home"
+
+
+def test_a_home_volume_gets_a_claim_in_place_of_its_source_not_beside_it() -> None:
+    # Merged beside the emptyDir, the claim made a volume with two sources, which the API server
+    # refuses ("may not specify more than 1 volume type"): the hint deletes the old source.
+    path = FIX / "home-emptydir-replaced-by-claim.yaml"
+    (finding,) = findings_of("notebook-home-persistent", path)
+    assert finding.fix is not None and "emptyDir: null" in finding.fix
+    # Every fix applied together (notebook-scratch-size-limit would size the emptyDir): still
+    # one source, and volume-one-source keeps a round that made two from being kept.
+    fixed = yaml.safe_load(fixed_text(path))
+    (work,) = [volume for volume in fixed["spec"]["volumes"] if volume["name"] == "work"]
+    assert work == {"name": "work", "persistentVolumeClaim": {"claimName": "claim-alice"}}
+    text = yaml.safe_dump(fixed)
+    for rule in ("notebook-home-persistent", "volume-one-source"):
+        assert findings_of(rule, path, text) == []
+
+
 @pytest.mark.parametrize(
     ("name", "prefix"),
     [

@@ -281,3 +281,14 @@ def test_poddefault_with_a_field_of_the_wrong_type_is_refused_whole() -> None:
     pod = only_pod(result)
     assert pod.facts["poddefaults"] == []
     assert "FROM_POD_DEFAULT" not in env_names(field(pod, "spec", "containers", 0))
+
+
+def test_a_poddefault_written_twice_is_one_object_and_says_which_is_applied() -> None:
+    result = check("written-twice.yaml", "poddefault-conflict", "cluster-object-written-twice")
+    assert brief(result.findings) == [("cluster-object-written-twice", 6, 3)]
+    finding = result.findings[0]
+    assert finding.message.startswith("PodDefault/mlflow of namespace team-a is written again at ")
+    assert finding.cause is not None and finding.cause.line == 18
+    (container,) = only_pod(result).spec["containers"]
+    assert {"name": "MLFLOW_TRACKING_URI", "value": "http://mlflow.new:5000"} in container["env"]
+    assert env_names(container).count("MLFLOW_TRACKING_URI") == 1

@@ -109,3 +109,45 @@ def test_invalid_yaml_is_reported_where_the_string_opens() -> None:
 def test_a_bad_file_does_not_hide_the_findings_of_the_others() -> None:
     result = run(M / "invalid-yaml-unterminated.yaml", M / "cronjob-host-pid.yaml")
     assert [f.rule for f in result.findings] == ["host-namespaces", "parse-error"]
+
+
+def test_a_home_volume_is_judged_by_what_its_source_keeps() -> None:
+    # A hostPath outlives restarts on its node (not "lost at every restart"); pinned to one node
+    # it is that server's home; an in-tree disk named in the volume persists like a claim.
+    result = run_all(M / "home-volume-sources.yaml", select={"notebook-home-persistent"})
+    assert brief(result.findings) == [("notebook-home-persistent", 17, 11)]
+    finding = result.findings[0]
+    assert finding.object == "Deployment/anywhere"
+    assert finding.message == (
+        "/home/jovyan of container notebook is hostPath /srv/notebooks/alice, a directory of one "
+        "node: work outlives a restart on that node, but a server started on another node does "
+        "not find it"
+    )
+
+
+def test_a_volume_with_two_sources_is_refused_at_its_second_source() -> None:
+    result = run_all(M / "volume-two-sources.yaml", select={"volume-one-source"})
+    assert brief(result.findings) == [("volume-one-source", 14, 7)]
+    assert result.findings[0].message == (
+        "volume work names more than one source (emptyDir, persistentVolumeClaim): the API "
+        "server refuses it"
+    )
+
+
+def test_a_statefulset_pod_gets_its_claim_template_volumes() -> None:
+    result = run_all(
+        M / "statefulset-claim-template-home.yaml",
+        select={"notebook-home-persistent", "notebook-scratch-size-limit"},
+    )
+    # Not "nothing persistent is mounted at /home/jovyan": each pod has its own claim there.
+    assert result.findings == []
+    volumes = [pod.spec["volumes"] for pod in result.pods]
+    assert volumes == [
+        [{"name": "home", "persistentVolumeClaim": {"claimName": "home-lab-0"}}],
+        [{"name": "home", "persistentVolumeClaim": {"claimName": "home-shadowed-0"}}],
+    ]
+    origin = result.pods[1].provenance.locate(("spec", "volumes", 0, "persistentVolumeClaim"))
+    assert (origin.line, origin.note) == (
+        45,
+        "added by the StatefulSet controller from volumeClaimTemplates",
+    )

@@ -162,6 +162,40 @@ def test_a_pod_of_an_undescribed_namespace_is_checked_at_psa_level_and_says_so()
     }
 
 
+def test_a_namespace_written_twice_with_other_psa_labels_is_not_guessed() -> None:
+    # A kustomize base and an overlay, or two overlays: which Namespace the cluster holds depends
+    # on the order they are applied. Neither is taken as fact: the pod is checked at --psa-level
+    # (restricted) and an info says why, naming the other manifest as its cause.
+    found = run(NS / "namespace-written-twice-psa-differs.yaml", select=PSA_ONLY).findings
+    assert judged(found)[0] == ("ns-unknown-namespace", 22, "info", None, 14)
+    assert found[0].message.startswith(
+        "namespace team-a has two Namespace manifests among the inputs whose PodSecurity labels "
+        "differ (pod-security.kubernetes.io/enforce: privileged at "
+    )
+    assert "pod-security.kubernetes.io/enforce: baseline at " in found[0].message
+    assert {(f.rule, f.line, f.psa.mode if f.psa else None) for f in found[1:]} == {
+        ("privileged", 28, None),
+        ("allow-privilege-escalation", 27, None),
+        ("capabilities-restricted", 27, None),
+        ("run-as-non-root", 27, None),
+        ("seccomp-profile-restricted", 27, None),
+    }
+
+
+def test_a_namespace_written_twice_with_the_same_psa_labels_is_judged_by_them() -> None:
+    found = run(NS / "namespace-written-twice-same-psa.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 28, "error", "enforce", 8)]
+
+
+def test_a_namespace_input_replaces_the_cluster_context_one_whatever_the_order() -> None:
+    # What is applied replaces what the cluster holds: no conflict, the input's labels decide.
+    here = NS / "written-twice"
+    found = run(
+        here / "namespace.yaml", cluster=[here / "cluster-namespace.yaml"], select=PSA_ONLY
+    ).findings
+    assert judged(found) == [("privileged", 19, "error", "enforce", 7)]
+
+
 def test_without_namespace_objects_nothing_changes(tmp_path: Path) -> None:
     pod = tmp_path / "pod.yaml"
     text = (NS / "psa-enforce-baseline-privileged-pod.yaml").read_text().split("---\n", 1)[1]

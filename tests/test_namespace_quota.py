@@ -187,6 +187,56 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
     )
 
 
+def test_a_limitrange_or_quota_written_twice_is_one_object_and_says_which_is_applied() -> None:
+    found = run(NS / "limitrange-and-quota-written-twice.yaml", select=QUOTA).findings
+    # No limitrange-default-conflict (one LimitRange, not two), nothing for the identical
+    # copies of quota compute, and the manifest given last applied (cpu default 2), said at the
+    # other one.
+    assert placed(found) == [
+        ("cluster-object-written-twice", 6, 3, 16),
+        *[("limitrange-default-applied", 21, 17, 21)] * 2,
+        *[("limitrange-default-applied", 21, 27, 21)] * 2,
+        ("cluster-object-written-twice", 42, 3, 50),
+        ("ns-unknown-namespace", 59, 3, None),
+    ]
+    assert (
+        found[2].message
+        == "limits.cpu 2 of container notebook is the default of LimitRange/defaults"
+    )
+    fixture = NS / "limitrange-and-quota-written-twice.yaml"
+    assert found[0].message == (
+        f"LimitRange/defaults of namespace team-a is written again at {fixture}:16 with another "
+        "spec: one name is one object, and the cluster holds the manifest applied last, which "
+        f"the inputs do not say; nblint applies the one at {fixture}:16, given last, and not "
+        "this one"
+    )
+
+
+def test_a_profile_quota_replaces_its_kf_resource_quota_manifest() -> None:
+    # The profile controller copies resourceQuotaSpec over kf-resource-quota: its 8Gi holds the
+    # notebook's 2Gi, whatever the manifest written before it says.
+    found = run(NS / "profile-quota-and-its-manifest.yaml", select=QUOTA).findings
+    assert placed(found) == [
+        ("kubeflow-profile-namespace", 14, 3, None),
+        ("ns-unknown-namespace", 24, 3, None),
+    ]
+
+
+def test_a_profile_whose_namespace_manifest_is_given_says_that_manifest_decides() -> None:
+    # Not "its PodSecurity labels come from the controller's ConfigMap": the controller adopts
+    # the namespace and adds only the labels it lacks, so the manifest's enforce label decides.
+    fixture = NS / "profile-and-its-namespace-manifest.yaml"
+    found = run(fixture, select={"namespace", "psa-baseline"}).findings
+    assert placed(found) == [("kubeflow-profile-namespace", 13, 3, None), ("privileged", 29, 13, 8)]
+    assert found[0].message == (
+        f"Profile team-a stands for Namespace team-a, whose manifest is given ({fixture}:6): the "
+        "profile controller adopts it (when its owner annotation names the Profile's owner) and "
+        "adds only the labels it lacks (app.kubernetes.io/part-of: kubeflow-profile) and no "
+        "ResourceQuota (spec.resourceQuotaSpec.hard is empty); its Notebooks are checked at that "
+        "manifest's PodSecurity labels"
+    )
+
+
 def test_a_namespace_with_istio_injection_says_what_nblint_does_not_see() -> None:
     found = run(NS / "namespace-istio-injection.yaml", select=QUOTA).findings
     assert placed(found) == [("ns-injected-containers-unknown", 6, 5, None)]

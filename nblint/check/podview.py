@@ -16,7 +16,13 @@ from nblint.model.pod import EffectivePod
 #: Volume sources the kubelet always mounts read-only.
 READ_ONLY_SOURCES = ("configMap", "secret", "downwardAPI", "projected", "image")
 #: Volume sources whose data survives a pod restart.
-PERSISTENT_SOURCES = ("persistentVolumeClaim", "nfs", "csi", "cephfs", "glusterfs", "iscsi", "rbd")
+PERSISTENT_SOURCES = (
+    *("persistentVolumeClaim", "nfs", "csi", "cephfs", "glusterfs", "iscsi", "rbd"),
+    # In-tree disks and shares a volume may name directly (deprecated, still read).
+    *("awsElasticBlockStore", "gcePersistentDisk", "azureDisk", "azureFile", "cinder", "fc"),
+    *("vsphereVolume", "portworxVolume", "photonPersistentDisk", "quobyte", "scaleIO"),
+    *("storageos", "flocker"),
+)
 #: Placeholders KubeSpawner expands per user in claim names and sub-paths.
 PER_USER_PLACEHOLDERS = (
     "{username}",

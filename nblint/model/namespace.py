@@ -155,6 +155,8 @@ class ResourceQuota:
     hard: dict[str, Amount] = field(default_factory=dict)
     scopes: list[Located] = field(default_factory=list)
     selector: list[ScopeRequirement] = field(default_factory=list)
+    #: The ``kf-resource-quota`` a Kubeflow Profile's ``resourceQuotaSpec`` stands for.
+    from_profile: bool = False
 
 
 @dataclass
@@ -312,6 +314,14 @@ class NamespaceContext:
     exempt: Origin | None = None
     #: Its PodSecurity policy: None when no Namespace manifest says (and it is not exempt).
     psa: NamespacePsa | None = None
+    #: Another Namespace manifest of this name whose PodSecurity labels differ from
+    #: ``manifest``'s: which of them the cluster holds depends on the order they are applied (a
+    #: kustomize patch, a later ``kubectl apply``), so the namespace's policy is not known.
+    conflicting: NamespaceManifest | None = None
+    #: LimitRanges and quotas written twice among the inputs with different specs: ``(kept,
+    #: other)``, the last one given kept. The cluster holds the one applied last, which the
+    #: inputs do not say.
+    written_twice: list[tuple[ClusterObject, ClusterObject]] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -348,21 +358,26 @@ class ClusterContext:
                 admission = admission or entry  # the first one given is the API server's
             elif isinstance(entry, NamespaceManifest):
                 here = context(entry.ref.name)
-                here.manifest = _merged_manifest(here.manifest, entry)
+                here.manifest, conflicting = _merged_manifest(here.manifest, entry)
+                here.conflicting = here.conflicting or conflicting
             elif isinstance(entry, LimitRange):
-                context(entry.ref.namespace).limit_ranges.append(entry)
+                here = context(entry.ref.namespace)
+                _add_object(here, here.limit_ranges, entry)
             elif isinstance(entry, ResourceQuota):
-                quotas = context(entry.ref.namespace).quotas
-                # A Profile's quota and the kf-resource-quota manifest it stands for are one.
-                if not any(q.ref.name == entry.ref.name for q in quotas):
-                    quotas.append(entry)
+                here = context(entry.ref.namespace)
+                _add_object(here, here.quotas, entry)
         if admission is not None:
             for name, origin in admission.exempt_namespaces.items():
                 context(name).exempt = origin
         for namespace in namespaces.values():
             # A Profile does not say its namespace's PodSecurity labels (the profile
-            # controller's configuration does): only a Namespace manifest decides PSA.
-            if namespace.manifest is not None and namespace.manifest.ref.kind != "Profile":
+            # controller's configuration does): only a Namespace manifest decides PSA, and
+            # two that disagree decide nothing.
+            if (
+                namespace.manifest is not None
+                and namespace.manifest.ref.kind != "Profile"
+                and namespace.conflicting is None
+            ):
                 labels = {**namespace.manifest.added_by_profile, **namespace.manifest.labels}
                 namespace.psa = resolve_psa(labels, admission)
         return cls(namespaces, admission)
@@ -380,20 +395,98 @@ class ClusterContext:
         return bool(self.admission) or any(self.namespaces.values())
 
 
+def written_twice_message(label: str, namespace: str | None, kept: Origin) -> str:
+    """``cluster-object-written-twice``: ``label`` is written again at ``kept``, which wins."""
+    where = f"namespace {namespace}" if namespace else "the namespace of the inputs"
+    at = f"{kept.file}:{kept.line}"
+    return (
+        f"{label} of {where} is written again at {at} with another spec: one name is one "
+        "object, and the cluster holds the manifest applied last, which the inputs do not say; "
+        f"nblint applies the one at {at}, given last, and not this one"
+    )
+
+
+def _add_object(
+    here: NamespaceContext, known: list[Any], entry: LimitRange | ResourceQuota
+) -> None:
+    """Add a LimitRange or quota to its namespace, unless it is another manifest of one the
+    namespace already has (one name, one object): then an input replaces one of
+    ``--cluster-context`` (it is what is applied), a Profile's quota replaces the
+    ``kf-resource-quota`` manifest (the profile controller copies it back), and two inputs with
+    different specs are recorded in ``written_twice``, the last one given kept (as ``kubectl
+    apply`` of both leaves it)."""
+    for at, other in enumerate(known):
+        if other.ref.name != entry.ref.name:
+            continue
+        mine, theirs = _from_profile(entry), _from_profile(other)
+        if mine != theirs:
+            if mine:
+                known[at] = entry
+        elif other.ref.context != entry.ref.context:
+            if other.ref.context:
+                known[at] = entry
+        elif _spec_of(other) != _spec_of(entry):
+            # As `kubectl apply` of both leaves it: the last one given.
+            known[at] = entry
+            here.written_twice.append((entry.ref, other.ref))
+        return
+    known.append(entry)
+
+
+def _from_profile(entry: LimitRange | ResourceQuota) -> bool:
+    return isinstance(entry, ResourceQuota) and entry.from_profile
+
+
+def _spec_of(entry: LimitRange | ResourceQuota) -> Any:
+    """What a LimitRange or quota says, without where: two manifests of one object compare by it."""
+    if isinstance(entry, LimitRange):
+        return [
+            (
+                item.type,
+                {c: {r: a.amount for r, a in v.items()} for c, v in item.constraints.items()},
+            )
+            for item in entry.items
+        ]
+    return (
+        {key: amount.amount for key, amount in entry.hard.items()},
+        [scope.value for scope in entry.scopes],
+        [(r.scope, r.operator, r.values) for r in entry.selector],
+    )
+
+
 def _merged_manifest(
     first: NamespaceManifest | None, other: NamespaceManifest
-) -> NamespaceManifest:
-    """A Namespace and the Profile that owns it are one namespace: the Namespace's own labels
-    win, the Profile controller adds the ones it lacks. Two Namespaces of one name: the first."""
+) -> tuple[NamespaceManifest, NamespaceManifest | None]:
+    """The namespace two manifests of one name make, and the one that contradicts it.
+
+    A Namespace and the Profile that owns it are one namespace: the Namespace's own labels win,
+    the Profile controller adds the ones it lacks. Two Namespaces of one name: one given as an
+    input replaces one of ``--cluster-context`` (it is what is applied); two inputs (a kustomize
+    base and its patch, two overlays) whose PodSecurity labels differ contradict each other —
+    the first is kept for its other labels and the second returned, so that nobody is told a
+    policy the inputs do not decide."""
     if first is None:
-        return other
+        return other, None
     if first.ref.kind == "Profile" and other.ref.kind != "Profile":
         first, other = other, first
     if other.ref.kind == "Profile" and first.ref.kind != "Profile":
         added = {k: v for k, v in other.added_by_profile.items() if k != "istio-injection"}
         # The controller labels istio-injection only on a namespace it creates itself.
-        return NamespaceManifest(first.ref, first.labels, {**added, **first.added_by_profile})
-    return first
+        return NamespaceManifest(first.ref, first.labels, {**added, **first.added_by_profile}), None
+    if first.ref.kind == "Profile" or first.ref.context != other.ref.context:
+        return (other if first.ref.context else first), None
+    if psa_labels(first) != psa_labels(other):
+        return first, other
+    return first, None
+
+
+def psa_labels(manifest: NamespaceManifest) -> dict[str, Any]:
+    """The ``pod-security.kubernetes.io/*`` labels a Namespace manifest writes, as written."""
+    return {
+        key: located.value
+        for key, located in manifest.labels.items()
+        if key.startswith(LABEL_PREFIX)
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ STAND_INS: dict[str, Any] = {
     "container_type": "container",
     "volume": "<volume>",
     "home": "/home/jovyan",
+    "home_volume": "home",
     "mount_path": "/tmp",
     "first_path": "/tmp",
     "resource": "nvidia.com/gpu",

@@ -24,8 +24,10 @@ from nblint.model.namespace import (
     ClusterContext,
     ModePolicy,
     NamespaceContext,
+    NamespaceManifest,
     PodAdmission,
     consequence,
+    psa_labels,
 )
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.rule import PsaPolicy
@@ -208,12 +210,26 @@ def _unknown(
 ) -> Reported:
     """``ns-unknown-namespace``: the inputs do not say the pod's namespace's PSA labels."""
     level = f"--psa-level/--psa-version ({policy.level}:{policy.version_text})"
+    cause: Cause | None = None
     if namespace.name is None:
         what = (
             f"{pod.object} names no namespace and no --namespace is given: PSA is checked at "
             f"{level}; objects that name no namespace are taken to be in the same one"
         )
         assumption = "the pod and the objects that name no namespace are applied to one namespace"
+    elif namespace.manifest is not None and namespace.conflicting is not None:
+        first, second = namespace.manifest, namespace.conflicting
+        what = (
+            f"namespace {namespace.name} has two Namespace manifests among the inputs whose "
+            f"PodSecurity labels differ ({_psa_text(first)} at {_at(first)}; "
+            f"{_psa_text(second)} at {_at(second)}): which one the cluster holds depends on "
+            "the order they are applied (a kustomize patch, a later kubectl apply), so PSA is "
+            f"checked at "
+            f"{level}; keep one Namespace manifest per namespace among the inputs"
+        )
+        assumption = None
+        origin = second.ref.origin
+        cause = Cause(second.ref.label, _psa_text(second), origin.file, origin.line, origin.column)
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Profile":
         what = (
             f"namespace {namespace.name} belongs to Profile {namespace.name}, whose PodSecurity "
@@ -231,4 +247,17 @@ def _unknown(
             what += " (each user gets a namespace of their own: enable_user_namespaces)"
     if namespace.limit_ranges or namespace.quotas:
         what += "; its LimitRanges and ResourceQuotas given are applied"
-    return Reported("ns-unknown-namespace", what, _place(pod), pod.object, assumption=assumption)
+    return Reported(
+        "ns-unknown-namespace", what, _place(pod), pod.object, assumption=assumption, cause=cause
+    )
+
+
+def _at(manifest: NamespaceManifest) -> str:
+    return f"{manifest.ref.origin.file}:{manifest.ref.origin.line}"
+
+
+def _psa_text(manifest: NamespaceManifest) -> str:
+    labels = psa_labels(manifest)
+    if not labels:
+        return "no pod-security.kubernetes.io labels"
+    return ", ".join(f"{key}: {value}" for key, value in sorted(labels.items()))

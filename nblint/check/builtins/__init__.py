@@ -20,6 +20,7 @@ Builtin = Callable[..., Iterator["RawViolation"]]
 MODULES: dict[str, str] = {
     "seccomp-annotations": "seccomp_annotations",
     "duplicate-container-names": "duplicate_container_names",
+    "volume-sources": "volume_sources",
     "istio-init": "istio_init",
     "image-user": "image_user",
     "writable-paths": "writable_paths",

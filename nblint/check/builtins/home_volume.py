@@ -5,7 +5,8 @@ answer joins the mount at that path with its volume and the pod's groups.
 
 Aspects (``options: {aspect: …}``):
 
-* ``persistent`` — no volume, or an emptyDir, at HOME: work is lost at every restart.
+* ``persistent`` — no volume, or an emptyDir, at HOME: work is lost at every restart; a hostPath
+  of a pod not pinned to one node: work stays on whichever node wrote it.
 * ``writable`` — a PersistentVolumeClaim at HOME without ``fsGroup``: a fresh volume is owned
   by root and the user gets "permission denied" in their own home.
 * ``shared`` — the claim (and sub-path) at HOME is the same for every user: users read and
@@ -41,6 +42,32 @@ def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:
     return memo["home_mount"]
 
 
+_NODE_LOCAL = (
+    "{home} of container {container} is hostPath {host_path}, a directory of one node: work "
+    "outlives a restart on that node, but a server started on another node does not find it"
+)
+#: Node labels that name one node.
+_HOSTNAME_LABELS = ("kubernetes.io/hostname",)
+
+
+def _free_name(spec: dict[str, Any]) -> str:
+    """A name for a new home volume that no volume of ``spec`` has."""
+    taken = set(podview.volumes_by_name(spec))
+    return next(
+        name
+        for name in ("home", "workspace", *(f"home-{n}" for n in range(2, len(taken) + 3)))
+        if name not in taken
+    )
+
+
+def _one_node(spec: dict[str, Any]) -> bool:
+    """Whether the pod can only run on one node (``nodeName``, a hostname ``nodeSelector``)."""
+    if spec.get("nodeName"):
+        return True
+    selector = podview._dict(spec.get("nodeSelector"))
+    return any(isinstance(selector.get(label), str) for label in _HOSTNAME_LABELS)
+
+
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
 
     found = _home_mount(pod)
@@ -50,15 +77,36 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     aspect = impl.builtin_options.get("aspect")
     info = {**variables, "home": home, "value": home}
     if mount is None:
+        # The hint adds a volume: under a name no volume of the pod has (merged into one that
+        # exists, it would re-point that volume, and every mount of it, at the new claim).
+        info["home_volume"] = _free_name(pod.spec)
         if aspect == "persistent":
             yield RawViolation((*base, "volumeMounts"), "", variables["container"], variables=info)
         return
     index, volume_mount, volume = mount
     source = podview.source_of(volume)
-    info.update(volume=volume_mount["name"], source=source or "")
-    if aspect == "persistent" and source not in podview.PERSISTENT_SOURCES:
+    # A source-less volume is an emptyDir (API defaulting): deleting that changes nothing.
+    info.update(volume=volume_mount["name"], source=source or "", old_source=source or "emptyDir")
+    # The rule's hint for a volume at HOME that needs another source (see its rule file).
+    replace = impl.builtin_options.get("replace-source")
+    if aspect == "persistent" and source == "hostPath":
+        # A directory of the node: it outlives restarts, but only on that node.
+        if not _one_node(pod.spec):
+            path = podview._dict(volume.get("hostPath")).get("path")
+            yield RawViolation(
+                ("spec", "volumes", volume_index),
+                _NODE_LOCAL,
+                variables["container"],
+                fix=replace,
+                variables={**info, "host_path": path if isinstance(path, str) else "(unset)"},
+            )
+    elif aspect == "persistent" and source not in podview.PERSISTENT_SOURCES:
         yield RawViolation(
-            ("spec", "volumes", volume_index), "", variables["container"], variables=info
+            ("spec", "volumes", volume_index),
+            "",
+            variables["container"],
+            fix=replace,
+            variables=info,
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
         if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:

@@ -19,6 +19,7 @@ from nblint.model.namespace import (
     MODES,
     Amount,
     ClusterContext,
+    ClusterObject,
     LimitRange,
     NamespaceManifest,
     ResourceQuota,
@@ -27,6 +28,7 @@ from nblint.model.namespace import (
     parse_level,
     parse_version,
     version_label,
+    written_twice_message,
 )
 from nblint.model.pod import Origin
 from nblint.model.quantity import parse_quantity
@@ -48,12 +50,14 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     for entry in found.entries:
         if isinstance(entry, NamespaceManifest):
             if entry.ref.kind == "Profile":
-                out.reported.append(_profile_namespace(entry, found.entries))
+                out.reported.append(_profile_namespace(entry, found.entries, cluster))
             else:
                 out.reported.extend(_namespace_problems(entry, cluster))
         elif isinstance(entry, LimitRange):
+            out.reported.extend(_written_twice(entry.ref, cluster))
             out.reported.extend(_limit_range_problems(entry, cluster))
         elif isinstance(entry, ResourceQuota):
+            out.reported.extend(_written_twice(entry.ref, cluster))
             out.reported.extend(_quota_problems(entry))
     if document.root.get("kind") == "PersistentVolumeClaim":
         out.reported.extend(_claim_problems(document, settings, cluster))
@@ -67,6 +71,25 @@ def _quoted(value: Any) -> str:
 
 def _reported(rule: str, message: str, origin: Origin, object_label: str) -> Reported:
     return Reported(rule, message, origin, object_label, fix_keys=FIX_KEYS)
+
+
+def _written_twice(ref: ClusterObject, cluster: ClusterContext) -> list[Reported]:
+    """``cluster-object-written-twice`` at a manifest of a LimitRange or quota that another,
+    given later, replaces."""
+    out: list[Reported] = []
+    for kept, other in cluster.namespace(ref.namespace).written_twice:
+        if other == ref:
+            problem = _reported(
+                "cluster-object-written-twice",
+                written_twice_message(ref.label, ref.namespace, kept.origin),
+                ref.origin,
+                ref.label,
+            )
+            problem.cause = Cause(
+                kept.label, "the manifest applied", kept.origin.file, kept.origin.line
+            )
+            out.append(problem)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,12 +190,13 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
     return out
 
 
-def _profile_namespace(manifest: NamespaceManifest, entries: list[Any]) -> Reported:
+def _profile_namespace(
+    manifest: NamespaceManifest, entries: list[Any], cluster: ClusterContext
+) -> Reported:
     name = manifest.ref.name
     quota = next(
         (e for e in entries if isinstance(e, ResourceQuota) and e.ref.name == PROFILE_QUOTA), None
     )
-    labels = ", ".join(f"{k}: {v}" for k, v in PROFILE_LABELS.items())
     hard = (
         f" and ResourceQuota {PROFILE_QUOTA} (hard: "
         + ", ".join(f"{key} {amount.text}" for key, amount in quota.hard.items())
@@ -180,6 +204,28 @@ def _profile_namespace(manifest: NamespaceManifest, entries: list[Any]) -> Repor
         if quota is not None and quota.hard
         else " and no ResourceQuota (spec.resourceQuotaSpec.hard is empty)"
     )
+    namespace = cluster.namespace(name)
+    given = namespace.manifest
+    if given is not None and given.ref.kind != "Profile":
+        # The controller adopts a namespace that exists, adding only the labels it lacks (never
+        # istio-injection): the manifest's own PodSecurity labels decide.
+        at = f"{given.ref.origin.file}:{given.ref.origin.line}"
+        added = [f"{k}: {v}" for k, v in PROFILE_LABELS.items() if k != "istio-injection"]
+        return _reported(
+            "kubeflow-profile-namespace",
+            f"Profile {name} stands for Namespace {name}, whose manifest is given ({at}): the "
+            "profile controller adopts it (when its owner annotation names the Profile's "
+            f"owner) and adds only the labels it lacks ({', '.join(added)}){hard}; "
+            + (
+                "two Namespace manifests of it disagree on its PodSecurity labels, so its "
+                "Notebooks are checked at --psa-level"
+                if namespace.conflicting is not None
+                else "its Notebooks are checked at that manifest's PodSecurity labels"
+            ),
+            manifest.ref.origin,
+            manifest.ref.label,
+        )
+    labels = ", ".join(f"{k}: {v}" for k, v in PROFILE_LABELS.items())
     return _reported(
         "kubeflow-profile-namespace",
         f"Profile {name} stands for Namespace {name} (labelled {labels} when the profile "
@@ -226,6 +272,9 @@ def _limit_range_problems(limit_range: LimitRange, cluster: ClusterContext) -> l
         if other is limit_range or other.ref == limit_range.ref:
             break
         earlier.append(other)
+    else:
+        # Another manifest of a LimitRange the namespace has (cluster-object-written-twice).
+        earlier = []
     for other in earlier:
         other_item = other.item("Container")
         if other_item is None:

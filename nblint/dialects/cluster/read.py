@@ -177,9 +177,15 @@ def _profile(doc: _Document, ref: ClusterObject) -> list[ClusterEntry]:
     quota_spec = spec.get("resourceQuotaSpec")
     if isinstance(quota_spec, dict) and _mapping(quota_spec.get("hard")):
         quota_ref = ClusterObject(
-            "ResourceQuota", PROFILE_QUOTA, ref.name, doc.origin(("spec", "resourceQuotaSpec"))
+            "ResourceQuota",
+            PROFILE_QUOTA,
+            ref.name,
+            doc.origin(("spec", "resourceQuotaSpec")),
+            ref.context,
         )
-        entries.append(_quota(doc, quota_ref, quota_spec, ("spec", "resourceQuotaSpec")))
+        quota = _quota(doc, quota_ref, quota_spec, ("spec", "resourceQuotaSpec"))
+        quota.from_profile = True
+        entries.append(quota)
     return entries
 
 

@@ -30,7 +30,7 @@ from nblint.dialects.kubeflow.provenance import Graft
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.finding import Reported, clipped
+from nblint.model.finding import Cause, Reported, clipped
 from nblint.model.pod import Origin, Path, format_path
 from nblint.model.record import Record
 
@@ -236,7 +236,7 @@ def in_force(entries: tuple[Any, ...]) -> list[PodDefault]:
     one applied winning (the inputs first, then the context files)."""
     by_key: dict[tuple[Any, ...], PodDefault] = {}
     for pd in entries:
-        by_key[(pd.namespace, pd.name, pd.file if pd.namespace is None else "")] = pd
+        by_key[_key(pd)] = pd
     return list(by_key.values())
 
 
@@ -263,6 +263,20 @@ def normalise(document: Recognised, run_index: RunIndex, settings: dict[str, Any
                 fix_keys=("kubeflow",),
             )
         )
+    later = _written_again(pd, run_index.get(INDEX_KEY))
+    if later is not None:
+        from nblint.model.namespace import written_twice_message
+
+        at = Origin(later.file, *tree_position(later.root, ("metadata", "name")))
+        out.reported.append(
+            Reported(
+                "cluster-object-written-twice",
+                written_twice_message(f"PodDefault/{pd.name}", pd.namespace, at),
+                _position(pd, ("metadata", "name")),
+                f"PodDefault/{pd.name}",
+                cause=Cause(f"PodDefault/{pd.name}", "the manifest applied", at.file, at.line),
+            )
+        )
     for path, reason in pd.refused:
         out.reported.append(
             Reported(
@@ -275,6 +289,25 @@ def normalise(document: Recognised, run_index: RunIndex, settings: dict[str, Any
             )
         )
     return out
+
+
+def _written_again(pd: PodDefault, entries: tuple[Any, ...]) -> PodDefault | None:
+    """The PodDefault of ``pd``'s name and namespace given after it among the inputs with
+    another spec (the one :func:`in_force` keeps), if any."""
+    if pd.from_context:
+        return None
+    key = _key(pd)
+    same = [other for other in entries if not other.from_context and _key(other) == key]
+    if not same:
+        return None
+    last = same[-1]
+    if (last.file, last.document, last.at) == (pd.file, pd.document, pd.at) or last.spec == pd.spec:
+        return None
+    return last
+
+
+def _key(pd: PodDefault) -> tuple[Any, ...]:
+    return (pd.namespace, pd.name, pd.file if pd.namespace is None else "")
 
 
 def _position(pd: PodDefault, path: Path) -> Origin:

@@ -8,8 +8,9 @@ from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
 from nblint.dialects.manifest import TEMPLATE_PATHS, object_name
 from nblint.load.provenance import TreeProvenance
+from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.pod import EffectivePod
+from nblint.model.pod import EffectivePod, Origin
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
@@ -25,6 +26,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
+    if kind == "StatefulSet":
+        spec = _claim_volumes(root, spec, provenance)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
     # The object's own namespace is the pod's (a template's metadata.namespace is ignored).
     own = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
@@ -40,3 +43,51 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         namespace=namespace if isinstance(namespace, str) and namespace else None,
     )
     return Normalised([effective])
+
+
+def _claim_volumes(
+    root: dict[str, Any], spec: dict[str, Any], provenance: TreeProvenance
+) -> dict[str, Any]:
+    """The volumes the StatefulSet controller gives each pod from ``volumeClaimTemplates``: one
+    per template, named like it, on the claim ``<template>-<set>-<ordinal>`` (pod 0's here),
+    in place of a template volume of that name. Appended after the template's own volumes, so
+    that theirs keep their lines; a copy only when there is one."""
+    own = root.get("spec")
+    claims = own.get("volumeClaimTemplates") if isinstance(own, dict) else None
+    if not isinstance(claims, list) or not claims:
+        return spec
+    metadata = root.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    if spec.get("volumes") is not None and not isinstance(spec.get("volumes"), list):
+        return spec  # the wrong type is wrong-field-type's finding
+    out = to_plain(spec)
+    volumes = out.setdefault("volumes", [])
+    if not isinstance(volumes, list):
+        volumes = out["volumes"] = []
+    for position, claim in enumerate(claims):
+        claim_metadata = claim.get("metadata") if isinstance(claim, dict) else None
+        template = claim_metadata.get("name") if isinstance(claim_metadata, dict) else None
+        if not isinstance(template, str) or not template:
+            continue
+        volume = {
+            "name": template,
+            "persistentVolumeClaim": {"claimName": f"{template}-{name}-0"},
+        }
+        index = next(
+            (i for i, v in enumerate(volumes) if isinstance(v, dict) and v.get("name") == template),
+            len(volumes),
+        )
+        volumes[index : index + 1] = [volume]
+        where = provenance.position_of(
+            ("spec", "volumeClaimTemplates", position, "metadata", "name")
+        )
+        provenance.inject(
+            ("spec", "volumes", index),
+            Origin(
+                where.file,
+                where.line,
+                where.column,
+                "added by the StatefulSet controller from volumeClaimTemplates",
+            ),
+        )
+    return out
