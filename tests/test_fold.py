@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run
 
 from nblint.cli import main
 from nblint.fix.merge import strategic_merge
@@ -362,3 +362,28 @@ def test_messages_of_one_place_are_joined_on_what_they_share(
     messages: list[str], joined: str
 ) -> None:
     assert joined_messages(messages) == joined
+
+
+def test_fields_one_violation_misses_under_one_written_key_are_one_problem_there() -> None:
+    fixture = FIXTURES / "manifests" / "statefulset-resources-gpu-limit-only.yaml"
+    result = run(fixture, select={"notebook-resources"})
+    # The requests are missing from `resources:` (line 19) itself, the limits from `limits:`
+    # below it: each missing field is said at `resources:`, which one edit fills.
+    assert sorted({(f.rule, f.line, f.column, f.profile) for f in result.findings}) == [
+        ("notebook-resources", 19, 11, None)
+    ]
+    assert [f.field for f in result.findings] == [
+        "spec.containers[0].resources.requests.cpu",
+        "spec.containers[0].resources.requests.memory",
+        "spec.containers[0].resources.limits.cpu",
+        "spec.containers[0].resources.limits.memory",
+    ]
+    report = json.loads(
+        check("--format", "json", "--select", "notebook-resources", str(fixture)).stdout
+    )
+    (problem,) = report["findings"]
+    assert (problem["rule"], problem["line"], problem["column"]) == ("notebook-resources", 19, 11)
+    assert problem["message"] == (
+        "notebook container ray-head sets no resources.requests.cpu, resources.requests.memory, "
+        "resources.limits.cpu, resources.limits.memory"
+    )

@@ -354,6 +354,28 @@ class Plan:
         return switched_off
 
 
+def _one_place(pod: EffectivePod, unset: list[RawViolation]) -> None:
+    """Place the fields one violation misses in one target at one line when they are one edit.
+
+    A container with ``resources: {limits: {nvidia.com/gpu: 1}}`` misses four fields of
+    notebook-resources: the requests (nearest written: ``resources:``) and the CPU and memory
+    limits (nearest written: ``limits:``). Where one of them is missing from the fields' deepest
+    common ancestor itself, the edit adds them all there, under that line: one problem, at one
+    line (where no field is, e.g. z2jh's separate cpu and memory keys, each stays at its own)."""
+    paths = [raw.path for raw in unset]
+    common = 0
+    while all(len(path) > common for path in paths) and len({p[common] for p in paths}) == 1:
+        common += 1
+    provenance = pod.provenance
+    origins = [raw.origin or provenance.locate(raw.path) for raw in unset]
+    if len(set(origins)) == 1:
+        return
+    there = provenance.locate(paths[0][:common])
+    if there in origins:
+        for raw in unset:
+            raw.origin = there
+
+
 def _enclosing_item(obj: Any, path: Path) -> Any:
     """The list item the offending field sits in (a port, a volume, a sysctl), if any."""
     for end in range(len(path) - 1, -1, -1):
@@ -368,6 +390,8 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
     # (order, rule, raw): the order is the rule's, then its violations', targets', fields' —
     # what a reader expects, whatever order the flat loop found them in.
     found: list[tuple[tuple[int, ...], Rule, RawViolation]] = []
+    # The fields one violation misses in one target, by (rule, violation, target).
+    missing: dict[tuple[int, int, int], list[RawViolation]] = {}
     violations = plan.violations
     for kind, checks in plan.checks.items():
         targets = view.targets[kind]
@@ -398,6 +422,10 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
                 order = (index, 0, position, number, field)
                 unset = violation.unset(base, violation.fields[field][0], variables)
                 found.append((order, rule, unset))
+                missing.setdefault((index, position, number), []).append(unset)
+    for fields in missing.values():
+        if len(fields) > 1:
+            _one_place(pod, fields)
     with_builtin = plan.with_builtin
     if pod.admission is not None and plan.with_admission:
         with_builtin = [*with_builtin, *plan.with_admission]
