@@ -174,7 +174,8 @@ def test_rules_at_one_key_share_one_merged_fix_that_fixes_them_all(tmp_path: Pat
     labels = ("  fix:", "  fix (safe):", "  fix (unsafe):")
     assert sum(line in labels for line in output.splitlines()) == 1
     merged = fix_at(output, 14)
-    assert "runAsUser: 1000     # the image's notebook user" in merged  # hints' comments kept
+    # Hints' comments kept: the image's user, which the notebook-images table knows.
+    assert "runAsUser: 1000   # jovyan, the image's notebook user" in merged
     pod = yaml.safe_load((REPORT / "four-rules-one-key.yaml").read_text())
     fixed = tmp_path / "fixed.yaml"
     fixed.write_text(yaml.safe_dump(strategic_merge(pod, yaml.safe_load(merged))))

@@ -483,6 +483,10 @@ def make_finding(
     chosen = own or chosen_fix(rule.fix, keys, container)
     fix = edit = applicability = None
     if chosen is not None:
+        if _IDENTITY_VARIABLES.intersection(_hole_names(chosen[1])):
+            from nblint.check.podview import user_identity
+
+            variables = {**user_identity(pod, path), **variables}
         fix = render_template(chosen[1], variables).rstrip()
         safety = raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name, and a hint that quotes input
@@ -539,6 +543,12 @@ def make_finding(
 
 _VALUES_PATH = (VALUES,)
 
+#: Hint variables :func:`nblint.check.podview.user_identity` fills (the notebook user's uid
+#: and gid, and whether the image's or assumed), and those that are nblint's own words (a
+#: comment), not input, so never refuse a hint :func:`_plain_holes` checks.
+_IDENTITY_VARIABLES = frozenset(("notebook_uid", "notebook_gid", "uid_note", "gid_note"))
+_OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note"))
+
 #: What a value from the input may look like to be written into a fix that nblint applies: a
 #: name, a path, an image reference — nothing YAML would read as structure.
 _PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*")
@@ -548,6 +558,8 @@ _HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
     """Whether every value the hint ``template`` quotes is plain (see :data:`_PLAIN`)."""
     for name in _hole_names(template):
+        if name in _OWN_WORDS:
+            continue
         value = variables.get(name)
         if isinstance(value, str) and not _PLAIN.fullmatch(value):
             return False

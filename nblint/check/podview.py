@@ -83,6 +83,54 @@ def notebook_home(pod: EffectivePod) -> str | None:
     return home
 
 
+#: What a fix hint takes for the notebook user, group and HOME of an image the notebook-images
+#: table does not vouch for: the jupyter docker-stacks' (jovyan, 1000:100, /home/jovyan), said in
+#: the hint as an assumption (see :func:`user_identity`), never as the image's.
+ASSUMED_UID = 1000
+ASSUMED_GID = 100
+ASSUMED_HOME = "/home/jovyan"
+ASSUMED_USER_NOTE = "assumed: the jupyter docker-stacks user; check your image"
+ASSUMED_GROUP_NOTE = "assumed: the jupyter docker-stacks group; check your image"
+ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your image"
+
+
+def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, str]:
+    """The uid and gid a fix hint sets for the user of the container at ``path`` (a pod path;
+    else the notebook container), each with the comment that says where it comes from: the
+    image's own, from the notebook-images table, or the docker-stacks' assumed (an image the
+    table does not know, or knows as root or as a uid chosen at build time)."""
+    container = None
+    if len(path) > 2 and path[0] == "spec" and type(path[2]) is int:
+        listed = pod.spec.get(path[1])
+        if path[1] in CONTAINER_LISTS and isinstance(listed, list) and path[2] < len(listed):
+            container = listed[path[2]]
+    if not isinstance(container, dict):
+        found = notebook_of(pod)
+        container = found[1] if found is not None else {}
+    entry = images.lookup(container.get("image"))
+    uid = entry.get("uid") if entry else None
+    gid = entry.get("gid") if entry else None
+    user = entry.get("user") if entry else None
+    known_uid = type(uid) is int and uid > 0
+    known_gid = known_uid and type(gid) is int
+    if not known_uid:
+        uid_note = ASSUMED_USER_NOTE
+    elif isinstance(user, str) and user:
+        uid_note = f"{user}, the image's notebook user"
+    else:
+        uid_note = "the image's notebook user"
+    return {
+        "notebook_uid": str(uid if known_uid else ASSUMED_UID),
+        "notebook_gid": str(gid if known_gid else ASSUMED_GID),
+        "uid_note": uid_note,
+        "gid_note": "the image's notebook group" if known_gid else ASSUMED_GROUP_NOTE,
+    }
+
+
+#: The pod spec's container lists.
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+
+
 def volumes_by_name(spec: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     out = {}
     for index, volume in enumerate(items(spec.get("volumes"))):

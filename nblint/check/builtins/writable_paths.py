@@ -24,8 +24,9 @@ from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
 
-#: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's).
-DEFAULT_HOME = "/home/jovyan"
+#: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's); the
+#: hint says it is assumed (``{home_note}``).
+DEFAULT_HOME = podview.ASSUMED_HOME
 
 
 def required_paths(container: dict[str, Any], home: str | None) -> list[str]:
@@ -59,6 +60,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     read_only = podview.security(pod.spec, container, "readOnlyRootFilesystem") is True
     known_home = podview.notebook_home(pod)
     home = known_home or DEFAULT_HOME
+    home_note = "" if known_home else podview.ASSUMED_HOME_NOTE
     if impl.builtin_options.get("aspect") == "read-only":
         if not read_only:
             value = podview.security(pod.spec, container, "readOnlyRootFilesystem")
@@ -66,7 +68,12 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
                 variables["container"],
-                variables={**variables, "home": home, "value": "unset" if value is None else value},
+                variables={
+                    **variables,
+                    "home": home,
+                    "home_note": home_note,
+                    "value": "unset" if value is None else value,
+                },
             )
         return
     if not read_only:
@@ -82,6 +89,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 variables={
                     **variables,
                     "home": home,
+                    "home_note": home_note,
                     "value": path,
                     "mount_path": path,
                     "volume": volume_name(path),

@@ -1,0 +1,60 @@
+"""Fix hints that set the notebook user, group or HOME say whether the image's or assumed.
+
+For an image the notebook-images table does not know, nblint cannot know its user or HOME: the
+hints take the jupyter docker-stacks' (1000:100, /home/jovyan) and say so, instead of calling
+them the image's.
+"""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, run
+
+IMAGES = FIXTURES / "images"
+RULES = {
+    "run-as-non-root",
+    "notebook-run-as-user",
+    "notebook-read-only-root-filesystem",
+}
+
+
+def hints(name: str) -> list[tuple[str, int, str | None, str]]:
+    result = run(IMAGES / name, select=RULES)
+    return [(f.rule, f.line, f.profile, f.fix or "") for f in result.findings]
+
+
+def test_hints_for_an_image_nblint_does_not_know_say_what_they_assume() -> None:
+    found = hints("unknown-image-custom-home.yaml")
+    assert [entry[:3] for entry in found] == [
+        ("notebook-read-only-root-filesystem", 10, None),
+        ("notebook-run-as-user", 10, None),
+        ("run-as-non-root", 10, None),
+    ]
+    fixes = "\n".join(entry[3] for entry in found)
+    assert "the image's" not in fixes
+    assert (
+        "mountPath: /home/jovyan/.cache   # assumed: the jupyter docker-stacks HOME; check your "
+        "image" in found[0][3]
+    )
+    assert (
+        "runAsUser: 1000   # assumed: the jupyter docker-stacks user; check your image\n"
+        "    runAsGroup: 100   # assumed: the jupyter docker-stacks group; check your image"
+    ) in found[1][3]
+    assert (
+        "runAsUser: 1000     # assumed: the jupyter docker-stacks user; check your image"
+        in (found[2][3])
+    )
+
+
+def test_hints_for_a_known_image_give_its_own_user() -> None:
+    found = hints("known-image-user.yaml")
+    assert [entry[:3] for entry in found] == [
+        ("notebook-read-only-root-filesystem", 9, None),
+        ("notebook-run-as-user", 9, None),
+        ("run-as-non-root", 9, None),
+    ]
+    assert "mountPath: /home/jovyan/.cache\n" in found[0][3]
+    assert (
+        "runAsUser: 1000   # jovyan, the image's notebook user\n"
+        "    runAsGroup: 100   # the image's notebook group"
+    ) in found[1][3]
+    assert "runAsUser: 1000     # jovyan, the image's notebook user" in found[2][3]
