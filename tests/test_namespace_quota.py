@@ -309,3 +309,36 @@ def test_without_the_namespace_the_chapters_values_look_clean_of_quota_problems(
     """Today's behaviour, the issue's point: nothing about quotas without the namespace."""
     result = run(CHAPTER / "values.yaml", select={"namespace"})
     assert result.findings == []
+
+
+def test_a_profile_or_notebook_named_by_a_placeholder_names_no_namespace() -> None:
+    fixture = NS / "profile-name-placeholder.yaml"
+    found = run(fixture, select=QUOTA).findings
+    # No quota of ${PROFILE_NAME} judges the Notebook (it is not known to be that namespace), and
+    # no message names ${PROFILE_NAME} as a namespace.
+    assert sorted({(f.rule, f.line, f.profile) for f in found}) == [
+        ("kubeflow-profile-namespace", 8, None),
+        ("ns-unknown-namespace", 30, None),
+    ]
+    assert found[0].message == (
+        "Profile ${PROFILE_NAME}: its name is a placeholder, filled in before it is applied, so "
+        "nblint cannot know which namespace it stands for: its quota is applied to no Notebook, "
+        "and no namespace is taken to be its"
+    )
+    assert found[1].message == (
+        "Notebook/alice names its namespace by a placeholder (${PROFILE_NAME}), filled in before "
+        "it is applied: nblint cannot know the namespace, so PSA is checked at "
+        "--psa-level/--psa-version (restricted:v1.37) and no LimitRange or ResourceQuota is "
+        "applied"
+    )
+
+
+def test_placeholders_in_names_are_unknowable() -> None:
+    from nblint.model.unknowable import is_unknowable_name
+
+    assert is_unknowable_name("${PROFILE_NAME}")
+    assert is_unknowable_name("$(profile-name)")
+    assert is_unknowable_name("team-$(PROFILE)")
+    assert is_unknowable_name("{{ .Values.profile }}")
+    assert not is_unknowable_name("team-a")
+    assert not is_unknowable_name("{username}")  # KubeSpawner's, per user: not a placeholder

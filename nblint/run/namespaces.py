@@ -31,6 +31,7 @@ from nblint.model.namespace import (
 )
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.rule import PsaPolicy
+from nblint.model.unknowable import is_unknowable_name
 
 if TYPE_CHECKING:
     from nblint.run.pipeline import Runner
@@ -39,10 +40,14 @@ if TYPE_CHECKING:
 NAMED_BY_OBJECT = "its object"
 NAMED_BY_OPTION = "--namespace"
 NAMED_BY_NOTHING = "nothing"
+#: The object names its namespace by a placeholder (``${PROFILE_NAME}``): not known.
+NAMED_BY_PLACEHOLDER = "a placeholder"
 
 
 def pod_namespace(pod: EffectivePod, settings: dict[str, Any]) -> tuple[str | None, str]:
     if pod.namespace:
+        if is_unknowable_name(pod.namespace):
+            return pod.namespace, NAMED_BY_PLACEHOLDER
         return pod.namespace, NAMED_BY_OBJECT
     given = settings.get("namespace")
     if isinstance(given, str) and given:
@@ -53,7 +58,10 @@ def pod_namespace(pod: EffectivePod, settings: dict[str, Any]) -> tuple[str | No
 def judge(runner: Runner, pod: EffectivePod, cluster: ClusterContext) -> list[Finding]:
     """The findings of ``pod`` as its namespace admits it (see the module docstring)."""
     name, named_by = pod_namespace(pod, runner.settings)
-    namespace = cluster.namespace(name)
+    # A placeholder names no namespace the inputs describe (nor one exempt): nothing is known.
+    namespace = (
+        NamespaceContext(name) if named_by == NAMED_BY_PLACEHOLDER else cluster.namespace(name)
+    )
     admission = pod.admission = PodAdmission(namespace, named_by)
     if namespace.limit_ranges:
         from nblint.model.admission import apply_limit_range_defaults
@@ -211,7 +219,14 @@ def _unknown(
     """``ns-unknown-namespace``: the inputs do not say the pod's namespace's PSA labels."""
     level = f"--psa-level/--psa-version ({policy.level}:{policy.version_text})"
     cause: Cause | None = None
-    if namespace.name is None:
+    if named_by == NAMED_BY_PLACEHOLDER:
+        what = (
+            f"{pod.object} names its namespace by a placeholder ({namespace.name}), filled in "
+            "before it is applied: nblint cannot know the namespace, so PSA is checked at "
+            f"{level} and no LimitRange or ResourceQuota is applied"
+        )
+        assumption = None
+    elif namespace.name is None:
         what = (
             f"{pod.object} names no namespace and no --namespace is given: PSA is checked at "
             f"{level}; objects that name no namespace are taken to be in the same one"

@@ -44,6 +44,7 @@ from nblint.model.namespace import (
 )
 from nblint.model.pod import Origin, Path
 from nblint.model.quantity import parse_quantity
+from nblint.model.unknowable import is_unknowable_name
 
 FIX_KEYS = ("cluster",)
 #: Labels the Kubeflow profile controller puts on a namespace it creates (upstream defaults).
@@ -146,7 +147,18 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
     elif kind == "ResourceQuota":
         doc.read.entries.append(_quota(doc, ref, _mapping(root.get("spec")), ("spec",)))
     elif kind == "Profile":
-        doc.read.entries.extend(_profile(doc, ref))
+        if is_unknowable_name(name):
+            # Filled in before it is applied (a template, a kustomize or envsubst variable):
+            # which namespace it stands for is not known, so it stands for none.
+            doc.problem(
+                "kubeflow-profile-namespace",
+                f"Profile {name}: its name is a placeholder, filled in before it is applied, so "
+                "nblint cannot know which namespace it stands for: its quota is applied to no "
+                "Notebook, and no namespace is taken to be its",
+                ("metadata", "name"),
+            )
+        else:
+            doc.read.entries.extend(_profile(doc, ref))
     elif kind == "AdmissionConfiguration":
         found = _admission_configuration(doc)
         if found is not None:

@@ -48,6 +48,7 @@ from nblint.model.finding import Reported, clipped
 from nblint.model.pod import Path, format_path, get_path
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
+from nblint.model.unknowable import is_unknowable, sops_pattern
 
 #: Keys people write that z2jh does not have → where that intent really lives.
 RELOCATED: dict[Path, Path] = {
@@ -97,29 +98,6 @@ TRAIT_INTENT = {
 
 #: Keys of a profile or choice entry, often misplaced inside its ``kubespawner_override``.
 PROFILE_KEYS = frozenset(("default", "display_name", "description", "slug", "profile_options"))
-
-
-#: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
-#: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
-@cache
-def _template() -> re.Pattern[str]:
-    return re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
-
-
-@cache
-def _sops() -> re.Pattern[str]:
-    return re.compile(r"^ENC\[[A-Z0-9_]+,data:")
-
-
-def is_unknowable(value: Any) -> bool:
-    """A template placeholder or a sops-encrypted value: text whose real value nblint cannot
-    know."""
-    return (
-        isinstance(value, str)
-        # What every match contains, cheaper than the regexes on the many plain texts.
-        and ("{{" in value or value.startswith(("${", "ENC[")))
-        and bool(_template().search(value) or _sops().match(value))
-    )
 
 
 def validate(release: Release) -> list[Reported]:
@@ -743,7 +721,7 @@ class _Checker:
             if "{{" in value:
                 continue  # Helm templates are reported by the loader (rule helm-template)
             origin = self.release.locate(path)
-            kind = 1 if _sops().match(value) else 0
+            kind = 1 if sops_pattern().match(value) else 0
             if kind and origin.file in named:
                 continue  # the loader names the encrypted keys (rule sops-partly-encrypted)
             seen = first.get(origin.file)

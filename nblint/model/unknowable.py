@@ -1,0 +1,44 @@
+"""Text whose real value nblint cannot know: placeholders filled in before the file is applied.
+
+A Helm/Jinja ``{{ }}`` template, a ``${...}`` placeholder (Terraform, envsubst) standing for the
+whole value, or a sops-encrypted value: nblint checks such a value for its type at most, never
+reads it as what it says. An object's name or namespace is unknowable in more ways, because no
+Kubernetes name holds a ``$``: a ``$(...)`` or ``${...}`` anywhere in it (kustomize vars,
+envsubst) is a placeholder too.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+
+#: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
+#: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
+@cache
+def _template() -> re.Pattern[str]:
+    return re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
+
+
+@cache
+def sops_pattern() -> re.Pattern[str]:
+    return re.compile(r"^ENC\[[A-Z0-9_]+,data:")
+
+
+def is_unknowable(value: Any) -> bool:
+    """A template placeholder or a sops-encrypted value: text whose real value nblint cannot
+    know."""
+    return (
+        isinstance(value, str)
+        # What every match contains, cheaper than the regexes on the many plain texts.
+        and ("{{" in value or value.startswith(("${", "ENC[")))
+        and bool(_template().search(value) or sops_pattern().match(value))
+    )
+
+
+def is_unknowable_name(value: Any) -> bool:
+    """An object name or namespace that is a placeholder (:func:`is_unknowable`, or a ``$(...)``
+    or ``${...}`` anywhere in it: ``team-$(PROFILE)``): nblint cannot know which object or
+    namespace it will be."""
+    return isinstance(value, str) and (is_unknowable(value) or "$(" in value or "${" in value)
