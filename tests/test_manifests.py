@@ -151,3 +151,34 @@ def test_a_statefulset_pod_gets_its_claim_template_volumes() -> None:
         45,
         "added by the StatefulSet controller from volumeClaimTemplates",
     )
+
+
+def test_files_a_kustomization_patches_in_are_said_once_and_not_checked() -> None:
+    kustomize = FIXTURES / "kustomize"
+    result = run(*sorted(kustomize.rglob("*.yaml")))
+    patches = [
+        (f.file.split("kustomize/")[1], f.line, f.message.split(" patches it in")[0])
+        for f in result.findings
+        if f.rule == "kustomize-patch"
+    ]
+    assert patches == [
+        (
+            "overlays/legacy/security.yaml",
+            1,
+            f"a kustomize patch ({kustomize}/overlays/legacy/kustomization.yaml:4",
+        ),
+        (
+            "overlays/prod/patches/image.json.yaml",
+            1,
+            f"a kustomize patch ({kustomize}/overlays/prod/kustomization.yaml:6",
+        ),
+        (
+            "overlays/prod/patches/resources.yaml",
+            1,
+            f"a kustomize patch ({kustomize}/overlays/prod/kustomization.yaml:5",
+        ),
+    ]
+    # Nothing else is said of a patch (no image, not a mapping…); the base is checked whole.
+    others = {f.file.split("kustomize/")[1] for f in result.findings if f.rule != "kustomize-patch"}
+    assert others == {"base/notebook.yaml"}
+    assert result.pod_count == 1

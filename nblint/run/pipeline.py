@@ -45,6 +45,7 @@ from nblint.model.pod import EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
+from nblint.run.kustomize import Kustomizations, PatchedBy
 
 #: The load problem a dialect may judge (see ``Dialect.templates``).
 HELM_TEMPLATE = "helm-template"
@@ -63,6 +64,8 @@ LOAD_PROBLEM_RULES = {
     "sops-partly-encrypted": "sops-partly-encrypted",
 }
 
+#: The rule that says an input is a kustomize patch, not checked (info).
+KUSTOMIZE_PATCH = "kustomize-patch"
 #: The context option that names the API server's admission configuration.
 ADMISSION_CONFIG = "--admission-config"
 
@@ -179,7 +182,7 @@ class Options:
 class _Input(Record):
     """One file of the run, read but not necessarily parsed."""
 
-    __slots__ = ("context", "loaded", "path", "recognised", "rest")
+    __slots__ = ("context", "loaded", "patch", "path", "recognised", "rest")
 
     def __init__(
         self,
@@ -188,6 +191,7 @@ class _Input(Record):
         context: str | None = None,
         recognised: list[Recognised] | None = None,
         rest: bool = False,
+        patch: PatchedBy | None = None,
     ) -> None:
         self.path = path
         self.loaded = loaded
@@ -198,6 +202,8 @@ class _Input(Record):
         #: Whether it also holds documents that contribute nothing: the second phase parses the file
         #: again for them rather than keeping every document of a large file in memory.
         self.rest = rest
+        #: The kustomization that patches this file in: a patch, not objects (not checked).
+        self.patch = patch
 
 
 class Runner:
@@ -218,6 +224,8 @@ class Runner:
         self._beside: dict[str, tuple[Neighbour, ...]] = {}
         #: Their texts, by path: the code frame of a finding on one needs it.
         self._beside_texts: dict[str, str] = {}
+        #: The kustomizations near the inputs, which may name an input as a patch.
+        self._kustomizations = Kustomizations()
 
     @property
     def plan(self) -> Plan:
@@ -262,6 +270,9 @@ class Runner:
         self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
+            if item.patch is not None:
+                self._add(result, _patch_reported(item.path, item.patch))
+                continue
             if item.recognised is None:
                 documents: Iterable[Recognised] = self._stream(item, result)
             elif item.rest:
@@ -301,6 +312,8 @@ class Runner:
             text = item.loaded.text
             if item.context is None and not any(m in text for _, ms in markers for m in ms):
                 continue
+            if item.patch is not None:
+                continue
             item.recognised = []
             for document in self._stream(item, scratch if id(item) in others else result):
                 if BY_NAME[document.dialect].indexer is None:
@@ -333,7 +346,8 @@ class Runner:
         result.texts[path] = loaded.text
         for problem in loaded.problems:
             self._problem(result, path, problem, context)
-        return _Input(path, loaded, context)
+        patch = None if context is not None else self._kustomizations.patched_by(path)
+        return _Input(path, loaded, context, patch=patch)
 
     def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
         """The recognised documents of one file, parsed one at a time, problems reported."""
@@ -585,6 +599,16 @@ class Runner:
                 Origin(path, problem.line, problem.column),
             ),
         )
+
+
+def _patch_reported(path: str, patch: PatchedBy) -> Reported:
+    return Reported(
+        KUSTOMIZE_PATCH,
+        f"a kustomize patch ({patch.kustomization}:{patch.line} patches it in), not whole "
+        "objects: nblint checked none of it; lint what kustomize builds",
+        Origin(path, 1, 1),
+        fix=f"kustomize build {os.path.dirname(patch.kustomization) or '.'} | nblint check -",
+    )
 
 
 def _cluster(index: RunIndex) -> Any:
