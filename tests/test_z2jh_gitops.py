@@ -287,3 +287,16 @@ def test_recognising_reads_only_the_chart_entries() -> None:
         }
     )
     assert (flux.root, flux.version) == (("spec", "values"), None)
+
+
+def test_a_template_is_judged_in_the_values_only(tmp_path: Path) -> None:
+    # The object's own fields are its tool's to read; the values go to the chart as written.
+    path = tmp_path / "hub.yaml"
+    path.write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        'metadata:\n  name: "{{ .Values.name }}"\n'
+        "spec:\n  chart:\n    spec: {chart: jupyterhub, version: 4.4.0}\n"
+        '  values:\n    singleuser:\n      image: {tag: "{{ .Values.tag }}"}\n'
+    )
+    result = run(path, select={"helm-template"})
+    assert [(f.rule, f.line) for f in result.findings] == [("helm-template", 10)]

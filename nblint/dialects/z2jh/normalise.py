@@ -97,10 +97,19 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
     renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
     chart, which nblint does not read: that chart may render it)."""
+    found = [] if document.layers else gitops_sources(document.root)
+    root: Path
     try:
         root, _ = _values_root(document, settings)
     except ValuesError:
         return True
+    if found and settings.get("values_root") is None:
+        # A GitOps object: the values of the jupyterhub chart it installs (the rest of it is
+        # the object's, which its tool reads as written).
+        inside = next((s.root for s in found if path[: len(s.root)] == s.root), None)
+        if inside is None:
+            return False
+        root = inside
     if path[: len(root)] != root:
         return False
     inside = path[len(root) :]
