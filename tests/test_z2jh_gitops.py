@@ -81,6 +81,13 @@ def test_chart_version_option_wins_over_the_pin_and_nothing_is_said() -> None:
     assert "z2jh-chart-version" not in {f.rule for f in result.findings}
 
 
+def test_values_root_option_wins_and_a_wrong_one_is_said() -> None:
+    result = check("flux.yaml", values_root="spec.values")
+    assert ("privileged", 28, "Privileged") in found(result)
+    wrong = check("flux.yaml", values_root="spec.valus")
+    assert ("z2jh-values-root", 7, None) in found(wrong)  # spec:, where it would go
+
+
 def test_a_range_is_the_newest_known_release_in_it_and_older_api_versions_count() -> None:
     result = check("flux-range.yaml")
     assert linted_as(result) == {"3.3.8"}

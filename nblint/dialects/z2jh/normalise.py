@@ -273,6 +273,16 @@ def _gitops_release(
     where = format_path(root) or "the top level"
     problems: list[Reported] = []
     written, values = get_path(document.root, root)
+    if given is not None and not written:
+        line, column = tree_position(document.root, root)
+        problems.append(
+            Reported(
+                "z2jh-values-root",
+                f"no z2jh values at `{where}` in this file; it adds nothing to the release",
+                Origin(file, line, column),
+                VALUES_OBJECT,
+            )
+        )
     layer: Any = document.root
     layer_root = root
     read_only = None
