@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nblint.dialects.z2jh.gitops import Source
+from nblint.dialects.z2jh.gitops import sources as gitops_sources
 from nblint.dialects.z2jh.root import (
     SUBCHART_KEY,
     ValuesError,
@@ -95,10 +97,19 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
     renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
     chart, which nblint does not read: that chart may render it)."""
+    found = [] if document.layers else gitops_sources(document.root)
+    root: Path
     try:
         root, _ = _values_root(document, settings)
     except ValuesError:
         return True
+    if found and settings.get("values_root") is None:
+        # A GitOps object: the values of the jupyterhub chart it installs (the rest of it is
+        # the object's, which its tool reads as written).
+        inside = next((s.root for s in found if path[: len(s.root)] == s.root), None)
+        if inside is None:
+            return False
+        root = inside
     if path[: len(root)] != root:
         return False
     inside = path[len(root) :]
@@ -138,12 +149,34 @@ def _chosen_release(
             f"{pin.chart.file} names {dependency} without a version",
             None,
         )
+    lock = "Chart.lock" if pin.chart.name == "Chart.yaml" else "requirements.lock"
+    return _pinned(
+        wanted,
+        source,
+        f"{pin.chart.file} asks for {dependency}",
+        pin.origin(),
+        where,
+        "the values beside it were linted as",
+        f"no {lock} beside it says which release Helm installed",
+    )
+
+
+def _pinned(
+    wanted: str,
+    source: str,
+    asks: str,
+    origin: Origin,
+    where: str,
+    linted: str,
+    range_note: str,
+) -> tuple[str, tuple[str, str, Origin | None]]:
+    """The release of ``wanted`` (a version or a range), pinned by ``source`` (``Chart.yaml pins
+    the dependency `jupyterhub` at``; ``asks``: the same for a range) at ``origin``, and what
+    to say about it (see :func:`_chosen_release`)."""
+    newest = newest_chart_version()
     known = chart_versions()
     knows = f"it knows {', '.join(known)}"
-    fallback = (
-        f"the values beside it were linted as {newest}, the newest; give the release with "
-        "--chart-version"
-    )
+    fallback = f"{linted} {newest}, the newest; give the release with --chart-version"
     plain = exact(wanted)
     if plain is not None:
         if plain in known:
@@ -155,38 +188,38 @@ def _chosen_release(
         return newest, (
             UNKNOWN,
             f"{source} {wanted}, a z2jh release nblint does not know ({knows}); {fallback}",
-            pin.origin(),
+            origin,
         )
     try:
         matching = newest_matching(wanted, known)
     except ConstraintError:
         return newest, (
             UNKNOWN,
-            f"{pin.chart.file} asks for {dependency} at `{wanted}`, which is neither a version "
-            f"nor a range Helm reads; {fallback}",
-            pin.origin(),
+            f"{asks} at `{wanted}`, which is neither a version nor a range Helm reads; {fallback}",
+            origin,
         )
     if matching is None:
         return newest, (
             UNKNOWN,
-            f"{pin.chart.file} asks for {dependency} in the range `{wanted}`, where nblint "
-            f"knows no release ({knows}); {fallback}",
-            pin.origin(),
+            f"{asks} in the range `{wanted}`, where nblint knows no release ({knows}); {fallback}",
+            origin,
         )
-    lock = "Chart.lock" if pin.chart.name == "Chart.yaml" else "requirements.lock"
     return matching, (
         CHOSEN,
-        f"linted as z2jh {matching}, values at `{where}`: {pin.chart.file} asks for "
-        f"{dependency} in the range `{wanted}`, and {matching} is the newest release nblint "
-        f"knows in it (no {lock} beside it says which release Helm installed)",
+        f"linted as z2jh {matching}, values at `{where}`: {asks} in the range `{wanted}`, and "
+        f"{matching} is the newest release nblint knows in it ({range_note})",
         None,
     )
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
-    from nblint.dialects.z2jh.validate import validate
-
     out = Normalised()
+    found = [] if document.layers else gitops_sources(document.root)
+    if found:
+        # `--values-root` names one root: the object's first jupyterhub chart is read there.
+        for source in found[:1] if settings.get("values_root") is not None else found:
+            _lint(out, *_gitops_release(document, source, settings))
+        return out
     unchecked = _deeper_root(document, settings) or _other_chart(document, settings)
     if unchecked is not None:
         out.reported.append(unchecked)
@@ -199,15 +232,262 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             Reported("z2jh-values-root", str(err), Origin(document.file, 1, 1), VALUES_OBJECT)
         ]
         release = None
+    _lint(out, release, problems)
+    return out
+
+
+def _lint(out: Normalised, release: Release | None, problems: list[Reported]) -> None:
+    """``release`` checked as Helm and the hub would, and its pods built, into ``out``."""
+    from nblint.dialects.z2jh.validate import validate
+
     out.reported.extend(problems)
     if release is None:
-        return out
+        return
     out.reported.extend(validate(release))
     from nblint.dialects.z2jh.pods import build_pods
 
-    out.pods.extend(build_pods(release))
-    out.reported.extend(_spawn_failures(release, out.pods))
-    return out
+    pods = build_pods(release)
+    out.pods.extend(pods)
+    out.reported.extend(_spawn_failures(release, pods))
+
+
+# ---------------------------------------------------------------------------------------------
+# z2jh installed by a Flux HelmRelease or an Argo CD Application (see .gitops)
+
+#: The rule for values a GitOps object layers that nblint did not read (info).
+UNREAD = "z2jh-unread-values"
+
+
+def _gitops_release(
+    document: Recognised, source: Source, settings: dict[str, Any]
+) -> tuple[Release | None, list[Reported]]:
+    """The release a GitOps object's ``jupyterhub`` chart stands for: its inline values over the
+    chart's defaults, as the release the object pins; and what nblint must say about it (the
+    version, what it did not read, values for another chart)."""
+    file = document.file
+    given = settings.get("values_root")
+    try:
+        root = parse_root(given) if given is not None else source.root
+    except ValuesError as err:
+        return None, [Reported("z2jh-values-root", str(err), Origin(file, 1, 1), VALUES_OBJECT)]
+    where = format_path(root) or "the top level"
+    problems: list[Reported] = []
+    written, values = get_path(document.root, root)
+    if given is not None and not written:
+        line, column = tree_position(document.root, root)
+        problems.append(
+            Reported(
+                "z2jh-values-root",
+                f"no z2jh values at `{where}` in this file; it adds nothing to the release",
+                Origin(file, line, column),
+                VALUES_OBJECT,
+            )
+        )
+    layer: Any = document.root
+    layer_root = root
+    read_only = None
+    other = _gitops_other_chart(document, source, root, None)
+    if other is None and source.string and given is None and written:
+        parsed, said = _string_values(document, root)
+        problems.extend(said)
+        if parsed is None:
+            return None, problems
+        layer, layer_root, values = parsed, (), parsed
+        read_only = f"the values string at `{where}`"
+    other = other or _gitops_other_chart(document, source, root, values if written else None)
+    if other is not None:
+        return None, [other]
+    unseen = None
+    if source.unread:
+        first = source.unread[0][0]
+        what = "; ".join(f"{text} (`{format_path(path)}`)" for path, text in source.unread)
+        line, column = tree_position(document.root, first)
+        if not written or values is None or values == {}:
+            message = (
+                f"{source.describe()} writes no values of its own at `{where}`: they come from "
+                f"{what}, which nblint does not read; nothing was checked (lint those values "
+                "with the release it pins, e.g. `nblint check --chart-version X FILE`)"
+            )
+            return None, [Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT)]
+        message = (
+            f"{source.describe()} layers values that nblint did not read: {what}; the values "
+            f"at `{where}` were linted over the chart's defaults, and the pods may differ"
+        )
+        problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT))
+        unseen = f"{_unread_names(source)}, which nblint did not read,"
+    pinned: tuple[str, str, Origin | None] | None = None
+    if settings.get("chart_version"):
+        try:
+            chart_version = resolve_chart_version(settings.get("chart_version"))
+        except ValuesError:
+            chart_version = resolve_chart_version(None)
+    else:
+        chart_version, pinned = _gitops_version(document, source, where)
+    release, built = build_release(
+        [(file, layer)], layer_root, chart_version, [document.index], subchart=False, unseen=unseen
+    )
+    release.shown_under = () if read_only else root
+    release.read_only = read_only
+    if pinned is not None:
+        rule, message, origin = pinned
+        built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+    return release, [*built, *problems]
+
+
+def _unread_names(source: Source) -> str:
+    """What the note of a finding on a chart default names as what may override it."""
+    return " or ".join(f"`{format_path(path)}`" for path, _ in source.unread)
+
+
+def _gitops_version(
+    document: Recognised, source: Source, where: str
+) -> tuple[str, tuple[str, str, Origin | None]]:
+    """The release a GitOps object pins for its ``jupyterhub`` chart, and what to say of it."""
+    line, column = tree_position(document.root, source.version_path)
+    origin = Origin(document.file, line, column)
+    field = f"`{format_path(source.version_path)}`"
+    chart = f"{source.describe()} asks for the chart `{DEPENDENCY}`"
+    if source.version is None:
+        newest = newest_chart_version()
+        line, column = tree_position(document.root, (*source.where, "chart"))
+        return newest, (
+            CHOSEN,
+            f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
+            f"{source.describe()} names the chart `{DEPENDENCY}` without a version ({field})",
+            Origin(document.file, line, column),
+        )
+    installs = "Flux" if source.kind == "HelmRelease" else "Argo CD"
+    chosen, (rule, message, at) = _pinned(
+        source.version,
+        f"{source.describe()} pins the chart `{DEPENDENCY}` ({field}) at",
+        f"{chart} ({field})",
+        origin,
+        where,
+        "its values were linted as",
+        f"{installs} installs the newest release of the repository in it, which may be newer",
+    )
+    # Said at the line that pins it: the object's own, in the file linted.
+    return chosen, (rule, message, at or origin)
+
+
+def _gitops_other_chart(
+    document: Recognised, source: Source, root: Path, values: Any
+) -> Reported | None:
+    """A GitOps object that installs another chart named ``jupyterhub`` (Bitnami's): by the
+    repository the object names, or by the keys of its values. Said once, at the values (else at
+    the repository), and not read as z2jh's."""
+    from nblint.dialects.z2jh.other_charts import (
+        from_other_repository,
+        other_chart_keys,
+        other_chart_message,
+    )
+
+    at = root
+    if from_other_repository(source.repository):
+        message = other_chart_message([], root, source.describe())
+        if get_path(document.root, root)[1] is None:
+            at = (*source.where, "repoURL")
+    else:
+        keys = other_chart_keys(values)
+        if not keys:
+            return None
+        message = other_chart_message(keys, root)
+    line, column = tree_position(document.root, at)
+    return Reported(OTHER_CHART, message, Origin(document.file, line, column), VALUES_OBJECT)
+
+
+#: The rules of the problems the loader finds in a values string (as the run's own map).
+_STRING_PROBLEMS = {
+    "duplicate-key": "duplicate-key",
+    "unsafe-tag": "unsafe-yaml-tag",
+    "too-large": "input-too-large",
+    "helm-template": "helm-template",
+    "sops-partly-encrypted": "sops-partly-encrypted",
+}
+
+
+def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported]]:
+    """The values an object gives as a YAML string (Argo CD's ``helm.values``), parsed by the
+    loader and placed in the file: a literal block (``values: |``) holds the file's own lines,
+    so every position inside it is the file's. Any other string (folded, quoted) is said not to
+    be checked rather than placed roughly. ``(tree or None, problems)``."""
+    from nblint.load.yaml_tree import parse_documents
+
+    file = document.file
+    _, parent = get_path(document.root, root[:-1])
+    key = root[-1]
+    text = parent.get(key)
+    starts = getattr(parent, "block_start", None)
+    key_line, key_column = tree_position(document.root, root)
+    if not starts or key not in starts:
+        return None, [
+            Reported(
+                UNREAD,
+                f"values given as a string are not checked: `{format_path(root)}` is not a "
+                "literal block (`values: |`), whose lines nblint could point at; write it as "
+                "one, or as `valuesObject`",
+                Origin(file, key_line, key_column),
+                VALUES_OBJECT,
+            )
+        ]
+    # The block's text is indented below its key (two spaces, as written almost always).
+    lines, columns = starts[key] - 1, key_column + 1
+    documents, problems = parse_documents(text)
+    said = [
+        Reported(
+            _STRING_PROBLEMS.get(problem.kind, "parse-error"),
+            problem.message,
+            Origin(file, problem.line + lines, problem.column + columns),
+            VALUES_OBJECT,
+        )
+        for problem in [*problems, *(p for d in documents[:1] for p in d.problems)]
+        if problem.kind != "not-a-mapping"  # said below, as for values in the file
+    ]
+    tree = documents[0].root if documents else None
+    if tree is None and not problems:
+        tree = _empty(key_line, key_column)
+    if not isinstance(tree, dict):
+        if tree is not None or not said:
+            said.append(
+                Reported(
+                    "z2jh-wrong-type",
+                    f"z2jh values at `{format_path(root)}` must be a mapping; helm would refuse "
+                    "the release",
+                    Origin(file, key_line, key_column),
+                    VALUES_OBJECT,
+                )
+            )
+        return None, said
+    _shift(tree, lines, columns, (key_line, key_column))
+    return tree, said
+
+
+def _empty(line: int, column: int) -> Any:
+    from nblint.load.yaml_tree import YMap
+
+    return YMap((line, column))
+
+
+def _shift(node: Any, lines: int, columns: int, top: tuple[int, int]) -> None:
+    """Move every position of a tree parsed from a block's text to the file's coordinates; the
+    tree itself (what no key of it holds) to ``top``, the key of the string."""
+    from nblint.load.yaml_tree import YList, YMap
+
+    stack = [node]
+    while stack:
+        here = stack.pop()
+        if isinstance(here, YMap):
+            here.pos = (here.pos[0] + lines, here.pos[1] + columns)
+            here.key_pos = {k: (p[0] + lines, p[1] + columns) for k, p in here.key_pos.items()}
+            if here.block_start:
+                here.block_start = {k: line + lines for k, line in here.block_start.items()}
+            stack.extend(here.values())
+        elif isinstance(here, YList):
+            here.pos = (here.pos[0] + lines, here.pos[1] + columns)
+            here.item_pos = [(p[0] + lines, p[1] + columns) for p in here.item_pos]
+            stack.extend(here)
+    if isinstance(node, YMap):
+        node.pos = top
 
 
 def _deeper_root(document: Recognised, settings: dict[str, Any]) -> Reported | None:

@@ -116,7 +116,7 @@ class ValuesPlacement(Record):
             target, patch = scope, traits
         else:
             return self._edit(hint, (), hint, values_path)
-        text = f"# in {format_path(target)}\n" + _dump(patch)
+        text = f"{self._label(target)}\n" + _dump(patch)
         return self._edit(text, target, patch, values_path)
 
     def _own_container(
@@ -155,7 +155,7 @@ class ValuesPlacement(Record):
         entry = {key: value for key, value in entries[0].items() if key != "name"}
         if not entry:
             return None
-        shown = f"# in {format_path(written)}\n" + _dump(entry)
+        shown = f"{self._label(written)}\n" + _dump(entry)
         # A container or volume spec: merged as Kubernetes merges one (`add: []` empties a list).
         return self._edit(shown, written, entry, written, STRATEGIC)
 
@@ -197,10 +197,7 @@ class ValuesPlacement(Record):
                 return PlacedFix(shown + _dump({"securityContext": wanted}), None)
             if wanted is None:
                 return None
-            shown = (
-                f"# in {format_path(written)} "
-                "(it replaces the securityContext KubeSpawner builds)\n"
-            )
+            shown = f"{self._label(written)} (it replaces the securityContext KubeSpawner builds)\n"
             return self._edit(shown + _dump(wanted), written, wanted, written)
         return None
 
@@ -211,18 +208,44 @@ class ValuesPlacement(Record):
             return ()
         return self.provenance.values_path(path)[0]
 
+    def _label(self, target: Path) -> str:
+        """The comment that says where a hint for ``target`` goes (not the z2jh root)."""
+        release = self.release
+        if release.read_only:
+            return f"# in {format_path(target)} of {release.read_only}"
+        return f"# in {format_path((*release.shown_under, *target))}"
+
     def _edit(
         self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
     ) -> PlacedFix:
         """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
-        layer = self.release.layer_for(target or values_path)
-        if layer is None:
+        release = self.release
+        if not target and release.read_only:
+            text = f"# in {release.read_only}\n{text}"
+        elif not target and release.shown_under:
+            text = nested(text, release.shown_under)
+        layer = release.layer_for(target or values_path)
+        if layer is None or release.read_only:
+            # Values in a string: nblint places findings in it but never rewrites it.
             return PlacedFix(text, None)
         file, document = layer
         patch_text = patch if isinstance(patch, str) else _dump(patch)
         return PlacedFix(
             text, Edit(file, document, (*self.release.root, *target), merge, patch_text)
         )
+
+
+def nested(text: str, under: Path) -> str:
+    """A hint written at the z2jh root, shown under the keys that hold it (``spec.values`` of a
+    HelmRelease), so that it pastes where it goes; its leading comments stay on top."""
+    if any(isinstance(key, int) for key in under):  # an item of a list: said, not nested
+        return f"# in {format_path(under)}\n{text}"
+    lines = text.strip("\n").splitlines()
+    first = next((i for i, line in enumerate(lines) if not line.lstrip().startswith("#")), 0)
+    keys = [f"{'  ' * depth}{key}:" for depth, key in enumerate(under)]
+    indent = "  " * len(under)
+    body = [f"{indent}{line}" if line.strip() else line for line in lines[first:]]
+    return "\n".join([*lines[:first], *keys, *body])
 
 
 def override_scope(values_path: Path) -> Path | None:

@@ -33,6 +33,8 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
         "cull": "enabled timeout every users maxAge",
     }.items()
 }
+#: The kinds of the GitOps objects that may install z2jh with its values inside (:mod:`.gitops`).
+GITOPS_KINDS = ("HelmRelease", "Application")
 #: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
 SUBCHART_KEY = "jupyterhub"
 
@@ -129,6 +131,11 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
     ``--values-root`` is then reported on the file rather than skipping it silently)."""
     if values_root is not None and root_of(document, values_root) is not None:
         return True
+    if isinstance(document, dict) and document.get("kind") in GITOPS_KINDS:
+        # A Flux HelmRelease or an Argo CD Application that installs the jupyterhub chart.
+        from nblint.dialects.z2jh.gitops import sources
+
+        return bool(sources(document))
     return find_root(document) is not None or (
         values_root is None
         and (find_deep_root(document) is not None or _other_charts_values(document))

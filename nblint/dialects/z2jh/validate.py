@@ -313,10 +313,13 @@ class _Checker:
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
         snippet: Any = value
-        for part in reversed((*self.release.root, *target)):
+        root = self.release.root
+        # Under a list item (a source of an Argo CD Application) the root is named, not nested.
+        label = f"# in {format_path(root)}\n" if any(isinstance(p, int) for p in root) else ""
+        for part in reversed((*(() if label else root), *target)):
             snippet = {part: snippet}
         text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
-        return f"Remove `{format_path(path)}` and set instead:\n{text}"
+        return f"Remove `{format_path(path)}` and set instead:\n{label}{text}"
 
     # -- the hub: KubeSpawner trait names -------------------------------------------------------
 

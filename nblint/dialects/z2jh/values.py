@@ -352,7 +352,10 @@ class Release(Record):
         "chart_version",
         "files",
         "fix_memo",
+        "read_only",
         "root",
+        "shown_under",
+        "unseen",
         "values",
     )
 
@@ -361,12 +364,15 @@ class Release(Record):
         chart_version: str,
         values: dict[str, Any],
         files: list[str],
-        root: tuple[str, ...],
+        root: Path,
         _layers: list[_Layer] | None = None,
         _owners: dict[Path, int] | None = None,
         fix_memo: dict[Any, Any] | None = None,
         _located: dict[Path, Origin] | None = None,
         _extra_config: ExtraConfig | None = None,
+        unseen: str | None = None,
+        shown_under: Path = (),
+        read_only: str | None = None,
     ) -> None:
         self.chart_version = chart_version
         #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
@@ -382,6 +388,14 @@ class Release(Record):
         #: What :meth:`locate` found, by values path: every profile's pod asks again.
         self._located: dict[Path, Origin] = {} if _located is None else _located
         self._extra_config = _extra_config
+        #: What may override a chart default that nblint cannot see, said in the note of a
+        #: finding on one (``the parent chart's own values.yaml, which nblint cannot see,``).
+        self.unseen = unseen
+        #: The keys a fix hint is shown nested under (``spec.values`` of a HelmRelease), so that
+        #: it pastes where it goes.
+        self.shown_under = shown_under
+        #: Why fixes are shown and never applied, when they cannot be (values in a string).
+        self.read_only = read_only
 
     @property
     def extra_config(self) -> ExtraConfig:
@@ -459,10 +473,10 @@ class Release(Record):
             f"chart default `{format_path(values_path)}: {_brief(value)}` "
             f"of z2jh {self.chart_version}"
         )
-        if self.root:
-            # z2jh is a subchart here: what nblint knows is z2jh's default, not the parent's.
-            parent = format_path(self.root[:-1]) or "the parent chart"
-            note += f" (unless {parent}'s own values.yaml, which nblint cannot see, overrides it)"
+        if self.unseen:
+            # z2jh is a subchart here (what nblint knows is z2jh's default, not the parent's), or
+            # values nblint did not read lie below the user's.
+            note += f" (unless {self.unseen} overrides it)"
         return Origin(origin.file, origin.line, origin.column, note)
 
     def _code_line(self, snippet: Path, line: int) -> Origin:
@@ -511,18 +525,32 @@ def _before(version: str, limit: tuple[int, int]) -> bool:
 
 def build_release(
     files: list[tuple[str, Any]],
-    root: tuple[str, ...],
+    root: Path,
     chart_version: str,
     documents: list[int] | None = None,
+    subchart: bool | None = None,
+    unseen: str | None = None,
 ) -> tuple[Release, list[Reported]]:
     """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
-    ``documents`` is each document's position in its file."""
+    ``documents`` is each document's position in its file.
+
+    ``subchart``: z2jh is a dependency of a parent chart whose own values nblint cannot see
+    (default: whenever ``root`` is not the top); None for ``unseen`` then says so. Otherwise
+    (a GitOps object's values) ``unseen`` names the values below the user's that nblint did not
+    read, and a missing root is no problem: the object gives the chart's defaults."""
     problems: list[Reported] = []
     layers: list[_Layer] = []
+    if subchart is None:
+        subchart = bool(root)
+    if subchart and unseen is None:
+        parent = format_path(root[:-1]) or "the parent chart"
+        unseen = f"{parent}'s own values.yaml, which nblint cannot see,"
     for number, (path, document) in enumerate(files):
         found, values = get_path(document, root)
         where = format_path(root) or "the top level"
-        if not found:
+        if not found and not subchart and root:
+            values = {}
+        elif not found:
             line, column = tree_position(document, root)
             problems.append(
                 Reported(
@@ -549,8 +577,10 @@ def build_release(
             values = {}
         layers.append(_Layer(path, document, values, documents[number] if documents else 0))
     user, owners = merge_user_layers(layers)
-    if root:
+    if subchart:
         user = _assume_parent_defaults(user, chart_defaults(chart_version))
     merged = coalesce(user, chart_defaults(chart_version))
-    release = Release(chart_version, merged, [f for f, _ in files], root, layers, owners)
+    release = Release(
+        chart_version, merged, [f for f, _ in files], root, layers, owners, unseen=unseen
+    )
     return release, problems

@@ -1,0 +1,309 @@
+"""z2jh installed through GitOps: the values inside a Flux HelmRelease or an Argo CD Application
+that installs the ``jupyterhub`` chart are linted as a z2jh release, as the release the object
+pins, each finding at its line of the object; what the object layers that nblint cannot read is
+said once, and another chart's values (Bitnami's) are not read as z2jh's.
+
+Each case is a file of ``tests/fixtures/z2jh/gitops/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from conftest import FIXTURES, RULES, run
+
+from nblint.dialects.z2jh.gitops import sources
+from nblint.model.result import RunResult
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
+
+GITOPS = FIXTURES / "z2jh" / "gitops"
+#: The z2jh rules, and a few pod rules the fixtures break on purpose.
+SELECTED = {"z2jh", "run-as-user", "privileged", "notebook-authentication"}
+
+
+def check(name: str | Path, **settings: Any) -> RunResult:
+    return run(GITOPS / name, select=SELECTED, **settings)
+
+
+def found(result: RunResult) -> list[tuple[str, int, str | None]]:
+    """``(rule, line, profile)`` of each finding, per pod, by line and rule."""
+    return sorted(
+        {(f.rule, f.line, f.profile) for f in result.findings},
+        key=lambda f: (f[1], f[0], f[2] or ""),
+    )
+
+
+def said(result: RunResult, rule: str) -> str:
+    (message,) = {f.message for f in result.findings if f.rule == rule}
+    return message
+
+
+def linted_as(result: RunResult) -> set[str]:
+    return {pod.facts["chart_version"] for pod in result.pods}
+
+
+# -- Flux --------------------------------------------------------------------------------------
+
+
+def test_a_helmrelease_of_jupyterhub_is_linted_at_its_lines_as_the_release_it_pins() -> None:
+    result = check("flux.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 12, None),
+        ("notebook-authentication", 20, None),  # the hub's, not a profile's
+        ("privileged", 21, "Default"),
+        ("privileged", 21, "Privileged"),
+        ("run-as-user", 21, "Default"),
+        ("run-as-user", 21, "Privileged"),
+        ("run-as-user", 22, "Default"),
+        ("run-as-user", 22, "Privileged"),
+        ("privileged", 28, "Privileged"),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.1.0, values at `spec.values`: the HelmRelease `hub` pins the chart "
+        "`jupyterhub` (`spec.chart.spec.version`) at 4.1.0"
+    )
+    # Not a subchart: no parent chart's values.yaml to hide behind.
+    (note,) = {f.note for f in result.findings if f.rule == "privileged" and f.line == 21}
+    assert note == (
+        "chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh 4.1.0 adds a "
+        "privileged root init container"
+    )
+
+
+def test_chart_version_option_wins_over_the_pin_and_nothing_is_said() -> None:
+    result = check("flux.yaml", chart_version="3.3.8")
+    assert linted_as(result) == {"3.3.8"}
+    assert "z2jh-chart-version" not in {f.rule for f in result.findings}
+
+
+def test_values_root_option_wins_and_a_wrong_one_is_said() -> None:
+    result = check("flux.yaml", values_root="spec.values")
+    assert ("privileged", 28, "Privileged") in found(result)
+    wrong = check("flux.yaml", values_root="spec.valus")
+    assert ("z2jh-values-root", 7, None) in found(wrong)  # spec:, where it would go
+
+
+def test_a_range_is_the_newest_known_release_in_it_and_older_api_versions_count() -> None:
+    result = check("flux-range.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", 10, None),
+        ("notebook-authentication", 11, None),
+        ("privileged", 12, None),
+        ("run-as-user", 12, None),
+        ("run-as-user", 13, None),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 3.3.8, values at `spec.values`: the HelmRelease `hub` asks for the chart "
+        "`jupyterhub` (`spec.chart.spec.version`) in the range `~3.3.0`, and 3.3.8 is the newest "
+        "release nblint knows in it (Flux installs the newest release of the repository in it, "
+        "which may be newer)"
+    )
+
+
+def test_a_pinned_release_nblint_does_not_know_is_an_error_at_the_version() -> None:
+    result = check("flux-unknown-version.yaml")
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result)[0] == ("z2jh-unknown-chart-version", 10, None)
+    message = said(result, "z2jh-unknown-chart-version")
+    assert message.startswith(
+        "the HelmRelease `hub` pins the chart `jupyterhub` (`spec.chart.spec.version`) at 9.9.9, "
+        "a z2jh release nblint does not know (it knows 3.0.0, "
+    )
+    assert message.endswith(
+        "its values were linted as 4.4.0, the newest; give the release with --chart-version"
+    )
+
+
+def test_values_from_a_configmap_are_said_once_and_named_in_the_notes() -> None:
+    result = check("flux-values-from.yaml")
+    assert found(result) == [
+        ("z2jh-chart-version", 10, None),
+        ("z2jh-unread-values", 11, None),
+        ("notebook-authentication", 14, None),
+        ("privileged", 15, None),
+        ("run-as-user", 15, None),
+        ("run-as-user", 16, None),
+    ]
+    assert said(result, "z2jh-unread-values") == (
+        "the HelmRelease `hub` layers values that nblint did not read: the values of ConfigMap "
+        "`hub-values` (`spec.valuesFrom`); the values at `spec.values` were linted over the "
+        "chart's defaults, and the pods may differ"
+    )
+    (note,) = {f.note for f in result.findings if f.rule == "notebook-authentication"}
+    assert note.endswith("(unless `spec.valuesFrom`, which nblint did not read, overrides it)")
+
+
+def test_no_values_of_its_own_is_nothing_checked_and_said() -> None:
+    result = check("flux-values-from-only.yaml")
+    assert found(result) == [("z2jh-unread-values", 11, None)]
+    assert result.pod_count == 0
+    assert said(result, "z2jh-unread-values").startswith(
+        "the HelmRelease `hub` writes no values of its own at `spec.values`: they come from the "
+        "values of Secret `hub-values` (`spec.valuesFrom`), which nblint does not read; nothing "
+        "was checked"
+    )
+
+
+def test_a_helmrelease_of_another_chart_stays_skipped() -> None:
+    result = check("flux-other-chart.yaml")
+    assert result.findings == []
+    assert result.pod_count == 0
+    assert result.skipped == {"HelmRelease": 1}
+
+
+def test_bitnami_keys_in_a_helmrelease_are_said_unchecked() -> None:
+    result = check("flux-bitnami-keys.yaml")
+    assert found(result) == [("z2jh-other-chart", 11, None)]
+    assert said(result, "z2jh-other-chart").startswith(
+        "`spec.values.hub.adminUser`, `spec.values.singleuser.persistence` are keys of Bitnami's "
+        "jupyterhub chart, not of z2jh"
+    )
+
+
+def test_hints_are_shown_under_spec_values_and_applied_there(tmp_path: Path) -> None:
+    result = check("flux.yaml")
+    (uid,) = {f.fix for f in result.findings if f.rule == "run-as-user" and f.line == 22}
+    assert uid is not None
+    assert uid.splitlines()[2:5] == ["spec:", "  values:", "    singleuser:"]
+    (override,) = {f.fix for f in result.findings if f.line == 28}
+    assert override is not None
+    assert (
+        override.splitlines()[0]
+        == "# in spec.values.singleuser.profileList[1].kubespawner_override"
+    )
+
+    copy = tmp_path / "flux.yaml"
+    shutil.copy(GITOPS / "flux.yaml", copy)
+    options = Options(PsaPolicy("restricted", (1, 37)))
+
+    def again(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(copy)])
+
+    copy.write_text(fixing.fix(again, True).texts[str(copy)])
+    after = run(copy, select=SELECTED)
+    # What is left has no fix nblint applies (another authenticator is a person's choice).
+    assert {f.rule for f in after.findings} == {"z2jh-chart-version", "notebook-authentication"}
+    fixed = copy.read_text()
+    assert fixed.count("\nspec:\n") == 1  # merged into the object, not beside it
+    assert "\n    singleuser:\n      uid: 1000\n" in fixed
+
+
+# -- Argo CD -----------------------------------------------------------------------------------
+
+
+def test_an_application_of_jupyterhub_is_linted_at_its_values_object() -> None:
+    result = check("argo-values-object.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", 12, None),
+        ("notebook-authentication", 14, None),
+        ("privileged", 15, None),
+        ("run-as-user", 15, None),
+        ("run-as-user", 16, None),
+    ]
+
+
+def test_values_in_a_literal_block_are_found_at_the_file_s_own_lines() -> None:
+    result = check("argo-values-string.yaml")
+    assert found(result) == [
+        ("z2jh-chart-version", 10, None),
+        ("notebook-authentication", 13, None),  # hub:, the nearest key the string writes
+        ("privileged", 16, None),  # the statement inside hub.extraConfig inside the string
+        ("privileged", 17, None),
+        ("run-as-user", 17, None),
+        ("run-as-user", 19, None),  # after a blank line of the block
+    ]
+    (finding,) = [f for f in result.findings if f.line == 19]
+    assert finding.column == 11
+    # Shown where it goes; never applied (nblint does not rewrite a string).
+    assert finding.fix is not None
+    assert finding.fix.startswith("# in the values string at `spec.source.helm.values`\n")
+    assert finding.applicability == "display-only"
+
+
+def test_values_in_another_kind_of_string_are_said_unchecked() -> None:
+    result = check("argo-values-folded.yaml")
+    assert found(result) == [("z2jh-unread-values", 12, None)]
+    assert result.pod_count == 0
+    assert said(result, "z2jh-unread-values").startswith(
+        "values given as a string are not checked: `spec.source.helm.values` is not a literal block"
+    )
+
+
+def test_bitnami_s_repository_is_not_z2jh() -> None:
+    result = check("argo-bitnami.yaml")
+    assert found(result) == [("z2jh-other-chart", 12, None)]
+    assert said(result, "z2jh-other-chart").startswith(
+        "the Application `hub` installs `jupyterhub` from Bitnami's repository, not z2jh's"
+    )
+
+
+def test_a_multi_source_application_lints_the_chart_s_source_and_says_what_it_did_not_read() -> (
+    None
+):
+    result = check("argo-multi-source.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 14, None),
+        ("z2jh-unread-values", 16, None),
+        ("notebook-authentication", 18, None),
+        ("privileged", 19, None),
+        ("run-as-user", 19, None),
+        ("run-as-user", 20, None),
+    ]
+    assert said(result, "z2jh-unread-values").startswith(
+        "the Application `hub` layers values that nblint did not read: the value files "
+        "`$values/jupyterhub/values.yaml` (from `spec.sources[0]`)"
+    )
+    (fix,) = {f.fix for f in result.findings if f.rule == "run-as-user" and f.line == 20}
+    assert fix is not None and fix.startswith("# in spec.sources[1].helm.valuesObject\n")
+
+
+def test_values_beside_values_object_are_ignored_by_argo_and_said() -> None:
+    result = check("argo-both-values.yaml")
+    assert [(rule, line) for rule, line, _ in found(result)] == [
+        ("z2jh-chart-version", 10),
+        ("z2jh-unread-values", 12),
+        ("notebook-authentication", 15),
+        ("privileged", 16),
+        ("run-as-user", 16),
+        ("run-as-user", 17),
+    ]
+
+
+def test_an_application_without_a_chart_stays_skipped() -> None:
+    result = check("argo-git-path.yaml")
+    assert result.findings == []
+    assert result.skipped == {"Application": 1}
+
+
+def test_recognising_reads_only_the_chart_entries() -> None:
+    assert sources({"kind": "HelmRelease", "apiVersion": "example.com/v1", "spec": {}}) == []
+    assert sources({"kind": "Application", "apiVersion": "argoproj.io/v1alpha1"}) == []
+    (flux,) = sources(
+        {
+            "kind": "HelmRelease",
+            "apiVersion": "helm.toolkit.fluxcd.io/v2beta2",
+            "spec": {"chart": {"spec": {"chart": "jupyterhub"}}},
+        }
+    )
+    assert (flux.root, flux.version) == (("spec", "values"), None)
+
+
+def test_a_template_is_judged_in_the_values_only(tmp_path: Path) -> None:
+    # The object's own fields are its tool's to read; the values go to the chart as written.
+    path = tmp_path / "hub.yaml"
+    path.write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        'metadata:\n  name: "{{ .Values.name }}"\n'
+        "spec:\n  chart:\n    spec: {chart: jupyterhub, version: 4.4.0}\n"
+        '  values:\n    singleuser:\n      image: {tag: "{{ .Values.tag }}"}\n'
+    )
+    result = run(path, select={"helm-template"})
+    assert [(f.rule, f.line) for f in result.findings] == [("helm-template", 10)]
