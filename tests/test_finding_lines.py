@@ -74,7 +74,7 @@ def code_lines(text: str) -> set[int]:
 
     def walk(node: Any) -> None:
         if type(node) is YMap:
-            for key, start in (node.block_start or {}).items():
+            for key, (start, _) in (node.block_start or {}).items():
                 lines.update(range(start, start + len(str(node[key]).splitlines())))
             for value in node.values():
                 walk(value)

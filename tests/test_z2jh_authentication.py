@@ -116,3 +116,10 @@ def test_the_names_that_let_anyone_in_are_the_hub_images_own_in_every_release() 
         names = hub_authenticator_names(version)
         for name, cls in LETS_ANYONE_IN.items():
             assert names[name].endswith(f":{cls}"), (version, name)
+
+
+def test_a_statement_in_an_extra_config_block_indented_deeper_is_at_its_own_column() -> None:
+    result = run(AUTH / "allow-all-in-extra-config-indented-four.yaml", select=RULES)
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [
+        ("notebook-authentication", 9, 9)
+    ]

@@ -307,3 +307,9 @@ def test_a_template_is_judged_in_the_values_only(tmp_path: Path) -> None:
     )
     result = run(path, select={"helm-template"})
     assert [(f.rule, f.line) for f in result.findings] == [("helm-template", 10)]
+
+
+def test_a_values_string_indented_deeper_is_placed_at_its_own_columns() -> None:
+    result = check("argo-values-string-indented-four.yaml")
+    uid = [(f.rule, f.line, f.column) for f in result.findings if f.line == 14]
+    assert uid == [("run-as-user", 14, 13)]

@@ -67,6 +67,12 @@ _MappingNode = yaml.MappingNode
 
 #: A Helm template action that names chart data: in a values file Helm does not render it.
 @cache
+def _line_break() -> re.Pattern[str]:
+    """What YAML (libyaml) counts as a line break."""
+    return re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+@cache
 def _helm_action() -> re.Pattern[str]:
     return re.compile(
         r"\{\{-?\s*(?:\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b"
@@ -133,9 +139,10 @@ class YMap(dict[Any, Any]):
     def __init__(self, pos: Pos = (0, 0)) -> None:
         self.pos = pos  # (no dict.__init__: a new dict is already empty)
         self.key_pos: dict[Any, Pos] = {}
-        #: Key → the line of the first text line of its value, for literal block scalars
-        #: (``key: |``), whose lines are the file's: a line of code in one can be pointed at.
-        self.block_start: dict[Any, int] | None = None
+        #: Key → ``(line, column)`` where the text of its value starts, for literal block
+        #: scalars (``key: |``), whose lines are the file's: a line of code (or of YAML held as
+        #: text) in one can be pointed at.
+        self.block_start: dict[Any, Pos] | None = None
 
 
 class YList(list[Any]):
@@ -181,9 +188,27 @@ def _pos(node: yaml.Node) -> Pos:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _TextLines:
+    """A file's text, split into lines once, by the first document that needs them."""
+
+    __slots__ = ("_lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = _line_break().split(self.text)
+        return self._lines
+
+
 class _Builder:
-    def __init__(self, may_alias: bool = True) -> None:
+    def __init__(self, may_alias: bool = True, text: _TextLines | None = None) -> None:
         self.problems: list[LoadProblem] = []
+        #: The file's lines, split when a literal block first needs them (see
+        #: :meth:`_block_start`).
+        self._text = text or _TextLines("")
         # Without an anchor (``&``) in the text no node is reached twice, so the memo that makes
         # an alias cost its size and catches recursive ones is not needed.
         self._may_alias = may_alias
@@ -234,6 +259,15 @@ class _Builder:
         self._built[key] = value
         self._sizes[key] = before - self._budget
         return value
+
+    def _block_start(self, node: yaml.ScalarNode) -> Pos:
+        """Where a literal block's text starts: the line after its indicator (1-based), and the
+        column of its indentation, read from the first line that is not blank."""
+        first = node.start_mark.line + 1  # 0-based: the line after the `|`
+        for line in self._text.lines()[first : node.end_mark.line + 1]:
+            if line.strip():
+                return (first + 1, len(line) - len(line.lstrip(" ")) + 1)
+        return (first + 1, node.start_mark.column + 1)
 
     def _charge(self, count: int) -> None:
         self._budget -= count
@@ -372,8 +406,7 @@ class _Builder:
             if value_node.__class__ is _ScalarNode and value_node.style == "|":
                 if out.block_start is None:
                     out.block_start = {}
-                # The indicator's line (0-based) + 1 is the first text line; + 1 for 1-based.
-                out.block_start[key] = value_node.start_mark.line + 2
+                out.block_start[key] = self._block_start(value_node)
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
@@ -445,13 +478,14 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
     """
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
+    lines = _TextLines(text)
     index = 0
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 break
-            builder = _Builder(may_alias=may_alias)
+            builder = _Builder(may_alias=may_alias, text=lines)
             pos = _pos(node)
             try:
                 root = builder.build(node)

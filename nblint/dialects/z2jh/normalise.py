@@ -430,8 +430,8 @@ def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported
                 VALUES_OBJECT,
             )
         ]
-    # The block's text is indented below its key (two spaces, as written almost always).
-    lines, columns = starts[key] - 1, key_column + 1
+    start_line, start_column = starts[key]
+    lines, columns = start_line - 1, start_column - 1
     documents, problems = parse_documents(text)
     said = [
         Reported(
@@ -480,7 +480,10 @@ def _shift(node: Any, lines: int, columns: int, top: tuple[int, int]) -> None:
             here.pos = (here.pos[0] + lines, here.pos[1] + columns)
             here.key_pos = {k: (p[0] + lines, p[1] + columns) for k, p in here.key_pos.items()}
             if here.block_start:
-                here.block_start = {k: line + lines for k, line in here.block_start.items()}
+                here.block_start = {
+                    k: (line + lines, column + columns)
+                    for k, (line, column) in here.block_start.items()
+                }
             stack.extend(here.values())
         elif isinstance(here, YList):
             here.pos = (here.pos[0] + lines, here.pos[1] + columns)

@@ -490,8 +490,8 @@ class Release(Record):
         starts = getattr(parent, "block_start", None)
         if not starts or snippet[-1] not in starts:
             return origin
-        # The block's text is indented below its key (two spaces, as written almost always).
-        return Origin(origin.file, starts[snippet[-1]] + line - 1, origin.column + 2)
+        start_line, column = starts[snippet[-1]]
+        return Origin(origin.file, start_line + line - 1, column)
 
     def layer_for(self, values_path: Path) -> tuple[str, int] | None:
         """``(file, document)`` of the layer a fix of ``values_path`` goes into: the layer that
