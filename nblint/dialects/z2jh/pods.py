@@ -223,7 +223,13 @@ def hub_authentication(release: Release) -> dict[str, Any]:
     )
     known = ("JupyterHub", "authenticator_class") not in extra.unread_targets
     sections = {k: v for k, v in settings.items() if k.endswith("Authenticator")}
-    if any(name != "Authenticator" for name in sections):  # the hub's classes read only then
+    # Which sections the authenticator reads matters only for an `allow_all: true` outside the
+    # base section (the rest of a section's settings is not judged): the hub's class table, a
+    # cold start's largest file, is read only then.
+    if any(
+        name != "Authenticator" and traits.get("allow_all", (None,))[0] is True
+        for name, traits in sections.items()
+    ):
         reads = _authenticator_sections(release.chart_version, authenticator if known else ...)
         sections = {k: v for k, v in sections.items() if k in reads}
     return {
