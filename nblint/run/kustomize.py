@@ -41,11 +41,35 @@ class Kustomizations:
     def __init__(self) -> None:
         #: Directory → {real path of a patch file: who names it}.
         self._patches: dict[str, dict[str, PatchedBy]] = {}
+        #: Directories (as the inputs name them) with no kustomization near them: most runs.
+        self._none_near: set[str] = set()
 
     def patched_by(self, path: str) -> PatchedBy | None:
         """Who patches ``path`` in, when a kustomization near it names it as a patch."""
         if path == files.STDIN:
             return None
+        given = os.path.dirname(path)
+        if given in self._none_near:
+            return None
+        found = self._patched_by(path)
+        if found is None and not self._near(given):
+            self._none_near.add(given)
+        return found
+
+    def _near(self, given: str) -> bool:
+        """Whether a kustomization with patches sits in ``given`` or the directories above it
+        that :meth:`patched_by` looks in."""
+        directory = os.path.abspath(given or ".")
+        for _ in range(LEVELS_UP + 1):
+            if self._in(directory):
+                return True
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        return False
+
+    def _patched_by(self, path: str) -> PatchedBy | None:
         directory = os.path.dirname(os.path.abspath(path))
         real = None
         for _ in range(LEVELS_UP + 1):
