@@ -31,3 +31,19 @@ def test_z2jh_pull_policy_always_with_a_dev_tag() -> None:
     assert [line for line, _ in lines] == [3, 6]
     assert lines[0][1].startswith("container notebook uses image ghcr.io/example/notebook:dev")
     assert "(imagePullPolicy: Always)" in lines[1][1]
+
+
+def test_the_hint_pins_the_same_image_and_names_no_tag_nblint_cannot_know() -> None:
+    result = run(IMAGES / "floating-tags.yaml", select={"notebook-image-pinned"})
+    fixes = {(f.line, f.container): f.fix or "" for f in result.findings}
+    assert "image: ghcr.io/example/notebook@sha256:DIGEST" in fixes[(8, "notebook")]
+    assert "imagePullPolicy: IfNotPresent" in fixes[(9, "notebook")]
+    assert "image: ghcr.io/example/helper@sha256:DIGEST" in fixes[(11, "sidecar")]
+    assert not any("scipy-notebook" in fix for fix in fixes.values())
+
+
+def test_the_z2jh_hint_keeps_the_image_name_and_asks_for_a_tag() -> None:
+    result = run(IMAGES / "z2jh-dev-tag-always.yaml", select={"notebook-image-pinned"})
+    (image,) = [f for f in result.findings if f.line == 3]
+    assert image.fix is not None
+    assert "name: ghcr.io/example/notebook\n" in image.fix and 'tag: "TAG"' in image.fix

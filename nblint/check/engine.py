@@ -483,10 +483,15 @@ def make_finding(
     chosen = own or chosen_fix(rule.fix, keys, container)
     fix = edit = applicability = None
     if chosen is not None:
-        if _IDENTITY_VARIABLES.intersection(_hole_names(chosen[1])):
+        holes = _hole_names(chosen[1])
+        if _IDENTITY_VARIABLES.intersection(holes):
             from nblint.check.podview import user_identity
 
             variables = {**user_identity(pod, path), **variables}
+        if "image_name" in holes:  # a hint that pins the image it is about, not another
+            from nblint.check.images import image_name
+
+            variables["image_name"] = image_name(variables.get("value")) or "IMAGE"
         fix = render_template(chosen[1], variables).rstrip()
         safety = raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name, and a hint that quotes input

@@ -28,6 +28,16 @@ class ImageRef(Record):
         self.digest = digest
 
 
+def image_name(image: Any) -> str | None:
+    """``image`` as written without its tag or digest (``quay.io/x/nb:latest`` →
+    ``quay.io/x/nb``): what a hint pins, the same image."""
+    if not isinstance(image, str) or not image:
+        return None
+    image = image.split("@", 1)[0]
+    colon = image.rfind(":")
+    return image[:colon] if colon > image.rfind("/") else image
+
+
 def parse_image(image: str) -> ImageRef:
     """Split and normalise an image reference the way a container runtime reads it."""
     digest = None

@@ -100,6 +100,7 @@ STAND_INS: dict[str, Any] = {
     "replacement": "<a notebook image that does the same job as its own user>",
     "replacement_name": "<that image's repository>",
     "replacement_tag": "<its tag>",
+    "image_name": "<image>",
 }
 
 
