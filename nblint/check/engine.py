@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nblint.check import builtins
+from nblint.check.podview import DERIVED_VARIABLES, derived_variables
 from nblint.check.targets import (
     VALUES,
     RawViolation,
@@ -484,14 +485,9 @@ def make_finding(
     fix = edit = applicability = None
     if chosen is not None:
         holes = _hole_names(chosen[1])
-        if _IDENTITY_VARIABLES.intersection(holes):
-            from nblint.check.podview import user_identity
-
-            variables = {**user_identity(pod, path), **variables}
-        if "image_name" in holes:  # a hint that pins the image it is about, not another
-            from nblint.check.images import image_name
-
-            variables["image_name"] = image_name(variables.get("value")) or "IMAGE"
+        if DERIVED_VARIABLES.intersection(holes):
+            derived = derived_variables(pod, path, holes, variables.get("value"))
+            variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
         safety = raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name, and a hint that quotes input
@@ -548,10 +544,8 @@ def make_finding(
 
 _VALUES_PATH = (VALUES,)
 
-#: Hint variables :func:`nblint.check.podview.user_identity` fills (the notebook user's uid
-#: and gid, and whether the image's or assumed), and those that are nblint's own words (a
-#: comment), not input, so never refuse a hint :func:`_plain_holes` checks.
-_IDENTITY_VARIABLES = frozenset(("notebook_uid", "notebook_gid", "uid_note", "gid_note"))
+#: Hint variables that are nblint's own words (a comment), not input, so never refuse a hint
+#: :func:`_plain_holes` checks.
 _OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note"))
 
 #: What a value from the input may look like to be written into a fix that nblint applies: a

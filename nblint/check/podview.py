@@ -127,6 +127,26 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     }
 
 
+#: Hint variables worked out from the pod rather than found in the violation: the notebook
+#: user's (:func:`user_identity`) and the offending image's name without its tag.
+DERIVED_VARIABLES = frozenset(
+    ("notebook_uid", "notebook_gid", "uid_note", "gid_note", "image_name")
+)
+
+
+def derived_variables(
+    pod: EffectivePod, path: tuple[Any, ...], names: tuple[str, ...], value: Any
+) -> dict[str, str]:
+    """The :data:`DERIVED_VARIABLES` a hint quotes (``names``), for the field at ``path`` whose
+    offending value is ``value``."""
+    out: dict[str, str] = {}
+    if "image_name" in names:  # a hint that pins the image it is about, not another
+        out["image_name"] = images.image_name(value) or "IMAGE"
+    if any(name != "image_name" and name in DERIVED_VARIABLES for name in names):
+        out.update(user_identity(pod, path))
+    return out
+
+
 #: The pod spec's container lists.
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
