@@ -85,6 +85,27 @@ class ValuesPlacement(Record):
         anchor: Path | None,
         template_hint: Callable[[], str | None] = lambda: None,
     ) -> PlacedFix:
+        if _whole_entry(path) or self._masks():
+            return self._place(hint, path, anchor, template_hint)
+        # What is left depends only on the hint and the values key behind the finding: every
+        # profile's pod of a release asks again for the same (the one it merges into, if the
+        # hint is a ``kubespawner_override``, is its own).
+        values_path = self._values_path(anchor or path)
+        key = (_PLACED, hint, values_path, self.profile_path if OVERRIDE in hint else None)
+        memo = self.release.fix_memo
+        placed: PlacedFix | None = memo.get(key)
+        if placed is None:
+            placed = memo[key] = self._place(hint, path, anchor, template_hint, values_path)
+        return placed
+
+    def _place(
+        self,
+        hint: str,
+        path: Path,
+        anchor: Path | None,
+        template_hint: Callable[[], str | None],
+        values_path: Path | None = None,
+    ) -> PlacedFix:
         import yaml
 
         own = self._own_container(path, template_hint)
@@ -99,7 +120,8 @@ class ValuesPlacement(Record):
         masked = self._masked(hint, patch, path, template_hint)
         if masked is not None:
             return masked
-        values_path = self._values_path(anchor or path)
+        if values_path is None:
+            values_path = self._values_path(anchor or path)
         scope = override_scope(values_path)
         target: Path
         if list(patch) == [OVERRIDE]:
@@ -128,9 +150,7 @@ class ValuesPlacement(Record):
         whose fields KubeSpawner builds from traits."""
         import yaml
 
-        if len(path) < 3 or path[1] not in WHOLE_LISTS or not isinstance(path[2], int):
-            return None
-        if path[1] == "containers" and path[2] == 0:
+        if not _whole_entry(path):
             return None
         written = self._values_path(path[:3])
         if (
@@ -166,20 +186,7 @@ class ValuesPlacement(Record):
         ``extraContainerConfig``) replaces that securityContext whole: the hint would change
         nothing, so the pod template's securityContext goes into the replacing one. When code in
         ``hub.extraConfig`` sets it, the hint is only shown, pointing there."""
-        if self._masking is None:
-            # (pod path, traits, values path that sets it, whether hub.extraConfig's code does)
-            self._masking = []
-            for pod_path, traits in MASKABLE:
-                written = self._values_path(pod_path)
-                # A statement of hub.extraConfig runs after the chart's settings: whatever the
-                # hint writes in the values, that statement wins.
-                by_code = written[:2] == EXTRA_CONFIG_CODE
-                replaced = (
-                    any(key in EXTRA_CONFIG for key in written) and written[-1] == "securityContext"
-                )
-                if by_code or replaced:
-                    self._masking.append((pod_path, traits, written, by_code))
-        for pod_path, traits, written, by_code in self._masking:
+        for pod_path, traits, written, by_code in self._masks():
             # A finding inside the securityContext that code sets is about that code, whatever
             # the hint writes (it may already be in the values, masked).
             inside = by_code and path[: len(pod_path)] == pod_path
@@ -200,6 +207,23 @@ class ValuesPlacement(Record):
             shown = f"{self._label(written)} (it replaces the securityContext KubeSpawner builds)\n"
             return self._edit(shown + _dump(wanted), written, wanted, written)
         return None
+
+    def _masks(self) -> list[tuple[Path, frozenset[str], Path, bool]]:
+        """The securityContexts of this pod that a values key or hub.extraConfig's code replaces:
+        ``(pod path, traits, values path that sets it, whether hub.extraConfig's code does)``."""
+        if self._masking is None:
+            self._masking = []
+            for pod_path, traits in MASKABLE:
+                written = self._values_path(pod_path)
+                # A statement of hub.extraConfig runs after the chart's settings: whatever the
+                # hint writes in the values, that statement wins.
+                by_code = written[:2] == EXTRA_CONFIG_CODE
+                replaced = (
+                    any(key in EXTRA_CONFIG for key in written) and written[-1] == "securityContext"
+                )
+                if by_code or replaced:
+                    self._masking.append((pod_path, traits, written, by_code))
+        return self._masking
 
     def _values_path(self, path: Path) -> Path:
         if path[:1] == ("values",):
@@ -233,6 +257,18 @@ class ValuesPlacement(Record):
         return PlacedFix(
             text, Edit(file, document, (*self.release.root, *target), merge, patch_text)
         )
+
+
+#: Marks the placed hints among the release's ``fix_memo`` keys.
+_PLACED = "placed"
+
+
+def _whole_entry(path: Path) -> bool:
+    """Whether pod ``path`` is in a container or volume the user may have written whole (not
+    the notebook container, whose fields KubeSpawner builds from traits)."""
+    if len(path) < 3 or path[1] not in WHOLE_LISTS or not isinstance(path[2], int):
+        return False
+    return not (path[1] == "containers" and path[2] == 0)
 
 
 def nested(text: str, under: Path) -> str:
