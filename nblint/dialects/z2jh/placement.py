@@ -85,13 +85,17 @@ class ValuesPlacement(Record):
         anchor: Path | None,
         template_hint: Callable[[], str | None] = lambda: None,
     ) -> PlacedFix:
-        if _whole_entry(path) or self._masks():
+        if self._masks():
             return self._place(hint, path, anchor, template_hint)
-        # What is left depends only on the hint and the values key behind the finding: every
+        # What is left depends only on the hints and the values keys behind the finding: every
         # profile's pod of a release asks again for the same (the one it merges into, if the
-        # hint is a ``kubespawner_override``, is its own).
+        # hint is a ``kubespawner_override``, is its own). A container or volume written whole
+        # takes the pod template's hint, merged into the entry that wrote it.
         values_path = self._values_path(anchor or path)
-        key = (_PLACED, hint, values_path, self.profile_path if OVERRIDE in hint else None)
+        whole = (
+            (path[1], self._values_path(path[:3]), template_hint()) if _whole_entry(path) else None
+        )
+        key = (_PLACED, hint, values_path, self.profile_path if OVERRIDE in hint else None, whole)
         memo = self.release.fix_memo
         placed: PlacedFix | None = memo.get(key)
         if placed is None:
