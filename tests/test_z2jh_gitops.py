@@ -14,7 +14,7 @@ from typing import Any
 
 from conftest import FIXTURES, RULES, run
 
-from nblint.dialects.z2jh.gitops import sources
+from nblint.dialects.z2jh.gitops import chart_source, sources
 from nblint.model.result import RunResult
 from nblint.model.rule import PsaPolicy
 from nblint.run import fixing
@@ -313,3 +313,129 @@ def test_a_values_string_indented_deeper_is_placed_at_its_own_columns() -> None:
     result = check("argo-values-string-indented-four.yaml")
     uid = [(f.rule, f.line, f.column) for f in result.findings if f.line == 14]
     assert uid == [("run-as-user", 14, 13)]
+
+
+# -- Flux spec.chartRef: the chart in another object -------------------------------------------
+
+
+def test_a_chartref_to_an_ocirepository_of_the_inputs_is_linted_as_its_tag() -> None:
+    result = check("flux-chartref-oci.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", 20, None),  # spec.chartRef:
+        ("notebook-authentication", 27, None),
+        ("privileged", 28, None),
+        ("run-as-user", 28, None),
+        ("run-as-user", 29, None),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 3.3.8, values at `spec.values`: the HelmRelease `hub` pins the chart "
+        "`jupyterhub` (`spec.chartRef` → `spec.ref.tag` of the OCIRepository `jupyterhub`, line "
+        "11 of this file) at 3.3.8"
+    )
+    # The OCIRepository is read for the HelmRelease, not skipped.
+    assert result.skipped == {}
+
+
+def test_a_chartref_to_a_helmchart_in_another_file_reads_its_range_and_values_files() -> None:
+    where = GITOPS / "chartref"
+    result = run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED)
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 9, None),
+        ("z2jh-unread-values", 9, None),
+        ("notebook-authentication", 13, None),
+        ("privileged", 14, None),
+        ("run-as-user", 14, None),
+        ("run-as-user", 15, None),
+    ]
+    assert {f.file for f in result.findings} == {str(where / "helmrelease.yaml")}
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.1.0, values at `spec.values`: the HelmRelease `hub` asks for the chart "
+        "`jupyterhub` (`spec.chartRef` → `spec.version` of the HelmChart `jupyterhub`, line 11 "
+        f"of {where / 'helmchart.yaml'}) in the range `>=4.0.0 <4.2.0`, and 4.1.0 is the newest "
+        "release nblint knows in it (Flux installs the newest release of the repository in it, "
+        "which may be newer)"
+    )
+    assert said(result, "z2jh-unread-values").startswith(
+        "the HelmRelease `hub` layers values that nblint did not read: the values files "
+        "`values.yaml`, `values-prod.yaml` of the HelmChart `jupyterhub` (`spec.chartRef`)"
+    )
+
+
+def test_a_chartref_whose_object_is_not_among_the_inputs_says_the_version_is_unknown() -> None:
+    for result in (
+        check("flux-chartref-missing.yaml"),
+        run(GITOPS / "chartref" / "helmrelease.yaml", select=SELECTED),
+    ):
+        assert linted_as(result) == {"4.4.0"}
+        assert [f for f in found(result) if f[0] == "z2jh-chart-version"] == [
+            ("z2jh-chart-version", 9, None)  # spec.chartRef:
+        ]
+    assert said(check("flux-chartref-missing.yaml"), "z2jh-chart-version") == (
+        "linted as z2jh 4.4.0, the newest release nblint knows, values at `spec.values`: the "
+        "HelmRelease `hub` takes its chart from the OCIRepository `jupyterhub` "
+        "(`spec.chartRef`), which is not among the inputs: the chart and its version are "
+        "unknown; give the release it installs with --chart-version"
+    )
+    assert found(check("flux-chartref-missing.yaml", chart_version="3.3.8"))[0] == (
+        "notebook-authentication",
+        12,
+        None,
+    )
+
+
+def test_a_chartref_of_another_chart_stays_skipped() -> None:
+    result = check("flux-chartref-other-chart.yaml")
+    assert result.findings == []
+    assert result.skipped == {"OCIRepository": 1, "HelmRelease": 1}
+
+
+def test_a_chartref_to_bitnami_s_oci_registry_is_not_z2jh() -> None:
+    result = check("flux-chartref-bitnami.yaml")
+    assert found(result) == [("z2jh-other-chart", 21, None)]
+    assert said(result, "z2jh-other-chart").startswith(
+        "the HelmRelease `hub` installs `jupyterhub` from Bitnami's repository, not z2jh's"
+    )
+
+
+def test_an_ocirepository_chart_template_reads_the_url_and_the_ref() -> None:
+    result = check("flux-chart-template-oci.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result)[0] == ("z2jh-chart-version", 14, None)  # semver:
+    assert "(`spec.chart.spec.ref.semver`) in the range `~3.3.0`" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_chart_sources_are_read_for_their_version_as_flux_orders_the_ref() -> None:
+    def oci(ref: dict[str, str], url: str = "oci://r.example/charts/jupyterhub") -> Any:
+        return chart_source(
+            {
+                "apiVersion": "source.toolkit.fluxcd.io/v1beta2",
+                "kind": "OCIRepository",
+                "metadata": {"name": "hub"},
+                "spec": {"url": url, "ref": ref},
+            }
+        )
+
+    # digest wins over semver, which wins over tag; no ref is the `latest` tag
+    assert oci({"tag": "4.1.0", "semver": "~3.3"}).version == "~3.3"
+    assert oci({"tag": "4.1.0", "digest": "sha256:ab"}).version is None
+    assert "by digest" in oci({"tag": "4.1.0", "digest": "sha256:ab"}).unversioned
+    assert "latest" in oci({}).unversioned
+    assert oci({"tag": "1.0"}, url="oci://ghcr.io/stefanprodan/charts/podinfo") is None
+    git = chart_source(
+        {
+            "apiVersion": "source.toolkit.fluxcd.io/v1",
+            "kind": "HelmChart",
+            "metadata": {"name": "hub"},
+            "spec": {
+                "chart": "./charts/jupyterhub",
+                "version": "4.1.0",
+                "sourceRef": {"kind": "GitRepository", "name": "deploy"},
+            },
+        }
+    )
+    assert git is not None and git.version is None  # Flux ignores the version for git
+    assert chart_source({"apiVersion": "helm.cattle.io/v1", "kind": "HelmChart"}) is None

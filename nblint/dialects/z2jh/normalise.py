@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.z2jh.gitops import Source
+from nblint.dialects.z2jh.gitops import FLUX_CHARTS, Source, chart_source, referenced
 from nblint.dialects.z2jh.gitops import sources as gitops_sources
 from nblint.dialects.z2jh.root import (
     SUBCHART_KEY,
@@ -218,8 +218,12 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         for source in found[:1] if settings.get("values_root") is not None else found:
+            if source.ref is not None:
+                source = _with_chart_of(document, source, index)
             _lint(out, *_gitops_release(document, source, settings))
         return out
+    if not document.layers and chart_source(document.root) is not None:
+        return out  # a Flux source of the chart: read for the HelmRelease that names it
     unchecked = _deeper_root(document, settings) or _other_chart(document, settings)
     if unchecked is not None:
         out.reported.append(unchecked)
@@ -334,6 +338,37 @@ def _gitops_release(
     return release, [*built, *problems]
 
 
+def _with_chart_of(document: Recognised, source: Source, index: RunIndex) -> Source:
+    """A HelmRelease's ``spec.chartRef`` resolved: the version (and repository, and the values
+    files nblint does not read) of the chart source of the inputs it names, if any."""
+    found = referenced(source, index.get(FLUX_CHARTS))
+    if found is None:
+        return source  # its `unversioned` says the object is not among the inputs
+    here = "this file" if found.file == document.file else found.file
+    named = f"the {found.kind} `{found.name}`"
+    field = f"`{format_path(('spec', *found.version_key))}`"
+    resolved = Source(
+        source.kind,
+        source.name,
+        source.where,
+        source.root,
+        found.version,
+        source.version_path,
+        unread=list(source.unread),
+        repository=found.repository,
+        ref=source.ref,
+        namespace=source.namespace,
+    )
+    resolved.field = f"`spec.chartRef` → {field} of {named}, line {found.line} of {here}"
+    if found.unversioned is not None:
+        resolved.unversioned = (
+            f"takes its chart from {named} (`spec.chartRef`), which {found.unversioned}"
+        )
+    if found.unread is not None:
+        resolved.unread.insert(0, (source.where, f"{found.unread} of {named}"))
+    return resolved
+
+
 def _unread_names(source: Source) -> str:
     """What the note of a finding on a chart default names as what may override it."""
     return " or ".join(f"`{format_path(path)}`" for path, _ in source.unread)
@@ -345,15 +380,23 @@ def _gitops_version(
     """The release a GitOps object pins for its ``jupyterhub`` chart, and what to say of it."""
     line, column = tree_position(document.root, source.version_path)
     origin = Origin(document.file, line, column)
-    field = f"`{format_path(source.version_path)}`"
+    field = source.field
     chart = f"{source.describe()} asks for the chart `{DEPENDENCY}`"
     if source.version is None:
         newest = newest_chart_version()
-        line, column = tree_position(document.root, (*source.where, "chart"))
+        plain = source.unversioned == f"names the chart `{DEPENDENCY}` without a version"
+        # At the chart's name, else at what says why no version is known (a digest).
+        place = (*source.where, "chart") if plain else source.version_path
+        line, column = tree_position(document.root, place)
+        why = (
+            f"{source.unversioned} ({field})"
+            if plain
+            else f"{source.unversioned}; give the release it installs with --chart-version"
+        )
         return newest, (
             CHOSEN,
             f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
-            f"{source.describe()} names the chart `{DEPENDENCY}` without a version ({field})",
+            f"{source.describe()} {why}",
             Origin(document.file, line, column),
         )
     installs = "Flux" if source.kind == "HelmRelease" else "Argo CD"
