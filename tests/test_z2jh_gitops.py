@@ -439,3 +439,95 @@ def test_chart_sources_are_read_for_their_version_as_flux_orders_the_ref() -> No
     )
     assert git is not None and git.version is None  # Flux ignores the version for git
     assert chart_source({"apiVersion": "helm.cattle.io/v1", "kind": "HelmChart"}) is None
+
+
+# -- Argo CD ApplicationSet: the template's values, the generators' placeholders unknown ---------
+
+
+def test_an_applicationset_template_is_linted_where_literal_and_its_placeholders_are_unknown() -> (
+    None
+):
+    result = check("argo-applicationset.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 24, None),
+        ("notebook-authentication", 30, None),
+        ("privileged", 31, "Default"),
+        ("privileged", 31, "Privileged"),
+        ("run-as-user", 31, "Default"),
+        ("run-as-user", 31, "Privileged"),
+        # uid: "{{ .uid }}" is the generator's: unknown, said once, never a wrong value
+        ("z2jh-unrendered-template", 32, None),
+        ("privileged", 43, "Privileged"),
+    ]
+    assert said(result, "z2jh-unrendered-template").startswith(
+        "3 value(s) filled in by the ApplicationSet's generators in this file, the first here: "
+        "nblint cannot know their real values"
+    )
+    (fix,) = {f.fix for f in result.findings if f.line == 43}
+    assert fix is not None
+    assert fix.splitlines()[0] == (
+        "# in spec.template.spec.source.helm.valuesObject.singleuser.profileList[1]"
+        ".kubespawner_override"
+    )
+    # No pod takes a placeholder for what it says: the image is not judged by its tag.
+    everything = run(GITOPS / "argo-applicationset.yaml")
+    assert not [f for f in everything.findings if "image" in f.rule or "{{" in f.message]
+
+
+def test_an_applicationset_with_sources_says_what_its_generators_decide() -> None:
+    result = check("argo-applicationset-sources.yaml")
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 29, None),
+        ("z2jh-unread-values", 31, None),
+        ("notebook-authentication", 33, None),  # in the literal block
+        ("privileged", 34, None),
+        ("run-as-user", 34, None),
+        ("run-as-user", 35, None),
+        ("z2jh-unrendered-template", 37, None),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.4.0, the newest release nblint knows, values at "
+        "`spec.template.spec.sources[1].helm.values`: the ApplicationSet `hubs` takes the "
+        "version of the chart `jupyterhub` from its generators (`{{metadata.labels.hubVersion}}`, "
+        "`spec.template.spec.sources[1].targetRevision`); give the release it installs with "
+        "--chart-version"
+    )
+    assert said(result, "z2jh-unread-values").startswith(
+        "the ApplicationSet `hubs` layers values that nblint did not read: the value files "
+        "`$values/hubs/{{name}}.yaml` (from `spec.template.spec.sources[0]`) "
+        "(`spec.template.spec.sources[1].helm.valueFiles`); the template of its `clusters` "
+        "generator, merged over `spec.template` (`spec.generators[0].clusters.template`);"
+    )
+
+
+def test_an_applicationset_values_string_that_is_yaml_only_once_rendered_is_said_unchecked() -> (
+    None
+):
+    result = run(GITOPS / "argo-applicationset-unquoted.yaml")
+    assert found(result) == [("z2jh-unread-values", 23, None)]
+    assert result.pod_count == 0
+    assert said(result, "z2jh-unread-values").startswith(
+        "the values string at `spec.template.spec.source.helm.values` is YAML only once the "
+        "ApplicationSet's generators fill in its `{{ }}` placeholders: not checked"
+    )
+
+
+def test_an_applicationset_s_placeholders_are_no_helm_template(tmp_path: Path) -> None:
+    path = tmp_path / "set.yaml"
+    path.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: hubs}\n"
+        "spec:\n  goTemplate: true\n  template:\n    spec:\n      source:\n"
+        "        chart: jupyterhub\n        targetRevision: 4.1.0\n        helm:\n"
+        "          valuesObject:\n            singleuser:\n"
+        '              image: {tag: "{{ .Values.tag }}"}\n'
+    )
+    assert run(path, select={"helm-template"}).findings == []
+    assert [s.kind for s in sources(_load(path))] == ["ApplicationSet"]
+
+
+def _load(path: Path) -> Any:
+    import yaml
+
+    return yaml.safe_load(path.read_text())

@@ -1,5 +1,5 @@
-"""z2jh installed through GitOps: a Flux ``HelmRelease`` or an Argo CD ``Application`` whose chart
-is ``jupyterhub``, with the values written inside the object.
+"""z2jh installed through GitOps: a Flux ``HelmRelease`` or an Argo CD ``Application`` (or
+``ApplicationSet``) whose chart is ``jupyterhub``, with the values written inside the object.
 
 * Flux (``helm.toolkit.fluxcd.io/v2``, ``v2beta1``, ``v2beta2``): the chart at
   ``spec.chart.spec.chart``, its version (exact or a semver range; none means ``*``) at
@@ -18,6 +18,11 @@ is ``jupyterhub``, with the values written inside the object.
   the values at ``helm.valuesObject``, else ``helm.values`` (a YAML string; Argo CD ignores it
   when ``valuesObject`` is given). ``helm.valueFiles`` (multi-source ``$ref/...`` among them) lie
   below them, ``helm.parameters`` and ``helm.fileParameters`` above: neither is read.
+* Argo CD ``ApplicationSet``: the same, in its ``spec.template.spec``. Its generators fill in
+  every ``{{ … }}`` of the template (Go template with ``goTemplate: true``, else fasttemplate)
+  for each Application: such a value is unknown (never a wrong value, never a Helm template), a
+  ``targetRevision`` that holds one pins no version, and a generator's own ``template`` or
+  ``spec.templatePatch``, which change the template, are said unread.
 
 Imported by :mod:`.root` only for a document of one of these kinds: recognising is a dict lookup.
 """
@@ -33,8 +38,9 @@ from nblint.model.record import Record
 CHART = "jupyterhub"
 FLUX = "HelmRelease"
 ARGO = "Application"
-#: The API groups of the two kinds (any version of each).
-GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/"}
+ARGO_SET = "ApplicationSet"
+#: The API groups of the kinds (any version of each).
+GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/", ARGO_SET: "argoproj.io/"}
 #: The Flux sources a HelmRelease's ``spec.chartRef`` may name for its chart, and their group.
 CHART_SOURCES = ("OCIRepository", "HelmChart")
 SOURCE_GROUP = "source.toolkit.fluxcd.io/"
@@ -125,7 +131,13 @@ def sources(document: Any) -> list[Source]:
     if kind is None:
         return []
     name, namespace = _name(document)
-    found = _flux(document, name or "") if kind == FLUX else _argo(document, name or "")
+    if kind == FLUX:
+        found = _flux(document, name or "")
+    elif kind == ARGO_SET:
+        found = _argo(document, name or "", ("spec", "template", "spec"), kind)
+        _application_set(document, found)
+    else:
+        found = _argo(document, name or "")
     for source in found:
         source.namespace = namespace
     return found
@@ -377,13 +389,14 @@ def _values_from(entries: Any) -> str:
     return f"the values of {', '.join(named)}" if named else "the values it names"
 
 
-def _argo(document: Any, name: str) -> list[Source]:
+def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) -> list[Source]:
+    """The jupyterhub sources of an Application's ``spec`` (or an ApplicationSet's template's)."""
     found: list[Source] = []
-    _, one = get_path(document, ("spec", "source"))
-    _, many = get_path(document, ("spec", "sources"))
-    candidates: list[tuple[Path, Any]] = [(("spec", "source"), one)]
+    _, one = get_path(document, (*spec, "source"))
+    _, many = get_path(document, (*spec, "sources"))
+    candidates: list[tuple[Path, Any]] = [((*spec, "source"), one)]
     if isinstance(many, list):
-        candidates += [(("spec", "sources", i), item) for i, item in enumerate(many)]
+        candidates += [((*spec, "sources", i), item) for i, item in enumerate(many)]
     refs = {
         item.get("ref"): i
         for i, item in enumerate(many if isinstance(many, list) else [])
@@ -398,7 +411,7 @@ def _argo(document: Any, name: str) -> list[Source]:
         unread: list[tuple[Path, str]] = []
         files = helm.get("valueFiles")
         if files:
-            unread.append(((*base, "valueFiles"), _value_files(files, refs)))
+            unread.append(((*base, "valueFiles"), _value_files(files, refs, spec)))
         values_object = helm.get("valuesObject")
         string = False
         if values_object is not None:
@@ -423,7 +436,7 @@ def _argo(document: Any, name: str) -> list[Source]:
                 unread.append(((*base, key), what))
         found.append(
             Source(
-                ARGO,
+                kind,
                 name,
                 where,
                 root,
@@ -437,7 +450,40 @@ def _argo(document: Any, name: str) -> list[Source]:
     return found
 
 
-def _value_files(files: Any, refs: dict[Any, int]) -> str:
+def _application_set(document: Any, found: list[Source]) -> None:
+    """What an ApplicationSet changes in its template that nblint does not read: a generator's
+    own ``template`` (merged over ``spec.template`` for its Applications) and
+    ``spec.templatePatch``; and a ``targetRevision`` a generator fills in (no version known)."""
+    unread: list[tuple[Path, str]] = []
+    _, generators = get_path(document, ("spec", "generators"))
+    for i, generator in enumerate(generators if isinstance(generators, list) else []):
+        for key, body in generator.items() if isinstance(generator, dict) else ():
+            if isinstance(body, dict) and body.get("template"):
+                unread.append(
+                    (
+                        ("spec", "generators", i, key, "template"),
+                        f"the template of its `{key}` generator, merged over `spec.template`",
+                    )
+                )
+    _, patch = get_path(document, ("spec", "templatePatch"))
+    if patch:
+        unread.append((("spec", "templatePatch"), "the patch of its template"))
+    for source in found:
+        source.unread = [*source.unread, *unread]
+        if source.version is not None and is_placeholder(source.version):
+            source.unversioned = (
+                f"takes the version of the chart `{CHART}` from its generators "
+                f"(`{source.version}`, {source.field})"
+            )
+            source.version = None
+
+
+def is_placeholder(text: str) -> bool:
+    """A ``{{ … }}`` that an ApplicationSet's generators fill in (Go template or fasttemplate)."""
+    return "{{" in text and "}}" in text
+
+
+def _value_files(files: Any, refs: dict[Any, int], spec: Path = ("spec",)) -> str:
     """``helm.valueFiles``, named; a multi-source ``$ref/path`` with the source it refers to."""
     names: list[str] = []
     for entry in files if isinstance(files, list) else []:
@@ -446,7 +492,7 @@ def _value_files(files: Any, refs: dict[Any, int]) -> str:
             continue
         ref = text[1:].split("/", 1)[0] if text.startswith("$") else None
         if ref is not None and ref in refs:
-            names.append(f"`{text}` (from `{format_path(('spec', 'sources', refs[ref]))}`)")
+            names.append(f"`{text}` (from `{format_path((*spec, 'sources', refs[ref]))}`)")
         else:
             names.append(f"`{text}`")
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")

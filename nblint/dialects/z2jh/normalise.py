@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.z2jh.gitops import FLUX_CHARTS, Source, chart_source, referenced
+from nblint.dialects.z2jh.gitops import (
+    ARGO_SET,
+    FLUX_CHARTS,
+    Source,
+    chart_source,
+    kind_of,
+    referenced,
+)
 from nblint.dialects.z2jh.gitops import sources as gitops_sources
 from nblint.dialects.z2jh.root import (
     SUBCHART_KEY,
@@ -97,6 +104,8 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
     renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
     chart, which nblint does not read: that chart may render it)."""
+    if not document.layers and kind_of(document.root) == ARGO_SET:
+        return False  # its generators fill in every `{{ }}` of it, values included
     found = [] if document.layers else gitops_sources(document.root)
     root: Path
     try:
@@ -292,7 +301,7 @@ def _gitops_release(
     read_only = None
     other = _gitops_other_chart(document, source, root, None)
     if other is None and source.string and given is None and written:
-        parsed, said = _string_values(document, root)
+        parsed, said = _string_values(document, root, source.kind == ARGO_SET)
         problems.extend(said)
         if parsed is None:
             return None, problems
@@ -332,6 +341,8 @@ def _gitops_release(
     )
     release.shown_under = () if read_only else root
     release.read_only = read_only
+    if source.kind == ARGO_SET:
+        release.placeholders = "the ApplicationSet's generators"
     if pinned is not None:
         rule, message, origin = pinned
         built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
@@ -449,7 +460,9 @@ _STRING_PROBLEMS = {
 }
 
 
-def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported]]:
+def _string_values(
+    document: Recognised, root: Path, placeholders: bool = False
+) -> tuple[Any, list[Reported]]:
     """The values an object gives as a YAML string (Argo CD's ``helm.values``), parsed by the
     loader and placed in the file: a literal block (``values: |``) holds the file's own lines,
     so every position inside it is the file's. Any other string (folded, quoted) is said not to
@@ -476,6 +489,18 @@ def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported
     start_line, start_column = starts[key]
     lines, columns = start_line - 1, start_column - 1
     documents, problems = parse_documents(text)
+    if placeholders and any(p.kind == "helm-template" for p in problems):
+        # An ApplicationSet's generators fill in its `{{ }}`: text that is YAML only then.
+        return None, [
+            Reported(
+                UNREAD,
+                f"the values string at `{format_path(root)}` is YAML only once the "
+                "ApplicationSet's generators fill in its `{{ }}` placeholders: not checked "
+                "(quote each placeholder, or lint a generated Application)",
+                Origin(file, key_line, key_column),
+                VALUES_OBJECT,
+            )
+        ]
     said = [
         Reported(
             _STRING_PROBLEMS.get(problem.kind, "parse-error"),
@@ -485,6 +510,7 @@ def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported
         )
         for problem in [*problems, *(p for d in documents[:1] for p in d.problems)]
         if problem.kind != "not-a-mapping"  # said below, as for values in the file
+        and not (placeholders and problem.kind == "helm-template")
     ]
     tree = documents[0].root if documents else None
     if tree is None and not problems:

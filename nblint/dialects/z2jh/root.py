@@ -35,7 +35,7 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
 }
 #: The kinds of the GitOps objects that may install z2jh with its values inside, and of the Flux
 #: sources that may hold its chart for a HelmRelease (:mod:`.gitops`).
-GITOPS_KINDS = ("HelmRelease", "Application", "OCIRepository", "HelmChart")
+GITOPS_KINDS = ("HelmRelease", "Application", "ApplicationSet", "OCIRepository", "HelmChart")
 #: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
 SUBCHART_KEY = "jupyterhub"
 

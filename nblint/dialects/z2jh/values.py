@@ -352,6 +352,7 @@ class Release(Record):
         "chart_version",
         "files",
         "fix_memo",
+        "placeholders",
         "read_only",
         "root",
         "shown_under",
@@ -373,6 +374,7 @@ class Release(Record):
         unseen: str | None = None,
         shown_under: Path = (),
         read_only: str | None = None,
+        placeholders: str | None = None,
     ) -> None:
         self.chart_version = chart_version
         #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
@@ -396,6 +398,9 @@ class Release(Record):
         self.shown_under = shown_under
         #: Why fixes are shown and never applied, when they cannot be (values in a string).
         self.read_only = read_only
+        #: Who fills in the ``{{ … }}`` of these values before Helm sees them, when someone does
+        #: (``the ApplicationSet's generators``): unknown values, said once, never a problem.
+        self.placeholders = placeholders
 
     @property
     def extra_config(self) -> ExtraConfig:
