@@ -531,3 +531,136 @@ def _load(path: Path) -> Any:
     import yaml
 
     return yaml.safe_load(path.read_text())
+
+
+# -- GitOps objects as -f layers ----------------------------------------------------------------
+
+LAYERS = GITOPS / "layers"
+
+
+def layered(*names: str, **settings: Any) -> RunResult:
+    return run(
+        values=[str(LAYERS / name) for name in names],
+        select=SELECTED | {"host-namespaces"},
+        **settings,
+    )
+
+
+def at(result: RunResult) -> list[tuple[str, str, int, str | None]]:
+    """``(rule, file name, line, profile)`` of each finding, by file, line and rule."""
+    return sorted(
+        {(f.rule, Path(f.file).name, f.line, f.profile) for f in result.findings},
+        key=lambda f: (f[1], f[2], f[0], f[3] or ""),
+    )
+
+
+def test_a_helmrelease_layered_on_a_values_file_adds_its_values_on_top() -> None:
+    result = layered("base-values.yaml", "helmrelease.yaml")
+    assert linted_as(result) == {"3.3.8"}  # the release the HelmRelease pins
+    assert at(result) == [
+        ("z2jh-chart-version", "helmrelease.yaml", 20, None),
+        ("z2jh-unread-values", "helmrelease.yaml", 24, None),
+        # the chart's init container, at the last layer that writes `singleuser`
+        ("privileged", "helmrelease.yaml", 28, "Default"),
+        ("privileged", "helmrelease.yaml", 28, "Root"),
+        ("run-as-user", "helmrelease.yaml", 28, "Default"),
+        ("run-as-user", "helmrelease.yaml", 28, "Root"),
+        ("run-as-user", "helmrelease.yaml", 34, "Root"),  # the HelmRelease's uid: 0
+    ]  # base-values.yaml's authenticator and uid: 1000 hold: no notebook-authentication
+    assert said(result, "z2jh-unread-values") == (
+        "the HelmRelease `hub` layers values that nblint did not read: the values of ConfigMap "
+        "`hub-base` (`spec.valuesFrom`); the values at `spec.values` were linted over "
+        f"{LAYERS / 'base-values.yaml'} (the -f layers before it) and the chart's defaults, and "
+        "the pods may differ"
+    )
+    # The HelmRepository beside it is no values layer: skipped, as in any input.
+    assert result.skipped == {"HelmRepository": 1}
+
+
+def test_a_layer_after_the_helmrelease_wins_as_with_helm_s_f() -> None:
+    result = layered("base-values.yaml", "helmrelease.yaml", "override.yaml")
+    assert at(result) == [
+        ("z2jh-chart-version", "helmrelease.yaml", 20, None),
+        ("z2jh-unread-values", "helmrelease.yaml", 24, None),
+        ("privileged", "override.yaml", 2, "Default"),
+        ("run-as-user", "override.yaml", 2, "Default"),
+    ]  # override.yaml's profileList replaced the HelmRelease's: no Root profile
+
+
+def test_an_application_s_values_string_is_a_layer_at_the_file_s_own_lines() -> None:
+    result = layered("base-values.yaml", "application.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert at(result) == [
+        ("z2jh-chart-version", "application.yaml", 10, None),
+        ("privileged", "application.yaml", 13, None),
+        ("run-as-user", "application.yaml", 13, None),
+        ("host-namespaces", "application.yaml", 15, None),  # inside the literal block
+    ]
+    (host,) = [f for f in result.findings if f.rule == "host-namespaces"]
+    assert host.applicability == "display-only"  # a string is never rewritten
+
+
+def test_a_chartref_helmrelease_layer_reads_the_ocirepository_of_its_file() -> None:
+    result = layered("base-values.yaml", "chartref.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert at(result) == [
+        ("z2jh-chart-version", "chartref.yaml", 18, None),
+        ("privileged", "chartref.yaml", 22, None),
+        ("run-as-user", "chartref.yaml", 22, None),
+        ("run-as-user", "chartref.yaml", 23, None),
+    ]
+    assert result.skipped == {}  # the OCIRepository is read, not a layer
+
+
+def test_chart_version_option_still_wins_over_a_layer_s_pin() -> None:
+    result = layered("base-values.yaml", "helmrelease.yaml", chart_version="4.1.0")
+    assert linted_as(result) == {"4.1.0"}
+    assert "z2jh-chart-version" not in {f.rule for f in result.findings}
+
+
+def test_fixes_go_into_the_layer_that_set_the_value(tmp_path: Path) -> None:
+    for name in ("base-values.yaml", "helmrelease.yaml"):
+        shutil.copy(LAYERS / name, tmp_path / name)
+    values = [str(tmp_path / "base-values.yaml"), str(tmp_path / "helmrelease.yaml")]
+    options = Options(PsaPolicy("restricted", (1, 37)), dialect={"values": values})
+
+    def again(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts, select={"run-as-user"}), RULES).run([])
+
+    texts = fixing.fix(again, True).texts
+    assert set(texts) == {values[1]}  # base-values.yaml sets nothing run-as-user is about
+    fixed = texts[values[1]]
+    assert (
+        "        - display_name: Root\n          kubespawner_override:\n            uid: 1000\n"
+        in (fixed)
+    )
+    assert fixed.count("\nspec:\n") == 2  # the HelmRepository's and the HelmRelease's, no new one
+
+
+def test_a_template_in_a_layer_object_is_judged_in_its_values_only(tmp_path: Path) -> None:
+    path = tmp_path / "hub.yaml"
+    path.write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        'metadata:\n  name: "{{ .Values.name }}"\n'
+        "spec:\n  chart:\n    spec: {chart: jupyterhub, version: 4.4.0}\n"
+        '  values:\n    singleuser:\n      image: {tag: "{{ .Values.tag }}"}\n'
+    )
+    result = run(values=[str(LAYERS / "base-values.yaml"), str(path)], select={"helm-template"})
+    assert [(f.rule, f.line) for f in result.findings] == [("helm-template", 10)]
+
+
+def test_the_command_layers_a_helmrelease_and_exits_on_its_findings() -> None:
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    args = ["check", "-f", str(LAYERS / "base-values.yaml"), "-f", str(LAYERS / "helmrelease.yaml")]
+    done = CliRunner().invoke(main, [*args, "--select", "run-as-user", "--format", "json"])
+    assert done.exit_code == 1, done.output
+    import json
+
+    report = json.loads(done.output)
+    assert {(Path(f["file"]).name, f["line"]) for f in report["findings"]} == {
+        ("helmrelease.yaml", 28),
+        ("helmrelease.yaml", 34),
+    }

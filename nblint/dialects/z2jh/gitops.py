@@ -353,16 +353,19 @@ def chart_source(document: Any) -> ChartSource | None:
 
 
 def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
-    """What a z2jh document adds to the run index: a Flux chart source of the jupyterhub chart,
-    with where it pins the version (:data:`FLUX_CHARTS`)."""
-    found = chart_source(document.root)
-    if found is None:
-        return []
-    from nblint.load.provenance import tree_position
+    """What a z2jh document (or each layer of a ``-f`` release) adds to the run index: a Flux
+    chart source of the jupyterhub chart, with where it pins the version (:data:`FLUX_CHARTS`)."""
+    entries: list[tuple[str, Any]] = []
+    for file, root in document.layers or [(document.file, document.root)]:
+        found = chart_source(root)
+        if found is None:
+            continue
+        from nblint.load.provenance import tree_position
 
-    found.file = document.file
-    found.line = tree_position(document.root, ("spec", *found.version_key))[0]
-    return [(FLUX_CHARTS, found)]
+        found.file = file
+        found.line = tree_position(root, ("spec", *found.version_key))[0]
+        entries.append((FLUX_CHARTS, found))
+    return entries
 
 
 def referenced(source: Source, entries: tuple[Any, ...]) -> ChartSource | None:

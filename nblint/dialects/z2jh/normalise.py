@@ -42,6 +42,7 @@ from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
+from nblint.model.record import Record
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
@@ -223,6 +224,9 @@ def _pinned(
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
     out = Normalised()
+    if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
+        _lint(out, *_gitops_layers(document, settings, index))
+        return out
     found = [] if document.layers else gitops_sources(document.root)
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
@@ -277,6 +281,74 @@ def _gitops_release(
     """The release a GitOps object's ``jupyterhub`` chart stands for: its inline values over the
     chart's defaults, as the release the object pins; and what nblint must say about it (the
     version, what it did not read, values for another chart)."""
+    prepared, stop = _prepare(document, source, settings)
+    if prepared is None:
+        return None, stop
+    pinned: tuple[str, str, Origin | None] | None = None
+    if settings.get("chart_version"):
+        chart_version = _given_version(settings)
+    else:
+        chart_version, pinned = _gitops_version(document, source, prepared.where)
+    release, built = build_release(
+        [(document.file, prepared.layer)],
+        prepared.root,
+        chart_version,
+        [document.index],
+        subchart=False,
+        unseen=prepared.unseen,
+    )
+    release.show(prepared.shown, prepared.read_only)
+    if source.kind == ARGO_SET:
+        release.placeholders = "the ApplicationSet's generators"
+    if pinned is not None:
+        rule, message, origin = pinned
+        built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+    return release, [*built, *prepared.problems]
+
+
+def _given_version(settings: dict[str, Any]) -> str:
+    try:
+        return resolve_chart_version(settings.get("chart_version"))
+    except ValuesError:
+        # The CLI refuses an unknown version; a programmatic caller gets the newest.
+        return resolve_chart_version(None)
+
+
+class _Prepared(Record):
+    """A GitOps object's values, ready to be a layer of a release: the document they are read
+    from (the object, or its values string parsed), where in it, how its hints are shown, and
+    what to say about it."""
+
+    __slots__ = ("layer", "problems", "read_only", "root", "shown", "unseen", "where")
+
+    def __init__(
+        self,
+        layer: Any,
+        root: Path,
+        shown: Path,
+        read_only: str | None,
+        where: str,
+        unseen: str | None,
+        problems: list[Reported],
+    ) -> None:
+        self.layer = layer
+        self.root = root
+        self.shown = shown
+        self.read_only = read_only
+        self.where = where
+        self.unseen = unseen
+        self.problems = problems
+
+
+def _prepare(
+    document: Recognised,
+    source: Source,
+    settings: dict[str, Any],
+    before: list[str] | None = None,
+) -> tuple[_Prepared | None, list[Reported]]:
+    """The values of ``source`` in the GitOps object ``document`` as a layer, or None and why
+    there is nothing to lint (values for another chart, a string nblint cannot place, no values
+    of its own). ``before``: the files of the ``-f`` layers below it, when it is one."""
     file = document.file
     given = settings.get("values_root")
     try:
@@ -315,37 +387,104 @@ def _gitops_release(
         first = source.unread[0][0]
         what = "; ".join(f"{text} (`{format_path(path)}`)" for path, text in source.unread)
         line, column = tree_position(document.root, first)
+        below = f"{', '.join(before)} (the -f layers before it) and " if before else ""
         if not written or values is None or values == {}:
+            if before:
+                message = (
+                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"from {what}, which nblint does not read; linted: {below}the chart's "
+                    "defaults, as the release it pins"
+                )
+            else:
+                message = (
+                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"from {what}, which nblint does not read; nothing was checked (lint those "
+                    "values with the release it pins, e.g. `nblint check --chart-version X FILE`)"
+                )
+                return None, [Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT)]
+        else:
             message = (
-                f"{source.describe()} writes no values of its own at `{where}`: they come from "
-                f"{what}, which nblint does not read; nothing was checked (lint those values "
-                "with the release it pins, e.g. `nblint check --chart-version X FILE`)"
+                f"{source.describe()} layers values that nblint did not read: {what}; the "
+                f"values at `{where}` were linted over {below}the chart's defaults, and the pods "
+                "may differ"
             )
-            return None, [Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT)]
-        message = (
-            f"{source.describe()} layers values that nblint did not read: {what}; the values "
-            f"at `{where}` were linted over the chart's defaults, and the pods may differ"
-        )
         problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT))
         unseen = f"{_unread_names(source)}, which nblint did not read,"
-    pinned: tuple[str, str, Origin | None] | None = None
+    shown = () if read_only else root
+    return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
+
+
+def _is_gitops(document: Any) -> bool:
+    """A GitOps object (or a Flux source of the chart) given as a ``-f`` layer (cheap)."""
+    return kind_of(document) is not None or chart_source(document) is not None
+
+
+def _gitops_layers(
+    document: Recognised, settings: dict[str, Any], index: RunIndex
+) -> tuple[Release | None, list[Reported]]:
+    """A ``-f`` release one of whose layers is a GitOps object: each object adds the values of
+    its (first) ``jupyterhub`` chart where it stands in the ``-f`` order (the later layer wins,
+    as Helm layers files), and the last one says which release it is (unless
+    ``--chart-version``). A Flux source of the chart is read for a ``spec.chartRef`` only."""
+    problems: list[Reported] = []
+    try:
+        root, pin = _values_root(document, settings)
+    except ValuesError as err:
+        origin = Origin(document.file, 1, 1)
+        return None, [Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT)]
+    files: list[tuple[str, Any]] = []
+    views: list[tuple[Path, Path, str | None]] = []
+    positions: list[int] = []
+    last: tuple[Recognised, Source, _Prepared] | None = None
+    sets = False
+    for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
+        if not _is_gitops(doc):
+            files.append((file, doc))
+            views.append((root, (), None))
+            positions.append(position)
+            continue
+        found = gitops_sources(doc)
+        if not found:
+            continue  # a Flux source of the chart: read for the index
+        layer = Recognised(document.dialect, file, doc, position)
+        source = found[0]
+        if source.ref is not None:
+            source = _with_chart_of(layer, source, index)
+        prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
+        if prepared is None:
+            if any(p.rule == OTHER_CHART for p in stop):
+                return None, stop  # the release is another chart's: none of it is z2jh's
+            problems.extend(stop)
+            continue
+        files.append((file, prepared.layer))
+        views.append((prepared.root, prepared.shown, prepared.read_only))
+        positions.append(position)
+        problems.extend(prepared.problems)
+        last = (layer, source, prepared)
+        sets = sets or source.kind == ARGO_SET
+    if not files:
+        return None, problems
+    said: tuple[str, str, Origin | None] | None = None
     if settings.get("chart_version"):
-        try:
-            chart_version = resolve_chart_version(settings.get("chart_version"))
-        except ValuesError:
-            chart_version = resolve_chart_version(None)
+        chart_version = _given_version(settings)
+    elif last is not None:
+        chart_version, said = _gitops_version(last[0], last[1], last[2].where)
     else:
-        chart_version, pinned = _gitops_version(document, source, where)
+        chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
     release, built = build_release(
-        [(file, layer)], layer_root, chart_version, [document.index], subchart=False, unseen=unseen
+        files,
+        root,
+        chart_version,
+        positions,
+        subchart=False if last is not None else None,
+        unseen=last[2].unseen if last is not None else None,
+        views=views,
     )
-    release.shown_under = () if read_only else root
-    release.read_only = read_only
-    if source.kind == ARGO_SET:
+    if sets:
         release.placeholders = "the ApplicationSet's generators"
-    if pinned is not None:
-        rule, message, origin = pinned
-        built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+    if said is not None:
+        rule, message, at = said
+        built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
     return release, [*built, *problems]
 
 

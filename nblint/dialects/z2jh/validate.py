@@ -314,7 +314,8 @@ class _Checker:
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
         snippet: Any = value
-        root = self.release.root
+        layer = self.release.placing(path)
+        root = self.release.root if layer is None else layer.root
         # Under a list item (a source of an Argo CD Application) the root is named, not nested.
         label = f"# in {format_path(root)}\n" if any(isinstance(p, int) for p in root) else ""
         for part in reversed((*(() if label else root), *target)):
