@@ -664,3 +664,15 @@ def test_the_command_layers_a_helmrelease_and_exits_on_its_findings() -> None:
         ("helmrelease.yaml", 28),
         ("helmrelease.yaml", 34),
     }
+
+
+def test_gitops_objects_of_a_context_file_are_read_for_the_index_not_linted(tmp_path: Path) -> None:
+    # z2jh reads its context documents (an OCIRepository) for the index: a HelmRelease there
+    # stands for what is in the cluster, and is not linted.
+    context = tmp_path / "cluster.yaml"
+    context.write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: jhub}\n---\n"
+        + (GITOPS / "flux-chartref-oci.yaml").read_text()
+    )
+    result = run(GITOPS / "flux-chartref-missing.yaml", select=SELECTED, cluster=[context])
+    assert {Path(f.file).name for f in result.findings} == {"flux-chartref-missing.yaml"}

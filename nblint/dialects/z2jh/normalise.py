@@ -224,6 +224,8 @@ def _pinned(
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
     out = Normalised()
+    if document.context:
+        return out  # read from a context file for the index (a Flux source of the chart) only
     if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
         _lint(out, *_gitops_layers(document, settings, index))
         return out
