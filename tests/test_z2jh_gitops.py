@@ -676,3 +676,30 @@ def test_gitops_objects_of_a_context_file_are_read_for_the_index_not_linted(tmp_
     )
     result = run(GITOPS / "flux-chartref-missing.yaml", select=SELECTED, cluster=[context])
     assert {Path(f.file).name for f in result.findings} == {"flux-chartref-missing.yaml"}
+
+
+def test_a_chartref_is_resolved_across_jobs_processes(tmp_path: Path) -> None:
+    # The HelmRelease first, its HelmChart last: with --jobs they fall in different chunks, and
+    # every process indexes the file of the HelmChart (the z2jh dialect is cluster-wide).
+    import json
+
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    shutil.copy(GITOPS / "chartref" / "helmrelease.yaml", tmp_path / "000-helmrelease.yaml")
+    shutil.copy(GITOPS / "chartref" / "helmchart.yaml", tmp_path / "zzz-helmchart.yaml")
+    for i in range(60):
+        (tmp_path / f"{i:03d}-pod.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: true\n"
+        )
+
+    def report(*args: str) -> str:
+        done = CliRunner().invoke(main, ["check", "--format", "json", *args, str(tmp_path)])
+        assert done.exit_code == 1, done.output
+        return done.stdout
+
+    serial = report()
+    assert report("--jobs", "2") == serial
+    (chosen,) = [f for f in json.loads(serial)["findings"] if f["rule"] == "z2jh-chart-version"]
+    assert chosen["message"].startswith("linted as z2jh 4.1.0, values at `spec.values`")
