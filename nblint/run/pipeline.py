@@ -465,7 +465,10 @@ class Runner:
                 kept = isinstance(root, dict)
                 judge = None
                 if kept and _is_object(root):
-                    kept = dialect.claim(root, self.settings)
+                    try:
+                        kept = dialect.claim(root, self.settings)
+                    except Exception:  # a recogniser bug: the document stays a layer
+                        kept = True
                     judge = Recognised(dialect.name, path, root, entry.index) if kept else None
                 for problem in entry.problems:
                     if problem.kind == HELM_TEMPLATE and kept:
