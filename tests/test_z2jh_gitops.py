@@ -14,7 +14,7 @@ from typing import Any
 
 from conftest import FIXTURES, RULES, run
 
-from nblint.dialects.z2jh.gitops import sources
+from nblint.dialects.z2jh.gitops import chart_source, sources
 from nblint.model.result import RunResult
 from nblint.model.rule import PsaPolicy
 from nblint.run import fixing
@@ -313,3 +313,393 @@ def test_a_values_string_indented_deeper_is_placed_at_its_own_columns() -> None:
     result = check("argo-values-string-indented-four.yaml")
     uid = [(f.rule, f.line, f.column) for f in result.findings if f.line == 14]
     assert uid == [("run-as-user", 14, 13)]
+
+
+# -- Flux spec.chartRef: the chart in another object -------------------------------------------
+
+
+def test_a_chartref_to_an_ocirepository_of_the_inputs_is_linted_as_its_tag() -> None:
+    result = check("flux-chartref-oci.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", 20, None),  # spec.chartRef:
+        ("notebook-authentication", 27, None),
+        ("privileged", 28, None),
+        ("run-as-user", 28, None),
+        ("run-as-user", 29, None),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 3.3.8, values at `spec.values`: the HelmRelease `hub` pins the chart "
+        "`jupyterhub` (`spec.chartRef` → `spec.ref.tag` of the OCIRepository `jupyterhub`, line "
+        "11 of this file) at 3.3.8"
+    )
+    # The OCIRepository is read for the HelmRelease, not skipped.
+    assert result.skipped == {}
+
+
+def test_a_chartref_to_a_helmchart_in_another_file_reads_its_range_and_values_files() -> None:
+    where = GITOPS / "chartref"
+    result = run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED)
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 9, None),
+        ("z2jh-unread-values", 9, None),
+        ("notebook-authentication", 13, None),
+        ("privileged", 14, None),
+        ("run-as-user", 14, None),
+        ("run-as-user", 15, None),
+    ]
+    assert {f.file for f in result.findings} == {str(where / "helmrelease.yaml")}
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.1.0, values at `spec.values`: the HelmRelease `hub` asks for the chart "
+        "`jupyterhub` (`spec.chartRef` → `spec.version` of the HelmChart `jupyterhub`, line 11 "
+        f"of {where / 'helmchart.yaml'}) in the range `>=4.0.0 <4.2.0`, and 4.1.0 is the newest "
+        "release nblint knows in it (Flux installs the newest release of the repository in it, "
+        "which may be newer)"
+    )
+    assert said(result, "z2jh-unread-values").startswith(
+        "the HelmRelease `hub` layers values that nblint did not read: the values files "
+        "`values.yaml`, `values-prod.yaml` of the HelmChart `jupyterhub` (`spec.chartRef`)"
+    )
+
+
+def test_a_chartref_whose_object_is_not_among_the_inputs_says_the_version_is_unknown() -> None:
+    for result in (
+        check("flux-chartref-missing.yaml"),
+        run(GITOPS / "chartref" / "helmrelease.yaml", select=SELECTED),
+    ):
+        assert linted_as(result) == {"4.4.0"}
+        assert [f for f in found(result) if f[0] == "z2jh-chart-version"] == [
+            ("z2jh-chart-version", 9, None)  # spec.chartRef:
+        ]
+    assert said(check("flux-chartref-missing.yaml"), "z2jh-chart-version") == (
+        "linted as z2jh 4.4.0, the newest release nblint knows, values at `spec.values`: the "
+        "HelmRelease `hub` takes its chart from the OCIRepository `jupyterhub` "
+        "(`spec.chartRef`), which is not among the inputs: the chart and its version are "
+        "unknown; give the release it installs with --chart-version"
+    )
+    assert found(check("flux-chartref-missing.yaml", chart_version="3.3.8"))[0] == (
+        "notebook-authentication",
+        12,
+        None,
+    )
+
+
+def test_a_chartref_of_another_chart_stays_skipped() -> None:
+    result = check("flux-chartref-other-chart.yaml")
+    assert result.findings == []
+    assert result.skipped == {"OCIRepository": 1, "HelmRelease": 1}
+
+
+def test_a_chartref_to_bitnami_s_oci_registry_is_not_z2jh() -> None:
+    result = check("flux-chartref-bitnami.yaml")
+    assert found(result) == [("z2jh-other-chart", 21, None)]
+    assert said(result, "z2jh-other-chart").startswith(
+        "the HelmRelease `hub` installs `jupyterhub` from Bitnami's repository, not z2jh's"
+    )
+
+
+def test_an_ocirepository_chart_template_reads_the_url_and_the_ref() -> None:
+    result = check("flux-chart-template-oci.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result)[0] == ("z2jh-chart-version", 14, None)  # semver:
+    assert "(`spec.chart.spec.ref.semver`) in the range `~3.3.0`" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_chart_sources_are_read_for_their_version_as_flux_orders_the_ref() -> None:
+    def oci(ref: dict[str, str], url: str = "oci://r.example/charts/jupyterhub") -> Any:
+        return chart_source(
+            {
+                "apiVersion": "source.toolkit.fluxcd.io/v1beta2",
+                "kind": "OCIRepository",
+                "metadata": {"name": "hub"},
+                "spec": {"url": url, "ref": ref},
+            }
+        )
+
+    # digest wins over semver, which wins over tag; no ref is the `latest` tag
+    assert oci({"tag": "4.1.0", "semver": "~3.3"}).version == "~3.3"
+    assert oci({"tag": "4.1.0", "digest": "sha256:ab"}).version is None
+    assert "by digest" in oci({"tag": "4.1.0", "digest": "sha256:ab"}).unversioned
+    assert "latest" in oci({}).unversioned
+    assert oci({"tag": "1.0"}, url="oci://ghcr.io/stefanprodan/charts/podinfo") is None
+    git = chart_source(
+        {
+            "apiVersion": "source.toolkit.fluxcd.io/v1",
+            "kind": "HelmChart",
+            "metadata": {"name": "hub"},
+            "spec": {
+                "chart": "./charts/jupyterhub",
+                "version": "4.1.0",
+                "sourceRef": {"kind": "GitRepository", "name": "deploy"},
+            },
+        }
+    )
+    assert git is not None and git.version is None  # Flux ignores the version for git
+    assert chart_source({"apiVersion": "helm.cattle.io/v1", "kind": "HelmChart"}) is None
+
+
+# -- Argo CD ApplicationSet: the template's values, the generators' placeholders unknown ---------
+
+
+def test_an_applicationset_template_is_linted_where_literal_and_its_placeholders_are_unknown() -> (
+    None
+):
+    result = check("argo-applicationset.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 24, None),
+        ("notebook-authentication", 30, None),
+        ("privileged", 31, "Default"),
+        ("privileged", 31, "Privileged"),
+        ("run-as-user", 31, "Default"),
+        ("run-as-user", 31, "Privileged"),
+        # uid: "{{ .uid }}" is the generator's: unknown, said once, never a wrong value
+        ("z2jh-unrendered-template", 32, None),
+        ("privileged", 43, "Privileged"),
+    ]
+    assert said(result, "z2jh-unrendered-template").startswith(
+        "3 value(s) filled in by the ApplicationSet's generators in this file, the first here: "
+        "nblint cannot know their real values"
+    )
+    (fix,) = {f.fix for f in result.findings if f.line == 43}
+    assert fix is not None
+    assert fix.splitlines()[0] == (
+        "# in spec.template.spec.source.helm.valuesObject.singleuser.profileList[1]"
+        ".kubespawner_override"
+    )
+    # No pod takes a placeholder for what it says: the image is not judged by its tag.
+    everything = run(GITOPS / "argo-applicationset.yaml")
+    assert not [f for f in everything.findings if "image" in f.rule or "{{" in f.message]
+
+
+def test_an_applicationset_with_sources_says_what_its_generators_decide() -> None:
+    result = check("argo-applicationset-sources.yaml")
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 29, None),
+        ("z2jh-unread-values", 31, None),
+        ("notebook-authentication", 33, None),  # in the literal block
+        ("privileged", 34, None),
+        ("run-as-user", 34, None),
+        ("run-as-user", 35, None),
+        ("z2jh-unrendered-template", 37, None),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.4.0, the newest release nblint knows, values at "
+        "`spec.template.spec.sources[1].helm.values`: the ApplicationSet `hubs` takes the "
+        "version of the chart `jupyterhub` from its generators (`{{metadata.labels.hubVersion}}`, "
+        "`spec.template.spec.sources[1].targetRevision`); give the release it installs with "
+        "--chart-version"
+    )
+    assert said(result, "z2jh-unread-values").startswith(
+        "the ApplicationSet `hubs` layers values that nblint did not read: the value files "
+        "`$values/hubs/{{name}}.yaml` (from `spec.template.spec.sources[0]`) "
+        "(`spec.template.spec.sources[1].helm.valueFiles`); the template of its `clusters` "
+        "generator, merged over `spec.template` (`spec.generators[0].clusters.template`);"
+    )
+
+
+def test_an_applicationset_values_string_that_is_yaml_only_once_rendered_is_said_unchecked() -> (
+    None
+):
+    result = run(GITOPS / "argo-applicationset-unquoted.yaml")
+    assert found(result) == [("z2jh-unread-values", 23, None)]
+    assert result.pod_count == 0
+    assert said(result, "z2jh-unread-values").startswith(
+        "the values string at `spec.template.spec.source.helm.values` is YAML only once the "
+        "ApplicationSet's generators fill in its `{{ }}` placeholders: not checked"
+    )
+
+
+def test_an_applicationset_s_placeholders_are_no_helm_template(tmp_path: Path) -> None:
+    path = tmp_path / "set.yaml"
+    path.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: hubs}\n"
+        "spec:\n  goTemplate: true\n  template:\n    spec:\n      source:\n"
+        "        chart: jupyterhub\n        targetRevision: 4.1.0\n        helm:\n"
+        "          valuesObject:\n            singleuser:\n"
+        '              image: {tag: "{{ .Values.tag }}"}\n'
+    )
+    assert run(path, select={"helm-template"}).findings == []
+    assert [s.kind for s in sources(_load(path))] == ["ApplicationSet"]
+
+
+def _load(path: Path) -> Any:
+    import yaml
+
+    return yaml.safe_load(path.read_text())
+
+
+# -- GitOps objects as -f layers ----------------------------------------------------------------
+
+LAYERS = GITOPS / "layers"
+
+
+def layered(*names: str, **settings: Any) -> RunResult:
+    return run(
+        values=[str(LAYERS / name) for name in names],
+        select=SELECTED | {"host-namespaces"},
+        **settings,
+    )
+
+
+def at(result: RunResult) -> list[tuple[str, str, int, str | None]]:
+    """``(rule, file name, line, profile)`` of each finding, by file, line and rule."""
+    return sorted(
+        {(f.rule, Path(f.file).name, f.line, f.profile) for f in result.findings},
+        key=lambda f: (f[1], f[2], f[0], f[3] or ""),
+    )
+
+
+def test_a_helmrelease_layered_on_a_values_file_adds_its_values_on_top() -> None:
+    result = layered("base-values.yaml", "helmrelease.yaml")
+    assert linted_as(result) == {"3.3.8"}  # the release the HelmRelease pins
+    assert at(result) == [
+        ("z2jh-chart-version", "helmrelease.yaml", 20, None),
+        ("z2jh-unread-values", "helmrelease.yaml", 24, None),
+        # the chart's init container, at the last layer that writes `singleuser`
+        ("privileged", "helmrelease.yaml", 28, "Default"),
+        ("privileged", "helmrelease.yaml", 28, "Root"),
+        ("run-as-user", "helmrelease.yaml", 28, "Default"),
+        ("run-as-user", "helmrelease.yaml", 28, "Root"),
+        ("run-as-user", "helmrelease.yaml", 34, "Root"),  # the HelmRelease's uid: 0
+    ]  # base-values.yaml's authenticator and uid: 1000 hold: no notebook-authentication
+    assert said(result, "z2jh-unread-values") == (
+        "the HelmRelease `hub` layers values that nblint did not read: the values of ConfigMap "
+        "`hub-base` (`spec.valuesFrom`); the values at `spec.values` were linted over "
+        f"{LAYERS / 'base-values.yaml'} (the -f layers before it) and the chart's defaults, and "
+        "the pods may differ"
+    )
+    # The HelmRepository beside it is no values layer: skipped, as in any input.
+    assert result.skipped == {"HelmRepository": 1}
+
+
+def test_a_layer_after_the_helmrelease_wins_as_with_helm_s_f() -> None:
+    result = layered("base-values.yaml", "helmrelease.yaml", "override.yaml")
+    assert at(result) == [
+        ("z2jh-chart-version", "helmrelease.yaml", 20, None),
+        ("z2jh-unread-values", "helmrelease.yaml", 24, None),
+        ("privileged", "override.yaml", 2, "Default"),
+        ("run-as-user", "override.yaml", 2, "Default"),
+    ]  # override.yaml's profileList replaced the HelmRelease's: no Root profile
+
+
+def test_an_application_s_values_string_is_a_layer_at_the_file_s_own_lines() -> None:
+    result = layered("base-values.yaml", "application.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert at(result) == [
+        ("z2jh-chart-version", "application.yaml", 10, None),
+        ("privileged", "application.yaml", 13, None),
+        ("run-as-user", "application.yaml", 13, None),
+        ("host-namespaces", "application.yaml", 15, None),  # inside the literal block
+    ]
+    (host,) = [f for f in result.findings if f.rule == "host-namespaces"]
+    assert host.applicability == "display-only"  # a string is never rewritten
+
+
+def test_a_chartref_helmrelease_layer_reads_the_ocirepository_of_its_file() -> None:
+    result = layered("base-values.yaml", "chartref.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert at(result) == [
+        ("z2jh-chart-version", "chartref.yaml", 18, None),
+        ("privileged", "chartref.yaml", 22, None),
+        ("run-as-user", "chartref.yaml", 22, None),
+        ("run-as-user", "chartref.yaml", 23, None),
+    ]
+    assert result.skipped == {}  # the OCIRepository is read, not a layer
+
+
+def test_chart_version_option_still_wins_over_a_layer_s_pin() -> None:
+    result = layered("base-values.yaml", "helmrelease.yaml", chart_version="4.1.0")
+    assert linted_as(result) == {"4.1.0"}
+    assert "z2jh-chart-version" not in {f.rule for f in result.findings}
+
+
+def test_fixes_go_into_the_layer_that_set_the_value(tmp_path: Path) -> None:
+    for name in ("base-values.yaml", "helmrelease.yaml"):
+        shutil.copy(LAYERS / name, tmp_path / name)
+    values = [str(tmp_path / "base-values.yaml"), str(tmp_path / "helmrelease.yaml")]
+    options = Options(PsaPolicy("restricted", (1, 37)), dialect={"values": values})
+
+    def again(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts, select={"run-as-user"}), RULES).run([])
+
+    texts = fixing.fix(again, True).texts
+    assert set(texts) == {values[1]}  # base-values.yaml sets nothing run-as-user is about
+    fixed = texts[values[1]]
+    assert (
+        "        - display_name: Root\n          kubespawner_override:\n            uid: 1000\n"
+        in (fixed)
+    )
+    assert fixed.count("\nspec:\n") == 2  # the HelmRepository's and the HelmRelease's, no new one
+
+
+def test_a_template_in_a_layer_object_is_judged_in_its_values_only(tmp_path: Path) -> None:
+    path = tmp_path / "hub.yaml"
+    path.write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        'metadata:\n  name: "{{ .Values.name }}"\n'
+        "spec:\n  chart:\n    spec: {chart: jupyterhub, version: 4.4.0}\n"
+        '  values:\n    singleuser:\n      image: {tag: "{{ .Values.tag }}"}\n'
+    )
+    result = run(values=[str(LAYERS / "base-values.yaml"), str(path)], select={"helm-template"})
+    assert [(f.rule, f.line) for f in result.findings] == [("helm-template", 10)]
+
+
+def test_the_command_layers_a_helmrelease_and_exits_on_its_findings() -> None:
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    args = ["check", "-f", str(LAYERS / "base-values.yaml"), "-f", str(LAYERS / "helmrelease.yaml")]
+    done = CliRunner().invoke(main, [*args, "--select", "run-as-user", "--format", "json"])
+    assert done.exit_code == 1, done.output
+    import json
+
+    report = json.loads(done.output)
+    assert {(Path(f["file"]).name, f["line"]) for f in report["findings"]} == {
+        ("helmrelease.yaml", 28),
+        ("helmrelease.yaml", 34),
+    }
+
+
+def test_gitops_objects_of_a_context_file_are_read_for_the_index_not_linted(tmp_path: Path) -> None:
+    # z2jh reads its context documents (an OCIRepository) for the index: a HelmRelease there
+    # stands for what is in the cluster, and is not linted.
+    context = tmp_path / "cluster.yaml"
+    context.write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: jhub}\n---\n"
+        + (GITOPS / "flux-chartref-oci.yaml").read_text()
+    )
+    result = run(GITOPS / "flux-chartref-missing.yaml", select=SELECTED, cluster=[context])
+    assert {Path(f.file).name for f in result.findings} == {"flux-chartref-missing.yaml"}
+
+
+def test_a_chartref_is_resolved_across_jobs_processes(tmp_path: Path) -> None:
+    # The HelmRelease first, its HelmChart last: with --jobs they fall in different chunks, and
+    # every process indexes the file of the HelmChart (the z2jh dialect is cluster-wide).
+    import json
+
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    shutil.copy(GITOPS / "chartref" / "helmrelease.yaml", tmp_path / "000-helmrelease.yaml")
+    shutil.copy(GITOPS / "chartref" / "helmchart.yaml", tmp_path / "zzz-helmchart.yaml")
+    for i in range(60):
+        (tmp_path / f"{i:03d}-pod.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: true\n"
+        )
+
+    def report(*args: str) -> str:
+        done = CliRunner().invoke(main, ["check", "--format", "json", *args, str(tmp_path)])
+        assert done.exit_code == 1, done.output
+        return done.stdout
+
+    serial = report()
+    assert report("--jobs", "2") == serial
+    (chosen,) = [f for f in json.loads(serial)["findings"] if f["rule"] == "z2jh-chart-version"]
+    assert chosen["message"].startswith("linted as z2jh 4.1.0, values at `spec.values`")

@@ -450,7 +450,7 @@ class Runner:
         dialect, paths = layered
         layers: list[tuple[str, Any]] = []
         positions: list[int] = []
-        templates: list[tuple[str, Any, LoadProblem]] = []
+        templates: list[tuple[str, Any, LoadProblem, Recognised | None]] = []
         for path in paths:
             item = self._read(path, result)
             for entry in files.documents(item.loaded):
@@ -458,14 +458,28 @@ class Runner:
                     self._problem(result, path, entry)
                     continue
                 result.documents += 1
+                root = entry.root
+                # An object in a layer file (a HelmRelease beside its HelmRepository) is a layer
+                # only when the dialect reads it (its values); the others are skipped, as in any
+                # input. An object is judged on its own for templates (its values are its own).
+                kept = isinstance(root, dict)
+                judge = None
+                if kept and _is_object(root):
+                    try:
+                        kept = dialect.claim(root, self.settings)
+                    except Exception:  # a recogniser bug: the document stays a layer
+                        kept = True
+                    judge = Recognised(dialect.name, path, root, entry.index) if kept else None
                 for problem in entry.problems:
-                    if problem.kind == HELM_TEMPLATE and isinstance(entry.root, dict):
-                        templates.append((path, entry.root, problem))
+                    if problem.kind == HELM_TEMPLATE and kept:
+                        templates.append((path, root, problem, judge))
                     else:
                         self._problem(result, path, problem)
-                if isinstance(entry.root, dict):
-                    layers.append((path, entry.root))
+                if kept:
+                    layers.append((path, root))
                     positions.append(entry.index)
+                elif isinstance(root, dict):
+                    result.skipped[skip_label(root)] += 1
         if not layers:
             return None
         first_file, first_root = layers[0]
@@ -481,8 +495,8 @@ class Runner:
             layer_documents=positions,
             neighbours=neighbours_for(dialect, beside),
         )
-        for path, root, problem in templates:
-            if self._keeps_template(release, root, problem):
+        for path, root, problem, judge in templates:
+            if self._keeps_template(judge or release, root, problem):
                 self._problem(result, path, problem)
         return release
 
@@ -667,6 +681,11 @@ def _configured_files(path: str) -> list[str]:
             if isinstance(plugin, dict) and isinstance(plugin.get("path"), str):
                 named.append(os.path.join(os.path.dirname(path), plugin["path"]))
     return named
+
+
+def _is_object(root: dict[str, Any]) -> bool:
+    """A Kubernetes object (``apiVersion`` and ``kind``), not a values file."""
+    return isinstance(root.get("kind"), str) and isinstance(root.get("apiVersion"), str)
 
 
 def skip_label(root: Any) -> str:

@@ -26,6 +26,11 @@ Z2JH = Dialect(
     ),
     layered="values",
     neighbours=NEIGHBOURS,
+    # The Flux sources that hold the jupyterhub chart for a HelmRelease's `spec.chartRef`: read
+    # before any HelmRelease, and by every process with --jobs (the HelmRelease may be in any).
+    indexer="nblint.dialects.z2jh.gitops:index",
+    index_markers=("OCIRepository", "HelmChart"),
+    cluster_wide=True,
     claims_beside=lambda root, settings, neighbours: looks_like_values_beside(
         root, settings.get("values_root"), neighbours
     ),

@@ -1,9 +1,15 @@
-"""z2jh installed through GitOps: a Flux ``HelmRelease`` or an Argo CD ``Application`` whose chart
-is ``jupyterhub``, with the values written inside the object.
+"""z2jh installed through GitOps: a Flux ``HelmRelease`` or an Argo CD ``Application`` (or
+``ApplicationSet``) whose chart is ``jupyterhub``, with the values written inside the object.
 
 * Flux (``helm.toolkit.fluxcd.io/v2``, ``v2beta1``, ``v2beta2``): the chart at
   ``spec.chart.spec.chart``, its version (exact or a semver range; none means ``*``) at
-  ``spec.chart.spec.version``, the values at ``spec.values``. ``spec.valuesFrom`` (ConfigMaps and
+  ``spec.chart.spec.version`` (or, with ``spec.chart.kind: OCIRepository``, the chart at the
+  end of ``spec.chart.spec.url`` and its version at ``spec.chart.spec.ref``), the values at
+  ``spec.values``. A HelmRelease with ``spec.chartRef`` names another object for its chart (an
+  ``OCIRepository`` or a ``HelmChart`` of ``source.toolkit.fluxcd.io``): it is z2jh's when its
+  values look like z2jh values (keys only z2jh uses, as for a values file), and the chart and
+  version are read from that object when it is among the inputs (:func:`chart_source`, indexed
+  by :func:`index`); otherwise the version is unknown, and said. ``spec.valuesFrom`` (ConfigMaps and
   Secrets) and ``spec.chart.spec.valuesFiles`` (files of the chart's source) are merged *below*
   ``spec.values``: nblint cannot read them. The repository is another object (a
   ``HelmRepository``), which nblint does not guess at.
@@ -12,6 +18,11 @@ is ``jupyterhub``, with the values written inside the object.
   the values at ``helm.valuesObject``, else ``helm.values`` (a YAML string; Argo CD ignores it
   when ``valuesObject`` is given). ``helm.valueFiles`` (multi-source ``$ref/...`` among them) lie
   below them, ``helm.parameters`` and ``helm.fileParameters`` above: neither is read.
+* Argo CD ``ApplicationSet``: the same, in its ``spec.template.spec``. Its generators fill in
+  every ``{{ … }}`` of the template (Go template with ``goTemplate: true``, else fasttemplate)
+  for each Application: such a value is unknown (never a wrong value, never a Helm template), a
+  ``targetRevision`` that holds one pins no version, and a generator's own ``template`` or
+  ``spec.templatePatch``, which change the template, are said unread.
 
 Imported by :mod:`.root` only for a document of one of these kinds: recognising is a dict lookup.
 """
@@ -27,20 +38,30 @@ from nblint.model.record import Record
 CHART = "jupyterhub"
 FLUX = "HelmRelease"
 ARGO = "Application"
-#: The API groups of the two kinds (any version of each).
-GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/"}
+ARGO_SET = "ApplicationSet"
+#: The API groups of the kinds (any version of each).
+GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/", ARGO_SET: "argoproj.io/"}
+#: The Flux sources a HelmRelease's ``spec.chartRef`` may name for its chart, and their group.
+CHART_SOURCES = ("OCIRepository", "HelmChart")
+SOURCE_GROUP = "source.toolkit.fluxcd.io/"
+#: The run-index key of the Flux chart sources of the inputs that hold the jupyterhub chart.
+FLUX_CHARTS = "source.toolkit.fluxcd.io/jupyterhub"
 
 
 class Source(Record):
     """One ``jupyterhub`` chart a GitOps object installs, and where its values are."""
 
     __slots__ = (
+        "field",
         "kind",
         "name",
+        "namespace",
+        "ref",
         "repository",
         "root",
         "string",
         "unread",
+        "unversioned",
         "version",
         "version_path",
         "where",
@@ -57,6 +78,8 @@ class Source(Record):
         string: bool = False,
         unread: list[tuple[Path, str]] | None = None,
         repository: str | None = None,
+        ref: tuple[str, str, str | None] | None = None,
+        namespace: str | None = None,
     ) -> None:
         #: ``HelmRelease`` or ``Application``, and the object's ``metadata.name``.
         self.kind = kind
@@ -75,6 +98,16 @@ class Source(Record):
         self.unread: list[tuple[Path, str]] = [] if unread is None else unread
         #: Where the chart comes from, when the object says it (Argo CD's ``repoURL``).
         self.repository = repository
+        #: Flux's ``spec.chartRef``: ``(kind, name, namespace)`` of the object that holds the
+        #: chart (the namespace defaults to the HelmRelease's); None when the object names it.
+        self.ref = ref
+        #: The object's ``metadata.namespace``.
+        self.namespace = namespace
+        #: How messages name the field that pins the version (```spec.chart.spec.version```).
+        self.field = f"`{format_path(version_path)}`"
+        #: Why no version is known, when :attr:`version` is None (``names the chart `jupyterhub`
+        #: without a version``).
+        self.unversioned = f"names the chart `{CHART}` without a version"
 
     def describe(self) -> str:
         """``the HelmRelease `jhub```, for messages."""
@@ -97,23 +130,62 @@ def sources(document: Any) -> list[Source]:
     kind = kind_of(document)
     if kind is None:
         return []
-    _, metadata = get_path(document, ("metadata",))
-    name = _text(metadata.get("name")) if isinstance(metadata, dict) else None
+    name, namespace = _name(document)
     if kind == FLUX:
-        return _flux(document, name or "")
-    return _argo(document, name or "")
+        found = _flux(document, name or "")
+    elif kind == ARGO_SET:
+        found = _argo(document, name or "", ("spec", "template", "spec"), kind)
+        _application_set(document, found)
+    else:
+        found = _argo(document, name or "")
+    for source in found:
+        source.namespace = namespace
+    return found
+
+
+def _name(document: Any) -> tuple[str | None, str | None]:
+    """The object's ``metadata.name`` and ``metadata.namespace``."""
+    _, metadata = get_path(document, ("metadata",))
+    if not isinstance(metadata, dict):
+        return None, None
+    return _text(metadata.get("name")), _text(metadata.get("namespace"))
 
 
 def _flux(document: Any, name: str) -> list[Source]:
     where: Path = ("spec", "chart", "spec")
+    _, template = get_path(document, ("spec", "chart"))
     _, chart = get_path(document, where)
-    if not isinstance(chart, dict) or chart.get("chart") != CHART:
-        return []
     unread: list[tuple[Path, str]] = []
+    _, values_from = get_path(document, ("spec", "valuesFrom"))
+    if not isinstance(chart, dict):
+        return _chart_ref(document, name, values_from)
+    if isinstance(template, dict) and template.get("kind") == "OCIRepository":
+        # The chart template of an OCIRepository (helm-controller v1.4): the chart is the
+        # artifact at `url`, its version the `ref`.
+        oci = _oci(chart)
+        if oci is None:
+            return []
+        version, version_key = oci
+        if values_from:
+            unread.append((("spec", "valuesFrom"), _values_from(values_from)))
+        source = Source(
+            FLUX,
+            name,
+            where,
+            ("spec", "values"),
+            version,
+            (*where, *version_key),
+            unread=unread,
+            repository=_text(chart.get("url")),
+        )
+        if version is None:
+            source.unversioned = _oci_unversioned(version_key)
+        return [source]
+    if chart.get("chart") != CHART:
+        return []
     for key, what in (("valuesFiles", "files"), ("valuesFile", "file")):
         if chart.get(key):
             unread.append(((*where, key), f"the values {what} of the chart's source"))
-    _, values_from = get_path(document, ("spec", "valuesFrom"))
     if values_from:
         unread.append((("spec", "valuesFrom"), _values_from(values_from)))
     return [
@@ -129,6 +201,187 @@ def _flux(document: Any, name: str) -> list[Source]:
     ]
 
 
+def _chart_ref(document: Any, name: str, values_from: Any) -> list[Source]:
+    """A HelmRelease whose ``spec.chartRef`` names the object that holds its chart: z2jh's when
+    its values hold keys only z2jh uses (the object itself names no chart)."""
+    where: Path = ("spec", "chartRef")
+    _, ref = get_path(document, where)
+    if not isinstance(ref, dict) or ref.get("kind") not in CHART_SOURCES:
+        return []
+    _, values = get_path(document, ("spec", "values"))
+    from nblint.dialects.z2jh.root import evidence
+
+    if not evidence(values):
+        return []
+    unread: list[tuple[Path, str]] = []
+    if values_from:
+        unread.append((("spec", "valuesFrom"), _values_from(values_from)))
+    namespace = _text(ref.get("namespace"))
+    source = Source(
+        FLUX,
+        name,
+        where,
+        ("spec", "values"),
+        None,
+        where,
+        unread=unread,
+        ref=(str(ref["kind"]), _text(ref.get("name")) or "", namespace),
+    )
+    source.unversioned = (
+        f"takes its chart from the {ref['kind']} `{source.ref[1] if source.ref else ''}` "
+        "(`spec.chartRef`), which is not among the inputs: the chart and its version are unknown"
+    )
+    return [source]
+
+
+def _oci(spec: Any) -> tuple[str | None, Path] | None:
+    """The version an OCIRepository spec asks for of the jupyterhub chart, and the key of
+    ``spec`` that says it: ``ref.digest`` wins over ``ref.semver``, which wins over ``ref.tag``
+    (the ``latest`` tag when none is given; a digest names no version). None when its ``url``
+    is not a ``jupyterhub`` chart."""
+    url = _text(spec.get("url"))
+    if url is None or url.rstrip("/").rsplit("/", 1)[-1] != CHART:
+        return None
+    ref = spec.get("ref")
+    ref = ref if isinstance(ref, dict) else {}
+    if _text(ref.get("digest")):
+        return None, ("ref", "digest")
+    for key in ("semver", "tag"):
+        if _text(ref.get(key)):
+            return _text(ref.get(key)), ("ref", key)
+    return None, ("url",)
+
+
+def _oci_unversioned(version_key: Path) -> str:
+    if version_key[-1] == "digest":
+        return f"pins the chart `{CHART}` by digest (`{format_path(version_key)}`), not a version"
+    return f"names the chart `{CHART}` without a tag or range (Flux pulls `latest`)"
+
+
+class ChartSource(Record):
+    """A Flux ``OCIRepository`` or ``HelmChart`` of the inputs that holds the jupyterhub chart, as
+    the run index keeps it for the HelmRelease whose ``spec.chartRef`` names it."""
+
+    __slots__ = (
+        "file",
+        "kind",
+        "line",
+        "name",
+        "namespace",
+        "repository",
+        "unread",
+        "unversioned",
+        "version",
+        "version_key",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        version: str | None,
+        version_key: Path,
+        file: str = "",
+        line: int = 1,
+        repository: str | None = None,
+        unread: str | None = None,
+        unversioned: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+        #: The version or range asked for (None: none known), and its key under ``spec``.
+        self.version = version
+        self.version_key = version_key
+        #: Where that key is (the object's file and line), for messages.
+        self.file = file
+        self.line = line
+        #: The OCIRepository's ``url``.
+        self.repository = repository
+        #: A HelmChart's ``spec.valuesFiles``, named, which nblint does not read.
+        self.unread = unread
+        #: Why no version is known, when :attr:`version` is None.
+        self.unversioned = unversioned
+
+
+def chart_source(document: Any) -> ChartSource | None:
+    """``document`` as a Flux chart source of the jupyterhub chart: an ``OCIRepository`` whose
+    ``spec.url`` ends in ``/jupyterhub``, or a ``HelmChart`` whose ``spec.chart`` is
+    ``jupyterhub`` (a name, or a path in a git source); else None (cheap: no walk)."""
+    if not isinstance(document, dict):
+        return None
+    kind = document.get("kind")
+    api = document.get("apiVersion")
+    if kind not in CHART_SOURCES or not isinstance(api, str) or not api.startswith(SOURCE_GROUP):
+        return None
+    spec = document.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    name, namespace = _name(document)
+    if kind == "OCIRepository":
+        oci = _oci(spec)
+        if oci is None:
+            return None
+        version, key = oci
+        found = ChartSource(
+            kind, name or "", namespace, version, key, repository=_text(spec.get("url"))
+        )
+        if version is None:
+            found.unversioned = _oci_unversioned(key)
+        return found
+    chart = _text(spec.get("chart"))
+    if chart is None or chart.rstrip("/").rsplit("/", 1)[-1] != CHART:
+        return None
+    # No version means `*`: the newest release of the repository. From a GitRepository or a
+    # Bucket, the version is ignored: the chart is whatever the path holds.
+    found = ChartSource(kind, name or "", namespace, _text(spec.get("version")), ("version",))
+    source_ref = spec.get("sourceRef")
+    source_kind = source_ref.get("kind") if isinstance(source_ref, dict) else None
+    if source_kind in ("GitRepository", "Bucket"):
+        found.version, found.version_key = None, ("chart",)
+        found.unversioned = (
+            f"takes the chart `{chart}` from a {source_kind}, whose Chart.yaml there "
+            "says the version (Flux ignores `spec.version` for it)"
+        )
+    elif found.version is None:
+        found.unversioned = f"names the chart `{CHART}` without a version (`spec.version`)"
+    files = spec.get("valuesFiles")
+    if files:
+        found.unread = _value_files(files, {}).replace("the value files", "the values files", 1)
+    return found
+
+
+def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
+    """What a z2jh document (or each layer of a ``-f`` release) adds to the run index: a Flux
+    chart source of the jupyterhub chart, with where it pins the version (:data:`FLUX_CHARTS`)."""
+    entries: list[tuple[str, Any]] = []
+    for file, root in document.layers or [(document.file, document.root)]:
+        found = chart_source(root)
+        if found is None:
+            continue
+        from nblint.load.provenance import tree_position
+
+        found.file = file
+        found.line = tree_position(root, ("spec", *found.version_key))[0]
+        entries.append((FLUX_CHARTS, found))
+    return entries
+
+
+def referenced(source: Source, entries: tuple[Any, ...]) -> ChartSource | None:
+    """The chart source of the inputs that ``source``'s ``spec.chartRef`` names: same kind and
+    name, in the namespace the reference gives (else the HelmRelease's); an object or a
+    reference that gives no namespace matches any (kustomize often sets it for the both)."""
+    if source.ref is None:
+        return None
+    kind, name, namespace = source.ref
+    namespace = namespace or source.namespace
+    matching = [e for e in entries if e.kind == kind and e.name == name]
+    exact = [e for e in matching if e.namespace == namespace]
+    loose = [e for e in matching if e.namespace is None or namespace is None]
+    return (exact or loose or [None])[0]
+
+
 def _values_from(entries: Any) -> str:
     """``spec.valuesFrom``'s ConfigMaps and Secrets, named: ``ConfigMap `a`, Secret `b```."""
     named = [
@@ -139,13 +392,14 @@ def _values_from(entries: Any) -> str:
     return f"the values of {', '.join(named)}" if named else "the values it names"
 
 
-def _argo(document: Any, name: str) -> list[Source]:
+def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) -> list[Source]:
+    """The jupyterhub sources of an Application's ``spec`` (or an ApplicationSet's template's)."""
     found: list[Source] = []
-    _, one = get_path(document, ("spec", "source"))
-    _, many = get_path(document, ("spec", "sources"))
-    candidates: list[tuple[Path, Any]] = [(("spec", "source"), one)]
+    _, one = get_path(document, (*spec, "source"))
+    _, many = get_path(document, (*spec, "sources"))
+    candidates: list[tuple[Path, Any]] = [((*spec, "source"), one)]
     if isinstance(many, list):
-        candidates += [(("spec", "sources", i), item) for i, item in enumerate(many)]
+        candidates += [((*spec, "sources", i), item) for i, item in enumerate(many)]
     refs = {
         item.get("ref"): i
         for i, item in enumerate(many if isinstance(many, list) else [])
@@ -160,7 +414,7 @@ def _argo(document: Any, name: str) -> list[Source]:
         unread: list[tuple[Path, str]] = []
         files = helm.get("valueFiles")
         if files:
-            unread.append(((*base, "valueFiles"), _value_files(files, refs)))
+            unread.append(((*base, "valueFiles"), _value_files(files, refs, spec)))
         values_object = helm.get("valuesObject")
         string = False
         if values_object is not None:
@@ -185,7 +439,7 @@ def _argo(document: Any, name: str) -> list[Source]:
                 unread.append(((*base, key), what))
         found.append(
             Source(
-                ARGO,
+                kind,
                 name,
                 where,
                 root,
@@ -199,7 +453,40 @@ def _argo(document: Any, name: str) -> list[Source]:
     return found
 
 
-def _value_files(files: Any, refs: dict[Any, int]) -> str:
+def _application_set(document: Any, found: list[Source]) -> None:
+    """What an ApplicationSet changes in its template that nblint does not read: a generator's
+    own ``template`` (merged over ``spec.template`` for its Applications) and
+    ``spec.templatePatch``; and a ``targetRevision`` a generator fills in (no version known)."""
+    unread: list[tuple[Path, str]] = []
+    _, generators = get_path(document, ("spec", "generators"))
+    for i, generator in enumerate(generators if isinstance(generators, list) else []):
+        for key, body in generator.items() if isinstance(generator, dict) else ():
+            if isinstance(body, dict) and body.get("template"):
+                unread.append(
+                    (
+                        ("spec", "generators", i, key, "template"),
+                        f"the template of its `{key}` generator, merged over `spec.template`",
+                    )
+                )
+    _, patch = get_path(document, ("spec", "templatePatch"))
+    if patch:
+        unread.append((("spec", "templatePatch"), "the patch of its template"))
+    for source in found:
+        source.unread = [*source.unread, *unread]
+        if source.version is not None and is_placeholder(source.version):
+            source.unversioned = (
+                f"takes the version of the chart `{CHART}` from its generators "
+                f"(`{source.version}`, {source.field})"
+            )
+            source.version = None
+
+
+def is_placeholder(text: str) -> bool:
+    """A ``{{ … }}`` that an ApplicationSet's generators fill in (Go template or fasttemplate)."""
+    return "{{" in text and "}}" in text
+
+
+def _value_files(files: Any, refs: dict[Any, int], spec: Path = ("spec",)) -> str:
     """``helm.valueFiles``, named; a multi-source ``$ref/path`` with the source it refers to."""
     names: list[str] = []
     for entry in files if isinstance(files, list) else []:
@@ -208,7 +495,7 @@ def _value_files(files: Any, refs: dict[Any, int]) -> str:
             continue
         ref = text[1:].split("/", 1)[0] if text.startswith("$") else None
         if ref is not None and ref in refs:
-            names.append(f"`{text}` (from `{format_path(('spec', 'sources', refs[ref]))}`)")
+            names.append(f"`{text}` (from `{format_path((*spec, 'sources', refs[ref]))}`)")
         else:
             names.append(f"`{text}`")
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.z2jh.gitops import Source
+from nblint.dialects.z2jh.gitops import (
+    ARGO_SET,
+    FLUX_CHARTS,
+    Source,
+    chart_source,
+    kind_of,
+    referenced,
+)
 from nblint.dialects.z2jh.gitops import sources as gitops_sources
 from nblint.dialects.z2jh.root import (
     SUBCHART_KEY,
@@ -35,6 +42,7 @@ from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
+from nblint.model.record import Record
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
@@ -97,6 +105,8 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
     renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
     chart, which nblint does not read: that chart may render it)."""
+    if not document.layers and kind_of(document.root) == ARGO_SET:
+        return False  # its generators fill in every `{{ }}` of it, values included
     found = [] if document.layers else gitops_sources(document.root)
     root: Path
     try:
@@ -214,12 +224,21 @@ def _pinned(
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
     out = Normalised()
+    if document.context:
+        return out  # read from a context file for the index (a Flux source of the chart) only
+    if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
+        _lint(out, *_gitops_layers(document, settings, index))
+        return out
     found = [] if document.layers else gitops_sources(document.root)
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         for source in found[:1] if settings.get("values_root") is not None else found:
+            if source.ref is not None:
+                source = _with_chart_of(document, source, index)
             _lint(out, *_gitops_release(document, source, settings))
         return out
+    if not document.layers and chart_source(document.root) is not None:
+        return out  # a Flux source of the chart: read for the HelmRelease that names it
     unchecked = _deeper_root(document, settings) or _other_chart(document, settings)
     if unchecked is not None:
         out.reported.append(unchecked)
@@ -264,6 +283,74 @@ def _gitops_release(
     """The release a GitOps object's ``jupyterhub`` chart stands for: its inline values over the
     chart's defaults, as the release the object pins; and what nblint must say about it (the
     version, what it did not read, values for another chart)."""
+    prepared, stop = _prepare(document, source, settings)
+    if prepared is None:
+        return None, stop
+    pinned: tuple[str, str, Origin | None] | None = None
+    if settings.get("chart_version"):
+        chart_version = _given_version(settings)
+    else:
+        chart_version, pinned = _gitops_version(document, source, prepared.where)
+    release, built = build_release(
+        [(document.file, prepared.layer)],
+        prepared.root,
+        chart_version,
+        [document.index],
+        subchart=False,
+        unseen=prepared.unseen,
+    )
+    release.show(prepared.shown, prepared.read_only)
+    if source.kind == ARGO_SET:
+        release.placeholders = "the ApplicationSet's generators"
+    if pinned is not None:
+        rule, message, origin = pinned
+        built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+    return release, [*built, *prepared.problems]
+
+
+def _given_version(settings: dict[str, Any]) -> str:
+    try:
+        return resolve_chart_version(settings.get("chart_version"))
+    except ValuesError:
+        # The CLI refuses an unknown version; a programmatic caller gets the newest.
+        return resolve_chart_version(None)
+
+
+class _Prepared(Record):
+    """A GitOps object's values, ready to be a layer of a release: the document they are read
+    from (the object, or its values string parsed), where in it, how its hints are shown, and
+    what to say about it."""
+
+    __slots__ = ("layer", "problems", "read_only", "root", "shown", "unseen", "where")
+
+    def __init__(
+        self,
+        layer: Any,
+        root: Path,
+        shown: Path,
+        read_only: str | None,
+        where: str,
+        unseen: str | None,
+        problems: list[Reported],
+    ) -> None:
+        self.layer = layer
+        self.root = root
+        self.shown = shown
+        self.read_only = read_only
+        self.where = where
+        self.unseen = unseen
+        self.problems = problems
+
+
+def _prepare(
+    document: Recognised,
+    source: Source,
+    settings: dict[str, Any],
+    before: list[str] | None = None,
+) -> tuple[_Prepared | None, list[Reported]]:
+    """The values of ``source`` in the GitOps object ``document`` as a layer, or None and why
+    there is nothing to lint (values for another chart, a string nblint cannot place, no values
+    of its own). ``before``: the files of the ``-f`` layers below it, when it is one."""
     file = document.file
     given = settings.get("values_root")
     try:
@@ -288,7 +375,7 @@ def _gitops_release(
     read_only = None
     other = _gitops_other_chart(document, source, root, None)
     if other is None and source.string and given is None and written:
-        parsed, said = _string_values(document, root)
+        parsed, said = _string_values(document, root, source.kind == ARGO_SET)
         problems.extend(said)
         if parsed is None:
             return None, problems
@@ -302,36 +389,136 @@ def _gitops_release(
         first = source.unread[0][0]
         what = "; ".join(f"{text} (`{format_path(path)}`)" for path, text in source.unread)
         line, column = tree_position(document.root, first)
+        below = f"{', '.join(before)} (the -f layers before it) and " if before else ""
         if not written or values is None or values == {}:
+            if before:
+                message = (
+                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"from {what}, which nblint does not read; linted: {below}the chart's "
+                    "defaults, as the release it pins"
+                )
+            else:
+                message = (
+                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"from {what}, which nblint does not read; nothing was checked (lint those "
+                    "values with the release it pins, e.g. `nblint check --chart-version X FILE`)"
+                )
+                return None, [Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT)]
+        else:
             message = (
-                f"{source.describe()} writes no values of its own at `{where}`: they come from "
-                f"{what}, which nblint does not read; nothing was checked (lint those values "
-                "with the release it pins, e.g. `nblint check --chart-version X FILE`)"
+                f"{source.describe()} layers values that nblint did not read: {what}; the "
+                f"values at `{where}` were linted over {below}the chart's defaults, and the pods "
+                "may differ"
             )
-            return None, [Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT)]
-        message = (
-            f"{source.describe()} layers values that nblint did not read: {what}; the values "
-            f"at `{where}` were linted over the chart's defaults, and the pods may differ"
-        )
         problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT))
         unseen = f"{_unread_names(source)}, which nblint did not read,"
-    pinned: tuple[str, str, Origin | None] | None = None
+    shown = () if read_only else root
+    return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
+
+
+def _is_gitops(document: Any) -> bool:
+    """A GitOps object (or a Flux source of the chart) given as a ``-f`` layer (cheap)."""
+    return kind_of(document) is not None or chart_source(document) is not None
+
+
+def _gitops_layers(
+    document: Recognised, settings: dict[str, Any], index: RunIndex
+) -> tuple[Release | None, list[Reported]]:
+    """A ``-f`` release one of whose layers is a GitOps object: each object adds the values of
+    its (first) ``jupyterhub`` chart where it stands in the ``-f`` order (the later layer wins,
+    as Helm layers files), and the last one says which release it is (unless
+    ``--chart-version``). A Flux source of the chart is read for a ``spec.chartRef`` only."""
+    problems: list[Reported] = []
+    try:
+        root, pin = _values_root(document, settings)
+    except ValuesError as err:
+        origin = Origin(document.file, 1, 1)
+        return None, [Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT)]
+    files: list[tuple[str, Any]] = []
+    views: list[tuple[Path, Path, str | None]] = []
+    positions: list[int] = []
+    last: tuple[Recognised, Source, _Prepared] | None = None
+    sets = False
+    for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
+        if not _is_gitops(doc):
+            files.append((file, doc))
+            views.append((root, (), None))
+            positions.append(position)
+            continue
+        found = gitops_sources(doc)
+        if not found:
+            continue  # a Flux source of the chart: read for the index
+        layer = Recognised(document.dialect, file, doc, position)
+        source = found[0]
+        if source.ref is not None:
+            source = _with_chart_of(layer, source, index)
+        prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
+        if prepared is None:
+            if any(p.rule == OTHER_CHART for p in stop):
+                return None, stop  # the release is another chart's: none of it is z2jh's
+            problems.extend(stop)
+            continue
+        files.append((file, prepared.layer))
+        views.append((prepared.root, prepared.shown, prepared.read_only))
+        positions.append(position)
+        problems.extend(prepared.problems)
+        last = (layer, source, prepared)
+        sets = sets or source.kind == ARGO_SET
+    if not files:
+        return None, problems
+    said: tuple[str, str, Origin | None] | None = None
     if settings.get("chart_version"):
-        try:
-            chart_version = resolve_chart_version(settings.get("chart_version"))
-        except ValuesError:
-            chart_version = resolve_chart_version(None)
+        chart_version = _given_version(settings)
+    elif last is not None:
+        chart_version, said = _gitops_version(last[0], last[1], last[2].where)
     else:
-        chart_version, pinned = _gitops_version(document, source, where)
+        chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
     release, built = build_release(
-        [(file, layer)], layer_root, chart_version, [document.index], subchart=False, unseen=unseen
+        files,
+        root,
+        chart_version,
+        positions,
+        subchart=False if last is not None else None,
+        unseen=last[2].unseen if last is not None else None,
+        views=views,
     )
-    release.shown_under = () if read_only else root
-    release.read_only = read_only
-    if pinned is not None:
-        rule, message, origin = pinned
-        built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+    if sets:
+        release.placeholders = "the ApplicationSet's generators"
+    if said is not None:
+        rule, message, at = said
+        built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
     return release, [*built, *problems]
+
+
+def _with_chart_of(document: Recognised, source: Source, index: RunIndex) -> Source:
+    """A HelmRelease's ``spec.chartRef`` resolved: the version (and repository, and the values
+    files nblint does not read) of the chart source of the inputs it names, if any."""
+    found = referenced(source, index.get(FLUX_CHARTS))
+    if found is None:
+        return source  # its `unversioned` says the object is not among the inputs
+    here = "this file" if found.file == document.file else found.file
+    named = f"the {found.kind} `{found.name}`"
+    field = f"`{format_path(('spec', *found.version_key))}`"
+    resolved = Source(
+        source.kind,
+        source.name,
+        source.where,
+        source.root,
+        found.version,
+        source.version_path,
+        unread=list(source.unread),
+        repository=found.repository,
+        ref=source.ref,
+        namespace=source.namespace,
+    )
+    resolved.field = f"`spec.chartRef` → {field} of {named}, line {found.line} of {here}"
+    if found.unversioned is not None:
+        resolved.unversioned = (
+            f"takes its chart from {named} (`spec.chartRef`), which {found.unversioned}"
+        )
+    if found.unread is not None:
+        resolved.unread.insert(0, (source.where, f"{found.unread} of {named}"))
+    return resolved
 
 
 def _unread_names(source: Source) -> str:
@@ -345,15 +532,23 @@ def _gitops_version(
     """The release a GitOps object pins for its ``jupyterhub`` chart, and what to say of it."""
     line, column = tree_position(document.root, source.version_path)
     origin = Origin(document.file, line, column)
-    field = f"`{format_path(source.version_path)}`"
+    field = source.field
     chart = f"{source.describe()} asks for the chart `{DEPENDENCY}`"
     if source.version is None:
         newest = newest_chart_version()
-        line, column = tree_position(document.root, (*source.where, "chart"))
+        plain = source.unversioned == f"names the chart `{DEPENDENCY}` without a version"
+        # At the chart's name, else at what says why no version is known (a digest).
+        place = (*source.where, "chart") if plain else source.version_path
+        line, column = tree_position(document.root, place)
+        why = (
+            f"{source.unversioned} ({field})"
+            if plain
+            else f"{source.unversioned}; give the release it installs with --chart-version"
+        )
         return newest, (
             CHOSEN,
             f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
-            f"{source.describe()} names the chart `{DEPENDENCY}` without a version ({field})",
+            f"{source.describe()} {why}",
             Origin(document.file, line, column),
         )
     installs = "Flux" if source.kind == "HelmRelease" else "Argo CD"
@@ -406,7 +601,9 @@ _STRING_PROBLEMS = {
 }
 
 
-def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported]]:
+def _string_values(
+    document: Recognised, root: Path, placeholders: bool = False
+) -> tuple[Any, list[Reported]]:
     """The values an object gives as a YAML string (Argo CD's ``helm.values``), parsed by the
     loader and placed in the file: a literal block (``values: |``) holds the file's own lines,
     so every position inside it is the file's. Any other string (folded, quoted) is said not to
@@ -433,6 +630,18 @@ def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported
     start_line, start_column = starts[key]
     lines, columns = start_line - 1, start_column - 1
     documents, problems = parse_documents(text)
+    if placeholders and any(p.kind == "helm-template" for p in problems):
+        # An ApplicationSet's generators fill in its `{{ }}`: text that is YAML only then.
+        return None, [
+            Reported(
+                UNREAD,
+                f"the values string at `{format_path(root)}` is YAML only once the "
+                "ApplicationSet's generators fill in its `{{ }}` placeholders: not checked "
+                "(quote each placeholder, or lint a generated Application)",
+                Origin(file, key_line, key_column),
+                VALUES_OBJECT,
+            )
+        ]
     said = [
         Reported(
             _STRING_PROBLEMS.get(problem.kind, "parse-error"),
@@ -442,6 +651,7 @@ def _string_values(document: Recognised, root: Path) -> tuple[Any, list[Reported
         )
         for problem in [*problems, *(p for d in documents[:1] for p in d.problems)]
         if problem.kind != "not-a-mapping"  # said below, as for values in the file
+        and not (placeholders and problem.kind == "helm-template")
     ]
     tree = documents[0].root if documents else None
     if tree is None and not problems:

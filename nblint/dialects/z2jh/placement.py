@@ -238,28 +238,26 @@ class ValuesPlacement(Record):
 
     def _label(self, target: Path) -> str:
         """The comment that says where a hint for ``target`` goes (not the z2jh root)."""
-        release = self.release
-        if release.read_only:
-            return f"# in {format_path(target)} of {release.read_only}"
-        return f"# in {format_path((*release.shown_under, *target))}"
+        layer = self.release.placing(target)
+        if layer is not None and layer.read_only:
+            return f"# in {format_path(target)} of {layer.read_only}"
+        return f"# in {format_path((*(layer.shown_under if layer else ()), *target))}"
 
     def _edit(
         self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
     ) -> PlacedFix:
         """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
-        release = self.release
-        if not target and release.read_only:
-            text = f"# in {release.read_only}\n{text}"
-        elif not target and release.shown_under:
-            text = nested(text, release.shown_under)
-        layer = release.layer_for(target or values_path)
-        if layer is None or release.read_only:
+        layer = self.release.placing(target or values_path)
+        if layer is not None and not target and layer.read_only:
+            text = f"# in {layer.read_only}\n{text}"
+        elif layer is not None and not target and layer.shown_under:
+            text = nested(text, layer.shown_under)
+        if layer is None or layer.read_only:
             # Values in a string: nblint places findings in it but never rewrites it.
             return PlacedFix(text, None)
-        file, document = layer
         patch_text = patch if isinstance(patch, str) else _dump(patch)
         return PlacedFix(
-            text, Edit(file, document, (*self.release.root, *target), merge, patch_text)
+            text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
         )
 
 

@@ -33,8 +33,9 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
         "cull": "enabled timeout every users maxAge",
     }.items()
 }
-#: The kinds of the GitOps objects that may install z2jh with its values inside (:mod:`.gitops`).
-GITOPS_KINDS = ("HelmRelease", "Application")
+#: The kinds of the GitOps objects that may install z2jh with its values inside, and of the Flux
+#: sources that may hold its chart for a HelmRelease (:mod:`.gitops`).
+GITOPS_KINDS = ("HelmRelease", "Application", "ApplicationSet", "OCIRepository", "HelmChart")
 #: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
 SUBCHART_KEY = "jupyterhub"
 
@@ -54,7 +55,7 @@ def parse_root(text: str) -> tuple[str, ...]:
     return parts
 
 
-def _evidence(node: Any) -> int:
+def evidence(node: Any) -> int:
     """How many z2jh sections ``node`` has with keys only z2jh uses (0 = not z2jh)."""
     if not isinstance(node, dict):
         return 0
@@ -81,7 +82,7 @@ def find_root(document: Any) -> tuple[str, ...] | None:
     best_score = 0
     for candidate in candidates:
         found, node = get_path(document, candidate)
-        score = _evidence(node) if found else 0
+        score = evidence(node) if found else 0
         if score > best_score:  # ties keep the shallower candidate
             best, best_score = candidate, score
     return best
@@ -107,7 +108,7 @@ def find_deep_root(document: Any) -> tuple[str, ...] | None:
             if not isinstance(value, dict) or not isinstance(key, str) or not key or "." in key:
                 continue
             here = (*path, key)
-            score = _evidence(value)
+            score = evidence(value)
             if score >= (1 if key == SUBCHART_KEY else 2) and (best is None or score > best[0]):
                 best = (score, here)
             if len(here) < DEEPEST_ROOT:
@@ -132,10 +133,11 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
     if values_root is not None and root_of(document, values_root) is not None:
         return True
     if isinstance(document, dict) and document.get("kind") in GITOPS_KINDS:
-        # A Flux HelmRelease or an Argo CD Application that installs the jupyterhub chart.
-        from nblint.dialects.z2jh.gitops import sources
+        # A Flux HelmRelease or an Argo CD Application that installs the jupyterhub chart, or
+        # the Flux source that holds the chart for a HelmRelease (read for its version).
+        from nblint.dialects.z2jh.gitops import chart_source, sources
 
-        return bool(sources(document))
+        return bool(sources(document)) or chart_source(document) is not None
     return find_root(document) is not None or (
         values_root is None
         and (find_deep_root(document) is not None or _other_charts_values(document))
@@ -167,4 +169,4 @@ def holds_values(document: Any, root: tuple[str, ...]) -> bool:
     if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
         return False
     found, node = get_path(document, root)
-    return found and _evidence(node) > 0
+    return found and evidence(node) > 0

@@ -12,7 +12,8 @@
 * Template placeholders (``{{ }}``, ``${var}``) and sops-encrypted values are text nblint cannot
   know: their checks are skipped (the chart default stands in where the schema wants a number or
   a mapping). ``${var}`` placeholders and sops values are reported once per file; Helm ``{{ }}``
-  templates are already reported by the loader.
+  templates are already reported by the loader, except where someone fills them in before Helm
+  (``Release.placeholders``: an ApplicationSet's generators), when they are reported here.
 
 Helm's check is :func:`nblint.model.schema.iter_issues`, nblint's one JSON Schema evaluator: it
 names the *key* that is wrong (for the line to point at), skips what no user wrote (``prune``)
@@ -313,7 +314,8 @@ class _Checker:
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
         snippet: Any = value
-        root = self.release.root
+        layer = self.release.placing(path)
+        root = self.release.root if layer is None else layer.root
         # Under a list item (a source of an Argo CD Application) the root is named, not nested.
         label = f"# in {format_path(root)}\n" if any(isinstance(p, int) for p in root) else ""
         for part in reversed((*(() if label else root), *target)):
@@ -721,7 +723,7 @@ class _Checker:
             found, value = get_path(self.release.values, path)
             if not found or not is_unknowable(value):
                 continue
-            if "{{" in value:
+            if "{{" in value and self.release.placeholders is None:
                 continue  # Helm templates are reported by the loader (rule helm-template)
             origin = self.release.locate(path)
             kind = 1 if sops_pattern().match(value) else 0
@@ -734,7 +736,9 @@ class _Checker:
                 first[origin.file] = (seen[0], seen[1] + 1 - kind, seen[2] + kind)
         for path, templates, encrypted in first.values():
             parts = []
-            if templates:
+            if templates and self.release.placeholders is not None:
+                parts.append(f"{templates} value(s) filled in by {self.release.placeholders}")
+            elif templates:
                 parts.append(f"{templates} unrendered template value(s)")
             if encrypted:
                 parts.append(f"{encrypted} sops-encrypted value(s)")

@@ -220,9 +220,18 @@ def resolve_chart_version(text: str | None) -> str:
 class _Layer(Record):
     """One values file of a release, in the order Helm layers them."""
 
-    __slots__ = ("document", "file", "index", "values")
+    __slots__ = ("document", "file", "index", "read_only", "root", "shown_under", "values")
 
-    def __init__(self, file: str, document: Any, values: Mapping[str, Any], index: int = 0) -> None:
+    def __init__(
+        self,
+        file: str,
+        document: Any,
+        values: Mapping[str, Any],
+        index: int = 0,
+        root: Path = (),
+        shown_under: Path = (),
+        read_only: str | None = None,
+    ) -> None:
         self.file = file
         #: The whole document, for positions of the root key itself.
         self.document = document
@@ -230,6 +239,14 @@ class _Layer(Record):
         self.values = values
         #: The document's position in its file (fix edits name it).
         self.index = index
+        #: Where the values sit in :attr:`document`: the release's root, or a GitOps object's
+        #: (``spec.values``) when one is a layer of a ``-f`` release.
+        self.root = root
+        #: The keys a fix hint for this layer is shown nested under (``spec.values``), so that it
+        #: pastes where it goes.
+        self.shown_under = shown_under
+        #: Why fixes in this layer are shown and never applied (values in a string).
+        self.read_only = read_only
 
 
 def _is_sops_metadata(key: Any, value: Any) -> bool:
@@ -352,9 +369,8 @@ class Release(Record):
         "chart_version",
         "files",
         "fix_memo",
-        "read_only",
+        "placeholders",
         "root",
-        "shown_under",
         "unseen",
         "values",
     )
@@ -371,8 +387,7 @@ class Release(Record):
         _located: dict[Path, Origin] | None = None,
         _extra_config: ExtraConfig | None = None,
         unseen: str | None = None,
-        shown_under: Path = (),
-        read_only: str | None = None,
+        placeholders: str | None = None,
     ) -> None:
         self.chart_version = chart_version
         #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
@@ -391,11 +406,9 @@ class Release(Record):
         #: What may override a chart default that nblint cannot see, said in the note of a
         #: finding on one (``the parent chart's own values.yaml, which nblint cannot see,``).
         self.unseen = unseen
-        #: The keys a fix hint is shown nested under (``spec.values`` of a HelmRelease), so that
-        #: it pastes where it goes.
-        self.shown_under = shown_under
-        #: Why fixes are shown and never applied, when they cannot be (values in a string).
-        self.read_only = read_only
+        #: Who fills in the ``{{ … }}`` of these values before Helm sees them, when someone does
+        #: (``the ApplicationSet's generators``): unknown values, said once, never a problem.
+        self.placeholders = placeholders
 
     @property
     def extra_config(self) -> ExtraConfig:
@@ -486,7 +499,8 @@ class Release(Record):
         layer = self._owners.get(snippet)
         if layer is None:
             return origin
-        _, parent = get_path(self._layers[layer].document, (*self.root, *snippet[:-1]))
+        found = self._layers[layer]
+        _, parent = get_path(found.document, (*found.root, *snippet[:-1]))
         starts = getattr(parent, "block_start", None)
         if not starts or snippet[-1] not in starts:
             return origin
@@ -494,24 +508,34 @@ class Release(Record):
         return Origin(origin.file, start_line + line - 1, column)
 
     def layer_for(self, values_path: Path) -> tuple[str, int] | None:
-        """``(file, document)`` of the layer a fix of ``values_path`` goes into: the layer that
-        set it (or the nearest key above it), else the last layer, which wins in Helm's merge."""
+        """``(file, document)`` of the layer a fix of ``values_path`` goes into (see
+        :meth:`placing`)."""
+        layer = self.placing(values_path)
+        return None if layer is None else (layer.file, layer.index)
+
+    def placing(self, values_path: Path) -> _Layer | None:
+        """The layer a fix of ``values_path`` goes into: the layer that set it (or the nearest
+        key above it), else the last layer, which wins in Helm's merge."""
         if not self._layers:
             return None
         for length in range(len(values_path), 0, -1):
             owner = self._owners.get(values_path[:length])
             if owner is not None:
                 # A key below a list item lives in the layer that wrote the list.
-                layer = self._layers[owner]
-                return layer.file, layer.index
-        layer = self._layers[-1]
-        return layer.file, layer.index
+                return self._layers[owner]
+        return self._layers[-1]
+
+    def show(self, shown_under: Path, read_only: str | None) -> None:
+        """Show every layer's hints nested under ``shown_under`` (or, with ``read_only``, never
+        apply them): a GitOps object's values (:class:`_Layer`)."""
+        for layer in self._layers:
+            layer.shown_under, layer.read_only = shown_under, read_only
 
     def _position(self, layer_index: int, values_path: Path) -> Origin:
         if not self._layers:
             return Origin("", 1, 1)
         layer = self._layers[layer_index]
-        line, column = tree_position(layer.document, (*self.root, *values_path))
+        line, column = tree_position(layer.document, (*layer.root, *values_path))
         return Origin(layer.file, line, column)
 
 
@@ -530,9 +554,12 @@ def build_release(
     documents: list[int] | None = None,
     subchart: bool | None = None,
     unseen: str | None = None,
+    views: list[tuple[Path, Path, str | None]] | None = None,
 ) -> tuple[Release, list[Reported]]:
     """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
-    ``documents`` is each document's position in its file.
+    ``documents`` is each document's position in its file. ``views``: for each layer, where its
+    values sit when not at ``root`` (a GitOps object's ``spec.values`` in a ``-f`` release), the
+    keys its hints are shown under and why they are never applied (see :class:`_Layer`).
 
     ``subchart``: z2jh is a dependency of a parent chart whose own values nblint cannot see
     (default: whenever ``root`` is not the top); None for ``unseen`` then says so. Otherwise
@@ -546,12 +573,13 @@ def build_release(
         parent = format_path(root[:-1]) or "the parent chart"
         unseen = f"{parent}'s own values.yaml, which nblint cannot see,"
     for number, (path, document) in enumerate(files):
-        found, values = get_path(document, root)
-        where = format_path(root) or "the top level"
-        if not found and not subchart and root:
+        layer_root, shown, read_only = views[number] if views else (root, (), None)
+        found, values = get_path(document, layer_root)
+        where = format_path(layer_root) or "the top level"
+        if not found and not subchart and layer_root:
             values = {}
         elif not found:
-            line, column = tree_position(document, root)
+            line, column = tree_position(document, layer_root)
             problems.append(
                 Reported(
                     "z2jh-values-root",
@@ -564,7 +592,7 @@ def build_release(
         elif values is None:
             values = {}
         elif not isinstance(values, dict):
-            line, column = tree_position(document, root)
+            line, column = tree_position(document, layer_root)
             problems.append(
                 Reported(
                     "z2jh-wrong-type",
@@ -575,7 +603,8 @@ def build_release(
                 )
             )
             values = {}
-        layers.append(_Layer(path, document, values, documents[number] if documents else 0))
+        position = documents[number] if documents else 0
+        layers.append(_Layer(path, document, values, position, layer_root, shown, read_only))
     user, owners = merge_user_layers(layers)
     if subchart:
         user = _assume_parent_defaults(user, chart_defaults(chart_version))
