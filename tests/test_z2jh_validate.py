@@ -303,3 +303,21 @@ def test_a_trait_of_the_wrong_type_in_the_spawner_section_is_refused(tmp_path) -
         "`cmd` in `hub.config.Spawner` must be a list or a string, not 5: "
         "KubeSpawner refuses it and every spawn with it fails"
     )
+
+
+def test_the_old_cloud_metadata_key_moves_with_the_opposite_value() -> None:
+    # z2jh 0.x's `cloudMetadata.enabled: false` blocked the metadata server: its 1.0 name is
+    # `blockWithIptables` with the opposite value (the chart's NOTES.txt says so), so the fix
+    # must keep blocking it, not turn the block off.
+    findings = check("cloud-metadata-enabled-old-key.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 8, 5)]
+    assert findings[0].message.endswith(
+        "the setting belongs at `singleuser.cloudMetadata.blockWithIptables`, with the opposite "
+        "value"
+    )
+    assert findings[0].fix == (
+        "Remove `singleuser.cloudMetadata.enabled` and set instead:\n"
+        "singleuser:\n"
+        "  cloudMetadata:\n"
+        "    blockWithIptables: true"
+    )

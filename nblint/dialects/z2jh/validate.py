@@ -83,6 +83,10 @@ RELOCATED: dict[Path, Path] = {
         "blockWithIptables",
     ),
 }
+#: Relocated keys whose new home means the opposite: z2jh 0.x's `cloudMetadata.enabled: true`
+#: let pods reach the metadata server, `blockWithIptables: true` blocks it (the chart's NOTES.txt:
+#: "configured using singleuser.cloudMetadata.blockWithIptables with the opposite value").
+INVERTED = frozenset({("singleuser", "cloudMetadata", "enabled")})
 
 #: Names that are no KubeSpawner trait → the trait meant, and why it matters.
 TRAIT_INTENT = {
@@ -281,6 +285,8 @@ class _Checker:
         target = RELOCATED.get(path)
         if target is not None:
             message += f"; the setting belongs at `{format_path(target)}`"
+            if path in INVERTED:
+                message += ", with the opposite value"
             fix = self._relocation_fix(path, target)
         elif key == "podTemplate":
             message += (
@@ -312,6 +318,8 @@ class _Checker:
 
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
+        if path in INVERTED and isinstance(value, bool):
+            value = not value
         snippet: Any = value
         root = self.release.root
         # Under a list item (a source of an Argo CD Application) the root is named, not nested.
