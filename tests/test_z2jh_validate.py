@@ -321,3 +321,33 @@ def test_the_old_cloud_metadata_key_moves_with_the_opposite_value() -> None:
         "  cloudMetadata:\n"
         "    blockWithIptables: true"
     )
+
+
+def test_keys_the_charts_notes_refuse_are_reported() -> None:
+    # rbac.enabled and hub.fsGid pass the values schema, but the chart's NOTES.txt fails the
+    # release on them; so does blocking the metadata server both ways at once.
+    findings = check("notes-refusals.yaml")
+    assert brief(findings) == [
+        ("z2jh-unknown-key", 3, 3),
+        ("z2jh-unknown-key", 5, 3),
+        ("z2jh-wrong-type", 12, 7),
+    ]
+    assert findings[0].message.startswith(
+        "`rbac.enabled` is no longer a z2jh key: the chart refuses it as of z2jh 2.0.0"
+    )
+    assert findings[1].message.endswith("configure it via `hub.podSecurityContext.fsGroup`")
+    assert "ambiguous" in findings[2].message
+
+
+def test_what_the_charts_notes_accept_is_not_reported() -> None:
+    assert brief(check("notes-accepted.yaml")) == []
+
+
+def test_the_charts_notes_refusals_hold_in_every_release() -> None:
+    for version in ("3.0.0", "3.3.8", "4.0.0"):
+        findings = check("notes-refusals.yaml", chart_version=version)
+        assert [f.rule for f in findings] == [
+            "z2jh-unknown-key",
+            "z2jh-unknown-key",
+            "z2jh-wrong-type",
+        ], version

@@ -88,6 +88,17 @@ RELOCATED: dict[Path, Path] = {
 #: "configured using singleuser.cloudMetadata.blockWithIptables with the opposite value").
 INVERTED = frozenset({("singleuser", "cloudMetadata", "enabled")})
 
+#: Keys the chart's NOTES.txt refuses though its values schema takes them → (since when, what
+#: replaces them), as its messages say.
+GONE: dict[Path, tuple[str, str]] = {
+    ("rbac", "enabled"): (
+        "z2jh 2.0.0",
+        "`rbac.create` and the `serviceAccount.create` of hub, proxy.traefik, "
+        "scheduling.userScheduler and prePuller.hook",
+    ),
+    ("hub", "fsGid"): ("z2jh 2.0.0", "`hub.podSecurityContext.fsGroup`"),
+}
+
 #: Names that are no KubeSpawner trait → the trait meant, and why it matters.
 TRAIT_INTENT = {
     "extra_tolerations": (
@@ -111,6 +122,7 @@ def validate(release: Release) -> list[Reported]:
     built from the rest, as z2jh would see it."""
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values)
+    checker.breaking()
     checker.kubespawner_config()
     checker.hub_sections()
     checker.profiles()
@@ -328,6 +340,45 @@ class _Checker:
             snippet = {part: snippet}
         text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
         return f"Remove `{format_path(path)}` and set instead:\n{label}{text}"
+
+    # -- Helm: the chart's own refusals (templates/NOTES.txt) ----------------------------------
+
+    def breaking(self) -> None:
+        """What the chart's ``NOTES.txt`` refuses though its values schema takes it (the same in
+        every 3.x and 4.x release): keys that are gone (``rbac.enabled`` since 2.0.0,
+        ``hub.fsGid``) and an ambiguous cloud metadata block. ``helm install`` fails on them
+        (``fail`` in NOTES.txt) and so does ``helm template``."""
+        values = self.release.values
+        for path, (since, instead) in GONE.items():
+            if path not in self.touched or path in self.rejected:
+                continue
+            found, value = get_path(values, path)
+            if not found or value is None:  # Helm drops a key a file sets to null
+                continue
+            self.report(
+                "z2jh-unknown-key",
+                path,
+                f"`{format_path(path)}` is no longer a z2jh key: the chart refuses it as of "
+                f"{since} (its NOTES.txt fails the release), so helm would refuse the release; "
+                f"configure it via {instead}",
+                f"Remove `{format_path(path)}`; configure it via {instead}.",
+            )
+        block = ("singleuser", "cloudMetadata", "blockWithIptables")
+        policy = ("singleuser", "networkPolicy", "enabled")
+        egress = ("singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
+        if all(get_path(values, path)[1] is True for path in (block, policy, egress)):
+            where = next((p for p in (egress, block, policy) if p in self.touched), egress)
+            self.report(
+                "z2jh-wrong-type",
+                where,
+                "`singleuser.cloudMetadata.blockWithIptables` and "
+                "`singleuser.networkPolicy.egressAllowRules.cloudMetadataServer` are both true "
+                "(with the singleuser NetworkPolicy enabled): the chart refuses this ambiguous "
+                "configuration as of 3.0.0 (its NOTES.txt fails the release), so helm would "
+                "refuse the release",
+                "Set `singleuser.cloudMetadata.blockWithIptables: false` to let the NetworkPolicy "
+                "decide, or drop `egressAllowRules.cloudMetadataServer: true` to keep the block.",
+            )
 
     # -- the hub: KubeSpawner trait names -------------------------------------------------------
 
