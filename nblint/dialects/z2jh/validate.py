@@ -683,9 +683,7 @@ class _Checker:
         snippet, line = extra.unread[0]
         names = ", ".join(sorted({str(name) for name, _ in extra.unread}))
         read = len(extra.assignments)
-        self.report(
-            "z2jh-extra-config",
-            (*path, snippet, CodeLine(line)),
+        message = (
             f"`hub.extraConfig` ({names}) is Python run by the hub, which nblint never runs"
             + (
                 f"; it read the {read} plain setting(s) `c.<Class>.<trait> = <literal>` and "
@@ -693,9 +691,21 @@ class _Checker:
                 if read
                 else ""
             )
-            + f"; {len(extra.unread)} other statement(s), the first here, it did not read, and "
-            "assumes they do not change the user pods",
         )
+        if extra.pod_hooks:
+            # A hook that changes the pods: the pods nblint draws are not the ones created.
+            hook, snippet, line = extra.pod_hooks[0]
+            message += (
+                f"; {len(extra.unread)} other statement(s) it did not read, among them this "
+                f"`{hook}`, code the spawner runs at every spawn to change the user pod: nblint "
+                "draws the pods without it, so what it finds about them may not hold"
+            )
+        else:
+            message += (
+                f"; {len(extra.unread)} other statement(s), the first here, it did not read, "
+                "and assumes they do not change the user pods"
+            )
+        self.report("z2jh-extra-config", (*path, snippet, CodeLine(line)), message)
 
     def hub_code(self) -> None:
         """A spawner class other than KubeSpawner, and Python files mounted where the hub runs
