@@ -13,11 +13,20 @@ from nblint.dialects.kubeflow.notebook import OPENSHIFT_RANGE_START
 DISTRIBUTION = FIXTURES / "kubeflow" / "distribution"
 
 
+#: What OpenShift's restricted-v2 SCC sets in a pod that leaves it all unset.
+SCC_POD = {"fsGroup": OPENSHIFT_RANGE_START, "seccompProfile": {"type": "RuntimeDefault"}}
+SCC_CONTAINER = {
+    "runAsUser": OPENSHIFT_RANGE_START,
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+}
+
+
 def test_an_openshift_ai_workbench_gets_its_uid_and_fs_group_from_the_scc() -> None:
     pod = only_pod(run(DISTRIBUTION / "odh-workbench.yaml"))
     assert pod.facts["kubeflow_distribution"] == "openshift-ai"
-    assert pod.spec["securityContext"] == {"fsGroup": OPENSHIFT_RANGE_START}
-    assert pod.spec["containers"][0]["securityContext"] == {"runAsUser": OPENSHIFT_RANGE_START}
+    assert pod.spec["securityContext"] == SCC_POD
+    assert pod.spec["containers"][0]["securityContext"] == SCC_CONTAINER
     origin = pod.provenance.locate(("spec", "securityContext", "fsGroup"))
     assert origin.line == 15
     assert "OpenShift's restricted-v2 SCC" in origin.note
@@ -45,7 +54,7 @@ def test_the_upstream_fs_group_note_names_the_assumption() -> None:
 
 def test_the_distribution_option_says_what_the_object_does_not() -> None:
     pod = only_pod(run(DISTRIBUTION / "plain-notebook.yaml", kubeflow_distribution="openshift-ai"))
-    assert pod.spec["securityContext"] == {"fsGroup": OPENSHIFT_RANGE_START}
+    assert pod.spec["securityContext"] == SCC_POD
     note = pod.provenance.locate(("spec", "securityContext", "fsGroup")).note
     assert "as --kubeflow-distribution says" in note
     upstream = only_pod(run(DISTRIBUTION / "odh-workbench.yaml", kubeflow_distribution="kubeflow"))
@@ -54,7 +63,7 @@ def test_the_distribution_option_says_what_the_object_does_not() -> None:
 
 def test_add_fsgroup_given_wins_over_the_distribution() -> None:
     pod = only_pod(run(DISTRIBUTION / "odh-workbench.yaml", kubeflow_add_fsgroup=True))
-    assert pod.spec["securityContext"] == {"fsGroup": 100}
+    assert pod.spec["securityContext"] == {**SCC_POD, "fsGroup": 100}
 
 
 def test_an_empty_image_is_an_invalid_object_not_an_unpinned_image() -> None:
@@ -63,3 +72,31 @@ def test_an_empty_image_is_an_invalid_object_not_an_unpinned_image() -> None:
         ("kubeflow-invalid-object", 12)
     ]
     assert result.pod_count == 0
+
+
+def test_the_scc_sets_what_restricted_needs_but_not_run_as_non_root() -> None:
+    # restricted-v2 defaults allowPrivilegeEscalation to false, drops ALL capabilities and sets
+    # the runtime/default seccomp profile where the pod leaves them unset (its description: "It
+    # will also default the seccomp profile to runtime/default if unset"); it sets a uid from the
+    # namespace's range but not runAsNonRoot, which PSA restricted still asks for.
+    result = run(DISTRIBUTION / "odh-workbench.yaml", select={"psa-restricted"})
+    assert sorted((f.rule, f.line) for f in result.findings) == [("run-as-non-root", 17)]
+    pod = only_pod(result)
+    note = pod.provenance.locate(
+        ("spec", "containers", 0, "securityContext", "allowPrivilegeEscalation")
+    ).note
+    assert "set by OpenShift's restricted-v2 SCC" in note
+
+
+def test_what_the_scc_forbids_is_still_reported() -> None:
+    # A workbench that asks for escalation or an added capability: the SCC refuses it rather
+    # than change it, so the findings stand; a drop list of its own gets ALL beside it.
+    result = run(DISTRIBUTION / "odh-workbench-asks-for-more.yaml", select={"psa-restricted"})
+    assert sorted((f.rule, f.line) for f in result.findings) == [
+        ("allow-privilege-escalation", 21),
+        ("capabilities-restricted", 20),
+        ("run-as-non-root", 17),
+    ]
+    pod = only_pod(result)
+    capabilities = pod.spec["containers"][0]["securityContext"]["capabilities"]
+    assert capabilities == {"add": ["SYS_PTRACE"], "drop": ["KILL", "ALL"]}

@@ -49,11 +49,19 @@ def test_istio_note_is_not_given_under_baseline_or_when_injection_is_off() -> No
 
 
 def test_dev_shm_without_size_limit_is_reported_with_a_notebook_fix() -> None:
-    # The notebook checklist's scratch rule covers memory emptyDirs; a Notebook gets the
-    # Kubeflow spelling of its fix.
-    result = run(JWA, select={"notebook-scratch-size-limit"})
-    assert brief(result.findings) == [("notebook-scratch-size-limit", 31, 11)]
+    # The notebook checklist's scratch rule covers memory emptyDirs where nothing else bounds
+    # them (no memory limit on the notebook); a Notebook gets the Kubeflow spelling of its fix.
+    result = run(RULES / "dshm-no-memory-limit.yaml", select={"notebook-scratch-size-limit"})
+    assert brief(result.findings) == [("notebook-scratch-size-limit", 21, 11)]
     assert (result.findings[0].fix or "").startswith("spec:\n  template:\n    spec:")
+
+
+def test_dev_shm_of_a_memory_limited_notebook_is_not_reported() -> None:
+    # The web app's notebook has a memory limit on its one container: the tmpfs is charged to
+    # the pod's memory limit (the API's own words for sizeLimit: "the minimum value between the
+    # SizeLimit specified here and the sum of memory limits of all containers"), so it cannot
+    # take the node's RAM.
+    assert run(JWA, select={"notebook-scratch-size-limit"}).findings == []
 
 
 def test_jwa_default_notebook_is_rejected_by_restricted_as_the_reference_says() -> None:

@@ -123,3 +123,17 @@ def test_a_statement_in_an_extra_config_block_indented_deeper_is_at_its_own_colu
     assert [(f.rule, f.line, f.column) for f in result.findings] == [
         ("notebook-authentication", 9, 9)
     ]
+
+
+def test_a_binderhub_release_has_the_binderhub_charts_authenticator_not_dummy() -> None:
+    # The binderhub chart's values set hub.config.JupyterHub.authenticator_class: "null" over
+    # z2jh's `dummy`: nobody logs in to its hub (BinderHub creates the users).
+    assert found("binderhub-chart-default.yaml") == []
+
+
+def test_a_binderhub_release_that_sets_dummy_itself_is_reported() -> None:
+    assert found("binderhub-sets-dummy.yaml") == [("notebook-authentication", 9, None)]
+
+
+def test_another_umbrella_keeps_z2jhs_dummy_default() -> None:
+    assert found("umbrella-not-binderhub.yaml") == [("notebook-authentication", 7, None)]

@@ -38,7 +38,7 @@ def test_code_gets_the_caveat_and_the_settings_beside_it_are_applied() -> None:
     assert sorted((f.rule, f.line) for f in result.findings) == [
         ("privileged", 5),
         ("privileged", 9),  # the chart's block-cloud-metadata init container (`singleuser`)
-        ("z2jh-extra-config", 6),
+        ("z2jh-extra-config", 8),  # at the modify_pod_hook the code installs
     ]
     caveat = next(f for f in result.findings if f.rule == "z2jh-extra-config")
     assert "it read the 1 plain setting(s)" in caveat.message
@@ -58,3 +58,14 @@ def test_a_snippet_that_is_not_python_is_said_at_its_line() -> None:
     result = run(EXTRA / "not-python.yaml", select={"z2jh-extra-config"})
     assert [(f.rule, f.line) for f in result.findings] == [("z2jh-extra-config", 6)]
     assert "not Python the hub can run" in result.findings[0].message
+
+
+def test_a_pod_hook_gets_a_caveat_that_says_the_pods_may_not_be_the_ones_created() -> None:
+    # `c.KubeSpawner.modify_pod_hook` changes every pod after KubeSpawner builds it: the caveat
+    # is placed at that statement and no longer claims the unread code leaves the pods alone.
+    result = run(EXTRA / "modify-pod-hook.yaml", select={"z2jh-extra-config"})
+    assert [(f.rule, f.line) for f in result.findings] == [("z2jh-extra-config", 10)]
+    message = result.findings[0].message
+    assert "among them this `c.KubeSpawner.modify_pod_hook`" in message
+    assert "so what it finds about them may not hold" in message
+    assert "assumes they do not change the user pods" not in message

@@ -268,3 +268,13 @@ def test_a_file_beside_the_chart_without_z2jh_values_under_the_alias_is_not_valu
     result = run(tmp_path / "ingress.yaml")
     assert result.pods == [] and result.findings == []
     assert result.skipped == {"(no kind)": 1}
+
+
+def test_a_chart_that_nests_z2jh_itself_is_said_not_silently_taken_as_the_newest() -> None:
+    # daskhub 2021.11.2 installs z2jh as its own dependency, at a release nblint does not read:
+    # the values are linted as the newest, and the line that pins daskhub says so.
+    result = check("nests-z2jh")
+    assert linted_as(result) == {chart_versions()[-1]}
+    assert said(result) == [(CHOSEN, "Chart.yaml", 6, 5, None)]
+    message = next(f.message for f in result.findings if f.rule == CHOSEN)
+    assert "asks for daskhub 2021.11.2, which installs z2jh as a dependency of its own" in message

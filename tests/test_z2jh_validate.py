@@ -303,3 +303,51 @@ def test_a_trait_of_the_wrong_type_in_the_spawner_section_is_refused(tmp_path) -
         "`cmd` in `hub.config.Spawner` must be a list or a string, not 5: "
         "KubeSpawner refuses it and every spawn with it fails"
     )
+
+
+def test_the_old_cloud_metadata_key_moves_with_the_opposite_value() -> None:
+    # z2jh 0.x's `cloudMetadata.enabled: false` blocked the metadata server: its 1.0 name is
+    # `blockWithIptables` with the opposite value (the chart's NOTES.txt says so), so the fix
+    # must keep blocking it, not turn the block off.
+    findings = check("cloud-metadata-enabled-old-key.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 8, 5)]
+    assert findings[0].message.endswith(
+        "the setting belongs at `singleuser.cloudMetadata.blockWithIptables`, with the opposite "
+        "value"
+    )
+    assert findings[0].fix == (
+        "Remove `singleuser.cloudMetadata.enabled` and set instead:\n"
+        "singleuser:\n"
+        "  cloudMetadata:\n"
+        "    blockWithIptables: true"
+    )
+
+
+def test_keys_the_charts_notes_refuse_are_reported() -> None:
+    # rbac.enabled and hub.fsGid pass the values schema, but the chart's NOTES.txt fails the
+    # release on them; so does blocking the metadata server both ways at once.
+    findings = check("notes-refusals.yaml")
+    assert brief(findings) == [
+        ("z2jh-unknown-key", 3, 3),
+        ("z2jh-unknown-key", 5, 3),
+        ("z2jh-wrong-type", 12, 7),
+    ]
+    assert findings[0].message.startswith(
+        "`rbac.enabled` is no longer a z2jh key: the chart refuses it as of z2jh 2.0.0"
+    )
+    assert findings[1].message.endswith("configure it via `hub.podSecurityContext.fsGroup`")
+    assert "ambiguous" in findings[2].message
+
+
+def test_what_the_charts_notes_accept_is_not_reported() -> None:
+    assert brief(check("notes-accepted.yaml")) == []
+
+
+def test_the_charts_notes_refusals_hold_in_every_release() -> None:
+    for version in ("3.0.0", "3.3.8", "4.0.0"):
+        findings = check("notes-refusals.yaml", chart_version=version)
+        assert [f.rule for f in findings] == [
+            "z2jh-unknown-key",
+            "z2jh-unknown-key",
+            "z2jh-wrong-type",
+        ], version

@@ -14,7 +14,9 @@ kubeflow/kubeflow v1.10):
    OpenShift AI / Open Data Hub workbenches (their ``opendatahub.io`` annotations or labels, or
    ``--kubeflow-distribution openshift-ai``) come from a controller that runs with
    ``ADD_FSGROUP=false`` and no Istio, on OpenShift, whose ``restricted-v2`` SCC assigns the
-   pod's ``fsGroup`` and each container's ``runAsUser`` from the namespace's range;
+   pod's ``fsGroup`` and each container's ``runAsUser`` from the namespace's range, and sets
+   what it requires where the pod leaves it unset (seccomp ``RuntimeDefault``, no privilege
+   escalation, ``ALL`` capabilities dropped);
 5. a stopped Notebook (``kubeflow-resource-stopped``) has no pod, but its template is linted;
 6. the PodDefault webhook applies the PodDefaults that select the pod (:mod:`.poddefaults`); a
    conflict makes it deny the pod, which is then reported and linted without any PodDefault;
@@ -198,13 +200,20 @@ def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[s
 
 def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed: str) -> None:
     """What OpenShift's ``restricted-v2`` SCC admission sets that the pod leaves unset: the
-    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range."""
+    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range; the pod's
+    seccomp profile (``runtime/default``, the SCC's only one); and in each container
+    ``allowPrivilegeEscalation: false`` (the SCC allows none) and ``ALL`` among the dropped
+    capabilities (its ``requiredDropCapabilities``). What the SCC forbids and the pod asks for
+    (a capability added, escalation allowed) it does not change: it refuses the pod."""
     where = provenance.locate(("spec",))
     note = (
         f"assigned by OpenShift's restricted-v2 SCC from the namespace's range "
         f"({OPENSHIFT_RANGE_START} stands for its first id; {assumed})"
     )
     origin = Origin(where.file, where.line, where.column, note)
+    set_by_scc = Origin(
+        where.file, where.line, where.column, f"set by OpenShift's restricted-v2 SCC ({assumed})"
+    )
     pod_sc = spec.get("securityContext")
     if pod_sc is None:
         pod_sc = spec["securityContext"] = {}
@@ -213,8 +222,10 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
     if pod_sc.get("fsGroup") is None:
         pod_sc["fsGroup"] = OPENSHIFT_RANGE_START
         provenance.inject(("spec", "securityContext", "fsGroup"), origin)
-    if pod_sc.get("runAsUser") is not None:
-        return
+    if pod_sc.get("seccompProfile") is None:
+        pod_sc["seccompProfile"] = {"type": "RuntimeDefault"}
+        provenance.inject(("spec", "securityContext", "seccompProfile"), set_by_scc)
+    pod_uid = pod_sc.get("runAsUser") is not None
     for list_name in ("initContainers", "containers"):
         containers = spec.get(list_name)
         for index, container in enumerate(containers if isinstance(containers, list) else ()):
@@ -223,11 +234,26 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
             own = container.get("securityContext")
             if own is None:
                 own = container["securityContext"] = {}
-            if isinstance(own, dict) and own.get("runAsUser") is None:
+            if not isinstance(own, dict):
+                continue
+            at = ("spec", list_name, index, "securityContext")
+            if not pod_uid and own.get("runAsUser") is None:
                 own["runAsUser"] = OPENSHIFT_RANGE_START
-                provenance.inject(
-                    ("spec", list_name, index, "securityContext", "runAsUser"), origin
-                )
+                provenance.inject((*at, "runAsUser"), origin)
+            if own.get("allowPrivilegeEscalation") is None:
+                own["allowPrivilegeEscalation"] = False
+                provenance.inject((*at, "allowPrivilegeEscalation"), set_by_scc)
+            capabilities = own.get("capabilities")
+            if capabilities is None:
+                capabilities = own["capabilities"] = {}
+            if not isinstance(capabilities, dict):
+                continue
+            drop = capabilities.get("drop")
+            if drop is None:
+                capabilities["drop"] = ["ALL"]
+                provenance.inject((*at, "capabilities", "drop"), set_by_scc)
+            elif isinstance(drop, list) and "ALL" not in drop:
+                capabilities["drop"] = [*drop, "ALL"]
 
 
 def _scalar(value: Any) -> str | None:

@@ -53,7 +53,7 @@ class Assignment(Record):
 class ExtraConfig(Record):
     """What nblint read from every snippet, in the order the hub runs them."""
 
-    __slots__ = ("assignments", "broken", "unread", "unread_targets")
+    __slots__ = ("assignments", "broken", "pod_hooks", "unread", "unread_targets")
 
     def __init__(
         self,
@@ -61,6 +61,7 @@ class ExtraConfig(Record):
         unread: list[tuple[Any, int]] | None = None,
         broken: list[tuple[Any, int, str]] | None = None,
         unread_targets: set[tuple[str, str]] | None = None,
+        pod_hooks: list[tuple[str, Any, int]] | None = None,
     ) -> None:
         self.assignments: list[Assignment] = [] if assignments is None else assignments
         #: ``(snippet, line)`` of each statement nblint did not read.
@@ -72,6 +73,9 @@ class ExtraConfig(Record):
         self.unread_targets: set[tuple[str, str]] = (
             set() if unread_targets is None else unread_targets
         )
+        #: ``(c.Section.trait, snippet, line)`` of each statement nblint did not read that sets
+        #: a hook the spawner runs on every spawn (:data:`POD_HOOKS`).
+        self.pod_hooks: list[tuple[str, Any, int]] = [] if pod_hooks is None else pod_hooks
 
     def of(self, section: str) -> list[Assignment]:
         return [a for a in self.assignments if a.section == section]
@@ -79,6 +83,16 @@ class ExtraConfig(Record):
     def last(self, section: str, trait: str) -> Assignment | None:
         found = [a for a in self.assignments if (a.section, a.trait) == (section, trait)]
         return found[-1] if found else None
+
+
+#: Spawner traits that hold code run at every spawn and can change the user pod: KubeSpawner's
+#: ``modify_pod_hook`` gets the pod it built and returns the one created; ``pre_spawn_hook``
+#: runs before it, on the spawner's own settings.
+POD_HOOKS = frozenset(
+    (section, trait)
+    for section in ("KubeSpawner", "Spawner")
+    for trait in ("modify_pod_hook", "pre_spawn_hook")
+)
 
 
 def read(snippets: Any) -> ExtraConfig:
@@ -122,6 +136,8 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
             out.unread.append((name, statement.lineno))
             for target in _assigned_traits(statement):
                 out.unread_targets.add(target)
+                if target in POD_HOOKS:
+                    out.pod_hooks.append((f"c.{target[0]}.{target[1]}", name, statement.lineno))
 
 
 def _assignment(statement: ast.stmt, snippet: str) -> Assignment | None:

@@ -26,6 +26,7 @@ from nblint.dialects.z2jh.umbrella import (
     ConstraintError,
     Pin,
     exact,
+    nesting,
     newest_matching,
     pins,
     unreadable,
@@ -66,6 +67,8 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
             chart_version = resolve_chart_version(None)
         return build_release(layers, root, chart_version, indexes)
     chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
+    if pin is None and said is None:
+        said = _nested_release(document, root, chart_version)
     release, problems = build_release(layers, root, chart_version, indexes)
     if said is not None:
         rule, message, origin = said
@@ -126,6 +129,28 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     return not any(
         inside[: len(key)] == key and len(inside) == len(key) + 1 and isinstance(inside[-1], int)
         for key in RENDERED_BY_CHART
+    )
+
+
+def _nested_release(
+    document: Recognised, root: Path, chart_version: str
+) -> tuple[str, str, Origin | None] | None:
+    """What to say of values that sit under a chart beside them that nests z2jh itself (a
+    daskhub or binderhub dependency): the z2jh release is the one that chart's version brings,
+    which nblint does not read; the values are linted as ``chart_version``, the newest."""
+    found = nesting(document.neighbours)
+    if found is None:
+        return None
+    name, version, key, origin = found
+    if root[:1] != (key,):
+        return None
+    pinned = f"{name} {version}" if version else name
+    return (
+        CHOSEN,
+        f"linted as z2jh {chart_version}, the newest release nblint knows: {origin.file} asks "
+        f"for {pinned}, which installs z2jh as a dependency of its own at the release that "
+        "chart names, which nblint does not read; give --chart-version to lint them as that one",
+        origin,
     )
 
 

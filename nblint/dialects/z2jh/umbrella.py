@@ -122,6 +122,31 @@ def pins(neighbours: Sequence[Neighbour]) -> list[Pin]:
     return []
 
 
+#: Charts that install z2jh as a dependency of their own (its values under their `jupyterhub`):
+#: which z2jh release one of their versions brings is in their own chart, not beside the values.
+NESTING_CHARTS = ("daskhub", "binderhub")
+
+
+def nesting(neighbours: Sequence[Neighbour]) -> tuple[str, str | None, str, Origin] | None:
+    """A dependency of the chart beside the values on a chart that nests z2jh (daskhub,
+    binderhub): ``(name, version as written, the key its values sit under, the line)``."""
+    by_name = {neighbour.name: neighbour for neighbour in neighbours}
+    for chart_name in _LOCKS:
+        chart = by_name.get(chart_name)
+        if chart is None:
+            continue
+        for position, entry in enumerate(_dependencies(chart.root)):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if name not in NESTING_CHARTS:
+                continue
+            alias = entry.get("alias")
+            key = alias if isinstance(alias, str) and alias else str(name)
+            field = "version" if "version" in entry else "name"
+            line, column = tree_position(chart.root, ("dependencies", position, field))
+            return str(name), _text(entry.get("version")), key, Origin(chart.file, line, column)
+    return None
+
+
 def unreadable(neighbours: Sequence[Neighbour]) -> Neighbour | None:
     """A chart file beside the values that could not be read (it may pin the release)."""
     return next((n for n in neighbours if n.name in _LOCKS and n.problem is not None), None)

@@ -84,6 +84,21 @@ RELOCATED: dict[Path, Path] = {
         "blockWithIptables",
     ),
 }
+#: Relocated keys whose new home means the opposite: z2jh 0.x's `cloudMetadata.enabled: true`
+#: let pods reach the metadata server, `blockWithIptables: true` blocks it (the chart's NOTES.txt:
+#: "configured using singleuser.cloudMetadata.blockWithIptables with the opposite value").
+INVERTED = frozenset({("singleuser", "cloudMetadata", "enabled")})
+
+#: Keys the chart's NOTES.txt refuses though its values schema takes them → (since when, what
+#: replaces them), as its messages say.
+GONE: dict[Path, tuple[str, str]] = {
+    ("rbac", "enabled"): (
+        "z2jh 2.0.0",
+        "`rbac.create` and the `serviceAccount.create` of hub, proxy.traefik, "
+        "scheduling.userScheduler and prePuller.hook",
+    ),
+    ("hub", "fsGid"): ("z2jh 2.0.0", "`hub.podSecurityContext.fsGroup`"),
+}
 
 #: Names that are no KubeSpawner trait → the trait meant, and why it matters.
 TRAIT_INTENT = {
@@ -108,6 +123,7 @@ def validate(release: Release) -> list[Reported]:
     built from the rest, as z2jh would see it."""
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values)
+    checker.breaking()
     checker.kubespawner_config()
     checker.hub_sections()
     checker.profiles()
@@ -282,6 +298,8 @@ class _Checker:
         target = RELOCATED.get(path)
         if target is not None:
             message += f"; the setting belongs at `{format_path(target)}`"
+            if path in INVERTED:
+                message += ", with the opposite value"
             fix = self._relocation_fix(path, target)
         elif key == "podTemplate":
             message += (
@@ -313,6 +331,8 @@ class _Checker:
 
     def _relocation_fix(self, path: Path, target: Path) -> str:
         _, value = get_path(self.release.values, path)
+        if path in INVERTED and isinstance(value, bool):
+            value = not value
         snippet: Any = value
         layer = self.release.placing(path)
         root = self.release.root if layer is None else layer.root
@@ -322,6 +342,45 @@ class _Checker:
             snippet = {part: snippet}
         text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
         return f"Remove `{format_path(path)}` and set instead:\n{label}{text}"
+
+    # -- Helm: the chart's own refusals (templates/NOTES.txt) ----------------------------------
+
+    def breaking(self) -> None:
+        """What the chart's ``NOTES.txt`` refuses though its values schema takes it (the same in
+        every 3.x and 4.x release): keys that are gone (``rbac.enabled`` since 2.0.0,
+        ``hub.fsGid``) and an ambiguous cloud metadata block. ``helm install`` fails on them
+        (``fail`` in NOTES.txt) and so does ``helm template``."""
+        values = self.release.values
+        for path, (since, instead) in GONE.items():
+            if path not in self.touched or path in self.rejected:
+                continue
+            found, value = get_path(values, path)
+            if not found or value is None:  # Helm drops a key a file sets to null
+                continue
+            self.report(
+                "z2jh-unknown-key",
+                path,
+                f"`{format_path(path)}` is no longer a z2jh key: the chart refuses it as of "
+                f"{since} (its NOTES.txt fails the release), so helm would refuse the release; "
+                f"configure it via {instead}",
+                f"Remove `{format_path(path)}`; configure it via {instead}.",
+            )
+        block = ("singleuser", "cloudMetadata", "blockWithIptables")
+        policy = ("singleuser", "networkPolicy", "enabled")
+        egress = ("singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
+        if all(get_path(values, path)[1] is True for path in (block, policy, egress)):
+            where = next((p for p in (egress, block, policy) if p in self.touched), egress)
+            self.report(
+                "z2jh-wrong-type",
+                where,
+                "`singleuser.cloudMetadata.blockWithIptables` and "
+                "`singleuser.networkPolicy.egressAllowRules.cloudMetadataServer` are both true "
+                "(with the singleuser NetworkPolicy enabled): the chart refuses this ambiguous "
+                "configuration as of 3.0.0 (its NOTES.txt fails the release), so helm would "
+                "refuse the release",
+                "Set `singleuser.cloudMetadata.blockWithIptables: false` to let the NetworkPolicy "
+                "decide, or drop `egressAllowRules.cloudMetadataServer: true` to keep the block.",
+            )
 
     # -- the hub: KubeSpawner trait names -------------------------------------------------------
 
@@ -626,9 +685,7 @@ class _Checker:
         snippet, line = extra.unread[0]
         names = ", ".join(sorted({str(name) for name, _ in extra.unread}))
         read = len(extra.assignments)
-        self.report(
-            "z2jh-extra-config",
-            (*path, snippet, CodeLine(line)),
+        message = (
             f"`hub.extraConfig` ({names}) is Python run by the hub, which nblint never runs"
             + (
                 f"; it read the {read} plain setting(s) `c.<Class>.<trait> = <literal>` and "
@@ -636,9 +693,21 @@ class _Checker:
                 if read
                 else ""
             )
-            + f"; {len(extra.unread)} other statement(s), the first here, it did not read, and "
-            "assumes they do not change the user pods",
         )
+        if extra.pod_hooks:
+            # A hook that changes the pods: the pods nblint draws are not the ones created.
+            hook, snippet, line = extra.pod_hooks[0]
+            message += (
+                f"; {len(extra.unread)} other statement(s) it did not read, among them this "
+                f"`{hook}`, code the spawner runs at every spawn to change the user pod: nblint "
+                "draws the pods without it, so what it finds about them may not hold"
+            )
+        else:
+            message += (
+                f"; {len(extra.unread)} other statement(s), the first here, it did not read, "
+                "and assumes they do not change the user pods"
+            )
+        self.report("z2jh-extra-config", (*path, snippet, CodeLine(line)), message)
 
     def hub_code(self) -> None:
         """A spawner class other than KubeSpawner, and Python files mounted where the hub runs

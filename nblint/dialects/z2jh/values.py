@@ -358,6 +358,11 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: Keys of the binderhub chart's values (beside its ``jupyterhub``) that no other chart that
+#: installs z2jh has: its image builder and its image cleaner.
+BINDERHUB_KEYS = frozenset(("imageBuilderType", "dind", "pink", "imageCleaner"))
+
+
 class Release(Record):
     """One Helm release of z2jh: the merged values and where each value came from."""
 
@@ -446,6 +451,28 @@ class Release(Record):
     def user_values(self) -> list[Mapping[str, Any]]:
         """The values each user file sets (at the z2jh root), in layer order, as written."""
         return [layer.values for layer in self._layers]
+
+    def under_binderhub(self) -> bool:
+        """Whether these are the values of z2jh inside a BinderHub release: under
+        ``binderhub.jupyterhub``, or under ``jupyterhub`` beside keys only the binderhub chart's
+        values have (``config.BinderHub``, ``imageBuilderType``, ``dind``, …). The binderhub
+        chart's own values then sit between z2jh's defaults and the user's (its
+        ``hub.config.JupyterHub.authenticator_class: "null"``, not z2jh's ``dummy``)."""
+        root = self.root
+        if len(root) < 1 or root[-1] != "jupyterhub":
+            return False
+        if root[-2:-1] == ("binderhub",):
+            return True
+        for layer in self._layers:
+            _, parent = get_path(layer.document, root[:-1])
+            if not isinstance(parent, dict):
+                continue
+            config = parent.get("config")
+            if isinstance(config, dict) and "BinderHub" in config:
+                return True
+            if any(key in parent for key in BINDERHUB_KEYS):
+                return True
+        return False
 
     def is_default(self, values_path: Path) -> bool:
         """Whether ``values_path`` holds a value that only the chart's defaults supply."""
