@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from nblint.model.document import CLUSTER_INDEX as _CLUSTER_INDEX
 from nblint.model.pod import EffectivePod, Origin, Path, Provenance
 from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, format_version
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from fractions import Fraction  # only the checks do arithmetic (a plain run never imports it)
 
 #: The run-index key the cluster objects are filed under (the ``cluster`` dialect writes it).
-CLUSTER_INDEX = "cluster/objects"
+CLUSTER_INDEX = _CLUSTER_INDEX
 
 LABEL_PREFIX = "pod-security.kubernetes.io/"
 #: PSA modes, in the order the API server applies them.
@@ -395,14 +396,18 @@ class ClusterContext:
         return bool(self.admission) or any(self.namespaces.values())
 
 
-def written_twice_message(label: str, namespace: str | None, kept: Origin) -> str:
-    """``cluster-object-written-twice``: ``label`` is written again at ``kept``, which wins."""
+def written_twice_message(
+    label: str, namespace: str | None, kept: Origin, checked: bool = False
+) -> str:
+    """``cluster-object-written-twice``: ``label`` is written again at ``kept``, which wins;
+    ``checked``: an object that yields a pod (a Notebook), whose pod is checked, not applied."""
     where = f"namespace {namespace}" if namespace else "the namespace of the inputs"
     at = f"{kept.file}:{kept.line}"
+    what = "checks the pod of" if checked else "applies"
     return (
         f"{label} of {where} is written again at {at} with another spec: one name is one "
         "object, and the cluster holds the manifest applied last, which the inputs do not say; "
-        f"nblint applies the one at {at}, given last, and not this one"
+        f"nblint {what} the one at {at}, given last, and not this one"
     )
 
 
