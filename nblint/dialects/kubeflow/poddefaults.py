@@ -18,6 +18,11 @@ Facts (``kubeflow/dashboard`` ``components/poddefaults-webhooks``, same logic as
 share one (``kubectl apply -n X`` puts them together); a document without a namespace shares the
 namespace of any document of the same file, and a Notebook without one is reached by every
 PodDefault given with ``--poddefaults`` (the cluster's PodDefaults, by the user's own choice).
+
+One name and namespace is one PodDefault (:func:`in_force`): a PodDefault among the inputs
+replaces the ``--poddefaults`` one of its name and namespace (the input is what is applied), as
+the inputs' Namespaces, LimitRanges and quotas replace ``--cluster-context``'s; two among the
+inputs are the one given last (``cluster-object-written-twice`` at the other).
 """
 
 from __future__ import annotations
@@ -232,10 +237,16 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
 
 
 def in_force(entries: tuple[Any, ...]) -> list[PodDefault]:
-    """The run's PodDefaults as the cluster holds them: one per name and namespace, the last
-    one applied winning (the inputs first, then the context files)."""
+    """The run's PodDefaults as the cluster holds them once the inputs are applied: one per name
+    and namespace. An input replaces a context file's PodDefault of its name and namespace (the
+    cluster's, ``--poddefaults``: the input is what is applied to it, as a Namespace or a
+    LimitRange among the inputs replaces the one ``--cluster-context`` gives); among the inputs,
+    and among the context files, the one given last wins."""
+    given = {(pd.namespace, pd.name) for pd in entries if not pd.from_context}
     by_key: dict[tuple[Any, ...], PodDefault] = {}
     for pd in entries:
+        if pd.from_context and (pd.namespace, pd.name) in given:
+            continue
         by_key[_key(pd)] = pd
     return list(by_key.values())
 
