@@ -319,3 +319,19 @@ def test_an_input_poddefault_replaces_the_one_of_its_name_given_with_the_option(
         15,
         "added by PodDefault mlflow",
     )
+
+
+def test_a_poddefault_in_a_placeholder_namespace_reaches_no_notebook() -> None:
+    # Not even the Notebook written in the same placeholder namespace: nblint cannot know it.
+    result = run(
+        PODDEFAULTS / "placeholder" / "poddefault-in-placeholder-namespace.yaml",
+        select={"cluster-object-placeholder", "restricted-volumes", "host-path-volumes"},
+    )
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("cluster-object-placeholder", 8, None)
+    ]
+    assert result.findings[0].message == (
+        "PodDefault/docker: its namespace is a placeholder (${NAMESPACE}), filled in before it is "
+        "applied, so nblint cannot know which Notebooks it reaches: it is applied to none"
+    )
+    assert only_pod(result).facts["poddefaults"] == []

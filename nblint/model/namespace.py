@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from nblint.model.document import CLUSTER_INDEX as _CLUSTER_INDEX
 from nblint.model.pod import EffectivePod, Origin, Path, Provenance
 from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, format_version
+from nblint.model.unknowable import is_unknowable_name
 
 if TYPE_CHECKING:
     from fractions import Fraction  # only the checks do arithmetic (a plain run never imports it)
@@ -367,6 +368,7 @@ class ClusterContext:
             elif isinstance(entry, ResourceQuota):
                 here = context(entry.ref.namespace)
                 _add_object(here, here.quotas, entry)
+            # A bare ClusterObject: one whose namespace is a placeholder, in no namespace.
         if admission is not None:
             for name, origin in admission.exempt_namespaces.items():
                 context(name).exempt = origin
@@ -419,7 +421,11 @@ def _add_object(
     ``--cluster-context`` (it is what is applied), a Profile's quota replaces the
     ``kf-resource-quota`` manifest (the profile controller copies it back), and two inputs with
     different specs are recorded in ``written_twice``, the last one given kept (as ``kubectl
-    apply`` of both leaves it)."""
+    apply`` of both leaves it). One named by a placeholder is never taken to be another's."""
+    if is_unknowable_name(entry.ref.name):
+        # Named by a placeholder: nblint cannot know it is another manifest of any object.
+        known.append(entry)
+        return
     for at, other in enumerate(known):
         if other.ref.name != entry.ref.name:
             continue
