@@ -442,7 +442,18 @@ def test_a_volume_mount_named_by_a_list_breaks_no_check(tmp_path: Path) -> None:
 
 def test_missing_containers() -> None:
     code, findings = lint(H / "missing-containers.yaml", select="missing-containers")
-    assert (code, findings) == (1, [("missing-containers", 7, "pod has no containers")])
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "missing-containers",
+                7,
+                "the pod template has no containers (spec.template.spec.containers is unset): the "
+                "API server refuses the Deployment, which never makes a pod; nothing else of it "
+                "is checked",
+            )
+        ],
+    )
 
 
 def test_duplicate_container_names() -> None:

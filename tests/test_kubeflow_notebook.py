@@ -6,11 +6,13 @@ effective pod field, where provenance places it, and the finding it leads to.
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, brief, field, only_pod, run
 
 from nblint.cli import main
 from nblint.model.pod import EffectivePod
+from nblint.model.result import RunResult as Result
 
 CONTROLLER = FIXTURES / "kubeflow" / "controller"
 
@@ -196,3 +198,91 @@ def test_render_shows_the_injected_fields() -> None:
     for line in ("workingDir: /home/jovyan", "value: /notebook/team/nb", "fsGroup: 100"):
         assert line in out.stdout
     assert "notebook-name: nb" in out.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# A Notebook written twice: one object, the manifest given last
+
+WRITTEN_TWICE = FIXTURES / "kubeflow" / "written-twice"
+TWICE_RULES = {"cluster-object-written-twice", "privileged", "host-namespaces"}
+
+
+def said(result: Result) -> list[tuple[str, str, int, str | None]]:
+    """``(rule, file name, line, profile)`` of each finding."""
+    return [(f.rule, f.file.rsplit("/", 1)[-1], f.line, f.profile) for f in result.findings]
+
+
+def test_a_notebook_written_twice_in_one_file_checks_the_last_and_says_so_at_the_first() -> None:
+    result = run(WRITTEN_TWICE / "notebook-written-twice.yaml", select=TWICE_RULES)
+    # The first manifest's privileged container is not reported: that pod never exists.
+    assert said(result) == [
+        ("cluster-object-written-twice", "notebook-written-twice.yaml", 7, None)
+    ]
+    (pod,) = result.pods
+    assert pod.provenance.locate(("metadata", "name")).line == 20
+    finding = result.findings[0]
+    assert finding.severity == "info"
+    assert finding.message.startswith("Notebook/alice of namespace team-a is written again at ")
+    assert finding.message.endswith("twice.yaml:20, given last, and not this one")
+    assert finding.cause is not None and finding.cause.line == 20
+
+
+def test_a_notebook_written_again_in_a_later_file_is_checked_as_that_file_writes_it() -> None:
+    here = WRITTEN_TWICE / "across-files"
+    result = run(here / "base.yaml", here / "overlay.yaml", select=TWICE_RULES)
+    assert said(result) == [
+        ("cluster-object-written-twice", "base.yaml", 6, None),
+        ("host-namespaces", "overlay.yaml", 9, None),
+    ]
+    assert [p.file.rsplit("/", 1)[-1] for p in result.pods] == ["overlay.yaml"]
+    # Given the other way round, the base is the one applied last.
+    result = run(here / "overlay.yaml", here / "base.yaml", select=TWICE_RULES)
+    assert said(result) == [("cluster-object-written-twice", "overlay.yaml", 4, None)]
+
+
+def test_a_notebook_written_twice_alike_is_one_pod_and_nothing_to_say() -> None:
+    result = run(WRITTEN_TWICE / "notebook-written-twice-same-spec.yaml", select=TWICE_RULES)
+    assert said(result) == [("privileged", "notebook-written-twice-same-spec.yaml", 26, None)]
+    assert len(result.pods) == 1
+
+
+def test_notebooks_named_by_placeholders_are_not_claimed_to_be_one() -> None:
+    fixture = WRITTEN_TWICE / "notebook-placeholder-names-not-written-twice.yaml"
+    result = run(fixture, select=TWICE_RULES)
+    name = fixture.name
+    assert said(result) == [
+        ("privileged", name, 15, None),
+        ("privileged", name, 28, None),
+        ("privileged", name, 41, None),
+        ("privileged", name, 54, None),
+    ]
+    assert len(result.pods) == 4
+
+
+def test_a_notebook_in_a_context_file_yields_no_pod() -> None:
+    # --poddefaults stands for what the cluster holds: a Notebook there is neither checked nor
+    # taken to be replaced by an input of its name.
+    here = WRITTEN_TWICE / "across-files"
+    result = run(here / "overlay.yaml", poddefaults=[here / "base.yaml"], select=TWICE_RULES)
+    assert said(result) == [("host-namespaces", "overlay.yaml", 9, None)]
+    assert len(result.pods) == 1
+
+
+def test_beyond_the_keep_budget_files_are_parsed_again_and_say_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first phase keeps the documents it parsed only up to KEEP_BUDGET characters; the
+    # files beyond it are parsed again in the second phase (memory stays bounded), and the
+    # Notebooks' index entries then hold a digest, not the tree.
+    from nblint.run import pipeline
+
+    here = WRITTEN_TWICE / "across-files"
+    cases = [
+        ((WRITTEN_TWICE / "notebook-written-twice.yaml",), {}),
+        ((WRITTEN_TWICE / "notebook-written-twice-same-spec.yaml",), {}),
+        ((here / "base.yaml", here / "overlay.yaml"), {}),
+        ((FIXTURES / "kubeflow" / "poddefaults" / "written-twice.yaml",), {}),
+    ]
+    kept = [said(run(*paths, **options)) for paths, options in cases]
+    monkeypatch.setattr(pipeline, "KEEP_BUDGET", 0)
+    assert [said(run(*paths, **options)) for paths, options in cases] == kept

@@ -292,3 +292,46 @@ def test_a_poddefault_written_twice_is_one_object_and_says_which_is_applied() ->
     (container,) = only_pod(result).spec["containers"]
     assert {"name": "MLFLOW_TRACKING_URI", "value": "http://mlflow.new:5000"} in container["env"]
     assert env_names(container).count("MLFLOW_TRACKING_URI") == 1
+
+
+def test_an_input_poddefault_replaces_the_one_of_its_name_given_with_the_option() -> None:
+    # --poddefaults is what the cluster holds; the input is what is applied to it: as a
+    # Namespace or LimitRange among the inputs replaces the one --cluster-context gives.
+    here = PODDEFAULTS / "input-over-context"
+    result = run(
+        here / "notebook-and-poddefault.yaml",
+        select={"restricted-volumes", "poddefault-conflict", "cluster-object-written-twice"},
+        poddefaults=[str(here / "cluster.yaml")],
+    )
+    assert [(Path(f.file).name, f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-and-poddefault.yaml", "restricted-volumes", 16, None)
+    ]
+    assert result.findings[0].message == (
+        "volume data uses a hostPath source, which restricted does not allow"
+    )
+    pod = only_pod(result)
+    assert pod.facts["poddefaults"] == ["mlflow"]
+    (container,) = pod.spec["containers"]
+    assert {"name": "MLFLOW_TRACKING_URI", "value": "http://mlflow.new:5000"} in container["env"]
+    assert [volume["name"] for volume in pod.spec["volumes"]] == ["data"]
+    assert origin(pod, "spec", "volumes", 0) == (
+        "notebook-and-poddefault.yaml",
+        15,
+        "added by PodDefault mlflow",
+    )
+
+
+def test_a_poddefault_in_a_placeholder_namespace_reaches_no_notebook() -> None:
+    # Not even the Notebook written in the same placeholder namespace: nblint cannot know it.
+    result = run(
+        PODDEFAULTS / "placeholder" / "poddefault-in-placeholder-namespace.yaml",
+        select={"cluster-object-placeholder", "restricted-volumes", "host-path-volumes"},
+    )
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("cluster-object-placeholder", 8, None)
+    ]
+    assert result.findings[0].message == (
+        "PodDefault/docker: its namespace is a placeholder (${NAMESPACE}), filled in before it is "
+        "applied, so nblint cannot know which Notebooks it reaches: it is applied to none"
+    )
+    assert only_pod(result).facts["poddefaults"] == []

@@ -172,7 +172,11 @@ def test_directories_are_walked_recursively_in_a_stable_order(tmp_path: Path) ->
 
 
 def test_unreadable_file_is_a_finding_and_others_are_still_checked(tmp_path: Path) -> None:
-    good = write(tmp_path, "good.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  hostIPC: true\n")
+    good = write(
+        tmp_path,
+        "good.yaml",
+        "apiVersion: v1\nkind: Pod\nspec:\n  hostIPC: true\n  containers: [{name: c, image: i}]\n",
+    )
     (tmp_path / "dir.yaml").mkdir()
     result = run(tmp_path / "dir.yaml", good, select={"unreadable-file", "host-namespaces"})
     assert [(f.rule, f.line, f.message) for f in result.findings] == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURES, brief
+from conftest import FIXTURES, RULES, brief
 from conftest import run as run_all
 
 M = FIXTURES / "manifests"
@@ -182,3 +182,73 @@ def test_files_a_kustomization_patches_in_are_said_once_and_not_checked() -> Non
     others = {f.file.split("kustomize/")[1] for f in result.findings if f.rule != "kustomize-patch"}
     assert others == {"base/notebook.yaml"}
     assert result.pod_count == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# missing-containers: the API server refuses the object, so nothing else of it is checked
+
+NO_CONTAINERS = M / "missing-containers"
+
+
+def refusal(name: str) -> tuple[list[tuple[str, int, str | None]], str, str]:
+    """Every finding of the fixture with every rule on, as ``(rule, line, profile)``, and the
+    first one's message and hint."""
+    result = run_all(NO_CONTAINERS / name)
+    assert result.pods == []
+    first = result.findings[0]
+    return [(f.rule, f.line, f.profile) for f in result.findings], first.message, first.fix or ""
+
+
+def test_a_pod_without_containers_gets_the_refusal_alone_at_its_spec() -> None:
+    found, message, fix = refusal("pod-without-containers.yaml")
+    # Not host-namespaces (hostNetwork) nor notebook-service-account-token: no pod exists.
+    assert found == [("missing-containers", 8, None)]
+    assert message == (
+        "the pod has no containers (spec.containers is unset): the API server refuses the Pod; "
+        "nothing else of it is checked"
+    )
+    # The rule's own manifest hint: the normaliser writes it for the object's kind.
+    assert fix == RULES["missing-containers"].fix["manifest"].rstrip()
+
+
+def test_containers_indented_too_little_are_said_at_the_template_spec() -> None:
+    found, message, fix = refusal("deployment-containers-indented-too-little.yaml")
+    assert found == [("missing-containers", 12, None)]
+    assert message == (
+        "the pod template has no containers (spec.template.spec.containers is unset): the API "
+        "server refuses the Deployment, which never makes a pod (spec.template.containers is "
+        "written: indent it under spec.template.spec); nothing else of it is checked"
+    )
+    assert fix.startswith("spec:\n  template:\n    spec:\n      containers:\n")
+
+
+def test_an_empty_containers_list_is_said_where_it_is_written() -> None:
+    found, message, _ = refusal("statefulset-containers-empty.yaml")
+    assert found == [("missing-containers", 13, None)]
+    assert "(spec.template.spec.containers is empty)" in message
+
+
+def test_a_cronjob_without_a_pod_template_is_said_where_it_goes_with_a_cronjob_hint() -> None:
+    found, _, fix = refusal("cronjob-without-template-spec.yaml")
+    assert found == [("missing-containers", 10, None)]
+    assert fix.startswith(
+        "spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+    )
+
+
+def test_a_pod_without_a_spec_is_said_at_its_kind() -> None:
+    found, _, _ = refusal("pod-without-spec.yaml")
+    assert found == [("missing-containers", 3, None)]
+
+
+def test_z2jh_extra_pod_config_without_containers_gets_a_values_hint() -> None:
+    result = run_all(
+        FIXTURES / "z2jh" / "missing-containers" / "extra-pod-config-no-containers.yaml",
+        select={"missing-containers"},
+    )
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("missing-containers", 6, None)
+    ]
+    assert (result.findings[0].fix or "").startswith(
+        "singleuser:\n  extraPodConfig:\n    containers: null"
+    )

@@ -260,13 +260,19 @@ def test_a_plain_check_imports_no_namespace_machinery(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[-1] == "[]"
 
 
-def test_a_file_with_a_namespace_keeps_only_it_between_the_phases(tmp_path: Path) -> None:
-    """The first phase keeps what the index needs; the file's pods are parsed again, one at a
-    time, and counted, skipped and reported once."""
+@pytest.mark.parametrize(("budget", "expected"), [(None, ["Namespace", "Pod"]), (0, [])])
+def test_a_file_with_a_namespace_is_kept_between_the_phases_within_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int | None, expected: list[str]
+) -> None:
+    """The first phase keeps the documents of the files it parses while they fit its budget
+    (then the file is parsed once); beyond it, none, and the file's documents are parsed again,
+    one at a time. Either way they are counted, skipped and reported once."""
     from conftest import run
 
     from nblint.run import pipeline
 
+    if budget is not None:
+        monkeypatch.setattr(pipeline, "KEEP_BUDGET", budget)
     mixed = tmp_path / "mixed.yaml"
     mixed.write_text(
         (NS / "psa-enforce-baseline-privileged-pod.yaml").read_text()
@@ -280,11 +286,8 @@ def test_a_file_with_a_namespace_keeps_only_it_between_the_phases(tmp_path: Path
         kept.extend([d.root["kind"] for d in item.recognised or []] for item in inputs)
         return found
 
-    pipeline.Runner._index = spy  # type: ignore[method-assign]
-    try:
-        result = run(mixed, select={"privileged", "parse-error"})
-    finally:
-        pipeline.Runner._index = index  # type: ignore[method-assign]
-    assert kept == [["Namespace"]]
+    monkeypatch.setattr(pipeline.Runner, "_index", spy)
+    result = run(mixed, select={"privileged", "parse-error"})
+    assert kept == [expected]
     assert [(f.rule, f.line) for f in result.findings] == [("privileged", 18), ("parse-error", 24)]
     assert (result.documents, dict(result.skipped), result.pod_count) == (3, {"ConfigMap": 1}, 1)

@@ -342,3 +342,61 @@ def test_placeholders_in_names_are_unknowable() -> None:
     assert is_unknowable_name("{{ .Values.profile }}")
     assert not is_unknowable_name("team-a")
     assert not is_unknowable_name("{username}")  # KubeSpawner's, per user: not a placeholder
+
+
+# ---------------------------------------------------------------------------------------------
+# Cluster objects whose own name or namespace is a placeholder
+
+PLACEHOLDER = NS / "placeholder"
+
+
+def at_profile(findings: list[Finding]) -> list[tuple[str, int, str | None]]:
+    """``(rule, line, profile)`` of each finding."""
+    return [(f.rule, f.line, f.profile) for f in findings]
+
+
+def test_a_namespace_named_by_a_placeholder_is_no_namespace_and_says_so() -> None:
+    found = run(PLACEHOLDER / "namespace-named-by-placeholder.yaml", select={"namespace"}).findings
+    # Its labels are checked (the warn label is invalid) but judge no pod: the Deployment in
+    # ${NAMESPACE} is checked at --psa-level, and told why.
+    assert at_profile(found) == [
+        ("cluster-object-placeholder", 8, None),
+        ("ns-psa-invalid-label", 11, None),
+        ("ns-unknown-namespace", 21, None),
+    ]
+    assert found[0].severity == "info"
+    assert found[0].message == (
+        "Namespace/${NAMESPACE}: its name is a placeholder, filled in before it is applied, so "
+        "nblint cannot know which namespace it is: its PodSecurity labels are applied to no pod"
+    )
+
+
+def test_a_limitrange_and_quota_in_a_placeholder_namespace_are_applied_to_nothing() -> None:
+    fixture = PLACEHOLDER / "limitrange-and-quota-in-placeholder-namespace.yaml"
+    result = run(fixture, select={"namespace"})
+    # No limitrange-pvc or quota-exceeds-hard at the PVC (line 35): nblint cannot know it is in
+    # the objects' namespace. The LimitRange's own problem is still reported.
+    assert at_profile(result.findings) == [
+        ("cluster-object-placeholder", 10, None),
+        ("cluster-object-invalid", 15, None),
+        ("cluster-object-placeholder", 23, None),
+        ("ns-unknown-namespace", 41, None),
+    ]
+    assert result.findings[2].message == (
+        "ResourceQuota/compute: its namespace is a placeholder ($(PROFILE)), filled in before it "
+        "is applied, so nblint cannot know which namespace it limits: it is applied to no pod"
+    )
+    (pod,) = result.pods
+    assert pod.admission is not None and pod.admission.defaults == []
+
+
+def test_limitranges_named_by_one_placeholder_are_not_claimed_to_be_one_object() -> None:
+    fixture = PLACEHOLDER / "limitranges-named-by-placeholder.yaml"
+    found = run(fixture, select={"namespace"}).findings
+    # Both are applied in team-a (no cluster-object-written-twice at line 7): their defaults
+    # conflict.
+    assert at_profile(found) == [
+        *[("limitrange-default-applied", 12, None)] * 2,  # requests.cpu and limits.cpu
+        ("limitrange-default-conflict", 22, None),
+        ("ns-unknown-namespace", 28, None),
+    ]

@@ -197,7 +197,8 @@ RUN_OPTIONS = (
         ("--poddefaults",),
         "poddefaults",
         PATH,
-        "Files or directories with the cluster's Kubeflow PodDefaults (repeatable).",
+        "Files or directories with the cluster's Kubeflow PodDefaults (repeatable); a "
+        "PodDefault among the inputs replaces the one of its name and namespace.",
         multiple=True,
         path=PathKind(),
     ),

@@ -33,6 +33,7 @@ class Dialect(Record):
         "claims_beside",
         "cluster_wide",
         "fix_labels",
+        "in_context",
         "index_markers",
         "indexer",
         "layered",
@@ -61,6 +62,7 @@ class Dialect(Record):
         neighbours: tuple[str, ...] = (),
         claims_beside: Callable[[Any, Settings, Neighbours], bool] | None = None,
         templates: str | None = None,
+        in_context: bool = True,
     ) -> None:
         self.name = name
         #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
@@ -102,6 +104,10 @@ class Dialect(Record):
         #: subchart's values beside z2jh's): a Helm template there is no problem. Without one,
         #: every template the loader finds is reported.
         self.templates = templates
+        #: Whether its documents in a context file (``--poddefaults``, ``--cluster-context``) are
+        #: read, as what the cluster already holds; a dialect whose documents yield pods (a
+        #: Notebook indexed only to find it written twice) sets False: a context file yields none.
+        self.in_context = in_context
 
     def claim(self, root: Any, settings: Settings, neighbours: Neighbours = ()) -> bool:
         """Whether this dialect claims ``root``, with the neighbours it declared found beside it."""

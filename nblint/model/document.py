@@ -21,6 +21,11 @@ from nblint.model.record import Record
 
 T = TypeVar("T")
 
+#: The run-index key the cluster objects are filed under (the ``cluster`` dialect writes it,
+#: :mod:`nblint.model.namespace` reads it); here so that the run can ask whether there are any
+#: without importing the namespace model.
+CLUSTER_INDEX = "cluster/objects"
+
 
 class Neighbour(Record):
     """A file beside an input that a dialect declared it reads (``Dialect.neighbours``: an
@@ -47,6 +52,7 @@ class Recognised(Record):
         "dialect",
         "file",
         "index",
+        "kept",
         "layer_documents",
         "layers",
         "neighbours",
@@ -85,6 +91,10 @@ class Recognised(Record):
         #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
         #: ``kind: List`` (fix edits are placed in document coordinates).
         self.path = path
+        #: Parsed in the run's first phase and kept until it is normalised (see the run's
+        #: ``KEEP_BUDGET``): an indexer may hold on to :attr:`root` at no cost in memory rather
+        #: than derive now what only a rare case needs.
+        self.kept = False
 
 
 class Normalised(Record):

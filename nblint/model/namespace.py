@@ -20,14 +20,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from nblint.model.document import CLUSTER_INDEX as _CLUSTER_INDEX
 from nblint.model.pod import EffectivePod, Origin, Path, Provenance
 from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, format_version
+from nblint.model.unknowable import is_unknowable_name
 
 if TYPE_CHECKING:
     from fractions import Fraction  # only the checks do arithmetic (a plain run never imports it)
 
 #: The run-index key the cluster objects are filed under (the ``cluster`` dialect writes it).
-CLUSTER_INDEX = "cluster/objects"
+CLUSTER_INDEX = _CLUSTER_INDEX
 
 LABEL_PREFIX = "pod-security.kubernetes.io/"
 #: PSA modes, in the order the API server applies them.
@@ -366,6 +368,7 @@ class ClusterContext:
             elif isinstance(entry, ResourceQuota):
                 here = context(entry.ref.namespace)
                 _add_object(here, here.quotas, entry)
+            # A bare ClusterObject: one whose namespace is a placeholder, in no namespace.
         if admission is not None:
             for name, origin in admission.exempt_namespaces.items():
                 context(name).exempt = origin
@@ -395,14 +398,18 @@ class ClusterContext:
         return bool(self.admission) or any(self.namespaces.values())
 
 
-def written_twice_message(label: str, namespace: str | None, kept: Origin) -> str:
-    """``cluster-object-written-twice``: ``label`` is written again at ``kept``, which wins."""
+def written_twice_message(
+    label: str, namespace: str | None, kept: Origin, checked: bool = False
+) -> str:
+    """``cluster-object-written-twice``: ``label`` is written again at ``kept``, which wins;
+    ``checked``: an object that yields a pod (a Notebook), whose pod is checked, not applied."""
     where = f"namespace {namespace}" if namespace else "the namespace of the inputs"
     at = f"{kept.file}:{kept.line}"
+    what = "checks the pod of" if checked else "applies"
     return (
         f"{label} of {where} is written again at {at} with another spec: one name is one "
         "object, and the cluster holds the manifest applied last, which the inputs do not say; "
-        f"nblint applies the one at {at}, given last, and not this one"
+        f"nblint {what} the one at {at}, given last, and not this one"
     )
 
 
@@ -414,7 +421,11 @@ def _add_object(
     ``--cluster-context`` (it is what is applied), a Profile's quota replaces the
     ``kf-resource-quota`` manifest (the profile controller copies it back), and two inputs with
     different specs are recorded in ``written_twice``, the last one given kept (as ``kubectl
-    apply`` of both leaves it)."""
+    apply`` of both leaves it). One named by a placeholder is never taken to be another's."""
+    if is_unknowable_name(entry.ref.name):
+        # Named by a placeholder: nblint cannot know it is another manifest of any object.
+        known.append(entry)
+        return
     for at, other in enumerate(known):
         if other.ref.name != entry.ref.name:
             continue

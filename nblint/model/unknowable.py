@@ -42,3 +42,13 @@ def is_unknowable_name(value: Any) -> bool:
     or ``${...}`` anywhere in it: ``team-$(PROFILE)``): nblint cannot know which object or
     namespace it will be."""
     return isinstance(value, str) and (is_unknowable(value) or "$(" in value or "${" in value)
+
+
+def placeholder_message(label: str, what: str, value: str, knows: str, effect: str) -> str:
+    """``cluster-object-placeholder``: ``what`` of the object ``label`` (its name, its namespace)
+    is the placeholder ``value``, so nblint cannot know ``knows``: ``effect``."""
+    shown = "" if label.endswith(f"/{value}") else f" ({value})"
+    return (
+        f"{label}: {what} is a placeholder{shown}, filled in before it is applied, so nblint "
+        f"cannot know {knows}: {effect}"
+    )

@@ -4,10 +4,12 @@ Each stage lives in its own package; this module only wires them together and ke
 one input fails, so that a bad file never hides the findings of the others. In two phases:
 
 1. **Read and index.** Every input is read (not yet parsed). A file that holds a dialect's index
-   marker (``PodDefault``: it may change the Notebooks of other files), every context file
-   (``--poddefaults``) and every layer of a ``-f`` release are parsed now, their documents
-   recognised, and what they contribute goes into the run-wide :class:`RunIndex`. Only the
-   documents that contribute are kept; the file's others are parsed again in the second phase.
+   marker (``PodDefault``: it may change the Notebooks of other files; ``kind: Notebook``: another
+   file may write the same Notebook again), every context file (``--poddefaults``) and every
+   layer of a ``-f`` release are parsed now, their documents recognised, and what they
+   contribute goes into the run-wide :class:`RunIndex`. The documents of such a file are kept
+   for the second phase while the files kept so far hold at most :data:`KEEP_BUDGET` characters;
+   a file beyond it is parsed again there, one document at a time, so that memory stays bounded.
    A dialect that reads files beside an input (``Dialect.neighbours``: an umbrella chart's
    ``Chart.yaml``) gets them parsed on each :class:`Recognised`, read once per directory.
 2. **Normalise and check.** Each document, in input order, is normalised with the finished index
@@ -18,7 +20,6 @@ one input fails, so that a bad file never hides the findings of the others. In t
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -38,7 +39,7 @@ from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.provenance import path_at
 from nblint.load.yaml_tree import LoadProblem
-from nblint.model.document import Neighbour, Recognised, RunIndex
+from nblint.model.document import CLUSTER_INDEX, Neighbour, Recognised, RunIndex
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
@@ -68,6 +69,11 @@ LOAD_PROBLEM_RULES = {
 KUSTOMIZE_PATCH = "kustomize-patch"
 #: The context option that names the API server's admission configuration.
 ADMISSION_CONFIG = "--admission-config"
+
+#: The characters of text whose parsed documents the first phase may keep for the second (a
+#: parsed tree is some 17 times its text): a file read in the first phase is parsed once when it
+#: fits, again in the second phase when it does not.
+KEEP_BUDGET = 2**20
 
 #: The longest message (or fix) the pipeline reports; the input it quotes may be megabytes long.
 MAX_MESSAGE = 1500
@@ -197,10 +203,10 @@ class _Input(Record):
         self.loaded = loaded
         #: The option that named it, for a context file (``--poddefaults``); None for an input.
         self.context = context
-        #: The documents it contributes to the index, when it was parsed in the first phase.
+        #: Its documents, when it was parsed in the first phase and kept (see ``KEEP_BUDGET``).
         self.recognised = recognised
-        #: Whether it also holds documents that contribute nothing: the second phase parses the file
-        #: again for them rather than keeping every document of a large file in memory.
+        #: Whether it was parsed in the first phase but not kept: the second phase parses it again
+        #: rather than keeping every document of a large file in memory.
         self.rest = rest
         #: The kustomization that patches this file in: a patch, not objects (not checked).
         self.patch = patch
@@ -276,7 +282,7 @@ class Runner:
             if item.recognised is None:
                 documents: Iterable[Recognised] = self._stream(item, result)
             elif item.rest:
-                documents = itertools.chain(self._others(item), item.recognised)
+                documents = self._again(item)
             else:
                 documents = item.recognised
             for document in documents:
@@ -304,23 +310,29 @@ class Runner:
         shared: list[_Input] | None = None,
     ) -> RunIndex:
         """Phase 1: parse what may contribute to the index, and index it."""
-        markers = [(d, d.index_markers) for d in DIALECTS if d.index_markers]
+        markers = [m for d in DIALECTS for m in d.index_markers]
         entries: dict[str, list[Any]] = {}
         scratch = RunResult()
         others = {id(item) for item in shared or ()}
+        budget = KEEP_BUDGET
         for item in [*inputs, *context, *(shared or ())]:
             text = item.loaded.text
-            if item.context is None and not any(m in text for _, ms in markers for m in ms):
+            if item.context is None and not any(m in text for m in markers):
                 continue
             if item.patch is not None:
                 continue
+            mine = id(item) not in others
+            keep = mine and len(text) <= budget
+            if keep:
+                budget -= len(text)
             item.recognised = []
-            for document in self._stream(item, scratch if id(item) in others else result):
-                if BY_NAME[document.dialect].indexer is None:
-                    item.rest = True
-                    continue
-                item.recognised.append(document)
-                self._index_one(document, entries, result)
+            item.rest = mine and not keep
+            for document in self._stream(item, result if mine else scratch):
+                if keep:
+                    document.kept = True
+                    item.recognised.append(document)
+                if BY_NAME[document.dialect].indexer is not None:
+                    self._index_one(document, entries, result)
         if release is not None:
             self._index_one(release, entries, result)
         return RunIndex(entries)
@@ -379,12 +391,10 @@ class Runner:
         path = path_at(root, problem.line, problem.column)
         return BY_NAME[document.dialect].keeps_template(document, self.settings, path)
 
-    def _others(self, item: _Input) -> Iterator[Recognised]:
-        """The documents of a file read in the first phase that contribute nothing to the index,
-        parsed again one at a time (their problems were reported the first time)."""
-        for document in self._stream(item, RunResult()):
-            if BY_NAME[document.dialect].indexer is None:
-                yield document
+    def _again(self, item: _Input) -> Iterator[Recognised]:
+        """The documents of a file read in the first phase but not kept, parsed again one at a
+        time (their problems were reported the first time)."""
+        return self._stream(item, RunResult())
 
     def _recognise(
         self, item: _Input, root: Any, index: int, result: RunResult, at: tuple[Any, ...] = ()
@@ -403,7 +413,7 @@ class Runner:
             return
         if item.context is not None:
             # A context file stands for the cluster: only what other documents read from it.
-            if dialect is not None and dialect.indexer is not None:
+            if dialect is not None and dialect.indexer is not None and dialect.in_context:
                 yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
@@ -628,12 +638,10 @@ def _patch_reported(path: str, patch: PatchedBy) -> Reported:
 def _cluster(index: RunIndex) -> Any:
     """The namespaces the run's inputs and context files describe, or None (then every pod is
     checked at --psa-level, as when no namespace object is given)."""
-    if not index:
-        return None  # a plain check of pods imports nothing of the namespace model
-    from nblint.model.namespace import CLUSTER_INDEX, ClusterContext
-
     if not index.get(CLUSTER_INDEX):
-        return None
+        return None  # a plain check of pods imports nothing of the namespace model
+    from nblint.model.namespace import ClusterContext
+
     return index.view(CLUSTER_INDEX, ClusterContext.build)
 
 

@@ -22,6 +22,7 @@ from nblint.model.namespace import (
     ClusterObject,
     LimitRange,
     NamespaceManifest,
+    PodSecurityConfiguration,
     ResourceQuota,
     level_label,
     newest_version_text,
@@ -40,7 +41,15 @@ INJECTION_LABELS = {"istio-injection": "enabled"}
 
 
 def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any]]:
-    return [(CLUSTER_INDEX, entry) for entry in read(document, settings).entries]
+    found = read(document, settings)
+    # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
+    # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
+    # one whose namespace is a placeholder is told that nothing is known of it).
+    return [(CLUSTER_INDEX, entry) for entry in found.entries] + [
+        (CLUSTER_INDEX, entry.ref)
+        for entry in found.unfiled
+        if not isinstance(entry, PodSecurityConfiguration)
+    ]
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
@@ -58,6 +67,16 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             out.reported.extend(_limit_range_problems(entry, cluster))
         elif isinstance(entry, ResourceQuota):
             out.reported.extend(_written_twice(entry.ref, cluster))
+            out.reported.extend(_quota_problems(entry))
+    # Objects in a namespace nblint cannot know: only their own problems (no other object of
+    # the inputs is taken to be in their namespace).
+    alone = ClusterContext({}, cluster.admission)
+    for entry in found.unfiled:
+        if isinstance(entry, NamespaceManifest):
+            out.reported.extend(_namespace_problems(entry, alone))
+        elif isinstance(entry, LimitRange):
+            out.reported.extend(_limit_range_problems(entry, alone))
+        elif isinstance(entry, ResourceQuota):
             out.reported.extend(_quota_problems(entry))
     if document.root.get("kind") == "PersistentVolumeClaim":
         out.reported.extend(_claim_problems(document, settings, cluster))

@@ -44,7 +44,7 @@ from nblint.model.namespace import (
 )
 from nblint.model.pod import Origin, Path
 from nblint.model.quantity import parse_quantity
-from nblint.model.unknowable import is_unknowable_name
+from nblint.model.unknowable import is_unknowable_name, placeholder_message
 
 FIX_KEYS = ("cluster",)
 #: Labels the Kubeflow profile controller puts on a namespace it creates (upstream defaults).
@@ -80,6 +80,18 @@ class Read:
 
     entries: list[ClusterEntry] = field(default_factory=list)
     problems: list[Reported] = field(default_factory=list)
+    #: Objects read but filed under no namespace: their name (a Namespace's) or namespace is a
+    #: placeholder, so nblint cannot know which namespace they are or belong to. They are checked
+    #: for their own problems and applied to no pod.
+    unfiled: list[ClusterEntry] = field(default_factory=list)
+
+
+#: What a Namespace, LimitRange or quota whose namespace nblint cannot know is applied to.
+_UNKNOWN_EFFECT = {
+    "Namespace": ("which namespace it is", "its PodSecurity labels are applied to no pod"),
+    "LimitRange": ("which namespace it bounds", "its defaults and bounds are applied to no pod"),
+    "ResourceQuota": ("which namespace it limits", "it is applied to no pod"),
+}
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -141,11 +153,13 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
         )
         return doc.read
     if kind == "Namespace":
-        doc.read.entries.append(_namespace(doc, ref, metadata))
+        _file(doc, _namespace(doc, ref, metadata), name, ("metadata", "name"), "its name")
     elif kind == "LimitRange":
-        doc.read.entries.append(_limit_range(doc, ref, _mapping(root.get("spec"))))
+        limit_range = _limit_range(doc, ref, _mapping(root.get("spec")))
+        _file(doc, limit_range, namespace, ("metadata", "namespace"), "its namespace")
     elif kind == "ResourceQuota":
-        doc.read.entries.append(_quota(doc, ref, _mapping(root.get("spec")), ("spec",)))
+        quota = _quota(doc, ref, _mapping(root.get("spec")), ("spec",))
+        _file(doc, quota, namespace, ("metadata", "namespace"), "its namespace")
     elif kind == "Profile":
         if is_unknowable_name(name):
             # Filled in before it is applied (a template, a kustomize or envsubst variable):
@@ -166,6 +180,22 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
     elif kind == "PodSecurityConfiguration":
         doc.read.entries.append(_pod_security(doc, root, (), root))
     return doc.read
+
+
+def _file(doc: _Document, entry: ClusterEntry, known: str | None, at: Path, what: str) -> None:
+    """File ``entry`` for the run, unless ``known`` (the name that says its namespace) is a
+    placeholder: then it is unfiled, and said (``cluster-object-placeholder``)."""
+    if not is_unknowable_name(known):
+        doc.read.entries.append(entry)
+        return
+    assert known is not None and not isinstance(entry, PodSecurityConfiguration)
+    knows, effect = _UNKNOWN_EFFECT[entry.ref.kind]
+    doc.read.unfiled.append(entry)
+    doc.problem(
+        "cluster-object-placeholder",
+        placeholder_message(entry.ref.label, what, known, knows, effect),
+        at,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

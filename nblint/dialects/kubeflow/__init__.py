@@ -3,7 +3,8 @@
 Two dialects live here:
 
 * ``kubeflow`` — a ``Notebook`` (kubeflow.org v1, v1beta1, v1alpha1) → its effective pod
-  (:mod:`.notebook`);
+  (:mod:`.notebook`); Notebooks are indexed too, so that of two manifests of one Notebook only
+  the one given last is checked;
 * ``kubeflow-poddefault`` — a ``PodDefault`` yields no pod: it is indexed for the Notebooks of
   its namespace (:mod:`.poddefaults`, the webhook), and checked for its own problems (fields its
   CRD drops, a spec the API server refuses).
@@ -28,6 +29,11 @@ NOTEBOOK = Dialect(
     fix_labels=(("kubeflow", "Kubeflow Notebook / PodDefault"),),
     once="nblint.dialects.kubeflow.notebook:once_per_run",
     together_marker=_TOGETHER,
+    # Indexed to find a Notebook written twice (the last one given is the one checked): the
+    # kind as a document writes it (a bare "Notebook" is in many a z2jh values file's text).
+    indexer="nblint.dialects.kubeflow.notebook:index",
+    index_markers=("kind: Notebook", "kind:Notebook", '"Notebook"', "'Notebook'"),
+    in_context=False,
 )
 
 POD_DEFAULT = Dialect(

@@ -18,6 +18,8 @@ kubeflow/kubeflow v1.10):
    what it requires where the pod leaves it unset (seccomp ``RuntimeDefault``, no privilege
    escalation, ``ALL`` capabilities dropped);
 5. a stopped Notebook (``kubeflow-resource-stopped``) has no pod, but its template is linted;
+   a Notebook written again later among the inputs (same name and namespace) is one object,
+   the manifest given last (as ``kubectl apply`` of both leaves it): only that one is linted;
 6. the PodDefault webhook applies the PodDefaults that select the pod (:mod:`.poddefaults`); a
    conflict makes it deny the pod, which is then reported and linted without any PodDefault;
 7. API-server defaulting of pod templates, as for any StatefulSet.
@@ -25,6 +27,7 @@ kubeflow/kubeflow v1.10):
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from nblint.dialects.apiserver import apply_api_defaults
@@ -34,8 +37,10 @@ from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, Notebo
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.finding import Reported
+from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
+from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable_name
 
 STOPPED_ANNOTATION = "kubeflow-resource-stopped"
 HOME = "/home/jovyan"
@@ -75,9 +80,125 @@ def _name(document: Recognised) -> str:
     return _scalar(metadata.get("name")) or f"(document {document.index + 1})"
 
 
+#: The run index key Notebooks are kept under (see :func:`index`).
+INDEX_KEY = "kubeflow.org/Notebook"
+
+
+class Written(Record):
+    """A Notebook of the inputs as the run index keeps it: which object it is, where it is
+    written, and what makes its pod — its tree when the run keeps that anyway (a file read
+    whole in its first phase), else a digest of it: a Notebook's index entry never holds a
+    tree the run would have dropped, and the digest, only needed when one Notebook is written
+    twice, costs nothing in the common case."""
+
+    __slots__ = ("_hash", "key", "origin", "place", "root")
+
+    def __init__(
+        self, key: tuple[Any, ...], place: tuple[Any, ...], origin: Origin, root: Any, kept: bool
+    ) -> None:
+        #: ``(namespace, name, file)``: one object (the file only when it names no namespace).
+        self.key = key
+        #: ``(file, document, path)``: this manifest.
+        self.place = place
+        #: Its ``metadata.name``.
+        self.origin = origin
+        self.root = root if kept else None
+        self._hash = None if kept else _digest(root)
+
+    @property
+    def digest(self) -> int:
+        if self._hash is None:
+            assert self.root is not None  # kept until its digest is asked
+            self._hash = _digest(self.root)
+        return self._hash
+
+
+def _identity(document: Recognised) -> tuple[Any, ...] | None:
+    """Which Notebook ``document`` writes, or None when nblint cannot know: no name, or a name
+    or namespace that is a placeholder (filled in before it is applied). A Notebook that names
+    no namespace is one object with those of its own file only (like a PodDefault)."""
+    metadata = _mapping(document.root.get("metadata"))
+    name = _scalar(metadata.get("name"))
+    written_namespace = metadata.get("namespace")
+    namespace = _scalar(written_namespace)
+    if name is None or is_unknowable_name(name) or is_unknowable_name(namespace):
+        return None
+    if namespace is None and written_namespace not in (None, ""):
+        return None  # a templated namespace YAML read as a mapping
+    return (namespace, name, document.file if namespace is None else "")
+
+
+@cache
+def _encoder() -> Any:
+    import json
+
+    return json.JSONEncoder(sort_keys=True, default=str, check_circular=False)
+
+
+def _digest(root: dict[str, Any]) -> int:
+    """What makes a Notebook's pod (its spec, labels and annotations), as one number: two
+    manifests of one Notebook that differ only in layout, key order, comments, status or
+    apiVersion are the same."""
+    metadata = _mapping(root.get("metadata"))
+    made_of = [root.get("spec"), metadata.get("labels"), metadata.get("annotations")]
+    try:
+        return hash(_encoder().encode(made_of))
+    except (TypeError, ValueError):  # keys of mixed types cannot be sorted
+        return hash(repr(made_of))
+
+
+def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A Notebook of the inputs, for :func:`normalise` to find which manifest of it is given
+    last."""
+    key = _identity(document)
+    if key is None or document.context:
+        return []
+    origin = _position(document.file, document.root, ("metadata", "name"))
+    place = (document.file, document.index, document.path)
+    return [(INDEX_KEY, Written(key, place, origin, document.root, document.kept))]
+
+
+def _given_last(entries: tuple[Any, ...]) -> dict[tuple[Any, ...], Written]:
+    """Each Notebook's manifest given last (the one ``kubectl apply`` of them all leaves)."""
+    return {written.key: written for written in entries}
+
+
+def _replaced(document: Recognised, index: RunIndex) -> tuple[bool, list[Reported]]:
+    """Whether a later manifest among the inputs writes the same Notebook (then ``document``
+    yields no pod), and ``cluster-object-written-twice`` when their pods differ."""
+    key = _identity(document)
+    if key is None:
+        return False, []
+    last = index.view(INDEX_KEY, _given_last).get(key)
+    if last is None or last.place == (document.file, document.index, document.path):
+        return False, []
+    if last.digest == _digest(document.root):
+        return True, []
+    from nblint.model.namespace import written_twice_message
+
+    label = f"Notebook/{key[1]}"
+    at = last.origin
+    return True, [
+        Reported(
+            "cluster-object-written-twice",
+            written_twice_message(label, key[0], at, checked=True),
+            _position(document.file, document.root, ("metadata", "name")),
+            label,
+            fix_keys=("kubeflow",),
+            cause=Cause(label, "the manifest applied", at.file, at.line),
+        )
+    ]
+
+
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
     file, root = document.file, document.root
     out = Normalised()
+    replaced, said = _replaced(document, index)
+    if replaced:
+        # Another manifest of this Notebook is given later: it is the one the cluster holds, and
+        # the one checked. This one yields no pod (and is said when the two differ).
+        out.reported.extend(said)
+        return out
     metadata = _mapping(root.get("metadata"))
     name = _name(document)
     namespace = _scalar(metadata.get("namespace"))

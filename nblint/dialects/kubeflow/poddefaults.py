@@ -18,6 +18,11 @@ Facts (``kubeflow/dashboard`` ``components/poddefaults-webhooks``, same logic as
 share one (``kubectl apply -n X`` puts them together); a document without a namespace shares the
 namespace of any document of the same file, and a Notebook without one is reached by every
 PodDefault given with ``--poddefaults`` (the cluster's PodDefaults, by the user's own choice).
+
+One name and namespace is one PodDefault (:func:`in_force`): a PodDefault among the inputs
+replaces the ``--poddefaults`` one of its name and namespace (the input is what is applied), as
+the inputs' Namespaces, LimitRanges and quotas replace ``--cluster-context``'s; two among the
+inputs are the one given last (``cluster-object-written-twice`` at the other).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported, clipped
 from nblint.model.pod import Origin, Path, format_path
 from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable_name, placeholder_message
 
 ANNOTATION_PREFIX = "poddefault.admission.kubeflow.org"
 EXCLUDE_ANNOTATION = f"{ANNOTATION_PREFIX}/exclude"
@@ -224,18 +230,25 @@ INDEX_KEY = "kubeflow.org/PodDefault"
 
 def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any]]:
     """A PodDefault the API server accepts, for the Notebooks of its namespace (one it refuses
-    exists in no cluster, so it reaches no pod)."""
+    exists in no cluster, so it reaches no pod; one whose namespace is a placeholder is in no
+    namespace nblint can know, so it reaches none either)."""
     pd = PodDefault.read(
         document.root, document.file, document.context, document.index, document.path
     )
-    return [] if pd.refused else [(INDEX_KEY, pd)]
+    return [] if pd.refused or is_unknowable_name(pd.namespace) else [(INDEX_KEY, pd)]
 
 
 def in_force(entries: tuple[Any, ...]) -> list[PodDefault]:
-    """The run's PodDefaults as the cluster holds them: one per name and namespace, the last
-    one applied winning (the inputs first, then the context files)."""
+    """The run's PodDefaults as the cluster holds them once the inputs are applied: one per name
+    and namespace. An input replaces a context file's PodDefault of its name and namespace (the
+    cluster's, ``--poddefaults``: the input is what is applied to it, as a Namespace or a
+    LimitRange among the inputs replaces the one ``--cluster-context`` gives); among the inputs,
+    and among the context files, the one given last wins."""
+    given = {(pd.namespace, pd.name) for pd in entries if not pd.from_context}
     by_key: dict[tuple[Any, ...], PodDefault] = {}
     for pd in entries:
+        if pd.from_context and (pd.namespace, pd.name) in given and not _placeholder(pd):
+            continue
         by_key[_key(pd)] = pd
     return list(by_key.values())
 
@@ -261,6 +274,21 @@ def normalise(document: Recognised, run_index: RunIndex, settings: dict[str, Any
                 _position(pd, path),
                 f"PodDefault/{pd.name}",
                 fix_keys=("kubeflow",),
+            )
+        )
+    if is_unknowable_name(pd.namespace):
+        out.reported.append(
+            Reported(
+                "cluster-object-placeholder",
+                placeholder_message(
+                    f"PodDefault/{pd.name}",
+                    "its namespace",
+                    str(pd.namespace),
+                    "which Notebooks it reaches",
+                    "it is applied to none",
+                ),
+                _position(pd, ("metadata", "namespace")),
+                f"PodDefault/{pd.name}",
             )
         )
     later = _written_again(pd, run_index.get(INDEX_KEY))
@@ -307,7 +335,15 @@ def _written_again(pd: PodDefault, entries: tuple[Any, ...]) -> PodDefault | Non
 
 
 def _key(pd: PodDefault) -> tuple[Any, ...]:
+    """Which PodDefault ``pd`` is: one name in one namespace. One named by a placeholder is
+    taken to be no other (its own manifest is its key)."""
+    if _placeholder(pd):
+        return (pd.file, pd.document, pd.at)
     return (pd.namespace, pd.name, pd.file if pd.namespace is None else "")
+
+
+def _placeholder(pd: PodDefault) -> bool:
+    return is_unknowable_name(pd.name) or is_unknowable_name(pd.namespace)
 
 
 def _position(pd: PodDefault, path: Path) -> Origin:

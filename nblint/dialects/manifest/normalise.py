@@ -1,4 +1,9 @@
-"""A manifest → its one effective pod: the pod template, after API-server defaulting."""
+"""A manifest → its one effective pod: the pod template, after API-server defaulting.
+
+A pod (template) without containers is refused by the API server (a workload's template is
+validated with the workload): it yields no pod, only ``missing-containers`` at the line that
+lacks them, as a Notebook the API server refuses yields only ``kubeflow-invalid-object``.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,20 @@ from typing import Any
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
 from nblint.dialects.manifest import TEMPLATE_PATHS, object_name
-from nblint.load.provenance import TreeProvenance
+from nblint.load.provenance import TreeProvenance, tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.pod import EffectivePod, Origin
+from nblint.model.edit import indent_under
+from nblint.model.finding import Reported
+from nblint.model.pod import EffectivePod, Origin, Path, format_path
+
+#: The ``missing-containers`` hint for a pod (the rule's ``manifest`` hint), nested under the
+#: kind's template path when shown.
+NO_CONTAINERS_HINT = """spec:
+  containers:
+    - name: notebook
+      image: quay.io/jupyter/base-notebook:2024-10-07
+"""
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
@@ -24,6 +39,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         template = {}
     metadata = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
     spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    if spec.get("containers") in (None, []):
+        return Normalised(reported=[_no_containers(document, kind, prefix, spec)])
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
     if kind == "StatefulSet":
@@ -91,3 +108,45 @@ def _claim_volumes(
             ),
         )
     return out
+
+
+def _no_containers(document: Recognised, kind: str, prefix: Path, spec: Any) -> Reported:
+    """``missing-containers``: the API server refuses the object, so there is no pod to check.
+    Placed at the ``containers`` written empty, else at the pod spec that lacks it, else at the
+    deepest part of the template path written (where it goes), else at the object's kind."""
+    root = document.root
+    path: Path = (*prefix, "spec", "containers")
+    written = "containers" in spec
+    node: Any = root
+    depth = 0
+    for part in path[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            break
+        node = node[part]
+        depth += 1
+    at = path if written else (path[:depth] if depth else ("kind",))
+    line, column = tree_position(root, at)
+    where = format_path(path)
+    state = "empty" if written and spec.get("containers") == [] else "unset"
+    if kind == "Pod":
+        what = f"the pod has no containers ({where} is {state}): the API server refuses the Pod"
+    else:
+        what = (
+            f"the pod template has no containers ({where} is {state}): the API server refuses "
+            f"the {kind}, which never makes a pod"
+        )
+    template = root
+    for part in prefix:
+        template = template.get(part) if isinstance(template, dict) else None
+    if not written and isinstance(template, dict) and "containers" in template:
+        # The usual cause: the list is indented one level too little.
+        outside = format_path((*prefix, "containers"))
+        what += f" ({outside} is written: indent it under {format_path((*prefix, 'spec'))})"
+    return Reported(
+        "missing-containers",
+        f"{what}; nothing else of it is checked",
+        Origin(document.file, line, column),
+        object_name(root, document.index),
+        fix=indent_under(NO_CONTAINERS_HINT, prefix),
+        fix_keys=("manifest",),
+    )
