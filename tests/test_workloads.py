@@ -152,3 +152,19 @@ def test_a_notebook_cr_is_never_judged_by_its_image(tmp_path: Path) -> None:
     found = {f.rule for f in run(path).findings}
     assert NOT_A_NOTEBOOK not in found
     assert "notebook-image-unknown" in found
+
+
+def test_metadata_of_the_wrong_type_is_no_sign_and_no_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\n"
+        "metadata: {name: [x], labels: 5, annotations: [nblint.io/notebook]}\n"
+        "spec:\n  template:\n    metadata: {labels: [component], annotations: 7}\n"
+        "    spec:\n      containers:\n"
+        "        - {name: c, image: 'postgres:16', command: 5, args: [[jupyter]], env: [5],"
+        " ports: [{containerPort: '8888'}]}\n",
+    )
+    found = {f.rule for f in run(path).findings}
+    assert "internal-error" not in found
+    assert NOT_A_NOTEBOOK in found  # nothing of the wrong type said otherwise: the image decides

@@ -10,12 +10,14 @@ gets one ``workload-not-a-notebook`` finding naming why. Decided in this order:
 2. the signs of ``tables/workloads.yaml`` in order, the first that matches deciding;
 3. otherwise a notebook (what nblint did before it judged workloads at all).
 
-A few dict lookups per pod: the images are matched once per run (memoised), globs compiled once.
+A few dict lookups per pod: each sign is asked only about the keys it has, an image is matched
+once per sign and run (memoised), globs are compiled once.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from nblint.check import images, tables
@@ -30,17 +32,24 @@ RULE = "workload-not-a-notebook"
 TABLE, KEY = "workloads", "signs"
 
 _repositories: dict[str, str] = {}
-#: id(the table's signs) → ((sign number, image) → whether its image globs match, the signs
-#: themselves, kept alive so that the id stays theirs), as :func:`images.lookup` memoises.
-_memo: dict[int, tuple[dict[tuple[int, str], bool], list[dict[str, Any]]]] = {}
+#: (sign number, image) → whether the sign's image globs match it.
+_Answers = dict[tuple[int, str], bool]
+#: What a sign matched, in words, and where; None: nothing.
+_Hit = tuple[str, Origin] | None
+#: id(the table's signs) → (the image answers, each sign's matchers, the signs themselves, kept
+#: alive so that the id stays theirs), as :func:`images.lookup` memoises.
+_memo: dict[int, tuple[_Answers, list[tuple[Callable[..., _Hit], ...]], list[Any]]] = {}
 
 
-def _answers(signs: list[dict[str, Any]]) -> dict[tuple[int, str], bool]:
+def _prepared(
+    signs: list[dict[str, Any]],
+) -> tuple[_Answers, list[tuple[Callable[..., _Hit], ...]]]:
     found = _memo.get(id(signs))
     if found is None:
         _memo.clear()
-        found = _memo[id(signs)] = ({}, signs)
-    return found[0]
+        matchers = [tuple(f for key, f in _MATCHERS.items() if key in sign) for sign in signs]
+        found = _memo[id(signs)] = ({}, matchers, signs)
+    return found[0], found[1]
 
 
 def _repository(image: str) -> str:
@@ -102,9 +111,13 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
     container = containers[0] if isinstance(containers, list) and containers else None
     container = container if isinstance(container, dict) else {}
     signs = tables.entries(TABLE, KEY)
-    answers = _answers(signs)
+    answers, matchers = _prepared(signs)
     for number, sign in enumerate(signs):
-        hit = _match(sign, number, answers, pod, container, metadata, own)
+        hit = None
+        for matcher in matchers[number]:
+            hit = matcher(sign, number, answers, pod, container, metadata, own)
+            if hit is not None:
+                break
         if hit is None:
             continue
         if sign.get("notebook") is not False:
@@ -128,88 +141,169 @@ def _reported(pod: EffectivePod, evidence: str, where: Origin) -> Reported:
 _CONTAINER: Path = ("spec", "containers", 0)
 
 
-def _match(
+def _images(
     sign: dict[str, Any],
     number: int,
-    answers: dict[tuple[int, str], bool],
+    answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
     metadata: dict[str, Any],
     own: dict[str, Any],
-) -> tuple[str, Origin] | None:
-    """What in the pod matches ``sign`` (said in words, and where), or None."""
-    name = container.get("name")
+) -> _Hit:
+    globs, image = sign["images"], container.get("image")
+    if not isinstance(globs, list) or not isinstance(image, str) or not image:
+        return None
+    # Every pod of a bundle asks about the same few images: each sign answers each once.
+    key = (number, image)
+    known = answers.get(key)
+    if known is None:
+        if len(answers) > 4096:
+            answers.clear()
+        repository = _repository(image)
+        known = answers[key] = any(
+            isinstance(g, str) and images.glob(g).match(repository) for g in globs
+        )
+    return _image_hit(pod, container.get("name"), image) if known else None
+
+
+def _notebook_images(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
     image = container.get("image")
-    globs = sign.get("images")
-    if isinstance(globs, list) and isinstance(image, str) and image:
-        # Every pod of a bundle asks about the same few images: each sign answers each once.
-        key = (number, image)
-        known = answers.get(key)
-        if known is None:
-            if len(answers) > 4096:
-                answers.clear()
-            repository = _repository(image)
-            known = answers[key] = any(
-                isinstance(g, str) and images.glob(g).match(repository) for g in globs
-            )
-        if known:
-            return _image_hit(pod, name, image)
-    if sign.get("notebook-images") is True and isinstance(image, str) and images.lookup(image):
-        return _image_hit(pod, name, image)
-    globs = sign.get("commands")
-    if isinstance(globs, list):
-        for field in ("command", "args"):
-            words = container.get(field)
-            for position, word in enumerate(words if isinstance(words, list) else ()):
-                for part in word.split() if isinstance(word, str) else ():
-                    base = os.path.basename(part)
-                    if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
-                        where = pod.provenance.locate((*_CONTAINER, field, position))
-                        return f"its container {name} runs {base}", where
-    globs = sign.get("env")
-    if isinstance(globs, list):
-        env = container.get("env")
-        for position, entry in enumerate(env if isinstance(env, list) else ()):
-            variable = entry.get("name") if isinstance(entry, dict) else None
-            if isinstance(variable, str) and any(
-                isinstance(g, str) and images.glob(g).match(variable) for g in globs
-            ):
-                where = pod.provenance.locate((*_CONTAINER, "env", position, "name"))
-                return f"its container {name} sets {variable}", where
-    wanted = sign.get("ports")
-    if isinstance(wanted, list):
-        ports = container.get("ports")
-        for position, port in enumerate(ports if isinstance(ports, list) else ()):
-            port_number = port.get("containerPort") if isinstance(port, dict) else None
-            if (
-                isinstance(port_number, int)
-                and not isinstance(port_number, bool)
-                and port_number in wanted
-            ):
-                where = pod.provenance.locate((*_CONTAINER, "ports", position, "containerPort"))
-                return f"its container {name} listens on port {port_number}", where
-    labels = sign.get("labels")
-    if isinstance(labels, dict):
-        for source in (metadata, own):
-            written = _mapping(source.get("labels"))
-            for key, values in labels.items():
-                value = written.get(key)
-                if not isinstance(value, str) or not isinstance(values, list):
-                    continue
-                if any(isinstance(g, str) and images.glob(g).match(value) for g in values):
-                    if source is metadata:
-                        where = pod.provenance.locate(("metadata", "labels", key))
-                    else:
-                        where = _object_origin(pod, own, ("labels", key))
-                    return f"it is labelled {key}: {value}", where
-    globs = sign.get("names")
-    if isinstance(globs, list):
-        object_name = own.get("name")
-        if isinstance(object_name, str) and any(
-            isinstance(g, str) and images.glob(g).match(object_name) for g in globs
-        ):
-            return f"it is named {object_name}", _object_origin(pod, own, ("name",))
+    if sign["notebook-images"] is True and isinstance(image, str) and images.lookup(image):
+        return _image_hit(pod, container.get("name"), image)
     return None
+
+
+def _commands(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs = sign["commands"]
+    if not isinstance(globs, list):
+        return None
+    for field in ("command", "args"):
+        words = container.get(field)
+        for position, word in enumerate(words if isinstance(words, list) else ()):
+            for part in word.split() if isinstance(word, str) else ():
+                base = os.path.basename(part)
+                if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
+                    where = pod.provenance.locate((*_CONTAINER, field, position))
+                    return f"its container {container.get('name')} runs {base}", where
+    return None
+
+
+def _env(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs, env = sign["env"], container.get("env")
+    if not isinstance(globs, list):
+        return None
+    for position, entry in enumerate(env if isinstance(env, list) else ()):
+        variable = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(variable, str) and any(
+            isinstance(g, str) and images.glob(g).match(variable) for g in globs
+        ):
+            where = pod.provenance.locate((*_CONTAINER, "env", position, "name"))
+            return f"its container {container.get('name')} sets {variable}", where
+    return None
+
+
+def _ports(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    wanted, ports = sign["ports"], container.get("ports")
+    if not isinstance(wanted, list):
+        return None
+    for position, port in enumerate(ports if isinstance(ports, list) else ()):
+        port_number = port.get("containerPort") if isinstance(port, dict) else None
+        if (
+            isinstance(port_number, int)
+            and not isinstance(port_number, bool)
+            and port_number in wanted
+        ):
+            where = pod.provenance.locate((*_CONTAINER, "ports", position, "containerPort"))
+            return f"its container {container.get('name')} listens on port {port_number}", where
+    return None
+
+
+def _labels(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    labels = sign["labels"]
+    if not isinstance(labels, dict):
+        return None
+    for source in (metadata, own):
+        written = _mapping(source.get("labels"))
+        for key, values in labels.items():
+            value = written.get(key)
+            if not isinstance(value, str) or not isinstance(values, list):
+                continue
+            if any(isinstance(g, str) and images.glob(g).match(value) for g in values):
+                if source is metadata:
+                    where = pod.provenance.locate(("metadata", "labels", key))
+                else:
+                    where = _object_origin(pod, own, ("labels", key))
+                return f"it is labelled {key}: {value}", where
+    return None
+
+
+def _names(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs, name = sign["names"], own.get("name")
+    if not isinstance(globs, list) or not isinstance(name, str):
+        return None
+    if any(isinstance(g, str) and images.glob(g).match(name) for g in globs):
+        return f"it is named {name}", _object_origin(pod, own, ("name",))
+    return None
+
+
+#: What a sign may match on (its keys), and how: a sign is asked only about the keys it has.
+_MATCHERS: dict[str, Callable[..., _Hit]] = {
+    "images": _images,
+    "notebook-images": _notebook_images,
+    "commands": _commands,
+    "env": _env,
+    "ports": _ports,
+    "labels": _labels,
+    "names": _names,
+}
 
 
 def _image_hit(pod: EffectivePod, name: Any, image: str) -> tuple[str, Origin]:
