@@ -55,8 +55,11 @@ def pod_namespace(pod: EffectivePod, settings: dict[str, Any]) -> tuple[str | No
     return None, NAMED_BY_NOTHING
 
 
-def judge(runner: Runner, pod: EffectivePod, cluster: ClusterContext) -> list[Finding]:
-    """The findings of ``pod`` as its namespace admits it (see the module docstring)."""
+def judge(
+    runner: Runner, pod: EffectivePod, cluster: ClusterContext, notebook: bool = True
+) -> list[Finding]:
+    """The findings of ``pod`` as its namespace admits it (see the module docstring);
+    ``notebook`` False: a workload that is not a notebook, checked without the checklist."""
     name, named_by = pod_namespace(pod, runner.settings)
     # A placeholder names no namespace the inputs describe (nor one exempt): nothing is known.
     namespace = (
@@ -72,14 +75,14 @@ def judge(runner: Runner, pod: EffectivePod, cluster: ClusterContext) -> list[Fi
     if exemption is not None:
         # No PSA check at all: the checklist runs as at the privileged level.
         policy = PsaPolicy("privileged", runner.options.policy.version)
-        found.extend(check_pod(pod, runner.plan_for(policy), policy))
+        found.extend(check_pod(pod, runner.plan_for(policy, notebook=notebook), policy))
         found.append(runner.finding(exemption))
     elif namespace.psa is None:
         policy = runner.options.policy
-        found.extend(check_pod(pod, runner.plan_for(policy), policy))
+        found.extend(check_pod(pod, runner.plan_for(policy, notebook=notebook), policy))
         found.append(runner.finding(_unknown(pod, namespace, named_by, policy)))
     else:
-        found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster)))
+        found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster), notebook))
     return [finding for finding in found if finding is not None]
 
 
@@ -94,14 +97,19 @@ def _users_exempt(cluster: ClusterContext) -> str | None:
 
 
 def _by_psa_modes(
-    runner: Runner, pod: EffectivePod, namespace: NamespaceContext, assumption: str | None
+    runner: Runner,
+    pod: EffectivePod,
+    namespace: NamespaceContext,
+    assumption: str | None,
+    notebook: bool = True,
 ) -> list[Finding]:
     psa = namespace.psa
     assert psa is not None
     out: list[Finding] = []
     failed: set[tuple[Any, ...]] = set()
     enforce = psa.enforce
-    for finding in check_pod(pod, runner.plan_for(enforce.policy), enforce.policy):
+    plan = runner.plan_for(enforce.policy, notebook=notebook)
+    for finding in check_pod(pod, plan, enforce.policy):
         if finding.psa is not None:
             _as_mode(finding, enforce, namespace, pod)
             finding.assumption = assumption

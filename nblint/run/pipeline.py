@@ -65,6 +65,10 @@ LOAD_PROBLEM_RULES = {
     "sops-partly-encrypted": "sops-partly-encrypted",
 }
 
+#: The rule group of the notebook checklist: what a workload that is not a notebook is not
+#: checked against (see :mod:`nblint.check.workload`).
+NOTEBOOK_GROUP = "notebook"
+
 #: The rule that says an input is a kustomize patch, not checked (info).
 KUSTOMIZE_PATCH = "kustomize-patch"
 #: The context option that names the API server's admission configuration.
@@ -222,8 +226,9 @@ class Runner:
         )
         self.active_ids = {rule.id for rule, _ in self.active}
         self._plan: Plan | None = None
-        #: Plans of other PSA policies (a namespace's levels), by policy and PSA-only-ness.
-        self._plans: dict[tuple[PsaPolicy, bool], Plan] = {}
+        #: Plans of other PSA policies (a namespace's levels), by policy, PSA-only-ness and
+        #: whether the notebook checklist is in.
+        self._plans: dict[tuple[PsaPolicy, bool, bool], Plan] = {}
         #: The namespaces the inputs describe (set once the index is built), else None.
         self.cluster: Any = None
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
@@ -240,17 +245,21 @@ class Runner:
             self._plan = Plan(self.active, TEMPLATE_HINT_KEY)
         return self._plan
 
-    def plan_for(self, policy: PsaPolicy, psa_only: bool = False) -> Plan:
+    def plan_for(self, policy: PsaPolicy, psa_only: bool = False, notebook: bool = True) -> Plan:
         """The plan of the rules active at ``policy`` (a namespace's PSA level and version),
-        prepared once per run; ``psa_only``: only its PSA checks (a warn or audit level)."""
-        if policy == self.options.policy and not psa_only:
+        prepared once per run; ``psa_only``: only its PSA checks (a warn or audit level);
+        ``notebook`` False: without the notebook checklist (the rules of group
+        :data:`NOTEBOOK_GROUP`), for a workload that is not a notebook."""
+        if policy == self.options.policy and not psa_only and notebook:
             return self.plan
-        key = (policy, psa_only)
+        key = (policy, psa_only, notebook)
         found = self._plans.get(key)
         if found is None:
             active = active_rules(self.rules, policy, self.options.select, self.options.ignore)
             if psa_only:
                 active = [(rule, impl) for rule, impl in active if rule.psa]
+            if not notebook:
+                active = [(rule, impl) for rule, impl in active if rule.group != NOTEBOOK_GROUP]
             found = self._plans[key] = Plan(active, TEMPLATE_HINT_KEY)
         return found
 
@@ -555,11 +564,27 @@ class Runner:
         )
 
     def _check(self, pod: EffectivePod) -> list[Finding]:
-        if self.cluster is None:
-            return check_pod(pod, self.plan, self.options.policy)
-        from nblint.run import namespaces
+        # A raw workload (the manifest dialect's) may be the hub or a database rather than a
+        # notebook: then it gets every PSA check but not the notebook checklist, and one
+        # finding that says so.
+        outside: Reported | None = None
+        if "workload" in pod.facts:
+            from nblint.check.workload import not_a_notebook
 
-        return namespaces.judge(self, pod, self.cluster)
+            outside = not_a_notebook(pod)
+        notebook = outside is None
+        if self.cluster is None:
+            plan = self.plan if notebook else self.plan_for(self.options.policy, notebook=False)
+            found = check_pod(pod, plan, self.options.policy)
+        else:
+            from nblint.run import namespaces
+
+            found = namespaces.judge(self, pod, self.cluster, notebook)
+        if outside is not None:
+            finding = self.finding(outside)
+            if finding is not None:
+                found.append(finding)
+        return found
 
     # -- findings the pipeline itself reports -------------------------------------------------
 

@@ -58,6 +58,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         kind=kind,
         placement=TreePlacement(file, document.index, document.path, prefix),
         namespace=namespace if isinstance(namespace, str) and namespace else None,
+        # Any workload, not necessarily a notebook: the check stage judges it from its object's
+        # metadata and its pod (nblint.check.workload).
+        facts={"workload": own},
     )
     return Normalised([effective])
 

@@ -1,0 +1,310 @@
+"""Whether a raw workload is a notebook: the annotation, else the signs of the workloads table.
+
+A pod of the manifest dialect carries ``facts["workload"]`` (its object's metadata): it is any
+workload a bundle holds, the JupyterHub hub or a database as much as a notebook. The run asks
+:func:`not_a_notebook` once per such pod; a workload that is not a notebook is checked with
+the plan that leaves out the notebook checklist (``Runner.plan_for(..., notebook=False)``) and
+gets one ``workload-not-a-notebook`` finding naming why. Decided in this order:
+
+1. ``nblint.io/notebook: "true"`` / ``"false"`` on the pod template, else on the object;
+2. the signs of ``tables/workloads.yaml`` in order, the first that matches deciding;
+3. otherwise a notebook (what nblint did before it judged workloads at all).
+
+A few dict lookups per pod: each sign is asked only about the keys it has, an image is matched
+once per sign and run (memoised), globs are compiled once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from nblint.check import images, tables
+from nblint.model.finding import Reported
+from nblint.model.pod import EffectivePod, Origin, Path
+
+#: The annotation that says, on the object or its pod template, whether it is a notebook.
+ANNOTATION = "nblint.io/notebook"
+#: The rule that says a workload is not a notebook.
+RULE = "workload-not-a-notebook"
+#: The table of signs, and its key.
+TABLE, KEY = "workloads", "signs"
+
+_repositories: dict[str, str] = {}
+#: (sign number, image) → whether the sign's image globs match it.
+_Answers = dict[tuple[int, str], bool]
+#: What a sign matched, in words, and where; None: nothing.
+_Hit = tuple[str, Origin] | None
+#: id(the table's signs) → (the image answers, each sign's matchers, the signs themselves, kept
+#: alive so that the id stays theirs), as :func:`images.lookup` memoises.
+_memo: dict[int, tuple[_Answers, list[tuple[Callable[..., _Hit], ...]], list[Any]]] = {}
+
+
+def _prepared(
+    signs: list[dict[str, Any]],
+) -> tuple[_Answers, list[tuple[Callable[..., _Hit], ...]]]:
+    found = _memo.get(id(signs))
+    if found is None:
+        _memo.clear()
+        matchers = [tuple(f for key, f in _MATCHERS.items() if key in sign) for sign in signs]
+        found = _memo[id(signs)] = ({}, matchers, signs)
+    return found[0], found[1]
+
+
+def _repository(image: str) -> str:
+    found = _repositories.get(image)
+    if found is None:
+        if len(_repositories) > 4096:
+            _repositories.clear()
+        found = _repositories[image] = images.parse_image(image).repository
+    return found
+
+
+def _flag(value: Any) -> bool | None:
+    """The annotation's verdict: ``"true"``/``"false"`` (any case), else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _object_origin(pod: EffectivePod, metadata: dict[str, Any], keys: tuple[str, ...]) -> Origin:
+    """Where ``metadata`` (the object's, a positioned tree) writes ``keys``, or the nearest
+    ancestor that has a position."""
+    node: Any = metadata
+    line, column = getattr(metadata, "pos", (1, 1))
+    for key in keys:
+        positions = getattr(node, "key_pos", None)
+        if not isinstance(node, dict) or key not in node or positions is None:
+            break
+        line, column = positions.get(key, (line, column))
+        node = node[key]
+    return Origin(pod.file, max(line, 1), max(column, 1))
+
+
+def not_a_notebook(pod: EffectivePod) -> Reported | None:
+    """The finding that says the workload of ``pod`` is not a notebook, or None (a notebook)."""
+    own = _mapping(pod.facts.get("workload"))
+    metadata = _mapping(pod.pod.get("metadata"))
+    # 1. The annotation: the pod template's, else the object's.
+    template_says = _flag(_mapping(metadata.get("annotations")).get(ANNOTATION))
+    if template_says is not None:
+        if template_says:
+            return None
+        where = pod.provenance.locate(("metadata", "annotations", ANNOTATION))
+        return _reported(pod, f'its pod template is annotated {ANNOTATION}: "false"', where)
+    object_says = _flag(_mapping(own.get("annotations")).get(ANNOTATION))
+    if object_says is not None:
+        if object_says:
+            return None
+        where = _object_origin(pod, own, ("annotations", ANNOTATION))
+        return _reported(pod, f'it is annotated {ANNOTATION}: "false"', where)
+    # 2. The signs, in order.
+    spec = _mapping(pod.pod.get("spec"))
+    containers = spec.get("containers")
+    container = containers[0] if isinstance(containers, list) and containers else None
+    container = container if isinstance(container, dict) else {}
+    signs = tables.entries(TABLE, KEY)
+    answers, matchers = _prepared(signs)
+    for number, sign in enumerate(signs):
+        hit = None
+        for matcher in matchers[number]:
+            hit = matcher(sign, number, answers, pod, container, metadata, own)
+            if hit is not None:
+                break
+        if hit is None:
+            continue
+        if sign.get("notebook") is not False:
+            return None
+        evidence, where = hit
+        what = sign.get("what")
+        return _reported(pod, f"{evidence}, {what}" if what else evidence, where)
+    return None
+
+
+def _reported(pod: EffectivePod, evidence: str, where: Origin) -> Reported:
+    return Reported(
+        RULE,
+        f"{pod.object} is not a notebook: {evidence}; the notebook checklist is left out (Pod "
+        f'Security Admission is checked); annotate it {ANNOTATION}: "true" to check it as one',
+        where,
+        object=pod.object,
+    )
+
+
+_CONTAINER: Path = ("spec", "containers", 0)
+
+
+def _images(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs, image = sign["images"], container.get("image")
+    if not isinstance(globs, list) or not isinstance(image, str) or not image:
+        return None
+    # Every pod of a bundle asks about the same few images: each sign answers each once.
+    key = (number, image)
+    known = answers.get(key)
+    if known is None:
+        if len(answers) > 4096:
+            answers.clear()
+        repository = _repository(image)
+        known = answers[key] = any(
+            isinstance(g, str) and images.glob(g).match(repository) for g in globs
+        )
+    return _image_hit(pod, container.get("name"), image) if known else None
+
+
+def _notebook_images(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    image = container.get("image")
+    if sign["notebook-images"] is True and isinstance(image, str) and images.lookup(image):
+        return _image_hit(pod, container.get("name"), image)
+    return None
+
+
+def _commands(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs = sign["commands"]
+    if not isinstance(globs, list):
+        return None
+    for field in ("command", "args"):
+        words = container.get(field)
+        for position, word in enumerate(words if isinstance(words, list) else ()):
+            for part in word.split() if isinstance(word, str) else ():
+                base = os.path.basename(part)
+                if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
+                    where = pod.provenance.locate((*_CONTAINER, field, position))
+                    return f"its container {container.get('name')} runs {base}", where
+    return None
+
+
+def _env(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs, env = sign["env"], container.get("env")
+    if not isinstance(globs, list):
+        return None
+    for position, entry in enumerate(env if isinstance(env, list) else ()):
+        variable = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(variable, str) and any(
+            isinstance(g, str) and images.glob(g).match(variable) for g in globs
+        ):
+            where = pod.provenance.locate((*_CONTAINER, "env", position, "name"))
+            return f"its container {container.get('name')} sets {variable}", where
+    return None
+
+
+def _ports(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    wanted, ports = sign["ports"], container.get("ports")
+    if not isinstance(wanted, list):
+        return None
+    for position, port in enumerate(ports if isinstance(ports, list) else ()):
+        port_number = port.get("containerPort") if isinstance(port, dict) else None
+        if (
+            isinstance(port_number, int)
+            and not isinstance(port_number, bool)
+            and port_number in wanted
+        ):
+            where = pod.provenance.locate((*_CONTAINER, "ports", position, "containerPort"))
+            return f"its container {container.get('name')} listens on port {port_number}", where
+    return None
+
+
+def _labels(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    labels = sign["labels"]
+    if not isinstance(labels, dict):
+        return None
+    for source in (metadata, own):
+        written = _mapping(source.get("labels"))
+        for key, values in labels.items():
+            value = written.get(key)
+            if not isinstance(value, str) or not isinstance(values, list):
+                continue
+            if any(isinstance(g, str) and images.glob(g).match(value) for g in values):
+                if source is metadata:
+                    where = pod.provenance.locate(("metadata", "labels", key))
+                else:
+                    where = _object_origin(pod, own, ("labels", key))
+                return f"it is labelled {key}: {value}", where
+    return None
+
+
+def _names(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs, name = sign["names"], own.get("name")
+    if not isinstance(globs, list) or not isinstance(name, str):
+        return None
+    if any(isinstance(g, str) and images.glob(g).match(name) for g in globs):
+        return f"it is named {name}", _object_origin(pod, own, ("name",))
+    return None
+
+
+#: What a sign may match on (its keys), and how: a sign is asked only about the keys it has.
+_MATCHERS: dict[str, Callable[..., _Hit]] = {
+    "images": _images,
+    "notebook-images": _notebook_images,
+    "commands": _commands,
+    "env": _env,
+    "ports": _ports,
+    "labels": _labels,
+    "names": _names,
+}
+
+
+def _image_hit(pod: EffectivePod, name: Any, image: str) -> tuple[str, Origin]:
+    return f"its container {name} runs {image}", pod.provenance.locate((*_CONTAINER, "image"))
