@@ -41,7 +41,7 @@ from nblint.dialects.z2jh.profile_keys import (
     keys_read,
     read_by,
 )
-from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6
+from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6, memory_bytes
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
@@ -204,6 +204,23 @@ def _trait_check(name: str) -> Callable[[Any], bool]:
     if name == "supplemental_gids":
         schema["items"] = {"type": "integer"}
     return compile_schema(schema)
+
+
+@cache
+def _chart_key_check(chart_version: str, key: str) -> Callable[[Any], bool]:
+    """Whether a value fits the values schema of ``singleuser.<key>`` of ``chart_version``."""
+    singleuser = values_schema(chart_version)["properties"]["singleuser"]
+    return compile_schema(singleuser["properties"][key])
+
+
+def _movable(name: str, value: Any) -> bool:
+    """Whether ``name: value`` may go into a ``kubespawner_override`` as it is: not null (a
+    Helm merge deletes a null) and of a type KubeSpawner takes for that trait."""
+    if value is None or is_unknowable(value):
+        return False
+    if name in ("mem_limit", "mem_guarantee") and memory_bytes(value) is None:
+        return False
+    return name not in TRAIT_TYPES or _trait_check(name)(value)
 
 
 class _Checker:
@@ -697,7 +714,7 @@ class _Checker:
         if is_trait and (key not in TRAIT_TYPES or value is None or _trait_check(key)(value)):
             return {key: value}
         singleuser = values_schema(self.version)["properties"]["singleuser"].get("properties", {})
-        if key in singleuser and value is not None:
+        if key in singleuser and value is not None and _chart_key_check(self.version, key)(value):
             from nblint.dialects.z2jh.placement import traits_set_by
 
             found = traits_set_by(self.release, {"singleuser": {key: value}})
@@ -745,9 +762,10 @@ class _Checker:
             return message, f"Remove `{key}`: `kubespawner_override` sets it already.", None
         intro = f"Move `{key}` into `kubespawner_override`" + ("" if as_is else f" (as {names})")
         shown = {"kubespawner_override": traits}
-        # A null cannot be merged in (it deletes), and an override that is no mapping fails.
+        # A null cannot be merged in (it deletes), an override that is no mapping fails, and a
+        # value KubeSpawner would refuse is not moved where it fails every spawn.
         if (override is None or isinstance(override, dict)) and all(
-            v is not None for v in traits.values()
+            _movable(name, v) for name, v in traits.items()
         ):
             from nblint.dialects.z2jh.placement import values_fix
 
