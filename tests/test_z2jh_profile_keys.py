@@ -171,3 +171,12 @@ def test_the_keys_read_match_the_kubespawner_each_release_pins() -> None:
     from nblint.dialects.z2jh.values import chart_versions, kubespawner_version
 
     assert {kubespawner_version(chart) for chart in chart_versions()} == set(KEYS_READ)
+
+
+def test_an_unlisted_choice_kubespawner_ignores_lets_nobody_type_an_image() -> None:
+    name = "unlisted-image-choice-3.0.yaml"
+    rules = {RULE, "notebook-unlisted-image-choice"}
+    old = run(KEYS / name, select=rules, chart_version="3.0.3").findings
+    assert places(old) == [(RULE, 14, "Pick an image")]
+    new = run(KEYS / name, select=rules, chart_version="3.1.0").findings
+    assert [(f.rule, f.line) for f in new] == [("notebook-unlisted-image-choice", 14)]
