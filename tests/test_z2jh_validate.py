@@ -244,7 +244,11 @@ def test_an_unknowable_value_where_a_mapping_belongs_is_built_from_the_chart_def
         ("corpus-2i2c-cloudbank-gpu-demo.yaml", [("z2jh-unknown-trait", 82, 9)]),
         # At the one statement nblint does not read (`extra_pod_config.update(…)`).
         ("corpus-mybinder-binderhub-root.yaml", [("z2jh-extra-config", 428, 11)]),
-        ("corpus-data-on-eks-top-root.yaml", [("z2jh-unrendered-template", 57, 3)]),
+        (
+            "corpus-data-on-eks-top-root.yaml",
+            # `cmd: null` beside the profile's kubespawner_override, not in it: ignored.
+            [("z2jh-unknown-profile-key", 56, 7), ("z2jh-unrendered-template", 57, 3)],
+        ),
     ],
 )
 def test_corpus_file_findings(name: str, expected: list[tuple[str, int, int]]) -> None:

@@ -261,6 +261,15 @@ class ValuesPlacement(Record):
         )
 
 
+def values_fix(release: Release, intro: str, target: Path, shown: Any, patch: Any) -> PlacedFix:
+    """``patch`` merged (as Helm merges) at values path ``target``, in the layer that wrote it;
+    shown as ``intro``, where it goes, and ``shown`` (what the patch sets, without the deletions
+    a person reads in ``intro``)."""
+    placement = ValuesPlacement(release)
+    text = f"{intro}\n{placement._label(target)}\n{_dump(shown)}"
+    return placement._edit(text, target, patch, target)
+
+
 #: Marks the placed hints among the release's ``fix_memo`` keys.
 _PLACED = "placed"
 

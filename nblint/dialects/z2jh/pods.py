@@ -14,9 +14,15 @@ from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import chart_traits
 from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
+from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
-from nblint.dialects.z2jh.values import hub_authenticator_names, hub_classes, hub_image
+from nblint.dialects.z2jh.values import (
+    hub_authenticator_names,
+    hub_classes,
+    hub_image,
+    kubespawner_version,
+)
 from nblint.model.pod import EffectivePod, Origin, Path
 
 if TYPE_CHECKING:
@@ -81,7 +87,8 @@ class ValuesProvenance:
 def build_pods(release: Release) -> list[EffectivePod]:
     """Every pod a user of ``release`` can get."""
     config = chart_traits(release.values, release.chart_version, RELEASE_NAME, release.extra_config)
-    chosen = [(selection, selection.apply(config)) for selection in selections(config)]
+    unlisted = keys_read(kubespawner_version(release.chart_version), UNLISTED) is not None
+    chosen = [(selection, selection.apply(config)) for selection in selections(config, unlisted)]
     facts = deployment_facts(release, chosen)
     if not chosen:
         return [_pod(release, config, None, facts)]

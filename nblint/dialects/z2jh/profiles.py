@@ -90,8 +90,10 @@ def _entries(value: Any) -> list[tuple[Any, Any]]:
     return []
 
 
-def selections(config: SpawnerConfig) -> list[Selection]:
-    """Every spawn nblint draws for ``config``'s ``profile_list`` (empty: no profiles)."""
+def selections(config: SpawnerConfig, unlisted_read: bool = True) -> list[Selection]:
+    """Every spawn nblint draws for ``config``'s ``profile_list`` (empty: no profiles).
+    ``unlisted_read``: whether the hub's KubeSpawner reads an option's ``unlisted_choice`` (from
+    6.1.0 on; 6.0.0, the hub of z2jh 3.0.x, ignores it)."""
     found = config.source("profile_list")
     base: ValuesPath = found[0].path if found else ("singleuser", "profileList")
     profiles = [
@@ -106,7 +108,7 @@ def selections(config: SpawnerConfig) -> list[Selection]:
         slug = str(profile.get("slug") or slugify(name))
         own = profile.get("kubespawner_override")
         own_override = [(own, (*path, "kubespawner_override"))] if isinstance(own, dict) else []
-        options = _options(profile, path)
+        options = _options(profile, path, unlisted_read)
         defaults = {option: choices[0] for option, (choices, _, _) in options.items() if choices}
         unlisted = [u for _, _, u in options.values() if u is not None]
         variants = [dict(defaults)]
@@ -143,7 +145,7 @@ def _well_formed(profile: dict[str, Any], option: str) -> bool:
 
 
 def _options(
-    profile: dict[str, Any], path: ValuesPath
+    profile: dict[str, Any], path: ValuesPath, unlisted_read: bool = True
 ) -> dict[
     str,
     tuple[list[str], dict[str, tuple[dict[str, Any], ValuesPath]], UnlistedChoice | None],
@@ -182,7 +184,7 @@ def _options(
                 )
         unlisted = None
         unlisted_spec = spec.get("unlisted_choice")
-        if isinstance(unlisted_spec, dict) and unlisted_spec.get("enabled"):
+        if unlisted_read and isinstance(unlisted_spec, dict) and unlisted_spec.get("enabled"):
             override = unlisted_spec.get("kubespawner_override")
             regex = unlisted_spec.get("validation_regex")
             unlisted = UnlistedChoice(

@@ -30,7 +30,18 @@ from typing import Any
 import yaml
 
 from nblint.dialects.z2jh.extra_config import CodeLine
-from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6
+from nblint.dialects.z2jh.profile_keys import (
+    CHOICE,
+    FUNCTIONAL,
+    OPTION,
+    PROFILE,
+    UNLISTED,
+    CustomReaders,
+    custom_readers,
+    keys_read,
+    read_by,
+)
+from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6, memory_bytes
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
@@ -100,6 +111,22 @@ GONE: dict[Path, tuple[str, str]] = {
     ("hub", "fsGid"): ("z2jh 2.0.0", "`hub.podSecurityContext.fsGroup`"),
 }
 
+#: How a message names the level of a profile entry a key is written in.
+LEVEL_NAMES = {
+    PROFILE: "in a profile",
+    OPTION: "in a profile option",
+    CHOICE: "in an option's choice",
+    UNLISTED: "in an `unlisted_choice`",
+}
+
+#: How a message names a profile entry of each level.
+ENTRY_NAMES = {
+    PROFILE: "profile",
+    OPTION: "profile option",
+    CHOICE: "choice",
+    UNLISTED: "`unlisted_choice`",
+}
+
 #: Names that are no KubeSpawner trait → the trait meant, and why it matters.
 TRAIT_INTENT = {
     "extra_tolerations": (
@@ -111,9 +138,6 @@ TRAIT_INTENT = {
     "automount_service_account": ("automount_service_account_token", ""),
     "service_account_name": ("service_account", ""),
 }
-
-#: Keys of a profile or choice entry, often misplaced inside its ``kubespawner_override``.
-PROFILE_KEYS = frozenset(("default", "display_name", "description", "slug", "profile_options"))
 
 
 def validate(release: Release) -> list[Reported]:
@@ -182,6 +206,23 @@ def _trait_check(name: str) -> Callable[[Any], bool]:
     return compile_schema(schema)
 
 
+@cache
+def _chart_key_check(chart_version: str, key: str) -> Callable[[Any], bool]:
+    """Whether a value fits the values schema of ``singleuser.<key>`` of ``chart_version``."""
+    singleuser = values_schema(chart_version)["properties"]["singleuser"]
+    return compile_schema(singleuser["properties"][key])
+
+
+def _movable(name: str, value: Any) -> bool:
+    """Whether ``name: value`` may go into a ``kubespawner_override`` as it is: not null (a
+    Helm merge deletes a null) and of a type KubeSpawner takes for that trait."""
+    if value is None or is_unknowable(value):
+        return False
+    if name in ("mem_limit", "mem_guarantee") and memory_bytes(value) is None:
+        return False
+    return name not in TRAIT_TYPES or _trait_check(name)(value)
+
+
 class _Checker:
     def __init__(self, release: Release) -> None:
         self.release = release
@@ -192,6 +233,7 @@ class _Checker:
         #: Every values path a user file wrote, and every path above one (the written paths
         #: already hold every path above each of them).
         self.touched: set[Path] = {(), *release.written_paths()}
+        self._custom_readers: CustomReaders | None = None
 
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
@@ -476,8 +518,20 @@ class _Checker:
                 )
             name = profile.get("display_name") or profile.get("slug") or key
             self._profile_shape(profile, here, name)
+            self._profile_keys(profile, here, name)
+            kubespawner = kubespawner_version(self.version)
             for where, override in _overrides(profile, here):
-                self.traits(override, where, f"the `kubespawner_override` of profile {name!r}")
+                level = (
+                    UNLISTED
+                    if where[-2] == "unlisted_choice"
+                    else CHOICE
+                    if len(where) > 3 and where[-3] == "choices"
+                    else PROFILE
+                )
+                # The keys of the entry itself, often misplaced inside its override.
+                own = (keys_read(kubespawner, level) or frozenset()) - {"kubespawner_override"}
+                where_text = f"the `kubespawner_override` of profile {name!r}"
+                self.traits(override, where, where_text, entry_keys=(level, own))
 
     def _profile_shape(self, profile: Mapping[str, Any], path: Path, name: Any) -> None:
         """The parts of a profile KubeSpawner reads as mappings (it calls ``.get``/``.items``).
@@ -540,6 +594,186 @@ class _Checker:
                     (*here, "unlisted_choice"), f"`unlisted_choice` of {what}", unlisted
                 )
 
+    # -- the hub: the keys KubeSpawner reads in a profile --------------------------------------
+
+    def _profile_keys(self, profile: Mapping[str, Any], path: Path, name: Any) -> None:
+        """Keys of a profile, of its options, their choices and unlisted choices, that the
+        release's KubeSpawner does not read (:mod:`.profile_keys`): silently ignored."""
+        kubespawner = kubespawner_version(self.version)
+        named = profile.get("display_name") or profile.get("slug")
+        # The name the profile's pods go by (:func:`.profiles.selections`).
+        profile_name = str(named) if named else f"profile {path[-1]}"
+        own = f"profile {profile_name!r}" if named else f"`{format_path(path)}`"
+        self._entry_keys(profile, path, PROFILE, own, profile_name)
+        options = profile.get("profile_options")
+        if not isinstance(options, dict):
+            return
+        unlisted_read = keys_read(kubespawner, UNLISTED) is not None
+        for option_name, option in options.items():
+            if not isinstance(option, dict):
+                continue
+            here = (*path, "profile_options", option_name)
+            what = f"option {option_name!r} of {own}"
+            self._entry_keys(option, here, OPTION, what, profile_name)
+            choices = option.get("choices")
+            for choice_name, choice in choices.items() if isinstance(choices, dict) else ():
+                if isinstance(choice, dict):
+                    at = (*here, "choices", choice_name)
+                    self._entry_keys(
+                        choice, at, CHOICE, f"choice {choice_name!r} of {what}", profile_name
+                    )
+            unlisted = option.get("unlisted_choice")
+            if unlisted_read and isinstance(unlisted, dict):
+                at = (*here, "unlisted_choice")
+                self._entry_keys(
+                    unlisted, at, UNLISTED, f"the `unlisted_choice` of {what}", profile_name
+                )
+
+    def _readers(self) -> CustomReaders:
+        """What else may read a profile's keys (worked out once per release)."""
+        if self._custom_readers is None:
+            values = self.release.values
+            hidden = None
+            if self.release.unseen:
+                hidden = self.release.unseen.rstrip(",")
+            elif self.release.written(("hub", "image", "name")):
+                _, image = get_path(values, ("hub", "image", "name"))
+                _, chart = get_path(chart_defaults(self.version), ("hub", "image", "name"))
+                if image != chart:
+                    hidden = f"the hub image {_show(image)}"
+            if hidden is None and next(self._config_files(), None) is not None:
+                hidden = "configuration files mounted in the hub"
+            self._custom_readers = custom_readers(
+                get_path(values, ("hub", "config", "KubeSpawner"))[1],
+                get_path(values, ("hub", "extraConfig"))[1],
+                hidden,
+            )
+        return self._custom_readers
+
+    def _entry_keys(
+        self, entry: Mapping[str, Any], path: Path, level: str, what: str, profile: str
+    ) -> None:
+        kubespawner = kubespawner_version(self.version)
+        known = keys_read(kubespawner, level) or frozenset()
+        for key, value in entry.items():
+            if not isinstance(key, str) or key in known:
+                continue
+            readers = self._readers()
+            if readers.quoted(key):
+                continue  # the hub's code reads it
+            newer = read_by(key, level)
+            moved = None if newer else self._as_traits(key, value)
+            guess = None if newer or moved is not None else _did_you_mean(key, sorted(known))
+            custom = readers.form or readers.hidden
+            if newer and readers.hidden:
+                continue  # that hub may run another KubeSpawner
+            if moved is None and not newer and custom and guess not in FUNCTIONAL:
+                continue  # another form or code may read it
+            where = LEVEL_NAMES[level]
+            message = (
+                f"`{key}` in {what} is not a key KubeSpawner {kubespawner} (the hub of z2jh "
+                f"{self.version}) reads {where}: it is ignored, so the setting has no effect"
+            )
+            fix: str | None = None
+            edit = None
+            if newer:
+                verb = "reads" if len(newer) == 1 else "read"
+                message += f"; KubeSpawner {', '.join(_pinned_by(newer))} {verb} it"
+                fix = "Upgrade the chart to a release whose KubeSpawner reads it, or remove it."
+            elif moved is not None:
+                message, fix, edit = self._move_into_override(
+                    entry, path, level, key, value, moved, message
+                )
+            elif guess:
+                message += f"; did you mean `{guess}`?"
+                fix = f"Rename `{key}` to `{guess}`."
+            else:
+                readable = ", ".join(f"`{k}`" for k in sorted(known))
+                message += f" (it reads {readable})"
+                fix = f"Remove `{key}`: KubeSpawner reads only {readable} {where}."
+            origin = self.release.locate((*path, key))
+            self.problems.append(
+                Reported(
+                    "z2jh-unknown-profile-key",
+                    message,
+                    origin,
+                    VALUES_OBJECT,
+                    fix,
+                    profile=profile,
+                    edit=edit,
+                )
+            )
+
+    def _as_traits(self, key: str, value: Any) -> dict[str, Any] | None:
+        """The ``kubespawner_override`` entries that say what ``key: value`` means, when ``key``
+        is a KubeSpawner trait (or a deprecated name of one) or a ``singleuser`` values key of
+        the chart (turned into the traits it sets); else None."""
+        traits = kubespawner_traits(self.version)
+        aliases = deprecated_aliases(kubespawner_version(self.version))
+        is_trait = key in traits or key in aliases
+        if is_trait and (key not in TRAIT_TYPES or value is None or _trait_check(key)(value)):
+            return {key: value}
+        singleuser = values_schema(self.version)["properties"]["singleuser"].get("properties", {})
+        if key in singleuser and value is not None and _chart_key_check(self.version, key)(value):
+            from nblint.dialects.z2jh.placement import traits_set_by
+
+            found = traits_set_by(self.release, {"singleuser": {key: value}})
+            if found:
+                return found
+        return {key: value} if is_trait else None
+
+    def _move_into_override(
+        self,
+        entry: Mapping[str, Any],
+        path: Path,
+        level: str,
+        key: str,
+        value: Any,
+        traits: dict[str, Any],
+        message: str,
+    ) -> tuple[str, str, Any]:
+        """The message, the hint and the edit for a trait (or a values key) written beside a
+        ``kubespawner_override`` instead of inside it."""
+        names = ", ".join(f"`{name}`" for name in traits)
+        as_is = traits == {key: value}
+        if as_is:
+            message += f"; `{key}` is a KubeSpawner trait: it takes effect inside "
+        else:
+            message += (
+                f"; written as `singleuser.{key}` of the chart's values, it means {names}, which "
+                + ("takes" if len(traits) == 1 else "take")
+                + " effect inside "
+            )
+        if level == OPTION:
+            message += "the `kubespawner_override` of a choice (an option has none)"
+            snippet = yaml.safe_dump(
+                {"kubespawner_override": traits}, sort_keys=False, default_flow_style=False
+            ).rstrip()
+            fix = (
+                f"Move `{key}` into the `kubespawner_override` of each choice that needs it:\n"
+                + snippet
+            )
+            return message, fix, None
+        message += "`kubespawner_override`"
+        override = entry.get("kubespawner_override")
+        clash = sorted(set(traits) & set(override)) if isinstance(override, dict) else []
+        if clash:
+            message += f" (which sets {', '.join(f'`{name}`' for name in clash)} already)"
+            return message, f"Remove `{key}`: `kubespawner_override` sets it already.", None
+        intro = f"Move `{key}` into `kubespawner_override`" + ("" if as_is else f" (as {names})")
+        shown = {"kubespawner_override": traits}
+        # A null cannot be merged in (it deletes), an override that is no mapping fails, and a
+        # value KubeSpawner would refuse is not moved where it fails every spawn.
+        if (override is None or isinstance(override, dict)) and all(
+            _movable(name, v) for name, v in traits.items()
+        ):
+            from nblint.dialects.z2jh.placement import values_fix
+
+            placed = values_fix(self.release, intro + ":", path, shown, {key: None, **shown})
+            return message, placed.text, placed.edit
+        text = yaml.safe_dump(shown, sort_keys=False, default_flow_style=False).rstrip()
+        return message, f"{intro}:\n{text}", None
+
     def _not_a_mapping(self, path: Path, what: str, value: Any) -> None:
         self._no_spawn(path, f"{what} must be a mapping, not {_show(value)}")
 
@@ -566,9 +800,12 @@ class _Checker:
         path: Path,
         where: str,
         at: Mapping[str, Path] | None = None,
+        entry_keys: tuple[str, frozenset[str]] | None = None,
     ) -> None:
         """Check the KubeSpawner trait names (and their types) of ``config``; each name's values
-        path is ``(*path, name)``, or ``at[name]`` (the line of an extraConfig statement)."""
+        path is ``(*path, name)``, or ``at[name]`` (the line of an extraConfig statement).
+        ``entry_keys``: for a ``kubespawner_override``, the level of the profile entry it is in
+        and the keys KubeSpawner reads there (misplaced in the override)."""
         traits = kubespawner_traits(self.version)
         kubespawner = kubespawner_version(self.version)
         aliases = deprecated_aliases(kubespawner_version(self.version))
@@ -588,12 +825,13 @@ class _Checker:
                 continue
             if not isinstance(name, str):
                 continue
-            if name in PROFILE_KEYS and "override" in where:
+            if entry_keys is not None and name in entry_keys[1]:
+                entry = ENTRY_NAMES[entry_keys[0]]
                 self.report(
                     "z2jh-unknown-trait",
                     here,
                     f"`{name}` in {where} is not a KubeSpawner trait: it is silently ignored by "
-                    f"the hub; `{name}` is a key of the profile (or choice) itself",
+                    f"the hub; `{name}` is a key of the {entry} itself",
                     f"Move `{name}` out of `kubespawner_override`, beside it.",
                 )
                 continue
@@ -855,12 +1093,20 @@ def _section_traits(chart_version: str, section: str) -> frozenset[str]:
 def _releases_with_trait(name: str) -> list[str]:
     """``"7.0.0 (z2jh 4.0.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
     with the z2jh releases whose hub pins it."""
+    versions = {kubespawner_version(chart): None for chart in chart_versions()}
+    return _pinned_by([v for v in versions if name in traits_of_kubespawner(v)])
+
+
+def _pinned_by(versions: list[str]) -> list[str]:
+    """``"6.1.0 (z2jh 3.1.0)"`` for each of the KubeSpawner ``versions`` a bundled z2jh release
+    pins, with those releases."""
     pinning: dict[str, list[str]] = {}
     for chart in chart_versions():
         pinning.setdefault(kubespawner_version(chart), []).append(chart)
     out = []
-    for kubespawner, charts in pinning.items():
-        if name in traits_of_kubespawner(kubespawner):
+    for kubespawner in versions:
+        charts = pinning.get(kubespawner)
+        if charts:
             span = charts[0] if len(charts) == 1 else f"{charts[0]} … {charts[-1]}"
             out.append(f"{kubespawner} (z2jh {span})")
     return out
