@@ -484,8 +484,8 @@ def make_finding(
     chosen = own or chosen_fix(rule.fix, keys, container)
     fix = edit = applicability = None
     if chosen is not None:
-        holes = _hole_names(chosen[1])
-        if DERIVED_VARIABLES.intersection(holes):
+        holes, derives, quoted = _hint_holes(chosen[1])
+        if derives:
             derived = derived_variables(pod, path, holes, variables.get("value"))
             variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
@@ -494,7 +494,7 @@ def make_finding(
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
-        if pod.placement is not None and not nameless and _plain_holes(chosen[1], variables):
+        if pod.placement is not None and not nameless and _plain_holes(quoted, variables):
 
             def template_hint() -> str | None:
                 if template_key is None:
@@ -554,11 +554,10 @@ _PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*"
 _HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
-    """Whether every value the hint ``template`` quotes is plain (see :data:`_PLAIN`)."""
-    for name in _hole_names(template):
-        if name in _OWN_WORDS:
-            continue
+def _plain_holes(quoted: tuple[str, ...], variables: dict[str, Any]) -> bool:
+    """Whether every value a hint quotes (``quoted``, see :func:`_hint_holes`) is plain (see
+    :data:`_PLAIN`)."""
+    for name in quoted:
         value = variables.get(name)
         if isinstance(value, str) and not _PLAIN.fullmatch(value):
             return False
@@ -566,10 +565,13 @@ def _plain_holes(template: str, variables: dict[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _hole_names(template: str) -> tuple[str, ...]:
-    """The names ``template`` quotes (see :data:`_HOLE`), each once: hints come from the rule
-    files, and are checked for every finding."""
-    return tuple(dict.fromkeys(_HOLE.findall(template)))
+def _hint_holes(template: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    """The names hint ``template`` quotes (see :data:`_HOLE`), each once; whether any is one of
+    :data:`DERIVED_VARIABLES`; and those that come from the input (not :data:`_OWN_WORDS`).
+    Hints come from the rule files, and are looked at for every finding."""
+    holes = tuple(dict.fromkeys(_HOLE.findall(template)))
+    quoted = tuple(name for name in holes if name not in _OWN_WORDS)
+    return holes, not DERIVED_VARIABLES.isdisjoint(holes), quoted
 
 
 @lru_cache(maxsize=256)
