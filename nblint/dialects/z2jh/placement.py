@@ -90,11 +90,13 @@ class ValuesPlacement(Record):
         # What is left depends only on the hints and the values keys behind the finding: every
         # profile's pod of a release asks again for the same (the one it merges into, if the
         # hint is a ``kubespawner_override``, is its own). A container or volume written whole
-        # takes the pod template's hint, merged into the entry that wrote it.
+        # takes the pod template's hint, merged into the entry that wrote it (only then is that
+        # hint rendered: it is another template filled for the finding).
         values_path = self._values_path(anchor or path)
-        whole = (
-            (path[1], self._values_path(path[:3]), template_hint()) if _whole_entry(path) else None
-        )
+        whole = None
+        if _whole_entry(path):
+            written = self._values_path(path[:3])
+            whole = (path[1], written, template_hint() if self._written_whole(written) else None)
         key = (_PLACED, hint, values_path, self.profile_path if OVERRIDE in hint else None, whole)
         memo = self.release.fix_memo
         placed: PlacedFix | None = memo.get(key)
@@ -157,11 +159,7 @@ class ValuesPlacement(Record):
         if not _whole_entry(path):
             return None
         written = self._values_path(path[:3])
-        if (
-            len(written) < 2
-            or written[-2] not in WRITTEN_WHOLE
-            or not self.release.written(written)
-        ):
+        if not self._written_whole(written):
             return None
         text = template_hint()
         try:
@@ -182,6 +180,10 @@ class ValuesPlacement(Record):
         shown = f"{self._label(written)}\n" + _dump(entry)
         # A container or volume spec: merged as Kubernetes merges one (`add: []` empties a list).
         return self._edit(shown, written, entry, written, STRATEGIC)
+
+    def _written_whole(self, written: Path) -> bool:
+        """Whether values path ``written`` is a container or volume a user file wrote whole."""
+        return len(written) >= 2 and written[-2] in WRITTEN_WHOLE and self.release.written(written)
 
     def _masked(
         self, hint: str, patch: dict[str, Any], path: Path, template_hint: Callable[[], str | None]
