@@ -43,6 +43,8 @@ class ValuesProvenance:
         self.release = release
         self.entries = sources.entries
         self._located: dict[Path, Origin] = {}
+        #: What :meth:`values_path` found: a finding's field is located, then its fix placed.
+        self._values_paths: dict[Path, tuple[tuple[str | int, ...], str]] = {}
         #: Fields no values line writes (API-server defaulting), by pod path.
         self.injected: dict[Path, Origin] = {}
 
@@ -63,10 +65,12 @@ class ValuesProvenance:
 
     def values_path(self, path: Path) -> tuple[tuple[str | int, ...], str]:
         """The values path behind pod ``path``, and the note to show with it."""
-        source, rest = self.source(path)
-        if source.extends and rest:
-            return (*source.path, *rest), source.note
-        return source.path, source.note
+        found = self._values_paths.get(path)
+        if found is None:
+            source, rest = self.source(path)
+            values_path = (*source.path, *rest) if source.extends and rest else source.path
+            found = self._values_paths[path] = (values_path, source.note)
+        return found
 
     def locate(self, path: Path) -> Origin:
         found = self._located.get(path)
