@@ -31,6 +31,7 @@ from nblint.model.rule import (
     PsaPolicy,
     Rule,
     Violation,
+    format_version,
 )
 from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder
@@ -470,8 +471,8 @@ def make_finding(
         origin = configuration.locate(path[1:])
     else:
         origin = pod.provenance.locate(path)
-    version = policy.version_text
-    where = format_path(path)
+    version = _version_text(policy.version)
+    where = _field_text(path, tuple(map(type, path)))
     # The violation's variables are its own (a fresh mapping): filled in place.
     variables = {**rule.options, **raw.variables} if rule.options else raw.variables
     variables["object"] = pod.object
@@ -480,7 +481,7 @@ def make_finding(
     variables["psa_version"] = version
     keys = pod.fix_keys or (pod.dialect,)
     container = raw.container
-    own = chosen_fix(raw.fix, keys, container)
+    own = chosen_fix(raw.fix, keys, container) if raw.fix else None
     chosen = own or chosen_fix(rule.fix, keys, container)
     fix = edit = applicability = None
     if chosen is not None:
@@ -494,7 +495,8 @@ def make_finding(
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
-        if pod.placement is not None and not nameless and _plain_holes(quoted, variables):
+        plain = not quoted or _plain_holes(quoted, variables)
+        if pod.placement is not None and not nameless and plain:
 
             def template_hint() -> str | None:
                 if template_key is None:
@@ -544,6 +546,12 @@ def make_finding(
 
 _VALUES_PATH = (VALUES,)
 
+@lru_cache(maxsize=4096)
+def _field_text(path: Path, types: tuple[type, ...]) -> str:
+    """:func:`format_path`, once per field: the findings of many rules and pods are at a few
+    fields. Keyed by the parts' ``types`` too: ``True == 1``, but is shown otherwise."""
+    return format_path(path)
+
 #: Hint variables that are nblint's own words (a comment), not input, so never refuse a hint
 #: :func:`_plain_holes` checks.
 _OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note"))
@@ -572,6 +580,10 @@ def _hint_holes(template: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     holes = tuple(dict.fromkeys(_HOLE.findall(template)))
     quoted = tuple(name for name in holes if name not in _OWN_WORDS)
     return holes, not DERIVED_VARIABLES.isdisjoint(holes), quoted
+
+
+#: :attr:`PsaPolicy.version_text`, worked out once per version rather than once per finding.
+_version_text = lru_cache(maxsize=16)(format_version)
 
 
 @lru_cache(maxsize=256)
