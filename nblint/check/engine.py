@@ -546,11 +546,13 @@ def make_finding(
 
 _VALUES_PATH = (VALUES,)
 
+
 @lru_cache(maxsize=4096)
 def _field_text(path: Path, types: tuple[type, ...]) -> str:
     """:func:`format_path`, once per field: the findings of many rules and pods are at a few
     fields. Keyed by the parts' ``types`` too: ``True == 1``, but is shown otherwise."""
     return format_path(path)
+
 
 #: Hint variables that are nblint's own words (a comment), not input, so never refuse a hint
 #: :func:`_plain_holes` checks.
