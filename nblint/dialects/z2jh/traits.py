@@ -175,7 +175,9 @@ class SpawnerConfig:
         if trait is not None:
             return trait.value
         default = self._defaults.get(name)
-        return copy_tree(default) if isinstance(default, (dict, list)) else default
+        if isinstance(default, (dict, list)):
+            return copy_tree(default) if default else default.copy()  # (mostly empty ones)
+        return default
 
     def set(self, name: str, value: Any, source: Source) -> None:
         if self.copies:
