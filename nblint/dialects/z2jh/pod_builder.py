@@ -517,7 +517,11 @@ def _texts(path: Path, value: Any, found: list[tuple[Path, str]]) -> None:
                 _texts((*path, key), item, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _texts((*path, index), item, found)
+            if isinstance(item, str):
+                if "{" in item or "}" in item:
+                    found.append(((*path, index), item))
+            elif isinstance(item, (dict, list)):
+                _texts((*path, index), item, found)
 
 
 #: Splits a template into its fields (stateless: one serves every text).
