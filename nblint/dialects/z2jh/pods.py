@@ -43,6 +43,8 @@ class ValuesProvenance:
         self.release = release
         self.entries = sources.entries
         self._located: dict[Path, Origin] = {}
+        #: Pod path → :meth:`values_path` (asked again by each fix placed on the same field).
+        self._values_paths: dict[Path, tuple[tuple[str | int, ...], str]] = {}
         #: Fields no values line writes (API-server defaulting), by pod path.
         self.injected: dict[Path, Origin] = {}
 
@@ -63,10 +65,15 @@ class ValuesProvenance:
 
     def values_path(self, path: Path) -> tuple[tuple[str | int, ...], str]:
         """The values path behind pod ``path``, and the note to show with it."""
-        source, rest = self.source(path)
-        if source.extends and rest:
-            return (*source.path, *rest), source.note
-        return source.path, source.note
+        found = self._values_paths.get(path)
+        if found is None:
+            source, rest = self.source(path)
+            if source.extends and rest:
+                found = (*source.path, *rest), source.note
+            else:
+                found = source.path, source.note
+            self._values_paths[path] = found
+        return found
 
     def locate(self, path: Path) -> Origin:
         found = self._located.get(path)

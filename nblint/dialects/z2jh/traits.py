@@ -194,7 +194,9 @@ class SpawnerConfig:
 
     def set(self, name: str, value: Any, source: Source) -> None:
         if self.copies:
-            self.traits[name] = Trait(copy_tree(value), {(): source})
+            if isinstance(value, (dict, list)):  # (a scalar is its own copy)
+                value = copy_tree(value)
+            self.traits[name] = Trait(value, {(): source})
             self._shared.discard(name)
         else:
             self.traits[name] = Trait(value, {(): source})
