@@ -108,6 +108,8 @@ class _Loader(_SafeLoader):
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
+                if tag == _STR:
+                    tag = _STR  # this very object: the tree builder tells text by identity
                 if len(value) <= _MEMO_MAX_TEXT and len(_PLAIN_TAGS) < _MEMO_MAX_ENTRIES:
                     _PLAIN_TAGS[value] = tag
             return tag
@@ -340,23 +342,37 @@ class _Builder:
         out = YList((mark.line + 1, mark.column + 1))
         item_pos = out.item_pos
         build = self.build
-        # As in _mapping: a plain text item is taken here, saving a call to build().
+        # As in _mapping: a plain text item is taken here, saving a call to build(), and the
+        # budget is counted in a local while no build() call needs it.
         items_within_depth = depth < MAX_DEPTH
+        direct = items_within_depth and not self._may_alias
         depth += 1
+        budget = self._budget
         for item in node.value:
             if (
-                item.tag == _STR
-                and item.__class__ is _ScalarNode
+                item.tag is _STR  # (only resolve() gives this very object: a scalar's tag)
                 and items_within_depth
-                and self._budget > 0
+                and budget > 0
                 and "{{" not in item.value
             ):
-                self._budget -= 1
+                budget -= 1
                 out.append(item.value)
+            elif item.__class__ is not _ScalarNode and direct and budget > 0:
+                # A mapping or list, as build() would take it (without an alias, nothing to
+                # remember), saving that call.
+                self._budget = budget - 1
+                if item.__class__ is _MappingNode:
+                    out.append(self._mapping(item, depth))
+                else:
+                    out.append(self._sequence(item, depth))
+                budget = self._budget
             else:
+                self._budget = budget
                 out.append(build(item, depth))
+                budget = self._budget
             mark = item.start_mark
             item_pos.append((mark.line + 1, mark.column + 1))
+        self._budget = budget
         return out
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
@@ -368,47 +384,72 @@ class _Builder:
         build = self.build
         merged: list[tuple[Any, Any, Pos]] = []
         # Most keys and many values are plain text: for those, what build() would do is done
-        # here, saving a call each (their depth is within bounds and the budget has room).
+        # here, saving a call each (their depth is within bounds and the budget has room). The
+        # budget is counted in a local, handed back to ``self`` around each call that uses it.
         children_within_depth = depth < MAX_DEPTH
+        direct = children_within_depth and not self._may_alias
+        budget = self._budget
         for key_node, value_node in node.value:
             if (
-                key_node.tag == _STR
-                and key_node.__class__ is _ScalarNode
+                key_node.tag is _STR  # (only resolve() gives this very object: a scalar's tag)
                 and children_within_depth
-                and self._budget > 0
+                and budget > 0
                 and "{{" not in key_node.value
             ):
-                self._budget -= 1
+                budget -= 1
                 key = key_node.value
             elif key_node.tag == _MERGE:
+                self._budget = budget
                 merged.extend(self._merge_sources(key_node, value_node, depth))
+                budget = self._budget
                 continue
             else:
+                self._budget = budget
                 key = build(key_node, depth + 1)
+                budget = self._budget
                 if isinstance(key, (dict, list)):
                     raise _Refused(
                         "parse-error", "a mapping or list cannot be a mapping key", key_node
                     )
             if key in key_pos:
                 self._note_duplicate(key, key_pos[key], key_node)
-            value = _UNKNOWN
-            if value_node.__class__ is _ScalarNode and children_within_depth and self._budget > 0:
-                if value_node.tag == _STR:
-                    if "{{" not in value_node.value:
+            if value_node.__class__ is _ScalarNode:
+                value = _UNKNOWN
+                if children_within_depth and budget > 0:
+                    tag = value_node.tag
+                    if tag is _STR:
                         value = value_node.value
-                else:  # a number, bool or null whose text was built before: the same value
-                    value = _TYPED_SCALARS.get((value_node.tag, value_node.value), _UNKNOWN)
-            if value is _UNKNOWN:
-                out[key] = build(value_node, depth + 1)
+                        if "{{" in value:
+                            value = _UNKNOWN
+                    else:  # a number, bool or null whose text was built before: the same value
+                        value = _TYPED_SCALARS.get((tag, value_node.value), _UNKNOWN)
+                if value is _UNKNOWN:
+                    self._budget = budget
+                    out[key] = build(value_node, depth + 1)
+                    budget = self._budget
+                else:
+                    budget -= 1
+                    out[key] = value
+                if value_node.style == "|":
+                    if out.block_start is None:
+                        out.block_start = {}
+                    out.block_start[key] = self._block_start(value_node)
+            elif direct and budget > 0:
+                # A mapping or list, as build() would take it (without an alias, nothing to
+                # remember), saving that call.
+                self._budget = budget - 1
+                if value_node.__class__ is _MappingNode:
+                    out[key] = self._mapping(value_node, depth + 1)
+                else:
+                    out[key] = self._sequence(value_node, depth + 1)
+                budget = self._budget
             else:
-                self._budget -= 1
-                out[key] = value
-            if value_node.__class__ is _ScalarNode and value_node.style == "|":
-                if out.block_start is None:
-                    out.block_start = {}
-                out.block_start[key] = self._block_start(value_node)
+                self._budget = budget
+                out[key] = build(value_node, depth + 1)
+                budget = self._budget
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
+        self._budget = budget
         # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
         for key, value, kpos in merged:
             if key not in out:

@@ -143,7 +143,11 @@ def _prune(value: Any, schema: Schema | Items | None, path: Path, dropped: list[
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key in schema:
-            out[key] = _prune(item, schema[key], (*path, key), dropped)
+            sub = schema[key]
+            if sub is None:  # kept whole (most keys): no call, and no path, for a scalar
+                out[key] = to_plain(item) if isinstance(item, (dict, list)) else item
+            else:
+                out[key] = _prune(item, sub, (*path, key), dropped)
         else:
             dropped.append((*path, key))
     return out

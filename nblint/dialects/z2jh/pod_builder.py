@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 from typing import Any, cast
 
 from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
@@ -52,9 +53,7 @@ class PodSources:
         if source is not None:
             self.entries[pod_path] = source
 
-    def copy_trait(
-        self, pod_path: Path, config: SpawnerConfig, name: str, sub: Path = (), rekey: Any = None
-    ) -> None:
+    def copy_trait(self, pod_path: Path, config: SpawnerConfig, name: str, sub: Path = ()) -> None:
         """Map ``pod_path`` and everything under it to the sources of ``trait[sub]``."""
         trait = config.traits.get(name)
         if trait is None:
@@ -62,21 +61,9 @@ class PodSources:
         if len(trait.sources) == 1 and () in trait.sources:
             # Most traits: set whole from one values path (what the general case below gives).
             whole = trait.sources[()]
-            if sub:
-                extended = Source((*whole.path, *sub), whole.note) if whole.extends else whole
-                self.entries[pod_path] = extended
-                return
+            if sub and whole.extends:
+                whole = Source((*whole.path, *sub), whole.note)
             self.entries[pod_path] = whole
-            if rekey is not None and whole.extends:
-                # A list or map trait: each entry lands at its own pod index (a container of
-                # `extraContainers` is fixed in its own entry).
-                value = trait.value
-                keys: Any = range(len(value)) if isinstance(value, list) else value
-                for key in keys if isinstance(value, (list, dict)) else ():
-                    moved = rekey((key,))
-                    if moved is not None:
-                        at: Path = (*pod_path, *moved)
-                        self.entries[at] = Source((*whole.path, key), whole.note)
             return
         found = trait.source(sub)
         if found is not None:
@@ -86,18 +73,23 @@ class PodSources:
             self.entries[pod_path] = source
         for trait_path, source in trait.sources.items():
             if len(trait_path) > len(sub) and trait_path[: len(sub)] == sub:
-                tail = trait_path[len(sub) :]
-                if rekey is not None:
-                    tail = rekey(tail)
-                    if tail is None:
-                        continue
-                full: Path = (*pod_path, *tail)
+                full: Path = (*pod_path, *trait_path[len(sub) :])
                 self.entries[full] = source
+
+    def copy_list(self, pod_path: Path, config: SpawnerConfig, name: str) -> None:
+        """Map ``pod_path``, where list (or map) trait ``name`` is drawn, to the trait's own
+        source; its items, drawn in another order, are mapped by :func:`_copy_items`."""
+        trait = config.traits.get(name)
+        found = trait.source(()) if trait is not None else None
+        if found is not None:
+            self.entries[pod_path] = found[0]
 
 
 def _sorted_values(config: SpawnerConfig, name: str) -> tuple[list[Any], dict[Any, int]]:
     """Trait ``name`` as a list: a dict becomes its values sorted by key (KubeSpawner 7)."""
     value = config.get(name)
+    if not value:  # unset, as most of these traits are: nothing to sort
+        return [], {}
     if isinstance(value, dict):
         try:
             keys = sorted(value)
@@ -179,7 +171,7 @@ def _list_field(
     if not items:
         return
     spec[field_name] = items
-    sources.copy_trait((*base, field_name), config, trait_name, rekey=_rekey(positions))
+    sources.copy_list((*base, field_name), config, trait_name)
     _copy_items(sources, (*base, field_name), config, trait_name, positions)
 
 
@@ -209,15 +201,6 @@ def _copy_items(
         if len(trait_path) > 1 and trait_path[0] in positions:
             item = positions[trait_path[0]] + offset
             sources.add((*pod_base, item, *trait_path[1:]), source)
-
-
-def _rekey(positions: dict[Any, int]) -> Any:
-    def rekey(tail: Path) -> Path | None:
-        if tail[0] not in positions:
-            return None
-        return (positions[tail[0]], *tail[1:])
-
-    return rekey
 
 
 def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
@@ -330,7 +313,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     mounts, positions = _sorted_values(config, "volume_mounts")
     if mounts:
         notebook["volumeMounts"] = [_pod_copy(mount, pvc_name) for mount in mounts]
-        sources.copy_trait((*nb, "volumeMounts"), config, "volume_mounts", rekey=_rekey(positions))
+        sources.copy_list((*nb, "volumeMounts"), config, "volume_mounts")
         _copy_items(sources, (*nb, "volumeMounts"), config, "volume_mounts", positions)
     if csc:
         notebook["securityContext"] = csc
@@ -369,20 +352,13 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     extra, positions = _sorted_values(config, "extra_containers")
     for item in extra:
         spec["containers"].append(_pod_copy(item, pvc_name))
-    sources.copy_trait(
-        ("spec", "containers"),
-        config,
-        "extra_containers",
-        rekey=_rekey({k: v + 1 for k, v in positions.items()}),
-    )
-    sources.entries.pop(("spec", "containers"), None)
     _copy_items(sources, ("spec", "containers"), config, "extra_containers", positions, offset=1)
 
     _list_field(spec, "tolerations", config, "tolerations", sources, pvc_name)
     _list_field(spec, "initContainers", config, "init_containers", sources, pvc_name)
     volumes, positions = _sorted_values(config, "volumes")
     spec["volumes"] = [_pod_copy(volume, pvc_name) for volume in volumes]
-    sources.copy_trait(("spec", "volumes"), config, "volumes", rekey=_rekey(positions))
+    sources.copy_list(("spec", "volumes"), config, "volumes")
     _copy_items(sources, ("spec", "volumes"), config, "volumes", positions)
     scheduler_name = config.get("scheduler_name")
     if scheduler_name:
@@ -513,7 +489,7 @@ def _check_templates(
     for where, text in texts:
         if is_unknowable(text):
             continue
-        problem = _template_problem(text, known, string.Formatter())
+        problem = _template_problem(text, known)
         if problem is None:
             continue
         source = sources.lookup(where)
@@ -541,12 +517,23 @@ def _texts(path: Path, value: Any, found: list[tuple[Path, str]]) -> None:
                 _texts((*path, key), item, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _texts((*path, index), item, found)
+            if isinstance(item, str):
+                if "{" in item or "}" in item:
+                    found.append(((*path, index), item))
+            elif isinstance(item, (dict, list)):
+                _texts((*path, index), item, found)
 
 
-def _template_problem(text: str, known: frozenset[str], formatter: Any) -> str | None:
+#: Splits a template into its fields (stateless: one serves every text).
+_FORMATTER = string.Formatter()
+
+
+# The same texts (the chart's own templates: `claim-{username}{servername}`, `{username}`) come
+# back in every pod of every release: each is judged once.
+@lru_cache(maxsize=4096)
+def _template_problem(text: str, known: frozenset[str]) -> str | None:
     try:
-        fields = [field for _, field, _, _ in formatter.parse(text) if field is not None]
+        fields = [field for _, field, _, _ in _FORMATTER.parse(text) if field is not None]
     except ValueError:
         return "an unmatched brace"
     for field in fields:
@@ -708,11 +695,10 @@ def _affinity(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
         base: Path = ("spec", "affinity", kind)
         if preferred:
             block["preferredDuringSchedulingIgnoredDuringExecution"] = preferred
-            sources.copy_trait(
+            sources.copy_list(
                 (*base, "preferredDuringSchedulingIgnoredDuringExecution"),
                 config,
                 f"{prefix}_preferred",
-                rekey=_rekey(pref_pos),
             )
             _copy_items(
                 sources,
@@ -730,7 +716,7 @@ def _affinity(config: SpawnerConfig, sources: PodSources) -> dict[str, Any]:
                 req_path = (*req_path, "nodeSelectorTerms")
             else:
                 block["requiredDuringSchedulingIgnoredDuringExecution"] = required
-            sources.copy_trait(req_path, config, f"{prefix}_required", rekey=_rekey(req_pos))
+            sources.copy_list(req_path, config, f"{prefix}_required")
             _copy_items(sources, req_path, config, f"{prefix}_required", req_pos)
         affinity[kind] = _drop_nulls(block)
     return affinity

@@ -75,8 +75,21 @@ def kubespawner_defaults(chart_version: str) -> dict[str, Any]:
 
 def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
     """The hub's ``get_config``: a missing step gives ``default``, a present null gives None."""
-    found, value = get_path(values, path)
-    return value if found else default
+    value = values
+    for part in path:
+        # Most steps are a name in a mapping: taken here, without get_path's general walk.
+        if part.__class__ is str and isinstance(value, dict):
+            value = value.get(part, _ABSENT)
+            if value is _ABSENT:
+                return default
+        else:
+            found, value = get_path(value, (part,))
+            if not found:
+                return default
+    return value
+
+
+_ABSENT = object()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,11 +188,15 @@ class SpawnerConfig:
         if trait is not None:
             return trait.value
         default = self._defaults.get(name)
-        return copy_tree(default) if isinstance(default, (dict, list)) else default
+        if isinstance(default, (dict, list)):
+            return copy_tree(default) if default else default.copy()  # (mostly empty ones)
+        return default
 
     def set(self, name: str, value: Any, source: Source) -> None:
         if self.copies:
-            self.traits[name] = Trait(copy_tree(value), {(): source})
+            if isinstance(value, (dict, list)):  # (a scalar is its own copy)
+                value = copy_tree(value)
+            self.traits[name] = Trait(value, {(): source})
             self._shared.discard(name)
         else:
             self.traits[name] = Trait(value, {(): source})

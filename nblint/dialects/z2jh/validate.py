@@ -1118,7 +1118,14 @@ def _holds_unknowable(value: Any) -> bool:
         value = value.values()
     elif not isinstance(value, list):
         return is_unknowable(value)
-    return any(map(_holds_unknowable, value))
+    # Leaves are most of a tree: only text can be unknowable, and it is looked at here.
+    for item in value:
+        if isinstance(item, str):
+            if is_unknowable(item):
+                return True
+        elif isinstance(item, (dict, list)) and _holds_unknowable(item):
+            return True
+    return False
 
 
 def _restore_default(release: Release, path: Path) -> None:

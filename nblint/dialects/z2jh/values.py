@@ -289,10 +289,27 @@ def _owned_copy(value: Any, path: Path, layer: int, owners: dict[Path, int]) -> 
     """A plain copy of ``value``, the subtree at ``path`` of ``layer``, which now owns every path
     in it."""
     owners[path] = layer
+    # Leaves are most of a tree: each is owned here, without a call of its own.
     if isinstance(value, dict):
-        return {key: _owned_copy(item, (*path, key), layer, owners) for key, item in value.items()}
+        mapping: dict[Any, Any] = {}
+        for key, item in value.items():
+            here = (*path, key)
+            if isinstance(item, (dict, list)):
+                mapping[key] = _owned_copy(item, here, layer, owners)
+            else:
+                owners[here] = layer
+                mapping[key] = item
+        return mapping
     if isinstance(value, list):
-        return [_owned_copy(item, (*path, i), layer, owners) for i, item in enumerate(value)]
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            here = (*path, index)
+            if isinstance(item, (dict, list)):
+                items.append(_owned_copy(item, here, layer, owners))
+            else:
+                owners[here] = layer
+                items.append(item)
+        return items
     return value
 
 
