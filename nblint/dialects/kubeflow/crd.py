@@ -137,15 +137,23 @@ def _prune(value: Any, schema: Schema | Items | None, path: Path, dropped: list[
     if isinstance(schema, Items):
         if not isinstance(value, list):
             return to_plain(value)
-        return [_prune(item, schema.schema, (*path, i), dropped) for i, item in enumerate(value)]
+        # A scalar (most leaves) is its own copy whatever the schema: taken without a call.
+        return [
+            _prune(item, schema.schema, (*path, i), dropped)
+            if isinstance(item, (dict, list))
+            else item
+            for i, item in enumerate(value)
+        ]
     if not isinstance(value, dict):
         return to_plain(value)
     out: dict[str, Any] = {}
     for key, item in value.items():
-        if key in schema:
+        if key not in schema:
+            dropped.append((*path, key))
+        elif isinstance(item, (dict, list)):
             out[key] = _prune(item, schema[key], (*path, key), dropped)
         else:
-            dropped.append((*path, key))
+            out[key] = item
     return out
 
 

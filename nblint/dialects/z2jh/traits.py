@@ -181,7 +181,10 @@ class SpawnerConfig:
 
     def set(self, name: str, value: Any, source: Source) -> None:
         if self.copies:
-            self.traits[name] = Trait(copy_tree(value), {(): source})
+            if isinstance(value, (dict, list)):
+                # (Many are the chart's empty defaults: those are copied without a walk.)
+                value = copy_tree(value) if value else value.copy()
+            self.traits[name] = Trait(value, {(): source})
             self._shared.discard(name)
         else:
             self.traits[name] = Trait(value, {(): source})
