@@ -75,21 +75,8 @@ def kubespawner_defaults(chart_version: str) -> dict[str, Any]:
 
 def lookup(values: Any, path: ValuesPath, default: Any = None) -> Any:
     """The hub's ``get_config``: a missing step gives ``default``, a present null gives None."""
-    value = values
-    for part in path:
-        # Most steps are a name in a mapping: taken here, without get_path's general walk.
-        if part.__class__ is str and isinstance(value, dict):
-            value = value.get(part, _ABSENT)
-            if value is _ABSENT:
-                return default
-        else:
-            found, value = get_path(value, (part,))
-            if not found:
-                return default
-    return value
-
-
-_ABSENT = object()
+    found, value = get_path(values, path)
+    return value if found else default
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,8 +181,9 @@ class SpawnerConfig:
 
     def set(self, name: str, value: Any, source: Source) -> None:
         if self.copies:
-            if isinstance(value, (dict, list)):  # (a scalar is its own copy)
-                value = copy_tree(value)
+            if isinstance(value, (dict, list)):
+                # (Many are the chart's empty defaults: those are copied without a walk.)
+                value = copy_tree(value) if value else value.copy()
             self.traits[name] = Trait(value, {(): source})
             self._shared.discard(name)
         else:
