@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from nblint.model.rule import (
     Violation,
 )
 from nblint.model.schema import compile as compile_schema
-from nblint.model.schema import error_finder
+from nblint.model.schema import error_finder, judges_whole
 from nblint.model.template import render_template
 
 if TYPE_CHECKING:
@@ -220,6 +220,7 @@ class _PreparedViolation:
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else compile_schema(violation.must)
         self.error_paths = error_finder(violation.must)
+        self.judges_whole = judges_whole(violation.must)
 
     def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
@@ -234,27 +235,48 @@ class _PreparedViolation:
 
     def broken(
         self, base: Path, obj: Any, variables: dict[str, str], fieldpath: FieldPath, value: Any
-    ) -> Iterator[RawViolation]:
+    ) -> list[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
-        violation = self.violation
-        for sub in self.error_paths(value):
-            _, bad = get_path(value, sub)
-            path = (*base, *fieldpath.parts, *sub)
-            yield RawViolation(
-                path,
-                violation.message,
-                variables.get("container"),
-                violation.fix,
-                {
-                    **variables,
-                    "field": fieldpath.text,
-                    "value": show_value(bad),
-                    "key": path[-1] if path else "",
-                    "parent": path[-2] if len(path) > 1 else "",
-                    "item": _enclosing_item(obj, path[len(base) :]),
-                },
-                fix_safety=violation.fix_safety,
+        if self.judges_whole:
+            # Most schemas judge the value itself (a type, a constant): it is the one place.
+            return [self._at((*base, *fieldpath.parts), base, obj, variables, fieldpath, value)]
+        return [
+            self._at(
+                (*base, *fieldpath.parts, *sub),
+                base,
+                obj,
+                variables,
+                fieldpath,
+                get_path(value, sub)[1],
             )
+            for sub in self.error_paths(value)
+        ]
+
+    def _at(
+        self,
+        path: Path,
+        base: Path,
+        obj: Any,
+        variables: dict[str, str],
+        fieldpath: FieldPath,
+        bad: Any,
+    ) -> RawViolation:
+        violation = self.violation
+        return RawViolation(
+            path,
+            violation.message,
+            variables.get("container"),
+            violation.fix,
+            {
+                **variables,
+                "field": fieldpath.text,
+                "value": show_value(bad),
+                "key": path[-1] if path else "",
+                "parent": path[-2] if len(path) > 1 else "",
+                "item": _enclosing_item(obj, path[len(base) :]),
+            },
+            fix_safety=violation.fix_safety,
+        )
 
 
 class _PreparedImplementation:

@@ -806,6 +806,26 @@ def error_finder(schema: Any, *, root: Any = None) -> Callable[[Any], Iterator[P
     return paths
 
 
+#: Keywords whose issues name the value they judge, never a key or an item inside it.
+_JUDGE_WHOLE = frozenset(
+    (
+        *("type", "const", "enum", "not", "anyOf", "oneOf", "contains", "pattern"),
+        *("required", "dependentRequired", "minProperties", "maxProperties"),
+        *("minItems", "maxItems", "minLength", "maxLength"),
+        *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    )
+)
+
+
+def judges_whole(schema: Any) -> bool:
+    """Whether :func:`error_paths` of ``schema`` can only ever give ``()``: each of its keywords
+    judges the value as a whole (its type, a constant, ``not``, ``anyOf``…), none names a key or
+    an item inside it. A caller then knows where an invalid value breaks it without the walk."""
+    if not isinstance(schema, dict):
+        return True  # ``true`` never fails, ``false`` fails the value itself
+    return all(keyword in _JUDGE_WHOLE or keyword in _NOT_EVALUATED for keyword in schema)
+
+
 def _error_paths(walk: _Walk, schema: Any, value: Any) -> Iterator[Path]:
     last: tuple[Any, ...] = ()
     for issue in walk.issues(schema, value, (), False):
