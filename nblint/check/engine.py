@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from nblint.check import builtins
@@ -474,7 +475,7 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
             for seq, raw in enumerate(builtin(pod, rule, impl.impl, policy)):
                 raw.message = raw.message or impl.impl.message
                 found.append(((index, 1, seq), rule, raw))
-    found.sort(key=lambda entry: entry[0])
+    found.sort(key=itemgetter(0))
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
