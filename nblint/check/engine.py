@@ -262,6 +262,7 @@ class _PreparedViolation:
         fieldpath: FieldPath,
         bad: Any,
     ) -> RawViolation:
+        """The violation at ``path``, in the target ``obj`` at ``base``; ``bad`` is there."""
         violation = self.violation
         return RawViolation(
             path,
