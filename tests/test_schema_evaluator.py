@@ -100,6 +100,8 @@ def _agree(subject: Any, value: Any, root: Any = None) -> bool:
     assert valid(value) == expected, (subject, value)
     paths = list(error_paths(subject, value, root=root))
     assert (not paths) == expected, (subject, value, paths)
+    if schema.judges_whole(subject):  # then the engine takes () for the walk's paths
+        assert set(paths) <= {()}, (subject, value, paths)
     issues = list(iter_issues(subject, value, root=root))
     assert (not issues) == expected, (subject, value, issues)
     assert set(paths) == {issue.path for issue in issues}

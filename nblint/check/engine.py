@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from nblint.check import builtins
@@ -34,7 +35,7 @@ from nblint.model.rule import (
     format_version,
 )
 from nblint.model.schema import compile as compile_schema
-from nblint.model.schema import error_finder
+from nblint.model.schema import error_finder, judges_whole
 from nblint.model.template import render_template
 
 if TYPE_CHECKING:
@@ -74,65 +75,113 @@ def _json_encoder() -> json.JSONEncoder:
 #
 # The active rules are read once per run, not once per pod:
 #
-# * every field a violation reads gets a slot in a table per target kind, and one walk over a
-#   target fills its table: a prefix that many fields share (``securityContext``) is read once,
-#   and nothing below an absent key is read at all;
+# * every field a violation reads gets a slot in a table per target kind, and the fields are
+#   arranged as a tree of keys that one walk over a target follows, testing each value it finds
+#   on the spot: a prefix that many fields share (``securityContext``) is read once, and nothing
+#   below an absent key is read at all;
 # * each ``must`` schema becomes a predicate (:func:`nblint.model.schema.compile`); only a value
 #   that fails is walked again, by :func:`nblint.model.schema.error_paths`, for the paths to
 #   report;
 # * each ``when``/``unless`` becomes a function of the pod.
 
+#: One field of one violation, as a walk over a target tests it: ``(must validator, the
+#: violation's index in Plan.violations, the field's index among the violation's fields)`` — a
+#: plain tuple, unpacked in the loop.
+_Check = tuple[Callable[[Any], bool], int, int]
+#: One field of a violation that fails when it is missing: ``(slot, violation, field)``.
+_MissingCheck = tuple[int, int, int]
+
 
 class _FieldTable:
-    """The fields that violations read from one kind of target, each at a fixed slot."""
+    """The fields that violations read from one kind of target, each at a fixed slot, and the
+    checks of each: :meth:`slot` while the rules are prepared, :meth:`build` once, then
+    :meth:`test` per target."""
 
     def __init__(self) -> None:
         self.slots: dict[Path, int] = {}
-        #: Paths of keys as a tree of ``(key, slot or -1, children)``, walked per target.
+        #: Per slot, the checks of a value that is there; a field whose every value passes
+        #: (``must`` omitted or true) has none.
+        self.checks: list[list[_Check]] = []
+        #: The fields that fail when a target lacks them.
+        self.required: list[_MissingCheck] = []
+        #: Keys as a tree of ``(key, checks, slot if a required check asks whether it is there
+        #: else -1, children)``, walked per target; a key with nothing to test or to note and
+        #: nothing below is left out.
         self._tree: tuple[Any, ...] = ()
-        #: Paths the tree cannot walk (the target itself, list indexes): ``(slot, path)``.
-        self._direct: list[tuple[int, Path]] = []
+        #: Fields the tree cannot walk (the target itself, list indexes): ``(path, checks, slot
+        #: or -1)``.
+        self._direct: list[tuple[Path, tuple[_Check, ...], int]] = []
 
     def slot(self, parts: Path) -> int:
-        return self.slots.setdefault(parts, len(self.slots))
+        found = self.slots.setdefault(parts, len(self.slots))
+        if found == len(self.checks):
+            self.checks.append([])
+        return found
 
     def build(self) -> None:
-        """Arrange the registered paths for :meth:`read` (after every :meth:`slot` call)."""
+        """Arrange the registered fields for :meth:`test` (after every check is added)."""
+        noted = {slot for slot, _, _ in self.required}
         root: dict[Any, Any] = {}
         for parts, slot in self.slots.items():
+            checks = tuple(self.checks[slot])
+            kept = slot if slot in noted else -1
+            if not checks and kept < 0:
+                continue
             if parts and all(isinstance(part, str) for part in parts):
                 node = root
                 for key in parts[:-1]:
-                    node = node.setdefault(key, [-1, {}])[1]
-                node.setdefault(parts[-1], [-1, {}])[0] = slot
+                    node = node.setdefault(key, [(), -1, {}])[2]
+                node.setdefault(parts[-1], [(), -1, {}])[:2] = checks, kept
             else:
-                self._direct.append((slot, parts))
+                self._direct.append((parts, checks, kept))
 
         def frozen(node: dict[Any, Any]) -> tuple[Any, ...]:
-            return tuple((key, slot, frozen(children)) for key, (slot, children) in node.items())
+            return tuple(
+                (key, checks, kept, frozen(children))
+                for key, (checks, kept, children) in node.items()
+            )
 
         self._tree = frozen(root)
 
-    def read(self, obj: Any) -> dict[int, Any]:
-        """The value of every field below ``obj`` that is present and not null, by slot."""
-        values: dict[int, Any] = {}
+    @property
+    def empty(self) -> bool:
+        """Whether no target of this kind has anything to test."""
+        return not self._tree and not self._direct and not self.required
+
+    def test(self, obj: Any, failed: list[tuple[_Check, Any]], present: set[int]) -> None:
+        """Test every field below ``obj`` that is present and not null: add each check it fails,
+        with the value, to ``failed``, and the slots the required checks ask about to
+        ``present``."""
         if isinstance(obj, dict):
-            _walk(obj, self._tree, values)
-        for slot, parts in self._direct:
+            _test(obj, self._tree, failed, present)
+        for parts, checks, kept in self._direct:
             value = get_path(obj, parts)[1]
             if value is not None:
-                values[slot] = value
-        return values
+                if kept >= 0:
+                    present.add(kept)
+                for check in checks:
+                    if not check[0](value):
+                        failed.append((check, value))
 
 
-def _walk(obj: dict[Any, Any], tree: tuple[Any, ...], values: dict[int, Any]) -> None:
-    for key, slot, children in tree:
+def _test(
+    obj: dict[Any, Any],
+    tree: tuple[Any, ...],
+    failed: list[tuple[_Check, Any]],
+    present: set[int],
+) -> None:
+    # The common case — a value that is present and valid, or absent and may be — must cost next
+    # to nothing: this runs for every field of every target of every pod.
+    for key, checks, kept, children in tree:
         value = obj.get(key)
         if value is not None:
-            if slot >= 0:
-                values[slot] = value
+            if kept >= 0:
+                present.add(kept)
+            for check in checks:
+                if not check[0](value):
+                    failed.append((check, value))
             if children and isinstance(value, dict):
-                _walk(value, children, values)
+                _test(value, children, failed, present)
 
 
 def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | None:
@@ -173,6 +222,7 @@ class _PreparedViolation:
         # None: every present value passes (``must`` omitted or true).
         self.valid = None if violation.must is True else compile_schema(violation.must)
         self.error_paths = error_finder(violation.must)
+        self.judges_whole = judges_whole(violation.must)
 
     def unset(self, base: Path, fieldpath: FieldPath, variables: dict[str, str]) -> RawViolation:
         violation = self.violation
@@ -187,27 +237,49 @@ class _PreparedViolation:
 
     def broken(
         self, base: Path, obj: Any, variables: dict[str, str], fieldpath: FieldPath, value: Any
-    ) -> Iterator[RawViolation]:
+    ) -> list[RawViolation]:
         """One violation per place where ``value`` breaks ``must`` (its schema errors)."""
-        violation = self.violation
-        for sub in self.error_paths(value):
-            _, bad = get_path(value, sub)
-            path = (*base, *fieldpath.parts, *sub)
-            yield RawViolation(
-                path,
-                violation.message,
-                variables.get("container"),
-                violation.fix,
-                {
-                    **variables,
-                    "field": fieldpath.text,
-                    "value": show_value(bad),
-                    "key": path[-1] if path else "",
-                    "parent": path[-2] if len(path) > 1 else "",
-                    "item": _enclosing_item(obj, path[len(base) :]),
-                },
-                fix_safety=violation.fix_safety,
+        if self.judges_whole:
+            # Most schemas judge the value itself (a type, a constant): it is the one place.
+            return [self._at((*base, *fieldpath.parts), base, obj, variables, fieldpath, value)]
+        return [
+            self._at(
+                (*base, *fieldpath.parts, *sub),
+                base,
+                obj,
+                variables,
+                fieldpath,
+                get_path(value, sub)[1],
             )
+            for sub in self.error_paths(value)
+        ]
+
+    def _at(
+        self,
+        path: Path,
+        base: Path,
+        obj: Any,
+        variables: dict[str, str],
+        fieldpath: FieldPath,
+        bad: Any,
+    ) -> RawViolation:
+        """The violation at ``path``, in the target ``obj`` at ``base``; ``bad`` is there."""
+        violation = self.violation
+        return RawViolation(
+            path,
+            violation.message,
+            variables.get("container"),
+            violation.fix,
+            {
+                **variables,
+                "field": fieldpath.text,
+                "value": show_value(bad),
+                "key": path[-1] if path else "",
+                "parent": path[-2] if len(path) > 1 else "",
+                "item": _enclosing_item(obj, path[len(base) :]),
+            },
+            fix_safety=violation.fix_safety,
+        )
 
 
 class _PreparedImplementation:
@@ -234,25 +306,6 @@ class _PreparedImplementation:
         return self.builtin
 
 
-class _PodView:
-    """One pod as the prepared rules read it: its targets by kind, and their field values."""
-
-    def __init__(self, pod: EffectivePod, tables: dict[str, _FieldTable]) -> None:
-        self.targets = all_targets(pod)
-        self.values = {
-            kind: [table.read(obj) for _, obj, _ in self.targets[kind]]
-            for kind, table in tables.items()
-        }
-
-
-#: One field of one violation, as the loops of :func:`check_pod` test it: ``(must validator,
-#: the violation's index in Plan.violations, the field's index among the violation's fields)``
-#: — a plain tuple, unpacked in the loop.
-_Check = tuple[Callable[[Any], bool], int, int]
-#: One field of a violation that fails when it is missing: ``(slot, violation, field)``.
-_MissingCheck = tuple[int, int, int]
-
-
 class Plan:
     """The active rules of a run, prepared once (see above); :func:`check_pod` runs it.
 
@@ -270,8 +323,6 @@ class Plan:
         self.tables = {kind: _FieldTable() for kind in TARGETS}
         prepared = [(rule, _PreparedImplementation(impl, self.tables)) for rule, impl in active]
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
-        for table in self.tables.values():
-            table.build()
         #: ``(rule index, rule, prepared implementation, prepared violation, its position)``.
         self.violations: list[tuple[int, Rule, _PreparedImplementation, _PreparedViolation, int]]
         self.violations = [
@@ -279,21 +330,17 @@ class Plan:
             for index, (rule, impl) in enumerate(self.rules)
             for position, violation in enumerate(impl.violations)
         ]
-        #: Per target kind and slot, the checks of a value that is there; a field whose every
-        #: value passes (``must`` omitted or true) has none.
-        self.checks: dict[str, list[list[_Check]]] = {
-            kind: [[] for _ in table.slots] for kind, table in self.tables.items()
-        }
-        #: Per target kind, the fields that fail when a target lacks them.
-        self.required: dict[str, list[_MissingCheck]] = {kind: [] for kind in TARGETS}
         for number, (_, _, _, violation, _) in enumerate(self.violations):
+            table = self.tables[violation.target]
             for field_index, (_, slot) in enumerate(violation.fields):
                 if violation.valid is not None:
-                    self.checks[violation.target][slot].append(
-                        (violation.valid, number, field_index)
-                    )
+                    table.checks[slot].append((violation.valid, number, field_index))
                 if violation.fail_when_missing:
-                    self.required[violation.target].append((slot, number, field_index))
+                    table.required.append((slot, number, field_index))
+        for table in self.tables.values():
+            table.build()
+        #: The kinds of target some violation reads, with their tables.
+        self.tested = [(kind, table) for kind, table in self.tables.items() if not table.empty]
         #: The distinct conditions of the violations' rules and their own, each evaluated at most
         #: once per pod (many rules share ``unless: spec.os.name: windows``), and for each
         #: conditional violation the outcome each of its conditions must have for it to apply.
@@ -387,40 +434,33 @@ def _enclosing_item(obj: Any, path: Path) -> Any:
 
 
 def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]:
-    view = _PodView(pod, plan.tables)
+    targets_by_kind = all_targets(pod)
     switched_off = plan.switches(pod)
     # (order, rule, raw): the order is the rule's, then its violations', targets', fields' —
-    # what a reader expects, whatever order the flat loop found them in.
+    # what a reader expects, whatever order the walks found them in.
     found: list[tuple[tuple[int, ...], Rule, RawViolation]] = []
     # The fields one violation misses in one target, by (rule, violation, target).
     missing: dict[tuple[int, int, int], list[RawViolation]] = {}
     violations = plan.violations
-    for kind, checks in plan.checks.items():
-        targets = view.targets[kind]
-        if not targets:
-            continue
-        required = plan.required[kind]
-        for number, values in enumerate(view.values[kind]):
-            # The common case — a value that is present and valid, or absent and may be — must
-            # cost next to nothing: this runs for every field of every target of every pod.
+    for kind, table in plan.tested:
+        required = table.required
+        for number, (base, obj, variables) in enumerate(targets_by_kind[kind]):
+            failed: list[tuple[_Check, Any]] = []
+            present: set[int] = set()
+            table.test(obj, failed, present)
             # Whether the violation is switched off is asked only of what breaks it.
-            for slot, value in values.items():
-                for valid, check, field in checks[slot]:
-                    if valid(value) or switched_off(check):
-                        continue
-                    index, rule, _, violation, position = violations[check]
-                    base, obj, variables = targets[number]
-                    order = (index, 0, position, number, field)
-                    broken = violation.broken(
-                        base, obj, variables, violation.fields[field][0], value
-                    )
-                    for seq, raw in enumerate(broken):
-                        found.append(((*order, seq), rule, raw))
-            for slot, check, field in required:
-                if slot in values or switched_off(check):
+            for (_, check, field), value in failed:
+                if switched_off(check):
                     continue
                 index, rule, _, violation, position = violations[check]
-                base, _, variables = targets[number]
+                order = (index, 0, position, number, field)
+                broken = violation.broken(base, obj, variables, violation.fields[field][0], value)
+                for seq, raw in enumerate(broken):
+                    found.append(((*order, seq), rule, raw))
+            for slot, check, field in required:
+                if slot in present or switched_off(check):
+                    continue
+                index, rule, _, violation, position = violations[check]
                 order = (index, 0, position, number, field)
                 unset = violation.unset(base, violation.fields[field][0], variables)
                 found.append((order, rule, unset))
@@ -437,7 +477,7 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
             for seq, raw in enumerate(builtin(pod, rule, impl.impl, policy)):
                 raw.message = raw.message or impl.impl.message
                 found.append(((index, 1, seq), rule, raw))
-    found.sort(key=lambda entry: entry[0])
+    found.sort(key=itemgetter(0))
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).

@@ -45,8 +45,14 @@ def items(value: Any) -> list[Any]:
 
 def security(spec: dict[str, Any], container: dict[str, Any], key: str) -> Any:
     """The container's ``securityContext.<key>``, else the pod's (the kubelet's precedence)."""
-    own = _dict(container.get("securityContext")).get(key)
-    return own if own is not None else _dict(spec.get("securityContext")).get(key)
+    # Asked several times of every container of every pod: no helper calls.
+    context = container.get("securityContext")
+    if isinstance(context, dict):
+        own = context.get(key)
+        if own is not None:
+            return own
+    context = spec.get("securityContext")
+    return context.get(key) if isinstance(context, dict) else None
 
 
 def env_value(container: dict[str, Any], name: str) -> Any:

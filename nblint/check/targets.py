@@ -88,7 +88,7 @@ def targets_of(pod: EffectivePod, target: str) -> list[Target]:
     try:
         return pod.memo["targets"][target]
     except KeyError:
-        found = pod.memo.setdefault("targets", {})[target] = list(iter_targets(pod, target))
+        found = pod.memo.setdefault("targets", {})[target] = _targets(pod, target)
         return found
 
 
@@ -97,7 +97,7 @@ def all_targets(pod: EffectivePod) -> dict[str, list[Target]]:
     cache: dict[str, list[Target]] = pod.memo.setdefault("targets", {})
     for kind in TARGETS:
         if kind not in cache:
-            cache[kind] = list(iter_targets(pod, kind))
+            cache[kind] = _targets(pod, kind)
     return cache
 
 
@@ -108,25 +108,35 @@ def notebook_of(pod: EffectivePod) -> Target | None:
 
 
 def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
+    return iter(_targets(pod, target))
+
+
+def _targets(pod: EffectivePod, target: str) -> list[Target]:
+    # Lists, not a generator: every kind of every pod is listed (see all_targets).
     if target == "pod":
-        yield (), pod.pod, {}
-    elif target == "container":
-        yield from iter_containers(pod.spec)
-    elif target == "notebook":
+        return [((), pod.pod, {})]
+    if target == "container":
+        return list(iter_containers(pod.spec))
+    if target == "notebook":
         # notebook_container(pod.spec), the first regular container, picked from the container
         # targets: the same tuple, without walking the container lists a second time.
         for found in targets_of(pod, "container"):
             if found[0][1] == "containers":
-                yield found
-                break
-    elif target == "values":
+                return [found]
+        return []
+    if target == "values":
         values = configuration_values(pod)
-        if values is not None:
-            yield (VALUES,), values, {}
-    elif target == "volume":
+        return [] if values is None else [((VALUES,), values, {})]
+    if target == "volume":
         volumes = pod.spec.get("volumes")
         if isinstance(volumes, list):
-            for index, volume in enumerate(volumes):
-                if isinstance(volume, dict):
-                    name = volume.get("name")
-                    yield ("spec", "volumes", index), volume, {"volume": str(name or f"#{index}")}
+            return [
+                (
+                    ("spec", "volumes", index),
+                    volume,
+                    {"volume": str(volume.get("name") or f"#{index}")},
+                )
+                for index, volume in enumerate(volumes)
+                if isinstance(volume, dict)
+            ]
+    return []

@@ -555,6 +555,32 @@ def _compile_dependent_schemas(c: _Compiler, sub: Any, schema: dict[str, Any]) -
     return dependent_schemas_hold
 
 
+#: The JSON types a Python class test decides, by name (integer and number are not: 1.0, True).
+_TYPE_CLASSES: dict[str, type] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+def _classes_of(schema: Any) -> tuple[type, ...] | None:
+    """The classes of ``schema`` when it only says ``type`` and :data:`_TYPE_CLASSES` has them
+    all (``{type: object}``, ``{type: [object, "null"]}``), else None."""
+    if not isinstance(schema, dict) or "type" not in schema:
+        return None
+    if any(keyword != "type" and keyword not in _NOT_EVALUATED for keyword in schema):
+        return None
+    names = schema["type"]
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not names:
+        return None
+    if not all(isinstance(name, str) and name in _TYPE_CLASSES for name in names):
+        return None
+    return tuple(_TYPE_CLASSES[name] for name in names)
+
+
 def _compile_items(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Predicate:
     inner = c.schema(sub)
     if inner is _always:
@@ -563,6 +589,18 @@ def _compile_items(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Predicate:
     start = len(schema.get("prefixItems", ()))
     if start:
         return lambda value: not isinstance(value, list) or all(map(inner, value[start:]))
+    classes = _classes_of(sub)
+    if classes is not None:
+        # The commonest items schema, a type (`a list of mappings`): no call per item.
+
+        def each_item_is(value: Any) -> bool:
+            if isinstance(value, list):
+                for item in value:
+                    if not isinstance(item, classes):
+                        return False
+            return True
+
+        return each_item_is
 
     def each_item_holds(value: Any) -> bool:
         if isinstance(value, list):
@@ -804,6 +842,26 @@ def error_finder(schema: Any, *, root: Any = None) -> Callable[[Any], Iterator[P
         return _error_paths(walk, schema, value)
 
     return paths
+
+
+#: Keywords whose issues name the value they judge, never a key or an item inside it.
+_JUDGE_WHOLE = frozenset(
+    (
+        *("type", "const", "enum", "not", "anyOf", "oneOf", "contains", "pattern"),
+        *("required", "dependentRequired", "minProperties", "maxProperties"),
+        *("minItems", "maxItems", "minLength", "maxLength"),
+        *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    )
+)
+
+
+def judges_whole(schema: Any) -> bool:
+    """Whether :func:`error_paths` of ``schema`` can only ever give ``()``: each of its keywords
+    judges the value as a whole (its type, a constant, ``not``, ``anyOf``…), none names a key or
+    an item inside it. A caller then knows where an invalid value breaks it without the walk."""
+    if not isinstance(schema, dict):
+        return True  # ``true`` never fails, ``false`` fails the value itself
+    return all(keyword in _JUDGE_WHOLE or keyword in _NOT_EVALUATED for keyword in schema)
 
 
 def _error_paths(walk: _Walk, schema: Any, value: Any) -> Iterator[Path]:

@@ -75,20 +75,18 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     base, _container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
-    info = {**variables, "home": home, "value": home}
+    # Each aspect is asked of every pod and finds little: its variables are made when it does.
     if mount is None:
-        # The hint adds a volume: under a name no volume of the pod has (merged into one that
-        # exists, it would re-point that volume, and every mount of it, at the new claim).
-        info["home_volume"] = _free_name(pod.spec)
         if aspect == "persistent":
+            # The hint adds a volume: under a name no volume of the pod has (merged into one
+            # that exists, it would re-point that volume, and every mount of it, at the claim).
+            info = {**variables, "home": home, "value": home, "home_volume": _free_name(pod.spec)}
             yield RawViolation((*base, "volumeMounts"), "", variables["container"], variables=info)
         return
     index, volume_mount, volume = mount
     source = podview.source_of(volume)
-    # A source-less volume is an emptyDir (API defaulting): deleting that changes nothing.
-    info.update(volume=volume_mount["name"], source=source or "", old_source=source or "emptyDir")
-    # The rule's hint for a volume at HOME that needs another source (see its rule file).
-    replace = impl.builtin_options.get("replace-source")
+    # A fix of the persistent aspect is the rule's hint for a volume at HOME that needs another
+    # source (``replace-source``, see its rule file).
     if aspect == "persistent" and source == "hostPath":
         # A directory of the node: it outlives restarts, but only on that node.
         if not _one_node(pod.spec):
@@ -97,21 +95,27 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 ("spec", "volumes", volume_index),
                 _NODE_LOCAL,
                 variables["container"],
-                fix=replace,
-                variables={**info, "host_path": path if isinstance(path, str) else "(unset)"},
+                fix=impl.builtin_options.get("replace-source"),
+                variables={
+                    **_info(variables, home, volume_mount, source),
+                    "host_path": path if isinstance(path, str) else "(unset)",
+                },
             )
     elif aspect == "persistent" and source not in podview.PERSISTENT_SOURCES:
         yield RawViolation(
             ("spec", "volumes", volume_index),
             "",
             variables["container"],
-            fix=replace,
-            variables=info,
+            fix=impl.builtin_options.get("replace-source"),
+            variables=_info(variables, home, volume_mount, source),
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
         if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
             yield RawViolation(
-                ("spec", "securityContext"), "", variables["container"], variables=info
+                ("spec", "securityContext"),
+                "",
+                variables["container"],
+                variables=_info(variables, home, volume_mount, source),
             )
     elif aspect == "shared" and source == "persistentVolumeClaim" and pod.facts.get("per_user"):
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
@@ -120,5 +124,20 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 (*base, "volumeMounts", index),
                 "",
                 variables["container"],
-                variables={**info, "claim": claim},
+                variables={**_info(variables, home, volume_mount, source), "claim": claim},
             )
+
+
+def _info(
+    variables: dict[str, str], home: str, volume_mount: dict[str, Any], source: str | None
+) -> dict[str, Any]:
+    """The variables of a finding about the volume mounted at HOME (``source``: its type)."""
+    return {
+        **variables,
+        "home": home,
+        "value": home,
+        "volume": volume_mount["name"],
+        "source": source or "",
+        # A source-less volume is an emptyDir (API defaulting): deleting that changes nothing.
+        "old_source": source or "emptyDir",
+    }

@@ -78,15 +78,15 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     # ``info`` is shared by the aspects' findings, which only read it.
     base, container, variables, image, entry, run_as_user, non_root, info = found
-    spec = pod.spec
     aspect = impl.builtin_options.get("aspect")
-    image_path = (*base, "image")
     if aspect == "unknown":
         if entry is None and isinstance(image, str):
-            yield RawViolation(image_path, "", variables["container"], variables=info)
+            yield RawViolation((*base, "image"), "", variables["container"], variables=info)
         return
     if entry is None:
         return
+    spec = pod.spec
+    image_path = (*base, "image")
     numeric = entry.get("user_numeric")
     relies_on_image_user = non_root and run_as_user is None
     if aspect == "root-image" and relies_on_image_user and numeric is None:

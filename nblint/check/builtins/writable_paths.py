@@ -57,13 +57,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if found is None:
         return
     base, container, variables = found
-    read_only = podview.security(pod.spec, container, "readOnlyRootFilesystem") is True
+    spec = pod.spec
+    read_only = podview.security(spec, container, "readOnlyRootFilesystem") is True
     known_home = podview.notebook_home(pod)
     home = known_home or DEFAULT_HOME
     home_note = "" if known_home else podview.ASSUMED_HOME_NOTE
     if impl.builtin_options.get("aspect") == "read-only":
         if not read_only:
-            value = podview.security(pod.spec, container, "readOnlyRootFilesystem")
+            value = podview.security(spec, container, "readOnlyRootFilesystem")
             yield RawViolation(
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
@@ -80,7 +81,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     where = (*base, "volumeMounts") if container.get("volumeMounts") else base
     for path in required_paths(container, known_home):
-        if not podview.writable(pod.spec, container, path):
+        if not podview.writable(spec, container, path):
             home_itself = path == known_home
             yield RawViolation(
                 where,
