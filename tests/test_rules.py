@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nblint.check.rules import load_rules, rule_files
-from nblint.check.targets import iter_targets
+from nblint.check.targets import targets_of
 from nblint.load.provenance import TreeProvenance
 from nblint.load.yaml_tree import parse_documents
 from nblint.model import schema as json_schema
@@ -138,7 +138,7 @@ def _example_values() -> list[Any]:
                     for other in RULES.values():
                         for impl in other.implementations:
                             for violation in impl.violations:
-                                for _, obj, _ in iter_targets(pod, violation.target):
+                                for _, obj, _ in targets_of(pod, violation.target):
                                     for field in violation.fields:
                                         found, value = get_path(obj, field.parts)
                                         if found:

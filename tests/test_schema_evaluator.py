@@ -1365,7 +1365,7 @@ def _engine_workload() -> list[tuple[Any, Any]]:
     field in every shipped example pod, and its conditions of the whole example pods."""
     from test_rules import RULES
 
-    from nblint.check.targets import iter_targets
+    from nblint.check.targets import targets_of
     from nblint.load.provenance import TreeProvenance
     from nblint.load.yaml_tree import parse_documents
     from nblint.model.pod import EffectivePod, get_path
@@ -1388,7 +1388,7 @@ def _engine_workload() -> list[tuple[Any, Any]]:
                 if violation.must is True:
                     continue
                 for pod in pods:
-                    for _, obj, _ in iter_targets(pod, violation.target):
+                    for _, obj, _ in targets_of(pod, violation.target):
                         for field in violation.fields:
                             found, value = get_path(obj, field.parts)
                             if found and value is not None:

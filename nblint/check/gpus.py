@@ -39,10 +39,7 @@ def gpu_resource(name: object) -> dict[str, Any] | None:
 
 
 def is_gpu_resource(name: object) -> bool:
-    # Asked of every resource name of every container: gpu_resource() without its call.
-    return (
-        isinstance(name, str) and _first("gpu-resources", "resources", "pattern", name) is not None
-    )
+    return gpu_resource(name) is not None
 
 
 def node_label(key: object) -> dict[str, Any] | None:

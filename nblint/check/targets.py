@@ -6,7 +6,6 @@ Shared by the engine and the builtins, and worked out once per pod (``EffectiveP
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from nblint.model.finding import Cause
@@ -84,7 +83,8 @@ Target = tuple[Path, Any, dict[str, str]]
 
 
 def targets_of(pod: EffectivePod, target: str) -> list[Target]:
-    """:func:`iter_targets`, computed once per pod and target kind (rules ask many times)."""
+    """The targets of one kind (:data:`TARGETS`) in ``pod``: ``(path, object, variables)`` each,
+    listed once per pod and kind (rules ask many times)."""
     try:
         return pod.memo["targets"][target]
     except KeyError:
@@ -105,10 +105,6 @@ def notebook_of(pod: EffectivePod) -> Target | None:
     """The notebook container of ``pod`` (:func:`nblint.model.pod.notebook_container`), cached."""
     found = targets_of(pod, "notebook")
     return found[0] if found else None
-
-
-def iter_targets(pod: EffectivePod, target: str) -> Iterator[Target]:
-    return iter(_targets(pod, target))
 
 
 def _targets(pod: EffectivePod, target: str) -> list[Target]:
