@@ -120,3 +120,26 @@ def test_a_map_where_kubespawner_6_takes_only_a_list_fails_every_spawn(
     )
     result = check(values, chart_version)
     assert failures(result) == ([(SPAWN_FAILURE, 4, 7, None)] if fails else [])
+
+
+@pytest.mark.parametrize(
+    ("chart_version", "expected"),
+    [
+        # KubeSpawner 6.0.0 indexes the chosen choice's kubespawner_override: a KeyError.
+        ("3.0.3", [(SPAWN_FAILURE, 12, 13, None)]),
+        # 6.1.0 and later read it with a default of {}.
+        ("3.1.0", []),
+        ("4.4.0", []),
+    ],
+)
+def test_only_kubespawner_6_0_fails_a_choice_without_an_override(
+    chart_version: str, expected: list[tuple[str, int, int, str | None]]
+) -> None:
+    result = check(E2E / "choice-without-override.yaml", chart_version)
+    assert failures(result) == expected
+    if expected:
+        assert messages(result) == [
+            "choice 'plain' of option 'image' of profile 'Image choice' has no "
+            "`kubespawner_override`: KubeSpawner 6.0.0 (z2jh 3.0.3) requires one in every "
+            "choice, so every spawn that picks it fails"
+        ]

@@ -582,9 +582,9 @@ class _Checker:
                         self._not_a_mapping(at, f"choice {choice_name!r} of {what}", choice)
                     continue
                 defaulted = defaulted or bool(choice.get("default"))
-                if "kubespawner_override" in choice and not isinstance(
-                    choice["kubespawner_override"], dict
-                ):
+                if "kubespawner_override" not in choice:
+                    self._choice_without_override(at, choice_name, what)
+                elif not isinstance(choice["kubespawner_override"], dict):
                     self._spawns_of_profile_fail(
                         (*at, "kubespawner_override"), name, choice["kubespawner_override"]
                     )
@@ -773,6 +773,22 @@ class _Checker:
             return message, placed.text, placed.edit
         text = yaml.safe_dump(shown, sort_keys=False, default_flow_style=False).rstrip()
         return message, f"{intro}:\n{text}", None
+
+    def _choice_without_override(self, path: Path, choice_name: Any, what: str) -> None:
+        """KubeSpawner 6.0.0 (z2jh 3.0.x) indexes a chosen choice's ``kubespawner_override``
+        without a default (a KeyError); 6.1.0 and later read it with ``.get(…, {})``."""
+        kubespawner = kubespawner_version(self.version)
+        if kubespawner != "6.0.0":
+            return
+        self.report(
+            "z2jh-spawn-failure",
+            path,
+            f"choice {choice_name!r} of {what} has no `kubespawner_override`: KubeSpawner "
+            f"{kubespawner} (z2jh {self.version}) requires one in every choice, so every spawn "
+            "that picks it fails",
+            f"Give choice {choice_name!r} `kubespawner_override: {{}}`, or upgrade to z2jh 3.1.0 "
+            "or later, whose KubeSpawner reads a choice without one.",
+        )
 
     def _not_a_mapping(self, path: Path, what: str, value: Any) -> None:
         self._no_spawn(path, f"{what} must be a mapping, not {_show(value)}")
