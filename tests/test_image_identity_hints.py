@@ -58,3 +58,23 @@ def test_hints_for_a_known_image_give_its_own_user() -> None:
         "    runAsGroup: 100   # the image's notebook group"
     ) in found[1][3]
     assert "runAsUser: 1000     # jovyan, the image's notebook user" in found[2][3]
+
+
+def test_an_image_s_passwd_home_holds_only_for_its_own_uid() -> None:
+    result = run(
+        IMAGES / "passwd-home-image-run-as-another-uid.yaml",
+        select={"notebook-home-persistent", "notebook-read-only-root-filesystem"},
+    )
+    found = [(f.rule, f.line, f.object) for f in result.findings]
+    assert found == [
+        ("notebook-read-only-root-filesystem", 12, "Pod/torch-as-1000"),
+        ("notebook-home-persistent", 22, "Pod/torch-as-root"),
+        ("notebook-read-only-root-filesystem", 22, "Pod/torch-as-root"),
+    ]
+    as_1000, home_of_root, as_root = result.findings
+    assert (
+        "mountPath: /home/jovyan/.cache   # assumed: the jupyter docker-stacks HOME; check your "
+        "image" in (as_1000.fix or "")
+    )
+    assert home_of_root.message.startswith("nothing persistent is mounted at /root")
+    assert "mountPath: /root/.cache\n" in (as_root.fix or "")

@@ -62,19 +62,26 @@ def env_value(container: dict[str, Any], name: str) -> Any:
     return None
 
 
-def home_directory(container: dict[str, Any], platform_home: Any = None) -> str | None:
+def home_directory(
+    spec: dict[str, Any], container: dict[str, Any], platform_home: Any = None
+) -> str | None:
     """HOME of the container: its env, else where the platform mounts the user's home
     (``platform_home``: z2jh's ``singleuser.storage.homeMountPath``), else what the image table
-    knows, else None."""
+    knows, else None. An image whose HOME comes from its /etc/passwd gives another uid that
+    uid's entry (often none, so HOME is /): its table HOME holds only for its own uid."""
     home = env_value(container, "HOME")
     if isinstance(home, str) and home.startswith("/"):
         return home
     if isinstance(platform_home, str) and platform_home.startswith("/"):
         return platform_home
     entry = images.lookup(container.get("image"))
-    if entry and isinstance(entry.get("home"), str):
-        return str(entry["home"])
-    return None
+    if not entry or not isinstance(entry.get("home"), str):
+        return None
+    if entry.get("home_from") == "passwd":
+        run_as_user = security(spec, container, "runAsUser")
+        if type(run_as_user) is int and run_as_user != entry.get("uid"):
+            return None
+    return str(entry["home"])
 
 
 def notebook_home(pod: EffectivePod) -> str | None:
@@ -83,7 +90,9 @@ def notebook_home(pod: EffectivePod) -> str | None:
     if "notebook_home" not in memo:
         found = notebook_of(pod)
         memo["notebook_home"] = (
-            None if found is None else home_directory(found[1], pod.facts.get("home_directory"))
+            None
+            if found is None
+            else home_directory(pod.spec, found[1], pod.facts.get("home_directory"))
         )
     home: str | None = memo["notebook_home"]
     return home
