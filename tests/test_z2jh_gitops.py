@@ -266,6 +266,33 @@ def test_a_multi_source_application_lints_the_chart_s_source_and_says_what_it_di
     assert fix is not None and fix.startswith("# in spec.sources[1].helm.valuesObject\n")
 
 
+def test_every_jupyterhub_source_of_an_application_is_a_release_of_its_own() -> None:
+    result = run(
+        GITOPS / "argo-multi-source-two-charts.yaml", select=SELECTED | {"host-namespaces"}
+    )
+    assert linted_as(result) == {"3.3.8", "4.1.0"}
+    assert result.pod_count == 2  # one release each; the `ref:` git source is none
+    assert found(result) == [
+        # spec.sources[1]: 3.3.8, its valuesObject over its own `$values/...` file (unread)
+        ("z2jh-chart-version", 14, None),
+        ("z2jh-unread-values", 16, None),
+        ("notebook-authentication", 18, None),
+        ("privileged", 19, None),
+        ("run-as-user", 19, None),
+        ("run-as-user", 20, None),
+        # spec.sources[2]: 4.1.0, its literal values block
+        ("z2jh-chart-version", 23, None),
+        ("notebook-authentication", 25, None),
+        ("privileged", 26, None),
+        ("run-as-user", 26, None),
+        ("host-namespaces", 28, None),
+    ]
+    assert said(result, "z2jh-unread-values").startswith(
+        "the Application `hubs` layers values that nblint did not read: the value files "
+        "`$values/staging/values.yaml` (from `spec.sources[0]`)"
+    )
+
+
 def test_values_beside_values_object_are_ignored_by_argo_and_said() -> None:
     result = check("argo-both-values.yaml")
     assert [(rule, line) for rule, line, _ in found(result)] == [
@@ -700,6 +727,35 @@ def test_a_chartref_layer_not_among_the_inputs_without_z2jh_keys_is_no_layer() -
     assert result.skipped == {"HelmRelease": 1}
     alone = layered("chartref-missing-no-z2jh-keys.yaml")
     assert (alone.findings, alone.pod_count, alone.skipped) == ([], 0, {"HelmRelease": 1})
+
+
+def test_every_jupyterhub_source_of_an_application_layer_is_a_release_of_its_own() -> None:
+    result = layered("base-values.yaml", "application-two-charts.yaml")
+    assert linted_as(result) == {"3.3.8", "4.1.0"}
+    assert result.pod_count == 2  # one release each; the `ref:` git source is none
+    assert at(result) == [
+        # spec.sources[1] over base-values.yaml: 3.3.8, its own uid 0 over the base's 1000
+        ("z2jh-chart-version", "application-two-charts.yaml", 15, None),
+        ("z2jh-unread-values", "application-two-charts.yaml", 17, None),
+        ("privileged", "application-two-charts.yaml", 20, None),
+        ("run-as-user", "application-two-charts.yaml", 20, None),
+        ("run-as-user", "application-two-charts.yaml", 21, None),
+        # spec.sources[2] over base-values.yaml: 4.1.0, the base's uid 1000 holds
+        ("z2jh-chart-version", "application-two-charts.yaml", 24, None),
+        ("privileged", "application-two-charts.yaml", 27, None),
+        ("run-as-user", "application-two-charts.yaml", 27, None),
+        ("host-namespaces", "application-two-charts.yaml", 29, None),
+    ]  # base-values.yaml's authenticator holds for both: no notebook-authentication
+    assert said(result, "z2jh-unread-values").startswith(
+        "the Application `hubs` layers values that nblint did not read: the value files "
+        "`$values/staging/values.yaml` (from `spec.sources[0]`) "
+        "(`spec.sources[1].helm.valueFiles`); the values at `spec.sources[1].helm.valuesObject` "
+        f"were linted over {LAYERS / 'base-values.yaml'} (the -f layers before it)"
+    )
+    # What both releases find is said once; the fixes go into the source that set the value.
+    assert len(result.findings) == len({f.identity() for f in result.findings})
+    (fix,) = {f.fix for f in result.findings if f.rule == "run-as-user" and f.line == 21}
+    assert fix is not None and fix.startswith("# in spec.sources[1].helm.valuesObject\n")
 
 
 def test_chart_version_option_still_wins_over_a_layer_s_pin() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from nblint.dialects.z2jh.gitops import (
@@ -458,56 +459,80 @@ def _is_gitops(document: Any) -> bool:
 def _gitops_layers(
     out: Normalised, document: Recognised, settings: dict[str, Any], index: RunIndex
 ) -> None:
-    """The ``-f`` release of :func:`_gitops_release_of_layers`, linted into ``out``."""
-    declined: list[Any] = []
-    _lint(out, *_gitops_release_of_layers(document, settings, index, declined))
-    out.declined.extend(declined)
-
-
-def _gitops_release_of_layers(
-    document: Recognised, settings: dict[str, Any], index: RunIndex, declined: list[Any]
-) -> tuple[Release | None, list[Reported]]:
-    """A ``-f`` release one of whose layers is a GitOps object: each object adds the values of
-    its (first) ``jupyterhub`` chart where it stands in the ``-f`` order (the later layer wins,
-    as Helm layers files), and the last one says which release it is (unless
-    ``--chart-version``). A Flux source of the chart is read for a ``spec.chartRef`` only; a
-    HelmRelease whose ``spec.chartRef`` is not z2jh's (:func:`_z2jh_source`) is no layer, and
-    goes into ``declined``."""
-    problems: list[Reported] = []
+    """A ``-f`` release one of whose layers is a GitOps object, linted into ``out``: one release
+    (:func:`_gitops_release_of_layers`) for each ``jupyterhub`` chart of an object that installs
+    several (an Argo CD Application with several such ``spec.sources``: each is a release of its
+    own, with its own version and values), and for each combination when several objects do. A
+    problem several of them find (in a layer they share) is said once. A Flux source of the
+    chart is read for a ``spec.chartRef`` only; a HelmRelease whose ``spec.chartRef`` is not
+    z2jh's (:func:`_z2jh_source`) is no layer: declined."""
     try:
         root, pin = _values_root(document, settings)
     except ValuesError as err:
         origin = Origin(document.file, 1, 1)
-        return None, [Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT)]
+        out.reported.append(Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT))
+        return
+    layers: list[tuple[Recognised, list[Source] | None]] = []
+    for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
+        layer = Recognised(document.dialect, file, doc, position)
+        if not _is_gitops(doc):
+            layers.append((layer, None))
+            continue
+        found = gitops_sources(doc)
+        if not found:
+            continue  # a Flux source of the chart: read for the index
+        # `--values-root` names one root: the object's first jupyterhub chart is read there.
+        given = found[:1] if settings.get("values_root") is not None else found
+        charts = [chart for chart in (_z2jh_source(layer, s, index) for s in given) if chart]
+        if not charts:
+            out.declined.append(doc)
+            continue
+        layers.append((layer, charts))
+    choices = [charts for _, charts in layers if charts is not None]
+    each = Normalised()
+    for picked in itertools.product(*choices):
+        _lint(each, *_gitops_release_of_layers(document, settings, root, pin, layers, picked))
+    out.pods.extend(each.pods)
+    for reported in each.reported:
+        if reported not in out.reported:
+            out.reported.append(reported)
+
+
+def _gitops_release_of_layers(
+    document: Recognised,
+    settings: dict[str, Any],
+    root: Path,
+    pin: Pin | None,
+    layers: list[tuple[Recognised, list[Source] | None]],
+    picked: tuple[Source, ...],
+) -> tuple[Release | None, list[Reported]]:
+    """The ``-f`` release of ``layers`` (values files, and GitOps objects with their z2jh
+    charts), the objects installing the charts ``picked`` (one each, in order): each object adds
+    the values of its chart where it stands in the ``-f`` order (the later layer wins, as Helm
+    layers files), and the last one says which release it is (unless ``--chart-version``)."""
+    problems: list[Reported] = []
     files: list[tuple[str, Any]] = []
     views: list[tuple[Path, Path, str | None]] = []
     positions: list[int] = []
     last: tuple[Recognised, Source, _Prepared] | None = None
     sets = False
-    for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
-        if not _is_gitops(doc):
-            files.append((file, doc))
+    charts = iter(picked)
+    for layer, installs in layers:
+        if installs is None:
+            files.append((layer.file, layer.root))
             views.append((root, (), None))
-            positions.append(position)
+            positions.append(layer.index)
             continue
-        found = gitops_sources(doc)
-        if not found:
-            continue  # a Flux source of the chart: read for the index
-        layer = Recognised(document.dialect, file, doc, position)
-        chosen = _z2jh_source(layer, found[0], index)
-        if chosen is None:
-            declined.append(doc)
-            continue
-        source = chosen
+        source = next(charts)
         prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
         if prepared is None:
             if any(p.rule == OTHER_CHART for p in stop):
                 return None, stop  # the release is another chart's: none of it is z2jh's
             problems.extend(stop)
             continue
-        files.append((file, prepared.layer))
+        files.append((layer.file, prepared.layer))
         views.append((prepared.root, prepared.shown, prepared.read_only))
-        positions.append(position)
+        positions.append(layer.index)
         problems.extend(prepared.problems)
         last = (layer, source, prepared)
         sets = sets or source.kind == ARGO_SET
