@@ -293,6 +293,34 @@ def test_every_jupyterhub_source_of_an_application_is_a_release_of_its_own() -> 
     )
 
 
+def test_source_beside_sources_is_ignored_as_argo_does() -> None:
+    result = check("argo-source-beside-sources.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 19, None),
+        ("notebook-authentication", 21, None),
+        ("privileged", 22, None),
+        ("run-as-user", 22, None),
+    ]  # nothing of `spec.source` (its uid 0 at line 15)
+
+
+def test_a_ref_source_is_a_release_only_when_it_names_the_chart() -> None:
+    # Argo CD renders a `ref:` source that has a chart (or a path); one of value files only, not.
+    def application(*entries: dict[str, Any]) -> Any:
+        return {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Application",
+            "spec": {"sources": list(entries)},
+        }
+
+    files = {"repoURL": "https://github.com/example/jupyterhub.git", "ref": "jupyterhub"}
+    chart = {"repoURL": "https://hub.jupyter.org/helm-chart/", "chart": "jupyterhub"}
+    assert sources(application(files)) == []
+    assert [s.where for s in sources(application(files, {**chart, "ref": "chart"}))] == [
+        ("spec", "sources", 1)
+    ]
+
+
 def test_values_beside_values_object_are_ignored_by_argo_and_said() -> None:
     result = check("argo-both-values.yaml")
     assert [(rule, line) for rule, line, _ in found(result)] == [

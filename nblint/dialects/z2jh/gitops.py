@@ -16,7 +16,9 @@
   ``spec.values``: nblint cannot read them. The repository is another object (a
   ``HelmRepository``), which nblint does not guess at.
 * Argo CD (``argoproj.io/v1alpha1``): each source (``spec.source``, or each item of
-  ``spec.sources``) whose ``chart`` is ``jupyterhub``, its ``repoURL`` and ``targetRevision``;
+  ``spec.sources``, which Argo CD reads instead when it lists any) whose ``chart`` is
+  ``jupyterhub`` (a ``ref:`` source of value files names none), each a release of its own, its
+  ``repoURL`` and ``targetRevision``;
   the values at ``helm.valuesObject``, else ``helm.values`` (a YAML string; Argo CD ignores it
   when ``valuesObject`` is given). ``helm.valueFiles`` (multi-source ``$ref/...`` among them) lie
   below them, ``helm.parameters`` and ``helm.fileParameters`` above: neither is read.
@@ -406,9 +408,10 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
     found: list[Source] = []
     _, one = get_path(document, (*spec, "source"))
     _, many = get_path(document, (*spec, "sources"))
+    # Argo CD ignores `source` when `sources` lists any (the Application's HasMultipleSources).
     candidates: list[tuple[Path, Any]] = [((*spec, "source"), one)]
-    if isinstance(many, list):
-        candidates += [((*spec, "sources", i), item) for i, item in enumerate(many)]
+    if isinstance(many, list) and many:
+        candidates = [((*spec, "sources", i), item) for i, item in enumerate(many)]
     refs = {
         item.get("ref"): i
         for i, item in enumerate(many if isinstance(many, list) else [])
