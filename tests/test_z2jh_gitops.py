@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import FIXTURES, RULES, run
 
 from nblint.dialects.z2jh.gitops import chart_source, sources
@@ -265,6 +266,61 @@ def test_a_multi_source_application_lints_the_chart_s_source_and_says_what_it_di
     assert fix is not None and fix.startswith("# in spec.sources[1].helm.valuesObject\n")
 
 
+def test_every_jupyterhub_source_of_an_application_is_a_release_of_its_own() -> None:
+    result = run(
+        GITOPS / "argo-multi-source-two-charts.yaml", select=SELECTED | {"host-namespaces"}
+    )
+    assert linted_as(result) == {"3.3.8", "4.1.0"}
+    assert result.pod_count == 2  # one release each; the `ref:` git source is none
+    assert found(result) == [
+        # spec.sources[1]: 3.3.8, its valuesObject over its own `$values/...` file (unread)
+        ("z2jh-chart-version", 14, None),
+        ("z2jh-unread-values", 16, None),
+        ("notebook-authentication", 18, None),
+        ("privileged", 19, None),
+        ("run-as-user", 19, None),
+        ("run-as-user", 20, None),
+        # spec.sources[2]: 4.1.0, its literal values block
+        ("z2jh-chart-version", 23, None),
+        ("notebook-authentication", 25, None),
+        ("privileged", 26, None),
+        ("run-as-user", 26, None),
+        ("host-namespaces", 28, None),
+    ]
+    assert said(result, "z2jh-unread-values").startswith(
+        "the Application `hubs` layers values that nblint did not read: the value files "
+        "`$values/staging/values.yaml` (from `spec.sources[0]`)"
+    )
+
+
+def test_source_beside_sources_is_ignored_as_argo_does() -> None:
+    result = check("argo-source-beside-sources.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert found(result) == [
+        ("z2jh-chart-version", 19, None),
+        ("notebook-authentication", 21, None),
+        ("privileged", 22, None),
+        ("run-as-user", 22, None),
+    ]  # nothing of `spec.source` (its uid 0 at line 15)
+
+
+def test_a_ref_source_is_a_release_only_when_it_names_the_chart() -> None:
+    # Argo CD renders a `ref:` source that has a chart (or a path); one of value files only, not.
+    def application(*entries: dict[str, Any]) -> Any:
+        return {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Application",
+            "spec": {"sources": list(entries)},
+        }
+
+    files = {"repoURL": "https://github.com/example/jupyterhub.git", "ref": "jupyterhub"}
+    chart = {"repoURL": "https://hub.jupyter.org/helm-chart/", "chart": "jupyterhub"}
+    assert sources(application(files)) == []
+    assert [s.where for s in sources(application(files, {**chart, "ref": "chart"}))] == [
+        ("spec", "sources", 1)
+    ]
+
+
 def test_values_beside_values_object_are_ignored_by_argo_and_said() -> None:
     result = check("argo-both-values.yaml")
     assert [(rule, line) for rule, line, _ in found(result)] == [
@@ -383,6 +439,74 @@ def test_a_chartref_whose_object_is_not_among_the_inputs_says_the_version_is_unk
         12,
         None,
     )
+
+
+def test_a_chartref_to_the_jupyterhub_ocirepository_is_z2jh_without_z2jh_keys() -> None:
+    # The values (ingress, debug) hold no key only z2jh uses: the OCIRepository says the chart.
+    result = check("flux-chartref-oci-no-z2jh-keys.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", 22, None),  # spec.chartRef:
+        # the chart's defaults (a dummy authenticator, the root init container), at the values
+        ("notebook-authentication", 25, None),
+        ("privileged", 25, None),
+        ("run-as-user", 25, None),
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 3.3.8, values at `spec.values`: the HelmRelease `hub` pins the chart "
+        "`jupyterhub` (`spec.chartRef` → `spec.ref.tag` of the OCIRepository `hub-chart`, line "
+        "13 of this file) at 3.3.8"
+    )
+    assert result.skipped == {}
+
+
+def test_a_chartref_to_the_jupyterhub_helmchart_of_another_file_is_z2jh_without_values() -> None:
+    where = GITOPS / "chartref-no-values"
+    for result in (
+        run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED),
+        run(where / "helmchart.yaml", where / "helmrelease.yaml", select=SELECTED),
+    ):
+        assert linted_as(result) == {"4.1.0"}
+        assert found(result) == [
+            ("notebook-authentication", 8, None),  # spec:, where the values would be
+            ("privileged", 8, None),
+            ("run-as-user", 8, None),
+            ("z2jh-chart-version", 10, None),  # spec.chartRef:
+        ]
+        assert {f.file for f in result.findings} == {str(where / "helmrelease.yaml")}
+        assert result.skipped == {}
+
+
+def test_a_chartref_not_among_the_inputs_without_z2jh_keys_stays_skipped() -> None:
+    # nblint cannot know the chart the OCIRepository holds: no guess from the names.
+    result = check("flux-chartref-missing-no-z2jh-keys.yaml")
+    assert result.findings == []
+    assert result.skipped == {"HelmRelease": 1}
+    # Nor is a HelmChart of the inputs read for it when it names no jupyterhub chart.
+    assert check("flux-chartref-other-chart.yaml").skipped == {
+        "OCIRepository": 1,
+        "HelmRelease": 1,
+    }
+
+
+def test_a_chartref_without_z2jh_keys_is_judged_for_templates_as_a_skipped_document(
+    tmp_path: Path,
+) -> None:
+    # Templates are judged before the run index says whose chart it is: as before, every one
+    # is the input's problem, whatever the reference turns out to name.
+    path = tmp_path / "hub.yaml"
+    path.write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        'metadata:\n  name: "{{ .Values.name }}"\n'
+        "spec:\n  chartRef: {kind: OCIRepository, name: hub-chart}\n"
+        '  values:\n    ingress: {enabled: "{{ .Values.ingress }}"}\n'
+    )
+    result = run(path, select={"helm-template"})
+    assert [(f.rule, f.line) for f in result.findings] == [
+        ("helm-template", 4),
+        ("helm-template", 8),
+    ]
+    assert result.skipped == {"HelmRelease": 1}
 
 
 def test_a_chartref_of_another_chart_stays_skipped() -> None:
@@ -612,6 +736,56 @@ def test_a_chartref_helmrelease_layer_reads_the_ocirepository_of_its_file() -> N
     assert result.skipped == {}  # the OCIRepository is read, not a layer
 
 
+def test_a_chartref_helmrelease_layer_without_z2jh_keys_reads_the_ocirepository() -> None:
+    result = layered("base-values.yaml", "chartref-no-z2jh-keys.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert at(result) == [
+        # the chart's init container, at the last layer that writes `singleuser`
+        ("privileged", "base-values.yaml", 9, None),
+        ("run-as-user", "base-values.yaml", 9, None),
+        ("z2jh-chart-version", "chartref-no-z2jh-keys.yaml", 19, None),
+    ]
+    assert result.skipped == {}
+
+
+def test_a_chartref_layer_not_among_the_inputs_without_z2jh_keys_is_no_layer() -> None:
+    result = layered("base-values.yaml", "chartref-missing-no-z2jh-keys.yaml")
+    assert at(result) == at(layered("base-values.yaml"))
+    assert linted_as(result) == linted_as(layered("base-values.yaml"))
+    assert result.skipped == {"HelmRelease": 1}
+    alone = layered("chartref-missing-no-z2jh-keys.yaml")
+    assert (alone.findings, alone.pod_count, alone.skipped) == ([], 0, {"HelmRelease": 1})
+
+
+def test_every_jupyterhub_source_of_an_application_layer_is_a_release_of_its_own() -> None:
+    result = layered("base-values.yaml", "application-two-charts.yaml")
+    assert linted_as(result) == {"3.3.8", "4.1.0"}
+    assert result.pod_count == 2  # one release each; the `ref:` git source is none
+    assert at(result) == [
+        # spec.sources[1] over base-values.yaml: 3.3.8, its own uid 0 over the base's 1000
+        ("z2jh-chart-version", "application-two-charts.yaml", 15, None),
+        ("z2jh-unread-values", "application-two-charts.yaml", 17, None),
+        ("privileged", "application-two-charts.yaml", 20, None),
+        ("run-as-user", "application-two-charts.yaml", 20, None),
+        ("run-as-user", "application-two-charts.yaml", 21, None),
+        # spec.sources[2] over base-values.yaml: 4.1.0, the base's uid 1000 holds
+        ("z2jh-chart-version", "application-two-charts.yaml", 24, None),
+        ("privileged", "application-two-charts.yaml", 27, None),
+        ("run-as-user", "application-two-charts.yaml", 27, None),
+        ("host-namespaces", "application-two-charts.yaml", 29, None),
+    ]  # base-values.yaml's authenticator holds for both: no notebook-authentication
+    assert said(result, "z2jh-unread-values").startswith(
+        "the Application `hubs` layers values that nblint did not read: the value files "
+        "`$values/staging/values.yaml` (from `spec.sources[0]`) "
+        "(`spec.sources[1].helm.valueFiles`); the values at `spec.sources[1].helm.valuesObject` "
+        f"were linted over {LAYERS / 'base-values.yaml'} (the -f layers before it)"
+    )
+    # What both releases find is said once; the fixes go into the source that set the value.
+    assert len(result.findings) == len({f.identity() for f in result.findings})
+    (fix,) = {f.fix for f in result.findings if f.rule == "run-as-user" and f.line == 21}
+    assert fix is not None and fix.startswith("# in spec.sources[1].helm.valuesObject\n")
+
+
 def test_chart_version_option_still_wins_over_a_layer_s_pin() -> None:
     result = layered("base-values.yaml", "helmrelease.yaml", chart_version="4.1.0")
     assert linted_as(result) == {"4.1.0"}
@@ -678,17 +852,19 @@ def test_gitops_objects_of_a_context_file_are_read_for_the_index_not_linted(tmp_
     assert {Path(f.file).name for f in result.findings} == {"flux-chartref-missing.yaml"}
 
 
-def test_a_chartref_is_resolved_across_jobs_processes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", ["chartref", "chartref-no-values"])
+def test_a_chartref_is_resolved_across_jobs_processes(tmp_path: Path, case: str) -> None:
     # The HelmRelease first, its HelmChart last: with --jobs they fall in different chunks, and
-    # every process indexes the file of the HelmChart (the z2jh dialect is cluster-wide).
+    # every process indexes the file of the HelmChart (the z2jh dialect is cluster-wide). Without
+    # values that say z2jh, that HelmChart is also what says the HelmRelease is z2jh's at all.
     import json
 
     from click.testing import CliRunner
 
     from nblint.cli import main
 
-    shutil.copy(GITOPS / "chartref" / "helmrelease.yaml", tmp_path / "000-helmrelease.yaml")
-    shutil.copy(GITOPS / "chartref" / "helmchart.yaml", tmp_path / "zzz-helmchart.yaml")
+    shutil.copy(GITOPS / case / "helmrelease.yaml", tmp_path / "000-helmrelease.yaml")
+    shutil.copy(GITOPS / case / "helmchart.yaml", tmp_path / "zzz-helmchart.yaml")
     for i in range(60):
         (tmp_path / f"{i:03d}-pod.yaml").write_text(
             f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: true\n"

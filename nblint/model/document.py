@@ -100,7 +100,7 @@ class Recognised(Record):
 class Normalised(Record):
     """What a dialect's normaliser makes of one document: effective pods and problems."""
 
-    __slots__ = ("pods", "reported")
+    __slots__ = ("declined", "pods", "reported")
 
     def __init__(
         self, pods: list[EffectivePod] | None = None, reported: list[Reported] | None = None
@@ -108,6 +108,11 @@ class Normalised(Record):
         self.pods: list[EffectivePod] = [] if pods is None else pods
         #: Problems with the input itself (wrong types, unknown keys, …), already placed.
         self.reported: list[Reported] = [] if reported is None else reported
+        #: The documents (the document, or ``-f`` layers of it) that the dialect claimed on what
+        #: they say alone but that the run index shows are not its own (a Flux HelmRelease whose
+        #: ``spec.chartRef`` names no chart of the inputs that the dialect reads): the run counts
+        #: them as skipped, as if no dialect had claimed them.
+        self.declined: list[Any] = []
 
 
 class RunIndex:

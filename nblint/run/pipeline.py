@@ -529,6 +529,8 @@ class Runner:
                 for reported in dialect.once_per_run(document, index, self.settings):
                     self._add(result, reported)
             normalised = dialect.normalise(document, index, self.settings)
+            for root in normalised.declined:
+                result.skipped[skip_label(root)] += 1
             for reported in normalised.reported:
                 self._add(result, reported)
             # One input may yield several pods (profiles): a finding about the input as a whole

@@ -6,15 +6,19 @@
   ``spec.chart.spec.version`` (or, with ``spec.chart.kind: OCIRepository``, the chart at the
   end of ``spec.chart.spec.url`` and its version at ``spec.chart.spec.ref``), the values at
   ``spec.values``. A HelmRelease with ``spec.chartRef`` names another object for its chart (an
-  ``OCIRepository`` or a ``HelmChart`` of ``source.toolkit.fluxcd.io``): it is z2jh's when its
-  values look like z2jh values (keys only z2jh uses, as for a values file), and the chart and
-  version are read from that object when it is among the inputs (:func:`chart_source`, indexed
-  by :func:`index`); otherwise the version is unknown, and said. ``spec.valuesFrom`` (ConfigMaps and
+  ``OCIRepository`` or a ``HelmChart`` of ``source.toolkit.fluxcd.io``): it is z2jh's when that
+  object is among the inputs and holds the jupyterhub chart (:func:`chart_source`, indexed by
+  :func:`index`; the normaliser decides, with the run index), and then the chart's version is
+  read from it. When the object is not among the inputs, nblint cannot know the chart: the
+  HelmRelease is z2jh's only when its values look like z2jh values (keys only z2jh uses, as for
+  a values file), and the version is unknown, and said. ``spec.valuesFrom`` (ConfigMaps and
   Secrets) and ``spec.chart.spec.valuesFiles`` (files of the chart's source) are merged *below*
   ``spec.values``: nblint cannot read them. The repository is another object (a
   ``HelmRepository``), which nblint does not guess at.
 * Argo CD (``argoproj.io/v1alpha1``): each source (``spec.source``, or each item of
-  ``spec.sources``) whose ``chart`` is ``jupyterhub``, its ``repoURL`` and ``targetRevision``;
+  ``spec.sources``, which Argo CD reads instead when it lists any) whose ``chart`` is
+  ``jupyterhub`` (a ``ref:`` source of value files names none), each a release of its own, its
+  ``repoURL`` and ``targetRevision``;
   the values at ``helm.valuesObject``, else ``helm.values`` (a YAML string; Argo CD ignores it
   when ``valuesObject`` is given). ``helm.valueFiles`` (multi-source ``$ref/...`` among them) lie
   below them, ``helm.parameters`` and ``helm.fileParameters`` above: neither is read.
@@ -62,6 +66,7 @@ class Source(Record):
         "string",
         "unread",
         "unversioned",
+        "values_say_z2jh",
         "version",
         "version_path",
         "where",
@@ -80,6 +85,7 @@ class Source(Record):
         repository: str | None = None,
         ref: tuple[str, str, str | None] | None = None,
         namespace: str | None = None,
+        values_say_z2jh: bool = True,
     ) -> None:
         #: ``HelmRelease`` or ``Application``, and the object's ``metadata.name``.
         self.kind = kind
@@ -103,6 +109,10 @@ class Source(Record):
         self.ref = ref
         #: The object's ``metadata.namespace``.
         self.namespace = namespace
+        #: Whether the values alone say z2jh (keys only z2jh uses). False only for a
+        #: ``spec.chartRef``: then the chart is z2jh's only if the run finds the object the
+        #: reference names among the inputs, holding the jupyterhub chart (:func:`referenced`).
+        self.values_say_z2jh = values_say_z2jh
         #: How messages name the field that pins the version (```spec.chart.spec.version```).
         self.field = f"`{format_path(version_path)}`"
         #: Why no version is known, when :attr:`version` is None (``names the chart `jupyterhub`
@@ -202,8 +212,10 @@ def _flux(document: Any, name: str) -> list[Source]:
 
 
 def _chart_ref(document: Any, name: str, values_from: Any) -> list[Source]:
-    """A HelmRelease whose ``spec.chartRef`` names the object that holds its chart: z2jh's when
-    its values hold keys only z2jh uses (the object itself names no chart)."""
+    """A HelmRelease whose ``spec.chartRef`` names the object that holds its chart. The
+    HelmRelease itself names no chart: whether it is z2jh's is the run's to say, from that
+    object (among the inputs or not); :attr:`Source.values_say_z2jh` tells whether its values
+    alone would (keys only z2jh uses)."""
     where: Path = ("spec", "chartRef")
     _, ref = get_path(document, where)
     if not isinstance(ref, dict) or ref.get("kind") not in CHART_SOURCES:
@@ -211,8 +223,6 @@ def _chart_ref(document: Any, name: str, values_from: Any) -> list[Source]:
     _, values = get_path(document, ("spec", "values"))
     from nblint.dialects.z2jh.root import evidence
 
-    if not evidence(values):
-        return []
     unread: list[tuple[Path, str]] = []
     if values_from:
         unread.append((("spec", "valuesFrom"), _values_from(values_from)))
@@ -226,6 +236,7 @@ def _chart_ref(document: Any, name: str, values_from: Any) -> list[Source]:
         where,
         unread=unread,
         ref=(str(ref["kind"]), _text(ref.get("name")) or "", namespace),
+        values_say_z2jh=evidence(values) > 0,
     )
     source.unversioned = (
         f"takes its chart from the {ref['kind']} `{source.ref[1] if source.ref else ''}` "
@@ -397,9 +408,10 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
     found: list[Source] = []
     _, one = get_path(document, (*spec, "source"))
     _, many = get_path(document, (*spec, "sources"))
+    # Argo CD ignores `source` when `sources` lists any (the Application's HasMultipleSources).
     candidates: list[tuple[Path, Any]] = [((*spec, "source"), one)]
-    if isinstance(many, list):
-        candidates += [((*spec, "sources", i), item) for i, item in enumerate(many)]
+    if isinstance(many, list) and many:
+        candidates = [((*spec, "sources", i), item) for i, item in enumerate(many)]
     refs = {
         item.get("ref"): i
         for i, item in enumerate(many if isinstance(many, list) else [])

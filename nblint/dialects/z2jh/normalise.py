@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from nblint.dialects.z2jh.gitops import (
     ARGO_SET,
     FLUX_CHARTS,
+    ChartSource,
     Source,
     chart_source,
     kind_of,
@@ -111,6 +113,11 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     if not document.layers and kind_of(document.root) == ARGO_SET:
         return False  # its generators fill in every `{{ }}` of it, values included
     found = [] if document.layers else gitops_sources(document.root)
+    if any(not source.values_say_z2jh for source in found):
+        # A `spec.chartRef` whose values do not say z2jh: only the run index says whose chart it
+        # is, and templates are judged before it is built. Judged as a document no dialect
+        # claims: every template is the input's.
+        return True
     root: Path
     try:
         root, _ = _values_root(document, settings)
@@ -252,15 +259,18 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
     if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
-        _lint(out, *_gitops_layers(document, settings, index))
+        _gitops_layers(out, document, settings, index)
         return out
     found = [] if document.layers else gitops_sources(document.root)
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
-        for source in found[:1] if settings.get("values_root") is not None else found:
-            if source.ref is not None:
-                source = _with_chart_of(document, source, index)
-            _lint(out, *_gitops_release(document, source, settings))
+        given = found[:1] if settings.get("values_root") is not None else found
+        resolved = [_z2jh_source(document, source, index) for source in given]
+        if not any(resolved):
+            out.declined.append(document.root)
+        for source in resolved:
+            if source is not None:
+                _lint(out, *_gitops_release(document, source, settings))
         return out
     if not document.layers and chart_source(document.root) is not None:
         return out  # a Flux source of the chart: read for the HelmRelease that names it
@@ -447,45 +457,82 @@ def _is_gitops(document: Any) -> bool:
 
 
 def _gitops_layers(
-    document: Recognised, settings: dict[str, Any], index: RunIndex
-) -> tuple[Release | None, list[Reported]]:
-    """A ``-f`` release one of whose layers is a GitOps object: each object adds the values of
-    its (first) ``jupyterhub`` chart where it stands in the ``-f`` order (the later layer wins,
-    as Helm layers files), and the last one says which release it is (unless
-    ``--chart-version``). A Flux source of the chart is read for a ``spec.chartRef`` only."""
-    problems: list[Reported] = []
+    out: Normalised, document: Recognised, settings: dict[str, Any], index: RunIndex
+) -> None:
+    """A ``-f`` release one of whose layers is a GitOps object, linted into ``out``: one release
+    (:func:`_gitops_release_of_layers`) for each ``jupyterhub`` chart of an object that installs
+    several (an Argo CD Application with several such ``spec.sources``: each is a release of its
+    own, with its own version and values), and for each combination when several objects do. A
+    problem several of them find (in a layer they share) is said once. A Flux source of the
+    chart is read for a ``spec.chartRef`` only; a HelmRelease whose ``spec.chartRef`` is not
+    z2jh's (:func:`_z2jh_source`) is no layer: declined."""
     try:
         root, pin = _values_root(document, settings)
     except ValuesError as err:
         origin = Origin(document.file, 1, 1)
-        return None, [Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT)]
+        out.reported.append(Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT))
+        return
+    layers: list[tuple[Recognised, list[Source] | None]] = []
+    for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
+        layer = Recognised(document.dialect, file, doc, position)
+        if not _is_gitops(doc):
+            layers.append((layer, None))
+            continue
+        found = gitops_sources(doc)
+        if not found:
+            continue  # a Flux source of the chart: read for the index
+        # `--values-root` names one root: the object's first jupyterhub chart is read there.
+        given = found[:1] if settings.get("values_root") is not None else found
+        charts = [chart for chart in (_z2jh_source(layer, s, index) for s in given) if chart]
+        if not charts:
+            out.declined.append(doc)
+            continue
+        layers.append((layer, charts))
+    choices = [charts for _, charts in layers if charts is not None]
+    each = Normalised()
+    for picked in itertools.product(*choices):
+        _lint(each, *_gitops_release_of_layers(document, settings, root, pin, layers, picked))
+    out.pods.extend(each.pods)
+    for reported in each.reported:
+        if reported not in out.reported:
+            out.reported.append(reported)
+
+
+def _gitops_release_of_layers(
+    document: Recognised,
+    settings: dict[str, Any],
+    root: Path,
+    pin: Pin | None,
+    layers: list[tuple[Recognised, list[Source] | None]],
+    picked: tuple[Source, ...],
+) -> tuple[Release | None, list[Reported]]:
+    """The ``-f`` release of ``layers`` (values files, and GitOps objects with their z2jh
+    charts), the objects installing the charts ``picked`` (one each, in order): each object adds
+    the values of its chart where it stands in the ``-f`` order (the later layer wins, as Helm
+    layers files), and the last one says which release it is (unless ``--chart-version``)."""
+    problems: list[Reported] = []
     files: list[tuple[str, Any]] = []
     views: list[tuple[Path, Path, str | None]] = []
     positions: list[int] = []
     last: tuple[Recognised, Source, _Prepared] | None = None
     sets = False
-    for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
-        if not _is_gitops(doc):
-            files.append((file, doc))
+    charts = iter(picked)
+    for layer, installs in layers:
+        if installs is None:
+            files.append((layer.file, layer.root))
             views.append((root, (), None))
-            positions.append(position)
+            positions.append(layer.index)
             continue
-        found = gitops_sources(doc)
-        if not found:
-            continue  # a Flux source of the chart: read for the index
-        layer = Recognised(document.dialect, file, doc, position)
-        source = found[0]
-        if source.ref is not None:
-            source = _with_chart_of(layer, source, index)
+        source = next(charts)
         prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
         if prepared is None:
             if any(p.rule == OTHER_CHART for p in stop):
                 return None, stop  # the release is another chart's: none of it is z2jh's
             problems.extend(stop)
             continue
-        files.append((file, prepared.layer))
+        files.append((layer.file, prepared.layer))
         views.append((prepared.root, prepared.shown, prepared.read_only))
-        positions.append(position)
+        positions.append(layer.index)
         problems.extend(prepared.problems)
         last = (layer, source, prepared)
         sets = sets or source.kind == ARGO_SET
@@ -515,12 +562,23 @@ def _gitops_layers(
     return release, [*built, *problems]
 
 
-def _with_chart_of(document: Recognised, source: Source, index: RunIndex) -> Source:
-    """A HelmRelease's ``spec.chartRef`` resolved: the version (and repository, and the values
-    files nblint does not read) of the chart source of the inputs it names, if any."""
+def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Source | None:
+    """``source`` as z2jh's chart, with a HelmRelease's ``spec.chartRef`` resolved through the
+    run index; None when it is not z2jh's: the object it names is not a jupyterhub chart of the
+    inputs and its values do not say z2jh."""
+    if source.ref is None:
+        return source
     found = referenced(source, index.get(FLUX_CHARTS))
-    if found is None:
-        return source  # its `unversioned` says the object is not among the inputs
+    if found is not None:
+        return _with_chart_of(document, source, found)
+    # Not among the inputs: nblint cannot know the chart, so it lints only values that say
+    # z2jh themselves (then its `unversioned` says the object is not among the inputs).
+    return source if source.values_say_z2jh else None
+
+
+def _with_chart_of(document: Recognised, source: Source, found: ChartSource) -> Source:
+    """A HelmRelease's ``spec.chartRef`` resolved to the chart source of the inputs it names
+    (``found``): its version (and repository, and the values files nblint does not read)."""
     here = "this file" if found.file == document.file else found.file
     named = f"the {found.kind} `{found.name}`"
     field = f"`{format_path(('spec', *found.version_key))}`"
@@ -535,6 +593,7 @@ def _with_chart_of(document: Recognised, source: Source, index: RunIndex) -> Sou
         repository=found.repository,
         ref=source.ref,
         namespace=source.namespace,
+        values_say_z2jh=source.values_say_z2jh,
     )
     resolved.field = f"`spec.chartRef` → {field} of {named}, line {found.line} of {here}"
     if found.unversioned is not None:

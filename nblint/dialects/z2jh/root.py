@@ -134,7 +134,10 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
         return True
     if isinstance(document, dict) and document.get("kind") in GITOPS_KINDS:
         # A Flux HelmRelease or an Argo CD Application that installs the jupyterhub chart, or
-        # the Flux source that holds the chart for a HelmRelease (read for its version).
+        # the Flux source that holds the chart for a HelmRelease (read for its version). A
+        # HelmRelease whose `spec.chartRef` names the chart elsewhere is claimed whatever its
+        # values: only the run index says whose chart it is (the normaliser declines it when
+        # that names no jupyterhub chart and the values do not say z2jh either).
         from nblint.dialects.z2jh.gitops import chart_source, sources
 
         return bool(sources(document)) or chart_source(document) is not None
