@@ -23,6 +23,7 @@ MODULES: dict[str, str] = {
     "volume-sources": "volume_sources",
     "istio-init": "istio_init",
     "image-user": "image_user",
+    "no-sudo": "no_sudo",
     "writable-paths": "writable_paths",
     "home-volume": "home_volume",
     "gpu": "gpu",

@@ -1,0 +1,84 @@
+"""Can the notebook's user become root? (``notebook-no-sudo``)
+
+Why Python: ``GRANT_SUDO`` is honoured only by a start script that runs as uid 0, and whether
+the container starts as uid 0 when no uid is named is the image's (the notebook-images table).
+
+What it finds in the notebook container:
+
+* ``GRANT_SUDO=yes`` when the container starts as root: named (``runAsUser: 0``), or left to an
+  image whose user is root or that the table does not know. Started as any other uid (z2jh's
+  default ``singleuser.uid: 1000``, the image's own non-root user) or under ``runAsNonRoot``,
+  the docker-stacks start script ignores the variable: nothing to say.
+* ``runAsUser: 0`` in its own securityContext;
+* ``allowPrivilegeEscalation: true``: sudo and setuid binaries work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nblint.check import images, podview
+from nblint.check.targets import RawViolation, notebook_of
+from nblint.model.pod import EffectivePod
+
+#: What the docker-stacks start script takes for yes.
+_GRANTED = ("yes", "Yes", "YES", "true", "1")
+
+GRANT_SUDO = (
+    "notebook container {container} sets GRANT_SUDO and starts as root: its user can become root"
+)
+RUNS_AS_ROOT = "notebook container {container} runs as root (runAsUser: 0)"
+ESCALATES = (
+    "notebook container {container} allows privilege escalation (sudo and setuid binaries work)"
+)
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    found = notebook_of(pod)
+    if found is None:
+        return
+    base, container, variables = found
+    at = _grant_sudo_at(container)
+    if at is not None and _starts_as_root(pod.spec, container):
+        yield RawViolation(
+            (*base, "env", at), GRANT_SUDO, variables["container"], variables=variables
+        )
+    own = podview._dict(container.get("securityContext"))
+    run_as_user = own.get("runAsUser")
+    if type(run_as_user) is int and run_as_user == 0:
+        yield RawViolation(
+            (*base, "securityContext", "runAsUser"),
+            RUNS_AS_ROOT,
+            variables["container"],
+            variables={**variables, "value": 0},
+        )
+    if own.get("allowPrivilegeEscalation") is True:
+        yield RawViolation(
+            (*base, "securityContext", "allowPrivilegeEscalation"),
+            ESCALATES,
+            variables["container"],
+            variables={**variables, "value": True},
+        )
+
+
+def _grant_sudo_at(container: dict[str, Any]) -> int | None:
+    """The index of the env entry that sets ``GRANT_SUDO`` to yes, if any."""
+    for index, item in enumerate(podview.items(container.get("env"))):
+        if isinstance(item, dict) and item.get("name") == "GRANT_SUDO":
+            value = item.get("value")
+            if value is True or (type(value) is int and value == 1) or value in _GRANTED:
+                return index
+    return None
+
+
+def _starts_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container starts as uid 0: named, or left to an image whose user is root
+    (or that the table does not know: it may be)."""
+    if podview.security(spec, container, "runAsNonRoot") is True:
+        return False  # the kubelet starts no container as root under runAsNonRoot
+    run_as_user = podview.security(spec, container, "runAsUser")
+    if run_as_user is not None:
+        return type(run_as_user) is int and run_as_user == 0
+    entry = images.lookup(container.get("image"))
+    return entry is None or entry.get("uid") == 0

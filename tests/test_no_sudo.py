@@ -1,0 +1,41 @@
+"""``notebook-no-sudo``: GRANT_SUDO only where the start script honours it (a container that
+starts as uid 0), and root or privilege escalation asked of the notebook container itself."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, run
+
+SUDO = FIXTURES / "sudo"
+RULE = "notebook-no-sudo"
+
+
+def found(name: str) -> list[tuple[int, int, str | None, str]]:
+    result = run(SUDO / name, select={RULE})
+    return [(f.line, f.column, f.profile or f.object, f.message) for f in result.findings]
+
+
+def test_grant_sudo_is_said_only_of_containers_that_start_as_root() -> None:
+    assert found("grant-sudo-by-start-uid.yaml") == [
+        (
+            40,
+            13,
+            "Pod/container-uid-0",
+            "notebook container notebook sets GRANT_SUDO and starts as root: its user can "
+            "become root",
+        ),
+        (41, 25, "Pod/container-uid-0", "notebook container notebook runs as root (runAsUser: 0)"),
+        (
+            50,
+            13,
+            "Pod/unknown-image",
+            "notebook container notebook sets GRANT_SUDO and starts as root: its user can "
+            "become root",
+        ),
+    ]
+
+
+def test_z2jh_default_uid_makes_grant_sudo_moot_but_a_root_profile_does_not() -> None:
+    assert [entry[:3] for entry in found("grant-sudo-z2jh-default-uid.yaml")] == [
+        (6, 5, "Root"),
+        (11, 9, "Root"),
+    ]
