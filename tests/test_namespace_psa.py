@@ -386,3 +386,13 @@ def test_an_admission_config_without_podsecurity_is_said_not_ignored(tmp_path: P
         ("admission-config-invalid", str(other), 1)
     ]
     assert found[0].message.startswith(f"--admission-config {other}: no AdmissionConfiguration")
+
+
+def test_an_admission_configuration_alone_describes_no_namespace_and_changes_nothing() -> None:
+    folder = NS / "admission-config-alone"
+    beside = run(folder / "psa-config.yaml", folder / "values.yaml").findings
+    alone = run(folder / "values.yaml").findings
+    assert "ns-unknown-namespace" not in {f.rule for f in beside}
+    assert [(f.rule, f.line, f.message) for f in beside] == [
+        (f.rule, f.line, f.message) for f in alone
+    ]

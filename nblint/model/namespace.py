@@ -395,7 +395,13 @@ class ClusterContext:
         return found
 
     def __bool__(self) -> bool:
-        return bool(self.admission) or any(self.namespaces.values())
+        return bool(self.admission) or self.describes_namespaces()
+
+    def describes_namespaces(self) -> bool:
+        """Whether the inputs say anything of some namespace (a manifest, a LimitRange or
+        quota, an exemption): only then is a pod of a namespace they do not describe worth a
+        word. An admission configuration alone (runtime-class exemptions, defaults) names none."""
+        return any(self.namespaces.values())
 
 
 def written_twice_message(

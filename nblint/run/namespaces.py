@@ -80,7 +80,8 @@ def judge(
     elif namespace.psa is None:
         policy = runner.options.policy
         found.extend(check_pod(pod, runner.plan_for(policy, notebook=notebook), policy))
-        found.append(runner.finding(_unknown(pod, namespace, named_by, policy)))
+        if cluster.describes_namespaces() or named_by == NAMED_BY_PLACEHOLDER:
+            found.append(runner.finding(_unknown(pod, namespace, named_by, policy)))
     else:
         found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster), notebook))
     return [finding for finding in found if finding is not None]
