@@ -1,5 +1,5 @@
 """Template files that are not YAML until rendered: named by their language (Helm, Go,
-Jinja), at the first template expression, not at the parser's first complaint (issue 16)."""
+Jinja, Terraform), at the first template expression, not at the parser's first complaint (issue 16)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ def test_a_go_template_is_not_called_helm() -> None:
     assert found("go-template-pod.yaml") == [
         ("helm-template", 12, 19, "Go template syntax ({{ … }})")
     ]
+
+
+def test_a_terraform_directive_is_terraform_template_syntax_at_its_line() -> None:
+    result = run(TEMPLATES / "terraform-directive-values.yaml")
+    assert found("terraform-directive-values.yaml") == [
+        ("helm-template", 5, 3, "Terraform template syntax (%{ … }, ${ … })")
+    ]
+    assert "render it with Terraform's templatefile" in result.findings[0].message
 
 
 def test_a_chart_template_is_helm_at_its_first_expression() -> None:

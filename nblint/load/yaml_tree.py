@@ -554,10 +554,11 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
         loader.dispose()
 
 
-#: A template expression: Go's (Helm's) or Jinja's ``{{ … }}``, or a Jinja statement ``{% … %}``.
+#: A template expression: Go's (Helm's) or Jinja's ``{{ … }}``, a Jinja statement ``{% … %}``,
+#: or a Terraform template directive ``%{ … }``.
 @cache
 def _template_start() -> re.Pattern[str]:
-    return re.compile(r"\{\{|\{%")
+    return re.compile(r"\{\{|\{%|%\{")
 
 
 #: Go template actions start with a dot, a variable, a dash or one of its keywords.
@@ -579,7 +580,9 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
     is blamed on templating when its own line holds a template expression, or when some line is
     a template statement on its own (``{{- if .Values.x }}``, ``{% for x in y %}``).
     """
-    if problem.kind != "parse-error" or ("{{" not in text and "{%" not in text):
+    if problem.kind != "parse-error" or (
+        "{{" not in text and "{%" not in text and "%{" not in text
+    ):
         return problem
     lines = text.splitlines()
     first: tuple[int, int, str] | None = None
@@ -592,7 +595,7 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
             continue
         if first is None:
             first = (number, found.start() + 1, line[found.start() :])
-        blamed = blamed or number == problem.line or line.lstrip().startswith(("{{", "{%"))
+        blamed = blamed or number == problem.line or line.lstrip().startswith(("{{", "{%", "%{"))
     if first is None or not blamed:
         return problem
     number, column, expression = first
@@ -601,7 +604,10 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
 
 def _template_message(text: str, expression: str) -> str:
     """Which template language the file is written in, and what to do about it."""
-    if "{%" in text or not _go_action().match(expression):
+    if expression.startswith("%{"):
+        language = "Terraform template syntax (%{ … }, ${ … })"
+        render = "render it with Terraform's templatefile"
+    elif "{%" in text or not _go_action().match(expression):
         language = "Jinja template syntax ({% … %}, {{ … }})"
         render = "render it with the tool it is written for, such as Ansible"
     elif _helm_action().search(text):
