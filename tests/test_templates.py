@@ -61,3 +61,11 @@ def test_each_layer_is_judged_where_it_sets_a_template() -> None:
     # tag and defaultUrl are not.
     layers = [str(TEMPLATES / "layers" / name) for name in ("base.yaml", "prod.yaml")]
     assert templates_in(values=layers) == [("base.yaml", 9, 10), ("prod.yaml", 6, 15)]
+
+
+def test_a_placeholder_image_is_unknowable_not_an_unknown_image() -> None:
+    rules = {
+        (f.rule, f.line) for f in run(TEMPLATES / "image-placeholder-values.yaml").findings
+    }
+    assert ("z2jh-unrendered-template", 4) in rules
+    assert not any(rule == "notebook-image-unknown" for rule, _ in rules)

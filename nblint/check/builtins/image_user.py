@@ -24,6 +24,7 @@ from typing import Any
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod, Path
+from nblint.model.unknowable import is_unknowable
 
 
 def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], key: str) -> Path:
@@ -80,7 +81,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     base, container, variables, image, entry, run_as_user, non_root, info = found
     aspect = impl.builtin_options.get("aspect")
     if aspect == "unknown":
-        if entry is None and isinstance(image, str):
+        # A placeholder (`${image}`, `{{ .Values.image }}`) is no image to look up: the
+        # unrendered-template finding already says its checks are skipped.
+        if entry is None and isinstance(image, str) and not is_unknowable(image):
             yield RawViolation((*base, "image"), "", variables["container"], variables=info)
         return
     if entry is None:
