@@ -1,5 +1,6 @@
 """Template files that are not YAML until rendered: named by their language (Helm, Go,
-Jinja, Terraform), at the first template expression, not at the parser's first complaint (issue 16)."""
+Jinja, Terraform), at the first template expression, not at the parser's first complaint
+(issue 16)."""
 
 from __future__ import annotations
 
