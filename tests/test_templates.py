@@ -65,8 +65,6 @@ def test_each_layer_is_judged_where_it_sets_a_template() -> None:
 
 
 def test_a_placeholder_image_is_unknowable_not_an_unknown_image() -> None:
-    rules = {
-        (f.rule, f.line) for f in run(TEMPLATES / "image-placeholder-values.yaml").findings
-    }
+    rules = {(f.rule, f.line) for f in run(TEMPLATES / "image-placeholder-values.yaml").findings}
     assert ("z2jh-unrendered-template", 4) in rules
     assert not any(rule == "notebook-image-unknown" for rule, _ in rules)
