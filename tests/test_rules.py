@@ -115,8 +115,8 @@ def _violation_schemas() -> list[tuple[str, Any]]:
             for violation in impl.violations:
                 out.append((rule.id, violation.must))
                 for condition in (violation.when, violation.unless, impl.when, impl.unless):
-                    for _, schema in condition.clauses if condition else ():
-                        out.append((rule.id, schema))
+                    for clauses in condition.alternatives if condition else ():
+                        out.extend((rule.id, schema) for _, schema in clauses)
     return out
 
 
@@ -197,4 +197,61 @@ def test_unsupported_schema_keyword_is_refused(tmp_path: Path) -> None:
         "        must: {patern: '^registry'}\n        message: m\n"
     )
     with pytest.raises(RuleError, match="unsupported JSON Schema keyword 'patern'"):
+        read_rule_file(path)
+
+
+def test_a_condition_listing_alternatives_holds_when_any_of_them_does(tmp_path: Path) -> None:
+    """`unless: [{…}, {…}]`: facts of different roots (a value and the pod) that no one schema
+    joins; each alternative's clauses must all hold."""
+    import json
+
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "no-latest.yaml").write_text(
+        "id: team-no-latest\ngroup: team\nseverity: error\ntitle: t\nwhy: w\n"
+        "check:\n  - violations:\n      - target: container\n        field: image\n"
+        "        must: {not: {pattern: ':latest$'}}\n"
+        "        unless:\n"
+        "          - metadata.labels.allowed: {const: 'yes'}\n"
+        "          - metadata.labels.sandbox: {const: 'yes'}\n"
+        "            metadata.namespace: {const: scratch}\n"
+        "        message: m\n"
+    )
+    pods = tmp_path / "pods.yaml"
+    pods.write_text(
+        "\n---\n".join(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: "
+            + name
+            + "\n"
+            + extra
+            + "spec:\n  containers: [{name: c, image: 'x:latest'}]\n"
+            for name, extra in (
+                ("allowed", "  labels: {allowed: 'yes'}\n"),
+                ("sandbox-in-scratch", "  namespace: scratch\n  labels: {sandbox: 'yes'}\n"),
+                ("sandbox-elsewhere", "  labels: {sandbox: 'yes'}\n"),
+                ("plain", ""),
+            )
+        )
+    )
+    args = ["check", str(pods), "--rules-dir", str(rules), "--select", "team-no-latest"]
+    result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    found = [f["pods"][0]["object"] for f in json.loads(result.output)["findings"]]
+    assert found == ["Pod/sandbox-elsewhere", "Pod/plain"]
+
+
+def test_a_condition_alternative_that_is_no_mapping_is_refused(tmp_path: Path) -> None:
+    from nblint.check.rules import read_rule_file
+    from nblint.model.rule import RuleError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "id: bad\ngroup: team\nseverity: error\ntitle: t\nwhy: w\n"
+        "check:\n  - violations:\n      - target: container\n        field: image\n"
+        "        unless: [{metadata.name: {const: a}}, 5]\n        message: m\n"
+    )
+    with pytest.raises(RuleError, match=r"unless\[1\]: a condition maps field paths"):
         read_rule_file(path)

@@ -188,25 +188,31 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
     """``holds(condition, ·)`` with each clause's path and schema prepared."""
     if condition is None:
         return None
-    clauses = []
-    for path, schema in condition.clauses:
-        on_values = path.parts[:1] == (VALUES,)
-        clauses.append(
-            (
-                on_values,
-                path.parts[1:] if on_values else path.parts,
-                compile_schema(schema),
+    alternatives = []
+    for clauses in condition.alternatives:
+        prepared = []
+        for path, schema in clauses:
+            on_values = path.parts[:1] == (VALUES,)
+            prepared.append(
+                (
+                    on_values,
+                    path.parts[1:] if on_values else path.parts,
+                    compile_schema(schema),
+                )
             )
-        )
+        alternatives.append(prepared)
 
-    def condition_holds(pod: EffectivePod) -> bool:
+    def all_hold(pod: EffectivePod, clauses: list[tuple[bool, Path, Any]]) -> bool:
         for on_values, parts, valid in clauses:
             found, value = get_path(configuration_values(pod) if on_values else pod.pod, parts)
             if not found or value is None or not valid(value):
                 return False
         return True
 
-    return condition_holds
+    if len(alternatives) == 1:
+        only = alternatives[0]
+        return lambda pod: all_hold(pod, only)
+    return lambda pod: any(all_hold(pod, clauses) for clauses in alternatives)
 
 
 class _PreparedViolation:
@@ -349,7 +355,7 @@ class Plan:
         numbered: dict[str, int] = {}
 
         def number_of(condition: Condition) -> int:
-            key = repr(condition.clauses)
+            key = repr(condition.alternatives)
             if key not in numbered:
                 numbered[key] = len(self.conditions)
                 holds = _condition(condition)

@@ -41,16 +41,22 @@ except ImportError:  # pragma: no cover
 
 
 def parse_condition(raw: Any, where: str) -> Condition | None:
-    """``{path: schema, ...}`` of a ``when``/``unless``, each schema checked."""
+    """``{path: schema, ...}`` of a ``when``/``unless``, or a list of them (any of), each schema
+    checked."""
     if raw is None:
         return None
-    if not isinstance(raw, dict):
-        raise RuleError(f"{where}: a condition maps field paths to schemas")
-    clauses = []
-    for path, schema in raw.items():
-        json_schema.check_supported(schema, f"{where}.{path}")
-        clauses.append((FieldPath.parse(path), schema))
-    return Condition(tuple(clauses))
+    alternatives = raw if isinstance(raw, list) and raw else [raw]
+    parsed = []
+    for number, alternative in enumerate(alternatives):
+        at = where if alternatives is not raw else f"{where}[{number}]"
+        if not isinstance(alternative, dict):
+            raise RuleError(f"{at}: a condition maps field paths to schemas (or lists such maps)")
+        clauses = []
+        for path, schema in alternative.items():
+            json_schema.check_supported(schema, f"{at}.{path}")
+            clauses.append((FieldPath.parse(path), schema))
+        parsed.append(tuple(clauses))
+    return Condition(tuple(parsed))
 
 
 def parse_options(raw: Any, where: str) -> dict[str, RuleOption]:

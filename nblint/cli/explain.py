@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nblint.dialects.registry import fix_labels
 from nblint.model.finding import ANY
-from nblint.model.rule import Rule
+from nblint.model.rule import Condition, Rule
 from nblint.model.template import documented
 
 #: What each fix safety means to a reader of ``explain`` (and of the rule docs).
@@ -25,6 +25,16 @@ def _dialect_name(key: str) -> str:
     return f"{name}, for container {container}" if container else name
 
 
+def condition_text(condition: Condition) -> str:
+    """``a matches {…}, b matches {…}``; alternatives joined by ``or``."""
+    import json
+
+    return " or ".join(
+        ", ".join(f"{path.text} matches {json.dumps(schema)}" for path, schema in clauses)
+        for clauses in condition.alternatives
+    )
+
+
 def _checks(rule: Rule) -> list[str]:
     """The rule's check, as data: per implementation, each violation's target, field and schema."""
     import json
@@ -33,9 +43,7 @@ def _checks(rule: Rule) -> list[str]:
     for impl in rule.implementations:
         since = f"From policy v{impl.since[0]}.{impl.since[1]}" if impl.since else "Always"
         if impl.unless is not None:
-            since += ", unless " + ", ".join(
-                f"{path.text} matches {json.dumps(schema)}" for path, schema in impl.unless.clauses
-            )
+            since += ", unless " + condition_text(impl.unless)
         lines.append(since + ":")
         if impl.builtin == "reported-by-pipeline":
             return [
@@ -54,11 +62,7 @@ def _checks(rule: Rule) -> list[str]:
                 text += "; unset fails" if violation.missing == "fail" else "; unset passes"
             for word, condition in (("when", violation.when), ("unless", violation.unless)):
                 if condition is not None:
-                    clauses = ", ".join(
-                        f"{path.text} matches {json.dumps(schema)}"
-                        for path, schema in condition.clauses
-                    )
-                    text += f" ({word} {clauses})"
+                    text += f" ({word} {condition_text(condition)})"
             lines.append(f"    {violation.target} {fields} {text}")
     return lines
 

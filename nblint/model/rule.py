@@ -91,13 +91,19 @@ class FieldPath(Record):
         return cls(text, tuple(parts))
 
 
+#: One ``{path: schema, ...}`` of a condition: holds when every path exists and matches.
+Clauses = tuple[tuple[FieldPath, Any], ...]
+
+
 class Condition(Record):
-    """``{path: schema, ...}`` over the pod: holds when every path exists and matches."""
+    """A ``when``/``unless`` over the pod: one ``{path: schema, ...}`` (every path exists and
+    matches), or a list of them, which holds when any of them does (facts of different roots,
+    a value and the pod, that no one schema can join)."""
 
-    __slots__ = ("clauses",)
+    __slots__ = ("alternatives",)
 
-    def __init__(self, clauses: tuple[tuple[FieldPath, Any], ...]) -> None:
-        self.clauses = clauses
+    def __init__(self, alternatives: tuple[Clauses, ...]) -> None:
+        self.alternatives = alternatives
 
 
 class Violation(Record):
