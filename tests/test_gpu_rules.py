@@ -65,3 +65,31 @@ def test_a_team_table_makes_its_own_resource_a_gpu(tmp_path: Path) -> None:
         ("notebook-gpu-node-selection", 11),
         ("notebook-gpu-toleration", 11),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# A quantity of 0 asks for no GPU (field test: PurdueAF's "GPUs: 0" choice)
+
+GPU_AND_CULLING = GPU_RULES | {"notebook-idle-culling"}
+
+
+def test_a_gpu_limit_of_zero_asks_for_no_gpu() -> None:
+    assert found("zero-gpu-limit-pod.yaml") == []
+
+
+def test_z2jh_choices_of_zero_gpus_ask_for_none_and_make_no_gpu_profile() -> None:
+    result = run(GPU / "zero-gpu-choice-z2jh.yaml", select=GPU_AND_CULLING)
+    assert len(result.pods) == 2
+    assert result.findings == []
+    assert [p.facts["extended_resources"] for p in result.pods] == [[], []]
+
+
+def test_beside_a_choice_of_zero_gpus_the_choice_of_one_is_a_gpu() -> None:
+    result = run(GPU / "zero-and-one-gpu-choices-z2jh.yaml", select=GPU_AND_CULLING)
+    assert sorted((f.rule, f.line, f.options) for f in result.findings) == [
+        ("notebook-gpu-node-selection", 24, {"gpus": "one"}),
+        ("notebook-gpu-toleration", 24, {"gpus": "one"}),
+        ("notebook-idle-culling", 6, None),
+    ]
+    culling = next(f for f in result.findings if f.rule == "notebook-idle-culling")
+    assert culling.message.endswith("at most 1800 s while GPU profiles exist")

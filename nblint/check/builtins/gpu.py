@@ -19,10 +19,17 @@ from typing import Any
 from nblint.check import gpus, podview
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
+from nblint.model.zero_quantity import is_zero_quantity
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:
-    return {k: v for k, v in podview._dict(bucket).items() if gpus.is_gpu_resource(k)}
+    """The GPUs ``bucket`` (a container's limits or requests) asks for: a quantity of 0 asks
+    for none (the scheduler fits the pod anywhere, the device plugin gives it nothing)."""
+    return {
+        k: v
+        for k, v in podview._dict(bucket).items()
+        if gpus.is_gpu_resource(k) and not is_zero_quantity(v)
+    }
 
 
 def _count(value: Any) -> float:
@@ -140,8 +147,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             "value": next(iter(asked_gpus.values())),
         }
         if aspect == "limit":
+            # A GPU limit of 0 beside a request is a limit all the same (not this rule's case).
+            written_limits = podview._dict(podview._dict(container.get("resources")).get("limits"))
             for name in requests:
-                if name not in limits:
+                if name not in written_limits:
                     path = (*base, "resources", "requests", name)
                     yield RawViolation(
                         path, "", variables["container"], variables={**info, "resource": name}
