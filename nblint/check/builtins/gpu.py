@@ -13,6 +13,7 @@ container running privileged), ``count`` (more GPUs than ``max_gpus``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,6 +50,50 @@ def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
         if isinstance(key, str) and (key in resources or "gpu" in key.lower()):
             return True
     return False
+
+
+#: Why the z2jh hint lists every toleration (shown where it cannot be placed: no profile and no
+#: chart key that gives the list).
+_OVERRIDE_NOTE = (
+    "# in the profile's entry of singleuser.profileList: a list in kubespawner_override replaces\n"
+    "# the pod's tolerations (scheduling.userPods.tolerations + singleuser.extraTolerations),\n"
+    "# so it keeps them all and adds the GPU's\n"
+)
+
+
+def _toleration_fixes(spec: dict[str, Any], resource: str) -> dict[str, str]:
+    """The hints that add the GPU's toleration to the pod's own, per dialect: a tolerations list
+    replaces the pod's in every one of them (a strategic merge has no merge key for it, Helm and
+    ``kubespawner_override`` replace lists), so each lists the tolerations the pod has now."""
+    import json
+
+    wanted = [t for t in podview.items(spec.get("tolerations")) if isinstance(t, dict)]
+    gpu = {"key": resource, "operator": "Exists", "effect": "NoSchedule"}
+    if gpu not in wanted:
+        wanted.append(gpu)
+    return _toleration_hints(json.dumps(wanted, default=str))
+
+
+@functools.lru_cache(maxsize=256)
+def _toleration_hints(wanted_json: str) -> dict[str, str]:
+    """The hints for tolerations ``wanted_json`` (every profile's pod of a hub asks again)."""
+    import json
+
+    wanted = json.loads(wanted_json)
+    return {
+        "manifest": _hint({"spec": {"tolerations": wanted}}),
+        "kubeflow": _hint({"spec": {"template": {"spec": {"tolerations": wanted}}}}),
+        "z2jh": _OVERRIDE_NOTE + _hint({"kubespawner_override": {"tolerations": wanted}}),
+    }
+
+
+def _hint(patch: dict[str, Any]) -> str:
+    """``patch`` as block YAML, its braces doubled: the hint is a template, and what the input
+    wrote (a toleration's value) must come out as written."""
+    import yaml
+
+    text = yaml.safe_dump(patch, sort_keys=False, default_flow_style=False).rstrip()
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _selection(spec: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
@@ -188,7 +233,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         _, _, keys = _selection(spec)
         gke = next((key for key in keys if gpus.platform_of(key) == "gke"), None)
         if gke is None:
-            yield RawViolation(asked, "", variables["container"], variables=info, anchor=asked)
+            yield RawViolation(
+                asked,
+                "",
+                variables["container"],
+                fix=_toleration_fixes(spec, resource),
+                variables=info,
+                anchor=asked,
+            )
         else:
             yield RawViolation(
                 asked,
@@ -196,6 +248,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 f"nodes ({gke}): GKE's ExtendedResourceToleration admission plugin adds the "
                 "toleration for each extended resource a pod asks for, so it schedules",
                 variables["container"],
+                fix=_toleration_fixes(spec, resource),
                 variables=info,
                 severity="info",
                 anchor=asked,
