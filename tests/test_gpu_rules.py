@@ -199,7 +199,7 @@ def test_the_chart_s_hub_spawns_the_fixed_pod_with_every_toleration(
 
 
 # ---------------------------------------------------------------------------------------------
-# Where the node-selection fix goes
+# Where the node-selection fix goes, and how the message names the selection
 
 
 def test_without_a_profile_the_node_selection_fix_is_singleuser_node_selector() -> None:
@@ -209,4 +209,14 @@ def test_without_a_profile_the_node_selection_fix_is_singleuser_node_selector() 
     assert (finding.rule, finding.line) == ("notebook-gpu-node-selection", 6)
     assert finding.fix == (
         "singleuser:\n  nodeSelector:\n    cloud.google.com/gke-accelerator: nvidia-tesla-t4"
+    )
+
+
+def test_a_required_affinity_is_named_with_its_values() -> None:
+    (finding,) = run(
+        GPU / "node-selection-user-affinity-z2jh.yaml", select={"notebook-gpu-node-selection"}
+    ).findings
+    assert finding.message == (
+        "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+        "required affinity hub.jupyter.org/node-purpose In [user])"
     )

@@ -123,7 +123,8 @@ def _selection(spec: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
                 label, operator = expression.get("key"), expression.get("operator")
                 values = podview.items(expression.get("values"))
                 keys.append(str(label))
-                seen.append(f"required affinity {label} {operator} {values}".rstrip(" []"))
+                listed = f" [{', '.join(map(str, values))}]" if values else ""
+                seen.append(f"required affinity {label} {operator}{listed}")
                 if operator in ("In", "Exists", "Gt", "Lt"):
                     found.append(gpus.picks(label, values))
             term_verdicts.append(_best(found))
