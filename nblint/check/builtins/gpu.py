@@ -52,39 +52,42 @@ def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
     return False
 
 
-#: Why the z2jh hint lists every toleration (shown where it cannot be placed: no profile and no
-#: chart key that gives the list).
-_OVERRIDE_NOTE = (
-    "# in the profile's entry of singleuser.profileList: a list in kubespawner_override replaces\n"
-    "# the pod's tolerations (scheduling.userPods.tolerations + singleuser.extraTolerations),\n"
-    "# so it keeps them all and adds the GPU's\n"
-)
-
-
-def _toleration_fixes(spec: dict[str, Any], resource: str) -> dict[str, str]:
-    """The hints that add the GPU's toleration to the pod's own, per dialect: a tolerations list
-    replaces the pod's in every one of them (a strategic merge has no merge key for it, Helm and
-    ``kubespawner_override`` replace lists), so each lists the tolerations the pod has now."""
+def _toleration_fixes(
+    spec: dict[str, Any], resource: str, options: dict[str, Any]
+) -> dict[str, str] | None:
+    """The hints that add the GPU's toleration to the pod's own, per hint key: a tolerations
+    list replaces the pod's in every dialect (a strategic merge has no merge key for it, Helm
+    and ``kubespawner_override`` replace lists), so each lists the tolerations the pod has now.
+    Where each key's hint puts the list, and the comment above it, are the rule's data
+    (``tolerations-at``, ``tolerations-note``); None without them (the rule's own hints)."""
     import json
 
+    at = options.get("tolerations-at")
+    if not isinstance(at, dict) or not at:
+        return None
     wanted = [t for t in podview.items(spec.get("tolerations")) if isinstance(t, dict)]
     gpu = {"key": resource, "operator": "Exists", "effect": "NoSchedule"}
     if gpu not in wanted:
         wanted.append(gpu)
-    return _toleration_hints(json.dumps(wanted, default=str))
+    where = json.dumps([at, options.get("tolerations-note") or {}], sort_keys=True)
+    return _toleration_hints(json.dumps(wanted, default=str), where)
 
 
 @functools.lru_cache(maxsize=256)
-def _toleration_hints(wanted_json: str) -> dict[str, str]:
+def _toleration_hints(wanted_json: str, where_json: str) -> dict[str, str]:
     """The hints for tolerations ``wanted_json`` (every profile's pod of a hub asks again)."""
     import json
 
     wanted = json.loads(wanted_json)
-    return {
-        "manifest": _hint({"spec": {"tolerations": wanted}}),
-        "kubeflow": _hint({"spec": {"template": {"spec": {"tolerations": wanted}}}}),
-        "z2jh": _OVERRIDE_NOTE + _hint({"kubespawner_override": {"tolerations": wanted}}),
-    }
+    at, notes = json.loads(where_json)
+    hints = {}
+    for key, path in at.items():
+        patch: Any = wanted
+        for step in reversed(path):
+            patch = {str(step): patch}
+        note = notes.get(key)
+        hints[key] = (f"{note.rstrip()}\n" if isinstance(note, str) else "") + _hint(patch)
+    return hints
 
 
 def _hint(patch: dict[str, Any]) -> str:
@@ -238,7 +241,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 asked,
                 "",
                 variables["container"],
-                fix=_toleration_fixes(spec, resource),
+                fix=_toleration_fixes(spec, resource, impl.builtin_options),
                 variables=info,
                 anchor=asked,
             )
@@ -249,7 +252,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 f"nodes ({gke}): GKE's ExtendedResourceToleration admission plugin adds the "
                 "toleration for each extended resource a pod asks for, so it schedules",
                 variables["container"],
-                fix=_toleration_fixes(spec, resource),
+                fix=_toleration_fixes(spec, resource, impl.builtin_options),
                 variables=info,
                 severity="info",
                 anchor=asked,

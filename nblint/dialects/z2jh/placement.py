@@ -332,7 +332,7 @@ def chart_keys_for(release: Release, traits: Any) -> dict[str, Any] | None:
                 return None
             singleuser["extraTolerations"] = value[len(common) :]
         elif name in keys and len(keys[name]) == 1:
-            singleuser[keys[name][0]] = value
+            singleuser[str(keys[name][0])] = value
         else:
             return None
     return {"singleuser": singleuser}
