@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, RULES, run
+
+# The session's hub oracles, shared with the end-to-end tests (fixtures by name).
+from test_z2jh_end_to_end import assert_same_pods, hubs  # noqa: F401
 
 from nblint.model.rule import PsaPolicy
 from nblint.run.pipeline import Options, Runner
@@ -65,3 +69,154 @@ def test_a_team_table_makes_its_own_resource_a_gpu(tmp_path: Path) -> None:
         ("notebook-gpu-node-selection", 11),
         ("notebook-gpu-toleration", 11),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# A quantity of 0 asks for no GPU (field test: PurdueAF's "GPUs: 0" choice)
+
+GPU_AND_CULLING = GPU_RULES | {"notebook-idle-culling"}
+
+
+def test_a_gpu_limit_of_zero_asks_for_no_gpu() -> None:
+    assert found("zero-gpu-limit-pod.yaml") == []
+
+
+def test_z2jh_choices_of_zero_gpus_ask_for_none_and_make_no_gpu_profile() -> None:
+    result = run(GPU / "zero-gpu-choice-z2jh.yaml", select=GPU_AND_CULLING)
+    assert len(result.pods) == 2
+    assert result.findings == []
+    assert [p.facts["extended_resources"] for p in result.pods] == [[], []]
+
+
+def test_beside_a_choice_of_zero_gpus_the_choice_of_one_is_a_gpu() -> None:
+    result = run(GPU / "zero-and-one-gpu-choices-z2jh.yaml", select=GPU_AND_CULLING)
+    assert sorted((f.rule, f.line, f.options) for f in result.findings) == [
+        ("notebook-gpu-node-selection", 24, {"gpus": "one"}),
+        ("notebook-gpu-toleration", 24, {"gpus": "one"}),
+        ("notebook-idle-culling", 6, None),
+    ]
+    culling = next(f for f in result.findings if f.rule == "notebook-idle-culling")
+    assert culling.message.endswith("at most 1800 s while GPU profiles exist")
+
+
+# ---------------------------------------------------------------------------------------------
+# The toleration fix keeps the pod's tolerations (field test: it replaced them with the chart's
+# defaults, stranding PurdueAF's GPU pods off their dedicated nodes)
+
+USER_TOLERATIONS = [
+    {
+        "key": "hub.jupyter.org/dedicated",
+        "operator": "Equal",
+        "value": "cms-af",
+        "effect": "NoSchedule",
+    },
+    {"key": "example.com/spot", "operator": "Exists", "effect": "NoSchedule"},
+]
+GPU_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+
+
+def fixed_by_nblint(fixture: Path, tmp_path: Path) -> Path:
+    """``fixture`` after ``nblint fix --unsafe-fixes --select notebook-gpu-toleration``."""
+    from nblint.run import fixing
+
+    path = tmp_path / fixture.name
+    path.write_text(fixture.read_text())
+    options = Options(select={"notebook-gpu-toleration"})
+    outcome = fixing.fix(
+        lambda texts: Runner(options.replace(texts=texts), RULES).run([str(path)]), unsafe=True
+    )
+    assert [why for _, why in outcome.failed] == []
+    path.write_text(outcome.texts[str(path)])
+    return path
+
+
+def test_the_z2jh_profile_fix_keeps_the_user_tolerations(tmp_path: Path) -> None:
+    fixture = GPU / "toleration-keeps-user-tolerations-z2jh.yaml"
+    (finding,) = run(fixture, select={"notebook-gpu-toleration"}).findings
+    assert finding.fix == (
+        "# in singleuser.profileList[0].kubespawner_override\n"
+        "tolerations:\n"
+        "- key: hub.jupyter.org/dedicated\n  operator: Equal\n  value: cms-af\n"
+        "  effect: NoSchedule\n"
+        "- key: example.com/spot\n  operator: Exists\n  effect: NoSchedule\n"
+        "- key: nvidia.com/gpu\n  operator: Exists\n  effect: NoSchedule"
+    )
+    fixed = fixed_by_nblint(fixture, tmp_path)
+    after = run(fixed)
+    assert [f for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    (pod,) = after.pods
+    assert pod.spec["tolerations"] == [*USER_TOLERATIONS, GPU_TOLERATION]
+
+
+def test_without_a_profile_the_z2jh_fix_adds_to_extra_tolerations(tmp_path: Path) -> None:
+    fixture = GPU / "toleration-no-profile-z2jh.yaml"
+    (finding,) = run(fixture, select={"notebook-gpu-toleration"}).findings
+    assert finding.fix == (
+        "singleuser:\n"
+        "  extraTolerations:\n"
+        "  - key: example.com/spot\n    operator: Exists\n    effect: NoSchedule\n"
+        "  - key: nvidia.com/gpu\n    operator: Exists\n    effect: NoSchedule"
+    )
+    fixed = fixed_by_nblint(fixture, tmp_path)
+    assert "kubespawner_override" not in fixed.read_text()
+    after = run(fixed)
+    assert [f for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    (pod,) = after.pods
+    assert pod.spec["tolerations"] == [*USER_TOLERATIONS, GPU_TOLERATION]
+
+
+def test_the_manifest_fix_keeps_the_pod_tolerations(tmp_path: Path) -> None:
+    fixture = GPU / "toleration-keeps-pod-tolerations.yaml"
+    (finding,) = run(fixture, select={"notebook-gpu-toleration"}).findings
+    assert "value: '{team}'" in (finding.fix or "")
+    fixed = fixed_by_nblint(fixture, tmp_path)
+    after = run(fixed)
+    assert [f for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    (pod,) = after.pods
+    assert pod.spec["tolerations"] == [
+        {
+            "key": "example.com/dedicated",
+            "operator": "Equal",
+            "value": "{team}",
+            "effect": "NoSchedule",
+        },
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["toleration-keeps-user-tolerations-z2jh.yaml", "toleration-no-profile-z2jh.yaml"]
+)
+def test_the_chart_s_hub_spawns_the_fixed_pod_with_every_toleration(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The oracle of test_z2jh_end_to_end.py (Helm, the chart's hub configuration, KubeSpawner)
+    on the fixed values: it builds the pod nblint draws, user tolerations and GPU's included."""
+    fixed = fixed_by_nblint(GPU / name, tmp_path)
+    hub = assert_same_pods(request.getfixturevalue("hubs"), [fixed], "4.4.0", tmp_path / "m")
+    (spawned,) = hub["spawns"]
+    assert spawned["pod"]["spec"]["tolerations"] == [*USER_TOLERATIONS, GPU_TOLERATION]
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the node-selection fix goes, and how the message names the selection
+
+
+def test_without_a_profile_the_node_selection_fix_is_singleuser_node_selector() -> None:
+    (finding,) = run(
+        GPU / "node-selection-no-profile-z2jh.yaml", select={"notebook-gpu-node-selection"}
+    ).findings
+    assert (finding.rule, finding.line) == ("notebook-gpu-node-selection", 6)
+    assert finding.fix == (
+        "singleuser:\n  nodeSelector:\n    cloud.google.com/gke-accelerator: nvidia-tesla-t4"
+    )
+
+
+def test_a_required_affinity_is_named_with_its_values() -> None:
+    (finding,) = run(
+        GPU / "node-selection-user-affinity-z2jh.yaml", select={"notebook-gpu-node-selection"}
+    ).findings
+    assert finding.message == (
+        "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+        "required affinity hub.jupyter.org/node-purpose In [user])"
+    )

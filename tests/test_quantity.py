@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 from nblint.model.quantity import format_quantity, parse_quantity
+from nblint.model.zero_quantity import is_zero_quantity
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,14 @@ def test_quantities_are_written_as_people_read_them(
     amount: Fraction, resource: str, text: str
 ) -> None:
     assert format_quantity(amount, resource) == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 0.0, -0.0, "0", " 0 ", "00", "0.", ".0", "0.000", "+0", "-0", "0Gi", "0m", "0k", "0e3",
+     "0E-2", 1, "1", "0.5", "500m", "1Gi", "1e-3", True, False, None, "", "zero", "0x0", "0 Gi",
+     "{{ .Values.gpus }}", [], {}],
+)  # fmt: skip
+def test_a_zero_quantity_is_what_the_exact_reading_calls_zero(value: object) -> None:
+    exact = parse_quantity(value)
+    assert is_zero_quantity(value) == (exact is not None and exact == 0)

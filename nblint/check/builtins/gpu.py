@@ -13,16 +13,24 @@ container running privileged), ``count`` (more GPUs than ``max_gpus``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import gpus, podview
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
+from nblint.model.zero_quantity import is_zero_quantity
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:
-    return {k: v for k, v in podview._dict(bucket).items() if gpus.is_gpu_resource(k)}
+    """The GPUs ``bucket`` (a container's limits or requests) asks for: a quantity of 0 asks
+    for none (the scheduler fits the pod anywhere, the device plugin gives it nothing)."""
+    return {
+        k: v
+        for k, v in podview._dict(bucket).items()
+        if gpus.is_gpu_resource(k) and not is_zero_quantity(v)
+    }
 
 
 def _count(value: Any) -> float:
@@ -42,6 +50,53 @@ def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
         if isinstance(key, str) and (key in resources or "gpu" in key.lower()):
             return True
     return False
+
+
+def _toleration_fixes(
+    spec: dict[str, Any], resource: str, options: dict[str, Any]
+) -> dict[str, str] | None:
+    """The hints that add the GPU's toleration to the pod's own, per hint key: a tolerations
+    list replaces the pod's in every dialect (a strategic merge has no merge key for it, Helm
+    and ``kubespawner_override`` replace lists), so each lists the tolerations the pod has now.
+    Where each key's hint puts the list, and the comment above it, are the rule's data
+    (``tolerations-at``, ``tolerations-note``); None without them (the rule's own hints)."""
+    import json
+
+    at = options.get("tolerations-at")
+    if not isinstance(at, dict) or not at:
+        return None
+    wanted = [t for t in podview.items(spec.get("tolerations")) if isinstance(t, dict)]
+    gpu = {"key": resource, "operator": "Exists", "effect": "NoSchedule"}
+    if gpu not in wanted:
+        wanted.append(gpu)
+    where = json.dumps([at, options.get("tolerations-note") or {}], sort_keys=True)
+    return _toleration_hints(json.dumps(wanted, default=str), where)
+
+
+@functools.lru_cache(maxsize=256)
+def _toleration_hints(wanted_json: str, where_json: str) -> dict[str, str]:
+    """The hints for tolerations ``wanted_json`` (every profile's pod of a hub asks again)."""
+    import json
+
+    wanted = json.loads(wanted_json)
+    at, notes = json.loads(where_json)
+    hints = {}
+    for key, path in at.items():
+        patch: Any = wanted
+        for step in reversed(path):
+            patch = {str(step): patch}
+        note = notes.get(key)
+        hints[key] = (f"{note.rstrip()}\n" if isinstance(note, str) else "") + _hint(patch)
+    return hints
+
+
+def _hint(patch: dict[str, Any]) -> str:
+    """``patch`` as block YAML, its braces doubled: the hint is a template, and what the input
+    wrote (a toleration's value) must come out as written."""
+    import yaml
+
+    text = yaml.safe_dump(patch, sort_keys=False, default_flow_style=False).rstrip()
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _selection(spec: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
@@ -71,7 +126,8 @@ def _selection(spec: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
                 label, operator = expression.get("key"), expression.get("operator")
                 values = podview.items(expression.get("values"))
                 keys.append(str(label))
-                seen.append(f"required affinity {label} {operator} {values}".rstrip(" []"))
+                listed = f" [{', '.join(map(str, values))}]" if values else ""
+                seen.append(f"required affinity {label} {operator}{listed}")
                 if operator in ("In", "Exists", "Gt", "Lt"):
                     found.append(gpus.picks(label, values))
             term_verdicts.append(_best(found))
@@ -140,8 +196,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             "value": next(iter(asked_gpus.values())),
         }
         if aspect == "limit":
+            # A GPU limit of 0 beside a request is a limit all the same (not this rule's case).
+            written_limits = podview._dict(podview._dict(container.get("resources")).get("limits"))
             for name in requests:
-                if name not in limits:
+                if name not in written_limits:
                     path = (*base, "resources", "requests", name)
                     yield RawViolation(
                         path, "", variables["container"], variables={**info, "resource": name}
@@ -179,7 +237,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         _, _, keys = _selection(spec)
         gke = next((key for key in keys if gpus.platform_of(key) == "gke"), None)
         if gke is None:
-            yield RawViolation(asked, "", variables["container"], variables=info, anchor=asked)
+            yield RawViolation(
+                asked,
+                "",
+                variables["container"],
+                fix=_toleration_fixes(spec, resource, impl.builtin_options),
+                variables=info,
+                anchor=asked,
+            )
         else:
             yield RawViolation(
                 asked,
@@ -187,6 +252,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 f"nodes ({gke}): GKE's ExtendedResourceToleration admission plugin adds the "
                 "toleration for each extended resource a pod asks for, so it schedules",
                 variables["container"],
+                fix=_toleration_fixes(spec, resource, impl.builtin_options),
                 variables=info,
                 severity="info",
                 anchor=asked,

@@ -133,7 +133,11 @@ class ValuesPlacement(Record):
         if list(patch) == [OVERRIDE]:
             where = scope or (self.profile_path and (*self.profile_path, OVERRIDE))
             if where is None:
-                return PlacedFix(hint, None)  # no profile: the hint does not fit this pod
+                # No profile: the chart's own keys for those traits, at the z2jh root.
+                keys = chart_keys_for(self.release, patch[OVERRIDE])
+                if keys is None:
+                    return PlacedFix(hint, None)
+                return self._edit(_dump(keys), (), keys, values_path)
             target, patch = where, patch[OVERRIDE]
         elif len(values_path) > 1 and list(patch) == [values_path[-1]]:
             target = values_path[:-1]
@@ -303,6 +307,35 @@ def override_scope(values_path: Path) -> Path | None:
         if values_path[index] == OVERRIDE:
             return values_path[: index + 1]
     return None
+
+
+def chart_keys_for(release: Release, traits: Any) -> dict[str, Any] | None:
+    """The values (``{"singleuser": {...}}``) that give KubeSpawner ``traits`` through the
+    chart's own mapping, for a pod of no profile (nowhere to put a ``kubespawner_override``);
+    None when a trait has no such key. ``tolerations`` is built from
+    ``scheduling.userPods.tolerations`` + ``singleuser.extraTolerations``
+    (``jupyterhub_config.py``): the list must start with the former, the rest is the latter."""
+    from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+    from nblint.dialects.z2jh.traits import lookup
+
+    if not isinstance(traits, dict) or not traits:
+        return None
+    keys = dict(PASSTHROUGH)
+    singleuser: dict[str, Any] = {}
+    for name, value in traits.items():
+        if lookup(release.values, ("hub", "config", "KubeSpawner", name)) is not None:
+            return None  # hub.config's pass-through replaces what the chart's keys give
+        if name == "tolerations":
+            common = lookup(release.values, ("scheduling", "userPods", "tolerations"), [])
+            common = common if isinstance(common, list) else []
+            if not isinstance(value, list) or value[: len(common)] != common:
+                return None
+            singleuser["extraTolerations"] = value[len(common) :]
+        elif name in keys and len(keys[name]) == 1:
+            singleuser[str(keys[name][0])] = value
+        else:
+            return None
+    return {"singleuser": singleuser}
 
 
 def traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from nblint.dialects.z2jh.values import (
     kubespawner_version,
 )
 from nblint.model.pod import EffectivePod, Origin, Path
+from nblint.model.zero_quantity import is_zero_quantity
 
 if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
@@ -194,12 +195,13 @@ def _home_pvc(config: SpawnerConfig) -> dict[str, Any] | None:
 
 
 def _extended_resources(config: SpawnerConfig) -> list[str]:
-    """The extended resources (GPUs and the like) a spawn asks for, by name."""
+    """The extended resources (GPUs and the like) a spawn asks for, by name: one asked for 0
+    times (a "no GPU" choice's ``nvidia.com/gpu: 0``) is not asked for."""
     names: set[str] = set()
     for trait in ("extra_resource_limits", "extra_resource_guarantees"):
         bucket = config.get(trait)
         if isinstance(bucket, dict):
-            names.update(str(name) for name in bucket)
+            names.update(str(name) for name, n in bucket.items() if not is_zero_quantity(n))
     return sorted(names)
 
 
