@@ -220,3 +220,22 @@ def test_a_required_affinity_is_named_with_its_values() -> None:
         "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
         "required affinity hub.jupyter.org/node-purpose In [user])"
     )
+
+
+def test_a_label_of_the_cluster_s_own_may_be_the_gpu_pool_but_a_cpu_pool_is_not() -> None:
+    result = run(GPU / "gpu-on-a-site-label.yaml", select={"notebook-gpu-node-selection"})
+    assert [(f.line, f.object, f.message) for f in result.findings] == [
+        (
+            21,
+            "Pod/cpu-pool",
+            "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+            "nodeSelector eks-node-group: jupyter-compute-cpu)",
+        ),
+        (
+            31,
+            "Pod/user-nodes",
+            "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+            "nodeSelector hub.jupyter.org/node-purpose: user; nodeSelector kubernetes.io/arch: "
+            "amd64)",
+        ),
+    ]

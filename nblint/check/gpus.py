@@ -4,6 +4,7 @@ nodes, one node pool, or mark a GKE cluster."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nblint.check import tables
@@ -51,14 +52,25 @@ def picks(key: object, values: list[Any]) -> str | None:
     """What selecting nodes by label ``key`` (with one of ``values``) picks: ``"gpu"`` (only
     GPU nodes), ``"pool"`` (one pool, GPUs or not), or None (nodes of any kind)."""
     entry = node_label(key)
-    if entry is not None and entry.get("picks") == "gpu":
+    known = entry.get("picks") if entry is not None else None
+    if known == "gpu":
         return "gpu"
+    texts = [str(text).lower() for text in (key, *values)]
     # Teams name GPU pools so: `nodepool: gpu-a100`, `gpu: "true"`.
-    if any("gpu" in str(text).lower() for text in (key, *values)):
+    if any("gpu" in text for text in texts):
         return "gpu"
-    if entry is not None and entry.get("picks") == "pool":
-        return "pool"
-    return None
+    if known in ("pool", "any"):
+        return known if known == "pool" else None
+    # ... and CPU pools so: `eks-node-group: jupyter-compute-cpu`.
+    if any(_CPU_WORD.search(text) for text in texts):
+        return None
+    # A label of the cluster's own (`cms-af-prod: "true"`): the nodes that carry it may be the
+    # GPU pool, which nblint cannot see. It picks a pool, as an instance type does.
+    return "pool"
+
+
+#: "cpu" as a word of a label key or value (``compute-cpu``, ``cpu_only``, not ``cpuset``).
+_CPU_WORD = re.compile(r"(?<![a-z])cpu(?![a-z])")
 
 
 def platform_of(key: object) -> str | None:
