@@ -24,9 +24,10 @@ from nblint.dialects.z2jh.extra_config import read as read_extra_config
 from nblint.dialects.z2jh.root import ValuesError
 from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
-from nblint.model.finding import Reported
+from nblint.model.finding import Reported, clipped
 from nblint.model.pod import Origin, Path, format_path, get_path
 from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable
 
 #: How reports name a release's values (every finding on them is about the release as a whole).
 VALUES_OBJECT = "values"
@@ -591,6 +592,19 @@ def _before(version: str, limit: tuple[int, int]) -> bool:
         return False
 
 
+def placeholder_values(where: str, text: str, origin: Origin) -> Reported:
+    """Values that are one placeholder (``${user_values_yaml}`` of a Terraform ``templatefile``,
+    a ``{{ }}``): text filled in before Helm sees it, so nblint cannot know them, and says so
+    rather than call them the wrong type."""
+    return Reported(
+        "z2jh-unrendered-template",
+        f"z2jh values at `{where}` are the placeholder {clipped(text.strip(), 60)!r}, filled in "
+        "before Helm sees them: nblint cannot know the values and checks none of them",
+        origin,
+        VALUES_OBJECT,
+    )
+
+
 def build_release(
     files: list[tuple[str, Any]],
     root: Path,
@@ -634,6 +648,10 @@ def build_release(
             )
             values = {}
         elif values is None:
+            values = {}
+        elif is_unknowable(values):
+            line, column = tree_position(document, layer_root)
+            problems.append(placeholder_values(where, values, Origin(path, line, column)))
             values = {}
         elif not isinstance(values, dict):
             line, column = tree_position(document, layer_root)
