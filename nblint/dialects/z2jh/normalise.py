@@ -747,7 +747,7 @@ def _string_values(
     tree = documents[0].root if documents else None
     if tree is None and not problems:
         tree = _empty(key_line, key_column)
-    if is_unknowable(tree):
+    if isinstance(tree, str) and is_unknowable(tree):
         # `values: |` holding only `${user_values_yaml}`: Terraform (or envsubst) writes the
         # YAML in before Argo CD reads it.
         origin = Origin(file, key_line, key_column)

@@ -443,7 +443,8 @@ class _Checker:
                 value = [value]  # CryptKeeper.keys is a list
             config.setdefault(section, {})[trait] = value
         kind = auth.get("type")
-        custom = auth.get("custom") if isinstance(auth.get("custom"), dict) else {}
+        given = auth.get("custom")
+        custom: dict[Any, Any] = given if isinstance(given, dict) else {}
         authenticator = (
             custom.get("className") if kind == "custom" else table["types"].get(str(kind))
         )
