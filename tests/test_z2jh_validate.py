@@ -381,6 +381,11 @@ def test_0x_auth_becomes_the_authenticator_s_traits_secrets_unprinted() -> None:
     }
 
 
+def test_0x_auth_that_sets_nothing_is_to_be_removed_not_moved() -> None:
+    [finding] = check("auth-0x-nothing-set.yaml")
+    assert finding.fix == "Remove `auth`: it sets no value."
+
+
 def test_an_unknown_key_nblint_knows_no_home_for_gets_a_fix_that_names_none() -> None:
     [finding] = check("unknown-key-nblint-cannot-place.yaml")
     assert finding.message == (

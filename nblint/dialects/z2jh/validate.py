@@ -430,6 +430,8 @@ class _Checker:
         flat = {k: v for k, v in flat.items() if k.split(".")[0] != "custom"}
         classes = hub_classes(self.version)
         for old, value in flat.items():
+            if value is None:  # `users:` with nothing: sets nothing, then and now
+                continue
             home = table["keys"].get(old)
             section, _, trait = (home or "").partition(".")
             if home is None or (
@@ -459,6 +461,8 @@ class _Checker:
         if homeless:
             names = ", ".join(f"`{name}`" for name in homeless)
             said += f"; nblint knows no home in z2jh {self.version} for {names}"
+        if not config and not homeless:
+            return said, "Remove `auth`: it sets no value."
         if not config:
             return said, None
         return said, self._set_instead(("auth",), ("hub", "config"), config)
