@@ -136,6 +136,42 @@ def test_w5_the_gpu_toleration_goes_into_the_choice_that_brings_the_gpu() -> Non
     assert findings_of("notebook-gpu-toleration", path, text) == []
 
 
+def test_an_option_choice_keyed_by_a_number_is_fixed_in_that_choice() -> None:
+    """`choices: {1: …, 2: …}`: Helm reads the keys as "1" and "2" (sigs.k8s.io/yaml), and the
+    hint and the edit name that mapping entry, not a list item."""
+    path = FIX / "z2jh-option-choice-keyed-by-a-number.yaml"
+    found = findings_of("notebook-gpu-toleration", path)
+    assert [(f.line, f.options) for f in found] == [(14, {"gpu": "1"}), (19, {"gpu": "2"})]
+    for finding, key in zip(found, ("1", "2"), strict=True):
+        assert finding.edit is not None
+        assert finding.edit.path == (
+            "singleuser", "profileList", 0, "profile_options", "gpu", "choices", key,
+            "kubespawner_override",
+        )  # fmt: skip
+        assert (finding.fix or "").startswith(
+            f"# in singleuser.profileList[0].profile_options.gpu.choices.{key}"
+            ".kubespawner_override\n"
+        )
+    outcome = fix_file(path)
+    assert outcome.failed == []
+    text = outcome.texts[str(path)]
+    one, two = text.split("\n            2:\n")
+    assert "tolerations:" in one and "tolerations:" in two
+    assert yaml.safe_load(text)["singleuser"]["profileList"][0]["profile_options"]["gpu"][
+        "choices"
+    ].keys() == {1, 2}  # no new "1" beside 1
+    assert findings_of("notebook-gpu-toleration", path, text) == []
+
+
+def test_an_edit_finds_a_key_as_helm_reads_it() -> None:
+    """`1:` is the key "1" to Helm and Kubernetes; `true:` is "true", never the key 1."""
+    text = "m:\n  1: {a: 1}\n  true: {a: 2}\n"
+    new, _ = apply_edit(text, Edit("x.yaml", 0, ("m", "1"), HELM, "b: 3"))
+    assert new == "m:\n  1: {a: 1, b: 3}\n  true: {a: 2}\n"
+    new, _ = apply_edit(text, Edit("x.yaml", 0, ("m", "true"), HELM, "b: 3"))
+    assert new == "m:\n  1: {a: 1}\n  true: {a: 2, b: 3}\n"
+
+
 def test_w6_a_root_container_under_run_as_non_root_is_reported_with_its_own_fix() -> None:
     path = FIX / "w6-block-cloud-metadata-under-run-as-non-root.yaml"
     [finding] = findings_of("notebook-run-as-root-refused", path)
@@ -535,6 +571,31 @@ def test_check_fix_fixes_then_reports_what_is_left(tmp_path: Path) -> None:
     result = invoke("check", "--fix", "--format", "json", str(path))
     rules = {f["rule"] for f in json.loads(result.output)["findings"]}
     assert "allow-privilege-escalation" not in rules and "notebook-resources" in rules
+
+
+def test_what_cannot_be_fixed_is_said_once_per_place_and_not_counted_fixable(
+    tmp_path: Path,
+) -> None:
+    """Both choices of the profile are pods with the one finding the fix cannot place: one line
+    says so, and what cannot be placed is no fix left for --unsafe-fixes."""
+    name = "z2jh-shared-override-with-anchors-of-its-own.yaml"
+    path = copy(tmp_path, name)
+    result = invoke("fix", "--unsafe-fixes", "--select", "notebook-gpu-toleration", str(path))
+    said = [line for line in result.output.splitlines() if "not fixed" in line]
+    assert said == [
+        f"nblint: {path}:6: notebook-gpu-toleration: not fixed: line 10: the value is shared "
+        "through a YAML alias and defines anchors of its own (&gpus): a copy would redefine them"
+    ]
+    findings = run(path).findings
+    unplaceable = [f for f in findings if f.rule == "notebook-gpu-toleration"]
+    assert len(unplaceable) == 2 and all(f.applicability == "unsafe" for f in unplaceable)
+    placeable = sum(
+        1
+        for f in findings
+        if f.applicability == "unsafe" and fixing.placeable(f, {str(path): path.read_text()})
+    )
+    result = invoke("fix", "--select", "notebook-gpu-toleration", str(path))
+    assert f"({placeable} fixable with --unsafe-fixes)" in result.output
 
 
 def test_stdin_cannot_be_fixed() -> None:

@@ -44,6 +44,7 @@ PLACES = [
         "z2jh-key-written-twice.yaml",
         "z2jh-number-as-a-string.yaml",
         "alias-shared.yaml",
+        "z2jh-option-choice-keyed-by-a-number.yaml",
     )
 ]
 CORPUS = sorted((SHARED / "corpus").glob("*/*.yaml")) if SHARED.is_dir() else []

@@ -237,6 +237,40 @@ def test_values_in_another_kind_of_string_are_said_unchecked() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "line", "where", "placeholder"),
+    [
+        # Terraform's templatefile writes the YAML into `values: |` before Argo CD reads it.
+        (
+            "argo-values-string-placeholder.yaml",
+            13,
+            "spec.source.helm.values",
+            "${user_values_yaml}",
+        ),
+        (
+            "argo-values-object-placeholder.yaml",
+            11,
+            "spec.source.helm.valuesObject",
+            "${jupyterhub_values}",
+        ),
+        ("flux-values-placeholder.yaml", 11, "spec.values", "${jupyterhub_values}"),
+    ],
+)
+def test_values_that_are_one_placeholder_are_unknown_not_the_wrong_type(
+    name: str, line: int, where: str, placeholder: str
+) -> None:
+    result = check(name)
+    assert found(result) == [("z2jh-unrendered-template", line, None)]
+    (finding,) = result.findings
+    assert finding.severity == "info"
+    assert finding.message == (
+        f"z2jh values at `{where}` are the placeholder {placeholder!r}, filled in before Helm "
+        "sees them: nblint cannot know the values and checks none of them"
+    )
+    # No pod from the chart's defaults alone: the values filled in may change any of them.
+    assert result.pod_count == 0
+
+
 def test_bitnami_s_repository_is_not_z2jh() -> None:
     result = check("argo-bitnami.yaml")
     assert found(result) == [("z2jh-other-chart", 12, None)]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import FIXTURES, brief, run
 
 from nblint.dialects.z2jh.validate import validate
@@ -317,7 +318,7 @@ def test_the_old_cloud_metadata_key_moves_with_the_opposite_value() -> None:
     assert brief(findings) == [("z2jh-unknown-key", 8, 5)]
     assert findings[0].message.endswith(
         "the setting belongs at `singleuser.cloudMetadata.blockWithIptables`, with the opposite "
-        "value"
+        "value (z2jh 1.0.0 moved it there)"
     )
     assert findings[0].fix == (
         "Remove `singleuser.cloudMetadata.enabled` and set instead:\n"
@@ -325,6 +326,73 @@ def test_the_old_cloud_metadata_key_moves_with_the_opposite_value() -> None:
         "  cloudMetadata:\n"
         "    blockWithIptables: true"
     )
+
+
+def test_keys_z2jh_0x_had_are_named_with_their_new_home_and_moved_there() -> None:
+    # proxy.nodeSelector and auth are z2jh 0.9's; singleuser.imagePullPolicy was never a key.
+    findings = check("removed-0x-keys.yaml")
+    assert brief(findings) == [
+        ("z2jh-unknown-key", 3, 3),
+        ("z2jh-unknown-key", 5, 1),
+        ("z2jh-unknown-key", 10, 3),
+    ]
+    assert [m.split("; ", 1)[1] for m in messages(findings)] == [
+        "the setting belongs at `proxy.chp.nodeSelector` (z2jh 0.10.0 moved it there, and to "
+        "`proxy.traefik.nodeSelector` for the autohttps pod)",
+        "z2jh 0.11.0 moved authentication to `hub.config` (the authenticator's traits)",
+        "the setting belongs at `singleuser.image.pullPolicy`",
+    ]
+    assert [f.fix for f in findings] == [
+        "Remove `proxy.nodeSelector` and set instead:\n"
+        "proxy:\n  chp:\n    nodeSelector:\n      pool: core",
+        "Remove `auth` and set instead:\n"
+        "hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n"
+        "    Authenticator:\n      admin_users:\n      - alice",
+        "Remove `singleuser.imagePullPolicy` and set instead:\n"
+        "singleuser:\n  image:\n    pullPolicy: Always",
+    ]
+
+
+def test_0x_auth_becomes_the_authenticator_s_traits_secrets_unprinted() -> None:
+    [finding] = check("auth-0x-every-kind.yaml")
+    assert finding.message.split("; ", 1)[1] == (
+        "z2jh 0.11.0 moved authentication to `hub.config` (the authenticator's traits); nblint "
+        "knows no home in z2jh 4.4.0 for `auth.mediawiki.indexUrl`, `auth.made`"
+    )  # MWOAuthenticator has no index_url any more
+    assert finding.fix is not None and "the-client-secret" not in finding.fix
+    snippet = yaml.safe_load(finding.fix.split("\n", 1)[1])
+    assert snippet == {
+        "hub": {
+            "config": {
+                "JupyterHub": {"authenticator_class": "github", "admin_access": True},
+                "Authenticator": {
+                    "admin_users": ["alice"],
+                    "allowed_users": ["bob"],
+                    "enable_auth_state": True,
+                },
+                "GitHubOAuthenticator": {
+                    "client_id": "the-client-id",
+                    "client_secret": "<the value of auth.github.clientSecret>",
+                    "allowed_organizations": ["my-org"],
+                },
+                "CryptKeeper": {"keys": ["<the value of auth.state.cryptoKey>"]},
+            }
+        }
+    }
+
+
+def test_0x_auth_that_sets_nothing_is_to_be_removed_not_moved() -> None:
+    [finding] = check("auth-0x-nothing-set.yaml")
+    assert finding.fix == "Remove `auth`: it sets no value."
+
+
+def test_an_unknown_key_nblint_knows_no_home_for_gets_a_fix_that_names_none() -> None:
+    [finding] = check("unknown-key-nblint-cannot-place.yaml")
+    assert finding.message == (
+        "`version` is not a z2jh 4.4.0 key: the values schema allows no other keys under the top "
+        "level, so helm would refuse the release"
+    )
+    assert finding.fix is not None and "the finding names it" not in finding.fix
 
 
 def test_keys_the_charts_notes_refuse_are_reported() -> None:

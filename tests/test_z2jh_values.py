@@ -271,6 +271,67 @@ def test_a_path_set_nowhere_is_located_where_to_add_it() -> None:
     assert (origin.line, origin.column, origin.note) == (2, 3, "")
 
 
+def test_keys_that_are_not_text_are_what_helm_makes_of_them_at_the_lines_that_wrote_them() -> None:
+    # sigs.k8s.io/yaml, which Helm reads values with, turns every mapping key into JSON text.
+    name = "keys-not-text.yaml"
+    built, problems = build_release([(str(VALUES / name), document(name))], (), "4.4.0")
+    singleuser = built.values["singleuser"]
+    assert singleuser["extraEnv"] == {"1": "one", "1.5": "one-and-a-half", "16": "sixteen"}
+    labels = singleuser["extraLabels"]
+    assert (labels["2"], labels["true"], 2 in labels, True in labels) == ("also-two", True, 0, 0)
+    assert singleuser["extraAnnotations"] == {"kept": "1"}
+    assert built.written(("singleuser", "extraEnv", "16"))
+    origin = built.locate(("singleuser", "extraEnv", "16"))
+    assert (origin.line, origin.column) == (6, 5)
+    assert [(p.rule, p.origin.line, p.origin.column, p.message) for p in problems] == [
+        (
+            "duplicate-key",
+            9,
+            5,
+            'this key and the key at line 8 are both "2" to Helm (it reads keys as text): it '
+            "keeps one of them, which one is not defined",
+        ),
+        (
+            "z2jh-wrong-type",
+            12,
+            5,
+            "`singleuser.extraAnnotations` has a key null, which Helm cannot read (values are "
+            "read as JSON, whose keys are text): helm would refuse the release",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("1", "1"),
+        ("-3", "-3"),
+        ("0x10", "16"),
+        ("true", "true"),
+        ("off", "false"),
+        ("1.5", "1.5"),
+        ("1.0", "1"),
+        ("0.1", "0.1"),
+        ("3.14159265", "3.1415927"),  # a 32-bit float's shortest digits, as Go writes them
+        ("123456.0", "123456"),
+        ("1000000.0", "1e+06"),
+        ("0.00001", "1e-05"),
+        (".inf", ".inf"),
+        ("-.inf", "-.inf"),
+        (".nan", ".nan"),
+        ("9223372036854775807", "9223372036854775807"),
+        ("9223372036854775808", None),  # a uint64: sigs.k8s.io/yaml refuses it
+        ("~", None),
+        ("name", "name"),
+    ],
+)
+def test_a_key_is_the_text_sigs_k8s_io_yaml_makes_of_it(key: str, text: str | None) -> None:
+    from nblint.model.keys import json_key
+
+    (loaded,) = yaml.safe_load(f"{key}: x\n")
+    assert json_key(loaded) == text
+
+
 def test_sops_metadata_is_not_part_of_the_values() -> None:
     sops = {"sops": {"version": "3.8.1", "mac": "ENC[AES256_GCM,data:bWFj]"}}
     built, _ = build_release([("f.yaml", {"singleuser": {"uid": 1001}, **sops})], (), "4.4.0")

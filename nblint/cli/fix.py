@@ -139,24 +139,30 @@ def _print_diff(outcome: FixOutcome) -> None:
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
-    from nblint.run.fixing import applicable
+    from nblint.run.fixing import applicable, placeable
 
     fixed = {(f.rule, f.file, f.line, f.column, f.profile, f.container) for f in outcome.applied}
-    for finding, why in outcome.failed:
+    # Said once per place: one edit serves every pod (profile, choice) found there, and a file
+    # done again one edit at a time meets the same edit again.
+    said: set[tuple[str, int, str, str]] = set()
+    not_fixed = [
+        *outcome.failed,
+        *((finding, "the fix would add a finding") for finding in outcome.rejected),
+    ]
+    for finding, why in not_fixed:
+        place = (finding.file, finding.line, finding.rule, why)
+        if place in said:
+            continue
+        said.add(place)
         click.echo(
             printable(f"nblint: {finding.file}:{finding.line}: {finding.rule}: not fixed: {why}"),
             err=True,
         )
-    for finding in outcome.rejected:
-        click.echo(
-            printable(
-                f"nblint: {finding.file}:{finding.line}: {finding.rule}: not fixed: the fix "
-                "would add a finding"
-            ),
-            err=True,
-        )
+    after = outcome.after
     hidden = sum(
-        1 for f in outcome.after.findings if applicable(f, True) and not applicable(f, False)
+        1
+        for f in after.findings
+        if applicable(f, True) and not applicable(f, False) and placeable(f, after.texts)
     )
     verb = "would fix" if diff else "fixed"
     files = len(outcome.texts)

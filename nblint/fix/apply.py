@@ -36,6 +36,7 @@ import yaml
 
 from nblint.fix.merge import MERGE_KEYS
 from nblint.model.edit import STRATEGIC, Edit
+from nblint.model.keys import json_key
 from nblint.model.pod import Path
 
 try:
@@ -245,11 +246,7 @@ class _Planner:
         """The entry of ``key``: the last one where the key is written twice (the one YAML
         loaders keep, Helm's included). With ``copy_merged``, a key the mapping only has through
         a merge key (``<<: *ref``) is first copied into it (:class:`_Shared`)."""
-        found = [
-            (k, v)
-            for k, v in mapping.value
-            if isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG and _construct(k) == key
-        ]
+        found = [(k, v) for k, v in mapping.value if _is_key(k, key)]
         if found:
             return found[-1]
         if copy_merged:
@@ -260,13 +257,7 @@ class _Planner:
 
     def written_twice(self, mapping: yaml.MappingNode, key_node: yaml.Node) -> bool:
         key = _construct(key_node)
-        return (
-            sum(
-                isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG and _construct(k) == key
-                for k, _ in mapping.value
-            )
-            > 1
-        )
+        return sum(_is_key(k, key) for k, _ in mapping.value) > 1
 
     def check_not_alias(self, parent: yaml.Node, child: yaml.Node, slot: Any) -> None:
         """An alias composes to the anchored node itself, which lies outside its parent's text:
@@ -652,12 +643,24 @@ def _merged_entry(mapping: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.
             if not isinstance(source, yaml.MappingNode):
                 continue
             for k, v in reversed(source.value):
-                if isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG and _construct(k) == key:
+                if _is_key(k, key):
                     return k, v
             deeper = _merged_entry(source, key)
             if deeper is not None:
                 return deeper
     return None
+
+
+def _is_key(node: yaml.Node, key: Any) -> bool:
+    """Whether the key ``node`` of a mapping is ``key`` as Kubernetes and Helm read keys
+    (``sigs.k8s.io/yaml``: as text, so ``1:`` is the key ``"1"``; ``true:`` is not ``1``)."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag == MERGE_TAG:
+        return False
+    written = _construct(node)
+    if written is _UNKNOWN:
+        return False
+    text = json_key(written)
+    return text is not None and text == json_key(key)
 
 
 def _number_in_a_string(node: yaml.Node, wanted: Any) -> str | None:

@@ -144,7 +144,7 @@ def format_path(path: Path) -> str:
     for part in path:
         # One f-string per part, not a piece and a concatenation: a path is formatted for
         # every finding.
-        if isinstance(part, int):
+        if part.__class__ is int:  # a list index (a bool is a key)
             out = f"{out}[{part}]"
         elif out:
             out = f"{out}.{part}"

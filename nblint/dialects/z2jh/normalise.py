@@ -39,6 +39,7 @@ from nblint.dialects.z2jh.values import (
     build_release,
     chart_versions,
     newest_chart_version,
+    placeholder_values,
     resolve_chart_version,
 )
 from nblint.load.provenance import tree_position
@@ -46,6 +47,7 @@ from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
@@ -419,6 +421,11 @@ def _prepare(
     other = other or _gitops_other_chart(document, source, root, values if written else None)
     if other is not None:
         return None, [other]
+    if written and is_unknowable(values):
+        # `spec.values: ${values}`: whatever is filled in may change every default, so no pod
+        # built from the defaults alone would be the release's.
+        line, column = tree_position(layer, layer_root)
+        return None, [*problems, placeholder_values(where, values, Origin(file, line, column))]
     unseen = None
     if source.unread:
         first = source.unread[0][0]
@@ -740,6 +747,11 @@ def _string_values(
     tree = documents[0].root if documents else None
     if tree is None and not problems:
         tree = _empty(key_line, key_column)
+    if isinstance(tree, str) and is_unknowable(tree):
+        # `values: |` holding only `${user_values_yaml}`: Terraform (or envsubst) writes the
+        # YAML in before Argo CD reads it.
+        origin = Origin(file, key_line, key_column)
+        return None, [*said, placeholder_values(format_path(root), tree, origin)]
     if not isinstance(tree, dict):
         if tree is not None or not said:
             said.append(

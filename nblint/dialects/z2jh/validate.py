@@ -22,6 +22,7 @@ and checks templates only for their type (``opaque``).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
@@ -56,49 +57,61 @@ from nblint.dialects.z2jh.values import (
     traits_of_kubespawner,
     values_schema,
 )
+from nblint.model.data import data_dir
 from nblint.model.finding import Reported, clipped
 from nblint.model.pod import Path, format_path, get_path
+from nblint.model.record import Record
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
 from nblint.model.unknowable import is_unknowable, sops_pattern
 
-#: Keys people write that z2jh does not have → where that intent really lives.
-RELOCATED: dict[Path, Path] = {
-    ("singleuser", "podSecurityContext"): ("hub", "config", "KubeSpawner", "pod_security_context"),
-    ("singleuser", "containerSecurityContext"): (
-        "hub",
-        "config",
-        "KubeSpawner",
-        "container_security_context",
-    ),
-    ("singleuser", "securityContext"): (
-        "hub",
-        "config",
-        "KubeSpawner",
-        "container_security_context",
-    ),
-    ("singleuser", "automountServiceAccountToken"): (
-        "hub",
-        "config",
-        "KubeSpawner",
-        "automount_service_account_token",
-    ),
-    ("singleuser", "extraVolumes"): ("singleuser", "storage", "extraVolumes"),
-    ("singleuser", "extraVolumeMounts"): ("singleuser", "storage", "extraVolumeMounts"),
-    ("singleuser", "volumes"): ("singleuser", "storage", "extraVolumes"),
-    ("singleuser", "volumeMounts"): ("singleuser", "storage", "extraVolumeMounts"),
-    ("singleuser", "tolerations"): ("singleuser", "extraTolerations"),
-    ("singleuser", "cull"): ("cull",),
-    ("singleuser", "cloudMetadata", "enabled"): (
-        "singleuser",
-        "cloudMetadata",
-        "blockWithIptables",
-    ),
-}
-#: Relocated keys whose new home means the opposite: z2jh 0.x's `cloudMetadata.enabled: true`
-#: let pods reach the metadata server, `blockWithIptables: true` blocks it (the chart's NOTES.txt:
-#: "configured using singleuser.cloudMetadata.blockWithIptables with the opposite value").
-INVERTED = frozenset({("singleuser", "cloudMetadata", "enabled")})
+
+class Move(Record):
+    """Where the setting of a key that z2jh does not have lives (``schemas/z2jh/moved-keys.yaml``):
+    a key of z2jh before 1.0 that it moved, or one people write meaning a z2jh setting."""
+
+    __slots__ = ("also", "inverted", "since", "to")
+
+    def __init__(
+        self, to: Path, since: str | None = None, also: str | None = None, inverted: bool = False
+    ) -> None:
+        self.to = to
+        #: The z2jh release that moved it; None for a key z2jh never had.
+        self.since = since
+        #: Another home it had, said in words (``proxy.traefik.nodeSelector for the autohttps
+        #: pod``).
+        self.also = also
+        #: The new key means the opposite (``cloudMetadata.enabled`` → ``blockWithIptables``).
+        self.inverted = inverted
+
+
+@cache
+def moved_keys() -> dict[str, Any]:
+    """``schemas/z2jh/moved-keys.yaml``, read on the first unknown key (most files have none)."""
+    with open(
+        os.path.join(data_dir("schemas"), "z2jh", "moved-keys.yaml"), encoding="utf-8"
+    ) as handle:
+        table: dict[str, Any] = yaml.safe_load(handle)
+    return table
+
+
+def _dotted(text: str) -> Path:
+    return tuple(text.split("."))
+
+
+@cache
+def moves() -> dict[Path, Move]:
+    """Each old key's :class:`Move`."""
+    return {
+        _dotted(old): Move(
+            _dotted(entry["to"]),
+            entry.get("since"),
+            entry.get("also"),
+            entry.get("inverted", False),
+        )
+        for old, entry in moved_keys()["moved"].items()
+    }
+
 
 #: Keys the chart's NOTES.txt refuses though its values schema takes them → (since when, what
 #: replaces them), as its messages say.
@@ -337,12 +350,24 @@ class _Checker:
             f"no other keys under {where}, so helm would refuse the release"
         )
         fix: str | None = None
-        target = RELOCATED.get(path)
-        if target is not None:
-            message += f"; the setting belongs at `{format_path(target)}`"
-            if path in INVERTED:
+        named = all(isinstance(part, str) for part in path)
+        move = moves().get(path) if named else None
+        removed = moved_keys()["removed"].get(format_path(path)) if named else None
+        if path == ("auth",):
+            said, fix = self._auth()
+            message += said
+        elif move is not None:
+            message += f"; the setting belongs at `{format_path(move.to)}`"
+            if move.inverted:
                 message += ", with the opposite value"
-            fix = self._relocation_fix(path, target)
+            if move.since or move.also:
+                moved = f"z2jh {move.since} moved it there" if move.since else ""
+                also = f"and to {move.also}" if move.also else ""
+                message += f" ({', '.join(part for part in (moved, also) if part)})"
+            fix = self._relocation_fix(path, move)
+        elif removed is not None:
+            message += f"; it does nothing since z2jh {removed['since']}: {removed['instead']}"
+            fix = f"Remove `{format_path(path)}`: {removed['instead']}."
         elif key == "podTemplate":
             message += (
                 "; z2jh has no pod template: KubeSpawner builds user pods from `singleuser.*` "
@@ -371,10 +396,15 @@ class _Checker:
             "helm would refuse the release",
         )
 
-    def _relocation_fix(self, path: Path, target: Path) -> str:
+    def _relocation_fix(self, path: Path, move: Move) -> str:
         _, value = get_path(self.release.values, path)
-        if path in INVERTED and isinstance(value, bool):
+        if move.inverted and isinstance(value, bool):
             value = not value
+        return self._set_instead(path, move.to, value)
+
+    def _set_instead(self, path: Path, target: Path, value: Any) -> str:
+        """ "Remove ``path`` and set instead:" ``value`` at ``target``, nested as the layer that
+        wrote ``path`` needs it."""
         snippet: Any = value
         layer = self.release.placing(path)
         root = self.release.root if layer is None else layer.root
@@ -384,6 +414,58 @@ class _Checker:
             snippet = {part: snippet}
         text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
         return f"Remove `{format_path(path)}` and set instead:\n{label}{text}"
+
+    def _auth(self) -> tuple[str, str | None]:
+        """What z2jh's own translation of ``auth`` (chart 1.0.0's ``_helpers-auth-rework.tpl``)
+        makes of it, in ``hub.config``: the message's addition and the fix. A secret is shown
+        as where to copy it from; what has no home in this release's hub is named."""
+        table = moved_keys()["auth"]
+        _, auth = get_path(self.release.values, ("auth",))
+        since = table["since"]
+        if not isinstance(auth, dict):
+            return f"; z2jh {since} moved authentication to `hub.config`", None
+        config: dict[str, dict[str, Any]] = {}
+        homeless: list[str] = []
+        flat = {k: v for k, v in _flatten(auth).items() if k not in ("type",)}
+        flat = {k: v for k, v in flat.items() if k.split(".")[0] != "custom"}
+        classes = hub_classes(self.version)
+        for old, value in flat.items():
+            if value is None:  # `users:` with nothing: sets nothing, then and now
+                continue
+            home = table["keys"].get(old)
+            section, _, trait = (home or "").partition(".")
+            if home is None or (
+                section in classes and trait not in _section_traits(self.version, section)
+            ):
+                homeless.append(f"auth.{old}")
+                continue
+            if old in table["secret"]:
+                value = f"<the value of auth.{old}>"
+            if old == "state.cryptoKey":
+                value = [value]  # CryptKeeper.keys is a list
+            config.setdefault(section, {})[trait] = value
+        kind = auth.get("type")
+        given = auth.get("custom")
+        custom: dict[Any, Any] = given if isinstance(given, dict) else {}
+        authenticator = (
+            custom.get("className") if kind == "custom" else table["types"].get(str(kind))
+        )
+        if isinstance(authenticator, str) and authenticator:
+            hub = {"authenticator_class": authenticator, **config.get("JupyterHub", {})}
+            config = {"JupyterHub": hub, **{k: v for k, v in config.items() if k != "JupyterHub"}}
+            if kind == "custom" and isinstance(custom.get("config"), dict):
+                config.setdefault(authenticator.rsplit(".", 1)[-1], {}).update(custom["config"])
+        elif kind is not None:
+            homeless.append("auth.type")
+        said = f"; z2jh {since} moved authentication to `hub.config` (the authenticator's traits)"
+        if homeless:
+            names = ", ".join(f"`{name}`" for name in homeless)
+            said += f"; nblint knows no home in z2jh {self.version} for {names}"
+        if not config and not homeless:
+            return said, "Remove `auth`: it sets no value."
+        if not config:
+            return said, None
+        return said, self._set_instead(("auth",), ("hub", "config"), config)
 
     # -- Helm: the chart's own refusals (templates/NOTES.txt) ----------------------------------
 
@@ -1125,6 +1207,18 @@ def _pinned_by(versions: list[str]) -> list[str]:
         if charts:
             span = charts[0] if len(charts) == 1 else f"{charts[0]} … {charts[-1]}"
             out.append(f"{kubespawner} (z2jh {span})")
+    return out
+
+
+def _flatten(mapping: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": 1}}`` → ``{"a.b": 1}``, as the chart's ``jupyterhub.flattenDict``."""
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        label = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):  # an empty one adds nothing, as in the chart
+            out.update(_flatten(value, label))
+        else:
+            out[label] = value
     return out
 
 

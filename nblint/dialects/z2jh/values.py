@@ -24,9 +24,11 @@ from nblint.dialects.z2jh.extra_config import read as read_extra_config
 from nblint.dialects.z2jh.root import ValuesError
 from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
-from nblint.model.finding import Reported
+from nblint.model.finding import Reported, clipped
+from nblint.model.keys import json_key
 from nblint.model.pod import Origin, Path, format_path, get_path
 from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable
 
 #: How reports name a release's values (every finding on them is about the release as a whole).
 VALUES_OBJECT = "values"
@@ -591,6 +593,109 @@ def _before(version: str, limit: tuple[int, int]) -> bool:
         return False
 
 
+def _has_other_keys(node: Any) -> bool:
+    """Whether a mapping in ``node`` has a key that is not text (most files have none)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.__class__ is not str:
+                return True
+            if isinstance(value, (dict, list)) and _has_other_keys(value):
+                return True
+    elif isinstance(node, list):
+        return any(isinstance(item, (dict, list)) and _has_other_keys(item) for item in node)
+    return False
+
+
+def _helm_keyed(node: Any, file: str, path: Path, problems: list[Reported]) -> Any:
+    """A copy of the loaded tree ``node`` whose mapping keys are what Helm makes of them
+    (:func:`nblint.model.keys.json_key`), keeping every position. A key Helm refuses (null) is
+    reported and left out; two keys that Helm reads as one (``1`` and ``"1"``) are reported at
+    the later, which is kept (Helm keeps either)."""
+    from nblint.load.yaml_tree import YList, YMap
+
+    if isinstance(node, dict):
+        out = YMap(getattr(node, "pos", (1, 1)))
+        positions: dict[Any, Any] = getattr(node, "key_pos", {})
+        starts = getattr(node, "block_start", None)
+        for key, value in node.items():
+            line, column = positions.get(key, out.pos)
+            text = key if key.__class__ is str else json_key(key)
+            if text is None:
+                problems.append(
+                    Reported(
+                        "z2jh-wrong-type",
+                        f"`{format_path(path) or 'the top level'}` has a key {_brief(key)}, "
+                        "which Helm cannot read (values are read as JSON, whose keys are "
+                        "text): helm would refuse the release",
+                        Origin(file, line, column),
+                        VALUES_OBJECT,
+                        "Write the key as text (quote it), or remove the entry.",
+                    )
+                )
+                continue
+            if text in out:
+                first = out.key_pos[text][0]
+                problems.append(
+                    Reported(
+                        "duplicate-key",
+                        f"this key and the key at line {first} are both {_brief(text)} to Helm "
+                        "(it reads keys as text): it keeps one of them, which one is not "
+                        "defined",
+                        Origin(file, line, column),
+                        VALUES_OBJECT,
+                    )
+                )
+            out[text] = _helm_keyed(value, file, (*path, text), problems)
+            out.key_pos[text] = (line, column)
+            if starts and key in starts:
+                if out.block_start is None:
+                    out.block_start = {}
+                out.block_start[text] = starts[key]
+        return out
+    if isinstance(node, list):
+        items = YList(getattr(node, "pos", (1, 1)))
+        items.item_pos = list(getattr(node, "item_pos", ()))
+        items.extend(_helm_keyed(item, file, (*path, i), problems) for i, item in enumerate(node))
+        return items
+    return node
+
+
+def _with_values(document: Any, root: Path, values: Any) -> Any:
+    """``document`` with ``values`` at ``root`` in place of what it holds there: the mappings
+    and lists on the way copied (positions kept), the document itself left as it was."""
+    from nblint.load.yaml_tree import YList, YMap
+
+    if not root:
+        return values
+    copy: Any
+    if isinstance(document, YMap):
+        copy = YMap(document.pos)
+        copy.update(document)
+        copy.key_pos = dict(document.key_pos)
+        copy.block_start = document.block_start
+    elif isinstance(document, YList):
+        copy = YList(document.pos)
+        copy.extend(document)
+        copy.item_pos = document.item_pos
+    else:
+        return document
+    copy[root[0]] = _with_values(document[root[0]], root[1:], values)
+    return copy
+
+
+def placeholder_values(where: str, text: str, origin: Origin) -> Reported:
+    """Values that are one placeholder (``${user_values_yaml}`` of a Terraform ``templatefile``,
+    a ``{{ }}``): text filled in before Helm sees it, so nblint cannot know them, and says so
+    rather than call them the wrong type."""
+    return Reported(
+        "z2jh-unrendered-template",
+        f"z2jh values at `{where}` are the placeholder {clipped(text.strip(), 60)!r}, filled in "
+        "before Helm sees them: nblint cannot know the values and checks none of them",
+        origin,
+        VALUES_OBJECT,
+    )
+
+
 def build_release(
     files: list[tuple[str, Any]],
     root: Path,
@@ -635,6 +740,10 @@ def build_release(
             values = {}
         elif values is None:
             values = {}
+        elif is_unknowable(values):
+            line, column = tree_position(document, layer_root)
+            problems.append(placeholder_values(where, values, Origin(path, line, column)))
+            values = {}
         elif not isinstance(values, dict):
             line, column = tree_position(document, layer_root)
             problems.append(
@@ -647,6 +756,10 @@ def build_release(
                 )
             )
             values = {}
+        if _has_other_keys(values):
+            # Keys as Helm reads them (`1:` is "1"), each still at the line that wrote it.
+            values = _helm_keyed(values, path, (), problems)
+            document = _with_values(document, layer_root, values)
         position = documents[number] if documents else 0
         layers.append(_Layer(path, document, values, position, layer_root, shown, read_only))
     user, owners = merge_user_layers(layers)
