@@ -31,6 +31,7 @@ MODULES: dict[str, str] = {
     "authentication": "authentication",
     "root-refused": "root_refused",
     "namespace-admission": "namespace_admission",
+    "resources": "resources",
 }
 #: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
 #: one (no namespace object given) never calls them.
