@@ -1,5 +1,6 @@
 """CPU and memory requests and limits: what a notebook lacks is one finding with one fix that
-never writes a limit below a request (``notebook-resources``).
+never writes a limit below a request (``notebook-resources``), and a request above its limit is
+the API server's refusal (``request-above-limit``).
 
 Fixtures: ``tests/fixtures/resources/``, one case each.
 """
@@ -24,6 +25,7 @@ from nblint.run.pipeline import Options, Runner
 
 R = FIXTURES / "resources"
 RESOURCES = "notebook-resources"
+ABOVE = "request-above-limit"
 
 
 def of(result: RunResult, rule: str) -> list[tuple[str, int, int, str | None]]:
@@ -125,9 +127,9 @@ ROUND_TRIPS = [
 
 
 def assert_admissible_and_complete(result: RunResult, before: RunResult) -> None:
-    """No finding of the rule is left, every pod's limits are at least its requests, and
+    """No finding of either rule is left, every pod's limits are at least its requests, and
     what the input set is what it was."""
-    assert of(result, RESOURCES) == []
+    assert of(result, RESOURCES) == [] and of(result, ABOVE) == []
     kept = {
         (pod.profile, str(pod.options), bucket): amounts(pod, bucket)
         for pod in before.pods
@@ -158,7 +160,7 @@ def test_the_hint_applied_by_hand_gives_limits_at_least_the_requests(
         fixed = apply_fix(dialect, fixed, yaml.safe_load(finding.fix), finding)
     path = tmp_path / name
     path.write_text(yaml.safe_dump(fixed, sort_keys=False))
-    assert_admissible_and_complete(run(path, select={RESOURCES}), before)
+    assert_admissible_and_complete(run(path, select={RESOURCES, ABOVE}), before)
 
 
 def fixed_copy(name: str, tmp_path: Path) -> tuple[Path, RunResult]:
@@ -182,7 +184,7 @@ def test_nblint_fix_gives_limits_at_least_the_requests(
     tmp_path: Path, dialect: str, name: str
 ) -> None:
     path, before = fixed_copy(name, tmp_path)
-    assert_admissible_and_complete(run(path, select={RESOURCES}), before)
+    assert_admissible_and_complete(run(path, select={RESOURCES, ABOVE}), before)
 
 
 @needs_shared
@@ -195,3 +197,59 @@ def test_the_hub_spawns_the_fixed_pods_nblint_draws(
     at every spawn, not only in nblint's model."""
     path, _ = fixed_copy(name, tmp_path)
     assert_same_pods(request.getfixturevalue("hubs"), [path], "4.4.0", tmp_path / "m")
+
+
+# -- a request above its limit is refused -----------------------------------------------------
+
+
+def test_a_pods_request_above_its_limit_is_an_error_at_the_request() -> None:
+    result = run(R / "pod-request-above-limit.yaml", select={ABOVE})
+    assert brief(result.findings) == [(ABOVE, 18, 11), (ABOVE, 19, 11)]
+    assert [f.message for f in result.findings] == [
+        "container notebook requests 1 cpu, more than its limit 500m: the API server refuses "
+        "the pod",
+        "container notebook requests 24Gi memory, more than its limit 4G: the API server "
+        "refuses the pod",
+    ]
+    assert result.findings[1].fix == (
+        "spec:\n  containers:\n    - name: notebook\n      resources:\n        limits:\n"
+        "          memory: 24Gi   # at least the request; or lower the request to at most the "
+        "limit"
+    )
+
+
+def test_z2jh_guarantees_above_their_limits_fail_every_spawn_where_they_are_set() -> None:
+    result = run(R / "z2jh-guarantee-above-limit.yaml", select={ABOVE})
+    assert of(result, ABOVE) == [(ABOVE, 8, 5, "Small"), (ABOVE, 15, 9, "Big")]
+    small, big = result.findings
+    assert small.message == (
+        "container notebook requests 8Gi memory, more than its limit 4Gi: every user's server "
+        "fails to start: the API server refuses its pod"
+    )
+    # The limit is shown where the guarantee comes from: the profile's own override for Big.
+    assert big.fix == "# in singleuser.profileList[1].kubespawner_override\ncpu_limit: 8"
+
+
+def test_a_notebooks_request_above_its_limit_is_an_error() -> None:
+    result = run(R / "notebook-request-above-limit.yaml", select={ABOVE})
+    assert brief(result.findings) == [(ABOVE, 14, 35)]
+
+
+def test_a_limit_range_default_below_the_request_is_said_once_by_its_own_rule() -> None:
+    result = run(
+        FIXTURES / "namespace" / "limitrange-default-below-request.yaml",
+        select={ABOVE, "limitrange-default-below-request"},
+    )
+    assert [f.rule for f in result.findings] == ["limitrange-default-below-request"]
+
+
+@needs_shared
+def test_kubespawner_passes_a_guarantee_above_its_limit_to_the_pod_unchanged(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """What ``request-above-limit`` rests on for z2jh: the hub's KubeSpawner builds the very pod
+    nblint draws, its request above its limit (nothing refuses it before the API server)."""
+    path = R / "z2jh-guarantee-above-limit.yaml"
+    assert_same_pods(request.getfixturevalue("hubs"), [path], "4.4.0", tmp_path)
+    big = next(pod for pod in run(path).pods if pod.profile == "Big")
+    assert amounts(big, "requests")["cpu"] == 8 and amounts(big, "limits")["cpu"] == 4
