@@ -75,18 +75,34 @@ def fixed(path: Path) -> str:
     return outcome.texts.get(str(path), outcome.before.texts[str(path)])
 
 
+#: Fixes of another rule that ``nblint fix`` rightly leaves, as they would add a finding — file
+#: name → ``(rule, line)`` — until that rule's hint is changed (then this test fails here: remove
+#: the entry).
+LEFT_UNTIL_ITS_HINT_IS_FIXED = {
+    # notebook-gpu-count's hint lowers extra_resource_limits to 1 under the profile's
+    # extra_resource_guarantees of 2: a request above its limit, which the API server refuses
+    # (request-above-limit). The hint must set the guarantee too.
+    "GoogleCloudPlatform__ai-on-gke__modules.jupyter.jupyter_config.config-selfauth-autopilot"
+    ".yaml": ("notebook-gpu-count", 178),
+}
+
+
 def check_outcome(path: Path) -> None:
     outcome = outcome_of(path)
     before = {fixing.finding_key(f) for f in outcome.before.findings}
     assert [f.rule for f in outcome.after.findings if fixing.finding_key(f) not in before] == []
+    known = LEFT_UNTIL_ITS_HINT_IS_FIXED.get(path.name)
     left = [
         (f.rule, f.line, f.profile, f.container)
         for f in outcome.after.findings
         if f.applicability in ("safe", "unsafe")
     ]
+    if known is not None:
+        assert known in {(rule, line) for rule, line, _, _ in left}
+        left = [item for item in left if item[:2] != known]
     assert left == []
     assert [why for _, why in outcome.failed] == []
-    assert [f.rule for f in outcome.rejected] == []
+    assert [f.rule for f in outcome.rejected if (f.rule, f.line) != known] == []
     if outcome.texts:
         options = Options(texts=dict(outcome.texts))
         again = fixing.fix(

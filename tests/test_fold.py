@@ -334,12 +334,28 @@ def test_one_container_missing_four_resources_is_one_problem_naming_each() -> No
         "notebook container notebook sets no resources.requests.cpu, resources.requests.memory, "
         "resources.limits.cpu, resources.limits.memory"
     )
+    # One finding of one pod, not one per missing field (each with the same whole fix).
+    assert len(problem["pods"]) == 1 and "message" not in problem["pods"][0]
+
+
+def test_pods_missing_different_resources_at_one_place_keep_what_each_said() -> None:
+    fixture = FIXTURES / "resources" / "profiles-missing-different-fields.yaml"
+    report = json.loads(
+        check("--format", "json", "--select", "notebook-resources", str(fixture)).stdout
+    )
+    (problem,) = report["findings"]
+    assert (problem["line"], problem["column"]) == (3, 1)
     # Each pod entry keeps what its own finding said.
-    assert [pod["message"] for pod in problem["pods"]] == [
-        "notebook container notebook sets no resources.requests.cpu",
-        "notebook container notebook sets no resources.requests.memory",
-        "notebook container notebook sets no resources.limits.cpu",
-        "notebook container notebook sets no resources.limits.memory",
+    assert [(pod["profile"], pod["message"]) for pod in problem["pods"]] == [
+        (
+            "Big",
+            "notebook container notebook sets no resources.limits.cpu, resources.limits.memory",
+        ),
+        (
+            "Small",
+            "notebook container notebook sets no resources.requests.cpu, "
+            "resources.limits.cpu, resources.limits.memory",
+        ),
     ]
 
 
@@ -373,12 +389,8 @@ def test_fields_one_violation_misses_under_one_written_key_are_one_problem_there
     assert sorted({(f.rule, f.line, f.column, f.profile) for f in result.findings}) == [
         ("notebook-resources", 19, 11, None)
     ]
-    assert [f.field for f in result.findings] == [
-        "spec.containers[0].resources.requests.cpu",
-        "spec.containers[0].resources.requests.memory",
-        "spec.containers[0].resources.limits.cpu",
-        "spec.containers[0].resources.limits.memory",
-    ]
+    # One finding for the container, at the first field it lacks.
+    assert [f.field for f in result.findings] == ["spec.containers[0].resources.requests.cpu"]
     report = json.loads(
         check("--format", "json", "--select", "notebook-resources", str(fixture)).stdout
     )

@@ -6,8 +6,13 @@ from fractions import Fraction
 
 import pytest
 
-from nblint.model.quantity import format_quantity, parse_quantity
-from nblint.model.zero_quantity import is_zero_quantity
+from nblint.model.quantity import (
+    compare_quantities,
+    format_quantity,
+    is_zero_quantity,
+    parse_quantity,
+    quantity_ratio,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +75,30 @@ def test_quantities_are_written_as_people_read_them(
 def test_a_zero_quantity_is_what_the_exact_reading_calls_zero(value: object) -> None:
     exact = parse_quantity(value)
     assert is_zero_quantity(value) == (exact is not None and exact == 0)
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "order"),
+    [
+        ("300m", 0.3, 0),
+        ("1Gi", "1024Mi", 0),
+        ("24Gi", "4G", 1),
+        ("4G", "4Gi", -1),
+        (1, "500m", 1),
+        ("0.1", "100m", 0),
+        (25769803776, "24Gi", 0),
+        ("1e3", "1k", 0),
+        ("-1.5", "-1500m", 0),
+        ("lots", "1", None),
+    ],
+)
+def test_quantities_compare_as_kubernetes_compares_them(
+    one: object, other: object, order: int | None
+) -> None:
+    assert compare_quantities(one, other) == order
+
+
+@pytest.mark.parametrize("value", ["500m", ".5", "+3.", "1.25Ki", "2E-1", 0.1, 1e-5, 1e16, -2.5, 7])
+def test_the_exact_ratio_is_the_amount(value: object) -> None:
+    ratio = quantity_ratio(value)
+    assert ratio is not None and Fraction(*ratio) == parse_quantity(value)

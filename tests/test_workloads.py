@@ -46,7 +46,7 @@ def test_a_custom_image_without_any_sign_is_still_a_notebook() -> None:
     result = run(W / "custom-image-deployment.yaml")
     assert brief(result.findings) == [
         ("notebook-service-account-token", 12, 5),
-        *[("notebook-resources", 14, 11)] * 4,  # requests and limits of cpu and memory
+        ("notebook-resources", 14, 11),  # requests and limits of cpu and memory: one problem
         ("notebook-image-unknown", 15, 11),
         ("notebook-read-only-root-filesystem", 16, 11),
         ("notebook-run-as-user", 16, 11),
@@ -57,7 +57,7 @@ def test_a_jupyter_deployment_on_port_8888_is_a_notebook() -> None:
     result = run(W / "jupyter-deployment-port-8888.yaml")
     assert brief(result.findings) == [
         ("notebook-service-account-token", 12, 5),
-        *[("notebook-resources", 14, 11)] * 4,
+        ("notebook-resources", 14, 11),
         ("notebook-image-unknown", 15, 11),
         ("notebook-read-only-root-filesystem", 19, 11),
         ("notebook-run-as-user", 19, 11),
@@ -68,7 +68,7 @@ def test_annotation_true_checks_a_hub_image_as_a_notebook() -> None:
     result = run(W / "annotation-true-hub.yaml")
     assert brief(result.findings) == [
         ("notebook-service-account-token", 14, 5),
-        *[("notebook-resources", 16, 11)] * 4,
+        ("notebook-resources", 16, 11),
         ("notebook-image-unknown", 17, 11),
         ("notebook-read-only-root-filesystem", 18, 11),
         ("notebook-run-as-user", 18, 11),

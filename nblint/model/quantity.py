@@ -10,53 +10,94 @@ z2jh ``cpu: 0.5``, a byte count KubeSpawner wrote) is read as the number it is.
 from __future__ import annotations
 
 import re
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {
-    "n": Fraction(1, 10**9),
-    "u": Fraction(1, 10**6),
-    "m": Fraction(1, 10**3),
-    "": Fraction(1),
-    "k": Fraction(10**3),
-    "M": Fraction(10**6),
-    "G": Fraction(10**9),
-    "T": Fraction(10**12),
-    "P": Fraction(10**15),
-    "E": Fraction(10**18),
-}
+#: The power of ten of each decimal suffix.
+_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _QUANTITY = re.compile(
     r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
     r"(?:(?P<binary>[KMGTPE]i)|(?P<exponent>[eE][+-]?[0-9]+)|(?P<decimal>[numkMGTPE]?))"
 )
+#: A float, as ``repr`` writes it: read as the decimal it shows (0.1 is 1/10).
+_FLOAT = re.compile(r"(?P<number>[+-]?[0-9]+(?:\.[0-9]*)?)(?:e(?P<exponent>[+-]?[0-9]+))?")
 #: Longer texts are not quantities a person wrote (and would be slow to read exactly).
 _MAX_TEXT = 64
 
 
 def parse_quantity(value: object) -> Fraction | None:
     """The amount ``value`` stands for, or None when it is not a quantity."""
+    exact = quantity_ratio(value)
+    if exact is None:
+        return None
+    from fractions import Fraction  # only where amounts are added or shown, not compared
+
+    return Fraction(*exact)
+
+
+def quantity_ratio(value: object) -> tuple[int, int] | None:
+    """The amount ``value`` stands for as ``(numerator, denominator)``, the denominator
+    positive, or None when it is not a quantity: exact, and cheap enough to compare the
+    quantities of every pod (``fractions`` is imported only by :func:`parse_quantity`)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return Fraction(value)
+        return value, 1
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None
-        return Fraction(repr(value))
+        written = _FLOAT.fullmatch(repr(value))
+        if written is None:  # pragma: no cover - repr of a finite float always matches
+            return None
+        return _scaled(_decimal(written["number"]), int(written["exponent"] or 0))
     if not isinstance(value, str) or len(value) > _MAX_TEXT:
         return None
     match = _QUANTITY.fullmatch(value.strip())
     if match is None:
         return None
-    number = Fraction(match["number"])
+    number = _decimal(match["number"])
     if match["binary"]:
-        return number * _BINARY[match["binary"]]
+        return number[0] * _BINARY[match["binary"]], number[1]
     if match["exponent"]:
         exponent = int(match["exponent"][1:])
         if abs(exponent) > 30:
             return None
-        return number * Fraction(10) ** exponent
-    return number * _DECIMAL[match["decimal"] or ""]
+        return _scaled(number, exponent)
+    return _scaled(number, _DECIMAL[match["decimal"] or ""])
+
+
+def is_zero_quantity(value: object) -> bool:
+    """True when ``value`` is a quantity of nothing (``0``, ``"0"``, ``0.0``, ``"0Gi"``): a
+    container with ``limits: {nvidia.com/gpu: 0}`` asks for no GPU. False for any other value,
+    a quantity or not (a template nobody can read is not known to be 0)."""
+    ratio = quantity_ratio(value)
+    return ratio is not None and ratio[0] == 0
+
+
+def compare_quantities(one: object, other: object) -> int | None:
+    """-1, 0 or 1 as quantity ``one`` is less than, equal to or more than ``other``; None when
+    either is not a quantity."""
+    first, second = quantity_ratio(one), quantity_ratio(other)
+    if first is None or second is None:
+        return None
+    left, right = first[0] * second[1], second[0] * first[1]
+    return (left > right) - (left < right)
+
+
+def _decimal(text: str) -> tuple[int, int]:
+    """``"-1.25"`` → ``(-125, 100)``; ``".5"`` → ``(5, 10)``."""
+    sign = -1 if text.startswith("-") else 1
+    whole, _, fraction = text.lstrip("+-").partition(".")
+    return sign * int((whole or "0") + fraction), 10 ** len(fraction)
+
+
+def _scaled(number: tuple[int, int], exponent: int) -> tuple[int, int]:
+    if exponent >= 0:
+        return number[0] * 10**exponent, number[1]
+    return number[0], number[1] * 10**-exponent
 
 
 def format_quantity(amount: Fraction, resource: str = "") -> str:
@@ -69,8 +110,8 @@ def format_quantity(amount: Fraction, resource: str = "") -> str:
                 if whole % _BINARY[suffix] == 0:
                     return f"{whole // _BINARY[suffix]}{suffix}"
             for suffix in ("E", "P", "T", "G", "M", "k"):
-                if whole % _DECIMAL[suffix] == 0:
-                    return f"{whole // int(_DECIMAL[suffix])}{suffix}"
+                if whole % 10 ** _DECIMAL[suffix] == 0:
+                    return f"{whole // 10 ** _DECIMAL[suffix]}{suffix}"
             if whole >= _BINARY["Mi"]:
                 # A byte count KubeSpawner wrote (4G of z2jh is 4294967296): say it readably too.
                 unit = "Gi" if whole >= _BINARY["Gi"] else "Mi"

@@ -101,6 +101,10 @@ STAND_INS: dict[str, Any] = {
     "replacement_name": "<that image's repository>",
     "replacement_tag": "<its tag>",
     "image_name": "<image>",
+    "request": "<request>",
+    "sizes_section": "memory",
+    "sizes_key": "limit",
+    "sizes_value": "<guarantee>",
 }
 
 

@@ -32,6 +32,8 @@ MODULES: dict[str, str] = {
     "authentication": "authentication",
     "root-refused": "root_refused",
     "namespace-admission": "namespace_admission",
+    "resources": "resources",
+    "request-above-limit": "request_above_limit",
 }
 #: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
 #: one (no namespace object given) never calls them.

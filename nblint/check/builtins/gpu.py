@@ -20,7 +20,7 @@ from typing import Any
 from nblint.check import gpus, podview
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
-from nblint.model.zero_quantity import is_zero_quantity
+from nblint.model.quantity import is_zero_quantity
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:

@@ -357,6 +357,7 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
     hint's keys are left unset (so that a hint the file already follows still names its traits,
     and only the keys the hint sets of a dict trait are named)."""
     from nblint.dialects.z2jh.chart_config import chart_traits
+    from nblint.dialects.z2jh.pod_builder import RESOURCE_KEYS
     from nblint.dialects.z2jh.traits import copy_tree
 
     # Both configs are only compared: their traits need not be copies of the values.
@@ -373,9 +374,22 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
             changed[name] = _dict_changes(old, new)
         else:
             changed[name] = new
+    # A CPU or memory size is given as the hint writes it (`mem_limit: 32G`, as a person writes
+    # an override), not as the number KubeSpawner turns it into (34359738368).
+    for name, key in RESOURCE_KEYS.items():
+        written = _written(patch, key)
+        if name in changed and isinstance(written, (int, float, str)):
+            changed[name] = written
     # What the configs share with the release's values is copied here, once.
     found: dict[str, Any] = copy_tree(changed)
     return found
+
+
+def _written(patch: Any, key: Path) -> Any:
+    """The value ``patch`` writes at values path ``key``, else None."""
+    for part in key:
+        patch = patch.get(part) if isinstance(patch, dict) else None
+    return patch
 
 
 def _unset(patch: Any) -> Any:

@@ -24,7 +24,7 @@ from nblint.dialects.z2jh.values import (
     kubespawner_version,
 )
 from nblint.model.pod import EffectivePod, Origin, Path
-from nblint.model.zero_quantity import is_zero_quantity
+from nblint.model.quantity import is_zero_quantity
 
 if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
