@@ -78,13 +78,9 @@ def fixed(path: Path) -> str:
 #: Fixes of another rule that ``nblint fix`` rightly leaves, as they would add a finding — file
 #: name → ``(rule, line)`` — until that rule's hint is changed (then this test fails here: remove
 #: the entry).
-LEFT_UNTIL_ITS_HINT_IS_FIXED = {
-    # notebook-gpu-count's hint lowers extra_resource_limits to 1 under the profile's
-    # extra_resource_guarantees of 2: a request above its limit, which the API server refuses
-    # (request-above-limit). The hint must set the guarantee too.
-    "GoogleCloudPlatform__ai-on-gke__modules.jupyter.jupyter_config.config-selfauth-autopilot"
-    ".yaml": ("notebook-gpu-count", 178),
-}
+#: Files whose fix leaves a finding nblint knows of, by rule and line (none today): each entry
+#: asserts its finding is still there, so the test fails once the hint is fixed.
+LEFT_UNTIL_ITS_HINT_IS_FIXED: dict[str, tuple[str, int]] = {}
 
 
 def check_outcome(path: Path) -> None:
