@@ -252,3 +252,17 @@ def test_z2jh_extra_pod_config_without_containers_gets_a_values_hint() -> None:
     assert (result.findings[0].fix or "").startswith(
         "singleuser:\n  extraPodConfig:\n    containers: null"
     )
+
+
+def test_names_the_api_server_refuses_are_errors_at_their_line_and_placeholders_are_not() -> None:
+    result = run_all(
+        M / "names-the-api-server-refuses.yaml", select={"invalid-name", "invalid-resource-name"}
+    )
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [
+        ("invalid-resource-name", 15, 11),
+        ("invalid-name", 20, 7),
+    ]
+    assert result.findings[1].message == (
+        "volume name homeVolume is not a DNS-1123 label (lowercase letters, digits, '-'): the API "
+        "server refuses the pod"
+    )

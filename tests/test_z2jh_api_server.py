@@ -113,3 +113,11 @@ def test_a_label_is_placed_at_the_values_key_that_set_it(tmp_path: Path) -> None
     for key, line in (("team", 4), ("hub.jupyter.org/network-access-hub", 5)):
         origin = pod.provenance.locate(("metadata", "labels", key))
         assert (origin.line, origin.column) == (line, 5), key
+
+
+def test_a_resource_named_without_its_domain_is_refused_at_the_values_key_that_names_it() -> None:
+    result = run(API / "bare-gpu-resource.yaml", select={"invalid-resource-name"})
+    assert placed(result, "invalid-resource-name") == [("invalid-resource-name", 9, 11, "GPU")]
+    assert result.findings[0].message.startswith(
+        "container notebook asks for resource gpu in limits, a name the API server does not know"
+    )

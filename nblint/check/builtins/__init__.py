@@ -24,6 +24,7 @@ MODULES: dict[str, str] = {
     "istio-init": "istio_init",
     "image-user": "image_user",
     "no-sudo": "no_sudo",
+    "resource-names": "resource_names",
     "writable-paths": "writable_paths",
     "home-volume": "home_volume",
     "gpu": "gpu",
