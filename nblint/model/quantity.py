@@ -10,6 +10,7 @@ z2jh ``cpu: 0.5``, a byte count KubeSpawner wrote) is read as the number it is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,6 +40,21 @@ def parse_quantity(value: object) -> Fraction | None:
 
 
 def quantity_ratio(value: object) -> tuple[int, int] | None:
+    """The amount ``value`` stands for as ``(numerator, denominator)``, the denominator
+    positive, or None when it is not a quantity (see :func:`_ratio`)."""
+    if isinstance(value, (str, int, float)):
+        return _cached_ratio(value)
+    return None
+
+
+# Every pod's quantities are compared, and a few texts (`500m`, `1Gi`) make up most of them.
+# Typed: True and 1 are equal keys, but only 1 is a quantity.
+@lru_cache(maxsize=4096, typed=True)
+def _cached_ratio(value: str | int | float) -> tuple[int, int] | None:
+    return _ratio(value)
+
+
+def _ratio(value: object) -> tuple[int, int] | None:
     """The amount ``value`` stands for as ``(numerator, denominator)``, the denominator
     positive, or None when it is not a quantity: exact, and cheap enough to compare the
     quantities of every pod (``fractions`` is imported only by :func:`parse_quantity`)."""
