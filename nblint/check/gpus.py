@@ -5,6 +5,7 @@ nodes, one node pool, or mark a GKE cluster."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from nblint.check import tables
@@ -62,15 +63,17 @@ def picks(key: object, values: list[Any]) -> str | None:
     if known in ("pool", "any"):
         return known if known == "pool" else None
     # ... and CPU pools so: `eks-node-group: jupyter-compute-cpu`.
-    if any(_CPU_WORD.search(text) for text in texts):
+    if any(_cpu_word().search(text) for text in texts):
         return None
     # A label of the cluster's own (`cms-af-prod: "true"`): the nodes that carry it may be the
     # GPU pool, which nblint cannot see. It picks a pool, as an instance type does.
     return "pool"
 
 
-#: "cpu" as a word of a label key or value (``compute-cpu``, ``cpu_only``, not ``cpuset``).
-_CPU_WORD = re.compile(r"(?<![a-z])cpu(?![a-z])")
+@cache
+def _cpu_word() -> re.Pattern[str]:
+    """ "cpu" as a word of a label key or value (``compute-cpu``, ``cpu_only``, not ``cpuset``)."""
+    return re.compile(r"(?<![a-z])cpu(?![a-z])")
 
 
 def platform_of(key: object) -> str | None:

@@ -10,7 +10,7 @@ z2jh ``cpu: 0.5``, a byte count KubeSpawner wrote) is read as the number it is.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,8 +23,15 @@ _QUANTITY = re.compile(
     r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
     r"(?:(?P<binary>[KMGTPE]i)|(?P<exponent>[eE][+-]?[0-9]+)|(?P<decimal>[numkMGTPE]?))"
 )
-#: A float, as ``repr`` writes it: read as the decimal it shows (0.1 is 1/10).
-_FLOAT = re.compile(r"(?P<number>[+-]?[0-9]+(?:\.[0-9]*)?)(?:e(?P<exponent>[+-]?[0-9]+))?")
+
+
+@cache
+def _float() -> re.Pattern[str]:
+    """A float, as ``repr`` writes it: read as the decimal it shows (0.1 is 1/10). Compiled
+    on the first float: quantities are mostly text."""
+    return re.compile(r"(?P<number>[+-]?[0-9]+(?:\.[0-9]*)?)(?:e(?P<exponent>[+-]?[0-9]+))?")
+
+
 #: Longer texts are not quantities a person wrote (and would be slow to read exactly).
 _MAX_TEXT = 64
 
@@ -65,7 +72,7 @@ def _ratio(value: object) -> tuple[int, int] | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None
-        written = _FLOAT.fullmatch(repr(value))
+        written = _float().fullmatch(repr(value))
         if written is None:  # pragma: no cover - repr of a finite float always matches
             return None
         return _scaled(_decimal(written["number"]), int(written["exponent"] or 0))

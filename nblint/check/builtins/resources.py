@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from nblint.check import podview
@@ -42,8 +43,12 @@ _WHY = {
         "the limit: a guarantee above it makes every spawn fail",
     ),
 }
-#: ``indent, "- " or "", key, value`` of a line of a hint.
-_LINE = re.compile(r"(?P<indent> *)(?P<item>- )?(?P<key>[^\s:#][^:#]*):(?: +(?P<value>.*))?")
+
+
+@cache
+def _line() -> re.Pattern[str]:
+    """``indent, "- " or "", key, value`` of a line of a hint (compiled when a hint is cut)."""
+    return re.compile(r"(?P<indent> *)(?P<item>- )?(?P<key>[^\s:#][^:#]*):(?: +(?P<value>.*))?")
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
@@ -126,7 +131,7 @@ class _Fitted:
         index = start
         while index < end:
             line = lines[index]
-            match = _LINE.fullmatch(line)
+            match = _line().fullmatch(line)
             indent = len(line) - len(line.lstrip(" "))
             child_end = index + 1
             while child_end < end and (
