@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from json.encoder import encode_basestring_ascii
 from typing import IO, Any
 
 from nblint import __version__
 from nblint.model.edit import Edit
+from nblint.model.finding import PsaRef
 from nblint.model.fold import Folded
 from nblint.model.result import Report, RunResult
 
@@ -181,7 +183,7 @@ def encoded(problem: Folded) -> str:
         f'{{"rule":{_string(first.rule)},"group":{_string(first.group)},'
         f'"severity":{_string(first.severity)},"message":{_string(message)},'
         f'"file":{_string(first.file)},"line":{first.line},"column":{first.column},'
-        f'"psa":{_ENCODER.encode(psa.as_dict()) if psa else "null"},"fix":{fix_text},'
+        f'"psa":{_psa(psa) if psa else "null"},"fix":{fix_text},'
         f'"applicability":{_text(applicability)},"edit":{_edit(edit, fix, fix_text)},'
         f'"note":{_text(note or None)},'
         f'"cause":{_ENCODER.encode(cause.as_dict()) if cause else "null"},'
@@ -195,9 +197,27 @@ def _edit(edit: Edit | None, fix: str | None, fix_text: str = "") -> str:
     patch = fix_text if edit.patch == fix else _string(edit.patch)
     return (
         f'{{"file":{_string(edit.file)},"document":{edit.document},'
-        f'"path":{_ENCODER.encode(list(edit.path))},"merge":{_string(edit.merge)},'
+        f'"path":{_path(edit.path)},"merge":{_string(edit.merge)},'
         f'"patch":{patch},"adds_only":{_BOOL[edit.adds_only]},"alone":{_BOOL[edit.alone]}}}'
     )
 
 
 _BOOL = {False: "false", True: "true"}
+
+
+def _path(path: tuple[Any, ...]) -> str:
+    """An edit's path: keys and list indexes."""
+    parts = [
+        _string(part)
+        if part.__class__ is str
+        else str(part)
+        if part.__class__ is int
+        else _value(part)
+        for part in path
+    ]
+    return "[" + ",".join(parts) + "]"
+
+
+@lru_cache(maxsize=256)
+def _psa(psa: PsaRef) -> str:
+    return _ENCODER.encode(psa.as_dict())  # one per PSA check, level and version
