@@ -1,6 +1,7 @@
 """CPU and memory requests and limits: what a notebook lacks is one finding with one fix that
 never writes a limit below a request (``notebook-resources``), and a request above its limit is
-the API server's refusal (``request-above-limit``).
+the API server's refusal (``request-above-limit``), as is a GPU, hugepages or other extended
+resource requested below its limit (``request-not-limit``).
 
 Fixtures: ``tests/fixtures/resources/``, one case each.
 """
@@ -26,6 +27,7 @@ from nblint.run.pipeline import Options, Runner
 R = FIXTURES / "resources"
 RESOURCES = "notebook-resources"
 ABOVE = "request-above-limit"
+NOT_LIMIT = "request-not-limit"
 
 
 def of(result: RunResult, rule: str) -> list[tuple[str, int, int, str | None]]:
@@ -253,3 +255,50 @@ def test_kubespawner_passes_a_guarantee_above_its_limit_to_the_pod_unchanged(
     assert_same_pods(request.getfixturevalue("hubs"), [path], "4.4.0", tmp_path)
     big = next(pod for pod in run(path).pods if pod.profile == "Big")
     assert amounts(big, "requests")["cpu"] == 8 and amounts(big, "limits")["cpu"] == 4
+
+
+# -- a GPU, hugepages or another extended resource must be requested at its limit -------------
+
+
+def test_extended_resources_below_their_limits_are_refused_but_memory_is_not() -> None:
+    result = run(R / "pod-gpu-request-below-limit.yaml", select={ABOVE, NOT_LIMIT})
+    assert brief(result.findings) == [(NOT_LIMIT, 14, 11), (NOT_LIMIT, 15, 11)]
+    assert [f.message for f in result.findings] == [
+        "container notebook requests 1 nvidia.com/gpu, less than its limit 2, which it must "
+        "equal: the API server refuses the pod",
+        "container notebook requests 64Mi hugepages-2Mi, less than its limit 128Mi, which it "
+        "must equal: the API server refuses the pod",
+    ]
+    assert result.findings[0].fix == (
+        "spec:\n  containers:\n    - name: notebook\n      resources:\n        limits:\n"
+        "          nvidia.com/gpu: 1   # equal to the request; or the request equal to the limit"
+    )
+
+
+def test_a_profiles_gpu_guarantee_below_its_limit_is_fixed_in_its_override() -> None:
+    result = run(R / "z2jh-gpu-guarantee-below-limit.yaml", select={ABOVE, NOT_LIMIT})
+    assert of(result, NOT_LIMIT) == [(NOT_LIMIT, 9, 11, "GPU")]
+    (finding,) = result.findings
+    assert finding.message.endswith(
+        "every user's server fails to start: the API server refuses its pod"
+    )
+    assert finding.fix == (
+        "# in singleuser.profileList[1].kubespawner_override\n"
+        "extra_resource_limits:\n  nvidia.com/gpu: 1"
+    )
+
+
+@needs_shared
+def test_kubespawner_passes_a_gpu_guarantee_below_its_limit_to_the_pod_unchanged(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """What ``request-not-limit`` rests on for z2jh: the hub's KubeSpawner builds the pod nblint
+    draws, its GPU request below its limit."""
+    path = R / "z2jh-gpu-guarantee-below-limit.yaml"
+    assert_same_pods(request.getfixturevalue("hubs"), [path], "4.4.0", tmp_path)
+    gpu = next(pod for pod in run(path).pods if pod.profile == "GPU")
+    resources = gpu.spec["containers"][0]["resources"]
+    assert (resources["requests"]["nvidia.com/gpu"], resources["limits"]["nvidia.com/gpu"]) == (
+        1,
+        2,
+    )

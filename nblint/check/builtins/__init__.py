@@ -35,6 +35,7 @@ MODULES: dict[str, str] = {
     "namespace-admission": "namespace_admission",
     "resources": "resources",
     "request-above-limit": "request_above_limit",
+    "request-not-limit": "request_not_limit",
 }
 #: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
 #: one (no namespace object given) never calls them.

@@ -7,21 +7,38 @@ Why Python: the request and the limit are quantities written in any unit (``24Gi
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from nblint.check import podview
 from nblint.check.builtins.resources import sizes_text
 from nblint.check.targets import RawViolation, targets_of
-from nblint.model.pod import EffectivePod
+from nblint.model.pod import EffectivePod, Path
 from nblint.model.quantity import compare_quantities, format_quantity, parse_quantity
+
+#: A well-formed resource name (a qualified name): safe as a plain YAML key.
+_RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    # What a LimitRange filled in is the namespace rules' to say (limitrange-default-below-request).
+    for base, variables, name, asked, limit, order in requests_and_limits(pod):
+        if order == 1:
+            yield refusal(
+                pod, base, variables, name, asked, f"more than its limit {shown(limit, name)}"
+            )
+
+
+def requests_and_limits(
+    pod: EffectivePod,
+) -> Iterator[tuple[Path, dict[str, Any], str, Any, Any, int]]:
+    """``(container path, variables, resource, request, limit, order)`` of each resource a
+    container both requests and limits, ``order`` -1, 0 or 1 as the request is below, equal to or
+    above the limit (pairs that are not quantities are wrong-field-type's, or unknown). What a
+    LimitRange filled in is the namespace rules' to say (limitrange-default-below-request)."""
     admission = pod.admission
     filled = {default.path for default in admission.defaults} if admission is not None else set()
-    every_spawn = bool(pod.facts.get("per_user"))
     for base, container, variables in targets_of(pod, "container"):
         if base[1] == "ephemeralContainers":
             continue  # they have no resources (the API server refuses any)
@@ -31,35 +48,48 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         for name, asked in requests.items():
             if name not in limits or not isinstance(name, str):
                 continue
-            if compare_quantities(asked, limits[name]) != 1:
-                continue  # at most the limit, or not a quantity (wrong-field-type's, or unknown)
-            path = (*base, "resources", "requests", name)
-            if path in filled or (*base, "resources", "limits", name) in filled:
+            order = compare_quantities(asked, limits[name])
+            if order is None:
                 continue
-            outcome = (
-                "every user's server fails to start: the API server refuses its pod"
-                if every_spawn
-                else "the API server refuses the pod"
-            )
-            yield RawViolation(
-                path,
-                f"{variables['container_type']} {variables['container']} requests "
-                f"{_shown(asked, name)} {name}, more than its limit "
-                f"{_shown(limits[name], name)}: {outcome}",
-                variables["container"],
-                variables={
-                    **variables,
-                    "resource": name,
-                    "request": _written(asked),
-                    **_sizes(name, asked),
-                },
-                distinct=name,
-                # The fix goes where the request comes from (a profile's, for z2jh).
-                anchor=path,
-            )
+            if (*base, "resources", "requests", name) in filled:
+                continue
+            if (*base, "resources", "limits", name) in filled:
+                continue
+            yield base, variables, name, asked, limits[name], order
 
 
-def _shown(written: Any, name: str) -> str:
+def refusal(
+    pod: EffectivePod,
+    base: Path,
+    variables: dict[str, Any],
+    name: str,
+    asked: Any,
+    relation: str,
+) -> RawViolation:
+    path = (*base, "resources", "requests", name)
+    outcome = (
+        "every user's server fails to start: the API server refuses its pod"
+        if pod.facts.get("per_user")
+        else "the API server refuses the pod"
+    )
+    return RawViolation(
+        path,
+        f"{variables['container_type']} {variables['container']} requests "
+        f"{shown(asked, name)} {name}, {relation}: {outcome}",
+        variables["container"],
+        variables={
+            **variables,
+            "resource": name,
+            "request": _written(asked),
+            **_sizes(name, asked),
+        },
+        distinct=name,
+        # The fix goes where the request comes from (a profile's, for z2jh).
+        anchor=path,
+    )
+
+
+def shown(written: Any, name: str) -> str:
     """A quantity as the input wrote it, when it wrote text; else readably (z2jh's byte counts)."""
     if isinstance(written, str):
         return written.strip()
@@ -79,8 +109,15 @@ def _sizes(name: str, request: Any) -> dict[str, str]:
     return {
         "sizes_section": "extraResource",
         "sizes_key": "limits",
-        "sizes_value": f"{{{name}: {_written(request)}}}",
+        "sizes_value": f"{{{_key(name)}: {_written(request)}}}",
     }
+
+
+def _key(name: str) -> str:
+    """A resource name as a key of a YAML flow mapping: plain when it is a well-formed name,
+    quoted otherwise, so the hint never reads as more than one key (the engine does not check
+    ``sizes_value``, see ``_OWN_WORDS``)."""
+    return name if _RESOURCE_NAME.fullmatch(name) else json.dumps(name)
 
 
 def _written(value: Any) -> str:
