@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
 
 from nblint import __version__
 from nblint.model.fold import Folded
 from nblint.model.result import Report, RunResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 #: Version 2 (nblint 0.2): findings are folded, their pods in ``pods``.
 REPORT_VERSION = 2

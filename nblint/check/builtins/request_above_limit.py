@@ -8,13 +8,16 @@ Why Python: the request and the limit are quantities written in any unit (``24Gi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import podview
 from nblint.check.builtins.resources import sizes_text
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
 from nblint.model.quantity import compare_quantities, format_quantity, parse_quantity
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
