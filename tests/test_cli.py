@@ -322,20 +322,25 @@ def test_a_directory_named_through_a_symlink_and_dotdot_is_the_one_the_system_me
     assert files == {"link/../in-a.yaml"}
 
 
-def test_a_plain_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+@pytest.mark.parametrize("format", ["text", "json"])
+def test_a_plain_check_imports_nothing_it_does_not_need(tmp_path: Path, format: str) -> None:
     # A pre-commit hook pays every import on every commit: these only serve other commands,
     # formats or options (schema validation of team rules, SARIF, --jobs, pyproject configs).
     # The fixer too: `nblint check` only shows fixes (ruamel.yaml lost to position-guided edits,
-    # see bench/fix_keep.py, and must never come back on this path).
+    # see bench/fix_keep.py, and must never come back on this path). Nor does it import the
+    # standard modules only the type checker needs (`typing`, see nblint/__init__.py) or that it
+    # can do without.
     heavy = [
         *("pathlib", "jsonschema", "rich", "hashlib", "multiprocessing", "tomllib", "urllib"),
-        *("pathspec", "difflib", "textwrap", "shutil"),
+        *("pathspec", "difflib", "textwrap", "shutil", "typing", "string"),
         *("ruamel", "ruamel.yaml", "nblint.fix.apply", "nblint.run.fixing"),
     ]
+    if format == "json":  # the text format's merged fix hints use dataclasses, which need these
+        heavy += ["contextlib", "importlib", "warnings"]
     examples = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     script = (
         "import sys\nfrom nblint.cli import entry\n"
-        f"sys.argv = ['nblint', 'check', *{examples!r}]\n"
+        f"sys.argv = ['nblint', 'check', '--format', {format!r}, *{examples!r}]\n"
         "try:\n    entry()\nexcept SystemExit as done:\n    assert done.code == 0, done.code\n"
         f"print([m for m in {heavy!r} if m in sys.modules])"
     )

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
 
 from nblint.check import builtins
 from nblint.check.podview import DERIVED_VARIABLES, derived_variables
@@ -38,8 +37,10 @@ from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder, judges_whole
 from nblint.model.template import render_template
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import json
+    from typing import Any
 
 
 def show_value(value: Any) -> str:
@@ -84,12 +85,13 @@ def _json_encoder() -> json.JSONEncoder:
 #   report;
 # * each ``when``/``unless`` becomes a function of the pod.
 
-#: One field of one violation, as a walk over a target tests it: ``(must validator, the
-#: violation's index in Plan.violations, the field's index among the violation's fields)`` — a
-#: plain tuple, unpacked in the loop.
-_Check = tuple[Callable[[Any], bool], int, int]
-#: One field of a violation that fails when it is missing: ``(slot, violation, field)``.
-_MissingCheck = tuple[int, int, int]
+if TYPE_CHECKING:
+    #: One field of one violation, as a walk over a target tests it: ``(must validator, the
+    #: violation's index in Plan.violations, the field's index among the violation's fields)``
+    #: — a plain tuple, unpacked in the loop.
+    _Check = tuple[Callable[[Any], bool], int, int]
+    #: One field of a violation that fails when it is missing: ``(slot, violation, field)``.
+    _MissingCheck = tuple[int, int, int]
 
 
 class _FieldTable:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
 from nblint.check import tables
 from nblint.check.images import glob
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: ``(id of the table's entry list, field, name)`` → the entry that matched (or None): every
 #: container of every pod asks about the same few resource names and node labels, and each

@@ -7,11 +7,14 @@ and which of its paths are writable through a volume mount.
 from __future__ import annotations
 
 import posixpath
-from typing import Any
 
 from nblint.check import images
 from nblint.check.targets import notebook_of
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Volume sources the kubelet always mounts read-only.
 READ_ONLY_SOURCES = ("configMap", "secret", "downwardAPI", "projected", "image")

@@ -11,7 +11,6 @@ and the JSON Schema its values must satisfy.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import yaml
 
@@ -30,6 +29,10 @@ from nblint.model.rule import (
     Violation,
     parse_version,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     from yaml import CSafeLoader as _Loader

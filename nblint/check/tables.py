@@ -8,9 +8,12 @@ so a team can add or override an image without touching nblint.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import yaml
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     from yaml import CSafeLoader as _Loader

@@ -6,12 +6,14 @@ Shared by the engine and the builtins, and worked out once per pod (``EffectiveP
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.model.finding import Cause
 from nblint.model.pod import EffectivePod, Origin, Path, iter_containers
 from nblint.model.record import Record
 from nblint.model.rule import TARGETS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: First element of a path into the configuration behind a pod (target ``values``: z2jh's
 #: merged values).
@@ -79,7 +81,8 @@ def configuration_values(pod: EffectivePod) -> Any:
     return configuration.values if configuration is not None else None
 
 
-Target = tuple[Path, Any, dict[str, str]]
+if TYPE_CHECKING:
+    Target = tuple[Path, Any, dict[str, str]]
 
 
 def targets_of(pod: EffectivePod, target: str) -> list[Target]:

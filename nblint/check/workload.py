@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
 
 from nblint.check import images, tables
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The annotation that says, on the object or its pod template, whether it is a notebook.
 ANNOTATION = "nblint.io/notebook"

@@ -8,13 +8,15 @@ installed entry point, which runs a plain ``nblint check`` without importing cli
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import sys
-from typing import Any, NoReturn
 
 from nblint.cli.common import EXIT_USAGE, say
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 
 def __getattr__(name: str) -> Any:
@@ -91,8 +93,10 @@ def console() -> NoReturn:
         except (BrokenPipeError, ValueError):  # the reader left (`nblint … | head`), or closed
             pass
         except OSError as err:  # a full disk: the report is cut short, so the run fails
-            with contextlib.suppress(OSError, ValueError):
+            try:
                 sys.stderr.write(f"nblint: error: {err.strerror or err}\n")
                 sys.stderr.flush()
+            except (OSError, ValueError):
+                pass
             code = EXIT_USAGE
     os._exit(code or 0)

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any
 
 from nblint.cli.options import CHECK_OPTIONS, CHOICE, COUNT, FLAG, PATH, Option
 
-#: A command line as ``check`` receives it: its paths, every parameter, and the names of the
-#: parameters the command line gave (a configuration file fills the others).
-Parsed = tuple[tuple[str, ...], dict[str, Any], set[str]]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    #: A command line as ``check`` receives it: its paths, every parameter, and the names of the
+    #: parameters the command line gave (a configuration file fills the others).
+    Parsed = tuple[tuple[str, ...], dict[str, Any], set[str]]
 
 _DECLINE = object()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from nblint.cli.common import (
     EXIT_CLEAN,
@@ -24,7 +23,10 @@ from nblint.report import printable
 
 STDIN = "-"
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
     from nblint.load.selection import Selection
     from nblint.model.result import Report, RunResult
     from nblint.model.rule import Rule

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any, NoReturn
 
 from nblint.cli.options import RUN_OPTIONS, with_options
 from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, Rule, parse_version
 from nblint.report import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 LATEST_PSA_VERSION = NEWEST_PSA_VERSION
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

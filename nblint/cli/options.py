@@ -9,9 +9,12 @@ This module imports nothing heavy for the same reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from nblint.report import FORMATS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Kinds of option: what its value is, as click's types make it.
 FLAG, TEXT, CHOICE, COUNT, PATH = "flag", "text", "choice", "count", "path"

@@ -11,21 +11,24 @@ conformance fixtures rely on:
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from nblint.load.yaml_tree import to_plain
 from nblint.model.pod import Origin, Path, iter_containers
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    # A Protocol is for the type checker only (see nblint/__init__.py).
+    class Defaultable(Protocol):
+        """A provenance that can be told where a defaulted field comes from."""
+
+        def locate(self, path: Path) -> Origin: ...
+
+        def inject(self, path: Path, origin: Origin) -> None: ...
+
+
 #: Volume fields that are not a volume source.
 _NOT_A_SOURCE = {"name"}
-
-
-class Defaultable(Protocol):
-    """A provenance that can be told where a defaulted field comes from."""
-
-    def locate(self, path: Path) -> Origin: ...
-
-    def inject(self, path: Path, origin: Origin) -> None: ...
 
 
 def apply_api_defaults(spec: dict[str, Any], kind: str, provenance: Defaultable) -> dict[str, Any]:

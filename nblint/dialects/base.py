@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from nblint.model.document import Neighbour, Normalised, Recognised, RunIndex
 from nblint.model.edit import STRATEGIC, Edit, PlacedFix, indent_under
@@ -13,16 +11,20 @@ from nblint.model.finding import Reported
 from nblint.model.pod import Path
 from nblint.model.record import Record
 
-Settings = dict[str, Any]
-Neighbours = tuple[Neighbour, ...]
-Normaliser = Callable[[Recognised, RunIndex, Settings], Normalised]
-#: ``(document, settings) -> [(index key, entry)]``: what a document adds to the run index.
-Indexer = Callable[[Recognised, Settings], list[tuple[str, Any]]]
-#: ``(first document of the dialect, index, settings) -> problems``, once per run.
-OncePerRun = Callable[[Recognised, RunIndex, Settings], list[Reported]]
-#: ``(document, settings, path) -> bool``: whether a Helm template the loader found at ``path``
-#: of the document (of any of its layers) is a problem of the input.
-TemplateJudge = Callable[[Recognised, Settings, Path], bool]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Settings = dict[str, Any]
+    Neighbours = tuple[Neighbour, ...]
+    Normaliser = Callable[[Recognised, RunIndex, Settings], Normalised]
+    #: ``(document, settings) -> [(index key, entry)]``: what a document adds to the run index.
+    Indexer = Callable[[Recognised, Settings], list[tuple[str, Any]]]
+    #: ``(first document of the dialect, index, settings) -> problems``, once per run.
+    OncePerRun = Callable[[Recognised, RunIndex, Settings], list[Reported]]
+    #: ``(document, settings, path) -> bool``: whether a Helm template the loader found at ``path``
+    #: of the document (of any of its layers) is a problem of the input.
+    TemplateJudge = Callable[[Recognised, Settings, Path], bool]
 
 
 class Dialect(Record):
@@ -169,7 +171,9 @@ class TreePlacement(Record):
 
 def _function(reference: str) -> Any:
     module, _, name = reference.partition(":")
-    # Asked once per document: import_module runs importlib's Python machinery even for a
-    # module already imported, so look in sys.modules first.
-    loaded = sys.modules.get(module) or importlib.import_module(module)
-    return getattr(loaded, name)
+    # Asked once per document: look in sys.modules first (``__import__`` runs the import
+    # machinery even for a module already imported). Not importlib.import_module: see
+    # nblint/__init__.py.
+    if module not in sys.modules:
+        __import__(module)
+    return getattr(sys.modules[module], name)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from nblint.dialects.base import Dialect, Neighbours, Settings
+from nblint.dialects.base import Dialect
 from nblint.dialects.cluster import CLUSTER
 from nblint.dialects.kubeflow import NOTEBOOK, POD_DEFAULT
 from nblint.dialects.manifest import MANIFEST
 from nblint.dialects.z2jh import Z2JH
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from nblint.dialects.base import Neighbours, Settings
 
 #: Every dialect, in the order documents are offered to them (the first that claims one wins).
 DIALECTS: tuple[Dialect, ...] = (MANIFEST, NOTEBOOK, POD_DEFAULT, CLUSTER, Z2JH)

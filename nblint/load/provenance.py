@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.load.yaml_tree import YList, YMap
 from nblint.model.pod import Origin, Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def tree_position(root: Any, path: Path) -> tuple[int, int]:

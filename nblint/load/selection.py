@@ -13,7 +13,10 @@ check).
 from __future__ import annotations
 
 import os
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: What a walk skips unless ``exclude`` says otherwise (``.*``: hidden directories).
 DEFAULT_EXCLUDE = (".*", "node_modules", "venv", "__pycache__")

@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, cast
 
 import yaml
 
 from nblint.model.finding import clipped
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _SafeLoader
@@ -133,7 +136,7 @@ _SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:value"}
 
 
-class YMap(dict[Any, Any]):
+class YMap(dict):  # dict[Any, Any] to mypy; `Any` is for it only (see nblint/__init__.py)
     """A mapping with the position of itself, of each key and of each value."""
 
     __slots__ = ("block_start", "key_pos", "pos")
@@ -147,7 +150,7 @@ class YMap(dict[Any, Any]):
         self.block_start: dict[Any, Pos] | None = None
 
 
-class YList(list[Any]):
+class YList(list):  # list[Any], as YMap
     """A sequence with the position of itself and of each item."""
 
     __slots__ = ("item_pos", "pos")
@@ -240,7 +243,7 @@ class _Builder:
                 self._charge(0)
             if node.__class__ is _MappingNode:
                 return self._mapping(node, depth)
-            return self._sequence(cast(yaml.SequenceNode, node), depth)
+            return self._sequence(node, depth)
         key = id(node)
         if key in self._built:
             # An alias is a second reference to the same tree: charge its whole size, so that
@@ -333,9 +336,11 @@ class _Builder:
     def _collection(self, node: yaml.Node, depth: int) -> YMap | YList:
         if node.__class__ is _MappingNode:
             return self._mapping(node, depth)
-        return self._sequence(cast(yaml.SequenceNode, node), depth)
+        return self._sequence(node, depth)
 
-    def _sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
+    # ``node`` is a SequenceNode (the callers ruled out a mapping), typed as the Node they hold:
+    # only a Node's attributes are read, and a typing.cast would import typing.
+    def _sequence(self, node: yaml.Node, depth: int) -> YList:
         if node.tag != _SEQ:
             self._refuse_tag(node)
         mark = node.start_mark

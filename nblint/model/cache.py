@@ -9,7 +9,6 @@ failure to read or write the cache costs only the rebuild.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import zlib
 
@@ -18,9 +17,12 @@ import zlib
 from _pickle import PickleError
 from _pickle import load as _unpickle
 from collections.abc import Callable
-from typing import Any, TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 
 def cache_dir() -> str:
@@ -84,6 +86,8 @@ def cached(kind: str, sources: list[str], build: Callable[[], T]) -> T:
 def _remove_stale(folder: str, kind: str, kept: str) -> None:
     """Drop what older files built for ``kind``, and the oldest kinds of its family past
     :data:`KEEP_PER_FAMILY` (a config file that is gone never asks for its entry again)."""
+    import contextlib  # like pickle, only writing needs it
+
     family = f"{kind.split('@', 1)[0]}@" if "@" in kind else None
     same_family: list[tuple[float, str]] = []
     for other in os.listdir(folder):

@@ -13,13 +13,16 @@ between calls and never calls back into the run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
 
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod
 from nblint.model.record import Record
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 #: The run-index key the cluster objects are filed under (the ``cluster`` dialect writes it,
 #: :mod:`nblint.model.namespace` reads it); here so that the run can ask whether there are any

@@ -10,10 +10,13 @@ chose into an edit without knowing any dialect.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from nblint.model.pod import Path
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
 
 #: How a fix may be applied, as ruff says it: ``safe`` changes nothing a compliant workload
 #: relies on (``nblint fix``), ``unsafe`` may break the workload (``--unsafe-fixes``),
@@ -79,23 +82,25 @@ class PlacedFix(Record):
         self.edit = edit
 
 
-class Placement(Protocol):
-    """Where the hints for one effective pod go (implemented by each dialect)."""
+if TYPE_CHECKING:
+    # A Protocol is for the type checker only (see nblint/__init__.py).
+    class Placement(Protocol):
+        """Where the hints for one effective pod go (implemented by each dialect)."""
 
-    def place(
-        self,
-        hint: str,
-        path: Path,
-        anchor: Path | None,
-        template_hint: Callable[[], str | None] = lambda: None,
-    ) -> PlacedFix:
-        """The hint ``hint`` (rendered, in the rule file's coordinates) for a finding at pod
-        ``path``; ``anchor`` is the pod path of what the fix is about when that is not the
-        offending field (the GPU that needs a toleration). A path starting with ``values``
-        is a path into the configuration behind the pod (z2jh values). ``template_hint`` gives
-        the rule's hint as a patch of the pod template, for a dialect that writes a container's
-        own spec (z2jh ``singleuser.extraContainers``)."""
-        ...
+        def place(
+            self,
+            hint: str,
+            path: Path,
+            anchor: Path | None,
+            template_hint: Callable[[], str | None] = lambda: None,
+        ) -> PlacedFix:
+            """The hint ``hint`` (rendered, in the rule file's coordinates) for a finding at pod
+            ``path``; ``anchor`` is the pod path of what the fix is about when that is not the
+            offending field (the GPU that needs a toleration). A path starting with ``values``
+            is a path into the configuration behind the pod (z2jh values). ``template_hint`` gives
+            the rule's hint as a patch of the pod template, for a dialect that writes a container's
+            own spec (z2jh ``singleuser.extraContainers``)."""
+            ...
 
 
 def indent_under(text: str, keys: Path) -> str:

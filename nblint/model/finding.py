@@ -5,11 +5,13 @@ it into a finding with its rule's severity.
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.model.edit import Edit
 from nblint.model.pod import Origin
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}

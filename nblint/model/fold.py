@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import Any
 
 from nblint.model.finding import Finding, PsaRef
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def fold_key(finding: Finding) -> tuple[str, str, int, int]:

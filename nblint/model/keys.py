@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The int keys go-yaml v2 gives as an int (int64 on a 64-bit machine); a bigger one it gives
 #: as a uint64 (which sigs.k8s.io/yaml refuses as a key) or, past that, as a float.

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nblint.model.document import CLUSTER_INDEX as _CLUSTER_INDEX
-from nblint.model.pod import EffectivePod, Origin, Path, Provenance
+from nblint.model.pod import EffectivePod, Origin, Path
 from nblint.model.rule import NEWEST_PSA_VERSION, PsaPolicy, format_version
 from nblint.model.unknowable import is_unknowable_name
 
 if TYPE_CHECKING:
     from fractions import Fraction  # only the checks do arithmetic (a plain run never imports it)
+
+    from nblint.model.pod import Provenance
 
 #: The run-index key the cluster objects are filed under (the ``cluster`` dialect writes it).
 CLUSTER_INDEX = _CLUSTER_INDEX

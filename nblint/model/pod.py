@@ -8,12 +8,14 @@ into a pod (:data:`Path`) and the containers PSA walks are defined here too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Protocol
 
 from nblint.model.origin import Origin as Origin  # where it always lived
 from nblint.model.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from nblint.model.edit import Placement
     from nblint.model.namespace import PodAdmission
 
@@ -21,24 +23,25 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 
 
-class Provenance(Protocol):
-    """Answers where a pod field came from; every source implements this."""
+if TYPE_CHECKING:
+    # Protocols are for the type checker only (see nblint/__init__.py).
+    class Provenance(Protocol):
+        """Answers where a pod field came from; every source implements this."""
 
-    def locate(self, path: Path) -> Origin:
-        """The origin of ``path``, or of its nearest ancestor that has one."""
-        ...
+        def locate(self, path: Path) -> Origin:
+            """The origin of ``path``, or of its nearest ancestor that has one."""
+            ...
 
+    class Configuration(Protocol):
+        """The configuration a pod was generated from, for rules that read it (target ``values``).
 
-class Configuration(Protocol):
-    """The configuration a pod was generated from, for rules that read it (target ``values``).
+        z2jh: the release's merged Helm values. ``locate`` places a path into it, as
+        :meth:`Provenance.locate` places a pod path.
+        """
 
-    z2jh: the release's merged Helm values. ``locate`` places a path into it, as
-    :meth:`Provenance.locate` places a pod path.
-    """
+        values: Any
 
-    values: Any
-
-    def locate(self, path: Path) -> Origin: ...
+        def locate(self, path: Path) -> Origin: ...
 
 
 class EffectivePod(Record):

@@ -8,7 +8,9 @@ gives it what the dataclass gave: equality and a hash over every field, and a re
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Record:

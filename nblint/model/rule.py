@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
 from nblint.model.pod import Path
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TARGETS = ("pod", "container", "notebook", "volume", "values")
 #: The newest PSA policy version nblint knows; ``latest`` and newer versions are evaluated as it.
@@ -91,8 +94,9 @@ class FieldPath(Record):
         return cls(text, tuple(parts))
 
 
-#: One ``{path: schema, ...}`` of a condition: holds when every path exists and matches.
-Clauses = tuple[tuple[FieldPath, Any], ...]
+if TYPE_CHECKING:
+    #: One ``{path: schema, ...}`` of a condition: holds when every path exists and matches.
+    Clauses = tuple[tuple[FieldPath, Any], ...]
 
 
 class Condition(Record):

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
-Path = tuple[Any, ...]
-"""Keys and list indexes from the value handed in down to a value inside it."""
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-Predicate = Callable[[Any], bool]
+    Path = tuple[Any, ...]
+    """Keys and list indexes from the value handed in down to a value inside it."""
+
+    Predicate = Callable[[Any], bool]
 
 #: Keywords that say something about the schema, not about values: they never fail.
 ANNOTATIONS = frozenset(
@@ -315,7 +318,8 @@ class _Compiler:
 # Each compiler takes the compiler (for subschemas), the keyword's value and the whole schema
 # (for the siblings a keyword reads), and returns "does a value pass this keyword?".
 
-KeywordCompiler = Callable[[_Compiler, Any, dict[str, Any]], Predicate]
+if TYPE_CHECKING:
+    KeywordCompiler = Callable[[_Compiler, Any, dict[str, Any]], Predicate]
 
 
 def _compile_type(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Predicate:
@@ -985,7 +989,8 @@ class _Walk:
 # Each walker takes the walk, the keyword's value, the whole schema, the value and its path, and
 # whether it is under a then/else; it yields the keyword's issues.
 
-KeywordWalker = Callable[[_Walk, Any, dict[str, Any], Any, Path, bool], Iterator[Issue]]
+if TYPE_CHECKING:
+    KeywordWalker = Callable[[_Walk, Any, dict[str, Any], Any, Path, bool], Iterator[Issue]]
 
 
 def _walk_type(w: _Walk, sub: Any, schema: Any, value: Any, path: Path, cond: bool) -> Any:
@@ -1489,7 +1494,8 @@ def _check(schema: Any, where: str, root: Any, top: bool = False) -> None:
             raise SchemaError(f"{where}: {keyword!r} {problem}")
 
 
-Shape = Callable[[Any, str, Any], "str | None"]
+if TYPE_CHECKING:
+    Shape = Callable[[Any, str, Any], "str | None"]
 
 
 def _a_schema(sub: Any, where: str, root: Any) -> str | None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 #: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder

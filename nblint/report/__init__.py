@@ -6,17 +6,20 @@ found in :data:`FORMATS` by name and imported only when it is used.
 
 from __future__ import annotations
 
-import importlib
 import re
+import sys
 from array import array
 from collections.abc import Callable
 from functools import cache
-from typing import IO
 
 from nblint.model.result import Report
 
-#: ``write(report, stream)``: every output format implements this.
-Formatter = Callable[[Report, IO[str]], None]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
+
+    #: ``write(report, stream)``: every output format implements this.
+    Formatter = Callable[[Report, IO[str]], None]
 
 #: Format name → the module that writes it (its ``write`` function).
 FORMATS = {
@@ -30,7 +33,9 @@ FORMATS = {
 
 def formatter(name: str) -> Formatter:
     """The ``write`` function of format ``name`` (one of :data:`FORMATS`)."""
-    write: Formatter = importlib.import_module(FORMATS[name]).write
+    module = FORMATS[name]
+    __import__(module)  # not importlib.import_module (see nblint/__init__.py)
+    write: Formatter = sys.modules[module].write
     return write
 
 

@@ -14,9 +14,12 @@ exactly what merging the parsed snippets gives. Anything else is shown as it was
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import yaml
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: List items with one of these keys merge by it (containers and volumes, mounts).
 _MERGE_KEYS = ("name", "mountPath")

@@ -10,13 +10,16 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii
-from typing import IO, Any
 
 from nblint import __version__
 from nblint.model.edit import Edit
 from nblint.model.finding import PsaRef
 from nblint.model.fold import Folded
 from nblint.model.result import Report, RunResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 #: Version 2 (nblint 0.2): findings are folded, their pods in ``pods``.
 REPORT_VERSION = 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import IO, Any
 
 from nblint.model.finding import Finding, PsaRef
 from nblint.model.fold import (
@@ -25,6 +24,10 @@ from nblint.model.fold import (
 from nblint.model.fold import fold as folded
 from nblint.model.result import Report, RunResult
 from nblint.report import SourceLines, highlighted, printable, source_lines
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 

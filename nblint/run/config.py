@@ -15,12 +15,15 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from typing import Any
 
 from nblint.model.data import data_dir
 from nblint.model.finding import Finding
 from nblint.model.record import Record
 from nblint.model.rule import Rule, groups
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_FILES = (".nblint.yaml", ".nblint.yml")
 PYPROJECT = "pyproject.toml"

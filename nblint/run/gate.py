@@ -9,7 +9,6 @@ configuration into the command line's options is the command line's own business
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from nblint.model.finding import Finding
 from nblint.model.result import RunResult
@@ -19,6 +18,7 @@ from nblint.run.config import Config, apply_to_rules, check_rule_names, drop_per
 from nblint.run.pipeline import Options, Runner
 from nblint.run.results import merge
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from nblint.run import baseline
 

@@ -12,11 +12,14 @@ line, and checks none of its documents. What kustomize builds is checked by lint
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from nblint.load import files
 from nblint.load.yaml_tree import Document
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The names kustomize reads a kustomization from, in its order.
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
@@ -47,6 +46,10 @@ from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
 from nblint.run.kustomize import Kustomizations, PatchedBy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The load problem a dialect may judge (see ``Dialect.templates``).
 HELM_TEMPLATE = "helm-template"

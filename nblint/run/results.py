@@ -8,10 +8,12 @@ unused in every run that read it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.model.finding import Finding
 from nblint.model.result import RunResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def merge(results: list[RunResult]) -> RunResult:

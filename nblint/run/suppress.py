@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING
 
 from nblint.model.finding import Finding, Reported, Suppression
 from nblint.model.pod import Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from nblint.run.pipeline import Runner
 

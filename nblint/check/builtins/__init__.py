@@ -7,11 +7,13 @@ implementation. Modules are imported when a rule that names them first runs.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from nblint.check.targets import RawViolation
 
 Builtin = Callable[..., Iterator["RawViolation"]]
@@ -57,8 +59,9 @@ def get(name: str) -> Builtin:
         return _nothing
     found = _loaded.get(name)
     if found is None:
-        module = importlib.import_module(f"{__name__}.{MODULES[name]}")
-        found = _loaded[name] = module.check
+        module = f"{__name__}.{MODULES[name]}"
+        __import__(module)  # not importlib.import_module (see nblint/__init__.py)
+        found = _loaded[name] = sys.modules[module].check
     return found
 
 

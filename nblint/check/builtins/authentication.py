@@ -13,10 +13,13 @@ assigns it, and every ``*Authenticator`` section's settings with their values pa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check.targets import VALUES, RawViolation
 from nblint.model.pod import EffectivePod, format_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Authenticators that let anyone in, by the class the hub imports (``lets_anyone_in``): Dummy takes
 #: any username with any (or one shared) password, Tmp logs in whoever opens the hub.

@@ -7,10 +7,13 @@ a cross-list comparison that a JSON Schema over one value cannot express.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod, format_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:

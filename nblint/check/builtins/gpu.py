@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import gpus, podview
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
 from nblint.model.quantity import is_zero_quantity
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def gpu_resources(bucket: Any) -> dict[str, Any]:
@@ -154,7 +157,8 @@ def _worst(verdicts: list[str | None]) -> str | None:
     return min(verdicts, key=lambda v: _RANK[v], default=None)
 
 
-GpuContainer = tuple[Any, dict[str, Any], dict[str, str], dict[str, Any], dict[str, Any]]
+if TYPE_CHECKING:
+    GpuContainer = tuple[Any, dict[str, Any], dict[str, str], dict[str, Any], dict[str, Any]]
 
 
 def gpu_containers(pod: EffectivePod) -> list[GpuContainer]:

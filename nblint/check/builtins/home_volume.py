@@ -16,11 +16,14 @@ Aspects (``options: {aspect: …}``):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _home_mount(pod: EffectivePod) -> tuple[Any, ...] | None:

@@ -8,11 +8,14 @@ gets a GPU — and on thresholds a team configures (``max_idle_seconds``,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import gpus
 from nblint.check.targets import VALUES, RawViolation, configuration_values
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:

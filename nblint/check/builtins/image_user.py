@@ -19,12 +19,15 @@ Aspects (``options: {aspect: …}``):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod, Path
 from nblint.model.unknowable import is_unknowable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _security_path(spec: dict[str, Any], base: Path, container: dict[str, Any], key: str) -> Path:

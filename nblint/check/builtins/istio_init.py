@@ -8,10 +8,13 @@ injection on), which a rule's conditions over the pod cannot see.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check.targets import RawViolation
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 INJECT_KEY = "sidecar.istio.io/inject"
 

@@ -16,11 +16,14 @@ What it finds in the notebook container:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: What the docker-stacks start script takes for yes.
 _GRANTED = ("yes", "Yes", "YES", "true", "1")

@@ -8,9 +8,7 @@ Why Python: the request and the limit are quantities written in any unit (``24Gi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import podview
 from nblint.check.builtins.resources import sizes_text
@@ -18,8 +16,9 @@ from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod, Path
 from nblint.model.quantity import compare_quantities, format_quantity, parse_quantity
 
-#: A well-formed resource name (a qualified name): safe as a plain YAML key.
-_RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
@@ -117,7 +116,8 @@ def _key(name: str) -> str:
     """A resource name as a key of a YAML flow mapping: plain when it is a well-formed name,
     quoted otherwise, so the hint never reads as more than one key (the engine does not check
     ``sizes_value``, see ``_OWN_WORDS``)."""
-    return name if _RESOURCE_NAME.fullmatch(name) else json.dumps(name)
+    plain = name[:1].isalnum() and all(c.isalnum() or c in "._/-" for c in name)
+    return name if plain and name.isascii() else json.dumps(name)
 
 
 def _written(value: Any) -> str:

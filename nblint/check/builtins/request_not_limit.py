@@ -9,10 +9,13 @@ compared whatever their units.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check.builtins.request_above_limit import refusal, requests_and_limits, shown
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:

@@ -13,12 +13,15 @@ resources; placeholders and sops-encrypted text are not known and not judged.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import podview
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
 from nblint.model.unknowable import is_unknowable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _STANDARD = frozenset(("cpu", "memory", "ephemeral-storage"))
 

@@ -19,13 +19,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
 
 from nblint.check import podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.pod import EffectivePod
 from nblint.model.quantity import compare_quantities, quantity_ratio
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The fields the rule asks for, in the order its message names them.
 FIELDS = (("requests", "cpu"), ("requests", "memory"), ("limits", "cpu"), ("limits", "memory"))

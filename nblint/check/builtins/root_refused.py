@@ -10,10 +10,13 @@ PSA ``baseline`` nothing else reports it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import podview
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:

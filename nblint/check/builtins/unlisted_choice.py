@@ -8,10 +8,13 @@ rule asks whether one of them sets the image without a regex that pins a registr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check.targets import VALUES, RawViolation
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 IMAGE_TRAITS = ("image", "image_spec")
 

@@ -7,10 +7,13 @@ over a list of names is a count a rule's JSON Schema cannot take without listing
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The ``VolumeSource`` fields of a core/v1 Volume: a volume is its name and one of these.
 SOURCES = frozenset(

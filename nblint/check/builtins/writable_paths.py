@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: HOME assumed for a fix hint when neither the image table nor the env says (Jupyter's); the
 #: hint says it is assumed (``{home_note}``).

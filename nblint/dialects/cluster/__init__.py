@@ -10,9 +10,11 @@ PVC its namespace refuses). Read from the inputs, or from ``--cluster-context`` 
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.dialects.base import Dialect
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: kind → the apiVersions it is read from.
 KINDS: dict[str, frozenset[str]] = {

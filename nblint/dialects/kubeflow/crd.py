@@ -13,11 +13,13 @@ mapping items follow a schema) or ``None`` (kept as written).
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.load.yaml_tree import to_plain
 from nblint.model.pod import Path
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Items(Record):

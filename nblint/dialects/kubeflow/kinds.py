@@ -5,7 +5,9 @@ Kept apart from the normalisers so that recognising a file imports nothing heavy
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NOTEBOOK_API_VERSIONS = frozenset(
     {"kubeflow.org/v1", "kubeflow.org/v1beta1", "kubeflow.org/v1alpha1"}

@@ -28,7 +28,6 @@ kubeflow/kubeflow v1.10):
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
@@ -41,6 +40,10 @@ from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 STOPPED_ANNOTATION = "kubeflow-resource-stopped"
 HOME = "/home/jovyan"

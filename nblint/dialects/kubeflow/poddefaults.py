@@ -28,7 +28,6 @@ inputs are the one given last (``cluster-object-written-twice`` at the other).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from nblint.dialects.kubeflow import crd, selector
 from nblint.dialects.kubeflow.provenance import Graft
@@ -39,6 +38,10 @@ from nblint.model.finding import Cause, Reported, clipped
 from nblint.model.pod import Origin, Path, format_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable_name, placeholder_message
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ANNOTATION_PREFIX = "poddefault.admission.kubeflow.org"
 EXCLUDE_ANNOTATION = f"{ANNOTATION_PREFIX}/exclude"

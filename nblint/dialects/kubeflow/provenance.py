@@ -9,13 +9,16 @@ that place of that tree"; the deepest graft or injection that holds a path answe
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from nblint.dialects.base import TreePlacement
 from nblint.load.provenance import TreeProvenance, tree_position
 from nblint.model.edit import STRATEGIC, Edit, PlacedFix
 from nblint.model.pod import Origin, Path, format_path, get_path
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Graft(Record):

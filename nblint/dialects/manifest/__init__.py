@@ -6,10 +6,12 @@ The effective pod is the written pod template after the API server's defaulting
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.dialects.base import Dialect
 from nblint.model.pod import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Where each kind keeps its pod template (metadata + spec), as a path in the document.
 TEMPLATE_PATHS: dict[str, Path] = {

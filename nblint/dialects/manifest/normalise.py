@@ -7,8 +7,6 @@ lacks them, as a Notebook the API server refuses yields only ``kubeflow-invalid-
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
 from nblint.dialects.manifest import TEMPLATE_PATHS, object_name
@@ -18,6 +16,10 @@ from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.edit import indent_under
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The ``missing-containers`` hint for a pod (the rule's ``manifest`` hint), nested under the
 #: kind's template path when shown.

@@ -7,8 +7,6 @@ Per chart family (3.x, 4.0-4.2, 4.3+), from the merged values, followed by the
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.dialects.z2jh.extra_config import ExtraConfig
 from nblint.dialects.z2jh.helm import CHART_NAME, hub_items, resource_names
 from nblint.dialects.z2jh.traits import (
@@ -24,6 +22,10 @@ from nblint.dialects.z2jh.traits import (
 )
 from nblint.dialects.z2jh.values import deprecated_aliases
 from nblint.model.pod import Path, format_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: ``singleuser.<key>`` → trait, assigned only when the value is not null (all chart versions).
 PASSTHROUGH: tuple[tuple[str, ValuesPath], ...] = (

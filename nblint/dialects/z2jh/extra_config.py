@@ -13,13 +13,13 @@ as if it changed nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from nblint.dialects.z2jh.helm import key_text
 from nblint.model.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
+    from typing import Any
 
 #: A snippet longer than this is not parsed (it is all "not read"): the hub's own snippets are a
 #: few hundred lines at most, and parsing is the one cost that grows with the input here.

@@ -33,10 +33,12 @@ Imported by :mod:`.root` only for a document of one of these kinds: recognising 
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.model.pod import Path, format_path, get_path
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The z2jh chart's name, as a HelmRelease or an Application names it.
 CHART = "jupyterhub"

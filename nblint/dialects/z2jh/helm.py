@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The chart's name (``Chart.Name``).
 CHART_NAME = "jupyterhub"

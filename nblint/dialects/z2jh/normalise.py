@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from nblint.dialects.z2jh.gitops import (
     ARGO_SET,
@@ -48,6 +47,10 @@ from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"

@@ -11,9 +11,11 @@ unchecked instead.
 
 from __future__ import annotations
 
-from typing import Any
-
 from nblint.model.pod import Path, format_path, get_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Whose chart the values below are for, in messages.
 BITNAMI = "Bitnami's jupyterhub chart"

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix
 from nblint.model.pod import Path, format_path
 from nblint.model.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from nblint.dialects.z2jh.pods import ValuesProvenance
     from nblint.dialects.z2jh.values import Release
 

@@ -8,8 +8,6 @@ nearest key the user wrote, with a note naming the default.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import chart_traits
 from nblint.dialects.z2jh.placement import ValuesPlacement
@@ -26,7 +24,10 @@ from nblint.dialects.z2jh.values import (
 from nblint.model.pod import EffectivePod, Origin, Path
 from nblint.model.quantity import is_zero_quantity
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from nblint.dialects.z2jh.values import Release
 
 #: Stands for the Helm release name in names the chart derives from it.

@@ -19,7 +19,10 @@ jupyterhub-fancy-profiles' ``setup_ui``) or code of the hub's may read more keys
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The levels of a profile entry: a profile, one of its ``profile_options``, a choice of an
 #: option, an option's ``unlisted_choice``.

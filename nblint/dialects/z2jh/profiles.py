@@ -13,11 +13,14 @@ type any value; it is recorded, not drawn.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from nblint.dialects.z2jh.helm import hub_items
 from nblint.dialects.z2jh.traits import SpawnerConfig, ValuesPath, normalise_types
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class UnlistedChoice(Record):

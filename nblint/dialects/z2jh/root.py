@@ -7,11 +7,14 @@ dialect so that recognising a file imports nothing heavy.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from nblint.dialects.z2jh.umbrella import pins
 from nblint.model.document import Neighbour
 from nblint.model.pod import get_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Top-level z2jh sections that only a z2jh values file has, with a few keys each that say so.
 SIGNATURE_KEYS: dict[str, frozenset[str]] = {

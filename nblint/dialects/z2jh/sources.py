@@ -1,35 +1,46 @@
 """Where a trait's value came from (:class:`Source`) and what a spawn would refuse
 (:class:`SpawnProblem`), both re-exported by :mod:`nblint.dialects.z2jh.traits`.
 
-No ``from __future__ import annotations`` here, on purpose: ``typing.NamedTuple`` compiles each
-field annotation written as a string, and the first compile of a run costs ~10 M instructions,
-a twentieth of a cold check.
+The classes below are for the type checker; the run makes the same named tuples with
+``collections.namedtuple``, as ``typing.NamedTuple`` itself does, without importing ``typing``
+(see :mod:`nblint`).
 """
 
-from typing import NamedTuple
+from __future__ import annotations
+
+from collections import namedtuple
 
 #: A path into the z2jh values (relative to the z2jh root).
 ValuesPath = tuple[str | int, ...]
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-class Source(NamedTuple):
-    """Where a value came from: a values path, and why when the path does not say it.
+    class Source(NamedTuple):
+        """Where a value came from: a values path, and why when the path does not say it.
 
-    ``extends``: deeper pod fields map to deeper values paths (the value was copied verbatim).
-    (A named tuple: a few thousand are made per run, and a frozen dataclass is slow to make.)
-    """
+        ``extends``: deeper pod fields map to deeper values paths (the value was copied
+        verbatim). (A named tuple: a few thousand are made per run, and a frozen dataclass is
+        slow to make.)
+        """
 
-    path: ValuesPath
-    note: str = ""
-    extends: bool = True
+        path: ValuesPath
+        note: str = ""
+        extends: bool = True
 
+    class SpawnProblem(NamedTuple):
+        """A value the hub or KubeSpawner would refuse when a user spawns (``4Gi`` memory, …)."""
 
-class SpawnProblem(NamedTuple):
-    """A value the hub or KubeSpawner would refuse when a user spawns (``4Gi`` memory, …)."""
+        path: ValuesPath
+        message: str
+        #: A values snippet that works, when the rule's general fix does not fit.
+        fix: str | None = None
+        #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
+        rule: str = "z2jh-spawn-failure"
 
-    path: ValuesPath
-    message: str
-    #: A values snippet that works, when the rule's general fix does not fit.
-    fix: str | None = None
-    #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
-    rule: str = "z2jh-spawn-failure"
+else:
+    Source = namedtuple("Source", ["path", "note", "extends"], defaults=["", True])
+    SpawnProblem = namedtuple(
+        "SpawnProblem", ["path", "message", "fix", "rule"], defaults=[None, "z2jh-spawn-failure"]
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any
 
 import yaml
 
@@ -31,6 +30,10 @@ from nblint.dialects.z2jh.values import (
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 KUBESPAWNER = ("hub", "config", "KubeSpawner")
 SPAWNER = ("hub", "config", "Spawner")

@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
 from nblint.load.provenance import tree_position
 from nblint.model.document import Neighbour
 from nblint.model.pod import Origin
 from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The files beside a values file that say which release it is for (``Dialect.neighbours``).
 NEIGHBOURS = ("Chart.yaml", "Chart.lock", "requirements.yaml", "requirements.lock")

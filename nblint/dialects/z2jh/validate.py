@@ -26,7 +26,6 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import Any
 
 import yaml
 
@@ -64,6 +63,10 @@ from nblint.model.record import Record
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
 from nblint.model.unknowable import is_unknowable, sops_pattern
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Move(Record):

@@ -17,7 +17,6 @@ import json
 import os
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
 
 from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
 from nblint.dialects.z2jh.extra_config import read as read_extra_config
@@ -29,6 +28,10 @@ from nblint.model.keys import json_key
 from nblint.model.pod import Origin, Path, format_path, get_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: How reports name a release's values (every finding on them is about the release as a whole).
 VALUES_OBJECT = "values"
