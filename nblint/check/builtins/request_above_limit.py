@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    RequestAndLimit = tuple[Path, dict[str, Any], str, Any, Any, int]
+
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
     for base, variables, name, asked, limit, order in requests_and_limits(pod):
@@ -29,13 +31,22 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             )
 
 
-def requests_and_limits(
-    pod: EffectivePod,
-) -> Iterator[tuple[Path, dict[str, Any], str, Any, Any, int]]:
+def requests_and_limits(pod: EffectivePod) -> list[RequestAndLimit]:
     """``(container path, variables, resource, request, limit, order)`` of each resource a
-    container both requests and limits, ``order`` -1, 0 or 1 as the request is below, equal to or
-    above the limit (pairs that are not quantities are wrong-field-type's, or unknown). What a
-    LimitRange filled in is the namespace rules' to say (limitrange-default-below-request)."""
+    container requests other than at its limit, ``order`` -1 or 1 as the request is below or
+    above it (pairs that are not quantities are wrong-field-type's, or unknown). What a
+    LimitRange filled in is the namespace rules' to say (limitrange-default-below-request).
+    Worked out once per pod: two rules ask."""
+    found: list[RequestAndLimit] | None = pod.memo.get(_MEMO)
+    if found is None:
+        found = pod.memo[_MEMO] = list(_requests_and_limits(pod))
+    return found
+
+
+_MEMO = "requests_and_limits"
+
+
+def _requests_and_limits(pod: EffectivePod) -> Iterator[RequestAndLimit]:
     admission = pod.admission
     filled = {default.path for default in admission.defaults} if admission is not None else set()
     for base, container, variables in targets_of(pod, "container"):
@@ -48,7 +59,7 @@ def requests_and_limits(
             if name not in limits or not isinstance(name, str):
                 continue
             order = compare_quantities(asked, limits[name])
-            if order is None:
+            if not order:  # equal, or not quantities
                 continue
             if (*base, "resources", "requests", name) in filled:
                 continue
