@@ -12,8 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
+from conftest import FIXTURES
 
-from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.chart_config import chart_traits, chart_written_traits
+from nblint.dialects.z2jh.placement import _helm_merge, _unset, configs_around
 from nblint.dialects.z2jh.values import build_release, newest_chart_version
 
 AFFINITY_TERM = {"matchExpressions": [{"key": "gpu", "operator": "In", "values": ["a100"]}]}
@@ -177,3 +180,68 @@ def test_chart_3_keeps_extra_volumes_as_a_list() -> None:
     config = traits({"singleuser": {"storage": {"extraVolumes": [volume]}}}, "3.3.8")
     assert isinstance(config.get("volumes"), list)
     assert volume in config.get("volumes")
+
+
+# -- hints under hub.config share what the chart writes itself --------------------------------
+
+HUB_CONFIG_HINTS = [
+    {"hub": {"config": {"KubeSpawner": {"privileged": False}}}},
+    {"hub": {"config": {"KubeSpawner": {"uid": 1000, "cpu_limit": 2, "mem_limit": "4G"}}}},
+    {"hub": {"config": {"KubeSpawner": {"extra_pod_config": {"hostNetwork": False}}}}},
+    {"hub": {"config": {"KubeSpawner": {"volumes": [], "image": "quay.io/jupyter/base:x"}}}},
+    {"hub": {"config": {"Spawner": {"cmd": "jupyterhub-singleuser", "default_url": "/lab"}}}},
+    {"hub": {"config": {"Spawner": {"volumes": [], "environment": {"A": 1}}}}},
+]
+
+
+def _z2jh_fixture_values() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in sorted((FIXTURES / "z2jh").rglob("*.yaml")):
+        try:
+            documents = list(yaml.safe_load_all(path.read_text()))
+        except yaml.YAMLError:
+            continue
+        document = documents[0] if documents else None
+        if isinstance(document, dict) and ("singleuser" in document or "hub" in document):
+            found.append((str(path.relative_to(FIXTURES)), document))
+    return found
+
+
+def _same_config(one: Any, other: Any) -> None:
+    assert {name: trait.value for name, trait in one.traits.items()} == {
+        name: trait.value for name, trait in other.traits.items()
+    }
+    assert {name: trait.sources for name, trait in one.traits.items()} == {
+        name: trait.sources for name, trait in other.traits.items()
+    }
+    assert one.problems == other.problems
+
+
+def test_the_chart_written_traits_read_nothing_under_hub_config() -> None:
+    version = newest_chart_version()
+    checked = 0
+    for name, values in _z2jh_fixture_values():
+        release, _ = build_release([(name, values)], (), version)
+        hub = release.values.get("hub")
+        without = {
+            **release.values,
+            "hub": {**(hub if isinstance(hub, dict) else {}), "config": {}},
+        }
+        _same_config(
+            chart_written_traits(release.values, version), chart_written_traits(without, version)
+        )
+        checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("hint", HUB_CONFIG_HINTS, ids=lambda hint: ",".join(hint["hub"]["config"]))
+def test_a_hub_config_hint_is_judged_as_on_the_whole_values(hint: dict[str, Any]) -> None:
+    """:func:`configs_around` finishes both sides from one chart-written config: the same traits
+    as building each side from its whole values."""
+    version = newest_chart_version()
+    for name, values in _z2jh_fixture_values():
+        release, _ = build_release([(name, values)], (), version)
+        before, after = configs_around(release, hint)
+        unset = _helm_merge(release.values, _unset(hint))
+        _same_config(before, chart_traits(unset, version, copies=False))
+        _same_config(after, chart_traits(_helm_merge(release.values, hint), version, copies=False))

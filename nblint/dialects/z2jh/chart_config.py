@@ -85,6 +85,16 @@ def chart_traits(
 
     ``copies=False``: traits share what they can with ``values`` (a config only compared, then
     dropped; the values are never changed either way)."""
+    config = chart_written_traits(values, chart_version, release_name, copies)
+    return with_hub_config(config, values, extra)
+
+
+def chart_written_traits(
+    values: dict[str, Any], chart_version: str, release_name: str = "RELEASE", copies: bool = True
+) -> SpawnerConfig:
+    """What the chart's ``jupyterhub_config.py`` writes itself, before ``hub.config``: read from
+    every values key but ``hub.config`` (a test holds it so), so that configs whose values differ
+    only there can share it (see :func:`with_hub_config`)."""
     config = SpawnerConfig(chart_version, copies)
     su = ("singleuser",)
 
@@ -126,6 +136,14 @@ def chart_traits(
     if lookup(values, ("debug", "enabled"), False):
         config.set("debug", True, Source(("debug", "enabled")))
 
+    return config
+
+
+def with_hub_config(
+    config: SpawnerConfig, values: dict[str, Any], extra: ExtraConfig | None = None
+) -> SpawnerConfig:
+    """``config`` (:func:`chart_written_traits`) finished: ``hub.config``, then what nblint read
+    of ``hub.extraConfig`` (``extra``), then the types traitlets coerces."""
     _hub_config(config, values, extra or ExtraConfig())
     normalise_types(config)
     return config

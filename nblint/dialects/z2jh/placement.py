@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from nblint.dialects.z2jh.pods import ValuesProvenance
+    from nblint.dialects.z2jh.traits import SpawnerConfig
     from nblint.dialects.z2jh.values import Release
 
 OVERRIDE = "kubespawner_override"
@@ -358,15 +359,10 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
     """The traits the hint's keys give a value: each compared with the same values where the
     hint's keys are left unset (so that a hint the file already follows still names its traits,
     and only the keys the hint sets of a dict trait are named)."""
-    from nblint.dialects.z2jh.chart_config import chart_traits
     from nblint.dialects.z2jh.pod_builder import RESOURCE_KEYS
     from nblint.dialects.z2jh.traits import copy_tree
 
-    # Both configs are only compared: their traits need not be copies of the values.
-    before = chart_traits(
-        _helm_merge(release.values, _unset(patch)), release.chart_version, copies=False
-    )
-    after = chart_traits(_helm_merge(release.values, patch), release.chart_version, copies=False)
+    before, after = configs_around(release, patch)
     changed: dict[str, Any] = {}
     for name in sorted(set(before.traits) | set(after.traits)):
         old, new = before.get(name), after.get(name)
@@ -385,6 +381,37 @@ def _traits_set_by(release: Release, patch: dict[str, Any]) -> dict[str, Any]:
     # What the configs share with the release's values is copied here, once.
     found: dict[str, Any] = copy_tree(changed)
     return found
+
+
+def configs_around(release: Release, patch: dict[str, Any]) -> tuple[SpawnerConfig, SpawnerConfig]:
+    """The traits of the release's values with the hint's keys unset, and with the hint merged.
+    Both configs are only compared: their traits need not be copies of the values. A hint only
+    under ``hub.config`` leaves what the chart writes itself alike on both sides: that part is
+    made once per release, and each side finishes from a copy of it."""
+    from nblint.dialects.z2jh.chart_config import (
+        chart_traits,
+        chart_written_traits,
+        with_hub_config,
+    )
+
+    unset, merged = _helm_merge(release.values, _unset(patch)), _helm_merge(release.values, patch)
+    version = release.chart_version
+    if set(patch) == {"hub"} and _keys(patch["hub"]) == {"config"}:
+        chart: SpawnerConfig | None = release.fix_memo.get(_CHART_WRITTEN)
+        if chart is None:
+            chart = release.fix_memo[_CHART_WRITTEN] = chart_written_traits(
+                release.values, version, copies=False
+            )
+        return with_hub_config(chart.copy(), unset), with_hub_config(chart.copy(), merged)
+    return chart_traits(unset, version, copies=False), chart_traits(merged, version, copies=False)
+
+
+#: The release's :func:`chart_written_traits` among its ``fix_memo`` keys.
+_CHART_WRITTEN = "chart-written traits"
+
+
+def _keys(value: Any) -> set[Any]:
+    return set(value) if isinstance(value, dict) else set()
 
 
 def _written(patch: Any, key: Path) -> Any:

@@ -130,7 +130,7 @@ class SpawnerConfig:
         Traits are copied when first changed, not up front: a profile overrides a handful of
         the ~60 traits, and copying them all for every profile was most of a values file's time.
         """
-        other = SpawnerConfig(self.chart_version)
+        other = SpawnerConfig(self.chart_version, self.copies)
         other.traits = dict(self.traits)
         other.problems = list(self.problems)
         other._shared = set(self.traits)
