@@ -13,8 +13,6 @@ exactly what merging the parsed snippets gives. Anything else is shown as it was
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import yaml
 
 TYPE_CHECKING = False
@@ -48,12 +46,19 @@ def merge(snippets: list[str]) -> list[tuple[str, list[int]]]:
     return sorted(out, key=lambda item: item[1][0])
 
 
-@dataclass
 class _Group:
-    indices: list[int]
-    texts: list[str]
-    value: dict[str, Any]
-    lines: _Node | None
+    """Snippets merged so far (their indices and texts), as one value and, while their lines
+    merge too, as one tree of lines."""
+
+    __slots__ = ("indices", "lines", "texts", "value")
+
+    def __init__(
+        self, indices: list[int], texts: list[str], value: dict[str, Any], lines: _Node | None
+    ) -> None:
+        self.indices = indices
+        self.texts = texts
+        self.value = value
+        self.lines = lines
 
     def take(self, index: int, snippet: str, value: dict[str, Any]) -> bool:
         if next(iter(self.value)) != next(iter(value)):
@@ -161,14 +166,19 @@ def _list_keys(items: list[Any]) -> list[str]:
 # -- merging line by line, comments kept -----------------------------------------------------
 
 
-@dataclass
 class _Node:
     """One line of a snippet (``key: value  # comment`` or ``- name: x``), the comment lines
-    above it, and the lines nested under it."""
+    above it, and the lines nested under it. (Plain classes here, not dataclasses: importing
+    ``dataclasses`` costs the text report's start-up more than all of this module.)"""
 
-    line: str = ""
-    above: list[str] = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
+    __slots__ = ("above", "children", "line")
+
+    def __init__(
+        self, line: str = "", above: list[str] | None = None, children: list[_Node] | None = None
+    ) -> None:
+        self.line = line
+        self.above = [] if above is None else above
+        self.children = [] if children is None else children
 
     @property
     def indent(self) -> int:
