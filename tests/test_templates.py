@@ -1,6 +1,6 @@
-"""Template files that are not what anything receives until rendered: named by their language
-(Helm, Go, Jinja, Terraform, ytt), at the first template expression, not at the parser's first complaint
-(issue 16)."""
+"""Template files that are not what anything receives until rendered: named by their
+language (Helm, Go, Jinja, Terraform, ytt), at the first template expression, not at the
+parser's first complaint (issue 16)."""
 
 from __future__ import annotations
 
