@@ -446,8 +446,7 @@ def test_values_in_messages_are_shown_as_yaml_and_an_enum_meant_is_the_fix() -> 
     # The one key of the mapping is the allowed value meant; two list items are not one.
     assert findings[0].fix == "matchNodePurpose: require"
     assert findings[1].fix == (
-        "Give the key a value of the type the finding names (see the z2jh configuration "
-        "reference)."
+        "Give the key a value of the type the finding names (see the z2jh configuration reference)."
     )
 
 
