@@ -1,6 +1,6 @@
-"""Template files that are not YAML until rendered: named by their language (Helm, Go,
-Jinja, Terraform), at the first template expression, not at the parser's first complaint
-(issue 16)."""
+"""Template files that are not what anything receives until rendered: named by their
+language (Helm, Go, Jinja, Terraform, ytt), at the first template expression, not at the
+parser's first complaint (issue 16)."""
 
 from __future__ import annotations
 
@@ -68,3 +68,25 @@ def test_a_placeholder_image_is_unknowable_not_an_unknown_image() -> None:
     rules = {(f.rule, f.line) for f in run(TEMPLATES / "image-placeholder-values.yaml").findings}
     assert ("z2jh-unrendered-template", 4) in rules
     assert not any(rule == "notebook-image-unknown" for rule, _ in rules)
+
+
+def test_a_ytt_template_is_reported_once_at_its_first_annotation_and_not_checked() -> None:
+    # `name: #@ data.values.image_name` reads as null until ytt fills it in; checked as written
+    # it was "required ...; this `null` deleted the chart default" (field test 2, #4).
+    result = run(TEMPLATES / "ytt-values-template.yaml")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("helm-template", 2, 1)]
+    assert result.findings[0].message.startswith("ytt template (#@ annotations)")
+    assert "ytt -f FILE -f VALUES | nblint check -" in result.findings[0].message
+
+
+def test_a_ytt_value_annotation_alone_marks_a_ytt_template() -> None:
+    assert [
+        (f.rule, f.line, f.column)
+        for f in run(TEMPLATES / "ytt-value-annotation-only.yaml").findings
+    ] == [("helm-template", 4, 10)]
+
+
+def test_an_at_sign_in_an_ordinary_comment_or_text_is_not_ytt() -> None:
+    rules = {(f.rule, f.line) for f in run(TEMPLATES / "at-sign-in-plain-comments.yaml").findings}
+    assert not any(rule == "helm-template" for rule, _ in rules)
+    assert ("notebook-image-pinned", 4) in rules  # checked as the values file it is

@@ -11,6 +11,7 @@ release fails the same spawns.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -143,3 +144,44 @@ def test_only_kubespawner_6_0_fails_a_choice_without_an_override(
             "`kubespawner_override`: KubeSpawner 6.0.0 (z2jh 3.0.3) requires one in every "
             "choice, so every spawn that picks it fails"
         ]
+
+
+FIXES = FIXTURES / "z2jh" / "spawn-failure-fixes"
+
+
+def spawn_fixes(result: RunResult) -> list[tuple[int, str | None]]:
+    return sorted({(f.line, f.fix) for f in result.findings if f.rule == SPAWN_FAILURE})
+
+
+def test_a_placeholder_kubespawner_cannot_fill_is_fixed_by_doubling_its_braces_in_place(
+    tmp_path: Any,
+) -> None:
+    # Field test 2, #1: the fix shown was the rule's memory example. Each fix is the written
+    # value with the braces KubeSpawner cannot fill doubled ({username} stays), at the key that
+    # wrote it: `NAME: text`, an entry's `value:`, a profile's override.
+    source = FIXES / "daskhub-image-spec-placeholder.yaml"
+    doubled = "# braces doubled: literal text, which KubeSpawner does not fill in\n"
+    assert spawn_fixes(check(source, "4.4.0")) == [
+        (6, doubled + "DASK_GATEWAY__CLUSTER__OPTIONS__IMAGE: '{{JUPYTER_IMAGE_SPEC}}'"),
+        (7, doubled + "value: 'home of {username} at {{HOME}}'"),
+        (12, doubled + "DASHBOARD: 'proxy/{{port}}/status'"),
+    ]
+    # Written in place (the quoted value of its line replaced), each fix leaves no spawn failure.
+    lines = source.read_text().splitlines()
+    for line, fix in spawn_fixes(check(source, "4.4.0")):
+        value = (fix or "").splitlines()[-1].partition(": ")[2]
+        written = re.findall(r"'[^']*'|\"[^\"]*\"", lines[line - 1])[-1]
+        lines[line - 1] = lines[line - 1].replace(written, value)
+    fixed = check(write(tmp_path, "values.yaml", "\n".join(lines) + "\n"), "4.4.0")
+    assert "'{{JUPYTER_IMAGE_SPEC}}'" in (tmp_path / "values.yaml").read_text()
+    assert failures(fixed) == []
+    assert [f.rule for f in fixed.findings if f.group in ("nblint", "z2jh")] == []
+
+
+def test_a_spawn_failure_shows_the_fix_of_its_own_cause_or_none() -> None:
+    result = check(FIXES / "causes-without-a-fix-of-their-own.yaml", "4.4.0")
+    assert spawn_fixes(result) == [
+        (6, 'limit: 4G   # KubeSpawner\'s units: K, M, G, T (binary), no "i"'),
+        (7, None),  # `lots` says no size
+        (11, None),  # an option without choices: no memory example
+    ]

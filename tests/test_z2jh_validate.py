@@ -423,3 +423,46 @@ def test_the_charts_notes_refusals_hold_in_every_release() -> None:
             "z2jh-unknown-key",
             "z2jh-wrong-type",
         ], version
+
+
+def test_values_in_messages_are_shown_as_yaml_and_an_enum_meant_is_the_fix() -> None:
+    # Field test 2, #7: the message showed Python's `{'require': True}` for `require: true`.
+    findings = run(
+        VALUES / "enum-written-as-mapping.yaml", select={"z2jh-wrong-type", "z2jh-spawn-failure"}
+    ).findings
+    assert brief(findings) == [
+        ("z2jh-wrong-type", 4, 7),
+        ("z2jh-wrong-type", 9, 5),
+        ("z2jh-spawn-failure", 13, 7),
+    ]
+    assert messages(findings) == [
+        "`scheduling.userPods.nodeAffinity.matchNodePurpose: {require: true}` is not one of "
+        "'ignore', 'prefer', 'require' (z2jh 4.4.0 values schema); helm would refuse the release",
+        "`singleuser.storage.type: [dynamic, static]` is not one of 'dynamic', 'static', 'none' "
+        "(z2jh 4.4.0 values schema); helm would refuse the release",
+        "`kubespawner_override` must be a mapping, not [mem_limit, 4G]: every spawn of profile "
+        "true with it fails",
+    ]
+    # The one key of the mapping is the allowed value meant; two list items are not one.
+    assert findings[0].fix == "matchNodePurpose: require"
+    assert findings[1].fix == (
+        "Give the key a value of the type the finding names (see the z2jh configuration reference)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ({"require": True}, "{require: true}"),
+        ([1, 2.5, None, False], "[1, 2.5, null, false]"),
+        ({"a": ["x y", "yes", "1.0", "it's", ""]}, "{a: [x y, 'yes', '1.0', 'it''s', '']}"),
+        ("4Gi", "'4Gi'"),
+        ("a\nb", '"a\\nb"'),
+        ({"k": {"name": "#x", "m": "a: b"}}, "{k: {name: '#x', m: 'a: b'}}"),
+    ],
+)
+def test_a_value_is_shown_as_the_yaml_that_reads_back_as_it(value: Any, text: str) -> None:
+    from nblint.model.shown import shown
+
+    assert shown(value) == text
+    assert yaml.safe_load(text) == value

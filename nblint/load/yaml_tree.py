@@ -521,6 +521,11 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
     error are kept; a refused document (unsafe tag, alias bomb) is dropped while the others are
     kept.
     """
+    if "#@" in text:  # (cheaper than the regex on the many files without)
+        ytt = _ytt_template(text)
+        if ytt is not None:
+            yield ytt
+            return
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
     lines = _TextLines(text)
@@ -620,6 +625,47 @@ def _template_message(text: str, expression: str) -> str:
         language = "Go template syntax ({{ … }})"
         render = "render it with the tool it is written for, such as gomplate"
     return f"{language} is not YAML: lint the rendered output ({render}, then nblint check -)"
+
+
+#: A ytt (Carvel) annotation: on a line of its own, a statement (``#@ load(…)``, ``#@ if …``,
+#: ``#@ for …``, ``#@ def …``, ``#@ end``) or a named annotation (``#@data/values``,
+#: ``#@overlay/match by=…``); or, as the value of a key, a list item or a document start, an
+#: expression (``name: #@ data.values.image``, ``- #@ x``, ``--- #@ template.replace(…)``).
+#: A ``#@`` anywhere else (inside an ordinary comment, a quoted text) is not one.
+@cache
+def _ytt_annotation() -> re.Pattern[str]:
+    key = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s#'"{}\[\],&*!|>%@`-](?:[^:#'"\n]|:(?=\S))*)"""
+    return re.compile(
+        r"^[ \t]*(?:"
+        r"(#@)[ \t]*(?:load\(|(?:if|elif|for|def)[ \t]|else[ \t]*:|end\b)"
+        r"|(#@)[a-z_]+/[a-z]"
+        rf"|(?:---[ \t]+|(?:-[ \t]+)*{key}[ \t]*:[ \t]+|(?:-[ \t]+)+)(#@)[ \t]*\S"
+        r")",
+        re.M,
+    )
+
+
+YTT_TEMPLATE = (
+    "ytt template (#@ annotations): ytt fills in its values, and may add or drop whole parts, "
+    "before anything reads it, so nblint cannot check it as written: lint the rendered output "
+    "(ytt -f FILE -f VALUES | nblint check -)"
+)
+
+
+def _ytt_template(text: str) -> LoadProblem | None:
+    """A file written for ytt is checked only once rendered, as other template languages are.
+
+    Its annotations are YAML comments, so the file parses, but what it says is not what the
+    cluster or Helm receives: ``name: #@ data.values.image`` reads as null, and ``#@ if`` /
+    ``#@ for`` decide which parts exist at all. Reported at its first annotation.
+    """
+    found = _ytt_annotation().search(text)
+    if found is None:
+        return None
+    start = next(found.start(group) for group in (1, 2, 3) if found.start(group) >= 0)
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return LoadProblem("helm-template", YTT_TEMPLATE, line, column)
 
 
 def _sops_problem(root: Any) -> LoadProblem | None:

@@ -245,7 +245,8 @@ class Reported(Record):
         self.message = message
         self.origin = origin
         self.object = object
-        #: A fix written for this very problem; None: the rule's hint for ``fix_keys``.
+        #: A fix written for this very problem; None: the rule's hint for ``fix_keys``;
+        #: :data:`NO_FIX`: none (the rule's hint is about another cause of the rule).
         self.fix = fix
         self.fix_keys = fix_keys
         #: The z2jh profile whose spawns the problem is about (None: the input as a whole).
@@ -299,6 +300,11 @@ def context(
     """Where a finding is, as far as it says: object, profile, container, field (set ones only)."""
     pairs = (("object", object), ("profile", profile), ("container", container), ("field", field))
     return {name: value for name, value in pairs if value}
+
+
+#: A :class:`Reported` problem's fix when it has none of its own and the rule's hint would be
+#: about another of the rule's causes: no fix is shown rather than one that does not apply.
+NO_FIX = ""
 
 
 def clipped(text: str, limit: int) -> str:

@@ -1225,41 +1225,17 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _show(value: Any, limit: int = _SHOWN) -> str:
-    """``value`` as a message quotes it: on one line, clipped; JSON spelling for scalars."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        text = value if _reads_plainly(value) else repr(value)
-    elif isinstance(value, (int, float)):
-        text = repr(value)
-    else:
-        import json  # only to quote a list or a mapping in a message
+    """``value`` as a message quotes it: YAML on one line, clipped; text plain where it reads
+    plainly (see :mod:`nblint.model.shown`, imported only when a message is written)."""
+    from nblint.model.shown import shown
 
-        try:
-            text = json.dumps(value, ensure_ascii=False, default=str)
-        except (TypeError, ValueError):
-            text = repr(value)
-    return _clip(text, limit)
-
-
-def _reads_plainly(text: str) -> bool:
-    """Whether ``text`` can be shown unquoted: one word-like run that no other JSON value or a
-    list separator could be mistaken for."""
-    if not text or not text.isprintable() or text.strip() != text or "," in text:
-        return False
-    if text in ("true", "false", "null") or text[0] in "'\"":
-        return False
-    try:
-        float(text)
-    except ValueError:
-        return True
-    return False
+    return shown(value, limit, plain_text=True)
 
 
 def _quoted(name: Any) -> str:
-    return repr(name) if isinstance(name, str) else _show(name)
+    from nblint.model.shown import shown
+
+    return shown(name, _SHOWN)
 
 
 def _kind(value: Any) -> str:

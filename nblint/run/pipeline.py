@@ -599,7 +599,8 @@ class Runner:
             return None
         rule = self.rules[reported.rule]
         chosen = chosen_fix(rule.fix, reported.fix_keys)
-        fix = reported.fix or (chosen[1] if chosen else None)
+        # (An empty fix is NO_FIX: none, not the rule's hint.)
+        fix = reported.fix if reported.fix is not None else (chosen[1] if chosen else None)
         applicability = None
         if fix:
             safety = rule.safety_of(chosen[0] if chosen and not reported.fix else None)

@@ -43,7 +43,7 @@ from nblint.dialects.z2jh.values import (
 )
 from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.finding import Reported
+from nblint.model.finding import NO_FIX, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable
@@ -878,7 +878,7 @@ def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported
                     problem.message,
                     release.locate(tuple(problem.path)),
                     VALUES_OBJECT,
-                    fix=problem.fix,
+                    fix=NO_FIX if problem.fix is None else problem.fix,
                     fix_keys=release.fix_keys,
                     profile=pod.profile,
                 )

@@ -22,6 +22,7 @@ from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
 # KubeSpawner will see: nblint cannot know it (validate.unknowable says so).
 from nblint.dialects.z2jh.validate import is_unknowable
 from nblint.model.pod import Path
+from nblint.model.shown import shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -501,11 +502,57 @@ def _check_templates(
         source = sources.lookup(where)
         config.report(
             source.path if source else ("singleuser",),
-            f"{problem} in {text!r}: KubeSpawner {config.kubespawner} formats this text "
+            f"{problem} in {shown(text)}: KubeSpawner {config.kubespawner} formats this text "
             "for each user and fails, so every spawn with it fails "
             f"(it fills in {', '.join('{' + k + '}' for k in sorted(known))}; "
             "write {{ and }} for literal braces)",
+            _literal_braces_fix(config, where, source, text, known),
         )
+
+
+def _literal_braces_fix(
+    config: SpawnerConfig, where: Path, source: Source | None, text: str, known: frozenset[str]
+) -> str | None:
+    """The text with the braces KubeSpawner cannot fill in doubled (``{JUPYTER_IMAGE_SPEC}`` →
+    ``{{JUPYTER_IMAGE_SPEC}}``, which it formats to the literal braces), at the key that wrote
+    it: the profile's override when that is where it is. None when the text is not the one
+    written there (the chart drew it, or filled in a ``{pvc_name}``)."""
+    escaped = _escaped_braces(text, known)
+    if escaped is None or source is None or not source.extends or not source.path:
+        return None
+    if not config.kubespawner.startswith("6.") and str(config.get("pvc_name_template")) in text:
+        return None  # perhaps a `{pvc_name}` expanded: not the text as written
+    key = source.path[-1]
+    if key == "value" and where[-1] == "value" and len(source.path) > 1:
+        # An env entry written as `NAME: text` is drawn as `{name: NAME, value: text}`.
+        environment = config.get("environment")
+        name = source.path[-2]
+        if isinstance(environment, dict) and isinstance(environment.get(name), str):
+            key = name
+    written = shown(escaped, limit=len(escaped) * 2 + 3)
+    entry = f"- {written}" if isinstance(key, int) else f"{shown(key, plain_text=True)}: {written}"
+    return f"# braces doubled: literal text, which KubeSpawner does not fill in\n{entry}"
+
+
+@lru_cache(maxsize=1)
+def _brace_parts() -> re.Pattern[str]:
+    return re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def _escaped_braces(text: str, known: frozenset[str]) -> str | None:
+    """``text`` with every brace that is not a known placeholder's doubled; None when that
+    still leaves something KubeSpawner cannot format."""
+
+    def escape(part: re.Match[str]) -> str:
+        whole, field = part[0], part[1]
+        if whole in ("{{", "}}"):
+            return whole
+        if field is not None and re.split(r"[.\[!:]", field, maxsplit=1)[0] in known:
+            return whole
+        return whole.replace("{", "{{").replace("}", "}}")
+
+    escaped = _brace_parts().sub(escape, text)
+    return escaped if _template_problem(escaped, known) is None else None
 
 
 def _texts(path: Path, value: Any, found: list[tuple[Path, str]]) -> None:

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
         path: ValuesPath
         message: str
-        #: A values snippet that works, when the rule's general fix does not fit.
+        #: A values snippet that works, for this very cause; None: no fix is shown (the rule's
+        #: causes differ too much for one general fix to fit them).
         fix: str | None = None
         #: The rule it is reported under: a failing spawn, or a setting the hub ignores.
         rule: str = "z2jh-spawn-failure"

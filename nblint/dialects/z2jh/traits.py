@@ -30,6 +30,7 @@ from nblint.dialects.z2jh.values import (
 from nblint.load.yaml_tree import to_plain as copy_tree
 from nblint.model.pod import Path, get_path
 from nblint.model.record import Record
+from nblint.model.shown import shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -257,10 +258,12 @@ def normalise_types(config: SpawnerConfig) -> None:
             continue
         converted = memory_bytes(trait.value)
         if converted is None:
+            path = trait.sources[()].path
             config.report(
-                trait.sources[()].path,
-                f"{name} {trait.value!r} is not a KubeSpawner memory size "
+                path,
+                f"{name} {shown(trait.value)} is not a KubeSpawner memory size "
                 "(an integer, or a number with K, M, G or T: binary units, no 'i')",
+                _memory_fix(path, trait.value),
             )
         elif type(converted) is not type(trait.value) or converted != trait.value:
             config.replace_value(name, converted)
@@ -279,6 +282,25 @@ def normalise_types(config: SpawnerConfig) -> None:
         config.replace_value("cmd", [cmd.value])
     if config.family == "3":
         _maps_refused_by_kubespawner_6(config)
+
+
+@cache
+def _memory_in_other_units() -> re.Pattern[str]:
+    """A size in Kubernetes' or another common spelling: ``4Gi``, ``4GiB``, ``4GB``, ``4g``."""
+    return re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGTkmgt])(?:i|iB|B|b)?\s*")
+
+
+def _memory_fix(path: ValuesPath, value: Any) -> str | None:
+    """The same size in KubeSpawner's units (``4Gi`` → ``4G``: its units are binary), at the
+    key that wrote it; None when the value says no size nblint can read."""
+    found = _memory_in_other_units().fullmatch(value) if isinstance(value, str) else None
+    if found is None or not path or not isinstance(path[-1], str):
+        return None
+    size = f"{found[1]}{found[2].upper()}"
+    return (
+        f"{shown(path[-1], plain_text=True)}: {size}   # KubeSpawner's units: K, M, G, T "
+        '(binary), no "i"'
+    )
 
 
 def _environment_texts(config: SpawnerConfig) -> None:

@@ -57,11 +57,12 @@ from nblint.dialects.z2jh.values import (
     values_schema,
 )
 from nblint.model.data import data_dir
-from nblint.model.finding import Reported, clipped
+from nblint.model.finding import Reported
 from nblint.model.pod import Path, format_path, get_path
 from nblint.model.record import Record
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
+from nblint.model.shown import shown
 from nblint.model.unknowable import is_unknowable, sops_pattern
 
 TYPE_CHECKING = False
@@ -311,6 +312,7 @@ class _Checker:
                 path,
                 f"`{format_path(path)}: {_show(value)}` is not one of {options} "
                 f"(z2jh {version} values schema); helm would refuse the release",
+                _enum_fix(path, value, schema["enum"]),
             )
         elif keyword == "const":
             self.report(
@@ -323,7 +325,7 @@ class _Checker:
             self.report(
                 "z2jh-wrong-type",
                 path,
-                f"`{format_path(path)}: {value}` is below the minimum {schema['minimum']} "
+                f"`{format_path(path)}: {_show(value)}` is below the minimum {schema['minimum']} "
                 f"(z2jh {version} values schema); helm would refuse the release",
             )
         elif keyword == "oneOf":
@@ -615,7 +617,7 @@ class _Checker:
                 )
                 # The keys of the entry itself, often misplaced inside its override.
                 own = (keys_read(kubespawner, level) or frozenset()) - {"kubespawner_override"}
-                where_text = f"the `kubespawner_override` of profile {name!r}"
+                where_text = f"the `kubespawner_override` of profile {_show(name)}"
                 self.traits(override, where, where_text, entry_keys=(level, own))
 
     def _profile_shape(self, profile: Mapping[str, Any], path: Path, name: Any) -> None:
@@ -637,12 +639,12 @@ class _Checker:
         options = profile["profile_options"]
         if not isinstance(options, dict):
             self._not_a_mapping(
-                (*path, "profile_options"), f"`profile_options` of profile {name!r}", options
+                (*path, "profile_options"), f"`profile_options` of profile {_show(name)}", options
             )
             return
         for option_name, option in options.items():
             here = (*path, "profile_options", option_name)
-            what = f"option {option_name!r} of profile {name!r}"
+            what = f"option {_show(option_name)} of profile {_show(name)}"
             if not isinstance(option, dict):
                 self._not_a_mapping(here, what, option)
                 continue
@@ -659,12 +661,12 @@ class _Checker:
                         self.report(
                             "z2jh-spawn-failure",
                             at,
-                            f"choice {choice_name!r} of {what} must be a mapping, not "
+                            f"choice {_show(choice_name)} of {what} must be a mapping, not "
                             f"{_show(choice)}: every spawn that picks it fails",
                             PROFILE_SHAPE_FIX,
                         )
                     else:
-                        self._not_a_mapping(at, f"choice {choice_name!r} of {what}", choice)
+                        self._not_a_mapping(at, f"choice {_show(choice_name)} of {what}", choice)
                     continue
                 defaulted = defaulted or bool(choice.get("default"))
                 if "kubespawner_override" not in choice:
@@ -688,7 +690,7 @@ class _Checker:
         named = profile.get("display_name") or profile.get("slug")
         # The name the profile's pods go by (:func:`.profiles.selections`).
         profile_name = str(named) if named else f"profile {path[-1]}"
-        own = f"profile {profile_name!r}" if named else f"`{format_path(path)}`"
+        own = f"profile {_show(profile_name)}" if named else f"`{format_path(path)}`"
         self._entry_keys(profile, path, PROFILE, own, profile_name)
         options = profile.get("profile_options")
         if not isinstance(options, dict):
@@ -698,14 +700,14 @@ class _Checker:
             if not isinstance(option, dict):
                 continue
             here = (*path, "profile_options", option_name)
-            what = f"option {option_name!r} of {own}"
+            what = f"option {_show(option_name)} of {own}"
             self._entry_keys(option, here, OPTION, what, profile_name)
             choices = option.get("choices")
             for choice_name, choice in choices.items() if isinstance(choices, dict) else ():
                 if isinstance(choice, dict):
                     at = (*here, "choices", choice_name)
                     self._entry_keys(
-                        choice, at, CHOICE, f"choice {choice_name!r} of {what}", profile_name
+                        choice, at, CHOICE, f"choice {_show(choice_name)} of {what}", profile_name
                     )
             unlisted = option.get("unlisted_choice")
             if unlisted_read and isinstance(unlisted, dict):
@@ -868,11 +870,11 @@ class _Checker:
         self.report(
             "z2jh-spawn-failure",
             path,
-            f"choice {choice_name!r} of {what} has no `kubespawner_override`: KubeSpawner "
+            f"choice {_show(choice_name)} of {what} has no `kubespawner_override`: KubeSpawner "
             f"{kubespawner} (z2jh {self.version}) requires one in every choice, so every spawn "
             "that picks it fails",
-            f"Give choice {choice_name!r} `kubespawner_override: {{}}`, or upgrade to z2jh 3.1.0 "
-            "or later, whose KubeSpawner reads a choice without one.",
+            f"Give choice {_show(choice_name)} `kubespawner_override: {{}}`, or upgrade to z2jh "
+            "3.1.0 or later, whose KubeSpawner reads a choice without one.",
         )
 
     def _not_a_mapping(self, path: Path, what: str, value: Any) -> None:
@@ -891,7 +893,7 @@ class _Checker:
             "z2jh-spawn-failure",
             path,
             f"`kubespawner_override` must be a mapping, not {_show(value)}: every spawn of "
-            f"profile {name!r} with it fails",
+            f"profile {_show(name)} with it fails",
             PROFILE_SHAPE_FIX,
         )
 
@@ -1326,10 +1328,26 @@ def _type_of(value: Any) -> str:
     return "object"
 
 
+def _enum_fix(path: Path, value: Any, options: list[Any]) -> str | None:
+    """The allowed value a refused one plainly meant: the one key of a mapping
+    (``matchNodePurpose: {require: true}``), the one item of a list, or the same word in
+    another case; else None (the rule's general fix)."""
+    meant: list[Any] = []
+    if isinstance(value, dict) and len(value) == 1:
+        meant = [key for key in value if key in options]
+    elif isinstance(value, list) and len(value) == 1:
+        meant = [item for item in value if item in options]
+    elif isinstance(value, str):
+        meant = [
+            option
+            for option in options
+            if isinstance(option, str) and option.lower() == value.strip().lower()
+        ]
+    if len(meant) != 1 or not path or not isinstance(path[-1], str):
+        return None
+    return f"{shown(path[-1], plain_text=True)}: {shown(meant[0], plain_text=True)}"
+
+
 def _show(value: Any, limit: int = 80) -> str:
-    """``value`` as a message shows it, clipped: a message is one line, whatever the input."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return clipped(repr(value) if isinstance(value, str) else str(value), limit)
+    """``value`` as a message shows it: YAML, as the user wrote it, on one line, clipped."""
+    return shown(value, limit)
