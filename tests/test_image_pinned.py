@@ -77,3 +77,20 @@ def test_the_z2jh_hint_keeps_the_image_name_and_asks_for_a_tag() -> None:
     (image,) = [f for f in result.findings if f.line == 3]
     assert image.fix is not None
     assert "name: ghcr.io/example/notebook\n" in image.fix and 'tag: "TAG"' in image.fix
+
+
+def test_docker_stacks_version_tags_move_and_only_dated_and_commit_tags_pin() -> None:
+    # docker-stacks rebuilds weekly and moves python-3.12, cuda12-python-3.12, spark-3.5.3 to the
+    # newest build (field test 2, missed: pytorch-notebook:cuda12-python-3.12 passed).
+    result = run(IMAGES / "docker-stacks-version-tags.yaml", select={"notebook-image-pinned"})
+    moves = "whose docker-stacks version tag moves to each weekly rebuild"
+    by_container = {f.container: f for f in result.findings}
+    assert sorted((f.line, f.container) for f in result.findings) == [
+        (10, "python"),
+        (12, "cuda"),
+        (15, "spark"),
+        (17, "latest"),  # the floating-tag message: one finding, not two
+    ]  # dated, commit, digest, a mirror's, Docker Hub's, a placeholder, z2jh's sample: not judged
+    assert moves in by_container["python"].message
+    assert moves in by_container["cuda"].message and ALWAYS in by_container["cuda"].message
+    assert moves not in by_container["latest"].message
