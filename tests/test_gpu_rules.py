@@ -36,12 +36,23 @@ def test_a_shared_gpu_in_requests_only_is_not_scheduled() -> None:
     assert found("shared-gpu-requests-only.yaml") == [("notebook-gpu-limit", 13, "error")]
 
 
-def test_the_user_node_selector_picks_no_gpu_nodes_and_is_named() -> None:
+def test_no_node_selection_is_said_as_no_gpu_pool_not_as_no_gpu_node() -> None:
+    # A pod that asks for a GPU schedules only on nodes that advertise it: with no selection it
+    # gets some GPU node, of any pool. The message must not say it picks none (field test 2, #6).
+    result = run(GPU / "node-selection-none.yaml", select=GPU_RULES)
+    assert [(f.rule, f.line) for f in result.findings] == [("notebook-gpu-node-selection", 13)]
+    assert result.findings[0].message == (
+        "the pod asks for nvidia.com/gpu but its node selection names no GPU pool (it has no "
+        "nodeSelector or required node affinity): nothing steers it to one"
+    )
+
+
+def test_the_user_node_selector_names_no_gpu_pool_and_is_named() -> None:
     result = run(GPU / "amd-gpu-user-node-selector.yaml", select=GPU_RULES)
     assert [(f.rule, f.line) for f in result.findings] == [("notebook-gpu-node-selection", 14)]
     assert result.findings[0].message == (
-        "the pod asks for amd.com/gpu but its node selection picks no GPU nodes (it has "
-        "nodeSelector hub.jupyter.org/node-purpose: user)"
+        "the pod asks for amd.com/gpu but its node selection names no GPU pool (it has "
+        "nodeSelector hub.jupyter.org/node-purpose: user): nothing steers it to one"
     )
 
 
@@ -217,8 +228,8 @@ def test_a_required_affinity_is_named_with_its_values() -> None:
         GPU / "node-selection-user-affinity-z2jh.yaml", select={"notebook-gpu-node-selection"}
     ).findings
     assert finding.message == (
-        "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
-        "required affinity hub.jupyter.org/node-purpose In [user])"
+        "the pod asks for nvidia.com/gpu but its node selection names no GPU pool (it has "
+        "required affinity hub.jupyter.org/node-purpose In [user]): nothing steers it to one"
     )
 
 
@@ -228,14 +239,14 @@ def test_a_label_of_the_cluster_s_own_may_be_the_gpu_pool_but_a_cpu_pool_is_not(
         (
             21,
             "Pod/cpu-pool",
-            "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
-            "nodeSelector eks-node-group: jupyter-compute-cpu)",
+            "the pod asks for nvidia.com/gpu but its node selection names no GPU pool (it has "
+            "nodeSelector eks-node-group: jupyter-compute-cpu): nothing steers it to one",
         ),
         (
             31,
             "Pod/user-nodes",
-            "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
+            "the pod asks for nvidia.com/gpu but its node selection names no GPU pool (it has "
             "nodeSelector hub.jupyter.org/node-purpose: user; nodeSelector kubernetes.io/arch: "
-            "amd64)",
+            "amd64): nothing steers it to one",
         ),
     ]

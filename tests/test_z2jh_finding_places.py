@@ -58,8 +58,8 @@ def test_gpu_node_selection_is_where_the_gpu_is_asked_for_and_names_the_selector
         ("notebook-gpu-node-selection", 12, "GPU"),
     ]
     assert messages("gpu-profile-node-purpose.yaml", "notebook-gpu-node-selection") == [
-        "the pod asks for nvidia.com/gpu but its node selection picks no GPU nodes (it has "
-        "nodeSelector hub.jupyter.org/node-purpose: user)"
+        "the pod asks for nvidia.com/gpu but its node selection names no GPU pool (it has "
+        "nodeSelector hub.jupyter.org/node-purpose: user): nothing steers it to one"
     ]
 
 

@@ -7,7 +7,7 @@ node-selection questions look at several pod fields together, against the ``gpu-
 Aspects (``options: {aspect: …}``): ``limit`` (a GPU requested but not limited: extended
 resources must be limits), ``toleration`` (no toleration for the GPU nodes' taint; on GKE, whose
 labels the pod's node selection shows, the API server adds it: said as info), ``node-selection``
-(no nodeSelector or required node affinity that picks GPU nodes), ``privileged`` (a GPU
+(no nodeSelector or required node affinity that names a GPU pool), ``privileged`` (a GPU
 container running privileged), ``count`` (more GPUs than ``max_gpus``).
 """
 
