@@ -667,3 +667,32 @@ def test_a_security_context_set_by_extra_config_code_gets_hints_shown_not_applie
         if f.applicability in ("safe", "unsafe")
         and f.rule in ("capabilities-restricted", "notebook-read-only-root-filesystem")
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Field test 2: hints that named what nblint cannot know, or spoke of an old value
+
+
+def test_a_changed_value_loses_the_comment_that_spoke_of_the_old_one() -> None:
+    path = FIX / "cull-timeout-with-a-comment.yaml"
+    [finding] = findings_of("notebook-idle-culling", path)
+    assert (finding.line, finding.column) == (5, 3)
+    assert "every" not in (finding.fix or "")  # the finding is about the timeout only
+    new, _ = apply_edit(path.read_text(), finding.edit)
+    assert "  timeout: 3600\n  every: 600         # check every 10 minutes\n" in new
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a:\n  b: 1   # one\n  c: 2\n", "a:\n  b: 5\n  c: 2\n"),
+        ("a:\n  b: 1\t# one\r\n  c: 2\r\n", "a:\n  b: 5\r\n  c: 2\r\n"),
+        ("a:\n  b: 1   # one", "a:\n  b: 5"),
+        ("a:\n  b: '1'  # quoted\n", "a:\n  b: 5\n"),
+        ("a: {b: 1, c: 2}  # flow\n", "a: {b: 5, c: 2}  # flow\n"),  # not after the value
+        ("a:\n  b: 5   # unchanged\n", "a:\n  b: 5   # unchanged\n"),
+    ],
+)
+def test_the_applier_drops_the_comment_beside_a_value_it_changes(text: str, expected: str) -> None:
+    edit = Edit("f.yaml", 0, (), "strategic", "a:\n  b: 5\n")
+    assert apply_edit(text, edit)[0] == expected
