@@ -696,3 +696,48 @@ def test_a_changed_value_loses_the_comment_that_spoke_of_the_old_one() -> None:
 def test_the_applier_drops_the_comment_beside_a_value_it_changes(text: str, expected: str) -> None:
     edit = Edit("f.yaml", 0, (), "strategic", "a:\n  b: 5\n")
     assert apply_edit(text, edit)[0] == expected
+
+
+def test_a_hostpath_of_the_node_gets_advice_not_a_claim() -> None:
+    path = FIX / "hostpath-of-the-node.yaml"
+    found = findings_of("restricted-volumes", path)
+    assert [(f.line, f.column, f.applicability) for f in found] == [
+        (18, 18, "display-only"),
+        (20, 18, "display-only"),
+        (22, 18, "display-only"),
+        (24, 7, "unsafe"),
+    ]
+    assert found[0].message == (
+        "volume fuse is hostPath /dev/fuse of the node (a device, a socket or a kernel "
+        "interface), which restricted does not allow and no claim can stand in for"
+    )
+    for advice in found[:3]:
+        assert "persistentVolumeClaim:" not in (advice.fix or "")
+        assert "privileged" in (advice.fix or "") and "device plugin" in (advice.fix or "")
+    assert "claimName: data" in (found[3].fix or "")  # a data directory may become a claim
+    fixed = yaml.safe_load(fixed_text(path))
+    sources = {v["name"]: set(v) - {"name"} for v in fixed["spec"]["volumes"]}
+    assert sources["fuse"] == sources["docker"] == sources["proc"] == {"hostPath"}
+    assert sources["data"] == {"persistentVolumeClaim"}
+
+
+def test_a_hostpath_of_the_node_gets_advice_under_baseline_and_in_z2jh() -> None:
+    path = FIX / "hostpath-of-the-node.yaml"
+    options = Options(PsaPolicy("baseline", (1, 37)))
+    found = [
+        f for f in Runner(options, RULES).run([str(path)]).findings if f.rule == "host-path-volumes"
+    ]
+    assert [(f.line, f.applicability) for f in found] == [
+        (18, "display-only"),
+        (20, "display-only"),
+        (22, "display-only"),
+        (24, "unsafe"),
+    ]
+    assert "emptyDir" not in "".join(f.fix or "" for f in found[:3]).replace(
+        "PersistentVolumeClaim or emptyDir can stand in", ""
+    )
+    z2jh = FIXTURES / "z2jh" / "hostpath-dev-fuse.yaml"
+    [finding] = findings_of("restricted-volumes", z2jh)
+    assert (finding.line, finding.column, finding.applicability) == (7, 11, "display-only")
+    assert "persistentVolumeClaim:" not in (finding.fix or "")
+    assert "hostPath:\n          path: /dev/fuse\n" in fixed_text(z2jh)
