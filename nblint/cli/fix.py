@@ -147,7 +147,7 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
     said: set[tuple[str, int, str, str]] = set()
     not_fixed = [
         *outcome.failed,
-        *((finding, "the fix would add a finding") for finding in outcome.rejected),
+        *((finding, _would_add(outcome, finding)) for finding in outcome.rejected),
     ]
     for finding, why in not_fixed:
         place = (finding.file, finding.line, finding.rule, why)
@@ -173,6 +173,11 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
     if hidden and not unsafe:
         message += f" ({hidden} fixable with --unsafe-fixes)"
     click.echo(message, err=True)
+
+
+def _would_add(outcome: FixOutcome, finding: Finding) -> str:
+    rules = outcome.added.get(finding.edit) if finding.edit is not None else None
+    return f"the fix would add {', '.join(rules)}" if rules else "the fix would add a finding"
 
 
 def _s(count: int) -> str:

@@ -489,7 +489,16 @@ class _Planner:
             # `key:` + a block collection on the lines below → `key: <flow value>` on one line.
             self.add(key_node.end_mark.index, end, ": " + new)
             return
-        self.add(value_node.start_mark.index, end, new)
+        self.add(value_node.start_mark.index, self._past_stale_comment(end), new)
+
+    def _past_stale_comment(self, end: int) -> int:
+        """Where a replaced value's text ends, the comment after it on its line included: that
+        comment spoke of the old value, and kept beside the new one it would be false
+        (``timeout: 7200  # 2 hours idle`` → ``timeout: 3600``, not ``3600  # 2 hours idle``)."""
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        rest = self.text[end:line_end].rstrip("\r")
+        return end + len(rest) if rest.lstrip().startswith("#") else end
 
     # -- rendering ------------------------------------------------------------------------
 

@@ -301,21 +301,30 @@ def _place_fixes(here: list[Folded]) -> Iterator[Line]:
             if fix:
                 label = f"fix ({problem.rule}) for {subset_label(findings, problem.findings)}"
                 yield from _fix_lines(fix, with_safety(label, findings))
-    texts = list(dict.fromkeys(fix for fix, _, _ in uniform))
-    for text, indices in _merge_fixes(texts):
-        merged = {texts[i] for i in indices}
-        covered = [rule for fix, rule, _ in uniform if fix in merged]
-        findings = [f for fix, _, found in uniform if fix in merged for f in found]
-        rules = list(dict.fromkeys(covered))
-        label = "fix" if len(covered) == len(here) else f"fix ({', '.join(rules)})"
-        yield from _fix_lines(text, with_safety(label, findings))
+    # Advice nblint never applies is merged only with advice: inside a block labelled unsafe it
+    # would read as part of what `nblint fix --unsafe-fixes` does.
+    for advice in (False, True):
+        group = [entry for entry in uniform if _advice_only(entry[2]) is advice]
+        texts = list(dict.fromkeys(fix for fix, _, _ in group))
+        for text, indices in _merge_fixes(texts):
+            merged = {texts[i] for i in indices}
+            covered = [rule for fix, rule, _ in group if fix in merged]
+            findings = [f for fix, _, found in group if fix in merged for f in found]
+            rules = list(dict.fromkeys(covered))
+            label = "fix" if len(covered) == len(here) else f"fix ({', '.join(rules)})"
+            yield from _fix_lines(text, with_safety(label, findings))
+
+
+def _advice_only(findings: Sequence[Finding]) -> bool:
+    """Whether ``nblint fix`` applies none of the fixes of ``findings``."""
+    return not any(f.edit is not None and f.applicability in ("safe", "unsafe") for f in findings)
 
 
 def with_safety(label: str, findings: Sequence[Finding]) -> str:
     """``label`` saying what ``nblint fix`` does with the fix of ``findings``: ``safe`` (it
     applies it), ``unsafe`` (only with ``--unsafe-fixes``); nothing for advice it never
     applies."""
-    kinds = {f.applicability for f in findings if f.edit is not None}
+    kinds = {f.applicability for f in findings if f.edit is not None} - {"display-only"}
     if not kinds:
         return label
     word = "unsafe" if "unsafe" in kinds else "safe"

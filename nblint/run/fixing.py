@@ -45,6 +45,8 @@ class FixOutcome:
     failed: list[tuple[Finding, str]] = field(default_factory=list)
     #: Edits left out because they added a finding.
     rejected: list[Finding] = field(default_factory=list)
+    #: The rules of the findings each left-out edit added (what ``nblint fix`` says).
+    added: dict[Edit, list[str]] = field(default_factory=dict)
 
 
 def finding_key(finding: Finding) -> tuple[Any, ...]:
@@ -79,9 +81,12 @@ def fix(
     known = {finding_key(f) for f in before.findings}
     texts: dict[str, str] = {}
     result = before
+    restarted: set[str] = set()
     for _ in range(MAX_ROUNDS):
         wanted = [f for f in result.findings if applicable(f, unsafe) and chosen(f)]
-        changed = _apply_all(wanted, texts, result, outcome)
+        changed = _restart_for_new_image(wanted, texts, before, outcome, restarted)
+        if not changed:
+            changed = _apply_all(wanted, texts, result, outcome)
         if not changed:
             break
         texts.update(changed)
@@ -130,6 +135,41 @@ def _say_what_changed_nothing(
             continue
         if not replacements:
             outcome.failed.append((finding, CHANGES_NOTHING))
+
+
+def _restart_for_new_image(
+    wanted: list[Finding],
+    texts: dict[str, str],
+    before: RunResult,
+    outcome: FixOutcome,
+    restarted: set[str],
+) -> dict[str, str]:
+    """Files an earlier round edited that now get an edit that goes alone (a new image), done
+    again from their original text with only those edits: the earlier rounds' fixes were made
+    for the old image's user, HOME and writable paths (a cache mount at /root/.cache stayed
+    beside the new image's /home/jovyan/.cache). The next rounds fix the file for the image it
+    ends up with. Once per file; an alone edit that cannot be placed in the original goes the
+    ordinary way."""
+    alone: dict[str, list[Finding]] = {}
+    for finding in wanted:
+        edit = finding.edit
+        if edit is not None and edit.alone and edit.file in texts and edit.file not in restarted:
+            alone.setdefault(edit.file, []).append(finding)
+    changed: dict[str, str] = {}
+    for path, findings in alone.items():
+        original = before.texts.get(path)
+        if original is None:
+            continue
+        text = original
+        try:
+            for edit in dict.fromkeys(f.edit for f in findings if f.edit is not None):
+                text, _ = apply_edit(text, edit)
+        except FixError:
+            continue
+        restarted.add(path)
+        outcome.applied = [f for f in outcome.applied if f.file != path] + findings
+        changed[path] = text
+    return changed
 
 
 def _apply_all(
@@ -182,6 +222,9 @@ def _one_at_a_time(
     kept: dict[str, str] = {}
     result = check(texts)
     tried: set[Edit] = set()
+    # Left out for a finding it added: tried again once another edit is kept (runAsNonRoot adds
+    # notebook-run-as-root-refused until the fix of a container's runAsUser: 0 is in).
+    refused_for_now: set[Edit] = set()
     for _ in range(MAX_EDITS_ONE_AT_A_TIME):
         progress = False
         for finding in result.findings:
@@ -200,11 +243,20 @@ def _one_at_a_time(
             if not replacements:
                 continue
             trial = check({**texts, **kept, edit.file: new})
-            if any(finding_key(f) not in known for f in trial.findings if f.file == edit.file):
+            added = [
+                f.rule
+                for f in trial.findings
+                if f.file == edit.file and finding_key(f) not in known
+            ]
+            if added:
                 outcome.rejected.append(finding)
+                outcome.added[edit] = sorted(set(added))
+                refused_for_now.add(edit)
                 continue
             kept[edit.file] = new
             outcome.applied.append(finding)
+            tried -= refused_for_now
+            refused_for_now.clear()
             result, progress = trial, True
             break
         if not progress:

@@ -68,6 +68,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if impl.builtin_options.get("aspect") == "read-only":
         if not read_only:
             value = podview.security(spec, container, "readOnlyRootFilesystem")
+            # With the root read-only, HOME must be a volume of its own, and the claim for it is
+            # the user's to name (notebook-home-persistent's hint is shown, not applied, outside
+            # z2jh): until HOME is on a writable volume, this fix is shown, never applied (the
+            # server could not write its own HOME).
+            home_first = known_home is not None and not podview.writable(
+                spec, container, known_home
+            )
             yield RawViolation(
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
@@ -78,6 +85,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     "home_note": home_note,
                     "value": "unset" if value is None else value,
                 },
+                fix={key: HOME_FIRST + hint for key, hint in rule.fix.items()}
+                if home_first
+                else None,
+                fix_safety="display-only" if home_first else None,
             )
         return
     if not read_only:
@@ -105,6 +116,11 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 fix_safety="display-only" if home_itself else None,
             )
 
+
+HOME_FIRST = (
+    "# first mount a volume of your own at HOME (see notebook-home-persistent): on a read-only\n"
+    "# root, the server could not write its home\n"
+)
 
 HOME_ADVICE = (
     "# HOME needs a volume of its own that keeps the user's work: see the fix of\n"
