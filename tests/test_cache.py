@@ -85,3 +85,44 @@ def test_a_family_of_per_file_kinds_keeps_only_its_newest_entries(
         newest = max(folder.glob("config@*.pickle"), key=os.path.getmtime)
         os.utime(newest, (index, index))  # a distinct age for each
     assert len(list(folder.glob("config@*.pickle"))) == cache.KEEP_PER_FAMILY
+
+
+def test_a_team_table_and_the_shipped_one_of_its_name_keep_an_entry_each(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A team's ``notebook-images.yaml`` beside the shipped one: both are read on every run, and
+    with one cache entry per table name each replaced the other, so both were rebuilt each time."""
+    from nblint.check import tables
+    from nblint.check.rules import table_dirs
+
+    team = tmp_path / "team"
+    (team / "tables").mkdir(parents=True)
+    (team / "tables" / "notebook-images.yaml").write_text(
+        "images: [{match: registry.example/nb*}]\n"
+    )
+    read: list[str] = []
+    real_read = tables._read
+    saved = list(tables._search_path)
+    try:
+        tables._read = lambda path: read.append(path) or real_read(path)  # type: ignore[assignment]
+        for _ in range(2):  # two runs: the second takes both tables from the cache
+            tables.set_search_path(table_dirs([str(team)]))
+            tables.entries("notebook-images", "images")
+    finally:
+        tables._read = real_read  # type: ignore[assignment]
+        tables.set_search_path(saved)
+    assert len(read) == 2 and len(set(read)) == 2
+    assert len(list(folder.glob("table-notebook-images@*.pickle"))) == 2
+
+
+def test_an_entry_of_a_family_removes_what_an_older_nblint_cached_for_all_of_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    folder.mkdir()
+    legacy = folder / "rules-0123456789abcdef.pickle"  # one kind for every install, before
+    legacy.write_bytes(b"")
+    source = tmp_path / "rule.yaml"
+    source.write_text("id: r\n")
+    cache.cached(cache.kind_for("rules", str(tmp_path)), [str(source)], lambda: True)
+    assert not legacy.exists()
+    assert len(list(folder.glob("rules@*.pickle"))) == 1

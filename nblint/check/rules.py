@@ -338,8 +338,11 @@ def _read_directory(directory: str, validate: bool = False) -> dict[str, Rule]:
 
 def _shipped_rules() -> dict[str, Rule]:
     """The shipped rules, from the cache while no rule file (nor this module) has changed."""
-    from nblint.model.cache import cached
+    from nblint.model.cache import cached, kind_for
 
     directory = data_dir("rules")
     files = rule_files(directory)
-    return cached("rules", [__file__, *files], lambda: _read_directory(directory))
+    # A kind per install: two installs sharing the cache (a checkout and pre-commit's own
+    # environment) keep an entry each rather than rebuilding over each other on every run.
+    kind = kind_for("rules", directory)
+    return cached(kind, [__file__, *files], lambda: _read_directory(directory))

@@ -34,13 +34,16 @@ def entries(name: str, key: str) -> list[dict[str, Any]]:
     known = _cache.get((name, key))
     if known is not None:
         return known
-    from nblint.model.cache import cached
+    from nblint.model.cache import cached, kind_for
 
     found: list[dict[str, Any]] = []
     for directory in _search_path:
         path = os.path.join(directory, f"{name}.yaml")
         if os.path.isfile(path):
-            data = cached(f"table-{name}", [path], lambda: _read(path))  # noqa: B023
+            # A kind per file: a team's table and the shipped one of the same name (and two
+            # installs) keep an entry each rather than replacing each other's.
+            kind = kind_for(f"table-{name}", path)
+            data = cached(kind, [path], lambda: _read(path))  # noqa: B023
             found.extend(e for e in data.get(key) or [] if isinstance(e, dict))
     _cache[(name, key)] = found
     return found

@@ -94,7 +94,8 @@ def _remove_stale(folder: str, kind: str, kept: str) -> None:
         if other == kept or not other.endswith(".pickle"):
             continue
         full = os.path.join(folder, other)
-        if other.startswith(f"{kind}-"):
+        # (``family-…``: what an older nblint built for the whole family under one kind.)
+        if other.startswith(f"{kind}-") or (family and other.startswith(f"{family[:-1]}-")):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(full)
         elif family and other.startswith(family):
