@@ -220,6 +220,7 @@ def test_without_a_profile_the_node_selection_fix_is_singleuser_node_selector() 
     assert (finding.rule, finding.line) == ("notebook-gpu-node-selection", 6)
     assert finding.fix == (
         "singleuser:\n  nodeSelector:\n    cloud.google.com/gke-accelerator: nvidia-tesla-t4"
+        "   # your GPU pool's label"
     )
 
 

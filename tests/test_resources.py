@@ -28,6 +28,8 @@ R = FIXTURES / "resources"
 RESOURCES = "notebook-resources"
 ABOVE = "request-above-limit"
 NOT_LIMIT = "request-not-limit"
+#: notebook-resources' advice beside a limit it writes (kept when the fix goes into an override).
+GUARANTEE = "# the guarantee: a limit below it makes every spawn fail"
 
 
 def of(result: RunResult, rule: str) -> list[tuple[str, int, int, str | None]]:
@@ -81,7 +83,8 @@ def test_a_profiles_guarantees_get_limits_in_that_profile() -> None:
     result = run(R / "z2jh-profile-guarantees.yaml", select={RESOURCES})
     fixes = {f.profile: f.fix for f in result.findings}
     assert fixes["Big"] == (
-        "# in singleuser.profileList[1].kubespawner_override\ncpu_limit: 8\nmem_limit: 32G"
+        f"# in singleuser.profileList[1].kubespawner_override\n{GUARANTEE}\n"
+        "cpu_limit: 8\nmem_limit: 32G"
     )
     assert fixes["Small"] == (
         "singleuser:\n  cpu:\n    guarantee: 0.5\n    limit: 2\n  memory:\n    limit: 4G"
@@ -94,7 +97,7 @@ def test_a_choices_guarantee_gets_its_limit_in_that_choice() -> None:
     choices = "singleuser.profileList[0].profile_options.memory.choices"
     assert fixes == {
         "small": f"# in {choices}.small.kubespawner_override\nmem_limit: 4G",
-        "large": f"# in {choices}.large.kubespawner_override\nmem_limit: 48G",
+        "large": f"# in {choices}.large.kubespawner_override\n{GUARANTEE}\nmem_limit: 48G",
     }
 
 
@@ -229,7 +232,10 @@ def test_z2jh_guarantees_above_their_limits_fail_every_spawn_where_they_are_set(
         "fails to start: the API server refuses its pod"
     )
     # The limit is shown where the guarantee comes from: the profile's own override for Big.
-    assert big.fix == "# in singleuser.profileList[1].kubespawner_override\ncpu_limit: 8"
+    assert big.fix == (
+        "# in singleuser.profileList[1].kubespawner_override\n"
+        "# at least the guarantee; or lower the guarantee to at most the limit\ncpu_limit: 8"
+    )
 
 
 def test_a_notebooks_request_above_its_limit_is_an_error() -> None:
@@ -284,6 +290,7 @@ def test_a_profiles_gpu_guarantee_below_its_limit_is_fixed_in_its_override() -> 
     )
     assert finding.fix == (
         "# in singleuser.profileList[1].kubespawner_override\n"
+        "# equal to the guarantee; or the guarantee equal to the limit\n"
         "extra_resource_limits:\n  nvidia.com/gpu: 1"
     )
 

@@ -104,7 +104,8 @@ class ValuesPlacement(Record):
         memo = self.release.fix_memo
         placed: PlacedFix | None = memo.get(key)
         if placed is None:
-            placed = memo[key] = self._place(hint, path, anchor, template_hint, values_path)
+            placed = self._place(hint, path, anchor, template_hint, values_path)
+            placed = memo[key] = _keep_comments(hint, placed)
         return placed
 
     def _place(
@@ -268,6 +269,49 @@ class ValuesPlacement(Record):
         return PlacedFix(
             text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
         )
+
+
+def _keep_comments(hint: str, placed: PlacedFix) -> PlacedFix:
+    """``placed`` with the comments beside the hint's keys that it lost (a hint rewritten as
+    another layer's keys or a profile's traits is dumped from its parsed value): the rule's advice
+    ("equal to the guarantee", "your GPU pool's label") goes back beside the same line when the
+    placed text has it, else under the line that says where the fix goes."""
+    if "#" not in hint:
+        return placed
+    lines = placed.text.split("\n")
+    above: list[str] = []
+    for code, comment in _commented_lines(hint):
+        if comment in placed.text:
+            continue
+        same = next((i for i, line in enumerate(lines) if line.strip() == code), None)
+        if same is not None:
+            lines[same] = f"{lines[same]}   {comment}"
+        elif comment not in above:
+            above.append(comment)
+    head = 0
+    while head < len(lines) and lines[head].startswith("# in "):
+        head += 1
+    text = "\n".join([*lines[:head], *above, *lines[head:]])
+    return placed if text == placed.text else PlacedFix(text, placed.edit)
+
+
+def _commented_lines(text: str) -> list[tuple[str, str]]:
+    """``(code, comment)`` of each line of YAML ``text`` with a comment beside a key (a ``#``
+    after a space, outside quotes). Comment lines of their own are left: they say where the hint
+    goes, which the placement says instead."""
+    found = []
+    for line in text.split("\n"):
+        quote = ""
+        for index, char in enumerate(line):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and index and line[index - 1] in " \t":
+                if line[:index].strip():
+                    found.append((line[:index].strip(), line[index:].strip()))
+                break
+    return found
 
 
 def values_fix(release: Release, intro: str, target: Path, shown: Any, patch: Any) -> PlacedFix:
