@@ -774,3 +774,35 @@ def test_an_image_change_redoes_the_fixes_made_for_the_old_image() -> None:
     assert container["image"] == "quay.io/jupyter/pytorch-notebook:2024-10-07"
     mounts = [m["mountPath"] for m in container["volumeMounts"]]
     assert mounts == ["/root", "/home/jovyan", "/tmp", "/home/jovyan/.cache"]
+
+
+def test_a_volume_name_that_is_not_plain_is_never_written_into_a_claim() -> None:
+    # A sops-encrypted volume name written whole in extraVolumes: the pod template's hint would
+    # merge `claimName: ENC[…]` into it. Such a hint is shown, never applied.
+    path = FIXTURES / "z2jh" / "values" / "encrypted-volume-name-in-extra-volumes.yaml"
+    [finding] = findings_of("restricted-volumes", path)
+    assert (finding.line, finding.column) == (8, 9)
+    assert (finding.applicability, finding.edit) == ("display-only", None)
+    assert "ENC[" not in (finding.fix or "")
+
+
+def test_a_file_sops_signed_gets_its_fixes_shown_never_applied(tmp_path: Path) -> None:
+    # Its MAC covers the plaintext values too: after any edit, `sops -d` refuses the file.
+    source = FIXTURES / "z2jh" / "values" / "sops-signed-partly-encrypted.yaml"
+    found = [f for f in run(source).findings if f.fix]
+    assert found and {(f.applicability, f.edit) for f in found} == {("display-only", None)}
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
+    result = CliRunner().invoke(main, ["fix", "--unsafe-fixes", str(copy)])
+    assert result.exit_code in (0, 1), result.output
+    assert copy.read_text() == source.read_text()
+
+
+def test_a_file_sops_signs_only_where_encrypted_may_be_fixed(tmp_path: Path) -> None:
+    text = (FIXTURES / "z2jh" / "values" / "sops-signed-partly-encrypted.yaml").read_text()
+    only = tmp_path / "mac-only-encrypted.yaml"
+    only.write_text(
+        text.replace("  version: 3.8.1\n", "  mac_only_encrypted: true\n  version: 3.8.1\n")
+    )
+    [finding] = [f for f in findings_of("allow-privilege-escalation", only) if f.line == 9]
+    assert finding.edit is not None and finding.applicability == "safe"

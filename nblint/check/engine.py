@@ -544,6 +544,13 @@ def make_finding(
         # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
         plain = not quoted or _plain_holes(quoted, variables)
+        if plain and template_key is not None and template_key not in keys:
+            # The placement may merge the pod template's hint instead (into a container or
+            # volume the user wrote whole): it quotes input too (a volume's name as its claim's).
+            template = choose_fix(raw.fix, (template_key,), container) or choose_fix(
+                rule.fix, (template_key,), container
+            )
+            plain = not template or _plain_holes(_hint_holes(template)[2], variables)
         if pod.placement is not None and not nameless and plain:
 
             def template_hint() -> str | None:

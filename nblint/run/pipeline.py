@@ -302,6 +302,7 @@ class Runner:
         if release is not None:
             self._normalise_and_check(release, index, result, seen)
         self._cite_neighbours(result)
+        _keep_signed_files_unedited(result)
         from nblint.run import suppress
 
         suppress.apply(result, self)
@@ -736,3 +737,30 @@ def skip_label(root: Any) -> str:
     if isinstance(root, dict):
         return "(no kind)"
     return f"({type(root).__name__} document)"
+
+
+def _keep_signed_files_unedited(result: RunResult) -> None:
+    """Fixes for a file sops signed are shown, never applied: its MAC covers the plaintext values
+    too (unless ``mac_only_encrypted``), so after any edit ``sops -d`` refuses the file."""
+    signed = {path for path, text in result.texts.items() if _sops_signed(text)}
+    if not signed:
+        return
+    for finding in result.findings:
+        if finding.edit is not None and finding.edit.file in signed:
+            # (The run's own findings, not yet folded or shared: changed in place.)
+            finding.edit = None
+            finding.applicability = DISPLAY_ONLY
+
+
+def _sops_signed(text: str) -> bool:
+    """Whether ``text`` carries the sops metadata (``sops:`` with a ``mac``) that signs every
+    value."""
+    if "sops:" not in text or "mac:" not in text:
+        return False
+    import re
+
+    return bool(
+        re.search(r"(?m)^sops:[ \t]*$", text)
+        and re.search(r"(?m)^[ \t]+mac:[ \t]", text)
+        and not re.search(r"(?m)^[ \t]+mac_only_encrypted:[ \t]*true\b", text)
+    )
