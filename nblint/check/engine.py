@@ -15,7 +15,7 @@ from nblint.check.targets import (
     all_targets,
     configuration_values,
 )
-from nblint.model.edit import DISPLAY_ONLY, Edit
+from nblint.model.edit import DISPLAY_ONLY, Edit, PlacedFix
 from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     EffectivePod,
@@ -544,13 +544,6 @@ def make_finding(
         # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
         plain = not quoted or _plain_holes(quoted, variables)
-        if plain and template_key is not None and template_key not in keys:
-            # The placement may merge the pod template's hint instead (into a container or
-            # volume the user wrote whole): it quotes input too (a volume's name as its claim's).
-            template = choose_fix(raw.fix, (template_key,), container) or choose_fix(
-                rule.fix, (template_key,), container
-            )
-            plain = not template or _plain_holes(_hint_holes(template)[2], variables)
         if pod.placement is not None and not nameless and plain:
 
             def template_hint() -> str | None:
@@ -558,9 +551,17 @@ def make_finding(
                     return None
                 keys = (template_key,)
                 hint = choose_fix(raw.fix, keys, container) or choose_fix(rule.fix, keys, container)
-                return render_template(hint, variables) if hint else None
+                if not hint:
+                    return None
+                # It quotes input too (a volume's name as its claim's), and is as plain or not.
+                if not _plain_holes(_hint_holes(hint)[2], variables):
+                    raise _NotPlain
+                return render_template(hint, variables)
 
-            placed = pod.placement.place(fix, path, raw.anchor, template_hint)
+            try:
+                placed = pod.placement.place(fix, path, raw.anchor, template_hint)
+            except _NotPlain:
+                placed = PlacedFix(fix, None)
             # Advice is placed too (the text says where it goes), but never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
             if edit is not None and (rule.fix_adds_only or rule.fix_alone):
@@ -618,6 +619,11 @@ _OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note", "sizes_value"))
 #: name, a path, an image reference — nothing YAML would read as structure.
 _PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*")
 _HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class _NotPlain(Exception):
+    """The pod template's hint a placement asked for quotes input that is not plain: the
+    finding's hint is only shown (see :func:`_plain_holes`)."""
 
 
 def _plain_holes(quoted: tuple[str, ...], variables: dict[str, Any]) -> bool:

@@ -295,23 +295,35 @@ def _keep_comments(hint: str, placed: PlacedFix) -> PlacedFix:
     return placed if text == placed.text else PlacedFix(text, placed.edit)
 
 
-def _commented_lines(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1024)
+def _commented_lines(text: str) -> tuple[tuple[str, str], ...]:
     """``(code, comment)`` of each line of YAML ``text`` with a comment beside a key (a ``#``
     after a space, outside quotes). Comment lines of their own are left: they say where the hint
     goes, which the placement says instead."""
     found = []
     for line in text.split("\n"):
-        quote = ""
-        for index, char in enumerate(line):
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "\"'":
-                quote = char
-            elif char == "#" and index and line[index - 1] in " \t":
-                if line[:index].strip():
-                    found.append((line[:index].strip(), line[index:].strip()))
-                break
-    return found
+        at = line.find(" #")
+        if at < 0 or not line[:at].strip():
+            continue
+        if "'" in line[:at] or '"' in line[:at]:  # a ` #` inside quotes is text
+            at = _comment_start(line)
+            if at < 0:
+                continue
+        found.append((line[:at].strip(), line[at:].strip()))
+    return tuple(found)
+
+
+def _comment_start(line: str) -> int:
+    """Where the comment of ``line`` starts (the space before its ``#``), outside quotes; -1."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and index and line[index - 1] in " \t":
+            return index - 1
+    return -1
 
 
 def values_fix(release: Release, intro: str, target: Path, shown: Any, patch: Any) -> PlacedFix:
