@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nblint.fix.merge import helm_merge, strategic_merge
+from nblint.model.edit import comment_at
 
 POD = {
     "spec": {
@@ -62,3 +65,18 @@ def test_helm_merge_replaces_every_list_and_merges_maps() -> None:
     assert helm_merge(values, patch) == {
         "singleuser": {"extraEnv": {"A": "1", "B": "2"}, "profileList": [{"display_name": "y"}]}
     }
+
+
+@pytest.mark.parametrize(
+    ("line", "at"),
+    [
+        ("  key: value   # advice", 15),
+        ("# a comment line", 0),
+        ("  image: 'a # b'   # quoted text, then a comment", 19),
+        ('  url: "x#y"', -1),
+        ("  tag: v1#2", -1),
+        ("\tkey: 1\t# after a tab", 8),
+    ],
+)
+def test_a_comment_starts_at_a_hash_after_a_space_outside_quotes(line: str, at: int) -> None:
+    assert comment_at(line) == at

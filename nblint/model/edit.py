@@ -111,3 +111,17 @@ def indent_under(text: str, keys: Path) -> str:
     pad = "  " * len(keys)
     body = "\n".join(pad + line if line.strip() else line for line in text.splitlines())
     return head + body
+
+
+def comment_at(line: str) -> int:
+    """Where the comment of YAML ``line`` starts (its ``#``, at the line's start or after a space,
+    outside quotes), or -1."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return -1

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import yaml
 
+from nblint.model.edit import comment_at
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -211,16 +213,9 @@ class _Node:
 
 
 def _code(line: str) -> str:
-    """``line`` without a trailing comment (a ``#`` after a space, outside quotes)."""
-    quote = ""
-    for index, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
-            return line[:index].rstrip()
-    return line
+    """``line`` without a trailing comment (see :func:`comment_at`)."""
+    at = comment_at(line)
+    return line if at < 0 else line[:at].rstrip()
 
 
 def _tree(snippet: str) -> _Node | None:

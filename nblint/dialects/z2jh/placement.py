@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix
+from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
 from nblint.model.pod import Path, format_path
 from nblint.model.record import Record
 
@@ -306,24 +306,11 @@ def _commented_lines(text: str) -> tuple[tuple[str, str], ...]:
         if at < 0 or not line[:at].strip():
             continue
         if "'" in line[:at] or '"' in line[:at]:  # a ` #` inside quotes is text
-            at = _comment_start(line)
-            if at < 0:
+            at = comment_at(line)
+            if at <= 0:
                 continue
         found.append((line[:at].strip(), line[at:].strip()))
     return tuple(found)
-
-
-def _comment_start(line: str) -> int:
-    """Where the comment of ``line`` starts (the space before its ``#``), outside quotes; -1."""
-    quote = ""
-    for index, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and index and line[index - 1] in " \t":
-            return index - 1
-    return -1
 
 
 def values_fix(release: Release, intro: str, target: Path, shown: Any, patch: Any) -> PlacedFix:
