@@ -806,3 +806,17 @@ def test_a_file_sops_signs_only_where_encrypted_may_be_fixed(tmp_path: Path) -> 
     )
     [finding] = [f for f in findings_of("allow-privilege-escalation", only) if f.line == 9]
     assert finding.edit is not None and finding.applicability == "safe"
+
+
+def test_a_maps_only_key_is_deleted_when_the_fix_adds_another() -> None:
+    """`securityContext: {runAsUser: 0}` → the uid left to the platform, `runAsNonRoot: true`
+    in its place; deleting the only key with nothing added would leave `securityContext:` null,
+    which a values file reads as deleting the chart's default: that is still refused."""
+    text = "c:\n  securityContext:\n    runAsUser: 0\n  name: x\n"
+    patch = "securityContext:\n  runAsUser: null\n  runAsNonRoot: true"
+    new, _ = apply_edit(text, Edit("x.yaml", 0, ("c",), STRATEGIC, patch))
+    assert new == "c:\n  securityContext:\n    runAsNonRoot: true\n  name: x\n"
+    with pytest.raises(FixError, match="the key is the map's only one"):
+        apply_edit(
+            text, Edit("x.yaml", 0, ("c",), STRATEGIC, "securityContext:\n  runAsUser: null")
+        )

@@ -6,8 +6,15 @@ was assumed."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
 from conftest import FIXTURES, only_pod, run
 
+from nblint.cli import main
 from nblint.dialects.kubeflow.notebook import OPENSHIFT_RANGE_START
 
 DISTRIBUTION = FIXTURES / "kubeflow" / "distribution"
@@ -100,3 +107,59 @@ def test_what_the_scc_forbids_is_still_reported() -> None:
     pod = only_pod(result)
     capabilities = pod.spec["containers"][0]["securityContext"]["capabilities"]
     assert capabilities == {"add": ["SYS_PTRACE"], "drop": ["KILL", "ALL"]}
+
+
+def _fixed(tmp_path: Path, fixture: str) -> tuple[str, dict[str, Any]]:
+    """``fixture`` after ``nblint fix --unsafe-fixes``: its text, and the Notebook's pod spec."""
+    copy = tmp_path / fixture
+    shutil.copy(DISTRIBUTION / fixture, copy)
+    outcome = CliRunner().invoke(main, ["fix", "--unsafe-fixes", str(copy)])
+    assert outcome.exit_code in (0, 1), outcome.output
+    text = copy.read_text()
+    return text, yaml.safe_load(text)["spec"]["template"]["spec"]
+
+
+def test_an_openshift_ai_workbench_is_fixed_without_a_uid_or_fs_group_of_nblints(
+    tmp_path: Path,
+) -> None:
+    # restricted-v2 refuses a uid or fsGroup outside the namespace's range: the run-as-non-root
+    # hint asks for runAsNonRoot only, and the fixed workbench passes.
+    finding = next(
+        f for f in run(DISTRIBUTION / "odh-workbench.yaml").findings if f.rule == "run-as-non-root"
+    )
+    assert finding.line == 17
+    hint = yaml.safe_load(finding.fix or "")
+    assert hint["spec"]["template"]["spec"] == {"securityContext": {"runAsNonRoot": True}}
+    _, spec = _fixed(tmp_path, "odh-workbench.yaml")
+    assert spec["securityContext"] == {"runAsNonRoot": True}
+    assert "runAsUser" not in spec["containers"][0]["securityContext"]
+    after = run(tmp_path / "odh-workbench.yaml", select={"psa-restricted"})
+    assert after.findings == []
+
+
+def test_an_openshift_ai_workbench_asking_for_root_has_its_uid_removed(tmp_path: Path) -> None:
+    rules = {"psa-restricted", "notebook"}
+    before = run(DISTRIBUTION / "odh-workbench-runs-as-root.yaml", select=rules)
+    assert {(f.rule, f.line) for f in before.findings} >= {
+        ("run-as-user", 19),
+        ("notebook-no-sudo", 17),
+        ("notebook-no-sudo", 19),
+    }
+    for finding in before.findings:
+        if finding.rule in ("run-as-user", "notebook-no-sudo", "run-as-non-root"):
+            # No uid of nblint's: each hint removes the workbench's, or leaves uids alone.
+            spec = yaml.safe_load(finding.fix or "")["spec"]["template"]["spec"]
+            contexts = [spec.get("securityContext") or {}] + [
+                c.get("securityContext") or {} for c in spec.get("containers", [])
+            ]
+            assert all(c.get("runAsUser", None) is None for c in contexts), finding
+    text, spec = _fixed(tmp_path, "odh-workbench-runs-as-root.yaml")
+    assert "runAsUser" not in text
+    assert spec["containers"][0]["securityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "runAsNonRoot": True,
+    }
+    after = run(tmp_path / "odh-workbench-runs-as-root.yaml", select=rules)
+    assert not {"run-as-user", "run-as-non-root", "notebook-no-sudo"} & {
+        f.rule for f in after.findings
+    }

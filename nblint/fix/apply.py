@@ -325,6 +325,12 @@ class _Planner:
             self.merge_item(node, at, item)
 
     def merge_mapping(self, node: yaml.MappingNode, patch: dict[Any, Any]) -> None:
+        # A map's only key may be deleted when the patch adds another: the map is not left empty
+        # (``securityContext: {runAsUser: 0}`` → ``{runAsNonRoot: true}``).
+        refilled = any(
+            value is not None and self.entry(node, key, copy_merged=False) is None
+            for key, value in patch.items()
+        )
         for key, value in patch.items():
             entry = self.entry(node, key, copy_merged=value is not None)
             if entry is None:
@@ -340,7 +346,7 @@ class _Planner:
                             f"line {key_node.start_mark.line + 1}: key {key!r} is written twice; "
                             "deleting the last one would bring back the first"
                         )
-                    self.delete_entry(node, key_node, value_node)
+                    self.delete_entry(node, key_node, value_node, refilled)
                 continue
             try:
                 self.merge(value_node, value, key)
@@ -442,10 +448,12 @@ class _Planner:
         # A flush item (its dash at its key's column) is still deeper than that key.
         self.add(at, at, " " * dash + "- " + body[dash + 2 :], dash + 1)
 
-    def delete_entry(self, node: yaml.MappingNode, key_node: yaml.Node, value: yaml.Node) -> None:
+    def delete_entry(
+        self, node: yaml.MappingNode, key_node: yaml.Node, value: yaml.Node, refilled: bool = False
+    ) -> None:
         if node.flow_style:
             raise FixError(f"line {key_node.start_mark.line + 1}: cannot delete from a flow map")
-        if len(node.value) == 1:
+        if len(node.value) == 1 and not refilled:
             raise FixError(f"line {key_node.start_mark.line + 1}: the key is the map's only one")
         start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
         if self.text[start : key_node.start_mark.index].strip():

@@ -26,7 +26,12 @@ NOTEBOOK = Dialect(
     name="kubeflow",
     claims=lambda root, settings: is_notebook(root),
     normaliser="nblint.dialects.kubeflow.notebook:normalise",
-    fix_labels=(("kubeflow", "Kubeflow Notebook / PodDefault"),),
+    fix_labels=(
+        ("kubeflow", "Kubeflow Notebook / PodDefault"),
+        # Its restricted-v2 SCC assigns the uid and fsGroup from the namespace's range and refuses
+        # others: hints that would write a uid or a group are written without them.
+        ("kubeflow-openshift-ai", "Kubeflow Notebook on OpenShift AI / Open Data Hub"),
+    ),
     once="nblint.dialects.kubeflow.notebook:once_per_run",
     together_marker=_TOGETHER,
     # Indexed to find a Notebook written twice (the last one given is the one checked): the

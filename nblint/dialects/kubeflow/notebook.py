@@ -53,6 +53,8 @@ CONTROLLER = "injected by the notebook controller"
 #: The two notebook controllers nblint models.
 UPSTREAM = "kubeflow"
 OPENSHIFT_AI = "openshift-ai"
+#: The fix key of hints for a Notebook on OpenShift AI (see the dialect's ``fix_labels``).
+OPENSHIFT_HINTS = "kubeflow-openshift-ai"
 #: What stands for the first id of a namespace's range (OpenShift picks the real one per
 #: namespace: ``openshift.io/sa.scc.uid-range``).
 OPENSHIFT_RANGE_START = 1000680000
@@ -284,6 +286,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             pod=pod,
             provenance=provenance,
             kind="StatefulSet",
+            # The OpenShift AI hints first: the SCC refuses a uid or fsGroup it did not assign.
+            fix_keys=(OPENSHIFT_HINTS, "kubeflow") if distribution == OPENSHIFT_AI else (),
             placement=NotebookPlacement(
                 TreePlacement(file, document.index, document.path), provenance, pod
             ),
