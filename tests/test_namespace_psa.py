@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from conftest import FIXTURES, only_pod, run
 
 from nblint.model.finding import Finding
 from nblint.model.rule import PsaPolicy, parse_version
@@ -396,3 +396,31 @@ def test_an_admission_configuration_alone_describes_no_namespace_and_changes_not
     assert [(f.rule, f.line, f.message) for f in beside] == [
         (f.rule, f.line, f.message) for f in alone
     ]
+
+
+@pytest.mark.parametrize(
+    ("release", "line"),
+    [
+        # Flux: the HelmRelease's own namespace when spec.targetNamespace is unset …
+        ("helmrelease-own-namespace.yaml", 11),
+        # … else spec.targetNamespace; Argo CD: spec.destination.namespace.
+        ("helmrelease-target-namespace.yaml", 12),
+        ("application-destination.yaml", 15),
+    ],
+)
+def test_a_gitops_release_is_judged_in_the_namespace_it_installs_into(
+    release: str, line: int
+) -> None:
+    found = run(NS / "gitops" / release, NS / "gitops" / "namespace.yaml", select=PSA_ONLY)
+    pod = only_pod(found)
+    assert pod.namespace == "hub"
+    errors = [(f.rule, f.line, f.psa.mode if f.psa else None) for f in found.findings]
+    errors = [e for e in errors if e[2] == "enforce"]
+    assert sorted(errors) == [
+        ("capabilities-baseline", line, "enforce"),
+        ("privileged", line, "enforce"),
+        ("privileged", line + 5, "enforce"),
+    ]
+    # What only restricted refuses is the warning namespace hub asks for, not an error.
+    assert {f.severity for f in found.findings if f.psa and f.psa.mode == "warn"} == {"warning"}
+    assert not [f for f in found.findings if f.rule == "ns-unknown-namespace"]

@@ -63,6 +63,7 @@ class Source(Record):
         "name",
         "namespace",
         "ref",
+        "release_namespace",
         "repository",
         "root",
         "string",
@@ -88,6 +89,7 @@ class Source(Record):
         ref: tuple[str, str, str | None] | None = None,
         namespace: str | None = None,
         values_say_z2jh: bool = True,
+        release_namespace: str | None = None,
     ) -> None:
         #: ``HelmRelease`` or ``Application``, and the object's ``metadata.name``.
         self.kind = kind
@@ -111,6 +113,10 @@ class Source(Record):
         self.ref = ref
         #: The object's ``metadata.namespace``.
         self.namespace = namespace
+        #: The namespace the release installs into (its user pods' too), as the object says:
+        #: Flux's ``spec.targetNamespace``, else the HelmRelease's own; Argo CD's
+        #: ``destination.namespace``. None: the object does not say.
+        self.release_namespace = release_namespace
         #: Whether the values alone say z2jh (keys only z2jh uses). False only for a
         #: ``spec.chartRef``: then the chart is z2jh's only if the run finds the object the
         #: reference names among the inputs, holding the jupyterhub chart (:func:`referenced`).
@@ -150,9 +156,21 @@ def sources(document: Any) -> list[Source]:
         _application_set(document, found)
     else:
         found = _argo(document, name or "")
+    target = _release_namespace(document, kind, namespace)
     for source in found:
         source.namespace = namespace
+        source.release_namespace = target
     return found
+
+
+def _release_namespace(document: Any, kind: str, namespace: str | None) -> str | None:
+    """Where the object installs the chart: Flux's ``spec.targetNamespace``, defaulting to the
+    HelmRelease's namespace; Argo CD's ``spec.destination.namespace`` (an ApplicationSet's in its
+    template)."""
+    if kind == FLUX:
+        return _text(get_path(document, ("spec", "targetNamespace"))[1]) or namespace
+    spec = ("spec", "template", "spec") if kind == ARGO_SET else ("spec",)
+    return _text(get_path(document, (*spec, "destination", "namespace"))[1])
 
 
 def _name(document: Any) -> tuple[str | None, str | None]:

@@ -340,6 +340,7 @@ def _gitops_release(
         unseen=prepared.unseen,
     )
     release.show(prepared.shown, prepared.read_only)
+    release.namespace = source.release_namespace
     if source.kind == ARGO_SET:
         release.placeholders = "the ApplicationSet's generators"
     if pinned is not None:
@@ -566,6 +567,8 @@ def _gitops_release_of_layers(
     )
     if sets:
         release.placeholders = "the ApplicationSet's generators"
+    if last is not None:
+        release.namespace = last[1].release_namespace
     if said is not None:
         rule, message, at = said
         built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
@@ -604,6 +607,7 @@ def _with_chart_of(document: Recognised, source: Source, found: ChartSource) -> 
         ref=source.ref,
         namespace=source.namespace,
         values_say_z2jh=source.values_say_z2jh,
+        release_namespace=source.release_namespace,
     )
     resolved.field = f"`spec.chartRef` → {field} of {named}, line {found.line} of {here}"
     if found.unversioned is not None:

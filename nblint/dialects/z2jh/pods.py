@@ -140,7 +140,7 @@ def _pod(
         ),
     }
     return EffectivePod(
-        namespace=_namespace(config),
+        namespace=_namespace(config) or release.namespace,
         file=release.files[0] if release.files else "",
         object="values",
         dialect="z2jh",

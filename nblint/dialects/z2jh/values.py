@@ -396,6 +396,7 @@ class Release(Record):
         "chart_version",
         "files",
         "fix_memo",
+        "namespace",
         "placeholders",
         "root",
         "unseen",
@@ -436,6 +437,9 @@ class Release(Record):
         #: Who fills in the ``{{ … }}`` of these values before Helm sees them, when someone does
         #: (``the ApplicationSet's generators``): unknown values, said once, never a problem.
         self.placeholders = placeholders
+        #: The namespace the release installs into, when a GitOps object of the inputs says it
+        #: (the chart's hub spawns user pods there); None: ``--namespace``, or unknown.
+        self.namespace: str | None = None
 
     @property
     def extra_config(self) -> ExtraConfig:
