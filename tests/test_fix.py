@@ -25,6 +25,7 @@ from nblint.run import fixing
 from nblint.run.pipeline import Options, Runner
 
 FIX = FIXTURES / "fix"
+PODDEFAULTS_DIR = FIXTURES / "kubeflow" / "poddefaults"
 
 
 def fix_file(path: Path, unsafe: bool = True, **dialect: object) -> fixing.FixOutcome:
@@ -806,3 +807,54 @@ def test_a_file_sops_signs_only_where_encrypted_may_be_fixed(tmp_path: Path) -> 
     )
     [finding] = [f for f in findings_of("allow-privilege-escalation", only) if f.line == 9]
     assert finding.edit is not None and finding.applicability == "safe"
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists a PodDefault contributes to
+
+
+def test_a_gpu_toleration_hint_keeps_what_a_poddefault_merges_out_of_the_notebook() -> None:
+    # The hint was written from the effective pod: it copied the PodDefault's toleration into the
+    # Notebook, where it is pinned (unticking the PodDefault no longer removes it) and merged
+    # again by the webhook. The Notebook gets its own tolerations and the GPU's.
+    path = FIX / "gpu-toleration-beside-a-poddefault.yaml"
+    found = findings_of("notebook-gpu-toleration", path)
+    assert [(f.line, f.column, f.object, f.applicability) for f in found] == [
+        (29, 15, "Notebook/own-tolerations", "unsafe"),
+        (48, 15, "Notebook/no-tolerations", "unsafe"),
+    ]
+    gpu = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    own = {"key": "example.com/dedicated", "operator": "Equal", "value": "ml"}
+    own["effect"] = "NoSchedule"
+    hints = [yaml.safe_load(f.fix or "")["spec"]["template"]["spec"] for f in found]
+    assert hints == [{"tolerations": [own, gpu]}, {"tolerations": [gpu]}]
+    fixed = list(yaml.safe_load_all(fixed_text(path)))
+    assert [d["spec"]["template"]["spec"]["tolerations"] for d in fixed[1:]] == [[own, gpu], [gpu]]
+    assert fixed[0] == next(yaml.safe_load_all(path.read_text()))  # the PodDefault is left alone
+    # Admitted, each pod tolerates the GPU once, its own taints, and the PodDefault's once.
+    spot = {"key": "cloud.example.com/spot", "operator": "Exists", "effect": "NoSchedule"}
+    pods = run(path).pods
+    assert [p.spec["tolerations"] for p in pods] == [[own, spot], [spot]]
+    texts = {str(path): fixed_text(path)}
+    options = Options(PsaPolicy("restricted", (1, 37)), texts=texts, keep_pods=True)
+    after = Runner(options, RULES).run([str(path)])
+    assert [f for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    assert [p.spec["tolerations"] for p in after.pods] == [[own, gpu, spot], [gpu, spot]]
+
+
+def test_a_notebook_hint_never_copies_list_entries_a_poddefault_adds() -> None:
+    # The class: whatever list of the pod or of a container a hint rewrites (a tolerations list
+    # replaces the Notebook's, an envFrom list too), the entries a PodDefault merges in stay out.
+    path = PODDEFAULTS_DIR / "merge-env-and-mounts.yaml"
+    [pod] = run(path).pods
+    assert pod.placement is not None
+    hint = (
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: nb\n"
+        "          envFrom:\n            - configMapRef: {name: settings}\n"
+        "            - configMapRef: {name: mine}\n"
+    )
+    placed = pod.placement.place(hint, ("spec", "containers", 0, "envFrom"), None)
+    patch = yaml.safe_load(placed.text)
+    assert patch["spec"]["template"]["spec"]["containers"] == [
+        {"name": "nb", "envFrom": [{"configMapRef": {"name": "mine"}}]}
+    ]

@@ -130,3 +130,34 @@ def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path:
     options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
     after = Runner(options, RULES).run([str(fixture)])
     assert [f.rule for f in after.findings if f.rule == "notebook-image-unknown"] == []
+
+
+def test_a_notebook_hint_beside_a_poddefault_round_trips(tmp_path: Path) -> None:
+    """The GPU toleration's hint for Notebooks a PodDefault adds a toleration to: merged into
+    each Notebook (the PodDefault left as it is), the finding goes and nothing new comes, and
+    the PodDefault's toleration is in each pod once, from the PodDefault."""
+    fixture = FIXTURES / "fix" / "gpu-toleration-beside-a-poddefault.yaml"
+    before = run(fixture)
+    broken = [f for f in before.findings if f.rule == "notebook-gpu-toleration"]
+    assert len(broken) == 2
+    documents = list(yaml.safe_load_all(fixture.read_text()))
+    for finding in broken:
+        at = next(
+            i
+            for i, d in enumerate(documents)
+            if f"{d['kind']}/{d['metadata']['name']}" == finding.object
+        )
+        documents[at] = apply_fix("kubeflow", documents[at], yaml.safe_load(finding.fix), finding)
+    path = tmp_path / fixture.name
+    path.write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    after = run(path)
+    assert [f.message for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    assert {(f.rule, f.object) for f in after.findings} <= {
+        (f.rule, f.object) for f in before.findings
+    }
+    for pod in after.pods:
+        keys = [t["key"] for t in pod.spec["tolerations"]]
+        assert keys.count("cloud.example.com/spot") == 1
+        assert pod.provenance.locate(("spec", "tolerations", len(keys) - 1)).note == (
+            "added by PodDefault spot"
+        )
