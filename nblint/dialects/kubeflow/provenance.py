@@ -117,7 +117,8 @@ class NotebookPlacement:
             return hint
         dropped = self._drop_added(spec, ("spec",))
         for name in ("containers", "initContainers"):
-            for container in spec.get(name) if isinstance(spec.get(name), list) else ():
+            listed = spec.get(name)
+            for container in listed if isinstance(listed, list) else ():
                 index = self._container_index(name, container)
                 if index is not None:
                     dropped |= self._drop_added(container, ("spec", name, index))
