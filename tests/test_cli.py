@@ -154,7 +154,7 @@ def test_text_output_is_plain_and_grouped_by_place_when_not_a_terminal() -> None
     assert "\x1b[" not in result.output
     assert lines[-1] == (
         "Found 6 errors (1 file, 1 pod). 3 fixable with `nblint fix`"
-        " (3 more with `nblint fix --unsafe-fixes`)."
+        " (2 more with `nblint fix --unsafe-fixes`)."
     )
 
 
@@ -178,7 +178,7 @@ def test_no_fold_text_is_grouped_by_file_object_and_pod() -> None:
     assert "\x1b[" not in result.output
     assert lines[-1] == (
         "Found 6 errors (1 file, 1 pod). 3 fixable with `nblint fix`"
-        " (3 more with `nblint fix --unsafe-fixes`)."
+        " (2 more with `nblint fix --unsafe-fixes`)."
     )
 
 

@@ -25,6 +25,7 @@ from nblint.run import fixing
 from nblint.run.pipeline import Options, Runner
 
 FIX = FIXTURES / "fix"
+PODDEFAULTS_DIR = FIXTURES / "kubeflow" / "poddefaults"
 
 
 def fix_file(path: Path, unsafe: bool = True, **dialect: object) -> fixing.FixOutcome:
@@ -39,6 +40,17 @@ def fix_file(path: Path, unsafe: bool = True, **dialect: object) -> fixing.FixOu
 
 def fixed_text(path: Path, unsafe: bool = True) -> str:
     return fix_file(path, unsafe).texts.get(str(path), path.read_text())
+
+
+def fixed_texts(*paths: Path, **dialect: object) -> dict[str, str]:
+    """``nblint fix --unsafe-fixes`` on several inputs of one run: each file's text after it."""
+    options = Options(PsaPolicy("restricted", (1, 37)), dialect=dict(dialect))
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(p) for p in paths])
+
+    changed = fixing.fix(check, True).texts
+    return {str(p): changed.get(str(p), p.read_text()) for p in paths}
 
 
 def invoke(*args: str):
@@ -704,7 +716,7 @@ def test_a_hostpath_of_the_node_gets_advice_not_a_claim() -> None:
         (18, 18, "display-only"),
         (20, 18, "display-only"),
         (22, 18, "display-only"),
-        (24, 7, "unsafe"),
+        (24, 7, "display-only"),
     ]
     assert found[0].message == (
         "volume fuse is hostPath /dev/fuse of the node (a device, a socket or a kernel "
@@ -713,11 +725,15 @@ def test_a_hostpath_of_the_node_gets_advice_not_a_claim() -> None:
     for advice in found[:3]:
         assert "persistentVolumeClaim:" not in (advice.fix or "")
         assert "privileged" in (advice.fix or "") and "device plugin" in (advice.fix or "")
-    assert "claimName: data" in (found[3].fix or "")  # a data directory may become a claim
+    # A data directory may become a claim, but no input makes one for it: the claim is a
+    # placeholder and the fix is shown, not applied (a claim named `data` left the pod Pending).
+    assert "claimName: <your-claim>   # a placeholder: first create a PersistentVolume" in (
+        found[3].fix or ""
+    )
     fixed = yaml.safe_load(fixed_text(path))
     sources = {v["name"]: set(v) - {"name"} for v in fixed["spec"]["volumes"]}
     assert sources["fuse"] == sources["docker"] == sources["proc"] == {"hostPath"}
-    assert sources["data"] == {"persistentVolumeClaim"}
+    assert sources["data"] == {"hostPath"}
 
 
 def test_a_hostpath_of_the_node_gets_advice_under_baseline_and_in_z2jh() -> None:
@@ -730,7 +746,7 @@ def test_a_hostpath_of_the_node_gets_advice_under_baseline_and_in_z2jh() -> None
         (18, "display-only"),
         (20, "display-only"),
         (22, "display-only"),
-        (24, "unsafe"),
+        (24, "unsafe"),  # an emptyDir in its place: no claim named
     ]
     assert "emptyDir" not in "".join(f.fix or "" for f in found[:3]).replace(
         "PersistentVolumeClaim or emptyDir can stand in", ""
@@ -820,3 +836,179 @@ def test_a_maps_only_key_is_deleted_when_the_fix_adds_another() -> None:
         apply_edit(
             text, Edit("x.yaml", 0, ("c",), STRATEGIC, "securityContext:\n  runAsUser: null")
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists a PodDefault contributes to
+
+
+def test_a_gpu_toleration_hint_keeps_what_a_poddefault_merges_out_of_the_notebook() -> None:
+    # The hint was written from the effective pod: it copied the PodDefault's toleration into the
+    # Notebook, where it is pinned (unticking the PodDefault no longer removes it) and merged
+    # again by the webhook. The Notebook gets its own tolerations and the GPU's.
+    path = FIX / "gpu-toleration-beside-a-poddefault.yaml"
+    found = findings_of("notebook-gpu-toleration", path)
+    assert [(f.line, f.column, f.object, f.applicability) for f in found] == [
+        (29, 15, "Notebook/own-tolerations", "unsafe"),
+        (48, 15, "Notebook/no-tolerations", "unsafe"),
+    ]
+    gpu = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    own = {"key": "example.com/dedicated", "operator": "Equal", "value": "ml"}
+    own["effect"] = "NoSchedule"
+    hints = [yaml.safe_load(f.fix or "")["spec"]["template"]["spec"] for f in found]
+    assert hints == [{"tolerations": [own, gpu]}, {"tolerations": [gpu]}]
+    fixed = list(yaml.safe_load_all(fixed_text(path)))
+    assert [d["spec"]["template"]["spec"]["tolerations"] for d in fixed[1:]] == [[own, gpu], [gpu]]
+    assert fixed[0] == next(yaml.safe_load_all(path.read_text()))  # the PodDefault is left alone
+    # Admitted, each pod tolerates the GPU once, its own taints, and the PodDefault's once.
+    spot = {"key": "cloud.example.com/spot", "operator": "Exists", "effect": "NoSchedule"}
+    pods = run(path).pods
+    assert [p.spec["tolerations"] for p in pods] == [[own, spot], [spot]]
+    texts = {str(path): fixed_text(path)}
+    options = Options(PsaPolicy("restricted", (1, 37)), texts=texts, keep_pods=True)
+    after = Runner(options, RULES).run([str(path)])
+    assert [f for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    assert [p.spec["tolerations"] for p in after.pods] == [[own, gpu, spot], [gpu, spot]]
+
+
+def test_a_notebook_hint_never_copies_list_entries_a_poddefault_adds() -> None:
+    # The class: whatever list of the pod or of a container a hint rewrites (a tolerations list
+    # replaces the Notebook's, an envFrom list too), the entries a PodDefault merges in stay out.
+    path = PODDEFAULTS_DIR / "merge-env-and-mounts.yaml"
+    [pod] = run(path).pods
+    assert pod.placement is not None
+    hint = (
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: nb\n"
+        "          envFrom:\n            - configMapRef: {name: settings}\n"
+        "            - configMapRef: {name: mine}\n"
+    )
+    placed = pod.placement.place(hint, ("spec", "containers", 0, "envFrom"), None)
+    patch = yaml.safe_load(placed.text)
+    assert patch["spec"]["template"]["spec"]["containers"] == [
+        {"name": "nb", "envFrom": [{"configMapRef": {"name": "mine"}}]}
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# A volume's storage through a claim: only a claim the inputs make
+
+
+PLACEHOLDER_NOTE = "claimName: <your-claim>   # a placeholder: first create a PersistentVolume for"
+
+
+def volumes_of(document: dict) -> dict[str, dict]:
+    spec = document["spec"]["template"]["spec"]
+    return {v["name"]: {k: x for k, x in v.items() if k != "name"} for v in spec["volumes"]}
+
+
+def test_an_nfs_volume_no_claim_provides_gets_a_placeholder_claim_never_applied() -> None:
+    path = FIX / "nfs-volume-with-no-claim.yaml"
+    [finding] = findings_of("restricted-volumes", path)
+    assert (finding.line, finding.column, finding.applicability) == (18, 11, "display-only")
+    assert finding.edit is None
+    assert (
+        f"{PLACEHOLDER_NOTE} the NFS export nfs.example.com:/exports/data and a "
+        "PersistentVolumeClaim bound to it, then name that claim here"
+    ) in (finding.fix or "")
+    assert "claimName: data" not in (finding.fix or "")
+    assert volumes_of(yaml.safe_load(fixed_text(path))) == {
+        "data": {"nfs": {"server": "nfs.example.com", "path": "/exports/data"}}
+    }
+
+
+def test_a_volume_gets_the_claim_the_inputs_bind_to_its_storage_in_its_namespace() -> None:
+    path = FIX / "nfs-volume-with-its-claim.yaml"
+    found = findings_of("restricted-volumes", path)
+    assert [(f.line, f.column, f.applicability) for f in found] == [
+        (55, 11, "unsafe"),  # nfs export bound by the claim's volumeName
+        (57, 11, "unsafe"),  # a directory, bound by the volume's claimRef
+        (59, 11, "display-only"),  # an export no claim of the inputs holds
+        (75, 11, "display-only"),  # the same export, from another namespace
+    ]
+    assert "claimName: team-data   # the claim of the inputs bound to PersistentVolume " in (
+        found[0].fix or ""
+    )
+    assert "claimName: scratch " in (found[1].fix or "")
+    assert all(PLACEHOLDER_NOTE in (f.fix or "") for f in found[2:])
+    documents = list(yaml.safe_load_all(fixed_text(path)))
+    assert volumes_of(documents[4]) == {
+        "data": {"persistentVolumeClaim": {"claimName": "team-data"}},
+        "scratch": {"persistentVolumeClaim": {"claimName": "scratch"}},
+        "other": {"nfs": {"server": "nfs.example.com", "path": "/exports/other"}},
+    }
+    assert volumes_of(documents[5]) == {
+        "data": {"nfs": {"server": "nfs.example.com", "path": "/exports/data"}}
+    }
+
+
+def test_a_notebook_nfs_volume_gets_its_profile_namespace_claim_or_a_placeholder() -> None:
+    path = FIX / "nfs-notebook-and-its-claim.yaml"
+    found = findings_of("restricted-volumes", path)
+    assert [(f.line, f.object, f.applicability) for f in found] == [
+        (32, "Notebook/nb", "unsafe"),
+        (46, "Notebook/nb", "display-only"),
+    ]
+    assert "claimName: alice-data" in (found[0].fix or "")
+    assert PLACEHOLDER_NOTE in (found[1].fix or "")
+    documents = list(yaml.safe_load_all(fixed_text(path)))
+    assert volumes_of(documents[2]) == {
+        "data": {"persistentVolumeClaim": {"claimName": "alice-data"}}
+    }
+    assert volumes_of(documents[3]) == {
+        "data": {"nfs": {"server": "10.0.0.2", "path": "/exports/alice"}}
+    }
+
+
+def test_z2jh_extra_volumes_and_profile_volumes_get_only_a_claim_the_inputs_make() -> None:
+    values = FIXTURES / "z2jh" / "nfs-extra-volumes.yaml"
+    claims = FIXTURES / "z2jh" / "nfs-export-claims.yaml"
+    alone = findings_of("restricted-volumes", values)
+    assert [(f.line, f.column, f.profile, f.applicability) for f in alone] == [
+        (8, 9, "default", "display-only"),
+        (21, 13, "scratch", "display-only"),
+    ]
+    assert all(PLACEHOLDER_NOTE in (f.fix or "") for f in alone)
+    assert "# in singleuser.storage.extraVolumes[0]\n" in (alone[0].fix or "")
+    assert "# in singleuser.profileList[1].kubespawner_override.volumes[0]\n" in (
+        alone[1].fix or ""
+    )
+    untouched = yaml.safe_load(fixed_texts(values)[str(values)])
+    original = yaml.safe_load(values.read_text())
+    assert (
+        untouched["singleuser"]["storage"]["extraVolumes"]
+        == (original["singleuser"]["storage"]["extraVolumes"])
+    )
+    assert untouched["singleuser"]["profileList"] == original["singleuser"]["profileList"]
+    # The claim of the shared export, in the release's namespace: that fix names it, applied.
+    options = Options(PsaPolicy("restricted", (1, 37)), dialect={"namespace": "jhub"})
+    both = Runner(options, RULES).run([str(values), str(claims)]).findings
+    found = [f for f in both if f.rule == "restricted-volumes"]
+    assert [(f.line, f.profile, f.applicability) for f in found] == [
+        (8, "default", "unsafe"),
+        (21, "scratch", "display-only"),
+    ]
+    assert "claimName: hub-shared" in (found[0].fix or "")
+    fixed = yaml.safe_load(fixed_texts(values, claims, namespace="jhub")[str(values)])
+    assert fixed["singleuser"]["storage"]["extraVolumes"] == [
+        {"name": "shared", "persistentVolumeClaim": {"claimName": "hub-shared"}}
+    ]
+    [override] = fixed["singleuser"]["profileList"][1]["kubespawner_override"]["volumes"]
+    assert set(override) == {"name", "nfs"}
+    # Without the namespace nblint cannot know the claim is the release's: a placeholder.
+    unknown = [f for f in run(values, claims).findings if f.rule == "restricted-volumes"]
+    assert [f.applicability for f in unknown] == ["display-only", "display-only"]
+
+
+def test_host_path_volumes_names_no_claim_in_a_notebook() -> None:
+    path = FIX / "nfs-notebook-and-its-claim.yaml"
+    text = path.read_text().replace(
+        "nfs: {server: 10.0.0.2, path: /exports/alice}", "hostPath: {path: /srv/alice}"
+    )
+    options = Options(PsaPolicy("baseline", (1, 37)), texts={str(path): text})
+    found = [
+        f for f in Runner(options, RULES).run([str(path)]).findings if f.rule == "host-path-volumes"
+    ]
+    assert [f.line for f in found] == [32, 46]
+    for finding in found:
+        assert "persistentVolumeClaim:" not in (finding.fix or "")
+        assert "hostPath: null" in (finding.fix or "") and "emptyDir: {}" in (finding.fix or "")

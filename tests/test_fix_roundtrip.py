@@ -130,3 +130,100 @@ def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path:
     options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
     after = Runner(options, RULES).run([str(fixture)])
     assert [f.rule for f in after.findings if f.rule == "notebook-image-unknown"] == []
+
+
+def test_a_notebook_hint_beside_a_poddefault_round_trips(tmp_path: Path) -> None:
+    """The GPU toleration's hint for Notebooks a PodDefault adds a toleration to: merged into
+    each Notebook (the PodDefault left as it is), the finding goes and nothing new comes, and
+    the PodDefault's toleration is in each pod once, from the PodDefault."""
+    fixture = FIXTURES / "fix" / "gpu-toleration-beside-a-poddefault.yaml"
+    before = run(fixture)
+    broken = [f for f in before.findings if f.rule == "notebook-gpu-toleration"]
+    assert len(broken) == 2
+    documents = list(yaml.safe_load_all(fixture.read_text()))
+    for finding in broken:
+        at = next(
+            i
+            for i, d in enumerate(documents)
+            if f"{d['kind']}/{d['metadata']['name']}" == finding.object
+        )
+        documents[at] = apply_fix("kubeflow", documents[at], yaml.safe_load(finding.fix), finding)
+    path = tmp_path / fixture.name
+    path.write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    after = run(path)
+    assert [f.message for f in after.findings if f.rule == "notebook-gpu-toleration"] == []
+    assert {(f.rule, f.object) for f in after.findings} <= {
+        (f.rule, f.object) for f in before.findings
+    }
+    for pod in after.pods:
+        keys = [t["key"] for t in pod.spec["tolerations"]]
+        assert keys.count("cloud.example.com/spot") == 1
+        assert pod.provenance.locate(("spec", "tolerations", len(keys) - 1)).note == (
+            "added by PodDefault spot"
+        )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "dialect", "fixed"),
+    [
+        ("nfs-volume-with-its-claim.yaml", "manifest", 2),
+        ("nfs-notebook-and-its-claim.yaml", "kubeflow", 1),
+    ],
+)
+def test_a_volume_swapped_for_the_claim_of_its_storage_round_trips(
+    tmp_path: Path, fixture: str, dialect: str, fixed: int
+) -> None:
+    """restricted-volumes' hint that names the claim the inputs bind to the volume's storage,
+    merged into its object: the finding goes, nothing new comes, and the claim it names is one
+    the inputs make. The placeholder hints (no such claim) are advice: never applied."""
+    source = FIXTURES / "fix" / fixture
+    before = run(source)
+    found = [f for f in before.findings if f.rule == "restricted-volumes"]
+    applied = [f for f in found if f.applicability != "display-only"]
+    assert len(applied) == fixed
+    documents = list(yaml.safe_load_all(source.read_text()))
+    made = {d["metadata"]["name"] for d in documents if d["kind"] == "PersistentVolumeClaim"}
+    for finding in applied:
+        assert finding.edit is not None
+        at = finding.edit.document  # two objects share a name, in two namespaces
+        patch = yaml.safe_load(finding.fix or "")
+        documents[at] = apply_fix(dialect, documents[at], patch, finding)
+        [volume] = patch["spec"]["template"]["spec"]["volumes"]
+        assert volume["persistentVolumeClaim"]["claimName"] in made
+    path = tmp_path / fixture
+    path.write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    after = run(path)
+    left = [(f.line, f.message) for f in after.findings if f.rule == "restricted-volumes"]
+    assert len(left) == len(found) - fixed
+    assert {(f.rule, f.object) for f in after.findings} <= {
+        (f.rule, f.object) for f in before.findings
+    }
+
+
+def test_a_z2jh_extra_volume_swapped_for_the_claim_of_its_export_round_trips(
+    tmp_path: Path,
+) -> None:
+    values = FIXTURES / "z2jh" / "nfs-extra-volumes.yaml"
+    claims = FIXTURES / "z2jh" / "nfs-export-claims.yaml"
+    before = run(values, claims, namespace="jhub")
+    [finding] = [
+        f
+        for f in before.findings
+        if f.rule == "restricted-volumes" and f.applicability != "display-only"
+    ]
+    # The hint is for the volume entry written whole (`# in singleuser.storage.extraVolumes[0]`),
+    # merged as Kubernetes merges a volume: its `nfs: null` deletes the nfs source.
+    assert (finding.fix or "").startswith("# in singleuser.storage.extraVolumes[0]\n")
+    document = yaml.safe_load(values.read_text())
+    extra = document["singleuser"]["storage"]["extraVolumes"]
+    extra[0] = strategic_merge(extra[0], yaml.safe_load(finding.fix or ""))
+    assert document["singleuser"]["storage"]["extraVolumes"] == [
+        {"name": "shared", "persistentVolumeClaim": {"claimName": "hub-shared"}}
+    ]
+    path = tmp_path / values.name
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    after = run(path, claims, namespace="jhub")
+    assert [f.profile for f in after.findings if f.rule == "restricted-volumes"] == ["scratch"]
+    assert {(f.rule, f.profile) for f in after.findings} <= {
+        (f.rule, f.profile) for f in before.findings
+    }

@@ -8,7 +8,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from nblint.check import builtins
-from nblint.check.podview import DERIVED_VARIABLES, derived_variables
+from nblint.check.podview import DERIVED_VARIABLES, PLACEHOLDERS, derived_variables
 from nblint.check.targets import (
     VALUES,
     RawViolation,
@@ -534,11 +534,16 @@ def make_finding(
     fix = edit = applicability = None
     if chosen is not None:
         holes, derives, quoted = _hint_holes(chosen[1])
+        placeholder = False
         if derives:
             derived = derived_variables(pod, path, holes, variables.get("value"))
+            # A hint that names what nblint cannot know (a claim no input makes) is advice.
+            placeholder = any(
+                value in PLACEHOLDERS for name, value in derived.items() if name not in variables
+            )
             variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
-        safety = raw.fix_safety or rule.safety_of(chosen[0])
+        safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
@@ -613,7 +618,7 @@ def _field_text(path: Path, types: tuple[type, ...]) -> str:
 #: Hint variables that are nblint's own words (a comment), or values a builtin writes safely
 #: itself (``sizes_value``: a quantity, under a resource name it quotes when it must), not input,
 #: so never refuse a hint :func:`_plain_holes` checks.
-_OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note", "sizes_value"))
+_OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note", "sizes_value", "volume_claim_note"))
 
 #: What a value from the input may look like to be written into a fix that nblint applies: a
 #: name, a path, an image reference — nothing YAML would read as structure.
@@ -631,7 +636,7 @@ def _plain_holes(quoted: tuple[str, ...], variables: dict[str, Any]) -> bool:
     :data:`_PLAIN`)."""
     for name in quoted:
         value = variables.get(name)
-        if isinstance(value, str) and not _PLAIN.fullmatch(value):
+        if isinstance(value, str) and not _PLAIN.fullmatch(value) and value not in PLACEHOLDERS:
             return False
     return True
 

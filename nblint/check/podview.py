@@ -7,6 +7,7 @@ and which of its paths are writable through a volume mount.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from nblint.check import images
 from nblint.check.targets import notebook_of
@@ -146,10 +147,17 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
 
 
 #: Hint variables worked out from the pod rather than found in the violation: the notebook
-#: user's (:func:`user_identity`) and the offending image's name without its tag.
-DERIVED_VARIABLES = frozenset(
-    ("notebook_uid", "notebook_gid", "uid_note", "gid_note", "image_name")
-)
+#: user's (:func:`user_identity`), the offending image's name without its tag, and the claim
+#: that provides a volume's storage (:func:`claim_variables`).
+_USER_VARIABLES = frozenset(("notebook_uid", "notebook_gid", "uid_note", "gid_note"))
+_CLAIM_VARIABLES = frozenset(("volume_claim", "volume_claim_note"))
+DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"))
+
+#: The claim name a hint shows when nblint knows no claim that provides the volume's storage:
+#: visibly not a name (a fix that names it is shown, never applied; see :func:`claim_variables`).
+CLAIM_PLACEHOLDER = "<your-claim>"
+#: Derived values that stand for what nblint cannot know: a hint that quotes one is advice.
+PLACEHOLDERS = frozenset((CLAIM_PLACEHOLDER,))
 
 
 def derived_variables(
@@ -160,9 +168,52 @@ def derived_variables(
     out: dict[str, str] = {}
     if "image_name" in names:  # a hint that pins the image it is about, not another
         out["image_name"] = images.image_name(value) or "IMAGE"
-    if any(name != "image_name" and name in DERIVED_VARIABLES for name in names):
+    if not _USER_VARIABLES.isdisjoint(names):
         out.update(user_identity(pod, path))
+    if not _CLAIM_VARIABLES.isdisjoint(names):
+        out.update(claim_variables(pod, path))
     return out
+
+
+#: A value of the input that may be quoted in a hint's comment (a server, an export's path).
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:@-]{1,200}")
+
+
+def claim_variables(pod: EffectivePod, path: tuple[Any, ...]) -> dict[str, str]:
+    """``volume_claim``: the claim of the inputs that provides the storage of the volume at
+    ``path`` (``spec.volumes[i]…``: one the inputs bind to a PersistentVolume of the same source,
+    in the pod's namespace), else :data:`CLAIM_PLACEHOLDER`; ``volume_claim_note``: a comment
+    that says which (or what to create: nothing makes a claim nblint names after the volume, and
+    the pod would stay Pending)."""
+    volume: Any = None
+    if len(path) >= 3 and path[:2] == ("spec", "volumes") and type(path[2]) is int:
+        listed = items(pod.spec.get("volumes"))
+        volume = listed[path[2]] if path[2] < len(listed) else None
+    key: str | None = None
+    if isinstance(volume, dict):
+        # The finding's field is the offending source's key (a volume may name two).
+        key = path[3] if len(path) > 3 and isinstance(path[3], str) else source_of(volume)
+    source = volume.get(key) if isinstance(volume, dict) and key is not None else None
+    found = pod.claims.provider(key, source) if pod.claims and key is not None else None
+    kind = key if key and _PLAIN_WORD.fullmatch(key) else "storage"
+    if found is not None:
+        claim, stored = found
+        volume_name = f" {stored.name}" if _PLAIN_WORD.fullmatch(stored.name) else ""
+        note = f"the claim of the inputs bound to PersistentVolume{volume_name} (this {kind})"
+        return {"volume_claim": claim, "volume_claim_note": note}
+    what = f"this {kind}"
+    if key == "nfs" and isinstance(source, dict):
+        server, export = source.get("server"), source.get("path")
+        if all(isinstance(v, str) and _PLAIN_WORD.fullmatch(v) for v in (server, export)):
+            what = f"the NFS export {server}:{export}"
+    if key == "gitRepo":
+        note = "a placeholder: no claim holds a git checkout; clone it into an emptyDir instead"
+    else:
+        note = (
+            f"a placeholder: first create a PersistentVolume for {what} and a "
+            "PersistentVolumeClaim bound to it, then name that claim here"
+        )
+    return {"volume_claim": CLAIM_PLACEHOLDER, "volume_claim_note": note}
 
 
 #: The pod spec's container lists.

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 #: :mod:`nblint.model.namespace` reads it); here so that the run can ask whether there are any
 #: without importing the namespace model.
 CLUSTER_INDEX = "cluster/objects"
+#: The run index key of the PersistentVolumes and claims of the inputs (see
+#: :mod:`nblint.model.storage`): apart from :data:`CLUSTER_INDEX`, whose entries make the run
+#: judge every pod by its namespace.
+STORAGE_INDEX = "cluster/storage"
 
 
 class Neighbour(Record):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from nblint.model.edit import Placement
     from nblint.model.namespace import PodAdmission
+    from nblint.model.storage import ClaimsOfNamespace
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
@@ -52,6 +53,7 @@ class EffectivePod(Record):
 
     __slots__ = (
         "admission",
+        "claims",
         "configuration",
         "dialect",
         "facts",
@@ -85,6 +87,7 @@ class EffectivePod(Record):
         namespace: str | None = None,
         admission: PodAdmission | None = None,
         memo: dict[str, Any] | None = None,
+        claims: ClaimsOfNamespace | None = None,
     ) -> None:
         self.file = file
         #: ``Kind/name`` of the object the user wrote (``Deployment/web``, ``values``,
@@ -117,13 +120,17 @@ class EffectivePod(Record):
         #: How the pod's namespace admits it, when the run knows the namespace (set by the run
         #: before the pod is checked; see :mod:`nblint.model.namespace`).
         self.admission = admission
+        #: The claims of the pod's namespace that the inputs bind to a PersistentVolume, when the
+        #: inputs hold any (set by the run before the pod is checked; see
+        #: :mod:`nblint.model.storage`): the only claims a fix may name.
+        self.claims = claims
         #: What the check stage works out once per pod (its targets), not part of the pod.
         self.memo: dict[str, Any] = {} if memo is None else memo
 
     def _values(self) -> tuple[Any, ...]:
         # Two pods are equal by what they are: where their hints go, how their namespace admits
         # them and what the check stage remembered about them are not compared.
-        hidden = ("admission", "memo", "placement")
+        hidden = ("admission", "claims", "memo", "placement")
         return tuple([getattr(self, name) for name in self.__slots__ if name not in hidden])
 
     @property

@@ -99,6 +99,8 @@ STAND_INS: dict[str, Any] = {
     "value": "<value>",
     "item": {"containerPort": "<port>"},
     "claim": "<claim>",
+    "volume_claim": "<your-claim>",
+    "volume_claim_note": "a claim of yours bound to a PersistentVolume of this storage",
     "volume_name": "<volume>",
     "replacement": "<a notebook image that does the same job as its own user>",
     "replacement_name": "<that image's repository>",

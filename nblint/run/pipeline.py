@@ -38,7 +38,13 @@ from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.provenance import path_at
 from nblint.load.yaml_tree import LoadProblem
-from nblint.model.document import CLUSTER_INDEX, Neighbour, Recognised, RunIndex
+from nblint.model.document import (
+    CLUSTER_INDEX,
+    STORAGE_INDEX,
+    Neighbour,
+    Recognised,
+    RunIndex,
+)
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
@@ -234,6 +240,8 @@ class Runner:
         self._plans: dict[tuple[PsaPolicy, bool, bool], Plan] = {}
         #: The namespaces the inputs describe (set once the index is built), else None.
         self.cluster: Any = None
+        #: The PersistentVolumes and claims of the inputs (:mod:`nblint.model.storage`), if any.
+        self.storage: Any = None
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
         self._beside: dict[str, tuple[Neighbour, ...]] = {}
         #: Their texts, by path: the code frame of a finding on one needs it.
@@ -285,6 +293,7 @@ class Runner:
         context = [self._read(path, result, option) for option, path in self.options.context]
         index = self._index(inputs, context, release, result, self._shared())
         self.cluster = _cluster(index)
+        self.storage = _storage(index)
         self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
@@ -579,6 +588,9 @@ class Runner:
 
             outside = not_a_notebook(pod)
         notebook = outside is None
+        if self.storage is not None:
+            namespace = pod.namespace or self.settings.get("namespace") or None
+            pod.claims = self.storage.in_namespace(namespace)
         if self.cluster is None:
             plan = self.plan if notebook else self.plan_for(self.options.policy, notebook=False)
             found = check_pod(pod, plan, self.options.policy)
@@ -675,6 +687,15 @@ def _cluster(index: RunIndex) -> Any:
     from nblint.model.namespace import ClusterContext
 
     return index.view(CLUSTER_INDEX, ClusterContext.build)
+
+
+def _storage(index: RunIndex) -> Any:
+    """The PersistentVolumes and claims of the inputs, or None when they hold none."""
+    if not index.get(STORAGE_INDEX):
+        return None
+    from nblint.model.storage import Storage
+
+    return index.view(STORAGE_INDEX, Storage.build)
 
 
 def _read_neighbour(name: str, path: str) -> tuple[Neighbour, str]:

@@ -1,5 +1,6 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
-PersistentVolumeClaim and the API server's PodSecurity configuration (AdmissionConfiguration).
+PersistentVolumeClaim, PersistentVolume and the API server's PodSecurity configuration
+(AdmissionConfiguration).
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
 context every pod is admitted by (:mod:`nblint.model.namespace`); their normaliser reports what
@@ -22,6 +23,7 @@ KINDS: dict[str, frozenset[str]] = {
     "LimitRange": frozenset({"v1"}),
     "ResourceQuota": frozenset({"v1"}),
     "PersistentVolumeClaim": frozenset({"v1"}),
+    "PersistentVolume": frozenset({"v1"}),
     "Profile": frozenset({"kubeflow.org/v1", "kubeflow.org/v1beta1"}),
     "AdmissionConfiguration": frozenset(
         {
@@ -64,6 +66,8 @@ CLUSTER = Dialect(
         *("Namespace", "LimitRange", "ResourceQuota", "PodSecurityConfiguration"),
         "AdmissionConfiguration",
         *("kind: Profile", "kind:Profile", '"Profile"', "'Profile'"),
+        # The claims and volumes a fix may name (nblint.model.storage): both kinds.
+        *("kind: PersistentVolume", "kind:PersistentVolume", '"PersistentVolume'),
     ),
     cluster_wide=True,
 )

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.cluster.read import FIX_KEYS, PROFILE_LABELS, PROFILE_QUOTA, read
+from nblint.dialects.cluster.read import (
+    FIX_KEYS,
+    PROFILE_LABELS,
+    PROFILE_QUOTA,
+    read,
+    storage_entry,
+)
 from nblint.model.admission import amount_cause, claim_problems
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported
@@ -35,12 +41,16 @@ from nblint.model.pod import Origin
 from nblint.model.quantity import parse_quantity
 from nblint.model.resources import never_charged
 from nblint.model.rule import NEWEST_PSA_VERSION
+from nblint.model.storage import STORAGE_INDEX
 
 #: Namespace labels that make a mutating webhook add containers to every pod.
 INJECTION_LABELS = {"istio-injection": "enabled"}
 
 
 def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any]]:
+    stored = storage_entry(document, settings)
+    if stored is not None:
+        return [(STORAGE_INDEX, stored)]
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and

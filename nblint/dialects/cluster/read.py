@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Any
 
 from nblint.load.provenance import tree_position
+from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Recognised
 from nblint.model.finding import Reported
 from nblint.model.namespace import (
@@ -44,6 +45,7 @@ from nblint.model.namespace import (
 )
 from nblint.model.pod import Origin, Path
 from nblint.model.quantity import parse_quantity
+from nblint.model.storage import StoredClaim, StoredVolume
 from nblint.model.unknowable import is_unknowable_name, placeholder_message
 
 FIX_KEYS = ("cluster",)
@@ -54,6 +56,15 @@ PROFILE_LABELS = {
 }
 PROFILE_QUOTA = "kf-resource-quota"
 
+#: The storage a PersistentVolume's spec may name (its ``PersistentVolumeSource``).
+PERSISTENT_VOLUME_SOURCES = frozenset(
+    {
+        *("awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "csi", "fc"),
+        *("flexVolume", "flocker", "gcePersistentDisk", "glusterfs", "hostPath", "iscsi"),
+        *("local", "nfs", "photonPersistentDisk", "portworxVolume", "quobyte", "rbd"),
+        *("scaleIO", "storageos", "vsphereVolume"),
+    }
+)
 _LIMIT_TYPES = ("Container", "Pod", "PersistentVolumeClaim")
 _STANDARD_QUOTA_KEYS = {
     *("cpu", "memory", "ephemeral-storage", "pods", "resourcequotas", "services", "secrets"),
@@ -180,6 +191,30 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
     elif kind == "PodSecurityConfiguration":
         doc.read.entries.append(_pod_security(doc, root, (), root))
     return doc.read
+
+
+def storage_entry(
+    document: Recognised, settings: dict[str, Any]
+) -> StoredClaim | StoredVolume | None:
+    """A PersistentVolumeClaim or PersistentVolume as the run index files it (see
+    :mod:`nblint.model.storage`); None for another kind, or one without a name."""
+    root = document.root
+    kind = root.get("kind")
+    metadata = _mapping(root.get("metadata"))
+    name = _name(metadata.get("name"))
+    spec = _mapping(root.get("spec"))
+    if name is None or kind not in ("PersistentVolumeClaim", "PersistentVolume"):
+        return None
+    if kind == "PersistentVolumeClaim":
+        namespace = _name(metadata.get("namespace")) or _name(settings.get("namespace"))
+        return StoredClaim(name, namespace, _name(spec.get("volumeName")))
+    sources = [key for key in spec if key in PERSISTENT_VOLUME_SOURCES]
+    if len(sources) != 1 or not isinstance(spec[sources[0]], dict):
+        return None
+    ref = _mapping(spec.get("claimRef"))
+    claim = _name(ref.get("name"))
+    claim_ref = (_name(ref.get("namespace")), claim) if claim else None
+    return StoredVolume(name, sources[0], to_plain(spec[sources[0]]), claim_ref)
 
 
 def _file(doc: _Document, entry: ClusterEntry, known: str | None, at: Path, what: str) -> None:

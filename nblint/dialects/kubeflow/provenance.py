@@ -92,7 +92,77 @@ class NotebookPlacement:
                 if graft.root is not self.provenance.root:
                     return self._in_poddefault(hint, path[:length], graft)
                 break
-        return self.tree.place(hint, path, anchor)
+        return self.tree.place(self._without_poddefault_entries(hint), path, anchor)
+
+    def _without_poddefault_entries(self, hint: str) -> str:
+        """``hint`` without the list entries a PodDefault added to the pod.
+
+        A hint written from the effective pod (the GPU's toleration added to the pod's
+        tolerations) lists what the PodDefaults merged in at admission too. Written into the
+        Notebook, those would pin a PodDefault's choice into the CR (unticking it in the JWA no
+        longer removes it) and the webhook merges them once more: the Notebook keeps its own
+        entries and what the hint adds, and the PodDefault goes on adding its own."""
+        if not any(
+            graft.root is not self.provenance.root for graft in self.provenance.grafts.values()
+        ):
+            return hint
+        import yaml
+
+        try:
+            patch = yaml.safe_load(hint)
+        except yaml.YAMLError:
+            return hint
+        found, spec = get_path(patch, ("spec", "template", "spec"))
+        if not found or not isinstance(spec, dict):
+            return hint
+        dropped = self._drop_added(spec, ("spec",))
+        for name in ("containers", "initContainers"):
+            listed = spec.get(name)
+            for container in listed if isinstance(listed, list) else ():
+                index = self._container_index(name, container)
+                if index is not None:
+                    dropped |= self._drop_added(container, ("spec", name, index))
+        if not dropped:
+            return hint
+        return yaml.safe_dump(patch, sort_keys=False, default_flow_style=False).rstrip()
+
+    def _drop_added(self, holder: dict[str, Any], pod_path: Path) -> bool:
+        """Drop from each list of ``holder`` (a hint's entry for the pod at ``pod_path``) the
+        entries equal to one a PodDefault added there; whether any was dropped."""
+        from nblint.dialects.kubeflow.poddefaults import comparable
+
+        dropped = False
+        for key, entries in holder.items():
+            if not isinstance(entries, list):
+                continue
+            list_path = (*pod_path, key)
+            _, in_pod = get_path(self.pod, list_path)
+            added = [
+                comparable(entry)
+                for index, entry in enumerate(in_pod if isinstance(in_pod, list) else ())
+                if self._added_by_poddefault((*list_path, index))
+            ]
+            if not added:
+                continue
+            kept = [entry for entry in entries if comparable(entry) not in added]
+            if len(kept) != len(entries):
+                holder[key] = kept
+                dropped = True
+        return dropped
+
+    def _added_by_poddefault(self, path: Path) -> bool:
+        graft = self.provenance.grafts.get(path)
+        return graft is not None and graft.root is not self.provenance.root
+
+    def _container_index(self, name: str, container: Any) -> int | None:
+        """The index in the pod's ``name`` list of the container a hint names."""
+        if not isinstance(container, dict) or "name" not in container:
+            return None
+        _, listed = get_path(self.pod, ("spec", name))
+        for index, entry in enumerate(listed if isinstance(listed, list) else ()):
+            if isinstance(entry, dict) and entry.get("name") == container["name"]:
+                return index
+        return None
 
     def _in_poddefault(self, hint: str, pod_path: Path, graft: Graft) -> PlacedFix:
         patch = _poddefault_patch(hint, pod_path, self.pod)
