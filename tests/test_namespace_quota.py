@@ -78,6 +78,27 @@ def test_extended_resources_are_charged_only_as_requests() -> None:
     )
 
 
+def test_the_fix_of_a_never_charged_key_keeps_its_amount_where_the_quota_is_written() -> None:
+    found = run(NS / "quota-key-ineffective.yaml", select=QUOTA).findings
+    assert found[0].fix == (
+        'spec:\n  hard:\n    requests.nvidia.com/gpu: "4"   # instead of nvidia.com/gpu'
+    )
+
+
+def test_a_misspelt_requests_prefix_names_the_key_meant_in_the_profile() -> None:
+    found = run(NS / "quota-key-misspelt-in-profile.yaml", select={"quota-key-ineffective"})
+    [finding] = found.findings
+    assert (finding.line, finding.column) == (13, 7)
+    assert finding.message.startswith(
+        "reqeusts.nvidia.com/gpu is never charged: a quota counts an extended resource only as "
+        "requests.nvidia.com/gpu (its request"
+    )
+    assert finding.fix == (
+        "spec:\n  resourceQuotaSpec:\n    hard:\n"
+        '      requests.nvidia.com/gpu: "1"   # instead of reqeusts.nvidia.com/gpu'
+    )
+
+
 def test_a_gpu_only_pod_is_best_effort_and_a_best_effort_quota_of_zero_refuses_it() -> None:
     found = run(NS / "quota-besteffort.yaml", select=QUOTA).findings
     assert placed(found, "quota-besteffort", "quota-exceeds-hard") == [
@@ -215,11 +236,21 @@ def test_a_limitrange_or_quota_written_twice_is_one_object_and_says_which_is_app
 def test_a_profile_quota_replaces_its_kf_resource_quota_manifest() -> None:
     # The profile controller copies resourceQuotaSpec over kf-resource-quota: its 8Gi holds the
     # notebook's 2Gi, whatever the manifest written before it says.
-    found = run(NS / "profile-quota-and-its-manifest.yaml", select=QUOTA).findings
+    # The manifest, whose spec never holds, says so once (info), pointing at the Profile's.
+    fixture = NS / "profile-quota-and-its-manifest.yaml"
+    found = run(fixture, select=QUOTA).findings
     assert placed(found) == [
+        ("cluster-object-written-twice", 6, 3, 17),
         ("kubeflow-profile-namespace", 14, 3, None),
         ("ns-unknown-namespace", 24, 3, None),
     ]
+    assert found[0].severity == "info"
+    assert found[0].message == (
+        "ResourceQuota/kf-resource-quota of namespace team-a is the quota Profile team-a stands "
+        "for: the profile controller writes the Profile's resourceQuotaSpec "
+        f"({fixture}:17) over this manifest at every reconcile, so this spec never holds; "
+        "nblint applies the Profile's"
+    )
 
 
 def test_a_profile_whose_namespace_manifest_is_given_says_that_manifest_decides() -> None:

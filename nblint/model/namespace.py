@@ -326,6 +326,10 @@ class NamespaceContext:
     #: other)``, the last one given kept. The cluster holds the one applied last, which the
     #: inputs do not say.
     written_twice: list[tuple[ClusterObject, ClusterObject]] = field(default_factory=list)
+    #: ``kf-resource-quota`` manifests with another spec than the quota a Profile of the inputs
+    #: stands for: ``(the Profile's quota, the manifest)``. The profile controller writes the
+    #: Profile's spec over the manifest at every reconcile.
+    copied_over: list[tuple[ClusterObject, ClusterObject]] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -439,8 +443,11 @@ def _add_object(
             continue
         mine, theirs = _from_profile(entry), _from_profile(other)
         if mine != theirs:
+            profile, manifest = (entry, other) if mine else (other, entry)
             if mine:
                 known[at] = entry
+            if not manifest.ref.context and _spec_of(manifest) != _spec_of(profile):
+                here.copied_over.append((profile.ref, manifest.ref))
         elif other.ref.context != entry.ref.context:
             if other.ref.context:
                 known[at] = entry

@@ -118,6 +118,25 @@ def _written_twice(ref: ClusterObject, cluster: ClusterContext) -> list[Reported
                 kept.label, "the manifest applied", kept.origin.file, kept.origin.line
             )
             out.append(problem)
+    for profile, manifest in cluster.namespace(ref.namespace).copied_over:
+        if manifest == ref:
+            at = f"{profile.origin.file}:{profile.origin.line}"
+            problem = _reported(
+                "cluster-object-written-twice",
+                f"{ref.label} of namespace {ref.namespace} is the quota Profile {ref.namespace} "
+                f"stands for: the profile controller writes the Profile's resourceQuotaSpec "
+                f"({at}) over this manifest at every reconcile, so this spec never holds; "
+                "nblint applies the Profile's",
+                ref.origin,
+                ref.label,
+            )
+            problem.cause = Cause(
+                f"Profile/{ref.namespace}",
+                "spec.resourceQuotaSpec",
+                profile.origin.file,
+                profile.origin.line,
+            )
+            out.append(problem)
     return out
 
 
@@ -345,18 +364,45 @@ def _quota_problems(quota: ResourceQuota) -> list[Reported]:
     for key, amount in quota.hard.items():
         if not never_charged(key):
             continue
-        name = key.removeprefix("limits.")
+        meant = f"requests.{_resource_meant(key)}"
+        # The key meant, with the author's own amount, where this quota's keys are written.
+        where = ("spec", "resourceQuotaSpec", "hard") if quota.from_profile else ("spec", "hard")
+        fix = _shown_block({meant: amount.text}, where, f"instead of {key}")
         out.append(
-            _reported(
+            Reported(
                 "quota-key-ineffective",
                 f"{key} is never charged: a quota counts an extended resource only as "
-                f"requests.{name} (its request, which equals its limit), so this key limits "
-                "nothing",
+                f"{meant} (its request, which equals its limit), so this key limits nothing",
                 amount.origin,
                 quota.ref.label,
+                fix=fix,
+                fix_keys=FIX_KEYS,
             )
         )
     return out
+
+
+def _resource_meant(key: str) -> str:
+    """The extended resource a never-charged quota key names: ``nvidia.com/gpu`` of
+    ``nvidia.com/gpu``, ``limits.nvidia.com/gpu`` and a misspelt ``reqeusts.nvidia.com/gpu``."""
+    head, dot, rest = key.partition(".")
+    if dot and "/" in rest:
+        from difflib import get_close_matches
+
+        if get_close_matches(head, ("requests", "limits"), n=1, cutoff=0.75):
+            return rest
+    return key
+
+
+def _shown_block(values: dict[str, str], under: tuple[str, ...], comment: str) -> str:
+    """``values`` as block YAML nested under the keys ``under``, each value quoted, the first
+    line ending in ``comment``."""
+    lines = [f"{'  ' * depth}{key}:" for depth, key in enumerate(under)]
+    indent = "  " * len(under)
+    for number, (key, value) in enumerate(values.items()):
+        note = f"   # {comment}" if number == 0 else ""
+        lines.append(f'{indent}{key}: "{value}"{note}')
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
