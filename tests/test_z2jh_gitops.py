@@ -331,11 +331,51 @@ def test_source_beside_sources_is_ignored_as_argo_does() -> None:
     result = check("argo-source-beside-sources.yaml")
     assert linted_as(result) == {"4.1.0"}
     assert found(result) == [
+        ("z2jh-ignored-source", 8, None),  # spec.source:, said once
         ("z2jh-chart-version", 19, None),
         ("notebook-authentication", 21, None),
         ("privileged", 22, None),
         ("run-as-user", 22, None),
     ]  # nothing of `spec.source` (its uid 0 at line 15)
+
+
+IGNORED = (
+    "Argo CD ignores `spec.source` when `spec.sources` lists any source: nothing written under "
+    "it (its chart `jupyterhub` included) is installed, and nblint linted none of it"
+)
+
+
+def test_the_ignored_source_is_said_once_at_its_line() -> None:
+    result = check("argo-source-beside-sources.yaml")
+    (ignored,) = [f for f in result.findings if f.rule == "z2jh-ignored-source"]
+    assert (ignored.line, ignored.column, ignored.severity) == (8, 3, "info")
+    assert ignored.message == IGNORED
+
+
+def test_an_ignored_source_that_alone_names_the_chart_is_said_and_nothing_is_linted() -> None:
+    # `spec.sources` installs a git path: the jupyterhub chart of `source` (uid 0) is no release.
+    result = check("argo-ignored-source-only.yaml")
+    assert found(result) == [("z2jh-ignored-source", 8, None)]
+    assert said(result, "z2jh-ignored-source") == IGNORED
+    assert result.pods == [] and result.skipped == {}
+
+
+def test_an_applicationset_template_s_ignored_source_is_said() -> None:
+    result = check("argo-applicationset-source-beside-sources.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert [f for f in found(result) if f[0].startswith("z2jh")] == [
+        ("z2jh-ignored-source", 17, None),
+        ("z2jh-chart-version", 24, None),
+    ]
+    assert said(result, "z2jh-ignored-source") == (
+        "Argo CD ignores `spec.template.spec.source` when `spec.template.spec.sources` lists any "
+        "source: nothing written under it is installed, and nblint linted none of it"
+    )
+
+
+def test_a_source_without_sources_is_not_said_ignored() -> None:
+    for name in ("argo-values-object.yaml", "argo-multi-source.yaml"):
+        assert "z2jh-ignored-source" not in {f.rule for f in check(name).findings}
 
 
 def test_a_ref_source_is_a_release_only_when_it_names_the_chart() -> None:
@@ -733,6 +773,15 @@ def test_a_helmrelease_layered_on_a_values_file_adds_its_values_on_top() -> None
     )
     # The HelmRepository beside it is no values layer: skipped, as in any input.
     assert result.skipped == {"HelmRepository": 1}
+
+
+def test_an_application_layer_s_ignored_source_is_said() -> None:
+    result = layered("base-values.yaml", "application-source-beside-sources.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert [f for f in at(result) if f[0].startswith("z2jh")] == [
+        ("z2jh-ignored-source", "application-source-beside-sources.yaml", 7, None),
+        ("z2jh-chart-version", "application-source-beside-sources.yaml", 14, None),
+    ]
 
 
 def test_a_layer_after_the_helmrelease_wins_as_with_helm_s_f() -> None:

@@ -405,6 +405,23 @@ def _values_from(entries: Any) -> str:
     return f"the values of {', '.join(named)}" if named else "the values it names"
 
 
+def ignored_source(document: Any) -> tuple[Path, Path, bool] | None:
+    """An Argo CD ``spec.source`` (an ApplicationSet's ``spec.template.spec.source``) written
+    beside a ``spec.sources`` that lists any: Argo CD reads ``sources`` only (the Application's
+    ``HasMultipleSources``; its docs: "When you specify the sources field, Argo CD will ignore
+    the source (singular) field"), so nothing of ``source`` is installed. ``(its path, the path
+    of sources, whether it names the jupyterhub chart)``, or None (cheap: no walk)."""
+    kind = kind_of(document) if isinstance(document, dict) else None
+    if kind not in (ARGO, ARGO_SET):
+        return None
+    spec: Path = ("spec",) if kind == ARGO else ("spec", "template", "spec")
+    _, one = get_path(document, (*spec, "source"))
+    _, many = get_path(document, (*spec, "sources"))
+    if not isinstance(one, dict) or not one or not isinstance(many, list) or not many:
+        return None
+    return (*spec, "source"), (*spec, "sources"), one.get("chart") == CHART
+
+
 def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) -> list[Source]:
     """The jupyterhub sources of an Application's ``spec`` (or an ApplicationSet's template's)."""
     found: list[Source] = []

@@ -10,6 +10,7 @@ from nblint.dialects.z2jh.gitops import (
     ChartSource,
     Source,
     chart_source,
+    ignored_source,
     kind_of,
     referenced,
 )
@@ -267,6 +268,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         _gitops_layers(out, document, settings, index)
         return out
     found = [] if document.layers else gitops_sources(document.root)
+    ignored = None if document.layers else _ignored_source(document.file, document.root)
+    if ignored is not None:
+        out.reported.append(ignored)
+        if not found:
+            return out  # only the `spec.source` Argo CD ignores names the chart
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
@@ -488,9 +494,12 @@ def _gitops_layers(
         if not _is_gitops(doc):
             layers.append((layer, None))
             continue
+        ignored = _ignored_source(file, doc)
+        if ignored is not None and ignored not in out.reported:
+            out.reported.append(ignored)
         found = gitops_sources(doc)
         if not found:
-            continue  # a Flux source of the chart: read for the index
+            continue  # a Flux source of the chart (read for the index), or an ignored source
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
         charts = [chart for chart in (_z2jh_source(layer, s, index) for s in given) if chart]
@@ -570,6 +579,28 @@ def _gitops_release_of_layers(
         rule, message, at = said
         built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
     return release, [*built, *problems]
+
+
+#: The rule for an Argo CD `spec.source` written beside `spec.sources`, which Argo CD ignores.
+IGNORED_SOURCE = "z2jh-ignored-source"
+
+
+def _ignored_source(file: str, root: Any) -> Reported | None:
+    """An Argo CD Application's ``spec.source`` that Argo CD ignores beside ``spec.sources``:
+    said once, at it (nblint ignores it as Argo CD does, and an edit there changes nothing)."""
+    found = ignored_source(root)
+    if found is None:
+        return None
+    path, many, names_chart = found
+    chart = f" (its chart `{DEPENDENCY}` included)" if names_chart else ""
+    line, column = tree_position(root, path)
+    return Reported(
+        IGNORED_SOURCE,
+        f"Argo CD ignores `{format_path(path)}` when `{format_path(many)}` lists any source: "
+        f"nothing written under it{chart} is installed, and nblint linted none of it",
+        Origin(file, line, column),
+        VALUES_OBJECT,
+    )
 
 
 def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Source | None:
