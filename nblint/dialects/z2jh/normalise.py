@@ -26,8 +26,10 @@ from nblint.dialects.z2jh.root import (
 from nblint.dialects.z2jh.umbrella import (
     DEPENDENCY,
     ConstraintError,
+    Elsewhere,
     Pin,
     exact,
+    handed_elsewhere,
     nesting,
     newest_matching,
     pins,
@@ -870,6 +872,11 @@ def _other_chart(document: Recognised, settings: dict[str, Any]) -> Reported | N
     except ValuesError:
         return None
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    elsewhere = None
+    if settings.get("values_root") is None and document.neighbours:
+        elsewhere = handed_elsewhere(document.neighbours, [d for _, d in layers], root)
+    if elsewhere is not None:
+        return _handed_elsewhere(elsewhere, layers, root)
     if pin is not None and from_other_repository(pin.repository):
         message = other_chart_message([], root, pin.chart.file)
         file, values = next(
@@ -890,6 +897,32 @@ def _other_chart(document: Recognised, settings: dict[str, Any]) -> Reported | N
         message = other_chart_message(keys, root)
     line, column = tree_position(values, root)
     return Reported(OTHER_CHART, message, Origin(file, line, column), VALUES_OBJECT)
+
+
+def _handed_elsewhere(elsewhere: Elsewhere, layers: list[tuple[str, Any]], root: Path) -> Reported:
+    """Values that look like z2jh's but that the chart beside them hands to other charts (see
+    :func:`.umbrella.handed_elsewhere`): said once, at their root, and not read as z2jh's."""
+    shown = ", ".join(f"`{key}`" for key in elsewhere.keys[:4])
+    more = f" and {len(elsewhere.keys) - 4} more" if len(elsewhere.keys) > 4 else ""
+    charts = " and ".join(f"`{name}`" for name in elsewhere.charts)
+    plural = "s" if len(elsewhere.charts) > 1 else ""
+    where = f"the values under `{format_path(root)}`" if root else "these values"
+    given = format_path(root) or "."
+    file, values = next(((f, d) for f, d in layers if get_path(d, root)[0]), layers[0])
+    line, column = tree_position(values, root)
+    return Reported(
+        OTHER_CHART,
+        f"the chart `{elsewhere.chart}` beside them hands {shown}{more} to its dependencies on "
+        f"the chart{plural} {charts} ({elsewhere.file}, line {elsewhere.origin.line}), not to "
+        f"z2jh's chart `{DEPENDENCY}`, and is not z2jh's chart itself: {where} look like z2jh "
+        "values but are that chart's, which nblint does not model; none of them was checked",
+        Origin(file, line, column),
+        VALUES_OBJECT,
+        fix=(
+            f"If they are z2jh values all the same (installed with the jupyterhub chart some "
+            f"other way), lint them as such: `nblint check --values-root {given} {file}`."
+        ),
+    )
 
 
 def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported]:
