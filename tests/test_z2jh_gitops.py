@@ -589,6 +589,68 @@ def test_a_chartref_of_another_chart_stays_skipped() -> None:
     assert result.skipped == {"OCIRepository": 1, "HelmRelease": 1}
 
 
+def test_a_chartref_to_another_chart_s_source_of_the_inputs_is_that_chart_s_not_missing() -> None:
+    # The values look like z2jh's, but the OCIRepository it names, in this file, holds another
+    # chart: not "not among the inputs", and not linted as z2jh.
+    result = check("flux-chartref-other-chart-z2jh-values.yaml")
+    assert found(result) == [("z2jh-other-chart", 22, None)]  # spec.values:
+    assert said(result, "z2jh-other-chart") == (
+        "the HelmRelease `hub` takes its chart from the OCIRepository `team-hub` "
+        "(`spec.chartRef`, line 9 of this file), which holds the chart `team-hub`, not z2jh's "
+        "`jupyterhub`: the values at `spec.values` look like z2jh values but are that chart's, "
+        "which nblint does not model; none of them was checked"
+    )
+    assert result.pods == []
+    assert result.skipped == {"OCIRepository": 1}
+
+
+def test_a_chartref_to_another_chart_s_helmchart_in_another_file_names_it() -> None:
+    where = GITOPS / "chartref-other-chart"
+    for result in (
+        run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED),
+        run(where / "helmchart.yaml", where / "helmrelease.yaml", select=SELECTED),
+    ):
+        assert found(result) == [("z2jh-other-chart", 12, None)]
+        assert f"line 8 of {where / 'helmchart.yaml'}), which holds the chart `team-hub`" in (
+            said(result, "z2jh-other-chart")
+        )
+        assert result.pods == []
+
+
+def test_a_chartref_to_a_git_path_of_the_inputs_says_what_nblint_cannot_know() -> None:
+    # The HelmChart is among the inputs, but its chart is a path in a GitRepository: its name
+    # is in a Chart.yaml nblint does not read. z2jh-looking values are linted as the newest.
+    where = GITOPS / "chartref-git-path"
+    result = run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED)
+    assert linted_as(result) == {"4.4.0"}
+    assert [f for f in found(result) if f[0] == "z2jh-chart-version"] == [
+        ("z2jh-chart-version", 11, None)  # spec.chartRef:
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.4.0, the newest release nblint knows, values at `spec.values`: the "
+        "HelmRelease `hub` takes its chart from the HelmChart `hub-chart` (`spec.chartRef`, line "
+        f"8 of {where / 'helmchart.yaml'}), which takes the chart at `./deploy/hub` of a "
+        "GitRepository, whose Chart.yaml there names it (nblint does not read it): the chart and "
+        "its version are unknown; give the release it installs with --chart-version"
+    )
+    assert "not among the inputs" not in said(result, "z2jh-chart-version")
+
+
+def test_another_chart_s_flux_source_given_with_f_is_no_values_layer(tmp_path: Path) -> None:
+    source = tmp_path / "ocirepository.yaml"
+    source.write_text(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\n"
+        "metadata: {name: podinfo}\n"
+        "spec: {url: oci://ghcr.io/stefanprodan/charts/podinfo, ref: {tag: 6.0.0}}\n"
+    )
+    result = layered("base-values.yaml", str(source))
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result) == found(layered("base-values.yaml"))
+    assert result.skipped == {"OCIRepository": 1}
+    result = layered(str(source))
+    assert result.findings == [] and result.skipped == {"OCIRepository": 1}
+
+
 def test_a_chartref_to_bitnami_s_oci_registry_is_not_z2jh() -> None:
     result = check("flux-chartref-bitnami.yaml")
     assert found(result) == [("z2jh-other-chart", 21, None)]

@@ -10,6 +10,7 @@ from nblint.dialects.z2jh.gitops import (
     ChartSource,
     Source,
     chart_source,
+    flux_source,
     ignored_source,
     kind_of,
     referenced,
@@ -266,6 +267,12 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out = Normalised()
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
+    if document.layers:
+        # Another chart's Flux source given with -f (claimed for the index) is no layer.
+        layered = _without_other_sources(document, out)
+        if layered is None:
+            return out
+        document = layered
     if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
         _gitops_layers(out, document, settings, index)
         return out
@@ -279,14 +286,20 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
         resolved = [_z2jh_source(document, source, index) for source in given]
+        said = [r for r in resolved if isinstance(r, Reported)]
+        out.reported.extend(said)
         if not any(resolved):
             out.declined.append(document.root)
         for source in resolved:
-            if source is not None:
+            if isinstance(source, Source):
                 _lint(out, *_gitops_release(document, source, settings))
         return out
-    if not document.layers and chart_source(document.root) is not None:
-        return out  # a Flux source of the chart: read for the HelmRelease that names it
+    if not document.layers and (flux := flux_source(document.root)) is not None:
+        # A Flux chart source: read for the HelmRelease that names it; another chart's is
+        # claimed for the index only (so that such a HelmRelease is known not to be z2jh's).
+        if flux.chart != DEPENDENCY:
+            out.declined.append(document.root)
+        return out
     unchecked = _deeper_root(document, settings) or _other_chart(document, settings)
     if unchecked is not None:
         out.reported.append(unchecked)
@@ -469,6 +482,33 @@ def _prepare(
     return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
 
 
+def _without_other_sources(document: Recognised, out: Normalised) -> Recognised | None:
+    """The ``-f`` release without the Flux chart sources of other charts among its layers
+    (declined: skipped, as in any input); None when nothing else is left."""
+    layers = list(zip(document.layers, document.layer_documents, strict=False))
+    other = {
+        i
+        for i, ((_, doc), _) in enumerate(layers)
+        if (found := flux_source(doc)) is not None and found.chart != DEPENDENCY
+    }
+    if not other:
+        return document
+    out.declined.extend(layers[i][0][1] for i in sorted(other))
+    kept = [entry for i, entry in enumerate(layers) if i not in other]
+    if not kept:
+        return None
+    (file, root), position = kept[0]
+    return Recognised(
+        document.dialect,
+        file,
+        root,
+        position,
+        [layer for layer, _ in kept],
+        layer_documents=[p for _, p in kept],
+        neighbours=document.neighbours,
+    )
+
+
 def _is_gitops(document: Any) -> bool:
     """A GitOps object (or a Flux source of the chart) given as a ``-f`` layer (cheap)."""
     return kind_of(document) is not None or chart_source(document) is not None
@@ -504,7 +544,9 @@ def _gitops_layers(
             continue  # a Flux source of the chart (read for the index), or an ignored source
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
-        charts = [chart for chart in (_z2jh_source(layer, s, index) for s in given) if chart]
+        resolved = [_z2jh_source(layer, s, index) for s in given]
+        charts = [chart for chart in resolved if isinstance(chart, Source)]
+        out.reported.extend(r for r in resolved if isinstance(r, Reported))
         if not charts:
             out.declined.append(doc)
             continue
@@ -605,24 +647,63 @@ def _ignored_source(file: str, root: Any) -> Reported | None:
     )
 
 
-def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Source | None:
+def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Source | Reported | None:
     """``source`` as z2jh's chart, with a HelmRelease's ``spec.chartRef`` resolved through the
-    run index; None when it is not z2jh's: the object it names is not a jupyterhub chart of the
-    inputs and its values do not say z2jh."""
+    run index; None when it is not z2jh's: the object it names is another chart's source of the
+    inputs, or it is not among the inputs (or holds a chart nblint cannot name) and the values
+    do not say z2jh. Values that say z2jh for another chart of the inputs: said, not linted."""
     if source.ref is None:
         return source
     found = referenced(source, index.get(FLUX_CHARTS))
-    if found is not None:
+    if found is not None and found.chart == DEPENDENCY:
         return _with_chart_of(document, source, found)
-    # Not among the inputs: nblint cannot know the chart, so it lints only values that say
-    # z2jh themselves (then its `unversioned` says the object is not among the inputs).
-    return source if source.values_say_z2jh else None
+    if not source.values_say_z2jh:
+        return None
+    if found is None:
+        # Not among the inputs: nblint cannot know the chart, so it lints only values that say
+        # z2jh themselves (then its `unversioned` says the object is not among the inputs).
+        return source
+    if found.chart is not None:
+        return _flux_other_chart(document, source, found)
+    # Among the inputs, but its chart is a path of a git source: whose chart it is is unknown.
+    resolved = _with_chart_of(document, source, found)
+    resolved.unversioned = (
+        f"takes its chart from the {found.kind} `{found.name}` (`spec.chartRef`, line "
+        f"{found.line} of {_here(document, found)}), which {found.unnamed}: the chart and its "
+        "version are unknown"
+    )
+    return resolved
+
+
+def _here(document: Recognised, found: ChartSource) -> str:
+    return "this file" if found.file == document.file else found.file
+
+
+def _flux_other_chart(document: Recognised, source: Source, found: ChartSource) -> Reported:
+    """A HelmRelease whose values look like z2jh's but whose ``spec.chartRef`` names a chart
+    source of the inputs that holds another chart: said once, at the values, not linted."""
+    line, column = tree_position(document.root, source.root)
+    return Reported(
+        OTHER_CHART,
+        f"{source.describe()} takes its chart from the {found.kind} `{found.name}` "
+        f"(`spec.chartRef`, line {found.line} of {_here(document, found)}), which holds the "
+        f"chart `{found.chart}`, not z2jh's `{DEPENDENCY}`: the values at "
+        f"`{format_path(source.root)}` look like z2jh values but are that chart's, which nblint "
+        "does not model; none of them was checked",
+        Origin(document.file, line, column),
+        VALUES_OBJECT,
+        fix=(
+            f"If the {found.kind} is not the one meant, point `spec.chartRef` at the jupyterhub "
+            "chart's source; to lint these values as z2jh's, save them to a file and run "
+            "`nblint check FILE`."
+        ),
+    )
 
 
 def _with_chart_of(document: Recognised, source: Source, found: ChartSource) -> Source:
     """A HelmRelease's ``spec.chartRef`` resolved to the chart source of the inputs it names
     (``found``): its version (and repository, and the values files nblint does not read)."""
-    here = "this file" if found.file == document.file else found.file
+    here = _here(document, found)
     named = f"the {found.kind} `{found.name}`"
     field = f"`{format_path(('spec', *found.version_key))}`"
     resolved = Source(

@@ -143,9 +143,11 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
         # that names no jupyterhub chart and the values do not say z2jh either).
         # An Application whose ignored `spec.source` names the chart is claimed too: to say that
         # Argo CD installs none of it (the user may be editing it).
-        from nblint.dialects.z2jh.gitops import chart_source, ignored_source, sources
+        # Every Flux chart source is claimed, another chart's too: the run index must hold it so
+        # that a HelmRelease naming it is known not to be z2jh's (the normaliser declines it).
+        from nblint.dialects.z2jh.gitops import flux_source, ignored_source, sources
 
-        if sources(document) or chart_source(document) is not None:
+        if sources(document) or flux_source(document) is not None:
             return True
         ignored = ignored_source(document)
         return ignored is not None and ignored[2]
