@@ -636,6 +636,16 @@ def test_a_chartref_to_a_git_path_of_the_inputs_says_what_nblint_cannot_know() -
     assert "not among the inputs" not in said(result, "z2jh-chart-version")
 
 
+def test_a_chartref_to_another_chart_s_source_given_with_f_is_said_not_layered() -> None:
+    result = layered("base-values.yaml", str(GITOPS / "flux-chartref-other-chart-z2jh-values.yaml"))
+    assert [f for f in at(result) if f[0].startswith("z2jh")] == [
+        ("z2jh-other-chart", "flux-chartref-other-chart-z2jh-values.yaml", 22, None)
+    ]
+    # base-values.yaml alone is the release (its uid 1000 holds: no uid 0 of the HelmRelease)
+    assert ("run-as-user", "flux-chartref-other-chart-z2jh-values.yaml", 24, None) not in at(result)
+    assert result.skipped == {"OCIRepository": 1}
+
+
 def test_another_chart_s_flux_source_given_with_f_is_no_values_layer(tmp_path: Path) -> None:
     source = tmp_path / "ocirepository.yaml"
     source.write_text(

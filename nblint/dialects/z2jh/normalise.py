@@ -546,9 +546,11 @@ def _gitops_layers(
         given = found[:1] if settings.get("values_root") is not None else found
         resolved = [_z2jh_source(layer, s, index) for s in given]
         charts = [chart for chart in resolved if isinstance(chart, Source)]
-        out.reported.extend(r for r in resolved if isinstance(r, Reported))
+        said = [r for r in resolved if isinstance(r, Reported)]
+        out.reported.extend(said)
         if not charts:
-            out.declined.append(doc)
+            if not said:  # another chart's values that look like z2jh's are said, not skipped
+                out.declined.append(doc)
             continue
         layers.append((layer, charts))
     choices = [charts for _, charts in layers if charts is not None]
