@@ -316,7 +316,7 @@ def test_a_helm_2_chart_s_aliases_in_requirements_yaml_count_too() -> None:
 def test_values_under_a_key_another_chart_is_aliased_as_are_not_z2jh() -> None:
     result = check("generic-alias-jupyterhub")
     assert [(f.rule, f.line, f.column) for f in result.findings] == [(OTHER, 1, 1)]
-    assert "hands `jupyterhub` to its dependencies on the chart `generic-chart`" in (
+    assert "hands `jupyterhub` to its dependency on the chart `generic-chart`" in (
         result.findings[0].message
     )
     assert "the values under `jupyterhub` look like z2jh values" in result.findings[0].message

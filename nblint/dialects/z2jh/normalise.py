@@ -989,14 +989,15 @@ def _handed_elsewhere(elsewhere: Elsewhere, layers: list[tuple[str, Any]], root:
     more = f" and {len(elsewhere.keys) - 4} more" if len(elsewhere.keys) > 4 else ""
     charts = " and ".join(f"`{name}`" for name in elsewhere.charts)
     plural = "s" if len(elsewhere.charts) > 1 else ""
+    dependencies = "dependencies" if len(elsewhere.keys) > 1 else "dependency"
     where = f"the values under `{format_path(root)}`" if root else "these values"
     given = format_path(root) or "."
     file, values = next(((f, d) for f, d in layers if get_path(d, root)[0]), layers[0])
     line, column = tree_position(values, root)
     return Reported(
         OTHER_CHART,
-        f"the chart `{elsewhere.chart}` beside them hands {shown}{more} to its dependencies on "
-        f"the chart{plural} {charts} ({elsewhere.file}, line {elsewhere.origin.line}), not to "
+        f"the chart `{elsewhere.chart}` beside them hands {shown}{more} to its {dependencies} "
+        f"on the chart{plural} {charts} ({elsewhere.file}, line {elsewhere.origin.line}), not to "
         f"z2jh's chart `{DEPENDENCY}`, and is not z2jh's chart itself: {where} look like z2jh "
         "values but are that chart's, which nblint does not model; none of them was checked",
         Origin(file, line, column),
