@@ -331,11 +331,51 @@ def test_source_beside_sources_is_ignored_as_argo_does() -> None:
     result = check("argo-source-beside-sources.yaml")
     assert linted_as(result) == {"4.1.0"}
     assert found(result) == [
+        ("z2jh-ignored-source", 8, None),  # spec.source:, said once
         ("z2jh-chart-version", 19, None),
         ("notebook-authentication", 21, None),
         ("privileged", 22, None),
         ("run-as-user", 22, None),
     ]  # nothing of `spec.source` (its uid 0 at line 15)
+
+
+IGNORED = (
+    "Argo CD ignores `spec.source` when `spec.sources` lists any source: nothing written under "
+    "it (its chart `jupyterhub` included) is installed, and nblint linted none of it"
+)
+
+
+def test_the_ignored_source_is_said_once_at_its_line() -> None:
+    result = check("argo-source-beside-sources.yaml")
+    (ignored,) = [f for f in result.findings if f.rule == "z2jh-ignored-source"]
+    assert (ignored.line, ignored.column, ignored.severity) == (8, 3, "info")
+    assert ignored.message == IGNORED
+
+
+def test_an_ignored_source_that_alone_names_the_chart_is_said_and_nothing_is_linted() -> None:
+    # `spec.sources` installs a git path: the jupyterhub chart of `source` (uid 0) is no release.
+    result = check("argo-ignored-source-only.yaml")
+    assert found(result) == [("z2jh-ignored-source", 8, None)]
+    assert said(result, "z2jh-ignored-source") == IGNORED
+    assert result.pods == [] and result.skipped == {}
+
+
+def test_an_applicationset_template_s_ignored_source_is_said() -> None:
+    result = check("argo-applicationset-source-beside-sources.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert [f for f in found(result) if f[0].startswith("z2jh")] == [
+        ("z2jh-ignored-source", 17, None),
+        ("z2jh-chart-version", 24, None),
+    ]
+    assert said(result, "z2jh-ignored-source") == (
+        "Argo CD ignores `spec.template.spec.source` when `spec.template.spec.sources` lists any "
+        "source: nothing written under it is installed, and nblint linted none of it"
+    )
+
+
+def test_a_source_without_sources_is_not_said_ignored() -> None:
+    for name in ("argo-values-object.yaml", "argo-multi-source.yaml"):
+        assert "z2jh-ignored-source" not in {f.rule for f in check(name).findings}
 
 
 def test_a_ref_source_is_a_release_only_when_it_names_the_chart() -> None:
@@ -549,6 +589,78 @@ def test_a_chartref_of_another_chart_stays_skipped() -> None:
     assert result.skipped == {"OCIRepository": 1, "HelmRelease": 1}
 
 
+def test_a_chartref_to_another_chart_s_source_of_the_inputs_is_that_chart_s_not_missing() -> None:
+    # The values look like z2jh's, but the OCIRepository it names, in this file, holds another
+    # chart: not "not among the inputs", and not linted as z2jh.
+    result = check("flux-chartref-other-chart-z2jh-values.yaml")
+    assert found(result) == [("z2jh-other-chart", 22, None)]  # spec.values:
+    assert said(result, "z2jh-other-chart") == (
+        "the HelmRelease `hub` takes its chart from the OCIRepository `team-hub` "
+        "(`spec.chartRef`, line 9 of this file), which holds the chart `team-hub`, not z2jh's "
+        "`jupyterhub`: the values at `spec.values` look like z2jh values but are that chart's, "
+        "which nblint does not model; none of them was checked"
+    )
+    assert result.pods == []
+    assert result.skipped == {"OCIRepository": 1}
+
+
+def test_a_chartref_to_another_chart_s_helmchart_in_another_file_names_it() -> None:
+    where = GITOPS / "chartref-other-chart"
+    for result in (
+        run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED),
+        run(where / "helmchart.yaml", where / "helmrelease.yaml", select=SELECTED),
+    ):
+        assert found(result) == [("z2jh-other-chart", 12, None)]
+        assert f"line 8 of {where / 'helmchart.yaml'}), which holds the chart `team-hub`" in (
+            said(result, "z2jh-other-chart")
+        )
+        assert result.pods == []
+
+
+def test_a_chartref_to_a_git_path_of_the_inputs_says_what_nblint_cannot_know() -> None:
+    # The HelmChart is among the inputs, but its chart is a path in a GitRepository: its name
+    # is in a Chart.yaml nblint does not read. z2jh-looking values are linted as the newest.
+    where = GITOPS / "chartref-git-path"
+    result = run(where / "helmrelease.yaml", where / "helmchart.yaml", select=SELECTED)
+    assert linted_as(result) == {"4.4.0"}
+    assert [f for f in found(result) if f[0] == "z2jh-chart-version"] == [
+        ("z2jh-chart-version", 11, None)  # spec.chartRef:
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 4.4.0, the newest release nblint knows, values at `spec.values`: the "
+        "HelmRelease `hub` takes its chart from the HelmChart `hub-chart` (`spec.chartRef`, line "
+        f"8 of {where / 'helmchart.yaml'}), which takes the chart at `./deploy/hub` of a "
+        "GitRepository, whose Chart.yaml there names it (nblint does not read it): the chart and "
+        "its version are unknown; give the release it installs with --chart-version"
+    )
+    assert "not among the inputs" not in said(result, "z2jh-chart-version")
+
+
+def test_a_chartref_to_another_chart_s_source_given_with_f_is_said_not_layered() -> None:
+    result = layered("base-values.yaml", str(GITOPS / "flux-chartref-other-chart-z2jh-values.yaml"))
+    assert [f for f in at(result) if f[0].startswith("z2jh")] == [
+        ("z2jh-other-chart", "flux-chartref-other-chart-z2jh-values.yaml", 22, None)
+    ]
+    # base-values.yaml alone is the release (its uid 1000 holds: no uid 0 of the HelmRelease)
+    assert ("run-as-user", "flux-chartref-other-chart-z2jh-values.yaml", 24, None) not in at(result)
+    assert result.skipped == {"OCIRepository": 1}
+
+
+def test_another_chart_s_flux_source_given_with_f_is_no_values_layer(tmp_path: Path) -> None:
+    source = tmp_path / "ocirepository.yaml"
+    source.write_text(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\n"
+        "metadata: {name: podinfo}\n"
+        "spec: {url: oci://ghcr.io/stefanprodan/charts/podinfo, ref: {tag: 6.0.0}}\n"
+    )
+    result = layered("base-values.yaml", str(source))
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result) == found(layered("base-values.yaml"))
+    assert result.skipped == {"OCIRepository": 1}
+    result = layered(str(source))
+    assert result.findings == [] and result.skipped == {"OCIRepository": 1}
+
+
 def test_a_chartref_to_bitnami_s_oci_registry_is_not_z2jh() -> None:
     result = check("flux-chartref-bitnami.yaml")
     assert found(result) == [("z2jh-other-chart", 21, None)]
@@ -733,6 +845,15 @@ def test_a_helmrelease_layered_on_a_values_file_adds_its_values_on_top() -> None
     )
     # The HelmRepository beside it is no values layer: skipped, as in any input.
     assert result.skipped == {"HelmRepository": 1}
+
+
+def test_an_application_layer_s_ignored_source_is_said() -> None:
+    result = layered("base-values.yaml", "application-source-beside-sources.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert [f for f in at(result) if f[0].startswith("z2jh")] == [
+        ("z2jh-ignored-source", "application-source-beside-sources.yaml", 7, None),
+        ("z2jh-chart-version", "application-source-beside-sources.yaml", 14, None),
+    ]
 
 
 def test_a_layer_after_the_helmrelease_wins_as_with_helm_s_f() -> None:

@@ -278,3 +278,93 @@ def test_a_chart_that_nests_z2jh_itself_is_said_not_silently_taken_as_the_newest
     assert said(result) == [(CHOSEN, "Chart.yaml", 6, 5, None)]
     message = next(f.message for f in result.findings if f.rule == CHOSEN)
     assert "asks for daskhub 2021.11.2, which installs z2jh as a dependency of its own" in message
+
+
+# -- Values the chart beside them hands to other charts -----------------------------------------
+
+OTHER = "z2jh-other-chart"
+
+
+def test_values_whose_z2jh_sections_are_aliases_of_another_chart_are_not_z2jh() -> None:
+    # baloise-style: every z2jh section is a generic chart's alias (a copy of z2jh's values).
+    result = check("generic-aliases")
+    assert [(f.rule, f.line, f.column, f.severity) for f in result.findings] == [
+        (OTHER, 1, 1, "info")
+    ]
+    assert result.findings[0].message == (
+        "the chart `jupyterhub-test` beside them hands `hub`, `proxy`, `singleuser`, `cull` to "
+        "its dependencies on the chart `generic-chart` "
+        f"({UMBRELLA / 'generic-aliases' / 'Chart.yaml'}, line 7), not to z2jh's chart "
+        "`jupyterhub`, and is not z2jh's chart itself: these values look like z2jh values but "
+        "are that chart's, which nblint does not model; none of them was checked"
+    )
+    assert "--values-root ." in (result.findings[0].fix or "")
+    assert result.pods == []
+    # Nothing of z2jh's checklist either (uid 0, the dummy authenticator, the iptables init).
+    assert run(UMBRELLA / "generic-aliases" / "values.yaml").findings[0].rule == OTHER
+    assert len(run(UMBRELLA / "generic-aliases" / "values.yaml").findings) == 1
+
+
+def test_a_helm_2_chart_s_aliases_in_requirements_yaml_count_too() -> None:
+    result = check("generic-aliases-helm2")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [(OTHER, 1, 1)]
+    assert "the chart `hub-parts` beside them hands `hub`" in result.findings[0].message
+    assert "requirements.yaml, line 3)" in result.findings[0].message
+    assert result.pods == []
+
+
+def test_values_under_a_key_another_chart_is_aliased_as_are_not_z2jh() -> None:
+    result = check("generic-alias-jupyterhub")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [(OTHER, 1, 1)]
+    assert "hands `jupyterhub` to its dependency on the chart `generic-chart`" in (
+        result.findings[0].message
+    )
+    assert "the values under `jupyterhub` look like z2jh values" in result.findings[0].message
+    assert "--values-root jupyterhub" in (result.findings[0].fix or "")
+
+
+def test_the_values_root_option_lints_them_as_z2jh_all_the_same() -> None:
+    for case, root in (("generic-aliases", "."), ("generic-alias-jupyterhub", "jupyterhub")):
+        result = check(case, values_root=root)
+        assert OTHER not in {f.rule for f in result.findings}
+        assert linted_as(result) == {chart_versions()[-1]}
+
+
+def test_values_are_z2jh_when_the_chart_does_not_hand_all_their_sections_away() -> None:
+    # `singleuser` is the umbrella's own key: nblint cannot rule out a copy of z2jh's chart.
+    result = check("generic-alias-one-section")
+    assert OTHER not in {f.rule for f in result.findings}
+    assert linted_as(result) == {chart_versions()[-1]}
+
+
+def test_values_of_the_jupyterhub_chart_itself_are_z2jh() -> None:
+    result = check("z2jh-chart-itself")
+    assert OTHER not in {f.rule for f in result.findings}
+    assert linted_as(result) == {chart_versions()[-1]}
+
+
+def test_z2jh_deeper_under_a_dependency_that_may_nest_it_stays_z2jh() -> None:
+    result = check("nested-under-dependency")
+    assert OTHER not in {f.rule for f in result.findings}
+    assert linted_as(result) == {chart_versions()[-1]}
+
+
+def test_the_working_umbrellas_stay_z2jh() -> None:
+    # An alias of jupyterhub, daskhub nesting it, and `jupyterhub` that no dependency names (a
+    # chart in charts/ may take it unlisted).
+    for case in ("alias", "nests-z2jh", "no-z2jh-dependency", "helm2"):
+        result = check(case)
+        assert OTHER not in {f.rule for f in result.findings}, case
+        assert result.pods, case
+
+
+def test_layers_beside_such_a_chart_are_not_z2jh_either(tmp_path: Path) -> None:
+    more = tmp_path / "prod.yaml"
+    more.write_text("singleuser:\n  uid: 1000\n")
+    result = run(
+        values=[str(UMBRELLA / "generic-aliases" / "values.yaml"), str(more)], select={"z2jh"}
+    )
+    assert [(f.rule, Path(f.file).name, f.line) for f in result.findings] == [
+        (OTHER, "values.yaml", 1)
+    ]
+    assert result.pods == []

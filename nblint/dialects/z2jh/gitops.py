@@ -9,7 +9,9 @@
   ``OCIRepository`` or a ``HelmChart`` of ``source.toolkit.fluxcd.io``): it is z2jh's when that
   object is among the inputs and holds the jupyterhub chart (:func:`chart_source`, indexed by
   :func:`index`; the normaliser decides, with the run index), and then the chart's version is
-  read from it. When the object is not among the inputs, nblint cannot know the chart: the
+  read from it; when it holds another chart (:func:`flux_source`: the index holds every chart
+  source), the HelmRelease is that chart's. When the object is not among the inputs, or holds a
+  chart whose name nblint cannot read (a path in a git source), nblint cannot know the chart: the
   HelmRelease is z2jh's only when its values look like z2jh values (keys only z2jh uses, as for
   a values file), and the version is unknown, and said. ``spec.valuesFrom`` (ConfigMaps and
   Secrets) and ``spec.chart.spec.valuesFiles`` (files of the chart's source) are merged *below*
@@ -50,8 +52,9 @@ GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/", ARGO_SET: "argo
 #: The Flux sources a HelmRelease's ``spec.chartRef`` may name for its chart, and their group.
 CHART_SOURCES = ("OCIRepository", "HelmChart")
 SOURCE_GROUP = "source.toolkit.fluxcd.io/"
-#: The run-index key of the Flux chart sources of the inputs that hold the jupyterhub chart.
-FLUX_CHARTS = "source.toolkit.fluxcd.io/jupyterhub"
+#: The run-index key of the Flux chart sources of the inputs (of any chart: a HelmRelease whose
+#: `spec.chartRef` names one of another chart is then known not to be z2jh's).
+FLUX_CHARTS = "source.toolkit.fluxcd.io/charts"
 
 
 class Source(Record):
@@ -290,16 +293,19 @@ def _oci_unversioned(version_key: Path) -> str:
 
 
 class ChartSource(Record):
-    """A Flux ``OCIRepository`` or ``HelmChart`` of the inputs that holds the jupyterhub chart, as
-    the run index keeps it for the HelmRelease whose ``spec.chartRef`` names it."""
+    """A Flux ``OCIRepository`` or ``HelmChart`` of the inputs, as the run index keeps it for the
+    HelmRelease whose ``spec.chartRef`` names it: the chart it holds (the jupyterhub chart's with
+    where it pins the version)."""
 
     __slots__ = (
+        "chart",
         "file",
         "kind",
         "line",
         "name",
         "namespace",
         "repository",
+        "unnamed",
         "unread",
         "unversioned",
         "version",
@@ -318,7 +324,13 @@ class ChartSource(Record):
         repository: str | None = None,
         unread: str | None = None,
         unversioned: str | None = None,
+        chart: str | None = CHART,
+        unnamed: str | None = None,
     ) -> None:
+        #: The chart it holds (``jupyterhub``, another's name), None when nblint cannot know it
+        #: (a path in a git source, whose Chart.yaml names it), :attr:`unnamed` saying why.
+        self.chart = chart
+        self.unnamed = unnamed
         self.kind = kind
         self.name = name
         self.namespace = namespace
@@ -340,6 +352,15 @@ def chart_source(document: Any) -> ChartSource | None:
     """``document`` as a Flux chart source of the jupyterhub chart: an ``OCIRepository`` whose
     ``spec.url`` ends in ``/jupyterhub``, or a ``HelmChart`` whose ``spec.chart`` is
     ``jupyterhub`` (a name, or a path in a git source); else None (cheap: no walk)."""
+    found = flux_source(document)
+    return found if found is not None and found.chart == CHART else None
+
+
+def flux_source(document: Any) -> ChartSource | None:
+    """``document`` as a Flux chart source (an ``OCIRepository`` or a ``HelmChart``) of any chart,
+    :attr:`ChartSource.chart` saying which, as far as the object says: an OCI artifact's
+    repository is named for its chart (``helm push`` names it so), a HelmChart from a
+    HelmRepository names it; a path in a git source does not. None for any other object."""
     if not isinstance(document, dict):
         return None
     kind = document.get("kind")
@@ -353,7 +374,18 @@ def chart_source(document: Any) -> ChartSource | None:
     if kind == "OCIRepository":
         oci = _oci(spec)
         if oci is None:
-            return None
+            url = _text(spec.get("url"))
+            chart = url.rstrip("/").rsplit("/", 1)[-1] if url else None
+            return ChartSource(
+                kind,
+                name or "",
+                namespace,
+                None,
+                ("url",),
+                repository=url,
+                chart=chart or None,
+                unnamed=None if chart else "names no `spec.url`",
+            )
         version, key = oci
         found = ChartSource(
             kind, name or "", namespace, version, key, repository=_text(spec.get("url"))
@@ -362,13 +394,23 @@ def chart_source(document: Any) -> ChartSource | None:
             found.unversioned = _oci_unversioned(key)
         return found
     chart = _text(spec.get("chart"))
+    source_ref = spec.get("sourceRef")
+    source_kind = source_ref.get("kind") if isinstance(source_ref, dict) else None
     if chart is None or chart.rstrip("/").rsplit("/", 1)[-1] != CHART:
-        return None
+        other = ChartSource(kind, name or "", namespace, None, ("chart",), chart=chart)
+        if chart is None:
+            other.unnamed = "names no `spec.chart`"
+        elif source_kind in ("GitRepository", "Bucket"):
+            # The directory's name is not the chart's: its Chart.yaml there says which.
+            other.chart = None
+            other.unnamed = (
+                f"takes the chart at `{chart}` of a {source_kind}, whose Chart.yaml there names "
+                "it (nblint does not read it)"
+            )
+        return other
     # No version means `*`: the newest release of the repository. From a GitRepository or a
     # Bucket, the version is ignored: the chart is whatever the path holds.
     found = ChartSource(kind, name or "", namespace, _text(spec.get("version")), ("version",))
-    source_ref = spec.get("sourceRef")
-    source_kind = source_ref.get("kind") if isinstance(source_ref, dict) else None
     if source_kind in ("GitRepository", "Bucket"):
         found.version, found.version_key = None, ("chart",)
         found.unversioned = (
@@ -385,10 +427,10 @@ def chart_source(document: Any) -> ChartSource | None:
 
 def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
     """What a z2jh document (or each layer of a ``-f`` release) adds to the run index: a Flux
-    chart source of the jupyterhub chart, with where it pins the version (:data:`FLUX_CHARTS`)."""
+    chart source, with the chart it holds and where it pins the version (:data:`FLUX_CHARTS`)."""
     entries: list[tuple[str, Any]] = []
     for file, root in document.layers or [(document.file, document.root)]:
-        found = chart_source(root)
+        found = flux_source(root)
         if found is None:
             continue
         from nblint.load.provenance import tree_position
@@ -421,6 +463,23 @@ def _values_from(entries: Any) -> str:
         if isinstance(entry, dict) and isinstance(entry.get("kind"), str)
     ]
     return f"the values of {', '.join(named)}" if named else "the values it names"
+
+
+def ignored_source(document: Any) -> tuple[Path, Path, bool] | None:
+    """An Argo CD ``spec.source`` (an ApplicationSet's ``spec.template.spec.source``) written
+    beside a ``spec.sources`` that lists any: Argo CD reads ``sources`` only (the Application's
+    ``HasMultipleSources``; its docs: "When you specify the sources field, Argo CD will ignore
+    the source (singular) field"), so nothing of ``source`` is installed. ``(its path, the path
+    of sources, whether it names the jupyterhub chart)``, or None (cheap: no walk)."""
+    kind = kind_of(document) if isinstance(document, dict) else None
+    if kind not in (ARGO, ARGO_SET):
+        return None
+    spec: Path = ("spec",) if kind == ARGO else ("spec", "template", "spec")
+    _, one = get_path(document, (*spec, "source"))
+    _, many = get_path(document, (*spec, "sources"))
+    if not isinstance(one, dict) or not one or not isinstance(many, list) or not many:
+        return None
+    return (*spec, "source"), (*spec, "sources"), one.get("chart") == CHART
 
 
 def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) -> list[Source]:

@@ -10,6 +10,8 @@ from nblint.dialects.z2jh.gitops import (
     ChartSource,
     Source,
     chart_source,
+    flux_source,
+    ignored_source,
     kind_of,
     referenced,
 )
@@ -25,8 +27,10 @@ from nblint.dialects.z2jh.root import (
 from nblint.dialects.z2jh.umbrella import (
     DEPENDENCY,
     ConstraintError,
+    Elsewhere,
     Pin,
     exact,
+    handed_elsewhere,
     nesting,
     newest_matching,
     pins,
@@ -263,22 +267,39 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out = Normalised()
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
+    if document.layers:
+        # Another chart's Flux source given with -f (claimed for the index) is no layer.
+        layered = _without_other_sources(document, out)
+        if layered is None:
+            return out
+        document = layered
     if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
         _gitops_layers(out, document, settings, index)
         return out
     found = [] if document.layers else gitops_sources(document.root)
+    ignored = None if document.layers else _ignored_source(document.file, document.root)
+    if ignored is not None:
+        out.reported.append(ignored)
+        if not found:
+            return out  # only the `spec.source` Argo CD ignores names the chart
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
         resolved = [_z2jh_source(document, source, index) for source in given]
+        said = [r for r in resolved if isinstance(r, Reported)]
+        out.reported.extend(said)
         if not any(resolved):
             out.declined.append(document.root)
         for source in resolved:
-            if source is not None:
+            if isinstance(source, Source):
                 _lint(out, *_gitops_release(document, source, settings))
         return out
-    if not document.layers and chart_source(document.root) is not None:
-        return out  # a Flux source of the chart: read for the HelmRelease that names it
+    if not document.layers and (flux := flux_source(document.root)) is not None:
+        # A Flux chart source: read for the HelmRelease that names it; another chart's is
+        # claimed for the index only (so that such a HelmRelease is known not to be z2jh's).
+        if flux.chart != DEPENDENCY:
+            out.declined.append(document.root)
+        return out
     unchecked = _deeper_root(document, settings) or _other_chart(document, settings)
     if unchecked is not None:
         out.reported.append(unchecked)
@@ -462,6 +483,33 @@ def _prepare(
     return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
 
 
+def _without_other_sources(document: Recognised, out: Normalised) -> Recognised | None:
+    """The ``-f`` release without the Flux chart sources of other charts among its layers
+    (declined: skipped, as in any input); None when nothing else is left."""
+    layers = list(zip(document.layers, document.layer_documents, strict=False))
+    other = {
+        i
+        for i, ((_, doc), _) in enumerate(layers)
+        if (found := flux_source(doc)) is not None and found.chart != DEPENDENCY
+    }
+    if not other:
+        return document
+    out.declined.extend(layers[i][0][1] for i in sorted(other))
+    kept = [entry for i, entry in enumerate(layers) if i not in other]
+    if not kept:
+        return None
+    (file, root), position = kept[0]
+    return Recognised(
+        document.dialect,
+        file,
+        root,
+        position,
+        [layer for layer, _ in kept],
+        layer_documents=[p for _, p in kept],
+        neighbours=document.neighbours,
+    )
+
+
 def _is_gitops(document: Any) -> bool:
     """A GitOps object (or a Flux source of the chart) given as a ``-f`` layer (cheap)."""
     return kind_of(document) is not None or chart_source(document) is not None
@@ -489,14 +537,21 @@ def _gitops_layers(
         if not _is_gitops(doc):
             layers.append((layer, None))
             continue
+        ignored = _ignored_source(file, doc)
+        if ignored is not None and ignored not in out.reported:
+            out.reported.append(ignored)
         found = gitops_sources(doc)
         if not found:
-            continue  # a Flux source of the chart: read for the index
+            continue  # a Flux source of the chart (read for the index), or an ignored source
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
-        charts = [chart for chart in (_z2jh_source(layer, s, index) for s in given) if chart]
+        resolved = [_z2jh_source(layer, s, index) for s in given]
+        charts = [chart for chart in resolved if isinstance(chart, Source)]
+        said = [r for r in resolved if isinstance(r, Reported)]
+        out.reported.extend(said)
         if not charts:
-            out.declined.append(doc)
+            if not said:  # another chart's values that look like z2jh's are said, not skipped
+                out.declined.append(doc)
             continue
         layers.append((layer, charts))
     choices = [charts for _, charts in layers if charts is not None]
@@ -575,24 +630,85 @@ def _gitops_release_of_layers(
     return release, [*built, *problems]
 
 
-def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Source | None:
+#: The rule for an Argo CD `spec.source` written beside `spec.sources`, which Argo CD ignores.
+IGNORED_SOURCE = "z2jh-ignored-source"
+
+
+def _ignored_source(file: str, root: Any) -> Reported | None:
+    """An Argo CD Application's ``spec.source`` that Argo CD ignores beside ``spec.sources``:
+    said once, at it (nblint ignores it as Argo CD does, and an edit there changes nothing)."""
+    found = ignored_source(root)
+    if found is None:
+        return None
+    path, many, names_chart = found
+    chart = f" (its chart `{DEPENDENCY}` included)" if names_chart else ""
+    line, column = tree_position(root, path)
+    return Reported(
+        IGNORED_SOURCE,
+        f"Argo CD ignores `{format_path(path)}` when `{format_path(many)}` lists any source: "
+        f"nothing written under it{chart} is installed, and nblint linted none of it",
+        Origin(file, line, column),
+        VALUES_OBJECT,
+    )
+
+
+def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Source | Reported | None:
     """``source`` as z2jh's chart, with a HelmRelease's ``spec.chartRef`` resolved through the
-    run index; None when it is not z2jh's: the object it names is not a jupyterhub chart of the
-    inputs and its values do not say z2jh."""
+    run index; None when it is not z2jh's: the object it names is another chart's source of the
+    inputs, or it is not among the inputs (or holds a chart nblint cannot name) and the values
+    do not say z2jh. Values that say z2jh for another chart of the inputs: said, not linted."""
     if source.ref is None:
         return source
     found = referenced(source, index.get(FLUX_CHARTS))
-    if found is not None:
+    if found is not None and found.chart == DEPENDENCY:
         return _with_chart_of(document, source, found)
-    # Not among the inputs: nblint cannot know the chart, so it lints only values that say
-    # z2jh themselves (then its `unversioned` says the object is not among the inputs).
-    return source if source.values_say_z2jh else None
+    if not source.values_say_z2jh:
+        return None
+    if found is None:
+        # Not among the inputs: nblint cannot know the chart, so it lints only values that say
+        # z2jh themselves (then its `unversioned` says the object is not among the inputs).
+        return source
+    if found.chart is not None:
+        return _flux_other_chart(document, source, found)
+    # Among the inputs, but its chart is a path of a git source: whose chart it is is unknown.
+    resolved = _with_chart_of(document, source, found)
+    resolved.unversioned = (
+        f"takes its chart from the {found.kind} `{found.name}` (`spec.chartRef`, line "
+        f"{found.line} of {_here(document, found)}), which {found.unnamed}: the chart and its "
+        "version are unknown"
+    )
+    return resolved
+
+
+def _here(document: Recognised, found: ChartSource) -> str:
+    return "this file" if found.file == document.file else found.file
+
+
+def _flux_other_chart(document: Recognised, source: Source, found: ChartSource) -> Reported:
+    """A HelmRelease whose values look like z2jh's but whose ``spec.chartRef`` names a chart
+    source of the inputs that holds another chart: said once, at the values, not linted."""
+    line, column = tree_position(document.root, source.root)
+    return Reported(
+        OTHER_CHART,
+        f"{source.describe()} takes its chart from the {found.kind} `{found.name}` "
+        f"(`spec.chartRef`, line {found.line} of {_here(document, found)}), which holds the "
+        f"chart `{found.chart}`, not z2jh's `{DEPENDENCY}`: the values at "
+        f"`{format_path(source.root)}` look like z2jh values but are that chart's, which nblint "
+        "does not model; none of them was checked",
+        Origin(document.file, line, column),
+        VALUES_OBJECT,
+        fix=(
+            f"If the {found.kind} is not the one meant, point `spec.chartRef` at the jupyterhub "
+            "chart's source; to lint these values as z2jh's, save them to a file and run "
+            "`nblint check FILE`."
+        ),
+    )
 
 
 def _with_chart_of(document: Recognised, source: Source, found: ChartSource) -> Source:
     """A HelmRelease's ``spec.chartRef`` resolved to the chart source of the inputs it names
     (``found``): its version (and repository, and the values files nblint does not read)."""
-    here = "this file" if found.file == document.file else found.file
+    here = _here(document, found)
     named = f"the {found.kind} `{found.name}`"
     field = f"`{format_path(('spec', *found.version_key))}`"
     resolved = Source(
@@ -843,6 +959,11 @@ def _other_chart(document: Recognised, settings: dict[str, Any]) -> Reported | N
     except ValuesError:
         return None
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    elsewhere = None
+    if settings.get("values_root") is None and document.neighbours:
+        elsewhere = handed_elsewhere(document.neighbours, [d for _, d in layers], root)
+    if elsewhere is not None:
+        return _handed_elsewhere(elsewhere, layers, root)
     if pin is not None and from_other_repository(pin.repository):
         message = other_chart_message([], root, pin.chart.file)
         file, values = next(
@@ -863,6 +984,33 @@ def _other_chart(document: Recognised, settings: dict[str, Any]) -> Reported | N
         message = other_chart_message(keys, root)
     line, column = tree_position(values, root)
     return Reported(OTHER_CHART, message, Origin(file, line, column), VALUES_OBJECT)
+
+
+def _handed_elsewhere(elsewhere: Elsewhere, layers: list[tuple[str, Any]], root: Path) -> Reported:
+    """Values that look like z2jh's but that the chart beside them hands to other charts (see
+    :func:`.umbrella.handed_elsewhere`): said once, at their root, and not read as z2jh's."""
+    shown = ", ".join(f"`{key}`" for key in elsewhere.keys[:4])
+    more = f" and {len(elsewhere.keys) - 4} more" if len(elsewhere.keys) > 4 else ""
+    charts = " and ".join(f"`{name}`" for name in elsewhere.charts)
+    plural = "s" if len(elsewhere.charts) > 1 else ""
+    dependencies = "dependencies" if len(elsewhere.keys) > 1 else "dependency"
+    where = f"the values under `{format_path(root)}`" if root else "these values"
+    given = format_path(root) or "."
+    file, values = next(((f, d) for f, d in layers if get_path(d, root)[0]), layers[0])
+    line, column = tree_position(values, root)
+    return Reported(
+        OTHER_CHART,
+        f"the chart `{elsewhere.chart}` beside them hands {shown}{more} to its {dependencies} "
+        f"on the chart{plural} {charts} ({elsewhere.file}, line {elsewhere.origin.line}), not to "
+        f"z2jh's chart `{DEPENDENCY}`, and is not z2jh's chart itself: {where} look like z2jh "
+        "values but are that chart's, which nblint does not model; none of them was checked",
+        Origin(file, line, column),
+        VALUES_OBJECT,
+        fix=(
+            f"If they are z2jh values all the same (installed with the jupyterhub chart some "
+            f"other way), lint them as such: `nblint check --values-root {given} {file}`."
+        ),
+    )
 
 
 def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported]:

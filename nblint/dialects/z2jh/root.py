@@ -141,9 +141,16 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
         # HelmRelease whose `spec.chartRef` names the chart elsewhere is claimed whatever its
         # values: only the run index says whose chart it is (the normaliser declines it when
         # that names no jupyterhub chart and the values do not say z2jh either).
-        from nblint.dialects.z2jh.gitops import chart_source, sources
+        # An Application whose ignored `spec.source` names the chart is claimed too: to say that
+        # Argo CD installs none of it (the user may be editing it).
+        # Every Flux chart source is claimed, another chart's too: the run index must hold it so
+        # that a HelmRelease naming it is known not to be z2jh's (the normaliser declines it).
+        from nblint.dialects.z2jh.gitops import flux_source, ignored_source, sources
 
-        return bool(sources(document)) or chart_source(document) is not None
+        if sources(document) or flux_source(document) is not None:
+            return True
+        ignored = ignored_source(document)
+        return ignored is not None and ignored[2]
     return find_root(document) is not None or (
         values_root is None
         and (find_deep_root(document) is not None or _other_charts_values(document))

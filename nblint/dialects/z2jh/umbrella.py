@@ -150,6 +150,84 @@ def nesting(neighbours: Sequence[Neighbour]) -> tuple[str, str | None, str, Orig
     return None
 
 
+class Elsewhere(Record):
+    """Values beside a chart that hands them to dependencies that are not z2jh's chart (see
+    :func:`handed_elsewhere`): the chart file, the keys, the charts they go to, the first line."""
+
+    __slots__ = ("chart", "charts", "file", "keys", "origin")
+
+    def __init__(
+        self, chart: str, file: str, keys: list[str], charts: list[str], origin: Origin
+    ) -> None:
+        #: The umbrella chart's name, and the file that lists the dependencies.
+        self.chart = chart
+        self.file = file
+        self.keys = keys
+        self.charts = charts
+        self.origin = origin
+
+
+def handed_elsewhere(
+    neighbours: Sequence[Neighbour], documents: Sequence[Any], root: tuple[str, ...]
+) -> Elsewhere | None:
+    """Whether the chart beside the values provably hands the z2jh-looking values of
+    ``documents`` at ``root`` to charts that are not z2jh's: the chart is not ``jupyterhub``
+    itself, and the key they sit under (``root``'s one key, or at the top every z2jh section
+    they write) is a dependency's key (its alias, else its name) whose chart is not
+    ``jupyterhub`` nor one that nests it under that key (a baloise-style umbrella of a generic
+    chart aliased ``hub``, ``singleuser``, …). None when nblint cannot tell: no chart, one it
+    cannot read, a key no dependency names (a chart vendored in ``charts/`` unlisted may take
+    it), or z2jh deeper under a dependency (which may nest it: basehub)."""
+    if len(root) > 1:
+        return None
+    by_name = {neighbour.name: neighbour for neighbour in neighbours}
+    chart = by_name.get("Chart.yaml")
+    if chart is None or not isinstance(chart.root, dict) or chart.root.get("name") == DEPENDENCY:
+        return None
+    # Helm 2 charts list them in requirements.yaml: a key is handed to a chart either file names.
+    owners: dict[str, list[tuple[str, Neighbour, int]]] = {}
+    for name in _LOCKS:
+        listed = by_name.get(name)
+        for position, entry in enumerate(_dependencies(listed.root if listed else None)):
+            named = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(named, str) or not named or listed is None:
+                continue
+            alias = entry.get("alias")
+            key = alias if isinstance(alias, str) and alias else named
+            owners.setdefault(key, []).append((named, listed, position))
+    if root:
+        keys = [root[0]]
+    else:
+        from nblint.dialects.z2jh.root import SIGNATURE_KEYS
+
+        # The sections that make them look like z2jh values, in the order they are written.
+        keys = list(
+            dict.fromkeys(
+                section
+                for document in documents
+                if isinstance(document, dict)
+                for section, node in document.items()
+                if section in SIGNATURE_KEYS
+                and isinstance(node, dict)
+                and any(key in SIGNATURE_KEYS[section] for key in node)
+            )
+        )
+    if not keys or any(key not in owners for key in keys):
+        return None
+    charts = [named for key in keys for named, _, _ in owners[key]]
+    if DEPENDENCY in charts or any(named in NESTING_CHARTS for named in charts):
+        return None
+    _, listed, position = owners[keys[0]][0]
+    line, column = tree_position(listed.root, ("dependencies", position))
+    return Elsewhere(
+        str(chart.root.get("name")),
+        listed.file,
+        keys,
+        list(dict.fromkeys(charts)),
+        Origin(listed.file, line, column),
+    )
+
+
 def unreadable(neighbours: Sequence[Neighbour]) -> Neighbour | None:
     """A chart file beside the values that could not be read (it may pin the release)."""
     return next((n for n in neighbours if n.name in _LOCKS and n.problem is not None), None)
