@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from json.encoder import encode_basestring_ascii
 
 from nblint import __version__
 from nblint.model.edit import Edit
-from nblint.model.finding import PsaRef
+from nblint.model.finding import Cause, Finding, PsaRef
 from nblint.model.fold import Folded
 from nblint.model.result import Report, RunResult
 
@@ -151,53 +150,92 @@ def _value(value: Any) -> str:
     return "null" if value is None else _ENCODER.encode(value)
 
 
+#: Long texts many problems share (a rule's fix for another container, a note), encoded once.
+_ENCODED: dict[str, str] = {}
+_ENCODED_MAX = 4096
+
+
+def _shared_text(text: str) -> str:
+    found = _ENCODED.get(text)
+    if found is None:
+        if len(_ENCODED) >= _ENCODED_MAX:
+            _ENCODED.clear()
+        found = _ENCODED[text] = _string(text)
+    return found
+
+
 def encoded(problem: Folded) -> str:
     """``as_dict(problem)`` as compact JSON, written directly: the same text as encoding the
     mapping (a test holds them equal), without building it. A report writes thousands of
-    problems, and a fix's text is also its edit's patch: encoded once when they are equal."""
-    fix, note, message = problem.fix, problem.note, problem.message
-    first = problem.findings[0]
+    problems: a fix's text is also its edit's patch (encoded once when they are equal), fixes
+    and notes repeat across problems (encoded once per text), and a problem in one pod (most)
+    has no pod that differs from it."""
+    findings = problem.findings
+    first = findings[0]
+    alone = len(findings) == 1
+    if alone:  # what the problem's properties would answer, without the calls
+        fix, note, message = first.fix, first.note, first.message
+    else:
+        fix, note, message = problem.fix, problem.note, problem.message
     applicability, edit, cause = first.applicability, first.edit, first.cause
-    fix_text = _text(fix)
+    fix_text = "null" if fix is None else _shared_text(fix)
     pods = []
-    for finding in problem.findings:
+    for finding in findings:
+        obj, profile, options = finding.object, finding.profile, finding.options
+        container, field = finding.container, finding.field
         pod = (
-            f'{{"object":{_text(finding.object)},"profile":{_text(finding.profile)},'
-            f'"options":{_value(finding.options)},"container":{_text(finding.container)},'
-            f'"field":{_text(finding.field)}'
+            f'{{"object":{"null" if obj is None else _string(obj)},'
+            f'"profile":{"null" if profile is None else _string(profile)},'
+            f'"options":{"null" if options is None else _ENCODER.encode(options)},'
+            f'"container":{"null" if container is None else _string(container)},'
+            f'"field":{"null" if field is None else _string(field)}'
         )
-        if finding.message != message:
-            pod += ',"message":' + _string(finding.message)
-        if finding.fix != fix:
-            pod += ',"fix":' + _text(finding.fix)
-        if finding.note != note:
-            pod += ',"note":' + _text(finding.note or None)
-        if finding.applicability != applicability:
-            pod += ',"applicability":' + _text(finding.applicability)
-        if finding.edit is not edit and finding.edit != edit:
-            pod += ',"edit":' + _edit(finding.edit, None)
-        if finding.cause is not cause and finding.cause != cause:
-            pod += ',"cause":' + (
-                _ENCODER.encode(finding.cause.as_dict()) if finding.cause else "null"
-            )
+        if not alone:
+            pod += _differences(finding, message, fix, note, applicability, edit, cause)
         pods.append(pod + "}")
-    psa = first.psa
+    psa, assumption = first.psa, first.assumption
     return (
         f'{{"rule":{_string(first.rule)},"group":{_string(first.group)},'
-        f'"severity":{_string(first.severity)},"message":{_string(message)},'
-        f'"file":{_string(first.file)},"line":{first.line},"column":{first.column},'
+        f'"severity":{_string(first.severity)},"message":{_shared_text(message)},'
+        f'"file":{_shared_text(first.file)},"line":{first.line},"column":{first.column},'
         f'"psa":{_psa(psa) if psa else "null"},"fix":{fix_text},'
         f'"applicability":{_text(applicability)},"edit":{_edit(edit, fix, fix_text)},'
-        f'"note":{_text(note or None)},'
+        f'"note":{_shared_text(note) if note else "null"},'
         f'"cause":{_ENCODER.encode(cause.as_dict()) if cause else "null"},'
-        f'"assumption":{_text(first.assumption)},"pods":[{",".join(pods)}]}}'
+        f'"assumption":{_text(assumption)},"pods":[{",".join(pods)}]}}'
     )
+
+
+def _differences(
+    finding: Finding,
+    message: str,
+    fix: str | None,
+    note: str | None,
+    applicability: str | None,
+    edit: Edit | None,
+    cause: Cause | None,
+) -> str:
+    """What a pod of a folded problem says otherwise than the problem, as JSON members."""
+    out = ""
+    if finding.message != message:
+        out += ',"message":' + _string(finding.message)
+    if finding.fix != fix:
+        out += ',"fix":' + _text(finding.fix)
+    if finding.note != note:
+        out += ',"note":' + _text(finding.note or None)
+    if finding.applicability != applicability:
+        out += ',"applicability":' + _text(finding.applicability)
+    if finding.edit is not edit and finding.edit != edit:
+        out += ',"edit":' + _edit(finding.edit, None)
+    if finding.cause is not cause and finding.cause != cause:
+        out += ',"cause":' + (_ENCODER.encode(finding.cause.as_dict()) if finding.cause else "null")
+    return out
 
 
 def _edit(edit: Edit | None, fix: str | None, fix_text: str = "") -> str:
     if edit is None:
         return "null"
-    patch = fix_text if edit.patch == fix else _string(edit.patch)
+    patch = fix_text if edit.patch == fix else _shared_text(edit.patch)
     return (
         f'{{"file":{_string(edit.file)},"document":{edit.document},'
         f'"path":{_path(edit.path)},"merge":{_string(edit.merge)},'
@@ -221,6 +259,16 @@ def _path(path: tuple[Any, ...]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-@lru_cache(maxsize=256)
+#: id(a PSA reference) → (that reference, kept so that its id stays its own; its JSON). The
+#: check stage shares one reference per check, level and version: looked up by identity, not
+#: hashed field by field for every finding.
+_PSA: dict[int, tuple[PsaRef, str]] = {}
+
+
 def _psa(psa: PsaRef) -> str:
-    return _ENCODER.encode(psa.as_dict())  # one per PSA check, level and version
+    found = _PSA.get(id(psa))
+    if found is None or found[0] is not psa:
+        if len(_PSA) >= 256:
+            _PSA.clear()
+        found = _PSA[id(psa)] = (psa, _ENCODER.encode(psa.as_dict()))
+    return found[1]
