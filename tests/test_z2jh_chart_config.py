@@ -15,8 +15,14 @@ import pytest
 import yaml
 from conftest import FIXTURES
 
-from nblint.dialects.z2jh.chart_config import chart_traits, chart_written_traits
+from nblint.dialects.z2jh.chart_config import (
+    RELEASE_NAME,
+    chart_traits,
+    chart_written_traits,
+    release_chart_written,
+)
 from nblint.dialects.z2jh.placement import _helm_merge, _unset, configs_around
+from nblint.dialects.z2jh.pods import build_pods
 from nblint.dialects.z2jh.values import build_release, newest_chart_version
 
 AFFINITY_TERM = {"matchExpressions": [{"key": "gpu", "operator": "In", "values": ["a100"]}]}
@@ -243,5 +249,52 @@ def test_a_hub_config_hint_is_judged_as_on_the_whole_values(hint: dict[str, Any]
         release, _ = build_release([(name, values)], (), version)
         before, after = configs_around(release, hint)
         unset = _helm_merge(release.values, _unset(hint))
-        _same_config(before, chart_traits(unset, version, copies=False))
-        _same_config(after, chart_traits(_helm_merge(release.values, hint), version, copies=False))
+        _same_config(before, chart_traits(unset, version, RELEASE_NAME, copies=False))
+        merged = _helm_merge(release.values, hint)
+        _same_config(after, chart_traits(merged, version, RELEASE_NAME, copies=False))
+
+
+IMAGE_HINTS = [
+    {"singleuser": {"image": {"name": "quay.io/jupyter/base-notebook", "tag": "2024-10-07"}}},
+    {"singleuser": {"image": {"tag": "2024-10-07"}}},
+    {"singleuser": {"image": {"name": "quay.io/jupyter/scipy-notebook"}}},
+]
+
+
+@pytest.mark.parametrize(
+    "hint", IMAGE_HINTS, ids=lambda hint: ",".join(hint["singleuser"]["image"])
+)
+def test_an_image_hint_is_judged_as_on_the_whole_values(hint: dict[str, Any]) -> None:
+    """:func:`configs_around` changes only the image trait of what the chart writes for an image
+    hint: the same traits as building each side from its whole values (``hub.config`` and
+    ``hub.extraConfig`` that set the image included)."""
+    version = newest_chart_version()
+    checked = 0
+    for name, values in _z2jh_fixture_values():
+        release, _ = build_release([(name, values)], (), version)
+        before, after = configs_around(release, hint)
+        unset = _helm_merge(release.values, _unset(hint))
+        merged = _helm_merge(release.values, hint)
+        _same_config(before, chart_traits(unset, version, RELEASE_NAME, copies=False))
+        _same_config(after, chart_traits(merged, version, RELEASE_NAME, copies=False))
+        checked += 1
+    assert checked > 50
+
+
+def test_building_a_release_s_pods_leaves_its_shared_chart_written_traits_as_they_were() -> None:
+    """The pods start from a copy of :func:`release_chart_written`, which fix hints compare
+    against afterwards: building every profile's pod must not change it."""
+    version = newest_chart_version()
+    checked = 0
+    for name, values in _z2jh_fixture_values():
+        release, _ = build_release([(name, values)], (), version)
+        try:
+            build_pods(release)
+        except (ValueError, TypeError):  # a value the run refuses before it builds pods
+            continue
+        checked += 1
+        _same_config(
+            release_chart_written(release),
+            chart_written_traits(release.values, version, RELEASE_NAME),
+        )
+    assert checked > 50

@@ -33,8 +33,8 @@ from typing import Any
 import pytest
 from conftest import brief, run
 
-from nblint.dialects.z2jh.chart_config import chart_traits
-from nblint.dialects.z2jh.pods import RELEASE_NAME, build_pods
+from nblint.dialects.z2jh.chart_config import RELEASE_NAME, chart_traits
+from nblint.dialects.z2jh.pods import build_pods
 from nblint.dialects.z2jh.profiles import selections
 from nblint.dialects.z2jh.traits import kubespawner_defaults, lookup
 from nblint.dialects.z2jh.values import Release, build_release

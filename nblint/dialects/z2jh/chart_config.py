@@ -20,7 +20,7 @@ from nblint.dialects.z2jh.traits import (
     lookup,
     normalise_types,
 )
-from nblint.dialects.z2jh.values import deprecated_aliases
+from nblint.dialects.z2jh.values import Release, deprecated_aliases
 from nblint.model.pod import Path, format_path
 
 TYPE_CHECKING = False
@@ -107,12 +107,7 @@ def chart_written_traits(
         if value is not None:
             config.set(trait, value, source)
 
-    image = lookup(values, (*su, "image", "name"))
-    if image:
-        tag = lookup(values, (*su, "image", "tag"))
-        config.set(
-            "image", f"{image}:{tag}" if tag else image, Source((*su, "image"), extends=False)
-        )
+    set_image(config, values)
 
     config.set(
         "allow_privilege_escalation",
@@ -137,6 +132,41 @@ def chart_written_traits(
         config.set("debug", True, Source(("debug", "enabled")))
 
     return config
+
+
+#: The release's :func:`chart_written_traits` among its ``fix_memo`` keys.
+_CHART_WRITTEN = "chart-written traits"
+#: The release name the traits of a release's pods are written for (a label value).
+RELEASE_NAME = "<release>"
+
+
+def release_chart_written(release: Release) -> SpawnerConfig:
+    """:func:`chart_written_traits` of the release's values, made once per release and shared:
+    its pods start from a copy, and so does each side of a fix hint's comparison (never change
+    it)."""
+    found: SpawnerConfig | None = release.fix_memo.get(_CHART_WRITTEN)
+    if found is None:
+        found = release.fix_memo[_CHART_WRITTEN] = chart_written_traits(
+            release.values, release.chart_version, RELEASE_NAME
+        )
+    return found
+
+
+#: The only values keys :func:`set_image` reads, and the one trait it writes: a hint that sets
+#: only these changes only that trait of what the chart writes (a test holds it so).
+IMAGE_KEYS = (("singleuser", "image", "name"), ("singleuser", "image", "tag"))
+
+
+def set_image(config: SpawnerConfig, values: dict[str, Any]) -> None:
+    """The ``image`` trait, from ``singleuser.image.name`` and ``.tag``."""
+    image = lookup(values, IMAGE_KEYS[0])
+    if image:
+        tag = lookup(values, IMAGE_KEYS[1])
+        config.set(
+            "image",
+            f"{image}:{tag}" if tag else image,
+            Source(("singleuser", "image"), extends=False),
+        )
 
 
 def with_hub_config(

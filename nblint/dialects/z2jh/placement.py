@@ -432,25 +432,36 @@ def configs_around(release: Release, patch: dict[str, Any]) -> tuple[SpawnerConf
     under ``hub.config`` leaves what the chart writes itself alike on both sides: that part is
     made once per release, and each side finishes from a copy of it."""
     from nblint.dialects.z2jh.chart_config import (
+        IMAGE_KEYS,
         chart_traits,
-        chart_written_traits,
+        release_chart_written,
+        set_image,
         with_hub_config,
     )
 
     unset, merged = _helm_merge(release.values, _unset(patch)), _helm_merge(release.values, patch)
-    version = release.chart_version
     if set(patch) == {"hub"} and _keys(patch["hub"]) == {"config"}:
-        chart: SpawnerConfig | None = release.fix_memo.get(_CHART_WRITTEN)
-        if chart is None:
-            chart = release.fix_memo[_CHART_WRITTEN] = chart_written_traits(
-                release.values, version, copies=False
-            )
+        chart = release_chart_written(release)
         return with_hub_config(chart.copy(), unset), with_hub_config(chart.copy(), merged)
+    if _leaves(patch) <= set(IMAGE_KEYS):
+        # An image hint (most values hints of a release): only the image trait differs from
+        # what the chart writes for the release's own values.
+        sides = []
+        for values in (unset, merged):
+            config = release_chart_written(release).copy()
+            config.traits.pop("image", None)
+            set_image(config, values)
+            sides.append(with_hub_config(config, values))
+        return sides[0], sides[1]
+    version = release.chart_version
     return chart_traits(unset, version, copies=False), chart_traits(merged, version, copies=False)
 
 
-#: The release's :func:`chart_written_traits` among its ``fix_memo`` keys.
-_CHART_WRITTEN = "chart-written traits"
+def _leaves(patch: Any, above: Path = ()) -> set[Path]:
+    """The values paths of ``patch``'s leaves."""
+    if not isinstance(patch, dict) or not patch:
+        return {above}
+    return {leaf for key, value in patch.items() for leaf in _leaves(value, (*above, key))}
 
 
 def _keys(value: Any) -> set[Any]:

@@ -9,7 +9,10 @@ nearest key the user wrote, with a note naming the default.
 from __future__ import annotations
 
 from nblint.dialects.apiserver import apply_api_defaults
-from nblint.dialects.z2jh.chart_config import chart_traits
+from nblint.dialects.z2jh.chart_config import (
+    release_chart_written,
+    with_hub_config,
+)
 from nblint.dialects.z2jh.placement import ValuesPlacement
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
@@ -31,7 +34,6 @@ if TYPE_CHECKING:
     from nblint.dialects.z2jh.values import Release
 
 #: Stands for the Helm release name in names the chart derives from it.
-RELEASE_NAME = "<release>"
 #: The source of a pod field the pod builder traced to no values key (a gap in the port, which
 #: tests/test_finding_lines.py looks for): the top of the singleuser section.
 UNTRACED = Source(("singleuser",), extends=False)
@@ -92,7 +94,9 @@ class ValuesProvenance:
 
 def build_pods(release: Release) -> list[EffectivePod]:
     """Every pod a user of ``release`` can get."""
-    config = chart_traits(release.values, release.chart_version, RELEASE_NAME, release.extra_config)
+    config = with_hub_config(
+        release_chart_written(release).copy(), release.values, release.extra_config
+    )
     unlisted = keys_read(kubespawner_version(release.chart_version), UNLISTED) is not None
     chosen = [(selection, selection.apply(config)) for selection in selections(config, unlisted)]
     facts = deployment_facts(release, chosen)
