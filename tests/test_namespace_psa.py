@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, run
@@ -272,6 +273,39 @@ def test_an_admission_configuration_may_keep_podsecurity_in_a_file_of_its_own() 
     assert judged(found) == [("privileged", 16, "error", "enforce", 4)]
     assert found[0].cause is not None
     assert found[0].cause.file == str(NS / "admission-by-path" / "podsecurity.yaml")
+
+
+OTHER_PLUGINS = NS / "admission-other-plugins"
+
+
+@pytest.mark.parametrize("given", ["admission", "cluster"])
+def test_other_admission_plugins_files_are_not_read(given: str) -> None:
+    """An AdmissionConfiguration whose other plugins (EventRateLimit, ImagePolicyWebhook) name
+    files on the API server's host: PodSecurity reads only its own entry, so those files are no
+    input (no unreadable-file error); its own `path:` is still read, relative to the
+    configuration's directory. The same whether the file is given with --admission-config or
+    sits in a --cluster-context directory."""
+    where: dict[str, Any] = (
+        {"admission": OTHER_PLUGINS / "admission.yaml"}
+        if given == "admission"
+        else {"cluster": [OTHER_PLUGINS]}
+    )
+    found = run(NS / "namespace-without-labels.yaml", select=PSA_ONLY, **where).findings
+    assert judged(found) == [("privileged", 16, "error", "enforce", 4)]
+    assert found[0].cause is not None
+    assert found[0].cause.file == str(OTHER_PLUGINS / "podsecurity.yaml")
+
+
+def test_the_podsecurity_path_that_cannot_be_read_is_still_an_error(tmp_path: Path) -> None:
+    admission = tmp_path / "admission.yaml"
+    admission.write_text(
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n"
+        "  - name: EventRateLimit\n    path: eventconfig.yaml\n"
+        "  - name: PodSecurity\n    path: podsecurity.yaml\n"
+    )
+    found = run(NS / "namespace-without-labels.yaml", admission=admission, select=PSA_ONLY)
+    unreadable = [f for f in found.findings if f.rule == "unreadable-file"]
+    assert [f.file for f in unreadable] == [str(tmp_path / "podsecurity.yaml")]
 
 
 # ---------------------------------------------------------------------------------------------

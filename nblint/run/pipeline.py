@@ -702,12 +702,15 @@ def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], .
             found.append((option, path))
     # An AdmissionConfiguration may keep the PodSecurity configuration in a file of its own
     # (`path:`, relative to it): that file is read as context too.
-    found.extend((option, named) for _, file in list(found) for named in _configured_files(file))
+    found.extend((option, named) for _, file in list(found) for named in _pod_security_files(file))
     return tuple(found)
 
 
-def _configured_files(path: str) -> list[str]:
-    """The files an AdmissionConfiguration at ``path`` names with ``plugins[].path``."""
+def _pod_security_files(path: str) -> list[str]:
+    """The files an AdmissionConfiguration at ``path`` names with the PodSecurity plugin's
+    ``path`` (relative to its directory, as the API server reads it). Other plugins' files
+    (EventRateLimit, ImagePolicyWebhook: paths on the API server's host) are no input of
+    PodSecurity, and not read."""
     loaded = files.read(path)
     if "AdmissionConfiguration" not in loaded.text:
         return []
@@ -718,7 +721,9 @@ def _configured_files(path: str) -> list[str]:
             continue
         plugins = root.get("plugins")
         for plugin in plugins if isinstance(plugins, list) else []:
-            if isinstance(plugin, dict) and isinstance(plugin.get("path"), str):
+            if not isinstance(plugin, dict) or plugin.get("name") != "PodSecurity":
+                continue
+            if isinstance(plugin.get("path"), str):
                 named.append(os.path.join(os.path.dirname(path), plugin["path"]))
     return named
 
