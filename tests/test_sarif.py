@@ -407,3 +407,25 @@ def test_a_fix_for_another_file_names_that_file_and_its_regions(
     assert (copy / found_in).read_text() == (ROOT / directory / found_in).read_text()
     if OASIS_SCHEMA.is_file():
         validate_with_oasis_schema(log)
+
+
+def test_a_fix_only_shown_for_another_file_says_which() -> None:
+    """Advice nblint never applies (a GitHub organisation to name) is placed too: a chart
+    default's, in the HelmRelease layered last. The message says that file; no SARIF fix."""
+    directory = f"{ANOTHER_FILE}/layers"
+    log = sarif_log(
+        "--select",
+        "notebook-authentication",
+        "-f",
+        f"{directory}/values.yaml",
+        "-f",
+        f"{directory}/helmrelease.yaml",
+    )
+    [result] = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        f"{directory}/values.yaml"
+    )
+    assert (
+        f"\nFix in {directory}/helmrelease.yaml:\nspec:\n  values:\n" in (result["message"]["text"])
+    )
+    assert "fixes" not in result

@@ -143,13 +143,15 @@ _NOTE = attrgetter("note")
 
 
 def edits_elsewhere(findings: list[Finding]) -> list[str]:
-    """The files the edits of ``findings`` are written into, when one of them is not the file
-    its finding is in (a LimitRange default's finding fixed in the workload, a chart default's
-    in the last ``-f`` layer, a HelmRelease's values over a values file): the place a report
-    shows does not say where such a fix goes. Empty when every edit is in its finding's file."""
-    if not any(f.edit is not None and f.edit.file != f.file for f in findings):
+    """The files the fixes of ``findings`` are written into (their edits', or where a fix that
+    is only shown was placed), when one of them is not the file its finding is in (a LimitRange
+    default's finding fixed in the workload, a chart default's in the last ``-f`` layer, a
+    HelmRelease's values over a values file): the place a report shows does not say where such
+    a fix goes. Empty when every fix is for its finding's file."""
+    targets = [(f.edit.file if f.edit is not None else f.fix_file, f.file) for f in findings]
+    if not any(target is not None and target != file for target, file in targets):
         return []
-    return list(dict.fromkeys(f.edit.file for f in findings if f.edit is not None))
+    return list(dict.fromkeys(target for target, _ in targets if target is not None))
 
 
 def fix_files_label(findings: list[Finding], name: Callable[[str], str] = str) -> str:

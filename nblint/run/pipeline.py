@@ -753,6 +753,7 @@ def _keep_signed_files_unedited(result: RunResult) -> None:
     for finding in result.findings:
         if finding.edit is not None and finding.edit.file in signed:
             # (The run's own findings, not yet folded or shared: changed in place.)
+            finding.fix_file = finding.edit.file
             finding.edit = None
             finding.applicability = DISPLAY_ONLY
 
