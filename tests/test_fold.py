@@ -304,6 +304,11 @@ def test_a_fix_for_another_file_says_which_and_is_merged_only_with_hints_for_it(
     assert (
         "  fix (notebook-idle-culling; safe) in helmrelease.yaml:\n    a:\n      c: 2\n" in output
     )
+    per_pod = "\n".join(
+        "".join(text for text, _ in line)
+        for line in text_report.lines(RunResult(), [there], fold=False)
+    )
+    assert "  fix (safe) in helmrelease.yaml:\n" in per_pod
     annotations = github.render(RunResult(), fold([here, there]), {})
     assert "%0Ahelp in helmrelease.yaml: a:%0A  c: 2" in annotations
     assert "%0Ahelp: a:%0A  b: 1" in annotations

@@ -152,7 +152,8 @@ def _finding_lines(finding: Finding, text_lines: SourceLines, width: int) -> Ite
     if finding.assumption:
         yield from _wrapped([("  assumes: ", "bold cyan")], finding.assumption, "", width, 11)
     if finding.fix:
-        for line in _fix_lines(finding.fix, with_safety("fix", [finding])):
+        label = with_safety("fix", [finding]) + fix_files_label([finding])
+        for line in _fix_lines(finding.fix, label):
             yield [("  ", ""), *line]
 
 
