@@ -16,11 +16,13 @@ from conftest import FIXTURES, ROOT, run
 
 from nblint.cli import main
 from nblint.fix.merge import strategic_merge
+from nblint.model.edit import Edit
 from nblint.model.finding import Finding
 from nblint.model.fingerprint import PROBLEM_FINGERPRINT_KEY
 from nblint.model.fold import fold, joined_messages
 from nblint.model.result import RunResult
 from nblint.report import fixes, github
+from nblint.report import text as text_report
 
 REPORT = FIXTURES / "report"
 THREE_PROFILES = str((REPORT / "one-key-three-profiles.yaml").relative_to(ROOT))
@@ -278,6 +280,38 @@ def test_github_annotations_reach_every_place_in_a_file_before_a_second_at_one()
     lines = github.render(RunResult(), fold(at_one_line), {}).splitlines()
     annotated = [line for line in lines if line.startswith("::error ")]
     assert annotated[1].startswith("::error file=a.yaml,line=90,")
+
+
+def _fixed_into(rule: str, hint: str, file: str) -> Finding:
+    """A finding at values.yaml:3 whose fix ``hint`` is written into ``file``."""
+    edit = Edit(file, 0, (), "helm", hint)
+    return Finding(
+        rule, "g", "warning", "m", "values.yaml", 3, 1, fix=hint, applicability="safe", edit=edit
+    )
+
+
+def test_a_fix_for_another_file_says_which_and_is_merged_only_with_hints_for_it() -> None:
+    """Hints at one place whose edits go into different files (a chart default fixed in the
+    last -f layer beside a value fixed where it is written) are two fixes, each labelled with
+    the file it is for when that is not the place's: merged, one would be pasted into the wrong
+    file."""
+    here = _fixed_into("seccomp-profile-restricted", "a:\n  b: 1\n", "values.yaml")
+    there = _fixed_into("notebook-idle-culling", "a:\n  c: 2\n", "helmrelease.yaml")
+    output = "\n".join(
+        "".join(text for text, _ in line) for line in text_report.lines(RunResult(), [here, there])
+    )
+    assert "  fix (seccomp-profile-restricted; safe):\n    a:\n      b: 1\n" in output
+    assert (
+        "  fix (notebook-idle-culling; safe) in helmrelease.yaml:\n    a:\n      c: 2\n" in output
+    )
+    per_pod = "\n".join(
+        "".join(text for text, _ in line)
+        for line in text_report.lines(RunResult(), [there], fold=False)
+    )
+    assert "  fix (safe) in helmrelease.yaml:\n" in per_pod
+    annotations = github.render(RunResult(), fold([here, there]), {})
+    assert "%0Ahelp in helmrelease.yaml: a:%0A  c: 2" in annotations
+    assert "%0Ahelp: a:%0A  b: 1" in annotations
 
 
 # -- short forms ---------------------------------------------------------------------------------

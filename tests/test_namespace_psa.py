@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, only_pod, run
@@ -77,9 +78,104 @@ def test_warn_level_violations_are_warnings_and_a_pinned_audit_version_is_honour
     # audit restricted:v1.21 did not yet require drop: [ALL], so only warn reports it.
     assert judged(found) == [("capabilities-restricted", 23, "warning", "warn", 7)]
     assert found[0].message.endswith(
-        'namespace team-a warns at PodSecurity "restricted:latest" (a warning to the client, '
-        "no rejection)"
+        'namespace team-a warns at PodSecurity "restricted:latest": the client that creates the '
+        "pod gets the warning; the pod is not rejected for it"
     )
+
+
+WARN_BY_CLASS = NS / "warn-by-class"
+#: What a warn failure says when the API server sends no warning: the pod is rejected.
+NOT_SENT = (
+    'namespace team warns at PodSecurity "restricted:latest": no warning is sent while enforce '
+    "rejects the pod (the API server warns only about a pod it admits)"
+)
+
+
+def test_a_pod_that_enforce_rejects_gets_no_warning_and_one_finding_per_problem() -> None:
+    """PodSecurity warns only about a pod it admits: the restricted violations of a bare Pod
+    that baseline rejects are real, but no client is warned of them. NET_RAW fails baseline
+    (enforce) and restricted (warn) at the same field: one problem, one finding, the error."""
+    found = run(
+        WARN_BY_CLASS / "rejected-pod.yaml", WARN_BY_CLASS / "namespace.yaml", select=PSA_ONLY
+    ).findings
+    assert [(f.rule, f.line, f.column, f.severity, f.psa and f.psa.mode) for f in found] == [
+        ("allow-privilege-escalation", 10, 5, "warning", "warn"),
+        ("run-as-non-root", 10, 5, "warning", "warn"),
+        ("seccomp-profile-restricted", 10, 5, "warning", "warn"),
+        ("capabilities-restricted", 11, 7, "warning", "warn"),
+        ("capabilities-baseline", 11, 28, "error", "enforce"),
+    ]
+    assert all(f.message.endswith(NOT_SENT) for f in found if f.severity == "warning")
+
+
+def test_a_workload_is_warned_when_it_is_applied_whatever_enforce_does_to_its_pods() -> None:
+    """A Deployment's template is evaluated for warn when it is applied (never for enforce):
+    kubectl gets that warning even though baseline rejects its pods. Unconfined seccomp and the
+    hostPath fail baseline and restricted at the same place: each is one finding, the error
+    (restricted-volumes fails at the volume's hostPath, baseline at its path)."""
+    found = run(
+        WARN_BY_CLASS / "deployment.yaml", WARN_BY_CLASS / "namespace.yaml", select=PSA_ONLY
+    ).findings
+    assert [(f.rule, f.line, f.column, f.severity) for f in found] == [
+        ("seccomp-profile-baseline", 14, 26, "error"),
+        ("seccomp-profile-restricted", 18, 9, "warning"),
+        ("host-path-volumes", 23, 20, "error"),
+    ]
+    assert found[1].message.endswith(
+        'namespace team warns at PodSecurity "restricted:latest": applying Deployment/web '
+        "returns the warning; nothing is rejected for it"
+    )
+
+
+def test_a_notebook_is_warned_to_the_controllers_that_create_its_pod() -> None:
+    found = run(
+        WARN_BY_CLASS / "notebook.yaml", WARN_BY_CLASS / "namespace.yaml", select=PSA_ONLY
+    ).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("seccomp-profile-restricted", 12, "warning")
+    ]
+    assert found[0].message.endswith(
+        'namespace team warns at PodSecurity "restricted:latest": the warning goes to the '
+        "controllers that create its StatefulSet and pod, not to the client that applies "
+        "Notebook/alice; nothing is rejected for it"
+    )
+
+
+def test_a_spawned_pod_is_warned_to_the_hub() -> None:
+    found = run(
+        WARN_BY_CLASS / "values.yaml",
+        WARN_BY_CLASS / "namespace.yaml",
+        select=PSA_ONLY,
+        namespace="team",
+    ).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("capabilities-restricted", 11, "warning"),
+        ("run-as-non-root", 11, "warning"),
+        ("seccomp-profile-restricted", 11, "warning"),
+    ]
+    assert all(
+        f.message.endswith(
+            'namespace team warns at PodSecurity "restricted:latest": the hub, which creates '
+            "the pod, gets the warning; the spawn does not fail for it"
+        )
+        for f in found
+    )
+
+
+def test_a_warn_level_below_enforce_repeats_nothing_enforce_rejects() -> None:
+    """Enforce restricted, warn baseline: every baseline failure is a restricted one at the same
+    place (the restricted check replaces the baseline one), so warn adds no finding."""
+    found = run(WARN_BY_CLASS / "enforce-restricted-warn-baseline.yaml", select=PSA_ONLY).findings
+    assert {f.psa.mode for f in found if f.psa} == {"enforce"}
+    assert [(f.rule, f.line, f.column) for f in found] == [
+        ("seccomp-profile-restricted", 16, 22),
+        ("allow-privilege-escalation", 20, 5),
+        ("run-as-non-root", 20, 5),
+        ("seccomp-profile-restricted", 20, 5),
+        ("capabilities-restricted", 21, 7),
+        ("capabilities-restricted", 21, 28),
+        ("restricted-volumes", 24, 5),
+    ]
 
 
 def test_audit_level_violations_are_info() -> None:
@@ -272,6 +368,39 @@ def test_an_admission_configuration_may_keep_podsecurity_in_a_file_of_its_own() 
     assert judged(found) == [("privileged", 16, "error", "enforce", 4)]
     assert found[0].cause is not None
     assert found[0].cause.file == str(NS / "admission-by-path" / "podsecurity.yaml")
+
+
+OTHER_PLUGINS = NS / "admission-other-plugins"
+
+
+@pytest.mark.parametrize("given", ["admission", "cluster"])
+def test_other_admission_plugins_files_are_not_read(given: str) -> None:
+    """An AdmissionConfiguration whose other plugins (EventRateLimit, ImagePolicyWebhook) name
+    files on the API server's host: PodSecurity reads only its own entry, so those files are no
+    input (no unreadable-file error); its own `path:` is still read, relative to the
+    configuration's directory. The same whether the file is given with --admission-config or
+    sits in a --cluster-context directory."""
+    where: dict[str, Any] = (
+        {"admission": OTHER_PLUGINS / "admission.yaml"}
+        if given == "admission"
+        else {"cluster": [OTHER_PLUGINS]}
+    )
+    found = run(NS / "namespace-without-labels.yaml", select=PSA_ONLY, **where).findings
+    assert judged(found) == [("privileged", 16, "error", "enforce", 4)]
+    assert found[0].cause is not None
+    assert found[0].cause.file == str(OTHER_PLUGINS / "podsecurity.yaml")
+
+
+def test_the_podsecurity_path_that_cannot_be_read_is_still_an_error(tmp_path: Path) -> None:
+    admission = tmp_path / "admission.yaml"
+    admission.write_text(
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n"
+        "  - name: EventRateLimit\n    path: eventconfig.yaml\n"
+        "  - name: PodSecurity\n    path: podsecurity.yaml\n"
+    )
+    found = run(NS / "namespace-without-labels.yaml", admission=admission, select=PSA_ONLY)
+    unreadable = [f for f in found.findings if f.rule == "unreadable-file"]
+    assert [f.file for f in unreadable] == [str(tmp_path / "podsecurity.yaml")]
 
 
 # ---------------------------------------------------------------------------------------------

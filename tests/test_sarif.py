@@ -322,3 +322,110 @@ def test_a_namespace_finding_names_its_cause_as_a_related_location() -> None:
     assert "\nAssumes: no other usage in the namespace" in result["message"]["text"]
     if OASIS_SCHEMA.exists():
         validate_with_oasis_schema(log)
+
+
+# ---------------------------------------------------------------------------------------------
+# A fix written into another file than its finding's
+
+
+ANOTHER_FILE = "tests/fixtures/sarif/fix-in-another-file"
+#: (case, rule, the arguments of the run, the file the finding is in, the file its fix edits)
+FIX_IN_ANOTHER_FILE = [
+    (
+        "limitrange-default",
+        "notebook-gpu-toleration",
+        ["limitrange.yaml", "pod.yaml"],
+        "limitrange.yaml",
+        "pod.yaml",
+    ),
+    (
+        "layers",
+        "notebook-idle-culling",
+        ["-f", "values.yaml", "-f", "helmrelease.yaml"],
+        "values.yaml",
+        "helmrelease.yaml",
+    ),
+]
+
+
+def _applied(text: str, replacements: list[dict[str, Any]]) -> str:
+    """``text`` with SARIF replacements applied (1-based lines and code-point columns, end
+    exclusive), as a consumer that applies SARIF fixes does."""
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1 if line <= len(starts) else len(text)
+
+    spans = []
+    for replacement in replacements:
+        region = replacement["deletedRegion"]
+        start = offset(region["startLine"], region["startColumn"])
+        end = offset(region.get("endLine", region["startLine"]), region["endColumn"])
+        spans.append((start, end, replacement["insertedContent"]["text"]))
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+@pytest.mark.parametrize(
+    ("case", "rule", "args", "found_in", "fixed_in"),
+    FIX_IN_ANOTHER_FILE,
+    ids=[case[0] for case in FIX_IN_ANOTHER_FILE],
+)
+def test_a_fix_for_another_file_names_that_file_and_its_regions(
+    tmp_path: Path, case: str, rule: str, args: list[str], found_in: str, fixed_in: str
+) -> None:
+    """A finding placed in one file whose fix goes into another (a LimitRange default fixed in
+    the workload; a chart default fixed in the last -f layer, a HelmRelease): the SARIF fix's
+    artifactChange names the file the edit is for, with regions of that file, so that applying
+    it writes what `nblint fix` writes and leaves the finding's file alone."""
+    directory = f"{ANOTHER_FILE}/{case}"
+    paths = [arg if arg == "-f" else f"{directory}/{arg}" for arg in args]
+    log = sarif_log("--select", rule, *paths)
+    [result] = log["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": f"{directory}/{found_in}", "uriBaseId": "%SRCROOT%"}
+    [fix] = result["fixes"]
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"] == {
+        "uri": f"{directory}/{fixed_in}",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert f"\nFix in {directory}/{fixed_in}:\n" in result["message"]["text"]
+    # Applied as a SARIF consumer applies it: what `nblint fix` writes into that file.
+    expected = _applied((ROOT / directory / fixed_in).read_text(), change["replacements"])
+    copy = tmp_path / case
+    shutil.copytree(ROOT / directory, copy)
+    fixed = CliRunner().invoke(
+        main,
+        ["fix", "--unsafe-fixes", "--select", rule]
+        + [arg if arg == "-f" else str(copy / arg) for arg in args],
+        catch_exceptions=False,
+    )
+    assert fixed.exit_code in (0, 1), fixed.output
+    assert (copy / fixed_in).read_text() == expected != (ROOT / directory / fixed_in).read_text()
+    assert (copy / found_in).read_text() == (ROOT / directory / found_in).read_text()
+    if OASIS_SCHEMA.is_file():
+        validate_with_oasis_schema(log)
+
+
+def test_a_fix_only_shown_for_another_file_says_which() -> None:
+    """Advice nblint never applies (a GitHub organisation to name) is placed too: a chart
+    default's, in the HelmRelease layered last. The message says that file; no SARIF fix."""
+    directory = f"{ANOTHER_FILE}/layers"
+    log = sarif_log(
+        "--select",
+        "notebook-authentication",
+        "-f",
+        f"{directory}/values.yaml",
+        "-f",
+        f"{directory}/helmrelease.yaml",
+    )
+    [result] = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        f"{directory}/values.yaml"
+    )
+    assert (
+        f"\nFix in {directory}/helmrelease.yaml:\nspec:\n  values:\n" in (result["message"]["text"])
+    )
+    assert "fixes" not in result

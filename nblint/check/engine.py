@@ -531,7 +531,7 @@ def make_finding(
     container = raw.container
     own = chosen_fix(raw.fix, keys, container) if raw.fix else None
     chosen = own or chosen_fix(rule.fix, keys, container)
-    fix = edit = applicability = None
+    fix = edit = applicability = fix_file = None
     if chosen is not None:
         holes, derives, quoted = _hint_holes(chosen[1])
         placeholder = False
@@ -567,8 +567,11 @@ def make_finding(
                 placed = pod.placement.place(fix, path, raw.anchor, template_hint)
             except _NotPlain:
                 placed = PlacedFix(fix, None)
-            # Advice is placed too (the text says where it goes), but never applied.
+            # Advice is placed too (the text says where it goes, the report which file), but
+            # never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
+            if edit is None and placed.edit is not None:
+                fix_file = placed.edit.file
             if edit is not None and (rule.fix_adds_only or rule.fix_alone):
                 edit = Edit(
                     edit.file,
@@ -602,6 +605,7 @@ def make_finding(
         edit,
         cause=raw.cause,
         assumption=raw.assumption,
+        fix_file=fix_file,
     )
 
 

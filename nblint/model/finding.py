@@ -97,6 +97,7 @@ class Finding(Record):
         "field",
         "file",
         "fix",
+        "fix_file",
         "group",
         "line",
         "message",
@@ -131,6 +132,7 @@ class Finding(Record):
         changes: tuple[tuple[int, int, int, int, str], ...] = (),
         cause: Cause | None = None,
         assumption: str | None = None,
+        fix_file: str | None = None,
     ) -> None:
         self.rule = rule
         self.group = group
@@ -161,6 +163,9 @@ class Finding(Record):
         #: What the finding takes for granted that nblint cannot see ("no other usage in the
         #: namespace"), if anything.
         self.assumption = assumption
+        #: The file a fix that is only shown (no ``edit``) is written for, when the dialect
+        #: placed it: the last -f layer, a HelmRelease (reports say so when it is not ``file``).
+        self.fix_file = fix_file
 
     def identity(self) -> tuple[Any, ...]:
         """Equal for the same finding reported twice (by two profiles, by two releases)."""

@@ -9,7 +9,7 @@ folded problems unless asked for one per pod (``--no-fold``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 from nblint.model.finding import Finding, PsaRef
@@ -101,18 +101,25 @@ class Folded(_Answers):
         """Each distinct note and the findings it is for, most pods first."""
         return _by(self.findings, _NOTE)
 
-    def labelled(self, label: str, part: str) -> list[tuple[str, str]]:
+    def labelled(
+        self, label: str, part: str, name: Callable[[str], str] = str
+    ) -> list[tuple[str, str]]:
         """``(label, text)`` for each distinct note or fix (``part``): the bare ``label`` when
-        every pod has the same, else ``label (image=torch, 2 pods)``."""
+        every pod has the same, else ``label (image=torch, 2 pods)``; a fix written into
+        another file than the problem's says which (``label in notebook.yaml``, each file as
+        ``name`` gives it)."""
         groups = self.notes() if part == "note" else self.fixes()
-        return [
-            (
-                label if len(groups) == 1 else f"{label} ({subset_label(findings, self.findings)})",
-                text,
+        labelled = []
+        for text, findings in groups:
+            if not text:
+                continue
+            head = (
+                label if len(groups) == 1 else f"{label} ({subset_label(findings, self.findings)})"
             )
-            for text, findings in groups
-            if text
-        ]
+            if part == "fix":
+                head += fix_files_label(findings, name)
+            labelled.append((head, text))
+        return labelled
 
     @property
     def fix(self) -> str | None:
@@ -133,6 +140,25 @@ class Folded(_Answers):
 
 _FIX = attrgetter("fix")
 _NOTE = attrgetter("note")
+
+
+def edits_elsewhere(findings: list[Finding]) -> list[str]:
+    """The files the fixes of ``findings`` are written into (their edits', or where a fix that
+    is only shown was placed), when one of them is not the file its finding is in (a LimitRange
+    default's finding fixed in the workload, a chart default's in the last ``-f`` layer, a
+    HelmRelease's values over a values file): the place a report shows does not say where such
+    a fix goes. Empty when every fix is for its finding's file."""
+    targets = [(f.edit.file if f.edit is not None else f.fix_file, f.file) for f in findings]
+    if not any(target is not None and target != file for target, file in targets):
+        return []
+    return list(dict.fromkeys(target for target, _ in targets if target is not None))
+
+
+def fix_files_label(findings: list[Finding], name: Callable[[str], str] = str) -> str:
+    """`` in notebook.yaml`` for a fix label whose edits go into another file than the
+    finding's (see :func:`edits_elsewhere`), else ""."""
+    files = edits_elsewhere(findings)
+    return f" in {', '.join(name(file) for file in files)}" if files else ""
 
 
 def _by(findings: list[Finding], part: Any) -> list[tuple[Any, list[Finding]]]:

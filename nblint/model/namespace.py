@@ -540,6 +540,33 @@ def consequence(pod: EffectivePod) -> str:
     return f"{pod.object} is applied, but {creator} cannot create its pod (FailedCreate)"
 
 
+def warned(pod: EffectivePod, rejected: bool) -> str:
+    """Who sees a PodSecurity ``warn`` failure of ``pod``, as the API server sends it: a warning
+    to whoever makes the request, and only for a request it admits (a pod that enforce rejects
+    gets none). A workload's template is evaluated (warn and audit, never enforce) when the
+    workload is applied; the pod itself when its creator creates it. ``rejected``: the
+    namespace's enforce level rejects the pod."""
+    written = pod.object.partition("/")[0]
+    if pod.kind in _CREATORS and written == pod.kind:
+        # The workload object the user applies: its own warning reaches the client (its pods'
+        # go to its controller).
+        return f"applying {pod.object} returns the warning; nothing is rejected for it"
+    if pod.kind in _CREATORS:
+        # A controller's workload (a Notebook's StatefulSet): the controller is the client.
+        return (
+            f"the warning goes to the controllers that create its {pod.kind} and pod, not to the "
+            f"client that applies {pod.object}; nothing is rejected for it"
+        )
+    if rejected:
+        return (
+            "no warning is sent while enforce rejects the pod (the API server warns only about "
+            "a pod it admits)"
+        )
+    if pod.facts.get("per_user"):
+        return "the hub, which creates the pod, gets the warning; the spawn does not fail for it"
+    return "the client that creates the pod gets the warning; the pod is not rejected for it"
+
+
 @dataclass(frozen=True)
 class AppliedDefault:
     """A resource of the effective pod that a LimitRange (or API defaulting) filled in."""

@@ -11,11 +11,11 @@ privileged pod in one file is not crowded out by ten findings in another.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from nblint.model.finding import SEVERITY_RANK, Finding
-from nblint.model.fingerprint import repo_paths, repo_root
+from nblint.model.fingerprint import repo_path, repo_paths, repo_root
 from nblint.model.fold import Folded, pods_summary, pods_text
 from nblint.model.result import Report, RunResult
 from nblint.model.rule import Rule
@@ -36,7 +36,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _message(problem: Folded) -> str:
+def _message(problem: Folded, path_of: Callable[[str], str] = str) -> str:
     text = problem.message
     if len(problem.findings) == 1:
         finding = problem.first
@@ -48,7 +48,7 @@ def _message(problem: Folded) -> str:
         text += f" (in {pods_text(problem.findings)}: {pods_summary(problem.findings)})"
     for label, note in problem.labelled("note", "note"):
         text += f"\n{label}: {note}"
-    for label, fix in problem.labelled("help", "fix"):
+    for label, fix in problem.labelled("help", "fix", path_of):
         text += f"\n{label}: {fix}"
     return text
 
@@ -61,14 +61,21 @@ def _end_column(finding: Finding, lines: SourceLines) -> int | None:
     return finding.column + len(body) if body else None
 
 
-def annotation(problem: Folded, path: str, title: str, end_column: int | None) -> str:
+def annotation(
+    problem: Folded,
+    path: str,
+    title: str,
+    end_column: int | None,
+    path_of: Callable[[str], str] = str,
+) -> str:
     finding = problem.first
     props = [f"file={escape_property(path)}", f"line={max(finding.line, 1)}"]
     props.append(f"col={max(finding.column, 1)}")
     if end_column is not None:
         props += [f"endLine={max(finding.line, 1)}", f"endColumn={end_column}"]
     props.append(f"title={escape_property(title)}")
-    return f"::{COMMANDS[finding.severity]} {','.join(props)}::{escape_data(_message(problem))}"
+    message = escape_data(_message(problem, path_of))
+    return f"::{COMMANDS[finding.severity]} {','.join(props)}::{message}"
 
 
 def write(report: Report, stream: IO[str]) -> None:
@@ -108,6 +115,11 @@ def lines(result: RunResult, problems: list[Folded], rules: dict[str, Rule]) -> 
     left_out = 0
     paths = repo_paths([problem.first for problem in problems], root)
     lines_of = source_lines(result.texts)
+
+    def path_of(file: str) -> str:
+        # A fix may go into a file with no finding of its own (see Folded.labelled).
+        return paths[file] if file in paths else paths.setdefault(file, repo_path(file, root))
+
     for problem in spread(problems):
         finding = problem.first
         path = paths[finding.file]
@@ -116,7 +128,7 @@ def lines(result: RunResult, problems: list[Folded], rules: dict[str, Rule]) -> 
         if shown[finding.severity] < ANNOTATIONS_PER_LEVEL:
             shown[finding.severity] += 1
             end = _end_column(finding, lines_of(finding.file))
-            yield annotation(problem, path, title, end)
+            yield annotation(problem, path, title, end, path_of)
         else:
             left_out += 1
             yield (

@@ -12,7 +12,7 @@ no absolute paths for files inside the repository.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -117,7 +117,7 @@ def _region(finding: Finding, text_lines: SourceLines | None) -> dict[str, int]:
     return region
 
 
-def _message(problem: Folded) -> str:
+def _message(problem: Folded, path_of: Callable[[str], str]) -> str:
     finding = problem.first
     if len(problem.findings) == 1:
         context = [finding.object] if finding.object else []
@@ -139,7 +139,7 @@ def _message(problem: Folded) -> str:
         text += f"\nCause: {problem.first.cause.text()}"
     if problem.first.assumption:
         text += f"\nAssumes: {problem.first.assumption}"
-    for label, fix in problem.labelled("Fix", "fix"):
+    for label, fix in problem.labelled("Fix", "fix", path_of):
         text += f"\n{label}:\n{fix}"
     return text
 
@@ -151,15 +151,18 @@ def _properties(problem: Folded, fold: bool) -> dict[str, Any]:
     return {"pods": pods} if any(pods) else {}
 
 
-def _fixes(problem: Folded, uri: dict[str, Any]) -> list[dict[str, Any]]:
+def _fixes(problem: Folded, uri: Callable[[str], dict[str, Any]]) -> list[dict[str, Any]]:
     """The problem's edits as SARIF ``fixes`` (one per distinct edit of its pods): text
-    replacements in the file as it is, where ``nblint fix`` knows them."""
+    replacements in the file as it is, where ``nblint fix`` knows them. Each names the file its
+    edit is for, which need not be the result's (a chart default fixed in the last ``-f`` layer,
+    a LimitRange's default in the workload): its regions are that file's."""
     out: list[dict[str, Any]] = []
     seen: set[Any] = set()
     for finding in problem.findings:
-        if not finding.changes or finding.changes in seen:
+        edit = finding.edit
+        if edit is None or not finding.changes or (edit.file, finding.changes) in seen:
             continue
-        seen.add(finding.changes)
+        seen.add((edit.file, finding.changes))
         replacements = [
             {
                 "deletedRegion": {
@@ -177,7 +180,9 @@ def _fixes(problem: Folded, uri: dict[str, Any]) -> list[dict[str, Any]]:
                 "description": {
                     "text": f"{finding.applicability} fix for {finding.rule} (nblint fix)"
                 },
-                "artifactChanges": [{"artifactLocation": dict(uri), "replacements": replacements}],
+                "artifactChanges": [
+                    {"artifactLocation": dict(uri(edit.file)), "replacements": replacements}
+                ],
             }
         )
     return out
@@ -257,10 +262,13 @@ def _log(
     paths = repo_paths([p.first for p, _ in everything], root)
     uri_cache: dict[str, dict[str, Any]] = {}
 
+    def path_of(file: str) -> str:
+        # A cause (an AdmissionConfiguration's podsecurity file) or an edit (the workload a
+        # LimitRange's finding is fixed in) may lie in a file with no finding of its own.
+        return paths[file] if file in paths else paths.setdefault(file, repo_path(file, root))
+
     def uri(file: str) -> dict[str, Any]:
-        # A cause (an AdmissionConfiguration's podsecurity file) may lie in a file with no
-        # finding of its own.
-        path = paths[file] if file in paths else paths.setdefault(file, repo_path(file, root))
+        path = path_of(file)
         if path not in uri_cache:
             uri_cache[path] = _uri(path)
         return uri_cache[path]
@@ -312,7 +320,7 @@ def _log(
             if finding.rule in index:
                 entry["ruleIndex"] = index[finding.rule]
             entry["level"] = LEVELS[finding.severity]
-            entry["message"] = {"text": _message(problem)}
+            entry["message"] = {"text": _message(problem, path_of)}
             region = _region(finding, lines_of(finding.file))
             entry["locations"] = [_location(uri(finding.file), region)]
             cause = finding.cause
@@ -335,7 +343,7 @@ def _log(
                 properties = {**properties, "applicability": "/".join(applicability)}
             if properties:
                 entry["properties"] = properties
-            fixes = _fixes(problem, uri(finding.file))
+            fixes = _fixes(problem, uri)
             if fixes:
                 entry["fixes"] = fixes
             if reason is not None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from nblint.model.finding import Finding, PsaRef
 from nblint.model.fold import (
     Folded,
+    fix_files_label,
     pod_count,
     pod_label,
     pods_summary,
@@ -151,7 +152,8 @@ def _finding_lines(finding: Finding, text_lines: SourceLines, width: int) -> Ite
     if finding.assumption:
         yield from _wrapped([("  assumes: ", "bold cyan")], finding.assumption, "", width, 11)
     if finding.fix:
-        for line in _fix_lines(finding.fix, with_safety("fix", [finding])):
+        label = with_safety("fix", [finding]) + fix_files_label([finding])
+        for line in _fix_lines(finding.fix, label):
             yield [("  ", ""), *line]
 
 
@@ -300,11 +302,17 @@ def _place_fixes(here: list[Folded]) -> Iterator[Line]:
         for fix, findings in fixes:
             if fix:
                 label = f"fix ({problem.rule}) for {subset_label(findings, problem.findings)}"
-                yield from _fix_lines(fix, with_safety(label, findings))
+                yield from _fix_lines(fix, with_safety(label, findings) + fix_files_label(findings))
     # Advice nblint never applies is merged only with advice: inside a block labelled unsafe it
-    # would read as part of what `nblint fix --unsafe-fixes` does.
-    for advice in (False, True):
-        group = [entry for entry in uniform if _advice_only(entry[2]) is advice]
+    # would read as part of what `nblint fix --unsafe-fixes` does. Hints for another file (the
+    # workload a LimitRange's finding is fixed in) are merged only with hints for that file.
+    kinds = dict.fromkeys((_advice_only(found), fix_files_label(found)) for _, _, found in uniform)
+    for advice, where in sorted(kinds, key=lambda kind: kind[0]):
+        group = [
+            entry
+            for entry in uniform
+            if _advice_only(entry[2]) is advice and fix_files_label(entry[2]) == where
+        ]
         texts = list(dict.fromkeys(fix for fix, _, _ in group))
         for text, indices in _merge_fixes(texts):
             merged = {texts[i] for i in indices}
@@ -312,7 +320,7 @@ def _place_fixes(here: list[Folded]) -> Iterator[Line]:
             findings = [f for fix, _, found in group if fix in merged for f in found]
             rules = list(dict.fromkeys(covered))
             label = "fix" if len(covered) == len(here) else f"fix ({', '.join(rules)})"
-            yield from _fix_lines(text, with_safety(label, findings))
+            yield from _fix_lines(text, with_safety(label, findings) + where)
 
 
 def _advice_only(findings: Sequence[Finding]) -> bool:

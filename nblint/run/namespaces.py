@@ -28,9 +28,10 @@ from nblint.model.namespace import (
     PodAdmission,
     consequence,
     psa_labels,
+    warned,
 )
 from nblint.model.pod import EffectivePod, Origin
-from nblint.model.rule import PsaPolicy
+from nblint.model.rule import PsaPolicy, Rule
 from nblint.model.unknowable import is_unknowable_name
 
 if TYPE_CHECKING:
@@ -107,43 +108,77 @@ def _by_psa_modes(
     psa = namespace.psa
     assert psa is not None
     out: list[Finding] = []
-    failed: set[tuple[Any, ...]] = set()
+    # What each level already failed, by check (a restricted check and the baseline one it
+    # replaces are one check) and container: the fields it failed at.
+    failed: dict[tuple[str, str | None], list[str | None]] = {}
+    family = _check_families(runner.rules)
     enforce = psa.enforce
     plan = runner.plan_for(enforce.policy, notebook=notebook)
     for finding in check_pod(pod, plan, enforce.policy):
         if finding.psa is not None:
             _as_mode(finding, enforce, namespace, pod)
             finding.assumption = assumption
-            failed.add((finding.rule, finding.field, finding.container))
+            key = (family.get(finding.rule, finding.rule), finding.container)
+            failed.setdefault(key, []).append(finding.field)
         out.append(finding)
+    rejected = bool(failed)
     for mode in (psa.warn, psa.audit):
         if mode.level == "privileged":
             continue
         for finding in check_pod(pod, runner.plan_for(mode.policy, psa_only=True), mode.policy):
-            key = (finding.rule, finding.field, finding.container)
-            if key in failed:
+            # One problem, one finding: a stricter level failing the same check at the same
+            # field (NET_RAW, at baseline and at restricted) says nothing more.
+            key = (family.get(finding.rule, finding.rule), finding.container)
+            fields = failed.setdefault(key, [])
+            if any(_same_place(finding.field, field) for field in fields):
                 continue
-            failed.add(key)
-            _as_mode(finding, mode, namespace, pod)
+            fields.append(finding.field)
+            _as_mode(finding, mode, namespace, pod, rejected)
             finding.assumption = assumption
             out.append(finding)
     return out
+
+
+def _check_families(rules: dict[str, Rule]) -> dict[str, str]:
+    """Each baseline rule a restricted rule replaces (at some version), mapped to that restricted
+    rule: the same check of the pod, made stricter (``capabilities-baseline`` →
+    ``capabilities-restricted``)."""
+    return {
+        entry["rule"]: rule.id
+        for rule in rules.values()
+        if rule.psa
+        for entry in rule.psa.get("replaces", [])
+    }
+
+
+def _same_place(field: str | None, other: str | None) -> bool:
+    """Whether two findings' fields are one place: equal, or one inside the other (the
+    baseline check fails a volume at ``hostPath.path``, the restricted one at ``hostPath``)."""
+    if field is None or other is None:
+        return field == other
+    short, long = sorted((field, other), key=len)
+    return long == short or long.startswith((short + ".", short + "["))
 
 
 _MODE_SEVERITY = {"enforce": "error", "warn": "warning", "audit": "info"}
 
 
 def _as_mode(
-    finding: Finding, mode: ModePolicy, namespace: NamespaceContext, pod: EffectivePod
+    finding: Finding,
+    mode: ModePolicy,
+    namespace: NamespaceContext,
+    pod: EffectivePod,
+    rejected: bool = False,
 ) -> None:
     """A PSA finding as the namespace's ``mode`` reports it: an enforce failure keeps its rule's
-    severity (the pod is rejected), a warn failure is at most a warning, an audit one info."""
+    severity (the pod is rejected), a warn failure is at most a warning (saying who gets the
+    warning, if anyone: ``rejected``, the enforce level rejects the pod), an audit one info."""
     assert finding.psa is not None
     where = f"namespace {namespace.display}"
     if mode.mode == "enforce":
         outcome = f"{where} enforces {mode.describe()}: {consequence(pod)}"
     elif mode.mode == "warn":
-        outcome = f"{where} warns at {mode.describe()} (a warning to the client, no rejection)"
+        outcome = f"{where} warns at {mode.describe()}: {warned(pod, rejected)}"
         finding.severity = _at_most(finding.severity, "warning")
     else:
         outcome = f"{where} audits at {mode.describe()} (an audit-log annotation only)"

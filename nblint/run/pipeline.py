@@ -723,12 +723,15 @@ def context_files(option: str, paths: Iterable[str]) -> tuple[tuple[str, str], .
             found.append((option, path))
     # An AdmissionConfiguration may keep the PodSecurity configuration in a file of its own
     # (`path:`, relative to it): that file is read as context too.
-    found.extend((option, named) for _, file in list(found) for named in _configured_files(file))
+    found.extend((option, named) for _, file in list(found) for named in _pod_security_files(file))
     return tuple(found)
 
 
-def _configured_files(path: str) -> list[str]:
-    """The files an AdmissionConfiguration at ``path`` names with ``plugins[].path``."""
+def _pod_security_files(path: str) -> list[str]:
+    """The files an AdmissionConfiguration at ``path`` names with the PodSecurity plugin's
+    ``path`` (relative to its directory, as the API server reads it). Other plugins' files
+    (EventRateLimit, ImagePolicyWebhook: paths on the API server's host) are no input of
+    PodSecurity, and not read."""
     loaded = files.read(path)
     if "AdmissionConfiguration" not in loaded.text:
         return []
@@ -739,7 +742,9 @@ def _configured_files(path: str) -> list[str]:
             continue
         plugins = root.get("plugins")
         for plugin in plugins if isinstance(plugins, list) else []:
-            if isinstance(plugin, dict) and isinstance(plugin.get("path"), str):
+            if not isinstance(plugin, dict) or plugin.get("name") != "PodSecurity":
+                continue
+            if isinstance(plugin.get("path"), str):
                 named.append(os.path.join(os.path.dirname(path), plugin["path"]))
     return named
 
@@ -769,6 +774,7 @@ def _keep_signed_files_unedited(result: RunResult) -> None:
     for finding in result.findings:
         if finding.edit is not None and finding.edit.file in signed:
             # (The run's own findings, not yet folded or shared: changed in place.)
+            finding.fix_file = finding.edit.file
             finding.edit = None
             finding.applicability = DISPLAY_ONLY
 
