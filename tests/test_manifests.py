@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FIXTURES, RULES, brief
 from conftest import run as run_all
 
@@ -266,3 +267,42 @@ def test_names_the_api_server_refuses_are_errors_at_their_line_and_placeholders_
         "volume name homeVolume is not a DNS-1123 label (lowercase letters, digits, '-'): the API "
         "server refuses the pod"
     )
+
+
+#: fixture → ((line, column), message) of notebook-home-persistent: what is lost without a home
+#: volume is what the server's root directory and the volumes below HOME do not keep.
+HOME_NOT_PERSISTENT = {
+    "home-persistent-root-dir-on-a-claim.yaml": (
+        (18, 11),  # its mounts: add one at HOME
+        "nothing persistent is mounted at /home/jovyan: the notebooks persist in "
+        "/home/jovyan/work (the server's root directory, on volume notebook-storage), but the "
+        "rest of /home/jovyan — dotfiles, `pip install --user` packages, Jupyter settings — is "
+        "lost at every restart of container jupyter",
+    ),
+    "home-persistent-claim-at-work-only.yaml": (
+        (18, 11),
+        "nothing persistent is mounted at /home/jovyan, only at /home/jovyan/work: what is saved "
+        "there persists, but notebooks saved elsewhere in /home/jovyan, dotfiles, `pip install "
+        "--user` packages and Jupyter settings are lost at every restart of container jupyter",
+    ),
+    "home-persistent-notebook-args-root-dir.yaml": (
+        (18, 7),  # the emptyDir at HOME: a claim in its place
+        "nothing persistent is mounted at /home/jovyan: the notebooks persist in "
+        "/data/notebooks (the server's root directory, on volume data), but the rest of "
+        "/home/jovyan — dotfiles, `pip install --user` packages, Jupyter settings — is lost at "
+        "every restart of container notebook",
+    ),
+    "home-persistent-root-dir-not-kept.yaml": (
+        (12, 7),
+        "nothing persistent is mounted at /home/jovyan: work in container notebook is lost at "
+        "every restart",
+    ),
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(HOME_NOT_PERSISTENT))
+def test_a_home_not_persistent_says_what_is_lost(fixture: str) -> None:
+    (line, column), message = HOME_NOT_PERSISTENT[fixture]
+    result = run_all(M / fixture, select={"notebook-home-persistent"})
+    assert brief(result.findings) == [("notebook-home-persistent", line, column)]
+    assert result.findings[0].message == message

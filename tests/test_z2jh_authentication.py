@@ -3,6 +3,10 @@ settings of ``hub.extraConfig``; JupyterHub's own default (PAM: nobody) where no
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+import yaml
 from conftest import FIXTURES, run
 
 AUTH = FIXTURES / "z2jh" / "auth"
@@ -137,3 +141,60 @@ def test_a_binderhub_release_that_sets_dummy_itself_is_reported() -> None:
 
 def test_another_umbrella_keeps_z2jhs_dummy_default() -> None:
     assert found("umbrella-not-binderhub.yaml") == [("notebook-authentication", 7, None)]
+
+
+#: fixture → chart version → who may log in, as the message says it.
+DUMMY_ALLOWS = {
+    "dummy-allowed-users.yaml": {
+        "4.4.0": "anyone who knows its one shared password logs in as any of the users it allows "
+        "(`allowed_users` user3, user4; the admins adminuser1; the users already in the hub's "
+        "database)",
+        "3.3.8": "anyone who knows its one shared password logs in as any of the users it allows "
+        "(`allowed_users` user3, user4; the admins adminuser1; the users already in the hub's "
+        "database)",
+    },
+    "dummy-allow-all-false.yaml": {
+        "4.4.0": "`allow_all` is false and `allowed_users` lists nobody, so nobody can log in",
+        "3.3.8": "anyone can log in, as any username, with any password",
+    },
+    "dummy-allowed-users-and-allow-all.yaml": {
+        "4.4.0": "anyone can log in, as any username, with any password",
+        "3.3.8": "anyone can log in, with any password, as any of the users it allows "
+        "(`allowed_users` user3; the users already in the hub's database)",
+    },
+    "dummy-own-section-empties-the-allow-list.yaml": {
+        "4.4.0": "anyone can log in, as any username, with any password",
+        "3.3.8": "anyone can log in, as any username, with any password",
+    },
+}
+
+
+@pytest.mark.parametrize("chart_version", ["4.4.0", "3.3.8"])
+@pytest.mark.parametrize("fixture", sorted(DUMMY_ALLOWS))
+def test_dummy_says_who_it_lets_in_by_the_allow_settings(fixture: str, chart_version: str) -> None:
+    result = run(AUTH / fixture, select={"notebook-authentication"}, chart_version=chart_version)
+    assert [f.message for f in result.findings] == [
+        "the hub's authenticator is dummy: " + DUMMY_ALLOWS[fixture][chart_version]
+    ]
+
+
+@pytest.mark.filterwarnings("ignore:DummyAuthenticator.password is deprecated")
+@pytest.mark.parametrize("fixture", sorted(DUMMY_ALLOWS))
+def test_who_dummy_lets_in_is_what_jupyterhub_s_dummy_authenticator_lets_in(fixture: str) -> None:
+    """The installed JupyterHub (5 and later: `allow_all`) logs in a name nobody listed exactly
+    when the 4.x message says "as any username", and nobody when it says "nobody"."""
+    auth = pytest.importorskip("jupyterhub.auth")
+    from traitlets.config import Config
+
+    sections = yaml.safe_load((AUTH / fixture).read_text())["hub"]["config"]
+    config = Config({k: v for k, v in sections.items() if k.endswith("Authenticator")})
+    password = sections.get("DummyAuthenticator", {}).get("password", "any")
+
+    def logs_in(name: str) -> bool:
+        authenticator = auth.DummyAuthenticator(config=config)
+        login = {"username": name, "password": password}
+        return asyncio.run(authenticator.get_authenticated_user(None, login)) is not None
+
+    said = DUMMY_ALLOWS[fixture]["4.4.0"]
+    assert logs_in("someone-unlisted") == ("as any username" in said)
+    assert logs_in("user3") == ("nobody can log in" not in said)

@@ -73,3 +73,17 @@ def test_with_the_default_home_mount_path_the_image_s_home_counts() -> None:
         "nothing persistent is mounted at /home/rstudio: work in container notebook is lost at "
         "every restart"
     ]
+
+
+def test_no_home_volume_but_the_notebook_dir_on_a_claim_keeps_the_notebooks() -> None:
+    """KubeSpawner's `notebook_dir` is the server's root directory (JupyterHub hands it over as
+    JUPYTERHUB_ROOT_DIR, `~` expanded): on a claim, the notebooks persist and HOME does not."""
+    assert placed("notebook-dir-on-a-claim.yaml", "notebook-home-persistent") == [
+        ("notebook-home-persistent", 8, None),  # singleuser.storage: the home volume goes there
+    ]
+    assert messages("notebook-dir-on-a-claim.yaml", "notebook-home-persistent") == [
+        "nothing persistent is mounted at /home/jovyan: the notebooks persist in "
+        "/home/jovyan/work (the server's root directory, on volume work), but the rest of "
+        "/home/jovyan — dotfiles, `pip install --user` packages, Jupyter settings — is lost at "
+        "every restart of container notebook"
+    ]

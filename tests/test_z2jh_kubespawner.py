@@ -222,8 +222,12 @@ def oracle_config(release: Release) -> dict[str, dict[str, Any]]:
 
 
 _ABSENT = object()
-#: Traits whose written value traitlets converts (``2G`` → bytes, ``2`` → 2.0, str → [str]).
-CONVERTED_BY_TRAITLETS = {"mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee", "cmd"}
+#: Traits whose written value traitlets converts (``2G`` → bytes, ``2`` → 2.0, str → [str], 0 →
+#: False) or KubeSpawner's pod builder does (``int(gid)`` of each supplemental group).
+CONVERTED_BY_TRAITLETS = {
+    *("mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee", "cmd", "supplemental_gids"),
+    *("privileged", "allow_privilege_escalation", "automount_service_account_token"),
+}
 
 
 def comparable(pod: dict[str, Any], env_names: set[str]) -> dict[str, Any]:
@@ -433,4 +437,79 @@ def test_kubespawner_refuses_a_cmd_given_as_a_number(
 ) -> None:
     """What `z2jh-wrong-type` says of `hub.config.Spawner.cmd: 5`."""
     refusal = oracle_for(request, chart_version).refusal({"Spawner": {"cmd": 5}}, {})
+    assert refusal.startswith("TraitError: The 'cmd' trait"), refusal
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_a_supplemental_group_int_cannot_read_fails_the_spawns_of_its_profile(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    """traitlets takes `supplemental_gids` as a list of anything; KubeSpawner's pod builder
+    int()s each item, and "render" stops the spawn there (the quoted "110" is group 110)."""
+    folder = PODS.parent / "trait-values"
+    fixture = folder / "supplemental-gids-not-a-number.yaml"
+    result = run(fixture, chart_version=chart_version, select={"z2jh", "internal-error"})
+    assert brief(result.findings) == [("z2jh-spawn-failure", 9, 13)]
+    kubespawner = "7.0.0" if chart_version.startswith("4.") else "6.2.0"
+    assert result.findings[0].message == (
+        f"KubeSpawner {kubespawner} makes each item of `supplemental_gids` a group id with int(), "
+        "which fails on 'render': every spawn with it fails; write the group's number"
+    )
+    assert [f.profile for f in result.findings] == ["Intel GPU"]
+    release = release_for(fixture.name, chart_version, folder)
+    oracle = oracle_for(request, chart_version)
+    refusal = oracle.refusal(oracle_config(release), {"profile": "intel-gpu"})
+    assert refusal.startswith("ValueError: invalid literal for int()"), refusal
+    pod = oracle.pod(oracle_config(release), {"profile": "small"})
+    assert pod["spec"]["securityContext"]["supplementalGroups"] == [100]
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_values_traitlets_takes_are_checked_and_drawn_as_kubespawner_converts_them(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    """Quoted group ids, 0/1 for booleans, an integer or true for a CPU count: no finding
+    (test_nblint_pod_equals_kubespawner_pod holds the drawn pods to the real KubeSpawner's),
+    and the pods of the run are drawn with them, not without them."""
+    fixture = PODS / "trait-values-traitlets-takes.yaml"
+    result = run(fixture, chart_version=chart_version, select={"z2jh", "internal-error"})
+    assert brief(result.findings) == []
+    drawn = {pod.profile: pod.pod["spec"] for pod in result.pods}
+    gpu, small = drawn["Intel GPU"], drawn["Small"]
+    assert gpu["securityContext"]["supplementalGroups"] == [110, 44]
+    assert small["securityContext"]["supplementalGroups"] == [100, 44]
+    assert gpu["automountServiceAccountToken"] is True
+    assert gpu["containers"][0]["resources"]["limits"]["cpu"] == 2.0
+    assert small["containers"][0]["resources"]["requests"]["cpu"] == 1.0
+    assert small["containers"][0]["securityContext"] == {
+        "runAsUser": 1000,
+        "allowPrivilegeEscalation": False,
+    }
+    release = release_for(fixture.name, chart_version)
+    expected = oracle_for(request, chart_version).pod(oracle_config(release), {"profile": "small"})
+    assert expected["spec"]["containers"][0]["securityContext"] == {
+        "runAsUser": 1000,
+        "allowPrivilegeEscalation": False,
+    }
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_a_number_in_args_or_cmd_is_refused_as_nblint_reports(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    """`args` is List(Unicode()) and `cmd` a Command (a string or a list of strings)."""
+    folder = PODS.parent / "trait-values"
+    fixture = folder / "list-of-strings-with-a-number.yaml"
+    result = run(fixture, chart_version=chart_version, select={"z2jh", "internal-error"})
+    assert brief(result.findings) == [("z2jh-wrong-type", 5, 7), ("z2jh-wrong-type", 10, 9)]
+    assert result.findings[0].message == (
+        "`args` in `hub.config.KubeSpawner` must be a list of strings, not "
+        "['--ServerApp.port', 8888]: KubeSpawner refuses it and every spawn with it fails"
+    )
+    release = release_for(fixture.name, chart_version, folder)
+    oracle = oracle_for(request, chart_version)
+    config = oracle_config(release)
+    assert oracle.refusal(config, {"profile": "small"}).startswith("TraitError: The 'args' trait")
+    del config["KubeSpawner"]["args"]
+    refusal = oracle.refusal(config, {"profile": "custom-start"})
     assert refusal.startswith("TraitError: The 'cmd' trait"), refusal

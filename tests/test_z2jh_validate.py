@@ -274,10 +274,11 @@ def test_kubespawner_traits_of_the_wrong_type_are_reported_at_their_key(tmp_path
         "singleuser:\n  profileList:\n    - display_name: A\n      kubespawner_override:\n"
         "        cpu_limit: two\n"
     )
-    result = run(values, select={"z2jh-wrong-type", "internal-error"})
+    result = run(values, select={"z2jh-wrong-type", "z2jh-spawn-failure", "internal-error"})
     assert brief(result.findings) == [
         ("z2jh-wrong-type", 4, 7),
-        ("z2jh-wrong-type", 5, 7),
+        # traitlets takes a list of anything; KubeSpawner's int() of the item fails.
+        ("z2jh-spawn-failure", 5, 27),
         ("z2jh-wrong-type", 10, 9),
     ]
     assert result.findings[0].message == (
@@ -305,7 +306,7 @@ def test_a_trait_of_the_wrong_type_in_the_spawner_section_is_refused(tmp_path) -
     # The base class's own traits (notebook_dir) are not KubeSpawner's to call unknown.
     assert brief(result.findings) == [("z2jh-wrong-type", 4, 7)]
     assert result.findings[0].message == (
-        "`cmd` in `hub.config.Spawner` must be a list or a string, not 5: "
+        "`cmd` in `hub.config.Spawner` must be a string or a list of strings, not 5: "
         "KubeSpawner refuses it and every spawn with it fails"
     )
 

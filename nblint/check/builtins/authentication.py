@@ -53,19 +53,74 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             variables={"value": authenticator},
         )
     elif facts.get("lets_anyone_in") == DUMMY:
-        password = settings.get("DummyAuthenticator", {}).get("password", [None])[0]
         yield RawViolation(
             where,
             f"the hub's authenticator is {authenticator}: "
-            + (
-                "anyone who knows its one shared password logs in, as any username"
-                if password
-                else "anyone can log in, as any username, with any password"
-            ),
+            + _dummy_lets_in(settings, facts["jupyterhub"]),
             variables={"value": authenticator},
         )
     else:
         yield from _allow_all(settings)
+
+
+def _dummy_lets_in(settings: dict[str, dict[str, Any]], jupyterhub: str) -> str:
+    """Who DummyAuthenticator lets in, by JupyterHub's own rules: it checks no password but its
+    one shared ``password`` (when set), then ``check_allowed``. JupyterHub 4 lets every name in
+    while ``allowed_users`` is empty; JupyterHub 5 while ``allow_all`` is true, which for Dummy
+    defaults to "``allowed_users`` is empty". A non-empty ``allowed_users`` also lets in the
+    admins (the hub adds them to it) and the users already in the hub's database (4: always; 5:
+    ``allow_existing_users``, which defaults to true then)."""
+
+    def setting(name: str) -> Any:
+        # traitlets applies a class's own section over its base class's.
+        for section in ("DummyAuthenticator", "Authenticator"):
+            found = settings.get(section, {}).get(name)
+            if found is not None and found[0] is not None:
+                return found[0]
+        return None
+
+    password = setting("password")
+    allowed = setting("allowed_users")
+    five = not jupyterhub.startswith(("1.", "2.", "3.", "4."))
+    allow_all = setting("allow_all") if five else None
+    if not isinstance(allow_all, bool):
+        allow_all = None  # unset, or nothing nblint can read: the default stands
+    if allow_all is True or (allow_all is None and not allowed):
+        return (
+            "anyone who knows its one shared password logs in, as any username"
+            if password
+            else "anyone can log in, as any username, with any password"
+        )
+    existing = setting("allow_existing_users") if five else None
+    if not isinstance(existing, bool):
+        existing = bool(allowed)
+    if not allowed:  # JupyterHub 5, `allow_all: false` and nobody listed
+        if not existing:
+            return "`allow_all` is false and `allowed_users` lists nobody, so nobody can log in"
+        who = "one of the users already in the hub's database (the admins among them)"
+    else:
+        names = _names(allowed)
+        admins = _names(setting("admin_users"))
+        listed = [
+            f"`allowed_users` {names}" if names else "the `allowed_users`",
+            f"the admins {admins}" if admins else "",
+            "the users already in the hub's database" if existing else "",
+        ]
+        who = f"any of the users it allows ({'; '.join(part for part in listed if part)})"
+    return (
+        f"anyone who knows its one shared password logs in as {who}"
+        if password
+        else f"anyone can log in, with any password, as {who}"
+    )
+
+
+def _names(value: Any, limit: int = 5) -> str:
+    """The user names of a list setting, a few of them; empty when it is no list."""
+    if not isinstance(value, list) or not value:
+        return ""
+    names = [str(name) for name in value]
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _allow_all(settings: dict[str, dict[str, Any]]) -> Iterator[Any]:

@@ -84,7 +84,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # The hint adds a volume: under a name no volume of the pod has (merged into one
             # that exists, it would re-point that volume, and every mount of it, at the claim).
             info = {**variables, "home": home, "value": home, "home_volume": _free_name(pod.spec)}
-            yield RawViolation((*base, "volumeMounts"), "", variables["container"], variables=info)
+            message, kept = _what_is_lost(pod, _container, home)
+            yield RawViolation(
+                (*base, "volumeMounts"),
+                message,
+                variables["container"],
+                variables={**info, **kept},
+            )
         return
     index, volume_mount, volume = mount
     source = podview.source_of(volume)
@@ -105,12 +111,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 },
             )
     elif aspect == "persistent" and source not in podview.PERSISTENT_SOURCES:
+        message, kept = _what_is_lost(pod, _container, home)
         yield RawViolation(
             ("spec", "volumes", volume_index),
-            "",
+            message,
             variables["container"],
             fix=impl.builtin_options.get("replace-source"),
-            variables=_info(variables, home, volume_mount, source),
+            variables={**_info(variables, home, volume_mount, source), **kept},
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
         if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
@@ -129,6 +136,107 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 variables["container"],
                 variables={**_info(variables, home, volume_mount, source), "claim": claim},
             )
+
+
+#: With the server's root directory on a persistent volume: the notebooks are kept, HOME is not.
+_ROOT_KEPT = (
+    "nothing persistent is mounted at {home}: the notebooks persist in {root_dir} (the server's "
+    "root directory, on volume {root_volume}), but the rest of {home} — dotfiles, `pip install "
+    "--user` packages, Jupyter settings — is lost at every restart of container {container}"
+)
+#: With persistent volumes below HOME only (docker-stacks' /home/jovyan/work): what is saved in
+#: them is kept, the rest of HOME is not.
+_BELOW_KEPT = (
+    "nothing persistent is mounted at {home}, only at {kept}: what is saved there persists, but "
+    "notebooks saved elsewhere in {home}, dotfiles, `pip install --user` packages and Jupyter "
+    "settings are lost at every restart of container {container}"
+)
+#: The command-line settings of the Jupyter server's root directory (jupyter_server's and the
+#: classic notebook's names, and their common alias).
+_ROOT_FLAGS = (
+    "--ServerApp.root_dir",
+    "--ServerApp.notebook_dir",
+    "--NotebookApp.notebook_dir",
+    "--notebook-dir",
+)
+
+
+def _what_is_lost(pod: EffectivePod, container: Any, home: str) -> tuple[str, dict[str, Any]]:
+    """The message of a HOME that nothing persistent is mounted at ("" : the rule's own, all of
+    the user's work is lost), and its variables. The notebooks are kept when the server's root
+    directory is on a persistent volume, and what is saved below HOME on one."""
+    root = _server_root(pod, container, home)
+    if root is not None:
+        served = podview.mount_at(pod.spec, container, root)
+        if served is not None and podview.source_of(served[2]) in podview.PERSISTENT_SOURCES:
+            return _ROOT_KEPT, {"root_dir": root, "root_volume": served[1]["name"]}
+    below = podview.normal_path(home).rstrip("/") + "/"
+    volumes = podview.volumes_by_name(pod.spec)
+    kept = [
+        podview.normal_path(mount["mountPath"])
+        for _, mount in podview.mounts(container)
+        if podview.normal_path(mount["mountPath"]).startswith(below)
+        and isinstance(mount.get("name"), str)
+        and mount["name"] in volumes
+        and podview.source_of(volumes[mount["name"]][1]) in podview.PERSISTENT_SOURCES
+    ]
+    if kept:
+        return _BELOW_KEPT, {"kept": ", ".join(kept)}
+    return "", {}
+
+
+def _server_root(pod: EffectivePod, container: Any, home: str) -> str | None:
+    """The Jupyter server's root directory, where the container says it: a root-directory flag
+    in its command, its args or docker-stacks' ``NOTEBOOK_ARGS`` (the last one wins, as on a
+    command line; docker-stacks puts ``NOTEBOOK_ARGS`` first), else JupyterHub's
+    ``JUPYTERHUB_ROOT_DIR`` (z2jh's ``notebook_dir``), else the working directory the server
+    starts in; None when none says it."""
+    words: list[str] = []
+    for text in (
+        podview.env_value(container, "NOTEBOOK_ARGS"),
+        *podview.items(container.get("command")),
+        *podview.items(container.get("args")),
+    ):
+        if isinstance(text, str):
+            words += _split(text)
+    found: str | None = None
+    for index, word in enumerate(words):
+        flag, equals, value = word.partition("=")
+        if flag not in _ROOT_FLAGS:
+            continue
+        if not equals:
+            value = words[index + 1] if index + 1 < len(words) else ""
+        found = value
+    if found is None:
+        for candidate in (
+            podview.env_value(container, "JUPYTERHUB_ROOT_DIR"),
+            pod.facts.get("notebook_dir"),
+            container.get("workingDir"),
+        ):
+            if isinstance(candidate, str) and candidate:
+                found = candidate
+                break
+    if found is None:
+        return None
+    # traitlets takes a value in matching quotes without them, and expands ``~``.
+    if len(found) >= 2 and found[0] == found[-1] and found[0] in "'\"":
+        found = found[1:-1]
+    if found == "~" or found.startswith("~/"):
+        found = home + found[1:]
+    return podview.normal_path(found) if found.startswith("/") else None
+
+
+def _split(text: str) -> list[str]:
+    """The words of ``text`` as a shell reads them (a ``sh -c`` script, ``NOTEBOOK_ARGS``); one
+    word when it has no space or the shell could not read it."""
+    if " " not in text and "\t" not in text:
+        return [text]
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return [text]
 
 
 def _info(

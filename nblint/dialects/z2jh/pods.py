@@ -137,6 +137,9 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # The server's root directory JupyterHub asks for (JUPYTERHUB_ROOT_DIR, which the pod
+        # drawn does not carry): where the notebooks are, for what is lost without a home volume.
+        "notebook_dir": _notebook_dir(config),
         # Where the deployer says the home is (KubeSpawner mounts it there); left to the image's
         # own HOME where only the chart's default says it.
         "home_directory": (
@@ -178,6 +181,11 @@ def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
     return isinstance(mounts, list) and any(
         isinstance(mount, dict) and mount.get("mountPath") == path for mount in mounts
     )
+
+
+def _notebook_dir(config: SpawnerConfig) -> str | None:
+    notebook_dir = config.get("notebook_dir")
+    return notebook_dir if isinstance(notebook_dir, str) and notebook_dir else None
 
 
 def _image_source(config: SpawnerConfig) -> Source:

@@ -236,9 +236,8 @@ def _merge(
 
 
 def memory_bytes(value: Any) -> int | None:
-    """KubeSpawner's ByteSpecification: an int, or a number with K/M/G/T (binary) suffix."""
-    if isinstance(value, bool):
-        return None
+    """KubeSpawner's ByteSpecification: an int, or a number with K/M/G/T (binary) suffix
+    (``int(value)`` of any number, a bool too: traitlets counts it as an int)."""
     if isinstance(value, (int, float)):
         return int(value)
     if isinstance(value, str) and value[-1:] in _MEMORY_UNITS:
@@ -247,6 +246,19 @@ def memory_bytes(value: Any) -> int | None:
         except ValueError:
             return None
     return None
+
+
+def group_id(item: Any) -> int | None:
+    """The group KubeSpawner's pod builder makes of a ``supplemental_gids`` item with
+    ``int(gid)`` (``"110"`` → 110, ``110.0`` → 110); None where ``int()`` raises."""
+    try:
+        return int(item)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+#: Bool traits: traitlets' ``Bool`` takes 0 and 1 too, as False and True.
+_BOOL_TRAITS = ("privileged", "allow_privilege_escalation", "automount_service_account_token")
 
 
 def normalise_types(config: SpawnerConfig) -> None:
@@ -269,13 +281,14 @@ def normalise_types(config: SpawnerConfig) -> None:
             config.replace_value(name, converted)
     for name in ("cpu_limit", "cpu_guarantee"):
         trait = config.traits.get(name)
-        if (
-            trait is not None
-            and isinstance(trait.value, (int, float))
-            and not isinstance(trait.value, bool)
-            and type(trait.value) is not float
-        ):
+        # traitlets' Float makes any int a float, a bool included (True → 1.0).
+        if trait is not None and isinstance(trait.value, int):
             config.replace_value(name, float(trait.value))
+    for name in _BOOL_TRAITS:
+        trait = config.traits.get(name)
+        if trait is not None and type(trait.value) in (int, float) and trait.value in (0, 1):
+            config.replace_value(name, bool(trait.value))
+    _supplemental_groups(config)
     _environment_texts(config)
     cmd = config.traits.get("cmd")
     if cmd is not None and isinstance(cmd.value, str):
@@ -330,6 +343,36 @@ def _environment_texts(config: SpawnerConfig) -> None:
             "quote it",
             f"# quoted, as text\n{quoted.rstrip()}",
         )
+
+
+def _supplemental_groups(config: SpawnerConfig) -> None:
+    """``supplemental_gids`` as KubeSpawner's pod builder reads it: traitlets takes a list of
+    anything, then ``int(gid)`` makes each item a group (``"110"`` → 110). An item ``int()``
+    cannot read (``"render"``, null) raises, and every spawn with it fails: reported at that item,
+    and the pod is drawn without the trait."""
+    trait = config.traits.get("supplemental_gids")
+    if trait is None or not isinstance(trait.value, list):
+        return
+    groups = [group_id(item) for item in trait.value]
+    if None not in groups:
+        if groups != trait.value or any(type(item) is not int for item in trait.value):
+            config.replace_value("supplemental_gids", groups)
+        return
+    index = groups.index(None)
+    item = trait.value[index]
+    found = trait.source((index,))
+    path: ValuesPath = ()
+    if found is not None:
+        source, rest = found
+        path = (*source.path, *rest) if source.extends else source.path
+    config.report(
+        path,
+        f"KubeSpawner {config.kubespawner} makes each item of `supplemental_gids` a group id "
+        f"with int(), which fails on {shown(item)}: every spawn with it fails; write the "
+        "group's number",
+    )
+    del config.traits["supplemental_gids"]
+    config._shared.discard("supplemental_gids")
 
 
 def _kind(value: Any) -> str:

@@ -41,7 +41,7 @@ from nblint.dialects.z2jh.profile_keys import (
     keys_read,
     read_by,
 )
-from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6, memory_bytes
+from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6, group_id, memory_bytes
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
@@ -178,20 +178,25 @@ def validate(release: Release) -> list[Reported]:
     return checker.problems
 
 
-#: JSON types of the KubeSpawner traits whose type a values file gets wrong in practice
-#: (traitlets refuses anything else when the hub loads the config).
-TRAIT_TYPES: dict[str, Any] = {
-    **dict.fromkeys(("uid", "gid", "fs_gid"), "integer"),
-    "supplemental_gids": "array",
-    **dict.fromkeys(("cpu_limit", "cpu_guarantee"), "number"),
-    **dict.fromkeys(("mem_limit", "mem_guarantee"), ("integer", "string")),
+#: What traitlets takes, when the hub loads the configuration or KubeSpawner applies an override,
+#: for the KubeSpawner traits whose type a values file gets wrong in practice (the trait classes
+#: of KubeSpawner 6.0.0-7.0.0 and of JupyterHub 4-5's Spawner, alike in every release a chart
+#: ships). Anything else is refused and every spawn with it fails. Helm renders the values
+#: through JSON first, so ``1000.0`` reaches the hub as ``1000``.
+TRAIT_KINDS: dict[str, str] = {
+    **dict.fromkeys(("uid", "gid", "fs_gid"), "integer"),  # Union([Integer(), Callable()])
+    # Union([List(), Callable()]): a list of anything; KubeSpawner's pod builder then int()s
+    # each item (``"110"`` is group 110), see traits.normalise_types.
+    "supplemental_gids": "list",
+    **dict.fromkeys(("cpu_limit", "cpu_guarantee"), "float"),  # Float
+    **dict.fromkeys(("mem_limit", "mem_guarantee"), "bytes"),  # ByteSpecification
     **dict.fromkeys(
         ("privileged", "allow_privilege_escalation", "automount_service_account_token"),
-        "boolean",
+        "boolean",  # Bool: also 0 and 1
     ),
-    "cmd": ("array", "string"),
-    "args": "array",
-    **dict.fromkeys(("image", "image_pull_policy", "service_account", "working_dir"), "string"),
+    "cmd": "command",  # Command: a string, or a list of strings
+    "args": "strings",  # List(Unicode())
+    **dict.fromkeys(("image", "image_pull_policy", "service_account", "working_dir"), "text"),
     **dict.fromkeys(
         (
             "node_selector",
@@ -206,21 +211,49 @@ TRAIT_TYPES: dict[str, Any] = {
             "environment",
             "lifecycle_hooks",
         ),
-        "object",
+        "mapping",
     ),
     # Lists in KubeSpawner 6, lists or maps in 7 (a map on chart 3.x is a spawn failure).
-    **{name: ("array", "object") for name in LIST_ONLY_IN_KUBESPAWNER_6},
+    **dict.fromkeys(LIST_ONLY_IN_KUBESPAWNER_6, "list-or-mapping"),
 }
 
 
-@cache
+def _number(value: Any) -> bool:
+    # A bool is an int to traitlets (``Integer`` takes True, ``Float`` makes it 1.0).
+    return isinstance(value, (int, float))
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+#: Whether traitlets takes a value, by kind (:data:`TRAIT_KINDS`), and what a message says the
+#: trait must be.
+_KIND_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "integer": (_integer, "an integer"),
+    "list": (lambda v: isinstance(v, list), "a list"),
+    "float": (_number, "a number"),
+    "bytes": (lambda v: _number(v) or isinstance(v, str), "an integer or a string"),
+    "boolean": (lambda v: isinstance(v, bool) or (_number(v) and v in (0, 1)), "a boolean"),
+    "command": (
+        lambda v: (
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(item, str) for item in v))
+        ),
+        "a string or a list of strings",
+    ),
+    "strings": (
+        lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+        "a list of strings",
+    ),
+    "text": (lambda v: isinstance(v, str), "a string"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping"),
+    "list-or-mapping": (lambda v: isinstance(v, (list, dict)), "a list or a mapping"),
+}
+
+
 def _trait_check(name: str) -> Callable[[Any], bool]:
-    """Whether a value has the type :data:`TRAIT_TYPES` gives trait ``name`` (a list of
-    integers for ``supplemental_gids``)."""
-    schema: dict[str, Any] = {"type": TRAIT_TYPES[name]}
-    if name == "supplemental_gids":
-        schema["items"] = {"type": "integer"}
-    return compile_schema(schema)
+    """Whether traitlets takes a value for trait ``name`` (one of :data:`TRAIT_KINDS`)."""
+    return _KIND_CHECKS[TRAIT_KINDS[name]][0]
 
 
 @cache
@@ -237,7 +270,10 @@ def _movable(name: str, value: Any) -> bool:
         return False
     if name in ("mem_limit", "mem_guarantee") and memory_bytes(value) is None:
         return False
-    return name not in TRAIT_TYPES or _trait_check(name)(value)
+    if name == "supplemental_gids" and isinstance(value, list):
+        # A group KubeSpawner's int() cannot read fails the spawns where it is moved.
+        return all(group_id(item) is not None for item in value)
+    return name not in TRAIT_KINDS or _trait_check(name)(value)
 
 
 class _Checker:
@@ -798,7 +834,7 @@ class _Checker:
         traits = kubespawner_traits(self.version)
         aliases = deprecated_aliases(kubespawner_version(self.version))
         is_trait = key in traits or key in aliases
-        if is_trait and (key not in TRAIT_TYPES or value is None or _trait_check(key)(value)):
+        if is_trait and (key not in TRAIT_KINDS or value is None or _trait_check(key)(value)):
             return {key: value}
         singleuser = values_schema(self.version)["properties"]["singleuser"].get("properties", {})
         if key in singleuser and value is not None and _chart_key_check(self.version, key)(value):
@@ -962,15 +998,12 @@ class _Checker:
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
         """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
-        expected = TRAIT_TYPES.get(name)
-        if expected is None or value is None or is_unknowable(value):
+        kind = TRAIT_KINDS.get(name)
+        if kind is None or value is None or is_unknowable(value):
             return
-        if _trait_check(name)(value):
+        takes, wanted = _KIND_CHECKS[kind]
+        if takes(value):
             return
-        names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(TYPE_NAMES.get(n, n) for n in names)
-        if name == "supplemental_gids":
-            wanted = "a list of integers"
         self.report(
             "z2jh-wrong-type",
             path,
