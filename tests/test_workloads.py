@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, brief, run, write
 
 from nblint.run.pipeline import Options, Runner

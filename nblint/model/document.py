@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: :mod:`nblint.model.namespace` reads it); here so that the run can ask whether there are any
 #: without importing the namespace model.
 CLUSTER_INDEX = "cluster/objects"
+#: The run-index key of the ServiceAccounts that RoleBindings and ClusterRoleBindings give a role
+#: (:mod:`nblint.model.rbac`; the ``cluster`` dialect writes it), here for the same reason.
+BINDINGS_INDEX = "cluster/service-account-bindings"
 
 
 class Neighbour(Record):

@@ -38,7 +38,7 @@ from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.provenance import path_at
 from nblint.load.yaml_tree import LoadProblem
-from nblint.model.document import CLUSTER_INDEX, Neighbour, Recognised, RunIndex
+from nblint.model.document import BINDINGS_INDEX, CLUSTER_INDEX, Neighbour, Recognised, RunIndex
 from nblint.model.edit import DISPLAY_ONLY
 from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
@@ -234,6 +234,9 @@ class Runner:
         self._plans: dict[tuple[PsaPolicy, bool, bool], Plan] = {}
         #: The namespaces the inputs describe (set once the index is built), else None.
         self.cluster: Any = None
+        #: The ServiceAccounts the inputs' RoleBindings and ClusterRoleBindings give a role
+        #: (:class:`nblint.model.rbac.AccountBinding`, set once the index is built).
+        self.bindings: tuple[Any, ...] = ()
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
         self._beside: dict[str, tuple[Neighbour, ...]] = {}
         #: Their texts, by path: the code frame of a finding on one needs it.
@@ -285,6 +288,7 @@ class Runner:
         context = [self._read(path, result, option) for option, path in self.options.context]
         index = self._index(inputs, context, release, result, self._shared())
         self.cluster = _cluster(index)
+        self.bindings = index.get(BINDINGS_INDEX)
         self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
@@ -574,6 +578,8 @@ class Runner:
         # notebook: then it gets every PSA check but not the notebook checklist, and one
         # finding that says so.
         outside: Reported | None = None
+        if self.bindings:
+            _note_binding(pod, self.bindings, self.settings)
         if "workload" in pod.facts:
             from nblint.check.workload import not_a_notebook
 
@@ -665,6 +671,18 @@ def _patch_reported(path: str, patch: PatchedBy) -> Reported:
         Origin(path, 1, 1),
         fix=f"kustomize build {os.path.dirname(patch.kustomization) or '.'} | nblint check -",
     )
+
+
+def _note_binding(pod: EffectivePod, bindings: tuple[Any, ...], settings: dict[str, Any]) -> None:
+    """Give ``pod`` the fact that a binding among the inputs gives its ServiceAccount a role: it
+    uses the API with its token, which a fix must then not take away (see
+    :mod:`nblint.model.rbac`)."""
+    from nblint.model.rbac import FACT, binding_of
+
+    namespace = pod.namespace or settings.get("namespace")
+    found = binding_of(pod.spec, namespace if isinstance(namespace, str) else None, bindings)
+    if found is not None:
+        pod.facts[FACT] = found.text()
 
 
 def _cluster(index: RunIndex) -> Any:
