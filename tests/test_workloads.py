@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, brief, run, write
 
 from nblint.run.pipeline import Options, Runner
@@ -163,8 +164,159 @@ def test_metadata_of_the_wrong_type_is_no_sign_and_no_error(tmp_path: Path) -> N
         "spec:\n  template:\n    metadata: {labels: [component], annotations: 7}\n"
         "    spec:\n      containers:\n"
         "        - {name: c, image: 'postgres:16', command: 5, args: [[jupyter]], env: [5],"
-        " ports: [{containerPort: '8888'}]}\n",
+        " ports: [{containerPort: '8888'}],"
+        " volumeMounts: [5, {mountPath: 7, subPath: [jupyterhub_config.py]}]}\n",
     )
     found = {f.rule for f in run(path).findings}
     assert "internal-error" not in found
     assert NOT_A_NOTEBOOK in found  # nothing of the wrong type said otherwise: the image decides
+
+
+# -- Kubeflow's own workloads and hand-written hubs (field test 3, defect 4) ---------------------
+
+CHECKLIST_LEFT_OUT = (
+    "; the notebook checklist is left out (Pod Security Admission is checked); annotate it "
+    'nblint.io/notebook: "true" to check it as one'
+)
+
+
+def test_kubeflow_s_notebook_controller_is_not_a_notebook() -> None:
+    # It reconciles Notebooks with its service account's token: "no API token" would break it.
+    result = run(W / "kubeflow-notebook-controller.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 20, 11)]
+    assert result.findings[0].message == (
+        "Deployment/notebook-controller-deployment is not a notebook: its container manager runs "
+        "ghcr.io/kubeflow/kubeflow/notebook-controller:v1.10.0, a Kubeflow platform component "
+        "(a controller, web app, webhook or service)" + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_kubeflow_s_jupyter_web_app_is_not_a_notebook_though_its_registry_holds_notebooks() -> None:
+    # docker.io/kubeflownotebookswg/* also holds the notebook servers, which the notebook-images
+    # table matches: the component's own name decides first.
+    result = run(W / "kubeflow-jupyter-web-app.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 20, 11)]
+    assert result.findings[0].message == (
+        "Deployment/jupyter-web-app-deployment is not a notebook: its container jupyter-web-app "
+        "runs docker.io/kubeflownotebookswg/jupyter-web-app:v1.8.0, a Kubeflow platform "
+        "component (a controller, web app, webhook or service)" + CHECKLIST_LEFT_OUT
+    )
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        # kubeflow/manifests' images, v1.0 to 1.10, and the repositories they moved to.
+        "ghcr.io/kubeflow/kubeflow/tensorboard-controller:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/volumes-web-app:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/profile-controller:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/kfam:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/poddefaults-webhook:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/central-dashboard:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/pvcviewer-controller:v1.10.0",
+        "docker.io/kubeflownotebookswg/notebook-controller:v1.8.0",
+        "kubeflownotebookswg/centraldashboard:v1.8.0",
+        "kubeflownotebookswg/admission-webhook:v1.6.1",
+        "public.ecr.aws/j1r0q0g6/notebooks/notebook-controller:v1.5.0",
+        "gcr.io/kubeflow-images-public/notebook-controller:v1.2.0",
+        "ghcr.io/kubeflow/notebooks/notebook-controller:v1.11.0",
+        "ghcr.io/kubeflow/dashboard/dashboard:v2.0.0",
+        "quay.io/opendatahub/odh-notebook-controller:v1.10.0-15",
+        "ghcr.io/kubeflow/katib/katib-controller:v0.19.0",
+        "docker.io/kubeflowkatib/suggestion-hyperopt:v0.16.0",
+        "ghcr.io/kubeflow/kfp-api-server:2.5.0",
+        "gcr.io/ml-pipeline/persistenceagent:2.0.5",
+        "ghcr.io/kubeflow/training-v1/training-operator:v1-855e096",
+        "quay.io/jetstack/cert-manager-controller:v1.19.4",
+        "gcr.io/istio-release/pilot:1.29.1",
+        "gcr.io/knative-releases/knative.dev/serving/cmd/controller@sha256:" + "6" * 64,
+        "quay.io/oauth2-proxy/oauth2-proxy:v7.14.3",
+        "quay.io/jupyterhub/jupyterhub-onbuild:5.2",
+    ],
+)
+def test_platform_images_are_not_notebooks(tmp_path: Path, image: str) -> None:
+    path = write(tmp_path, "d.yaml", _DEPLOYMENT.format(image=image))
+    assert [f.rule for f in run(path, select={NOT_A_NOTEBOOK}).findings] == [NOT_A_NOTEBOOK]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        # The notebook servers Kubeflow publishes beside its components stay notebooks.
+        "ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/notebook-servers/codeserver-python:v1.10.0",
+        "ghcr.io/kubeflow/kubeflow/notebook-servers/rstudio-tidyverse:v1.10.0",
+        "kubeflownotebookswg/jupyter-scipy:v1.9.2",
+        "docker.io/kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.8.0",
+        "kubeflownotebookswg/codeserver-python:v1.8.0",
+        "kubeflownotebookswg/rstudio-tidyverse:v1.8.0",
+        "public.ecr.aws/j1r0q0g6/notebooks/notebook-servers/jupyter-scipy:v1.5.0",
+        "gcr.io/kubeflow-images-public/tensorflow-2.1.0-notebook-cpu:1.0.0",
+        "quay.io/jupyterhub/singleuser:5.2",
+    ],
+)
+def test_kubeflow_s_notebook_servers_stay_notebooks(tmp_path: Path, image: str) -> None:
+    path = write(tmp_path, "d.yaml", _DEPLOYMENT.format(image=image))
+    assert run(path, select={NOT_A_NOTEBOOK}).findings == []
+
+
+_DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  template:\n"
+    "    spec:\n      containers: [{{name: c, image: '{image}'}}]\n"
+)
+
+
+def test_a_hub_started_by_its_image_s_cmd_is_told_by_its_mounted_configuration() -> None:
+    # JUPYTERHUB_BASE_URL (a notebook sign) and port 8000 (no sign) lose to jupyterhub_config.py.
+    result = run(W / "hub-deployment-config-mount.yaml")
+    assert brief(result.findings) == [
+        ("allow-privilege-escalation", 17, 11),
+        ("capabilities-restricted", 17, 11),
+        ("run-as-non-root", 17, 11),
+        ("seccomp-profile-restricted", 17, 11),
+        (NOT_A_NOTEBOOK, 26, 15),
+    ]
+    assert result.findings[-1].message == (
+        "Deployment/jupyterhub is not a notebook: its container jupyterhub mounts "
+        "/srv/jupyterhub/jupyterhub_config.py, the JupyterHub hub's configuration"
+        + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_the_hub_run_from_a_notebook_image_is_told_by_its_command() -> None:
+    result = run(W / "hub-on-docker-stacks-image.yaml", select={"notebook", NOT_A_NOTEBOOK})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 18, 21)]
+    assert result.findings[0].message == (
+        "Deployment/hub is not a notebook: its container hub runs jupyterhub, the JupyterHub hub "
+        "or its proxy" + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_the_proxy_s_token_in_the_environment_beats_a_jupyterhub_variable() -> None:
+    result = run(W / "hub-env-proxy-token.yaml", select={"notebook", NOT_A_NOTEBOOK})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 20, 15)]
+    assert result.findings[0].message == (
+        "Deployment/hub is not a notebook: its container hub sets CONFIGPROXY_AUTH_TOKEN, the "
+        "JupyterHub hub or its proxy" + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_a_kubebuilder_operator_is_told_by_its_manager_command() -> None:
+    result = run(W / "operator-manager-command.yaml", select={"notebook", NOT_A_NOTEBOOK})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 17, 21)]
+    assert result.findings[0].message == (
+        "Deployment/data-operator is not a notebook: its container manager runs /manager, a "
+        "Kubernetes controller (controller-runtime's manager)" + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_port_8000_and_jupyterhub_variables_keep_a_notebook_a_notebook() -> None:
+    # The hub's public port is every other web app's too: no sign; JUPYTERHUB_API_TOKEN is the
+    # single-user server's.
+    result = run(W / "notebook-port-8000-hub-env.yaml", select={"notebook", NOT_A_NOTEBOOK})
+    assert brief(result.findings) == [
+        ("notebook-read-only-root-filesystem", 16, 11),
+        ("notebook-resources", 16, 11),
+        ("notebook-run-as-user", 16, 11),
+        ("notebook-image-unknown", 17, 11),
+    ]

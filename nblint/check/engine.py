@@ -10,6 +10,7 @@ from operator import itemgetter
 from nblint.check import builtins
 from nblint.check.podview import DERIVED_VARIABLES, PLACEHOLDERS, derived_variables
 from nblint.check.targets import (
+    FACTS,
     VALUES,
     RawViolation,
     all_targets,
@@ -194,19 +195,28 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
     for clauses in condition.alternatives:
         prepared = []
         for path, schema in clauses:
-            on_values = path.parts[:1] == (VALUES,)
+            # What the path reads: the pod, the configuration's values or the pod's facts.
+            head = path.parts[:1]
+            source = VALUES if head == (VALUES,) else FACTS if head == (FACTS,) else None
             prepared.append(
                 (
-                    on_values,
-                    path.parts[1:] if on_values else path.parts,
+                    source,
+                    path.parts[1:] if source else path.parts,
                     compile_schema(schema),
                 )
             )
         alternatives.append(prepared)
 
-    def all_hold(pod: EffectivePod, clauses: list[tuple[bool, Path, Any]]) -> bool:
-        for on_values, parts, valid in clauses:
-            found, value = get_path(configuration_values(pod) if on_values else pod.pod, parts)
+    def all_hold(pod: EffectivePod, clauses: list[tuple[str | None, Path, Any]]) -> bool:
+        for source, parts, valid in clauses:
+            tree = (
+                pod.pod
+                if source is None
+                else configuration_values(pod)
+                if source == VALUES
+                else pod.facts
+            )
+            found, value = get_path(tree, parts)
             if not found or value is None or not valid(value):
                 return False
         return True
@@ -527,6 +537,7 @@ def make_finding(
     variables["profile"] = pod.profile or ""
     variables["path"] = where
     variables["psa_version"] = version
+    variables[FACTS] = pod.facts  # {facts.NAME}
     keys = pod.fix_keys or (pod.dialect,)
     container = raw.container
     own = chosen_fix(raw.fix, keys, container) if raw.fix else None

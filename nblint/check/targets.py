@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 #: First element of a path into the configuration behind a pod (target ``values``: z2jh's
 #: merged values).
 VALUES = "values"
+#: First element of a condition's path into what the dialect or the run found out about a pod
+#: (``EffectivePod.facts``: ``facts.service_account_binding``); a message reads one as
+#: ``{facts.NAME}``.
+FACTS = "facts"
 
 
 class RawViolation(Record):

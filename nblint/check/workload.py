@@ -203,7 +203,8 @@ def _commands(
                 base = os.path.basename(part)
                 if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
                     where = pod.provenance.locate((*_CONTAINER, field, position))
-                    return f"its container {container.get('name')} runs {base}", where
+                    # As written: /manager says more than manager.
+                    return f"its container {container.get('name')} runs {part}", where
     return None
 
 
@@ -226,6 +227,35 @@ def _env(
         ):
             where = pod.provenance.locate((*_CONTAINER, "env", position, "name"))
             return f"its container {container.get('name')} sets {variable}", where
+    return None
+
+
+def _mounts(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs, mounts = sign["mounts"], container.get("volumeMounts")
+    if not isinstance(globs, list):
+        return None
+    for position, mount in enumerate(mounts if isinstance(mounts, list) else ()):
+        if not isinstance(mount, dict):
+            continue
+        mount_path = mount.get("mountPath")
+        # A file mounted from a ConfigMap key: at its own path, or as the subPath of one.
+        for field in ("mountPath", "subPath"):
+            written = mount.get(field)
+            if not isinstance(written, str):
+                continue
+            base = os.path.basename(written.rstrip("/"))
+            if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
+                where = pod.provenance.locate((*_CONTAINER, "volumeMounts", position, field))
+                shown = mount_path if isinstance(mount_path, str) else written
+                return f"its container {container.get('name')} mounts {shown}", where
     return None
 
 
@@ -303,6 +333,7 @@ _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "notebook-images": _notebook_images,
     "commands": _commands,
     "env": _env,
+    "mounts": _mounts,
     "ports": _ports,
     "labels": _labels,
     "names": _names,

@@ -32,6 +32,9 @@ CLUSTER_INDEX = "cluster/objects"
 #: :mod:`nblint.model.storage`): apart from :data:`CLUSTER_INDEX`, whose entries make the run
 #: judge every pod by its namespace.
 STORAGE_INDEX = "cluster/storage"
+#: The run-index key of the ServiceAccounts that RoleBindings and ClusterRoleBindings give a role
+#: (:mod:`nblint.model.rbac`; the ``cluster`` dialect writes it), here for the same reason.
+BINDINGS_INDEX = "cluster/service-account-bindings"
 
 
 class Neighbour(Record):

@@ -98,6 +98,10 @@ STAND_INS: dict[str, Any] = {
     "parent": "<handler>",
     "value": "<value>",
     "item": {"containerPort": "<port>"},
+    "facts": {
+        "service_account_binding": "RoleBinding/<binding> binds ServiceAccount <account> to "
+        "Role/<role>"
+    },
     "claim": "<claim>",
     "volume_claim": "<your-claim>",
     "volume_claim_note": "a claim of yours bound to a PersistentVolume of this storage",

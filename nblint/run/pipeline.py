@@ -39,6 +39,7 @@ from nblint.load import files
 from nblint.load.provenance import path_at
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import (
+    BINDINGS_INDEX,
     CLUSTER_INDEX,
     STORAGE_INDEX,
     Neighbour,
@@ -242,6 +243,9 @@ class Runner:
         self.cluster: Any = None
         #: The PersistentVolumes and claims of the inputs (:mod:`nblint.model.storage`), if any.
         self.storage: Any = None
+        #: The ServiceAccounts the inputs' RoleBindings and ClusterRoleBindings give a role
+        #: (:class:`nblint.model.rbac.AccountBinding`, set once the index is built).
+        self.bindings: tuple[Any, ...] = ()
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
         self._beside: dict[str, tuple[Neighbour, ...]] = {}
         #: Their texts, by path: the code frame of a finding on one needs it.
@@ -294,6 +298,7 @@ class Runner:
         index = self._index(inputs, context, release, result, self._shared())
         self.cluster = _cluster(index)
         self.storage = _storage(index)
+        self.bindings = index.get(BINDINGS_INDEX)
         self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
@@ -583,6 +588,8 @@ class Runner:
         # notebook: then it gets every PSA check but not the notebook checklist, and one
         # finding that says so.
         outside: Reported | None = None
+        if self.bindings:
+            _note_binding(pod, self.bindings, self.settings)
         if "workload" in pod.facts:
             from nblint.check.workload import not_a_notebook
 
@@ -677,6 +684,18 @@ def _patch_reported(path: str, patch: PatchedBy) -> Reported:
         Origin(path, 1, 1),
         fix=f"kustomize build {os.path.dirname(patch.kustomization) or '.'} | nblint check -",
     )
+
+
+def _note_binding(pod: EffectivePod, bindings: tuple[Any, ...], settings: dict[str, Any]) -> None:
+    """Give ``pod`` the fact that a binding among the inputs gives its ServiceAccount a role: it
+    uses the API with its token, which a fix must then not take away (see
+    :mod:`nblint.model.rbac`)."""
+    from nblint.model.rbac import FACT, binding_of
+
+    namespace = pod.namespace or settings.get("namespace")
+    found = binding_of(pod.spec, namespace if isinstance(namespace, str) else None, bindings)
+    if found is not None:
+        pod.facts[FACT] = found.text()
 
 
 def _cluster(index: RunIndex) -> Any:

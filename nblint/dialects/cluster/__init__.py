@@ -1,9 +1,11 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
-PersistentVolumeClaim, PersistentVolume and the API server's PodSecurity configuration
-(AdmissionConfiguration).
+PersistentVolumeClaim, PersistentVolume, the API server's PodSecurity configuration
+(AdmissionConfiguration), and the RoleBindings and ClusterRoleBindings that give ServiceAccounts
+API rights.
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
-context every pod is admitted by (:mod:`nblint.model.namespace`); their normaliser reports what
+context every pod is admitted by (:mod:`nblint.model.namespace`) and, for the bindings, for the
+pods whose ServiceAccount they bind (:mod:`nblint.model.rbac`); their normaliser reports what
 is wrong with the objects themselves (an invalid PSA label, a quota key nothing is charged for, a
 PVC its namespace refuses). Read from the inputs, or from ``--cluster-context`` and
 ``--admission-config`` (what is already in the cluster).
@@ -16,6 +18,16 @@ from nblint.dialects.base import Dialect
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+#: The bindings, read for the ServiceAccounts they give a role (:mod:`.bindings`).
+BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
+_RBAC_API_VERSIONS = frozenset(
+    {
+        "rbac.authorization.k8s.io/v1",
+        "rbac.authorization.k8s.io/v1beta1",
+        "rbac.authorization.k8s.io/v1alpha1",
+    }
+)
 
 #: kind → the apiVersions it is read from.
 KINDS: dict[str, frozenset[str]] = {
@@ -39,6 +51,7 @@ KINDS: dict[str, frozenset[str]] = {
             "pod-security.admission.config.k8s.io/v1alpha1",
         }
     ),
+    **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
 }
 
 
@@ -68,6 +81,8 @@ CLUSTER = Dialect(
         *("kind: Profile", "kind:Profile", '"Profile"', "'Profile'"),
         # The claims and volumes a fix may name (nblint.model.storage): both kinds.
         *("kind: PersistentVolume", "kind:PersistentVolume", '"PersistentVolume'),
+        # RoleBinding and ClusterRoleBinding.
+        "RoleBinding",
     ),
     cluster_wide=True,
 )

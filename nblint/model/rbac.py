@@ -1,0 +1,84 @@
+"""The API rights the inputs give ServiceAccounts: each RoleBinding or ClusterRoleBinding subject
+that is a ServiceAccount (the cluster dialect reads them into the run index), and which of them
+binds the ServiceAccount of a pod.
+
+A pod whose ServiceAccount is bound to a role among the inputs uses the API with its token: the
+inputs say so. Its token is then not to be taken away by a fix (``automountServiceAccountToken:
+false`` would break what it does), though the notebook checklist still says that code run in
+the notebook holds those rights. It says nothing about what the pod is: a notebook that starts
+Spark executors or reads its namespace's objects is bound as much as the hub is.
+"""
+
+from __future__ import annotations
+
+from nblint.model.document import BINDINGS_INDEX
+from nblint.model.pod import Origin
+from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+__all__ = ["BINDINGS_INDEX", "FACT", "AccountBinding", "binding_of", "service_account"]
+
+#: The pod fact that names the binding of its ServiceAccount (see :func:`binding_of`).
+FACT = "service_account_binding"
+
+
+class AccountBinding(Record):
+    """One ServiceAccount a binding among the inputs gives a role's rights."""
+
+    __slots__ = ("account", "binding", "namespace", "origin", "role")
+
+    def __init__(
+        self, account: str, namespace: str | None, binding: str, role: str, origin: Origin
+    ) -> None:
+        #: The ServiceAccount's name.
+        self.account = account
+        #: Its namespace (the subject's, else the RoleBinding's), or None when the inputs do not
+        #: say (then it may be any pod's).
+        self.namespace = namespace
+        #: The binding, as ``RoleBinding/name``.
+        self.binding = binding
+        #: The role it binds, as ``ClusterRole/edit``.
+        self.role = role
+        #: Where the subject is written.
+        self.origin = origin
+
+    def text(self) -> str:
+        """In words, for a finding: ``RoleBinding/spark binds ServiceAccount spark to
+        Role/spark-driver``."""
+        return f"{self.binding} binds ServiceAccount {self.account} to {self.role}"
+
+
+def service_account(spec: Any) -> str:
+    """The ServiceAccount a pod runs as: ``serviceAccountName``, else the deprecated
+    ``serviceAccount``, else ``default`` (what the ServiceAccount admission plugin sets)."""
+    if isinstance(spec, dict):
+        for key in ("serviceAccountName", "serviceAccount"):
+            name = spec.get(key)
+            if isinstance(name, str) and name:
+                return name
+    return "default"
+
+
+def binding_of(
+    spec: Any, namespace: str | None, bindings: Iterable[AccountBinding]
+) -> AccountBinding | None:
+    """The first binding of ``bindings`` that gives the ServiceAccount of the pod ``spec`` (in
+    ``namespace``, None when unknown) a role. A namespace that is unknown or a placeholder on
+    either side may be the other's: a fix is then held back rather than risked."""
+    account = service_account(spec)
+    for binding in bindings:
+        if binding.account != account:
+            continue
+        if _known(namespace) and _known(binding.namespace) and namespace != binding.namespace:
+            continue
+        return binding
+    return None
+
+
+def _known(namespace: str | None) -> bool:
+    return namespace is not None and not is_unknowable_name(namespace)

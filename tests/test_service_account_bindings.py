@@ -1,0 +1,99 @@
+"""A pod whose ServiceAccount a RoleBinding or ClusterRoleBinding among the inputs binds to a role
+uses the API with its token: the token finding names the binding and its fix is never applied
+(it would break what needs the rights), whatever the pod is (field test 3, defect 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES, RULES, brief, run
+
+from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
+
+B = FIXTURES / "rbac"
+TOKEN = "notebook-service-account-token"
+HELD_BACK = (
+    " among the inputs: code run in the notebook can use those rights, and turning the token off "
+    "would break what needs them"
+)
+
+
+def token_findings(*paths: Path):
+    return [f for f in run(*paths, select={TOKEN}).findings if f.rule == TOKEN]
+
+
+def test_a_notebook_whose_service_account_is_bound_keeps_the_finding_and_its_token() -> None:
+    [found] = token_findings(B / "notebook-with-bound-service-account.yaml")
+    assert (found.rule, found.line, found.column) == (TOKEN, 15, 5)
+    assert found.message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset), and "
+        "RoleBinding/spark-driver binds ServiceAccount spark to Role/spark-driver" + HELD_BACK
+    )
+    assert found.applicability == DISPLAY_ONLY and found.edit is None
+    assert found.fix == (
+        "spec:\n"
+        "  template:\n"
+        "    metadata:\n"
+        "      annotations:\n"
+        "        # What in the pod needs these rights; or bind them to another ServiceAccount\n"
+        "        # and set spec.automountServiceAccountToken: false\n"
+        '        nblint.dev/service-account-token: "<what uses the API with them>"'
+    )
+
+
+def test_the_default_service_account_bound_by_a_cluster_role_binding_holds_back_the_safe_fix() -> (
+    None
+):
+    [found] = token_findings(B / "default-service-account-bound.yaml")
+    assert (found.rule, found.line, found.column) == (TOKEN, 8, 1)
+    assert found.message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset), and "
+        "ClusterRoleBinding/team-default-view binds ServiceAccount default to ClusterRole/view"
+        + HELD_BACK
+    )
+    assert found.applicability == DISPLAY_ONLY and found.edit is None
+
+
+def test_a_binding_of_another_namespace_s_service_account_changes_nothing() -> None:
+    [found] = token_findings(B / "binding-in-another-namespace.yaml")
+    assert (found.rule, found.line, found.column) == (TOKEN, 8, 1)
+    assert found.message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset)"
+    )
+    assert found.applicability == "unsafe" and found.edit is not None
+
+
+def test_a_hub_nblint_takes_for_a_notebook_keeps_its_token_when_its_binding_is_an_input() -> None:
+    hub = B / "hub-and-its-role-binding"
+    # The Deployment alone: nothing says it uses the API, the (unsafe) fix is offered.
+    [alone] = token_findings(hub / "deployment.yaml")
+    assert alone.applicability == "unsafe"
+    # With the RoleBinding beside it among the inputs, the fix is held back.
+    [found] = token_findings(hub / "deployment.yaml", hub / "rbac.yaml")
+    assert (found.file, found.line, found.column) == (str(hub / "deployment.yaml"), 14, 5)
+    assert found.message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset), and "
+        "RoleBinding/jupyterhub-rb binds ServiceAccount jupyterhub-sa to Role/jupyterhub-role"
+        + HELD_BACK
+    )
+    assert found.applicability == DISPLAY_ONLY
+
+
+def test_fix_with_unsafe_fixes_leaves_the_token_of_a_bound_pod_alone() -> None:
+    hub = B / "hub-and-its-role-binding"
+    options = Options(PsaPolicy("restricted", (1, 37)), select={TOKEN})
+    paths = [str(hub / "deployment.yaml"), str(hub / "rbac.yaml")]
+
+    def check(texts: dict[str, str]):
+        return Runner(options.replace(texts=texts), RULES).run(paths)
+
+    assert fixing.fix(check, True).texts == {}
+
+
+def test_bindings_yield_no_pod_and_no_finding_of_their_own() -> None:
+    result = run(B / "hub-and-its-role-binding" / "rbac.yaml")
+    assert brief(result.findings) == []
+    assert result.pod_count == 0
