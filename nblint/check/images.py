@@ -69,11 +69,34 @@ def _expand_braces(pattern: str) -> list[str]:
     return out
 
 
+class Glob:
+    """A compiled :func:`glob`: its alternatives without a wildcard as a set of names (most
+    patterns of the tables list names: ``docker.io/{library,bitnami}/{postgres,…}``), the
+    others as one regular expression, compiled only when there are any (a regex of hundreds
+    of names costs more to compile than a run spends matching it)."""
+
+    __slots__ = ("_literals", "_regex")
+
+    def __init__(self, literals: frozenset[str], regex: re.Pattern[str] | None) -> None:
+        self._literals = literals
+        self._regex = regex
+
+    def match(self, text: str) -> bool:
+        """Whether the whole of ``text`` matches."""
+        if text in self._literals:
+            return True
+        return self._regex is not None and self._regex.match(text) is not None
+
+
 @lru_cache(maxsize=256)
-def glob(pattern: str) -> re.Pattern[str]:
+def glob(pattern: str) -> Glob:
     """Shell-style glob with ``{a,b}``; ``*`` stays within a path segment, ``**`` does not."""
+    literals = set()
     alternatives = []
     for expanded in _expand_braces(pattern):
+        if "*" not in expanded and "?" not in expanded:
+            literals.add(expanded)
+            continue
         regex = ""
         i = 0
         while i < len(expanded):
@@ -86,7 +109,8 @@ def glob(pattern: str) -> re.Pattern[str]:
             else:
                 regex, i = regex + re.escape(expanded[i]), i + 1
         alternatives.append(regex)
-    return re.compile("(?:" + "|".join(alternatives) + r")\Z")
+    compiled = re.compile("(?:" + "|".join(alternatives) + r")\Z") if alternatives else None
+    return Glob(frozenset(literals), compiled)
 
 
 def _version(text: str) -> tuple[int, ...] | None:
