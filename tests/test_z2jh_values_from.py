@@ -22,7 +22,7 @@ from nblint.model.result import RunResult
 
 CASES = FIXTURES / "z2jh" / "gitops" / "values-from"
 #: The z2jh rules, and the pod rules the fixtures break on purpose.
-SELECTED = {"z2jh", "run-as-user", "privileged", "notebook-no-sudo"}
+SELECTED = {"z2jh", "run-as-user", "privileged", "notebook-no-sudo", "helm-template"}
 
 
 def files(where: Path) -> list[Path]:
@@ -277,3 +277,38 @@ def test_fix_never_edits_a_values_string(tmp_path: Path, case: str) -> None:
     after = target.read_text()
     # Whatever went into `spec.values`, the ConfigMap's and Secret's documents are unchanged.
     assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]
+
+
+def test_an_entry_given_and_one_not_lint_the_one_given_and_name_the_other() -> None:
+    result = check("one-given-one-not.yaml")
+    name = "one-given-one-not.yaml"
+    assert found(result) == [
+        ("z2jh-chart-version", name, 8, 31),
+        ("z2jh-unread-values", name, 12, 7),  # the Secret's entry
+        # The template inside the ConfigMap's string is said once, by the loader, for the
+        # ConfigMap (not again by the values string's own reading).
+        ("helm-template", name, 21, 16),
+        ("privileged", name, 22, 5),
+        ("run-as-user", name, 22, 5),
+        ("notebook-no-sudo", name, 23, 7),
+        ("run-as-user", name, 23, 7),
+    ]
+    assert said(result, "z2jh-unread-values") == (
+        "the HelmRelease `hub` writes no values of its own at `spec.values`: they come from the "
+        "`values.yaml` key of Secret `hub-secrets` (`spec.valuesFrom[1]`), which nblint was not "
+        f"given; linted: the `values.yaml` key of ConfigMap `hub-values` ({CASES / name}) "
+        "(`spec.valuesFrom`) and the chart's defaults, as the release it pins"
+    )
+
+
+def test_a_sops_encrypted_secret_is_named_unread() -> None:
+    result = check("secret-sops.yaml")
+    name = "secret-sops.yaml"
+    assert ("z2jh-unread-values", name, 10, 7) in found(result)
+    assert said(result, "z2jh-unread-values") == (
+        "the HelmRelease `hub` layers values that nblint did not read: the `values.yaml` key of "
+        "Secret `hub-secrets` (encrypted with sops) (`spec.valuesFrom[0].valuesKey`); the values "
+        "at `spec.values` were linted over the chart's defaults, and the pods may differ"
+    )
+    (finding,) = [f for f in result.findings if f.rule == "z2jh-unread-values"]
+    assert finding.fix is not None and "Give nblint the file" not in finding.fix  # it has it

@@ -481,9 +481,10 @@ def _prepare(
         advice = _values_from_advice(document, source)
         if not written or values is None or values == {}:
             if before or read:
+                unread = "nblint was not given" if advice is not None else "nblint does not read"
                 message = (
                     f"{source.describe()} writes no values of its own at `{where}`: they come "
-                    f"from {what}, which nblint does not read; linted: {below}the chart's "
+                    f"from {what}, which {unread}; linted: {below}the chart's "
                     "defaults, as the release it pins"
                 )
             elif advice is not None:
@@ -1018,15 +1019,17 @@ def _values_from(
             continue
         if ref.optional and found.text(ref.key) is None:
             continue  # Flux skips it
-        layer, said = _from_layer(document, ref, found)
+        layer, said, why = _from_layer(document, ref, found)
         problems.extend(said)
         if layer is not None:
             layers.append(layer)
             # Values of the inputs that say z2jh make a `spec.chartRef` not among them z2jh's,
             # as the HelmRelease's own would (see `_z2jh_source`).
             source.values_say_z2jh = source.values_say_z2jh or evidence(layer.tree) > 0
-        elif not said:  # nothing placed, nothing said: name it with what nblint did not read
-            unread.append((ref.path, f"the {ref.describe()} (`targetPath: {ref.target}`)"))
+        elif why is not None:  # values Flux reads that nblint cannot: named with the others
+            # (at the entry's `valuesKey` or `targetPath`: found among the inputs, not missing)
+            key = "targetPath" if ref.target is not None else "valuesKey"
+            unread.append(((*ref.path, key), f"the {ref.describe()} ({why})"))
     at = next(i for i, (path, _) in enumerate(source.unread) if path == ("spec", "valuesFrom"))
     source.unread[at : at + 1] = unread
     return layers, problems
@@ -1034,11 +1037,12 @@ def _values_from(
 
 def _from_layer(
     document: Recognised, ref: Any, found: Any
-) -> tuple[_FromLayer | None, list[Reported]]:
+) -> tuple[_FromLayer | None, list[Reported], str | None]:
     """The values ``ref`` takes from ``found`` (a ConfigMap or Secret of the inputs), placed in
     its file: a literal block's lines are the file's (as an Argo CD values string's), base64
-    data and a ``targetPath`` value are placed at their key. None, and why, when they cannot be
-    read; (None, []) for a ``targetPath`` nblint does not parse as Helm would."""
+    data and a ``targetPath`` value are placed at their key. And what is wrong with them; and
+    when Flux reads values there that nblint cannot (sops, a ``targetPath`` nblint does not
+    parse as Helm would), why, for the entry to be named unread."""
     from nblint.dialects.z2jh.values_from import at_one_place, decoded, target_values
     from nblint.load.yaml_tree import parse_documents
     from nblint.model.unknowable import sops_pattern
@@ -1055,7 +1059,7 @@ def _from_layer(
             f"{section}: Flux fails this release (key not found) unless the entry is "
             "`optional: true`; nothing of it was read"
         )
-        return None, [Reported(UNREAD, message, here, VALUES_OBJECT)]
+        return None, [Reported(UNREAD, message, here, VALUES_OBJECT)], None
     where, text = entry
     line, column = tree_position(found.texts, where)
     if found.encoded(where):
@@ -1065,21 +1069,16 @@ def _from_layer(
                 f"`{where[0]}.{ref.key}` of {found.describe()} ({found.file}) is not base64 of "
                 "text: the API server refuses the Secret; nothing of it was read"
             )
-            return None, [
-                Reported(UNREAD, message, Origin(found.file, line, column), VALUES_OBJECT)
-            ]
+            origin = Origin(found.file, line, column)
+            return None, [Reported(UNREAD, message, origin, VALUES_OBJECT)], None
         text = plain
     if sops_pattern().match(text.strip()):
-        message = (
-            f"the {ref.describe()} ({found.file}) is encrypted with sops: nblint does not read "
-            "it (lint the decrypted values with the release this HelmRelease pins)"
-        )
-        return None, [Reported(UNREAD, message, here, VALUES_OBJECT)]
+        return None, [], "encrypted with sops"
     if ref.target is not None:
         tree = target_values(ref.target, text, (line, column))
         if tree is None:
-            return None, []
-        return _FromLayer(found.file, found.index, tree, label, read_only), []
+            return None, [], "a `targetPath` value nblint does not parse as Helm would"
+        return _FromLayer(found.file, found.index, tree, label, read_only), [], None
     if found.encoded(where):
         documents, problems = parse_documents(text)
         tree = documents[0].root if documents else None
@@ -1106,15 +1105,16 @@ def _from_layer(
                         VALUES_OBJECT,
                     )
                 )
-            return None, said
-        return _FromLayer(
-            found.file, found.index, at_one_place(tree, (line, column)), label, read_only
-        ), said
+            return None, said, None
+        tree = at_one_place(tree, (line, column))
+        return _FromLayer(found.file, found.index, tree, label, read_only), said, None
     holder = Recognised("z2jh", found.file, found.texts, found.index)
     tree, said = _string_values(holder, where, instead="")
+    # A template in the text was said already, by the loader, for the ConfigMap or Secret.
+    said = [problem for problem in said if problem.rule != "helm-template"]
     if tree is None:
-        return None, said
-    return _FromLayer(found.file, found.index, tree, label, read_only), said
+        return None, said, None
+    return _FromLayer(found.file, found.index, tree, label, read_only), said, None
 
 
 def _values_from_advice(document: Recognised, source: Source) -> tuple[str, str] | None:
@@ -1122,7 +1122,11 @@ def _values_from_advice(document: Recognised, source: Source) -> tuple[str, str]
     the message, and the fix line. None when no such entry is unread."""
     from nblint.dialects.z2jh.values_from import refs
 
-    missing = {path for path, _ in source.unread if path[:2] == ("spec", "valuesFrom")}
+    # An entry whose object is not among the inputs (one nblint found but cannot read is named
+    # at its `valuesKey` or `targetPath`).
+    missing = {
+        path for path, _ in source.unread if len(path) == 3 and path[:2] == ("spec", "valuesFrom")
+    }
     named = [f"{r.kind} `{r.name}`" for r in refs(document.root) if r.path in missing]
     if not named:
         return None
