@@ -312,3 +312,11 @@ def test_a_sops_encrypted_secret_is_named_unread() -> None:
     )
     (finding,) = [f for f in result.findings if f.rule == "z2jh-unread-values"]
     assert finding.fix is not None and "Give nblint the file" not in finding.fix  # it has it
+
+
+def test_values_all_in_a_key_the_configmap_lacks_are_no_release_of_chart_defaults() -> None:
+    # Flux fails the release: linting the chart's defaults alone would report a release that
+    # never installs.
+    result = check("missing-key-no-own-values.yaml")
+    assert found(result) == [("z2jh-unread-values", "missing-key-no-own-values.yaml", 10, 7)]
+    assert result.pod_count == 0

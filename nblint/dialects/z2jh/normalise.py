@@ -357,6 +357,11 @@ def _gitops_release(
     prepared, stop = _prepare(document, source, settings, read=[f.label for f in layers])
     if prepared is None:
         return None, [*found, *stop]
+    own = get_path(prepared.layer, prepared.root)[0]
+    if found and not layers and not own:
+        # Its values are all in `valuesFrom` objects of the inputs that Flux cannot read (a key
+        # they lack, text that is no values): the chart's defaults alone are no release.
+        return None, [*found, *prepared.problems]
     pinned: tuple[str, str, Origin | None] | None = None
     if settings.get("chart_version"):
         chart_version = _given_version(settings)
@@ -365,7 +370,7 @@ def _gitops_release(
     # Flux's order: each `valuesFrom` entry, then `spec.values` on top. A HelmRelease that writes
     # none keeps its values in those objects: no layer of its own, so that a hint goes where the
     # values are (shown there) rather than into a `spec.values` it never had.
-    own = not layers or get_path(prepared.layer, prepared.root)[0]
+    own = own or not layers
     release, built = build_release(
         [*((f.file, f.tree) for f in layers), *([(document.file, prepared.layer)] if own else [])],
         prepared.root,
