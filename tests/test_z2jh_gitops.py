@@ -125,29 +125,37 @@ def test_values_from_a_configmap_are_said_once_and_named_in_the_notes() -> None:
     result = check("flux-values-from.yaml")
     assert found(result) == [
         ("z2jh-chart-version", 10, None),
-        ("z2jh-unread-values", 11, None),
+        ("z2jh-unread-values", 12, None),  # the entry that names what nblint was not given
         ("notebook-authentication", 14, None),
         ("privileged", 15, None),
         ("run-as-user", 15, None),
         ("run-as-user", 16, None),
     ]
     assert said(result, "z2jh-unread-values") == (
-        "the HelmRelease `hub` layers values that nblint did not read: the values of ConfigMap "
-        "`hub-values` (`spec.valuesFrom`); the values at `spec.values` were linted over the "
-        "chart's defaults, and the pods may differ"
+        "the HelmRelease `hub` layers values that nblint did not read: the `values.yaml` key of "
+        "ConfigMap `hub-values` (`spec.valuesFrom[0]`); the values at `spec.values` were linted "
+        "over the chart's defaults, and the pods may differ"
+    )
+    (fix,) = {f.fix for f in result.findings if f.rule == "z2jh-unread-values"}
+    assert fix is not None and fix.startswith(
+        "Give nblint the file that holds ConfigMap `hub-values` too (`nblint check "
     )
     (note,) = {f.note for f in result.findings if f.rule == "notebook-authentication"}
-    assert note.endswith("(unless `spec.valuesFrom`, which nblint did not read, overrides it)")
+    assert note.endswith("(unless `spec.valuesFrom[0]`, which nblint did not read, overrides it)")
 
 
 def test_no_values_of_its_own_is_nothing_checked_and_said() -> None:
     result = check("flux-values-from-only.yaml")
-    assert found(result) == [("z2jh-unread-values", 11, None)]
+    assert found(result) == [("z2jh-unread-values", 12, None)]
     assert result.pod_count == 0
-    assert said(result, "z2jh-unread-values").startswith(
+    # The advice is one that works: nblint reads that Secret when it is given the file with it
+    # (a values file's `--chart-version X FILE` cannot lint a Secret, which nblint skips).
+    assert said(result, "z2jh-unread-values") == (
         "the HelmRelease `hub` writes no values of its own at `spec.values`: they come from the "
-        "values of Secret `hub-values` (`spec.valuesFrom`), which nblint does not read; nothing "
-        "was checked"
+        "`values.yaml` key of Secret `hub-values` (`spec.valuesFrom[0]`), which nblint was not "
+        "given; nothing was checked (nblint reads a ConfigMap or Secret it is given: lint this "
+        f"file together with the one that holds Secret `hub-values`, e.g. `nblint check "
+        f"{GITOPS / 'flux-values-from-only.yaml'} SECRET.yaml`)"
     )
 
 

@@ -14,10 +14,26 @@ from __future__ import annotations
 from nblint.dialects.base import Dialect
 from nblint.dialects.z2jh.root import looks_like_values, looks_like_values_beside
 from nblint.dialects.z2jh.umbrella import NEIGHBOURS
+from nblint.dialects.z2jh.values_from import MARKERS as VALUES_FROM_MARKERS
+from nblint.dialects.z2jh.values_from import is_values_source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def _claims(root: Any, settings: dict[str, Any]) -> bool:
+    """z2jh values, a GitOps object that installs the chart, or (outside ``-f``, whose layers
+    it would become) a ConfigMap or Secret a Flux HelmRelease may take values from: claimed to
+    be indexed (:mod:`.values_from`)."""
+    if is_values_source(root):
+        return not settings.get("values")
+    return looks_like_values(root, settings.get("values_root"))
+
 
 Z2JH = Dialect(
     name="z2jh",
-    claims=lambda root, settings: looks_like_values(root, settings.get("values_root")),
+    claims=_claims,
     normaliser="nblint.dialects.z2jh.normalise:normalise",
     templates="nblint.dialects.z2jh.normalise:keeps_template",
     fix_labels=(
@@ -26,10 +42,11 @@ Z2JH = Dialect(
     ),
     layered="values",
     neighbours=NEIGHBOURS,
-    # The Flux sources that hold the jupyterhub chart for a HelmRelease's `spec.chartRef`: read
-    # before any HelmRelease, and by every process with --jobs (the HelmRelease may be in any).
-    indexer="nblint.dialects.z2jh.gitops:index",
-    index_markers=("OCIRepository", "HelmChart"),
+    # The Flux sources that hold the jupyterhub chart for a HelmRelease's `spec.chartRef`, and
+    # the ConfigMaps and Secrets of its `spec.valuesFrom`: read before any HelmRelease, and by
+    # every process with --jobs (the HelmRelease may be in any).
+    indexer="nblint.dialects.z2jh.values_from:index",
+    index_markers=("OCIRepository", "HelmChart", *VALUES_FROM_MARKERS),
     cluster_wide=True,
     claims_beside=lambda root, settings, neighbours: looks_like_values_beside(
         root, settings.get("values_root"), neighbours

@@ -45,6 +45,7 @@ from nblint.dialects.z2jh.values import (
     placeholder_values,
     resolve_chart_version,
 )
+from nblint.dialects.z2jh.values_from import is_values_source
 from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import NO_FIX, Reported
@@ -267,6 +268,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out = Normalised()
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
+    if is_values_source(document.root):
+        _values_source(out, document, index)
+        return out
     if document.layers:
         # Another chart's Flux source given with -f (claimed for the index) is no layer.
         layered = _without_other_sources(document, out)
@@ -285,14 +289,15 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
+        belows = [_values_from(document, source, index) for source in given]
         resolved = [_z2jh_source(document, source, index) for source in given]
         said = [r for r in resolved if isinstance(r, Reported)]
         out.reported.extend(said)
         if not any(resolved):
             out.declined.append(document.root)
-        for source in resolved:
+        for source, below in zip(resolved, belows, strict=True):
             if isinstance(source, Source):
-                _lint(out, *_gitops_release(document, source, settings))
+                _lint(out, *_gitops_release(document, source, settings, below))
         return out
     if not document.layers and (flux := flux_source(document.root)) is not None:
         # A Flux chart source: read for the HelmRelease that names it; another chart's is
@@ -339,35 +344,52 @@ UNREAD = "z2jh-unread-values"
 
 
 def _gitops_release(
-    document: Recognised, source: Source, settings: dict[str, Any]
+    document: Recognised,
+    source: Source,
+    settings: dict[str, Any],
+    below: tuple[list[_FromLayer], list[Reported]] = ([], []),
 ) -> tuple[Release | None, list[Reported]]:
     """The release a GitOps object's ``jupyterhub`` chart stands for: its inline values over the
-    chart's defaults, as the release the object pins; and what nblint must say about it (the
-    version, what it did not read, values for another chart)."""
-    prepared, stop = _prepare(document, source, settings)
+    chart's defaults (and over ``below``: the values of a HelmRelease's ``spec.valuesFrom`` of
+    the inputs, with what reading them found), as the release the object pins; and what nblint
+    must say about it (the version, what it did not read, values for another chart)."""
+    layers, found = below
+    prepared, stop = _prepare(document, source, settings, read=[f.label for f in layers])
     if prepared is None:
-        return None, stop
+        return None, [*found, *stop]
+    own = get_path(prepared.layer, prepared.root)[0]
+    if found and not layers and not own:
+        # Its values are all in `valuesFrom` objects of the inputs that Flux cannot read (a key
+        # they lack, text that is no values): the chart's defaults alone are no release.
+        return None, [*found, *prepared.problems]
     pinned: tuple[str, str, Origin | None] | None = None
     if settings.get("chart_version"):
         chart_version = _given_version(settings)
     else:
         chart_version, pinned = _gitops_version(document, source, prepared.where)
+    # Flux's order: each `valuesFrom` entry, then `spec.values` on top. A HelmRelease that writes
+    # none keeps its values in those objects: no layer of its own, so that a hint goes where the
+    # values are (shown there) rather than into a `spec.values` it never had.
+    own = own or not layers
     release, built = build_release(
-        [(document.file, prepared.layer)],
+        [*((f.file, f.tree) for f in layers), *([(document.file, prepared.layer)] if own else [])],
         prepared.root,
         chart_version,
-        [document.index],
+        [*(f.index for f in layers), *([document.index] if own else [])],
         subchart=False,
         unseen=prepared.unseen,
+        views=[
+            *(((), (), f.read_only) for f in layers),
+            *([(prepared.root, prepared.shown, prepared.read_only)] if own else []),
+        ],
     )
-    release.show(prepared.shown, prepared.read_only)
     release.namespace = source.release_namespace
     if source.kind == ARGO_SET:
         release.placeholders = "the ApplicationSet's generators"
     if pinned is not None:
         rule, message, origin = pinned
         built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
-    return release, [*built, *prepared.problems]
+    return release, [*built, *found, *prepared.problems]
 
 
 def _given_version(settings: dict[str, Any]) -> str:
@@ -409,10 +431,12 @@ def _prepare(
     source: Source,
     settings: dict[str, Any],
     before: list[str] | None = None,
+    read: list[str] | None = None,
 ) -> tuple[_Prepared | None, list[Reported]]:
     """The values of ``source`` in the GitOps object ``document`` as a layer, or None and why
     there is nothing to lint (values for another chart, a string nblint cannot place, no values
-    of its own). ``before``: the files of the ``-f`` layers below it, when it is one."""
+    of its own). ``before``: the files of the ``-f`` layers below it, when it is one; ``read``:
+    the ``spec.valuesFrom`` values of the inputs below it, named."""
     file = document.file
     given = settings.get("values_root")
     try:
@@ -457,13 +481,24 @@ def _prepare(
         what = "; ".join(f"{text} (`{format_path(path)}`)" for path, text in source.unread)
         line, column = tree_position(document.root, first)
         below = f"{', '.join(before)} (the -f layers before it) and " if before else ""
+        if read:
+            below += f"{', '.join(read)} (`spec.valuesFrom`) and "
+        advice = _values_from_advice(document, source)
         if not written or values is None or values == {}:
-            if before:
+            if before or read:
+                unread = "nblint was not given" if advice is not None else "nblint does not read"
                 message = (
                     f"{source.describe()} writes no values of its own at `{where}`: they come "
-                    f"from {what}, which nblint does not read; linted: {below}the chart's "
+                    f"from {what}, which {unread}; linted: {below}the chart's "
                     "defaults, as the release it pins"
                 )
+            elif advice is not None:
+                message = (
+                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"from {what}, which nblint was not given; nothing was checked ({advice[0]})"
+                )
+                origin = Origin(file, line, column)
+                return None, [Reported(UNREAD, message, origin, VALUES_OBJECT, fix=advice[1])]
             else:
                 message = (
                     f"{source.describe()} writes no values of its own at `{where}`: they come "
@@ -477,7 +512,8 @@ def _prepare(
                 f"values at `{where}` were linted over {below}the chart's defaults, and the pods "
                 "may differ"
             )
-        problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT))
+        fix = advice[1] if advice is not None else None
+        problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT, fix))
         unseen = f"{_unread_names(source)}, which nblint did not read,"
     shown = () if read_only else root
     return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
@@ -816,7 +852,10 @@ _STRING_PROBLEMS = {
 
 
 def _string_values(
-    document: Recognised, root: Path, placeholders: bool = False
+    document: Recognised,
+    root: Path,
+    placeholders: bool = False,
+    instead: str = ", or as `valuesObject`",
 ) -> tuple[Any, list[Reported]]:
     """The values an object gives as a YAML string (Argo CD's ``helm.values``), parsed by the
     loader and placed in the file: a literal block (``values: |``) holds the file's own lines,
@@ -835,8 +874,8 @@ def _string_values(
             Reported(
                 UNREAD,
                 f"values given as a string are not checked: `{format_path(root)}` is not a "
-                "literal block (`values: |`), whose lines nblint could point at; write it as "
-                "one, or as `valuesObject`",
+                f"literal block (`{root[-1]}: |`), whose lines nblint could point at; write it "
+                f"as one{instead}",
                 Origin(file, key_line, key_column),
                 VALUES_OBJECT,
             )
@@ -920,6 +959,194 @@ def _shift(node: Any, lines: int, columns: int, top: tuple[int, int]) -> None:
             stack.extend(here)
     if isinstance(node, YMap):
         node.pos = top
+
+
+# ---------------------------------------------------------------------------------------------
+# A Flux HelmRelease's `spec.valuesFrom`: the ConfigMaps and Secrets of the inputs (.values_from)
+
+
+class _FromLayer(Record):
+    """The values one ``spec.valuesFrom`` entry adds, read from a ConfigMap or Secret of the
+    inputs: a layer below ``spec.values``, whose hints are shown, never applied (a string)."""
+
+    __slots__ = ("file", "index", "label", "read_only", "tree")
+
+    def __init__(self, file: str, index: int, tree: Any, label: str, read_only: str) -> None:
+        self.file = file
+        #: The object's position in its file.
+        self.index = index
+        #: The values, every position the file's (inside a literal block) or the key's.
+        self.tree = tree
+        #: How messages name it: ``the `values.yaml` of ConfigMap `hub` (hub.yaml)``.
+        self.label = label
+        #: Why its hints are shown and never applied (see ``values._Layer.read_only``).
+        self.read_only = read_only
+
+
+def _values_source(out: Normalised, document: Recognised, index: RunIndex) -> None:
+    """A ConfigMap or Secret, claimed for the index only: read by the HelmRelease that names
+    it; one that no HelmRelease of the inputs names is counted as skipped, as before."""
+    from nblint.dialects.z2jh.values_from import read_by_a_release
+
+    if not read_by_a_release(document, index):
+        out.declined.append(document.root)
+
+
+def _values_from(
+    document: Recognised, source: Source, index: RunIndex
+) -> tuple[list[_FromLayer], list[Reported]]:
+    """The layers of a HelmRelease's ``spec.valuesFrom`` that the inputs hold, in Flux's order,
+    and what reading them found. Each entry read leaves ``source.unread``; each one not among
+    the inputs stays there, named on its own (``spec.valuesFrom[1]``)."""
+    from nblint.dialects.z2jh.root import evidence
+    from nblint.dialects.z2jh.values_from import find, refs, release_namespace
+
+    if source.kind != "HelmRelease" or not any(
+        path == ("spec", "valuesFrom") for path, _ in source.unread
+    ):
+        return [], []
+    namespace = release_namespace(document.root)
+    layers: list[_FromLayer] = []
+    problems: list[Reported] = []
+    unread: list[tuple[Path, str]] = []
+    for ref in refs(document.root):
+        found = find(ref, namespace, index)
+        if found is None:
+            optional = " (optional)" if ref.optional else ""
+            elsewhere = find(ref, None, index)
+            if elsewhere is not None and elsewhere.namespace is not None:
+                # Flux reads the HelmRelease's namespace only.
+                optional += (
+                    f" (the inputs hold one in namespace `{elsewhere.namespace}`, not in the "
+                    f"HelmRelease's `{namespace}`)"
+                )
+            unread.append((ref.path, f"the {ref.describe()}{optional}"))
+            continue
+        if ref.optional and found.text(ref.key) is None:
+            continue  # Flux skips it
+        layer, said, why = _from_layer(document, ref, found)
+        problems.extend(said)
+        if layer is not None:
+            layers.append(layer)
+            # Values of the inputs that say z2jh make a `spec.chartRef` not among them z2jh's,
+            # as the HelmRelease's own would (see `_z2jh_source`).
+            source.values_say_z2jh = source.values_say_z2jh or evidence(layer.tree) > 0
+        elif why is not None:  # values Flux reads that nblint cannot: named with the others
+            # (at the entry's `valuesKey` or `targetPath`: found among the inputs, not missing)
+            key = "targetPath" if ref.target is not None else "valuesKey"
+            unread.append(((*ref.path, key), f"the {ref.describe()} ({why})"))
+    at = next(i for i, (path, _) in enumerate(source.unread) if path == ("spec", "valuesFrom"))
+    source.unread[at : at + 1] = unread
+    return layers, problems
+
+
+def _from_layer(
+    document: Recognised, ref: Any, found: Any
+) -> tuple[_FromLayer | None, list[Reported], str | None]:
+    """The values ``ref`` takes from ``found`` (a ConfigMap or Secret of the inputs), placed in
+    its file: a literal block's lines are the file's (as an Argo CD values string's), base64
+    data and a ``targetPath`` value are placed at their key. And what is wrong with them; and
+    when Flux reads values there that nblint cannot (sops, a ``targetPath`` nblint does not
+    parse as Helm would), why, for the entry to be named unread."""
+    from nblint.dialects.z2jh.values_from import at_one_place, decoded, target_values
+    from nblint.load.yaml_tree import parse_documents
+    from nblint.model.unknowable import sops_pattern
+
+    label = f"the {ref.describe()} ({found.file})"
+    read_only = f"the `{ref.key}` string of {found.describe()} ({found.file})"
+    entry = found.text(ref.key)
+    ref_line, ref_column = tree_position(document.root, ref.path)
+    here = Origin(document.file, ref_line, ref_column)
+    if entry is None:
+        section = "`data` or `stringData`" if found.kind == "Secret" else "`data`"
+        message = (
+            f"{found.describe()} of the inputs ({found.file}) has no key `{ref.key}` in its "
+            f"{section}: Flux fails this release (key not found) unless the entry is "
+            "`optional: true`; nothing of it was read"
+        )
+        return None, [Reported(UNREAD, message, here, VALUES_OBJECT)], None
+    where, text = entry
+    line, column = tree_position(found.texts, where)
+    if found.encoded(where):
+        plain = decoded(text)
+        if plain is None:
+            message = (
+                f"`{where[0]}.{ref.key}` of {found.describe()} ({found.file}) is not base64 of "
+                "text: the API server refuses the Secret; nothing of it was read"
+            )
+            origin = Origin(found.file, line, column)
+            return None, [Reported(UNREAD, message, origin, VALUES_OBJECT)], None
+        text = plain
+    if sops_pattern().match(text.strip()):
+        return None, [], "encrypted with sops"
+    if ref.target is not None:
+        tree = target_values(ref.target, text, (line, column))
+        if tree is None:
+            return None, [], "a `targetPath` value nblint does not parse as Helm would"
+        return _FromLayer(found.file, found.index, tree, label, read_only), [], None
+    if found.encoded(where):
+        documents, problems = parse_documents(text)
+        tree = documents[0].root if documents else None
+        said = [
+            Reported(
+                _STRING_PROBLEMS.get(p.kind, "parse-error"),
+                f"in the base64 `{where[0]}.{ref.key}`: {p.message}",
+                Origin(found.file, line, column),
+                VALUES_OBJECT,
+            )
+            for p in [*problems, *(p for d in documents[:1] for p in d.problems)]
+            if p.kind != "not-a-mapping"
+        ]
+        if tree is None and not problems:
+            tree = _empty(line, column)
+        if not isinstance(tree, dict):
+            if tree is not None or not said:
+                said.append(
+                    Reported(
+                        "z2jh-wrong-type",
+                        f"z2jh values at `{where[0]}.{ref.key}` must be a mapping; Flux would "
+                        "refuse the release",
+                        Origin(found.file, line, column),
+                        VALUES_OBJECT,
+                    )
+                )
+            return None, said, None
+        tree = at_one_place(tree, (line, column))
+        return _FromLayer(found.file, found.index, tree, label, read_only), said, None
+    holder = Recognised("z2jh", found.file, found.texts, found.index)
+    tree, said = _string_values(holder, where, instead="")
+    # A template in the text was said already, by the loader, for the ConfigMap or Secret.
+    said = [problem for problem in said if problem.rule != "helm-template"]
+    if tree is None:
+        return None, said, None
+    return _FromLayer(found.file, found.index, tree, label, read_only), said, None
+
+
+def _values_from_advice(document: Recognised, source: Source) -> tuple[str, str] | None:
+    """What to say when entries of ``spec.valuesFrom`` are not among the inputs: the advice in
+    the message, and the fix line. None when no such entry is unread."""
+    from nblint.dialects.z2jh.values_from import refs
+
+    # An entry whose object is not among the inputs (one nblint found but cannot read is named
+    # at its `valuesKey` or `targetPath`).
+    missing = {
+        path for path, _ in source.unread if len(path) == 3 and path[:2] == ("spec", "valuesFrom")
+    }
+    named = [f"{r.kind} `{r.name}`" for r in refs(document.root) if r.path in missing]
+    if not named:
+        return None
+    objects = ", ".join(dict.fromkeys(named))
+    other = f"{named[0].split(' ', 1)[0].upper()}.yaml"
+    message = (
+        f"nblint reads a ConfigMap or Secret it is given: lint this file together with the one "
+        f"that holds {objects}, e.g. `nblint check {document.file} {other}`"
+    )
+    fix = (
+        f"Give nblint the file that holds {objects} too (`nblint check {document.file} "
+        f"{other}`): it layers their values under `spec.values` as Flux does. Or write the "
+        "values inline (`spec.values`)."
+    )
+    return message, fix
 
 
 def _deeper_root(document: Recognised, settings: dict[str, Any]) -> Reported | None:
