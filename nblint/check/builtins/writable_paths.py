@@ -71,10 +71,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # With the root read-only, HOME must be a volume of its own, and the claim for it is
             # the user's to name (notebook-home-persistent's hint is shown, not applied, outside
             # z2jh): until HOME is on a writable volume, this fix is shown, never applied (the
-            # server could not write its own HOME).
-            home_first = known_home is not None and not podview.writable(
-                spec, container, known_home
-            )
+            # server could not write its own HOME). A HOME nblint does not know is taken to be
+            # the assumed one: a root made read-only would freeze it all the same.
+            home_first = not podview.writable(spec, container, home)
             in_image = pod.facts.get("home_in_image")
             if in_image and not podview.writable(spec, container, home):
                 # HOME is on the root filesystem and holds what the image brings (BinderHub's
