@@ -284,3 +284,14 @@ def writable(spec: dict[str, Any], container: dict[str, Any], path: str) -> bool
 
 def per_user(text: Any) -> bool:
     return isinstance(text, str) and any(p in text for p in PER_USER_PLACEHOLDERS)
+
+
+def comment(text: str, width: int = 92) -> str:
+    """``text`` as YAML comment lines of at most ``width`` columns: a hint that is advice only."""
+    import textwrap
+
+    return "\n".join(
+        textwrap.wrap(
+            text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
+        )
+    )

@@ -85,6 +85,19 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # that exists, it would re-point that volume, and every mount of it, at the claim).
             info = {**variables, "home": home, "value": home, "home_volume": _free_name(pod.spec)}
             message, kept = _what_is_lost(pod, _container, home)
+            in_image = pod.facts.get("home_in_image")
+            if in_image:
+                # HOME holds what the image brings (BinderHub's repository): a volume there would
+                # hide it, so the hint is advice, never applied.
+                yield RawViolation(
+                    (*base, "volumeMounts"),
+                    message,
+                    variables["container"],
+                    variables={**info, **kept},
+                    fix={"any": home_in_image_advice(in_image, home)},
+                    fix_safety="display-only",
+                )
+                return
             yield RawViolation(
                 (*base, "volumeMounts"),
                 message,
@@ -237,6 +250,15 @@ def _split(text: str) -> list[str]:
         return shlex.split(text)
     except ValueError:
         return [text]
+
+
+def home_in_image_advice(why: str, home: str) -> str:
+    """The hint for a pod whose image keeps the user's content in HOME (``home_in_image``)."""
+    return podview.comment(
+        f"{why}: a volume mounted at {home} would hide it. Keep what must outlive the server in "
+        f"a volume mounted below {home} (singleuser.storage.extraVolumeMounts), or take these "
+        "servers as ephemeral."
+    )
 
 
 def _info(

@@ -71,10 +71,25 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # With the root read-only, HOME must be a volume of its own, and the claim for it is
             # the user's to name (notebook-home-persistent's hint is shown, not applied, outside
             # z2jh): until HOME is on a writable volume, this fix is shown, never applied (the
-            # server could not write its own HOME).
-            home_first = known_home is not None and not podview.writable(
-                spec, container, known_home
-            )
+            # server could not write its own HOME). A HOME nblint does not know is taken to be
+            # the assumed one: a root made read-only would freeze it all the same.
+            home_first = not podview.writable(spec, container, home)
+            in_image = pod.facts.get("home_in_image")
+            if in_image and not podview.writable(spec, container, home):
+                # HOME is on the root filesystem and holds what the image brings (BinderHub's
+                # repository): a read-only root makes it read-only, a volume there hides it.
+                yield RawViolation(
+                    (*base, "securityContext", "readOnlyRootFilesystem"),
+                    "",
+                    variables["container"],
+                    variables={
+                        **variables,
+                        "value": "unset" if value is None else value,
+                    },
+                    fix={"any": read_only_home_in_image(in_image)},
+                    fix_safety="display-only",
+                )
+                return
             yield RawViolation(
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
@@ -111,8 +126,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 },
                 distinct=path,
                 # HOME wants a volume that keeps the user's work, not a scratch one: that is
-                # notebook-home-persistent's fix.
-                fix={"any": HOME_ADVICE} if home_itself else None,
+                # notebook-home-persistent's fix (none where the image keeps content in HOME).
+                fix={"any": _home_advice(pod)} if home_itself else None,
                 fix_safety="display-only" if home_itself else None,
             )
 
@@ -126,3 +141,18 @@ HOME_ADVICE = (
     "# HOME needs a volume of its own that keeps the user's work: see the fix of\n"
     "# notebook-home-persistent (an emptyDir here would lose it at every restart)"
 )
+
+
+def _home_advice(pod: EffectivePod) -> str:
+    in_image = pod.facts.get("home_in_image")
+    return read_only_home_in_image(in_image) if in_image else HOME_ADVICE
+
+
+def read_only_home_in_image(why: str) -> str:
+    """The hint for a pod whose image keeps the user's content in HOME, on the root filesystem
+    (``home_in_image``): no read-only root keeps that HOME writable and its content in view."""
+    return podview.comment(
+        f"{why}: a read-only root filesystem makes HOME read-only (no notebook could be saved), "
+        "and a volume mounted at HOME would hide what the image keeps there. Keep the root "
+        "filesystem of these pods writable."
+    )

@@ -77,11 +77,13 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         except ValuesError:
             # The CLI refuses an unknown version; a programmatic caller gets the newest.
             chart_version = resolve_chart_version(None)
-        return build_release(layers, root, chart_version, indexes)
+        return build_release(layers, root, chart_version, indexes, neighbours=document.neighbours)
     chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
     if pin is None and said is None:
         said = _nested_release(document, root, chart_version)
-    release, problems = build_release(layers, root, chart_version, indexes)
+    release, problems = build_release(
+        layers, root, chart_version, indexes, neighbours=document.neighbours
+    )
     if said is not None:
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))

@@ -247,10 +247,6 @@ def hub_authentication(release: Release) -> dict[str, Any]:
     authenticator, at = (
         found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
     )
-    if found and isinstance(at, tuple) and release.is_default(at) and release.under_binderhub():
-        # The binderhub chart's own values set it, over z2jh's `dummy`: its users come from
-        # BinderHub (anonymous unless `auth_enabled`), nobody logs in to the hub itself.
-        authenticator = BINDERHUB_AUTHENTICATOR
     known = ("JupyterHub", "authenticator_class") not in extra.unread_targets
     sections = {k: v for k, v in settings.items() if k.endswith("Authenticator")}
     # Which sections the authenticator reads matters only for an `allow_all: true` outside the
@@ -296,10 +292,6 @@ def _authenticator_sections(chart_version: str, authenticator: Any) -> frozenset
         return frozenset({name, "Authenticator", *oauth})
     return frozenset({name, *cls["bases"]})
 
-
-#: What the binderhub chart's values set ``hub.config.JupyterHub.authenticator_class`` to
-#: (JupyterHub's NullAuthenticator).
-BINDERHUB_AUTHENTICATOR = "null"
 
 #: The hub image's names for the authenticators that let anyone in (the same in every release;
 #: a test holds this to the image's table), read without loading that table: ``dummy`` is the
@@ -353,6 +345,8 @@ def deployment_facts(
         "named_servers": _named_servers(values),
         "chart_pods": chart_pods(values),
         "hub_db_pvc": _hub_db_pvc(values),
+        # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
+        **(release.wrapper.facts if release.wrapper is not None else {}),
     }
 
 

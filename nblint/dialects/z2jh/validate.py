@@ -1277,10 +1277,11 @@ def _holds_unknowable(value: Any) -> bool:
 
 
 def _restore_default(release: Release, path: Path) -> None:
-    """Put the chart's default back at ``path`` (or remove the key when the chart has none)."""
+    """Put the chart's default back at ``path`` (or remove the key when the chart has none): z2jh's,
+    or the wrapper chart's over it."""
     if not path:
         return
-    chart = chart_defaults(release.chart_version)
+    chart = release.defaults
     parent = owned_parent(release.values, chart, path)
     key = path[-1]
     # Shared with every release, like the defaults that coalescing put in (never changed).

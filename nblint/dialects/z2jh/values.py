@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
 from nblint.dialects.z2jh.extra_config import read as read_extra_config
 from nblint.dialects.z2jh.root import ValuesError
+from nblint.dialects.z2jh.wrappers import Wrapper, wrapper_of
 from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
+from nblint.model.document import Neighbour
 from nblint.model.finding import Reported, clipped
 from nblint.model.keys import json_key
 from nblint.model.pod import Origin, Path, format_path, get_path
@@ -380,11 +382,6 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-#: Keys of the binderhub chart's values (beside its ``jupyterhub``) that no other chart that
-#: installs z2jh has: its image builder and its image cleaner.
-BINDERHUB_KEYS = frozenset(("imageBuilderType", "dind", "pink", "imageCleaner"))
-
-
 class Release(Record):
     """One Helm release of z2jh: the merged values and where each value came from."""
 
@@ -394,6 +391,7 @@ class Release(Record):
         "_located",
         "_owners",
         "chart_version",
+        "defaults",
         "files",
         "fix_memo",
         "namespace",
@@ -401,6 +399,7 @@ class Release(Record):
         "root",
         "unseen",
         "values",
+        "wrapper",
     )
 
     def __init__(
@@ -416,6 +415,8 @@ class Release(Record):
         _extra_config: ExtraConfig | None = None,
         unseen: str | None = None,
         placeholders: str | None = None,
+        wrapper: Wrapper | None = None,
+        defaults: dict[str, Any] | None = None,
     ) -> None:
         self.chart_version = chart_version
         #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
@@ -440,6 +441,12 @@ class Release(Record):
         #: The namespace the release installs into, when a GitOps object of the inputs says it
         #: (the chart's hub spawns user pods there); None: ``--namespace``, or unknown.
         self.namespace: str | None = None
+        #: The chart that installs z2jh as its subchart (binderhub), whose own values for it lie
+        #: between z2jh's defaults and the user's, when nblint knows them.
+        self.wrapper = wrapper
+        #: What the user's values were coalesced over: z2jh's defaults, under the wrapper's values
+        #: (shared: copy a section before changing it, see :func:`owned_parent`).
+        self.defaults = chart_defaults(chart_version) if defaults is None else defaults
 
     @property
     def extra_config(self) -> ExtraConfig:
@@ -478,28 +485,6 @@ class Release(Record):
         """The values each user file sets (at the z2jh root), in layer order, as written."""
         return [layer.values for layer in self._layers]
 
-    def under_binderhub(self) -> bool:
-        """Whether these are the values of z2jh inside a BinderHub release: under
-        ``binderhub.jupyterhub``, or under ``jupyterhub`` beside keys only the binderhub chart's
-        values have (``config.BinderHub``, ``imageBuilderType``, ``dind``, …). The binderhub
-        chart's own values then sit between z2jh's defaults and the user's (its
-        ``hub.config.JupyterHub.authenticator_class: "null"``, not z2jh's ``dummy``)."""
-        root = self.root
-        if len(root) < 1 or root[-1] != "jupyterhub":
-            return False
-        if root[-2:-1] == ("binderhub",):
-            return True
-        for layer in self._layers:
-            _, parent = get_path(layer.document, root[:-1])
-            if not isinstance(parent, dict):
-                continue
-            config = parent.get("config")
-            if isinstance(config, dict) and "BinderHub" in config:
-                return True
-            if any(key in parent for key in BINDERHUB_KEYS):
-                return True
-        return False
-
     def is_default(self, values_path: Path) -> bool:
         """Whether ``values_path`` holds a value that only the chart's defaults supply."""
         return values_path not in self._owners and get_path(self.values, values_path)[0]
@@ -535,10 +520,16 @@ class Release(Record):
         found, value = get_path(self.values, values_path)
         if not found or not values_path:
             return origin
-        note = (
-            f"chart default `{format_path(values_path)}: {_brief(value)}` "
-            f"of z2jh {self.chart_version}"
-        )
+        if self.wrapper is not None and get_path(self.wrapper.values, values_path)[0]:
+            note = (
+                f"{self.wrapper.chart} chart default `{format_path(values_path)}: "
+                f"{_brief(value)}`, from {self.wrapper.describe()}"
+            )
+        else:
+            note = (
+                f"chart default `{format_path(values_path)}: {_brief(value)}` "
+                f"of z2jh {self.chart_version}"
+            )
         if self.unseen:
             # z2jh is a subchart here (what nblint knows is z2jh's default, not the parent's), or
             # values nblint did not read lie below the user's.
@@ -711,6 +702,7 @@ def build_release(
     subchart: bool | None = None,
     unseen: str | None = None,
     views: list[tuple[Path, Path, str | None]] | None = None,
+    neighbours: Sequence[Neighbour] = (),
 ) -> tuple[Release, list[Reported]]:
     """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
     ``documents`` is each document's position in its file. ``views``: for each layer, where its
@@ -720,14 +712,33 @@ def build_release(
     ``subchart``: z2jh is a dependency of a parent chart whose own values nblint cannot see
     (default: whenever ``root`` is not the top); None for ``unseen`` then says so. Otherwise
     (a GitOps object's values) ``unseen`` names the values below the user's that nblint did not
-    read, and a missing root is no problem: the object gives the chart's defaults."""
+    read, and a missing root is no problem: the object gives the chart's defaults.
+
+    A subchart of a chart nblint knows the values of (binderhub, daskhub: :mod:`.wrappers`, found
+    by ``root``, the files and the chart files beside them, ``neighbours``) is layered as Helm
+    layers it: z2jh's defaults, then that chart's values for it, then the user's."""
     problems: list[Reported] = []
     layers: list[_Layer] = []
     if subchart is None:
         subchart = bool(root)
+    wrapper = None
+    if subchart:
+        name = wrapper_of(root, [document for _, document in files], neighbours)
+        if name is not None:
+            from nblint.dialects.z2jh.wrappers import defaults as wrapper_defaults
+
+            wrapper = wrapper_defaults(name, chart_version)
     if subchart and unseen is None:
-        parent = format_path(root[:-1]) or "the parent chart"
-        unseen = f"{parent}'s own values.yaml, which nblint cannot see,"
+        if wrapper is not None and len(root) > 1:
+            # Values for an umbrella chart that installs the wrapper chart: its own values.yaml
+            # may set more for z2jh (values given to the wrapper chart itself have none above).
+            unseen = (
+                f"the values.yaml of the chart that installs {wrapper.chart}, which nblint "
+                "cannot see,"
+            )
+        elif wrapper is None:
+            parent = format_path(root[:-1]) or "the parent chart"
+            unseen = f"{parent}'s own values.yaml, which nblint cannot see,"
     for number, (path, document) in enumerate(files):
         layer_root, shown, read_only = views[number] if views else (root, (), None)
         found, values = get_path(document, layer_root)
@@ -770,10 +781,23 @@ def build_release(
         position = documents[number] if documents else 0
         layers.append(_Layer(path, document, values, position, layer_root, shown, read_only))
     user, owners = merge_user_layers(layers)
+    chart = chart_defaults(chart_version)
+    if wrapper is not None:
+        # Helm: the parent chart's values for its subchart over the subchart's own (a null there
+        # deletes z2jh's default: binderhub's `memory.guarantee`).
+        chart = coalesce(wrapper.values, chart)
     if subchart:
-        user = _assume_parent_defaults(user, chart_defaults(chart_version))
-    merged = coalesce(user, chart_defaults(chart_version))
+        user = _assume_parent_defaults(user, chart)
+    merged = coalesce(user, chart)
     release = Release(
-        chart_version, merged, [f for f, _ in files], root, layers, owners, unseen=unseen
+        chart_version,
+        merged,
+        [f for f, _ in files],
+        root,
+        layers,
+        owners,
+        unseen=unseen,
+        wrapper=wrapper,
+        defaults=chart,
     )
     return release, problems

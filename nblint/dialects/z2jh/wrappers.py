@@ -1,0 +1,143 @@
+"""Charts that install z2jh as a subchart of their own (binderhub, daskhub), and the values their
+own ``values.yaml`` gives it.
+
+Helm layers a subchart's values as the subchart's ``values.yaml`` (z2jh's defaults), then the
+parent chart's ``values.yaml`` under the subchart's key, then the user's values. The binderhub
+chart turns the home volume off and sets its own launcher; daskhub sets its own image. Those
+defaults come from one table, ``schemas/z2jh/wrapper-charts.yaml``, each release's copied from
+the commit it cites: never special cases in code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cache
+
+from nblint.dialects.z2jh.umbrella import nesting
+from nblint.model.data import data_dir
+from nblint.model.document import Neighbour
+from nblint.model.pod import Path, get_path
+from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: The key a wrapper chart installs z2jh under (its dependency's name, no alias in either chart).
+SUBCHART = "jupyterhub"
+
+
+class Wrapper(Record):
+    """One wrapper chart's values for z2jh at one z2jh release."""
+
+    __slots__ = ("chart", "commit", "facts", "repository", "source_path", "values")
+
+    def __init__(
+        self,
+        chart: str,
+        values: dict[str, Any],
+        repository: str,
+        source_path: str,
+        commit: str,
+        facts: dict[str, Any],
+    ) -> None:
+        #: The chart's name (``binderhub``).
+        self.chart = chart
+        #: What its ``values.yaml`` sets under ``jupyterhub`` (a fresh copy: the caller's).
+        self.values = values
+        self.repository = repository
+        self.source_path = source_path
+        #: The commit the values are copied from.
+        self.commit = commit
+        #: Facts about the release's pods (``home_in_image``), for the checks.
+        self.facts = facts
+
+    def describe(self) -> str:
+        """How a note names where a value comes from."""
+        return (
+            f"the {self.chart} chart's values.yaml ({self.repository} {self.source_path} at "
+            f"{self.commit[:8]})"
+        )
+
+
+@cache
+def _table() -> dict[str, Any]:
+    """``schemas/z2jh/wrapper-charts.yaml``, read on the first release under a wrapper chart."""
+    import yaml
+
+    with open(
+        os.path.join(data_dir("schemas"), "z2jh", "wrapper-charts.yaml"), encoding="utf-8"
+    ) as handle:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        charts: dict[str, Any] = yaml.load(handle, Loader=loader)["charts"]
+    return charts
+
+
+def chart_names() -> tuple[str, ...]:
+    """Every wrapper chart the table knows."""
+    return tuple(_table())
+
+
+def wrapper_of(
+    root: Path, documents: Sequence[Any], neighbours: Sequence[Neighbour] = ()
+) -> str | None:
+    """The wrapper chart whose subchart the z2jh values at ``root`` are, or None.
+
+    Values at ``<chart>.jupyterhub`` (an umbrella chart that installs the wrapper chart under its
+    name), at ``<key>.jupyterhub`` where the ``Chart.yaml`` beside them installs the wrapper chart
+    under ``key``, or at ``jupyterhub`` beside keys only that chart's own values have
+    (``config.BinderHub``: values given to the chart itself)."""
+    if len(root) < 1 or root[-1] != SUBCHART:
+        return None
+    table = _table()
+    parent = root[:-1]
+    if parent and parent[-1] in table:
+        return str(parent[-1])
+    if len(parent) == 1:
+        nested = nesting(neighbours)
+        if nested is not None and nested[2] == parent[0] and nested[0] in table:
+            return nested[0]
+    for name, entry in table.items():
+        signs = [tuple(str(key).split(".")) for key in entry.get("beside") or ()]
+        for document in documents:
+            _, node = get_path(document, parent)
+            if isinstance(node, dict) and any(get_path(node, sign)[0] for sign in signs):
+                return str(name)
+    return None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def defaults(chart: str, chart_version: str) -> Wrapper:
+    """What ``chart``'s values.yaml sets for z2jh ``chart_version`` (see the table's ``since``)."""
+    import copy
+
+    entry = _table()[chart]
+    releases = entry["releases"]
+    wanted = _version(chart_version)
+    chosen = releases[0]
+    for release in releases:
+        if _version(str(release["since"])) <= wanted:
+            chosen = release
+    values = copy.deepcopy(entry.get("values") or {})
+    _merge(values, copy.deepcopy(chosen.get("values") or {}))
+    return Wrapper(
+        chart,
+        values,
+        entry["repository"],
+        entry["path"],
+        str(chosen["commit"]),
+        dict(entry.get("pod-facts") or {}),
+    )
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """A release's own values over what every release sets (maps merge, the rest replaces)."""
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
