@@ -26,6 +26,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, RULES, run
 
+# The session's hub oracles, shared with the end-to-end tests (fixtures by name).
+from test_z2jh_end_to_end import assert_same_pods, hubs  # noqa: F401
+
 from nblint.fix.merge import helm_merge, strategic_merge
 from nblint.model.finding import Finding
 
@@ -130,3 +133,218 @@ def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path:
     options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
     after = Runner(options, RULES).run([str(fixture)])
     assert [f.rule for f in after.findings if f.rule == "notebook-image-unknown"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Container-level settings: the hint is written where the offending value is (a container's own
+# securityContext wins over the pod's; KubeSpawner's container_security_context, a profile's
+# kubespawner_override of it, or the extra_container_config that replaces it), so each clears its
+# finding, shown and through `nblint fix`.
+
+CONTAINER_LEVEL = FIXTURES / "fixes" / "container-level"
+
+#: Fixture → (rule, PSA level, line, column, message) of the finding its hint must clear.
+CONTAINER_CASES: dict[str, tuple[str, str, int, int, str]] = {
+    "z2jh-capability-added-in-hub-config": (
+        "capabilities-restricted",
+        "restricted",
+        7,
+        15,
+        "container notebook adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-added-in-a-profile": (
+        "capabilities-restricted",
+        "restricted",
+        8,
+        17,
+        "container notebook adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-added-in-a-flow-map": (
+        "capabilities-restricted",
+        "restricted",
+        5,
+        43,
+        "container notebook adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-added-in-extra-container-config": (
+        "capabilities-restricted",
+        "restricted",
+        8,
+        17,
+        "container notebook adds capability SYS_PTRACE; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-outside-the-baseline-set": (
+        "capabilities-baseline",
+        "baseline",
+        7,
+        17,
+        "container notebook adds capability SYS_ADMIN, which is not in the baseline set",
+    ),
+    "z2jh-container-app-armor-unconfined": (
+        "app-armor-profile",
+        "baseline",
+        5,
+        27,
+        "container notebook AppArmor profile type is Unconfined; use RuntimeDefault or Localhost",
+    ),
+    "z2jh-container-se-linux-user": (
+        "se-linux-options",
+        "baseline",
+        5,
+        26,
+        "container notebook seLinuxOptions sets system_u",
+    ),
+    "z2jh-container-seccomp-unconfined": (
+        "seccomp-profile-baseline",
+        "baseline",
+        5,
+        26,
+        "container notebook seccompProfile type is Unconfined",
+    ),
+    "z2jh-container-run-as-non-root-false": (
+        "run-as-non-root",
+        "restricted",
+        5,
+        9,
+        "container notebook sets runAsNonRoot: false",
+    ),
+    "z2jh-container-run-as-user-0": (
+        "run-as-user",
+        "restricted",
+        5,
+        9,
+        "container notebook sets runAsUser: 0",
+    ),
+    "z2jh-pod-host-process": (
+        "windows-host-process",
+        "baseline",
+        5,
+        26,
+        "pod sets windowsOptions.hostProcess: true",
+    ),
+    "kubeflow-container-se-linux-user": (
+        "se-linux-options",
+        "baseline",
+        13,
+        30,
+        "container nb seLinuxOptions sets system_u",
+    ),
+    "kubeflow-container-seccomp-unconfined": (
+        "seccomp-profile-baseline",
+        "baseline",
+        13,
+        30,
+        "container nb seccompProfile type is Unconfined",
+    ),
+    "kubeflow-container-run-as-non-root-false": (
+        "run-as-non-root",
+        "restricted",
+        13,
+        13,
+        "container nb sets runAsNonRoot: false",
+    ),
+    "kubeflow-readiness-probe-host": (
+        "host-probes-and-host-lifecycle",
+        "baseline",
+        13,
+        23,
+        "container nb sets readinessProbe.httpGet.host: 10.0.0.1",
+    ),
+    "kubeflow-capability-outside-the-baseline-set": (
+        "capabilities-baseline",
+        "baseline",
+        13,
+        47,
+        "container nb adds capability SYS_ADMIN, which is not in the baseline set",
+    ),
+}
+
+
+def _the_finding(path: Path, rule: str, level: str, text: str | None = None) -> list[Finding]:
+    from nblint.model.rule import PsaPolicy
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(PsaPolicy(level, (1, 37)), {rule}, texts={str(path): text} if text else {})
+    return [f for f in Runner(options, RULES).run([str(path)]).findings if f.rule == rule]
+
+
+def _fix_with_nblint(path: Path, rule: str, level: str):
+    from nblint.model.result import RunResult
+    from nblint.model.rule import PsaPolicy
+    from nblint.run import fixing
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(PsaPolicy(level, (1, 37)))
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+    return fixing.fix(check, unsafe=True, chosen=lambda f: f.rule == rule)
+
+
+@pytest.mark.parametrize("name", sorted(CONTAINER_CASES))
+def test_a_container_level_hint_clears_its_finding(name: str, tmp_path: Path) -> None:
+    rule, level, line, column, message = CONTAINER_CASES[name]
+    path = CONTAINER_LEVEL / f"{name}.yaml"
+    [finding] = [f for f in _the_finding(path, rule, level) if f.message == message]
+    assert (finding.line, finding.column) == (line, column)
+    # A fix nblint can apply, and counts as one.
+    assert finding.edit is not None and finding.applicability in ("safe", "unsafe")
+
+    # Shown: the hint merged as its text says (Helm's merge for values, a strategic merge of the
+    # Notebook) clears the finding.
+    dialect = "z2jh" if name.startswith("z2jh") else "kubeflow"
+    shown = apply_fix(
+        dialect, yaml.safe_load(path.read_text()), yaml.safe_load(finding.fix), finding
+    )
+    pasted = tmp_path / path.name
+    pasted.write_text(yaml.safe_dump(shown, sort_keys=False))
+    assert [f.message for f in _the_finding(pasted, rule, level) if f.message == message] == []
+
+    # Applied: `nblint fix` clears it, says nothing was left unfixed, and adds no finding.
+    outcome = _fix_with_nblint(path, rule, level)
+    assert [why for _, why in outcome.failed] == []
+    after = [f for f in outcome.after.findings if f.rule == rule]
+    assert [f.message for f in after if f.message == message] == []
+    from nblint.run.fixing import finding_key
+
+    known = {finding_key(f) for f in outcome.before.findings}
+    assert [f.rule for f in outcome.after.findings if finding_key(f) not in known] == []
+
+
+#: The z2jh cases whose fixed values the chart's own hub spawns (Helm's merge and schema, the
+#: chart's jupyterhub_config.py, the KubeSpawner 7 of its hub image): the pods nblint draws from
+#: the fixed values, free of the finding, are the pods KubeSpawner builds.
+SPAWNED = sorted(name for name in CONTAINER_CASES if name.startswith("z2jh"))
+
+
+@pytest.mark.parametrize("name", SPAWNED)
+def test_kubespawner_builds_the_fixed_pods_nblint_draws(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    rule, level, *_ = CONTAINER_CASES[name]
+    path = CONTAINER_LEVEL / f"{name}.yaml"
+    fixed = tmp_path / path.name
+    fixed.write_text(_fix_with_nblint(path, rule, level).texts[str(path)])
+    hub = assert_same_pods(request.getfixturevalue("hubs"), [fixed], "4.4.0", tmp_path / "m")
+    assert hub.get("spawns"), hub
+    for spawned in hub["spawns"]:
+        [notebook] = [c for c in spawned["pod"]["spec"]["containers"] if c["name"] == "notebook"]
+        context = notebook.get("securityContext") or {}
+        assert not (context.get("capabilities") or {}).get("add"), context
+        assert context.get("runAsUser") != 0 and context.get("runAsNonRoot") is not False
+        assert (context.get("seccompProfile") or {}).get("type") != "Unconfined"
+        assert (context.get("appArmorProfile") or {}).get("type") != "Unconfined"
+        assert not context.get("seLinuxOptions")
+
+
+def test_the_block_cloud_metadata_container_keeps_its_own_hint() -> None:
+    """A violation's hint for any container does not replace the rule's hint for the chart's
+    block-cloud-metadata init container by name (it is fixed in another place)."""
+    path = CONTAINER_LEVEL / "z2jh-capability-added-in-hub-config.yaml"
+    [finding] = [
+        f
+        for f in _the_finding(path, "capabilities-restricted", "restricted")
+        if f.container == "block-cloud-metadata" and "NET_ADMIN" in f.message
+    ]
+    assert finding.fix is not None and "blockWithIptables: false" in finding.fix

@@ -219,7 +219,9 @@ class ValuesPlacement(Record):
             if wanted is None:
                 return None
             shown = f"{self._label(written)} (it replaces the securityContext KubeSpawner builds)\n"
-            return self._edit(shown + _dump(wanted), written, wanted, written)
+            # A securityContext as the pod has it: merged as Kubernetes merges one (`add: []`
+            # empties the list; nblint's Helm merge would add nothing to it).
+            return self._edit(shown + _dump(wanted), written, wanted, written, STRATEGIC)
         return None
 
     def _masks(self) -> list[tuple[Path, frozenset[str], Path, bool]]:
@@ -465,10 +467,17 @@ def _written(patch: Any, key: Path) -> Any:
 
 
 def _unset(patch: Any) -> Any:
-    """``patch`` with every leaf ``null``: merged, it deletes what the hint would set."""
+    """``patch`` with every leaf ``null``: merged, it deletes what the hint would set. A leaf
+    the hint deletes (``add: null``) is set instead (to :data:`_SET`): the hint then names the
+    trait it takes the key out of, which a profile's override deletes too (KubeSpawner's
+    ``recursive_update`` drops a key whose value is None)."""
     if isinstance(patch, dict):
         return {key: _unset(value) for key, value in patch.items()}
-    return None
+    return _SET if patch is None else None
+
+
+#: A value for a key a hint deletes, on the side of the comparison that does not follow the hint.
+_SET = "set"
 
 
 def _dict_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
