@@ -348,3 +348,77 @@ def test_the_block_cloud_metadata_container_keeps_its_own_hint() -> None:
         if f.container == "block-cloud-metadata" and "NET_ADMIN" in f.message
     ]
     assert finding.fix is not None and "blockWithIptables: false" in finding.fix
+
+
+# ---------------------------------------------------------------------------------------------
+# A hint that changes nothing in the file is shown, never offered (nor counted) as a fix.
+
+
+def test_a_hint_the_file_already_follows_is_not_counted_fixable(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    # A team's rule whose hint (drop ALL) does not remove the capability the finding is about.
+    (rules / "team-no-added-capabilities.yaml").write_text(
+        "id: team-no-added-capabilities\n"
+        "group: team\n"
+        "severity: error\n"
+        "title: No added capabilities\n"
+        "why: A team rule.\n"
+        "fix-safety: unsafe\n"
+        "fix:\n"
+        "  z2jh: |\n"
+        "    hub:\n"
+        "      config:\n"
+        "        KubeSpawner:\n"
+        "          container_security_context:\n"
+        "            capabilities: {drop: [ALL]}\n"
+        "  manifest: |\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: {container}\n"
+        "          securityContext:\n"
+        "            capabilities: {drop: [ALL]}\n"
+        "check:\n"
+        "  - violations:\n"
+        "      - target: notebook\n"
+        "        field: securityContext.capabilities.add\n"
+        "        must: {maxItems: 0}\n"
+        "        message: '{container} adds {value}'\n"
+    )
+    values = tmp_path / "values.yaml"
+    values.write_text(
+        (CONTAINER_LEVEL / "z2jh-capability-outside-the-baseline-set.yaml").read_text()
+    )
+    args = ["--rules-dir", str(rules), "--select", "team-no-added-capabilities"]
+    checked = CliRunner().invoke(main, ["check", *args, str(values)])
+    assert checked.exit_code == 1 and "error[team-no-added-capabilities]" in checked.output
+    assert "fix:\n    hub:" in checked.output  # shown, not offered as a fix to apply
+    assert "fixable" not in checked.output
+    fixed = CliRunner().invoke(main, ["fix", "--unsafe-fixes", *args, str(values)])
+    assert "not fixed" not in fixed.output and "fixable" not in fixed.output
+
+    # `nblint fix`'s own count of what --unsafe-fixes would do leaves out an edit (a manifest's
+    # strategic patch) that changes nothing in the file.
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: nb}\nspec:\n  containers:\n"
+        "    - name: nb\n      image: quay.io/jupyter/scipy-notebook:2024-10-07\n"
+        "      securityContext:\n        capabilities: {drop: [ALL], add: [SYS_ADMIN]}\n"
+    )
+    from nblint.model.rule import PsaPolicy
+    from nblint.run import fixing
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(
+        PsaPolicy("restricted", (1, 37)),
+        {"team-no-added-capabilities"},
+        rules_dirs=(str(rules),),
+    )
+    result = Runner(options).run([str(pod)])  # the shipped rules and the team's
+    [finding] = result.findings
+    assert finding.edit is not None
+    assert not fixing.placeable(finding, result.texts)

@@ -267,10 +267,90 @@ class ValuesPlacement(Record):
         if layer is None or layer.read_only:
             # Values in a string: nblint places findings in it but never rewrites it.
             return PlacedFix(text, None)
+        if merge == HELM and not _changes(_at(layer.values, target), _tree(patch)):
+            # The layer has it all already (the finding comes from elsewhere): `nblint fix` would
+            # change nothing, so the hint is shown, not offered (nor counted) as a fix.
+            return PlacedFix(text, None)
         patch_text = patch if isinstance(patch, str) else _dump(patch)
         return PlacedFix(
             text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
         )
+
+
+def _tree(patch: Any) -> Any:
+    """A patch given as YAML text, parsed (a tree stays as it is)."""
+    import yaml
+
+    if not isinstance(patch, str):
+        return patch
+    try:
+        return parsed(patch)
+    except yaml.YAMLError:
+        return _UNREADABLE
+
+
+#: A patch that does not parse: never taken for one that changes nothing.
+_UNREADABLE = object()
+
+
+def _at(values: Any, target: Path) -> Any:
+    """The value at ``target`` of a layer's ``values`` (keys as Helm reads them), else None."""
+    from nblint.model.keys import json_key
+
+    for part in target:
+        if isinstance(values, dict):
+            values = next((v for k, v in values.items() if json_key(k) == json_key(part)), None)
+        elif isinstance(values, list) and isinstance(part, int) and 0 <= part < len(values):
+            values = values[part]
+        else:
+            return None
+    return values
+
+
+def _changes(written: Any, patch: Any) -> bool:
+    """Whether ``nblint fix``'s Helm merge of ``patch`` into ``written`` changes anything (as
+    :mod:`nblint.fix.apply` merges: maps merge, ``null`` deletes, a list's or a map of named
+    entries' items join a written list unless it has them). Never False when unsure."""
+    from nblint.model.keys import json_key
+
+    if patch is _UNREADABLE:
+        return True
+    if isinstance(patch, dict) and isinstance(written, dict):
+        keys = {json_key(key): value for key, value in written.items()}
+        for key, value in patch.items():
+            text = json_key(key)
+            if text not in keys:
+                if value is not None:
+                    return True
+            elif value is None or _changes(keys[text], value):
+                return True
+        return False
+    if isinstance(written, list) and isinstance(patch, (list, dict)):
+        items = list(patch.values()) if isinstance(patch, dict) else patch
+        if isinstance(patch, dict) and not all(
+            isinstance(item, dict) and "name" in item for item in items
+        ):
+            return True
+        for item in items:
+            if item in written:
+                continue
+            identity = next(
+                (k for k in ("name", "key") if isinstance(item, dict) and k in item), None
+            )
+            same = next(
+                (
+                    old
+                    for old in written
+                    if identity is not None
+                    and isinstance(old, dict)
+                    and old.get(identity) == item[identity]
+                ),
+                None,
+            )
+            if same is None or _changes(same, item):
+                return True
+        return False
+    return bool(written != patch)
 
 
 def _keep_comments(hint: str, placed: PlacedFix) -> PlacedFix:
