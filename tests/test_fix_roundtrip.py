@@ -422,3 +422,62 @@ def test_a_hint_the_file_already_follows_is_not_counted_fixable(tmp_path: Path) 
     [finding] = result.findings
     assert finding.edit is not None
     assert not fixing.placeable(finding, result.texts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys z2jh takes as a list or a map (4.3+: singleuser.storage.extraVolumes, extraVolumeMounts):
+# the hint follows the form the user's values use. A list is given whole, the user's entries
+# first, so that the hint pasted as a Helm layer (which replaces a list) and the report's edit
+# (merge: helm) keep them; `nblint fix` adds only the entries the file lacks.
+
+EITHER_FORM = FIXTURES / "fixes" / "either-form"
+
+
+@pytest.mark.parametrize("chart_version", ["4.4.0", "3.3.8"])
+def test_a_volume_hint_for_a_list_keeps_the_user_s_volumes_as_a_helm_layer(
+    chart_version: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    path = EITHER_FORM / "z2jh-extra-volumes-a-list.yaml"
+    result = run(path, select={"notebook-read-only-root-filesystem"}, chart_version=chart_version)
+    [finding] = result.findings
+    assert (finding.line, finding.column) == (1, 1)
+    assert finding.edit is not None and finding.edit.merge == "helm" and finding.edit.path == ()
+    shown, patch = yaml.safe_load(finding.fix), yaml.safe_load(finding.edit.patch)
+    names = ["shared", "tmp", "cache"]
+    for layer in (shown, patch):
+        storage = layer["singleuser"]["storage"]
+        assert [v["name"] for v in storage["extraVolumes"]] == names
+        assert [m["name"] for m in storage["extraVolumeMounts"]] == names
+    assert finding.fix.startswith(
+        "# singleuser.storage.extraVolumes: your list, whole, the new entries last"
+    )
+
+    # The edit as a Helm values layer (`-f values.yaml -f fix.yaml`), spawned by the chart's hub.
+    layer = tmp_path / "fix.yaml"
+    layer.write_text(finding.edit.patch)
+    hub = assert_same_pods(
+        request.getfixturevalue("hubs"), [path, layer], chart_version, tmp_path / "m"
+    )
+    [spawned] = hub["spawns"]
+    volumes = {v["name"] for v in spawned["pod"]["spec"]["volumes"]}
+    assert {"shared", "tmp", "cache"} <= volumes
+    [notebook] = [c for c in spawned["pod"]["spec"]["containers"] if c["name"] == "notebook"]
+    assert "/home/shared" in {m["mountPath"] for m in notebook["volumeMounts"]}
+
+    # `nblint fix` appends the new entries to the file's own lists.
+    fixed = yaml.safe_load(_fix_with_nblint(path, finding.rule, "restricted").texts[str(path)])
+    storage = fixed["singleuser"]["storage"]
+    assert [v["name"] for v in storage["extraVolumes"]] == names
+    assert [m["name"] for m in storage["extraVolumeMounts"]] == names
+
+
+def test_a_volume_hint_for_a_map_stays_a_map() -> None:
+    path = EITHER_FORM / "z2jh-extra-volumes-a-map.yaml"
+    [finding] = run(path, select={"notebook-read-only-root-filesystem"}).findings
+    assert finding.edit is not None
+    for layer in (yaml.safe_load(finding.fix), yaml.safe_load(finding.edit.patch)):
+        storage = layer["singleuser"]["storage"]
+        assert sorted(storage["extraVolumes"]) == ["cache", "tmp"]
+        assert sorted(storage["extraVolumeMounts"]) == ["cache", "tmp"]
+    merged = helm_merge(yaml.safe_load(path.read_text()), yaml.safe_load(finding.edit.patch))
+    assert sorted(merged["singleuser"]["storage"]["extraVolumes"]) == ["cache", "shared", "tmp"]

@@ -57,6 +57,13 @@ MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
         ),
     ),
 )
+#: Values keys a release takes as a list or as a map of named entries (z2jh 4.3+: the map's keys
+#: only name the entries; 3.x takes a list), and what identifies an entry of the list (a volume is
+#: mounted at several paths under one name).
+EITHER_FORM: tuple[tuple[Path, str], ...] = (
+    (("singleuser", "storage", "extraVolumes"), "name"),
+    (("singleuser", "storage", "extraVolumeMounts"), "mountPath"),
+)
 #: Values keys whose entries are containers written whole (chart keys and trait names).
 WRITTEN_WHOLE = (
     *("extraContainers", "initContainers", "extra_containers", "init_containers"),
@@ -127,6 +134,9 @@ class ValuesPlacement(Record):
             return PlacedFix(hint, None)
         if not isinstance(patch, dict) or not patch:
             return PlacedFix(hint, None)
+        listed = in_users_form(self.release, patch)
+        if listed is not None:
+            hint, patch = listed
         masked = self._masked(hint, patch, path, template_hint)
         if masked is not None:
             return masked
@@ -393,6 +403,62 @@ def _commented_lines(text: str) -> tuple[tuple[str, str], ...]:
                 continue
         found.append((line[:at].strip(), line[at:].strip()))
     return tuple(found)
+
+
+def in_users_form(release: Release, patch: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """``(text, patch)`` of a hint that writes a key of :data:`EITHER_FORM` (volumes, mounts)
+    that the release's values hold as a list of entries: the whole list, the release's entries
+    first and the hint's after them (an entry of the same name or path replaced). A Helm layer
+    replaces a list, and a map in place of a list drops the user's entries, so the hint gives the
+    list as it must end up; ``nblint fix`` adds only the entries the file lacks. None when the
+    hint writes no such key, or the values hold a map or nothing there (a map merges)."""
+    from nblint.dialects.z2jh.traits import lookup
+
+    changed = False
+    notes = []
+    for key, identity in EITHER_FORM:
+        wanted = _written(patch, key)
+        if not isinstance(wanted, (dict, list)) or not wanted:
+            continue
+        users = lookup(release.values, key)
+        if not isinstance(users, list) or not users:
+            continue
+        entries = list(wanted.values()) if isinstance(wanted, dict) else wanted
+        if not all(isinstance(entry, dict) for entry in entries):
+            continue
+        whole = list(users)
+        for entry in entries:
+            same = next(
+                (
+                    index
+                    for index, old in enumerate(whole)
+                    if isinstance(old, dict) and old.get(identity) == entry.get(identity)
+                ),
+                None,
+            )
+            if same is None:
+                whole.append(entry)
+            else:
+                whole[same] = entry
+        patch = _set_at(patch, key, whole)
+        changed = True
+        notes.append(
+            f"# {format_path(key)}: your list, whole, the new entries last (Helm replaces a list)"
+        )
+    if not changed:
+        return None
+    return "\n".join([*notes, _dump(patch)]), patch
+
+
+def _set_at(tree: dict[str, Any], key: Path, value: Any) -> dict[str, Any]:
+    """``tree`` with ``value`` at ``key``, the dicts on the way copied (hints are shared)."""
+    head, *rest = key
+    inner = tree.get(head)
+    out = dict(tree)
+    out[head] = (
+        _set_at(inner if isinstance(inner, dict) else {}, tuple(rest), value) if rest else value
+    )
+    return out
 
 
 def values_fix(release: Release, intro: str, target: Path, shown: Any, patch: Any) -> PlacedFix:
