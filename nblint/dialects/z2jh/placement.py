@@ -450,7 +450,7 @@ def in_users_form(release: Release, patch: dict[str, Any]) -> tuple[str, dict[st
     return "\n".join([*notes, _dump(patch)]), patch
 
 
-def _set_at(tree: dict[str, Any], key: Path, value: Any) -> dict[str, Any]:
+def _set_at(tree: dict[Any, Any], key: Path, value: Any) -> dict[Any, Any]:
     """``tree`` with ``value`` at ``key``, the dicts on the way copied (hints are shared)."""
     head, *rest = key
     inner = tree.get(head)
