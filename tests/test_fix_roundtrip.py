@@ -208,13 +208,6 @@ CONTAINER_CASES: dict[str, tuple[str, str, int, int, str]] = {
         9,
         "container notebook sets runAsNonRoot: false",
     ),
-    "z2jh-container-run-as-user-0": (
-        "run-as-user",
-        "restricted",
-        5,
-        9,
-        "container notebook sets runAsUser: 0",
-    ),
     "z2jh-pod-host-process": (
         "windows-host-process",
         "baseline",
