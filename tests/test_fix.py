@@ -826,16 +826,16 @@ def test_a_file_sops_signs_only_where_encrypted_may_be_fixed(tmp_path: Path) -> 
 
 def test_a_maps_only_key_is_deleted_when_the_fix_adds_another() -> None:
     """`securityContext: {runAsUser: 0}` → the uid left to the platform, `runAsNonRoot: true`
-    in its place; deleting the only key with nothing added would leave `securityContext:` null,
-    which a values file reads as deleting the chart's default: that is still refused."""
+    in its place; a fix that only deletes the only key leaves the map empty, written `{}` (not
+    null, which a values file reads as deleting the chart's default)."""
     text = "c:\n  securityContext:\n    runAsUser: 0\n  name: x\n"
     patch = "securityContext:\n  runAsUser: null\n  runAsNonRoot: true"
     new, _ = apply_edit(text, Edit("x.yaml", 0, ("c",), STRATEGIC, patch))
     assert new == "c:\n  securityContext:\n    runAsNonRoot: true\n  name: x\n"
-    with pytest.raises(FixError, match="the key is the map's only one"):
-        apply_edit(
-            text, Edit("x.yaml", 0, ("c",), STRATEGIC, "securityContext:\n  runAsUser: null")
-        )
+    new, _ = apply_edit(
+        text, Edit("x.yaml", 0, ("c",), STRATEGIC, "securityContext: {runAsUser: null}")
+    )
+    assert new == "c:\n  securityContext: {}\n  name: x\n"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, RULES, run
 
+# The session's hub oracles, shared with the end-to-end tests (fixtures by name).
+from test_z2jh_end_to_end import assert_same_pods, hubs  # noqa: F401
+
 from nblint.fix.merge import helm_merge, strategic_merge
 from nblint.model.finding import Finding
 
@@ -227,3 +230,344 @@ def test_a_z2jh_extra_volume_swapped_for_the_claim_of_its_export_round_trips(
     assert {(f.rule, f.profile) for f in after.findings} <= {
         (f.rule, f.profile) for f in before.findings
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Container-level settings: the hint is written where the offending value is (a container's own
+# securityContext wins over the pod's; KubeSpawner's container_security_context, a profile's
+# kubespawner_override of it, or the extra_container_config that replaces it), so each clears its
+# finding, shown and through `nblint fix`.
+
+CONTAINER_LEVEL = FIXTURES / "fixes" / "container-level"
+
+#: Fixture → (rule, PSA level, line, column, message) of the finding its hint must clear.
+CONTAINER_CASES: dict[str, tuple[str, str, int, int, str]] = {
+    "z2jh-capability-added-in-hub-config": (
+        "capabilities-restricted",
+        "restricted",
+        7,
+        15,
+        "container notebook adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-added-in-a-profile": (
+        "capabilities-restricted",
+        "restricted",
+        8,
+        17,
+        "container notebook adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-added-in-a-flow-map": (
+        "capabilities-restricted",
+        "restricted",
+        5,
+        43,
+        "container notebook adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-added-in-extra-container-config": (
+        "capabilities-restricted",
+        "restricted",
+        8,
+        17,
+        "container notebook adds capability SYS_PTRACE; only NET_BIND_SERVICE is allowed",
+    ),
+    "z2jh-capability-outside-the-baseline-set": (
+        "capabilities-baseline",
+        "baseline",
+        7,
+        17,
+        "container notebook adds capability SYS_ADMIN, which is not in the baseline set",
+    ),
+    "z2jh-container-app-armor-unconfined": (
+        "app-armor-profile",
+        "baseline",
+        5,
+        27,
+        "container notebook AppArmor profile type is Unconfined; use RuntimeDefault or Localhost",
+    ),
+    "z2jh-container-se-linux-user": (
+        "se-linux-options",
+        "baseline",
+        5,
+        26,
+        "container notebook seLinuxOptions sets system_u",
+    ),
+    "z2jh-container-seccomp-unconfined": (
+        "seccomp-profile-baseline",
+        "baseline",
+        5,
+        26,
+        "container notebook seccompProfile type is Unconfined",
+    ),
+    "z2jh-container-run-as-non-root-false": (
+        "run-as-non-root",
+        "restricted",
+        5,
+        9,
+        "container notebook sets runAsNonRoot: false",
+    ),
+    "z2jh-pod-host-process": (
+        "windows-host-process",
+        "baseline",
+        5,
+        26,
+        "pod sets windowsOptions.hostProcess: true",
+    ),
+    "kubeflow-container-se-linux-user": (
+        "se-linux-options",
+        "baseline",
+        13,
+        30,
+        "container nb seLinuxOptions sets system_u",
+    ),
+    "kubeflow-container-seccomp-unconfined": (
+        "seccomp-profile-baseline",
+        "baseline",
+        13,
+        30,
+        "container nb seccompProfile type is Unconfined",
+    ),
+    "kubeflow-container-run-as-non-root-false": (
+        "run-as-non-root",
+        "restricted",
+        13,
+        13,
+        "container nb sets runAsNonRoot: false",
+    ),
+    "kubeflow-readiness-probe-host": (
+        "host-probes-and-host-lifecycle",
+        "baseline",
+        13,
+        23,
+        "container nb sets readinessProbe.httpGet.host: 10.0.0.1",
+    ),
+    "kubeflow-capability-outside-the-baseline-set": (
+        "capabilities-baseline",
+        "baseline",
+        13,
+        47,
+        "container nb adds capability SYS_ADMIN, which is not in the baseline set",
+    ),
+}
+
+
+def _the_finding(path: Path, rule: str, level: str, text: str | None = None) -> list[Finding]:
+    from nblint.model.rule import PsaPolicy
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(PsaPolicy(level, (1, 37)), {rule}, texts={str(path): text} if text else {})
+    return [f for f in Runner(options, RULES).run([str(path)]).findings if f.rule == rule]
+
+
+def _fix_with_nblint(path: Path, rule: str, level: str):
+    from nblint.model.result import RunResult
+    from nblint.model.rule import PsaPolicy
+    from nblint.run import fixing
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(PsaPolicy(level, (1, 37)))
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+    return fixing.fix(check, unsafe=True, chosen=lambda f: f.rule == rule)
+
+
+@pytest.mark.parametrize("name", sorted(CONTAINER_CASES))
+def test_a_container_level_hint_clears_its_finding(name: str, tmp_path: Path) -> None:
+    rule, level, line, column, message = CONTAINER_CASES[name]
+    path = CONTAINER_LEVEL / f"{name}.yaml"
+    [finding] = [f for f in _the_finding(path, rule, level) if f.message == message]
+    assert (finding.line, finding.column) == (line, column)
+    # A fix nblint can apply, and counts as one.
+    assert finding.edit is not None and finding.applicability in ("safe", "unsafe")
+
+    # Shown: the hint merged as its text says (Helm's merge for values, a strategic merge of the
+    # Notebook) clears the finding.
+    dialect = "z2jh" if name.startswith("z2jh") else "kubeflow"
+    shown = apply_fix(
+        dialect, yaml.safe_load(path.read_text()), yaml.safe_load(finding.fix), finding
+    )
+    pasted = tmp_path / path.name
+    pasted.write_text(yaml.safe_dump(shown, sort_keys=False))
+    assert [f.message for f in _the_finding(pasted, rule, level) if f.message == message] == []
+
+    # Applied: `nblint fix` clears it, says nothing was left unfixed, and adds no finding.
+    outcome = _fix_with_nblint(path, rule, level)
+    assert [why for _, why in outcome.failed] == []
+    after = [f for f in outcome.after.findings if f.rule == rule]
+    assert [f.message for f in after if f.message == message] == []
+    from nblint.run.fixing import finding_key
+
+    known = {finding_key(f) for f in outcome.before.findings}
+    assert [f.rule for f in outcome.after.findings if finding_key(f) not in known] == []
+
+
+#: The z2jh cases whose fixed values the chart's own hub spawns (Helm's merge and schema, the
+#: chart's jupyterhub_config.py, the KubeSpawner 7 of its hub image): the pods nblint draws from
+#: the fixed values, free of the finding, are the pods KubeSpawner builds.
+SPAWNED = sorted(name for name in CONTAINER_CASES if name.startswith("z2jh"))
+
+
+@pytest.mark.parametrize("name", SPAWNED)
+def test_kubespawner_builds_the_fixed_pods_nblint_draws(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    rule, level, *_ = CONTAINER_CASES[name]
+    path = CONTAINER_LEVEL / f"{name}.yaml"
+    fixed = tmp_path / path.name
+    fixed.write_text(_fix_with_nblint(path, rule, level).texts[str(path)])
+    hub = assert_same_pods(request.getfixturevalue("hubs"), [fixed], "4.4.0", tmp_path / "m")
+    assert hub.get("spawns"), hub
+    for spawned in hub["spawns"]:
+        [notebook] = [c for c in spawned["pod"]["spec"]["containers"] if c["name"] == "notebook"]
+        context = notebook.get("securityContext") or {}
+        assert not (context.get("capabilities") or {}).get("add"), context
+        assert context.get("runAsUser") != 0 and context.get("runAsNonRoot") is not False
+        assert (context.get("seccompProfile") or {}).get("type") != "Unconfined"
+        assert (context.get("appArmorProfile") or {}).get("type") != "Unconfined"
+        assert not context.get("seLinuxOptions")
+
+
+def test_the_block_cloud_metadata_container_keeps_its_own_hint() -> None:
+    """A violation's hint for any container does not replace the rule's hint for the chart's
+    block-cloud-metadata init container by name (it is fixed in another place)."""
+    path = CONTAINER_LEVEL / "z2jh-capability-added-in-hub-config.yaml"
+    [finding] = [
+        f
+        for f in _the_finding(path, "capabilities-restricted", "restricted")
+        if f.container == "block-cloud-metadata" and "NET_ADMIN" in f.message
+    ]
+    assert finding.fix is not None and "blockWithIptables: false" in finding.fix
+
+
+# ---------------------------------------------------------------------------------------------
+# A hint that changes nothing in the file is shown, never offered (nor counted) as a fix.
+
+
+def test_a_hint_the_file_already_follows_is_not_counted_fixable(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    # A team's rule whose hint (drop ALL) does not remove the capability the finding is about.
+    (rules / "team-no-added-capabilities.yaml").write_text(
+        "id: team-no-added-capabilities\n"
+        "group: team\n"
+        "severity: error\n"
+        "title: No added capabilities\n"
+        "why: A team rule.\n"
+        "fix-safety: unsafe\n"
+        "fix:\n"
+        "  z2jh: |\n"
+        "    hub:\n"
+        "      config:\n"
+        "        KubeSpawner:\n"
+        "          container_security_context:\n"
+        "            capabilities: {drop: [ALL]}\n"
+        "  manifest: |\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: {container}\n"
+        "          securityContext:\n"
+        "            capabilities: {drop: [ALL]}\n"
+        "check:\n"
+        "  - violations:\n"
+        "      - target: notebook\n"
+        "        field: securityContext.capabilities.add\n"
+        "        must: {maxItems: 0}\n"
+        "        message: '{container} adds {value}'\n"
+    )
+    values = tmp_path / "values.yaml"
+    values.write_text(
+        (CONTAINER_LEVEL / "z2jh-capability-outside-the-baseline-set.yaml").read_text()
+    )
+    args = ["--rules-dir", str(rules), "--select", "team-no-added-capabilities"]
+    checked = CliRunner().invoke(main, ["check", *args, str(values)])
+    assert checked.exit_code == 1 and "error[team-no-added-capabilities]" in checked.output
+    assert "fix:\n    hub:" in checked.output  # shown, not offered as a fix to apply
+    assert "fixable" not in checked.output
+    fixed = CliRunner().invoke(main, ["fix", "--unsafe-fixes", *args, str(values)])
+    assert "not fixed" not in fixed.output and "fixable" not in fixed.output
+
+    # `nblint fix`'s own count of what --unsafe-fixes would do leaves out an edit (a manifest's
+    # strategic patch) that changes nothing in the file.
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: nb}\nspec:\n  containers:\n"
+        "    - name: nb\n      image: quay.io/jupyter/scipy-notebook:2024-10-07\n"
+        "      securityContext:\n        capabilities: {drop: [ALL], add: [SYS_ADMIN]}\n"
+    )
+    from nblint.model.rule import PsaPolicy
+    from nblint.run import fixing
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(
+        PsaPolicy("restricted", (1, 37)),
+        {"team-no-added-capabilities"},
+        rules_dirs=(str(rules),),
+    )
+    result = Runner(options).run([str(pod)])  # the shipped rules and the team's
+    [finding] = result.findings
+    assert finding.edit is not None
+    assert not fixing.placeable(finding, result.texts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys z2jh takes as a list or a map (4.3+: singleuser.storage.extraVolumes, extraVolumeMounts):
+# the hint follows the form the user's values use. A list is given whole, the user's entries
+# first, so that the hint pasted as a Helm layer (which replaces a list) and the report's edit
+# (merge: helm) keep them; `nblint fix` adds only the entries the file lacks.
+
+EITHER_FORM = FIXTURES / "fixes" / "either-form"
+
+
+@pytest.mark.parametrize("chart_version", ["4.4.0", "3.3.8"])
+def test_a_volume_hint_for_a_list_keeps_the_user_s_volumes_as_a_helm_layer(
+    chart_version: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    path = EITHER_FORM / "z2jh-extra-volumes-a-list.yaml"
+    result = run(path, select={"notebook-read-only-root-filesystem"}, chart_version=chart_version)
+    [finding] = result.findings
+    assert (finding.line, finding.column) == (1, 1)
+    assert finding.edit is not None and finding.edit.merge == "helm" and finding.edit.path == ()
+    shown, patch = yaml.safe_load(finding.fix), yaml.safe_load(finding.edit.patch)
+    names = ["shared", "tmp", "cache"]
+    for layer in (shown, patch):
+        storage = layer["singleuser"]["storage"]
+        assert [v["name"] for v in storage["extraVolumes"]] == names
+        assert [m["name"] for m in storage["extraVolumeMounts"]] == names
+    assert finding.fix.startswith(
+        "# singleuser.storage.extraVolumes: your list, whole, the new entries last"
+    )
+
+    # The edit as a Helm values layer (`-f values.yaml -f fix.yaml`), spawned by the chart's hub.
+    layer = tmp_path / "fix.yaml"
+    layer.write_text(finding.edit.patch)
+    hub = assert_same_pods(
+        request.getfixturevalue("hubs"), [path, layer], chart_version, tmp_path / "m"
+    )
+    [spawned] = hub["spawns"]
+    volumes = {v["name"] for v in spawned["pod"]["spec"]["volumes"]}
+    assert {"shared", "tmp", "cache"} <= volumes
+    [notebook] = [c for c in spawned["pod"]["spec"]["containers"] if c["name"] == "notebook"]
+    assert "/home/shared" in {m["mountPath"] for m in notebook["volumeMounts"]}
+
+    # `nblint fix` appends the new entries to the file's own lists.
+    fixed = yaml.safe_load(_fix_with_nblint(path, finding.rule, "restricted").texts[str(path)])
+    storage = fixed["singleuser"]["storage"]
+    assert [v["name"] for v in storage["extraVolumes"]] == names
+    assert [m["name"] for m in storage["extraVolumeMounts"]] == names
+
+
+def test_a_volume_hint_for_a_map_stays_a_map() -> None:
+    path = EITHER_FORM / "z2jh-extra-volumes-a-map.yaml"
+    [finding] = run(path, select={"notebook-read-only-root-filesystem"}).findings
+    assert finding.edit is not None
+    for layer in (yaml.safe_load(finding.fix), yaml.safe_load(finding.edit.patch)):
+        storage = layer["singleuser"]["storage"]
+        assert sorted(storage["extraVolumes"]) == ["cache", "tmp"]
+        assert sorted(storage["extraVolumeMounts"]) == ["cache", "tmp"]
+    merged = helm_merge(yaml.safe_load(path.read_text()), yaml.safe_load(finding.edit.patch))
+    assert sorted(merged["singleuser"]["storage"]["extraVolumes"]) == ["cache", "shared", "tmp"]

@@ -541,7 +541,14 @@ def make_finding(
     keys = pod.fix_keys or (pod.dialect,)
     container = raw.container
     own = chosen_fix(raw.fix, keys, container) if raw.fix else None
-    chosen = own or chosen_fix(rule.fix, keys, container)
+    named = chosen_fix(rule.fix, keys, container)
+    if own is None or (
+        named is not None and _for_container(named[0]) and not _for_container(own[0])
+    ):
+        # A hint for the container by name (the chart's block-cloud-metadata, fixed elsewhere
+        # than the notebook) wins over a violation's hint for any container.
+        own = named
+    chosen = own
     fix = edit = applicability = fix_file = None
     if chosen is not None:
         holes, derives, quoted = _hint_holes(chosen[1])
@@ -644,6 +651,11 @@ _HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 class _NotPlain(Exception):
     """The pod template's hint a placement asked for quotes input that is not plain: the
     finding's hint is only shown (see :func:`_plain_holes`)."""
+
+
+def _for_container(key: str) -> bool:
+    """Whether hint key ``key`` names a container (``z2jh:block-cloud-metadata``)."""
+    return ":" in key
 
 
 def _plain_holes(quoted: tuple[str, ...], variables: dict[str, Any]) -> bool:

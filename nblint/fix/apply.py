@@ -339,6 +339,10 @@ class _Planner:
                 continue
             key_node, value_node = entry
             self.check_not_alias(node, value_node, key_node)
+            kept = self.kept_after_deleting(value_node, value)
+            if kept is not None:
+                self.replace_value(key_node, value_node, kept)
+                continue
             if value is None:
                 if not self.adds_only:
                     if self.written_twice(node, key_node):
@@ -356,6 +360,34 @@ class _Planner:
                 elif (number := _number_in_a_string(value_node, value)) is not None:
                     # `cpu: "0.5"` where a number belongs: the user's value, as a number.
                     self.add(value_node.start_mark.index, value_node.end_mark.index, number)
+
+    def kept_after_deleting(self, node: yaml.Node, patch: Any) -> dict[Any, Any] | None:
+        """What is left of mapping ``node`` when ``patch`` only deletes keys from it (``add:
+        null``) and they cannot be cut out line by line: the map's only keys (nothing would be
+        left under its key) or keys of a flow map. The map is then written again as what is
+        left (``capabilities: {}``); None when the ordinary way does it."""
+        if (
+            self.adds_only
+            or not isinstance(node, yaml.MappingNode)
+            or not isinstance(patch, dict)
+            or not patch
+            or any(value is not None for value in patch.values())
+        ):
+            return None
+        left = [
+            (key_node, value_node)
+            for key_node, value_node in node.value
+            if not any(_is_key(key_node, key) for key in patch)
+        ]
+        if len(left) == len(node.value) or (left and not node.flow_style):
+            return None
+        kept = {}
+        for key_node, value_node in left:
+            key, value = _construct(key_node), _construct(value_node)
+            if key is _UNKNOWN or value is _UNKNOWN or key == "<<":
+                return None
+            kept[key] = value
+        return kept
 
     def merge_keyed(self, node: yaml.SequenceNode, patch: list[Any], merge_key: str) -> None:
         for item in patch:

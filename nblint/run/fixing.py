@@ -60,16 +60,16 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def placeable(finding: Finding, texts: dict[str, str]) -> bool:
-    """Whether the edit of ``finding`` can be placed in the text it is for (``texts``): a fix
-    that cannot is no fix to count."""
+    """Whether the edit of ``finding`` can be placed in the text it is for (``texts``) and
+    changes it: a fix that cannot, or that changes nothing, is no fix to count."""
     edit = finding.edit
     if edit is None or edit.file not in texts:
         return False
     try:
-        apply_edit(texts[edit.file], edit)
+        _, replacements = apply_edit(texts[edit.file], edit)
     except FixError:
         return False
-    return True
+    return bool(replacements)
 
 
 def fix(

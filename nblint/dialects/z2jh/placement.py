@@ -57,6 +57,13 @@ MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
         ),
     ),
 )
+#: Values keys a release takes as a list or as a map of named entries (z2jh 4.3+: the map's keys
+#: only name the entries; 3.x takes a list), and what identifies an entry of the list (a volume is
+#: mounted at several paths under one name).
+EITHER_FORM: tuple[tuple[Path, str], ...] = (
+    (("singleuser", "storage", "extraVolumes"), "name"),
+    (("singleuser", "storage", "extraVolumeMounts"), "mountPath"),
+)
 #: Values keys whose entries are containers written whole (chart keys and trait names).
 WRITTEN_WHOLE = (
     *("extraContainers", "initContainers", "extra_containers", "init_containers"),
@@ -127,6 +134,9 @@ class ValuesPlacement(Record):
             return PlacedFix(hint, None)
         if not isinstance(patch, dict) or not patch:
             return PlacedFix(hint, None)
+        listed = in_users_form(self.release, patch)
+        if listed is not None:
+            hint, patch = listed
         masked = self._masked(hint, patch, path, template_hint)
         if masked is not None:
             return masked
@@ -219,7 +229,9 @@ class ValuesPlacement(Record):
             if wanted is None:
                 return None
             shown = f"{self._label(written)} (it replaces the securityContext KubeSpawner builds)\n"
-            return self._edit(shown + _dump(wanted), written, wanted, written)
+            # A securityContext as the pod has it: merged as Kubernetes merges one (`add: []`
+            # empties the list; nblint's Helm merge would add nothing to it).
+            return self._edit(shown + _dump(wanted), written, wanted, written, STRATEGIC)
         return None
 
     def _masks(self) -> list[tuple[Path, frozenset[str], Path, bool]]:
@@ -265,10 +277,90 @@ class ValuesPlacement(Record):
         if layer is None or layer.read_only:
             # Values in a string: nblint places findings in it but never rewrites it.
             return PlacedFix(text, None)
+        if merge == HELM and not _changes(_at(layer.values, target), _tree(patch)):
+            # The layer has it all already (the finding comes from elsewhere): `nblint fix` would
+            # change nothing, so the hint is shown, not offered (nor counted) as a fix.
+            return PlacedFix(text, None)
         patch_text = patch if isinstance(patch, str) else _dump(patch)
         return PlacedFix(
             text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
         )
+
+
+def _tree(patch: Any) -> Any:
+    """A patch given as YAML text, parsed (a tree stays as it is)."""
+    import yaml
+
+    if not isinstance(patch, str):
+        return patch
+    try:
+        return parsed(patch)
+    except yaml.YAMLError:
+        return _UNREADABLE
+
+
+#: A patch that does not parse: never taken for one that changes nothing.
+_UNREADABLE = object()
+
+
+def _at(values: Any, target: Path) -> Any:
+    """The value at ``target`` of a layer's ``values`` (keys as Helm reads them), else None."""
+    from nblint.model.keys import json_key
+
+    for part in target:
+        if isinstance(values, dict):
+            values = next((v for k, v in values.items() if json_key(k) == json_key(part)), None)
+        elif isinstance(values, list) and isinstance(part, int) and 0 <= part < len(values):
+            values = values[part]
+        else:
+            return None
+    return values
+
+
+def _changes(written: Any, patch: Any) -> bool:
+    """Whether ``nblint fix``'s Helm merge of ``patch`` into ``written`` changes anything (as
+    :mod:`nblint.fix.apply` merges: maps merge, ``null`` deletes, a list's or a map of named
+    entries' items join a written list unless it has them). Never False when unsure."""
+    from nblint.model.keys import json_key
+
+    if patch is _UNREADABLE:
+        return True
+    if isinstance(patch, dict) and isinstance(written, dict):
+        keys = {json_key(key): value for key, value in written.items()}
+        for key, value in patch.items():
+            text = json_key(key)
+            if text not in keys:
+                if value is not None:
+                    return True
+            elif value is None or _changes(keys[text], value):
+                return True
+        return False
+    if isinstance(written, list) and isinstance(patch, (list, dict)):
+        items = list(patch.values()) if isinstance(patch, dict) else patch
+        if isinstance(patch, dict) and not all(
+            isinstance(item, dict) and "name" in item for item in items
+        ):
+            return True
+        for item in items:
+            if item in written:
+                continue
+            identity = next(
+                (k for k in ("name", "key") if isinstance(item, dict) and k in item), None
+            )
+            same = next(
+                (
+                    old
+                    for old in written
+                    if identity is not None
+                    and isinstance(old, dict)
+                    and old.get(identity) == item[identity]
+                ),
+                None,
+            )
+            if same is None or _changes(same, item):
+                return True
+        return False
+    return bool(written != patch)
 
 
 def _keep_comments(hint: str, placed: PlacedFix) -> PlacedFix:
@@ -311,6 +403,62 @@ def _commented_lines(text: str) -> tuple[tuple[str, str], ...]:
                 continue
         found.append((line[:at].strip(), line[at:].strip()))
     return tuple(found)
+
+
+def in_users_form(release: Release, patch: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """``(text, patch)`` of a hint that writes a key of :data:`EITHER_FORM` (volumes, mounts)
+    that the release's values hold as a list of entries: the whole list, the release's entries
+    first and the hint's after them (an entry of the same name or path replaced). A Helm layer
+    replaces a list, and a map in place of a list drops the user's entries, so the hint gives the
+    list as it must end up; ``nblint fix`` adds only the entries the file lacks. None when the
+    hint writes no such key, or the values hold a map or nothing there (a map merges)."""
+    from nblint.dialects.z2jh.traits import lookup
+
+    changed = False
+    notes = []
+    for key, identity in EITHER_FORM:
+        wanted = _written(patch, key)
+        if not isinstance(wanted, (dict, list)) or not wanted:
+            continue
+        users = lookup(release.values, key)
+        if not isinstance(users, list) or not users:
+            continue
+        entries = list(wanted.values()) if isinstance(wanted, dict) else wanted
+        if not all(isinstance(entry, dict) for entry in entries):
+            continue
+        whole = list(users)
+        for entry in entries:
+            same = next(
+                (
+                    index
+                    for index, old in enumerate(whole)
+                    if isinstance(old, dict) and old.get(identity) == entry.get(identity)
+                ),
+                None,
+            )
+            if same is None:
+                whole.append(entry)
+            else:
+                whole[same] = entry
+        patch = _set_at(patch, key, whole)
+        changed = True
+        notes.append(
+            f"# {format_path(key)}: your list, whole, the new entries last (Helm replaces a list)"
+        )
+    if not changed:
+        return None
+    return "\n".join([*notes, _dump(patch)]), patch
+
+
+def _set_at(tree: dict[Any, Any], key: Path, value: Any) -> dict[Any, Any]:
+    """``tree`` with ``value`` at ``key``, the dicts on the way copied (hints are shared)."""
+    head, *rest = key
+    inner = tree.get(head)
+    out = dict(tree)
+    out[head] = (
+        _set_at(inner if isinstance(inner, dict) else {}, tuple(rest), value) if rest else value
+    )
+    return out
 
 
 def values_fix(release: Release, intro: str, target: Path, shown: Any, patch: Any) -> PlacedFix:
@@ -476,10 +624,17 @@ def _written(patch: Any, key: Path) -> Any:
 
 
 def _unset(patch: Any) -> Any:
-    """``patch`` with every leaf ``null``: merged, it deletes what the hint would set."""
+    """``patch`` with every leaf ``null``: merged, it deletes what the hint would set. A leaf
+    the hint deletes (``add: null``) is set instead (to :data:`_SET`): the hint then names the
+    trait it takes the key out of, which a profile's override deletes too (KubeSpawner's
+    ``recursive_update`` drops a key whose value is None)."""
     if isinstance(patch, dict):
         return {key: _unset(value) for key, value in patch.items()}
-    return None
+    return _SET if patch is None else None
+
+
+#: A value for a key a hint deletes, on the side of the comparison that does not follow the hint.
+_SET = "set"
 
 
 def _dict_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
