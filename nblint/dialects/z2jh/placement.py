@@ -304,12 +304,10 @@ _UNREADABLE = object()
 
 
 def _at(values: Any, target: Path) -> Any:
-    """The value at ``target`` of a layer's ``values`` (keys as Helm reads them), else None."""
-    from nblint.model.keys import json_key
-
+    """The value at ``target`` of a layer's ``values``, else None."""
     for part in target:
         if isinstance(values, dict):
-            values = next((v for k, v in values.items() if json_key(k) == json_key(part)), None)
+            values = _entry(values, part)[1]
         elif isinstance(values, list) and isinstance(part, int) and 0 <= part < len(values):
             values = values[part]
         else:
@@ -317,22 +315,31 @@ def _at(values: Any, target: Path) -> Any:
     return values
 
 
+def _entry(written: dict[str, Any], key: Any) -> tuple[bool, Any]:
+    """``(found, value)`` of ``key`` in a layer's mapping ``written``, whose keys are already
+    text as Helm reads them (``1:`` is ``"1"``, see ``values.build_release``)."""
+    if key.__class__ is not str:
+        from nblint.model.keys import json_key
+
+        key = json_key(key)
+    if key in written:
+        return True, written[key]
+    return False, None
+
+
 def _changes(written: Any, patch: Any) -> bool:
     """Whether ``nblint fix``'s Helm merge of ``patch`` into ``written`` changes anything (as
     :mod:`nblint.fix.apply` merges: maps merge, ``null`` deletes, a list's or a map of named
     entries' items join a written list unless it has them). Never False when unsure."""
-    from nblint.model.keys import json_key
-
     if patch is _UNREADABLE:
         return True
     if isinstance(patch, dict) and isinstance(written, dict):
-        keys = {json_key(key): value for key, value in written.items()}
         for key, value in patch.items():
-            text = json_key(key)
-            if text not in keys:
+            found, old = _entry(written, key)
+            if not found:
                 if value is not None:
                     return True
-            elif value is None or _changes(keys[text], value):
+            elif value is None or _changes(old, value):
                 return True
         return False
     if isinstance(written, list) and isinstance(patch, (list, dict)):
@@ -414,6 +421,9 @@ def in_users_form(release: Release, patch: dict[str, Any]) -> tuple[str, dict[st
     hint writes no such key, or the values hold a map or nothing there (a map merges)."""
     from nblint.dialects.z2jh.traits import lookup
 
+    storage = _written(patch, ("singleuser", "storage"))
+    if not isinstance(storage, dict) or not any(key[-1] in storage for key, _ in EITHER_FORM):
+        return None  # (most hints)
     changed = False
     notes = []
     for key, identity in EITHER_FORM:
