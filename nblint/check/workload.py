@@ -73,6 +73,11 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
+def _matches_any(globs: list[Any], text: str) -> bool:
+    """Whether one of a sign's globs (its text entries) matches the whole of ``text``."""
+    return any(isinstance(g, str) and images.glob(g).match(text) for g in globs)
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -163,9 +168,7 @@ def _images(
         if len(answers) > 4096:
             answers.clear()
         repository = _repository(image)
-        known = answers[key] = any(
-            isinstance(g, str) and images.glob(g).match(repository) for g in globs
-        )
+        known = answers[key] = _matches_any(globs, repository)
     return _image_hit(pod, container.get("name"), image) if known else None
 
 
@@ -201,7 +204,7 @@ def _commands(
         for position, word in enumerate(words if isinstance(words, list) else ()):
             for part in word.split() if isinstance(word, str) else ():
                 base = os.path.basename(part)
-                if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
+                if _matches_any(globs, base):
                     where = pod.provenance.locate((*_CONTAINER, field, position))
                     # As written: /manager says more than manager.
                     return f"its container {container.get('name')} runs {part}", where
@@ -222,9 +225,7 @@ def _env(
         return None
     for position, entry in enumerate(env if isinstance(env, list) else ()):
         variable = entry.get("name") if isinstance(entry, dict) else None
-        if isinstance(variable, str) and any(
-            isinstance(g, str) and images.glob(g).match(variable) for g in globs
-        ):
+        if isinstance(variable, str) and _matches_any(globs, variable):
             where = pod.provenance.locate((*_CONTAINER, "env", position, "name"))
             return f"its container {container.get('name')} sets {variable}", where
     return None
@@ -252,7 +253,7 @@ def _mounts(
             if not isinstance(written, str):
                 continue
             base = os.path.basename(written.rstrip("/"))
-            if any(isinstance(g, str) and images.glob(g).match(base) for g in globs):
+            if _matches_any(globs, base):
                 where = pod.provenance.locate((*_CONTAINER, "volumeMounts", position, field))
                 shown = mount_path if isinstance(mount_path, str) else written
                 return f"its container {container.get('name')} mounts {shown}", where
@@ -301,7 +302,7 @@ def _labels(
             value = written.get(key)
             if not isinstance(value, str) or not isinstance(values, list):
                 continue
-            if any(isinstance(g, str) and images.glob(g).match(value) for g in values):
+            if _matches_any(values, value):
                 if source is metadata:
                     where = pod.provenance.locate(("metadata", "labels", key))
                 else:
@@ -322,7 +323,7 @@ def _names(
     globs, name = sign["names"], own.get("name")
     if not isinstance(globs, list) or not isinstance(name, str):
         return None
-    if any(isinstance(g, str) and images.glob(g).match(name) for g in globs):
+    if _matches_any(globs, name):
         return f"it is named {name}", _object_origin(pod, own, ("name",))
     return None
 

@@ -106,15 +106,10 @@ class NotebookPlacement:
             graft.root is not self.provenance.root for graft in self.provenance.grafts.values()
         ):
             return hint
-        import yaml
-
-        try:
-            patch = yaml.safe_load(hint)
-        except yaml.YAMLError:
+        parsed = _hint_pod_spec(hint)
+        if parsed is None:
             return hint
-        found, spec = get_path(patch, ("spec", "template", "spec"))
-        if not found or not isinstance(spec, dict):
-            return hint
+        patch, spec = parsed
         dropped = self._drop_added(spec, ("spec",))
         for name in ("containers", "initContainers"):
             listed = spec.get(name)
@@ -124,6 +119,8 @@ class NotebookPlacement:
                     dropped |= self._drop_added(container, ("spec", name, index))
         if not dropped:
             return hint
+        import yaml
+
         return yaml.safe_dump(patch, sort_keys=False, default_flow_style=False).rstrip()
 
     def _drop_added(self, holder: dict[str, Any], pod_path: Path) -> bool:
@@ -178,10 +175,9 @@ class NotebookPlacement:
         return PlacedFix(shown + text, Edit(graft.file, document, target, STRATEGIC, text))
 
 
-def _poddefault_patch(hint: str, pod_path: Path, pod: dict[str, Any]) -> Any:
-    """What the Notebook ``hint`` asks of the pod entry at ``pod_path`` that a PodDefault added
-    (a container or volume by name, or one pod setting), as a patch of that entry; None when it
-    asks nothing of it."""
+def _hint_pod_spec(hint: str) -> tuple[Any, dict[str, Any]] | None:
+    """A Notebook ``hint`` parsed afresh (the caller may change it), and the pod spec
+    (``spec.template.spec``) it writes; None when it is not YAML or writes none."""
     import yaml
 
     try:
@@ -189,8 +185,17 @@ def _poddefault_patch(hint: str, pod_path: Path, pod: dict[str, Any]) -> Any:
     except yaml.YAMLError:
         return None
     found, spec = get_path(notebook, ("spec", "template", "spec"))
-    if not found or not isinstance(spec, dict):
+    return (notebook, spec) if found and isinstance(spec, dict) else None
+
+
+def _poddefault_patch(hint: str, pod_path: Path, pod: dict[str, Any]) -> Any:
+    """What the Notebook ``hint`` asks of the pod entry at ``pod_path`` that a PodDefault added
+    (a container or volume by name, or one pod setting), as a patch of that entry; None when it
+    asks nothing of it."""
+    parsed = _hint_pod_spec(hint)
+    if parsed is None:
         return None
+    spec = parsed[1]
     if len(pod_path) == 3 and isinstance(pod_path[2], int):
         _, entry = get_path(pod, pod_path)
         name = entry.get("name") if isinstance(entry, dict) else None
