@@ -236,6 +236,36 @@ def test_values_in_a_literal_block_are_found_at_the_file_s_own_lines() -> None:
     assert finding.applicability == "display-only"
 
 
+@pytest.mark.parametrize(
+    ("name", "line", "column", "message"),
+    [
+        # Unquoted, the string is no YAML: the template's own line, not `values: |` (13) again.
+        (
+            "argo-values-string-template.yaml",
+            16,
+            19,
+            "Helm template syntax ({{ … }}) is not YAML: lint the rendered output (helm "
+            "template … | nblint check -)",
+        ),
+        # Quoted: passed on as literal text; the one in hub.args the chart renders (not said).
+        (
+            "argo-values-string-template-quoted.yaml",
+            18,
+            19,
+            "Helm template '{{ .Values.image }}' in a values file: Helm passes values on as "
+            "written (only a chart's tpl renders them), so nblint checks the literal text",
+        ),
+    ],
+)
+def test_a_template_in_a_values_string_is_said_once_at_its_line(
+    name: str, line: int, column: int, message: str
+) -> None:
+    result = run(GITOPS / name, select={"helm-template"})
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        ("helm-template", line, column, message)
+    ]
+
+
 def test_values_in_another_kind_of_string_are_said_unchecked() -> None:
     result = check("argo-values-folded.yaml")
     assert found(result) == [("z2jh-unread-values", 12, None)]

@@ -225,6 +225,26 @@ def test_a_configmap_no_helmrelease_names_stays_skipped() -> None:
     assert result.skipped == {"ConfigMap": 1}
 
 
+def test_a_template_in_a_configmap_s_values_is_said_once_at_its_line() -> None:
+    result = check("configmap-template.yaml")
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        (
+            "helm-template",
+            24,
+            15,
+            "Helm template syntax ({{ … }}) is not YAML: lint the rendered output (helm "
+            "template … | nblint check -)",
+        )
+    ]
+
+
+def test_a_template_in_a_configmap_no_helmrelease_names_is_not_judged() -> None:
+    # Its text is no release's values (a chart's template, maybe, which Helm renders).
+    result = check("unread-configmap-template.yaml")
+    assert result.findings == []
+    assert result.skipped == {"ConfigMap": 1}
+
+
 def test_a_configmap_given_with_f_is_no_layer() -> None:
     result = run(values=[str(CASES / "unread-configmap.yaml")], select=SELECTED)
     assert result.findings == []
@@ -285,13 +305,13 @@ def test_an_entry_given_and_one_not_lint_the_one_given_and_name_the_other() -> N
     assert found(result) == [
         ("z2jh-chart-version", name, 8, 31),
         ("z2jh-unread-values", name, 12, 7),  # the Secret's entry
-        # The template inside the ConfigMap's string is said once, by the loader, for the
-        # ConfigMap (not again by the values string's own reading).
-        ("helm-template", name, 21, 16),
         ("privileged", name, 22, 5),
         ("run-as-user", name, 22, 5),
         ("notebook-no-sudo", name, 23, 7),
         ("run-as-user", name, 23, 7),
+        # The template inside the ConfigMap's string is said once, at its own line (not again
+        # for the whole string, at `values.yaml: |`).
+        ("helm-template", name, 25, 15),
     ]
     assert said(result, "z2jh-unread-values") == (
         "the HelmRelease `hub` writes no values of its own at `spec.values`: they come from the "

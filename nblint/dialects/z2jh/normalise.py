@@ -57,6 +57,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from nblint.load.yaml_tree import LoadProblem
+
 #: The rule that says which chart version values were linted as, and why (info).
 CHOSEN = "z2jh-chart-version"
 #: The rule for a chart version nblint does not know, pinned beside the values (error).
@@ -121,9 +123,18 @@ RENDERED_BY_CHART: tuple[tuple[str, ...], ...] = (
 def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -> bool:
     """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
     renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
-    chart, which nblint does not read: that chart may render it)."""
+    chart, which nblint does not read: that chart may render it).
+
+    A values string the normaliser parses in place (a literal block: an Argo CD ``helm.values``,
+    a ConfigMap's or Secret's text a HelmRelease reads) has each of its templates said by
+    :func:`_string_values`, at its own line: the loader's finding for the whole string would say
+    the same problem a second time, at the ``|``."""
     if not document.layers and kind_of(document.root) == ARGO_SET:
         return False  # its generators fill in every `{{ }}` of it, values included
+    if not document.layers and is_values_source(document.root):
+        # Said (or not) by the HelmRelease that reads the text; a ConfigMap no release reads
+        # is skipped. A string that is not a literal block is not parsed: the loader says it.
+        return not (len(path) == 2 and _parsed_in_place(document.root, path))
     found = [] if document.layers else gitops_sources(document.root)
     if any(not source.values_say_z2jh for source in found):
         # A `spec.chartRef` whose values do not say z2jh: only the run index says whose chart it
@@ -138,17 +149,32 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     if found and settings.get("values_root") is None:
         # A GitOps object: the values of the jupyterhub chart it installs (the rest of it is
         # the object's, which its tool reads as written).
-        inside = next((s.root for s in found if path[: len(s.root)] == s.root), None)
-        if inside is None:
+        source = next((s for s in found if path[: len(s.root)] == s.root), None)
+        if source is None:
             return False
-        root = inside
+        if source.string and path == source.root and _parsed_in_place(document.root, path):
+            return False
+        root = source.root
     if path[: len(root)] != root:
         return False
-    inside = path[len(root) :]
-    return not any(
+    return not _rendered_by_chart(path[len(root) :])
+
+
+def _rendered_by_chart(inside: Path) -> bool:
+    """Whether the chart runs the value at ``inside`` (a path in z2jh's values) through
+    ``tpl``: an item of one of :data:`RENDERED_BY_CHART`."""
+    return any(
         inside[: len(key)] == key and len(inside) == len(key) + 1 and isinstance(inside[-1], int)
         for key in RENDERED_BY_CHART
     )
+
+
+def _parsed_in_place(root: Any, path: Path) -> bool:
+    """Whether the string at ``path`` of a loaded tree is a literal block (``key: |``): values
+    written so are parsed with the file's own lines (:func:`_string_values`)."""
+    _, parent = get_path(root, path[:-1])
+    starts = getattr(parent, "block_start", None) or {}
+    return path[-1] in starts
 
 
 def _nested_release(
@@ -869,9 +895,8 @@ def _string_values(
     _, parent = get_path(document.root, root[:-1])
     key = root[-1]
     text = parent.get(key)
-    starts = getattr(parent, "block_start", None)
     key_line, key_column = tree_position(document.root, root)
-    if not starts or key not in starts:
+    if not _parsed_in_place(document.root, root):
         return None, [
             Reported(
                 UNREAD,
@@ -882,9 +907,10 @@ def _string_values(
                 VALUES_OBJECT,
             )
         ]
-    start_line, start_column = starts[key]
+    start_line, start_column = parent.block_start[key]
     lines, columns = start_line - 1, start_column - 1
     documents, problems = parse_documents(text)
+    tree = documents[0].root if documents else None
     if placeholders and any(p.kind == "helm-template" for p in problems):
         # An ApplicationSet's generators fill in its `{{ }}`: text that is YAML only then.
         return None, [
@@ -907,8 +933,8 @@ def _string_values(
         for problem in [*problems, *(p for d in documents[:1] for p in d.problems)]
         if problem.kind != "not-a-mapping"  # said below, as for values in the file
         and not (placeholders and problem.kind == "helm-template")
+        and not _rendered_template(tree, problem)
     ]
-    tree = documents[0].root if documents else None
     if tree is None and not problems:
         tree = _empty(key_line, key_column)
     if isinstance(tree, str) and is_unknowable(tree):
@@ -930,6 +956,18 @@ def _string_values(
         return None, said
     _shift(tree, lines, columns, (key_line, key_column))
     return tree, said
+
+
+def _rendered_template(tree: Any, problem: LoadProblem) -> bool:
+    """Whether ``problem`` is a Helm template in a value of ``tree`` (parsed values) that the
+    chart renders itself (as :func:`keeps_template` judges one in a values file)."""
+    from nblint.load.provenance import path_at
+
+    return (
+        problem.kind == "helm-template"
+        and isinstance(tree, dict)
+        and _rendered_by_chart(path_at(tree, problem.line, problem.column))
+    )
 
 
 def _empty(line: int, column: int) -> Any:
@@ -1117,8 +1155,6 @@ def _from_layer(
         return _FromLayer(found.file, found.index, tree, label, read_only), said, None
     holder = Recognised("z2jh", found.file, found.texts, found.index)
     tree, said = _string_values(holder, where, instead="")
-    # A template in the text was said already, by the loader, for the ConfigMap or Secret.
-    said = [problem for problem in said if problem.rule != "helm-template"]
     if tree is None:
         return None, said, None
     return _FromLayer(found.file, found.index, tree, label, read_only), said, None
