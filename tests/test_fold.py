@@ -407,6 +407,20 @@ def test_pods_missing_different_resources_at_one_place_keep_what_each_said() -> 
         ),
         (["one thing", "another"], "one thing; another"),
         ([f"x sets no r{i}" for i in range(8)], "x sets no r0, r1, r2, r3, r4, 3 more"),
+        # The colon that ends each name ends the list once, not after every name.
+        (
+            [
+                "container kubectl: cpu max limit to request ratio per Container is 2",
+                "init container init-kubectl: cpu max limit to request ratio per Container is 2",
+            ],
+            "container kubectl, init container init-kubectl: cpu max limit to request ratio "
+            "per Container is 2",
+        ),
+        (["container a: too big", "container b: too big"], "container a, b: too big"),
+        (
+            [f"container c{i}: too big" for i in range(8)],
+            "container c0, c1, c2, c3, c4, 3 more: too big",
+        ),
     ],
 )
 def test_messages_of_one_place_are_joined_on_what_they_share(

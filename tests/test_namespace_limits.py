@@ -148,6 +148,26 @@ def test_a_ratio_refuses_the_z2jh_init_container_that_sets_no_resources() -> Non
     assert result.findings[0].container == "block-cloud-metadata"
 
 
+def test_containers_breaking_a_bound_at_one_line_are_named_in_one_message() -> None:
+    from nblint.model.fold import fold
+
+    result = run(NS / "limitrange-ratio-containers-share-resources.yaml", select=LIMITS)
+    problems = [
+        p for p in fold(result.findings) if p.rule in ("limitrange-max", "limitrange-ratio")
+    ]
+    who = "container kubectl, container watcher, init container init-kubectl"
+    assert [(p.rule, p.line, p.column, p.message) for p in problems] == [
+        ("limitrange-max", 28, 18, f"{who}: maximum cpu usage per Container is 4, but limit is 8"),
+        (
+            "limitrange-ratio",
+            28,
+            18,
+            f"{who}: cpu max limit to request ratio per Container is 2, but provided ratio is "
+            "80.000000",
+        ),
+    ]
+
+
 def test_a_pvc_manifest_above_the_maximum() -> None:
     result = run(NS / "limitrange-pvc-manifest.yaml", select=LIMITS)
     assert placed(result.findings, "limitrange-pvc") == [("limitrange-pvc", 21, 7, 10)]

@@ -202,10 +202,20 @@ def joined_messages(messages: list[str]) -> str:
     middles = [" ".join(w[prefix : len(w) - suffix]) for w in words]
     if not (prefix or suffix) or not all(middles):
         return "; ".join(_capped(distinct, MAX_JOINED, "problem"))
+    # The punctuation that ends every differing part (`container a: …`, `init container b: …`)
+    # ends the list once: `container a, init container b: …`, not `container a:, init …`.
+    mark = middles[0][-1]
+    closing = mark if mark in ":;,." and all(m[-1] == mark and len(m) > 1 for m in middles) else ""
+    if closing:
+        middles = [m[:-1] for m in middles]
     separator = "; " if any("," in m or ";" in m for m in middles) else ", "
     if len(middles) > MAX_JOINED:
         middles = [*middles[: MAX_JOINED - 1], f"{len(middles) - MAX_JOINED + 1} more"]
-    parts = [*words[0][:prefix], separator.join(middles), *words[0][len(words[0]) - suffix :]]
+    parts = [
+        *words[0][:prefix],
+        separator.join(middles) + closing,
+        *words[0][len(words[0]) - suffix :],
+    ]
     return " ".join(parts)
 
 
