@@ -148,6 +148,43 @@ def test_a_ratio_refuses_the_z2jh_init_container_that_sets_no_resources() -> Non
     assert result.findings[0].container == "block-cloud-metadata"
 
 
+def test_each_bound_s_fix_writes_the_amount_it_allows_in_the_container() -> None:
+    """min: the min as the request; max: the max as the limit; a ratio: the least request it
+    allows beside the limit (4Gi ÷ 2). Advice, never applied (a person picks the amounts)."""
+    found = run(NS / "limitrange-min-max-ratio.yaml", select=LIMITS).findings
+    wanted = {
+        "limitrange-min": "requests:\n          cpu: 100m   # at least the LimitRange's min",
+        "limitrange-max": "limits:\n          memory: 2Gi   # at most the LimitRange's max",
+        "limitrange-ratio": (
+            "requests:\n          memory: 2Gi   # limit ÷ request at most the LimitRange's "
+            "maxLimitRequestRatio"
+        ),
+    }
+    fixes = {f.rule: f.fix for f in found if f.rule in wanted}
+    assert fixes == {
+        rule: "spec:\n  containers:\n    - name: notebook\n      resources:\n        " + text
+        for rule, text in wanted.items()
+    }
+    assert {f.applicability for f in found if f.rule in wanted} == {"display-only"}
+
+
+def test_a_z2jh_ratio_fix_is_the_guarantee_it_allows_in_kubespawner_sizes() -> None:
+    result = run(NS / "limitrange-ratio-z2jh-cpu.yaml", select=LIMITS)
+    [finding] = [f for f in result.findings if f.rule == "limitrange-ratio"]
+    assert (finding.line, finding.container) == (16, "notebook")
+    assert finding.fix == (
+        "singleuser:\n  cpu:\n    guarantee: 2   # limit ÷ request at most the LimitRange's "
+        "maxLimitRequestRatio"
+    )
+
+
+def test_the_z2jh_init_container_s_ratio_fix_is_the_chart_s_own_advice() -> None:
+    found = run(NS / "limitrange-ratio-z2jh-init-container.yaml", select=LIMITS).findings
+    [finding] = [f for f in found if f.rule == "limitrange-ratio"]
+    assert "blockWithIptables: false" in (finding.fix or "")
+    assert "{" not in (finding.fix or "")  # no placeholder left unfilled
+
+
 def test_containers_breaking_a_bound_at_one_line_are_named_in_one_message() -> None:
     from nblint.model.fold import fold
 

@@ -97,6 +97,34 @@ def _variables(path: tuple[object, ...], container: str | None) -> dict[str, str
     return {"container": container, "container_list": str(path[1]), "container_type": kind}
 
 
+def _wanted(problem: Problem) -> dict[str, str]:
+    """The variables of a fix that writes what ``problem`` wants: the resource, its bucket and
+    amount in a manifest (``requests``, ``cpu``, ``500m``), and in KubeSpawner's sizes for z2jh
+    (``cpu.guarantee: 0.5``, ``extraResource.limits: {nvidia.com/gpu: 1}``); ``<amount>`` where
+    no one amount is right (a pod-wide bound, a ratio without a limit)."""
+    if problem.wanted is None:
+        return {}
+    from nblint.check.builtins.resources import sizes_text
+    from nblint.model.quantity import format_quantity
+
+    resource, bucket, amount = problem.wanted
+    text = "<amount>" if amount is None else format_quantity(amount, resource)
+    if resource in ("cpu", "memory"):
+        section, key = resource, ("guarantee" if bucket == "requests" else "limit")
+        value = text if amount is None else sizes_text(resource, text)
+    else:
+        section, key = "extraResource", ("guarantees" if bucket == "requests" else "limits")
+        value = f"{{{resource}: {text}}}"
+    return {
+        "resource": resource,
+        "bucket": bucket,
+        "wanted": text,
+        "sizes_section": section,
+        "sizes_key": key,
+        "sizes_value": value,
+    }
+
+
 def _placed(pod: EffectivePod, problems: list[Problem]) -> Found:
     for problem in problems:
         yield (
@@ -105,7 +133,7 @@ def _placed(pod: EffectivePod, problems: list[Problem]) -> Found:
                 problem.path,
                 problem.message,
                 problem.container,
-                variables=_variables(problem.path, problem.container),
+                variables={**_variables(problem.path, problem.container), **_wanted(problem)},
                 distinct=problem.distinct,
                 cause=problem.cause,
                 assumption=problem.assumption,

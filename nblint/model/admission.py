@@ -9,6 +9,7 @@ LimitRange bounds, then PodSecurity, then ResourceQuota (validating admission, i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -57,6 +58,9 @@ class Problem(NamedTuple):
     assumption: str | None = None
     #: Tells apart two problems of one rule at one place (two quotas).
     distinct: str = ""
+    #: What a fix would write: ``(resource, "requests" or "limits", amount or None when no
+    #: amount is known to be right)``; None: nothing a fix writes.
+    wanted: tuple[str, str, Fraction | None] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,9 +286,21 @@ def _bounds(
     label = limit_range.ref.label
 
     def problem(
-        rule: str, constraint: str, resource: str, amount: Amount, text: str, bucket: str | None
+        rule: str,
+        constraint: str,
+        resource: str,
+        amount: Amount,
+        text: str,
+        bucket: str | None,
+        wanted: Fraction | None = None,
+        wanted_bucket: str | None = None,
     ) -> None:
         place = (*at, bucket, resource) if bucket and per == "Container" else at
+        # A fix writes the bound itself (or, for a ratio, the least request it allows) into the
+        # container's own resources; a pod-wide bound has no one container to write it in.
+        fix: Fraction | None = amount.amount if wanted is None else wanted
+        if per != "Container" or not fix or fix <= 0:
+            fix = None  # no one container to write it in, or no amount known to be right
         out.append(
             Problem(
                 rule,
@@ -293,6 +309,13 @@ def _bounds(
                 container,
                 amount_cause(label, f"{constraint}.{resource}", amount),
                 distinct=label,
+                wanted=(
+                    resource,
+                    wanted_bucket or bucket,
+                    None if fix is None else _rounded_up(fix, resource),
+                )
+                if bucket
+                else None,
             )
         )
 
@@ -359,6 +382,9 @@ def _bounds(
     for resource, amount in constraints.get("maxLimitRequestRatio", {}).items():
         request, limit = requests.get(resource), limits.get(resource)
         head = f"{resource} max limit to request ratio per {per} is {amount.text}"
+        # The least request the ratio allows beside the limit; a missing limit is the request
+        # (a ratio of 1).
+        least = limit / amount.amount if limit and amount.amount > 0 else Fraction(0)
         if not request:
             problem(
                 "limitrange-ratio",
@@ -367,6 +393,7 @@ def _bounds(
                 amount,
                 f"{head}, but no request is specified or request is 0",
                 "requests",
+                least,
             )
         elif not limit:
             problem(
@@ -376,6 +403,7 @@ def _bounds(
                 amount,
                 f"{head}, but no limit is specified or limit is 0",
                 "limits",
+                request,
             )
         elif limit / request > amount.amount:
             ratio = float(limit / request)
@@ -386,8 +414,17 @@ def _bounds(
                 amount,
                 f"{head}, but provided ratio is {ratio:.6f}",
                 "limits",
+                least,
+                "requests",
             )
     return out
+
+
+def _rounded_up(amount: Fraction, resource: str) -> Fraction:
+    """``amount`` as a quantity can be written: whole millicores of CPU, whole units (bytes)
+    of anything else; rounded up, so that a least request is never written below it."""
+    scale = 1000 if resource == "cpu" else 1
+    return Fraction(math.ceil(amount * scale), scale)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -111,6 +111,8 @@ STAND_INS: dict[str, Any] = {
     "replacement_tag": "<its tag>",
     "image_name": "<image>",
     "request": "<request>",
+    "bucket": "limits",
+    "wanted": "<amount>",
     "sizes_section": "memory",
     "sizes_key": "limit",
     "sizes_value": "<guarantee>",
