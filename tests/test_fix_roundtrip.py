@@ -305,6 +305,74 @@ CONTAINER_CASES: dict[str, tuple[str, str, int, int, str]] = {
         9,
         "container notebook sets runAsNonRoot: false",
     ),
+    # A runAsUser: 0 is fixed at the values key that wrote it: container_security_context (or
+    # the securityContext extra_container_config writes whole) wins over the uid trait, so
+    # singleuser.uid would change nothing; a `uid: 0` keeps its uid hint.
+    "z2jh-container-run-as-user-0": (
+        "run-as-user",
+        "restricted",
+        5,
+        9,
+        "container notebook sets runAsUser: 0",
+    ),
+    "z2jh-container-run-as-user-0-in-a-profile": (
+        "run-as-user",
+        "restricted",
+        6,
+        11,
+        "container notebook sets runAsUser: 0",
+    ),
+    "z2jh-container-run-as-user-0-in-extra-container-config": (
+        "run-as-user",
+        "restricted",
+        6,
+        11,
+        "container notebook sets runAsUser: 0",
+    ),
+    "z2jh-container-run-as-user-0-run-as-non-root": (
+        "run-as-non-root",
+        "restricted",
+        6,
+        7,
+        "container notebook is not required to run as non-root (set runAsNonRoot: true on the "
+        "pod or the container)",
+    ),
+    "z2jh-container-run-as-user-0-no-sudo": (
+        "notebook-no-sudo",
+        "restricted",
+        5,
+        9,
+        "notebook container notebook runs as root (runAsUser: 0)",
+    ),
+    "z2jh-extra-container-config-drops-the-uid": (
+        "notebook-run-as-user",
+        "restricted",
+        7,
+        9,
+        "notebook container notebook has no explicit runAsUser: it runs as whatever user its "
+        "image names",
+    ),
+    "z2jh-pod-run-as-user-0": (
+        "run-as-user",
+        "restricted",
+        5,
+        9,
+        "pod sets runAsUser: 0",
+    ),
+    "z2jh-singleuser-uid-0": (
+        "run-as-user",
+        "restricted",
+        2,
+        3,
+        "container notebook sets runAsUser: 0",
+    ),
+    "z2jh-uid-0-in-a-profile": (
+        "run-as-user",
+        "restricted",
+        5,
+        9,
+        "container notebook sets runAsUser: 0",
+    ),
     "z2jh-pod-host-process": (
         "windows-host-process",
         "baseline",
@@ -423,6 +491,7 @@ def test_kubespawner_builds_the_fixed_pods_nblint_draws(
         context = notebook.get("securityContext") or {}
         assert not (context.get("capabilities") or {}).get("add"), context
         assert context.get("runAsUser") != 0 and context.get("runAsNonRoot") is not False
+        assert (spawned["pod"]["spec"].get("securityContext") or {}).get("runAsUser") != 0
         assert (context.get("seccompProfile") or {}).get("type") != "Unconfined"
         assert (context.get("appArmorProfile") or {}).get("type") != "Unconfined"
         assert not context.get("seLinuxOptions")
@@ -571,3 +640,28 @@ def test_a_volume_hint_for_a_map_stays_a_map() -> None:
         assert sorted(storage["extraVolumeMounts"]) == ["cache", "tmp"]
     merged = helm_merge(yaml.safe_load(path.read_text()), yaml.safe_load(finding.edit.patch))
     assert sorted(merged["singleuser"]["storage"]["extraVolumes"]) == ["cache", "shared", "tmp"]
+
+
+#: Fixture → the hint's values (the z2jh root's, or the override's) that fix its runAsUser: 0.
+UID_HINTS = {
+    "z2jh-container-run-as-user-0": {
+        "hub": {"config": {"KubeSpawner": {"container_security_context": {"runAsUser": 1000}}}}
+    },
+    "z2jh-container-run-as-user-0-in-a-profile": {
+        "container_security_context": {"runAsUser": 1000}
+    },
+    "z2jh-container-run-as-user-0-in-extra-container-config": {"runAsUser": 1000},
+    "z2jh-singleuser-uid-0": {"singleuser": {"uid": 1000}},
+    "z2jh-uid-0-in-a-profile": {"uid": 1000},
+}
+
+
+@pytest.mark.parametrize("name", sorted(UID_HINTS))
+def test_a_run_as_user_hint_changes_the_key_that_wrote_the_0(name: str) -> None:
+    """The uid trait (singleuser.uid, an override's uid) fixes a runAsUser: 0 it wrote, but not
+    one a container_security_context or extra_container_config securityContext writes over it."""
+    path = CONTAINER_LEVEL / f"{name}.yaml"
+    [finding] = [
+        f for f in _the_finding(path, "run-as-user", "restricted") if f.container == "notebook"
+    ]
+    assert yaml.safe_load(finding.fix or "") == UID_HINTS[name]

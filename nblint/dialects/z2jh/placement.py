@@ -57,6 +57,26 @@ MASKABLE: tuple[tuple[Path, frozenset[str]], ...] = (
         ),
     ),
 )
+#: The securityContext fields KubeSpawner's traits write (``make_pod``), by the securityContext
+#: and the trait whose keys it applies over them (``csc.update(container_security_context)``): a
+#: field that trait's value holds wins over the trait that would write it.
+OVERRIDING_CONTEXTS: tuple[tuple[Path, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        ("spec", "containers", 0, "securityContext"),
+        "container_security_context",
+        (
+            ("uid", "runAsUser"),
+            ("gid", "runAsGroup"),
+            ("privileged", "privileged"),
+            ("allow_privilege_escalation", "allowPrivilegeEscalation"),
+        ),
+    ),
+    (
+        ("spec", "securityContext"),
+        "pod_security_context",
+        (("fs_gid", "fsGroup"), ("supplemental_gids", "supplementalGroups")),
+    ),
+)
 #: Values keys a release takes as a list or as a map of named entries (z2jh 4.3+: the map's keys
 #: only name the entries; 3.x takes a list), and what identifies an entry of the list (a volume is
 #: mounted at several paths under one name).
@@ -72,7 +92,7 @@ WRITTEN_WHOLE = (
 
 
 class ValuesPlacement(Record):
-    __slots__ = ("_masking", "profile_path", "provenance", "release")
+    __slots__ = ("_masking", "_overriding", "profile_path", "provenance", "release")
 
     def __init__(
         self,
@@ -87,6 +107,9 @@ class ValuesPlacement(Record):
         #: The securityContexts of this pod that an extra config key replaces (see
         #: :meth:`_masked`): worked out on the first hint, asked again by every other.
         self._masking: list[tuple[Path, frozenset[str], Path, bool]] | None = None
+        #: The traits whose securityContext field a values key of this pod writes over (see
+        #: :meth:`_overriders`), worked out on the first hint.
+        self._overriding: dict[str, tuple[str, str, Path]] | None = None
 
     def place(
         self,
@@ -97,6 +120,9 @@ class ValuesPlacement(Record):
     ) -> PlacedFix:
         if self._masks():
             return self._place(hint, path, anchor, template_hint)
+        if self._overriders():
+            # Per pod (a profile's own securityContext keys): not shared with other pods.
+            return _keep_comments(hint, self._place(hint, path, anchor, template_hint))
         # What is left depends only on the hints and the values keys behind the finding: every
         # profile's pod of a release asks again for the same (the one it merges into, if the
         # hint is a ``kubespawner_override``, is its own). A container or volume written whole
@@ -143,6 +169,9 @@ class ValuesPlacement(Record):
         if values_path is None:
             values_path = self._values_path(anchor or path)
         scope = override_scope(values_path)
+        overridden = self._overridden(patch)
+        if overridden:
+            return self._place_overridden(hint, patch, overridden, scope, values_path)
         target: Path
         if list(patch) == [OVERRIDE]:
             where = scope or (self.profile_path and (*self.profile_path, OVERRIDE))
@@ -227,12 +256,93 @@ class ValuesPlacement(Record):
                     return PlacedFix(shown + hint, None)
                 return PlacedFix(shown + _dump({"securityContext": wanted}), None)
             if wanted is None:
+                wanted = _context_fields(pod_path, traits_set_by(self.release, patch))
+            if wanted is None:
                 return None
             shown = f"{self._label(written)} (it replaces the securityContext KubeSpawner builds)\n"
             # A securityContext as the pod has it: merged as Kubernetes merges one (`add: []`
             # empties the list; nblint's Helm merge would add nothing to it).
             return self._edit(shown + _dump(wanted), written, wanted, written, STRATEGIC)
         return None
+
+    def _overriders(self) -> dict[str, tuple[str, str, Path]]:
+        """``{trait: (securityContext trait, field, values path)}``: the traits of
+        :data:`OVERRIDING_CONTEXTS` whose field of this pod a user's ``container_security_context``
+        or ``pod_security_context`` key writes (under ``hub.config.KubeSpawner`` or in a
+        ``kubespawner_override``), which wins over the trait."""
+        if self._overriding is None:
+            self._overriding = {}
+            for pod_path, context, fields in OVERRIDING_CONTEXTS:
+                for trait, field in fields:
+                    written = self._values_path((*pod_path, field))
+                    if written[-1:] != (field,) or not self.release.written(written):
+                        continue
+                    # container_security_context's key, or the securityContext an
+                    # extra_container_config writes whole (replacing the traits' one).
+                    if written[-2] == context or (
+                        written[-2] == "securityContext" and written[-3] in EXTRA_CONFIG
+                    ):
+                        self._overriding[trait] = (context, field, written)
+        return self._overriding
+
+    def _overridden(self, patch: dict[str, Any]) -> dict[str, tuple[str, str, Path, Any]]:
+        """``{trait: (securityContext trait, field, values path, value)}`` of the traits the
+        hint ``patch`` sets (``singleuser.uid``) whose field a securityContext key writes over:
+        the hint must write that key instead, or it changes nothing."""
+        over = self._overriders()
+        if not over:
+            return {}
+        if list(patch) == [OVERRIDE] and isinstance(patch[OVERRIDE], dict):
+            traits = patch[OVERRIDE]
+        else:
+            traits = traits_set_by(self.release, patch)
+        return {name: (*over[name], traits[name]) for name in traits if name in over}
+
+    def _place_overridden(
+        self,
+        hint: str,
+        patch: dict[str, Any],
+        overridden: dict[str, tuple[str, str, Path, Any]],
+        scope: Path | None,
+        values_path: Path,
+    ) -> PlacedFix:
+        """A hint whose traits a ``container_security_context`` (or ``pod_security_context``)
+        key writes over, e.g. ``singleuser.uid`` when ``container_security_context.runAsUser:
+        0`` is set: each such trait is written as that key's field instead. The fix goes where
+        the last of those keys is (an override's wins over ``hub.config``'s, a choice's over its
+        profile's), as traits when that is a ``kubespawner_override``, else at the z2jh root."""
+        scopes = [override_scope(written) for _, _, written, _ in overridden.values()]
+        scope = max((s for s in (scope, *scopes) if s is not None), key=len, default=None)
+        why = "\n".join(
+            f"# {format_path(written)} wins over the {name} trait: the fix sets it there"
+            for name, (_, _, written, _) in overridden.items()
+        )
+        if scope is not None:
+            if list(patch) == [OVERRIDE] and isinstance(patch[OVERRIDE], dict):
+                traits = dict(patch[OVERRIDE])
+            else:
+                traits = dict(traits_set_by(self.release, patch))
+                if not traits:
+                    return PlacedFix(hint, None)
+            for name, (_, _, written, value) in overridden.items():
+                del traits[name]
+                traits = _helm_merge(traits, _set_at({}, _trait_path(written), value))
+            text = f"{self._label(scope)}\n{why}\n" + _dump(traits)
+            return self._edit(text, scope, traits, values_path)
+        # At the z2jh root: the hint's keys for those traits out, the securityContext keys in
+        # (an override's traits, for a pod of no profile, as hub.config's).
+        if list(patch) == [OVERRIDE]:
+            patch = {"hub": {"config": {"KubeSpawner": patch[OVERRIDE]}}}
+        kept: Any = patch
+        for leaf in _leaves(patch):
+            alone = _set_at({}, leaf, _written(patch, leaf))
+            if set(traits_set_by(self.release, alone)) & set(overridden):
+                kept = _without(kept, leaf)
+        for _, (_, _, written, value) in overridden.items():
+            kept = _helm_merge(kept, _set_at({}, written, value))
+        if not isinstance(kept, dict) or not kept:
+            return PlacedFix(hint, None)
+        return self._edit(f"{why}\n" + _dump(kept), (), kept, values_path)
 
     def _masks(self) -> list[tuple[Path, frozenset[str], Path, bool]]:
         """The securityContexts of this pod that a values key or hub.extraConfig's code replaces:
@@ -620,6 +730,49 @@ def _leaves(patch: Any, above: Path = ()) -> set[Path]:
     if not isinstance(patch, dict) or not patch:
         return {above}
     return {leaf for key, value in patch.items() for leaf in _leaves(value, (*above, key))}
+
+
+def _context_fields(pod_path: Path, traits: dict[str, Any]) -> dict[str, Any] | None:
+    """The securityContext at ``pod_path`` that gives what ``traits`` (``{uid: 1000}``) would
+    give it (``{runAsUser: 1000}``), when every one of them writes that securityContext; else
+    None (a hint that also sets other traits is not only this securityContext)."""
+    for context_path, _, fields in OVERRIDING_CONTEXTS:
+        if context_path != pod_path:
+            continue
+        names = dict(fields)
+        if traits and set(traits) <= set(names):
+            return {names[name]: value for name, value in traits.items()}
+    return None
+
+
+def _trait_path(written: Path) -> Path:
+    """Values path ``written`` (in a ``kubespawner_override`` or under ``hub.config.KubeSpawner``)
+    as a path in KubeSpawner's traits: ``container_security_context.runAsUser``."""
+    scope = override_scope(written)
+    if scope is not None:
+        return written[len(scope) :]
+    if written[:3] == HUB_CONFIG_KUBESPAWNER:
+        return written[3:]
+    return written
+
+
+#: Where ``hub.config`` sets KubeSpawner's traits by name.
+HUB_CONFIG_KUBESPAWNER: Path = ("hub", "config", "KubeSpawner")
+
+
+def _without(tree: Any, leaf: Path) -> Any:
+    """``tree`` without the value at ``leaf``, the maps left empty on the way dropped (hints are
+    shared: the maps on the way are copied)."""
+    if not isinstance(tree, dict) or not leaf or leaf[0] not in tree:
+        return tree
+    head, rest = leaf[0], leaf[1:]
+    out = dict(tree)
+    inner = _without(out[head], rest) if rest else None
+    if inner is None or inner == {}:
+        del out[head]
+    else:
+        out[head] = inner
+    return out
 
 
 def _keys(value: Any) -> set[Any]:

@@ -353,6 +353,11 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     extra_container = _camel_keys(config.get("extra_container_config"))
     for key, value in extra_container.items():
         notebook[key] = value
+        # The key replaces what the traits wrote there (a securityContext whole): so do its
+        # sources (`uid` no longer writes runAsUser).
+        below = (*nb, key)
+        for known in [p for p in sources.entries if p[: len(below)] == below]:
+            del sources.entries[known]
         original = _original_key(config.get("extra_container_config"), key)
         sources.copy_trait((*nb, key), config, "extra_container_config", (original,))
     spec["containers"] = [_drop_nulls(notebook)]
