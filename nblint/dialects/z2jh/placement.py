@@ -272,6 +272,8 @@ class ValuesPlacement(Record):
         ``kubespawner_override``), which wins over the trait."""
         if self._overriding is None:
             self._overriding = {}
+            if not _writes_a_security_context(self.release):
+                return self._overriding  # (most releases: nothing to trace, pod by pod)
             for pod_path, context, fields in OVERRIDING_CONTEXTS:
                 for trait, field in fields:
                     written = self._values_path((*pod_path, field))
@@ -478,6 +480,23 @@ def _changes(written: Any, patch: Any) -> bool:
                 return True
         return False
     return bool(written != patch)
+
+
+#: The values keys that write a securityContext over what KubeSpawner's traits set.
+_CONTEXT_KEYS = frozenset(
+    (*(context for _, context, _ in OVERRIDING_CONTEXTS), *EXTRA_CONFIG, "securityContext")
+)
+
+
+def _writes_a_security_context(release: Release) -> bool:
+    """Whether a user file of ``release`` writes one of :data:`_CONTEXT_KEYS` anywhere (every
+    key above a written value counts as written), worked out once per release."""
+    found = release.fix_memo.get(_CONTEXT_KEYS)
+    if found is None:
+        found = release.fix_memo[_CONTEXT_KEYS] = any(
+            path[-1:] and path[-1] in _CONTEXT_KEYS for path in release.written_paths()
+        )
+    return bool(found)
 
 
 def _keep_comments(hint: str, placed: PlacedFix) -> PlacedFix:
