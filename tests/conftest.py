@@ -70,6 +70,31 @@ def run(
     return Runner(options, RULES).run([str(p) for p in paths])
 
 
+def report_across_jobs(directory: Path, pods: int = 60) -> dict[str, Any]:
+    """The JSON report of ``directory`` beside ``pods`` Pod files (so that ``--jobs 2`` splits
+    the run into chunks), asserted to be the same serially and with ``--jobs 2``."""
+    import json
+
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    for i in range(pods):
+        (directory / f"{i:03d}-pod.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: true\n"
+        )
+
+    def report(*args: str) -> str:
+        done = CliRunner().invoke(main, ["check", "--format", "json", *args, str(directory)])
+        assert done.exit_code == 1, done.output
+        return done.stdout
+
+    serial = report()
+    assert report("--jobs", "2") == serial
+    found: dict[str, Any] = json.loads(serial)
+    return found
+
+
 def brief(findings: list[Finding]) -> list[tuple[str, int, int]]:
     """``(rule, line, column)`` of each finding: what most tests assert exactly."""
     return [(f.rule, f.line, f.column) for f in findings]

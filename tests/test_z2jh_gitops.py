@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, RULES, run
+from conftest import FIXTURES, RULES, report_across_jobs, run
 
 from nblint.dialects.z2jh.gitops import chart_source, sources
 from nblint.model.result import RunResult
@@ -1050,25 +1050,8 @@ def test_a_chartref_is_resolved_across_jobs_processes(tmp_path: Path, case: str)
     # The HelmRelease first, its HelmChart last: with --jobs they fall in different chunks, and
     # every process indexes the file of the HelmChart (the z2jh dialect is cluster-wide). Without
     # values that say z2jh, that HelmChart is also what says the HelmRelease is z2jh's at all.
-    import json
-
-    from click.testing import CliRunner
-
-    from nblint.cli import main
-
     shutil.copy(GITOPS / case / "helmrelease.yaml", tmp_path / "000-helmrelease.yaml")
     shutil.copy(GITOPS / case / "helmchart.yaml", tmp_path / "zzz-helmchart.yaml")
-    for i in range(60):
-        (tmp_path / f"{i:03d}-pod.yaml").write_text(
-            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: true\n"
-        )
-
-    def report(*args: str) -> str:
-        done = CliRunner().invoke(main, ["check", "--format", "json", *args, str(tmp_path)])
-        assert done.exit_code == 1, done.output
-        return done.stdout
-
-    serial = report()
-    assert report("--jobs", "2") == serial
-    (chosen,) = [f for f in json.loads(serial)["findings"] if f["rule"] == "z2jh-chart-version"]
+    report = report_across_jobs(tmp_path)
+    (chosen,) = [f for f in report["findings"] if f["rule"] == "z2jh-chart-version"]
     assert chosen["message"].startswith("linted as z2jh 4.1.0, values at `spec.values`")

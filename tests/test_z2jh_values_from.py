@@ -10,13 +10,12 @@ Each case is a file (or a directory) of ``tests/fixtures/z2jh/gitops/values-from
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, run
+from conftest import FIXTURES, report_across_jobs, run
 
 from nblint.model.result import RunResult
 
@@ -90,29 +89,14 @@ def test_a_configmap_in_another_file_reaches_the_release_through_the_run_index()
 def test_a_configmap_is_found_across_jobs_processes(tmp_path: Path) -> None:
     # The HelmRelease first, its ConfigMap last: with --jobs they fall in different chunks, and
     # every process indexes the ConfigMap's file (the z2jh dialect is cluster-wide).
-    from click.testing import CliRunner
-
-    from nblint.cli import main
-
     case = CASES / "configmap-in-another-file"
     shutil.copy(case / "helmrelease.yaml", tmp_path / "000-helmrelease.yaml")
     shutil.copy(case / "helmchart.yaml", tmp_path / "001-helmchart.yaml")
     shutil.copy(case / "configmap.yaml", tmp_path / "zzz-configmap.yaml")
-    for i in range(60):
-        (tmp_path / f"{i:03d}-pod.yaml").write_text(
-            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  hostPID: true\n"
-        )
-
-    def report(*args: str) -> str:
-        done = CliRunner().invoke(main, ["check", "--format", "json", *args, str(tmp_path)])
-        assert done.exit_code == 1, done.output
-        return done.stdout
-
-    serial = report()
-    assert report("--jobs", "2") == serial
+    report = report_across_jobs(tmp_path)
     inside = [
         (f["rule"], f["line"])
-        for f in json.loads(serial)["findings"]
+        for f in report["findings"]
         if f["file"].endswith("zzz-configmap.yaml")
     ]
     assert ("run-as-user", 9) in inside

@@ -945,13 +945,7 @@ def _string_values(
     if not isinstance(tree, dict):
         if tree is not None or not said:
             said.append(
-                Reported(
-                    "z2jh-wrong-type",
-                    f"z2jh values at `{format_path(root)}` must be a mapping; helm would refuse "
-                    "the release",
-                    Origin(file, key_line, key_column),
-                    VALUES_OBJECT,
-                )
+                _not_a_mapping(format_path(root), "helm", Origin(file, key_line, key_column))
             )
         return None, said
     _shift(tree, lines, columns, (key_line, key_column))
@@ -1142,12 +1136,8 @@ def _from_layer(
         if not isinstance(tree, dict):
             if tree is not None or not said:
                 said.append(
-                    Reported(
-                        "z2jh-wrong-type",
-                        f"z2jh values at `{where[0]}.{ref.key}` must be a mapping; Flux would "
-                        "refuse the release",
-                        Origin(found.file, line, column),
-                        VALUES_OBJECT,
+                    _not_a_mapping(
+                        f"{where[0]}.{ref.key}", "Flux", Origin(found.file, line, column)
                     )
                 )
             return None, said, None
@@ -1301,3 +1291,13 @@ def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported
                 )
             )
     return reported
+
+
+def _not_a_mapping(where: str, tool: str, origin: Origin) -> Reported:
+    """Values in a string (at ``where``) that are no mapping: ``tool`` refuses the release."""
+    return Reported(
+        "z2jh-wrong-type",
+        f"z2jh values at `{where}` must be a mapping; {tool} would refuse the release",
+        origin,
+        VALUES_OBJECT,
+    )
