@@ -1055,3 +1055,17 @@ def test_a_chartref_is_resolved_across_jobs_processes(tmp_path: Path, case: str)
     report = report_across_jobs(tmp_path)
     (chosen,) = [f for f in report["findings"] if f["rule"] == "z2jh-chart-version"]
     assert chosen["message"].startswith("linted as z2jh 4.1.0, values at `spec.values`")
+
+
+def test_argo_values_that_are_no_mapping_are_one_error_at_their_key() -> None:
+    result = run(GITOPS / "argo-values-string-a-list.yaml", select={"z2jh"})
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        (
+            "z2jh-wrong-type",
+            12,
+            7,
+            "z2jh values at `spec.source.helm.values` must be a mapping; helm would refuse the "
+            "release",
+        )
+    ]
+    assert result.pod_count == 0

@@ -324,3 +324,15 @@ def test_values_all_in_a_key_the_configmap_lacks_are_no_release_of_chart_default
     result = check("missing-key-no-own-values.yaml")
     assert found(result) == [("z2jh-unread-values", "missing-key-no-own-values.yaml", 10, 7)]
     assert result.pod_count == 0
+
+
+def test_a_secret_s_values_that_are_no_mapping_are_one_error_at_their_key() -> None:
+    result = check("secret-data-base64-a-list.yaml")
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        (
+            "z2jh-wrong-type",
+            20,
+            3,
+            "z2jh values at `data.values.yaml` must be a mapping; Flux would refuse the release",
+        )
+    ]
