@@ -42,8 +42,14 @@ def test_istio_note_under_restricted_at_the_notebook_metadata() -> None:
     assert [f.severity for f in result.findings] == ["info"]
 
 
-def test_istio_note_is_not_given_under_baseline_or_when_injection_is_off() -> None:
-    assert run(JWA, level="baseline", select={"istio-init-restricted"}).findings == []
+def test_istio_note_under_baseline_too_whose_capabilities_exclude_net_admin() -> None:
+    result = run(JWA, level="baseline", select={"istio-init-restricted"})
+    assert brief(result.findings) == [("istio-init-restricted", 9, 3)]
+    assert result.findings[0].message.endswith("gets this pod rejected under PSA baseline")
+
+
+def test_istio_note_is_not_given_under_privileged_or_when_injection_is_off() -> None:
+    assert run(JWA, level="privileged", select={"istio-init-restricted"}).findings == []
     assert run(RULES / "second-notebook.yaml", select={"istio-init-restricted"}).findings == []
     assert run(RULES / "manifest-pod.yaml", select={"istio-init-restricted"}).findings == []
 
