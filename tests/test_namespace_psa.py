@@ -553,3 +553,29 @@ def test_a_gitops_release_is_judged_in_the_namespace_it_installs_into(
     # What only restricted refuses is the warning namespace hub asks for, not an error.
     assert {f.severity for f in found.findings if f.psa and f.psa.mode == "warn"} == {"warning"}
     assert not [f for f in found.findings if f.rule == "ns-unknown-namespace"]
+
+
+# ---------------------------------------------------------------------------------------------
+# kustomize's `namespace:` puts the objects of its resources in that namespace
+
+
+def test_a_kustomization_namespace_places_its_resources_in_that_namespace() -> None:
+    here = NS / "kustomize-namespace"
+    result = run(*sorted(here.glob("*.yaml")), select=PSA_ONLY)
+    by_pod = {f.object: judged([f]) for f in result.findings if f.object == "Pod/notebook"}
+    # pod.yaml names no namespace; the kustomization beside it names it as a resource and sets
+    # team-a, whose enforce: baseline rejects it (the label at namespace.yaml:6 is the cause).
+    assert by_pod == {"Pod/notebook": [("privileged", 11, "error", "enforce", 6)]}
+    assert "namespace team-a enforces" in next(
+        f.message for f in result.findings if f.object == "Pod/notebook"
+    )
+    # stray.yaml is no resource of it: still in no namespace the inputs know.
+    stray = [f.rule for f in result.findings if f.object == "Pod/stray"]
+    assert stray[0] == "ns-unknown-namespace"
+
+
+def test_the_outermost_kustomization_namespace_wins_over_the_base_and_the_object() -> None:
+    here = NS / "kustomize-namespace-outer"
+    found = run(here / "namespace.yaml", here / "team" / "pod.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 11, "error", "enforce", 6)]
+    assert "namespace team-b enforces" in found[0].message

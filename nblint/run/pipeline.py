@@ -52,7 +52,7 @@ from nblint.model.pod import EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
-from nblint.run.kustomize import Kustomizations, PatchedBy
+from nblint.run.kustomize import Kustomizations, PatchedBy, SetNamespace, set_namespace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ class Options:
 class _Input(Record):
     """One file of the run, read but not necessarily parsed."""
 
-    __slots__ = ("context", "loaded", "patch", "path", "recognised", "rest")
+    __slots__ = ("context", "loaded", "namespace", "patch", "path", "recognised", "rest")
 
     def __init__(
         self,
@@ -212,6 +212,7 @@ class _Input(Record):
         recognised: list[Recognised] | None = None,
         rest: bool = False,
         patch: PatchedBy | None = None,
+        namespace: SetNamespace | None = None,
     ) -> None:
         self.path = path
         self.loaded = loaded
@@ -224,6 +225,8 @@ class _Input(Record):
         self.rest = rest
         #: The kustomization that patches this file in: a patch, not objects (not checked).
         self.patch = patch
+        #: The namespace the kustomizations that build this file set on its objects.
+        self.namespace = namespace
 
 
 class Runner:
@@ -386,7 +389,8 @@ class Runner:
         for problem in loaded.problems:
             self._problem(result, path, problem, context)
         patch = None if context is not None else self._kustomizations.patched_by(path)
-        return _Input(path, loaded, context, patch=patch)
+        namespace = None if patch is not None else self._kustomizations.namespace_of(path)
+        return _Input(path, loaded, context, patch=patch, namespace=namespace)
 
     def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
         """The recognised documents of one file, parsed one at a time, problems reported."""
@@ -432,6 +436,8 @@ class Runner:
                 for position, entry in enumerate(items):
                     yield from self._recognise(item, entry, index, result, (*at, "items", position))
                 return
+        if item.namespace is not None:
+            set_namespace(root, item.namespace.namespace)
         beside = self._neighbours(item.path) if item.context is None else ()
         try:
             dialect = recognise_dialect(root, self.settings, beside)
