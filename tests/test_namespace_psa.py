@@ -237,8 +237,41 @@ def test_a_privileged_namespace_checks_no_psa() -> None:
     assert run(NS / "psa-privileged-namespace.yaml", select=PSA_ONLY).findings == []
 
 
-def test_a_namespace_without_labels_gets_the_built_in_default_privileged() -> None:
-    assert run(NS / "namespace-without-labels.yaml", select=PSA_ONLY).findings == []
+def test_a_namespace_without_level_labels_is_checked_at_psa_level_and_says_so() -> None:
+    # Its policy is the cluster's defaults, which only an AdmissionConfiguration says (the
+    # built-in one, privileged, admits everything, but many clusters set their own): not known,
+    # so the pod is checked at --psa-level, and an info at the pod says why.
+    found = run(NS / "namespace-without-labels.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [
+        ("ns-unknown-namespace", 10, "info", None, None),
+        ("allow-privilege-escalation", 15, "error", None, None),
+        ("capabilities-restricted", 15, "error", None, None),
+        ("run-as-non-root", 15, "error", None, None),
+        ("seccomp-profile-restricted", 15, "error", None, None),
+        ("privileged", 16, "error", None, None),
+    ]
+    assert found[0].message == (
+        "namespace team-a sets no pod-security.kubernetes.io level label (Namespace at "
+        f"{NS / 'namespace-without-labels.yaml'}:4): the cluster's PodSecurity defaults decide, "
+        "which only the API server's AdmissionConfiguration says (give it with "
+        "--admission-config; a cluster without one admits every pod, as privileged). PSA is "
+        "checked at --psa-level/--psa-version (restricted:v1.37); label the namespace to say "
+        "which level it enforces"
+    )
+
+
+def test_a_namespace_without_labels_gets_the_defaults_of_the_admission_config_given(
+    tmp_path: Path,
+) -> None:
+    # An AdmissionConfiguration without PodSecurity: the API server's built-in defaults
+    # (privileged) are then known to apply; the configuration itself is said once.
+    admission = tmp_path / "admission.yaml"
+    admission.write_text(
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\n"
+        "plugins:\n  - name: ResourceQuota\n    configuration: {}\n"
+    )
+    found = run(NS / "namespace-without-labels.yaml", admission=admission, select=PSA_ONLY)
+    assert [f.rule for f in found.findings] == ["admission-config-invalid"]
 
 
 def test_a_pod_of_an_undescribed_namespace_is_checked_at_psa_level_and_says_so() -> None:

@@ -318,6 +318,9 @@ class NamespaceContext:
     exempt: Origin | None = None
     #: Its PodSecurity policy: None when no Namespace manifest says (and it is not exempt).
     psa: NamespacePsa | None = None
+    #: Whether its Namespace manifest has a PodSecurity level label. Without one, ``psa`` is
+    #: the cluster's defaults, known only from the API server's AdmissionConfiguration.
+    level_labelled: bool = False
     #: Another Namespace manifest of this name whose PodSecurity labels differ from
     #: ``manifest``'s: which of them the cluster holds depends on the order they are applied (a
     #: kustomize patch, a later ``kubectl apply``), so the namespace's policy is not known.
@@ -389,6 +392,7 @@ class ClusterContext:
             ):
                 labels = {**namespace.manifest.added_by_profile, **namespace.manifest.labels}
                 namespace.psa = resolve_psa(labels, admission)
+                namespace.level_labelled = any(level_label(m) in labels for m in MODES)
         return cls(namespaces, admission)
 
     def namespace(self, name: str | None) -> NamespaceContext:

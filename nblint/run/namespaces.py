@@ -33,6 +33,7 @@ from nblint.model.namespace import (
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.rule import PsaPolicy, Rule
 from nblint.model.unknowable import is_unknowable_name
+from nblint.run.pipeline import ADMISSION_CONFIG
 
 if TYPE_CHECKING:
     from nblint.run.pipeline import Runner
@@ -78,7 +79,7 @@ def judge(
         policy = PsaPolicy("privileged", runner.options.policy.version)
         found.extend(check_pod(pod, runner.plan_for(policy, notebook=notebook), policy))
         found.append(runner.finding(exemption))
-    elif namespace.psa is None:
+    elif namespace.psa is None or _defaults_unknown(runner, namespace, cluster):
         policy = runner.options.policy
         found.extend(check_pod(pod, runner.plan_for(policy, notebook=notebook), policy))
         if cluster.describes_namespaces() or named_by == NAMED_BY_PLACEHOLDER:
@@ -86,6 +87,18 @@ def judge(
     else:
         found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster), notebook))
     return [finding for finding in found if finding is not None]
+
+
+def _defaults_unknown(runner: Runner, namespace: NamespaceContext, cluster: ClusterContext) -> bool:
+    """Whether the namespace's policy is the cluster's defaults, and nothing says them: its
+    Namespace has no PodSecurity level label and no AdmissionConfiguration is given, with
+    ``--admission-config`` or among the context files (a cluster without one admits every pod,
+    as privileged; many set one)."""
+    return (
+        not namespace.level_labelled
+        and cluster.admission is None
+        and not any(option == ADMISSION_CONFIG for option, _ in runner.options.context)
+    )
 
 
 def _users_exempt(cluster: ClusterContext) -> str | None:
@@ -289,6 +302,16 @@ def _unknown(
         assumption = None
         origin = second.ref.origin
         cause = Cause(second.ref.label, _psa_text(second), origin.file, origin.line, origin.column)
+    elif namespace.manifest is not None and namespace.manifest.ref.kind == "Namespace":
+        # Its Namespace manifest sets no PodSecurity level label.
+        what = (
+            f"namespace {namespace.name} sets no pod-security.kubernetes.io level label "
+            f"(Namespace at {_at(namespace.manifest)}): the cluster's PodSecurity defaults "
+            "decide, which only the API server's AdmissionConfiguration says (give it with "
+            "--admission-config; a cluster without one admits every pod, as privileged). PSA "
+            f"is checked at {level}; label the namespace to say which level it enforces"
+        )
+        assumption = None
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Profile":
         what = (
             f"namespace {namespace.name} belongs to Profile {namespace.name}, whose PodSecurity "
