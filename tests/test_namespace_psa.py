@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, only_pod, run
+from conftest import FIXTURES, only_pod, report_across_jobs, run
 
 from nblint.model.finding import Finding
 from nblint.model.rule import PsaPolicy, parse_version
@@ -612,3 +612,55 @@ def test_the_outermost_kustomization_namespace_wins_over_the_base_and_the_object
     found = run(here / "namespace.yaml", here / "team" / "pod.yaml", select=PSA_ONLY).findings
     assert judged(found) == [("privileged", 11, "error", "enforce", 6)]
     assert "namespace team-b enforces" in found[0].message
+
+
+OVERLAYS = NS / "kustomize-overlays"
+
+
+def test_an_overlay_beside_the_base_puts_the_base_objects_in_its_namespace() -> None:
+    # overlays/prod names ../../base: kustomize builds the base's Pod into team-prod, whose
+    # enforce: baseline rejects it (the label at overlays/prod/namespace.yaml:6).
+    prod = OVERLAYS / "overlays" / "prod"
+    found = run(
+        OVERLAYS / "base" / "kustomization.yaml",
+        OVERLAYS / "base" / "notebook.yaml",
+        prod / "kustomization.yaml",
+        prod / "namespace.yaml",
+        select=PSA_ONLY,
+    ).findings
+    assert judged(found) == [("privileged", 11, "error", "enforce", 6)]
+    assert "namespace team-prod enforces" in found[0].message
+
+
+def test_overlays_that_put_the_base_in_different_namespaces_leave_it_in_its_own() -> None:
+    # Two builds, two pods in two namespaces: neither is the base's; nblint says it does not know.
+    found = run(*sorted(OVERLAYS.rglob("*.yaml")), select=PSA_ONLY).findings
+    assert judged(found)[0] == ("ns-unknown-namespace", 4, "info", None, None)
+
+
+def test_an_overlay_whose_base_is_not_among_the_inputs_says_it_was_not_checked() -> None:
+    prod = OVERLAYS / "overlays" / "prod"
+    found = run(prod / "kustomization.yaml", prod / "namespace.yaml").findings
+    assert [(f.rule, f.file, f.line, f.column) for f in found] == [
+        ("kustomize-resource-unchecked", str(prod / "kustomization.yaml"), 3, 5)
+    ]
+    assert found[0].message == (
+        "`../../base` is deployed by this kustomization but is not among the inputs: nblint "
+        "checked none of it; give it too, or lint what kustomize builds"
+    )
+    assert found[0].fix == f"kustomize build {prod} | nblint check -"
+
+
+def test_a_kustomization_namespace_is_the_same_with_jobs(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(OVERLAYS, tmp_path / "tree")
+    shutil.rmtree(tmp_path / "tree" / "overlays" / "dev")
+    report = report_across_jobs(tmp_path / "tree")
+    privileged = [
+        f for f in report["findings"] if f["rule"] == "privileged" and "base" in f["file"]
+    ]
+    assert [f["message"].split(" — ")[1] for f in privileged] == [
+        'namespace team-prod enforces PodSecurity "baseline:latest": the pod is rejected'
+    ]
+    assert not [f for f in report["findings"] if f["rule"] == "kustomize-resource-unchecked"]

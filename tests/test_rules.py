@@ -85,9 +85,9 @@ def _examples() -> list[tuple[str, str, int, dict[str, Any]]]:
 def test_rule_example(
     tmp_path: Path, rule_id: str, kind: str, index: int, example: dict[str, Any]
 ) -> None:
-    path = tmp_path / "example.yaml"
-    path.write_text(example["yaml"])
-    for name, text in example.get("beside", {}).items():
+    path = tmp_path / example.get("file", "example.yaml")
+    for name, text in [(path, example["yaml"]), *example.get("beside", {}).items()]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     # A baseline rule's examples are checked at baseline: under restricted some are replaced.
     rule = RULES[rule_id]

@@ -111,6 +111,8 @@ def rule_page(rule: Rule) -> str:
             ]
             if settings:
                 out += [f"Checked with {' '.join(settings)}.", ""]
+            if "file" in example:
+                out += [f"As `{example['file']}`:", ""]
             out += [*_fence(example["yaml"], "yaml"), ""]
             for name, text in sorted(example.get("beside", {}).items()):
                 out += [f"Beside it, `{name}`:", "", *_fence(text, "yaml"), ""]

@@ -115,6 +115,8 @@ def explain_rule(rule: Rule, help_uri: str = "") -> str:
             settings = [f"{k}={example[k]}" for k in ("psa-level", "psa-version") if k in example]
             if settings:
                 out += [f"(checked with {' '.join(settings)})", ""]
+            if "file" in example:
+                out += [f"(as {example['file']})", ""]
             out += [_indent(example["yaml"]), ""]
     fixes = _fixes(rule)
     if fixes:

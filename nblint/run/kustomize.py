@@ -9,11 +9,14 @@ line, and checks none of its documents. What kustomize builds is checked by lint
 (``kustomize build overlay | nblint check -``).
 
 A kustomization's ``namespace:`` is set on every namespaced object of its resources, over what the
-object says (kustomize's namespace transformer). A file named under ``resources`` of the
-kustomization in its directory, itself perhaps a resource of the kustomizations above, is in the
-namespace of the outermost of them that sets one: the one ``kubectl apply -k`` of the top builds.
-An overlay elsewhere that names the base directory cannot be seen from the base: the base is
-checked as the base alone builds.
+object says (kustomize's namespace transformer). A file is built by the kustomization in its
+directory that names it under ``resources``, and that directory by every kustomization nblint
+reads that names it: the one in the directory above, and those among the run's inputs (the
+overlays beside a base, ``../../base``). Along each chain the outermost namespace wins, as the
+build of the top applies it last. When every chain gives one namespace, the file's objects are in
+it; when overlays put the base in different namespaces, each build is another pod and the objects
+keep their own (lint each build). A kustomization among the inputs whose local resources are not
+among them is said once: nblint checked none of what it deploys from there.
 """
 
 from __future__ import annotations
@@ -56,20 +59,34 @@ class SetNamespace(Record):
         self.line = line
 
 
+class Resource(Record):
+    """One local entry of a kustomization's ``resources``: as written, its real path, and where
+    it is written (line, column)."""
+
+    __slots__ = ("pos", "real", "written")
+
+    def __init__(self, written: str, real: str, pos: tuple[int, int]) -> None:
+        self.written = written
+        self.real = real
+        self.pos = pos
+
+
 class _Kustomization(Record):
     """What nblint reads of one ``kustomization.yaml``."""
 
-    __slots__ = ("namespace", "patches", "resources")
+    __slots__ = ("namespace", "patches", "path", "resources")
 
     def __init__(
         self,
+        path: str,
         patches: dict[str, PatchedBy],
-        resources: frozenset[str],
+        resources: list[Resource],
         namespace: SetNamespace | None,
     ) -> None:
+        self.path = path
         #: Real path of a patch file → who names it.
         self.patches = patches
-        #: The real paths its ``resources`` name (files and directories).
+        #: Its local ``resources`` (files and directories).
         self.resources = resources
         self.namespace = namespace
 
@@ -82,6 +99,21 @@ class Kustomizations:
         self._read: dict[str, _Kustomization | None] = {}
         #: Directories (as the inputs name them) with no kustomization near them: most runs.
         self._none_near: set[str] = set()
+        #: Real path of a file or directory → the directories of the kustomizations read so far
+        #: that name it under ``resources``.
+        self._built_by: dict[str, list[str]] = {}
+
+    def read_inputs(self, paths: list[str]) -> list[tuple[str, _Kustomization]]:
+        """Read the kustomizations among the run's inputs before any other file: an overlay
+        that names a base elsewhere puts the base's objects in its namespace. Returns them, by
+        the path the inputs give."""
+        found = []
+        for path in paths:
+            if os.path.basename(path) in KUSTOMIZATION_NAMES:
+                kustomization = self._in(os.path.dirname(os.path.realpath(path)))
+                if kustomization is not None:
+                    found.append((path, kustomization))
+        return found
 
     def patched_by(self, path: str) -> PatchedBy | None:
         """Who patches ``path`` in, when a kustomization near it names it as a patch."""
@@ -96,22 +128,33 @@ class Kustomizations:
         return found
 
     def namespace_of(self, path: str) -> SetNamespace | None:
-        """The namespace the kustomizations that build ``path`` put its objects in, if any."""
-        if path == files.STDIN or os.path.dirname(path) in self._none_near:
+        """The namespace the kustomizations that build ``path`` put its objects in: None when
+        none sets one, or when they put it in different ones."""
+        if path == files.STDIN:
             return None
-        member = os.path.realpath(path)
-        directory = os.path.dirname(member)
-        found = None
-        while True:
-            kustomization = self._in(directory)
-            if kustomization is None or member not in kustomization.resources:
-                return found
-            # The outer kustomization's transformer runs last: its namespace wins.
-            found = kustomization.namespace or found
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                return found
-            member, directory = directory, parent
+        if os.path.dirname(path) in self._none_near and not self._built_by:
+            return None
+        outcomes = self._namespaces(os.path.realpath(path), frozenset())
+        names = {outcome.namespace if outcome else None for outcome in outcomes}
+        if len(names) != 1 or None in names:
+            return None
+        return next(iter(outcomes))
+
+    def _namespaces(self, member: str, seen: frozenset[str]) -> list[SetNamespace | None]:
+        """The namespace each chain of kustomizations that builds ``member`` puts it in (None:
+        no kustomization of that chain sets one)."""
+        self._in(os.path.dirname(member))  # the kustomization beside it, if it names it
+        builders = [d for d in self._built_by.get(member, ()) if d not in seen]
+        if not builders:
+            return [None]
+        outcomes: list[SetNamespace | None] = []
+        for directory in builders:
+            kustomization = self._read[directory]
+            assert kustomization is not None
+            for above in self._namespaces(directory, seen | {directory}):
+                # The outer kustomization's transformer runs last: its namespace wins.
+                outcomes.append(above or kustomization.namespace)
+        return outcomes
 
     def _near(self, given: str) -> bool:
         """Whether a kustomization sits in ``given`` or the directories above it that
@@ -150,6 +193,8 @@ class Kustomizations:
         if directory in self._read:
             return self._read[directory]
         found = self._read[directory] = _read_kustomization(directory)
+        for resource in found.resources if found is not None else ():
+            self._built_by.setdefault(resource.real, []).append(directory)
         return found
 
 
@@ -175,19 +220,22 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
         if target and "\n" not in target:
             real = os.path.realpath(os.path.join(directory, target))
             patches.setdefault(real, PatchedBy(path, line))
-    resources = root.get("resources")
-    named = frozenset(
-        os.path.realpath(os.path.join(directory, entry))
-        for entry in (resources if isinstance(resources, list) else ())
-        # A remote base (``github.com/…``, ``https://…``) is no file here.
-        if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry
-    )
+    resources: list[Resource] = []
+    entries = root.get("resources")
+    if isinstance(entries, list):
+        positions = getattr(entries, "item_pos", [])
+        for index, entry in enumerate(entries):
+            # A remote base (``github.com/…``, ``https://…``) is no file here.
+            if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry:
+                pos = positions[index] if index < len(positions) else (1, 1)
+                real = os.path.realpath(os.path.join(directory, entry))
+                resources.append(Resource(entry, real, pos))
     namespace = root.get("namespace")
     sets = None
     if isinstance(namespace, str) and namespace.strip():
         line = getattr(root, "key_pos", {}).get("namespace", (1, 1))[0]
         sets = SetNamespace(namespace.strip(), path, line)
-    return _Kustomization(patches, named, sets)
+    return _Kustomization(path, patches, resources, sets)
 
 
 def _patch_entries(root: Any) -> list[tuple[Any, int]]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from nblint.dialects.registry import DIALECTS
 from nblint.load import files
 from nblint.model.result import RunResult
+from nblint.run.kustomize import KUSTOMIZATION_NAMES
 from nblint.run.results import merge
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ _EVERYWHERE = tuple(
 _RUNNER: Runner | None = None
 #: The inputs every worker indexes (see ``_EVERYWHERE``), set with ``_RUNNER``.
 _SHARED: list[str] = []
+#: Every input of the run, set with ``_RUNNER``.
+_ALL: tuple[str, ...] = ()
 
 
 def jobs_for(requested: int) -> int:
@@ -96,14 +99,19 @@ def _size(path: str) -> int:
 
 def run(runner: Runner, paths: Sequence[str], jobs: int) -> RunResult:
     work = chunks(paths, jobs * CHUNKS_PER_JOB)
-    global _RUNNER, _SHARED
-    _RUNNER = runner
-    _SHARED = [path for path in paths if _holds(path, _EVERYWHERE)]
+    global _RUNNER, _SHARED, _ALL
+    _RUNNER, _ALL = runner, tuple(paths)
+    # A kustomization may put the files of other chunks in its namespace: every worker reads it.
+    _SHARED = [
+        path
+        for path in paths
+        if os.path.basename(path) in KUSTOMIZATION_NAMES or _holds(path, _EVERYWHERE)
+    ]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_run_chunk, work))
     finally:
-        _RUNNER, _SHARED = None, []
+        _RUNNER, _SHARED, _ALL = None, [], ()
     return merge(parts)
 
 
@@ -114,7 +122,9 @@ def _run_chunk(paths: list[str]) -> RunResult:
     assert runner is not None
     mine = set(paths)
     shared = tuple(path for path in _SHARED if path not in mine)
-    serial = Runner(runner.options.replace(jobs=1, shared_inputs=shared), runner.rules)
+    serial = Runner(
+        runner.options.replace(jobs=1, shared_inputs=shared, run_inputs=_ALL), runner.rules
+    )
     result = serial.run(paths)
     # Texts serve the code frames of findings: those of clean files need not travel (the keys
     # do: they say which files a run read).

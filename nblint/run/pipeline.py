@@ -81,6 +81,7 @@ NOTEBOOK_GROUP = "notebook"
 
 #: The rule that says an input is a kustomize patch, not checked (info).
 KUSTOMIZE_PATCH = "kustomize-patch"
+KUSTOMIZE_RESOURCE_UNCHECKED = "kustomize-resource-unchecked"
 #: The context option that names the API server's admission configuration.
 ADMISSION_CONFIG = "--admission-config"
 
@@ -111,6 +112,7 @@ _OPTIONS_ORDER = (
     "context",
     "jobs",
     "shared_inputs",
+    "run_inputs",
     "keep_pods",
     "texts",
     "stdin_filename",
@@ -132,6 +134,7 @@ class Options:
         "keep_pods",
         "policy",
         "rules_dirs",
+        "run_inputs",
         "select",
         "shared_inputs",
         "stdin_filename",
@@ -148,6 +151,7 @@ class Options:
         context: tuple[tuple[str, str], ...] = (),
         jobs: int = 1,
         shared_inputs: tuple[str, ...] = (),
+        run_inputs: tuple[str, ...] = (),
         keep_pods: bool = False,
         texts: dict[str, str] | None = None,
         stdin_filename: str | None = None,
@@ -170,6 +174,9 @@ class Options:
         #: namespace's LimitRange, with ``--jobs``): indexed only, their findings are the other
         #: process's.
         self.shared_inputs = shared_inputs
+        #: Every input of the run, when this process checks a part of them (``--jobs``): what a
+        #: kustomization among this part deploys may be in another.
+        self.run_inputs = run_inputs
         #: Keep every effective pod in the result (``nblint render``); a check only counts them.
         self.keep_pods = keep_pods
         #: Text to read instead of a file's, by path (``nblint fix`` checks its edits unwritten).
@@ -295,7 +302,11 @@ class Runner:
             if parallel.should_split(paths, jobs):
                 return parallel.run(self, paths, jobs)
         result = RunResult()
+        paths = list(paths)
+        kustomizations = self._kustomizations.read_inputs(paths)
+        self._kustomizations.read_inputs(list(self.options.shared_inputs))
         inputs = [self._read(path, result) for path in paths]
+        self._unchecked_resources(kustomizations, paths, result)
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
         index = self._index(inputs, context, release, result, self._shared())
@@ -325,6 +336,35 @@ class Runner:
         suppress.apply(result, self)
         result.findings.sort(key=Finding.sort_key)
         return result
+
+    def _unchecked_resources(
+        self, kustomizations: list[tuple[str, Any]], paths: list[str], result: RunResult
+    ) -> None:
+        """A kustomization among the inputs that deploys files from outside its directory (an
+        overlay's ``../../base``) which are not among the inputs: what it deploys from there is
+        not checked, which a clean result must not hide."""
+        if not kustomizations:
+            return
+        given = {os.path.realpath(path) for path in self.options.run_inputs or paths}
+        for path, kustomization in kustomizations:
+            here = os.path.dirname(os.path.realpath(path))
+            for resource in kustomization.resources:
+                real = resource.real
+                if real == here or real.startswith(here + os.sep) or not os.path.exists(real):
+                    continue  # its own files (listed with it, or not) and what kustomize refuses
+                if real in given or any(p.startswith(real + os.sep) for p in given):
+                    continue
+                self._add(
+                    result,
+                    Reported(
+                        KUSTOMIZE_RESOURCE_UNCHECKED,
+                        f"`{resource.written}` is deployed by this kustomization but is not among "
+                        "the inputs: nblint checked none of it; give it too, or lint what "
+                        "kustomize builds",
+                        Origin(path, *resource.pos),
+                        fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
+                    ),
+                )
 
     def _shared(self) -> list[_Input]:
         """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
