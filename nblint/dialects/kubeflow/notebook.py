@@ -227,6 +227,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     pod_metadata = _pod_metadata(name, namespace, metadata, provenance)
     _complete_first_container(spec, name, namespace, provenance)
     distribution, assumed = _distribution(metadata, settings)
+    auth_proxy = _auth_proxy(metadata) if distribution == OPENSHIFT_AI else None
+    if auth_proxy is not None:
+        _dedicated_service_account(spec, name, auth_proxy, provenance)
     add_fsgroup = settings.get("kubeflow_add_fsgroup")
     if add_fsgroup is None:
         add_fsgroup = distribution == UPSTREAM
@@ -303,10 +306,70 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 "stopped": STOPPED_ANNOTATION in annotations,
                 "poddefaults": applied,
                 "poddefaults_denied": bool(merged.conflicts),
+                **({"auth_proxy": auth_proxy.describe()} if auth_proxy else {}),
             },
         )
     )
     return out
+
+
+class AuthProxy(Record):
+    """The authenticating proxy OpenShift AI's notebook webhook adds to a workbench whose
+    annotation asks for one (odh-notebook-controller ``notebook_webhook.go``:
+    ``InjectOAuthProxy`` for ``inject-oauth``, RHOAI 2.x; ``InjectKubeRbacProxy`` for
+    ``inject-auth``, 3.x)."""
+
+    __slots__ = ("annotation", "container")
+
+    def __init__(self, container: str, annotation: str) -> None:
+        self.container = container
+        self.annotation = annotation
+
+    def describe(self) -> str:
+        return (
+            f"the {self.container} sidecar that OpenShift AI's notebook webhook injects "
+            f"({self.annotation})"
+        )
+
+
+#: The annotations that make the ODH notebook webhook inject a proxy, newest first: both proxies
+#: call the API server with the pod's service-account token and trust its ``ca.crt``
+#: (oauth-proxy's ``--upstream-ca``, kube-rbac-proxy's in-cluster client for its TokenReviews
+#: and SubjectAccessReviews), so the pod needs its token mounted.
+AUTH_PROXY_ANNOTATIONS = (
+    ("notebooks.opendatahub.io/inject-auth", "kube-rbac-proxy"),
+    ("notebooks.opendatahub.io/inject-oauth", "oauth-proxy"),
+)
+#: What Go's ``strconv.ParseBool`` reads as true (the webhook parses the annotation with it).
+_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+
+
+def _auth_proxy(metadata: dict[str, Any]) -> AuthProxy | None:
+    annotations = _mapping(metadata.get("annotations"))
+    for key, container in AUTH_PROXY_ANNOTATIONS:
+        value = annotations.get(key)
+        if value is True or str(value) in _GO_TRUE:
+            return AuthProxy(container, f"{key}: {'true' if value is True else value}")
+    return None
+
+
+def _dedicated_service_account(
+    spec: dict[str, Any], name: str, proxy: AuthProxy, provenance: NotebookProvenance
+) -> None:
+    """The webhook puts the pod on a ServiceAccount of the Notebook's name ("do not use
+    default"), whatever the Notebook says: its proxy authenticates as that account."""
+    where = provenance.locate(("spec", "serviceAccountName"))
+    spec["serviceAccountName"] = name
+    provenance.inject(
+        ("spec", "serviceAccountName"),
+        Origin(
+            where.file,
+            where.line,
+            where.column,
+            f"set by OpenShift AI's notebook webhook for its {proxy.container} "
+            f"({proxy.annotation})",
+        ),
+    )
 
 
 def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[str, str]:
