@@ -21,7 +21,9 @@ kubeflow/kubeflow v1.10):
    a Notebook written again later among the inputs (same name and namespace) is one object,
    the manifest given last (as ``kubectl apply`` of both leaves it): only that one is linted;
 6. the PodDefault webhook applies the PodDefaults that select the pod (:mod:`.poddefaults`); a
-   conflict makes it deny the pod, which is then reported and linted without any PodDefault;
+   conflict makes it deny the pod, which is then reported and linted without any PodDefault. A
+   namespace the inputs describe without the profile label is one it never serves, and Istio
+   injects where that namespace's labels say (:mod:`.namespace_labels`);
 7. API-server defaulting of pod templates, as for any StatefulSet.
 """
 
@@ -31,7 +33,8 @@ from functools import cache
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.kubeflow import crd, poddefaults
+from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults
+from nblint.dialects.kubeflow.namespace_labels import KnownNamespace, known_namespace
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
@@ -260,6 +263,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         {str(k): poddefaults.selector.label_text(v) for k, v in pod_metadata["labels"].items()},
         _mapping(pod_metadata.get("annotations")),
     )
+    known = known_namespace(index, namespace, settings)
+    if chosen and known is not None and known.poddefaults_served is False:
+        # The webhook's namespaceSelector never matches this namespace: it never runs there.
+        out.reported.append(_not_served(known, chosen, object_name, provenance))
+        chosen = []
     merged = poddefaults.merge(pod, chosen, provenance.locate, object_name)
     for conflict in merged.conflicts:
         other = conflict.other
@@ -281,6 +289,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
 
     annotations = _mapping(metadata.get("annotations"))
+    istio = None if known is None else known.istio
     out.pods.append(
         EffectivePod(
             file=file,
@@ -300,8 +309,12 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 # One of many notebook servers of its namespace (quota capacity is counted).
                 "notebook_server": True,
                 # Kubeflow profile namespaces have Istio sidecar injection on by default; the
-                # OpenShift AI controller runs without Istio (USE_ISTIO=false).
-                "istio_injection_default": distribution == UPSTREAM,
+                # OpenShift AI controller runs without Istio (USE_ISTIO=false). A namespace the
+                # inputs describe says it with its labels.
+                "istio_injection_default": distribution == UPSTREAM
+                if istio is None
+                else bool(istio),
+                **({"istio_injection_by": istio} if istio else {}),
                 "kubeflow_distribution": distribution,
                 "stopped": STOPPED_ANNOTATION in annotations,
                 "poddefaults": applied,
@@ -311,6 +324,38 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         )
     )
     return out
+
+
+def _not_served(
+    known: KnownNamespace,
+    chosen: list[poddefaults.PodDefault],
+    object_name: str,
+    provenance: NotebookProvenance,
+) -> Reported:
+    """``poddefault-namespace-not-served``: the PodDefaults that select the pod, which the
+    webhook never applies in a namespace without the profile label."""
+    names = ", ".join(pd.name for pd in chosen)
+    what = (
+        f"PodDefault {names}, which selects"
+        if len(chosen) == 1
+        else f"PodDefaults {names}, which select"
+    )
+    has = (
+        f"its label {namespace_labels.PROFILE_LABEL} is {known.profile_label}, not "
+        f"{namespace_labels.PROFILE_VALUE}"
+        if known.profile_label is not None
+        else f"it has no label {namespace_labels.PROFILE_LABEL}: {namespace_labels.PROFILE_VALUE}"
+    )
+    return Reported(
+        "poddefault-namespace-not-served",
+        f"namespace {known.name} is not a Kubeflow profile namespace ({has}), which the "
+        f"PodDefault webhook's namespaceSelector requires: the webhook never runs there, so "
+        f"{what} this pod, changes nothing in {object_name}",
+        provenance.locate(("metadata", "namespace")),
+        object_name,
+        fix_keys=("kubeflow",),
+        cause=known.unserved_cause(),
+    )
 
 
 class AuthProxy(Record):
