@@ -48,7 +48,9 @@ def test_a_part_of_label_of_another_value_does_not_match_either() -> None:
     assert _brief(result) == [("poddefault-namespace-not-served", "info", 34, 3)]
     message = result.findings[0].message
     assert "(its label app.kubernetes.io/part-of is data-platform, not kubeflow-profile)" in message
-    assert "so PodDefaults add-env, add-secret, which select this pod," in message
+    assert (
+        "so PodDefaults add-env, add-secret, which select this pod, change nothing in " in message
+    )
     # The cause points at the label that is wrong.
     assert result.findings[0].cause.line == 7  # type: ignore[union-attr]
     pod = only_pod(result)

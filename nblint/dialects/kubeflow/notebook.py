@@ -336,9 +336,9 @@ def _not_served(
     webhook never applies in a namespace without the profile label."""
     names = ", ".join(pd.name for pd in chosen)
     what = (
-        f"PodDefault {names}, which selects"
+        f"PodDefault {names}, which selects this pod, changes"
         if len(chosen) == 1
-        else f"PodDefaults {names}, which select"
+        else f"PodDefaults {names}, which select this pod, change"
     )
     has = (
         f"its label {namespace_labels.PROFILE_LABEL} is {known.profile_label}, not "
@@ -350,7 +350,7 @@ def _not_served(
         "poddefault-namespace-not-served",
         f"namespace {known.name} is not a Kubeflow profile namespace ({has}), which the "
         f"PodDefault webhook's namespaceSelector requires: the webhook never runs there, so "
-        f"{what} this pod, changes nothing in {object_name}",
+        f"{what} nothing in {object_name}",
         provenance.locate(("metadata", "namespace")),
         object_name,
         fix_keys=("kubeflow",),
