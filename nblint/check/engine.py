@@ -251,6 +251,7 @@ class _PreparedViolation:
             violation.fix,
             {**variables, "field": fieldpath.text, "value": "unset"},
             fix_safety=violation.fix_safety,
+            severity=violation.severity,
         )
 
     def broken(
@@ -297,6 +298,7 @@ class _PreparedViolation:
                 "item": _enclosing_item(obj, path[len(base) :]),
             },
             fix_safety=violation.fix_safety,
+            severity=violation.severity,
         )
 
 

@@ -146,7 +146,16 @@ def _parse_violation(raw: dict[str, Any], where: str) -> Violation:
         unless=parse_condition(raw.get("unless"), f"{where}.unless"),
         fix=raw.get("fix"),
         fix_safety=_fix_safety(raw.get("fix-safety"), where, None),
+        severity=_severity(raw.get("severity"), where),
     )
+
+
+def _severity(raw: Any, where: str) -> str | None:
+    """A violation may only lower its findings to info (what it finds is needed, or taken care
+    of): the rule's severity is what a team configures."""
+    if raw is None or raw == "info":
+        return raw
+    raise RuleError(f"{where}: a violation's severity can only be info")
 
 
 def _fix_safety(raw: Any, where: str, default: str | None) -> str | None:

@@ -333,6 +333,10 @@ class NamespaceContext:
     #: stands for: ``(the Profile's quota, the manifest)``. The profile controller writes the
     #: Profile's spec over the manifest at every reconcile.
     copied_over: list[tuple[ClusterObject, ClusterObject]] = field(default_factory=list)
+    #: Label keys that two Namespace manifests among the inputs (or two context files) give
+    #: different values: which one the cluster holds is not known (what a webhook's
+    #: namespaceSelector sees there is not either).
+    disputed: set[str] = field(default_factory=set)
 
     @property
     def display(self) -> str:
@@ -369,6 +373,7 @@ class ClusterContext:
                 admission = admission or entry  # the first one given is the API server's
             elif isinstance(entry, NamespaceManifest):
                 here = context(entry.ref.name)
+                here.disputed |= _disputed_labels(here.manifest, entry)
                 here.manifest, conflicting = _merged_manifest(here.manifest, entry)
                 here.conflicting = here.conflicting or conflicting
             elif isinstance(entry, LimitRange):
@@ -508,6 +513,18 @@ def _merged_manifest(
     if psa_labels(first) != psa_labels(other):
         return first, other
     return first, None
+
+
+def _disputed_labels(first: NamespaceManifest | None, other: NamespaceManifest) -> set[str]:
+    """The label keys two Namespace manifests of one name, both inputs or both context files,
+    write differently (or only one of them writes): the one applied last decides them."""
+    if first is None or "Profile" in (first.ref.kind, other.ref.kind):
+        return set()
+    if first.ref.context != other.ref.context:
+        return set()  # the input replaces the context file's: nothing is in doubt
+    mine = {key: located.value for key, located in first.labels.items()}
+    theirs = {key: located.value for key, located in other.labels.items()}
+    return {key for key in mine.keys() | theirs.keys() if mine.get(key) != theirs.get(key)}
 
 
 def psa_labels(manifest: NamespaceManifest) -> dict[str, Any]:

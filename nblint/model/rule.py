@@ -120,6 +120,7 @@ class Violation(Record):
         "message",
         "missing",
         "must",
+        "severity",
         "target",
         "unless",
         "when",
@@ -136,6 +137,7 @@ class Violation(Record):
         unless: Condition | None,
         fix: dict[str, str] | None,
         fix_safety: str | None = None,
+        severity: str | None = None,
     ) -> None:
         self.target = target
         self.fields = fields
@@ -147,6 +149,8 @@ class Violation(Record):
         self.fix = fix
         #: How safe this violation's fix is, when it differs from the rule's (``fix-safety``).
         self.fix_safety = fix_safety
+        #: ``"info"``: this violation is only a note, whatever the rule's severity.
+        self.severity = severity
 
 
 class Implementation(Record):

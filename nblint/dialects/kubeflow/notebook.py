@@ -21,7 +21,9 @@ kubeflow/kubeflow v1.10):
    a Notebook written again later among the inputs (same name and namespace) is one object,
    the manifest given last (as ``kubectl apply`` of both leaves it): only that one is linted;
 6. the PodDefault webhook applies the PodDefaults that select the pod (:mod:`.poddefaults`); a
-   conflict makes it deny the pod, which is then reported and linted without any PodDefault;
+   conflict makes it deny the pod, which is then reported and linted without any PodDefault. A
+   namespace the inputs describe without the profile label is one it never serves, and Istio
+   injects where that namespace's labels say (:mod:`.namespace_labels`);
 7. API-server defaulting of pod templates, as for any StatefulSet.
 """
 
@@ -31,7 +33,8 @@ from functools import cache
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.kubeflow import crd, poddefaults
+from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults
+from nblint.dialects.kubeflow.namespace_labels import KnownNamespace, known_namespace
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
@@ -227,6 +230,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     pod_metadata = _pod_metadata(name, namespace, metadata, provenance)
     _complete_first_container(spec, name, namespace, provenance)
     distribution, assumed = _distribution(metadata, settings)
+    auth_proxy = _auth_proxy(metadata) if distribution == OPENSHIFT_AI else None
+    if auth_proxy is not None:
+        _dedicated_service_account(spec, name, auth_proxy, provenance)
     add_fsgroup = settings.get("kubeflow_add_fsgroup")
     if add_fsgroup is None:
         add_fsgroup = distribution == UPSTREAM
@@ -257,6 +263,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         {str(k): poddefaults.selector.label_text(v) for k, v in pod_metadata["labels"].items()},
         _mapping(pod_metadata.get("annotations")),
     )
+    known = known_namespace(index, namespace, settings)
+    if chosen and known is not None and known.poddefaults_served is False:
+        # The webhook's namespaceSelector never matches this namespace: it never runs there.
+        out.reported.append(_not_served(known, chosen, object_name, provenance))
+        chosen = []
     merged = poddefaults.merge(pod, chosen, provenance.locate, object_name)
     for conflict in merged.conflicts:
         other = conflict.other
@@ -278,6 +289,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
 
     annotations = _mapping(metadata.get("annotations"))
+    istio = None if known is None else known.istio
     out.pods.append(
         EffectivePod(
             file=file,
@@ -297,16 +309,112 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 # One of many notebook servers of its namespace (quota capacity is counted).
                 "notebook_server": True,
                 # Kubeflow profile namespaces have Istio sidecar injection on by default; the
-                # OpenShift AI controller runs without Istio (USE_ISTIO=false).
-                "istio_injection_default": distribution == UPSTREAM,
+                # OpenShift AI controller runs without Istio (USE_ISTIO=false). A namespace the
+                # inputs describe says it with its labels.
+                "istio_injection_default": distribution == UPSTREAM
+                if istio is None
+                else bool(istio),
+                **({"istio_injection_by": istio} if istio else {}),
                 "kubeflow_distribution": distribution,
                 "stopped": STOPPED_ANNOTATION in annotations,
                 "poddefaults": applied,
                 "poddefaults_denied": bool(merged.conflicts),
+                **({"auth_proxy": auth_proxy.describe()} if auth_proxy else {}),
             },
         )
     )
     return out
+
+
+def _not_served(
+    known: KnownNamespace,
+    chosen: list[poddefaults.PodDefault],
+    object_name: str,
+    provenance: NotebookProvenance,
+) -> Reported:
+    """``poddefault-namespace-not-served``: the PodDefaults that select the pod, which the
+    webhook never applies in a namespace without the profile label."""
+    names = ", ".join(pd.name for pd in chosen)
+    what = (
+        f"PodDefault {names}, which selects this pod, changes"
+        if len(chosen) == 1
+        else f"PodDefaults {names}, which select this pod, change"
+    )
+    has = (
+        f"its label {namespace_labels.PROFILE_LABEL} is {known.profile_label}, not "
+        f"{namespace_labels.PROFILE_VALUE}"
+        if known.profile_label is not None
+        else f"it has no label {namespace_labels.PROFILE_LABEL}: {namespace_labels.PROFILE_VALUE}"
+    )
+    return Reported(
+        "poddefault-namespace-not-served",
+        f"namespace {known.name} is not a Kubeflow profile namespace ({has}), which the "
+        f"PodDefault webhook's namespaceSelector requires: the webhook never runs there, so "
+        f"{what} nothing in {object_name}",
+        provenance.locate(("metadata", "namespace")),
+        object_name,
+        fix_keys=("kubeflow",),
+        cause=known.unserved_cause(),
+    )
+
+
+class AuthProxy(Record):
+    """The authenticating proxy OpenShift AI's notebook webhook adds to a workbench whose
+    annotation asks for one (odh-notebook-controller ``notebook_webhook.go``:
+    ``InjectOAuthProxy`` for ``inject-oauth``, RHOAI 2.x; ``InjectKubeRbacProxy`` for
+    ``inject-auth``, 3.x)."""
+
+    __slots__ = ("annotation", "container")
+
+    def __init__(self, container: str, annotation: str) -> None:
+        self.container = container
+        self.annotation = annotation
+
+    def describe(self) -> str:
+        return (
+            f"the {self.container} sidecar that OpenShift AI's notebook webhook injects "
+            f"({self.annotation})"
+        )
+
+
+#: The annotations that make the ODH notebook webhook inject a proxy, newest first: both proxies
+#: call the API server with the pod's service-account token and trust its ``ca.crt``
+#: (oauth-proxy's ``--upstream-ca``, kube-rbac-proxy's in-cluster client for its TokenReviews
+#: and SubjectAccessReviews), so the pod needs its token mounted.
+AUTH_PROXY_ANNOTATIONS = (
+    ("notebooks.opendatahub.io/inject-auth", "kube-rbac-proxy"),
+    ("notebooks.opendatahub.io/inject-oauth", "oauth-proxy"),
+)
+#: What Go's ``strconv.ParseBool`` reads as true (the webhook parses the annotation with it).
+_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+
+
+def _auth_proxy(metadata: dict[str, Any]) -> AuthProxy | None:
+    annotations = _mapping(metadata.get("annotations"))
+    for key, container in AUTH_PROXY_ANNOTATIONS:
+        value = annotations.get(key)
+        if value is True or str(value) in _GO_TRUE:
+            return AuthProxy(container, f"{key}: {'true' if value is True else value}")
+    return None
+
+
+def _dedicated_service_account(
+    spec: dict[str, Any], name: str, proxy: AuthProxy, provenance: NotebookProvenance
+) -> None:
+    """The webhook puts the pod on a ServiceAccount of the Notebook's name ("do not use
+    default"), whatever the Notebook says: its proxy authenticates as that account."""
+    where = provenance.locate(("spec", "serviceAccountName"))
+    spec["serviceAccountName"] = name
+    provenance.inject(
+        ("spec", "serviceAccountName"),
+        Origin(
+            where.file,
+            where.line,
+            where.column,
+            f"set by OpenShift AI's notebook webhook for its {proxy.container} "
+            f"({proxy.annotation})",
+        ),
+    )
 
 
 def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[str, str]:
