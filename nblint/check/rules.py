@@ -15,6 +15,7 @@ import os
 import yaml
 
 from nblint.load.files import tidy
+from nblint.model import rule as rule_model
 from nblint.model import schema as json_schema
 from nblint.model.data import data_dir
 from nblint.model.finding import SEVERITIES
@@ -327,7 +328,7 @@ def _team_rules(directory: str) -> dict[str, Rule]:
     schema = os.path.join(data_dir("schemas"), "rule.schema.json")
     return cached(
         kind_for("team-rules", directory),
-        [__file__, schema, *files],
+        [__file__, rule_model.__file__, schema, *files],
         lambda: _read_directory(directory, validate=True),
     )
 
@@ -354,4 +355,5 @@ def _shipped_rules() -> dict[str, Rule]:
     # A kind per install: two installs sharing the cache (a checkout and pre-commit's own
     # environment) keep an entry each rather than rebuilding over each other on every run.
     kind = kind_for("rules", directory)
-    return cached(kind, [__file__, *files], lambda: _read_directory(directory))
+    # The module that defines what is pickled counts too: a new slot there is a new layout.
+    return cached(kind, [__file__, rule_model.__file__, *files], lambda: _read_directory(directory))
