@@ -175,3 +175,19 @@ def test_a_profile_s_override_wins_over_the_code_and_keeps_its_fix() -> None:
     assert (left.profile, left.applicability) == ("Plain", "display-only")
     line = fixed_text(outcome, path).splitlines()[left.line - 1]
     assert line.strip() == "c.KubeSpawner.automount_service_account_token = True"
+
+
+def test_a_fix_inside_a_profile_list_the_code_sets_is_shown_at_the_statement() -> None:
+    path = FIX / "extra-config-sets-the-profile-list.yaml"
+    findings = check(path)
+    [run_as_user] = of_rule(findings, "run-as-user")
+    assert (run_as_user.line, run_as_user.column, run_as_user.profile) == (8, 7, "Root")
+    assert run_as_user.applicability == "display-only"
+    assert run_as_user.fix == (
+        "# in hub.extraConfig.profiles, line 8: [0]['kubespawner_override'] (code, which nblint"
+        " does not edit)\n"
+        "uid: 1000   # jovyan, the image's notebook user"
+    )
+    outcome = fix_file(path, unsafe=True)
+    assert outcome.failed == []
+    assert "run-as-user" not in {f.rule for f in outcome.applied}

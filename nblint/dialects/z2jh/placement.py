@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from nblint.dialects.z2jh.extra_config import CodeLine
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
 from nblint.model.pod import Path, format_path
 from nblint.model.record import Record
@@ -394,6 +395,11 @@ class ValuesPlacement(Record):
         self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
     ) -> PlacedFix:
         """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
+        code = next((i for i, part in enumerate(target) if isinstance(part, CodeLine)), None)
+        if code is not None:
+            # Into a value that hub.extraConfig's code assigns (a profile of its profile_list):
+            # nblint reads that code but never rewrites it.
+            return PlacedFix(_code_fix_text(self.release, target, code, text), None)
         if merge == HELM and self.set_by_code:
             found = self._code_wins(text, target, patch)
             if found is not None:
@@ -549,6 +555,23 @@ def _code_line_advice(
     lines[-1] += ":"
     code = f"c.{written.section}.{written.trait} = {wanted!r}"
     return [*lines, f"#   {code}   {notes}".rstrip()]
+
+
+def _code_fix_text(release: Release, target: Path, code: int, text: str) -> str:
+    """A hint for ``target``, a place inside the value that the ``hub.extraConfig`` statement
+    ``target[: code + 1]`` assigns, shown: the statement and the place in its value, then the
+    hint without the line that named that place as a values path."""
+    from nblint.dialects.z2jh.helm import key_text
+
+    statement = target[: code + 1]
+    where = f"hub.extraConfig.{key_text(statement[2])}, line {release.locate(statement).line}"
+    inside = "".join(f"[{part!r}]" for part in target[code + 1 :])
+    lines = text.split("\n")
+    while lines and lines[0].startswith("# in "):
+        lines.pop(0)
+    # (A "# in " line: the rule's own comments go below it, see _keep_comments.)
+    head = f"# in {where}: {inside or 'its value'} (code, which nblint does not edit)"
+    return "\n".join([head, *lines])
 
 
 def _scalar_text(value: Any) -> str:
