@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from nblint.dialects.z2jh.extra_config import CodeLine
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
 from nblint.model.pod import Path, format_path
 from nblint.model.record import Record
@@ -92,18 +93,30 @@ WRITTEN_WHOLE = (
 
 
 class ValuesPlacement(Record):
-    __slots__ = ("_masking", "_overriding", "profile_path", "provenance", "release")
+    __slots__ = (
+        "_masking",
+        "_overriding",
+        "profile_path",
+        "provenance",
+        "release",
+        "set_by_code",
+    )
 
     def __init__(
         self,
         release: Release,
         provenance: ValuesProvenance | None = None,
         profile_path: Path | None = None,
+        set_by_code: dict[str, Path] | None = None,
     ) -> None:
         self.release = release
         self.provenance = provenance
         #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
         self.profile_path = profile_path
+        #: ``{trait: statement}``: the traits of this pod whose value a plain setting in
+        #: ``hub.extraConfig`` gives (its values path, ``hub.extraConfig.<snippet>.<line>``), no
+        #: profile's override replacing it (see :func:`set_by_code`).
+        self.set_by_code: dict[str, Path] = set_by_code or {}
         #: The securityContexts of this pod that an extra config key replaces (see
         #: :meth:`_masked`): worked out on the first hint, asked again by every other.
         self._masking: list[tuple[Path, frozenset[str], Path, bool]] | None = None
@@ -120,8 +133,9 @@ class ValuesPlacement(Record):
     ) -> PlacedFix:
         if self._masks():
             return self._place(hint, path, anchor, template_hint)
-        if self._overriders():
-            # Per pod (a profile's own securityContext keys): not shared with other pods.
+        if self._overriders() or self.set_by_code:
+            # Per pod (a profile's own securityContext keys; what hub.extraConfig's code sets,
+            # unless the pod's profile overrides it): not shared with other pods.
             return _keep_comments(hint, self._place(hint, path, anchor, template_hint))
         # What is left depends only on the hints and the values keys behind the finding: every
         # profile's pod of a release asks again for the same (the one it merges into, if the
@@ -381,6 +395,22 @@ class ValuesPlacement(Record):
         self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
     ) -> PlacedFix:
         """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
+        code = next((i for i, part in enumerate(target) if isinstance(part, CodeLine)), None)
+        if code is not None:
+            # Into a value that hub.extraConfig's code assigns (a profile of its profile_list):
+            # nblint reads that code but never rewrites it.
+            return PlacedFix(_code_fix_text(self.release, target, code, text), None)
+        if merge == HELM and self.set_by_code:
+            found = self._code_wins(text, target, patch)
+            if found is not None:
+                text, patch = found
+                if patch is None:
+                    layer = self.release.placing(values_path)
+                    yaml_lines = any(not line.startswith("#") for line in text.split("\n"))
+                    if layer is not None and layer.shown_under and yaml_lines:
+                        text = nested(text, layer.shown_under)
+                    return PlacedFix(text, None)
+                target = ()
         layer = self.release.placing(target or values_path)
         if layer is not None and not target and layer.read_only:
             text = f"# in {layer.read_only}\n{text}"
@@ -397,6 +427,158 @@ class ValuesPlacement(Record):
         return PlacedFix(
             text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
         )
+
+    def _code_wins(self, text: str, target: Path, patch: Any) -> tuple[str, Any] | None:
+        """``(text, patch)`` of a hint whose values ``patch`` (merged at ``target``, outside any
+        profile) sets a trait that a plain setting in ``hub.extraConfig`` still sets for this
+        pod once the values have the hint: the hub runs that code after the values, so those
+        keys change nothing. They are left out of the edit; where the code's value is not the
+        one the fix needs, the hint is shown, never applied (``patch`` None: nblint does not
+        edit code), and says which statement to change and how. None when the code sets none
+        of the hint's traits."""
+        if override_scope(target) is not None or any(isinstance(k, int) for k in target):
+            return None  # a profile's override wins over hub.extraConfig (applied at spawn)
+        tree = _tree(patch)
+        if not isinstance(tree, dict) or not tree:
+            return None
+        values_patch = _set_at({}, target, tree) if target else tree
+        traits = traits_set_by(self.release, values_patch)
+        if not any(name in self.set_by_code for name in traits):
+            return None
+        # Is the code still what sets them once the values have the hint? (A KubeSpawner key of
+        # the values beats a `c.Spawner.x` statement; a deprecated name in the code is ignored
+        # where the values set the trait.)
+        after = _set_by_code_with(self.release, values_patch)
+        lost = {name: after[name] for name in traits if name in self.set_by_code and name in after}
+        if not lost:
+            return None
+        kept: Any = values_patch
+        comments = dict(_commented_lines(text))
+        beside: dict[str, list[str]] = {}
+        for leaf in _leaves(values_patch):
+            value = _written(values_patch, leaf)
+            alone = traits_set_by(self.release, _set_at({}, leaf, value))
+            hit = next((name for name in alone if name in lost), None)
+            if hit is None:
+                continue
+            kept = _without(kept, leaf)
+            comment = comments.get(f"{leaf[-1]}: {_scalar_text(value)}")
+            if comment and comment not in beside.setdefault(hit, []):
+                beside[hit].append(comment)
+        lines: list[str] = []
+        needs_code = False
+        for name, (statement, has) in lost.items():
+            wanted = traits[name]
+            if isinstance(wanted, dict) and isinstance(has, dict):
+                wanted = _helm_merge(has, wanted)
+            same = wanted == has
+            needs_code = needs_code or not same
+            lines += _code_line_advice(self.release, name, statement, wanted, same, beside)
+        rest = _dump(kept) if isinstance(kept, dict) and kept else None
+        if needs_code:
+            if rest is not None:
+                lines += ["# and in the values:", rest]
+            return "\n".join(lines), None
+        if rest is None:
+            return "\n".join(lines), None  # (the code already gives all the hint sets)
+        return "\n".join([*lines, rest]), kept
+
+
+def set_by_code(config: SpawnerConfig) -> dict[str, Path]:
+    """``{trait: statement}`` of the traits of ``config`` (a pod's, its profile's overrides
+    applied) whose value a plain setting in ``hub.extraConfig`` gives: its values path. A
+    profile's override that replaces the trait takes it out (KubeSpawner applies overrides at
+    spawn, after the hub's configuration); one merged into a dict trait leaves it in (the code's
+    dict is what a values key would have set)."""
+    found: dict[str, Path] = {}
+    for name, trait in config.traits.items():
+        source = trait.sources.get(())
+        if source is not None and source.path[:2] == EXTRA_CONFIG_CODE:
+            found[name] = source.path
+    return found
+
+
+def _set_by_code_with(release: Release, patch: dict[str, Any]) -> dict[str, tuple[Path, Any]]:
+    """``{trait: (statement, value)}`` of what :func:`set_by_code` finds in the hub's
+    configuration (no profile) of the release's values with ``patch`` merged, hub.extraConfig's
+    plain settings applied last; worked out once per hint."""
+    import json
+
+    from nblint.dialects.z2jh.chart_config import chart_traits
+
+    key = (_CODE_WINS, json.dumps(patch, sort_keys=True, default=str))
+    memo = release.fix_memo
+    if key not in memo:
+        merged = _helm_merge(release.values, patch)
+        config = chart_traits(merged, release.chart_version, extra=release.extra_config)
+        memo[key] = {
+            name: (statement, config.get(name)) for name, statement in set_by_code(config).items()
+        }
+    found: dict[str, tuple[Path, Any]] = memo[key]
+    return found
+
+
+#: Marks :func:`_set_by_code_with`'s entries among the release's ``fix_memo`` keys.
+_CODE_WINS = "code wins"
+
+
+def _code_line_advice(
+    release: Release,
+    trait: str,
+    statement: Path,
+    wanted: Any,
+    same: bool,
+    beside: dict[str, list[str]],
+) -> list[str]:
+    """Comment lines about the ``hub.extraConfig`` statement (values path ``statement``) that
+    sets ``trait`` after the values: it already gives the fix's value (``same``), or it must
+    be changed, to the line shown for the fix's ``wanted`` value (for a list trait none is
+    shown: the hint's list is built from the values, not the code's). ``beside``: the hint's
+    comments on the keys left out, by trait."""
+    from nblint.dialects.z2jh.helm import key_text
+
+    snippet = statement[2] if len(statement) > 2 else "?"
+    where = f"hub.extraConfig.{key_text(snippet)}, line {release.locate(statement).line},"
+    written = next((a for a in release.extra_config.assignments if a.path == statement), None)
+    notes = "   ".join(beside.get(trait, []))
+    if same:
+        return [
+            f"# {where} sets {trait} after the values,",
+            f"# as this fix needs: left out of it   {notes}".rstrip(),
+        ]
+    lines = [
+        f"# {where} sets {trait} after the values,",
+        "# which cannot change it: change that line (nblint does not edit code)",
+    ]
+    if isinstance(wanted, list) or written is None:
+        return [*lines, *([f"# {notes}"] if notes else [])]
+    lines[-1] += ":"
+    code = f"c.{written.section}.{written.trait} = {wanted!r}"
+    return [*lines, f"#   {code}   {notes}".rstrip()]
+
+
+def _code_fix_text(release: Release, target: Path, code: int, text: str) -> str:
+    """A hint for ``target``, a place inside the value that the ``hub.extraConfig`` statement
+    ``target[: code + 1]`` assigns, shown: the statement and the place in its value, then the
+    hint without the line that named that place as a values path."""
+    from nblint.dialects.z2jh.helm import key_text
+
+    statement = target[: code + 1]
+    where = f"hub.extraConfig.{key_text(statement[2])}, line {release.locate(statement).line}"
+    inside = "".join(f"[{part!r}]" for part in target[code + 1 :])
+    lines = text.split("\n")
+    while lines and lines[0].startswith("# in "):
+        lines.pop(0)
+    # (A "# in " line: the rule's own comments go below it, see _keep_comments.)
+    head = f"# in {where}: {inside or 'its value'} (code, which nblint does not edit)"
+    return "\n".join([head, *lines])
+
+
+def _scalar_text(value: Any) -> str:
+    """A scalar as a hint writes it (the key of :func:`_commented_lines`' pairs)."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 def _tree(patch: Any) -> Any:

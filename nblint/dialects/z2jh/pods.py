@@ -13,7 +13,7 @@ from nblint.dialects.z2jh.chart_config import (
     release_chart_written,
     with_hub_config,
 )
-from nblint.dialects.z2jh.placement import ValuesPlacement
+from nblint.dialects.z2jh.placement import ValuesPlacement, set_by_code
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
 from nblint.dialects.z2jh.profiles import Selection, selections
@@ -160,7 +160,12 @@ def _pod(
         # Rules over the values themselves (target `values`) read and locate through this.
         configuration=release,
         facts=pod_facts,
-        placement=ValuesPlacement(release, provenance, selection.path if selection else None),
+        placement=ValuesPlacement(
+            release,
+            provenance,
+            selection.path if selection else None,
+            set_by_code(config) if release.extra_config.assignments else None,
+        ),
     )
 
 

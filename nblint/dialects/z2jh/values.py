@@ -509,6 +509,11 @@ class Release(Record):
     def _locate(self, values_path: Path) -> Origin:
         if values_path and isinstance(values_path[-1], CodeLine):
             return self._code_line(values_path[:-1], values_path[-1])
+        for index, part in enumerate(values_path):
+            if isinstance(part, CodeLine):
+                # Inside the value a statement assigns (a profile of `c.KubeSpawner.profile_list
+                # = [...]`): the statement's line, which is what to edit.
+                return self._locate(values_path[: index + 1])
         if values_path in self._owners:
             return self._position(self._owners[values_path], values_path)
         origin = self._position(0, ())

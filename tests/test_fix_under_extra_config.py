@@ -1,0 +1,193 @@
+"""Fixes of traits that ``hub.extraConfig``'s code sets (field test 5, D3).
+
+The hub runs ``hub.extraConfig`` after the chart's settings and ``hub.config``
+(``jupyterhub_config.py``), so a values key for a trait that a plain setting there assigns
+(``hub.config.KubeSpawner.X``, or the chart's key for it: ``singleuser.uid`` → ``uid``) changes
+nothing. Such a fix is shown at the code's line, never applied (nblint does not edit code), and
+is not counted as fixable; a key whose trait the code already sets to the fix's value is left out
+of the edit. What still wins over the code keeps its fix: a profile's ``kubespawner_override``
+(KubeSpawner applies it at spawn), and a ``c.KubeSpawner`` key over a ``c.Spawner`` statement.
+``tests/fixtures/z2jh/end-to-end/extra-config-precedence.yaml`` holds that order to the hub's.
+
+Fixtures are in ``tests/fixtures/fix/``, named ``extra-config-*``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, RULES
+
+from nblint.cli import main
+from nblint.model.finding import Finding
+from nblint.model.result import RunResult
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
+
+FIX = FIXTURES / "fix"
+TOKEN = "notebook-service-account-token"
+
+
+def check(path: Path, text: str | None = None) -> list[Finding]:
+    options = Options(PsaPolicy("restricted", (1, 37)), texts={str(path): text} if text else {})
+    return Runner(options, RULES).run([str(path)]).findings
+
+
+def fix_file(path: Path, unsafe: bool) -> fixing.FixOutcome:
+    options = Options(PsaPolicy("restricted", (1, 37)))
+
+    def run(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+    return fixing.fix(run, unsafe)
+
+
+def fixed_text(outcome: fixing.FixOutcome, path: Path) -> str:
+    return outcome.texts.get(str(path), path.read_text())
+
+
+def of_rule(findings: list[Finding], rule: str, container: str = "notebook") -> list[Finding]:
+    return [f for f in findings if f.rule == rule and f.container == container]
+
+
+def test_a_token_the_code_asks_for_is_fixed_at_the_code_s_line_shown_not_applied() -> None:
+    path = FIX / "extra-config-sets-automount-token.yaml"
+    findings = check(path)
+    [token] = of_rule(findings, TOKEN, container=None)  # type: ignore[arg-type]
+    assert (token.line, token.column, token.profile) == (10, 7, None)
+    assert token.applicability == "display-only"
+    assert token.edit is None
+    assert token.fix == (
+        "# hub.extraConfig.spark, line 10, sets automount_service_account_token after the values,\n"
+        "# which cannot change it: change that line (nblint does not edit code):\n"
+        "#   c.KubeSpawner.automount_service_account_token = False"
+    )
+    # A fix of another trait stays a fix.
+    [seccomp] = of_rule(findings, "seccomp-profile-restricted")
+    assert seccomp.applicability == "safe" and seccomp.edit is not None
+
+    outcome = fix_file(path, unsafe=False)
+    assert TOKEN not in {f.rule for f in outcome.applied}
+    text = fixed_text(outcome, path)
+    assert "automount_service_account_token: false" not in text
+    assert "c.KubeSpawner.automount_service_account_token = True" in text
+    [left] = [f for f in outcome.after.findings if f.rule == TOKEN]
+    assert left.applicability == "display-only"
+
+
+def test_the_counts_say_only_the_fixes_that_take_effect(tmp_path: Path) -> None:
+    path = tmp_path / "values.yaml"
+    shutil.copy(FIX / "extra-config-sets-automount-token.yaml", path)
+    runner = CliRunner()
+    checked = runner.invoke(main, ["check", str(path)], catch_exceptions=False).output
+    safe = [f for f in check(path) if f.applicability == "safe"]
+    assert TOKEN not in {f.rule for f in safe}
+    assert f"{len(safe)} fixable with `nblint fix`" in checked
+    fixed = runner.invoke(main, ["fix", str(path)], catch_exceptions=False).output
+    assert f"fixed {len(safe)} findings in 1 file" in fixed
+
+
+def test_a_values_key_an_earlier_fix_wrote_under_the_code_is_still_sent_to_the_code() -> None:
+    path = FIX / "extra-config-over-a-dead-values-key.yaml"
+    [token] = of_rule(check(path), TOKEN, container=None)  # type: ignore[arg-type]
+    assert (token.line, token.column, token.applicability) == (10, 7, "display-only")
+    assert token.fix is not None
+    assert "#   c.KubeSpawner.automount_service_account_token = False" in token.fix
+
+
+def test_a_uid_the_code_sets_is_not_written_to_singleuser_uid() -> None:
+    path = FIX / "extra-config-sets-uid.yaml"
+    findings = check(path)
+    [run_as_user] = of_rule(findings, "run-as-user")
+    assert (run_as_user.line, run_as_user.column) == (8, 7)
+    assert run_as_user.applicability == "display-only"
+    assert run_as_user.fix is not None
+    assert run_as_user.fix.startswith("# hub.extraConfig.root, line 8, sets uid after the values,")
+    assert "#   c.KubeSpawner.uid = 1000" in run_as_user.fix
+    # runAsNonRoot with the code's uid 0 would be refused by the kubelet: that fix is shown too,
+    # with the code line and the rest of it.
+    [non_root] = of_rule(findings, "run-as-non-root")
+    assert (non_root.line, non_root.applicability) == (4, "display-only")
+    assert non_root.fix is not None
+    assert "#   c.KubeSpawner.uid = 1000" in non_root.fix
+    assert "runAsNonRoot: true" in non_root.fix
+    assert "uid: 1000" not in non_root.fix.replace("c.KubeSpawner.uid = 1000", "")
+
+    outcome = fix_file(path, unsafe=True)
+    assert not {"run-as-user", "run-as-non-root"} & {f.rule for f in outcome.applied}
+    values = yaml.safe_load(fixed_text(outcome, path))
+    assert "uid" not in values["singleuser"]
+    assert values["hub"]["extraConfig"]["root"] == "c.KubeSpawner.uid = 0\n"
+    left = of_rule(outcome.after.findings, "run-as-user")
+    assert [f.applicability for f in left] == ["display-only"]
+
+
+def test_the_snippet_that_runs_last_is_the_one_named() -> None:
+    path = FIX / "extra-config-later-snippet-wins.yaml"
+    [token] = of_rule(check(path), TOKEN, container=None)  # type: ignore[arg-type]
+    assert (token.line, token.column, token.applicability) == (9, 7, "display-only")
+    assert token.fix is not None
+    assert token.fix.startswith("# hub.extraConfig.z-late, line 9,")
+
+
+def test_a_spawner_statement_loses_to_the_values_kubespawner_key_so_the_fix_applies() -> None:
+    path = FIX / "extra-config-spawner-section-loses.yaml"
+    [token] = of_rule(check(path), TOKEN, container=None)  # type: ignore[arg-type]
+    assert (token.line, token.column, token.applicability) == (8, 7, "safe")
+    assert token.edit is not None
+    outcome = fix_file(path, unsafe=False)
+    assert TOKEN in {f.rule for f in outcome.applied}
+    values = yaml.safe_load(fixed_text(outcome, path))
+    assert values["hub"]["config"]["KubeSpawner"]["automount_service_account_token"] is False
+    assert [f for f in outcome.after.findings if f.rule == TOKEN] == []
+
+
+def test_a_key_the_code_already_gives_the_fix_s_value_is_left_out_and_the_rest_applied() -> None:
+    path = FIX / "extra-config-sets-what-the-fix-needs.yaml"
+    [non_root] = of_rule(check(path), "run-as-non-root")
+    assert (non_root.line, non_root.applicability) == (4, "unsafe")
+    assert non_root.edit is not None
+    assert "uid" not in non_root.edit.patch
+    assert non_root.fix is not None
+    assert non_root.fix.startswith("# hub.extraConfig.uid, line 8, sets uid after the values,")
+    outcome = fix_file(path, unsafe=True)
+    assert "run-as-non-root" in {f.rule for f in outcome.applied}
+    assert "uid" not in yaml.safe_load(fixed_text(outcome, path))["singleuser"]
+    assert of_rule(outcome.after.findings, "run-as-non-root") == []
+
+
+def test_a_profile_s_override_wins_over_the_code_and_keeps_its_fix() -> None:
+    path = FIX / "extra-config-profile-override-wins.yaml"
+    tokens = sorted(
+        (f.line, f.column, f.profile, f.applicability) for f in check(path) if f.rule == TOKEN
+    )
+    assert tokens == [(9, 7, "Plain", "display-only"), (16, 9, "Spark", "safe")]
+    outcome = fix_file(path, unsafe=False)
+    values = yaml.safe_load(fixed_text(outcome, path))
+    override = values["singleuser"]["profileList"][0]["kubespawner_override"]
+    assert override["automount_service_account_token"] is False
+    assert "automount_service_account_token" not in values["hub"]["config"]["KubeSpawner"]
+    [left] = [f for f in outcome.after.findings if f.rule == TOKEN]
+    assert (left.profile, left.applicability) == ("Plain", "display-only")
+    line = fixed_text(outcome, path).splitlines()[left.line - 1]
+    assert line.strip() == "c.KubeSpawner.automount_service_account_token = True"
+
+
+def test_a_fix_inside_a_profile_list_the_code_sets_is_shown_at_the_statement() -> None:
+    path = FIX / "extra-config-sets-the-profile-list.yaml"
+    findings = check(path)
+    [run_as_user] = of_rule(findings, "run-as-user")
+    assert (run_as_user.line, run_as_user.column, run_as_user.profile) == (8, 7, "Root")
+    assert run_as_user.applicability == "display-only"
+    assert run_as_user.fix == (
+        "# in hub.extraConfig.profiles, line 8: [0]['kubespawner_override'] (code, which nblint"
+        " does not edit)\n"
+        "uid: 1000   # jovyan, the image's notebook user"
+    )
+    outcome = fix_file(path, unsafe=True)
+    assert outcome.failed == []
+    assert "run-as-user" not in {f.rule for f in outcome.applied}
