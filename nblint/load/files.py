@@ -191,6 +191,17 @@ def _why_unreadable(path: str, err: OSError) -> str:
     return f"cannot read: {err.strerror}"
 
 
+def encode_like(text: str, head: bytes) -> bytes:
+    """``text`` in the encoding :func:`decode` read a file starting with ``head`` in: UTF-16 in
+    its byte order, or UTF-8, each with the byte-order mark it had (a fix keeps every byte it
+    does not edit, the mark too)."""
+    for mark, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(mark):
+            return mark + text.encode(codec)
+    mark = b"\xef\xbb\xbf" if head.startswith(b"\xef\xbb\xbf") else b""
+    return mark + text.encode("utf-8")
+
+
 def decode(data: bytes) -> tuple[str, LoadProblem | None]:
     """Text of a YAML file (UTF-8, or UTF-16/32 with a BOM), or why it is not text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

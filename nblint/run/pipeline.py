@@ -812,7 +812,7 @@ def _sops_signed(text: str) -> bool:
     import re
 
     return bool(
-        re.search(r"(?m)^sops:[ \t]*$", text)
+        re.search(r"(?m)^sops:[ \t]*\r?$", text)
         and re.search(r"(?m)^[ \t]+mac:[ \t]", text)
         and not re.search(r"(?m)^[ \t]+mac_only_encrypted:[ \t]*true\b", text)
     )
