@@ -1110,3 +1110,38 @@ def test_a_utf16_file_is_written_back_in_utf16(tmp_path: Path) -> None:
     data = path.read_bytes()
     assert data.startswith(b"\xff\xfe")
     assert "seccompProfile" in data[2:].decode("utf-16-le")
+
+
+# ---------------------------------------------------------------------------------------------
+# Comments after a mapping's last key stay with it
+
+
+def test_a_new_z2jh_section_goes_after_the_keys_commented_out_under_the_last_one() -> None:
+    path = FIX / "z2jh-comment-after-a-mappings-last-key.yaml"
+    fixed = fixed_from(path, raw(path))
+    assert (
+        "    Authenticator:\n"
+        "      admin_users:\n"
+        "        - alice\n"
+        "      # allowed_users:\n"
+        "      #   - bob\n"
+        "    KubeSpawner:\n"
+    ) in fixed
+
+
+def test_new_manifest_keys_and_items_go_after_the_comments_deeper_than_them() -> None:
+    path = FIX / "manifest-comment-after-a-containers-last-key.yaml"
+    fixed = fixed_from(path, raw(path)).splitlines()
+
+    def after(line: str) -> str:
+        return fixed[fixed.index(line) + 1]
+
+    # A commented-out item at the list's dash is the list's: new items may go before it.
+    assert after("              mountPath: /home/jovyan") == "            - name: tmp"
+    # The container's new keys: after the commented mount (deeper), before `# ports:` (theirs).
+    assert after("            #   mountPath: /home/jovyan/.cache") == "          securityContext:"
+    assert after("          # ports:") == "          #   - containerPort: 8888"
+    assert fixed[fixed.index("          securityContext:") - 1].endswith(".cache")
+    # The volume's commented key stays the volume's; the pod's keys come after every comment.
+    assert after("          # readOnly: true") == "        - name: tmp"
+    assert after("        #   emptyDir: {}") == "      securityContext:"

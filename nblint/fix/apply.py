@@ -490,7 +490,7 @@ class _Planner:
             return
         first_key = node.value[0][0]
         column = first_key.start_mark.column
-        at = self.content_end(node)
+        at = self.past_deeper_comments(self.content_end(node), column)
         self.add(at, at, self.block_entry(key, value, column), column)
 
     def add_item(self, node: yaml.SequenceNode, item: Any) -> None:
@@ -502,7 +502,7 @@ class _Planner:
             self.add(close, close, sep + self.flow(item, node))
             return
         dash = self._dash_column(node)
-        at = self.content_end(node)
+        at = self.past_deeper_comments(self.content_end(node), dash)
         body = self.block(item, dash + 2)
         # A flush item (its dash at its key's column) is still deeper than that key.
         self.add(at, at, " " * dash + "- " + body[dash + 2 :], dash + 1)
@@ -625,6 +625,25 @@ class _Planner:
             return int(node.end_mark.index)
         newline = self.text.find("\n", node.end_mark.index)
         return len(self.text) if newline < 0 else newline + 1
+
+    def past_deeper_comments(self, at: int, column: int) -> int:
+        """Where a new entry at ``column`` goes when the last one ends at ``at``: after the
+        comment lines that follow, indented deeper than ``column`` (blank lines between them
+        too). Those comments belong to the last entry's value, often its commented-out keys
+        (``Authenticator:`` … ``# allowed_users:``); a new sibling before them would take them
+        in, and uncommenting them would put them under the new key."""
+        end = at
+        while at < len(self.text):
+            line_end = self.text.find("\n", at)
+            line_end = len(self.text) if line_end < 0 else line_end + 1
+            line = self.text[at:line_end]
+            stripped = line.lstrip(" \t")
+            if stripped.startswith("#") and len(line) - len(stripped) > column:
+                end = line_end
+            elif stripped.strip():
+                break
+            at = line_end
+        return end
 
     def content_end_of_entry(self, value: yaml.Node) -> int:
         return self.content_end(value)
@@ -874,7 +893,7 @@ def _copy_merged(
         value = " " + planner.flow(_construct(node), None) + "\n"
     else:
         value = " " + _shifted(text[body_start:body_end], key_column - column) + "\n"
-    at = planner.content_end(mapping)
+    at = planner.past_deeper_comments(planner.content_end(mapping), key_column)
     line_start = "\n" if at > 0 and text[at - 1] != "\n" else ""
     return Replacement(at, at, f"{line_start}{' ' * key_column}{key_text}:{value}")
 
