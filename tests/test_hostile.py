@@ -96,6 +96,49 @@ def test_unclosed_flow_list_is_placed_where_it_opens() -> None:
     assert "this [ … ] list is never closed" in findings[0][2]
 
 
+def test_stray_text_is_placed_where_it_starts() -> None:
+    """PyYAML notices text where a key must be only at the next token (its problem mark, here the
+    last line); the text starts at the context mark, and the message says where it noticed."""
+    code, findings = lint(H / "stray-shell-text-after-the-manifest.yaml")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "parse-error",
+                9,
+                "invalid YAML: text that is not a `key: value` starts here (could not find "
+                "expected ':' by line 12)",
+            )
+        ],
+    )
+
+
+def test_a_key_without_its_colon_is_placed_at_the_key() -> None:
+    path = H / "key-without-its-colon.yaml"
+    code, findings = lint(path)
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "parse-error",
+                9,
+                "invalid YAML: text that is not a `key: value` starts here (could not find "
+                "expected ':')",
+            )
+        ],
+    )
+    [finding] = [f for f in json_findings(path) if f["rule"] == "parse-error"]
+    assert finding["column"] == 7
+
+
+def json_findings(*paths: Path, args: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    result = CliRunner().invoke(
+        main, ["check", "--format", "json", *args, *map(str, paths)], catch_exceptions=False
+    )
+    findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
+    return findings
+
+
 def test_binary_file() -> None:
     code, findings = lint(H / "binary-nul-bytes.yaml")
     assert (code, findings) == (1, [("parse-error", 3, "binary file (contains NUL bytes)")])
