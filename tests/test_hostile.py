@@ -144,6 +144,25 @@ def test_binary_file() -> None:
     assert (code, findings) == (1, [("parse-error", 3, "binary file (contains NUL bytes)")])
 
 
+def test_a_binary_file_is_told_to_be_excluded_not_to_fix_its_yaml() -> None:
+    [finding] = json_findings(H / "binary-nul-bytes.yaml")
+    assert "YAML syntax" not in finding["fix"]
+    assert finding["fix"].startswith("Not a text file")
+    assert "`extend-exclude` in `.nblint.yaml`" in finding["fix"]
+    assert "--extend-exclude PATH" in finding["fix"]
+
+
+def test_a_file_that_is_not_utf8_is_told_to_be_saved_as_utf8() -> None:
+    [finding] = json_findings(H / "non-utf8-latin1.yaml")
+    assert "YAML syntax" not in finding["fix"]
+    assert finding["fix"].startswith("Save the file as UTF-8")
+
+
+def test_a_parse_error_keeps_its_yaml_syntax_hint() -> None:
+    [finding] = json_findings(H / "key-without-its-colon.yaml")
+    assert finding["fix"].startswith("Fix the YAML syntax at the reported line")
+
+
 def test_non_utf8_file() -> None:
     code, findings = lint(H / "non-utf8-latin1.yaml")
     assert (code, findings) == (1, [("parse-error", 4, "not UTF-8 text")])

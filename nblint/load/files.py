@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from nblint.load.selection import CHART, TEMPLATES, Selection, top_for
 from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
+from nblint.model.finding import BINARY_FILE, NOT_UTF8
 from nblint.model.record import Record
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -211,10 +212,12 @@ def decode(data: bytes) -> tuple[str, LoadProblem | None]:
             pass
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        return "", LoadProblem("parse-error", "binary file (contains NUL bytes)", line, 1)
+        return "", LoadProblem(
+            "parse-error", "binary file (contains NUL bytes)", line, 1, fix_key=BINARY_FILE
+        )
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return "", LoadProblem("parse-error", "not UTF-8 text", line, column)
+        return "", LoadProblem("parse-error", "not UTF-8 text", line, column, fix_key=NOT_UTF8)

@@ -162,9 +162,11 @@ class YList(list):  # list[Any], as YMap
 class LoadProblem(Record):
     """Something in the input that stops (part of) it from being read as intended."""
 
-    __slots__ = ("column", "kind", "line", "message")
+    __slots__ = ("column", "fix_key", "kind", "line", "message")
 
-    def __init__(self, kind: str, message: str, line: int, column: int) -> None:
+    def __init__(
+        self, kind: str, message: str, line: int, column: int, fix_key: str | None = None
+    ) -> None:
         #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
         #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
         #: pipeline maps each to a rule)
@@ -172,6 +174,9 @@ class LoadProblem(Record):
         self.message = message
         self.line = line
         self.column = column
+        #: The key of the rule's hint that fits this problem better than its ``any`` one (a
+        #: binary file gets no advice about YAML syntax).
+        self.fix_key = fix_key
 
 
 class Document(Record):

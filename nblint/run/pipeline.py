@@ -678,6 +678,7 @@ class Runner:
                 LOAD_PROBLEM_RULES[problem.kind],
                 message,
                 Origin(path, problem.line, problem.column),
+                fix_keys=(problem.fix_key,) if problem.fix_key else (),
             ),
         )
 
