@@ -1145,3 +1145,13 @@ def test_new_manifest_keys_and_items_go_after_the_comments_deeper_than_them() ->
     # The volume's commented key stays the volume's; the pod's keys come after every comment.
     assert after("          # readOnly: true") == "        - name: tmp"
     assert after("        #   emptyDir: {}") == "      securityContext:"
+
+
+def test_the_summary_says_one_finding_remains(tmp_path: Path) -> None:
+    path = copy(tmp_path, "cull-timeout-with-a-comment.yaml")
+    result = invoke("fix", "--unsafe-fixes", str(path))
+    assert result.output.splitlines()[-1].endswith("in 1 file; 1 finding remains")
+    result = invoke("fix", "--diff", "--unsafe-fixes", str(path))
+    assert result.output.splitlines()[-1] == (
+        "nblint: would fix 0 findings in 0 files; 1 finding remains"
+    )

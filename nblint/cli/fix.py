@@ -182,9 +182,10 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
     )
     verb = "would fix" if diff else "fixed"
     files = len(outcome.texts)
+    left = len(outcome.after.findings)
     message = (
         f"nblint: {verb} {len(fixed)} finding{_s(len(fixed))} in {files} file{_s(files)}; "
-        f"{len(outcome.after.findings)} finding{_s(len(outcome.after.findings))} remain"
+        f"{left} finding{_s(left)} {'remains' if left == 1 else 'remain'}"
     )
     if hidden and not unsafe:
         message += f" ({hidden} fixable with --unsafe-fixes)"
