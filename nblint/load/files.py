@@ -95,17 +95,20 @@ def _walk(root: str, selection: Selection) -> list[str]:
         found.append(str(err.filename))  # unreadable directory: reported when loaded
 
     for walked, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirpath = tidy(walked)  # `deploy/x.yaml` for `nblint check .`, not `./deploy/x.yaml`
+        # `x.yaml` and `deploy/x.yaml` for `nblint check .`, as ruff and yamllint name them,
+        # never `./x.yaml` beside `deploy/x.yaml`.
+        dirpath = tidy(walked)
+        inside = "" if dirpath == "." else dirpath
         kept = []
         for name in sorted(dirnames):
-            path = os.path.join(dirpath, name)
+            path = os.path.join(inside, name)
             if name == TEMPLATES and CHART in filenames:
                 selection.skip_chart(dirpath)
             elif not selection.skips(path, True, top):
                 kept.append(name)
         dirnames[:] = kept
         for name in filenames:
-            path = os.path.join(dirpath, name)
+            path = os.path.join(inside, name)
             if name.endswith(YAML_SUFFIXES) and not selection.skips(path, False, top):
                 found.append(path)
     return sorted(found)
