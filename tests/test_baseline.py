@@ -36,10 +36,15 @@ def rules(result: Result) -> list[tuple[str, int]]:
     return [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]]
 
 
+def test_write_baseline_says_one_finding_in_the_singular(repo: Path) -> None:
+    result = nblint("--write-baseline", "baseline.json", "--select", "privileged", POD)
+    assert result.stderr == "nblint: wrote 1 finding to baseline baseline.json\n"
+
+
 def test_write_baseline_records_every_finding_without_line_numbers(repo: Path) -> None:
     result = nblint("--write-baseline", "baseline.json", POD)
     assert result.exit_code == 0
-    assert result.stderr == "nblint: wrote 2 finding(s) to baseline baseline.json\n"
+    assert result.stderr == "nblint: wrote 2 findings to baseline baseline.json\n"
     document = json.loads((repo / "baseline.json").read_text())
     assert document["fingerprint"] == "nblint/v1"
     entries = document["findings"]
@@ -145,7 +150,7 @@ def test_write_baseline_on_a_subset_keeps_the_entries_of_the_other_files(two_fil
     )
     result = nblint("--write-baseline", "baseline.json", POD)
     assert result.stderr == (
-        "nblint: wrote 3 finding(s) to baseline baseline.json (2 kept for files this run did "
+        "nblint: wrote 3 findings to baseline baseline.json (2 kept for files this run did "
         "not check)\n"
     )
     entries = json.loads((two_files / "baseline.json").read_text())["findings"]

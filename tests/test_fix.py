@@ -1012,3 +1012,146 @@ def test_host_path_volumes_names_no_claim_in_a_notebook() -> None:
     for finding in found:
         assert "persistentVolumeClaim:" not in (finding.fix or "")
         assert "hostPath: null" in (finding.fix or "") and "emptyDir: {}" in (finding.fix or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Line endings, the last line break, the byte-order mark: what a fix writes follows the file
+
+
+def raw(path: Path) -> str:
+    """The text of ``path`` as nblint reads it: line breaks as written (``read_text`` would turn
+    CRLF into LF)."""
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def fixed_from(path: Path, text: str) -> str:
+    """``nblint fix --unsafe-fixes`` on ``path`` holding ``text``."""
+    options = Options(PsaPolicy("restricted", (1, 37)))
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts={str(path): text, **texts}), RULES).run([str(path)])
+
+    return fixing.fix(check, True).texts.get(str(path), text)
+
+
+def lines_ending_in_lf_alone(text: str) -> list[str]:
+    return [line for line in text.splitlines(True) if not line.endswith("\r\n")]
+
+
+@pytest.mark.parametrize(
+    "name", ["crlf-manifest.yaml", "crlf-notebook.yaml", "crlf-z2jh-values-alias.yaml"]
+)
+def test_every_line_a_fix_writes_into_a_crlf_file_ends_in_crlf(name: str) -> None:
+    path = FIX / name
+    text = raw(path)
+    fixed = fixed_from(path, text)
+    assert fixed != text
+    assert lines_ending_in_lf_alone(fixed) == []
+    # The same edits as in the file written with LF.
+    assert fixed == fixed_from(path, text.replace("\r\n", "\n")).replace("\n", "\r\n")
+
+
+def fixture_texts() -> list[Path]:
+    return sorted(p for d in ("fix", "fixes") for p in (FIXTURES / d).rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", fixture_texts(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_any_fixture_written_with_crlf_is_fixed_as_with_lf_in_crlf(path: Path) -> None:
+    """The class: every dialect, every kind of edit (new keys and items, replaced values, flow
+    collections, copies of aliased and merged values), and what is never edited (sops)."""
+    text = raw(path).replace("\r\n", "\n")
+    crlf = fixed_from(path, text.replace("\n", "\r\n"))
+    assert crlf == fixed_from(path, text).replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("path", fixture_texts(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_any_fixture_without_its_last_line_break_is_fixed_without_one(path: Path) -> None:
+    text = raw(path).replace("\r\n", "\n")
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        return
+    fixed = fixed_from(path, text)
+    assert fixed_from(path, text[:-1]) == fixed[:-1]
+
+
+def test_a_sops_signed_file_with_crlf_is_never_edited() -> None:
+    path = FIX / "crlf-sops-signed-values.yaml"
+    found = [f for f in run(path).findings if f.fix]
+    assert found and {(f.applicability, f.edit) for f in found} == {("display-only", None)}
+
+
+def test_fix_diff_and_check_fix_keep_crlf_the_last_line_and_the_byte_order_mark(
+    tmp_path: Path,
+) -> None:
+    crlf = copy(tmp_path, "crlf-manifest.yaml")
+    # As CliRunner's `output` would not: it turns CRLF into LF.
+    diff = invoke("fix", "--diff", "--unsafe-fixes", str(crlf)).stdout_bytes.decode()
+    added = [line for line in diff.split("\n") if line.startswith("+") and line != "+"]
+    assert len(added) > 5 and all(line.endswith("\r") for line in added[1:])  # past +++
+    assert invoke("fix", "--unsafe-fixes", str(crlf)).exit_code == 0
+    assert lines_ending_in_lf_alone(crlf.read_bytes().decode()) == []
+
+    bom = copy(tmp_path, "utf8-bom.yaml")
+    invoke("check", "--fix", "--unsafe-fixes", str(bom))
+    data = bom.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfapiVersion: v1\n") or data.startswith(b"\xef\xbb\xbf#")
+    assert b"runAsNonRoot: true" in data and data.count(b"\xef\xbb\xbf") == 1
+
+    open_end = copy(tmp_path, "no-final-newline.yaml")
+    invoke("fix", "--unsafe-fixes", str(open_end))
+    data = open_end.read_bytes()
+    assert b"runAsNonRoot: true" in data and not data.endswith(b"\n")
+
+
+def test_a_utf16_file_is_written_back_in_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.yaml"
+    text = raw(FIX / "utf8-bom.yaml")
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    invoke("fix", str(path))
+    data = path.read_bytes()
+    assert data.startswith(b"\xff\xfe")
+    assert "seccompProfile" in data[2:].decode("utf-16-le")
+
+
+# ---------------------------------------------------------------------------------------------
+# Comments after a mapping's last key stay with it
+
+
+def test_a_new_z2jh_section_goes_after_the_keys_commented_out_under_the_last_one() -> None:
+    path = FIX / "z2jh-comment-after-a-mappings-last-key.yaml"
+    fixed = fixed_from(path, raw(path))
+    assert (
+        "    Authenticator:\n"
+        "      admin_users:\n"
+        "        - alice\n"
+        "      # allowed_users:\n"
+        "      #   - bob\n"
+        "    KubeSpawner:\n"
+    ) in fixed
+
+
+def test_new_manifest_keys_and_items_go_after_the_comments_deeper_than_them() -> None:
+    path = FIX / "manifest-comment-after-a-containers-last-key.yaml"
+    fixed = fixed_from(path, raw(path)).splitlines()
+
+    def after(line: str) -> str:
+        return fixed[fixed.index(line) + 1]
+
+    # A commented-out item at the list's dash is the list's: new items may go before it.
+    assert after("              mountPath: /home/jovyan") == "            - name: tmp"
+    # The container's new keys: after the commented mount (deeper), before `# ports:` (theirs).
+    assert after("            #   mountPath: /home/jovyan/.cache") == "          securityContext:"
+    assert after("          # ports:") == "          #   - containerPort: 8888"
+    assert fixed[fixed.index("          securityContext:") - 1].endswith(".cache")
+    # The volume's commented key stays the volume's; the pod's keys come after every comment.
+    assert after("          # readOnly: true") == "        - name: tmp"
+    assert after("        #   emptyDir: {}") == "      securityContext:"
+
+
+def test_the_summary_says_one_finding_remains(tmp_path: Path) -> None:
+    path = copy(tmp_path, "cull-timeout-with-a-comment.yaml")
+    result = invoke("fix", "--unsafe-fixes", str(path))
+    assert result.output.splitlines()[-1].endswith("in 1 file; 1 finding remains")
+    result = invoke("fix", "--diff", "--unsafe-fixes", str(path))
+    assert result.output.splitlines()[-1] == (
+        "nblint: would fix 0 findings in 0 files; 1 finding remains"
+    )

@@ -96,9 +96,71 @@ def test_unclosed_flow_list_is_placed_where_it_opens() -> None:
     assert "this [ … ] list is never closed" in findings[0][2]
 
 
+def test_stray_text_is_placed_where_it_starts() -> None:
+    """PyYAML notices text where a key must be only at the next token (its problem mark, here the
+    last line); the text starts at the context mark, and the message says where it noticed."""
+    code, findings = lint(H / "stray-shell-text-after-the-manifest.yaml")
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "parse-error",
+                9,
+                "invalid YAML: text that is not a `key: value` starts here (could not find "
+                "expected ':' by line 12)",
+            )
+        ],
+    )
+
+
+def test_a_key_without_its_colon_is_placed_at_the_key() -> None:
+    path = H / "key-without-its-colon.yaml"
+    code, findings = lint(path)
+    assert (code, findings) == (
+        1,
+        [
+            (
+                "parse-error",
+                9,
+                "invalid YAML: text that is not a `key: value` starts here (could not find "
+                "expected ':')",
+            )
+        ],
+    )
+    [finding] = [f for f in json_findings(path) if f["rule"] == "parse-error"]
+    assert finding["column"] == 7
+
+
+def json_findings(*paths: Path, args: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    result = CliRunner().invoke(
+        main, ["check", "--format", "json", *args, *map(str, paths)], catch_exceptions=False
+    )
+    findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
+    return findings
+
+
 def test_binary_file() -> None:
     code, findings = lint(H / "binary-nul-bytes.yaml")
     assert (code, findings) == (1, [("parse-error", 3, "binary file (contains NUL bytes)")])
+
+
+def test_a_binary_file_is_told_to_be_excluded_not_to_fix_its_yaml() -> None:
+    [finding] = json_findings(H / "binary-nul-bytes.yaml")
+    assert "YAML syntax" not in finding["fix"]
+    assert finding["fix"].startswith("Not a text file")
+    assert "`extend-exclude` in `.nblint.yaml`" in finding["fix"]
+    assert "--extend-exclude PATH" in finding["fix"]
+
+
+def test_a_file_that_is_not_utf8_is_told_to_be_saved_as_utf8() -> None:
+    [finding] = json_findings(H / "non-utf8-latin1.yaml")
+    assert "YAML syntax" not in finding["fix"]
+    assert finding["fix"].startswith("Save the file as UTF-8")
+
+
+def test_a_parse_error_keeps_its_yaml_syntax_hint() -> None:
+    [finding] = json_findings(H / "key-without-its-colon.yaml")
+    assert finding["fix"].startswith("Fix the YAML syntax at the reported line")
 
 
 def test_non_utf8_file() -> None:

@@ -27,6 +27,7 @@ def user_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(FIXTURES / "precommit" / "bad-values.yaml", repo / "deploy" / "values.yaml")
     shutil.copy(FIXTURES / "precommit" / "good-pod.yaml", repo / "deploy" / "pod.yaml")
     shutil.copy(FIXTURES / "precommit" / "fixable-pod.yaml", repo / "deploy" / "fixable.yaml")
+    shutil.copy(FIXTURES / "precommit" / "fixable-pod-crlf.yaml", repo / "deploy" / "crlf.yaml")
     # The hook finds the project's config from its working directory (the repository root).
     # These fixtures are about PSA; the notebook checklist is checked elsewhere.
     (repo / ".nblint.yaml").write_text("select: [psa-baseline, psa-restricted, z2jh, nblint]\n")
@@ -93,3 +94,15 @@ def test_fix_hook_applies_the_safe_fixes_and_fails_the_commit_so_they_are_review
     assert "allowPrivilegeEscalation: false" in after
     again = try_repo(user_repo, pre_commit_home, "deploy/fixable.yaml", hook="nblint-fix")
     assert again.returncode == 0, again.stdout + again.stderr  # nothing left to fix
+
+
+def test_fix_hook_keeps_crlf_and_the_byte_order_mark(
+    user_repo: Path, pre_commit_home: Path
+) -> None:
+    fixable = user_repo / "deploy" / "crlf.yaml"
+    run = try_repo(user_repo, pre_commit_home, "deploy/crlf.yaml", hook="nblint-fix")
+    assert run.returncode == 1, run.stdout + run.stderr
+    after = fixable.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf# Windows line endings")
+    assert b"seccompProfile:\r\n      type: RuntimeDefault\r\n" in after
+    assert after.count(b"\n") == after.count(b"\r\n")

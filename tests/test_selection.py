@@ -59,6 +59,26 @@ def test_gitignored_files_are_not_linted_when_walking(repo: Path) -> None:
     assert checked("--no-respect-gitignore", ".") == ["deploy/pod.yaml", "generated/pod.yaml"]
 
 
+def test_a_walk_of_dot_names_top_level_and_deeper_files_alike(repo: Path) -> None:
+    """`top.yaml` beside `deploy/pod.yaml`, as ruff and yamllint name them (not `./top.yaml`),
+    in every format; and a baseline written with the files named `./…` still matches."""
+    place(repo, "top.yaml")
+    assert checked(".") == ["deploy/pod.yaml", "top.yaml"]
+    assert checked("./") == ["deploy/pod.yaml", "top.yaml"]
+    for output in ("concise", "text", "github"):
+        shown = nblint("--format", output, "--color", "never", ".").output
+        assert "top.yaml" in shown and "./top.yaml" not in shown, output
+    sarif = json.loads(nblint("--format", "sarif", ".").stdout)
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for result in sarif["runs"][0]["results"]
+        for location in result["locations"]
+    }
+    assert uris == {"deploy/pod.yaml", "top.yaml"}
+    nblint("--write-baseline", "baseline.json", "./top.yaml", "./deploy/pod.yaml")
+    assert checked("--baseline", "baseline.json", ".") == []
+
+
 def test_a_deeper_gitignore_can_take_a_file_back(repo: Path) -> None:
     place(repo, "deploy/keep.yaml")
     (repo / ".gitignore").write_text("*.yaml\n")

@@ -210,13 +210,14 @@ def _write_baseline(path: str, result: RunResult) -> None:
         count, kept = baseline.write(path, result.findings, result.inputs)
     except baseline.BaselineError as err:
         fail_usage(str(err))
+    findings = f"{count} finding{'s' * (count != 1)}"
     if kept:
         say(
-            f"nblint: wrote {count} finding(s) to baseline {path} ({kept} kept for files this "
+            f"nblint: wrote {findings} to baseline {path} ({kept} kept for files this "
             "run did not check)"
         )
     else:
-        say(f"nblint: wrote {count} finding(s) to baseline {path}")
+        say(f"nblint: wrote {findings} to baseline {path}")
 
 
 def _apply_baseline(result: RunResult, baseline_file: str | None) -> list[Finding]:

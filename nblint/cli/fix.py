@@ -115,10 +115,15 @@ def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bo
 
 
 def write_fixed(outcome: FixOutcome) -> None:
+    """Each fixed text, in the encoding its file was read in (its byte-order mark kept)."""
+    from nblint.load.files import encode_like
+
     for path, text in outcome.texts.items():
         try:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with open(path, "rb") as handle:
+                head = handle.read(3)
+            with open(path, "wb") as handle:
+                handle.write(encode_like(text, head))
         except OSError as err:
             fail_usage(f"cannot write {path}: {err.strerror}")
 
@@ -133,9 +138,20 @@ def _print_diff(outcome: FixOutcome) -> None:
             old.splitlines(True), text.splitlines(True), shown, shown.replace("a/", "b/", 1)
         )
         for line in lines:
-            if not line.endswith("\n"):
-                line += "\n\\ No newline at end of file\n"
-            click.echo(printable(line), nl=False)
+            # A CRLF file's diff keeps its CRs (as git's does), so that it applies; any other
+            # control character is shown escaped.
+            body, end = _line_break(line)
+            if not end:
+                end = "\n\\ No newline at end of file\n"
+            click.echo(printable(body) + end, nl=False)
+
+
+def _line_break(line: str) -> tuple[str, str]:
+    """``line`` and its line break apart."""
+    for end in ("\r\n", "\n"):
+        if line.endswith(end):
+            return line[: -len(end)], end
+    return line, ""
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
@@ -166,9 +182,10 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
     )
     verb = "would fix" if diff else "fixed"
     files = len(outcome.texts)
+    left = len(outcome.after.findings)
     message = (
         f"nblint: {verb} {len(fixed)} finding{_s(len(fixed))} in {files} file{_s(files)}; "
-        f"{len(outcome.after.findings)} finding{_s(len(outcome.after.findings))} remain"
+        f"{left} finding{_s(left)} {'remains' if left == 1 else 'remain'}"
     )
     if hidden and not unsafe:
         message += f" ({hidden} fixable with --unsafe-fixes)"

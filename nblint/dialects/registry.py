@@ -52,5 +52,11 @@ TEMPLATE_HINT_KEY = next(
 
 
 def fix_labels() -> dict[str, str]:
-    """Every fix-hint key a dialect declares → what it is written for."""
-    return {key: label for dialect in DIALECTS for key, label in dialect.fix_labels}
+    """Every fix-hint key a dialect declares, and those for inputs that are no text → what it
+    is written for."""
+    from nblint.model.finding import INPUT_FIX_LABELS
+
+    return {
+        **{key: label for dialect in DIALECTS for key, label in dialect.fix_labels},
+        **INPUT_FIX_LABELS,
+    }

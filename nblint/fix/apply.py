@@ -103,12 +103,39 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
         replacements = planner.replacements
         if not replacements:
             return []  # nothing to do: no copy either
-        return _through_copies(replacements, copies)
+        return _in_file_style(text, _through_copies(replacements, copies))
     raise FixError(f"more than {MAX_COPIES} shared values on the way to {_where(edit.path)}")
 
 
 #: Shared values (aliases, merged keys) one edit may copy to where it goes.
 MAX_COPIES = 8
+
+
+def _in_file_style(text: str, replacements: list[Replacement]) -> list[Replacement]:
+    """``replacements`` written as ``text`` writes its lines: the planner writes ``\\n``, and new
+    lines in a CRLF file end in CRLF too (mixed endings show as ``^M`` in diffs and trip a
+    ``mixed-line-ending`` hook); a file whose last line has no line break keeps it so."""
+    crlf = _crlf(text)
+    open_end = bool(text) and not text.endswith("\n")
+    out = []
+    for change in replacements:
+        start, new = change.start, change.new
+        if open_end and change.end == len(text):
+            if new:
+                new = new[:-2] if new.endswith("\r\n") else new.removesuffix("\n")
+            elif text[start - 1 : start] == "\n":
+                # The last entry deleted: its line break goes with it.
+                start -= 2 if text[start - 2 : start] == "\r\n" else 1
+        if crlf:
+            new = new.replace("\r\n", "\n").replace("\n", "\r\n")
+        out.append(Replacement(start, change.end, new))
+    return out
+
+
+def _crlf(text: str) -> bool:
+    """Whether most of ``text``'s lines end in CRLF (a file with none has LF)."""
+    crlf = text.count("\r\n")
+    return crlf > 0 and crlf * 2 >= text.count("\n")
 
 
 def _through_copies(
@@ -463,7 +490,7 @@ class _Planner:
             return
         first_key = node.value[0][0]
         column = first_key.start_mark.column
-        at = self.content_end(node)
+        at = self.past_deeper_comments(self.content_end(node), column)
         self.add(at, at, self.block_entry(key, value, column), column)
 
     def add_item(self, node: yaml.SequenceNode, item: Any) -> None:
@@ -475,7 +502,7 @@ class _Planner:
             self.add(close, close, sep + self.flow(item, node))
             return
         dash = self._dash_column(node)
-        at = self.content_end(node)
+        at = self.past_deeper_comments(self.content_end(node), dash)
         body = self.block(item, dash + 2)
         # A flush item (its dash at its key's column) is still deeper than that key.
         self.add(at, at, " " * dash + "- " + body[dash + 2 :], dash + 1)
@@ -599,6 +626,25 @@ class _Planner:
         newline = self.text.find("\n", node.end_mark.index)
         return len(self.text) if newline < 0 else newline + 1
 
+    def past_deeper_comments(self, at: int, column: int) -> int:
+        """Where a new entry at ``column`` goes when the last one ends at ``at``: after the
+        comment lines that follow, indented deeper than ``column`` (blank lines between them
+        too). Those comments belong to the last entry's value, often its commented-out keys
+        (``Authenticator:`` … ``# allowed_users:``); a new sibling before them would take them
+        in, and uncommenting them would put them under the new key."""
+        end = at
+        while at < len(self.text):
+            line_end = self.text.find("\n", at)
+            line_end = len(self.text) if line_end < 0 else line_end + 1
+            line = self.text[at:line_end]
+            stripped = line.lstrip(" \t")
+            if stripped.startswith("#") and len(line) - len(stripped) > column:
+                end = line_end
+            elif stripped.strip():
+                break
+            at = line_end
+        return end
+
     def content_end_of_entry(self, value: yaml.Node) -> int:
         return self.content_end(value)
 
@@ -611,7 +657,7 @@ class _Planner:
         if self.text[close : close + 1] != bracket:
             raise FixError(f"line {node.start_mark.line + 1}: cannot find the closing {bracket}")
         # Before any space, newline or comment ahead of the bracket.
-        while close > 0 and self.text[close - 1] in " \t\n":
+        while close > 0 and self.text[close - 1] in " \t\r\n":
             close -= 1
         return close
 
@@ -808,20 +854,22 @@ def _copy_shared(text: str, document: int, shared: _Shared, planner: _Planner) -
     if isinstance(parent, yaml.SequenceNode):
         # `- *ref` → `- first line` + the rest at the item's column.
         target = text_column(text, start)
-        copy = _shifted(block, target - column).rstrip("\n")
+        copy = _shifted(block, target - column).rstrip("\r\n")
         return Replacement(start, end, copy)
     # `key: *ref` → `key:` + the block on the lines below (a trailing comment kept on `key:`).
     key_column = int(shared.slot.start_mark.column)
     target = key_column + _under_key(text, node, column, planner)
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
+    if line_end > end and text[line_end - 1] == "\r":
+        line_end -= 1  # the line's break is CRLF: it stays
     rest = text[end:line_end]
     comment = rest.strip() if rest.strip().startswith("#") else ""
     if rest.strip() and not comment:
         raise FixError(f"{where}: the alias shares its line with more than a comment")
     while start > 0 and text[start - 1] in " \t":
         start -= 1
-    lines = " " * target + _shifted(block, target - column).rstrip("\n")
+    lines = " " * target + _shifted(block, target - column).rstrip("\r\n")
     return Replacement(start, line_end, (" " + comment if comment else "") + "\n" + lines)
 
 
@@ -845,7 +893,7 @@ def _copy_merged(
         value = " " + planner.flow(_construct(node), None) + "\n"
     else:
         value = " " + _shifted(text[body_start:body_end], key_column - column) + "\n"
-    at = planner.content_end(mapping)
+    at = planner.past_deeper_comments(planner.content_end(mapping), key_column)
     line_start = "\n" if at > 0 and text[at - 1] != "\n" else ""
     return Replacement(at, at, f"{line_start}{' ' * key_column}{key_text}:{value}")
 
@@ -874,9 +922,9 @@ def _content_start(text: str, node: yaml.Node, planner: _Planner) -> tuple[int, 
         return dash, text_column(text, dash)
     at = int(node.start_mark.index)
     while at < len(text) and text[at] in "&!":
-        while at < len(text) and text[at] not in " \t\n":
+        while at < len(text) and text[at] not in " \t\r\n":
             at += 1
-        while at < len(text) and text[at] in " \t\n":
+        while at < len(text) and text[at] in " \t\r\n":
             at += 1
     return at, text_column(text, at)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from nblint.load.selection import CHART, TEMPLATES, Selection, top_for
 from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
+from nblint.model.finding import BINARY_FILE, NOT_UTF8
 from nblint.model.record import Record
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -94,17 +95,20 @@ def _walk(root: str, selection: Selection) -> list[str]:
         found.append(str(err.filename))  # unreadable directory: reported when loaded
 
     for walked, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirpath = tidy(walked)  # `deploy/x.yaml` for `nblint check .`, not `./deploy/x.yaml`
+        # `x.yaml` and `deploy/x.yaml` for `nblint check .`, as ruff and yamllint name them,
+        # never `./x.yaml` beside `deploy/x.yaml`.
+        dirpath = tidy(walked)
+        inside = "" if dirpath == "." else dirpath
         kept = []
         for name in sorted(dirnames):
-            path = os.path.join(dirpath, name)
+            path = os.path.join(inside, name)
             if name == TEMPLATES and CHART in filenames:
                 selection.skip_chart(dirpath)
             elif not selection.skips(path, True, top):
                 kept.append(name)
         dirnames[:] = kept
         for name in filenames:
-            path = os.path.join(dirpath, name)
+            path = os.path.join(inside, name)
             if name.endswith(YAML_SUFFIXES) and not selection.skips(path, False, top):
                 found.append(path)
     return sorted(found)
@@ -191,6 +195,17 @@ def _why_unreadable(path: str, err: OSError) -> str:
     return f"cannot read: {err.strerror}"
 
 
+def encode_like(text: str, head: bytes) -> bytes:
+    """``text`` in the encoding :func:`decode` read a file starting with ``head`` in: UTF-16 in
+    its byte order, or UTF-8, each with the byte-order mark it had (a fix keeps every byte it
+    does not edit, the mark too)."""
+    for mark, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(mark):
+            return mark + text.encode(codec)
+    mark = b"\xef\xbb\xbf" if head.startswith(b"\xef\xbb\xbf") else b""
+    return mark + text.encode("utf-8")
+
+
 def decode(data: bytes) -> tuple[str, LoadProblem | None]:
     """Text of a YAML file (UTF-8, or UTF-16/32 with a BOM), or why it is not text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -200,10 +215,12 @@ def decode(data: bytes) -> tuple[str, LoadProblem | None]:
             pass
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        return "", LoadProblem("parse-error", "binary file (contains NUL bytes)", line, 1)
+        return "", LoadProblem(
+            "parse-error", "binary file (contains NUL bytes)", line, 1, fix_key=BINARY_FILE
+        )
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return "", LoadProblem("parse-error", "not UTF-8 text", line, column)
+        return "", LoadProblem("parse-error", "not UTF-8 text", line, column, fix_key=NOT_UTF8)

@@ -162,9 +162,11 @@ class YList(list):  # list[Any], as YMap
 class LoadProblem(Record):
     """Something in the input that stops (part of) it from being read as intended."""
 
-    __slots__ = ("column", "kind", "line", "message")
+    __slots__ = ("column", "fix_key", "kind", "line", "message")
 
-    def __init__(self, kind: str, message: str, line: int, column: int) -> None:
+    def __init__(
+        self, kind: str, message: str, line: int, column: int, fix_key: str | None = None
+    ) -> None:
         #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
         #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
         #: pipeline maps each to a rule)
@@ -172,6 +174,9 @@ class LoadProblem(Record):
         self.message = message
         self.line = line
         self.column = column
+        #: The key of the rule's hint that fits this problem better than its ``any`` one (a
+        #: binary file gets no advice about YAML syntax).
+        self.fix_key = fix_key
 
 
 class Document(Record):
@@ -763,8 +768,10 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
     """Place a syntax error where the user must edit.
 
     An unterminated quote or flow collection is reported by PyYAML at the end of the file; the
-    line to fix is where it started (the error's context mark). Other errors are placed at the
-    problem itself.
+    line to fix is where it started (the error's context mark). So is text where a mapping needs
+    a key (a line that lost its ``:``, shell commands pasted after the manifest): the parser
+    notices it only at the next token, lines later, and the text starts at the context mark.
+    Other errors are placed at the problem itself (a key indented wrong is wrong where it is).
     """
     mark = err.problem_mark
     reason = err.problem or "invalid YAML"
@@ -775,6 +782,11 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
     elif started and mark and err.context in _FLOW_CONTEXTS and mark.line > started.line:
         # An unclosed [ or { is noticed lines later; the line to edit is where it opened.
         reason = f"this {_FLOW_CONTEXTS[err.context]} is never closed ({reason})"
+        mark = started
+    elif started and mark and err.context == "while scanning a simple key":
+        noticed = _within(text, mark.line + 1, mark.column + 1)[0]
+        by = f" by line {noticed}" if noticed > started.line + 2 else ""
+        reason = f"text that is not a `key: value` starts here ({reason}{by})"
         mark = started
     elif mark is None:
         mark = started

@@ -19,6 +19,15 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 #: The fix-hint key that fits every input (findings about the input itself).
 ANY = "any"
 
+#: Fix-hint keys for an input the loader could not read as text (``parse-error``'s hints): what
+#: fits such a file is not advice about YAML syntax.
+BINARY_FILE = "binary-file"
+NOT_UTF8 = "not-utf8"
+INPUT_FIX_LABELS = {
+    BINARY_FILE: "A binary file (not text)",
+    NOT_UTF8: "A file that is not UTF-8 text",
+}
+
 
 class PsaRef(Record):
     """The upstream Pod Security Admission check a finding corresponds to."""

@@ -718,6 +718,7 @@ class Runner:
                 LOAD_PROBLEM_RULES[problem.kind],
                 message,
                 Origin(path, problem.line, problem.column),
+                fix_keys=(problem.fix_key,) if problem.fix_key else (),
             ),
         )
 
@@ -852,7 +853,7 @@ def _sops_signed(text: str) -> bool:
     import re
 
     return bool(
-        re.search(r"(?m)^sops:[ \t]*$", text)
+        re.search(r"(?m)^sops:[ \t]*\r?$", text)
         and re.search(r"(?m)^[ \t]+mac:[ \t]", text)
         and not re.search(r"(?m)^[ \t]+mac_only_encrypted:[ \t]*true\b", text)
     )
