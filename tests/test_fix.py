@@ -1012,3 +1012,68 @@ def test_host_path_volumes_names_no_claim_in_a_notebook() -> None:
     for finding in found:
         assert "persistentVolumeClaim:" not in (finding.fix or "")
         assert "hostPath: null" in (finding.fix or "") and "emptyDir: {}" in (finding.fix or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# host-ports: ports merge by containerPort, so the hint names the port's containerPort
+
+
+def test_the_host_port_hint_names_the_container_port_it_merges_by() -> None:
+    path = FIX / "host-port-differs-from-container-port.yaml"
+    [finding] = findings_of("host-ports", path)
+    assert (finding.line, finding.column, finding.message) == (
+        18,
+        11,
+        "container notebook binds host port 8080",
+    )
+    assert finding.fix is not None and "- containerPort: 8888\n" in finding.fix
+    assert finding.applicability == "unsafe"
+    # Applied, it drops the hostPort from the 8888 port and adds no port.
+    fixed = yaml.safe_load(fixed_text(path))
+    [container] = fixed["spec"]["template"]["spec"]["containers"]
+    assert container["ports"] == [{"containerPort": 8888}]
+
+
+def test_a_host_port_item_without_a_container_port_gets_advice_only() -> None:
+    # The hint's {item.containerPort} has no value: a hint with a hole is never applied.
+    path = FIX / "host-port-without-container-port.yaml"
+    [finding] = findings_of("host-ports", path)
+    assert (finding.line, finding.applicability, finding.edit) == (11, "display-only", None)
+
+
+def test_the_summary_counts_no_finding_whose_edit_changed_nothing(tmp_path: Path) -> None:
+    # A team rule whose hint (drop ALL) leaves the added capability it is about: nblint fix said
+    # "fixed 1 finding in 0 files" beside "its fix changes nothing in the file".
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "team-no-added-capabilities.yaml").write_text(
+        "id: team-no-added-capabilities\n"
+        "group: team\n"
+        "severity: error\n"
+        "title: No added capabilities\n"
+        "why: A team rule.\n"
+        "fix-safety: unsafe\n"
+        "fix:\n"
+        "  manifest: |\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: {container}\n"
+        "          securityContext:\n"
+        "            capabilities: {drop: [ALL]}\n"
+        "check:\n"
+        "  - violations:\n"
+        "      - target: notebook\n"
+        "        field: securityContext.capabilities.add\n"
+        "        must: {maxItems: 0}\n"
+        "        message: '{container} adds {value}'\n"
+    )
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: nb}\nspec:\n  containers:\n"
+        "    - name: nb\n      image: quay.io/jupyter/scipy-notebook:2024-10-07\n"
+        "      securityContext:\n        capabilities: {drop: [ALL], add: [SYS_ADMIN]}\n"
+    )
+    args = ["--rules-dir", str(rules), "--select", "team-no-added-capabilities"]
+    result = CliRunner().invoke(main, ["fix", "--diff", "--unsafe-fixes", *args, str(pod)])
+    assert "would fix 0 findings in 0 files" in result.output
+    assert "its fix changes nothing in the file" in result.output

@@ -36,7 +36,7 @@ from nblint.model.rule import (
 )
 from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder, judges_whole
-from nblint.model.template import render_template, show_value
+from nblint.model.template import fills_every_hole, render_template, show_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -532,6 +532,8 @@ def make_finding(
             )
             variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
+        # A placeholder left unfilled (a field the input lacks) is no value to write.
+        placeholder = placeholder or not fills_every_hole(chosen[1], variables)
         safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more

@@ -78,6 +78,18 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def fills_every_hole(text: str, variables: dict[str, Any]) -> bool:
+    """Whether :func:`render_template` finds a value for every placeholder of ``text``: a fix
+    hint with one left visible (``{item.containerPort}`` of a port that has none) is advice for
+    a person, never YAML to apply."""
+    _, holes = _parsed_template(text)
+    for _, name, key, _ in holes:
+        value = variables.get(name, _MISSING)
+        if value is _MISSING or (key and (not isinstance(value, dict) or key not in value)):
+            return False
+    return True
+
+
 #: The most of one value a message or fix hint shows.
 MAX_VALUE_TEXT = 200
 
