@@ -86,18 +86,21 @@ def test_w2_a_root_image_run_as_1000_is_not_told_to_run_as_uid_0() -> None:
     [finding] = [f for f in result.findings if f.rule == "notebook-image-needs-root"]
     assert (finding.line, finding.container) == (14, "notebook")
     assert "runAsUser: 0" not in (finding.fix or "")
+    # The PyTorch notebook image is named, as advice: NGC's image serves nothing as built and
+    # keeps HOME /root, the notebook image is Jupyter on 8888 with HOME /home/jovyan.
     assert "quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07" in (finding.fix or "")
-    text = fixed_text(path)
-    after = Runner(Options(texts={str(path): text}), RULES).run([str(path)])
-    assert {f.rule for f in after.findings} & {"run-as-user", "notebook-image-needs-root"} == set()
+    assert (finding.applicability, finding.edit) == ("display-only", None)
+    assert "nvcr.io/nvidia/pytorch:24.08-py3" in fixed_text(path)  # never swapped
 
 
 def test_w3_a_pytorch_gpu_image_gets_a_pytorch_gpu_notebook_image() -> None:
     [finding] = findings_of(
         "notebook-image-needs-root", FIX / "w3-pytorch-gpu-image-needs-root.yaml"
     )
-    assert (finding.line, finding.applicability) == (12, "unsafe")
-    assert "image: quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07" in (finding.fix or "")
+    # Named as advice only: pytorch/pytorch serves nothing as built, the notebook image serves
+    # Jupyter on 8888 with another HOME (another kind of image).
+    assert (finding.line, finding.applicability) == (12, "display-only")
+    assert "quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07 starts as" in (finding.fix or "")
     assert "r-notebook" not in (finding.fix or "")
 
 
@@ -681,30 +684,32 @@ def test_a_kubeflow_home_claim_is_shown_never_applied() -> None:
     assert "workspace-notebook" not in (finding.fix or "")
 
 
-def test_fixes_after_an_image_change_are_made_for_the_new_image_only() -> None:
+def test_a_root_image_no_image_of_its_kind_replaces_is_neither_swapped_nor_run_as_another_uid() -> (
+    None
+):
+    # pytorch/pytorch with its notebooks on /workspace: the PyTorch notebook image keeps them in
+    # /home/jovyan, so it is advice; and a uid other than 0 only makes the image fail to start.
     path = FIX / "home-computed-for-the-new-image.yaml"
     fixed = yaml.safe_load(fixed_text(path))
     spec = fixed["spec"]["template"]["spec"]
     [container] = spec["containers"]
-    assert container["image"] == "quay.io/jupyter/pytorch-notebook:2024-10-07"
+    assert container["image"] == "pytorch/pytorch:latest"
     mounts = [m["mountPath"] for m in container["volumeMounts"]]
-    assert mounts == ["/workspace"]  # nothing for the old image's /root, no claim made up
-    claims = [v for v in spec["volumes"] if "persistentVolumeClaim" in v]
-    assert claims == [{"name": "data", "persistentVolumeClaim": {"claimName": "jupyter-data-pvc"}}]
-    assert spec["securityContext"]["runAsUser"] == 1000
+    assert mounts == ["/workspace"]  # no claim made up
+    assert "runAsUser" not in spec.get("securityContext", {})
+    [finding] = findings_of("run-as-non-root", path)
+    assert (finding.applicability, finding.edit) == ("display-only", None)
+    assert "this image starts as root and fails as any other uid" in (finding.fix or "")
 
 
 def test_a_refused_fix_says_which_finding_it_would_add(tmp_path: Path) -> None:
-    path = copy(tmp_path, "w2-ngc-pytorch-runs-as-1000.yaml")
-    text = path.read_text()
-    path.write_text(
-        text.replace("      volumeMounts: [{name: home, mountPath: /home/jovyan}]\n", "").replace(
-            "  volumes: [{name: home, persistentVolumeClaim: {claimName: ngc-home}}]\n", ""
-        )
-    )
+    # Two manifests of one Notebook with the same spec: a fix of one makes their specs differ.
+    source = FIXTURES / "kubeflow" / "written-twice" / "notebook-written-twice-same-spec.yaml"
+    path = tmp_path / source.name
+    shutil.copy(source, path)
     result = invoke("fix", "--unsafe-fixes", str(path))
     assert (
-        "notebook-image-needs-root: not fixed: the fix would add notebook-home-persistent"
+        "notebook-resources: not fixed: the fix would add cluster-object-written-twice"
         in result.output
     )
 
@@ -783,13 +788,62 @@ def test_the_applier_drops_the_comment_beside_a_value_it_changes(text: str, expe
     assert apply_edit(text, edit)[0] == expected
 
 
-def test_an_image_change_redoes_the_fixes_made_for_the_old_image() -> None:
+#: A team's images of one kind (Jupyter on 8888, HOME /home/jovyan): one starts as root and
+#: writes /var/cache/lab, the other starts as its user and does not.
+SAME_KIND_TEAM_IMAGES = """\
+images:
+  - id: team-root-lab
+    pattern: registry.example.com/team/root-lab
+    uid: 0
+    gid: 0
+    user_numeric: null
+    home: /home/jovyan
+    server: jupyter
+    port: 8888
+    writable: [$HOME, /tmp, /var/cache/lab]
+    starts_as_root: true
+    confidence: source
+    replacement:
+      - image: registry.example.com/team/lab:1.0
+  - id: team-lab
+    pattern: registry.example.com/team/lab
+    uid: 1000
+    gid: 100
+    user_numeric: true
+    home: /home/jovyan
+    server: jupyter
+    port: 8888
+    writable: [$HOME, /tmp]
+    starts_as_root: false
+    confidence: source
+"""
+
+
+def test_an_image_change_redoes_the_fixes_made_for_the_old_image(tmp_path: Path) -> None:
+    # The first round's fixes are made for the old image (an emptyDir for its /var/cache/lab);
+    # the next swaps it for one of the same kind. The file is done again from its own text with
+    # the new image, so nothing stays that only the old one needed.
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "notebook-images.yaml").write_text(SAME_KIND_TEAM_IMAGES)
     path = FIX / "image-change-redoes-earlier-fixes.yaml"
-    fixed = yaml.safe_load(fixed_text(path))
+    options = Options(PsaPolicy("restricted", (1, 37)), rules_dirs=(str(tmp_path),))
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+    first = check({})
+    # Run as root, the image only wants its paths; the uid fix may apply (an image of the same
+    # kind then replaces it).
+    paths = [f.message for f in first.findings if f.rule == "notebook-writable-paths"]
+    assert any("/var/cache/lab" in message for message in paths)
+    [uid] = [f for f in first.findings if f.rule == "run-as-non-root"]
+    assert uid.applicability == "unsafe"
+    fixed = yaml.safe_load(fixing.fix(check, True).texts[str(path)])
     [container] = fixed["spec"]["template"]["spec"]["containers"]
-    assert container["image"] == "quay.io/jupyter/pytorch-notebook:2024-10-07"
+    assert container["image"] == "registry.example.com/team/lab:1.0"
     mounts = [m["mountPath"] for m in container["volumeMounts"]]
-    assert mounts == ["/root", "/home/jovyan", "/tmp", "/home/jovyan/.cache"]
+    assert "/var/cache/lab" not in mounts
+    assert mounts[:2] == ["/home/jovyan", "/tmp"]
 
 
 def test_a_volume_name_that_is_not_plain_is_never_written_into_a_claim() -> None:
@@ -1155,3 +1209,67 @@ def test_the_summary_says_one_finding_remains(tmp_path: Path) -> None:
     assert result.output.splitlines()[-1] == (
         "nblint: would fix 0 findings in 0 files; 1 finding remains"
     )
+
+
+# host-ports: ports merge by containerPort, so the hint names the port's containerPort
+
+
+def test_the_host_port_hint_names_the_container_port_it_merges_by() -> None:
+    path = FIX / "host-port-differs-from-container-port.yaml"
+    [finding] = findings_of("host-ports", path)
+    assert (finding.line, finding.column, finding.message) == (
+        18,
+        11,
+        "container notebook binds host port 8080",
+    )
+    assert finding.fix is not None and "- containerPort: 8888\n" in finding.fix
+    assert finding.applicability == "unsafe"
+    # Applied, it drops the hostPort from the 8888 port and adds no port.
+    fixed = yaml.safe_load(fixed_text(path))
+    [container] = fixed["spec"]["template"]["spec"]["containers"]
+    assert container["ports"] == [{"containerPort": 8888}]
+
+
+def test_a_host_port_item_without_a_container_port_gets_advice_only() -> None:
+    # The hint's {item.containerPort} has no value: a hint with a hole is never applied.
+    path = FIX / "host-port-without-container-port.yaml"
+    [finding] = findings_of("host-ports", path)
+    assert (finding.line, finding.applicability, finding.edit) == (11, "display-only", None)
+
+
+def test_the_summary_counts_no_finding_whose_edit_changed_nothing(tmp_path: Path) -> None:
+    # A team rule whose hint (drop ALL) leaves the added capability it is about: nblint fix said
+    # "fixed 1 finding in 0 files" beside "its fix changes nothing in the file".
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "team-no-added-capabilities.yaml").write_text(
+        "id: team-no-added-capabilities\n"
+        "group: team\n"
+        "severity: error\n"
+        "title: No added capabilities\n"
+        "why: A team rule.\n"
+        "fix-safety: unsafe\n"
+        "fix:\n"
+        "  manifest: |\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: {container}\n"
+        "          securityContext:\n"
+        "            capabilities: {drop: [ALL]}\n"
+        "check:\n"
+        "  - violations:\n"
+        "      - target: notebook\n"
+        "        field: securityContext.capabilities.add\n"
+        "        must: {maxItems: 0}\n"
+        "        message: '{container} adds {value}'\n"
+    )
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: nb}\nspec:\n  containers:\n"
+        "    - name: nb\n      image: quay.io/jupyter/scipy-notebook:2024-10-07\n"
+        "      securityContext:\n        capabilities: {drop: [ALL], add: [SYS_ADMIN]}\n"
+    )
+    args = ["--rules-dir", str(rules), "--select", "team-no-added-capabilities"]
+    result = CliRunner().invoke(main, ["fix", "--diff", "--unsafe-fixes", *args, str(pod)])
+    assert "would fix 0 findings in 0 files" in result.output
+    assert "its fix changes nothing in the file" in result.output

@@ -88,12 +88,25 @@ def test_every_notebook_rule_has_a_fixture_for_each_dialect_it_fixes() -> None:
     assert len(CASES) >= 60
 
 
+#: Rules whose shipped table gives no fixture a hint nblint applies, with why: their hint is
+#: advice there, and a test with a team's table shows the hint that applies clearing the finding.
+ADVICE_ONLY = {
+    # Every image of the table whose user is root (NGC, nvidia/cuda, pytorch/pytorch,
+    # tensorflow/tensorflow, rocker) has no replacement of the same kind (server, port, HOME):
+    # see test_a_root_image_swapped_for_one_of_its_kind_starts.
+    "notebook-image-runs-as-root",
+}
+
+
 @pytest.mark.parametrize(("rule_id", "dialect"), CASES, ids=[f"{r}-{d}" for r, d in CASES])
 def test_fix_hint_makes_the_finding_go_away(tmp_path: Path, rule_id: str, dialect: str) -> None:
     fixture = FIXES / dialect / f"{rule_id}.yaml"
     before = run(fixture)
     broken = [f for f in before.findings if f.rule == rule_id]
     assert broken, f"{fixture.name} does not break {rule_id}"
+    if rule_id in ADVICE_ONLY:
+        assert {(f.applicability, f.edit) for f in broken} == {("display-only", None)}
+        return
     fixed = yaml.safe_load(fixture.read_text())
     for finding in broken:  # e.g. one per missing writable path
         assert finding.fix, f"{rule_id} has no {dialect} fix on its finding"
@@ -133,6 +146,53 @@ def test_unknown_image_is_fixed_by_a_table_entry_in_the_team_rules_dir(tmp_path:
     options = Options(PsaPolicy("restricted", (1, 37)), {"notebook"}, rules_dirs=(str(tmp_path),))
     after = Runner(options, RULES).run([str(fixture)])
     assert [f.rule for f in after.findings if f.rule == "notebook-image-unknown"] == []
+
+
+def test_a_root_image_swapped_for_one_of_its_kind_starts(tmp_path: Path) -> None:
+    """``notebook-image-runs-as-root`` with a team's table that knows an image of the same kind
+    (server, port, HOME) starting as its user: the swap applies and clears the finding."""
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "notebook-images.yaml").write_text(
+        "images:\n"
+        "  - id: team-root-lab\n"
+        "    pattern: docker.io/nvidia/cuda\n"
+        "    uid: 0\n"
+        "    user_numeric: null\n"
+        "    home: /root\n"
+        "    server: none\n"
+        "    starts_as_root: true\n"
+        "    confidence: source\n"
+        "    replacement: [{image: registry.example.com/team/cuda-shell:1.0}]\n"
+        "  - id: team-cuda-shell\n"
+        "    pattern: registry.example.com/team/cuda-shell\n"
+        "    uid: 1000\n"
+        "    gid: 100\n"
+        "    user_numeric: true\n"
+        "    home: /root\n"
+        "    server: none\n"
+        "    writable: [$HOME, /tmp]\n"
+        "    confidence: source\n"
+    )
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        "  securityContext: {runAsNonRoot: true}\n"
+        "  containers:\n    - name: notebook\n      image: nvidia/cuda:12.4.1-base-ubuntu22.04\n"
+    )
+    from nblint.model.rule import PsaPolicy
+    from nblint.run import fixing
+    from nblint.run.pipeline import Options, Runner
+
+    options = Options(PsaPolicy("restricted", (1, 37)), rules_dirs=(str(tmp_path),))
+
+    def check(texts: dict[str, str]) -> Any:
+        return Runner(options.replace(texts=texts), RULES).run([str(pod)])
+
+    [finding] = [f for f in check({}).findings if f.rule == "notebook-image-runs-as-root"]
+    assert finding.applicability == "unsafe"
+    outcome = fixing.fix(check, True, chosen=lambda f: f.rule == "notebook-image-runs-as-root")
+    assert "image: 'registry.example.com/team/cuda-shell:1.0'" in outcome.texts[str(pod)]
+    assert [f for f in outcome.after.findings if f.rule == "notebook-image-runs-as-root"] == []
 
 
 def test_a_notebook_hint_beside_a_poddefault_round_trips(tmp_path: Path) -> None:

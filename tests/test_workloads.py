@@ -320,3 +320,52 @@ def test_port_8000_and_jupyterhub_variables_keep_a_notebook_a_notebook() -> None
         ("notebook-run-as-user", 16, 11),
         ("notebook-image-unknown", 17, 11),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Jobs and CronJobs that run a one-shot task (field test 5: a `git clone` Job beside Notebooks)
+
+
+def test_a_git_clone_job_is_not_a_notebook() -> None:
+    result = run(W / "git-clone-job.yaml")
+    assert brief(result.findings) == [
+        ("allow-privilege-escalation", 9, 9),
+        ("capabilities-restricted", 9, 9),
+        ("run-as-non-root", 9, 9),
+        ("seccomp-profile-restricted", 9, 9),
+        (NOT_A_NOTEBOOK, 11, 19),
+    ]
+    assert result.findings[-1].message.startswith(
+        "Job/clone is not a notebook: it is a Job and its container clone-repo runs /bin/sh, a "
+        "one-shot task that runs to completion, not a notebook server;"
+    )
+
+
+def test_a_tool_image_job_given_only_args_is_not_a_notebook() -> None:
+    result = run(W / "job-git-image-args-only.yaml", select={NOT_A_NOTEBOOK})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 11, 9)]
+    assert "it is a Job and its container clone runs alpine/git:2.45.2" in (
+        result.findings[0].message
+    )
+
+
+def test_a_papermill_cronjob_is_not_a_notebook() -> None:
+    # papermill runs a notebook headless and exits: no server, no user working in it.
+    result = run(W / "cronjob-papermill.yaml", select={NOT_A_NOTEBOOK, "notebook"})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 16, 23)]
+    assert "it is a CronJob and its container report runs papermill" in (result.findings[0].message)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "job-starting-a-notebook-in-a-shell.yaml",
+        "job-running-jupyter-lab.yaml",
+        "deployment-starting-a-shell.yaml",
+    ],
+)
+def test_a_job_that_starts_a_notebook_server_and_a_long_running_shell_stay_notebooks(
+    name: str,
+) -> None:
+    found = run(W / name, select={NOT_A_NOTEBOOK, "notebook"}).findings
+    assert found and NOT_A_NOTEBOOK not in {f.rule for f in found}

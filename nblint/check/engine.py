@@ -36,40 +36,11 @@ from nblint.model.rule import (
 )
 from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder, judges_whole
-from nblint.model.template import render_template
+from nblint.model.template import fills_every_hole, render_template, show_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import json
     from typing import Any
-
-
-def show_value(value: Any) -> str:
-    """``value`` as JSON, unless it is text."""
-    if isinstance(value, str):
-        return value
-    # What json.dumps writes for the scalars most violations quote, without its cost.
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if type(value) is int:
-        return str(value)
-    try:
-        return _json_encoder().encode(value)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-@lru_cache(maxsize=1)
-def _json_encoder() -> json.JSONEncoder:
-    """What ``json.dumps(value, default=str)`` encodes with, made once rather than per value;
-    json is imported only when a value that is not text is shown."""
-    import json
-
-    return json.JSONEncoder(default=str)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -563,6 +534,8 @@ def make_finding(
             )
             variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
+        # A placeholder left unfilled (a field the input lacks) is no value to write.
+        placeholder = placeholder or not fills_every_hole(chosen[1], variables)
         safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more

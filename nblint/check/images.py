@@ -205,3 +205,44 @@ def replacement(image: Any, entry: dict[str, Any]) -> str | None:
             return None
         return suggested
     return None
+
+
+#: The facts that make two images the same kind: what a workload built around one (its ports,
+#: probes, Service, volumes at HOME) needs of the other.
+KIND_FACTS = ("server", "port", "home")
+
+
+def kind(entry: dict[str, Any]) -> str:
+    """What the image of table row ``entry`` is, in words: ``rstudio on port 8787 with HOME
+    /home/rstudio``; a fact the row does not state is said to be unknown."""
+    server = entry.get("server")
+    port = entry.get("port")
+    home = entry.get("home")
+    if server is None:
+        serves = "an unknown server"
+    elif server == "none":
+        serves = "no server"
+    else:
+        serves = f"{server} on port {port}" if port is not None else f"{server} on an unknown port"
+    return f"{serves} with HOME {home}" if home else f"{serves} and keeps no user's HOME"
+
+
+def same_kind(entry: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether the images of rows ``entry`` and ``other`` serve the same server on the same port
+    and keep the user's work in the same HOME, each stated by both rows: only then can one
+    replace the other in a workload without its ports, probes and volumes pointing at nothing."""
+    if entry.get("server") == "none" and other.get("server") == "none":
+        facts: tuple[str, ...] = ("server", "home")  # no server, no port to agree on
+    else:
+        facts = KIND_FACTS
+    return all(entry.get(fact) is not None and entry.get(fact) == other.get(fact) for fact in facts)
+
+
+def swap(image: Any, entry: dict[str, Any]) -> str | None:
+    """The :func:`replacement` of ``image`` that a fix may apply: one of the same kind
+    (:func:`same_kind`); None when there is none (any other is advice only)."""
+    suggested = replacement(image, entry)
+    if suggested is None:
+        return None
+    vouched = lookup(suggested)
+    return suggested if vouched is not None and same_kind(entry, vouched) else None

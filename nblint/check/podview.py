@@ -111,6 +111,11 @@ ASSUMED_HOME = "/home/jovyan"
 ASSUMED_USER_NOTE = "assumed: the jupyter docker-stacks user; check your image"
 ASSUMED_GROUP_NOTE = "assumed: the jupyter docker-stacks group; check your image"
 ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your image"
+#: The uid note of an image whose start needs root and that no image of the same kind can
+#: replace (rocker/rstudio): no uid makes it start, so a hint that sets one is advice.
+ROOT_START_NOTE = (
+    "this image starts as root and fails as any other uid: use an image that starts as its user"
+)
 
 
 def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, str]:
@@ -132,7 +137,9 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     user = entry.get("user") if entry else None
     known_uid = type(uid) is int and uid > 0
     known_gid = known_uid and type(gid) is int
-    if not known_uid:
+    if entry and entry.get("starts_as_root") and images.swap(container.get("image"), entry) is None:
+        uid_note = ROOT_START_NOTE
+    elif not known_uid:
         uid_note = ASSUMED_USER_NOTE
     elif isinstance(user, str) and user:
         uid_note = f"{user}, the image's notebook user"
@@ -157,7 +164,7 @@ DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"
 #: visibly not a name (a fix that names it is shown, never applied; see :func:`claim_variables`).
 CLAIM_PLACEHOLDER = "<your-claim>"
 #: Derived values that stand for what nblint cannot know: a hint that quotes one is advice.
-PLACEHOLDERS = frozenset((CLAIM_PLACEHOLDER,))
+PLACEHOLDERS = frozenset((CLAIM_PLACEHOLDER, ROOT_START_NOTE))
 
 
 def derived_variables(

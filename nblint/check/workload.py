@@ -121,6 +121,10 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
     signs = tables.entries(TABLE, KEY)
     answers, matchers = _prepared(signs)
     for number, sign in enumerate(signs):
+        kinds = sign.get("kinds")
+        # A condition, not evidence: the sign is only about workloads of these kinds.
+        if isinstance(kinds, list) and pod.kind not in kinds:
+            continue
         hit = None
         for matcher in matchers[number]:
             hit = matcher(sign, number, answers, pod, container, metadata, own)
@@ -131,6 +135,8 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
         if sign.get("notebook") is not False:
             return None
         evidence, where = hit
+        if isinstance(kinds, list):
+            evidence = f"it is a {pod.kind} and {evidence}"
         what = sign.get("what")
         return _reported(pod, f"{evidence}, {what}" if what else evidence, where)
     return None
@@ -208,6 +214,32 @@ def _commands(
                     where = pod.provenance.locate((*_CONTAINER, field, position))
                     # As written: /manager says more than manager.
                     return f"its container {container.get('name')} runs {part}", where
+    return None
+
+
+def _entrypoints(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    """What the container starts: the first word of its command, else of its args (the image's
+    ENTRYPOINT runs them, which nblint cannot see), as its base name."""
+    globs = sign["entrypoints"]
+    if not isinstance(globs, list):
+        return None
+    for field in ("command", "args"):
+        words = container.get(field)
+        if not isinstance(words, list) or not words:
+            continue
+        first = words[0].split() if isinstance(words[0], str) else []
+        if first and _matches_any(globs, os.path.basename(first[0])):
+            where = pod.provenance.locate((*_CONTAINER, field, 0))
+            return f"its container {container.get('name')} runs {first[0]}", where
+        return None
     return None
 
 
@@ -333,6 +365,7 @@ _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "images": _images,
     "notebook-images": _notebook_images,
     "commands": _commands,
+    "entrypoints": _entrypoints,
     "env": _env,
     "mounts": _mounts,
     "ports": _ports,

@@ -155,9 +155,9 @@ def _line_break(line: str) -> tuple[str, str]:
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
-    from nblint.run.fixing import applicable, placeable
+    from nblint.run.fixing import applicable, fixed, placeable
 
-    fixed = {(f.rule, f.file, f.line, f.column, f.profile, f.container) for f in outcome.applied}
+    gone = {(f.rule, f.file, f.line, f.column, f.profile, f.container) for f in fixed(outcome)}
     # Said once per place: one edit serves every pod (profile, choice) found there, and a file
     # done again one edit at a time meets the same edit again.
     said: set[tuple[str, int, str, str]] = set()
@@ -184,7 +184,7 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
     files = len(outcome.texts)
     left = len(outcome.after.findings)
     message = (
-        f"nblint: {verb} {len(fixed)} finding{_s(len(fixed))} in {files} file{_s(files)}; "
+        f"nblint: {verb} {len(gone)} finding{_s(len(gone))} in {files} file{_s(files)}; "
         f"{left} finding{_s(left)} {'remains' if left == 1 else 'remain'}"
     )
     if hidden and not unsafe:

@@ -14,6 +14,7 @@ from nblint.model.finding import clipped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import json
     from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
@@ -22,9 +23,39 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-
 _MISSING = object()
 
 
+def show_value(value: Any) -> str:
+    """``value`` as a message or fix hint shows it: text as it is, anything else as JSON, which
+    is YAML too (``false``, ``null``, ``[ALL]``), never Python's repr (``False``, ``None``)."""
+    if isinstance(value, str):
+        return value
+    # What json.dumps writes for the scalars most violations quote, without its cost.
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    try:
+        return _json_encoder().encode(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@lru_cache(maxsize=1)
+def _json_encoder() -> json.JSONEncoder:
+    """What ``json.dumps(value, default=str)`` encodes with, made once rather than per value;
+    json is imported only when a value that is not text is shown."""
+    import json
+
+    return json.JSONEncoder(default=str)
+
+
 def render_template(text: str, variables: dict[str, Any]) -> str:
     """Fill ``{name}`` placeholders; ``{{``/``}}`` are literal braces.
 
+    A value that is not text is shown as YAML (:func:`show_value`: ``false``, not ``False``).
     Anything else in braces stays as written, so a fix hint may use YAML flow mappings
     (``{type: RuntimeDefault}``) and an unknown name is left visible rather than failing. A
     value longer than :data:`MAX_VALUE_TEXT` characters is cut short (it comes from the input,
@@ -41,10 +72,22 @@ def render_template(text: str, variables: dict[str, Any]) -> str:
         if value is _MISSING:
             out.append(written)
         else:
-            shown = str(value)
+            shown = show_value(value)
             out.append(shown if len(shown) <= MAX_VALUE_TEXT else clipped(shown, MAX_VALUE_TEXT))
         out.append(literal)
     return "".join(out)
+
+
+def fills_every_hole(text: str, variables: dict[str, Any]) -> bool:
+    """Whether :func:`render_template` finds a value for every placeholder of ``text``: a fix
+    hint with one left visible (``{item.containerPort}`` of a port that has none) is advice for
+    a person, never YAML to apply."""
+    _, holes = _parsed_template(text)
+    for _, name, key, _ in holes:
+        value = variables.get(name, _MISSING)
+        if value is _MISSING or (key and (not isinstance(value, dict) or key not in value)):
+            return False
+    return True
 
 
 #: The most of one value a message or fix hint shows.

@@ -53,6 +53,13 @@ def finding_key(finding: Finding) -> tuple[Any, ...]:
     return (finding.rule, finding.file, finding.object, finding.profile, finding.container)
 
 
+def fixed(outcome: FixOutcome) -> list[Finding]:
+    """The findings whose edit was applied and that are gone from the fixed files: an edit that
+    was written but left its finding in place (at the same field) fixed nothing."""
+    remaining = {(*finding_key(f), f.field) for f in outcome.after.findings}
+    return [f for f in outcome.applied if (*finding_key(f), f.field) not in remaining]
+
+
 def applicable(finding: Finding, unsafe: bool) -> bool:
     return finding.edit is not None and (
         finding.applicability == SAFE or (unsafe and finding.applicability == UNSAFE)
@@ -179,6 +186,9 @@ def _apply_all(
     changed: dict[str, str] = {}
     seen: set[Edit] = set()
     refused: dict[Edit, str] = {}
+    # An edit that changes nothing fixes nothing: its findings are not counted as applied
+    # (`_say_what_changed_nothing` says why they remain).
+    idle: set[Edit] = set()
     wanted = list(wanted)
     # A file with an edit that goes alone gets only those this round.
     alone = {f.edit.file for f in wanted if f.edit is not None and f.edit.alone}
@@ -190,7 +200,8 @@ def _apply_all(
             outcome.failed.append((finding, refused[edit]))
             continue
         if edit in seen:
-            outcome.applied.append(finding)
+            if edit not in idle:
+                outcome.applied.append(finding)
             continue
         seen.add(edit)
         current = changed.get(edit.file, texts.get(edit.file, result.texts.get(edit.file)))
@@ -203,8 +214,10 @@ def _apply_all(
             refused[edit] = str(err)
             outcome.failed.append((finding, str(err)))
             continue
-        if replacements:
-            changed[edit.file] = new
+        if not replacements:
+            idle.add(edit)
+            continue
+        changed[edit.file] = new
         outcome.applied.append(finding)
     return {path: text for path, text in changed.items() if text != texts.get(path)}
 

@@ -134,12 +134,18 @@ NO_REPLACEMENT = (
 def _replace_image(raw: Any) -> Any:
     """``raw`` with the image to suggest instead, chosen by what the image is (its table row's
     ``replacement``), as ``{replacement}``, ``{replacement_name}`` and ``{replacement_tag}``;
-    without one, advice that ``nblint fix`` does not apply."""
+    without one, or when the one nblint knows is another kind of image (another server, port or
+    HOME: JupyterLab for RStudio Server), advice that ``nblint fix`` does not apply."""
     image = raw.variables.get("image")
     entry = images.lookup(image)
     suggested = images.replacement(image, entry) if entry is not None else None
-    if suggested is None:
+    if suggested is None or entry is None:
         raw.fix = {"any": NO_REPLACEMENT}
+        raw.fix_safety = "display-only"
+        return raw
+    if images.swap(image, entry) is None:
+        vouched = images.lookup(suggested) or {}
+        raw.fix = {"any": _other_kind_advice(suggested, entry, vouched)}
         raw.fix_safety = "display-only"
         return raw
     name, _, tag = suggested.rpartition(":")
@@ -150,6 +156,19 @@ def _replace_image(raw: Any) -> Any:
         "replacement_tag": tag,
     }
     return raw
+
+
+def _other_kind_advice(suggested: str, entry: dict[str, Any], vouched: dict[str, Any]) -> str:
+    """The advice for an image whose only known replacement is another kind of image: swapping
+    it in would leave the workload's ports, probes, Service and volumes on what no longer
+    serves them (a liveness probe on 8787 kills a JupyterLab on 8888 forever)."""
+    return podview.comment(
+        f"{suggested} starts as its own user, but it is another kind of image: this one serves "
+        f"{images.kind(entry)}, that one {images.kind(vouched)}. Switching to it means changing "
+        "the container's ports, probes, the Service and the volumes too, so nblint does not "
+        "apply it; or build an image of the same kind that starts as a non-root user "
+        "(USER 1000)."
+    )
 
 
 def _needs_own_uid(spec: dict[str, Any], container: dict[str, Any], entry: dict[str, Any]) -> bool:

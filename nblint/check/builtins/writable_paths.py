@@ -75,6 +75,19 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # the assumed one: a root made read-only would freeze it all the same.
             home_first = not podview.writable(spec, container, home)
             in_image = pod.facts.get("home_in_image")
+            edited = _edits_own_files(container)
+            if edited is not None:
+                # The image's start edits its own files (/etc/passwd): a volume there hides them,
+                # the root left as it is keeps them unwritable. Advice, never applied.
+                yield RawViolation(
+                    (*base, "securityContext", "readOnlyRootFilesystem"),
+                    "",
+                    variables["container"],
+                    variables={**variables, "value": "unset" if value is None else value},
+                    fix={"any": edited},
+                    fix_safety="display-only",
+                )
+                return
             if in_image and not podview.writable(spec, container, home):
                 # HOME is on the root filesystem and holds what the image brings (BinderHub's
                 # repository): a read-only root makes it read-only, a volume there hides it.
@@ -109,9 +122,11 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if not read_only:
         return
     where = (*base, "volumeMounts") if container.get("volumeMounts") else base
+    edited = _edits_own_files(container)
     for path in required_paths(container, known_home):
         if not podview.writable(spec, container, path):
             home_itself = path == known_home
+            advice = edited if edited is not None else _home_advice(pod) if home_itself else None
             yield RawViolation(
                 where,
                 "",
@@ -127,8 +142,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 distinct=path,
                 # HOME wants a volume that keeps the user's work, not a scratch one: that is
                 # notebook-home-persistent's fix (none where the image keeps content in HOME).
-                fix={"any": _home_advice(pod)} if home_itself else None,
-                fix_safety="display-only" if home_itself else None,
+                fix={"any": advice} if advice is not None else None,
+                fix_safety="display-only" if advice is not None else None,
             )
 
 
@@ -155,4 +170,20 @@ def read_only_home_in_image(why: str) -> str:
         f"{why}: a read-only root filesystem makes HOME read-only (no notebook could be saved), "
         "and a volume mounted at HOME would hide what the image keeps there. Keep the root "
         "filesystem of these pods writable."
+    )
+
+
+def _edits_own_files(container: dict[str, Any]) -> str | None:
+    """The advice for an image whose start edits its own files in place (its table row's
+    ``edited_at_start``): an emptyDir over /etc would hide the image's passwd, a read-only root
+    leaves them unwritable; None for any other image."""
+    entry = images.lookup(container.get("image"))
+    edited = (entry or {}).get("edited_at_start")
+    if not isinstance(edited, list) or not edited:
+        return None
+    return podview.comment(
+        f"this image edits its own files in {', '.join(map(str, edited))} at every start: a "
+        "volume mounted there would hide the image's files, and a read-only root filesystem "
+        "leaves them unwritable. Keep its root filesystem writable, or use an image that "
+        "starts without editing them."
     )
