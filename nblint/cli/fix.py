@@ -128,14 +128,24 @@ def _print_diff(outcome: FixOutcome) -> None:
 
     for path, text in sorted(outcome.texts.items()):
         old = outcome.originals[path]
-        shown = path if path.startswith("/") else f"a/{path}"
+        shown = _diff_path(path)
         lines = difflib.unified_diff(
-            old.splitlines(True), text.splitlines(True), shown, shown.replace("a/", "b/", 1)
+            old.splitlines(True), text.splitlines(True), f"a/{shown}", f"b/{shown}"
         )
         for line in lines:
             if not line.endswith("\n"):
                 line += "\n\\ No newline at end of file\n"
             click.echo(printable(line), nl=False)
+
+
+def _diff_path(path: str) -> str:
+    """The file as git's diff headers name it after their ``a/`` and ``b/``: ``./`` dropped
+    (``git apply`` refuses it), and an absolute path without its root, as ``git diff
+    --no-index`` writes one, so that ``git apply`` or ``patch -p1`` applies the diff from the
+    directory nblint ran in (from ``/`` for an absolute path)."""
+    import posixpath
+
+    return posixpath.normpath(path).lstrip("/")
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
