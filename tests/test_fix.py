@@ -701,7 +701,7 @@ def test_a_security_context_set_by_extra_config_code_gets_hints_shown_not_applie
         assert finding.applicability == "display-only"
         assert finding.edit is None
         assert finding.fix is not None
-        assert finding.fix.startswith("# in hub.extraConfig.no-setuid, whose code sets")
+        assert finding.fix.startswith('# in hub.extraConfig["no-setuid"], line 1, whose code sets')
     # Nothing a fix could apply is left unapplied, and the code is left as it is.
     outcome = fix_file(path)
     assert "extra_container_config" in outcome.texts.get(str(path), path.read_text())

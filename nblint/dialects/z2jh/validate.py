@@ -1067,11 +1067,12 @@ class _Checker:
                     if a.trait in traits:
                         self._trait_type(a.trait, a.value, a.path, where)
         for snippet, line, why in extra.broken:
+            at = (*path, snippet, CodeLine(line))
             self.report(
                 "z2jh-extra-config",
-                (*path, snippet, CodeLine(line)),
-                f"`hub.extraConfig.{snippet}` is not Python the hub can run ({why}): the hub "
-                "stops at it and does not start",
+                at,
+                f"{format_path(at)} is not Python the hub can run ({why}): the hub stops at it "
+                "and does not start",
             )
         if not extra.unread:
             return
