@@ -545,6 +545,66 @@ def test_diff_prints_the_change_writes_nothing_and_exits_1(tmp_path: Path) -> No
     assert invoke("fix", "--diff", "--unsafe-fixes", str(path)).exit_code == 0  # nothing left
 
 
+@pytest.mark.parametrize(
+    ("given", "header"),
+    [
+        ("values.yaml", "values.yaml"),
+        ("./values.yaml", "values.yaml"),
+        ("a/values.yaml", "a/values.yaml"),
+        ("b/a/values.yaml", "b/a/values.yaml"),
+        ("./x/../a/values.yaml", "a/values.yaml"),
+    ],
+)
+def test_diff_headers_are_git_s_and_git_apply_takes_the_diff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, header: str
+) -> None:
+    """The headers are ``a/`` and ``b/`` before the path itself, never the path with its first
+    ``a/`` replaced; ``git apply`` (which refuses ``./``) applies the diff where nblint ran."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "a").mkdir(parents=True)
+    (tmp_path / "x").mkdir()
+    shutil.copy(FIX / "diff-headers.yaml", tmp_path / given)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("fix", "--diff", given)
+    assert result.output.splitlines()[:2] == [f"--- a/{header}", f"+++ b/{header}"]
+    _git_apply(result.output, tmp_path)
+    assert invoke("fix", "--diff", given).exit_code == 0  # the diff applied was the whole fix
+
+
+def test_diff_headers_of_an_absolute_path_are_git_s(tmp_path: Path) -> None:
+    """``/tmp/…/a/x.yaml`` once became ``+++ /tmp/…/b/x.yaml``, a file that does not exist. As
+    ``git diff --no-index`` writes it: ``a/`` and ``b/`` before the path without its root."""
+    path = tmp_path / "a" / "values.yaml"
+    path.parent.mkdir()
+    shutil.copy(FIX / "diff-headers.yaml", path)
+    result = invoke("fix", "--diff", str(path))
+    inside = str(path).lstrip("/")
+    assert result.output.splitlines()[:2] == [f"--- a/{inside}", f"+++ b/{inside}"]
+    _git_apply(result.output, Path("/"), check=True)
+
+
+def _git_apply(diff: str, where: Path, check: bool = False) -> None:
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    subprocess.run(
+        [git, "apply", *(["--check"] if check else []), "-"],
+        input=diff,
+        text=True,
+        cwd=where,
+        check=True,
+        env={"GIT_CEILING_DIRECTORIES": "/", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_fix_refuses_standard_input_so_no_diff_names_it() -> None:
+    result = invoke("fix", "--diff", "-")
+    assert result.exit_code != 0
+    assert "cannot fix standard input" in result.output
+
+
 def test_select_chooses_the_fixes_to_apply(tmp_path: Path) -> None:
     path = copy(tmp_path, "deployment-hint-at-object-level.yaml")
     invoke("fix", "--select", "seccomp-profile-restricted", str(path))
@@ -644,7 +704,7 @@ def test_a_security_context_set_by_extra_config_code_gets_hints_shown_not_applie
         assert finding.applicability == "display-only"
         assert finding.edit is None
         assert finding.fix is not None
-        assert finding.fix.startswith("# in hub.extraConfig.no-setuid, whose code sets")
+        assert finding.fix.startswith('# in hub.extraConfig["no-setuid"], line 1, whose code sets')
     # Nothing a fix could apply is left unapplied, and the code is left as it is.
     outcome = fix_file(path)
     assert "extra_container_config" in outcome.texts.get(str(path), path.read_text())

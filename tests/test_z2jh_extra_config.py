@@ -60,6 +60,47 @@ def test_a_snippet_that_is_not_python_is_said_at_its_line() -> None:
     assert "not Python the hub can run" in result.findings[0].message
 
 
+def test_a_statement_is_named_as_a_reader_finds_it_not_by_an_internal_path() -> None:
+    """``hub.extraConfig.01-oauth.py.4`` was no key anyone could find: the snippet's name (which
+    has a dot) is named in brackets, then its line."""
+    result = run(
+        EXTRA / "allow-all-in-a-snippet-named-with-a-dot.yaml", select={"notebook-authentication"}
+    )
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        (
+            "notebook-authentication",
+            8,
+            7,
+            '`c.Authenticator.allow_all = True` in hub.extraConfig["01-oauth.py"], line 4: every '
+            "account of the identity provider can log in",
+        )
+    ]
+
+
+def test_a_snippet_that_is_not_python_is_named_with_its_line() -> None:
+    result = run(
+        EXTRA / "not-python-in-a-snippet-named-with-a-dot.yaml", select={"z2jh-extra-config"}
+    )
+    assert [(f.line, f.message) for f in result.findings] == [
+        (
+            5,
+            "hub.extraConfig[\"00-spawner.py\"], line 1 is not Python the hub can run ('(' was "
+            "never closed): the hub stops at it and does not start",
+        )
+    ]
+
+
+def test_a_hint_for_a_security_context_set_by_code_names_the_statement() -> None:
+    result = run(
+        EXTRA / "security-context-by-code-in-a-snippet-named-with-a-dot.yaml",
+        select={"seccomp-profile-restricted"},
+    )
+    assert {(f.fix or "").split("\n")[0] for f in result.findings} == {
+        '# in hub.extraConfig["10-security.py"], line 2, whose code sets this securityContext '
+        "(nblint does not edit code)"
+    }
+
+
 def test_a_pod_hook_gets_a_caveat_that_says_the_pods_may_not_be_the_ones_created() -> None:
     # `c.KubeSpawner.modify_pod_hook` changes every pod after KubeSpawner builds it: the caveat
     # is placed at that statement and no longer claims the unread code leaves the pods alone.

@@ -6,9 +6,13 @@ One fixture per case under ``tests/fixtures/z2jh/places/``; each test asserts th
 
 from __future__ import annotations
 
-from conftest import FIXTURES, run
+import pytest
+from conftest import FIXTURES, RULES, run
 
 from nblint.model.finding import Finding
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
 
 PLACES = FIXTURES / "z2jh" / "places"
 
@@ -87,3 +91,119 @@ def test_no_home_volume_but_the_notebook_dir_on_a_claim_keeps_the_notebooks() ->
         "/home/jovyan — dotfiles, `pip install --user` packages, Jupyter settings — is lost at "
         "every restart of container notebook"
     ]
+
+
+def noted(name: str, rules: set[str]) -> list[tuple[str, int, int, str | None, str]]:
+    findings: list[Finding] = run(PLACES / name, select=rules).findings
+    return sorted({(f.rule, f.line, f.column, f.profile, f.note or "") for f in findings})
+
+
+REPLACES_POD = (
+    "`singleuser.extraPodConfig.securityContext` replaces the pod `securityContext` KubeSpawner "
+    "builds"
+)
+
+
+def test_a_field_extra_pod_config_drops_is_said_lost_at_the_key_that_replaces_it() -> None:
+    """runAsNonRoot was set in pod_security_context: not "not set" at a third key, but at the
+    extraPodConfig securityContext (where the fix goes), which replaces it without it."""
+    assert noted(
+        "extra-pod-config-replaces-pod-security-context.yaml",
+        {"run-as-non-root", "seccomp-profile-restricted"},
+    ) == [
+        (
+            "run-as-non-root",
+            8,
+            5,
+            None,
+            f"{REPLACES_POD}, without the runAsNonRoot that "
+            "`hub.config.KubeSpawner.pod_security_context.runAsNonRoot` sets",
+        ),
+        # Set nowhere: added where the fix goes, not under container_security_context.
+        (
+            "seccomp-profile-restricted",
+            8,
+            5,
+            None,
+            "not set: add it under `singleuser.extraPodConfig.securityContext`, which replaces "
+            "the pod `securityContext` KubeSpawner builds",
+        ),
+    ]
+
+
+def test_a_field_extra_container_config_drops_is_said_lost_at_the_key_that_replaces_it() -> None:
+    replaces = (
+        "`hub.config.KubeSpawner.extra_container_config.securityContext` replaces the "
+        "`securityContext` KubeSpawner builds for the notebook, without the "
+    )
+    assert noted(
+        "extra-container-config-replaces-container-security-context.yaml",
+        {"allow-privilege-escalation", "notebook-run-as-user"},
+    ) == [
+        (
+            "allow-privilege-escalation",
+            19,
+            9,
+            None,
+            replaces + "allowPrivilegeEscalation that `singleuser.allowPrivilegeEscalation` sets",
+        ),
+        ("notebook-run-as-user", 19, 9, None, replaces + "runAsUser that `singleuser.uid` sets"),
+    ]
+
+
+def test_a_profile_s_extra_pod_config_loses_the_hub_s_pod_security_context_for_its_pods() -> None:
+    replaces = (
+        "`singleuser.profileList[1].kubespawner_override.extra_pod_config.securityContext` "
+        "replaces the pod `securityContext` KubeSpawner builds, without the "
+    )
+    assert noted(
+        "profile-extra-pod-config-replaces-pod-security-context.yaml",
+        {"run-as-non-root", "seccomp-profile-restricted"},
+    ) == [
+        (
+            "run-as-non-root",
+            15,
+            11,
+            "Shared volume",
+            replaces
+            + "runAsNonRoot that `hub.config.KubeSpawner.pod_security_context.runAsNonRoot` sets",
+        ),
+        (
+            "seccomp-profile-restricted",
+            15,
+            11,
+            "Shared volume",
+            replaces + "seccompProfile that "
+            "`hub.config.KubeSpawner.pod_security_context.seccompProfile` sets",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "rules"),
+    [
+        (
+            "extra-pod-config-replaces-pod-security-context.yaml",
+            {"run-as-non-root", "seccomp-profile-restricted"},
+        ),
+        (
+            "extra-container-config-replaces-container-security-context.yaml",
+            {"allow-privilege-escalation", "notebook-run-as-user"},
+        ),
+        (
+            "profile-extra-pod-config-replaces-pod-security-context.yaml",
+            {"run-as-non-root", "seccomp-profile-restricted"},
+        ),
+    ],
+)
+def test_the_fix_goes_to_the_key_the_finding_is_at_and_clears_it(
+    name: str, rules: set[str]
+) -> None:
+    path = PLACES / name
+    before = run(path, select=rules).findings
+    options = Options(PsaPolicy("restricted", (1, 37)))
+    outcome = fixing.fix(
+        lambda texts: Runner(options.replace(texts=texts), RULES).run([str(path)]), True
+    )
+    assert {f.line for f in outcome.applied if f.rule in rules} == {f.line for f in before}
+    assert [f for f in outcome.after.findings if f.rule in rules] == []

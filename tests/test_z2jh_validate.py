@@ -176,6 +176,66 @@ def test_unknown_traits_everywhere_a_kubespawner_override_can_be() -> None:
     assert findings[3].message.endswith("did you mean `image`?")
 
 
+GENERAL_TRAIT_FIX = (
+    "Write the setting under a trait name its class has, or remove it (the configuration "
+    "references of KubeSpawner, JupyterHub and the authenticators list their traits)."
+)
+
+
+def test_a_tag_and_a_gpu_count_in_an_override_are_told_where_they_go() -> None:
+    """No name is suggested for ``tag`` or ``nvidia.com/gpu``, so no fix may point to one: the
+    tag goes into ``image`` (one string), the GPU into ``extra_resource_limits``."""
+    findings = check("unknown-trait-tag-and-gpu.yaml")
+    assert brief(findings) == [("z2jh-unknown-trait", 6, 9), ("z2jh-unknown-trait", 7, 9)]
+    assert [f.fix for f in findings] == [
+        "Remove `tag` and give the tag in `image`, which KubeSpawner takes as one string "
+        "`name:tag`:\nimage: registry.example.org/deeplearn_pytorch:cuda-11.1",
+        "Move `nvidia.com/gpu` into `extra_resource_limits`, KubeSpawner's trait for extended "
+        "resources (Kubernetes makes their request equal to the limit):\n"
+        "extra_resource_limits:\n  nvidia.com/gpu: '1'",
+    ]
+    assert not any("did you mean" in f.message for f in findings)
+
+
+def test_no_fix_of_an_unknown_trait_points_to_a_suggestion_that_is_not_there() -> None:
+    findings = check("unknown-trait-tag-beside-a-tagged-image.yaml")
+    assert [(f.line, f.fix) for f in findings] == [
+        (
+            9,
+            "Remove `tag`: KubeSpawner's `image` is one string, and the image "
+            "`registry.example.org:5000/deeplearn_pytorch:cuda-11.1` already has its tag.",
+        ),
+        (10, "Remove `nvidia.com/gpu`: a count of 0 asks for none."),
+        # The override's extra_resource_limits is kept beside the GPU.
+        (
+            15,
+            "Move `nvidia.com/gpu` into `extra_resource_limits`, KubeSpawner's trait for "
+            "extended resources (Kubernetes makes their request equal to the limit):\n"
+            "extra_resource_limits:\n  example.com/fpga: 1\n  nvidia.com/gpu: 2",
+        ),
+        # 0 of a GPU singleuser.extraResource.limits gives: the override must say so.
+        (
+            18,
+            "Move `amd.com/gpu` into `extra_resource_limits`, KubeSpawner's trait for "
+            "extended resources (Kubernetes makes their request equal to the limit):\n"
+            "extra_resource_limits:\n  amd.com/gpu: 0",
+        ),
+        (
+            22,
+            "Remove `tag`: KubeSpawner's `image` is one string, and the image "
+            "`quay.io/jupyter/scipy-notebook:latest` already has its tag (or write "
+            "`image: quay.io/jupyter/scipy-notebook:2024-04-22` if that is the one meant).",
+        ),
+        (
+            26,
+            "Remove `tag` and set `singleuser.image.tag`: KubeSpawner takes the image as one "
+            "string `name:tag`, which z2jh joins from `singleuser.image`.",
+        ),
+        (28, GENERAL_TRAIT_FIX),
+    ]
+    assert all("suggest" not in (f.fix or "") for f in findings)
+
+
 def test_trait_names_follow_the_kubespawner_of_the_chart_version() -> None:
     assert brief(check("slug-scheme-kubespawner7-only.yaml", chart_version="4.4.0")) == []
     findings = check("slug-scheme-kubespawner7-only.yaml", chart_version="3.3.8")

@@ -133,9 +133,9 @@ def _print_diff(outcome: FixOutcome) -> None:
 
     for path, text in sorted(outcome.texts.items()):
         old = outcome.originals[path]
-        shown = path if path.startswith("/") else f"a/{path}"
+        shown = _diff_path(path)
         lines = difflib.unified_diff(
-            old.splitlines(True), text.splitlines(True), shown, shown.replace("a/", "b/", 1)
+            old.splitlines(True), text.splitlines(True), f"a/{shown}", f"b/{shown}"
         )
         for line in lines:
             # A CRLF file's diff keeps its CRs (as git's does), so that it applies; any other
@@ -152,6 +152,16 @@ def _line_break(line: str) -> tuple[str, str]:
         if line.endswith(end):
             return line[: -len(end)], end
     return line, ""
+
+
+def _diff_path(path: str) -> str:
+    """The file as git's diff headers name it after their ``a/`` and ``b/``: ``./`` dropped
+    (``git apply`` refuses it), and an absolute path without its root, as ``git diff
+    --no-index`` writes one, so that ``git apply`` or ``patch -p1`` applies the diff from the
+    directory nblint ran in (from ``/`` for an absolute path)."""
+    import posixpath
+
+    return posixpath.normpath(path).lstrip("/")
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:

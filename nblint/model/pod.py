@@ -7,6 +7,7 @@ into a pod (:data:`Path`) and the containers PSA walks are defined here too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from nblint.model.origin import Origin as Origin  # where it always lived
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
 
 #: A path into a pod object, e.g. ``("spec", "containers", 0, "securityContext")``.
 Path = tuple[str | int, ...]
+
+
+class CodeLine(int):
+    """A line (1-based) of a piece of code in a configuration (a z2jh ``hub.extraConfig``
+    snippet), as the last step of a path: ``("hub", "extraConfig", "00-auth", CodeLine(3))`` is
+    the snippet's third line, named ``hub.extraConfig["00-auth"], line 3``."""
 
 
 if TYPE_CHECKING:
@@ -149,7 +156,11 @@ class EffectivePod(Record):
 
 
 def format_path(path: Path) -> str:
-    """``("spec", "containers", 0, "image")`` → ``spec.containers[0].image``."""
+    """``("spec", "containers", 0, "image")`` → ``spec.containers[0].image``; a line of code
+    (:class:`CodeLine`, always last) → ``hub.extraConfig["01-auth.py"], line 4``: its piece of
+    code is named in brackets, since such a name often holds a dot."""
+    if path and path[-1].__class__ is CodeLine:
+        return f"{format_path(path[:-2])}[{json.dumps(str(path[-2]))}], line {int(path[-1])}"
     out = ""
     for part in path:
         # One f-string per part, not a piece and a concatenation: a path is formatted for

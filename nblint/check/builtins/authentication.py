@@ -133,15 +133,17 @@ def _allow_all(settings: dict[str, dict[str, Any]]) -> Iterator[Any]:
             # hub.extraConfig statement runs last, so it is changed where it stands.
             if tuple(allow_all[1][:2]) == ("hub", "config"):
                 fix = {"any": ALLOW_LISTED.format(section=section)}
+                what = f"{format_path(allow_all[1])} is true"
             else:
                 fix = {
                     "any": f"In hub.extraConfig: c.{section}.allow_all = False, and list who may "
                     "log in (allowed_users, or your provider's allowed_* setting)."
                 }
+                # The statement as written, and where: hub.extraConfig["01-auth.py"], line 4.
+                what = f"`c.{section}.allow_all = True` in {format_path(allow_all[1])}"
             yield RawViolation(
                 (VALUES, *allow_all[1]),
-                f"{format_path(allow_all[1])} is true: every account of the identity provider "
-                "can log in",
+                f"{what}: every account of the identity provider can log in",
                 fix=fix,
                 variables={"value": True},
                 distinct=section,

@@ -14,6 +14,7 @@ as if it changed nothing.
 from __future__ import annotations
 
 from nblint.dialects.z2jh.helm import key_text
+from nblint.model.pod import CodeLine as CodeLine  # a line of a snippet, in a values path
 from nblint.model.record import Record
 
 TYPE_CHECKING = False
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 #: A snippet longer than this is not parsed (it is all "not read"): the hub's own snippets are a
 #: few hundred lines at most, and parsing is the one cost that grows with the input here.
 LONGEST_SNIPPET = 200_000
-
-
-class CodeLine(int):
-    """A line (1-based) of a ``hub.extraConfig`` snippet, as the last step of a values path:
-    ``("hub", "extraConfig", "00-auth", CodeLine(3))`` is the snippet's third line."""
 
 
 class Assignment(Record):

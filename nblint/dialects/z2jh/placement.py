@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from nblint.dialects.z2jh.extra_config import CodeLine
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
-from nblint.model.pod import Path, format_path
+from nblint.model.pod import CodeLine, Path, format_path
 from nblint.model.record import Record
 
 TYPE_CHECKING = False
@@ -263,7 +263,8 @@ class ValuesPlacement(Record):
             if by_code:
                 # nblint reads that code but never rewrites it: the hint is shown, not applied.
                 shown = (
-                    f"# in {format_path(written[:3])}, whose code sets this securityContext "
+                    f"# in {format_path(_code_statement(written))}, whose code sets this "
+                    "securityContext "
                     "(nblint does not edit code)\n"
                 )
                 if wanted is None:
@@ -1076,3 +1077,12 @@ def _security_context(text: str | None, pod_path: Path) -> dict[str, Any] | None
         first = containers[0] if isinstance(containers, list) and containers else None
         wanted = first.get("securityContext") if isinstance(first, dict) else None
     return wanted if isinstance(wanted, dict) else None
+
+
+def _code_statement(written: Path) -> Path:
+    """The ``hub.extraConfig`` snippet line in a values path set by its code (the snippet
+    alone when the path names no line)."""
+    for index, part in enumerate(written):
+        if isinstance(part, CodeLine):
+            return written[: index + 1]
+    return written[:3]

@@ -21,7 +21,7 @@ from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
 # Text a deployment tool fills in before Helm (`${var}`) or sops decrypts is not what
 # KubeSpawner will see: nblint cannot know it (validate.unknowable says so).
 from nblint.dialects.z2jh.validate import is_unknowable
-from nblint.model.pod import Path
+from nblint.model.pod import Path, format_path
 from nblint.model.shown import shown
 
 TYPE_CHECKING = False
@@ -352,6 +352,8 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
 
     extra_container = _camel_keys(config.get("extra_container_config"))
     for key, value in extra_container.items():
+        built = notebook.get(key)
+        lost = _lost_sources(sources, (*nb, key), built, value)
         notebook[key] = value
         # The key replaces what the traits wrote there (a securityContext whole): so do its
         # sources (`uid` no longer writes runAsUser).
@@ -360,6 +362,7 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
             del sources.entries[known]
         original = _original_key(config.get("extra_container_config"), key)
         sources.copy_trait((*nb, key), config, "extra_container_config", (original,))
+        _say_lost(sources, (*nb, key), lost, f"`{key}` KubeSpawner builds for the notebook")
     spec["containers"] = [_drop_nulls(notebook)]
     extra, positions = _sorted_values(config, "extra_containers")
     for item in extra:
@@ -386,11 +389,15 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
 
     extra_pod = _camel_keys(config.get("extra_pod_config"))
     for key, value in extra_pod.items():
+        lost = _lost_sources(sources, ("spec", key), spec.get(key), value)
         spec[key] = _expand_pvc_name(value, pvc_name)
         for known in [p for p in sources.entries if p[:2] == ("spec", key)]:
             del sources.entries[known]
         original = _original_key(config.get("extra_pod_config"), key)
         sources.copy_trait(("spec", key), config, "extra_pod_config", (original,))
+        _say_lost(sources, ("spec", key), lost, f"pod `{key}` KubeSpawner builds")
+        if key == "securityContext":
+            _pod_level_for_notebook(sources, spec, lost)
 
     metadata = _metadata(config, sources)
     _check_templates(config, sources, metadata, spec, list(extra_pod))
@@ -595,6 +602,81 @@ def _template_problem(text: str, known: frozenset[str]) -> str | None:
         if name not in known:
             return f"`{{{field}}}` is no placeholder it knows" if name else "a `{}` placeholder"
     return None
+
+
+#: The securityContext fields a pod and a container both have (the container's wins).
+POD_AND_CONTAINER_FIELDS = frozenset(
+    {
+        "runAsNonRoot",
+        "runAsUser",
+        "runAsGroup",
+        "seccompProfile",
+        "seLinuxOptions",
+        "appArmorProfile",
+        "windowsOptions",
+    }
+)
+
+
+def _lost_sources(sources: PodSources, at: Path, built: Any, replacing: Any) -> dict[str, Source]:
+    """The fields of the mapping KubeSpawner built at ``at`` that ``extra_pod_config`` (or
+    ``extra_container_config``) replaces with ``replacing`` and does not set again, with the
+    values keys that had set them: ``{"runAsNonRoot": <pod_security_context's>}``."""
+    if not isinstance(built, dict) or not isinstance(replacing, dict):
+        return {}
+    kept = {camel(str(key)) for key in replacing}
+    lost: dict[str, Source] = {}
+    for field in built:
+        if field in kept:
+            continue
+        source = sources.lookup((*at, field))
+        if source is not None and source.path:
+            lost[field] = source
+    return lost
+
+
+def _say_lost(sources: PodSources, at: Path, lost: dict[str, Source], what: str) -> None:
+    """Place each field in ``lost`` at the key that replaced it (``at``'s source), saying so:
+    the user set it, and a finding about it missing must not say "not set" elsewhere."""
+    replacing = sources.entries.get(at)
+    if replacing is None or not replacing.path:
+        return
+    for field, source in lost.items():
+        note = (
+            f"`{format_path(replacing.path)}` replaces the {what}, without the {field} that "
+            f"`{format_path(source.path)}` sets"
+        )
+        # Not extended below the key: nothing there sets the field (and a fix that reads the
+        # path behind a field must not take it for a key of its own).
+        field_path: Path = (*at, field)
+        sources.entries[field_path] = Source(replacing.path, note, extends=False)
+
+
+def _pod_level_for_notebook(
+    sources: PodSources, spec: dict[str, Any], lost: dict[str, Source]
+) -> None:
+    """A field the pod and the notebook container both have, that the container lacks and the
+    securityContext ``extra_pod_config`` replaces does not set: a finding about the container
+    (``runAsNonRoot`` on the pod or the container) sits at that securityContext, where its fix
+    goes, and says that it replaces the one KubeSpawner builds (and what it lost)."""
+    at: Path = ("spec", "securityContext")
+    replacing = sources.entries.get(at)
+    pod_level = spec.get("securityContext")
+    own = spec["containers"][0].get("securityContext")
+    if replacing is None or not replacing.path or not isinstance(pod_level, dict):
+        return
+    for field in sorted(POD_AND_CONTAINER_FIELDS):
+        if field in pod_level or (isinstance(own, dict) and field in own):
+            continue
+        source = sources.entries.get((*at, field)) if field in lost else None
+        if source is None:
+            source = Source(
+                replacing.path,
+                f"not set: add it under `{format_path(replacing.path)}`, which replaces the pod "
+                "`securityContext` KubeSpawner builds",
+                extends=False,
+            )
+        sources.entries[("spec", "containers", 0, "securityContext", field)] = source
 
 
 def _unset(config: SpawnerConfig, trait: str) -> Source:

@@ -994,7 +994,26 @@ class _Checker:
                 fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
                 if meant == "tolerations" and "override" in where:
                     fix += "\n" + self._tolerations_fix(value)
+            else:
+                # No name to suggest, so the rule's general fix, unless the key plainly meant
+                # something KubeSpawner spells otherwise.
+                fix = _no_rename_fix(name, value, config, self._hub_resource_limits(where))
             self.report("z2jh-unknown-trait", here, message, fix)
+
+    def _hub_resource_limits(self, where: str) -> dict[str, Any] | None:
+        """For a ``kubespawner_override`` (``where``), the extended resource limits it replaces:
+        z2jh's ``singleuser.extraResource.limits`` and ``hub.config.KubeSpawner``'s; None for
+        the hub's own configuration."""
+        if "override" not in where:
+            return None
+        limits: dict[str, Any] = {}
+        for path in (
+            ("singleuser", "extraResource", "limits"),
+            ("hub", "config", "KubeSpawner", "extra_resource_limits"),
+        ):
+            _, value = get_path(self.release.values, path)
+            limits.update(value if isinstance(value, dict) else {})
+        return limits
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
         """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
@@ -1048,11 +1067,12 @@ class _Checker:
                     if a.trait in traits:
                         self._trait_type(a.trait, a.value, a.path, where)
         for snippet, line, why in extra.broken:
+            at = (*path, snippet, CodeLine(line))
             self.report(
                 "z2jh-extra-config",
-                (*path, snippet, CodeLine(line)),
-                f"`hub.extraConfig.{snippet}` is not Python the hub can run ({why}): the hub "
-                "stops at it and does not start",
+                at,
+                f"{format_path(at)} is not Python the hub can run ({why}): the hub stops at it "
+                "and does not start",
             )
         if not extra.unread:
             return
@@ -1338,6 +1358,66 @@ singleuser:
               display_name: SciPy
               kubespawner_override: {image: "quay.io/jupyter/scipy-notebook:2024-10-07"}
           unlisted_choice: {enabled: true, display_name: Other image}"""
+
+
+def _no_rename_fix(
+    name: str, value: Any, config: Mapping[str, Any], hub_limits: dict[str, Any] | None
+) -> str | None:
+    """The fix of a KubeSpawner key that is no trait and no misspelt one, where what it meant is
+    plain: z2jh's ``tag`` of ``singleuser.image`` (KubeSpawner's ``image`` holds the tag), or an
+    extended resource such as ``nvidia.com/gpu`` (KubeSpawner's ``extra_resource_limits``);
+    else None (the rule's general fix). ``hub_limits``: for a ``kubespawner_override``, the
+    hub's extended resource limits it would replace; None in the hub's own configuration."""
+    override = hub_limits is not None
+    if name == "tag":
+        image = config.get("image")
+        if isinstance(image, str) and isinstance(value, str | int | float) and image:
+            if _has_tag(image):
+                fix = (
+                    "Remove `tag`: KubeSpawner's `image` is one string, and the image "
+                    f"`{image}` already has its tag"
+                )
+                name_only = image.split("@", 1)[0].rsplit(":", 1)[0]
+                if image != f"{name_only}:{value}":  # the tag meant may be this one
+                    fix += f" (or write `image: {name_only}:{value}` if that is the one meant)"
+                return fix + "."
+            return (
+                "Remove `tag` and give the tag in `image`, which KubeSpawner takes as one string "
+                f"`name:tag`:\nimage: {image}:{value}"
+            )
+        if not override:  # z2jh sets KubeSpawner's image from singleuser.image
+            return (
+                "Remove `tag` and set `singleuser.image.tag`: KubeSpawner takes the image as one "
+                "string `name:tag`, which z2jh joins from `singleuser.image`."
+            )
+        return (
+            "Remove `tag` and set `image` instead: KubeSpawner takes the image as one string "
+            "`name:tag`."
+        )
+    if "/" in name:  # a Kubernetes extended resource: vendor domain / resource
+        # A 0 the hub's own limits do not contradict asks for what the pod already gets.
+        if str(value).strip() in ("0", "") and name not in (hub_limits or {}):
+            return f"Remove `{name}`: a count of 0 asks for none."
+        # An override's extra_resource_limits replaces the hub's whole mapping: keep the rest.
+        written = config.get("extra_resource_limits", hub_limits or {})
+        merged = {**(written if isinstance(written, dict) else {}), name: value}
+        move = (
+            f"Move `{name}` into `extra_resource_limits`, KubeSpawner's trait for extended "
+            "resources (Kubernetes makes their request equal to the limit)"
+        )
+        if not all(isinstance(count, str | int | float) for count in merged.values()):
+            return move + "."  # a template or an encrypted count: no snippet to show
+        limits = yaml.safe_dump(
+            {"extra_resource_limits": merged}, sort_keys=False, default_flow_style=False
+        ).rstrip()
+        return f"{move}:\n{limits}"
+    return None
+
+
+def _has_tag(image: str) -> bool:
+    """Whether an image reference names a tag or a digest (a port is no tag)."""
+    last = image.rsplit("/", 1)[-1]
+    return "@" in image or ":" in last
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
