@@ -110,3 +110,16 @@ def test_a_pod_hook_gets_a_caveat_that_says_the_pods_may_not_be_the_ones_created
     assert "among them this `c.KubeSpawner.modify_pod_hook`" in message
     assert "so what it finds about them may not hold" in message
     assert "assumes they do not change the user pods" not in message
+
+
+def test_a_value_traitlets_refuses_is_one_error_at_its_line_and_the_pod_is_built_without_it() -> (
+    None
+):
+    result = run(EXTRA / "uid-not-an-integer.yaml", select={"z2jh-wrong-type", "internal-error"})
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-wrong-type", 5, 7)]
+    assert "`uid` in `c.KubeSpawner` of `hub.extraConfig` must be an integer" in (
+        result.findings[0].message
+    )
+    # As without the statement: the chart's singleuser.uid.
+    pod = only_pod(result)
+    assert pod.pod["spec"]["containers"][0]["securityContext"]["runAsUser"] == 1000

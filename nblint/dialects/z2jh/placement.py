@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from nblint.dialects.z2jh.extra_config import CodeLine
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
 from nblint.model.pod import CodeLine, Path, format_path
 from nblint.model.record import Record

@@ -172,7 +172,10 @@ def validate(release: Release) -> list[Reported]:
     checker.hub_code()
     checker.unknowable()
     for path in checker.rejected:
-        _restore_default(release, path)
+        if path[:2] == ("hub", "extraConfig") and isinstance(path[-1], CodeLine):
+            _drop_assignment(release, path)
+        else:
+            _restore_default(release, path)
     if checker.rejected:
         release.changed()
     return checker.problems
@@ -1294,6 +1297,15 @@ def _holds_unknowable(value: Any) -> bool:
         elif isinstance(item, (dict, list)) and _holds_unknowable(item):
             return True
     return False
+
+
+def _drop_assignment(release: Release, path: Path) -> None:
+    """A statement of ``hub.extraConfig`` whose value traitlets refuses fails every spawn: the
+    pods are built without it, as for a refused value of the values."""
+    extra = release.extra_config
+    extra.assignments = [
+        a for a in extra.assignments if (a.snippet, a.line) != (path[2], int(path[-1]))
+    ]
 
 
 def _restore_default(release: Release, path: Path) -> None:
