@@ -62,7 +62,8 @@ def test_a_token_the_code_asks_for_is_fixed_at_the_code_s_line_shown_not_applied
     assert token.applicability == "display-only"
     assert token.edit is None
     assert token.fix == (
-        "# hub.extraConfig.spark, line 10, sets automount_service_account_token after the values,\n"
+        '# hub.extraConfig["spark"], line 1 (line 10 of the file) sets '
+        "automount_service_account_token after the values,\n"
         "# which cannot change it: change that line (nblint does not edit code):\n"
         "#   c.KubeSpawner.automount_service_account_token = False"
     )
@@ -106,7 +107,9 @@ def test_a_uid_the_code_sets_is_not_written_to_singleuser_uid() -> None:
     assert (run_as_user.line, run_as_user.column) == (8, 7)
     assert run_as_user.applicability == "display-only"
     assert run_as_user.fix is not None
-    assert run_as_user.fix.startswith("# hub.extraConfig.root, line 8, sets uid after the values,")
+    assert run_as_user.fix.startswith(
+        '# hub.extraConfig["root"], line 1 (line 8 of the file) sets uid after the values,'
+    )
     assert "#   c.KubeSpawner.uid = 1000" in run_as_user.fix
     # runAsNonRoot with the code's uid 0 would be refused by the kubelet: that fix is shown too,
     # with the code line and the rest of it.
@@ -131,7 +134,7 @@ def test_the_snippet_that_runs_last_is_the_one_named() -> None:
     [token] = of_rule(check(path), TOKEN, container=None)  # type: ignore[arg-type]
     assert (token.line, token.column, token.applicability) == (9, 7, "display-only")
     assert token.fix is not None
-    assert token.fix.startswith("# hub.extraConfig.z-late, line 9,")
+    assert token.fix.startswith('# hub.extraConfig["z-late"], line 2 (line 9 of the file) sets')
 
 
 def test_a_spawner_statement_loses_to_the_values_kubespawner_key_so_the_fix_applies() -> None:
@@ -153,7 +156,9 @@ def test_a_key_the_code_already_gives_the_fix_s_value_is_left_out_and_the_rest_a
     assert non_root.edit is not None
     assert "uid" not in non_root.edit.patch
     assert non_root.fix is not None
-    assert non_root.fix.startswith("# hub.extraConfig.uid, line 8, sets uid after the values,")
+    assert non_root.fix.startswith(
+        '# hub.extraConfig["uid"], line 1 (line 8 of the file) sets uid after the values,'
+    )
     outcome = fix_file(path, unsafe=True)
     assert "run-as-non-root" in {f.rule for f in outcome.applied}
     assert "uid" not in yaml.safe_load(fixed_text(outcome, path))["singleuser"]

@@ -535,10 +535,8 @@ def _code_line_advice(
     be changed, to the line shown for the fix's ``wanted`` value (for a list trait none is
     shown: the hint's list is built from the values, not the code's). ``beside``: the hint's
     comments on the keys left out, by trait."""
-    from nblint.dialects.z2jh.helm import key_text
-
-    snippet = statement[2] if len(statement) > 2 else "?"
-    where = f"hub.extraConfig.{key_text(snippet)}, line {release.locate(statement).line},"
+    # Named as every message names a statement (its snippet's line), and the file's line.
+    where = f"{format_path(statement)} (line {release.locate(statement).line} of the file)"
     written = next((a for a in release.extra_config.assignments if a.path == statement), None)
     notes = "   ".join(beside.get(trait, []))
     if same:
