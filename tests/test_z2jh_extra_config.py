@@ -123,3 +123,17 @@ def test_a_value_traitlets_refuses_is_one_error_at_its_line_and_the_pod_is_built
     # As without the statement: the chart's singleuser.uid.
     pod = only_pod(result)
     assert pod.pod["spec"]["containers"][0]["securityContext"]["runAsUser"] == 1000
+
+
+def test_a_hint_for_a_security_context_code_sets_fills_in_the_uid_it_names() -> None:
+    result = run(EXTRA / "pod-security-context-root-by-code.yaml", select={"run-as-user"})
+    [finding] = [f for f in result.findings if f.line == 5]
+    assert (finding.rule, finding.column, finding.applicability) == (
+        "run-as-user",
+        7,
+        "display-only",
+    )
+    assert finding.fix == (
+        '# in hub.extraConfig["security.py"], line 1, whose code sets this securityContext '
+        "(nblint does not edit code)\nsecurityContext:\n  runAsUser: 1000"
+    )

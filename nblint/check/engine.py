@@ -551,10 +551,21 @@ def make_finding(
                 hint = choose_fix(raw.fix, keys, container) or choose_fix(rule.fix, keys, container)
                 if not hint:
                     return None
+                holes, derives, quoted = _hint_holes(hint)
                 # It quotes input too (a volume's name as its claim's), and is as plain or not.
-                if not _plain_holes(_hint_holes(hint)[2], variables):
+                if not _plain_holes(quoted, variables):
                     raise _NotPlain
-                return render_template(hint, variables)
+                if not derives:
+                    return render_template(hint, variables)
+                # Its own holes may ask what the chosen hint's did not (the notebook's uid).
+                derived = derived_variables(pod, path, holes, variables.get("value"))
+                if any(
+                    value in PLACEHOLDERS
+                    for name, value in derived.items()
+                    if name not in variables
+                ):
+                    return None
+                return render_template(hint, {**derived, **variables})
 
             try:
                 placed = pod.placement.place(fix, path, raw.anchor, template_hint)
