@@ -640,7 +640,9 @@ def _field_text(path: Path, types: tuple[type, ...]) -> str:
 #: Hint variables that are nblint's own words (a comment), or values a builtin writes safely
 #: itself (``sizes_value``: a quantity, under a resource name it quotes when it must), not input,
 #: so never refuse a hint :func:`_plain_holes` checks.
-_OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note", "sizes_value", "volume_claim_note"))
+_OWN_WORDS = frozenset(
+    ("uid_note", "gid_note", "scc_uid_note", "home_note", "sizes_value", "volume_claim_note")
+)
 
 #: What a value from the input may look like to be written into a fix that nblint applies: a
 #: name, a path, an image reference — nothing YAML would read as structure.

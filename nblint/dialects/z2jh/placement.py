@@ -277,6 +277,11 @@ class ValuesPlacement(Record):
             for pod_path, context, fields in OVERRIDING_CONTEXTS:
                 for trait, field in fields:
                     written = self._values_path((*pod_path, field))
+                    if written[-2:] == (OVERRIDE, trait) and self.release.written(written):
+                        # The trait itself, set by this pod's profile or choice: it wins over
+                        # the root's, which a hint would change for the other pods only.
+                        self._overriding[trait] = (OVERRIDE, trait, written)
+                        continue
                     if written[-1:] != (field,) or not self.release.written(written):
                         continue
                     # container_security_context's key, or the securityContext an
@@ -482,10 +487,11 @@ def _changes(written: Any, patch: Any) -> bool:
     return bool(written != patch)
 
 
-#: The values keys that write a securityContext over what KubeSpawner's traits set.
+#: The values keys that write a securityContext over what KubeSpawner's traits set (an
+#: override may set its fields' traits too).
 _CONTEXT_KEYS = frozenset(
     (*(context for _, context, _ in OVERRIDING_CONTEXTS), *EXTRA_CONFIG, "securityContext")
-)
+) | frozenset(trait for _, _, fields in OVERRIDING_CONTEXTS for trait, _ in fields)
 
 
 def _writes_a_security_context(release: Release) -> bool:
