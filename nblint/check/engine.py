@@ -8,7 +8,12 @@ from functools import lru_cache
 from operator import itemgetter
 
 from nblint.check import builtins
-from nblint.check.podview import DERIVED_VARIABLES, PLACEHOLDERS, derived_variables
+from nblint.check.podview import (
+    DERIVED_VARIABLES,
+    PLACEHOLDERS,
+    derived_variables,
+    privilege_kept,
+)
 from nblint.check.targets import (
     FACTS,
     VALUES,
@@ -562,6 +567,11 @@ def make_finding(
             variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
         safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
+        # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves would make
+        # an object the API server refuses: advice for after that privilege is gone.
+        kept = privilege_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        if kept is not None:
+            safety = DISPLAY_ONLY
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
@@ -600,6 +610,11 @@ def make_finding(
                     adds_only=rule.fix_adds_only,
                     alone=rule.fix_alone,
                 )
+        if kept is not None:
+            fix = (
+                f"# first drop {kept} (the API server refuses allowPrivilegeEscalation: false "
+                "beside it;\n# see privileged-without-escalation), then:\n" + fix
+            )
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(

@@ -177,6 +177,77 @@ def _chosen_uid(pod: EffectivePod, base: tuple[Any, ...], container: dict[str, A
     return None
 
 
+#: The capability ``ValidateSecurityContext`` refuses beside ``allowPrivilegeEscalation: false``,
+#: matched exactly as it matches it (``SYS_ADMIN`` is another string to it, and passes).
+SYS_ADMIN = "CAP_SYS_ADMIN"
+#: The keys that set ``allowPrivilegeEscalation``: the pod's, and KubeSpawner's trait.
+_ESCALATION_KEYS = ("allowPrivilegeEscalation", "allow_privilege_escalation")
+
+
+def escalating(context: Any) -> tuple[Any, ...] | None:
+    """Where securityContext ``context`` holds what always lets a process escalate (the path
+    below it): ``privileged: true``, else ``CAP_SYS_ADMIN`` among the added capabilities."""
+    if not isinstance(context, dict):
+        return None
+    if context.get("privileged") is True:
+        return ("privileged",)
+    for index, name in enumerate(items(_dict(context.get("capabilities")).get("add"))):
+        if name == SYS_ADMIN:
+            return ("capabilities", "add", index)
+    return None
+
+
+def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """What keeps the container at pod path ``path`` escalating (``privileged: true``,
+    ``CAP_SYS_ADMIN``) when fix ``hint`` sets its ``allowPrivilegeEscalation`` to false and
+    leaves that in place — the API server refuses the pair — else None. Asked of every hint
+    of an escalating container whose escalation is not false yet (few): parsed only then."""
+    if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
+        return None
+    listed = items(pod.spec.get(path[1]))
+    container = listed[path[2]] if type(path[2]) is int and path[2] < len(listed) else None
+    context = _dict(container.get("securityContext")) if isinstance(container, dict) else {}
+    if context.get("allowPrivilegeEscalation") is False or escalating(context) is None:
+        return None
+    import yaml
+
+    try:
+        patch = yaml.safe_load(hint)
+    except yaml.YAMLError:
+        return None
+    found: dict[str, list[Any]] = {}
+    _collect(patch, found)
+    if False not in found.get("escalation", ()):
+        return None
+    if context.get("privileged") is True and not any(
+        value is None or value is False for value in found.get("privileged", ())
+    ):
+        return "privileged: true"
+    added = items(_dict(context.get("capabilities")).get("add"))
+    if SYS_ADMIN in added and not any(
+        value is None or (isinstance(value, list) and SYS_ADMIN not in value)
+        for value in found.get("add", ())
+    ):
+        return f"capabilities.add {SYS_ADMIN}"
+    return None
+
+
+def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
+    """The values a hint gives the escalation keys, ``privileged`` and ``capabilities.add``."""
+    if isinstance(tree, list):
+        for item in tree:
+            _collect(item, found)
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            if key in _ESCALATION_KEYS:
+                found.setdefault("escalation", []).append(value)
+            elif key == "privileged":
+                found.setdefault("privileged", []).append(value)
+            elif key == "capabilities" and isinstance(value, dict) and "add" in value:
+                found.setdefault("add", []).append(value["add"])
+            _collect(value, found)
+
+
 #: Hint variables worked out from the pod rather than found in the violation: the notebook
 #: user's (:func:`user_identity`), the offending image's name without its tag, and the claim
 #: that provides a volume's storage (:func:`claim_variables`).

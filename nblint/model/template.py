@@ -96,6 +96,7 @@ STAND_INS: dict[str, Any] = {
     "gid_note": "the image's group; assumed when nblint does not know the image",
     "scc_uid": "null",
     "scc_uid_note": "OpenShift's restricted-v2 SCC assigns one from the namespace's range",
+    "privilege": "privileged: true",
     "home_note": "",
     "key": "<key>",
     "parent": "<handler>",

@@ -302,7 +302,13 @@ class ValuesPlacement(Record):
         if list(patch) == [OVERRIDE] and isinstance(patch[OVERRIDE], dict):
             traits = patch[OVERRIDE]
         else:
-            traits = traits_set_by(self.release, patch)
+            # A trait the hint names by name counts even when it sets KubeSpawner's default
+            # (`privileged: false` changes no trait): the key that writes over it must change.
+            named = _written(patch, HUB_CONFIG_KUBESPAWNER)
+            by_name = (
+                {k: v for k, v in named.items() if k in over} if isinstance(named, dict) else {}
+            )
+            traits = {**by_name, **traits_set_by(self.release, patch)}
         return {name: (*over[name], traits[name]) for name in traits if name in over}
 
     def _place_overridden(
@@ -328,9 +334,9 @@ class ValuesPlacement(Record):
             if list(patch) == [OVERRIDE] and isinstance(patch[OVERRIDE], dict):
                 traits = dict(patch[OVERRIDE])
             else:
-                traits = dict(traits_set_by(self.release, patch))
-                if not traits:
-                    return PlacedFix(hint, None)
+                traits = {**traits_set_by(self.release, patch)}
+                for name, (_, _, _, value) in overridden.items():
+                    traits.setdefault(name, value)
             for name, (_, _, written, value) in overridden.items():
                 del traits[name]
                 traits = _helm_merge(traits, _set_at({}, _trait_path(written), value))
@@ -343,7 +349,10 @@ class ValuesPlacement(Record):
         kept: Any = patch
         for leaf in _leaves(patch):
             alone = _set_at({}, leaf, _written(patch, leaf))
-            if set(traits_set_by(self.release, alone)) & set(overridden):
+            named = leaf[3:] if leaf[:3] == HUB_CONFIG_KUBESPAWNER and len(leaf) == 4 else ()
+            if set(traits_set_by(self.release, alone)) & set(overridden) or (
+                named and named[0] in overridden
+            ):
                 kept = _without(kept, leaf)
         for _, (_, _, written, value) in overridden.items():
             kept = _helm_merge(kept, _set_at({}, written, value))
