@@ -496,20 +496,27 @@ def _changes(written: Any, patch: Any) -> bool:
     return bool(written != patch)
 
 
-#: The values keys that write a securityContext over what KubeSpawner's traits set (an
-#: override may set its fields' traits too).
+#: The values keys that write a securityContext over what KubeSpawner's traits set.
 _CONTEXT_KEYS = frozenset(
     (*(context for _, context, _ in OVERRIDING_CONTEXTS), *EXTRA_CONFIG, "securityContext")
-) | frozenset(trait for _, _, fields in OVERRIDING_CONTEXTS for trait, _ in fields)
+)
+#: The traits of those fields, which an override sets over the root's (``uid`` in a profile).
+_FIELD_TRAITS = frozenset(trait for _, _, fields in OVERRIDING_CONTEXTS for trait, _ in fields)
 
 
 def _writes_a_security_context(release: Release) -> bool:
     """Whether a user file of ``release`` writes one of :data:`_CONTEXT_KEYS` anywhere (every
-    key above a written value counts as written), worked out once per release."""
+    key above a written value counts as written), or one of :data:`_FIELD_TRAITS` in a
+    ``kubespawner_override``, worked out once per release."""
     found = release.fix_memo.get(_CONTEXT_KEYS)
     if found is None:
         found = release.fix_memo[_CONTEXT_KEYS] = any(
-            path[-1:] and path[-1] in _CONTEXT_KEYS for path in release.written_paths()
+            path[-1:]
+            and (
+                path[-1] in _CONTEXT_KEYS
+                or (path[-1] in _FIELD_TRAITS and path[-2:-1] == (OVERRIDE,))
+            )
+            for path in release.written_paths()
         )
     return bool(found)
 
