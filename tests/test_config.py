@@ -288,7 +288,12 @@ def test_rules_dirs_and_rule_options_from_config(project: Path) -> None:
 
 def test_values_layers_from_config_are_checked_as_one_release(project: Path) -> None:
     (project / ".nblint.yaml").write_text("values: [values-base.yaml, values-prod.yaml]\n")
-    assert [(r, line) for r, _, line, _ in findings()] == [("privileged", 5)]
+    # One release: base's allowPrivilegeEscalation: false beside prod's privileged: true is a
+    # pod the API server refuses, at the base line that writes it.
+    assert [(r, line) for r, _, line, _ in findings()] == [
+        ("privileged-without-escalation", 13),
+        ("privileged", 5),
+    ]
     # The command line's -f wins over the configured layers.
     assert findings("-f", "values-base.yaml") == []
 
@@ -304,7 +309,10 @@ def test_releases_are_each_checked_without_any_path(project: Path) -> None:
     report = json.loads(result.stdout)
     assert [
         (f["rule"], f["file"], f["line"]) for f in report["findings"] if f["group"] != "notebook"
-    ] == [("privileged", "values-prod.yaml", 5)]
+    ] == [
+        ("privileged-without-escalation", "values-base.yaml", 13),
+        ("privileged", "values-prod.yaml", 5),
+    ]
     assert report["summary"]["pods"] == 2
 
 
@@ -312,8 +320,12 @@ def test_a_path_that_belongs_to_a_release_is_checked_in_its_release(project: Pat
     (project / ".nblint.yaml").write_text(
         "releases:\n  prod:\n    values: [values-base.yaml, values-prod.yaml]\n"
     )
-    # values-prod.yaml alone would miss base's settings; in its release it has one finding.
-    assert [(r, line) for r, _, line, _ in findings("values-prod.yaml")] == [("privileged", 5)]
+    # values-prod.yaml alone would miss base's settings; in its release it has its finding, and
+    # the refused pair it makes with base's allowPrivilegeEscalation: false.
+    assert [(r, line) for r, _, line, _ in findings("values-prod.yaml")] == [
+        ("privileged-without-escalation", 13),
+        ("privileged", 5),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,11 @@ def run(*paths, **options):
 
 def test_deployment_privileged_init_container_points_at_privileged_line() -> None:
     result = run(M / "deployment-privileged-init.yaml")
-    assert brief(result.findings) == [("privileged", 15, 13)]
+    # Beside privileged: true, the allowPrivilegeEscalation: false the API server refuses.
+    assert brief(result.findings) == [
+        ("privileged", 15, 13),
+        ("privileged-without-escalation", 16, 13),
+    ]
     finding = result.findings[0]
     assert (finding.object, finding.container) == ("Deployment/web", "setup")
     assert finding.field == "spec.initContainers[0].securityContext.privileged"

@@ -8,7 +8,12 @@ from functools import lru_cache
 from operator import itemgetter
 
 from nblint.check import builtins
-from nblint.check.podview import DERIVED_VARIABLES, PLACEHOLDERS, derived_variables
+from nblint.check.podview import (
+    DERIVED_VARIABLES,
+    PLACEHOLDERS,
+    derived_variables,
+    privilege_kept,
+)
 from nblint.check.targets import (
     FACTS,
     VALUES,
@@ -537,6 +542,11 @@ def make_finding(
         # A placeholder left unfilled (a field the input lacks) is no value to write.
         placeholder = placeholder or not fills_every_hole(chosen[1], variables)
         safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
+        # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves would make
+        # an object the API server refuses: advice for after that privilege is gone.
+        kept = privilege_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        if kept is not None:
+            safety = DISPLAY_ONLY
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
@@ -586,6 +596,11 @@ def make_finding(
                     adds_only=rule.fix_adds_only,
                     alone=rule.fix_alone,
                 )
+        if kept is not None:
+            fix = (
+                f"# first drop {kept} (the API server refuses allowPrivilegeEscalation: false "
+                "beside it;\n# see privileged-without-escalation), then:\n" + fix
+            )
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(
@@ -626,7 +641,9 @@ def _field_text(path: Path, types: tuple[type, ...]) -> str:
 #: Hint variables that are nblint's own words (a comment), or values a builtin writes safely
 #: itself (``sizes_value``: a quantity, under a resource name it quotes when it must), not input,
 #: so never refuse a hint :func:`_plain_holes` checks.
-_OWN_WORDS = frozenset(("uid_note", "gid_note", "home_note", "sizes_value", "volume_claim_note"))
+_OWN_WORDS = frozenset(
+    ("uid_note", "gid_note", "scc_uid_note", "home_note", "sizes_value", "volume_claim_note")
+)
 
 #: What a value from the input may look like to be written into a fix that nblint applies: a
 #: name, a path, an image reference — nothing YAML would read as structure.

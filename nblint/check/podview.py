@@ -116,6 +116,9 @@ ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your im
 ROOT_START_NOTE = (
     "this image starts as root and fails as any other uid: use an image that starts as its user"
 )
+#: What a hint says of the non-root uid the container already runs as, which it keeps.
+KEPT_USER_NOTE = "the non-root uid it runs as already, kept"
+SCC_USER_NOTE = "OpenShift's restricted-v2 SCC assigns one from the namespace's range"
 
 
 def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, str]:
@@ -123,14 +126,15 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     else the notebook container), each with the comment that says where it comes from: the
     image's own, from the notebook-images table, or the docker-stacks' assumed (an image the
     table does not know, or knows as root or as a uid chosen at build time)."""
-    container = None
+    container: Any = None
+    base: tuple[Any, ...] = ()
     if len(path) > 2 and path[0] == "spec" and type(path[2]) is int:
         listed = pod.spec.get(path[1])
         if path[1] in CONTAINER_LISTS and isinstance(listed, list) and path[2] < len(listed):
-            container = listed[path[2]]
+            container, base = listed[path[2]], path[:3]
     if not isinstance(container, dict):
         found = notebook_of(pod)
-        container = found[1] if found is not None else {}
+        container, base = (found[1], found[0]) if found is not None else ({}, ())
     entry = images.lookup(container.get("image"))
     uid = entry.get("uid") if entry else None
     gid = entry.get("gid") if entry else None
@@ -145,18 +149,118 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         uid_note = f"{user}, the image's notebook user"
     else:
         uid_note = "the image's notebook user"
+    # A non-root uid the container already runs as was chosen (it owns the users' home volumes,
+    # an NFS export's files): a hint keeps it. Only an unset uid, or root, gets the image's or
+    # the assumed one — a hint never puts a guess over a choice.
+    kept = _chosen_uid(pod, base, container)
+    if kept is not None:
+        uid, known_uid, uid_note = kept, True, KEPT_USER_NOTE
     return {
         "notebook_uid": str(uid if known_uid else ASSUMED_UID),
         "notebook_gid": str(gid if known_gid else ASSUMED_GID),
         "uid_note": uid_note,
         "gid_note": "the image's notebook group" if known_gid else ASSUMED_GROUP_NOTE,
+        # OpenShift's restricted-v2 SCC assigns a uid only where none is set.
+        "scc_uid": "null" if kept is None else str(kept),
+        "scc_uid_note": SCC_USER_NOTE if kept is None else KEPT_USER_NOTE,
     }
+
+
+def _chosen_uid(pod: EffectivePod, base: tuple[Any, ...], container: dict[str, Any]) -> int | None:
+    """The non-root uid the input sets for the container at pod path ``base``: its own
+    securityContext's, else (its own unset or root) the pod's; None when neither is. A uid a
+    chart defaults to or a platform assigns is not one (its place carries a note saying so)."""
+    own = _dict(container.get("securityContext")).get("runAsUser")
+    places = (
+        (own, (*base, "securityContext", "runAsUser")),
+        (
+            _dict(pod.spec.get("securityContext")).get("runAsUser"),
+            ("spec", "securityContext", "runAsUser"),
+        ),
+    )
+    for uid, where in places:
+        if type(uid) is int and uid > 0 and base:
+            return None if pod.provenance.locate(where).note else uid
+    return None
+
+
+#: The capability ``ValidateSecurityContext`` refuses beside ``allowPrivilegeEscalation: false``,
+#: matched exactly as it matches it (``SYS_ADMIN`` is another string to it, and passes).
+SYS_ADMIN = "CAP_SYS_ADMIN"
+#: The keys that set ``allowPrivilegeEscalation``: the pod's, and KubeSpawner's trait.
+_ESCALATION_KEYS = ("allowPrivilegeEscalation", "allow_privilege_escalation")
+
+
+def escalating(context: Any) -> tuple[Any, ...] | None:
+    """Where securityContext ``context`` holds what always lets a process escalate (the path
+    below it): ``privileged: true``, else ``CAP_SYS_ADMIN`` among the added capabilities."""
+    if not isinstance(context, dict):
+        return None
+    if context.get("privileged") is True:
+        return ("privileged",)
+    for index, name in enumerate(items(_dict(context.get("capabilities")).get("add"))):
+        if name == SYS_ADMIN:
+            return ("capabilities", "add", index)
+    return None
+
+
+def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """What keeps the container at pod path ``path`` escalating (``privileged: true``,
+    ``CAP_SYS_ADMIN``) when fix ``hint`` sets its ``allowPrivilegeEscalation`` to false and
+    leaves that in place — the API server refuses the pair — else None. Asked of every hint
+    of an escalating container whose escalation is not false yet (few): parsed only then."""
+    if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
+        return None
+    listed = items(pod.spec.get(path[1]))
+    container = listed[path[2]] if type(path[2]) is int and path[2] < len(listed) else None
+    context = _dict(container.get("securityContext")) if isinstance(container, dict) else {}
+    if context.get("allowPrivilegeEscalation") is False or escalating(context) is None:
+        return None
+    import yaml
+
+    try:
+        patch = yaml.safe_load(hint)
+    except yaml.YAMLError:
+        return None
+    found: dict[str, list[Any]] = {}
+    _collect(patch, found)
+    if False not in found.get("escalation", ()):
+        return None
+    if context.get("privileged") is True and not any(
+        value is None or value is False for value in found.get("privileged", ())
+    ):
+        return "privileged: true"
+    added = items(_dict(context.get("capabilities")).get("add"))
+    if SYS_ADMIN in added and not any(
+        value is None or (isinstance(value, list) and SYS_ADMIN not in value)
+        for value in found.get("add", ())
+    ):
+        return f"capabilities.add {SYS_ADMIN}"
+    return None
+
+
+def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
+    """The values a hint gives the escalation keys, ``privileged`` and ``capabilities.add``."""
+    if isinstance(tree, list):
+        for item in tree:
+            _collect(item, found)
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            if key in _ESCALATION_KEYS:
+                found.setdefault("escalation", []).append(value)
+            elif key == "privileged":
+                found.setdefault("privileged", []).append(value)
+            elif key == "capabilities" and isinstance(value, dict) and "add" in value:
+                found.setdefault("add", []).append(value["add"])
+            _collect(value, found)
 
 
 #: Hint variables worked out from the pod rather than found in the violation: the notebook
 #: user's (:func:`user_identity`), the offending image's name without its tag, and the claim
 #: that provides a volume's storage (:func:`claim_variables`).
-_USER_VARIABLES = frozenset(("notebook_uid", "notebook_gid", "uid_note", "gid_note"))
+_USER_VARIABLES = frozenset(
+    ("notebook_uid", "notebook_gid", "uid_note", "gid_note", "scc_uid", "scc_uid_note")
+)
 _CLAIM_VARIABLES = frozenset(("volume_claim", "volume_claim_note"))
 DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"))
 

@@ -134,8 +134,12 @@ STAND_INS: dict[str, Any] = {
     "uid": "1000",
     "notebook_uid": "1000",
     "notebook_gid": "100",
-    "uid_note": "the image's notebook user; assumed when nblint does not know the image",
+    "uid_note": "the image's notebook user, assumed when nblint does not know the image; a "
+    "non-root uid the input sets is kept",
     "gid_note": "the image's group; assumed when nblint does not know the image",
+    "scc_uid": "null",
+    "scc_uid_note": "OpenShift's restricted-v2 SCC assigns one from the namespace's range",
+    "privilege": "privileged: true",
     "home_note": "",
     "key": "<key>",
     "parent": "<handler>",

@@ -38,6 +38,7 @@ MODULES: dict[str, str] = {
     "resources": "resources",
     "request-above-limit": "request_above_limit",
     "request-not-limit": "request_not_limit",
+    "escalation-refused": "escalation_refused",
 }
 #: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
 #: one (no namespace object given) never calls them.

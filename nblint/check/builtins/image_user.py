@@ -119,8 +119,6 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             "",
             variables["container"],
             variables={**info, "value": run_as_user},
-            # A uid the table does not confirm is shown, never applied.
-            fix_safety="display-only" if entry.get("confidence") == "unverified" else None,
         )
 
 

@@ -476,7 +476,7 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
             if not pod_uid and own.get("runAsUser") is None:
                 own["runAsUser"] = OPENSHIFT_RANGE_START
                 provenance.inject((*at, "runAsUser"), origin)
-            if own.get("allowPrivilegeEscalation") is None:
+            if own.get("allowPrivilegeEscalation") is None and not _escalates(own):
                 own["allowPrivilegeEscalation"] = False
                 provenance.inject((*at, "allowPrivilegeEscalation"), set_by_scc)
             capabilities = own.get("capabilities")
@@ -490,6 +490,16 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
                 provenance.inject((*at, "capabilities", "drop"), set_by_scc)
             elif isinstance(drop, list) and "ALL" not in drop:
                 capabilities["drop"] = [*drop, "ALL"]
+
+
+def _escalates(context: dict[str, Any]) -> bool:
+    """Whether a container's securityContext is privileged or adds ``CAP_SYS_ADMIN``: the SCC
+    refuses it (not the escalation it would set: the API server refuses that pair)."""
+    capabilities = context.get("capabilities")
+    added = capabilities.get("add") if isinstance(capabilities, dict) else None
+    return context.get("privileged") is True or (
+        isinstance(added, list) and "CAP_SYS_ADMIN" in added
+    )
 
 
 def _scalar(value: Any) -> str | None:

@@ -291,6 +291,11 @@ class ValuesPlacement(Record):
             for pod_path, context, fields in OVERRIDING_CONTEXTS:
                 for trait, field in fields:
                     written = self._values_path((*pod_path, field))
+                    if written[-2:] == (OVERRIDE, trait) and self.release.written(written):
+                        # The trait itself, set by this pod's profile or choice: it wins over
+                        # the root's, which a hint would change for the other pods only.
+                        self._overriding[trait] = (OVERRIDE, trait, written)
+                        continue
                     if written[-1:] != (field,) or not self.release.written(written):
                         continue
                     # container_security_context's key, or the securityContext an
@@ -311,7 +316,13 @@ class ValuesPlacement(Record):
         if list(patch) == [OVERRIDE] and isinstance(patch[OVERRIDE], dict):
             traits = patch[OVERRIDE]
         else:
-            traits = traits_set_by(self.release, patch)
+            # A trait the hint names by name counts even when it sets KubeSpawner's default
+            # (`privileged: false` changes no trait): the key that writes over it must change.
+            named = _written(patch, HUB_CONFIG_KUBESPAWNER)
+            by_name = (
+                {k: v for k, v in named.items() if k in over} if isinstance(named, dict) else {}
+            )
+            traits = {**by_name, **traits_set_by(self.release, patch)}
         return {name: (*over[name], traits[name]) for name in traits if name in over}
 
     def _place_overridden(
@@ -337,9 +348,9 @@ class ValuesPlacement(Record):
             if list(patch) == [OVERRIDE] and isinstance(patch[OVERRIDE], dict):
                 traits = dict(patch[OVERRIDE])
             else:
-                traits = dict(traits_set_by(self.release, patch))
-                if not traits:
-                    return PlacedFix(hint, None)
+                traits = {**traits_set_by(self.release, patch)}
+                for name, (_, _, _, value) in overridden.items():
+                    traits.setdefault(name, value)
             for name, (_, _, written, value) in overridden.items():
                 del traits[name]
                 traits = _helm_merge(traits, _set_at({}, _trait_path(written), value))
@@ -352,7 +363,10 @@ class ValuesPlacement(Record):
         kept: Any = patch
         for leaf in _leaves(patch):
             alone = _set_at({}, leaf, _written(patch, leaf))
-            if set(traits_set_by(self.release, alone)) & set(overridden):
+            named = leaf[3:] if leaf[:3] == HUB_CONFIG_KUBESPAWNER and len(leaf) == 4 else ()
+            if set(traits_set_by(self.release, alone)) & set(overridden) or (
+                named and named[0] in overridden
+            ):
                 kept = _without(kept, leaf)
         for _, (_, _, written, value) in overridden.items():
             kept = _helm_merge(kept, _set_at({}, written, value))
@@ -666,15 +680,23 @@ def _changes(written: Any, patch: Any) -> bool:
 _CONTEXT_KEYS = frozenset(
     (*(context for _, context, _ in OVERRIDING_CONTEXTS), *EXTRA_CONFIG, "securityContext")
 )
+#: The traits of those fields, which an override sets over the root's (``uid`` in a profile).
+_FIELD_TRAITS = frozenset(trait for _, _, fields in OVERRIDING_CONTEXTS for trait, _ in fields)
 
 
 def _writes_a_security_context(release: Release) -> bool:
     """Whether a user file of ``release`` writes one of :data:`_CONTEXT_KEYS` anywhere (every
-    key above a written value counts as written), worked out once per release."""
+    key above a written value counts as written), or one of :data:`_FIELD_TRAITS` in a
+    ``kubespawner_override``, worked out once per release."""
     found = release.fix_memo.get(_CONTEXT_KEYS)
     if found is None:
         found = release.fix_memo[_CONTEXT_KEYS] = any(
-            path[-1:] and path[-1] in _CONTEXT_KEYS for path in release.written_paths()
+            path[-1:]
+            and (
+                path[-1] in _CONTEXT_KEYS
+                or (path[-1] in _FIELD_TRAITS and path[-2:-1] == (OVERRIDE,))
+            )
+            for path in release.written_paths()
         )
     return bool(found)
 
