@@ -196,3 +196,11 @@ def test_a_fix_inside_a_profile_list_the_code_sets_is_shown_at_the_statement() -
     outcome = fix_file(path, unsafe=True)
     assert outcome.failed == []
     assert "run-as-user" not in {f.rule for f in outcome.applied}
+
+
+def test_a_trait_code_sets_is_not_written_beside_a_security_context_key() -> None:
+    path = FIX / "extra-config-privileged-beside-container-security-context.yaml"
+    [privileged] = [f for f in check(path) if f.rule == "privileged" and f.line == 6]
+    assert (privileged.applicability, privileged.edit) == ("display-only", None)
+    fixed = yaml.safe_load(fixed_text(fix_file(path, unsafe=True), path))
+    assert "privileged" not in fixed["hub"]["config"]["KubeSpawner"]

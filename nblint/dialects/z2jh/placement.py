@@ -457,6 +457,11 @@ class ValuesPlacement(Record):
             return None
         values_patch = _set_at({}, target, tree) if target else tree
         traits = traits_set_by(self.release, values_patch)
+        # A trait the hint names under hub.config.KubeSpawner is one it sets, even where the
+        # values with and without it build the same trait (the code masks both).
+        named = _at(values_patch, HUB_CONFIG_KUBESPAWNER)
+        if isinstance(named, dict):
+            traits = {**{k: v for k, v in named.items() if isinstance(k, str)}, **traits}
         if not any(name in self.set_by_code for name in traits):
             return None
         # Is the code still what sets them once the values have the hint? (A KubeSpawner key of
