@@ -561,7 +561,14 @@ def make_finding(
             )
             variables = {**derived, **variables}
         fix = render_template(chosen[1], variables).rstrip()
-        safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
+        # A violation lowered to a note (the platform takes care of it, "so it schedules") says
+        # there is nothing to do: its hint is advice, never an edit `nblint fix` applies.
+        note_only = raw.severity == "info"
+        safety = (
+            DISPLAY_ONLY
+            if placeholder or note_only
+            else raw.fix_safety or rule.safety_of(chosen[0])
+        )
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
