@@ -49,3 +49,38 @@ def test_a_gke_toleration_note_shows_its_snippet_and_offers_no_fix() -> None:
         catch_exceptions=False,
     )
     assert result.output.strip().startswith("nblint: would fix 0 findings in 0 files;")
+
+
+# D10 --------------------------------------------------------------------------------------
+
+
+def test_a_bidirectional_mount_in_a_container_that_is_not_privileged_is_refused() -> None:
+    manifest = HINTS / "bidirectional-mount-unprivileged.yaml"
+    values = HINTS / "z2jh-bidirectional-mount-unprivileged.yaml"
+    [found] = findings_of("bidirectional-mount-unprivileged", manifest)
+    assert brief([found]) == [("bidirectional-mount-unprivileged", 19, 15)]
+    assert found.message == (
+        "container mounter mounts shared with mountPropagation: Bidirectional but is not "
+        "privileged: the API server refuses the pod"
+    )
+    assert found.applicability == "display-only"
+    [found] = findings_of("bidirectional-mount-unprivileged", values)
+    assert brief([found]) == [("bidirectional-mount-unprivileged", 9, 11)]
+
+
+def test_no_fix_makes_a_container_with_a_bidirectional_mount_unprivileged() -> None:
+    for name, container in (
+        ("privileged-sidecar-bidirectional-mount.yaml", "mount-server-manager"),
+        ("manifest-privileged-bidirectional-mount.yaml", "mounter"),
+        ("notebook-privileged-bidirectional-mount.yaml", "mounter"),
+    ):
+        path = HINTS / name
+        [finding] = [f for f in findings_of("privileged", path) if f.container == container]
+        assert (finding.applicability, finding.edit) == ("display-only", None), name
+        assert (finding.fix or "").startswith(
+            "# first change mountPropagation: Bidirectional of mount "
+        ), name
+        text = fixed_text(path)
+        assert findings_of("bidirectional-mount-unprivileged", path, text) == [], name
+        mounter = [f for f in findings_of("privileged", path, text) if f.container == container]
+        assert len(mounter) == 1, name  # still privileged: reported, not refused

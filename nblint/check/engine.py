@@ -8,7 +8,12 @@ from functools import lru_cache
 from operator import itemgetter
 
 from nblint.check import builtins
-from nblint.check.podview import DERIVED_VARIABLES, PLACEHOLDERS, derived_variables
+from nblint.check.podview import (
+    DERIVED_VARIABLES,
+    PLACEHOLDERS,
+    bidirectional_kept,
+    derived_variables,
+)
 from nblint.check.targets import (
     FACTS,
     VALUES,
@@ -569,6 +574,11 @@ def make_finding(
             if placeholder or note_only
             else raw.fix_safety or rule.safety_of(chosen[0])
         )
+        # A hint that makes a container with a Bidirectional mount unprivileged would make an
+        # object the API server refuses (bidirectional-mount-unprivileged): only advice.
+        shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        if shared is not None:
+            safety = DISPLAY_ONLY
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
@@ -607,6 +617,12 @@ def make_finding(
                     adds_only=rule.fix_adds_only,
                     alone=rule.fix_alone,
                 )
+        if shared is not None:
+            fix = (
+                f"# first change mountPropagation: Bidirectional of mount {shared} (the API "
+                "server allows it only\n# in a privileged container; see "
+                "bidirectional-mount-unprivileged), then:\n" + fix
+            )
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(
