@@ -51,6 +51,32 @@ def test_a_gke_toleration_note_shows_its_snippet_and_offers_no_fix() -> None:
     assert result.output.strip().startswith("nblint: would fix 0 findings in 0 files;")
 
 
+# D3 ---------------------------------------------------------------------------------------
+
+
+def test_an_old_security_context_key_moves_fs_group_to_the_pod_security_context() -> None:
+    path = HINTS / "old-security-context-with-fs-group.yaml"
+    [finding] = findings_of("z2jh-unknown-key", path)
+    assert finding.message.endswith(
+        "the setting belongs at `hub.config.KubeSpawner.container_security_context`; `fsGroup` "
+        "at `hub.config.KubeSpawner.pod_security_context`"
+    )
+    snippet = (finding.fix or "").split("set instead:\n", 1)[1]
+    assert yaml.safe_load(snippet) == {
+        "hub": {
+            "config": {
+                "KubeSpawner": {
+                    "container_security_context": {
+                        "allowPrivilegeEscalation": False,
+                        "runAsUser": 1000,
+                    },
+                    "pod_security_context": {"fsGroup": 100},
+                }
+            }
+        }
+    }
+
+
 # D10 --------------------------------------------------------------------------------------
 
 
