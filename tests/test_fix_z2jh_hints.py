@@ -51,6 +51,51 @@ def test_a_gke_toleration_note_shows_its_snippet_and_offers_no_fix() -> None:
     assert result.output.strip().startswith("nblint: would fix 0 findings in 0 files;")
 
 
+# D15 --------------------------------------------------------------------------------------
+
+
+def test_a_profile_list_in_extra_config_gets_advice_never_an_edit_into_its_code(
+    tmp_path: Path,
+) -> None:
+    path = HINTS / "profile-list-in-extra-config.yaml"
+    found = [
+        f for f in findings_of("notebook-gpu-count", path) + findings_of("run-as-user", path)
+        if f.line == 8
+    ]  # fmt: skip
+    assert sorted((f.rule, f.applicability, f.edit) for f in found) == [
+        ("notebook-gpu-count", "display-only", None),
+        ("run-as-user", "display-only", None),
+    ]
+    for finding in found:
+        assert (finding.fix or "").startswith(
+            "# in the Python of hub.extraConfig.profiles, line 1, at [0]['kubespawner_override'] "
+            "(nblint does not edit code: change it there)\n"
+        )
+    copy = _copy("profile-list-in-extra-config.yaml", tmp_path)
+    result = CliRunner().invoke(
+        main,
+        [
+            "fix",
+            "--diff",
+            "--unsafe-fixes",
+            "--select",
+            "notebook-gpu-count,run-as-user",
+            str(copy),
+        ],
+        catch_exceptions=False,
+    )
+    assert "not fixed" not in result.output
+    assert "hub.extraConfig.profiles" not in result.output
+    assert "profiles: |" in copy.read_text() and copy.read_text() == path.read_text()
+
+
+def test_an_edit_into_text_is_refused_in_words_not_with_a_path_into_it() -> None:
+    text = (HINTS / "profile-list-in-extra-config.yaml").read_text()
+    edit = Edit("x.yaml", 0, ("hub", "extraConfig", "profiles", 1, 0), HELM, "uid: 1000")
+    with pytest.raises(FixError, match=r"^hub\.extraConfig\.profiles is text: nblint does not"):
+        apply_edit(text, edit)
+
+
 # D3 ---------------------------------------------------------------------------------------
 
 

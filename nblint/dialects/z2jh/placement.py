@@ -381,6 +381,13 @@ class ValuesPlacement(Record):
         self, text: str, target: Path, patch: Any, values_path: Path, merge: str = HELM
     ) -> PlacedFix:
         """``patch`` (a tree, or YAML text already) merged at ``target`` of the right layer."""
+        code = _in_code(target) or _in_code(values_path)
+        if code is not None:
+            # hub.extraConfig's Python sets it (a profile_list it writes, a trait): nblint reads
+            # that code but never rewrites it, and a values key would lose to it (it runs last).
+            # The text's own "# in ..." line named a path into that code: said in words instead.
+            shown = text.split("\n", 1)[1] if target and text.startswith("# in ") else text
+            return PlacedFix(f"{code}\n{shown}", None)
         layer = self.release.placing(target or values_path)
         if layer is not None and not target and layer.read_only:
             text = f"# in {layer.read_only}\n{text}"
@@ -397,6 +404,21 @@ class ValuesPlacement(Record):
         return PlacedFix(
             text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
         )
+
+
+def _in_code(values_path: Path) -> str | None:
+    """The snippet of ``hub.extraConfig`` (``hub.extraConfig.profiles``) whose code
+    ``values_path`` is in (what that code sets is traced to it), else None."""
+    if len(values_path) < 3 or values_path[:2] != EXTRA_CONFIG_CODE:
+        return None
+    where = f"# in the Python of {format_path(values_path[:3])}"
+    if len(values_path) > 3 and isinstance(values_path[3], int):
+        # (the statement's line in the snippet, then the path inside the value it assigns)
+        where += f", line {values_path[3]}"
+        inside = "".join(f"[{part!r}]" for part in values_path[4:])
+        if inside:
+            where += f", at {inside}"
+    return f"{where} (nblint does not edit code: change it there)"
 
 
 def _tree(patch: Any) -> Any:
