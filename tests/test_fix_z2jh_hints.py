@@ -33,6 +33,61 @@ def _copy(name: str, tmp_path: Path) -> Path:
     return target
 
 
+# D13 --------------------------------------------------------------------------------------
+
+
+def test_the_gpu_toleration_goes_into_the_choice_whose_tolerations_replace_the_profile_s() -> None:
+    path = HINTS / "choice-tolerations-replace-the-profile-s.yaml"
+    [finding] = findings_of("notebook-gpu-toleration", path)
+    assert finding.applicability == "unsafe"
+    assert finding.edit is not None
+    assert finding.edit.path == (
+        "singleuser", "profileList", 0, "profile_options", "zone", "choices", "a",
+        "kubespawner_override",
+    )  # fmt: skip
+    assert (finding.fix or "").startswith(
+        "# in singleuser.profileList[0].profile_options.zone.choices.a.kubespawner_override\n"
+    )
+    text = fixed_text(path)
+    assert findings_of("notebook-gpu-toleration", path, text) == []
+    values = yaml.safe_load(text)["singleuser"]["profileList"][0]
+    # The profile is left alone: zone=a is not copied where every other zone would inherit it.
+    assert values["kubespawner_override"]["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    ]
+    choice = values["profile_options"]["zone"]["choices"]["a"]["kubespawner_override"]
+    assert choice["tolerations"] == [
+        {"key": "zone", "operator": "Equal", "value": "a", "effect": "NoSchedule"},
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+    ]
+
+
+# D14 --------------------------------------------------------------------------------------
+
+
+def test_the_home_fix_goes_into_the_profile_volumes_that_replace_the_chart_s() -> None:
+    path = HINTS / "profile-volumes-replace-the-home.yaml"
+    [finding] = findings_of("notebook-home-persistent", path)
+    # At the profile's volume_mounts, which dropped the home mount (not at 1:1).
+    assert (finding.line, finding.column) == (13, 9)
+    assert finding.edit is not None
+    assert finding.edit.path == ("singleuser", "profileList", 0, "kubespawner_override")
+    text = fixed_text(path)
+    assert findings_of("notebook-home-persistent", path, text) == []
+    override = yaml.safe_load(text)["singleuser"]["profileList"][0]["kubespawner_override"]
+    # (other fixes add the writable paths after them)
+    assert override["volumes"][:2] == [
+        {"name": "data", "persistentVolumeClaim": {"claimName": "shared-data"}},
+        {"name": "volume-{user_server}", "persistentVolumeClaim": {"claimName": "{pvc_name}"}},
+    ]
+    assert override["volume_mounts"][:2] == [
+        {"name": "data", "mountPath": "/data"},
+        {"mountPath": "/home/jovyan", "name": "volume-{user_server}"},
+    ]
+    # The chart's own keys, which the profile's lists replace, are not written.
+    assert "storage" not in yaml.safe_load(text)["singleuser"]
+
+
 # D5 ---------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ which wins over anything at the root. So:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
@@ -92,18 +92,23 @@ WRITTEN_WHOLE = (
 
 
 class ValuesPlacement(Record):
-    __slots__ = ("_masking", "_overriding", "profile_path", "provenance", "release")
+    __slots__ = ("_masking", "_overriding", "overrides", "profile_path", "provenance", "release")
 
     def __init__(
         self,
         release: Release,
         provenance: ValuesProvenance | None = None,
         profile_path: Path | None = None,
+        overrides: Sequence[tuple[dict[str, Any], Path]] = (),
     ) -> None:
         self.release = release
         self.provenance = provenance
         #: ``singleuser.profileList[i]`` of the pod's profile, as a values path, if any.
         self.profile_path = profile_path
+        #: The ``kubespawner_override`` mappings of the pod's profile and option choices, with
+        #: their values paths, in the order KubeSpawner applies them (the last writer of a trait
+        #: wins: a choice's over its profile's, either over the chart's keys and hub.config).
+        self.overrides = tuple(overrides)
         #: The securityContexts of this pod that an extra config key replaces (see
         #: :meth:`_masked`): worked out on the first hint, asked again by every other.
         self._masking: list[tuple[Path, frozenset[str], Path, bool]] | None = None
@@ -133,7 +138,10 @@ class ValuesPlacement(Record):
         if _whole_entry(path):
             written = self._values_path(path[:3])
             whole = (path[1], written, template_hint() if self._written_whole(written) else None)
-        key = (_PLACED, hint, values_path, self.profile_path if OVERRIDE in hint else None, whole)
+        # Where a hint goes depends on which of the pod's overrides write its traits.
+        overrides = tuple(path for _, path in self.overrides)
+        profile = self.profile_path if OVERRIDE in hint else None
+        key = (_PLACED, hint, values_path, profile, overrides, whole)
         memo = self.release.fix_memo
         placed: PlacedFix | None = memo.get(key)
         if placed is None:
@@ -181,18 +189,112 @@ class ValuesPlacement(Record):
                 if keys is None:
                     return PlacedFix(hint, None)
                 return self._edit(_dump(keys), (), keys, values_path)
-            target, patch = where, patch[OVERRIDE]
+            traits = patch[OVERRIDE]
+            target = self._last_writer(traits, where) if isinstance(traits, dict) else where
+            patch = self._whole_lists(target, traits)
         elif len(values_path) > 1 and list(patch) == [values_path[-1]]:
             target = values_path[:-1]
         elif scope is not None:
-            traits = traits_set_by(self.release, patch)
+            traits = self._needed(traits_set_by(self.release, patch))
             if not traits:
                 return PlacedFix(hint, None)
-            target, patch = scope, traits
+            target = self._last_writer(traits, scope)
+            patch = self._whole_lists(target, traits)
         else:
-            return self._edit(hint, (), hint, values_path)
+            in_override = self._overridden_traits(patch)
+            if in_override is None:
+                return self._edit(hint, (), hint, values_path)
+            target, patch = in_override
         text = f"{self._label(target)}\n" + _dump(patch)
         return self._edit(text, target, patch, values_path)
+
+    def _last_writer(self, traits: Iterable[str], fallback: Path) -> Path:
+        """The override that sets ``traits`` last for this pod: the last of its overrides (in
+        the order KubeSpawner applies them) that writes one of them over what it has, else
+        ``fallback`` (the override the finding's value comes from, or the profile's). A fix in
+        an override applied before that one changes nothing (a choice's list replaces the
+        profile's)."""
+        wanted = dict.fromkeys(traits) if not isinstance(traits, dict) else traits
+        found = next(
+            (index for index, (_, path) in enumerate(self.overrides) if path == fallback), -1
+        )
+        where = fallback
+        for index, (mapping, path) in enumerate(self.overrides):
+            if index > found and any(
+                name in mapping and _replaces(mapping[name], value)
+                for name, value in wanted.items()
+            ):
+                found, where = index, path
+        return where
+
+    def _overridden_traits(self, patch: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+        """For a hint at the z2jh root: when an override of this pod writes one of the traits
+        the hint sets (a profile's ``volumes`` replaces the chart's home volume), the root
+        changes nothing for this pod: ``(that override, the traits to write there)`` — those it
+        overrides, and the others the release does not give yet. None when no override of
+        the pod writes them (most hints)."""
+        if not any(mapping for mapping, _ in self.overrides):
+            return None
+        traits = traits_set_by(self.release, patch)
+        blocked = {
+            name
+            for name, value in traits.items()
+            if any(
+                name in mapping and _replaces(mapping[name], value) for mapping, _ in self.overrides
+            )
+        }
+        if not blocked:
+            return None
+        target = self._last_writer(blocked, self.overrides[0][1])
+        return target, self._whole_lists(target, self._needed(traits))
+
+    def _needed(self, traits: dict[str, Any]) -> dict[str, Any]:
+        """``traits`` less those the release gives the pod already and no override of the pod
+        writes (the chart's `storage_capacity` beside the home volume a profile drops)."""
+        current = _release_traits(self.release)
+        return {
+            name: value
+            for name, value in traits.items()
+            if any(name in mapping for mapping, _ in self.overrides)
+            or not _in_effect(current.get(name), value)
+        }
+
+    def _whole_lists(self, target: Path, traits: Any) -> Any:
+        """``traits`` to merge into override ``target``, each list trait it writes as a list
+        given whole: its entries, then the hint's it lacks (a list replaces the trait's value,
+        and a trait the chart builds keyed — KubeSpawner 7's ``volumes`` — goes in as the
+        override's list, whose entries are its values)."""
+        if not isinstance(traits, dict):
+            return traits
+        out = dict(traits)
+        current = _release_traits(self.release)
+        for name, value in traits.items():
+            written = _at(self.release.values, (*target, name))
+            if not isinstance(written, list) or not isinstance(value, (dict, list)):
+                continue
+            entries = [
+                {k: v for k, v in entry.items() if v is not None}
+                if isinstance(entry, dict)
+                else entry
+                for entry in _entries_of(value)
+            ]
+            # The entries the hint adds to what the release gives (a writable /tmp); when it
+            # adds none, it restates what the release builds and the override dropped (the
+            # home), never the entries of the user's own lists (storage.extraVolumes): the
+            # override left those out on purpose.
+            had = _entries_of(current.get(name))
+            new = [entry for entry in entries if not any(_same_entry(old, entry) for old in had)]
+            if not new:
+                users = [
+                    e for key, _ in EITHER_FORM for e in _entries_of(_at(self.release.values, key))
+                ]
+                new = [e for e in entries if not any(_same_entry(old, e) for old in users)]
+            whole = list(written)
+            for entry in new:
+                if not any(_same_entry(old, entry) for old in whole):
+                    whole.append(entry)
+            out[name] = whole
+        return out
 
     def _own_container(
         self, path: Path, template_hint: Callable[[], str | None]
@@ -419,6 +521,57 @@ def _in_code(values_path: Path) -> str | None:
         if inside:
             where += f", at {inside}"
     return f"{where} (nblint does not edit code: change it there)"
+
+
+def _replaces(written: Any, value: Any) -> bool:
+    """Whether an override's ``written`` value of a trait wins over ``value`` set elsewhere:
+    KubeSpawner's ``_apply_overrides`` merges a dict into the trait's dict (only the keys both
+    have are the override's) and sets anything else."""
+    if isinstance(written, dict) and isinstance(value, dict):
+        return bool(set(written) & set(value))
+    return True
+
+
+def _in_effect(current: Any, value: Any) -> bool:
+    """Whether a trait's ``current`` value already is ``value`` (for a dict: has its keys)."""
+    if isinstance(current, dict) and isinstance(value, dict):
+        return all(current.get(key) == item for key, item in value.items())
+    return bool(current == value)
+
+
+def _entries_of(value: Any) -> list[Any]:
+    """The entries of a list, or of a map of named entries (z2jh 4.3+, KubeSpawner 7)."""
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else []
+
+
+def _same_entry(old: Any, new: Any) -> bool:
+    """Whether list entries ``old`` and ``new`` are one (a mount by its path, a volume, an env
+    entry or a toleration by its name or key; else equal)."""
+    if old == new:
+        return True
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return False
+    identity = next((key for key in ("mountPath", "name", "key") if key in new), None)
+    return identity is not None and old.get(identity) == new[identity]
+
+
+def _release_traits(release: Release) -> Any:
+    """The traits of the release before any profile (the chart's keys, hub.config, what nblint
+    read of hub.extraConfig), made once per release (never change it)."""
+    from nblint.dialects.z2jh.chart_config import release_chart_written, with_hub_config
+
+    found = release.fix_memo.get(_RELEASE_TRAITS)
+    if found is None:
+        found = release.fix_memo[_RELEASE_TRAITS] = with_hub_config(
+            release_chart_written(release).copy(), release.values, release.extra_config
+        )
+    return found
+
+
+#: Marks the release's traits among its ``fix_memo`` keys.
+_RELEASE_TRAITS = "release traits"
 
 
 def _tree(patch: Any) -> Any:
