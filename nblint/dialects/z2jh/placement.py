@@ -488,6 +488,8 @@ class ValuesPlacement(Record):
             # hub.extraConfig's Python sets it (a profile_list it writes, a trait): nblint reads
             # that code but never rewrites it, and a values key would lose to it (it runs last).
             # The text's own "# in ..." line named a path into that code: said in words instead.
+            if not target and "hub.extraConfig" in text:
+                return PlacedFix(text, None)  # (advice that already says where in the code)
             shown = text.split("\n", 1)[1] if target and text.startswith("# in ") else text
             return PlacedFix(f"{code}\n{shown}", None)
         layer = self.release.placing(target or values_path)
