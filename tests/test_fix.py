@@ -1088,11 +1088,19 @@ def test_z2jh_extra_volumes_and_profile_volumes_get_only_a_claim_the_inputs_make
     )
     untouched = yaml.safe_load(fixed_texts(values)[str(values)])
     original = yaml.safe_load(values.read_text())
+    # The shared export keeps its nfs source (other fixes add the writable paths after it).
     assert (
-        untouched["singleuser"]["storage"]["extraVolumes"]
-        == (original["singleuser"]["storage"]["extraVolumes"])
+        untouched["singleuser"]["storage"]["extraVolumes"][0]
+        == (original["singleuser"]["storage"]["extraVolumes"][0])
     )
-    assert untouched["singleuser"]["profileList"] == original["singleuser"]["profileList"]
+    # The scratch profile's nfs volume keeps its source (its claim is a placeholder); the
+    # profile's volume lists, which replace the chart's, gain the home and writable paths.
+    scratch = untouched["singleuser"]["profileList"][1]["kubespawner_override"]
+    before = original["singleuser"]["profileList"][1]["kubespawner_override"]
+    assert scratch["volumes"][0] == before["volumes"][0]
+    assert [v["name"] for v in scratch["volumes"]] == [
+        "scratch", "volume-{user_server}", "tmp", "cache"
+    ]  # fmt: skip
     # The claim of the shared export, in the release's namespace: that fix names it, applied.
     options = Options(PsaPolicy("restricted", (1, 37)), dialect={"namespace": "jhub"})
     both = Runner(options, RULES).run([str(values), str(claims)]).findings
@@ -1103,10 +1111,10 @@ def test_z2jh_extra_volumes_and_profile_volumes_get_only_a_claim_the_inputs_make
     ]
     assert "claimName: hub-shared" in (found[0].fix or "")
     fixed = yaml.safe_load(fixed_texts(values, claims, namespace="jhub")[str(values)])
-    assert fixed["singleuser"]["storage"]["extraVolumes"] == [
+    assert fixed["singleuser"]["storage"]["extraVolumes"][0] == (
         {"name": "shared", "persistentVolumeClaim": {"claimName": "hub-shared"}}
-    ]
-    [override] = fixed["singleuser"]["profileList"][1]["kubespawner_override"]["volumes"]
+    )
+    override = fixed["singleuser"]["profileList"][1]["kubespawner_override"]["volumes"][0]
     assert set(override) == {"name", "nfs"}
     # Without the namespace nblint cannot know the claim is the release's: a placeholder.
     unknown = [f for f in run(values, claims).findings if f.rule == "restricted-volumes"]

@@ -189,8 +189,8 @@ def test_a_fix_inside_a_profile_list_the_code_sets_is_shown_at_the_statement() -
     assert (run_as_user.line, run_as_user.column, run_as_user.profile) == (8, 7, "Root")
     assert run_as_user.applicability == "display-only"
     assert run_as_user.fix == (
-        "# in hub.extraConfig.profiles, line 8: [0]['kubespawner_override'] (code, which nblint"
-        " does not edit)\n"
+        '# in hub.extraConfig["profiles"], line 1 (line 8 of the file), at '
+        "[0]['kubespawner_override']: code, which nblint does not edit (change it there)\n"
         "uid: 1000   # jovyan, the image's notebook user"
     )
     outcome = fix_file(path, unsafe=True)

@@ -11,6 +11,7 @@ from nblint.check import builtins
 from nblint.check.podview import (
     DERIVED_VARIABLES,
     PLACEHOLDERS,
+    bidirectional_kept,
     derived_variables,
     privilege_kept,
 )
@@ -541,11 +542,20 @@ def make_finding(
         fix = render_template(chosen[1], variables).rstrip()
         # A placeholder left unfilled (a field the input lacks) is no value to write.
         placeholder = placeholder or not fills_every_hole(chosen[1], variables)
-        safety = DISPLAY_ONLY if placeholder else raw.fix_safety or rule.safety_of(chosen[0])
-        # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves would make
-        # an object the API server refuses: advice for after that privilege is gone.
+        # A violation lowered to a note (the platform takes care of it, "so it schedules") says
+        # there is nothing to do: its hint is advice, never an edit `nblint fix` applies.
+        note_only = raw.severity == "info"
+        safety = (
+            DISPLAY_ONLY
+            if placeholder or note_only
+            else raw.fix_safety or rule.safety_of(chosen[0])
+        )
+        # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves, or that
+        # makes a container with a Bidirectional mount unprivileged, would make an object the API
+        # server refuses: advice for after that privilege (or that mount) is changed.
         kept = privilege_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        if kept is not None:
+        shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        if kept is not None or shared is not None:
             safety = DISPLAY_ONLY
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
@@ -600,6 +610,12 @@ def make_finding(
             fix = (
                 f"# first drop {kept} (the API server refuses allowPrivilegeEscalation: false "
                 "beside it;\n# see privileged-without-escalation), then:\n" + fix
+            )
+        if shared is not None:
+            fix = (
+                f"# first change mountPropagation: Bidirectional of mount {shared} (the API "
+                "server allows it only\n# in a privileged container; see "
+                "bidirectional-mount-unprivileged), then:\n" + fix
             )
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa

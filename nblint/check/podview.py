@@ -15,6 +15,7 @@ from nblint.model.pod import EffectivePod
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 #: Volume sources the kubelet always mounts read-only.
@@ -406,3 +407,47 @@ def comment(text: str, width: int = 92) -> str:
             text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
         )
     )
+
+
+def bidirectional_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """The name of a ``mountPropagation: Bidirectional`` mount of the privileged container at pod
+    path ``path`` that fix ``hint`` makes unprivileged (``privileged: false``, or the key
+    deleted) without changing any mount's propagation — the API server refuses that
+    (``bidirectional-mount-unprivileged``) — else None. Only such containers (few) parse the
+    hint."""
+    if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
+        return None
+    listed = items(pod.spec.get(path[1]))
+    container = listed[path[2]] if type(path[2]) is int and path[2] < len(listed) else None
+    if not isinstance(container, dict):
+        return None
+    if _dict(container.get("securityContext")).get("privileged") is not True:
+        return None
+    shared = [
+        mount
+        for mount in items(container.get("volumeMounts"))
+        if isinstance(mount, dict) and mount.get("mountPropagation") == "Bidirectional"
+    ]
+    if not shared or "privileged" not in hint or "mountPropagation" in hint:
+        return None
+    import yaml
+
+    try:
+        patch = yaml.safe_load(hint)
+    except yaml.YAMLError:
+        return None
+    if not any(value is None or value is False for value in _values_of(patch, "privileged")):
+        return None
+    return str(shared[0].get("name"))
+
+
+def _values_of(tree: Any, key: str) -> Iterator[Any]:
+    """Every value of ``key`` anywhere in ``tree`` (a parsed hint)."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _values_of(item, key)
+    elif isinstance(tree, dict):
+        for name, value in tree.items():
+            if name == key:
+                yield value
+            yield from _values_of(value, key)

@@ -65,7 +65,7 @@ class RawViolation(Record):
         #: Tells apart two violations of one rule at one path (two missing mounts of one volume).
         self.distinct = distinct
         #: ``"info"``: this violation is only a note (the platform takes care of it), whatever the
-        #: rule's severity.
+        #: rule's severity; its fix is then only shown (nothing is to be done).
         self.severity = severity
         #: The pod path of what the fix is about, when it is not ``path`` (the GPU that needs a
         #: toleration: its fix goes where the GPU came from).

@@ -245,6 +245,9 @@ class _Planner:
         the missing keys."""
         self.root = node
         for position, part in enumerate(path):
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+                # (text, such as hub.extraConfig's code: nothing in it is a key or an item)
+                raise FixError(f"{_where(path[:position])} is text: nblint does not edit inside it")
             if isinstance(part, int):
                 if not isinstance(node, yaml.SequenceNode) or not 0 <= part < len(node.value):
                     raise FixError(f"no item {part} at {_where(path[:position])}")

@@ -17,7 +17,7 @@ which wins over anything at the root. So:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
@@ -95,6 +95,7 @@ class ValuesPlacement(Record):
     __slots__ = (
         "_masking",
         "_overriding",
+        "overrides",
         "profile_path",
         "provenance",
         "release",
@@ -107,6 +108,7 @@ class ValuesPlacement(Record):
         provenance: ValuesProvenance | None = None,
         profile_path: Path | None = None,
         set_by_code: dict[str, Path] | None = None,
+        overrides: Sequence[tuple[dict[str, Any], Path]] = (),
     ) -> None:
         self.release = release
         self.provenance = provenance
@@ -116,6 +118,10 @@ class ValuesPlacement(Record):
         #: ``hub.extraConfig`` gives (its values path, ``hub.extraConfig.<snippet>.<line>``), no
         #: profile's override replacing it (see :func:`set_by_code`).
         self.set_by_code: dict[str, Path] = set_by_code or {}
+        #: The ``kubespawner_override`` mappings of the pod's profile and option choices, with
+        #: their values paths, in the order KubeSpawner applies them (the last writer of a trait
+        #: wins: a choice's over its profile's, either over the chart's keys and hub.config).
+        self.overrides = tuple(overrides)
         #: The securityContexts of this pod that an extra config key replaces (see
         #: :meth:`_masked`): worked out on the first hint, asked again by every other.
         self._masking: list[tuple[Path, frozenset[str], Path, bool]] | None = None
@@ -146,7 +152,10 @@ class ValuesPlacement(Record):
         if _whole_entry(path):
             written = self._values_path(path[:3])
             whole = (path[1], written, template_hint() if self._written_whole(written) else None)
-        key = (_PLACED, hint, values_path, self.profile_path if OVERRIDE in hint else None, whole)
+        # Where a hint goes depends on which of the pod's overrides write its traits.
+        overrides = tuple(path for _, path in self.overrides)
+        profile = self.profile_path if OVERRIDE in hint else None
+        key = (_PLACED, hint, values_path, profile, overrides, whole)
         memo = self.release.fix_memo
         placed: PlacedFix | None = memo.get(key)
         if placed is None:
@@ -194,18 +203,112 @@ class ValuesPlacement(Record):
                 if keys is None:
                     return PlacedFix(hint, None)
                 return self._edit(_dump(keys), (), keys, values_path)
-            target, patch = where, patch[OVERRIDE]
+            traits = patch[OVERRIDE]
+            target = self._last_writer(traits, where) if isinstance(traits, dict) else where
+            patch = self._whole_lists(target, traits)
         elif len(values_path) > 1 and list(patch) == [values_path[-1]]:
             target = values_path[:-1]
         elif scope is not None:
-            traits = traits_set_by(self.release, patch)
+            traits = self._needed(traits_set_by(self.release, patch))
             if not traits:
                 return PlacedFix(hint, None)
-            target, patch = scope, traits
+            target = self._last_writer(traits, scope)
+            patch = self._whole_lists(target, traits)
         else:
-            return self._edit(hint, (), hint, values_path)
+            in_override = self._overridden_traits(patch)
+            if in_override is None:
+                return self._edit(hint, (), hint, values_path)
+            target, patch = in_override
         text = f"{self._label(target)}\n" + _dump(patch)
         return self._edit(text, target, patch, values_path)
+
+    def _last_writer(self, traits: Iterable[str], fallback: Path) -> Path:
+        """The override that sets ``traits`` last for this pod: the last of its overrides (in
+        the order KubeSpawner applies them) that writes one of them over what it has, else
+        ``fallback`` (the override the finding's value comes from, or the profile's). A fix in
+        an override applied before that one changes nothing (a choice's list replaces the
+        profile's)."""
+        wanted = dict.fromkeys(traits) if not isinstance(traits, dict) else traits
+        found = next(
+            (index for index, (_, path) in enumerate(self.overrides) if path == fallback), -1
+        )
+        where = fallback
+        for index, (mapping, path) in enumerate(self.overrides):
+            if index > found and any(
+                name in mapping and _replaces(mapping[name], value)
+                for name, value in wanted.items()
+            ):
+                found, where = index, path
+        return where
+
+    def _overridden_traits(self, patch: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+        """For a hint at the z2jh root: when an override of this pod writes one of the traits
+        the hint sets (a profile's ``volumes`` replaces the chart's home volume), the root
+        changes nothing for this pod: ``(that override, the traits to write there)`` — those it
+        overrides, and the others the release does not give yet. None when no override of
+        the pod writes them (most hints)."""
+        if not any(mapping for mapping, _ in self.overrides):
+            return None
+        traits = traits_set_by(self.release, patch)
+        blocked = {
+            name
+            for name, value in traits.items()
+            if any(
+                name in mapping and _replaces(mapping[name], value) for mapping, _ in self.overrides
+            )
+        }
+        if not blocked:
+            return None
+        target = self._last_writer(blocked, self.overrides[0][1])
+        return target, self._whole_lists(target, self._needed(traits))
+
+    def _needed(self, traits: dict[str, Any]) -> dict[str, Any]:
+        """``traits`` less those the release gives the pod already and no override of the pod
+        writes (the chart's `storage_capacity` beside the home volume a profile drops)."""
+        current = _release_traits(self.release)
+        return {
+            name: value
+            for name, value in traits.items()
+            if any(name in mapping for mapping, _ in self.overrides)
+            or not _in_effect(current.get(name), value)
+        }
+
+    def _whole_lists(self, target: Path, traits: Any) -> Any:
+        """``traits`` to merge into override ``target``, each list trait it writes as a list
+        given whole: its entries, then the hint's it lacks (a list replaces the trait's value,
+        and a trait the chart builds keyed — KubeSpawner 7's ``volumes`` — goes in as the
+        override's list, whose entries are its values)."""
+        if not isinstance(traits, dict):
+            return traits
+        out = dict(traits)
+        current = _release_traits(self.release)
+        for name, value in traits.items():
+            written = _at(self.release.values, (*target, name))
+            if not isinstance(written, list) or not isinstance(value, (dict, list)):
+                continue
+            entries = [
+                {k: v for k, v in entry.items() if v is not None}
+                if isinstance(entry, dict)
+                else entry
+                for entry in _entries_of(value)
+            ]
+            # The entries the hint adds to what the release gives (a writable /tmp); when it
+            # adds none, it restates what the release builds and the override dropped (the
+            # home), never the entries of the user's own lists (storage.extraVolumes): the
+            # override left those out on purpose.
+            had = _entries_of(current.get(name))
+            new = [entry for entry in entries if not any(_same_entry(old, entry) for old in had)]
+            if not new:
+                users = [
+                    e for key, _ in EITHER_FORM for e in _entries_of(_at(self.release.values, key))
+                ]
+                new = [e for e in entries if not any(_same_entry(old, e) for old in users)]
+            whole = list(written)
+            for entry in new:
+                if not any(_same_entry(old, entry) for old in whole):
+                    whole.append(entry)
+            out[name] = whole
+        return out
 
     def _own_container(
         self, path: Path, template_hint: Callable[[], str | None]
@@ -413,7 +516,8 @@ class ValuesPlacement(Record):
         if code is not None:
             # Into a value that hub.extraConfig's code assigns (a profile of its profile_list):
             # nblint reads that code but never rewrites it.
-            return PlacedFix(_code_fix_text(self.release, target, code, text), None)
+            return PlacedFix(_code_fix_text(self.release, target, text), None)
+        found = None
         if merge == HELM and self.set_by_code:
             found = self._code_wins(text, target, patch)
             if found is not None:
@@ -425,6 +529,19 @@ class ValuesPlacement(Record):
                         text = nested(text, layer.shown_under)
                     return PlacedFix(text, None)
                 target = ()
+        # A value hub.extraConfig's Python sets (a trait it assigns, a profile_list it writes)
+        # that the code's guard above did not take: nblint reads that code but never rewrites it,
+        # and a values key would lose to it (it runs last). The text's own "# in ..." line named
+        # a path into that code: said in words instead.
+        # (A statement itself, `c.KubeSpawner.x = …`, is the guard's: what it did not take
+        # loses to the values, and the edit stands.)
+        statement = bool(values_path) and isinstance(values_path[-1], CodeLine)
+        in_code = _in_code(self.release, values_path) if found is None and not statement else None
+        if in_code is not None:
+            if not target and "hub.extraConfig" in text:
+                return PlacedFix(text, None)  # (advice that already says where in the code)
+            shown = text.split("\n", 1)[1] if target and text.startswith("# in ") else text
+            return PlacedFix(f"{in_code}\n{shown}", None)
         layer = self.release.placing(target or values_path)
         if layer is not None and not target and layer.read_only:
             text = f"# in {layer.read_only}\n{text}"
@@ -574,21 +691,15 @@ def _code_line_advice(
     return [*lines, f"#   {code}   {notes}".rstrip()]
 
 
-def _code_fix_text(release: Release, target: Path, code: int, text: str) -> str:
-    """A hint for ``target``, a place inside the value that the ``hub.extraConfig`` statement
-    ``target[: code + 1]`` assigns, shown: the statement and the place in its value, then the
-    hint without the line that named that place as a values path."""
-    from nblint.dialects.z2jh.helm import key_text
-
-    statement = target[: code + 1]
-    where = f"hub.extraConfig.{key_text(statement[2])}, line {release.locate(statement).line}"
-    inside = "".join(f"[{part!r}]" for part in target[code + 1 :])
+def _code_fix_text(release: Release, target: Path, text: str) -> str:
+    """A hint for ``target``, a place inside the value a ``hub.extraConfig`` statement assigns,
+    shown: that place in the code, then the hint without the line that named it as a values
+    path."""
     lines = text.split("\n")
     while lines and lines[0].startswith("# in "):
         lines.pop(0)
     # (A "# in " line: the rule's own comments go below it, see _keep_comments.)
-    head = f"# in {where}: {inside or 'its value'} (code, which nblint does not edit)"
-    return "\n".join([head, *lines])
+    return "\n".join([_in_code(release, target) or "", *lines])
 
 
 def _scalar_text(value: Any) -> str:
@@ -596,6 +707,73 @@ def _scalar_text(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
     return "null" if value is None else str(value)
+
+
+def _in_code(release: Release, values_path: Path) -> str | None:
+    """``# in …``: the place in ``hub.extraConfig``'s code that ``values_path`` is in (what that
+    code sets is traced to it), named as messages name a statement, else None."""
+    if len(values_path) < 3 or values_path[:2] != EXTRA_CONFIG_CODE:
+        return None
+    where = format_path(values_path[:3])
+    if len(values_path) > 3 and isinstance(values_path[3], CodeLine):
+        # The statement's line in the snippet (and in the file), then the place in its value.
+        statement = values_path[:4]
+        where = f"{format_path(statement)} (line {release.locate(statement).line} of the file)"
+        inside = "".join(f"[{part!r}]" for part in values_path[4:])
+        if inside:
+            where += f", at {inside}"
+    return f"# in {where}: code, which nblint does not edit (change it there)"
+
+
+def _replaces(written: Any, value: Any) -> bool:
+    """Whether an override's ``written`` value of a trait wins over ``value`` set elsewhere:
+    KubeSpawner's ``_apply_overrides`` merges a dict into the trait's dict (only the keys both
+    have are the override's) and sets anything else."""
+    if isinstance(written, dict) and isinstance(value, dict):
+        return bool(set(written) & set(value))
+    return True
+
+
+def _in_effect(current: Any, value: Any) -> bool:
+    """Whether a trait's ``current`` value already is ``value`` (for a dict: has its keys)."""
+    if isinstance(current, dict) and isinstance(value, dict):
+        return all(current.get(key) == item for key, item in value.items())
+    return bool(current == value)
+
+
+def _entries_of(value: Any) -> list[Any]:
+    """The entries of a list, or of a map of named entries (z2jh 4.3+, KubeSpawner 7)."""
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else []
+
+
+def _same_entry(old: Any, new: Any) -> bool:
+    """Whether list entries ``old`` and ``new`` are one (a mount by its path, a volume, an env
+    entry or a toleration by its name or key; else equal)."""
+    if old == new:
+        return True
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return False
+    identity = next((key for key in ("mountPath", "name", "key") if key in new), None)
+    return identity is not None and old.get(identity) == new[identity]
+
+
+def _release_traits(release: Release) -> Any:
+    """The traits of the release before any profile (the chart's keys, hub.config, what nblint
+    read of hub.extraConfig), made once per release (never change it)."""
+    from nblint.dialects.z2jh.chart_config import release_chart_written, with_hub_config
+
+    found = release.fix_memo.get(_RELEASE_TRAITS)
+    if found is None:
+        found = release.fix_memo[_RELEASE_TRAITS] = with_hub_config(
+            release_chart_written(release).copy(), release.values, release.extra_config
+        )
+    return found
+
+
+#: Marks the release's traits among its ``fix_memo`` keys.
+_RELEASE_TRAITS = "release traits"
 
 
 def _tree(patch: Any) -> Any:

@@ -118,8 +118,12 @@ def _pod(
     home = lookup(release.values, HOME_MOUNT_PATH)
     # The notebook's mounts as a whole come from the storage settings, homeMountPath first: a
     # finding about a mount that is missing (the home, a writable path) is placed there.
+    # A profile's or a choice's `volume_mounts` replaces the chart's, home included: that
+    # override is the line to edit.
     mounts_at: Path = ("spec", "containers", 0, "volumeMounts")
-    if not _mounted_at(pod, home) or mounts_at not in sources.entries:
+    written = sources.entries.get(mounts_at)
+    overridden = written is not None and "kubespawner_override" in written.path
+    if not overridden and (not _mounted_at(pod, home) or written is None):
         sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
     provenance = ValuesProvenance(release, sources)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
@@ -164,7 +168,8 @@ def _pod(
             release,
             provenance,
             selection.path if selection else None,
-            set_by_code(config) if release.extra_config.assignments else None,
+            set_by_code=set_by_code(config) if release.extra_config.assignments else None,
+            overrides=selection.overrides if selection else (),
         ),
     )
 

@@ -99,6 +99,12 @@ def moved_keys() -> dict[str, Any]:
     return table
 
 
+def _security_levels() -> dict[str, list[str]]:
+    """KubeSpawner's securityContext key → the fields only that level has (moved-keys.yaml)."""
+    levels: dict[str, list[str]] = moved_keys()["security-context-levels"]
+    return levels
+
+
 def _dotted(text: str) -> Path:
     return tuple(text.split("."))
 
@@ -408,7 +414,12 @@ class _Checker:
                 moved = f"z2jh {move.since} moved it there" if move.since else ""
                 also = f"and to {move.also}" if move.also else ""
                 message += f" ({', '.join(part for part in (moved, also) if part)})"
-            fix = self._relocation_fix(path, move)
+            homes = self._relocated(path, move)
+            for target, fields in homes:
+                if target != move.to:  # a field of the other securityContext level
+                    named_fields = ", ".join(f"`{field}`" for field in fields)
+                    message += f"; {named_fields} at `{format_path(target)}`"
+            fix = self._set_instead(path, homes)
         elif removed is not None:
             message += f"; it does nothing since z2jh {removed['since']}: {removed['instead']}"
             fix = f"Remove `{format_path(path)}`: {removed['instead']}."
@@ -440,23 +451,38 @@ class _Checker:
             "helm would refuse the release",
         )
 
-    def _relocation_fix(self, path: Path, move: Move) -> str:
+    def _relocated(self, path: Path, move: Move) -> list[tuple[Path, Any]]:
+        """``[(target, value)]``: where the value of old key ``path`` goes, ``move.to`` first. A
+        securityContext moved to one of KubeSpawner's two keeps each field at its level (the
+        table's ``security-context-levels``): ``fsGroup`` of ``singleuser.securityContext`` goes
+        to ``pod_security_context``, not into the container's."""
         _, value = get_path(self.release.values, path)
         if move.inverted and isinstance(value, bool):
             value = not value
-        return self._set_instead(path, move.to, value)
+        levels = {_dotted(key): set(fields) for key, fields in _security_levels().items()}
+        if move.to not in levels or not isinstance(value, dict):
+            return [(move.to, value)]
+        homes: dict[Path, dict[Any, Any]] = {move.to: {}}
+        for field, setting in value.items():
+            home = next((target for target, fields in levels.items() if field in fields), move.to)
+            homes.setdefault(home, {})[field] = setting
+        return [(target, fields) for target, fields in homes.items() if fields]
 
-    def _set_instead(self, path: Path, target: Path, value: Any) -> str:
-        """ "Remove ``path`` and set instead:" ``value`` at ``target``, nested as the layer that
-        wrote ``path`` needs it."""
-        snippet: Any = value
+    def _set_instead(self, path: Path, placed: list[tuple[Path, Any]]) -> str:
+        """ "Remove ``path`` and set instead:" each ``(target, value)`` of ``placed``, nested as
+        the layer that wrote ``path`` needs it."""
         layer = self.release.placing(path)
         root = self.release.root if layer is None else layer.root
         # Under a list item (a source of an Argo CD Application) the root is named, not nested.
         label = f"# in {format_path(root)}\n" if any(isinstance(p, int) for p in root) else ""
-        for part in reversed((*(() if label else root), *target)):
-            snippet = {part: snippet}
-        text = yaml.safe_dump(snippet, sort_keys=False, default_flow_style=False).rstrip()
+        tree: dict[Any, Any] = {}
+        for target, value in placed:
+            *above, last = (*(() if label else root), *target)
+            inner = tree
+            for part in above:
+                inner = inner.setdefault(part, {})
+            inner[last] = value
+        text = yaml.safe_dump(tree, sort_keys=False, default_flow_style=False).rstrip()
         return f"Remove `{format_path(path)}` and set instead:\n{label}{text}"
 
     def _auth(self) -> tuple[str, str | None]:
@@ -509,7 +535,7 @@ class _Checker:
             return said, "Remove `auth`: it sets no value."
         if not config:
             return said, None
-        return said, self._set_instead(("auth",), ("hub", "config"), config)
+        return said, self._set_instead(("auth",), [(("hub", "config"), config)])
 
     # -- Helm: the chart's own refusals (templates/NOTES.txt) ----------------------------------
 
