@@ -48,12 +48,14 @@ from nblint.dialects.z2jh.values import (
     chart_defaults,
     chart_versions,
     deprecated_aliases,
+    deprecated_unconfigurable_traits,
     hub_classes,
     hub_image,
     kubespawner_traits,
     kubespawner_version,
     owned_parent,
     traits_of_kubespawner,
+    unconfigurable_traits,
     values_schema,
 )
 from nblint.model.data import data_dir
@@ -948,6 +950,7 @@ class _Checker:
         traits = kubespawner_traits(self.version)
         kubespawner = kubespawner_version(self.version)
         aliases = deprecated_aliases(kubespawner_version(self.version))
+        unconfigurable = unconfigurable_traits(self.version)
         for name, value in config.items():
             here = at[name] if at is not None and name in at else (*path, name)
             if isinstance(name, str) and name in traits:
@@ -963,6 +966,9 @@ class _Checker:
                     self._trait_type(target, value, here, where)
                 continue
             if not isinstance(name, str):
+                continue
+            if name in unconfigurable:
+                self._unconfigurable_trait(name, here, where, in_override=entry_keys is not None)
                 continue
             if entry_keys is not None and name in entry_keys[1]:
                 entry = ENTRY_NAMES[entry_keys[0]]
@@ -987,7 +993,14 @@ class _Checker:
             )
             fix = None
             elsewhere = [] if meant else _releases_with_trait(name)
-            if elsewhere:
+            if elsewhere and name in traits_of_kubespawner(kubespawner):
+                # KubeSpawner has it, the hub's JupyterHub (whose Spawner it inherits) not yet.
+                message += (
+                    f"; it is a Spawner trait of a newer JupyterHub than the hub's "
+                    f"{hub_image(self.version)['jupyterhub']}"
+                )
+                message += f": it exists in KubeSpawner {' and '.join(elsewhere)}"
+            elif elsewhere:
                 message += f"; it exists in KubeSpawner {' and '.join(elsewhere)}"
             if meant:
                 message += f"; did you mean `{meant}`?"
@@ -995,6 +1008,39 @@ class _Checker:
                 if meant == "tolerations" and "override" in where:
                     fix += "\n" + self._tolerations_fix(value)
             self.report("z2jh-unknown-trait", here, message, fix)
+
+    def _unconfigurable_trait(self, name: str, path: Path, where: str, in_override: bool) -> None:
+        """A trait of KubeSpawner (most of them JupyterHub ``Spawner``'s) that is not
+        configurable: the hub's configuration never sets it (traitlets skips it, as any name
+        that is no configurable trait), but a profile's ``kubespawner_override`` does, since
+        ``_apply_overrides`` sets any attribute. Of those, one is deprecated and still read
+        (``env``: ``get_env`` merges it): said with what replaces it. The others are the hub's
+        own state of a spawn (``user``, ``api_token``…), whose effect nblint does not judge."""
+        instead = deprecated_unconfigurable_traits().get(name)
+        hub = hub_image(self.version)
+        of = (
+            f"JupyterHub {hub['jupyterhub']} and KubeSpawner {hub['kubespawner']} (the hub of "
+            f"z2jh {self.version})"
+        )
+        if not in_override:
+            message = (
+                f"`{name}` in {where} is not a configurable trait of {of}: it is silently "
+                "ignored by the hub"
+            )
+            fix = None
+            if instead is not None:
+                message += f"; `{name}` is deprecated, use `{instead}`"
+                fix = f"Rename `{name}` to `{instead}`."
+            self.report("z2jh-unknown-trait", path, message, fix)
+        elif instead is not None:
+            self.report(
+                "z2jh-deprecated-trait",
+                path,
+                f"`{name}` in {where} is a deprecated trait of {of}: it still applies, but the "
+                f"hub warns at every spawn and a later release may drop it; use `{instead}`",
+                f"Rename `{name}` to `{instead}` (the same mapping: both set environment "
+                f"variables, `{instead}` wins where both name one).",
+            )
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
         """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
@@ -1227,10 +1273,17 @@ def _section_traits(chart_version: str, section: str) -> frozenset[str]:
 
 
 def _releases_with_trait(name: str) -> list[str]:
-    """``"7.0.0 (z2jh 4.0.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
-    with the z2jh releases whose hub pins it."""
-    versions = {kubespawner_version(chart): None for chart in chart_versions()}
-    return _pinned_by([v for v in versions if name in traits_of_kubespawner(v)])
+    """``"7.0.0 (z2jh 4.2.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
+    with the z2jh releases whose hub has it (a trait of JupyterHub's ``Spawner`` comes with the
+    hub's JupyterHub: ``apply_user_options`` with 5.3, z2jh 4.2.0)."""
+    having: dict[str, list[str]] = {}
+    for chart in chart_versions():
+        if name in kubespawner_traits(chart):
+            having.setdefault(kubespawner_version(chart), []).append(chart)
+    return [
+        f"{version} (z2jh {charts[0] if len(charts) == 1 else f'{charts[0]} … {charts[-1]}'})"
+        for version, charts in having.items()
+    ]
 
 
 def _pinned_by(versions: list[str]) -> list[str]:
