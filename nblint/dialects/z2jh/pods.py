@@ -137,6 +137,8 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # Who fills in the `{{ }}` of the values, when someone does: they are unknown, not text.
+        "templates_are_placeholders": release.placeholders is not None,
         # The server's root directory JupyterHub asks for (JUPYTERHUB_ROOT_DIR, which the pod
         # drawn does not carry): where the notebooks are, for what is lost without a home volume.
         "notebook_dir": _notebook_dir(config),
