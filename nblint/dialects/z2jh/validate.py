@@ -600,23 +600,86 @@ class _Checker:
 
     def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
         hub = hub_image(self.version)["jupyterhub"]
+        custom = self._custom_hub_image()
         owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
-        message = (
-            f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
-            "ignores it, so the setting has no effect"
-        )
+        if custom is not None:
+            message = (
+                f"`{name}` is not a trait of {section} in the hub image of z2jh {self.version} "
+                f"(JupyterHub {hub} and its authenticators), but the hub runs its own image "
+                f"`{custom}`, whose packages nblint cannot see: a class there (a subclass of "
+                f"{section}, another version) may take it; if none does, the hub ignores it"
+            )
+        else:
+            message = (
+                f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
+                "ignores it, so the setting has no effect"
+            )
         snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
         meant = snake if snake in allowed else _did_you_mean(name, allowed)
         fix = None
         if meant:
             message += f"; did you mean `{meant}`?"
             fix = f"Rename `{name}` to `{meant}`."
+        if custom is not None:
+            # nblint cannot know the classes of that image: said, not judged.
+            self.report(
+                "z2jh-hub-code",
+                path,
+                message,
+                fix
+                or f"Check that a class of `{custom}` defines `{name}` (`jupyterhub --help-all` "
+                "in that image lists their traits).",
+            )
+            return
         chart_key = ("hub", name)
         if section == "JupyterHub" and name in values_schema(self.version)["properties"]["hub"].get(
             "properties", {}
         ):
             message += f" (`{format_path(chart_key)}` is the chart's own key for it)"
         self.report("z2jh-unknown-trait", path, message, fix)
+
+    def _custom_spawner(self) -> tuple[str, Path] | None:
+        """The spawner class the hub is given, with the line that names it, when it is not
+        KubeSpawner (nor code nblint did not read)."""
+        spawner: tuple[Any, Path] | None = None
+        found, value = get_path(self.release.values, SPAWNER_CLASS)
+        if found:
+            spawner = (value, SPAWNER_CLASS)
+        for a in self.release.extra_config.of("JupyterHub"):
+            if a.trait == "spawner_class":
+                spawner = (a.value, a.path)  # extraConfig runs after hub.config
+        if ("JupyterHub", "spawner_class") in self.release.extra_config.unread_targets:
+            return None  # code nblint did not read sets it: z2jh-extra-config says so
+        if spawner is None or not isinstance(spawner[0], str) or is_unknowable(spawner[0]):
+            return None
+        if spawner[0].replace(":", ".") in KUBESPAWNER_CLASSES:
+            return None
+        return spawner[0], spawner[1]
+
+    def _unseen_spawner(self, name: str, elsewhere: list[str]) -> str | None:
+        """Why nblint cannot know whether the hub's spawner has trait ``name``: a spawner class
+        of its own (a KubeSpawner subclass reads the `KubeSpawner` section and may define it),
+        or a hub image of its own whose KubeSpawner may be a release that has it."""
+        spawner = self._custom_spawner()
+        if spawner is not None and name.isidentifier():
+            return f"the hub spawns with `{spawner[0]}`, which may define it"
+        image = self._custom_hub_image()
+        if image is not None and elsewhere:
+            return f"the hub runs its own image `{image}`, whose KubeSpawner may be one that has it"
+        return None
+
+    def _custom_hub_image(self) -> str | None:
+        """The hub's image when the values name another one than the chart's own
+        (``quay.io/jupyterhub/k8s-hub``, or its Docker Hub name of 3.x): its packages, and so
+        the classes and traits ``hub.config`` may name, are unknown to nblint."""
+        found, name = get_path(self.release.values, ("hub", "image", "name"))
+        if not found or not isinstance(name, str) or not name or is_unknowable(name):
+            return None
+        stock = chart_defaults(self.version).get("hub", {}).get("image", {}).get("name")
+        bare = re.sub(r"^(docker\.io/|index\.docker\.io/|registry-1\.docker\.io/)", "", name)
+        if bare in (stock, "jupyterhub/k8s-hub", "quay.io/jupyterhub/k8s-hub"):
+            return None
+        return name
 
     def profiles(self) -> None:
         path: Path = ("singleuser", "profileList")
@@ -1007,6 +1070,23 @@ class _Checker:
                 fix = f"Rename `{name}` to `{meant}`" + (f"; {why}." if why else ".")
                 if meant == "tolerations" and "override" in where:
                     fix += "\n" + self._tolerations_fix(value)
+            unseen = self._unseen_spawner(name, _releases_with_trait(name))
+            if unseen is not None:
+                # Code nblint cannot see decides: said, not judged.
+                message = (
+                    f"`{name}` in {where} is not a trait of KubeSpawner {kubespawner} (the hub of "
+                    f"z2jh {self.version}), but {unseen}; nblint cannot see it (if it has no "
+                    f"such trait, `{name}` {effect})"
+                ) + (f"; did you mean `{meant}`?" if meant else "")
+                self.report(
+                    "z2jh-hub-code",
+                    here,
+                    message,
+                    fix
+                    or f"Check that the hub's spawner defines `{name}` (`jupyterhub "
+                    "--help-all` in the hub's image lists its traits).",
+                )
+                continue
             self.report("z2jh-unknown-trait", here, message, fix)
 
     def _unconfigurable_trait(self, name: str, path: Path, where: str, in_override: bool) -> None:
@@ -1132,25 +1212,14 @@ class _Checker:
     def hub_code(self) -> None:
         """A spawner class other than KubeSpawner, and Python files mounted where the hub runs
         them as configuration: code that decides the pods and that no values file shows."""
-        spawner: tuple[Any, Path] | None = None
-        found, value = get_path(self.release.values, SPAWNER_CLASS)
-        if found:
-            spawner = (value, SPAWNER_CLASS)
-        for a in self.release.extra_config.of("JupyterHub"):
-            if a.trait == "spawner_class":
-                spawner = (a.value, a.path)  # extraConfig runs after hub.config
-        if ("JupyterHub", "spawner_class") in self.release.extra_config.unread_targets:
-            spawner = None  # code nblint did not read sets it: z2jh-extra-config says so
-        if spawner is not None and isinstance(spawner[0], str) and not is_unknowable(spawner[0]):
-            name = spawner[0]
-            if name.replace(":", ".") not in KUBESPAWNER_CLASSES:
-                self.report(
-                    "z2jh-hub-code",
-                    spawner[1],
-                    f"the hub spawns with `{name}`, not KubeSpawner: nblint draws the pods "
-                    "KubeSpawner builds from these values and assumes that spawner builds the "
-                    "same",
-                )
+        spawner = self._custom_spawner()
+        if spawner is not None:
+            self.report(
+                "z2jh-hub-code",
+                spawner[1],
+                f"the hub spawns with `{spawner[0]}`, not KubeSpawner: nblint draws the pods "
+                "KubeSpawner builds from these values and assumes that spawner builds the same",
+            )
         # The hub runs the files in name order; a volume mounted as the directory: its files.
         files = sorted(self._config_files(), key=lambda found: (found[1] != "", found[1]))
         if not files:
