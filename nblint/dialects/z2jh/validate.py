@@ -601,6 +601,12 @@ class _Checker:
     def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
         hub = hub_image(self.version)["jupyterhub"]
         custom = self._custom_hub_image()
+        if section == "JupyterHub" and not any(
+            name in _section_traits(chart, section) for chart in chart_versions()
+        ):
+            # The app is JupyterHub itself, in whichever version the image has: a name no
+            # release of it has is a mistake in any image.
+            custom = None
         owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
         if custom is not None:
             message = (
