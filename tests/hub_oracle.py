@@ -140,6 +140,10 @@ def spawn(config: Config, user: str, user_options: dict[str, Any]) -> dict[str, 
             manifest = api.sanitize_for_serialization(pod)
         environment = spawner.environment
         names = list(environment) if isinstance(environment, dict) else []
+        # JupyterHub's deprecated Spawner.env (a profile's override sets it): get_env starts
+        # from it, so its variables are the user's too (those the hub's own replace are not).
+        env = spawner.env
+        names += [name for name in env if name not in names] if isinstance(env, dict) else []
         # nblint draws the one variable JupyterHub sets from the configuration (not per user).
         names += ["JUPYTERHUB_DEBUG"] if spawner.debug else []
         return {

@@ -90,3 +90,24 @@ def test_an_at_sign_in_an_ordinary_comment_or_text_is_not_ytt() -> None:
     rules = {(f.rule, f.line) for f in run(TEMPLATES / "at-sign-in-plain-comments.yaml").findings}
     assert not any(rule == "helm-template" for rule, _ in rules)
     assert ("notebook-image-pinned", 4) in rules  # checked as the values file it is
+
+
+def test_a_placeholder_in_a_profile_override_or_extra_container_is_never_judged() -> None:
+    """The values file counts `${…}` values as unrendered and says it skips their checks
+    (field test 5a, D2): an override's image, an extra container's image and user are skipped
+    too, while the known image beside them is still checked."""
+    result = run(TEMPLATES / "placeholder-image-in-profile.yaml")
+    at_placeholders = {10, 17, 19}
+    assert [(f.rule, f.line) for f in result.findings if f.line in at_placeholders] == []
+    (note,) = [f for f in result.findings if f.rule == "z2jh-unrendered-template"]
+    assert (note.line, note.message.split(" in this file")[0]) == (
+        5,
+        "5 unrendered template value(s)",
+    )
+    # The helper's other fields are still judged: a placeholder only hides itself.
+    assert ("allow-privilege-escalation", 18) in {(f.rule, f.line) for f in result.findings}
+
+
+def test_a_placeholder_image_in_a_manifest_is_not_judged_either() -> None:
+    result = run(TEMPLATES / "placeholder-image-in-manifest.yaml", select={"notebook-image-pinned"})
+    assert result.findings == []

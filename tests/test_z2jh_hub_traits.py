@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, run
@@ -105,3 +106,49 @@ def _install(requirement: str, cache: Path) -> Path:
         pytest.fail(f"pip install {requirement} failed:\n{pip.stderr}")
     partial.rename(target)
     return target
+
+
+def hub_code_and_traits(name: str, **dialect: Any) -> list[tuple[str, int, str]]:
+    selected = {"z2jh-unknown-trait", "z2jh-hub-code"}
+    result = run(HUB / name, select=selected, **dialect)
+    return [(f.rule, f.line, f.severity) for f in result.findings]
+
+
+def test_with_a_hub_image_of_its_own_an_unknown_hub_trait_is_unknown_not_an_error() -> None:
+    """Field test 5a, D9: the hub runs `gesiscss/k8s-hub-orc`, whose authenticator nblint cannot
+    see; traitlets hands `c.Authenticator.x` to any subclass that defines `x`."""
+    assert hub_code_and_traits("custom-hub-image-authenticator.yaml") == [
+        ("z2jh-hub-code", 9, "info"),
+        # The app is JupyterHub itself: a name no JupyterHub release has is wrong in any image.
+        ("z2jh-unknown-trait", 11, "error"),
+    ]
+    first = run(HUB / "custom-hub-image-authenticator.yaml", select={"z2jh-hub-code"}).findings[0]
+    assert first.message == (
+        "`shibboleth_logout_url` is not a trait of Authenticator in the hub image of z2jh 4.4.0 "
+        "(JupyterHub 5.5.0 and its authenticators), but the hub runs its own image "
+        "`gesiscss/k8s-hub-orc`, whose packages nblint cannot see: a class there (a subclass of "
+        "Authenticator, another version) may take it; if none does, the hub ignores it"
+    )
+
+
+def test_the_chart_s_own_hub_image_by_another_registry_name_is_still_known() -> None:
+    assert hub_code_and_traits("stock-hub-image-authenticator.yaml") == [
+        ("z2jh-unknown-trait", 7, "error")
+    ]
+
+
+def test_with_a_spawner_class_of_its_own_unknown_kubespawner_names_are_unknown() -> None:
+    # `nvidia.com/gpu` names no trait of any class: still an error.
+    assert hub_code_and_traits("custom-spawner-class-traits.yaml") == [
+        ("z2jh-hub-code", 6, "info"),
+        ("z2jh-hub-code", 8, "info"),
+        ("z2jh-hub-code", 13, "info"),
+        ("z2jh-unknown-trait", 14, "error"),
+    ]
+
+
+def test_with_a_hub_image_of_its_own_a_trait_of_another_kubespawner_is_unknown() -> None:
+    assert hub_code_and_traits("custom-hub-image-kubespawner.yaml", chart_version="3.3.8") == [
+        ("z2jh-hub-code", 9, "info"),
+        ("z2jh-unknown-trait", 10, "error"),
+    ]

@@ -513,3 +513,30 @@ def test_a_number_in_args_or_cmd_is_refused_as_nblint_reports(
     del config["KubeSpawner"]["args"]
     refusal = oracle.refusal(config, {"profile": "custom-start"})
     assert refusal.startswith("TraitError: The 'cmd' trait"), refusal
+
+
+@pytest.mark.parametrize("chart_version", sorted(KUBESPAWNER_OF_CHART))
+def test_deprecated_env_of_an_override_reaches_the_pod_as_kubespawner_builds_it(
+    chart_version: str, request: pytest.FixtureRequest
+) -> None:
+    """JupyterHub's ``Spawner.env`` is no configurable trait, but ``_apply_overrides`` sets it
+    and ``get_env`` merges it: its variables are in the pod, under those of ``environment``."""
+    release = release_for("profile-deprecated-env.yaml", chart_version)
+    (pod,) = build_pods(release)
+    expected = oracle_for(request, chart_version).pod(
+        oracle_config(release), {"profile": "generic-hep"}
+    )
+
+    def variables(built: dict[str, Any]) -> dict[str, Any]:
+        notebook = built["spec"]["containers"][0]
+        return {e["name"]: e.get("value") for e in notebook["env"] if e["name"] in WRITTEN}
+
+    WRITTEN = {"LCG_VERSION", "SHARED"}
+    assert (
+        variables(pod.pod)
+        == variables(expected)
+        == {
+            "LCG_VERSION": "105",
+            "SHARED": "from-environment",
+        }
+    )

@@ -203,6 +203,7 @@ def test_a_check_beside_an_older_pin_reads_only_that_release_s_facts() -> None:
         "kubespawner.json",
         "patches.json",
         "releases.json",
+        "spawner-traits.json",
         "values.json",
         "values.schema.json",
     ]

@@ -449,6 +449,7 @@ def test_a_plain_run_reads_only_the_newest_release_s_facts(tmp_path: Path) -> No
     assert sorted(Path(p).name for p in out if "schemas" in p) == [
         "kubespawner.json",
         "releases.json",
+        "spawner-traits.json",
         "values.json",
         "values.schema.json",
     ]

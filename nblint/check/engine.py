@@ -43,6 +43,7 @@ from nblint.model.rule import (
 from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder, judges_whole
 from nblint.model.template import fills_every_hole, render_template, show_value
+from nblint.model.unknowable import unknowable_on_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -479,11 +480,16 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
+    templates_literal = not pod.facts.get("templates_are_placeholders")
     for _, rule, raw in found:
         key = (rule.id, raw.path, raw.distinct)
         if key in seen:
             continue
         seen.add(key)
+        # A placeholder (`${image}`, an encrypted value) stands for a value nblint cannot know:
+        # nothing found there is about the real one (the dialect says so once per file).
+        if unknowable_on_path(pod.pod, raw.path, templates_literal):
+            continue
         findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
     # What the rules worked out about the pod is done with. Kept for the rest of the run, it
     # would be objects the garbage collector scans again and again over a large tree.

@@ -67,21 +67,33 @@ def env_value(container: dict[str, Any], name: str) -> Any:
     return None
 
 
-def home_directory(
-    spec: dict[str, Any], container: dict[str, Any], platform_home: Any = None
-) -> str | None:
-    """HOME of the container: its env, else where the platform mounts the user's home
-    (``platform_home``: z2jh's ``singleuser.storage.homeMountPath``), else what the image table
-    knows, else None. An image whose HOME comes from its /etc/passwd gives another uid that
-    uid's entry (often none, so HOME is /): its table HOME holds only for its own uid."""
+#: Image families whose start script, started as root with ``NB_USER``, moves the user's home
+#: to /home/$NB_USER (docker-stacks' start.sh, and b-data's, which follows it).
+_NB_USER_HOMES = ("jupyter-docker-stacks", "b-data")
+
+
+def home_directory(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
+    """HOME of the container: its env, else what the image table knows, else None. Where the
+    platform mounts a home volume (z2jh's ``homeMountPath``) does not move HOME: a volume below
+    or beside it leaves HOME on the image's filesystem. An image whose HOME comes from its
+    /etc/passwd gives another uid that uid's entry (often none, so HOME is /): its table HOME
+    holds only for its own uid."""
     home = env_value(container, "HOME")
     if isinstance(home, str) and home.startswith("/"):
         return home
-    if isinstance(platform_home, str) and platform_home.startswith("/"):
-        return platform_home
     entry = images.lookup(container.get("image"))
     if not entry or not isinstance(entry.get("home"), str):
         return None
+    user = env_value(container, "NB_USER")
+    if (
+        entry.get("family") in _NB_USER_HOMES
+        and isinstance(user, str)
+        and user
+        and "/" not in user
+        and security(spec, container, "runAsUser") == 0
+    ):
+        # Started as root, start.sh renames the user and gives it /home/$NB_USER as HOME.
+        return f"/home/{user}"
     if entry.get("home_from") == "passwd":
         run_as_user = security(spec, container, "runAsUser")
         if type(run_as_user) is int and run_as_user != entry.get("uid"):
@@ -94,11 +106,7 @@ def notebook_home(pod: EffectivePod) -> str | None:
     memo = pod.memo
     if "notebook_home" not in memo:
         found = notebook_of(pod)
-        memo["notebook_home"] = (
-            None
-            if found is None
-            else home_directory(pod.spec, found[1], pod.facts.get("home_directory"))
-        )
+        memo["notebook_home"] = None if found is None else home_directory(pod.spec, found[1])
     home: str | None = memo["notebook_home"]
     return home
 

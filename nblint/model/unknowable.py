@@ -40,6 +40,27 @@ def is_unknowable(value: Any) -> bool:
     )
 
 
+def unknowable_on_path(tree: Any, path: tuple[Any, ...], templates_literal: bool = True) -> bool:
+    """Whether the value at ``path`` of ``tree``, or one on the way to it, is unknowable: a
+    check that found something there judged a placeholder, not the value it stands for.
+    ``templates_literal``: a Helm ``{{ }}`` template counts as its literal text (Helm passes a
+    values file's templates on as written, and the loader says so: ``helm-template``), unless
+    whoever fills it in is known (an Argo CD ApplicationSet's generators)."""
+    node = tree
+    for step in path:
+        if isinstance(node, dict):
+            if step not in node:
+                return False
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return False
+        if isinstance(node, str) and is_unknowable(node):
+            return not (templates_literal and not node.startswith(("${", "ENC[")))
+    return False
+
+
 def is_unknowable_name(value: Any) -> bool:
     """An object name or namespace that is a placeholder (:func:`is_unknowable`, or a ``$(...)``
     or ``${...}`` anywhere in it: ``team-$(PROFILE)``): nblint cannot know which object or

@@ -3,6 +3,7 @@
     python schemas/z2jh/derive.py ../shared/upstream/z2jh                  # chart facts
     python schemas/z2jh/derive.py --kubespawner 6.0.0=DIR 7.0.0=DIR ...     # trait facts
     python schemas/z2jh/derive.py --hub ../shared/upstream/z2jh INSTALL_DIR   # hub.config classes
+    python schemas/z2jh/derive.py --spawner INSTALL_DIR                      # each hub's Spawner
 
 Chart facts, for every release folder of the upstream copy (3.0.0 … 4.4.0):
 
@@ -22,6 +23,15 @@ own (``pip install --no-deps --target DIR jupyterhub-kubespawner==V``): the conf
 names of ``KubeSpawner``, its deprecated aliases (``_deprecated_traits``: old name → trait) and
 the defaults of the traits nblint reads, the newest version in full and every other as what it
 adds and removes (its aliases only where they differ).
+
+Spawner facts (``spawner-traits.json``), for each pair of JupyterHub and KubeSpawner versions a
+release's hub image pins (``releases.json``), each installed alone into ``INSTALL_DIR``:
+``KubeSpawner`` inherits JupyterHub's ``Spawner``, so its traits depend on both. ``absent``: the
+configurable names of ``kubespawner.json`` (derived beside one JupyterHub) that this pair does
+not have (a ``Spawner`` trait of a newer JupyterHub); ``other``: the traits that are not
+configurable (``config=True`` is not set), which the hub's configuration never sets but a
+profile's ``kubespawner_override`` does (KubeSpawner's ``_apply_overrides`` sets any attribute);
+``deprecated``: those of them whose help says they are deprecated, with what replaces them.
 """
 
 from __future__ import annotations
@@ -379,6 +389,69 @@ def derive_hub(upstream: Path, installs: Path) -> None:
     dump(HERE / "hub-traits.json", table)
 
 
+_READ_SPAWNER = """
+import json, sys
+sys.path[:0] = sys.argv[1].split(":")
+import jupyterhub, kubespawner
+from kubespawner import KubeSpawner
+traits = KubeSpawner.class_traits()
+print(json.dumps({
+    "versions": [jupyterhub.__version__, kubespawner.__version__],
+    "config": sorted(KubeSpawner.class_trait_names(config=True)),
+    "other": {name: (trait.help or "").strip() for name, trait in sorted(traits.items())
+              if not trait.metadata.get("config")},
+}))
+"""
+
+#: What replaces a deprecated trait that is not configurable, as its help says
+#: (JupyterHub's ``Spawner.env``: "Deprecated: use Spawner.get_env or Spawner.environment").
+REPLACED_BY = {"env": "environment"}
+
+
+def derive_spawner(installs: Path) -> None:
+    releases = json.loads((HERE / "releases.json").read_text())["releases"]
+    kubespawner = json.loads((HERE / "kubespawner.json").read_text())
+    newest = set(kubespawner[kubespawner["newest"]]["traits"])
+    deps = installs / "deps"
+    if not deps.is_dir():
+        _pip_target(deps, ["async_generator==1.10"])  # JupyterHub 4 imports it
+    pairs: dict[str, Any] = {}
+    deprecated: dict[str, str] = {}
+    for entry in releases.values():
+        hub, spawner = entry["jupyterhub"], entry["kubespawner"]
+        key = f"{hub} {spawner}"
+        if key in pairs:
+            continue
+        folders = []
+        for package, version in (("jupyterhub", hub), ("jupyterhub-kubespawner", spawner)):
+            folder = installs / f"{package}-{version}"
+            if not folder.is_dir():
+                _pip_target(folder, [f"{package}=={version}"])
+            folders.append(str(folder))
+        out = subprocess.check_output(
+            [sys.executable, "-c", _READ_SPAWNER, ":".join([*folders, str(deps)])], text=True
+        )
+        fact = json.loads(out)
+        assert fact["versions"] == [hub, spawner], fact["versions"]
+        configurable = (
+            newest
+            if spawner == kubespawner["newest"]
+            else ((newest - set(kubespawner[spawner]["remove"])) | set(kubespawner[spawner]["add"]))
+        )
+        pairs[key] = {
+            "absent": sorted(configurable - set(fact["config"])),
+            "other": sorted(fact["other"]),
+        }
+        for name, text in fact["other"].items():
+            if text.startswith("Deprecated"):
+                deprecated[name] = REPLACED_BY[name]  # a new one: say what replaces it
+    # One line a pair.
+    lines = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in pairs.items())
+    (HERE / "spawner-traits.json").write_text(
+        f'{{"deprecated": {json.dumps(deprecated)},\n "pairs": {{\n{lines}\n }}}}\n'
+    )
+
+
 def _pip_target(target: Path, requirements: list[str]) -> None:
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
     subprocess.check_call([*pip, *requirements])
@@ -388,6 +461,8 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--kubespawner"]:
         derive_kubespawner(dict(arg.split("=", 1) for arg in args[1:]))
+    elif args[:1] == ["--spawner"]:
+        derive_spawner(Path(args[1]))
     elif args[:1] == ["--hub"]:
         derive_hub(Path(args[1]), Path(args[2]))
     else:

@@ -20,7 +20,7 @@ from nblint.dialects.z2jh.traits import (
     lookup,
     normalise_types,
 )
-from nblint.dialects.z2jh.values import Release, deprecated_aliases
+from nblint.dialects.z2jh.values import Release, deprecated_aliases, unconfigurable_traits
 from nblint.model.pod import Path, format_path
 
 TYPE_CHECKING = False
@@ -430,12 +430,18 @@ def _hub_config(config: SpawnerConfig, values: dict[str, Any], extra: ExtraConfi
     # What the chart itself wrote to `c.KubeSpawner` (the rest of its settings go on Spawner).
     chart_written = {name for name in config.traits if name not in SPAWNER_LEVEL}
     sections: dict[str, dict[str, tuple[Any, Source]]] = {"Spawner": {}, "KubeSpawner": {}}
+    # traitlets sets only configurable traits from a section: `env` (JupyterHub's deprecated
+    # Spawner.env, which a profile's override does set) never reaches the spawner from here.
+    ignored = unconfigurable_traits(config.chart_version)
     for section, path in (("Spawner", SPAWNER), ("KubeSpawner", KUBESPAWNER)):
         written = lookup(values, path)
         if isinstance(written, dict):
             for name, value in written.items():
-                sections[section][str(name)] = (value, Source((*path, name)))
+                if str(name) not in ignored:
+                    sections[section][str(name)] = (value, Source((*path, name)))
         for assignment in extra.of(section):
+            if assignment.trait in ignored:
+                continue
             # A later assignment replaces the value (the entry keeps its place, as a dict's).
             source = Source(assignment.path, extends=False)
             sections[section][assignment.trait] = (assignment.value, source)

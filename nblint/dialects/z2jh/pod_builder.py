@@ -286,13 +286,28 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
     }
     sources.copy_trait((*nb, "image"), config, "image")
     environment = config.get("environment")
+    hub_environment = _hub_environment(config)
+    # JupyterHub's deprecated `env` (set by a profile's override): get_env starts from it, then
+    # its own variables and `environment` replace what they name.
+    deprecated_env = config.get("env")
+    from_env: set[str] = set()
+    if isinstance(deprecated_env, dict) and isinstance(environment, dict):
+        from_env = {
+            str(name)
+            for name in deprecated_env
+            if str(name) not in hub_environment and name not in environment
+        }
+        environment = {
+            **{name: value for name, value in deprecated_env.items() if str(name) in from_env},
+            **environment,
+        }
     added_debug = bool(config.get("debug")) and isinstance(environment, dict)
     if added_debug and DEBUG_ENV not in environment:
         # JupyterHub (2.0 on) tells a server to debug in its env (the user's own env wins).
         environment = {**environment, DEBUG_ENV: "1"}
     else:
         added_debug = False
-    env = _environment(environment, _hub_environment(config))
+    env = _environment(environment, hub_environment)
     if env:
         notebook["env"] = env
         for index, item in enumerate(env):
@@ -300,7 +315,8 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
                 found = config.source("debug")
                 sources.add((*nb, "env", index), found[0] if found else None)
                 continue
-            sources.copy_trait((*nb, "env", index), config, "environment", (item["name"],))
+            trait = "env" if item["name"] in from_env else "environment"
+            sources.copy_trait((*nb, "env", index), config, trait, (item["name"],))
     args = _args(config)
     if args:
         notebook["args"] = args

@@ -141,14 +141,11 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # Who fills in the `{{ }}` of the values, when someone does: they are unknown, not text.
+        "templates_are_placeholders": release.placeholders is not None,
         # The server's root directory JupyterHub asks for (JUPYTERHUB_ROOT_DIR, which the pod
         # drawn does not carry): where the notebooks are, for what is lost without a home volume.
         "notebook_dir": _notebook_dir(config),
-        # Where the deployer says the home is (KubeSpawner mounts it there); left to the image's
-        # own HOME where only the chart's default says it.
-        "home_directory": (
-            home if isinstance(home, str) and release.written(HOME_MOUNT_PATH) else None
-        ),
     }
     return EffectivePod(
         namespace=_namespace(config) or release.namespace,

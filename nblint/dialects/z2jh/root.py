@@ -25,7 +25,13 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
         "uid fsGid extraPodConfig serviceAccountName networkPolicy lifecycleHooks initContainers "
         "extraContainers nodeSelector startTimeout extraFiles extraLabels extraAnnotations "
         "extraTolerations extraNodeAffinity extraPodAffinity extraPodAntiAffinity extraResource "
-        "allowPrivilegeEscalation networkTools podNameTemplate events",
+        "allowPrivilegeEscalation networkTools podNameTemplate events "
+        # Keys that are not z2jh's but that people write meaning its settings (moved-keys.yaml;
+        # Helm refuses them): a layer that sets only one is still z2jh values, whose release
+        # Helm would refuse (z2jh-unknown-key), never a silent pass. Bitnami's chart spells its
+        # own `containerSecurityContext`/`podSecurityContext`: those are left out.
+        "securityContext schedulerStrategy imagePullPolicy imagePullSecret cull volumes "
+        "volumeMounts",
         "hub": "config extraConfig image db services baseUrl cookieSecret networkPolicy extraEnv "
         "resources nodeSelector loadRoles allowNamedServers extraFiles templatePaths "
         "templateVars activeServerLimit concurrentSpawnLimit consecutiveFailureLimit "

@@ -207,6 +207,8 @@ class SpawnerConfig:
         """
         name = self.current_name(name)
         current = self.get(name)
+        if current is None and name == "env":
+            current = {}  # JupyterHub's Spawner.env, a Dict trait nblint keeps no default of
         if isinstance(value, dict) and isinstance(current, dict):
             trait = self.own(name) or self.traits.setdefault(name, Trait(current))
             _merge(trait, (), trait.value, value, path)
@@ -319,11 +321,21 @@ def _memory_fix(path: ValuesPath, value: Any) -> str | None:
 def _environment_texts(config: SpawnerConfig) -> None:
     """An env value that is not text (``DB_PORT: 5432``): KubeSpawner orders the variables by
     the ``$(VAR)`` references in their values, a regular expression that takes only text, and
-    every spawn fails with a TypeError (6.x and 7.x alike). Null is left out of the search."""
-    trait = config.traits.get("environment")
-    if trait is None or not isinstance(trait.value, dict):
-        return
+    every spawn fails with a TypeError (6.x and 7.x alike). Null is left out of the search.
+    The same holds for JupyterHub's deprecated ``env``, which reaches the same list."""
+    environment = config.traits.get("environment")
+    named = set(environment.value) if environment and isinstance(environment.value, dict) else set()
+    for trait_name in ("environment", "env"):
+        trait = config.traits.get(trait_name)
+        if trait is not None and isinstance(trait.value, dict):
+            # An `env` variable that `environment` names too is replaced before the pod is built.
+            _environment_texts_of(config, trait, named if trait_name == "env" else set())
+
+
+def _environment_texts_of(config: SpawnerConfig, trait: Trait, replaced: set[Any]) -> None:
     for name, entry in trait.value.items():
+        if name in replaced:
+            continue
         value = entry.get("value") if isinstance(entry, dict) else entry
         if value is None or isinstance(value, str):
             continue

@@ -48,12 +48,14 @@ from nblint.dialects.z2jh.values import (
     chart_defaults,
     chart_versions,
     deprecated_aliases,
+    deprecated_unconfigurable_traits,
     hub_classes,
     hub_image,
     kubespawner_traits,
     kubespawner_version,
     owned_parent,
     traits_of_kubespawner,
+    unconfigurable_traits,
     values_schema,
 )
 from nblint.model.data import data_dir
@@ -627,23 +629,92 @@ class _Checker:
 
     def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
         hub = hub_image(self.version)["jupyterhub"]
+        custom = self._custom_hub_image()
+        if section == "JupyterHub" and not any(
+            name in _section_traits(chart, section) for chart in chart_versions()
+        ):
+            # The app is JupyterHub itself, in whichever version the image has: a name no
+            # release of it has is a mistake in any image.
+            custom = None
         owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
-        message = (
-            f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
-            "ignores it, so the setting has no effect"
-        )
+        if custom is not None:
+            message = (
+                f"`{name}` is not a trait of {section} in the hub image of z2jh {self.version} "
+                f"(JupyterHub {hub} and its authenticators), but the hub runs its own image "
+                f"`{custom}`, whose packages nblint cannot see: a class there (a subclass of "
+                f"{section}, another version) may take it; if none does, the hub ignores it"
+            )
+        else:
+            message = (
+                f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
+                "ignores it, so the setting has no effect"
+            )
         snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
         meant = snake if snake in allowed else _did_you_mean(name, allowed)
         fix = None
         if meant:
             message += f"; did you mean `{meant}`?"
             fix = f"Rename `{name}` to `{meant}`."
+        if custom is not None:
+            # nblint cannot know the classes of that image: said, not judged.
+            self.report(
+                "z2jh-hub-code",
+                path,
+                message,
+                fix
+                or f"Check that a class of `{custom}` defines `{name}` (`jupyterhub --help-all` "
+                "in that image lists their traits).",
+            )
+            return
         chart_key = ("hub", name)
         if section == "JupyterHub" and name in values_schema(self.version)["properties"]["hub"].get(
             "properties", {}
         ):
             message += f" (`{format_path(chart_key)}` is the chart's own key for it)"
         self.report("z2jh-unknown-trait", path, message, fix)
+
+    def _custom_spawner(self) -> tuple[str, Path] | None:
+        """The spawner class the hub is given, with the line that names it, when it is not
+        KubeSpawner (nor code nblint did not read)."""
+        spawner: tuple[Any, Path] | None = None
+        found, value = get_path(self.release.values, SPAWNER_CLASS)
+        if found:
+            spawner = (value, SPAWNER_CLASS)
+        for a in self.release.extra_config.of("JupyterHub"):
+            if a.trait == "spawner_class":
+                spawner = (a.value, a.path)  # extraConfig runs after hub.config
+        if ("JupyterHub", "spawner_class") in self.release.extra_config.unread_targets:
+            return None  # code nblint did not read sets it: z2jh-extra-config says so
+        if spawner is None or not isinstance(spawner[0], str) or is_unknowable(spawner[0]):
+            return None
+        if spawner[0].replace(":", ".") in KUBESPAWNER_CLASSES:
+            return None
+        return spawner[0], spawner[1]
+
+    def _unseen_spawner(self, name: str, elsewhere: list[str]) -> str | None:
+        """Why nblint cannot know whether the hub's spawner has trait ``name``: a spawner class
+        of its own (a KubeSpawner subclass reads the `KubeSpawner` section and may define it),
+        or a hub image of its own whose KubeSpawner may be a release that has it."""
+        spawner = self._custom_spawner()
+        if spawner is not None and name.isidentifier():
+            return f"the hub spawns with `{spawner[0]}`, which may define it"
+        image = self._custom_hub_image()
+        if image is not None and elsewhere:
+            return f"the hub runs its own image `{image}`, whose KubeSpawner may be one that has it"
+        return None
+
+    def _custom_hub_image(self) -> str | None:
+        """The hub's image when the values name another one than the chart's own
+        (``quay.io/jupyterhub/k8s-hub``, or its Docker Hub name of 3.x): its packages, and so
+        the classes and traits ``hub.config`` may name, are unknown to nblint."""
+        found, name = get_path(self.release.values, ("hub", "image", "name"))
+        if not found or not isinstance(name, str) or not name or is_unknowable(name):
+            return None
+        stock = chart_defaults(self.version).get("hub", {}).get("image", {}).get("name")
+        bare = re.sub(r"^(docker\.io/|index\.docker\.io/|registry-1\.docker\.io/)", "", name)
+        if bare in (stock, "jupyterhub/k8s-hub", "quay.io/jupyterhub/k8s-hub"):
+            return None
+        return name
 
     def profiles(self) -> None:
         path: Path = ("singleuser", "profileList")
@@ -977,6 +1048,7 @@ class _Checker:
         traits = kubespawner_traits(self.version)
         kubespawner = kubespawner_version(self.version)
         aliases = deprecated_aliases(kubespawner_version(self.version))
+        unconfigurable = unconfigurable_traits(self.version)
         for name, value in config.items():
             here = at[name] if at is not None and name in at else (*path, name)
             if isinstance(name, str) and name in traits:
@@ -992,6 +1064,9 @@ class _Checker:
                     self._trait_type(target, value, here, where)
                 continue
             if not isinstance(name, str):
+                continue
+            if name in unconfigurable:
+                self._unconfigurable_trait(name, here, where, in_override=entry_keys is not None)
                 continue
             if entry_keys is not None and name in entry_keys[1]:
                 entry = ENTRY_NAMES[entry_keys[0]]
@@ -1016,7 +1091,14 @@ class _Checker:
             )
             fix = None
             elsewhere = [] if meant else _releases_with_trait(name)
-            if elsewhere:
+            if elsewhere and name in traits_of_kubespawner(kubespawner):
+                # KubeSpawner has it, the hub's JupyterHub (whose Spawner it inherits) not yet.
+                message += (
+                    f"; it is a Spawner trait of a newer JupyterHub than the hub's "
+                    f"{hub_image(self.version)['jupyterhub']}"
+                )
+                message += f": it exists in KubeSpawner {' and '.join(elsewhere)}"
+            elif elsewhere:
                 message += f"; it exists in KubeSpawner {' and '.join(elsewhere)}"
             if meant:
                 message += f"; did you mean `{meant}`?"
@@ -1027,6 +1109,24 @@ class _Checker:
                 # No name to suggest, so the rule's general fix, unless the key plainly meant
                 # something KubeSpawner spells otherwise.
                 fix = _no_rename_fix(name, value, config, self._hub_resource_limits(where))
+            unseen = self._unseen_spawner(name, _releases_with_trait(name))
+            if unseen is not None:
+                # Code nblint cannot see decides: said, not judged.
+                message = (
+                    f"`{name}` in {where} is not a trait of KubeSpawner {kubespawner} (the hub of "
+                    f"z2jh {self.version}), but {unseen}; nblint cannot see it (if it has no "
+                    f"such trait, `{name}` {effect})"
+                ) + (f"; did you mean `{meant}`?" if meant else "")
+                self.report(
+                    "z2jh-hub-code",
+                    here,
+                    message,
+                    fix
+                    if meant
+                    else f"Check that the hub's spawner defines `{name}` (`jupyterhub "
+                    "--help-all` in the hub's image lists its traits).",
+                )
+                continue
             self.report("z2jh-unknown-trait", here, message, fix)
 
     def _hub_resource_limits(self, where: str) -> dict[str, Any] | None:
@@ -1043,6 +1143,39 @@ class _Checker:
             _, value = get_path(self.release.values, path)
             limits.update(value if isinstance(value, dict) else {})
         return limits
+
+    def _unconfigurable_trait(self, name: str, path: Path, where: str, in_override: bool) -> None:
+        """A trait of KubeSpawner (most of them JupyterHub ``Spawner``'s) that is not
+        configurable: the hub's configuration never sets it (traitlets skips it, as any name
+        that is no configurable trait), but a profile's ``kubespawner_override`` does, since
+        ``_apply_overrides`` sets any attribute. Of those, one is deprecated and still read
+        (``env``: ``get_env`` merges it): said with what replaces it. The others are the hub's
+        own state of a spawn (``user``, ``api_token``…), whose effect nblint does not judge."""
+        instead = deprecated_unconfigurable_traits().get(name)
+        hub = hub_image(self.version)
+        of = (
+            f"JupyterHub {hub['jupyterhub']} and KubeSpawner {hub['kubespawner']} (the hub of "
+            f"z2jh {self.version})"
+        )
+        if not in_override:
+            message = (
+                f"`{name}` in {where} is not a configurable trait of {of}: it is silently "
+                "ignored by the hub"
+            )
+            fix = None
+            if instead is not None:
+                message += f"; `{name}` is deprecated, use `{instead}`"
+                fix = f"Rename `{name}` to `{instead}`."
+            self.report("z2jh-unknown-trait", path, message, fix)
+        elif instead is not None:
+            self.report(
+                "z2jh-deprecated-trait",
+                path,
+                f"`{name}` in {where} is a deprecated trait of {of}: it still applies, but the "
+                f"hub warns at every spawn and a later release may drop it; use `{instead}`",
+                f"Rename `{name}` to `{instead}` (the same mapping: both set environment "
+                f"variables, `{instead}` wins where both name one).",
+            )
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:
         """A trait of the wrong type: the hub refuses it (traitlets) when a user spawns."""
@@ -1135,25 +1268,14 @@ class _Checker:
     def hub_code(self) -> None:
         """A spawner class other than KubeSpawner, and Python files mounted where the hub runs
         them as configuration: code that decides the pods and that no values file shows."""
-        spawner: tuple[Any, Path] | None = None
-        found, value = get_path(self.release.values, SPAWNER_CLASS)
-        if found:
-            spawner = (value, SPAWNER_CLASS)
-        for a in self.release.extra_config.of("JupyterHub"):
-            if a.trait == "spawner_class":
-                spawner = (a.value, a.path)  # extraConfig runs after hub.config
-        if ("JupyterHub", "spawner_class") in self.release.extra_config.unread_targets:
-            spawner = None  # code nblint did not read sets it: z2jh-extra-config says so
-        if spawner is not None and isinstance(spawner[0], str) and not is_unknowable(spawner[0]):
-            name = spawner[0]
-            if name.replace(":", ".") not in KUBESPAWNER_CLASSES:
-                self.report(
-                    "z2jh-hub-code",
-                    spawner[1],
-                    f"the hub spawns with `{name}`, not KubeSpawner: nblint draws the pods "
-                    "KubeSpawner builds from these values and assumes that spawner builds the "
-                    "same",
-                )
+        spawner = self._custom_spawner()
+        if spawner is not None:
+            self.report(
+                "z2jh-hub-code",
+                spawner[1],
+                f"the hub spawns with `{spawner[0]}`, not KubeSpawner: nblint draws the pods "
+                "KubeSpawner builds from these values and assumes that spawner builds the same",
+            )
         # The hub runs the files in name order; a volume mounted as the directory: its files.
         files = sorted(self._config_files(), key=lambda found: (found[1] != "", found[1]))
         if not files:
@@ -1276,10 +1398,17 @@ def _section_traits(chart_version: str, section: str) -> frozenset[str]:
 
 
 def _releases_with_trait(name: str) -> list[str]:
-    """``"7.0.0 (z2jh 4.0.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
-    with the z2jh releases whose hub pins it."""
-    versions = {kubespawner_version(chart): None for chart in chart_versions()}
-    return _pinned_by([v for v in versions if name in traits_of_kubespawner(v)])
+    """``"7.0.0 (z2jh 4.2.0 … 4.4.0)"`` for each bundled KubeSpawner that has trait ``name``,
+    with the z2jh releases whose hub has it (a trait of JupyterHub's ``Spawner`` comes with the
+    hub's JupyterHub: ``apply_user_options`` with 5.3, z2jh 4.2.0)."""
+    having: dict[str, list[str]] = {}
+    for chart in chart_versions():
+        if name in kubespawner_traits(chart):
+            having.setdefault(kubespawner_version(chart), []).append(chart)
+    return [
+        f"{version} (z2jh {charts[0] if len(charts) == 1 else f'{charts[0]} … {charts[-1]}'})"
+        for version, charts in having.items()
+    ]
 
 
 def _pinned_by(versions: list[str]) -> list[str]:

@@ -126,9 +126,41 @@ def kubespawner_version(chart_version: str) -> str:
     return hub_image(chart_version)["kubespawner"]
 
 
+@cache
 def kubespawner_traits(chart_version: str) -> frozenset[str]:
-    """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships."""
-    return traits_of_kubespawner(kubespawner_version(chart_version))
+    """Every configurable ``KubeSpawner`` trait name of the hub that ``chart_version`` ships:
+    its KubeSpawner's, less the ``Spawner`` traits its JupyterHub does not have yet."""
+    absent = _spawner_facts(chart_version).get("absent", ())
+    return traits_of_kubespawner(kubespawner_version(chart_version)) - set(absent)
+
+
+@cache
+def unconfigurable_traits(chart_version: str) -> frozenset[str]:
+    """The ``KubeSpawner`` traits of ``chart_version``'s hub that are not configurable
+    (``Spawner.env``, ``user_options``…): the hub's configuration never sets them, but a
+    profile's ``kubespawner_override`` does (``_apply_overrides`` sets any attribute)."""
+    return frozenset(_spawner_facts(chart_version).get("other", ()))
+
+
+def deprecated_unconfigurable_traits() -> dict[str, str]:
+    """Of :func:`unconfigurable_traits`, the deprecated ones → the trait that replaces them
+    (``env`` → ``environment``: JupyterHub's ``get_env`` still merges ``env``, warning)."""
+    deprecated: dict[str, str] = _spawner_table()["deprecated"]
+    return deprecated
+
+
+def _spawner_facts(chart_version: str) -> dict[str, list[str]]:
+    """``spawner-traits.json``'s entry for the JupyterHub and KubeSpawner that
+    ``chart_version``'s hub image pins (derived from both by ``derive.py --spawner``)."""
+    image = hub_image(chart_version)
+    pairs: dict[str, dict[str, list[str]]] = _spawner_table()["pairs"]
+    return pairs.get(f"{image['jupyterhub']} {image['kubespawner']}", {})
+
+
+@cache
+def _spawner_table() -> dict[str, Any]:
+    table: dict[str, Any] = _read_json("spawner-traits.json")
+    return table
 
 
 @cache
