@@ -1308,29 +1308,7 @@ def test_a_host_port_item_without_a_container_port_gets_advice_only() -> None:
 def test_the_summary_counts_no_finding_whose_edit_changed_nothing(tmp_path: Path) -> None:
     # A team rule whose hint (drop ALL) leaves the added capability it is about: nblint fix said
     # "fixed 1 finding in 0 files" beside "its fix changes nothing in the file".
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "team-no-added-capabilities.yaml").write_text(
-        "id: team-no-added-capabilities\n"
-        "group: team\n"
-        "severity: error\n"
-        "title: No added capabilities\n"
-        "why: A team rule.\n"
-        "fix-safety: unsafe\n"
-        "fix:\n"
-        "  manifest: |\n"
-        "    spec:\n"
-        "      containers:\n"
-        "        - name: {container}\n"
-        "          securityContext:\n"
-        "            capabilities: {drop: [ALL]}\n"
-        "check:\n"
-        "  - violations:\n"
-        "      - target: notebook\n"
-        "        field: securityContext.capabilities.add\n"
-        "        must: {maxItems: 0}\n"
-        "        message: '{container} adds {value}'\n"
-    )
+    rules = FIXTURES / "team-rules" / "no-added-capabilities"
     pod = tmp_path / "pod.yaml"
     pod.write_text(
         "apiVersion: v1\nkind: Pod\nmetadata: {name: nb}\nspec:\n  containers:\n"

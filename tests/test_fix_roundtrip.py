@@ -578,36 +578,7 @@ def test_a_hint_the_file_already_follows_is_not_counted_fixable(tmp_path: Path) 
 
     from nblint.cli import main
 
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    # A team's rule whose hint (drop ALL) does not remove the capability the finding is about.
-    (rules / "team-no-added-capabilities.yaml").write_text(
-        "id: team-no-added-capabilities\n"
-        "group: team\n"
-        "severity: error\n"
-        "title: No added capabilities\n"
-        "why: A team rule.\n"
-        "fix-safety: unsafe\n"
-        "fix:\n"
-        "  z2jh: |\n"
-        "    hub:\n"
-        "      config:\n"
-        "        KubeSpawner:\n"
-        "          container_security_context:\n"
-        "            capabilities: {drop: [ALL]}\n"
-        "  manifest: |\n"
-        "    spec:\n"
-        "      containers:\n"
-        "        - name: {container}\n"
-        "          securityContext:\n"
-        "            capabilities: {drop: [ALL]}\n"
-        "check:\n"
-        "  - violations:\n"
-        "      - target: notebook\n"
-        "        field: securityContext.capabilities.add\n"
-        "        must: {maxItems: 0}\n"
-        "        message: '{container} adds {value}'\n"
-    )
+    rules = FIXTURES / "team-rules" / "no-added-capabilities"
     values = tmp_path / "values.yaml"
     values.write_text(
         (CONTAINER_LEVEL / "z2jh-capability-outside-the-baseline-set.yaml").read_text()
