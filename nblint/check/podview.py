@@ -11,6 +11,7 @@ import re
 
 from nblint.check import images
 from nblint.check.targets import notebook_of
+from nblint.model.edit import parsed_hint
 from nblint.model.pod import EffectivePod
 
 TYPE_CHECKING = False
@@ -225,10 +226,13 @@ def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     context = _dict(container.get("securityContext")) if isinstance(container, dict) else {}
     if context.get("allowPrivilegeEscalation") is False or escalating(context) is None:
         return None
+    # Most hints of such a container (the chart's privileged init container) do not touch it.
+    if not any(key in hint for key in _ESCALATION_KEYS):
+        return None
     import yaml
 
     try:
-        patch = yaml.safe_load(hint)
+        patch = parsed_hint(hint)
     except yaml.YAMLError:
         return None
     found: dict[str, list[Any]] = {}
@@ -441,7 +445,7 @@ def bidirectional_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> s
     import yaml
 
     try:
-        patch = yaml.safe_load(hint)
+        patch = parsed_hint(hint)
     except yaml.YAMLError:
         return None
     if not any(value is None or value is False for value in _values_of(patch, "privileged")):

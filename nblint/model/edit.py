@@ -10,13 +10,14 @@ chose into an edit without knowing any dialect.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from nblint.model.pod import Path
 from nblint.model.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Protocol
+    from typing import Any, Protocol
 
 #: How a fix may be applied, as ruff says it: ``safe`` changes nothing a compliant workload
 #: relies on (``nblint fix``), ``unsafe`` may break the workload (``--unsafe-fixes``),
@@ -125,3 +126,13 @@ def comment_at(line: str) -> int:
         elif char == "#" and (index == 0 or line[index - 1] in " \t"):
             return index
     return -1
+
+
+@lru_cache(maxsize=1024)
+def parsed_hint(text: str) -> Any:
+    """A fix hint's YAML as a tree (shared: never change it), parsed once per text, with the C
+    loader: many findings carry the same hint. Raises ``yaml.YAMLError``."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)

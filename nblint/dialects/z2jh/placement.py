@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
+from nblint.model.edit import parsed_hint as parsed
 from nblint.model.pod import CodeLine, Path, format_path
 from nblint.model.record import Record
 
@@ -95,6 +96,7 @@ class ValuesPlacement(Record):
     __slots__ = (
         "_masking",
         "_overriding",
+        "_written_by_overrides",
         "overrides",
         "profile_path",
         "provenance",
@@ -128,6 +130,8 @@ class ValuesPlacement(Record):
         #: The traits whose securityContext field a values key of this pod writes over (see
         #: :meth:`_overriders`), worked out on the first hint.
         self._overriding: dict[str, tuple[str, str, Path]] | None = None
+        #: The traits the pod's overrides write (see :meth:`_override_traits`).
+        self._written_by_overrides: set[str] | None = None
 
     def place(
         self,
@@ -247,8 +251,12 @@ class ValuesPlacement(Record):
         changes nothing for this pod: ``(that override, the traits to write there)`` — those it
         overrides, and the others the release does not give yet. None when no override of
         the pod writes them (most hints)."""
-        if not any(mapping for mapping, _ in self.overrides):
+        written = self._override_traits()
+        if not written:
             return None
+        may_set = _traits_named_by(patch)
+        if may_set is not None and not may_set & written:
+            return None  # (most hints: nothing to ask the chart, the costly question)
         traits = traits_set_by(self.release, patch)
         blocked = {
             name
@@ -261,6 +269,12 @@ class ValuesPlacement(Record):
             return None
         target = self._last_writer(blocked, self.overrides[0][1])
         return target, self._whole_lists(target, self._needed(traits))
+
+    def _override_traits(self) -> set[str]:
+        """The names of the traits this pod's overrides write."""
+        if self._written_by_overrides is None:
+            self._written_by_overrides = {n for mapping, _ in self.overrides for n in mapping}
+        return self._written_by_overrides
 
     def _needed(self, traits: dict[str, Any]) -> dict[str, Any]:
         """``traits`` less those the release gives the pod already and no override of the pod
@@ -425,6 +439,9 @@ class ValuesPlacement(Record):
             by_name = (
                 {k: v for k, v in named.items() if k in over} if isinstance(named, dict) else {}
             )
+            may_set = _traits_named_by(patch)
+            if may_set is not None and not may_set & set(over):
+                return {}  # (nothing to ask the chart)
             traits = {**by_name, **traits_set_by(self.release, patch)}
         return {name: (*over[name], traits[name]) for name in traits if name in over}
 
@@ -1179,6 +1196,43 @@ def _without(tree: Any, leaf: Path) -> Any:
     return out
 
 
+#: Values keys under ``singleuser`` whose traits are plain to see, beside the chart's
+#: pass-through keys: the NetworkPolicy's keys set none, the cloud-metadata block the init
+#: containers.
+_SINGLEUSER_TRAITS: dict[str, frozenset[str]] = {
+    "networkPolicy": frozenset(),
+    "cloudMetadata": frozenset({"init_containers"}),
+    "storage": frozenset(
+        {
+            *("volumes", "volume_mounts", "pvc_name_template", "storage_pvc_ensure"),
+            *("storage_class", "storage_access_modes", "storage_capacity", "storage_extra_labels"),
+        }
+    ),
+}
+
+
+def _traits_named_by(patch: dict[str, Any]) -> set[str] | None:
+    """The traits a values ``patch`` may set, when its keys say so plainly (a
+    ``hub.config.KubeSpawner`` key is its trait, a pass-through key of ``singleuser`` the
+    trait the chart gives it); None when some key needs the chart's own mapping."""
+    from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+
+    named: set[str] = set()
+    for leaf in _leaves(patch):
+        if leaf[: len(HUB_CONFIG_KUBESPAWNER)] == HUB_CONFIG_KUBESPAWNER and len(leaf) > 3:
+            named.add(str(leaf[3]))
+        elif leaf[:1] == ("singleuser",) and len(leaf) > 1 and leaf[1] in _SINGLEUSER_TRAITS:
+            named |= _SINGLEUSER_TRAITS[leaf[1]]
+        elif leaf[:1] == ("singleuser",):
+            trait = next((t for t, key in PASSTHROUGH if leaf[1 : 1 + len(key)] == key), None)
+            if trait is None:
+                return None
+            named.add(trait)
+        else:
+            return None
+    return named
+
+
 def _keys(value: Any) -> set[Any]:
     return set(value) if isinstance(value, dict) else set()
 
@@ -1246,18 +1300,6 @@ def _dumped(as_json: str) -> str:
     import yaml
 
     return yaml.safe_dump(json.loads(as_json), sort_keys=False, default_flow_style=False).rstrip()
-
-
-@lru_cache(maxsize=1024)
-def parsed(text: str) -> Any:
-    """A hint's YAML as a tree (shared: never change it), parsed once per text."""
-    import yaml
-
-    try:
-        loader: Any = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover
-        loader = yaml.SafeLoader
-    return yaml.load(text, Loader=loader)
 
 
 def _security_context(text: str | None, pod_path: Path) -> dict[str, Any] | None:
