@@ -219,15 +219,14 @@ def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     ``CAP_SYS_ADMIN``) when fix ``hint`` sets its ``allowPrivilegeEscalation`` to false and
     leaves that in place — the API server refuses the pair — else None. Asked of every hint
     of an escalating container whose escalation is not false yet (few): parsed only then."""
+    if not any(key in hint for key in _ESCALATION_KEYS):
+        return None  # (most hints)
     if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
         return None
     listed = items(pod.spec.get(path[1]))
     container = listed[path[2]] if type(path[2]) is int and path[2] < len(listed) else None
     context = _dict(container.get("securityContext")) if isinstance(container, dict) else {}
     if context.get("allowPrivilegeEscalation") is False or escalating(context) is None:
-        return None
-    # Most hints of such a container (the chart's privileged init container) do not touch it.
-    if not any(key in hint for key in _ESCALATION_KEYS):
         return None
     import yaml
 
@@ -427,6 +426,8 @@ def bidirectional_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> s
     deleted) without changing any mount's propagation — the API server refuses that
     (``bidirectional-mount-unprivileged``) — else None. Only such containers (few) parse the
     hint."""
+    if "privileged" not in hint or "mountPropagation" in hint:
+        return None  # (most hints)
     if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
         return None
     listed = items(pod.spec.get(path[1]))

@@ -254,7 +254,7 @@ class ValuesPlacement(Record):
         written = self._override_traits()
         if not written:
             return None
-        may_set = _traits_named_by(patch)
+        may_set = _traits_named_by(self.release, patch)
         if may_set is not None and not may_set & written:
             return None  # (most hints: nothing to ask the chart, the costly question)
         traits = traits_set_by(self.release, patch)
@@ -439,7 +439,7 @@ class ValuesPlacement(Record):
             by_name = (
                 {k: v for k, v in named.items() if k in over} if isinstance(named, dict) else {}
             )
-            may_set = _traits_named_by(patch)
+            may_set = _traits_named_by(self.release, patch)
             if may_set is not None and not may_set & set(over):
                 return {}  # (nothing to ask the chart)
             traits = {**by_name, **traits_set_by(self.release, patch)}
@@ -1211,7 +1211,22 @@ _SINGLEUSER_TRAITS: dict[str, frozenset[str]] = {
 }
 
 
-def _traits_named_by(patch: dict[str, Any]) -> set[str] | None:
+def _traits_named_by(release: Release, patch: dict[str, Any]) -> frozenset[str] | None:
+    """:func:`_names_of_traits`, once per hint tree of a release (the tree is kept beside the
+    answer, so its id is not another tree's while the release lives)."""
+    key = (_NAMED, id(patch))
+    found = release.fix_memo.get(key)
+    if found is None or found[0] is not patch:
+        found = release.fix_memo[key] = (patch, _names_of_traits(patch))
+    named: frozenset[str] | None = found[1]
+    return named
+
+
+#: Marks :func:`_traits_named_by`'s entries among the release's ``fix_memo`` keys.
+_NAMED = "named"
+
+
+def _names_of_traits(patch: dict[str, Any]) -> frozenset[str] | None:
     """The traits a values ``patch`` may set, when its keys say so plainly (a
     ``hub.config.KubeSpawner`` key is its trait, a pass-through key of ``singleuser`` the
     trait the chart gives it); None when some key needs the chart's own mapping."""
@@ -1230,7 +1245,7 @@ def _traits_named_by(patch: dict[str, Any]) -> set[str] | None:
             named.add(trait)
         else:
             return None
-    return named
+    return frozenset(named)
 
 
 def _keys(value: Any) -> set[Any]:
