@@ -24,6 +24,7 @@ DISTRIBUTION = FIXTURES / "kubeflow" / "distribution"
 SCC_POD = {"fsGroup": OPENSHIFT_RANGE_START, "seccompProfile": {"type": "RuntimeDefault"}}
 SCC_CONTAINER = {
     "runAsUser": OPENSHIFT_RANGE_START,
+    "runAsNonRoot": True,
     "allowPrivilegeEscalation": False,
     "capabilities": {"drop": ["ALL"]},
 }
@@ -81,18 +82,36 @@ def test_an_empty_image_is_an_invalid_object_not_an_unpinned_image() -> None:
     assert result.pod_count == 0
 
 
-def test_the_scc_sets_what_restricted_needs_but_not_run_as_non_root() -> None:
+def test_the_scc_sets_what_restricted_needs_including_run_as_non_root() -> None:
     # restricted-v2 defaults allowPrivilegeEscalation to false, drops ALL capabilities and sets
     # the runtime/default seccomp profile where the pod leaves them unset (its description: "It
-    # will also default the seccomp profile to runtime/default if unset"); it sets a uid from the
-    # namespace's range but not runAsNonRoot, which PSA restricted still asks for.
+    # will also default the seccomp profile to runtime/default if unset"); after assigning a uid
+    # from the namespace's range (> 0) it also sets runAsNonRoot: true "to more easily satisfy
+    # the requirements of upstream PodSecurity admission restricted" (apiserver-library-go
+    # sccmatching provider.go, mutateContainer). So PSA restricted has nothing left to ask.
     result = run(DISTRIBUTION / "odh-workbench.yaml", select={"psa-restricted"})
-    assert sorted((f.rule, f.line) for f in result.findings) == [("run-as-non-root", 17)]
+    assert result.findings == []
     pod = only_pod(result)
-    note = pod.provenance.locate(
-        ("spec", "containers", 0, "securityContext", "allowPrivilegeEscalation")
-    ).note
-    assert "set by OpenShift's restricted-v2 SCC" in note
+    for field in ("allowPrivilegeEscalation", "runAsNonRoot"):
+        note = pod.provenance.locate(("spec", "containers", 0, "securityContext", field)).note
+        assert "set by OpenShift's restricted-v2 SCC" in note
+
+
+def test_a_clean_dashboard_workbench_has_no_run_as_non_root_error() -> None:
+    # ft6/b defect 1: the only PSA error on a clean dashboard-created workbench was false.
+    fixture = DISTRIBUTION / "odh-dashboard-workbench-scc-runasnonroot.yaml"
+    result = run(fixture, select={"psa-restricted", "psa-baseline"})
+    assert result.findings == []
+    context = only_pod(result).spec["containers"][0]["securityContext"]
+    assert context["runAsNonRoot"] is True
+    assert context["runAsUser"] == OPENSHIFT_RANGE_START
+
+
+def test_the_scc_leaves_run_as_non_root_to_a_pod_that_says_it() -> None:
+    # A uid of the pod's own or runAsNonRoot on the pod: the SCC reads the effective value and
+    # sets nothing where the pod decided (runAsNonRoot: false stays false, and is reported).
+    pod = only_pod(run(DISTRIBUTION / "odh-workbench-runs-as-root.yaml"))
+    assert "runAsNonRoot" not in pod.spec["containers"][0]["securityContext"]
 
 
 def test_what_the_scc_forbids_is_still_reported() -> None:
@@ -102,7 +121,6 @@ def test_what_the_scc_forbids_is_still_reported() -> None:
     assert sorted((f.rule, f.line) for f in result.findings) == [
         ("allow-privilege-escalation", 21),
         ("capabilities-restricted", 20),
-        ("run-as-non-root", 17),
     ]
     pod = only_pod(result)
     capabilities = pod.spec["containers"][0]["securityContext"]["capabilities"]
@@ -122,17 +140,11 @@ def _fixed(tmp_path: Path, fixture: str) -> tuple[str, dict[str, Any]]:
 def test_an_openshift_ai_workbench_is_fixed_without_a_uid_or_fs_group_of_nblints(
     tmp_path: Path,
 ) -> None:
-    # restricted-v2 refuses a uid or fsGroup outside the namespace's range: the run-as-non-root
-    # hint asks for runAsNonRoot only, and the fixed workbench passes.
-    finding = next(
-        f for f in run(DISTRIBUTION / "odh-workbench.yaml").findings if f.rule == "run-as-non-root"
-    )
-    assert finding.line == 17
-    hint = yaml.safe_load(finding.fix or "")
-    assert hint["spec"]["template"]["spec"] == {"securityContext": {"runAsNonRoot": True}}
-    _, spec = _fixed(tmp_path, "odh-workbench.yaml")
-    assert spec["securityContext"] == {"runAsNonRoot": True}
-    assert "runAsUser" not in spec["containers"][0]["securityContext"]
+    # restricted-v2 refuses a uid or fsGroup outside the namespace's range: no hint writes
+    # one (run-as-non-root is no longer found: the SCC sets it), and the fixed workbench passes.
+    text, spec = _fixed(tmp_path, "odh-workbench.yaml")
+    assert "runAsUser" not in text
+    assert "fsGroup" not in (spec.get("securityContext") or {})
     after = run(tmp_path / "odh-workbench.yaml", select={"psa-restricted"})
     assert after.findings == []
 

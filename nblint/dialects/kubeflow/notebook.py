@@ -436,7 +436,8 @@ def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[s
 
 def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed: str) -> None:
     """What OpenShift's ``restricted-v2`` SCC admission sets that the pod leaves unset: the
-    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range; the pod's
+    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range, and
+    ``runAsNonRoot: true`` where that uid is not root; the pod's
     seccomp profile (``runtime/default``, the SCC's only one); and in each container
     ``allowPrivilegeEscalation: false`` (the SCC allows none) and ``ALL`` among the dropped
     capabilities (its ``requiredDropCapabilities``). What the SCC forbids and the pod asks for
@@ -476,6 +477,19 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
             if not pod_uid and own.get("runAsUser") is None:
                 own["runAsUser"] = OPENSHIFT_RANGE_START
                 provenance.inject((*at, "runAsUser"), origin)
+            # After the uid, the SCC marks a container whose effective uid is not root as
+            # non-root (to satisfy PodSecurity restricted): apiserver-library-go sccmatching
+            # provider.go mutateContainer, when neither the container nor the pod says.
+            uid = own.get("runAsUser", pod_sc.get("runAsUser"))
+            if (
+                own.get("runAsNonRoot") is None
+                and pod_sc.get("runAsNonRoot") is None
+                and isinstance(uid, int)
+                and not isinstance(uid, bool)
+                and uid > 0
+            ):
+                own["runAsNonRoot"] = True
+                provenance.inject((*at, "runAsNonRoot"), set_by_scc)
             if own.get("allowPrivilegeEscalation") is None and not _escalates(own):
                 own["allowPrivilegeEscalation"] = False
                 provenance.inject((*at, "allowPrivilegeEscalation"), set_by_scc)
