@@ -173,6 +173,22 @@ def lookup(image: Any) -> dict[str, Any] | None:
     return answers[image]
 
 
+def read_only_root(image: Any, entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a read-only root filesystem takes for ``image`` beyond volumes at its writable
+    paths: the first case of its entry's ``read_only_root`` whose ``tag_version`` fits
+    (``{hint: s6}`` or ``{refused: why}``), or None when the table says nothing."""
+    if not isinstance(image, str) or not entry:
+        return None
+    tag = parse_image(image).tag
+    for case in entry.get("read_only_root") or ():
+        if not isinstance(case, dict):
+            continue
+        constraint = case.get("tag_version")
+        if constraint is None or _tag_version_matches(str(constraint), tag):
+            return case
+    return None
+
+
 #: id(table entries) → (image → entry, the entries themselves, kept alive so the id stays theirs)
 _memo: dict[int, tuple[dict[str, dict[str, Any] | None], list[dict[str, Any]]]] = {}
 

@@ -103,6 +103,21 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     fix_safety="display-only",
                 )
                 return
+            entry = images.lookup(container.get("image"))
+            case = images.read_only_root(container.get("image"), entry) or {}
+            if case.get("refused"):
+                # The table says this image cannot start with a read-only root (s6-overlay of
+                # Kubeflow v1.9/v1.10): the hint is that advice, never an applied edit.
+                yield RawViolation(
+                    (*base, "securityContext", "readOnlyRootFilesystem"),
+                    "",
+                    variables["container"],
+                    variables={**variables, "value": "unset" if value is None else value},
+                    fix={"any": podview.comment(str(case["refused"]))},
+                    fix_safety="display-only",
+                )
+                return
+            hints, shown_only = _read_only_hints(pod, rule.fix, entry, case)
             yield RawViolation(
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
@@ -113,10 +128,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     "home_note": home_note,
                     "value": "unset" if value is None else value,
                 },
-                fix={key: HOME_FIRST + hint for key, hint in rule.fix.items()}
+                fix={key: HOME_FIRST + hint for key, hint in hints.items()}
                 if home_first
-                else None,
-                fix_safety="display-only" if home_first else None,
+                else hints,
+                fix_safety="display-only" if home_first or shown_only else None,
             )
         return
     if not read_only:
@@ -145,6 +160,40 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 fix={"any": advice} if advice is not None else None,
                 fix_safety="display-only" if advice is not None else None,
             )
+
+
+#: The rule's hint for images that write /run at start (s6-overlay), by its dialect key.
+S6_SUFFIX = "-s6"
+
+S6_ADVICE = (
+    "# this image also writes /run at start (s6-overlay): mount an emptyDir there too, and set\n"
+    "# S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES=1 in its env (s6 3.2.1+)\n"
+)
+
+
+def _read_only_hints(
+    pod: EffectivePod, fixes: dict[str, str], entry: dict[str, Any] | None, case: dict[str, Any]
+) -> tuple[dict[str, str], bool]:
+    """The rule's hints for this image, from its table row's writable paths, and whether they
+    may only be shown. An image that writes /run (s6-overlay) gets the ``-s6`` hint where the
+    rule has one for the pod's dialect (an emptyDir /run and s6's variable); elsewhere the
+    plain hint, shown only, with what it lacks. Every other image gets the plain hint: no
+    /run it never writes."""
+    plain = {key: hint for key, hint in fixes.items() if not key.endswith(S6_SUFFIX)}
+    writable = [str(path) for path in (entry or {}).get("writable") or ()]
+    if "/run" not in writable:
+        return plain, False
+    hints = {
+        key: fixes.get(key + S6_SUFFIX) or S6_ADVICE + hint
+        for key, hint in plain.items()
+        if key == pod.dialect or key.startswith(pod.dialect)
+    } or {key: S6_ADVICE + hint for key, hint in plain.items()}
+    # What the table says the image needs must be in the hint, or it is only shown.
+    needs = case.get("needs")
+    shown_only = any(
+        hint.startswith(S6_ADVICE) or (needs and str(needs) not in hint) for hint in hints.values()
+    )
+    return hints, shown_only
 
 
 HOME_FIRST = (

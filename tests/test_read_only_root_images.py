@@ -1,0 +1,87 @@
+"""The read-only-root hint follows the image's table row (field test ft6/b, defects 2 and 3):
+Kubeflow v1.9/v1.10 images (s6-overlay 3.2.0.x) cannot start with a read-only root, so the hint
+is advice, never applied; v1.11 needs an emptyDir /run *and* s6's variable; images that never
+write /run (OpenShift AI / s2i, docker-stacks) get no /run emptyDir and no s6 comment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, run
+
+from nblint.cli import main
+
+RULE = "notebook-read-only-root-filesystem"
+CASES = FIXTURES / "kubeflow" / "read-only-root"
+S6_VARIABLE = "S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES"
+
+
+def _finding(name: str):  # type: ignore[no-untyped-def]
+    (finding,) = [f for f in run(CASES / name).findings if f.rule == RULE]
+    return finding
+
+
+def _fixed(tmp_path: Path, name: str) -> str:
+    copy = tmp_path / name
+    shutil.copy(CASES / name, copy)
+    outcome = CliRunner().invoke(main, ["fix", "--unsafe-fixes", str(copy)])
+    assert outcome.exit_code in (0, 1), outcome.output
+    return copy.read_text()
+
+
+def test_kubeflow_v1_10_cannot_start_read_only_so_the_hint_is_advice(tmp_path: Path) -> None:
+    finding = _finding("kf-v110-readonly-root.yaml")
+    assert (finding.line, finding.applicability) == (10, "display-only")
+    assert "s6-overlay" in (finding.fix or "")
+    prose = " ".join(word for word in (finding.fix or "").split() if word != "#")
+    assert "Keep its root filesystem writable" in prose
+    text = _fixed(tmp_path, "kf-v110-readonly-root.yaml")
+    assert "readOnlyRootFilesystem" not in text
+    assert "/run" not in text
+
+
+def test_a_v1_8_image_swapped_to_v1_10_is_not_then_made_read_only(tmp_path: Path) -> None:
+    text = _fixed(tmp_path, "kf-v18-swapped-to-v110-readonly.yaml")
+    assert "notebook-servers/jupyter-scipy:v1.10.0" in text
+    assert "readOnlyRootFilesystem" not in text
+    after = [f for f in run(tmp_path / "kf-v18-swapped-to-v110-readonly.yaml").findings]
+    assert [(f.rule, f.applicability) for f in after if f.rule == RULE] == [(RULE, "display-only")]
+
+
+def test_kubeflow_v1_11_gets_run_and_the_s6_variable(tmp_path: Path) -> None:
+    finding = _finding("kf-v111-readonly-root.yaml")
+    assert finding.applicability == "unsafe"
+    hint = yaml.safe_load(finding.fix or "")
+    (container,) = hint["spec"]["template"]["spec"]["containers"]
+    assert container["env"] == [{"name": S6_VARIABLE, "value": "1"}]
+    assert {m["mountPath"] for m in container["volumeMounts"]} == {"/tmp", "/run"}
+    spec = yaml.safe_load(_fixed(tmp_path, "kf-v111-readonly-root.yaml"))["spec"]["template"]
+    (fixed,) = spec["spec"]["containers"]
+    assert fixed["securityContext"]["readOnlyRootFilesystem"] is True
+    assert {"name": S6_VARIABLE, "value": "1"} in fixed["env"]
+    assert RULE not in {f.rule for f in run(tmp_path / "kf-v111-readonly-root.yaml").findings}
+
+
+def test_a_raw_pod_on_kubeflow_v1_11_is_shown_what_the_manifest_hint_lacks() -> None:
+    finding = _finding("pod-kf-v111-readonly-root.yaml")
+    assert (finding.line, finding.applicability) == (9, "display-only")
+    assert S6_VARIABLE in (finding.fix or "")
+
+
+def test_an_openshift_ai_workbench_gets_no_run_and_no_s6_comment() -> None:
+    finding = _finding("odh-readonly-root-hint.yaml")
+    assert finding.applicability == "unsafe"
+    assert "s6" not in (finding.fix or "")
+    hint = yaml.safe_load(finding.fix or "")
+    (container,) = hint["spec"]["template"]["spec"]["containers"]
+    assert [m["mountPath"] for m in container["volumeMounts"]] == ["/tmp"]
+    assert [v["name"] for v in hint["spec"]["template"]["spec"]["volumes"]] == ["tmp"]
+
+
+def test_a_docker_stacks_notebook_gets_no_run_and_no_s6_comment() -> None:
+    finding = _finding("kf-notebook-docker-stacks-readonly-hint.yaml")
+    assert "s6" not in (finding.fix or "")
+    assert "/run" not in (finding.fix or "")
