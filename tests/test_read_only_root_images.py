@@ -85,3 +85,26 @@ def test_a_docker_stacks_notebook_gets_no_run_and_no_s6_comment() -> None:
     finding = _finding("kf-notebook-docker-stacks-readonly-hint.yaml")
     assert "s6" not in (finding.fix or "")
     assert "/run" not in (finding.fix or "")
+
+
+def _run_finding(name: str):  # type: ignore[no-untyped-def]
+    (finding,) = [
+        f
+        for f in run(CASES / name).findings
+        if f.rule == "notebook-writable-paths" and "/run" in f.message
+    ]
+    return finding
+
+
+def test_a_read_only_v1_10_notebook_gets_advice_for_run_not_an_empty_dir() -> None:
+    finding = _run_finding("kf-v110-read-only-no-run.yaml")
+    assert (finding.line, finding.applicability) == (12, "display-only")
+    assert "emptyDir" not in (finding.fix or "").split("#")[-1]
+    assert "s6-overlay" in (finding.fix or "")
+
+
+def test_a_read_only_v1_11_notebook_is_shown_the_s6_variable_with_run() -> None:
+    finding = _run_finding("kf-v111-read-only-no-run.yaml")
+    assert finding.applicability == "display-only"
+    assert S6_VARIABLE in (finding.fix or "")
+    assert "mountPath: /run" in (finding.fix or "")

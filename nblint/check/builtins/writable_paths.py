@@ -138,10 +138,19 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     where = (*base, "volumeMounts") if container.get("volumeMounts") else base
     edited = _edits_own_files(container)
+    s6 = images.read_only_root(container.get("image"), images.lookup(container.get("image")))
     for path in required_paths(container, known_home):
         if not podview.writable(spec, container, path):
             home_itself = path == known_home
             advice = edited if edited is not None else _home_advice(pod) if home_itself else None
+            run_hints: dict[str, str] | None = None
+            if path == "/run" and advice is None and s6:
+                # s6-overlay's /run: no volume there lets a v1.9/v1.10 image start, and a
+                # v1.11 one also needs s6's variable, which this hint does not set: shown only.
+                if s6.get("refused"):
+                    advice = podview.comment(str(s6["refused"]))
+                elif s6.get("needs"):
+                    run_hints = {key: S6_ADVICE + hint for key, hint in rule.fix.items()}
             yield RawViolation(
                 where,
                 "",
@@ -157,8 +166,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 distinct=path,
                 # HOME wants a volume that keeps the user's work, not a scratch one: that is
                 # notebook-home-persistent's fix (none where the image keeps content in HOME).
-                fix={"any": advice} if advice is not None else None,
-                fix_safety="display-only" if advice is not None else None,
+                fix={"any": advice} if advice is not None else run_hints,
+                fix_safety="display-only" if advice is not None or run_hints else None,
             )
 
 
