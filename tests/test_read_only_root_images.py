@@ -108,3 +108,10 @@ def test_a_read_only_v1_11_notebook_is_shown_the_s6_variable_with_run() -> None:
     assert finding.applicability == "display-only"
     assert S6_VARIABLE in (finding.fix or "")
     assert "mountPath: /run" in (finding.fix or "")
+
+
+def test_an_openshift_ai_workbench_hint_says_pip_install_needs_app_root() -> None:
+    # notebook-images.md rule 6: ODH images also write /opt/app-root if users pip install.
+    fix = _finding("odh-readonly-root-hint.yaml").fix or ""
+    assert fix.startswith("# users who pip install into the image's Python environment write")
+    assert "/opt/app-root" in fix

@@ -118,6 +118,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 )
                 return
             hints, shown_only = _read_only_hints(pod, rule.fix, entry, case)
+            if case.get("note"):
+                # What the table knows about this image and a read-only root, on the hint.
+                note = podview.comment(str(case["note"])) + "\n"
+                hints = {key: note + hint for key, hint in hints.items()}
             yield RawViolation(
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
