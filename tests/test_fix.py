@@ -1279,6 +1279,20 @@ def test_the_summary_says_one_finding_remains(tmp_path: Path) -> None:
     )
 
 
+def test_a_file_level_problem_found_twice_is_one_finding_that_remains(tmp_path: Path) -> None:
+    # Both read failures of this template are placed at its first template expression: the
+    # pipeline gives one finding (as `check` reports), and `fix` counts and lists it once.
+    path = copy(tmp_path, "template-with-two-read-failures.yaml")
+    assert [(f.line, f.column) for f in findings_of("helm-template", path)] == [(1, 1)]
+    lines = invoke("fix", str(path)).output.splitlines()
+    assert lines[0] == "nblint: fixed 0 findings in 0 files; 1 finding remains"
+    assert [line for line in lines if "helm-template" in line] == [
+        f"nblint: {path}:1:1: helm-template: Go template syntax ({{{{ … }}}}) is not YAML: lint "
+        "the rendered output (render it with the tool it is written for, such as gomplate, then "
+        "nblint check -) (not fixed)"
+    ]
+
+
 # host-ports: ports merge by containerPort, so the hint names the port's containerPort
 
 

@@ -111,3 +111,33 @@ def test_a_placeholder_in_a_profile_override_or_extra_container_is_never_judged(
 def test_a_placeholder_image_in_a_manifest_is_not_judged_either() -> None:
     result = run(TEMPLATES / "placeholder-image-in-manifest.yaml", select={"notebook-image-pinned"})
     assert result.findings == []
+
+
+HELMFILE = "Go template syntax of helmfile ({{ … }})"
+
+
+def test_a_helmfile_gotmpl_file_is_helmfiles_go_template_not_jinja() -> None:
+    # `{{ fetchSecretValue "…" | quote }}` was "Jinja … render it with Ansible" (field test 6a, D5).
+    assert found("helmfile-values-function-call.yaml.gotmpl") == [
+        ("helm-template", 2, 16, HELMFILE)
+    ]
+    message = run(TEMPLATES / "helmfile-values-function-call.yaml.gotmpl").findings[0].message
+    assert "helmfile write-values" in message and "Ansible" not in message
+
+
+def test_a_gotmpl_file_that_parses_is_still_a_template_helmfile_renders() -> None:
+    # The quoted template parses, but helmfile renders the whole file before Helm reads it: one
+    # finding at the first expression outside a comment, and the file is not checked as written.
+    assert found("helmfile-values-quoted-template.yaml.gotmpl") == [
+        ("helm-template", 4, 11, HELMFILE)
+    ]
+
+
+def test_helmfiles_functions_name_helmfile_in_any_file() -> None:
+    assert found("helmfile-function-in-a-yaml-file.yaml") == [("helm-template", 4, 12, HELMFILE)]
+
+
+def test_a_go_function_call_with_a_string_argument_is_go_not_jinja() -> None:
+    assert found("go-function-call-values.yaml") == [
+        ("helm-template", 4, 12, "Go template syntax ({{ … }})")
+    ]

@@ -152,3 +152,41 @@ def test_with_a_hub_image_of_its_own_a_trait_of_another_kubespawner_is_unknown()
         ("z2jh-hub-code", 9, "info"),
         ("z2jh-unknown-trait", 10, "error"),
     ]
+
+
+def wrong_types(name: str) -> list[tuple[int, str]]:
+    result = run(HUB / name, select={"z2jh-wrong-type"})
+    return [(f.line, f.message) for f in result.findings]
+
+
+def test_an_authenticator_trait_traitlets_refuses_stops_the_hub() -> None:
+    # Field test 6a, D3: a `valueFrom` under client_id passed silently; LTI13Authenticator's own
+    # client_id is a set of strings, not OAuthenticator's Unicode, and its list is taken.
+    client_id, tls = wrong_types("authenticator-client-id-value-from.yaml")
+    assert client_id == (
+        7,
+        "`client_id` in `hub.config.GitHubOAuthenticator` must be a string, not {valueFrom: "
+        "{secretKeyRef: {name: jupyterhub-oauth, key: clientId}}}: traitlets refuses it when the "
+        "hub builds its authenticator, so the hub does not start (`valueFrom` is a container's "
+        "env syntax; `hub.config` is not read by Kubernetes)",
+    )
+    assert tls[0] == 11
+    assert tls[1].startswith("`validate_server_cert` in `hub.config.GitHubOAuthenticator` must be")
+    fix = run(HUB / "authenticator-client-id-value-from.yaml").findings
+    hint = next(f.fix for f in fix if f.line == 7)
+    assert "`hub.extraEnv.OAUTH_CLIENT_ID` takes this `valueFrom`" in (hint or "")
+
+
+def test_a_kubespawner_timeout_written_as_text_fails_every_spawn() -> None:
+    assert wrong_types("kubespawner-start-timeout-text.yaml") == [
+        (
+            5,
+            "`start_timeout` in `hub.config.KubeSpawner` must be an integer, not '5 minutes': "
+            "KubeSpawner refuses it and every spawn with it fails",
+        ),
+        (
+            13,
+            "`start_timeout` in the `kubespawner_override` of profile 'slow' must be an integer, "
+            "not '10m': KubeSpawner refuses it and every spawn with it fails",
+        ),
+    ]

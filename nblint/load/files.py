@@ -146,7 +146,8 @@ def documents(loaded: LoadedFile) -> Iterator[Document | LoadProblem]:
         return
     content = False
     problems = False
-    for entry in iter_documents(loaded.text):
+    # helmfile renders a `*.gotmpl` values file as a Go template before Helm reads it.
+    for entry in iter_documents(loaded.text, helmfile=loaded.path.endswith(".gotmpl")):
         if isinstance(entry, LoadProblem):
             problems = True
         elif entry.root is not None:

@@ -517,19 +517,25 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
     return documents, problems
 
 
-def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
+def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | LoadProblem]:
     """The documents of ``text`` one at a time, each built only when asked for, and the
     problems that stopped any from being read, in file order.
 
     A run checks each document and drops its tree before the next is built, so that a file of
     thousands of manifests never has more than one of them in memory. Documents before a syntax
     error are kept; a refused document (unsafe tag, alias bomb) is dropped while the others are
-    kept.
+    kept. ``helmfile``: the file is named as a helmfile template (``*.gotmpl``), which is how a
+    template in it is named.
     """
     if "#@" in text:  # (cheaper than the regex on the many files without)
         ytt = _ytt_template(text)
         if ytt is not None:
             yield ytt
+            return
+    if helmfile and "{{" in text:
+        rendered = _helmfile_template(text)
+        if rendered is not None:
+            yield rendered
             return
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
@@ -545,7 +551,9 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
             try:
                 root = builder.build(node)
             except _Refused as refused:
-                yield _helm_problem(text, LoadProblem(refused.kind, refused.message, *refused.pos))
+                yield _helm_problem(
+                    text, LoadProblem(refused.kind, refused.message, *refused.pos), helmfile
+                )
             else:
                 node = None  # its composed nodes are done with once the tree is built
                 encrypted = _sops_problem(root)
@@ -559,7 +567,7 @@ def iter_documents(text: str) -> Iterator[Document | LoadProblem]:
                     yield Document(index, root, pos[0], builder.problems)
             index += 1
     except yaml.MarkedYAMLError as err:
-        yield _helm_problem(text, _syntax_problem(err, text))
+        yield _helm_problem(text, _syntax_problem(err, text), helmfile)
     except yaml.YAMLError as err:
         yield LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1)
     except RecursionError:
@@ -575,16 +583,50 @@ def _template_start() -> re.Pattern[str]:
     return re.compile(r"\{\{|\{%|%\{")
 
 
-#: Go template actions start with a dot, a variable, a dash or one of its keywords.
+#: Go template actions start with a dot, a variable, a dash or one of its keywords, or call a
+#: function with Go's argument syntax: a name, a space, then a double-quoted or raw string, a
+#: field or a variable (``{{ requiredEnv "X" }}``), which Jinja does not parse (it calls with
+#: parentheses: ``{{ lookup('env', 'X') }}``).
 @cache
 def _go_action() -> re.Pattern[str]:
     return re.compile(
         r"\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|block|template|include|tpl|toYaml|"
-        r"required|default|printf|getenv|env)\b)"
+        r"required|default|printf|getenv|env)\b|[A-Za-z_]\w*[ \t]+[\"`.$])"
     )
 
 
-def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
+#: helmfile's own template functions and values (its "Template Functions" page): a Go template
+#: that uses them is rendered by helmfile (``values.yaml.gotmpl``), whatever the file's name.
+@cache
+def _helmfile_action() -> re.Pattern[str]:
+    return re.compile(
+        r"\{\{[^}]*(?:\b(?:requiredEnv|fetchSecretValue|expandSecretRefs|readFile|readDir|"
+        r"readDirEntries|isFile|isDir)\b|\.(?:StateValues|Environment)\b)"
+    )
+
+
+HELMFILE_TEMPLATE = (
+    "Go template syntax of helmfile ({{ … }}) is not YAML: lint the rendered output "
+    "(helmfile write-values writes the rendered values files, helmfile template the manifests; "
+    "then nblint check them)"
+)
+
+
+def _helmfile_template(text: str) -> LoadProblem | None:
+    """A helmfile ``*.gotmpl`` values file with a template expression outside its comments is
+    checked only once rendered, as a ytt file is: helmfile renders the whole file before Helm
+    reads it, so even a quoted ``'{{ .Values.x }}'`` that parses is not what Helm receives.
+    Reported at its first expression."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        found = _template_start().search(line)
+        if found is not None and found.group() == "{{":
+            return LoadProblem("helm-template", HELMFILE_TEMPLATE, number, found.start() + 1)
+    return None
+
+
+def _helm_problem(text: str, problem: LoadProblem, helmfile: bool = False) -> LoadProblem:
     """A read failure caused by template syntax is reported as such, at the first template
     expression of the file (not the parser's first complaint, which can be far below it).
 
@@ -613,17 +655,24 @@ def _helm_problem(text: str, problem: LoadProblem) -> LoadProblem:
     if first is None or not blamed:
         return problem
     number, column, expression = first
-    return LoadProblem("helm-template", _template_message(text, expression), number, column)
+    message = _template_message(text, expression, helmfile)
+    return LoadProblem("helm-template", message, number, column)
 
 
-def _template_message(text: str, expression: str) -> str:
-    """Which template language the file is written in, and what to do about it."""
+def _template_message(text: str, expression: str, helmfile: bool = False) -> str:
+    """Which template language the file is written in, and what to do about it. A helmfile
+    ``*.gotmpl`` file is a Go template whatever its expressions look like (helmfile renders it
+    before Helm sees it)."""
+    if helmfile and "{{" in text:
+        return HELMFILE_TEMPLATE
     if expression.startswith("%{"):
         language = "Terraform template syntax (%{ … }, ${ … })"
         render = "render it with Terraform's templatefile"
     elif "{%" in text or not _go_action().match(expression):
         language = "Jinja template syntax ({% … %}, {{ … }})"
         render = "render it with the tool it is written for, such as Ansible"
+    elif _helmfile_action().search(text):
+        return HELMFILE_TEMPLATE
     elif _helm_action().search(text):
         return HELM_TEMPLATE_IN_YAML
     else:

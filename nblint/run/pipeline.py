@@ -331,6 +331,7 @@ class Runner:
             self._normalise_and_check(release, index, result, seen)
         self._cite_neighbours(result)
         _keep_signed_files_unedited(result)
+        result.findings = _once_each(result.findings)
         from nblint.run import suppress
 
         suppress.apply(result, self)
@@ -721,6 +722,21 @@ class Runner:
                 fix_keys=(problem.fix_key,) if problem.fix_key else (),
             ),
         )
+
+
+def _once_each(findings: list[Finding]) -> list[Finding]:
+    """``findings`` with each problem once: one file can yield the same load problem twice (a
+    template's two read failures are both placed at its first template expression) and a
+    finding about a file as a whole can come out of each of its documents; the report folds
+    them, but ``nblint fix`` counted and listed every copy."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for finding in findings:
+        key = finding.identity()
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _patch_reported(path: str, patch: PatchedBy) -> Reported:

@@ -226,6 +226,68 @@ TRAIT_KINDS: dict[str, str] = {
     ),
     # Lists in KubeSpawner 6, lists or maps in 7 (a map on chart 3.x is a spawn failure).
     **dict.fromkeys(LIST_ONLY_IN_KUBESPAWNER_6, "list-or-mapping"),
+    # Timeouts and other plain values of KubeSpawner (Integer, Unicode, Bool: the same in 6.0.0
+    # and 7.0.0) and of JupyterHub 4.1-5.3's Spawner: `start_timeout: "5 minutes"` is refused.
+    **dict.fromkeys(
+        (
+            "start_timeout",
+            "http_timeout",
+            "poll_interval",
+            "consecutive_failure_limit",
+            "port",
+            "delete_grace_period",
+            "k8s_api_request_timeout",
+            "k8s_api_request_retry_timeout",
+        ),
+        "integer",
+    ),
+    **dict.fromkeys(
+        (
+            "namespace",
+            "pod_name_template",
+            "pvc_name_template",
+            "storage_capacity",
+            "storage_class",
+            "priority_class_name",
+            "scheduler_name",
+            "default_url",
+            "notebook_dir",
+        ),
+        "text",
+    ),
+    **dict.fromkeys(
+        ("delete_pvc", "storage_pvc_ensure", "enable_user_namespaces", "delete_stopped_pods"),
+        "boolean",
+    ),
+}
+
+#: What traitlets takes for the traits of the hub's authenticators that a values file gets
+#: wrong in practice (a Kubernetes `valueFrom: {secretKeyRef: …}` under `client_id`), by the
+#: class that defines them: OAuthenticator's, alike in oauthenticator 16.0 and 17.3 and
+#: redefined by none of its subclasses (LTI13Authenticator's own `client_id` is a set, and is
+#: not an OAuthenticator's). The authenticator is built when the hub starts, so a value
+#: traitlets refuses stops the hub. Each value's environment variable, where OAuthenticator
+#: reads one by default.
+AUTHENTICATOR_TRAIT_KINDS: dict[str, dict[str, str]] = {
+    "OAuthenticator": {
+        **dict.fromkeys(
+            (
+                "client_id",
+                "client_secret",
+                "oauth_callback_url",
+                "authorize_url",
+                "token_url",
+                "userdata_url",
+            ),
+            "text",
+        ),
+        **dict.fromkeys(("validate_server_cert", "basic_auth"), "boolean"),
+    },
+}
+AUTHENTICATOR_TRAIT_ENV = {
+    "client_id": "OAUTH_CLIENT_ID",
+    "client_secret": "OAUTH_CLIENT_SECRET",
+    "oauth_callback_url": "OAUTH_CALLBACK_URL",
 }
 
 
@@ -604,28 +666,73 @@ class _Checker:
         taken; sections of classes nblint does not know are left alone."""
         config_path: Path = ("hub", "config")
         _, sections = get_path(self.release.values, config_path)
-        names: list[tuple[str, str, Path]] = []
+        names: list[tuple[str, str, Path, Any]] = []
         if isinstance(sections, dict):
             for section, traits in sections.items():
                 if section in ("KubeSpawner", "Spawner") or not isinstance(traits, dict):
                     continue
                 names += [
-                    (str(section), str(name), (*config_path, section, name))
-                    for name in traits
+                    (str(section), str(name), (*config_path, section, name), value)
+                    for name, value in traits.items()
                     # The chart's own defaults name real traits.
                     if self.release.written((*config_path, section, name))
                 ]
-        names += [(a.section, a.trait, a.path) for a in self.release.extra_config.assignments]
+        names += [
+            (a.section, a.trait, a.path, a.value) for a in self.release.extra_config.assignments
+        ]
         if not names:
             return
         classes = hub_classes(self.version)
-        for section, name, path in names:
+        for section, name, path, value in names:
             if section in ("KubeSpawner", "Spawner") or section not in classes:
                 continue
             allowed = _section_traits(self.version, section)
             if name in allowed:
+                self._authenticator_trait_type(section, name, value, path)
                 continue
             self._unknown_hub_trait(section, name, path, sorted(allowed))
+
+    def _authenticator_trait_type(self, section: str, name: str, value: Any, path: Path) -> None:
+        """An authenticator trait of a type traitlets refuses: the hub does not start."""
+        if value is None or is_unknowable(value) or self._custom_hub_image() is not None:
+            return  # (another image's classes may type it otherwise)
+        classes = hub_classes(self.version)
+        owners = [section, *classes[section]["bases"]]
+        kind = next(
+            (
+                AUTHENTICATOR_TRAIT_KINDS[c][name]
+                for c in owners
+                if name in AUTHENTICATOR_TRAIT_KINDS.get(c, {})
+            ),
+            None,
+        )
+        if kind is None:
+            return
+        takes, wanted = _KIND_CHECKS[kind]
+        if takes(value):
+            return
+        where = (
+            f"`c.{section}` of `hub.extraConfig`"
+            if path[:2] == ("hub", "extraConfig")
+            else f"`hub.config.{section}`"
+        )
+        message = (
+            f"`{name}` in {where} must be {wanted}, not {_show(value)}: traitlets refuses it "
+            "when the hub builds its authenticator, so the hub does not start"
+        )
+        fix = None
+        env = AUTHENTICATOR_TRAIT_ENV.get(name)
+        if isinstance(value, dict) and "valueFrom" in value:
+            message += (
+                " (`valueFrom` is a container's env syntax; `hub.config` is not read by Kubernetes)"
+            )
+            if env is not None:
+                fix = (
+                    f"Remove `{name}` here and give the hub the environment variable `{env}` "
+                    f"instead (OAuthenticator reads `{name}` from it): `hub.extraEnv.{env}` "
+                    "takes this `valueFrom`."
+                )
+        self.report("z2jh-wrong-type", path, message, fix)
 
     def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
         hub = hub_image(self.version)["jupyterhub"]
