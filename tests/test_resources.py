@@ -110,13 +110,14 @@ def test_a_pods_requests_above_the_default_limits_become_its_limits() -> None:
     )
 
 
-def test_a_pods_limits_below_the_default_requests_become_its_requests() -> None:
-    (finding,) = run(R / "pod-limits-below-default-requests.yaml", select={RESOURCES}).findings
-    why = "# the limit: a request above it is refused by the API server"
-    assert finding.fix == (
-        "spec:\n  containers:\n    - name: notebook\n      resources:\n        requests:\n"
-        f"          cpu: 200m   {why}\n          memory: 512Mi   {why}"
-    )
+def test_a_pods_limits_without_requests_are_its_requests() -> None:
+    # The API server copies each limit with no request into requests (SetDefaults_Pod): the
+    # pod asks for 200m and 512Mi and lacks nothing (nblint used to say it set no requests).
+    result = run(R / "pod-limits-below-default-requests.yaml", select={RESOURCES})
+    assert result.findings == []
+    (pod,) = result.pods
+    requests = pod.spec["containers"][0]["resources"]["requests"]
+    assert requests == {"cpu": "200m", "memory": "512Mi"}
 
 
 ROUND_TRIPS = [
@@ -126,7 +127,6 @@ ROUND_TRIPS = [
     ("z2jh", "z2jh-null-cpu-and-memory-keys.yaml"),
     ("z2jh", "profiles-missing-different-fields.yaml"),
     ("manifest", "pod-requests-above-default-limits.yaml"),
-    ("manifest", "pod-limits-below-default-requests.yaml"),
     ("kubeflow", "notebook-requests-above-default-limits.yaml"),
 ]
 
@@ -309,3 +309,36 @@ def test_kubespawner_passes_a_gpu_guarantee_below_its_limit_to_the_pod_unchanged
         1,
         2,
     )
+
+
+# A limit without a request: the API server copies the limit into requests (SetDefaults_Pod)
+# for every pod, one KubeSpawner or a controller makes too (field test 6a, D2).
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "z2jh-cpu-limit-without-guarantee.yaml",
+        "notebook-limits-without-requests.yaml",
+        "deployment-limits-without-requests.yaml",
+    ],
+)
+def test_a_limit_without_a_request_is_its_request(name: str) -> None:
+    result = run(R / name, select={RESOURCES})
+    assert result.findings == []
+    (pod,) = result.pods
+    container = pod.spec["containers"][0]["resources"]
+    assert amounts(pod, "requests")["cpu"] == amounts(pod, "limits")["cpu"] == 2
+    # The defaulted request is placed at the limit that gave it.
+    limit = pod.provenance.locate(("spec", "containers", 0, "resources", "limits", "cpu"))
+    request = pod.provenance.locate(("spec", "containers", 0, "resources", "requests", "cpu"))
+    assert (request.line, request.column) == (limit.line, limit.column)
+    assert request.note == "API-server defaulting: a request defaults to its limit"
+    assert "cpu" in container["requests"]
+
+
+def test_a_profiles_cpu_limit_is_its_request_and_the_fix_does_not_lower_it() -> None:
+    (finding,) = run(R / "z2jh-profile-cpu-limit-only.yaml", select={RESOURCES}).findings
+    assert finding.message == "notebook container notebook sets no resources.limits.memory"
+    assert finding.profile == "GPU"
+    assert "cpu" not in finding.fix and "guarantee" not in finding.fix

@@ -368,9 +368,20 @@ def concrete(pod: dict[str, Any], extra_pod_config: list[str], done: dict[str, A
 def admitted(pod: dict[str, Any]) -> dict[str, Any]:
     """The pod KubeSpawner sends, as the API server stores it before admission: a volume that
     names no source is an ``emptyDir``; on a Pod with ``hostNetwork``, a port's ``hostPort``
-    defaults to its ``containerPort``. (nblint draws the admitted pod.)"""
+    defaults to its ``containerPort``; a container's limit with no request is copied into its
+    requests (SetDefaults_Pod). (nblint draws the admitted pod.)"""
     pod = copy.deepcopy(pod)
     spec = pod["spec"]
+    for key in ("initContainers", "containers"):
+        for container in spec.get(key) or []:
+            resources = container.get("resources")
+            if (
+                isinstance(resources, dict)
+                and isinstance(resources.get("limits"), dict)
+                and resources["limits"]
+            ):
+                requests = resources.get("requests") or {}
+                resources["requests"] = {**resources["limits"], **requests}
     for volume in spec.get("volumes") or []:
         if isinstance(volume, dict) and set(volume) <= {"name"}:
             volume["emptyDir"] = {}

@@ -39,3 +39,43 @@ def test_a_home_volume_per_username_beside_the_image_home_keeps_nothing() -> Non
 
 def test_docker_stacks_started_as_root_with_nb_user_has_its_home_there() -> None:
     assert verdict(PODS / "home-mount-nb-user-as-root.yaml") == []
+
+
+def _home_finding(name: str) -> object:
+    (finding,) = run(PODS / name, select={"notebook-home-persistent"}).findings
+    return finding
+
+
+def test_a_static_claim_below_home_is_kept_and_the_hint_only_moves_its_mount() -> None:
+    # Field test 6a, D1: the fix turned `type: static` into `dynamic`, a new empty claim for
+    # every user in place of the shared one holding their files.
+    finding = _home_finding("home-static-claim-below-home.yaml")
+    assert (finding.line, finding.column) == (11, 5)  # homeMountPath
+    assert finding.applicability == "display-only"
+    assert finding.fix == (
+        "singleuser:\n  storage:\n    homeMountPath: /home/jovyan   # same volume, moved from "
+        "/home/jovyan/work: files there now appear in /home/jovyan"
+    )
+
+
+def test_a_static_claim_beside_home_is_kept_and_the_hint_only_moves_its_mount() -> None:
+    finding = _home_finding("home-static-claim-beside-home.yaml")
+    assert (finding.line, finding.column) == (10, 5)
+    assert finding.message == (
+        "nothing persistent is mounted at /home/jovyan: work in container notebook is lost at "
+        "every restart"
+    )
+    assert finding.applicability == "display-only"
+    assert "type" not in finding.fix and "moved from /home/aircadm" in finding.fix
+
+
+def test_a_dynamic_claim_below_home_moves_the_users_files_so_its_hint_is_advice() -> None:
+    finding = _home_finding("home-mount-below-home.yaml")
+    assert finding.applicability == "display-only"
+    assert "homeMountPath: /home/jovyan " in finding.fix and "type" not in finding.fix
+
+
+def test_a_node_directory_at_home_is_not_replaced_by_an_empty_claim() -> None:
+    finding = _home_finding("home-hostpath-extra-volume.yaml")
+    assert finding.message.startswith("/home/jovyan of container notebook is hostPath /data/home")
+    assert finding.applicability == "display-only"

@@ -5,6 +5,9 @@ StatefulSet template, the bare Pod KubeSpawner creates for a z2jh user, …). Fa
 conformance fixtures rely on:
 
 * a volume with no source becomes ``emptyDir``;
+* a container's (and init container's) limit with no request is copied into ``requests``
+  (``SetDefaults_Pod``). A pod template is not defaulted, but every pod a controller (or
+  KubeSpawner) makes from one is, and that pod is the one nblint checks;
 * on a bare Pod with ``hostNetwork: true``, a port's ``hostPort`` defaults to its
   ``containerPort`` (since Kubernetes 1.28 no longer applied to pod templates).
 """
@@ -12,6 +15,7 @@ conformance fixtures rely on:
 from __future__ import annotations
 
 from nblint.load.yaml_tree import to_plain
+from nblint.model.origin import REQUEST_FROM_LIMIT
 from nblint.model.pod import Origin, Path, iter_containers
 
 TYPE_CHECKING = False
@@ -56,6 +60,33 @@ def apply_api_defaults(spec: dict[str, Any], kind: str, provenance: Defaultable)
                         "API-server defaulting: a volume with no source becomes emptyDir",
                     ),
                 )
+    for base, container, _ in iter_containers(spec):
+        if base[1] == "ephemeralContainers":
+            continue  # they have no resources to default
+        resources = container.get("resources")
+        if not isinstance(resources, dict):
+            continue
+        limits, requests = resources.get("limits"), resources.get("requests") or {}
+        if not isinstance(limits, dict) or not isinstance(requests, dict):
+            continue
+        for resource in limits:
+            if resource in requests:
+                continue
+            list_name, position = str(base[1]), int(base[2])
+            target = writable()[list_name][position]["resources"]
+            if not isinstance(target.get("requests"), dict):
+                target["requests"] = {}
+            target["requests"][resource] = limits[resource]
+            where = provenance.locate((*base, "resources", "limits", resource))
+            provenance.inject(
+                (*base, "resources", "requests", resource),
+                Origin(
+                    where.file,
+                    where.line,
+                    where.column,
+                    REQUEST_FROM_LIMIT,
+                ),
+            )
     if kind == "Pod" and spec.get("hostNetwork") is True:
         host_network = provenance.locate(("spec", "hostNetwork"))
         for base, container, _ in iter_containers(spec):

@@ -25,6 +25,7 @@ from nblint.model.namespace import (
     ResourceQuota,
     consequence,
 )
+from nblint.model.origin import REQUEST_FROM_LIMIT
 from nblint.model.pod import EffectivePod, Origin, Path
 from nblint.model.quantity import format_quantity
 from nblint.model.resources import (
@@ -105,7 +106,7 @@ def apply_limit_range_defaults(
     provenance = AdmittedProvenance(pod.provenance)
     for request, limit in copied:
         where = pod.provenance.locate(limit)
-        note = "API-server defaulting: a request defaults to its limit"
+        note = REQUEST_FROM_LIMIT
         provenance.inject(request, Origin(where.file, where.line, where.column, note))
     set_by: dict[tuple[str, str, str], list[str]] = {}
     for default in applied:

@@ -31,3 +31,7 @@ if TYPE_CHECKING:
 
 else:
     Origin = namedtuple("Origin", ["file", "line", "column", "note"], defaults=[""])
+
+
+#: The note of a request the API server copied from its container's limit (``SetDefaults_Pod``).
+REQUEST_FROM_LIMIT = "API-server defaulting: a request defaults to its limit"

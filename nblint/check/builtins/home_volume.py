@@ -98,6 +98,20 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     fix_safety="display-only",
                 )
                 return
+            chart_home = pod.facts.get("chart_home_mount")
+            if chart_home:
+                # z2jh's home volume is mounted, only elsewhere: the one hint that keeps the
+                # user's files moves that mount (``move-home-volume``), and it moves those files
+                # too (what was in ~/work is then in ~), so it is advice, never applied.
+                yield RawViolation(
+                    (*base, "volumeMounts"),
+                    message,
+                    variables["container"],
+                    variables={**info, **kept, "chart_home": chart_home},
+                    fix=impl.builtin_options.get("move-home-volume"),
+                    fix_safety="display-only",
+                )
+                return
             yield RawViolation(
                 (*base, "volumeMounts"),
                 message,
@@ -118,6 +132,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 _NODE_LOCAL,
                 variables["container"],
                 fix=impl.builtin_options.get("replace-source"),
+                # The node's directory holds the users' files: a claim in its place starts
+                # empty, so moving them is the user's to do first; the hint is advice.
+                fix_safety="display-only",
                 variables={
                     **_info(variables, home, volume_mount, source),
                     "host_path": path if isinstance(path, str) else "(unset)",

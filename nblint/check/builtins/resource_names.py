@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from nblint.check import podview
 from nblint.check.targets import RawViolation, targets_of
+from nblint.model.origin import REQUEST_FROM_LIMIT
 from nblint.model.pod import EffectivePod
 from nblint.model.unknowable import is_unknowable
 
@@ -30,6 +31,10 @@ def known_resource_name(name: str) -> bool:
     return name in _STANDARD or name.startswith("hugepages-") or "/" in name
 
 
+def _copied_from_limit(pod: EffectivePod, path: tuple[Any, ...]) -> bool:
+    return pod.provenance.locate(path).note == REQUEST_FROM_LIMIT
+
+
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
     for base, container, variables in targets_of(pod, "container"):
         resources = podview._dict(container.get("resources"))
@@ -39,6 +44,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     continue
                 if is_unknowable(name) or "{" in name:
                     continue
+                if bucket == "requests" and _copied_from_limit(
+                    pod, (*base, "resources", bucket, name)
+                ):
+                    continue  # the API server's copy of a limit: that limit's finding says it
                 yield RawViolation(
                     (*base, "resources", bucket, name),
                     "",

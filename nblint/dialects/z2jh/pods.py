@@ -131,6 +131,9 @@ def _pod(
     pod_facts = {
         **facts,
         "home_pvc": _home_pvc(config),
+        # Where the chart mounts the user's home volume (storage type static or dynamic), when
+        # the pod still mounts it there: a hint about HOME must keep that volume, not replace it.
+        "chart_home_mount": home if _chart_home_mounted(release, pod, home) else None,
         "unlisted_choices": [
             {
                 "option": u.option,
@@ -179,6 +182,11 @@ def _namespace(config: SpawnerConfig) -> str | None:
         return template if isinstance(template, str) and template else "{hubnamespace}-{username}"
     namespace = config.get("namespace")
     return namespace if isinstance(namespace, str) and namespace else None
+
+
+def _chart_home_mounted(release: Release, pod: dict[str, Any], home: Any) -> bool:
+    storage_type = lookup(release.values, ("singleuser", "storage", "type"))
+    return storage_type in ("static", "dynamic") and _mounted_at(pod, home)
 
 
 def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
