@@ -31,6 +31,9 @@ NOTEBOOK = Dialect(
         # Its restricted-v2 SCC assigns the uid and fsGroup from the namespace's range and refuses
         # others: hints that would write a uid or a group are written without them.
         ("kubeflow-openshift-ai", "Kubeflow Notebook on OpenShift AI / Open Data Hub"),
+        # Kubeflow's own images from v1.11 run s6-overlay, which writes /run and needs its
+        # variable to start with a read-only root (the images table's read_only_root).
+        ("kubeflow-s6", "Kubeflow Notebook on a Kubeflow image with s6-overlay (v1.11+)"),
     ),
     once="nblint.dialects.kubeflow.notebook:once_per_run",
     together_marker=_TOGETHER,
