@@ -51,7 +51,12 @@ def _descend(node: Any, pos: tuple[int, int], path: Path) -> tuple[tuple[int, in
             if found is None:
                 return pos, node, False
             pos, node = found, node[part]
-        elif kind is YList and part.__class__ is int and 0 <= part < len(node):
+        elif (
+            kind is YList
+            and part.__class__ is int
+            and 0 <= part < min(len(node), len(node.item_pos))
+        ):
+            # (Positions are those the loader gave: an item a merge added has none.)
             pos, node = node.item_pos[part], node[part]
         else:
             return pos, node, False
