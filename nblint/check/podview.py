@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 
 from nblint.check import images
 from nblint.check.targets import notebook_of
@@ -409,8 +410,10 @@ def per_user(text: Any) -> bool:
     return isinstance(text, str) and any(p in text for p in PER_USER_PLACEHOLDERS)
 
 
+@lru_cache(maxsize=256)
 def comment(text: str, width: int = 92) -> str:
-    """``text`` as YAML comment lines of at most ``width`` columns: a hint that is advice only."""
+    """``text`` as YAML comment lines of at most ``width`` columns: a hint that is advice only.
+    Wrapped once per text: the same advice goes with every pod of an image."""
     import textwrap
 
     return "\n".join(
