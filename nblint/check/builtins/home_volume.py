@@ -86,37 +86,26 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             info = {**variables, "home": home, "value": home, "home_volume": _free_name(pod.spec)}
             message, kept = _what_is_lost(pod, _container, home)
             in_image = pod.facts.get("home_in_image")
+            chart_home = pod.facts.get("chart_home_mount")
+            # The rule's hint (a volume at HOME), unless one of these is the only true advice:
+            fix = safety = None
             if in_image:
                 # HOME holds what the image brings (BinderHub's repository): a volume there would
                 # hide it, so the hint is advice, never applied.
-                yield RawViolation(
-                    (*base, "volumeMounts"),
-                    message,
-                    variables["container"],
-                    variables={**info, **kept},
-                    fix={"any": home_in_image_advice(in_image, home)},
-                    fix_safety="display-only",
-                )
-                return
-            chart_home = pod.facts.get("chart_home_mount")
-            if chart_home:
+                fix, safety = {"any": home_in_image_advice(in_image, home)}, "display-only"
+            elif chart_home:
                 # z2jh's home volume is mounted, only elsewhere: the one hint that keeps the
                 # user's files moves that mount (``move-home-volume``), and it moves those files
                 # too (what was in ~/work is then in ~), so it is advice, never applied.
-                yield RawViolation(
-                    (*base, "volumeMounts"),
-                    message,
-                    variables["container"],
-                    variables={**info, **kept, "chart_home": chart_home},
-                    fix=impl.builtin_options.get("move-home-volume"),
-                    fix_safety="display-only",
-                )
-                return
+                fix, safety = impl.builtin_options.get("move-home-volume"), "display-only"
+                kept = {**kept, "chart_home": chart_home}
             yield RawViolation(
                 (*base, "volumeMounts"),
                 message,
                 variables["container"],
                 variables={**info, **kept},
+                fix=fix,
+                fix_safety=safety,
             )
         return
     index, volume_mount, volume = mount
