@@ -83,19 +83,15 @@ def test_w2_a_root_image_run_as_1000_is_not_told_to_run_as_uid_0() -> None:
     path = FIX / "w2-ngc-pytorch-runs-as-1000.yaml"
     result = run(path)
     assert [f.rule for f in result.findings if f.rule.startswith("notebook-uid")] == []
-    [finding] = [f for f in result.findings if f.rule == "notebook-image-needs-root"]
-    assert (finding.line, finding.container) == (14, "notebook")
-    assert "runAsUser: 0" not in (finding.fix or "")
-    # The PyTorch notebook image is named, as advice: NGC's image serves nothing as built and
-    # keeps HOME /root, the notebook image is Jupyter on 8888 with HOME /home/jovyan.
-    assert "quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07" in (finding.fix or "")
-    assert (finding.applicability, finding.edit) == ("display-only", None)
+    # Nor that it needs root: it runs as root only because it names no user (field test 7).
+    assert [f for f in result.findings if f.rule.startswith("notebook-image")] == []
+    assert all("runAsUser: 0" not in (f.fix or "") for f in result.findings)
     assert "nvcr.io/nvidia/pytorch:24.08-py3" in fixed_text(path)  # never swapped
 
 
 def test_w3_a_pytorch_gpu_image_gets_a_pytorch_gpu_notebook_image() -> None:
     [finding] = findings_of(
-        "notebook-image-needs-root", FIX / "w3-pytorch-gpu-image-needs-root.yaml"
+        "notebook-image-runs-as-root", FIX / "w3-pytorch-gpu-image-runs-as-root.yaml"
     )
     # Named as advice only: pytorch/pytorch serves nothing as built, the notebook image serves
     # Jupyter on 8888 with another HOME (another kind of image).
@@ -106,8 +102,8 @@ def test_w3_a_pytorch_gpu_image_gets_a_pytorch_gpu_notebook_image() -> None:
 
 def test_w3_an_image_nblint_knows_nothing_better_for_gets_no_replacement() -> None:
     path = FIX / "w3-unknown-replacement-says-nothing.yaml"
-    [finding] = findings_of("notebook-image-needs-root", path)
-    assert (finding.line, finding.applicability, finding.edit) == (12, "display-only", None)
+    [finding] = findings_of("notebook-image-runs-as-root", path)
+    assert (finding.line, finding.applicability, finding.edit) == (11, "display-only", None)
     assert "image:" not in (finding.fix or "")
     assert "nvcr.io/nvidia/tritonserver" in fixed_text(path)  # never replaced
 
@@ -748,7 +744,8 @@ def test_a_root_image_no_image_of_its_kind_replaces_is_neither_swapped_nor_run_a
     None
 ):
     # pytorch/pytorch with its notebooks on /workspace: the PyTorch notebook image keeps them in
-    # /home/jovyan, so it is advice; and a uid other than 0 only makes the image fail to start.
+    # /home/jovyan, so it is advice; and another uid starts it but cannot write its HOME (/root):
+    # that hint is advice too.
     path = FIX / "home-computed-for-the-new-image.yaml"
     fixed = yaml.safe_load(fixed_text(path))
     spec = fixed["spec"]["template"]["spec"]
@@ -759,7 +756,7 @@ def test_a_root_image_no_image_of_its_kind_replaces_is_neither_swapped_nor_run_a
     assert "runAsUser" not in spec.get("securityContext", {})
     [finding] = findings_of("run-as-non-root", path)
     assert (finding.applicability, finding.edit) == ("display-only", None)
-    assert "this image starts as root and fails as any other uid" in (finding.fix or "")
+    assert "this image names no user and runs as root: another uid starts it" in (finding.fix or "")
 
 
 def test_a_refused_fix_says_which_finding_it_would_add(tmp_path: Path) -> None:

@@ -144,3 +144,42 @@ def test_only_an_image_of_the_same_kind_is_a_swap_a_fix_applies(
     entry = images.lookup(image)
     assert entry is not None
     assert images.swap(image, entry) == swap
+
+
+def test_a_kubeflow_v1_8_image_as_its_own_user_does_not_need_root() -> None:
+    result = run(IMAGES / "kubeflow-v1.8-runs-as-its-own-user.yaml")
+    assert [f for f in result.findings if f.rule.startswith("notebook-image")] == []
+    # allowPrivilegeEscalation: false would stop its setuid-root preinit: the fix that sets it
+    # is advice until the image is one that starts without it.
+    [escalation] = [f for f in result.findings if f.rule == "allow-privilege-escalation"]
+    assert (escalation.line, escalation.applicability, escalation.edit) == (
+        16,
+        "display-only",
+        None,
+    )
+    fix = " ".join(line.lstrip("# ") for line in (escalation.fix or "").splitlines())
+    assert (
+        "first change the image, which starts through a setuid-root helper that "
+        "allowPrivilegeEscalation: false disables: kubeflownotebookswg/jupyter-scipy:v1.8.0 to "
+        "one that starts without it "
+        "(ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.10.0); then:" in fix
+    )
+
+
+def test_a_kubeflow_v1_8_image_that_may_not_escalate_cannot_start() -> None:
+    [finding] = run(
+        FIXTURES / "fixes" / "manifest" / "notebook-image-needs-root.yaml",
+        select={"notebook-image-needs-root"},
+    ).findings
+    assert (finding.line, finding.column) == (11, 7)
+    assert finding.message == (
+        "image kubeflownotebookswg/jupyter-scipy:v1.8.0 starts through a setuid-root helper "
+        "(kubeflow-notebook-servers: s6-overlay's preinit), which allowPrivilegeEscalation: false "
+        "on container notebook disables: it cannot start"
+    )
+
+
+def test_images_that_run_as_root_only_for_want_of_a_user_start_as_any_uid() -> None:
+    result = run(IMAGES / "root-images-run-as-1000.yaml")
+    assert [f for f in result.findings if f.rule.startswith("notebook-image")] == []
+    assert [f for f in result.findings if f.rule.startswith("notebook-uid")] == []

@@ -12,8 +12,10 @@ from nblint.check.podview import (
     DERIVED_VARIABLES,
     PLACEHOLDERS,
     bidirectional_kept,
+    comment,
     derived_variables,
     privilege_kept,
+    setuid_start_kept,
 )
 from nblint.check.targets import (
     FACTS,
@@ -561,7 +563,9 @@ def make_finding(
         # server refuses: advice for after that privilege (or that mount) is changed.
         kept = privilege_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        if kept is not None or shared is not None:
+        # Nor one that stops an image starting: its start needs privilege escalation.
+        setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        if kept is not None or shared is not None or setuid is not None:
             safety = DISPLAY_ONLY
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
@@ -623,6 +627,12 @@ def make_finding(
                 "server allows it only\n# in a privileged container; see "
                 "bidirectional-mount-unprivileged), then:\n" + fix
             )
+        if setuid is not None:
+            first = (
+                "first change the image, which starts through a setuid-root helper that "
+                f"allowPrivilegeEscalation: false disables: {setuid}; then:"
+            )
+            fix = f"{comment(first)}\n{fix}"
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(

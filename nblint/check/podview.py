@@ -127,6 +127,12 @@ ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your im
 ROOT_START_NOTE = (
     "this image starts as root and fails as any other uid: use an image that starts as its user"
 )
+#: The uid note of an image that runs as root for want of a USER (pytorch/pytorch): another uid
+#: starts it, but nothing of the image is that uid's, HOME included — advice, not an edit.
+ROOT_IMAGE_NOTE = (
+    "this image names no user and runs as root: another uid starts it but cannot write its HOME;"
+    " give the pod a writable HOME first"
+)
 #: What a hint says of the non-root uid the container already runs as, which it keeps.
 KEPT_USER_NOTE = "the non-root uid it runs as already, kept"
 SCC_USER_NOTE = "OpenShift's restricted-v2 SCC assigns one from the namespace's range"
@@ -152,8 +158,17 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     user = entry.get("user") if entry else None
     known_uid = type(uid) is int and uid > 0
     known_gid = known_uid and type(gid) is int
-    if entry and entry.get("starts_as_root") and images.swap(container.get("image"), entry) is None:
+    # An image of the same kind that replaces a root one takes the uid fix with it.
+    root_start = bool(entry and entry.get("starts_as_root"))
+    unswapped = (
+        entry is not None
+        and (root_start or uid == 0)
+        and images.swap(container.get("image"), entry) is None
+    )
+    if unswapped and root_start:
         uid_note = ROOT_START_NOTE
+    elif unswapped:
+        uid_note = ROOT_IMAGE_NOTE
     elif not known_uid:
         uid_note = ASSUMED_USER_NOTE
     elif isinstance(user, str) and user:
@@ -222,21 +237,11 @@ def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     of an escalating container whose escalation is not false yet (few): parsed only then."""
     if not any(key in hint for key in _ESCALATION_KEYS):
         return None  # (most hints)
-    if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
-        return None
-    listed = items(pod.spec.get(path[1]))
-    container = listed[path[2]] if type(path[2]) is int and path[2] < len(listed) else None
-    context = _dict(container.get("securityContext")) if isinstance(container, dict) else {}
+    container = _container_at(pod, path)
+    context = _dict(container.get("securityContext"))
     if context.get("allowPrivilegeEscalation") is False or escalating(context) is None:
         return None
-    import yaml
-
-    try:
-        patch = parsed_hint(hint)
-    except yaml.YAMLError:
-        return None
-    found: dict[str, list[Any]] = {}
-    _collect(patch, found)
+    found = _hint_values(hint)
     if False not in found.get("escalation", ()):
         return None
     if context.get("privileged") is True and not any(
@@ -250,6 +255,49 @@ def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     ):
         return f"capabilities.add {SYS_ADMIN}"
     return None
+
+
+def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """The image of the container at pod path ``path`` when fix ``hint`` sets its
+    ``allowPrivilegeEscalation`` to false and the image starts through a setuid-root helper (the
+    notebook-images table's ``start_needs_escalation``: Kubeflow's images up to v1.8): with the
+    hint, the container could not start. Else None: the image, and the one to change it to."""
+    if not any(key in hint for key in _ESCALATION_KEYS):
+        return None  # (most hints)
+    container = _container_at(pod, path)
+    image = container.get("image")
+    if _dict(container.get("securityContext")).get("allowPrivilegeEscalation") is False:
+        return None
+    entry = images.lookup(image) if isinstance(image, str) else None
+    if not entry or not entry.get("start_needs_escalation"):
+        return None
+    if False not in _hint_values(hint).get("escalation", ()):
+        return None
+    suggested = images.replacement(image, entry)
+    return f"{image} to one that starts without it ({suggested})" if suggested else image
+
+
+def _container_at(pod: EffectivePod, path: tuple[Any, ...]) -> dict[str, Any]:
+    """The container the pod path ``path`` is in, or an empty mapping."""
+    if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
+        return {}
+    listed = items(pod.spec.get(path[1]))
+    container = listed[path[2]] if type(path[2]) is int and path[2] < len(listed) else None
+    return container if isinstance(container, dict) else {}
+
+
+def _hint_values(hint: str) -> dict[str, list[Any]]:
+    """The values fix ``hint`` gives the escalation keys, ``privileged`` and ``capabilities.add``
+    (see :func:`_collect`); none when it is not YAML."""
+    import yaml
+
+    found: dict[str, list[Any]] = {}
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return found
+    _collect(patch, found)
+    return found
 
 
 def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
@@ -281,7 +329,7 @@ DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"
 #: visibly not a name (a fix that names it is shown, never applied; see :func:`claim_variables`).
 CLAIM_PLACEHOLDER = "<your-claim>"
 #: Derived values that stand for what nblint cannot know: a hint that quotes one is advice.
-PLACEHOLDERS = frozenset((CLAIM_PLACEHOLDER, ROOT_START_NOTE))
+PLACEHOLDERS = frozenset((CLAIM_PLACEHOLDER, ROOT_START_NOTE, ROOT_IMAGE_NOTE))
 
 
 def derived_variables(

@@ -10,7 +10,7 @@ Aspects (``options: {aspect: …}``):
 * ``named-user`` — same, but the image names its user (``USER jovyan``): the kubelet cannot
   verify a name is non-root and refuses it too.
 * ``needs-root`` — the image's start needs root (s6 init, user editing) but the pod runs it
-  non-root.
+  non-root; or it starts through a setuid-root helper and the container may not escalate.
 * ``uid-mismatch`` — an explicit ``runAsUser`` other than the image's notebook user, on an image
   that only works for its own uid (or needs a group the pod does not add).
 * ``unknown`` — the table does not know the image: nblint cannot tell, and says so.
@@ -105,6 +105,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             yield _replace_image(
                 RawViolation(image_path, "", variables["container"], variables=info)
             )
+    elif aspect == "needs-root" and entry.get("start_needs_escalation"):
+        # It starts as its own user, through a setuid-root helper: only no_new_privs stops it.
+        context = podview._dict(container.get("securityContext"))
+        if context.get("allowPrivilegeEscalation") is False:
+            yield _replace_image(
+                RawViolation(image_path, SETUID_START, variables["container"], variables=info)
+            )
     elif aspect == "uid-mismatch" and isinstance(run_as_user, int) and run_as_user != 0:
         uid = entry.get("uid")
         if uid is None or run_as_user == uid or not _needs_own_uid(spec, container, entry):
@@ -121,6 +128,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             variables={**info, "value": run_as_user},
         )
 
+
+#: The finding of an image whose start runs a setuid-root helper (Kubeflow's images up to v1.8,
+#: s6-overlay's preinit) in a container that may not escalate.
+SETUID_START = (
+    "image {image} starts through a setuid-root helper ({family}: s6-overlay's preinit), which "
+    "allowPrivilegeEscalation: false on container {container} disables: it cannot start"
+)
 
 #: What an image that needs root gets when the table has nothing to suggest instead.
 NO_REPLACEMENT = (
