@@ -183,3 +183,20 @@ def test_images_that_run_as_root_only_for_want_of_a_user_start_as_any_uid() -> N
     result = run(IMAGES / "root-images-run-as-1000.yaml")
     assert [f for f in result.findings if f.rule.startswith("notebook-image")] == []
     assert [f for f in result.findings if f.rule.startswith("notebook-uid")] == []
+
+
+def test_z2jh_s_singleuser_cmd_replaces_the_root_start_of_rstudio() -> None:
+    # Only the profile whose cmd is null runs the image's own start (s6 /init) as uid 1000.
+    [finding] = run(
+        IMAGES / "rstudio-z2jh-singleuser-cmd.yaml", select={"notebook-image-needs-root"}
+    ).findings
+    assert (finding.line, finding.profile) == (5, "RStudio through its own start")
+
+
+def test_a_container_command_replaces_the_root_start_of_rstudio() -> None:
+    assert (
+        run(
+            IMAGES / "rstudio-manifest-own-command.yaml", select={"notebook-image-needs-root"}
+        ).findings
+        == []
+    )

@@ -262,3 +262,16 @@ def swap(image: Any, entry: dict[str, Any]) -> str | None:
         return None
     vouched = lookup(suggested)
     return suggested if vouched is not None and same_kind(entry, vouched) else None
+
+
+def start_runs(container: dict[str, Any], entry: dict[str, Any]) -> bool:
+    """Whether ``container`` runs its image's own start, which row ``entry`` says needs root
+    (``start_from``): a CMD is replaced by the container's command or args (z2jh's
+    ``jupyterhub-singleuser`` is args), an ENTRYPOINT only by its command. Without the fact,
+    as the row says: it runs."""
+    start = entry.get("start_from")
+    if start == "cmd":
+        return not container.get("command") and not container.get("args")
+    if start == "entrypoint":
+        return not container.get("command")
+    return True

@@ -159,7 +159,7 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     known_uid = type(uid) is int and uid > 0
     known_gid = known_uid and type(gid) is int
     # An image of the same kind that replaces a root one takes the uid fix with it.
-    root_start = bool(entry and entry.get("starts_as_root"))
+    root_start = bool(entry and entry.get("starts_as_root") and images.start_runs(container, entry))
     unswapped = (
         entry is not None
         and (root_start or uid == 0)

@@ -100,6 +100,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     elif aspect == "named-user" and relies_on_image_user and numeric is False:
         where = _security_path(spec, base, container, "runAsNonRoot")
         yield RawViolation(where, "", variables["container"], variables=info)
+    elif aspect == "needs-root" and not images.start_runs(container, entry):
+        return  # the container runs a command of its own, not the image's start
     elif aspect == "needs-root" and entry.get("starts_as_root"):
         if non_root or (isinstance(run_as_user, int) and run_as_user != 0):
             yield _replace_image(
