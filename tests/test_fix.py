@@ -1330,3 +1330,19 @@ def test_the_summary_counts_no_finding_whose_edit_changed_nothing(tmp_path: Path
     result = CliRunner().invoke(main, ["fix", "--diff", "--unsafe-fixes", *args, str(pod)])
     assert "would fix 0 findings in 0 files" in result.output
     assert "its fix changes nothing in the file" in result.output
+
+
+def test_a_finding_that_moves_between_layers_of_one_release_is_not_added(tmp_path: Path) -> None:
+    for name in ("base.yaml", "top.yaml"):
+        shutil.copy(FIX / "layers-base-and-top" / name, tmp_path / name)
+    base, top = str(tmp_path / "base.yaml"), str(tmp_path / "top.yaml")
+    result = invoke("fix", "-f", base, "-f", top)
+    assert "not fixed" not in result.output
+    assert "fixed 3 findings in 1 file" in result.output
+    fixed = yaml.safe_load((tmp_path / "top.yaml").read_text())
+    spawner = fixed["hub"]["config"]["KubeSpawner"]
+    assert spawner["container_security_context"] == {"capabilities": {"drop": ["ALL"]}}
+    assert spawner["pod_security_context"] == {"seccompProfile": {"type": "RuntimeDefault"}}
+    assert (tmp_path / "base.yaml").read_text() == (
+        FIX / "layers-base-and-top" / "base.yaml"
+    ).read_text()

@@ -24,6 +24,7 @@ class RunResult(Record):
         "documents",
         "findings",
         "inputs",
+        "layers_of",
         "notices",
         "pod_count",
         "pods",
@@ -53,6 +54,9 @@ class RunResult(Record):
         self.inputs: list[str] = [] if inputs is None else inputs
         self.documents = documents
         self.skipped: Counter[str] = Counter() if skipped is None else skipped
+        #: Each file of a release given in layers (``-f``), by the release's first layer file:
+        #: a finding of the release may be placed in any of them (see ``nblint fix``).
+        self.layers_of: dict[str, str] = {}
         #: Text of every input, for code frames and suppressions.
         self.texts: dict[str, str] = {} if texts is None else texts
         #: Findings silenced by ``# nblint: disable=…`` comments, with the comment that did it.

@@ -49,15 +49,21 @@ class FixOutcome:
     added: dict[Edit, list[str]] = field(default_factory=dict)
 
 
-def finding_key(finding: Finding) -> tuple[Any, ...]:
-    return (finding.rule, finding.file, finding.object, finding.profile, finding.container)
+def finding_key(finding: Finding, layers: dict[str, str] | None = None) -> tuple[Any, ...]:
+    """What a finding is about, to tell one the fixes added from one they left. A finding of a
+    release given in layers is the release's, whichever layer it is placed in: an edit that
+    adds the key it was anchored at moves it from the last layer to that one (``layers``: each
+    layer file's release, :attr:`RunResult.layers_of`)."""
+    file = layers.get(finding.file, finding.file) if layers else finding.file
+    return (finding.rule, file, finding.object, finding.profile, finding.container)
 
 
 def fixed(outcome: FixOutcome) -> list[Finding]:
     """The findings whose edit was applied and that are gone from the fixed files: an edit that
     was written but left its finding in place (at the same field) fixed nothing."""
-    remaining = {(*finding_key(f), f.field) for f in outcome.after.findings}
-    return [f for f in outcome.applied if (*finding_key(f), f.field) not in remaining]
+    layers = outcome.before.layers_of
+    remaining = {(*finding_key(f, layers), f.field) for f in outcome.after.findings}
+    return [f for f in outcome.applied if (*finding_key(f, layers), f.field) not in remaining]
 
 
 def applicable(finding: Finding, unsafe: bool) -> bool:
@@ -85,7 +91,8 @@ def fix(
     """Apply the fixes the findings of ``check({})`` carry (see the module docstring)."""
     before = check({})
     outcome = FixOutcome(before, before)
-    known = {finding_key(f) for f in before.findings}
+    layers = before.layers_of
+    known = {finding_key(f, layers) for f in before.findings}
     texts: dict[str, str] = {}
     result = before
     restarted: set[str] = set()
@@ -98,7 +105,9 @@ def fix(
             break
         texts.update(changed)
         result = check(texts)
-    worse = {f.file for f in result.findings if finding_key(f) not in known and f.file in texts}
+    worse = {
+        f.file for f in result.findings if finding_key(f, layers) not in known and f.file in texts
+    }
     if worse:
         for path in sorted(worse):
             texts.pop(path)
@@ -259,7 +268,7 @@ def _one_at_a_time(
             added = [
                 f.rule
                 for f in trial.findings
-                if f.file == edit.file and finding_key(f) not in known
+                if f.file == edit.file and finding_key(f, outcome.before.layers_of) not in known
             ]
             if added:
                 outcome.rejected.append(finding)

@@ -567,6 +567,7 @@ class Runner:
         if not layers:
             return None
         first_file, first_root = layers[0]
+        result.layers_of.update((path, first_file) for path, _ in layers)
         # The neighbours of the first layer that has any (an umbrella chart's own values.yaml
         # usually comes first, the deployment's files after it).
         beside = next((found for path, _ in layers if (found := self._neighbours(path))), ())

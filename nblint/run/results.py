@@ -34,6 +34,7 @@ def merge(results: list[RunResult]) -> RunResult:
         merged.documents += result.documents
         merged.skipped.update(result.skipped)
         merged.texts.update(result.texts)
+        merged.layers_of.update(result.layers_of)
         inputs.update(dict.fromkeys(result.inputs))
         for notice in result.notices:
             if notice not in merged.notices:
