@@ -137,3 +137,13 @@ def test_a_hint_for_a_security_context_code_sets_fills_in_the_uid_it_names() -> 
         '# in hub.extraConfig["security.py"], line 1, whose code sets this securityContext '
         "(nblint does not edit code)\nsecurityContext:\n  runAsUser: 1000"
     )
+
+
+def test_a_spawner_class_of_its_own_gets_the_caveat_that_the_pods_may_not_hold() -> None:
+    result = run(EXTRA / "spawner-class-of-its-own.yaml", select={"z2jh-extra-config"})
+    assert [(f.rule, f.line) for f in result.findings] == [("z2jh-extra-config", 11)]
+    message = result.findings[0].message
+    assert "among them this `c.JupyterHub.spawner_class`, a spawner class of the team's own" in (
+        message
+    )
+    assert "so what it finds about them may not hold" in message

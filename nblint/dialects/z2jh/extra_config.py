@@ -89,6 +89,9 @@ POD_HOOKS = frozenset(
     for section in ("KubeSpawner", "Spawner")
     for trait in ("modify_pod_hook", "pre_spawn_hook")
 )
+#: The hub's spawner class given as code (a class object, not a name nblint reads): a spawner of
+#: the team's own builds the user pods, as a hook changes them.
+SPAWNER_CLASS = ("JupyterHub", "spawner_class")
 
 
 def read(snippets: Any) -> ExtraConfig:
@@ -132,8 +135,20 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
             out.unread.append((name, statement.lineno))
             for target in _assigned_traits(statement):
                 out.unread_targets.add(target)
-                if target in POD_HOOKS:
+                if target in POD_HOOKS or (
+                    target == SPAWNER_CLASS and not _names_kubespawner(statement)
+                ):
                     out.pod_hooks.append((f"c.{target[0]}.{target[1]}", name, statement.lineno))
+
+
+def _names_kubespawner(statement: ast.stmt) -> bool:
+    """Whether ``statement`` assigns the KubeSpawner class itself (``= KubeSpawner``,
+    ``= kubespawner.KubeSpawner``): the pods are KubeSpawner's, as nblint draws them."""
+    import ast
+
+    value = getattr(statement, "value", None)
+    name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", None)
+    return name == "KubeSpawner"
 
 
 def _assignment(statement: ast.stmt, snippet: str) -> Assignment | None:

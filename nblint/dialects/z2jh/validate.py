@@ -1360,10 +1360,16 @@ class _Checker:
         if extra.pod_hooks:
             # A hook that changes the pods: the pods nblint draws are not the ones created.
             hook, snippet, line = extra.pod_hooks[0]
+            what = (
+                "a spawner class of the team's own, which builds the user pods: nblint draws "
+                "them as KubeSpawner does"
+                if hook.endswith(".spawner_class")
+                else "code the spawner runs at every spawn to change the user pod: nblint draws "
+                "the pods without it"
+            )
             message += (
                 f"; {len(extra.unread)} other statement(s) it did not read, among them this "
-                f"`{hook}`, code the spawner runs at every spawn to change the user pod: nblint "
-                "draws the pods without it, so what it finds about them may not hold"
+                f"`{hook}`, {what}, so what it finds about them may not hold"
             )
         else:
             message += (
