@@ -262,8 +262,11 @@ def pod_key(finding: Finding) -> tuple[Any, ...]:
     return (finding.object, finding.profile, options)
 
 
-def pod_count(findings: list[Finding]) -> int:
-    return len({pod_key(finding) for finding in findings})
+def pod_count(findings: Iterable[Finding]) -> int:
+    """How many pods ``findings`` are found in: two containers, or two fields, of one pod are
+    one pod; a pod is told apart by the file it is found in too (two values files' pods are
+    both ``values``), so a pod whose findings lie in two layers of a release counts twice."""
+    return len({(finding.file, *pod_key(finding)) for finding in findings})
 
 
 def pods_text(findings: list[Finding]) -> str:
