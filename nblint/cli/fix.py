@@ -165,9 +165,12 @@ def _diff_path(path: str) -> str:
 
 
 def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
-    from nblint.run.fixing import applicable, fixed, placeable
+    """What was fixed and what remains, in problems as ``check`` counts them (one per rule and
+    place, however many pods: :func:`~nblint.model.fold.fold`), so that ``fix``, ``fix --diff``
+    and ``check`` give the same numbers for the same files."""
+    from nblint.model.fold import fix_applicability, fold
+    from nblint.run.fixing import placeable
 
-    gone = {(f.rule, f.file, f.line, f.column, f.profile, f.container) for f in fixed(outcome)}
     # Said once per place: one edit serves every pod (profile, choice) found there, and a file
     # done again one edit at a time meets the same edit again.
     said: set[tuple[str, int, str, str]] = set()
@@ -185,21 +188,54 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
             err=True,
         )
     after = outcome.after
-    hidden = sum(
-        1
-        for f in after.findings
-        if applicable(f, True) and not applicable(f, False) and placeable(f, after.texts)
-    )
+    remaining = fold(after.findings)
+    hidden = 0
+    for problem in remaining:
+        kind = fix_applicability(problem.findings)
+        edits = [f for f in problem.findings if f.edit is not None and f.applicability == kind]
+        if kind == "unsafe" and any(placeable(f, after.texts) for f in edits):
+            hidden += 1
+    gone = _fixed_problems(outcome)
     verb = "would fix" if diff else "fixed"
     files = len(outcome.texts)
-    left = len(outcome.after.findings)
+    left = len(remaining)
     message = (
-        f"nblint: {verb} {len(gone)} finding{_s(len(gone))} in {files} file{_s(files)}; "
+        f"nblint: {verb} {gone} finding{_s(gone)} in {files} file{_s(files)}; "
         f"{left} finding{_s(left)} {'remains' if left == 1 else 'remain'}"
     )
     if hidden and not unsafe:
         message += f" ({hidden} fixable with --unsafe-fixes)"
     click.echo(message, err=True)
+
+
+def _fixed_problems(outcome: FixOutcome) -> int:
+    """How many problems the fixes cleared: those ``check`` showed before that are gone, and
+    those an earlier round brought in (a new image's) that a later one fixed. A finding is
+    matched by its pod and field, not its line, which the edits move; a problem another fix
+    cleared too (the init container a values key removes) is gone, and one whose place moved
+    into a file the fix wrote (z2jh's chart default, once the last layer has the section)
+    remains."""
+    from nblint.model.fold import fold, fold_key
+    from nblint.run.fixing import finding_key, fixed
+
+    def where(finding: Finding) -> tuple[Any, ...]:
+        return (*finding_key(finding), finding.field)
+
+    def what(finding: Finding) -> tuple[Any, ...]:
+        return (finding.rule, finding.object, finding.profile, finding.container, finding.field)
+
+    before = {where(f) for f in outcome.before.findings}
+    remaining = {where(f) for f in outcome.after.findings}
+    # Found after at a file where it was not found before: moved there, or new.
+    moved = {what(f) for f in outcome.after.findings if where(f) not in before}
+    gone = sum(
+        1
+        for problem in fold(outcome.before.findings)
+        if not any(where(f) in remaining or what(f) in moved for f in problem.findings)
+    )
+    known = {what(f) for f in outcome.before.findings}
+    brought = {fold_key(f) for f in fixed(outcome) if what(f) not in known}
+    return gone + len(brought)
 
 
 def _would_add(outcome: FixOutcome, finding: Finding) -> str:
@@ -209,13 +245,3 @@ def _would_add(outcome: FixOutcome, finding: Finding) -> str:
 
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
-
-
-def fixable_counts(findings: list[Finding]) -> tuple[int, int]:
-    """``(safe, unsafe)``: how many findings ``nblint fix`` would fix, and how many more with
-    ``--unsafe-fixes``."""
-    from nblint.model.edit import SAFE, UNSAFE
-
-    safe = sum(1 for f in findings if f.edit is not None and f.applicability == SAFE)
-    unsafe = sum(1 for f in findings if f.edit is not None and f.applicability == UNSAFE)
-    return safe, unsafe

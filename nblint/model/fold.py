@@ -178,6 +178,28 @@ def fold(findings: Iterable[Finding]) -> list[Folded]:
     return sorted((Folded(group) for group in groups.values()), key=Folded.sort_key)
 
 
+def fix_applicability(findings: Iterable[Finding]) -> str | None:
+    """What ``nblint fix`` does about one problem (the findings of one :class:`Folded`):
+    ``"safe"`` when its safe fixes clear it, ``"unsafe"`` when one of its pods needs
+    ``--unsafe-fixes``, None when it has no fix that is applied. ``check``'s summary and
+    ``fix``'s count problems by it, so that both say the same number for the same file."""
+    kinds = {f.applicability for f in findings if f.edit is not None}
+    if "unsafe" in kinds:
+        return "unsafe"
+    return "safe" if "safe" in kinds else None
+
+
+def fixable_counts(problems: Iterable[Folded]) -> tuple[int, int]:
+    """``(safe, unsafe)``: how many ``problems`` ``nblint fix`` would fix, and how many more
+    with ``--unsafe-fixes``."""
+    safe = unsafe = 0
+    for problem in problems:
+        kind = fix_applicability(problem.findings)
+        safe += kind == "safe"
+        unsafe += kind == "unsafe"
+    return safe, unsafe
+
+
 #: The most differing parts a joined message names before it says how many more there are.
 MAX_JOINED = 6
 
