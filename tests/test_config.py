@@ -144,6 +144,22 @@ def test_unknown_rule_in_severity_is_an_error(project: Path) -> None:
     )
 
 
+def test_unknown_rule_or_group_in_ignore_and_select_gets_a_did_you_mean(project: Path) -> None:
+    for key, name, meant in (
+        ("ignore", "notebok", "notebook"),
+        ("select", "host-namespace", "host-namespaces"),
+    ):
+        (project / ".nblint.yaml").write_text(f"{key}: [{name}]\n")
+        result = nblint(POD)
+        assert result.exit_code == 2
+        assert f"{key}: unknown rule or group {name!r} (did you mean {meant!r}?)" in result.stderr
+    (project / ".nblint.yaml").write_text("per-file-ignores:\n  '*.yaml': [psa-restricte]\n")
+    assert (
+        "per-file-ignores.*.yaml: unknown rule or group 'psa-restricte' "
+        "(did you mean 'psa-restricted'?)" in nblint(POD).stderr
+    )
+
+
 def test_unknown_option_of_a_rule_is_an_error(project: Path) -> None:
     (project / ".nblint.yaml").write_text(
         "rules-dirs: [team-rules]\noptions:\n  company-registry:\n    registy: r.example.org\n"
