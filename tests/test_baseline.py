@@ -114,6 +114,10 @@ def test_missing_or_foreign_baseline_is_a_usage_error(repo: Path) -> None:
     missing = nblint("--baseline", "nope.json", POD)
     assert missing.exit_code == 2
     assert "cannot read baseline nope.json" in missing.stderr
+    # Named before it was written (a configured `baseline:`, on the first run): say how to.
+    assert "(record the current findings in it first: nblint check --write-baseline nope.json)" in (
+        missing.stderr
+    )
     (repo / "other.json").write_text('{"failed_checks": []}')
     foreign = nblint("--baseline", "other.json", POD)
     assert foreign.exit_code == 2

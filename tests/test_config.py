@@ -144,6 +144,22 @@ def test_unknown_rule_in_severity_is_an_error(project: Path) -> None:
     )
 
 
+def test_unknown_rule_or_group_in_ignore_and_select_gets_a_did_you_mean(project: Path) -> None:
+    for key, name, meant in (
+        ("ignore", "notebok", "notebook"),
+        ("select", "host-namespace", "host-namespaces"),
+    ):
+        (project / ".nblint.yaml").write_text(f"{key}: [{name}]\n")
+        result = nblint(POD)
+        assert result.exit_code == 2
+        assert f"{key}: unknown rule or group {name!r} (did you mean {meant!r}?)" in result.stderr
+    (project / ".nblint.yaml").write_text("per-file-ignores:\n  '*.yaml': [psa-restricte]\n")
+    assert (
+        "per-file-ignores.*.yaml: unknown rule or group 'psa-restricte' "
+        "(did you mean 'psa-restricted'?)" in nblint(POD).stderr
+    )
+
+
 def test_unknown_option_of_a_rule_is_an_error(project: Path) -> None:
     (project / ".nblint.yaml").write_text(
         "rules-dirs: [team-rules]\noptions:\n  company-registry:\n    registy: r.example.org\n"
@@ -326,6 +342,98 @@ def test_a_path_that_belongs_to_a_release_is_checked_in_its_release(project: Pat
         ("privileged-without-escalation", 13),
         ("privileged", 5),
     ]
+
+
+TWO_RELEASES = (
+    "releases:\n"
+    "  staging:\n    values: [values-base.yaml]\n"
+    "  prod:\n    values: [values-base.yaml, values-prod.yaml]\n"
+)
+
+
+def test_a_path_in_no_release_is_checked_alone(project: Path) -> None:
+    """PATHs replace the releases: a run on one file (pre-commit's on a staged pod) does not
+    check every release too."""
+    (project / ".nblint.yaml").write_text(TWO_RELEASES)
+    result = nblint("--format", "json", POD)
+    report = json.loads(result.stdout)
+    assert {f["file"] for f in report["findings"]} == {POD}
+    assert (report["summary"]["files"], report["summary"]["pods"]) == (1, 1)
+    # The one file named, excluded: nothing is checked, not the releases instead.
+    result = nblint("--force-exclude", "--extend-exclude", POD, POD)
+    assert (result.exit_code, result.stdout.strip()) == (0, "All checks passed (0 files, 0 pods).")
+
+
+def test_only_the_releases_a_path_belongs_to_are_checked(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(TWO_RELEASES)
+    assert json.loads(nblint("--format", "json").stdout)["summary"]["pods"] == 2
+    report = json.loads(nblint("--format", "json", "values-prod.yaml").stdout)
+    assert report["summary"]["pods"] == 1  # prod; staging does not hold the file
+    assert [(f["rule"], f["file"]) for f in report["findings"] if f["group"] != "notebook"] == [
+        ("privileged-without-escalation", "values-base.yaml"),
+        ("privileged", "values-prod.yaml"),
+    ]
+    # A file of both: both.
+    assert json.loads(nblint("--format", "json", "values-base.yaml").stdout)["summary"]["pods"] == 2
+
+
+SELECTED = "privileged,privileged-without-escalation,host-namespaces"
+
+
+def test_stdin_named_as_a_layer_is_checked_as_that_layer_of_its_release(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(TWO_RELEASES)
+    edited = (
+        (project / "values-prod.yaml").read_text().replace("privileged: true", "privileged: false")
+    )
+
+    def rules(text: str, name: str) -> list[tuple[str, str]]:
+        result = CliRunner().invoke(
+            main,
+            ["check", "--format", "json", "--stdin-filename", name, "--select", SELECTED],
+            input=text,
+            catch_exceptions=False,
+        )
+        return [(f["rule"], f["file"]) for f in json.loads(result.stdout)["findings"]]
+
+    # The text on stdin stands for the file in its release (base's settings are read with it).
+    assert rules((project / "values-prod.yaml").read_text(), "values-prod.yaml") == [
+        ("privileged-without-escalation", "values-base.yaml"),
+        ("privileged", "values-prod.yaml"),
+    ]
+    assert rules(edited, "values-prod.yaml") == []
+    # Stdin named as a file of no release: alone, no release's finding with it.
+    assert rules((project / POD).read_text(), "other.yaml") == [("host-namespaces", "other.yaml")]
+
+
+def test_stale_baseline_entries_are_only_those_of_the_files_checked(project: Path) -> None:
+    (project / ".nblint.yaml").write_text(TWO_RELEASES)
+    assert nblint("--write-baseline", "baseline.json").exit_code == 0
+    (project / "values-prod.yaml").write_text("hub: {}\n")  # prod's findings are fixed
+    result = nblint("--baseline", "baseline.json", POD)
+    assert (result.exit_code, result.stderr) == (1, "")  # the pod's finding is new; no stale
+    result = nblint("--baseline", "baseline.json", "values-prod.yaml")
+    assert "stale baseline entry (no longer found): values-prod.yaml" in result.stderr
+
+
+def test_fix_of_a_path_edits_that_file_only(project: Path) -> None:
+    """A layer's release is read to judge it, but the fix goes into the files named (pre-commit's
+    `nblint-fix` edits the staged files); a fix for another layer is said, not made."""
+    (project / ".nblint.yaml").write_text(TWO_RELEASES)
+    before = {name: (project / name).read_bytes() for name in ("values-base.yaml", POD)}
+    result = CliRunner().invoke(main, ["fix", "--unsafe-fixes", "values-prod.yaml"])
+    assert result.exit_code == 0, result.output
+    assert {name: (project / name).read_bytes() for name in before} == before
+    assert "privileged: false" in (project / "values-prod.yaml").read_text()
+    assert (
+        "nblint: 1 of them has its fix in a file not named (values-base.yaml), another layer of "
+        "a named file's release: name it too to fix it"
+    ) in result.stderr
+    # A file of no release: the releases are neither checked nor edited.
+    prod = (project / "values-prod.yaml").read_bytes()
+    result = CliRunner().invoke(main, ["fix", "--unsafe-fixes", POD])
+    assert (project / "values-prod.yaml").read_bytes() == prod
+    assert (project / "values-base.yaml").read_bytes() == before["values-base.yaml"]
+    assert "has its fix in a file not named" not in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------

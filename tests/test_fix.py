@@ -19,6 +19,7 @@ from conftest import FIXTURES, RULES, brief, run
 from nblint.cli import main
 from nblint.fix.apply import FixError, apply_edit
 from nblint.model.edit import HELM, STRATEGIC, Edit
+from nblint.model.fold import fix_applicability, fold
 from nblint.model.result import RunResult
 from nblint.model.rule import PsaPolicy
 from nblint.run import fixing
@@ -632,10 +633,15 @@ def test_what_cannot_be_fixed_is_said_once_per_place_and_not_counted_fixable(
     findings = run(path).findings
     unplaceable = [f for f in findings if f.rule == "notebook-gpu-toleration"]
     assert len(unplaceable) == 2 and all(f.applicability == "unsafe" for f in unplaceable)
+    # Counted in problems, as `check` counts them (one per rule and place, however many pods).
     placeable = sum(
         1
-        for f in findings
-        if f.applicability == "unsafe" and fixing.placeable(f, {str(path): path.read_text()})
+        for problem in fold(findings)
+        if fix_applicability(problem.findings) == "unsafe"
+        and any(
+            f.applicability == "unsafe" and fixing.placeable(f, {str(path): path.read_text()})
+            for f in problem.findings
+        )
     )
     result = invoke("fix", "--select", "notebook-gpu-toleration", str(path))
     assert f"({placeable} fixable with --unsafe-fixes)" in result.output
@@ -1273,6 +1279,36 @@ def test_the_summary_says_one_finding_remains(tmp_path: Path) -> None:
     result = invoke("fix", "--diff", "--unsafe-fixes", str(path))
     assert result.output.splitlines()[-1] == (
         "nblint: would fix 0 findings in 0 files; 1 finding remains"
+    )
+
+
+def test_check_fix_and_fix_diff_count_the_same_problems(tmp_path: Path) -> None:
+    """One unit everywhere, the folded problem ``check`` prints: the chart's init container's
+    capabilities problem names two fields of one pod, and a values key that removes the init
+    container clears six problems with one edit."""
+    path = tmp_path / "values.yaml"
+    shutil.copy(FIXTURES / "report" / "init-container-drop-and-add-one-pod.yaml", path)
+
+    def last(*args: str) -> str:
+        return str(invoke(*args, str(path)).output.splitlines()[-1])
+
+    assert last("check").endswith(
+        "(1 file, 1 pod). 3 fixable with `nblint fix` (8 more with `nblint fix --unsafe-fixes`)."
+    )
+    assert last("fix", "--diff") == (
+        "nblint: would fix 3 findings in 1 file; 8 findings remain (8 fixable with --unsafe-fixes)"
+    )
+    assert last("fix", "--diff", "--unsafe-fixes") == (
+        "nblint: would fix 11 findings in 1 file; 0 findings remain"
+    )
+    assert last("fix") == (
+        "nblint: fixed 3 findings in 1 file; 8 findings remain (8 fixable with --unsafe-fixes)"
+    )
+    assert last("check") == (
+        "Found 6 errors, 2 warnings (1 file, 1 pod). 8 fixable with `nblint fix --unsafe-fixes`."
+    )
+    assert last("fix", "--diff", "--unsafe-fixes") == (
+        "nblint: would fix 8 findings in 1 file; 0 findings remain"
     )
 
 

@@ -346,7 +346,25 @@ def test_statistics_count_problems_per_rule() -> None:
     rows = json.loads(
         check("--statistics", "--format", "json", "--select", "privileged", THREE_PROFILES).stdout
     )
-    assert rows == [{"rule": "privileged", "severity": "error", "count": 2, "pods": 6}]
+    # Two problems (the notebook, the init container) in the same three pods.
+    assert rows == [{"rule": "privileged", "severity": "error", "count": 2, "pods": 3}]
+    assert result.stdout.splitlines()[0].endswith("(in 3 pods)")
+
+
+def test_statistics_count_distinct_pods_not_the_fields_of_a_problem() -> None:
+    """The init container's capabilities problem names two fields (drop, add) of one pod."""
+    path = str((REPORT / "init-container-drop-and-add-one-pod.yaml").relative_to(ROOT))
+    [problem] = [
+        f
+        for f in report(path)["findings"]
+        if f["rule"] == "capabilities-restricted" and f["line"] == 3
+    ]
+    assert len(problem["pods"]) == 2  # one entry per field
+    rows = json.loads(check("--statistics", "--format", "json", path).stdout)
+    assert {"rule": "capabilities-restricted", "severity": "error", "count": 2, "pods": 1} in rows
+    text = check("--statistics", path).stdout.splitlines()
+    [line] = [line for line in text if "capabilities-restricted" in line]
+    assert line.endswith("(in 1 pod)")
 
 
 def test_help_lists_the_exit_codes() -> None:

@@ -73,7 +73,16 @@ def test_duplicate_key_is_reported_and_the_last_value_is_checked() -> None:
         ("run-as-non-root", 9, 5),
         ("run-as-non-root", 13, 7),
     ]
-    assert result.findings[0].message.startswith("duplicate key 'runAsNonRoot' (first at line 7)")
+    # The message and `nblint explain duplicate-key` say the same: which value is checked, and
+    # what the tools that deploy the file do with the first one.
+    assert result.findings[0].message == (
+        "duplicate key 'runAsNonRoot' (first at line 7): `kubectl apply -f` and Helm keep this "
+        "value and drop the first (nblint checks this one); a strict reader such as kustomize "
+        "refuses the file"
+    )
+    why = RULES["duplicate-key"].why
+    assert "keep the last value and silently drop the first" in why
+    assert "nblint cannot lint what it cannot read" not in why  # parse-error's, not this one's
 
 
 def test_ephemeral_containers_are_checked() -> None:

@@ -44,6 +44,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def try_repo(
     repo: Path, home: Path, *files: str, hook: str = "nblint"
 ) -> subprocess.CompletedProcess[str]:
+    """The hook on ``files``; with none, on the staged files, as a commit runs it."""
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
@@ -54,7 +55,15 @@ def try_repo(
         "GIT_COMMITTER_EMAIL": "tests@nblint.invalid",
     }
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--files", *files],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(ROOT),
+            hook,
+            *(["--files", *files] if files else []),
+        ],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -106,3 +115,33 @@ def test_fix_hook_keeps_crlf_and_the_byte_order_mark(
     assert after.startswith(b"\xef\xbb\xbf# Windows line endings")
     assert b"seccompProfile:\r\n      type: RuntimeDefault\r\n" in after
     assert after.count(b"\n") == after.count(b"\r\n")
+
+
+def test_a_commit_of_a_clean_pod_neither_checks_nor_fixes_the_configured_releases(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    """With `releases:` configured, a commit staging only a clean pod passes, and `nblint-fix`
+    leaves the committed release values alone (they have safe fixes of their own)."""
+    repo = tmp_path / "hub-repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".nblint.yaml").write_text("releases:\n  prod:\n    values: [values.yaml]\n")
+    shutil.copy(
+        FIXTURES / "precommit" / "release-values-with-safe-fixes.yaml", repo / "values.yaml"
+    )
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t.invalid"}
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "hub"], cwd=repo, check=True, env=env)
+    shutil.copy(ROOT / "examples" / "notebook-pod.yaml", repo / "pod.yaml")
+    subprocess.run(["git", "add", "pod.yaml"], cwd=repo, check=True)
+    values = (repo / "values.yaml").read_bytes()
+    for hook in ("nblint-fix", "nblint"):
+        run = try_repo(repo, pre_commit_home, hook=hook)  # the staged files: pod.yaml
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "Passed" in run.stdout
+        assert "values.yaml" not in run.stdout
+        assert (repo / "values.yaml").read_bytes() == values
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == "A  pod.yaml\n"

@@ -48,12 +48,12 @@ def run_check(paths: tuple[str, ...], params: dict[str, Any], given: set[str]) -
     override. Leaves with the exit code."""
     from nblint.run import gate
 
-    config, options, rules, inputs, empty_dirs = prepare(paths, params, given)
+    config, options, rules, inputs, empty_dirs, named = prepare(paths, params, given)
     if params["fix"]:
         from nblint.cli.fix import run_fix, write_fixed
 
-        write_fixed(run_fix(options, rules, inputs, config, params["unsafe_fixes"]))
-    result = gate.run(options, rules, inputs, config)
+        write_fixed(run_fix(options, rules, inputs, config, params["unsafe_fixes"], named))
+    result = gate.run(options, rules, inputs, config, named)
     _tell(result.notices + _psa_notice(params["psa_version"]), params["quiet"])
     if params["output_format"] == "sarif":
         from nblint.run.fixing import describe_changes
@@ -73,9 +73,10 @@ def run_check(paths: tuple[str, ...], params: dict[str, Any], given: set[str]) -
 
 def prepare(
     paths: tuple[str, ...], params: dict[str, Any], given: set[str]
-) -> tuple[Config | None, Options, dict[str, Rule], list[str], list[str]]:
+) -> tuple[Config | None, Options, dict[str, Rule], list[str], list[str], bool]:
     """What a command that runs the pipeline needs: configuration, options, rules, the files to
-    lint, and the directories given that hold no YAML file (exit 2 when nothing is left)."""
+    lint, the directories given that hold no YAML file (exit 2 when nothing is left), and
+    whether PATHs were given (else the configured releases are what is checked)."""
     config = _configure(params, given)
     if not paths and params.get("stdin_filename"):
         paths = (STDIN,)
@@ -87,7 +88,7 @@ def prepare(
     inputs = _inputs(paths, empty_dirs, selection, params.get("quiet", False))
     if empty_dirs and not inputs and not (config and config.releases):
         sys.exit(EXIT_USAGE)  # nothing was checked: the error said why, no report to give
-    return config, options, rules, inputs, empty_dirs
+    return config, options, rules, inputs, empty_dirs, bool(paths)
 
 
 def _configure(params: dict[str, Any], given: set[str]) -> Config | None:

@@ -64,13 +64,15 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
     from nblint.cli.check import prepare
 
     params.update(fail_on="error", baseline_file=None, jobs=1, quiet=False, stdin_filename=None)
-    config, options, rules, inputs, empty_dirs = prepare(paths, params, given_on_command_line())
-    outcome = run_fix(options, rules, inputs, config, params["unsafe_fixes"])
+    config, options, rules, inputs, empty_dirs, named = prepare(
+        paths, params, given_on_command_line()
+    )
+    outcome = run_fix(options, rules, inputs, config, params["unsafe_fixes"], named)
     if params["diff"]:
         _print_diff(outcome)
     else:
         write_fixed(outcome)
-    _summarise(outcome, params["unsafe_fixes"], params["diff"])
+    _summarise(outcome, params["unsafe_fixes"], params["diff"], inputs if named else None)
     # An input nblint could not read is said in one line each, and fails the run.
     unread = [f for f in outcome.after.findings if f.rule in rules and rules[f.rule].always_on]
     for finding in unread:
@@ -88,9 +90,17 @@ def fix(paths: tuple[str, ...], **params: Any) -> None:
     sys.exit(EXIT_FINDINGS if to_fix or unread or outcome.failed else EXIT_CLEAN)
 
 
-def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bool) -> FixOutcome:
+def run_fix(
+    options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bool, named: bool = True
+) -> FixOutcome:
     """Fix ``inputs``. ``--select``/``--ignore`` choose the fixes to apply; every rule is still
-    checked, so that a fix that adds a finding of another rule is left out too."""
+    checked, so that a fix that adds a finding of another rule is left out too.
+
+    With PATHs (``named``), only the files they name are edited: the other layers of a release
+    a PATH belongs to are read to judge it, and a fix that goes into one of them is left for a
+    run that names it (pre-commit's ``nblint-fix`` edits the staged files, nothing else)."""
+    import os
+
     from nblint.model.rule import matches
     from nblint.run import fixing, gate
 
@@ -98,17 +108,22 @@ def run_fix(options: Any, rules: Any, inputs: list[str], config: Any, unsafe: bo
         fail_usage("nblint fix edits files: it cannot fix standard input")
     select, ignore = options.select, options.ignore
     everything = options.replace(select=None, ignore=None)
+    editable = {os.path.realpath(path) for path in inputs} if named else None
 
     def chosen(finding: Finding) -> bool:
         rule = rules.get(finding.rule)
         if rule is None:
+            return False
+        if editable is not None and not (
+            finding.edit is not None and os.path.realpath(finding.edit.file) in editable
+        ):
             return False
         if select is not None and not matches(rule, select):
             return False
         return not (ignore and matches(rule, ignore))
 
     return fixing.fix(
-        lambda texts: gate.run(everything.replace(texts=texts), rules, inputs, config),
+        lambda texts: gate.run(everything.replace(texts=texts), rules, inputs, config, named),
         unsafe,
         chosen,
     )
@@ -164,10 +179,18 @@ def _diff_path(path: str) -> str:
     return posixpath.normpath(path).lstrip("/")
 
 
-def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
-    from nblint.run.fixing import applicable, fixed, placeable
+def _summarise(
+    outcome: FixOutcome, unsafe: bool, diff: bool, named: list[str] | None = None
+) -> None:
+    """What was fixed and what remains, in problems as ``check`` counts them (one per rule and
+    place, however many pods: :func:`~nblint.model.fold.fold`), so that ``fix``, ``fix --diff``
+    and ``check`` give the same numbers for the same files. ``named``: the files a run with
+    PATHs may edit (a fix that goes into another layer of their release is said, not made)."""
+    import os
 
-    gone = {(f.rule, f.file, f.line, f.column, f.profile, f.container) for f in fixed(outcome)}
+    from nblint.model.fold import fix_applicability, fold
+    from nblint.run.fixing import placeable
+
     # Said once per place: one edit serves every pod (profile, choice) found there, and a file
     # done again one edit at a time meets the same edit again.
     said: set[tuple[str, int, str, str]] = set()
@@ -184,22 +207,74 @@ def _summarise(outcome: FixOutcome, unsafe: bool, diff: bool) -> None:
             printable(f"nblint: {finding.file}:{finding.line}: {finding.rule}: not fixed: {why}"),
             err=True,
         )
+    editable = None if named is None else {os.path.realpath(path) for path in named}
     after = outcome.after
-    hidden = sum(
-        1
-        for f in after.findings
-        if applicable(f, True) and not applicable(f, False) and placeable(f, after.texts)
-    )
+    remaining = fold(after.findings)
+    hidden = 0
+    elsewhere: dict[str, None] = {}
+    outside = 0
+    for problem in remaining:
+        kind = fix_applicability(problem.findings)
+        edits = [f for f in problem.findings if f.edit is not None and f.applicability == kind]
+        if kind is None or not any(placeable(f, after.texts) for f in edits):
+            continue
+        targets = [f.edit.file for f in edits if f.edit is not None]
+        if editable is not None and not any(os.path.realpath(t) in editable for t in targets):
+            outside += 1
+            elsewhere.update(dict.fromkeys(targets))
+        elif kind == "unsafe":
+            hidden += 1
+    gone = _fixed_problems(outcome)
     verb = "would fix" if diff else "fixed"
     files = len(outcome.texts)
-    left = len(outcome.after.findings)
+    left = len(remaining)
     message = (
-        f"nblint: {verb} {len(gone)} finding{_s(len(gone))} in {files} file{_s(files)}; "
+        f"nblint: {verb} {gone} finding{_s(gone)} in {files} file{_s(files)}; "
         f"{left} finding{_s(left)} {'remains' if left == 1 else 'remain'}"
     )
     if hidden and not unsafe:
         message += f" ({hidden} fixable with --unsafe-fixes)"
     click.echo(message, err=True)
+    if outside:
+        # A run on named files (pre-commit's staged ones) edits only them.
+        click.echo(
+            printable(
+                f"nblint: {outside} of them {'has its' if outside == 1 else 'have their'} fix in "
+                f"a file not named ({', '.join(elsewhere)}), another layer of a named file's "
+                "release: name it too to fix it"
+            ),
+            err=True,
+        )
+
+
+def _fixed_problems(outcome: FixOutcome) -> int:
+    """How many problems the fixes cleared: those ``check`` showed before that are gone, and
+    those an earlier round brought in (a new image's) that a later one fixed. A finding is
+    matched by its pod and field, not its line, which the edits move; a problem another fix
+    cleared too (the init container a values key removes) is gone, and one whose place moved
+    into a file the fix wrote (z2jh's chart default, once the last layer has the section)
+    remains."""
+    from nblint.model.fold import fold, fold_key
+    from nblint.run.fixing import finding_key, fixed
+
+    def where(finding: Finding) -> tuple[Any, ...]:
+        return (*finding_key(finding), finding.field)
+
+    def what(finding: Finding) -> tuple[Any, ...]:
+        return (finding.rule, finding.object, finding.profile, finding.container, finding.field)
+
+    before = {where(f) for f in outcome.before.findings}
+    remaining = {where(f) for f in outcome.after.findings}
+    # Found after at a file where it was not found before: moved there, or new.
+    moved = {what(f) for f in outcome.after.findings if where(f) not in before}
+    gone = sum(
+        1
+        for problem in fold(outcome.before.findings)
+        if not any(where(f) in remaining or what(f) in moved for f in problem.findings)
+    )
+    known = {what(f) for f in outcome.before.findings}
+    brought = {fold_key(f) for f in fixed(outcome) if what(f) not in known}
+    return gone + len(brought)
 
 
 def _would_add(outcome: FixOutcome, finding: Finding) -> str:
@@ -209,13 +284,3 @@ def _would_add(outcome: FixOutcome, finding: Finding) -> str:
 
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
-
-
-def fixable_counts(findings: list[Finding]) -> tuple[int, int]:
-    """``(safe, unsafe)``: how many findings ``nblint fix`` would fix, and how many more with
-    ``--unsafe-fixes``."""
-    from nblint.model.edit import SAFE, UNSAFE
-
-    safe = sum(1 for f in findings if f.edit is not None and f.applicability == SAFE)
-    unsafe = sum(1 for f in findings if f.edit is not None and f.applicability == UNSAFE)
-    return safe, unsafe

@@ -470,8 +470,9 @@ class _Builder:
         self.problems.append(
             LoadProblem(
                 "duplicate-key",
-                f"duplicate key {key!r} (first at line {first[0]}); "
-                "the last one wins here, but Kubernetes and Helm may disagree",
+                f"duplicate key {key!r} (first at line {first[0]}): `kubectl apply -f` and "
+                "Helm keep this value and drop the first (nblint checks this one); a strict "
+                "reader such as kustomize refuses the file",
                 *_pos(key_node),
             )
         )

@@ -178,6 +178,28 @@ def fold(findings: Iterable[Finding]) -> list[Folded]:
     return sorted((Folded(group) for group in groups.values()), key=Folded.sort_key)
 
 
+def fix_applicability(findings: Iterable[Finding]) -> str | None:
+    """What ``nblint fix`` does about one problem (the findings of one :class:`Folded`):
+    ``"safe"`` when its safe fixes clear it, ``"unsafe"`` when one of its pods needs
+    ``--unsafe-fixes``, None when it has no fix that is applied. ``check``'s summary and
+    ``fix``'s count problems by it, so that both say the same number for the same file."""
+    kinds = {f.applicability for f in findings if f.edit is not None}
+    if "unsafe" in kinds:
+        return "unsafe"
+    return "safe" if "safe" in kinds else None
+
+
+def fixable_counts(problems: Iterable[Folded]) -> tuple[int, int]:
+    """``(safe, unsafe)``: how many ``problems`` ``nblint fix`` would fix, and how many more
+    with ``--unsafe-fixes``."""
+    safe = unsafe = 0
+    for problem in problems:
+        kind = fix_applicability(problem.findings)
+        safe += kind == "safe"
+        unsafe += kind == "unsafe"
+    return safe, unsafe
+
+
 #: The most differing parts a joined message names before it says how many more there are.
 MAX_JOINED = 6
 
@@ -262,8 +284,11 @@ def pod_key(finding: Finding) -> tuple[Any, ...]:
     return (finding.object, finding.profile, options)
 
 
-def pod_count(findings: list[Finding]) -> int:
-    return len({pod_key(finding) for finding in findings})
+def pod_count(findings: Iterable[Finding]) -> int:
+    """How many pods ``findings`` are found in: two containers, or two fields, of one pod are
+    one pod; a pod is told apart by the file it is found in too (two values files' pods are
+    both ``values``), so a pod whose findings lie in two layers of a release counts twice."""
+    return len({(finding.file, *pod_key(finding)) for finding in findings})
 
 
 def pods_text(findings: list[Finding]) -> str:

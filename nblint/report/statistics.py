@@ -6,22 +6,30 @@ import json
 from collections import Counter
 from typing import IO, Any
 
-from nblint.model.finding import SEVERITY_RANK
+from nblint.model.finding import SEVERITY_RANK, Finding
+from nblint.model.fold import pod_count
 from nblint.model.result import Report
 
 
 def counts(report: Report) -> list[dict[str, Any]]:
-    """Per rule: its severity, how many problems and in how many pods, most problems first."""
+    """Per rule: its severity, how many problems and in how many distinct pods (a problem's
+    findings are one per pod and field: capabilities' drop and add of one container are one
+    pod), most problems first."""
     problems: Counter[str] = Counter()
-    pods: Counter[str] = Counter()
+    found: dict[str, list[Finding]] = {}
     severity: dict[str, str] = {}
     for problem in report.problems():
         problems[problem.rule] += 1
-        pods[problem.rule] += len(problem.findings)
+        found.setdefault(problem.rule, []).extend(problem.findings)
         severity[problem.rule] = problem.severity
     ordered = sorted(problems, key=lambda r: (-problems[r], -SEVERITY_RANK[severity[r]], r))
     return [
-        {"rule": rule, "severity": severity[rule], "count": problems[rule], "pods": pods[rule]}
+        {
+            "rule": rule,
+            "severity": severity[rule],
+            "count": problems[rule],
+            "pods": pod_count(found[rule]),
+        }
         for rule in ordered
     ]
 
@@ -38,7 +46,10 @@ def write(report: Report, stream: IO[str], as_json: bool = False) -> None:
     for row in rows:
         rule = report.rules.get(row["rule"])
         title = rule.title if rule else ""
-        in_pods = f" (in {row['pods']} pods)" if row["pods"] > row["count"] else ""
+        # Said where the pods are not the problems one for one (one key, three profiles; two
+        # containers of one pod).
+        pods = row["pods"]
+        in_pods = f" (in {pods} pod{'s' * (pods != 1)})" if pods != row["count"] else ""
         stream.write(
             f"{row['count']:>{width}}  {row['rule']:<{rule_width}}  {row['severity']:<7}  "
             f"{title}{in_pods}\n"

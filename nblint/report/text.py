@@ -15,6 +15,7 @@ from nblint.model.finding import Finding, PsaRef
 from nblint.model.fold import (
     Folded,
     fix_files_label,
+    fixable_counts,
     pod_count,
     pod_label,
     pods_summary,
@@ -363,15 +364,11 @@ def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str
 
 
 def fixable(findings: Sequence[Finding | Folded]) -> str:
-    """What ``nblint fix`` would do about ``findings`` (or folded problems), as a sentence."""
-    safe = unsafe = 0
-    for item in findings:
-        found = item.findings if isinstance(item, Folded) else [item]
-        kinds = {f.applicability for f in found if f.edit is not None}
-        if "unsafe" in kinds:
-            unsafe += 1
-        elif kinds:
-            safe += 1
+    """What ``nblint fix`` would do about ``findings`` (or folded problems), as a sentence: in
+    problems, as ``nblint fix`` counts them (:func:`~nblint.model.fold.fixable_counts`)."""
+    safe, unsafe = fixable_counts(
+        item if isinstance(item, Folded) else Folded([item]) for item in findings
+    )
     if not safe and not unsafe:
         return ""
     if not safe:

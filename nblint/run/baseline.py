@@ -103,6 +103,12 @@ def repo_paths_of(files: list[str], root: Path | None) -> list[str]:
 def read(path: str) -> list[Entry]:
     try:
         document: Any = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        # A baseline named (by the configuration, or --baseline) before one was written.
+        raise BaselineError(
+            f"cannot read baseline {path}: {err.strerror} (record the current findings in it "
+            f"first: nblint check --write-baseline {path})"
+        ) from None
     except OSError as err:
         raise BaselineError(f"cannot read baseline {path}: {err.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:

@@ -277,24 +277,29 @@ def check_rule_names(config: Config, rules: dict[str, Rule]) -> None:
     """Every rule id or group the config names must exist."""
     known_groups = groups(rules)
 
+    def did_you_mean(name: str, known: list[str]) -> str:
+        import difflib  # only when something is misspelt
+
+        hint = difflib.get_close_matches(name, known, n=1)
+        return f" (did you mean {hint[0]!r}?)" if hint else ""
+
     def need_rule(name: str, key: str) -> None:
         if name not in rules:
-            import difflib  # only when something is misspelt
-
-            hint = difflib.get_close_matches(name, list(rules), n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            suggestion = did_you_mean(name, list(rules))
             raise ConfigError(f"{config.label}: {key}: unknown rule {name!r}{suggestion}")
+
+    def need_rule_or_group(name: str, key: str) -> None:
+        if name not in rules and name not in known_groups:
+            suggestion = did_you_mean(name, [*rules, *known_groups])
+            raise ConfigError(f"{config.label}: {key}: unknown rule or group {name!r}{suggestion}")
 
     for key in ("select", "ignore"):
         for name in config.raw.get(key, []):
-            if name not in rules and name not in known_groups and name != "ALL":
-                raise ConfigError(f"{config.label}: {key}: unknown rule or group {name!r}")
+            if name != "ALL":
+                need_rule_or_group(name, key)
     for glob, names in config.per_file_ignores:
         for name in names:
-            if name not in rules and name not in known_groups:
-                raise ConfigError(
-                    f"{config.label}: per-file-ignores.{glob}: unknown rule or group {name!r}"
-                )
+            need_rule_or_group(name, f"per-file-ignores.{glob}")
     for name in config.severity:
         need_rule(name, f"severity.{name}")
     for name, values in config.options.items():

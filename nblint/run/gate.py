@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from nblint.load.files import STDIN
 from nblint.model.finding import Finding
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, Rule
@@ -34,13 +35,31 @@ def prepare_rules(config: Config | None, rules: dict[str, Rule]) -> None:
 
 
 def run(
-    options: Options, rules: dict[str, Rule], inputs: list[str], config: Config | None
+    options: Options,
+    rules: dict[str, Rule],
+    inputs: list[str],
+    config: Config | None,
+    paths_given: bool = True,
 ) -> RunResult:
-    """The PATHs (with any ``-f`` release), then every configured release on its own."""
+    """The PATHs (with any ``-f`` release), and the configured releases on their own: every
+    release when no PATH was given, else only those a PATH belongs to (a PATH is judged with the
+    layers of its release; the other releases are nobody's business in a run on one file, as
+    pre-commit's on the staged ones)."""
     releases = config.releases if config is not None and not options.dialect.get("values") else []
     in_release = {os.path.realpath(v) for release in releases for v in release.values}
     # (realpath costs a few system calls per input: none when no release names a file)
+    named = {os.path.realpath(p) for p in inputs} if in_release else set()
     paths = [p for p in inputs if os.path.realpath(p) not in in_release] if in_release else inputs
+    stdin_name = options.stdin_filename
+    if STDIN in paths and stdin_name and os.path.realpath(stdin_name) in in_release:
+        text = _stdin_text()
+        if text is not None:  # what stdin holds stands for that layer in its release's run
+            named.add(os.path.realpath(stdin_name))
+            paths = [p for p in paths if p != STDIN]
+            layers = {v: text for r in releases for v in r.values if _same(v, stdin_name)}
+            options = options.replace(texts={**options.texts, **layers})
+    if paths_given:
+        releases = [r for r in releases if named.intersection(map(os.path.realpath, r.values))]
     results = []
     if paths or options.dialect.get("values") or not releases:
         results.append(Runner(options, rules).run(paths))
@@ -57,6 +76,27 @@ def run(
     if config is not None:
         result.findings = drop_per_file_ignores(config, result.findings, rules)
     return result
+
+
+def _same(path: str, other: str) -> bool:
+    return os.path.realpath(path) == os.path.realpath(other)
+
+
+def _stdin_text() -> str | None:
+    """Standard input's text, for a ``--stdin-filename`` that is a release's layer; None when
+    it cannot be read as text, and then it is given back for the plain run to report why."""
+    import io
+    import sys
+
+    from nblint.load.files import MAX_FILE_BYTES, decode
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) <= MAX_FILE_BYTES:
+        text, problem = decode(data)
+        if problem is None:
+            return text
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+    return None
 
 
 def active_rules(options: Options, rules: dict[str, Rule]) -> list[tuple[Rule, Implementation]]:
