@@ -257,8 +257,10 @@ def _fixed_problems(outcome: FixOutcome) -> int:
     from nblint.model.fold import fold, fold_key
     from nblint.run.fixing import finding_key, fixed
 
+    layers = outcome.before.layers_of
+
     def where(finding: Finding) -> tuple[Any, ...]:
-        return (*finding_key(finding), finding.field)
+        return (*finding_key(finding, layers), finding.field)
 
     def what(finding: Finding) -> tuple[Any, ...]:
         return (finding.rule, finding.object, finding.profile, finding.container, finding.field)
