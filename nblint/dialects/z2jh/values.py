@@ -812,6 +812,10 @@ def build_release(
         where = format_path(layer_root) or "the top level"
         if not found and not subchart and layer_root:
             values = {}
+        elif not found and wrapper is not None and get_path(document, layer_root[:-1])[1]:
+            # Values for the chart that installs z2jh (binderhub's own section) that set nothing
+            # for it: a layer of the release all the same, which its chart's defaults complete.
+            values = {}
         elif not found:
             line, column = tree_position(document, layer_root)
             problems.append(
