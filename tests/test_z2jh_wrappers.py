@@ -102,7 +102,7 @@ def test_the_ingress_only_binderhub_values_are_linted_at_their_jupyterhub_key() 
 
 
 def test_a_binderhub_key_with_no_jupyterhub_beside_it_is_no_binderhub_release() -> None:
-    result = run(WRAPPED / "not-binderhub-dind-key.yaml")
+    result = run(FIXTURES / "z2jh" / "values-root" / "not-binderhub-dind-key.yaml")
     assert result.pod_count == 0 and result.findings == []
     assert sum(result.skipped.values()) == 1
 
