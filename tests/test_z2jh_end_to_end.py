@@ -613,6 +613,8 @@ WRAPPED_ROOTS = {
     "binderhub-chart-values-no-home-volume.yaml": ("jupyterhub",),
     "binderhub-under-umbrella-no-home-volume.yaml": ("binderhub", "jupyterhub"),
     "binderhub-user-storage-wins.yaml": ("binderhub", "jupyterhub"),
+    "binderhub-values-ingress-only.yaml": ("binderhub", "jupyterhub"),
+    "binderhub-section-without-jupyterhub.yaml": ("binderhub", "jupyterhub"),
     "daskhub-under-umbrella-pangeo-image.yaml": ("daskhub", "jupyterhub"),
 }
 

@@ -78,6 +78,36 @@ def test_plain_z2jh_values_get_z2jh_s_defaults_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "name", ["binderhub-values-ingress-only.yaml", "binderhub-section-without-jupyterhub.yaml"]
+)
+def test_binderhub_values_that_set_no_pod_key_of_z2jh_are_its_release(name: str) -> None:
+    """Known by binderhub's own keys (`binderhub.config.BinderHub`), never skipped as "(no
+    kind)": the user pods are the binderhub chart's (field test round 7, D6)."""
+    result = run(WRAPPED / name)
+    pod = only_pod(result)
+    assert pod.configuration.root == ("binderhub", "jupyterhub")
+    assert pod.configuration.wrapper.chart == "binderhub"
+    assert field(pod, "spec", "volumes") == []
+    assert notebook(pod)["args"][:2] == ["python3", "-c"]
+    assert not result.skipped
+    rules = {f.rule for f in result.findings}
+    assert {"privileged", "seccomp-profile-restricted", "notebook-resources"} <= rules
+    assert "z2jh-values-root" not in rules  # (a binderhub section that sets nothing for z2jh)
+
+
+def test_the_ingress_only_binderhub_values_are_linted_at_their_jupyterhub_key() -> None:
+    result = run(WRAPPED / "binderhub-values-ingress-only.yaml")
+    [privileged] = [f for f in result.findings if f.rule == "privileged"]
+    assert (privileged.line, privileged.column) == (9, 3)
+
+
+def test_a_binderhub_key_with_no_jupyterhub_beside_it_is_no_binderhub_release() -> None:
+    result = run(FIXTURES / "z2jh" / "values-root" / "not-binderhub-dind-key.yaml")
+    assert result.pod_count == 0 and result.findings == []
+    assert sum(result.skipped.values()) == 1
+
+
+@pytest.mark.parametrize(
     ("chart_version", "tag"),
     [("4.4.0", "2025.11.13"), ("3.3.8", "2024.07.30"), ("4.0.0", "2025.01.24")],
 )

@@ -374,7 +374,9 @@ class _Planner:
                 self.replace_value(key_node, value_node, kept)
                 continue
             if value is None:
-                if not self.adds_only:
+                # A null the file already writes is what the patch's null means in Helm's merge
+                # (it deletes the default below): deleting it would bring that default back.
+                if not self.adds_only and not _is_empty(value_node):
                     if self.written_twice(node, key_node):
                         raise FixError(
                             f"line {key_node.start_mark.line + 1}: key {key!r} is written twice; "

@@ -5,9 +5,9 @@ Rounds, as ruff does it: check, apply every applicable edit (safe ones; unsafe o
 may bring its own uid to set). Nothing is written here: the caller gets the texts.
 
 "Worse" means a finding that was not there before (same rule, file, object, profile and
-container). A file that ends worse is done again from its original text one edit at a time,
-keeping only the edits that add no finding; an edit that cannot be placed is reported, never
-forced.
+container), in any file, or advice that now says something else (see :class:`Known`). Files that
+end worse are done again from their original text one edit at a time, keeping only the edits that
+add no finding; an edit that cannot be placed is reported, never forced.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nblint.fix.apply import FixError, Replacement, apply_edit
-from nblint.model.edit import SAFE, UNSAFE, Edit
+from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit
 from nblint.model.finding import Finding
 from nblint.model.result import RunResult
 
@@ -58,6 +58,43 @@ def finding_key(finding: Finding, layers: dict[str, str] | None = None) -> tuple
     return (finding.rule, file, finding.object, finding.profile, finding.container)
 
 
+class Known:
+    """The findings a fix started from, for telling what it added.
+
+    A finding is new when its rule, file, object, profile and container were not there (a new
+    problem, in any file: an edit of one layer of a release changes what the others give), or
+    when a finding no fix changes (advice: its own edit is never applied) now says something else
+    at the same field: another edit changed its verdict (the hub's authenticator went from none
+    to `dummy`). Its verdict is its message's head, before the first ``(`` or ``:`` that explains
+    it (the explanation may change with the file: where a null now sits)."""
+
+    def __init__(self, findings: Iterable[Finding], layers: dict[str, str] | None = None) -> None:
+        #: Each layer file's release (see :func:`finding_key`).
+        self.layers = layers
+        self.keys: set[tuple[Any, ...]] = set()
+        self.said: dict[tuple[Any, ...], set[str]] = {}
+        for finding in findings:
+            key = finding_key(finding, layers)
+            self.keys.add(key)
+            if finding.applicability == DISPLAY_ONLY:
+                self.said.setdefault((*key, finding.field), set()).add(verdict(finding))
+
+    def __contains__(self, finding: object) -> bool:
+        assert isinstance(finding, Finding)
+        key = finding_key(finding, self.layers)
+        if key not in self.keys:
+            return False
+        if finding.applicability != DISPLAY_ONLY:
+            return True
+        said = self.said.get((*key, finding.field))
+        return said is None or verdict(finding) in said
+
+
+def verdict(finding: Finding) -> str:
+    """What an advice finding says, without why (see :class:`Known`)."""
+    return finding.message.split(" (", 1)[0].split(": ", 1)[0]
+
+
 def fixed(outcome: FixOutcome) -> list[Finding]:
     """The findings whose edit was applied and that are gone from the fixed files: an edit that
     was written but left its finding in place (at the same field) fixed nothing."""
@@ -91,8 +128,7 @@ def fix(
     """Apply the fixes the findings of ``check({})`` carry (see the module docstring)."""
     before = check({})
     outcome = FixOutcome(before, before)
-    layers = before.layers_of
-    known = {finding_key(f, layers) for f in before.findings}
+    known = Known(before.findings, before.layers_of)
     texts: dict[str, str] = {}
     result = before
     restarted: set[str] = set()
@@ -105,9 +141,11 @@ def fix(
             break
         texts.update(changed)
         result = check(texts)
-    worse = {
-        f.file for f in result.findings if finding_key(f, layers) not in known and f.file in texts
-    }
+    added = [f for f in result.findings if f not in known]
+    worse = {f.file for f in added if f.file in texts}
+    if any(f.file not in texts for f in added):
+        # (in a file no edit changed: any of them may have done it, another layer's null gone)
+        worse = set(texts)
     if worse:
         for path in sorted(worse):
             texts.pop(path)
@@ -237,7 +275,7 @@ def _one_at_a_time(
     chosen: Callable[[Finding], bool],
     texts: dict[str, str],
     files: set[str],
-    known: set[tuple[Any, ...]],
+    known: Known,
     outcome: FixOutcome,
 ) -> dict[str, str]:
     """The files in ``files`` fixed edit by edit, each edit kept only if it adds no finding."""
@@ -265,11 +303,9 @@ def _one_at_a_time(
             if not replacements:
                 continue
             trial = check({**texts, **kept, edit.file: new})
-            added = [
-                f.rule
-                for f in trial.findings
-                if f.file == edit.file and finding_key(f, outcome.before.layers_of) not in known
-            ]
+            # (in any file: the other files are as they were, or as edits that added nothing
+            # left them)
+            added = [f.rule for f in trial.findings if f not in known]
             if added:
                 outcome.rejected.append(finding)
                 outcome.added[edit] = sorted(set(added))

@@ -37,10 +37,19 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if not facts["known"]:
         pass  # set by hub.extraConfig code nblint did not read: z2jh-extra-config says so
     elif authenticator is None:
+        why = "is unset"
+        deleted_by, deleted = facts.get("deleted_by"), facts.get("deleted_authenticator")
+        if deleted_by:
+            # Empty `hub.config:` is null, and Helm deletes a chart default where a value is null
+            # (and an earlier layer's value: the files merge first).
+            whose = " and ".join(["the chart's", *(f"{file}'s" for file in facts["deleted_from"])])
+            why = f"is unset: the null `{deleted_by}` here deletes {whose} `{deleted_by}`" + (
+                f", with its `authenticator_class: {deleted}`" if isinstance(deleted, str) else ""
+            )
         yield RawViolation(
             where,
-            "no authenticator is configured (`hub.config.JupyterHub.authenticator_class` is "
-            f"unset): JupyterHub {facts['jupyterhub']} falls back to its default, PAM, which "
+            f"no authenticator is configured (`hub.config.JupyterHub.authenticator_class` {why}"
+            f"): JupyterHub {facts['jupyterhub']} falls back to its default, PAM, which "
             "checks the hub container's system accounts — the hub image has none with a password, "
             "so nobody can log in",
             variables={"value": "unset"},

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from nblint.model.edit import HELM, STRATEGIC, Edit, PlacedFix, comment_at
 from nblint.model.edit import parsed_hint as parsed
-from nblint.model.pod import CodeLine, Path, format_path
+from nblint.model.pod import CodeLine, Path, format_path, get_path
 from nblint.model.record import Record
 
 TYPE_CHECKING = False
@@ -567,6 +567,21 @@ class ValuesPlacement(Record):
         if layer is None or layer.read_only:
             # Values in a string: nblint places findings in it but never rewrites it.
             return PlacedFix(text, None)
+        if merge == HELM:
+            kept = _keeping_deletions(self.release, layer, target, _tree(patch))
+            if isinstance(kept, str):
+                return PlacedFix(f"{kept}\n{text}", None)
+            if kept is not None:
+                target, patch, null = kept
+                text = _dump(patch)
+                if target:
+                    text = f"{self._label(target)}\n{text}"
+                elif layer.shown_under:
+                    text = nested(text, layer.shown_under)
+                text = (
+                    f"# `{format_path(null)}: null` here deletes the chart's defaults below it:"
+                    "\n# the nulls keep them deleted\n" + text
+                )
         if merge == HELM and not _changes(_at(layer.values, target), _tree(patch)):
             # The layer has it all already (the finding comes from elsewhere): `nblint fix` would
             # change nothing, so the hint is shown, not offered (nor counted) as a fix.
@@ -635,6 +650,105 @@ class ValuesPlacement(Record):
         if rest is None:
             return "\n".join(lines), None  # (the code already gives all the hint sets)
         return "\n".join([*lines, rest]), kept
+
+
+def _keeping_deletions(
+    release: Release, layer: Any, target: Path, patch: Any
+) -> tuple[Path, dict[str, Any], Path] | str | None:
+    """``patch`` (merged at ``target`` of ``layer``) made to keep what the layer's ``null``s
+    delete, where it writes a mapping into one.
+
+    A ``null`` (``hub.config:`` left empty) deletes the chart's default there, and an earlier
+    layer's value (Helm merges the files, then the chart's defaults): a mapping written in its
+    place brings every one of them back (``JupyterHub.authenticator_class: dummy``). So the
+    mapping also sets each key they had to ``null``, which Helm deletes again: ``(target, patch,
+    null)`` to write instead, at (or above) the first such ``null``. Otherwise the hint is
+    advice, and a comment says why (None: no null of the layer is in the way):
+
+    * the patch sets a key of what the null deletes (``type`` of a deleted
+      ``singleuser.storage``): it was written to merge over the rest, which must then come back
+      or stay deleted, and nblint cannot tell which the user wants;
+    * a key only an earlier layer sets would have to stay deleted: a ``null`` for it stays in
+      the values (Helm deletes only what a chart defines), where the hub would read it."""
+    if not isinstance(patch, dict) or any(isinstance(part, int) for part in target):
+        return None  # (a list item's keys delete nothing: Helm replaces lists whole)
+    full: dict[str, Any] = _set_at({}, target, patch) if target else patch
+    nulls: list[Path] = []
+
+    def walk(written: Any, wanted: dict[Any, Any], path: Path) -> None:
+        for key, value in wanted.items():
+            if not isinstance(value, dict) or not isinstance(written, dict):
+                continue
+            found, mine = _entry(written, key)
+            if found and mine is None:
+                nulls.append((*path, key))
+            elif found:
+                walk(mine, value, (*path, key))
+
+    walk(layer.values, full, ())
+    kept: list[Path] = []
+    for null in nulls:
+        value = _at(full, null)
+        below = release.beneath(layer, null)
+        if not isinstance(value, dict) or not isinstance(below, dict) or not below:
+            continue  # (it deletes nothing a mapping would bring back)
+        where, whose = format_path(null), _whose(release, layer, null)
+        shared = [key for key in value if below.get(key) not in (None, {}, [], "")]
+        if shared:
+            names = ", ".join(f"`{key}`" for key in shared)
+            return (
+                f"# not applied: `{where}: null` in {_name(layer.file)} deletes {whose} "
+                f"`{where}`,\n# and this fix sets {names} of it: a mapping there brings back "
+                "the rest, or, with\n# the rest kept deleted, may not do what it means. Write "
+                "the section by hand:"
+            )
+        filled = dict(value)
+        only_earlier: list[str] = []
+        for key in below:
+            if key in filled:
+                continue
+            if get_path(release.defaults, (*null, key))[0]:
+                filled[key] = None  # (Helm deletes a chart default where the value is null)
+            else:
+                only_earlier.append(f"`{key}`")
+        if only_earlier:
+            files = release.from_earlier_layers(layer, null)
+            return (
+                f"# not applied: `{where}: null` in {_name(layer.file)} deletes "
+                f"{', '.join(only_earlier)} of {', '.join(map(_name, files)) or 'a layer'}:"
+                "\n# a mapping there brings "
+                "it back, and a null for a key the chart does not define stays\n# in the values "
+                "(the hub would read it). Write it by hand, keeping that deleted:"
+            )
+        full = _set_at(full, null, filled)
+        kept.append(null)
+    if not kept:
+        return None
+    common = _common_prefix([target, *kept])
+    at = _at(full, common)
+    return (common, at, kept[0]) if isinstance(at, dict) else None
+
+
+def _name(file: str) -> str:
+    """A file as a hint's comment names it: its name (the finding says where it is)."""
+    return file.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _whose(release: Release, layer: Any, null: Path) -> str:
+    """Whose values a ``null`` at ``null`` in ``layer`` deletes: the chart's, earlier files'."""
+    files = release.from_earlier_layers(layer, null)
+    chart = "the chart's" if get_path(release.defaults, null)[0] else ""
+    return " and ".join([part for part in (chart, *(f"{_name(f)}'s" for f in files)) if part])
+
+
+def _common_prefix(paths: list[Path]) -> Path:
+    prefix = paths[0]
+    for path in paths[1:]:
+        length = 0
+        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
+            length += 1
+        prefix = prefix[:length]
+    return prefix
 
 
 def set_by_code(config: SpawnerConfig) -> dict[str, Path]:
@@ -845,8 +959,10 @@ def _changes(written: Any, patch: Any) -> bool:
             if not found:
                 if value is not None:
                     return True
-            elif value is None or _changes(old, value):
-                return True
+            elif (value is None and old is not None) or (
+                value is not None and _changes(old, value)
+            ):
+                return True  # (a null over a written null keeps it: see nblint.fix.apply)
         return False
     if isinstance(written, list) and isinstance(patch, (list, dict)):
         items = list(patch.values()) if isinstance(patch, dict) else patch

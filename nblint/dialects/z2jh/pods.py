@@ -24,7 +24,7 @@ from nblint.dialects.z2jh.values import (
     hub_image,
     kubespawner_version,
 )
-from nblint.model.pod import EffectivePod, Origin, Path
+from nblint.model.pod import EffectivePod, Origin, Path, format_path
 from nblint.model.quantity import is_zero_quantity
 
 TYPE_CHECKING = False
@@ -263,6 +263,18 @@ def hub_authentication(release: Release) -> dict[str, Any]:
         found if found else [None, (*config_path, "JupyterHub", "authenticator_class")]
     )
     known = ("JupyterHub", "authenticator_class") not in extra.unread_targets
+    # Unset because a user's `hub.config:` left empty (null) deleted the chart's `hub.config`
+    # (Helm deletes a default where a user's value is null): said, since it looks like nothing.
+    unset: Path = (*config_path, "JupyterHub", "authenticator_class")
+    nulled = release.deleting_null(unset) if authenticator is None else None
+    deleted_by = format_path(nulled) if nulled else None
+    deleted_from: list[str] = []
+    below = None
+    if nulled:
+        layer = release.placing(nulled)
+        if layer is not None:
+            deleted_from = release.from_earlier_layers(layer, nulled)
+            below = release.beneath(layer, unset)
     sections = {k: v for k, v in settings.items() if k.endswith("Authenticator")}
     # Which sections the authenticator reads matters only for an `allow_all: true` outside the
     # base section (the rest of a section's settings is not judged): the hub's class table, a
@@ -279,6 +291,9 @@ def hub_authentication(release: Release) -> dict[str, Any]:
         "lets_anyone_in": _lets_anyone_in(authenticator),
         "at": at,
         "known": known,
+        "deleted_by": deleted_by,
+        "deleted_from": deleted_from,
+        "deleted_authenticator": below,
         "settings": sections,
         "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
     }

@@ -94,6 +94,13 @@ def find_root(document: Any) -> tuple[str, ...] | None:
         score = evidence(node) if found else 0
         if score > best_score:  # ties keep the shallower candidate
             best, best_score = candidate, score
+    if best is None:
+        # A release of a chart that installs z2jh (binderhub), known by that chart's own keys,
+        # whose values for z2jh have none of its signature keys (only the hub's ingress).
+        from nblint.dialects.z2jh.wrappers import release_root
+
+        wrapped = release_root(document)
+        return None if wrapped is None else tuple(str(key) for key in wrapped)
     return best
 
 

@@ -606,6 +606,36 @@ class Release(Record):
                 return self._layers[owner]
         return self._layers[-1]
 
+    def beneath(self, layer: _Layer, values_path: Path) -> Any:
+        """What the layers before ``layer`` and the chart's defaults put at ``values_path``
+        (None if nothing): what a ``null`` that ``layer`` writes there deletes."""
+        index = next((i for i, each in enumerate(self._layers) if each is layer), 0)
+        user, _ = merge_user_layers(self._layers[:index])
+        return get_path(coalesce(user, self.defaults), values_path)[1]
+
+    def from_earlier_layers(self, layer: _Layer, values_path: Path) -> list[str]:
+        """The files before ``layer`` that write ``values_path``."""
+        files: list[str] = []
+        for each in self._layers:
+            if each is layer:
+                break
+            if get_path(each.values, values_path)[0] and each.file not in files:
+                files.append(each.file)
+        return files
+
+    def deleting_null(self, values_path: Path) -> Path | None:
+        """The key at or above ``values_path`` whose value a user file wrote as ``null`` over a
+        chart default (Helm deletes the default: ``hub.config:`` left empty), if any."""
+        for length in range(1, len(values_path) + 1):
+            prefix = values_path[:length]
+            owner = self._owners.get(prefix)
+            if owner is None:
+                return None
+            found, value = get_path(self._layers[owner].values, prefix)
+            if found and value is None:
+                return prefix if get_path(self.defaults, prefix)[0] else None
+        return None
+
     def show(self, shown_under: Path, read_only: str | None) -> None:
         """Show every layer's hints nested under ``shown_under`` (or, with ``read_only``, never
         apply them): a GitOps object's values (:class:`_Layer`)."""
@@ -781,6 +811,10 @@ def build_release(
         found, values = get_path(document, layer_root)
         where = format_path(layer_root) or "the top level"
         if not found and not subchart and layer_root:
+            values = {}
+        elif not found and wrapper is not None and get_path(document, layer_root[:-1])[1]:
+            # Values for the chart that installs z2jh (binderhub's own section) that set nothing
+            # for it: a layer of the release all the same, which its chart's defaults complete.
             values = {}
         elif not found:
             line, column = tree_position(document, layer_root)

@@ -107,6 +107,30 @@ def wrapper_of(
     return None
 
 
+def release_root(document: Any) -> Path | None:
+    """Where z2jh's values sit in the values of a wrapper chart's release, known by keys only
+    that chart's values have, whatever (if anything) they set for z2jh: ``<under>.jupyterhub``
+    under the chart's name when that holds a ``jupyterhub`` section or one of the chart's own
+    keys (``binderhub.config.BinderHub``), ``jupyterhub`` when the values are the chart's own
+    (``config.BinderHub`` beside a ``jupyterhub`` section). None when no chart's keys are there.
+
+    Such values are a release of z2jh whose user pods the chart's defaults give: a per-cluster
+    file that sets only the hub's ingress is linted, never skipped."""
+    if not isinstance(document, dict):
+        return None
+    for name, entry in _table().items():
+        under = str(entry.get("under") or name)
+        signs = [tuple(str(key).split(".")) for key in entry.get("beside") or ()]
+        node = document.get(under)
+        if isinstance(node, dict) and (
+            SUBCHART in node or any(get_path(node, sign)[0] for sign in signs)
+        ):
+            return (under, SUBCHART)
+        if SUBCHART in document and any(get_path(document, sign)[0] for sign in signs):
+            return (SUBCHART,)
+    return None
+
+
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
 
