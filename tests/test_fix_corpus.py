@@ -45,6 +45,9 @@ PLACES = [
         "z2jh-number-as-a-string.yaml",
         "alias-shared.yaml",
         "z2jh-option-choice-keyed-by-a-number.yaml",
+        "merge-key/manifest-anchored-notebook-merged-by-a-sidecar.yaml",
+        "merge-key/kubeflow-anchored-notebook-merged-by-a-sidecar.yaml",
+        "merge-key/z2jh-anchored-profile-merged-by-another.yaml",
     )
 ]
 CORPUS = sorted((SHARED / "corpus").glob("*/*.yaml")) if SHARED.is_dir() else []

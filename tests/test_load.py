@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from conftest import run, write
+from conftest import brief, run, write
 from pytest import MonkeyPatch
 
 from nblint.load import files, yaml_tree
@@ -209,3 +209,50 @@ def test_path_at_finds_every_value_where_tree_position_puts_it() -> None:
     # Inside a value (a template in a block scalar's text): the value's own path.
     assert path_at(root, 6, 14) == ("a", "e", 0, "f")
     assert path_at(root, 1, 1) == ("a",)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading merge keys as Kubernetes and Helm do (go-yaml v2)
+
+
+def test_a_merge_key_overrides_the_keys_written_before_it_as_go_yaml_v2_reads_it() -> None:
+    """go-yaml v2 `decoder.mapping` sets a merge's keys where the `<<` is written: keys before
+    it are replaced, keys after it override it; of a list, the first mapping wins."""
+    text = (
+        "a: &a {x: 1, y: 1}\n"
+        "b: &b {x: 2, z: 2}\n"
+        "before:\n  x: 0\n  <<: *a\n"
+        "after:\n  <<: *a\n  x: 0\n"
+        "listed:\n  <<: [*a, *b]\n"
+        "twice:\n  <<: *a\n  <<: *b\n"
+    )
+    (doc,), _ = parse_documents(text)
+    assert doc.root["before"] == {"x": 1, "y": 1}
+    assert doc.root["after"] == {"x": 0, "y": 1}
+    assert doc.root["listed"] == {"x": 1, "y": 1, "z": 2}
+    assert doc.root["twice"] == {"x": 2, "y": 1, "z": 2}
+    assert [(p.kind, p.line, p.column) for p in doc.problems] == [("duplicate-key", 4, 3)]
+    assert "replaced by the merge key (<<) at line 5" in doc.problems[0].message
+
+
+def test_the_checker_sees_the_merged_value_that_replaces_a_key_written_before_it(
+    tmp_path: Path,
+) -> None:
+    """`privileged: false` written before `<<: *root` (privileged: true): Kubernetes runs the
+    container privileged, and nblint says so."""
+    path = tmp_path / "pod.yaml"
+    path.write_text(
+        "apiVersion: v1\n"
+        "kind: Pod\n"
+        "metadata: {name: p}\n"
+        "spec:\n"
+        "  containers:\n"
+        "  - name: c\n"
+        "    image: quay.io/jupyter/base-notebook:2024-10-07\n"
+        "    securityContext:\n"
+        "      privileged: false\n"
+        "      <<: &root {privileged: true}\n"
+    )
+    found = brief(run(path, select={"privileged", "duplicate-key"}).findings)
+    assert ("privileged", 10, 18) in found
+    assert ("duplicate-key", 9, 7) in found

@@ -13,7 +13,13 @@ A value shared through a YAML alias (``key: *ref``) is never edited where it is 
 would change every other place that uses it. The alias at the place the edit goes is first
 replaced by a copy of the anchored node's text (re-indented to its new place; flow stays flow),
 and the edit goes into the copy. A key a mapping only has through a merge key (``<<: *ref``) is
-likewise copied into the merging mapping, where an explicit key overrides the merged one. A key
+likewise copied into the merging mapping, where an explicit key overrides the merged one. The
+other way round, an edit of the anchored value itself first makes every other use of what it
+changes that use's own: an alias becomes a copy, a mapping that merges a key the edit changes gets
+that key copied in (it keeps the old value), and one that would take a key the edit adds gets the
+merge written out as its own keys (:func:`_unmerged`); what cannot be made its own that way is
+refused. Merge keys are read as go-yaml v2 reads them (Kubernetes, Helm): a ``<<`` sets its keys
+where it is written, over the keys before it; the keys after it override it. A key
 written twice is edited where it is written last: the occurrence that PyYAML, nblint's loader
 and Helm (``sigs.k8s.io/yaml``, go-yaml v2: the later key overwrites the earlier) all keep; the
 ``duplicate-key`` finding stays. A number written as a string (``cpu: "0.5"``, which the
@@ -22,7 +28,9 @@ its type corrected.
 
 What cannot be placed that way is refused with :class:`FixError` naming why, and the file is
 left as it was: an alias whose anchored value defines anchors of its own, deleting a key written
-twice (the earlier one would come back), a document that does not parse.
+twice (the earlier one would come back), a merge from a list (``<<: [*a, *b]``) that an edit of
+``*a`` would reach, a key written before a ``<<`` that replaces it, a document that does not
+parse.
 """
 
 from __future__ import annotations
@@ -88,8 +96,14 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
         try:
             node, tree = planner.descend(root, edit.path, patch)
             planner.merge(node, tree, None)
+            planner.check_used_elsewhere()
         except _Shared as shared:
             copy = _copy_shared(current, edit.document, shared, planner)
+            copies.append(copy)
+            current = splice(current, [copy])
+            continue
+        except _Unmerge as unmerge:
+            copy = _unmerged(current, edit.document, unmerge, planner)
             copies.append(copy)
             current = splice(current, [copy])
             continue
@@ -237,6 +251,11 @@ class _Planner:
         #: The document's root, and where in it an alias is used (see :func:`_alias_uses`).
         self.root: yaml.Node | None = None
         self._alias_uses: set[tuple[int, Any]] | None = None
+        #: Where the merge is: ``(collection, key or index)`` from the root to the place at hand
+        #: (index -1: a new item).
+        self._trail: list[tuple[yaml.Node, Any]] = []
+        #: The trail of every change, for :meth:`check_used_elsewhere`.
+        self._changed_under: list[tuple[tuple[yaml.Node, Any], ...]] = []
 
     # -- finding the place ----------------------------------------------------------------
 
@@ -267,6 +286,7 @@ class _Planner:
                 child = entry[1]
                 slot = entry[0]
             self.check_not_alias(node, child, slot)
+            self._trail.append((node, part))
             node = child
         return node, patch
 
@@ -277,12 +297,18 @@ class _Planner:
         loaders keep, Helm's included). With ``copy_merged``, a key the mapping only has through
         a merge key (``<<: *ref``) is first copied into it (:class:`_Shared`)."""
         found = [(k, v) for k, v in mapping.value if _is_key(k, key)]
-        if found:
+        merged = _merged_entry(mapping, key)
+        if found and merged is None:
             return found[-1]
-        if copy_merged:
-            merged = _merged_entry(mapping, key)
-            if merged is not None:
-                raise _Shared(mapping, None, merged[1], merged[0], key)
+        if found:
+            # Written before a merge key that sets it too: go-yaml v2 (Kubernetes, Helm) keeps
+            # the merged value, so an edit of the written one would change nothing.
+            raise FixError(
+                f"line {found[-1][0].start_mark.line + 1}: key {key!r} is replaced by the merge "
+                "key (<<) after it, which also sets it; nblint does not edit it"
+            )
+        if copy_merged and merged is not None:
+            raise _Shared(mapping, None, merged[1], merged[0], key)
         return None
 
     def written_twice(self, mapping: yaml.MappingNode, key_node: yaml.Node) -> bool:
@@ -302,6 +328,34 @@ class _Planner:
             raise _Shared(parent, slot, child)
         if child.end_mark.index > parent.end_mark.index:
             raise _Shared(parent, slot, child)
+
+    def check_used_elsewhere(self) -> None:
+        """A change inside a value that another place uses too (an anchored node that an alias
+        or a merge key uses elsewhere) would change that place as well: that use is first made
+        a copy (:class:`_Shared`: an alias; a key the merging mapping takes from the changed
+        mapping is copied into it, which then overrides the merged one), or, where the change
+        adds a key that the merging mapping would take too, the merge is written out as that
+        mapping's own keys (:class:`_Unmerge`). The edit is then planned again."""
+        if not self._changed_under or ("*" not in self.text and "<<" not in self.text):
+            return
+        aliases, merges = _uses(self.root)
+        for trail in self._changed_under:
+            for collection, slot in trail:
+                child = _child(collection, slot)
+                for node in (collection, child):
+                    if node is not None and id(node) in aliases:
+                        parent, at = aliases[id(node)][0]
+                        raise _Shared(parent, at, node)
+                if not isinstance(collection, yaml.MappingNode) or isinstance(slot, int):
+                    continue
+                for merging, merge_key, source in merges.get(id(collection), ()):
+                    if _takes_from(merging, collection, slot):
+                        if child is None:
+                            # A key the change adds: the merging mapping would take it too.
+                            raise _Unmerge(merging, merge_key, source, collection)
+                        entry = _merged_entry(collection, slot, own=True)
+                        assert entry is not None
+                        raise _Shared(merging, None, entry[1], entry[0], slot)
 
     # -- merging --------------------------------------------------------------------------
 
@@ -362,36 +416,44 @@ class _Planner:
             for key, value in patch.items()
         )
         for key, value in patch.items():
-            entry = self.entry(node, key, copy_merged=value is not None)
-            if entry is None:
-                if value is not None:
-                    self.add_entry(node, key, value)
-                continue
-            key_node, value_node = entry
-            self.check_not_alias(node, value_node, key_node)
-            kept = self.kept_after_deleting(value_node, value)
-            if kept is not None:
-                self.replace_value(key_node, value_node, kept)
-                continue
-            if value is None:
-                # A null the file already writes is what the patch's null means in Helm's merge
-                # (it deletes the default below): deleting it would bring that default back.
-                if not self.adds_only and not _is_empty(value_node):
-                    if self.written_twice(node, key_node):
-                        raise FixError(
-                            f"line {key_node.start_mark.line + 1}: key {key!r} is written twice; "
-                            "deleting the last one would bring back the first"
-                        )
-                    self.delete_entry(node, key_node, value_node, refilled)
-                continue
+            self._trail.append((node, key))
             try:
-                self.merge(value_node, value, key)
-            except _Replace:
-                if not self.adds_only or _is_empty(value_node):
-                    self.replace_value(key_node, value_node, value)
-                elif (number := _number_in_a_string(value_node, value)) is not None:
-                    # `cpu: "0.5"` where a number belongs: the user's value, as a number.
-                    self.add(value_node.start_mark.index, value_node.end_mark.index, number)
+                self.merge_entry(node, key, value, refilled)
+            finally:
+                self._trail.pop()
+
+    def merge_entry(self, node: yaml.MappingNode, key: Any, value: Any, refilled: bool) -> None:
+        """``key: value`` of a patch merged into mapping ``node``."""
+        entry = self.entry(node, key, copy_merged=value is not None)
+        if entry is None:
+            if value is not None:
+                self.add_entry(node, key, value)
+            return
+        key_node, value_node = entry
+        self.check_not_alias(node, value_node, key_node)
+        kept = self.kept_after_deleting(value_node, value)
+        if kept is not None:
+            self.replace_value(key_node, value_node, kept)
+            return
+        if value is None:
+            # A null the file already writes is what the patch's null means in Helm's merge (it
+            # deletes the default below): deleting it would bring that default back.
+            if not self.adds_only and not _is_empty(value_node):
+                if self.written_twice(node, key_node):
+                    raise FixError(
+                        f"line {key_node.start_mark.line + 1}: key {key!r} is written twice; "
+                        "deleting the last one would bring back the first"
+                    )
+                self.delete_entry(node, key_node, value_node, refilled)
+            return
+        try:
+            self.merge(value_node, value, key)
+        except _Replace:
+            if not self.adds_only or _is_empty(value_node):
+                self.replace_value(key_node, value_node, value)
+            elif (number := _number_in_a_string(value_node, value)) is not None:
+                # `cpu: "0.5"` where a number belongs: the user's value, as a number.
+                self.add(value_node.start_mark.index, value_node.end_mark.index, number)
 
     def kept_after_deleting(self, node: yaml.Node, patch: Any) -> dict[Any, Any] | None:
         """What is left of mapping ``node`` when ``patch`` only deletes keys from it (``add:
@@ -440,17 +502,21 @@ class _Planner:
 
     def merge_item(self, node: yaml.SequenceNode, at: int, item: Any) -> None:
         """``item`` merged into the list's item ``at`` (the one it matched), or added (-1)."""
-        if at < 0:
-            self.add_item(node, item)
-            return
-        match = node.value[at]
-        self.check_not_alias(node, match, at)
+        self._trail.append((node, at))
         try:
-            self.merge(match, item, None)
-        except _Replace:
-            raise FixError(
-                f"line {match.start_mark.line + 1}: cannot merge into this item"
-            ) from None
+            if at < 0:
+                self.add_item(node, item)
+                return
+            match = node.value[at]
+            self.check_not_alias(node, match, at)
+            try:
+                self.merge(match, item, None)
+            except _Replace:
+                raise FixError(
+                    f"line {match.start_mark.line + 1}: cannot merge into this item"
+                ) from None
+        finally:
+            self._trail.pop()
 
     # -- text changes ---------------------------------------------------------------------
 
@@ -468,6 +534,7 @@ class _Planner:
         return out
 
     def add(self, start: int, end: int, new: str, column: int = -1) -> None:
+        self._changed_under.append(tuple(self._trail))
         if start == end:
             pieces = self._insertions.setdefault(start, [])
             pieces.append((column, len(pieces), new))
@@ -680,6 +747,17 @@ class _Replace(Exception):
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+class _Unmerge(Exception):
+    """A change adds a key to ``source``, which ``merging`` merges (``merge_key: value``) and
+    would take the key from: the merge is to be written out as ``merging``'s own keys."""
+
+    def __init__(
+        self, merging: yaml.MappingNode, merge_key: yaml.Node, value: yaml.Node, source: yaml.Node
+    ) -> None:
+        super().__init__()
+        self.merging, self.merge_key, self.value, self.source = merging, merge_key, value, source
+
+
 class _Shared(Exception):
     """The edit goes through a value shared with other places: ``node``, used in ``parent`` at
     ``slot`` (a key node or an index) through an alias; or, with ``key_node``, the entry
@@ -732,23 +810,106 @@ def _alias_uses(root: yaml.Node | None) -> set[tuple[int, Any]]:
     return uses
 
 
-def _merged_entry(mapping: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
-    """The entry of ``key`` that ``mapping`` gets through its merge keys (the first merged
-    mapping that has it, as YAML merges), if any."""
-    for merge_key, value in mapping.value:
-        if merge_key.tag != MERGE_TAG:
-            continue
-        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
-        for source in sources:
-            if not isinstance(source, yaml.MappingNode):
-                continue
-            for k, v in reversed(source.value):
-                if _is_key(k, key):
-                    return k, v
-            deeper = _merged_entry(source, key)
-            if deeper is not None:
-                return deeper
+def _merged_entry(
+    mapping: yaml.MappingNode, key: Any, own: bool = False, depth: int = 0
+) -> tuple[yaml.Node, yaml.Node] | None:
+    """The entry of ``key`` that ``mapping`` gets through its merge keys, if that is where it
+    gets it; with ``own``, the entry it gets either way (written or merged).
+
+    As Kubernetes and Helm read YAML (go-yaml v2 under ``sigs.k8s.io/yaml``): the entries are
+    taken in order, a merge key setting its keys over those written before it and the keys
+    written after it overriding them; of a list of merged mappings the first that has the key
+    gives it."""
+    if depth > MAX_MERGE_DEPTH:
+        raise FixError("merge keys (<<) nested too deep")
+    found: tuple[yaml.Node, yaml.Node] | None = None
+    merged = False
+    for k, v in mapping.value:
+        if k.tag == MERGE_TAG:
+            sources = v.value if isinstance(v, yaml.SequenceNode) else [v]
+            for source in sources:
+                if isinstance(source, yaml.MappingNode):
+                    hit = _merged_entry(source, key, True, depth + 1)
+                    if hit is not None:
+                        found, merged = hit, True
+                        break
+        elif _is_key(k, key):
+            found, merged = (k, v), False
+    return found if own or merged else None
+
+
+#: Merge keys within merged mappings, deepest (a merge key that merges its own mapping loops).
+MAX_MERGE_DEPTH = 64
+
+
+def _takes_from(merging: yaml.MappingNode, source: yaml.MappingNode, key: Any) -> bool:
+    """Whether ``merging`` takes ``key`` from ``source``, one of the mappings its merge keys
+    name, once ``source`` has the key (go-yaml v2's order, see :func:`_merged_entry`)."""
+    giver: yaml.Node | None = None
+    for k, v in merging.value:
+        if k.tag == MERGE_TAG:
+            sources = v.value if isinstance(v, yaml.SequenceNode) else [v]
+            for item in sources:
+                if item is source:
+                    giver = source
+                    break
+                if isinstance(item, yaml.MappingNode) and _merged_entry(item, key, True):
+                    giver = item
+                    break
+        elif _is_key(k, key):
+            giver = merging
+    return giver is source
+
+
+def _child(collection: yaml.Node, slot: Any) -> yaml.Node | None:
+    """The value at ``slot`` of ``collection`` as the file has it (None: not there yet)."""
+    if isinstance(collection, yaml.SequenceNode):
+        ok = isinstance(slot, int) and 0 <= slot < len(collection.value)
+        return collection.value[slot] if ok else None
+    if isinstance(collection, yaml.MappingNode):
+        entry = _merged_entry(collection, slot, own=True)
+        return entry[1] if entry is not None else None
     return None
+
+
+def _uses(
+    root: yaml.Node | None,
+) -> tuple[
+    dict[int, list[tuple[yaml.Node, Any]]],
+    dict[int, list[tuple[yaml.MappingNode, yaml.Node, yaml.Node]]],
+]:
+    """The other places that use a node: its alias uses, ``id(node)`` → ``(parent, key node or
+    index)`` (the composer gives an alias the anchored node itself, so a node met a second
+    time, in document order, is an alias's use); and the mappings that merge it,
+    ``id(mapping)`` → ``(merging mapping, its << key node, the << value)``."""
+    seen: set[int] = set()
+    aliases: dict[int, list[tuple[yaml.Node, Any]]] = {}
+    merges: dict[int, list[tuple[yaml.MappingNode, yaml.Node, yaml.Node]]] = {}
+
+    def visit(node: yaml.Node) -> None:
+        seen.add(id(node))
+        children: list[tuple[Any, yaml.Node]] = []
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag != MERGE_TAG:
+                    children.append((key, value))
+                    continue
+                sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                for source in sources:
+                    merges.setdefault(id(source), []).append((node, key, value))
+                    if id(source) not in seen:
+                        visit(source)
+        elif isinstance(node, yaml.SequenceNode):
+            children.extend(enumerate(node.value))
+        for slot, child in children:
+            if id(child) in seen:
+                aliases.setdefault(id(child), []).append((node, slot))
+            else:
+                visit(child)
+
+    if root is not None:
+        visit(root)
+    return aliases, merges
 
 
 def _is_key(node: yaml.Node, key: Any) -> bool:
@@ -876,6 +1037,81 @@ def _copy_shared(text: str, document: int, shared: _Shared, planner: _Planner) -
         start -= 1
     lines = " " * target + _shifted(block, target - column).rstrip("\r\n")
     return Replacement(start, line_end, (" " + comment if comment else "") + "\n" + lines)
+
+
+def _unmerged(text: str, document: int, unmerge: _Unmerge, planner: _Planner) -> Replacement:
+    """The replacement that writes a merge key (``<<: *ref``) out as the merging mapping's own
+    keys: the entries of the merged mapping, in their order, where the ``<<`` was (go-yaml v2
+    sets merged keys where the ``<<`` is written, so the mapping reads as it did), but those
+    the mapping writes itself after it. A change can then add a key to the anchored mapping
+    without the merging one taking it."""
+    merging, merge_key, source = unmerge.merging, unmerge.merge_key, unmerge.source
+    line = merge_key.start_mark.line + 1
+    why = (
+        f"line {line}: this mapping merges the one at line {source.start_mark.line + 1} (<<), "
+        "which the fix changes; nblint would write the merge out as its own keys"
+    )
+    if unmerge.value is not source or not isinstance(source, yaml.MappingNode):
+        raise FixError(f"{why}, but it is one of a list of merged mappings")
+    if merging.flow_style:
+        raise FixError(f"{why}, but it is a flow mapping")
+    recorder = _recorded(text, document)
+    span = recorder.aliases.get((_start(merging), "MappingNode", _start(merge_key)))
+    if span is None:
+        raise FixError(f"{why}, but the merge is not an alias nblint can find in the text")
+    line_end = text.find("\n", span[1])
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end > span[1] and text[line_end - 1] == "\r":
+        line_end -= 1
+    rest = text[span[1] : line_end].strip()
+    if rest and not rest.startswith("#"):
+        raise FixError(f"{why}, but the merge shares its line with more than a comment")
+    after = {
+        json_key(_construct(k))
+        for k, _ in merging.value
+        if k.tag != MERGE_TAG and _start(k) > _start(merge_key)
+    }
+    before = {
+        json_key(_construct(k))
+        for k, _ in merging.value
+        if k.tag != MERGE_TAG and _start(k) < _start(merge_key)
+    }
+    column = int(merge_key.start_mark.column)
+    entries: list[str] = []
+    for key, value in source.value:
+        name = None if key.tag == MERGE_TAG else json_key(_construct(key))
+        if name is not None and name in after:
+            continue  # the mapping's own key overrides it
+        if name is not None and name in before:
+            raise FixError(
+                f"{why}, but it also writes {name!r} before the merge, which replaces it"
+            )
+        start = _start(key)
+        if source.flow_style:
+            end = int(value.end_mark.index)
+            if "\n" in text[start:end]:
+                raise FixError(f"{why}, but the merged flow mapping spans lines")
+            entry = text[start:end] + "\n"
+        else:
+            entry = text[start : planner.content_end(value)]
+            if not entry.endswith("\n"):
+                entry += "\n"
+        if any(start <= at < start + len(entry) for at, _ in recorder.anchored):
+            raise FixError(f"{why}, but the merged mapping defines anchors of its own")
+        entries.append(_shifted(entry, column - int(key.start_mark.column)))
+    if not entries:
+        # The mapping overrides every key it merges: the merge goes, line and all.
+        line_start = text.rfind("\n", 0, _start(merge_key)) + 1
+        own_keys = [k for k, _ in merging.value if k.tag != MERGE_TAG]
+        if text[line_start : _start(merge_key)].strip() or rest or not own_keys:
+            raise FixError(f"{why}, but it overrides every key it merges")
+        next_line = text.find("\n", line_end)
+        return Replacement(line_start, len(text) if next_line < 0 else next_line + 1, "")
+    new = "".join(entries[:1] + [" " * column + entry for entry in entries[1:]])
+    new = new[:-2] if new.endswith("\r\n") else new.removesuffix("\n")
+    if rest:
+        new = rest + "\n" + " " * column + new
+    return Replacement(_start(merge_key), line_end, new)
 
 
 def _copy_merged(

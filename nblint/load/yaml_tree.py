@@ -391,7 +391,8 @@ class _Builder:
         out = YMap((mark.line + 1, mark.column + 1))
         key_pos = out.key_pos
         build = self.build
-        merged: list[tuple[Any, Any, Pos]] = []
+        #: Keys a merge key (``<<``) set, and where that ``<<`` is written (None: no merge key).
+        merged: dict[Any, Pos] | None = None
         # Most keys and many values are plain text: for those, what build() would do is done
         # here, saving a call each (their depth is within bounds and the budget has room). The
         # budget is counted in a local, handed back to ``self`` around each call that uses it.
@@ -408,9 +409,21 @@ class _Builder:
                 budget -= 1
                 key = key_node.value
             elif key_node.tag == _MERGE:
+                # As Kubernetes and Helm read it (go-yaml v2 under sigs.k8s.io/yaml): a merge
+                # key sets its keys where it is written, over the keys written before it; the
+                # keys written after it override them.
                 self._budget = budget
-                merged.extend(self._merge_sources(key_node, value_node, depth))
+                entries = self._merge_sources(key_node, value_node, depth)
                 budget = self._budget
+                if merged is None:
+                    merged = {}
+                here = _pos(key_node)
+                for key, value, kpos in entries:
+                    if key in key_pos and key not in merged:
+                        self._note_merged_over(key, key_pos[key], here)
+                    out[key] = value
+                    key_pos[key] = kpos
+                    merged[key] = here
                 continue
             else:
                 self._budget = budget
@@ -421,7 +434,10 @@ class _Builder:
                         "parse-error", "a mapping or list cannot be a mapping key", key_node
                     )
             if key in key_pos:
-                self._note_duplicate(key, key_pos[key], key_node)
+                if merged is not None and key in merged:
+                    del merged[key]  # a key written after the merge key overrides it
+                else:
+                    self._note_duplicate(key, key_pos[key], key_node)
             if value_node.__class__ is _ScalarNode:
                 value = _UNKNOWN
                 if children_within_depth and budget > 0:
@@ -459,11 +475,6 @@ class _Builder:
             mark = key_node.start_mark
             key_pos[key] = (mark.line + 1, mark.column + 1)
         self._budget = budget
-        # Merge keys (``<<: *anchor``) fill in only what the mapping does not set itself.
-        for key, value, kpos in merged:
-            if key not in out:
-                out[key] = value
-                key_pos[key] = kpos
         return out
 
     def _note_duplicate(self, key: Any, first: Pos, key_node: yaml.Node) -> None:
@@ -477,9 +488,22 @@ class _Builder:
             )
         )
 
+    def _note_merged_over(self, key: Any, written: Pos, merge: Pos) -> None:
+        self.problems.append(
+            LoadProblem(
+                "duplicate-key",
+                f"key {key!r} is replaced by the merge key (<<) at line {merge[0]}, which also "
+                "sets it: Kubernetes and Helm (go-yaml v2) let a merge key override the keys "
+                "written before it; write the key after the <<",
+                *written,
+            )
+        )
+
     def _merge_sources(
         self, key_node: yaml.Node, node: yaml.Node, depth: int
     ) -> list[tuple[Any, Any, Pos]]:
+        """The entries a merge key sets, in the order that leaves each key as go-yaml v2 does
+        when each overwrites the one before: of a list, the earlier mapping wins."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         entries: list[tuple[Any, Any, Pos]] = []
         for source in sources:
@@ -492,8 +516,7 @@ class _Builder:
                     "a merge key (<<) must refer to a mapping or a list of mappings",
                     key_node,
                 )
-            for key, value in built.items():
-                entries.append((key, value, built.key_pos[key]))
+            entries[:0] = [(key, value, built.key_pos[key]) for key, value in built.items()]
         return entries
 
 
