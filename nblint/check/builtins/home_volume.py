@@ -140,6 +140,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
         if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
+            claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+            stored = pod.claims.volume_of(claim) if pod.claims else None
+            if stored is not None and _fs_group_ignored(stored.source_key):
+                # The kubelet never regroups this kind of volume: fsGroup cannot be the fix,
+                # and who may write there is up to the node or the server, which nblint cannot
+                # see. Said as a note; the advice is never applied.
+                yield _unmanaged_home(variables, home, volume_mount, volume_index, claim, stored)
+                return
             yield RawViolation(
                 ("spec", "securityContext"),
                 "",
@@ -155,6 +163,67 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 variables["container"],
                 variables={**_info(variables, home, volume_mount, source), "claim": claim},
             )
+
+
+#: The table of volume sources the kubelet never gives to the pod's fsGroup.
+_OWNERSHIP_TABLE = ("volume-ownership", "sources")
+
+_UNMANAGED_HOME = (
+    "volume {volume} at {home} is claim {claim}, bound to PersistentVolume {persistent_volume} "
+    "({pv_source}{pv_where}): the kubelet applies the pod's fsGroup to no {pv_source} volume, so "
+    "fsGroup cannot make it writable; whether the user can write there depends on who owns "
+    "that directory, which nblint cannot see"
+)
+_UNMANAGED_ADVICE = (
+    "fsGroup does not help on a {pv_source} volume. Make the directory{pv_where} writable for "
+    "the notebook user (uid 1000, gid 100 in the Jupyter images) where it lives: chown it on "
+    "the {place}; or, for a docker-stacks image started as root, set CHOWN_HOME=yes (start.sh "
+    "then chowns HOME before it drops to the user)."
+)
+
+
+def _fs_group_ignored(source_key: str) -> bool:
+    from nblint.check import tables
+
+    return any(entry.get("source") == source_key for entry in tables.entries(*_OWNERSHIP_TABLE))
+
+
+def _unmanaged_home(
+    variables: dict[str, str],
+    home: str,
+    volume_mount: dict[str, Any],
+    volume_index: int,
+    claim: Any,
+    stored: Any,
+) -> RawViolation:
+    where = stored.source.get("path")
+    server = stored.source.get("server")
+    if isinstance(where, str) and isinstance(server, str) and server:
+        where = f"{server}:{where}"  # an nfs export
+    pv_where = f" {where}" if isinstance(where, str) and where else ""
+    place = "node" if stored.source_key == "hostPath" else "server"
+    info = {
+        **_info(variables, home, volume_mount, "persistentVolumeClaim"),
+        "claim": claim,
+        "persistent_volume": stored.name,
+        "pv_source": stored.source_key,
+        "pv_where": pv_where,
+    }
+    return RawViolation(
+        ("spec", "volumes", volume_index),
+        _UNMANAGED_HOME,
+        variables["container"],
+        variables=info,
+        severity="info",
+        fix={
+            "any": podview.comment(
+                _UNMANAGED_ADVICE.format(
+                    pv_source=stored.source_key, pv_where=pv_where, place=place
+                )
+            )
+        },
+        fix_safety="display-only",
+    )
 
 
 #: With the server's root directory on a persistent volume: the notebooks are kept, HOME is not.
