@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nblint.check import podview
+from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
 
@@ -239,6 +239,15 @@ _BELOW_KEPT = (
     "notebooks saved elsewhere in {home}, dotfiles, `pip install --user` packages and Jupyter "
     "settings are lost at every restart of container {container}"
 )
+#: With persistent volumes below the server's root directory, outside HOME (TensorFlow's
+#: /tf/work under /tf): what is saved there is kept; the rest of the root directory and HOME
+#: are not.
+_BELOW_ROOT_KEPT = (
+    "nothing persistent is mounted at {home} or at {root_dir} (the server's root directory), "
+    "only at {kept}: notebooks saved there persist, but those saved elsewhere in {root_dir}, "
+    "and HOME's dotfiles, `pip install --user` packages and Jupyter settings, are lost at every "
+    "restart of container {container}"
+)
 #: The command-line settings of the Jupyter server's root directory (jupyter_server's and the
 #: classic notebook's names, and their common alias).
 _ROOT_FLAGS = (
@@ -258,9 +267,28 @@ def _what_is_lost(pod: EffectivePod, container: Any, home: str) -> tuple[str, di
         served = podview.mount_at(pod.spec, container, root)
         if served is not None and podview.source_of(served[2]) in podview.PERSISTENT_SOURCES:
             return _ROOT_KEPT, {"root_dir": root, "root_volume": served[1]["name"]}
-    below = podview.normal_path(home).rstrip("/") + "/"
+    kept = _persistent_below(pod, container, home)
+    if kept:
+        return _BELOW_KEPT, {"kept": ", ".join(kept)}
+    if root is not None and not _inside(root, home):
+        # The server serves a directory outside HOME (TensorFlow's /tf): what is saved in a
+        # persistent volume below it is kept too.
+        kept = _persistent_below(pod, container, root)
+        if kept:
+            return _BELOW_ROOT_KEPT, {"kept": ", ".join(kept), "root_dir": root}
+    return "", {}
+
+
+def _inside(path: str, directory: str) -> bool:
+    path, directory = podview.normal_path(path), podview.normal_path(directory).rstrip("/")
+    return path == directory or path.startswith(directory + "/")
+
+
+def _persistent_below(pod: EffectivePod, container: Any, directory: str) -> list[str]:
+    """The mount paths below ``directory`` of the container's persistent volumes."""
+    below = podview.normal_path(directory).rstrip("/") + "/"
     volumes = podview.volumes_by_name(pod.spec)
-    kept = [
+    return [
         podview.normal_path(mount["mountPath"])
         for _, mount in podview.mounts(container)
         if podview.normal_path(mount["mountPath"]).startswith(below)
@@ -268,9 +296,6 @@ def _what_is_lost(pod: EffectivePod, container: Any, home: str) -> tuple[str, di
         and mount["name"] in volumes
         and podview.source_of(volumes[mount["name"]][1]) in podview.PERSISTENT_SOURCES
     ]
-    if kept:
-        return _BELOW_KEPT, {"kept": ", ".join(kept)}
-    return "", {}
 
 
 def _server_root(pod: EffectivePod, container: Any, home: str) -> str | None:
@@ -295,6 +320,12 @@ def _server_root(pod: EffectivePod, container: Any, home: str) -> str | None:
         if not equals:
             value = words[index + 1] if index + 1 < len(words) else ""
         found = value
+    if found is None and not container.get("command") and not container.get("args"):
+        # The image's own start runs, with the root directory its table row says it gives.
+        entry = images.lookup(container.get("image"))
+        root_dir = (entry or {}).get("root_dir")
+        if isinstance(root_dir, str) and root_dir:
+            found = root_dir
     if found is None:
         for candidate in (
             podview.env_value(container, "JUPYTERHUB_ROOT_DIR"),
