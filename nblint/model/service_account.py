@@ -36,8 +36,8 @@ def token_masked(spec: Any) -> bool:
     at the token path, so that the plugin mounts the token nowhere."""
     if not isinstance(spec, dict):
         return False
-    volumes = {
-        volume.get("name"): volume
+    volumes: dict[str, Any] = {
+        volume["name"]: volume
         for volume in _list(spec.get("volumes"))
         if isinstance(volume, dict) and isinstance(volume.get("name"), str)
     }
@@ -57,7 +57,8 @@ def _masks(container: Any, volumes: dict[str, Any]) -> bool:
     for mount in _list(container.get("volumeMounts")):
         if isinstance(mount, dict) and mount.get("mountPath") == TOKEN_MOUNT_PATH:
             # The plugin stops at the first mount at the path; the kubelet mounts this one.
-            volume = volumes.get(mount.get("name"))
+            name = mount.get("name")
+            volume = volumes.get(name) if isinstance(name, str) else None
             return volume is not None and not _carries_credentials(volume)
     return False
 
