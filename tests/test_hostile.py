@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run
 
 from nblint.cli import main
 from nblint.load import files
@@ -446,8 +446,37 @@ def test_containers_given_as_a_mapping() -> None:
     )
     assert (code, findings) == (
         1,
-        [("wrong-field-type", 5, "spec.containers must be a list of mappings; found '{}'")],
+        [
+            (
+                "wrong-field-type",
+                5,
+                "spec.containers must be a list of mappings; found '{}': the API server refuses "
+                "the Pod; nothing else of it is checked",
+            )
+        ],
     )
+
+
+def test_containers_given_as_a_mapping_get_no_pod_level_finding_or_fix() -> None:
+    # Field test 7b, defect 10 (40660367/docker-build's notebook.yaml): the token warning and
+    # its safe fix were given to a Pod the API server cannot decode.
+    result = run(H / "wrong-type-containers-mapping-with-a-container.yaml")
+    assert [(f.rule, f.line, f.column, f.edit) for f in result.findings] == [
+        ("wrong-field-type", 6, 3, None)
+    ]
+
+
+def test_a_workload_whose_containers_are_words_is_said_once() -> None:
+    result = run(H / "wrong-type-containers-words-deployment.yaml")
+    assert [(f.rule, f.line, f.message) for f in result.findings] == [
+        (
+            "wrong-field-type",
+            9,
+            "spec.template.spec.containers must be a list of mappings; found '[\"notebook\"]': "
+            "the API server refuses the Deployment, which never makes a pod; nothing else of it "
+            "is checked",
+        )
+    ]
 
 
 WRONG_TYPE_POD = """apiVersion: v1

@@ -109,7 +109,7 @@ def test_a_kubeflow_image_is_replaced_by_its_own_newer_release() -> None:
         select={"notebook-image-needs-root"},
     ).findings
     assert finding.applicability == "unsafe"
-    assert "image: ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.10.0" in finding.fix
+    assert "image: ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.11.0" in finding.fix
 
 
 @pytest.mark.parametrize(
@@ -124,15 +124,15 @@ def test_a_kubeflow_image_is_replaced_by_its_own_newer_release() -> None:
         ("nvcr.io/nvidia/pytorch:24.08-py3", None),
         (
             "kubeflownotebookswg/rstudio-tidyverse:v1.8.0",
-            "ghcr.io/kubeflow/kubeflow/notebook-servers/rstudio-tidyverse:v1.10.0",
+            "ghcr.io/kubeflow/kubeflow/notebook-servers/rstudio-tidyverse:v1.11.0",
         ),
         (
             "kubeflownotebookswg/codeserver-python:v1.8.0",
-            "ghcr.io/kubeflow/kubeflow/notebook-servers/codeserver-python:v1.10.0",
+            "ghcr.io/kubeflow/kubeflow/notebook-servers/codeserver-python:v1.11.0",
         ),
         (
             "public.ecr.aws/j1r0q0g6/notebooks/notebook-servers/jupyter-pytorch-full:v1.5.0",
-            "ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-pytorch-full:v1.10.0",
+            "ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-pytorch-full:v1.11.0",
         ),
     ],
 )
@@ -162,7 +162,7 @@ def test_a_kubeflow_v1_8_image_as_its_own_user_does_not_need_root() -> None:
         "first change the image, which starts through a setuid-root helper that "
         "allowPrivilegeEscalation: false disables: kubeflownotebookswg/jupyter-scipy:v1.8.0 to "
         "one that starts without it "
-        "(ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.10.0); then:" in fix
+        "(ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.11.0); then:" in fix
     )
 
 

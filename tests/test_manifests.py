@@ -318,6 +318,19 @@ HOME_NOT_PERSISTENT = {
         "nothing persistent is mounted at /home/jovyan: work in container notebook is lost at "
         "every restart",
     ),
+    # Field test 7b, item 12: the root directory of TensorFlow's image is the table's (its CMD).
+    "home-persistent-tensorflow-work-below-tf.yaml": (
+        (14, 11),
+        "nothing persistent is mounted at /root or at /tf (the server's root directory), only "
+        "at /tf/work: notebooks saved there persist, but those saved elsewhere in /tf, and "
+        "HOME's dotfiles, `pip install --user` packages and Jupyter settings, are lost at every "
+        "restart of container jupyter",
+    ),
+    "home-persistent-tensorflow-own-command.yaml": (
+        (15, 11),
+        "nothing persistent is mounted at /root: work in container jupyter is lost at every "
+        "restart",
+    ),
 }
 
 

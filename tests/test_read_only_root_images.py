@@ -43,16 +43,33 @@ def test_kubeflow_v1_10_cannot_start_read_only_so_the_hint_is_advice(tmp_path: P
     assert "/run" not in text
 
 
-def test_a_v1_8_image_is_kept_and_not_made_read_only(tmp_path: Path) -> None:
-    # Under baseline it starts as its own user, escalation allowed: nothing swaps it (field
-    # test 7). Whether its s6 starts on a read-only root is not established: advice only.
+def test_a_v1_8_image_is_not_made_read_only_the_hint_points_at_v1_11(tmp_path: Path) -> None:
+    # s6 v2/3.1 on a read-only root with an emptyDir /run: unknown. Advice naming the tag that
+    # allows it (the same one notebook-image-needs-root swaps to), never an edit.
+    finding = _finding("kf-v18-readonly-root.yaml")
+    assert (finding.line, finding.applicability, finding.edit) == (17, "display-only", None)
+    prose = " ".join(word for word in (finding.fix or "").split() if word != "#")
+    assert "Move to the v1.11 images first" in prose
     text = _fixed(tmp_path, "kf-v18-readonly-root.yaml")
-    assert "kubeflownotebookswg/jupyter-scipy:v1.8.0" in text
-    assert "readOnlyRootFilesystem" not in text and "/run" not in text
-    after = [f for f in run(tmp_path / "kf-v18-readonly-root.yaml").findings]
-    [finding] = [f for f in after if f.rule == RULE]
-    assert finding.applicability == "display-only"
-    assert "Kubeflow's images before v1.9" in (finding.fix or "")
+    assert "readOnlyRootFilesystem" not in text
+    assert S6_VARIABLE not in text
+
+
+def test_a_v1_8_image_swapped_to_v1_11_is_then_made_read_only_as_v1_11_needs(
+    tmp_path: Path,
+) -> None:
+    # Field test 7b, defect 5: the swap named v1.10, whose s6 refuses the read-only root the
+    # next hint asked for. v1.11 takes both fixes.
+    text = _fixed(tmp_path, "kf-v18-swapped-to-v111-readonly.yaml")
+    hint = yaml.safe_load(text)
+    (container,) = hint["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.11.0"
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert {"name": S6_VARIABLE, "value": "1"} in container["env"]
+    assert "/run" in {m["mountPath"] for m in container["volumeMounts"]}
+    after = run(tmp_path / "kf-v18-swapped-to-v111-readonly.yaml").findings
+    assert [f.rule for f in after if f.severity != "info"] == []
 
 
 def test_kubeflow_v1_11_gets_run_and_the_s6_variable(tmp_path: Path) -> None:

@@ -156,6 +156,26 @@ def _matches(entry: dict[str, Any], ref: ImageRef) -> bool:
     return not constraint or _tag_version_matches(str(constraint), ref.tag)
 
 
+def versioned_family(image: Any) -> str | None:
+    """The family of the table rows whose repository pattern ``image`` fits but which tell its
+    versions apart by tag (``tag_version``) and none of which its tag fits (``latest``, no tag,
+    a tag that names no version): the table knows the image, not which release it is. None
+    when a row fits it, or when no row's repository does."""
+    if not isinstance(image, str) or not image or lookup(image) is not None:
+        return None
+    ref = parse_image(image)
+    for entry in tables.entries("notebook-images", "images"):
+        if not entry.get("tag_version"):
+            continue
+        pattern = str(entry.get("pattern", ""))
+        if ref.repository.startswith(_literal_prefixes(pattern)) and glob(pattern).match(
+            ref.repository
+        ):
+            family = entry.get("family")
+            return str(family) if family else None
+    return None
+
+
 def lookup(image: Any) -> dict[str, Any] | None:
     """The first table entry for ``image``, or None when the table cannot tell."""
     if not isinstance(image, str) or not image:

@@ -99,6 +99,10 @@ class ClaimsOfNamespace:
                 return claim, volume
         return None
 
+    def volume_of(self, claim: Any) -> StoredVolume | None:
+        """The PersistentVolume the inputs bind claim ``claim`` to, or None."""
+        return next((volume for name, volume in self._bound if name == claim), None)
+
     def __bool__(self) -> bool:
         return bool(self._bound)
 

@@ -638,6 +638,7 @@ class Runner:
         outside: Reported | None = None
         if self.bindings:
             _note_binding(pod, self.bindings, self.settings)
+        _note_token_masked(pod)
         if "workload" in pod.facts:
             from nblint.check.workload import not_a_notebook
 
@@ -760,6 +761,16 @@ def _note_binding(pod: EffectivePod, bindings: tuple[Any, ...], settings: dict[s
     found = binding_of(pod.spec, namespace if isinstance(namespace, str) else None, bindings)
     if found is not None:
         pod.facts[FACT] = found.text()
+
+
+def _note_token_masked(pod: EffectivePod) -> None:
+    """Give ``pod`` the fact that the ServiceAccount admission plugin mounts its API token in
+    no container: each already mounts a volume at the token path (see
+    :mod:`nblint.model.service_account`)."""
+    from nblint.model.service_account import FACT, token_masked
+
+    if token_masked(pod.spec):
+        pod.facts[FACT] = True
 
 
 def _cluster(index: RunIndex) -> Any:

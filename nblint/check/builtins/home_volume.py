@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nblint.check import podview
+from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
 
@@ -140,6 +140,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
         if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
+            claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+            stored = pod.claims.volume_of(claim) if pod.claims else None
+            if stored is not None and _fs_group_ignored(stored.source_key):
+                # The kubelet never regroups this kind of volume: fsGroup cannot be the fix,
+                # and who may write there is up to the node or the server, which nblint cannot
+                # see. Said as a note; the advice is never applied.
+                yield _unmanaged_home(variables, home, volume_mount, volume_index, claim, stored)
+                return
             yield RawViolation(
                 ("spec", "securityContext"),
                 "",
@@ -157,6 +165,67 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             )
 
 
+#: The table of volume sources the kubelet never gives to the pod's fsGroup.
+_OWNERSHIP_TABLE = ("volume-ownership", "sources")
+
+_UNMANAGED_HOME = (
+    "volume {volume} at {home} is claim {claim}, bound to PersistentVolume {persistent_volume} "
+    "({pv_source}{pv_where}): the kubelet applies the pod's fsGroup to no {pv_source} volume, so "
+    "fsGroup cannot make it writable; whether the user can write there depends on who owns "
+    "that directory, which nblint cannot see"
+)
+_UNMANAGED_ADVICE = (
+    "fsGroup does not help on a {pv_source} volume. Make the directory{pv_where} writable for "
+    "the notebook user (uid 1000, gid 100 in the Jupyter images) where it lives: chown it on "
+    "the {place}; or, for a docker-stacks image started as root, set CHOWN_HOME=yes (start.sh "
+    "then chowns HOME before it drops to the user)."
+)
+
+
+def _fs_group_ignored(source_key: str) -> bool:
+    from nblint.check import tables
+
+    return any(entry.get("source") == source_key for entry in tables.entries(*_OWNERSHIP_TABLE))
+
+
+def _unmanaged_home(
+    variables: dict[str, str],
+    home: str,
+    volume_mount: dict[str, Any],
+    volume_index: int,
+    claim: Any,
+    stored: Any,
+) -> RawViolation:
+    where = stored.source.get("path")
+    server = stored.source.get("server")
+    if isinstance(where, str) and isinstance(server, str) and server:
+        where = f"{server}:{where}"  # an nfs export
+    pv_where = f" {where}" if isinstance(where, str) and where else ""
+    place = "node" if stored.source_key == "hostPath" else "server"
+    info = {
+        **_info(variables, home, volume_mount, "persistentVolumeClaim"),
+        "claim": claim,
+        "persistent_volume": stored.name,
+        "pv_source": stored.source_key,
+        "pv_where": pv_where,
+    }
+    return RawViolation(
+        ("spec", "volumes", volume_index),
+        _UNMANAGED_HOME,
+        variables["container"],
+        variables=info,
+        severity="info",
+        fix={
+            "any": podview.comment(
+                _UNMANAGED_ADVICE.format(
+                    pv_source=stored.source_key, pv_where=pv_where, place=place
+                )
+            )
+        },
+        fix_safety="display-only",
+    )
+
+
 #: With the server's root directory on a persistent volume: the notebooks are kept, HOME is not.
 _ROOT_KEPT = (
     "nothing persistent is mounted at {home}: the notebooks persist in {root_dir} (the server's "
@@ -169,6 +238,15 @@ _BELOW_KEPT = (
     "nothing persistent is mounted at {home}, only at {kept}: what is saved there persists, but "
     "notebooks saved elsewhere in {home}, dotfiles, `pip install --user` packages and Jupyter "
     "settings are lost at every restart of container {container}"
+)
+#: With persistent volumes below the server's root directory, outside HOME (TensorFlow's
+#: /tf/work under /tf): what is saved there is kept; the rest of the root directory and HOME
+#: are not.
+_BELOW_ROOT_KEPT = (
+    "nothing persistent is mounted at {home} or at {root_dir} (the server's root directory), "
+    "only at {kept}: notebooks saved there persist, but those saved elsewhere in {root_dir}, "
+    "and HOME's dotfiles, `pip install --user` packages and Jupyter settings, are lost at every "
+    "restart of container {container}"
 )
 #: The command-line settings of the Jupyter server's root directory (jupyter_server's and the
 #: classic notebook's names, and their common alias).
@@ -189,9 +267,28 @@ def _what_is_lost(pod: EffectivePod, container: Any, home: str) -> tuple[str, di
         served = podview.mount_at(pod.spec, container, root)
         if served is not None and podview.source_of(served[2]) in podview.PERSISTENT_SOURCES:
             return _ROOT_KEPT, {"root_dir": root, "root_volume": served[1]["name"]}
-    below = podview.normal_path(home).rstrip("/") + "/"
+    kept = _persistent_below(pod, container, home)
+    if kept:
+        return _BELOW_KEPT, {"kept": ", ".join(kept)}
+    if root is not None and not _inside(root, home):
+        # The server serves a directory outside HOME (TensorFlow's /tf): what is saved in a
+        # persistent volume below it is kept too.
+        kept = _persistent_below(pod, container, root)
+        if kept:
+            return _BELOW_ROOT_KEPT, {"kept": ", ".join(kept), "root_dir": root}
+    return "", {}
+
+
+def _inside(path: str, directory: str) -> bool:
+    path, directory = podview.normal_path(path), podview.normal_path(directory).rstrip("/")
+    return path == directory or path.startswith(directory + "/")
+
+
+def _persistent_below(pod: EffectivePod, container: Any, directory: str) -> list[str]:
+    """The mount paths below ``directory`` of the container's persistent volumes."""
+    below = podview.normal_path(directory).rstrip("/") + "/"
     volumes = podview.volumes_by_name(pod.spec)
-    kept = [
+    return [
         podview.normal_path(mount["mountPath"])
         for _, mount in podview.mounts(container)
         if podview.normal_path(mount["mountPath"]).startswith(below)
@@ -199,9 +296,6 @@ def _what_is_lost(pod: EffectivePod, container: Any, home: str) -> tuple[str, di
         and mount["name"] in volumes
         and podview.source_of(volumes[mount["name"]][1]) in podview.PERSISTENT_SOURCES
     ]
-    if kept:
-        return _BELOW_KEPT, {"kept": ", ".join(kept)}
-    return "", {}
 
 
 def _server_root(pod: EffectivePod, container: Any, home: str) -> str | None:
@@ -226,6 +320,12 @@ def _server_root(pod: EffectivePod, container: Any, home: str) -> str | None:
         if not equals:
             value = words[index + 1] if index + 1 < len(words) else ""
         found = value
+    if found is None and not container.get("command") and not container.get("args"):
+        # The image's own start runs, with the root directory its table row says it gives.
+        entry = images.lookup(container.get("image"))
+        root_dir = (entry or {}).get("root_dir")
+        if isinstance(root_dir, str) and root_dir:
+            found = root_dir
     if found is None:
         for candidate in (
             podview.env_value(container, "JUPYTERHUB_ROOT_DIR"),

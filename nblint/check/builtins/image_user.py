@@ -87,7 +87,19 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         # A placeholder (`${image}`, `{{ .Values.image }}`) is no image to look up: the
         # unrendered-template finding already says its checks are skipped.
         if entry is None and isinstance(image, str) and not is_unknowable(image):
-            yield RawViolation((*base, "image"), "", variables["container"], variables=info)
+            family = images.versioned_family(image)
+            if family is None:
+                yield RawViolation((*base, "image"), "", variables["container"], variables=info)
+                return
+            # The table knows these images, by release: the tag decides, and this one names none.
+            tag = images.parse_image(image).tag
+            yield RawViolation(
+                (*base, "image"),
+                _UNVERSIONED,
+                variables["container"],
+                variables={**info, "family": family, "tag": tag or "(none: latest)"},
+                fix={"any": _UNVERSIONED_FIX.format(family=family)},
+            )
         return
     if entry is None:
         return
@@ -129,6 +141,17 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             variables["container"],
             variables={**info, "value": run_as_user},
         )
+
+
+#: An image of a family the table tells apart by release, whose tag names none.
+_UNVERSIONED = (
+    "nblint cannot tell which user image {image} runs as: the notebook-images table knows "
+    "{family} images by the release their tag names, and tag {tag} names none"
+)
+_UNVERSIONED_FIX = (
+    "Name the image by its release tag (vX.Y.Z), which the table tells {family} images apart "
+    "by; a moving tag such as latest also changes under the pod."
+)
 
 
 #: The finding of an image whose start runs a setuid-root helper (Kubeflow's images up to v1.8,

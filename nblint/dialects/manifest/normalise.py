@@ -16,6 +16,7 @@ from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.edit import indent_under
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
+from nblint.model.template import show_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
     if spec.get("containers") in (None, []):
         return Normalised(reported=[_no_containers(document, kind, prefix, spec)])
+    if not any(isinstance(item, dict) for item in _as_list(spec["containers"])):
+        # `containers:` written as a mapping (or a list of words): the API server cannot decode
+        # the object, and no check sees a container. Said once; the pod-level checks would
+        # only judge, and fix, a pod that never exists.
+        return Normalised(reported=[_containers_not_a_list(document, kind, prefix, spec)])
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
     if kind == "StatefulSet":
@@ -113,6 +119,30 @@ def _claim_volumes(
             ),
         )
     return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _containers_not_a_list(
+    document: Recognised, kind: str, prefix: Path, spec: dict[str, Any]
+) -> Reported:
+    """``wrong-field-type`` for a ``containers`` that holds no container mapping: the object is
+    refused, so nothing else of it is checked."""
+    path: Path = (*prefix, "spec", "containers")
+    line, column = tree_position(document.root, path)
+    refused = "the Pod" if kind == "Pod" else f"the {kind}, which never makes a pod"
+    return Reported(
+        "wrong-field-type",
+        # The rule's own words (as its check says them of a pod), and why nothing else is said.
+        f"{format_path(path)} must be a list of mappings; found "
+        f"'{show_value(to_plain(spec['containers']))}': the API server refuses {refused}; "
+        "nothing else of it is checked",
+        Origin(document.file, line, column),
+        object_name(document.root, document.index),
+        fix_keys=("manifest",),
+    )
 
 
 def _no_containers(document: Recognised, kind: str, prefix: Path, spec: Any) -> Reported:

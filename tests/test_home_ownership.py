@@ -1,0 +1,44 @@
+"""fsGroup is applied by the kubelet only to volumes it manages: a home whose claim the inputs
+bind to a hostPath or nfs PersistentVolume cannot be made writable by it. The finding is then a
+note with advice that is never applied, not an error whose fsGroup fix changes nothing (field
+test 7b, defect 4)."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, brief, run
+
+from nblint.model.edit import DISPLAY_ONLY
+
+D = FIXTURES / "home-ownership"
+RULE = "notebook-home-writable"
+
+
+def findings(name: str):
+    return run(D / name, select={RULE}).findings
+
+
+def test_a_home_on_a_hostpath_persistent_volume_gets_a_note_and_no_fsgroup_fix() -> None:
+    [found] = findings("claim-bound-to-hostpath-pv.yaml")
+    assert (found.rule, found.line, found.column, found.severity) == (RULE, 34, 5, "info")
+    assert found.message == (
+        "volume home at /home/jovyan is claim jupyter-notebook, bound to PersistentVolume "
+        "jupyter-notebook (hostPath /opt/k8s/jupyter-notebook/home): the kubelet applies the "
+        "pod's fsGroup to no hostPath volume, so fsGroup cannot make it writable; whether the "
+        "user can write there depends on who owns that directory, which nblint cannot see"
+    )
+    assert found.applicability == DISPLAY_ONLY and found.edit is None
+    assert "fsGroup: 100" not in (found.fix or "")
+    assert "CHOWN_HOME=yes" in (found.fix or "")
+
+
+def test_a_home_on_an_nfs_persistent_volume_bound_by_claim_ref_gets_the_note() -> None:
+    [found] = findings("claim-bound-to-nfs-pv.yaml")
+    assert (found.line, found.column, found.severity) == (38, 11, "info")
+    assert "(nfs nfs.example.org:/exports/homes)" in found.message
+    assert found.edit is None
+
+
+def test_a_home_on_a_csi_persistent_volume_keeps_the_fsgroup_fix() -> None:
+    found = findings("claim-bound-to-csi-pv.yaml")
+    assert brief(found) == [(RULE, 25, 1)]
+    assert found[0].severity == "error" and found[0].edit is not None
