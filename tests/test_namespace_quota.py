@@ -5,7 +5,9 @@ case in ``fixtures/namespace/``; each test asserts the exact findings."""
 
 from __future__ import annotations
 
-from conftest import FIXTURES, run
+from pathlib import Path
+
+from conftest import FIXTURES, run, write
 
 from nblint.model.finding import Finding
 
@@ -258,14 +260,51 @@ def test_a_profile_whose_namespace_manifest_is_given_says_that_manifest_decides(
     # the namespace and adds only the labels it lacks, so the manifest's enforce label decides.
     fixture = NS / "profile-and-its-namespace-manifest.yaml"
     found = run(fixture, select={"namespace", "psa-baseline"}).findings
-    assert placed(found) == [("kubeflow-profile-namespace", 13, 3, None), ("privileged", 29, 13, 8)]
+    assert placed(found) == [("kubeflow-profile-namespace", 13, 3, None), ("privileged", 29, 13, 7)]
     assert found[0].message == (
-        f"Profile team-a stands for Namespace team-a, whose manifest is given ({fixture}:6): the "
-        "profile controller adopts it (when its owner annotation names the Profile's owner) and "
+        f"Profile team-a stands for Namespace team-a, whose manifest is given ({fixture}:5): the "
+        "profile controller adopts it (its owner annotation names the Profile's owner) and "
         "adds only the labels it lacks (app.kubernetes.io/part-of: kubeflow-profile) and no "
         "ResourceQuota (spec.resourceQuotaSpec.hard is empty); its Notebooks are checked at that "
         "manifest's PodSecurity labels"
     )
+
+
+def test_a_profile_s_namespace_manifest_without_its_owner_annotation_is_not_surely_adopted(
+    tmp_path: Path,
+) -> None:
+    # The profile controller adopts an existing namespace only when its owner annotation names
+    # the Profile's owner: applied first, this Namespace is refused (no part-of label, so the
+    # PodDefault webhook never runs); applied after the Profile, the controller created it with
+    # its labels. Which one holds is not known: said at the Namespace, PodDefaults still apply.
+    fixture = NS / "profile-namespace-without-owner.yaml"
+    result = run(fixture, select={"namespace", "kubeflow", "restricted-volumes"})
+    assert placed(result.findings) == [
+        ("kubeflow-profile-namespace", 6, 3, None),
+        ("kubeflow-profile-namespace-owner", 13, 3, None),
+        ("restricted-volumes", 26, 5, None),
+        ("culling-not-visible", 32, 1, None),
+        ("istio-init-restricted", 33, 1, None),
+        ("ns-unknown-namespace", 35, 3, None),
+    ]
+    owner = result.findings[1]
+    assert owner.severity == "info"
+    assert owner.message.startswith(
+        f"Namespace team-a has no owner annotation, but Profile team-a ({fixture}:6) has owner "
+        "alice@example.com: the profile controller adopts an existing namespace only when its "
+        "owner annotation names the Profile's owner."
+    )
+    assert owner.fix == "metadata:\n  annotations:\n    owner: alice@example.com"
+    assert "which it does not (kubeflow-profile-namespace-owner)" in result.findings[0].message
+    # Istio is not said to be on (the "if the profile namespace has" form): not known.
+    assert result.findings[4].message.startswith("if the profile namespace has Istio")
+    # Another owner: the same.
+    text = fixture.read_text().replace("  name: team-a\n---", "  name: team-a\n  annotations: {owner: bob}\n---", 1)
+    other = run(write(tmp_path, "x.yaml", text), select={"kubeflow-profile-namespace-owner"})
+    assert [f.message.split(",")[0] for f in other.findings] == [
+        'Namespace team-a has owner annotation "bob"'
+    ]
+    assert other.findings[0].fix == "owner: alice@example.com"
 
 
 def test_a_namespace_with_istio_injection_says_what_nblint_does_not_see() -> None:
