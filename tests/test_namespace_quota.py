@@ -470,3 +470,13 @@ def test_limitranges_named_by_one_placeholder_are_not_claimed_to_be_one_object()
         ("limitrange-default-conflict", 22, None),
         ("ns-unknown-namespace", 28, None),
     ]
+
+
+def test_quota_capacity_writes_a_fraction_of_a_byte_as_people_do() -> None:
+    # 1.2Gi (the JWA's limit factor 1.2 on 1Gi) is 1288490188.8 bytes: "1.2Gi each", not
+    # "1288490188800m each".
+    found = run(NS / "quota-capacity-fractional-memory.yaml", select={"quota-capacity"}).findings
+    assert [f.message for f in found] == [
+        "at most 13 notebooks like Notebook/nb run at once (limits.memory 16Gi of "
+        "ResourceQuota/q, 1.2Gi each)"
+    ]
