@@ -199,6 +199,9 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
     found = run(NS / "profile-with-quota-and-notebook.yaml", select=QUOTA).findings
     assert placed(found) == [
         ("kubeflow-profile-namespace", 4, 3, None),
+        # The controller creates the namespace with istio-injection: enabled, as a Namespace
+        # manifest that says so: its sidecars are not seen (field test 7b D7).
+        ("ns-injected-containers-unknown", 4, 3, None),
         ("quota-key-ineffective", 11, 7, None),
         ("ns-unknown-namespace", 17, 3, None),
         ("quota-capacity", 25, 24, 9),
@@ -206,7 +209,14 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
     assert found[-1].message == (
         "at most 8 notebooks like Notebook/alice run at once (requests.cpu 8 of "
         "ResourceQuota/kf-resource-quota, 1 each; limits.memory 32Gi of "
-        "ResourceQuota/kf-resource-quota, 4Gi each)"
+        "ResourceQuota/kf-resource-quota, 4Gi each); fewer: namespace team-a has Istio sidecar "
+        "injection (the profile controller labels it istio-injection: enabled when it creates it "
+        "for Profile/team-a): Istio injects istio-proxy into each pod, whose requests and limits "
+        "are charged too but not counted here (nblint does not see them)"
+    )
+    assert (
+        found[-1].assumption
+        == "no other usage in the namespace; no other mutating webhook adds containers"
     )
 
 
@@ -244,6 +254,7 @@ def test_a_profile_quota_replaces_its_kf_resource_quota_manifest() -> None:
     assert placed(found) == [
         ("cluster-object-written-twice", 6, 3, 17),
         ("kubeflow-profile-namespace", 14, 3, None),
+        ("ns-injected-containers-unknown", 14, 3, None),
         ("ns-unknown-namespace", 24, 3, None),
     ]
     assert found[0].severity == "info"
@@ -299,7 +310,9 @@ def test_a_profile_s_namespace_manifest_without_its_owner_annotation_is_not_sure
     # Istio is not said to be on (the "if the profile namespace has" form): not known.
     assert result.findings[4].message.startswith("if the profile namespace has Istio")
     # Another owner: the same.
-    text = fixture.read_text().replace("  name: team-a\n---", "  name: team-a\n  annotations: {owner: bob}\n---", 1)
+    text = fixture.read_text().replace(
+        "  name: team-a\n---", "  name: team-a\n  annotations: {owner: bob}\n---", 1
+    )
     other = run(write(tmp_path, "x.yaml", text), select={"kubeflow-profile-namespace-owner"})
     assert [f.message.split(",")[0] for f in other.findings] == [
         'Namespace team-a has owner annotation "bob"'
@@ -476,6 +489,59 @@ def test_quota_capacity_writes_a_fraction_of_a_byte_as_people_do() -> None:
     # 1.2Gi (the JWA's limit factor 1.2 on 1Gi) is 1288490188.8 bytes: "1.2Gi each", not
     # "1288490188800m each".
     found = run(NS / "quota-capacity-fractional-memory.yaml", select={"quota-capacity"}).findings
+    assert [f.message for f in found] == [
+        "at most 13 notebooks like Notebook/nb run at once (limits.memory 16Gi of "
+        "ResourceQuota/q, 1.2Gi each)"
+    ]
+
+
+def test_quota_capacity_counts_the_sidecar_a_webhook_injects_with_known_resources() -> None:
+    # OpenShift AI's notebook webhook adds oauth-proxy with requests and limits 100m / 64Mi
+    # (odh-notebook-controller InjectOAuthProxy): 1.1 CPU per workbench, so 3 fit in 4, not 4.
+    found = run(NS / "quota-capacity-odh-oauth-proxy.yaml", select={"quota-capacity"}).findings
+    assert [f.message for f in found] == [
+        "at most 3 notebooks like Notebook/wb run at once (limits.cpu 4 of ResourceQuota/q, "
+        "1100m each; limits.memory 8Gi of ResourceQuota/q, 2112Mi each; each counts the "
+        "oauth-proxy sidecar that OpenShift AI's notebook webhook injects "
+        "(notebooks.opendatahub.io/inject-oauth: true): requests and limits cpu 100m, memory "
+        "64Mi)"
+    ]
+    assert found[0].assumption == (
+        "no other usage in the namespace; no other mutating webhook adds containers"
+    )
+
+
+def test_quota_capacity_says_istio_may_add_a_sidecar_where_the_namespace_is_not_known() -> None:
+    found = run(
+        NS / "quota-capacity-kubeflow-namespace-unknown.yaml", select={"quota-capacity"}
+    ).findings
+    assert [f.message for f in found] == [
+        "at most 4 notebooks like Notebook/nb run at once (limits.cpu 4 of ResourceQuota/q, 1 "
+        "each); fewer: if the profile namespace has Istio sidecar injection (the Kubeflow "
+        "default), Istio injects istio-proxy into each pod, whose requests and limits are "
+        "charged too but not counted here (nblint does not see them)"
+    ]
+
+
+def test_quota_capacity_of_a_pod_in_a_namespace_labelled_for_istio_says_so(tmp_path: Path) -> None:
+    # Any pod counted (here a z2jh-less plain Notebook in a plain Namespace) by the label alone.
+    text = (NS / "quota-capacity-fractional-memory.yaml").read_text()
+    text = text.replace(
+        "labels: {pod-security.kubernetes.io/enforce: baseline}",
+        "labels: {pod-security.kubernetes.io/enforce: baseline, istio-injection: enabled}",
+    )
+    found = run(write(tmp_path, "ns.yaml", text), select={"quota-capacity"}).findings
+    assert [f.message.split("; fewer: ")[1] for f in found] == [
+        "namespace team-c has Istio sidecar injection (its label istio-injection: enabled): "
+        "Istio injects istio-proxy into each pod, whose requests and limits are charged too but "
+        "not counted here (nblint does not see them)"
+    ]
+    opted_out = text.replace(
+        "metadata: {name: nb, namespace: team-c}",
+        "metadata:\n  name: nb\n  namespace: team-c\n"
+        '  annotations: {sidecar.istio.io/inject: "false"}',
+    )
+    found = run(write(tmp_path, "out.yaml", opted_out), select={"quota-capacity"}).findings
     assert [f.message for f in found] == [
         "at most 13 notebooks like Notebook/nb run at once (limits.memory 16Gi of "
         "ResourceQuota/q, 1.2Gi each)"

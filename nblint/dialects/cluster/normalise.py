@@ -76,6 +76,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         if isinstance(entry, NamespaceManifest):
             if entry.ref.kind == "Profile":
                 out.reported.append(_profile_namespace(entry, found.entries, cluster))
+                out.reported.extend(_profile_injection(entry, cluster))
             else:
                 out.reported.extend(_namespace_problems(entry, cluster))
         elif isinstance(entry, LimitRange):
@@ -245,6 +246,27 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
                 )
             )
     return out
+
+
+def _profile_injection(manifest: NamespaceManifest, cluster: ClusterContext) -> list[Reported]:
+    """``ns-injected-containers-unknown`` for the namespace a Profile's controller creates with
+    ``istio-injection: enabled``, as for a Namespace manifest that says so (at the Profile)."""
+    namespace = cluster.namespace(manifest.ref.name)
+    given = namespace.manifest
+    if given is None or given.ref.kind != "Profile" or "istio-injection" in namespace.disputed:
+        return []  # a Namespace manifest says it (or not) itself
+    return [
+        _reported(
+            "ns-injected-containers-unknown",
+            f"the profile controller labels namespace {manifest.ref.name} istio-injection: "
+            "enabled when it creates it for this Profile: a mutating webhook adds istio-proxy "
+            "(and, without the Istio CNI plugin, istio-init) to every pod of this namespace; "
+            "nblint does not see their resources or security context, so LimitRange, quota and "
+            "PSA findings here assume no injected containers",
+            manifest.ref.origin,
+            manifest.ref.label,
+        )
+    ]
 
 
 def _not_adopted(manifest: NamespaceManifest, merged: NamespaceManifest) -> Reported:
