@@ -546,3 +546,14 @@ def test_quota_capacity_of_a_pod_in_a_namespace_labelled_for_istio_says_so(tmp_p
         "at most 13 notebooks like Notebook/nb run at once (limits.memory 16Gi of "
         "ResourceQuota/q, 1.2Gi each)"
     ]
+
+
+def test_quota_capacity_names_a_proxy_of_unknown_resources_as_not_counted(tmp_path: Path) -> None:
+    text = (NS / "quota-capacity-odh-oauth-proxy.yaml").read_text()
+    text = text.replace("inject-oauth", "inject-auth")  # kube-rbac-proxy (RHOAI 3.x)
+    found = run(write(tmp_path, "wb.yaml", text), select={"quota-capacity"}).findings
+    assert [f.message.split(" each); ")[1] for f in found] == [
+        "fewer: OpenShift AI's notebook webhook (notebooks.opendatahub.io/inject-auth: true) "
+        "injects kube-rbac-proxy into each pod, whose requests and limits are charged too but "
+        "not counted here (nblint does not see them)"
+    ]

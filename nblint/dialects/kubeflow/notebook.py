@@ -381,11 +381,15 @@ def _sidecars(
     ``by`` is worded to read "<by> injects <name>"."""
     found: list[dict[str, Any]] = []
     if auth_proxy is not None:
+        resources = SIDECAR_RESOURCES.get(auth_proxy.container)
         found.append(
             {
                 "name": auth_proxy.container,
-                "by": auth_proxy.describe(),
-                "resources": SIDECAR_RESOURCES.get(auth_proxy.container),
+                # Counted: "each counts <by>"; not counted: "<by> injects <name>".
+                "by": auth_proxy.describe()
+                if resources
+                else f"OpenShift AI's notebook webhook ({auth_proxy.annotation})",
+                "resources": resources,
             }
         )
     opted_out = any(
