@@ -116,6 +116,15 @@ def test_a_default_limit_below_the_request_makes_the_pod_invalid() -> None:
         "container notebook requests memory 1Gi, but its limit is the LimitRange default 512Mi: "
         "a request above its limit makes the pod invalid"
     )
+    # The hint names the resource and the least limit the pod is valid with (not `limits: {}`).
+    assert result.findings[-1].fix == (
+        "spec:\n"
+        "  containers:\n"
+        "    - name: notebook\n"
+        "      resources:\n"
+        "        limits:\n"
+        "          memory: 1Gi   # at least its request (the LimitRange default is below it)"
+    )
 
 
 def test_min_max_and_ratio_each_at_the_field_they_bound() -> None:
