@@ -40,6 +40,7 @@ from nblint.model.admission import (
     quota_problems,
     servers_that_fit,
 )
+from nblint.model.finding import Cause
 from nblint.model.namespace import NamespaceContext
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.quantity import format_quantity, parse_quantity
@@ -209,6 +210,7 @@ def _home(pod: EffectivePod) -> tuple[Fraction | None, str | None, tuple[Any, ..
 
 
 def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    yield from _claim_templates(pod, namespace)
     home = _home(pod)
     hub = pod.facts.get("hub_db_pvc")
     if isinstance(hub, dict):
@@ -247,6 +249,56 @@ def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
                 distinct="home",
             ),
         )
+
+
+def _claim_templates(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    """A StatefulSet's ``volumeClaimTemplates``: the controller creates each PVC before the
+    pod, and the namespace's LimitRange and quota judge it as a PVC manifest."""
+    found = pod.facts.get("claim_templates")
+    for claim in found if isinstance(found, list) else []:
+        file, line, column = claim["origin"]
+        for rule, message, cause, assumption in claim_problems(
+            namespace.limit_ranges,
+            namespace.quotas,
+            parse_quantity(claim.get("storage")),
+            claim.get("storage_class"),
+        ):
+            yield (
+                rule,
+                RawViolation(
+                    (),
+                    f"PVC {claim['claim']} (volumeClaimTemplates {claim['template']}): {message}; "
+                    "the StatefulSet controller creates it before the pod, which never starts",
+                    fix={"any": _claim_template_hint(claim["template"], cause)},
+                    fix_safety="display-only",
+                    object_hint=True,
+                    origin=Origin(file, line, column),
+                    cause=cause,
+                    assumption=assumption,
+                    distinct=f"claim {claim['template']}",
+                ),
+            )
+
+
+def _claim_template_hint(template: str, cause: Cause) -> str:
+    """The storage request of the claim template the bound (``max.storage: 50Gi``, ``hard
+    requests.storage: 100Gi``) allows; for a PVC count, the quota to raise."""
+    bound, _, amount = cause.detail.partition(": ")
+    if bound.endswith("persistentvolumeclaims"):
+        return f"# {cause.object} admits no more PVCs ({cause.detail}): raise it, or drop the claim"
+    wanted = {
+        "min.storage": "at least the LimitRange's min",
+        "max.storage": "at most the LimitRange's max",
+    }.get(bound, "at most what the quota holds, less what the namespace already uses")
+    return (
+        "spec:\n"
+        "  volumeClaimTemplates:\n"
+        f"    - metadata: {{name: {template}}}\n"
+        "      spec:\n"
+        "        resources:\n"
+        "          requests:\n"
+        f"            storage: {amount}   # {wanted}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
