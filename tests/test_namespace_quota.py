@@ -425,6 +425,10 @@ def test_placeholders_in_names_are_unknowable() -> None:
     assert is_unknowable_name("{{ .Values.profile }}")
     assert not is_unknowable_name("team-a")
     assert not is_unknowable_name("{username}")  # KubeSpawner's, per user: not a placeholder
+    # A golden template's <NAMESPACE> (no Kubernetes name holds a "<" either).
+    assert is_unknowable_name("<NAMESPACE>")
+    assert is_unknowable_name("team-<name>")
+    assert not is_unknowable_name("a<b")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,6 +475,24 @@ def test_a_limitrange_and_quota_in_a_placeholder_namespace_are_applied_to_nothin
     )
     (pod,) = result.pods
     assert pod.admission is not None and pod.admission.defaults == []
+
+
+def test_an_angle_bracket_namespace_is_a_placeholder_as_dollar_ones_are() -> None:
+    # Rebs707's golden namespace template: the LimitRange in <NAMESPACE> is not applied to the
+    # pod written with the same placeholder (no limitrange-default-applied), and both say so.
+    result = run(PLACEHOLDER / "angle-bracket-namespace.yaml", select={"namespace"})
+    assert at_profile(result.findings) == [
+        ("cluster-object-placeholder", 5, None),
+        ("ns-unknown-namespace", 16, None),
+    ]
+    assert result.findings[0].message == (
+        "LimitRange/team-limits: its namespace is a placeholder (<NAMESPACE>), filled in before "
+        "it is applied, so nblint cannot know which namespace it bounds: its defaults and bounds "
+        "are applied to no pod"
+    )
+    assert result.findings[1].message.startswith(
+        "Pod/nb names its namespace by a placeholder (<NAMESPACE>)"
+    )
 
 
 def test_limitranges_named_by_one_placeholder_are_not_claimed_to_be_one_object() -> None:
