@@ -579,3 +579,25 @@ def test_quota_capacity_names_a_proxy_of_unknown_resources_as_not_counted(tmp_pa
         "injects kube-rbac-proxy into each pod, whose requests and limits are charged too but "
         "not counted here (nblint does not see them)"
     ]
+
+
+def test_quota_capacity_of_z2jh_servers_in_an_istio_namespace_says_the_sidecar_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # No dialect fact: the Namespace's own label says Istio injects there.
+    namespace = write(
+        tmp_path,
+        "ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: jhub\n  labels: {istio-injection: "
+        "enabled, pod-security.kubernetes.io/enforce: baseline}\n---\napiVersion: v1\n"
+        "kind: ResourceQuota\nmetadata: {name: q, namespace: jhub}\nspec:\n"
+        "  hard: {limits.memory: 64Gi}\n",
+    )
+    values = write(tmp_path, "values.yaml", "singleuser:\n  memory:\n    limit: 2G\n")
+    found = run(values, cluster=[namespace], select={"quota-capacity"}, namespace="jhub").findings
+    assert [f.message for f in found] == [
+        "at most 32 user servers run at once (limits.memory 64Gi of ResourceQuota/q, 2Gi each); "
+        "fewer: namespace jhub has Istio sidecar injection (its label istio-injection: enabled): "
+        "Istio injects istio-proxy into each pod, whose requests and limits are charged too but "
+        "not counted here (nblint does not see them)"
+    ]

@@ -472,7 +472,13 @@ def _istio_label(pod: EffectivePod, namespace: NamespaceContext) -> str | None:
         marks = pod.metadata.get(where)
         if isinstance(marks, dict) and str(marks.get("sidecar.istio.io/inject")).lower() == "false":
             return None
-    return f"namespace {namespace.name} has the label istio-injection: enabled: Istio"
+    how = (
+        "its label istio-injection: enabled"
+        if "istio-injection" in manifest.labels
+        else f"the profile controller labels it istio-injection: enabled when it creates it for "
+        f"{manifest.ref.label}"
+    )
+    return f"namespace {namespace.name} has Istio sidecar injection ({how}): Istio"
 
 
 def _with_sidecars(
