@@ -126,3 +126,24 @@ def test_the_namespace_decides_across_jobs(tmp_path: Path) -> None:
     assert not [
         f for f in report["findings"] if f["rule"] in ("privileged", "istio-init-restricted")
     ]
+
+
+def test_a_namespace_patch_in_the_cluster_context_is_no_whole_namespace() -> None:
+    # kubeflow/manifests' PSS "static" component: a kustomize Component whose patch adds the
+    # enforce label to the profile namespace. Read as a whole Namespace it would have no part-of
+    # label (no PodDefault, no hostPath error); it is a patch, read as none, as an input is.
+    here = NAMESPACE / "context-patch"
+    result = run(
+        here / "notebook.yaml",
+        cluster=[here / "ctx"],
+        select=WEBHOOKS | {"kustomize-patch", "restricted-volumes"},
+    )
+    assert _brief(result) == [
+        ("kustomize-patch", "info", 1, 1),
+        ("restricted-volumes", "error", 8, 26),
+        ("istio-init-restricted", "info", 13, 1),
+    ]
+    patch = result.findings[0]
+    assert patch.file.endswith("ctx/user-ns-labels.yaml")
+    assert patch.message.startswith("--cluster-context: a kustomize patch (")
+    assert only_pod(result).facts["poddefaults"] == ["add-env"]

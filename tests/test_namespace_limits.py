@@ -116,6 +116,15 @@ def test_a_default_limit_below_the_request_makes_the_pod_invalid() -> None:
         "container notebook requests memory 1Gi, but its limit is the LimitRange default 512Mi: "
         "a request above its limit makes the pod invalid"
     )
+    # The hint names the resource and the least limit the pod is valid with (not `limits: {}`).
+    assert result.findings[-1].fix == (
+        "spec:\n"
+        "  containers:\n"
+        "    - name: notebook\n"
+        "      resources:\n"
+        "        limits:\n"
+        "          memory: 1Gi   # at least its request (the LimitRange default is below it)"
+    )
 
 
 def test_min_max_and_ratio_each_at_the_field_they_bound() -> None:
@@ -239,4 +248,35 @@ def test_objects_the_api_server_refuses_are_reported_and_judge_nothing() -> None
     ]
     assert result.findings[0].message == (
         "min.cpu 2 is more than max 1: the API server refuses the LimitRange"
+    )
+
+
+def test_a_statefulset_s_claim_templates_are_judged_as_pvcs() -> None:
+    # The StatefulSet controller creates PVC home-jl-0 before the pod: the PVC LimitRange and
+    # the storage quota refuse it as they refuse a PVC manifest (field test 7b D8).
+    result = run(NS / "statefulset-claim-templates.yaml", select={"namespace"})
+    found = [f for f in result.findings if f.rule in ("limitrange-pvc", "quota-exceeds-hard")]
+    assert [(f.rule, f.line, f.column) for f in found] == [
+        ("limitrange-pvc", 32, 30),
+        ("quota-exceeds-hard", 32, 30),
+    ]
+    assert found[0].message == (
+        "PVC home-jl-0 (volumeClaimTemplates home): maximum storage usage per "
+        "PersistentVolumeClaim is 50Gi, but request is 200Gi; the StatefulSet controller creates "
+        "it before the pod, which never starts"
+    )
+    # The hint is written for the StatefulSet itself, not nested under its pod template.
+    assert found[0].fix == (
+        "spec:\n"
+        "  volumeClaimTemplates:\n"
+        "    - metadata: {name: home}\n"
+        "      spec:\n"
+        "        resources:\n"
+        "          requests:\n"
+        "            storage: 50Gi   # at most the LimitRange's max"
+    )
+    assert found[0].applicability == "display-only"
+    assert found[1].message.startswith(
+        "PVC home-jl-0 (volumeClaimTemplates home): needs requests.storage=200Gi, more than "
+        "ResourceQuota/storage leaves (hard requests.storage=100Gi)"
     )

@@ -258,6 +258,14 @@ def test_a_namespace_without_level_labels_is_checked_at_psa_level_and_says_so() 
         "checked at --psa-level/--psa-version (restricted:v1.37); label the namespace to say "
         "which level it enforces"
     )
+    # The Namespace is given: the hint labels it (not "give the Namespace manifest, name the
+    # namespace or give --namespace", field test 7b).
+    assert found[0].fix == (
+        f"# Namespace team-a ({NS / 'namespace-without-labels.yaml'}:4): the level it enforces\n"
+        "metadata:\n"
+        "  labels:\n"
+        "    pod-security.kubernetes.io/enforce: restricted"
+    )
 
 
 def test_a_namespace_without_labels_gets_the_defaults_of_the_admission_config_given(

@@ -5,7 +5,9 @@ case in ``fixtures/namespace/``; each test asserts the exact findings."""
 
 from __future__ import annotations
 
-from conftest import FIXTURES, run
+from pathlib import Path
+
+from conftest import FIXTURES, run, write
 
 from nblint.model.finding import Finding
 
@@ -197,6 +199,9 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
     found = run(NS / "profile-with-quota-and-notebook.yaml", select=QUOTA).findings
     assert placed(found) == [
         ("kubeflow-profile-namespace", 4, 3, None),
+        # The controller creates the namespace with istio-injection: enabled, as a Namespace
+        # manifest that says so: its sidecars are not seen (field test 7b D7).
+        ("ns-injected-containers-unknown", 4, 3, None),
         ("quota-key-ineffective", 11, 7, None),
         ("ns-unknown-namespace", 17, 3, None),
         ("quota-capacity", 25, 24, 9),
@@ -204,7 +209,14 @@ def test_a_kubeflow_profile_stands_for_its_namespace_and_quota() -> None:
     assert found[-1].message == (
         "at most 8 notebooks like Notebook/alice run at once (requests.cpu 8 of "
         "ResourceQuota/kf-resource-quota, 1 each; limits.memory 32Gi of "
-        "ResourceQuota/kf-resource-quota, 4Gi each)"
+        "ResourceQuota/kf-resource-quota, 4Gi each); fewer: namespace team-a has Istio sidecar "
+        "injection (the profile controller labels it istio-injection: enabled when it creates it "
+        "for Profile/team-a): Istio injects istio-proxy into each pod, whose requests and limits "
+        "are charged too but not counted here (nblint does not see them)"
+    )
+    assert (
+        found[-1].assumption
+        == "no other usage in the namespace; no other mutating webhook adds containers"
     )
 
 
@@ -242,6 +254,7 @@ def test_a_profile_quota_replaces_its_kf_resource_quota_manifest() -> None:
     assert placed(found) == [
         ("cluster-object-written-twice", 6, 3, 17),
         ("kubeflow-profile-namespace", 14, 3, None),
+        ("ns-injected-containers-unknown", 14, 3, None),
         ("ns-unknown-namespace", 24, 3, None),
     ]
     assert found[0].severity == "info"
@@ -258,14 +271,53 @@ def test_a_profile_whose_namespace_manifest_is_given_says_that_manifest_decides(
     # the namespace and adds only the labels it lacks, so the manifest's enforce label decides.
     fixture = NS / "profile-and-its-namespace-manifest.yaml"
     found = run(fixture, select={"namespace", "psa-baseline"}).findings
-    assert placed(found) == [("kubeflow-profile-namespace", 13, 3, None), ("privileged", 29, 13, 8)]
+    assert placed(found) == [("kubeflow-profile-namespace", 13, 3, None), ("privileged", 29, 13, 7)]
     assert found[0].message == (
-        f"Profile team-a stands for Namespace team-a, whose manifest is given ({fixture}:6): the "
-        "profile controller adopts it (when its owner annotation names the Profile's owner) and "
+        f"Profile team-a stands for Namespace team-a, whose manifest is given ({fixture}:5): the "
+        "profile controller adopts it (its owner annotation names the Profile's owner) and "
         "adds only the labels it lacks (app.kubernetes.io/part-of: kubeflow-profile) and no "
         "ResourceQuota (spec.resourceQuotaSpec.hard is empty); its Notebooks are checked at that "
         "manifest's PodSecurity labels"
     )
+
+
+def test_a_profile_s_namespace_manifest_without_its_owner_annotation_is_not_surely_adopted(
+    tmp_path: Path,
+) -> None:
+    # The profile controller adopts an existing namespace only when its owner annotation names
+    # the Profile's owner: applied first, this Namespace is refused (no part-of label, so the
+    # PodDefault webhook never runs); applied after the Profile, the controller created it with
+    # its labels. Which one holds is not known: said at the Namespace, PodDefaults still apply.
+    fixture = NS / "profile-namespace-without-owner.yaml"
+    result = run(fixture, select={"namespace", "kubeflow", "restricted-volumes"})
+    assert placed(result.findings) == [
+        ("kubeflow-profile-namespace", 6, 3, None),
+        ("kubeflow-profile-namespace-owner", 13, 3, None),
+        ("restricted-volumes", 26, 5, None),
+        ("culling-not-visible", 32, 1, None),
+        ("istio-init-restricted", 33, 1, None),
+        ("ns-unknown-namespace", 35, 3, None),
+    ]
+    owner = result.findings[1]
+    assert owner.severity == "info"
+    assert owner.message.startswith(
+        f"Namespace team-a has no owner annotation, but Profile team-a ({fixture}:6) has owner "
+        "alice@example.com: the profile controller adopts an existing namespace only when its "
+        "owner annotation names the Profile's owner."
+    )
+    assert owner.fix == "metadata:\n  annotations:\n    owner: alice@example.com"
+    assert "which it does not (kubeflow-profile-namespace-owner)" in result.findings[0].message
+    # Istio is not said to be on (the "if the profile namespace has" form): not known.
+    assert result.findings[4].message.startswith("if the profile namespace has Istio")
+    # Another owner: the same.
+    text = fixture.read_text().replace(
+        "  name: team-a\n---", "  name: team-a\n  annotations: {owner: bob}\n---", 1
+    )
+    other = run(write(tmp_path, "x.yaml", text), select={"kubeflow-profile-namespace-owner"})
+    assert [f.message.split(",")[0] for f in other.findings] == [
+        'Namespace team-a has owner annotation "bob"'
+    ]
+    assert other.findings[0].fix == "owner: alice@example.com"
 
 
 def test_a_namespace_with_istio_injection_says_what_nblint_does_not_see() -> None:
@@ -373,6 +425,10 @@ def test_placeholders_in_names_are_unknowable() -> None:
     assert is_unknowable_name("{{ .Values.profile }}")
     assert not is_unknowable_name("team-a")
     assert not is_unknowable_name("{username}")  # KubeSpawner's, per user: not a placeholder
+    # A golden template's <NAMESPACE> (no Kubernetes name holds a "<" either).
+    assert is_unknowable_name("<NAMESPACE>")
+    assert is_unknowable_name("team-<name>")
+    assert not is_unknowable_name("a<b")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,6 +477,24 @@ def test_a_limitrange_and_quota_in_a_placeholder_namespace_are_applied_to_nothin
     assert pod.admission is not None and pod.admission.defaults == []
 
 
+def test_an_angle_bracket_namespace_is_a_placeholder_as_dollar_ones_are() -> None:
+    # Rebs707's golden namespace template: the LimitRange in <NAMESPACE> is not applied to the
+    # pod written with the same placeholder (no limitrange-default-applied), and both say so.
+    result = run(PLACEHOLDER / "angle-bracket-namespace.yaml", select={"namespace"})
+    assert at_profile(result.findings) == [
+        ("cluster-object-placeholder", 5, None),
+        ("ns-unknown-namespace", 16, None),
+    ]
+    assert result.findings[0].message == (
+        "LimitRange/team-limits: its namespace is a placeholder (<NAMESPACE>), filled in before "
+        "it is applied, so nblint cannot know which namespace it bounds: its defaults and bounds "
+        "are applied to no pod"
+    )
+    assert result.findings[1].message.startswith(
+        "Pod/nb names its namespace by a placeholder (<NAMESPACE>)"
+    )
+
+
 def test_limitranges_named_by_one_placeholder_are_not_claimed_to_be_one_object() -> None:
     fixture = PLACEHOLDER / "limitranges-named-by-placeholder.yaml"
     found = run(fixture, select={"namespace"}).findings
@@ -430,4 +504,100 @@ def test_limitranges_named_by_one_placeholder_are_not_claimed_to_be_one_object()
         *[("limitrange-default-applied", 12, None)] * 2,  # requests.cpu and limits.cpu
         ("limitrange-default-conflict", 22, None),
         ("ns-unknown-namespace", 28, None),
+    ]
+
+
+def test_quota_capacity_writes_a_fraction_of_a_byte_as_people_do() -> None:
+    # 1.2Gi (the JWA's limit factor 1.2 on 1Gi) is 1288490188.8 bytes: "1.2Gi each", not
+    # "1288490188800m each".
+    found = run(NS / "quota-capacity-fractional-memory.yaml", select={"quota-capacity"}).findings
+    assert [f.message for f in found] == [
+        "at most 13 notebooks like Notebook/nb run at once (limits.memory 16Gi of "
+        "ResourceQuota/q, 1.2Gi each)"
+    ]
+
+
+def test_quota_capacity_counts_the_sidecar_a_webhook_injects_with_known_resources() -> None:
+    # OpenShift AI's notebook webhook adds oauth-proxy with requests and limits 100m / 64Mi
+    # (odh-notebook-controller InjectOAuthProxy): 1.1 CPU per workbench, so 3 fit in 4, not 4.
+    found = run(NS / "quota-capacity-odh-oauth-proxy.yaml", select={"quota-capacity"}).findings
+    assert [f.message for f in found] == [
+        "at most 3 notebooks like Notebook/wb run at once (limits.cpu 4 of ResourceQuota/q, "
+        "1100m each; limits.memory 8Gi of ResourceQuota/q, 2112Mi each; each counts the "
+        "oauth-proxy sidecar that OpenShift AI's notebook webhook injects "
+        "(notebooks.opendatahub.io/inject-oauth: true): requests and limits cpu 100m, memory "
+        "64Mi)"
+    ]
+    assert found[0].assumption == (
+        "no other usage in the namespace; no other mutating webhook adds containers"
+    )
+
+
+def test_quota_capacity_says_istio_may_add_a_sidecar_where_the_namespace_is_not_known() -> None:
+    found = run(
+        NS / "quota-capacity-kubeflow-namespace-unknown.yaml", select={"quota-capacity"}
+    ).findings
+    assert [f.message for f in found] == [
+        "at most 4 notebooks like Notebook/nb run at once (limits.cpu 4 of ResourceQuota/q, 1 "
+        "each); fewer: if the profile namespace has Istio sidecar injection (the Kubeflow "
+        "default), Istio injects istio-proxy into each pod, whose requests and limits are "
+        "charged too but not counted here (nblint does not see them)"
+    ]
+
+
+def test_quota_capacity_of_a_pod_in_a_namespace_labelled_for_istio_says_so(tmp_path: Path) -> None:
+    # Any pod counted (here a z2jh-less plain Notebook in a plain Namespace) by the label alone.
+    text = (NS / "quota-capacity-fractional-memory.yaml").read_text()
+    text = text.replace(
+        "labels: {pod-security.kubernetes.io/enforce: baseline}",
+        "labels: {pod-security.kubernetes.io/enforce: baseline, istio-injection: enabled}",
+    )
+    found = run(write(tmp_path, "ns.yaml", text), select={"quota-capacity"}).findings
+    assert [f.message.split("; fewer: ")[1] for f in found] == [
+        "namespace team-c has Istio sidecar injection (its label istio-injection: enabled): "
+        "Istio injects istio-proxy into each pod, whose requests and limits are charged too but "
+        "not counted here (nblint does not see them)"
+    ]
+    opted_out = text.replace(
+        "metadata: {name: nb, namespace: team-c}",
+        "metadata:\n  name: nb\n  namespace: team-c\n"
+        '  annotations: {sidecar.istio.io/inject: "false"}',
+    )
+    found = run(write(tmp_path, "out.yaml", opted_out), select={"quota-capacity"}).findings
+    assert [f.message for f in found] == [
+        "at most 13 notebooks like Notebook/nb run at once (limits.memory 16Gi of "
+        "ResourceQuota/q, 1.2Gi each)"
+    ]
+
+
+def test_quota_capacity_names_a_proxy_of_unknown_resources_as_not_counted(tmp_path: Path) -> None:
+    text = (NS / "quota-capacity-odh-oauth-proxy.yaml").read_text()
+    text = text.replace("inject-oauth", "inject-auth")  # kube-rbac-proxy (RHOAI 3.x)
+    found = run(write(tmp_path, "wb.yaml", text), select={"quota-capacity"}).findings
+    assert [f.message.split(" each); ")[1] for f in found] == [
+        "fewer: OpenShift AI's notebook webhook (notebooks.opendatahub.io/inject-auth: true) "
+        "injects kube-rbac-proxy into each pod, whose requests and limits are charged too but "
+        "not counted here (nblint does not see them)"
+    ]
+
+
+def test_quota_capacity_of_z2jh_servers_in_an_istio_namespace_says_the_sidecar_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # No dialect fact: the Namespace's own label says Istio injects there.
+    namespace = write(
+        tmp_path,
+        "ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: jhub\n  labels: {istio-injection: "
+        "enabled, pod-security.kubernetes.io/enforce: baseline}\n---\napiVersion: v1\n"
+        "kind: ResourceQuota\nmetadata: {name: q, namespace: jhub}\nspec:\n"
+        "  hard: {limits.memory: 64Gi}\n",
+    )
+    values = write(tmp_path, "values.yaml", "singleuser:\n  memory:\n    limit: 2G\n")
+    found = run(values, cluster=[namespace], select={"quota-capacity"}, namespace="jhub").findings
+    assert [f.message for f in found] == [
+        "at most 32 user servers run at once (limits.memory 64Gi of ResourceQuota/q, 2Gi each); "
+        "fewer: namespace jhub has Istio sidecar injection (its label istio-injection: enabled): "
+        "Istio injects istio-proxy into each pod, whose requests and limits are charged too but "
+        "not counted here (nblint does not see them)"
     ]

@@ -58,6 +58,10 @@ def test_0_1_plus_0_2_is_300m() -> None:
         (Fraction(7767448354), "memory", "7767448354 (~7.2Gi)"),
         (Fraction(4), "nvidia.com/gpu", "4"),
         (Fraction(10 * 2**30), "requests.storage", "10Gi"),
+        # A fraction of a byte (a JWA limit factor 1.2 on 1Gi): not 1288490188800m.
+        (Fraction(12 * 2**30, 10), "limits.memory", "1.2Gi"),
+        (Fraction(3 * 2**20, 10), "memory", "307.2Ki"),
+        (Fraction(15 * 10**8, 10**9) * 10**9 + Fraction(1, 2), "memory", "1500000000500m (~1.4Gi)"),
     ],
 )
 def test_quantities_are_written_as_people_read_them(

@@ -40,6 +40,7 @@ from nblint.model.admission import (
     quota_problems,
     servers_that_fit,
 )
+from nblint.model.finding import Cause
 from nblint.model.namespace import NamespaceContext
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.quantity import format_quantity, parse_quantity
@@ -58,6 +59,7 @@ CHART_POD_OUTCOME = {
     "hook-image-awaiter": "helm install waits for its pre-install hook forever",
 }
 INJECTED = "no mutating webhook adds containers"
+INJECTED_OTHER = "no other mutating webhook adds containers"
 NOT_COUNTED = "image-puller DaemonSet pods (one per node) not counted"
 
 
@@ -208,6 +210,7 @@ def _home(pod: EffectivePod) -> tuple[Fraction | None, str | None, tuple[Any, ..
 
 
 def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    yield from _claim_templates(pod, namespace)
     home = _home(pod)
     hub = pod.facts.get("hub_db_pvc")
     if isinstance(hub, dict):
@@ -246,6 +249,56 @@ def _claims(pod: EffectivePod, namespace: NamespaceContext) -> Found:
                 distinct="home",
             ),
         )
+
+
+def _claim_templates(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+    """A StatefulSet's ``volumeClaimTemplates``: the controller creates each PVC before the
+    pod, and the namespace's LimitRange and quota judge it as a PVC manifest."""
+    found = pod.facts.get("claim_templates")
+    for claim in found if isinstance(found, list) else []:
+        file, line, column = claim["origin"]
+        for rule, message, cause, assumption in claim_problems(
+            namespace.limit_ranges,
+            namespace.quotas,
+            parse_quantity(claim.get("storage")),
+            claim.get("storage_class"),
+        ):
+            yield (
+                rule,
+                RawViolation(
+                    (),
+                    f"PVC {claim['claim']} (volumeClaimTemplates {claim['template']}): {message}; "
+                    "the StatefulSet controller creates it before the pod, which never starts",
+                    fix={"any": _claim_template_hint(claim["template"], cause)},
+                    fix_safety="display-only",
+                    object_hint=True,
+                    origin=Origin(file, line, column),
+                    cause=cause,
+                    assumption=assumption,
+                    distinct=f"claim {claim['template']}",
+                ),
+            )
+
+
+def _claim_template_hint(template: str, cause: Cause) -> str:
+    """The storage request of the claim template the bound (``max.storage: 50Gi``, ``hard
+    requests.storage: 100Gi``) allows; for a PVC count, the quota to raise."""
+    bound, _, amount = cause.detail.partition(": ")
+    if bound.endswith("persistentvolumeclaims"):
+        return f"# {cause.object} admits no more PVCs ({cause.detail}): raise it, or drop the claim"
+    wanted = {
+        "min.storage": "at least the LimitRange's min",
+        "max.storage": "at most the LimitRange's max",
+    }.get(bound, "at most what the quota holds, less what the namespace already uses")
+    return (
+        "spec:\n"
+        "  volumeClaimTemplates:\n"
+        f"    - metadata: {{name: {template}}}\n"
+        "      spec:\n"
+        "        resources:\n"
+        "          requests:\n"
+        f"            storage: {amount}   # {wanted}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,19 +359,22 @@ def _capacity(pod: EffectivePod, namespace: NamespaceContext) -> Found:
         yield from (("quota-profile-never-starts", raw) for raw in _no_home(pod, namespace))
         yield from (("quota-capacity", raw) for raw in _home_capacity(pod, namespace))
     used = _chart_usage(pod, namespace) if per_user else {}
-    alone = servers_that_fit(namespace.quotas, pod.spec)
-    bound = servers_that_fit(namespace.quotas, pod.spec, used)
+    counted, uncounted = _sidecars(pod, namespace)
+    # The quota charges the pod the webhooks make: the sidecars whose resources are known count.
+    charged = _with_sidecars(pod.spec, counted, namespace)
+    alone = servers_that_fit(namespace.quotas, charged)
+    bound = servers_that_fit(namespace.quotas, charged, used)
     if bound is None or alone is None or alone.fits == 0:
         return  # no quota charges it, or one pod is more than the quota (quota-exceeds-hard)
-    per = {key: pod_charge(pod.spec, key) for _, key in bound.binding}
+    per = {key: pod_charge(charged, key) for _, key in bound.binding}
     if pod.profile:
         what = f'servers of profile "{pod.profile}"'
     else:
         what = "user servers" if per_user else f"notebooks like {pod.object}"
     quota, key = bound.binding[0]
     cause = amount_cause(quota.ref.label, f"hard {key}", quota.hard[key])
-    assumption = _assumption(per_user)
-    binding = _binding(bound, per, used)
+    assumption = _assumption(per_user, bool(counted or uncounted))
+    binding = _binding(bound, per, used) + _sidecars_counted(counted)
     # At what the server asks for (the profile's line), the quota key in the cause.
     place = contributor(pod.spec, key)
     if bound.fits == 0:
@@ -336,6 +392,7 @@ def _capacity(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     message = f"at most {bound.fits} {what} run at once ({binding})"
     if per_user:
         message += _users(pod, bound.fits, "run all of theirs at once")
+    message += _sidecars_uncounted(uncounted)
     for gpu, held in _untracked_gpus(pod, namespace, bound.fits):
         yield (
             "quota-capacity",
@@ -379,10 +436,92 @@ def _untracked_gpus(
     return out
 
 
-def _assumption(per_user: bool) -> str:
+def _assumption(per_user: bool, sidecars: bool = False) -> str:
+    injected = INJECTED_OTHER if sidecars else INJECTED
     if per_user:
-        return f"{NO_OTHER_USAGE} beside the chart's own pods; {NOT_COUNTED}; {INJECTED}"
-    return f"{NO_OTHER_USAGE}; {INJECTED}"
+        return f"{NO_OTHER_USAGE} beside the chart's own pods; {NOT_COUNTED}; {injected}"
+    return f"{NO_OTHER_USAGE}; {injected}"
+
+
+def _sidecars(
+    pod: EffectivePod, namespace: NamespaceContext
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The sidecars a webhook injects into the pod (the dialect's fact ``injected_sidecars``):
+    those whose resources the webhook fixes, and those whose resources nblint does not know."""
+    found = pod.facts.get("injected_sidecars")
+    sidecars = [s for s in found if isinstance(s, dict)] if isinstance(found, list) else []
+    if not any(s.get("name") == "istio-proxy" for s in sidecars):
+        istio = _istio_label(pod, namespace)
+        if istio is not None:
+            sidecars.append({"name": "istio-proxy", "by": istio, "resources": None})
+    counted = [s for s in sidecars if isinstance(s.get("resources"), dict)]
+    return counted, [s for s in sidecars if s not in counted]
+
+
+def _istio_label(pod: EffectivePod, namespace: NamespaceContext) -> str | None:
+    """``namespace team-a's label istio-injection: enabled: Istio`` when the namespace's manifest
+    turns Istio injection on for the pod (a dialect that knows more says it in its fact)."""
+    manifest = namespace.manifest
+    if manifest is None or "istio-injection" in namespace.disputed:
+        return None
+    labels = {**manifest.added_by_profile, **manifest.labels}
+    injection = labels.get("istio-injection")
+    if injection is None or injection.value != "enabled":
+        return None
+    for where in ("annotations", "labels"):
+        marks = pod.metadata.get(where)
+        if isinstance(marks, dict) and str(marks.get("sidecar.istio.io/inject")).lower() == "false":
+            return None
+    how = (
+        "its label istio-injection: enabled"
+        if "istio-injection" in manifest.labels
+        else f"the profile controller labels it istio-injection: enabled when it creates it for "
+        f"{manifest.ref.label}"
+    )
+    return f"namespace {namespace.name} has Istio sidecar injection ({how}): Istio"
+
+
+def _with_sidecars(
+    spec: dict[str, Any], sidecars: list[dict[str, Any]], namespace: NamespaceContext
+) -> dict[str, Any]:
+    """``spec`` with the sidecars of known resources added, after LimitRange defaults (which
+    fill what the webhook leaves out, as for any container)."""
+    if not sidecars:
+        return spec
+    added = [{"name": s["name"], "resources": s["resources"]} for s in sidecars]
+    containers = [*(spec.get("containers") or []), *added]
+    return fill_defaults({**spec, "containers": containers}, namespace.limit_ranges)[0]
+
+
+def _sidecars_counted(sidecars: list[dict[str, Any]]) -> str:
+    """``; each counts the oauth-proxy … injects (requests and limits cpu 100m, memory 64Mi)``."""
+    parts = []
+    for sidecar in sidecars:
+        resources = sidecar["resources"]
+        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+
+        def sized(amounts: dict[str, Any]) -> str:
+            return ", ".join(f"{key} {value}" for key, value in amounts.items())
+
+        if requests == limits:
+            sizes = f"requests and limits {sized(limits)}"
+        else:
+            sizes = "; ".join(
+                f"{bucket} {sized(amounts)}"
+                for bucket, amounts in (("requests", requests), ("limits", limits))
+                if amounts
+            )
+        parts.append(f"; each counts {sidecar['by']}: {sizes}")
+    return "".join(parts)
+
+
+def _sidecars_uncounted(sidecars: list[dict[str, Any]]) -> str:
+    """What the count leaves out: the sidecars whose resources nblint does not see."""
+    return "".join(
+        f"; fewer: {sidecar['by']} injects {sidecar['name']} into each pod, whose requests and "
+        "limits are charged too but not counted here (nblint does not see them)"
+        for sidecar in sidecars
+    )
 
 
 def _servers_per_user(pod: EffectivePod) -> tuple[int | None, str]:

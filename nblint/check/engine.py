@@ -572,7 +572,7 @@ def make_finding(
         # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
         plain = not quoted or _plain_holes(quoted, variables)
-        if pod.placement is not None and not nameless and plain:
+        if pod.placement is not None and not nameless and plain and not raw.object_hint:
 
             def template_hint() -> str | None:
                 if template_key is None:

@@ -36,6 +36,7 @@ class RawViolation(Record):
         "fix",
         "fix_safety",
         "message",
+        "object_hint",
         "origin",
         "path",
         "severity",
@@ -56,6 +57,7 @@ class RawViolation(Record):
         origin: Origin | None = None,
         cause: Cause | None = None,
         assumption: str | None = None,
+        object_hint: bool = False,
     ) -> None:
         self.path = path
         self.message = message
@@ -77,6 +79,10 @@ class RawViolation(Record):
         #: The namespace object that causes it, and what it takes for granted (see ``Finding``).
         self.cause = cause
         self.assumption = assumption
+        #: Its own ``fix`` is written for the object itself (a StatefulSet's
+        #: ``volumeClaimTemplates``), not for the pod: shown as written, never nested under the
+        #: pod template nor applied.
+        self.object_hint = object_hint
 
 
 def configuration_values(pod: EffectivePod) -> Any:

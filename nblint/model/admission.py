@@ -237,6 +237,8 @@ def limit_range_problems(
                         f"default.{resource}",
                         default.amount,
                     ),
+                    # The least limit the pod is valid with: its request (ratio 1).
+                    wanted=(resource, "limits", request),
                 )
             )
     for limit_range in limit_ranges:

@@ -111,6 +111,21 @@ class NamespaceManifest:
     labels: dict[str, Located] = field(default_factory=dict)
     #: Labels the Profile controller adds unless the Namespace already has them.
     added_by_profile: dict[str, Located] = field(default_factory=dict)
+    #: A Namespace's ``owner`` annotation; a Profile's ``spec.owner.name``: the controller
+    #: adopts an existing namespace only when the two are equal.
+    owner: Located | None = None
+    #: On a Namespace a Profile of the inputs stands for: that Profile (its owner is ``owner``).
+    profile: NamespaceManifest | None = None
+
+    def adopted(self) -> bool:
+        """Whether the Profile that stands for this Namespace surely adopts it: the Namespace's
+        owner annotation names the Profile's owner. Otherwise it depends on which is applied
+        first (the controller creates a namespace the Profile finds absent, annotated; one that
+        exists without the annotation it refuses, and reconciles nothing of the Profile)."""
+        if self.profile is None:
+            return True
+        mine, theirs = self.owner, self.profile.owner
+        return mine is not None and theirs is not None and mine.value == theirs.value
 
 
 #: LimitRange constraint names, in the order the API server checks them.
@@ -505,9 +520,16 @@ def _merged_manifest(
     if first.ref.kind == "Profile" and other.ref.kind != "Profile":
         first, other = other, first
     if other.ref.kind == "Profile" and first.ref.kind != "Profile":
-        added = {k: v for k, v in other.added_by_profile.items() if k != "istio-injection"}
-        # The controller labels istio-injection only on a namespace it creates itself.
-        return NamespaceManifest(first.ref, first.labels, {**added, **first.added_by_profile}), None
+        merged = NamespaceManifest(first.ref, first.labels, owner=first.owner, profile=other)
+        if merged.adopted():
+            # The controller labels istio-injection only on a namespace it creates itself.
+            added = {k: v for k, v in other.added_by_profile.items() if k != "istio-injection"}
+        else:
+            # Created by the controller (Profile first) or refused (Namespace first): its
+            # labels, istio-injection included, are disputed (see _disputed_labels).
+            added = dict(other.added_by_profile)
+        merged.added_by_profile = {**added, **first.added_by_profile}
+        return merged, None
     if first.ref.kind == "Profile" or first.ref.context != other.ref.context:
         return (other if first.ref.context else first), None
     if psa_labels(first) != psa_labels(other):
@@ -518,7 +540,17 @@ def _merged_manifest(
 def _disputed_labels(first: NamespaceManifest | None, other: NamespaceManifest) -> set[str]:
     """The label keys two Namespace manifests of one name, both inputs or both context files,
     write differently (or only one of them writes): the one applied last decides them."""
-    if first is None or "Profile" in (first.ref.kind, other.ref.kind):
+    if first is not None and "Profile" in (first.ref.kind, other.ref.kind):
+        namespace, profile = (other, first) if first.ref.kind == "Profile" else (first, other)
+        if profile.ref.kind == namespace.ref.kind:
+            return set()
+        merged = NamespaceManifest(namespace.ref, owner=namespace.owner, profile=profile)
+        if merged.adopted():
+            return set()
+        # Which of created or refused the cluster holds depends on the order they are applied:
+        # the labels only the controller would add are not known.
+        return set(profile.added_by_profile) - set(namespace.labels)
+    if first is None:
         return set()
     if first.ref.context != other.ref.context:
         return set()  # the input replaces the context file's: nothing is in doubt

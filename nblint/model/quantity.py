@@ -140,10 +140,32 @@ def format_quantity(amount: Fraction, resource: str = "") -> str:
                 unit = "Gi" if whole >= _BINARY["Gi"] else "Mi"
                 return f"{whole} (~{whole / _BINARY[unit]:.1f}{unit})"
         return str(whole)
+    if _is_bytes(resource) and amount >= 1:
+        # A fraction of a byte: 1.2Gi (a JWA limit factor of 1.2 on 1Gi) is 1288490188.8 bytes,
+        # which the API server keeps; written in the unit it was likely written in, not millibytes.
+        for suffix, unit in [*((s, _BINARY[s]) for s in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"))] + [
+            (s, 10 ** _DECIMAL[s]) for s in ("E", "P", "T", "G", "M", "k")
+        ]:
+            scaled = amount / unit
+            if scaled >= 1 and (scaled * 1000).denominator == 1:
+                return f"{_short_decimal(scaled)}{suffix}"
     milli = amount * 1000
     if milli.denominator == 1:
+        if _is_bytes(resource) and amount >= _BINARY["Mi"]:
+            unit = "Gi" if amount >= _BINARY["Gi"] else "Mi"
+            return f"{milli.numerator}m (~{float(amount / _BINARY[unit]):.1f}{unit})"
         return f"{milli.numerator}m"
     return f"{float(amount):g}"
+
+
+def _short_decimal(amount: Fraction) -> str:
+    """A fraction with at most three decimals, written without trailing zeros (``1.2``)."""
+    whole, rest = divmod(amount * 1000, 1000)
+    assert rest.denominator == 1
+    text = str(whole)
+    if rest:
+        text += "." + f"{int(rest):03d}".rstrip("0")
+    return text
 
 
 def _is_bytes(resource: str) -> bool:

@@ -3,8 +3,8 @@
 A Helm/Jinja ``{{ }}`` template, a ``${...}`` placeholder (Terraform, envsubst) standing for the
 whole value, or a sops-encrypted value: nblint checks such a value for its type at most, never
 reads it as what it says. An object's name or namespace is unknowable in more ways, because no
-Kubernetes name holds a ``$``: a ``$(...)`` or ``${...}`` anywhere in it (kustomize vars,
-envsubst) is a placeholder too.
+Kubernetes name holds a ``$`` or a ``<``: a ``$(...)`` or ``${...}`` anywhere in it (kustomize
+vars, envsubst) is a placeholder too, and so is a ``<NAMESPACE>`` (golden templates).
 """
 
 from __future__ import annotations
@@ -63,9 +63,20 @@ def unknowable_on_path(tree: Any, path: tuple[Any, ...], templates_literal: bool
 
 def is_unknowable_name(value: Any) -> bool:
     """An object name or namespace that is a placeholder (:func:`is_unknowable`, or a ``$(...)``
-    or ``${...}`` anywhere in it: ``team-$(PROFILE)``): nblint cannot know which object or
-    namespace it will be."""
-    return isinstance(value, str) and (is_unknowable(value) or "$(" in value or "${" in value)
+    or ``${...}`` anywhere in it: ``team-$(PROFILE)``, or an ``<...>`` one: ``<NAMESPACE>`` of a
+    golden template, which no Kubernetes name can hold either): nblint cannot know which object
+    or namespace it will be."""
+    return isinstance(value, str) and (
+        is_unknowable(value)
+        or "$(" in value
+        or "${" in value
+        or ("<" in value and bool(_angle().search(value)))
+    )
+
+
+@cache
+def _angle() -> re.Pattern[str]:
+    return re.compile(r"<[^<>]+>")
 
 
 def placeholder_message(label: str, what: str, value: str, knows: str, effect: str) -> str:

@@ -283,12 +283,17 @@ def _unknown(
             f"{level} and no LimitRange or ResourceQuota is applied"
         )
         assumption = None
+        fix = (
+            "Lint the manifests with the placeholder filled in "
+            "(e.g. envsubst < FILE | nblint check -)."
+        )
     elif namespace.name is None:
         what = (
             f"{pod.object} names no namespace and no --namespace is given: PSA is checked at "
             f"{level}; objects that name no namespace are taken to be in the same one"
         )
         assumption = "the pod and the objects that name no namespace are applied to one namespace"
+        fix = None  # the rule's: name the namespace, or give --namespace
     elif namespace.manifest is not None and namespace.conflicting is not None:
         first, second = namespace.manifest, namespace.conflicting
         what = (
@@ -300,6 +305,7 @@ def _unknown(
             f"{level}; keep one Namespace manifest per namespace among the inputs"
         )
         assumption = None
+        fix = f"Keep one Namespace manifest of {namespace.name} among the inputs (the one applied)."
         origin = second.ref.origin
         cause = Cause(second.ref.label, _psa_text(second), origin.file, origin.line, origin.column)
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Namespace":
@@ -312,6 +318,12 @@ def _unknown(
             f"is checked at {level}; label the namespace to say which level it enforces"
         )
         assumption = None
+        # The Namespace is given: what is missing is its label, not a manifest or a namespace.
+        fix = (
+            f"# Namespace {namespace.name} ({_at(namespace.manifest)}): the level it enforces"
+            "\nmetadata:\n  labels:\n"
+            f"    pod-security.kubernetes.io/enforce: {policy.level}"
+        )
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Profile":
         what = (
             f"namespace {namespace.name} belongs to Profile {namespace.name}, whose PodSecurity "
@@ -319,18 +331,32 @@ def _unknown(
             f"is checked at {level}; give the Namespace manifest to check it at its labels"
         )
         assumption = None
+        fix = (
+            f"Give namespace {namespace.name}'s Namespace manifest with its "
+            "pod-security.kubernetes.io labels (as the cluster has it: --cluster-context)."
+        )
     else:
         what = (
             f"namespace {namespace.name} has no Namespace manifest among the inputs or "
             f"--cluster-context: PSA is checked at {level}"
         )
         assumption = None
+        fix = (
+            f"Give namespace {namespace.name}'s Namespace manifest with its "
+            "pod-security.kubernetes.io labels (as an input or with --cluster-context)."
+        )
         if "{" in namespace.name:
             what += " (each user gets a namespace of their own: enable_user_namespaces)"
     if namespace.limit_ranges or namespace.quotas:
         what += "; its LimitRanges and ResourceQuotas given are applied"
     return Reported(
-        "ns-unknown-namespace", what, _place(pod), pod.object, assumption=assumption, cause=cause
+        "ns-unknown-namespace",
+        what,
+        _place(pod),
+        pod.object,
+        fix=fix,
+        assumption=assumption,
+        cause=cause,
     )
 
 

@@ -317,7 +317,7 @@ class Runner:
         seen: set[str] = set()
         for item in [*inputs, *context]:
             if item.patch is not None:
-                self._add(result, _patch_reported(item.path, item.patch))
+                self._add(result, _patch_reported(item.path, item.patch, item.context))
                 continue
             if item.recognised is None:
                 documents: Iterable[Recognised] = self._stream(item, result)
@@ -429,8 +429,12 @@ class Runner:
         result.texts[path] = loaded.text
         for problem in loaded.problems:
             self._problem(result, path, problem, context)
-        patch = None if context is not None else self._kustomizations.patched_by(path)
-        namespace = None if patch is not None else self._kustomizations.namespace_of(path)
+        # A patch is no whole object in a context directory either: read as one, a Namespace
+        # patch that adds a label would be a Namespace with that label alone.
+        patch = self._kustomizations.patched_by(path)
+        namespace = None
+        if patch is None and context is None:
+            namespace = self._kustomizations.namespace_of(path)
         return _Input(path, loaded, context, patch=patch, namespace=namespace)
 
     def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
@@ -741,7 +745,18 @@ def _once_each(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _patch_reported(path: str, patch: PatchedBy) -> Reported:
+def _patch_reported(path: str, patch: PatchedBy, context: str | None = None) -> Reported:
+    if context is not None:
+        # A context file is read, not checked: what it would say about the cluster is unknown.
+        return Reported(
+            KUSTOMIZE_PATCH,
+            f"{context}: a kustomize patch ({patch.kustomization}:{patch.line} patches it in), "
+            "not whole objects: nblint read none of it, so the objects it changes are judged "
+            "without it; give what kustomize builds",
+            Origin(path, 1, 1),
+            fix=f"kustomize build {os.path.dirname(patch.kustomization) or '.'} > built.yaml"
+            f" && nblint check ... {context} built.yaml",
+        )
     return Reported(
         KUSTOMIZE_PATCH,
         f"a kustomize patch ({patch.kustomization}:{patch.line} patches it in), not whole "

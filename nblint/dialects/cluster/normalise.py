@@ -76,6 +76,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         if isinstance(entry, NamespaceManifest):
             if entry.ref.kind == "Profile":
                 out.reported.append(_profile_namespace(entry, found.entries, cluster))
+                out.reported.extend(_profile_injection(entry, cluster))
             else:
                 out.reported.extend(_namespace_problems(entry, cluster))
         elif isinstance(entry, LimitRange):
@@ -154,6 +155,9 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
     out: list[Reported] = []
     name = manifest.ref.name
     label_of = manifest.ref.label
+    merged = cluster.namespace(name).manifest
+    if merged is not None and merged.ref == manifest.ref and not merged.adopted():
+        out.append(_not_adopted(manifest, merged))
     for mode in MODES:
         level = manifest.labels.get(level_label(mode))
         if level is not None and parse_level(level.value) is None:
@@ -244,6 +248,64 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
     return out
 
 
+def _profile_injection(manifest: NamespaceManifest, cluster: ClusterContext) -> list[Reported]:
+    """``ns-injected-containers-unknown`` for the namespace a Profile's controller creates with
+    ``istio-injection: enabled``, as for a Namespace manifest that says so (at the Profile)."""
+    namespace = cluster.namespace(manifest.ref.name)
+    given = namespace.manifest
+    if given is None or given.ref.kind != "Profile" or "istio-injection" in namespace.disputed:
+        return []  # a Namespace manifest says it (or not) itself
+    return [
+        _reported(
+            "ns-injected-containers-unknown",
+            f"the profile controller labels namespace {manifest.ref.name} istio-injection: "
+            "enabled when it creates it for this Profile: a mutating webhook adds istio-proxy "
+            "(and, without the Istio CNI plugin, istio-init) to every pod of this namespace; "
+            "nblint does not see their resources or security context, so LimitRange, quota and "
+            "PSA findings here assume no injected containers",
+            manifest.ref.origin,
+            manifest.ref.label,
+        )
+    ]
+
+
+def _not_adopted(manifest: NamespaceManifest, merged: NamespaceManifest) -> Reported:
+    """``kubeflow-profile-namespace-owner``: the Namespace a Profile stands for, whose owner
+    annotation does not name the Profile's owner, at the annotation (or the name)."""
+    profile = merged.profile
+    assert profile is not None
+    owner = profile.owner.value if profile.owner is not None else None
+    name = manifest.ref.name
+    at = f"{profile.ref.origin.file}:{profile.ref.origin.line}"
+    if manifest.owner is None:
+        why = "has no owner annotation"
+    else:
+        why = f"has owner annotation {_quoted(manifest.owner.value)}"
+    wanted = f"owner {owner}" if owner is not None else "the Profile's spec.owner.name"
+    labels = ", ".join(f"{k}: {v}" for k, v in PROFILE_LABELS.items())
+    problem = Reported(
+        "kubeflow-profile-namespace-owner",
+        f"Namespace {name} {why}, but Profile {name} ({at}) has {wanted}: the profile controller "
+        "adopts an existing namespace only when its owner annotation names the Profile's owner. "
+        "Applied before the Profile, this namespace is refused (the Profile gets an error "
+        "condition; no labels, no kf-resource-quota); applied after it, the controller has "
+        f"created it ({labels}). Which one the cluster holds the inputs do not say: its "
+        "PodDefaults and Istio injection are not judged by those labels (the Profile's quota, if "
+        "any, is applied as if the Profile came first)",
+        manifest.owner.origin if manifest.owner is not None else manifest.ref.origin,
+        manifest.ref.label,
+        fix=(
+            f"metadata:\n  annotations:\n    owner: {owner}"
+            if owner is not None and manifest.owner is None
+            else f"owner: {owner}"
+            if owner is not None
+            else None
+        ),
+        fix_keys=FIX_KEYS,
+    )
+    return problem
+
+
 def _profile_namespace(
     manifest: NamespaceManifest, entries: list[Any], cluster: ClusterContext
 ) -> Reported:
@@ -265,11 +327,19 @@ def _profile_namespace(
         # istio-injection): the manifest's own PodSecurity labels decide.
         at = f"{given.ref.origin.file}:{given.ref.origin.line}"
         added = [f"{k}: {v}" for k, v in PROFILE_LABELS.items() if k != "istio-injection"]
+        adoption = (
+            "adopts it (its owner annotation names the Profile's owner) and adds only the "
+            f"labels it lacks ({', '.join(added)})"
+            if given.adopted()
+            else "adopts it only when its owner annotation names the Profile's owner, which "
+            "it does not (kubeflow-profile-namespace-owner); the Profile stands for"
+            + hard.removeprefix(" and")
+        )
+        hard = hard if given.adopted() else ""
         return _reported(
             "kubeflow-profile-namespace",
             f"Profile {name} stands for Namespace {name}, whose manifest is given ({at}): the "
-            "profile controller adopts it (when its owner annotation names the Profile's "
-            f"owner) and adds only the labels it lacks ({', '.join(added)}){hard}; "
+            f"profile controller {adoption}{hard}; "
             + (
                 "two Namespace manifests of it disagree on its PodSecurity labels, so its "
                 "Notebooks are checked at --psa-level"

@@ -242,15 +242,23 @@ def _namespace(doc: _Document, ref: ClusterObject, metadata: dict[str, Any]) -> 
         str(key): Located(value, doc.origin(("metadata", "labels", key)))
         for key, value in _mapping(metadata.get("labels")).items()
     }
-    return NamespaceManifest(ref, labels)
+    owner = _mapping(metadata.get("annotations")).get("owner")
+    annotation = None
+    if owner is not None:
+        annotation = Located(owner, doc.origin(("metadata", "annotations", "owner")))
+    return NamespaceManifest(ref, labels, owner=annotation)
 
 
 def _profile(doc: _Document, ref: ClusterObject) -> list[ClusterEntry]:
     # A Profile is cluster-scoped: its namespace is its name, whatever metadata.namespace says.
     ref = ClusterObject("Profile", ref.name, ref.name, ref.origin, ref.context)
     added = {key: Located(value, ref.origin) for key, value in PROFILE_LABELS.items()}
-    entries: list[ClusterEntry] = [NamespaceManifest(ref, {}, added)]
     spec = _mapping(doc.root.get("spec"))
+    owner_name = _mapping(spec.get("owner")).get("name")
+    owner = None
+    if owner_name is not None:
+        owner = Located(owner_name, doc.origin(("spec", "owner", "name")))
+    entries: list[ClusterEntry] = [NamespaceManifest(ref, {}, added, owner=owner)]
     quota_spec = spec.get("resourceQuotaSpec")
     if isinstance(quota_spec, dict) and _mapping(quota_spec.get("hard")):
         quota_ref = ClusterObject(

@@ -320,6 +320,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 "poddefaults": applied,
                 "poddefaults_denied": bool(merged.conflicts),
                 **({"auth_proxy": auth_proxy.describe()} if auth_proxy else {}),
+                **_sidecars(auth_proxy, istio, distribution, _mapping(pod.get("metadata"))),
             },
         )
     )
@@ -356,6 +357,59 @@ def _not_served(
         fix_keys=("kubeflow",),
         cause=known.unserved_cause(),
     )
+
+
+#: Resources of the sidecars a webhook injects into a Notebook's pod, where the webhook writes
+#: them itself: the ODH notebook webhook's oauth-proxy (``InjectOAuthProxy``, requests and limits
+#: alike). Istio's proxy takes its resources from the Istio installation (and the pod's
+#: ``sidecar.istio.io/proxy*`` annotations), kube-rbac-proxy's are not pinned here: unknown.
+SIDECAR_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
+    "oauth-proxy": {
+        "requests": {"cpu": "100m", "memory": "64Mi"},
+        "limits": {"cpu": "100m", "memory": "64Mi"},
+    },
+}
+
+
+def _sidecars(
+    auth_proxy: AuthProxy | None, istio: str | None, distribution: str, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """The fact ``injected_sidecars``: each container a webhook adds to the pod after nblint's
+    view of it, what injects it, and its resources when the webhook fixes them (None: unknown).
+    Quota findings count the known ones and say the others are not counted. Istio is named when
+    the namespace is known to inject it (``istio``), or, not known, as the Kubeflow default.
+    ``by`` is worded to read "<by> injects <name>"."""
+    found: list[dict[str, Any]] = []
+    if auth_proxy is not None:
+        resources = SIDECAR_RESOURCES.get(auth_proxy.container)
+        found.append(
+            {
+                "name": auth_proxy.container,
+                # Counted: "each counts <by>"; not counted: "<by> injects <name>".
+                "by": auth_proxy.describe()
+                if resources
+                else f"OpenShift AI's notebook webhook ({auth_proxy.annotation})",
+                "resources": resources,
+            }
+        )
+    opted_out = any(
+        str(_mapping(metadata.get(where)).get("sidecar.istio.io/inject")).lower() == "false"
+        for where in ("annotations", "labels")
+    )
+    if opted_out:
+        pass  # the pod asks Istio not to inject it
+    elif istio:
+        found.append({"name": "istio-proxy", "by": f"{istio}: Istio", "resources": None})
+    elif istio is None and distribution == UPSTREAM:
+        found.append(
+            {
+                "name": "istio-proxy",
+                "by": "if the profile namespace has Istio sidecar injection (the Kubeflow "
+                "default), Istio",
+                "resources": None,
+            }
+        )
+    return {"injected_sidecars": found} if found else {}
 
 
 class AuthProxy(Record):

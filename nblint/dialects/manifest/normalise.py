@@ -68,9 +68,51 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         namespace=namespace if isinstance(namespace, str) and namespace else None,
         # Any workload, not necessarily a notebook: the check stage judges it from its object's
         # metadata and its pod (nblint.check.workload).
-        facts={"workload": own},
+        facts={
+            "workload": own,
+            **({"claim_templates": _claim_templates(document)} if kind == "StatefulSet" else {}),
+        },
     )
     return Normalised([effective])
+
+
+def _claim_templates(document: Recognised) -> list[dict[str, Any]]:
+    """The PVCs the StatefulSet controller creates from ``volumeClaimTemplates`` before each
+    pod, for the namespace's LimitRange and quota to judge as any PVC manifest: ``template``,
+    ``claim`` (pod 0's), ``storage`` as written, ``storage_class``, and where the storage request
+    is written (else the template's name), as ``(file, line, column)``."""
+    root = document.root
+    own = root.get("spec")
+    claims = own.get("volumeClaimTemplates") if isinstance(own, dict) else None
+    metadata = root.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    out: list[dict[str, Any]] = []
+    for position, claim in enumerate(claims if isinstance(claims, list) else []):
+        if not isinstance(claim, dict):
+            continue
+        claim_metadata = claim.get("metadata")
+        template = claim_metadata.get("name") if isinstance(claim_metadata, dict) else None
+        if not isinstance(template, str) or not template:
+            continue
+        spec = claim.get("spec") if isinstance(claim.get("spec"), dict) else {}
+        resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
+        requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+        base: Path = ("spec", "volumeClaimTemplates", position)
+        at: Path = (*base, "spec", "resources", "requests", "storage")
+        if "storage" not in requests:
+            at = (*base, "metadata", "name")
+        line, column = tree_position(root, at)
+        storage_class = spec.get("storageClassName")
+        out.append(
+            {
+                "template": template,
+                "claim": f"{template}-{name}-0",
+                "storage": requests.get("storage"),
+                "storage_class": storage_class if isinstance(storage_class, str) else None,
+                "origin": (document.file, line, column),
+            }
+        )
+    return out
 
 
 def _claim_volumes(
