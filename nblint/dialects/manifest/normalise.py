@@ -94,9 +94,8 @@ def _claim_templates(document: Recognised) -> list[dict[str, Any]]:
         template = claim_metadata.get("name") if isinstance(claim_metadata, dict) else None
         if not isinstance(template, str) or not template:
             continue
-        spec = claim.get("spec") if isinstance(claim.get("spec"), dict) else {}
-        resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
-        requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+        spec = _mapping(claim.get("spec"))
+        requests = _mapping(_mapping(spec.get("resources")).get("requests"))
         base: Path = ("spec", "volumeClaimTemplates", position)
         at: Path = (*base, "spec", "resources", "requests", "storage")
         if "storage" not in requests:
@@ -227,3 +226,7 @@ def _no_containers(document: Recognised, kind: str, prefix: Path, spec: Any) -> 
         fix=indent_under(NO_CONTAINERS_HINT, prefix),
         fix_keys=("manifest",),
     )
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
