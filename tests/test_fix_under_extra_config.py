@@ -140,9 +140,10 @@ def test_the_snippet_that_runs_last_is_the_one_named() -> None:
 def test_a_spawner_statement_loses_to_the_values_kubespawner_key_so_the_fix_applies() -> None:
     path = FIX / "extra-config-spawner-section-loses.yaml"
     [token] = of_rule(check(path), TOKEN, container=None)  # type: ignore[arg-type]
-    assert (token.line, token.column, token.applicability) == (8, 7, "safe")
+    # Unsafe: it turns over the true the code asks for (Spark uses the token).
+    assert (token.line, token.column, token.applicability) == (8, 7, "unsafe")
     assert token.edit is not None
-    outcome = fix_file(path, unsafe=False)
+    outcome = fix_file(path, unsafe=True)
     assert TOKEN in {f.rule for f in outcome.applied}
     values = yaml.safe_load(fixed_text(outcome, path))
     assert values["hub"]["config"]["KubeSpawner"]["automount_service_account_token"] is False
@@ -170,8 +171,9 @@ def test_a_profile_s_override_wins_over_the_code_and_keeps_its_fix() -> None:
     tokens = sorted(
         (f.line, f.column, f.profile, f.applicability) for f in check(path) if f.rule == TOKEN
     )
-    assert tokens == [(9, 7, "Plain", "display-only"), (16, 9, "Spark", "safe")]
-    outcome = fix_file(path, unsafe=False)
+    # Unsafe: it turns over the true the override asks for (Spark uses the token).
+    assert tokens == [(9, 7, "Plain", "display-only"), (16, 9, "Spark", "unsafe")]
+    outcome = fix_file(path, unsafe=True)
     values = yaml.safe_load(fixed_text(outcome, path))
     override = values["singleuser"]["profileList"][0]["kubespawner_override"]
     assert override["automount_service_account_token"] is False

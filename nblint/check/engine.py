@@ -15,6 +15,7 @@ from nblint.check.podview import (
     comment,
     derived_variables,
     privilege_kept,
+    relied_on,
     setuid_start_kept,
 )
 from nblint.check.targets import (
@@ -24,7 +25,7 @@ from nblint.check.targets import (
     all_targets,
     configuration_values,
 )
-from nblint.model.edit import DISPLAY_ONLY, Edit, PlacedFix
+from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit, PlacedFix
 from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     EffectivePod,
@@ -567,6 +568,11 @@ def make_finding(
         setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         if kept is not None or shared is not None or setuid is not None:
             safety = DISPLAY_ONLY
+        # Nor is a hint safe that takes away what the input asked for (an explicit
+        # allowPrivilegeEscalation: true) or what a root container's work needs (capabilities).
+        relied = relied_on(pod, path, fix, variables.get("value")) if safety == SAFE else None
+        if relied is not None:
+            safety = UNSAFE
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
@@ -627,6 +633,8 @@ def make_finding(
                 "server allows it only\n# in a privileged container; see "
                 "bidirectional-mount-unprivileged), then:\n" + fix
             )
+        if relied is not None and edit is not None:
+            fix = f"{comment('unsafe: ' + relied)}\n{fix}"
         if setuid is not None:
             first = (
                 "first change the image, which starts through a setuid-root helper that "

@@ -257,6 +257,99 @@ def privilege_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     return None
 
 
+#: Why a workload may rely on a value its input writes, by the field's name: said in the hint
+#: of a fix that would turn that value over.
+_RELIED_ON = {
+    "allowPrivilegeEscalation": (
+        "with false, sudo and other setuid programs stop working (a postStart hook that uses "
+        "sudo fails, and with it the spawn; GRANT_SUDO users lose sudo)"
+    ),
+    "automountServiceAccountToken": (
+        "with false, code in the pod that calls the Kubernetes API with its token stops working"
+    ),
+}
+#: What root does in a container that ``drop: [ALL]`` takes away.
+ROOT_WORK = (
+    "drop ALL takes what root work needs (chown: CAP_CHOWN; chmod of files it does not own: "
+    "CAP_FOWNER; switching users, as sudo, su, gosu and docker-stacks' start.sh do: CAP_SETUID "
+    "and CAP_SETGID)"
+)
+
+
+def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -> str | None:
+    """Why fix ``hint`` for the violation at pod path ``path`` (its value shown as ``shown``)
+    may break what the workload relies on, although its rule calls it safe (README: *safe*
+    changes nothing a compliant workload relies on); else None. Such a hint:
+
+    * turns a boolean the input writes over (``allowPrivilegeEscalation: true`` to false): no
+      default is the non-compliant value, so the input asked for it, for a reason;
+    * drops capabilities of a container that runs as root (``runAsUser: 0``, or an image whose
+      user is root with nothing that says non-root), or that the input lets escalate
+      (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
+
+    Asked of every safe hint: the text tells the few that need a look at the pod."""
+    if shown == "true" or shown == "false":
+        opposite = "false" if shown == "true" else "true"
+        if opposite in hint and type(_value_at(pod.pod, path)) is bool:
+            field = path[-1]
+            why = _RELIED_ON.get(field)
+            said = f"the input sets {field}: {shown}, which the workload may rely on"
+            return f"{said}: {why}" if why else said
+    if "drop" in hint:
+        container = _container_at(pod, path)
+        if not container:
+            return None
+        if runs_as_root(pod.spec, container):
+            who = f"{container.get('name')} runs as root"
+        elif _dict(container.get("securityContext")).get("allowPrivilegeEscalation") is True:
+            who = f"{container.get('name')} may escalate to root (allowPrivilegeEscalation: true)"
+        else:
+            return None
+        if _drops_capabilities(hint):
+            return f"{who}, and {ROOT_WORK}"
+    return None
+
+
+def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container runs as uid 0 as far as the input and the image table tell: named
+    (``runAsUser: 0``, its own else the pod's), or left to an image the table knows runs as
+    root with nothing that says non-root. An image the table does not know is not taken for
+    root: nblint cannot tell."""
+    if security(spec, container, "runAsNonRoot") is True:
+        return False  # the kubelet starts no container as root under runAsNonRoot
+    uid = security(spec, container, "runAsUser")
+    if uid is not None:
+        return type(uid) is int and uid == 0
+    entry = images.lookup(container.get("image"))
+    return entry is not None and entry.get("uid") == 0
+
+
+def _value_at(tree: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        if isinstance(tree, dict):
+            tree = tree.get(part)
+        elif isinstance(tree, list) and type(part) is int and 0 <= part < len(tree):
+            tree = tree[part]
+        else:
+            return None
+    return tree
+
+
+def _drops_capabilities(hint: str) -> bool:
+    """Whether fix ``hint`` (YAML) drops capabilities: a ``capabilities.drop`` that is not
+    empty."""
+    import yaml
+
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return False
+    return any(
+        isinstance(value, dict) and bool(items(value.get("drop")))
+        for value in _values_of(patch, "capabilities")
+    )
+
+
 def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
     """The image of the container at pod path ``path`` when fix ``hint`` sets its
     ``allowPrivilegeEscalation`` to false and the image starts through a setuid-root helper (the

@@ -1,0 +1,179 @@
+"""A fix the rule calls safe is unsafe where the workload relies on what it changes (README:
+*safe* changes nothing a compliant workload relies on), in every dialect:
+
+* it turns over a boolean the input writes: ``allowPrivilegeEscalation: true`` (a sudo postStart
+  hook fails without it, and with it the spawn), ``automountServiceAccountToken: true``;
+* it drops ALL capabilities of a container that runs as root (``runAsUser: 0``, or an image whose
+  user is root with nothing saying non-root) or that may escalate to root: chown, chmod of
+  others' files and switching users need them.
+
+``nblint fix`` leaves those alone; ``--unsafe-fixes`` still applies them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES, run
+from test_fix import fix_file
+from test_fix_corpus import check_outcome
+
+RELIED_ON = FIXTURES / "fix" / "relied-on"
+ESCALATION = "allow-privilege-escalation"
+CAPABILITIES = "capabilities-restricted"
+TOKEN = "notebook-service-account-token"
+
+
+def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
+    """(rule, line, container) → applicability of the fixes of those three rules, the chart's
+    block-cloud-metadata (unsafe by its own hint) left out."""
+    return {
+        (f.rule, f.line, f.container): f.applicability or ""
+        for f in run(RELIED_ON / name).findings
+        if f.rule in (ESCALATION, CAPABILITIES, TOKEN) and f.container != "block-cloud-metadata"
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # The field test's repro (boettiger-lab/nautilus): a sudo postStart hook beside an
+        # explicit true; the notebook's drop ALL would take sudo's CAP_SETUID/CAP_SETGID too.
+        (
+            "z2jh-escalation-true-sudo-hook.yaml",
+            {(ESCALATION, 2, "notebook"): "unsafe", (CAPABILITIES, 1, "notebook"): "unsafe"},
+        ),
+        (
+            "z2jh-escalation-true-sudo-hook-in-extraconfig.yaml",
+            {(ESCALATION, 8, "notebook"): "unsafe", (CAPABILITIES, 1, "notebook"): "unsafe"},
+        ),
+        (
+            "z2jh-profile-escalation-true.yaml",
+            {(ESCALATION, 5, "notebook"): "unsafe", (CAPABILITIES, 1, "notebook"): "unsafe"},
+        ),
+        # The user's own containers: each its own true; the helper already drops ALL.
+        (
+            "z2jh-extra-containers-escalation-true.yaml",
+            {
+                (CAPABILITIES, 1, "notebook"): "safe",
+                (ESCALATION, 7, "helper"): "unsafe",
+                (ESCALATION, 16, "setup"): "unsafe",
+                (CAPABILITIES, 14, "setup"): "unsafe",
+            },
+        ),
+        # dandi-hub: a root init container that chowns the share; escalation stays safe for it
+        # (no_new_privs takes no capability from root), the notebook (uid 1000) drops ALL safely.
+        (
+            "z2jh-root-init-chowns.yaml",
+            {
+                (CAPABILITIES, 1, "notebook"): "safe",
+                (ESCALATION, 5, "nfs-fixer"): "safe",
+                (CAPABILITIES, 5, "nfs-fixer"): "unsafe",
+            },
+        ),
+        # dandi-hub's notebook: uid 0, the image's start.sh chowns HOME and switches user.
+        (
+            "z2jh-uid-0-grant-sudo.yaml",
+            {(ESCALATION, 9, "notebook"): "unsafe", (CAPABILITIES, 3, "notebook"): "unsafe"},
+        ),
+        # The uid 0 set by hub.extraConfig's code: root all the same.
+        ("z2jh-extraconfig-uid-0.yaml", {(CAPABILITIES, 2, "notebook"): "unsafe"}),
+        (
+            "manifest-escalation-true.yaml",
+            {
+                (TOKEN, 9, None): "unsafe",
+                (ESCALATION, 14, "notebook"): "unsafe",
+                (CAPABILITIES, 13, "notebook"): "unsafe",
+            },
+        ),
+        (
+            "manifest-root-containers.yaml",
+            {
+                (TOKEN, 4, None): "safe",  # not written: nothing asked for the token
+                (ESCALATION, 10, "fix-perms"): "safe",
+                (CAPABILITIES, 10, "fix-perms"): "unsafe",  # runAsUser: 0
+                (ESCALATION, 15, "notebook"): "safe",
+                (CAPABILITIES, 15, "notebook"): "safe",  # runAsUser: 1000
+                (ESCALATION, 18, "trainer"): "safe",
+                (CAPABILITIES, 18, "trainer"): "unsafe",  # pytorch's user is root
+                (ESCALATION, 23, "server"): "safe",
+                (CAPABILITIES, 23, "server"): "safe",  # runAsNonRoot
+                (ESCALATION, 27, "sidecar"): "safe",
+                (CAPABILITIES, 27, "sidecar"): "safe",  # an image nblint does not know
+            },
+        ),
+        (
+            "notebook-root-and-escalation.yaml",
+            {
+                (TOKEN, 6, None): "safe",
+                (ESCALATION, 12, "lab"): "unsafe",
+                (CAPABILITIES, 10, "lab"): "unsafe",
+            },
+        ),
+    ],
+)
+def test_a_fix_that_takes_what_the_workload_relies_on_is_unsafe(name: str, expected: dict) -> None:
+    assert applicability(name) == expected
+
+
+def test_the_hint_says_why() -> None:
+    (escalation,) = [
+        f
+        for f in run(RELIED_ON / "z2jh-escalation-true-sudo-hook.yaml").findings
+        if f.rule == ESCALATION and f.container == "notebook"
+    ]
+    assert (escalation.fix or "").startswith(
+        "# unsafe: the input sets allowPrivilegeEscalation: true, which the workload may rely on:\n"
+        "# with false, sudo and other setuid programs stop working (a postStart hook that uses"
+        " sudo\n"
+        "# fails, and with it the spawn; GRANT_SUDO users lose sudo)\n"
+    )
+    (capabilities,) = [
+        f
+        for f in run(RELIED_ON / "z2jh-root-init-chowns.yaml").findings
+        if f.rule == CAPABILITIES and f.container == "nfs-fixer"
+    ]
+    assert (capabilities.fix or "").startswith(
+        "# unsafe: nfs-fixer runs as root, and drop ALL takes what root work needs (chown: "
+        "CAP_CHOWN;\n"
+    )
+
+
+SAFE_LEAVES = {
+    "z2jh-escalation-true-sudo-hook.yaml": ["allowPrivilegeEscalation: true"],
+    "z2jh-escalation-true-sudo-hook-in-extraconfig.yaml": ["allowPrivilegeEscalation: true"],
+    "z2jh-profile-escalation-true.yaml": ["allow_privilege_escalation: true"],
+    "z2jh-uid-0-grant-sudo.yaml": ["allowPrivilegeEscalation: true"],
+    "manifest-escalation-true.yaml": [
+        "allowPrivilegeEscalation: true",
+        "automountServiceAccountToken: true",
+    ],
+    "notebook-root-and-escalation.yaml": ["allowPrivilegeEscalation: true"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAFE_LEAVES))
+def test_a_safe_fix_leaves_what_the_input_asked_for(name: str) -> None:
+    path = RELIED_ON / name
+    safe = fix_file(path, unsafe=False).texts.get(str(path), path.read_text())
+    for kept in SAFE_LEAVES[name]:
+        assert kept in safe, name
+    assert "drop" not in safe.replace(path.read_text(), ""), name
+    unsafe = fix_file(path, unsafe=True).texts[str(path)]
+    for kept in SAFE_LEAVES[name]:
+        assert kept not in unsafe, name
+
+
+@pytest.mark.parametrize("name", ["z2jh-root-init-chowns.yaml", "manifest-root-containers.yaml"])
+def test_a_safe_fix_drops_no_capability_of_a_root_container(name: str) -> None:
+    path = RELIED_ON / name
+    outcome = fix_file(path, unsafe=False)
+    left = {(f.rule, f.container) for f in outcome.after.findings if f.rule == CAPABILITIES}
+    root = {"z2jh-root-init-chowns.yaml": {"nfs-fixer"}}.get(name, {"fix-perms", "trainer"})
+    assert {(CAPABILITIES, c) for c in root} <= left
+    after = {(f.rule, f.container) for f in fix_file(path, unsafe=True).after.findings}
+    assert not {(CAPABILITIES, c) for c in root} & after
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in RELIED_ON.glob("*.yaml")))
+def test_the_unsafe_fixes_leave_nothing_fixable_and_add_nothing(name: str) -> None:
+    check_outcome(RELIED_ON / name)
