@@ -644,6 +644,21 @@ class Release(Record):
         return Origin(layer.file, line, column)
 
 
+def _chart_values_layered(files: list[tuple[str, Any]], neighbours: Sequence[Neighbour]) -> bool:
+    """Whether one of the layers is the ``values.yaml`` of the umbrella chart beside them (the
+    chart file nblint read the pin from): the parent's own values are then seen, not unseen."""
+    charts = {
+        os.path.normpath(os.path.dirname(os.path.abspath(n.file)))
+        for n in neighbours
+        if n.name in ("Chart.yaml", "requirements.yaml") and n.root is not None
+    }
+    return any(
+        os.path.basename(path) == "values.yaml"
+        and os.path.normpath(os.path.dirname(os.path.abspath(path))) in charts
+        for path, _ in files
+    )
+
+
 def _before(version: str, limit: tuple[int, int]) -> bool:
     parts = version.split(".")
     try:
@@ -790,7 +805,7 @@ def build_release(
             from nblint.dialects.z2jh.wrappers import defaults as wrapper_defaults
 
             wrapper = wrapper_defaults(name, chart_version)
-    if subchart and unseen is None:
+    if subchart and unseen is None and not _chart_values_layered(files, neighbours):
         if wrapper is not None and len(root) > 1:
             # Values for an umbrella chart that installs the wrapper chart: its own values.yaml
             # may set more for z2jh (values given to the wrapper chart itself have none above).
