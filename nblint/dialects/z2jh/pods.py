@@ -8,6 +8,8 @@ nearest key the user wrote, with a note naming the default.
 
 from __future__ import annotations
 
+import re
+
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import (
     release_chart_written,
@@ -360,9 +362,38 @@ def deployment_facts(
         "named_servers": _named_servers(values),
         "chart_pods": chart_pods(values),
         "hub_db_pvc": _hub_db_pvc(values),
+        "volumes_unseen": _volumes_unseen(release),
+        # A hook that changes the pod KubeSpawner built (basehub's adds admins' mounts).
+        "pod_hooks": [hook for hook, _, _ in release.extra_config.pod_hooks],
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
+
+
+#: KubeSpawner traits through which code nblint does not read may give the pod volumes (code
+#: that adds mounts or containers adds what nblint does not see, and so never judges).
+_VOLUME_TRAITS = frozenset({"volumes", "extra_pod_config"})
+
+
+def _volumes_unseen(release: Release) -> str | None:
+    """What may give the user pod volumes nblint does not see, if anything: values below the
+    user's that nblint did not read (an umbrella chart's own values.yaml), or ``hub.extraConfig``
+    code it did not read that sets the pod's volumes (a hook that changes the pod is the fact
+    ``pod_hooks``)."""
+    if release.unseen:
+        return release.unseen.rstrip(",")
+    code = release.extra_config
+    for section, trait in sorted(code.unread_targets):
+        if trait in _VOLUME_TRAITS:
+            return f"hub.extraConfig code that sets c.{section}.{trait}"
+    # A statement nblint does not read may change a trait without assigning it
+    # (`c.KubeSpawner.volumes.append(...)`): a snippet that names one is taken to.
+    snippets = lookup(release.values, ("hub", "extraConfig"))
+    for snippet in dict.fromkeys(name for name, _ in code.unread):
+        text = snippets.get(snippet) if isinstance(snippets, dict) else None
+        if isinstance(text, str) and any(re.search(rf"\b{t}\b", text) for t in _VOLUME_TRAITS):
+            return f"hub.extraConfig snippet {snippet}"
+    return None
 
 
 def _named_servers(values: Any) -> dict[str, Any]:
