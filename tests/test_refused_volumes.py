@@ -86,4 +86,3 @@ def test_a_claim_volume_without_a_claim_name_is_refused() -> None:
     assert brief(_found("manifest-claim-without-name.yaml")) == [
         ("volume-claim-name-missing", 14, 7)
     ]
-
