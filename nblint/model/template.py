@@ -153,6 +153,8 @@ STAND_INS: dict[str, Any] = {
     "volume_claim": "<your-claim>",
     "volume_claim_note": "a claim of yours bound to a PersistentVolume of this storage",
     "volume_name": "<volume>",
+    "gpu_pool_label": "cloud.google.com/gke-accelerator",
+    "gpu_pool_value": "nvidia-tesla-t4",
     "replacement": "<a notebook image that does the same job as its own user>",
     "replacement_name": "<that image's repository>",
     "replacement_tag": "<its tag>",
