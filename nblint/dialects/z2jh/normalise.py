@@ -203,6 +203,11 @@ def _nested_release(
     )
 
 
+def _values_at(where: str) -> str:
+    """How a chart-version message names the values it linted: at ``where`` (a path in them)."""
+    return f"values at `{where}`"
+
+
 def _chosen_release(
     pin: Pin | None, document: Recognised, where: str
 ) -> tuple[str, tuple[str, str, Origin | None] | None, bool]:
@@ -236,7 +241,7 @@ def _chosen_release(
             newest,
             (
                 CHOSEN,
-                f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
+                f"linted as z2jh {newest}, the newest release nblint knows, {_values_at(where)}: "
                 f"{pin.chart.file} names {dependency} without a version",
                 None,
             ),
@@ -248,7 +253,7 @@ def _chosen_release(
         source,
         f"{pin.chart.file} asks for {dependency}",
         pin.origin(),
-        where,
+        _values_at(where),
         "the values beside it were linted as",
         f"no {lock} beside it says which release Helm installed",
     )
@@ -264,9 +269,10 @@ def _pinned(
     range_note: str,
 ) -> tuple[str, tuple[str, str, Origin | None], bool]:
     """The release of ``wanted`` (a version or a range), pinned by ``source`` (``Chart.yaml pins
-    the dependency `jupyterhub` at``; ``asks``: the same for a range) at ``origin``, what to say
-    about it, and whether it is known (see :func:`_chosen_release`: a range's newest match is a
-    floor, Helm installing the newest release in it)."""
+    the dependency `jupyterhub` at``; ``asks``: the same for a range) at ``origin`` for the values
+    ``where`` says (``values at `jupyterhub```: :func:`_values_at`), what to say about it, and
+    whether it is known (see :func:`_chosen_release`: a range's newest match is a floor, Helm
+    installing the newest release in it)."""
     newest = newest_chart_version()
     known = chart_versions()
     knows = f"it knows {', '.join(known)}"
@@ -276,7 +282,7 @@ def _pinned(
         if plain in known:
             return (
                 plain,
-                (CHOSEN, f"linted as z2jh {plain}, values at `{where}`: {source} {wanted}", None),
+                (CHOSEN, f"linted as z2jh {plain}, {where}: {source} {wanted}", None),
                 True,
             )
         return (
@@ -316,7 +322,7 @@ def _pinned(
         matching,
         (
             CHOSEN,
-            f"linted as z2jh {matching}, values at `{where}`: {asks} in the range `{wanted}`, and "
+            f"linted as z2jh {matching}, {where}: {asks} in the range `{wanted}`, and "
             f"{matching} is the newest release nblint knows in it ({range_note})",
             None,
         ),
@@ -427,7 +433,13 @@ def _gitops_release(
     if settings.get("chart_version"):
         chart_version = _given_version(settings)
     else:
-        chart_version, pinned, known = _gitops_version(document, source, prepared.where)
+        # The values the object writes itself, else those its `spec.valuesFrom` names.
+        where = (
+            _values_at(prepared.where)
+            if own or not layers
+            else f"values from {', '.join(f.label for f in layers)} (`spec.valuesFrom`)"
+        )
+        chart_version, pinned, known = _gitops_version(document, source, where)
     # Flux's order: each `valuesFrom` entry, then `spec.values` on top. A HelmRelease that writes
     # none keeps its values in those objects: no layer of its own, so that a hint goes where the
     # values are (shown there) rather than into a `spec.values` it never had.
@@ -707,7 +719,15 @@ def _gitops_release_of_layers(
     if settings.get("chart_version"):
         chart_version = _given_version(settings)
     elif last is not None:
-        chart_version, said, known = _gitops_version(last[0], last[1], last[2].where)
+        layer, source, prepared = last
+        below = [f for f, _ in files if f != layer.file]
+        # Its own values, else (none written) the -f layers below it, which hold them.
+        where = (
+            _values_at(prepared.where)
+            if get_path(prepared.layer, prepared.root)[0] or not below
+            else f"values from the -f layers {', '.join(below)}"
+        )
+        chart_version, said, known = _gitops_version(layer, source, where)
     else:
         where = format_path(root) or "the top level"
         chart_version, said, known = _chosen_release(pin, document, where)
@@ -844,8 +864,9 @@ def _unread_names(source: Source) -> str:
 def _gitops_version(
     document: Recognised, source: Source, where: str
 ) -> tuple[str, tuple[str, str, Origin | None], bool]:
-    """The release a GitOps object pins for its ``jupyterhub`` chart, what to say of it, and
-    whether the pin says which release it is (see :func:`_pinned`)."""
+    """The release a GitOps object pins for its ``jupyterhub`` chart, what to say of it (``where``:
+    which values, :func:`_values_at` or where they come from), and whether the pin says which
+    release it is (see :func:`_pinned`)."""
     line, column = tree_position(document.root, source.version_path)
     origin = Origin(document.file, line, column)
     field = source.field
@@ -865,7 +886,7 @@ def _gitops_version(
             newest,
             (
                 CHOSEN,
-                f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
+                f"linted as z2jh {newest}, the newest release nblint knows, {where}: "
                 f"{source.describe()} {why}",
                 Origin(document.file, line, column),
             ),
