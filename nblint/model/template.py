@@ -147,7 +147,8 @@ STAND_INS: dict[str, Any] = {
     "item": {"containerPort": "<port>"},
     "facts": {
         "service_account_binding": "RoleBinding/<binding> binds ServiceAccount <account> to "
-        "Role/<role>"
+        "Role/<role>",
+        "egress_to_metadata": "0",
     },
     "claim": "<claim>",
     "volume_claim": "<your-claim>",
