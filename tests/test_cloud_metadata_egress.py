@@ -6,6 +6,8 @@ closed. Only a rule that surely lets TCP 80 through to the IP counts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import FIXTURES, brief, run
 
@@ -48,3 +50,25 @@ def test_a_rule_that_surely_lets_port_80_through_is_named(name: str, index: int)
 )
 def test_a_rule_that_keeps_the_metadata_server_out_passes(name: str) -> None:
     assert _found(name) == []
+
+
+def test_dropping_the_iptables_block_is_advice_where_a_user_rule_lets_the_metadata_server_in() -> (
+    None
+):
+    # The chart's NetworkPolicy that the hint leans on would not keep it out: the pod would be
+    # worse than with the privileged init container.
+    found = run(CASES / "iptables-block-kept.yaml", select={"privileged"}).findings
+    [finding] = [f for f in found if f.container == "block-cloud-metadata"]
+    assert "blockWithIptables: false" in (finding.fix or "")
+    assert finding.applicability == "display-only"
+    assert finding.edit is None
+
+
+def test_dropping_the_iptables_block_is_a_fix_where_no_user_rule_lets_it_in(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "values.yaml"
+    path.write_text("singleuser:\n  networkPolicy:\n    egress:\n      - ports: [{port: 443}]\n")
+    found = run(path, select={"privileged"}).findings
+    [finding] = [f for f in found if f.container == "block-cloud-metadata"]
+    assert finding.applicability == "unsafe"
