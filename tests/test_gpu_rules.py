@@ -251,3 +251,22 @@ def test_a_label_of_the_cluster_s_own_may_be_the_gpu_pool_but_a_cpu_pool_is_not(
             "amd64): nothing steers it to one",
         ),
     ]
+
+
+def test_the_node_selection_hint_names_a_label_of_the_gpu_s_own_vendor() -> None:
+    # Field test 7a M2: an Intel GPU was told to select NVIDIA's GKE label.
+    (finding,) = run(
+        GPU / "intel-gpu-no-node-selection-z2jh.yaml", select={"notebook-gpu-node-selection"}
+    ).findings
+    assert finding.fix is not None
+    assert 'intel.feature.node.kubernetes.io/gpu: "true"   # your GPU pool\'s label' in finding.fix
+    assert "nvidia" not in finding.fix
+
+
+def test_a_gpu_whose_vendor_has_no_pool_label_gets_a_placeholder() -> None:
+    (finding,) = run(
+        GPU / "amd-gpu-no-node-selection.yaml", select={"notebook-gpu-node-selection"}
+    ).findings
+    assert finding.fix is not None
+    assert '<your-gpu-node-label>: "<value>"   # your GPU pool\'s label' in finding.fix
+    assert "nvidia" not in finding.fix

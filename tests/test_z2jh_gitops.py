@@ -1069,3 +1069,16 @@ def test_argo_values_that_are_no_mapping_are_one_error_at_their_key() -> None:
         )
     ]
     assert result.pod_count == 0
+
+
+def test_the_chart_version_names_the_layers_that_hold_an_application_s_values() -> None:
+    # Field test 7a M3: not "values at `spec.sources[0].helm.valuesObject`", which it lacks.
+    base = LAYERS / "base-values.yaml"
+    result = run(
+        values=[str(base), str(LAYERS / "application-value-files-only.yaml")],
+        select={"z2jh-chart-version"},
+    )
+    [finding] = result.findings
+    assert finding.message.startswith(
+        f"linted as z2jh 4.1.0, values from the -f layers {base}: the Application `hub` pins "
+    )

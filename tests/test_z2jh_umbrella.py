@@ -369,3 +369,16 @@ def test_layers_beside_such_a_chart_are_not_z2jh_either(tmp_path: Path) -> None:
         (OTHER, "values.yaml", 1)
     ]
     assert result.pods == []
+
+
+def test_the_umbrella_chart_s_own_values_given_as_a_layer_are_not_unseen() -> None:
+    # Field test 7a M1: `-f values.yaml -f env.values.yaml` beside the Chart.yaml that pins z2jh:
+    # the parent chart's own values.yaml is layer 1, not "which nblint cannot see".
+    layers = UMBRELLA / "parent-values-layered"
+    result = run(values=[str(layers / "values.yaml"), str(layers / "env.values.yaml")])
+    notes = [f.note for f in result.findings if "chart default" in f.note]
+    assert notes
+    assert not [note for note in notes if "cannot see" in note]
+    # Alone, the env layer's parent values are unseen (no Chart.yaml beside it says whose).
+    alone = run(values=[str(layers / "env.values.yaml")])
+    assert any("cannot see" in f.note for f in alone.findings)

@@ -336,3 +336,13 @@ def test_a_secret_s_values_that_are_no_mapping_are_one_error_at_their_key() -> N
             "z2jh values at `data.values.yaml` must be a mapping; Flux would refuse the release",
         )
     ]
+
+
+def test_the_chart_version_names_the_configmap_that_holds_the_values() -> None:
+    # Field test 7a M3: a HelmRelease with `spec.valuesFrom` only has no `spec.values`.
+    result = check("configmap-in-another-file")
+    configmap = CASES / "configmap-in-another-file" / "configmap.yaml"
+    assert said(result, "z2jh-chart-version").startswith(
+        "linted as z2jh 4.1.0, values from the `values.yaml` key of ConfigMap `hub-values` "
+        f"({configmap}) (`spec.valuesFrom`): the HelmRelease `hub` pins "
+    )

@@ -14,6 +14,7 @@ from nblint.check.podview import (
     bidirectional_kept,
     comment,
     derived_variables,
+    metadata_reopened,
     privilege_kept,
     relied_on,
     setuid_start_kept,
@@ -566,7 +567,10 @@ def make_finding(
         shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that stops an image starting: its start needs privilege escalation.
         setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        if kept is not None or shared is not None or setuid is not None:
+        # Nor one that drops the metadata server's iptables block where a user egress rule lets
+        # notebooks reach it past the NetworkPolicy the hint leans on.
+        reopened = safety != DISPLAY_ONLY and metadata_reopened(pod, fix)
+        if kept is not None or shared is not None or setuid is not None or reopened:
             safety = DISPLAY_ONLY
         # Nor is a hint safe that takes away what the input asked for (an explicit
         # allowPrivilegeEscalation: true) or what a root container's work needs (capabilities).

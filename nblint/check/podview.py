@@ -350,6 +350,20 @@ def _drops_capabilities(hint: str) -> bool:
     )
 
 
+def metadata_reopened(pod: EffectivePod, hint: str) -> bool:
+    """Whether fix ``hint`` turns z2jh's iptables block of the cloud metadata server off
+    (``blockWithIptables: false``) for a pod whose values hold an egress rule of the user's that
+    lets notebooks reach it (fact ``egress_to_metadata``): the chart's NetworkPolicy the hint
+    leans on would not block it, and the pod would be worse than before
+    (``notebook-cloud-metadata``)."""
+    reopening = pod.facts.get("egress_to_metadata")
+    return (
+        isinstance(reopening, int)
+        and not isinstance(reopening, bool)
+        and "blockWithIptables: false" in hint
+    )
+
+
 def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
     """The image of the container at pod path ``path`` when fix ``hint`` sets its
     ``allowPrivilegeEscalation`` to false and the image starts through a setuid-root helper (the

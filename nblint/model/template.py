@@ -147,12 +147,15 @@ STAND_INS: dict[str, Any] = {
     "item": {"containerPort": "<port>"},
     "facts": {
         "service_account_binding": "RoleBinding/<binding> binds ServiceAccount <account> to "
-        "Role/<role>"
+        "Role/<role>",
+        "egress_to_metadata": "0",
     },
     "claim": "<claim>",
     "volume_claim": "<your-claim>",
     "volume_claim_note": "a claim of yours bound to a PersistentVolume of this storage",
     "volume_name": "<volume>",
+    "gpu_pool_label": "cloud.google.com/gke-accelerator",
+    "gpu_pool_value": "nvidia-tesla-t4",
     "replacement": "<a notebook image that does the same job as its own user>",
     "replacement_name": "<that image's repository>",
     "replacement_tag": "<its tag>",

@@ -14,6 +14,7 @@ container running privileged), ``count`` (more GPUs than ``max_gpus``).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 
 from nblint.check import gpus, podview
@@ -149,6 +150,22 @@ def _selection(spec: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
 _RANK = {None: 0, "pool": 1, "gpu": 2}
 
 
+#: The hint's node label where the GPU table names none for the resource's vendor.
+_ANY_POOL = {"gpu_pool_label": "<your-gpu-node-label>", "gpu_pool_value": '"<value>"'}
+
+
+def _pool_label(resource: str) -> dict[str, str]:
+    """The example node label of the node-selection hint: one of the GPU's own vendor (the
+    table's ``pool_label``), else a placeholder, never another vendor's."""
+    entry = gpus.gpu_resource(resource)
+    label = entry.get("pool_label") if entry is not None else None
+    if not isinstance(label, dict) or not isinstance(label.get("key"), str):
+        return _ANY_POOL
+    value = label.get("value")
+    shown = json.dumps(value) if value in ("true", "false") or not isinstance(value, str) else value
+    return {"gpu_pool_label": label["key"], "gpu_pool_value": shown}
+
+
 def _best(verdicts: list[str | None]) -> str | None:
     return max(verdicts, key=lambda v: _RANK[v], default=None)
 
@@ -269,6 +286,6 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 asked,
                 "",
                 variables["container"],
-                variables={**info, "selection": saw},
+                variables={**info, "selection": saw, **_pool_label(resource)},
                 anchor=asked,
             )

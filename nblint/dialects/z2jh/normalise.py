@@ -79,12 +79,16 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         except ValuesError:
             # The CLI refuses an unknown version; a programmatic caller gets the newest.
             chart_version = resolve_chart_version(None)
-        return build_release(layers, root, chart_version, indexes, neighbours=document.neighbours)
-    chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
+        return build_release(
+            layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=True
+        )
+    chart_version, said, known = _chosen_release(
+        pin, document, format_path(root) or "the top level"
+    )
     if pin is None and said is None:
         said = _nested_release(document, root, chart_version)
     release, problems = build_release(
-        layers, root, chart_version, indexes, neighbours=document.neighbours
+        layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=known
     )
     if said is not None:
         rule, message, origin = said
@@ -199,22 +203,32 @@ def _nested_release(
     )
 
 
+def _values_at(where: str) -> str:
+    """How a chart-version message names the values it linted: at ``where`` (a path in them)."""
+    return f"values at `{where}`"
+
+
 def _chosen_release(
     pin: Pin | None, document: Recognised, where: str
-) -> tuple[str, tuple[str, str, Origin | None] | None]:
+) -> tuple[str, tuple[str, str, Origin | None] | None, bool]:
     """The chart version for values with no ``--chart-version``: the one the umbrella chart
     beside them pins (``pin``), else the newest. And what to say about it, as ``(rule, message,
-    origin)`` (origin None: the values' own z2jh root, ``where``)."""
+    origin)`` (origin None: the values' own z2jh root, ``where``), and whether the pin says the
+    release is that one (or newer), rather than nblint taking its newest."""
     newest = newest_chart_version()
     if pin is None:
         broken = unreadable(document.neighbours)
         if broken is None:
-            return newest, None
-        return newest, (
-            CHOSEN,
-            f"linted as z2jh {newest}, the newest release nblint knows: {broken.file} beside "
-            f"these values, which may pin another, could not be read ({broken.problem})",
-            None,
+            return newest, None, False
+        return (
+            newest,
+            (
+                CHOSEN,
+                f"linted as z2jh {newest}, the newest release nblint knows: {broken.file} beside "
+                f"these values, which may pin another, could not be read ({broken.problem})",
+                None,
+            ),
+            False,
         )
     alias = f" (alias `{pin.key}`)" if pin.key != DEPENDENCY else ""
     dependency = f"the dependency `{DEPENDENCY}`{alias}"
@@ -223,11 +237,15 @@ def _chosen_release(
     elif pin.asked is not None:
         wanted, source = pin.asked, f"{pin.chart.file} pins {dependency} at"
     else:
-        return newest, (
-            CHOSEN,
-            f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
-            f"{pin.chart.file} names {dependency} without a version",
-            None,
+        return (
+            newest,
+            (
+                CHOSEN,
+                f"linted as z2jh {newest}, the newest release nblint knows, {_values_at(where)}: "
+                f"{pin.chart.file} names {dependency} without a version",
+                None,
+            ),
+            False,
         )
     lock = "Chart.lock" if pin.chart.name == "Chart.yaml" else "requirements.lock"
     return _pinned(
@@ -235,7 +253,7 @@ def _chosen_release(
         source,
         f"{pin.chart.file} asks for {dependency}",
         pin.origin(),
-        where,
+        _values_at(where),
         "the values beside it were linted as",
         f"no {lock} beside it says which release Helm installed",
     )
@@ -249,10 +267,12 @@ def _pinned(
     where: str,
     linted: str,
     range_note: str,
-) -> tuple[str, tuple[str, str, Origin | None]]:
+) -> tuple[str, tuple[str, str, Origin | None], bool]:
     """The release of ``wanted`` (a version or a range), pinned by ``source`` (``Chart.yaml pins
-    the dependency `jupyterhub` at``; ``asks``: the same for a range) at ``origin``, and what
-    to say about it (see :func:`_chosen_release`)."""
+    the dependency `jupyterhub` at``; ``asks``: the same for a range) at ``origin`` for the values
+    ``where`` says (``values at `jupyterhub```: :func:`_values_at`), what to say about it, and
+    whether it is known (see :func:`_chosen_release`: a range's newest match is a floor, Helm
+    installing the newest release in it)."""
     newest = newest_chart_version()
     known = chart_versions()
     knows = f"it knows {', '.join(known)}"
@@ -260,35 +280,53 @@ def _pinned(
     plain = exact(wanted)
     if plain is not None:
         if plain in known:
-            return plain, (
-                CHOSEN,
-                f"linted as z2jh {plain}, values at `{where}`: {source} {wanted}",
-                None,
+            return (
+                plain,
+                (CHOSEN, f"linted as z2jh {plain}, {where}: {source} {wanted}", None),
+                True,
             )
-        return newest, (
-            UNKNOWN,
-            f"{source} {wanted}, a z2jh release nblint does not know ({knows}); {fallback}",
-            origin,
+        return (
+            newest,
+            (
+                UNKNOWN,
+                f"{source} {wanted}, a z2jh release nblint does not know ({knows}); {fallback}",
+                origin,
+            ),
+            False,
         )
     try:
         matching = newest_matching(wanted, known)
     except ConstraintError:
-        return newest, (
-            UNKNOWN,
-            f"{asks} at `{wanted}`, which is neither a version nor a range Helm reads; {fallback}",
-            origin,
+        return (
+            newest,
+            (
+                UNKNOWN,
+                f"{asks} at `{wanted}`, which is neither a version nor a range Helm reads; "
+                f"{fallback}",
+                origin,
+            ),
+            False,
         )
     if matching is None:
-        return newest, (
-            UNKNOWN,
-            f"{asks} in the range `{wanted}`, where nblint knows no release ({knows}); {fallback}",
-            origin,
+        return (
+            newest,
+            (
+                UNKNOWN,
+                f"{asks} in the range `{wanted}`, where nblint knows no release ({knows}); "
+                f"{fallback}",
+                origin,
+            ),
+            False,
         )
-    return matching, (
-        CHOSEN,
-        f"linted as z2jh {matching}, values at `{where}`: {asks} in the range `{wanted}`, and "
-        f"{matching} is the newest release nblint knows in it ({range_note})",
-        None,
+    return (
+        matching,
+        (
+            CHOSEN,
+            f"linted as z2jh {matching}, {where}: {asks} in the range `{wanted}`, and "
+            f"{matching} is the newest release nblint knows in it ({range_note})",
+            None,
+        ),
+        True,
     )
 
 
@@ -391,10 +429,17 @@ def _gitops_release(
         # they lack, text that is no values): the chart's defaults alone are no release.
         return None, [*found, *prepared.problems]
     pinned: tuple[str, str, Origin | None] | None = None
+    known = True
     if settings.get("chart_version"):
         chart_version = _given_version(settings)
     else:
-        chart_version, pinned = _gitops_version(document, source, prepared.where)
+        # The values the object writes itself, else those its `spec.valuesFrom` names.
+        where = (
+            _values_at(prepared.where)
+            if own or not layers
+            else f"values from {', '.join(f.label for f in layers)} (`spec.valuesFrom`)"
+        )
+        chart_version, pinned, known = _gitops_version(document, source, where)
     # Flux's order: each `valuesFrom` entry, then `spec.values` on top. A HelmRelease that writes
     # none keeps its values in those objects: no layer of its own, so that a hint goes where the
     # values are (shown there) rather than into a `spec.values` it never had.
@@ -410,6 +455,7 @@ def _gitops_release(
             *(((), (), f.read_only) for f in layers),
             *([(prepared.root, prepared.shown, prepared.read_only)] if own else []),
         ],
+        version_known=known,
     )
     release.namespace = source.release_namespace
     if source.kind == ARGO_SET:
@@ -669,12 +715,22 @@ def _gitops_release_of_layers(
     if not files:
         return None, problems
     said: tuple[str, str, Origin | None] | None = None
+    known = True
     if settings.get("chart_version"):
         chart_version = _given_version(settings)
     elif last is not None:
-        chart_version, said = _gitops_version(last[0], last[1], last[2].where)
+        layer, source, prepared = last
+        below = [f for f, _ in files if f != layer.file]
+        # Its own values, else (none written) the -f layers below it, which hold them.
+        where = (
+            _values_at(prepared.where)
+            if get_path(prepared.layer, prepared.root)[0] or not below
+            else f"values from the -f layers {', '.join(below)}"
+        )
+        chart_version, said, known = _gitops_version(layer, source, where)
     else:
-        chart_version, said = _chosen_release(pin, document, format_path(root) or "the top level")
+        where = format_path(root) or "the top level"
+        chart_version, said, known = _chosen_release(pin, document, where)
     release, built = build_release(
         files,
         root,
@@ -683,6 +739,7 @@ def _gitops_release_of_layers(
         subchart=False if last is not None else None,
         unseen=last[2].unseen if last is not None else None,
         views=views,
+        version_known=known,
     )
     if sets:
         release.placeholders = "the ApplicationSet's generators"
@@ -806,8 +863,10 @@ def _unread_names(source: Source) -> str:
 
 def _gitops_version(
     document: Recognised, source: Source, where: str
-) -> tuple[str, tuple[str, str, Origin | None]]:
-    """The release a GitOps object pins for its ``jupyterhub`` chart, and what to say of it."""
+) -> tuple[str, tuple[str, str, Origin | None], bool]:
+    """The release a GitOps object pins for its ``jupyterhub`` chart, what to say of it (``where``:
+    which values, :func:`_values_at` or where they come from), and whether the pin says which
+    release it is (see :func:`_pinned`)."""
     line, column = tree_position(document.root, source.version_path)
     origin = Origin(document.file, line, column)
     field = source.field
@@ -823,14 +882,18 @@ def _gitops_version(
             if plain
             else f"{source.unversioned}; give the release it installs with --chart-version"
         )
-        return newest, (
-            CHOSEN,
-            f"linted as z2jh {newest}, the newest release nblint knows, values at `{where}`: "
-            f"{source.describe()} {why}",
-            Origin(document.file, line, column),
+        return (
+            newest,
+            (
+                CHOSEN,
+                f"linted as z2jh {newest}, the newest release nblint knows, {where}: "
+                f"{source.describe()} {why}",
+                Origin(document.file, line, column),
+            ),
+            False,
         )
     installs = "Flux" if source.kind == "HelmRelease" else "Argo CD"
-    chosen, (rule, message, at) = _pinned(
+    chosen, (rule, message, at), known = _pinned(
         source.version,
         f"{source.describe()} pins the chart `{DEPENDENCY}` ({field}) at",
         f"{chart} ({field})",
@@ -840,7 +903,7 @@ def _gitops_version(
         f"{installs} installs the newest release of the repository in it, which may be newer",
     )
     # Said at the line that pins it: the object's own, in the file linted.
-    return chosen, (rule, message, at or origin)
+    return chosen, (rule, message, at or origin), known
 
 
 def _gitops_other_chart(

@@ -8,6 +8,8 @@ nearest key the user wrote, with a note naming the default.
 
 from __future__ import annotations
 
+import re
+
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import (
     release_chart_written,
@@ -372,12 +374,112 @@ def deployment_facts(
         )
         is True,
         "network_policy_enabled": bool(lookup(values, ("singleuser", "networkPolicy", "enabled"))),
+        "egress_to_metadata": egress_to_metadata(values),
         "named_servers": _named_servers(values),
         "chart_pods": chart_pods(values),
         "hub_db_pvc": _hub_db_pvc(values),
+        "volumes_unseen": _volumes_unseen(release),
+        # A hook that changes the pod KubeSpawner built (basehub's adds admins' mounts).
+        "pod_hooks": [hook for hook, _, _ in release.extra_config.pod_hooks],
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
+
+
+def egress_to_metadata(values: Any) -> int | None:
+    """The index of the first ``singleuser.networkPolicy.egress`` rule that lets a notebook reach
+    the cloud metadata server's HTTP port (``singleuser.cloudMetadata.ip``, port 80), if any.
+
+    The chart appends these rules to the singleuser NetworkPolicy's own
+    (``_helpers-netpol.tpl``), and NetworkPolicy rules add up: one to ``0.0.0.0/0`` without the
+    metadata IP in its ``except`` opens what ``egressAllowRules.cloudMetadataServer: false``
+    keeps closed. Only what surely allows it counts: a rule with no ``to`` (every destination)
+    or an ``ipBlock`` holding the IP, on every port or TCP 80 (a named port names a pod's)."""
+    rules = lookup(values, ("singleuser", "networkPolicy", "egress"))
+    ip = lookup(values, ("singleuser", "cloudMetadata", "ip"), "169.254.169.254")
+    if not isinstance(rules, list) or not rules or not isinstance(ip, str):
+        return None
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    for index, rule in enumerate(rules):
+        if isinstance(rule, dict) and _reaches_http(rule.get("ports")):
+            peers = rule.get("to")
+            if (
+                peers is None
+                or peers == []
+                or (isinstance(peers, list) and any(_holds(peer, address) for peer in peers))
+            ):
+                return index
+    return None
+
+
+def _reaches_http(ports: Any) -> bool:
+    """Whether an egress rule's ``ports`` let TCP port 80 through."""
+    if ports is None or ports == []:
+        return True
+    if not isinstance(ports, list):
+        return False
+    for entry in ports:
+        if not isinstance(entry, dict) or entry.get("protocol", "TCP") != "TCP":
+            continue
+        port, end = entry.get("port"), entry.get("endPort")
+        if port is None:
+            return True
+        numbered = isinstance(port, int) and not isinstance(port, bool)
+        if numbered and (port == 80 or (isinstance(end, int) and port <= 80 <= end)):
+            return True
+    return False
+
+
+def _holds(peer: Any, address: Any) -> bool:
+    """Whether an egress peer's ``ipBlock`` holds ``address`` (and no ``except`` of it does)."""
+    import ipaddress
+
+    block = peer.get("ipBlock") if isinstance(peer, dict) else None
+    if not isinstance(block, dict) or not isinstance(block.get("cidr"), str):
+        return False
+    try:
+        if address not in ipaddress.ip_network(block["cidr"], strict=False):
+            return False
+        excepted = block.get("except") or []
+        if not isinstance(excepted, list):
+            return False
+        return not any(
+            isinstance(cidr, str) and address in ipaddress.ip_network(cidr, strict=False)
+            for cidr in excepted
+        )
+    except (ValueError, TypeError):
+        return False
+
+
+#: KubeSpawner traits through which code nblint does not read may give the pod volumes (code
+#: that adds mounts or containers adds what nblint does not see, and so never judges).
+_VOLUME_TRAITS = frozenset({"volumes", "extra_pod_config"})
+
+
+def _volumes_unseen(release: Release) -> str | None:
+    """What may give the user pod volumes nblint does not see, if anything: values below the
+    user's that nblint did not read (an umbrella chart's own values.yaml), or ``hub.extraConfig``
+    code it did not read that sets the pod's volumes (a hook that changes the pod is the fact
+    ``pod_hooks``)."""
+    if release.unseen:
+        return release.unseen.rstrip(",")
+    code = release.extra_config
+    for section, trait in sorted(code.unread_targets):
+        if trait in _VOLUME_TRAITS:
+            return f"hub.extraConfig code that sets c.{section}.{trait}"
+    # A statement nblint does not read may change a trait without assigning it
+    # (`c.KubeSpawner.volumes.append(...)`): a snippet that names one is taken to.
+    snippets = lookup(release.values, ("hub", "extraConfig"))
+    for snippet in dict.fromkeys(name for name, _ in code.unread):
+        text = snippets.get(snippet) if isinstance(snippets, dict) else None
+        if isinstance(text, str) and any(re.search(rf"\b{t}\b", text) for t in _VOLUME_TRAITS):
+            return f"hub.extraConfig snippet {snippet}"
+    return None
 
 
 def _named_servers(values: Any) -> dict[str, Any]:

@@ -431,6 +431,7 @@ class Release(Record):
         "root",
         "unseen",
         "values",
+        "version_known",
         "wrapper",
     )
 
@@ -449,8 +450,14 @@ class Release(Record):
         placeholders: str | None = None,
         wrapper: Wrapper | None = None,
         defaults: dict[str, Any] | None = None,
+        version_known: bool = False,
     ) -> None:
         self.chart_version = chart_version
+        #: Whether the inputs (or --chart-version) say which release this is, or at least that
+        #: it is no older than :attr:`chart_version` (a range's newest match): otherwise
+        #: :attr:`chart_version` is only the newest release nblint knows, and the release may be
+        #: any (a pre-4.3 one refuses map-form volumes: :attr:`fix_keys`).
+        self.version_known = version_known
         #: Merged z2jh values at the z2jh root, chart defaults included (plain dicts and lists).
         self.values = values
         #: The user's files, in layer order.
@@ -489,8 +496,25 @@ class Release(Record):
 
     @property
     def fix_keys(self) -> tuple[str, ...]:
-        """Fix-hint keys for this release's chart: ``z2jh<4.3`` first where it applies."""
-        return ("z2jh<4.3", "z2jh") if _before(self.chart_version, (4, 3)) else ("z2jh",)
+        """Fix-hint keys for this release's chart: ``z2jh<4.3`` first where it may apply.
+
+        The ``z2jh<4.3`` hints write ``singleuser.storage.extraVolumes``/``extraVolumeMounts``
+        as lists, which every release takes; 4.3+ also takes maps, which an older release's
+        schema refuses (``type: array``): the list form unless the release is known to be 4.3+,
+        or the user's own values already write one of those keys as a map (a release that took
+        them is 4.3+)."""
+        if not _before(self.chart_version, (4, 3)) and (self.version_known or self._maps_written()):
+            return ("z2jh",)
+        return ("z2jh<4.3", "z2jh")
+
+    def _maps_written(self) -> bool:
+        """Whether a user file writes ``singleuser.storage.extraVolumes`` or
+        ``extraVolumeMounts`` as a map."""
+        return any(
+            isinstance(get_path(layer.values, ("singleuser", "storage", key))[1], dict)
+            for layer in self._layers
+            for key in ("extraVolumes", "extraVolumeMounts")
+        )
 
     def written(self, values_path: Path) -> bool:
         """Whether a user file wrote ``values_path`` itself (a ``null`` that deletes counts)."""
@@ -650,6 +674,21 @@ class Release(Record):
         return Origin(layer.file, line, column)
 
 
+def _chart_values_layered(files: list[tuple[str, Any]], neighbours: Sequence[Neighbour]) -> bool:
+    """Whether one of the layers is the ``values.yaml`` of the umbrella chart beside them (the
+    chart file nblint read the pin from): the parent's own values are then seen, not unseen."""
+    charts = {
+        os.path.normpath(os.path.dirname(os.path.abspath(n.file)))
+        for n in neighbours
+        if n.name in ("Chart.yaml", "requirements.yaml") and n.root is not None
+    }
+    return any(
+        os.path.basename(path) == "values.yaml"
+        and os.path.normpath(os.path.dirname(os.path.abspath(path))) in charts
+        for path, _ in files
+    )
+
+
 def _before(version: str, limit: tuple[int, int]) -> bool:
     parts = version.split(".")
     try:
@@ -770,6 +809,7 @@ def build_release(
     unseen: str | None = None,
     views: list[tuple[Path, Path, str | None]] | None = None,
     neighbours: Sequence[Neighbour] = (),
+    version_known: bool = False,
 ) -> tuple[Release, list[Reported]]:
     """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
     ``documents`` is each document's position in its file. ``views``: for each layer, where its
@@ -795,7 +835,7 @@ def build_release(
             from nblint.dialects.z2jh.wrappers import defaults as wrapper_defaults
 
             wrapper = wrapper_defaults(name, chart_version)
-    if subchart and unseen is None:
+    if subchart and unseen is None and not _chart_values_layered(files, neighbours):
         if wrapper is not None and len(root) > 1:
             # Values for an umbrella chart that installs the wrapper chart: its own values.yaml
             # may set more for z2jh (values given to the wrapper chart itself have none above).
@@ -870,5 +910,6 @@ def build_release(
         unseen=unseen,
         wrapper=wrapper,
         defaults=chart,
+        version_known=version_known,
     )
     return release, problems

@@ -1,0 +1,83 @@
+"""A container that mounts a volume the pod does not have: the API server refuses the pod
+(``volumeMounts[i].name: Not found``).
+
+Why Python: each mount's name is looked up among the names of the pod's volumes, a comparison
+across two lists that a JSON Schema over one value cannot make.
+
+KubeSpawner expands ``{username}``-style templates in volume and mount names alike (z2jh's
+dynamic home is ``volume-{user_server}``): a name with a template stands for every text it may
+become, and a mount is said only when no volume can be the one it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from nblint.check.targets import RawViolation, targets_of
+from nblint.model.pod import EffectivePod
+from nblint.model.unknowable import is_unknowable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: A KubeSpawner template field in a name (``{username}``, ``{user_server}``).
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    if pod.facts.get("volumes_unseen"):
+        # The pod may have volumes nblint does not see (an umbrella chart's own values, a pod
+        # hook): a mount it cannot match is no sign of one the pod lacks.
+        return
+    volumes = pod.spec.get("volumes")
+    if volumes is None:
+        volumes = []
+    if not isinstance(volumes, list):
+        return  # a wrong type is said elsewhere (wrong-field-type)
+    names: list[str] = []
+    for volume in volumes:
+        name = volume.get("name") if isinstance(volume, dict) else None
+        if not isinstance(name, str) or is_unknowable(name):
+            return  # a volume nblint cannot name (a placeholder) may be any: nothing to compare
+        names.append(name)
+    exact = set(names)
+    hooks = pod.facts.get("pod_hooks")
+    hook = hooks[0] if isinstance(hooks, list) and hooks else None
+    templates = [_pattern(name) for name in names if _FIELD.search(name)]
+    for base, container, variables in targets_of(pod, "container"):
+        mounts = container.get("volumeMounts")
+        if not isinstance(mounts, list):
+            continue
+        for index, mount in enumerate(mounts):
+            name = mount.get("name") if isinstance(mount, dict) else None
+            if not isinstance(name, str) or not name or is_unknowable(name) or name in exact:
+                continue
+            if _FIELD.search(name):
+                # Two templates may expand alike; a template against plain names is compared.
+                if templates or any(_pattern(name).fullmatch(plain) for plain in exact):
+                    continue
+            elif any(pattern.fullmatch(name) for pattern in templates):
+                continue
+            yield RawViolation(
+                (*base, "volumeMounts", index, "name"),
+                "",
+                variables["container"],
+                variables={
+                    **variables,
+                    "volume_name": name,
+                    "mount_path": str(mount.get("mountPath") or ""),
+                },
+                distinct=str(index),
+                # A hook may change the pod, but one that adds the volume of a mount the values
+                # write, and not the mount, would be an odd way to write it.
+                assumption=f"hub.extraConfig's {hook} adds no volume named {name}"
+                if hook
+                else None,
+            )
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    """What a name with template fields may expand to: each field any text."""
+    return re.compile(".*".join(re.escape(part) for part in _FIELD.split(name)), re.DOTALL)

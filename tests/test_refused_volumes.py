@@ -1,0 +1,88 @@
+"""Volumes and mounts the API server refuses (field test 7a: D6, D7).
+
+- ``mount-without-volume``: a container mounts a volume the pod does not have
+  (``volumeMounts[i].name: Not found``), in every dialect; KubeSpawner's ``{username}``-style
+  names match what they may expand to, and nothing is said where the pod may have volumes nblint
+  does not see (an umbrella chart's own values.yaml, extraConfig code that sets volumes).
+- ``volume-claim-name-missing``: a claim volume that names no claim (z2jh static storage without
+  ``static.pvcName``: ``claimName: Required value``).
+"""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, brief, run
+
+CASES = FIXTURES / "refused-volumes"
+RULES = {"mount-without-volume", "volume-claim-name-missing"}
+
+
+def _found(name: str) -> list:
+    return [f for f in run(CASES / name, select=RULES).findings]
+
+
+def test_a_mount_of_home_without_storage_is_refused() -> None:
+    [finding] = _found("z2jh-mount-of-home-without-storage.yaml")
+    assert brief([finding]) == [("mount-without-volume", 5, 9)]
+    assert finding.message == (
+        "container notebook mounts volume home at /home/jovyan/shared, which the pod does not "
+        "have: the API server refuses the pod"
+    )
+    assert finding.applicability == "display-only"
+
+
+def test_dynamic_storage_has_no_volume_named_home() -> None:
+    # 4.4.0 jupyterhub_config.py: dynamic storage names it volume-{user_server}.
+    assert brief(_found("z2jh-mount-of-home-under-dynamic-storage.yaml")) == [
+        ("mount-without-volume", 5, 9)
+    ]
+
+
+def test_static_storage_has_the_volume_home() -> None:
+    assert _found("z2jh-mount-of-home-under-static-storage.yaml") == []
+
+
+def test_names_with_kubespawner_fields_match_what_they_expand_to() -> None:
+    assert _found("z2jh-mount-with-template-names.yaml") == []
+
+
+def test_nothing_is_said_where_an_unseen_parent_chart_may_give_the_volume() -> None:
+    assert _found("z2jh-mount-under-an-unseen-parent.yaml") == []
+
+
+def test_nothing_is_said_where_extra_config_code_sets_volumes() -> None:
+    assert _found("z2jh-mount-beside-code-that-sets-volumes.yaml") == []
+
+
+def test_a_pod_hook_is_an_assumption_said() -> None:
+    [finding] = _found("z2jh-mount-beside-a-pod-hook.yaml")
+    assert brief([finding]) == [("mount-without-volume", 11, 9)]
+    assert finding.assumption == (
+        "hub.extraConfig's c.KubeSpawner.modify_pod_hook adds no volume named home"
+    )
+
+
+def test_a_workload_s_mounts_of_a_missing_volume_are_refused_in_each_container() -> None:
+    found = _found("manifest-mount-of-missing-volume.yaml")
+    assert brief(found) == [("mount-without-volume", 16, 15), ("mount-without-volume", 24, 15)]
+    assert found[0].message.startswith("initContainer fix-perms mounts volume data at /data")
+
+
+def test_a_notebook_s_mount_of_a_missing_volume_is_refused() -> None:
+    assert brief(_found("kubeflow-mount-of-missing-volume.yaml")) == [
+        ("mount-without-volume", 15, 15)
+    ]
+
+
+def test_static_storage_without_a_claim_name_is_refused_at_its_type() -> None:
+    [finding] = _found("z2jh-static-storage-without-pvc-name.yaml")
+    assert brief([finding]) == [("volume-claim-name-missing", 3, 5)]
+    assert finding.message == (
+        "volume home names no claim (persistentVolumeClaim.claimName): the API server refuses "
+        "the pod"
+    )
+
+
+def test_a_claim_volume_without_a_claim_name_is_refused() -> None:
+    assert brief(_found("manifest-claim-without-name.yaml")) == [
+        ("volume-claim-name-missing", 14, 7)
+    ]
