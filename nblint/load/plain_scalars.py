@@ -109,7 +109,11 @@ def _signed(text: str) -> tuple[str, Any]:
     number = _parse_int(plain)
     if number is not None:
         return INT_TAG, number
-    if _yaml_style_float().fullmatch(plain):
+    whole, _, fraction = plain.partition(".")
+    # (`0.5`, the usual float, is told without compiling the regex)
+    if (
+        whole.isdigit() and fraction.isdigit() and plain.isascii()
+    ) or _yaml_style_float().fullmatch(plain):
         value = float(plain)
         if value not in (_INF, -_INF):  # ParseFloat's range error: not a float
             return FLOAT_TAG, _as_json_number(value)
@@ -126,6 +130,13 @@ def _signed(text: str) -> tuple[str, Any]:
 
 def _parse_int(plain: str) -> int | None:
     """``strconv.ParseInt(plain, 0, 64)``, else ``strconv.ParseUint(plain, 0, 64)``."""
+    if (
+        plain.isascii()
+        and plain.isdigit()
+        and len(plain) < 19
+        and (plain[0] != "0" or plain == "0")
+    ):
+        return int(plain)  # most numbers: decimal, within int64, read without the regex
     found = _go_int().fullmatch(plain)
     if found is None:
         return None
