@@ -33,6 +33,7 @@ from conftest import FIXTURES, run
 
 from nblint.load.plain_scalars import plain_scalar
 from nblint.load.yaml_tree import parse_documents
+from nblint.model.keys import json_key
 
 B, INT, F, N, S = "bool", "int", "float", "null", "str"
 
@@ -170,9 +171,12 @@ def test_explicit_tags_resolve_as_go_yaml_does() -> None:
     )
 
 
-def test_a_plain_y_key_is_a_boolean_key() -> None:
-    (doc,), _ = parse_documents("y: 1\nn: 2\n")
-    assert doc.root == {True: 1, False: 2}
+def test_a_plain_key_is_typed_as_go_yaml_types_it_and_made_text_as_sigs_yaml_does() -> None:
+    (doc,), _ = parse_documents("y: 1\nn: 2\n0o10: 3\n1e6: 4\n")
+    assert doc.root == {True: 1, False: 2, 8: 3, 1e6: 4}
+    # sigs.k8s.io/yaml yaml.go convertToJSONableObject: FormatFloat(key, 'g', -1, 32) of the
+    # float64 go-yaml gave, not JSON's whole number
+    assert [json_key(key) for key in doc.root] == ["true", "false", "8", "1e+06"]
 
 
 def test_pod_with_privileged_y_and_uid_0o0_is_privileged_and_root() -> None:

@@ -428,6 +428,10 @@ class _Builder:
                     raise _Refused(
                         "parse-error", "a mapping or list cannot be a mapping key", key_node
                     )
+                if key_node.tag == FLOAT_TAG and key.__class__ is int:
+                    # A key is made text from go-yaml's float64, not through JSON's number
+                    # (`1e6:` is the key "1e+06": nblint.model.keys.json_key)
+                    key = float(key)
             if key in key_pos:
                 self._note_duplicate(key, key_pos[key], key_node)
             if value_node.__class__ is _ScalarNode:
