@@ -428,3 +428,20 @@ def test_missing_poddefaults_path_is_a_usage_error() -> None:
     result = invoke("check", COMPLIANT, "--poddefaults", "no/such/poddefaults.yaml")
     assert result.exit_code == 2
     assert "--poddefaults no/such/poddefaults.yaml: no such file or directory" in result.output
+
+
+def test_code_frame_caret_is_under_the_key_as_a_terminal_shows_wide_characters() -> None:
+    # Before `privileged` the line holds two emoji and two CJK characters (two columns each in
+    # a terminal) and an `e` with a combining accent (the accent takes none): the caret moves
+    # 2 + 2 - 1 = 3 columns right of the character count. SARIF keeps code points.
+    path = str(FIXTURES / "report" / "caret-wide-chars.yaml")
+    source = (FIXTURES / "report" / "caret-wide-chars.yaml").read_text().splitlines()[5]
+    characters_before = source.index("privileged")
+    result = invoke("check", path, "--select", "privileged", env={"NO_COLOR": "1"})
+    lines = result.output.splitlines()
+    frame = lines.index("  6 | " + source)
+    caret_line = lines[frame + 1]
+    assert caret_line == "    | " + " " * (characters_before + 3) + "^" * len("privileged: true")
+    sarif = json.loads(invoke("check", path, "--select", "privileged", "--format", "sarif").output)
+    region = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region["startColumn"] == characters_before + 1

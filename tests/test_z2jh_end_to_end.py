@@ -35,6 +35,7 @@ from conftest import FIXTURES, SHARED, needs_shared, run
 from test_z2jh_kubespawner import _cache_dir, install_kubespawner
 
 from nblint.dialects.z2jh.values import chart_defaults, hub_image, values_schema
+from nblint.load.yaml_tree import parse_documents, to_plain
 from nblint.model.pod import EffectivePod
 
 HUB_ORACLE = Path(__file__).parent / "hub_oracle.py"
@@ -145,10 +146,18 @@ def hubs(
 # Both sides
 
 
+def helm_read(text: str) -> Any:
+    """A values file as Helm reads it: with ``sigs.k8s.io/yaml``, whose go-yaml v2 reads plain
+    scalars otherwise than PyYAML (``y`` is true; ``test_plain_scalars`` holds nblint's reading
+    to go-yaml's source)."""
+    documents, _ = parse_documents(text)
+    return to_plain(documents[0].root) if documents else None
+
+
 def user_values(files: list[Path], root: tuple[str, ...]) -> dict[str, Any]:
     layers = []
     for file in files:
-        node: Any = yaml.safe_load(file.read_text())
+        node: Any = helm_read(file.read_text())
         for key in root:
             node = node.get(key) if isinstance(node, dict) else None
         layers.append(z2jh_hub.json_keys(node) if isinstance(node, dict) else {})
@@ -230,7 +239,7 @@ def wrapper_of(files: list[Path], root: tuple[str, ...]) -> str | None:
     if root[-2:-1] in (("binderhub",), ("daskhub",)):
         return root[-2]
     for file in files:
-        node: Any = yaml.safe_load(file.read_text())
+        node: Any = helm_read(file.read_text())
         for key in root[:-1]:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, dict) and (
@@ -250,7 +259,7 @@ def wrapper_values(chart: str, chart_version: str) -> dict[str, Any]:
         if not DASKHUB_VALUES.is_file():
             pytest.skip("the daskhub chart's values are in ../shared only")
         path = DASKHUB_VALUES
-    section = z2jh_hub.json_keys(yaml.safe_load(path.read_text())["jupyterhub"])
+    section = z2jh_hub.json_keys(helm_read(path.read_text())["jupyterhub"])
     hub = section.get("hub")
     if isinstance(hub, dict) and isinstance(hub.get("extraConfig"), dict):
         hub["extraConfig"] = {k: plain_settings(v) for k, v in hub["extraConfig"].items()}

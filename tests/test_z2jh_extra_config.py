@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, only_pod, run
 
+from nblint.dialects.z2jh.extra_config import LONGEST_SNIPPET
+
 EXTRA = FIXTURES / "z2jh" / "extra-config"
 
 
@@ -147,3 +149,56 @@ def test_a_spawner_class_of_its_own_gets_the_caveat_that_the_pods_may_not_hold()
         message
     )
     assert "so what it finds about them may not hold" in message
+
+
+def _long_snippet(tmp_path: Path, length: int) -> Path:
+    """``long-snippet.yaml`` with its snippet ``big`` padded by a comment to ``length``
+    characters."""
+    text = (EXTRA / "long-snippet.yaml").read_text()
+    rest = len("# \nc.KubeSpawner.privileged = True\n")
+    path = tmp_path / "long-snippet.yaml"
+    path.write_text(text.replace("# PAD", "# " + "x" * (length - rest), 1))
+    return path
+
+
+def test_a_long_snippet_is_read(tmp_path: Path) -> None:
+    # Half a megabyte of Python parses in well under a second: its plain settings count.
+    path = _long_snippet(tmp_path, 500_000)
+    result = run(path, select={"privileged", "z2jh-extra-config"})
+    assert sorted((f.rule, f.line, f.message) for f in result.findings) == [
+        ("privileged", 1, "initContainer block-cloud-metadata is privileged"),  # the chart's
+        ("privileged", 5, "container notebook is privileged"),
+        (
+            "z2jh-extra-config",
+            7,
+            "`hub.extraConfig` (roles) is Python run by the hub, which nblint never runs; "
+            "it read the 1 plain setting(s) `c.<Class>.<trait> = <literal>` and applied them; "
+            "1 other statement(s), the first here, it did not read, and assumes they do not "
+            "change the user pods",
+        ),
+    ]
+
+
+def test_a_snippet_too_long_for_any_release_is_said_and_not_counted_as_a_statement(
+    tmp_path: Path,
+) -> None:
+    path = _long_snippet(tmp_path, LONGEST_SNIPPET + 1)
+    result = run(path, select={"privileged", "z2jh-extra-config"})
+    assert sorted((f.rule, f.line, f.message) for f in result.findings) == [
+        ("privileged", 1, "initContainer block-cloud-metadata is privileged"),
+        (
+            "z2jh-extra-config",
+            3,
+            "hub.extraConfig.big is 1,048,577 characters long (more than 1,048,576): nblint "
+            "did not read it, so nothing it sets is applied to the pods nblint draws; no release "
+            "can hold it either: the chart puts every value into the hub's Secret, which the API "
+            "server refuses above 1 MiB",
+        ),
+        (
+            "z2jh-extra-config",
+            7,
+            "`hub.extraConfig` (roles) is Python run by the hub, which nblint never runs; "
+            "1 other statement(s), the first here, it did not read, and assumes they do not "
+            "change the user pods",
+        ),
+    ]

@@ -19,6 +19,7 @@ from functools import cache
 
 import yaml
 
+from nblint.load.plain_scalars import FLOAT_TAG, INT_TAG, MERGE_TAG, STR_TAG, plain_scalar
 from nblint.model.finding import clipped
 from nblint.model.record import Record
 
@@ -40,10 +41,10 @@ MAX_DEPTH = 200
 #: A number (or boolean, or null) written in more characters than this is refused.
 MAX_NUMBER_TEXT = 1000
 
-_STR = "tag:yaml.org,2002:str"
+_STR = STR_TAG  # (the very object plain_scalar gives: text is told by identity)
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
+_MERGE = MERGE_TAG
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -98,11 +99,11 @@ _MEMO_MAX_TEXT = 64
 
 
 class _Loader(_SafeLoader):
-    """The safe loader, with the implicit tag of each plain scalar resolved once per text.
+    """The safe loader, with the implicit tag of each plain scalar resolved as Helm and kubectl
+    resolve it (go-yaml v2, :mod:`nblint.load.plain_scalars`), once per text.
 
-    The composer asks for the tag of every node it makes (PyYAML's regex-based resolver, in
-    Python). The answers are the safe loader's own; this loader has no path resolvers, so a
-    collection or a quoted scalar gets the default tag of its kind.
+    The composer asks for the tag of every node it makes. This loader has no path resolvers, so
+    a collection or a quoted scalar gets the default tag of its kind.
     """
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
@@ -111,9 +112,9 @@ class _Loader(_SafeLoader):
                 return _STR
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if tag == _STR:
-                    tag = _STR  # this very object: the tree builder tells text by identity
+                tag = plain_scalar(value)[
+                    0
+                ]  # (_STR itself: the tree builder tells text by identity)
                 if len(value) <= _MEMO_MAX_TEXT and len(_PLAIN_TAGS) < _MEMO_MAX_ENTRIES:
                     _PLAIN_TAGS[value] = tag
             return tag
@@ -130,9 +131,17 @@ class _Loader(_SafeLoader):
 #: (the values are immutable, so one object can stand for every occurrence).
 _TYPED_SCALARS: dict[tuple[str, str], Any] = {}
 _UNKNOWN = object()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:value"}
+
+
+def _typed_value(tag: str, text: str) -> Any:
+    """The value of a null/bool/int/float scalar, as go-yaml's decoder gives it (decode.go
+    ``scalar``, resolve.go ``resolve``): its text resolved as if plain, which must give ``tag``
+    (an explicit ``!!float`` takes an int); else ``_UNKNOWN``."""
+    resolved, value = plain_scalar(text)
+    if resolved == tag or (tag == FLOAT_TAG and resolved == INT_TAG):
+        return value  # (a whole float is an int to JSON anyway)
+    return _UNKNOWN
 
 
 class YMap(dict):  # dict[Any, Any] to mypy; `Any` is for it only (see nblint/__init__.py)
@@ -303,24 +312,23 @@ class _Builder:
         value = _TYPED_SCALARS.get(key, _UNKNOWN)
         if value is _UNKNOWN:
             if len(node.value) > MAX_NUMBER_TEXT:
-                # No Kubernetes number is this long; building one (a sexagesimal `1:2:3:…`
-                # int) would take time quadratic in its length.
+                # No Kubernetes number is this long (`0000…1` is one to go-yaml: a leading
+                # zero is octal); said rather than checked as if it were an ordinary value.
                 raise _Refused(
                     "too-large",
                     f"a {_TAG_WORDS.get(tag, 'value')} written in {len(node.value):,} "
                     f"characters (more than {MAX_NUMBER_TEXT:,}) is refused",
                     node,
                 )
-            try:
-                value = _SCALAR_CONSTRUCTORS[tag](_CONSTRUCTOR, node)
-            except Exception:  # PyYAML's constructors raise ValueError, KeyError, …
+            value = _typed_value(tag, node.value)
+            if value is _UNKNOWN:
                 # `!!int abc`: the API server's parser refuses the document as well.
                 kind = tag.rsplit(":", 1)[-1]
                 raise _Refused(
                     "parse-error",
                     f"invalid YAML: {clipped(node.value, 60)!r} is not a valid !!{kind}",
                     node,
-                ) from None
+                )
             if len(node.value) <= _MEMO_MAX_TEXT and len(_TYPED_SCALARS) < _MEMO_MAX_ENTRIES:
                 _TYPED_SCALARS[key] = value
         return value
@@ -433,6 +441,10 @@ class _Builder:
                     raise _Refused(
                         "parse-error", "a mapping or list cannot be a mapping key", key_node
                     )
+                if key_node.tag == FLOAT_TAG and key.__class__ is int:
+                    # A key is made text from go-yaml's float64, not through JSON's number
+                    # (`1e6:` is the key "1e+06": nblint.model.keys.json_key)
+                    key = float(key)
             if key in key_pos:
                 if merged is not None and key in merged:
                     del merged[key]  # a key written after the merge key overrides it

@@ -82,10 +82,31 @@ def _code_frame(text_lines: SourceLines, line: int, column: int) -> Iterator[Lin
     body = highlighted(source, column)
     shown, start = _window(source, start)
     shown = shown.replace("\t", " ")  # one column each, as the parser counts them
-    carets = "^" * max(min(len(body), len(shown) - start), 1)
+    end = start + min(len(body), len(shown) - start)
+    # The caret goes under the text as a terminal shows it (a CJK character or an emoji is two
+    # columns wide), not under the character count the finding's column (and SARIF's) gives.
+    indent = _columns(printable(shown[:start]))
+    carets = "^" * max(_columns(printable(shown[start:end])), 1)
     yield [(" " * width + " |", "blue")]
     yield [(f"{line} | ", "blue"), (shown, "")]
-    yield [(" " * width + " | ", "blue"), (" " * start + carets, "bold red")]
+    yield [(" " * width + " | ", "blue"), (" " * indent + carets, "bold red")]
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for an East Asian wide or fullwidth
+    character (CJK, most emoji), none for a combining mark or an invisible format character
+    (a zero-width joiner), one for any other."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # only for a line that is not ASCII
+
+    columns = 0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            columns += 2
+        elif unicodedata.category(char) not in ("Mn", "Me", "Cf"):
+            columns += 1
+    return columns
 
 
 def _window(source: str, start: int) -> tuple[str, int]:

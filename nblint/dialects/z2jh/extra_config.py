@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     import ast
     from typing import Any
 
-#: A snippet longer than this is not parsed (it is all "not read"): the hub's own snippets are a
-#: few hundred lines at most, and parsing is the one cost that grows with the input here.
-LONGEST_SNIPPET = 200_000
+#: A snippet longer than this is not parsed, and is said so (:attr:`ExtraConfig.too_long`):
+#: parsing is the one cost that grows with the input here (about a second a megabyte), and no
+#: release can hold a longer one: the chart puts every value into the hub's Secret, and the API
+#: server refuses a Secret of more than 1 MiB (1,048,576 bytes; a character is a byte or more).
+LONGEST_SNIPPET = 1_048_576
 
 
 class Assignment(Record):
@@ -49,7 +51,7 @@ class Assignment(Record):
 class ExtraConfig(Record):
     """What nblint read from every snippet, in the order the hub runs them."""
 
-    __slots__ = ("assignments", "broken", "pod_hooks", "unread", "unread_targets")
+    __slots__ = ("assignments", "broken", "pod_hooks", "too_long", "unread", "unread_targets")
 
     def __init__(
         self,
@@ -58,6 +60,7 @@ class ExtraConfig(Record):
         broken: list[tuple[Any, int, str]] | None = None,
         unread_targets: set[tuple[str, str]] | None = None,
         pod_hooks: list[tuple[str, Any, int]] | None = None,
+        too_long: list[tuple[Any, int]] | None = None,
     ) -> None:
         self.assignments: list[Assignment] = [] if assignments is None else assignments
         #: ``(snippet, line)`` of each statement nblint did not read.
@@ -72,6 +75,9 @@ class ExtraConfig(Record):
         #: ``(c.Section.trait, snippet, line)`` of each statement nblint did not read that sets
         #: a hook the spawner runs on every spawn (:data:`POD_HOOKS`).
         self.pod_hooks: list[tuple[str, Any, int]] = [] if pod_hooks is None else pod_hooks
+        #: ``(snippet, length)`` of each snippet longer than :data:`LONGEST_SNIPPET`, not read at
+        #: all (its statements are in no other list).
+        self.too_long: list[tuple[Any, int]] = [] if too_long is None else too_long
 
     def of(self, section: str) -> list[Assignment]:
         return [a for a in self.assignments if a.section == section]
@@ -117,7 +123,7 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
         out.broken.append((name, 1, f"not Python text but {type(code).__name__}"))
         return
     if len(code) > LONGEST_SNIPPET:
-        out.unread.append((name, 1))
+        out.too_long.append((name, len(code)))
         return
     try:
         tree = ast.parse(code, mode="exec")

@@ -29,7 +29,7 @@ from functools import cache
 
 import yaml
 
-from nblint.dialects.z2jh.extra_config import CodeLine
+from nblint.dialects.z2jh.extra_config import LONGEST_SNIPPET, CodeLine
 from nblint.dialects.z2jh.profile_keys import (
     CHOICE,
     FUNCTIONAL,
@@ -1342,6 +1342,16 @@ class _Checker:
                 at,
                 f"{format_path(at)} is not Python the hub can run ({why}): the hub stops at it "
                 "and does not start",
+            )
+        for snippet, length in extra.too_long:
+            at = (*path, snippet)
+            self.report(
+                "z2jh-extra-config",
+                at,
+                f"{format_path(at)} is {length:,} characters long (more than "
+                f"{LONGEST_SNIPPET:,}): nblint did not read it, so nothing it sets is applied to "
+                "the pods nblint draws; no release can hold it either: the chart puts every "
+                "value into the hub's Secret, which the API server refuses above 1 MiB",
             )
         if not extra.unread:
             return
