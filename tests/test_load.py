@@ -220,8 +220,9 @@ def test_path_at_finds_every_value_where_tree_position_puts_it() -> None:
 def test_a_merge_key_overrides_the_keys_written_before_it_as_go_yaml_v2_reads_it() -> None:
     """go-yaml v2 `decoder.mapping` sets a merge's keys where the `<<` is written: keys before
     it are replaced, keys after it override it; of a list, the first mapping wins."""
+    # (Keys w, x, z: `y` is a boolean key to go-yaml v2.)
     text = (
-        "a: &a {x: 1, y: 1}\n"
+        "a: &a {x: 1, w: 1}\n"
         "b: &b {x: 2, z: 2}\n"
         "before:\n  x: 0\n  <<: *a\n"
         "after:\n  <<: *a\n  x: 0\n"
@@ -229,10 +230,10 @@ def test_a_merge_key_overrides_the_keys_written_before_it_as_go_yaml_v2_reads_it
         "twice:\n  <<: *a\n  <<: *b\n"
     )
     (doc,), _ = parse_documents(text)
-    assert doc.root["before"] == {"x": 1, "y": 1}
-    assert doc.root["after"] == {"x": 0, "y": 1}
-    assert doc.root["listed"] == {"x": 1, "y": 1, "z": 2}
-    assert doc.root["twice"] == {"x": 2, "y": 1, "z": 2}
+    assert doc.root["before"] == {"x": 1, "w": 1}
+    assert doc.root["after"] == {"x": 0, "w": 1}
+    assert doc.root["listed"] == {"x": 1, "w": 1, "z": 2}
+    assert doc.root["twice"] == {"x": 2, "w": 1, "z": 2}
     assert [(p.kind, p.line, p.column) for p in doc.problems] == [("duplicate-key", 4, 3)]
     assert "replaced by the merge key (<<) at line 5" in doc.problems[0].message
 

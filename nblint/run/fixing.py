@@ -76,7 +76,7 @@ class Known:
         for finding in findings:
             key = finding_key(finding, layers)
             self.keys.add(key)
-            if finding.applicability == DISPLAY_ONLY:
+            if _judged_by_verdict(finding):
                 self.said.setdefault((*key, finding.field), set()).add(verdict(finding))
 
     def __contains__(self, finding: object) -> bool:
@@ -84,10 +84,16 @@ class Known:
         key = finding_key(finding, self.layers)
         if key not in self.keys:
             return False
-        if finding.applicability != DISPLAY_ONLY:
+        if not _judged_by_verdict(finding):
             return True
         said = self.said.get((*key, finding.field))
         return said is None or verdict(finding) in said
+
+
+def _judged_by_verdict(finding: Finding) -> bool:
+    """Advice about a problem (an error or a warning no fix changes): a note (info) only says
+    what nblint read, which an edit may change (where the values now are) for the better."""
+    return finding.applicability == DISPLAY_ONLY and finding.severity != "info"
 
 
 def verdict(finding: Finding) -> str:
