@@ -86,3 +86,14 @@ def test_a_claim_volume_without_a_claim_name_is_refused() -> None:
     assert brief(_found("manifest-claim-without-name.yaml")) == [
         ("volume-claim-name-missing", 14, 7)
     ]
+
+
+def test_a_notebook_mount_a_poddefault_nblint_was_not_given_may_add_is_not_said() -> None:
+    # Its labels may select PodDefaults of its namespace that the inputs do not hold.
+    assert _found("kubeflow-mount-a-poddefault-may-add.yaml") == []
+
+
+def test_a_notebook_mount_its_namespace_s_poddefaults_do_not_add_is_refused() -> None:
+    assert brief(_found("kubeflow-mount-its-poddefaults-do-not-add.yaml")) == [
+        ("mount-without-volume", 17, 15)
+    ]

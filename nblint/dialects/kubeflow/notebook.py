@@ -319,12 +319,33 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 "stopped": STOPPED_ANNOTATION in annotations,
                 "poddefaults": applied,
                 "poddefaults_denied": bool(merged.conflicts),
+                **_volumes_unseen(index, namespace, file, known, metadata),
                 **({"auth_proxy": auth_proxy.describe()} if auth_proxy else {}),
                 **_sidecars(auth_proxy, istio, distribution, _mapping(pod.get("metadata"))),
             },
         )
     )
     return out
+
+
+def _volumes_unseen(
+    index: RunIndex, namespace: str | None, file: str, known: Any, metadata: dict[str, Any]
+) -> dict[str, str]:
+    """``{"volumes_unseen": why}`` when the pod may get volumes nblint does not see: PodDefaults
+    of its namespace that nblint was not given, selected by labels the Notebook writes (JWA's
+    configurations, ``access-ml-pipeline: "true"``), may add them; else nothing."""
+    if known is not None and known.poddefaults_served is False:
+        return {}  # the webhook never runs there
+    labels = [str(key) for key in _mapping(metadata.get("labels")) if str(key) != "app"]
+    if not labels:
+        return {}
+    given = index.view(poddefaults.INDEX_KEY, poddefaults.in_force)
+    if any(poddefaults.same_namespace(namespace, file, pd) for pd in given):
+        return {}  # its namespace's PodDefaults are among the inputs: applied above
+    return {
+        "volumes_unseen": "PodDefaults of its namespace that nblint was not given may add "
+        f"volumes (its labels {', '.join(labels)} may select them)"
+    }
 
 
 def _not_served(
