@@ -211,3 +211,15 @@ def test_z2jh_values_with_escalation_y_and_uid_0o0_are_read_as_helm_reads_them()
             "container notebook does not set allowPrivilegeEscalation: false (it is true)",
         ),
     } <= found
+
+
+@pytest.mark.parametrize("text", ["y", "Y", "n", "N", "0o17", "-0o7", "1e3", "1E-5", ".5e3", "yes"])
+def test_text_that_go_yaml_reads_otherwise_is_written_quoted(text: str) -> None:
+    """Hints and fixes are dumped by PyYAML's safe dumper, which writes text plain when PyYAML
+    would read it back as text: ``y`` or ``1e3`` copied from the input (an env value) would then
+    reach kubectl and Helm as a boolean or a number. Read back as they read it, it is text."""
+    import yaml
+
+    written = yaml.safe_dump({"value": text})
+    (document,), _ = parse_documents(written)
+    assert document.root == {"value": text}, written

@@ -98,6 +98,27 @@ _MEMO_MAX_ENTRIES = 10_000
 _MEMO_MAX_TEXT = 64
 
 
+def _quote_what_go_yaml_reads_otherwise() -> None:
+    """Make PyYAML's safe dumper quote text that go-yaml v2 would read as something else: it
+    writes text plain when PyYAML would read it back as text, and ``y``, ``n``, ``0o17`` and
+    ``1e3`` are text to PyYAML but a boolean or a number to kubectl and Helm. Every hint and fix
+    nblint writes is dumped by it (or a subclass): a value copied from the input (``value:
+    "y"``) must stay text. Its resolvers are the safe dumper's own; the loaders are untouched."""
+    for tag, pattern, first in (
+        ("tag:yaml.org,2002:bool", r"^(?:y|Y|n|N)$", "yYnN"),
+        ("tag:yaml.org,2002:int", r"^[-+]?0o[0-7_]+$", "-+0"),
+        (
+            "tag:yaml.org,2002:float",
+            r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$",
+            "-+.0123456789",
+        ),
+    ):
+        yaml.SafeDumper.add_implicit_resolver(tag, re.compile(pattern), list(first))
+
+
+_quote_what_go_yaml_reads_otherwise()
+
+
 class _Loader(_SafeLoader):
     """The safe loader, with the implicit tag of each plain scalar resolved as Helm and kubectl
     resolve it (go-yaml v2, :mod:`nblint.load.plain_scalars`), once per text.
