@@ -42,3 +42,11 @@ def test_a_home_on_a_csi_persistent_volume_keeps_the_fsgroup_fix() -> None:
     found = findings("claim-bound-to-csi-pv.yaml")
     assert brief(found) == [(RULE, 25, 1)]
     assert found[0].severity == "error" and found[0].edit is not None
+
+
+def test_a_home_an_init_container_chowns_first_is_writable() -> None:
+    assert findings("chowned-by-an-init-container.yaml") == []
+
+
+def test_a_home_an_init_container_only_reads_is_not_made_writable() -> None:
+    assert brief(findings("init-container-that-changes-no-owner.yaml")) == [(RULE, 6, 1)]

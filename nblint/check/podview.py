@@ -295,19 +295,71 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
             why = _RELIED_ON.get(field)
             said = f"the input sets {field}: {shown}, which the workload may rely on"
             return f"{said}: {why}" if why else said
+    if "scalation" in hint and "false" in hint:
+        container = _container_at(pod, path)
+        if container and _grants_sudo(pod.spec, container) and False in _hint_values(hint).get(
+            "escalation", ()
+        ):
+            return (
+                f"{container.get('name')} sets GRANT_SUDO and starts as root: with "
+                f"allowPrivilegeEscalation: false, {_RELIED_ON['allowPrivilegeEscalation']}"
+            )
     if "drop" in hint:
         container = _container_at(pod, path)
         if not container:
             return None
+        name = container.get("name")
+        entry = images.lookup(container.get("image"))
         if runs_as_root(pod.spec, container):
-            who = f"{container.get('name')} runs as root"
+            who = f"{name} runs as root"
         elif _dict(container.get("securityContext")).get("allowPrivilegeEscalation") is True:
-            who = f"{container.get('name')} may escalate to root (allowPrivilegeEscalation: true)"
+            who = f"{name} may escalate to root (allowPrivilegeEscalation: true)"
+        elif entry and entry.get("start_needs_escalation") and images.start_runs(container, entry):
+            who = f"{name} starts through a setuid-root helper (its image's s6 preinit)"
+        elif root_work(pod.spec, container):
+            who = f"{name} runs {root_work(pod.spec, container)}, as root unless its image says"
         else:
             return None
         if _drops_capabilities(hint):
             return f"{who}, and {ROOT_WORK}"
     return None
+
+
+#: Commands whose work needs root's capabilities (files of other owners).
+_ROOT_COMMANDS = re.compile(r"\b(chown|chmod|chgrp|setfacl)\b")
+#: What the docker-stacks start script takes for yes.
+_YES = ("yes", "Yes", "YES", "true", "1")
+
+
+def root_work(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
+    """The root work (``chown``) the container's own command does, when nothing makes it run
+    as another uid than its image's (an image nblint does not know may be root's: busybox)."""
+    if security(spec, container, "runAsNonRoot") is True:
+        return None
+    uid = security(spec, container, "runAsUser")
+    if uid is not None and not (type(uid) is int and uid == 0):
+        return None
+    words = [*items(container.get("command")), *items(container.get("args"))]
+    found = _ROOT_COMMANDS.search(" ".join(str(word) for word in words))
+    return found.group(1) if found else None
+
+
+def _grants_sudo(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container sets ``GRANT_SUDO`` to yes and may start as root (the
+    docker-stacks start script honours it only then; an image nblint does not know may)."""
+    granted = any(
+        isinstance(item, dict)
+        and item.get("name") == "GRANT_SUDO"
+        and (item.get("value") is True or item.get("value") in _YES)
+        for item in items(container.get("env"))
+    )
+    if not granted or security(spec, container, "runAsNonRoot") is True:
+        return False
+    uid = security(spec, container, "runAsUser")
+    if uid is not None:
+        return type(uid) is int and uid == 0
+    entry = images.lookup(container.get("image"))
+    return entry is None or entry.get("uid") == 0
 
 
 def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:

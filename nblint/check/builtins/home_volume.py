@@ -140,6 +140,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
         if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
+            if _owner_changed_first(pod.spec, volume.get("name")):
+                return  # an init container makes it the user's before the notebook starts
             claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
             stored = pod.claims.volume_of(claim) if pod.claims else None
             if stored is not None and _fs_group_ignored(stored.source_key):
@@ -180,6 +182,20 @@ _UNMANAGED_ADVICE = (
     "the {place}; or, for a docker-stacks image started as root, set CHOWN_HOME=yes (start.sh "
     "then chowns HOME before it drops to the user)."
 )
+
+
+def _owner_changed_first(spec: dict[str, Any], volume_name: Any) -> bool:
+    """Whether an init container that mounts volume ``volume_name`` changes who owns or may
+    write its files as root first (``chown -R 1000:100 /home/jovyan``, field test 8): the home
+    is writable for the user before the notebook starts."""
+    for init in podview.items(spec.get("initContainers")):
+        if not isinstance(init, dict):
+            continue
+        mounts = podview.items(init.get("volumeMounts"))
+        if any(isinstance(m, dict) and m.get("name") == volume_name for m in mounts):
+            if podview.root_work(spec, init):
+                return True
+    return False
 
 
 def _fs_group_ignored(source_key: str) -> bool:
