@@ -192,9 +192,9 @@ def _owner_changed_first(spec: dict[str, Any], volume_name: Any) -> bool:
         if not isinstance(init, dict):
             continue
         mounts = podview.items(init.get("volumeMounts"))
-        if any(isinstance(m, dict) and m.get("name") == volume_name for m in mounts):
-            if podview.root_work(spec, init):
-                return True
+        mounted = any(isinstance(m, dict) and m.get("name") == volume_name for m in mounts)
+        if mounted and podview.root_work(spec, init):
+            return True
     return False
 
 
