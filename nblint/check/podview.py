@@ -297,8 +297,10 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
             return f"{said}: {why}" if why else said
     if "scalation" in hint and "false" in hint:
         container = _container_at(pod, path)
-        if container and _grants_sudo(pod.spec, container) and False in _hint_values(hint).get(
-            "escalation", ()
+        if (
+            container
+            and _grants_sudo(pod.spec, container)
+            and False in _hint_values(hint).get("escalation", ())
         ):
             return (
                 f"{container.get('name')} sets GRANT_SUDO and starts as root: with "
