@@ -97,3 +97,7 @@ def test_a_notebook_mount_its_namespace_s_poddefaults_do_not_add_is_refused() ->
     assert brief(_found("kubeflow-mount-its-poddefaults-do-not-add.yaml")) == [
         ("mount-without-volume", 17, 15)
     ]
+
+
+def test_static_storage_under_an_unseen_parent_may_name_its_claim_there() -> None:
+    assert _found("z2jh-static-storage-under-an-unseen-parent.yaml") == []
