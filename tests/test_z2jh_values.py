@@ -453,3 +453,9 @@ def test_a_plain_run_reads_only_the_newest_release_s_facts(tmp_path: Path) -> No
         "values.json",
         "values.schema.json",
     ]
+
+
+def test_cloud_metadata_left_empty_stops_the_hub() -> None:
+    [finding] = run(VALUES / "cloud-metadata-left-empty.yaml", select={"z2jh-wrong-type"}).findings
+    assert (finding.line, finding.column) == (4, 3)
+    assert finding.message.endswith("so the hub does not start")

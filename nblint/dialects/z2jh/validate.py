@@ -623,6 +623,22 @@ class _Checker:
                 f"configure it via {instead}",
                 f"Remove `{format_path(path)}`; configure it via {instead}.",
             )
+        cloud_metadata = ("singleuser", "cloudMetadata")
+        if cloud_metadata in self.touched and not isinstance(
+            get_path(values, cloud_metadata)[1], dict
+        ):
+            # The hub's configuration (every 3.x and 4.x release) calls
+            # `get_config("singleuser.cloudMetadata").get(...)`: None has no `.get`.
+            self.report(
+                "z2jh-wrong-type",
+                cloud_metadata,
+                "`singleuser.cloudMetadata` is left empty (null): Helm drops the chart's default "
+                "section, and the hub's configuration reads it as a mapping "
+                '(`cloud_metadata.get("blockWithIptables")`), so the hub does not start',
+                "Remove the empty `singleuser.cloudMetadata:`, or give it its keys "
+                "(`blockWithIptables: false` with the chart's NetworkPolicy, see "
+                "notebook-cloud-metadata).",
+            )
         block = ("singleuser", "cloudMetadata", "blockWithIptables")
         policy = ("singleuser", "networkPolicy", "enabled")
         egress = ("singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
