@@ -75,3 +75,19 @@ def test_env_in_the_hub_config_is_ignored_and_never_drawn() -> None:
     )
     notebook = only_pod(result).pod["spec"]["containers"][0]
     assert "LCG_VERSION" not in {item["name"] for item in notebook.get("env", [])}
+
+
+def test_zero_and_false_in_extra_env_are_refused_by_the_api_server() -> None:
+    result = run(ENV / "extra-env-zero-and-false.yaml", select={"z2jh-spawn-failure"})
+    assert [(f.line, f.message) for f in result.findings] == [
+        (
+            5,
+            "environment variable ZERO is an integer (0), not text: the API server refuses the "
+            "pod (an env value is text) and every spawn with it fails; quote it",
+        ),
+        (
+            6,
+            "environment variable ENABLED is a boolean (false), not text: the API server refuses "
+            "the pod (an env value is text) and every spawn with it fails; quote it",
+        ),
+    ]

@@ -321,7 +321,8 @@ def _memory_fix(path: ValuesPath, value: Any) -> str | None:
 def _environment_texts(config: SpawnerConfig) -> None:
     """An env value that is not text (``DB_PORT: 5432``): KubeSpawner orders the variables by
     the ``$(VAR)`` references in their values, a regular expression that takes only text, and
-    every spawn fails with a TypeError (6.x and 7.x alike). Null is left out of the search.
+    every spawn fails with a TypeError (6.x and 7.x alike); a value that is false (0, false)
+    skips that search, and the API server refuses the pod. Null is left out of the search.
     The same holds for JupyterHub's deprecated ``env``, which reaches the same list."""
     environment = config.traits.get("environment")
     named = set(environment.value) if environment and isinstance(environment.value, dict) else set()
@@ -348,11 +349,17 @@ def _environment_texts_of(config: SpawnerConfig, trait: Trait, replaced: set[Any
             path = (*path, "value")
         written = json.dumps(value)
         quoted = yaml.safe_dump({name: {"value": written} if isinstance(entry, dict) else written})
+        # KubeSpawner looks for `$(VAR)` references only in a value that is true (objects.py
+        # `_get_env_var_deps`): 0 and false pass it, and the API server refuses the pod instead.
+        fails = (
+            f"KubeSpawner {config.kubespawner} fails on it (TypeError)"
+            if value
+            else "the API server refuses the pod (an env value is text)"
+        )
         config.report(
             path,
-            f"environment variable {name} is {_kind(value)} ({written}), not text: KubeSpawner "
-            f"{config.kubespawner} fails on it (TypeError) and every spawn with it fails; "
-            "quote it",
+            f"environment variable {name} is {_kind(value)} ({written}), not text: {fails} and "
+            "every spawn with it fails; quote it",
             f"# quoted, as text\n{quoted.rstrip()}",
         )
 
