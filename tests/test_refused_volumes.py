@@ -101,3 +101,9 @@ def test_a_notebook_mount_its_namespace_s_poddefaults_do_not_add_is_refused() ->
 
 def test_static_storage_under_an_unseen_parent_may_name_its_claim_there() -> None:
     assert _found("z2jh-static-storage-under-an-unseen-parent.yaml") == []
+
+
+def test_a_block_device_of_a_missing_volume_is_refused() -> None:
+    [finding] = _found("manifest-device-of-missing-volume.yaml")
+    assert brief([finding]) == [("mount-without-volume", 11, 24)]
+    assert "volume raw at /dev/xvdb" in finding.message

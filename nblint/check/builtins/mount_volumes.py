@@ -46,36 +46,46 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     hooks = pod.facts.get("pod_hooks")
     hook = hooks[0] if isinstance(hooks, list) and hooks else None
     templates = [_pattern(name) for name in names if _FIELD.search(name)]
-    for base, container, variables in targets_of(pod, "container"):
-        mounts = container.get("volumeMounts")
-        if not isinstance(mounts, list):
+    for base, variables, field, at, mount_index, mount in _uses(pod):
+        name = mount.get("name") if isinstance(mount, dict) else None
+        if not isinstance(name, str) or not name or is_unknowable(name) or name in exact:
             continue
-        for index, mount in enumerate(mounts):
-            name = mount.get("name") if isinstance(mount, dict) else None
-            if not isinstance(name, str) or not name or is_unknowable(name) or name in exact:
+        if _FIELD.search(name):
+            # Two templates may expand alike; a template against plain names is compared.
+            if templates or any(_pattern(name).fullmatch(plain) for plain in exact):
                 continue
-            if _FIELD.search(name):
-                # Two templates may expand alike; a template against plain names is compared.
-                if templates or any(_pattern(name).fullmatch(plain) for plain in exact):
-                    continue
-            elif any(pattern.fullmatch(name) for pattern in templates):
-                continue
-            yield RawViolation(
-                (*base, "volumeMounts", index, "name"),
-                "",
-                variables["container"],
-                variables={
-                    **variables,
-                    "volume_name": name,
-                    "mount_path": str(mount.get("mountPath") or ""),
-                },
-                distinct=str(index),
-                # A hook may change the pod, but one that adds the volume of a mount the values
-                # write, and not the mount, would be an odd way to write it.
-                assumption=f"hub.extraConfig's {hook} adds no volume named {name}"
-                if hook
-                else None,
-            )
+        elif any(pattern.fullmatch(name) for pattern in templates):
+            continue
+        yield RawViolation(
+            (*base, field, mount_index, "name"),
+            "",
+            variables["container"],
+            variables={
+                **variables,
+                "volume_name": name,
+                "mount_path": str(mount.get(at) or ""),
+            },
+            distinct=f"{field}{mount_index}",
+            # A hook may change the pod, but one that adds the volume of a mount the values
+            # write, and not the mount, would be an odd way to write it.
+            assumption=f"hub.extraConfig's {hook} adds no volume named {name}" if hook else None,
+        )
+
+
+#: What names a volume in a container, and where that entry puts it: a mount (a directory) and
+#: a raw block device (a claim in block mode); the API server refuses either without its volume.
+_USES = (("volumeMounts", "mountPath"), ("volumeDevices", "devicePath"))
+
+
+def _uses(pod: EffectivePod) -> Iterator[tuple[Any, ...]]:
+    """Every entry of every container that names a volume: ``(container path, variables,
+    field, path key, index, entry)``."""
+    for base, container, variables in targets_of(pod, "container"):
+        for field, at in _USES:
+            entries = container.get(field)
+            if isinstance(entries, list):
+                for index, entry in enumerate(entries):
+                    yield base, variables, field, at, index, entry
 
 
 def _pattern(name: str) -> re.Pattern[str]:
