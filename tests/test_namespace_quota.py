@@ -601,3 +601,15 @@ def test_quota_capacity_of_z2jh_servers_in_an_istio_namespace_says_the_sidecar_i
         "Istio injects istio-proxy into each pod, whose requests and limits are charged too but "
         "not counted here (nblint does not see them)"
     ]
+
+
+def test_a_pod_over_the_quota_only_with_its_injected_oauth_proxy_exceeds_it() -> None:
+    [finding] = run(
+        NS / "quota-exceeds-hard-odh-oauth-proxy.yaml", select={"quota-exceeds-hard"}
+    ).findings
+    assert (finding.line, finding.column) == (23, 22)
+    assert finding.message.startswith(
+        "exceeded quota: q, requested: limits.cpu=2100m, used: limits.cpu=0, limited: "
+        "limits.cpu=2 — one such pod is more than the quota holds"
+    )
+    assert "oauth-proxy sidecar" in finding.message

@@ -84,7 +84,10 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     assert pod.admission is not None
     yield from (("limitrange-default-applied", raw) for raw in _defaults(pod))
     problems = limit_range_problems(pod.spec, namespace.limit_ranges, pod.admission.defaults)
-    problems += quota_problems(pod, namespace.quotas)
+    # The quota charges the pod the webhooks make: the sidecars whose resources are known count.
+    counted, _ = _sidecars(pod, namespace)
+    charged = _with_sidecars(pod.spec, counted, namespace)
+    problems += quota_problems(pod, namespace.quotas, charged, _sidecars_counted(counted))
     yield from _placed(pod, problems)
     yield from _claims(pod, namespace)
     yield from _capacity(pod, namespace)

@@ -504,11 +504,19 @@ def _cross_namespace_affinity(spec: dict[str, Any]) -> bool:
     return False
 
 
-def quota_problems(pod: EffectivePod, quotas: list[ResourceQuota]) -> list[Problem]:
+def quota_problems(
+    pod: EffectivePod,
+    quotas: list[ResourceQuota],
+    charged: dict[str, Any] | None = None,
+    sidecars: str = "",
+) -> list[Problem]:
     """What each matching quota refuses, on its own and with nothing else in the namespace:
     a container that does not say a resource the quota tracks (``quota-requires-…``), a pod
-    larger than a quota (``quota-exceeds-hard``, ``quota-besteffort``)."""
+    larger than a quota (``quota-exceeds-hard``, ``quota-besteffort``). ``charged``: the pod the
+    quota is charged for, with the sidecars a webhook injects whose resources are known (said
+    in ``sidecars``, appended to the message)."""
     spec = pod.spec
+    charged = spec if charged is None else charged
     out: list[Problem] = []
     outcome = consequence(pod)
     pod_level = isinstance(spec.get("resources"), dict) and bool(spec.get("resources"))
@@ -519,7 +527,7 @@ def quota_problems(pod: EffectivePod, quotas: list[ResourceQuota]) -> list[Probl
         tracked = sorted(key for key in quota.hard if key in MUST_SPECIFY)
         if tracked and not pod_level:
             out.extend(_must_specify(quota, tracked, spec, outcome, assumption))
-        usage = {key: pod_charge(spec, key) for key in quota.hard if charged_by_pods(key)}
+        usage = {key: pod_charge(charged, key) for key in quota.hard if charged_by_pods(key)}
         over = {
             key: charge
             for key, charge in usage.items()
@@ -555,7 +563,8 @@ def quota_problems(pod: EffectivePod, quotas: list[ResourceQuota]) -> list[Probl
             Problem(
                 "quota-exceeds-hard",
                 f"exceeded quota: {quota.ref.name}, requested: {requested}, used: {used}, "
-                f"limited: {limited} — one such pod is more than the quota holds: {outcome}",
+                f"limited: {limited} — one such pod is more than the quota holds: {outcome}"
+                f"{sidecars}",
                 contributor(spec, key),
                 None,
                 amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
