@@ -109,6 +109,36 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (CAPABILITIES, 10, "lab"): "unsafe",
             },
         ),
+        # Field test 8b: root work an image nblint does not know may do as root (busybox chown).
+        (
+            "manifest-unknown-image-chowns.yaml",
+            {
+                (TOKEN, 6, None): "safe",
+                (ESCALATION, 8, "volume-permissions"): "safe",
+                (CAPABILITIES, 8, "volume-permissions"): "unsafe",
+                (ESCALATION, 13, "notebook"): "safe",
+                (CAPABILITIES, 13, "notebook"): "safe",
+            },
+        ),
+        # GRANT_SUDO on a container that starts as root: its users' sudo needs escalation.
+        (
+            "manifest-grant-sudo.yaml",
+            {
+                (TOKEN, 10, None): "safe",
+                (ESCALATION, 13, "lab"): "unsafe",
+                (CAPABILITIES, 13, "lab"): "unsafe",
+            },
+        ),
+        # Kubeflow v1.8: s6's setuid-root preinit needs root's capabilities (and escalation:
+        # that hint is advice naming the image to move to).
+        (
+            "notebook-kubeflow-v1.8-setuid-start.yaml",
+            {
+                (TOKEN, 8, None): "safe",
+                (ESCALATION, 10, "nb"): "display-only",
+                (CAPABILITIES, 10, "nb"): "unsafe",
+            },
+        ),
     ],
 )
 def test_a_fix_that_takes_what_the_workload_relies_on_is_unsafe(name: str, expected: dict) -> None:
@@ -177,44 +207,3 @@ def test_a_safe_fix_drops_no_capability_of_a_root_container(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in RELIED_ON.glob("*.yaml")))
 def test_the_unsafe_fixes_leave_nothing_fixable_and_add_nothing(name: str) -> None:
     check_outcome(RELIED_ON / name)
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        # Field test 8b: root work an image nblint does not know may do as root (busybox chown).
-        (
-            "manifest-unknown-image-chowns.yaml",
-            {
-                (TOKEN, 6, None): "safe",
-                (ESCALATION, 8, "volume-permissions"): "safe",
-                (CAPABILITIES, 8, "volume-permissions"): "unsafe",
-                (ESCALATION, 13, "notebook"): "safe",
-                (CAPABILITIES, 13, "notebook"): "safe",
-            },
-        ),
-        # GRANT_SUDO on a container that starts as root: its users' sudo needs escalation.
-        (
-            "manifest-grant-sudo.yaml",
-            {
-                (TOKEN, 10, None): "safe",
-                (ESCALATION, 13, "lab"): "unsafe",
-                (CAPABILITIES, 13, "lab"): "unsafe",
-            },
-        ),
-        # Kubeflow v1.8: s6's setuid-root preinit needs root's capabilities (and escalation:
-        # that hint is advice naming the image to move to).
-        (
-            "notebook-kubeflow-v1.8-setuid-start.yaml",
-            {
-                (TOKEN, 8, None): "safe",
-                (ESCALATION, 10, "nb"): "display-only",
-                (CAPABILITIES, 10, "nb"): "unsafe",
-            },
-        ),
-    ],
-)
-def test_root_work_sudo_and_setuid_starts_make_the_hint_unsafe(
-    name: str, expected: dict[tuple[str, int, str | None], str]
-) -> None:
-    assert applicability(name) == expected

@@ -329,53 +329,63 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
 
 #: Commands whose work needs root's capabilities (files of other owners).
 _ROOT_COMMANDS = re.compile(r"\b(chown|chmod|chgrp|setfacl)\b")
-#: What the docker-stacks start script takes for yes.
-_YES = ("yes", "Yes", "YES", "true", "1")
 
 
 def root_work(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
-    """The root work (``chown``) the container's own command does, when nothing makes it run
-    as another uid than its image's (an image nblint does not know may be root's: busybox)."""
-    if security(spec, container, "runAsNonRoot") is True:
-        return None
-    uid = security(spec, container, "runAsUser")
-    if uid is not None and not (type(uid) is int and uid == 0):
+    """The root work (``chown``) the container's own command does, when it starts as root (an
+    image nblint does not know may be root's: busybox)."""
+    if not starts_as_root(spec, container):
         return None
     words = [*items(container.get("command")), *items(container.get("args"))]
     found = _ROOT_COMMANDS.search(" ".join(str(word) for word in words))
     return found.group(1) if found else None
 
 
-def _grants_sudo(spec: dict[str, Any], container: dict[str, Any]) -> bool:
-    """Whether the container sets ``GRANT_SUDO`` to yes and may start as root (the
-    docker-stacks start script honours it only then; an image nblint does not know may)."""
-    granted = any(
-        isinstance(item, dict)
-        and item.get("name") == "GRANT_SUDO"
-        and (item.get("value") is True or item.get("value") in _YES)
-        for item in items(container.get("env"))
-    )
-    if not granted or security(spec, container, "runAsNonRoot") is True:
-        return False
-    uid = security(spec, container, "runAsUser")
-    if uid is not None:
-        return type(uid) is int and uid == 0
-    entry = images.lookup(container.get("image"))
-    return entry is None or entry.get("uid") == 0
+#: What the docker-stacks start script takes for yes.
+_GRANTED = ("yes", "Yes", "YES", "true", "1")
 
 
-def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
-    """Whether the container runs as uid 0 as far as the input and the image table tell: named
-    (``runAsUser: 0``, its own else the pod's), or left to an image the table knows runs as
-    root with nothing that says non-root. An image the table does not know is not taken for
-    root: nblint cannot tell."""
+def grant_sudo_at(container: dict[str, Any]) -> int | None:
+    """The index of the env entry that sets ``GRANT_SUDO`` to yes, if any."""
+    for index, item in enumerate(items(container.get("env"))):
+        if isinstance(item, dict) and item.get("name") == "GRANT_SUDO":
+            value = item.get("value")
+            if value is True or (type(value) is int and value == 1) or value in _GRANTED:
+                return index
+    return None
+
+
+def starts_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container starts as uid 0: named, or left to an image whose user is root
+    (or that the table does not know: it may be). The docker-stacks start script honours
+    ``GRANT_SUDO`` only then."""
+    return _as_uid_0(spec, container, unknown_image=True)
+
+
+def _as_uid_0(spec: dict[str, Any], container: dict[str, Any], unknown_image: bool) -> bool:
+    """Whether the container runs as uid 0 (named, or its image's user); ``unknown_image``:
+    the answer for an image the table does not know."""
     if security(spec, container, "runAsNonRoot") is True:
         return False  # the kubelet starts no container as root under runAsNonRoot
     uid = security(spec, container, "runAsUser")
     if uid is not None:
         return type(uid) is int and uid == 0
     entry = images.lookup(container.get("image"))
-    return entry is not None and entry.get("uid") == 0
+    return unknown_image if entry is None else entry.get("uid") == 0
+
+
+def _grants_sudo(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container sets ``GRANT_SUDO`` to yes and starts as root."""
+    return grant_sudo_at(container) is not None and starts_as_root(spec, container)
+
+
+def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container runs as uid 0 as far as the input and the image table tell: named
+    (``runAsUser: 0``, its own else the pod's), or left to an image the table knows runs as
+    root with nothing that says non-root. An image the table does not know is not taken for
+    root: nblint cannot tell (:func:`starts_as_root` takes it for root where that is the safe
+    side)."""
+    return _as_uid_0(spec, container, unknown_image=False)
 
 
 def _value_at(tree: Any, path: tuple[Any, ...]) -> Any:

@@ -17,16 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nblint.check import images, podview
+from nblint.check import podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-#: What the docker-stacks start script takes for yes.
-_GRANTED = ("yes", "Yes", "YES", "true", "1")
 
 GRANT_SUDO = (
     "notebook container {container} sets GRANT_SUDO and starts as root: its user can become root"
@@ -42,8 +39,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if found is None:
         return
     base, container, variables = found
-    at = _grant_sudo_at(container)
-    if at is not None and _starts_as_root(pod.spec, container):
+    at = podview.grant_sudo_at(container)
+    if at is not None and podview.starts_as_root(pod.spec, container):
         yield RawViolation(
             (*base, "env", at), GRANT_SUDO, variables["container"], variables=variables
         )
@@ -63,25 +60,3 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             variables["container"],
             variables={**variables, "value": True},
         )
-
-
-def _grant_sudo_at(container: dict[str, Any]) -> int | None:
-    """The index of the env entry that sets ``GRANT_SUDO`` to yes, if any."""
-    for index, item in enumerate(podview.items(container.get("env"))):
-        if isinstance(item, dict) and item.get("name") == "GRANT_SUDO":
-            value = item.get("value")
-            if value is True or (type(value) is int and value == 1) or value in _GRANTED:
-                return index
-    return None
-
-
-def _starts_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
-    """Whether the container starts as uid 0: named, or left to an image whose user is root
-    (or that the table does not know: it may be)."""
-    if podview.security(spec, container, "runAsNonRoot") is True:
-        return False  # the kubelet starts no container as root under runAsNonRoot
-    run_as_user = podview.security(spec, container, "runAsUser")
-    if run_as_user is not None:
-        return type(run_as_user) is int and run_as_user == 0
-    entry = images.lookup(container.get("image"))
-    return entry is None or entry.get("uid") == 0
