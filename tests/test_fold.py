@@ -466,3 +466,45 @@ def test_fields_one_violation_misses_under_one_written_key_are_one_problem_there
         "notebook container ray-head sets no resources.requests.cpu, resources.requests.memory, "
         "resources.limits.cpu, resources.limits.memory"
     )
+
+
+def _hint_bodies_and_comments() -> dict[tuple[str, str], dict[str, str]]:
+    """Every shipped hint that is an edit: (fix key, its YAML) → {rule: its leading comment}."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for path in sorted((ROOT / "rules").glob("*/*.yaml")):
+        rule = yaml.safe_load(path.read_text())
+        for key, hint in (rule.get("fix") or {}).items():
+            lines = hint.strip("\n").splitlines() if isinstance(hint, str) else []
+            start = next((i for i, line in enumerate(lines) if not line.startswith("#")), None)
+            if start:  # a comment, then an edit
+                body, comment = "\n".join(lines[start:]), "\n".join(lines[:start])
+                found.setdefault((key, body), {})[rule["id"]] = comment
+    return found
+
+
+def test_security_rules_that_make_one_edit_say_why_in_the_same_words() -> None:
+    # Findings of several rules at one key fold into one hint; hints that are the same edit but
+    # explain it differently would show every explanation, one after the other. (A LimitRange
+    # rule's hint for the same edit adds its own way out, and is not folded with these often.)
+    security = {
+        path.stem
+        for group in ("psa-baseline", "psa-restricted", "notebook")
+        for path in (ROOT / "rules" / group).glob("*.yaml")
+    }
+    for (key, body), comments in _hint_bodies_and_comments().items():
+        ours = {rule: comment for rule, comment in comments.items() if rule in security}
+        assert len(set(ours.values())) <= 1, (key, body.splitlines()[0], sorted(ours))
+
+
+def test_folded_hint_for_the_charts_init_container_says_why_once() -> None:
+    result = check(str(REPORT / "binderhub-default-init-container.yaml"))
+    lines = result.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if "fix (allow-privilege-escalation" in line)
+    assert "run-as-non-root" in lines[header]
+    hint = lines[header + 1 : header + 5]
+    assert [line.strip()[:40] for line in hint if line.strip().startswith("#")] == [
+        "# block-cloud-metadata is the chart's de",
+        "# (runAsNonRoot: true would stop it star",
+        "# the chart's NetworkPolicy instead (nee",
+    ]
+    assert hint[3].strip() == "singleuser:"
