@@ -382,3 +382,50 @@ def test_the_umbrella_chart_s_own_values_given_as_a_layer_are_not_unseen() -> No
     # Alone, the env layer's parent values are unseen (no Chart.yaml beside it says whose).
     alone = run(values=[str(layers / "env.values.yaml")])
     assert any("cannot see" in f.note for f in alone.findings)
+
+
+def test_a_later_patch_release_of_a_known_series_is_linted_as_its_newest_known_and_noted() -> None:
+    # z2jh publishes patch releases between nblint's: clean values must not fail CI for that.
+    result = check("newer-patch")
+    assert linted_as(result) == {"4.4.0"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    finding = result.findings[0]
+    assert finding.severity == "info"
+    assert finding.message.startswith("linted as z2jh 4.4.0, values at `jupyterhub`: ")
+    assert finding.message.endswith(
+        "Chart.yaml pins the dependency `jupyterhub` at 4.4.1, a later release of the 4.4 series "
+        "than nblint knows, so it is judged by 4.4.0's defaults, schema and hub image (an nblint "
+        "that knows 4.4.1 judges it exactly; --chart-version chooses another)"
+    )
+
+
+def test_a_later_patch_of_an_older_series_is_linted_as_that_series_not_the_newest() -> None:
+    result = check("newer-patch-3")
+    assert linted_as(result) == {"3.3.8"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+
+
+def test_a_locked_development_build_after_a_known_release_is_noted_too() -> None:
+    result = check("newer-patch-locked")
+    assert linted_as(result) == {"4.4.0"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    assert "locks the dependency `jupyterhub` at 4.4.1-0.dev.git.7012.h2b1c0e3f" in (
+        result.findings[0].message
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "nearest"),
+    [
+        ("4.4.1", "4.4.0"),
+        ("3.3.9", "3.3.8"),
+        ("4.4.1-0.dev.git.7.habc", "4.4.0"),
+        ("4.4.0-beta.1", None),  # before every 4.4 release nblint knows
+        ("4.5.0", None),  # a series nblint does not know
+        ("9.0.0", None),
+    ],
+)
+def test_nearest_known_release_of_the_same_series(version: str, nearest: str | None) -> None:
+    from nblint.dialects.z2jh.umbrella import newest_patch_before
+
+    assert newest_patch_before(version, chart_versions()) == nearest

@@ -33,6 +33,7 @@ from nblint.dialects.z2jh.umbrella import (
     handed_elsewhere,
     nesting,
     newest_matching,
+    newest_patch_before,
     pins,
     unreadable,
 )
@@ -283,6 +284,23 @@ def _pinned(
             return (
                 plain,
                 (CHOSEN, f"linted as z2jh {plain}, {where}: {source} {wanted}", None),
+                True,
+            )
+        # A patch release (or a development build) newer than the newest of its minor release
+        # nblint knows: the same series, judged by its nearest known release. Said as a note, not
+        # an error: every patch release z2jh publishes would otherwise fail clean values in CI.
+        nearest = newest_patch_before(plain, known)
+        if nearest is not None:
+            return (
+                nearest,
+                (
+                    CHOSEN,
+                    f"linted as z2jh {nearest}, {where}: {source} {wanted}, a later release of "
+                    f"the {'.'.join(nearest.split('.')[:2])} series than nblint knows, so it is "
+                    f"judged by {nearest}'s defaults, schema and hub image (an nblint that knows "
+                    f"{plain} judges it exactly; --chart-version chooses another)",
+                    None,
+                ),
                 True,
             )
         return (

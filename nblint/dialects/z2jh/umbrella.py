@@ -300,6 +300,22 @@ def newest_matching(text: str, known: Sequence[str]) -> str | None:
     return max(matching, key=_version) if matching else None
 
 
+def newest_patch_before(version: str, known: Sequence[str]) -> str | None:
+    """The newest of ``known`` in the minor series of ``version`` (a plain version, perhaps a
+    development build: ``4.4.1``, ``4.4.1-0.dev.git.7.habc``) that is older than it, or None
+    when nblint knows no release of that series before it."""
+    try:
+        wanted = _version(version)
+    except ValueError:
+        return None
+    same = [
+        release
+        for release in known
+        if _version(release)[:2] == wanted[:2] and _version(release) < wanted
+    ]
+    return max(same, key=_version) if same else None
+
+
 def _version(text: str) -> Version:
     major, minor, patch = (int(part) for part in text.split("-")[0].split("+")[0].split("."))
     return (major, minor, patch, 0 if "-" in text else 1)
