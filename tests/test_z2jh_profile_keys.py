@@ -180,3 +180,27 @@ def test_an_unlisted_choice_kubespawner_ignores_lets_nobody_type_an_image() -> N
     assert places(old) == [(RULE, 14, "Pick an image")]
     new = run(KEYS / name, select=rules, chart_version="3.1.0").findings
     assert [(f.rule, f.line) for f in new] == [("notebook-unlisted-image-choice", 14)]
+
+
+def test_chart_key_names_in_an_override_get_the_trait_the_chart_gives_them_to() -> None:
+    findings = check("chart-key-names-in-override.yaml")
+    renames = {(f.line, f.fix) for f in findings if f.rule == "z2jh-unknown-trait"}
+    assert renames == {
+        (
+            13,
+            "Rename `pullPolicy` to `image_pull_policy`; `pullPolicy` is the chart's name for it "
+            "(`singleuser.image.pullPolicy`).",
+        ),
+        (
+            14,
+            "Rename `nodeSelector` to `node_selector`; `nodeSelector` is the chart's name for it "
+            "(`singleuser.nodeSelector`).",
+        ),
+        (
+            16,
+            "Rename `extraEnv` to `environment`; `extraEnv` is the chart's name for it "
+            "(`singleuser.extraEnv`).",
+        ),
+        # Two chart keys end in `extraLabels` (the pod's and the storage's): the spelling decides.
+        (18, "Rename `extraLabels` to `extra_labels`."),
+    }

@@ -165,6 +165,29 @@ TRAIT_INTENT = {
 }
 
 
+def chart_key_intent(name: str) -> tuple[str, str] | None:
+    """For a ``singleuser`` values key's name written where a trait belongs (``pullPolicy``,
+    ``extraEnv`` in a ``kubespawner_override``): the trait the chart gives that key's value to,
+    and why, from the chart's own mapping; None when ``name`` is no such key or ends two."""
+    from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+
+    found = {
+        trait: key
+        for trait, key in (
+            *PASSTHROUGH,
+            ("volumes", ("storage", "extraVolumes")),
+            ("volume_mounts", ("storage", "extraVolumeMounts")),
+            ("default_url", ("defaultUrl",)),
+        )
+        if key[-1] == name
+    }
+    if len(found) != 1:
+        return None
+    [(trait, key)] = found.items()
+    return trait, f"`{name}` is the chart's name for it (`singleuser.{'.'.join(key)}`)"
+
+
+
 def validate(release: Release) -> list[Reported]:
     """Every problem of ``release``. What Helm's schema rejects (an unknown key, a value of the
     wrong type, a template where a number or a mapping belongs) is then taken out of
@@ -1201,7 +1224,7 @@ class _Checker:
                     f"Move `{name}` out of `kubespawner_override`, beside it.",
                 )
                 continue
-            meant, why = TRAIT_INTENT.get(name, ("", ""))
+            meant, why = TRAIT_INTENT.get(name) or chart_key_intent(name) or ("", "")
             meant = meant or _did_you_mean(name, sorted(traits)) or ""
             effect = (
                 "makes every spawn with it fail"
