@@ -184,8 +184,7 @@ def chart_key_intent(name: str) -> tuple[str, str] | None:
     if len(found) != 1:
         return None
     [(trait, key)] = found.items()
-    return trait, f"`{name}` is the chart's name for it (`singleuser.{'.'.join(key)}`)"
-
+    return trait, f"`{name}` is the chart's name for it (`singleuser.{'.'.join(map(str, key))}`)"
 
 
 def validate(release: Release) -> list[Reported]:
