@@ -30,6 +30,7 @@ from nblint.run.pipeline import Options, Runner
 
 FIX = FIXTURES / "fix"
 TOKEN = "notebook-service-account-token"
+ESCALATION = "allow-privilege-escalation"
 
 
 def check(path: Path, text: str | None = None) -> list[Finding]:
@@ -206,3 +207,20 @@ def test_a_trait_code_sets_is_not_written_beside_a_security_context_key() -> Non
     assert (privileged.applicability, privileged.edit) == ("display-only", None)
     fixed = yaml.safe_load(fixed_text(fix_file(path, unsafe=True), path))
     assert "privileged" not in fixed["hub"]["config"]["KubeSpawner"]
+
+
+def test_code_that_sets_a_security_trait_is_advice_that_says_the_values_could_override_it() -> None:
+    # The trait cannot be changed by the values, but the pod's field can: through
+    # container_security_context, which KubeSpawner applies over it. Said, and left to the admin.
+    [escalation] = of_rule(check(FIX / "extra-config-sets-escalation.yaml"), ESCALATION)
+    assert (escalation.line, escalation.column) == (10, 7)
+    assert escalation.applicability == "display-only" and escalation.edit is None
+    assert escalation.fix == (
+        '# hub.extraConfig["00-escalation"], line 1 (line 10 of the file) sets '
+        "allow_privilege_escalation after the values,\n"
+        "# which cannot change that trait: change that line (nblint does not edit code):\n"
+        "#   c.KubeSpawner.allow_privilege_escalation = False\n"
+        "# (hub.config.KubeSpawner.container_security_context.allowPrivilegeEscalation in the "
+        "values\n"
+        "# would override it in the pod, against the code's choice)"
+    )

@@ -788,6 +788,18 @@ def _set_by_code_with(release: Release, patch: dict[str, Any]) -> dict[str, tupl
 #: Marks :func:`_set_by_code_with`'s entries among the release's ``fix_memo`` keys.
 _CODE_WINS = "code wins"
 
+#: Traits whose securityContext field KubeSpawner's ``make_pod`` writes first and then updates
+#: with the ``container_security_context`` / ``pod_security_context`` trait: a values key there
+#: overrides in the pod what code set the trait to (against the code's choice).
+_FIELD_OVERRIDDEN_BY = {
+    "uid": ("container_security_context", "runAsUser"),
+    "gid": ("container_security_context", "runAsGroup"),
+    "privileged": ("container_security_context", "privileged"),
+    "allow_privilege_escalation": ("container_security_context", "allowPrivilegeEscalation"),
+    "fs_gid": ("pod_security_context", "fsGroup"),
+    "supplemental_gids": ("pod_security_context", "supplementalGroups"),
+}
+
 
 def _code_line_advice(
     release: Release,
@@ -815,11 +827,20 @@ def _code_line_advice(
         f"# {where} sets {trait} after the values,",
         "# which cannot change it: change that line (nblint does not edit code)",
     ]
+    overridden: list[str] = []
+    if trait in _FIELD_OVERRIDDEN_BY:
+        # The trait, not the pod's field: KubeSpawner lets the securityContext trait win.
+        context, field = _FIELD_OVERRIDDEN_BY[trait]
+        lines[1] = lines[1].replace("cannot change it", "cannot change that trait")
+        overridden = [
+            f"# (hub.config.KubeSpawner.{context}.{field} in the values",
+            "# would override it in the pod, against the code's choice)",
+        ]
     if isinstance(wanted, list) or written is None:
-        return [*lines, *([f"# {notes}"] if notes else [])]
+        return [*lines, *([f"# {notes}"] if notes else []), *overridden]
     lines[-1] += ":"
     code = f"c.{written.section}.{written.trait} = {wanted!r}"
-    return [*lines, f"#   {code}   {notes}".rstrip()]
+    return [*lines, f"#   {code}   {notes}".rstrip(), *overridden]
 
 
 def _code_fix_text(release: Release, target: Path, text: str) -> str:
