@@ -270,3 +270,17 @@ def test_a_gpu_whose_vendor_has_no_pool_label_gets_a_placeholder() -> None:
     assert finding.fix is not None
     assert '<your-gpu-node-label>: "<value>"   # your GPU pool\'s label' in finding.fix
     assert "nvidia" not in finding.fix
+
+
+def by_env(name: str) -> list[tuple[int, str | None]]:
+    return [
+        (f.line, f.profile)
+        for f in run(GPU / name, select={"notebook-gpu-by-env"}).findings
+        if f.rule == "notebook-gpu-by-env"
+    ]
+
+
+def test_a_gpu_chosen_by_nvidia_visible_devices_is_said_at_the_variable() -> None:
+    # Each profile at its own line; `void` (no GPU at all) is not a choice of GPU.
+    assert by_env("gpu-chosen-by-env-z2jh.yaml") == [(15, "GPU 3"), (19, "All GPUs")]
+    assert by_env("gpu-chosen-by-env-pod.yaml") == [(12, None)]
