@@ -202,3 +202,17 @@ def test_a_snippet_too_long_for_any_release_is_said_and_not_counted_as_a_stateme
             "change the user pods",
         ),
     ]
+
+
+def test_values_keys_a_plain_setting_replaces_are_said_to_have_no_effect() -> None:
+    rule = "z2jh-replaced-by-code"
+    findings = [f for f in run(EXTRA / "values-replaced-by-code.yaml").findings if f.rule == rule]
+    # extraEnv (line 18, replaced by line 12) and hub.config's start_timeout (line 9, by line
+    # 13); not cpu.limit nor defaultUrl (the code sets the same), nor extraLabels (merged).
+    assert [(f.line, f.severity) for f in findings] == [(9, "warning"), (18, "warning")]
+    assert findings[1].message == (
+        '`singleuser.extraEnv` has no effect: hub.extraConfig["00-env"], line 1 (line 12 of the '
+        "file) sets the trait `environment` after the hub reads the values, and replaces what it "
+        "set"
+    )
+    assert "`hub.config.KubeSpawner.start_timeout` has no effect" in findings[0].message

@@ -1274,6 +1274,45 @@ class _Checker:
                 continue
             self.report("z2jh-unknown-trait", here, message, fix)
 
+    def _replaced_by_code(self) -> None:
+        """Values keys the user wrote whose trait a plain ``hub.extraConfig`` setting replaces:
+        the hub runs the snippets after the chart's configuration and ``hub.config``, so those
+        keys have no effect (a profile's override still wins over the code, at spawn). Said
+        only when the code gives another value (the same one is redundant, not misleading); one
+        finding per trait, at the first of its keys, naming the statement."""
+        from nblint.dialects.z2jh.chart_config import chart_traits
+
+        release = self.release
+        before = chart_traits(release.values, self.version, copies=False)
+        after = chart_traits(release.values, self.version, extra=release.extra_config, copies=False)
+        for name, trait in after.traits.items():
+            set_by = trait.sources.get(())
+            if set_by is None or set_by.path[:2] != ("hub", "extraConfig"):
+                continue
+            replaced = before.traits.get(name)
+            if replaced is None or replaced.value == trait.value:
+                continue  # nothing set, or the code says the same: redundant, not misleading
+            keys: list[Path] = []
+            for source in replaced.sources.values():
+                key = source.path
+                if release.written(key) and not any(key[: len(k)] == k for k in keys):
+                    keys = [k for k in keys if k[: len(key)] != key]
+                    keys.append(key)
+            if not keys:
+                continue
+            keys.sort(key=lambda key: release.locate(key).line)
+            statement = set_by.path
+            line = release.locate(statement).line
+            named = ", ".join(f"`{format_path(key)}`" for key in keys)
+            verb = "has" if len(keys) == 1 else "have"
+            self.report(
+                "z2jh-replaced-by-code",
+                keys[0],
+                f"{named} {verb} no effect: {format_path(statement)} (line {line} of the file) "
+                f"sets the trait `{name}` after the hub reads the values, and replaces what "
+                f"{'it' if len(keys) == 1 else 'they'} set",
+            )
+
     def _hub_resource_limits(self, where: str) -> dict[str, Any] | None:
         """For a ``kubespawner_override`` (``where``), the extended resource limits it replaces:
         z2jh's ``singleuser.extraResource.limits`` and ``hub.config.KubeSpawner``'s; None for
@@ -1373,6 +1412,8 @@ class _Checker:
                 for a in assignments:
                     if a.trait in traits:
                         self._trait_type(a.trait, a.value, a.path, where)
+        if extra.assignments:
+            self._replaced_by_code()
         for snippet, line, why in extra.broken:
             at = (*path, snippet, CodeLine(line))
             self.report(
