@@ -39,3 +39,17 @@ def test_z2jh_default_uid_makes_grant_sudo_moot_but_a_root_profile_does_not() ->
         (6, 5, "Root"),
         (11, 9, "Root"),
     ]
+
+
+def test_the_hint_turns_grant_sudo_off_only_where_the_pod_sets_it() -> None:
+    findings = [f for f in run(SUDO / "root-without-grant-sudo.yaml").findings if f.rule == RULE]
+    hints = {(f.object, f.line): f.fix or "" for f in findings}
+    assert set(hints) == {
+        ("Pod/root-notebook", 12),
+        ("Pod/root-notebook", 13),
+        ("Pod/sudo-notebook", 24),
+        ("Pod/sudo-notebook", 27),
+    }
+    for (pod, _), hint in hints.items():
+        assert ("GRANT_SUDO" in hint) == (pod == "Pod/sudo-notebook"), hint
+        assert "allowPrivilegeEscalation: false" in hint

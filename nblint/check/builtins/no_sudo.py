@@ -45,12 +45,15 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             (*base, "env", at), GRANT_SUDO, variables["container"], variables=variables
         )
     own = podview._dict(container.get("securityContext"))
+    # Without GRANT_SUDO in the environment, the rule's hints without the variable.
+    fix = impl.builtin_options.get("fix-without-grant-sudo") if at is None else None
     run_as_user = own.get("runAsUser")
     if type(run_as_user) is int and run_as_user == 0:
         yield RawViolation(
             (*base, "securityContext", "runAsUser"),
             RUNS_AS_ROOT,
             variables["container"],
+            fix,
             variables={**variables, "value": 0},
         )
     if own.get("allowPrivilegeEscalation") is True:
@@ -58,5 +61,6 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             (*base, "securityContext", "allowPrivilegeEscalation"),
             ESCALATES,
             variables["container"],
+            fix,
             variables={**variables, "value": True},
         )
