@@ -32,12 +32,14 @@ from nblint.model.admission import (
     Problem,
     amount_cause,
     claim_problems,
+    claim_set_bounds,
     claims_that_fit,
     contributor,
     fill_defaults,
     limit_range_problems,
     quota_applies,
     quota_problems,
+    replica_problems,
     servers_that_fit,
 )
 from nblint.model.finding import Cause
@@ -88,10 +90,26 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     counted, _ = _sidecars(pod, namespace)
     charged = _with_sidecars(pod.spec, counted, namespace)
     problems += quota_problems(pod, namespace.quotas, charged, _sidecars_counted(counted))
+    replicas, where = _replicas(pod)
+    if replicas > 1 and where is not None:
+        # Every replica is a pod the quota charges: all of them must fit.
+        problems += replica_problems(
+            pod, namespace.quotas, replicas, where, charged, _sidecars_counted(counted)
+        )
     yield from _placed(pod, problems)
     yield from _claims(pod, namespace)
     yield from _capacity(pod, namespace)
     yield from (("quota-chart-pods-unadmittable", raw) for raw in _chart_pods(pod, namespace))
+
+
+def _replicas(pod: EffectivePod) -> tuple[int, Origin | None]:
+    """How many pods of the template run at once (the dialect's fact ``replicas``, written
+    above 1), and the line that says so."""
+    replicas = pod.facts.get("replicas")
+    where = pod.facts.get("replicas_origin")
+    if not isinstance(replicas, int) or not isinstance(where, (list, tuple)) or len(where) != 3:
+        return 1, None
+    return replicas, Origin(*where)
 
 
 def _variables(path: tuple[object, ...], container: str | None) -> dict[str, str]:
@@ -142,6 +160,16 @@ def _placed(pod: EffectivePod, problems: list[Problem]) -> Found:
                 distinct=problem.distinct,
                 cause=problem.cause,
                 assumption=problem.assumption,
+                origin=problem.origin,
+                **(
+                    {
+                        "fix": {"any": problem.hint},
+                        "fix_safety": "display-only",
+                        "object_hint": True,
+                    }
+                    if problem.hint is not None
+                    else {}
+                ),
             ),
         )
 
@@ -281,6 +309,67 @@ def _claim_templates(pod: EffectivePod, namespace: NamespaceContext) -> Found:
                     distinct=f"claim {claim['template']}",
                 ),
             )
+    if isinstance(found, list) and found:
+        yield from _claim_set(pod, namespace, found)
+
+
+def _claim_set(pod: EffectivePod, namespace: NamespaceContext, claims: list[Any]) -> Found:
+    """The claims of all the StatefulSet's replicas together (each claim alone fits): the
+    quota admits the claims of only so many replicas, and the next ordinal never starts."""
+    replicas, where = _replicas(pod)
+    requests = [(parse_quantity(c.get("storage")), c.get("storage_class")) for c in claims]
+    bounds = claim_set_bounds(namespace.quotas, requests, replicas)
+    if not bounds:
+        return
+    tightest = min(bounds, key=lambda bound: bound.fits)
+    quota, key, fits = tightest.quota, tightest.key, tightest.fits
+    hard = quota.hard[key]
+    cause = amount_cause(quota.ref.label, f"hard {key}", hard)
+    each = format_quantity(tightest.per_replica, key)
+    names = ", ".join(f"{c['template']}-{c.get('set')}-{fits}" for c in claims)
+    templates = ", ".join(c["template"] for c in claims)
+    if fits == 0 or where is None:
+        # One pod's claims together: a smaller claim is the edit (at the first template).
+        file, line, column = claims[0]["origin"]
+        where = Origin(file, line, column)
+        message = (
+            f"PVCs {names} (volumeClaimTemplates {templates}) of one pod need {key}={each} "
+            f"together, more than {quota.ref.label} holds (hard {key}={hard.text}): the "
+            "StatefulSet controller creates them before the pod, which never starts"
+        )
+        hint = (
+            f"# the claims of one pod need {key}={each} together, more than {quota.ref.label} "
+            f"holds ({key}: {hard.text}): ask for less storage in volumeClaimTemplates, or "
+            "raise the quota"
+        )
+    else:
+        refused = f"{pod.object.partition('/')[2]}-{fits}"
+        message = (
+            f"PVCs {names} (volumeClaimTemplates {templates}) of pod {refused}: "
+            f"replicas: {replicas} need {key}="
+            f"{format_quantity(tightest.per_replica * replicas, key)} ({each} per pod), more than "
+            f"{quota.ref.label} holds (hard {key}={hard.text}): the StatefulSet controller cannot "
+            f"create the claims of ordinal {fits} nor of any later one, so only {fits} of the "
+            f"{replicas} pods run"
+        )
+        hint = (
+            f"spec:\n  replicas: {fits}   # as many as {quota.ref.label} holds claims for; or "
+            f"ask for less storage per claim, or raise its hard {key}"
+        )
+    yield (
+        "quota-exceeds-hard",
+        RawViolation(
+            (),
+            message,
+            fix={"any": hint},
+            fix_safety="display-only",
+            object_hint=True,
+            origin=where,
+            cause=cause,
+            assumption=NO_OTHER_USAGE,
+            distinct="claims of every replica",
+        ),
+    )
 
 
 def _claim_template_hint(template: str, cause: Cause) -> str:
