@@ -43,7 +43,7 @@ from nblint.model.admission import (
     servers_that_fit,
 )
 from nblint.model.finding import Cause
-from nblint.model.namespace import NamespaceContext
+from nblint.model.namespace import NamespaceContext, consequence
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.quantity import format_quantity, parse_quantity
 from nblint.model.resources import MUST_SPECIFY, container_amounts, pod_amounts, pod_charge
@@ -89,6 +89,8 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     # The quota charges the pod the webhooks make: the sidecars whose resources are known count.
     counted, _ = _sidecars(pod, namespace)
     charged = _with_sidecars(pod.spec, counted, namespace)
+    # ... and the LimitRanger bounds it: the sidecars are containers like any other.
+    problems += _sidecar_limit_problems(pod, counted, charged, namespace, problems)
     problems += quota_problems(pod, namespace.quotas, charged, _sidecars_counted(counted))
     replicas, where = _replicas(pod)
     if replicas > 1 and where is not None:
@@ -585,26 +587,75 @@ def _with_sidecars(
     return fill_defaults({**spec, "containers": containers}, namespace.limit_ranges)[0]
 
 
+def _sidecar_limit_problems(
+    pod: EffectivePod,
+    sidecars: list[dict[str, Any]],
+    charged: dict[str, Any],
+    namespace: NamespaceContext,
+    found: list[Problem],
+) -> list[Problem]:
+    """The LimitRange bounds an injected sidecar of known resources breaks (OpenShift AI's
+    oauth-proxy: the webhook writes it into the Notebook's pod template, so the LimitRanger
+    admits it like any container), and the pod-wide bounds only the pod with it breaks. Placed
+    at what asks for the sidecar (the annotation): its resources are the webhook's, not the
+    user's; the hint says what can change instead."""
+    placed = {s["name"]: s for s in sidecars if isinstance(s.get("origin"), (list, tuple))}
+    if not placed or not namespace.limit_ranges:
+        return []
+    seen = {(p.rule, p.cause.detail if p.cause else "", p.distinct) for p in found}
+    out = []
+    for problem in limit_range_problems(charged, namespace.limit_ranges, []):
+        sidecar = placed.get(problem.container or "")
+        if sidecar is None:
+            if problem.container is not None:
+                continue  # the pod's own container: said of the pod
+            key = (problem.rule, problem.cause.detail if problem.cause else "", problem.distinct)
+            if key in seen:
+                continue  # the pod breaks it without the sidecar too
+            sidecar = next(iter(placed.values()))
+            what = f"{problem.message}, with {sidecar['name']}"
+        else:
+            what = problem.message
+        bound = problem.cause.detail if problem.cause else "the bound"
+        out.append(
+            problem._replace(
+                message=f"{what}: {consequence(pod)} ({sidecar['by']} with "
+                f"{_sidecar_sizes(sidecar)}, which the webhook sets)",
+                path=("metadata",),
+                container=None,
+                wanted=None,
+                distinct=f"{problem.distinct} {sidecar['name']} {bound}",
+                origin=Origin(*sidecar["origin"]),
+                hint=(
+                    f"# {sidecar['name']}'s resources are the webhook's: change {bound} of "
+                    f"{problem.cause.object if problem.cause else 'the LimitRange'}, or drop "
+                    "the annotation (no proxy)"
+                ),
+            )
+        )
+    return out
+
+
 def _sidecars_counted(sidecars: list[dict[str, Any]]) -> str:
     """``; each counts the oauth-proxy … injects (requests and limits cpu 100m, memory 64Mi)``."""
-    parts = []
-    for sidecar in sidecars:
-        resources = sidecar["resources"]
-        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+    return "".join(f"; each counts {s['by']}: {_sidecar_sizes(s)}" for s in sidecars)
 
-        def sized(amounts: dict[str, Any]) -> str:
-            return ", ".join(f"{key} {value}" for key, value in amounts.items())
 
-        if requests == limits:
-            sizes = f"requests and limits {sized(limits)}"
-        else:
-            sizes = "; ".join(
-                f"{bucket} {sized(amounts)}"
-                for bucket, amounts in (("requests", requests), ("limits", limits))
-                if amounts
-            )
-        parts.append(f"; each counts {sidecar['by']}: {sizes}")
-    return "".join(parts)
+def _sidecar_sizes(sidecar: dict[str, Any]) -> str:
+    """``requests and limits cpu 100m, memory 64Mi``: what the webhook gives the sidecar."""
+    resources = sidecar["resources"]
+    requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+
+    def sized(amounts: dict[str, Any]) -> str:
+        return ", ".join(f"{key} {value}" for key, value in amounts.items())
+
+    if requests == limits:
+        return f"requests and limits {sized(limits)}"
+    return "; ".join(
+        f"{bucket} {sized(amounts)}"
+        for bucket, amounts in (("requests", requests), ("limits", limits))
+        if amounts
+    )
 
 
 def _sidecars_uncounted(sidecars: list[dict[str, Any]]) -> str:

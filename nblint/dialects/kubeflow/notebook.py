@@ -321,7 +321,13 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 "poddefaults_denied": bool(merged.conflicts),
                 **_volumes_unseen(index, namespace, file, known, metadata),
                 **({"auth_proxy": auth_proxy.describe()} if auth_proxy else {}),
-                **_sidecars(auth_proxy, istio, distribution, _mapping(pod.get("metadata"))),
+                **_sidecars(
+                    auth_proxy,
+                    istio,
+                    distribution,
+                    _mapping(pod.get("metadata")),
+                    _annotation_origin(file, root, auth_proxy),
+                ),
             },
         )
     )
@@ -392,14 +398,30 @@ SIDECAR_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+def _annotation_origin(
+    file: str, root: dict[str, Any], auth_proxy: AuthProxy | None
+) -> tuple[str, int, int] | None:
+    """Where the Notebook asks for the proxy: ``(file, line, column)`` of its annotation."""
+    if auth_proxy is None:
+        return None
+    key = auth_proxy.annotation.partition(": ")[0]
+    line, column = tree_position(root, ("metadata", "annotations", key))
+    return (file, line, column)
+
+
 def _sidecars(
-    auth_proxy: AuthProxy | None, istio: str | None, distribution: str, metadata: dict[str, Any]
+    auth_proxy: AuthProxy | None,
+    istio: str | None,
+    distribution: str,
+    metadata: dict[str, Any],
+    asked_at: tuple[str, int, int] | None = None,
 ) -> dict[str, Any]:
     """The fact ``injected_sidecars``: each container a webhook adds to the pod after nblint's
     view of it, what injects it, and its resources when the webhook fixes them (None: unknown).
     Quota findings count the known ones and say the others are not counted. Istio is named when
     the namespace is known to inject it (``istio``), or, not known, as the Kubeflow default.
-    ``by`` is worded to read "<by> injects <name>"."""
+    ``by`` is worded to read "<by> injects <name>"; ``origin`` (the proxy's): the annotation
+    that asks for it, where a finding about the sidecar goes (its resources are the webhook's)."""
     found: list[dict[str, Any]] = []
     if auth_proxy is not None:
         resources = SIDECAR_RESOURCES.get(auth_proxy.container)
@@ -411,6 +433,7 @@ def _sidecars(
                 if resources
                 else f"OpenShift AI's notebook webhook ({auth_proxy.annotation})",
                 "resources": resources,
+                **({"origin": asked_at} if asked_at else {}),
             }
         )
     opted_out = any(
