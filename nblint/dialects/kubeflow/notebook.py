@@ -29,16 +29,18 @@ kubeflow/kubeflow v1.10):
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults
+from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults, scc
 from nblint.dialects.kubeflow.namespace_labels import KnownNamespace, known_namespace
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.edit import STRATEGIC, Edit
 from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
 from nblint.model.record import Record
@@ -56,6 +58,11 @@ CONTROLLER = "injected by the notebook controller"
 #: The two notebook controllers nblint models.
 UPSTREAM = "kubeflow"
 OPENSHIFT_AI = "openshift-ai"
+#: What a refusal by restricted-v2 takes for granted: no other SCC for the workbench's pod.
+SCC_ASSUMPTION = (
+    "the workbench's ServiceAccount may use no SCC but restricted-v2 (OpenShift's default; an "
+    "administrator may grant it another, such as anyuid or privileged)"
+)
 #: The fix key of hints for a Notebook on OpenShift AI (see the dialect's ``fix_labels``).
 OPENSHIFT_HINTS = "kubeflow-openshift-ai"
 #: What stands for the first id of a namespace's range (OpenShift picks the real one per
@@ -285,6 +292,30 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         for path, graft in merged.grafts.items():
             provenance.graft(path, graft)
     if distribution == OPENSHIFT_AI:
+        refused = scc.refusals(pod["spec"])
+        if refused:
+            # The SCC refuses what it does not allow: no pod is created, so none is modelled
+            # (its other checks would judge a pod that never runs); the refusal is said at
+            # each field to edit.
+            for path, what in refused:
+                where = provenance.locate(path)
+                edit = _scc_edit(document, pod["spec"], path, where)
+                out.reported.append(
+                    Reported(
+                        "openshift-scc-refused",
+                        f"OpenShift's restricted-v2 SCC refuses the pod of {object_name}: {what}; "
+                        "its StatefulSet cannot create the pod (FailedCreate: unable to validate "
+                        "against any security context constraint), so nothing else of it is "
+                        f"checked ({assumed})",
+                        Origin(where.file, where.line, where.column),
+                        object_name,
+                        fix=edit.patch if edit is not None else None,
+                        fix_keys=("kubeflow",),
+                        edit=edit,
+                        assumption=SCC_ASSUMPTION,
+                    )
+                )
+            return out
         _openshift_scc(pod["spec"], provenance, assumed)
     pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
 
@@ -602,6 +633,29 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
                 provenance.inject((*at, "capabilities", "drop"), set_by_scc)
             elif isinstance(drop, list) and "ALL" not in drop:
                 capabilities["drop"] = [*drop, "ALL"]
+
+
+#: The refused settings a fix turns off (the others have no one value to write: a volume to
+#: replace, a capability to drop from a list).
+_SCC_OFF = ("privileged", "allowPrivilegeEscalation")
+
+
+def _scc_edit(document: Recognised, spec: dict[str, Any], path: Path, where: Origin) -> Edit | None:
+    """The Notebook edit that turns off a refused ``privileged`` or ``allowPrivilegeEscalation``
+    of a container the Notebook itself writes (one a PodDefault adds is edited there)."""
+    if len(path) != 5 or path[1] not in ("containers", "initContainers") or path[4] not in _SCC_OFF:
+        return None
+    if where.file != document.file or where.note:
+        return None
+    container = spec[path[1]][path[2]]
+    patch = (
+        "spec:\n  template:\n    spec:\n"
+        f"      {path[1]}:\n"
+        f"        - name: {json.dumps(container.get('name'))}\n"
+        "          securityContext:\n"
+        f"            {path[4]}: false   # restricted-v2 refuses the pod while it is true\n"
+    )
+    return Edit(document.file, document.index, (), STRATEGIC, patch)
 
 
 def _escalates(context: dict[str, Any]) -> bool:
