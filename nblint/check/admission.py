@@ -163,15 +163,10 @@ def _placed(pod: EffectivePod, problems: list[Problem]) -> Found:
                 cause=problem.cause,
                 assumption=problem.assumption,
                 origin=problem.origin,
-                **(
-                    {
-                        "fix": {"any": problem.hint},
-                        "fix_safety": "display-only",
-                        "object_hint": True,
-                    }
-                    if problem.hint is not None
-                    else {}
-                ),
+                # A hint of its own (a workload's replicas): for the object, advice only.
+                fix=None if problem.hint is None else {"any": problem.hint},
+                fix_safety=None if problem.hint is None else "display-only",
+                object_hint=problem.hint is not None,
             ),
         )
 

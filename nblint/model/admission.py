@@ -835,8 +835,8 @@ def claim_set_bounds(
     ordinal order, so the ordinal ``fits`` never gets its claims nor its pod."""
     per_replica: dict[str, Fraction] = {}
     for request, storage_class in claims:
-        for key, amount in _claim_charge(request, storage_class).items():
-            per_replica[key] = per_replica.get(key, Fraction(0)) + amount
+        for key, charged in _claim_charge(request, storage_class).items():
+            per_replica[key] = per_replica.get(key, Fraction(0)) + charged
     out = []
     for quota in quotas:
         if quota.scopes or quota.selector:

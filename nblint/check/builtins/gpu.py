@@ -223,8 +223,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 if name not in written_limits:
                     path = (*base, "resources", "requests", name)
                     # The limit the fix writes equals the request: the API server wants both.
-                    asked = {**info, "resource": name, "value": requests[name]}
-                    yield RawViolation(path, "", variables["container"], variables=asked)
+                    limit = {**info, "resource": name, "value": requests[name]}
+                    yield RawViolation(path, "", variables["container"], variables=limit)
         elif (
             aspect == "privileged"
             and podview._dict(container.get("securityContext")).get("privileged") is True
