@@ -40,7 +40,6 @@ from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, Notebo
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.edit import STRATEGIC, Edit
 from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
 from nblint.model.record import Record
@@ -299,7 +298,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             # each field to edit.
             for path, what in refused:
                 where = provenance.locate(path)
-                edit = _scc_edit(document, pod["spec"], path, where)
+                hint = _scc_hint(pod["spec"], path, where, document.file)
                 out.reported.append(
                     Reported(
                         "openshift-scc-refused",
@@ -309,9 +308,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                         f"checked ({assumed})",
                         Origin(where.file, where.line, where.column),
                         object_name,
-                        fix=edit.patch if edit is not None else None,
+                        fix=hint,
                         fix_keys=("kubeflow",),
-                        edit=edit,
                         assumption=SCC_ASSUMPTION,
                     )
                 )
@@ -640,22 +638,23 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
 _SCC_OFF = ("privileged", "allowPrivilegeEscalation")
 
 
-def _scc_edit(document: Recognised, spec: dict[str, Any], path: Path, where: Origin) -> Edit | None:
-    """The Notebook edit that turns off a refused ``privileged`` or ``allowPrivilegeEscalation``
-    of a container the Notebook itself writes (one a PodDefault adds is edited there)."""
+def _scc_hint(spec: dict[str, Any], path: Path, where: Origin, file: str) -> str | None:
+    """The Notebook YAML that turns off a refused ``privileged`` or ``allowPrivilegeEscalation``
+    of a container the Notebook itself writes (one a PodDefault adds is edited there), shown
+    as advice: nblint does not apply it, since the user asked for the setting (sudo, a device)
+    and the pod it lets in is one nblint has not checked. None: the rule's hint."""
     if len(path) != 5 or path[1] not in ("containers", "initContainers") or path[4] not in _SCC_OFF:
         return None
-    if where.file != document.file or where.note:
+    if where.file != file or where.note:
         return None
     container = spec[path[1]][path[2]]
-    patch = (
+    return (
         "spec:\n  template:\n    spec:\n"
         f"      {path[1]}:\n"
         f"        - name: {json.dumps(container.get('name'))}\n"
         "          securityContext:\n"
         f"            {path[4]}: false   # restricted-v2 refuses the pod while it is true\n"
     )
-    return Edit(document.file, document.index, (), STRATEGIC, patch)
 
 
 def _escalates(context: dict[str, Any]) -> bool:
