@@ -30,10 +30,6 @@ EXPLICIT_UID = FIXTURES / "fix" / "explicit-uid"
             "kubeflow-notebook-run-as-user.yaml",
             "        runAsUser: 1001   # matches our NFS export\n",
         ),
-        (
-            "openshift-ai-no-sudo-run-as-user.yaml",
-            "            runAsUser: 1001   # matches our NFS export\n",
-        ),
     ],
 )
 def test_unsafe_fixes_keep_an_explicit_non_root_uid(name: str, line: str) -> None:
@@ -79,3 +75,14 @@ def test_a_uid_other_than_the_images_is_only_advised_to_change() -> None:
     ]
     assert finding.applicability == "display-only"
     assert finding.edit is None
+
+
+def test_an_openshift_ai_workbench_the_scc_refuses_keeps_its_uid() -> None:
+    # allowPrivilegeEscalation: true: restricted-v2 refuses the pod, so no pod is modelled and
+    # no fix of its checklist runs; the refusal is advice (the user chose escalation).
+    path = EXPLICIT_UID / "openshift-ai-no-sudo-run-as-user.yaml"
+    outcome = fix_file(path)
+    assert str(path) not in outcome.texts
+    assert [f.rule for f in outcome.after.findings if f.severity == "error"] == [
+        "openshift-scc-refused"
+    ]

@@ -284,3 +284,37 @@ def test_a_gpu_chosen_by_nvidia_visible_devices_is_said_at_the_variable() -> Non
     # Each profile at its own line; `void` (no GPU at all) is not a choice of GPU.
     assert by_env("gpu-chosen-by-env-z2jh.yaml") == [(15, "GPU 3"), (19, "All GPUs")]
     assert by_env("gpu-chosen-by-env-pod.yaml") == [(12, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# A GPU published under a vendor's own name (field test 8b: nvidia.com/rtxa6000), and the API
+# server's rule that an extended resource is requested only with an equal limit
+
+
+def test_gpus_named_by_their_vendor_are_gpus_and_a_nic_of_the_domain_is_not() -> None:
+    result = run(GPU / "vendor-named-gpus.yaml", select=GPU_RULES | {"request-not-limit"})
+    assert sorted((f.rule, f.line, f.column, f.object) for f in result.findings) == [
+        ("notebook-gpu-count", 21, 20, "Pod/requests-only"),
+        ("notebook-gpu-limit", 21, 20, "Pod/requests-only"),
+        ("notebook-gpu-limit", 21, 36, "Pod/requests-only"),
+        ("notebook-gpu-limit", 21, 59, "Pod/requests-only"),
+        ("notebook-gpu-node-selection", 11, 18, "Pod/renamed"),
+        ("notebook-gpu-node-selection", 21, 20, "Pod/requests-only"),
+        ("notebook-gpu-toleration", 11, 18, "Pod/renamed"),
+        ("notebook-gpu-toleration", 21, 20, "Pod/requests-only"),
+        # The NIC is no GPU; a request of any extended resource without a limit is refused.
+        ("request-not-limit", 32, 47, "Pod/nic"),
+    ]
+    refused = next(f for f in result.findings if f.rule == "request-not-limit")
+    assert refused.message == (
+        "container nb requests 1 example.com/dongle, but no limit of it (one it must set, equal "
+        "to the request): the API server refuses the pod"
+    )
+    limit = next(f for f in result.findings if f.rule == "notebook-gpu-limit")
+    assert "the API server refuses the pod" in limit.message
+
+
+def test_the_gpu_limit_fix_equals_the_request() -> None:
+    result = run(GPU / "vendor-named-gpus.yaml", select={"notebook-gpu-limit"})
+    amd = next(f for f in result.findings if "amd.com/gpu" in f.message)
+    assert amd.fix is not None and "amd.com/gpu: 2" in amd.fix

@@ -114,17 +114,40 @@ def test_the_scc_leaves_run_as_non_root_to_a_pod_that_says_it() -> None:
     assert "runAsNonRoot" not in pod.spec["containers"][0]["securityContext"]
 
 
-def test_what_the_scc_forbids_is_still_reported() -> None:
+def test_what_the_scc_forbids_is_its_refusal_and_no_pod() -> None:
     # A workbench that asks for escalation or an added capability: the SCC refuses it rather
-    # than change it, so the findings stand; a drop list of its own gets ALL beside it.
-    result = run(DISTRIBUTION / "odh-workbench-asks-for-more.yaml", select={"psa-restricted"})
-    assert sorted((f.rule, f.line) for f in result.findings) == [
-        ("allow-privilege-escalation", 21),
-        ("capabilities-restricted", 20),
+    # than change it, so no pod is created (none is modelled, whatever its PSA findings would
+    # be) and the refusal is said at each field to edit (field test 8b).
+    result = run(DISTRIBUTION / "odh-workbench-asks-for-more.yaml")
+    assert result.pods == []
+    assert sorted((f.rule, f.line, f.column) for f in result.findings if f.severity != "info") == [
+        ("openshift-scc-refused", 20, 21),
+        ("openshift-scc-refused", 21, 13),
     ]
-    pod = only_pod(result)
-    capabilities = pod.spec["containers"][0]["securityContext"]["capabilities"]
-    assert capabilities == {"add": ["SYS_PTRACE"], "drop": ["KILL", "ALL"]}
+    capability = next(f for f in result.findings if f.line == 20)
+    assert capability.message.startswith(
+        "OpenShift's restricted-v2 SCC refuses the pod of Notebook/more: container more adds "
+        "capability SYS_PTRACE (the SCC allows only NET_BIND_SERVICE); its StatefulSet cannot "
+        "create the pod (FailedCreate"
+    )
+    assert capability.assumption is not None and "restricted-v2" in capability.assumption
+
+
+def test_the_scc_refuses_privilege_host_paths_and_host_ports_whatever_the_psa_labels() -> None:
+    result = run(DISTRIBUTION / "odh-workbench-privileged-hostpath.yaml")
+    assert result.pods == []
+    refused = [f for f in result.findings if f.rule == "openshift-scc-refused"]
+    # privileged, the host port, the hostPath volume; not NET_BIND_SERVICE, not the PVC.
+    assert [(f.line, f.column) for f in refused] == [(24, 13), (26, 41), (32, 11)]
+    assert [f.message.split(": ", 1)[1].split(";")[0] for f in refused] == [
+        "container wb is privileged (the SCC allows no privileged container)",
+        "container wb asks for host port 8080 (the SCC allows none)",
+        "volume host is a hostPath volume (the SCC allows only configMap, csi, downwardAPI, "
+        "emptyDir, ephemeral, persistentVolumeClaim, projected, secret)",
+    ]
+    assert {f.applicability for f in refused} == {"display-only"}
+    # The namespace's PSA labels (privileged) do not admit what the SCC refuses.
+    assert not [f for f in result.findings if f.group.startswith("psa")]
 
 
 def _fixed(tmp_path: Path, fixture: str) -> tuple[str, dict[str, Any]]:

@@ -280,3 +280,30 @@ def test_a_statefulset_s_claim_templates_are_judged_as_pvcs() -> None:
         "PVC home-jl-0 (volumeClaimTemplates home): needs requests.storage=200Gi, more than "
         "ResourceQuota/storage leaves (hard requests.storage=100Gi)"
     )
+
+
+def test_the_injected_oauth_proxy_is_bounded_by_the_limitrange_at_its_annotation() -> None:
+    result = run(NS / "limitrange-odh-oauth-proxy.yaml", select={"namespace"})
+    found = [f for f in result.findings if f.rule.startswith("limitrange-")]
+    # At the annotation that asks for the proxy: the user cannot edit its resources.
+    assert [(f.rule, f.line, f.column, f.cause.line if f.cause else None) for f in found] == [
+        ("limitrange-max", 21, 5, 13),
+        ("limitrange-min", 21, 5, 10),
+        ("limitrange-min", 21, 5, 10),
+    ]
+    assert found[1].message == (
+        "container oauth-proxy: minimum cpu usage per Container is 200m, but request is 100m: "
+        "Notebook/wb is applied, but its StatefulSet cannot create its pod (FailedCreate) (the "
+        "oauth-proxy sidecar that OpenShift AI's notebook webhook injects "
+        "(notebooks.opendatahub.io/inject-oauth: true) with requests and limits cpu 100m, "
+        "memory 64Mi, which the webhook sets)"
+    )
+    assert found[0].message.startswith(
+        "the pod (all containers together): maximum cpu usage per Pod is 2, but limit is 2100m, "
+        "with oauth-proxy: "
+    )
+    assert found[1].fix == (
+        "# oauth-proxy's resources are the webhook's: change min.cpu: 200m of LimitRange/bounds, "
+        "or drop the annotation (no proxy)"
+    )
+    assert found[1].applicability == "display-only"

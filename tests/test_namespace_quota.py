@@ -613,3 +613,51 @@ def test_a_pod_over_the_quota_only_with_its_injected_oauth_proxy_exceeds_it() ->
         "limits.cpu=2 — one such pod is more than the quota holds"
     )
     assert "oauth-proxy sidecar" in finding.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Replicas: each is a pod (and a StatefulSet's, a set of claims) the quota charges on its own
+
+
+def test_a_statefulset_whose_replicas_outgrow_the_quota_is_refused_from_that_ordinal() -> None:
+    found = [
+        f
+        for f in run(NS / "quota-replicas-statefulset.yaml", select=QUOTA).findings
+        if f.rule == "quota-exceeds-hard"
+    ]
+    # At `replicas: 3` (pods and claims), and at the first claim template of a set whose pod's
+    # two claims together exceed the quota.
+    assert placed(found) == [
+        ("quota-exceeds-hard", 12, 3, 6),
+        ("quota-exceeds-hard", 12, 3, 6),
+        ("quota-exceeds-hard", 45, 35, 53),
+    ]
+    assert found[0].message == (
+        "exceeded quota: team, requested: requests.cpu=500m, used: requests.cpu=1, limited: "
+        "requests.cpu=1 — replicas: 3 is more than the quota holds (500m requests.cpu each): the "
+        "StatefulSet controller cannot create pod jl-2 (ordinal 2) nor any later one "
+        "(FailedCreate), so only 2 of the 3 pods run"
+    )
+    assert found[1].message == (
+        "PVCs home-jl-2 (volumeClaimTemplates home) of pod jl-2: replicas: 3 need "
+        "requests.storage=30Gi (10Gi per pod), more than ResourceQuota/team holds (hard "
+        "requests.storage=25Gi): the StatefulSet controller cannot create the claims of ordinal "
+        "2 nor of any later one, so only 2 of the 3 pods run"
+    )
+    assert found[1].fix is not None and found[1].fix.startswith("spec:\n  replicas: 2   #")
+    assert found[1].applicability == "display-only"
+    assert found[2].message.startswith(
+        "PVCs home-two-0, data-two-0 (volumeClaimTemplates home, data) of one pod need "
+        "requests.storage=20Gi together, more than ResourceQuota/small holds"
+    )
+
+
+def test_a_deployment_whose_replicas_outgrow_the_quota_names_the_first_refused_replica() -> None:
+    found = run(NS / "quota-replicas-deployment.yaml", select=QUOTA).findings
+    # The placeholder's replicas are not known: its one pod fits, nothing is said.
+    assert placed(found, "quota-exceeds-hard") == [("quota-exceeds-hard", 12, 3, 6)]
+    assert found[0].object == "Deployment/lab"
+    assert (
+        "the ReplicaSet cannot create replica 4 nor any later one (FailedCreate), so only 3 of "
+        "the 4 pods run" in found[0].message
+    )

@@ -97,3 +97,20 @@ def test_bindings_yield_no_pod_and_no_finding_of_their_own() -> None:
     result = run(B / "hub-and-its-role-binding" / "rbac.yaml")
     assert brief(result.findings) == []
     assert result.pod_count == 0
+
+
+def test_a_binding_that_names_no_namespace_holds_back_only_pods_that_may_share_it() -> None:
+    # Field test 8b: in a large tree, a RoleBinding without a namespace held back the token fix
+    # of every pod on a ServiceAccount of its name. It binds in the namespace it is applied to:
+    # a kustomization's (team/), else one a pod shares only when applied with it (its
+    # directory) or when the pod names no namespace either.
+    tree = B / "namespace-less-binding-tree"
+    found = {f.object: f for f in token_findings(*sorted(tree.rglob("*.yaml")))}
+    assert sorted(found) == ["Pod/beside", "Pod/elsewhere", "Pod/lab", "Pod/unnamed-namespace"]
+    held = sorted(o for o, f in found.items() if "RoleBinding/runner-edit" in f.message)
+    assert held == ["Pod/beside", "Pod/unnamed-namespace"]
+    assert found["Pod/elsewhere"].message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset)"
+    )
+    # team's default ServiceAccount is bound, not other's.
+    assert "RoleBinding" not in found["Pod/lab"].message

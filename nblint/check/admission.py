@@ -32,16 +32,18 @@ from nblint.model.admission import (
     Problem,
     amount_cause,
     claim_problems,
+    claim_set_bounds,
     claims_that_fit,
     contributor,
     fill_defaults,
     limit_range_problems,
     quota_applies,
     quota_problems,
+    replica_problems,
     servers_that_fit,
 )
 from nblint.model.finding import Cause
-from nblint.model.namespace import NamespaceContext
+from nblint.model.namespace import NamespaceContext, consequence
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.quantity import format_quantity, parse_quantity
 from nblint.model.resources import MUST_SPECIFY, container_amounts, pod_amounts, pod_charge
@@ -87,11 +89,29 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     # The quota charges the pod the webhooks make: the sidecars whose resources are known count.
     counted, _ = _sidecars(pod, namespace)
     charged = _with_sidecars(pod.spec, counted, namespace)
+    # ... and the LimitRanger bounds it: the sidecars are containers like any other.
+    problems += _sidecar_limit_problems(pod, counted, charged, namespace, problems)
     problems += quota_problems(pod, namespace.quotas, charged, _sidecars_counted(counted))
+    replicas, where = _replicas(pod)
+    if replicas > 1 and where is not None:
+        # Every replica is a pod the quota charges: all of them must fit.
+        problems += replica_problems(
+            pod, namespace.quotas, replicas, where, charged, _sidecars_counted(counted)
+        )
     yield from _placed(pod, problems)
     yield from _claims(pod, namespace)
     yield from _capacity(pod, namespace)
     yield from (("quota-chart-pods-unadmittable", raw) for raw in _chart_pods(pod, namespace))
+
+
+def _replicas(pod: EffectivePod) -> tuple[int, Origin | None]:
+    """How many pods of the template run at once (the dialect's fact ``replicas``, written
+    above 1), and the line that says so."""
+    replicas = pod.facts.get("replicas")
+    where = pod.facts.get("replicas_origin")
+    if not isinstance(replicas, int) or not isinstance(where, (list, tuple)) or len(where) != 3:
+        return 1, None
+    return replicas, Origin(*where)
 
 
 def _variables(path: tuple[object, ...], container: str | None) -> dict[str, str]:
@@ -142,6 +162,11 @@ def _placed(pod: EffectivePod, problems: list[Problem]) -> Found:
                 distinct=problem.distinct,
                 cause=problem.cause,
                 assumption=problem.assumption,
+                origin=problem.origin,
+                # A hint of its own (a workload's replicas): for the object, advice only.
+                fix=None if problem.hint is None else {"any": problem.hint},
+                fix_safety=None if problem.hint is None else "display-only",
+                object_hint=problem.hint is not None,
             ),
         )
 
@@ -281,6 +306,67 @@ def _claim_templates(pod: EffectivePod, namespace: NamespaceContext) -> Found:
                     distinct=f"claim {claim['template']}",
                 ),
             )
+    if isinstance(found, list) and found:
+        yield from _claim_set(pod, namespace, found)
+
+
+def _claim_set(pod: EffectivePod, namespace: NamespaceContext, claims: list[Any]) -> Found:
+    """The claims of all the StatefulSet's replicas together (each claim alone fits): the
+    quota admits the claims of only so many replicas, and the next ordinal never starts."""
+    replicas, where = _replicas(pod)
+    requests = [(parse_quantity(c.get("storage")), c.get("storage_class")) for c in claims]
+    bounds = claim_set_bounds(namespace.quotas, requests, replicas)
+    if not bounds:
+        return
+    tightest = min(bounds, key=lambda bound: bound.fits)
+    quota, key, fits = tightest.quota, tightest.key, tightest.fits
+    hard = quota.hard[key]
+    cause = amount_cause(quota.ref.label, f"hard {key}", hard)
+    each = format_quantity(tightest.per_replica, key)
+    names = ", ".join(f"{c['template']}-{c.get('set')}-{fits}" for c in claims)
+    templates = ", ".join(c["template"] for c in claims)
+    if fits == 0 or where is None:
+        # One pod's claims together: a smaller claim is the edit (at the first template).
+        file, line, column = claims[0]["origin"]
+        where = Origin(file, line, column)
+        message = (
+            f"PVCs {names} (volumeClaimTemplates {templates}) of one pod need {key}={each} "
+            f"together, more than {quota.ref.label} holds (hard {key}={hard.text}): the "
+            "StatefulSet controller creates them before the pod, which never starts"
+        )
+        hint = (
+            f"# the claims of one pod need {key}={each} together, more than {quota.ref.label} "
+            f"holds ({key}: {hard.text}): ask for less storage in volumeClaimTemplates, or "
+            "raise the quota"
+        )
+    else:
+        refused = f"{pod.object.partition('/')[2]}-{fits}"
+        message = (
+            f"PVCs {names} (volumeClaimTemplates {templates}) of pod {refused}: "
+            f"replicas: {replicas} need {key}="
+            f"{format_quantity(tightest.per_replica * replicas, key)} ({each} per pod), more than "
+            f"{quota.ref.label} holds (hard {key}={hard.text}): the StatefulSet controller cannot "
+            f"create the claims of ordinal {fits} nor of any later one, so only {fits} of the "
+            f"{replicas} pods run"
+        )
+        hint = (
+            f"spec:\n  replicas: {fits}   # as many as {quota.ref.label} holds claims for; or "
+            f"ask for less storage per claim, or raise its hard {key}"
+        )
+    yield (
+        "quota-exceeds-hard",
+        RawViolation(
+            (),
+            message,
+            fix={"any": hint},
+            fix_safety="display-only",
+            object_hint=True,
+            origin=where,
+            cause=cause,
+            assumption=NO_OTHER_USAGE,
+            distinct="claims of every replica",
+        ),
+    )
 
 
 def _claim_template_hint(template: str, cause: Cause) -> str:
@@ -496,26 +582,75 @@ def _with_sidecars(
     return fill_defaults({**spec, "containers": containers}, namespace.limit_ranges)[0]
 
 
+def _sidecar_limit_problems(
+    pod: EffectivePod,
+    sidecars: list[dict[str, Any]],
+    charged: dict[str, Any],
+    namespace: NamespaceContext,
+    found: list[Problem],
+) -> list[Problem]:
+    """The LimitRange bounds an injected sidecar of known resources breaks (OpenShift AI's
+    oauth-proxy: the webhook writes it into the Notebook's pod template, so the LimitRanger
+    admits it like any container), and the pod-wide bounds only the pod with it breaks. Placed
+    at what asks for the sidecar (the annotation): its resources are the webhook's, not the
+    user's; the hint says what can change instead."""
+    placed = {s["name"]: s for s in sidecars if isinstance(s.get("origin"), (list, tuple))}
+    if not placed or not namespace.limit_ranges:
+        return []
+    seen = {(p.rule, p.cause.detail if p.cause else "", p.distinct) for p in found}
+    out = []
+    for problem in limit_range_problems(charged, namespace.limit_ranges, []):
+        sidecar = placed.get(problem.container or "")
+        if sidecar is None:
+            if problem.container is not None:
+                continue  # the pod's own container: said of the pod
+            key = (problem.rule, problem.cause.detail if problem.cause else "", problem.distinct)
+            if key in seen:
+                continue  # the pod breaks it without the sidecar too
+            sidecar = next(iter(placed.values()))
+            what = f"{problem.message}, with {sidecar['name']}"
+        else:
+            what = problem.message
+        bound = problem.cause.detail if problem.cause else "the bound"
+        out.append(
+            problem._replace(
+                message=f"{what}: {consequence(pod)} ({sidecar['by']} with "
+                f"{_sidecar_sizes(sidecar)}, which the webhook sets)",
+                path=("metadata",),
+                container=None,
+                wanted=None,
+                distinct=f"{problem.distinct} {sidecar['name']} {bound}",
+                origin=Origin(*sidecar["origin"]),
+                hint=(
+                    f"# {sidecar['name']}'s resources are the webhook's: change {bound} of "
+                    f"{problem.cause.object if problem.cause else 'the LimitRange'}, or drop "
+                    "the annotation (no proxy)"
+                ),
+            )
+        )
+    return out
+
+
 def _sidecars_counted(sidecars: list[dict[str, Any]]) -> str:
     """``; each counts the oauth-proxy … injects (requests and limits cpu 100m, memory 64Mi)``."""
-    parts = []
-    for sidecar in sidecars:
-        resources = sidecar["resources"]
-        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+    return "".join(f"; each counts {s['by']}: {_sidecar_sizes(s)}" for s in sidecars)
 
-        def sized(amounts: dict[str, Any]) -> str:
-            return ", ".join(f"{key} {value}" for key, value in amounts.items())
 
-        if requests == limits:
-            sizes = f"requests and limits {sized(limits)}"
-        else:
-            sizes = "; ".join(
-                f"{bucket} {sized(amounts)}"
-                for bucket, amounts in (("requests", requests), ("limits", limits))
-                if amounts
-            )
-        parts.append(f"; each counts {sidecar['by']}: {sizes}")
-    return "".join(parts)
+def _sidecar_sizes(sidecar: dict[str, Any]) -> str:
+    """``requests and limits cpu 100m, memory 64Mi``: what the webhook gives the sidecar."""
+    resources = sidecar["resources"]
+    requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+
+    def sized(amounts: dict[str, Any]) -> str:
+        return ", ".join(f"{key} {value}" for key, value in amounts.items())
+
+    if requests == limits:
+        return f"requests and limits {sized(limits)}"
+    return "; ".join(
+        f"{bucket} {sized(amounts)}"
+        for bucket, amounts in (("requests", requests), ("limits", limits))
+        if amounts
+    )
 
 
 def _sidecars_uncounted(sidecars: list[dict[str, Any]]) -> str:

@@ -39,8 +39,12 @@ def _first(table: str, key: str, field: str, name: str) -> dict[str, Any] | None
 
 
 def gpu_resource(name: object) -> dict[str, Any] | None:
-    """The table's entry for extended resource ``name`` when it gives a GPU, else None."""
-    return _first("gpu-resources", "resources", "pattern", name) if isinstance(name, str) else None
+    """The table's entry for extended resource ``name`` when it gives a GPU, else None (no
+    entry, or a ``kind: not-gpu`` one: a NIC published under a GPU vendor's domain)."""
+    if not isinstance(name, str):
+        return None
+    entry = _first("gpu-resources", "resources", "pattern", name)
+    return None if entry is None or entry.get("kind") == "not-gpu" else entry
 
 
 def is_gpu_resource(name: object) -> bool:

@@ -62,6 +62,10 @@ class Problem(NamedTuple):
     #: What a fix would write: ``(resource, "requests" or "limits", amount or None when no
     #: amount is known to be right)``; None: nothing a fix writes.
     wanted: tuple[str, str, Fraction | None] | None = None
+    #: Where to place it when that is not at ``path`` (a workload's ``replicas``), and the
+    #: display-only hint written for the object there.
+    origin: Origin | None = None
+    hint: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -575,6 +579,79 @@ def quota_problems(
     return out
 
 
+def replica_problems(
+    pod: EffectivePod,
+    quotas: list[ResourceQuota],
+    replicas: int,
+    where: Origin,
+    charged: dict[str, Any] | None = None,
+    sidecars: str = "",
+) -> list[Problem]:
+    """``quota-exceeds-hard`` for a workload whose one pod fits a quota but whose ``replicas``
+    pods do not: each replica is a pod of its own, charged on its own, and the controller's
+    creation of the first one beyond the quota is refused (``FailedCreate``). Placed at
+    ``where`` (the ``replicas`` line); a quota one pod already exceeds is ``quota_problems``'."""
+    spec = pod.spec
+    charged = spec if charged is None else charged
+    out: list[Problem] = []
+    for quota in quotas:
+        applies, assumption = quota_applies(quota, spec)
+        if not applies:
+            continue
+        usage = {key: pod_charge(charged, key) for key in quota.hard if charged_by_pods(key)}
+        if any(charge and charge > quota.hard[key].amount for key, charge in usage.items()):
+            continue  # one pod is more than the quota: said once, by quota_problems
+        fits = {
+            key: int(quota.hard[key].amount // charge)
+            for key, charge in usage.items()
+            if charge and charge * replicas > quota.hard[key].amount
+        }
+        if not fits:
+            continue
+        running = min(fits.values())
+        keys = sorted(key for key, count in fits.items() if count == running)
+        requested = ",".join(f"{k}={format_quantity(usage[k], k)}" for k in keys)
+        used = ",".join(f"{k}={format_quantity(usage[k] * running, k)}" for k in keys)
+        limited = ",".join(f"{k}={quota.hard[k].text}" for k in keys)
+        key = keys[0]
+        each = format_quantity(usage[key], key)
+        out.append(
+            Problem(
+                "quota-exceeds-hard",
+                f"exceeded quota: {quota.ref.name}, requested: {requested}, used: {used}, "
+                f"limited: {limited} — replicas: {replicas} is more than the quota holds "
+                f"({each} {key} each): {_refused_replica(pod, running)}, "
+                f"so only {running} of the {replicas} pods run{sidecars}",
+                contributor(spec, key),
+                None,
+                amount_cause(quota.ref.label, f"hard {key}", quota.hard[key]),
+                _joined(NO_OTHER_USAGE, assumption),
+                f"{quota.ref.label} replicas",
+                origin=where,
+                hint=(
+                    f"spec:\n  replicas: {running}   # as many as {quota.ref.label} holds; or ask "
+                    f"for less {key} per pod, or raise its hard {key}"
+                ),
+            )
+        )
+    return out
+
+
+def _refused_replica(pod: EffectivePod, index: int) -> str:
+    """Which replica the quota refuses first: a StatefulSet's pods are created in ordinal order
+    and named by it; a ReplicaSet's are not named in advance."""
+    name = pod.object.partition("/")[2]
+    if pod.kind == "StatefulSet" and name:
+        return (
+            f"the StatefulSet controller cannot create pod {name}-{index} (ordinal {index}) "
+            "nor any later one (FailedCreate)"
+        )
+    creator = (
+        "the ReplicationController" if pod.kind == "ReplicationController" else "the ReplicaSet"
+    )
+    return f"{creator} cannot create replica {index + 1} nor any later one (FailedCreate)"
+
+
 def _joined(*assumptions: str | None) -> str | None:
     found = [a for a in assumptions if a]
     return "; ".join(dict.fromkeys(found)) or None
@@ -718,6 +795,60 @@ def claims_that_fit(
         for key in quota.hard
     )
     return _tightest(charges, used)
+
+
+def _claim_charge(request: Fraction | None, storage_class: str | None) -> dict[str, Fraction]:
+    """What one PVC asking for ``request`` bytes of ``storage_class`` charges an unscoped quota."""
+    charge: dict[str, Fraction] = {
+        "persistentvolumeclaims": Fraction(1),
+        "count/persistentvolumeclaims": Fraction(1),
+    }
+    if request is not None:
+        charge["requests.storage"] = request
+    if storage_class:
+        prefix = f"{storage_class}.storageclass.storage.k8s.io/"
+        charge[f"{prefix}persistentvolumeclaims"] = Fraction(1)
+        if request is not None:
+            charge[f"{prefix}requests.storage"] = request
+    return charge
+
+
+class ClaimSetBound(NamedTuple):
+    """How many replicas of a StatefulSet get all their claims under one quota key."""
+
+    quota: ResourceQuota
+    key: str
+    #: Replicas whose claims fit (the first refused is this ordinal).
+    fits: int
+    #: What one replica's claims charge the key.
+    per_replica: Fraction
+
+
+def claim_set_bounds(
+    quotas: list[ResourceQuota],
+    claims: list[tuple[Fraction | None, str | None]],
+    replicas: int,
+) -> list[ClaimSetBound]:
+    """The quota keys under which a StatefulSet's ``replicas`` sets of claims (one PVC per
+    template, ``(request, storage class)``) do not all fit, though each claim alone does (that
+    is ``claim_problems``'): the controller creates a replica's claims before its pod, in
+    ordinal order, so the ordinal ``fits`` never gets its claims nor its pod."""
+    per_replica: dict[str, Fraction] = {}
+    for request, storage_class in claims:
+        for key, charged in _claim_charge(request, storage_class).items():
+            per_replica[key] = per_replica.get(key, Fraction(0)) + charged
+    out = []
+    for quota in quotas:
+        if quota.scopes or quota.selector:
+            continue  # a scoped quota never matches a PVC
+        for key, amount in quota.hard.items():
+            charge = per_replica.get(key)
+            if not charge or charge * replicas <= amount.amount:
+                continue
+            if any(_claim_charge(r, c).get(key, Fraction(0)) > amount.amount for r, c in claims):
+                continue  # one claim alone is more than the quota: claim_problems says it
+            out.append(ClaimSetBound(quota, key, int(amount.amount // charge), charge))
+    return out
 
 
 def claim_problems(

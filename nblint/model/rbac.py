@@ -11,6 +11,8 @@ Spark executors or reads its namespace's objects is bound as much as the hub is.
 
 from __future__ import annotations
 
+import os
+
 from nblint.model.document import BINDINGS_INDEX
 from nblint.model.pod import Origin
 from nblint.model.record import Record
@@ -65,19 +67,32 @@ def service_account(spec: Any) -> str:
 
 
 def binding_of(
-    spec: Any, namespace: str | None, bindings: Iterable[AccountBinding]
+    spec: Any, namespace: str | None, bindings: Iterable[AccountBinding], file: str | None = None
 ) -> AccountBinding | None:
     """The first binding of ``bindings`` that gives the ServiceAccount of the pod ``spec`` (in
-    ``namespace``, None when unknown) a role. A namespace that is unknown or a placeholder on
-    either side may be the other's: a fix is then held back rather than risked."""
+    ``namespace``, None when unknown; written in ``file``) a role. A namespace that is unknown
+    or a placeholder on either side may be the other's: a fix is then held back rather than
+    risked. A binding that names no namespace (nor does a kustomization or ``--namespace`` give
+    it one) binds in the namespace it is applied to: a pod that names its namespace may share it
+    only when the two are applied together (written in one directory)."""
     account = service_account(spec)
     for binding in bindings:
         if binding.account != account:
             continue
         if _known(namespace) and _known(binding.namespace) and namespace != binding.namespace:
             continue
+        if _known(namespace) and binding.namespace is None and not _together(file, binding):
+            continue
         return binding
     return None
+
+
+def _together(file: str | None, binding: AccountBinding) -> bool:
+    """Whether a pod of ``file`` is applied with ``binding`` (``kubectl apply -f DIR``): one
+    directory. Unknown (no file): it may be."""
+    if file is None:
+        return True
+    return os.path.dirname(file) == os.path.dirname(binding.origin.file)
 
 
 def _known(namespace: str | None) -> bool:

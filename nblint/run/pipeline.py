@@ -773,7 +773,9 @@ def _note_binding(pod: EffectivePod, bindings: tuple[Any, ...], settings: dict[s
     from nblint.model.rbac import FACT, binding_of
 
     namespace = pod.namespace or settings.get("namespace")
-    found = binding_of(pod.spec, namespace if isinstance(namespace, str) else None, bindings)
+    found = binding_of(
+        pod.spec, namespace if isinstance(namespace, str) else None, bindings, pod.file
+    )
     if found is not None:
         pod.facts[FACT] = found.text()
 

@@ -222,9 +222,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             for name in requests:
                 if name not in written_limits:
                     path = (*base, "resources", "requests", name)
-                    yield RawViolation(
-                        path, "", variables["container"], variables={**info, "resource": name}
-                    )
+                    # The limit the fix writes equals the request: the API server wants both.
+                    limit = {**info, "resource": name, "value": requests[name]}
+                    yield RawViolation(path, "", variables["container"], variables=limit)
         elif (
             aspect == "privileged"
             and podview._dict(container.get("securityContext")).get("privileged") is True

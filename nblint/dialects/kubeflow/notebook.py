@@ -29,11 +29,12 @@ kubeflow/kubeflow v1.10):
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults
+from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults, scc
 from nblint.dialects.kubeflow.namespace_labels import KnownNamespace, known_namespace
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
@@ -56,6 +57,11 @@ CONTROLLER = "injected by the notebook controller"
 #: The two notebook controllers nblint models.
 UPSTREAM = "kubeflow"
 OPENSHIFT_AI = "openshift-ai"
+#: What a refusal by restricted-v2 takes for granted: no other SCC for the workbench's pod.
+SCC_ASSUMPTION = (
+    "the workbench's ServiceAccount may use no SCC but restricted-v2 (OpenShift's default; an "
+    "administrator may grant it another, such as anyuid or privileged)"
+)
 #: The fix key of hints for a Notebook on OpenShift AI (see the dialect's ``fix_labels``).
 OPENSHIFT_HINTS = "kubeflow-openshift-ai"
 #: What stands for the first id of a namespace's range (OpenShift picks the real one per
@@ -285,6 +291,29 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         for path, graft in merged.grafts.items():
             provenance.graft(path, graft)
     if distribution == OPENSHIFT_AI:
+        refused = scc.refusals(pod["spec"])
+        if refused:
+            # The SCC refuses what it does not allow: no pod is created, so none is modelled
+            # (its other checks would judge a pod that never runs); the refusal is said at
+            # each field to edit.
+            for path, what in refused:
+                where = provenance.locate(path)
+                hint = _scc_hint(pod["spec"], path, where, document.file)
+                out.reported.append(
+                    Reported(
+                        "openshift-scc-refused",
+                        f"OpenShift's restricted-v2 SCC refuses the pod of {object_name}: {what}; "
+                        "its StatefulSet cannot create the pod (FailedCreate: unable to validate "
+                        "against any security context constraint), so nothing else of it is "
+                        f"checked ({assumed})",
+                        Origin(where.file, where.line, where.column),
+                        object_name,
+                        fix=hint,
+                        fix_keys=("kubeflow",),
+                        assumption=SCC_ASSUMPTION,
+                    )
+                )
+            return out
         _openshift_scc(pod["spec"], provenance, assumed)
     pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
 
@@ -321,7 +350,13 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 "poddefaults_denied": bool(merged.conflicts),
                 **_volumes_unseen(index, namespace, file, known, metadata),
                 **({"auth_proxy": auth_proxy.describe()} if auth_proxy else {}),
-                **_sidecars(auth_proxy, istio, distribution, _mapping(pod.get("metadata"))),
+                **_sidecars(
+                    auth_proxy,
+                    istio,
+                    distribution,
+                    _mapping(pod.get("metadata")),
+                    _annotation_origin(file, root, auth_proxy),
+                ),
             },
         )
     )
@@ -392,14 +427,30 @@ SIDECAR_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+def _annotation_origin(
+    file: str, root: dict[str, Any], auth_proxy: AuthProxy | None
+) -> tuple[str, int, int] | None:
+    """Where the Notebook asks for the proxy: ``(file, line, column)`` of its annotation."""
+    if auth_proxy is None:
+        return None
+    key = auth_proxy.annotation.partition(": ")[0]
+    line, column = tree_position(root, ("metadata", "annotations", key))
+    return (file, line, column)
+
+
 def _sidecars(
-    auth_proxy: AuthProxy | None, istio: str | None, distribution: str, metadata: dict[str, Any]
+    auth_proxy: AuthProxy | None,
+    istio: str | None,
+    distribution: str,
+    metadata: dict[str, Any],
+    asked_at: tuple[str, int, int] | None = None,
 ) -> dict[str, Any]:
     """The fact ``injected_sidecars``: each container a webhook adds to the pod after nblint's
     view of it, what injects it, and its resources when the webhook fixes them (None: unknown).
     Quota findings count the known ones and say the others are not counted. Istio is named when
     the namespace is known to inject it (``istio``), or, not known, as the Kubeflow default.
-    ``by`` is worded to read "<by> injects <name>"."""
+    ``by`` is worded to read "<by> injects <name>"; ``origin`` (the proxy's): the annotation
+    that asks for it, where a finding about the sidecar goes (its resources are the webhook's)."""
     found: list[dict[str, Any]] = []
     if auth_proxy is not None:
         resources = SIDECAR_RESOURCES.get(auth_proxy.container)
@@ -411,6 +462,7 @@ def _sidecars(
                 if resources
                 else f"OpenShift AI's notebook webhook ({auth_proxy.annotation})",
                 "resources": resources,
+                **({"origin": asked_at} if asked_at else {}),
             }
         )
     opted_out = any(
@@ -579,6 +631,30 @@ def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed
                 provenance.inject((*at, "capabilities", "drop"), set_by_scc)
             elif isinstance(drop, list) and "ALL" not in drop:
                 capabilities["drop"] = [*drop, "ALL"]
+
+
+#: The refused settings a fix turns off (the others have no one value to write: a volume to
+#: replace, a capability to drop from a list).
+_SCC_OFF = ("privileged", "allowPrivilegeEscalation")
+
+
+def _scc_hint(spec: dict[str, Any], path: Path, where: Origin, file: str) -> str | None:
+    """The Notebook YAML that turns off a refused ``privileged`` or ``allowPrivilegeEscalation``
+    of a container the Notebook itself writes (one a PodDefault adds is edited there), shown
+    as advice: nblint does not apply it, since the user asked for the setting (sudo, a device)
+    and the pod it lets in is one nblint has not checked. None: the rule's hint."""
+    if len(path) != 5 or path[1] not in ("containers", "initContainers") or path[4] not in _SCC_OFF:
+        return None
+    if where.file != file or where.note:
+        return None
+    container = spec[path[1]][path[2]]
+    return (
+        "spec:\n  template:\n    spec:\n"
+        f"      {path[1]}:\n"
+        f"        - name: {json.dumps(container.get('name'))}\n"
+        "          securityContext:\n"
+        f"            {path[4]}: false   # restricted-v2 refuses the pod while it is true\n"
+    )
 
 
 def _escalates(context: dict[str, Any]) -> bool:

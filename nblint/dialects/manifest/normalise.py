@@ -71,9 +71,27 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         facts={
             "workload": own,
             **({"claim_templates": _claim_templates(document)} if kind == "StatefulSet" else {}),
+            **_replicas(document, kind),
         },
     )
     return Normalised([effective])
+
+
+#: The kinds whose ``spec.replicas`` says how many pods of the template run at once.
+REPLICATED = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
+
+
+def _replicas(document: Recognised, kind: str) -> dict[str, Any]:
+    """``replicas`` (more than one pod of the template runs: each is admitted, and charged to
+    the quota, on its own) and ``replicas_origin`` (the line that says so), for a replicated
+    kind that writes a whole number above 1. Unset is 1 (the API server's default); a
+    placeholder or an autoscaler's count is not known here: one pod is judged."""
+    own = document.root.get("spec") if kind in REPLICATED else None
+    replicas = own.get("replicas") if isinstance(own, dict) else None
+    if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 2:
+        return {}
+    line, column = tree_position(document.root, ("spec", "replicas"))
+    return {"replicas": replicas, "replicas_origin": (document.file, line, column)}
 
 
 def _claim_templates(document: Recognised) -> list[dict[str, Any]]:
@@ -106,6 +124,7 @@ def _claim_templates(document: Recognised) -> list[dict[str, Any]]:
             {
                 "template": template,
                 "claim": f"{template}-{name}-0",
+                "set": name,
                 "storage": requests.get("storage"),
                 "storage_class": storage_class if isinstance(storage_class, str) else None,
                 "origin": (document.file, line, column),

@@ -1,0 +1,121 @@
+"""What OpenShift's ``restricted-v2`` SCC refuses in a workbench's pod.
+
+An OpenShift AI workbench's pod is created by the StatefulSet controller on the Notebook's own
+ServiceAccount, which may use ``restricted-v2`` (every authenticated user's SCC) and, unless an
+administrator grants it another, no other. The SCC mutates what the pod leaves unset
+(:func:`nblint.dialects.kubeflow.notebook._openshift_scc`) but refuses what the pod asks for and
+it does not allow (OpenShift's ``restricted-v2`` definition):
+
+* ``allowPrivilegedContainer: false`` — a privileged container;
+* ``allowPrivilegeEscalation: false`` — a container that sets ``allowPrivilegeEscalation: true``;
+* ``allowedCapabilities: [NET_BIND_SERVICE]`` — any other capability added;
+* ``allowHostDirVolumePlugin: false`` and ``volumes: [configMap, csi, downwardAPI, emptyDir,
+  ephemeral, persistentVolumeClaim, projected, secret]`` — a hostPath or any other volume type;
+* ``allowHostNetwork``/``allowHostPID``/``allowHostIPC``/``allowHostPorts: false``.
+
+Such a pod is never created (the StatefulSet's ``FailedCreate``: "unable to validate against
+any security context constraint"), so the dialect yields no pod for it, only the refusal, at each
+field to edit.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from nblint.model.pod import Path
+
+#: The volume sources restricted-v2 allows (its ``volumes``).
+ALLOWED_VOLUMES = frozenset(
+    {
+        "configMap",
+        "csi",
+        "downwardAPI",
+        "emptyDir",
+        "ephemeral",
+        "persistentVolumeClaim",
+        "projected",
+        "secret",
+    }
+)
+#: The only capability restricted-v2 lets a container add (``allowedCapabilities``).
+ALLOWED_CAPABILITIES = frozenset({"NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE"})
+#: Pod fields that share the node's namespaces: restricted-v2 allows none.
+HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
+
+
+def refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:
+    """``(pod path of the field to edit, what restricted-v2 does not allow)`` for each thing of
+    ``spec`` (the pod as the Notebook and its PodDefaults write it, before the SCC) it refuses."""
+    out: list[tuple[Path, str]] = []
+    for field in HOST_FIELDS:
+        if spec.get(field) is True:
+            out.append(((field,), f"the pod sets {field}: true (the SCC allows no {field})"))
+    for list_name, kind in (
+        ("initContainers", "init container"),
+        ("containers", "container"),
+        ("ephemeralContainers", "ephemeral container"),
+    ):
+        containers = spec.get(list_name)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if not isinstance(container, dict):
+                continue
+            at: Path = (list_name, index)
+            who = f"{kind} {container.get('name')}"
+            out.extend(_container_refusals(container, at, who))
+    volumes = spec.get("volumes")
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
+        if not isinstance(volume, dict):
+            continue
+        for source in volume:
+            if source == "name" or source in ALLOWED_VOLUMES:
+                continue
+            out.append(
+                (
+                    ("volumes", index, source),
+                    f"volume {volume.get('name')} is a {source} volume (the SCC allows only "
+                    f"{', '.join(sorted(ALLOWED_VOLUMES))})",
+                )
+            )
+    return [(("spec", *path), text) for path, text in out]
+
+
+def _container_refusals(container: dict[str, Any], at: Path, who: str) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    context = container.get("securityContext")
+    context = context if isinstance(context, dict) else {}
+    if context.get("privileged") is True:
+        out.append(
+            (
+                (*at, "securityContext", "privileged"),
+                f"{who} is privileged (the SCC allows no privileged container)",
+            )
+        )
+    if context.get("allowPrivilegeEscalation") is True:
+        out.append(
+            (
+                (*at, "securityContext", "allowPrivilegeEscalation"),
+                f"{who} allows privilege escalation (the SCC allows none)",
+            )
+        )
+    capabilities = context.get("capabilities")
+    added = capabilities.get("add") if isinstance(capabilities, dict) else None
+    for position, name in enumerate(added if isinstance(added, list) else ()):
+        if isinstance(name, str) and name not in ALLOWED_CAPABILITIES:
+            out.append(
+                (
+                    (*at, "securityContext", "capabilities", "add", position),
+                    f"{who} adds capability {name} (the SCC allows only NET_BIND_SERVICE)",
+                )
+            )
+    ports = container.get("ports")
+    for position, port in enumerate(ports if isinstance(ports, list) else ()):
+        if isinstance(port, dict) and port.get("hostPort"):
+            out.append(
+                (
+                    (*at, "ports", position, "hostPort"),
+                    f"{who} asks for host port {port.get('hostPort')} (the SCC allows none)",
+                )
+            )
+    return out
