@@ -474,6 +474,11 @@ def _gitops_release(
         ],
         version_known=known,
         wrapper_chart=source.wrapper,
+        dotted=frozenset(
+            i
+            for i, f in enumerate([*under, *own_layer, *over])
+            if isinstance(f, _FromLayer) and f.dotted
+        ),
     )
     release.namespace = source.release_namespace
     if source.placeholders is not None:
@@ -1093,7 +1098,7 @@ class _FromLayer(Record):
     """The values one ``spec.valuesFrom`` entry adds, read from a ConfigMap or Secret of the
     inputs: a layer below ``spec.values``, whose hints are shown, never applied (a string)."""
 
-    __slots__ = ("above", "file", "index", "label", "read_only", "root", "shown", "tree")
+    __slots__ = ("above", "dotted", "file", "index", "label", "read_only", "root", "shown", "tree")
 
     def __init__(
         self,
@@ -1121,6 +1126,8 @@ class _FromLayer(Record):
         self.shown = shown
         #: Layered over the object's own values (a helmfile's later values file), not below.
         self.above = above
+        #: One value set by its dotted name (a helmfile ``set`` entry).
+        self.dotted = False
 
 
 def _values_source(out: Normalised, document: Recognised, index: RunIndex) -> None:
@@ -1271,7 +1278,9 @@ def _set_layer(
         return None
     label = f"`{key}` `{layer.name}`"
     shown = f"the `{key}` entry `{layer.name}` (a dotted name and a text, not a mapping)"
-    return _FromLayer(document.file, document.index, tree, label, shown)
+    made = _FromLayer(document.file, document.index, tree, label, shown)
+    made.dotted = True
+    return made
 
 
 def _from_layer(

@@ -259,7 +259,16 @@ def resolve_chart_version(text: str | None) -> str:
 class _Layer(Record):
     """One values file of a release, in the order Helm layers them."""
 
-    __slots__ = ("document", "file", "index", "read_only", "root", "shown_under", "values")
+    __slots__ = (
+        "document",
+        "dotted",
+        "file",
+        "index",
+        "read_only",
+        "root",
+        "shown_under",
+        "values",
+    )
 
     def __init__(
         self,
@@ -286,6 +295,8 @@ class _Layer(Record):
         self.shown_under = shown_under
         #: Why fixes in this layer are shown and never applied (values in a string).
         self.read_only = read_only
+        #: One value set by its dotted name (a helmfile ``set`` entry): no key is added there.
+        self.dotted = False
 
 
 def _is_sops_metadata(key: Any, value: Any) -> bool:
@@ -632,8 +643,8 @@ class Release(Record):
                     owner = self._writable_owner(owner, values_path[:length])
                 return self._layers[owner]
         last = len(self._layers) - 1
-        writable = [i for i, layer in enumerate(self._layers) if layer.read_only is None]
-        return self._layers[writable[-1] if writable else last]
+        keyed = [i for i, layer in enumerate(self._layers) if not layer.dotted]
+        return self._layers[keyed[-1] if keyed else last]
 
     def beneath(self, layer: _Layer, values_path: Path) -> Any:
         """What the layers before ``layer`` and the chart's defaults put at ``values_path``
@@ -672,14 +683,14 @@ class Release(Record):
             layer.shown_under, layer.read_only = shown_under, read_only
 
     def _writable_owner(self, layer: int, above: Path) -> int:
-        """Where to add a key under the map ``above``: the last layer that writes it and where a
-        hint is written (a helmfile release's inline values), rather than a later one where it
-        is only shown (a ``set`` entry's dotted name); ``layer`` when there is none."""
-        if self._layers[layer].read_only is None:
+        """Where to add a key under the map ``above``: the last layer that writes it and may hold
+        more keys there (a helmfile release's inline values), rather than a later value set by
+        its dotted name (a ``set`` entry); ``layer`` when there is none."""
+        if not self._layers[layer].dotted:
             return layer
         for index in range(layer - 1, -1, -1):
             candidate = self._layers[index]
-            if candidate.read_only is None and get_path(candidate.values, above)[0]:
+            if not candidate.dotted and get_path(candidate.values, above)[0]:
                 return index
         return layer
 
@@ -828,6 +839,7 @@ def build_release(
     neighbours: Sequence[Neighbour] = (),
     version_known: bool = False,
     wrapper_chart: str | None = None,
+    dotted: frozenset[int] = frozenset(),
 ) -> tuple[Release, list[Reported]]:
     """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
     ``documents`` is each document's position in its file. ``views``: for each layer, where its
@@ -843,7 +855,8 @@ def build_release(
     by ``root``, the files and the chart files beside them, ``neighbours``) is layered as Helm
     layers it: z2jh's defaults, then that chart's values for it, then the user's. A tool that
     names the wrapper chart it installs (a kustomization's ``helmCharts``) says so with
-    ``wrapper_chart``."""
+    ``wrapper_chart``. ``dotted``: the layers that are one value set by its dotted name (a
+    helmfile ``set`` entry), where no hint adds a key."""
     problems: list[Reported] = []
     layers: list[_Layer] = []
     if subchart is None:
@@ -915,6 +928,7 @@ def build_release(
             document = _with_values(document, layer_root, values)
         position = documents[number] if documents else 0
         layers.append(_Layer(path, document, values, position, layer_root, shown, read_only))
+        layers[-1].dotted = number in dotted
     user, owners = merge_user_layers(layers)
     chart = chart_defaults(chart_version)
     if wrapper is not None:
