@@ -278,3 +278,45 @@ def test_fixes_are_written_into_a_helmfile_release_s_inline_values(tmp_path: Pat
     ]
     text = (copy / "helmfile.yaml").read_text()
     assert "          cloudMetadata:\n            blockWithIptables: false\n" in text
+
+
+# -- what is not z2jh's, or has no version --------------------------------------------------------
+
+
+def test_bitnami_s_chart_an_uninstalled_release_and_a_local_chart_in_a_helmfile() -> None:
+    result = check("helmfile-other-charts/helmfile.yaml")
+    assert found(result) == [
+        ("z2jh-other-chart", "helmfile-other-charts/helmfile.yaml", 8),  # bitnami/jupyterhub
+        # `installed: false` (b) installs nothing; c's chart is a directory: version unknown.
+        ("z2jh-chart-version", "helmfile-other-charts/helmfile.yaml", 13),
+        ("privileged", "helmfile-other-charts/helmfile.yaml", 18),
+        ("run-as-user", "helmfile-other-charts/helmfile.yaml", 18),
+        ("run-as-user", "helmfile-other-charts/helmfile.yaml", 19),
+    ]
+    assert "installs the chart at `../jupyterhub`, a directory" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_a_kustomize_chart_without_a_repo_is_the_local_chart_of_unknown_version() -> None:
+    result = check("kustomize-helmcharts-no-repo/kustomization.yaml")
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result)[0] == (
+        "z2jh-chart-version",
+        "kustomize-helmcharts-no-repo/kustomization.yaml",
+        2,
+    )
+    assert "names no `repo`: kustomize takes the chart `jupyterhub` from its chart home" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_as_a_dash_f_layer_only_the_inline_values_are_the_layer_and_the_rest_is_said() -> None:
+    files = Z2JH / "kustomize-helmcharts-files"
+    result = run(
+        select=SELECTED,
+        values=[str(files / "values.yaml"), str(files / "kustomization.yaml")],
+    )
+    message = said(result, "z2jh-unread-values")
+    assert "`prod.yaml`, not among the -f layers" in message
+    assert "`values.yaml`" not in message  # a -f layer itself

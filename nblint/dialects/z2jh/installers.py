@@ -174,6 +174,16 @@ def _kustomize_entry(
         source.unread.append((at("valuesMerge"), refused))
     if wrapper is not None:
         _wrapped(source, wrapper, _text(entry.get("version")))
+    elif source.repository is None:
+        # No repo to pull from: kustomize takes the chart found in its chart home as it is,
+        # without checking `version`.
+        source.version = None
+        source.version_path = at("name")
+        source.unversioned = (
+            f"names no `repo`: kustomize takes the chart `{CHART}` from its chart home "
+            "(`charts/jupyterhub`, `helmGlobals.chartHome`) as found there, whose Chart.yaml "
+            "says the version (nblint does not read it)"
+        )
     return [source]
 
 
@@ -189,8 +199,8 @@ def _helmfile(document: Any) -> list[Source]:
         if not isinstance(release, dict):
             continue
         chart = _text(release.get("chart"))
-        if chart is None:
-            continue
+        if chart is None or release.get("installed") is False:
+            continue  # (`installed: false`: helmfile deletes the release, if anything)
         name = chart.rstrip("/").rsplit("/", 1)[-1]
         wrapper = _wrapper(name)
         if name != CHART and wrapper is None:

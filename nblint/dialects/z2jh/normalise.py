@@ -732,6 +732,7 @@ def _gitops_release_of_layers(
             positions.append(layer.index)
             continue
         source = next(charts)
+        _unread_in_layers(layer, source, [f for f, _ in document.layers])
         prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
         if prepared is None:
             if any(p.rule == OTHER_CHART for p in stop):
@@ -781,6 +782,32 @@ def _gitops_release_of_layers(
         rule, message, at = said
         built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
     return release, [*built, *problems]
+
+
+def _unread_in_layers(layer: Recognised, source: Source, given: list[str]) -> None:
+    """A kustomize chart entry or a helmfile release as a ``-f`` layer: only its inline values
+    at ``source.root`` are that layer; its other layers (the values files it names that are not
+    among the ``-f`` files ``given``, other inline mappings, ``set`` values) are named unread."""
+    import os.path
+
+    from nblint.dialects.z2jh.gitops import beside
+
+    if source.layers is None:
+        return
+    wrapped = len(source.root) - (1 if source.wrapper else 0)
+    layered = {os.path.abspath(file) for file in given}
+    found = [
+        (
+            each.path,
+            f"`{each.file or format_path(each.path)}`, not among the -f layers",
+        )
+        for each in source.layers
+        if each.path != source.root[:wrapped]
+        and not (each.file and beside(layer.file, each.file) in layered)
+    ]
+    source.unread = sorted(
+        [*found, *source.unread], key=lambda entry: tree_position(layer.root, entry[0])
+    )
 
 
 #: The rule for an Argo CD `spec.source` written beside `spec.sources`, which Argo CD ignores.
