@@ -320,3 +320,27 @@ def test_as_a_dash_f_layer_only_the_inline_values_are_the_layer_and_the_rest_is_
     message = said(result, "z2jh-unread-values")
     assert "`prod.yaml`, not among the -f layers" in message
     assert "`values.yaml`" not in message  # a -f layer itself
+
+
+def test_deprecated_helmchartinflationgenerator_entries_are_read_as_kustomize_converts_them() -> (
+    None
+):
+    document = {
+        "helmChartInflationGenerator": [
+            {
+                "chartName": "jupyterhub",
+                "chartVersion": "3.3.8",
+                "chartRepoUrl": "https://hub.jupyter.org/helm-chart/",
+                "values": "values.yaml",
+                "valuesLocal": {"singleuser": {"uid": 0}},
+            }
+        ]
+    }
+    (source,) = sources(document)
+    assert source.version == "3.3.8"
+    assert source.version_path == ("helmChartInflationGenerator", 0, "chartVersion")
+    assert source.root == ("helmChartInflationGenerator", 0, "valuesLocal")
+    assert [(layer.kind, layer.path, layer.file) for layer in source.layers or ()] == [
+        ("file", ("helmChartInflationGenerator", 0, "values"), "values.yaml"),
+        ("inline", ("helmChartInflationGenerator", 0, "valuesLocal"), None),
+    ]

@@ -98,7 +98,7 @@ def installer_sources(document: Any, kind: str) -> list[Source]:
     if kind == GENERATOR:
         metadata = document.get("metadata")
         name = _text(metadata.get("name")) if isinstance(metadata, dict) else None
-        found = _kustomize_entry(document, (), document, None)
+        found = _kustomize_entry(document, (), None)
         for source in found:
             source.kind, source.name = GENERATOR, name or ""
             source.title = None
@@ -107,7 +107,7 @@ def installer_sources(document: Any, kind: str) -> list[Source]:
     found = []
     charts = document.get("helmCharts")
     for i, entry in enumerate(charts if isinstance(charts, list) else []):
-        found.extend(_kustomize_entry(entry, ("helmCharts", i), entry, namespace))
+        found.extend(_kustomize_entry(entry, ("helmCharts", i), namespace))
     old = document.get("helmChartInflationGenerator")
     for i, entry in enumerate(old if isinstance(old, list) else []):
         if isinstance(entry, dict):
@@ -115,19 +115,15 @@ def installer_sources(document: Any, kind: str) -> list[Source]:
             # namespace of its own: `releaseNamespace` is dropped by the conversion).
             renamed = {new: entry[key] for key, new in DEPRECATED_KEYS.items() if key in entry}
             where: Path = ("helmChartInflationGenerator", i)
-            found.extend(_kustomize_entry(renamed, where, entry, namespace, DEPRECATED_KEYS))
+            found.extend(_kustomize_entry(renamed, where, namespace, DEPRECATED_KEYS))
     return found
 
 
 def _kustomize_entry(
-    entry: Any,
-    where: Path,
-    written: Any,
-    namespace: str | None,
-    renamed: dict[str, str] | None = None,
+    entry: Any, where: Path, namespace: str | None, renamed: dict[str, str] | None = None
 ) -> list[Source]:
-    """A kustomize chart entry (``entry``, its keys as ``helmCharts`` names them; ``written``
-    as the file writes it, at ``where``), when it installs z2jh."""
+    """A kustomize chart entry at ``where`` (``entry``, its keys as ``helmCharts`` names them;
+    ``renamed``: a deprecated entry's keys, as its file writes them), when it installs z2jh."""
     if not isinstance(entry, dict):
         return []
     keys = {new: old for old, new in (renamed or {}).items()}
