@@ -43,6 +43,7 @@ class Dialect(Record):
         "neighbours",
         "normaliser",
         "once",
+        "references",
         "template_hints",
         "templates",
         "together_marker",
@@ -65,6 +66,7 @@ class Dialect(Record):
         claims_beside: Callable[[Any, Settings, Neighbours], bool] | None = None,
         templates: str | None = None,
         in_context: bool = True,
+        references: str | None = None,
     ) -> None:
         self.name = name
         #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
@@ -110,12 +112,24 @@ class Dialect(Record):
         #: read, as what the cluster already holds; a dialect whose documents yield pods (a
         #: Notebook indexed only to find it written twice) sets False: a context file yields none.
         self.in_context = in_context
+        #: ``"module:function"`` of ``(parsed document) -> tuple[str, ...]``: the files (relative
+        #: to the document's) that a document of this dialect names for the run to read beside
+        #: it (a kustomization's ``valuesFile``); the run reads and parses those that exist, and
+        #: hands them over on ``Recognised.neighbours``, named as the document writes them.
+        self.references = references
 
     def claim(self, root: Any, settings: Settings, neighbours: Neighbours = ()) -> bool:
         """Whether this dialect claims ``root``, with the neighbours it declared found beside it."""
         if neighbours and self.claims_beside is not None:
             return self.claims_beside(root, settings, neighbours)
         return self.claims(root, settings)
+
+    def referenced(self, root: Any) -> tuple[str, ...]:
+        """The files ``root`` names for the run to read beside it (see :attr:`references`)."""
+        if self.references is None:
+            return ()
+        named: Callable[[Any], tuple[str, ...]] = _function(self.references)
+        return named(root)
 
     def normalise(self, document: Recognised, index: RunIndex, settings: Settings) -> Normalised:
         normaliser: Normaliser = _function(self.normaliser)

@@ -262,6 +262,8 @@ class Runner:
         self._beside_texts: dict[str, str] = {}
         #: The kustomizations near the inputs, which may name an input as a patch.
         self._kustomizations = Kustomizations()
+        #: The inputs by real path, so that a file a document names is named as the input it is.
+        self._input_files: dict[str, str] = {}
 
     @property
     def plan(self) -> Plan:
@@ -306,6 +308,9 @@ class Runner:
         kustomizations = self._kustomizations.read_inputs(paths)
         self._kustomizations.read_inputs(list(self.options.shared_inputs))
         inputs = [self._read(path, result) for path in paths]
+        self._input_files = {
+            os.path.realpath(item.path): item.path for item in inputs if item.path != files.STDIN
+        }
         self._unchecked_resources(kustomizations, paths, result)
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
@@ -497,7 +502,30 @@ class Runner:
             result.skipped[skip_label(root)] += 1
         else:
             neighbours = neighbours_for(dialect, beside)
+            if dialect.references is not None:
+                neighbours = (*neighbours, *self._referenced(dialect, item.path, root))
             yield Recognised(dialect.name, item.path, root, index, path=at, neighbours=neighbours)
+
+    def _referenced(self, dialect: Dialect, path: str, root: Any) -> tuple[Neighbour, ...]:
+        """The files that ``root`` names for the run to read (``Dialect.references``: the values
+        files of a kustomization's chart), relative to ``path``: those that exist, parsed, each
+        named as the input that is the same file (so that a finding there is that input's)."""
+        if path == files.STDIN:
+            return ()
+        try:
+            named = dialect.referenced(root)
+        except Exception:  # a reader bug: the document is linted without them
+            return ()
+        read: list[Neighbour] = []
+        for written in named:
+            beside = os.path.normpath(os.path.join(os.path.dirname(path), written))
+            shown = self._input_files.get(os.path.realpath(beside), beside)
+            given = self.options.texts.get(shown)
+            if given is None and not os.path.isfile(beside):
+                continue
+            neighbour, self._beside_texts[shown] = _read_neighbour(written, shown, given)
+            read.append(neighbour)
+        return tuple(read)
 
     def _neighbours(self, path: str) -> tuple[Neighbour, ...]:
         """The files beside ``path`` that some dialect reads (``Dialect.neighbours``), parsed;
@@ -809,10 +837,10 @@ def _storage(index: RunIndex) -> Any:
     return index.view(STORAGE_INDEX, Storage.build)
 
 
-def _read_neighbour(name: str, path: str) -> tuple[Neighbour, str]:
+def _read_neighbour(name: str, path: str, text: str | None = None) -> tuple[Neighbour, str]:
     """The first document of the file ``name`` at ``path`` (or why it could not be read), and
-    the file's text."""
-    loaded = files.read(path)
+    the file's text (``text``: the text to read instead of the file's, as ``fix`` checks it)."""
+    loaded = files.read(path) if text is None else files.LoadedFile(path, text)
     for entry in files.documents(loaded):
         if isinstance(entry, LoadProblem):
             where = f"line {entry.line}: {entry.message}"

@@ -14,8 +14,8 @@ from __future__ import annotations
 from nblint.dialects.base import Dialect
 from nblint.dialects.z2jh.root import looks_like_values, looks_like_values_beside
 from nblint.dialects.z2jh.umbrella import NEIGHBOURS
+from nblint.dialects.z2jh.values_from import HELMFILE_MARKERS, INSTALLER_MARKERS, is_values_source
 from nblint.dialects.z2jh.values_from import MARKERS as VALUES_FROM_MARKERS
-from nblint.dialects.z2jh.values_from import is_values_source
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,7 +46,16 @@ Z2JH = Dialect(
     # the ConfigMaps and Secrets of its `spec.valuesFrom`: read before any HelmRelease, and by
     # every process with --jobs (the HelmRelease may be in any).
     indexer="nblint.dialects.z2jh.values_from:index",
-    index_markers=("OCIRepository", "HelmChart", *VALUES_FROM_MARKERS),
+    # Kustomizations and helmfiles too: the values files their releases read, when given as
+    # inputs as well, are read as layers of the release only (:mod:`.installers`).
+    index_markers=(
+        "OCIRepository",
+        "HelmChart",
+        *VALUES_FROM_MARKERS,
+        *INSTALLER_MARKERS,
+        *HELMFILE_MARKERS,
+    ),
+    references="nblint.dialects.z2jh.installers:references",
     cluster_wide=True,
     claims_beside=lambda root, settings, neighbours: looks_like_values_beside(
         root, settings.get("values_root"), neighbours

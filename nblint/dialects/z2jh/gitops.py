@@ -49,33 +49,51 @@ ARGO = "Application"
 ARGO_SET = "ApplicationSet"
 #: The API groups of the kinds (any version of each).
 GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/", ARGO_SET: "argoproj.io/"}
+#: The files that install the chart with a tool that runs Helm itself (:mod:`.installers`): a
+#: kustomization's ``helmCharts``, kustomize's generator file, a helmfile's ``releases``.
+KUSTOMIZE = "Kustomization"
+GENERATOR = "HelmChartInflationGenerator"
+HELMFILE = "helmfile"
+#: A kustomization's group (``kind`` and ``apiVersion`` are optional in one).
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 #: The Flux sources a HelmRelease's ``spec.chartRef`` may name for its chart, and their group.
 CHART_SOURCES = ("OCIRepository", "HelmChart")
 SOURCE_GROUP = "source.toolkit.fluxcd.io/"
 #: The run-index key of the Flux chart sources of the inputs (of any chart: a HelmRelease whose
 #: `spec.chartRef` names one of another chart is then known not to be z2jh's).
 FLUX_CHARTS = "source.toolkit.fluxcd.io/charts"
+#: The run-index key of the values files that the kustomizations and helmfiles of the inputs
+#: layer into a z2jh release (:func:`beside`): such a file given as an input too is linted as
+#: that layer only, not as a release of its own.
+INSTALLER_FILES = "z2jh/installer-values-files"
 
 
 class Source(Record):
     """One ``jupyterhub`` chart a GitOps object installs, and where its values are."""
 
     __slots__ = (
+        "chart_key",
         "field",
         "kind",
+        "layers",
         "name",
         "namespace",
+        "placeholders",
         "ref",
         "release_namespace",
+        "repo_key",
         "repository",
         "root",
         "string",
+        "title",
+        "tool",
         "unread",
         "unversioned",
         "values_say_z2jh",
         "version",
         "version_path",
         "where",
+        "wrapper",
     )
 
     def __init__(
@@ -129,19 +147,61 @@ class Source(Record):
         #: Why no version is known, when :attr:`version` is None (``names the chart `jupyterhub`
         #: without a version``).
         self.unversioned = f"names the chart `{CHART}` without a version"
+        #: The tool that installs the release, for messages (``Flux installs the newest…``).
+        self.tool = "Flux" if kind == FLUX else "Argo CD"
+        #: The keys of the chart's entry (:attr:`where`) that name the chart and its repository.
+        self.chart_key = "chart"
+        self.repo_key = "repoURL"
+        #: For a kustomize ``helmCharts`` entry or a helmfile release (:mod:`.installers`): every
+        #: values layer the tool gives Helm, in its order (the inline values at :attr:`root`
+        #: among them); None: the object's values at :attr:`root` are the only layer.
+        self.layers: list[Any] | None = None
+        #: How messages name the object when ``the {kind} `{name}``` would not say it.
+        self.title: str | None = None
+        #: The wrapper chart (binderhub, daskhub) whose release this is, when not z2jh's own.
+        self.wrapper: str | None = None
+        #: Who fills in every ``{{ … }}`` of the object (an ApplicationSet's generators,
+        #: helmfile's templating): such a value is unknown, never a Helm template.
+        self.placeholders: str | None = (
+            "the ApplicationSet's generators" if kind == ARGO_SET else None
+        )
 
     def describe(self) -> str:
         """``the HelmRelease `jhub```, for messages."""
+        if self.title is not None:
+            return self.title
         return f"the {self.kind} `{self.name}`" if self.name else f"the {self.kind}"
 
 
 def kind_of(document: Any) -> str | None:
-    """``HelmRelease`` or ``Application`` when ``document`` is one of them (cheap: no walk)."""
+    """``HelmRelease`` or ``Application`` when ``document`` is one of them, or one of the files
+    of :mod:`.installers` (cheap: no walk)."""
     kind = document.get("kind")
-    if kind not in GROUPS:
-        return None
     api = document.get("apiVersion")
+    if kind not in GROUPS:
+        return installer_kind(document)
     return kind if isinstance(api, str) and api.startswith(GROUPS[kind]) else None
+
+
+def installer_kind(document: Any) -> str | None:
+    """:data:`KUSTOMIZE`, :data:`GENERATOR` or :data:`HELMFILE` when ``document`` is such a file
+    that lists a chart at all (cheap: no walk)."""
+    kind = document.get("kind")
+    api = document.get("apiVersion")
+    if kind == GENERATOR:
+        # kustomize's builtin generator: `apiVersion: builtin` (another is a plugin of its own).
+        return GENERATOR if api in (None, "builtin") else None
+    if kind not in (None, KUSTOMIZE) or not (
+        api is None or (isinstance(api, str) and api.startswith(KUSTOMIZE_GROUP))
+    ):
+        return None
+    if isinstance(document.get("helmCharts"), list) or isinstance(
+        document.get("helmChartInflationGenerator"), list
+    ):
+        return KUSTOMIZE
+    if kind is None and api is None and isinstance(document.get("releases"), list):
+        return HELMFILE
+    return None
 
 
 def sources(document: Any) -> list[Source]:
@@ -151,6 +211,10 @@ def sources(document: Any) -> list[Source]:
     kind = kind_of(document)
     if kind is None:
         return []
+    if kind in (KUSTOMIZE, GENERATOR, HELMFILE):
+        from nblint.dialects.z2jh.installers import installer_sources
+
+        return installer_sources(document, kind)
     name, namespace = _name(document)
     if kind == FLUX:
         found = _flux(document, name or "")
@@ -430,6 +494,11 @@ def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
     chart source, with the chart it holds and where it pins the version (:data:`FLUX_CHARTS`)."""
     entries: list[tuple[str, Any]] = []
     for file, root in document.layers or [(document.file, document.root)]:
+        if isinstance(root, dict) and installer_kind(root) is not None:
+            from nblint.dialects.z2jh.installers import references
+
+            entries.extend((INSTALLER_FILES, beside(file, name)) for name in references(root))
+            continue
         found = flux_source(root)
         if found is None:
             continue
@@ -439,6 +508,14 @@ def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
         found.line = tree_position(root, ("spec", *found.version_key))[0]
         entries.append((FLUX_CHARTS, found))
     return entries
+
+
+def beside(file: str, name: str) -> str:
+    """The file ``name`` (as a kustomization or a helmfile names it) beside ``file``, as an
+    absolute path: how :data:`INSTALLER_FILES` compares files (no file is read)."""
+    import os.path
+
+    return os.path.abspath(os.path.join(os.path.dirname(file), name))
 
 
 def referenced(source: Source, entries: tuple[Any, ...]) -> ChartSource | None:

@@ -7,6 +7,8 @@ import itertools
 from nblint.dialects.z2jh.gitops import (
     ARGO_SET,
     FLUX_CHARTS,
+    HELMFILE,
+    INSTALLER_FILES,
     ChartSource,
     Source,
     chart_source,
@@ -134,8 +136,9 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     a ConfigMap's or Secret's text a HelmRelease reads) has each of its templates said by
     :func:`_string_values`, at its own line: the loader's finding for the whole string would say
     the same problem a second time, at the ``|``."""
-    if not document.layers and kind_of(document.root) == ARGO_SET:
-        return False  # its generators fill in every `{{ }}` of it, values included
+    if not document.layers and kind_of(document.root) in (ARGO_SET, HELMFILE):
+        # Its generators (helmfile's templating) fill in every `{{ }}` of it, values included.
+        return False
     if not document.layers and is_values_source(document.root):
         # Said (or not) by the HelmRelease that reads the text; a ConfigMap no release reads
         # is skipped. A string that is not a literal block is not parsed: the loader says it.
@@ -355,6 +358,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if is_values_source(document.root):
         _values_source(out, document, index)
         return out
+    if not document.layers and _layered_by_an_installer(document, index):
+        return out  # linted as a layer of the release that reads it (one finding, there)
     if document.layers:
         # Another chart's Flux source given with -f (claimed for the index) is no layer.
         layered = _without_other_sources(document, out)
@@ -438,7 +443,17 @@ def _gitops_release(
     the inputs, with what reading them found), as the release the object pins; and what nblint
     must say about it (the version, what it did not read, values for another chart)."""
     layers, found = below
-    prepared, stop = _prepare(document, source, settings, read=[f.label for f in layers])
+    under = [f for f in layers if not f.above]
+    over = [f for f in layers if f.above]
+    labels = ", ".join(f.label for f in layers)
+    via = " (`spec.valuesFrom`)" if source.layers is None else ""
+    order = None
+    if source.layers is not None and layers:
+        mine = f"`{format_path(source.root)}`"
+        order = ", ".join([*(f.label for f in under), mine, *(f.label for f in over)])
+    prepared, stop = _prepare(
+        document, source, settings, read=[labels + via] if layers else [], order=order
+    )
     if prepared is None:
         return None, [*found, *stop]
     own = get_path(prepared.layer, prepared.root)[0]
@@ -452,32 +467,40 @@ def _gitops_release(
         chart_version = _given_version(settings)
     else:
         # The values the object writes itself, else those its `spec.valuesFrom` names.
-        where = (
-            _values_at(prepared.where)
-            if own or not layers
-            else f"values from {', '.join(f.label for f in layers)} (`spec.valuesFrom`)"
-        )
+        where = _values_at(prepared.where) if own or not layers else f"values from {labels}{via}"
         chart_version, pinned, known = _gitops_version(document, source, where)
     # Flux's order: each `valuesFrom` entry, then `spec.values` on top. A HelmRelease that writes
     # none keeps its values in those objects: no layer of its own, so that a hint goes where the
     # values are (shown there) rather than into a `spec.values` it never had.
     own = own or not layers
+    read_only = prepared.read_only
+    if own and source.kind == HELMFILE and not get_path(prepared.layer, prepared.root)[0]:
+        read_only = "the release's `values` list, where they would be one more mapping"
+    own_layer = [(document.file, prepared.layer, document.index)] if own else []
     release, built = build_release(
-        [*((f.file, f.tree) for f in layers), *([(document.file, prepared.layer)] if own else [])],
+        [*((f.file, f.tree) for f in under), *((f, t) for f, t, _ in own_layer)]
+        + [(f.file, f.tree) for f in over],
         prepared.root,
         chart_version,
-        [*(f.index for f in layers), *([document.index] if own else [])],
+        [*(f.index for f in under), *(i for _, _, i in own_layer), *(f.index for f in over)],
         subchart=False,
         unseen=prepared.unseen,
         views=[
-            *(((), (), f.read_only) for f in layers),
-            *([(prepared.root, prepared.shown, prepared.read_only)] if own else []),
+            *((f.root, f.shown, f.read_only) for f in under),
+            *([(prepared.root, prepared.shown, read_only)] if own else []),
+            *((f.root, f.shown, f.read_only) for f in over),
         ],
         version_known=known,
+        wrapper_chart=source.wrapper,
+        dotted=frozenset(
+            i
+            for i, f in enumerate([*under, *own_layer, *over])
+            if isinstance(f, _FromLayer) and f.dotted
+        ),
     )
     release.namespace = source.release_namespace
-    if source.kind == ARGO_SET:
-        release.placeholders = "the ApplicationSet's generators"
+    if source.placeholders is not None:
+        release.placeholders = source.placeholders
     if pinned is not None:
         rule, message, origin = pinned
         built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
@@ -524,11 +547,13 @@ def _prepare(
     settings: dict[str, Any],
     before: list[str] | None = None,
     read: list[str] | None = None,
+    order: str | None = None,
 ) -> tuple[_Prepared | None, list[Reported]]:
     """The values of ``source`` in the GitOps object ``document`` as a layer, or None and why
     there is nothing to lint (values for another chart, a string nblint cannot place, no values
     of its own). ``before``: the files of the ``-f`` layers below it, when it is one; ``read``:
-    the ``spec.valuesFrom`` values of the inputs below it, named."""
+    the ``spec.valuesFrom`` values of the inputs below it, named; ``order``: every layer read,
+    its own among them, named in order (a kustomize chart entry's, a helmfile release's)."""
     file = document.file
     given = settings.get("values_root")
     try:
@@ -574,7 +599,9 @@ def _prepare(
         line, column = tree_position(document.root, first)
         below = f"{', '.join(before)} (the -f layers before it) and " if before else ""
         if read:
-            below += f"{', '.join(read)} (`spec.valuesFrom`) and "
+            below += f"{', '.join(read)} and "
+        if order:
+            below = f"{order}, over "
         advice = _values_from_advice(document, source)
         if not written or values is None or values == {}:
             if before or read:
@@ -604,6 +631,11 @@ def _prepare(
                 f"values at `{where}` were linted over {below}the chart's defaults, and the pods "
                 "may differ"
             )
+            if order:
+                message = (
+                    f"{source.describe()} layers values that nblint did not read: {what}; "
+                    f"linted: {below}the chart's defaults, and the pods may differ"
+                )
         fix = advice[1] if advice is not None else None
         problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT, fix))
         unseen = f"{_unread_names(source)}, which nblint did not read,"
@@ -718,6 +750,7 @@ def _gitops_release_of_layers(
             positions.append(layer.index)
             continue
         source = next(charts)
+        _unread_in_layers(layer, source, [f for f, _ in document.layers])
         prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
         if prepared is None:
             if any(p.rule == OTHER_CHART for p in stop):
@@ -767,6 +800,32 @@ def _gitops_release_of_layers(
         rule, message, at = said
         built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
     return release, [*built, *problems]
+
+
+def _unread_in_layers(layer: Recognised, source: Source, given: list[str]) -> None:
+    """A kustomize chart entry or a helmfile release as a ``-f`` layer: only its inline values
+    at ``source.root`` are that layer; its other layers (the values files it names that are not
+    among the ``-f`` files ``given``, other inline mappings, ``set`` values) are named unread."""
+    import os.path
+
+    from nblint.dialects.z2jh.gitops import beside
+
+    if source.layers is None:
+        return
+    wrapped = len(source.root) - (1 if source.wrapper else 0)
+    layered = {os.path.abspath(file) for file in given}
+    found = [
+        (
+            each.path,
+            f"`{each.file or format_path(each.path)}`, not among the -f layers",
+        )
+        for each in source.layers
+        if each.path != source.root[:wrapped]
+        and not (each.file and beside(layer.file, each.file) in layered)
+    ]
+    source.unread = sorted(
+        [*found, *source.unread], key=lambda entry: tree_position(layer.root, entry[0])
+    )
 
 
 #: The rule for an Argo CD `spec.source` written beside `spec.sources`, which Argo CD ignores.
@@ -893,7 +952,7 @@ def _gitops_version(
         newest = newest_chart_version()
         plain = source.unversioned == f"names the chart `{DEPENDENCY}` without a version"
         # At the chart's name, else at what says why no version is known (a digest).
-        place = (*source.where, "chart") if plain else source.version_path
+        place = (*source.where, source.chart_key) if plain else source.version_path
         line, column = tree_position(document.root, place)
         why = (
             f"{source.unversioned} ({field})"
@@ -910,7 +969,7 @@ def _gitops_version(
             ),
             False,
         )
-    installs = "Flux" if source.kind == "HelmRelease" else "Argo CD"
+    installs = source.tool
     chosen, (rule, message, at), known = _pinned(
         source.version,
         f"{source.describe()} pins the chart `{DEPENDENCY}` ({field}) at",
@@ -940,7 +999,7 @@ def _gitops_other_chart(
     if from_other_repository(source.repository):
         message = other_chart_message([], root, source.describe())
         if get_path(document.root, root)[1] is None:
-            at = (*source.where, "repoURL")
+            at = (*source.where, source.repo_key)
     else:
         keys = other_chart_keys(values)
         if not keys:
@@ -1084,9 +1143,19 @@ class _FromLayer(Record):
     """The values one ``spec.valuesFrom`` entry adds, read from a ConfigMap or Secret of the
     inputs: a layer below ``spec.values``, whose hints are shown, never applied (a string)."""
 
-    __slots__ = ("file", "index", "label", "read_only", "tree")
+    __slots__ = ("above", "dotted", "file", "index", "label", "read_only", "root", "shown", "tree")
 
-    def __init__(self, file: str, index: int, tree: Any, label: str, read_only: str) -> None:
+    def __init__(
+        self,
+        file: str,
+        index: int,
+        tree: Any,
+        label: str,
+        read_only: str | None,
+        root: Path = (),
+        shown: Path = (),
+        above: bool = False,
+    ) -> None:
         self.file = file
         #: The object's position in its file.
         self.index = index
@@ -1094,8 +1163,16 @@ class _FromLayer(Record):
         self.tree = tree
         #: How messages name it: ``the `values.yaml` of ConfigMap `hub` (hub.yaml)``.
         self.label = label
-        #: Why its hints are shown and never applied (see ``values._Layer.read_only``).
+        #: Why its hints are shown and never applied (see ``values._Layer.read_only``); None:
+        #: a values file of its own, where they are written.
         self.read_only = read_only
+        #: Where z2jh's values sit in :attr:`tree`, and the keys its hints are shown under.
+        self.root = root
+        self.shown = shown
+        #: Layered over the object's own values (a helmfile's later values file), not below.
+        self.above = above
+        #: One value set by its dotted name (a helmfile ``set`` entry).
+        self.dotted = False
 
 
 def _values_source(out: Normalised, document: Recognised, index: RunIndex) -> None:
@@ -1116,6 +1193,8 @@ def _values_from(
     from nblint.dialects.z2jh.root import evidence
     from nblint.dialects.z2jh.values_from import find, refs, release_namespace
 
+    if source.layers is not None:
+        return _installer_layers(document, source)
     if source.kind != "HelmRelease" or not any(
         path == ("spec", "valuesFrom") for path, _ in source.unread
     ):
@@ -1153,6 +1232,100 @@ def _values_from(
     at = next(i for i, (path, _) in enumerate(source.unread) if path == ("spec", "valuesFrom"))
     source.unread[at : at + 1] = unread
     return layers, problems
+
+
+def _layered_by_an_installer(document: Recognised, index: RunIndex) -> bool:
+    """Whether ``document`` is a values file that a kustomization or a helmfile of the inputs
+    layers into its z2jh release (:data:`INSTALLER_FILES`): the run reads it there, as that
+    release's layer, where each finding in it is said once."""
+    import os.path
+
+    named = index.get(INSTALLER_FILES)
+    return (
+        bool(named)
+        and document.index == 0
+        and kind_of(document.root) is None
+        and os.path.abspath(document.file) in named
+    )
+
+
+def _installer_layers(
+    document: Recognised, source: Source
+) -> tuple[list[_FromLayer], list[Reported]]:
+    """The layers of a kustomize chart entry or a helmfile release (:attr:`Source.layers`) other
+    than its inline values at ``source.root``, in the tool's order, each marked below or above
+    those: the values files the run read beside the file (``Dialect.references``), its other
+    inline mappings, its literal ``set`` values. A file that is not there is named unread, as a
+    HelmRelease's ``valuesFrom`` object that is not among the inputs."""
+    from nblint.dialects.z2jh.installers import FILE, INLINE
+    from nblint.dialects.z2jh.values_from import target_values
+
+    wrapped: Path = ("jupyterhub",) if source.wrapper else ()
+    own = source.root[: len(source.root) - len(wrapped)]
+    beside = {n.name: n for n in document.neighbours}
+    layers: list[_FromLayer] = []
+    problems: list[Reported] = []
+    unread: list[tuple[Path, str]] = []
+    above = False
+    for layer in source.layers or ():
+        line, column = tree_position(document.root, layer.path)
+        made: _FromLayer | None = None
+        if layer.kind == INLINE:
+            if layer.path == own:
+                above = True  # the object's own values: what follows is layered over them
+                continue
+            root = (*layer.path, *wrapped)
+            label = f"`{format_path(layer.path)}`"
+            made = _FromLayer(document.file, document.index, document.root, label, None, root, root)
+        elif layer.kind == FILE:
+            found = beside.get(layer.file)
+            if found is None:
+                unread.append((layer.path, f"the values file `{layer.file}`, not found beside it"))
+            elif found.problem is not None:
+                message = (
+                    f"the values file `{layer.file}` ({found.file}) that {source.describe()} "
+                    f"layers could not be read ({found.problem}); nothing of it was read"
+                )
+                origin = Origin(document.file, line, column)
+                problems.append(Reported(UNREAD, message, origin, VALUES_OBJECT))
+            elif isinstance(found.root, dict):
+                label = f"`{found.file}`"
+                made = _FromLayer(found.file, 0, found.root, label, None, wrapped, wrapped)
+            elif found.root is not None:
+                problems.append(_not_a_mapping(layer.file, source.tool, Origin(found.file, 1, 1)))
+        else:
+            made = _set_layer(document, layer, (line, column), target_values)
+            if made is None:
+                unread.append((layer.path, f"the `{layer.path[-2]}` entry `{layer.name}`"))
+        if made is not None:
+            made.above = above
+            layers.append(made)
+    # Named in the file's order, the first where the finding is said.
+    source.unread = sorted(
+        [*unread, *source.unread], key=lambda entry: tree_position(document.root, entry[0])
+    )
+    return layers, problems
+
+
+def _set_layer(
+    document: Recognised, layer: Any, pos: tuple[int, int], target_values: Any
+) -> _FromLayer | None:
+    """A helmfile ``set``/``setString`` entry's one value, as ``helm --set`` (``--set-string``)
+    sets it, every key at the entry's line; None when nblint does not parse it as Helm would."""
+    key = str(layer.path[-2])
+    text = layer.text
+    if layer.string:
+        if '"' in text:
+            return None
+        text = f'"{text}"'  # kept as text, as `--set-string` keeps it
+    tree = target_values(layer.name, text, pos)
+    if tree is None:
+        return None
+    label = f"`{key}` `{layer.name}`"
+    shown = f"the `{key}` entry `{layer.name}` (a dotted name and a text, not a mapping)"
+    made = _FromLayer(document.file, document.index, tree, label, shown)
+    made.dotted = True
+    return made
 
 
 def _from_layer(

@@ -45,6 +45,8 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
 #: The kinds of the GitOps objects that may install z2jh with its values inside, and of the Flux
 #: sources that may hold its chart for a HelmRelease (:mod:`.gitops`).
 GITOPS_KINDS = ("HelmRelease", "Application", "ApplicationSet", "OCIRepository", "HelmChart")
+#: Keys only the files of :mod:`.installers` have (one of them, when they install a chart).
+INSTALLER_KEYS = ("helmCharts", "helmChartInflationGenerator", "releases")
 #: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
 SUBCHART_KEY = "jupyterhub"
 
@@ -148,6 +150,15 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
     ``--values-root`` is then reported on the file rather than skipping it silently)."""
     if values_root is not None and root_of(document, values_root) is not None:
         return True
+    if isinstance(document, dict) and (
+        any(key in document for key in INSTALLER_KEYS)
+        or document.get("kind") == "HelmChartInflationGenerator"
+    ):
+        # A kustomization, kustomize's generator file or a helmfile that installs the chart.
+        from nblint.dialects.z2jh.gitops import installer_kind, sources
+
+        if installer_kind(document) is not None:
+            return bool(sources(document))
     if isinstance(document, dict) and document.get("kind") in GITOPS_KINDS:
         # A Flux HelmRelease or an Argo CD Application that installs the jupyterhub chart, or
         # the Flux source that holds the chart for a HelmRelease (read for its version). A

@@ -259,7 +259,16 @@ def resolve_chart_version(text: str | None) -> str:
 class _Layer(Record):
     """One values file of a release, in the order Helm layers them."""
 
-    __slots__ = ("document", "file", "index", "read_only", "root", "shown_under", "values")
+    __slots__ = (
+        "document",
+        "dotted",
+        "file",
+        "index",
+        "read_only",
+        "root",
+        "shown_under",
+        "values",
+    )
 
     def __init__(
         self,
@@ -286,6 +295,8 @@ class _Layer(Record):
         self.shown_under = shown_under
         #: Why fixes in this layer are shown and never applied (values in a string).
         self.read_only = read_only
+        #: One value set by its dotted name (a helmfile ``set`` entry): no key is added there.
+        self.dotted = False
 
 
 def _is_sops_metadata(key: Any, value: Any) -> bool:
@@ -576,6 +587,7 @@ class Release(Record):
         for length in range(len(values_path) - 1, 0, -1):
             layer = self._owners.get(values_path[:length])
             if layer is not None:
+                layer = self._writable_owner(layer, values_path[:length])
                 origin = self._position(layer, values_path[:length])
                 break
         found, value = get_path(self.values, values_path)
@@ -627,8 +639,12 @@ class Release(Record):
             owner = self._owners.get(values_path[:length])
             if owner is not None:
                 # A key below a list item lives in the layer that wrote the list.
+                if length < len(values_path) and not isinstance(values_path[length], int):
+                    owner = self._writable_owner(owner, values_path[:length])
                 return self._layers[owner]
-        return self._layers[-1]
+        last = len(self._layers) - 1
+        keyed = [i for i, layer in enumerate(self._layers) if not layer.dotted]
+        return self._layers[keyed[-1] if keyed else last]
 
     def beneath(self, layer: _Layer, values_path: Path) -> Any:
         """What the layers before ``layer`` and the chart's defaults put at ``values_path``
@@ -665,6 +681,18 @@ class Release(Record):
         apply them): a GitOps object's values (:class:`_Layer`)."""
         for layer in self._layers:
             layer.shown_under, layer.read_only = shown_under, read_only
+
+    def _writable_owner(self, layer: int, above: Path) -> int:
+        """Where to add a key under the map ``above``: the last layer that writes it and may hold
+        more keys there (a helmfile release's inline values), rather than a later value set by
+        its dotted name (a ``set`` entry); ``layer`` when there is none."""
+        if not self._layers[layer].dotted:
+            return layer
+        for index in range(layer - 1, -1, -1):
+            candidate = self._layers[index]
+            if not candidate.dotted and get_path(candidate.values, above)[0]:
+                return index
+        return layer
 
     def _position(self, layer_index: int, values_path: Path) -> Origin:
         if not self._layers:
@@ -810,6 +838,8 @@ def build_release(
     views: list[tuple[Path, Path, str | None]] | None = None,
     neighbours: Sequence[Neighbour] = (),
     version_known: bool = False,
+    wrapper_chart: str | None = None,
+    dotted: frozenset[int] = frozenset(),
 ) -> tuple[Release, list[Reported]]:
     """Layer ``files`` (``(path, document)`` in ``-f`` order) over the chart defaults;
     ``documents`` is each document's position in its file. ``views``: for each layer, where its
@@ -823,12 +853,19 @@ def build_release(
 
     A subchart of a chart nblint knows the values of (binderhub, daskhub: :mod:`.wrappers`, found
     by ``root``, the files and the chart files beside them, ``neighbours``) is layered as Helm
-    layers it: z2jh's defaults, then that chart's values for it, then the user's."""
+    layers it: z2jh's defaults, then that chart's values for it, then the user's. A tool that
+    names the wrapper chart it installs (a kustomization's ``helmCharts``) says so with
+    ``wrapper_chart``. ``dotted``: the layers that are one value set by its dotted name (a
+    helmfile ``set`` entry), where no hint adds a key."""
     problems: list[Reported] = []
     layers: list[_Layer] = []
     if subchart is None:
         subchart = bool(root)
     wrapper = None
+    if wrapper_chart is not None:
+        from nblint.dialects.z2jh.wrappers import defaults as wrapper_defaults
+
+        wrapper = wrapper_defaults(wrapper_chart, chart_version)
     if subchart:
         name = wrapper_of(root, [document for _, document in files], neighbours)
         if name is not None:
@@ -891,6 +928,7 @@ def build_release(
             document = _with_values(document, layer_root, values)
         position = documents[number] if documents else 0
         layers.append(_Layer(path, document, values, position, layer_root, shown, read_only))
+        layers[-1].dotted = number in dotted
     user, owners = merge_user_layers(layers)
     chart = chart_defaults(chart_version)
     if wrapper is not None:

@@ -41,6 +41,10 @@ READERS = "helm.toolkit.fluxcd.io/valuesFrom"
 DEFAULT_KEY = "values.yaml"
 #: Texts a file holds when it may contribute to the index (see ``Dialect.index_markers``).
 MARKERS = ("ConfigMap", "kind: Secret", "valuesFrom")
+#: Texts a kustomization or a helmfile that installs the chart holds (:mod:`.installers`).
+INSTALLER_MARKERS = ("helmCharts", "HelmChartInflationGenerator", "helmChartInflationGenerator")
+#: A helmfile's releases (which hold a chart: ``chart:``).
+HELMFILE_MARKERS = ("releases",)
 
 
 def is_values_source(document: Any) -> bool:

@@ -1,0 +1,363 @@
+"""z2jh installed by a tool that runs Helm itself from a file of the repository: kustomize's Helm
+chart inflation generator, or helmfile. Each chart entry is a :class:`~.gitops.Source`, as a Flux
+HelmRelease's is, with every values layer the tool hands Helm in its order
+(:attr:`Source.layers`); the normaliser layers them as it layers a HelmRelease's
+(:mod:`.normalise`).
+
+* kustomize (``api/types/helmchartargs.go``, ``api/internal/builtins/
+  HelmChartInflationGenerator.go``): a kustomization's ``helmCharts`` entries (``kind`` and
+  ``apiVersion`` are optional in a kustomization; the deprecated ``helmChartInflationGenerator``
+  entries are converted to them, ``chartName``→``name``, ``values``→``valuesFile``,
+  ``valuesLocal``→``valuesInline``), or a ``kind: HelmChartInflationGenerator`` generator file,
+  whose fields are one entry's, at its top level (a ``helmCharts`` key there is not read by
+  kustomize). ``valuesFile`` (default: the chart's own ``values.yaml``) is the one ``-f`` file;
+  a non-empty ``valuesInline`` is merged with it first by ``valuesMerge``: ``override`` (the
+  default) the inline values over the file's, ``merge`` the file's over the inline ones,
+  ``replace`` the inline values instead of the file. ``additionalValuesFiles`` follow as further
+  ``-f`` files, in order. Paths are relative to the kustomization. The release's namespace is
+  the entry's ``namespace``, else the kustomization's ``namespace:`` (else an overlay's, which
+  nblint does not know).
+* helmfile (``pkg/state/state.go``): each of a state file's ``releases`` whose ``chart`` is
+  ``<repository>/jupyterhub`` (the ``repositories`` entry of that name says its ``url``) or an
+  ``oci://…/jupyterhub`` reference; its ``values`` list in order, each a file path (relative to
+  the helmfile; a ``.gotmpl`` file is a template helmfile renders, which nblint does not) or an
+  inline mapping; then its ``secrets`` files (helm-secrets decrypts them); then ``set`` and
+  ``setString`` entries, as ``--set``/``--set-string`` (a literal ``name``/``value`` is read,
+  ``file``/``values`` entries are not). Every ``{{ … }}`` is filled in by helmfile's templating:
+  such a value is unknown, never a Helm template.
+
+A wrapper chart (binderhub, daskhub: :mod:`.wrappers`) is read too: z2jh's values are under its
+``jupyterhub`` key, over that chart's defaults for it; the z2jh release its version brings is
+not read. Imported by :mod:`.gitops` only for a file of one of these kinds.
+"""
+
+from __future__ import annotations
+
+from nblint.dialects.z2jh.gitops import (
+    CHART,
+    GENERATOR,
+    HELMFILE,
+    KUSTOMIZE,
+    Source,
+    is_placeholder,
+)
+from nblint.model.pod import Path, format_path
+from nblint.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: The kinds of :class:`Layer`.
+INLINE, FILE, SET = "inline", "file", "set"
+#: The key z2jh's values sit under in a wrapper chart's values.
+SUBCHART = "jupyterhub"
+#: kustomize's ``valuesMerge`` options (``override`` when not given).
+MERGES = ("override", "merge", "replace")
+#: The deprecated ``helmChartInflationGenerator`` entries' keys, as ``helmCharts`` names them.
+DEPRECATED_KEYS = {
+    "chartName": "name",
+    "chartVersion": "version",
+    "chartRepoUrl": "repo",
+    "values": "valuesFile",
+    "valuesLocal": "valuesInline",
+    "valuesMerge": "valuesMerge",
+    "releaseName": "releaseName",
+}
+
+
+class Layer(Record):
+    """One values layer a tool hands Helm for a release: inline values of the file (at
+    :attr:`path`), a values file it names (:attr:`file`, written at :attr:`path`), or one
+    ``--set`` value (:attr:`name` set to :attr:`text`, written at :attr:`path`)."""
+
+    __slots__ = ("file", "kind", "name", "path", "string", "text")
+
+    def __init__(
+        self,
+        kind: str,
+        path: Path,
+        file: str | None = None,
+        name: str | None = None,
+        text: str | None = None,
+        string: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.file = file
+        self.name = name
+        self.text = text
+        #: ``setString``: the value stays text.
+        self.string = string
+
+
+def installer_sources(document: Any, kind: str) -> list[Source]:
+    """Every chart entry of ``document`` (a file of ``kind``) that installs z2jh."""
+    if kind == HELMFILE:
+        return _helmfile(document)
+    if kind == GENERATOR:
+        metadata = document.get("metadata")
+        name = _text(metadata.get("name")) if isinstance(metadata, dict) else None
+        found = _kustomize_entry(document, (), None)
+        for source in found:
+            source.kind, source.name = GENERATOR, name or ""
+            source.title = None
+        return found
+    namespace = _text(document.get("namespace"))
+    found = []
+    charts = document.get("helmCharts")
+    for i, entry in enumerate(charts if isinstance(charts, list) else []):
+        found.extend(_kustomize_entry(entry, ("helmCharts", i), namespace))
+    old = document.get("helmChartInflationGenerator")
+    for i, entry in enumerate(old if isinstance(old, list) else []):
+        if isinstance(entry, dict):
+            # As kustomize converts it: the same fields under their `helmCharts` names (no
+            # namespace of its own: `releaseNamespace` is dropped by the conversion).
+            renamed = {new: entry[key] for key, new in DEPRECATED_KEYS.items() if key in entry}
+            where: Path = ("helmChartInflationGenerator", i)
+            found.extend(_kustomize_entry(renamed, where, namespace, DEPRECATED_KEYS))
+    return found
+
+
+def _kustomize_entry(
+    entry: Any, where: Path, namespace: str | None, renamed: dict[str, str] | None = None
+) -> list[Source]:
+    """A kustomize chart entry at ``where`` (``entry``, its keys as ``helmCharts`` names them;
+    ``renamed``: a deprecated entry's keys, as its file writes them), when it installs z2jh."""
+    if not isinstance(entry, dict):
+        return []
+    keys = {new: old for old, new in (renamed or {}).items()}
+
+    def at(key: str) -> Path:
+        return (*where, keys.get(key, key))
+
+    chart = _text(entry.get("name"))
+    wrapper = _wrapper(chart)
+    if chart != CHART and wrapper is None:
+        return []
+    inline = at("valuesInline")
+    merge = _text(entry.get("valuesMerge")) or "override"
+    values_file = _text(entry.get("valuesFile"))
+    has_inline = isinstance(entry.get("valuesInline"), dict) and bool(entry.get("valuesInline"))
+    own = [Layer(INLINE, inline)]
+    below: list[Layer] = []
+    if values_file is not None and not (has_inline and merge == "replace"):
+        below = [Layer(FILE, at("valuesFile"), file=values_file)]
+    layers = [*own, *below] if has_inline and merge == "merge" else [*below, *own]
+    extra = entry.get("additionalValuesFiles")
+    for j, name in enumerate(extra if isinstance(extra, list) else []):
+        text = _text(name)
+        if text is not None:
+            layers.append(Layer(FILE, (*at("additionalValuesFiles"), j), file=text))
+    release = _text(entry.get("releaseName"))
+    source = Source(
+        KUSTOMIZE,
+        release or "",
+        where,
+        (*inline, SUBCHART) if wrapper else inline,
+        None if wrapper else _text(entry.get("version")),
+        at("version"),
+        repository=_text(entry.get("repo")),
+        release_namespace=_text(entry.get("namespace")) or namespace,
+    )
+    source.tool = "kustomize"
+    source.chart_key, source.repo_key = keys.get("name", "name"), keys.get("repo", "repo")
+    source.layers = layers
+    named = f" `{release}`" if release else ""
+    source.title = f"the kustomize chart entry{named} (`{format_path(where)}`)"
+    if merge not in MERGES:
+        refused = f"`valuesMerge: {merge}`, which kustomize refuses"
+        source.unread.append((at("valuesMerge"), refused))
+    if wrapper is not None:
+        _wrapped(source, wrapper, _text(entry.get("version")))
+    elif source.repository is None:
+        # No repo to pull from: kustomize takes the chart found in its chart home as it is,
+        # without checking `version`.
+        source.version = None
+        source.version_path = at("name")
+        source.unversioned = (
+            f"names no `repo`: kustomize takes the chart `{CHART}` from its chart home "
+            "(`charts/jupyterhub`, `helmGlobals.chartHome`) as found there, whose Chart.yaml "
+            "says the version (nblint does not read it)"
+        )
+    return [source]
+
+
+def _helmfile(document: Any) -> list[Source]:
+    """The releases of a helmfile state file that install z2jh."""
+    repositories = {
+        str(entry.get("name")): entry
+        for entry in document.get("repositories") or []
+        if isinstance(entry, dict) and entry.get("name") is not None
+    }
+    found: list[Source] = []
+    for i, release in enumerate(document.get("releases") or []):
+        if not isinstance(release, dict):
+            continue
+        chart = _text(release.get("chart"))
+        if chart is None or release.get("installed") is False:
+            continue  # (`installed: false`: helmfile deletes the release, if anything)
+        name = chart.rstrip("/").rsplit("/", 1)[-1]
+        wrapper = _wrapper(name)
+        if name != CHART and wrapper is None:
+            continue
+        found.append(_helmfile_release(release, ("releases", i), chart, repositories, wrapper))
+    return found
+
+
+def _helmfile_release(
+    release: dict[Any, Any],
+    where: Path,
+    chart: str,
+    repositories: dict[str, Any],
+    wrapper: str | None,
+) -> Source:
+    layers: list[Layer] = []
+    unread: list[tuple[Path, str]] = []
+    values = release.get("values")
+    for j, entry in enumerate(values if isinstance(values, list) else []):
+        path: Path = (*where, "values", j)
+        if isinstance(entry, dict):
+            layers.append(Layer(INLINE, path))
+            continue
+        text = _text(entry)
+        if text is None:
+            continue
+        if text.endswith(".gotmpl") or is_placeholder(text):
+            unread.append((path, f"the values template `{text}`, which helmfile renders"))
+        elif any(c in text for c in "*?["):
+            unread.append((path, f"the values files matching `{text}`"))
+        else:
+            layers.append(Layer(FILE, path, file=text))
+    secrets = release.get("secrets")
+    for j, entry in enumerate(secrets if isinstance(secrets, list) else []):
+        named = f"`{_text(entry)}`" if _text(entry) else "inline"
+        unread.append(((*where, "secrets", j), f"the secrets {named}, which helm-secrets decrypts"))
+    for key, string in (("set", False), ("setString", True)):
+        entries = release.get(key)
+        for j, entry in enumerate(entries if isinstance(entries, list) else []):
+            layer = _set_layer(entry, (*where, key, j), string)
+            if layer is not None:
+                layers.append(layer)
+            elif isinstance(entry, dict):
+                unread.append(((*where, key, j), f"the `{key}` entry `{entry.get('name')}`"))
+    for key, what in (
+        ("inherit", "the values of the release templates it inherits"),
+        ("valuesTemplate", "the values templates it renders"),
+    ):
+        if release.get(key):
+            unread.append(((*where, key), what))
+    inline = [layer.path for layer in layers if layer.kind == INLINE]
+    if inline:
+        root = inline[-1]
+    else:
+        # No mapping of its own: where one would be added (a hint there is shown, not written).
+        count = len(values) if isinstance(values, list) else 0
+        root = (*where, "values", count)
+    name = _text(release.get("name")) or ""
+    repository, local = _helmfile_repository(chart, repositories)
+    version = _text(release.get("version"))
+    source = Source(
+        HELMFILE,
+        name,
+        where,
+        (*root, SUBCHART) if wrapper else root,
+        None if wrapper or local else version,
+        (*where, "version"),
+        unread=unread,
+        repository=repository,
+        release_namespace=_known(_text(release.get("namespace"))),
+    )
+    source.tool = "helmfile"
+    source.repo_key = "chart"
+    source.layers = layers
+    source.title = f"the helmfile release `{name}`" if name else "the helmfile release"
+    source.placeholders = "helmfile's templating"
+    if wrapper is not None:
+        _wrapped(source, wrapper, version)
+    elif local:
+        source.unversioned = (
+            f"installs the chart at `{chart}`, a directory whose Chart.yaml says its version "
+            "(nblint does not read it)"
+        )
+    elif version is not None and is_placeholder(version):
+        source.unversioned = (
+            f"takes the version of the chart `{CHART}` from helmfile's templating "
+            f"(`{version}`, {source.field})"
+        )
+        source.version = None
+    return source
+
+
+def _set_layer(entry: Any, path: Path, string: bool) -> Layer | None:
+    """A ``set``/``setString`` entry that gives one literal value, as a layer; None for one that
+    nblint does not read (``file``, ``values``, a template)."""
+    if not isinstance(entry, dict) or entry.get("file") or entry.get("values"):
+        return None
+    name, value = _text(entry.get("name")), entry.get("value")
+    if name is None or value is None or isinstance(value, (dict, list)):
+        return None
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if text == "" or is_placeholder(text) or is_placeholder(name):
+        return None
+    return Layer(SET, path, name=name, text=text, string=string)
+
+
+def _helmfile_repository(chart: str, repositories: dict[str, Any]) -> tuple[str | None, bool]:
+    """Where a helmfile release's chart comes from (the url of the repository it names), and
+    whether it is a local directory."""
+    if chart.startswith("oci://"):
+        return chart, False
+    if chart.startswith((".", "/")) or "/" not in chart:
+        return None, chart.startswith((".", "/"))
+    prefix = chart.rsplit("/", 1)[0]
+    entry = repositories.get(prefix)
+    return (_text(entry.get("url")) if entry is not None else None), False
+
+
+def _wrapper(chart: str | None) -> str | None:
+    from nblint.dialects.z2jh.wrappers import chart_names
+
+    return chart if chart is not None and chart in chart_names() else None
+
+
+def _wrapped(source: Source, wrapper: str, version: str | None) -> None:
+    """A release of a wrapper chart: the z2jh release it brings is not read."""
+    source.wrapper = wrapper
+    pinned = f"{wrapper} {version}" if version else wrapper
+    source.unversioned = (
+        f"installs {pinned}, which installs z2jh as a dependency of its own at the release that "
+        "chart names, which nblint does not read"
+    )
+
+
+def references(document: Any) -> tuple[str, ...]:
+    """The values files (relative to the file) that the z2jh releases of ``document`` read: the
+    run reads those beside it (``Dialect.references``)."""
+    from nblint.dialects.z2jh.gitops import installer_kind
+
+    if not isinstance(document, dict):
+        return ()
+    kind = installer_kind(document)
+    if kind is None:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            layer.file
+            for source in installer_sources(document, kind)
+            for layer in source.layers or ()
+            if layer.kind == FILE and layer.file
+        )
+    )
+
+
+def _known(text: str | None) -> str | None:
+    """``text``, unless helmfile's templating fills it in (then it is unknown)."""
+    return None if text is None or is_placeholder(text) else text
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,346 @@
+"""z2jh installed by kustomize's Helm chart inflation generator (a kustomization's ``helmCharts``,
+a ``HelmChartInflationGenerator`` file) or by helmfile (``releases``): each chart entry is a
+release, linted as the version it pins, from the layers the tool hands Helm in its order (the
+values files beside the file read, inline values, helmfile's literal ``set`` values), each
+finding at the line to edit, what is not read said once.
+
+Each case is a directory of ``tests/fixtures/z2jh/`` (``kustomize-helmcharts-*``,
+``helmfile-*``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from conftest import FIXTURES, RULES, run
+
+from nblint.dialects.z2jh.gitops import GENERATOR, sources
+from nblint.model.result import RunResult
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
+
+Z2JH = FIXTURES / "z2jh"
+#: The z2jh rules, and the pod rules the fixtures break on purpose.
+SELECTED = {"z2jh", "run-as-user", "privileged"}
+
+
+def check(*names: str | Path, **settings: Any) -> RunResult:
+    return run(*(Z2JH / name for name in names), select=SELECTED, **settings)
+
+
+def found(result: RunResult) -> list[tuple[str, str, int]]:
+    """``(rule, file under its fixture directory, line)`` of each finding, by file and line."""
+    return sorted(
+        {(f.rule, Path(f.file).relative_to(Z2JH).as_posix(), f.line) for f in result.findings},
+        key=lambda f: (f[1], f[2], f[0]),
+    )
+
+
+def said(result: RunResult, rule: str) -> str:
+    (message,) = {f.message for f in result.findings if f.rule == rule}
+    return message
+
+
+def linted_as(result: RunResult) -> set[str]:
+    return {pod.facts["chart_version"] for pod in result.pods}
+
+
+# -- kustomize ---------------------------------------------------------------------------------
+
+
+def test_a_kustomization_s_helm_chart_is_linted_as_the_version_it_pins() -> None:
+    result = check("kustomize-helmcharts-inline/kustomization.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "kustomize-helmcharts-inline/kustomization.yaml", 7),
+        # `ingress.extraPaths` is a key of 4.x only: the pinned 3.3.8 refuses it.
+        ("z2jh-unknown-key", "kustomize-helmcharts-inline/kustomization.yaml", 11),
+        ("privileged", "kustomize-helmcharts-inline/kustomization.yaml", 12),  # chart default
+        ("run-as-user", "kustomize-helmcharts-inline/kustomization.yaml", 12),
+        ("run-as-user", "kustomize-helmcharts-inline/kustomization.yaml", 13),  # uid: 0
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 3.3.8, values at `helmCharts[0].valuesInline`: the kustomize chart entry "
+        "`jhub` (`helmCharts[0]`) pins the chart `jupyterhub` (`helmCharts[0].version`) at 3.3.8"
+    )
+    # kustomize passes the kustomization's `namespace:` to Helm when the entry gives none.
+    assert {pod.namespace for pod in result.pods} == {"jhub"}
+
+
+def test_the_version_decides_which_keys_the_release_takes() -> None:
+    result = check("kustomize-helmcharts-inline/kustomization.yaml", chart_version="4.1.0")
+    assert linted_as(result) == {"4.1.0"}
+    assert "z2jh-unknown-key" not in {f.rule for f in result.findings}
+
+
+def test_a_kustomization_without_kind_or_api_version_is_read_too() -> None:
+    result = check("kustomize-helmcharts-no-kind/kustomization.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert ("run-as-user", "kustomize-helmcharts-no-kind/kustomization.yaml", 7) in found(result)
+
+
+def test_values_file_inline_values_and_additional_files_are_layered_as_kustomize_does() -> None:
+    # values.yaml (uid: 0) < valuesInline (uid: 1000, `override`) < prod.yaml < missing.yaml.
+    result = check("kustomize-helmcharts-files/kustomization.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "kustomize-helmcharts-files/kustomization.yaml", 6),
+        ("z2jh-unread-values", "kustomize-helmcharts-files/kustomization.yaml", 12),
+        ("z2jh-unknown-key", "kustomize-helmcharts-files/prod.yaml", 2),
+        ("privileged", "kustomize-helmcharts-files/prod.yaml", 3),  # the last `singleuser:`
+        ("run-as-user", "kustomize-helmcharts-files/prod.yaml", 3),
+    ]
+    files = Z2JH / "kustomize-helmcharts-files"
+    assert said(result, "z2jh-unread-values") == (
+        "the kustomize chart entry `jhub` (`helmCharts[0]`) layers values that nblint did not "
+        "read: the values file `missing.yaml`, not found beside it "
+        "(`helmCharts[0].additionalValuesFiles[1]`); linted: "
+        f"`{files / 'values.yaml'}`, `helmCharts[0].valuesInline`, `{files / 'prod.yaml'}`, over "
+        "the chart's defaults, and the pods may differ"
+    )
+    # The entry's own namespace wins.
+    assert {pod.namespace for pod in result.pods} == {"jhub"}
+
+
+def test_a_values_file_given_as_an_input_too_is_one_layer_not_a_second_release() -> None:
+    alone = check("kustomize-helmcharts-files/kustomization.yaml")
+    together = check(  # the values files are inputs too
+        "kustomize-helmcharts-files/values.yaml",
+        "kustomize-helmcharts-files/kustomization.yaml",
+        "kustomize-helmcharts-files/prod.yaml",
+    )
+    assert found(together) == found(alone)
+    assert len(together.pods) == 1
+    assert together.skipped == {}
+
+
+def test_valuesmerge_merge_puts_the_file_over_the_inline_values() -> None:
+    result = check("kustomize-helmcharts-merge/kustomization.yaml")
+    assert ("run-as-user", "kustomize-helmcharts-merge/values.yaml", 2) in found(result)
+
+
+def test_valuesmerge_replace_ignores_the_values_file() -> None:
+    result = check("kustomize-helmcharts-replace/kustomization.yaml")
+    assert found(result) == [
+        ("z2jh-chart-version", "kustomize-helmcharts-replace/kustomization.yaml", 4),
+        ("privileged", "kustomize-helmcharts-replace/kustomization.yaml", 8),
+        ("run-as-user", "kustomize-helmcharts-replace/kustomization.yaml", 8),
+    ]  # no `uid: 0` from values.yaml, which kustomize does not use
+
+
+def test_a_helm_chart_inflation_generator_file_is_one_chart_entry() -> None:
+    result = check("kustomize-helmcharts-generator/generator.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "kustomize-helmcharts-generator/generator.yaml", 7),
+        ("z2jh-unknown-key", "kustomize-helmcharts-generator/generator.yaml", 11),
+        ("privileged", "kustomize-helmcharts-generator/generator.yaml", 12),
+        ("run-as-user", "kustomize-helmcharts-generator/generator.yaml", 12),
+        ("run-as-user", "kustomize-helmcharts-generator/generator.yaml", 13),
+    ]
+
+
+def test_a_generator_file_s_fields_are_at_its_top_level_as_kustomize_reads_them() -> None:
+    # kustomize unmarshals the generator's config into one chart's fields: a `helmCharts` list
+    # there is no field of it, and names no chart.
+    document = {
+        "apiVersion": "builtin",
+        "kind": GENERATOR,
+        "metadata": {"name": "hub"},
+        "helmCharts": [{"name": "jupyterhub", "valuesInline": {"singleuser": {"uid": 0}}}],
+    }
+    assert sources(document) == []
+
+
+def test_a_binderhub_chart_entry_lints_z2jh_under_its_jupyterhub_key() -> None:
+    result = check("kustomize-helmcharts-binderhub/kustomization.yaml")
+    assert found(result) == [
+        ("z2jh-chart-version", "kustomize-helmcharts-binderhub/kustomization.yaml", 6),
+        ("privileged", "kustomize-helmcharts-binderhub/kustomization.yaml", 13),
+        ("run-as-user", "kustomize-helmcharts-binderhub/kustomization.yaml", 13),
+        ("run-as-user", "kustomize-helmcharts-binderhub/kustomization.yaml", 14),
+    ]
+    message = said(result, "z2jh-chart-version")
+    assert "installs binderhub 1.0.0-0.dev.git.3506.hba24eb2a" in message
+    assert "the newest release nblint knows" in message
+
+
+# -- helmfile ----------------------------------------------------------------------------------
+
+
+def test_a_helmfile_release_layers_files_inline_values_and_set_in_helmfile_s_order() -> None:
+    result = check("helmfile-releases/helmfile.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-releases/helmfile.yaml", 15),
+        ("privileged", "helmfile-releases/helmfile.yaml", 18),  # the inline `singleuser:`
+        ("run-as-user", "helmfile-releases/helmfile.yaml", 18),
+        ("z2jh-unread-values", "helmfile-releases/helmfile.yaml", 21),
+        ("run-as-user", "helmfile-releases/helmfile.yaml", 26),  # `set: singleuser.uid=0` wins
+        ("z2jh-unknown-key", "helmfile-releases/values.yaml", 2),  # a 4.x key under 3.3.8
+    ]
+    message = said(result, "z2jh-unread-values")
+    assert message.startswith(
+        "the helmfile release `jhub` layers values that nblint did not read: the values template "
+        "`env.yaml.gotmpl`, which helmfile renders (`releases[1].values[2]`); the values file "
+        "`missing.yaml`, not found beside it (`releases[1].values[3]`); the secrets "
+        "`secrets.yaml`, which helm-secrets decrypts (`releases[1].secrets[0]`); the `set` entry "
+        "`hub.config.Authenticator.admin_users` (`releases[1].set[1]`); linted: "
+    )
+    assert {pod.namespace for pod in result.pods} == {"jhub"}
+    # `setString` keeps the tag text, as `--set-string` does.
+    (pod,) = result.pods
+    assert pod.spec["containers"][0]["image"] == "quay.io/jupyter/scipy-notebook:2024-10-07"
+
+
+def test_a_set_value_s_hint_is_shown_never_written() -> None:
+    result = check("helmfile-releases/helmfile.yaml")
+    (finding,) = [f for f in result.findings if f.rule == "run-as-user" and f.line == 26]
+    assert finding.fix is not None
+    assert finding.fix.startswith("# in the `set` entry `singleuser.uid`")
+    assert finding.edit is None
+
+
+def test_helmfile_templates_are_unknown_values_not_helm_templates() -> None:
+    result = check("helmfile-templates/helmfile.yaml")
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-templates/helmfile.yaml", 9),
+        ("z2jh-unrendered-template", "helmfile-templates/helmfile.yaml", 12),
+        ("privileged", "helmfile-templates/helmfile.yaml", 13),
+        ("run-as-user", "helmfile-templates/helmfile.yaml", 13),
+        ("run-as-user", "helmfile-templates/helmfile.yaml", 14),
+    ]
+    assert "from helmfile's templating (`{{ .Values.jupyterhubVersion }}`" in said(
+        result, "z2jh-chart-version"
+    )
+    assert {pod.namespace for pod in result.pods} == {None}  # filled in: unknown
+
+
+def test_a_helmfile_d_release_reads_its_values_relative_to_its_file() -> None:
+    result = check("helmfile-d/helmfile.d/10-jupyterhub.yaml")
+    assert linted_as(result) == {"4.1.0"}  # `~4.1.0`: ingress.extraPaths (values/common.yaml)
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-d/helmfile.d/10-jupyterhub.yaml", 4),
+        ("privileged", "helmfile-d/helmfile.d/10-jupyterhub.yaml", 7),
+        ("run-as-user", "helmfile-d/helmfile.d/10-jupyterhub.yaml", 7),
+        ("run-as-user", "helmfile-d/helmfile.d/10-jupyterhub.yaml", 8),
+    ]
+    result = check("helmfile-d/helmfile.d/10-jupyterhub.yaml", chart_version="3.3.8")
+    assert ("z2jh-unknown-key", "helmfile-d/values/common.yaml", 2) in found(result)
+
+
+def test_a_helmfile_release_of_another_chart_is_not_read() -> None:
+    document = {
+        "repositories": [{"name": "bitnami", "url": "https://charts.bitnami.com/bitnami"}],
+        "releases": [{"name": "db", "chart": "bitnami/postgresql", "values": ["db.yaml"]}],
+    }
+    assert sources(document) == []
+
+
+# -- fix ---------------------------------------------------------------------------------------
+
+
+def fixed(tmp_path: Path, name: str) -> tuple[Path, RunResult]:
+    """The fixture directory ``name`` copied and fixed as ``nblint fix --unsafe-fixes`` does."""
+    copy = tmp_path / name
+    shutil.copytree(Z2JH / name, copy)
+    options = Options(PsaPolicy("restricted", (1, 37)), select=SELECTED)
+    inputs = sorted(str(p) for p in copy.rglob("*.yaml"))
+
+    def again(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run(inputs)
+
+    for file, text in fixing.fix(again, True).texts.items():
+        Path(file).write_text(text)
+    return copy, run(*inputs, select=SELECTED)
+
+
+def test_fixes_are_written_into_a_kustomization_s_inline_values(tmp_path: Path) -> None:
+    copy, after = fixed(tmp_path, "kustomize-helmcharts-inline")
+    # Left: the 4.x key that 3.3.8 refuses, which is the user's to remove.
+    assert {f.rule for f in after.findings} == {"z2jh-chart-version", "z2jh-unknown-key"}
+    text = (copy / "kustomization.yaml").read_text()
+    assert "    valuesInline:\n" in text
+    assert "      singleuser:\n        uid: 1000\n" in text
+
+
+def test_fixes_are_written_into_a_helmfile_release_s_inline_values(tmp_path: Path) -> None:
+    copy, after = fixed(tmp_path, "helmfile-releases")
+    # Left: the `set` entry's uid (shown, never written), and the key 3.3.8 refuses.
+    assert sorted({(f.rule, Path(f.file).name, f.line) for f in after.findings}) == [
+        ("run-as-user", "helmfile.yaml", 32),
+        ("z2jh-chart-version", "helmfile.yaml", 15),
+        ("z2jh-unknown-key", "values.yaml", 2),
+        ("z2jh-unread-values", "helmfile.yaml", 27),
+    ]
+    text = (copy / "helmfile.yaml").read_text()
+    assert "          cloudMetadata:\n            blockWithIptables: false\n" in text
+
+
+# -- what is not z2jh's, or has no version --------------------------------------------------------
+
+
+def test_bitnami_s_chart_an_uninstalled_release_and_a_local_chart_in_a_helmfile() -> None:
+    result = check("helmfile-other-charts/helmfile.yaml")
+    assert found(result) == [
+        ("z2jh-other-chart", "helmfile-other-charts/helmfile.yaml", 8),  # bitnami/jupyterhub
+        # `installed: false` (b) installs nothing; c's chart is a directory: version unknown.
+        ("z2jh-chart-version", "helmfile-other-charts/helmfile.yaml", 13),
+        ("privileged", "helmfile-other-charts/helmfile.yaml", 18),
+        ("run-as-user", "helmfile-other-charts/helmfile.yaml", 18),
+        ("run-as-user", "helmfile-other-charts/helmfile.yaml", 19),
+    ]
+    assert "installs the chart at `../jupyterhub`, a directory" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_a_kustomize_chart_without_a_repo_is_the_local_chart_of_unknown_version() -> None:
+    result = check("kustomize-helmcharts-no-repo/kustomization.yaml")
+    assert linted_as(result) == {"4.4.0"}
+    assert found(result)[0] == (
+        "z2jh-chart-version",
+        "kustomize-helmcharts-no-repo/kustomization.yaml",
+        2,
+    )
+    assert "names no `repo`: kustomize takes the chart `jupyterhub` from its chart home" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_as_a_dash_f_layer_only_the_inline_values_are_the_layer_and_the_rest_is_said() -> None:
+    files = Z2JH / "kustomize-helmcharts-files"
+    result = run(
+        select=SELECTED,
+        values=[str(files / "values.yaml"), str(files / "kustomization.yaml")],
+    )
+    message = said(result, "z2jh-unread-values")
+    assert "`prod.yaml`, not among the -f layers" in message
+    assert "`values.yaml`" not in message  # a -f layer itself
+
+
+def test_deprecated_helmchartinflationgenerator_entries_are_read_as_kustomize_converts_them() -> (
+    None
+):
+    document = {
+        "helmChartInflationGenerator": [
+            {
+                "chartName": "jupyterhub",
+                "chartVersion": "3.3.8",
+                "chartRepoUrl": "https://hub.jupyter.org/helm-chart/",
+                "values": "values.yaml",
+                "valuesLocal": {"singleuser": {"uid": 0}},
+            }
+        ]
+    }
+    (source,) = sources(document)
+    assert source.version == "3.3.8"
+    assert source.version_path == ("helmChartInflationGenerator", 0, "chartVersion")
+    assert source.root == ("helmChartInflationGenerator", 0, "valuesLocal")
+    assert [(layer.kind, layer.path, layer.file) for layer in source.layers or ()] == [
+        ("file", ("helmChartInflationGenerator", 0, "values"), "values.yaml"),
+        ("inline", ("helmChartInflationGenerator", 0, "valuesLocal"), None),
+    ]
