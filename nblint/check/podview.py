@@ -122,6 +122,10 @@ ASSUMED_HOME = "/home/jovyan"
 ASSUMED_USER_NOTE = "assumed: the jupyter docker-stacks user; check your image"
 ASSUMED_GROUP_NOTE = "assumed: the jupyter docker-stacks group; check your image"
 ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your image"
+#: The same for a container other than the notebook (a sidecar, an init container): no
+#: notebook user of any image is its, so the uid is only some non-root one.
+ASSUMED_OTHER_USER_NOTE = "assumed: any non-root uid; check that this container's image runs as it"
+ASSUMED_OTHER_GROUP_NOTE = "assumed: any group; check that this container's image runs as it"
 #: The uid note of an image whose start needs root and that no image of the same kind can
 #: replace (rocker/rstudio): no uid makes it start, so a hint that sets one is advice.
 ROOT_START_NOTE = (
@@ -149,9 +153,11 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         listed = pod.spec.get(path[1])
         if path[1] in CONTAINER_LISTS and isinstance(listed, list) and path[2] < len(listed):
             container, base = listed[path[2]], path[:3]
+    notebook = notebook_of(pod)
     if not isinstance(container, dict):
-        found = notebook_of(pod)
-        container, base = (found[1], found[0]) if found is not None else ({}, ())
+        container, base = (notebook[1], notebook[0]) if notebook is not None else ({}, ())
+    # A container other than the notebook (a sidecar's busybox) is no docker-stacks image.
+    other = notebook is not None and base != notebook[0]
     entry = images.lookup(container.get("image"))
     uid = entry.get("uid") if entry else None
     gid = entry.get("gid") if entry else None
@@ -170,7 +176,7 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     elif unswapped:
         uid_note = ROOT_IMAGE_NOTE
     elif not known_uid:
-        uid_note = ASSUMED_USER_NOTE
+        uid_note = ASSUMED_OTHER_USER_NOTE if other else ASSUMED_USER_NOTE
     elif isinstance(user, str) and user:
         uid_note = f"{user}, the image's notebook user"
     else:
@@ -185,7 +191,11 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         "notebook_uid": str(uid if known_uid else ASSUMED_UID),
         "notebook_gid": str(gid if known_gid else ASSUMED_GID),
         "uid_note": uid_note,
-        "gid_note": "the image's notebook group" if known_gid else ASSUMED_GROUP_NOTE,
+        "gid_note": "the image's notebook group"
+        if known_gid
+        else ASSUMED_OTHER_GROUP_NOTE
+        if other
+        else ASSUMED_GROUP_NOTE,
         # OpenShift's restricted-v2 SCC assigns a uid only where none is set.
         "scc_uid": "null" if kept is None else str(kept),
         "scc_uid_note": SCC_USER_NOTE if kept is None else KEPT_USER_NOTE,
@@ -284,8 +294,9 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
     * turns a boolean the input writes over (``allowPrivilegeEscalation: true`` to false): no
       default is the non-compliant value, so the input asked for it, for a reason;
     * drops capabilities of a container that runs as root (``runAsUser: 0``, or an image whose
-      user is root with nothing that says non-root), or that the input lets escalate
-      (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
+      user is root with nothing that says non-root), or may (an image the table does not know,
+      with no user set: its entrypoint may chown or switch users), or that the input lets
+      escalate (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
 
     Asked of every safe hint: the text tells the few that need a look at the pod."""
     if shown == "true" or shown == "false":
@@ -320,6 +331,14 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
             who = f"{name} starts through a setuid-root helper (its image's s6 preinit)"
         elif root_work(pod.spec, container):
             who = f"{name} runs {root_work(pod.spec, container)}, as root unless its image says"
+        elif entry is None and starts_as_root(pod.spec, container):
+            # An image the table does not know, with no user set, may be root's (busybox,
+            # alpine, linuxserver's s6 images), and its entrypoint, which nblint cannot see, may
+            # do root work.
+            who = (
+                f"{name} may run as root (nblint does not know its image's user, and nothing "
+                "sets a non-root one)"
+            )
         else:
             return None
         if _drops_capabilities(hint):
