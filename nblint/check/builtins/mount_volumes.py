@@ -65,7 +65,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             (*base, field, mount_index, "name"),
             "",
             variables["container"],
-            fix=None if replacing is None else {"z2jh": _REPLACED_HINT},
+            fix=None if replacing is None else {"any": _REPLACED_HINT},
             variables={
                 **variables,
                 "volume_name": name,
