@@ -39,10 +39,7 @@ def test_a_z2jh_container_of_the_users_gets_its_own_user(
     found = _finding(name, container)
     assert (found.line, found.applicability) == (line, "unsafe")
     assert found.fix == (
-        f"# in {where}\n"
-        "securityContext:\n"
-        "  runAsNonRoot: true\n"
-        f"  runAsUser: 1000   # {OTHER_NOTE}"
+        f"# in {where}\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 1000   # {OTHER_NOTE}"
     )
     assert "singleuser.uid" not in (found.fix or "") and "uid:" not in (found.fix or "")
 
@@ -81,3 +78,22 @@ def test_turning_run_as_non_root_over_sets_a_user_in_a_manifest() -> None:
 def test_the_notebooks_own_hint_still_says_the_docker_stacks_user() -> None:
     found = _finding("z2jh-sidecar-unknown-image.yaml", "notebook")
     assert "singleuser:\n  uid: 1000   # jovyan, the image's notebook user" in (found.fix or "")
+
+
+def test_a_user_for_a_container_that_chowns_as_root_is_advice() -> None:
+    # Field test 8b: the "volume-permissions" init container chowns as root; another user, its
+    # own or the pod's runAsNonRoot: true, makes it fail (or the kubelet refuse it).
+    found = {
+        (f.rule, f.container): f
+        for f in run(POD_USER / "manifest-root-init-chowns.yaml").findings
+        if f.rule in ("run-as-user", RULE)
+    }
+    for key in (
+        ("run-as-user", "volume-permissions"),
+        (RULE, "volume-permissions"),
+        (RULE, "notebook"),
+    ):
+        assert found[key].applicability == "display-only", key
+        assert (found[key].fix or "").startswith(
+            "# first make the pod need no root work: volume-permissions runs chown as root"
+        ), key

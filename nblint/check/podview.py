@@ -467,6 +467,64 @@ def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> st
     return f"{image} to one that starts without it ({suggested})" if suggested else image
 
 
+def root_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """What the container at pod path ``path`` does as root (``chown``, see :func:`root_work`)
+    when fix ``hint`` gives it a non-root user (``runAsUser`` or z2jh's ``uid`` other than 0,
+    ``runAsNonRoot: true``): as that user its work fails (a "volume-permissions" init
+    container), so the hint is advice. The same for another container of the pod that does
+    root work, when the hint sets the pod's ``runAsNonRoot: true``. Else None."""
+    if "runAs" not in hint and "uid:" not in hint:
+        return None
+    container = _container_at(pod, path)
+    work = root_work(pod.spec, container) if container else None
+    if work is not None:
+        found = _hint_values(hint)
+        if True in found.get("non_root", ()) or any(
+            type(uid) is int and uid > 0 for uid in found.get("user", ())
+        ):
+            return f"{container.get('name')} runs {work} as root"
+    if "runAsNonRoot" in hint and _pod_wide_non_root(hint):
+        # The pod's runAsNonRoot: true reaches every container that does not say false: the
+        # kubelet refuses one that runs as root for its work.
+        for listed in CONTAINER_LISTS:
+            for other in items(pod.spec.get(listed)):
+                if not isinstance(other, dict) or other is container:
+                    continue
+                if _dict(other.get("securityContext")).get("runAsNonRoot") is False:
+                    continue
+                work = root_work(pod.spec, other)
+                if work is not None:
+                    name = other.get("name")
+                    return f"{name} runs {work} as root (the pod's runAsNonRoot: true reaches it)"
+    return None
+
+
+#: Hint keys under which a securityContext is one container's, not the pod's.
+_CONTAINER_SCOPED = frozenset(("container_security_context", "containers", "initContainers"))
+
+
+def _pod_wide_non_root(hint: str) -> bool:
+    """Whether fix ``hint`` sets ``runAsNonRoot: true`` for the whole pod (the pod's
+    securityContext, KubeSpawner's ``pod_security_context``), not in one container's."""
+    import yaml
+
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return False
+
+    def walk(tree: Any) -> bool:
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                if key == "runAsNonRoot" and value is True:
+                    return True
+                if key not in _CONTAINER_SCOPED and not isinstance(value, list) and walk(value):
+                    return True
+        return False
+
+    return walk(patch)
+
+
 def _container_at(pod: EffectivePod, path: tuple[Any, ...]) -> dict[str, Any]:
     """The container the pod path ``path`` is in, or an empty mapping."""
     if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
@@ -491,7 +549,8 @@ def _hint_values(hint: str) -> dict[str, list[Any]]:
 
 
 def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
-    """The values a hint gives the escalation keys, ``privileged`` and ``capabilities.add``."""
+    """The values a hint gives the escalation keys, ``privileged``, ``capabilities.add``,
+    ``runAsUser`` (and z2jh's ``uid``) and ``runAsNonRoot``."""
     if isinstance(tree, list):
         for item in tree:
             _collect(item, found)
@@ -503,6 +562,10 @@ def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
                 found.setdefault("privileged", []).append(value)
             elif key == "capabilities" and isinstance(value, dict) and "add" in value:
                 found.setdefault("add", []).append(value["add"])
+            elif key in ("runAsUser", "uid"):  # (z2jh's singleuser.uid)
+                found.setdefault("user", []).append(value)
+            elif key == "runAsNonRoot":
+                found.setdefault("non_root", []).append(value)
             _collect(value, found)
 
 
