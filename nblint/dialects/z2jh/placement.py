@@ -359,7 +359,8 @@ class ValuesPlacement(Record):
             return None
         shown = f"{self._label(written)}\n" + _dump(entry)
         # A container or volume spec: merged as Kubernetes merges one (`add: []` empties a list).
-        return _keep_comments(text, self._edit(shown, written, entry, written, STRATEGIC))
+        placed = self._edit(shown, written, entry, written, STRATEGIC)
+        return _keep_comments(text, placed) if text else placed
 
     def _written_whole(self, written: Path) -> bool:
         """Whether values path ``written`` is a container or volume a user file wrote whole."""
