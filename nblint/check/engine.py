@@ -701,7 +701,10 @@ def _field_text(path: Path, types: tuple[type, ...]) -> str:
 #: itself (``sizes_value``: a quantity, under a resource name it quotes when it must), not input,
 #: so never refuse a hint :func:`_plain_holes` checks.
 _OWN_WORDS = frozenset(
-    ("uid_note", "gid_note", "scc_uid_note", "home_note", "sizes_value", "volume_claim_note")
+    (
+        *("uid_note", "gid_note", "scc_uid_note", "home_note", "sizes_value", "volume_claim_note"),
+        "fs_gid_note",
+    )
 )
 
 #: What a value from the input may look like to be written into a fix that nblint applies: a

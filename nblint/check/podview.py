@@ -164,6 +164,7 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     user = entry.get("user") if entry else None
     known_uid = type(uid) is int and uid > 0
     known_gid = known_uid and type(gid) is int
+    gid_from_family = ""
     # An image of the same kind that replaces a root one takes the uid fix with it.
     root_start = bool(entry and entry.get("starts_as_root") and images.start_runs(container, entry))
     unswapped = (
@@ -177,6 +178,13 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         uid_note = ROOT_IMAGE_NOTE
     elif not known_uid:
         uid_note = ASSUMED_OTHER_USER_NOTE if other else ASSUMED_USER_NOTE
+        releases = images.release_rows(container.get("image")) if entry is None else []
+        if releases:
+            # A Kubeflow image by `latest`: the table knows its family, not its release; what
+            # every release agrees on is the image's whatever release it is.
+            uid, gid, uid_note, gid_from_family = _family_identity(releases)
+            known_uid = uid is not None
+            known_gid = gid is not None
     elif isinstance(user, str) and user:
         uid_note = f"{user}, the image's notebook user"
     else:
@@ -187,19 +195,62 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     kept = _chosen_uid(pod, base, container)
     if kept is not None:
         uid, known_uid, uid_note = kept, True, KEPT_USER_NOTE
+    if known_gid:
+        gid_note = "the image's notebook group"
+    elif gid_from_family:
+        gid_note = gid_from_family
+    else:
+        gid_note = ASSUMED_OTHER_GROUP_NOTE if other else ASSUMED_GROUP_NOTE
+    # The group a volume is given (fsGroup): the image's notebook group, never root's (gid 0
+    # of Kubeflow's and OpenShift's images: the users group serves them as well).
+    if known_gid and type(gid) is int and gid > 0:
+        fs_gid, fs_gid_note = gid, "the image's notebook group"
+    elif known_gid or gid_from_family:
+        fs_gid, fs_gid_note = ASSUMED_GID, "the users group of the Jupyter images"
+    else:
+        fs_gid, fs_gid_note = ASSUMED_GID, ASSUMED_GROUP_NOTE
     return {
         "notebook_uid": str(uid if known_uid else ASSUMED_UID),
         "notebook_gid": str(gid if known_gid else ASSUMED_GID),
         "uid_note": uid_note,
-        "gid_note": "the image's notebook group"
-        if known_gid
-        else ASSUMED_OTHER_GROUP_NOTE
-        if other
-        else ASSUMED_GROUP_NOTE,
+        "gid_note": gid_note,
+        "fs_gid": str(fs_gid),
+        "fs_gid_note": fs_gid_note,
         # OpenShift's restricted-v2 SCC assigns a uid only where none is set.
         "scc_uid": "null" if kept is None else str(kept),
         "scc_uid_note": SCC_USER_NOTE if kept is None else KEPT_USER_NOTE,
     }
+
+
+def _family_identity(releases: list[dict[str, Any]]) -> tuple[Any, Any, str, str]:
+    """``(uid, gid, uid note, gid note)`` of an image whose family the table knows by release
+    (``releases``: every release's row) and whose tag names none: a uid or gid every release
+    agrees on (else None, the note saying the releases differ)."""
+    family = releases[0].get("family") or "its family's"
+    uids = {row.get("uid") for row in releases}
+    users = {row.get("user") for row in releases}
+    gids = {row.get("gid") for row in releases}
+    uid = next(iter(uids)) if len(uids) == 1 else None
+    if type(uid) is not int or uid <= 0:
+        uid = None
+    user = next(iter(users)) if len(users) == 1 else None
+    if uid is not None:
+        who = f"{user}, " if isinstance(user, str) and user else ""
+        uid_note = f"{who}the user of every {family} release nblint knows"
+    else:
+        uid_note = f"assumed: {family} releases differ in their user; pin a release tag"
+    gid = next(iter(gids)) if len(gids) == 1 and uid is not None else None
+    if type(gid) is not int:
+        gid = None
+    gid_note = (
+        ""
+        if gid is not None
+        else (
+            f"assumed: {family} releases differ in their group (100 serves them all); pin a "
+            "release tag"
+        )
+    )
+    return uid, gid, uid_note, gid_note
 
 
 def _chosen_uid(pod: EffectivePod, base: tuple[Any, ...], container: dict[str, Any]) -> int | None:
@@ -573,7 +624,10 @@ def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
 #: user's (:func:`user_identity`), the offending image's name without its tag, and the claim
 #: that provides a volume's storage (:func:`claim_variables`).
 _USER_VARIABLES = frozenset(
-    ("notebook_uid", "notebook_gid", "uid_note", "gid_note", "scc_uid", "scc_uid_note")
+    (
+        *("notebook_uid", "notebook_gid", "uid_note", "gid_note", "scc_uid", "scc_uid_note"),
+        *("fs_gid", "fs_gid_note"),
+    )
 )
 _CLAIM_VARIABLES = frozenset(("volume_claim", "volume_claim_note"))
 DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"))
