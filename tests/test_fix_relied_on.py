@@ -4,7 +4,8 @@
 * it turns over a boolean the input writes: ``allowPrivilegeEscalation: true`` (a sudo postStart
   hook fails without it, and with it the spawn), ``automountServiceAccountToken: true``;
 * it drops ALL capabilities of a container that runs as root (``runAsUser: 0``, or an image whose
-  user is root with nothing saying non-root) or that may escalate to root: chown, chmod of
+  user is root with nothing saying non-root), or may (an image nblint does not know, no user
+  set), or that may escalate to root: chown, chmod of
   others' files and switching users need them.
 
 ``nblint fix`` leaves those alone; ``--unsafe-fixes`` still applies them.
@@ -98,7 +99,8 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (ESCALATION, 23, "server"): "safe",
                 (CAPABILITIES, 23, "server"): "safe",  # runAsNonRoot
                 (ESCALATION, 27, "sidecar"): "safe",
-                (CAPABILITIES, 27, "sidecar"): "safe",  # an image nblint does not know
+                # An image nblint does not know, no user set: it may be root's (field test 8b).
+                (CAPABILITIES, 27, "sidecar"): "unsafe",
             },
         ),
         (
@@ -118,6 +120,25 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (CAPABILITIES, 8, "volume-permissions"): "unsafe",
                 (ESCALATION, 13, "notebook"): "safe",
                 (CAPABILITIES, 13, "notebook"): "safe",
+            },
+        ),
+        # Field test 8b: root images nblint does not know (busybox, alpine), doing no chown of
+        # their own: their entrypoints, which nblint cannot see, may need root's capabilities.
+        # A user set (its own, or the pod's) or runAsNonRoot keeps drop ALL safe.
+        (
+            "manifest-unknown-root-images.yaml",
+            {
+                (TOKEN, 5, None): "safe",
+                (ESCALATION, 7, "wait"): "safe",
+                (CAPABILITIES, 7, "wait"): "unsafe",
+                (ESCALATION, 11, "notebook"): "safe",
+                (CAPABILITIES, 11, "notebook"): "safe",
+                (ESCALATION, 13, "sidecar"): "safe",
+                (CAPABILITIES, 13, "sidecar"): "unsafe",
+                (ESCALATION, 18, "proxy"): "safe",
+                (CAPABILITIES, 18, "proxy"): "safe",
+                (ESCALATION, 21, "exporter"): "safe",
+                (CAPABILITIES, 21, "exporter"): "safe",
             },
         ),
         # GRANT_SUDO on a container that starts as root: its users' sudo needs escalation.

@@ -50,3 +50,22 @@ def test_a_home_an_init_container_chowns_first_is_writable() -> None:
 
 def test_a_home_an_init_container_only_reads_is_not_made_writable() -> None:
     assert brief(findings("init-container-that-changes-no-owner.yaml")) == [(RULE, 6, 1)]
+
+
+def test_the_note_stays_when_the_pod_sets_an_fsgroup_the_kubelet_ignores_there() -> None:
+    # Field test 8b D8: fsGroup set or not, the kubelet does not regroup an nfs volume.
+    [found] = findings("claim-bound-to-nfs-pv-with-fsgroup.yaml")
+    assert (found.line, found.column, found.severity) == (31, 7, "info")
+    assert found.message == (
+        "volume home at /home/jovyan is claim home-alice, bound to PersistentVolume "
+        "home-alice-pv (nfs nfs.example.com:/exports/alice): the kubelet applies the pod's "
+        "fsGroup to no nfs volume, so the pod's fsGroup: 100 has no effect on it; whether the "
+        "user can write there depends on who owns that directory, which nblint cannot see"
+    )
+    assert found.applicability == DISPLAY_ONLY and found.edit is None
+
+
+def test_a_kubeflow_notebook_s_injected_fsgroup_does_not_silence_the_note() -> None:
+    [found] = findings("notebook-claim-bound-to-nfs-pv.yaml")
+    assert (found.line, found.column, found.severity) == (31, 11, "info")
+    assert "the pod's fsGroup: 100 has no effect on it" in found.message

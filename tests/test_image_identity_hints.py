@@ -72,9 +72,10 @@ def test_an_image_s_passwd_home_holds_only_for_its_own_uid() -> None:
         ("notebook-read-only-root-filesystem", 22, "Pod/torch-as-root"),
     ]
     as_1000, home_of_root, as_root = result.findings
-    assert (
-        "mountPath: /home/jovyan/.cache   # assumed: the jupyter docker-stacks HOME; check your "
-        "image" in (as_1000.fix or "")
-    )
+    # Field test 8b D6: no docker-stacks HOME is assumed for an image the table knows; the hint
+    # mounts the paths its row says it writes.
+    assert "/home/jovyan" not in (as_1000.fix or "")
+    assert "# nblint does not know this image's HOME for this uid" in (as_1000.fix or "")
+    assert "mountPath: /workspace\n" in (as_1000.fix or "")
     assert home_of_root.message.startswith("nothing persistent is mounted at /root")
     assert "mountPath: /root/.cache\n" in (as_root.fix or "")

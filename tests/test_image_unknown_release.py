@@ -28,3 +28,22 @@ def test_only_a_family_told_apart_by_release_is_named() -> None:
     )
     assert images.versioned_family("kubeflownotebookswg/jupyter-scipy:v1.8.0") is None  # known
     assert images.versioned_family("registry.example.com/team/notebook:1.0") is None
+
+
+def test_a_kubeflow_image_by_latest_gets_its_family_s_user_not_docker_stacks() -> None:
+    # What every Kubeflow release agrees on (jovyan, 1000) is said as the family's; the group,
+    # where the releases differ (100 up to v1.8, 0 from v1.9), is said as such.
+    found = run(FIXTURES / "images" / "kubeflow-image-latest-tag.yaml").findings
+    fixes = " ".join(f.fix or "" for f in found)
+    assert "docker-stacks user" not in fixes and "docker-stacks group" not in fixes
+    [non_root] = [f for f in found if f.rule == "run-as-non-root"]
+    assert (
+        "runAsUser: 1000   # jovyan, the user of every kubeflow-notebook-servers release nblint "
+        "knows" in (non_root.fix or "")
+    )
+    from nblint.check.podview import user_identity
+
+    [pod] = run(FIXTURES / "images" / "kubeflow-image-latest-tag.yaml").pods
+    identity = user_identity(pod)
+    assert (identity["notebook_gid"], identity["fs_gid"]) == ("100", "100")
+    assert identity["gid_note"].startswith("assumed: kubeflow-notebook-servers releases differ")

@@ -136,3 +136,38 @@ def test_an_openshift_ai_workbench_hint_says_pip_install_needs_app_root() -> Non
     fix = _finding("odh-readonly-root-hint.yaml").fix or ""
     assert fix.startswith("# users who pip install into the image's Python environment write")
     assert "/opt/app-root" in fix
+
+
+TF_CASES = FIXTURES / "images" / "read-only-root"
+
+
+def _tf_finding(name: str):  # type: ignore[no-untyped-def]
+    (finding,) = [f for f in run(TF_CASES / name).findings if f.rule == RULE]
+    return finding
+
+
+def test_tensorflow_s_hint_mounts_the_image_s_own_paths_not_a_docker_stacks_home() -> None:
+    # Field test 8b D6: as uid 1000 the image has no passwd entry (HOME is /) and writes /tf
+    # and /.local (made a+rwx for any uid): no /home/jovyan assumed, those paths mounted.
+    finding = _tf_finding("tensorflow-jupyter-as-uid-1000.yaml")
+    assert (finding.line, finding.applicability) == (16, "display-only")
+    fix = finding.fix or ""
+    assert "jovyan" not in fix and "docker-stacks" not in fix and ".cache" not in fix
+    assert "# nblint does not know this image's HOME for this uid" in fix
+    patch = yaml.safe_load(fix)["spec"]["template"]["spec"]
+    (container,) = patch["containers"]
+    assert [m["mountPath"] for m in container["volumeMounts"]] == ["/tmp", "/tf", "/.local"]
+    assert [v["name"] for v in patch["volumes"]] == ["tmp", "tf", "local"]
+
+
+def test_tensorflow_as_root_keeps_its_home_s_cache_and_gets_its_own_paths() -> None:
+    finding = _tf_finding("tensorflow-jupyter-as-root.yaml")
+    patch = yaml.safe_load((finding.fix or "").split("\n", 2)[2])["spec"]
+    (container,) = patch["containers"]
+    assert [m["mountPath"] for m in container["volumeMounts"]] == [
+        "/tmp",
+        "/root/.cache",
+        "/tf",
+        "/.local",
+    ]
+    assert (finding.fix or "").startswith("# first mount a volume of your own at HOME")

@@ -107,3 +107,28 @@ def test_a_block_device_of_a_missing_volume_is_refused() -> None:
     [finding] = _found("manifest-device-of-missing-volume.yaml")
     assert brief([finding]) == [("mount-without-volume", 11, 24)]
     assert "volume raw at /dev/xvdb" in finding.message
+
+
+def test_a_profile_s_volumes_that_leave_out_the_home_are_the_line_to_edit() -> None:
+    # Field test 8a D3: the profile's `volumes` replace the list the chart builds from storage
+    # and extraVolumes, so the home volume goes into that list, not into extraVolumes.
+    [finding] = _found("z2jh-profile-volumes-replace-home.yaml")
+    assert brief([finding]) == [("mount-without-volume", 14, 9)]
+    assert (finding.profile, finding.note) == ("big", "")
+    assert finding.fix == (
+        "Add the volume volume-{user_server} to "
+        "singleuser.profileList[1].kubespawner_override.volumes (`- name: volume-{user_server}` "
+        "with `persistentVolumeClaim: {claimName: claim-{user_server}}`), or leave `volumes` out "
+        "of it, or remove the mount of it at /home/jovyan: that list replaces the pod's volumes "
+        "(the chart's home volume and singleuser.storage.extraVolumes with them), and the API "
+        "server refuses a mount of a volume the pod does not have."
+    )
+    assert finding.applicability == "display-only"
+
+
+def test_hub_config_s_volumes_that_leave_out_the_home_are_the_line_to_edit() -> None:
+    [finding] = _found("z2jh-hub-config-volumes-replace-home.yaml")
+    assert brief([finding]) == [("mount-without-volume", 5, 7)]
+    assert (finding.fix or "").startswith(
+        "Add the volume volume-{user_server} to hub.config.KubeSpawner.volumes (`- name: "
+    )

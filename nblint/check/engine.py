@@ -17,6 +17,7 @@ from nblint.check.podview import (
     metadata_reopened,
     privilege_kept,
     relied_on,
+    root_work_kept,
     setuid_start_kept,
 )
 from nblint.check.targets import (
@@ -567,10 +568,18 @@ def make_finding(
         shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that stops an image starting: its start needs privilege escalation.
         setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that gives a container doing root work (chown) another user.
+        rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that drops the metadata server's iptables block where a user egress rule lets
         # notebooks reach it past the NetworkPolicy the hint leans on.
         reopened = safety != DISPLAY_ONLY and metadata_reopened(pod, fix)
-        if kept is not None or shared is not None or setuid is not None or reopened:
+        if (
+            kept is not None
+            or shared is not None
+            or setuid is not None
+            or rooted is not None
+            or reopened
+        ):
             safety = DISPLAY_ONLY
         # Nor is a hint safe that takes away what the input asked for (an explicit
         # allowPrivilegeEscalation: true) or what a root container's work needs (capabilities).
@@ -645,6 +654,12 @@ def make_finding(
                 f"allowPrivilegeEscalation: false disables: {setuid}; then:"
             )
             fix = f"{comment(first)}\n{fix}"
+        if rooted is not None:
+            first = (
+                f"first make the pod need no root work: {rooted}, which fails as another user "
+                "(give the volume to the user with fsGroup instead, and drop that work); then:"
+            )
+            fix = f"{comment(first)}\n{fix}"
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
     return Finding(
@@ -686,7 +701,10 @@ def _field_text(path: Path, types: tuple[type, ...]) -> str:
 #: itself (``sizes_value``: a quantity, under a resource name it quotes when it must), not input,
 #: so never refuse a hint :func:`_plain_holes` checks.
 _OWN_WORDS = frozenset(
-    ("uid_note", "gid_note", "scc_uid_note", "home_note", "sizes_value", "volume_claim_note")
+    (
+        *("uid_note", "gid_note", "scc_uid_note", "home_note", "sizes_value", "volume_claim_note"),
+        "fs_gid_note",
+    )
 )
 
 #: What a value from the input may look like to be written into a fix that nblint applies: a

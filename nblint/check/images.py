@@ -156,6 +156,21 @@ def _matches(entry: dict[str, Any], ref: ImageRef) -> bool:
     return not constraint or _tag_version_matches(str(constraint), ref.tag)
 
 
+def release_rows(image: Any) -> list[dict[str, Any]]:
+    """The table rows of :func:`versioned_family`'s family that ``image``'s repository fits,
+    every release's: what they agree on holds for the image whatever release it is."""
+    if not isinstance(image, str) or not image or lookup(image) is not None:
+        return []
+    ref = parse_image(image)
+    return [
+        entry
+        for entry in tables.entries("notebook-images", "images")
+        if entry.get("tag_version")
+        and ref.repository.startswith(_literal_prefixes(str(entry.get("pattern", ""))))
+        and glob(str(entry.get("pattern", ""))).match(ref.repository)
+    ]
+
+
 def versioned_family(image: Any) -> str | None:
     """The family of the table rows whose repository pattern ``image`` fits but which tell its
     versions apart by tag (``tag_version``) and none of which its tag fits (``latest``, no tag,

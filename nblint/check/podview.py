@@ -122,6 +122,10 @@ ASSUMED_HOME = "/home/jovyan"
 ASSUMED_USER_NOTE = "assumed: the jupyter docker-stacks user; check your image"
 ASSUMED_GROUP_NOTE = "assumed: the jupyter docker-stacks group; check your image"
 ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your image"
+#: The same for a container other than the notebook (a sidecar, an init container): no
+#: notebook user of any image is its, so the uid is only some non-root one.
+ASSUMED_OTHER_USER_NOTE = "assumed: any non-root uid; check that this container's image runs as it"
+ASSUMED_OTHER_GROUP_NOTE = "assumed: any group; check that this container's image runs as it"
 #: The uid note of an image whose start needs root and that no image of the same kind can
 #: replace (rocker/rstudio): no uid makes it start, so a hint that sets one is advice.
 ROOT_START_NOTE = (
@@ -149,15 +153,18 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         listed = pod.spec.get(path[1])
         if path[1] in CONTAINER_LISTS and isinstance(listed, list) and path[2] < len(listed):
             container, base = listed[path[2]], path[:3]
+    notebook = notebook_of(pod)
     if not isinstance(container, dict):
-        found = notebook_of(pod)
-        container, base = (found[1], found[0]) if found is not None else ({}, ())
+        container, base = (notebook[1], notebook[0]) if notebook is not None else ({}, ())
+    # A container other than the notebook (a sidecar's busybox) is no docker-stacks image.
+    other = notebook is not None and base != notebook[0]
     entry = images.lookup(container.get("image"))
     uid = entry.get("uid") if entry else None
     gid = entry.get("gid") if entry else None
     user = entry.get("user") if entry else None
     known_uid = type(uid) is int and uid > 0
     known_gid = known_uid and type(gid) is int
+    gid_from_family = ""
     # An image of the same kind that replaces a root one takes the uid fix with it.
     root_start = bool(entry and entry.get("starts_as_root") and images.start_runs(container, entry))
     unswapped = (
@@ -170,7 +177,14 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     elif unswapped:
         uid_note = ROOT_IMAGE_NOTE
     elif not known_uid:
-        uid_note = ASSUMED_USER_NOTE
+        uid_note = ASSUMED_OTHER_USER_NOTE if other else ASSUMED_USER_NOTE
+        releases = images.release_rows(container.get("image")) if entry is None else []
+        if releases:
+            # A Kubeflow image by `latest`: the table knows its family, not its release; what
+            # every release agrees on is the image's whatever release it is.
+            uid, gid, uid_note, gid_from_family = _family_identity(releases)
+            known_uid = uid is not None
+            known_gid = gid is not None
     elif isinstance(user, str) and user:
         uid_note = f"{user}, the image's notebook user"
     else:
@@ -181,15 +195,62 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     kept = _chosen_uid(pod, base, container)
     if kept is not None:
         uid, known_uid, uid_note = kept, True, KEPT_USER_NOTE
+    if known_gid:
+        gid_note = "the image's notebook group"
+    elif gid_from_family:
+        gid_note = gid_from_family
+    else:
+        gid_note = ASSUMED_OTHER_GROUP_NOTE if other else ASSUMED_GROUP_NOTE
+    # The group a volume is given (fsGroup): the image's notebook group, never root's (gid 0
+    # of Kubeflow's and OpenShift's images: the users group serves them as well).
+    if known_gid and type(gid) is int and gid > 0:
+        fs_gid, fs_gid_note = gid, "the image's notebook group"
+    elif known_gid or gid_from_family:
+        fs_gid, fs_gid_note = ASSUMED_GID, "the users group of the Jupyter images"
+    else:
+        fs_gid, fs_gid_note = ASSUMED_GID, ASSUMED_GROUP_NOTE
     return {
         "notebook_uid": str(uid if known_uid else ASSUMED_UID),
         "notebook_gid": str(gid if known_gid else ASSUMED_GID),
         "uid_note": uid_note,
-        "gid_note": "the image's notebook group" if known_gid else ASSUMED_GROUP_NOTE,
+        "gid_note": gid_note,
+        "fs_gid": str(fs_gid),
+        "fs_gid_note": fs_gid_note,
         # OpenShift's restricted-v2 SCC assigns a uid only where none is set.
         "scc_uid": "null" if kept is None else str(kept),
         "scc_uid_note": SCC_USER_NOTE if kept is None else KEPT_USER_NOTE,
     }
+
+
+def _family_identity(releases: list[dict[str, Any]]) -> tuple[Any, Any, str, str]:
+    """``(uid, gid, uid note, gid note)`` of an image whose family the table knows by release
+    (``releases``: every release's row) and whose tag names none: a uid or gid every release
+    agrees on (else None, the note saying the releases differ)."""
+    family = releases[0].get("family") or "its family's"
+    uids = {row.get("uid") for row in releases}
+    users = {row.get("user") for row in releases}
+    gids = {row.get("gid") for row in releases}
+    uid = next(iter(uids)) if len(uids) == 1 else None
+    if type(uid) is not int or uid <= 0:
+        uid = None
+    user = next(iter(users)) if len(users) == 1 else None
+    if uid is not None:
+        who = f"{user}, " if isinstance(user, str) and user else ""
+        uid_note = f"{who}the user of every {family} release nblint knows"
+    else:
+        uid_note = f"assumed: {family} releases differ in their user; pin a release tag"
+    gid = next(iter(gids)) if len(gids) == 1 and uid is not None else None
+    if type(gid) is not int:
+        gid = None
+    gid_note = (
+        ""
+        if gid is not None
+        else (
+            f"assumed: {family} releases differ in their group (100 serves them all); pin a "
+            "release tag"
+        )
+    )
+    return uid, gid, uid_note, gid_note
 
 
 def _chosen_uid(pod: EffectivePod, base: tuple[Any, ...], container: dict[str, Any]) -> int | None:
@@ -284,8 +345,9 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
     * turns a boolean the input writes over (``allowPrivilegeEscalation: true`` to false): no
       default is the non-compliant value, so the input asked for it, for a reason;
     * drops capabilities of a container that runs as root (``runAsUser: 0``, or an image whose
-      user is root with nothing that says non-root), or that the input lets escalate
-      (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
+      user is root with nothing that says non-root), or may (an image the table does not know,
+      with no user set: its entrypoint may chown or switch users), or that the input lets
+      escalate (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
 
     Asked of every safe hint: the text tells the few that need a look at the pod."""
     if shown == "true" or shown == "false":
@@ -320,6 +382,14 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
             who = f"{name} starts through a setuid-root helper (its image's s6 preinit)"
         elif root_work(pod.spec, container):
             who = f"{name} runs {root_work(pod.spec, container)}, as root unless its image says"
+        elif entry is None and starts_as_root(pod.spec, container):
+            # An image the table does not know, with no user set, may be root's (busybox,
+            # alpine, linuxserver's s6 images), and its entrypoint, which nblint cannot see, may
+            # do root work.
+            who = (
+                f"{name} may run as root (nblint does not know its image's user, and nothing "
+                "sets a non-root one)"
+            )
         else:
             return None
         if _drops_capabilities(hint):
@@ -448,6 +518,64 @@ def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> st
     return f"{image} to one that starts without it ({suggested})" if suggested else image
 
 
+def root_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """What the container at pod path ``path`` does as root (``chown``, see :func:`root_work`)
+    when fix ``hint`` gives it a non-root user (``runAsUser`` or z2jh's ``uid`` other than 0,
+    ``runAsNonRoot: true``): as that user its work fails (a "volume-permissions" init
+    container), so the hint is advice. The same for another container of the pod that does
+    root work, when the hint sets the pod's ``runAsNonRoot: true``. Else None."""
+    if "runAs" not in hint and "uid:" not in hint:
+        return None
+    container = _container_at(pod, path)
+    work = root_work(pod.spec, container) if container else None
+    if work is not None:
+        found = _hint_values(hint)
+        if True in found.get("non_root", ()) or any(
+            type(uid) is int and uid > 0 for uid in found.get("user", ())
+        ):
+            return f"{container.get('name')} runs {work} as root"
+    if "runAsNonRoot" in hint and _pod_wide_non_root(hint):
+        # The pod's runAsNonRoot: true reaches every container that does not say false: the
+        # kubelet refuses one that runs as root for its work.
+        for listed in CONTAINER_LISTS:
+            for other in items(pod.spec.get(listed)):
+                if not isinstance(other, dict) or other is container:
+                    continue
+                if _dict(other.get("securityContext")).get("runAsNonRoot") is False:
+                    continue
+                work = root_work(pod.spec, other)
+                if work is not None:
+                    name = other.get("name")
+                    return f"{name} runs {work} as root (the pod's runAsNonRoot: true reaches it)"
+    return None
+
+
+#: Hint keys under which a securityContext is one container's, not the pod's.
+_CONTAINER_SCOPED = frozenset(("container_security_context", "containers", "initContainers"))
+
+
+def _pod_wide_non_root(hint: str) -> bool:
+    """Whether fix ``hint`` sets ``runAsNonRoot: true`` for the whole pod (the pod's
+    securityContext, KubeSpawner's ``pod_security_context``), not in one container's."""
+    import yaml
+
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return False
+
+    def walk(tree: Any) -> bool:
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                if key == "runAsNonRoot" and value is True:
+                    return True
+                if key not in _CONTAINER_SCOPED and not isinstance(value, list) and walk(value):
+                    return True
+        return False
+
+    return walk(patch)
+
+
 def _container_at(pod: EffectivePod, path: tuple[Any, ...]) -> dict[str, Any]:
     """The container the pod path ``path`` is in, or an empty mapping."""
     if len(path) < 3 or path[0] != "spec" or path[1] not in CONTAINER_LISTS:
@@ -472,7 +600,8 @@ def _hint_values(hint: str) -> dict[str, list[Any]]:
 
 
 def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
-    """The values a hint gives the escalation keys, ``privileged`` and ``capabilities.add``."""
+    """The values a hint gives the escalation keys, ``privileged``, ``capabilities.add``,
+    ``runAsUser`` (and z2jh's ``uid``) and ``runAsNonRoot``."""
     if isinstance(tree, list):
         for item in tree:
             _collect(item, found)
@@ -484,6 +613,10 @@ def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
                 found.setdefault("privileged", []).append(value)
             elif key == "capabilities" and isinstance(value, dict) and "add" in value:
                 found.setdefault("add", []).append(value["add"])
+            elif key in ("runAsUser", "uid"):  # (z2jh's singleuser.uid)
+                found.setdefault("user", []).append(value)
+            elif key == "runAsNonRoot":
+                found.setdefault("non_root", []).append(value)
             _collect(value, found)
 
 
@@ -491,7 +624,10 @@ def _collect(tree: Any, found: dict[str, list[Any]]) -> None:
 #: user's (:func:`user_identity`), the offending image's name without its tag, and the claim
 #: that provides a volume's storage (:func:`claim_variables`).
 _USER_VARIABLES = frozenset(
-    ("notebook_uid", "notebook_gid", "uid_note", "gid_note", "scc_uid", "scc_uid_note")
+    (
+        *("notebook_uid", "notebook_gid", "uid_note", "gid_note", "scc_uid", "scc_uid_note"),
+        *("fs_gid", "fs_gid_note"),
+    )
 )
 _CLAIM_VARIABLES = frozenset(("volume_claim", "volume_claim_note"))
 DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"))

@@ -137,6 +137,8 @@ STAND_INS: dict[str, Any] = {
     "uid_note": "the image's notebook user, assumed when nblint does not know the image; a "
     "non-root uid the input sets is kept",
     "gid_note": "the image's group; assumed when nblint does not know the image",
+    "fs_gid": "100",
+    "fs_gid_note": "the image's notebook group; assumed when nblint does not know the image",
     "scc_uid": "null",
     "scc_uid_note": "OpenShift's restricted-v2 SCC assigns one from the namespace's range",
     "privilege": "privileged: true",

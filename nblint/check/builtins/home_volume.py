@@ -139,17 +139,21 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             variables={**_info(variables, home, volume_mount, source), **kept},
         )
     elif aspect == "writable" and source == "persistentVolumeClaim":
-        if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is None:
-            if _owner_changed_first(pod.spec, volume.get("name")):
-                return  # an init container makes it the user's before the notebook starts
-            claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
-            stored = pod.claims.volume_of(claim) if pod.claims else None
-            if stored is not None and _fs_group_ignored(stored.source_key):
-                # The kubelet never regroups this kind of volume: fsGroup cannot be the fix,
-                # and who may write there is up to the node or the server, which nblint cannot
-                # see. Said as a note; the advice is never applied.
-                yield _unmanaged_home(variables, home, volume_mount, volume_index, claim, stored)
-                return
+        fs_group = podview._dict(pod.spec.get("securityContext")).get("fsGroup")
+        if fs_group is None and _owner_changed_first(pod.spec, volume.get("name")):
+            return  # an init container makes it the user's before the notebook starts
+        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+        stored = pod.claims.volume_of(claim) if pod.claims else None
+        if stored is not None and _fs_group_ignored(stored.source_key):
+            # The kubelet never regroups this kind of volume: fsGroup cannot be the fix (nor
+            # is one the pod sets, as every Kubeflow Notebook does, doing anything there), and
+            # who may write there is up to the node or the server, which nblint cannot see.
+            # Said as a note; the advice is never applied.
+            yield _unmanaged_home(
+                variables, home, volume_mount, volume_index, claim, stored, fs_group
+            )
+            return
+        if fs_group is None:
             yield RawViolation(
                 ("spec", "securityContext"),
                 "",
@@ -173,7 +177,7 @@ _OWNERSHIP_TABLE = ("volume-ownership", "sources")
 _UNMANAGED_HOME = (
     "volume {volume} at {home} is claim {claim}, bound to PersistentVolume {persistent_volume} "
     "({pv_source}{pv_where}): the kubelet applies the pod's fsGroup to no {pv_source} volume, so "
-    "fsGroup cannot make it writable; whether the user can write there depends on who owns "
+    "{fs_group_effect}; whether the user can write there depends on who owns "
     "that directory, which nblint cannot see"
 )
 _UNMANAGED_ADVICE = (
@@ -211,6 +215,7 @@ def _unmanaged_home(
     volume_index: int,
     claim: Any,
     stored: Any,
+    fs_group: Any = None,
 ) -> RawViolation:
     where = stored.source.get("path")
     server = stored.source.get("server")
@@ -224,6 +229,7 @@ def _unmanaged_home(
         "persistent_volume": stored.name,
         "pv_source": stored.source_key,
         "pv_where": pv_where,
+        "fs_group_effect": _fs_group_effect(fs_group),
     }
     return RawViolation(
         ("spec", "volumes", volume_index),
@@ -240,6 +246,15 @@ def _unmanaged_home(
         },
         fix_safety="display-only",
     )
+
+
+def _fs_group_effect(fs_group: Any) -> str:
+    """What the pod's fsGroup (None: unset) does on a volume the kubelet never regroups."""
+    if fs_group is None:
+        return "fsGroup cannot make it writable"
+    if type(fs_group) is int:
+        return f"the pod's fsGroup: {fs_group} has no effect on it"
+    return "the pod's fsGroup has no effect on it"
 
 
 #: With the server's root directory on a persistent volume: the notebooks are kept, HOME is not.

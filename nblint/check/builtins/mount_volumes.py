@@ -46,6 +46,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     hooks = pod.facts.get("pod_hooks")
     hook = hooks[0] if isinstance(hooks, list) and hooks else None
     templates = [_pattern(name) for name in names if _FIELD.search(name)]
+    # A z2jh key that replaces the pod's volumes whole (a profile's `volumes`) is the line to
+    # edit: the chart's home volume and extraVolumes are in the list it replaces.
+    replaced_by = pod.facts.get("volumes_replaced_by")
+    replacing = pod.provenance.locate(("spec", "volumes")) if replaced_by else None
     for base, variables, field, at, mount_index, mount in _uses(pod):
         name = mount.get("name") if isinstance(mount, dict) else None
         if not isinstance(name, str) or not name or is_unknowable(name) or name in exact:
@@ -56,20 +60,46 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 continue
         elif any(pattern.fullmatch(name) for pattern in templates):
             continue
+        mount_path = str(mount.get(at) or "")
         yield RawViolation(
             (*base, field, mount_index, "name"),
             "",
             variables["container"],
+            fix=None if replacing is None else {"any": _REPLACED_HINT},
             variables={
                 **variables,
                 "volume_name": name,
-                "mount_path": str(mount.get(at) or ""),
+                "mount_path": mount_path,
+                "volumes_replaced_by": replaced_by or "",
+                "volume_entry": _volume_entry(pod, name, mount_path),
             },
+            origin=replacing,
             distinct=f"{field}{mount_index}",
             # A hook may change the pod, but one that adds the volume of a mount the values
             # write, and not the mount, would be an odd way to write it.
             assumption=f"hub.extraConfig's {hook} adds no volume named {name}" if hook else None,
         )
+
+
+#: The hint where a values key replaces the pod's volumes (see ``volumes_replaced_by``).
+_REPLACED_HINT = (
+    "Add the volume {volume_name} to {volumes_replaced_by}{volume_entry}, or leave `volumes` "
+    "out of it, or remove the mount of it at {mount_path}: that list replaces the pod's volumes "
+    "(the chart's home volume and singleuser.storage.extraVolumes with them), and the API "
+    "server refuses a mount of a volume the pod does not have."
+)
+
+
+def _volume_entry(pod: EffectivePod, name: str, mount_path: str) -> str:
+    """The volume entry that gives back the chart's home (``- name: volume-{user_server}``
+    with its claim), for a mount of it; else nothing."""
+    home = pod.facts.get("home_pvc")
+    if pod.facts.get("chart_home_mount") != mount_path or not isinstance(home, dict):
+        return ""
+    claim = home.get("name_template")
+    if not isinstance(claim, str) or not claim:
+        return ""
+    return f" (`- name: {name}` with `persistentVolumeClaim: {{claimName: {claim}}}`)"
 
 
 #: What names a volume in a container, and where that entry puts it: a mount (a directory) and

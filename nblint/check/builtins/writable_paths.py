@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod
+from nblint.model.template import render_template
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,6 +119,24 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 )
                 return
             hints, shown_only = _read_only_hints(pod, rule.fix, entry, case)
+            shown = {
+                **variables,
+                "home": home,
+                "home_note": home_note,
+                "value": "unset" if value is None else value,
+            }
+            own_paths = _image_paths(entry, known_home)
+            if own_paths:
+                # The image writes paths of its own (tensorflow's /tf and /.local): the hint
+                # mounts those, and a HOME nblint does not know for this uid is not assumed.
+                hints = {
+                    key: _mounting(render_template(hint, shown), own_paths, known_home)
+                    for key, hint in hints.items()
+                }
+                if known_home is None:
+                    home_first = False
+                    shown_only = True
+                    hints = {key: UNKNOWN_HOME + hint for key, hint in hints.items()}
             if case.get("note"):
                 # What the table knows about this image and a read-only root, on the hint.
                 note = podview.comment(str(case["note"])) + "\n"
@@ -126,12 +145,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 "",
                 variables["container"],
-                variables={
-                    **variables,
-                    "home": home,
-                    "home_note": home_note,
-                    "value": "unset" if value is None else value,
-                },
+                variables=shown,
                 fix={key: HOME_FIRST + hint for key, hint in hints.items()}
                 if home_first
                 else hints,
@@ -208,6 +222,77 @@ def _read_only_hints(
     )
     return hints, shown_only
 
+
+def _image_paths(entry: dict[str, Any] | None, home: str | None) -> list[str]:
+    """The paths the image's table row says it writes, besides /tmp, HOME's and /run (which the
+    rule's hints serve): ``/tf`` and ``/.local`` of tensorflow's jupyter images."""
+    paths = []
+    for path in (entry or {}).get("writable") or ():
+        path = str(path)
+        if path.startswith("$HOME") or not path.startswith("/") or path in ("/tmp", "/run"):
+            continue
+        if home and (path == home or path.startswith(home.rstrip("/") + "/")):
+            continue
+        paths.append(path)
+    return paths
+
+
+#: The entries of the rule's hints for HOME's cache: a volume or a mount, as a list item or as
+#: a z2jh map entry; each copied for every path of the image's own.
+_CACHE_ENTRY = re.compile(r"^(\s*)(- name: cache|cache:)\s*$")
+
+
+def _mounting(hint: str, paths: list[str], home: str | None) -> str:
+    """Rendered ``hint`` with an emptyDir at each of ``paths`` too: every ``cache`` entry (its
+    volume, its mount) is copied for each path; it stays only when HOME is known (no
+    docker-stacks HOME is assumed for an image the table knows)."""
+    lines = hint.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        found = _CACHE_ENTRY.match(lines[index])
+        if found is None:
+            out.append(lines[index])
+            index += 1
+            continue
+        indent = len(found.group(1))
+        end = index + 1
+        while end < len(lines) and (
+            not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+        ):
+            end += 1
+        while end > index + 1 and not lines[end - 1].strip():
+            end -= 1  # blank lines after the entry are not its own
+        block = lines[index:end]
+        if home is not None:
+            out.extend(block)
+        for path in paths:
+            out.extend(_entry_for(block, path))
+        index = end
+    return "\n".join(out)
+
+
+def _entry_for(block: list[str], path: str) -> list[str]:
+    """The ``cache`` entry ``block`` for an emptyDir at ``path``."""
+    name = volume_name(path)
+    out = []
+    for line in block:
+        stripped = line.lstrip()
+        lead = line[: len(line) - len(stripped)]
+        if stripped.startswith("mountPath:"):
+            line = f"{lead}mountPath: {path}"
+        elif stripped in ("- name: cache", "name: cache"):
+            line = f"{lead}{stripped.replace('cache', name)}"
+        elif stripped == "cache:":
+            line = f"{lead}{name}:"
+        out.append(line)
+    return out
+
+
+UNKNOWN_HOME = (
+    "# nblint does not know this image's HOME for this uid: the emptyDirs below are the paths\n"
+    "# the image writes (its notebook-images table row); check your image\n"
+)
 
 HOME_FIRST = (
     "# first mount a volume of your own at HOME (see notebook-home-persistent): on a read-only\n"

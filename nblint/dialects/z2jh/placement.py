@@ -140,6 +140,12 @@ class ValuesPlacement(Record):
         anchor: Path | None,
         template_hint: Callable[[], str | None] = lambda: None,
     ) -> PlacedFix:
+        if _whole_entry(path):
+            # A container or volume written whole takes the pod template's hint, with its
+            # comments (the values hint's speak of the notebook).
+            own = self._own_container(path, template_hint)
+            if own is not None:
+                return own
         if self._masks():
             return self._place(hint, path, anchor, template_hint)
         if self._overriders() or self.set_by_code:
@@ -148,18 +154,12 @@ class ValuesPlacement(Record):
             return _keep_comments(hint, self._place(hint, path, anchor, template_hint))
         # What is left depends only on the hints and the values keys behind the finding: every
         # profile's pod of a release asks again for the same (the one it merges into, if the
-        # hint is a ``kubespawner_override``, is its own). A container or volume written whole
-        # takes the pod template's hint, merged into the entry that wrote it (only then is that
-        # hint rendered: it is another template filled for the finding).
+        # hint is a ``kubespawner_override``, is its own).
         values_path = self._values_path(anchor or path)
-        whole = None
-        if _whole_entry(path):
-            written = self._values_path(path[:3])
-            whole = (path[1], written, template_hint() if self._written_whole(written) else None)
         # Where a hint goes depends on which of the pod's overrides write its traits.
         overrides = tuple(path for _, path in self.overrides)
         profile = self.profile_path if OVERRIDE in hint else None
-        key = (_PLACED, hint, values_path, profile, overrides, whole)
+        key = (_PLACED, hint, values_path, profile, overrides)
         memo = self.release.fix_memo
         placed: PlacedFix | None = memo.get(key)
         if placed is None:
@@ -177,9 +177,6 @@ class ValuesPlacement(Record):
     ) -> PlacedFix:
         import yaml
 
-        own = self._own_container(path, template_hint)
-        if own is not None:
-            return own
         try:
             patch = parsed(hint)
         except yaml.YAMLError:
@@ -346,17 +343,24 @@ class ValuesPlacement(Record):
         if not isinstance(patch, dict) or list(patch) != ["spec"]:
             return None
         spec = patch["spec"]
-        if not isinstance(spec, dict) or set(spec) != {path[1]}:
-            return None
-        entries = spec[path[1]]
-        if not isinstance(entries, list) or len(entries) != 1 or not isinstance(entries[0], dict):
-            return None
-        entry = {key: value for key, value in entries[0].items() if key != "name"}
+        entry = _users_own(spec)
+        if entry is None:
+            if not isinstance(spec, dict) or set(spec) != {path[1]}:
+                return None
+            entries = spec[path[1]]
+            if (
+                not isinstance(entries, list)
+                or len(entries) != 1
+                or not isinstance(entries[0], dict)
+            ):
+                return None
+            entry = {key: value for key, value in entries[0].items() if key != "name"}
         if not entry:
             return None
         shown = f"{self._label(written)}\n" + _dump(entry)
         # A container or volume spec: merged as Kubernetes merges one (`add: []` empties a list).
-        return self._edit(shown, written, entry, written, STRATEGIC)
+        placed = self._edit(shown, written, entry, written, STRATEGIC)
+        return _keep_comments(text, placed) if text else placed
 
     def _written_whole(self, written: Path) -> bool:
         """Whether values path ``written`` is a container or volume a user file wrote whole."""
@@ -1158,6 +1162,28 @@ def _whole_entry(path: Path) -> bool:
     if len(path) < 3 or path[1] not in WHOLE_LISTS or not isinstance(path[2], int):
         return False
     return not (path[1] == "containers" and path[2] == 0)
+
+
+#: The fields of a pod's securityContext that say which user its containers run as, each also a
+#: field of a container's own securityContext.
+_USER_FIELDS = frozenset(("runAsUser", "runAsGroup", "runAsNonRoot"))
+
+
+def _users_own(spec: Any) -> dict[str, Any] | None:
+    """For the pod template's hint ``spec`` that sets the pod's user (``securityContext`` with
+    ``runAsNonRoot``, ``runAsUser``), the same fields as a container's own securityContext; else
+    None. z2jh's hint for it (``pod_security_context`` plus ``singleuser.uid``) gives a user
+    only to the notebook container: a sidecar or init container the user wrote keeps its image's
+    (busybox's root), which the pod's ``runAsNonRoot: true`` then refuses to start. Its own
+    securityContext is where its user is set."""
+    if not isinstance(spec, dict) or list(spec) != ["securityContext"]:
+        return None
+    context = spec["securityContext"]
+    if not isinstance(context, dict) or not set(context) <= _USER_FIELDS:
+        return None
+    if "runAsUser" not in context and "runAsNonRoot" not in context:
+        return None
+    return {"securityContext": dict(context)}
 
 
 def nested(text: str, under: Path) -> str:

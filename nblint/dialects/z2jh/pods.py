@@ -136,6 +136,7 @@ def _pod(
         # Where the chart mounts the user's home volume (storage type static or dynamic), when
         # the pod still mounts it there: a hint about HOME must keep that volume, not replace it.
         "chart_home_mount": home if _chart_home_mounted(release, pod, home) else None,
+        "volumes_replaced_by": _volumes_replaced_by(sources),
         "unlisted_choices": [
             {
                 "option": u.option,
@@ -184,6 +185,24 @@ def _namespace(config: SpawnerConfig) -> str | None:
         return template if isinstance(template, str) and template else "{hubnamespace}-{username}"
     namespace = config.get("namespace")
     return namespace if isinstance(namespace, str) and namespace else None
+
+
+#: The KubeSpawner trait that holds the pod's volumes, as ``hub.config`` writes it.
+_HUB_CONFIG_VOLUMES = ("hub", "config", "KubeSpawner", "volumes")
+
+
+def _volumes_replaced_by(sources: PodSources) -> str | None:
+    """The values key that replaces the pod's volumes whole (a profile's or a choice's
+    ``kubespawner_override.volumes``, ``hub.config.KubeSpawner.volumes``), as text: the chart's
+    home volume and ``singleuser.storage.extraVolumes`` are in the list it replaces, so a volume
+    the pod lacks goes there. None when the chart builds the list."""
+    written = sources.entries.get(("spec", "volumes"))
+    if written is None:
+        return None
+    path = tuple(written.path)
+    if "kubespawner_override" in path or path == _HUB_CONFIG_VOLUMES:
+        return format_path(path)
+    return None
 
 
 def _chart_home_mounted(release: Release, pod: dict[str, Any], home: Any) -> bool:
