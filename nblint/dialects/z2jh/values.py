@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
 from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
@@ -629,6 +629,26 @@ class Release(Record):
                 # A key below a list item lives in the layer that wrote the list.
                 return self._layers[owner]
         return self._layers[-1]
+
+    def replaced_later(self, layer: _Layer, paths: Iterable[Path]) -> _Layer | None:
+        """The last layer after ``layer`` that writes one of ``paths`` (or a key above one) as
+        something other than a mapping (``hub.config:`` left empty, a scalar, a list), if any:
+        Helm's merge then throws away what ``layer`` writes there, so a fix of those paths goes
+        into that later layer (where a null is in the way, it says why it is not applied)."""
+        start = next((i for i, each in enumerate(self._layers) if each is layer), None)
+        if start is None:
+            return None
+        found = start
+        for path in paths:
+            for length in range(1, len(path) + 1):
+                owner = self._owners.get(path[:length])
+                if owner is None:
+                    break
+                if owner > found and not isinstance(
+                    get_path(self._layers[owner].values, path[:length])[1], dict
+                ):
+                    found = owner
+        return self._layers[found] if found != start else None
 
     def beneath(self, layer: _Layer, values_path: Path) -> Any:
         """What the layers before ``layer`` and the chart's defaults put at ``values_path``
