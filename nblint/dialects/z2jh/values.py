@@ -867,7 +867,9 @@ def build_release(
             parent = format_path(root[:-1]) or "the parent chart"
             unseen = f"{parent}'s own values.yaml, which nblint cannot see,"
     for number, (path, document) in enumerate(files):
-        layer_root, shown, read_only = views[number] if views else (root, (), None)
+        # A hint is shown under the keys its values sit under (`jupyterhub:` of an umbrella
+        # chart's values), so that it pastes where the fix writes it.
+        layer_root, shown, read_only = views[number] if views else (root, root, None)
         found, values = get_path(document, layer_root)
         where = format_path(layer_root) or "the top level"
         if not found and not subchart and layer_root:
