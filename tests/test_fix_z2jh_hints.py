@@ -255,5 +255,9 @@ def test_a_hint_into_a_profile_under_an_umbrella_key_names_the_whole_path() -> N
     )
     assert notebook.edit is not None
     assert list(notebook.edit.path) == [
-        "jupyterhub", "singleuser", "profileList", 0, "kubespawner_override"
+        "jupyterhub",
+        "singleuser",
+        "profileList",
+        0,
+        "kubespawner_override",
     ]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from nblint.check.targets import RawViolation, targets_of
-from nblint.model.pod import EffectivePod
+from nblint.model.pod import EffectivePod, Origin
 from nblint.model.unknowable import is_unknowable
 
 TYPE_CHECKING = False
@@ -46,6 +46,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     hooks = pod.facts.get("pod_hooks")
     hook = hooks[0] if isinstance(hooks, list) and hooks else None
     templates = [_pattern(name) for name in names if _FIELD.search(name)]
+    # Volumes a later values file's null deletes (`extraVolumes:` left empty): said there.
+    deleted = pod.facts.get("volumes_deleted")
+    if not isinstance(deleted, dict):
+        deleted = {}
     for base, variables, field, at, mount_index, mount in _uses(pod):
         name = mount.get("name") if isinstance(mount, dict) else None
         if not isinstance(name, str) or not name or is_unknowable(name) or name in exact:
@@ -56,6 +60,17 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 continue
         elif any(pattern.fullmatch(name) for pattern in templates):
             continue
+        where = deleted.get(name)
+        fix = origin = None
+        if isinstance(where, dict):
+            # The later file's null is what to edit: the volume the earlier file writes is gone.
+            origin = Origin(where["file"], where["line"], where["column"], where["note"])
+            fix = {
+                "any": f"Write the volume {name} in place of this null ({where['key']} of this "
+                "file: the null deletes the earlier files' volumes), or remove the mount of it "
+                f"at {mount.get(at) or ''}: the API server refuses a mount of a volume the pod "
+                "does not have."
+            }
         yield RawViolation(
             (*base, field, mount_index, "name"),
             "",
@@ -69,6 +84,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # A hook may change the pod, but one that adds the volume of a mount the values
             # write, and not the mount, would be an odd way to write it.
             assumption=f"hub.extraConfig's {hook} adds no volume named {name}" if hook else None,
+            origin=origin,
+            fix=fix,
+            object_hint=fix is not None,
         )
 
 
