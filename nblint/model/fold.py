@@ -189,15 +189,26 @@ def fix_applicability(findings: Iterable[Finding]) -> str | None:
     return "safe" if "safe" in kinds else None
 
 
-def fixable_counts(problems: Iterable[Folded]) -> tuple[int, int]:
-    """``(safe, unsafe)``: how many ``problems`` ``nblint fix`` would fix, and how many more
-    with ``--unsafe-fixes``."""
-    safe = unsafe = 0
+def fixable_counts(
+    problems: Iterable[Folded], editable: frozenset[str] | None = None
+) -> tuple[int, int, int]:
+    """``(safe, unsafe, elsewhere)``: how many ``problems`` ``nblint fix`` would fix, how many
+    more with ``--unsafe-fixes``, and how many it leaves because their fixes go only into files
+    it does not edit (``editable``: the real paths of those it does; None: any)."""
+    import os
+
+    safe = unsafe = elsewhere = 0
     for problem in problems:
-        kind = fix_applicability(problem.findings)
+        findings = problem.findings
+        if editable is not None:
+            findings = [
+                f for f in findings if f.edit is None or os.path.realpath(f.edit.file) in editable
+            ]
+        kind = fix_applicability(findings)
         safe += kind == "safe"
         unsafe += kind == "unsafe"
-    return safe, unsafe
+        elsewhere += kind is None and fix_applicability(problem.findings) is not None
+    return safe, unsafe, elsewhere
 
 
 #: The most differing parts a joined message names before it says how many more there are.
