@@ -9,7 +9,7 @@ folded problems unless asked for one per pod (``--no-fold``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter
 
 from nblint.model.finding import Finding, PsaRef
@@ -295,11 +295,15 @@ def pod_key(finding: Finding) -> tuple[Any, ...]:
     return (finding.object, finding.profile, options)
 
 
-def pod_count(findings: Iterable[Finding]) -> int:
+def pod_count(findings: Iterable[Finding], layers_of: Mapping[str, str] | None = None) -> int:
     """How many pods ``findings`` are found in: two containers, or two fields, of one pod are
     one pod; a pod is told apart by the file it is found in too (two values files' pods are
-    both ``values``), so a pod whose findings lie in two layers of a release counts twice."""
-    return len({(finding.file, *pod_key(finding)) for finding in findings})
+    both ``values``), or, for a file that is a layer of a release (``layers_of``: each layer
+    file's release, by its first file, :attr:`RunResult.layers_of`), by its release: a pod whose
+    findings lie in two layers is one pod."""
+    if not layers_of:
+        return len({(finding.file, *pod_key(finding)) for finding in findings})
+    return len({(layers_of.get(f.file, f.file), *pod_key(f)) for f in findings})
 
 
 def pods_text(findings: list[Finding]) -> str:
