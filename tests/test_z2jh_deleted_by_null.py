@@ -90,3 +90,14 @@ def test_any_finding_on_a_value_a_later_null_deletes_names_that_null() -> None:
             "base.yaml",
         )
     ]
+
+
+def test_a_pod_field_whose_key_a_later_null_deletes_is_said_at_the_null() -> None:
+    """`uid:` left empty in prod.yaml: the notebook has no runAsUser, and the line to edit is
+    that null, not base.yaml's `singleuser:`."""
+    assert layered("uid", "notebook-run-as-user") == [
+        ("prod.yaml", 2, 3, "the null here deletes `singleuser.uid: 1000` of base.yaml")
+    ]
+    # A fix that writes the deleted key goes where the null is, or it would change nothing.
+    [non_root] = [f for f in findings("uid", "run-as-non-root") if "notebook" in f.message]
+    assert non_root.edit is not None and Path(non_root.edit.file).name == "prod.yaml"

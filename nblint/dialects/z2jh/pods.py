@@ -132,6 +132,7 @@ def _pod(
     if not overridden and (not _mounted_at(pod, home) or written is None):
         sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
     _trace_static_claim(release, pod, sources)
+    _trace_deleted_fields(release, pod, sources)
     provenance = ValuesProvenance(release, sources)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
     pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
@@ -215,6 +216,32 @@ def _trace_static_claim(release: Release, pod: dict[str, Any], sources: PodSourc
             # said at the claim itself.)
             claim = (*at, "persistentVolumeClaim")
             sources.entries[claim] = Source(STATIC_CLAIM, extends=False)
+
+
+#: Values keys whose value becomes one pod field, where no other key writes it, and that field:
+#: a later file's null that deletes the key is what to edit when the field is missing.
+_FIELD_KEYS: tuple[tuple[Path, Path], ...] = (
+    (("singleuser", "uid"), ("spec", "containers", 0, "securityContext", "runAsUser")),
+    (("singleuser", "fsGid"), ("spec", "securityContext", "fsGroup")),
+)
+
+
+def _trace_deleted_fields(release: Release, pod: dict[str, Any], sources: PodSources) -> None:
+    """A pod field an earlier file's key sets, missing because a later file's null deletes that
+    key (`uid:` left empty), traces to the null: the finding about it is there, and says so."""
+    for key, field in _FIELD_KEYS:
+        if release.deleted_by_null(key) is None:
+            continue
+        value: Any = pod
+        for part in field:
+            if isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                value = None
+        if value is None:
+            sources.entries[field] = Source(key, extends=False)
 
 
 def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
