@@ -480,3 +480,25 @@ def test_an_unchanged_team_rules_directory_is_validated_once(project: Path) -> N
     code, stderr, imported = _modules_after_check(project, POD, "--rules-dir", "team-rules")
     assert (code, imported) == (2, False)
     assert "unexpected-key" in stderr
+
+
+def test_check_of_a_path_counts_as_fixable_only_what_fix_of_it_makes(project: Path) -> None:
+    """`check values-prod.yaml` reads values-base.yaml with it (its release's layer) and counted
+    the resources fix, which goes into values-base.yaml and which `fix values-prod.yaml` never
+    makes (field test 8a): the count is `fix`'s, and the fix in the file not named is said, as
+    `fix` says it."""
+    (project / ".nblint.yaml").write_text(TWO_RELEASES)
+    select = ("--select", "privileged,notebook-resources")
+    result = nblint(*select, "values-prod.yaml")
+    assert result.stdout.strip().splitlines()[-1] == (
+        "Found 1 error, 1 warning (2 files, 1 pod). 1 fixable with `nblint fix --unsafe-fixes`. "
+        "1 more has its fix in a file not named (another layer of its release): name it too to "
+        "fix it."
+    )
+    # Both named: both fixable, as `nblint fix values-base.yaml values-prod.yaml` fixes both.
+    both = nblint(*select, "values-base.yaml", "values-prod.yaml")
+    assert both.stdout.strip().splitlines()[-1] == (
+        "Found 1 error, 1 warning (2 files, 2 pods). 2 fixable with `nblint fix --unsafe-fixes`."
+    )
+    done = CliRunner().invoke(main, ["fix", "--unsafe-fixes", *select, "values-prod.yaml"])
+    assert "fix in a file not named (values-base.yaml)" in done.stderr

@@ -232,3 +232,50 @@ def test_an_advice_whose_explanation_changes_is_no_new_finding() -> None:
     outcome = fixing.fix(check, unsafe=False)
     assert outcome.texts == {"values.yaml": "a: 1\n"}
     assert outcome.rejected == []
+
+
+def test_a_fix_for_an_earlier_layer_s_finding_is_not_written_where_a_later_null_deletes_it(
+    tmp_path: Path,
+) -> None:
+    """The init container's seccomp finding is at base.yaml's `singleuser:` (its chart default),
+    and its fix writes hub.config, which prod.yaml's empty `config:` deletes: written into
+    base.yaml it would change nothing (`fix --diff` showed that edit, "would fix 0 findings").
+    It belongs to prod.yaml, where the null makes it advice (field test 8a, D2)."""
+    folder = copy(tmp_path, "layered-init-container")
+    base, prod = folder / "base.yaml", folder / "prod.yaml"
+    seccomp = [f for f in layered(base, prod) if f["rule"] == "seccomp-profile-restricted"]
+    assert [(Path(f["file"]).name, f["line"]) for f in seccomp] == [
+        ("base.yaml", 9),
+        ("prod.yaml", 3),
+    ]
+    for finding in seccomp:
+        assert finding["applicability"] == DISPLAY_ONLY
+        assert finding["fix"].startswith(
+            "# not applied: `hub.config: null` in prod.yaml deletes `GitHubOAuthenticator` "
+            "of base.yaml:"
+        )
+    result = invoke("fix", "--diff", "--unsafe-fixes", "-f", str(base), "-f", str(prod))
+    assert "KubeSpawner" not in result.output
+    assert "pod_security_context" not in result.output
+
+
+def test_a_fix_for_an_earlier_layer_s_finding_goes_into_the_later_null_it_must_keep(
+    tmp_path: Path,
+) -> None:
+    folder = copy(tmp_path, "layered-init-container-chart-keys")
+    base, prod = folder / "base.yaml", folder / "prod.yaml"
+    before = base.read_text()
+    [init] = [
+        f
+        for f in layered(base, prod)
+        if f["rule"] == "seccomp-profile-restricted" and "block-cloud-metadata" in f["message"]
+    ]
+    assert (Path(init["file"]).name, init["applicability"]) == ("base.yaml", SAFE)
+    assert invoke("fix", "-f", str(base), "-f", str(prod)).exit_code == 0
+    assert base.read_text() == before
+    config = yaml.safe_load(prod.read_text())["hub"]["config"]
+    assert config["JupyterHub"] is None
+    assert config["KubeSpawner"]["pod_security_context"] == {
+        "seccompProfile": {"type": "RuntimeDefault"}
+    }
+    assert not [f for f in layered(base, prod) if f["rule"] == "seccomp-profile-restricted"]

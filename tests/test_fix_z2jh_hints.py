@@ -13,11 +13,12 @@ D3, D5, D10, D13, D14, D15).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES, brief
+from conftest import FIXTURES, brief, run
 from test_fix import findings_of, fixed_text
 
 from nblint.cli import main
@@ -210,3 +211,53 @@ def test_no_fix_makes_a_container_with_a_bidirectional_mount_unprivileged() -> N
         assert findings_of("bidirectional-mount-unprivileged", path, text) == [], name
         mounter = [f for f in findings_of("privileged", path, text) if f.container == container]
         assert len(mounter) == 1, name  # still privileged: reported, not refused
+
+
+# Field test 8a, D4: a hint for values under an umbrella chart's key is shown under that key ----
+
+
+def _nested_under(path: list[Any], tree: Any) -> Any:
+    for key in reversed(path):
+        tree = {key: tree}
+    return tree
+
+
+@pytest.mark.parametrize(
+    ("name", "root"),
+    [
+        ("umbrella-hint-under-jupyterhub.yaml", ["jupyterhub"]),
+        ("umbrella-hint-under-binderhub-jupyterhub.yaml", ["binderhub", "jupyterhub"]),
+    ],
+)
+def test_a_hint_under_an_umbrella_key_pastes_where_the_fix_writes_it(
+    name: str, root: list[str]
+) -> None:
+    """Pasted as shown at the top of the file, each hint is the edit `nblint fix` makes: shown
+    without `jupyterhub:` it put `singleuser` at the parent chart's top level, where z2jh never
+    sees it."""
+    findings = run(HINTS / name).findings
+    placed = [f for f in findings if f.edit is not None and list(f.edit.path) == root]
+    assert {f.rule for f in placed} >= {"notebook-resources", "seccomp-profile-restricted"}
+    for finding in placed:
+        assert finding.fix is not None
+        shown = yaml.safe_load(finding.fix)
+        assert shown == _nested_under(root, yaml.safe_load(finding.edit.patch)), finding.rule
+
+
+def test_a_hint_into_a_profile_under_an_umbrella_key_names_the_whole_path() -> None:
+    [notebook] = [
+        f
+        for f in run(HINTS / "umbrella-hint-under-jupyterhub.yaml", select={"privileged"}).findings
+        if "container notebook" in f.message
+    ]
+    assert notebook.fix is not None and notebook.fix.startswith(
+        "# in jupyterhub.singleuser.profileList[0].kubespawner_override\n"
+    )
+    assert notebook.edit is not None
+    assert list(notebook.edit.path) == [
+        "jupyterhub",
+        "singleuser",
+        "profileList",
+        0,
+        "kubespawner_override",
+    ]

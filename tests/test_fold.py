@@ -367,6 +367,22 @@ def test_statistics_count_distinct_pods_not_the_fields_of_a_problem() -> None:
     assert line.endswith("(in 1 pod)")
 
 
+def test_statistics_count_one_pod_whose_findings_lie_in_two_layers_once() -> None:
+    """The notebook's seccomp finding is in base.yaml, the init container's in top.yaml: two
+    problems of one pod of one release (it counted two pods: field test 8a)."""
+    layers = REPORT / "one-pod-two-layers"
+    args = ["--select", "seccomp-profile-restricted"]
+    for name in ("base.yaml", "top.yaml"):
+        args += ["-f", str((layers / name).relative_to(ROOT))]
+    findings = report(*args)["findings"]
+    assert sorted(Path(f["file"]).name for f in findings) == ["base.yaml", "top.yaml"]
+    rows = json.loads(check("--statistics", "--format", "json", *args).stdout)
+    assert rows == [
+        {"rule": "seccomp-profile-restricted", "severity": "error", "count": 2, "pods": 1}
+    ]
+    assert check("--statistics", *args).stdout.splitlines()[0].endswith("(in 1 pod)")
+
+
 def test_help_lists_the_exit_codes() -> None:
     text = check("--help").stdout
     assert "Exit codes:" in text
@@ -507,4 +523,4 @@ def test_folded_hint_for_the_charts_init_container_says_why_once() -> None:
         "# (runAsNonRoot: true would stop it star",
         "# the chart's NetworkPolicy instead (nee",
     ]
-    assert hint[3].strip() == "singleuser:"
+    assert hint[3].strip() == "jupyterhub:"  # the values sit under the umbrella key

@@ -9,7 +9,7 @@ folded problems unless asked for one per pod (``--no-fold``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter
 
 from nblint.model.finding import Finding, PsaRef
@@ -189,15 +189,26 @@ def fix_applicability(findings: Iterable[Finding]) -> str | None:
     return "safe" if "safe" in kinds else None
 
 
-def fixable_counts(problems: Iterable[Folded]) -> tuple[int, int]:
-    """``(safe, unsafe)``: how many ``problems`` ``nblint fix`` would fix, and how many more
-    with ``--unsafe-fixes``."""
-    safe = unsafe = 0
+def fixable_counts(
+    problems: Iterable[Folded], editable: frozenset[str] | None = None
+) -> tuple[int, int, int]:
+    """``(safe, unsafe, elsewhere)``: how many ``problems`` ``nblint fix`` would fix, how many
+    more with ``--unsafe-fixes``, and how many it leaves because their fixes go only into files
+    it does not edit (``editable``: the real paths of those it does; None: any)."""
+    import os
+
+    safe = unsafe = elsewhere = 0
     for problem in problems:
-        kind = fix_applicability(problem.findings)
+        findings = problem.findings
+        if editable is not None:
+            findings = [
+                f for f in findings if f.edit is None or os.path.realpath(f.edit.file) in editable
+            ]
+        kind = fix_applicability(findings)
         safe += kind == "safe"
         unsafe += kind == "unsafe"
-    return safe, unsafe
+        elsewhere += kind is None and fix_applicability(problem.findings) is not None
+    return safe, unsafe, elsewhere
 
 
 #: The most differing parts a joined message names before it says how many more there are.
@@ -284,11 +295,15 @@ def pod_key(finding: Finding) -> tuple[Any, ...]:
     return (finding.object, finding.profile, options)
 
 
-def pod_count(findings: Iterable[Finding]) -> int:
+def pod_count(findings: Iterable[Finding], layers_of: Mapping[str, str] | None = None) -> int:
     """How many pods ``findings`` are found in: two containers, or two fields, of one pod are
     one pod; a pod is told apart by the file it is found in too (two values files' pods are
-    both ``values``), so a pod whose findings lie in two layers of a release counts twice."""
-    return len({(finding.file, *pod_key(finding)) for finding in findings})
+    both ``values``), or, for a file that is a layer of a release (``layers_of``: each layer
+    file's release, by its first file, :attr:`RunResult.layers_of`), by its release: a pod whose
+    findings lie in two layers is one pod."""
+    if not layers_of:
+        return len({(finding.file, *pod_key(finding)) for finding in findings})
+    return len({(layers_of.get(f.file, f.file), *pod_key(f)) for f in findings})
 
 
 def pods_text(findings: list[Finding]) -> str:

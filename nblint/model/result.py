@@ -22,6 +22,7 @@ class RunResult(Record):
 
     __slots__ = (
         "documents",
+        "editable",
         "findings",
         "inputs",
         "layers_of",
@@ -65,6 +66,9 @@ class RunResult(Record):
         )
         #: What the run wants its reader to know about how it ran (one line each).
         self.notices: list[str] = [] if notices is None else notices
+        #: The files (real paths) ``nblint fix`` with the same PATHs would edit: only those
+        #: named, not the other layers of a configured release they belong to; None: any file.
+        self.editable: frozenset[str] | None = None
 
     @property
     def files(self) -> int:

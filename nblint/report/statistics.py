@@ -14,7 +14,7 @@ from nblint.model.result import Report
 def counts(report: Report) -> list[dict[str, Any]]:
     """Per rule: its severity, how many problems and in how many distinct pods (a problem's
     findings are one per pod and field: capabilities' drop and add of one container are one
-    pod), most problems first."""
+    pod; one pod's findings in two layers of its release are one pod), most problems first."""
     problems: Counter[str] = Counter()
     found: dict[str, list[Finding]] = {}
     severity: dict[str, str] = {}
@@ -28,7 +28,7 @@ def counts(report: Report) -> list[dict[str, Any]]:
             "rule": rule,
             "severity": severity[rule],
             "count": problems[rule],
-            "pods": pod_count(found[rule]),
+            "pods": pod_count(found[rule], report.result.layers_of),
         }
         for rule in ordered
     ]

@@ -381,23 +381,30 @@ def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str
     if not findings:
         return f"All checks passed ({checked})."
     parts = [f"{n} {sev}{'s' * (n != 1)}" for sev, n in counts.items() if n]
-    return f"Found {', '.join(parts)} ({checked}).{fixable(findings)}"
+    return f"Found {', '.join(parts)} ({checked}).{fixable(findings, result.editable)}"
 
 
-def fixable(findings: Sequence[Finding | Folded]) -> str:
+def fixable(findings: Sequence[Finding | Folded], editable: frozenset[str] | None = None) -> str:
     """What ``nblint fix`` would do about ``findings`` (or folded problems), as a sentence: in
-    problems, as ``nblint fix`` counts them (:func:`~nblint.model.fold.fixable_counts`)."""
-    safe, unsafe = fixable_counts(
-        item if isinstance(item, Folded) else Folded([item]) for item in findings
+    problems, as ``nblint fix`` counts them (:func:`~nblint.model.fold.fixable_counts`), with
+    the same PATHs (``editable``: the files it edits, not another layer of their release)."""
+    safe, unsafe, elsewhere = fixable_counts(
+        (item if isinstance(item, Folded) else Folded([item]) for item in findings), editable
     )
-    if not safe and not unsafe:
-        return ""
-    if not safe:
-        return f" {unsafe} fixable with `nblint fix --unsafe-fixes`."
-    text = f" {safe} fixable with `nblint fix`"
-    if unsafe:
-        text += f" ({unsafe} more with `nblint fix --unsafe-fixes`)"
-    return text + "."
+    text = ""
+    if not safe and unsafe:
+        text = f" {unsafe} fixable with `nblint fix --unsafe-fixes`."
+    elif safe:
+        text = f" {safe} fixable with `nblint fix`"
+        if unsafe:
+            text += f" ({unsafe} more with `nblint fix --unsafe-fixes`)"
+        text += "."
+    if elsewhere:
+        text += (
+            f" {elsewhere} more {'has its' if elsewhere == 1 else 'have their'} fix in a file "
+            "not named (another layer of its release): name it too to fix it."
+        )
+    return text
 
 
 def write(report: Report, stream: IO[str]) -> None:

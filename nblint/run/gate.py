@@ -73,6 +73,10 @@ def run(
         }
         results.append(Runner(options.replace(dialect=dialect), rules).run([]))
     result = merge(results)
+    if paths_given:
+        # `nblint fix PATH…` edits only the files named (see cli/fix.run_fix): check's count of
+        # what it would fix must not count a fix that goes into another layer of their release.
+        result.editable = frozenset(os.path.realpath(p) for p in inputs if p != STDIN) | named
     if config is not None:
         result.findings = drop_per_file_ignores(config, result.findings, rules)
     return result

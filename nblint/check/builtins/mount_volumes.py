@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from nblint.check.targets import RawViolation, targets_of
-from nblint.model.pod import EffectivePod
+from nblint.model.pod import EffectivePod, Origin
 from nblint.model.unknowable import is_unknowable
 
 TYPE_CHECKING = False
@@ -50,6 +50,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     # edit: the chart's home volume and extraVolumes are in the list it replaces.
     replaced_by = pod.facts.get("volumes_replaced_by")
     replacing = pod.provenance.locate(("spec", "volumes")) if replaced_by else None
+    # Volumes a later values file's null deletes (`extraVolumes:` left empty): said there.
+    deleted = pod.facts.get("volumes_deleted")
+    if not isinstance(deleted, dict):
+        deleted = {}
     for base, variables, field, at, mount_index, mount in _uses(pod):
         name = mount.get("name") if isinstance(mount, dict) else None
         if not isinstance(name, str) or not name or is_unknowable(name) or name in exact:
@@ -61,11 +65,25 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         elif any(pattern.fullmatch(name) for pattern in templates):
             continue
         mount_path = str(mount.get(at) or "")
+        where = deleted.get(name)
+        fix: dict[str, str] | None = None
+        origin = replacing
+        if isinstance(where, dict):
+            # The later file's null is what to edit: the volume the earlier file writes is gone.
+            origin = Origin(where["file"], where["line"], where["column"], where["note"])
+            fix = {
+                "any": f"Write the volume {name} in place of this null ({where['key']} of this "
+                "file: the null deletes the earlier files' volumes), or remove the mount of it "
+                f"at {mount_path}: the API server refuses a mount of a volume the pod does not "
+                "have."
+            }
+        elif replacing is not None:
+            fix = {"any": _REPLACED_HINT}
         yield RawViolation(
             (*base, field, mount_index, "name"),
             "",
             variables["container"],
-            fix=None if replacing is None else {"any": _REPLACED_HINT},
+            fix=fix,
             variables={
                 **variables,
                 "volume_name": name,
@@ -73,11 +91,12 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 "volumes_replaced_by": replaced_by or "",
                 "volume_entry": _volume_entry(pod, name, mount_path),
             },
-            origin=replacing,
+            origin=origin,
             distinct=f"{field}{mount_index}",
             # A hook may change the pod, but one that adds the volume of a mount the values
             # write, and not the mount, would be an odd way to write it.
             assumption=f"hub.extraConfig's {hook} adds no volume named {name}" if hook else None,
+            object_hint=isinstance(where, dict),
         )
 
 

@@ -746,7 +746,7 @@ def _gitops_release_of_layers(
     for layer, installs in layers:
         if installs is None:
             files.append((layer.file, layer.root))
-            views.append((root, (), None))
+            views.append((root, root, None))  # (shown under the umbrella's key, if any)
             positions.append(layer.index)
             continue
         source = next(charts)

@@ -564,6 +564,13 @@ class ValuesPlacement(Record):
             shown = text.split("\n", 1)[1] if target and text.startswith("# in ") else text
             return PlacedFix(f"{in_code}\n{shown}", None)
         layer = self.release.placing(target or values_path)
+        if layer is not None and merge == HELM:
+            # A later layer that writes a key of the patch as no mapping (`hub.config:` left
+            # empty) throws away what this one would get: the fix goes where it takes effect.
+            tree = _tree(patch)
+            if isinstance(tree, dict) and tree:
+                leaves = [(*target, *leaf) for leaf in _leaves(tree)]
+                layer = self.release.replaced_later(layer, leaves) or layer
         if layer is not None and not target and layer.read_only:
             text = f"# in {layer.read_only}\n{text}"
         elif layer is not None and not target and layer.shown_under:

@@ -25,6 +25,7 @@ from nblint.dialects.z2jh.values import (
     hub_classes,
     hub_image,
     kubespawner_version,
+    volume_null_note,
 )
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
 from nblint.model.quantity import is_zero_quantity
@@ -89,7 +90,10 @@ class ValuesProvenance:
             values_path, note = self.values_path(path)
             found = self.release.locate(values_path)
             if note:
-                found = Origin(found.file, found.line, found.column, note)
+                # (A null that deletes the value is said too: it is what the finding is at.)
+                deleted = found.note is not None and found.note.startswith("the null")
+                said = f"{note}; {found.note}" if deleted else note
+                found = Origin(found.file, found.line, found.column, said)
             self._located[path] = found
         return found
 
@@ -127,6 +131,8 @@ def _pod(
     overridden = written is not None and "kubespawner_override" in written.path
     if not overridden and (not _mounted_at(pod, home) or written is None):
         sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
+    _trace_static_claim(release, pod, sources)
+    _trace_deleted_fields(release, pod, sources)
     provenance = ValuesProvenance(release, sources)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
     pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
@@ -208,6 +214,53 @@ def _volumes_replaced_by(sources: PodSources) -> str | None:
 def _chart_home_mounted(release: Release, pod: dict[str, Any], home: Any) -> bool:
     storage_type = lookup(release.values, ("singleuser", "storage", "type"))
     return storage_type in ("static", "dynamic") and _mounted_at(pod, home)
+
+
+#: The claim z2jh's static storage mounts as every user's home, and the key that picks it.
+STATIC_CLAIM: Path = ("singleuser", "storage", "static", "pvcName")
+STORAGE_TYPE: Path = ("singleuser", "storage", "type")
+
+
+def _trace_static_claim(release: Release, pod: dict[str, Any], sources: PodSources) -> None:
+    """The home volume of static storage traces to `type: static`; its claim's name, when a
+    user file writes `pvcName` (empty, or a later layer's null), to that key: the line to edit."""
+    if not release.written(STATIC_CLAIM):
+        return
+    volumes = pod.get("spec", {}).get("volumes")
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
+        at = ("spec", "volumes", index)
+        source = sources.entries.get(at)
+        if source is not None and source.path == STORAGE_TYPE and isinstance(volume, dict):
+            # (The claim source holds nothing but its name: a claim volume that names none is
+            # said at the claim itself.)
+            claim = (*at, "persistentVolumeClaim")
+            sources.entries[claim] = Source(STATIC_CLAIM, extends=False)
+
+
+#: Values keys whose value becomes one pod field, where no other key writes it, and that field:
+#: a later file's null that deletes the key is what to edit when the field is missing.
+_FIELD_KEYS: tuple[tuple[Path, Path], ...] = (
+    (("singleuser", "uid"), ("spec", "containers", 0, "securityContext", "runAsUser")),
+    (("singleuser", "fsGid"), ("spec", "securityContext", "fsGroup")),
+)
+
+
+def _trace_deleted_fields(release: Release, pod: dict[str, Any], sources: PodSources) -> None:
+    """A pod field an earlier file's key sets, missing because a later file's null deletes that
+    key (`uid:` left empty), traces to the null: the finding about it is there, and says so."""
+    for key, field in _FIELD_KEYS:
+        if release.deleted_by_null(key) is None:
+            continue
+        value: Any = pod
+        for part in field:
+            if isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                value = None
+        if value is None:
+            sources.entries[field] = Source(key, extends=False)
 
 
 def _mounted_at(pod: dict[str, Any], path: Any) -> bool:
@@ -398,6 +451,7 @@ def deployment_facts(
         "chart_pods": chart_pods(values),
         "hub_db_pvc": _hub_db_pvc(values),
         "volumes_unseen": _volumes_unseen(release),
+        "volumes_deleted": _volumes_deleted(release),
         # A hook that changes the pod KubeSpawner built (basehub's adds admins' mounts).
         "pod_hooks": [hook for hook, _, _ in release.extra_config.pod_hooks],
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
@@ -499,6 +553,42 @@ def _volumes_unseen(release: Release) -> str | None:
         if isinstance(text, str) and any(re.search(rf"\b{t}\b", text) for t in _VOLUME_TRAITS):
             return f"hub.extraConfig snippet {snippet}"
     return None
+
+
+#: Values keys whose entries become the user pod's volumes (each entry names its volume).
+_VOLUME_KEYS: tuple[Path, ...] = (
+    ("singleuser", "storage", "extraVolumes"),
+    ("hub", "config", "KubeSpawner", "volumes"),
+)
+
+
+def _volumes_deleted(release: Release) -> dict[str, dict[str, Any]]:
+    """``{volume name: where}`` of the volumes an earlier ``-f`` file writes that a later
+    file's ``null`` deletes (``extraVolumes:`` left empty, ``hub.config:``): ``where`` is the
+    null's place (``file``, ``line``, ``column``) and a ``note`` that says what it deletes, for
+    a finding about the missing volume to be where the user edits."""
+    deleted: dict[str, dict[str, Any]] = {}
+    for key in _VOLUME_KEYS:
+        found = release.deleted_by_null(key)
+        if found is None:
+            continue
+        null, owner, files = found
+        origin = release.locate(null)
+        for layer_values in release.user_values()[:owner]:
+            entries = lookup(layer_values, key)
+            # (A map of named entries, z2jh 4.3+, names each volume in the entry all the same.)
+            items = list(entries.values()) if isinstance(entries, dict) else entries
+            for item in items if isinstance(items, list) else []:
+                name = item.get("name") if isinstance(item, dict) else None
+                if isinstance(name, str) and name:
+                    deleted[name] = {
+                        "file": origin.file,
+                        "line": origin.line,
+                        "column": origin.column,
+                        "note": volume_null_note(null, key, name, files),
+                        "key": format_path(key),
+                    }
+    return deleted
 
 
 def _named_servers(values: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
 from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
@@ -582,7 +582,9 @@ class Release(Record):
                 # = [...]`): the statement's line, which is what to edit.
                 return self._locate(values_path[: index + 1])
         if values_path in self._owners:
-            return self._position(self._owners[values_path], values_path)
+            return self._with_deleting_null(
+                self._position(self._owners[values_path], values_path), values_path
+            )
         origin = self._position(0, ())
         for length in range(len(values_path) - 1, 0, -1):
             layer = self._owners.get(values_path[:length])
@@ -592,7 +594,7 @@ class Release(Record):
                 break
         found, value = get_path(self.values, values_path)
         if not found or not values_path:
-            return origin
+            return self._with_deleting_null(origin, values_path)
         if self.wrapper is not None and get_path(self.wrapper.values, values_path)[0]:
             note = (
                 f"{self.wrapper.chart} chart default `{format_path(values_path)}: "
@@ -608,6 +610,43 @@ class Release(Record):
             # values nblint did not read lie below the user's.
             note += f" (unless {self.unseen} overrides it)"
         return Origin(origin.file, origin.line, origin.column, note)
+
+    def deleted_by_null(self, values_path: Path) -> tuple[Path, int, list[str]] | None:
+        """``(null, layer, files)`` when the last layer that writes ``values_path`` or a key
+        above it writes ``null`` there (``pvcName:`` left empty) and so deletes what the earlier
+        ``files`` set at ``values_path``; else None."""
+        for length in range(len(values_path), 0, -1):
+            prefix = values_path[:length]
+            owner = self._owners.get(prefix)
+            if owner is None:
+                continue
+            found, value = get_path(self._layers[owner].values, prefix)
+            if not found or value is not None:
+                return None
+            files = [
+                layer.file
+                for layer in self._layers[:owner]
+                if get_path(layer.values, values_path)[1] is not None
+            ]
+            return (prefix, owner, files) if files else None
+        return None
+
+    def _with_deleting_null(self, origin: Origin, values_path: Path) -> Origin:
+        """``origin`` with a note naming the later layer's ``null`` that deletes what an earlier
+        layer set at ``values_path`` (the finding is there: it is what to edit)."""
+        deleted = self.deleted_by_null(values_path)
+        if deleted is None:
+            return origin
+        null, owner, files = deleted
+        value = None
+        for layer in self._layers[:owner]:
+            written = get_path(layer.values, values_path)[1]
+            if written is not None:
+                value = written  # (the last earlier layer's, which the null deletes)
+        # (``origin`` is the null's line: the last layer that writes the path or above it.)
+        return Origin(
+            origin.file, origin.line, origin.column, null_note(null, values_path, value, files)
+        )
 
     def _code_line(self, snippet: Path, line: int) -> Origin:
         """Line ``line`` of the ``hub.extraConfig`` snippet at ``snippet``: in a literal block
@@ -645,6 +684,26 @@ class Release(Record):
         last = len(self._layers) - 1
         keyed = [i for i, layer in enumerate(self._layers) if not layer.dotted]
         return self._layers[keyed[-1] if keyed else last]
+
+    def replaced_later(self, layer: _Layer, paths: Iterable[Path]) -> _Layer | None:
+        """The last layer after ``layer`` that writes one of ``paths`` (or a key above one) as
+        something other than a mapping (``hub.config:`` left empty, a scalar, a list), if any:
+        Helm's merge then throws away what ``layer`` writes there, so a fix of those paths goes
+        into that later layer (where a null is in the way, it says why it is not applied)."""
+        start = next((i for i, each in enumerate(self._layers) if each is layer), None)
+        if start is None:
+            return None
+        found = start
+        for path in paths:
+            for length in range(1, len(path) + 1):
+                owner = self._owners.get(path[:length])
+                if owner is None:
+                    break
+                if owner > found and not isinstance(
+                    get_path(self._layers[owner].values, path[:length])[1], dict
+                ):
+                    found = owner
+        return self._layers[found] if found != start else None
 
     def beneath(self, layer: _Layer, values_path: Path) -> Any:
         """What the layers before ``layer`` and the chart's defaults put at ``values_path``
@@ -700,6 +759,22 @@ class Release(Record):
         layer = self._layers[layer_index]
         line, column = tree_position(layer.document, (*layer.root, *values_path))
         return Origin(layer.file, line, column)
+
+
+def null_note(null: Path, values_path: Path, value: Any, files: Sequence[str]) -> str:
+    """What a later layer's ``null`` at ``null`` deletes: ``value`` at ``values_path`` of the
+    earlier ``files`` (Helm merges the files: the later null wins and deletes it)."""
+    names = ", ".join(f.replace("\\", "/").rsplit("/", 1)[-1] for f in files)
+    which = "the null" if null == values_path else f"the null `{format_path(null)}`"
+    return f"{which} here deletes `{format_path(values_path)}: {_brief(value)}` of {names}"
+
+
+def volume_null_note(null: Path, key: Path, name: str, files: Sequence[str]) -> str:
+    """What a later layer's ``null`` at ``null`` deletes: volume ``name`` that the earlier
+    ``files`` write under ``key``."""
+    names = ", ".join(f.replace("\\", "/").rsplit("/", 1)[-1] for f in files)
+    which = "the null" if null == key else f"the null `{format_path(null)}`"
+    return f"{which} here deletes the volume `{name}` of `{format_path(key)}` in {names}"
 
 
 def _chart_values_layered(files: list[tuple[str, Any]], neighbours: Sequence[Neighbour]) -> bool:
@@ -884,7 +959,9 @@ def build_release(
             parent = format_path(root[:-1]) or "the parent chart"
             unseen = f"{parent}'s own values.yaml, which nblint cannot see,"
     for number, (path, document) in enumerate(files):
-        layer_root, shown, read_only = views[number] if views else (root, (), None)
+        # A hint is shown under the keys its values sit under (`jupyterhub:` of an umbrella
+        # chart's values), so that it pastes where the fix writes it.
+        layer_root, shown, read_only = views[number] if views else (root, root, None)
         found, values = get_path(document, layer_root)
         where = format_path(layer_root) or "the top level"
         if not found and not subchart and layer_root:
