@@ -152,7 +152,5 @@ def test_a_directory_walk_picks_up_helmfile_gotmpl_values_files() -> None:
     folder = TEMPLATES / "helmfile-release-dir"
     walked = list(discover([str(folder)]))
     assert [Path(p).name for p in walked] == ["values.yaml.gotmpl"]
-    assert [(f.rule, f.line, f.column) for f in run(*walked).findings] == [
-        ("helm-template", 2, 17)
-    ]
+    assert [(f.rule, f.line, f.column) for f in run(*walked).findings] == [("helm-template", 2, 17)]
     assert run(*walked).findings[0].message.startswith(HELMFILE)

@@ -734,10 +734,10 @@ def _gitops_release_of_layers(
                 return None, stop  # the release is another chart's: none of it is z2jh's
             problems.extend(stop)
             continue
-        for below in froms:
-            files.append((below.file, below.tree))
-            views.append(((), (), below.read_only))
-            positions.append(below.index)
+        for entry in froms:
+            files.append((entry.file, entry.tree))
+            views.append(((), (), entry.read_only))
+            positions.append(entry.index)
         # One that writes no values of its own keeps them in those objects: no layer of its
         # own, so that a hint goes where the values are (as in a PATH).
         if get_path(prepared.layer, prepared.root)[0] or not froms:
