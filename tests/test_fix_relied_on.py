@@ -228,3 +228,40 @@ def test_a_safe_fix_drops_no_capability_of_a_root_container(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in RELIED_ON.glob("*.yaml")))
 def test_the_unsafe_fixes_leave_nothing_fixable_and_add_nothing(name: str) -> None:
     check_outcome(RELIED_ON / name)
+
+
+@pytest.mark.parametrize(
+    ("rule", "cases"),
+    [
+        (
+            ESCALATION,
+            [
+                "where the input itself writes allowPrivilegeEscalation: true, which the workload "
+                "may rely on: with false, sudo",
+                "where a container sets GRANT_SUDO and starts as root",
+            ],
+        ),
+        (CAPABILITIES, ["where a container runs as root, may escalate to root"]),
+        (
+            TOKEN,
+            [
+                "where the input itself writes automountServiceAccountToken: true, which the "
+                "workload may rely on: with false, code in the pod that calls the Kubernetes API"
+            ],
+        ),
+        ("run-as-non-root", []),  # unsafe by default: nothing to add
+    ],
+)
+def test_explain_says_which_findings_of_a_safe_rule_get_an_unsafe_fix(
+    rule: str, cases: list[str]
+) -> None:
+    # `nblint explain` said "Fix safety: safe" alone, while the findings above are unsafe.
+    from test_fix import invoke
+
+    text = invoke("explain", rule).output
+    said = [line for line in text.splitlines() if line.startswith("- where ")]
+    assert len(said) == len(cases)
+    for line, case in zip(said, cases, strict=True):
+        assert line.startswith(f"- {case}")
+    if cases:
+        assert "That is the rule's default: a finding's own fix is unsafe" in text

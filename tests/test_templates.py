@@ -4,6 +4,8 @@ parser's first complaint (issue 16)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import FIXTURES, run
 
 TEMPLATES = FIXTURES / "templates"
@@ -141,3 +143,14 @@ def test_a_go_function_call_with_a_string_argument_is_go_not_jinja() -> None:
     assert found("go-function-call-values.yaml") == [
         ("helm-template", 4, 12, "Go template syntax ({{ … }})")
     ]
+
+
+def test_a_directory_walk_picks_up_helmfile_gotmpl_values_files() -> None:
+    # `nblint check deploy/` walked past `values.yaml.gotmpl`: the template was never said.
+    from nblint.load.files import discover
+
+    folder = TEMPLATES / "helmfile-release-dir"
+    walked = list(discover([str(folder)]))
+    assert [Path(p).name for p in walked] == ["values.yaml.gotmpl"]
+    assert [(f.rule, f.line, f.column) for f in run(*walked).findings] == [("helm-template", 2, 17)]
+    assert run(*walked).findings[0].message.startswith(HELMFILE)

@@ -27,7 +27,8 @@ ALIASES = FIXTURES / "z2jh" / "aliases"
 def test_image_spec_in_a_profile_sets_the_image_at_its_line() -> None:
     result = run(ALIASES / "profile-image-spec.yaml", select={"notebook-image-pinned", "z2jh"})
     assert [(f.rule, f.line, f.profile) for f in result.findings] == [
-        ("notebook-image-pinned", 6, "Latest PyTorch")
+        ("z2jh-deprecated-trait", 6, None),  # it works, with a warning at every spawn
+        ("notebook-image-pinned", 6, "Latest PyTorch"),
     ]
     pod = only_pod(result)
     assert pod.pod["spec"]["containers"][0]["image"] == "quay.io/jupyter/pytorch-notebook:latest"
@@ -91,3 +92,46 @@ def test_the_bundled_names_are_the_installed_kubespawner_s(
 def test_every_bundled_release_has_its_names() -> None:
     for version in ("6.0.0", "6.1.0", "6.2.0", "7.0.0"):
         assert deprecated_aliases(version)["singleuser_uid"] == "uid"
+
+
+DEPRECATED = "z2jh-deprecated-trait"
+
+
+def test_an_old_name_moved_in_hub_config_is_a_warning_with_its_new_name() -> None:
+    # Both passed in silence, and the second (an old name of an old name) set no image.
+    result = run(ALIASES / "hub-config-deprecated-names.yaml", select={"z2jh"})
+    assert [(f.rule, f.line, f.column, f.severity) for f in result.findings] == [
+        (DEPRECATED, 7, 7, "warning"),
+        (DEPRECATED, 8, 7, "warning"),
+    ]
+    moved, chained = result.findings
+    assert moved.message == (
+        "`singleuser_working_dir` in hub.config.KubeSpawner is a deprecated name of "
+        "`working_dir`: KubeSpawner 7.0.0 moves its value there, warning in the hub's log, and a "
+        "later release may drop the name"
+    )
+    assert moved.fix == "Rename `singleuser_working_dir` to `working_dir`."
+    assert chained.fix == "Rename `singleuser_image_spec` to `image`."
+    notebook = only_pod(result).pod["spec"]["containers"][0]
+    assert notebook["image"] == "quay.io/jupyter/pytorch-notebook:2024-10-07"
+    assert notebook["workingDir"] == "/home/jovyan/work"
+
+
+def test_old_names_and_hub_state_in_an_override_are_warnings() -> None:
+    result = run(ALIASES / "profile-deprecated-names-and-hub-state.yaml", select={"z2jh"})
+    assert [(f.rule, f.line, f.column, f.severity) for f in result.findings] == [
+        (DEPRECATED, 8, 9, "warning"),
+        (DEPRECATED, 9, 9, "warning"),
+        (DEPRECATED, 10, 9, "warning"),
+    ]
+    image, privileged, state = result.findings
+    assert image.message.startswith(
+        "`image_spec` in the `kubespawner_override` of profile 'Old names' is a deprecated name "
+        "of `image` in KubeSpawner 7.0.0: it still sets `image`"
+    )
+    assert image.fix == "Rename `image_spec` to `image`."
+    assert privileged.fix == "Rename `singleuser_privileged` to `privileged`."
+    assert "the hub's own state of a spawn" in state.message
+    # The old names still apply.
+    notebook = only_pod(result).pod["spec"]["containers"][0]
+    assert notebook["image"] == "quay.io/jupyter/scipy-notebook:2024-10-07"

@@ -867,7 +867,7 @@ def test_a_helmrelease_layered_on_a_values_file_adds_its_values_on_top() -> None
     assert linted_as(result) == {"3.3.8"}  # the release the HelmRelease pins
     assert at(result) == [
         ("z2jh-chart-version", "helmrelease.yaml", 20, None),
-        ("z2jh-unread-values", "helmrelease.yaml", 24, None),
+        ("z2jh-unread-values", "helmrelease.yaml", 25, None),  # its valuesFrom entry
         # the chart's init container, at the last layer that writes `singleuser`
         ("privileged", "helmrelease.yaml", 28, "Default"),
         ("privileged", "helmrelease.yaml", 28, "Root"),
@@ -876,8 +876,8 @@ def test_a_helmrelease_layered_on_a_values_file_adds_its_values_on_top() -> None
         ("run-as-user", "helmrelease.yaml", 34, "Root"),  # the HelmRelease's uid: 0
     ]  # base-values.yaml's authenticator and uid: 1000 hold: no notebook-authentication
     assert said(result, "z2jh-unread-values") == (
-        "the HelmRelease `hub` layers values that nblint did not read: the values of ConfigMap "
-        "`hub-base` (`spec.valuesFrom`); the values at `spec.values` were linted over "
+        "the HelmRelease `hub` layers values that nblint did not read: the `values.yaml` key of "
+        "ConfigMap `hub-base` (`spec.valuesFrom[0]`); the values at `spec.values` were linted over "
         f"{LAYERS / 'base-values.yaml'} (the -f layers before it) and the chart's defaults, and "
         "the pods may differ"
     )
@@ -898,7 +898,7 @@ def test_a_layer_after_the_helmrelease_wins_as_with_helm_s_f() -> None:
     result = layered("base-values.yaml", "helmrelease.yaml", "override.yaml")
     assert at(result) == [
         ("z2jh-chart-version", "helmrelease.yaml", 20, None),
-        ("z2jh-unread-values", "helmrelease.yaml", 24, None),
+        ("z2jh-unread-values", "helmrelease.yaml", 25, None),  # its valuesFrom entry
         ("privileged", "override.yaml", 2, "Default"),
         ("run-as-user", "override.yaml", 2, "Default"),
     ]  # override.yaml's profileList replaced the HelmRelease's: no Root profile

@@ -346,3 +346,45 @@ def test_the_chart_version_names_the_configmap_that_holds_the_values() -> None:
         "linted as z2jh 4.1.0, values from the `values.yaml` key of ConfigMap `hub-values` "
         f"({configmap}) (`spec.valuesFrom`): the HelmRelease `hub` pins "
     )
+
+
+@pytest.mark.parametrize("as_path", [False, True], ids=["among-f-layers", "as-a-path-beside-f"])
+def test_f_layers_read_the_configmaps_of_a_helmrelease_s_values_from(as_path: bool) -> None:
+    # `-f helmchart.yaml -f helmrelease.yaml` with the ConfigMap among the layers (or given as
+    # a PATH beside them) said "writes no values of its own …, which nblint does not read;
+    # nothing was checked": the PATH mode read it, -f did not. Now both read it, in Flux's order.
+    case = CASES / "configmap-in-another-file"
+    layers = [case / "helmchart.yaml", case / "helmrelease.yaml"]
+    paths = [case / "configmap.yaml"] if as_path else []
+    if not as_path:
+        layers.insert(0, case / "configmap.yaml")
+    result = run(*paths, values=[str(p) for p in layers], select=SELECTED)
+    assert found(result) == [
+        ("privileged", "configmap.yaml", 8, 5),
+        ("run-as-user", "configmap.yaml", 8, 5),
+        ("notebook-no-sudo", "configmap.yaml", 9, 7),
+        ("run-as-user", "configmap.yaml", 9, 7),
+        ("z2jh-chart-version", "helmrelease.yaml", 7, 3),
+    ]
+    assert result.pod_count == 1
+    assert result.skipped == {}
+
+
+def test_f_layers_put_a_helmrelease_s_values_from_under_its_spec_values() -> None:
+    # Flux's order at the HelmRelease's place among the -f layers: the base file, then each
+    # `valuesFrom` entry, then `spec.values` on top.
+    result = run(
+        values=[str(CASES / "layered-f" / name) for name in ("base.yaml", "release.yaml")],
+        select=SELECTED,
+    )
+    # base.yaml's `uid: 1000` is overridden by the ConfigMap's `uid: 0` (line 13), whose
+    # `KubeSpawner.privileged: true` is overridden by `spec.values` (no privileged notebook).
+    assert found(result) == [
+        ("privileged", "release.yaml", 12, 5),  # singleuser: (the chart's init container)
+        ("run-as-user", "release.yaml", 12, 5),
+        ("notebook-no-sudo", "release.yaml", 13, 7),
+        ("run-as-user", "release.yaml", 13, 7),
+        ("z2jh-chart-version", "release.yaml", 32, 7),
+    ]
+    assert result.pod_count == 1
+    assert result.skipped == {"HelmRepository": 1}

@@ -17,7 +17,7 @@ from nblint.model.pod import EffectivePod
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from typing import Any
 
 #: Volume sources the kubelet always mounts read-only.
@@ -395,6 +395,61 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
         if _drops_capabilities(hint):
             return f"{who}, and {ROOT_WORK}"
     return None
+
+
+#: Whom a capabilities drop may break (the containers :func:`relied_on` names), said without a pod.
+_ROOT_CONTAINERS = (
+    "runs as root, may escalate to root (allowPrivilegeEscalation: true), starts through a "
+    "setuid-root helper (an image's s6 preinit) or runs chown or chmod as root"
+)
+
+
+def relied_on_cases(hint: str, fields: Iterable[str]) -> list[str]:
+    """The findings for which fix ``hint`` (a rule's, its holes not filled), safe by its rule, is
+    unsafe because the workload may rely on what it changes (the cases of :func:`relied_on`),
+    said without a pod: for ``nblint explain``. ``fields``: the names of the fields the rule
+    checks (a hint turns one of them over)."""
+    import yaml
+
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return []
+    cases = []
+    written = {_camel(key): value for key, value in _booleans(patch)}
+    for field in sorted(set(fields) & set(written)):
+        said = (
+            f"where the input itself writes {field}: {str(not written[field]).lower()}, which "
+            "the workload may rely on"
+        )
+        why = _RELIED_ON.get(field)
+        cases.append(f"{said}: {why}" if why else said)
+    if False in _hint_values(hint).get("escalation", ()):
+        cases.append(
+            "where a container sets GRANT_SUDO and starts as root (whatever the input writes): "
+            + _RELIED_ON["allowPrivilegeEscalation"]
+        )
+    if _drops_capabilities(hint):
+        cases.append(f"where a container {_ROOT_CONTAINERS}: {ROOT_WORK}")
+    return cases
+
+
+def _booleans(tree: Any) -> Iterator[tuple[str, bool]]:
+    """Every ``key: true|false`` of a parsed hint."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _booleans(item)
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            if isinstance(value, bool) and isinstance(key, str):
+                yield key, value
+            yield from _booleans(value)
+
+
+def _camel(name: str) -> str:
+    """A KubeSpawner trait's name as the pod field's (``allow_privilege_escalation``)."""
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 #: Commands whose work needs root's capabilities (files of other owners).

@@ -68,11 +68,43 @@ def _checks(rule: Rule) -> list[str]:
 
 
 def fix_heading(rule: Rule) -> list[str]:
-    """The lines that open a rule's fix section: its fix safety, and each dialect's own."""
+    """The lines that open a rule's fix section: its fix safety (the default), each dialect's
+    own, and the findings whose fix is unsafe although the rule's is safe, and why."""
     out = ["## Fix", "", f"Fix safety: {SAFETY_WORDS[rule.fix_safety]}."]
     for key, safety in sorted(rule.fix_safety_by_key.items()):
         out.append(f"For {_dialect_name(key)}: {SAFETY_WORDS[safety]}.")
+    cases = _unsafe_cases(rule)
+    if cases:
+        out += [
+            "",
+            "That is the rule's default: a finding's own fix is unsafe (applied only with "
+            "`--unsafe-fixes`, and its hint says why) where the workload may rely on what it "
+            "changes:",
+        ]
+        out += [f"- {case}." for case in cases]
     return [*out, ""]
+
+
+def _unsafe_cases(rule: Rule) -> list[str]:
+    """Why a finding's fix, safe by its rule, may be unsafe (``podview.relied_on``), for the
+    rule's safe hints."""
+    from nblint.check.podview import relied_on_cases
+
+    fields = {
+        field.text.rpartition(".")[2]
+        for impl in rule.implementations
+        for violation in impl.violations
+        for field in violation.fields
+        if field.text
+    }
+    cases: list[str] = []
+    for key, text in _fixes(rule):
+        if rule.safety_of(key) != "safe":
+            continue
+        for case in relied_on_cases(text, fields):
+            if case not in cases:
+                cases.append(case)
+    return cases
 
 
 def _fixes(rule: Rule) -> list[tuple[str, str]]:

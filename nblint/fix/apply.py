@@ -85,6 +85,7 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
         patch = yaml.load(edit.patch, Loader=_Loader)
     except yaml.YAMLError as err:
         raise FixError(f"the fix is not YAML: {_one_line(err)}") from None
+    notes = _kept_comments(edit.patch, patch)
     # Each shared value on the way is copied to where the edit goes, then the edit is planned
     # again on that text; the copies and the edit's own changes are then told in ``text``'s
     # coordinates.
@@ -92,7 +93,7 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
     current = text
     for _ in range(MAX_COPIES + 1):
         root = _document(current, edit.document)
-        planner = _Planner(current, edit.merge == STRATEGIC, edit.adds_only)
+        planner = _Planner(current, edit.merge == STRATEGIC, edit.adds_only, notes)
         try:
             node, tree = planner.descend(root, edit.path, patch)
             planner.merge(node, tree, None)
@@ -238,8 +239,49 @@ def _is_empty(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
 
 
+#: The comments of a hint that are kept in the file beside the value they speak of: a value
+#: nblint assumed (``uid: 1000   # assumed: the jupyter docker-stacks user; check your image``)
+#: must not pass for one the user chose once it is written.
+KEPT_COMMENT = "assumed"
+
+
+def _kept_comments(text: str, patch: Any) -> dict[tuple[int, Any], str]:
+    """The comments ``# assumed…`` after a scalar of the hint ``text`` (parsed: ``patch``), by
+    ``(id of the patch's mapping, key)``."""
+    if KEPT_COMMENT not in text:
+        return {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines = text.splitlines()
+    notes: dict[tuple[int, Any], str] = {}
+    stack = [(root, patch)]
+    while stack:
+        node, value = stack.pop()
+        if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
+            stack.extend(zip(node.value, value, strict=False))
+        elif isinstance(node, yaml.MappingNode) and isinstance(value, dict):
+            for (_, child), (key, item) in zip(node.value, value.items(), strict=False):
+                if isinstance(child, yaml.ScalarNode):
+                    end = child.end_mark
+                    rest = lines[end.line][end.column :] if end.line < len(lines) else ""
+                    comment = rest.strip()
+                    if comment.startswith("#") and comment[1:].strip().startswith(KEPT_COMMENT):
+                        notes[(id(value), key)] = comment[1:].strip()
+                else:
+                    stack.append((child, item))
+    return notes
+
+
 class _Planner:
-    def __init__(self, text: str, strategic: bool, adds_only: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        strategic: bool,
+        adds_only: bool = False,
+        notes: dict[tuple[int, Any], str] | None = None,
+    ) -> None:
         self.text = text
         self.strategic = strategic
         self.adds_only = adds_only
@@ -256,6 +298,10 @@ class _Planner:
         self._trail: list[tuple[yaml.Node, Any]] = []
         #: The trail of every change, for :meth:`check_used_elsewhere`.
         self._changed_under: list[tuple[tuple[yaml.Node, Any], ...]] = []
+        #: The hint's comments kept beside their values (:func:`_kept_comments`), and the
+        #: patch mappings being merged, innermost last (whose keys they are).
+        self.notes: dict[tuple[int, Any], str] = {} if notes is None else notes
+        self._patches: list[dict[Any, Any]] = []
 
     # -- finding the place ----------------------------------------------------------------
 
@@ -415,12 +461,20 @@ class _Planner:
             value is not None and self.entry(node, key, copy_merged=False) is None
             for key, value in patch.items()
         )
-        for key, value in patch.items():
-            self._trail.append((node, key))
-            try:
-                self.merge_entry(node, key, value, refilled)
-            finally:
-                self._trail.pop()
+        self._patches.append(patch)
+        try:
+            for key, value in patch.items():
+                self._trail.append((node, key))
+                try:
+                    self.merge_entry(node, key, value, refilled)
+                finally:
+                    self._trail.pop()
+        finally:
+            self._patches.pop()
+
+    def note(self, key: Any) -> str | None:
+        """The kept comment of ``key`` of the patch mapping being merged."""
+        return self.notes.get((id(self._patches[-1]), key)) if self._patches else None
 
     def merge_entry(self, node: yaml.MappingNode, key: Any, value: Any, refilled: bool) -> None:
         """``key: value`` of a patch merged into mapping ``node``."""
@@ -628,7 +682,16 @@ class _Planner:
             # `key:` + a block collection on the lines below → `key: <flow value>` on one line.
             self.add(key_node.end_mark.index, end, ": " + new)
             return
-        self.add(value_node.start_mark.index, self._past_stale_comment(end), new)
+        end = self._past_stale_comment(end)
+        note = self.note(self._trail[-1][1]) if self._trail else None
+        if note is not None and not isinstance(value, (dict, list)) and self._ends_line(end):
+            new += f"   # {note}"
+        self.add(value_node.start_mark.index, end, new)
+
+    def _ends_line(self, at: int) -> bool:
+        """Whether only blanks follow ``at`` on its line (a comment there ends no flow map)."""
+        line_end = self.text.find("\n", at)
+        return not self.text[at : len(self.text) if line_end < 0 else line_end].strip()
 
     def _past_stale_comment(self, end: int) -> int:
         """Where a replaced value's text ends, the comment after it on its line included: that
@@ -642,12 +705,24 @@ class _Planner:
     # -- rendering ------------------------------------------------------------------------
 
     def block_entry(self, key: Any, value: Any, column: int) -> str:
-        return self.block({key: value}, column)
+        entry = {key: value}
+        note = self.note(key)
+        if note is None:
+            return self.block(entry, column)
+        self.notes[(id(entry), key)] = note
+        try:
+            return self.block(entry, column)
+        finally:
+            del self.notes[(id(entry), key)]
 
     def block(self, value: Any, column: int) -> str:
-        """``value`` as block YAML, every line indented by ``column``, ending in a newline."""
+        """``value`` as block YAML, every line indented by ``column``, ending in a newline; a
+        scalar with a kept comment (:attr:`notes`) has it after it."""
         if not isinstance(value, (dict, list)) or not value:
             return " " * column + self.flow(value, None) + "\n"
+        noted: dict[str, str] = {}
+        if self.notes:
+            value = self._with_tokens(value, noted)
         dumper = _IndentedDumper if self.sequence_indent else yaml.SafeDumper
         text = yaml.dump(
             value,
@@ -658,8 +733,29 @@ class _Planner:
             width=10_000,
             allow_unicode=True,
         )
+        for token, written in noted.items():
+            text = text.replace(token, written)
         pad = " " * column
         return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+
+    def _with_tokens(self, value: Any, noted: dict[str, str]) -> Any:
+        """A copy of ``value`` in which each scalar with a kept comment is a token, and in
+        ``noted`` what each token is written as: the scalar and its comment (a block mapping's
+        scalar ends its line)."""
+        if isinstance(value, list):
+            return [self._with_tokens(item, noted) for item in value]
+        if not isinstance(value, dict):
+            return value
+        copy: dict[Any, Any] = {}
+        for key, item in value.items():
+            note = self.notes.get((id(value), key))
+            if note is not None and not isinstance(item, (dict, list)):
+                token = f"nblint-kept-comment-{len(noted)}-{id(value)}"
+                noted[token] = f"{self.flow(item, None)}   # {note}"
+                copy[key] = token
+            else:
+                copy[key] = self._with_tokens(item, noted)
+        return copy
 
     def flow(self, value: Any, near: yaml.Node | None) -> str:
         if near is not None and self._json_like(near):

@@ -14,6 +14,9 @@ from nblint.model.finding import BINARY_FILE, NOT_UTF8
 from nblint.model.record import Record
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: What a directory walk lints: YAML, and helmfile's values templates (``values.yaml.gotmpl``),
+#: which helmfile renders into the values Helm reads — said to be templates when they are.
+WALKED_SUFFIXES = (*YAML_SUFFIXES, ".gotmpl")
 STDIN = "-"
 #: Inputs larger than this are refused rather than parsed (a linter must not eat the machine).
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -109,7 +112,7 @@ def _walk(root: str, selection: Selection) -> list[str]:
         dirnames[:] = kept
         for name in filenames:
             path = os.path.join(inside, name)
-            if name.endswith(YAML_SUFFIXES) and not selection.skips(path, False, top):
+            if name.endswith(WALKED_SUFFIXES) and not selection.skips(path, False, top):
                 found.append(path)
     return sorted(found)
 

@@ -31,7 +31,9 @@ configurable names of ``kubespawner.json`` (derived beside one JupyterHub) that 
 not have (a ``Spawner`` trait of a newer JupyterHub); ``other``: the traits that are not
 configurable (``config=True`` is not set), which the hub's configuration never sets but a
 profile's ``kubespawner_override`` does (KubeSpawner's ``_apply_overrides`` sets any attribute);
-``deprecated``: those of them whose help says they are deprecated, with what replaces them.
+``deprecated``: those of them whose help says they are deprecated, with what replaces them;
+``null_refused``: the configurable traits whose traitlets type does not ``allow_none`` (a null
+set there is refused: the spawn fails).
 """
 
 from __future__ import annotations
@@ -400,6 +402,8 @@ print(json.dumps({
     "config": sorted(KubeSpawner.class_trait_names(config=True)),
     "other": {name: (trait.help or "").strip() for name, trait in sorted(traits.items())
               if not trait.metadata.get("config")},
+    "null_refused": sorted(name for name, trait in traits.items()
+                           if trait.metadata.get("config") and not trait.allow_none),
 }))
 """
 
@@ -441,6 +445,9 @@ def derive_spawner(installs: Path) -> None:
         pairs[key] = {
             "absent": sorted(configurable - set(fact["config"])),
             "other": sorted(fact["other"]),
+            # traitlets refuses None for them (``allow_none`` is not set): a null the hub's
+            # configuration or a ``kubespawner_override`` gives one fails the spawn.
+            "null_refused": fact["null_refused"],
         }
         for name, text in fact["other"].items():
             if text.startswith("Deprecated"):

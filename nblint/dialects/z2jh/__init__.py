@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 
 def _claims(root: Any, settings: dict[str, Any]) -> bool:
-    """z2jh values, a GitOps object that installs the chart, or (outside ``-f``, whose layers
-    it would become) a ConfigMap or Secret a Flux HelmRelease may take values from: claimed to
-    be indexed (:mod:`.values_from`)."""
+    """z2jh values, a GitOps object that installs the chart, or a ConfigMap or Secret a Flux
+    HelmRelease may take values from: claimed to be indexed (:mod:`.values_from`); among ``-f``
+    layers it is indexed and then set aside, never a layer of values itself."""
     if is_values_source(root):
-        return not settings.get("values")
+        return True
     return looks_like_values(root, settings.get("values_root"))
 
 

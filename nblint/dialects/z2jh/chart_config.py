@@ -452,6 +452,10 @@ def _hub_config(config: SpawnerConfig, values: dict[str, Any], extra: ExtraConfi
     apply_kubespawner_section(config, sections["KubeSpawner"], chart_written)
 
 
+#: The rule for a name KubeSpawner still applies but that should not be written (deprecated).
+DEPRECATED_TRAIT = "z2jh-deprecated-trait"
+
+
 def apply_kubespawner_section(
     config: SpawnerConfig, settings: dict[str, tuple[Any, Source]], already: set[str]
 ) -> None:
@@ -461,11 +465,14 @@ def apply_kubespawner_section(
     the chart wrote there); then the old one is ignored, and nblint says so."""
     section = dict(settings)
     present = already | set(section)
-    for old, new in deprecated_aliases(config.kubespawner).items():
+    for old in deprecated_aliases(config.kubespawner):
         if old not in section:
             continue
         value, source = section.pop(old)
         present.discard(old)
+        # The trait it ends at: an old name moved to another old one (`singleuser_image_spec` →
+        # `image_spec`) moves on to that one's trait (checked against the real hub).
+        new = config.current_name(old)
         if new in present:
             found = config.source(new)
             by = (
@@ -483,6 +490,15 @@ def apply_kubespawner_section(
             continue
         section[new] = (value, source)
         present.add(new)
+        where = format_path(source.path[:-1]) if len(source.path) > 1 else "the hub's configuration"
+        config.report(
+            source.path,
+            f"`{old}` in {where} is a deprecated name of `{new}`: KubeSpawner "
+            f"{config.kubespawner} moves its value there, warning in the hub's log, and a later "
+            "release may drop the name",
+            f"Rename `{old}` to `{new}`.",
+            rule=DEPRECATED_TRAIT,
+        )
     for name, (value, source) in section.items():
         if config.current_name(name) == name:  # an old name left over sets nothing
             config.set(name, value, source)

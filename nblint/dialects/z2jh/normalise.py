@@ -355,14 +355,14 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out = Normalised()
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
-    if is_values_source(document.root):
+    if is_values_source(document.root) and not document.layers:
         _values_source(out, document, index)
         return out
     if not document.layers and _layered_by_an_installer(document, index):
         return out  # linted as a layer of the release that reads it (one finding, there)
     if document.layers:
         # Another chart's Flux source given with -f (claimed for the index) is no layer.
-        layered = _without_other_sources(document, out)
+        layered = _without_other_sources(document, out, index)
         if layered is None:
             return out
         document = layered
@@ -643,18 +643,27 @@ def _prepare(
     return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
 
 
-def _without_other_sources(document: Recognised, out: Normalised) -> Recognised | None:
+def _without_other_sources(
+    document: Recognised, out: Normalised, index: RunIndex
+) -> Recognised | None:
     """The ``-f`` release without the Flux chart sources of other charts among its layers
-    (declined: skipped, as in any input); None when nothing else is left."""
+    (declined: skipped, as in any input), nor its ConfigMaps and Secrets (indexed for the
+    ``spec.valuesFrom`` of a HelmRelease, which reads them; declined when none does); None when
+    nothing else is left."""
+    from nblint.dialects.z2jh.values_from import read_by_a_release
+
     layers = list(zip(document.layers, document.layer_documents, strict=False))
-    other = {
-        i
-        for i, ((_, doc), _) in enumerate(layers)
-        if (found := flux_source(doc)) is not None and found.chart != DEPENDENCY
-    }
+    other: set[int] = set()
+    for i, ((file, doc), position) in enumerate(layers):
+        if is_values_source(doc):
+            other.add(i)
+            if not read_by_a_release(Recognised(document.dialect, file, doc, position), index):
+                out.declined.append(doc)
+        elif (found := flux_source(doc)) is not None and found.chart != DEPENDENCY:
+            other.add(i)
+            out.declined.append(doc)
     if not other:
         return document
-    out.declined.extend(layers[i][0][1] for i in sorted(other))
     kept = [entry for i, entry in enumerate(layers) if i not in other]
     if not kept:
         return None
@@ -692,6 +701,8 @@ def _gitops_layers(
         out.reported.append(Reported("z2jh-values-root", str(err), origin, VALUES_OBJECT))
         return
     layers: list[tuple[Recognised, list[Source] | None]] = []
+    #: By the id of each z2jh chart source: the layers of its HelmRelease's `spec.valuesFrom`.
+    belows: dict[int, tuple[list[_FromLayer], list[Reported]]] = {}
     for (file, doc), position in zip(document.layers, document.layer_documents, strict=False):
         layer = Recognised(document.dialect, file, doc, position)
         if not _is_gitops(doc):
@@ -705,8 +716,18 @@ def _gitops_layers(
             continue  # a Flux source of the chart (read for the index), or an ignored source
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
+        # A HelmRelease's `spec.valuesFrom` first: values of the inputs that say z2jh make a
+        # `spec.chartRef` not among them z2jh's (as in a PATH).
+        # (A kustomize chart entry or a helmfile release as a -f layer is its inline values only:
+        # its other layers are said unread, see `_unread_in_layers`.)
+        read = [_values_from(layer, s, index) if s.layers is None else ([], []) for s in given]
         resolved = [_z2jh_source(layer, s, index) for s in given]
         charts = [chart for chart in resolved if isinstance(chart, Source)]
+        belows.update(
+            (id(chart), below)
+            for chart, below in zip(resolved, read, strict=True)
+            if isinstance(chart, Source)
+        )
         said = [r for r in resolved if isinstance(r, Reported)]
         out.reported.extend(said)
         if not charts:
@@ -717,7 +738,10 @@ def _gitops_layers(
     choices = [charts for _, charts in layers if charts is not None]
     each = Normalised()
     for picked in itertools.product(*choices):
-        _lint(each, *_gitops_release_of_layers(document, settings, root, pin, layers, picked))
+        _lint(
+            each,
+            *_gitops_release_of_layers(document, settings, root, pin, layers, picked, belows),
+        )
     out.pods.extend(each.pods)
     for reported in each.reported:
         if reported not in out.reported:
@@ -731,11 +755,14 @@ def _gitops_release_of_layers(
     pin: Pin | None,
     layers: list[tuple[Recognised, list[Source] | None]],
     picked: tuple[Source, ...],
+    belows: dict[int, tuple[list[_FromLayer], list[Reported]]],
 ) -> tuple[Release | None, list[Reported]]:
     """The ``-f`` release of ``layers`` (values files, and GitOps objects with their z2jh
     charts), the objects installing the charts ``picked`` (one each, in order): each object adds
     the values of its chart where it stands in the ``-f`` order (the later layer wins, as Helm
-    layers files), and the last one says which release it is (unless ``--chart-version``)."""
+    layers files) — a HelmRelease those of its ``spec.valuesFrom`` of the inputs, then its
+    ``spec.values``, in Flux's order (``belows``) — and the last one says which release it is
+    (unless ``--chart-version``)."""
     problems: list[Reported] = []
     files: list[tuple[str, Any]] = []
     views: list[tuple[Path, Path, str | None]] = []
@@ -751,15 +778,25 @@ def _gitops_release_of_layers(
             continue
         source = next(charts)
         _unread_in_layers(layer, source, [f for f, _ in document.layers])
-        prepared, stop = _prepare(layer, source, settings, [f for f, _ in files])
+        froms, found = belows.get(id(source), ([], []))
+        problems.extend(found)
+        read = [f.label for f in froms]
+        prepared, stop = _prepare(layer, source, settings, [f for f, _ in files], read)
         if prepared is None:
             if any(p.rule == OTHER_CHART for p in stop):
                 return None, stop  # the release is another chart's: none of it is z2jh's
             problems.extend(stop)
             continue
-        files.append((layer.file, prepared.layer))
-        views.append((prepared.root, prepared.shown, prepared.read_only))
-        positions.append(layer.index)
+        for entry in froms:
+            files.append((entry.file, entry.tree))
+            views.append(((), (), entry.read_only))
+            positions.append(entry.index)
+        # One that writes no values of its own keeps them in those objects: no layer of its
+        # own, so that a hint goes where the values are (as in a PATH).
+        if get_path(prepared.layer, prepared.root)[0] or not froms:
+            files.append((layer.file, prepared.layer))
+            views.append((prepared.root, prepared.shown, prepared.read_only))
+            positions.append(layer.index)
         problems.extend(prepared.problems)
         last = (layer, source, prepared)
         sets = sets or source.kind == ARGO_SET
@@ -771,13 +808,16 @@ def _gitops_release_of_layers(
         chart_version = _given_version(settings)
     elif last is not None:
         layer, source, prepared = last
-        below = [f for f, _ in files if f != layer.file]
-        # Its own values, else (none written) the -f layers below it, which hold them.
-        where = (
-            _values_at(prepared.where)
-            if get_path(prepared.layer, prepared.root)[0] or not below
-            else f"values from the -f layers {', '.join(below)}"
-        )
+        froms = belows.get(id(source), ([], []))[0]
+        below = [f for f, _ in files if f != layer.file and f not in {b.file for b in froms}]
+        # Its own values, else (none written) those of its `spec.valuesFrom`, else the -f
+        # layers below it, which hold them.
+        if get_path(prepared.layer, prepared.root)[0] or not (below or froms):
+            where = _values_at(prepared.where)
+        elif froms:
+            where = f"values from {', '.join(f.label for f in froms)} (`spec.valuesFrom`)"
+        else:
+            where = f"values from the -f layers {', '.join(below)}"
         chart_version, said, known = _gitops_version(layer, source, where)
     else:
         where = format_path(root) or "the top level"

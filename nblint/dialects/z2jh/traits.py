@@ -23,6 +23,7 @@ from nblint.dialects.z2jh.values import (
     deprecated_aliases,
     hub_image,
     kubespawner_version,
+    null_refused_traits,
 )
 
 # Trait values are trees of dicts, lists and scalars, so this plain copy is a deep copy without
@@ -292,11 +293,68 @@ def normalise_types(config: SpawnerConfig) -> None:
             config.replace_value(name, bool(trait.value))
     _supplemental_groups(config)
     _environment_texts(config)
+    _nulls_refused(config)
+    _null_items(config)
     cmd = config.traits.get("cmd")
     if cmd is not None and isinstance(cmd.value, str):
         config.replace_value("cmd", [cmd.value])
     if config.family == "3":
         _maps_refused_by_kubespawner_6(config)
+
+
+def _nulls_refused(config: SpawnerConfig) -> None:
+    """A null where the trait's traitlets type does not allow None (``image``,
+    ``start_timeout``): traitlets refuses it when the hub loads its section or an override sets
+    it, and the spawn fails. A null the chart would write it skips (``set_config_if_not_none``),
+    so only the hub's section, extraConfig and overrides set one."""
+    refused = null_refused_traits(config.chart_version)
+    for name, trait in config.traits.items():
+        source = trait.sources.get(())
+        if trait.value is None and name in refused and source is not None:
+            config.report(
+                source.path,
+                f"`{name}` is null, which KubeSpawner {config.kubespawner} refuses (its trait "
+                "does not allow None): the spawn fails",
+                f"Remove `{name}: null` (what it replaced then applies: the hub's value or "
+                f"KubeSpawner's default), or give `{name}` a value.",
+            )
+
+
+#: The list traits whose items KubeSpawner turns into Kubernetes models (``get_k8s_model``),
+#: which refuses a null item ("Expected object of type 'dict' … but got 'NoneType'").
+MODEL_LISTS = (
+    "extra_containers",
+    "init_containers",
+    "volumes",
+    "volume_mounts",
+    "tolerations",
+    "image_pull_secrets",
+)
+
+
+def _null_items(config: SpawnerConfig) -> None:
+    """A null item of a list KubeSpawner turns into Kubernetes objects (``- null``, or a ``-``
+    with nothing after it): the spawn fails, checked against the real hub. Said at the item. (A
+    null value of 4.3's map form is left alone: it may delete an entry of a parent chart's
+    values that nblint does not see.)"""
+    for name in MODEL_LISTS:
+        trait = config.traits.get(name)
+        if trait is None or not isinstance(trait.value, list):
+            continue
+        for index, item in enumerate(trait.value):
+            found = trait.source((index,)) if item is None else None
+            if found is None:
+                continue
+            source, rest = found
+            path = (*source.path, *rest)
+            if path and isinstance(path[-1], str):
+                continue  # a map's null value (see above)
+            config.report(
+                path,
+                f"`{name}` holds a null item: KubeSpawner {config.kubespawner} cannot make a "
+                "Kubernetes object of it and the spawn fails",
+                "Remove the empty item (a `-` with nothing after it), or write the entry under it.",
+            )
 
 
 @cache

@@ -1207,6 +1207,17 @@ class _Checker:
                     target = aliases[target]
                 if target in traits:
                     self._trait_type(target, value, here, where)
+                if entry_keys is not None and target in traits:
+                    # `_apply_overrides` sets it through KubeSpawner's alias property, which sets
+                    # the new trait and warns (the hub's own section is said where it is built).
+                    self.report(
+                        "z2jh-deprecated-trait",
+                        here,
+                        f"`{name}` in {where} is a deprecated name of `{target}` in KubeSpawner "
+                        f"{kubespawner}: it still sets `{target}`, but the hub warns at every "
+                        f"spawn and a later release may drop the name; use `{target}`",
+                        f"Rename `{name}` to `{target}`.",
+                    )
                 continue
             if not isinstance(name, str):
                 continue
@@ -1359,6 +1370,17 @@ class _Checker:
                 f"hub warns at every spawn and a later release may drop it; use `{instead}`",
                 f"Rename `{name}` to `{instead}` (the same mapping: both set environment "
                 f"variables, `{instead}` wins where both name one).",
+            )
+        else:
+            # Not configuration: `_apply_overrides` still sets it, over the hub's own state of
+            # the spawn. What that does nblint does not judge; that it is set is true.
+            self.report(
+                "z2jh-deprecated-trait",
+                path,
+                f"`{name}` in {where} is not a configurable trait of {of} but the hub's own "
+                "state of a spawn: KubeSpawner's `_apply_overrides` still sets it, over what the "
+                "hub set (nblint does not judge the effect)",
+                f"Remove `{name}` from the `kubespawner_override` (it is no configuration).",
             )
 
     def _trait_type(self, name: str, value: Any, path: Path, where: str) -> None:

@@ -142,6 +142,14 @@ def unconfigurable_traits(chart_version: str) -> frozenset[str]:
     return frozenset(_spawner_facts(chart_version).get("other", ()))
 
 
+@cache
+def null_refused_traits(chart_version: str) -> frozenset[str]:
+    """The configurable ``KubeSpawner`` traits of ``chart_version``'s hub whose traitlets type
+    does not allow None (``image``, ``start_timeout``…; derived with ``allow_none`` from the
+    packages): a null set there, by the hub's section or an override, is refused."""
+    return frozenset(_spawner_facts(chart_version).get("null_refused", ()))
+
+
 def deprecated_unconfigurable_traits() -> dict[str, str]:
     """Of :func:`unconfigurable_traits`, the deprecated ones → the trait that replaces them
     (``env`` → ``environment``: JupyterHub's ``get_env`` still merges ``env``, warning)."""
