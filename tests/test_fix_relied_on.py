@@ -129,6 +129,29 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (CAPABILITIES, 13, "lab"): "unsafe",
             },
         ),
+        # Field test 9b D1: code-server's entrypoint renames the user for DOCKER_USER through
+        # sudo, which no_new_privs refuses and drop ALL leaves without CAP_SETUID/CAP_SETGID.
+        (
+            "manifest-code-server-docker-user.yaml",
+            {(ESCALATION, 21, "code-server"): "unsafe", (CAPABILITIES, 21, "code-server"): "unsafe"},
+        ),
+        # An image nblint does not know may keep that entrypoint; coder's own name, an empty
+        # value or a command of the container's own renames nobody; a valueFrom may name anyone.
+        (
+            "manifest-docker-user-cases.yaml",
+            {
+                (ESCALATION, 11, "unknown"): "unsafe",
+                (CAPABILITIES, 11, "unknown"): "unsafe",
+                (ESCALATION, 14, "own-user"): "safe",
+                (CAPABILITIES, 14, "own-user"): "safe",
+                (ESCALATION, 17, "empty"): "safe",
+                (CAPABILITIES, 17, "empty"): "safe",
+                (ESCALATION, 20, "own-command"): "safe",
+                (CAPABILITIES, 20, "own-command"): "safe",
+                (ESCALATION, 24, "from-secret"): "unsafe",
+                (CAPABILITIES, 24, "from-secret"): "unsafe",
+            },
+        ),
         # Kubeflow v1.8: s6's setuid-root preinit needs root's capabilities (and escalation:
         # that hint is advice naming the image to move to).
         (
@@ -207,3 +230,16 @@ def test_a_safe_fix_drops_no_capability_of_a_root_container(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in RELIED_ON.glob("*.yaml")))
 def test_the_unsafe_fixes_leave_nothing_fixable_and_add_nothing(name: str) -> None:
     check_outcome(RELIED_ON / name)
+
+
+def test_a_code_server_docker_user_hint_says_to_remove_it_first() -> None:
+    path = RELIED_ON / "manifest-code-server-docker-user.yaml"
+    (escalation,) = [f for f in run(path).findings if f.rule == ESCALATION]
+    assert (escalation.fix or "").startswith(
+        "# unsafe: code-server sets DOCKER_USER, with which its image's start renames the user\n"
+        "# through sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves without\n"
+    )
+    assert "remove DOCKER_USER" in (escalation.fix or "").replace("\n# ", " ")
+    # `nblint fix` (what the pre-commit hook runs) leaves the file as it is.
+    original = path.read_text()
+    assert fix_file(path, unsafe=False).texts.get(str(path), original) == original

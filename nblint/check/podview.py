@@ -10,7 +10,7 @@ import posixpath
 import re
 from functools import lru_cache
 
-from nblint.check import images
+from nblint.check import images, tables
 from nblint.check.targets import notebook_of
 from nblint.model.edit import parsed_hint
 from nblint.model.pod import EffectivePod
@@ -288,6 +288,9 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
       (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
 
     Asked of every safe hint: the text tells the few that need a look at the pod."""
+    sudo = start_sudo_kept(pod, path, hint)
+    if sudo is not None:
+        return sudo
     if shown == "true" or shown == "false":
         opposite = "false" if shown == "true" else "true"
         if opposite in hint and type(_value_at(pod.pod, path)) is bool:
@@ -324,6 +327,66 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
             return None
         if _drops_capabilities(hint):
             return f"{who}, and {ROOT_WORK}"
+    return None
+
+
+def start_sudo_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """Why fix ``hint`` stops the start of the container at pod path ``path``: the container
+    sets the variable that makes its image's start run sudo (:func:`start_sudo_env`), and the
+    hint sets ``allowPrivilegeEscalation: false`` (setuid sudo is refused) or drops capabilities
+    (sudo cannot switch users); else None."""
+    if "scalation" not in hint and "drop" not in hint:  # (most hints)
+        return None
+    container = _container_at(pod, path)
+    found = start_sudo_env(container) if container else None
+    if found is None:
+        return None
+    variable, whose = found
+    escalation = "scalation" in hint and False in _hint_values(hint).get("escalation", ())
+    if not escalation and not ("drop" in hint and _drops_capabilities(hint)):
+        return None
+    # One text for both hints: they are shown merged.
+    return (
+        f"{container.get('name')} sets {variable}, with which {whose} renames the user through "
+        "sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves without the "
+        f"capabilities it switches users with: the container would not start; remove {variable} "
+        "first"
+    )
+
+
+def start_sudo_env(container: dict[str, Any]) -> tuple[str, str] | None:
+    """The variable the container sets that makes its image's start run sudo (the table's
+    ``start_sudo_env``: code-server's DOCKER_USER), with whose start says so: the image's own,
+    or — an image the table does not know — any start the table knows to read it (images are
+    built FROM codercom/code-server keeping its entrypoint). None when it sets none, sets it
+    empty or to the image's own user (no rename), or replaces the start."""
+    entry = images.lookup(container.get("image"))
+    if entry is not None:
+        rows = [entry] if images.start_runs(container, entry) else []
+    else:
+        rows = [
+            row
+            for row in tables.entries("notebook-images", "images")
+            if row.get("start_sudo_env") and images.start_runs(container, row)
+        ]
+    for row in rows:
+        variable = row.get("start_sudo_env")
+        if not isinstance(variable, str):
+            continue
+        for item in items(container.get("env")):
+            if not isinstance(item, dict) or item.get("name") != variable:
+                continue
+            value = item.get("value")
+            # Unset or empty: no rename; the image's own user: its start renames nobody (a
+            # value from elsewhere, valueFrom, may name anyone).
+            if "valueFrom" not in item and (not value or value == row.get("user")):
+                continue
+            if entry is not None:
+                return variable, "its image's start"
+            return variable, (
+                f"the start of {row.get('family')}'s image (if this image, which nblint does not "
+                "know, keeps it)"
+            )
     return None
 
 
