@@ -152,14 +152,15 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (CAPABILITIES, 24, "from-secret"): "unsafe",
             },
         ),
-        # Kubeflow v1.8: s6's setuid-root preinit needs root's capabilities (and escalation:
-        # that hint is advice naming the image to move to).
+        # Kubeflow v1.8: s6's setuid-root preinit needs escalation and root's capabilities:
+        # both hints are advice naming the image to move to (field test 9b N3: an unsafe drop
+        # applied without that image change left a container that cannot start).
         (
             "notebook-kubeflow-v1.8-setuid-start.yaml",
             {
                 (TOKEN, 8, None): "safe",
                 (ESCALATION, 10, "nb"): "display-only",
-                (CAPABILITIES, 10, "nb"): "unsafe",
+                (CAPABILITIES, 10, "nb"): "display-only",
             },
         ),
     ],
@@ -243,3 +244,13 @@ def test_a_code_server_docker_user_hint_says_to_remove_it_first() -> None:
     # `nblint fix` (what the pre-commit hook runs) leaves the file as it is.
     original = path.read_text()
     assert fix_file(path, unsafe=False).texts.get(str(path), original) == original
+
+
+def test_unsafe_fixes_drop_no_capability_of_an_image_whose_start_needs_a_setuid_helper() -> None:
+    """Field test 9b N3: Kubeflow v1.4's s6 preinit chowns /var/run/s6 as setuid root; drop ALL
+    without the image change the hint names leaves a Notebook that cannot start."""
+    path = RELIED_ON / "notebook-kubeflow-v1.4-unsafe-fixes.yaml"
+    fixed = fix_file(path, unsafe=True).texts[str(path)]
+    assert "jupyter-scipy:v1.4" in fixed
+    assert "drop:" not in fixed
+    assert "allowPrivilegeEscalation:" not in fixed

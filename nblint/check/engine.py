@@ -642,7 +642,8 @@ def make_finding(
         if setuid is not None:
             first = (
                 "first change the image, which starts through a setuid-root helper that "
-                f"allowPrivilegeEscalation: false disables: {setuid}; then:"
+                "allowPrivilegeEscalation: false disables and drop ALL leaves without root's "
+                f"capabilities: {setuid}; then:"
             )
             fix = f"{comment(first)}\n{fix}"
         applicability = safety if edit is not None else DISPLAY_ONLY

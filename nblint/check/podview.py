@@ -493,10 +493,12 @@ def metadata_reopened(pod: EffectivePod, hint: str) -> bool:
 
 def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
     """The image of the container at pod path ``path`` when fix ``hint`` sets its
-    ``allowPrivilegeEscalation`` to false and the image starts through a setuid-root helper (the
-    notebook-images table's ``start_needs_escalation``: Kubeflow's images up to v1.8): with the
-    hint, the container could not start. Else None: the image, and the one to change it to."""
-    if "scalation" not in hint:  # (most hints: in both of _ESCALATION_KEYS)
+    ``allowPrivilegeEscalation`` to false, or drops its capabilities, and the image starts
+    through a setuid-root helper (the notebook-images table's ``start_needs_escalation``:
+    Kubeflow's images up to v1.8, whose s6 preinit chowns /var/run/s6 as root): with the hint,
+    the container could not start. Else None: the image, and the one to change it to — the
+    hint is advice for after that change, which no fix of this container makes."""
+    if "scalation" not in hint and "drop" not in hint:  # (most hints)
         return None
     container = _container_at(pod, path)
     image = container.get("image")
@@ -505,7 +507,10 @@ def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> st
     entry = images.lookup(image) if isinstance(image, str) else None
     if not entry or not entry.get("start_needs_escalation"):
         return None
-    if False not in _hint_values(hint).get("escalation", ()):
+    escalation = "scalation" in hint and False in _hint_values(hint).get("escalation", ())
+    # Without the capabilities, the helper is root without root's powers (its chown fails).
+    dropping = "drop" in hint and images.start_runs(container, entry) and _drops_capabilities(hint)
+    if not escalation and not dropping:
         return None
     suggested = images.replacement(image, entry)
     return f"{image} to one that starts without it ({suggested})" if suggested else image
