@@ -451,6 +451,36 @@ def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
     return _as_uid_0(spec, container, unknown_image=False)
 
 
+def works_as_non_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the user whose work the container does is known not to be root: a non-root uid
+    (named, ``runAsNonRoot``, or its image's per the table), or root starting an image whose
+    start hands the work to its user (docker-stacks' start.sh switches to NB_UID; rocker's
+    rserver runs sessions as rstudio). An image nblint does not know, with no uid named: it
+    cannot tell."""
+    if security(spec, container, "runAsNonRoot") is True:
+        return True
+    uid = security(spec, container, "runAsUser")
+    entry = images.lookup(container.get("image"))
+    if uid is None:
+        uid = entry.get("uid") if entry else None
+    if type(uid) is not int:
+        return False
+    if uid != 0:
+        return True
+    if not entry:
+        return False
+    if entry.get("starts_as_root"):
+        return images.start_runs(container, entry)
+    # docker-stacks' start.sh switches users; a command of the container's own (`jupyter lab
+    # --allow-root`) replaces it, and args replace it unless they run it.
+    args = items(container.get("args"))
+    return (
+        entry.get("family") in _NB_USER_HOMES
+        and not container.get("command")
+        and (not args or "start" in str(args[0]))
+    )
+
+
 def _value_at(tree: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         if isinstance(tree, dict):
