@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import FIXTURES, run
@@ -136,3 +137,22 @@ def test_an_openshift_ai_workbench_hint_says_pip_install_needs_app_root() -> Non
     fix = _finding("odh-readonly-root-hint.yaml").fix or ""
     assert fix.startswith("# users who pip install into the image's Python environment write")
     assert "/opt/app-root" in fix
+
+
+@pytest.mark.parametrize(
+    ("name", "edited"),
+    [
+        ("odh-codeserver-readonly-root.yaml", "/opt/app-root/etc, /etc/nginx"),
+        ("odh-codeserver-registry-readonly-root.yaml", "/opt/app-root/etc, /etc/nginx"),
+        ("odh-rstudio-readonly-root.yaml", "/opt/app-root/etc, /etc/nginx, /usr/lib64/R/etc"),
+    ],
+)
+def test_an_openshift_ai_code_server_or_rstudio_workbench_gets_read_only_root_advice(
+    name: str, edited: str
+) -> None:
+    """Field test 9b D2: their start edits nginx's and R's configuration in place (run-nginx.sh,
+    run-rstudio.sh); a read-only root with /tmp writable left the workbench never ready."""
+    finding = _finding(name)
+    assert (finding.line, finding.applicability, finding.edit) == (16, "display-only", None)
+    fix = " ".join(line.lstrip("# ") for line in (finding.fix or "").splitlines())
+    assert fix.startswith(f"this image edits its own files in {edited} at every start")
