@@ -133,7 +133,10 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
         # sudo, which no_new_privs refuses and drop ALL leaves without CAP_SETUID/CAP_SETGID.
         (
             "manifest-code-server-docker-user.yaml",
-            {(ESCALATION, 21, "code-server"): "unsafe", (CAPABILITIES, 21, "code-server"): "unsafe"},
+            {
+                (ESCALATION, 21, "code-server"): "unsafe",
+                (CAPABILITIES, 21, "code-server"): "unsafe",
+            },
         ),
         # An image nblint does not know may keep that entrypoint; coder's own name, an empty
         # value or a command of the container's own renames nobody; a valueFrom may name anyone.
@@ -238,7 +241,7 @@ def test_a_code_server_docker_user_hint_says_to_remove_it_first() -> None:
     (escalation,) = [f for f in run(path).findings if f.rule == ESCALATION]
     assert (escalation.fix or "").startswith(
         "# unsafe: code-server sets DOCKER_USER, with which its image's start renames the user\n"
-        "# through sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves without\n"
+        "# through sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves"
     )
     assert "remove DOCKER_USER" in (escalation.fix or "").replace("\n# ", " ")
     # `nblint fix` (what the pre-commit hook runs) leaves the file as it is.

@@ -159,7 +159,7 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
     ``fsGroup`` fixes them all."""
     if podview._dict(pod.spec.get("securityContext")).get("fsGroup") is not None:
         return
-    base, container, variables, home, mount, volume_index = found
+    _base, container, variables, home, mount, volume_index = found
     if mount is not None and podview.source_of(mount[2]) == "persistentVolumeClaim":
         _index, volume_mount, volume = mount
         if _owner_changed_first(pod.spec, volume.get("name")):

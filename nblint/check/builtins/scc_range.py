@@ -19,7 +19,6 @@ from collections.abc import Iterator
 
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
-from nblint.model.namespace import SCC_SUPPLEMENTAL_GROUPS, SCC_UID_RANGE, parse_scc_ranges
 from nblint.model.pod import EffectivePod
 
 TYPE_CHECKING = False
@@ -54,6 +53,9 @@ NOT_ANY_UID = (
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
     if pod.facts.get("kubeflow_distribution") != "openshift-ai":
         return
+    # Only now: the namespace model's dataclasses cost a plain check's cold start.
+    from nblint.model.namespace import SCC_SUPPLEMENTAL_GROUPS, SCC_UID_RANGE, parse_scc_ranges
+
     manifest = pod.admission.namespace.manifest if pod.admission is not None else None
     annotations = manifest.scc_ranges if manifest is not None else {}
     uid_range = annotations.get(SCC_UID_RANGE)
