@@ -150,14 +150,41 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (CAPABILITIES, 13, "lab"): "unsafe",
             },
         ),
-        # Kubeflow v1.8: s6's setuid-root preinit needs root's capabilities (and escalation:
-        # that hint is advice naming the image to move to).
+        # Field test 9b D1: code-server's entrypoint renames the user for DOCKER_USER through
+        # sudo, which no_new_privs refuses and drop ALL leaves without CAP_SETUID/CAP_SETGID.
+        (
+            "manifest-code-server-docker-user.yaml",
+            {
+                (ESCALATION, 21, "code-server"): "unsafe",
+                (CAPABILITIES, 21, "code-server"): "unsafe",
+            },
+        ),
+        # An image nblint does not know may keep that entrypoint; coder's own name, an empty
+        # value or a command of the container's own renames nobody; a valueFrom may name anyone.
+        (
+            "manifest-docker-user-cases.yaml",
+            {
+                (ESCALATION, 11, "unknown"): "unsafe",
+                (CAPABILITIES, 11, "unknown"): "unsafe",
+                (ESCALATION, 14, "own-user"): "safe",
+                (CAPABILITIES, 14, "own-user"): "safe",
+                (ESCALATION, 17, "empty"): "safe",
+                (CAPABILITIES, 17, "empty"): "safe",
+                (ESCALATION, 20, "own-command"): "safe",
+                (CAPABILITIES, 20, "own-command"): "safe",
+                (ESCALATION, 24, "from-secret"): "unsafe",
+                (CAPABILITIES, 24, "from-secret"): "unsafe",
+            },
+        ),
+        # Kubeflow v1.8: s6's setuid-root preinit needs escalation and root's capabilities:
+        # both hints are advice naming the image to move to (field test 9b N3: an unsafe drop
+        # applied without that image change left a container that cannot start).
         (
             "notebook-kubeflow-v1.8-setuid-start.yaml",
             {
                 (TOKEN, 8, None): "safe",
                 (ESCALATION, 10, "nb"): "display-only",
-                (CAPABILITIES, 10, "nb"): "unsafe",
+                (CAPABILITIES, 10, "nb"): "display-only",
             },
         ),
     ],
@@ -265,3 +292,26 @@ def test_explain_says_which_findings_of_a_safe_rule_get_an_unsafe_fix(
         assert line.startswith(f"- {case}")
     if cases:
         assert "That is the rule's default: a finding's own fix is unsafe" in text
+
+
+def test_a_code_server_docker_user_hint_says_to_remove_it_first() -> None:
+    path = RELIED_ON / "manifest-code-server-docker-user.yaml"
+    (escalation,) = [f for f in run(path).findings if f.rule == ESCALATION]
+    assert (escalation.fix or "").startswith(
+        "# unsafe: code-server sets DOCKER_USER, with which its image's start renames the user\n"
+        "# through sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves"
+    )
+    assert "remove DOCKER_USER" in (escalation.fix or "").replace("\n# ", " ")
+    # `nblint fix` (what the pre-commit hook runs) leaves the file as it is.
+    original = path.read_text()
+    assert fix_file(path, unsafe=False).texts.get(str(path), original) == original
+
+
+def test_unsafe_fixes_drop_no_capability_of_an_image_whose_start_needs_a_setuid_helper() -> None:
+    """Field test 9b N3: Kubeflow v1.4's s6 preinit chowns /var/run/s6 as setuid root; drop ALL
+    without the image change the hint names leaves a Notebook that cannot start."""
+    path = RELIED_ON / "notebook-kubeflow-v1.4-unsafe-fixes.yaml"
+    fixed = fix_file(path, unsafe=True).texts[str(path)]
+    assert "jupyter-scipy:v1.4" in fixed
+    assert "drop:" not in fixed
+    assert "allowPrivilegeEscalation:" not in fixed

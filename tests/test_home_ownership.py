@@ -69,3 +69,38 @@ def test_a_kubeflow_notebook_s_injected_fsgroup_does_not_silence_the_note() -> N
     [found] = findings("notebook-claim-bound-to-nfs-pv.yaml")
     assert (found.line, found.column, found.severity) == (31, 11, "info")
     assert "the pod's fsGroup: 100 has no effect on it" in found.message
+
+
+BELOW = (
+    "volume work at /home/jovyan/work is a claim mounted in the home /home/jovyan of container "
+    "jupyter, but the pod sets no fsGroup: a fresh claim's directory is root's, and the user, who "
+    'is not root, gets "permission denied" there'
+)
+
+
+def test_a_claim_below_home_of_a_non_root_user_without_fsgroup_is_not_writable() -> None:
+    """Field test 9b D3: docker-stacks' ~/work on a claim, uid 1000, no fsGroup."""
+    [found] = findings("claim-below-home-no-fsgroup.yaml")
+    assert (found.rule, found.line, found.column, found.severity) == (RULE, 14, 7, "error")
+    assert found.message == BELOW
+    assert found.edit is not None and "fsGroup: 100" in (found.fix or "")
+
+
+def test_a_claim_below_home_of_docker_stacks_started_as_root_is_the_users() -> None:
+    """start.sh started as root hands the work to jovyan: the field test's file, whose
+    root→non-root fix added no fsGroup. Its --unsafe-fixes now add one."""
+    [found] = findings("claim-below-home-root-start.yaml")
+    assert (found.line, found.column) == (45, 5)
+    assert "volume jupyter-volume at /home/jovyan/work" in found.message
+
+
+def test_claims_below_home_are_one_finding() -> None:
+    [found] = findings("claim-below-home-rstudio.yaml")
+    assert found.message.startswith(
+        "volume project at /home/rstudio/project and volume data at /home/rstudio/data are "
+        "claims mounted in the home /home/rstudio of container rstudio"
+    )
+
+
+def test_claims_below_home_that_need_no_fsgroup_or_cannot_take_one_are_silent() -> None:
+    assert findings("claim-below-home-cases.yaml") == []

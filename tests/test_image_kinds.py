@@ -160,7 +160,8 @@ def test_a_kubeflow_v1_8_image_as_its_own_user_does_not_need_root() -> None:
     fix = " ".join(line.lstrip("# ") for line in (escalation.fix or "").splitlines())
     assert (
         "first change the image, which starts through a setuid-root helper that "
-        "allowPrivilegeEscalation: false disables: kubeflownotebookswg/jupyter-scipy:v1.8.0 to "
+        "allowPrivilegeEscalation: false disables and drop ALL leaves without root's "
+        "capabilities: kubeflownotebookswg/jupyter-scipy:v1.8.0 to "
         "one that starts without it "
         "(ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.11.0); then:" in fix
     )

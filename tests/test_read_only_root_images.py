@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import FIXTURES, run
@@ -171,3 +172,22 @@ def test_tensorflow_as_root_keeps_its_home_s_cache_and_gets_its_own_paths() -> N
         "/.local",
     ]
     assert (finding.fix or "").startswith("# first mount a volume of your own at HOME")
+
+
+@pytest.mark.parametrize(
+    ("name", "edited"),
+    [
+        ("odh-codeserver-readonly-root.yaml", "/opt/app-root/etc, /etc/nginx"),
+        ("odh-codeserver-registry-readonly-root.yaml", "/opt/app-root/etc, /etc/nginx"),
+        ("odh-rstudio-readonly-root.yaml", "/opt/app-root/etc, /etc/nginx, /usr/lib64/R/etc"),
+    ],
+)
+def test_an_openshift_ai_code_server_or_rstudio_workbench_gets_read_only_root_advice(
+    name: str, edited: str
+) -> None:
+    """Field test 9b D2: their start edits nginx's and R's configuration in place (run-nginx.sh,
+    run-rstudio.sh); a read-only root with /tmp writable left the workbench never ready."""
+    finding = _finding(name)
+    assert (finding.line, finding.applicability, finding.edit) == (16, "display-only", None)
+    fix = " ".join(line.lstrip("# ") for line in (finding.fix or "").splitlines())
+    assert fix.startswith(f"this image edits its own files in {edited} at every start")

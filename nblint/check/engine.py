@@ -651,7 +651,8 @@ def make_finding(
         if setuid is not None:
             first = (
                 "first change the image, which starts through a setuid-root helper that "
-                f"allowPrivilegeEscalation: false disables: {setuid}; then:"
+                "allowPrivilegeEscalation: false disables and drop ALL leaves without root's "
+                f"capabilities: {setuid}; then:"
             )
             fix = f"{comment(first)}\n{fix}"
         if rooted is not None:
@@ -665,7 +666,7 @@ def make_finding(
     return Finding(
         rule.id,
         rule.group,
-        "info" if raw.severity == "info" else rule.severity,
+        _severity(raw.severity, rule.severity),
         render_template(raw.message or rule.title, variables),
         origin.file,
         origin.line,
@@ -688,6 +689,15 @@ def make_finding(
 
 
 _VALUES_PATH = (VALUES,)
+
+#: Severities from the lowest: a builtin may lower a finding below its rule's (a note; a warning
+#: where the outcome is only near-certain), never raise it.
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def _severity(violation: str | None, rule: str) -> str:
+    lower = _SEVERITY_RANK.get(violation or "", 3) < _SEVERITY_RANK.get(rule, 2)
+    return violation if lower and violation is not None else rule
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ import posixpath
 import re
 from functools import lru_cache
 
-from nblint.check import images
+from nblint.check import images, tables
 from nblint.check.targets import notebook_of
 from nblint.model.edit import parsed_hint
 from nblint.model.pod import EffectivePod
@@ -350,6 +350,9 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
       escalate (``allowPrivilegeEscalation: true``: to become root through sudo): for root work.
 
     Asked of every safe hint: the text tells the few that need a look at the pod."""
+    sudo = start_sudo_kept(pod, path, hint)
+    if sudo is not None:
+        return sudo
     if shown == "true" or shown == "false":
         opposite = "false" if shown == "true" else "true"
         if opposite in hint and type(_value_at(pod.pod, path)) is bool:
@@ -452,6 +455,66 @@ def _camel(name: str) -> str:
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def start_sudo_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """Why fix ``hint`` stops the start of the container at pod path ``path``: the container
+    sets the variable that makes its image's start run sudo (:func:`start_sudo_env`), and the
+    hint sets ``allowPrivilegeEscalation: false`` (setuid sudo is refused) or drops capabilities
+    (sudo cannot switch users); else None."""
+    if "scalation" not in hint and "drop" not in hint:  # (most hints)
+        return None
+    container = _container_at(pod, path)
+    found = start_sudo_env(container) if container else None
+    if found is None:
+        return None
+    variable, whose = found
+    escalation = "scalation" in hint and False in _hint_values(hint).get("escalation", ())
+    if not escalation and not ("drop" in hint and _drops_capabilities(hint)):
+        return None
+    # One text for both hints: they are shown merged.
+    return (
+        f"{container.get('name')} sets {variable}, with which {whose} renames the user through "
+        "sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves without the "
+        f"capabilities it switches users with: the container would not start; remove {variable} "
+        "first"
+    )
+
+
+def start_sudo_env(container: dict[str, Any]) -> tuple[str, str] | None:
+    """The variable the container sets that makes its image's start run sudo (the table's
+    ``start_sudo_env``: code-server's DOCKER_USER), with whose start says so: the image's own,
+    or — an image the table does not know — any start the table knows to read it (images are
+    built FROM codercom/code-server keeping its entrypoint). None when it sets none, sets it
+    empty or to the image's own user (no rename), or replaces the start."""
+    entry = images.lookup(container.get("image"))
+    if entry is not None:
+        rows = [entry] if images.start_runs(container, entry) else []
+    else:
+        rows = [
+            row
+            for row in tables.entries("notebook-images", "images")
+            if row.get("start_sudo_env") and images.start_runs(container, row)
+        ]
+    for row in rows:
+        variable = row.get("start_sudo_env")
+        if not isinstance(variable, str):
+            continue
+        for item in items(container.get("env")):
+            if not isinstance(item, dict) or item.get("name") != variable:
+                continue
+            value = item.get("value")
+            # Unset or empty: no rename; the image's own user: its start renames nobody (a
+            # value from elsewhere, valueFrom, may name anyone).
+            if "valueFrom" not in item and (not value or value == row.get("user")):
+                continue
+            if entry is not None:
+                return variable, "its image's start"
+            return variable, (
+                f"the start of {row.get('family')}'s image (if this image, which nblint does not "
+                "know, keeps it)"
+            )
+    return None
+
+
 #: Commands whose work needs root's capabilities (files of other owners).
 _ROOT_COMMANDS = re.compile(r"\b(chown|chmod|chgrp|setfacl)\b")
 
@@ -513,6 +576,36 @@ def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
     return _as_uid_0(spec, container, unknown_image=False)
 
 
+def works_as_non_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the user whose work the container does is known not to be root: a non-root uid
+    (named, ``runAsNonRoot``, or its image's per the table), or root starting an image whose
+    start hands the work to its user (docker-stacks' start.sh switches to NB_UID; rocker's
+    rserver runs sessions as rstudio). An image nblint does not know, with no uid named: it
+    cannot tell."""
+    if security(spec, container, "runAsNonRoot") is True:
+        return True
+    uid = security(spec, container, "runAsUser")
+    entry = images.lookup(container.get("image"))
+    if uid is None:
+        uid = entry.get("uid") if entry else None
+    if type(uid) is not int:
+        return False
+    if uid != 0:
+        return True
+    if not entry:
+        return False
+    if entry.get("starts_as_root"):
+        return images.start_runs(container, entry)
+    # docker-stacks' start.sh switches users; a command of the container's own (`jupyter lab
+    # --allow-root`) replaces it, and args replace it unless they run it.
+    args = items(container.get("args"))
+    return (
+        entry.get("family") in _NB_USER_HOMES
+        and not container.get("command")
+        and (not args or "start" in str(args[0]))
+    )
+
+
 def _value_at(tree: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         if isinstance(tree, dict):
@@ -555,10 +648,12 @@ def metadata_reopened(pod: EffectivePod, hint: str) -> bool:
 
 def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
     """The image of the container at pod path ``path`` when fix ``hint`` sets its
-    ``allowPrivilegeEscalation`` to false and the image starts through a setuid-root helper (the
-    notebook-images table's ``start_needs_escalation``: Kubeflow's images up to v1.8): with the
-    hint, the container could not start. Else None: the image, and the one to change it to."""
-    if "scalation" not in hint:  # (most hints: in both of _ESCALATION_KEYS)
+    ``allowPrivilegeEscalation`` to false, or drops its capabilities, and the image starts
+    through a setuid-root helper (the notebook-images table's ``start_needs_escalation``:
+    Kubeflow's images up to v1.8, whose s6 preinit chowns /var/run/s6 as root): with the hint,
+    the container could not start. Else None: the image, and the one to change it to — the
+    hint is advice for after that change, which no fix of this container makes."""
+    if "scalation" not in hint and "drop" not in hint:  # (most hints)
         return None
     container = _container_at(pod, path)
     image = container.get("image")
@@ -567,7 +662,10 @@ def setuid_start_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> st
     entry = images.lookup(image) if isinstance(image, str) else None
     if not entry or not entry.get("start_needs_escalation"):
         return None
-    if False not in _hint_values(hint).get("escalation", ()):
+    escalation = "scalation" in hint and False in _hint_values(hint).get("escalation", ())
+    # Without the capabilities, the helper is root without root's powers (its chown fails).
+    dropping = "drop" in hint and images.start_runs(container, entry) and _drops_capabilities(hint)
+    if not escalation and not dropping:
         return None
     suggested = images.replacement(image, entry)
     return f"{image} to one that starts without it ({suggested})" if suggested else image

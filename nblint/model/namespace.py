@@ -81,6 +81,36 @@ class Amount(NamedTuple):
     origin: Origin
 
 
+#: OpenShift's namespace annotations that hold the ranges its restricted SCCs (restricted-v2)
+#: take a pod's uid (``MustRunAsRange``) and fsGroup (``MustRunAs``) from.
+SCC_UID_RANGE = "openshift.io/sa.scc.uid-range"
+SCC_SUPPLEMENTAL_GROUPS = "openshift.io/sa.scc.supplemental-groups"
+SCC_RANGE_ANNOTATIONS = (SCC_UID_RANGE, SCC_SUPPLEMENTAL_GROUPS)
+
+
+def parse_scc_ranges(text: str) -> list[tuple[int, int]] | None:
+    """The id ranges (first, last) an SCC range annotation writes: blocks ``start/size`` or
+    ``start-end``, comma-separated (``1000680000/10000``); None when it is not that."""
+    ranges = []
+    for block in text.split(","):
+        block = block.strip()
+        start, slash, size = block.partition("/")
+        first, dash, last = block.partition("-")
+        try:
+            if slash:
+                low, count = int(start), int(size)
+                if count < 1:
+                    return None
+                ranges.append((low, low + count - 1))
+            elif dash:
+                ranges.append((int(first), int(last)))
+            else:
+                return None
+        except ValueError:
+            return None
+    return ranges or None
+
+
 @dataclass(frozen=True)
 class ClusterObject:
     """One object of the namespace (a Namespace, a LimitRange, a quota, a Profile)."""
@@ -116,6 +146,9 @@ class NamespaceManifest:
     owner: Located | None = None
     #: On a Namespace a Profile of the inputs stands for: that Profile (its owner is ``owner``).
     profile: NamespaceManifest | None = None
+    #: OpenShift's ``openshift.io/sa.scc.uid-range`` / ``supplemental-groups`` annotations (the
+    #: ranges its restricted SCCs hold a pod's uid and fsGroup to), by annotation key.
+    scc_ranges: dict[str, Located] = field(default_factory=dict)
 
     def adopted(self) -> bool:
         """Whether the Profile that stands for this Namespace surely adopts it: the Namespace's
@@ -520,7 +553,9 @@ def _merged_manifest(
     if first.ref.kind == "Profile" and other.ref.kind != "Profile":
         first, other = other, first
     if other.ref.kind == "Profile" and first.ref.kind != "Profile":
-        merged = NamespaceManifest(first.ref, first.labels, owner=first.owner, profile=other)
+        merged = NamespaceManifest(
+            first.ref, first.labels, owner=first.owner, profile=other, scc_ranges=first.scc_ranges
+        )
         if merged.adopted():
             # The controller labels istio-injection only on a namespace it creates itself.
             added = {k: v for k, v in other.added_by_profile.items() if k != "istio-injection"}

@@ -40,6 +40,7 @@ MODULES: dict[str, str] = {
     "request-not-limit": "request_not_limit",
     "escalation-refused": "escalation_refused",
     "mount-volumes": "mount_volumes",
+    "scc-range": "scc_range",
 }
 #: Builtins that judge a pod by the namespace it is admitted by: a pod the run judged without
 #: one (no namespace object given) never calls them.

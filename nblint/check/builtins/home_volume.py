@@ -78,6 +78,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     base, _container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
+    if aspect == "writable":
+        yield from _unwritable(pod, found)
+        return
     # Each aspect is asked of every pod and finds little: its variables are made when it does.
     if mount is None:
         if aspect == "persistent":
@@ -138,8 +141,26 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             fix=impl.builtin_options.get("replace-source"),
             variables={**_info(variables, home, volume_mount, source), **kept},
         )
-    elif aspect == "writable" and source == "persistentVolumeClaim":
-        fs_group = podview._dict(pod.spec.get("securityContext")).get("fsGroup")
+    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.facts.get("per_user"):
+        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+        if not podview.per_user(claim) and not podview.per_user(volume_mount.get("subPath")):
+            yield RawViolation(
+                (*base, "volumeMounts", index),
+                "",
+                variables["container"],
+                variables={**_info(variables, home, volume_mount, source), "claim": claim},
+            )
+
+
+def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
+    """The ``writable`` aspect: a claim at HOME, else claims below it where the user works
+    (docker-stacks' ~/work), that the pod gives to no group (no ``fsGroup``): a fresh volume's
+    root directory is root's, and the user gets "permission denied" there. One finding: one
+    ``fsGroup`` fixes them all."""
+    fs_group = podview._dict(pod.spec.get("securityContext")).get("fsGroup")
+    _base, container, variables, home, mount, volume_index = found
+    if mount is not None and podview.source_of(mount[2]) == "persistentVolumeClaim":
+        _index, volume_mount, volume = mount
         if fs_group is None and _owner_changed_first(pod.spec, volume.get("name")):
             return  # an init container makes it the user's before the notebook starts
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
@@ -158,18 +179,57 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 ("spec", "securityContext"),
                 "",
                 variables["container"],
-                variables=_info(variables, home, volume_mount, source),
+                variables=_info(variables, home, volume_mount, "persistentVolumeClaim"),
             )
-    elif aspect == "shared" and source == "persistentVolumeClaim" and pod.facts.get("per_user"):
+        return
+    if fs_group is not None:
+        return
+    # Below HOME, only where nblint knows the user who works is not root (root writes a
+    # root-owned directory): a claim the kubelet would give to fsGroup, written to by the user.
+    if not podview.works_as_non_root(pod.spec, container):
+        return
+    volumes = podview.volumes_by_name(pod.spec)
+    below = podview.normal_path(home).rstrip("/") + "/"
+    unwritable = []
+    for _, mount_below in podview.mounts(container):
+        path = podview.normal_path(mount_below["mountPath"])
+        name = mount_below.get("name")
+        if not path.startswith(below) or mount_below.get("readOnly") is True:
+            continue
+        if not isinstance(name, str) or name not in volumes:
+            continue
+        volume = volumes[name][1]
+        if podview.source_of(volume) != "persistentVolumeClaim":
+            continue
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
-        if not podview.per_user(claim) and not podview.per_user(volume_mount.get("subPath")):
-            yield RawViolation(
-                (*base, "volumeMounts", index),
-                "",
-                variables["container"],
-                variables={**_info(variables, home, volume_mount, source), "claim": claim},
-            )
+        stored = pod.claims.volume_of(claim) if pod.claims else None
+        if stored is not None and _fs_group_ignored(stored.source_key):
+            continue  # fsGroup changes nothing there; its owner on the node or server decides
+        if _owner_changed_first(pod.spec, name):
+            continue
+        unwritable.append((name, path))
+    if unwritable:
+        yield RawViolation(
+            ("spec", "securityContext"),
+            _BELOW_UNWRITABLE,
+            variables["container"],
+            variables={
+                **variables,
+                "home": home,
+                "value": home,
+                "volume": unwritable[0][0],
+                "mounts": " and ".join(f"volume {name} at {path}" for name, path in unwritable),
+                "are": "is a claim" if len(unwritable) == 1 else "are claims",
+            },
+        )
 
+
+#: A claim below HOME that the pod gives to no group (docker-stacks' ~/work).
+_BELOW_UNWRITABLE = (
+    "{mounts} {are} mounted in the home {home} of container {container}, but the pod "
+    "sets no fsGroup: a fresh claim's directory is root's, and the user, who is not root, gets "
+    '"permission denied" there'
+)
 
 #: The table of volume sources the kubelet never gives to the pod's fsGroup.
 _OWNERSHIP_TABLE = ("volume-ownership", "sources")

@@ -30,6 +30,7 @@ from nblint.model.document import Recognised
 from nblint.model.finding import Reported
 from nblint.model.namespace import (
     CONSTRAINTS,
+    SCC_RANGE_ANNOTATIONS,
     Amount,
     ClusterEntry,
     ClusterObject,
@@ -242,11 +243,18 @@ def _namespace(doc: _Document, ref: ClusterObject, metadata: dict[str, Any]) -> 
         str(key): Located(value, doc.origin(("metadata", "labels", key)))
         for key, value in _mapping(metadata.get("labels")).items()
     }
-    owner = _mapping(metadata.get("annotations")).get("owner")
+    annotations = _mapping(metadata.get("annotations"))
+    owner = annotations.get("owner")
     annotation = None
     if owner is not None:
         annotation = Located(owner, doc.origin(("metadata", "annotations", "owner")))
-    return NamespaceManifest(ref, labels, owner=annotation)
+    # The ranges OpenShift allocates the namespace (its restricted SCCs hold pods to them).
+    scc_ranges = {
+        key: Located(annotations[key], doc.origin(("metadata", "annotations", key)))
+        for key in SCC_RANGE_ANNOTATIONS
+        if isinstance(annotations.get(key), str)
+    }
+    return NamespaceManifest(ref, labels, owner=annotation, scc_ranges=scc_ranges)
 
 
 def _profile(doc: _Document, ref: ClusterObject) -> list[ClusterEntry]:
