@@ -659,6 +659,30 @@ def test_an_overlay_whose_base_is_not_among_the_inputs_says_it_was_not_checked()
     assert found[0].fix == f"kustomize build {prod} | nblint check -"
 
 
+BASES = NS / "kustomize-bases"
+
+
+def test_an_overlay_that_names_its_base_under_bases_puts_it_in_its_namespace() -> None:
+    # Field test 9b D6: `bases:` (deprecated, still built by kustomize) was not read, so the
+    # base's privileged Pod was judged as namespace-less instead of refused by team-prod. A
+    # component's resources are built into the overlay too.
+    found = run(*sorted(BASES.rglob("*.yaml")), select=PSA_ONLY).findings
+    assert sorted((f.object, *judged([f])[0]) for f in found) == [
+        ("Pod/helper", "privileged", 10, "error", "enforce", 6),
+        ("Pod/notebook", "privileged", 11, "error", "enforce", 6),
+    ]
+    assert all("namespace team-prod enforces" in f.message for f in found)
+
+
+def test_an_overlay_whose_bases_are_not_among_the_inputs_says_it_was_not_checked() -> None:
+    overlay = BASES / "overlay"
+    found = run(overlay / "kustomization.yaml", overlay / "namespace.yaml").findings
+    assert [(f.rule, f.line, f.column, f.message.split(" is deployed")[0]) for f in found] == [
+        ("kustomize-resource-unchecked", 8, 5, "`../base`"),
+        ("kustomize-resource-unchecked", 12, 5, "`../component`"),
+    ]
+
+
 def test_a_kustomization_namespace_is_the_same_with_jobs(tmp_path: Path) -> None:
     import shutil
 

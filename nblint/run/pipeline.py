@@ -82,6 +82,7 @@ NOTEBOOK_GROUP = "notebook"
 #: The rule that says an input is a kustomize patch, not checked (info).
 KUSTOMIZE_PATCH = "kustomize-patch"
 KUSTOMIZE_RESOURCE_UNCHECKED = "kustomize-resource-unchecked"
+KUSTOMIZE_NOT_APPLIED = "kustomize-not-applied"
 #: The context option that names the API server's admission configuration.
 ADMISSION_CONFIG = "--admission-config"
 
@@ -348,6 +349,7 @@ class Runner:
             return
         given = {os.path.realpath(path) for path in self.options.run_inputs or paths}
         for path, kustomization in kustomizations:
+            self._not_applied(path, kustomization, result)
             here = os.path.dirname(os.path.realpath(path))
             for resource in kustomization.resources:
                 real = resource.real
@@ -366,6 +368,25 @@ class Runner:
                         fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
                     ),
                 )
+
+    def _not_applied(self, path: str, kustomization: Any, result: RunResult) -> None:
+        """Once per kustomization among the inputs: what it changes in the objects it builds
+        that nblint does not apply (patches, name prefixes, images, labels, …)."""
+        if not kustomization.unapplied:
+            return
+        fields = [field for field, _ in kustomization.unapplied]
+        shown = ", ".join(f"`{field}`" for field in fields)
+        self._add(
+            result,
+            Reported(
+                KUSTOMIZE_NOT_APPLIED,
+                f"this kustomization's {shown} change{'s' if len(fields) == 1 else ''} the "
+                f"objects it builds; nblint does not apply {'it' if len(fields) == 1 else 'them'}"
+                " and checks the files as written: lint what kustomize builds",
+                Origin(path, *kustomization.unapplied[0][1]),
+                fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
+            ),
+        )
 
     def _shared(self) -> list[_Input]:
         """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
