@@ -516,9 +516,20 @@ class Runner:
                 yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
+        elif (refusal := self._refused(root, item.path)) is not None:
+            # Written with an API version the API server no longer serves: it creates nothing,
+            # so it is neither indexed nor checked, only said.
+            self._add(result, refusal)
         else:
             neighbours = neighbours_for(dialect, beside)
             yield Recognised(dialect.name, item.path, root, index, path=at, neighbours=neighbours)
+
+    def _refused(self, root: Any, path: str) -> Reported | None:
+        if not isinstance(root, dict) or "apiVersion" not in root:
+            return None
+        from nblint.check.api_versions import refused
+
+        return refused(root, path, self.options.policy.version)
 
     def _neighbours(self, path: str) -> tuple[Neighbour, ...]:
         """The files beside ``path`` that some dialect reads (``Dialect.neighbours``), parsed;
