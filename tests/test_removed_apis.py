@@ -46,8 +46,11 @@ def test_a_list_item_is_refused_at_its_own_api_version() -> None:
     assert not [f for f in result.findings if f.object == "Deployment/old-lab" and f.rule != RULE]
 
 
-def test_a_refused_binding_binds_nothing() -> None:
+def test_a_refused_binding_is_said_and_still_keeps_the_token_advice_from_being_applied() -> None:
+    # The binding says the pod uses the API with its token; once its apiVersion is fixed (its
+    # hint), it binds. Turning the token off meanwhile (a safe fix otherwise) would break it.
     result = run(REMOVED / "rbac-v1beta1-binding.yaml")
     assert [(f.rule, f.line) for f in result.findings if f.rule == RULE] == [(RULE, 4)]
-    [pod] = result.pods
-    assert "service_account_binding" not in pod.facts
+    assert result.findings[0].fix == "apiVersion: rbac.authorization.k8s.io/v1"
+    [token] = [f for f in result.findings if f.rule == "notebook-service-account-token"]
+    assert token.applicability == "display-only" and "RoleBinding/lab-edit" in token.message

@@ -518,8 +518,16 @@ class Runner:
             result.skipped[skip_label(root)] += 1
         elif (refusal := self._refused(root, item.path)) is not None:
             # Written with an API version the API server no longer serves: it creates nothing,
-            # so it is neither indexed nor checked, only said.
+            # so no pod of it is checked, only the refusal said. An object others read (a
+            # binding, which tells the token check the API is used) is still indexed: it says
+            # what the inputs mean, which its hint's apiVersion makes true, and advice that
+            # turns the token off meanwhile would break the pod then.
             self._add(result, refusal)
+            if dialect.indexer is not None:
+                neighbours = neighbours_for(dialect, beside)
+                yield Recognised(
+                    dialect.name, item.path, root, index, path=at, neighbours=neighbours
+                )
         else:
             neighbours = neighbours_for(dialect, beside)
             yield Recognised(dialect.name, item.path, root, index, path=at, neighbours=neighbours)
