@@ -231,6 +231,65 @@ def test_a_poddefault_of_the_cluster_is_never_edited(tmp_path: Path) -> None:
     )
 
 
+def test_a_poddefault_init_container_is_fixed_in_its_initcontainers_entry() -> None:
+    # Field test 9b D4: the Kubeflow hint named the Notebook's `containers` for every container,
+    # so a PodDefault's init container got a Notebook snippet adding a regular container with no
+    # image (refused by the CRD), shown only. The hint names the container's own list.
+    path = PODDEFAULTS_DIR / "init-container-fixed-in-poddefault.yaml"
+    found = [
+        f
+        for rule in ("allow-privilege-escalation", "capabilities-restricted")
+        for f in findings_of(rule, path)
+    ]
+    assert [(f.rule, f.line, f.container, f.applicability) for f in found] == [
+        ("allow-privilege-escalation", 15, "init-data", "safe"),
+        ("allow-privilege-escalation", 42, "own-init", "safe"),
+        ("capabilities-restricted", 15, "init-data", "safe"),
+    ]
+    poddefault_fix = found[0]
+    assert poddefault_fix.edit is not None
+    assert (poddefault_fix.edit.document, poddefault_fix.edit.path) == (
+        0,
+        ("spec", "initContainers", 0),
+    )
+    assert (poddefault_fix.fix or "").startswith("# in PodDefault init-fsx (")
+    # The Notebook's own init container: its hint is a Notebook patch of its initContainers.
+    own = yaml.safe_load(found[1].fix or "")
+    assert own["spec"]["template"]["spec"] == {
+        "initContainers": [
+            {"name": "own-init", "securityContext": {"allowPrivilegeEscalation": False}}
+        ]
+    }
+    text = fixed_text(path, unsafe=False)
+    poddefault, notebook = yaml.safe_load_all(text)
+    assert poddefault["spec"]["initContainers"][0]["securityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    assert [c["name"] for c in notebook["spec"]["template"]["spec"]["containers"]] == ["nb"]
+    for rule in ("allow-privilege-escalation", "capabilities-restricted"):
+        assert findings_of(rule, path, text) == []
+
+
+def test_a_cluster_poddefault_init_container_fix_is_shown_in_its_shape(tmp_path: Path) -> None:
+    poddefault, notebook = (
+        (PODDEFAULTS_DIR / "init-container-fixed-in-poddefault.yaml").read_text().split("---\n")
+    )
+    cluster = write_file(tmp_path, "cluster-poddefault.yaml", poddefault)
+    mine = write_file(tmp_path, "notebook.yaml", notebook)
+    [finding] = [
+        f for f in run(mine, poddefaults=[cluster]).findings if f.rule == "capabilities-restricted"
+    ]
+    assert (finding.container, finding.applicability, finding.edit) == (
+        "init-data",
+        "display-only",
+        None,
+    )
+    shown = finding.fix or ""
+    assert shown.startswith("# in PodDefault init-fsx (") and "spec.initContainers[0]" in shown
+    assert yaml.safe_load(shown) == {"securityContext": {"capabilities": {"drop": ["ALL"]}}}
+
+
 def write_file(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text)

@@ -201,9 +201,34 @@ def test_files_a_kustomization_patches_in_are_said_once_and_not_checked() -> Non
         ),
     ]
     # Nothing else is said of a patch (no image, not a mapping…); the base is checked whole.
-    others = {f.file.split("kustomize/")[1] for f in result.findings if f.rule != "kustomize-patch"}
+    others = {
+        f.file.split("kustomize/")[1]
+        for f in result.findings
+        if f.rule not in ("kustomize-patch", "kustomize-not-applied")
+    }
     assert others == {"base/notebook.yaml"}
+    # The overlays' patches are not applied to the base nblint checks: each overlay says so.
+    assert [
+        (f.file.split("kustomize/")[1], f.line)
+        for f in result.findings
+        if f.rule == "kustomize-not-applied"
+    ] == [("overlays/legacy/kustomization.yaml", 3), ("overlays/prod/kustomization.yaml", 4)]
     assert result.pod_count == 1
+
+
+def test_what_a_kustomization_changes_and_nblint_does_not_apply_is_said_once() -> None:
+    # Field test 9b D6: kustomize fields nblint skipped said nothing; a clean result then
+    # vouched for files kustomize builds into other objects (another image, name, labels).
+    here = FIXTURES / "kustomize-unapplied"
+    found = run(*sorted(here.glob("*.yaml"))).findings
+    [said] = [f for f in found if f.rule == "kustomize-not-applied"]
+    assert (said.file, said.line, said.column) == (str(here / "kustomization.yaml"), 6, 1)
+    assert said.message == (
+        "this kustomization's `namePrefix`, `commonLabels`, `images`, `patches` change the "
+        "objects it builds; nblint does not apply them and checks the files as written: lint "
+        "what kustomize builds"
+    )
+    assert said.fix == f"kustomize build {here} | nblint check -"
 
 
 # ---------------------------------------------------------------------------------------------

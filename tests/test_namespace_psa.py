@@ -243,29 +243,45 @@ def test_a_namespace_without_level_labels_is_checked_at_psa_level_and_says_so() 
     # so the pod is checked at --psa-level, and an info at the pod says why.
     found = run(NS / "namespace-without-labels.yaml", select=PSA_ONLY).findings
     assert judged(found) == [
-        ("ns-unknown-namespace", 10, "info", None, None),
+        ("ns-unknown-namespace", 4, "info", None, None),
         ("allow-privilege-escalation", 15, "error", None, None),
         ("capabilities-restricted", 15, "error", None, None),
         ("run-as-non-root", 15, "error", None, None),
         ("seccomp-profile-restricted", 15, "error", None, None),
         ("privileged", 16, "error", None, None),
     ]
+    # At the Namespace (where the label goes), not at the pod's namespace line.
+    assert found[0].file == str(NS / "namespace-without-labels.yaml")
     assert found[0].message == (
-        "namespace team-a sets no pod-security.kubernetes.io level label (Namespace at "
-        f"{NS / 'namespace-without-labels.yaml'}:4): the cluster's PodSecurity defaults decide, "
-        "which only the API server's AdmissionConfiguration says (give it with "
-        "--admission-config; a cluster without one admits every pod, as privileged). PSA is "
-        "checked at --psa-level/--psa-version (restricted:v1.37); label the namespace to say "
-        "which level it enforces"
+        "namespace team-a sets no pod-security.kubernetes.io level label: the cluster's "
+        "PodSecurity defaults decide, which only the API server's AdmissionConfiguration says "
+        "(give it with --admission-config; a cluster without one admits every pod, as "
+        "privileged). PSA is checked at --psa-level/--psa-version (restricted:v1.37) for the "
+        "pods in it; label the namespace to say which level it enforces"
     )
     # The Namespace is given: the hint labels it (not "give the Namespace manifest, name the
     # namespace or give --namespace", field test 7b).
     assert found[0].fix == (
-        f"# Namespace team-a ({NS / 'namespace-without-labels.yaml'}:4): the level it enforces\n"
+        "# Namespace team-a: the level it enforces\n"
         "metadata:\n"
         "  labels:\n"
         "    pod-security.kubernetes.io/enforce: restricted"
     )
+
+
+def test_a_namespace_without_level_labels_is_said_once_for_all_its_pods() -> None:
+    # Field test 9b N5: one unlabelled Namespace gave the same info once per Notebook, each at
+    # its namespace line; the edit is one label on the Namespace, where the finding now folds.
+    from nblint.model.fold import fold
+
+    found = run(NS / "namespace-without-labels-two-notebooks.yaml").findings
+    unknown = [f for f in found if f.rule == "ns-unknown-namespace"]
+    assert [(f.line, f.column, f.object) for f in unknown] == [
+        (6, 3, "Notebook/alice"),
+        (6, 3, "Notebook/bob"),
+    ]
+    [problem] = fold(unknown)
+    assert problem.message == unknown[0].message == unknown[1].message
 
 
 def test_a_namespace_without_labels_gets_the_defaults_of_the_admission_config_given(
@@ -302,9 +318,10 @@ def test_a_pod_of_an_undescribed_namespace_is_checked_at_psa_level_and_says_so()
 def test_a_namespace_written_twice_with_other_psa_labels_is_not_guessed() -> None:
     # A kustomize base and an overlay, or two overlays: which Namespace the cluster holds depends
     # on the order they are applied. Neither is taken as fact: the pod is checked at --psa-level
-    # (restricted) and an info says why, naming the other manifest as its cause.
+    # (restricted) and an info says why, naming the other manifest as its cause — at that
+    # manifest, the edit every pod of the namespace shares (one finding for them all).
     found = run(NS / "namespace-written-twice-psa-differs.yaml", select=PSA_ONLY).findings
-    assert judged(found)[0] == ("ns-unknown-namespace", 22, "info", None, 14)
+    assert judged(found)[0] == ("ns-unknown-namespace", 14, "info", None, 14)
     assert found[0].message.startswith(
         "namespace team-a has two Namespace manifests among the inputs whose PodSecurity labels "
         "differ (pod-security.kubernetes.io/enforce: privileged at "
@@ -657,6 +674,30 @@ def test_an_overlay_whose_base_is_not_among_the_inputs_says_it_was_not_checked()
         "checked none of it; give it too, or lint what kustomize builds"
     )
     assert found[0].fix == f"kustomize build {prod} | nblint check -"
+
+
+BASES = NS / "kustomize-bases"
+
+
+def test_an_overlay_that_names_its_base_under_bases_puts_it_in_its_namespace() -> None:
+    # Field test 9b D6: `bases:` (deprecated, still built by kustomize) was not read, so the
+    # base's privileged Pod was judged as namespace-less instead of refused by team-prod. A
+    # component's resources are built into the overlay too.
+    found = run(*sorted(BASES.rglob("*.yaml")), select=PSA_ONLY).findings
+    assert sorted((f.object, *judged([f])[0]) for f in found) == [
+        ("Pod/helper", "privileged", 10, "error", "enforce", 6),
+        ("Pod/notebook", "privileged", 11, "error", "enforce", 6),
+    ]
+    assert all("namespace team-prod enforces" in f.message for f in found)
+
+
+def test_an_overlay_whose_bases_are_not_among_the_inputs_says_it_was_not_checked() -> None:
+    overlay = BASES / "overlay"
+    found = run(overlay / "kustomization.yaml", overlay / "namespace.yaml").findings
+    assert [(f.rule, f.line, f.column, f.message.split(" is deployed")[0]) for f in found] == [
+        ("kustomize-resource-unchecked", 8, 5, "`../base`"),
+        ("kustomize-resource-unchecked", 12, 5, "`../component`"),
+    ]
 
 
 def test_a_kustomization_namespace_is_the_same_with_jobs(tmp_path: Path) -> None:

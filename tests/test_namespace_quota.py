@@ -293,10 +293,11 @@ def test_a_profile_s_namespace_manifest_without_its_owner_annotation_is_not_sure
     assert placed(result.findings) == [
         ("kubeflow-profile-namespace", 6, 3, None),
         ("kubeflow-profile-namespace-owner", 13, 3, None),
+        # At the Namespace, whose missing label is the edit (field test 9b N5).
+        ("ns-unknown-namespace", 13, 3, None),
         ("restricted-volumes", 26, 5, None),
         ("culling-not-visible", 32, 1, None),
         ("istio-init-restricted", 33, 1, None),
-        ("ns-unknown-namespace", 35, 3, None),
     ]
     owner = result.findings[1]
     assert owner.severity == "info"
@@ -308,7 +309,7 @@ def test_a_profile_s_namespace_manifest_without_its_owner_annotation_is_not_sure
     assert owner.fix == "metadata:\n  annotations:\n    owner: alice@example.com"
     assert "which it does not (kubeflow-profile-namespace-owner)" in result.findings[0].message
     # Istio is not said to be on (the "if the profile namespace has" form): not known.
-    assert result.findings[4].message.startswith("if the profile namespace has Istio")
+    assert result.findings[5].message.startswith("if the profile namespace has Istio")
     # Another owner: the same.
     text = fixture.read_text().replace(
         "  name: team-a\n---", "  name: team-a\n  annotations: {owner: bob}\n---", 1

@@ -369,3 +369,35 @@ def test_a_job_that_starts_a_notebook_server_and_a_long_running_shell_stay_noteb
 ) -> None:
     found = run(W / name, select={NOT_A_NOTEBOOK, "notebook"}).findings
     assert found and NOT_A_NOTEBOOK not in {f.rule for f in found}
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "evidence"),
+    [
+        (
+            "busybox-sleep-helper-deployment.yaml",
+            16,
+            "its container secrets runs k8s.gcr.io/e2e-test-images/busybox:1.29 and declares no "
+            "port, a base or utility image that serves nothing, not a notebook server;",
+        ),
+        (
+            "alpine-tail-statefulset.yaml",
+            16,
+            "its container helper runs alpine:3.20 and declares no port, a base or utility image",
+        ),
+    ],
+)
+def test_a_utility_image_that_declares_no_port_is_not_a_notebook(
+    name: str, line: int, evidence: str
+) -> None:
+    # Field test 9b N1: a busybox `sleep` helper Deployment got the notebook checklist (tool
+    # images were a sign against for Jobs and CronJobs only).
+    result = run(W / name, select={NOT_A_NOTEBOOK, "notebook"})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, line, 9)]
+    assert evidence in result.findings[0].message
+
+
+@pytest.mark.parametrize("name", ["ubuntu-running-jupyter-lab.yaml", "ubuntu-serving-a-port.yaml"])
+def test_a_base_image_that_starts_a_notebook_or_serves_a_port_stays_a_notebook(name: str) -> None:
+    found = run(W / name, select={NOT_A_NOTEBOOK, "notebook"}).findings
+    assert found and NOT_A_NOTEBOOK not in {f.rule for f in found}

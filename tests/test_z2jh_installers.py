@@ -344,3 +344,15 @@ def test_deprecated_helmchartinflationgenerator_entries_are_read_as_kustomize_co
         ("file", ("helmChartInflationGenerator", 0, "values"), "values.yaml"),
         ("inline", ("helmChartInflationGenerator", 0, "valuesLocal"), None),
     ]
+
+
+def test_helmcharts_nblint_reads_are_not_said_unapplied_but_another_chart_is() -> None:
+    # kustomize-not-applied names what of a build nblint does not apply: a jupyterhub entry it
+    # reads as a release is not that; another chart beside it is.
+    unapplied = "kustomize-not-applied"
+    alone = run(Z2JH / "kustomize-helmcharts-inline" / "kustomization.yaml", select={unapplied})
+    assert [f.rule for f in alone.findings] == []
+    beside = run(
+        Z2JH / "kustomize-helmcharts-and-another-chart" / "kustomization.yaml", select={unapplied}
+    )
+    assert [(f.rule, f.line) for f in beside.findings] == [(unapplied, 6)]

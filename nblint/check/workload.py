@@ -122,8 +122,12 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
     answers, matchers = _prepared(signs)
     for number, sign in enumerate(signs):
         kinds = sign.get("kinds")
-        # A condition, not evidence: the sign is only about workloads of these kinds.
+        # Conditions, not evidence: the sign is only about workloads of these kinds, or only
+        # about a container that declares no port.
         if isinstance(kinds, list) and pod.kind not in kinds:
+            continue
+        portless = sign.get("no-ports") is True
+        if portless and _declares_a_port(container):
             continue
         hit = None
         for matcher in matchers[number]:
@@ -137,9 +141,18 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
         evidence, where = hit
         if isinstance(kinds, list):
             evidence = f"it is a {pod.kind} and {evidence}"
+        if portless:
+            evidence = f"{evidence} and declares no port"
         what = sign.get("what")
         return _reported(pod, f"{evidence}, {what}" if what else evidence, where)
     return None
+
+
+def _declares_a_port(container: dict[str, Any]) -> bool:
+    ports = container.get("ports")
+    return isinstance(ports, list) and any(
+        isinstance(port, dict) and port.get("containerPort") is not None for port in ports
+    )
 
 
 def _reported(pod: EffectivePod, evidence: str, where: Origin) -> Reported:

@@ -11,12 +11,16 @@ line, and checks none of its documents. What kustomize builds is checked by lint
 A kustomization's ``namespace:`` is set on every namespaced object of its resources, over what the
 object says (kustomize's namespace transformer). A file is built by the kustomization in its
 directory that names it under ``resources``, and that directory by every kustomization nblint
-reads that names it: the one in the directory above, and those among the run's inputs (the
-overlays beside a base, ``../../base``). Along each chain the outermost namespace wins, as the
+reads that names it under ``resources``, ``bases`` (deprecated, still built as resources) or
+``components``: the one in the directory above, and those among the run's inputs (the overlays
+beside a base, ``../../base``). Along each chain the outermost namespace wins, as the
 build of the top applies it last. When every chain gives one namespace, the file's objects are in
 it; when overlays put the base in different namespaces, each build is another pod and the objects
 keep their own (lint each build). A kustomization among the inputs whose local resources are not
-among them is said once: nblint checked none of what it deploys from there.
+among them is said once: nblint checked none of what it deploys from there. So is, once per
+kustomization among the inputs, what else it changes in what it builds and nblint does not
+apply (its patches, ``namePrefix``, ``images``, ``commonLabels``, …): the files nblint checks
+are not the objects kustomize builds from them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,41 @@ KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 #: How many directories above a file a kustomization that patches it may sit (``patches/x.yaml``
 #: beside ``kustomization.yaml`` is one, ``overlays/prod/patches/x.yaml`` two).
 LEVELS_UP = 2
+#: The kustomization fields whose entries kustomize builds as resources: ``bases`` is the
+#: deprecated alias of ``resources`` (kustomize v5 still builds it, with a warning), and a
+#: component's own resources are built into the kustomization that names it.
+RESOURCE_FIELDS = ("resources", "bases", "components")
+#: The fields that change the objects kustomize builds and that nblint does not apply to the
+#: files it checks (it applies ``namespace`` and reads the patch lists only to tell a patch file
+#: from whole objects): said once, so that a clean result does not vouch for the build.
+UNAPPLIED_FIELDS = (
+    "patches",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "namePrefix",
+    "nameSuffix",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "images",
+    "replacements",
+    "vars",
+    "transformers",
+    "generators",
+    "helmCharts",
+)
+
+
+#: The charts of a kustomization's ``helmCharts`` that nblint reads as z2jh releases (the z2jh
+#: dialect's kustomize installer: z2jh, and the charts that install it as a subchart).
+READ_CHARTS = frozenset({"jupyterhub", "binderhub", "daskhub"})
+
+
+def _charts_read(entries: object) -> bool:
+    """Whether nblint reads every chart of ``helmCharts`` (then the field is not unapplied)."""
+    return isinstance(entries, list) and all(
+        isinstance(entry, dict) and entry.get("name") in READ_CHARTS for entry in entries
+    )
 
 
 class PatchedBy(Record):
@@ -74,7 +113,7 @@ class Resource(Record):
 class _Kustomization(Record):
     """What nblint reads of one ``kustomization.yaml``."""
 
-    __slots__ = ("namespace", "patches", "path", "resources")
+    __slots__ = ("namespace", "patches", "path", "resources", "unapplied")
 
     def __init__(
         self,
@@ -82,13 +121,16 @@ class _Kustomization(Record):
         patches: dict[str, PatchedBy],
         resources: list[Resource],
         namespace: SetNamespace | None,
+        unapplied: list[tuple[str, tuple[int, int]]] | None = None,
     ) -> None:
         self.path = path
         #: Real path of a patch file → who names it.
         self.patches = patches
-        #: Its local ``resources`` (files and directories).
+        #: Its local ``resources``, ``bases`` and ``components`` (files and directories).
         self.resources = resources
         self.namespace = namespace
+        #: The fields of :data:`UNAPPLIED_FIELDS` it sets, in its order, with their positions.
+        self.unapplied = unapplied or []
 
 
 class Kustomizations:
@@ -221,8 +263,10 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
             real = os.path.realpath(os.path.join(directory, target))
             patches.setdefault(real, PatchedBy(path, line))
     resources: list[Resource] = []
-    entries = root.get("resources")
-    if isinstance(entries, list):
+    for field in RESOURCE_FIELDS:
+        entries = root.get(field)
+        if not isinstance(entries, list):
+            continue
         positions = getattr(entries, "item_pos", [])
         for index, entry in enumerate(entries):
             # A remote base (``github.com/…``, ``https://…``) is no file here.
@@ -230,12 +274,20 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
                 pos = positions[index] if index < len(positions) else (1, 1)
                 real = os.path.realpath(os.path.join(directory, entry))
                 resources.append(Resource(entry, real, pos))
+    key_pos = getattr(root, "key_pos", {})
+    unapplied = [
+        (key, key_pos.get(key, (1, 1)))
+        for key in root
+        if key in UNAPPLIED_FIELDS
+        and root[key] not in (None, "", [], {})
+        and not (key == "helmCharts" and _charts_read(root[key]))
+    ]
     namespace = root.get("namespace")
     sets = None
     if isinstance(namespace, str) and namespace.strip():
         line = getattr(root, "key_pos", {}).get("namespace", (1, 1))[0]
         sets = SetNamespace(namespace.strip(), path, line)
-    return _Kustomization(path, patches, resources, sets)
+    return _Kustomization(path, patches, resources, sets, unapplied)
 
 
 def _patch_entries(root: Any) -> list[tuple[Any, int]]:

@@ -276,6 +276,10 @@ def _unknown(
     """``ns-unknown-namespace``: the inputs do not say the pod's namespace's PSA labels."""
     level = f"--psa-level/--psa-version ({policy.level}:{policy.version_text})"
     cause: Cause | None = None
+    # Where the user edits: the pod's namespace line, unless the fix is to the Namespace
+    # manifest itself (its label, the second manifest), which every pod in it shares: there, the
+    # pods' findings fold into one (field test 9b N5: one per Notebook of an unlabelled namespace).
+    place = _place(pod)
     if named_by == NAMED_BY_PLACEHOLDER:
         what = (
             f"{pod.object} names its namespace by a placeholder ({namespace.name}), filled in "
@@ -307,20 +311,22 @@ def _unknown(
         assumption = None
         fix = f"Keep one Namespace manifest of {namespace.name} among the inputs (the one applied)."
         origin = second.ref.origin
+        place = origin
         cause = Cause(second.ref.label, _psa_text(second), origin.file, origin.line, origin.column)
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Namespace":
         # Its Namespace manifest sets no PodSecurity level label.
         what = (
-            f"namespace {namespace.name} sets no pod-security.kubernetes.io level label "
-            f"(Namespace at {_at(namespace.manifest)}): the cluster's PodSecurity defaults "
-            "decide, which only the API server's AdmissionConfiguration says (give it with "
-            "--admission-config; a cluster without one admits every pod, as privileged). PSA "
-            f"is checked at {level}; label the namespace to say which level it enforces"
+            f"namespace {namespace.name} sets no pod-security.kubernetes.io level label: the "
+            "cluster's PodSecurity defaults decide, which only the API server's "
+            "AdmissionConfiguration says (give it with --admission-config; a cluster without one "
+            f"admits every pod, as privileged). PSA is checked at {level} for the pods in it; "
+            "label the namespace to say which level it enforces"
         )
         assumption = None
+        place = namespace.manifest.ref.origin
         # The Namespace is given: what is missing is its label, not a manifest or a namespace.
         fix = (
-            f"# Namespace {namespace.name} ({_at(namespace.manifest)}): the level it enforces"
+            f"# Namespace {namespace.name}: the level it enforces"
             "\nmetadata:\n  labels:\n"
             f"    pod-security.kubernetes.io/enforce: {policy.level}"
         )
@@ -352,7 +358,7 @@ def _unknown(
     return Reported(
         "ns-unknown-namespace",
         what,
-        _place(pod),
+        place,
         pod.object,
         fix=fix,
         assumption=assumption,

@@ -82,6 +82,7 @@ NOTEBOOK_GROUP = "notebook"
 #: The rule that says an input is a kustomize patch, not checked (info).
 KUSTOMIZE_PATCH = "kustomize-patch"
 KUSTOMIZE_RESOURCE_UNCHECKED = "kustomize-resource-unchecked"
+KUSTOMIZE_NOT_APPLIED = "kustomize-not-applied"
 #: The context option that names the API server's admission configuration.
 ADMISSION_CONFIG = "--admission-config"
 
@@ -353,6 +354,7 @@ class Runner:
             return
         given = {os.path.realpath(path) for path in self.options.run_inputs or paths}
         for path, kustomization in kustomizations:
+            self._not_applied(path, kustomization, result)
             here = os.path.dirname(os.path.realpath(path))
             for resource in kustomization.resources:
                 real = resource.real
@@ -371,6 +373,25 @@ class Runner:
                         fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
                     ),
                 )
+
+    def _not_applied(self, path: str, kustomization: Any, result: RunResult) -> None:
+        """Once per kustomization among the inputs: what it changes in the objects it builds
+        that nblint does not apply (patches, name prefixes, images, labels, …)."""
+        if not kustomization.unapplied:
+            return
+        fields = [field for field, _ in kustomization.unapplied]
+        shown = ", ".join(f"`{field}`" for field in fields)
+        self._add(
+            result,
+            Reported(
+                KUSTOMIZE_NOT_APPLIED,
+                f"this kustomization's {shown} change{'s' if len(fields) == 1 else ''} the "
+                f"objects it builds; nblint does not apply {'it' if len(fields) == 1 else 'them'}"
+                " and checks the files as written: lint what kustomize builds",
+                Origin(path, *kustomization.unapplied[0][1]),
+                fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
+            ),
+        )
 
     def _shared(self) -> list[_Input]:
         """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
@@ -500,6 +521,18 @@ class Runner:
                 yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
+        elif (refusal := self._refused(root, item.path)) is not None:
+            # Written with an API version the API server no longer serves: it creates nothing,
+            # so no pod of it is checked, only the refusal said. An object others read (a
+            # binding, which tells the token check the API is used) is still indexed: it says
+            # what the inputs mean, which its hint's apiVersion makes true, and advice that
+            # turns the token off meanwhile would break the pod then.
+            self._add(result, refusal)
+            if dialect.indexer is not None:
+                neighbours = neighbours_for(dialect, beside)
+                yield Recognised(
+                    dialect.name, item.path, root, index, path=at, neighbours=neighbours
+                )
         else:
             neighbours = neighbours_for(dialect, beside)
             if dialect.references is not None:
@@ -526,6 +559,13 @@ class Runner:
             neighbour, self._beside_texts[shown] = _read_neighbour(written, shown, given)
             read.append(neighbour)
         return tuple(read)
+
+    def _refused(self, root: Any, path: str) -> Reported | None:
+        if not isinstance(root, dict) or "apiVersion" not in root:
+            return None
+        from nblint.check.api_versions import refused
+
+        return refused(root, path, self.options.policy.version)
 
     def _neighbours(self, path: str) -> tuple[Neighbour, ...]:
         """The files beside ``path`` that some dialect reads (``Dialect.neighbours``), parsed;

@@ -163,15 +163,19 @@ class NotebookPlacement:
 
     def _in_poddefault(self, hint: str, pod_path: Path, graft: Graft) -> PlacedFix:
         patch = _poddefault_patch(hint, pod_path, self.pod)
-        if patch is None or graft.editable is None:
+        if patch is None:
             return PlacedFix(hint, None)
-        document, at = graft.editable
         import yaml
 
-        target = (*at, *graft.doc_path)
         text = yaml.safe_dump(patch, sort_keys=False, default_flow_style=False).rstrip()
         where = format_path(graft.doc_path)
         shown = f"# in {graft.note.removeprefix('added by ')} ({graft.file}), at {where}\n"
+        if graft.editable is None:
+            # The cluster's own PodDefault (--poddefaults): the change is shown in its shape,
+            # at its entry, never applied.
+            return PlacedFix(shown + text, None)
+        document, at = graft.editable
+        target = (*at, *graft.doc_path)
         return PlacedFix(shown + text, Edit(graft.file, document, target, STRATEGIC, text))
 
 

@@ -1,0 +1,74 @@
+"""Objects written with an API version the Kubernetes API server no longer serves.
+
+The table ``tables/removed-apis.yaml`` lists each removed group/version, the kinds it served
+and the release that removed it. The run asks :func:`refused` of every object a dialect reads,
+before indexing or normalising it: an object the API server refuses creates nothing (no pod, no
+binding, no namespace), so it gets one ``api-version-removed`` finding at its ``apiVersion`` and
+nothing else of it is checked.
+"""
+
+from __future__ import annotations
+
+from nblint.check import tables
+from nblint.model.finding import Reported
+from nblint.model.pod import Origin
+from nblint.model.rule import format_version, parse_version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: The rule that says an object is refused for its API version.
+RULE = "api-version-removed"
+TABLE, KEY = "removed-apis", "removed"
+
+
+def _removal(api: str, kind: str) -> dict[str, Any] | None:
+    """The table's entry that removes ``kind`` of ``api``, or None."""
+    for entry in tables.entries(TABLE, KEY):
+        if entry.get("api") != api:
+            continue
+        kinds = entry.get("kinds")
+        if kinds is None or (isinstance(kinds, list) and kind in kinds):
+            return entry
+    return None
+
+
+def refused(root: Any, file: str, version: tuple[int, int]) -> Reported | None:
+    """The finding for an object (``root``, a document or a ``kind: List`` item of ``file``)
+    that an API server of Kubernetes ``version`` refuses for its ``apiVersion``; None when it
+    serves it."""
+    if not isinstance(root, dict):
+        return None
+    api, kind = root.get("apiVersion"), root.get("kind")
+    if not isinstance(api, str) or not isinstance(kind, str):
+        return None
+    entry = _removal(api, kind)
+    if entry is None:
+        return None
+    try:
+        removed = parse_version(str(entry.get("removed")))
+    except ValueError:
+        return None  # a team's table entry that names no release: no claim
+    if version < removed:
+        return None
+    line, column = getattr(root, "key_pos", {}).get("apiVersion", getattr(root, "pos", (1, 1)))
+    use = entry.get("use") if isinstance(entry.get("use"), str) else None
+    note = entry.get("note") if isinstance(entry.get("note"), str) else None
+    message = (
+        f"{kind} in {api} was removed in Kubernetes {format_version(removed)}: the API server "
+        f"(nblint checks for {format_version(version)}, --psa-version) refuses the object "
+        f'(no matches for kind "{kind}" in version "{api}"), which creates nothing; nothing '
+        "else of it is checked"
+    )
+    if use:
+        hint = f"apiVersion: {use}" + (f"   # {note}" if note else "")
+    else:
+        hint = f"# {note}" if note else f"# no API version serves {kind} any more: remove it"
+    metadata = root.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    shown = f"{kind}/{name}" if isinstance(name, str) and name else None
+    return Reported(RULE, message, Origin(file, line, column), object=shown, fix=hint)
+
+
+__all__ = ["RULE", "refused"]
