@@ -15,6 +15,7 @@ from nblint.dialects.z2jh.chart_config import (
     release_chart_written,
     with_hub_config,
 )
+from nblint.dialects.z2jh.dropped_volumes import report_dropped_volumes
 from nblint.dialects.z2jh.placement import ValuesPlacement, set_by_code
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
@@ -101,6 +102,8 @@ def build_pods(release: Release) -> list[EffectivePod]:
     )
     unlisted = keys_read(kubespawner_version(release.chart_version), UNLISTED) is not None
     chosen = [(selection, selection.apply(config)) for selection in selections(config, unlisted)]
+    for selection, applied in chosen:
+        report_dropped_volumes(config, applied, selection)
     facts = deployment_facts(release, chosen)
     if not chosen:
         return [_pod(release, config, None, facts)]
