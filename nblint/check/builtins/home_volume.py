@@ -151,7 +151,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 yield _unmanaged_home(variables, home, volume_mount, volume_index, claim, stored)
                 return
             yield RawViolation(
-                ("spec", "securityContext"),
+                # The missing field itself: where a dialect knows what removed it (a values
+                # `fsGid: null` deleting the chart default), that is the line.
+                ("spec", "securityContext", "fsGroup"),
                 "",
                 variables["container"],
                 variables=_info(variables, home, volume_mount, source),

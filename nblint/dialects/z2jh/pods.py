@@ -27,7 +27,7 @@ from nblint.dialects.z2jh.values import (
     hub_image,
     kubespawner_version,
 )
-from nblint.model.pod import EffectivePod, Origin, Path, format_path
+from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.quantity import is_zero_quantity
 
 TYPE_CHECKING = False
@@ -130,6 +130,7 @@ def _pod(
     overridden = written is not None and "kubespawner_override" in written.path
     if not overridden and (not _mounted_at(pod, home) or written is None):
         sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
+    _place_deleted_defaults(release, pod, sources)
     provenance = ValuesProvenance(release, sources)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
     pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
@@ -177,6 +178,35 @@ def _pod(
             overrides=selection.overrides if selection else (),
         ),
     )
+
+
+#: Chart defaults that become a pod field (values key, KubeSpawner trait, pod path): a user
+#: `null` deletes the default (Helm drops it), and the field is then missing from the pod.
+DELETABLE_DEFAULTS: tuple[tuple[Path, str, Path], ...] = (
+    (("singleuser", "uid"), "uid", ("spec", "containers", 0, "securityContext", "runAsUser")),
+    (("singleuser", "fsGid"), "fs_gid", ("spec", "securityContext", "fsGroup")),
+)
+
+
+def _place_deleted_defaults(release: Release, pod: dict[str, Any], sources: PodSources) -> None:
+    """A pod field that is missing because a user's ``null`` deleted the chart default behind
+    it (``singleuser.uid:`` left empty) is placed at that null, with a note naming the default it
+    deleted: that is the line that made it missing and the line a fix edits, not "not set"
+    somewhere else."""
+    for values_key, _trait, pod_path in DELETABLE_DEFAULTS:
+        found, _ = get_path(pod, pod_path)
+        if found or pod_path in sources.entries:
+            continue  # set after all (a profile, hub.config), or placed by its own writer
+        nulled = release.deleting_null(values_key)
+        if nulled is None:
+            continue
+        _, default = get_path(release.defaults, values_key)
+        sources.entries[pod_path] = Source(
+            nulled,
+            f"`{format_path(nulled)}: null` deletes the chart default "
+            f"`{format_path(values_key)}: {default}`: the pod gets no {pod_path[-1]}",
+            extends=False,
+        )
 
 
 def _namespace(config: SpawnerConfig) -> str | None:
