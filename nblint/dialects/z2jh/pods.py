@@ -150,6 +150,13 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # The pod fields a profile's or an option choice's override sets: what a user picks by
+        # that entry's label (a "4 GPUs" choice), which a fix must not silently change.
+        "chosen_fields": [
+            pod_path
+            for pod_path, source in sources.entries.items()
+            if "kubespawner_override" in source.path
+        ],
         # Who fills in the `{{ }}` of the values, when someone does: they are unknown, not text.
         "templates_are_placeholders": release.placeholders is not None,
         # The server's root directory JupyterHub asks for (JUPYTERHUB_ROOT_DIR, which the pod
