@@ -151,12 +151,14 @@ def _pod(
         ],
         "spawn_problems": list(config.problems),
         # The pod fields a profile's or an option choice's override sets: what a user picks by
-        # that entry's label (a "4 GPUs" choice), which a fix must not silently change.
-        "chosen_fields": [
-            pod_path
+        # that entry's label (a "4 GPUs" choice), which a fix must not silently change, and
+        # which spawns a problem with them is about (``{"option": …, "choice": …}`` for a
+        # choice, empty for the profile's own).
+        "chosen_fields": {
+            pod_path: _chosen_by(source.path)
             for pod_path, source in sources.entries.items()
             if "kubespawner_override" in source.path
-        ],
+        },
         # Who fills in the `{{ }}` of the values, when someone does: they are unknown, not text.
         "templates_are_placeholders": release.placeholders is not None,
         # The server's root directory JupyterHub asks for (JUPYTERHUB_ROOT_DIR, which the pod
@@ -185,6 +187,18 @@ def _pod(
             overrides=selection.overrides if selection else (),
         ),
     )
+
+
+def _chosen_by(values_path: Path) -> dict[str, str]:
+    """The option choice a ``kubespawner_override`` path belongs to (``{"option": "size",
+    "choice": "small"}``; an ``unlisted_choice``'s is the value the user types), or ``{}`` for
+    the profile's own override."""
+    for at, part in enumerate(values_path):
+        if part == "choices" and at + 1 < len(values_path):
+            return {"option": str(values_path[at - 1]), "choice": str(values_path[at + 1])}
+        if part == "unlisted_choice":
+            return {"option": str(values_path[at - 1]), "choice": "(the value typed)"}
+    return {}
 
 
 #: Chart defaults that become a pod field (values key, KubeSpawner trait, pod path): a user
