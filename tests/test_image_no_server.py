@@ -12,7 +12,7 @@ IMAGES = FIXTURES / "images"
 RULE = {"notebook-image-no-server"}
 
 
-def test_a_z2jh_profile_on_an_image_without_jupyterhub_singleuser_is_an_error_at_its_image() -> None:
+def test_a_z2jh_profile_whose_image_lacks_jupyterhub_singleuser_is_an_error_at_it() -> None:
     result = run(IMAGES / "profiles-whose-image-has-no-jupyterhub-singleuser.yaml", select=RULE)
     assert [(f.line, f.column, f.profile, f.severity) for f in result.findings] == [
         (15, 9, "CUDA", "error"),
@@ -29,9 +29,7 @@ def test_a_z2jh_profile_on_an_image_without_jupyterhub_singleuser_is_an_error_at
 
 def test_a_notebook_that_starts_an_image_serving_nothing_is_an_error_at_its_image() -> None:
     result = run(IMAGES / "notebooks-whose-image-serves-nothing.yaml", select=RULE)
-    assert [(f.line, f.column, f.object) for f in result.findings] == [
-        (11, 11, "Notebook/shell")
-    ]
+    assert [(f.line, f.column, f.object) for f in result.findings] == [(11, 11, "Notebook/shell")]
     assert result.findings[0].message == (
         "image pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime (pytorch) serves nothing when "
         "started as built (a shell, no server) and container shell gives it no command: no "

@@ -202,4 +202,7 @@ def test_a_profiles_volumes_override_names_the_chart_volumes_it_drops_whatever_t
         select={"z2jh-override-drops-volumes"},
         chart_version="3.3.8",
     )
-    assert [(f.line, f.profile) for f in old.findings] == [(29, "Instructor"), (46, "Exchange only")]
+    assert [(f.line, f.profile) for f in old.findings] == [
+        (29, "Instructor"),
+        (46, "Exchange only"),
+    ]

@@ -546,9 +546,10 @@ def test_extra_files_without_content_assume_set_file_and_two_forms_are_refused()
         "hub.extraFiles.my_config.stringData=./file`); helm refuses the release if nothing gives it"
     )
     assert findings[2].message.startswith(
-        "`singleuser.extraFiles.two_forms` must set exactly one of data or stringData or "
-        "binaryData"
+        "`singleuser.extraFiles.two_forms` must set exactly one of data or stringData or binaryData"
     )
     for version in ("3.0.0", "4.4.0"):
-        rules = [f.rule for f in check("extra-files-content-at-install.yaml", chart_version=version)]
+        rules = [
+            f.rule for f in check("extra-files-content-at-install.yaml", chart_version=version)
+        ]
         assert rules.count("z2jh-content-at-install") == 2, version

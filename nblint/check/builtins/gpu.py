@@ -73,8 +73,8 @@ LIMIT_ONLY = {
 def _chosen(pod: EffectivePod, path: Any) -> bool:
     """Whether ``path`` (or a field above it) is one a profile or an option choice sets (the
     dialect's ``chosen_fields`` fact): what a user picks by that entry's label."""
-    chosen = pod.facts.get("chosen_fields")
-    return bool(chosen) and any(tuple(path[:length]) in chosen for length in range(len(path) + 1))
+    chosen = pod.facts.get("chosen_fields") or {}
+    return any(tuple(path[:length]) in chosen for length in range(len(path) + 1))
 
 
 def _request_from_limit(pod: EffectivePod, base: Any, name: str) -> bool:

@@ -109,7 +109,8 @@ def refused_spawns(pod: EffectivePod, fields: list[Path]) -> str:
     # profile that shares the choice, so that they fold into one problem.
     choices = sorted({f"{c['option']}={c['choice']}" for c in by if c})
     if choices:
-        return f"every spawn that picks {' and '.join(choices)} fails: the API server refuses its pod"
+        picks = " and ".join(choices)
+        return f"every spawn that picks {picks} fails: the API server refuses its pod"
     return "every spawn of this profile fails: the API server refuses its pod"
 
 

@@ -28,7 +28,9 @@ EXTRA_FILES = ("singleuser", "extraFiles")
 EXTRA_VOLUMES = ("singleuser", "storage", "extraVolumes")
 
 
-def report_dropped_volumes(base: SpawnerConfig, applied: SpawnerConfig, selection: Selection) -> None:
+def report_dropped_volumes(
+    base: SpawnerConfig, applied: SpawnerConfig, selection: Selection
+) -> None:
     """Report on ``applied`` (``base`` with ``selection``'s overrides) each volume of ``base``
     that ``base`` mounts and no mount of ``applied`` mounts any more, at the override key that
     took it away. A volume whose mounts stay while the volume goes is not this finding: the API
