@@ -55,19 +55,23 @@ CHOSEN_COUNT = (
     "(`[tool.nblint.options.notebook-gpu-count]`) if it may."
 )
 
-#: The count fix where only the limit is written: the API server copies a limit into a missing
-#: request, so a request of 1 beside the new limit would only repeat it.
-LIMIT_ONLY = {
-    "manifest": (
-        "spec:\n  containers:\n    - name: {container}\n      resources:\n        limits:\n"
-        "          {resource}: 1\n"
-    ),
-    "z2jh": 'singleuser:\n  extraResource:\n    limits:\n      {resource}: "1"\n',
-    "kubeflow": (
-        "spec:\n  template:\n    spec:\n      containers:\n        - name: {container}\n"
-        "          resources:\n            limits:\n              {resource}: 1\n"
-    ),
-}
+def _limit_only(fix: dict[str, str]) -> dict[str, str]:
+    """The rule's count hints without the request (``requests:``/``guarantees:`` and what is
+    under it), for a container that writes only the limit: the API server copies a limit into
+    a missing request, so a request beside the new limit would only repeat it."""
+    out = {}
+    for key, hint in fix.items():
+        kept: list[str] = []
+        dropping: int | None = None
+        for line in hint.splitlines():
+            indent = len(line) - len(line.lstrip(" "))
+            if dropping is not None and indent > dropping:
+                continue
+            dropping = indent if line.strip() in ("requests:", "guarantees:") else None
+            if dropping is None:
+                kept.append(line)
+        out[key] = "\n".join(kept) + "\n"
+    return out
 
 
 def _chosen(pod: EffectivePod, path: Any) -> bool:
@@ -286,7 +290,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                         raw.fix = {"any": CHOSEN_COUNT.format(value=value, most=most)}
                         raw.fix_safety = "display-only"
                     elif bucket == "limits" and _request_from_limit(pod, base, name):
-                        raw.fix = LIMIT_ONLY
+                        raw.fix = _limit_only(rule.fix)
                     yield raw
     if not pod_gpus or first_gpu_container is None:
         return
