@@ -55,6 +55,7 @@ CHOSEN_COUNT = (
     "(`[tool.nblint.options.notebook-gpu-count]`) if it may."
 )
 
+
 def _limit_only(fix: dict[str, str]) -> dict[str, str]:
     """The rule's count hints without the request (``requests:``/``guarantees:`` and what is
     under it), for a container that writes only the limit: the API server copies a limit into
