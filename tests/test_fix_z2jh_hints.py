@@ -122,11 +122,14 @@ def test_a_profile_list_in_extra_config_gets_advice_never_an_edit_into_its_code(
         ("notebook-gpu-count", "display-only", None),
         ("run-as-user", "display-only", None),
     ]
-    for finding in found:
-        assert (finding.fix or "").startswith(
-            '# in hub.extraConfig["profiles"], line 1 (line 9 of the file), at '
-            "[0]['kubespawner_override']: code, which nblint does not edit (change it there)\n"
-        )
+    gpu_count, run_as_user = sorted(found, key=lambda f: f.rule)
+    assert (run_as_user.fix or "").startswith(
+        '# in hub.extraConfig["profiles"], line 1 (line 9 of the file), at '
+        "[0]['kubespawner_override']: code, which nblint does not edit (change it there)\n"
+    )
+    # The profile offers its GPU count by its label: advice to drop it, not a lower count
+    # (field test 9a, D2), in code or in values alike.
+    assert (gpu_count.fix or "").startswith("A profile or an option choice offers these 4 GPUs")
     copy = _copy("profile-list-in-extra-config.yaml", tmp_path)
     result = CliRunner().invoke(
         main,

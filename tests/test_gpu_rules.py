@@ -318,3 +318,22 @@ def test_the_gpu_limit_fix_equals_the_request() -> None:
     result = run(GPU / "vendor-named-gpus.yaml", select={"notebook-gpu-limit"})
     amd = next(f for f in result.findings if "amd.com/gpu" in f.message)
     assert amd.fix is not None and "amd.com/gpu: 2" in amd.fix
+
+
+def test_a_gpu_count_a_choice_offers_gets_advice_and_a_written_once_count_no_guarantee() -> None:
+    # Field test 9a, D2: the fix rewrote the choice labelled "4" to 1 GPU (five labels, two
+    # pods) and added a guarantee equal to the limit, which the API server fills in anyway.
+    result = run(GPU / "gpu-count-offered-by-a-choice-z2jh.yaml", select={"notebook-gpu-count"})
+    by_line = {f.line: f for f in result.findings}
+    assert sorted(by_line) == [15, 29]
+    offered = by_line[29]
+    assert (offered.applicability, offered.edit) == ("display-only", None)
+    assert offered.fix == (
+        "A profile or an option choice offers these 4 GPUs (users pick it by its label), so "
+        "nblint does not lower the count: remove that profile or choice if a notebook may not "
+        "have more than 1, or raise `max_gpus` for this rule "
+        "(`[tool.nblint.options.notebook-gpu-count]`) if it may."
+    )
+    everyone = by_line[15]
+    assert everyone.applicability == "unsafe" and everyone.edit is not None
+    assert everyone.fix == 'singleuser:\n  extraResource:\n    limits:\n      nvidia.com/gpu: "1"'

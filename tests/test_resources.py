@@ -17,6 +17,7 @@ from conftest import FIXTURES, RULES, brief, needs_shared, run
 from test_fix_roundtrip import apply_fix
 from test_z2jh_end_to_end import assert_same_pods, hubs  # noqa: F401
 
+from nblint.model.fold import fold
 from nblint.model.pod import EffectivePod
 from nblint.model.quantity import parse_quantity
 from nblint.model.result import RunResult
@@ -285,8 +286,9 @@ def test_a_profiles_gpu_guarantee_below_its_limit_is_fixed_in_its_override() -> 
     result = run(R / "z2jh-gpu-guarantee-below-limit.yaml", select={ABOVE, NOT_LIMIT})
     assert of(result, NOT_LIMIT) == [(NOT_LIMIT, 9, 11, "GPU")]
     (finding,) = result.findings
+    # Only the GPU profile's spawns fail, not every user's server (field test 9a, D8).
     assert finding.message.endswith(
-        "every user's server fails to start: the API server refuses its pod"
+        "every spawn of this profile fails: the API server refuses its pod"
     )
     assert finding.fix == (
         "# in singleuser.profileList[1].kubespawner_override\n"
@@ -342,3 +344,24 @@ def test_a_profiles_cpu_limit_is_its_request_and_the_fix_does_not_lower_it() -> 
     assert finding.message == "notebook container notebook sets no resources.limits.memory"
     assert finding.profile == "GPU"
     assert "cpu" not in finding.fix and "guarantee" not in finding.fix
+
+
+def test_a_refusal_names_the_spawns_it_stops_not_every_users_server() -> None:
+    # Field test 9a, D8: "every user's server fails to start" for one choice's limit, while the
+    # default choice starts; the concise formats show only the profiles, so the words must say.
+    result = run(R / "z2jh-guarantee-above-one-choices-limit.yaml", select={ABOVE})
+    problems = fold(result.findings)
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            10,
+            "container notebook requests 4 cpu, more than its limit 2: every spawn that picks "
+            "size=small fails: the API server refuses its pod",
+        ),
+        (
+            29,
+            "container notebook requests 2 cpu, more than its limit 1: every spawn of this "
+            "profile fails: the API server refuses its pod",
+        ),
+    ]
+    assert [p.findings[0].profile for p in problems] == ["Python", "Tiny"]
+    assert len(problems[0].findings) == 2  # Python's and R's "small", one problem

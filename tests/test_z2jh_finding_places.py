@@ -207,3 +207,28 @@ def test_the_fix_goes_to_the_key_the_finding_is_at_and_clears_it(
     )
     assert {f.line for f in outcome.applied if f.rule in rules} == {f.line for f in before}
     assert [f for f in outcome.after.findings if f.rule in rules] == []
+
+
+def test_a_null_that_deletes_a_chart_default_is_where_the_missing_field_is_reported() -> None:
+    # Field test 9a, D6: both were at `hub.config` (line 5) with "not set: add it under
+    # hub.config.KubeSpawner…", while the fix edited the nulls.
+    result = run(
+        PLACES / "uid-and-fsgid-null-delete-the-chart-defaults.yaml",
+        select={"notebook-run-as-user", "notebook-home-writable"},
+    )
+    assert sorted((f.rule, f.line, f.column, f.note) for f in result.findings) == [
+        (
+            "notebook-home-writable",
+            13,
+            3,
+            "`singleuser.fsGid: null` deletes the chart default `singleuser.fsGid: 100`: the pod "
+            "gets no fsGroup",
+        ),
+        (
+            "notebook-run-as-user",
+            12,
+            3,
+            "`singleuser.uid: null` deletes the chart default `singleuser.uid: 1000`: the pod gets "
+            "no runAsUser",
+        ),
+    ]

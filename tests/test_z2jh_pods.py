@@ -168,3 +168,41 @@ def test_memory_in_kubernetes_units_is_a_spawn_failure_at_its_line(tmp_path) -> 
     assert [(f.rule, f.line, f.column) for f in result.findings] == [("z2jh-spawn-failure", 3, 5)]
     assert result.findings[0].message.startswith("mem_limit '4Gi' is not a KubeSpawner memory size")
     assert result.findings[0].fix is not None and "limit: 4G" in result.findings[0].fix
+
+
+def test_a_profiles_volumes_override_names_the_chart_volumes_it_drops_whatever_the_image() -> None:
+    # The image is in no table (notebook-home-persistent cannot speak): the values alone say
+    # that the chart mounts the home claim, an extra volume and extraFiles for every spawn, and
+    # a list override replaces them (a map override merges into the 4.3+ chart's maps).
+    result = run(
+        PODS / "profile-volumes-drop-chart-volumes.yaml",
+        select={"z2jh-override-drops-volumes"},
+        chart_version="4.4.0",
+    )
+    assert [(f.line, f.column, f.profile) for f in result.findings] == [
+        (29, 9, "Instructor"),
+        (46, 17, "Exchange only"),
+    ]
+    instructor, shared = (f.message for f in result.findings)
+    assert instructor == (
+        "this override's `volumes` replaces the chart's list: the home claim (/home/jovyan), "
+        "the `singleuser.extraFiles` (/etc/jupyter/nbgrader_config.py) and "
+        "`singleuser.storage.extraVolumes` `exchange` (/srv/nbgrader) are not mounted in spawns "
+        "of this profile"
+    )
+    # Only what the choice's override takes away: it mounts the exchange itself.
+    assert shared == (
+        "this override's `volume_mounts` replaces the chart's list: the home claim "
+        "(/home/jovyan) and the `singleuser.extraFiles` (/etc/jupyter/nbgrader_config.py) are "
+        "not mounted in spawns of choice `size=shared`"
+    )
+    # Under 3.x the map override is itself a spawn failure, said once as such.
+    old = run(
+        PODS / "profile-volumes-drop-chart-volumes.yaml",
+        select={"z2jh-override-drops-volumes"},
+        chart_version="3.3.8",
+    )
+    assert [(f.line, f.profile) for f in old.findings] == [
+        (29, "Instructor"),
+        (46, "Exchange only"),
+    ]

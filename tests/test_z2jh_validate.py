@@ -527,3 +527,29 @@ def test_a_value_is_shown_as_the_yaml_that_reads_back_as_it(value: Any, text: st
 
     assert shown(value) == text
     assert yaml.safe_load(text) == value
+
+
+def test_extra_files_without_content_assume_set_file_and_two_forms_are_refused() -> None:
+    # The chart's own "Using --set-file" recipe writes only the mountPath: Helm checks the
+    # values merged with the command line, which nblint cannot see, so no content is an info at
+    # the entry; two contents at once is refused whatever the command line adds (every 3.x/4.x
+    # schema has the oneOf, and the templates' validate-file fails the release alike).
+    findings = check("extra-files-content-at-install.yaml")
+    assert [(f.rule, f.line, f.column, f.severity) for f in findings] == [
+        ("z2jh-content-at-install", 9, 5, "info"),
+        ("z2jh-content-at-install", 13, 5, "info"),
+        ("z2jh-wrong-type", 15, 5, "error"),
+    ]
+    assert findings[0].message == (
+        "`hub.extraFiles.my_config` gives no content (data, stringData or binaryData): nblint "
+        "assumes it is given at install time (`helm upgrade … --set-file "
+        "hub.extraFiles.my_config.stringData=./file`); helm refuses the release if nothing gives it"
+    )
+    assert findings[2].message.startswith(
+        "`singleuser.extraFiles.two_forms` must set exactly one of data or stringData or binaryData"
+    )
+    for version in ("3.0.0", "4.4.0"):
+        rules = [
+            f.rule for f in check("extra-files-content-at-install.yaml", chart_version=version)
+        ]
+        assert rules.count("z2jh-content-at-install") == 2, version

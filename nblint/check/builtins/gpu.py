@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from nblint.check import gpus, podview
 from nblint.check.targets import RawViolation, targets_of
+from nblint.model.origin import REQUEST_FROM_LIMIT
 from nblint.model.pod import EffectivePod
 from nblint.model.quantity import is_zero_quantity
 
@@ -42,6 +43,48 @@ def _count(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return 0.0
+
+
+#: The count fix where the count is what a profile or an option choice offers (its label says
+#: "4 GPUs"): lowering it would leave the label promising what the pod no longer gets, and two
+#: choices that spawn the same pod. Advice, never an edit.
+CHOSEN_COUNT = (
+    "A profile or an option choice offers these {value} GPUs (users pick it by its label), so "
+    "nblint does not lower the count: remove that profile or choice if a notebook may not have "
+    "more than {most}, or raise `max_gpus` for this rule "
+    "(`[tool.nblint.options.notebook-gpu-count]`) if it may."
+)
+
+
+def _limit_only(fix: dict[str, str]) -> dict[str, str]:
+    """The rule's count hints without the request (``requests:``/``guarantees:`` and what is
+    under it), for a container that writes only the limit: the API server copies a limit into
+    a missing request, so a request beside the new limit would only repeat it."""
+    out = {}
+    for key, hint in fix.items():
+        kept: list[str] = []
+        dropping: int | None = None
+        for line in hint.splitlines():
+            indent = len(line) - len(line.lstrip(" "))
+            if dropping is not None and indent > dropping:
+                continue
+            dropping = indent if line.strip() in ("requests:", "guarantees:") else None
+            if dropping is None:
+                kept.append(line)
+        out[key] = "\n".join(kept) + "\n"
+    return out
+
+
+def _chosen(pod: EffectivePod, path: Any) -> bool:
+    """Whether ``path`` (or a field above it) is one a profile or an option choice sets (the
+    dialect's ``chosen_fields`` fact): what a user picks by that entry's label."""
+    chosen = pod.facts.get("chosen_fields") or {}
+    return any(tuple(path[:length]) in chosen for length in range(len(path) + 1))
+
+
+def _request_from_limit(pod: EffectivePod, base: Any, name: str) -> bool:
+    """Whether the container's request for ``name`` is the API server's copy of its limit."""
+    return pod.provenance.locate((*base, "resources", "requests", name)).note == REQUEST_FROM_LIMIT
 
 
 def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
@@ -233,17 +276,23 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 (*base, "securityContext", "privileged"), "", variables["container"], variables=info
             )
         elif aspect == "count":
+            most = impl.builtin_options.get("max_gpus", rule.options.get("max_gpus", 1))
             for name, value in asked_gpus.items():
-                if _count(value) > impl.builtin_options.get(
-                    "max_gpus", rule.options.get("max_gpus", 1)
-                ):
+                if _count(value) > most:
                     bucket = "limits" if name in limits else "requests"
-                    yield RawViolation(
-                        (*base, "resources", bucket, name),
+                    path = (*base, "resources", bucket, name)
+                    raw = RawViolation(
+                        path,
                         "",
                         variables["container"],
                         variables={**info, "resource": name, "value": value},
                     )
+                    if _chosen(pod, path):
+                        raw.fix = {"any": CHOSEN_COUNT.format(value=value, most=most)}
+                        raw.fix_safety = "display-only"
+                    elif bucket == "limits" and _request_from_limit(pod, base, name):
+                        raw.fix = _limit_only(rule.fix)
+                    yield raw
     if not pod_gpus or first_gpu_container is None:
         return
     base, variables = first_gpu_container

@@ -176,7 +176,9 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
             return
         if fs_group is None:
             yield RawViolation(
-                ("spec", "securityContext"),
+                # The missing field itself: where a dialect knows what removed it (a values
+                # `fsGid: null` deleting the chart default), that is the line.
+                ("spec", "securityContext", "fsGroup"),
                 "",
                 variables["container"],
                 variables=_info(variables, home, volume_mount, "persistentVolumeClaim"),

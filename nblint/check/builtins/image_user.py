@@ -14,6 +14,8 @@ Aspects (``options: {aspect: …}``):
 * ``uid-mismatch`` — an explicit ``runAsUser`` other than the image's notebook user, on an image
   that only works for its own uid (or needs a group the pod does not add).
 * ``unknown`` — the table does not know the image: nblint cannot tell, and says so.
+* ``no-server`` — the container runs ``jupyterhub-singleuser`` and the table establishes the
+  image has none, or it runs the image's own start, which the table says serves nothing.
 """
 
 from __future__ import annotations
@@ -126,6 +128,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             yield _replace_image(
                 RawViolation(image_path, SETUID_START, variables["container"], variables=info)
             )
+    elif aspect == "no-server":
+        found = _serves_nothing(pod, container, entry)
+        if found is not None:
+            message, fix = found
+            raw = RawViolation(image_path, message, variables["container"], variables=info)
+            raw.fix, raw.fix_safety = {"any": fix}, "display-only"
+            yield raw
     elif aspect == "uid-mismatch" and isinstance(run_as_user, int) and run_as_user != 0:
         uid = entry.get("uid")
         if uid is None or run_as_user == uid or not _needs_own_uid(spec, container, entry):
@@ -160,6 +169,53 @@ SETUID_START = (
     "image {image} starts through a setuid-root helper ({family}: s6-overlay's preinit), which "
     "allowPrivilegeEscalation: false on container {container} disables: it cannot start"
 )
+
+#: The container runs ``jupyterhub-singleuser`` (z2jh's ``singleuser.cmd``), which the table
+#: establishes the image does not have.
+NO_SINGLEUSER = (
+    "image {image} ({family}) has no `jupyterhub-singleuser`, the command container {container} "
+    "runs: the container exits at start and no notebook server comes up"
+)
+#: The container runs the image's own start, which the table says serves nothing.
+NO_SERVER = (
+    "image {image} ({family}) serves nothing when started as built (a shell, no server) and "
+    "container {container} gives it no command: no notebook server comes up"
+)
+
+
+def _serves_nothing(
+    pod: EffectivePod, container: dict[str, Any], entry: dict[str, Any]
+) -> tuple[str, str] | None:
+    """Why the notebook container of ``pod`` starts no notebook server, by its image's row:
+    the command it runs (the first of its command, else of its args, which the image's
+    entrypoint execs) is ``jupyterhub-singleuser`` and the row says the image lacks it; or it
+    runs the image's own start and the row says that serves nothing, in a pod that a hub or a
+    controller waits on to serve (z2jh's per-user pods, Kubeflow Notebooks). None when nblint
+    cannot tell: a command of the container's own, a row that does not say."""
+    command = container.get("command")
+    args = container.get("args")
+    first = command[0] if isinstance(command, list) and command else None
+    if first is None and not command and isinstance(args, list) and args:
+        first = args[0]
+    suggested = images.replacement(container.get("image"), entry)
+    such_as = f" (such as {suggested})" if suggested else ""
+    if (
+        isinstance(first, str)
+        and first.rsplit("/", 1)[-1] == "jupyterhub-singleuser"
+        and entry.get("jupyterhub_singleuser") is False
+    ):
+        return NO_SINGLEUSER, (
+            f"Use a notebook image that has `jupyterhub-singleuser`{such_as}, or build one FROM "
+            "this image with `pip install jupyterhub jupyterlab`."
+        )
+    waited_on = pod.facts.get("per_user") or pod.facts.get("notebook_server")
+    if not command and not args and entry.get("server") == "none" and waited_on:
+        return NO_SERVER, (
+            f"Use a notebook image that serves Jupyter{such_as}, or give the container the "
+            "command that starts the server."
+        )
+    return None
+
 
 #: What an image that needs root gets when the table has nothing to suggest instead.
 NO_REPLACEMENT = (

@@ -77,11 +77,7 @@ def refusal(
     relation: str,
 ) -> RawViolation:
     path = (*base, "resources", "requests", name)
-    outcome = (
-        "every user's server fails to start: the API server refuses its pod"
-        if pod.facts.get("per_user")
-        else "the API server refuses the pod"
-    )
+    outcome = refused_spawns(pod, [path, (*base, "resources", "limits", name)])
     return RawViolation(
         path,
         f"{variables['container_type']} {variables['container']} requests "
@@ -97,6 +93,25 @@ def refusal(
         # The fix goes where the request comes from (a profile's, for z2jh).
         anchor=path,
     )
+
+
+def refused_spawns(pod: EffectivePod, fields: list[Path]) -> str:
+    """Which servers the API server's refusal of ``pod`` stops, as a message ends: for a hub's
+    per-user pod, those of the profile or option choice that sets one of ``fields`` (the
+    ``chosen_fields`` fact), else every user's; any other pod, the pod."""
+    if not pod.facts.get("per_user"):
+        return "the API server refuses the pod"
+    chosen = pod.facts.get("chosen_fields") or {}
+    by = [chosen[field] for field in fields if field in chosen]
+    if not by:
+        return "every user's server fails to start: the API server refuses its pod"
+    # The profile is named beside the finding (its pods); the words stay the same for every
+    # profile that shares the choice, so that they fold into one problem.
+    choices = sorted({f"{c['option']}={c['choice']}" for c in by if c})
+    if choices:
+        picks = " and ".join(choices)
+        return f"every spawn that picks {picks} fails: the API server refuses its pod"
+    return "every spawn of this profile fails: the API server refuses its pod"
 
 
 def shown(written: Any, name: str) -> str:

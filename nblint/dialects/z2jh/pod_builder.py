@@ -109,7 +109,7 @@ def _sorted_values(config: SpawnerConfig, name: str) -> tuple[list[Any], dict[An
             config.report(
                 found[0].path if found else (*KUBESPAWNER, name),
                 f"KubeSpawner sorts `{name}` by key and cannot compare its keys ({kinds}; a null "
-                "key is an entry with no name): every spawn fails",
+                "key is an entry with no name): every spawn with it fails",
             )
         return [value[k] for k in keys], {k: i for i, k in enumerate(keys)}
     if isinstance(value, list):

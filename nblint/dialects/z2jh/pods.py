@@ -15,6 +15,7 @@ from nblint.dialects.z2jh.chart_config import (
     release_chart_written,
     with_hub_config,
 )
+from nblint.dialects.z2jh.dropped_volumes import report_dropped_volumes
 from nblint.dialects.z2jh.placement import ValuesPlacement, set_by_code
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
@@ -27,7 +28,7 @@ from nblint.dialects.z2jh.values import (
     kubespawner_version,
     volume_null_note,
 )
-from nblint.model.pod import EffectivePod, Origin, Path, format_path
+from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.quantity import is_zero_quantity
 
 TYPE_CHECKING = False
@@ -105,6 +106,8 @@ def build_pods(release: Release) -> list[EffectivePod]:
     )
     unlisted = keys_read(kubespawner_version(release.chart_version), UNLISTED) is not None
     chosen = [(selection, selection.apply(config)) for selection in selections(config, unlisted)]
+    for selection, applied in chosen:
+        report_dropped_volumes(config, applied, selection)
     facts = deployment_facts(release, chosen)
     if not chosen:
         return [_pod(release, config, None, facts)]
@@ -132,7 +135,7 @@ def _pod(
     if not overridden and (not _mounted_at(pod, home) or written is None):
         sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
     _trace_static_claim(release, pod, sources)
-    _trace_deleted_fields(release, pod, sources)
+    _place_deleted_fields(release, pod, sources)
     provenance = ValuesProvenance(release, sources)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
     pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
@@ -153,6 +156,15 @@ def _pod(
             for u in (selection.unlisted if selection else [])
         ],
         "spawn_problems": list(config.problems),
+        # The pod fields a profile's or an option choice's override sets: what a user picks by
+        # that entry's label (a "4 GPUs" choice), which a fix must not silently change, and
+        # which spawns a problem with them is about (``{"option": …, "choice": …}`` for a
+        # choice, empty for the profile's own).
+        "chosen_fields": {
+            pod_path: _chosen_by(source.path)
+            for pod_path, source in sources.entries.items()
+            if "kubespawner_override" in source.path
+        },
         # Who fills in the `{{ }}` of the values, when someone does: they are unknown, not text.
         "templates_are_placeholders": release.placeholders is not None,
         # The server's root directory JupyterHub asks for (JUPYTERHUB_ROOT_DIR, which the pod
@@ -181,6 +193,52 @@ def _pod(
             overrides=selection.overrides if selection else (),
         ),
     )
+
+
+def _chosen_by(values_path: Path) -> dict[str, str]:
+    """The option choice a ``kubespawner_override`` path belongs to (``{"option": "size",
+    "choice": "small"}``; an ``unlisted_choice``'s is the value the user types), or ``{}`` for
+    the profile's own override."""
+    for at, part in enumerate(values_path):
+        if part == "choices" and at + 1 < len(values_path):
+            return {"option": str(values_path[at - 1]), "choice": str(values_path[at + 1])}
+        if part == "unlisted_choice":
+            return {"option": str(values_path[at - 1]), "choice": "(the value typed)"}
+    return {}
+
+
+#: Values keys whose value becomes one pod field, where no other key writes it (values key, pod
+#: path): a user `null` deletes the chart default or an earlier file's value (Helm drops it), and
+#: the field is then missing from the pod.
+DELETABLE_FIELDS: tuple[tuple[Path, Path], ...] = (
+    (("singleuser", "uid"), ("spec", "containers", 0, "securityContext", "runAsUser")),
+    (("singleuser", "fsGid"), ("spec", "securityContext", "fsGroup")),
+)
+
+
+def _place_deleted_fields(release: Release, pod: dict[str, Any], sources: PodSources) -> None:
+    """A pod field that is missing because a user's ``null`` deleted the value behind it
+    (``singleuser.uid:`` left empty) is placed at that null: that is the line that made it
+    missing and the line a fix edits, not "not set" somewhere else. Over an earlier file's value,
+    the release's own note names what it deletes (:meth:`Release.locate`); over the chart
+    default, the note here names the default."""
+    for values_key, pod_path in DELETABLE_FIELDS:
+        found, _ = get_path(pod, pod_path)
+        if found or pod_path in sources.entries:
+            continue  # set after all (a profile, hub.config), or placed by its own writer
+        if release.deleted_by_null(values_key) is not None:
+            sources.entries[pod_path] = Source(values_key, extends=False)
+            continue
+        nulled = release.deleting_null(values_key)
+        if nulled is None:
+            continue
+        _, default = get_path(release.defaults, values_key)
+        sources.entries[pod_path] = Source(
+            nulled,
+            f"`{format_path(nulled)}: null` deletes the chart default "
+            f"`{format_path(values_key)}: {default}`: the pod gets no {pod_path[-1]}",
+            extends=False,
+        )
 
 
 def _namespace(config: SpawnerConfig) -> str | None:
@@ -235,32 +293,6 @@ def _trace_static_claim(release: Release, pod: dict[str, Any], sources: PodSourc
             # said at the claim itself.)
             claim = (*at, "persistentVolumeClaim")
             sources.entries[claim] = Source(STATIC_CLAIM, extends=False)
-
-
-#: Values keys whose value becomes one pod field, where no other key writes it, and that field:
-#: a later file's null that deletes the key is what to edit when the field is missing.
-_FIELD_KEYS: tuple[tuple[Path, Path], ...] = (
-    (("singleuser", "uid"), ("spec", "containers", 0, "securityContext", "runAsUser")),
-    (("singleuser", "fsGid"), ("spec", "securityContext", "fsGroup")),
-)
-
-
-def _trace_deleted_fields(release: Release, pod: dict[str, Any], sources: PodSources) -> None:
-    """A pod field an earlier file's key sets, missing because a later file's null deletes that
-    key (`uid:` left empty), traces to the null: the finding about it is there, and says so."""
-    for key, field in _FIELD_KEYS:
-        if release.deleted_by_null(key) is None:
-            continue
-        value: Any = pod
-        for part in field:
-            if isinstance(value, dict):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-                value = value[part]
-            else:
-                value = None
-        if value is None:
-            sources.entries[field] = Source(key, extends=False)
 
 
 def _mounted_at(pod: dict[str, Any], path: Any) -> bool:

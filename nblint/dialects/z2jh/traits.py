@@ -479,6 +479,6 @@ def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:
             path,
             f"`{name}` is a map, but the KubeSpawner of z2jh {config.chart_version} "
             f"({config.kubespawner}) "
-            "takes only a list here: every spawn fails (maps need KubeSpawner 7, z2jh 4.x)",
+            "takes only a list here: every spawn with it fails (maps need KubeSpawner 7, z2jh 4.x)",
             fix.rstrip(),
         )

@@ -459,6 +459,8 @@ class _Checker:
                 f"`{format_path(path)}: {_show(value)}` is below the minimum {schema['minimum']} "
                 f"(z2jh {version} values schema); helm would refuse the release",
             )
+        elif keyword == "oneOf" and _sets_no_form(schema["oneOf"], value):
+            self.content_at_install(path)
         elif keyword == "oneOf":
             forms = " or ".join(
                 "/".join(option.get("required", ["?"])) if isinstance(option, dict) else "?"
@@ -477,6 +479,22 @@ class _Checker:
                 f"`{format_path(path)}` {issue.message} (z2jh {version} values schema); "
                 "helm would refuse the release",
             )
+
+    def content_at_install(self, path: Path) -> None:
+        """An ``extraFiles`` entry with none of ``data``/``stringData``/``binaryData``: the
+        chart's documented ``helm --set-file`` recipe, whose content nblint cannot see. Helm
+        checks the values merged with the command line, so this is no refusal nblint can
+        know: an info, not ``z2jh-wrong-type``."""
+        where = format_path(path)
+        self.report(
+            "z2jh-content-at-install",
+            path,
+            f"`{where}` gives no content (data, stringData or binaryData): nblint assumes it is "
+            f"given at install time (`helm upgrade … --set-file {where}.stringData=./file`); "
+            "helm refuses the release if nothing gives it",
+            f"Give the content with `--set-file {where}.stringData=./file` (or `.binaryData` "
+            "for a base64 file) at install time, or write `stringData` here.",
+        )
 
     def unknown_key(self, path: Path, known: list[str], patterns: Any = ()) -> None:
         where = format_path(path[:-1]) or "the top level"
@@ -1819,6 +1837,17 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
 
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _sets_no_form(forms: list[Any], value: Any) -> bool:
+    """Whether a mapping that fails a ``oneOf`` of ``required`` forms (an ``extraFiles``
+    entry's ``data``/``stringData``/``binaryData``) sets none of them: what a ``--set-file`` on
+    the command line may still give, unlike two forms at once, which nothing can take away."""
+    if not isinstance(value, dict) or not all(
+        isinstance(form, dict) and set(form) == {"required"} for form in forms
+    ):
+        return False
+    return not any(key in value for form in forms for key in form["required"])
 
 
 def _under(path: Path, paths: set[Path]) -> bool:
