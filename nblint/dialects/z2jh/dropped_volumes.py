@@ -41,6 +41,12 @@ def report_dropped_volumes(
         return
     if any(problem.path in (volumes_at, mounts_at) for problem in applied.problems):
         return  # an override KubeSpawner refuses fails the spawn: that is the finding
+    if any(
+        item is None
+        for trait in ("volumes", "volume_mounts")
+        for _, item in _items(applied.get(trait))
+    ):
+        return  # a null item fails the spawn too (z2jh-spawn-failure says so, at the item)
     base_volumes = _items(base.get("volumes"))
     base_mounts = _items(base.get("volume_mounts"))
     kept_volumes = {_name(item) for _, item in _items(applied.get("volumes"))}
