@@ -25,13 +25,24 @@ TABLE, KEY = "removed-apis", "removed"
 
 def _removal(api: str, kind: str) -> dict[str, Any] | None:
     """The table's entry that removes ``kind`` of ``api``, or None."""
-    for entry in tables.entries(TABLE, KEY):
-        if entry.get("api") != api:
-            continue
+    entries = tables.entries(TABLE, KEY)
+    by_api = _by_api.get(id(entries))
+    if by_api is None:
+        # Asked of every object of a run: the table by API version, once per table.
+        _by_api.clear()
+        grouped: dict[Any, list[dict[str, Any]]] = {}
+        for entry in entries:
+            grouped.setdefault(entry.get("api"), []).append(entry)
+        by_api = _by_api[id(entries)] = (grouped, entries)
+    for entry in by_api[0].get(api, ()):
         kinds = entry.get("kinds")
         if kinds is None or (isinstance(kinds, list) and kind in kinds):
             return entry
     return None
+
+
+#: id(table entries) → (entries by API version, the entries, kept alive so the id stays theirs).
+_by_api: dict[int, tuple[dict[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {}
 
 
 def refused(root: Any, file: str, version: tuple[int, int]) -> Reported | None:

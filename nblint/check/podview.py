@@ -679,9 +679,13 @@ def root_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     root work, when the hint sets the pod's ``runAsNonRoot: true``. Else None."""
     if "runAs" not in hint and "uid:" not in hint:
         return None
+    works = _root_works(pod)
+    if not works:
+        return None  # (most pods: no container does root work)
     container = _container_at(pod, path)
-    work = root_work(pod.spec, container) if container else None
-    if work is not None:
+    entry = works.get(id(container)) if container else None
+    if entry is not None:
+        work = entry[1]
         found = _hint_values(hint)
         if True in found.get("non_root", ()) or any(
             type(uid) is int and uid > 0 for uid in found.get("user", ())
@@ -690,17 +694,34 @@ def root_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     if "runAsNonRoot" in hint and _pod_wide_non_root(hint):
         # The pod's runAsNonRoot: true reaches every container that does not say false: the
         # kubelet refuses one that runs as root for its work.
-        for listed in CONTAINER_LISTS:
-            for other in items(pod.spec.get(listed)):
-                if not isinstance(other, dict) or other is container:
-                    continue
-                if _dict(other.get("securityContext")).get("runAsNonRoot") is False:
-                    continue
-                work = root_work(pod.spec, other)
-                if work is not None:
-                    name = other.get("name")
-                    return f"{name} runs {work} as root (the pod's runAsNonRoot: true reaches it)"
+        for other, work in works.values():
+            if other is container:
+                continue
+            if _dict(other.get("securityContext")).get("runAsNonRoot") is False:
+                continue
+            name = other.get("name")
+            return f"{name} runs {work} as root (the pod's runAsNonRoot: true reaches it)"
     return None
+
+
+def _root_works(pod: EffectivePod) -> dict[int, tuple[dict[str, Any], str]]:
+    """``id(container) → (container, its root work)`` of the pod's containers that do root work
+    (:func:`root_work`), in the pod's order: worked out once per pod, asked by every hint."""
+    memo = pod.memo
+    works: dict[int, tuple[dict[str, Any], str]] | None = memo.get(_ROOT_WORKS)
+    if works is None:
+        works = {}
+        for listed in CONTAINER_LISTS:
+            for container in items(pod.spec.get(listed)):
+                if isinstance(container, dict):
+                    work = root_work(pod.spec, container)
+                    if work is not None:
+                        works[id(container)] = (container, work)
+        memo[_ROOT_WORKS] = works
+    return works
+
+
+_ROOT_WORKS = "podview.root_works"
 
 
 #: Hint keys under which a securityContext is one container's, not the pod's.

@@ -9,7 +9,7 @@ folded problems unless asked for one per pod (``--no-fold``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from operator import attrgetter
 
 from nblint.model.finding import Finding, PsaRef
@@ -190,20 +190,16 @@ def fix_applicability(findings: Iterable[Finding]) -> str | None:
 
 
 def fixable_counts(
-    problems: Iterable[Folded], editable: frozenset[str] | None = None
+    problems: Iterable[Folded], editable: Container[str] | None = None
 ) -> tuple[int, int, int]:
     """``(safe, unsafe, elsewhere)``: how many ``problems`` ``nblint fix`` would fix, how many
     more with ``--unsafe-fixes``, and how many it leaves because their fixes go only into files
-    it does not edit (``editable``: the real paths of those it does; None: any)."""
-    import os
-
+    it does not edit (``editable``: those it does, asked ``file in editable``; None: any)."""
     safe = unsafe = elsewhere = 0
     for problem in problems:
         findings = problem.findings
         if editable is not None:
-            findings = [
-                f for f in findings if f.edit is None or os.path.realpath(f.edit.file) in editable
-            ]
+            findings = [f for f in findings if f.edit is None or f.edit.file in editable]
         kind = fix_applicability(findings)
         safe += kind == "safe"
         unsafe += kind == "unsafe"

@@ -9,6 +9,7 @@ format is a function ``write(report, stream)`` over a :class:`Report` (see :mod:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from nblint.model.finding import Finding, Suppression
 from nblint.model.fold import Folded, fold, fold_key, unfolded
@@ -66,13 +67,40 @@ class RunResult(Record):
         )
         #: What the run wants its reader to know about how it ran (one line each).
         self.notices: list[str] = [] if notices is None else notices
-        #: The files (real paths) ``nblint fix`` with the same PATHs would edit: only those
-        #: named, not the other layers of a configured release they belong to; None: any file.
-        self.editable: frozenset[str] | None = None
+        #: The files ``nblint fix`` with the same PATHs would edit: only those named, not the
+        #: other layers of a configured release they belong to; None: any file.
+        self.editable: EditableFiles | None = None
 
     @property
     def files(self) -> int:
         return len(self.inputs)
+
+
+class EditableFiles:
+    """The files ``nblint fix`` edits (those its PATHs name, by real path), asked ``file in
+    editable`` of a finding's edit. Real paths cost system calls: the named files' are resolved
+    only when first asked (most runs never ask), each file asked about once."""
+
+    __slots__ = ("_answers", "_named", "_real", "_resolved")
+
+    def __init__(self, named: Iterable[str], resolved: Iterable[str] = ()) -> None:
+        self._named = tuple(named)
+        #: Real paths already known (the release layers a PATH names).
+        self._resolved = frozenset(resolved)
+        self._real: frozenset[str] | None = None
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        answer = self._answers.get(path)
+        if answer is None:
+            import os
+
+            if self._real is None:
+                self._real = frozenset(map(os.path.realpath, self._named)) | self._resolved
+            answer = self._answers[path] = os.path.realpath(path) in self._real
+        return answer
 
 
 class Report(Record):

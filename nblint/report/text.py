@@ -9,7 +9,7 @@ slowest import nblint has, and pre-commit and CI never show colour).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 
 from nblint.model.finding import Finding, PsaRef
 from nblint.model.fold import (
@@ -384,7 +384,7 @@ def summary_line(result: RunResult, findings: Sequence[Finding | Folded]) -> str
     return f"Found {', '.join(parts)} ({checked}).{fixable(findings, result.editable)}"
 
 
-def fixable(findings: Sequence[Finding | Folded], editable: frozenset[str] | None = None) -> str:
+def fixable(findings: Sequence[Finding | Folded], editable: Container[str] | None = None) -> str:
     """What ``nblint fix`` would do about ``findings`` (or folded problems), as a sentence: in
     problems, as ``nblint fix`` counts them (:func:`~nblint.model.fold.fixable_counts`), with
     the same PATHs (``editable``: the files it edits, not another layer of their release)."""

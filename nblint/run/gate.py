@@ -12,7 +12,7 @@ import os
 
 from nblint.load.files import STDIN
 from nblint.model.finding import Finding
-from nblint.model.result import RunResult
+from nblint.model.result import EditableFiles, RunResult
 from nblint.model.rule import Implementation, Rule
 from nblint.model.rule import active_rules as select_rules
 from nblint.run.config import Config, apply_to_rules, check_rule_names, drop_per_file_ignores
@@ -76,7 +76,7 @@ def run(
     if paths_given:
         # `nblint fix PATH…` edits only the files named (see cli/fix.run_fix): check's count of
         # what it would fix must not count a fix that goes into another layer of their release.
-        result.editable = frozenset(os.path.realpath(p) for p in inputs if p != STDIN) | named
+        result.editable = EditableFiles([p for p in inputs if p != STDIN], named)
     if config is not None:
         result.findings = drop_per_file_ignores(config, result.findings, rules)
     return result

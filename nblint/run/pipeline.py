@@ -264,7 +264,8 @@ class Runner:
         #: The kustomizations near the inputs, which may name an input as a patch.
         self._kustomizations = Kustomizations()
         #: The inputs by real path, so that a file a document names is named as the input it is.
-        self._input_files: dict[str, str] = {}
+        self._input_files: dict[str, str] | None = None
+        self._input_paths: list[str] = []
 
     @property
     def plan(self) -> Plan:
@@ -309,9 +310,10 @@ class Runner:
         kustomizations = self._kustomizations.read_inputs(paths)
         self._kustomizations.read_inputs(list(self.options.shared_inputs))
         inputs = [self._read(path, result) for path in paths]
-        self._input_files = {
-            os.path.realpath(item.path): item.path for item in inputs if item.path != files.STDIN
-        }
+        # Real path → the input's name, for a file a document names (`_referenced`): worked out
+        # only when one does (a real path costs system calls per input).
+        self._input_files = None
+        self._input_paths = [item.path for item in inputs if item.path != files.STDIN]
         self._unchecked_resources(kustomizations, paths, result)
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
@@ -552,6 +554,8 @@ class Runner:
         read: list[Neighbour] = []
         for written in named:
             beside = os.path.normpath(os.path.join(os.path.dirname(path), written))
+            if self._input_files is None:
+                self._input_files = {os.path.realpath(p): p for p in self._input_paths}
             shown = self._input_files.get(os.path.realpath(beside), beside)
             given = self.options.texts.get(shown)
             if given is None and not os.path.isfile(beside):

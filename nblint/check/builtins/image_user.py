@@ -197,21 +197,24 @@ def _serves_nothing(
     first = command[0] if isinstance(command, list) and command else None
     if first is None and not command and isinstance(args, list) and args:
         first = args[0]
-    suggested = images.replacement(container.get("image"), entry)
-    such_as = f" (such as {suggested})" if suggested else ""
+
+    def such_as() -> str:
+        suggested = images.replacement(container.get("image"), entry)
+        return f" (such as {suggested})" if suggested else ""
+
     if (
         isinstance(first, str)
         and first.rsplit("/", 1)[-1] == "jupyterhub-singleuser"
         and entry.get("jupyterhub_singleuser") is False
     ):
         return NO_SINGLEUSER, (
-            f"Use a notebook image that has `jupyterhub-singleuser`{such_as}, or build one FROM "
-            "this image with `pip install jupyterhub jupyterlab`."
+            f"Use a notebook image that has `jupyterhub-singleuser`{such_as()}, or build one "
+            "FROM this image with `pip install jupyterhub jupyterlab`."
         )
     waited_on = pod.facts.get("per_user") or pod.facts.get("notebook_server")
     if not command and not args and entry.get("server") == "none" and waited_on:
         return NO_SERVER, (
-            f"Use a notebook image that serves Jupyter{such_as}, or give the container the "
+            f"Use a notebook image that serves Jupyter{such_as()}, or give the container the "
             "command that starts the server."
         )
     return None

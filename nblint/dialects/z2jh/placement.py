@@ -564,7 +564,7 @@ class ValuesPlacement(Record):
             shown = text.split("\n", 1)[1] if target and text.startswith("# in ") else text
             return PlacedFix(f"{in_code}\n{shown}", None)
         layer = self.release.placing(target or values_path)
-        if layer is not None and merge == HELM:
+        if layer is not None and merge == HELM and self.release.layered:
             # A later layer that writes a key of the patch as no mapping (`hub.config:` left
             # empty) throws away what this one would get: the fix goes where it takes effect.
             tree = _tree(patch)

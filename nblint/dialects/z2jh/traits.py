@@ -307,10 +307,14 @@ def _nulls_refused(config: SpawnerConfig) -> None:
     ``start_timeout``): traitlets refuses it when the hub loads its section or an override sets
     it, and the spawn fails. A null the chart would write it skips (``set_config_if_not_none``),
     so only the hub's section, extraConfig and overrides set one."""
-    refused = null_refused_traits(config.chart_version)
+    refused = None
     for name, trait in config.traits.items():
+        if trait.value is not None:
+            continue  # (almost every trait)
+        if refused is None:
+            refused = null_refused_traits(config.chart_version)
         source = trait.sources.get(())
-        if trait.value is None and name in refused and source is not None:
+        if name in refused and source is not None:
             config.report(
                 source.path,
                 f"`{name}` is null, which KubeSpawner {config.kubespawner} refuses (its trait "

@@ -619,10 +619,18 @@ class Release(Record):
             note += f" (unless {self.unseen} overrides it)"
         return Origin(origin.file, origin.line, origin.column, note)
 
+    @property
+    def layered(self) -> bool:
+        """Whether the release has more than one user file (``-f`` layers): only then can one
+        file's key delete or replace another's."""
+        return len(self._layers) > 1
+
     def deleted_by_null(self, values_path: Path) -> tuple[Path, int, list[str]] | None:
         """``(null, layer, files)`` when the last layer that writes ``values_path`` or a key
         above it writes ``null`` there (``pvcName:`` left empty) and so deletes what the earlier
         ``files`` set at ``values_path``; else None."""
+        if len(self._layers) < 2:
+            return None  # (one file: nothing of an earlier one to delete)
         for length in range(len(values_path), 0, -1):
             prefix = values_path[:length]
             owner = self._owners.get(prefix)
