@@ -429,3 +429,30 @@ def test_nearest_known_release_of_the_same_series(version: str, nearest: str | N
     from nblint.dialects.z2jh.umbrella import newest_patch_before
 
     assert newest_patch_before(version, chart_versions()) == nearest
+
+
+def test_a_range_of_later_patches_of_a_known_series_is_noted_not_an_error() -> None:
+    # `~4.4.1` (Renovate's bump of a 4.4.0 pin) lets Helm install only 4.4.x from 4.4.1 on.
+    result = check("range-of-later-patches")
+    assert linted_as(result) == {"4.4.0"}
+    assert said(result) == [(CHOSEN, "values.yaml", 1, 1, None)]
+    assert "in the range `~4.4.1`, whose releases are later patches of the 4.4 series" in (
+        result.findings[0].message
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "series"),
+    [
+        ("~4.4.1", "4.4.0"),
+        ("~3.3.9", "3.3.8"),
+        (">=4.4.1 <4.5.0", "4.4.0"),
+        (">=4.4.1", None),  # Helm may install 4.5 or 5.0: unknown
+        ("^4.4.1", None),
+        ("~4.5.0", None),
+    ],
+)
+def test_ranges_of_later_patches_only(text: str, series: str | None) -> None:
+    from nblint.dialects.z2jh.umbrella import later_patches_only
+
+    assert later_patches_only(text, chart_versions()) == series

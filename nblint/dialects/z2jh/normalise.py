@@ -33,6 +33,7 @@ from nblint.dialects.z2jh.umbrella import (
     Pin,
     exact,
     handed_elsewhere,
+    later_patches_only,
     nesting,
     newest_matching,
     newest_patch_before,
@@ -327,6 +328,21 @@ def _pinned(
                 origin,
             ),
             False,
+        )
+    series = later_patches_only(wanted, known) if matching is None else None
+    if series is not None:
+        # `~4.4.1` when nblint knows 4.4.0: Helm installs a later patch of a series nblint knows.
+        return (
+            series,
+            (
+                CHOSEN,
+                f"linted as z2jh {series}, {where}: {asks} in the range `{wanted}`, whose "
+                f"releases are later patches of the {'.'.join(series.split('.')[:2])} series "
+                f"than nblint knows, so it is judged by {series}'s defaults, schema and hub "
+                "image (--chart-version chooses another)",
+                None,
+            ),
+            True,
         )
     if matching is None:
         return (

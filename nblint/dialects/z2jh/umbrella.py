@@ -316,6 +316,23 @@ def newest_patch_before(version: str, known: Sequence[str]) -> str | None:
     return max(same, key=_version) if same else None
 
 
+def later_patches_only(text: str, known: Sequence[str]) -> str | None:
+    """For a range ``text`` that no release of ``known`` is in: the newest known release of the
+    one series whose later patches alone it allows (``~4.4.1``, ``>=4.4.1 <4.5`` when 4.4.0 is
+    known), or None (it allows a release of a series nblint does not know, or none at all: an
+    open ``>=4.4.1`` lets Helm install 5.0.0). Raises :class:`ConstraintError` as
+    :func:`newest_matching` does."""
+    found = None
+    for release in known:
+        major, minor, patch, _ = _version(release)
+        later = [f"{major}.{minor}.{patch + step}" for step in range(1, 100)]
+        beyond = [f"{major}.{minor + 1}.0", f"{major + 1}.0.0"]
+        newer = found is None or _version(release) > _version(found)
+        if newer and newest_matching(text, later) and newest_matching(text, beyond) is None:
+            found = release
+    return found
+
+
 def _version(text: str) -> Version:
     major, minor, patch = (int(part) for part in text.split("-")[0].split("+")[0].split("."))
     return (major, minor, patch, 0 if "-" in text else 1)
