@@ -205,14 +205,26 @@ def test_a_snippet_too_long_for_any_release_is_said_and_not_counted_as_a_stateme
 
 
 def test_values_keys_a_plain_setting_replaces_are_said_to_have_no_effect() -> None:
-    rule = "z2jh-replaced-by-code"
+    rule = "z2jh-value-replaced"
     findings = [f for f in run(EXTRA / "values-replaced-by-code.yaml").findings if f.rule == rule]
     # extraEnv (line 18, replaced by line 12) and hub.config's start_timeout (line 9, by line
     # 13); not cpu.limit nor defaultUrl (the code sets the same), nor extraLabels (merged).
     assert [(f.line, f.severity) for f in findings] == [(9, "warning"), (18, "warning")]
     assert findings[1].message == (
         '`singleuser.extraEnv` has no effect: hub.extraConfig["00-env"], line 1 (line 12 of the '
-        "file) sets the trait `environment` after the hub reads the values, and replaces what it "
-        "set"
+        "file) sets the trait `environment` after the chart builds it from the values, and "
+        "replaces what it set"
     )
     assert "`hub.config.KubeSpawner.start_timeout` has no effect" in findings[0].message
+
+
+def test_values_keys_hub_config_replaces_are_said_to_have_no_effect() -> None:
+    # hub.config's section is loaded over the traits the chart built (`c[section].update`): a
+    # trait it names replaces the values keys behind it; the same value (8G is 8589934592) not.
+    rule = "z2jh-value-replaced"
+    result = run(EXTRA / "values-replaced-by-hub-config.yaml", select={rule})
+    assert [(f.line, f.message.split(":")[0]) for f in result.findings] == [
+        (13, "`singleuser.extraEnv` has no effect"),
+        (17, "`singleuser.startTimeout` has no effect"),
+    ]
+    assert "hub.config.KubeSpawner.environment (line 6 of the file)" in result.findings[0].message

@@ -199,6 +199,7 @@ def validate(release: Release) -> list[Reported]:
     checker.hub_sections()
     checker.profiles()
     checker.extra_config()
+    checker.replaced_values()
     checker.hub_code()
     checker.unknowable()
     for path in checker.rejected:
@@ -1303,24 +1304,40 @@ class _Checker:
                 continue
             self.report("z2jh-unknown-trait", here, message, fix)
 
-    def _replaced_by_code(self) -> None:
-        """Values keys the user wrote whose trait a plain ``hub.extraConfig`` setting replaces:
-        the hub runs the snippets after the chart's configuration and ``hub.config``, so those
-        keys have no effect (a profile's override still wins over the code, at spawn). Said
-        only when the code gives another value (the same one is redundant, not misleading); one
-        finding per trait, at the first of its keys, naming the statement."""
-        from nblint.dialects.z2jh.chart_config import chart_traits
-
+    def replaced_values(self) -> None:
+        """Values keys the user wrote whose trait ``hub.config`` or a plain ``hub.extraConfig``
+        setting replaces: the chart builds the traits from the values, then loads ``hub.config``
+        over them (``c[section].update(cfg)``: a named trait replaced whole), then runs the
+        snippets, so those keys have no effect (a profile's override still wins, at spawn).
+        Said only when the replacing value differs (the same one is redundant, not misleading);
+        one finding per trait, at the first of its keys, naming what replaces it."""
         release = self.release
-        before = chart_traits(release.values, self.version, copies=False)
-        after = chart_traits(release.values, self.version, extra=release.extra_config, copies=False)
-        for name, trait in after.traits.items():
+        sections = [
+            get_path(release.values, ("hub", "config", section))[1]
+            for section in ("KubeSpawner", "Spawner")
+        ]
+        if not release.extra_config.assignments and not any(
+            isinstance(section, dict) and section for section in sections
+        ):
+            return  # (most releases: nothing but the chart builds the traits)
+        from nblint.dialects.z2jh.chart_config import chart_traits, chart_written_traits
+        from nblint.dialects.z2jh.traits import normalise_types
+
+        values, version = release.values, self.version
+        chart = chart_written_traits(values, version, copies=False)
+        normalise_types(chart)  # (as hub.config's are: `8G` is 8589934592 bytes on both sides)
+        configured = chart_traits(values, version, copies=False)
+        final = chart_traits(values, version, extra=release.extra_config, copies=False)
+        for name, trait in final.traits.items():
             set_by = trait.sources.get(())
-            if set_by is None or set_by.path[:2] != ("hub", "extraConfig"):
+            if set_by is None or set_by.path[:2] not in (("hub", "config"), ("hub", "extraConfig")):
                 continue
-            replaced = before.traits.get(name)
+            # What it replaced: the chart's own trait (hub.config), or what the values and
+            # hub.config gave before the code ran.
+            earlier = configured if set_by.path[1] == "extraConfig" else chart
+            replaced = earlier.traits.get(name)
             if replaced is None or replaced.value == trait.value:
-                continue  # nothing set, or the code says the same: redundant, not misleading
+                continue  # nothing set, or the same value again: redundant, not misleading
             keys: list[Path] = []
             for source in replaced.sources.values():
                 key = source.path
@@ -1330,16 +1347,15 @@ class _Checker:
             if not keys:
                 continue
             keys.sort(key=lambda key: release.locate(key).line)
-            statement = set_by.path
-            line = release.locate(statement).line
+            line = release.locate(set_by.path).line
             named = ", ".join(f"`{format_path(key)}`" for key in keys)
             verb = "has" if len(keys) == 1 else "have"
             self.report(
-                "z2jh-replaced-by-code",
+                "z2jh-value-replaced",
                 keys[0],
-                f"{named} {verb} no effect: {format_path(statement)} (line {line} of the file) "
-                f"sets the trait `{name}` after the hub reads the values, and replaces what "
-                f"{'it' if len(keys) == 1 else 'they'} set",
+                f"{named} {verb} no effect: {format_path(set_by.path)} (line {line} of the file) "
+                f"sets the trait `{name}` after the chart builds it from the values, and "
+                f"replaces what {'it' if len(keys) == 1 else 'they'} set",
             )
 
     def _hub_resource_limits(self, where: str) -> dict[str, Any] | None:
@@ -1452,8 +1468,6 @@ class _Checker:
                 for a in assignments:
                     if a.trait in traits:
                         self._trait_type(a.trait, a.value, a.path, where)
-        if extra.assignments:
-            self._replaced_by_code()
         for snippet, line, why in extra.broken:
             at = (*path, snippet, CodeLine(line))
             self.report(
