@@ -179,6 +179,8 @@ def _replicas_share(
     if not isinstance(replicas, int) or replicas < 2 or not isinstance(where, (list, tuple)):
         return
     claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+    if not isinstance(claim, str):
+        return
     written = pod.claims.written.get(claim) if pod.claims is not None else None
     if written is None or written.access_modes is None or written.modes_at is None:
         return  # a claim the inputs do not write: its mode is not known here

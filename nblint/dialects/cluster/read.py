@@ -208,10 +208,9 @@ def storage_entry(
         return None
     if kind == "PersistentVolumeClaim":
         namespace = _name(metadata.get("namespace")) or _name(settings.get("namespace"))
-        modes = spec.get("accessModes")
-        readable = (
-            isinstance(modes, list) and bool(modes) and all(isinstance(m, str) for m in modes)
-        )
+        written = spec.get("accessModes")
+        modes: list[str] = written if isinstance(written, list) else []
+        readable = bool(modes) and all(isinstance(m, str) for m in modes)
         line, _ = tree_position(root, ("spec", "accessModes"))
         return StoredClaim(
             name,

@@ -87,13 +87,11 @@ def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
 def hint(root: dict[str, Any]) -> str | None:
     """The manifest edit that makes the selector select the template's labels (the template's
     labels may be what is wrong: the hint says so), or None when the template has none."""
-    spec = root.get("spec") if isinstance(root.get("spec"), dict) else {}
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
-    metadata = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
-    labels = metadata.get("labels")
-    if not isinstance(labels, dict) or not labels:
+    spec = _mapping(root.get("spec"))
+    labels = _mapping(_mapping(_mapping(spec.get("template")).get("metadata")).get("labels"))
+    if not labels:
         return None
-    selector = spec.get("selector") if isinstance(spec.get("selector"), dict) else {}
+    selector = _mapping(spec.get("selector"))
     written = (
         selector if root.get("kind") == "ReplicationController" else selector.get("matchLabels")
     )
@@ -105,6 +103,10 @@ def hint(root: dict[str, Any]) -> str | None:
         return f"spec:\n  selector:{comment}\n{body}\n"
     body = "\n".join(f"      {e}" for e in entries)
     return f"spec:\n  selector:\n    matchLabels:{comment}\n{body}\n"
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _mismatch(missing: dict[str, str], labels: dict[str, str]) -> tuple[tuple[str, ...], str]:
