@@ -108,10 +108,13 @@ def test_a_clean_dashboard_workbench_has_no_run_as_non_root_error() -> None:
 
 
 def test_the_scc_leaves_run_as_non_root_to_a_pod_that_says_it() -> None:
-    # A uid of the pod's own or runAsNonRoot on the pod: the SCC reads the effective value and
-    # sets nothing where the pod decided (runAsNonRoot: false stays false, and is reported).
-    pod = only_pod(run(DISTRIBUTION / "odh-workbench-runs-as-root.yaml"))
-    assert "runAsNonRoot" not in pod.spec["containers"][0]["securityContext"]
+    # runAsNonRoot on the pod: the SCC reads the effective value and sets nothing where the pod
+    # decided (runAsNonRoot: false stays false, and is reported). (A pod's own uid 0 used to be
+    # the example: restricted-v2 refuses it, field test 10b A8.)
+    pod = only_pod(run(DISTRIBUTION / "odh-workbench-says-may-run-as-root.yaml"))
+    context = pod.spec["containers"][0]["securityContext"]
+    assert "runAsNonRoot" not in context
+    assert context["runAsUser"] == 1000680000
 
 
 def test_what_the_scc_forbids_is_its_refusal_and_no_pod() -> None:
@@ -172,29 +175,61 @@ def test_an_openshift_ai_workbench_is_fixed_without_a_uid_or_fs_group_of_nblints
     assert after.findings == []
 
 
-def test_an_openshift_ai_workbench_asking_for_root_has_its_uid_removed(tmp_path: Path) -> None:
-    rules = {"psa-restricted", "notebook"}
-    before = run(DISTRIBUTION / "odh-workbench-runs-as-root.yaml", select=rules)
-    assert {(f.rule, f.line) for f in before.findings} >= {
-        ("run-as-user", 19),
-        ("notebook-no-sudo", 17),
-        ("notebook-no-sudo", 19),
-    }
-    for finding in before.findings:
-        if finding.rule in ("run-as-user", "notebook-no-sudo", "run-as-non-root"):
-            # No uid of nblint's: each hint removes the workbench's, or leaves uids alone.
-            spec = yaml.safe_load(finding.fix or "")["spec"]["template"]["spec"]
-            contexts = [spec.get("securityContext") or {}] + [
-                c.get("securityContext") or {} for c in spec.get("containers", [])
-            ]
-            assert all(c.get("runAsUser", None) is None for c in contexts), finding
-    text, spec = _fixed(tmp_path, "odh-workbench-runs-as-root.yaml")
-    assert "runAsUser" not in text
-    assert spec["containers"][0]["securityContext"] == {
-        "allowPrivilegeEscalation": False,
-        "runAsNonRoot": True,
-    }
-    after = run(tmp_path / "odh-workbench-runs-as-root.yaml", select=rules)
-    assert not {"run-as-user", "run-as-non-root", "notebook-no-sudo"} & {
-        f.rule for f in after.findings
-    }
+def test_an_openshift_ai_workbench_asking_for_root_is_refused_by_the_scc() -> None:
+    # runAsUser: 0 is in no namespace's range: restricted-v2 refuses the pod (field test 10b A8),
+    # so the refusal is the one finding at the uid (was run-as-user and notebook-no-sudo on a
+    # pod that is never created), and its hint removes the uid rather than pick one.
+    result = run(DISTRIBUTION / "odh-workbench-runs-as-root.yaml")
+    assert result.pods == []
+    assert [(f.rule, f.line, f.column) for f in result.findings if f.severity != "info"] == [
+        ("openshift-scc-refused", 19, 13)
+    ]
+    [refused] = [f for f in result.findings if f.rule == "openshift-scc-refused"]
+    assert "container root-workbench runs as root (runAsUser: 0" in refused.message
+    assert "remove this field" in (refused.fix or "")
+
+
+def test_the_scc_refuses_root_and_any_seccomp_profile_but_runtime_default() -> None:
+    """Field test 10b A8: restricted-v2's MustRunAsRange/MustRunAs hold uid and fsGroup to the
+    namespace's range (0 is in none) and its only seccomp profile is runtime/default; the pod is
+    never created, whatever its PSA labels, so the PSA rules (run-as-user, seccomp) are silent:
+    one finding per field to edit."""
+    result = run(DISTRIBUTION / "odh-workbench-root-and-unconfined.yaml")
+    assert result.pods == []
+    refused = [f for f in result.findings if f.rule == "openshift-scc-refused"]
+    assert [(f.line, f.column) for f in refused] == [(14, 9), (15, 9), (16, 26), (23, 13), (24, 30)]
+    assert [f.message.split(": ", 1)[1].split("; its")[0] for f in refused] == [
+        "the pod's containers run as root (runAsUser: 0; the SCC allows only ids of the "
+        "namespace's range, from 1000000000 up)",
+        "the pod sets fsGroup: 0 (the SCC allows only ids of the namespace's range, from "
+        "1000000000 up)",
+        "the pod asks for the seccomp profile Unconfined (the SCC allows only runtime/default)",
+        "container helper runs as root (runAsUser: 0; the SCC allows only ids of the "
+        "namespace's range, from 1000000000 up)",
+        "container helper asks for the seccomp profile Localhost (the SCC allows only "
+        "runtime/default)",
+    ]
+    assert [f for f in result.findings if f.severity != "info"] == refused
+
+
+def test_culling_on_openshift_ai_points_at_its_culler_config_map() -> None:
+    """Field test 10b A16: OpenShift AI's controller reads ENABLE_CULLING and the rest from the
+    ConfigMap notebook-controller-culler-config its dashboard writes, not from a kubeflow
+    namespace's params.env; an upstream Notebook keeps the controller's environment."""
+    [odh] = [
+        f
+        for f in run(DISTRIBUTION / "odh-workbench-runs-as-root.yaml").findings
+        if f.rule == "culling-not-visible"
+    ]
+    assert "Stop idle workbenches" in odh.message
+    assert "name: notebook-controller-culler-config" in (odh.fix or "")
+    assert "namespace: redhat-ods-applications" in (odh.fix or "")
+    assert "params.env" not in (odh.fix or "")
+    [upstream] = [
+        f
+        for f in run(
+            DISTRIBUTION / "odh-workbench-runs-as-root.yaml", kubeflow_distribution="kubeflow"
+        ).findings
+        if f.rule == "culling-not-visible"
+    ]
+    assert "params.env" in (upstream.fix or "")

@@ -365,3 +365,50 @@ def test_a_home_not_persistent_says_what_is_lost(fixture: str) -> None:
     result = run_all(M / fixture, select={"notebook-home-persistent"})
     assert brief(result.findings) == [("notebook-home-persistent", line, column)]
     assert result.findings[0].message == message
+
+
+# ---------------------------------------------------------------------------------------------
+# selector-mismatch: a workload whose selector does not select its own template is refused by
+# the API server (field test 10b A7): the refusal alone, at the selector
+
+
+UNSELECTED = M / "selector-mismatch"
+
+
+def test_a_deployment_whose_selector_misses_its_labels_is_refused_at_the_selector() -> None:
+    result = run_all(UNSELECTED / "deployment-typo-in-selector.yaml")
+    assert result.pods == []
+    assert brief(result.findings) == [("selector-mismatch", 10, 3)]
+    [finding] = result.findings
+    assert finding.message == (
+        "spec.selector does not select the pod template's labels (app=code-serverub not met; the "
+        "template's labels: app=code-server): the API server refuses the Deployment, which never "
+        "makes a pod; nothing else of it is checked"
+    )
+    assert finding.fix == (
+        "spec:\n  selector:\n    matchLabels:   # the template's labels (or change those to what "
+        'the selector says)\n      app: "code-server"'
+    )
+
+
+def test_an_unmet_selector_expression_job_and_replication_controller_are_refused() -> None:
+    result = run_all(UNSELECTED / "statefulset-expression-unmet.yaml")
+    assert brief(result.findings) == [("selector-mismatch", 7, 3)]
+    assert "(tier NotIn (notebook) not met;" in result.findings[0].message
+    result = run_all(UNSELECTED / "job-and-rc-unselected.yaml")
+    assert result.pods == []
+    assert [(f.rule, f.line, f.object) for f in result.findings] == [
+        ("selector-mismatch", 8, "Job/papermill"),
+        ("selector-mismatch", 23, "ReplicationController/legacy"),
+    ]
+    assert "the API server refuses the ReplicationController" in result.findings[1].message
+    assert result.findings[1].fix == (
+        "spec:\n  selector:   # the template's labels (or change those to what the selector "
+        'says)\n    app: "legacy"\n    tier: null'
+    )
+
+
+def test_a_selected_template_a_placeholder_or_no_selector_is_not_refused() -> None:
+    result = run_all(UNSELECTED / "selected-or-unknown.yaml")
+    assert len(result.pods) == 3
+    assert "selector-mismatch" not in {f.rule for f in result.findings}

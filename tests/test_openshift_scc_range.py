@@ -2,7 +2,8 @@
 range (field test 9b D5): a Notebook copied from upstream Kubeflow with ``runAsUser: 1000`` and
 ``fsGroup: 100`` is refused, and its StatefulSet never gets its pod. With the namespace's
 ``openshift.io/sa.scc.*`` annotations the range is known (an error); without, an id below
-1000000000 is in no namespace's range (a warning: the ServiceAccount may have another SCC)."""
+1000000000 is in no namespace's range, an error as well (field test 10b A8: as certain as the
+SCC's other refusals, under the same assumption that the ServiceAccount has no other SCC)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,17 @@ RULE = "openshift-scc-range"
 NAMESPACE = D / "namespace-workbenches-regular.yaml"
 
 
-def test_without_the_namespace_an_id_below_the_allocations_is_a_warning() -> None:
+def test_without_the_namespace_an_id_below_the_allocations_is_an_error() -> None:
     found = run(D / "docker-stacks-uid-1000.yaml", select={RULE}).findings
     assert brief(found) == [(RULE, 16, 9), (RULE, 18, 9)]
-    assert {f.severity for f in found} == {"warning"}
+    # Was a warning: but no namespace gets a range below 1000000000, so the refusal is as
+    # certain as a hostPath's (openshift-scc-refused, an error with the same assumption).
+    assert {f.severity for f in found} == {"error"}
     assert found[0].message == (
         "runAsUser 1000 is in no namespace's range: OpenShift allocates each namespace a range "
         "from 1000000000 up (openshift.io/sa.scc.uid-range), and its restricted-v2 SCC refuses a "
         "pod that sets an id outside it, unless its ServiceAccount may use another SCC "
-        "(nonroot-v2, anyuid): the StatefulSet of Notebook/custom would never get its pod"
+        "(nonroot-v2, anyuid): the StatefulSet of Notebook/custom never gets its pod"
     )
     assert "(openshift.io/sa.scc.supplemental-groups)" in found[1].message
     # A docker-stacks image keeps its files for group 100: without the ids it breaks, so the

@@ -50,15 +50,25 @@ class StoredVolume(Record):
 
 
 class StoredClaim(Record):
-    """A PersistentVolumeClaim: its name, namespace (None: where ``kubectl -n`` puts it) and the
-    volume it binds (``spec.volumeName``), if it names one."""
+    """A PersistentVolumeClaim: its name, namespace (None: where ``kubectl -n`` puts it), the
+    volume it binds (``spec.volumeName``), if it names one, its ``accessModes`` when written as
+    a list of words (else None), and where (file, line) they are written."""
 
-    __slots__ = ("name", "namespace", "volume_name")
+    __slots__ = ("access_modes", "modes_at", "name", "namespace", "volume_name")
 
-    def __init__(self, name: str, namespace: str | None, volume_name: str | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        namespace: str | None,
+        volume_name: str | None,
+        access_modes: tuple[str, ...] | None = None,
+        modes_at: tuple[str, int] | None = None,
+    ) -> None:
         self.name = name
         self.namespace = namespace
         self.volume_name = volume_name
+        self.access_modes = access_modes
+        self.modes_at = modes_at
 
 
 def _same_path(a: Any, b: Any) -> bool:
@@ -84,12 +94,16 @@ def serves(volume: StoredVolume, key: str, source: Any) -> bool:
 
 
 class ClaimsOfNamespace:
-    """The claims of one namespace that the inputs bind to a PersistentVolume."""
+    """The claims of one namespace that the inputs bind to a PersistentVolume, and the claims of
+    the namespace the inputs write (``written``: by name)."""
 
-    __slots__ = ("_bound",)
+    __slots__ = ("_bound", "written")
 
-    def __init__(self, bound: list[tuple[str, StoredVolume]]) -> None:
+    def __init__(
+        self, bound: list[tuple[str, StoredVolume]], written: dict[str, StoredClaim] | None = None
+    ) -> None:
         self._bound = bound
+        self.written = {} if written is None else written
 
     def provider(self, key: str, source: Any) -> tuple[str, StoredVolume] | None:
         """The claim (its name, and its PersistentVolume) that provides pod volume source
@@ -131,7 +145,13 @@ class Storage:
         none for a namespace that is a placeholder."""
         found = self._by_namespace.get(namespace)
         if found is None:
-            found = self._by_namespace[namespace] = ClaimsOfNamespace(self._bound(namespace))
+            written = {
+                claim.name: claim
+                for claim in self.claims
+                if claim.namespace == namespace and not is_unknowable_name(namespace)
+            }
+            found = ClaimsOfNamespace(self._bound(namespace), written)
+            self._by_namespace[namespace] = found
         return found
 
     def _bound(self, namespace: str | None) -> list[tuple[str, StoredVolume]]:

@@ -11,6 +11,10 @@ Aspects (``options: {aspect: …}``):
   by root and the user gets "permission denied" in their own home.
 * ``shared`` — the claim (and sub-path) at HOME is the same for every user: users read and
   overwrite each other's files. Only z2jh pods say who "every user" is (name templates).
+* ``replicas`` — a workload runs several replicas of the pod and the claim at HOME is one the
+  inputs write ReadWriteOnce (or ReadWriteOncePod): one node attaches it, and the replicas that
+  start share one home. Said at ``replicas``; a claim the inputs do not write (or of another
+  mode) is not judged.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterator
 
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
-from nblint.model.pod import EffectivePod
+from nblint.model.pod import EffectivePod, Origin
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -141,6 +145,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             fix=impl.builtin_options.get("replace-source"),
             variables={**_info(variables, home, volume_mount, source), **kept},
         )
+    elif aspect == "replicas" and source == "persistentVolumeClaim":
+        yield from _replicas_share(pod, variables, home, volume_mount, volume, source)
     elif aspect == "shared" and source == "persistentVolumeClaim" and pod.facts.get("per_user"):
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         if not podview.per_user(claim) and not podview.per_user(volume_mount.get("subPath")):
@@ -150,6 +156,52 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 variables["container"],
                 variables={**_info(variables, home, volume_mount, source), "claim": claim},
             )
+
+
+#: Access modes that attach a volume to one node (ReadWriteOncePod: to one pod).
+_ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
+_REPLICAS_HINT = (
+    "spec:\n  replicas: 1   # one server per home claim; a server each: a StatefulSet whose "
+    "volumeClaimTemplates gives every replica its own home"
+)
+
+
+def _replicas_share(
+    pod: EffectivePod,
+    variables: dict[str, str],
+    home: str,
+    volume_mount: dict[str, Any],
+    volume: dict[str, Any],
+    source: str,
+) -> Iterator[Any]:
+    """The ``replicas`` aspect: more than one replica mounts one ReadWriteOnce claim at HOME."""
+    replicas, where = pod.facts.get("replicas"), pod.facts.get("replicas_origin")
+    if not isinstance(replicas, int) or replicas < 2 or not isinstance(where, (list, tuple)):
+        return
+    claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+    if not isinstance(claim, str):
+        return
+    written = pod.claims.written.get(claim) if pod.claims is not None else None
+    if written is None or written.access_modes is None or written.modes_at is None:
+        return  # a claim the inputs do not write: its mode is not known here
+    if not set(written.access_modes) <= _ONE_NODE_MODES:
+        return
+    yield RawViolation(
+        ("spec", "volumes"),
+        "",
+        variables["container"],
+        variables={
+            **_info(variables, home, volume_mount, source),
+            "claim": claim,
+            "replicas": replicas,
+            "modes": ", ".join(written.access_modes),
+            "modes_at": f"{written.modes_at[0]}:{written.modes_at[1]}",
+        },
+        origin=Origin(*where),
+        fix={"any": _REPLICAS_HINT},
+        fix_safety="display-only",
+        object_hint=True,
+    )
 
 
 def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:

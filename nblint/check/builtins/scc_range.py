@@ -8,9 +8,12 @@ restricted-v2, the SCC a workbench's ServiceAccount gets by default, holds ``run
 namespace's ``openshift.io/sa.scc.uid-range`` (``MustRunAsRange``) and ``fsGroup`` to its
 ``openshift.io/sa.scc.supplemental-groups`` (``MustRunAs``; the uid range where that is absent),
 and refuses a pod that sets one outside: the Notebook's StatefulSet never gets its pod. With the
-namespace's annotations that is an error; without, a uid below 1000000000 (where OpenShift starts
-allocating ranges) is in no namespace's range: a warning, since the ServiceAccount may be allowed
-another SCC (anyuid, nonroot-v2), which nblint cannot see. Root (uid 0) is other rules' finding.
+namespace's annotations that is an error; without, an id below 1000000000 (where OpenShift starts
+allocating ranges) is in no namespace's range, and an error too: the refusal is as certain as the
+other refusals of restricted-v2 (``openshift-scc-refused``), under the same assumption — that the
+ServiceAccount may use no other SCC (anyuid, nonroot-v2), which nblint cannot see and says. An id
+from 1000000000 up may be the namespace's: silent. Root (uid 0, fsGroup 0) is
+``openshift-scc-refused``'s, reported before any pod is modelled.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ IN_NO_RANGE = (
     "{field} {value} is in no namespace's range: OpenShift allocates each namespace a range from "
     "1000000000 up ({annotation}), and its restricted-v2 SCC refuses a pod that "
     "sets an id outside it, unless its ServiceAccount may use another SCC (nonroot-v2, anyuid): "
-    "the StatefulSet of {object} would never get its pod"
+    "the StatefulSet of {object} never gets its pod"
 )
 #: The hint of an image that does not run as any uid with group 0, as restricted-v2 runs it.
 NOT_ANY_UID = (
@@ -85,7 +88,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             }
             message, severity = OUTSIDE, None
         elif value < ALLOCATION_START:
-            message, severity = IN_NO_RANGE, "warning"
+            # As certain as the namespace's own range: OpenShift allocates none below.
+            message, severity = IN_NO_RANGE, None
         else:
             continue  # maybe the namespace's: nblint cannot tell
         own_image = container.get("image") if container else image

@@ -208,7 +208,17 @@ def storage_entry(
         return None
     if kind == "PersistentVolumeClaim":
         namespace = _name(metadata.get("namespace")) or _name(settings.get("namespace"))
-        return StoredClaim(name, namespace, _name(spec.get("volumeName")))
+        written = spec.get("accessModes")
+        modes: list[str] = written if isinstance(written, list) else []
+        readable = bool(modes) and all(isinstance(m, str) for m in modes)
+        line, _ = tree_position(root, ("spec", "accessModes"))
+        return StoredClaim(
+            name,
+            namespace,
+            _name(spec.get("volumeName")),
+            tuple(modes) if readable else None,
+            (document.file, line) if readable else None,
+        )
     sources = [key for key in spec if key in PERSISTENT_VOLUME_SOURCES]
     if len(sources) != 1 or not isinstance(spec[sources[0]], dict):
         return None

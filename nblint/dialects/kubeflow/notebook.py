@@ -76,15 +76,33 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def once_per_run(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> list[Reported]:
     """What no Notebook shows, said once per run, at the first Notebook."""
+    metadata = _mapping(document.root.get("metadata"))
+    distribution, _ = _distribution(metadata, settings)
+    if distribution == OPENSHIFT_AI:
+        # OpenShift AI's controller reads the three settings from a ConfigMap its dashboard
+        # writes (the operator reverts edits to the controller's Deployment).
+        message = (
+            "idle culling is a setting of the notebook controller, not of a Notebook: on OpenShift "
+            "AI it is off unless the dashboard's Settings > Cluster settings > Stop idle "
+            "workbenches is on (the ConfigMap notebook-controller-culler-config in "
+            "redhat-ods-applications, opendatahub on Open Data Hub: ENABLE_CULLING, "
+            "CULL_IDLE_TIME, IDLENESS_CHECK_PERIOD)"
+        )
+        keys: tuple[str, ...] = (OPENSHIFT_HINTS, "kubeflow")
+    else:
+        message = (
+            "idle culling is a setting of the notebook controller, not of a Notebook: it is off "
+            "unless the controller runs with ENABLE_CULLING=true (then CULL_IDLE_TIME, default "
+            "1440 minutes, and IDLENESS_CHECK_PERIOD, default 1 minute)"
+        )
+        keys = ("kubeflow",)
     return [
         Reported(
             "culling-not-visible",
-            "idle culling is a setting of the notebook controller, not of a Notebook: it is off "
-            "unless the controller runs with ENABLE_CULLING=true (then CULL_IDLE_TIME, default "
-            "1440 minutes, and IDLENESS_CHECK_PERIOD, default 1 minute)",
+            message,
             _position(document.file, document.root, ("kind",)),
             f"Notebook/{_name(document)}",
-            fix_keys=("kubeflow",),
+            fix_keys=keys,
         )
     ]
 

@@ -11,7 +11,12 @@ it does not allow (OpenShift's ``restricted-v2`` definition):
 * ``allowedCapabilities: [NET_BIND_SERVICE]`` — any other capability added;
 * ``allowHostDirVolumePlugin: false`` and ``volumes: [configMap, csi, downwardAPI, emptyDir,
   ephemeral, persistentVolumeClaim, projected, secret]`` — a hostPath or any other volume type;
-* ``allowHostNetwork``/``allowHostPID``/``allowHostIPC``/``allowHostPorts: false``.
+* ``allowHostNetwork``/``allowHostPID``/``allowHostIPC``/``allowHostPorts: false``;
+* ``runAsUser: MustRunAsRange`` and ``fsGroup: MustRunAs`` (the namespace's range, from
+  1000000000 up) — a container that runs as uid 0, a ``fsGroup: 0`` (other ids outside the range
+  are ``openshift-scc-range``'s, which knows the namespace's range or says it does not);
+* ``seccompProfiles: [runtime/default]`` — a seccomp profile of any other type (``Unconfined``,
+  ``Localhost``), the pod's or a container's.
 
 Such a pod is never created (the StatefulSet's ``FailedCreate``: "unable to validate against
 any security context constraint"), so the dialect yields no pod for it, only the refusal, at each
@@ -64,6 +69,8 @@ def refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:
             at: Path = (list_name, index)
             who = f"{kind} {container.get('name')}"
             out.extend(_container_refusals(container, at, who))
+    out.extend(_root_refusals(spec))
+    out.extend(_seccomp_refusals(spec))
     volumes = spec.get("volumes")
     for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
         if not isinstance(volume, dict):
@@ -79,6 +86,75 @@ def refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:
                 )
             )
     return [(("spec", *path), text) for path, text in out]
+
+
+def _root_refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:
+    """uid 0, which is in no namespace's range: at the field that sets it, once — the pod's
+    ``runAsUser`` that a container inherits, or the container's own (the SCC validates each
+    container's effective uid, not the pod's alone) — and a ``fsGroup: 0``."""
+    out: list[tuple[Path, str]] = []
+    pod_context = spec.get("securityContext")
+    pod_context = pod_context if isinstance(pod_context, dict) else {}
+    range_note = "the SCC allows only ids of the namespace's range, from 1000000000 up"
+    if _is_zero(pod_context.get("fsGroup")):
+        out.append((("securityContext", "fsGroup"), f"the pod sets fsGroup: 0 ({range_note})"))
+    pod_root_inherited = False
+    for list_name, kind in (("initContainers", "init container"), ("containers", "container")):
+        containers = spec.get(list_name)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if not isinstance(container, dict):
+                continue
+            own = container.get("securityContext")
+            own_uid = own.get("runAsUser") if isinstance(own, dict) else None
+            if _is_zero(own_uid):
+                out.append(
+                    (
+                        (list_name, index, "securityContext", "runAsUser"),
+                        f"{kind} {container.get('name')} runs as root (runAsUser: 0; {range_note})",
+                    )
+                )
+            elif own_uid is None and _is_zero(pod_context.get("runAsUser")):
+                pod_root_inherited = True
+    if pod_root_inherited:
+        out.append(
+            (
+                ("securityContext", "runAsUser"),
+                f"the pod's containers run as root (runAsUser: 0; {range_note})",
+            )
+        )
+    return out
+
+
+def _seccomp_refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:
+    """A seccomp profile other than ``RuntimeDefault``, at each securityContext that sets it."""
+    places: list[tuple[Path, Any, str]] = [
+        (("securityContext",), spec.get("securityContext"), "the pod")
+    ]
+    for list_name, kind in (("initContainers", "init container"), ("containers", "container")):
+        containers = spec.get(list_name)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if isinstance(container, dict):
+                who = f"{kind} {container.get('name')}"
+                places.append(
+                    ((list_name, index, "securityContext"), container.get("securityContext"), who)
+                )
+    out: list[tuple[Path, str]] = []
+    for at, context, who in places:
+        profile = context.get("seccompProfile") if isinstance(context, dict) else None
+        kind_of = profile.get("type") if isinstance(profile, dict) else None
+        if isinstance(kind_of, str) and kind_of != "RuntimeDefault":
+            out.append(
+                (
+                    (*at, "seccompProfile", "type"),
+                    f"{who} asks for the seccomp profile {kind_of} (the SCC allows only "
+                    "runtime/default)",
+                )
+            )
+    return out
+
+
+def _is_zero(value: Any) -> bool:
+    return type(value) is int and value == 0
 
 
 def _container_refusals(container: dict[str, Any], at: Path, who: str) -> list[tuple[Path, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.manifest import TEMPLATE_PATHS, object_name
+from nblint.dialects.manifest import TEMPLATE_PATHS, object_name, selector
 from nblint.load.provenance import TreeProvenance, tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
@@ -42,13 +42,19 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         template = {}
     metadata = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
     spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    unselected = _selector_refused(document)
     if spec.get("containers") in (None, []):
-        return Normalised(reported=[_no_containers(document, kind, prefix, spec)])
+        return Normalised(reported=[_no_containers(document, kind, prefix, spec), *unselected])
     if not any(isinstance(item, dict) for item in _as_list(spec["containers"])):
         # `containers:` written as a mapping (or a list of words): the API server cannot decode
         # the object, and no check sees a container. Said once; the pod-level checks would
         # only judge, and fix, a pod that never exists.
-        return Normalised(reported=[_containers_not_a_list(document, kind, prefix, spec)])
+        return Normalised(
+            reported=[_containers_not_a_list(document, kind, prefix, spec), *unselected]
+        )
+    if unselected:
+        # The API server refuses the workload: no pod, nothing else of it to check.
+        return Normalised(reported=unselected)
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
     if kind == "StatefulSet":
@@ -179,6 +185,27 @@ def _claim_volumes(
             ),
         )
     return out
+
+
+def _selector_refused(document: Recognised) -> list[Reported]:
+    """``selector-mismatch``: a workload whose selector does not select its own template (or,
+    in apps/v1, has none) is refused by the API server (:mod:`.selector`)."""
+    found = selector.refusal(document.root)
+    if found is None:
+        return []
+    path, why = found
+    line, column = tree_position(document.root, path)
+    return [
+        Reported(
+            "selector-mismatch",
+            f"{why}: the API server refuses the {document.root.get('kind')}, which never makes "
+            "a pod; nothing else of it is checked",
+            Origin(document.file, line, column),
+            object_name(document.root, document.index),
+            fix=selector.hint(document.root),
+            fix_keys=("manifest",),
+        )
+    ]
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1,0 +1,150 @@
+"""Does a workload's ``spec.selector`` select its own pod template? (``selector-mismatch``)
+
+The API server validates a workload's selector against its template's labels and refuses the
+object when it does not select them (apps/v1 ``ValidateDeploymentSpec`` and its siblings:
+"`selector` does not match template `labels`"). Such an object makes no pod, so the dialect
+yields the refusal alone, at the selector, as for a template without containers.
+
+Only what is certain is said: a selector or label nblint cannot read (a placeholder, a value
+that is not text, an operator it does not know) leaves the object to the other checks. An unset
+or empty selector is refused in apps/v1 too, but kustomize's ``commonLabels`` writes one into a
+base that has none, so a base may rightly leave it out: not said.
+"""
+
+from __future__ import annotations
+
+import json
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: The kinds whose ``spec.selector`` must select ``spec.template.metadata.labels``.
+SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job")
+
+
+def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """``(path to place the finding at, what the API server refuses in the object)`` when it
+    certainly refuses it, else None."""
+    kind = root.get("kind")
+    spec = root.get("spec")
+    if kind not in SELECTED or not isinstance(spec, dict):
+        return None
+    selector = spec.get("selector")
+    template = spec.get("template")
+    metadata = template.get("metadata") if isinstance(template, dict) else None
+    raw_labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    if selector is None:
+        # Refused in apps/v1, but kustomize's commonLabels writes one where a base has none
+        # (create: true): a base may rightly leave it out. Older groups default it.
+        return None
+    # A Job's selector is generated unless manualSelector is true; the API server refuses a
+    # written one that does not select the template either way (generated or not).
+    if raw_labels is None:
+        raw_labels = {}
+    if not isinstance(raw_labels, dict):
+        return None
+    labels = {}
+    for key, value in raw_labels.items():
+        if not _text(key) or not _text(value):
+            return None
+        labels[key] = value
+    if kind == "ReplicationController":
+        # v1: a plain map of labels.
+        if not isinstance(selector, dict) or not all(
+            _text(k) and _text(v) for k, v in selector.items()
+        ):
+            return None
+        if not selector:
+            return None  # defaulted from the labels
+        missing = {k: v for k, v in selector.items() if labels.get(k) != v}
+        return _mismatch(missing, labels) if missing else None
+    if not isinstance(selector, dict):
+        return None
+    match_labels = selector.get("matchLabels") or {}
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(match_labels, dict) or not isinstance(expressions, list):
+        return None
+    if not match_labels and not expressions:
+        return None  # unset or empty: see the module's note
+    unmet: list[str] = []
+    for key, value in match_labels.items():
+        if not _text(key) or not _text(value):
+            return None
+        if labels.get(key) != value:
+            unmet.append(f"{key}={value}")
+    for term in expressions:
+        held = _holds(term, labels)
+        if held is None:
+            return None
+        if not held:
+            unmet.append(_show(term))
+    if not unmet:
+        return None
+    return ("spec", "selector"), _say(unmet, labels)
+
+
+def hint(root: dict[str, Any]) -> str | None:
+    """The manifest edit that makes the selector select the template's labels (the template's
+    labels may be what is wrong: the hint says so), or None when the template has none."""
+    spec = _mapping(root.get("spec"))
+    labels = _mapping(_mapping(_mapping(spec.get("template")).get("metadata")).get("labels"))
+    if not labels:
+        return None
+    selector = _mapping(spec.get("selector"))
+    written = (
+        selector if root.get("kind") == "ReplicationController" else selector.get("matchLabels")
+    )
+    stale = [k for k in (written if isinstance(written, dict) else {}) if k not in labels]
+    entries = [f"{k}: {json.dumps(v)}" for k, v in labels.items()] + [f"{k}: null" for k in stale]
+    comment = "   # the template's labels (or change those to what the selector says)"
+    if root.get("kind") == "ReplicationController":
+        body = "\n".join(f"    {e}" for e in entries)
+        return f"spec:\n  selector:{comment}\n{body}\n"
+    body = "\n".join(f"      {e}" for e in entries)
+    return f"spec:\n  selector:\n    matchLabels:{comment}\n{body}\n"
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _mismatch(missing: dict[str, str], labels: dict[str, str]) -> tuple[tuple[str, ...], str]:
+    return ("spec", "selector"), _say([f"{k}={v}" for k, v in missing.items()], labels)
+
+
+def _say(unmet: list[str], labels: dict[str, str]) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in labels.items()) or "none"
+    return (
+        f"spec.selector does not select the pod template's labels ({', '.join(unmet)} not met; "
+        f"the template's labels: {shown})"
+    )
+
+
+def _holds(term: Any, labels: dict[str, str]) -> bool | None:
+    """Whether a ``matchExpressions`` term holds for the labels; None: nblint cannot read it."""
+    if not isinstance(term, dict):
+        return None
+    key, operator, values = term.get("key"), term.get("operator"), term.get("values") or []
+    if not _text(key) or not isinstance(values, list) or not all(_text(v) for v in values):
+        return None
+    if operator == "In":
+        return key in labels and labels[key] in values
+    if operator == "NotIn":
+        return key not in labels or labels[key] not in values
+    if operator == "Exists":
+        return key in labels
+    if operator == "DoesNotExist":
+        return key not in labels
+    return None
+
+
+def _show(term: dict[str, Any]) -> str:
+    values = term.get("values") or []
+    suffix = f" ({', '.join(values)})" if values else ""
+    return f"{term.get('key')} {term.get('operator')}{suffix}"
+
+
+def _text(value: Any) -> bool:
+    """A label key or value nblint can compare: text, and no placeholder."""
+    return isinstance(value, str) and "${" not in value and "{{" not in value and "$(" not in value
