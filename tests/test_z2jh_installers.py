@@ -168,6 +168,17 @@ def test_a_kustomization_s_generators_entry_is_followed_to_its_helm_generator_fi
     assert len(both.pods) == 1
 
 
+def test_a_helm_generator_file_in_another_directory_is_not_followed() -> None:
+    # kustomize reads its `valuesFile` from the kustomization's directory, nblint from beside
+    # the generator file: followed, it would be linted with the wrong values. It stays said
+    # unapplied (its build needs --enable-helm).
+    here = Z2JH / "kustomize-generators-elsewhere"
+    result = run(here / "kustomization.yaml", select={"z2jh", "run-as-user", "kustomize-not-applied"})
+    assert [(f.rule, f.line, f.fix) for f in result.findings] == [
+        ("kustomize-not-applied", 2, f"kustomize build --enable-helm {here} | nblint check -")
+    ]
+
+
 def test_helm_generators_nblint_reads_are_not_said_unapplied_but_another_generator_is() -> None:
     # Field test 10a D3: `generators` was said unapplied although nblint read the generator file
     # as the z2jh release. A generator it does not read (a SecretGenerator) still is.

@@ -339,8 +339,8 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
 
 
 def _generators(entries: object, directory: str) -> tuple[list[Resource], bool, bool]:
-    """A kustomization's ``generators``: the local files nblint reads as z2jh releases (each a
-    ``HelmChartInflationGenerator`` of a chart of :data:`READ_CHARTS`, every document of it),
+    """A kustomization's ``generators``: the files beside it nblint reads as z2jh releases (each
+    a ``HelmChartInflationGenerator`` of a chart of :data:`READ_CHARTS`, every document of it),
     whether any entry inflates a Helm chart, and whether any is something else (a generator
     nblint does not apply: another kind, an inline config, a directory, a remote one)."""
     read: list[Resource] = []
@@ -355,7 +355,15 @@ def _generators(entries: object, directory: str) -> tuple[list[Resource], bool, 
         real = os.path.realpath(os.path.join(directory, entry))
         kinds = _generator_kinds(real)
         helm = helm or HELM_GENERATOR in {kind for kind, _ in kinds}
-        if kinds and all(kind == HELM_GENERATOR and chart in READ_CHARTS for kind, chart in kinds):
+        # kustomize reads the generator's `valuesFile` from the kustomization's directory; the
+        # z2jh dialect reads it from beside the generator file: the same place only when the
+        # generator file is in that directory (one elsewhere is not followed).
+        beside = os.path.dirname(real) == os.path.realpath(directory)
+        if (
+            beside
+            and kinds
+            and all(kind == HELM_GENERATOR and chart in READ_CHARTS for kind, chart in kinds)
+        ):
             pos = positions[index] if index < len(positions) else (1, 1)
             read.append(Resource(entry, real, pos))
         else:
