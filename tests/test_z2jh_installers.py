@@ -173,7 +173,9 @@ def test_a_helm_generator_file_in_another_directory_is_not_followed() -> None:
     # the generator file: followed, it would be linted with the wrong values. It stays said
     # unapplied (its build needs --enable-helm).
     here = Z2JH / "kustomize-generators-elsewhere"
-    result = run(here / "kustomization.yaml", select={"z2jh", "run-as-user", "kustomize-not-applied"})
+    result = run(
+        here / "kustomization.yaml", select={"z2jh", "run-as-user", "kustomize-not-applied"}
+    )
     assert [(f.rule, f.line, f.fix) for f in result.findings] == [
         ("kustomize-not-applied", 2, f"kustomize build --enable-helm {here} | nblint check -")
     ]
