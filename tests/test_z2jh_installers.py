@@ -143,6 +143,78 @@ def test_a_helm_chart_inflation_generator_file_is_one_chart_entry() -> None:
     ]
 
 
+def test_a_kustomization_s_generators_entry_is_followed_to_its_helm_generator_file() -> None:
+    # Field test 10a D2: a kustomization that inflates z2jh through a generator file
+    # (`generators: [jupyterhub-chart.yaml]`, kustomize's documented shape) linted nothing, rc 0.
+    # The file is read with it, as a `helmCharts` entry's values file is; its findings are in
+    # the generator file (and the values file it names), each once.
+    alone = check("kustomize-generators-file/kustomization.yaml")
+    assert linted_as(alone) == {"3.3.8"}
+    expected = [
+        ("z2jh-chart-version", "kustomize-generators-file/jupyterhub-chart.yaml", 7),
+        # The chart's default init container (privileged, root), then `uid: 0`.
+        ("privileged", "kustomize-generators-file/values.yaml", 1),
+        ("run-as-user", "kustomize-generators-file/values.yaml", 1),
+        ("run-as-user", "kustomize-generators-file/values.yaml", 2),
+    ]
+    assert found(alone) == expected
+    # Given with the generator file (a directory run), the file is read once.
+    both = check(
+        "kustomize-generators-file/kustomization.yaml",
+        "kustomize-generators-file/jupyterhub-chart.yaml",
+        "kustomize-generators-file/values.yaml",
+    )
+    assert found(both) == expected
+    assert len(both.pods) == 1
+
+
+def test_a_helm_generator_file_in_another_directory_is_not_followed() -> None:
+    # kustomize reads its `valuesFile` from the kustomization's directory, nblint from beside
+    # the generator file: followed, it would be linted with the wrong values. It stays said
+    # unapplied (its build needs --enable-helm).
+    here = Z2JH / "kustomize-generators-elsewhere"
+    result = run(
+        here / "kustomization.yaml", select={"z2jh", "run-as-user", "kustomize-not-applied"}
+    )
+    assert [(f.rule, f.line, f.fix) for f in result.findings] == [
+        ("kustomize-not-applied", 2, f"kustomize build --enable-helm {here} | nblint check -")
+    ]
+
+
+def test_helm_generators_nblint_reads_are_not_said_unapplied_but_another_generator_is() -> None:
+    # Field test 10a D3: `generators` was said unapplied although nblint read the generator file
+    # as the z2jh release. A generator it does not read (a SecretGenerator) still is.
+    unapplied = "kustomize-not-applied"
+    every = sorted((Z2JH / "kustomize-generators-file").glob("*.yaml"))
+    read = run(*every, select={unapplied, "z2jh-chart-version"})
+    assert [f.rule for f in read.findings] == ["z2jh-chart-version"]
+    here = Z2JH / "kustomize-generators-and-another"
+    another = run(here / "kustomization.yaml", select={unapplied, "z2jh-chart-version"})
+    assert [(f.rule, Path(f.file).name, f.line) for f in another.findings] == [
+        ("z2jh-chart-version", "jupyterhub-chart.yaml", 5),
+        (unapplied, "kustomization.yaml", 2),
+    ]
+
+
+def test_the_kustomize_build_hint_enables_helm_when_the_build_inflates_a_chart() -> None:
+    # Field test 10a D7: `kustomize build DIR` refuses a kustomization with `helmCharts` (or a
+    # Helm generator, in it or in a base it builds) unless `--enable-helm` is given.
+    rules = {"kustomize-not-applied", "kustomize-resource-unchecked", "kustomize-patch"}
+    here = Z2JH / "kustomize-generators-and-another"
+    own = run(here / "kustomization.yaml", select=rules)
+    assert [f.fix for f in own.findings] == [
+        f"kustomize build --enable-helm {here} | nblint check -"
+    ]
+    overlay = Z2JH / "kustomize-helm-overlay" / "overlays" / "prod"
+    built = run(*sorted(overlay.glob("*.yaml")), select=rules)
+    build = f"kustomize build --enable-helm {overlay} | nblint check -"
+    assert [(f.rule, Path(f.file).name, f.fix) for f in built.findings] == [
+        ("kustomize-patch", "hub-namespace.yaml", build),
+        ("kustomize-resource-unchecked", "kustomization.yaml", build),
+        ("kustomize-not-applied", "kustomization.yaml", build),
+    ]
+
+
 def test_a_generator_file_s_fields_are_at_its_top_level_as_kustomize_reads_them() -> None:
     # kustomize unmarshals the generator's config into one chart's fields: a `helmCharts` list
     # there is no field of it, and names no chart.

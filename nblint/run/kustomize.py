@@ -20,7 +20,10 @@ keep their own (lint each build). A kustomization among the inputs whose local r
 among them is said once: nblint checked none of what it deploys from there. So is, once per
 kustomization among the inputs, what else it changes in what it builds and nblint does not
 apply (its patches, ``namePrefix``, ``images``, ``commonLabels``, …): the files nblint checks
-are not the objects kustomize builds from them.
+are not the objects kustomize builds from them. Its ``generators`` that are local Helm generator
+files of a chart nblint reads as a z2jh release are read with it (the run adds them to its
+inputs), so are not among those. kustomize inflates a Helm chart only with ``--enable-helm``:
+the build command nblint gives says it when the build does (:func:`build_command`).
 """
 
 from __future__ import annotations
@@ -70,6 +73,11 @@ UNAPPLIED_FIELDS = (
 READ_CHARTS = frozenset({"jupyterhub", "binderhub", "daskhub"})
 
 
+#: kustomize's builtin Helm generator: a ``generators`` file of this kind (``apiVersion:
+#: builtin``) inflates a chart, as a ``helmCharts`` entry does.
+HELM_GENERATOR = "HelmChartInflationGenerator"
+
+
 def _charts_read(entries: object) -> bool:
     """Whether nblint reads every chart of ``helmCharts`` (then the field is not unapplied)."""
     return isinstance(entries, list) and all(
@@ -77,14 +85,24 @@ def _charts_read(entries: object) -> bool:
     )
 
 
+def build_command(directory: str, helm: bool) -> str:
+    """The command that builds the kustomization in ``directory`` for nblint: kustomize refuses
+    to inflate a Helm chart (``helmCharts``, a Helm generator, in it or in a base it builds)
+    unless ``--enable-helm`` is given."""
+    flag = " --enable-helm" if helm else ""
+    return f"kustomize build{flag} {directory or '.'} | nblint check -"
+
+
 class PatchedBy(Record):
-    """The kustomization that names a file as a patch, and the line that names it."""
+    """The kustomization that names a file as a patch, and the line that names it; ``helm``:
+    its build inflates a Helm chart (kustomize then needs ``--enable-helm``)."""
 
-    __slots__ = ("kustomization", "line")
+    __slots__ = ("helm", "kustomization", "line")
 
-    def __init__(self, kustomization: str, line: int) -> None:
+    def __init__(self, kustomization: str, line: int, helm: bool = False) -> None:
         self.kustomization = kustomization
         self.line = line
+        self.helm = helm
 
 
 class SetNamespace(Record):
@@ -113,7 +131,7 @@ class Resource(Record):
 class _Kustomization(Record):
     """What nblint reads of one ``kustomization.yaml``."""
 
-    __slots__ = ("namespace", "patches", "path", "resources", "unapplied")
+    __slots__ = ("generators", "helm", "namespace", "patches", "path", "resources", "unapplied")
 
     def __init__(
         self,
@@ -122,6 +140,8 @@ class _Kustomization(Record):
         resources: list[Resource],
         namespace: SetNamespace | None,
         unapplied: list[tuple[str, tuple[int, int]]] | None = None,
+        generators: list[Resource] | None = None,
+        helm: bool = False,
     ) -> None:
         self.path = path
         #: Real path of a patch file → who names it.
@@ -131,6 +151,11 @@ class _Kustomization(Record):
         self.namespace = namespace
         #: The fields of :data:`UNAPPLIED_FIELDS` it sets, in its order, with their positions.
         self.unapplied = unapplied or []
+        #: Its local ``generators`` files that nblint reads as z2jh releases (Helm generators
+        #: of a chart of :data:`READ_CHARTS`): the run reads them with it.
+        self.generators = generators or []
+        #: It inflates a Helm chart itself (``helmCharts``, a Helm generator).
+        self.helm = helm
 
 
 class Kustomizations:
@@ -198,6 +223,22 @@ class Kustomizations:
                 outcomes.append(above or kustomization.namespace)
         return outcomes
 
+    def inflates_helm(self, kustomization: _Kustomization) -> bool:
+        """Whether building ``kustomization`` inflates a Helm chart: its own, or one of a
+        kustomization it builds (``resources: [../../base]``)."""
+        return self._inflates(kustomization, frozenset())
+
+    def _inflates(self, kustomization: _Kustomization, seen: frozenset[str]) -> bool:
+        if kustomization.helm:
+            return True
+        for resource in kustomization.resources:
+            if resource.real in seen or not os.path.isdir(resource.real):
+                continue
+            built = self._in(resource.real)
+            if built is not None and self._inflates(built, seen | {resource.real}):
+                return True
+        return False
+
     def _near(self, given: str) -> bool:
         """Whether a kustomization sits in ``given`` or the directories above it that
         :meth:`patched_by` looks in."""
@@ -224,7 +265,7 @@ class Kustomizations:
                     here = os.path.dirname(path)
                     beside = os.path.relpath(found.kustomization, os.path.dirname(real))
                     shown = os.path.normpath(os.path.join(here, beside)) if here else beside
-                    return PatchedBy(shown, found.line)
+                    return PatchedBy(shown, found.line, self.inflates_helm(kustomization))
             parent = os.path.dirname(directory)
             if parent == directory:
                 break
@@ -274,6 +315,7 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
                 pos = positions[index] if index < len(positions) else (1, 1)
                 real = os.path.realpath(os.path.join(directory, entry))
                 resources.append(Resource(entry, real, pos))
+    generators, helm_generators, other_generators = _generators(root.get("generators"), directory)
     key_pos = getattr(root, "key_pos", {})
     unapplied = [
         (key, key_pos.get(key, (1, 1)))
@@ -281,13 +323,68 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
         if key in UNAPPLIED_FIELDS
         and root[key] not in (None, "", [], {})
         and not (key == "helmCharts" and _charts_read(root[key]))
+        # Helm generators nblint reads as z2jh releases are applied, as `helmCharts` are.
+        and not (key == "generators" and not other_generators)
     ]
     namespace = root.get("namespace")
     sets = None
     if isinstance(namespace, str) and namespace.strip():
         line = getattr(root, "key_pos", {}).get("namespace", (1, 1))[0]
         sets = SetNamespace(namespace.strip(), path, line)
-    return _Kustomization(path, patches, resources, sets, unapplied)
+    helm = helm_generators or any(
+        isinstance(root.get(key), list) and root[key]
+        for key in ("helmCharts", "helmChartInflationGenerator")
+    )
+    return _Kustomization(path, patches, resources, sets, unapplied, generators, helm)
+
+
+def _generators(entries: object, directory: str) -> tuple[list[Resource], bool, bool]:
+    """A kustomization's ``generators``: the files beside it nblint reads as z2jh releases (each
+    a ``HelmChartInflationGenerator`` of a chart of :data:`READ_CHARTS`, every document of it),
+    whether any entry inflates a Helm chart, and whether any is something else (a generator
+    nblint does not apply: another kind, an inline config, a directory, a remote one)."""
+    read: list[Resource] = []
+    helm = other = False
+    positions = getattr(entries, "item_pos", [])
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, str) or not entry or "\n" in entry or "://" in entry:
+            other = True
+            # An inline generator config may be a Helm generator too.
+            helm = helm or (isinstance(entry, str) and HELM_GENERATOR in entry)
+            continue
+        real = os.path.realpath(os.path.join(directory, entry))
+        kinds = _generator_kinds(real)
+        helm = helm or HELM_GENERATOR in {kind for kind, _ in kinds}
+        # kustomize reads the generator's `valuesFile` from the kustomization's directory; the
+        # z2jh dialect reads it from beside the generator file: the same place only when the
+        # generator file is in that directory (one elsewhere is not followed).
+        beside = os.path.dirname(real) == os.path.realpath(directory)
+        if (
+            beside
+            and kinds
+            and all(kind == HELM_GENERATOR and chart in READ_CHARTS for kind, chart in kinds)
+        ):
+            pos = positions[index] if index < len(positions) else (1, 1)
+            read.append(Resource(entry, real, pos))
+        else:
+            other = True
+    return read, helm, other
+
+
+def _generator_kinds(real: str) -> list[tuple[object, object]]:
+    """``(kind, chart name)`` of each document of a generator file (none: no file, or not one
+    nblint parses); a Helm generator of another ``apiVersion`` than kustomize's ``builtin`` is
+    a plugin of its own."""
+    if not os.path.isfile(real):
+        return []
+    found: list[tuple[object, object]] = []
+    for entry in files.documents(files.read(real)):
+        root = entry.root if isinstance(entry, Document) else None
+        if not isinstance(root, dict):
+            return []
+        builtin = root.get("apiVersion") in (None, "builtin")
+        found.append((root.get("kind") if builtin else None, root.get("name")))
+    return found
 
 
 def _patch_entries(root: Any) -> list[tuple[Any, int]]:

@@ -52,7 +52,13 @@ from nblint.model.pod import EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
-from nblint.run.kustomize import Kustomizations, PatchedBy, SetNamespace, set_namespace
+from nblint.run.kustomize import (
+    Kustomizations,
+    PatchedBy,
+    SetNamespace,
+    build_command,
+    set_namespace,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -309,6 +315,7 @@ class Runner:
         paths = list(paths)
         kustomizations = self._kustomizations.read_inputs(paths)
         self._kustomizations.read_inputs(list(self.options.shared_inputs))
+        paths.extend(self._generator_files(kustomizations, paths))
         inputs = [self._read(path, result) for path in paths]
         # Real path → the input's name, for a file a document names (`_referenced`): worked out
         # only when one does (a real path costs system calls per input).
@@ -346,6 +353,27 @@ class Runner:
         result.findings.sort(key=Finding.sort_key)
         return result
 
+    def _generator_files(
+        self, kustomizations: list[tuple[str, Any]], paths: list[str]
+    ) -> list[str]:
+        """The Helm generator files that the kustomizations among the inputs name under
+        ``generators`` and nblint reads as z2jh releases, which are not inputs themselves: read
+        with them, as the values files a ``helmCharts`` entry names are (their findings are in
+        the generator file, each once)."""
+        if not kustomizations:
+            return []
+        given = {os.path.realpath(path) for path in self.options.run_inputs or paths}
+        added: list[str] = []
+        for path, kustomization in kustomizations:
+            for generator in kustomization.generators:
+                if generator.real in given:
+                    continue
+                given.add(generator.real)
+                added.append(
+                    os.path.normpath(os.path.join(os.path.dirname(path), generator.written))
+                )
+        return added
+
     def _unchecked_resources(
         self, kustomizations: list[tuple[str, Any]], paths: list[str], result: RunResult
     ) -> None:
@@ -357,6 +385,9 @@ class Runner:
         given = {os.path.realpath(path) for path in self.options.run_inputs or paths}
         for path, kustomization in kustomizations:
             self._not_applied(path, kustomization, result)
+            build = build_command(
+                os.path.dirname(path), self._kustomizations.inflates_helm(kustomization)
+            )
             here = os.path.dirname(os.path.realpath(path))
             for resource in kustomization.resources:
                 real = resource.real
@@ -372,7 +403,7 @@ class Runner:
                         "the inputs: nblint checked none of it; give it too, or lint what "
                         "kustomize builds",
                         Origin(path, *resource.pos),
-                        fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
+                        fix=build,
                     ),
                 )
 
@@ -391,7 +422,9 @@ class Runner:
                 f"objects it builds; nblint does not apply {'it' if len(fields) == 1 else 'them'}"
                 " and checks the files as written: lint what kustomize builds",
                 Origin(path, *kustomization.unapplied[0][1]),
-                fix=f"kustomize build {os.path.dirname(path) or '.'} | nblint check -",
+                fix=build_command(
+                    os.path.dirname(path), self._kustomizations.inflates_helm(kustomization)
+                ),
             ),
         )
 
@@ -818,6 +851,7 @@ def _once_each(findings: list[Finding]) -> list[Finding]:
 
 
 def _patch_reported(path: str, patch: PatchedBy, context: str | None = None) -> Reported:
+    build = build_command(os.path.dirname(patch.kustomization), patch.helm)
     if context is not None:
         # A context file is read, not checked: what it would say about the cluster is unknown.
         return Reported(
@@ -826,15 +860,15 @@ def _patch_reported(path: str, patch: PatchedBy, context: str | None = None) -> 
             "not whole objects: nblint read none of it, so the objects it changes are judged "
             "without it; give what kustomize builds",
             Origin(path, 1, 1),
-            fix=f"kustomize build {os.path.dirname(patch.kustomization) or '.'} > built.yaml"
-            f" && nblint check ... {context} built.yaml",
+            fix=build.replace("| nblint check -", "> built.yaml")
+            + f" && nblint check ... {context} built.yaml",
         )
     return Reported(
         KUSTOMIZE_PATCH,
         f"a kustomize patch ({patch.kustomization}:{patch.line} patches it in), not whole "
         "objects: nblint checked none of it; lint what kustomize builds",
         Origin(path, 1, 1),
-        fix=f"kustomize build {os.path.dirname(patch.kustomization) or '.'} | nblint check -",
+        fix=build,
     )
 
 
