@@ -300,8 +300,8 @@ def test_a_code_server_docker_user_hint_says_to_remove_it_first() -> None:
     path = RELIED_ON / "manifest-code-server-docker-user.yaml"
     (escalation,) = [f for f in run(path).findings if f.rule == ESCALATION]
     assert (escalation.fix or "").startswith(
-        "# code-server sets DOCKER_USER, with which its image's start renames the user through sudo,\n"
-        "# which allowPrivilegeEscalation: false refuses and drop ALL leaves without the"
+        "# code-server sets DOCKER_USER, with which its image's start renames the user through "
+        "sudo,\n# which allowPrivilegeEscalation: false refuses and drop ALL leaves without the"
     )
     assert "remove DOCKER_USER" in (escalation.fix or "").replace("\n# ", " ")
     # `nblint fix` (what the pre-commit hook runs) leaves the file as it is.

@@ -478,5 +478,7 @@ def test_gpu_smoke_tests_pause_pods_and_image_builders_are_not_notebooks(
 
 
 def test_a_cuda_image_or_a_run_once_pod_that_starts_jupyter_stays_a_notebook() -> None:
-    found = run(W / "cuda-and-restart-never-running-jupyter.yaml", select={NOT_A_NOTEBOOK, "notebook"})
+    found = run(
+        W / "cuda-and-restart-never-running-jupyter.yaml", select={NOT_A_NOTEBOOK, "notebook"}
+    )
     assert found.findings and NOT_A_NOTEBOOK not in {f.rule for f in found.findings}
