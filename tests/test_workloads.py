@@ -232,6 +232,13 @@ def test_kubeflow_s_jupyter_web_app_is_not_a_notebook_though_its_registry_holds_
         "gcr.io/knative-releases/knative.dev/serving/cmd/controller@sha256:" + "6" * 64,
         "quay.io/oauth2-proxy/oauth2-proxy:v7.14.3",
         "quay.io/jupyterhub/jupyterhub-onbuild:5.2",
+        # Field test 10b A3: mirrors that keep the component's name (kubeflow/manifests forks).
+        "registry.cn-shenzhen.aliyuncs.com/tensorbytes/notebooks-admission-webhook:v1.3.0",
+        "registry.cn-shenzhen.aliyuncs.com/tensorbytes/notebooks-access-management:v1.3.0",
+        "registry.cn-shenzhen.aliyuncs.com/tensorbytes/notebooks-profile-controller:v1.3.0",
+        "harbor.example.edu/kubeflow/kubeflownotebookswg_centraldashboard:v1.8.0",
+        "harbor.example.edu/mirror/kubeflow-tensorboard-controller:v1.8.0",
+        "docker.io/rancher/local-path-provisioner:v0.0.11",
     ],
 )
 def test_platform_images_are_not_notebooks(tmp_path: Path, image: str) -> None:
