@@ -67,3 +67,19 @@ def test_other_linuxserver_images_share_its_start() -> None:
     assert images.lookup("lscr.io/linuxserver/code-server:4.93.1")["id"] == (
         "linuxserver-code-server"
     )
+
+
+def test_linuxserver_s_root_start_gives_its_home_claim_to_the_user() -> None:
+    # Field test 10b A2: notebook-home-writable said "permission denied" and proposed fsGroup
+    # 100 (docker-stacks' group), though the init chowns /config to PUID/PGID as root.
+    path = FIXTURES / "images" / "linuxserver-code-server-config-claim.yaml"
+    assert run(path, select={"notebook-home-writable"}).findings == []
+
+
+def test_linuxserver_run_non_root_needs_fs_group_of_its_pgid() -> None:
+    path = FIXTURES / "images" / "linuxserver-code-server-config-claim-non-root.yaml"
+    (found,) = run(path, select={"notebook-home-writable"}).findings
+    assert (found.line, found.column) == (13, 7)
+    assert (found.fix or "").endswith(
+        "fsGroup: 1000   # PGID, the group the image's start gives HOME to"
+    )

@@ -152,11 +152,13 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
         ),
         # Field test 9b D1: code-server's entrypoint renames the user for DOCKER_USER through
         # sudo, which no_new_privs refuses and drop ALL leaves without CAP_SETUID/CAP_SETGID.
+        # Advice, not an unsafe fix (field test 10b A5: `fix --unsafe-fixes` applied it and
+        # left a container that exits at start).
         (
             "manifest-code-server-docker-user.yaml",
             {
-                (ESCALATION, 21, "code-server"): "unsafe",
-                (CAPABILITIES, 21, "code-server"): "unsafe",
+                (ESCALATION, 21, "code-server"): "display-only",
+                (CAPABILITIES, 21, "code-server"): "display-only",
             },
         ),
         # An image nblint does not know may keep that entrypoint; coder's own name, an empty
@@ -164,16 +166,16 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
         (
             "manifest-docker-user-cases.yaml",
             {
-                (ESCALATION, 11, "unknown"): "unsafe",
-                (CAPABILITIES, 11, "unknown"): "unsafe",
+                (ESCALATION, 11, "unknown"): "display-only",
+                (CAPABILITIES, 11, "unknown"): "display-only",
                 (ESCALATION, 14, "own-user"): "safe",
                 (CAPABILITIES, 14, "own-user"): "safe",
                 (ESCALATION, 17, "empty"): "safe",
                 (CAPABILITIES, 17, "empty"): "safe",
                 (ESCALATION, 20, "own-command"): "safe",
                 (CAPABILITIES, 20, "own-command"): "safe",
-                (ESCALATION, 24, "from-secret"): "unsafe",
-                (CAPABILITIES, 24, "from-secret"): "unsafe",
+                (ESCALATION, 24, "from-secret"): "display-only",
+                (CAPABILITIES, 24, "from-secret"): "display-only",
             },
         ),
         # Kubeflow v1.8: s6's setuid-root preinit needs escalation and root's capabilities:
@@ -298,8 +300,8 @@ def test_a_code_server_docker_user_hint_says_to_remove_it_first() -> None:
     path = RELIED_ON / "manifest-code-server-docker-user.yaml"
     (escalation,) = [f for f in run(path).findings if f.rule == ESCALATION]
     assert (escalation.fix or "").startswith(
-        "# unsafe: code-server sets DOCKER_USER, with which its image's start renames the user\n"
-        "# through sudo, which allowPrivilegeEscalation: false refuses and drop ALL leaves"
+        "# code-server sets DOCKER_USER, with which its image's start renames the user through "
+        "sudo,\n# which allowPrivilegeEscalation: false refuses and drop ALL leaves without the"
     )
     assert "remove DOCKER_USER" in (escalation.fix or "").replace("\n# ", " ")
     # `nblint fix` (what the pre-commit hook runs) leaves the file as it is.
@@ -315,3 +317,29 @@ def test_unsafe_fixes_drop_no_capability_of_an_image_whose_start_needs_a_setuid_
     assert "jupyter-scipy:v1.4" in fixed
     assert "drop:" not in fixed
     assert "allowPrivilegeEscalation:" not in fixed
+
+
+def test_a_code_server_that_keeps_docker_user_and_refuses_escalation_is_said_to_crash() -> None:
+    # Field test 10b A5: nblint said only read-only-root of a pod that never starts.
+    path = RELIED_ON / "manifest-code-server-docker-user-no-escalation.yaml"
+    (found,) = [f for f in run(path).findings if f.rule == "notebook-image-needs-root"]
+    assert (found.line, found.column, found.severity) == (23, 15, "error")
+    assert found.message == (
+        "container code-server sets DOCKER_USER, with which image "
+        "docker.io/codercom/code-server:4.22.1-ubuntu's start renames the user through sudo, "
+        "which allowPrivilegeEscalation: false and capabilities drop: [ALL] refuse: the start "
+        "fails and the container exits (CrashLoopBackOff)"
+    )
+    assert "Remove DOCKER_USER" in (found.fix or "")
+    assert found.applicability == "display-only"
+
+
+def test_unsafe_fixes_do_not_turn_off_escalation_under_docker_user() -> None:
+    # Field test 10b A5: `fix --unsafe-fixes` wrote allowPrivilegeEscalation: false and drop ALL
+    # beside DOCKER_USER, a pod that never starts, which then checked nearly clean.
+    path = RELIED_ON / "manifest-code-server-docker-user.yaml"
+    fixed = fix_file(path, unsafe=True).texts.get(str(path), path.read_text())
+    body = "\n".join(line for line in fixed.splitlines() if not line.startswith("#"))
+    assert "DOCKER_USER" in body
+    assert "allowPrivilegeEscalation" not in body
+    assert "drop:" not in body

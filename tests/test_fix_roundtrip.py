@@ -175,7 +175,10 @@ def test_a_root_image_swapped_for_one_of_its_kind_starts(tmp_path: Path) -> None
     )
     pod = tmp_path / "pod.yaml"
     pod.write_text(
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        # A CUDA base image that declares no port is no notebook by default (workloads table):
+        # the annotation says this one is.
+        "apiVersion: v1\nkind: Pod\n"
+        "metadata: {name: p, annotations: {nblint.io/notebook: 'true'}}\nspec:\n"
         "  securityContext: {runAsNonRoot: true}\n"
         "  containers:\n    - name: notebook\n      image: nvidia/cuda:12.4.1-base-ubuntu22.04\n"
     )

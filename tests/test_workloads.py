@@ -232,6 +232,13 @@ def test_kubeflow_s_jupyter_web_app_is_not_a_notebook_though_its_registry_holds_
         "gcr.io/knative-releases/knative.dev/serving/cmd/controller@sha256:" + "6" * 64,
         "quay.io/oauth2-proxy/oauth2-proxy:v7.14.3",
         "quay.io/jupyterhub/jupyterhub-onbuild:5.2",
+        # Field test 10b A3: mirrors that keep the component's name (kubeflow/manifests forks).
+        "registry.cn-shenzhen.aliyuncs.com/tensorbytes/notebooks-admission-webhook:v1.3.0",
+        "registry.cn-shenzhen.aliyuncs.com/tensorbytes/notebooks-access-management:v1.3.0",
+        "registry.cn-shenzhen.aliyuncs.com/tensorbytes/notebooks-profile-controller:v1.3.0",
+        "harbor.example.edu/kubeflow/kubeflownotebookswg_centraldashboard:v1.8.0",
+        "harbor.example.edu/mirror/kubeflow-tensorboard-controller:v1.8.0",
+        "docker.io/rancher/local-path-provisioner:v0.0.11",
     ],
 )
 def test_platform_images_are_not_notebooks(tmp_path: Path, image: str) -> None:
@@ -401,3 +408,84 @@ def test_a_utility_image_that_declares_no_port_is_not_a_notebook(
 def test_a_base_image_that_starts_a_notebook_or_serves_a_port_stays_a_notebook(name: str) -> None:
     found = run(W / name, select={NOT_A_NOTEBOOK, "notebook"}).findings
     assert found and NOT_A_NOTEBOOK not in {f.rule for f in found}
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "evidence"),
+    [
+        # Field test 10b A3: Kubeflow 1.3.1 mirrored to registry.cn-shenzhen.aliyuncs.com
+        # (athena-flow/kubeflow-manifests): the mirror keeps the component's name at the end.
+        (
+            "kubeflow-mirror-jupyter-web-app.yaml",
+            39,
+            9,
+            "its container jupyter-web-app runs registry.cn-shenzhen.aliyuncs.com/tensorbytes/"
+            "notebooks-jupyter-web-app:v1.3.0-rc.0-70edb, a Kubeflow platform component",
+        ),
+        # A name the mirror chose: kubeflow/manifests' labels, else its service account.
+        (
+            "kubeflow-renamed-image-labels.yaml",
+            17,
+            9,
+            "it is labelled kustomize.component: poddefaults, a Kubeflow platform component",
+        ),
+        (
+            "kubeflow-renamed-image-service-account.yaml",
+            15,
+            7,
+            "it runs as the service account jupyter-web-app-service-account, a Kubeflow platform",
+        ),
+    ],
+)
+def test_a_mirrored_kubeflow_component_is_not_a_notebook(
+    name: str, line: int, column: int, evidence: str
+) -> None:
+    # The web app calls the API with its token: the notebook checklist's "no API token" (an
+    # unsafe fix) would break every spawn from the UI.
+    result = run(W / name)
+    assert (NOT_A_NOTEBOOK, line, column) in brief(result.findings)
+    assert not [f for f in result.findings if f.rule.startswith("notebook-")]
+    assert evidence in next(f for f in result.findings if f.rule == NOT_A_NOTEBOOK).message
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "evidence"),
+    [
+        # Field test 10b N1 (mul-cps/cps-gpu-cluster): GPU smoke tests, a scheduler smoke test
+        # and a BuildKit pool got the notebook checklist.
+        (
+            "cuda-base-sleep-deployment.yaml",
+            15,
+            9,
+            "runs nvcr.io/nvidia/cuda:12.2.0-base-ubuntu22.04 and declares no port, a base or "
+            "utility image",
+        ),
+        ("pause-pod.yaml", 10, 5, "runs registry.k8s.io/pause:3.9, the pause image"),
+        (
+            "pod-restart-never-gpu-test.yaml",
+            12,
+            15,
+            "it is a Pod with restartPolicy: Never and its container gpu-stress runs /bin/bash, "
+            "a one-shot task",
+        ),
+        (
+            "buildkit-rootless-deployment.yaml",
+            15,
+            9,
+            "runs ghcr.io/example/buildkit-rootless-k8s:v1, a container image builder",
+        ),
+    ],
+)
+def test_gpu_smoke_tests_pause_pods_and_image_builders_are_not_notebooks(
+    name: str, line: int, column: int, evidence: str
+) -> None:
+    result = run(W / name, select={NOT_A_NOTEBOOK, "notebook"})
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, line, column)]
+    assert evidence in result.findings[0].message
+
+
+def test_a_cuda_image_or_a_run_once_pod_that_starts_jupyter_stays_a_notebook() -> None:
+    found = run(
+        W / "cuda-and-restart-never-running-jupyter.yaml", select={NOT_A_NOTEBOOK, "notebook"}
+    )
+    assert found.findings and NOT_A_NOTEBOOK not in {f.rule for f in found.findings}

@@ -19,6 +19,7 @@ from nblint.check.podview import (
     relied_on,
     root_work_kept,
     setuid_start_kept,
+    start_sudo_kept,
 )
 from nblint.check.targets import (
     FACTS,
@@ -568,6 +569,9 @@ def make_finding(
         shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that stops an image starting: its start needs privilege escalation.
         setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that refuses the sudo a variable makes the image's start run (code-server's
+        # DOCKER_USER): applied, it leaves a container that exits at start (field test 10b A5).
+        sudo = start_sudo_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that gives a container doing root work (chown) another user.
         rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that drops the metadata server's iptables block where a user egress rule lets
@@ -577,6 +581,7 @@ def make_finding(
             kept is not None
             or shared is not None
             or setuid is not None
+            or sudo is not None
             or rooted is not None
             or reopened
         ):
@@ -655,6 +660,8 @@ def make_finding(
                 f"capabilities: {setuid}; then:"
             )
             fix = f"{comment(first)}\n{fix}"
+        if sudo is not None:
+            fix = f"{comment(sudo + '; then:')}\n{fix}"
         if rooted is not None:
             first = (
                 f"first make the pod need no root work: {rooted}, which fails as another user "

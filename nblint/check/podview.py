@@ -203,7 +203,12 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         gid_note = ASSUMED_OTHER_GROUP_NOTE if other else ASSUMED_GROUP_NOTE
     # The group a volume is given (fsGroup): the image's notebook group, never root's (gid 0
     # of Kubeflow's and OpenShift's images: the users group serves them as well).
-    if known_gid and type(gid) is int and gid > 0:
+    chowned = _home_group(container, entry)
+    if chowned is not None:
+        # The group the image's root start gives HOME to (linuxserver's PGID): the files a
+        # root start left there are that group's.
+        fs_gid, fs_gid_note = chowned
+    elif known_gid and type(gid) is int and gid > 0:
         fs_gid, fs_gid_note = gid, "the image's notebook group"
     elif known_gid or gid_from_family:
         fs_gid, fs_gid_note = ASSUMED_GID, "the users group of the Jupyter images"
@@ -220,6 +225,22 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
         "scc_uid": "null" if kept is None else str(kept),
         "scc_uid_note": SCC_USER_NOTE if kept is None else KEPT_USER_NOTE,
     }
+
+
+def _home_group(container: dict[str, Any], entry: dict[str, Any] | None) -> tuple[int, str] | None:
+    """``(gid, note)`` of the group the image's root start gives HOME to (the table's
+    ``home_chowned_at_start``): the variable's value the container sets, else the image's."""
+    chowned = _dict(entry.get("home_chowned_at_start")) if entry else {}
+    if not chowned:
+        return None
+    variable = chowned.get("group_env")
+    value = env_value(container, variable) if isinstance(variable, str) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value), f"{variable}, the group the image's start gives HOME to"
+    gid = chowned.get("gid")
+    if type(gid) is int:
+        return gid, "the group the image's start gives HOME to"
+    return None
 
 
 def _family_identity(releases: list[dict[str, Any]]) -> tuple[Any, Any, str, str]:

@@ -122,9 +122,13 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
     answers, matchers = _prepared(signs)
     for number, sign in enumerate(signs):
         kinds = sign.get("kinds")
-        # Conditions, not evidence: the sign is only about workloads of these kinds, or only
-        # about a container that declares no port.
+        # Conditions, not evidence: the sign is only about workloads of these kinds, with one
+        # of these restart policies, or only about a container that declares no port.
         if isinstance(kinds, list) and pod.kind not in kinds:
+            continue
+        policies = sign.get("restart-policies")
+        policy = spec.get("restartPolicy")
+        if isinstance(policies, list) and policy not in policies:
             continue
         portless = sign.get("no-ports") is True
         if portless and _declares_a_port(container):
@@ -139,7 +143,9 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
         if sign.get("notebook") is not False:
             return None
         evidence, where = hit
-        if isinstance(kinds, list):
+        if isinstance(policies, list):
+            evidence = f"it is a {pod.kind} with restartPolicy: {policy} and {evidence}"
+        elif isinstance(kinds, list):
             evidence = f"it is a {pod.kind} and {evidence}"
         if portless:
             evidence = f"{evidence} and declares no port"
@@ -373,6 +379,25 @@ def _names(
     return None
 
 
+def _service_accounts(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    globs = sign["service-accounts"]
+    spec = _mapping(pod.pod.get("spec"))
+    for field in ("serviceAccountName", "serviceAccount"):
+        name = spec.get(field)
+        if isinstance(globs, list) and isinstance(name, str) and _matches_any(globs, name):
+            where = pod.provenance.locate(("spec", field))
+            return f"it runs as the service account {name}", where
+    return None
+
+
 #: What a sign may match on (its keys), and how: a sign is asked only about the keys it has.
 _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "images": _images,
@@ -384,6 +409,7 @@ _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "ports": _ports,
     "labels": _labels,
     "names": _names,
+    "service-accounts": _service_accounts,
 }
 
 

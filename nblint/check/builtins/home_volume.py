@@ -215,6 +215,8 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
         _index, volume_mount, volume = mount
         if fs_group is None and _owner_changed_first(pod.spec, volume.get("name")):
             return  # an init container makes it the user's before the notebook starts
+        if fs_group is None and _home_chowned_at_start(pod.spec, container):
+            return  # the image's root start makes it the user's (linuxserver's init)
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         stored = pod.claims.volume_of(claim) if pod.claims else None
         if stored is not None and _fs_group_ignored(stored.source_key):
@@ -300,6 +302,19 @@ _UNMANAGED_ADVICE = (
     "the {place}; or, for a docker-stacks image started as root, set CHOWN_HOME=yes (start.sh "
     "then chowns HOME before it drops to the user)."
 )
+
+
+def _home_chowned_at_start(spec: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether the container starts its image as root and the image's start gives HOME to its
+    user before it drops to them (the table's ``home_chowned_at_start``: linuxserver's init
+    chowns /config to PUID/PGID): a fresh claim there is the user's without fsGroup."""
+    entry = images.lookup(container.get("image"))
+    return bool(
+        entry
+        and entry.get("home_chowned_at_start")
+        and images.start_runs(container, entry)
+        and podview.runs_as_root(spec, container)
+    )
 
 
 def _owner_changed_first(spec: dict[str, Any], volume_name: Any) -> bool:

@@ -128,6 +128,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             yield _replace_image(
                 RawViolation(image_path, SETUID_START, variables["container"], variables=info)
             )
+    elif aspect == "needs-root" and entry.get("start_sudo_env"):
+        raw = _sudo_start_refused(base, container, variables, info)
+        if raw is not None:
+            yield raw
     elif aspect == "no-server":
         found = _serves_nothing(pod, container, entry)
         if found is not None:
@@ -169,6 +173,68 @@ SETUID_START = (
     "image {image} starts through a setuid-root helper ({family}: s6-overlay's preinit), which "
     "allowPrivilegeEscalation: false on container {container} disables: it cannot start"
 )
+
+#: The start renames the user through sudo (code-server's DOCKER_USER), which the container's
+#: own securityContext refuses.
+SUDO_START = (
+    "container {container} sets {variable}, with which image {image}'s start renames the user "
+    "through sudo, which {refusal} {refuses}: the start fails and the container exits "
+    "(CrashLoopBackOff)"
+)
+SUDO_START_FIX = (
+    "Remove {variable} from container {container}'s env: {family} then runs as its own user "
+    "{user}, which the restricted settings allow. Keeping {variable} needs privilege escalation "
+    "and root's capabilities, which Pod Security Admission's restricted level refuses."
+)
+
+
+def _sudo_start_refused(
+    base: Path, container: dict[str, Any], variables: dict[str, Any], info: dict[str, Any]
+) -> Any:
+    """The container sets the variable that makes its image's start run sudo (the table's
+    ``start_sudo_env``) and refuses what sudo needs: ``allowPrivilegeEscalation: false``
+    (no_new_privs: setuid sudo gets no root) or ``drop: [ALL]`` (no CAP_SETUID/CAP_SETGID to
+    switch users with). At the variable, the line to edit; None otherwise."""
+    found = podview.start_sudo_env(container)
+    if found is None:
+        return None
+    variable = found[0]
+    context = podview._dict(container.get("securityContext"))
+    drops = podview.items(podview._dict(context.get("capabilities")).get("drop"))
+    refusals = []
+    if context.get("allowPrivilegeEscalation") is False:
+        refusals.append("allowPrivilegeEscalation: false")
+    if any(isinstance(cap, str) and cap.upper() == "ALL" for cap in drops):
+        refusals.append("capabilities drop: [ALL]")
+    if not refusals:
+        return None
+    index = next(
+        i
+        for i, item in enumerate(podview.items(container.get("env")))
+        if isinstance(item, dict) and item.get("name") == variable
+    )
+    kept = {
+        **info,
+        "variable": variable,
+        "refusal": " and ".join(refusals),
+        "refuses": "refuse" if len(refusals) > 1 else "refuses",
+    }
+    raw = RawViolation(
+        (*base, "env", index, "name"), SUDO_START, variables["container"], variables=kept
+    )
+    raw.fix = {
+        "any": podview.comment(
+            SUDO_START_FIX.format(
+                variable=variable,
+                container=variables["container"],
+                family=info.get("family") or "the image",
+                user=info.get("user") or "",
+            )
+        )
+    }
+    raw.fix_safety = "display-only"
+    return raw
+
 
 #: The container runs ``jupyterhub-singleuser`` (z2jh's ``singleuser.cmd``), which the table
 #: establishes the image does not have.
