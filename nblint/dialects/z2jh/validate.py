@@ -199,7 +199,6 @@ def validate(release: Release) -> list[Reported]:
     checker.hub_sections()
     checker.profiles()
     checker.extra_config()
-    checker.replaced_values()
     checker.hub_code()
     checker.unknowable()
     for path in checker.rejected:
@@ -209,6 +208,9 @@ def validate(release: Release) -> list[Reported]:
             _restore_default(release, path)
     if checker.rejected:
         release.changed()
+    # Built as the hub builds them: from the values Helm and the hub accept (what they refuse
+    # is back to its default above).
+    checker.replaced_values()
     return checker.problems
 
 
