@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from nblint.check.gpus import is_gpu_resource
+from nblint.check.gpus import counts_gpus
 from nblint.check.targets import VALUES, RawViolation
 from nblint.model.admission import (
     NO_OTHER_USAGE,
@@ -517,7 +517,7 @@ def _untracked_gpus(
     requests = pod_amounts(pod.spec, "requests")
     out = []
     for name in sorted(requests):
-        if not is_gpu_resource(name) or not requests[name]:
+        if not counts_gpus(name) or not requests[name]:
             continue
         if any(
             f"requests.{name}" in quota.hard and quota_applies(quota, pod.spec)[0]
