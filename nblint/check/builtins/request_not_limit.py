@@ -22,7 +22,7 @@ from nblint.check.builtins.request_above_limit import (
 from nblint.check.gpus import is_gpu_resource
 from nblint.check.targets import RawViolation, targets_of
 from nblint.model.pod import EffectivePod
-from nblint.model.quantity import is_zero_quantity, parse_quantity
+from nblint.model.quantity import is_zero_quantity, quantity_ratio
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,8 +109,8 @@ def _whole_units(name: str) -> bool:
 
 
 def _not_whole(written: Any) -> bool:
-    amount = parse_quantity(written) if written is not None else None
-    return amount is not None and amount.denominator != 1
+    ratio = quantity_ratio(written) if written is not None else None
+    return ratio is not None and ratio[0] % ratio[1] != 0
 
 
 def overcommit_allowed(name: str) -> bool:

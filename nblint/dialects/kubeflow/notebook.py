@@ -42,7 +42,7 @@ from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
-from nblint.model.quantity import parse_quantity
+from nblint.model.quantity import quantity_ratio
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable_name
 
@@ -451,7 +451,7 @@ def _proxy_resources(container: str, annotations: dict[str, Any]) -> dict[str, A
         value = annotations.get(key)
         if value is None or str(value).strip() == "":
             continue
-        if parse_quantity(str(value).strip()) is None:
+        if quantity_ratio(str(value).strip()) is None:
             return None
         resources[bucket][resource] = str(value).strip()
     return resources
