@@ -674,3 +674,16 @@ def test_a_deployment_whose_replicas_outgrow_the_quota_names_the_first_refused_r
         "the ReplicaSet cannot create replica 4 nor any later one (FailedCreate), so only 3 of "
         "the 4 pods run" in found[0].message
     )
+
+
+def test_a_pod_refused_outright_is_one_finding_and_no_replica_count() -> None:
+    # No memory at all under a quota tracking limits.memory and requests.memory: every replica
+    # is refused with one "failed quota" message, so no "only 1 of the 3 pods run", and the
+    # missing request (its limit, once set) is said in the limits finding.
+    found = run(NS / "quota-requires-and-replicas.yaml", select={"namespace"}).findings
+    errors = [f for f in found if f.severity == "error"]
+    assert [(f.rule, f.line, f.column) for f in errors] == [("quota-requires-limits", 47, 9)]
+    assert errors[0].message.startswith(
+        "container busybox sets no limits.memory (nor requests.memory, which a limit also sets), "
+        "which ResourceQuota/nscontroller tracks: "
+    )

@@ -96,7 +96,9 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     problems += _sidecar_limit_problems(pod, counted, charged, namespace, problems)
     problems += quota_problems(pod, namespace.quotas, charged, _sidecars_counted(counted))
     replicas, where = _replicas(pod)
-    if replicas > 1 and where is not None:
+    # A pod refused outright (a bound or a quota it breaks on its own) runs in no replica:
+    # how many replicas the quota holds is a question once it is admissible.
+    if replicas > 1 and where is not None and not problems:
         # Every replica is a pod the quota charges: all of them must fit.
         problems += replica_problems(
             pod, namespace.quotas, replicas, where, charged, _sidecars_counted(counted)
