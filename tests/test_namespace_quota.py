@@ -687,3 +687,13 @@ def test_a_pod_refused_outright_is_one_finding_and_no_replica_count() -> None:
         "container busybox sets no limits.memory (nor requests.memory, which a limit also sets), "
         "which ResourceQuota/nscontroller tracks: "
     )
+
+
+def test_a_storage_class_s_quota_amounts_are_shown_as_quantities() -> None:
+    [finding] = run(
+        NS / "quota-exceeds-hard-storageclass-replicas.yaml", select={"quota-exceeds-hard"}
+    ).findings
+    assert (
+        "need fast.storageclass.storage.k8s.io/requests.storage=15Gi (5Gi per pod), more than "
+        "ResourceQuota/pvcs holds (hard fast.storageclass.storage.k8s.io/requests.storage=12Gi)"
+    ) in finding.message
