@@ -340,3 +340,19 @@ def test_the_auth_sidecar_annotations_size_the_injected_proxy(tmp_path) -> None:
     path.write_text(text)
     found = run(path, select={"namespace"}).findings
     assert [f.rule for f in found if f.rule.startswith("limitrange-")] == []
+
+
+def test_a_cpu_or_memory_max_without_default_gets_a_size_hint_not_a_gpu_one() -> None:
+    result = run(
+        NS / "limitrange-max-cpu-memory-no-default.yaml",
+        select={"limitrange-max-implies-default"},
+    )
+    assert [(f.line, f.column) for f in result.findings] == [(20, 9), (21, 9)]
+    cpu, memory = result.findings
+    assert "nvidia.com/gpu" not in (cpu.fix or "") + (memory.fix or "")
+    assert cpu.fix == (
+        'spec:\n  limits:\n    - type: Container\n      max: {cpu: "4"}\n'
+        "      default: {cpu: \"2\"}          # pick your typical notebook's size\n"
+        '      defaultRequest: {cpu: "1"}'
+    )
+    assert 'default: {memory: "8Gi"}' in (memory.fix or "")
