@@ -323,7 +323,9 @@ def test_the_injected_kube_rbac_proxy_is_bounded_by_a_pod_max_at_its_annotation(
     found = [f for f in result.findings if f.rule.startswith("limitrange-")]
     # cpu and memory, each at the annotation (the report folds them into one line)
     assert [(f.rule, f.line, f.column) for f in found] == [("limitrange-max", 15, 5)] * 2
-    assert any("maximum memory usage per Pod is 8Gi, but limit is 8256Mi" in f.message for f in found)
+    assert any(
+        "maximum memory usage per Pod is 8Gi, but limit is 8256Mi" in f.message for f in found
+    )
     assert all("kube-rbac-proxy sidecar" in f.message for f in found)
 
 
@@ -352,7 +354,7 @@ def test_a_cpu_or_memory_max_without_default_gets_a_size_hint_not_a_gpu_one() ->
     assert "nvidia.com/gpu" not in (cpu.fix or "") + (memory.fix or "")
     assert cpu.fix == (
         'spec:\n  limits:\n    - type: Container\n      max: {cpu: "4"}\n'
-        "      default: {cpu: \"2\"}          # pick your typical notebook's size\n"
+        '      default: {cpu: "2"}          # pick your typical notebook\'s size\n'
         '      defaultRequest: {cpu: "1"}'
     )
     assert 'default: {memory: "8Gi"}' in (memory.fix or "")

@@ -692,13 +692,13 @@ def _must_specify(
         if bucket == "requests" and _covered_by_limits(by_container, path, name, keys):
             continue  # the limits it sets no more are its requests too: one refusal, one finding
         if bucket == "limits":
-            requests = [
+            unset = [
                 shown
-                for _, shown in by_container.get((path, name, container_type, "requests"), [])
-                if _covered_by_limits(by_container, path, name, [(_, shown)])
+                for key, shown in by_container.get((path, name, container_type, "requests"), [])
+                if _covered_by_limits(by_container, path, name, [(key, shown)])
             ]
-            if requests:
-                also = f" (nor {', '.join(sorted(requests))}, which a limit also sets)"
+            if unset:
+                also = f" (nor {', '.join(sorted(unset))}, which a limit also sets)"
         quota_key = keys[0][0]
         out.append(
             Problem(

@@ -371,7 +371,7 @@ def _size_default_hint(resource: str, most: Amount, least: Amount | None) -> str
     resource: half the max as the limit, a quarter as the request, a size to adjust."""
     from nblint.model.quantity import format_quantity
 
-    floor = least.amount if least is not None else 0
+    floor = least.amount if least is not None else most.amount * 0
     limit = min(most.amount, max(most.amount / 2, floor))
     request = min(limit, max(most.amount / 4, floor))
     return (
