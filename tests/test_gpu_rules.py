@@ -337,3 +337,21 @@ def test_a_gpu_count_a_choice_offers_gets_advice_and_a_written_once_count_no_gua
     everyone = by_line[15]
     assert everyone.applicability == "unsafe" and everyone.edit is not None
     assert everyone.fix == 'singleuser:\n  extraResource:\n    limits:\n      nvidia.com/gpu: "1"'
+
+
+def test_amounts_of_one_gpu_are_not_counted_as_gpus() -> None:
+    # Intel's GPU Aware Scheduling: 200 millicores and 2G of one i915 GPU (a fifth of it), not
+    # 200 GPUs; lowering it to 1 would leave the notebook 0.1 % of the GPU.
+    assert found("intel-gpu-fractional-shares.yaml") == [("notebook-gpu-toleration", 26, "warning")]
+    result = run(GPU / "intel-gpu-fractional-shares.yaml", select={"notebook-gpu-count"})
+    assert result.findings == []
+
+
+def test_hami_amounts_are_not_counted_as_gpus(tmp_path: Path) -> None:
+    text = (GPU / "intel-gpu-fractional-shares.yaml").read_text()
+    text = text.replace("gpu.intel.com/i915: 1", "nvidia.com/gpu: 1")
+    text = text.replace("gpu.intel.com/millicores: 200", "nvidia.com/gpucores: 30")
+    text = text.replace("gpu.intel.com/memory.max: 2G", "nvidia.com/gpumem: 3000")
+    path = tmp_path / "hami.yaml"
+    path.write_text(text)
+    assert run(path, select={"notebook-gpu-count"}).findings == []

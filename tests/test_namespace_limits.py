@@ -307,3 +307,54 @@ def test_the_injected_oauth_proxy_is_bounded_by_the_limitrange_at_its_annotation
         "or drop the annotation (no proxy)"
     )
     assert found[1].applicability == "display-only"
+
+
+def test_an_exported_workbench_s_oauth_proxy_is_the_one_the_webhook_replaces() -> None:
+    # `oc get notebook -o yaml` holds the oauth-proxy the webhook injected; the webhook replaces
+    # a container of that name rather than adding a second: 8Gi + 64Mi is the Pod max exactly.
+    result = run(NS / "limitrange-odh-oauth-proxy-exported.yaml", select={"namespace"})
+    assert [f.rule for f in result.findings if f.rule.startswith("limitrange-")] == []
+
+
+def test_the_injected_kube_rbac_proxy_is_bounded_by_a_pod_max_at_its_annotation() -> None:
+    # RHOAI 3.x's kube-rbac-proxy: requests and limits 100m / 64Mi unless the Notebook's
+    # auth-sidecar-* annotations say otherwise (odh-notebook-controller DefaultAuthSidecar*).
+    result = run(NS / "limitrange-odh-kube-rbac-proxy.yaml", select={"namespace"})
+    found = [f for f in result.findings if f.rule.startswith("limitrange-")]
+    # cpu and memory, each at the annotation (the report folds them into one line)
+    assert [(f.rule, f.line, f.column) for f in found] == [("limitrange-max", 15, 5)] * 2
+    assert any(
+        "maximum memory usage per Pod is 8Gi, but limit is 8256Mi" in f.message for f in found
+    )
+    assert all("kube-rbac-proxy sidecar" in f.message for f in found)
+
+
+def test_the_auth_sidecar_annotations_size_the_injected_proxy(tmp_path) -> None:
+    text = (NS / "limitrange-odh-kube-rbac-proxy.yaml").read_text()
+    text = text.replace(
+        'inject-auth: "true"',
+        'inject-auth: "true"\n    notebooks.opendatahub.io/auth-sidecar-memory-limit: "0"\n'
+        '    notebooks.opendatahub.io/auth-sidecar-memory-request: "0"\n'
+        '    notebooks.opendatahub.io/auth-sidecar-cpu-limit: "0"\n'
+        '    notebooks.opendatahub.io/auth-sidecar-cpu-request: "0"',
+    )
+    path = tmp_path / "wb.yaml"
+    path.write_text(text)
+    found = run(path, select={"namespace"}).findings
+    assert [f.rule for f in found if f.rule.startswith("limitrange-")] == []
+
+
+def test_a_cpu_or_memory_max_without_default_gets_a_size_hint_not_a_gpu_one() -> None:
+    result = run(
+        NS / "limitrange-max-cpu-memory-no-default.yaml",
+        select={"limitrange-max-implies-default"},
+    )
+    assert [(f.line, f.column) for f in result.findings] == [(20, 9), (21, 9)]
+    cpu, memory = result.findings
+    assert "nvidia.com/gpu" not in (cpu.fix or "") + (memory.fix or "")
+    assert cpu.fix == (
+        'spec:\n  limits:\n    - type: Container\n      max: {cpu: "4"}\n'
+        '      default: {cpu: "2"}          # pick your typical notebook\'s size\n'
+        '      defaultRequest: {cpu: "1"}'
+    )
+    assert 'default: {memory: "8Gi"}' in (memory.fix or "")

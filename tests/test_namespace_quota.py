@@ -571,15 +571,27 @@ def test_quota_capacity_of_a_pod_in_a_namespace_labelled_for_istio_says_so(tmp_p
     ]
 
 
-def test_quota_capacity_names_a_proxy_of_unknown_resources_as_not_counted(tmp_path: Path) -> None:
+def test_quota_capacity_counts_kube_rbac_proxy_at_the_webhook_s_defaults(tmp_path: Path) -> None:
     text = (NS / "quota-capacity-odh-oauth-proxy.yaml").read_text()
     text = text.replace("inject-oauth", "inject-auth")  # kube-rbac-proxy (RHOAI 3.x)
     found = run(write(tmp_path, "wb.yaml", text), select={"quota-capacity"}).findings
-    assert [f.message.split(" each); ")[1] for f in found] == [
-        "fewer: OpenShift AI's notebook webhook (notebooks.opendatahub.io/inject-auth: true) "
-        "injects kube-rbac-proxy into each pod, whose requests and limits are charged too but "
-        "not counted here (nblint does not see them)"
+    assert [f.message.split(" each; ")[-1] for f in found] == [
+        "each counts the kube-rbac-proxy sidecar that OpenShift AI's notebook webhook injects "
+        "(notebooks.opendatahub.io/inject-auth: true): requests and limits cpu 100m, memory "
+        "64Mi)"
     ]
+
+
+def test_an_exported_workbench_s_oauth_proxy_is_counted_once() -> None:
+    # The webhook replaces the container named oauth-proxy that an exported Notebook holds:
+    # the pod is 8Gi + 64Mi and 1100m, the quota's hard amounts exactly: admitted.
+    found = run(NS / "quota-odh-oauth-proxy-exported.yaml", select={"namespace"}).findings
+    assert [f.rule for f in found if f.rule.startswith("quota-exceeds")] == []
+    [capacity] = [f for f in found if f.rule == "quota-capacity"]
+    assert capacity.message.startswith(
+        "at most 1 notebooks like Notebook/wb run at once (limits.memory 8256Mi of "
+        "ResourceQuota/q, 8256Mi each; requests.cpu 1100m of ResourceQuota/q, 1100m each;"
+    )
 
 
 def test_quota_capacity_of_z2jh_servers_in_an_istio_namespace_says_the_sidecar_is_left_out(
@@ -662,3 +674,26 @@ def test_a_deployment_whose_replicas_outgrow_the_quota_names_the_first_refused_r
         "the ReplicaSet cannot create replica 4 nor any later one (FailedCreate), so only 3 of "
         "the 4 pods run" in found[0].message
     )
+
+
+def test_a_pod_refused_outright_is_one_finding_and_no_replica_count() -> None:
+    # No memory at all under a quota tracking limits.memory and requests.memory: every replica
+    # is refused with one "failed quota" message, so no "only 1 of the 3 pods run", and the
+    # missing request (its limit, once set) is said in the limits finding.
+    found = run(NS / "quota-requires-and-replicas.yaml", select={"namespace"}).findings
+    errors = [f for f in found if f.severity == "error"]
+    assert [(f.rule, f.line, f.column) for f in errors] == [("quota-requires-limits", 47, 9)]
+    assert errors[0].message.startswith(
+        "container busybox sets no limits.memory (nor requests.memory, which a limit also sets), "
+        "which ResourceQuota/nscontroller tracks: "
+    )
+
+
+def test_a_storage_class_s_quota_amounts_are_shown_as_quantities() -> None:
+    [finding] = run(
+        NS / "quota-exceeds-hard-storageclass-replicas.yaml", select={"quota-exceeds-hard"}
+    ).findings
+    assert (
+        "need fast.storageclass.storage.k8s.io/requests.storage=15Gi (5Gi per pod), more than "
+        "ResourceQuota/pvcs holds (hard fast.storageclass.storage.k8s.io/requests.storage=12Gi)"
+    ) in finding.message

@@ -365,3 +365,22 @@ def test_a_refusal_names_the_spawns_it_stops_not_every_users_server() -> None:
     ]
     assert [p.findings[0].profile for p in problems] == ["Python", "Tiny"]
     assert len(problems[0].findings) == 2  # Python's and R's "small", one problem
+
+
+def test_a_fractional_gpu_is_refused_once_at_its_limit(tmp_path: Path) -> None:
+    # `nvidia.com/gpu: 500m` in requests and limits: the API server counts extended resources
+    # in whole units ("must be an integer"); one finding at the limit, the request follows it.
+    result = run(R / "pod-gpu-fractional.yaml", select={ABOVE, NOT_LIMIT, "notebook-gpu-count"})
+    assert brief(result.findings) == [(NOT_LIMIT, 16, 41)]
+    (finding,) = result.findings
+    assert finding.message == (
+        "container notebook asks for 500m nvidia.com/gpu in limits, but an extended resource is "
+        'counted in whole units ("must be an integer"): the API server refuses the pod'
+    )
+    assert finding.fix.startswith("Ask for whole GPUs (nvidia.com/gpu: 1).")
+    # Only in requests: said there (no limit to follow).
+    text = (R / "pod-gpu-fractional.yaml").read_text()
+    text = text.replace('limits: {cpu: "1", memory: 4Gi, nvidia.com/gpu: 500m}', "limits: {}")
+    path = tmp_path / "req.yaml"
+    path.write_text(text)
+    assert brief(run(path, select={NOT_LIMIT}).findings) == [(NOT_LIMIT, 15, 43)]

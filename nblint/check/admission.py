@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from nblint.check.gpus import is_gpu_resource
+from nblint.check.gpus import counts_gpus
 from nblint.check.targets import VALUES, RawViolation
 from nblint.model.admission import (
     NO_OTHER_USAGE,
@@ -88,12 +88,17 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
     problems = limit_range_problems(pod.spec, namespace.limit_ranges, pod.admission.defaults)
     # The quota charges the pod the webhooks make: the sidecars whose resources are known count.
     counted, _ = _sidecars(pod, namespace)
+    # A container the webhook replaces is judged as its sidecar (at the annotation), once.
+    replaced = _replaced(pod.spec, counted)
+    problems = [p for p in problems if p.container not in replaced or p.container is None]
     charged = _with_sidecars(pod.spec, counted, namespace)
     # ... and the LimitRanger bounds it: the sidecars are containers like any other.
     problems += _sidecar_limit_problems(pod, counted, charged, namespace, problems)
     problems += quota_problems(pod, namespace.quotas, charged, _sidecars_counted(counted))
     replicas, where = _replicas(pod)
-    if replicas > 1 and where is not None:
+    # A pod refused outright (a bound or a quota it breaks on its own) runs in no replica:
+    # how many replicas the quota holds is a question once it is admissible.
+    if replicas > 1 and where is not None and not problems:
         # Every replica is a pod the quota charges: all of them must fit.
         problems += replica_problems(
             pod, namespace.quotas, replicas, where, charged, _sidecars_counted(counted)
@@ -514,7 +519,7 @@ def _untracked_gpus(
     requests = pod_amounts(pod.spec, "requests")
     out = []
     for name in sorted(requests):
-        if not is_gpu_resource(name) or not requests[name]:
+        if not counts_gpus(name) or not requests[name]:
             continue
         if any(
             f"requests.{name}" in quota.hard and quota_applies(quota, pod.spec)[0]
@@ -544,7 +549,10 @@ def _sidecars(
         if istio is not None:
             sidecars.append({"name": "istio-proxy", "by": istio, "resources": None})
     counted = [s for s in sidecars if isinstance(s.get("resources"), dict)]
-    return counted, [s for s in sidecars if s not in counted]
+    # One of unknown resources that the pod already holds (an exported Notebook) is counted
+    # with the resources written there, which are the webhook's.
+    present = _replaced(pod.spec, sidecars)
+    return counted, [s for s in sidecars if s not in counted and s["name"] not in present]
 
 
 def _istio_label(pod: EffectivePod, namespace: NamespaceContext) -> str | None:
@@ -577,9 +585,31 @@ def _with_sidecars(
     fill what the webhook leaves out, as for any container)."""
     if not sidecars:
         return spec
-    added = [{"name": s["name"], "resources": s["resources"]} for s in sidecars]
-    containers = [*(spec.get("containers") or []), *added]
+    containers = list(spec.get("containers") or [])
+    for sidecar in sidecars:
+        added = {"name": sidecar["name"], "resources": sidecar["resources"]}
+        # The webhook replaces a container of the sidecar's name (a Notebook exported with
+        # `oc get notebook` holds the proxy it injected) and appends one only where none is.
+        at = _named_container(containers, sidecar["name"])
+        if at is None:
+            containers.append(added)
+        else:
+            containers[at] = {**containers[at], "resources": sidecar["resources"]}
     return fill_defaults({**spec, "containers": containers}, namespace.limit_ranges)[0]
+
+
+def _named_container(containers: list[Any], name: str) -> int | None:
+    """The index of the container called ``name`` (None: there is none)."""
+    for index, container in enumerate(containers):
+        if isinstance(container, dict) and container.get("name") == name:
+            return index
+    return None
+
+
+def _replaced(spec: dict[str, Any], sidecars: list[dict[str, Any]]) -> set[str]:
+    """The names of the pod's own containers a webhook replaces with its sidecar."""
+    containers = list(spec.get("containers") or [])
+    return {s["name"] for s in sidecars if _named_container(containers, s["name"]) is not None}
 
 
 def _sidecar_limit_problems(

@@ -51,6 +51,13 @@ def is_gpu_resource(name: object) -> bool:
     return gpu_resource(name) is not None
 
 
+def counts_gpus(name: object) -> bool:
+    """Whether a quantity of GPU resource ``name`` is a number of GPUs (devices, shares or
+    partitions), not an ``amount`` of one GPU in its own units (Intel's ``millicores``)."""
+    entry = gpu_resource(name)
+    return entry is not None and entry.get("kind") != "amount"
+
+
 def node_label(key: object) -> dict[str, Any] | None:
     """The table's entry for node label ``key``, else None."""
     return _first("gpu-nodes", "labels", "key", key) if isinstance(key, str) else None

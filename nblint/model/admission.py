@@ -688,12 +688,24 @@ def _must_specify(
     out = []
     for (path, name, container_type, bucket), keys in by_container.items():
         fields = sorted({shown for _, shown in keys})
+        also = ""
+        if bucket == "requests" and _covered_by_limits(by_container, path, name, keys):
+            continue  # the limits it sets no more are its requests too: one refusal, one finding
+        if bucket == "limits":
+            unset = [
+                shown
+                for key, shown in by_container.get((path, name, container_type, "requests"), [])
+                if _covered_by_limits(by_container, path, name, [(key, shown)])
+            ]
+            if unset:
+                also = f" (nor {', '.join(sorted(unset))}, which a limit also sets)"
         quota_key = keys[0][0]
         out.append(
             Problem(
                 "quota-requires-limits" if bucket == "limits" else "quota-requires-requests",
-                f"{container_type} {name} sets no {', '.join(fields)}, which {quota.ref.label} "
-                f"tracks: {outcome} (failed quota: {quota.ref.name}: must specify {upstream})",
+                f"{container_type} {name} sets no {', '.join(fields)}{also}, which "
+                f"{quota.ref.label} tracks: {outcome} (failed quota: {quota.ref.name}: must "
+                f"specify {upstream})",
                 (*path, "resources"),
                 name,
                 amount_cause(quota.ref.label, f"hard {quota_key}", quota.hard[quota_key]),
@@ -702,6 +714,24 @@ def _must_specify(
             )
         )
     return out
+
+
+def _covered_by_limits(
+    by_container: dict[tuple[Path, str, str, str], list[tuple[str, str]]],
+    path: Path,
+    name: str,
+    keys: list[tuple[str, str]],
+) -> bool:
+    """Whether every request in ``keys`` that the container leaves out is a resource whose
+    limit it leaves out too: the API server sets a missing request to its limit, so the
+    limits the ``quota-requires-limits`` finding asks for are the requests as well."""
+    limits = {
+        shown.partition(".")[2]
+        for (at, named, _, bucket), found in by_container.items()
+        if at == path and named == name and bucket == "limits"
+        for _, shown in found
+    }
+    return bool(limits) and all(shown.partition(".")[2] in limits for _, shown in keys)
 
 
 def _first_container(spec: Any) -> Path:

@@ -169,7 +169,8 @@ def _short_decimal(amount: Fraction) -> str:
 
 
 def _is_bytes(resource: str) -> bool:
-    name = (
-        resource.rpartition(".")[2] if resource.startswith(("requests.", "limits.")) else resource
-    )
+    # A storage class's quota key (``fast.storageclass.storage.k8s.io/requests.storage``) is
+    # a ``requests.storage`` key after its class's prefix.
+    key = resource.rpartition(".storageclass.storage.k8s.io/")[2]
+    name = key.rpartition(".")[2] if key.startswith(("requests.", "limits.")) else key
     return name in ("memory", "storage", "ephemeral-storage") or name.startswith("hugepages-")

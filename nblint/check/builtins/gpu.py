@@ -278,7 +278,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         elif aspect == "count":
             most = impl.builtin_options.get("max_gpus", rule.options.get("max_gpus", 1))
             for name, value in asked_gpus.items():
-                if _count(value) > most:
+                # 200 gpu.intel.com/millicores is a fifth of one GPU, not 200 GPUs.
+                if gpus.counts_gpus(name) and _count(value) > most:
                     bucket = "limits" if name in limits else "requests"
                     path = (*base, "resources", bucket, name)
                     raw = RawViolation(

@@ -366,6 +366,23 @@ def _profile_namespace(
 # LimitRanges
 
 
+def _size_default_hint(resource: str, most: Amount, least: Amount | None) -> str:
+    """A ``type: Container`` default below ``most`` (and not below ``least``) for a native
+    resource: half the max as the limit, a quarter as the request, a size to adjust."""
+    from nblint.model.quantity import format_quantity
+
+    floor = least.amount if least is not None else most.amount * 0
+    limit = min(most.amount, max(most.amount / 2, floor))
+    request = min(limit, max(most.amount / 4, floor))
+    return (
+        "spec:\n  limits:\n    - type: Container\n"
+        f'      max: {{{resource}: "{most.text}"}}\n'
+        f'      default: {{{resource}: "{format_quantity(limit, resource)}"}}          '
+        "# pick your typical notebook's size\n"
+        f'      defaultRequest: {{{resource}: "{format_quantity(request, resource)}"}}'
+    )
+
+
 def _limit_range_problems(limit_range: LimitRange, cluster: ClusterContext) -> list[Reported]:
     out: list[Reported] = []
     item = limit_range.item("Container")
@@ -380,16 +397,18 @@ def _limit_range_problems(limit_range: LimitRange, cluster: ClusterContext) -> l
             if gpu
             else "every container and init container"
         )
-        out.append(
-            _reported(
-                "limitrange-max-implies-default",
-                f"max.{resource} {amount.text} with no default.{resource}: the API server stores "
-                f"it as the default, so {whom} without a {resource} limit gets {resource}: "
-                f"{amount.text} as its limit and request",
-                amount.origin,
-                limit_range.ref.label,
-            )
+        reported = _reported(
+            "limitrange-max-implies-default",
+            f"max.{resource} {amount.text} with no default.{resource}: the API server stores "
+            f"it as the default, so {whom} without a {resource} limit gets {resource}: "
+            f"{amount.text} as its limit and request",
+            amount.origin,
+            limit_range.ref.label,
         )
+        if not gpu:
+            # The rule's hint is a GPU's (a default of 0); a cpu or memory default is a size.
+            reported.fix = _size_default_hint(resource, amount, item.get("min").get(resource))
+        out.append(reported)
     namespace = cluster.namespace(limit_range.ref.namespace)
     earlier = []
     for other in namespace.limit_ranges:

@@ -42,6 +42,7 @@ from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
+from nblint.model.quantity import quantity_ratio
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable_name
 
@@ -374,6 +375,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                     distribution,
                     _mapping(pod.get("metadata")),
                     _annotation_origin(file, root, auth_proxy),
+                    annotations,
                 ),
             },
         )
@@ -434,15 +436,43 @@ def _not_served(
 
 
 #: Resources of the sidecars a webhook injects into a Notebook's pod, where the webhook writes
-#: them itself: the ODH notebook webhook's oauth-proxy (``InjectOAuthProxy``, requests and limits
-#: alike). Istio's proxy takes its resources from the Istio installation (and the pod's
-#: ``sidecar.istio.io/proxy*`` annotations), kube-rbac-proxy's are not pinned here: unknown.
+#: them itself: the ODH notebook webhook's oauth-proxy (``InjectOAuthProxy``) and kube-rbac-proxy
+#: (``InjectKubeRbacProxy``), requests and limits alike (``DefaultAuthSidecar*``: 100m, 64Mi).
+#: Istio's proxy takes its resources from the Istio installation (and the pod's
+#: ``sidecar.istio.io/proxy*`` annotations): unknown.
 SIDECAR_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
-    "oauth-proxy": {
+    proxy: {
         "requests": {"cpu": "100m", "memory": "64Mi"},
         "limits": {"cpu": "100m", "memory": "64Mi"},
-    },
+    }
+    for proxy in ("oauth-proxy", "kube-rbac-proxy")
 }
+#: The Notebook annotations that override the auth sidecar's resources
+#: (``parseAndValidateAuthSidecarResources``): ``(bucket, resource)`` by annotation.
+SIDECAR_RESOURCE_ANNOTATIONS = {
+    "notebooks.opendatahub.io/auth-sidecar-cpu-request": ("requests", "cpu"),
+    "notebooks.opendatahub.io/auth-sidecar-memory-request": ("requests", "memory"),
+    "notebooks.opendatahub.io/auth-sidecar-cpu-limit": ("limits", "cpu"),
+    "notebooks.opendatahub.io/auth-sidecar-memory-limit": ("limits", "memory"),
+}
+
+
+def _proxy_resources(container: str, annotations: dict[str, Any]) -> dict[str, Any] | None:
+    """The auth proxy's resources as the webhook writes them: its defaults, overridden by the
+    Notebook's ``auth-sidecar-*`` annotations; None (unknown) where one is not a quantity (the
+    webhook refuses the Notebook then, which nblint does not model)."""
+    defaults = SIDECAR_RESOURCES.get(container)
+    if defaults is None:
+        return None
+    resources = {bucket: dict(amounts) for bucket, amounts in defaults.items()}
+    for key, (bucket, resource) in SIDECAR_RESOURCE_ANNOTATIONS.items():
+        value = annotations.get(key)
+        if value is None or str(value).strip() == "":
+            continue
+        if quantity_ratio(str(value).strip()) is None:
+            return None
+        resources[bucket][resource] = str(value).strip()
+    return resources
 
 
 def _annotation_origin(
@@ -462,6 +492,7 @@ def _sidecars(
     distribution: str,
     metadata: dict[str, Any],
     asked_at: tuple[str, int, int] | None = None,
+    annotations: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The fact ``injected_sidecars``: each container a webhook adds to the pod after nblint's
     view of it, what injects it, and its resources when the webhook fixes them (None: unknown).
@@ -471,7 +502,7 @@ def _sidecars(
     that asks for it, where a finding about the sidecar goes (its resources are the webhook's)."""
     found: list[dict[str, Any]] = []
     if auth_proxy is not None:
-        resources = SIDECAR_RESOURCES.get(auth_proxy.container)
+        resources = _proxy_resources(auth_proxy.container, annotations or {})
         found.append(
             {
                 "name": auth_proxy.container,
