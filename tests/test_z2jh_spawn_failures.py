@@ -185,3 +185,19 @@ def test_a_spawn_failure_shows_the_fix_of_its_own_cause_or_none() -> None:
         (7, None),  # `lots` says no size
         (11, None),  # an option without choices: no memory example
     ]
+
+
+@pytest.mark.parametrize("chart_version", ["3.0.3", "3.3.8", "4.4.0"])
+def test_a_chart_key_the_schema_allows_and_its_trait_refuses_fails_every_spawn(
+    chart_version: str,
+) -> None:
+    """``singleuser.extraEnv`` as a list of EnvVar objects: the schema takes ``[object, array]``,
+    the chart hands it to ``environment`` (a Dict) and the hub's KubeSpawner raises a TraitError
+    (field test 10a D8). Reported at the key, with the map form as the fix."""
+    result = check(E2E / "extraenv-list.yaml", chart_version)
+    assert failures(result) == [(SPAWN_FAILURE, 4, 3, None)]
+    [finding] = [f for f in result.findings if f.rule == SPAWN_FAILURE]
+    assert finding.message.startswith(
+        "`singleuser.extraEnv` becomes KubeSpawner's `environment`, which must be a mapping"
+    )
+    assert finding.fix is not None and "extraEnv:\n    MY_VAR: '1'" in finding.fix

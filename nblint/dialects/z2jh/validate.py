@@ -194,6 +194,7 @@ def validate(release: Release) -> list[Reported]:
     built from the rest, as z2jh would see it."""
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values)
+    checker.chart_keys_of_traits()
     checker.breaking()
     checker.kubespawner_config()
     checker.hub_sections()
@@ -386,6 +387,45 @@ class _Checker:
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
         self.problems.append(Reported(rule, message, origin, VALUES_OBJECT, fix))
+
+    # -- The chart's values → traits: what the schema lets through and the trait refuses -------
+
+    def chart_keys_of_traits(self) -> None:
+        """A ``singleuser`` key the chart hands to a KubeSpawner trait as it is (``PASSTHROUGH``)
+        whose value the schema allows but the trait does not: ``singleuser.extraEnv`` may be a
+        list by the schema (relaxed for the hub's own templated ``hub.extraEnv``), yet becomes
+        ``environment``, a traitlets Dict, and the hub's KubeSpawner refuses it (TraitError) when
+        it is made, so every spawn fails."""
+        from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+
+        singleuser = self.release.values.get("singleuser")
+        if not isinstance(singleuser, dict):
+            return
+        rejected = set(self.rejected)
+        for trait, key in PASSTHROUGH:
+            path: Path = ("singleuser", *key)
+            kind = TRAIT_KINDS.get(trait)
+            # (Lists or maps by KubeSpawner version: the traits' own check says which.)
+            if kind is None or kind == "list-or-mapping" or path not in self.touched:
+                continue
+            if _under(path, rejected) or path in rejected:
+                continue
+            _, value = get_path(self.release.values, path)
+            if value is None or is_unknowable(value):
+                continue
+            takes, wanted = _KIND_CHECKS[kind]
+            if takes(value):
+                continue
+            key_name = ".".join(map(str, path))
+            self.report(
+                "z2jh-spawn-failure",
+                path,
+                f"`{key_name}` becomes KubeSpawner's `{trait}`, which must be {wanted}, not "
+                f"{_show(value)}: the chart's schema lets it through, but the hub's KubeSpawner "
+                "refuses it, so every spawn fails",
+                _chart_key_fix(key_name, trait, value),
+            )
+            self.rejected.append(path)
 
     # -- Helm: the values schema ----------------------------------------------------------------
 
@@ -1821,6 +1861,26 @@ def _no_rename_fix(
         ).rstrip()
         return f"{move}:\n{limits}"
     return None
+
+
+def _chart_key_fix(key_name: str, trait: str, value: Any) -> str:
+    """How to write ``value`` of chart key ``key_name`` as its trait takes it: a list of EnvVar
+    objects as the map the chart documents (``NAME: value``, or ``NAME: {valueFrom: …}``)."""
+    if trait == "environment" and isinstance(value, list):
+        mapping: dict[str, Any] = {}
+        for item in value:
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                break
+            rest = {k: v for k, v in item.items() if k != "name"}
+            mapping[item["name"]] = rest["value"] if set(rest) == {"value"} else rest
+        else:
+            *parents, last = key_name.split(".")
+            shown: Any = {last: mapping}
+            for parent in reversed(parents):
+                shown = {parent: shown}
+            text = yaml.safe_dump(shown, sort_keys=False, default_flow_style=False).rstrip()
+            return f"Write the variables as a mapping of name to value:\n{text}"
+    return f"Write `{key_name}` as {_KIND_CHECKS[TRAIT_KINDS[trait]][1]}."
 
 
 def _has_tag(image: str) -> bool:
