@@ -41,7 +41,12 @@ from nblint.dialects.z2jh.profile_keys import (
     keys_read,
     read_by,
 )
-from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6, group_id, memory_bytes
+from nblint.dialects.z2jh.traits import (
+    LIST_ONLY_IN_KUBESPAWNER_6,
+    env_as_mapping,
+    group_id,
+    memory_bytes,
+)
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
@@ -1866,20 +1871,14 @@ def _no_rename_fix(
 def _chart_key_fix(key_name: str, trait: str, value: Any) -> str:
     """How to write ``value`` of chart key ``key_name`` as its trait takes it: a list of EnvVar
     objects as the map the chart documents (``NAME: value``, or ``NAME: {valueFrom: …}``)."""
-    if trait == "environment" and isinstance(value, list):
-        mapping: dict[str, Any] = {}
-        for item in value:
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                break
-            rest = {k: v for k, v in item.items() if k != "name"}
-            mapping[item["name"]] = rest["value"] if set(rest) == {"value"} else rest
-        else:
-            *parents, last = key_name.split(".")
-            shown: Any = {last: mapping}
-            for parent in reversed(parents):
-                shown = {parent: shown}
-            text = yaml.safe_dump(shown, sort_keys=False, default_flow_style=False).rstrip()
-            return f"Write the variables as a mapping of name to value:\n{text}"
+    mapping = env_as_mapping(value) if trait == "environment" else None
+    if mapping is not None:
+        *parents, last = key_name.split(".")
+        shown: Any = {last: mapping}
+        for parent in reversed(parents):
+            shown = {parent: shown}
+        text = yaml.safe_dump(shown, sort_keys=False, default_flow_style=False).rstrip()
+        return f"Write the variables as a mapping of name to value:\n{text}"
     return f"Write `{key_name}` as {_KIND_CHECKS[TRAIT_KINDS[trait]][1]}."
 
 
