@@ -144,6 +144,12 @@ def spawn(config: Config, user: str, user_options: dict[str, Any]) -> dict[str, 
         # from it, so its variables are the user's too (those the hub's own replace are not).
         env = spawner.env
         names += [name for name in env if name not in names] if isinstance(env, dict) else []
+        # extra_container_config's env replaces the list KubeSpawner builds: the user's too.
+        extra = spawner.extra_container_config
+        written = extra.get("env") if isinstance(extra, dict) else None
+        for item in written if isinstance(written, list) else []:
+            if isinstance(item, dict) and item.get("name") not in names:
+                names.append(item.get("name"))
         # nblint draws the one variable JupyterHub sets from the configuration (not per user).
         names += ["JUPYTERHUB_DEBUG"] if spawner.debug else []
         return {

@@ -343,3 +343,20 @@ def test_unsafe_fixes_do_not_turn_off_escalation_under_docker_user() -> None:
     assert "DOCKER_USER" in body
     assert "allowPrivilegeEscalation" not in body
     assert "drop:" not in body
+
+
+def test_one_edit_shared_by_pods_is_as_safe_as_for_the_least_safe_pod() -> None:
+    """The hub-wide container_security_context reaches every profile: drop ALL is safe for the
+    non-root ones and unsafe for the root sudo one, and it is one edit, so it is unsafe for all
+    (``nblint fix`` used to write it without ``--unsafe-fixes``, field test 10a D1)."""
+    path = RELIED_ON / "z2jh-shared-edit-root-profile.yaml"
+    notebook = {
+        f.profile: f.applicability
+        for f in run(path).findings
+        if f.rule == CAPABILITIES and f.container == "notebook"
+    }
+    assert notebook == {"default": "unsafe", "gpu": "unsafe", "sudo": "unsafe"}
+    from test_fix import fixed_text
+
+    assert "capabilities" not in fixed_text(path, unsafe=False)
+    assert "capabilities" in fixed_text(path, unsafe=True)

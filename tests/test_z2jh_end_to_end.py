@@ -669,3 +669,18 @@ def test_helm_keeps_a_null_the_chart_lacks_and_drops_top_level_nulls_from_the_se
     secret = yaml.safe_load(z2jh_hub.secret_values(values, "4.4.0", "5.5.0"))
     assert "nameOverride" not in secret
     assert secret["singleuser"] == {"extraEnv": {"A": None}}
+
+
+@pytest.mark.parametrize("chart_version", ["3.0.3", "4.4.0"])
+def test_the_hub_sends_no_api_token_when_extra_container_config_sets_env(
+    chart_version: str, hubs: dict[str, HubOracle], tmp_path: Path
+) -> None:
+    """What z2jh-spawn-failure says of ``extra_container_config.env`` (field test 10a D9): the
+    pod KubeSpawner builds has only that list, no JUPYTERHUB_API_TOKEN and no extraEnv."""
+    files = [fixture("extra-container-config-env-replaces.yaml")]
+    hub = hub_spawns(hubs, files, (), chart_version, tmp_path, [])
+    for spawned in hub["spawns"]:
+        [notebook] = [c for c in spawned["pod"]["spec"]["containers"] if c["name"] == "notebook"]
+        names = [e["name"] for e in notebook.get("env") or []]
+        assert "JUPYTERHUB_API_TOKEN" not in names and "FOO" not in names, names
+        assert len(names) == 1, names

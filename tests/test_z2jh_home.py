@@ -79,3 +79,19 @@ def test_a_node_directory_at_home_is_not_replaced_by_an_empty_claim() -> None:
     finding = _home_finding("home-hostpath-extra-volume.yaml")
     assert finding.message.startswith("/home/jovyan of container notebook is hostPath /data/home")
     assert finding.applicability == "display-only"
+
+
+def test_a_home_mount_dropped_by_extra_container_config_is_reported_at_the_replacing_key() -> None:
+    """``extra_container_config.volumeMounts`` replaces the mounts KubeSpawner builds, the home
+    volume's with them (field test 10a D9): the finding sits at that key (not at ``hub:``, the
+    nearest key to the chart's homeMountPath), says so, and its hint is not the chart's storage
+    settings, which are already what it says."""
+    path = FIXTURES / "z2jh" / "end-to-end" / "extra-container-config-volumemounts.yaml"
+    (finding,) = run(path, select={"notebook-home-persistent"}).findings
+    assert (finding.line, finding.column) == (7, 9)
+    assert finding.note is not None and finding.note.startswith(
+        "`hub.config.KubeSpawner.extra_container_config.volumeMounts` replaces the volumeMounts "
+        "KubeSpawner builds for the notebook, without the home volume's mount at /home/jovyan"
+    )
+    assert finding.applicability == "display-only"
+    assert finding.fix is not None and "extraVolumeMounts" in finding.fix

@@ -204,3 +204,33 @@ def test_chart_key_names_in_an_override_get_the_trait_the_chart_gives_them_to() 
         # Two chart keys end in `extraLabels` (the pod's and the storage's): the spelling decides.
         (18, "Rename `extraLabels` to `extra_labels`."),
     }
+
+
+def test_the_chart_s_nested_layout_in_an_override_gets_the_traits_of_its_leaves() -> None:
+    """``cpu: {limit}``, ``memory: {limit}``, ``storage: {capacity}``, ``extraResource:
+    {limits}`` and ``image: {name, tag}`` copied from ``singleuser`` into a
+    ``kubespawner_override`` (field test 10a D5): each fix writes the traits the chart sets from
+    those leaves; a leaf the chart gives to no trait (``cpu.burst``) keeps the general fix."""
+    path = FIXTURES / "z2jh" / "chart-shaped-override" / "values.yaml"
+    findings = run(path, select={"z2jh"}).findings
+    fixes = {(f.rule, f.line): f.fix for f in findings}
+    assert fixes[("z2jh-wrong-type", 7)] == (
+        "Write the image as one string `name:tag`, as KubeSpawner takes it (`name` and `tag` are "
+        "the chart's `singleuser.image` layout):\nimage: quay.io/jupyter/scipy-notebook:2024-10-07"
+        "\nimage_pull_policy: Always"
+    )
+    intro = "Write the traits the chart sets from `singleuser.{}` in its place:\n"
+    assert fixes[("z2jh-unknown-trait", 11)] == intro.format("cpu") + (
+        "cpu_limit: 2\ncpu_guarantee: 0.5"
+    )
+    assert fixes[("z2jh-unknown-trait", 14)] == intro.format("memory") + "mem_limit: 2G"
+    assert fixes[("z2jh-unknown-trait", 16)] == intro.format("storage") + "storage_capacity: 10Gi"
+    assert fixes[("z2jh-unknown-trait", 18)] == intro.format("extraResource") + (
+        "extra_resource_limits:\n  nvidia.com/gpu: '1'"
+    )
+    assert (fixes[("z2jh-unknown-trait", 23)] or "").startswith("Write the setting under a trait")
+    [cpu] = [f for f in findings if f.line == 11]
+    assert cpu.message.endswith(
+        "it is the chart's `singleuser.cpu` layout, which the chart gives "
+        "to `cpu_limit`, `cpu_guarantee`"
+    )

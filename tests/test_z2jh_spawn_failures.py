@@ -185,3 +185,39 @@ def test_a_spawn_failure_shows_the_fix_of_its_own_cause_or_none() -> None:
         (7, None),  # `lots` says no size
         (11, None),  # an option without choices: no memory example
     ]
+
+
+@pytest.mark.parametrize("chart_version", ["3.0.3", "3.3.8", "4.4.0"])
+def test_a_chart_key_the_schema_allows_and_its_trait_refuses_fails_every_spawn(
+    chart_version: str,
+) -> None:
+    """``singleuser.extraEnv`` as a list of EnvVar objects: the schema takes ``[object, array]``,
+    the chart hands it to ``environment`` (a Dict) and the hub's KubeSpawner raises a TraitError
+    (field test 10a D8). Reported at the key, with the map form as the fix."""
+    result = check(E2E / "extraenv-list.yaml", chart_version)
+    assert failures(result) == [(SPAWN_FAILURE, 4, 3, None)]
+    [finding] = [f for f in result.findings if f.rule == SPAWN_FAILURE]
+    assert finding.message.startswith(
+        "`singleuser.extraEnv` becomes KubeSpawner's `environment`, which must be a mapping"
+    )
+    assert finding.fix is not None and "extraEnv:\n    MY_VAR: '1'" in finding.fix
+
+
+@pytest.mark.parametrize("chart_version", ["3.0.3", "4.4.0"])
+def test_env_in_extra_container_config_replaces_the_token_and_fails_every_spawn(
+    chart_version: str,
+) -> None:
+    """KubeSpawner's update_k8s_model sets the notebook's ``env`` to the list whole: JupyterHub's
+    JUPYTERHUB_API_TOKEN is gone and jupyterhub-singleuser stops (field test 10a D9). At the
+    ``env`` key that does it, for the profiles it reaches; the profile's own list is its own."""
+    result = check(E2E / "extra-container-config-env-replaces.yaml", chart_version)
+    assert failures(result) == [
+        (SPAWN_FAILURE, 12, 11, "cuda"),
+        (SPAWN_FAILURE, 19, 9, "default"),
+    ]
+    assert messages(result)[0].startswith(
+        "`env` in extra_container_config replaces the whole env list KubeSpawner builds"
+    )
+    fixes = {f.profile: f.fix for f in result.findings if f.rule == SPAWN_FAILURE}
+    assert "extraEnv:\n    NVIDIA_DRIVER_CAPABILITIES: compute,utility" in (fixes["default"] or "")
+    assert "environment:\n  CUDA_MODULE_LOADING: LAZY" in (fixes["cuda"] or "")

@@ -46,7 +46,7 @@ from nblint.model.document import (
     Recognised,
     RunIndex,
 )
-from nblint.model.edit import DISPLAY_ONLY
+from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit
 from nblint.model.finding import Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.record import Record
@@ -346,6 +346,7 @@ class Runner:
             self._normalise_and_check(release, index, result, seen)
         self._cite_neighbours(result)
         _keep_signed_files_unedited(result)
+        _shared_edits_least_safe(result.findings)
         result.findings = _once_each(result.findings)
         from nblint.run import suppress
 
@@ -994,6 +995,28 @@ def _keep_signed_files_unedited(result: RunResult) -> None:
             finding.fix_file = finding.edit.file
             finding.edit = None
             finding.applicability = DISPLAY_ONLY
+
+
+def _shared_edits_least_safe(findings: list[Finding]) -> None:
+    """One edit that several pods share (a hub-wide ``hub.config.KubeSpawner`` trait reaches every
+    profile that does not override it) is as safe as it is for the pod it is least safe for: a
+    capabilities drop that is safe for a non-root profile and unsafe for a root one is one edit,
+    and ``nblint fix`` must not write it without ``--unsafe-fixes``. The findings it was safe for
+    take the unsafe one's hint, which says why."""
+    unsafe: dict[Edit, Finding] = {}
+    for finding in findings:
+        if finding.edit is not None and finding.applicability == UNSAFE:
+            unsafe.setdefault(finding.edit, finding)
+    if not unsafe:
+        return
+    for finding in findings:
+        if finding.edit is None or finding.applicability != SAFE:
+            continue
+        worst = unsafe.get(finding.edit)
+        if worst is not None:
+            # (The run's own findings, not yet folded or shared: changed in place.)
+            finding.applicability = UNSAFE
+            finding.fix = worst.fix
 
 
 def _sops_signed(text: str) -> bool:

@@ -100,6 +100,12 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 # HOME holds what the image brings (BinderHub's repository): a volume there would
                 # hide it, so the hint is advice, never applied.
                 fix, safety = {"any": home_in_image_advice(in_image, home)}, "display-only"
+            elif pod.facts.get("home_mount_replaced_by"):
+                # z2jh mounts its home volume, but extra_container_config's volumeMounts replace
+                # the list that held that mount: the chart's storage settings are not what to
+                # change (the rule's hint would change nothing).
+                fix = {"any": _replaced_mounts_advice(pod.facts["home_mount_replaced_by"])}
+                safety = "display-only"
             elif chart_home:
                 # z2jh's home volume is mounted, only elsewhere: the one hint that keeps the
                 # user's files moves that mount (``move-home-volume``), and it moves those files
@@ -201,6 +207,21 @@ def _replicas_share(
         fix={"any": _REPLICAS_HINT},
         fix_safety="display-only",
         object_hint=True,
+    )
+
+
+def _replaced_mounts_advice(key: str) -> str:
+    """The hint when ``key`` (``…extra_container_config.volumeMounts``) replaced the mounts
+    KubeSpawner builds, the home volume's with them."""
+    return (
+        f"# `{key}`\n"
+        "# replaces the notebook's volumeMounts, the home volume's mount with them: drop it (and\n"
+        "# any `volumes` of extra_pod_config, which replace the home volume) and list those\n"
+        "# mounts and volumes where KubeSpawner adds them beside the home volume\n"
+        "singleuser:\n"
+        "  storage:\n"
+        "    extraVolumeMounts: []   # the mounts from extra_container_config\n"
+        "    extraVolumes: []        # their volumes"
     )
 
 

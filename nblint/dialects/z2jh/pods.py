@@ -132,7 +132,24 @@ def _pod(
     mounts_at: Path = ("spec", "containers", 0, "volumeMounts")
     written = sources.entries.get(mounts_at)
     overridden = written is not None and "kubespawner_override" in written.path
-    if not overridden and (not _mounted_at(pod, home) or written is None):
+    # extra_container_config's volumeMounts replace the list KubeSpawner built, the home mount
+    # with it: that key is the line to edit, and the note says what it dropped.
+    replaced = (
+        written is not None
+        and "extra_container_config" in written.path
+        and not _mounted_at(pod, home)
+        and _mounted_in(config.get("volume_mounts"), home)
+    )
+    if replaced:
+        assert written is not None
+        sources.entries[mounts_at] = Source(
+            written.path,
+            f"`{format_path(written.path)}` replaces the volumeMounts KubeSpawner builds for "
+            f"the notebook, without the home volume's mount at {home} that "
+            "`singleuser.storage` sets",
+            extends=False,
+        )
+    elif not overridden and (not _mounted_at(pod, home) or written is None):
         sources.entries[mounts_at] = Source(HOME_MOUNT_PATH, extends=False)
     _trace_static_claim(release, pod, sources)
     _place_deleted_fields(release, pod, sources)
@@ -145,6 +162,8 @@ def _pod(
         # Where the chart mounts the user's home volume (storage type static or dynamic), when
         # the pod still mounts it there: a hint about HOME must keep that volume, not replace it.
         "chart_home_mount": home if _chart_home_mounted(release, pod, home) else None,
+        # The extra_container_config key whose volumeMounts dropped the home volume's mount.
+        "home_mount_replaced_by": format_path(written.path) if replaced and written else None,
         "volumes_replaced_by": _volumes_replaced_by(sources),
         "unlisted_choices": [
             {
@@ -267,6 +286,14 @@ def _volumes_replaced_by(sources: PodSources) -> str | None:
     if "kubespawner_override" in path or path == _HUB_CONFIG_VOLUMES:
         return format_path(path)
     return None
+
+
+def _mounted_in(mounts: Any, home: Any) -> bool:
+    """Whether ``volume_mounts`` (a list, or KubeSpawner 7's map) mounts something at ``home``."""
+    items = (
+        mounts.values() if isinstance(mounts, dict) else mounts if isinstance(mounts, list) else []
+    )
+    return any(isinstance(m, dict) and m.get("mountPath") == home for m in items)
 
 
 def _chart_home_mounted(release: Release, pod: dict[str, Any], home: Any) -> bool:

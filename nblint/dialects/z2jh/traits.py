@@ -292,6 +292,7 @@ def normalise_types(config: SpawnerConfig) -> None:
         if trait is not None and type(trait.value) in (int, float) and trait.value in (0, 1):
             config.replace_value(name, bool(trait.value))
     _supplemental_groups(config)
+    _container_env_replaced(config)
     _environment_texts(config)
     _nulls_refused(config)
     _null_items(config)
@@ -459,6 +460,62 @@ def _supplemental_groups(config: SpawnerConfig) -> None:
 def _kind(value: Any) -> str:
     names = {bool: "a boolean", int: "an integer", float: "a number"}
     return names.get(type(value), "a " + type(value).__name__)
+
+
+_ENV_REPLACED = (
+    "`env` in extra_container_config replaces the whole env list KubeSpawner builds for the "
+    "notebook, JupyterHub's JUPYTERHUB_API_TOKEN and `environment` with it: "
+    "jupyterhub-singleuser stops without the token, so every spawn with it fails"
+)
+
+
+def _container_env_replaced(config: SpawnerConfig) -> None:
+    """``env`` in ``extra_container_config``: KubeSpawner's ``update_k8s_model`` sets the
+    notebook container's ``env`` to it whole (``setattr``, no merge), so the list it built is
+    gone, JupyterHub's ``JUPYTERHUB_API_TOKEN`` (a new one per spawn, which no values file can
+    write) and ``environment`` with it; ``jupyterhub-singleuser`` stops without the token, so the
+    server never starts. The pod is still drawn as KubeSpawner sends it."""
+    trait = config.traits.get("extra_container_config")
+    if trait is None or not isinstance(trait.value, dict) or trait.value.get("env") is None:
+        return
+    found = trait.source(("env",))
+    if found is None:
+        return
+    source, rest = found
+    path = (*source.path, *rest)
+    override = "kubespawner_override" in path
+    where = (
+        "the profile's `kubespawner_override.environment`"
+        if override
+        else ("`singleuser.extraEnv`")
+    )
+    fix = f"# drop `env` from extra_container_config and set the variables in {where}"
+    variables = env_as_mapping(trait.value["env"])
+    if variables is not None:
+        shown_fix = (
+            {"environment": variables} if override else {"singleuser": {"extraEnv": variables}}
+        )
+        fix += " (merged\n# with the variables KubeSpawner sets)\n" + yaml.safe_dump(
+            shown_fix, sort_keys=False, default_flow_style=False
+        )
+    # A profile's own list replaced the hub-wide one its config was copied with: only its own
+    # is the one to change for its spawns.
+    config.problems = [p for p in config.problems if p.message != _ENV_REPLACED or p.path == path]
+    config.report(path, _ENV_REPLACED, fix.rstrip())
+
+
+def env_as_mapping(env: Any) -> dict[str, Any] | None:
+    """A list of EnvVar objects as the ``environment`` map KubeSpawner takes (``NAME: value`` or
+    ``NAME: {valueFrom: …}``); None when it is not such a list."""
+    if not isinstance(env, list):
+        return None
+    mapping: dict[str, Any] = {}
+    for item in env:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            return None
+        rest = {key: value for key, value in item.items() if key != "name"}
+        mapping[item["name"]] = rest["value"] if set(rest) == {"value"} else rest
+    return mapping
 
 
 def _maps_refused_by_kubespawner_6(config: SpawnerConfig) -> None:

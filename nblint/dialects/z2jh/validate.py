@@ -41,7 +41,12 @@ from nblint.dialects.z2jh.profile_keys import (
     keys_read,
     read_by,
 )
-from nblint.dialects.z2jh.traits import LIST_ONLY_IN_KUBESPAWNER_6, group_id, memory_bytes
+from nblint.dialects.z2jh.traits import (
+    LIST_ONLY_IN_KUBESPAWNER_6,
+    env_as_mapping,
+    group_id,
+    memory_bytes,
+)
 from nblint.dialects.z2jh.values import (
     VALUES_OBJECT,
     Release,
@@ -187,6 +192,83 @@ def chart_key_intent(name: str) -> tuple[str, str] | None:
     return trait, f"`{name}` is the chart's name for it (`singleuser.{'.'.join(map(str, key))}`)"
 
 
+#: ``singleuser`` keys below a mapping that the chart gives to a trait of their own, beside
+#: ``PASSTHROUGH``'s (the storage settings the chart reads for a dynamic home volume).
+NESTED_CHART_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("storage_capacity", ("storage", "capacity")),
+    ("storage_class", ("storage", "dynamic", "storageClass")),
+    ("storage_access_modes", ("storage", "dynamic", "storageAccessModes")),
+    ("storage_extra_labels", ("storage", "extraLabels")),
+)
+
+
+def chart_shape_intent(name: str, value: Any) -> tuple[list[str], str] | None:
+    """For a mapping written under a ``singleuser`` key's name where traits belong (``cpu:
+    {limit: 2}`` in a ``kubespawner_override``, copied from the chart's nested layout): the
+    traits the chart gives each of its leaves to, and the snippet that sets them; None when a
+    leaf is none the chart gives to a trait (the volumes are left out: in an override they
+    replace the home volume)."""
+    from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+
+    if not isinstance(value, dict) or not value:
+        return None
+    nested = [
+        (trait, key[1:])
+        for trait, key in (*PASSTHROUGH, *NESTED_CHART_KEYS)
+        if len(key) > 1 and key[0] == name
+    ]
+    if not nested:
+        return None
+    traits: dict[str, Any] = {}
+    for leaf_path, leaf in _flatten_paths(value):
+        trait = next((t for t, key in nested if key == leaf_path), None)
+        if trait is None or leaf is None or is_unknowable(leaf):
+            return None
+        traits[trait] = leaf
+    snippet = yaml.safe_dump(traits, sort_keys=False, default_flow_style=False).rstrip()
+    return list(traits), snippet
+
+
+def _flatten_paths(
+    value: Any, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """The leaves of nested mappings, each with its key path (a mapping that a trait takes
+    whole, such as ``extraResource.limits``, is a leaf too)."""
+    for key, item in value.items():
+        path = (*prefix, str(key))
+        if isinstance(item, dict) and item and path not in _WHOLE_MAPPINGS:
+            yield from _flatten_paths(item, path)
+        else:
+            yield path, item
+
+
+#: Chart keys below a mapping whose value is itself a mapping a trait takes whole.
+_WHOLE_MAPPINGS = frozenset(
+    {("limits",), ("guarantees",), ("extraLabels",), ("required",), ("preferred",)}
+)
+
+
+def image_intent(value: Any) -> str | None:
+    """The ``image`` string KubeSpawner takes for the chart's ``{name, tag}`` mapping written
+    where the trait belongs; None when ``value`` is no such mapping."""
+    if not isinstance(value, dict) or set(value) - {"name", "tag", "pullPolicy"}:
+        return None
+    image, tag = value.get("name"), value.get("tag")
+    if (
+        not isinstance(image, str)
+        or not image
+        or (tag is not None and not isinstance(tag, str | int | float))
+    ):
+        return None
+    return f"{image}:{tag}" if tag is not None and str(tag) else image
+
+
+def _pull_policy_line(image: Any) -> str:
+    """The chart's ``image.pullPolicy`` of an image mapping as KubeSpawner's own trait."""
+    policy = image.get("pullPolicy") if isinstance(image, dict) else None
+    return f"\nimage_pull_policy: {policy}" if isinstance(policy, str) else ""
+
+
 def validate(release: Release) -> list[Reported]:
     """Every problem of ``release``. What Helm's schema rejects (an unknown key, a value of the
     wrong type, a template where a number or a mapping belongs) is then taken out of
@@ -194,6 +276,7 @@ def validate(release: Release) -> list[Reported]:
     built from the rest, as z2jh would see it."""
     checker = _Checker(release)
     checker.schema(values_schema(release.chart_version), release.values)
+    checker.chart_keys_of_traits()
     checker.breaking()
     checker.kubespawner_config()
     checker.hub_sections()
@@ -389,6 +472,45 @@ class _Checker:
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
         self.problems.append(Reported(rule, message, origin, VALUES_OBJECT, fix))
+
+    # -- The chart's values → traits: what the schema lets through and the trait refuses -------
+
+    def chart_keys_of_traits(self) -> None:
+        """A ``singleuser`` key the chart hands to a KubeSpawner trait as it is (``PASSTHROUGH``)
+        whose value the schema allows but the trait does not: ``singleuser.extraEnv`` may be a
+        list by the schema (relaxed for the hub's own templated ``hub.extraEnv``), yet becomes
+        ``environment``, a traitlets Dict, and the hub's KubeSpawner refuses it (TraitError) when
+        it is made, so every spawn fails."""
+        from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+
+        singleuser = self.release.values.get("singleuser")
+        if not isinstance(singleuser, dict):
+            return
+        rejected = set(self.rejected)
+        for trait, key in PASSTHROUGH:
+            path: Path = ("singleuser", *key)
+            kind = TRAIT_KINDS.get(trait)
+            # (Lists or maps by KubeSpawner version: the traits' own check says which.)
+            if kind is None or kind == "list-or-mapping" or path not in self.touched:
+                continue
+            if _under(path, rejected) or path in rejected:
+                continue
+            _, value = get_path(self.release.values, path)
+            if value is None or is_unknowable(value):
+                continue
+            takes, wanted = _KIND_CHECKS[kind]
+            if takes(value):
+                continue
+            key_name = ".".join(map(str, path))
+            self.report(
+                "z2jh-spawn-failure",
+                path,
+                f"`{key_name}` becomes KubeSpawner's `{trait}`, which must be {wanted}, not "
+                f"{_show(value)}: the chart's schema lets it through, but the hub's KubeSpawner "
+                "refuses it, so every spawn fails",
+                _chart_key_fix(key_name, trait, value),
+            )
+            self.rejected.append(path)
 
     # -- Helm: the values schema ----------------------------------------------------------------
 
@@ -1255,6 +1377,20 @@ class _Checker:
                     f"Move `{name}` out of `kubespawner_override`, beside it.",
                 )
                 continue
+            shaped = chart_shape_intent(name, value) if "override" in where else None
+            if shaped is not None:
+                # The chart's nested layout copied into an override: each leaf is a trait.
+                named = ", ".join(f"`{trait}`" for trait in shaped[0])
+                self.report(
+                    "z2jh-unknown-trait",
+                    here,
+                    f"`{name}` in {where} is not a trait of KubeSpawner {kubespawner} (the hub of "
+                    f"z2jh {self.version}): it makes every spawn with it fail; it is the chart's "
+                    f"`singleuser.{name}` layout, which the chart gives to {named}",
+                    f"Write the traits the chart sets from `singleuser.{name}` in its place:\n"
+                    f"{shaped[1]}",
+                )
+                continue
             meant, why = TRAIT_INTENT.get(name) or chart_key_intent(name) or ("", "")
             meant = meant or _did_you_mean(name, sorted(traits)) or ""
             effect = (
@@ -1427,11 +1563,18 @@ class _Checker:
         takes, wanted = _KIND_CHECKS[kind]
         if takes(value):
             return
+        # The chart's `singleuser.image: {name, tag}` copied where KubeSpawner's string belongs.
+        image = image_intent(value) if name == "image" else None
         self.report(
             "z2jh-wrong-type",
             path,
             f"`{name}` in {where} must be {wanted}, not {_show(value)}: KubeSpawner refuses it "
             "and every spawn with it fails",
+            None
+            if image is None
+            else "Write the image as one string `name:tag`, as KubeSpawner takes it (`name` and "
+            f"`tag` are the chart's `singleuser.image` layout):\nimage: {image}"
+            + _pull_policy_line(value),
         )
         self.rejected.append(path)
 
@@ -1837,6 +1980,20 @@ def _no_rename_fix(
         ).rstrip()
         return f"{move}:\n{limits}"
     return None
+
+
+def _chart_key_fix(key_name: str, trait: str, value: Any) -> str:
+    """How to write ``value`` of chart key ``key_name`` as its trait takes it: a list of EnvVar
+    objects as the map the chart documents (``NAME: value``, or ``NAME: {valueFrom: …}``)."""
+    mapping = env_as_mapping(value) if trait == "environment" else None
+    if mapping is not None:
+        *parents, last = key_name.split(".")
+        shown: Any = {last: mapping}
+        for parent in reversed(parents):
+            shown = {parent: shown}
+        text = yaml.safe_dump(shown, sort_keys=False, default_flow_style=False).rstrip()
+        return f"Write the variables as a mapping of name to value:\n{text}"
+    return f"Write `{key_name}` as {_KIND_CHECKS[TRAIT_KINDS[trait]][1]}."
 
 
 def _has_tag(image: str) -> bool:
