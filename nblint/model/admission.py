@@ -912,17 +912,7 @@ def claim_problems(
             cause = amount_cause(limit_range.ref.label, f"{constraint}.storage", amount)
             out.append(("limitrange-pvc", message, cause, None))
     used = used or {}
-    charge: dict[str, Fraction] = {
-        "persistentvolumeclaims": Fraction(1),
-        "count/persistentvolumeclaims": Fraction(1),
-    }
-    if request is not None:
-        charge["requests.storage"] = request
-    if storage_class:
-        prefix = f"{storage_class}.storageclass.storage.k8s.io/"
-        charge[f"{prefix}persistentvolumeclaims"] = Fraction(1)
-        if request is not None:
-            charge[f"{prefix}requests.storage"] = request
+    charge = _claim_charge(request, storage_class)
     for quota in quotas:
         if quota.scopes or quota.selector:
             continue  # a scoped quota never matches a PVC

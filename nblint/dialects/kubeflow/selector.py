@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from nblint.model.selectors import expression_holds, label_text
+
+__all__ = ["label_text", "matches"]
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -22,30 +26,5 @@ def matches(selector: Any, labels: dict[str, str]) -> bool:
     for key, value in match_labels.items():
         if key not in labels or labels[key] != label_text(value):
             return False
-    return all(_expression_holds(term, labels) for term in expressions)
-
-
-def _expression_holds(term: Any, labels: dict[str, str]) -> bool:
-    if not isinstance(term, dict):
-        return False
-    key, operator = term.get("key"), term.get("operator")
-    raw_values = term.get("values") or []
-    if not isinstance(key, str) or not isinstance(raw_values, list):
-        return False  # the API server refuses such a term
-    values = [label_text(v) for v in raw_values]
-    if operator == "In":
-        return key in labels and labels[key] in values
-    if operator == "NotIn":
-        return key not in labels or labels[key] not in values
-    if operator == "Exists":
-        return key in labels
-    if operator == "DoesNotExist":
-        return key not in labels
-    return False
-
-
-def label_text(value: Any) -> str:
-    """Label values are strings; YAML may have read ``true`` or ``1`` as another type."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+    # A term nblint cannot read (None) matches nothing, as a false one.
+    return all(expression_holds(term, labels) for term in expressions)

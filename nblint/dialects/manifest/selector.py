@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 
+from nblint.model.selectors import expression_holds
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -122,21 +124,14 @@ def _say(unmet: list[str], labels: dict[str, str]) -> str:
 
 
 def _holds(term: Any, labels: dict[str, str]) -> bool | None:
-    """Whether a ``matchExpressions`` term holds for the labels; None: nblint cannot read it."""
+    """Whether a ``matchExpressions`` term holds for the labels; None: nblint cannot read it
+    (a placeholder, or a term the API server refuses)."""
     if not isinstance(term, dict):
         return None
-    key, operator, values = term.get("key"), term.get("operator"), term.get("values") or []
+    key, values = term.get("key"), term.get("values") or []
     if not _text(key) or not isinstance(values, list) or not all(_text(v) for v in values):
         return None
-    if operator == "In":
-        return key in labels and labels[key] in values
-    if operator == "NotIn":
-        return key not in labels or labels[key] not in values
-    if operator == "Exists":
-        return key in labels
-    if operator == "DoesNotExist":
-        return key not in labels
-    return None
+    return expression_holds(term, labels)
 
 
 def _show(term: dict[str, Any]) -> str:
