@@ -500,12 +500,30 @@ def start_sudo_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str 
     )
 
 
+def _sudo_variables() -> frozenset[Any]:
+    """The variables any row of the images table names as making its start run sudo."""
+    entries = tables.entries("notebook-images", "images")
+    known = _sudo_memo.get(id(entries))
+    if known is None:
+        _sudo_memo.clear()
+        variables = frozenset(row.get("start_sudo_env") for row in entries) - {None}
+        known = _sudo_memo[id(entries)] = (variables, entries)
+    return known[0]
+
+
+#: id(table entries) → (their start_sudo_env variables, the entries, kept alive for the id).
+_sudo_memo: dict[int, tuple[frozenset[Any], list[dict[str, Any]]]] = {}
+
+
 def start_sudo_env(container: dict[str, Any]) -> tuple[str, str] | None:
     """The variable the container sets that makes its image's start run sudo (the table's
     ``start_sudo_env``: code-server's DOCKER_USER), with whose start says so: the image's own,
     or — an image the table does not know — any start the table knows to read it (images are
     built FROM codercom/code-server keeping its entrypoint). None when it sets none, sets it
     empty or to the image's own user (no rename), or replaces the start."""
+    names = {item.get("name") for item in items(container.get("env")) if isinstance(item, dict)}
+    if not names & _sudo_variables():
+        return None  # (almost every container: none of the variables the table knows)
     entry = images.lookup(container.get("image"))
     if entry is not None:
         rows = [entry] if images.start_runs(container, entry) else []
