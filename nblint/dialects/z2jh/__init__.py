@@ -22,6 +22,22 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def references(root: Any) -> tuple[str, ...]:
+    """The values files a kustomization's or a helmfile's z2jh releases read (see
+    :func:`.installers.references`): asked of every z2jh document, so the installers' modules
+    are imported only for a document that can be one (the keys ``gitops.installer_kind`` reads)."""
+    if not isinstance(root, dict) or not (
+        "helmCharts" in root
+        or "helmChartInflationGenerator" in root
+        or "releases" in root
+        or root.get("kind") == "HelmChartInflationGenerator"
+    ):
+        return ()
+    from nblint.dialects.z2jh.installers import references as named
+
+    return named(root)
+
+
 def _claims(root: Any, settings: dict[str, Any]) -> bool:
     """z2jh values, a GitOps object that installs the chart, or a ConfigMap or Secret a Flux
     HelmRelease may take values from: claimed to be indexed (:mod:`.values_from`); among ``-f``
@@ -55,7 +71,7 @@ Z2JH = Dialect(
         *INSTALLER_MARKERS,
         *HELMFILE_MARKERS,
     ),
-    references="nblint.dialects.z2jh.installers:references",
+    references="nblint.dialects.z2jh:references",
     cluster_wide=True,
     claims_beside=lambda root, settings, neighbours: looks_like_values_beside(
         root, settings.get("values_root"), neighbours
