@@ -251,7 +251,7 @@ class ValuesPlacement(Record):
         written = self._override_traits()
         if not written:
             return None
-        may_set = _traits_named_by(self.release, patch)
+        may_set = _traits_named_by(patch)
         if may_set is not None and not may_set & written:
             return None  # (most hints: nothing to ask the chart, the costly question)
         traits = traits_set_by(self.release, patch)
@@ -443,7 +443,7 @@ class ValuesPlacement(Record):
             by_name = (
                 {k: v for k, v in named.items() if k in over} if isinstance(named, dict) else {}
             )
-            may_set = _traits_named_by(self.release, patch)
+            may_set = _traits_named_by(patch)
             if may_set is not None and not may_set & set(over):
                 return {}  # (nothing to ask the chart)
             traits = {**by_name, **traits_set_by(self.release, patch)}
@@ -1381,19 +1381,23 @@ _SINGLEUSER_TRAITS: dict[str, frozenset[str]] = {
 }
 
 
-def _traits_named_by(release: Release, patch: dict[str, Any]) -> frozenset[str] | None:
-    """:func:`_names_of_traits`, once per hint tree of a release (the tree is kept beside the
-    answer, so its id is not another tree's while the release lives)."""
-    key = (_NAMED, id(patch))
-    found = release.fix_memo.get(key)
+def _traits_named_by(patch: dict[str, Any]) -> frozenset[str] | None:
+    """:func:`_names_of_traits`, once per hint tree of the run: it depends on the tree alone,
+    and most trees are parsed hints that every release shares (the tree is kept beside the
+    answer, so its id is not another tree's while the entry lives)."""
+    key = id(patch)
+    found = _NAMED.get(key)
     if found is None or found[0] is not patch:
-        found = release.fix_memo[key] = (patch, _names_of_traits(patch))
+        if len(_NAMED) >= _NAMED_MAX:
+            _NAMED.clear()
+        found = _NAMED[key] = (patch, _names_of_traits(patch))
     named: frozenset[str] | None = found[1]
     return named
 
 
-#: Marks :func:`_traits_named_by`'s entries among the release's ``fix_memo`` keys.
-_NAMED = "named"
+#: :func:`_traits_named_by`'s answers by hint tree; bounded (a release's own trees are many).
+_NAMED: dict[int, tuple[Any, frozenset[str] | None]] = {}
+_NAMED_MAX = 4096
 
 
 def _names_of_traits(patch: dict[str, Any]) -> frozenset[str] | None:
