@@ -124,3 +124,23 @@ def test_the_privileged_fix_goes_where_container_security_context_writes_it() ->
         if f.rule == "privileged" and f.container == "notebook"
     ]
     assert "      container_security_context:\n        privileged: false" in (finding.fix or "")
+
+
+def test_a_placed_hint_without_escalation_has_nothing_to_drop_first() -> None:
+    """The z2jh hint for a read-only root filesystem also sets allowPrivilegeEscalation hub-wide,
+    but placed into the profile's own securityContext it sets readOnlyRootFilesystem alone, which
+    the API server takes beside privileged: true: no "first drop privileged", an edit to apply."""
+    path = ESCALATION / "z2jh-privileged-override-read-only-root.yaml"
+    (finding,) = [f for f in run(path).findings if f.rule == "notebook-read-only-root-filesystem"]
+    assert finding.fix == (
+        "# in singleuser.profileList[0].kubespawner_override.extra_container_config."
+        "securityContext (it replaces the securityContext KubeSpawner builds)\n"
+        "readOnlyRootFilesystem: true"
+    )
+    assert finding.applicability == "unsafe"
+    (escalation,) = [
+        f
+        for f in run(path).findings
+        if f.rule == "allow-privilege-escalation" and f.container == "notebook"
+    ]
+    assert escalation.fix.startswith("# first drop privileged: true")

@@ -562,40 +562,12 @@ def make_finding(
             if placeholder or note_only
             else raw.fix_safety or rule.safety_of(chosen[0])
         )
-        # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves, or that
-        # makes a container with a Bidirectional mount unprivileged, would make an object the API
-        # server refuses: advice for after that privilege (or that mount) is changed.
-        kept = privilege_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that stops an image starting: its start needs privilege escalation.
-        setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that refuses the sudo a variable makes the image's start run (code-server's
-        # DOCKER_USER): applied, it leaves a container that exits at start (field test 10b A5).
-        sudo = start_sudo_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that gives a container doing root work (chown) another user.
-        rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that drops the metadata server's iptables block where a user egress rule lets
-        # notebooks reach it past the NetworkPolicy the hint leans on.
-        reopened = safety != DISPLAY_ONLY and metadata_reopened(pod, fix)
-        if (
-            kept is not None
-            or shared is not None
-            or setuid is not None
-            or sudo is not None
-            or rooted is not None
-            or reopened
-        ):
-            safety = DISPLAY_ONLY
-        # Nor is a hint safe that takes away what the input asked for (an explicit
-        # allowPrivilegeEscalation: true) or what a root container's work needs (capabilities).
-        relied = relied_on(pod, path, fix, variables.get("value")) if safety == SAFE else None
-        if relied is not None:
-            safety = UNSAFE
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
         nameless = bool(container and container.startswith("#"))
         plain = not quoted or _plain_holes(quoted, variables)
+        placed: PlacedFix | None = None
         if pod.placement is not None and not nameless and plain and not raw.object_hint:
 
             def template_hint() -> str | None:
@@ -625,6 +597,39 @@ def make_finding(
                 placed = pod.placement.place(fix, path, raw.anchor, template_hint)
             except _NotPlain:
                 placed = PlacedFix(fix, None)
+        # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves, or that
+        # makes a container with a Bidirectional mount unprivileged, would make an object the API
+        # server refuses: advice for after that privilege (or that mount) is changed.
+        # (Asked of the hint as placed: the placement may leave out its escalation key, which
+        # another rule's hint sets where the input writes it.)
+        shown = placed.text if placed is not None else fix
+        kept = privilege_kept(pod, path, shown) if safety != DISPLAY_ONLY else None
+        shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that stops an image starting: its start needs privilege escalation.
+        setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that refuses the sudo a variable makes the image's start run (code-server's
+        # DOCKER_USER): applied, it leaves a container that exits at start (field test 10b A5).
+        sudo = start_sudo_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that gives a container doing root work (chown) another user.
+        rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that drops the metadata server's iptables block where a user egress rule lets
+        # notebooks reach it past the NetworkPolicy the hint leans on.
+        reopened = safety != DISPLAY_ONLY and metadata_reopened(pod, fix)
+        if (
+            kept is not None
+            or shared is not None
+            or setuid is not None
+            or sudo is not None
+            or rooted is not None
+            or reopened
+        ):
+            safety = DISPLAY_ONLY
+        # Nor is a hint safe that takes away what the input asked for (an explicit
+        # allowPrivilegeEscalation: true) or what a root container's work needs (capabilities).
+        relied = relied_on(pod, path, fix, variables.get("value")) if safety == SAFE else None
+        if relied is not None:
+            safety = UNSAFE
+        if placed is not None:
             # Advice is placed too (the text says where it goes, the report which file), but
             # never applied.
             fix, edit = placed.text, placed.edit if safety != DISPLAY_ONLY else None
