@@ -232,3 +232,12 @@ def test_a_null_that_deletes_a_chart_default_is_where_the_missing_field_is_repor
             "no runAsUser",
         ),
     ]
+
+
+def test_a_field_both_replacements_drop_is_at_the_key_its_fix_goes_to() -> None:
+    name = "profile-replaces-pod-and-container-security-context.yaml"
+    assert placed(name, "notebook-run-as-user") == [("notebook-run-as-user", 15, "ROCm")]
+    assert placed(name, "run-as-non-root") == [
+        ("run-as-non-root", 4, "ROCm"),  # the chart's block-cloud-metadata init container
+        ("run-as-non-root", 10, "ROCm"),
+    ]

@@ -684,6 +684,12 @@ def _pod_level_for_notebook(
     for field in sorted(POD_AND_CONTAINER_FIELDS):
         if field in pod_level or (isinstance(own, dict) and field in own):
             continue
+        container_field: Path = ("spec", "containers", 0, "securityContext", field)
+        if container_field in sources.entries:
+            # The notebook's own securityContext is replaced too, without this field that a
+            # trait gave it (`singleuser.uid`'s runAsUser): the finding is at that key, where
+            # the trait's fix goes (field test 11a, D9).
+            continue
         source = sources.entries.get((*at, field)) if field in lost else None
         if source is None:
             source = Source(
@@ -692,7 +698,7 @@ def _pod_level_for_notebook(
                 "`securityContext` KubeSpawner builds",
                 extends=False,
             )
-        sources.entries[("spec", "containers", 0, "securityContext", field)] = source
+        sources.entries[container_field] = source
 
 
 def _unset(config: SpawnerConfig, trait: str) -> Source:
