@@ -95,11 +95,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             in_image = pod.facts.get("home_in_image")
             chart_home = pod.facts.get("chart_home_mount")
             # The rule's hint (a volume at HOME), unless one of these is the only true advice:
-            fix = safety = None
+            fix = safety = severity = None
             if in_image:
                 # HOME holds what the image brings (BinderHub's repository): a volume there would
-                # hide it, so the hint is advice, never applied.
+                # hide it, so the hint is advice, never applied. Such servers are ephemeral by
+                # the chart's design: a note, not a warning (field test 11a, D8).
                 fix, safety = {"any": home_in_image_advice(in_image, home)}, "display-only"
+                severity = "info"
             elif pod.facts.get("home_mount_replaced_by"):
                 # z2jh mounts its home volume, but extra_container_config's volumeMounts replace
                 # the list that held that mount: the chart's storage settings are not what to
@@ -119,6 +121,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                 variables={**info, **kept},
                 fix=fix,
                 fix_safety=safety,
+                severity=severity,
             )
         return
     index, volume_mount, volume = mount
