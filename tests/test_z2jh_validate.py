@@ -553,3 +553,27 @@ def test_extra_files_without_content_assume_set_file_and_two_forms_are_refused()
             f.rule for f in check("extra-files-content-at-install.yaml", chart_version=version)
         ]
         assert rules.count("z2jh-content-at-install") == 2, version
+
+
+def test_a_security_context_at_the_root_is_moved_to_kubespawner_field_by_field() -> None:
+    [finding] = check("root-security-context.yaml")
+    assert brief([finding]) == [("z2jh-unknown-key", 7, 1)]
+    assert finding.message.split("; ", 1)[1] == (
+        "the setting belongs at `hub.config.KubeSpawner.container_security_context` (or "
+        "`hub.containerSecurityContext` if it is meant for the hub pod); `fsGroup` at "
+        "`hub.config.KubeSpawner.pod_security_context`"
+    )
+    assert finding.fix is not None
+    assert yaml.safe_load(finding.fix.split("\n", 1)[1]) == {
+        "hub": {
+            "config": {
+                "KubeSpawner": {
+                    "container_security_context": {
+                        "runAsNonRoot": True,
+                        "capabilities": {"drop": ["ALL"]},
+                    },
+                    "pod_security_context": {"fsGroup": 100},
+                }
+            }
+        }
+    }

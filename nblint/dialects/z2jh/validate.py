@@ -81,10 +81,15 @@ class Move(Record):
     """Where the setting of a key that z2jh does not have lives (``schemas/z2jh/moved-keys.yaml``):
     a key of z2jh before 1.0 that it moved, or one people write meaning a z2jh setting."""
 
-    __slots__ = ("also", "inverted", "since", "to")
+    __slots__ = ("also", "alternative", "inverted", "since", "to")
 
     def __init__(
-        self, to: Path, since: str | None = None, also: str | None = None, inverted: bool = False
+        self,
+        to: Path,
+        since: str | None = None,
+        also: str | None = None,
+        inverted: bool = False,
+        alternative: str | None = None,
     ) -> None:
         self.to = to
         #: The z2jh release that moved it; None for a key z2jh never had.
@@ -94,6 +99,9 @@ class Move(Record):
         self.also = also
         #: The new key means the opposite (``cloudMetadata.enabled`` → ``blockWithIptables``).
         self.inverted = inverted
+        #: Another key the setting may be meant for, said in words (a root ``securityContext``:
+        #: ``hub.containerSecurityContext`` if it is meant for the hub pod).
+        self.alternative = alternative
 
 
 @cache
@@ -125,6 +133,7 @@ def moves() -> dict[Path, Move]:
             entry.get("since"),
             entry.get("also"),
             entry.get("inverted", False),
+            entry.get("or"),
         )
         for old, entry in moved_keys()["moved"].items()
     }
@@ -643,6 +652,8 @@ class _Checker:
                 moved = f"z2jh {move.since} moved it there" if move.since else ""
                 also = f"and to {move.also}" if move.also else ""
                 message += f" ({', '.join(part for part in (moved, also) if part)})"
+            if move.alternative:
+                message += f" (or {move.alternative})"
             homes = self._relocated(path, move)
             for target, fields in homes:
                 if target != move.to:  # a field of the other securityContext level
