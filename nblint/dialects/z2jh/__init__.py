@@ -55,6 +55,7 @@ Z2JH = Dialect(
     fix_labels=(
         ("z2jh", "z2jh Helm values"),
         ("z2jh<4.3", "z2jh Helm values, chart before 4.3"),
+        ("z2jh-openshift", "z2jh Helm values, on OpenShift (restricted-v2 assigns the ids)"),
     ),
     layered="values",
     neighbours=NEIGHBOURS,

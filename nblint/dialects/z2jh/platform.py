@@ -1,0 +1,135 @@
+"""Whether a z2jh release is deployed on OpenShift, and how nblint knows.
+
+On OpenShift, KubeSpawner creates each user pod with the hub's ServiceAccount on the pod's own
+(``default`` unless ``singleuser.serviceAccountName``), and admission gives it the
+``restricted-v2`` SCC unless an administrator grants either account another: the SCC assigns the
+pod's ``fsGroup`` and the containers' ``runAsUser`` from the namespace's range, sets the
+``RuntimeDefault`` seccomp profile, ``allowPrivilegeEscalation: false`` and drops ``ALL``, and
+refuses what it does not allow (:mod:`nblint.dialects.openshift`). Values adapted for OpenShift
+therefore null the ids the chart fixes (``singleuser.uid``/``fsGid``, the hub's and proxy's
+``runAsUser``) on purpose.
+
+nblint takes a release as OpenShift's only on a sign that says so (:func:`openshift`):
+
+* ``--kubeflow-distribution openshift-ai`` (the one option that says the cluster is OpenShift);
+* the release's namespace, among the inputs or ``--cluster-context``, carries OpenShift's
+  ``openshift.io/sa.scc.uid-range`` annotation;
+* the values write what only OpenShift reads: a key of an ``openshift.io`` API domain (the
+  ``service.beta.openshift.io/serving-cert-secret-name`` annotation, a
+  ``serviceaccounts.openshift.io/oauth-redirectreference`` one), or an image of OpenShift's
+  internal registry (``image-registry.openshift-image-registry.svc``);
+* a chart id nulled (``singleuser.uid: null`` and the like) together with a value that names
+  OpenShift (the ``OpenShiftOAuthenticator``, a name) or an image from ``registry.redhat.io``.
+
+A null uid alone is no sign: on any cluster it runs the notebook as its image's user.
+"""
+
+from __future__ import annotations
+
+from nblint.model.document import CLUSTER_INDEX
+from nblint.model.finding import clipped
+from nblint.model.pod import format_path, get_path
+from nblint.model.unknowable import is_unknowable_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from nblint.dialects.z2jh.values import Release
+    from nblint.model.document import RunIndex
+    from nblint.model.pod import Path
+
+#: The value of ``--kubeflow-distribution`` that says the cluster is OpenShift.
+OPENSHIFT_AI = "openshift-ai"
+#: The ids the chart fixes, which values for OpenShift null for restricted-v2 to assign.
+CHART_IDS: tuple[Path, ...] = (
+    ("singleuser", "uid"),
+    ("singleuser", "fsGid"),
+    ("hub", "containerSecurityContext", "runAsUser"),
+    ("proxy", "chp", "containerSecurityContext", "runAsUser"),
+)
+#: OpenShift's internal image registry: an image there runs on that cluster only.
+INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc"
+#: Red Hat's registry: images built for OpenShift, though any cluster with its pull secret runs
+#: them (corroboration only).
+RED_HAT_REGISTRY = "registry.redhat.io/"
+#: What a refusal by restricted-v2 takes for granted in a z2jh release.
+SCC_ASSUMPTION = (
+    "neither the hub's ServiceAccount nor the user pods' may use an SCC but restricted-v2 "
+    "(OpenShift's default; an administrator may grant one another, such as anyuid or privileged)"
+)
+#: What restricted-v2's refusal does to a z2jh user pod.
+REFUSED = (
+    "KubeSpawner's request to create the pod is forbidden (unable to validate against any "
+    "security context constraint) and the user's server fails to start"
+)
+
+
+def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> str | None:
+    """``assumed: OpenShift, …`` (the sign, for the notes of what the SCC sets and the messages
+    of what it refuses) when the release is deployed on OpenShift; None when nothing says so."""
+    if settings.get("kubeflow_distribution") == OPENSHIFT_AI:
+        return "assumed: OpenShift, as --kubeflow-distribution openshift-ai says"
+    namespace = release.namespace or settings.get("namespace")
+    from_namespace = _namespace_sign(index, namespace)
+    if from_namespace is not None:
+        return f"assumed: OpenShift, from {from_namespace}"
+    strong, named = _value_signs(release)
+    if strong is not None:
+        return f"assumed: OpenShift, from {strong}"
+    if named is None:
+        return None
+    for path in CHART_IDS:
+        if release.written(path) and get_path(release.values, path)[1] is None:
+            return f"assumed: OpenShift, from `{format_path(path)}: null` with {named}"
+    return None
+
+
+def _namespace_sign(index: RunIndex, namespace: Any) -> str | None:
+    """The namespace's ``openshift.io/sa.scc.uid-range`` annotation, said, when the inputs give
+    the namespace with it."""
+    if not index.get(CLUSTER_INDEX):
+        return None  # no namespace objects: nothing of the namespace model is imported
+    if not isinstance(namespace, str) or not namespace or is_unknowable_name(namespace):
+        return None
+    from nblint.model.namespace import SCC_UID_RANGE, ClusterContext
+
+    manifest = index.view(CLUSTER_INDEX, ClusterContext.build).namespace(namespace).manifest
+    located = manifest.scc_ranges.get(SCC_UID_RANGE) if manifest is not None else None
+    if located is None:
+        return None
+    origin = located.origin
+    return f"namespace {namespace}'s {SCC_UID_RANGE} ({origin.file}:{origin.line})"
+
+
+def _value_signs(release: Release) -> tuple[str | None, str | None]:
+    """``(a sign only OpenShift gives, a value that names OpenShift)`` in the user's values,
+    each said with its path (None: none)."""
+    named: str | None = None
+    stack: list[tuple[Path, Any]] = [((), values) for values in release.user_values()]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                text = str(key)
+                at = (*path, text)
+                if "hift" in text:
+                    if "openshift.io/" in text:
+                        return f"the key `{format_path(at)}`", named
+                    if named is None and "openshift" in text.lower():
+                        named = f"`{format_path(at)}`"
+                stack.append((at, value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(node))
+        elif isinstance(node, str):
+            if INTERNAL_REGISTRY in node:
+                return (
+                    f"`{format_path(path)}: {clipped(node, 80)}`, OpenShift's internal registry",
+                    named,
+                )
+            if named is None and (
+                node.startswith(RED_HAT_REGISTRY)
+                or ("hift" in node and "openshift" in node.lower())
+            ):
+                named = f"`{format_path(path)}: {clipped(node, 80)}`"
+    return None, named
