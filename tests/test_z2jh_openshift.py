@@ -181,3 +181,20 @@ def test_the_upstream_option_value_reads_the_signs_as_auto_does() -> None:
     assert SATISFIED_BY_SCC & _rules(plain)
     signed = run(D / "oauthenticator-ids-nulled.yaml", kubeflow_distribution="kubeflow").findings
     assert not SATISFIED_BY_SCC & _rules(signed)
+
+
+def test_a_route_to_the_proxy_in_the_releases_namespace_says_it() -> None:
+    route = D / "route-to-proxy-public.yaml"
+    values = D / "uid-null-not-openshift.yaml"
+    found = run(values, route, namespace="jhub")
+    assert [(f.rule, f.line) for f in found.findings] == [
+        ("notebook-authentication", 3),
+        ("notebook-read-only-root-filesystem", 3),
+        ("notebook-uid-mismatch", 3),
+    ]
+    assert "the Route to proxy-public at " in (found.findings[2].note or "")
+    assert found.skipped == {"Route": 1}  # indexed only, skipped as before
+    # In another namespace, or for a release whose namespace nblint does not know, it is not
+    # this release's Route.
+    for other in (run(values, route, namespace="other"), run(values, route)):
+        assert SATISFIED_BY_SCC & _rules(other.findings)

@@ -18,6 +18,7 @@ from nblint.dialects.z2jh.gitops import (
     referenced,
 )
 from nblint.dialects.z2jh.gitops import sources as gitops_sources
+from nblint.dialects.z2jh.platform import is_route
 from nblint.dialects.z2jh.root import (
     SUBCHART_KEY,
     ValuesError,
@@ -371,6 +372,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out = Normalised()
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
+    if is_route(document.root):
+        out.declined.append(document.root)  # indexed only: a sign of OpenShift (.platform)
+        return out
     if is_values_source(document.root) and not document.layers:
         _values_source(out, document, index)
         return out

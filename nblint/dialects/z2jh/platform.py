@@ -14,6 +14,9 @@ nblint takes a release as OpenShift's only on a sign that says so (:func:`opensh
 * ``--kubeflow-distribution openshift-ai`` (the one option that says the cluster is OpenShift);
 * the release's namespace, among the inputs or ``--cluster-context``, carries OpenShift's
   ``openshift.io/sa.scc.uid-range`` annotation;
+* a ``route.openshift.io`` Route among the inputs sends traffic to the chart's ``proxy-public``
+  Service in the release's namespace (or both name none): z2jh claims Routes only to index them
+  (:func:`is_route`), and declines them (skipped, as before);
 * the values write what only OpenShift reads: a key of an ``openshift.io`` API domain (the
   ``service.beta.openshift.io/serving-cert-secret-name`` annotation, a
   ``serviceaccounts.openshift.io/oauth-redirectreference`` one), or an image of OpenShift's
@@ -27,7 +30,6 @@ A null uid alone is no sign: on any cluster it runs the notebook as its image's 
 from __future__ import annotations
 
 from nblint.model.document import CLUSTER_INDEX
-from nblint.model.finding import clipped
 from nblint.model.pod import format_path, get_path
 from nblint.model.unknowable import is_unknowable_name
 
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
     from nblint.model.document import RunIndex
     from nblint.model.pod import Path
 
+#: The run index key of the inputs' Routes to the chart's proxy: ``(namespace, file, line)``.
+ROUTES = "z2jh/openshift-routes"
+#: The Service of the chart that a Route to JupyterHub sends traffic to.
+PROXY_SERVICE = "proxy-public"
 #: The value of ``--kubeflow-distribution`` that says the cluster is OpenShift.
 OPENSHIFT_AI = "openshift-ai"
 #: The ids the chart fixes, which values for OpenShift null for restricted-v2 to assign.
@@ -74,6 +80,9 @@ def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> st
     from_namespace = _namespace_sign(index, namespace)
     if from_namespace is not None:
         return f"assumed: OpenShift, from {from_namespace}"
+    route = _route_sign(index, namespace)
+    if route is not None:
+        return f"assumed: OpenShift, from {route}"
     strong, named = _value_signs(release)
     if strong is not None:
         return f"assumed: OpenShift, from {strong}"
@@ -102,9 +111,46 @@ def _namespace_sign(index: RunIndex, namespace: Any) -> str | None:
     return f"namespace {namespace}'s {SCC_UID_RANGE} ({origin.file}:{origin.line})"
 
 
+def is_route(root: Any) -> bool:
+    """An OpenShift Route (cheap: no walk)."""
+    if not isinstance(root, dict) or root.get("kind") != "Route":
+        return False
+    api = root.get("apiVersion")
+    return isinstance(api, str) and api.startswith("route.openshift.io/")
+
+
+def route_entry(file: str, root: Any) -> tuple[str | None, str, int] | None:
+    """``(namespace, file, line)`` of a Route to the chart's ``proxy-public`` Service, for the
+    index; None for a Route to anything else."""
+    spec = root.get("spec")
+    target = spec.get("to") if isinstance(spec, dict) else None
+    if not isinstance(target, dict) or target.get("name") != PROXY_SERVICE:
+        return None
+    if target.get("kind", "Service") != "Service":
+        return None
+    metadata = root.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    from nblint.load.provenance import tree_position
+
+    line, _ = tree_position(root, ("spec", "to", "name"))
+    return (namespace if isinstance(namespace, str) and namespace else None), file, line
+
+
+def _route_sign(index: RunIndex, namespace: Any) -> str | None:
+    """A Route of the inputs to ``proxy-public``, said, in the release's namespace (a Route
+    and a release that name none share one, as namespace-less documents do)."""
+    namespace = namespace if isinstance(namespace, str) and namespace else None
+    for route_namespace, file, line in index.get(ROUTES):
+        if route_namespace == namespace:
+            return f"the Route to {PROXY_SERVICE} at {file}:{line}"
+    return None
+
+
 def _value_signs(release: Release) -> tuple[str | None, str | None]:
     """``(a sign only OpenShift gives, a value that names OpenShift)`` in the user's values,
     each said with its path (None: none)."""
+    from nblint.model.finding import clipped
+
     named: str | None = None
     stack: list[tuple[Path, Any]] = [((), values) for values in release.user_values()]
     while stack:
