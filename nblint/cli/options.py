@@ -191,7 +191,9 @@ RUN_OPTIONS = (
         "Which notebook controller builds a Notebook's pod: kubeflow (upstream: fsGroup "
         "100, Istio) or openshift-ai (OpenShift AI / Open Data Hub: no fsGroup, no Istio, "
         "OpenShift's SCC assigns uid and fsGroup); auto: openshift-ai for a Notebook with "
-        "opendatahub.io annotations or labels, else kubeflow.",
+        "opendatahub.io annotations or labels, else kubeflow. openshift-ai also says the "
+        "cluster is OpenShift: z2jh releases run under its restricted-v2 SCC (auto: when "
+        "their values or namespace say so).",
         choices=("auto", "kubeflow", "openshift-ai"),
         default="auto",
         show_default=True,

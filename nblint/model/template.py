@@ -141,6 +141,8 @@ STAND_INS: dict[str, Any] = {
     "fs_gid_note": "the image's notebook group; assumed when nblint does not know the image",
     "scc_uid": "null",
     "scc_uid_note": "OpenShift's restricted-v2 SCC assigns one from the namespace's range",
+    # The z2jh key of the id openshift-scc-range finds (singleuser.uid, or fsGid for fsGroup).
+    "values_key": "uid",
     "privilege": "privileged: true",
     "home_note": "",
     "key": "<key>",

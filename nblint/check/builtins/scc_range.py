@@ -14,6 +14,12 @@ other refusals of restricted-v2 (``openshift-scc-refused``), under the same assu
 ServiceAccount may use no other SCC (anyuid, nonroot-v2), which nblint cannot see and says. An id
 from 1000000000 up may be the namespace's: silent. Root (uid 0, fsGroup 0) is
 ``openshift-scc-refused``'s, reported before any pod is modelled.
+
+Any pod a dialect knows to run under restricted-v2 is checked: its fact ``openshift_scc`` says
+what the refusal does to it (a z2jh user pod's spawn fails). A workbench's finding carries the
+Notebook edit; another pod's takes the rule's hint for its dialect, with the builtin's
+``values_key`` (the z2jh key of the notebook's uid or the pod's fsGroup), or advice alone for a
+container of its own (its entry is the place to edit).
 """
 
 from __future__ import annotations
@@ -35,14 +41,13 @@ ALLOCATION_START = 1_000_000_000
 OUTSIDE = (
     "{field} {value} is outside namespace {namespace}'s range {range} ({annotation}, at "
     "{where}): OpenShift's restricted-v2 SCC refuses the pod, unless its ServiceAccount may use "
-    "an SCC that allows {value} (nonroot-v2, anyuid): the StatefulSet of {object} never gets "
-    "its pod"
+    "an SCC that allows {value} (nonroot-v2, anyuid): {refused}"
 )
 IN_NO_RANGE = (
     "{field} {value} is in no namespace's range: OpenShift allocates each namespace a range from "
     "1000000000 up ({annotation}), and its restricted-v2 SCC refuses a pod that "
     "sets an id outside it, unless its ServiceAccount may use another SCC (nonroot-v2, anyuid): "
-    "the StatefulSet of {object} never gets its pod"
+    "{refused}"
 )
 #: The hint of an image that does not run as any uid with group 0, as restricted-v2 runs it.
 NOT_ANY_UID = (
@@ -51,15 +56,27 @@ NOT_ANY_UID = (
     "ServiceAccount an SCC that allows {value} (nonroot-v2), or use an image built for any uid "
     "(the OpenShift AI workbench images)"
 )
+#: The same, for a pod that is no workbench (a z2jh user pod).
+OTHER_NOT_ANY_UID = (
+    "{image} is not known to run as any uid with group 0, as restricted-v2 runs it: grant the "
+    "pod's ServiceAccount an SCC that allows {value} (nonroot-v2), or use an image built for any "
+    "uid with group 0"
+)
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    if pod.facts.get("kubeflow_distribution") != "openshift-ai":
+    refused = pod.facts.get("openshift_scc")
+    workbench = pod.facts.get("kubeflow_distribution") == "openshift-ai"
+    if not workbench and not isinstance(refused, str):
         return
+    if not isinstance(refused, str):
+        refused = f"the StatefulSet of {pod.object} never gets its pod"
     # Only now: the namespace model's dataclasses cost a plain check's cold start.
     from nblint.model.namespace import SCC_SUPPLEMENTAL_GROUPS, SCC_UID_RANGE, parse_scc_ranges
 
     manifest = pod.admission.namespace.manifest if pod.admission is not None else None
+    # The namespace the pod lands in (a z2jh pod's comes from --namespace, not its object).
+    namespace = pod.namespace or (pod.admission.namespace.name if pod.admission else None) or ""
     annotations = manifest.scc_ranges if manifest is not None else {}
     uid_range = annotations.get(SCC_UID_RANGE)
     group_range = annotations.get(SCC_SUPPLEMENTAL_GROUPS) or uid_range
@@ -72,8 +89,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             "annotation": SCC_SUPPLEMENTAL_GROUPS if field == "fsGroup" else SCC_UID_RANGE,
             "field": field,
             "value": value,
-            "namespace": pod.namespace or "",
+            "namespace": namespace,
             "object": pod.object,
+            "refused": refused,
         }
         if annotation is not None:
             ranges = parse_scc_ranges(str(annotation.value))
@@ -94,13 +112,17 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             continue  # maybe the namespace's: nblint cannot tell
         own_image = container.get("image") if container else image
         fix, safety = _hint(path, field, list_name, container, own_image, value)
+        fixes: dict[str, str] | None = {"any": fix}
+        if not workbench:
+            fixes, safety, key = _other_hint(pod, path, field, own_image, value, found)
+            variables["values_key"] = key
         yield RawViolation(
             path,
             message,
             container.get("name") if container else None,
             variables=variables,
             severity=severity,
-            fix={"any": fix},
+            fix=fixes,
             fix_safety=safety,
         )
 
@@ -152,3 +174,34 @@ def _hint(
         return hint, "unsafe"
     advice = NOT_ANY_UID.format(image=image or "this image", field=field, value=value)
     return f"{podview.comment(advice)}\n{hint}", "display-only"
+
+
+def _other_hint(
+    pod: EffectivePod,
+    path: tuple[Any, ...],
+    field: str,
+    image: Any,
+    value: int,
+    notebook: tuple[Any, ...] | None,
+) -> tuple[dict[str, str] | None, str, str]:
+    """The hint of a pod that is no workbench (a z2jh user pod): the rule's own for its dialect
+    (None) where the id is the notebook's uid or the pod's fsGroup, with the values key that sets
+    it; advice alone for another container's, a pod uid or one a profile sets (written in a place
+    of its own).
+    Unsafe for an image the table says runs as any uid with group 0, else advice."""
+    key = "fsGid" if field == "fsGroup" else "uid"
+    entry = images.lookup(image)
+    any_uid = entry is not None and entry.get("any_uid") == "gid0"
+    advice = OTHER_NOT_ANY_UID.format(image=image or "this image", value=value)
+    own = notebook is not None and path == (*notebook[0], "securityContext", "runAsUser")
+    # A field a profile or option choice sets (fact ``chosen_fields``) is that entry's own.
+    chosen = path in (pod.facts.get("chosen_fields") or {})
+    if (own or path == ("spec", "securityContext", "fsGroup")) and not chosen:
+        if any_uid:
+            return None, "unsafe", key
+        return None, "display-only", key
+    text = (
+        f"Remove the {field} {value} where it is written (the note says where), for restricted-v2 "
+        "to assign one from the namespace's range"
+    )
+    return {"any": podview.comment(text if any_uid else f"{text}; {advice}")}, "display-only", key

@@ -32,9 +32,10 @@ from __future__ import annotations
 import json
 from functools import cache
 
+from nblint.dialects import openshift as scc
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults, scc
+from nblint.dialects.kubeflow import crd, namespace_labels, poddefaults
 from nblint.dialects.kubeflow.namespace_labels import KnownNamespace, known_namespace
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
@@ -65,9 +66,8 @@ SCC_ASSUMPTION = (
 )
 #: The fix key of hints for a Notebook on OpenShift AI (see the dialect's ``fix_labels``).
 OPENSHIFT_HINTS = "kubeflow-openshift-ai"
-#: What stands for the first id of a namespace's range (OpenShift picks the real one per
-#: namespace: ``openshift.io/sa.scc.uid-range``).
-OPENSHIFT_RANGE_START = 1000680000
+#: What stands for the first id of a namespace's range (see :mod:`nblint.dialects.openshift`).
+OPENSHIFT_RANGE_START = scc.RANGE_START
 STATEFULSET_CONTROLLER = "added by the StatefulSet controller"
 
 
@@ -333,7 +333,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                     )
                 )
             return out
-        _openshift_scc(pod["spec"], provenance, assumed)
+        scc.admit(pod["spec"], provenance, assumed)
     pod["spec"] = apply_api_defaults(pod["spec"], "StatefulSet", provenance)
 
     annotations = _mapping(metadata.get("annotations"))
@@ -610,78 +610,6 @@ def _distribution(metadata: dict[str, Any], settings: dict[str, Any]) -> tuple[s
     return UPSTREAM, "assumed: upstream Kubeflow (--kubeflow-distribution to say otherwise)"
 
 
-def _openshift_scc(spec: dict[str, Any], provenance: NotebookProvenance, assumed: str) -> None:
-    """What OpenShift's ``restricted-v2`` SCC admission sets that the pod leaves unset: the
-    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range, and
-    ``runAsNonRoot: true`` where that uid is not root; the pod's
-    seccomp profile (``runtime/default``, the SCC's only one); and in each container
-    ``allowPrivilegeEscalation: false`` (the SCC allows none) and ``ALL`` among the dropped
-    capabilities (its ``requiredDropCapabilities``). What the SCC forbids and the pod asks for
-    (a capability added, escalation allowed) it does not change: it refuses the pod."""
-    where = provenance.locate(("spec",))
-    note = (
-        f"assigned by OpenShift's restricted-v2 SCC from the namespace's range "
-        f"({OPENSHIFT_RANGE_START} stands for its first id; {assumed})"
-    )
-    origin = Origin(where.file, where.line, where.column, note)
-    set_by_scc = Origin(
-        where.file, where.line, where.column, f"set by OpenShift's restricted-v2 SCC ({assumed})"
-    )
-    pod_sc = spec.get("securityContext")
-    if pod_sc is None:
-        pod_sc = spec["securityContext"] = {}
-    if not isinstance(pod_sc, dict):
-        return  # the wrong type is wrong-field-type's finding
-    if pod_sc.get("fsGroup") is None:
-        pod_sc["fsGroup"] = OPENSHIFT_RANGE_START
-        provenance.inject(("spec", "securityContext", "fsGroup"), origin)
-    if pod_sc.get("seccompProfile") is None:
-        pod_sc["seccompProfile"] = {"type": "RuntimeDefault"}
-        provenance.inject(("spec", "securityContext", "seccompProfile"), set_by_scc)
-    pod_uid = pod_sc.get("runAsUser") is not None
-    for list_name in ("initContainers", "containers"):
-        containers = spec.get(list_name)
-        for index, container in enumerate(containers if isinstance(containers, list) else ()):
-            if not isinstance(container, dict):
-                continue
-            own = container.get("securityContext")
-            if own is None:
-                own = container["securityContext"] = {}
-            if not isinstance(own, dict):
-                continue
-            at = ("spec", list_name, index, "securityContext")
-            if not pod_uid and own.get("runAsUser") is None:
-                own["runAsUser"] = OPENSHIFT_RANGE_START
-                provenance.inject((*at, "runAsUser"), origin)
-            # After the uid, the SCC marks a container whose effective uid is not root as
-            # non-root (to satisfy PodSecurity restricted): apiserver-library-go sccmatching
-            # provider.go mutateContainer, when neither the container nor the pod says.
-            uid = own.get("runAsUser", pod_sc.get("runAsUser"))
-            if (
-                own.get("runAsNonRoot") is None
-                and pod_sc.get("runAsNonRoot") is None
-                and isinstance(uid, int)
-                and not isinstance(uid, bool)
-                and uid > 0
-            ):
-                own["runAsNonRoot"] = True
-                provenance.inject((*at, "runAsNonRoot"), set_by_scc)
-            if own.get("allowPrivilegeEscalation") is None and not _escalates(own):
-                own["allowPrivilegeEscalation"] = False
-                provenance.inject((*at, "allowPrivilegeEscalation"), set_by_scc)
-            capabilities = own.get("capabilities")
-            if capabilities is None:
-                capabilities = own["capabilities"] = {}
-            if not isinstance(capabilities, dict):
-                continue
-            drop = capabilities.get("drop")
-            if drop is None:
-                capabilities["drop"] = ["ALL"]
-                provenance.inject((*at, "capabilities", "drop"), set_by_scc)
-            elif isinstance(drop, list) and "ALL" not in drop:
-                capabilities["drop"] = [*drop, "ALL"]
-
-
 #: The refused settings a fix turns off (the others have no one value to write: a volume to
 #: replace, a capability to drop from a list).
 _SCC_OFF = ("privileged", "allowPrivilegeEscalation")
@@ -703,16 +631,6 @@ def _scc_hint(spec: dict[str, Any], path: Path, where: Origin, file: str) -> str
         f"        - name: {json.dumps(container.get('name'))}\n"
         "          securityContext:\n"
         f"            {path[4]}: false   # restricted-v2 refuses the pod while it is true\n"
-    )
-
-
-def _escalates(context: dict[str, Any]) -> bool:
-    """Whether a container's securityContext is privileged or adds ``CAP_SYS_ADMIN``: the SCC
-    refuses it (not the escalation it would set: the API server refuses that pair)."""
-    capabilities = context.get("capabilities")
-    added = capabilities.get("add") if isinstance(capabilities, dict) else None
-    return context.get("privileged") is True or (
-        isinstance(added, list) and "CAP_SYS_ADMIN" in added
     )
 
 

@@ -12,6 +12,7 @@ builds one effective pod per profile and option, through the two ports of the hu
 from __future__ import annotations
 
 from nblint.dialects.base import Dialect
+from nblint.dialects.z2jh.platform import is_route
 from nblint.dialects.z2jh.root import looks_like_values, looks_like_values_beside
 from nblint.dialects.z2jh.umbrella import NEIGHBOURS
 from nblint.dialects.z2jh.values_from import HELMFILE_MARKERS, INSTALLER_MARKERS, is_values_source
@@ -41,8 +42,9 @@ def references(root: Any) -> tuple[str, ...]:
 def _claims(root: Any, settings: dict[str, Any]) -> bool:
     """z2jh values, a GitOps object that installs the chart, or a ConfigMap or Secret a Flux
     HelmRelease may take values from: claimed to be indexed (:mod:`.values_from`); among ``-f``
-    layers it is indexed and then set aside, never a layer of values itself."""
-    if is_values_source(root):
+    layers it is indexed and then set aside, never a layer of values itself. An OpenShift Route
+    is claimed to be indexed too (:mod:`.platform`), then declined."""
+    if is_values_source(root) or is_route(root):
         return True
     return looks_like_values(root, settings.get("values_root"))
 
@@ -55,6 +57,7 @@ Z2JH = Dialect(
     fix_labels=(
         ("z2jh", "z2jh Helm values"),
         ("z2jh<4.3", "z2jh Helm values, chart before 4.3"),
+        ("z2jh-openshift", "z2jh Helm values, on OpenShift (restricted-v2 assigns the ids)"),
     ),
     layered="values",
     neighbours=NEIGHBOURS,
@@ -70,6 +73,8 @@ Z2JH = Dialect(
         *VALUES_FROM_MARKERS,
         *INSTALLER_MARKERS,
         *HELMFILE_MARKERS,
+        # An OpenShift Route to the chart's proxy: a sign the release runs on OpenShift.
+        "route.openshift.io",
     ),
     references="nblint.dialects.z2jh:references",
     cluster_wide=True,

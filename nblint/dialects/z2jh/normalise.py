@@ -18,6 +18,7 @@ from nblint.dialects.z2jh.gitops import (
     referenced,
 )
 from nblint.dialects.z2jh.gitops import sources as gitops_sources
+from nblint.dialects.z2jh.platform import is_route
 from nblint.dialects.z2jh.root import (
     SUBCHART_KEY,
     ValuesError,
@@ -371,6 +372,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     out = Normalised()
     if document.context:
         return out  # read from a context file for the index (a Flux source of the chart) only
+    if is_route(document.root):
+        out.declined.append(document.root)  # indexed only: a sign of OpenShift (.platform)
+        return out
     if is_values_source(document.root) and not document.layers:
         _values_source(out, document, index)
         return out
@@ -402,7 +406,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             out.declined.append(document.root)
         for source, below in zip(resolved, belows, strict=True):
             if isinstance(source, Source):
-                _lint(out, *_gitops_release(document, source, settings, below))
+                _lint(out, *_gitops_release(document, source, settings, below), index, settings)
         return out
     if not document.layers and (flux := flux_source(document.root)) is not None:
         # A Flux chart source: read for the HelmRelease that names it; another chart's is
@@ -422,23 +426,68 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             Reported("z2jh-values-root", str(err), Origin(document.file, 1, 1), VALUES_OBJECT)
         ]
         release = None
-    _lint(out, release, problems)
+    _lint(out, release, problems, index, settings)
     return out
 
 
-def _lint(out: Normalised, release: Release | None, problems: list[Reported]) -> None:
+def _lint(
+    out: Normalised,
+    release: Release | None,
+    problems: list[Reported],
+    index: RunIndex,
+    settings: dict[str, Any],
+) -> None:
     """``release`` checked as Helm and the hub would, and its pods built, into ``out``."""
     from nblint.dialects.z2jh.validate import validate
 
     out.reported.extend(problems)
     if release is None:
         return
+    from nblint.dialects.z2jh.platform import openshift
+
+    release.openshift = openshift(release, index, settings)
     out.reported.extend(validate(release))
     from nblint.dialects.z2jh.pods import build_pods
 
     pods = build_pods(release)
-    out.pods.extend(pods)
+    refused = [pod for pod in pods if pod.facts.get("scc_refused")]
+    out.pods.extend(pod for pod in pods if not pod.facts.get("scc_refused"))
     out.reported.extend(_spawn_failures(release, pods))
+    out.reported.extend(_scc_refusals(release, refused))
+
+
+def _scc_refusals(release: Release, pods: list[EffectivePod]) -> list[Reported]:
+    """What OpenShift's restricted-v2 SCC refuses in each user pod of a release on OpenShift, at
+    the values line to edit, once per place and profile: such a pod is never created, so nothing
+    else of it is checked (see :mod:`.platform`)."""
+    from nblint.dialects.z2jh.platform import REFUSED, SCC_ASSUMPTION
+
+    reported: list[Reported] = []
+    seen: set[tuple[Any, ...]] = set()
+    for pod in pods:
+        for path, what in pod.facts["scc_refused"]:
+            where = pod.provenance.locate(path)
+            key = (where.file, where.line, what, pod.profile)
+            if key in seen:
+                continue
+            seen.add(key)
+            name = None
+            if path[1] in ("initContainers", "containers", "ephemeralContainers"):
+                name = pod.spec[path[1]][path[2]].get("name")
+            reported.append(
+                Reported(
+                    "openshift-scc-refused",
+                    f"OpenShift's restricted-v2 SCC refuses the user pod: {what}; {REFUSED}, so "
+                    f"nothing else of the pod is checked ({release.openshift})",
+                    where,
+                    VALUES_OBJECT,
+                    # The chart's own init container has a hint of its own (turn it off).
+                    fix_keys=(*((f"z2jh:{name}",) if isinstance(name, str) else ()), "z2jh"),
+                    profile=pod.profile,
+                    assumption=SCC_ASSUMPTION,
+                )
+            )
+    return reported
 
 
 # ---------------------------------------------------------------------------------------------
@@ -757,6 +806,8 @@ def _gitops_layers(
         _lint(
             each,
             *_gitops_release_of_layers(document, settings, root, pin, layers, picked, belows),
+            index,
+            settings,
         )
     out.pods.extend(each.pods)
     for reported in each.reported:

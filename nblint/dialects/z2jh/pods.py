@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from nblint.dialects import openshift as scc
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import (
     release_chart_written,
@@ -17,6 +18,7 @@ from nblint.dialects.z2jh.chart_config import (
 )
 from nblint.dialects.z2jh.dropped_volumes import report_dropped_volumes
 from nblint.dialects.z2jh.placement import ValuesPlacement, set_by_code
+from nblint.dialects.z2jh.platform import REFUSED
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
 from nblint.dialects.z2jh.profiles import Selection, selections
@@ -154,6 +156,12 @@ def _pod(
     _trace_static_claim(release, pod, sources)
     _place_deleted_fields(release, pod, sources)
     provenance = ValuesProvenance(release, sources)
+    refused: list[tuple[Path, str]] = []
+    if release.openshift is not None:
+        # restricted-v2 refuses the pod, or fills in what it leaves unset (:mod:`.platform`).
+        refused = scc.refusals(pod["spec"])
+        if not refused:
+            scc.admit(pod["spec"], provenance, release.openshift)
     # KubeSpawner creates a bare Pod: the API server defaults it before admission sees it.
     pod["spec"] = apply_api_defaults(pod["spec"], "Pod", provenance)
     pod_facts = {
@@ -190,6 +198,12 @@ def _pod(
         # drawn does not carry): where the notebooks are, for what is lost without a home volume.
         "notebook_dir": _notebook_dir(config),
     }
+    if release.openshift is not None:
+        # What a refusal by restricted-v2 does (openshift-scc-range says it), and what it
+        # refuses in this pod, which is then never created (reported by the normaliser).
+        pod_facts["openshift_scc"] = REFUSED
+        if refused:
+            pod_facts["scc_refused"] = refused
     return EffectivePod(
         namespace=_namespace(config) or release.namespace,
         file=release.files[0] if release.files else "",

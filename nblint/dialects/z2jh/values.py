@@ -31,6 +31,9 @@ from nblint.model.pod import Origin, Path, format_path, get_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable
 
+#: The fix key of hints for a release on OpenShift (see :attr:`Release.fix_keys`).
+OPENSHIFT_HINTS = "z2jh-openshift"
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -446,6 +449,7 @@ class Release(Record):
         "files",
         "fix_memo",
         "namespace",
+        "openshift",
         "placeholders",
         "root",
         "unseen",
@@ -499,6 +503,9 @@ class Release(Record):
         #: The namespace the release installs into, when a GitOps object of the inputs says it
         #: (the chart's hub spawns user pods there); None: ``--namespace``, or unknown.
         self.namespace: str | None = None
+        #: ``assumed: OpenShift, from …`` when the release is deployed on OpenShift, whose
+        #: restricted-v2 SCC assigns the ids its values null (:mod:`.platform`); None: not known.
+        self.openshift: str | None = None
         #: The chart that installs z2jh as its subchart (binderhub), whose own values for it lie
         #: between z2jh's defaults and the user's, when nblint knows them.
         self.wrapper = wrapper
@@ -522,9 +529,11 @@ class Release(Record):
         schema refuses (``type: array``): the list form unless the release is known to be 4.3+,
         or the user's own values already write one of those keys as a map (a release that took
         them is 4.3+)."""
+        # On OpenShift a hint never sets a uid restricted-v2 would refuse: its own hints first.
+        first = (OPENSHIFT_HINTS,) if self.openshift is not None else ()
         if not _before(self.chart_version, (4, 3)) and (self.version_known or self._maps_written()):
-            return ("z2jh",)
-        return ("z2jh<4.3", "z2jh")
+            return (*first, "z2jh")
+        return (*first, "z2jh<4.3", "z2jh")
 
     def _maps_written(self) -> bool:
         """Whether a user file writes ``singleuser.storage.extraVolumes`` or

@@ -125,6 +125,7 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
     ConfigMaps and Secrets of the inputs with what HelmReleases name in ``spec.valuesFrom``."""
     from nblint.dialects.z2jh.gitops import FLUX, kind_of
     from nblint.dialects.z2jh.gitops import index as chart_sources
+    from nblint.dialects.z2jh.platform import ROUTES, is_route, route_entry
 
     entries = chart_sources(document, settings)
     layers = document.layers or [(document.file, document.root)]
@@ -134,6 +135,10 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
             found = _source(file, position, root)
             if found is not None:
                 entries.append((SOURCES, found))
+        elif is_route(root):
+            route = route_entry(file, root)
+            if route is not None:
+                entries.append((ROUTES, route))
         elif isinstance(root, dict) and kind_of(root) == FLUX:
             namespace = _namespace(root)
             for ref in refs(root):

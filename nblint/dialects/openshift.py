@@ -1,10 +1,12 @@
-"""What OpenShift's ``restricted-v2`` SCC refuses in a workbench's pod.
+"""What OpenShift's ``restricted-v2`` SCC does to a pod: what it sets, what it refuses.
 
-An OpenShift AI workbench's pod is created by the StatefulSet controller on the Notebook's own
-ServiceAccount, which may use ``restricted-v2`` (every authenticated user's SCC) and, unless an
-administrator grants it another, no other. The SCC mutates what the pod leaves unset
-(:func:`nblint.dialects.kubeflow.notebook._openshift_scc`) but refuses what the pod asks for and
-it does not allow (OpenShift's ``restricted-v2`` definition):
+Shared by the dialects whose pods may run on OpenShift (as :mod:`.apiserver` is): an OpenShift
+AI workbench's pod (kubeflow), created by the StatefulSet controller on the Notebook's own
+ServiceAccount, and a z2jh user pod, created by KubeSpawner with the hub's ServiceAccount on the
+pod's own. Each may use ``restricted-v2`` (every authenticated user's SCC) and, unless an
+administrator grants another, no other. The SCC mutates what the pod leaves unset
+(:func:`admit`) but refuses what the pod asks for and it does not allow (OpenShift's
+``restricted-v2`` definition):
 
 * ``allowPrivilegedContainer: false`` — a privileged container;
 * ``allowPrivilegeEscalation: false`` — a container that sets ``allowPrivilegeEscalation: true``;
@@ -18,18 +20,25 @@ it does not allow (OpenShift's ``restricted-v2`` definition):
 * ``seccompProfiles: [runtime/default]`` — a seccomp profile of any other type (``Unconfined``,
   ``Localhost``), the pod's or a container's.
 
-Such a pod is never created (the StatefulSet's ``FailedCreate``: "unable to validate against
-any security context constraint"), so the dialect yields no pod for it, only the refusal, at each
-field to edit.
+Such a pod is never created (the StatefulSet's ``FailedCreate``, KubeSpawner's 403: "unable to
+validate against any security context constraint"), so a dialect yields no pod for it, only the
+refusal, at each field to edit.
 """
 
 from __future__ import annotations
+
+from nblint.model.pod import Origin
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from nblint.dialects.apiserver import Defaultable
     from nblint.model.pod import Path
+
+#: What stands for the first id of a namespace's range (OpenShift picks the real one per
+#: namespace: ``openshift.io/sa.scc.uid-range``).
+RANGE_START = 1000680000
 
 #: The volume sources restricted-v2 allows (its ``volumes``).
 ALLOWED_VOLUMES = frozenset(
@@ -195,3 +204,85 @@ def _container_refusals(container: dict[str, Any], at: Path, who: str) -> list[t
                 )
             )
     return out
+
+
+def admit(spec: dict[str, Any], provenance: Defaultable, assumed: str) -> None:
+    """What OpenShift's ``restricted-v2`` SCC admission sets that the pod leaves unset: the
+    pod's ``fsGroup`` and each container's ``runAsUser``, from the namespace's range, and
+    ``runAsNonRoot: true`` where that uid is not root; the pod's
+    seccomp profile (``runtime/default``, the SCC's only one); and in each container
+    ``allowPrivilegeEscalation: false`` (the SCC allows none) and ``ALL`` among the dropped
+    capabilities (its ``requiredDropCapabilities``). What the SCC forbids and the pod asks for
+    (a capability added, escalation allowed) it does not change: it refuses the pod."""
+    where = provenance.locate(("spec",))
+    note = (
+        f"assigned by OpenShift's restricted-v2 SCC from the namespace's range "
+        f"({RANGE_START} stands for its first id; {assumed})"
+    )
+    origin = Origin(where.file, where.line, where.column, note)
+    set_by_scc = Origin(
+        where.file, where.line, where.column, f"set by OpenShift's restricted-v2 SCC ({assumed})"
+    )
+    pod_sc = spec.get("securityContext")
+    if pod_sc is None:
+        pod_sc = spec["securityContext"] = {}
+    if not isinstance(pod_sc, dict):
+        return  # the wrong type is wrong-field-type's finding
+    if pod_sc.get("fsGroup") is None:
+        pod_sc["fsGroup"] = RANGE_START
+        provenance.inject(("spec", "securityContext", "fsGroup"), origin)
+    if pod_sc.get("seccompProfile") is None:
+        pod_sc["seccompProfile"] = {"type": "RuntimeDefault"}
+        provenance.inject(("spec", "securityContext", "seccompProfile"), set_by_scc)
+    pod_uid = pod_sc.get("runAsUser") is not None
+    for list_name in ("initContainers", "containers"):
+        containers = spec.get(list_name)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if not isinstance(container, dict):
+                continue
+            own = container.get("securityContext")
+            if own is None:
+                own = container["securityContext"] = {}
+            if not isinstance(own, dict):
+                continue
+            at = ("spec", list_name, index, "securityContext")
+            if not pod_uid and own.get("runAsUser") is None:
+                own["runAsUser"] = RANGE_START
+                provenance.inject((*at, "runAsUser"), origin)
+            # After the uid, the SCC marks a container whose effective uid is not root as
+            # non-root (to satisfy PodSecurity restricted): apiserver-library-go sccmatching
+            # provider.go mutateContainer, when neither the container nor the pod says.
+            uid = own.get("runAsUser", pod_sc.get("runAsUser"))
+            if (
+                own.get("runAsNonRoot") is None
+                and pod_sc.get("runAsNonRoot") is None
+                and isinstance(uid, int)
+                and not isinstance(uid, bool)
+                and uid > 0
+            ):
+                own["runAsNonRoot"] = True
+                provenance.inject((*at, "runAsNonRoot"), set_by_scc)
+            if own.get("allowPrivilegeEscalation") is None and not _escalates(own):
+                own["allowPrivilegeEscalation"] = False
+                provenance.inject((*at, "allowPrivilegeEscalation"), set_by_scc)
+            capabilities = own.get("capabilities")
+            if capabilities is None:
+                capabilities = own["capabilities"] = {}
+            if not isinstance(capabilities, dict):
+                continue
+            drop = capabilities.get("drop")
+            if drop is None:
+                capabilities["drop"] = ["ALL"]
+                provenance.inject((*at, "capabilities", "drop"), set_by_scc)
+            elif isinstance(drop, list) and "ALL" not in drop:
+                capabilities["drop"] = [*drop, "ALL"]
+
+
+def _escalates(context: dict[str, Any]) -> bool:
+    """Whether a container's securityContext is privileged or adds ``CAP_SYS_ADMIN``: the SCC
+    refuses it (not the escalation it would set: the API server refuses that pair)."""
+    capabilities = context.get("capabilities")
+    added = capabilities.get("add") if isinstance(capabilities, dict) else None
+    return context.get("privileged") is True or (
+        isinstance(added, list) and "CAP_SYS_ADMIN" in added
+    )

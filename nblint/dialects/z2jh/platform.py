@@ -1,0 +1,181 @@
+"""Whether a z2jh release is deployed on OpenShift, and how nblint knows.
+
+On OpenShift, KubeSpawner creates each user pod with the hub's ServiceAccount on the pod's own
+(``default`` unless ``singleuser.serviceAccountName``), and admission gives it the
+``restricted-v2`` SCC unless an administrator grants either account another: the SCC assigns the
+pod's ``fsGroup`` and the containers' ``runAsUser`` from the namespace's range, sets the
+``RuntimeDefault`` seccomp profile, ``allowPrivilegeEscalation: false`` and drops ``ALL``, and
+refuses what it does not allow (:mod:`nblint.dialects.openshift`). Values adapted for OpenShift
+therefore null the ids the chart fixes (``singleuser.uid``/``fsGid``, the hub's and proxy's
+``runAsUser``) on purpose.
+
+nblint takes a release as OpenShift's only on a sign that says so (:func:`openshift`):
+
+* ``--kubeflow-distribution openshift-ai`` (the one option that says the cluster is OpenShift);
+* the release's namespace, among the inputs or ``--cluster-context``, carries OpenShift's
+  ``openshift.io/sa.scc.uid-range`` annotation;
+* a ``route.openshift.io`` Route among the inputs sends traffic to the chart's ``proxy-public``
+  Service in the release's namespace (or both name none): z2jh claims Routes only to index them
+  (:func:`is_route`), and declines them (skipped, as before);
+* the values write what only OpenShift reads: a key of an ``openshift.io`` API domain (the
+  ``service.beta.openshift.io/serving-cert-secret-name`` annotation, a
+  ``serviceaccounts.openshift.io/oauth-redirectreference`` one), or an image of OpenShift's
+  internal registry (``image-registry.openshift-image-registry.svc``);
+* a chart id nulled (``singleuser.uid: null`` and the like) together with a value that names
+  OpenShift (the ``OpenShiftOAuthenticator``, a name) or an image from ``registry.redhat.io``.
+
+A null uid alone is no sign: on any cluster it runs the notebook as its image's user.
+"""
+
+from __future__ import annotations
+
+from nblint.model.document import CLUSTER_INDEX
+from nblint.model.pod import format_path, get_path
+from nblint.model.unknowable import is_unknowable_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from nblint.dialects.z2jh.values import Release
+    from nblint.model.document import RunIndex
+    from nblint.model.pod import Path
+
+#: The run index key of the inputs' Routes to the chart's proxy: ``(namespace, file, line)``.
+ROUTES = "z2jh/openshift-routes"
+#: The Service of the chart that a Route to JupyterHub sends traffic to.
+PROXY_SERVICE = "proxy-public"
+#: The value of ``--kubeflow-distribution`` that says the cluster is OpenShift.
+OPENSHIFT_AI = "openshift-ai"
+#: The ids the chart fixes, which values for OpenShift null for restricted-v2 to assign.
+CHART_IDS: tuple[Path, ...] = (
+    ("singleuser", "uid"),
+    ("singleuser", "fsGid"),
+    ("hub", "containerSecurityContext", "runAsUser"),
+    ("proxy", "chp", "containerSecurityContext", "runAsUser"),
+)
+#: OpenShift's internal image registry: an image there runs on that cluster only.
+INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc"
+#: Red Hat's registry: images built for OpenShift, though any cluster with its pull secret runs
+#: them (corroboration only).
+RED_HAT_REGISTRY = "registry.redhat.io/"
+#: What a refusal by restricted-v2 takes for granted in a z2jh release.
+SCC_ASSUMPTION = (
+    "neither the hub's ServiceAccount nor the user pods' may use an SCC but restricted-v2 "
+    "(OpenShift's default; an administrator may grant one another, such as anyuid or privileged)"
+)
+#: What restricted-v2's refusal does to a z2jh user pod.
+REFUSED = (
+    "KubeSpawner's request to create the pod is forbidden (unable to validate against any "
+    "security context constraint) and the user's server fails to start"
+)
+
+
+def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> str | None:
+    """``assumed: OpenShift, …`` (the sign, for the notes of what the SCC sets and the messages
+    of what it refuses) when the release is deployed on OpenShift; None when nothing says so."""
+    if settings.get("kubeflow_distribution") == OPENSHIFT_AI:
+        return "assumed: OpenShift, as --kubeflow-distribution openshift-ai says"
+    namespace = release.namespace or settings.get("namespace")
+    from_namespace = _namespace_sign(index, namespace)
+    if from_namespace is not None:
+        return f"assumed: OpenShift, from {from_namespace}"
+    route = _route_sign(index, namespace)
+    if route is not None:
+        return f"assumed: OpenShift, from {route}"
+    strong, named = _value_signs(release)
+    if strong is not None:
+        return f"assumed: OpenShift, from {strong}"
+    if named is None:
+        return None
+    for path in CHART_IDS:
+        if release.written(path) and get_path(release.values, path)[1] is None:
+            return f"assumed: OpenShift, from `{format_path(path)}: null` with {named}"
+    return None
+
+
+def _namespace_sign(index: RunIndex, namespace: Any) -> str | None:
+    """The namespace's ``openshift.io/sa.scc.uid-range`` annotation, said, when the inputs give
+    the namespace with it."""
+    if not index.get(CLUSTER_INDEX):
+        return None  # no namespace objects: nothing of the namespace model is imported
+    if not isinstance(namespace, str) or not namespace or is_unknowable_name(namespace):
+        return None
+    from nblint.model.namespace import SCC_UID_RANGE, ClusterContext
+
+    manifest = index.view(CLUSTER_INDEX, ClusterContext.build).namespace(namespace).manifest
+    located = manifest.scc_ranges.get(SCC_UID_RANGE) if manifest is not None else None
+    if located is None:
+        return None
+    origin = located.origin
+    return f"namespace {namespace}'s {SCC_UID_RANGE} ({origin.file}:{origin.line})"
+
+
+def is_route(root: Any) -> bool:
+    """An OpenShift Route (cheap: no walk)."""
+    if not isinstance(root, dict) or root.get("kind") != "Route":
+        return False
+    api = root.get("apiVersion")
+    return isinstance(api, str) and api.startswith("route.openshift.io/")
+
+
+def route_entry(file: str, root: Any) -> tuple[str | None, str, int] | None:
+    """``(namespace, file, line)`` of a Route to the chart's ``proxy-public`` Service, for the
+    index; None for a Route to anything else."""
+    spec = root.get("spec")
+    target = spec.get("to") if isinstance(spec, dict) else None
+    if not isinstance(target, dict) or target.get("name") != PROXY_SERVICE:
+        return None
+    if target.get("kind", "Service") != "Service":
+        return None
+    metadata = root.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    from nblint.load.provenance import tree_position
+
+    line, _ = tree_position(root, ("spec", "to", "name"))
+    return (namespace if isinstance(namespace, str) and namespace else None), file, line
+
+
+def _route_sign(index: RunIndex, namespace: Any) -> str | None:
+    """A Route of the inputs to ``proxy-public``, said, in the release's namespace (a Route
+    and a release that name none share one, as namespace-less documents do)."""
+    namespace = namespace if isinstance(namespace, str) and namespace else None
+    for route_namespace, file, line in index.get(ROUTES):
+        if route_namespace == namespace:
+            return f"the Route to {PROXY_SERVICE} at {file}:{line}"
+    return None
+
+
+def _value_signs(release: Release) -> tuple[str | None, str | None]:
+    """``(a sign only OpenShift gives, a value that names OpenShift)`` in the user's values,
+    each said with its path (None: none)."""
+    from nblint.model.finding import clipped
+
+    named: str | None = None
+    stack: list[tuple[Path, Any]] = [((), values) for values in release.user_values()]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                text = str(key)
+                at = (*path, text)
+                if "hift" in text:
+                    if "openshift.io/" in text:
+                        return f"the key `{format_path(at)}`", named
+                    if named is None and "openshift" in text.lower():
+                        named = f"`{format_path(at)}`"
+                stack.append((at, value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(node))
+        elif isinstance(node, str):
+            if INTERNAL_REGISTRY in node:
+                return (
+                    f"`{format_path(path)}: {clipped(node, 80)}`, OpenShift's internal registry",
+                    named,
+                )
+            if named is None and (
+                node.startswith(RED_HAT_REGISTRY)
+                or ("hift" in node and "openshift" in node.lower())
+            ):
+                named = f"`{format_path(path)}: {clipped(node, 80)}`"
+    return None, named

@@ -1,0 +1,200 @@
+"""z2jh deployed on OpenShift (field test 9a): its user pods run under the restricted-v2 SCC.
+
+* nblint takes a release as OpenShift's only on a sign that says so: ``--kubeflow-distribution
+  openshift-ai``, the release's namespace with ``openshift.io/sa.scc.uid-range``, an
+  ``openshift.io`` annotation key or an internal-registry image in the values, or a chart id
+  nulled beside a value that names OpenShift (the OpenShiftOAuthenticator). ``uid: null`` alone
+  is no sign: behaviour unchanged.
+* On OpenShift the nulled ids are deliberate: no fix sets a fixed uid; the PSA and checklist
+  findings restricted-v2 satisfies at admission (seccomp, capabilities, runAsNonRoot, the uid,
+  the fsGroup) are not reported; what it refuses is ``openshift-scc-refused`` at the values line,
+  and the chart's default ids ``openshift-scc-range``'s.
+"""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, brief, run
+from test_fix import fix_file
+
+D = FIXTURES / "z2jh" / "openshift"
+NAMESPACE = D / "namespace-jhub.yaml"
+#: The PSA findings restricted-v2 satisfies at admission, and the checklist's uid/fsGroup ones.
+SATISFIED_BY_SCC = {
+    "run-as-non-root",
+    "seccomp-profile-restricted",
+    "capabilities-restricted",
+    "allow-privilege-escalation",
+    "notebook-run-as-user",
+    "notebook-home-writable",
+}
+
+
+def _rules(findings: list) -> set[str]:
+    return {f.rule for f in findings}
+
+
+# --- a release nblint knows is OpenShift's -----------------------------------------------------
+
+
+def test_values_adapted_for_openshift_get_no_finding_the_scc_satisfies() -> None:
+    found = run(D / "oauthenticator-ids-nulled.yaml").findings
+    assert [(f.rule, f.line, f.column, f.severity) for f in found] == [
+        ("notebook-read-only-root-filesystem", 4, 3, "warning"),
+        ("notebook-uid-mismatch", 18, 1, "warning"),
+    ]
+    (mismatch,) = [f for f in found if f.rule == "notebook-uid-mismatch"]
+    # The uid the SCC assigns (1000680000 stands for the range), said with the sign nblint took.
+    assert "runs as uid 1000680000" in mismatch.message
+    assert mismatch.note is not None and "restricted-v2" in mismatch.note
+    assert (
+        "assumed: OpenShift, from `singleuser.uid: null` with `hub.config.OpenShiftOAuthenticator`"
+        in mismatch.note
+    )
+    # Its hint is OpenShift's: advice, never a uid restricted-v2 refuses.
+    assert mismatch.applicability == "display-only"
+    assert mismatch.fix is not None and "restricted-v2" in mismatch.fix
+    assert all(line.startswith("#") for line in mismatch.fix.splitlines())
+
+
+def test_the_unsafe_fixes_leave_the_nulled_uid_to_the_scc() -> None:
+    path = D / "oauthenticator-ids-nulled.yaml"
+    text = fix_file(path).texts.get(str(path), path.read_text())
+    assert "  uid: null\n" in text and "  fsGid: null\n" in text
+    assert "uid: 1000" not in text and "fsGid: 100" not in text
+
+
+def test_the_option_says_openshift_for_values_that_do_not() -> None:
+    found = run(D / "uid-null-not-openshift.yaml", kubeflow_distribution="openshift-ai").findings
+    assert [(f.rule, f.line) for f in found] == [
+        ("notebook-authentication", 3),
+        ("notebook-read-only-root-filesystem", 3),
+        ("notebook-uid-mismatch", 3),
+    ]
+    assert "as --kubeflow-distribution openshift-ai says" in (found[2].note or "")
+
+
+def test_the_namespace_annotated_by_openshift_says_it() -> None:
+    found = run(D / "uid-null-not-openshift.yaml", cluster=[NAMESPACE], namespace="jhub").findings
+    assert [(f.rule, f.line) for f in found] == [
+        ("ns-unknown-namespace", 5),
+        ("notebook-authentication", 3),
+        ("notebook-read-only-root-filesystem", 3),
+        ("notebook-uid-mismatch", 3),
+    ]
+    assert "namespace jhub's openshift.io/sa.scc.uid-range" in (found[3].note or "")
+    # Another namespace is no sign.
+    other = run(D / "uid-null-not-openshift.yaml", cluster=[NAMESPACE], namespace="other")
+    assert SATISFIED_BY_SCC & _rules(other.findings)
+
+
+def test_the_chart_init_container_is_refused_at_the_values_line() -> None:
+    found = run(D / "serving-cert-chart-defaults.yaml").findings
+    assert brief(found) == [("openshift-scc-refused", 7, 1)] * 3
+    assert [f.message.split(": ", 1)[1].split(" (", 1)[0] for f in found] == [
+        "init container block-cloud-metadata is privileged",
+        "init container block-cloud-metadata adds capability NET_ADMIN",
+        "init container block-cloud-metadata runs as root",
+    ]
+    first = found[0]
+    assert first.severity == "error" and first.applicability == "display-only"
+    assert "KubeSpawner's request to create the pod is forbidden" in first.message
+    assert (
+        "assumed: OpenShift, from the key "
+        "`proxy.service.annotations.service.beta.openshift.io/serving-cert-secret-name`"
+    ) in first.message
+    assert first.assumption is not None and "restricted-v2" in first.assumption
+    assert first.fix is not None and "blockWithIptables: false" in first.fix
+    # The pod is never created: nothing else of it is judged.
+    assert run(D / "serving-cert-chart-defaults.yaml").pods == []
+
+
+def test_the_chart_default_ids_are_outside_every_range() -> None:
+    found = run(D / "serving-cert-chart-ids.yaml").findings
+    assert [(f.rule, f.line, f.severity, f.applicability) for f in found] == [
+        ("notebook-authentication", 3, "error", "display-only"),
+        ("notebook-read-only-root-filesystem", 3, "warning", "unsafe"),
+        ("notebook-resources", 7, "warning", "unsafe"),
+        ("openshift-scc-range", 7, "error", "display-only"),
+        ("openshift-scc-range", 7, "error", "display-only"),
+    ]
+    fs_group, uid = found[3], found[4]
+    assert fs_group.message.startswith("fsGroup 100 is in no namespace's range")
+    assert uid.message.startswith("runAsUser 1000 is in no namespace's range")
+    assert "the user's server fails to start" in uid.message
+    assert fs_group.note is not None and "chart default `singleuser.fsGid: 100`" in fs_group.note
+    assert fs_group.fix is not None and fs_group.fix.endswith("singleuser:\n  fsGid: null")
+    assert uid.fix is not None and uid.fix.endswith("singleuser:\n  uid: null")
+
+
+def test_with_the_namespace_its_range_is_named() -> None:
+    found = run(D / "serving-cert-chart-ids.yaml", cluster=[NAMESPACE], namespace="jhub").findings
+    ranged = [f for f in found if f.rule == "openshift-scc-range"]
+    assert [f.message.split(" (", 1)[0] for f in ranged] == [
+        "fsGroup 100 is outside namespace jhub's range 1000680000/10000",
+        "runAsUser 1000 is outside namespace jhub's range 1000680000/10000",
+    ]
+
+
+def test_what_the_scc_refuses_is_said_at_its_own_line() -> None:
+    found = run(D / "internal-registry-refused.yaml")
+    assert brief(found.findings) == [
+        ("openshift-scc-refused", 15, 9),
+        ("openshift-scc-refused", 19, 9),
+    ]
+    assert "container fuse is privileged" in found.findings[0].message
+    assert "volume datasets is a hostPath volume" in found.findings[1].message
+    assert "OpenShift's internal registry" in found.findings[0].message
+    assert found.pods == []
+
+
+def test_a_profiles_uid_is_refused_in_that_profile_only() -> None:
+    found = run(D / "profile-uid.yaml", kubeflow_distribution="openshift-ai").findings
+    ranged = [f for f in found if f.rule.startswith("openshift-scc")]
+    assert [(f.rule, f.line, f.column, f.profile) for f in ranged] == [
+        ("openshift-scc-range", 15, 9, "Fixed uid")
+    ]
+    # Advice (that override is the place to edit), never another uid.
+    assert ranged[0].applicability == "display-only"
+    assert ranged[0].fix is not None and ranged[0].fix.startswith("# Remove the runAsUser 1000")
+
+
+# --- nothing says OpenShift: behaviour unchanged -----------------------------------------------
+
+
+def test_a_null_uid_alone_is_no_sign_of_openshift() -> None:
+    found = run(D / "uid-null-not-openshift.yaml").findings
+    assert [(f.rule, f.line) for f in found] == [
+        ("capabilities-restricted", 3),
+        ("notebook-authentication", 3),
+        ("notebook-read-only-root-filesystem", 3),
+        ("run-as-non-root", 3),
+        ("seccomp-profile-restricted", 3),
+        ("notebook-run-as-user", 4),
+        ("notebook-home-writable", 5),
+    ]
+    assert not any(f.rule.startswith("openshift-scc") for f in found)
+    assert all("restricted-v2" not in (f.note or "") for f in found)
+
+
+def test_the_upstream_option_value_reads_the_signs_as_auto_does() -> None:
+    plain = run(D / "uid-null-not-openshift.yaml", kubeflow_distribution="kubeflow").findings
+    assert SATISFIED_BY_SCC & _rules(plain)
+    signed = run(D / "oauthenticator-ids-nulled.yaml", kubeflow_distribution="kubeflow").findings
+    assert not SATISFIED_BY_SCC & _rules(signed)
+
+
+def test_a_route_to_the_proxy_in_the_releases_namespace_says_it() -> None:
+    route = D / "route-to-proxy-public.yaml"
+    values = D / "uid-null-not-openshift.yaml"
+    found = run(values, route, namespace="jhub")
+    assert [(f.rule, f.line) for f in found.findings] == [
+        ("notebook-authentication", 3),
+        ("notebook-read-only-root-filesystem", 3),
+        ("notebook-uid-mismatch", 3),
+    ]
+    assert "the Route to proxy-public at " in (found.findings[2].note or "")
+    assert found.skipped == {"Route": 1}  # indexed only, skipped as before
+    # In another namespace, or for a release whose namespace nblint does not know, it is not
+    # this release's Route.
+    for other in (run(values, route, namespace="other"), run(values, route)):
+        assert SATISFIED_BY_SCC & _rules(other.findings)
