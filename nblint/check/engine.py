@@ -177,7 +177,10 @@ _UNSEEN = object()
 
 def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool | None] | None:
     """``holds(condition, ·)`` with each clause's path and schema prepared: True, False, or None
-    when it reads a placeholder (nblint cannot know whether it holds)."""
+    when it does not hold as written but reads a placeholder that may stand for a value that
+    makes it hold (``runAsUser: ${UID}`` for ``{type: integer}``). None is neither outcome: a
+    ``when`` that reads one does not hold (as written), an ``unless`` may, and nblint then says
+    nothing."""
     if condition is None:
         return None
     alternatives = []
@@ -209,11 +212,12 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool | N
             found, value = get_path(tree, parts)
             if not found or value is None:
                 return False
-            if value.__class__ is str and unknowable_value(value, *pod_unknowable(pod.facts)):
-                # A placeholder (`runAsUser: ${{UID}}`): whether the clause holds is unknown.
-                unknown = True
-            elif not valid(value):
-                return False
+            if not valid(value):
+                if value.__class__ is str and unknowable_value(value, *pod_unknowable(pod.facts)):
+                    # A placeholder (`runAsUser: ${{UID}}`) may stand for a value that holds.
+                    unknown = True
+                else:
+                    return False
         return None if unknown else True
 
     if len(alternatives) == 1:
@@ -423,8 +427,8 @@ class Plan:
                 holds = outcomes.get(condition, _UNSEEN)
                 if holds is _UNSEEN:
                     holds = outcomes[condition] = conditions[condition](pod)
-                # None (a condition that reads a placeholder) is neither outcome: nblint cannot
-                # know that the violation applies, so it says nothing.
+                # None (a condition that may hold through a placeholder) is neither outcome:
+                # nblint cannot know that the violation applies, so it says nothing.
                 if holds is not outcome:
                     return True
             return False
