@@ -48,6 +48,7 @@ PLACES = [
         "merge-key/manifest-anchored-notebook-merged-by-a-sidecar.yaml",
         "merge-key/kubeflow-anchored-notebook-merged-by-a-sidecar.yaml",
         "merge-key/z2jh-anchored-profile-merged-by-another.yaml",
+        "openshift-template-objects.yaml",
     )
 ]
 CORPUS = sorted((SHARED / "corpus").glob("*/*.yaml")) if SHARED.is_dir() else []

@@ -114,3 +114,19 @@ def test_a_binding_that_names_no_namespace_holds_back_only_pods_that_may_share_i
     )
     # team's default ServiceAccount is bound, not other's.
     assert "RoleBinding" not in found["Pod/lab"].message
+
+
+def test_a_binding_whose_namespace_is_a_placeholder_holds_back_only_pods_applied_with_it() -> None:
+    # Field test 11b: a binding in `${STUDENT_NAME}` (an OpenShift Template's) held back the
+    # token fix of every pod on a `default` ServiceAccount of the run. Like a binding that names
+    # no namespace, it may be the namespace of a pod applied with it (its directory), not of a
+    # pod of another tree that names its own.
+    tree = B / "placeholder-namespace-binding-tree"
+    found = {f.object: f for f in token_findings(*sorted(tree.rglob("*.yaml")))}
+    assert sorted(found) == ["Pod/beside", "Pod/elsewhere"]
+    assert "RoleBinding/runner-edit binds ServiceAccount default" in found["Pod/beside"].message
+    assert found["Pod/beside"].applicability == DISPLAY_ONLY
+    assert found["Pod/elsewhere"].message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset)"
+    )
+    assert found["Pod/elsewhere"].applicability != DISPLAY_ONLY

@@ -49,7 +49,7 @@ from nblint.model.rule import (
 from nblint.model.schema import compile as compile_schema
 from nblint.model.schema import error_finder, judges_whole
 from nblint.model.template import fills_every_hole, render_template, show_value
-from nblint.model.unknowable import unknowable_on_path
+from nblint.model.unknowable import pod_unknowable, unknowable_on_path, unknowable_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -171,8 +171,16 @@ def _test(
                 _test(value, children, failed, present)
 
 
-def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | None:
-    """``holds(condition, ·)`` with each clause's path and schema prepared."""
+#: Not evaluated yet (a condition's outcome may be None: unknown).
+_UNSEEN = object()
+
+
+def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool | None] | None:
+    """``holds(condition, ·)`` with each clause's path and schema prepared: True, False, or None
+    when it does not hold as written but reads a placeholder that may stand for a value that
+    makes it hold (``runAsUser: ${UID}`` for ``{type: integer}``). None is neither outcome: a
+    ``when`` that reads one does not hold (as written), an ``unless`` may, and nblint then says
+    nothing."""
     if condition is None:
         return None
     alternatives = []
@@ -191,7 +199,8 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
             )
         alternatives.append(prepared)
 
-    def all_hold(pod: EffectivePod, clauses: list[tuple[str | None, Path, Any]]) -> bool:
+    def all_hold(pod: EffectivePod, clauses: list[tuple[str | None, Path, Any]]) -> bool | None:
+        unknown = False
         for source, parts, valid in clauses:
             tree = (
                 pod.pod
@@ -201,14 +210,31 @@ def _condition(condition: Condition | None) -> Callable[[EffectivePod], bool] | 
                 else pod.facts
             )
             found, value = get_path(tree, parts)
-            if not found or value is None or not valid(value):
+            if not found or value is None:
                 return False
-        return True
+            if not valid(value):
+                if value.__class__ is str and unknowable_value(value, *pod_unknowable(pod.facts)):
+                    # A placeholder (`runAsUser: ${{UID}}`) may stand for a value that holds.
+                    unknown = True
+                else:
+                    return False
+        return None if unknown else True
 
     if len(alternatives) == 1:
         only = alternatives[0]
         return lambda pod: all_hold(pod, only)
-    return lambda pod: any(all_hold(pod, clauses) for clauses in alternatives)
+
+    def any_holds(pod: EffectivePod) -> bool | None:
+        outcome: bool | None = False
+        for clauses in alternatives:
+            holds = all_hold(pod, clauses)
+            if holds:
+                return True
+            if holds is None:
+                outcome = None
+        return outcome
+
+    return any_holds
 
 
 class _PreparedViolation:
@@ -301,7 +327,8 @@ class _PreparedImplementation:
         """Whether the implementation's own ``when``/``unless`` let it look at ``pod``."""
         if self.when is not None and not self.when(pod):
             return False
-        return self.unless is None or not self.unless(pod)
+        # A condition nblint cannot know (None: it reads a placeholder) lets nothing be said.
+        return self.unless is None or self.unless(pod) is False
 
     def load_builtin(self) -> builtins.Builtin:
         """The ``check`` of the implementation's builtin, imported when it first runs."""
@@ -348,7 +375,7 @@ class Plan:
         #: The distinct conditions of the violations' rules and their own, each evaluated at most
         #: once per pod (many rules share ``unless: spec.os.name: windows``), and for each
         #: conditional violation the outcome each of its conditions must have for it to apply.
-        self.conditions: list[Callable[[EffectivePod], bool]] = []
+        self.conditions: list[Callable[[EffectivePod], bool | None]] = []
         self.requirements: dict[int, tuple[tuple[int, bool], ...]] = {}
         numbered: dict[str, int] = {}
 
@@ -393,13 +420,15 @@ class Plan:
         evaluated; each one that is, is evaluated once."""
         requirements = self.requirements
         conditions = self.conditions
-        outcomes: dict[int, bool] = {}
+        outcomes: dict[int, bool | None] = {}
 
         def switched_off(number: int) -> bool:
             for condition, outcome in requirements.get(number, ()):
-                holds = outcomes.get(condition)
-                if holds is None:
+                holds = outcomes.get(condition, _UNSEEN)
+                if holds is _UNSEEN:
                     holds = outcomes[condition] = conditions[condition](pod)
+                # None (a condition that may hold through a placeholder) is neither outcome:
+                # nblint cannot know that the violation applies, so it says nothing.
                 if holds is not outcome:
                     return True
             return False
@@ -486,7 +515,7 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
     seen: set[tuple[str, Path, str]] = set()
-    templates_literal = not pod.facts.get("templates_are_placeholders")
+    templates_literal, parameters = pod_unknowable(pod.facts)
     for _, rule, raw in found:
         key = (rule.id, raw.path, raw.distinct)
         if key in seen:
@@ -494,7 +523,7 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
         seen.add(key)
         # A placeholder (`${image}`, an encrypted value) stands for a value nblint cannot know:
         # nothing found there is about the real one (the dialect says so once per file).
-        if unknowable_on_path(pod.pod, raw.path, templates_literal):
+        if unknowable_on_path(pod.pod, raw.path, templates_literal, parameters):
             continue
         findings.append(make_finding(pod, rule, raw, policy, plan.template_key))
     # What the rules worked out about the pod is done with. Kept for the rest of the run, it

@@ -35,6 +35,9 @@ STORAGE_INDEX = "cluster/storage"
 #: The run-index key of the ServiceAccounts that RoleBindings and ClusterRoleBindings give a role
 #: (:mod:`nblint.model.rbac`; the ``cluster`` dialect writes it), here for the same reason.
 BINDINGS_INDEX = "cluster/service-account-bindings"
+#: The key of an OpenShift ``Template`` whose objects the run reads (as a ``kind: List``'s
+#: ``items``): in :attr:`Recognised.path`, it says the document is one of them.
+TEMPLATE_OBJECTS = "objects"
 
 
 class Neighbour(Record):
@@ -99,7 +102,8 @@ class Recognised(Record):
         #: dialect declared it reads, in the order it declared their names.
         self.neighbours = neighbours
         #: Where ``root`` sits in its document: ``()``, or ``("items", 3)`` for an item of a
-        #: ``kind: List`` (fix edits are placed in document coordinates).
+        #: ``kind: List``, ``("objects", 3)`` for an object of an OpenShift ``Template`` (fix
+        #: edits are placed in document coordinates).
         self.path = path
         #: Parsed in the run's first phase and kept until it is normalised (see the run's
         #: ``KEEP_BUDGET``): an indexer may hold on to :attr:`root` at no cost in memory rather

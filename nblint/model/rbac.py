@@ -74,14 +74,18 @@ def binding_of(
     or a placeholder on either side may be the other's: a fix is then held back rather than
     risked. A binding that names no namespace (nor does a kustomization or ``--namespace`` give
     it one) binds in the namespace it is applied to: a pod that names its namespace may share it
-    only when the two are applied together (written in one directory)."""
+    only when the two are applied together (written in one directory). So with a placeholder
+    on one side or both (``${STUDENT_NAME}`` of an OpenShift Template, filled in when it is
+    processed): the pod of another tree is not taken to be in the binding's namespace."""
     account = service_account(spec)
     for binding in bindings:
         if binding.account != account:
             continue
-        if _known(namespace) and _known(binding.namespace) and namespace != binding.namespace:
-            continue
-        if _known(namespace) and binding.namespace is None and not _together(file, binding):
+        if _known(namespace) and _known(binding.namespace):
+            if namespace != binding.namespace:
+                continue
+        elif namespace is not None and not _together(file, binding):
+            # A placeholder, or a binding that names no namespace, beside a pod that names one.
             continue
         return binding
     return None

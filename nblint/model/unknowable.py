@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: The pod fact (``EffectivePod.facts``) that says the pod is an object of an OpenShift
+#: ``Template``: ``oc process`` fills in a ``${NAME}`` anywhere in its texts.
+PARAMETERS_FACT = "template_parameters"
+
+
+def pod_unknowable(facts: Any) -> tuple[bool, bool]:
+    """``(templates_literal, parameters)`` of :func:`unknowable_value` for a pod of ``facts``."""
+    return not facts.get("templates_are_placeholders"), bool(facts.get(PARAMETERS_FACT))
+
+
 #: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
 #: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
 @cache
@@ -40,12 +50,28 @@ def is_unknowable(value: Any) -> bool:
     )
 
 
-def unknowable_on_path(tree: Any, path: tuple[Any, ...], templates_literal: bool = True) -> bool:
-    """Whether the value at ``path`` of ``tree``, or one on the way to it, is unknowable: a
-    check that found something there judged a placeholder, not the value it stands for.
+def unknowable_value(value: Any, templates_literal: bool = True, parameters: bool = False) -> bool:
+    """Whether ``value`` is text nblint cannot know (:func:`is_unknowable`).
     ``templates_literal``: a Helm ``{{ }}`` template counts as its literal text (Helm passes a
     values file's templates on as written, and the loader says so: ``helm-template``), unless
-    whoever fills it in is known (an Argo CD ApplicationSet's generators)."""
+    whoever fills it in is known (an Argo CD ApplicationSet's generators). ``parameters``: the
+    value is an OpenShift Template's object, where ``oc process`` fills in a ``${NAME}`` (or
+    ``${{NAME}}``) anywhere in a text (``quay.io/team/notebook:${TAG}``)."""
+    if not isinstance(value, str):
+        return False
+    if parameters and "${" in value:
+        return True
+    if is_unknowable(value):
+        return not (templates_literal and not value.startswith(("${", "ENC[")))
+    return False
+
+
+def unknowable_on_path(
+    tree: Any, path: tuple[Any, ...], templates_literal: bool = True, parameters: bool = False
+) -> bool:
+    """Whether the value at ``path`` of ``tree``, or one on the way to it, is unknowable
+    (:func:`unknowable_value`): a check that found something there judged a placeholder, not
+    the value it stands for."""
     node = tree
     for step in path:
         if isinstance(node, dict):
@@ -56,8 +82,8 @@ def unknowable_on_path(tree: Any, path: tuple[Any, ...], templates_literal: bool
             node = node[step]
         else:
             return False
-        if isinstance(node, str) and is_unknowable(node):
-            return not (templates_literal and not node.startswith(("${", "ENC[")))
+        if isinstance(node, str) and unknowable_value(node, templates_literal, parameters):
+            return True
     return False
 
 

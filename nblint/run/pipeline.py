@@ -21,7 +21,9 @@ one input fails, so that a bad file never hides the findings of the others. In t
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
@@ -36,12 +38,13 @@ from nblint.dialects.registry import (
 )
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
-from nblint.load.provenance import path_at
+from nblint.load.provenance import path_at, tree_position
 from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import (
     BINDINGS_INDEX,
     CLUSTER_INDEX,
     STORAGE_INDEX,
+    TEMPLATE_OBJECTS,
     Neighbour,
     Recognised,
     RunIndex,
@@ -52,6 +55,7 @@ from nblint.model.pod import EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
+from nblint.model.unknowable import PARAMETERS_FACT
 from nblint.run.kustomize import (
     Kustomizations,
     PatchedBy,
@@ -89,6 +93,8 @@ NOTEBOOK_GROUP = "notebook"
 KUSTOMIZE_PATCH = "kustomize-patch"
 KUSTOMIZE_RESOURCE_UNCHECKED = "kustomize-resource-unchecked"
 KUSTOMIZE_NOT_APPLIED = "kustomize-not-applied"
+#: The rule that says an OpenShift Template's objects write parameters nblint cannot know (info).
+TEMPLATE_PARAMETERS = "openshift-template-parameters"
 #: The context option that names the API server's admission configuration.
 ADMISSION_CONFIG = "--admission-config"
 
@@ -537,11 +543,17 @@ class Runner:
     def _recognise(
         self, item: _Input, root: Any, index: int, result: RunResult, at: tuple[Any, ...] = ()
     ) -> Iterator[Recognised]:
-        if isinstance(root, dict) and root.get("kind") == "List":
-            items = root.get("items")
-            if isinstance(items, list):
+        kind = root.get("kind") if isinstance(root, dict) else None
+        if isinstance(kind, str) and kind in _CONTAINERS:
+            key = _CONTAINERS[kind]
+            items = root.get(key)
+            if isinstance(items, list) and (key == "items" or _openshift_template(root)):
+                if key == TEMPLATE_OBJECTS and item.context is None:
+                    parameters = _template_parameters(root, item.path)
+                    if parameters is not None:
+                        self._add(result, parameters)
                 for position, entry in enumerate(items):
-                    yield from self._recognise(item, entry, index, result, (*at, "items", position))
+                    yield from self._recognise(item, entry, index, result, (*at, key, position))
                 return
         if item.namespace is not None:
             set_namespace(root, item.namespace.namespace)
@@ -712,8 +724,12 @@ class Runner:
             # One input may yield several pods (profiles): a finding about the input as a whole
             # (e.g. z2jh `cull` settings) comes out of each of them identically; report it once.
             unique: set[tuple[Any, ...]] = set()
+            parameters = TEMPLATE_OBJECTS in document.path
             for pod in normalised.pods:
                 result.pod_count += 1
+                if parameters:
+                    # An OpenShift Template's object: `oc process` fills in `${NAME}` anywhere.
+                    pod.facts[PARAMETERS_FACT] = True
                 if self.options.keep_pods:
                     result.pods.append(pod)
                 for finding in self._check(pod):
@@ -970,6 +986,62 @@ def _pod_security_files(path: str) -> list[str]:
 def _is_object(root: dict[str, Any]) -> bool:
     """A Kubernetes object (``apiVersion`` and ``kind``), not a values file."""
     return isinstance(root.get("kind"), str) and isinstance(root.get("apiVersion"), str)
+
+
+#: Kinds that hold other objects, read as those objects (each at its place in the document):
+#: a ``kind: List``'s ``items``, an OpenShift ``Template``'s ``objects``.
+_CONTAINERS = {"List": "items", "Template": TEMPLATE_OBJECTS}
+
+
+def _openshift_template(root: Any) -> bool:
+    """An OpenShift ``Template`` (``template.openshift.io/v1``, or the legacy ``v1``), not
+    another API's kind of that name."""
+    api = root.get("apiVersion")
+    return api == "v1" or (isinstance(api, str) and api.startswith("template.openshift.io/"))
+
+
+def _template_parameters(root: Any, file: str) -> Reported | None:
+    """``openshift-template-parameters`` for a Template whose objects write a parameter
+    (``${NAME}``, ``${{NAME}}``), which ``oc process`` fills in: nblint checks their objects
+    with those values unknown (a ``value:`` default in ``parameters`` may be replaced with
+    ``-p``). None when they write none."""
+    names: list[str] = []
+    stack: list[Any] = [root.get(TEMPLATE_OBJECTS)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "${" in node:
+                for name in _parameter_pattern().findall(node):
+                    if name not in names:
+                        names.append(name)
+        elif isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    if not names:
+        return None
+    metadata = root.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    label = f"Template/{name}" if isinstance(name, str) and name else "Template"
+    shown = ", ".join(f"${{{n}}}" for n in names[:4]) + (
+        f", … ({len(names)} in all)" if len(names) > 4 else ""
+    )
+    line, column = tree_position(root, (TEMPLATE_OBJECTS,))
+    given = "FILE" if file == files.STDIN else file
+    return Reported(
+        TEMPLATE_PARAMETERS,
+        f"{label}: its objects are checked, but the parameters they use ({shown}) are filled in "
+        "by `oc process`, so nblint cannot know their values (a default under `parameters` may "
+        "be replaced with -p) and says nothing about a value written with one",
+        Origin(file, line, column),
+        object=label,
+        fix=f"oc process -f {given} --local -o yaml -p NAME=VALUE ... | nblint check -",
+    )
+
+
+@cache
+def _parameter_pattern() -> re.Pattern[str]:
+    return re.compile(r"\$\{\{?([A-Za-z0-9_]+)\}?\}")
 
 
 def skip_label(root: Any) -> str:
