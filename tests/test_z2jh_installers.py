@@ -360,7 +360,7 @@ def test_a_helmfile_gotmpl_is_read_where_its_templates_are_values() -> None:
         ("z2jh-unrendered-template", "helmfile-gotmpl/helmfile.yaml.gotmpl", 16),
         ("run-as-user", "helmfile-gotmpl/values.yaml", 2),
     ]
-    assert "whether it is installed (`{{ .Values.hubInstalled }}`)" in said(
+    assert "`installed: {{ .Values.hubInstalled }}`, which says if it is installed" in said(
         result, "z2jh-unread-values"
     )
     # plain.yaml.gotmpl holds no template: read as the values it is (its image name).

@@ -248,7 +248,9 @@ def _helmfile_release(
     installed = _text(release.get("installed"))
     if installed is not None and is_placeholder(installed):
         # Whether helmfile installs it at all is the template's to say: linted as installed.
-        unread.append(((*where, "installed"), f"whether it is installed (`{installed}`)"))
+        unread.append(
+            ((*where, "installed"), f"`installed: {installed}`, which says if it is installed")
+        )
     for key, what in (
         ("inherit", "the values of the release templates it inherits"),
         ("valuesTemplate", "the values templates it renders"),
