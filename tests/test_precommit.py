@@ -145,3 +145,22 @@ def test_a_commit_of_a_clean_pod_neither_checks_nor_fixes_the_configured_release
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
     )
     assert status.stdout == "A  pod.yaml\n"
+
+
+def test_hook_lints_a_helmfile_gotmpl_values_file_as_a_directory_walk_does(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    """A walk lints `*.gotmpl` (helmfile's values files and helmfiles): so does the hook.
+    identify gives such a file no `yaml` type, so `types: [yaml]` never passed it to nblint
+    (the hook was skipped and the commit passed)."""
+    repo = tmp_path / "helmfile-repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".nblint.yaml").write_text("select: [psa-baseline, psa-restricted, z2jh, nblint]\n")
+    shutil.copy(
+        FIXTURES / "precommit" / "privileged-values.yaml.gotmpl", repo / "values.yaml.gotmpl"
+    )
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    run = try_repo(repo, pre_commit_home)  # the staged files, as a commit runs the hook
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "error[privileged]: container sidecar is privileged" in run.stdout
+    assert "--> values.yaml.gotmpl:8:9" in run.stdout

@@ -28,7 +28,9 @@ from nblint.model.pod import EffectivePod, get_path
 RULES = load_rules()
 RULE_SCHEMA = json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
 #: Rules whose failure cannot be written as an input file.
-NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error"}
+#: Rules no PATH example can trigger (z2jh-installer-as-layer is about a `-f` layer: see
+#: tests/test_z2jh_installers.py).
+NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error", "z2jh-installer-as-layer"}
 
 
 def test_rules_ship_from_the_top_level_rules_directory() -> None:

@@ -250,14 +250,20 @@ def test_a_helmfile_release_layers_files_inline_values_and_set_in_helmfile_s_ord
         ("z2jh-chart-version", "helmfile-releases/helmfile.yaml", 15),
         ("privileged", "helmfile-releases/helmfile.yaml", 18),  # the inline `singleuser:`
         ("run-as-user", "helmfile-releases/helmfile.yaml", 18),
+        # The values file helmfile renders (a template in it): read beside it, not YAML.
         ("z2jh-unread-values", "helmfile-releases/helmfile.yaml", 21),
+        ("z2jh-unread-values", "helmfile-releases/helmfile.yaml", 22),
         ("run-as-user", "helmfile-releases/helmfile.yaml", 26),  # `set: singleuser.uid=0` wins
         ("z2jh-unknown-key", "helmfile-releases/values.yaml", 2),  # a 4.x key under 3.3.8
     ]
-    message = said(result, "z2jh-unread-values")
-    assert message.startswith(
-        "the helmfile release `jhub` layers values that nblint did not read: the values template "
-        "`env.yaml.gotmpl`, which helmfile renders (`releases[1].values[2]`); the values file "
+    messages = {f.line: f.message for f in result.findings if f.rule == "z2jh-unread-values"}
+    assert messages[21].startswith(
+        "the values file `env.yaml.gotmpl` "
+        f"({Z2JH / 'helmfile-releases' / 'env.yaml.gotmpl'}) that the helmfile release `jhub` "
+        "layers could not be read (line 2: Go template syntax of helmfile"
+    )
+    assert messages[22].startswith(
+        "the helmfile release `jhub` layers values that nblint did not read: the values file "
         "`missing.yaml`, not found beside it (`releases[1].values[3]`); the secrets "
         "`secrets.yaml`, which helm-secrets decrypts (`releases[1].secrets[0]`); the `set` entry "
         "`hub.config.Authenticator.admin_users` (`releases[1].set[1]`); linted: "
@@ -304,6 +310,125 @@ def test_a_helmfile_d_release_reads_its_values_relative_to_its_file() -> None:
     assert ("z2jh-unknown-key", "helmfile-d/values/common.yaml", 2) in found(result)
 
 
+def walk(name: str) -> RunResult:
+    """Every file of the fixture directory ``name``, as a directory walk gives them."""
+    here = Z2JH / name
+    return run(*sorted(p for p in here.rglob("*") if p.is_file()), select=SELECTED)
+
+
+def test_environment_values_are_helmfile_s_state_values_not_z2jh_values() -> None:
+    # Field test: `environments.*.values` and the helmfile's own `values:` feed its templates
+    # (`.Values`, `.StateValues`); Helm never reads them. Given with the helmfile (a directory
+    # walk), each was linted as a z2jh release of its own: a privileged sidecar in
+    # environments/prod.yaml, `uid: 0` in environments/default.yaml and defaults.yaml.
+    result = walk("helmfile-environments")
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-environments/helmfile.yaml", 19),
+        ("privileged", "helmfile-environments/helmfile.yaml", 22),  # the chart's init container
+        ("run-as-user", "helmfile-environments/helmfile.yaml", 22),
+        # `uid: '{{ .StateValues.notebookUid }}'`: filled in per environment, unknown.
+        ("z2jh-unrendered-template", "helmfile-environments/helmfile.yaml", 23),
+    ]
+    assert len(result.pods) == 1
+    # The environments document and the three state values files: skipped, not linted.
+    assert sum(result.skipped.values()) == 4
+
+
+def test_a_base_s_environment_values_are_state_values_too() -> None:
+    result = walk("helmfile-bases")
+    assert [f for f in found(result) if "environments" in f[1]] == []
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-bases/helmfile.yaml", 10),
+        ("privileged", "helmfile-bases/values.yaml", 1),
+        ("run-as-user", "helmfile-bases/values.yaml", 1),
+    ]
+
+
+def test_a_helmfile_gotmpl_is_read_where_its_templates_are_values() -> None:
+    # helmfile v1 renders `helmfile.yaml.gotmpl` as a Go template first. Each template here is
+    # a value (unquoted): nblint read nothing of the file (one `helm-template` error). Now the
+    # release, its plain values files and its version are read as in helmfile.yaml, each
+    # template an unknown value, said once.
+    result = check("helmfile-gotmpl/helmfile.yaml.gotmpl")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-gotmpl/helmfile.yaml.gotmpl", 9),
+        # `installed: {{ … }}`: whether helmfile installs it is the template's to say.
+        ("z2jh-unread-values", "helmfile-gotmpl/helmfile.yaml.gotmpl", 10),
+        ("privileged", "helmfile-gotmpl/helmfile.yaml.gotmpl", 14),
+        ("run-as-user", "helmfile-gotmpl/helmfile.yaml.gotmpl", 14),
+        ("z2jh-unrendered-template", "helmfile-gotmpl/helmfile.yaml.gotmpl", 16),
+        ("run-as-user", "helmfile-gotmpl/values.yaml", 2),
+    ]
+    assert "`installed: {{ .Values.hubInstalled }}`, which says if it is installed" in said(
+        result, "z2jh-unread-values"
+    )
+    # plain.yaml.gotmpl holds no template: read as the values it is (its image name).
+    (pod,) = result.pods
+    assert pod.spec["containers"][0]["image"].startswith("quay.io/jupyter/scipy-notebook:")
+    assert {pod.namespace for pod in result.pods} == {None}  # `{{ .Values.namespace }}`
+
+
+def test_a_helmfile_gotmpl_whose_templates_decide_its_shape_is_said_once_never_guessed() -> None:
+    # `{{ if }}`/`{{ else }}` pick one of two releases: nblint cannot know which, and reads
+    # neither (one info at the template, not an error, never a guess).
+    result = check("helmfile-gotmpl-control/helmfile.yaml.gotmpl")
+    assert [(f.rule, f.line, f.column, f.severity) for f in result.findings] == [
+        ("helmfile-template", 5, 1, "info")
+    ]
+    assert result.pods == []
+
+
+def test_a_helmfile_gotmpl_template_in_a_flow_list_or_a_key_is_said_once(tmp_path: Path) -> None:
+    for text, line in (
+        (
+            "releases:\n  - name: jhub\n    chart: jupyterhub/jupyterhub\n"
+            "    values: [{{ .Values.file }}]\n",
+            4,
+        ),
+        (
+            "releases:\n  - name: jhub\n    chart: jupyterhub/jupyterhub\n    values:\n"
+            "      - {{ .Values.key }}: 1\n",
+            5,
+        ),
+        (
+            "releases:\n  - name: jhub\n    chart: jupyterhub/jupyterhub\n    values:\n"
+            "      - hub:\n          config: {{ toYaml .Values.config\n          | nindent 10 }}\n",
+            6,
+        ),
+    ):
+        helmfile = tmp_path / "helmfile.yaml.gotmpl"
+        helmfile.write_text(text)
+        result = run(helmfile, select=SELECTED)
+        assert [(f.rule, f.line) for f in result.findings] == [("helmfile-template", line)], text
+
+
+def test_a_template_values_file_a_kustomization_names_is_one_finding_at_its_template() -> None:
+    # Field test: a Jinja values file was said twice, a `helm-template` error as an input of
+    # its own and an unread info through the kustomization. The finding is the one at the line
+    # to edit: the template; the release (nothing else to lint) is not linted.
+    result = walk("kustomize-helmcharts-jinja")
+    assert [(f.rule, Path(f.file).name, f.line) for f in result.findings] == [
+        ("helm-template", "values.yaml", 3)
+    ]
+    # The kustomization alone: the values file is no input, and its release says it is unread.
+    alone = check("kustomize-helmcharts-jinja/kustomization.yaml")
+    assert found(alone) == [
+        ("z2jh-unread-values", "kustomize-helmcharts-jinja/kustomization.yaml", 6)
+    ]
+
+
+def test_a_template_values_file_a_helmfile_names_is_one_finding_at_its_template() -> None:
+    # env.yaml.gotmpl, given with the helmfile: said at its template, not also at line 21 of
+    # the helmfile (alone, the helmfile says it: see the first helmfile test).
+    result = walk("helmfile-releases")
+    said_of = [f for f in found(result) if "gotmpl" in f[1] or f[0] == "z2jh-unread-values"]
+    assert said_of == [
+        ("helm-template", "helmfile-releases/env.yaml.gotmpl", 2),
+        ("z2jh-unread-values", "helmfile-releases/helmfile.yaml", 22),  # missing.yaml, secrets…
+    ]
+
+
 def test_a_helmfile_release_of_another_chart_is_not_read() -> None:
     document = {
         "repositories": [{"name": "bitnami", "url": "https://charts.bitnami.com/bitnami"}],
@@ -346,7 +471,8 @@ def test_fixes_are_written_into_a_helmfile_release_s_inline_values(tmp_path: Pat
         ("run-as-user", "helmfile.yaml", 32),
         ("z2jh-chart-version", "helmfile.yaml", 15),
         ("z2jh-unknown-key", "values.yaml", 2),
-        ("z2jh-unread-values", "helmfile.yaml", 27),
+        ("z2jh-unread-values", "helmfile.yaml", 27),  # env.yaml.gotmpl (not an input here)
+        ("z2jh-unread-values", "helmfile.yaml", 28),
     ]
     text = (copy / "helmfile.yaml").read_text()
     assert "          cloudMetadata:\n            blockWithIptables: false\n" in text
@@ -383,15 +509,24 @@ def test_a_kustomize_chart_without_a_repo_is_the_local_chart_of_unknown_version(
     )
 
 
-def test_as_a_dash_f_layer_only_the_inline_values_are_the_layer_and_the_rest_is_said() -> None:
-    files = Z2JH / "kustomize-helmcharts-files"
-    result = run(
-        select=SELECTED,
-        values=[str(files / "values.yaml"), str(files / "kustomization.yaml")],
-    )
-    message = said(result, "z2jh-unread-values")
-    assert "`prod.yaml`, not among the -f layers" in message
-    assert "`values.yaml`" not in message  # a -f layer itself
+def test_a_kustomization_or_helmfile_given_with_dash_f_is_said_to_be_no_values_file() -> None:
+    # Field test: as a -f layer only its inline values were read, in the -f order (a values
+    # file it names given after it landed above its inline values; its `set` values were
+    # lost). It names its layers and their order itself: one info, and no half-read release.
+    for fixture, name, line, values in (
+        ("kustomize-helmcharts-files", "kustomization.yaml", 4, ["values.yaml"]),
+        ("helmfile-releases", "helmfile.yaml", 12, []),
+        ("helmfile-releases", "helmfile.yaml", 12, ["values.yaml"]),
+    ):
+        here = Z2JH / fixture
+        layers = [*(str(here / v) for v in values), str(here / name)]
+        result = run(select=SELECTED, values=layers)
+        assert [(f.rule, Path(f.file).name, f.line) for f in result.findings] == [
+            ("z2jh-installer-as-layer", name, line)
+        ]
+        assert result.pods == []
+        assert result.findings[0].message.startswith(f"`-f {name}`: a ")
+        assert "nblint reads when it is given as a PATH" in result.findings[0].message
 
 
 def test_deprecated_helmchartinflationgenerator_entries_are_read_as_kustomize_converts_them() -> (

@@ -198,8 +198,8 @@ class LoadProblem(Record):
         self, kind: str, message: str, line: int, column: int, fix_key: str | None = None
     ) -> None:
         #: parse-error | duplicate-key | unsafe-tag | too-large | recursive-alias | helm-template |
-        #: sops-encrypted | sops-partly-encrypted | not-a-mapping | empty-file | unreadable (the
-        #: pipeline maps each to a rule)
+        #: helmfile-template | sops-encrypted | sops-partly-encrypted | not-a-mapping |
+        #: empty-file | unreadable (the pipeline maps each to a rule)
         self.kind = kind
         self.message = message
         self.line = line
@@ -589,11 +589,20 @@ def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | Loa
         if ytt is not None:
             yield ytt
             return
+    state = False
     if helmfile and "{{" in text:
-        rendered = _helmfile_template(text)
-        if rendered is not None:
-            yield rendered
-            return
+        if _helmfile_state().search(text):
+            # A helmfile itself (`helmfile.yaml.gotmpl`): read where its templates are values.
+            masked = _masked_helmfile(text)
+            if isinstance(masked, LoadProblem):
+                yield masked
+                return
+            text, state = masked, True
+        else:
+            rendered = _helmfile_template(text)
+            if rendered is not None:
+                yield rendered
+                return
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
     lines = _TextLines(text)
@@ -608,9 +617,11 @@ def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | Loa
             try:
                 root = builder.build(node)
             except _Refused as refused:
-                yield _helm_problem(
-                    text, LoadProblem(refused.kind, refused.message, *refused.pos), helmfile
-                )
+                problem = LoadProblem(refused.kind, refused.message, *refused.pos)
+                if state and "{{" in _line(text, problem.line):
+                    yield _unknowable_helmfile(text, problem.line)
+                else:
+                    yield _helm_problem(text, problem, helmfile)
             else:
                 node = None  # its composed nodes are done with once the tree is built
                 encrypted = _sops_problem(root)
@@ -624,7 +635,11 @@ def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | Loa
                     yield Document(index, root, pos[0], builder.problems)
             index += 1
     except yaml.MarkedYAMLError as err:
-        yield _helm_problem(text, _syntax_problem(err, text), helmfile)
+        problem = _syntax_problem(err, text)
+        if state and "{{" in _line(text, problem.line):
+            yield _unknowable_helmfile(text, problem.line)  # a template YAML cannot hold there
+        else:
+            yield _helm_problem(text, problem, helmfile)
     except yaml.YAMLError as err:
         yield LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1)
     except RecursionError:
@@ -681,6 +696,70 @@ def _helmfile_template(text: str) -> LoadProblem | None:
         if found is not None and found.group() == "{{":
             return LoadProblem("helm-template", HELMFILE_TEMPLATE, number, found.start() + 1)
     return None
+
+
+#: A helmfile's own top-level keys: a ``*.gotmpl`` file that has one is a helmfile
+#: (``helmfile.yaml.gotmpl``), not a values file.
+@cache
+def _helmfile_state() -> re.Pattern[str]:
+    return re.compile(
+        r"^(?:releases|environments|bases|helmfiles|repositories|helmDefaults):", re.M
+    )
+
+
+#: A line's value that starts with a template (``key: {{ … }}…``, ``- {{ … }}``): YAML reads
+#: ``{`` there as a flow mapping, helmfile as the text it renders.
+@cache
+def _template_value() -> re.Pattern[str]:
+    return re.compile(
+        r"^(?P<lead>[ \t]*(?:-[ \t]+)*(?:(?:[\w.\-/]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*:[ \t]+)?)"
+        r"(?P<value>\{\{.*?)[ \t]*$"
+    )
+
+
+HELMFILE_STATE_TEMPLATE = (
+    "helmfile renders this helmfile as a Go template before it reads it, and this template "
+    "decides what the file holds (it may add, drop or repeat parts of it): nblint cannot know "
+    "what it renders to and did not read the file; lint the rendered state (helmfile build "
+    "prints it, helmfile write-values writes each release's values; then nblint check them)"
+)
+
+
+def _masked_helmfile(text: str) -> str | LoadProblem:
+    """A helmfile written as a Go template (``helmfile.yaml.gotmpl``, which helmfile v1 renders
+    before it reads it), as YAML nblint can read: each template that is a value, or part of one,
+    stays as its text (a value that starts with one is quoted, as YAML would not read it), so
+    that nblint takes it for a value it cannot know. A template anywhere else (a line of its
+    own, ``{{ if … }}``, ``{{ range … }}``, ``{{ readFile … }}``; a key; one that spans lines)
+    decides what the file holds: the problem of :func:`_unknowable_helmfile`, at its line."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if "{{" not in line or line.lstrip().startswith("#"):
+            continue
+        if line.count("{{") != line.count("}}") or line.rfind("{{") > line.rfind("}}"):
+            return _unknowable_helmfile(text, number)
+        found = _template_value().match(line)
+        if found is not None:
+            lead, value = found.group("lead"), found.group("value")
+            if not lead.strip() or re.search(r"\}\}[^'\"]*:(?:[ \t]|$)", value):
+                # A template on a line of its own, or a key (`- {{ .Values.k }}: 1`).
+                return _unknowable_helmfile(text, number)
+            lines[number - 1] = lead + "'" + value.replace("'", "''") + "'"
+        elif line.lstrip().startswith(("{{", "- {{")):
+            return _unknowable_helmfile(text, number)
+    return "\n".join(lines)
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.split("\n")
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _unknowable_helmfile(text: str, number: int) -> LoadProblem:
+    """One info for a helmfile template nblint cannot read, at the template's line."""
+    line = _line(text, number)
+    column = line.find("{{") + 1 if "{{" in line else 1
+    return LoadProblem("helmfile-template", HELMFILE_STATE_TEMPLATE, number, column)
 
 
 def _helm_problem(text: str, problem: LoadProblem, helmfile: bool = False) -> LoadProblem:

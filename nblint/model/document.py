@@ -45,9 +45,11 @@ class Neighbour(Record):
     umbrella chart's ``Chart.yaml`` beside its values), read and parsed by the run: dialects
     never read files."""
 
-    __slots__ = ("file", "name", "problem", "root")
+    __slots__ = ("file", "given", "name", "problem", "root")
 
-    def __init__(self, name: str, file: str, root: Any, problem: str | None = None) -> None:
+    def __init__(
+        self, name: str, file: str, root: Any, problem: str | None = None, given: bool = False
+    ) -> None:
         #: The name the dialect declared (``Chart.yaml``).
         self.name = name
         #: Its path, as findings name it.
@@ -55,6 +57,9 @@ class Neighbour(Record):
         #: Its first document, or None when it could not be read (then :attr:`problem` says why).
         self.root = root
         self.problem = problem
+        #: A file a document names (``Dialect.references``) that is an input of the run too:
+        #: a problem reading it is said there, as that input's.
+        self.given = given
 
 
 class Recognised(Record):

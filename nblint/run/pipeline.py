@@ -81,6 +81,7 @@ LOAD_PROBLEM_RULES = {
     "empty-file": "empty-file",
     "not-a-mapping": "document-not-a-mapping",
     HELM_TEMPLATE: "helm-template",
+    "helmfile-template": "helmfile-template",
     "sops-encrypted": "sops-encrypted",
     "sops-partly-encrypted": "sops-partly-encrypted",
 }
@@ -602,11 +603,13 @@ class Runner:
             beside = os.path.normpath(os.path.join(os.path.dirname(path), written))
             if self._input_files is None:
                 self._input_files = {os.path.realpath(p): p for p in self._input_paths}
-            shown = self._input_files.get(os.path.realpath(beside), beside)
+            real = os.path.realpath(beside)
+            shown = self._input_files.get(real, beside)
             given = self.options.texts.get(shown)
             if given is None and not os.path.isfile(beside):
                 continue
             neighbour, self._beside_texts[shown] = _read_neighbour(written, shown, given)
+            neighbour.given = real in self._input_files
             read.append(neighbour)
         return tuple(read)
 

@@ -66,6 +66,10 @@ FLUX_CHARTS = "source.toolkit.fluxcd.io/charts"
 #: layer into a z2jh release (:func:`beside`): such a file given as an input too is linted as
 #: that layer only, not as a release of its own.
 INSTALLER_FILES = "z2jh/installer-values-files"
+#: The run-index key of the files a helmfile of the inputs names as its environments' values:
+#: helmfile's state values, which only its templates read (``.Values``, ``.StateValues``), never
+#: Helm; such a file given as an input too is not z2jh values of its own (declined, skipped).
+HELMFILE_STATE_FILES = "z2jh/helmfile-state-values-files"
 
 
 class Source(Record):
@@ -199,9 +203,23 @@ def installer_kind(document: Any) -> str | None:
         document.get("helmChartInflationGenerator"), list
     ):
         return KUSTOMIZE
-    if kind is None and api is None and isinstance(document.get("releases"), list):
+    if (
+        kind is None
+        and api is None
+        and (isinstance(document.get("releases"), list) or is_helmfile_state(document))
+    ):
         return HELMFILE
     return None
+
+
+def is_helmfile_state(document: Any) -> bool:
+    """A helmfile document that holds helmfile's own state and no ``releases``: its
+    ``environments`` (whose ``values`` are state values for its templates, ``.Values`` /
+    ``.StateValues``, not a chart's) or its ``bases`` (helmfiles merged under it); the first
+    document of a helmfile that keeps them apart from its releases with ``---`` (cheap)."""
+    return "releases" not in document and (
+        isinstance(document.get("environments"), dict) or isinstance(document.get("bases"), list)
+    )
 
 
 def sources(document: Any) -> list[Source]:
@@ -495,9 +513,12 @@ def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
     entries: list[tuple[str, Any]] = []
     for file, root in document.layers or [(document.file, document.root)]:
         if isinstance(root, dict) and installer_kind(root) is not None:
-            from nblint.dialects.z2jh.installers import references
+            from nblint.dialects.z2jh.installers import references, state_values_files
 
             entries.extend((INSTALLER_FILES, beside(file, name)) for name in references(root))
+            entries.extend(
+                (HELMFILE_STATE_FILES, beside(file, name)) for name in state_values_files(root)
+            )
             continue
         found = flux_source(root)
         if found is None:

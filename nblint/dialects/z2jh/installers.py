@@ -20,11 +20,15 @@ HelmRelease's is, with every values layer the tool hands Helm in its order
 * helmfile (``pkg/state/state.go``): each of a state file's ``releases`` whose ``chart`` is
   ``<repository>/jupyterhub`` (the ``repositories`` entry of that name says its ``url``) or an
   ``oci://…/jupyterhub`` reference; its ``values`` list in order, each a file path (relative to
-  the helmfile; a ``.gotmpl`` file is a template helmfile renders, which nblint does not) or an
-  inline mapping; then its ``secrets`` files (helm-secrets decrypts them); then ``set`` and
-  ``setString`` entries, as ``--set``/``--set-string`` (a literal ``name``/``value`` is read,
-  ``file``/``values`` entries are not). Every ``{{ … }}`` is filled in by helmfile's templating:
-  such a value is unknown, never a Helm template.
+  the helmfile; a ``.gotmpl`` file is a template helmfile renders: read when it holds no
+  template, else said unread) or an inline mapping; then its ``secrets`` files (helm-secrets
+  decrypts them); then ``set`` and ``setString`` entries, as ``--set``/``--set-string`` (a
+  literal ``name``/``value`` is read, ``file``/``values`` entries are not). Every ``{{ … }}`` is
+  filled in by helmfile's templating: such a value is unknown, never a Helm template. A helmfile
+  written as ``helmfile.yaml.gotmpl`` is read where each template is a value
+  (:func:`nblint.load.yaml_tree.iter_documents`). Its ``environments``' values and its own
+  ``values:`` are state values that only its templates read (:func:`state_values_files`): never
+  a release's layer, nor z2jh values of their own.
 
 A wrapper chart (binderhub, daskhub: :mod:`.wrappers`) is read too: z2jh's values are under its
 ``jupyterhub`` key, over that chart's defaults for it; the z2jh release its version brings is
@@ -223,7 +227,7 @@ def _helmfile_release(
         text = _text(entry)
         if text is None:
             continue
-        if text.endswith(".gotmpl") or is_placeholder(text):
+        if is_placeholder(text):
             unread.append((path, f"the values template `{text}`, which helmfile renders"))
         elif any(c in text for c in "*?["):
             unread.append((path, f"the values files matching `{text}`"))
@@ -241,6 +245,12 @@ def _helmfile_release(
                 layers.append(layer)
             elif isinstance(entry, dict):
                 unread.append(((*where, key, j), f"the `{key}` entry `{entry.get('name')}`"))
+    installed = _text(release.get("installed"))
+    if installed is not None and is_placeholder(installed):
+        # Whether helmfile installs it at all is the template's to say: linted as installed.
+        unread.append(
+            ((*where, "installed"), f"`installed: {installed}`, which says if it is installed")
+        )
     for key, what in (
         ("inherit", "the values of the release templates it inherits"),
         ("valuesTemplate", "the values templates it renders"),
@@ -349,6 +359,25 @@ def references(document: Any) -> tuple[str, ...]:
             if layer.kind == FILE and layer.file
         )
     )
+
+
+def state_values_files(document: Any) -> tuple[str, ...]:
+    """The files a helmfile names as its state values (relative to the helmfile): its own
+    ``values`` and its ``environments``' values, which its templates read (``.Values``,
+    ``.StateValues``), never Helm. A template in a name is not a file."""
+    if not isinstance(document, dict):
+        return ()
+    environments = document.get("environments")
+    lists = [document.get("values")]  # the helmfile's own `values:`, the state values' defaults
+    for environment in environments.values() if isinstance(environments, dict) else ():
+        lists.append(environment.get("values") if isinstance(environment, dict) else None)
+    found: list[str] = []
+    for values in lists:
+        for entry in values if isinstance(values, list) else ():
+            text = _text(entry)
+            if text is not None and not is_placeholder(text):
+                found.append(text)
+    return tuple(dict.fromkeys(found))
 
 
 def _known(text: str | None) -> str | None:

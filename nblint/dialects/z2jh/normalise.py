@@ -8,6 +8,7 @@ from nblint.dialects.z2jh.gitops import (
     ARGO_SET,
     FLUX_CHARTS,
     HELMFILE,
+    HELMFILE_STATE_FILES,
     INSTALLER_FILES,
     ChartSource,
     Source,
@@ -380,6 +381,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         return out
     if not document.layers and _layered_by_an_installer(document, index):
         return out  # linted as a layer of the release that reads it (one finding, there)
+    if not document.layers and _helmfile_state(document, index):
+        out.declined.append(document.root)  # helmfile's own state: no chart's values
+        return out
     if document.layers:
         # Another chart's Flux source given with -f (claimed for the index) is no layer.
         layered = _without_other_sources(document, out, index)
@@ -495,6 +499,10 @@ def _scc_refusals(release: Release, pods: list[EffectivePod]) -> list[Reported]:
 
 #: The rule for values a GitOps object layers that nblint did not read (info).
 UNREAD = "z2jh-unread-values"
+#: A values file a kustomization or helmfile layers that could not be read and is an input of
+#: the run too (``Neighbour.given``): the input's own finding says why, at the line to edit (a
+#: template); the release only counts it as unread values (never reported).
+_SAID_THERE = ""
 
 
 def _gitops_release(
@@ -508,6 +516,8 @@ def _gitops_release(
     the inputs, with what reading them found), as the release the object pins; and what nblint
     must say about it (the version, what it did not read, values for another chart)."""
     layers, found = below
+    unreadable = bool(found)
+    found = [r for r in found if r.rule != _SAID_THERE]
     under = [f for f in layers if not f.above]
     over = [f for f in layers if f.above]
     labels = ", ".join(f.label for f in layers)
@@ -522,7 +532,7 @@ def _gitops_release(
     if prepared is None:
         return None, [*found, *stop]
     own = get_path(prepared.layer, prepared.root)[0]
-    if found and not layers and not own:
+    if unreadable and not layers and not own:
         # Its values are all in `valuesFrom` objects of the inputs that Flux cannot read (a key
         # they lack, text that is no values): the chart's defaults alone are no release.
         return None, [*found, *prepared.problems]
@@ -779,12 +789,17 @@ def _gitops_layers(
         found = gitops_sources(doc)
         if not found:
             continue  # a Flux source of the chart (read for the index), or an ignored source
+        if any(source.layers is not None for source in found):
+            # A kustomization or a helmfile names its values files, its inline values and its
+            # `set` values itself, in its tool's order: no values layer. Said once; the -f
+            # release is not linted (its inline values alone, in the -f order, are not what
+            # the tool hands Helm).
+            out.reported.append(_installer_given_with_f(layer, found[0]))
+            return
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
         # A HelmRelease's `spec.valuesFrom` first: values of the inputs that say z2jh make a
         # `spec.chartRef` not among them z2jh's (as in a PATH).
-        # (A kustomize chart entry or a helmfile release as a -f layer is its inline values only:
-        # its other layers are said unread, see `_unread_in_layers`.)
         read = [_values_from(layer, s, index) if s.layers is None else ([], []) for s in given]
         resolved = [_z2jh_source(layer, s, index) for s in given]
         charts = [chart for chart in resolved if isinstance(chart, Source)]
@@ -844,7 +859,6 @@ def _gitops_release_of_layers(
             positions.append(layer.index)
             continue
         source = next(charts)
-        _unread_in_layers(layer, source, [f for f, _ in document.layers])
         froms, found = belows.get(id(source), ([], []))
         problems.extend(found)
         read = [f.label for f in froms]
@@ -909,29 +923,26 @@ def _gitops_release_of_layers(
     return release, [*built, *problems]
 
 
-def _unread_in_layers(layer: Recognised, source: Source, given: list[str]) -> None:
-    """A kustomize chart entry or a helmfile release as a ``-f`` layer: only its inline values
-    at ``source.root`` are that layer; its other layers (the values files it names that are not
-    among the ``-f`` files ``given``, other inline mappings, ``set`` values) are named unread."""
+#: The rule for a kustomization or a helmfile given as a ``-f`` values layer (info).
+INSTALLER_LAYER = "z2jh-installer-as-layer"
+
+
+def _installer_given_with_f(layer: Recognised, source: Source) -> Reported:
+    """A kustomization or a helmfile given with ``-f``: it is no values file (it names its
+    values layers and their order itself, which nblint reads from it given as a PATH)."""
     import os.path
 
-    from nblint.dialects.z2jh.gitops import beside
-
-    if source.layers is None:
-        return
-    wrapped = len(source.root) - (1 if source.wrapper else 0)
-    layered = {os.path.abspath(file) for file in given}
-    found = [
-        (
-            each.path,
-            f"`{each.file or format_path(each.path)}`, not among the -f layers",
-        )
-        for each in source.layers
-        if each.path != source.root[:wrapped]
-        and not (each.file and beside(layer.file, each.file) in layered)
-    ]
-    source.unread = sorted(
-        [*found, *source.unread], key=lambda entry: tree_position(layer.root, entry[0])
+    what = "helmfile" if source.tool == "helmfile" else "kustomization"
+    line, column = tree_position(layer.root, source.where)
+    name = os.path.basename(layer.file)
+    return Reported(
+        INSTALLER_LAYER,
+        f"`-f {name}`: a {what} is not a values file: it names the values files, inline "
+        f"values{' and `set` values' if what == 'helmfile' else ''} of {source.describe()} "
+        "itself, in its own order, which nblint reads when it is given as a PATH; the -f "
+        "release was not linted",
+        Origin(layer.file, line, column),
+        VALUES_OBJECT,
     )
 
 
@@ -1356,6 +1367,26 @@ def _layered_by_an_installer(document: Recognised, index: RunIndex) -> bool:
     )
 
 
+def _helmfile_state(document: Recognised, index: RunIndex) -> bool:
+    """Whether ``document`` is helmfile's own state, not z2jh values: a helmfile document that
+    holds only its ``environments`` or ``bases`` (claimed to be indexed), or a file a helmfile of
+    the inputs names as an environment's values (:data:`HELMFILE_STATE_FILES`), which helmfile
+    reads for its templates (``.Values``, ``.StateValues``) and never hands Helm."""
+    import os.path
+
+    from nblint.dialects.z2jh.gitops import is_helmfile_state
+
+    if isinstance(document.root, dict) and kind_of(document.root) == HELMFILE:
+        return is_helmfile_state(document.root)
+    named = index.get(HELMFILE_STATE_FILES)
+    return (
+        bool(named)
+        and document.index == 0
+        and kind_of(document.root) is None
+        and os.path.abspath(document.file) in named
+    )
+
+
 def _installer_layers(
     document: Recognised, source: Source
 ) -> tuple[list[_FromLayer], list[Reported]]:
@@ -1388,6 +1419,10 @@ def _installer_layers(
             found = beside.get(layer.file)
             if found is None:
                 unread.append((layer.path, f"the values file `{layer.file}`, not found beside it"))
+            elif found.problem is not None and found.given:
+                # An input too: the problem reading it (a template) is said there, at its line,
+                # once (the line to edit); here it only stops what it stops (see `_SAID_THERE`).
+                problems.append(Reported(_SAID_THERE, "", Origin(document.file, line, column)))
             elif found.problem is not None:
                 message = (
                     f"the values file `{layer.file}` ({found.file}) that {source.describe()} "

@@ -46,7 +46,7 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
 #: sources that may hold its chart for a HelmRelease (:mod:`.gitops`).
 GITOPS_KINDS = ("HelmRelease", "Application", "ApplicationSet", "OCIRepository", "HelmChart")
 #: Keys only the files of :mod:`.installers` have (one of them, when they install a chart).
-INSTALLER_KEYS = ("helmCharts", "helmChartInflationGenerator", "releases")
+INSTALLER_KEYS = ("helmCharts", "helmChartInflationGenerator", "releases", "environments", "bases")
 #: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
 SUBCHART_KEY = "jupyterhub"
 
@@ -157,8 +157,15 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
         # A kustomization, kustomize's generator file or a helmfile that installs the chart.
         from nblint.dialects.z2jh.gitops import installer_kind, sources
 
-        if installer_kind(document) is not None:
-            return bool(sources(document))
+        kind = installer_kind(document)
+        if kind is not None:
+            if sources(document):
+                return True
+            # A helmfile's environments: claimed to be indexed (their values files are state
+            # values, not z2jh's), then declined.
+            from nblint.dialects.z2jh.installers import state_values_files
+
+            return kind == "helmfile" and bool(state_values_files(document))
     if isinstance(document, dict) and document.get("kind") in GITOPS_KINDS:
         # A Flux HelmRelease or an Argo CD Application that installs the jupyterhub chart, or
         # the Flux source that holds the chart for a HelmRelease (read for its version). A

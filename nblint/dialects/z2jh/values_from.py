@@ -43,8 +43,9 @@ DEFAULT_KEY = "values.yaml"
 MARKERS = ("ConfigMap", "kind: Secret", "valuesFrom")
 #: Texts a kustomization or a helmfile that installs the chart holds (:mod:`.installers`).
 INSTALLER_MARKERS = ("helmCharts", "HelmChartInflationGenerator", "helmChartInflationGenerator")
-#: A helmfile's releases (which hold a chart: ``chart:``).
-HELMFILE_MARKERS = ("releases",)
+#: A helmfile's releases (which hold a chart: ``chart:``), and its environments (whose values
+#: files are helmfile's state values, not a chart's).
+HELMFILE_MARKERS = ("releases", "environments:")
 
 
 def is_values_source(document: Any) -> bool:
