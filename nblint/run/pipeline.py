@@ -567,7 +567,14 @@ class Runner:
         if item.context is not None:
             # A context file stands for the cluster: only what other documents read from it.
             if dialect is not None and dialect.indexer is not None and dialect.in_context:
-                yield Recognised(dialect.name, item.path, root, index, context=True, path=at)
+                read: tuple[Neighbour, ...] = ()
+                if item.context == "shared" and dialect.references is not None:
+                    # Another process's input: indexed with the files it names, as there (the
+                    # values files a kustomization's generators pack).
+                    read = self._referenced(dialect, item.path, root)
+                yield Recognised(
+                    dialect.name, item.path, root, index, context=True, path=at, neighbours=read
+                )
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
         elif (refusal := self._refused(root, item.path)) is not None:

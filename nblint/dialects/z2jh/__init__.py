@@ -25,28 +25,48 @@ if TYPE_CHECKING:
 
 def references(root: Any) -> tuple[str, ...]:
     """The values files a kustomization's or a helmfile's z2jh releases read (see
-    :func:`.installers.references`): asked of every z2jh document, so the installers' modules
-    are imported only for a document that can be one (the keys ``gitops.installer_kind`` reads)."""
-    if not isinstance(root, dict) or not (
+    :func:`.installers.references`), and those a kustomization's ConfigMap and Secret generators
+    pack (:func:`.generators.references`): asked of every z2jh document, so those modules are
+    imported only for a document that can be one (the keys ``gitops.installer_kind`` reads)."""
+    if not isinstance(root, dict):
+        return ()
+    packed: tuple[str, ...] = ()
+    if "configMapGenerator" in root or "secretGenerator" in root:
+        from nblint.dialects.z2jh.generators import references as generated
+
+        packed = generated(root)
+    if not (
         "helmCharts" in root
         or "helmChartInflationGenerator" in root
         or "releases" in root
         or root.get("kind") == "HelmChartInflationGenerator"
     ):
-        return ()
+        return packed
     from nblint.dialects.z2jh.installers import references as named
 
-    return named(root)
+    return tuple(dict.fromkeys((*named(root), *packed)))
 
 
 def _claims(root: Any, settings: dict[str, Any]) -> bool:
     """z2jh values, a GitOps object that installs the chart, or a ConfigMap or Secret a Flux
     HelmRelease may take values from: claimed to be indexed (:mod:`.values_from`); among ``-f``
     layers it is indexed and then set aside, never a layer of values itself. An OpenShift Route
-    is claimed to be indexed too (:mod:`.platform`), then declined."""
-    if is_values_source(root) or is_route(root):
+    is claimed to be indexed too (:mod:`.platform`), then declined; so is a kustomization that
+    generates ConfigMaps or Secrets (:mod:`.generators`)."""
+    if is_values_source(root) or is_route(root) or _generates(root):
         return True
     return looks_like_values(root, settings.get("values_root"))
+
+
+def _generates(root: Any) -> bool:
+    """A kustomization with ConfigMap or Secret generators (cheap: two key lookups first)."""
+    if not isinstance(root, dict) or not (
+        "configMapGenerator" in root or "secretGenerator" in root
+    ):
+        return False
+    from nblint.dialects.z2jh.generators import has_generators
+
+    return has_generators(root)
 
 
 Z2JH = Dialect(
@@ -78,7 +98,7 @@ Z2JH = Dialect(
     ),
     references="nblint.dialects.z2jh:references",
     cluster_wide=True,
-    claims_beside=lambda root, settings, neighbours: looks_like_values_beside(
-        root, settings.get("values_root"), neighbours
+    claims_beside=lambda root, settings, neighbours: (
+        _generates(root) or looks_like_values_beside(root, settings.get("values_root"), neighbours)
     ),
 )

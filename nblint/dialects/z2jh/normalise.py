@@ -384,6 +384,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if not document.layers and _helmfile_state(document, index):
         out.declined.append(document.root)  # helmfile's own state: no chart's values
         return out
+    if not document.layers and _packed_only(document, index, out):
+        return out
     if document.layers:
         # Another chart's Flux source given with -f (claimed for the index) is no layer.
         layered = _without_other_sources(document, out, index)
@@ -1387,6 +1389,24 @@ def _helmfile_state(document: Recognised, index: RunIndex) -> bool:
     )
 
 
+def _packed_only(document: Recognised, index: RunIndex, out: Normalised) -> bool:
+    """A kustomization that generates ConfigMaps or Secrets and installs no z2jh chart itself
+    (claimed for the index only: declined, counted as skipped); or a values file one of its
+    generators packs for a HelmRelease of the inputs (:mod:`.generators`), linted as that
+    release's layer only (each finding there once): nothing to lint of its own."""
+    from nblint.dialects.z2jh.values_from import PACKED, packed_for_a_release
+
+    root = document.root
+    if isinstance(root, dict) and ("configMapGenerator" in root or "secretGenerator" in root):
+        from nblint.dialects.z2jh.generators import has_generators
+
+        if has_generators(root) and not gitops_sources(root):
+            out.declined.append(root)
+            return True
+    packed = bool(index.get(PACKED)) and kind_of(root) is None
+    return packed and packed_for_a_release(document, index)
+
+
 def _installer_layers(
     document: Recognised, source: Source
 ) -> tuple[list[_FromLayer], list[Reported]]:
@@ -1484,9 +1504,13 @@ def _from_layer(
 
     label = f"the {ref.describe()} ({found.file})"
     read_only = f"the `{ref.key}` string of {found.describe()} ({found.file})"
-    entry = found.text(ref.key)
     ref_line, ref_column = tree_position(document.root, ref.path)
     here = Origin(document.file, ref_line, ref_column)
+    if found.packed is not None and ref.key in found.packed:
+        return _packed_layer(ref, found, found.packed[ref.key], here)
+    entry = found.text(ref.key)
+    if entry is None and found.envs:
+        return None, [], f"{found.file} generates it from env files too, which nblint does not read"
     if entry is None:
         section = "`data` or `stringData`" if found.kind == "Secret" else "`data`"
         message = (
@@ -1494,6 +1518,12 @@ def _from_layer(
             f"{section}: Flux fails this release (key not found) unless the entry is "
             "`optional: true`; nothing of it was read"
         )
+        if found.packed is not None:
+            message = (
+                f"the {found.describe()} that {found.file} generates has no key `{ref.key}` "
+                "(its `files` and `literals`): Flux fails this release (key not found) unless "
+                "the entry is `optional: true`; nothing of it was read"
+            )
         return None, [Reported(UNREAD, message, here, VALUES_OBJECT)], None
     where, text = entry
     line, column = tree_position(found.texts, where)
@@ -1544,6 +1574,43 @@ def _from_layer(
     if tree is None:
         return None, said, None
     return _FromLayer(found.file, found.index, tree, label, read_only), said, None
+
+
+def _packed_layer(
+    ref: Any, found: Any, packed: Any, here: Origin
+) -> tuple[_FromLayer | None, list[Reported], str | None]:
+    """The values ``ref`` takes from a file a kustomization's generator packs into ``found``
+    (``packed``: the file the run read beside the kustomization, or the path as written when
+    it is not there): a values file of its own, where its hints are written."""
+    from nblint.dialects.z2jh.generators import is_read
+    from nblint.dialects.z2jh.values_from import target_values
+
+    if isinstance(packed, str):
+        if not is_read(packed):
+            return None, [], f"packed from `{packed}`, which nblint reads only as a YAML file"
+        return None, [], f"its file `{packed}` is not found beside {found.file}"
+    if packed.problem is not None:
+        message = (
+            f"the values file `{packed.name}` ({packed.file}) that {found.file} packs into "
+            f"{found.describe()} could not be read ({packed.problem}); nothing of it was read"
+        )
+        return None, [Reported(UNREAD, message, here, VALUES_OBJECT)], None
+    label = f"the {ref.describe()} ({packed.file}, packed by {found.file})"
+    root = packed.root
+    if ref.target is not None:
+        text = root if isinstance(root, str) else None
+        if isinstance(root, int) and not isinstance(root, bool):
+            text = str(root)
+        tree = None if text is None else target_values(ref.target, text.strip(), (1, 1))
+        if tree is None:
+            return None, [], "a `targetPath` value nblint does not parse as Helm would"
+        shown = f"the file `{packed.name}` that {found.file} packs (one value for `targetPath`)"
+        return _FromLayer(packed.file, 0, tree, label, shown), [], None
+    if root is None:
+        root = _empty(1, 1)
+    if not isinstance(root, dict):
+        return None, [_not_a_mapping(packed.name, "Flux", Origin(packed.file, 1, 1))], None
+    return _FromLayer(packed.file, 0, root, label, None), [], None
 
 
 def _values_from_advice(document: Recognised, source: Source) -> tuple[str, str] | None:

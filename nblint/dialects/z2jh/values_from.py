@@ -35,12 +35,17 @@ KINDS = ("ConfigMap", "Secret")
 #: The run-index key of the ConfigMaps and Secrets of the inputs (:class:`ValuesSource`).
 SOURCES = "v1/valuesFrom-sources"
 #: The run-index key of what the HelmReleases of the inputs name in ``spec.valuesFrom``:
-#: ``(kind, name, namespace)``.
+#: ``(kind, name, namespace, key)``.
 READERS = "helm.toolkit.fluxcd.io/valuesFrom"
+#: The run-index key of the files a kustomization's generators pack (:mod:`.generators`):
+#: ``(absolute path, kind, name, namespace, key)``. Such a file that a HelmRelease of the inputs
+#: reads is linted as that release's layer only, not as a release of its own.
+PACKED = "kustomize/generated-values-files"
 #: Flux's default ``valuesKey``.
 DEFAULT_KEY = "values.yaml"
-#: Texts a file holds when it may contribute to the index (see ``Dialect.index_markers``).
-MARKERS = ("ConfigMap", "kind: Secret", "valuesFrom")
+#: Texts a file holds when it may contribute to the index (see ``Dialect.index_markers``): a
+#: kustomization's generators build ConfigMaps and Secrets too (:mod:`.generators`).
+MARKERS = ("ConfigMap", "kind: Secret", "valuesFrom", "configMapGenerator", "secretGenerator")
 #: Texts a kustomization or a helmfile that installs the chart holds (:mod:`.installers`).
 INSTALLER_MARKERS = ("helmCharts", "HelmChartInflationGenerator", "helmChartInflationGenerator")
 #: A helmfile's releases (which hold a chart: ``chart:``), and its environments (whose values
@@ -59,9 +64,20 @@ def is_values_source(document: Any) -> bool:
 
 class ValuesSource(Record):
     """A ConfigMap or Secret of the inputs, as the index keeps it: its string data only, in a
-    small tree that keeps the positions of the object's ``data`` and ``stringData`` keys."""
+    small tree that keeps the positions of the object's ``data`` and ``stringData`` keys; or
+    one a kustomization's generator builds (:attr:`packed`, :mod:`.generators`)."""
 
-    __slots__ = ("file", "index", "kind", "name", "namespace", "texts")
+    __slots__ = (
+        "behavior",
+        "envs",
+        "file",
+        "index",
+        "kind",
+        "name",
+        "namespace",
+        "packed",
+        "texts",
+    )
 
     def __init__(
         self, kind: str, name: str, namespace: str | None, file: str, index: int, texts: Any
@@ -69,15 +85,28 @@ class ValuesSource(Record):
         self.kind = kind
         self.name = name
         self.namespace = namespace
+        #: The object's file (a generator's: the kustomization).
         self.file = file
         #: The document's position in its file.
         self.index = index
         #: ``{"data": {key: text}, "stringData": {key: text}}`` as loaded trees (``YMap``s with
         #: the positions and literal-block starts of the object's own keys).
         self.texts = texts
+        #: A generator's ``files``: by key, the file the run read beside the kustomization
+        #: (a ``Neighbour``), or the path as written when it is not there or not a YAML file
+        #: (:func:`.generators.is_read`). None: an object.
+        self.packed: dict[str, Any] | None = None
+        #: A generator's ``behavior`` (``create``, ``merge``, ``replace``); an object's: create.
+        self.behavior = "create"
+        #: A generator that also reads env files (keys nblint does not know).
+        self.envs = False
 
     def describe(self) -> str:
         return f"{self.kind} `{self.name}`"
+
+    def has(self, key: str) -> bool:
+        """Whether the object holds ``key`` (a packed file, as written, counts)."""
+        return (self.packed is not None and key in self.packed) or self.text(key) is not None
 
     def text(self, key: str) -> tuple[Path, str] | None:
         """Where the text at ``key`` is written, and the text: ``stringData`` over ``data``."""
@@ -143,7 +172,48 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
         elif isinstance(root, dict) and kind_of(root) == FLUX:
             namespace = _namespace(root)
             for ref in refs(root):
-                entries.append((READERS, (ref.kind, ref.name, namespace)))
+                entries.append((READERS, (ref.kind, ref.name, namespace, ref.key)))
+        elif (
+            not document.layers
+            and isinstance(root, dict)
+            and ("configMapGenerator" in root or "secretGenerator" in root)
+        ):
+            entries.extend(_generated(document))
+    return entries
+
+
+def _generated(document: Recognised) -> list[tuple[str, Any]]:
+    """The ConfigMaps and Secrets the kustomization ``document`` generates, as sources of the
+    index, with the files their generators pack (read by the run beside it: its neighbours)."""
+    from nblint.dialects.z2jh.generators import generated, is_read
+    from nblint.load.provenance import tree_position
+    from nblint.load.yaml_tree import YMap
+
+    entries: list[tuple[str, Any]] = []
+    beside = {n.name: n for n in document.neighbours}
+    for entry in generated(document.root):
+        texts = YMap(tree_position(document.root, entry.path))
+        if entry.literals:
+            # Text as written: a Secret's literal in `stringData`, never decoded.
+            section = "stringData" if entry.kind == "Secret" else "data"
+            kept = YMap(texts.pos)
+            for key, value, path in entry.literals:
+                kept[key] = value
+                kept.key_pos[key] = tree_position(document.root, path)
+            texts[section], texts.key_pos[section] = kept, texts.pos
+        source = ValuesSource(
+            entry.kind, entry.name, entry.namespace, document.file, document.index, texts
+        )
+        source.behavior, source.envs = entry.behavior, entry.envs
+        source.packed = {}
+        for packed in entry.files:
+            found = beside.get(packed.written) if is_read(packed.written) else None
+            # The file read, else the path as written (not there, or not a YAML file).
+            source.packed[packed.key] = found if found is not None else packed.written
+            if found is not None:
+                where = (_absolute(found.file), entry.kind, entry.name, entry.namespace, packed.key)
+                entries.append((PACKED, where))
+        entries.append((SOURCES, source))
     return entries
 
 
@@ -154,8 +224,33 @@ def read_by_a_release(document: Recognised, index: RunIndex) -> bool:
         return False
     return any(
         kind == found.kind and name == found.name and _same_namespace(namespace, found.namespace)
-        for kind, name, namespace in index.get(READERS)
+        for kind, name, namespace, _ in index.get(READERS)
     )
+
+
+def packed_for_a_release(document: Recognised, index: RunIndex) -> bool:
+    """Whether ``document`` is a values file that a kustomization's generator of the inputs
+    packs into a ConfigMap or Secret, at a key a HelmRelease of the inputs reads: the release
+    reads it as a layer of its own values (each finding there once), so it is no release."""
+    packed = index.get(PACKED)
+    if not packed or document.index != 0:
+        return False
+    here = _absolute(document.file)
+    readers = index.get(READERS)
+    return any(
+        file == here
+        and any(
+            (k, n, wanted) == (kind, name, key) and _same_namespace(ns, namespace)
+            for k, n, ns, wanted in readers
+        )
+        for file, kind, name, namespace, key in packed
+    )
+
+
+def _absolute(file: str) -> str:
+    import os.path
+
+    return os.path.abspath(file)
 
 
 class Ref(Record):
@@ -220,7 +315,22 @@ def find(ref: Ref, namespace: str | None, index: RunIndex) -> ValuesSource | Non
     matching = [e for e in index.get(SOURCES) if e.kind == ref.kind and e.name == ref.name]
     exact = [e for e in matching if e.namespace == namespace]
     loose = [e for e in matching if _same_namespace(e.namespace, namespace)]
-    return (exact or loose or [None])[-1]
+    return _in_force(exact or loose, ref.key)
+
+
+def _in_force(matching: list[ValuesSource], key: str) -> ValuesSource | None:
+    """Of the objects of one name, the one whose ``key`` the cluster holds: an overlay's
+    generator (``behavior: merge`` or ``replace``) changes the object of its base, so it comes
+    after every other; ``merge`` keeps the base's keys it does not write. Otherwise the one
+    given last (applied last)."""
+    if not matching:
+        return None
+    ordered = [e for e in matching if e.behavior == "create"]
+    ordered += [e for e in matching if e.behavior != "create"]
+    for i in range(len(ordered) - 1, -1, -1):
+        if ordered[i].behavior != "merge" or ordered[i].has(key) or i == 0:
+            return ordered[i]
+    return None
 
 
 def release_namespace(document: Any) -> str | None:
