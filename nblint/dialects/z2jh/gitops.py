@@ -94,6 +94,7 @@ class Source(Record):
         "version_path",
         "where",
         "wrapper",
+        "wrapper_version",
     )
 
     def __init__(
@@ -160,6 +161,9 @@ class Source(Record):
         self.title: str | None = None
         #: The wrapper chart (binderhub, daskhub) whose release this is, when not z2jh's own.
         self.wrapper: str | None = None
+        #: The version of :attr:`wrapper` the object asks for, when the tool installs that one
+        #: (a plain version or a range, as written; None: not given, or not what is installed).
+        self.wrapper_version: str | None = None
         #: Who fills in every ``{{ … }}`` of the object (an ApplicationSet's generators,
         #: helmfile's templating): such a value is unknown, never a Helm template.
         self.placeholders: str | None = (
