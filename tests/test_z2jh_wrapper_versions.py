@@ -171,6 +171,21 @@ def test_a_daskhub_release_of_a_z2jh_release_nblint_does_not_know_is_an_unknown_
     assert result.findings[0].severity == "error"
 
 
+def test_the_lock_says_which_daskhub_release_a_range_installed() -> None:
+    # Chart.yaml asks for `~2024.1.0`; Chart.lock records 2024.1.1, which brings z2jh 3.2.1.
+    result = check("daskhub-range-locked/values.yaml")
+    assert linted_as(result) == {"3.2.1"}
+    assert found(result) == [
+        (CHOSEN, "values.yaml", 3, 3),
+        (TRAIT, "values.yaml", 7, 11),
+    ]
+    lock = CASES / "daskhub-range-locked" / "Chart.lock"
+    assert message(result, CHOSEN) == (
+        f"linted as z2jh 3.2.1, values at `daskhub.jupyterhub`: {lock} locks the dependency "
+        "`daskhub` at 2024.1.1, which installs z2jh as its own dependency `jupyterhub` at 3.2.1"
+    )
+
+
 @pytest.mark.parametrize("case", ["daskhub-unlisted", "daskhub-dev-build-wrong-count"])
 def test_a_daskhub_version_the_table_does_not_place_is_linted_as_the_newest_said(
     case: str,

@@ -35,6 +35,7 @@ from nblint.dialects.z2jh.umbrella import (
     handed_elsewhere,
     later_patches_only,
     nesting,
+    nesting_locked,
     newest_matching,
     newest_patch_before,
     pins,
@@ -202,11 +203,18 @@ def _nested_release(
     if root[:1] != (key,):
         return None
     pinned = f"{name} {version}" if version else name
-    if version is not None:
+    # What Helm installed, as the lock records it (a range's release), else the pin.
+    locked = nesting_locked(document.neighbours, name)
+    asked: str | None
+    if locked is not None:
+        asked, source = locked[0], f"{locked[1]} locks the dependency `{name}` at {locked[0]}"
+    else:
+        asked, source = version, f"{origin.file} pins the dependency `{name}` at {version}"
+    if asked is not None:
         mapped = _wrapper_release(
             name,
-            version,
-            f"{origin.file} pins the dependency `{name}` at {version}",
+            asked,
+            source,
             origin,
             _values_at(format_path(root)),
             "the values beside it were linted as",
