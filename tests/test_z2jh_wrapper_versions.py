@@ -254,3 +254,34 @@ def test_an_early_binderhub_build_is_an_unknown_pin() -> None:
         f"older than 3.0.0-alpha.1, which nblint does not know (it knows {KNOWS}); its values "
         f"were linted as {newest}, the newest; give the release with --chart-version"
     )
+
+
+# -- Argo CD and Flux ---------------------------------------------------------------------------
+
+
+def test_an_argo_cd_application_of_daskhub_is_linted_as_the_z2jh_release_it_installs() -> None:
+    result = check("argo-daskhub.yaml")
+    assert linted_as(result) == {"3.2.1"}
+    assert found(result) == [
+        (CHOSEN, "argo-daskhub.yaml", 9, 5),
+        (TRAIT, "argo-daskhub.yaml", 16, 17),
+    ]
+    assert message(result, CHOSEN) == (
+        "linted as z2jh 3.2.1, values at `spec.source.helm.valuesObject.jupyterhub`: the "
+        "Application `dhub` installs the chart `daskhub` (`spec.source.targetRevision`) at "
+        "2024.1.1, which installs z2jh as its own dependency `jupyterhub` at 3.2.1"
+    )
+
+
+def test_a_flux_release_of_a_binderhub_build_the_table_does_not_list_is_the_newest_said() -> None:
+    result = check("flux-binderhub-unlisted.yaml")
+    newest = chart_versions()[-1]
+    assert linted_as(result) == {newest}
+    assert found(result) == [(CHOSEN, "flux-binderhub-unlisted.yaml", 9, 7)]
+    assert message(result, CHOSEN) == (
+        f"linted as z2jh {newest}, the newest release nblint knows, values at "
+        "`spec.values.jupyterhub`: the HelmRelease `binder` installs binderhub "
+        "1.0.0-0.dev.git.3506.hba24eb2b, which installs z2jh as a dependency of its own at the "
+        "release that chart names, which nblint does not read; give the release it installs "
+        "with --chart-version"
+    )
