@@ -98,6 +98,7 @@ class Source(Record):
         "version_path",
         "where",
         "wrapper",
+        "wrapper_version",
     )
 
     def __init__(
@@ -164,6 +165,9 @@ class Source(Record):
         self.title: str | None = None
         #: The wrapper chart (binderhub, daskhub) whose release this is, when not z2jh's own.
         self.wrapper: str | None = None
+        #: The version of :attr:`wrapper` the object asks for, when the tool installs that one
+        #: (a plain version or a range, as written; None: not given, or not what is installed).
+        self.wrapper_version: str | None = None
         #: Who fills in every ``{{ … }}`` of the object (an ApplicationSet's generators,
         #: helmfile's templating): such a value is unknown, never a Helm template.
         self.placeholders: str | None = (
@@ -296,24 +300,48 @@ def _flux(document: Any, name: str) -> list[Source]:
         if version is None:
             source.unversioned = _oci_unversioned(version_key)
         return [source]
-    if chart.get("chart") != CHART:
+    wrapper = _wrapper(chart.get("chart"))
+    if chart.get("chart") != CHART and wrapper is None:
         return []
     for key, what in (("valuesFiles", "files"), ("valuesFile", "file")):
         if chart.get(key):
             unread.append(((*where, key), f"the values {what} of the chart's source"))
     if values_from:
         unread.append((("spec", "valuesFrom"), _values_from(values_from)))
-    return [
-        Source(
-            FLUX,
-            name,
-            where,
-            ("spec", "values"),
-            _text(chart.get("version")),
-            (*where, "version"),
-            unread=unread,
-        )
-    ]
+    source = Source(
+        FLUX,
+        name,
+        where,
+        ("spec", "values"),
+        _text(chart.get("version")),
+        (*where, "version"),
+        unread=unread,
+    )
+    if wrapper is not None:
+        _wrapped(source, wrapper, source.version)
+    return [source]
+
+
+def _wrapper(chart: Any) -> str | None:
+    """``chart`` when it is a chart that installs z2jh as its subchart (daskhub, binderhub)."""
+    if not isinstance(chart, str):
+        return None
+    from nblint.dialects.z2jh.wrappers import chart_names
+
+    return chart if chart in chart_names() else None
+
+
+def _wrapped(source: Source, wrapper: str, version: str | None) -> None:
+    """A Flux or Argo CD release of a wrapper chart at ``version`` (as written): z2jh's values
+    are under its ``jupyterhub`` key, at the release that version brings (see
+    :func:`.installers._wrapped`)."""
+    from nblint.dialects.z2jh.installers import _wrapped as wrapped
+
+    source.root = (*source.root, "jupyterhub")
+    source.version = None
+    wrapped(
+        source, wrapper, version, None if version is None or is_placeholder(version) else version
+    )
 
 
 def _chart_ref(document: Any, name: str, values_from: Any) -> list[Source]:
@@ -595,10 +623,15 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
         if isinstance(item, dict) and isinstance(item.get("ref"), str)
     }
     for where, source in candidates:
-        if not isinstance(source, dict) or source.get("chart") != CHART:
+        if not isinstance(source, dict):
+            continue
+        wrapper = _wrapper(source.get("chart"))
+        if source.get("chart") != CHART and wrapper is None:
             continue
         helm = source.get("helm")
         helm = helm if isinstance(helm, dict) else {}
+        if wrapper is not None and isinstance(helm.get("values"), str):
+            continue  # a wrapper chart's values as a string: not read (z2jh's sit inside it)
         base: Path = (*where, "helm")
         unread: list[tuple[Path, str]] = []
         files = helm.get("valueFiles")
@@ -639,6 +672,8 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
                 repository=_text(source.get("repoURL")),
             )
         )
+        if wrapper is not None:
+            _wrapped(found[-1], wrapper, found[-1].version)
     return found
 
 

@@ -173,7 +173,9 @@ def _kustomize_entry(
         refused = f"`valuesMerge: {merge}`, which kustomize refuses"
         source.unread.append((at("valuesMerge"), refused))
     if wrapper is not None:
-        _wrapped(source, wrapper, _text(entry.get("version")))
+        # Without a `repo`, kustomize takes the chart in its chart home, whatever `version` says.
+        version = _text(entry.get("version"))
+        _wrapped(source, wrapper, version, version if source.repository is not None else None)
     elif source.repository is None:
         # No repo to pull from: kustomize takes the chart found in its chart home as it is,
         # without checking `version`.
@@ -284,7 +286,9 @@ def _helmfile_release(
     source.title = f"the helmfile release `{name}`" if name else "the helmfile release"
     source.placeholders = "helmfile's templating"
     if wrapper is not None:
-        _wrapped(source, wrapper, version)
+        # A local directory is installed as found there; helmfile's templating fills in a `{{ }}`.
+        installs = None if local or version is None or is_placeholder(version) else version
+        _wrapped(source, wrapper, version, installs)
     elif local:
         source.unversioned = (
             f"installs the chart at `{chart}`, a directory whose Chart.yaml says its version "
@@ -331,9 +335,12 @@ def _wrapper(chart: str | None) -> str | None:
     return chart if chart is not None and chart in chart_names() else None
 
 
-def _wrapped(source: Source, wrapper: str, version: str | None) -> None:
-    """A release of a wrapper chart: the z2jh release it brings is not read."""
+def _wrapped(source: Source, wrapper: str, version: str | None, installs: str | None) -> None:
+    """A release of a wrapper chart (``version`` as written; ``installs``: the version the tool
+    installs, when that is the one written): the z2jh release it brings is the one its version
+    pins (:func:`.wrappers.installed`), when the table knows it."""
     source.wrapper = wrapper
+    source.wrapper_version = installs
     pinned = f"{wrapper} {version}" if version else wrapper
     source.unversioned = (
         f"installs {pinned}, which installs z2jh as a dependency of its own at the release that "

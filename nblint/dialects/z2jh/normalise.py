@@ -37,6 +37,7 @@ from nblint.dialects.z2jh.umbrella import (
     handed_elsewhere,
     later_patches_only,
     nesting,
+    nesting_locked,
     newest_matching,
     newest_patch_before,
     pins,
@@ -92,7 +93,9 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         pin, document, format_path(root) or "the top level"
     )
     if pin is None and said is None:
-        said = _nested_release(document, root, chart_version)
+        nested = _nested_release(document, root, chart_version)
+        if nested is not None:
+            chart_version, said, known = nested
     release, problems = build_release(
         layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=known
     )
@@ -190,10 +193,11 @@ def _parsed_in_place(root: Any, path: Path) -> bool:
 
 def _nested_release(
     document: Recognised, root: Path, chart_version: str
-) -> tuple[str, str, Origin | None] | None:
-    """What to say of values that sit under a chart beside them that nests z2jh itself (a
-    daskhub or binderhub dependency): the z2jh release is the one that chart's version brings,
-    which nblint does not read; the values are linted as ``chart_version``, the newest."""
+) -> tuple[str, tuple[str, str, Origin | None], bool] | None:
+    """The release of values that sit under a chart beside them that nests z2jh itself (a
+    daskhub or binderhub dependency): the one that chart's version brings when nblint's table
+    knows it (:func:`_wrapper_release`), else ``chart_version`` (the newest), said so. With
+    what to say of it and whether the release is known (see :func:`_chosen_release`)."""
     found = nesting(document.neighbours)
     if found is None:
         return None
@@ -201,12 +205,66 @@ def _nested_release(
     if root[:1] != (key,):
         return None
     pinned = f"{name} {version}" if version else name
+    # What Helm installed, as the lock records it (a range's release), else the pin.
+    locked = nesting_locked(document.neighbours, name)
+    asked: str | None
+    if locked is not None:
+        asked, source = locked[0], f"{locked[1]} locks the dependency `{name}` at {locked[0]}"
+    else:
+        asked, source = version, f"{origin.file} pins the dependency `{name}` at {version}"
+    if asked is not None:
+        mapped = _wrapper_release(
+            name,
+            asked,
+            source,
+            origin,
+            _values_at(format_path(root)),
+            "the values beside it were linted as",
+        )
+        if mapped is not None:
+            return mapped
     return (
-        CHOSEN,
-        f"linted as z2jh {chart_version}, the newest release nblint knows: {origin.file} asks "
-        f"for {pinned}, which installs z2jh as a dependency of its own at the release that "
-        "chart names, which nblint does not read; give --chart-version to lint them as that one",
-        origin,
+        chart_version,
+        (
+            CHOSEN,
+            f"linted as z2jh {chart_version}, the newest release nblint knows: {origin.file} "
+            f"asks for {pinned}, which installs z2jh as a dependency of its own at the release "
+            "that chart names, which nblint does not read; give --chart-version to lint them as "
+            "that one",
+            origin,
+        ),
+        False,
+    )
+
+
+def _wrapper_release(
+    chart: str, version: str, source: str, origin: Origin, where: str, linted: str
+) -> tuple[str, tuple[str, str, Origin | None], bool] | None:
+    """The z2jh release that ``chart`` (daskhub, binderhub) at ``version`` installs, from
+    ``schemas/z2jh/wrapper-versions.yaml``, judged as a pin of that release is
+    (:func:`_pinned`: a release nblint does not know, 2.x, is an error); ``source`` says who
+    asks for the chart at that version (``Chart.yaml pins the dependency `daskhub` at
+    2024.1.1``). None when the table does not say (a range, a version it does not list)."""
+    from nblint.dialects.z2jh.wrappers import installed
+
+    plain = exact(version)
+    found = installed(chart, plain) if plain is not None else None
+    if found is None:
+        return None
+    brings = f"{source}, which installs z2jh as its own dependency `{DEPENDENCY}` at"
+    if found.release is not None:
+        return _pinned(found.release, brings, brings, origin, where, linted, "")
+    newest = newest_chart_version()
+    return (
+        newest,
+        (
+            UNKNOWN,
+            f"{brings} a release older than {found.older_than}, which nblint does not know "
+            f"(it knows {', '.join(chart_versions())}); {linted} {newest}, the newest; give the "
+            "release with --chart-version",
+            origin,
+        ),
+        False,
     )
 
 
@@ -1068,6 +1126,19 @@ def _gitops_version(
     origin = Origin(document.file, line, column)
     field = source.field
     chart = f"{source.describe()} asks for the chart `{DEPENDENCY}`"
+    if source.wrapper is not None and source.wrapper_version is not None:
+        mapped = _wrapper_release(
+            source.wrapper,
+            source.wrapper_version,
+            f"{source.describe()} installs the chart `{source.wrapper}` ({field}) at "
+            f"{source.wrapper_version}",
+            origin,
+            where,
+            "its values were linted as",
+        )
+        if mapped is not None:
+            chosen, (rule, message, at), known = mapped
+            return chosen, (rule, message, at or origin), known
     if source.version is None:
         newest = newest_chart_version()
         plain = source.unversioned == f"names the chart `{DEPENDENCY}` without a version"

@@ -150,6 +150,25 @@ def nesting(neighbours: Sequence[Neighbour]) -> tuple[str, str | None, str, Orig
     return None
 
 
+def nesting_locked(neighbours: Sequence[Neighbour], name: str) -> tuple[str, str] | None:
+    """The version the lock beside the chart (``Chart.lock``, ``requirements.lock``) records for
+    its first dependency named ``name`` (a chart that nests z2jh: :func:`nesting`), and the
+    lock's file; None when there is no lock or it names no such dependency."""
+    by_name = {neighbour.name: neighbour for neighbour in neighbours}
+    for chart_name, lock_name in _LOCKS.items():
+        if by_name.get(chart_name) is None:
+            continue
+        lock = by_name.get(lock_name)
+        if lock is None:
+            return None
+        for entry in _dependencies(lock.root):
+            if isinstance(entry, dict) and entry.get("name") == name:
+                version = _text(entry.get("version"))
+                return (version, lock.file) if version is not None else None
+        return None
+    return None
+
+
 class Elsewhere(Record):
     """Values beside a chart that hands them to dependencies that are not z2jh's chart (see
     :func:`handed_elsewhere`): the chart file, the keys, the charts they go to, the first line."""

@@ -165,3 +165,69 @@ def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
             _merge(target[key], value)
         else:
             target[key] = value
+
+
+class Installed(Record):
+    """The z2jh release one version of a wrapper chart installs (``schemas/z2jh/
+    wrapper-versions.yaml``): ``release`` as its chart pins it, or None with ``older_than`` set
+    when only that bound is known (an early development build)."""
+
+    __slots__ = ("older_than", "release")
+
+    def __init__(self, release: str | None, older_than: str | None = None) -> None:
+        self.release = release
+        self.older_than = older_than
+
+
+@cache
+def _versions() -> dict[str, Any]:
+    """``schemas/z2jh/wrapper-versions.yaml``, read on the first wrapper version looked up."""
+    import yaml
+
+    with open(
+        os.path.join(data_dir("schemas"), "z2jh", "wrapper-versions.yaml"), encoding="utf-8"
+    ) as handle:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        charts: dict[str, Any] = yaml.load(handle, Loader=loader)["charts"]
+    return charts
+
+
+@cache
+def _commits(chart: str) -> dict[str, tuple[int, str]]:
+    """A wrapper chart's listed commits: their first 12 hex digits → (count, z2jh release)."""
+    found: dict[str, tuple[int, str]] = {}
+    for line in str(_versions()[chart].get("commits") or "").splitlines():
+        count, commit, release = line.split()
+        found[commit] = (int(count), release)
+    return found
+
+
+def installed(chart: str, version: str) -> Installed | None:
+    """The z2jh release that ``chart`` (a wrapper chart) at ``version`` (a plain version, as
+    written) installs, or None when the table does not say (a range, a version it does not
+    list, a development build it cannot place exactly)."""
+    entry = _versions().get(chart)
+    if entry is None:
+        return None
+    text = version.strip().lstrip("v=").strip()
+    releases = entry.get("releases") or {}
+    if text in releases:
+        return Installed(str(releases[text]))
+    for form in entry.get("development") or ():
+        prefix = str(form["prefix"])
+        if not text.startswith(prefix):
+            continue
+        number, _, commit = text[len(prefix) :].partition(".h")
+        if not number.isdigit() or not 7 <= len(commit) <= 40:
+            return None
+        if any(c not in "0123456789abcdef" for c in commit):
+            return None
+        count = int(number) + int(form.get("add") or 0)
+        below = entry.get("older-below")
+        if below is not None and count < int(below):
+            return Installed(None, str(entry["older-than"]))
+        for listed, (at, release) in _commits(chart).items():
+            if at == count and (listed.startswith(commit) or commit.startswith(listed)):
+                return Installed(release)
+        return None
+    return None
