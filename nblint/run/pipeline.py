@@ -672,7 +672,7 @@ class Runner:
                 if kept:
                     layers.append((path, root))
                     positions.append(entry.index)
-                elif isinstance(root, dict):
+                elif isinstance(root, dict) or _foreign(root):
                     result.skipped[skip_label(root)] += 1
         if not layers:
             return None
@@ -972,6 +972,16 @@ def _is_object(root: dict[str, Any]) -> bool:
     return isinstance(root.get("kind"), str) and isinstance(root.get("apiVersion"), str)
 
 
+def _foreign(root: Any) -> bool:
+    """A document that is no mapping and clearly not Kubernetes (an Ansible playbook): skipped
+    and counted, as the loader leaves it without a problem."""
+    if not isinstance(root, list):
+        return False
+    from nblint.load.foreign import foreign_label
+
+    return foreign_label(root) is not None
+
+
 def skip_label(root: Any) -> str:
     """How a skipped document is counted in the summary."""
     if isinstance(root, dict) and isinstance(root.get("kind"), str):
@@ -980,7 +990,9 @@ def skip_label(root: Any) -> str:
         return "(empty document)"
     if isinstance(root, dict):
         return "(no kind)"
-    return f"({type(root).__name__} document)"
+    from nblint.load.foreign import foreign_label  # for the rare document that is no mapping
+
+    return foreign_label(root) or f"({type(root).__name__} document)"
 
 
 def _keep_signed_files_unedited(result: RunResult) -> None:
