@@ -1,12 +1,14 @@
 """Template files that are not what anything receives until rendered: named by their
-language (Helm, Go, Jinja, Terraform, ytt), at the first template expression, not at the
-parser's first complaint (issue 16)."""
+language (Helm, Go, Jinja, Terraform, ytt), at the first template expression YAML cannot read
+(a quoted ``"{{ x }}"`` above it is YAML), not at the parser's first complaint (issue 16)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, run, write
+
+from nblint.load import yaml_tree
 
 TEMPLATES = FIXTURES / "templates"
 
@@ -18,15 +20,18 @@ def found(name: str) -> list[tuple[str, int, int, str]]:
     ]
 
 
-def test_a_jinja_file_is_a_jinja_template_at_its_first_expression() -> None:
+def test_a_jinja_file_is_a_jinja_template_at_its_first_expression_yaml_cannot_read() -> None:
+    # Line 5's quoted "{{ notebook_name }}" is YAML; line 6's unquoted one is not (and the
+    # parser's own complaint comes at line 11, the `{% for %}`).
     assert found("jinja-notebook.yaml") == [
-        ("helm-template", 5, 10, "Jinja template syntax ({% … %}, {{ … }})")
+        ("helm-template", 6, 14, "Jinja template syntax ({% … %}, {{ … }})")
     ]
 
 
 def test_a_go_template_is_not_called_helm() -> None:
+    # Line 12's quoted "{{ .Env.TOKEN }}" is YAML; line 14's unquoted one is not.
     assert found("go-template-pod.yaml") == [
-        ("helm-template", 12, 19, "Go template syntax ({{ … }})")
+        ("helm-template", 14, 17, "Go template syntax ({{ … }})")
     ]
 
 
@@ -154,3 +159,57 @@ def test_a_directory_walk_picks_up_helmfile_gotmpl_values_files() -> None:
     assert [Path(p).name for p in walked] == ["values.yaml.gotmpl"]
     assert [(f.rule, f.line, f.column) for f in run(*walked).findings] == [("helm-template", 2, 17)]
     assert run(*walked).findings[0].message.startswith(HELMFILE)
+
+
+def test_jinja_values_are_refused_at_the_first_template_yaml_cannot_read() -> None:
+    # Line 4's quoted "{{ github_client_id }}" is YAML; line 7's unquoted one breaks the file.
+    assert found("jinja-values-quoted-then-unquoted.yaml.j2") == [
+        ("helm-template", 7, 11, "Jinja template syntax ({% … %}, {{ … }})")
+    ]
+
+
+def test_the_refused_template_is_placed_by_reading_the_file_not_by_the_parser_s_line() -> None:
+    # The parser stops at line 4 (the `{% if %}`); the file breaks at line 3, whose unquoted
+    # template is a mapping used as a key. Line 2 is quoted, line 5 another statement.
+    text = 'a: "{{ x }}"\nb: {{ y }}\n{% if z %}\nc: 1\n{% endif %}\n'
+    (problem,) = list(yaml_tree.iter_documents("# Jinja\n" + text))
+    assert isinstance(problem, yaml_tree.LoadProblem)
+    assert (problem.kind, problem.line, problem.column) == ("helm-template", 3, 4)
+
+
+def test_quoted_jinja_templates_in_values_are_unknown_values_said_once(tmp_path: Path) -> None:
+    # Jinja fills them in before Helm reads the file (its name says it is a Jinja template): no
+    # check judges their text (the memory size, the uid's type), one info says so at the first.
+    # The same quoted values in a plain values file are Helm's literal text.
+    result = run(
+        TEMPLATES / "jinja-values-quoted.yaml.j2",
+        select={
+            "z2jh-unrendered-template",
+            "helm-template",
+            "wrong-field-type",
+            "z2jh-spawn-failure",
+            "run-as-user",
+        },
+    )
+    assert [(f.rule, f.line, f.column, f.severity) for f in result.findings] == [
+        ("run-as-user", 2, 1, "error"),  # the chart's init container
+        ("z2jh-unrendered-template", 4, 5, "info"),
+    ]
+    assert result.findings[1].message.startswith(
+        "4 value(s) filled in by Jinja (a `.j2` template) in this file, the first here"
+    )
+    assert result.pod_count == 1
+    plain = run(
+        write(tmp_path, "values.yaml", (TEMPLATES / "jinja-values-quoted.yaml.j2").read_text()),
+        select={"wrong-field-type", "z2jh-spawn-failure", "z2jh-unrendered-template"},
+    )
+    assert [(f.rule, f.line) for f in plain.findings] == [
+        ("z2jh-spawn-failure", 7),
+        ("wrong-field-type", 10),
+    ]
+    # A `${mem}` is filled in whatever the file's name: no spawn failure judged on its text.
+    substituted = run(
+        write(tmp_path, "subst.yaml", "singleuser:\n  memory:\n    limit: ${mem}\n"),
+        select={"z2jh-spawn-failure", "z2jh-unrendered-template"},
+    )
+    assert [(f.rule, f.line) for f in substituted.findings] == [("z2jh-unrendered-template", 3)]

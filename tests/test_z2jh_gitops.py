@@ -797,10 +797,11 @@ def test_an_applicationset_with_sources_says_what_its_generators_decide() -> Non
     ]
     assert said(result, "z2jh-chart-version") == (
         "linted as z2jh 4.4.0, the newest release nblint knows, values at "
-        "`spec.template.spec.sources[1].helm.values`: the ApplicationSet `hubs` takes the "
-        "version of the chart `jupyterhub` from its generators (`{{metadata.labels.hubVersion}}`, "
-        "`spec.template.spec.sources[1].targetRevision`); give the release it installs with "
-        "--chart-version"
+        "`spec.template.spec.sources[1].helm.values`: the ApplicationSet `hubs` asks for the "
+        "chart `jupyterhub` (`spec.template.spec.sources[1].targetRevision`) at "
+        "`{{metadata.labels.hubVersion}}`, a `{{ … }}` template filled in by the ApplicationSet's "
+        "generators before the chart is installed, which pins no version; give the release it "
+        "installs with --chart-version"
     )
     assert said(result, "z2jh-unread-values").startswith(
         "the ApplicationSet `hubs` layers values that nblint did not read: the value files "

@@ -293,8 +293,9 @@ def test_helmfile_templates_are_unknown_values_not_helm_templates() -> None:
         ("run-as-user", "helmfile-templates/helmfile.yaml", 13),
         ("run-as-user", "helmfile-templates/helmfile.yaml", 14),
     ]
-    assert "from helmfile's templating (`{{ .Values.jupyterhubVersion }}`" in said(
-        result, "z2jh-chart-version"
+    assert (
+        "at `{{ .Values.jupyterhubVersion }}`, a `{{ … }}` template filled in by helmfile's"
+        in said(result, "z2jh-chart-version")
     )
     assert {pod.namespace for pod in result.pods} == {None}  # filled in: unknown
 

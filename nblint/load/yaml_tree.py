@@ -630,7 +630,7 @@ def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | Loa
                 else:
                     if encrypted is not None:
                         builder.problems.append(encrypted)
-                    if not isinstance(root, dict) and root is not None:
+                    if not isinstance(root, dict) and root is not None and not _foreign(root):
                         builder.problems.append(_not_a_mapping(root, index, pos))
                     yield Document(index, root, pos[0], builder.problems)
             index += 1
@@ -764,20 +764,21 @@ def _unknowable_helmfile(text: str, number: int) -> LoadProblem:
 
 def _helm_problem(text: str, problem: LoadProblem, helmfile: bool = False) -> LoadProblem:
     """A read failure caused by template syntax is reported as such, at the first template
-    expression of the file (not the parser's first complaint, which can be far below it).
+    expression that YAML cannot read (not the parser's first complaint, which can be far below
+    it, nor a quoted ``"{{ x }}"`` above it, which is YAML: :func:`_breaking`).
 
     Unquoted ``{{ .Values.x }}`` is a YAML flow mapping (or a syntax error), and a Jinja
     ``{% if %}`` line is no YAML at all, so templates fail to read; saying which template
-    language it is, and where it starts, is more useful than the parser's complaint. The failure
-    is blamed on templating when its own line holds a template expression, or when some line is
-    a template statement on its own (``{{- if .Values.x }}``, ``{% for x in y %}``).
+    language it is, and where it breaks the file, is more useful than the parser's complaint. The
+    failure is blamed on templating when its own line holds a template expression, or when some
+    line is a template statement on its own (``{{- if .Values.x }}``, ``{% for x in y %}``).
     """
     if problem.kind != "parse-error" or (
         "{{" not in text and "{%" not in text and "%{" not in text
     ):
         return problem
-    lines = text.splitlines()
-    first: tuple[int, int, str] | None = None
+    lines = text.splitlines(keepends=True)
+    found_at: list[tuple[int, int]] = []  # (line index, column index) of each template line
     blamed = False
     for number, line in enumerate(lines, 1):
         if line.lstrip().startswith("#"):
@@ -785,14 +786,90 @@ def _helm_problem(text: str, problem: LoadProblem, helmfile: bool = False) -> Lo
         found = _template_start().search(line)
         if found is None:
             continue
-        if first is None:
-            first = (number, found.start() + 1, line[found.start() :])
+        found_at.append((number - 1, found.start()))
         blamed = blamed or number == problem.line or line.lstrip().startswith(("{{", "{%", "%{"))
-    if first is None or not blamed:
+    if not found_at or not blamed:
         return problem
-    number, column, expression = first
+    # The first line whose templates stop the text from reading (a quoted "{{ x }}" before it
+    # is YAML); in a text too large to parse again a few times, the parser's own line when it
+    # holds a template, else the first expression.
+    if len(text) <= _BISECT_MAX_CHARS:
+        chosen = _breaking(lines, [index for index, _ in found_at])
+    else:
+        mine = [i for i, (index, _) in enumerate(found_at) if index == problem.line - 1]
+        chosen = mine[0] if mine else 0
+    at, column = found_at[chosen]
+    expression = lines[at][column:].rstrip("\r\n")
     message = _template_message(text, expression, helmfile)
-    return LoadProblem("helm-template", message, number, column)
+    return LoadProblem("helm-template", message, at + 1, column + 1)
+
+
+#: The largest text whose refused template is placed by parsing it again (:func:`_breaking`).
+_BISECT_MAX_CHARS = 1 << 20
+
+
+def _breaking(lines: list[str], candidates: list[int]) -> int:
+    """Which of the template lines ``candidates`` (indexes into ``lines``, in order) is the
+    first whose template syntax YAML cannot read: a quoted ``"{{ x }}"`` or a block scalar's is
+    text, an unquoted ``{{ x }}`` a flow mapping that breaks the parse, a ``{% if %}`` line no
+    YAML at all. With each expression written over by letters (a statement alone on its line by a
+    comment), the text parses; the first line whose own text, given back with those before it,
+    stops it from parsing is the one. Found by bisection (a few parses, on a file that failed to
+    parse only). 0, the first expression, when the text does not parse even so (something else
+    is broken too)."""
+    neutral = [_neutral(lines[index]) for index in candidates]
+
+    def parses(restored: int) -> bool:
+        text = lines[:]
+        for position, index in enumerate(candidates[restored:], restored):
+            text[index] = neutral[position]
+        return _parses("".join(text))
+
+    if not parses(0):
+        return 0
+    low, high = 0, len(candidates)  # parses(low) holds; parses(high) does not (the file failed)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if parses(middle):
+            low = middle
+        else:
+            high = middle
+    return high - 1
+
+
+def _parses(text: str) -> bool:
+    """Whether ``text`` reads as :func:`iter_documents` reads it (parsed and built), without
+    saying why not."""
+    loader = _Loader(text)
+    lines = _TextLines(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                break
+            _Builder(may_alias="&" in text, text=lines).build(node)
+    except (yaml.YAMLError, _Refused, RecursionError):
+        return False
+    finally:
+        loader.dispose()
+    return True
+
+
+@cache
+def _expression() -> re.Pattern[str]:
+    return re.compile(r"\{\{.*?\}\}|\{%.*?%\}|%\{.*?\}")
+
+
+def _neutral(line: str) -> str:
+    """``line`` with its template expressions written over by letters of their length (columns
+    kept), or, when they are all the line holds, as a comment."""
+    body = line.rstrip("\r\n")
+    end = line[len(body) :]
+    rest = _expression().sub("", body)
+    if not rest.strip():
+        indent = len(body) - len(body.lstrip())
+        return body[:indent] + "#" + end
+    return _expression().sub(lambda m: "x" * len(m.group()), body) + end
 
 
 def _template_message(text: str, expression: str, helmfile: bool = False) -> str:
@@ -923,6 +1000,14 @@ def _encrypted_parts(value: Any, path: str) -> tuple[list[str], bool]:
     if isinstance(value, list) and named and not plaintext:
         return [path], False
     return named, plaintext
+
+
+def _foreign(root: Any) -> bool:
+    """A document that is clearly not Kubernetes (an Ansible playbook): the run skips and counts
+    it (``skip_label``), no problem. Imported here, for the rare document that is no mapping."""
+    from nblint.load.foreign import foreign_label
+
+    return foreign_label(root) is not None
 
 
 def _not_a_mapping(root: Any, index: int, pos: Pos) -> LoadProblem:

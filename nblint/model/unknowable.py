@@ -113,3 +113,25 @@ def placeholder_message(label: str, what: str, value: str, knows: str, effect: s
         f"{label}: {what} is a placeholder{shown}, filled in before it is applied, so nblint "
         f"cannot know {knows}: {effect}"
     )
+
+
+#: The placeholder syntaxes a tool fills in before Helm reads a text, each with how it is named:
+#: Helm/Go/Jinja templates, ``${…}`` (Flux ``postBuild.substitute``, envsubst, Terraform),
+#: Terraform's ``%{…}`` directives, ``$(…)`` (kustomize vars, a shell).
+_SYNTAXES = (
+    ("{{", "}}", "a `{{ … }}` template"),
+    ("${", "}", "a `${…}` substitution"),
+    ("%{", "}", "a `%{…}` directive"),
+    ("$(", ")", "a `$(…)` variable"),
+)
+
+
+def placeholder_syntax(text: str) -> str | None:
+    """How to name the placeholder in ``text`` (a chart version, a name): ``a `${…}`
+    substitution``; None when it holds none. The one judgement of a version written so: it pins
+    nothing (the tool that fills it in decides), whichever file or field holds it."""
+    for opening, closing, named in _SYNTAXES:
+        at = text.find(opening)
+        if at >= 0 and text.find(closing, at + len(opening)) >= 0:
+            return named
+    return None

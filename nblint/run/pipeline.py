@@ -694,7 +694,7 @@ class Runner:
                 if kept:
                     layers.append((path, root))
                     positions.append(entry.index)
-                elif isinstance(root, dict):
+                elif isinstance(root, dict) or _foreign(root):
                     result.skipped[skip_label(root)] += 1
         if not layers:
             return None
@@ -1054,6 +1054,16 @@ def _parameter_pattern() -> re.Pattern[str]:
     return re.compile(r"\$\{\{?([A-Za-z0-9_]+)\}?\}")
 
 
+def _foreign(root: Any) -> bool:
+    """A document that is no mapping and clearly not Kubernetes (an Ansible playbook): skipped
+    and counted, as the loader leaves it without a problem."""
+    if not isinstance(root, list):
+        return False
+    from nblint.load.foreign import foreign_label
+
+    return foreign_label(root) is not None
+
+
 def skip_label(root: Any) -> str:
     """How a skipped document is counted in the summary."""
     if isinstance(root, dict) and isinstance(root.get("kind"), str):
@@ -1062,7 +1072,9 @@ def skip_label(root: Any) -> str:
         return "(empty document)"
     if isinstance(root, dict):
         return "(no kind)"
-    return f"({type(root).__name__} document)"
+    from nblint.load.foreign import foreign_label  # for the rare document that is no mapping
+
+    return foreign_label(root) or f"({type(root).__name__} document)"
 
 
 def _keep_signed_files_unedited(result: RunResult) -> None:

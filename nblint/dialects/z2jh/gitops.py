@@ -680,7 +680,7 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
 def _application_set(document: Any, found: list[Source]) -> None:
     """What an ApplicationSet changes in its template that nblint does not read: a generator's
     own ``template`` (merged over ``spec.template`` for its Applications) and
-    ``spec.templatePatch``; and a ``targetRevision`` a generator fills in (no version known)."""
+    ``spec.templatePatch``."""
     unread: list[tuple[Path, str]] = []
     _, generators = get_path(document, ("spec", "generators"))
     for i, generator in enumerate(generators if isinstance(generators, list) else []):
@@ -696,13 +696,9 @@ def _application_set(document: Any, found: list[Source]) -> None:
     if patch:
         unread.append((("spec", "templatePatch"), "the patch of its template"))
     for source in found:
+        # A `targetRevision` the generators fill in pins nothing: judged with every other
+        # version written as a placeholder (normalise._pinned).
         source.unread = [*source.unread, *unread]
-        if source.version is not None and is_placeholder(source.version):
-            source.unversioned = (
-                f"takes the version of the chart `{CHART}` from its generators "
-                f"(`{source.version}`, {source.field})"
-            )
-            source.version = None
 
 
 def is_placeholder(text: str) -> bool:

@@ -294,12 +294,8 @@ def _helmfile_release(
             f"installs the chart at `{chart}`, a directory whose Chart.yaml says its version "
             "(nblint does not read it)"
         )
-    elif version is not None and is_placeholder(version):
-        source.unversioned = (
-            f"takes the version of the chart `{CHART}` from helmfile's templating "
-            f"(`{version}`, {source.field})"
-        )
-        source.version = None
+    # A `version` helmfile's templating fills in pins nothing: judged with every other version
+    # written as a placeholder (normalise._pinned).
     return source
 
 

@@ -58,7 +58,7 @@ from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import NO_FIX, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.record import Record
-from nblint.model.unknowable import is_unknowable
+from nblint.model.unknowable import is_unknowable, placeholder_syntax, unknowable_on_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,9 +86,11 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         except ValuesError:
             # The CLI refuses an unknown version; a programmatic caller gets the newest.
             chart_version = resolve_chart_version(None)
-        return build_release(
+        release, problems = build_release(
             layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=True
         )
+        _filled_by_jinja(release, layers)
+        return release, problems
     chart_version, said, known = _chosen_release(
         pin, document, format_path(root) or "the top level"
     )
@@ -99,10 +101,25 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
     release, problems = build_release(
         layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=known
     )
+    _filled_by_jinja(release, layers)
     if said is not None:
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
     return release, problems
+
+
+#: The names of a Jinja template (an Ansible role's ``values.yaml.j2``): Jinja renders the file
+#: before Helm reads it.
+JINJA_SUFFIXES = (".j2", ".jinja", ".jinja2")
+
+
+def _filled_by_jinja(release: Release, layers: list[tuple[str, Any]]) -> None:
+    """Values whose file is named as a Jinja template: every ``{{ … }}`` that still parses as
+    YAML (quoted) is a placeholder Jinja fills in, an unknown value (its checks skipped, said once
+    per file: ``z2jh-unrendered-template``), never Helm's literal text. (A template YAML cannot
+    read refuses the file: the loader's ``helm-template``, at that line.)"""
+    if release.placeholders is None and any(file.endswith(JINJA_SUFFIXES) for file, _ in layers):
+        release.placeholders = "Jinja (a `.j2` template)"
 
 
 def _values_root(
@@ -145,6 +162,8 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
     if not document.layers and kind_of(document.root) in (ARGO_SET, HELMFILE):
         # Its generators (helmfile's templating) fill in every `{{ }}` of it, values included.
         return False
+    if any(file.endswith(JINJA_SUFFIXES) for file, _ in document.layers or [(document.file, 0)]):
+        return False  # Jinja fills in every `{{ }}` of it (:func:`_filled_by_jinja`)
     if not document.layers and is_values_source(document.root):
         # Said (or not) by the HelmRelease that reads the text; a ConfigMap no release reads
         # is skipped. A string that is not a literal block is not parsed: the loader says it.
@@ -332,13 +351,32 @@ def _pinned(
     where: str,
     linted: str,
     range_note: str,
+    filler: str | None = None,
 ) -> tuple[str, tuple[str, str, Origin | None], bool]:
     """The release of ``wanted`` (a version or a range), pinned by ``source`` (``Chart.yaml pins
     the dependency `jupyterhub` at``; ``asks``: the same for a range) at ``origin`` for the values
     ``where`` says (``values at `jupyterhub```: :func:`_values_at`), what to say about it, and
     whether it is known (see :func:`_chosen_release`: a range's newest match is a floor, Helm
-    installing the newest release in it)."""
+    installing the newest release in it). A ``wanted`` that holds a placeholder
+    (:func:`placeholder_syntax`: ``${var}`` of a Flux ``postBuild`` substitution, a template)
+    pins nothing: said as an info, linted as the newest, wherever the version is written
+    (``filler``: who fills a ``{{ }}`` in, when that is known)."""
     newest = newest_chart_version()
+    syntax = placeholder_syntax(wanted)
+    if syntax is not None:
+        by = filler if filler is not None and syntax.startswith("a `{{") else None
+        return (
+            newest,
+            (
+                CHOSEN,
+                f"linted as z2jh {newest}, the newest release nblint knows, {where}: {asks} at "
+                f"`{wanted}`, {syntax} filled in {f'by {by} ' if by else ''}before the chart is "
+                "installed, which pins no version; give the release it installs with "
+                "--chart-version",
+                origin,
+            ),
+            False,
+        )
     known = chart_versions()
     knows = f"it knows {', '.join(known)}"
     fallback = f"{linted} {newest}, the newest; give the release with --chart-version"
@@ -1169,6 +1207,7 @@ def _gitops_version(
         where,
         "its values were linted as",
         f"{installs} installs the newest release of the repository in it, which may be newer",
+        source.placeholders,
     )
     # Said at the line that pins it: the object's own, in the file linted.
     return chosen, (rule, message, at or origin), known
@@ -1807,12 +1846,15 @@ def _spawn_failures(release: Release, pods: list[EffectivePod]) -> list[Reported
     profile whose spawns fail."""
     reported: list[Reported] = []
     seen: set[tuple[Any, str, str | None]] = set()
+    literal = release.placeholders is None
     for pod in pods:
         for problem in pod.facts.get("spawn_problems") or []:
             key = (tuple(problem.path), problem.message, pod.profile)
             if key in seen:
                 continue
             seen.add(key)
+            if unknowable_on_path(release.values, tuple(problem.path), literal):
+                continue  # a placeholder's real value is unknown (z2jh-unrendered-template)
             reported.append(
                 Reported(
                     problem.rule,
