@@ -780,6 +780,10 @@ class Runner:
 
             outside = not_a_notebook(pod)
         notebook = outside is None
+        if not notebook:
+            # For the checks that leave a truth to a notebook rule this pod's plan lacks
+            # (request-not-limit: a GPU requested without a limit, notebook-gpu-limit's there).
+            pod.facts["not_a_notebook"] = True
         if self.storage is not None:
             namespace = pod.namespace or self.settings.get("namespace") or None
             pod.claims = self.storage.in_namespace(namespace)

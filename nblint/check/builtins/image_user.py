@@ -88,7 +88,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if aspect == "unknown":
         # A placeholder (`${image}`, `{{ .Values.image }}`) is no image to look up: the
         # unrendered-template finding already says its checks are skipped.
-        if entry is None and isinstance(image, str) and not is_unknowable(image):
+        # A blank image is no image (container-image-missing), nothing to look up either.
+        if entry is None and isinstance(image, str) and image.strip() and not is_unknowable(image):
             family = images.versioned_family(image)
             if family is None:
                 yield RawViolation((*base, "image"), "", variables["container"], variables=info)

@@ -4,8 +4,10 @@ Why Python: the API server's rule is by resource name (``IsOvercommitAllowed``: 
 resources other than hugepages may be requested below their limit; a GPU, any other extended
 resource and hugepages must be requested exactly at their limit), and the two quantities are
 compared whatever their units. A request of such a resource without any limit is refused too
-("Limit must be set for non overcommitable resources"); for a GPU that is ``notebook-gpu-limit``'s
-finding (with its safe fix), so this rule says it of the other names.
+("Limit must be set for non overcommitable resources"); for a GPU in a notebook that is
+``notebook-gpu-limit``'s finding (with its safe fix), so this rule says it of the other names, and
+of a GPU in a workload that is not a notebook (fact ``not_a_notebook``), which that checklist rule
+does not judge.
 """
 
 from __future__ import annotations
@@ -43,8 +45,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         for name, asked in podview._dict(resources.get("requests")).items():
             if not isinstance(name, str) or name in limits or overcommit_allowed(name):
                 continue
-            if is_gpu_resource(name) and not is_zero_quantity(asked):
-                continue  # notebook-gpu-limit's (a GPU asked for only in requests)
+            if (
+                is_gpu_resource(name)
+                and not is_zero_quantity(asked)
+                and not pod.facts.get("not_a_notebook")
+            ):
+                # notebook-gpu-limit's (a GPU asked for only in requests); a workload that is
+                # not a notebook is not given that checklist rule: said here.
+                continue
             yield refusal(
                 pod,
                 base,

@@ -55,6 +55,10 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if unselected:
         # The API server refuses the workload: no pod, nothing else of it to check.
         return Normalised(reported=unselected)
+    imageless = _no_image(document, kind, prefix, spec)
+    if imageless:
+        # Refused too (the pod, or a workload with its template): no pod to check.
+        return Normalised(reported=imageless)
     provenance = TreeProvenance(file, root, prefix)
     spec = apply_api_defaults(spec, kind, provenance)
     if kind == "StatefulSet":
@@ -272,6 +276,65 @@ def _no_containers(document: Recognised, kind: str, prefix: Path, spec: Any) -> 
         fix=indent_under(NO_CONTAINERS_HINT, prefix),
         fix_keys=("manifest",),
     )
+
+
+#: The ``container-image-missing`` hint for a container (the rule's ``manifest`` hint), nested
+#: under the kind's template path when shown.
+NO_IMAGE_HINT = """spec:
+  {list}:
+    - name: {name}
+      image: quay.io/jupyter/base-notebook:2024-10-07   # the image this container runs
+"""
+
+
+def _no_image(
+    document: Recognised, kind: str, prefix: Path, spec: dict[str, Any]
+) -> list[Reported]:
+    """``container-image-missing``: a container or init container whose image is unset, null or
+    blank. The API server refuses such a Pod, and a workload whose template has one (the
+    template is validated as a pod spec, but for an image of blanks, which only the pods the
+    controller makes are refused for)."""
+    out: list[Reported] = []
+    for field, label in (("initContainers", "initContainer"), ("containers", "container")):
+        for index, container in enumerate(_as_list(spec.get(field))):
+            if not isinstance(container, dict):
+                continue
+            image = container.get("image")
+            if image is not None and not (isinstance(image, str) and not image.strip()):
+                continue
+            path: Path = (*prefix, "spec", field, index)
+            written = "image" in container
+            line, column = tree_position(document.root, (*path, "image") if written else path)
+            name = container.get("name")
+            shown = name if isinstance(name, str) and name else f"{field}[{index}]"
+            state = (
+                "unset"
+                if not written
+                else "null"
+                if image is None
+                else "empty"
+                if not image
+                else "blank"
+            )
+            if kind != "Pod" and image:  # blanks: the template passes, its pods do not
+                refused = f"every pod the {kind} makes is refused, so none starts"
+            elif kind == "Pod":
+                refused = "the API server refuses the Pod"
+            else:
+                refused = f"the API server refuses the {kind}, which never makes a pod"
+            hint = NO_IMAGE_HINT.format(list=field, name=shown)
+            out.append(
+                Reported(
+                    "container-image-missing",
+                    f"{label} {shown} has no image (`image` is {state}): {refused}; "
+                    "nothing else of it is checked",
+                    Origin(document.file, line, column),
+                    object_name(document.root, document.index),
+                    fix=indent_under(hint, prefix),
+                    fix_keys=("manifest",),
+                )
+            )
+    return out
 
 
 def _mapping(value: Any) -> dict[Any, Any]:

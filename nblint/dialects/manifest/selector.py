@@ -9,6 +9,11 @@ Only what is certain is said: a selector or label nblint cannot read (a placehol
 that is not text, an operator it does not know) leaves the object to the other checks. An unset
 or empty selector is refused in apps/v1 too, but kustomize's ``commonLabels`` writes one into a
 base that has none, so a base may rightly leave it out: not said.
+
+A Job's selector is the API server's to generate: one written without ``manualSelector: true``
+is refused, and so is any selector (or ``manualSelector: true``) in a CronJob's ``jobTemplate``
+(``ValidateJobTemplateSpec``); with ``manualSelector: true`` it must select the template as any
+workload's.
 """
 
 from __future__ import annotations
@@ -30,9 +35,13 @@ def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
     certainly refuses it, else None."""
     kind = root.get("kind")
     spec = root.get("spec")
+    if kind == "CronJob" and isinstance(spec, dict):
+        return _job_template_refusal(spec)
     if kind not in SELECTED or not isinstance(spec, dict):
         return None
     selector = spec.get("selector")
+    if kind == "Job" and spec.get("manualSelector") is not True:
+        return _generated_refusal(spec)
     template = spec.get("template")
     metadata = template.get("metadata") if isinstance(template, dict) else None
     raw_labels = metadata.get("labels") if isinstance(metadata, dict) else None
@@ -40,8 +49,7 @@ def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
         # Refused in apps/v1, but kustomize's commonLabels writes one where a base has none
         # (create: true): a base may rightly leave it out. Older groups default it.
         return None
-    # A Job's selector is generated unless manualSelector is true; the API server refuses a
-    # written one that does not select the template either way (generated or not).
+    # A Job with manualSelector: true: its written selector must select the template.
     if raw_labels is None:
         raw_labels = {}
     if not isinstance(raw_labels, dict):
@@ -86,10 +94,64 @@ def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
     return ("spec", "selector"), _say(unmet, labels)
 
 
+def _written(selector: Any) -> bool:
+    """Whether a Job's selector says anything: an empty one (``{}``, or no terms) selects
+    everything, the generated labels too, and the API server takes it."""
+    if not isinstance(selector, dict):
+        return selector is not None
+    return bool(selector.get("matchLabels") or selector.get("matchExpressions"))
+
+
+def _generated_refusal(spec: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """A Job without ``manualSelector: true``: the API server generates its selector (the
+    Job's uid) and refuses a written one that selects anything else ("`selector` not
+    auto-generated"). A manualSelector nblint cannot read leaves it alone."""
+    manual = spec.get("manualSelector")
+    if manual not in (None, False) or not _written(spec.get("selector")):
+        return None
+    return ("spec", "selector"), (
+        "spec.selector is written without spec.manualSelector: true (the API server generates a "
+        'Job\'s selector: "`selector` not auto-generated")'
+    )
+
+
+def _job_template_refusal(spec: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """A CronJob's ``jobTemplate``: the API server always generates the selector of the Jobs
+    it makes, and refuses a template that writes one ("`selector` will be auto-generated"),
+    or ``manualSelector: true``."""
+    template = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
+    base = ("spec", "jobTemplate", "spec")
+    if template.get("selector") is not None:
+        return (*base, "selector"), (
+            "spec.jobTemplate.spec.selector is written (the API server generates the selector of "
+            'each Job a CronJob makes: "`selector` will be auto-generated")'
+        )
+    if template.get("manualSelector") is True:
+        return (*base, "manualSelector"), (
+            "spec.jobTemplate.spec.manualSelector is true (the API server generates the selector "
+            "of each Job a CronJob makes, and takes only false or unset)"
+        )
+    return None
+
+
 def hint(root: dict[str, Any]) -> str | None:
     """The manifest edit that makes the selector select the template's labels (the template's
-    labels may be what is wrong: the hint says so), or None when the template has none."""
+    labels may be what is wrong: the hint says so), or None when the template has none. For a
+    Job without manualSelector and a CronJob's job template: the selector taken out."""
+    kind = root.get("kind")
     spec = _mapping(root.get("spec"))
+    if kind == "CronJob":
+        template = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
+        key = "selector" if template.get("selector") is not None else "manualSelector"
+        return (
+            f"spec:\n  jobTemplate:\n    spec:\n      {key}: null"
+            "   # the API server generates each Job's selector\n"
+        )
+    if kind == "Job" and spec.get("manualSelector") is not True:
+        return (
+            "spec:\n  selector: null   # the API server generates a Job's selector "
+            "(or set manualSelector: true and keep it selecting the template's labels)\n"
+        )
     labels = _mapping(_mapping(_mapping(spec.get("template")).get("metadata")).get("labels"))
     if not labels:
         return None

@@ -538,6 +538,14 @@ class _Checker:
         # A value of the wrong type is reported for its type alone: nothing else is said of it
         # or of what it holds, and the chart default takes its place.
         mistyped = {issue.path for issue in issues if issue.keyword == "type"}
+        unknown = [
+            issue.path
+            for issue in issues
+            if issue.keyword in ("additionalProperties", "false")
+            and not (mistyped and _under(issue.path, mistyped))
+        ]
+        # Rare (a file with an unknown key): the indentation slips among them, one per mistake.
+        slips = self.slips(schema, unknown) if unknown else {}
         seen: set[tuple[Path, str, Any]] = set()
         for issue in issues:
             path, keyword = issue.path, issue.keyword
@@ -547,7 +555,95 @@ class _Checker:
             if mark in seen:
                 continue
             seen.add(mark)
+            if path in slips:
+                slip = slips[path]
+                if slip is not None:
+                    self.slipped(*slip)
+                self.rejected.append(path)
+                continue
             self.schema_issue(issue)
+
+    def slips(
+        self, schema: Any, unknown: list[Path]
+    ) -> dict[Path, tuple[Path, list[Path], bool] | None]:
+        """The unknown keys of ``unknown`` that look like one indentation slip: a key the schema
+        has one level up (written too deep: ``singleuser.image.storage``) or under a sibling of
+        its parent (written too shallow: ``singleuser.name`` after an empty ``image:``). Keys of
+        one parent that belong in one place are one mistake: the first of them (by line) maps to
+        ``(intended parent, keys, too_deep)``, the others to None. A key whose place nblint cannot
+        tell is left out (reported as an unknown key)."""
+        groups: dict[tuple[Path, Path, str], list[Path]] = {}
+        for path in unknown:
+            if len(path) < 2 or not all(isinstance(part, str) for part in path):
+                continue
+            if path == ("auth",) or moves().get(path) is not None:
+                continue
+            if format_path(path) in moved_keys()["removed"]:
+                continue
+            parent, key = path[:-1], str(path[-1])
+            intended = self._slip_home(schema, parent, key)
+            if intended is None:
+                continue
+            file = self.release.locate(path).file
+            groups.setdefault((parent, intended, file), []).append(path)
+        slips: dict[Path, tuple[Path, list[Path], bool] | None] = {}
+        for (parent, intended, _), paths in groups.items():
+            paths.sort(key=lambda path: self.release.locate(path).line)
+            slips[paths[0]] = (intended, paths, len(intended) < len(parent))
+            slips.update(dict.fromkeys(paths[1:]))
+        return slips
+
+    def _slip_home(self, schema: Any, parent: Path, key: str) -> Path | None:
+        """Where unknown key ``key`` under ``parent`` was likely meant to be written: under the
+        sibling written just above it that is empty (``image:`` with nothing), else one level up,
+        else under the sibling just above it, else under the one sibling the schema gives it;
+        None when nblint cannot tell (or the key is already written there)."""
+        release = self.release
+        here = release.locate((*parent, key))
+        above: Path | None = None  # the parent's key written nearest above the unknown one
+        above_line = 0
+        depth = len(parent) + 1
+        for path in self.touched:
+            if len(path) != depth or path[:-1] != parent or path[-1] == key:
+                continue
+            origin = release.locate(path)
+            if origin.file == here.file and above_line < origin.line < here.line:
+                above, above_line = path, origin.line
+
+        def takes(place: Path) -> bool:
+            return _schema_has(schema, place, key) and not release.written((*place, key))
+
+        empty = above is not None and get_path(release.values, above)[1] in (None, {})
+        if above is not None and empty and takes(above):
+            return above
+        if parent and takes(parent[:-1]):
+            return parent[:-1]
+        if above is not None and takes(above):
+            return above
+        siblings = _schema_at(schema, parent).get("properties", {})
+        homes = [(*parent, name) for name in siblings if takes((*parent, name))]
+        return homes[0] if len(homes) == 1 else None
+
+    def slipped(self, intended: Path, paths: list[Path], too_deep: bool) -> None:
+        """One indentation slip: the keys of ``paths`` belong under ``intended``."""
+        names = ", ".join(f"`{path[-1]}`" for path in paths)
+        written = ", ".join(f"`{format_path(path)}`" for path in paths)
+        where = format_path(intended) or "the top level"
+        plural = len(paths) > 1
+        line = self.release.locate(intended).line if intended else 0
+        message = (
+            f"{written} {'are' if plural else 'is'} not "
+            f"{'z2jh ' + self.version + ' keys' if plural else 'a z2jh ' + self.version + ' key'}"
+            f", so helm would refuse the release: {'they look' if plural else 'it looks'} "
+            f"indented one level too {'deep' if too_deep else 'shallow'}; "
+            f"{names} {'are keys' if plural else 'is a key'} of `{where}`"
+        )
+        if too_deep:
+            fix = f"Indent {names} one level less, under `{where}`."
+        else:
+            at = f" (line {line})" if line else ""
+            fix = f"Indent {names} one level further, under `{intended[-1]}:`{at}."
+        self.report("z2jh-unknown-key", paths[0], message, fix)
 
     def schema_issue(self, issue: Issue) -> None:
         path, keyword, value, schema = issue.path, issue.keyword, issue.value, issue.schema
@@ -2032,6 +2128,21 @@ def _sets_no_form(forms: list[Any], value: Any) -> bool:
     ):
         return False
     return not any(key in value for form in forms for key in form["required"])
+
+
+def _schema_at(schema: Any, path: Path) -> dict[str, Any]:
+    """The values schema's node of ``path``, through ``properties`` only (empty if none)."""
+    node = schema
+    for part in path:
+        properties = node.get("properties") if isinstance(node, dict) else None
+        node = properties.get(part) if isinstance(properties, dict) else None
+    return node if isinstance(node, dict) else {}
+
+
+def _schema_has(schema: Any, path: Path, key: str) -> bool:
+    """Whether the values schema names ``key`` among the properties of ``path``."""
+    properties = _schema_at(schema, path).get("properties")
+    return isinstance(properties, dict) and key in properties
 
 
 def _under(path: Path, paths: set[Path]) -> bool:
