@@ -12,7 +12,8 @@ from conftest import FIXTURES
 from test_fix import fixed_text
 
 CASES = FIXTURES / "fix" / "assumed-comment"
-ASSUMED_USER = "   # assumed: the jupyter docker-stacks user; check your image"
+ASSUMED_USER = "   # assumed: any non-root uid; check that this container's image runs as it"
+ASSUMED_GROUP = "   # assumed: any group; check that this container's image runs as it"
 
 
 def test_a_z2jh_uid_replaced_keeps_the_assumed_comment() -> None:
@@ -36,3 +37,21 @@ def test_a_value_inside_a_flow_map_gets_no_comment() -> None:
     assert "uid: 1000," in text
     assert "#" not in text
     assert yaml.safe_load(text)["singleuser"]["uid"] == 1000
+
+
+def test_one_securitycontext_explains_an_unknown_image_s_uid_and_gid_alike() -> None:
+    # Field test 11b D4: the init container's run-as-non-root hint said "any non-root uid" and
+    # the notebook's notebook-run-as-user hint "the jupyter docker-stacks group" in one pod
+    # securityContext. Nothing makes an unknown image's user the docker-stacks': both are generic.
+    text = fixed_text(CASES / "manifest-unknown-image-init-container.yaml")
+    assert "docker-stacks" not in text
+    lines = text.splitlines()
+    context = lines.index("      securityContext:")
+    assert lines[context + 1 :] == [
+        "        runAsNonRoot: true",
+        "        runAsUser: 1000" + ASSUMED_USER,
+        "        seccompProfile:",
+        "          type: RuntimeDefault",
+        "        runAsGroup: 100" + ASSUMED_GROUP,
+    ]
+    assert yaml.safe_load(text)["spec"]["template"]["spec"]["securityContext"]["runAsGroup"] == 100

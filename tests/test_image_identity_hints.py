@@ -1,8 +1,9 @@
 """Fix hints that set the notebook user, group or HOME say whether the image's or assumed.
 
 For an image the notebook-images table does not know, nblint cannot know its user or HOME: the
-hints take the jupyter docker-stacks' (1000:100, /home/jovyan) and say so, instead of calling
-them the image's.
+hints take the jupyter docker-stacks' numbers (1000:100, /home/jovyan) and say so, instead of
+calling them the image's: any non-root uid and any group (nothing makes them the docker-stacks'),
+and the docker-stacks HOME.
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ def test_hints_for_an_image_nblint_does_not_know_say_what_they_assume() -> None:
         "image" in found[0][3]
     )
     assert (
-        "runAsUser: 1000   # assumed: the jupyter docker-stacks user; check your image\n"
-        "    runAsGroup: 100   # assumed: the jupyter docker-stacks group; check your image"
+        "runAsUser: 1000   # assumed: any non-root uid; check that this container's image runs "
+        "as it\n"
+        "    runAsGroup: 100   # assumed: any group; check that this container's image runs as it"
     ) in found[1][3]
     assert (
-        "runAsUser: 1000     # assumed: the jupyter docker-stacks user; check your image"
-        in (found[2][3])
+        "runAsUser: 1000     # assumed: any non-root uid; check that this container's image runs "
+        "as it" in (found[2][3])
     )
 
 

@@ -489,3 +489,114 @@ def test_a_cuda_image_or_a_run_once_pod_that_starts_jupyter_stays_a_notebook() -
         W / "cuda-and-restart-never-running-jupyter.yaml", select={NOT_A_NOTEBOOK, "notebook"}
     )
     assert found.findings and NOT_A_NOTEBOOK not in {f.rule for f in found.findings}
+
+
+# ---------------------------------------------------------------------------------------------
+# Well-known servers in any registry, and in any regular container (field test 11b D1: Redis from
+# OpenShift's internal registry, Red Hat's MariaDB behind its exporter, SeaweedFS got the notebook
+# checklist and its unsafe fixes: uid 1000, notebook resources)
+
+DATA_SERVER = (
+    "a well-known server that holds data (a database, cache, object store, message queue or "
+    "search engine)"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "evidence"),
+    [
+        (
+            "redis-openshift-internal-registry.yaml",
+            13,
+            "its container redis runs image-registry.openshift-image-registry.svc:5000/openshift/"
+            "redis@sha256:cbc31c1b0625cb01f2b67d83e7b375d08d6aa756f24cf32fc3e82f0b76a4c976, "
+            + DATA_SERVER,
+        ),
+        (
+            # The database is the second container: the exporter first does not hide it.
+            "mysql-exporter-first-redhat-mariadb.yaml",
+            21,
+            "its container mysql runs registry.redhat.io/rhel8/mariadb-103:1-188 (and no "
+            "container runs a notebook image), " + DATA_SERVER,
+        ),
+        ("seaweedfs-deployment.yaml", 12, "its container seaweedfs runs chrislusf/seaweedfs:3.69"),
+    ],
+)
+def test_a_well_known_server_from_any_registry_is_not_a_notebook(
+    name: str, line: int, evidence: str
+) -> None:
+    result = run(W / name)
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, line, 9)]
+    assert result.findings[0].message.startswith(
+        result.findings[0].object + " is not a notebook: " + evidence
+    )
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        # Red Hat's and the Software Collections' names carry the version.
+        "registry.redhat.io/rhel8/mariadb-105:1",
+        "registry.redhat.io/rhel9/postgresql-15:1",
+        "registry.access.redhat.com/rhscl/postgresql-96-rhel7:1",
+        "quay.io/sclorg/redis-7-c9s:c9s",
+        "image-registry.openshift-image-registry.svc:5000/openshift/mysql:8.0-el8",
+        "docker.io/bitnami/redis-sentinel:7.2",
+        "harbor.example.edu/mirror/postgres:16",
+        "ghcr.io/cloudnative-pg/postgresql:16.4",
+        "docker.io/minio/minio:RELEASE.2024-10-02T17-50-41Z",
+        "quay.io/minio/minio:latest",
+        "docker.io/bitnami/kafka:3.8",
+        "mcr.microsoft.com/mssql/server:2022-latest",
+        # Web servers and exporters, as the first container.
+        "quay.io/prometheus/mysqld-exporter:v0.15.1",
+        "docker.io/oliver006/redis_exporter:v1.62.0",
+        "registry.example.com/mirror/nginx-unprivileged:1.27",
+        "docker.io/library/postgres:16",  # as before
+    ],
+)
+def test_server_images_are_told_by_their_name_in_any_registry(tmp_path: Path, image: str) -> None:
+    path = write(tmp_path, "d.yaml", _DEPLOYMENT.format(image=image))
+    assert [f.rule for f in run(path, select={NOT_A_NOTEBOOK}).findings] == [NOT_A_NOTEBOOK]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        # A notebook image whose name holds a server's as part of a longer one stays a notebook.
+        "registry.example.com/team/redis-notebook:1.0",
+        "registry.example.com/team/postgres-lab:1.0",
+        "registry.example.com/team/jupyter-postgresql:1.0",
+        "registry.example.com/team/redis-6-notebook:1.0",
+        "registry.example.com/team/minio-tools:1.0",
+        "quay.io/jupyter/pyspark-notebook:2024-10-07",
+        "jupyter/pyspark-notebook:spark-3.5.0",
+        "rocker/rstudio:4.4.1",
+        "codercom/code-server:4.93.1",
+        "registry.example.com/team/lab:1.0",
+    ],
+)
+def test_notebook_images_with_a_server_s_word_in_their_name_stay_notebooks(
+    tmp_path: Path, image: str
+) -> None:
+    path = write(tmp_path, "d.yaml", _DEPLOYMENT.format(image=image))
+    assert run(path, select={NOT_A_NOTEBOOK}).findings == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # A container runs a notebook image: the Redis sidecar is no sign against.
+        "notebook-image-beside-redis-sidecar.yaml",
+        # An exporter or nginx is a sidecar as often (Zeppelin's server pod has nginx): a sign
+        # against only as the first container.
+        "custom-notebook-with-nginx-and-exporter-sidecars.yaml",
+        # The first container serves Jupyter's port: decided before the database is asked about.
+        "jupyter-port-with-postgres-sidecar.yaml",
+    ],
+)
+def test_a_notebook_with_a_server_sidecar_stays_a_notebook(name: str) -> None:
+    found = run(W / name, select={NOT_A_NOTEBOOK, "notebook"}).findings
+    rules = {f.rule for f in found}
+    assert NOT_A_NOTEBOOK not in rules
+    assert {"notebook-run-as-user", "notebook-resources"} <= rules

@@ -114,18 +114,18 @@ def notebook_home(pod: EffectivePod) -> str | None:
 
 
 #: What a fix hint takes for the notebook user, group and HOME of an image the notebook-images
-#: table does not vouch for: the jupyter docker-stacks' (jovyan, 1000:100, /home/jovyan), said in
-#: the hint as an assumption (see :func:`user_identity`), never as the image's.
+#: table does not vouch for: the jupyter docker-stacks' numbers (1000:100, /home/jovyan), said in
+#: the hint as an assumption (see :func:`user_identity`), never as the image's. The uid and gid
+#: are said to be any non-root uid and any group, for the notebook as for a sidecar or init
+#: container: nblint knows nothing of the image that makes them the docker-stacks' (field test 11b
+#: D4: one pod securityContext said "any non-root uid" beside "the jupyter docker-stacks group");
+#: every hint that writes them into one securityContext explains them alike.
 ASSUMED_UID = 1000
 ASSUMED_GID = 100
 ASSUMED_HOME = "/home/jovyan"
-ASSUMED_USER_NOTE = "assumed: the jupyter docker-stacks user; check your image"
-ASSUMED_GROUP_NOTE = "assumed: the jupyter docker-stacks group; check your image"
+ASSUMED_USER_NOTE = "assumed: any non-root uid; check that this container's image runs as it"
+ASSUMED_GROUP_NOTE = "assumed: any group; check that this container's image runs as it"
 ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your image"
-#: The same for a container other than the notebook (a sidecar, an init container): no
-#: notebook user of any image is its, so the uid is only some non-root one.
-ASSUMED_OTHER_USER_NOTE = "assumed: any non-root uid; check that this container's image runs as it"
-ASSUMED_OTHER_GROUP_NOTE = "assumed: any group; check that this container's image runs as it"
 #: The uid note of an image whose start needs root and that no image of the same kind can
 #: replace (rocker/rstudio): no uid makes it start, so a hint that sets one is advice.
 ROOT_START_NOTE = (
@@ -145,8 +145,8 @@ SCC_USER_NOTE = "OpenShift's restricted-v2 SCC assigns one from the namespace's 
 def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, str]:
     """The uid and gid a fix hint sets for the user of the container at ``path`` (a pod path;
     else the notebook container), each with the comment that says where it comes from: the
-    image's own, from the notebook-images table, or the docker-stacks' assumed (an image the
-    table does not know, or knows as root or as a uid chosen at build time)."""
+    image's own, from the notebook-images table, or assumed, as any non-root uid and any group
+    (an image the table does not know, or knows as root or as a uid chosen at build time)."""
     container: Any = None
     base: tuple[Any, ...] = ()
     if len(path) > 2 and path[0] == "spec" and type(path[2]) is int:
@@ -156,8 +156,6 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     notebook = notebook_of(pod)
     if not isinstance(container, dict):
         container, base = (notebook[1], notebook[0]) if notebook is not None else ({}, ())
-    # A container other than the notebook (a sidecar's busybox) is no docker-stacks image.
-    other = notebook is not None and base != notebook[0]
     entry = images.lookup(container.get("image"))
     uid = entry.get("uid") if entry else None
     gid = entry.get("gid") if entry else None
@@ -177,7 +175,7 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     elif unswapped:
         uid_note = ROOT_IMAGE_NOTE
     elif not known_uid:
-        uid_note = ASSUMED_OTHER_USER_NOTE if other else ASSUMED_USER_NOTE
+        uid_note = ASSUMED_USER_NOTE
         releases = images.release_rows(container.get("image")) if entry is None else []
         if releases:
             # A Kubeflow image by `latest`: the table knows its family, not its release; what
@@ -200,7 +198,7 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     elif gid_from_family:
         gid_note = gid_from_family
     else:
-        gid_note = ASSUMED_OTHER_GROUP_NOTE if other else ASSUMED_GROUP_NOTE
+        gid_note = ASSUMED_GROUP_NOTE
     # The group a volume is given (fsGroup): the image's notebook group, never root's (gid 0
     # of Kubeflow's and OpenShift's images: the users group serves them as well).
     chowned = _home_group(container, entry)

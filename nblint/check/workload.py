@@ -7,17 +7,23 @@ the plan that leaves out the notebook checklist (``Runner.plan_for(..., notebook
 gets one ``workload-not-a-notebook`` finding naming why. Decided in this order:
 
 1. ``nblint.io/notebook: "true"`` / ``"false"`` on the pod template, else on the object;
-2. the signs of ``tables/workloads.yaml`` in order, the first that matches deciding;
+2. the signs of ``tables/workloads.yaml`` in order, the first that matches deciding; a sign
+   reads the first regular container, and one of ``containers: all`` then the others too
+   unless one of them runs an image the notebook-images table knows (a database behind its
+   exporter; a notebook with a Redis sidecar stays a notebook);
 3. otherwise a notebook (what nblint did before it judged workloads at all).
 
 A few dict lookups per pod: each sign is asked only about the keys it has, an image is matched
-once per sign and run (memoised), globs are compiled once.
+once per sign and run (memoised), globs are compiled once; the other containers are looked at
+only for a sign of ``containers: all`` that the first did not match (the last signs).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
+from functools import cache
 
 from nblint.check import images, tables
 from nblint.model.finding import Reported
@@ -39,20 +45,24 @@ _repositories: dict[str, str] = {}
 _Answers = dict[tuple[int, str], bool]
 #: What a sign matched, in words, and where; None: nothing.
 _Hit = tuple[str, Origin] | None
-#: id(the table's signs) → (the image answers, each sign's matchers, the signs themselves, kept
-#: alive so that the id stays theirs), as :func:`images.lookup` memoises.
-_memo: dict[int, tuple[_Answers, list[tuple[Callable[..., _Hit], ...]], list[Any]]] = {}
+_Matchers = list[tuple[Callable[..., _Hit], ...]]
+#: id(the table's signs) → (the image answers, each sign's matchers, those of them that read a
+#: container, the signs themselves, kept alive so that the id stays theirs), as
+#: :func:`images.lookup` memoises.
+_memo: dict[int, tuple[_Answers, _Matchers, _Matchers, list[Any]]] = {}
 
 
-def _prepared(
-    signs: list[dict[str, Any]],
-) -> tuple[_Answers, list[tuple[Callable[..., _Hit], ...]]]:
+def _prepared(signs: list[dict[str, Any]]) -> tuple[_Answers, _Matchers, _Matchers]:
     found = _memo.get(id(signs))
     if found is None:
         _memo.clear()
         matchers = [tuple(f for key, f in _MATCHERS.items() if key in sign) for sign in signs]
-        found = _memo[id(signs)] = ({}, matchers, signs)
-    return found[0], found[1]
+        per_container = [
+            tuple(f for key, f in _MATCHERS.items() if key in sign and key not in _POD_KEYS)
+            for sign in signs
+        ]
+        found = _memo[id(signs)] = ({}, matchers, per_container, signs)
+    return found[0], found[1], found[2]
 
 
 def _repository(image: str) -> str:
@@ -116,10 +126,11 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
     # 2. The signs, in order.
     spec = _mapping(pod.pod.get("spec"))
     containers = spec.get("containers")
-    container = containers[0] if isinstance(containers, list) and containers else None
-    container = container if isinstance(container, dict) else {}
+    listed: list[Any] = containers if isinstance(containers, list) else []
+    container = listed[0] if listed and isinstance(listed[0], dict) else {}
     signs = tables.entries(TABLE, KEY)
-    answers, matchers = _prepared(signs)
+    answers, matchers, per_container = _prepared(signs)
+    notebook_beside: bool | None = None  # whether a regular container runs a notebook image
     for number, sign in enumerate(signs):
         kinds = sign.get("kinds")
         # Conditions, not evidence: the sign is only about workloads of these kinds, with one
@@ -131,13 +142,26 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
         if isinstance(policies, list) and policy not in policies:
             continue
         portless = sign.get("no-ports") is True
-        if portless and _declares_a_port(container):
-            continue
         hit = None
-        for matcher in matchers[number]:
-            hit = matcher(sign, number, answers, pod, container, metadata, own)
-            if hit is not None:
-                break
+        if not (portless and _declares_a_port(container)):
+            for matcher in matchers[number]:
+                hit = matcher(sign, number, answers, pod, container, _CONTAINER, metadata, own)
+                if hit is not None:
+                    break
+        if hit is None and len(listed) > 1 and sign.get("containers") == "all":
+            # The pod's other regular containers, but only where none of them runs a notebook
+            # image: a notebook with a database sidecar stays a notebook.
+            if notebook_beside is None:
+                notebook_beside = any(
+                    isinstance(c, dict)
+                    and isinstance(c.get("image"), str)
+                    and images.lookup(c["image"])
+                    for c in listed
+                )
+            if not notebook_beside:
+                hit = _beside(
+                    sign, number, answers, pod, listed, per_container[number], metadata, own
+                )
         if hit is None:
             continue
         if sign.get("notebook") is not False:
@@ -151,6 +175,31 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
             evidence = f"{evidence} and declares no port"
         what = sign.get("what")
         return _reported(pod, f"{evidence}, {what}" if what else evidence, where)
+    return None
+
+
+def _beside(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    listed: list[Any],
+    matchers: tuple[Callable[..., _Hit], ...],
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    """What a sign of ``containers: all`` matches in a regular container after the first."""
+    portless = sign.get("no-ports") is True
+    for index in range(1, len(listed)):
+        other = listed[index]
+        if not isinstance(other, dict) or (portless and _declares_a_port(other)):
+            continue
+        at: Path = ("spec", "containers", index)
+        for matcher in matchers:
+            hit = matcher(sign, number, answers, pod, other, at, metadata, own)
+            if hit is not None:
+                evidence, where = hit
+                return f"{evidence} (and no container runs a notebook image)", where
     return None
 
 
@@ -180,6 +229,7 @@ def _images(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -194,7 +244,43 @@ def _images(
             answers.clear()
         repository = _repository(image)
         known = answers[key] = _matches_any(globs, repository)
-    return _image_hit(pod, container.get("name"), image) if known else None
+    return _image_hit(pod, container.get("name"), image, at) if known else None
+
+
+def _image_names(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    at: Path,
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    """The repository's own name (its last path element), in any registry: as written, or
+    without a version suffix (Red Hat's and the Software Collections' ``mariadb-103``,
+    ``postgresql-96-rhel7``, ``redis-6-c9s``)."""
+    globs, image = sign["image-names"], container.get("image")
+    if not isinstance(globs, list) or not isinstance(image, str) or not image:
+        return None
+    key = (-1 - number, image)  # beside the sign's `images` answers
+    known = answers.get(key)
+    if known is None:
+        if len(answers) > 4096:
+            answers.clear()
+        name = _repository(image).rsplit("/", 1)[-1]
+        versioned = _version_suffix().match(name)
+        known = answers[key] = _matches_any(globs, name) or (
+            versioned is not None and _matches_any(globs, versioned[1])
+        )
+    return _image_hit(pod, container.get("name"), image, at) if known else None
+
+
+@cache
+def _version_suffix() -> re.Pattern[str]:
+    """A name, then a dash and a version (``-103``, ``-7.2``), then perhaps the platform it is
+    built on (``-rhel7``, ``-centos7``, ``-c9s``, ``-el8``, ``-ubi9``, ``-alpine``)."""
+    return re.compile(r"(.+?)-\d+(?:\.\d+)*(?:-(?:rhel|centos|c|el|ubi|fedora|alpine)\d*s?)?\Z")
 
 
 def _notebook_images(
@@ -203,12 +289,13 @@ def _notebook_images(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
     image = container.get("image")
     if sign["notebook-images"] is True and isinstance(image, str) and images.lookup(image):
-        return _image_hit(pod, container.get("name"), image)
+        return _image_hit(pod, container.get("name"), image, at)
     return None
 
 
@@ -218,6 +305,7 @@ def _commands(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -230,7 +318,7 @@ def _commands(
             for part in word.split() if isinstance(word, str) else ():
                 base = os.path.basename(part)
                 if _matches_any(globs, base):
-                    where = pod.provenance.locate((*_CONTAINER, field, position))
+                    where = pod.provenance.locate((*at, field, position))
                     # As written: /manager says more than manager.
                     return f"its container {container.get('name')} runs {part}", where
     return None
@@ -242,6 +330,7 @@ def _entrypoints(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -256,7 +345,7 @@ def _entrypoints(
             continue
         first = words[0].split() if isinstance(words[0], str) else []
         if first and _matches_any(globs, os.path.basename(first[0])):
-            where = pod.provenance.locate((*_CONTAINER, field, 0))
+            where = pod.provenance.locate((*at, field, 0))
             return f"its container {container.get('name')} runs {first[0]}", where
         return None
     return None
@@ -268,6 +357,7 @@ def _env(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -277,7 +367,7 @@ def _env(
     for position, entry in enumerate(env if isinstance(env, list) else ()):
         variable = entry.get("name") if isinstance(entry, dict) else None
         if isinstance(variable, str) and _matches_any(globs, variable):
-            where = pod.provenance.locate((*_CONTAINER, "env", position, "name"))
+            where = pod.provenance.locate((*at, "env", position, "name"))
             return f"its container {container.get('name')} sets {variable}", where
     return None
 
@@ -288,6 +378,7 @@ def _mounts(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -305,7 +396,7 @@ def _mounts(
                 continue
             base = os.path.basename(written.rstrip("/"))
             if _matches_any(globs, base):
-                where = pod.provenance.locate((*_CONTAINER, "volumeMounts", position, field))
+                where = pod.provenance.locate((*at, "volumeMounts", position, field))
                 shown = mount_path if isinstance(mount_path, str) else written
                 return f"its container {container.get('name')} mounts {shown}", where
     return None
@@ -317,6 +408,7 @@ def _ports(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -330,7 +422,7 @@ def _ports(
             and not isinstance(port_number, bool)
             and port_number in wanted
         ):
-            where = pod.provenance.locate((*_CONTAINER, "ports", position, "containerPort"))
+            where = pod.provenance.locate((*at, "ports", position, "containerPort"))
             return f"its container {container.get('name')} listens on port {port_number}", where
     return None
 
@@ -341,6 +433,7 @@ def _labels(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -368,6 +461,7 @@ def _names(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -385,6 +479,7 @@ def _service_accounts(
     answers: _Answers,
     pod: EffectivePod,
     container: dict[str, Any],
+    at: Path,
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
@@ -401,6 +496,7 @@ def _service_accounts(
 #: What a sign may match on (its keys), and how: a sign is asked only about the keys it has.
 _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "images": _images,
+    "image-names": _image_names,
     "notebook-images": _notebook_images,
     "commands": _commands,
     "entrypoints": _entrypoints,
@@ -413,5 +509,9 @@ _MATCHERS: dict[str, Callable[..., _Hit]] = {
 }
 
 
-def _image_hit(pod: EffectivePod, name: Any, image: str) -> tuple[str, Origin]:
-    return f"its container {name} runs {image}", pod.provenance.locate((*_CONTAINER, "image"))
+#: The keys that read the pod or its object, not a container: asked once per pod.
+_POD_KEYS = frozenset({"labels", "names", "service-accounts"})
+
+
+def _image_hit(pod: EffectivePod, name: Any, image: str, at: Path) -> tuple[str, Origin]:
+    return f"its container {name} runs {image}", pod.provenance.locate((*at, "image"))

@@ -240,7 +240,7 @@ def _is_empty(node: yaml.Node) -> bool:
 
 
 #: The comments of a hint that are kept in the file beside the value they speak of: a value
-#: nblint assumed (``uid: 1000   # assumed: the jupyter docker-stacks user; check your image``)
+#: nblint assumed (``uid: 1000   # assumed: any non-root uid; …``)
 #: must not pass for one the user chose once it is written.
 KEPT_COMMENT = "assumed"
 
