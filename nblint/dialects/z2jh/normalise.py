@@ -455,6 +455,15 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         return out
     found = [] if document.layers else gitops_sources(document.root)
     ignored = None if document.layers else _ignored_source(document.file, document.root)
+    if not document.layers and isinstance(document.root, dict) and "spec" in document.root:
+        from nblint.dialects.z2jh.argo_namespace import managed_metadata
+        from nblint.dialects.z2jh.argo_namespace import problems as namespace_problems
+
+        out.reported.extend(namespace_problems(document))
+        if not found and ignored is None and managed_metadata(document.root) is not None:
+            # Claimed for the namespace it labels (indexed) only: it installs no z2jh chart.
+            out.declined.append(document.root)
+            return out
     if ignored is not None:
         out.reported.append(ignored)
         if not found:
