@@ -76,3 +76,22 @@ def test_the_cluster_s_namespace_keeps_its_labels_and_takes_the_application_s(
         select=PSA_ONLY,
     )
     assert judged(result.findings) == [("privileged", 32, "warning", "warn", 7)]
+
+
+GIT = ARGO / "git-path"
+
+
+def test_the_chart_directory_of_a_git_path_source_lands_in_the_destination_namespace() -> None:
+    # jhub/application.yaml installs the git directory jhub/ (its values.yaml among the inputs)
+    # into namespace jhub, labelled baseline: enforce rejects the privileged notebook there.
+    result = run(GIT / "jhub" / "application.yaml", GIT / "jhub" / "values.yaml", select=PSA_ONLY)
+    assert [(p.object, p.namespace) for p in result.pods] == [("values", "jhub")]
+    assert judged(result.findings) == [("privileged", 8, "error", "enforce", 21)]
+    assert result.findings[0].file.endswith("jhub/values.yaml")
+    assert result.findings[0].cause is not None
+    assert result.findings[0].cause.file.endswith("jhub/application.yaml")
+
+
+def test_values_in_another_directory_are_not_placed_by_the_application() -> None:
+    result = run(GIT / "jhub" / "application.yaml", GIT / "elsewhere" / "values.yaml")
+    assert [(p.object, p.namespace) for p in result.pods] == [("values", None)]

@@ -27,16 +27,11 @@ no z2jh chart (counted as skipped, as before).
 
 from __future__ import annotations
 
+import os
+
 from nblint.load.provenance import tree_position
 from nblint.model.document import CLUSTER_INDEX
 from nblint.model.finding import Reported
-from nblint.model.namespace import (
-    LABEL_PREFIX,
-    SCC_RANGE_ANNOTATIONS,
-    ClusterObject,
-    Located,
-    NamespaceManifest,
-)
 from nblint.model.pod import Origin, Path
 from nblint.model.unknowable import is_unknowable, is_unknowable_name
 
@@ -44,7 +39,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from nblint.model.document import Recognised
+    from nblint.model.document import Recognised, RunIndex
 
 #: Text a file holds when one of its documents may label a namespace (``Dialect.index_markers``).
 MARKER = "managedNamespaceMetadata"
@@ -52,6 +47,10 @@ MARKER = "managedNamespaceMetadata"
 CREATE_NAMESPACE = "CreateNamespace=true"
 #: The rule said when ``managedNamespaceMetadata`` is written without that option (info).
 UNAPPLIED = "argocd-namespace-metadata-unapplied"
+#: The run-index key of the git path sources of the inputs' Argo CD objects with
+#: managedNamespaceMetadata: ``(files, namespace)``, each file as path components from the
+#: repository's root (``("jupyterhub", "values.yaml")``).
+PATH_SOURCES = "argoproj.io/path-sources"
 _KINDS = ("Application", "ApplicationSet")
 _GROUP = "argoproj.io/"
 
@@ -99,17 +98,30 @@ def _name(root: Any) -> str:
 def index(document: Recognised) -> list[tuple[str, Any]]:
     """The Namespace the object stands for, filed as a Namespace manifest would be; none when
     the object does not create its namespace, or nblint cannot know the namespace or one of its
-    PodSecurity labels (a placeholder an ApplicationSet's generators fill in)."""
+    PodSecurity labels (a placeholder an ApplicationSet's generators fill in). And the files of
+    its git path sources (:data:`PATH_SOURCES`)."""
     root = document.root
     found = managed_metadata(root)
     if found is None or document.layers:
         return []
     spec, metadata = found
-    if not creates_namespace(root, spec):
-        return []
     namespace = _at(root, (*spec, "destination", "namespace"))
     if not isinstance(namespace, str) or not namespace or is_unknowable_name(namespace):
         return []
+    entries: list[tuple[str, Any]] = [
+        (PATH_SOURCES, (files, namespace)) for files in _path_files(root, spec)
+    ]
+    if not creates_namespace(root, spec):
+        return entries
+    # The namespace model, only for a run that has such an object (a plain check never loads it).
+    from nblint.model.namespace import (
+        LABEL_PREFIX,
+        SCC_RANGE_ANNOTATIONS,
+        ClusterObject,
+        Located,
+        NamespaceManifest,
+    )
+
     at: Path = (*spec, "syncPolicy", MARKER)
 
     def origin(path: Path) -> Origin:
@@ -131,7 +143,74 @@ def index(document: Recognised) -> list[tuple[str, Any]]:
     }
     ref = ClusterObject("Namespace", namespace, None, origin(at), document.context)
     manifest = NamespaceManifest(ref, labels, scc_ranges=scc_ranges, written_by=_name(root))
-    return [(CLUSTER_INDEX, manifest)]
+    return [*entries, (CLUSTER_INDEX, manifest)]
+
+
+def _path_files(root: Any, spec: Path) -> list[tuple[tuple[str, ...], ...]]:
+    """For each git path source of the object (``path``, no ``chart``): the files of the chart
+    in that directory that Helm reads as values (its ``values.yaml``, and each of
+    ``helm.valueFiles`` that is a plain relative path), each as path components from the
+    repository's root; none when a placeholder or a path out of the directory is written."""
+    listed = _at(root, (*spec, "sources"))
+    written = listed if isinstance(listed, list) and listed else [_at(root, (*spec, "source"))]
+    out = []
+    for source in written:
+        if not isinstance(source, dict) or "chart" in source:
+            continue
+        directory = source.get("path")
+        if not isinstance(directory, str) or is_unknowable_name(directory):
+            continue
+        base = _components(directory)
+        if base is None:
+            continue
+        names = ["values.yaml"]
+        value_files = _at(source, ("helm", "valueFiles"))
+        for name in value_files if isinstance(value_files, list) else ():
+            if isinstance(name, str) and not name.startswith("$") and "{{" not in name:
+                names.append(name)
+        files = []
+        for name in dict.fromkeys(names):
+            parts = _components(f"{directory}/{name}")
+            if parts is not None and parts[: len(base)] == base and len(parts) > len(base):
+                files.append(parts)
+        out.append(tuple(files))
+    return out
+
+
+def _components(path: str) -> tuple[str, ...] | None:
+    """``a/./b/`` → ``("a", "b")``; None for one that leaves the repository (``..``) or is
+    empty (the repository's root names no directory to find among the inputs)."""
+    parts: list[str] = []
+    for part in path.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+            continue
+        parts.append(part)
+    return tuple(parts) or None
+
+
+def path_source_namespace(files: list[str], index: RunIndex) -> str | None:
+    """The namespace an Argo CD object of the inputs installs a chart directory into, when one
+    of ``files`` (a release's values files, as given) is a values file of that directory: the
+    file's path ends with the source's ``path`` and the file's name there. None when no object
+    says, or two say different namespaces. The repository's root is not known: the directory is
+    matched by its trailing components only."""
+    entries = index.get(PATH_SOURCES)
+    if not entries:
+        return None
+    found: set[str] = set()
+    for file in files:
+        parts = _components(os.path.abspath(file))
+        if parts is None:
+            continue
+        for written, namespace in entries:
+            if any(len(f) <= len(parts) and parts[-len(f) :] == f for f in written):
+                found.add(namespace)
+    return found.pop() if len(found) == 1 else None
 
 
 def problems(document: Recognised) -> list[Reported]:

@@ -499,6 +499,13 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             Reported("z2jh-values-root", str(err), Origin(document.file, 1, 1), VALUES_OBJECT)
         ]
         release = None
+    if release is not None and release.namespace is None:
+        # A chart directory an Argo CD Application of the inputs installs from git (its
+        # `path`): the release lands in the Application's destination namespace.
+        from nblint.dialects.z2jh.argo_namespace import path_source_namespace
+
+        files = [file for file, _ in document.layers] if document.layers else [document.file]
+        release.namespace = path_source_namespace(files, index)
     _lint(out, release, problems, index, settings)
     return out
 
