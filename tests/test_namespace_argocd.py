@@ -65,9 +65,7 @@ def test_a_namespace_manifest_of_the_name_replaces_the_managed_labels() -> None:
     assert found[0].cause.object == "Namespace/lab"
 
 
-def test_the_cluster_s_namespace_keeps_its_labels_and_takes_the_application_s(
-    tmp_path: object,
-) -> None:
+def test_the_cluster_s_namespace_keeps_its_labels_and_takes_the_application_s() -> None:
     # --cluster-context holds namespace lab labelled baseline for enforce and warn; the
     # Application sets enforce privileged over it (server-side apply): warn baseline stays.
     result = run(
@@ -95,3 +93,23 @@ def test_the_chart_directory_of_a_git_path_source_lands_in_the_destination_names
 def test_values_in_another_directory_are_not_placed_by_the_application() -> None:
     result = run(GIT / "jhub" / "application.yaml", GIT / "elsewhere" / "values.yaml")
     assert [(p.object, p.namespace) for p in result.pods] == [("values", None)]
+
+
+def test_invalid_and_future_labels_are_said_at_the_application_as_at_a_namespace() -> None:
+    result = run(ARGO / "invalid-labels.yaml")
+    assert [(f.rule, f.line, f.severity, f.object) for f in result.findings] == [
+        ("ns-psa-invalid-label", 17, "error", "Application/lab"),
+        ("ns-psa-version-future", 18, "info", "Application/lab"),
+    ]
+
+
+def test_two_applications_that_label_one_namespace_differently_decide_nothing() -> None:
+    found = run(
+        ARGO / "two-applications-disagree.yaml", select={"namespace", "privileged"}
+    ).findings
+    assert judged(found) == [
+        ("ns-unknown-namespace", 24, "info", None, 24),
+        ("privileged", 40, "error", None, None),
+    ]
+    assert found[0].cause is not None
+    assert found[0].cause.object == "Application/lab-b (managedNamespaceMetadata)"

@@ -360,6 +360,60 @@ def newest_version_text() -> str:
     return format_version(NEWEST_PSA_VERSION)
 
 
+def _quoted(value: Any) -> str:
+    """A label value as the API server's messages quote it."""
+    return '"' + str(value).replace('"', '\\"') + '"'
+
+
+def label_problems(labels: dict[str, Located]) -> list[tuple[str, str, Origin]]:
+    """``(rule, message, origin)`` of each PodSecurity label of a namespace that the API server
+    refuses (``ns-psa-invalid-label``) or evaluates at its own newest version
+    (``ns-psa-version-future``): one reading for a Namespace manifest and for the labels an
+    Argo CD object's ``managedNamespaceMetadata`` writes."""
+    out: list[tuple[str, str, Origin]] = []
+    for mode in MODES:
+        level = labels.get(level_label(mode))
+        if level is not None and parse_level(level.value) is None:
+            fallback = (
+                "enforces restricted" if mode == "enforce" else f"evaluates {mode} as privileged"
+            )
+            out.append(
+                (
+                    "ns-psa-invalid-label",
+                    f"Namespace create is rejected: {level_label(mode)}: "
+                    f"{_quoted(level.value)} must be one of {', '.join(LEVELS)} (an existing "
+                    f"namespace with this label {fallback})",
+                    level.origin,
+                )
+            )
+        version = labels.get(version_label(mode))
+        if version is None:
+            continue
+        parsed = parse_version(version.value)
+        if parsed is None:
+            out.append(
+                (
+                    "ns-psa-invalid-label",
+                    f"Namespace create is rejected: {version_label(mode)}: "
+                    f"{_quoted(version.value)} "
+                    'must be "latest" or "v1.<minor>" such as v1.30 (an existing namespace with '
+                    "this label evaluates latest)",
+                    version.origin,
+                )
+            )
+        elif isinstance(parsed, tuple) and parsed > NEWEST_PSA_VERSION:
+            out.append(
+                (
+                    "ns-psa-version-future",
+                    f"{version_label(mode)}: {version.value} is evaluated as "
+                    f"{newest_version_text()}, the newest policy version nblint knows (the API "
+                    "server evaluates it at its own newest version)",
+                    version.origin,
+                )
+            )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # A namespace, and the cluster
 

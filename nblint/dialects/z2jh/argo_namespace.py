@@ -221,9 +221,28 @@ def problems(document: Recognised) -> list[Reported]:
     if found is None or document.layers or document.context:
         return []
     spec, metadata = found
-    if creates_namespace(root, spec) or not (metadata.get("labels") or metadata.get("annotations")):
-        return []
     at: Path = (*spec, "syncPolicy", MARKER)
+    if creates_namespace(root, spec):
+        # Its PodSecurity labels, read as a Namespace manifest's are (the namespace model only
+        # for an object that writes any).
+        written = metadata.get("labels")
+        if not isinstance(written, dict) or not any(
+            str(key).startswith("pod-security.kubernetes.io/") for key in written
+        ):
+            return []
+        from nblint.model.namespace import Located, label_problems
+
+        labels = {}
+        for key, value in written.items():
+            if not is_unknowable(value):
+                line, column = tree_position(root, (*at, "labels", key))
+                labels[str(key)] = Located(value, Origin(document.file, line, column))
+        return [
+            Reported(rule, message, origin, _name(root))
+            for rule, message, origin in label_problems(labels)
+        ]
+    if not (metadata.get("labels") or metadata.get("annotations")):
+        return []
     line, column = tree_position(root, at)
     target = _at(root, (*spec, "destination", "namespace"))
     where = f"namespace {target}" if isinstance(target, str) and target else "its namespace"
