@@ -149,6 +149,18 @@ class NamespaceManifest:
     #: OpenShift's ``openshift.io/sa.scc.uid-range`` / ``supplemental-groups`` annotations (the
     #: ranges its restricted SCCs hold a pod's uid and fsGroup to), by annotation key.
     scc_ranges: dict[str, Located] = field(default_factory=dict)
+    #: Set when no Namespace manifest writes it but an Argo CD object's
+    #: ``managedNamespaceMetadata`` (with ``CreateNamespace=true``): that object
+    #: (``Application/hub``). ``ref`` is then the Namespace, placed at that field.
+    written_by: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name what writes the namespace's labels: ``Namespace/team-a``, or
+        ``Application/hub (managedNamespaceMetadata)``."""
+        if self.written_by is not None:
+            return f"{self.written_by} (managedNamespaceMetadata)"
+        return self.ref.label
 
     def adopted(self) -> bool:
         """Whether the Profile that stands for this Namespace surely adopts it: the Namespace's
@@ -346,6 +358,60 @@ def resolve_psa(
 
 def newest_version_text() -> str:
     return format_version(NEWEST_PSA_VERSION)
+
+
+def _quoted(value: Any) -> str:
+    """A label value as the API server's messages quote it."""
+    return '"' + str(value).replace('"', '\\"') + '"'
+
+
+def label_problems(labels: dict[str, Located]) -> list[tuple[str, str, Origin]]:
+    """``(rule, message, origin)`` of each PodSecurity label of a namespace that the API server
+    refuses (``ns-psa-invalid-label``) or evaluates at its own newest version
+    (``ns-psa-version-future``): one reading for a Namespace manifest and for the labels an
+    Argo CD object's ``managedNamespaceMetadata`` writes."""
+    out: list[tuple[str, str, Origin]] = []
+    for mode in MODES:
+        level = labels.get(level_label(mode))
+        if level is not None and parse_level(level.value) is None:
+            fallback = (
+                "enforces restricted" if mode == "enforce" else f"evaluates {mode} as privileged"
+            )
+            out.append(
+                (
+                    "ns-psa-invalid-label",
+                    f"Namespace create is rejected: {level_label(mode)}: "
+                    f"{_quoted(level.value)} must be one of {', '.join(LEVELS)} (an existing "
+                    f"namespace with this label {fallback})",
+                    level.origin,
+                )
+            )
+        version = labels.get(version_label(mode))
+        if version is None:
+            continue
+        parsed = parse_version(version.value)
+        if parsed is None:
+            out.append(
+                (
+                    "ns-psa-invalid-label",
+                    f"Namespace create is rejected: {version_label(mode)}: "
+                    f"{_quoted(version.value)} "
+                    'must be "latest" or "v1.<minor>" such as v1.30 (an existing namespace with '
+                    "this label evaluates latest)",
+                    version.origin,
+                )
+            )
+        elif isinstance(parsed, tuple) and parsed > NEWEST_PSA_VERSION:
+            out.append(
+                (
+                    "ns-psa-version-future",
+                    f"{version_label(mode)}: {version.value} is evaluated as "
+                    f"{newest_version_text()}, the newest policy version nblint knows (the API "
+                    "server evaluates it at its own newest version)",
+                    version.origin,
+                )
+            )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,11 +616,33 @@ def _merged_manifest(
     policy the inputs do not decide."""
     if first is None:
         return other, None
+    argo = _argo_and_manifest(first, other)
+    if argo is not None:
+        written, manifest = argo
+        if manifest.ref.context and not written.ref.context:
+            # Argo CD labels the namespace the cluster already holds: its other labels stay.
+            merged = NamespaceManifest(
+                written.ref,
+                {**manifest.labels, **written.labels},
+                owner=manifest.owner,
+                scc_ranges={**manifest.scc_ranges, **written.scc_ranges},
+                written_by=written.written_by,
+            )
+            return merged, None
+        # A Namespace manifest of the name among the inputs replaces what
+        # managedNamespaceMetadata sets (Argo CD's documentation); one of --cluster-context
+        # beside an Argo CD object that is context too: the manifest is what the cluster holds.
+        return manifest, None
     if first.ref.kind == "Profile" and other.ref.kind != "Profile":
         first, other = other, first
     if other.ref.kind == "Profile" and first.ref.kind != "Profile":
         merged = NamespaceManifest(
-            first.ref, first.labels, owner=first.owner, profile=other, scc_ranges=first.scc_ranges
+            first.ref,
+            first.labels,
+            owner=first.owner,
+            profile=other,
+            scc_ranges=first.scc_ranges,
+            written_by=first.written_by,
         )
         if merged.adopted():
             # The controller labels istio-injection only on a namespace it creates itself.
@@ -575,6 +663,8 @@ def _merged_manifest(
 def _disputed_labels(first: NamespaceManifest | None, other: NamespaceManifest) -> set[str]:
     """The label keys two Namespace manifests of one name, both inputs or both context files,
     write differently (or only one of them writes): the one applied last decides them."""
+    if first is not None and _argo_and_manifest(first, other) is not None:
+        return set()  # decided: see _merged_manifest
     if first is not None and "Profile" in (first.ref.kind, other.ref.kind):
         namespace, profile = (other, first) if first.ref.kind == "Profile" else (first, other)
         if profile.ref.kind == namespace.ref.kind:
@@ -592,6 +682,20 @@ def _disputed_labels(first: NamespaceManifest | None, other: NamespaceManifest) 
     mine = {key: located.value for key, located in first.labels.items()}
     theirs = {key: located.value for key, located in other.labels.items()}
     return {key for key in mine.keys() | theirs.keys() if mine.get(key) != theirs.get(key)}
+
+
+def _argo_and_manifest(
+    first: NamespaceManifest, other: NamespaceManifest
+) -> tuple[NamespaceManifest, NamespaceManifest] | None:
+    """``(the one an Argo CD object writes, the Namespace manifest)`` when exactly one of two
+    of one name is written by Argo CD and the other is a Namespace manifest (not a Profile)."""
+    if "Profile" in (first.ref.kind, other.ref.kind):
+        return None
+    if first.written_by is not None and other.written_by is None:
+        return first, other
+    if other.written_by is not None and first.written_by is None:
+        return other, first
+    return None
 
 
 def psa_labels(manifest: NamespaceManifest) -> dict[str, Any]:

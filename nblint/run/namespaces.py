@@ -210,7 +210,7 @@ def _mode_cause(mode: ModePolicy, namespace: NamespaceContext) -> Cause | None:
     if mode.origin is None:
         return None
     label = (
-        namespace.manifest.ref.label
+        namespace.manifest.label
         if namespace.manifest is not None and mode.source.startswith("label")
         else "AdmissionConfiguration"
     )
@@ -301,7 +301,8 @@ def _unknown(
     elif namespace.manifest is not None and namespace.conflicting is not None:
         first, second = namespace.manifest, namespace.conflicting
         what = (
-            f"namespace {namespace.name} has two Namespace manifests among the inputs whose "
+            f"namespace {namespace.name} has two {_manifests(first, second)} among the inputs "
+            "whose "
             f"PodSecurity labels differ ({_psa_text(first)} at {_at(first)}; "
             f"{_psa_text(second)} at {_at(second)}): which one the cluster holds depends on "
             "the order they are applied (a kustomize patch, a later kubectl apply), so PSA is "
@@ -312,7 +313,7 @@ def _unknown(
         fix = f"Keep one Namespace manifest of {namespace.name} among the inputs (the one applied)."
         origin = second.ref.origin
         place = origin
-        cause = Cause(second.ref.label, _psa_text(second), origin.file, origin.line, origin.column)
+        cause = Cause(second.label, _psa_text(second), origin.file, origin.line, origin.column)
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Namespace":
         # Its Namespace manifest sets no PodSecurity level label.
         what = (
@@ -330,6 +331,12 @@ def _unknown(
             "\nmetadata:\n  labels:\n"
             f"    pod-security.kubernetes.io/enforce: {policy.level}"
         )
+        if namespace.manifest.written_by is not None:
+            fix = (
+                f"# {namespace.manifest.written_by}: the level namespace {namespace.name} "
+                "enforces\nspec:\n  syncPolicy:\n    managedNamespaceMetadata:\n      labels:\n"
+                f"        pod-security.kubernetes.io/enforce: {policy.level}"
+            )
     elif namespace.manifest is not None and namespace.manifest.ref.kind == "Profile":
         what = (
             f"namespace {namespace.name} belongs to Profile {namespace.name}, whose PodSecurity "
@@ -364,6 +371,13 @@ def _unknown(
         assumption=assumption,
         cause=cause,
     )
+
+
+def _manifests(*manifests: NamespaceManifest) -> str:
+    """``Namespace manifests``, or what writes them when an Argo CD object writes one."""
+    if all(m.written_by is None for m in manifests):
+        return "Namespace manifests"
+    return "writers of its labels (Namespace manifests, Argo CD managedNamespaceMetadata)"
 
 
 def _at(manifest: NamespaceManifest) -> str:

@@ -22,8 +22,6 @@ from nblint.model.finding import Cause, Reported
 from nblint.model.namespace import (
     CLUSTER_INDEX,
     LABEL_PREFIX,
-    LEVELS,
-    MODES,
     Amount,
     ClusterContext,
     ClusterObject,
@@ -31,18 +29,14 @@ from nblint.model.namespace import (
     NamespaceManifest,
     PodSecurityConfiguration,
     ResourceQuota,
+    label_problems,
     level_label,
-    newest_version_text,
-    parse_level,
-    parse_version,
-    version_label,
     written_twice_message,
 )
 from nblint.model.pod import Origin
 from nblint.model.quantity import parse_quantity
 from nblint.model.rbac import BINDINGS_INDEX
 from nblint.model.resources import never_charged
-from nblint.model.rule import NEWEST_PSA_VERSION
 from nblint.model.storage import STORAGE_INDEX
 
 #: Namespace labels that make a mutating webhook add containers to every pod.
@@ -158,49 +152,8 @@ def _namespace_problems(manifest: NamespaceManifest, cluster: ClusterContext) ->
     merged = cluster.namespace(name).manifest
     if merged is not None and merged.ref == manifest.ref and not merged.adopted():
         out.append(_not_adopted(manifest, merged))
-    for mode in MODES:
-        level = manifest.labels.get(level_label(mode))
-        if level is not None and parse_level(level.value) is None:
-            fallback = (
-                "enforces restricted" if mode == "enforce" else f"evaluates {mode} as privileged"
-            )
-            out.append(
-                _reported(
-                    "ns-psa-invalid-label",
-                    f"Namespace create is rejected: {level_label(mode)}: "
-                    f"{_quoted(level.value)} must be one of {', '.join(LEVELS)} (an existing "
-                    f"namespace with this label {fallback})",
-                    level.origin,
-                    label_of,
-                )
-            )
-        version = manifest.labels.get(version_label(mode))
-        if version is None:
-            continue
-        parsed = parse_version(version.value)
-        if parsed is None:
-            out.append(
-                _reported(
-                    "ns-psa-invalid-label",
-                    f"Namespace create is rejected: {version_label(mode)}: "
-                    f"{_quoted(version.value)} "
-                    'must be "latest" or "v1.<minor>" such as v1.30 (an existing namespace with '
-                    "this label evaluates latest)",
-                    version.origin,
-                    label_of,
-                )
-            )
-        elif isinstance(parsed, tuple) and parsed > NEWEST_PSA_VERSION:
-            out.append(
-                _reported(
-                    "ns-psa-version-future",
-                    f"{version_label(mode)}: {version.value} is evaluated as "
-                    f"{newest_version_text()}, the newest policy version nblint knows (the API "
-                    "server evaluates it at its own newest version)",
-                    version.origin,
-                    label_of,
-                )
-            )
+    for rule, message, origin in label_problems(manifest.labels):
+        out.append(_reported(rule, message, origin, label_of))
     exempt = cluster.namespace(name).exempt
     if exempt is not None:
         defaults = cluster.admission.defaults if cluster.admission else {}

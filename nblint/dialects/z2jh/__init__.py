@@ -95,6 +95,8 @@ Z2JH = Dialect(
         *HELMFILE_MARKERS,
         # An OpenShift Route to the chart's proxy: a sign the release runs on OpenShift.
         "route.openshift.io",
+        # An Argo CD Application that creates and labels its destination namespace.
+        "managedNamespaceMetadata",
     ),
     references="nblint.dialects.z2jh:references",
     cluster_wide=True,

@@ -493,6 +493,15 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         return out
     found = [] if document.layers else gitops_sources(document.root)
     ignored = None if document.layers else _ignored_source(document.file, document.root)
+    if not document.layers and isinstance(document.root, dict) and "spec" in document.root:
+        from nblint.dialects.z2jh.argo_namespace import managed_metadata
+        from nblint.dialects.z2jh.argo_namespace import problems as namespace_problems
+
+        out.reported.extend(namespace_problems(document))
+        if not found and ignored is None and managed_metadata(document.root) is not None:
+            # Claimed for the namespace it labels (indexed) only: it installs no z2jh chart.
+            out.declined.append(document.root)
+            return out
     if ignored is not None:
         out.reported.append(ignored)
         if not found:
@@ -528,6 +537,13 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             Reported("z2jh-values-root", str(err), Origin(document.file, 1, 1), VALUES_OBJECT)
         ]
         release = None
+    if release is not None and release.namespace is None:
+        # A chart directory an Argo CD Application of the inputs installs from git (its
+        # `path`): the release lands in the Application's destination namespace.
+        from nblint.dialects.z2jh.argo_namespace import path_source_namespace
+
+        files = [file for file, _ in document.layers] if document.layers else [document.file]
+        release.namespace = path_source_namespace(files, index)
     _lint(out, release, problems, index, settings)
     return out
 

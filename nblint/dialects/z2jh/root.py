@@ -181,7 +181,13 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
         if sources(document) or flux_source(document) is not None:
             return True
         ignored = ignored_source(document)
-        return ignored is not None and ignored[2]
+        if ignored is not None and ignored[2]:
+            return True
+        # An Argo CD object that labels the namespace it creates, whatever it installs: claimed
+        # to be indexed (the pods of that namespace are admitted by its labels), then declined.
+        from nblint.dialects.z2jh.argo_namespace import managed_metadata
+
+        return managed_metadata(document) is not None
     return find_root(document) is not None or (
         values_root is None
         and (find_deep_root(document) is not None or _other_charts_values(document))

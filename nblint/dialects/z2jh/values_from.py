@@ -158,6 +158,10 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
     from nblint.dialects.z2jh.platform import ROUTES, is_route, route_entry
 
     entries = chart_sources(document, settings)
+    if not document.layers and isinstance(document.root, dict) and "spec" in document.root:
+        from nblint.dialects.z2jh.argo_namespace import index as managed_namespace
+
+        entries.extend(managed_namespace(document))
     layers = document.layers or [(document.file, document.root)]
     positions = document.layer_documents or [document.index]
     for (file, root), position in zip(layers, positions, strict=False):
