@@ -457,6 +457,23 @@ def other_scc(
     return f"{found.text()} at {where}, which grants use of the SCC {grants[id(found)]}"
 
 
+def other_scc_message(object_label: str, sign: str, spec: dict[str, Any], other: str) -> str:
+    """``openshift-scc-other``'s message, for a pod of any dialect."""
+    from nblint.model.rbac import service_account
+
+    return (
+        f"the pod of {object_label} runs on OpenShift ({sign}), but its ServiceAccount "
+        f"{service_account(spec)} may use an SCC other than restricted-v2 ({other}): nblint does "
+        "not model which SCC admits the pod, so it judges the pod as written, without what "
+        "restricted-v2 would assign or refuse"
+    )
+
+
+#: The pod fact that says a binding lets the pod's ServiceAccount use another SCC: nothing of
+#: restricted-v2 is checked (``openshift-scc-range`` included).
+OTHER_SCC_FACT = "openshift_other_scc"
+
+
 def _bound(spec: dict[str, Any], namespace: str | None, bindings: list[Any], file: str) -> Any:
     """The first of ``bindings`` that certainly binds the pod's ServiceAccount: in the namespace
     both name, or — either naming none, or a placeholder — applied with it (one directory).

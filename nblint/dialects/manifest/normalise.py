@@ -17,7 +17,6 @@ from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.edit import indent_under
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
-from nblint.model.rbac import service_account
 from nblint.model.template import show_value
 
 TYPE_CHECKING = False
@@ -167,14 +166,10 @@ def _openshift(
     other = scc.other_scc(spec, namespace, document.file, index, settings)
     if other is not None:
         where = provenance.locate(("spec",))
-        account = service_account(spec)
         out.said.append(
             Reported(
                 "openshift-scc-other",
-                f"the pod of {object_label} runs on OpenShift ({sign}), but its ServiceAccount "
-                f"{account} may use an SCC other than restricted-v2 ({other}): nblint does not "
-                "model which SCC admits the pod, so it judges the pod as written, without what "
-                "restricted-v2 would assign or refuse",
+                scc.other_scc_message(object_label, sign, spec, other),
                 Origin(where.file, where.line, where.column),
                 object_label,
                 fix_keys=("manifest",),
