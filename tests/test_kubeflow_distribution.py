@@ -233,3 +233,27 @@ def test_culling_on_openshift_ai_points_at_its_culler_config_map() -> None:
         if f.rule == "culling-not-visible"
     ]
     assert "params.env" in (upstream.fix or "")
+
+
+def test_a_workbench_whose_service_account_may_use_anyuid_is_not_judged_by_restricted_v2() -> None:
+    result = run(DISTRIBUTION / "odh-workbench-anyuid.yaml")
+    assert len(result.pods) == 1
+    found = result.findings
+    assert [(f.rule, f.line, f.column) for f in found if f.rule.startswith("openshift")] == [
+        ("openshift-scc-other", 21, 5)
+    ]
+    (other,) = [f for f in found if f.rule == "openshift-scc-other"]
+    assert other.severity == "info"
+    assert "RoleBinding/root-workbench-anyuid" in other.message and "SCC anyuid" in other.message
+    # Judged as written: root is run-as-user's, with the usual (not OpenShift AI's) hint.
+    (root,) = [f for f in found if f.rule == "run-as-user"]
+    assert root.line == 27
+    assert root.fix is not None and "restricted-v2" not in root.fix
+
+
+def test_a_workbench_granted_anyuid_gets_no_range_check() -> None:
+    found = run(DISTRIBUTION / "odh-workbench-anyuid-uid-1000.yaml").findings
+    rules = [f.rule for f in found]
+    assert "openshift-scc-other" in rules
+    # uid 1000 is in no namespace's range, but anyuid allows it.
+    assert "openshift-scc-range" not in rules and "openshift-scc-refused" not in rules

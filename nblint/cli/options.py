@@ -192,8 +192,8 @@ RUN_OPTIONS = (
         "100, Istio) or openshift-ai (OpenShift AI / Open Data Hub: no fsGroup, no Istio, "
         "OpenShift's SCC assigns uid and fsGroup); auto: openshift-ai for a Notebook with "
         "opendatahub.io annotations or labels, else kubeflow. openshift-ai also says the "
-        "cluster is OpenShift: z2jh releases run under its restricted-v2 SCC (auto: when "
-        "their values or namespace say so).",
+        "cluster is OpenShift: z2jh releases and raw workloads run under its restricted-v2 "
+        "SCC (auto: when their values, images, Routes or namespace say so).",
         choices=("auto", "kubeflow", "openshift-ai"),
         default="auto",
         show_default=True,

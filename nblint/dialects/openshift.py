@@ -286,3 +286,233 @@ def _escalates(context: dict[str, Any]) -> bool:
     return context.get("privileged") is True or (
         isinstance(added, list) and "CAP_SYS_ADMIN" in added
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Whether a pod runs on OpenShift, and under restricted-v2: the signs every dialect shares
+
+#: The value of ``--kubeflow-distribution`` that says the cluster is OpenShift.
+OPENSHIFT_AI = "openshift-ai"
+#: OpenShift's internal image registry: an image there runs on that cluster only.
+INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc"
+#: The run index key of the inputs' Routes: ``(namespace, file, line, Service)`` (see
+#: :func:`route_entry`).
+ROUTES = "openshift/routes"
+#: The cluster roles OpenShift gives each SCC's ``use`` (``system:openshift:scc:anyuid``).
+SCC_CLUSTER_ROLE = "ClusterRole/system:openshift:scc:"
+#: The SCC every authenticated user may use: a grant of it is no other SCC.
+DEFAULT_SCC = "restricted-v2"
+#: What a refusal by restricted-v2 takes for granted for a workload of raw manifests.
+WORKLOAD_SCC_ASSUMPTION = (
+    "the pod's ServiceAccount may use no SCC but restricted-v2 (OpenShift's default; an "
+    "administrator may grant it another, such as anyuid or nonroot-v2, which no binding among "
+    "the inputs does)"
+)
+
+
+def is_route(root: Any) -> bool:
+    """An OpenShift Route (cheap: no walk)."""
+    if not isinstance(root, dict) or root.get("kind") != "Route":
+        return False
+    api = root.get("apiVersion")
+    return isinstance(api, str) and api.startswith("route.openshift.io/")
+
+
+def route_entry(file: str, root: Any) -> tuple[str | None, str, int, str | None]:
+    """``(namespace, file, line, Service)`` of a Route, for the index: the Service it sends
+    traffic to (None: another kind, or none named), placed at ``spec.to.name``."""
+    spec = root.get("spec")
+    target = spec.get("to") if isinstance(spec, dict) else None
+    target = target if isinstance(target, dict) else {}
+    service = target.get("name")
+    if target.get("kind", "Service") != "Service" or not isinstance(service, str) or not service:
+        service = None
+    metadata = root.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    from nblint.load.provenance import tree_position
+
+    line, _ = tree_position(root, ("spec", "to", "name") if service else ("kind",))
+    return (namespace if isinstance(namespace, str) and namespace else None), file, line, service
+
+
+def namespace_sign(index: Any, namespace: Any) -> str | None:
+    """The namespace's ``openshift.io/sa.scc.uid-range`` annotation, said, when the inputs (or
+    ``--cluster-context``) give the namespace with it."""
+    from nblint.model.document import CLUSTER_INDEX
+    from nblint.model.unknowable import is_unknowable_name
+
+    if not index.get(CLUSTER_INDEX):
+        return None  # no namespace objects: nothing of the namespace model is imported
+    if not isinstance(namespace, str) or not namespace or is_unknowable_name(namespace):
+        return None
+    from nblint.model.namespace import SCC_UID_RANGE, ClusterContext
+
+    manifest = index.view(CLUSTER_INDEX, ClusterContext.build).namespace(namespace).manifest
+    located = manifest.scc_ranges.get(SCC_UID_RANGE) if manifest is not None else None
+    if located is None:
+        return None
+    origin = located.origin
+    return f"namespace {namespace}'s {SCC_UID_RANGE} ({origin.file}:{origin.line})"
+
+
+def workload_sign(
+    spec: dict[str, Any],
+    namespace: str | None,
+    file: str,
+    names: tuple[str, ...],
+    index: Any,
+    settings: dict[str, Any],
+) -> str | None:
+    """``assumed: OpenShift, …`` when a pod of raw manifests (``spec``, in ``namespace`` —
+    None: the object names none —, written in ``file``; ``names``: the object's name and the
+    values of its pod labels, a Service named after it being its own) runs on OpenShift by a
+    strong sign; None when nothing says so. The signs, strongest first:
+
+    * ``--kubeflow-distribution openshift-ai`` (the one option that says the cluster is
+      OpenShift);
+    * the pod's namespace, among the inputs or ``--cluster-context``, carries OpenShift's
+      ``openshift.io/sa.scc.uid-range`` annotation;
+    * a container's image is from OpenShift's internal registry, which no other cluster serves;
+    * a ``route.openshift.io`` Route among the inputs tied to the workload: in its file and
+      namespace (a file is applied as a whole), in the same namespace named on both sides, or —
+      neither naming one — in its directory and sending traffic to a Service named after the
+      workload or one of its pod labels' values. A Route elsewhere in a tree says only that
+      some namespace is OpenShift's, not that this pod's is."""
+    if settings.get("kubeflow_distribution") == OPENSHIFT_AI:
+        return "assumed: OpenShift, as --kubeflow-distribution openshift-ai says"
+    given = settings.get("namespace")
+    namespace = namespace or (given if isinstance(given, str) and given else None)
+    from_namespace = namespace_sign(index, namespace)
+    if from_namespace is not None:
+        return f"assumed: OpenShift, from {from_namespace}"
+    for list_name in ("initContainers", "containers", "ephemeralContainers"):
+        containers = spec.get(list_name)
+        for container in containers if isinstance(containers, list) else ():
+            image = container.get("image") if isinstance(container, dict) else None
+            if isinstance(image, str) and INTERNAL_REGISTRY in image:
+                return (
+                    f"assumed: OpenShift, from container {container.get('name')}'s image, in "
+                    "OpenShift's internal registry"
+                )
+    routes = index.get(ROUTES)
+    if not routes:
+        return None
+    import os
+
+    from nblint.model.unknowable import is_unknowable_name
+
+    def known(value: str | None) -> bool:
+        return value is not None and not is_unknowable_name(value)
+
+    for route_namespace, route_file, line, service in routes:
+        if route_namespace is None and isinstance(given, str) and given:
+            route_namespace = given
+        if known(namespace) and known(route_namespace):
+            tied = namespace == route_namespace
+        elif route_file == file:
+            tied = True
+        else:
+            tied = (
+                namespace is None
+                and route_namespace is None
+                and os.path.dirname(route_file) == os.path.dirname(file)
+                and service is not None
+                and service in names
+            )
+        if tied:
+            return f"assumed: OpenShift, from the Route at {route_file}:{line}"
+    return None
+
+
+def other_scc(
+    spec: dict[str, Any], namespace: str | None, file: str, index: Any, settings: dict[str, Any]
+) -> str | None:
+    """How a binding among the inputs lets the pod's ServiceAccount use an SCC other than
+    restricted-v2 (a RoleBinding to ``ClusterRole/system:openshift:scc:anyuid``, or to a role of
+    the inputs that grants ``use`` of ``securitycontextconstraints``), in words; None when none
+    does. The pod may then be admitted by that SCC, which nblint does not model."""
+    from nblint.model.rbac import BINDINGS_INDEX, SCC_ROLES_INDEX
+
+    bindings = index.get(BINDINGS_INDEX)
+    if not bindings:
+        return None
+    roles: dict[str, list[Any]] = {}
+    for role in index.get(SCC_ROLES_INDEX):
+        roles.setdefault(role.role, []).append(role)
+    granting = []
+    grants: dict[int, str] = {}
+    for binding in bindings:
+        said = _scc_of(binding, roles)
+        if said is not None:
+            granting.append(binding)
+            grants[id(binding)] = said
+    if not granting:
+        return None
+    given = settings.get("namespace")
+    namespace = namespace or (given if isinstance(given, str) and given else None)
+    found = _bound(spec, namespace, granting, file)
+    if found is None:
+        return None
+    where = f"{found.origin.file}:{found.origin.line}"
+    return f"{found.text()} at {where}, which grants use of the SCC {grants[id(found)]}"
+
+
+def other_scc_message(object_label: str, sign: str, spec: dict[str, Any], other: str) -> str:
+    """``openshift-scc-other``'s message, for a pod of any dialect."""
+    from nblint.model.rbac import service_account
+
+    return (
+        f"the pod of {object_label} runs on OpenShift ({sign}), but its ServiceAccount "
+        f"{service_account(spec)} may use an SCC other than restricted-v2 ({other}): nblint does "
+        "not model which SCC admits the pod, so it judges the pod as written, without what "
+        "restricted-v2 would assign or refuse"
+    )
+
+
+#: The pod fact that says a binding lets the pod's ServiceAccount use another SCC: nothing of
+#: restricted-v2 is checked (``openshift-scc-range`` included).
+OTHER_SCC_FACT = "openshift_other_scc"
+
+
+def _bound(spec: dict[str, Any], namespace: str | None, bindings: list[Any], file: str) -> Any:
+    """The first of ``bindings`` that certainly binds the pod's ServiceAccount: in the namespace
+    both name, or — either naming none, or a placeholder — applied with it (one directory).
+    Stricter than a token's binding (:func:`nblint.model.rbac.binding_of`), which holds a fix
+    back on a maybe: saying that another SCC admits the pod must be true."""
+    import os
+
+    from nblint.model.rbac import service_account
+    from nblint.model.unknowable import is_unknowable_name
+
+    account = service_account(spec)
+    for binding in bindings:
+        if binding.account != account:
+            continue
+        theirs = binding.namespace
+        if (
+            namespace is not None
+            and theirs is not None
+            and not is_unknowable_name(namespace)
+            and not is_unknowable_name(theirs)
+        ):
+            if namespace == theirs:
+                return binding
+        elif os.path.dirname(binding.origin.file) == os.path.dirname(file):
+            return binding
+    return None
+
+
+def _scc_of(binding: Any, roles: dict[str, list[Any]]) -> str | None:
+    """The SCC(s) other than restricted-v2 that ``binding``'s role lets its subjects use."""
+    if binding.role.startswith(SCC_CLUSTER_ROLE):
+        name = binding.role[len(SCC_CLUSTER_ROLE) :]
+        return name if name and name != DEFAULT_SCC else None
+    for role in roles.get(binding.role, ()):
+        if role.namespace is not None and binding.namespace not in (None, role.namespace):
+            continue
+        others = [name for name in role.sccs if name != DEFAULT_SCC]
+        if not role.sccs:
+            return f"any ({role.role} grants use of every SCC)"
+        if others:
+            return ", ".join(others)
+    return None

@@ -23,7 +23,19 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-__all__ = ["BINDINGS_INDEX", "FACT", "AccountBinding", "binding_of", "service_account"]
+__all__ = [
+    "BINDINGS_INDEX",
+    "FACT",
+    "SCC_ROLES_INDEX",
+    "AccountBinding",
+    "SccRole",
+    "binding_of",
+    "service_account",
+]
+
+#: The run index key of the roles among the inputs that grant ``use`` of OpenShift's
+#: SecurityContextConstraints (:class:`SccRole`).
+SCC_ROLES_INDEX = "cluster/scc-roles"
 
 #: The pod fact that names the binding of its ServiceAccount (see :func:`binding_of`).
 FACT = "service_account_binding"
@@ -53,6 +65,26 @@ class AccountBinding(Record):
         """In words, for a finding: ``RoleBinding/spark binds ServiceAccount spark to
         Role/spark-driver``."""
         return f"{self.binding} binds ServiceAccount {self.account} to {self.role}"
+
+
+class SccRole(Record):
+    """A Role or ClusterRole among the inputs whose rules grant ``use`` of OpenShift's
+    ``securitycontextconstraints`` (group ``security.openshift.io``): whoever it is bound to may
+    have a pod admitted by those SCCs."""
+
+    __slots__ = ("namespace", "origin", "role", "sccs")
+
+    def __init__(
+        self, role: str, namespace: str | None, sccs: tuple[str, ...], origin: Origin
+    ) -> None:
+        #: As a binding's roleRef says it: ``ClusterRole/name`` or ``Role/name``.
+        self.role = role
+        #: A Role's namespace (None: a ClusterRole, or a Role that names none).
+        self.namespace = namespace
+        #: The SCCs by name (``resourceNames``); empty: every SCC.
+        self.sccs = sccs
+        #: Where the rule is written.
+        self.origin = origin
 
 
 def service_account(spec: Any) -> str:

@@ -34,6 +34,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+#: The pod fact that another SCC may admit the pod (``nblint.dialects.openshift.OTHER_SCC_FACT``;
+#: checks do not import dialects).
+OTHER_SCC = "openshift_other_scc"
+
 #: Where OpenShift starts allocating namespaces their uid and group ranges (the cluster's
 #: default ``--uid-range`` of its security allocator, 1000000000-1999999999 in blocks of 10000).
 ALLOCATION_START = 1_000_000_000
@@ -65,6 +69,8 @@ OTHER_NOT_ANY_UID = (
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
+    if pod.facts.get(OTHER_SCC):
+        return  # another SCC may admit it (openshift-scc-other): its ranges are not restricted-v2's
     refused = pod.facts.get("openshift_scc")
     workbench = pod.facts.get("kubeflow_distribution") == "openshift-ai"
     if not workbench and not isinstance(refused, str):

@@ -29,6 +29,9 @@ _RBAC_API_VERSIONS = frozenset(
     }
 )
 
+#: The roles, read only when they grant ``use`` of OpenShift's SCCs (:mod:`.bindings`).
+SCC_ROLE_KINDS = ("Role", "ClusterRole")
+
 #: kind → the apiVersions it is read from.
 KINDS: dict[str, frozenset[str]] = {
     "Namespace": frozenset({"v1"}),
@@ -52,6 +55,7 @@ KINDS: dict[str, frozenset[str]] = {
         }
     ),
     **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
+    **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS),
 }
 
 
@@ -59,7 +63,22 @@ def is_cluster_object(root: Any) -> bool:
     if not isinstance(root, dict):
         return False
     kind, api = root.get("kind"), root.get("apiVersion")
-    return isinstance(kind, str) and kind in KINDS and isinstance(api, str) and api in KINDS[kind]
+    if not (
+        isinstance(kind, str) and kind in KINDS and isinstance(api, str) and api in KINDS[kind]
+    ):
+        return False
+    return kind not in SCC_ROLE_KINDS or grants_scc_use(root)
+
+
+def grants_scc_use(root: dict[str, Any]) -> bool:
+    """A role with a rule on ``securitycontextconstraints`` (cheap: its rules' resources only;
+    any other role stays a document nblint skips)."""
+    rules = root.get("rules")
+    for rule in rules if isinstance(rules, list) else ():
+        resources = rule.get("resources") if isinstance(rule, dict) else None
+        if isinstance(resources, list) and "securitycontextconstraints" in resources:
+            return True
+    return False
 
 
 CLUSTER = Dialect(
@@ -83,6 +102,8 @@ CLUSTER = Dialect(
         *("kind: PersistentVolume", "kind:PersistentVolume", '"PersistentVolume'),
         # RoleBinding and ClusterRoleBinding.
         "RoleBinding",
+        # A Role or ClusterRole that grants use of OpenShift's SCCs.
+        "securitycontextconstraints",
     ),
     cluster_wide=True,
 )

@@ -4,17 +4,17 @@ reports nothing about them: they say which pods use the API with their token."""
 
 from __future__ import annotations
 
-from nblint.dialects.cluster import BINDING_KINDS
+from nblint.dialects.cluster import BINDING_KINDS, SCC_ROLE_KINDS
 from nblint.load.provenance import tree_position
 from nblint.model.document import Recognised
 from nblint.model.pod import Origin
-from nblint.model.rbac import AccountBinding
+from nblint.model.rbac import AccountBinding, SccRole
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["BINDING_KINDS", "account_bindings"]
+__all__ = ["BINDING_KINDS", "SCC_ROLE_KINDS", "account_bindings", "scc_roles"]
 
 
 def _text(value: Any) -> str | None:
@@ -54,4 +54,40 @@ def account_bindings(document: Recognised, settings: dict[str, Any]) -> list[Acc
                 Origin(document.file, line, column),
             )
         )
+    return out
+
+
+#: The API group of OpenShift's SecurityContextConstraints.
+SCC_GROUP = "security.openshift.io"
+
+
+def scc_roles(document: Recognised, settings: dict[str, Any]) -> list[SccRole]:
+    """The role, when one of its rules grants ``use`` (or ``*``) of ``securitycontextconstraints``
+    in ``security.openshift.io`` (or ``*``): with the SCCs it names (none: every SCC)."""
+    root = document.root
+    kind = root["kind"]
+    metadata = _mapping(root.get("metadata"))
+    name = _text(metadata.get("name")) or f"(document {document.index + 1})"
+    namespace = None
+    if kind == "Role":
+        namespace = _text(metadata.get("namespace")) or _text(settings.get("namespace"))
+    rules = root.get("rules")
+    out = []
+    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
+        rule = _mapping(rule)
+        groups, resources, verbs = (rule.get(k) for k in ("apiGroups", "resources", "verbs"))
+        if not (
+            isinstance(resources, list)
+            and "securitycontextconstraints" in resources
+            and isinstance(verbs, list)
+            and ("use" in verbs or "*" in verbs)
+            and isinstance(groups, list)
+            and (SCC_GROUP in groups or "*" in groups)
+        ):
+            continue
+        names = rule.get("resourceNames")
+        sccs = tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
+        line, column = tree_position(root, ("rules", index))
+        origin = Origin(document.file, line, column)
+        out.append(SccRole(f"{kind}/{name}", namespace, sccs, origin))
     return out

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.cluster.bindings import BINDING_KINDS, account_bindings
+from nblint.dialects.cluster.bindings import (
+    BINDING_KINDS,
+    SCC_ROLE_KINDS,
+    account_bindings,
+    scc_roles,
+)
 from nblint.dialects.cluster.read import (
     FIX_KEYS,
     PROFILE_LABELS,
@@ -35,7 +40,7 @@ from nblint.model.namespace import (
 )
 from nblint.model.pod import Origin
 from nblint.model.quantity import parse_quantity
-from nblint.model.rbac import BINDINGS_INDEX
+from nblint.model.rbac import BINDINGS_INDEX, SCC_ROLES_INDEX
 from nblint.model.resources import never_charged
 from nblint.model.storage import STORAGE_INDEX
 
@@ -49,6 +54,8 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
         return [(STORAGE_INDEX, stored)]
     if document.root["kind"] in BINDING_KINDS:
         return [(BINDINGS_INDEX, entry) for entry in account_bindings(document, settings)]
+    if document.root["kind"] in SCC_ROLE_KINDS:
+        return [(SCC_ROLES_INDEX, entry) for entry in scc_roles(document, settings)]
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
@@ -61,7 +68,7 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
-    if document.root["kind"] in BINDING_KINDS:
+    if document.root["kind"] in (*BINDING_KINDS, *SCC_ROLE_KINDS):
         return Normalised()  # read for the pods it binds (index); nothing to say about it
     found = read(document, settings)
     out = Normalised(reported=list(found.problems))

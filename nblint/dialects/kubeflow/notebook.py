@@ -309,7 +309,25 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         applied = [pd.name for pd in chosen]
         for path, graft in merged.grafts.items():
             provenance.graft(path, graft)
-    if distribution == OPENSHIFT_AI:
+    # A binding among the inputs that lets the pod's ServiceAccount use another SCC (anyuid):
+    # which SCC admits the pod is the cluster's to decide, so restricted-v2 is not modelled.
+    granted = (
+        scc.other_scc(pod["spec"], namespace, file, index, settings)
+        if distribution == OPENSHIFT_AI
+        else None
+    )
+    if granted is not None:
+        where = provenance.locate(("spec",))
+        out.reported.append(
+            Reported(
+                "openshift-scc-other",
+                scc.other_scc_message(object_name, assumed, pod["spec"], granted),
+                Origin(where.file, where.line, where.column),
+                object_name,
+                fix_keys=("kubeflow",),
+            )
+        )
+    elif distribution == OPENSHIFT_AI:
         refused = scc.refusals(pod["spec"])
         if refused:
             # The SCC refuses what it does not allow: no pod is created, so none is modelled
@@ -347,7 +365,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             provenance=provenance,
             kind="StatefulSet",
             # The OpenShift AI hints first: the SCC refuses a uid or fsGroup it did not assign.
-            fix_keys=(OPENSHIFT_HINTS, "kubeflow") if distribution == OPENSHIFT_AI else (),
+            fix_keys=(OPENSHIFT_HINTS, "kubeflow")
+            if distribution == OPENSHIFT_AI and granted is None
+            else (),
             placement=NotebookPlacement(
                 TreePlacement(file, document.index, document.path), provenance, pod
             ),
@@ -364,6 +384,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
                 else bool(istio),
                 **({"istio_injection_by": istio} if istio else {}),
                 "kubeflow_distribution": distribution,
+                **({scc.OTHER_SCC_FACT: granted} if granted is not None else {}),
                 "stopped": STOPPED_ANNOTATION in annotations,
                 "poddefaults": applied,
                 "poddefaults_denied": bool(merged.conflicts),

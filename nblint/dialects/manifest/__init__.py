@@ -60,6 +60,12 @@ MANIFEST = Dialect(
     name="manifest",
     claims=lambda root, settings: is_pod_source(root),
     normaliser="nblint.dialects.manifest.normalise:normalise",
-    fix_labels=(("manifest", "Kubernetes manifest (a strategic-merge patch of the object)"),),
+    fix_labels=(
+        ("manifest", "Kubernetes manifest (a strategic-merge patch of the object)"),
+        (
+            "manifest-openshift",
+            "Kubernetes manifest, on OpenShift (restricted-v2 assigns the ids)",
+        ),
+    ),
     template_hints=True,
 )

@@ -7,6 +7,7 @@ lacks them, as a Notebook the API server refuses yields only ``kubeflow-invalid-
 
 from __future__ import annotations
 
+from nblint.dialects import openshift as scc
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
 from nblint.dialects.manifest import TEMPLATE_PATHS, object_name, selector
@@ -60,13 +61,21 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         # Refused too (the pod, or a workload with its template): no pod to check.
         return Normalised(reported=imageless)
     provenance = TreeProvenance(file, root, prefix)
+    # The object's own namespace is the pod's (a template's metadata.namespace is ignored).
+    own = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
+    namespace = own.get("namespace")
+    namespace = namespace if isinstance(namespace, str) and namespace else None
+    platform = _openshift(document, kind, spec, metadata, namespace, provenance, index, settings)
+    if platform.refused:
+        # restricted-v2 refuses the pod: none is created, so none is modelled (its other
+        # checks would judge a pod that never runs); the refusal is said at each field to edit.
+        return Normalised(reported=platform.refused)
+    if platform.admitted is not None:
+        spec = platform.admitted
     spec = apply_api_defaults(spec, kind, provenance)
     if kind == "StatefulSet":
         spec = _claim_volumes(root, spec, provenance)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
-    # The object's own namespace is the pod's (a template's metadata.namespace is ignored).
-    own = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
-    namespace = own.get("namespace")
     effective = EffectivePod(
         file=file,
         object=object_name(root, document.index),
@@ -75,16 +84,118 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         provenance=provenance,
         kind=kind,
         placement=TreePlacement(file, document.index, document.path, prefix),
-        namespace=namespace if isinstance(namespace, str) and namespace else None,
+        namespace=namespace,
+        # On OpenShift under restricted-v2, its hints first: they fix no uid or gid, which the
+        # SCC assigns from the namespace's range.
+        fix_keys=(OPENSHIFT_HINTS, "manifest") if platform.admitted is not None else (),
         # Any workload, not necessarily a notebook: the check stage judges it from its object's
         # metadata and its pod (nblint.check.workload).
         facts={
             "workload": own,
             **({"claim_templates": _claim_templates(document)} if kind == "StatefulSet" else {}),
             **_replicas(document, kind),
+            # What a refusal by restricted-v2 does to it (openshift-scc-range says it).
+            **({"openshift_scc": _refused(kind)} if platform.admitted is not None else {}),
         },
     )
-    return Normalised([effective])
+    return Normalised([effective], reported=platform.said)
+
+
+#: The fix key of hints for a workload on OpenShift (see the dialect's ``fix_labels``).
+OPENSHIFT_HINTS = "manifest-openshift"
+
+
+class _Platform:
+    """What OpenShift does with a workload's pod: ``admitted``, the pod spec restricted-v2
+    admits (a copy, what it sets filled in) or None (no sign of OpenShift, or another SCC);
+    ``refused``, its refusals; ``said``, the info that another SCC may admit it."""
+
+    __slots__ = ("admitted", "refused", "said")
+
+    def __init__(self) -> None:
+        self.admitted: dict[str, Any] | None = None
+        self.refused: list[Reported] = []
+        self.said: list[Reported] = []
+
+
+def _refused(kind: str) -> str:
+    """What restricted-v2's refusal does to a pod of ``kind``."""
+    if kind == "Pod":
+        return (
+            "the API server refuses the Pod (unable to validate against any security context "
+            "constraint)"
+        )
+    if kind == "PodTemplate":
+        return (
+            "a pod made from the template is refused (unable to validate against any security "
+            "context constraint)"
+        )
+    controller = "Job" if kind == "CronJob" else kind
+    return (
+        f"its {controller} cannot create the pod (FailedCreate: unable to validate against any "
+        "security context constraint)"
+    )
+
+
+def _openshift(
+    document: Recognised,
+    kind: str,
+    spec: dict[str, Any],
+    metadata: dict[str, Any],
+    namespace: str | None,
+    provenance: TreeProvenance,
+    index: RunIndex,
+    settings: dict[str, Any],
+) -> _Platform:
+    """restricted-v2's judgement of the pod when a strong sign says it runs on OpenShift
+    (:func:`nblint.dialects.openshift.workload_sign`) and no binding among the inputs lets its
+    ServiceAccount use another SCC (then an info says nblint does not judge it by restricted-v2)."""
+    out = _Platform()
+    labels = metadata.get("labels")
+    own = document.root.get("metadata")
+    name = own.get("name") if isinstance(own, dict) else None
+    names = tuple(
+        value
+        for value in (name, *(labels.values() if isinstance(labels, dict) else ()))
+        if isinstance(value, str) and value
+    )
+    sign = scc.workload_sign(spec, namespace, document.file, names, index, settings)
+    if sign is None:
+        return out
+    object_label = object_name(document.root, document.index)
+    other = scc.other_scc(spec, namespace, document.file, index, settings)
+    if other is not None:
+        where = provenance.locate(("spec",))
+        out.said.append(
+            Reported(
+                "openshift-scc-other",
+                scc.other_scc_message(object_label, sign, spec, other),
+                Origin(where.file, where.line, where.column),
+                object_label,
+                fix_keys=("manifest",),
+            )
+        )
+        return out
+    refused = scc.refusals(spec)
+    for path, what in refused:
+        where = provenance.locate(path)
+        out.refused.append(
+            Reported(
+                "openshift-scc-refused",
+                f"OpenShift's restricted-v2 SCC refuses the pod of {object_label}: {what}; "
+                f"{_refused(kind)}, so nothing else of it is checked ({sign})",
+                Origin(where.file, where.line, where.column),
+                object_label,
+                fix_keys=("manifest",),
+                assumption=scc.WORKLOAD_SCC_ASSUMPTION,
+            )
+        )
+    if refused:
+        return out
+    admitted = to_plain(spec)
+    scc.admit(admitted, provenance, sign)
+    out.admitted = admitted
+    return out
 
 
 #: The kinds whose ``spec.replicas`` says how many pods of the template run at once.

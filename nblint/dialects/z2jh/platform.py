@@ -16,7 +16,8 @@ nblint takes a release as OpenShift's only on a sign that says so (:func:`opensh
   ``openshift.io/sa.scc.uid-range`` annotation;
 * a ``route.openshift.io`` Route among the inputs sends traffic to the chart's ``proxy-public``
   Service in the release's namespace (or both name none): z2jh claims Routes only to index them
-  (:func:`is_route`), and declines them (skipped, as before);
+  (:func:`nblint.dialects.openshift.is_route`, every Route, for the raw workloads' signs too),
+  and declines them (skipped, as before);
 * the values write what only OpenShift reads: a key of an ``openshift.io`` API domain (the
   ``service.beta.openshift.io/serving-cert-secret-name`` annotation, a
   ``serviceaccounts.openshift.io/oauth-redirectreference`` one), or an image of OpenShift's
@@ -29,9 +30,17 @@ A null uid alone is no sign: on any cluster it runs the notebook as its image's 
 
 from __future__ import annotations
 
-from nblint.model.document import CLUSTER_INDEX
+from nblint.dialects.openshift import (
+    INTERNAL_REGISTRY,
+    OPENSHIFT_AI,
+    ROUTES,
+    is_route,
+    namespace_sign,
+    route_entry,
+)
 from nblint.model.pod import format_path, get_path
-from nblint.model.unknowable import is_unknowable_name
+
+__all__ = ["INTERNAL_REGISTRY", "OPENSHIFT_AI", "ROUTES", "is_route", "openshift", "route_entry"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,12 +50,8 @@ if TYPE_CHECKING:
     from nblint.model.document import RunIndex
     from nblint.model.pod import Path
 
-#: The run index key of the inputs' Routes to the chart's proxy: ``(namespace, file, line)``.
-ROUTES = "z2jh/openshift-routes"
 #: The Service of the chart that a Route to JupyterHub sends traffic to.
 PROXY_SERVICE = "proxy-public"
-#: The value of ``--kubeflow-distribution`` that says the cluster is OpenShift.
-OPENSHIFT_AI = "openshift-ai"
 #: The ids the chart fixes, which values for OpenShift null for restricted-v2 to assign.
 CHART_IDS: tuple[Path, ...] = (
     ("singleuser", "uid"),
@@ -54,8 +59,6 @@ CHART_IDS: tuple[Path, ...] = (
     ("hub", "containerSecurityContext", "runAsUser"),
     ("proxy", "chp", "containerSecurityContext", "runAsUser"),
 )
-#: OpenShift's internal image registry: an image there runs on that cluster only.
-INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc"
 #: Red Hat's registry: images built for OpenShift, though any cluster with its pull secret runs
 #: them (corroboration only).
 RED_HAT_REGISTRY = "registry.redhat.io/"
@@ -77,7 +80,7 @@ def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> st
     if settings.get("kubeflow_distribution") == OPENSHIFT_AI:
         return "assumed: OpenShift, as --kubeflow-distribution openshift-ai says"
     namespace = release.namespace or settings.get("namespace")
-    from_namespace = _namespace_sign(index, namespace)
+    from_namespace = namespace_sign(index, namespace)
     if from_namespace is not None:
         return f"assumed: OpenShift, from {from_namespace}"
     route = _route_sign(index, namespace)
@@ -94,54 +97,12 @@ def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> st
     return None
 
 
-def _namespace_sign(index: RunIndex, namespace: Any) -> str | None:
-    """The namespace's ``openshift.io/sa.scc.uid-range`` annotation, said, when the inputs give
-    the namespace with it."""
-    if not index.get(CLUSTER_INDEX):
-        return None  # no namespace objects: nothing of the namespace model is imported
-    if not isinstance(namespace, str) or not namespace or is_unknowable_name(namespace):
-        return None
-    from nblint.model.namespace import SCC_UID_RANGE, ClusterContext
-
-    manifest = index.view(CLUSTER_INDEX, ClusterContext.build).namespace(namespace).manifest
-    located = manifest.scc_ranges.get(SCC_UID_RANGE) if manifest is not None else None
-    if located is None:
-        return None
-    origin = located.origin
-    return f"namespace {namespace}'s {SCC_UID_RANGE} ({origin.file}:{origin.line})"
-
-
-def is_route(root: Any) -> bool:
-    """An OpenShift Route (cheap: no walk)."""
-    if not isinstance(root, dict) or root.get("kind") != "Route":
-        return False
-    api = root.get("apiVersion")
-    return isinstance(api, str) and api.startswith("route.openshift.io/")
-
-
-def route_entry(file: str, root: Any) -> tuple[str | None, str, int] | None:
-    """``(namespace, file, line)`` of a Route to the chart's ``proxy-public`` Service, for the
-    index; None for a Route to anything else."""
-    spec = root.get("spec")
-    target = spec.get("to") if isinstance(spec, dict) else None
-    if not isinstance(target, dict) or target.get("name") != PROXY_SERVICE:
-        return None
-    if target.get("kind", "Service") != "Service":
-        return None
-    metadata = root.get("metadata")
-    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
-    from nblint.load.provenance import tree_position
-
-    line, _ = tree_position(root, ("spec", "to", "name"))
-    return (namespace if isinstance(namespace, str) and namespace else None), file, line
-
-
 def _route_sign(index: RunIndex, namespace: Any) -> str | None:
     """A Route of the inputs to ``proxy-public``, said, in the release's namespace (a Route
     and a release that name none share one, as namespace-less documents do)."""
     namespace = namespace if isinstance(namespace, str) and namespace else None
-    for route_namespace, file, line in index.get(ROUTES):
-        if route_namespace == namespace:
+    for route_namespace, file, line, service in index.get(ROUTES):
+        if service == PROXY_SERVICE and route_namespace == namespace:
             return f"the Route to {PROXY_SERVICE} at {file}:{line}"
     return None
 

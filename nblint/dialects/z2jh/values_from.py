@@ -170,9 +170,7 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
             if found is not None:
                 entries.append((SOURCES, found))
         elif is_route(root):
-            route = route_entry(file, root)
-            if route is not None:
-                entries.append((ROUTES, route))
+            entries.append((ROUTES, route_entry(file, root)))
         elif isinstance(root, dict) and kind_of(root) == FLUX:
             namespace = _namespace(root)
             for ref in refs(root):
