@@ -49,3 +49,20 @@ def test_kubeflow_files_share_one_chunk_and_order_is_kept(tmp_path: Path) -> Non
 def test_jobs_with_hostile_inputs() -> None:
     hostile = str(FIXTURES / "hostile")
     assert _report("--jobs", "2", hostile) == _report(hostile)
+
+
+def test_the_index_prefilter_finds_a_file_exactly_when_a_marker_is_in_it() -> None:
+    """The first phase reads a file whole only when it holds an index marker; the prefilter that
+    looks for the markers' shared words first must answer as asking each marker would."""
+    from nblint.dialects.registry import DIALECTS
+    from nblint.run.pipeline import _index_prefilter
+
+    markers = [m for d in DIALECTS for m in d.index_markers]
+    may_index = _index_prefilter()
+    texts = (
+        [path.read_text(errors="replace") for path in sorted(FIXTURES.rglob("*.yaml"))]
+        + [f"x: 1\n{marker}\n" for marker in markers]
+        + ["seccompProfile: {type: RuntimeDefault}"]
+    )
+    assert [may_index(t) for t in texts] == [any(m in t for m in markers) for t in texts]
+    assert sum(map(may_index, texts)) > len(markers)  # (the fixtures hold some too)

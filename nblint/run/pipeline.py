@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from nblint.check import tables
@@ -450,14 +450,14 @@ class Runner:
         shared: list[_Input] | None = None,
     ) -> RunIndex:
         """Phase 1: parse what may contribute to the index, and index it."""
-        markers = [m for d in DIALECTS for m in d.index_markers]
+        may_index = _index_prefilter()
         entries: dict[str, list[Any]] = {}
         scratch = RunResult()
         others = {id(item) for item in shared or ()}
         budget = KEEP_BUDGET
         for item in [*inputs, *context, *(shared or ())]:
             text = item.loaded.text
-            if item.context is None and not any(m in text for m in markers):
+            if item.context is None and not may_index(text):
                 continue
             if item.patch is not None:
                 continue
@@ -1129,3 +1129,27 @@ def _sops_signed(text: str) -> bool:
         and re.search(r"(?m)^[ \t]+mac:[ \t]", text)
         and not re.search(r"(?m)^[ \t]+mac_only_encrypted:[ \t]*true\b", text)
     )
+
+
+@cache
+def _index_prefilter() -> Callable[[str], bool]:
+    """Whether a text holds one of the dialects' index markers (``Dialect.index_markers``),
+    asked of every input: the markers that share a word (``kind: Notebook``, ``"Notebook"``)
+    are looked for only where that word is, so a file with none is scanned once per word, not
+    once per marker."""
+    markers = [m for d in DIALECTS for m in d.index_markers]
+    by_word: dict[str, list[str]] = {}
+    for marker in sorted(markers, key=len):
+        word = marker.removeprefix("kind:").strip().strip("'\"")
+        host = next((w for w in by_word if w in word), word)
+        by_word.setdefault(host, []).append(marker)
+    # (A word that is itself a marker needs no second look.)
+    plan = [(word, None if word in found else tuple(found)) for word, found in by_word.items()]
+
+    def may_index(text: str) -> bool:
+        return any(
+            word in text and (found is None or any(m in text for m in found))
+            for word, found in plan
+        )
+
+    return may_index
