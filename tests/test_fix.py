@@ -1442,3 +1442,37 @@ def test_a_finding_that_moves_between_layers_of_one_release_is_not_added(tmp_pat
     assert (tmp_path / "base.yaml").read_text() == (
         FIX / "layers-base-and-top" / "base.yaml"
     ).read_text()
+
+
+# Field test 12b D8: host-namespaces turns over only the fields that are true (smallest span).
+
+
+def test_host_namespaces_fixes_only_the_host_network_a_pod_sets() -> None:
+    path = FIX / "host-network-only.yaml"
+    [finding] = findings_of("host-namespaces", path)
+    assert (finding.line, finding.fix) == (7, "spec:\n  hostNetwork: false")
+    assert _host_namespaces_fixed(path) == path.read_text().replace(
+        "hostNetwork: true", "hostNetwork: false"
+    )
+
+
+def test_host_namespaces_gives_one_hint_per_field_that_is_true() -> None:
+    path = FIX / "host-pid-and-ipc.yaml"
+    found = findings_of("host-namespaces", path)
+    assert [(f.line, f.fix) for f in found] == [
+        (8, "spec:\n  hostPID: false"),
+        (9, "spec:\n  hostIPC: false"),
+    ]
+    assert _host_namespaces_fixed(path) == path.read_text().replace(
+        "PID: true", "PID: false"
+    ).replace("IPC: true", "IPC: false")
+
+
+def _host_namespaces_fixed(path: Path) -> str:
+    """The text ``nblint fix --unsafe-fixes --select host-namespaces`` leaves."""
+    options = Options(PsaPolicy("restricted", (1, 37)), select={"host-namespaces"})
+
+    def check(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+    return fixing.fix(check, True).texts[str(path)]

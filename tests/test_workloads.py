@@ -520,6 +520,12 @@ DATA_SERVER = (
             "container runs a notebook image), " + DATA_SERVER,
         ),
         ("seaweedfs-deployment.yaml", 12, "its container seaweedfs runs chrislusf/seaweedfs:3.69"),
+        (
+            # Field test 12b D9: a vector database.
+            "chromadb-deployment.yaml",
+            12,
+            "its container chromadb runs chromadb/chroma:0.5.0, " + DATA_SERVER,
+        ),
     ],
 )
 def test_a_well_known_server_from_any_registry_is_not_a_notebook(
@@ -548,6 +554,17 @@ def test_a_well_known_server_from_any_registry_is_not_a_notebook(
         "quay.io/minio/minio:latest",
         "docker.io/bitnami/kafka:3.8",
         "mcr.microsoft.com/mssql/server:2022-latest",
+        # Vector databases (field test 12b D9), as their projects publish them.
+        "ghcr.io/chroma-core/chroma:0.5.0",
+        "docker.io/qdrant/qdrant:v1.9.0",
+        "docker.io/semitechnologies/weaviate:1.25.0",
+        "cr.weaviate.io/semitechnologies/weaviate:1.25.0",
+        "docker.io/milvusdb/milvus:v2.4.0",
+        "docker.io/pgvector/pgvector:pg16",
+        "docker.io/vespaengine/vespa:8",
+        "docker.io/marqoai/marqo:2.0",
+        "opensearchproject/opensearch:2.15.0",
+        "docker.elastic.co/elasticsearch/elasticsearch:8.14.0",
         # Web servers and exporters, as the first container.
         "quay.io/prometheus/mysqld-exporter:v0.15.1",
         "docker.io/oliver006/redis_exporter:v1.62.0",
@@ -569,6 +586,7 @@ def test_server_images_are_told_by_their_name_in_any_registry(tmp_path: Path, im
         "registry.example.com/team/jupyter-postgresql:1.0",
         "registry.example.com/team/redis-6-notebook:1.0",
         "registry.example.com/team/minio-tools:1.0",
+        "registry.example.com/team/chroma-notebook:1.0",
         "quay.io/jupyter/pyspark-notebook:2024-10-07",
         "jupyter/pyspark-notebook:spark-3.5.0",
         "rocker/rstudio:4.4.1",

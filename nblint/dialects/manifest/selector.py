@@ -10,10 +10,16 @@ that is not text, an operator it does not know) leaves the object to the other c
 or empty selector is refused in apps/v1 too, but kustomize's ``commonLabels`` writes one into a
 base that has none, so a base may rightly leave it out: not said.
 
-A Job's selector is the API server's to generate: one written without ``manualSelector: true``
-is refused, and so is any selector (or ``manualSelector: true``) in a CronJob's ``jobTemplate``
-(``ValidateJobTemplateSpec``); with ``manualSelector: true`` it must select the template as any
-workload's.
+A Job's selector is the API server's to generate: without ``manualSelector: true`` it adds the
+Job's uid to any selector written (``generateSelector``) and the labels it generates to the
+template, and refuses the Job when the selector does not select those generated labels
+(``ValidateGeneratedSelector``: "`selector` not auto-generated"): the Job's name under
+``batch.kubernetes.io/job-name`` and ``job-name``, its uid (unknown before it is created) under
+``batch.kubernetes.io/controller-uid`` and ``controller-uid``. A selector of the Job's own name is
+taken; one copied from a created Job (its old uid) is not. Any selector (or ``manualSelector:
+true``) in a CronJob's ``jobTemplate`` is refused (``ValidateJobTemplateSpec``). With
+``manualSelector: true`` the selector is required (``ValidateJobSpec``: "spec.selector: Required
+value"; kustomize never writes one into a Job) and must select the template as any workload's.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ if TYPE_CHECKING:
 #: The kinds whose ``spec.selector`` must select ``spec.template.metadata.labels``.
 SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job")
 
+#: The labels the API server gives a Job's pods when it generates its selector: the Job's name
+#: (prefixed since Kubernetes 1.27, and the legacy key) and its uid.
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+CONTROLLER_UID_LABELS = ("batch.kubernetes.io/controller-uid", "controller-uid")
+
 
 def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
     """``(path to place the finding at, what the API server refuses in the object)`` when it
@@ -41,7 +52,13 @@ def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
         return None
     selector = spec.get("selector")
     if kind == "Job" and spec.get("manualSelector") is not True:
-        return _generated_refusal(spec)
+        return _generated_refusal(root, spec)
+    if kind == "Job" and selector is None:
+        # manualSelector: true turns generation off, and nothing else writes a Job's selector.
+        return ("spec", "manualSelector"), (
+            "spec.manualSelector is true but spec.selector is unset (the API server then "
+            'generates no selector, and requires one: "spec.selector: Required value")'
+        )
     template = spec.get("template")
     metadata = template.get("metadata") if isinstance(template, dict) else None
     raw_labels = metadata.get("labels") if isinstance(metadata, dict) else None
@@ -102,17 +119,74 @@ def _written(selector: Any) -> bool:
     return bool(selector.get("matchLabels") or selector.get("matchExpressions"))
 
 
-def _generated_refusal(spec: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+def _generated_refusal(
+    root: dict[str, Any], spec: dict[str, Any]
+) -> tuple[tuple[str, ...], str] | None:
     """A Job without ``manualSelector: true``: the API server generates its selector (the
-    Job's uid) and refuses a written one that selects anything else ("`selector` not
-    auto-generated"). A manualSelector nblint cannot read leaves it alone."""
+    Job's uid) and refuses a written one that does not select the labels it generates ("`selector`
+    not auto-generated"). A manualSelector nblint cannot read, or a selector term it cannot
+    judge, leaves it alone."""
     manual = spec.get("manualSelector")
-    if manual not in (None, False) or not _written(spec.get("selector")):
+    selector = spec.get("selector")
+    if manual not in (None, False) or not _written(selector):
         return None
+    name = _mapping(root.get("metadata")).get("name")
+    unmet = _unmet_by_generated(selector, name)
+    if not unmet:
+        return None
+    generated = ", ".join(f"{key}={name}" for key in JOB_NAME_LABELS) + " and the Job's uid"
     return ("spec", "selector"), (
-        "spec.selector is written without spec.manualSelector: true (the API server generates a "
-        'Job\'s selector: "`selector` not auto-generated")'
+        "spec.selector is written without spec.manualSelector: true and does not select the "
+        f"labels the API server gives the Job's pods ({'; '.join(unmet)} not met by {generated}: "
+        '"`selector` not auto-generated")'
     )
+
+
+def _unmet_by_generated(selector: Any, name: Any) -> list[str] | None:
+    """The terms of a Job's written selector that the labels the API server generates for it
+    (its name, and its uid, which nobody knows before the Job is created) do not meet: empty when
+    it selects them; None when nblint cannot tell (a placeholder, a name left to
+    ``generateName``, a term it cannot read)."""
+    if not isinstance(selector, dict):
+        return ["spec.selector (not a mapping)"]
+    match_labels = selector.get("matchLabels") or {}
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(match_labels, dict) or not isinstance(expressions, list):
+        return ["spec.selector (matchLabels or matchExpressions of the wrong type)"]
+    unmet, unknown = [], False
+    terms = [
+        (f"{k}={v}", {"key": k, "operator": "In", "values": [v]}) for k, v in match_labels.items()
+    ]
+    for shown, term in [*terms, *((None, t) for t in expressions)]:
+        held = _holds_generated(term, name)
+        if held is None:
+            unknown = True
+        elif not held:
+            unmet.append(shown or _show(term))
+    return unmet if unmet or not unknown else None
+
+
+def _holds_generated(term: Any, name: Any) -> bool | None:
+    """Whether one selector term holds for the labels the API server generates for a Job named
+    ``name``; None: nblint cannot tell."""
+    if not isinstance(term, dict):
+        return None
+    key, operator, values = term.get("key"), term.get("operator"), term.get("values") or []
+    if not _text(key) or not isinstance(values, list) or not all(_text(v) for v in values):
+        return None
+    unknown = key in CONTROLLER_UID_LABELS or (key in JOB_NAME_LABELS and not _text(name))
+    if unknown:
+        # A value nobody can write beforehand (the uid; a name the API server generates or a
+        # placeholder fills in): the label is there, its value is not any value written.
+        if operator == "Exists":
+            return True
+        if operator == "DoesNotExist":
+            return False
+        if key in CONTROLLER_UID_LABELS and operator in ("In", "NotIn"):
+            return operator == "NotIn"
+        return None
+    generated = dict.fromkeys(JOB_NAME_LABELS, name) if _text(name) else {}
+    return expression_holds(term, generated)
 
 
 def _job_template_refusal(spec: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
@@ -137,7 +211,8 @@ def _job_template_refusal(spec: dict[str, Any]) -> tuple[tuple[str, ...], str] |
 def hint(root: dict[str, Any]) -> str | None:
     """The manifest edit that makes the selector select the template's labels (the template's
     labels may be what is wrong: the hint says so), or None when the template has none. For a
-    Job without manualSelector and a CronJob's job template: the selector taken out."""
+    Job without manualSelector and a CronJob's job template: the selector taken out; for a Job
+    with manualSelector and no selector: manualSelector taken out."""
     kind = root.get("kind")
     spec = _mapping(root.get("spec"))
     if kind == "CronJob":
@@ -151,6 +226,11 @@ def hint(root: dict[str, Any]) -> str | None:
         return (
             "spec:\n  selector: null   # the API server generates a Job's selector "
             "(or set manualSelector: true and keep it selecting the template's labels)\n"
+        )
+    if kind == "Job" and spec.get("selector") is None:
+        return (
+            "spec:\n  manualSelector: null   # the API server then generates the selector "
+            "(or write spec.selector of the template's labels)\n"
         )
     labels = _mapping(_mapping(_mapping(spec.get("template")).get("metadata")).get("labels"))
     if not labels:
