@@ -622,6 +622,9 @@ WRAPPED = FIXTURES / "z2jh" / "wrapped"
 #: Where z2jh sits in each of them.
 WRAPPED_ROOTS = {
     "binderhub-chart-values-no-home-volume.yaml": ("jupyterhub",),
+    "binderhub-chart-values-without-jupyterhub.yaml": ("jupyterhub",),
+    "binderhub-chart-values-builder-type-only.yaml": ("jupyterhub",),
+    "binderhub-chart-values-hub-ingress-only.yaml": ("jupyterhub",),
     "binderhub-under-umbrella-no-home-volume.yaml": ("binderhub", "jupyterhub"),
     "binderhub-user-storage-wins.yaml": ("binderhub", "jupyterhub"),
     "binderhub-values-ingress-only.yaml": ("binderhub", "jupyterhub"),

@@ -107,6 +107,111 @@ def test_a_binderhub_key_with_no_jupyterhub_beside_it_is_no_binderhub_release() 
     assert sum(result.skipped.values()) == 1
 
 
+# The binderhub chart's own values (its root is that chart, z2jh under `jupyterhub`), as the
+# BinderHub docs write them: by the chart's own keys, with a `jupyterhub` section or none.
+BINDERHUB_OWN = {
+    # name: the line every finding is at (`jupyterhub:`, else the first key of the file)
+    "binderhub-chart-values-without-jupyterhub.yaml": 4,
+    "binderhub-chart-values-builder-type-only.yaml": 3,
+    "binderhub-chart-values-hub-ingress-only.yaml": 7,
+}
+#: What the binderhub chart's defaults for z2jh 4.4.0 give, whatever the file's keys: (rule,
+#: container) of each finding, the chart's root init container and the notebook.
+BINDERHUB_DEFAULT_FINDINGS = [
+    ("allow-privilege-escalation", "block-cloud-metadata"),
+    ("capabilities-restricted", "block-cloud-metadata"),  # drops no capability
+    ("capabilities-restricted", "notebook"),
+    ("capabilities-restricted", "block-cloud-metadata"),  # adds NET_ADMIN
+    ("notebook-home-persistent", "notebook"),
+    ("notebook-read-only-root-filesystem", "notebook"),
+    ("notebook-resources", "notebook"),
+    ("privileged", "block-cloud-metadata"),
+    ("run-as-non-root", "block-cloud-metadata"),
+    ("run-as-non-root", "notebook"),
+    ("run-as-user", "block-cloud-metadata"),
+    ("seccomp-profile-restricted", "block-cloud-metadata"),
+    ("seccomp-profile-restricted", "notebook"),
+]
+
+
+@pytest.mark.parametrize("name", sorted(BINDERHUB_OWN))
+def test_the_binderhub_chart_s_own_values_are_its_release_with_or_without_jupyterhub(
+    name: str,
+) -> None:
+    """Field test 12a D3: `config.BinderHub` at the root with no `jupyterhub` section passed
+    as "0 pods"; the same keys under `binderhub:` were linted."""
+    result = run(WRAPPED / name)
+    pod = only_pod(result)
+    assert pod.configuration.root == ("jupyterhub",)
+    assert pod.configuration.wrapper.chart == "binderhub"
+    assert field(pod, "spec", "volumes") == []
+    assert notebook(pod)["args"][:2] == ["python3", "-c"]
+    assert pod.facts["authenticator_class"] == "null"
+    assert not result.skipped
+    line = BINDERHUB_OWN[name]
+    assert [(f.rule, f.line, f.column, f.container) for f in result.findings] == [
+        (rule, line, 1, container) for rule, container in BINDERHUB_DEFAULT_FINDINGS
+    ]
+    assert {f.profile for f in result.findings} == {None}
+
+
+@pytest.mark.parametrize("name", sorted(BINDERHUB_OWN))
+def test_the_binderhub_chart_s_own_values_say_what_the_same_keys_under_binderhub_say(
+    name: str, tmp_path: Path
+) -> None:
+    text = (WRAPPED / name).read_text()
+    wrapped = write(
+        tmp_path,
+        "wrapped.yaml",
+        "binderhub:\n" + "".join(f"  {line}" for line in text.splitlines(keepends=True)),
+    )
+
+    def said(path: Path) -> list[tuple[str, str, str, str]]:
+        return [(f.rule, f.severity, f.message, f.applicability) for f in run(path).findings]
+
+    assert said(WRAPPED / name) == said(wrapped)
+
+
+def test_a_fix_of_the_binderhub_chart_s_own_values_writes_their_jupyterhub_section(
+    tmp_path: Path,
+) -> None:
+    source = WRAPPED / "binderhub-chart-values-without-jupyterhub.yaml"
+    path = write(tmp_path, "config.yaml", source.read_text())
+    result = CliRunner().invoke(main, ["fix", "--unsafe-fixes", str(path)])
+    assert result.exit_code in (0, 1), result.output
+    text = path.read_text()
+    assert text.startswith(source.read_text())  # nothing of the file's own changed
+    values = yaml.safe_load(text)
+    assert sorted(values) == ["config", "jupyterhub"]
+    assert values["jupyterhub"]["singleuser"]["cloudMetadata"] == {"blockWithIptables": False}
+    assert "readOnlyRootFilesystem" not in text
+    assert "storage" not in values["jupyterhub"]["singleuser"]
+    # What is left is advice only (HOME is the image's, by the chart's design).
+    assert [f.rule for f in run(path).findings] == [
+        "notebook-home-persistent",
+        "notebook-read-only-root-filesystem",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # 2i2c-org/binderhub-service's values: `config.BinderHub` beside keys of its own.
+        "not-binderhub-service-values.yaml",
+        # `config.BinderHub` beside keys the binderhub chart refuses.
+        "not-binderhub-config-beside-other-keys.yaml",
+        # BinderHub's and repo2docker's traitlets classes at the root: no Helm values.
+        "not-binderhub-traitlets-config.yaml",
+    ],
+)
+def test_binderhub_s_keys_in_values_that_are_not_the_binderhub_chart_s_are_no_release(
+    name: str,
+) -> None:
+    result = run(FIXTURES / "z2jh" / "values-root" / name)
+    assert result.pod_count == 0 and result.findings == []
+    assert sum(result.skipped.values()) == 1
+
+
 @pytest.mark.parametrize(
     ("chart_version", "tag"),
     [("4.4.0", "2025.11.13"), ("3.3.8", "2024.07.30"), ("4.0.0", "2025.01.24")],
@@ -240,6 +345,19 @@ def test_the_daskhub_table_is_the_daskhub_chart_s_own_values() -> None:
         "e25bf5116067684b0ca2f99924b3f0b183c2dcfd",
         yaml.safe_load(DASKHUB_COPY.read_text()),
     )
+
+
+@pytest.mark.parametrize(
+    "copy", ["binderhub-values-58bb7dba.yaml", "binderhub-values-b9fad995.yaml"]
+)
+def test_every_key_of_the_binderhub_chart_s_values_is_one_the_table_allows(copy: str) -> None:
+    # What tells the chart's own values with no `jupyterhub` section from other charts' values.
+    entry = _table()["binderhub"]
+    upstream = yaml.safe_load((COPIES / copy).read_text())
+    assert set(upstream) <= set(entry["keys"])
+    assert all(key.split(".")[0] in entry["keys"] for key in entry["alone"])
+    assert upstream["imageBuilderType"] in entry["alone"]["imageBuilderType"]
+    assert isinstance(upstream["config"]["BinderHub"], dict)
 
 
 def test_every_daskhub_release_differs_only_in_its_image_tag() -> None:

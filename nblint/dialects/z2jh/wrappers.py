@@ -112,7 +112,8 @@ def release_root(document: Any) -> Path | None:
     that chart's values have, whatever (if anything) they set for z2jh: ``<under>.jupyterhub``
     under the chart's name when that holds a ``jupyterhub`` section or one of the chart's own
     keys (``binderhub.config.BinderHub``), ``jupyterhub`` when the values are the chart's own
-    (``config.BinderHub`` beside a ``jupyterhub`` section). None when no chart's keys are there.
+    (``config.BinderHub`` beside a ``jupyterhub`` section, or with none: :func:`chart_s_own`).
+    None when no chart's keys are there.
 
     Such values are a release of z2jh whose user pods the chart's defaults give: a per-cluster
     file that sets only the hub's ingress is linted, never skipped."""
@@ -128,7 +129,32 @@ def release_root(document: Any) -> Path | None:
             return (under, SUBCHART)
         if SUBCHART in document and any(get_path(document, sign)[0] for sign in signs):
             return (SUBCHART,)
+        if SUBCHART not in document and chart_s_own(document, entry):
+            return (SUBCHART,)
     return None
+
+
+def chart_s_own(document: dict[Any, Any], entry: dict[str, Any]) -> bool:
+    """Whether ``document``, with no ``jupyterhub`` section, is the values of the table's chart
+    ``entry`` all the same: one of its ``alone`` keys has the shape only that chart gives it
+    (``config.BinderHub``, a mapping), and every key at the root is one the chart's values
+    schema allows (another chart's values that share the key, binderhub-service's, have keys of
+    their own beside it)."""
+    alone: dict[str, Any] = entry.get("alone") or {}
+    if not alone or not any(str(key).split(".", 1)[0] in document for key in alone):
+        return False  # the cheap test first: most documents have none of these keys
+    allowed = entry.get("keys") or ()
+    if any(key not in allowed for key in document):
+        return False
+    for key, shape in alone.items():
+        found, value = get_path(document, tuple(str(key).split(".")))
+        if not found:
+            continue
+        if shape == "mapping" and isinstance(value, dict):
+            return True
+        if isinstance(shape, list) and isinstance(value, str) and value in shape:
+            return True
+    return False
 
 
 def _version(text: str) -> tuple[int, ...]:
