@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from nblint.dialects.cluster.bindings import BINDING_KINDS, account_bindings
+from nblint.dialects.cluster.exposure import EXPOSURE_KINDS, exposure
 from nblint.dialects.cluster.read import (
     FIX_KEYS,
     PROFILE_LABELS,
@@ -18,6 +19,7 @@ from nblint.dialects.cluster.read import (
 )
 from nblint.model.admission import amount_cause, claim_problems
 from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.exposure import EXPOSURE_INDEX
 from nblint.model.finding import Cause, Reported
 from nblint.model.namespace import (
     CLUSTER_INDEX,
@@ -55,6 +57,8 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
         return [(STORAGE_INDEX, stored)]
     if document.root["kind"] in BINDING_KINDS:
         return [(BINDINGS_INDEX, entry) for entry in account_bindings(document, settings)]
+    if document.root["kind"] in EXPOSURE_KINDS:
+        return [(EXPOSURE_INDEX, entry) for entry in exposure(document, settings)]
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
@@ -69,6 +73,11 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
     if document.root["kind"] in BINDING_KINDS:
         return Normalised()  # read for the pods it binds (index); nothing to say about it
+    if document.root["kind"] in EXPOSURE_KINDS:
+        # Read for the pods it exposes (index); counted as skipped, as before it was read.
+        out = Normalised()
+        out.declined.append(document.root)
+        return out
     found = read(document, settings)
     out = Normalised(reported=list(found.problems))
     cluster = index.view(CLUSTER_INDEX, ClusterContext.build)
