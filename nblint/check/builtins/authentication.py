@@ -35,7 +35,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # A raw manifest's pod: a Jupyter server started on its own, without a hub.
             from nblint.check.builtins import server_token
 
-            yield from server_token.check(pod)
+            yield from server_token.check(pod, impl.builtin_options.get("server-hint"))
         return
     where = (VALUES, *facts["at"])
     authenticator = facts["authenticator_class"]

@@ -54,7 +54,9 @@ WARNING = (
 )
 
 
-def check(pod: EffectivePod) -> Iterator[RawViolation]:
+def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
+    """``hint_key``: the fix key of the pod template's hint (the rule's option ``server-hint``),
+    under which the hint written from the container's command line goes; None: the rule's."""
     containers = podview.items(pod.spec.get("containers"))
     for index, container in enumerate(containers):
         if not isinstance(container, dict):
@@ -69,7 +71,7 @@ def check(pod: EffectivePod) -> Iterator[RawViolation]:
         exposure = exposed(pod, container, base)
         as_root = " as root" if podview.runs_as_root(pod.spec, container) else ""
         variables = {"container": name, "value": flag, "flag": flag, "as_root": as_root}
-        fix = {"manifest": _fix(container, name)}
+        fix = {hint_key: _fix(container, name)} if hint_key else None
         if exposure:
             yield RawViolation(
                 (*base, *at),
@@ -163,7 +165,7 @@ spec:
 
 
 def _fix(container: dict[str, Any], name: str) -> str:
-    """The manifest hint: the container's command line without the empty token and password
+    """The pod template's hint: the container's command line without the empty token and password
     flags, and ``JUPYTER_TOKEN`` from a Secret."""
     import json
     import re
