@@ -202,3 +202,9 @@ spec:
               valueFrom:
                 secretKeyRef: {name: notebook-token, key: token}"""
     )
+
+
+def test_an_openshift_route_to_a_service_that_selects_the_pod_is_an_error() -> None:
+    [(rule, severity, line, column, message)] = _found(AUTH / "token-off-route.yaml")
+    assert (rule, severity, line, column) == ("notebook-authentication", "error", 10, 35)
+    assert "Route/lab (to Service/lab) exposes its port outside the cluster" in message

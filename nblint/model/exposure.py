@@ -1,8 +1,9 @@
 """What exposes a pod's ports outside the cluster among the inputs: a NodePort or LoadBalancer
 Service (or one with ``externalIPs``) that selects the pod, an Ingress or OpenShift Route to a
-Service that selects it. The cluster dialect reads them into the run index; the run gives a pod
-they reach the fact ``exposed_by`` (the objects, in words), which ``notebook-authentication``
-reads for a notebook server started with authentication off.
+Service that selects it. The cluster dialect indexes Services and Ingresses, and the z2jh dialect
+(which claims Routes) the Routes, each with :func:`read`; the run gives a pod they reach the fact
+``exposed_by`` (the objects, in words), which ``notebook-authentication`` reads for a notebook
+server started with authentication off.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-__all__ = ["EXPOSURE_INDEX", "FACT", "Exposure", "exposed_by"]
+__all__ = ["EXPOSURE_INDEX", "FACT", "Exposure", "exposed_by", "read"]
 
 #: The pod fact: what exposes the pod outside the cluster, a list of words.
 FACT = "exposed_by"
@@ -88,3 +89,63 @@ def _same_namespace(namespace: str | None, file: str | None, entry: Exposure) ->
 
 def _known(namespace: str | None) -> bool:
     return namespace is not None and not is_unknowable_name(namespace)
+
+
+#: The Service types that open a port on every node or on a load balancer.
+OUTSIDE_TYPES = frozenset({"NodePort", "LoadBalancer"})
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def read(root: dict[str, Any], file: str, index: int, namespace: str | None) -> list[Exposure]:
+    """The entry of a Service, Ingress or Route (document ``index`` of ``file``; ``namespace``:
+    the run's ``--namespace``, for an object that names none), if it exposes anything."""
+    kind = root["kind"]
+    metadata = _mapping(root.get("metadata"))
+    name = _text(metadata.get("name")) or f"(document {index + 1})"
+    namespace = _text(metadata.get("namespace")) or _text(namespace)
+    spec = _mapping(root.get("spec"))
+    label = f"{kind}/{name}"
+    if kind == "Service":
+        selector = spec.get("selector")
+        if not isinstance(selector, dict) or not selector:
+            return []  # selects no pod (its endpoints are written by hand)
+        selector = {str(key): str(value) for key, value in selector.items()}
+        kind_of = spec.get("type")
+        outside = kind_of if kind_of in OUTSIDE_TYPES else ""
+        if not outside and isinstance(spec.get("externalIPs"), list) and spec["externalIPs"]:
+            outside = "externalIPs"
+        return [Exposure(label, namespace, file, selector, outside)]
+    services: list[str] = []
+    if kind == "Ingress":
+        backends = [spec.get("defaultBackend"), spec.get("backend")]
+        rules = spec.get("rules")
+        for rule in rules if isinstance(rules, list) else ():
+            paths = _mapping(_mapping(rule).get("http")).get("paths")
+            for path in paths if isinstance(paths, list) else ():
+                backends.append(_mapping(path).get("backend"))
+        for backend in backends:
+            backend = _mapping(backend)
+            service = _text(_mapping(backend.get("service")).get("name")) or _text(
+                backend.get("serviceName")
+            )
+            if service:
+                services.append(service)
+    else:  # Route
+        targets = [spec.get("to")]
+        alternates = spec.get("alternateBackends")
+        targets += alternates if isinstance(alternates, list) else []
+        for target in targets:
+            target = _mapping(target)
+            service = _text(target.get("name"))
+            if service and target.get("kind", "Service") == "Service":
+                services.append(service)
+    if not services:
+        return []
+    return [Exposure(label, namespace, file, services=tuple(services))]

@@ -44,7 +44,7 @@ EXPOSED = "exposed_by"
 
 ERROR = (
     "container {container} starts Jupyter with authentication off ({flag}, and no password): "
-    "{exposure} exposes its port outside the cluster, and whoever reaches it runs code in the "
+    "{exposure} {verb} its port outside the cluster, and whoever reaches it runs code in the "
     "container{as_root}"
 )
 WARNING = (
@@ -75,10 +75,10 @@ def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
         if exposure:
             yield RawViolation(
                 (*base, *at),
-                ERROR.format(**variables, exposure=exposure),
+                ERROR.format(**variables, exposure=", ".join(exposure), verb=_verb(exposure)),
                 name,
                 fix,
-                variables={**variables, "exposure": exposure},
+                variables={**variables, "exposure": ", ".join(exposure)},
             )
         else:
             yield RawViolation(
@@ -91,7 +91,11 @@ def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
             )
 
 
-def exposed(pod: EffectivePod, container: dict[str, Any], base: Path) -> str:
+def _verb(exposure: list[str]) -> str:
+    return "exposes" if len(exposure) == 1 else "expose"
+
+
+def exposed(pod: EffectivePod, container: dict[str, Any], base: Path) -> list[str]:
     """What exposes the container's port outside the cluster, in words; empty when nothing
     among the inputs does: the pod's ``hostNetwork``, a ``hostPort`` of the container, or an
     object the run found (a NodePort or LoadBalancer Service that selects the pod, an Ingress or
@@ -105,7 +109,7 @@ def exposed(pod: EffectivePod, container: dict[str, Any], base: Path) -> str:
     found = pod.facts.get(EXPOSED)
     if isinstance(found, list):
         out.extend(str(item) for item in found)
-    return ", ".join(out)
+    return out
 
 
 def token_off(container: dict[str, Any]) -> tuple[Path, str] | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nblint.dialects.cluster import EXPOSURE_KINDS
 from nblint.dialects.cluster.bindings import BINDING_KINDS, account_bindings
-from nblint.dialects.cluster.exposure import EXPOSURE_KINDS, exposure
 from nblint.dialects.cluster.read import (
     FIX_KEYS,
     PROFILE_LABELS,
@@ -20,6 +20,7 @@ from nblint.dialects.cluster.read import (
 from nblint.model.admission import amount_cause, claim_problems
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.exposure import EXPOSURE_INDEX
+from nblint.model.exposure import read as exposure
 from nblint.model.finding import Cause, Reported
 from nblint.model.namespace import (
     CLUSTER_INDEX,
@@ -58,7 +59,14 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
     if document.root["kind"] in BINDING_KINDS:
         return [(BINDINGS_INDEX, entry) for entry in account_bindings(document, settings)]
     if document.root["kind"] in EXPOSURE_KINDS:
-        return [(EXPOSURE_INDEX, entry) for entry in exposure(document, settings)]
+        namespace = settings.get("namespace")
+        exposing = exposure(
+            document.root,
+            document.file,
+            document.index,
+            namespace if isinstance(namespace, str) else None,
+        )
+        return [(EXPOSURE_INDEX, entry) for entry in exposing]
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
