@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-__all__ = ["EXPOSURE_INDEX", "FACT", "Exposure", "exposed_by", "read"]
+__all__ = ["EXPOSURE_INDEX", "FACT", "Exposure", "exposed_by", "read", "worth_asking"]
 
 #: The pod fact: what exposes the pod outside the cluster, a list of words.
 FACT = "exposed_by"
@@ -52,6 +52,21 @@ class Exposure(Record):
         self.outside = outside
         #: The Services an Ingress or Route sends traffic to.
         self.services = services
+
+
+def worth_asking(spec: Any) -> bool:
+    """Whether a pod's fact is worth working out: only ``notebook-authentication`` reads it, for
+    a server whose command line sets a token (``--….token``); a cheap look at the containers'
+    texts, so that the many pods that set none never pay for the matching."""
+    containers = spec.get("containers") if isinstance(spec, dict) else None
+    for container in containers if isinstance(containers, list) else ():
+        if not isinstance(container, dict):
+            continue
+        for key in ("command", "args", "env"):
+            value = container.get(key)
+            if isinstance(value, list) and ".token" in repr(value):
+                return True
+    return False
 
 
 def exposed_by(

@@ -927,8 +927,10 @@ def _note_binding(pod: EffectivePod, bindings: tuple[Any, ...], settings: dict[s
 def _note_exposure(pod: EffectivePod, exposures: tuple[Any, ...], settings: dict[str, Any]) -> None:
     """Give ``pod`` (a raw manifest's) the fact that objects among the inputs expose it outside
     the cluster (see :mod:`nblint.model.exposure`)."""
-    from nblint.model.exposure import FACT, exposed_by
+    from nblint.model.exposure import FACT, exposed_by, worth_asking
 
+    if not worth_asking(pod.spec):
+        return
     namespace = pod.namespace or settings.get("namespace")
     metadata = pod.pod.get("metadata")
     labels = metadata.get("labels") if isinstance(metadata, dict) else None
