@@ -208,3 +208,10 @@ def test_an_openshift_route_to_a_service_that_selects_the_pod_is_an_error() -> N
     [(rule, severity, line, column, message)] = _found(AUTH / "token-off-route.yaml")
     assert (rule, severity, line, column) == ("notebook-authentication", "error", 10, 35)
     assert "Route/lab (to Service/lab) exposes its port outside the cluster" in message
+
+
+def test_the_builtin_reads_the_fact_the_run_writes() -> None:
+    from nblint.check.builtins import server_token
+    from nblint.model import exposure
+
+    assert server_token.EXPOSED == exposure.FACT

@@ -39,8 +39,8 @@ PASSWORDS = frozenset(
     }
 )
 #: The fact the run gives a pod that something among the inputs exposes outside the cluster:
-#: what, in words (``Service/nb (NodePort 30008)``).
-EXPOSED = "exposed_by"
+#: what, in words (``Service/nb (NodePort)``).
+EXPOSED = "exposed_by"  # nblint.model.exposure.FACT, not imported on a plain check's path
 
 ERROR = (
     "container {container} starts Jupyter with authentication off ({flag}, and no password): "
