@@ -43,6 +43,7 @@ from nblint.load.yaml_tree import LoadProblem
 from nblint.model.document import (
     BINDINGS_INDEX,
     CLUSTER_INDEX,
+    EXPOSURE_INDEX,
     STORAGE_INDEX,
     TEMPLATE_OBJECTS,
     Neighbour,
@@ -270,6 +271,9 @@ class Runner:
         #: The ServiceAccounts the inputs' RoleBindings and ClusterRoleBindings give a role
         #: (:class:`nblint.model.rbac.AccountBinding`, set once the index is built).
         self.bindings: tuple[Any, ...] = ()
+        #: The Services, Ingresses and Routes of the inputs
+        #: (:class:`nblint.model.exposure.Exposure`, set once the index is built).
+        self.exposures: tuple[Any, ...] = ()
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
         self._beside: dict[str, tuple[Neighbour, ...]] = {}
         #: Their texts, by path: the code frame of a finding on one needs it.
@@ -335,6 +339,7 @@ class Runner:
         self.cluster = _cluster(index)
         self.storage = _storage(index)
         self.bindings = index.get(BINDINGS_INDEX)
+        self.exposures = index.get(EXPOSURE_INDEX)
         self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
@@ -775,6 +780,8 @@ class Runner:
         if self.bindings:
             _note_binding(pod, self.bindings, self.settings)
         _note_token_masked(pod)
+        if self.exposures and "workload" in pod.facts:
+            _note_exposure(pod, self.exposures, self.settings)
         if "workload" in pod.facts:
             from nblint.check.workload import not_a_notebook
 
@@ -915,6 +922,23 @@ def _note_binding(pod: EffectivePod, bindings: tuple[Any, ...], settings: dict[s
     )
     if found is not None:
         pod.facts[FACT] = found.text()
+
+
+def _note_exposure(pod: EffectivePod, exposures: tuple[Any, ...], settings: dict[str, Any]) -> None:
+    """Give ``pod`` (a raw manifest's) the fact that objects among the inputs expose it outside
+    the cluster (see :mod:`nblint.model.exposure`)."""
+    from nblint.model.exposure import FACT, exposed_by, worth_asking
+
+    if not worth_asking(pod.spec):
+        return
+    namespace = pod.namespace or settings.get("namespace")
+    metadata = pod.pod.get("metadata")
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    found = exposed_by(
+        labels, namespace if isinstance(namespace, str) else None, pod.file, exposures
+    )
+    if found:
+        pod.facts[FACT] = found
 
 
 def _note_token_masked(pod: EffectivePod) -> None:

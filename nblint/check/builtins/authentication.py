@@ -1,4 +1,5 @@
-"""Who can log in to the hub (``notebook-authentication``, z2jh).
+"""Who can log in to the hub (``notebook-authentication``, z2jh), or to a notebook server a raw
+manifest starts on its own (:mod:`.server_token`).
 
 Why Python: the answer joins several hub settings (the authenticator class, the sections that
 configure it, ``hub.extraConfig`` statements nblint read), and when nothing sets the class the
@@ -30,6 +31,11 @@ TMP = "TmpAuthenticator"
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
     facts = pod.facts.get("hub_authentication")
     if not isinstance(facts, dict):
+        if "workload" in pod.facts:
+            # A raw manifest's pod: a Jupyter server started on its own, without a hub.
+            from nblint.check.builtins import server_token
+
+            yield from server_token.check(pod, impl.builtin_options.get("server-hint"))
         return
     where = (VALUES, *facts["at"])
     authenticator = facts["authenticator_class"]

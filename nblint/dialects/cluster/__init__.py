@@ -1,7 +1,7 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
 PersistentVolumeClaim, PersistentVolume, the API server's PodSecurity configuration
 (AdmissionConfiguration), and the RoleBindings and ClusterRoleBindings that give ServiceAccounts
-API rights.
+API rights, and the Services and Ingresses that expose pods outside the cluster.
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
 context every pod is admitted by (:mod:`nblint.model.namespace`) and, for the bindings, for the
@@ -56,7 +56,15 @@ KINDS: dict[str, frozenset[str]] = {
     ),
     **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
     **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS),
+    # What exposes pods outside the cluster (nblint.model.exposure; the z2jh dialect, which
+    # claims OpenShift Routes, indexes those).
+    "Service": frozenset({"v1"}),
+    "Ingress": frozenset(
+        {"networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"}
+    ),
 }
+#: The kinds read only for the pods they expose outside the cluster.
+EXPOSURE_KINDS = ("Service", "Ingress")
 
 
 def is_cluster_object(root: Any) -> bool:
@@ -104,6 +112,8 @@ CLUSTER = Dialect(
         "RoleBinding",
         # A Role or ClusterRole that grants use of OpenShift's SCCs.
         "securitycontextconstraints",
+        # Services and Ingresses (kind: ServiceAccount matches too, harmlessly).
+        *("kind: Service", "kind:Service", '"Service"', "'Service'", "Ingress"),
     ),
     cluster_wide=True,
 )

@@ -156,6 +156,8 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
     from nblint.dialects.z2jh.gitops import FLUX, kind_of
     from nblint.dialects.z2jh.gitops import index as chart_sources
     from nblint.dialects.z2jh.platform import ROUTES, is_route, route_entry
+    from nblint.model.exposure import EXPOSURE_INDEX
+    from nblint.model.exposure import read as exposure
 
     entries = chart_sources(document, settings)
     if not document.layers and isinstance(document.root, dict) and "spec" in document.root:
@@ -171,6 +173,14 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
                 entries.append((SOURCES, found))
         elif is_route(root):
             entries.append((ROUTES, route_entry(file, root)))
+            # Read for the pods it exposes outside the cluster too (notebook-authentication).
+            namespace = settings.get("namespace")
+            entries.extend(
+                (EXPOSURE_INDEX, entry)
+                for entry in exposure(
+                    root, file, position, namespace if isinstance(namespace, str) else None
+                )
+            )
         elif isinstance(root, dict) and kind_of(root) == FLUX:
             namespace = _namespace(root)
             for ref in refs(root):

@@ -1,0 +1,166 @@
+"""What exposes a pod's ports outside the cluster among the inputs: a NodePort or LoadBalancer
+Service (or one with ``externalIPs``) that selects the pod, an Ingress or OpenShift Route to a
+Service that selects it. The cluster dialect indexes Services and Ingresses, and the z2jh dialect
+(which claims Routes) the Routes, each with :func:`read`; the run gives a pod they reach the fact
+``exposed_by`` (the objects, in words), which ``notebook-authentication`` reads for a notebook
+server started with authentication off.
+"""
+
+from __future__ import annotations
+
+import os
+
+from nblint.model.document import EXPOSURE_INDEX
+from nblint.model.record import Record
+from nblint.model.unknowable import is_unknowable_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+__all__ = ["EXPOSURE_INDEX", "FACT", "Exposure", "exposed_by", "read", "worth_asking"]
+
+#: The pod fact: what exposes the pod outside the cluster, a list of words.
+FACT = "exposed_by"
+
+
+class Exposure(Record):
+    """A Service (its selector, and whether it reaches outside the cluster itself) or an Ingress
+    or Route (the Services it sends traffic to)."""
+
+    __slots__ = ("file", "label", "namespace", "outside", "selector", "services")
+
+    def __init__(
+        self,
+        label: str,
+        namespace: str | None,
+        file: str,
+        selector: dict[str, str] | None = None,
+        outside: str = "",
+        services: tuple[str, ...] = (),
+    ) -> None:
+        #: ``Service/nb``, ``Ingress/nb``.
+        self.label = label
+        #: Its namespace, None when the inputs do not say.
+        self.namespace = namespace
+        #: The file it is written in.
+        self.file = file
+        #: A Service's selector (None: selects no pod, or not a Service).
+        self.selector = selector
+        #: How a Service reaches outside the cluster in words (``NodePort``), else empty.
+        self.outside = outside
+        #: The Services an Ingress or Route sends traffic to.
+        self.services = services
+
+
+def worth_asking(spec: Any) -> bool:
+    """Whether a pod's fact is worth working out: only ``notebook-authentication`` reads it, for
+    a server whose command line sets a token (``--….token``); a cheap look at the containers'
+    texts, so that the many pods that set none never pay for the matching."""
+    containers = spec.get("containers") if isinstance(spec, dict) else None
+    for container in containers if isinstance(containers, list) else ():
+        if not isinstance(container, dict):
+            continue
+        for key in ("command", "args", "env"):
+            value = container.get(key)
+            if isinstance(value, list) and ".token" in repr(value):
+                return True
+    return False
+
+
+def exposed_by(
+    labels: Any, namespace: str | None, file: str | None, entries: Iterable[Exposure]
+) -> list[str]:
+    """What among ``entries`` exposes a pod with ``labels`` (in ``namespace``, written in
+    ``file``) outside the cluster, in words."""
+    if not isinstance(labels, dict):
+        labels = {}
+    near = [entry for entry in entries if _same_namespace(namespace, file, entry)]
+    selecting = {
+        entry.label.partition("/")[2]: entry
+        for entry in near
+        if entry.selector and all(labels.get(key) == value for key, value in entry.selector.items())
+    }
+    out: list[str] = []
+    for entry in near:
+        if entry.selector is not None:
+            if entry.label.partition("/")[2] in selecting and entry.outside:
+                out.append(f"{entry.label} ({entry.outside})")
+        else:
+            to = [name for name in entry.services if name in selecting]
+            if to:
+                out.append(f"{entry.label} (to Service/{to[0]})")
+    return list(dict.fromkeys(out))
+
+
+def _same_namespace(namespace: str | None, file: str | None, entry: Exposure) -> bool:
+    """Two known namespaces must be one; with one unknown (or a placeholder), the two are taken
+    to be applied together only when written in one directory."""
+    if _known(namespace) and _known(entry.namespace):
+        return namespace == entry.namespace
+    return file is None or os.path.dirname(file) == os.path.dirname(entry.file)
+
+
+def _known(namespace: str | None) -> bool:
+    return namespace is not None and not is_unknowable_name(namespace)
+
+
+#: The Service types that open a port on every node or on a load balancer.
+OUTSIDE_TYPES = frozenset({"NodePort", "LoadBalancer"})
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def read(root: dict[str, Any], file: str, index: int, namespace: str | None) -> list[Exposure]:
+    """The entry of a Service, Ingress or Route (document ``index`` of ``file``; ``namespace``:
+    the run's ``--namespace``, for an object that names none), if it exposes anything."""
+    kind = root["kind"]
+    metadata = _mapping(root.get("metadata"))
+    name = _text(metadata.get("name")) or f"(document {index + 1})"
+    namespace = _text(metadata.get("namespace")) or _text(namespace)
+    spec = _mapping(root.get("spec"))
+    label = f"{kind}/{name}"
+    if kind == "Service":
+        selector = spec.get("selector")
+        if not isinstance(selector, dict) or not selector:
+            return []  # selects no pod (its endpoints are written by hand)
+        selector = {str(key): str(value) for key, value in selector.items()}
+        kind_of = spec.get("type")
+        outside = kind_of if kind_of in OUTSIDE_TYPES else ""
+        if not outside and isinstance(spec.get("externalIPs"), list) and spec["externalIPs"]:
+            outside = "externalIPs"
+        return [Exposure(label, namespace, file, selector, outside)]
+    services: list[str] = []
+    if kind == "Ingress":
+        backends = [spec.get("defaultBackend"), spec.get("backend")]
+        rules = spec.get("rules")
+        for rule in rules if isinstance(rules, list) else ():
+            paths = _mapping(_mapping(rule).get("http")).get("paths")
+            for path in paths if isinstance(paths, list) else ():
+                backends.append(_mapping(path).get("backend"))
+        for backend in backends:
+            backend = _mapping(backend)
+            service = _text(_mapping(backend.get("service")).get("name")) or _text(
+                backend.get("serviceName")
+            )
+            if service:
+                services.append(service)
+    else:  # Route
+        targets = [spec.get("to")]
+        alternates = spec.get("alternateBackends")
+        targets += alternates if isinstance(alternates, list) else []
+        for target in targets:
+            target = _mapping(target)
+            service = _text(target.get("name"))
+            if service and target.get("kind", "Service") == "Service":
+                services.append(service)
+    if not services:
+        return []
+    return [Exposure(label, namespace, file, services=tuple(services))]

@@ -1,0 +1,217 @@
+"""A notebook server that a raw manifest starts on its own, with Jupyter's authentication off
+(``notebook-authentication`` beside the z2jh hub's check): an error when something among the
+inputs exposes its port outside the cluster, else a warning; Kubeflow Notebooks are not
+reported (their images run token-less on purpose, behind the Kubeflow gateway)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run, write
+
+AUTH = FIXTURES / "notebook-auth"
+RULE = {"notebook-authentication"}
+
+
+def _found(*paths: str | Path) -> list[tuple[str, str, int, int, str]]:
+    return [
+        (f.rule, f.severity, f.line, f.column, f.message) for f in run(*paths, select=RULE).findings
+    ]
+
+
+def _off(flag: str, container: str = "lab") -> str:
+    return f"container {container} starts Jupyter with authentication off ({flag}, and no password)"
+
+
+def test_token_off_behind_a_node_port_service_is_an_error() -> None:
+    # In a `sh -c` script, with Notebook 6's flags; the NodePort Service selects the pod.
+    assert _found(AUTH / "token-off-nodeport.yaml") == [
+        (
+            "notebook-authentication",
+            "error",
+            16,
+            24,
+            _off("--NotebookApp.token=''") + ": Service/lab (NodePort) exposes its port outside "
+            "the cluster, and whoever reaches it runs code in the container",
+        )
+    ]
+
+
+def test_token_off_with_nothing_that_exposes_it_is_a_warning() -> None:
+    assert _found(AUTH / "token-off-alone.yaml") == [
+        (
+            "notebook-authentication",
+            "warning",
+            15,
+            39,
+            _off("--IdentityProvider.token=''") + ": anyone who reaches the pod's port in the "
+            "cluster runs code in the container (nothing among the inputs exposes it outside "
+            "the cluster)",
+        )
+    ]
+
+
+def test_a_cluster_ip_service_or_a_node_port_of_other_pods_exposes_nothing() -> None:
+    [(rule, severity, line, column, _)] = _found(AUTH / "token-off-clusterip-service.yaml")
+    assert (rule, severity, line, column) == ("notebook-authentication", "warning", 10, 35)
+
+
+def test_an_ingress_to_a_service_that_selects_the_pod_is_an_error() -> None:
+    # `--IdentityProvider.token ""` as two args items.
+    [(rule, severity, line, column, message)] = _found(AUTH / "token-off-ingress.yaml")
+    assert (rule, severity, line, column) == ("notebook-authentication", "error", 10, 35)
+    assert "Ingress/lab (to Service/lab) exposes its port outside the cluster" in message
+
+
+def test_notebook_args_on_the_host_network_is_an_error() -> None:
+    [(rule, severity, line, column, message)] = _found(AUTH / "notebook-args-host-network.yaml")
+    assert (rule, severity, line, column) == ("notebook-authentication", "error", 12, 11)
+    assert message.startswith(_off("--ServerApp.token=''") + ": hostNetwork: true exposes")
+
+
+def test_a_host_port_is_an_error_and_says_root_when_the_image_runs_as_root(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "tf.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: tf}
+spec:
+  containers:
+    - name: tf
+      image: quay.io/jupyter/base-notebook:2024-10-07
+      securityContext: {runAsUser: 0}
+      args: ["start-notebook.sh", "--NotebookApp.token=''"]
+      ports:
+        - {containerPort: 8888, hostPort: 30008}
+""",
+    )
+    assert _found(path) == [
+        (
+            "notebook-authentication",
+            "error",
+            9,
+            35,
+            _off("--NotebookApp.token=''", "tf") + ": hostPort 30008 exposes its port outside "
+            "the cluster, and whoever reaches it runs code in the container as root",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # The token from a Secret, behind a NodePort Service.
+        "token-from-secret.yaml",
+        # Token off, but a password set: the server asks for it.
+        "token-off-with-password.yaml",
+        # JUPYTER_TOKEN="" is read as unset: the server generates a random token.
+        "jupyter-token-empty-env.yaml",
+        # Kubeflow's images run token-less on purpose, behind the gateway's authentication.
+        "kubeflow-notebook-token-off.yaml",
+    ],
+)
+def test_clean(case: str) -> None:
+    assert _found(AUTH / case) == []
+
+
+def test_a_value_nblint_cannot_know_is_taken_for_a_token(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "lab.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: lab}
+spec:
+  containers:
+    - name: lab
+      image: quay.io/jupyter/base-notebook:2024-10-07
+      command: ["sh", "-c", "jupyter lab --ServerApp.token=$TOKEN --ServerApp.password="]
+""",
+    )
+    assert _found(path) == []
+
+
+def test_the_last_token_on_the_command_line_wins(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "lab.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: lab}
+spec:
+  containers:
+    - name: lab
+      image: quay.io/jupyter/base-notebook:2024-10-07
+      env:
+        - {name: NOTEBOOK_ARGS, value: "--IdentityProvider.token=''"}
+      args: ["start-notebook.py", "--IdentityProvider.token=$(TOKEN)"]
+""",
+    )
+    assert _found(path) == []
+
+
+def test_a_service_in_another_namespace_selects_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "lab.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: lab, namespace: a, labels: {app: lab}}
+spec:
+  containers:
+    - name: lab
+      image: quay.io/jupyter/base-notebook:2024-10-07
+      args: ["start-notebook.py", "--IdentityProvider.token="]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lab, namespace: b}
+spec:
+  type: LoadBalancer
+  selector: {app: lab}
+""",
+    )
+    assert [(rule, severity) for rule, severity, *_ in _found(path)] == [
+        ("notebook-authentication", "warning")
+    ]
+
+
+def test_the_hint_drops_the_empty_flags_from_the_script_and_takes_a_token_from_a_secret() -> None:
+    [finding] = run(AUTH / "token-off-nodeport.yaml", select=RULE).findings
+    assert finding.applicability == "display-only"
+    assert finding.fix == (
+        """\
+spec:
+  template:
+    # a token from a Secret, and the command line without the empty token and password (or put an
+    # authenticating proxy, such as oauth2-proxy, in front of the server):
+    spec:
+      containers:
+        - name: lab
+          args: ["-c", "jupyter lab --ip=0.0.0.0"]
+          env:
+            - name: JUPYTER_TOKEN
+              valueFrom:
+                secretKeyRef: {name: notebook-token, key: token}"""
+    )
+
+
+def test_an_openshift_route_to_a_service_that_selects_the_pod_is_an_error() -> None:
+    [(rule, severity, line, column, message)] = _found(AUTH / "token-off-route.yaml")
+    assert (rule, severity, line, column) == ("notebook-authentication", "error", 10, 35)
+    assert "Route/lab (to Service/lab) exposes its port outside the cluster" in message
+
+
+def test_the_builtin_reads_the_fact_the_run_writes() -> None:
+    from nblint.check.builtins import server_token
+    from nblint.model import exposure
+
+    assert server_token.EXPOSED == exposure.FACT
