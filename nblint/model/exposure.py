@@ -64,9 +64,16 @@ def worth_asking(spec: Any) -> bool:
             continue
         for key in ("command", "args", "env"):
             value = container.get(key)
-            if isinstance(value, list) and ".token" in repr(value):
+            if isinstance(value, list) and any(_mentions_token(item) for item in value):
                 return True
     return False
+
+
+def _mentions_token(item: Any) -> bool:
+    """Whether a command-line word, or an env entry's value, names a ``….token`` option."""
+    if isinstance(item, dict):
+        item = item.get("value")
+    return isinstance(item, str) and ".token" in item
 
 
 def exposed_by(

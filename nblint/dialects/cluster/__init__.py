@@ -92,14 +92,14 @@ def grants_scc_use(root: dict[str, Any]) -> bool:
 CLUSTER = Dialect(
     name="cluster",
     claims=lambda root, settings: is_cluster_object(root),
-    normaliser="nblint.dialects.cluster.normalise:normalise",
+    normaliser="nblint.dialects.cluster.entry:normalise",
     fix_labels=(
         (
             "cluster",
             "Namespace, LimitRange, ResourceQuota, Profile or AdmissionConfiguration manifest",
         ),
     ),
-    indexer="nblint.dialects.cluster.normalise:index",
+    indexer="nblint.dialects.cluster.entry:index",
     # The kind names as a document writes them (`kind: Profile`, `"Profile"`): a bare
     # "Profile" would match every seccompProfile and read those files whole in the first phase.
     index_markers=(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nblint.dialects.cluster import EXPOSURE_KINDS
 from nblint.dialects.cluster.bindings import (
     BINDING_KINDS,
     SCC_ROLE_KINDS,
@@ -24,8 +23,6 @@ from nblint.dialects.cluster.read import (
 )
 from nblint.model.admission import amount_cause, claim_problems
 from nblint.model.document import Normalised, Recognised, RunIndex
-from nblint.model.exposure import EXPOSURE_INDEX
-from nblint.model.exposure import read as exposure
 from nblint.model.finding import Cause, Reported
 from nblint.model.namespace import (
     CLUSTER_INDEX,
@@ -59,15 +56,6 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
         return [(BINDINGS_INDEX, entry) for entry in account_bindings(document, settings)]
     if document.root["kind"] in SCC_ROLE_KINDS:
         return [(SCC_ROLES_INDEX, entry) for entry in scc_roles(document, settings)]
-    if document.root["kind"] in EXPOSURE_KINDS:
-        namespace = settings.get("namespace")
-        exposing = exposure(
-            document.root,
-            document.file,
-            document.index,
-            namespace if isinstance(namespace, str) else None,
-        )
-        return [(EXPOSURE_INDEX, entry) for entry in exposing]
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
@@ -82,11 +70,6 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
     if document.root["kind"] in (*BINDING_KINDS, *SCC_ROLE_KINDS):
         return Normalised()  # read for the pods it binds (index); nothing to say about it
-    if document.root["kind"] in EXPOSURE_KINDS:
-        # Read for the pods it exposes (index); counted as skipped, as before it was read.
-        out = Normalised()
-        out.declined.append(document.root)
-        return out
     found = read(document, settings)
     out = Normalised(reported=list(found.problems))
     cluster = index.view(CLUSTER_INDEX, ClusterContext.build)
