@@ -472,6 +472,9 @@ def placeholder_risk(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str
     pod)."""
     if not any(word in hint for word in _GUARDED_WORDS):
         return None  # (most hints)
+    literal, parameters = pod_unknowable(pod.facts)
+    if not _holds_placeholder(pod, literal, parameters):
+        return None  # (most pods)
     found = _hint_values(hint)
     drops = "drop" in hint and _drops_capabilities(hint)
     escalation = False in found.get("escalation", ())
@@ -480,7 +483,6 @@ def placeholder_risk(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str
     )
     if not (drops or escalation or non_root):
         return None
-    literal, parameters = pod_unknowable(pod.facts)
 
     def unknown(value: Any) -> bool:
         return unknowable_value(value, literal, parameters)
@@ -1187,6 +1189,9 @@ def overwritten_placeholders(
     parameter or variable would silently stop doing anything). Read for the hints written for
     the pod template (``manifest``) or for a Notebook's (``kubeflow``: ``spec.template``); the
     applier refuses the others' (:mod:`nblint.fix.apply`)."""
+    literal, parameters = pod_unknowable(pod.facts)
+    if not _holds_placeholder(pod, literal, parameters):
+        return []  # (most pods)
     import yaml
 
     try:
@@ -1203,10 +1208,38 @@ def overwritten_placeholders(
         patch, prefix = template, ("spec", "template")
     elif not key.startswith("manifest"):
         return []
-    literal, parameters = pod_unknowable(pod.facts)
     found: list[tuple[tuple[Any, ...], tuple[Any, ...], str]] = []
     _overwrites(patch, pod.pod, prefix, (), (literal, parameters), found)
     return found
+
+
+def _holds_placeholder(pod: EffectivePod, literal: bool, parameters: bool) -> bool:
+    """Whether any text of the pod is a placeholder: worked out once per pod (one walk), asked
+    by every hint."""
+    memo = pod.memo
+    held: bool | None = memo.get(_HOLDS_PLACEHOLDER)
+    if held is None:
+        held = False
+        stack: list[Any] = [pod.pod]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+            elif (
+                node.__class__ is str
+                # What every placeholder holds, cheaper than a call for each of many texts.
+                and ("${" in node or "{{" in node or node[:4] == "ENC[")
+                and unknowable_value(node, literal, parameters)
+            ):
+                held = True
+                break
+        memo[_HOLDS_PLACEHOLDER] = held
+    return held
+
+
+_HOLDS_PLACEHOLDER = "podview.holds_placeholder"
 
 
 def _overwrites(
