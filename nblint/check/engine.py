@@ -598,7 +598,7 @@ def make_finding(
         # parameter or variable would silently stop doing anything. The key is left out when the
         # rest still fixes the finding, else the hint is advice to set the placeholder's value.
         if safety != DISPLAY_ONLY and pod.placement is not None and not rule.fix_adds_only:
-            overwritten = overwritten_placeholders(pod, chosen[0], fix)
+            overwritten = overwritten_placeholders(pod, chosen[0], fix, template_key)
             if overwritten:
                 fix, left_out = _placeholders_kept(pod, fix, path, overwritten)
                 if not left_out:

@@ -1181,14 +1181,16 @@ _MERGE_KEYS = ("name", "mountPath", "containerPort", "devicePath", "ip")
 
 
 def overwritten_placeholders(
-    pod: EffectivePod, key: str, hint: str
+    pod: EffectivePod, key: str, hint: str, template_key: str | None
 ) -> list[tuple[tuple[Any, ...], tuple[Any, ...], str]]:
     """The values fix ``hint`` (chosen under hint key ``key``) would write over a placeholder of
     the input (``runAsUser: ${{UID}}``, a Flux ``${var}``, a template nblint reads as unknown):
     ``(path in the hint, pod path, the placeholder)`` each. A fix never overwrites one (its
-    parameter or variable would silently stop doing anything). Read for the hints written for
-    the pod template (``manifest``) or for a Notebook's (``kubeflow``: ``spec.template``); the
-    applier refuses the others' (:mod:`nblint.fix.apply`)."""
+    parameter or variable would silently stop doing anything). Read for the hints this can lay
+    over the pod: a pod template's (``key`` is ``template_key``, the dialects' pod-template
+    hint key, or one of its container hints), or a patch of an object that holds the pod
+    template at ``spec.template`` (a Notebook); the applier refuses the others' edits
+    (:mod:`nblint.fix.apply`)."""
     literal, parameters = pod_unknowable(pod.facts)
     if not _holds_placeholder(pod, literal, parameters):
         return []  # (most pods)
@@ -1199,15 +1201,11 @@ def overwritten_placeholders(
     except yaml.YAMLError:
         return []
     prefix: tuple[Any, ...] = ()
-    if key.startswith("kubeflow"):
-        if key.startswith("kubeflow-poddefault"):
-            return []
+    if template_key is None or (key != template_key and not key.startswith(f"{template_key}:")):
         template = _dict(_dict(patch).get("spec")).get("template")
         if not isinstance(template, dict):
             return []
         patch, prefix = template, ("spec", "template")
-    elif not key.startswith("manifest"):
-        return []
     found: list[tuple[tuple[Any, ...], tuple[Any, ...], str]] = []
     _overwrites(patch, pod.pod, prefix, (), (literal, parameters), found)
     return found
