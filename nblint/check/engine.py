@@ -15,6 +15,8 @@ from nblint.check.podview import (
     comment,
     derived_variables,
     metadata_reopened,
+    overwritten_placeholders,
+    placeholder_risk,
     privilege_kept,
     relied_on,
     root_work_kept,
@@ -28,9 +30,10 @@ from nblint.check.targets import (
     all_targets,
     configuration_values,
 )
-from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit, PlacedFix
+from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit, PlacedFix, parsed_hint, without_keys
 from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
+    CONTAINER_LISTS,
     EffectivePod,
     Path,
     format_path,
@@ -591,6 +594,15 @@ def make_finding(
             if placeholder or note_only
             else raw.fix_safety or rule.safety_of(chosen[0])
         )
+        # A hint never writes over a placeholder of the input (`runAsUser: ${{UID}}`): its
+        # parameter or variable would silently stop doing anything. The key is left out when the
+        # rest still fixes the finding, else the hint is advice to set the placeholder's value.
+        if safety != DISPLAY_ONLY and pod.placement is not None and not rule.fix_adds_only:
+            overwritten = overwritten_placeholders(pod, chosen[0], fix, template_key)
+            if overwritten:
+                fix, left_out = _placeholders_kept(pod, fix, path, overwritten)
+                if not left_out:
+                    safety = DISPLAY_ONLY
         # A container without a name cannot be patched by name, and a hint that quotes input
         # which is not a plain name (a newline, a `:` or `{` in a container name) could say more
         # than the rule means once parsed: such hints are only shown.
@@ -656,6 +668,9 @@ def make_finding(
         # Nor is a hint safe that takes away what the input asked for (an explicit
         # allowPrivilegeEscalation: true) or what a root container's work needs (capabilities).
         relied = relied_on(pod, path, fix, variables.get("value")) if safety == SAFE else None
+        if relied is None and safety == SAFE:
+            # Nor one whose guards read a placeholder: judged by its riskiest value.
+            relied = placeholder_risk(pod, path, fix)
         if relied is not None:
             safety = UNSAFE
         if placed is not None:
@@ -730,6 +745,62 @@ def make_finding(
 
 
 _VALUES_PATH = (VALUES,)
+
+
+def _field_named(pod: EffectivePod, path: Path) -> str:
+    """Pod field ``path`` as a hint's comment names it: ``the pod's securityContext.runAsUser``,
+    ``notebook's securityContext.runAsUser``."""
+    if len(path) > 3 and path[0] == "spec" and path[1] in CONTAINER_LISTS:
+        listed = pod.spec.get(str(path[1]))
+        entry = listed[path[2]] if isinstance(listed, list) and type(path[2]) is int else None
+        name = entry.get("name") if isinstance(entry, dict) else None
+        return f"{name}'s {format_path(path[3:])}"
+    if len(path) > 1 and path[0] == "spec":
+        return f"the pod's {format_path(path[1:])}"
+    return format_path(path)
+
+
+#: Keys whose value a hint sets to a non-root user: said so when left to a placeholder.
+_USER_KEYS = frozenset(("runAsUser", "uid"))
+
+
+def _placeholders_kept(
+    pod: EffectivePod,
+    hint: str,
+    path: Path,
+    overwritten: list[tuple[Path, Path, str]],
+) -> tuple[str, bool]:
+    """``hint`` without the keys it would write over a placeholder of the input
+    (``overwritten``: see :func:`overwritten_placeholders`), with a comment that says which and
+    what to give them; and whether it still fixes the finding at ``path`` (some of it is left,
+    and none of what is left out is that field or holds it). When it does not, the whole hint is
+    returned, as advice."""
+    patch = parsed_hint(hint)
+    notes = []
+    for hint_path, pod_path, placeholder in overwritten:
+        value: Any = patch
+        for step in hint_path:
+            value = value[step]
+        field = _field_named(pod, pod_path)
+        if hint_path[-1] in _USER_KEYS and type(value) is int and value > 0:
+            wanted = f"a non-root uid (such as {value})"
+        else:
+            wanted = f"the value this fix writes there ({show_value(value)})"
+        notes.append(
+            f"{field} is the placeholder {placeholder}: set its parameter or variable to {wanted}"
+        )
+    said = "; ".join(notes)
+    reaches = any(
+        path[: len(pod_path)] == pod_path or pod_path[: len(path)] == path
+        for _, pod_path, _ in overwritten
+    )
+    cut = [hint_path for hint_path, _, _ in overwritten]
+    reduced = None if reaches else without_keys(hint, cut)
+    if reduced is None:
+        advice = f"nblint does not write over a placeholder: {said}; the fix it would make:"
+        return comment(advice) + "\n" + hint, False
+    return comment(f"left as written: {said}") + "\n" + reduced.rstrip(), True
+
 
 #: Severities from the lowest: a builtin may lower a finding below its rule's (a note; a warning
 #: where the outcome is only near-certain), never raise it.

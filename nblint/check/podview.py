@@ -14,6 +14,7 @@ from nblint.check import images, tables
 from nblint.check.targets import notebook_of
 from nblint.model.edit import parsed_hint
 from nblint.model.pod import EffectivePod
+from nblint.model.unknowable import pod_unknowable, unknowable_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -454,6 +455,146 @@ def relied_on_cases(hint: str, fields: Iterable[str]) -> list[str]:
     if _drops_capabilities(hint):
         cases.append(f"where a container {_ROOT_CONTAINERS}: {ROOT_WORK}")
     return cases
+
+
+#: What the hints :func:`placeholder_risk` looks at say (drop, allowPrivilegeEscalation, runAs…).
+_GUARDED_WORDS = ("drop", "scalation", "runAs", "uid:")
+
+
+def placeholder_risk(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """Why fix ``hint`` for the violation at pod path ``path``, safe by its rule and by the guards
+    (:func:`relied_on`, :func:`privilege_kept`, :func:`root_work_kept`), is unsafe after all: one
+    of the values those guards read is a placeholder (an OpenShift Template's ``${{UID}}``, a
+    Flux ``${var}``, a template nblint reads as unknown), which the guards would take for unset.
+    A value nblint cannot know never makes a fix safer than its riskiest value: a user that may
+    be root, an escalation or a privilege that may be granted, a command that may do root work.
+    None when no such value is read (the text tells the few hints that need a look at the
+    pod)."""
+    if not any(word in hint for word in _GUARDED_WORDS):
+        return None  # (most hints)
+    literal, parameters = pod_unknowable(pod.facts)
+    if not _holds_placeholder(pod, literal, parameters):
+        return None  # (most pods)
+    found = _hint_values(hint)
+    drops = "drop" in hint and _drops_capabilities(hint)
+    escalation = False in found.get("escalation", ())
+    non_root = True in found.get("non_root", ()) or any(
+        type(uid) is int and uid > 0 for uid in found.get("user", ())
+    )
+    if not (drops or escalation or non_root):
+        return None
+
+    def unknown(value: Any) -> bool:
+        return unknowable_value(value, literal, parameters)
+
+    container = _container_at(pod, path)
+    spec = pod.spec
+    containers = [container] if container else []
+    if not containers and non_root and _pod_wide_non_root(hint):
+        containers = [
+            each
+            for listed in CONTAINER_LISTS
+            for each in items(spec.get(listed))
+            if isinstance(each, dict)
+        ]
+    for each in containers:
+        name = each.get("name")
+        user = _unknown_user(spec, each, unknown)
+        own = each.get("securityContext")
+        context = _dict(own)
+        if drops:
+            if user is not None:
+                return f"{user}: it may be root, and {ROOT_WORK}"
+            if unknown(context.get("allowPrivilegeEscalation")):
+                return (
+                    f"{name}'s allowPrivilegeEscalation is the placeholder "
+                    f"{context['allowPrivilegeEscalation']}, which nblint cannot know: it may "
+                    f"let it escalate to root, and {ROOT_WORK}"
+                )
+        if escalation:
+            said = _unknown_privilege(context, unknown)
+            if said is not None:
+                return (
+                    f"{name}'s {said}: the API server refuses allowPrivilegeEscalation: false "
+                    "beside privileged: true or CAP_SYS_ADMIN"
+                )
+            sudo = grant_sudo_at(each)
+            granted = [
+                item.get("value")
+                for item in items(each.get("env"))
+                if isinstance(item, dict) and item.get("name") == "GRANT_SUDO"
+            ]
+            if user is not None and sudo is not None:
+                return (
+                    f"{user}: it may be root, and {name} sets GRANT_SUDO: with "
+                    f"allowPrivilegeEscalation: false, {_RELIED_ON['allowPrivilegeEscalation']}"
+                )
+            if any(unknown(value) for value in granted) and (
+                user is not None or starts_as_root(spec, each)
+            ):
+                return (
+                    f"{name} sets GRANT_SUDO to a placeholder, which nblint cannot know: with "
+                    f"allowPrivilegeEscalation: false, {_RELIED_ON['allowPrivilegeEscalation']}"
+                )
+        if non_root:
+            words = [*items(each.get("command")), *items(each.get("args"))]
+            work = _ROOT_COMMANDS.search(" ".join(str(word) for word in words))
+            if user is not None and work is not None:
+                return (
+                    f"{user}: it may be root, and {name} runs {work.group(1)}, which "
+                    "fails as another user"
+                )
+            hidden = next((word for word in words if unknown(word)), None)
+            if hidden is not None and (user is not None or starts_as_root(spec, each)):
+                return (
+                    f"{name} may start as root and its command holds the placeholder {hidden}, "
+                    "which nblint cannot know: it may do root work (chown), which fails as "
+                    "another user"
+                )
+    return None
+
+
+def _unknown_user(spec: dict[str, Any], container: dict[str, Any], unknown: Any) -> str | None:
+    """What makes the user of ``container`` a placeholder (``the user of nb is the placeholder
+    ${{UID}} (the pod's runAsUser), which nblint cannot know``), unless ``runAsNonRoot: true``
+    says it is not root; else None. ``unknown``: whether a value is a placeholder."""
+    if security(spec, container, "runAsNonRoot") is True:
+        return None
+    name = container.get("name")
+    for owner, context in (
+        (f"{name}'s", container.get("securityContext")),
+        ("the pod's", spec.get("securityContext")),
+    ):
+        if unknown(context):
+            return (
+                f"the user of {name} is {owner} securityContext, the placeholder {context}, "
+                "which nblint cannot know"
+            )
+        if isinstance(context, dict) and context.get("runAsUser") is not None:
+            uid = context["runAsUser"]
+            if unknown(uid):
+                return (
+                    f"the user of {name} is the placeholder {uid} ({owner} runAsUser), which "
+                    "nblint cannot know"
+                )
+            return None
+    return None
+
+
+def _unknown_privilege(context: dict[str, Any], unknown: Any) -> str | None:
+    """``privileged``, or an added capability, of securityContext ``context`` that is a
+    placeholder, said; else None."""
+    privileged = context.get("privileged")
+    if unknown(privileged):
+        return f"privileged is the placeholder {privileged}, which nblint cannot know"
+    capabilities = context.get("capabilities")
+    added = capabilities.get("add") if isinstance(capabilities, dict) else None
+    if unknown(capabilities) or unknown(added):
+        return "capabilities are a placeholder, which nblint cannot know"
+    for name in items(added):
+        if unknown(name):
+            return f"capabilities.add holds the placeholder {name}, which nblint cannot know"
+    return None
 
 
 def _booleans(tree: Any) -> Iterator[tuple[str, bool]]:
@@ -1033,3 +1174,138 @@ def _values_of(tree: Any, key: str) -> Iterator[Any]:
             if name == key:
                 yield value
             yield from _values_of(value, key)
+
+
+#: The keys strategic merge matches list items by, in the lists a hint writes.
+_MERGE_KEYS = ("name", "mountPath", "containerPort", "devicePath", "ip")
+
+
+def overwritten_placeholders(
+    pod: EffectivePod, key: str, hint: str, template_key: str | None
+) -> list[tuple[tuple[Any, ...], tuple[Any, ...], str]]:
+    """The values fix ``hint`` (chosen under hint key ``key``) would write over a placeholder of
+    the input (``runAsUser: ${{UID}}``, a Flux ``${var}``, a template nblint reads as unknown):
+    ``(path in the hint, pod path, the placeholder)`` each. A fix never overwrites one (its
+    parameter or variable would silently stop doing anything). Read for the hints this can lay
+    over the pod: a pod template's (``key`` is ``template_key``, the dialects' pod-template
+    hint key, or one of its container hints), or a patch of an object that holds the pod
+    template at ``spec.template`` (a Notebook); the applier refuses the others' edits
+    (:mod:`nblint.fix.apply`)."""
+    literal, parameters = pod_unknowable(pod.facts)
+    if not _holds_placeholder(pod, literal, parameters):
+        return []  # (most pods)
+    import yaml
+
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return []
+    prefix: tuple[Any, ...] = ()
+    if template_key is None or (key != template_key and not key.startswith(f"{template_key}:")):
+        template = _dict(_dict(patch).get("spec")).get("template")
+        if not isinstance(template, dict):
+            return []
+        patch, prefix = template, ("spec", "template")
+    found: list[tuple[tuple[Any, ...], tuple[Any, ...], str]] = []
+    _overwrites(patch, pod.pod, prefix, (), (literal, parameters), found)
+    return found
+
+
+def _holds_placeholder(pod: EffectivePod, literal: bool, parameters: bool) -> bool:
+    """Whether any text of the pod is a placeholder: worked out once per pod (one walk), asked
+    by every hint."""
+    memo = pod.memo
+    held: bool | None = memo.get(_HOLDS_PLACEHOLDER)
+    if held is None:
+        held = False
+        stack: list[Any] = [pod.pod]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+            elif (
+                node.__class__ is str
+                # What every placeholder holds, cheaper than a call for each of many texts.
+                and ("${" in node or "{{" in node or node[:4] == "ENC[")
+                and unknowable_value(node, literal, parameters)
+            ):
+                held = True
+                break
+        memo[_HOLDS_PLACEHOLDER] = held
+    return held
+
+
+_HOLDS_PLACEHOLDER = "podview.holds_placeholder"
+
+
+def _overwrites(
+    patch: Any,
+    written: Any,
+    at: tuple[Any, ...],
+    pod_at: tuple[Any, ...],
+    unknowable: tuple[bool, bool],
+    found: list[tuple[tuple[Any, ...], tuple[Any, ...], str]],
+) -> None:
+    if not isinstance(patch, dict) or not isinstance(written, dict):
+        return
+    for key, value in patch.items():
+        if key not in written:
+            continue
+        current = written[key]
+        here, pod_here = (*at, key), (*pod_at, key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            _overwrites(value, current, here, pod_here, unknowable, found)
+            continue
+        if isinstance(value, list) and isinstance(current, list) and _merged_list(value):
+            # A list merged by key (containers by name): only the entries it names are merged.
+            for index, item in enumerate(value):
+                match = _merged_item(item, current)
+                if match is not None:
+                    _overwrites(
+                        item,
+                        current[match],
+                        (*here, index),
+                        (*pod_here, match),
+                        unknowable,
+                        found,
+                    )
+            continue
+        # Replaced (or, null, deleted): whatever placeholder it is or holds is gone.
+        placeholder = _placeholder_in(current, unknowable)
+        if placeholder is not None and value != current:
+            found.append((here, pod_here, placeholder))
+
+
+def _merged_list(value: list[Any]) -> bool:
+    return bool(value) and all(
+        isinstance(item, dict) and any(key in item for key in _MERGE_KEYS) for item in value
+    )
+
+
+def _merged_item(item: Any, current: list[Any]) -> int | None:
+    """The index of the entry of ``current`` that hint item ``item`` merges into, if any."""
+    if not isinstance(item, dict):
+        return None
+    for key in _MERGE_KEYS:
+        if key in item:
+            for index, entry in enumerate(current):
+                if isinstance(entry, dict) and entry.get(key) == item[key]:
+                    return index
+            return None
+    return None
+
+
+def _placeholder_in(value: Any, unknowable: tuple[bool, bool]) -> str | None:
+    """The first placeholder ``value`` is or holds, else None."""
+    if isinstance(value, str):
+        return value if unknowable_value(value, *unknowable) else None
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _placeholder_in(item, unknowable)
+            if found is not None:
+                return found
+    return None

@@ -46,11 +46,45 @@ from nblint.fix.merge import MERGE_KEYS
 from nblint.model.edit import STRATEGIC, Edit
 from nblint.model.keys import json_key
 from nblint.model.pod import Path
+from nblint.model.unknowable import unknowable_value
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+def _is_template(root: yaml.Node) -> bool:
+    """Whether document ``root`` is an OpenShift ``Template`` (``oc process`` fills in a
+    ``${NAME}`` anywhere in its objects' texts)."""
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    return any(
+        getattr(key, "value", None) == "kind" and getattr(value, "value", None) == "Template"
+        for key, value in root.value
+    )
+
+
+def _placeholder(node: yaml.Node, parameters: bool, depth: int = 0) -> str | None:
+    """The first placeholder (:func:`~nblint.model.unknowable.unknowable_value`) that
+    ``node`` is or holds, else None."""
+    if isinstance(node, yaml.ScalarNode):
+        text = node.value
+        # (A Helm template in a values file is read as unknown here too: never written over.)
+        return text if unknowable_value(text, False, parameters) else None
+    if depth > 50:
+        return None
+    if isinstance(node, yaml.MappingNode):
+        children = [value for _, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    else:
+        return None
+    for child in children:
+        found = _placeholder(child, parameters, depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 class FixError(Exception):
@@ -94,6 +128,7 @@ def plan_edit(text: str, edit: Edit) -> list[Replacement]:
     for _ in range(MAX_COPIES + 1):
         root = _document(current, edit.document)
         planner = _Planner(current, edit.merge == STRATEGIC, edit.adds_only, notes)
+        planner.parameters = _is_template(root)
         try:
             node, tree = planner.descend(root, edit.path, patch)
             planner.merge(node, tree, None)
@@ -285,6 +320,8 @@ class _Planner:
         self.text = text
         self.strategic = strategic
         self.adds_only = adds_only
+        #: The document is an OpenShift ``Template``: a ``${NAME}`` anywhere is a placeholder.
+        self.parameters = False
         self._replacements: list[Replacement] = []
         #: Text inserted at one place: ``(column, order, text)`` pieces.
         self._insertions: dict[int, list[tuple[int, int, str]]] = {}
@@ -633,9 +670,22 @@ class _Planner:
         # A flush item (its dash at its key's column) is still deeper than that key.
         self.add(at, at, " " * dash + "- " + body[dash + 2 :], dash + 1)
 
+    def keep_placeholders(self, key_node: yaml.Node, value_node: yaml.Node) -> None:
+        """Refuse to write over (or delete) a value that is or holds a placeholder
+        (``runAsUser: ${{UID}}`` of an OpenShift Template, a Flux ``${var}``, a ``{{ }}``
+        template): its parameter or variable would silently stop doing anything. The check stage
+        leaves such keys out of the fixes it can read; this holds for every other."""
+        found = _placeholder(value_node, self.parameters)
+        if found is not None:
+            raise FixError(
+                f"line {key_node.start_mark.line + 1}: {key_node.value} is the placeholder "
+                f"{found}, filled in before the file is applied: nblint does not write over it"
+            )
+
     def delete_entry(
         self, node: yaml.MappingNode, key_node: yaml.Node, value: yaml.Node, refilled: bool = False
     ) -> None:
+        self.keep_placeholders(key_node, value)
         if node.flow_style:
             raise FixError(f"line {key_node.start_mark.line + 1}: cannot delete from a flow map")
         if len(node.value) == 1 and not refilled:
@@ -646,6 +696,7 @@ class _Planner:
         self.add(start, self.content_end_of_entry(value), "")
 
     def replace_value(self, key_node: yaml.Node, value_node: yaml.Node, value: Any) -> None:
+        self.keep_placeholders(key_node, value_node)
         block = isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)) and not (
             value_node.flow_style
         )

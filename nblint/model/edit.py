@@ -136,3 +136,90 @@ def parsed_hint(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
+
+
+#: The keys a strategic merge matches list items by: an item left holding only its key merges
+#: nothing.
+_ITEM_KEYS = frozenset(("name", "mountPath", "containerPort", "devicePath", "ip"))
+
+
+def without_keys(text: str, paths: list[Path]) -> str | None:
+    """Fix hint ``text`` (YAML) with the entries at ``paths`` (keys and list indexes) taken out,
+    and with them what would be left empty (a mapping, a list, a list item that holds only the
+    key it merges by); the rest of the text, comments included, as written. None when nothing
+    is left, or when the text is not the block YAML this can cut."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    targets = {tuple(path) for path in paths}
+    cuts: list[tuple[int, int]] = []
+    try:
+        if root is None or not _cut(root, (), targets, cuts):
+            return None
+    except _Uncut:
+        return None
+    lines = text.splitlines(keepends=True)
+    for first, last in sorted(cuts, reverse=True):
+        del lines[first : last + 1]
+    return "".join(lines)
+
+
+class _Uncut(Exception):
+    """A target inside a flow collection: :func:`without_keys` cuts whole lines only."""
+
+
+def _cut(
+    node: Any, at: Path, targets: set[Path], cuts: list[tuple[int, int]], item: bool = False
+) -> bool:
+    """Whether anything of ``node`` (at hint path ``at``; ``item``: a list's item) is left once
+    ``targets`` are cut; the line ranges to cut are added to ``cuts`` (those of a node left
+    empty are its parent's to cut)."""
+    import yaml
+
+    if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        return True
+    if node.flow_style:
+        if any(len(path) > len(at) and path[: len(at)] == at for path in targets):
+            raise _Uncut
+        return True
+    local: list[tuple[int, int]] = []
+    left: list[Any] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            here = (*at, key_node.value)
+            if here in targets or not _cut(value_node, here, targets, local):
+                local.append((key_node.start_mark.line, _last_line(value_node)))
+            else:
+                left.append(key_node.value)
+        # A list item left with only the key it merges by merges nothing.
+        if not left or (item and len(left) < len(node.value) and set(left) <= _ITEM_KEYS):
+            return not node.value
+    else:
+        for index, entry in enumerate(node.value):
+            here = (*at, index)
+            if here in targets or not _cut(entry, here, targets, local, item=True):
+                local.append((entry.start_mark.line, _last_line(entry)))
+            else:
+                left.append(index)
+        if not left:
+            return not node.value
+    cuts.extend(local)
+    return True
+
+
+def _last_line(node: Any) -> int:
+    """The last line (0-based) a block node's text is on."""
+    import yaml
+
+    if (
+        isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        and node.value
+        and not (node.flow_style)
+    ):
+        last = node.value[-1]
+        return _last_line(last[1] if isinstance(last, tuple) else last)
+    end = node.end_mark
+    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
