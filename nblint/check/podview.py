@@ -1219,20 +1219,20 @@ def _holds_placeholder(pod: EffectivePod, literal: bool, parameters: bool) -> bo
     if held is None:
         held = False
         stack: list[Any] = [pod.pod]
+        texts: list[str] = []
         while stack:
             node = stack.pop()
-            if isinstance(node, dict):
+            if node.__class__ is str:  # (most nodes)
+                texts.append(node)
+            elif isinstance(node, dict):
                 stack.extend(node.values())
             elif isinstance(node, list):
                 stack.extend(node)
-            elif (
-                node.__class__ is str
-                # What every placeholder holds, cheaper than a call for each of many texts.
-                and ("${" in node or "{{" in node or node[:4] == "ENC[")
-                and unknowable_value(node, literal, parameters)
-            ):
-                held = True
-                break
+        # What every placeholder holds, looked for in all the texts at once (most pods hold
+        # none), then text by text.
+        joined = "\0".join(texts)
+        if "${" in joined or "{{" in joined or "ENC[" in joined:
+            held = any(unknowable_value(text, literal, parameters) for text in texts)
         memo[_HOLDS_PLACEHOLDER] = held
     return held
 
