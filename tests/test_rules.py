@@ -38,7 +38,14 @@ def test_rules_ship_from_the_top_level_rules_directory() -> None:
     groups = {rule.group for rule in RULES.values()}
     assert groups == {
         *("psa-baseline", "psa-restricted", "notebook", "z2jh", "kubeflow", "namespace"),
-        "nblint",
+        *("openshift", "nblint"),
+    }
+    # A rule's directory is its group.
+    assert all(Path(rule.path).parent.name == rule.group for rule in RULES.values())
+    # The rules that judge the release's settings, checked where the platform refuses its pod.
+    assert {rule.id for rule in RULES.values() if rule.release_scope} == {
+        "notebook-authentication",
+        "notebook-idle-culling",
     }
     psa = {rule.psa_check for rule in RULES.values() if rule.psa}
     assert len(psa) == 19  # every baseline and restricted check of PSA v1.37

@@ -89,7 +89,10 @@ def test_the_namespace_annotated_by_openshift_says_it() -> None:
 
 def test_the_chart_init_container_is_refused_at_the_values_line() -> None:
     found = run(D / "serving-cert-chart-defaults.yaml").findings
-    assert brief(found) == [("openshift-scc-refused", 7, 1)] * 3
+    # The hub's own setting holds whether or not the user pod starts (field test 12a D2).
+    refused = [("openshift-scc-refused", 7, 1)] * 3
+    assert brief(found) == [("notebook-authentication", 3, 1), *refused]
+    found = found[1:]
     assert [f.message.split(": ", 1)[1].split(" (", 1)[0] for f in found] == [
         "init container block-cloud-metadata is privileged",
         "init container block-cloud-metadata adds capability NET_ADMIN",
@@ -138,12 +141,13 @@ def test_with_the_namespace_its_range_is_named() -> None:
 def test_what_the_scc_refuses_is_said_at_its_own_line() -> None:
     found = run(D / "internal-registry-refused.yaml")
     assert brief(found.findings) == [
+        ("notebook-authentication", 3, 1),
         ("openshift-scc-refused", 15, 9),
         ("openshift-scc-refused", 19, 9),
     ]
-    assert "container fuse is privileged" in found.findings[0].message
-    assert "volume datasets is a hostPath volume" in found.findings[1].message
-    assert "OpenShift's internal registry" in found.findings[0].message
+    assert "container fuse is privileged" in found.findings[1].message
+    assert "volume datasets is a hostPath volume" in found.findings[2].message
+    assert "OpenShift's internal registry" in found.findings[1].message
     assert found.pods == []
 
 
@@ -194,7 +198,138 @@ def test_a_route_to_the_proxy_in_the_releases_namespace_says_it() -> None:
     ]
     assert "the Route to proxy-public at " in (found.findings[2].note or "")
     assert found.skipped == {"Route": 1}  # indexed only, skipped as before
-    # In another namespace, or for a release whose namespace nblint does not know, it is not
-    # this release's Route.
-    for other in (run(values, route, namespace="other"), run(values, route)):
-        assert SATISFIED_BY_SCC & _rules(other.findings)
+    # In another namespace it is not this release's Route.
+    assert SATISFIED_BY_SCC & _rules(run(values, route, namespace="other").findings)
+    # For a release whose namespace nblint does not know, it is when written beside its values
+    # (applied together), as a RoleBinding is a pod's.
+    assert not SATISFIED_BY_SCC & _rules(run(values, route).findings)
+
+
+# --- a Route is a sign for the release it may serve (field test 12a D1, D6) --------------------
+
+ELSEWHERE = D / "route-elsewhere"
+#: A hub's findings with no sign of OpenShift (the chart's iptables init container included;
+#: one per container, unfolded).
+PLAIN_HUB = [
+    ("allow-privilege-escalation", 2),
+    *[("capabilities-restricted", 2)] * 3,
+    ("notebook-authentication", 2),
+    ("notebook-read-only-root-filesystem", 2),
+    ("notebook-resources", 2),
+    ("privileged", 2),
+    *[("run-as-non-root", 2)] * 2,
+    ("run-as-user", 2),
+    *[("seccomp-profile-restricted", 2)] * 2,
+]
+
+
+def test_a_route_without_namespace_in_another_folder_is_not_this_hubs() -> None:
+    route = ELSEWHERE / "openshift-hub" / "route.yaml"
+    values = ELSEWHERE / "gke-hub" / "values.yaml"
+    found = run(route, values)
+    assert [(f.rule, f.line) for f in found.findings] == PLAIN_HUB
+    assert all("OpenShift" not in (f.note or "") + f.message for f in found.findings)
+    assert len(found.pods) == 1
+
+
+def test_a_walk_of_two_hubs_keeps_each_routes_sign_to_its_own() -> None:
+    # The refused hub has its Route beside it; the GKE hub of the other folder has none.
+    here = D / "refused-hub-settings"
+    found = run(
+        ELSEWHERE / "gke-hub" / "values.yaml",
+        here / "route.yaml",
+        here / "values.yaml",
+    ).findings
+
+    def of(folder: str) -> list[tuple[str, int]]:
+        return [(f.rule, f.line) for f in found if f.file.endswith(f"{folder}/values.yaml")]
+
+    assert of("gke-hub") == PLAIN_HUB
+    assert of("refused-hub-settings") == [
+        ("notebook-authentication", 7),
+        ("notebook-idle-culling", 9),
+        *[("openshift-scc-refused", 10)] * 3,
+    ]
+
+
+def test_a_route_whose_namespace_is_a_placeholder_is_the_sign_of_the_hub_beside_it() -> None:
+    here = D / "route-placeholder-namespace"
+    found = run(here / "route.yaml", here / "values.yaml").findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("notebook-authentication", 2, "error"),
+        ("notebook-read-only-root-filesystem", 2, "warning"),
+        ("notebook-resources", 2, "warning"),
+        ("openshift-scc-range", 2, "error"),
+        ("openshift-scc-range", 2, "error"),
+    ]
+    ranged = found[3]
+    assert (
+        ranged.assumption
+        == "OpenShift, from the Route to proxy-public at " + str(here / "route.yaml") + ":11"
+    )
+    # A placeholder Route of another folder is not its sign.
+    alone = run(ELSEWHERE / "gke-hub" / "values.yaml", here / "route.yaml").findings
+    assert [(f.rule, f.line) for f in alone] == PLAIN_HUB
+
+
+def test_a_route_beside_the_kustomization_serves_the_values_it_names() -> None:
+    here = D / "route-kustomization"
+    found = run(
+        here / "hub" / "kustomization.yaml",
+        here / "hub" / "route.yaml",
+        here / "values" / "values.yaml",
+    )
+    assert [(f.rule, f.file.rsplit("/", 2)[-2], f.line) for f in found.findings] == [
+        ("z2jh-chart-version", "hub", 10),
+        ("notebook-authentication", "values", 2),
+        ("notebook-read-only-root-filesystem", "values", 2),
+        ("notebook-resources", "values", 2),
+        ("notebook-uid-mismatch", "values", 2),
+    ]
+    assert "from the Route to proxy-public at " in (found.findings[-1].note or "")
+
+
+# --- what holds when the pod is refused, and what is said (field test 12a D2, D4, D5) ----------
+
+
+def test_a_refused_user_pod_keeps_the_hubs_own_findings() -> None:
+    here = D / "refused-hub-settings"
+    found = run(here / "route.yaml", here / "values.yaml")
+    assert [(f.rule, f.line, f.column) for f in found.findings] == [
+        ("notebook-authentication", 7, 7),
+        ("notebook-idle-culling", 9, 3),
+        ("openshift-scc-refused", 10, 1),
+        ("openshift-scc-refused", 10, 1),
+        ("openshift-scc-refused", 10, 1),
+    ]
+    # Still no pod: it is never created, and nothing of it is judged but the hub's settings.
+    assert found.pods == []
+
+
+def test_the_home_volume_with_the_sccs_fsgroup_is_not_read_only() -> None:
+    found = run(D / "oauthenticator-ids-nulled.yaml").findings
+    (mismatch,) = [f for f in found if f.rule == "notebook-uid-mismatch"]
+    assert mismatch.message.endswith(
+        "gives its files to jovyan (1000): package directories will be read-only (HOME, "
+        "/home/jovyan, is a volume that fsGroup 1000680000 makes writable, where its storage "
+        "honours fsGroup)"
+    )
+
+
+def test_openshift_from_an_image_name_says_its_sign() -> None:
+    found = run(D / "image-name-sign.yaml").findings
+    assert [(f.rule, f.line, f.group) for f in found] == [
+        ("notebook-authentication", 4, "notebook"),
+        ("notebook-read-only-root-filesystem", 4, "notebook"),
+        ("notebook-resources", 4, "notebook"),
+        ("openshift-scc-range", 4, "openshift"),
+        ("notebook-image-unknown", 6, "notebook"),
+    ]
+    assert found[3].assumption == (
+        "OpenShift, from `singleuser.uid: null` with `singleuser.image.name: "
+        "quay.io/jupyteronopenshift/s2i-minimal-notebook-py36`"
+    )
+    # `--select openshift` takes the OpenShift rules of a z2jh release, `--select z2jh` not.
+    assert [f.rule for f in run(D / "image-name-sign.yaml", select={"openshift"}).findings] == [
+        "openshift-scc-range"
+    ]

@@ -243,6 +243,7 @@ def parse_rule(raw: Any, path: str) -> Rule:
         options={name: spec.default for name, spec in option_specs.items()},
         path=path,
         always_on=raw.get("always-on") is True,
+        release_scope=raw.get("scope") == "release",
         option_specs=option_specs,
         fix_safety=default_safety,
         fix_safety_by_key=safety_by_key,

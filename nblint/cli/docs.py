@@ -92,6 +92,8 @@ def rule_page(rule: Rule) -> str:
         facts.append(f"Pod Security Admission check `{rule.psa['check']}` ({rule.psa['level']})")
     if rule.always_on:
         facts.append("always on (an input nblint could not check)")
+    if rule.release_scope:
+        facts.append("judges the release's settings (checked where the platform refuses the pod)")
     out += ["; ".join(facts) + ".", ""]
     for entry in (rule.psa or {}).get("replaces", []):
         since = entry.get("since", "v1.0")

@@ -28,9 +28,11 @@ refusal, at each field to edit.
 from __future__ import annotations
 
 from nblint.model.pod import Origin
+from nblint.model.unknowable import may_share_namespace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from nblint.dialects.apiserver import Defaultable
@@ -57,6 +59,20 @@ ALLOWED_VOLUMES = frozenset(
 ALLOWED_CAPABILITIES = frozenset({"NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE"})
 #: Pod fields that share the node's namespaces: restricted-v2 allows none.
 HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
+
+
+def route_serves(
+    route_namespace: str | None, route_file: str, namespace: str | None, files: Sequence[str]
+) -> bool:
+    """Whether a Route of the inputs (its ``metadata.namespace``, None when it names none, and
+    its file) may send traffic to a workload in ``namespace`` (None: unknown) written in
+    ``files`` (a release's layers): a sign that the workload runs on OpenShift. The rule
+    :func:`~nblint.model.unknowable.may_share_namespace` says, as for a RoleBinding and a pod:
+    the same namespace when both name one nblint can know; else (none, or a placeholder such as
+    ``<NAMESPACE>``) only when the Route is written in the directory of one of ``files``. A
+    Route of another tree of the inputs says nothing about this workload's cluster."""
+    places: Sequence[str | None] = files or (None,)
+    return any(may_share_namespace(route_namespace, route_file, namespace, f) for f in places)
 
 
 def refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:

@@ -121,7 +121,7 @@ class Recognised(Record):
 class Normalised(Record):
     """What a dialect's normaliser makes of one document: effective pods and problems."""
 
-    __slots__ = ("declined", "pods", "reported")
+    __slots__ = ("declined", "pods", "refused", "reported")
 
     def __init__(
         self, pods: list[EffectivePod] | None = None, reported: list[Reported] | None = None
@@ -134,6 +134,10 @@ class Normalised(Record):
         #: ``spec.chartRef`` names no chart of the inputs that the dialect reads): the run counts
         #: them as skipped, as if no dialect had claimed them.
         self.declined: list[Any] = []
+        #: Pods the platform refuses, so never created (OpenShift's restricted-v2 SCC), whose
+        #: refusal is among :attr:`reported`: the run checks them only with the rules that judge
+        #: the release's settings (``scope: release``: who logs in to the hub), not as pods.
+        self.refused: list[EffectivePod] = []
 
 
 class RunIndex:

@@ -11,12 +11,10 @@ Spark executors or reads its namespace's objects is bound as much as the hub is.
 
 from __future__ import annotations
 
-import os
-
 from nblint.model.document import BINDINGS_INDEX
 from nblint.model.pod import Origin
 from nblint.model.record import Record
-from nblint.model.unknowable import is_unknowable_name
+from nblint.model.unknowable import may_share_namespace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -113,23 +111,10 @@ def binding_of(
     for binding in bindings:
         if binding.account != account:
             continue
-        if _known(namespace) and _known(binding.namespace):
-            if namespace != binding.namespace:
-                continue
-        elif namespace is not None and not _together(file, binding):
-            # A placeholder, or a binding that names no namespace, beside a pod that names one.
+        # A pod that names no namespace may be in any binding's (a fix is held back, not risked).
+        if namespace is not None and not may_share_namespace(
+            namespace, file, binding.namespace, binding.origin.file
+        ):
             continue
         return binding
     return None
-
-
-def _together(file: str | None, binding: AccountBinding) -> bool:
-    """Whether a pod of ``file`` is applied with ``binding`` (``kubectl apply -f DIR``): one
-    directory. Unknown (no file): it may be."""
-    if file is None:
-        return True
-    return os.path.dirname(file) == os.path.dirname(binding.origin.file)
-
-
-def _known(namespace: str | None) -> bool:
-    return namespace is not None and not is_unknowable_name(namespace)

@@ -209,6 +209,7 @@ class Rule(Record):
         "options",
         "path",
         "psa",
+        "release_scope",
         "severity",
         "title",
         "why",
@@ -233,6 +234,7 @@ class Rule(Record):
         fix_safety_by_key: dict[str, str] | None = None,
         fix_adds_only: bool = False,
         fix_alone: bool = False,
+        release_scope: bool = False,
     ) -> None:
         self.id = id
         self.group = group
@@ -264,6 +266,9 @@ class Rule(Record):
         #: ``nblint fix`` applies this fix in a round of its own (``fix-alone``): the other
         #: findings of the file depend on it.
         self.fix_alone = fix_alone
+        #: The rule judges the settings of the release that spawns the pod (``scope: release``:
+        #: the hub's), not the pod: checked on a pod the platform refuses too.
+        self.release_scope = release_scope
 
     def safety_of(self, hint_key: str | None) -> str:
         """How safe the hint chosen under ``hint_key`` is to apply."""

@@ -9,6 +9,7 @@ vars, envsubst) is a placeholder too, and so is a ``<NAMESPACE>`` (golden templa
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
@@ -135,3 +136,24 @@ def placeholder_syntax(text: str) -> str | None:
         if at >= 0 and text.find(closing, at + len(opening)) >= 0:
             return named
     return None
+
+
+def may_share_namespace(
+    namespace: str | None, file: str | None, other_namespace: str | None, other_file: str | None
+) -> bool:
+    """Whether two objects of the inputs (written in ``file`` and ``other_file``) may be in one
+    namespace. When both name one nblint can know, only the same. Otherwise (one names none,
+    which is the namespace it is applied to, or a placeholder, filled in when it is applied)
+    only when the two are applied together: written in one directory (``kubectl apply -f
+    DIR``; a kustomization, a helmfile or an umbrella chart is one too). A file not known (None)
+    may be anywhere. The one rule for every pairing of this kind (a RoleBinding and a pod, a
+    Route and the release or workload it serves)."""
+    if _known_name(namespace) and _known_name(other_namespace):
+        return namespace == other_namespace
+    if file is None or other_file is None:
+        return True
+    return os.path.dirname(file) == os.path.dirname(other_file)
+
+
+def _known_name(namespace: str | None) -> bool:
+    return isinstance(namespace, str) and bool(namespace) and not is_unknowable_name(namespace)

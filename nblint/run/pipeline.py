@@ -263,7 +263,7 @@ class Runner:
         self._plan: Plan | None = None
         #: Plans of other PSA policies (a namespace's levels), by policy, PSA-only-ness and
         #: whether the notebook checklist is in.
-        self._plans: dict[tuple[PsaPolicy, bool, bool], Plan] = {}
+        self._plans: dict[tuple[PsaPolicy, bool, bool, bool], Plan] = {}
         #: The namespaces the inputs describe (set once the index is built), else None.
         self.cluster: Any = None
         #: The PersistentVolumes and claims of the inputs (:mod:`nblint.model.storage`), if any.
@@ -291,14 +291,22 @@ class Runner:
             self._plan = Plan(self.active, TEMPLATE_HINT_KEY)
         return self._plan
 
-    def plan_for(self, policy: PsaPolicy, psa_only: bool = False, notebook: bool = True) -> Plan:
+    def plan_for(
+        self,
+        policy: PsaPolicy,
+        psa_only: bool = False,
+        notebook: bool = True,
+        release_only: bool = False,
+    ) -> Plan:
         """The plan of the rules active at ``policy`` (a namespace's PSA level and version),
         prepared once per run; ``psa_only``: only its PSA checks (a warn or audit level);
         ``notebook`` False: without the notebook checklist (the rules of group
-        :data:`NOTEBOOK_GROUP`), for a workload that is not a notebook."""
-        if policy == self.options.policy and not psa_only and notebook:
+        :data:`NOTEBOOK_GROUP`), for a workload that is not a notebook; ``release_only``: only
+        the rules that judge the release's settings (``scope: release``), for a pod the
+        platform refuses."""
+        if policy == self.options.policy and not psa_only and notebook and not release_only:
             return self.plan
-        key = (policy, psa_only, notebook)
+        key = (policy, psa_only, notebook, release_only)
         found = self._plans.get(key)
         if found is None:
             active = active_rules(self.rules, policy, self.options.select, self.options.ignore)
@@ -306,6 +314,8 @@ class Runner:
                 active = [(rule, impl) for rule, impl in active if rule.psa]
             if not notebook:
                 active = [(rule, impl) for rule, impl in active if rule.group != NOTEBOOK_GROUP]
+            if release_only:
+                active = [(rule, impl) for rule, impl in active if rule.release_scope]
             found = self._plans[key] = Plan(active, TEMPLATE_HINT_KEY)
         return found
 
@@ -752,6 +762,16 @@ class Runner:
                     if key not in unique:
                         unique.add(key)
                         result.findings.append(finding)
+            if normalised.refused:
+                # Never created (its refusal is reported), but spawned by a release whose own
+                # settings hold all the same: only the rules that judge those.
+                plan = self.plan_for(self.options.policy, release_only=True)
+                for pod in normalised.refused:
+                    for finding in check_pod(pod, plan, self.options.policy):
+                        key = finding.identity()
+                        if key not in unique:
+                            unique.add(key)
+                            result.findings.append(finding)
         except Exception as err:  # a normaliser bug must not hide the other documents
             self._internal_error(result, document, err)
 

@@ -153,7 +153,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             where,
             "",
             variables["container"],
-            variables={**info, "value": run_as_user},
+            variables={**info, "value": run_as_user, "read_only": _read_only(spec, container)},
         )
 
 
@@ -332,6 +332,38 @@ def _other_kind_advice(suggested: str, entry: dict[str, Any], vouched: dict[str,
         "apply it; or build an image of the same kind that starts as a non-root user "
         "(USER 1000)."
     )
+
+
+#: Volume sources whose files the kubelet gives the pod's ``fsGroup`` (group-writable), where the
+#: storage supports it: not NFS, hostPath or the shares that take ownership from mount options.
+_FS_GROUP_SOURCES = frozenset(
+    {
+        *("persistentVolumeClaim", "ephemeral", "csi", "awsElasticBlockStore", "azureDisk"),
+        *("gcePersistentDisk", "cinder", "iscsi", "rbd", "fc", "vsphereVolume"),
+    }
+)
+
+
+def _read_only(spec: dict[str, Any], container: dict[str, Any]) -> str:
+    """What another uid cannot write, for ``notebook-uid-mismatch``'s message: HOME too, unless
+    HOME is a volume that uid can write (an emptyDir; one the pod's fsGroup makes
+    group-writable, as OpenShift's restricted-v2 SCC assigns one)."""
+    both = "HOME and package directories will be read-only"
+    home = podview.home_directory(spec, container)
+    found = podview.mount_at(spec, container, home) if isinstance(home, str) else None
+    if found is None or found[1].get("readOnly") is True:
+        return both
+    volume = found[2]
+    source = podview.source_of(volume)
+    if source == "emptyDir":
+        return f"package directories will be read-only (HOME, {home}, is an emptyDir: writable)"
+    fs_group = podview._dict(spec.get("securityContext")).get("fsGroup")
+    if source in _FS_GROUP_SOURCES and type(fs_group) is int:
+        return (
+            f"package directories will be read-only (HOME, {home}, is a volume that fsGroup "
+            f"{fs_group} makes writable, where its storage honours fsGroup)"
+        )
+    return both
 
 
 def _needs_own_uid(spec: dict[str, Any], container: dict[str, Any], entry: dict[str, Any]) -> bool:

@@ -16,7 +16,9 @@ from 1000000000 up may be the namespace's: silent. Root (uid 0, fsGroup 0) is
 ``openshift-scc-refused``'s, reported before any pod is modelled.
 
 Any pod a dialect knows to run under restricted-v2 is checked: its fact ``openshift_scc`` says
-what the refusal does to it (a z2jh user pod's spawn fails). A workbench's finding carries the
+what the refusal does to it (a z2jh user pod's spawn fails), and its fact ``openshift_sign``
+(``assumed: OpenShift, from …``) which sign of the inputs said OpenShift: the finding's
+assumption, for the finding holds only there. A workbench's finding carries the
 Notebook edit; another pod's takes the rule's hint for its dialect, with the builtin's
 ``values_key`` (the z2jh key of the notebook's uid or the pod's fsGroup), or advice alone for a
 container of its own (its entry is the place to edit).
@@ -88,6 +90,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     group_range = annotations.get(SCC_SUPPLEMENTAL_GROUPS) or uid_range
     found = notebook_of(pod)
     image = found[1].get("image") if found is not None else None
+    sign = pod.facts.get("openshift_sign")
+    assumption = sign.removeprefix("assumed: ") if isinstance(sign, str) else None
     for path, field, list_name, container in _asked(pod):
         value = podview._value_at(pod.pod, path)
         annotation = group_range if field == "fsGroup" else uid_range
@@ -130,6 +134,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             severity=severity,
             fix=fixes,
             fix_safety=safety,
+            assumption=assumption,
         )
 
 

@@ -517,7 +517,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             out.declined.append(document.root)
         for source, below in zip(resolved, belows, strict=True):
             if isinstance(source, Source):
-                _lint(out, *_gitops_release(document, source, settings, below), index, settings)
+                built = _gitops_release(document, source, settings, below)
+                _lint(out, *built, index, settings, document.file)
         return out
     if not document.layers and (flux := flux_source(document.root)) is not None:
         # A Flux chart source: read for the HelmRelease that names it; another chart's is
@@ -544,7 +545,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
 
         files = [file for file, _ in document.layers] if document.layers else [document.file]
         release.namespace = path_source_namespace(files, index)
-    _lint(out, release, problems, index, settings)
+    _lint(out, release, problems, index, settings, document.file)
     return out
 
 
@@ -554,8 +555,11 @@ def _lint(
     problems: list[Reported],
     index: RunIndex,
     settings: dict[str, Any],
+    written_in: str,
 ) -> None:
-    """``release`` checked as Helm and the hub would, and its pods built, into ``out``."""
+    """``release`` checked as Helm and the hub would, and its pods built, into ``out``;
+    ``written_in``: the file of the document that is the release (a kustomization or helmfile
+    that names its values files, a GitOps object), beside its values files."""
     from nblint.dialects.z2jh.validate import validate
 
     out.reported.extend(problems)
@@ -563,13 +567,14 @@ def _lint(
         return
     from nblint.dialects.z2jh.platform import openshift
 
-    release.openshift = openshift(release, index, settings)
+    release.openshift = openshift(release, index, settings, written_in)
     out.reported.extend(validate(release))
     from nblint.dialects.z2jh.pods import build_pods
 
     pods = build_pods(release)
     refused = [pod for pod in pods if pod.facts.get("scc_refused")]
     out.pods.extend(pod for pod in pods if not pod.facts.get("scc_refused"))
+    out.refused.extend(refused)  # the hub's settings are still checked on them
     out.reported.extend(_spawn_failures(release, pods))
     out.reported.extend(_scc_refusals(release, refused))
 
@@ -937,8 +942,10 @@ def _gitops_layers(
             *_gitops_release_of_layers(document, settings, root, pin, layers, picked, belows),
             index,
             settings,
+            document.file,
         )
     out.pods.extend(each.pods)
+    out.refused.extend(each.refused)
     for reported in each.reported:
         if reported not in out.reported:
             out.reported.append(reported)

@@ -15,9 +15,11 @@ nblint takes a release as OpenShift's only on a sign that says so (:func:`opensh
 * the release's namespace, among the inputs or ``--cluster-context``, carries OpenShift's
   ``openshift.io/sa.scc.uid-range`` annotation;
 * a ``route.openshift.io`` Route among the inputs sends traffic to the chart's ``proxy-public``
-  Service in the release's namespace (or both name none): z2jh claims Routes only to index them
-  (:func:`nblint.dialects.openshift.is_route`, every Route, for the raw workloads' signs too),
-  and declines them (skipped, as before);
+  Service in the release's namespace, or, when either names none or a placeholder
+  (``<NAMESPACE>``), written beside one of the release's values files
+  (:func:`nblint.dialects.openshift.route_serves`: a Route of another tree of the inputs serves
+  another hub): z2jh claims Routes only to index them (:func:`nblint.dialects.openshift.is_route`,
+  every Route, for the raw workloads' signs too), and declines them (skipped, as before);
 * the values write what only OpenShift reads: a key of an ``openshift.io`` API domain (the
   ``service.beta.openshift.io/serving-cert-secret-name`` annotation, a
   ``serviceaccounts.openshift.io/oauth-redirectreference`` one), or an image of OpenShift's
@@ -74,16 +76,23 @@ REFUSED = (
 )
 
 
-def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> str | None:
+def openshift(
+    release: Release, index: RunIndex, settings: dict[str, Any], written_in: str | None = None
+) -> str | None:
     """``assumed: OpenShift, …`` (the sign, for the notes of what the SCC sets and the messages
-    of what it refuses) when the release is deployed on OpenShift; None when nothing says so."""
+    of what it refuses) when the release is deployed on OpenShift; None when nothing says so.
+    ``written_in``: the file of the document that is the release (a kustomization, a helmfile,
+    a GitOps object), which a Route beside it serves as one beside its values files does."""
     if settings.get("kubeflow_distribution") == OPENSHIFT_AI:
         return "assumed: OpenShift, as --kubeflow-distribution openshift-ai says"
     namespace = release.namespace or settings.get("namespace")
     from_namespace = namespace_sign(index, namespace)
     if from_namespace is not None:
         return f"assumed: OpenShift, from {from_namespace}"
-    route = _route_sign(index, namespace)
+    files = release.files
+    if written_in is not None and written_in not in files:
+        files = [*files, written_in]
+    route = _route_sign(index, namespace, files)
     if route is not None:
         return f"assumed: OpenShift, from {route}"
     strong, named = _value_signs(release)
@@ -97,12 +106,15 @@ def openshift(release: Release, index: RunIndex, settings: dict[str, Any]) -> st
     return None
 
 
-def _route_sign(index: RunIndex, namespace: Any) -> str | None:
-    """A Route of the inputs to ``proxy-public``, said, in the release's namespace (a Route
-    and a release that name none share one, as namespace-less documents do)."""
+def _route_sign(index: RunIndex, namespace: Any, files: list[str]) -> str | None:
+    """A Route of the inputs to ``proxy-public`` that serves this release (written in
+    ``files``), said: in the release's namespace, or beside its values when either names none
+    or a placeholder (:func:`nblint.dialects.openshift.route_serves`)."""
+    from nblint.dialects.openshift import route_serves
+
     namespace = namespace if isinstance(namespace, str) and namespace else None
     for route_namespace, file, line, service in index.get(ROUTES):
-        if service == PROXY_SERVICE and route_namespace == namespace:
+        if service == PROXY_SERVICE and route_serves(route_namespace, file, namespace, files):
             return f"the Route to {PROXY_SERVICE} at {file}:{line}"
     return None
 

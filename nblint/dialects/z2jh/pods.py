@@ -202,6 +202,9 @@ def _pod(
         # What a refusal by restricted-v2 does (openshift-scc-range says it), and what it
         # refuses in this pod, which is then never created (reported by the normaliser).
         pod_facts["openshift_scc"] = REFUSED
+        # Which sign said OpenShift (``assumed: OpenShift, from …``): a finding that holds only
+        # there says it.
+        pod_facts["openshift_sign"] = release.openshift
         if refused:
             pod_facts["scc_refused"] = refused
     return EffectivePod(
