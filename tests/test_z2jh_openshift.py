@@ -198,3 +198,43 @@ def test_a_route_to_the_proxy_in_the_releases_namespace_says_it() -> None:
     # this release's Route.
     for other in (run(values, route, namespace="other"), run(values, route)):
         assert SATISFIED_BY_SCC & _rules(other.findings)
+
+
+# --- another SCC (field test 13b, D1) ---------------------------------------------------------
+
+
+def test_an_scc_whose_users_name_the_user_pods_service_account_is_another_scc() -> None:
+    tree = sorted((D / "scc-users").glob("*.yaml"))
+    found = run(*tree, namespace="jhub").findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("capabilities-restricted", 3, "error"),
+        ("notebook-authentication", 3, "error"),
+        ("notebook-read-only-root-filesystem", 3, "warning"),
+        ("run-as-non-root", 3, "error"),
+        ("seccomp-profile-restricted", 3, "error"),
+        ("allow-privilege-escalation", 7, "error"),
+        ("capabilities-restricted", 7, "error"),
+        ("capabilities-restricted", 7, "error"),
+        ("notebook-resources", 7, "warning"),
+        ("openshift-scc-other", 7, "info"),
+        ("privileged", 7, "error"),
+        ("run-as-non-root", 7, "error"),
+        ("run-as-user", 7, "error"),
+        ("seccomp-profile-restricted", 7, "error"),
+    ]
+    (other,) = [f for f in found if f.rule == "openshift-scc-other"]
+    assert other.message.startswith("the user pod runs on OpenShift (assumed: OpenShift, from")
+    assert (
+        "its ServiceAccount default may use an SCC other than restricted-v2 "
+        "(SecurityContextConstraints/jhub-users lists system:serviceaccount:jhub:default in its "
+        "users at "
+    ) in other.message
+    # Judged as written: no restricted-v2 hints, no range check of the chart's ids.
+    assert "openshift-scc-refused" not in _rules(found)
+    assert "openshift-scc-range" not in _rules(found)
+
+
+def test_an_scc_for_another_namespace_leaves_the_user_pod_to_restricted_v2() -> None:
+    tree = sorted((D / "scc-users").glob("*.yaml"))
+    found = run(*tree, namespace="other").findings
+    assert brief(found) == [("openshift-scc-refused", 7, 1)] * 3

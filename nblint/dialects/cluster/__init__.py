@@ -1,7 +1,8 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
 PersistentVolumeClaim, PersistentVolume, the API server's PodSecurity configuration
-(AdmissionConfiguration), and the RoleBindings and ClusterRoleBindings that give ServiceAccounts
-API rights.
+(AdmissionConfiguration), the RoleBindings and ClusterRoleBindings that give ServiceAccounts
+API rights, and OpenShift's SecurityContextConstraints (for the ServiceAccounts their own
+``users:`` and ``groups:`` let use them).
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
 context every pod is admitted by (:mod:`nblint.model.namespace`) and, for the bindings, for the
@@ -32,6 +33,9 @@ _RBAC_API_VERSIONS = frozenset(
 #: The roles, read only when they grant ``use`` of OpenShift's SCCs (:mod:`.bindings`).
 SCC_ROLE_KINDS = ("Role", "ClusterRole")
 
+#: OpenShift's SCC, read for the ServiceAccounts its ``users:``/``groups:`` name (:mod:`.bindings`).
+SCC_KIND = "SecurityContextConstraints"
+
 #: kind → the apiVersions it is read from.
 KINDS: dict[str, frozenset[str]] = {
     "Namespace": frozenset({"v1"}),
@@ -56,6 +60,7 @@ KINDS: dict[str, frozenset[str]] = {
     ),
     **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
     **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS),
+    SCC_KIND: frozenset({"security.openshift.io/v1"}),
 }
 
 
@@ -104,6 +109,10 @@ CLUSTER = Dialect(
         "RoleBinding",
         # A Role or ClusterRole that grants use of OpenShift's SCCs.
         "securitycontextconstraints",
+        # An SCC itself, whose users/groups may name ServiceAccounts: the kind only (one word,
+        # looked for once per file).
+        *("kind: SecurityContextConstraints", "kind:SecurityContextConstraints"),
+        *('"SecurityContextConstraints"', "'SecurityContextConstraints'"),
     ),
     cluster_wide=True,
 )

@@ -567,11 +567,47 @@ def _lint(
     out.reported.extend(validate(release))
     from nblint.dialects.z2jh.pods import build_pods
 
-    pods = build_pods(release)
+    other_scc = None
+    if release.openshift is not None:
+        from nblint.dialects.openshift import other_scc as granted_by
+
+        file = release.files[0] if release.files else ""
+
+        def other_scc(spec: dict[str, Any], namespace: str | None) -> str | None:
+            return granted_by(spec, namespace, file, index, settings)
+
+    pods = build_pods(release, other_scc)
     refused = [pod for pod in pods if pod.facts.get("scc_refused")]
     out.pods.extend(pod for pod in pods if not pod.facts.get("scc_refused"))
     out.reported.extend(_spawn_failures(release, pods))
+    out.reported.extend(_scc_others(release, pods))
     out.reported.extend(_scc_refusals(release, refused))
+
+
+def _scc_others(release: Release, pods: list[EffectivePod]) -> list[Reported]:
+    """``openshift-scc-other`` for each user pod of a release on OpenShift whose ServiceAccount
+    the inputs let use another SCC (a binding, an SCC's own ``users:``/``groups:``), once per
+    profile, at the line that names the ServiceAccount (else the nearest written): the pod is
+    judged as written, not by restricted-v2."""
+    from nblint.dialects.openshift import OTHER_SCC_FACT, other_scc_message
+
+    reported: list[Reported] = []
+    for pod in pods:
+        granted = pod.facts.get(OTHER_SCC_FACT)
+        if not isinstance(granted, str) or release.openshift is None:
+            continue
+        where = pod.provenance.locate(("spec", "serviceAccountName"))
+        reported.append(
+            Reported(
+                "openshift-scc-other",
+                other_scc_message(None, release.openshift, pod.spec, granted),
+                Origin(where.file, where.line, where.column),
+                VALUES_OBJECT,
+                fix_keys=("z2jh",),
+                profile=pod.profile,
+            )
+        )
+    return reported
 
 
 def _scc_refusals(release: Release, pods: list[EffectivePod]) -> list[Reported]:
