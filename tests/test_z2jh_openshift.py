@@ -238,3 +238,28 @@ def test_an_scc_for_another_namespace_leaves_the_user_pod_to_restricted_v2() -> 
     tree = sorted((D / "scc-users").glob("*.yaml"))
     found = run(*tree, namespace="other").findings
     assert brief(found) == [("openshift-scc-refused", 7, 1)] * 3
+
+
+def test_an_scc_whose_users_name_the_hubs_service_account_is_another_scc() -> None:
+    # KubeSpawner creates the user pod with the hub's ServiceAccount (`hub`, the chart's name for
+    # it): admission tries the SCCs the pod's creator may use too.
+    tree = sorted((D / "scc-users-hub").glob("*.yaml"))
+    found = run(*tree, namespace="jhub").findings
+    (other,) = [f for f in found if f.rule == "openshift-scc-other"]
+    assert (other.line, other.severity) == (7, "info")
+    assert (
+        "but the ServiceAccount hub that creates it (the hub's) may use an SCC other than "
+        "restricted-v2 (SecurityContextConstraints/jhub-hub lists system:serviceaccount:jhub:hub "
+        "in its users at "
+    ) in other.message
+    assert "openshift-scc-refused" not in _rules(found)
+
+
+def test_a_hub_named_after_the_release_is_not_known_to_be_the_one_an_scc_names(tmp_path) -> None:
+    # fullnameOverride: null names the hub after the release, which nblint cannot know.
+    values = tmp_path / "values.yaml"
+    values.write_text((D / "scc-users-hub" / "values.yaml").read_text() + "fullnameOverride:\n")
+    scc = tmp_path / "scc.yaml"
+    scc.write_text((D / "scc-users-hub" / "scc.yaml").read_text())
+    found = run(values, scc, namespace="jhub").findings
+    assert brief(found) == [("openshift-scc-refused", 7, 1)] * 3

@@ -466,17 +466,29 @@ def other_scc(
     return f"{found.text()} at {where}, which grants use of the SCC {grants[id(found)]}"
 
 
-def other_scc_message(object_label: str | None, sign: str, spec: dict[str, Any], other: str) -> str:
+def other_scc_message(
+    object_label: str | None,
+    sign: str,
+    spec: dict[str, Any],
+    other: str,
+    creator: str | None = None,
+) -> str:
     """``openshift-scc-other``'s message, for a pod of any dialect (``object_label``: the
-    object whose pod it is, ``Deployment/lab``; a z2jh release's user pod: ``None``)."""
+    object whose pod it is, ``Deployment/lab``; a z2jh release's user pod: ``None``;
+    ``creator``: the ServiceAccount granted, when it is not the pod's but the one that creates
+    the pod, whose SCCs admission tries too — the z2jh hub's)."""
     from nblint.model.rbac import service_account
 
     pod = f"the pod of {object_label}" if object_label else "the user pod"
+    who = (
+        f"its ServiceAccount {service_account(spec)}"
+        if creator is None
+        else f"the ServiceAccount {creator} that creates it (the hub's)"
+    )
     return (
-        f"{pod} runs on OpenShift ({sign}), but its ServiceAccount "
-        f"{service_account(spec)} may use an SCC other than restricted-v2 ({other}): nblint does "
-        "not model which SCC admits the pod, so it judges the pod as written, without what "
-        "restricted-v2 would assign or refuse"
+        f"{pod} runs on OpenShift ({sign}), but {who} may use an SCC other than restricted-v2 "
+        f"({other}): nblint does not model which SCC admits the pod, so it judges the pod as "
+        "written, without what restricted-v2 would assign or refuse"
     )
 
 

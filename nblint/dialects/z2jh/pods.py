@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 
     from nblint.dialects.z2jh.values import Release
 
-    #: ``(pod spec, namespace) -> how the inputs let its ServiceAccount use another SCC``
+    #: ``(pod spec, namespace) -> (how the inputs let its ServiceAccount, or the hub's that
+    #: creates it, use another SCC; the hub's ServiceAccount when it is the one granted)``
     #: (:func:`nblint.dialects.openshift.other_scc`), or None.
-    OtherScc = Callable[[dict[str, Any], str | None], str | None]
+    OtherScc = Callable[[dict[str, Any], str | None], tuple[str, str | None] | None]
 
 #: Stands for the Helm release name in names the chart derives from it.
 #: The source of a pod field the pod builder traced to no values key (a gap in the port, which
@@ -107,6 +108,11 @@ class ValuesProvenance:
         return found
 
 
+#: The pod fact that names the hub's ServiceAccount when its grant of another SCC, not the pod's
+#: own, is what lets the pod be admitted by it.
+OTHER_SCC_CREATOR = "openshift_other_scc_creator"
+
+
 def build_pods(release: Release, other_scc: OtherScc | None = None) -> list[EffectivePod]:
     """Every pod a user of ``release`` can get. ``other_scc`` (a release on OpenShift): whether
     the inputs let a pod's ServiceAccount use an SCC other than restricted-v2, which then does
@@ -167,11 +173,14 @@ def _pod(
     provenance = ValuesProvenance(release, sources)
     refused: list[tuple[Path, str]] = []
     namespace = _namespace(config) or release.namespace
-    granted = None
+    granted: str | None = None
+    creator: str | None = None
     if release.openshift is not None and other_scc is not None:
         # The inputs let the pod's ServiceAccount use another SCC: which one admits the pod is
         # the cluster's to decide, so restricted-v2 is not modelled (openshift-scc-other).
-        granted = other_scc(pod["spec"], namespace)
+        found = other_scc(pod["spec"], namespace)
+        if found is not None:
+            granted, creator = found
     if release.openshift is not None and granted is None:
         # restricted-v2 refuses the pod, or fills in what it leaves unset (:mod:`.platform`).
         refused = scc.refusals(pod["spec"])
@@ -216,6 +225,8 @@ def _pod(
     fix_keys = release.fix_keys
     if granted is not None:
         pod_facts[scc.OTHER_SCC_FACT] = granted
+        if creator is not None:
+            pod_facts[OTHER_SCC_CREATOR] = creator
         # Judged as written: the usual hints, not restricted-v2's.
         fix_keys = tuple(key for key in fix_keys if key != OPENSHIFT_HINTS)
     elif release.openshift is not None:
