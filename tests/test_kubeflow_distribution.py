@@ -251,6 +251,22 @@ def test_a_workbench_whose_service_account_may_use_anyuid_is_not_judged_by_restr
     assert root.fix is not None and "restricted-v2" not in root.fix
 
 
+def test_a_workbench_an_sccs_users_name_is_not_judged_by_restricted_v2() -> None:
+    result = run(DISTRIBUTION / "odh-workbench-scc-users.yaml")
+    assert len(result.pods) == 1
+    found = result.findings
+    assert [(f.rule, f.line, f.column) for f in found if f.rule.startswith("openshift")] == [
+        ("openshift-scc-other", 20, 5)
+    ]
+    (other,) = [f for f in found if f.rule == "openshift-scc-other"]
+    assert (
+        "SecurityContextConstraints/workbench-root lists "
+        "system:serviceaccount:ds-project:root-workbench in its users"
+    ) in other.message
+    (root,) = [f for f in found if f.rule == "run-as-user"]
+    assert root.line == 26
+
+
 def test_a_workbench_granted_anyuid_gets_no_range_check() -> None:
     found = run(DISTRIBUTION / "odh-workbench-anyuid-uid-1000.yaml").findings
     rules = [f.rule for f in found]

@@ -214,3 +214,72 @@ def test_a_binding_of_another_directory_in_a_placeholder_namespace_is_not_the_po
         ("notebook-read-only-root-filesystem", 12),
         ("notebook-image-unknown", 13),
     ]
+
+
+# --- an SCC's own users: and groups: (field test 13b, D1) ---------------------------------------
+
+#: What the pod of the scc-users and scc-groups trees gets, judged as written (root included).
+AS_WRITTEN = [
+    ("notebook-service-account-token", 10, "warning"),
+    ("openshift-scc-other", 10, "info"),
+    ("run-as-user", 13, "error"),
+    ("allow-privilege-escalation", 15, "error"),
+    ("capabilities-restricted", 15, "error"),
+    ("notebook-home-persistent", 15, "warning"),
+    ("notebook-read-only-root-filesystem", 15, "warning"),
+    ("notebook-resources", 15, "warning"),
+    ("run-as-non-root", 15, "error"),
+    ("seccomp-profile-restricted", 15, "error"),
+]
+
+
+def test_an_scc_whose_users_name_the_pods_service_account_is_another_scc() -> None:
+    found = run(*_tree("scc-users")).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == AS_WRITTEN
+    other = found[1]
+    assert other.file.endswith("scc-users/lab.yaml")
+    assert (
+        "SecurityContextConstraints/lab-root lists system:serviceaccount:team:lab in its users at "
+    ) in other.message
+    assert "scc-users/scc.yaml:10, which grants use of the SCC lab-root" in other.message
+
+
+def test_an_scc_whose_groups_name_the_pods_namespace_is_another_scc() -> None:
+    found = run(*_tree("scc-groups")).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == AS_WRITTEN
+    assert (
+        "SecurityContextConstraints/lab-root lists system:serviceaccounts:team in its groups"
+        in found[1].message
+    )
+
+
+def test_an_scc_for_every_service_account_is_another_scc(tmp_path) -> None:
+    lab = tmp_path / "app" / "lab.yaml"
+    lab.parent.mkdir()
+    lab.write_text((D / "scc-users" / "lab.yaml").read_text())
+    scc = tmp_path / "cluster" / "scc.yaml"
+    scc.parent.mkdir()
+    written = (D / "scc-users" / "scc.yaml").read_text()
+    scc.write_text(
+        written.replace("users:", "groups:").replace(
+            "system:serviceaccount:team:lab", "system:serviceaccounts"
+        )
+    )
+    found = run(lab, scc).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == AS_WRITTEN
+    assert "lists system:serviceaccounts in its groups" in found[1].message
+
+
+def test_an_scc_that_names_another_service_account_changes_nothing() -> None:
+    found = run(*_tree("scc-users-other-account")).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("openshift-scc-refused", 13, "error"),
+    ]
+    assert "cannot create the pod (FailedCreate" in found[0].message
+
+
+def test_an_scc_of_another_directory_in_a_placeholder_namespace_is_not_the_pods() -> None:
+    found = run(*_tree("scc-users-placeholder")).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("openshift-scc-refused", 12, "error"),
+    ]

@@ -333,3 +333,74 @@ def test_openshift_from_an_image_name_says_its_sign() -> None:
     assert [f.rule for f in run(D / "image-name-sign.yaml", select={"openshift"}).findings] == [
         "openshift-scc-range"
     ]
+
+
+# --- another SCC (field test 13b, D1) ---------------------------------------------------------
+
+
+def test_an_scc_whose_users_name_the_user_pods_service_account_is_another_scc() -> None:
+    tree = sorted((D / "scc-users").glob("*.yaml"))
+    found = run(*tree, namespace="jhub").findings
+    assert [(f.rule, f.line, f.severity) for f in found] == [
+        ("capabilities-restricted", 3, "error"),
+        ("notebook-authentication", 3, "error"),
+        ("notebook-read-only-root-filesystem", 3, "warning"),
+        ("run-as-non-root", 3, "error"),
+        ("seccomp-profile-restricted", 3, "error"),
+        ("allow-privilege-escalation", 7, "error"),
+        ("capabilities-restricted", 7, "error"),
+        ("capabilities-restricted", 7, "error"),
+        ("notebook-resources", 7, "warning"),
+        ("openshift-scc-other", 7, "info"),
+        ("privileged", 7, "error"),
+        ("run-as-non-root", 7, "error"),
+        ("run-as-user", 7, "error"),
+        ("seccomp-profile-restricted", 7, "error"),
+    ]
+    (other,) = [f for f in found if f.rule == "openshift-scc-other"]
+    assert other.message.startswith("the user pod runs on OpenShift (assumed: OpenShift, from")
+    assert (
+        "its ServiceAccount default may use an SCC other than restricted-v2 "
+        "(SecurityContextConstraints/jhub-users lists system:serviceaccount:jhub:default in its "
+        "users at "
+    ) in other.message
+    # Judged as written: no restricted-v2 hints, no range check of the chart's ids.
+    assert "openshift-scc-refused" not in _rules(found)
+    assert "openshift-scc-range" not in _rules(found)
+
+
+def test_an_scc_for_another_namespace_leaves_the_user_pod_to_restricted_v2() -> None:
+    tree = sorted((D / "scc-users").glob("*.yaml"))
+    found = run(*tree, namespace="other").findings
+    # (The hub's own settings are judged for a refused pod too: its dummy authenticator.)
+    assert (
+        brief(found) == [("notebook-authentication", 3, 1)] + [("openshift-scc-refused", 7, 1)] * 3
+    )
+
+
+def test_an_scc_whose_users_name_the_hubs_service_account_is_another_scc() -> None:
+    # KubeSpawner creates the user pod with the hub's ServiceAccount (`hub`, the chart's name for
+    # it): admission tries the SCCs the pod's creator may use too.
+    tree = sorted((D / "scc-users-hub").glob("*.yaml"))
+    found = run(*tree, namespace="jhub").findings
+    (other,) = [f for f in found if f.rule == "openshift-scc-other"]
+    assert (other.line, other.severity) == (7, "info")
+    assert (
+        "but the ServiceAccount hub that creates it (the hub's) may use an SCC other than "
+        "restricted-v2 (SecurityContextConstraints/jhub-hub lists system:serviceaccount:jhub:hub "
+        "in its users at "
+    ) in other.message
+    assert "openshift-scc-refused" not in _rules(found)
+
+
+def test_a_hub_named_after_the_release_is_not_known_to_be_the_one_an_scc_names(tmp_path) -> None:
+    # fullnameOverride: null names the hub after the release, which nblint cannot know.
+    values = tmp_path / "values.yaml"
+    values.write_text((D / "scc-users-hub" / "values.yaml").read_text() + "fullnameOverride:\n")
+    scc = tmp_path / "scc.yaml"
+    scc.write_text((D / "scc-users-hub" / "scc.yaml").read_text())
+    found = run(values, scc, namespace="jhub").findings
+    # (The hub's own settings are judged for a refused pod too: its dummy authenticator.)
+    assert (
+        brief(found) == [("notebook-authentication", 3, 1)] + [("openshift-scc-refused", 7, 1)] * 3
+    )

@@ -321,8 +321,8 @@ DEFAULT_SCC = "restricted-v2"
 #: What a refusal by restricted-v2 takes for granted for a workload of raw manifests.
 WORKLOAD_SCC_ASSUMPTION = (
     "the pod's ServiceAccount may use no SCC but restricted-v2 (OpenShift's default; an "
-    "administrator may grant it another, such as anyuid or nonroot-v2, which no binding among "
-    "the inputs does)"
+    "administrator may grant it another, such as anyuid or nonroot-v2, which no binding or "
+    "SCC among the inputs does)"
 )
 
 
@@ -443,25 +443,34 @@ def workload_sign(
 def other_scc(
     spec: dict[str, Any], namespace: str | None, file: str, index: Any, settings: dict[str, Any]
 ) -> str | None:
-    """How a binding among the inputs lets the pod's ServiceAccount use an SCC other than
-    restricted-v2 (a RoleBinding to ``ClusterRole/system:openshift:scc:anyuid``, or to a role of
-    the inputs that grants ``use`` of ``securitycontextconstraints``), in words; None when none
-    does. The pod may then be admitted by that SCC, which nblint does not model."""
-    from nblint.model.rbac import BINDINGS_INDEX, SCC_ROLES_INDEX
+    """How the inputs let the pod's ServiceAccount use an SCC other than restricted-v2, in words;
+    None when nothing does. A binding (a RoleBinding to
+    ``ClusterRole/system:openshift:scc:anyuid``, or to a role of the inputs that grants ``use``
+    of ``securitycontextconstraints``), else an SCC's own ``users:`` entry naming the
+    ServiceAccount or ``groups:`` entry naming every one of its namespace or of the cluster
+    (:class:`nblint.model.rbac.SccGrant`). The pod may then be admitted by that SCC, which
+    nblint does not model. The one place this is decided, for every dialect."""
+    from nblint.model.rbac import BINDINGS_INDEX, SCC_GRANTS_INDEX, SCC_ROLES_INDEX
 
     bindings = index.get(BINDINGS_INDEX)
-    if not bindings:
+    scc_lists = index.get(SCC_GRANTS_INDEX)
+    if not bindings and not scc_lists:
         return None
-    roles: dict[str, list[Any]] = {}
-    for role in index.get(SCC_ROLES_INDEX):
-        roles.setdefault(role.role, []).append(role)
     granting = []
     grants: dict[int, str] = {}
-    for binding in bindings:
-        said = _scc_of(binding, roles)
-        if said is not None:
-            granting.append(binding)
-            grants[id(binding)] = said
+    if bindings:
+        roles: dict[str, list[Any]] = {}
+        for role in index.get(SCC_ROLES_INDEX):
+            roles.setdefault(role.role, []).append(role)
+        for binding in bindings:
+            said = _scc_of(binding, roles)
+            if said is not None:
+                granting.append(binding)
+                grants[id(binding)] = said
+    for grant in scc_lists:
+        if grant.scc != DEFAULT_SCC:
+            granting.append(grant)
+            grants[id(grant)] = grant.scc
     if not granting:
         return None
     given = settings.get("namespace")
@@ -473,15 +482,29 @@ def other_scc(
     return f"{found.text()} at {where}, which grants use of the SCC {grants[id(found)]}"
 
 
-def other_scc_message(object_label: str, sign: str, spec: dict[str, Any], other: str) -> str:
-    """``openshift-scc-other``'s message, for a pod of any dialect."""
+def other_scc_message(
+    object_label: str | None,
+    sign: str,
+    spec: dict[str, Any],
+    other: str,
+    creator: str | None = None,
+) -> str:
+    """``openshift-scc-other``'s message, for a pod of any dialect (``object_label``: the
+    object whose pod it is, ``Deployment/lab``; a z2jh release's user pod: ``None``;
+    ``creator``: the ServiceAccount granted, when it is not the pod's but the one that creates
+    the pod, whose SCCs admission tries too — the z2jh hub's)."""
     from nblint.model.rbac import service_account
 
+    pod = f"the pod of {object_label}" if object_label else "the user pod"
+    who = (
+        f"its ServiceAccount {service_account(spec)}"
+        if creator is None
+        else f"the ServiceAccount {creator} that creates it (the hub's)"
+    )
     return (
-        f"the pod of {object_label} runs on OpenShift ({sign}), but its ServiceAccount "
-        f"{service_account(spec)} may use an SCC other than restricted-v2 ({other}): nblint does "
-        "not model which SCC admits the pod, so it judges the pod as written, without what "
-        "restricted-v2 would assign or refuse"
+        f"{pod} runs on OpenShift ({sign}), but {who} may use an SCC other than restricted-v2 "
+        f"({other}): nblint does not model which SCC admits the pod, so it judges the pod as "
+        "written, without what restricted-v2 would assign or refuse"
     )
 
 
@@ -490,21 +513,25 @@ def other_scc_message(object_label: str, sign: str, spec: dict[str, Any], other:
 OTHER_SCC_FACT = "openshift_other_scc"
 
 
-def _bound(spec: dict[str, Any], namespace: str | None, bindings: list[Any], file: str) -> Any:
-    """The first of ``bindings`` that certainly binds the pod's ServiceAccount: in the namespace
-    both name, or — either naming none, or a placeholder — applied with it (one directory).
-    Stricter than a token's binding (:func:`nblint.model.rbac.binding_of`), which holds a fix
-    back on a maybe: saying that another SCC admits the pod must be true."""
+def _bound(spec: dict[str, Any], namespace: str | None, grants: list[Any], file: str) -> Any:
+    """The first of ``grants`` (bindings' ServiceAccount subjects, SCCs' list entries) that
+    certainly names the pod's ServiceAccount: in the namespace both name, or — either naming
+    none, or a placeholder — applied with it (one directory); an SCC's entry for every
+    ServiceAccount of the cluster names it anywhere. Stricter than a token's binding
+    (:func:`nblint.model.rbac.binding_of`), which holds a fix back on a maybe: saying that
+    another SCC admits the pod must be true."""
     import os
 
     from nblint.model.rbac import service_account
     from nblint.model.unknowable import is_unknowable_name
 
     account = service_account(spec)
-    for binding in bindings:
-        if binding.account != account:
+    for grant in grants:
+        if getattr(grant, "everywhere", False):
+            return grant
+        if grant.account is not None and grant.account != account:
             continue
-        theirs = binding.namespace
+        theirs = grant.namespace
         if (
             namespace is not None
             and theirs is not None
@@ -512,9 +539,9 @@ def _bound(spec: dict[str, Any], namespace: str | None, bindings: list[Any], fil
             and not is_unknowable_name(theirs)
         ):
             if namespace == theirs:
-                return binding
-        elif os.path.dirname(binding.origin.file) == os.path.dirname(file):
-            return binding
+                return grant
+        elif os.path.dirname(grant.origin.file) == os.path.dirname(file):
+            return grant
     return None
 
 

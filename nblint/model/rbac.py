@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BINDINGS_INDEX",
     "FACT",
+    "SCC_GRANTS_INDEX",
     "SCC_ROLES_INDEX",
     "AccountBinding",
+    "SccGrant",
     "SccRole",
     "binding_of",
     "service_account",
@@ -34,6 +36,10 @@ __all__ = [
 #: The run index key of the roles among the inputs that grant ``use`` of OpenShift's
 #: SecurityContextConstraints (:class:`SccRole`).
 SCC_ROLES_INDEX = "cluster/scc-roles"
+
+#: The run index key of the ServiceAccounts an OpenShift SecurityContextConstraints object among
+#: the inputs lets use it by its own ``users:`` and ``groups:`` lists (:class:`SccGrant`).
+SCC_GRANTS_INDEX = "cluster/scc-grants"
 
 #: The pod fact that names the binding of its ServiceAccount (see :func:`binding_of`).
 FACT = "service_account_binding"
@@ -83,6 +89,62 @@ class SccRole(Record):
         self.sccs = sccs
         #: Where the rule is written.
         self.origin = origin
+
+
+class SccGrant(Record):
+    """One entry of an SCC's ``users:`` or ``groups:`` list that names ServiceAccounts: the
+    SCC grants them its use itself, with no RBAC (what ``oc adm policy add-scc-to-user`` wrote
+    before OpenShift 4). ``system:serviceaccount:NS:NAME`` is one ServiceAccount,
+    ``system:serviceaccounts:NS`` every one of a namespace, ``system:serviceaccounts`` and
+    ``system:authenticated`` every one of the cluster."""
+
+    __slots__ = ("account", "everywhere", "field", "namespace", "origin", "scc", "subject")
+
+    def __init__(
+        self,
+        scc: str,
+        field: str,
+        subject: str,
+        account: str | None,
+        namespace: str | None,
+        everywhere: bool,
+        origin: Origin,
+    ) -> None:
+        #: The SCC's name.
+        self.scc = scc
+        #: ``users`` or ``groups``.
+        self.field = field
+        #: The entry as written (``system:serviceaccount:jlab:jlab-sa``).
+        self.subject = subject
+        #: The ServiceAccount's name; None: every one (of ``namespace``, or ``everywhere``).
+        self.account = account
+        #: Its namespace as written (may be a placeholder); None with ``everywhere``.
+        self.namespace = namespace
+        #: Whether it names every ServiceAccount of the cluster.
+        self.everywhere = everywhere
+        #: Where the entry is written.
+        self.origin = origin
+
+    def text(self) -> str:
+        """In words, for a finding: ``SecurityContextConstraints/jlab-scc lists
+        system:serviceaccount:jlab:jlab-sa in its users``."""
+        return f"SecurityContextConstraints/{self.scc} lists {self.subject} in its {self.field}"
+
+
+def scc_grant(scc: str, field: str, subject: str, origin: Origin) -> SccGrant | None:
+    """The grant an SCC's ``users:``/``groups:`` entry makes to ServiceAccounts; None when it
+    names none (a user, another group, a malformed name)."""
+    if field == "users":
+        parts = subject.split(":")
+        if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and all(parts[2:]):
+            return SccGrant(scc, field, subject, parts[3], parts[2], False, origin)
+        return None
+    if subject in ("system:serviceaccounts", "system:authenticated"):
+        return SccGrant(scc, field, subject, None, None, True, origin)
+    prefix = "system:serviceaccounts:"
+    if subject.startswith(prefix) and len(subject) > len(prefix):
+        return SccGrant(scc, field, subject, None, subject[len(prefix) :], False, origin)
+    return None
 
 
 def service_account(spec: Any) -> str:

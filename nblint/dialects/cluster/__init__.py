@@ -1,7 +1,9 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
 PersistentVolumeClaim, PersistentVolume, the API server's PodSecurity configuration
-(AdmissionConfiguration), and the RoleBindings and ClusterRoleBindings that give ServiceAccounts
-API rights, and the Services and Ingresses that expose pods outside the cluster.
+(AdmissionConfiguration), the RoleBindings and ClusterRoleBindings that give ServiceAccounts
+API rights, OpenShift's SecurityContextConstraints (for the ServiceAccounts their own
+``users:`` and ``groups:`` let use them), and the Services and Ingresses that expose pods outside
+the cluster.
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
 context every pod is admitted by (:mod:`nblint.model.namespace`) and, for the bindings, for the
@@ -31,6 +33,9 @@ _RBAC_API_VERSIONS = frozenset(
 
 #: The roles, read only when they grant ``use`` of OpenShift's SCCs (:mod:`.bindings`).
 SCC_ROLE_KINDS = ("Role", "ClusterRole")
+
+#: OpenShift's SCC, read for the ServiceAccounts its ``users:``/``groups:`` name (:mod:`.bindings`).
+SCC_KIND = "SecurityContextConstraints"
 
 #: kind → the apiVersions it is read from.
 KINDS: dict[str, frozenset[str]] = {
@@ -62,6 +67,7 @@ KINDS: dict[str, frozenset[str]] = {
     "Ingress": frozenset(
         {"networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"}
     ),
+    SCC_KIND: frozenset({"security.openshift.io/v1"}),
 }
 #: The kinds read only for the pods they expose outside the cluster.
 EXPOSURE_KINDS = ("Service", "Ingress")
@@ -114,6 +120,10 @@ CLUSTER = Dialect(
         "securitycontextconstraints",
         # Services and Ingresses (kind: ServiceAccount matches too, harmlessly).
         *("kind: Service", "kind:Service", '"Service"', "'Service'", "Ingress"),
+        # An SCC itself, whose users/groups may name ServiceAccounts: the kind only (one word,
+        # looked for once per file).
+        *("kind: SecurityContextConstraints", "kind:SecurityContextConstraints"),
+        *('"SecurityContextConstraints"', "'SecurityContextConstraints'"),
     ),
     cluster_wide=True,
 )

@@ -1,20 +1,30 @@
 """RoleBindings and ClusterRoleBindings → the ServiceAccounts they give a role's rights
-(:class:`nblint.model.rbac.AccountBinding`), for the run index. They yield no pod and nblint
-reports nothing about them: they say which pods use the API with their token."""
+(:class:`nblint.model.rbac.AccountBinding`), for the run index; the roles that grant ``use`` of
+OpenShift's SCCs; and an SCC's own ``users:``/``groups:`` entries that name ServiceAccounts
+(:class:`nblint.model.rbac.SccGrant`). They yield no pod and nblint reports nothing about them:
+they say which pods use the API with their token, and which may use an SCC other than
+restricted-v2."""
 
 from __future__ import annotations
 
-from nblint.dialects.cluster import BINDING_KINDS, SCC_ROLE_KINDS
+from nblint.dialects.cluster import BINDING_KINDS, SCC_KIND, SCC_ROLE_KINDS
 from nblint.load.provenance import tree_position
 from nblint.model.document import Recognised
 from nblint.model.pod import Origin
-from nblint.model.rbac import AccountBinding, SccRole
+from nblint.model.rbac import AccountBinding, SccGrant, SccRole, scc_grant
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["BINDING_KINDS", "SCC_ROLE_KINDS", "account_bindings", "scc_roles"]
+__all__ = [
+    "BINDING_KINDS",
+    "SCC_KIND",
+    "SCC_ROLE_KINDS",
+    "account_bindings",
+    "scc_grants",
+    "scc_roles",
+]
 
 
 def _text(value: Any) -> str | None:
@@ -90,4 +100,25 @@ def scc_roles(document: Recognised, settings: dict[str, Any]) -> list[SccRole]:
         line, column = tree_position(root, ("rules", index))
         origin = Origin(document.file, line, column)
         out.append(SccRole(f"{kind}/{name}", namespace, sccs, origin))
+    return out
+
+
+def scc_grants(document: Recognised) -> list[SccGrant]:
+    """The ServiceAccounts an SCC's own ``users:`` and ``groups:`` let use it (see
+    :func:`nblint.model.rbac.scc_grant`); none for an SCC without a name (the API server
+    refuses it). Entries of another type are skipped: the SCC's schema is not checked here."""
+    root = document.root
+    name = _text(_mapping(root.get("metadata")).get("name"))
+    if name is None:
+        return []
+    out = []
+    for field in ("users", "groups"):
+        entries = root.get(field)
+        for index, subject in enumerate(entries if isinstance(entries, list) else ()):
+            if not isinstance(subject, str):
+                continue
+            line, column = tree_position(root, (field, index))
+            grant = scc_grant(name, field, subject, Origin(document.file, line, column))
+            if grant is not None:
+                out.append(grant)
     return out

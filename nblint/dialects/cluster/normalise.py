@@ -10,8 +10,10 @@ from typing import Any
 
 from nblint.dialects.cluster.bindings import (
     BINDING_KINDS,
+    SCC_KIND,
     SCC_ROLE_KINDS,
     account_bindings,
+    scc_grants,
     scc_roles,
 )
 from nblint.dialects.cluster.read import (
@@ -40,7 +42,7 @@ from nblint.model.namespace import (
 )
 from nblint.model.pod import Origin
 from nblint.model.quantity import parse_quantity
-from nblint.model.rbac import BINDINGS_INDEX, SCC_ROLES_INDEX
+from nblint.model.rbac import BINDINGS_INDEX, SCC_GRANTS_INDEX, SCC_ROLES_INDEX
 from nblint.model.resources import never_charged
 from nblint.model.storage import STORAGE_INDEX
 
@@ -56,6 +58,8 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
         return [(BINDINGS_INDEX, entry) for entry in account_bindings(document, settings)]
     if document.root["kind"] in SCC_ROLE_KINDS:
         return [(SCC_ROLES_INDEX, entry) for entry in scc_roles(document, settings)]
+    if document.root["kind"] == SCC_KIND:
+        return [(SCC_GRANTS_INDEX, entry) for entry in scc_grants(document)]
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
@@ -68,7 +72,7 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
-    if document.root["kind"] in (*BINDING_KINDS, *SCC_ROLE_KINDS):
+    if document.root["kind"] in (*BINDING_KINDS, *SCC_ROLE_KINDS, SCC_KIND):
         return Normalised()  # read for the pods it binds (index); nothing to say about it
     found = read(document, settings)
     out = Normalised(reported=list(found.problems))

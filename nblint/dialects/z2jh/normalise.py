@@ -571,12 +571,88 @@ def _lint(
     out.reported.extend(validate(release))
     from nblint.dialects.z2jh.pods import build_pods
 
-    pods = build_pods(release)
+    other_scc = None
+    if release.openshift is not None:
+        from nblint.dialects.openshift import other_scc as granted_by
+
+        file = release.files[0] if release.files else ""
+        hub = _hub_service_account(release)
+
+        def other_scc(spec: dict[str, Any], namespace: str | None) -> tuple[str, str | None] | None:
+            granted = granted_by(spec, namespace, file, index, settings)
+            if granted is not None:
+                return granted, None
+            if hub is None:
+                return None
+            # KubeSpawner creates the pod with the hub's ServiceAccount: admission tries the
+            # SCCs its creator may use too.
+            hub_spec = {"serviceAccountName": hub}
+            granted = granted_by(hub_spec, release.namespace, file, index, settings)
+            return None if granted is None else (granted, hub)
+
+    pods = build_pods(release, other_scc)
     refused = [pod for pod in pods if pod.facts.get("scc_refused")]
     out.pods.extend(pod for pod in pods if not pod.facts.get("scc_refused"))
     out.refused.extend(refused)  # the hub's settings are still checked on them
     out.reported.extend(_spawn_failures(release, pods))
+    out.reported.extend(_scc_others(release, pods))
     out.reported.extend(_scc_refusals(release, refused))
+
+
+def _hub_service_account(release: Release) -> str | None:
+    """The hub's ServiceAccount as the chart names it: ``hub.serviceAccount.name``, else (the
+    chart creating it) the hub's full name, ``hub`` or ``FULLNAMEOVERRIDE-hub``, else
+    ``default``; None when the values do not say (a chart without ``hub.serviceAccount``, a
+    name the release's own name makes: ``fullnameOverride`` unset)."""
+    account = get_path(release.values, ("hub", "serviceAccount"))[1]
+    if not isinstance(account, dict):
+        return None
+    name = account.get("name")
+    if isinstance(name, str) and name:
+        return None if is_unknowable(name) else name
+    if account.get("create") is False:
+        return "default"
+    if account.get("create") is not True:
+        return None
+    full = release.values.get("fullnameOverride")
+    if full == "":
+        return "hub"
+    if isinstance(full, str) and not is_unknowable(full):
+        return f"{full}-hub"
+    return None
+
+
+def _scc_others(release: Release, pods: list[EffectivePod]) -> list[Reported]:
+    """``openshift-scc-other`` for each user pod of a release on OpenShift whose ServiceAccount
+    the inputs let use another SCC (a binding, an SCC's own ``users:``/``groups:``), once per
+    profile, at the line that names the ServiceAccount (else the nearest written): the pod is
+    judged as written, not by restricted-v2."""
+    from nblint.dialects.openshift import OTHER_SCC_FACT, other_scc_message
+    from nblint.dialects.z2jh.pods import OTHER_SCC_CREATOR
+
+    reported: list[Reported] = []
+    for pod in pods:
+        granted = pod.facts.get(OTHER_SCC_FACT)
+        if not isinstance(granted, str) or release.openshift is None:
+            continue
+        where = pod.provenance.locate(("spec", "serviceAccountName"))
+        reported.append(
+            Reported(
+                "openshift-scc-other",
+                other_scc_message(
+                    None,
+                    release.openshift,
+                    pod.spec,
+                    granted,
+                    creator=pod.facts.get(OTHER_SCC_CREATOR),
+                ),
+                Origin(where.file, where.line, where.column),
+                VALUES_OBJECT,
+                fix_keys=("z2jh",),
+                profile=pod.profile,
+            )
+        )
+    return reported
 
 
 def _scc_refusals(release: Release, pods: list[EffectivePod]) -> list[Reported]:

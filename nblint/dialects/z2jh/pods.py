@@ -24,6 +24,7 @@ from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
 from nblint.dialects.z2jh.values import (
+    OPENSHIFT_HINTS,
     hub_authenticator_names,
     hub_classes,
     hub_image,
@@ -35,9 +36,15 @@ from nblint.model.quantity import is_zero_quantity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from nblint.dialects.z2jh.values import Release
+
+    #: ``(pod spec, namespace) -> (how the inputs let its ServiceAccount, or the hub's that
+    #: creates it, use another SCC; the hub's ServiceAccount when it is the one granted)``
+    #: (:func:`nblint.dialects.openshift.other_scc`), or None.
+    OtherScc = Callable[[dict[str, Any], str | None], tuple[str, str | None] | None]
 
 #: Stands for the Helm release name in names the chart derives from it.
 #: The source of a pod field the pod builder traced to no values key (a gap in the port, which
@@ -101,8 +108,15 @@ class ValuesProvenance:
         return found
 
 
-def build_pods(release: Release) -> list[EffectivePod]:
-    """Every pod a user of ``release`` can get."""
+#: The pod fact that names the hub's ServiceAccount when its grant of another SCC, not the pod's
+#: own, is what lets the pod be admitted by it.
+OTHER_SCC_CREATOR = "openshift_other_scc_creator"
+
+
+def build_pods(release: Release, other_scc: OtherScc | None = None) -> list[EffectivePod]:
+    """Every pod a user of ``release`` can get. ``other_scc`` (a release on OpenShift): whether
+    the inputs let a pod's ServiceAccount use an SCC other than restricted-v2, which then does
+    not judge that pod."""
     config = with_hub_config(
         release_chart_written(release).copy(), release.values, release.extra_config
     )
@@ -112,8 +126,8 @@ def build_pods(release: Release) -> list[EffectivePod]:
         report_dropped_volumes(config, applied, selection)
     facts = deployment_facts(release, chosen)
     if not chosen:
-        return [_pod(release, config, None, facts)]
-    return [_pod(release, applied, selection, facts) for selection, applied in chosen]
+        return [_pod(release, config, None, facts, other_scc)]
+    return [_pod(release, applied, selection, facts, other_scc) for selection, applied in chosen]
 
 
 def _pod(
@@ -121,6 +135,7 @@ def _pod(
     config: SpawnerConfig,
     selection: Selection | None,
     facts: dict[str, Any],
+    other_scc: OtherScc | None = None,
 ) -> EffectivePod:
     pod, sources = make_pod(config)
     # Fields nobody wrote still need a line: the notebook container's own fields go to the
@@ -157,7 +172,16 @@ def _pod(
     _place_deleted_fields(release, pod, sources)
     provenance = ValuesProvenance(release, sources)
     refused: list[tuple[Path, str]] = []
-    if release.openshift is not None:
+    namespace = _namespace(config) or release.namespace
+    granted: str | None = None
+    creator: str | None = None
+    if release.openshift is not None and other_scc is not None:
+        # The inputs let the pod's ServiceAccount use another SCC: which one admits the pod is
+        # the cluster's to decide, so restricted-v2 is not modelled (openshift-scc-other).
+        found = other_scc(pod["spec"], namespace)
+        if found is not None:
+            granted, creator = found
+    if release.openshift is not None and granted is None:
         # restricted-v2 refuses the pod, or fills in what it leaves unset (:mod:`.platform`).
         refused = scc.refusals(pod["spec"])
         if not refused:
@@ -198,7 +222,14 @@ def _pod(
         # drawn does not carry): where the notebooks are, for what is lost without a home volume.
         "notebook_dir": _notebook_dir(config),
     }
-    if release.openshift is not None:
+    fix_keys = release.fix_keys
+    if granted is not None:
+        pod_facts[scc.OTHER_SCC_FACT] = granted
+        if creator is not None:
+            pod_facts[OTHER_SCC_CREATOR] = creator
+        # Judged as written: the usual hints, not restricted-v2's.
+        fix_keys = tuple(key for key in fix_keys if key != OPENSHIFT_HINTS)
+    elif release.openshift is not None:
         # What a refusal by restricted-v2 does (openshift-scc-range says it), and what it
         # refuses in this pod, which is then never created (reported by the normaliser).
         pod_facts["openshift_scc"] = REFUSED
@@ -208,7 +239,7 @@ def _pod(
         if refused:
             pod_facts["scc_refused"] = refused
     return EffectivePod(
-        namespace=_namespace(config) or release.namespace,
+        namespace=namespace,
         file=release.files[0] if release.files else "",
         object="values",
         dialect="z2jh",
@@ -217,7 +248,7 @@ def _pod(
         kind="Pod",
         profile=selection.profile if selection else None,
         options=selection.options or None if selection else None,
-        fix_keys=release.fix_keys,
+        fix_keys=fix_keys,
         # Rules over the values themselves (target `values`) read and locate through this.
         configuration=release,
         facts=pod_facts,
