@@ -35,6 +35,9 @@ STORAGE_INDEX = "cluster/storage"
 #: The run-index key of the ServiceAccounts that RoleBindings and ClusterRoleBindings give a role
 #: (:mod:`nblint.model.rbac`; the ``cluster`` dialect writes it), here for the same reason.
 BINDINGS_INDEX = "cluster/service-account-bindings"
+#: The run-index key of the RuntimeClasses among the inputs (:mod:`nblint.model.runtime_class`;
+#: the ``cluster`` dialect writes it), here for the same reason.
+RUNTIME_CLASS_INDEX = "cluster/runtime-classes"
 #: The key of an OpenShift ``Template`` whose objects the run reads (as a ``kind: List``'s
 #: ``items``): in :attr:`Recognised.path`, it says the document is one of them.
 TEMPLATE_OBJECTS = "objects"

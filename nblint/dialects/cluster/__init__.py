@@ -1,6 +1,7 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
 PersistentVolumeClaim, PersistentVolume, the API server's PodSecurity configuration
-(AdmissionConfiguration), and the RoleBindings and ClusterRoleBindings that give ServiceAccounts
+(AdmissionConfiguration), RuntimeClass (applied to the pods that name it), and the
+RoleBindings and ClusterRoleBindings that give ServiceAccounts
 API rights.
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
@@ -54,6 +55,9 @@ KINDS: dict[str, frozenset[str]] = {
             "pod-security.admission.config.k8s.io/v1alpha1",
         }
     ),
+    # Read for the scheduling and overhead the RuntimeClass admission plugin gives the pods
+    # that name it (:mod:`.runtime_class`).
+    "RuntimeClass": frozenset({"node.k8s.io/v1", "node.k8s.io/v1beta1"}),
     **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
     **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS),
 }
@@ -104,6 +108,8 @@ CLUSTER = Dialect(
         "RoleBinding",
         # A Role or ClusterRole that grants use of OpenShift's SCCs.
         "securitycontextconstraints",
+        # A RuntimeClass (a pod's `runtimeClassName` starts with a small r).
+        "RuntimeClass",
     ),
     cluster_wide=True,
 )
