@@ -161,6 +161,8 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
             {
                 (ESCALATION, 13, "code-server"): "unsafe",
                 (CAPABILITIES, 13, "code-server"): "unsafe",
+                (ESCALATION, 29, "code-server-2"): "unsafe",
+                (CAPABILITIES, 29, "code-server-2"): "unsafe",
             },
         ),
         # Field test 9b D1: code-server's entrypoint renames the user for DOCKER_USER through

@@ -584,12 +584,14 @@ def grant_sudo_at(container: dict[str, Any]) -> int | None:
     return None
 
 
-def sudo_granted(container: dict[str, Any]) -> tuple[int, str] | None:
+def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tuple[int, str] | None:
     """The env entry (its index, its variable) with which the container's start, run as root,
     gives its user sudo: ``GRANT_SUDO`` set to yes (docker-stacks' start script, for any image),
     else a variable of its image's ``sudo_grant_env`` (rocker's ``ROOT=true``, linuxserver's
     ``SUDO_PASSWORD``) with a value that turns it on, where the container runs its image's
-    start. None when it sets none. Whether it starts as root is :func:`starts_as_root`."""
+    start. None when it sets none. Whether it starts as root is :func:`starts_as_root`.
+    ``from_elsewhere``: whether a value from elsewhere (``valueFrom``, which may turn it on)
+    counts (a fix's guard: yes; a finding that says sudo is on: no)."""
     at = grant_sudo_at(container)
     if at is not None:
         return at, "GRANT_SUDO"
@@ -607,7 +609,9 @@ def sudo_granted(container: dict[str, Any]) -> tuple[int, str] | None:
             if not isinstance(item, dict) or item.get("name") != grant.get("name"):
                 continue
             if "valueFrom" in item:
-                return index, grant["name"]  # a value from elsewhere may turn it on
+                if from_elsewhere:
+                    return index, grant["name"]  # a value from elsewhere may turn it on
+                continue
             value = item.get("value")
             if isinstance(value, bool):
                 value = str(value).lower()  # (YAML 1.1 `true` unquoted)

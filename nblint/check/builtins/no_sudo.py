@@ -41,7 +41,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if found is None:
         return
     base, container, variables = found
-    granted = podview.sudo_granted(container)
+    # (A value from elsewhere, valueFrom, may be empty or false: not said to turn sudo on.)
+    granted = podview.sudo_granted(container, from_elsewhere=False)
     if granted is not None and podview.starts_as_root(pod.spec, container):
         at, variable = granted
         # An image's own switch (rocker's ROOT, linuxserver's SUDO_PASSWORD): the hint says to
