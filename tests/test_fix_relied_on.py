@@ -150,6 +150,21 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
                 (CAPABILITIES, 13, "lab"): "unsafe",
             },
         ),
+        # Field test 13b D2: an image's own sudo switch, read by its start as root (rocker's
+        # ROOT=true in any case, linuxserver's SUDO_PASSWORD_HASH): the same as GRANT_SUDO.
+        (
+            "manifest-rocker-root.yaml",
+            {(ESCALATION, 14, "rstudio"): "unsafe", (CAPABILITIES, 14, "rstudio"): "unsafe"},
+        ),
+        (
+            "manifest-linuxserver-sudo-password.yaml",
+            {
+                (ESCALATION, 13, "code-server"): "unsafe",
+                (CAPABILITIES, 13, "code-server"): "unsafe",
+                (ESCALATION, 29, "code-server-2"): "unsafe",
+                (CAPABILITIES, 29, "code-server-2"): "unsafe",
+            },
+        ),
         # Field test 9b D1: code-server's entrypoint renames the user for DOCKER_USER through
         # sudo, which no_new_privs refuses and drop ALL leaves without CAP_SETUID/CAP_SETGID.
         # Advice, not an unsafe fix (field test 10b A5: `fix --unsafe-fixes` applied it and
@@ -206,6 +221,14 @@ def test_the_hint_says_why() -> None:
         "# with false, sudo and other setuid programs stop working (a postStart hook that uses"
         " sudo\n"
         "# fails, and with it the spawn; GRANT_SUDO users lose sudo)\n"
+    )
+    (escalation,) = [
+        f for f in run(RELIED_ON / "manifest-rocker-root.yaml").findings if f.rule == ESCALATION
+    ]
+    assert (escalation.fix or "").startswith(
+        "# unsafe: rstudio sets ROOT, with which its image's start gives the user sudo: with\n"
+        "# allowPrivilegeEscalation: false, sudo through ROOT stops working (setuid programs are\n"
+        "# refused)\n"
     )
     (capabilities,) = [
         f
@@ -267,7 +290,8 @@ def test_the_unsafe_fixes_leave_nothing_fixable_and_add_nothing(name: str) -> No
             [
                 "where the input itself writes allowPrivilegeEscalation: true, which the workload "
                 "may rely on: with false, sudo",
-                "where a container sets GRANT_SUDO and starts as root",
+                "where a container sets GRANT_SUDO (or its image's own sudo switch: rocker's ROOT, "
+                "linuxserver's SUDO_PASSWORD) and starts as root",
             ],
         ),
         (CAPABILITIES, ["where a container runs as root, may escalate to root"]),

@@ -53,3 +53,37 @@ def test_the_hint_turns_grant_sudo_off_only_where_the_pod_sets_it() -> None:
     for (pod, _), hint in hints.items():
         assert ("GRANT_SUDO" in hint) == (pod == "Pod/sudo-notebook"), hint
         assert "allowPrivilegeEscalation: false" in hint
+
+
+def test_an_images_own_sudo_switch_is_said_where_its_start_reads_it() -> None:
+    """Field test 13b D2: rocker's ROOT=true (any case) and linuxserver's non-empty
+    SUDO_PASSWORD, when the image's own start runs as root; not ROOT=false, an empty password,
+    a start replaced or run as uid 1000, or an image that does not read the variable."""
+    assert found("image-sudo-switches.yaml") == [
+        (
+            10,
+            11,
+            "Pod/rocker-root",
+            "notebook container rstudio sets ROOT and starts as root: its user can become root",
+        ),
+        (
+            43,
+            11,
+            "Pod/linuxserver-sudo",
+            "notebook container code-server sets SUDO_PASSWORD and starts as root: its user can "
+            "become root",
+        ),
+    ]
+
+
+def test_the_hint_for_an_images_own_switch_removes_it() -> None:
+    hints = {
+        f.object: f.fix or ""
+        for f in run(SUDO / "image-sudo-switches.yaml", select={RULE}).findings
+    }
+    assert (
+        "# remove ROOT from env: with it, the image's start gives the user sudo"
+        in hints["Pod/rocker-root"]
+    )
+    assert "remove SUDO_PASSWORD from env" in hints["Pod/linuxserver-sudo"]
+    assert not any("GRANT_SUDO" in hint for hint in hints.values())

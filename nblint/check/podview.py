@@ -382,14 +382,17 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
             return f"{said}: {why}" if why else said
     if "scalation" in hint and "false" in hint:
         container = _container_at(pod, path)
-        if (
-            container
-            and _grants_sudo(pod.spec, container)
-            and False in _hint_values(hint).get("escalation", ())
-        ):
+        variable = _grants_sudo(pod.spec, container) if container else None
+        if variable and container and False in _hint_values(hint).get("escalation", ()):
+            if variable == "GRANT_SUDO":
+                return (
+                    f"{container.get('name')} sets GRANT_SUDO and starts as root: with "
+                    f"allowPrivilegeEscalation: false, {_RELIED_ON['allowPrivilegeEscalation']}"
+                )
             return (
-                f"{container.get('name')} sets GRANT_SUDO and starts as root: with "
-                f"allowPrivilegeEscalation: false, {_RELIED_ON['allowPrivilegeEscalation']}"
+                f"{container.get('name')} sets {variable}, with which its image's start gives "
+                "the user sudo: with allowPrivilegeEscalation: false, sudo through "
+                f"{variable} stops working (setuid programs are refused)"
             )
     if "drop" in hint:
         container = _container_at(pod, path)
@@ -449,7 +452,8 @@ def relied_on_cases(hint: str, fields: Iterable[str]) -> list[str]:
         cases.append(f"{said}: {why}" if why else said)
     if False in _hint_values(hint).get("escalation", ()):
         cases.append(
-            "where a container sets GRANT_SUDO and starts as root (whatever the input writes): "
+            "where a container sets GRANT_SUDO (or its image's own sudo switch: rocker's ROOT, "
+            "linuxserver's SUDO_PASSWORD) and starts as root (whatever the input writes): "
             + _RELIED_ON["allowPrivilegeEscalation"]
         )
     if _drops_capabilities(hint):
@@ -721,6 +725,65 @@ def grant_sudo_at(container: dict[str, Any]) -> int | None:
     return None
 
 
+def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tuple[int, str] | None:
+    """The env entry (its index, its variable) with which the container's start, run as root,
+    gives its user sudo: ``GRANT_SUDO`` set to yes (docker-stacks' start script, for any image),
+    else a variable of its image's ``sudo_grant_env`` (rocker's ``ROOT=true``, linuxserver's
+    ``SUDO_PASSWORD``) with a value that turns it on, where the container runs its image's
+    start. None when it sets none. Whether it starts as root is :func:`starts_as_root`.
+    ``from_elsewhere``: whether a value from elsewhere (``valueFrom``, which may turn it on)
+    counts (a fix's guard: yes; a finding that says sudo is on: no)."""
+    at = grant_sudo_at(container)
+    if at is not None:
+        return at, "GRANT_SUDO"
+    env = items(container.get("env"))
+    names = {item.get("name") for item in env if isinstance(item, dict)}
+    if not names & _grant_variables():
+        return None  # (almost every container)
+    entry = images.lookup(container.get("image"))
+    if entry is None or not images.start_runs(container, entry):
+        return None
+    for grant in items(entry.get("sudo_grant_env")):
+        if not isinstance(grant, dict):
+            continue
+        for index, item in enumerate(env):
+            if not isinstance(item, dict) or item.get("name") != grant.get("name"):
+                continue
+            if "valueFrom" in item:
+                if from_elsewhere:
+                    return index, grant["name"]  # a value from elsewhere may turn it on
+                continue
+            value = item.get("value")
+            if isinstance(value, bool):
+                value = str(value).lower()  # (YAML 1.1 `true` unquoted)
+            if not isinstance(value, (str, int)) or str(value) == "":
+                continue
+            values = grant.get("values")
+            if values == "any" or str(value).lower() in {str(v).lower() for v in items(values)}:
+                return index, grant["name"]
+    return None
+
+
+def _grant_variables() -> frozenset[Any]:
+    """The variables any row of the images table names in its ``sudo_grant_env``."""
+    entries = tables.entries("notebook-images", "images")
+    known = _grant_memo.get(id(entries))
+    if known is None:
+        _grant_memo.clear()
+        variables = frozenset(
+            grant.get("name")
+            for row in entries
+            for grant in items(row.get("sudo_grant_env"))
+            if isinstance(grant, dict)
+        )
+        known = _grant_memo[id(entries)] = (variables, entries)
+    return known[0]
+
+
+#: id(table entries) → (their sudo_grant_env variables, the entries, kept alive for the id).
+_grant_memo: dict[int, tuple[frozenset[Any], list[dict[str, Any]]]] = {}
+
+
 def starts_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
     """Whether the container starts as uid 0: named, or left to an image whose user is root
     (or that the table does not know: it may be). The docker-stacks start script honours
@@ -740,9 +803,11 @@ def _as_uid_0(spec: dict[str, Any], container: dict[str, Any], unknown_image: bo
     return unknown_image if entry is None else entry.get("uid") == 0
 
 
-def _grants_sudo(spec: dict[str, Any], container: dict[str, Any]) -> bool:
-    """Whether the container sets ``GRANT_SUDO`` to yes and starts as root."""
-    return grant_sudo_at(container) is not None and starts_as_root(spec, container)
+def _grants_sudo(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
+    """The variable with which the container's start gives its user sudo (``GRANT_SUDO`` yes,
+    rocker's ``ROOT=true``: :func:`sudo_granted`), when it starts as root; else None."""
+    found = sudo_granted(container)
+    return found[1] if found is not None and starts_as_root(spec, container) else None
 
 
 def runs_as_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:

@@ -37,6 +37,9 @@ STORAGE_INDEX = "cluster/storage"
 BINDINGS_INDEX = "cluster/service-account-bindings"
 #: The Services, Ingresses and Routes among the inputs (:mod:`nblint.model.exposure`).
 EXPOSURE_INDEX = "cluster/exposure"
+#: The run-index key of the RuntimeClasses among the inputs (:mod:`nblint.model.runtime_class`;
+#: the ``cluster`` dialect writes it), here for the same reason.
+RUNTIME_CLASS_INDEX = "cluster/runtime-classes"
 #: The key of an OpenShift ``Template`` whose objects the run reads (as a ``kind: List``'s
 #: ``items``): in :attr:`Recognised.path`, it says the document is one of them.
 TEMPLATE_OBJECTS = "objects"

@@ -44,6 +44,7 @@ from nblint.model.document import (
     BINDINGS_INDEX,
     CLUSTER_INDEX,
     EXPOSURE_INDEX,
+    RUNTIME_CLASS_INDEX,
     STORAGE_INDEX,
     TEMPLATE_OBJECTS,
     Neighbour,
@@ -274,6 +275,8 @@ class Runner:
         #: The Services, Ingresses and Routes of the inputs
         #: (:class:`nblint.model.exposure.Exposure`, set once the index is built).
         self.exposures: tuple[Any, ...] = ()
+        #: The RuntimeClasses among the inputs (:mod:`nblint.model.runtime_class`), if any.
+        self.runtime_classes: tuple[Any, ...] = ()
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
         self._beside: dict[str, tuple[Neighbour, ...]] = {}
         #: Their texts, by path: the code frame of a finding on one needs it.
@@ -350,6 +353,7 @@ class Runner:
         self.storage = _storage(index)
         self.bindings = index.get(BINDINGS_INDEX)
         self.exposures = index.get(EXPOSURE_INDEX)
+        self.runtime_classes = index.get(RUNTIME_CLASS_INDEX)
         self._check_admission_config(result)
         seen: set[str] = set()
         for item in [*inputs, *context]:
@@ -797,6 +801,9 @@ class Runner:
         # notebook: then it gets every PSA check but not the notebook checklist, and one
         # finding that says so.
         outside: Reported | None = None
+        refused: Reported | None = None
+        if self.runtime_classes and pod.spec.get("runtimeClassName"):
+            refused = _apply_runtime_class(pod, self.runtime_classes)
         if self.bindings:
             _note_binding(pod, self.bindings, self.settings)
         _note_token_masked(pod)
@@ -821,10 +828,11 @@ class Runner:
             from nblint.run import namespaces
 
             found = namespaces.judge(self, pod, self.cluster, notebook)
-        if outside is not None:
-            finding = self.finding(outside)
-            if finding is not None:
-                found.append(finding)
+        for reported in (outside, refused):
+            if reported is not None:
+                finding = self.finding(reported)
+                if finding is not None:
+                    found.append(finding)
         return found
 
     # -- findings the pipeline itself reports -------------------------------------------------
@@ -959,6 +967,35 @@ def _note_exposure(pod: EffectivePod, exposures: tuple[Any, ...], settings: dict
     )
     if found:
         pod.facts[FACT] = found
+
+
+def _apply_runtime_class(pod: EffectivePod, classes: tuple[Any, ...]) -> Reported | None:
+    """Apply the RuntimeClass of the inputs that ``pod`` names, as the RuntimeClass admission
+    plugin does (its nodeSelector merged, its tolerations appended, its overhead set: see
+    :mod:`nblint.model.runtime_class`); the finding that admission refuses the pod when they
+    conflict with the pod's own (the pod is then checked as written)."""
+    from nblint.model.runtime_class import apply, named
+
+    runtime_class = named(classes, pod.spec.get("runtimeClassName"))
+    if runtime_class is None or not runtime_class.changes_pods():
+        return None
+    why = apply(pod, runtime_class)
+    if why is None:
+        return None
+    from nblint.model.finding import Cause
+
+    origin = pod.provenance.locate(("spec", "runtimeClassName"))
+    written = runtime_class.origin
+    outcome = "it is not created" if pod.kind == "Pod" else f"its {pod.kind} cannot create it"
+    return Reported(
+        "runtime-class-conflict",
+        f"the RuntimeClass admission plugin refuses the pod of {pod.object}: {why}; {outcome}",
+        origin,
+        pod.object,
+        profile=pod.profile,
+        fix_keys=pod.fix_keys,
+        cause=Cause(runtime_class.label, "scheduling", written.file, written.line, written.column),
+    )
 
 
 def _note_token_masked(pod: EffectivePod) -> None:

@@ -22,6 +22,7 @@ from nblint.check.targets import RawViolation, targets_of
 from nblint.model.origin import REQUEST_FROM_LIMIT
 from nblint.model.pod import EffectivePod
 from nblint.model.quantity import is_zero_quantity
+from nblint.model.runtime_class import FACT as RUNTIME_CLASS_FACT
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -100,19 +101,22 @@ def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
 
 
 def _toleration_fixes(
-    spec: dict[str, Any], resource: str, options: dict[str, Any]
+    spec: dict[str, Any], resource: str, options: dict[str, Any], own: int | None = None
 ) -> dict[str, str] | None:
     """The hints that add the GPU's toleration to the pod's own, per hint key: a tolerations
     list replaces the pod's in every dialect (a strategic merge has no merge key for it, Helm
     and ``kubespawner_override`` replace lists), so each lists the tolerations the pod has now.
     Where each key's hint puts the list, and the comment above it, are the rule's data
-    (``tolerations-at``, ``tolerations-note``); None without them (the rule's own hints)."""
+    (``tolerations-at``, ``tolerations-note``); None without them (the rule's own hints).
+    ``own``: how many of the pod's tolerations are its own, the rest added by its RuntimeClass."""
     import json
 
     at = options.get("tolerations-at")
     if not isinstance(at, dict) or not at:
         return None
     wanted = [t for t in podview.items(spec.get("tolerations")) if isinstance(t, dict)]
+    if own is not None:
+        wanted = wanted[:own]  # those its RuntimeClass adds at admission are not written again
     gpu = {"key": resource, "operator": "Exists", "effect": "NoSchedule"}
     if gpu not in wanted:
         wanted.append(gpu)
@@ -304,18 +308,33 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     asked = (*base, "resources", bucket, resource)
     # With the ExtendedResourceToleration admission plugin the API server adds the toleration.
     automatic = rule.options.get("extended_resource_toleration") is True
+    # A RuntimeClass the pod names, applied by the run when it is among the inputs
+    # (runtime_class.FACT: how many tolerations are the pod's own); else it may add a
+    # nodeSelector and tolerations nblint cannot see, which the message says.
+    applied = pod.facts.get(RUNTIME_CLASS_FACT)
+    own = applied[1] if isinstance(applied, tuple) else None
+    unseen = spec.get("runtimeClassName") if applied is None else None
+    unseen_note = (
+        f"; its RuntimeClass {unseen} is not among the inputs: if it has scheduling, "
+        "admission adds its nodeSelector and tolerations"
+        if isinstance(unseen, str) and unseen
+        else ""
+    )
     if aspect == "toleration" and not automatic and not _tolerates_gpu(spec, pod_gpus):
         _, _, keys = _selection(spec)
         gke = next((key for key in keys if gpus.platform_of(key) == "gke"), None)
         if gke is None:
-            yield RawViolation(
+            raw = RawViolation(
                 asked,
                 "",
                 variables["container"],
-                fix=_toleration_fixes(spec, resource, impl.builtin_options),
+                fix=_toleration_fixes(spec, resource, impl.builtin_options, own),
                 variables=info,
                 anchor=asked,
             )
+            if unseen_note:
+                raw.message = impl.message + unseen_note.replace("{", "{{").replace("}", "}}")
+            yield raw
         else:
             yield RawViolation(
                 asked,
@@ -334,7 +353,9 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             saw = "; ".join(seen) if seen else "no nodeSelector or required node affinity"
             yield RawViolation(
                 asked,
-                "",
+                impl.message + unseen_note.replace("{", "{{").replace("}", "}}")
+                if unseen_note
+                else "",
                 variables["container"],
                 variables={**info, "selection": saw, **_pool_label(resource)},
                 anchor=asked,

@@ -5,10 +5,12 @@ the container starts as uid 0 when no uid is named is the image's (the notebook-
 
 What it finds in the notebook container:
 
-* ``GRANT_SUDO=yes`` when the container starts as root: named (``runAsUser: 0``), or left to an
-  image whose user is root or that the table does not know. Started as any other uid (z2jh's
-  default ``singleuser.uid: 1000``, the image's own non-root user) or under ``runAsNonRoot``,
-  the docker-stacks start script ignores the variable: nothing to say.
+* ``GRANT_SUDO=yes``, or its image's own sudo switch (the table's ``sudo_grant_env``:
+  rocker's ``ROOT=true``, linuxserver's ``SUDO_PASSWORD``), when the container starts as
+  root: named (``runAsUser: 0``), or left to an image whose user is root or that the table
+  does not know. Started as any other uid (z2jh's default ``singleuser.uid: 1000``, the
+  image's own non-root user) or under ``runAsNonRoot``, the start ignores the variable:
+  nothing to say.
 * ``runAsUser: 0`` in its own securityContext;
 * ``allowPrivilegeEscalation: true``: sudo and setuid binaries work.
 """
@@ -25,8 +27,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-GRANT_SUDO = (
-    "notebook container {container} sets GRANT_SUDO and starts as root: its user can become root"
+GRANTS_SUDO = (
+    "notebook container {container} sets {variable} and starts as root: its user can become root"
 )
 RUNS_AS_ROOT = "notebook container {container} runs as root (runAsUser: 0)"
 ESCALATES = (
@@ -39,14 +41,29 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     if found is None:
         return
     base, container, variables = found
-    at = podview.grant_sudo_at(container)
-    if at is not None and podview.starts_as_root(pod.spec, container):
+    # (A value from elsewhere, valueFrom, may be empty or false: not said to turn sudo on.)
+    granted = podview.sudo_granted(container, from_elsewhere=False)
+    if granted is not None and podview.starts_as_root(pod.spec, container):
+        at, variable = granted
+        # An image's own switch (rocker's ROOT, linuxserver's SUDO_PASSWORD): the hint says to
+        # remove it, not to set GRANT_SUDO, which that image does not read; a patch cannot
+        # remove an env entry, so it is advice.
+        switch = variable != "GRANT_SUDO"
         yield RawViolation(
-            (*base, "env", at), GRANT_SUDO, variables["container"], variables=variables
+            (*base, "env", at),
+            GRANTS_SUDO,
+            variables["container"],
+            impl.builtin_options.get("fix-image-sudo-env") if switch else None,
+            variables={**variables, "variable": variable},
+            fix_safety="display-only" if switch else None,
         )
     own = podview._dict(container.get("securityContext"))
     # Without GRANT_SUDO in the environment, the rule's hints without the variable.
-    fix = impl.builtin_options.get("fix-without-grant-sudo") if at is None else None
+    fix = (
+        impl.builtin_options.get("fix-without-grant-sudo")
+        if granted is None or granted[1] != "GRANT_SUDO"
+        else None
+    )
     run_as_user = own.get("runAsUser")
     if type(run_as_user) is int and run_as_user == 0:
         yield RawViolation(

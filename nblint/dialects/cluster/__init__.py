@@ -1,9 +1,9 @@
 """The cluster around the pods: Namespace, LimitRange, ResourceQuota, Kubeflow Profile,
 PersistentVolumeClaim, PersistentVolume, the API server's PodSecurity configuration
-(AdmissionConfiguration), the RoleBindings and ClusterRoleBindings that give ServiceAccounts
-API rights, OpenShift's SecurityContextConstraints (for the ServiceAccounts their own
-``users:`` and ``groups:`` let use them), and the Services and Ingresses that expose pods outside
-the cluster.
+(AdmissionConfiguration), RuntimeClass (applied to the pods that name it), the RoleBindings and
+ClusterRoleBindings that give ServiceAccounts API rights, OpenShift's SecurityContextConstraints
+(for the ServiceAccounts their own ``users:`` and ``groups:`` let use them), and the Services and
+Ingresses that expose pods outside the cluster.
 
 These documents yield no pod. Their indexer files them in the run index for the namespace
 context every pod is admitted by (:mod:`nblint.model.namespace`) and, for the bindings, for the
@@ -59,6 +59,9 @@ KINDS: dict[str, frozenset[str]] = {
             "pod-security.admission.config.k8s.io/v1alpha1",
         }
     ),
+    # Read for the scheduling and overhead the RuntimeClass admission plugin gives the pods
+    # that name it (:mod:`.runtime_class`).
+    "RuntimeClass": frozenset({"node.k8s.io/v1", "node.k8s.io/v1beta1"}),
     **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
     **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS),
     # What exposes pods outside the cluster (nblint.model.exposure; the z2jh dialect, which
@@ -124,6 +127,8 @@ CLUSTER = Dialect(
         # looked for once per file).
         *("kind: SecurityContextConstraints", "kind:SecurityContextConstraints"),
         *('"SecurityContextConstraints"', "'SecurityContextConstraints'"),
+        # A RuntimeClass (a pod's `runtimeClassName` starts with a small r).
+        "RuntimeClass",
     ),
     cluster_wide=True,
 )

@@ -23,8 +23,10 @@ from nblint.dialects.cluster.read import (
     read,
     storage_entry,
 )
+from nblint.dialects.cluster.runtime_class import KIND as RUNTIME_CLASS
+from nblint.dialects.cluster.runtime_class import runtime_class
 from nblint.model.admission import amount_cause, claim_problems
-from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.document import RUNTIME_CLASS_INDEX, Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported
 from nblint.model.namespace import (
     CLUSTER_INDEX,
@@ -60,6 +62,9 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
         return [(SCC_ROLES_INDEX, entry) for entry in scc_roles(document, settings)]
     if document.root["kind"] == SCC_KIND:
         return [(SCC_GRANTS_INDEX, entry) for entry in scc_grants(document)]
+    if document.root["kind"] == RUNTIME_CLASS:
+        read_class = runtime_class(document)
+        return [(RUNTIME_CLASS_INDEX, read_class)] if read_class is not None else []
     found = read(document, settings)
     # An object in a namespace nblint cannot know is filed as its bare ClusterObject: it is in
     # no namespace, but the inputs describe namespaces, so each pod is judged by its own (and
@@ -72,8 +77,8 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
 
 
 def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -> Normalised:
-    if document.root["kind"] in (*BINDING_KINDS, *SCC_ROLE_KINDS, SCC_KIND):
-        return Normalised()  # read for the pods it binds (index); nothing to say about it
+    if document.root["kind"] in (*BINDING_KINDS, *SCC_ROLE_KINDS, SCC_KIND, RUNTIME_CLASS):
+        return Normalised()  # read for the pods it binds or changes (index); nothing to say
     found = read(document, settings)
     out = Normalised(reported=list(found.problems))
     cluster = index.view(CLUSTER_INDEX, ClusterContext.build)
