@@ -4,7 +4,7 @@ no other rule speaks of the empty image (the image tables, the workload signs)."
 
 from __future__ import annotations
 
-from conftest import FIXTURES, brief, run
+from conftest import FIXTURES, brief, run, write
 
 HERE = FIXTURES / "empty-image"
 
@@ -119,12 +119,27 @@ def test_a_deploymentconfig_image_change_trigger_fills_even_an_empty_image() -> 
     result = run(HERE / "deploymentconfig-image-change-trigger.yaml")
     assert result.pod_count == 1
     assert brief(result.findings) == [
-        ("notebook-service-account-token", 24, 5),
         ("allow-privilege-escalation", 26, 9),
         ("capabilities-restricted", 26, 9),
-        ("notebook-read-only-root-filesystem", 26, 9),
-        ("notebook-resources", 26, 9),
-        ("notebook-run-as-user", 26, 9),
         ("run-as-non-root", 26, 9),
         ("seccomp-profile-restricted", 26, 9),
+        ("workload-not-a-notebook", 27, 9),
+    ]
+    # The image is unknown, but the image stream tag the trigger takes it from is a sign.
+    assert result.findings[-1].message.startswith(
+        "DeploymentConfig/db is not a notebook: its container db runs the image of image stream "
+        "tag postgresql:16-el9 (an image trigger sets it), a well-known server that holds data"
+    )
+
+
+def test_a_trigger_by_index_counts_and_one_nblint_cannot_read_names_nothing(tmp_path) -> None:
+    text = (HERE / "deployment-blank-image-trigger.yaml").read_text()
+    by_index = text.replace('containers[?(@.name==\\"nb\\")].image', "containers[0].image")
+    assert by_index != text
+    assert "container-image-missing" not in {
+        f.rule for f in run(write(tmp_path, "i.yaml", by_index)).findings
+    }
+    unreadable = text.replace("'[{", "'[{,")
+    assert brief(run(write(tmp_path, "u.yaml", unreadable)).findings) == [
+        ("container-image-missing", 16, 9)
     ]

@@ -102,6 +102,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             **_replicas(document, kind),
             # What a refusal by restricted-v2 does to it (openshift-scc-range says it).
             **({"openshift_scc": _refused(kind)} if platform.admitted is not None else {}),
+            **_image_streams(spec, triggered),
         },
     )
     return Normalised([effective], reported=platform.said)
@@ -412,7 +413,7 @@ NO_IMAGE_HINT = """spec:
 
 def _no_image(
     document: Recognised, kind: str, prefix: Path, spec: dict[str, Any]
-) -> tuple[list[Reported], list[tuple[str, int]]]:
+) -> tuple[list[Reported], list[tuple[str, int, str | None]]]:
     """``container-image-missing``: a container or init container whose image is unset, null or
     blank, and the containers whose blank image an OpenShift image trigger fills in.
 
@@ -427,8 +428,8 @@ def _no_image(
     container is returned, not reported: its image is unknown, the rest of the pod is checked.
     """
     out: list[Reported] = []
-    triggered: list[tuple[str, int]] = []
-    names: dict[tuple[str, str], str] | None = None
+    triggered: list[tuple[str, int, str | None]] = []
+    names: dict[tuple[str, str], tuple[str, str | None]] | None = None
     for field, label in (("initContainers", "initContainer"), ("containers", "container")):
         for index, container in enumerate(_as_list(spec.get(field))):
             if not isinstance(container, dict):
@@ -440,10 +441,11 @@ def _no_image(
             if kind != "Pod":
                 if names is None:
                     names = _image_triggers(document.root, kind, prefix)
-                by = names.get((field, name)) if isinstance(name, str) else None
-                by = by or names.get((field, str(index)))
-                if by is not None and (image or by == "spec.triggers"):
-                    triggered.append((field, index))
+                trigger = names.get((field, name)) if isinstance(name, str) else None
+                trigger = trigger or names.get((field, str(index)))
+                by = trigger[0] if trigger is not None else None
+                if trigger is not None and (image or by == "spec.triggers"):
+                    triggered.append((field, index, trigger[1]))
                     continue
             else:
                 by = None
@@ -493,12 +495,15 @@ def _no_image(
 TRIGGERS_ANNOTATION = "image.openshift.io/triggers"
 
 
-def _image_triggers(root: dict[str, Any], kind: str, prefix: Path) -> dict[tuple[str, str], str]:
+def _image_triggers(
+    root: dict[str, Any], kind: str, prefix: Path
+) -> dict[tuple[str, str], tuple[str, str | None]]:
     """The containers an OpenShift image trigger fills in the image of, as ``(list, name)``
     (or ``(list, index)`` for a ``fieldPath`` that counts): each with what says so, the
     annotation or ``spec.triggers`` (a DeploymentConfig's ``ImageChange`` triggers, which
-    name regular containers). A trigger nblint cannot read names nothing."""
-    out: dict[tuple[str, str], str] = {}
+    name regular containers), and the image stream tag it takes the image from (``from.name``,
+    None when not written as text). A trigger nblint cannot read names nothing."""
+    out: dict[tuple[str, str], tuple[str, str | None]] = {}
     metadata = _mapping(root.get("metadata"))
     written = _mapping(metadata.get("annotations")).get(TRIGGERS_ANNOTATION)
     if isinstance(written, str) and "fieldPath" in written:
@@ -512,15 +517,23 @@ def _image_triggers(root: dict[str, Any], kind: str, prefix: Path) -> dict[tuple
             found = _field_path().match(field_path) if isinstance(field_path, str) else None
             if found is not None and found["base"] == base:
                 named = found["name"] if found["name"] is not None else found["index"]
-                out[(found["list"], named)] = f"the annotation {TRIGGERS_ANNOTATION}"
+                stream = _mapping(trigger.get("from")).get("name")
+                out[(found["list"], named)] = (
+                    f"the annotation {TRIGGERS_ANNOTATION}",
+                    stream if isinstance(stream, str) else None,
+                )
     if kind == "DeploymentConfig":
         for trigger in _as_list(_mapping(root.get("spec")).get("triggers")):
             if not isinstance(trigger, dict) or trigger.get("type") != "ImageChange":
                 continue
             params = _mapping(trigger.get("imageChangeParams"))
+            stream = _mapping(params.get("from")).get("name")
             for name in _as_list(params.get("containerNames")):
                 if isinstance(name, str):
-                    out.setdefault(("containers", name), "spec.triggers")
+                    out.setdefault(
+                        ("containers", name),
+                        ("spec.triggers", stream if isinstance(stream, str) else None),
+                    )
     return out
 
 
@@ -535,17 +548,31 @@ def _field_path() -> re.Pattern[str]:
     )
 
 
+def _image_streams(
+    spec: dict[str, Any], triggered: list[tuple[str, int, str | None]]
+) -> dict[str, Any]:
+    """``image_streams``: the image stream tag (``postgresql:16-el9``) each container an image
+    trigger fills in takes its image from, by container name: what the workload signs may read
+    where the image itself is unknown."""
+    streams: dict[str, str] = {}
+    for field, index, stream in triggered:
+        name = spec[field][index].get("name")
+        if isinstance(name, str) and stream:
+            streams[name] = stream
+    return {"image_streams": streams} if streams else {}
+
+
 #: What stands for an image an OpenShift image trigger fills in: a placeholder, which no check
 #: reads as the image it stands for.
 TRIGGERED_IMAGE = "${image set by an OpenShift image trigger}"
 
 
 def _trigger_images(
-    spec: dict[str, Any], triggered: list[tuple[str, int]], provenance: TreeProvenance
+    spec: dict[str, Any], triggered: list[tuple[str, int, str | None]], provenance: TreeProvenance
 ) -> dict[str, Any]:
     """The pod spec with the image of each triggered container a placeholder (a copy)."""
     out = to_plain(spec)
-    for field, index in triggered:
+    for field, index, _stream in triggered:
         container = out[field][index]
         if "image" not in container:
             where = provenance.locate(("spec", field, index))
