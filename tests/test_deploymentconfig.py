@@ -19,49 +19,34 @@ from nblint.run.pipeline import Options, Runner
 HERE = FIXTURES / "deploymentconfig"
 PARAMETERS = "openshift-template-parameters"
 
-#: What a privileged notebook with no securityContext else gets, at its container (line) and
-#: its securityContext (line + 2).
-PRIVILEGED_NOTEBOOK = [
-    "allow-privilege-escalation",
-    "capabilities-restricted",
-    "notebook-read-only-root-filesystem",
-    "notebook-run-as-user",
-    "run-as-non-root",
-    "seccomp-profile-restricted",
-]
+#: What says the pod runs on OpenShift, and so under its restricted-v2 SCC.
+SIGN = "(assumed: OpenShift, the one platform that serves a DeploymentConfig)"
 
 
-def test_a_standalone_deploymentconfig_is_checked_at_its_lines() -> None:
+def test_a_standalone_deploymentconfig_is_judged_on_openshift_at_its_lines() -> None:
     result = run(HERE / "standalone-privileged-notebook.yaml")
-    assert result.pod_count == 1
-    assert brief(result.findings) == [
-        ("notebook-service-account-token", 13, 5),
-        ("notebook-home-persistent", 15, 9),
-        ("notebook-resources", 15, 9),
-        *((rule, 17, 9) for rule in PRIVILEGED_NOTEBOOK),
-        ("privileged", 18, 11),
-    ]
-    assert {f.object for f in result.findings} == {"DeploymentConfig/nb"}
-    assert {f.profile for f in result.findings} == {None}
+    assert result.pods == []
+    assert brief(result.findings) == [("openshift-scc-refused", 18, 11)]
+    [finding] = result.findings
+    assert finding.object == "DeploymentConfig/nb"
+    assert finding.message == (
+        "OpenShift's restricted-v2 SCC refuses the pod of DeploymentConfig/nb: container nb is "
+        "privileged (the SCC allows no privileged container); its ReplicationController cannot "
+        "create the pod (FailedCreate: unable to validate against any security context "
+        f"constraint), so nothing else of it is checked {SIGN}"
+    )
 
 
 def test_a_deploymentconfig_in_a_template_is_checked_at_its_lines() -> None:
     result = run(HERE / "template-privileged-notebook.yaml")
-    assert result.pod_count == 1
     assert sum(result.skipped.values()) == 0
-    assert brief(result.findings) == [
-        ("notebook-service-account-token", 18, 7),
-        ("notebook-home-persistent", 20, 11),
-        ("notebook-resources", 20, 11),
-        *((rule, 23, 11) for rule in PRIVILEGED_NOTEBOOK),
-        ("privileged", 24, 13),
-    ]
+    assert brief(result.findings) == [("openshift-scc-refused", 24, 13)]
 
 
 def test_the_legacy_v1_deploymentconfig_is_read_and_another_api_s_is_not() -> None:
     result = run(HERE / "legacy-v1.yaml")
-    assert result.pod_count == 1
-    assert ("run-as-user", 15, 11) in brief(result.findings)
+    assert brief(result.findings) == [("openshift-scc-refused", 15, 11)]
+    assert "container lab runs as root (runAsUser: 0;" in result.findings[0].message
     other = run(HERE / "another-api.yaml")
     assert other.pod_count == 0
     assert brief(other.findings) == []
@@ -89,10 +74,10 @@ def test_a_template_s_info_says_which_objects_nblint_reads() -> None:
     result = run(HERE / "template-with-service.yaml")
     assert brief(result.findings) == [
         (PARAMETERS, 8, 1),
+        ("notebook-uid-mismatch", 32, 7),  # restricted-v2 assigns a uid of the range
         ("notebook-home-persistent", 39, 11),
         ("notebook-resources", 39, 11),
         ("notebook-read-only-root-filesystem", 41, 11),
-        ("notebook-run-as-user", 41, 11),
     ]
     assert result.findings[0].message.startswith(
         "Template/lab: nblint reads 1 of its 2 objects (it skips Service), but the parameters "
@@ -112,30 +97,38 @@ def fixed(path: Path, unsafe: bool = False) -> str:
 
 
 def test_the_fixes_go_into_the_pod_template_and_hold_when_checked_again(tmp_path: Path) -> None:
-    path = HERE / "standalone-privileged-notebook.yaml"
+    path = HERE / "notebook-to-fix.yaml"
+    assert brief(run(path).findings) == [
+        ("notebook-service-account-token", 13, 5),
+        ("notebook-uid-mismatch", 13, 5),
+        ("notebook-home-persistent", 15, 9),
+        ("notebook-read-only-root-filesystem", 15, 9),
+        ("notebook-resources", 17, 9),
+        ("notebook-gpu-node-selection", 20, 13),
+        ("notebook-gpu-toleration", 20, 13),
+    ]
     text = fixed(path)
-    assert text == path.read_text().replace(
-        "          privileged: true\n",
-        "          privileged: true\n"
-        "          capabilities:\n"
-        "            drop:\n"
-        "            - ALL\n"
+    assert text == path.read_text() + "      automountServiceAccountToken: false\n"
+    unsafe = fixed(path, unsafe=True)
+    assert unsafe == path.read_text().replace(
+        "            nvidia.com/gpu: 1\n",
+        "            nvidia.com/gpu: 1\n"
+        "            cpu: '2'\n"
+        "          requests:\n"
+        "            cpu: 500m\n"
         "      automountServiceAccountToken: false\n"
-        "      securityContext:\n"
-        "        seccompProfile:\n"
-        "          type: RuntimeDefault\n",
+        "      tolerations:\n"
+        "      - key: nvidia.com/gpu\n"
+        "        operator: Exists\n"
+        "        effect: NoSchedule\n",
     )
+    assert list(yaml.safe_load(unsafe)) == ["apiVersion", "kind", "metadata", "spec"]
+    # Checked again, the fixed findings are gone and nothing is new.
     again = tmp_path / path.name
-    again.write_text(text)
-    after = {f.rule for f in run(again).findings}
-    assert after.isdisjoint(
-        {"capabilities-restricted", "notebook-service-account-token", "seccomp-profile-restricted"}
-    )
-    assert "privileged" in after
-    unsafe = yaml.safe_load(fixed(path, unsafe=True))
-    assert list(unsafe) == ["apiVersion", "kind", "metadata", "spec"]
-    spec = unsafe["spec"]["template"]["spec"]
-    assert spec["securityContext"]["runAsNonRoot"] is True
-    assert spec["containers"][0]["securityContext"]["privileged"] is False
-    again.write_text(yaml.safe_dump(unsafe))
-    assert {f.rule for f in run(again).findings if f.severity == "error"} == set()
+    again.write_text(unsafe)
+    assert brief(run(again).findings) == [
+        ("notebook-uid-mismatch", 13, 5),
+        ("notebook-home-persistent", 15, 9),
+        ("notebook-read-only-root-filesystem", 15, 9),
+        ("notebook-gpu-node-selection", 20, 13),
+    ]

@@ -137,7 +137,8 @@ def _refused(kind: str) -> str:
             "a pod made from the template is refused (unable to validate against any security "
             "context constraint)"
         )
-    controller = "Job" if kind == "CronJob" else kind
+    # A DeploymentConfig's pods are made by the ReplicationController of each rollout.
+    controller = {"CronJob": "Job", "DeploymentConfig": "ReplicationController"}.get(kind, kind)
     return (
         f"its {controller} cannot create the pod (FailedCreate: unable to validate against any "
         "security context constraint)"
@@ -166,7 +167,7 @@ def _openshift(
         for value in (name, *(labels.values() if isinstance(labels, dict) else ()))
         if isinstance(value, str) and value
     )
-    sign = scc.workload_sign(spec, namespace, document.file, names, index, settings)
+    sign = scc.workload_sign(spec, namespace, document.file, names, index, settings, kind)
     if sign is None:
         return out
     object_label = object_name(document.root, document.index)
