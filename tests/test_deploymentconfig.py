@@ -71,17 +71,19 @@ def test_a_selector_that_misses_the_template_s_labels_is_refused_as_for_an_rc() 
 
 
 def test_a_template_s_info_says_which_objects_nblint_reads() -> None:
-    result = run(HERE / "template-with-service.yaml")
+    # A Service (read for the pods it exposes), a BuildConfig (whose build pods nblint does
+    # not read) and the DeploymentConfig.
+    result = run(HERE / "template-with-other-objects.yaml")
     assert brief(result.findings) == [
         (PARAMETERS, 8, 1),
-        ("notebook-uid-mismatch", 32, 7),  # restricted-v2 assigns a uid of the range
-        ("notebook-home-persistent", 39, 11),
-        ("notebook-resources", 39, 11),
-        ("notebook-read-only-root-filesystem", 41, 11),
+        ("notebook-uid-mismatch", 49, 7),  # restricted-v2 assigns a uid of the range
+        ("notebook-home-persistent", 56, 11),
+        ("notebook-resources", 56, 11),
+        ("notebook-read-only-root-filesystem", 58, 11),
     ]
     assert result.findings[0].message.startswith(
-        "Template/lab: nblint reads 1 of its 2 objects (it skips Service), but the parameters "
-        "they use (${NAME}) are filled in by `oc process`"
+        "Template/lab: nblint reads 2 of its 3 objects (it skips BuildConfig), but the "
+        "parameters they use (${NAME}) are filled in by `oc process`"
     )
     # Its replicas are the pod's, as any replicated workload's.
     assert only_pod(result).facts["replicas"] == 2

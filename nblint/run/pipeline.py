@@ -1092,7 +1092,7 @@ def _template_parameters(
 
 def _checked(count: int, skipped: Counter[str] | None) -> str:
     """Which of a Template's ``count`` objects nblint reads, when it skips some (``skipped``, by
-    kind: objects no dialect reads, a Service, a BuildConfig)."""
+    kind: objects no dialect reads, a BuildConfig, an ImageStream)."""
     left = sum(skipped.values()) if skipped else 0
     if not skipped or not left:
         return "its objects are checked"
