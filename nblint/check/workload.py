@@ -233,7 +233,7 @@ def _images(
     metadata: dict[str, Any],
     own: dict[str, Any],
 ) -> _Hit:
-    globs, image = sign["images"], container.get("image")
+    globs, image = sign["images"], _image(pod, container)
     if not isinstance(globs, list) or not isinstance(image, str) or not image:
         return None
     # Every pod of a bundle asks about the same few images: each sign answers each once.
@@ -260,7 +260,7 @@ def _image_names(
     """The repository's own name (its last path element), in any registry: as written, or
     without a version suffix (Red Hat's and the Software Collections' ``mariadb-103``,
     ``postgresql-96-rhel7``, ``redis-6-c9s``)."""
-    globs, image = sign["image-names"], container.get("image")
+    globs, image = sign["image-names"], _image(pod, container)
     if not isinstance(globs, list) or not isinstance(image, str) or not image:
         return None
     key = (-1 - number, image)  # beside the sign's `images` answers
@@ -513,5 +513,22 @@ _MATCHERS: dict[str, Callable[..., _Hit]] = {
 _POD_KEYS = frozenset({"labels", "names", "service-accounts"})
 
 
+def _image(pod: EffectivePod, container: dict[str, Any]) -> Any:
+    """The image a sign judges: the container's, or, where an OpenShift image trigger fills it
+    in (``facts["image_streams"]``, by container name), the image stream tag it names."""
+    streams = pod.facts.get("image_streams")
+    name = container.get("name")
+    if streams and isinstance(name, str) and name in streams:
+        return streams[name]
+    return container.get("image")
+
+
 def _image_hit(pod: EffectivePod, name: Any, image: str, at: Path) -> tuple[str, Origin]:
+    streams = pod.facts.get("image_streams")
+    if streams and isinstance(name, str) and streams.get(name) == image:
+        return (
+            f"its container {name} runs the image of image stream tag {image} (an image "
+            "trigger sets it)",
+            pod.provenance.locate((*at, "image")),
+        )
     return f"its container {name} runs {image}", pod.provenance.locate((*at, "image"))

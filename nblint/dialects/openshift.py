@@ -311,6 +311,8 @@ def _escalates(context: dict[str, Any]) -> bool:
 OPENSHIFT_AI = "openshift-ai"
 #: OpenShift's internal image registry: an image there runs on that cluster only.
 INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc"
+#: Workload kinds only OpenShift serves: a pod of one runs on OpenShift.
+OPENSHIFT_KINDS = ("DeploymentConfig",)
 #: The run index key of the inputs' Routes: ``(namespace, file, line, Service)`` (see
 #: :func:`route_entry`).
 ROUTES = "openshift/routes"
@@ -378,6 +380,7 @@ def workload_sign(
     names: tuple[str, ...],
     index: Any,
     settings: dict[str, Any],
+    kind: str | None = None,
 ) -> str | None:
     """``assumed: OpenShift, …`` when a pod of raw manifests (``spec``, in ``namespace`` —
     None: the object names none —, written in ``file``; ``names``: the object's name and the
@@ -385,7 +388,7 @@ def workload_sign(
     strong sign; None when nothing says so. The signs, strongest first:
 
     * ``--kubeflow-distribution openshift-ai`` (the one option that says the cluster is
-      OpenShift);
+      OpenShift), or a workload ``kind`` only OpenShift serves (a DeploymentConfig);
     * the pod's namespace, among the inputs or ``--cluster-context``, carries OpenShift's
       ``openshift.io/sa.scc.uid-range`` annotation;
     * a container's image is from OpenShift's internal registry, which no other cluster serves;
@@ -396,6 +399,8 @@ def workload_sign(
       some namespace is OpenShift's, not that this pod's is."""
     if settings.get("kubeflow_distribution") == OPENSHIFT_AI:
         return "assumed: OpenShift, as --kubeflow-distribution openshift-ai says"
+    if kind in OPENSHIFT_KINDS:
+        return f"assumed: OpenShift, the one platform that serves a {kind}"
     given = settings.get("namespace")
     namespace = namespace or (given if isinstance(given, str) and given else None)
     from_namespace = namespace_sign(index, namespace)

@@ -646,9 +646,10 @@ def _refused_replica(pod: EffectivePod, index: int) -> str:
             f"the StatefulSet controller cannot create pod {name}-{index} (ordinal {index}) "
             "nor any later one (FailedCreate)"
         )
-    creator = (
-        "the ReplicationController" if pod.kind == "ReplicationController" else "the ReplicaSet"
-    )
+    creator = {
+        "ReplicationController": "the ReplicationController",
+        "DeploymentConfig": "its ReplicationController",
+    }.get(pod.kind, "the ReplicaSet")
     return f"{creator} cannot create replica {index + 1} nor any later one (FailedCreate)"
 
 

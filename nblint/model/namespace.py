@@ -718,8 +718,14 @@ _CREATORS = {
     "Job": "the Job",
     "CronJob": "its Jobs",
     "ReplicationController": "the ReplicationController",
+    "DeploymentConfig": "its ReplicationController",
     "PodTemplate": "the controller that uses it",
 }
+
+#: Workload kinds of another API than Kubernetes' own, whose pod template PodSecurity admission
+#: may not evaluate when the object is applied (it reads Kubernetes' own workloads): OpenShift's
+#: DeploymentConfig, whose pods the ReplicationControllers its deployer makes create.
+_TEMPLATE_NOT_EVALUATED = ("DeploymentConfig",)
 
 
 def consequence(pod: EffectivePod) -> str:
@@ -739,6 +745,13 @@ def warned(pod: EffectivePod, rejected: bool) -> str:
     workload is applied; the pod itself when its creator creates it. ``rejected``: the
     namespace's enforce level rejects the pod."""
     written = pod.object.partition("/")[0]
+    if pod.kind in _TEMPLATE_NOT_EVALUATED:
+        return (
+            f"the warnings go to its deployer, which creates the ReplicationController, and to "
+            f"the controller that creates the pod, not necessarily to the client that applies "
+            f"{pod.object} (PodSecurity evaluates the templates of Kubernetes' own workload "
+            "kinds); nothing is rejected for it"
+        )
     if pod.kind in _CREATORS and written == pod.kind:
         # The workload object the user applies: its own warning reaches the client (its pods'
         # go to its controller).

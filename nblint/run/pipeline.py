@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
@@ -568,12 +569,21 @@ class Runner:
             key = _CONTAINERS[kind]
             items = root.get(key)
             if isinstance(items, list) and (key == "items" or _openshift_template(root)):
-                if key == TEMPLATE_OBJECTS and item.context is None:
-                    parameters = _template_parameters(root, item.path)
-                    if parameters is not None:
-                        self._add(result, parameters)
+                if key != TEMPLATE_OBJECTS or item.context is not None:
+                    for position, entry in enumerate(items):
+                        yield from self._recognise(item, entry, index, result, (*at, key, position))
+                    return
+                # A Template: its info says which of its objects nblint reads.
+                skipped_before = Counter(result.skipped)
+                objects: list[Recognised] = []
                 for position, entry in enumerate(items):
-                    yield from self._recognise(item, entry, index, result, (*at, key, position))
+                    found = self._recognise(item, entry, index, result, (*at, key, position))
+                    objects.extend(found)
+                skipped = result.skipped - skipped_before
+                parameters = _template_parameters(root, item.path, len(items), skipped)
+                if parameters is not None:
+                    self._add(result, parameters)
+                yield from objects
                 return
         if item.namespace is not None:
             set_namespace(root, item.namespace.namespace)
@@ -1095,11 +1105,14 @@ def _openshift_template(root: Any) -> bool:
     return api == "v1" or (isinstance(api, str) and api.startswith("template.openshift.io/"))
 
 
-def _template_parameters(root: Any, file: str) -> Reported | None:
+def _template_parameters(
+    root: Any, file: str, count: int = 0, skipped: Counter[str] | None = None
+) -> Reported | None:
     """``openshift-template-parameters`` for a Template whose objects write a parameter
     (``${NAME}``, ``${{NAME}}``), which ``oc process`` fills in: nblint checks their objects
     with those values unknown (a ``value:`` default in ``parameters`` may be replaced with
-    ``-p``). None when they write none."""
+    ``-p``). None when they write none. ``count`` objects, of which ``skipped`` (by kind) no
+    dialect reads: the info says which it checks."""
     names: list[str] = []
     stack: list[Any] = [root.get(TEMPLATE_OBJECTS)]
     while stack:
@@ -1125,13 +1138,26 @@ def _template_parameters(root: Any, file: str) -> Reported | None:
     given = "FILE" if file == files.STDIN else file
     return Reported(
         TEMPLATE_PARAMETERS,
-        f"{label}: its objects are checked, but the parameters they use ({shown}) are filled in "
+        f"{label}: {_checked(count, skipped)}, but the parameters they use ({shown}) are filled in "
         "by `oc process`, so nblint cannot know their values (a default under `parameters` may "
         "be replaced with -p) and says nothing about a value written with one",
         Origin(file, line, column),
         object=label,
         fix=f"oc process -f {given} --local -o yaml -p NAME=VALUE ... | nblint check -",
     )
+
+
+def _checked(count: int, skipped: Counter[str] | None) -> str:
+    """Which of a Template's ``count`` objects nblint reads, when it skips some (``skipped``, by
+    kind: objects no dialect reads, a BuildConfig, an ImageStream)."""
+    left = sum(skipped.values()) if skipped else 0
+    if not skipped or not left:
+        return "its objects are checked"
+    kinds = ", ".join(f"{n} {kind}" if n > 1 else kind for kind, n in sorted(skipped.items()))
+    read = count - left
+    if read <= 0:
+        return f"nblint reads none of its {count} objects (it skips {kinds})"
+    return f"nblint reads {read} of its {count} objects (it skips {kinds})"
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Raw Kubernetes manifests: Pod, PodTemplate and the workloads that hold a pod template.
+"""Raw Kubernetes manifests: Pod, PodTemplate and the workloads that hold a pod template
+(OpenShift's DeploymentConfig among them).
 
 The effective pod is the written pod template after the API server's defaulting
 (:mod:`nblint.dialects.apiserver`).
@@ -22,6 +23,8 @@ TEMPLATE_PATHS: dict[str, Path] = {
     "DaemonSet": ("spec", "template"),
     "ReplicaSet": ("spec", "template"),
     "ReplicationController": ("spec", "template"),
+    # OpenShift: a PodTemplateSpec at spec.template, a plain label selector, as an RC's.
+    "DeploymentConfig": ("spec", "template"),
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
@@ -39,13 +42,21 @@ CORE_API_VERSIONS = {
 }
 
 
+#: Kinds served by another API group than Kubernetes' own, with the versions that serve them:
+#: OpenShift's DeploymentConfig (``apps.openshift.io/v1``, and the legacy ``v1`` its older
+#: templates write).
+OTHER_API_VERSIONS = {"DeploymentConfig": {"apps.openshift.io/v1", "v1"}}
+
+
 def is_pod_source(root: Any) -> bool:
     if not isinstance(root, dict):
         return False
     kind, api = root.get("kind"), root.get("apiVersion")
     if not isinstance(kind, str) or not (api is None or isinstance(api, str)):
         return False
-    return kind in TEMPLATE_PATHS and (api is None or api in CORE_API_VERSIONS)
+    if kind not in TEMPLATE_PATHS:
+        return False
+    return api is None or api in OTHER_API_VERSIONS.get(kind, CORE_API_VERSIONS)
 
 
 def object_name(root: dict[str, Any], index: int) -> str:

@@ -7,6 +7,10 @@ lacks them, as a Notebook the API server refuses yields only ``kubeflow-invalid-
 
 from __future__ import annotations
 
+import json
+import re
+from functools import cache
+
 from nblint.dialects import openshift as scc
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
@@ -56,11 +60,13 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if unselected:
         # The API server refuses the workload: no pod, nothing else of it to check.
         return Normalised(reported=unselected)
-    imageless = _no_image(document, kind, prefix, spec)
+    imageless, triggered = _no_image(document, kind, prefix, spec)
     if imageless:
         # Refused too (the pod, or a workload with its template): no pod to check.
         return Normalised(reported=imageless)
     provenance = TreeProvenance(file, root, prefix)
+    if triggered:
+        spec = _trigger_images(spec, triggered, provenance)
     # The object's own namespace is the pod's (a template's metadata.namespace is ignored).
     own = root.get("metadata") if isinstance(root.get("metadata"), dict) else {}
     namespace = own.get("namespace")
@@ -96,6 +102,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             **_replicas(document, kind),
             # What a refusal by restricted-v2 does to it (openshift-scc-range says it).
             **({"openshift_scc": _refused(kind)} if platform.admitted is not None else {}),
+            **_image_streams(spec, triggered),
         },
     )
     return Normalised([effective], reported=platform.said)
@@ -130,7 +137,8 @@ def _refused(kind: str) -> str:
             "a pod made from the template is refused (unable to validate against any security "
             "context constraint)"
         )
-    controller = "Job" if kind == "CronJob" else kind
+    # A DeploymentConfig's pods are made by the ReplicationController of each rollout.
+    controller = {"CronJob": "Job", "DeploymentConfig": "ReplicationController"}.get(kind, kind)
     return (
         f"its {controller} cannot create the pod (FailedCreate: unable to validate against any "
         "security context constraint)"
@@ -159,7 +167,7 @@ def _openshift(
         for value in (name, *(labels.values() if isinstance(labels, dict) else ()))
         if isinstance(value, str) and value
     )
-    sign = scc.workload_sign(spec, namespace, document.file, names, index, settings)
+    sign = scc.workload_sign(spec, namespace, document.file, names, index, settings, kind)
     if sign is None:
         return out
     object_label = object_name(document.root, document.index)
@@ -199,7 +207,13 @@ def _openshift(
 
 
 #: The kinds whose ``spec.replicas`` says how many pods of the template run at once.
-REPLICATED = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
+REPLICATED = (
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "DeploymentConfig",
+)
 
 
 def _replicas(document: Recognised, kind: str) -> dict[str, Any]:
@@ -400,12 +414,23 @@ NO_IMAGE_HINT = """spec:
 
 def _no_image(
     document: Recognised, kind: str, prefix: Path, spec: dict[str, Any]
-) -> list[Reported]:
+) -> tuple[list[Reported], list[tuple[str, int, str | None]]]:
     """``container-image-missing``: a container or init container whose image is unset, null or
-    blank. The API server refuses such a Pod, and a workload whose template has one (the
-    template is validated as a pod spec, but for an image of blanks, which only the pods the
-    controller makes are refused for)."""
+    blank, and the containers whose blank image an OpenShift image trigger fills in.
+
+    The API server refuses a Pod whose image is empty or has blanks around it, and a workload
+    whose template has an empty image (``validateContainerCommon`` checks only the length: an
+    image of blanks passes in a template, the pods the controller makes from it are refused).
+    OpenShift's image triggers make that blank a placeholder: an ``image.openshift.io/triggers``
+    annotation whose ``fieldPath`` names the container has the trigger controller write the
+    image into the workload (the blank ``" "`` is what passes validation until then), and a
+    DeploymentConfig's ``ImageChange`` trigger naming a container lets even an empty image
+    through (OpenShift validates the template as if it held one) and fills it in. Such a
+    container is returned, not reported: its image is unknown, the rest of the pod is checked.
+    """
     out: list[Reported] = []
+    triggered: list[tuple[str, int, str | None]] = []
+    names: dict[tuple[str, str], tuple[str, str | None]] | None = None
     for field, label in (("initContainers", "initContainer"), ("containers", "container")):
         for index, container in enumerate(_as_list(spec.get(field))):
             if not isinstance(container, dict):
@@ -413,10 +438,21 @@ def _no_image(
             image = container.get("image")
             if image is not None and not (isinstance(image, str) and not image.strip()):
                 continue
+            name = container.get("name")
+            if kind != "Pod":
+                if names is None:
+                    names = _image_triggers(document.root, kind, prefix)
+                trigger = names.get((field, name)) if isinstance(name, str) else None
+                trigger = trigger or names.get((field, str(index)))
+                by = trigger[0] if trigger is not None else None
+                if trigger is not None and (image or by == "spec.triggers"):
+                    triggered.append((field, index, trigger[1]))
+                    continue
+            else:
+                by = None
             path: Path = (*prefix, "spec", field, index)
             written = "image" in container
             line, column = tree_position(document.root, (*path, "image") if written else path)
-            name = container.get("name")
             shown = name if isinstance(name, str) and name else f"{field}[{index}]"
             state = (
                 "unset"
@@ -433,6 +469,13 @@ def _no_image(
                 refused = "the API server refuses the Pod"
             else:
                 refused = f"the API server refuses the {kind}, which never makes a pod"
+            if by is not None:
+                # An annotation trigger names it, but the empty image is refused before the
+                # trigger controller can fill it in.
+                refused += (
+                    f' (the image trigger of {by} cannot fill it in: write `image: " "`, '
+                    "which a pod template may hold)"
+                )
             hint = NO_IMAGE_HINT.format(list=field, name=shown)
             out.append(
                 Reported(
@@ -445,6 +488,100 @@ def _no_image(
                     fix_keys=("manifest",),
                 )
             )
+    return out, triggered
+
+
+#: The annotation that asks OpenShift's trigger controller to write an image stream tag's image
+#: into a field of the object (a JSON list of ``{"from": …, "fieldPath": …}``).
+TRIGGERS_ANNOTATION = "image.openshift.io/triggers"
+
+
+def _image_triggers(
+    root: dict[str, Any], kind: str, prefix: Path
+) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """The containers an OpenShift image trigger fills in the image of, as ``(list, name)``
+    (or ``(list, index)`` for a ``fieldPath`` that counts): each with what says so, the
+    annotation or ``spec.triggers`` (a DeploymentConfig's ``ImageChange`` triggers, which
+    name regular containers), and the image stream tag it takes the image from (``from.name``,
+    None when not written as text). A trigger nblint cannot read names nothing."""
+    out: dict[tuple[str, str], tuple[str, str | None]] = {}
+    metadata = _mapping(root.get("metadata"))
+    written = _mapping(metadata.get("annotations")).get(TRIGGERS_ANNOTATION)
+    if isinstance(written, str) and "fieldPath" in written:
+        try:
+            triggers = json.loads(written)
+        except ValueError:
+            triggers = None
+        base = ".".join(str(part) for part in (*prefix, "spec"))
+        for trigger in triggers if isinstance(triggers, list) else ():
+            field_path = trigger.get("fieldPath") if isinstance(trigger, dict) else None
+            found = _field_path().match(field_path) if isinstance(field_path, str) else None
+            if found is not None and found["base"] == base:
+                named = found["name"] if found["name"] is not None else found["index"]
+                stream = _mapping(trigger.get("from")).get("name")
+                out[(found["list"], named)] = (
+                    f"the annotation {TRIGGERS_ANNOTATION}",
+                    stream if isinstance(stream, str) else None,
+                )
+    if kind == "DeploymentConfig":
+        for trigger in _as_list(_mapping(root.get("spec")).get("triggers")):
+            if not isinstance(trigger, dict) or trigger.get("type") != "ImageChange":
+                continue
+            params = _mapping(trigger.get("imageChangeParams"))
+            stream = _mapping(params.get("from")).get("name")
+            for name in _as_list(params.get("containerNames")):
+                if isinstance(name, str):
+                    out.setdefault(
+                        ("containers", name),
+                        ("spec.triggers", stream if isinstance(stream, str) else None),
+                    )
+    return out
+
+
+@cache
+def _field_path() -> re.Pattern[str]:
+    """A trigger's ``fieldPath``: ``spec.template.spec.containers[?(@.name=="nb")].image`` (or
+    ``containers[0].image``), the name quoted either way."""
+    return re.compile(
+        r"^(?P<base>[A-Za-z.]+)\.(?P<list>containers|initContainers)"
+        r"\[(?:\?\(@\.name\s*==\s*(?P<q>[\"'])(?P<name>[^\"']*)(?P=q)\)|(?P<index>\d+))\]"
+        r"\.image$"
+    )
+
+
+def _image_streams(
+    spec: dict[str, Any], triggered: list[tuple[str, int, str | None]]
+) -> dict[str, Any]:
+    """``image_streams``: the image stream tag (``postgresql:16-el9``) each container an image
+    trigger fills in takes its image from, by container name: what the workload signs may read
+    where the image itself is unknown."""
+    streams: dict[str, str] = {}
+    for field, index, stream in triggered:
+        name = spec[field][index].get("name")
+        if isinstance(name, str) and stream:
+            streams[name] = stream
+    return {"image_streams": streams} if streams else {}
+
+
+#: What stands for an image an OpenShift image trigger fills in: a placeholder, which no check
+#: reads as the image it stands for.
+TRIGGERED_IMAGE = "${image set by an OpenShift image trigger}"
+
+
+def _trigger_images(
+    spec: dict[str, Any], triggered: list[tuple[str, int, str | None]], provenance: TreeProvenance
+) -> dict[str, Any]:
+    """The pod spec with the image of each triggered container a placeholder (a copy)."""
+    out = to_plain(spec)
+    for field, index, _stream in triggered:
+        container = out[field][index]
+        if "image" not in container:
+            where = provenance.locate(("spec", field, index))
+            provenance.inject(
+                ("spec", field, index, "image"),
+                Origin(where.file, where.line, where.column, "filled in by an image trigger"),
+            )
+        container["image"] = TRIGGERED_IMAGE
     return out
 
 

@@ -33,7 +33,20 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: The kinds whose ``spec.selector`` must select ``spec.template.metadata.labels``.
-SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job")
+SELECTED = (
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "DeploymentConfig",
+    "Job",
+)
+
+#: The kinds whose ``spec.selector`` is a plain map of labels (no ``matchLabels``), defaulted
+#: from the template's labels when unset or empty: a v1 ReplicationController, and OpenShift's
+#: DeploymentConfig (validated with the RC's pod template rules).
+PLAIN = ("ReplicationController", "DeploymentConfig")
 
 #: The labels the API server gives a Job's pods when it generates its selector: the Job's name
 #: (prefixed since Kubernetes 1.27, and the legacy key) and its uid.
@@ -76,8 +89,8 @@ def refusal(root: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
         if not _text(key) or not _text(value):
             return None
         labels[key] = value
-    if kind == "ReplicationController":
-        # v1: a plain map of labels.
+    if kind in PLAIN:
+        # A plain map of labels.
         if not isinstance(selector, dict) or not all(
             _text(k) and _text(v) for k, v in selector.items()
         ):
@@ -236,13 +249,11 @@ def hint(root: dict[str, Any]) -> str | None:
     if not labels:
         return None
     selector = _mapping(spec.get("selector"))
-    written = (
-        selector if root.get("kind") == "ReplicationController" else selector.get("matchLabels")
-    )
+    written = selector if kind in PLAIN else selector.get("matchLabels")
     stale = [k for k in (written if isinstance(written, dict) else {}) if k not in labels]
     entries = [f"{k}: {json.dumps(v)}" for k, v in labels.items()] + [f"{k}: null" for k in stale]
     comment = "   # the template's labels (or change those to what the selector says)"
-    if root.get("kind") == "ReplicationController":
+    if kind in PLAIN:
         body = "\n".join(f"    {e}" for e in entries)
         return f"spec:\n  selector:{comment}\n{body}\n"
     body = "\n".join(f"      {e}" for e in entries)
