@@ -184,3 +184,24 @@ def test_cutting_a_key_takes_what_it_leaves_empty() -> None:
         "spec:\n  securityContext:\n    runAsNonRoot: true\n"
     )
     assert without_keys(hint, [("spec", "containers", 0), ("spec", "securityContext")]) is None
+
+
+def test_a_placeholder_in_one_file_of_the_run_is_seen_beside_plain_files() -> None:
+    """A run whose files hold no placeholder text skips the per-pod look for one; a file that
+    holds one keeps it for every pod, whatever else the run reads."""
+    plain = FIXTURES / "manifests" / "misplaced" / "pod-capabilities-and-container-fsgroup.yaml"
+    found = {
+        (f.rule, f.line, f.container): f.applicability
+        for f in run(plain, P / "template-uid-parameter-root-default.yaml").findings
+        if f.rule == CAPABILITIES and f.file.endswith("template-uid-parameter-root-default.yaml")
+    }
+    assert found[(CAPABILITIES, 24, "notebook")] == "unsafe"
+
+
+def test_placeholder_text_is_told_by_what_every_placeholder_holds() -> None:
+    from nblint.check.podview import may_hold_placeholder
+
+    assert may_hold_placeholder("runAsUser: ${{UID}}")
+    assert may_hold_placeholder('image: "{{ .Values.image }}"')
+    assert may_hold_placeholder("password: ENC[AES256_GCM,data:abc]")
+    assert not may_hold_placeholder("pvcNameTemplate: claim-{username}{servername}\n")

@@ -1305,6 +1305,17 @@ def _holds_placeholder(pod: EffectivePod, literal: bool, parameters: bool) -> bo
 _HOLDS_PLACEHOLDER = "podview.holds_placeholder"
 
 
+def may_hold_placeholder(text: str) -> bool:
+    """Whether ``text`` (a file's) holds what every placeholder holds."""
+    return "${" in text or "{{" in text or "ENC[" in text
+
+
+def holds_no_placeholder(pod: EffectivePod) -> None:
+    """Say that ``pod`` holds no placeholder (no file of the run holds placeholder text, and
+    neither do the chart defaults and tables a dialect adds), for :func:`_holds_placeholder`."""
+    pod.memo[_HOLDS_PLACEHOLDER] = False
+
+
 def _overwrites(
     patch: Any,
     written: Any,

@@ -28,6 +28,7 @@ from functools import cache
 
 from nblint.check import tables
 from nblint.check.engine import Plan, check_pod
+from nblint.check.podview import holds_no_placeholder, may_hold_placeholder
 from nblint.check.rules import load_rules, table_dirs
 from nblint.dialects.base import Dialect
 from nblint.dialects.registry import (
@@ -276,6 +277,8 @@ class Runner:
         #: The Services, Ingresses and Routes of the inputs
         #: (:class:`nblint.model.exposure.Exposure`, set once the index is built).
         self.exposures: tuple[Any, ...] = ()
+        #: Whether no file of the run holds placeholder text (set once the files are read).
+        self.placeholder_free = False
         #: The RuntimeClasses among the inputs (:mod:`nblint.model.runtime_class`), if any.
         self.runtime_classes: tuple[Any, ...] = ()
         #: Directory → the files beside its inputs that dialects read (see :meth:`_neighbours`).
@@ -349,7 +352,13 @@ class Runner:
         self._unchecked_resources(kustomizations, paths, result)
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
-        index = self._index(inputs, context, release, result, self._shared())
+        shared = self._shared()
+        index = self._index(inputs, context, release, result, shared)
+        # No text of the run's files holds what every placeholder holds: no pod does, and the
+        # fix guards that ask it of every finding need not walk each pod to know.
+        self.placeholder_free = not any(
+            may_hold_placeholder(item.loaded.text) for item in [*inputs, *context, *shared]
+        )
         self.cluster = _cluster(index)
         self.storage = _storage(index)
         self.bindings = index.get(BINDINGS_INDEX)
@@ -817,6 +826,8 @@ class Runner:
         if self.bindings:
             _note_binding(pod, self.bindings, self.settings)
         _note_token_masked(pod)
+        if self.placeholder_free:
+            holds_no_placeholder(pod)
         if self.exposures and "workload" in pod.facts:
             _note_exposure(pod, self.exposures, self.settings)
         if "workload" in pod.facts:
