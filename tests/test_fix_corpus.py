@@ -106,16 +106,10 @@ LEFT_UNTIL_ITS_HINT_IS_FIXED: dict[str, set[tuple[str, int]]] = {
     name: {("notebook-read-only-root-filesystem", root)}
     for name, (_home, root) in _ROCKER_BESIDE_JOVYAN.items()
 }
-# A user egress rule lets notebooks reach the cloud metadata server on port 80 (rules with no
-# `to`: basehub's "HTTP and HTTPS to the whole world"), so the chart's iptables init container
-# must stay (dropping it is advice only, notebook-cloud-metadata): the pod-level runAsNonRoot
-# would then refuse that root container, and is not applied. (edx's, which also has a root init
-# container that chowns the home, is advice: podview.root_work_kept.)
-LEFT_UNTIL_ITS_HINT_IS_FIXED.update(
-    {
-        "2i2c-org__infrastructure__helm-charts.basehub.values.yaml": {("run-as-non-root", 904)},
-    }
-)
+# basehub's pod-level runAsNonRoot (line 904) is advice, not left: its extraConfig's
+# modify_pod_hook appends an init container with "runAsUser": 0 (block-nfs-access), which the
+# kubelet would refuse under it (field test 13a D2: podview.root_code_kept). (edx's, which has a
+# root init container that chowns the home, is advice too: podview.root_work_kept.)
 
 
 def check_outcome(path: Path) -> None:

@@ -224,3 +224,61 @@ def test_code_that_sets_a_security_trait_is_advice_that_says_the_values_could_ov
         "values\n"
         "# would override it in the pod, against the code's choice)"
     )
+
+
+# Field test 13a D2: code nblint does not read that runs the user as uid 0 (a modify_pod_hook's
+# run_as_user=0, a trait set to 0 inside a condition) runs after the values a fix writes. A fix
+# that adds runAsNonRoot: true there makes the kubelet refuse the container (the hook's
+# runAsUser 0 under the pod's runAsNonRoot: true: CreateContainerConfigError), so it is advice
+# that names the code, never applied.
+NON_ROOT = "run-as-non-root"
+
+
+def _non_root(path: Path) -> Finding:
+    (found,) = [f for f in check(path) if f.rule == NON_ROOT]
+    return found
+
+
+def _written(outcome: fixing.FixOutcome, path: Path) -> str:
+    """The fixed values, without their comments."""
+    return yaml.safe_dump(yaml.safe_load(fixed_text(outcome, path)))
+
+
+def _advice(fix: str) -> str:
+    """The comment lines a display-only fix begins with, as one line."""
+    return " ".join(line[2:] for line in fix.splitlines() if line.startswith("# "))
+
+
+def test_a_hook_that_runs_the_container_as_uid_0_makes_the_non_root_fix_advice() -> None:
+    path = FIX / "extra-config-hook-runs-as-root.yaml"
+    found = _non_root(path)
+    assert (found.line, found.severity, found.applicability) == (4, "error", "display-only")
+    assert found.edit is None
+    assert found.fix is not None
+    assert _advice(found.fix) == (
+        f"first change the code that runs a container of the pod as uid 0: {path}:12 "
+        "(hub.extraConfig.rootHook: `run_as_user=0`); runAsNonRoot: true beside it makes the "
+        "kubelet refuse to start that container (CreateContainerConfigError), so the spawn "
+        "fails; then:"
+    )
+    assert "runAsNonRoot" not in _written(fix_file(path, unsafe=True), path)
+
+
+def test_a_uid_0_set_inside_a_condition_makes_the_non_root_fix_advice() -> None:
+    path = FIX / "extra-config-conditional-uid-0.yaml"
+    found = _non_root(path)
+    assert (found.line, found.applicability) == (4, "display-only")
+    assert found.fix is not None
+    assert _advice(found.fix).startswith(
+        f"first change the code that runs a container of the pod as uid 0: {path}:11 "
+        "(hub.extraConfig.sudo: `c.KubeSpawner.uid = 0`);"
+    )
+    assert "runAsNonRoot" not in _written(fix_file(path, unsafe=True), path)
+
+
+def test_a_hook_that_sets_no_user_leaves_the_non_root_fix_applicable() -> None:
+    path = FIX / "extra-config-hook-privileged-only.yaml"
+    found = _non_root(path)
+    assert (found.line, found.applicability) == (4, "unsafe")
+    assert found.fix is not None and not found.fix.startswith("#")
+    assert "runAsNonRoot: true" in _written(fix_file(path, unsafe=True), path)

@@ -7,6 +7,8 @@ One fixture per case in ``fixtures/namespace/argocd/``; each test asserts the ex
 
 from __future__ import annotations
 
+from typing import Any
+
 from conftest import FIXTURES, run
 from test_namespace_psa import PSA_ONLY, judged
 
@@ -113,3 +115,51 @@ def test_two_applications_that_label_one_namespace_differently_decide_nothing() 
     ]
     assert found[0].cause is not None
     assert found[0].cause.object == "Application/lab-b (managedNamespaceMetadata)"
+
+
+# The Application given as a -f layer after the values it installs (README, GitOps: the way to
+# lint `helm.valueFiles`) labels its namespace as it does given as a path (field test 13a D1).
+VALUES_LAYER = ARGO / "values-layer"
+
+
+def _layered(application: str) -> Any:
+    return run(
+        values=[str(VALUES_LAYER / "values.yaml"), str(VALUES_LAYER / application)],
+        select=PSA_ONLY | {"argocd-namespace-metadata-unapplied"},
+    )
+
+
+def test_a_privileged_label_of_an_application_given_with_f_admits_its_release() -> None:
+    result = _layered("application-privileged.yaml")
+    assert len(result.pods) == 1
+    assert judged(result.findings) == []
+    assert [f.rule for f in result.findings] == []
+
+
+def test_a_baseline_label_of_an_application_given_with_f_rejects_at_the_label() -> None:
+    found = _layered("application-baseline.yaml").findings
+    assert judged(found) == [
+        ("capabilities-baseline", 2, "error", "enforce", 24),
+        ("privileged", 2, "error", "enforce", 24),
+        ("privileged", 5, "error", "enforce", 24),
+    ]
+    notebook = next(f for f in found if f.line == 5)
+    assert notebook.file.endswith("values.yaml")
+    assert notebook.cause is not None
+    assert notebook.cause.file.endswith("application-baseline.yaml")
+    assert (notebook.cause.object, notebook.cause.detail) == (
+        "Application/hub (managedNamespaceMetadata)",
+        "label pod-security.kubernetes.io/enforce: baseline",
+    )
+
+
+def test_an_application_given_with_f_without_create_namespace_says_its_labels_are_unapplied() -> (
+    None
+):
+    result = _layered("application-no-create-namespace.yaml")
+    unapplied = [f for f in result.findings if f.rule == "argocd-namespace-metadata-unapplied"]
+    assert [(f.file.rsplit("/", 1)[-1], f.line, f.severity) for f in unapplied] == [
+        ("application-no-create-namespace.yaml", 21, "info")
+    ]
+    # Judged at --psa-level (restricted), not at the privileged label.
+    assert ("privileged", 5, "error", None, None) in judged(result.findings)

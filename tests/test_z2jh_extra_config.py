@@ -228,3 +228,27 @@ def test_values_keys_hub_config_replaces_are_said_to_have_no_effect() -> None:
         (17, "`singleuser.startTimeout` has no effect"),
     ]
     assert "hub.config.KubeSpawner.environment (line 6 of the file)" in result.findings[0].message
+
+
+def test_the_places_unread_code_sets_a_user_to_uid_0_are_read_without_running_it() -> None:
+    # Field test 13a D2: a keyword, a dict key, an attribute and an item set to the literal 0;
+    # a literal assignment nblint reads is applied, not listed; a user other than 0 is not.
+    from nblint.dialects.z2jh.extra_config import read
+
+    code = (
+        "def hook(spawner, pod):\n"  # 1
+        "    pod.spec.containers[0].security_context = V1SecurityContext(run_as_user=0)\n"
+        "    pod.spec.init_containers[0].security_context = {'runAsUser': 0}\n"  # 3
+        "    spawner.uid = 0\n"
+        "    pod['runAsUser'] = 0\n"  # 5
+        "    other(run_as_user=1000)\n"
+        "c.KubeSpawner.uid = 0\n"  # 7: read and applied
+    )
+    found = read({"hook": code})
+    assert found.root_user == [
+        ("hook", 2, "run_as_user=0"),
+        ("hook", 3, "'runAsUser': 0"),
+        ("hook", 4, "spawner.uid = 0"),
+        ("hook", 5, "pod['runAsUser'] = 0"),
+    ]
+    assert [(a.trait, a.value) for a in found.assignments] == [("uid", 0)]

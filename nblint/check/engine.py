@@ -19,6 +19,7 @@ from nblint.check.podview import (
     placeholder_risk,
     privilege_kept,
     relied_on,
+    root_code_kept,
     root_work_kept,
     setuid_start_kept,
     start_sudo_kept,
@@ -653,6 +654,8 @@ def make_finding(
         sudo = start_sudo_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that gives a container doing root work (chown) another user.
         rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that requires non-root of a pod that code nblint did not read runs as uid 0.
+        root_code = root_code_kept(pod, fix) if safety != DISPLAY_ONLY else None
         # Nor one that drops the metadata server's iptables block where a user egress rule lets
         # notebooks reach it past the NetworkPolicy the hint leans on.
         reopened = safety != DISPLAY_ONLY and metadata_reopened(pod, fix)
@@ -662,6 +665,7 @@ def make_finding(
             or setuid is not None
             or sudo is not None
             or rooted is not None
+            or root_code is not None
             or reopened
         ):
             safety = DISPLAY_ONLY
@@ -715,6 +719,13 @@ def make_finding(
             first = (
                 f"first make the pod need no root work: {rooted}, which fails as another user "
                 "(give the volume to the user with fsGroup instead, and drop that work); then:"
+            )
+            fix = f"{comment(first)}\n{fix}"
+        if root_code is not None:
+            first = (
+                f"first change the code that runs a container of the pod as uid 0: {root_code}; "
+                "runAsNonRoot: true beside it makes the kubelet refuse to start that container "
+                "(CreateContainerConfigError), so the spawn fails; then:"
             )
             fix = f"{comment(first)}\n{fix}"
         applicability = safety if edit is not None else DISPLAY_ONLY

@@ -947,6 +947,20 @@ def root_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     return None
 
 
+def root_code_kept(pod: EffectivePod, hint: str) -> str | None:
+    """The code nblint did not read that sets a user of the pod to uid 0 (a z2jh
+    ``modify_pod_hook``'s ``run_as_user=0``: the pod fact ``uid_0_code``), when fix ``hint``
+    sets ``runAsNonRoot: true``: the kubelet refuses to start a container that runs as uid 0
+    under it, and the code runs after the values the hint writes, so the hint is advice
+    (field test 13a D2). Else None."""
+    if "runAsNonRoot" not in hint:
+        return None
+    code = pod.facts.get("uid_0_code")
+    if not isinstance(code, str) or True not in _hint_values(hint).get("non_root", ()):
+        return None
+    return code
+
+
 def _root_works(pod: EffectivePod) -> dict[int, tuple[dict[str, Any], str]]:
     """``id(container) → (container, its root work)`` of the pod's containers that do root work
     (:func:`root_work`), in the pod's order: worked out once per pod, asked by every hint."""

@@ -99,10 +99,21 @@ def index(document: Recognised) -> list[tuple[str, Any]]:
     """The Namespace the object stands for, filed as a Namespace manifest would be; none when
     the object does not create its namespace, or nblint cannot know the namespace or one of its
     PodSecurity labels (a placeholder an ApplicationSet's generators fill in). And the files of
-    its git path sources (:data:`PATH_SOURCES`)."""
-    root = document.root
+    its git path sources (:data:`PATH_SOURCES`). For a release given with ``-f``, each layer
+    that is such an object is indexed the same way, at its own file: the namespace the release
+    is installed into is the one it labels (field test 13a D1)."""
+    if not document.layers:
+        return _object(document.file, document.root, document.context)
+    entries: list[tuple[str, Any]] = []
+    for file, root in document.layers:
+        entries.extend(_object(file, root, document.context))
+    return entries
+
+
+def _object(file: str, root: Any, context: bool) -> list[tuple[str, Any]]:
+    """:func:`index` of one Argo CD object ``root`` read from ``file``."""
     found = managed_metadata(root)
-    if found is None or document.layers:
+    if found is None:
         return []
     spec, metadata = found
     namespace = _at(root, (*spec, "destination", "namespace"))
@@ -126,7 +137,7 @@ def index(document: Recognised) -> list[tuple[str, Any]]:
 
     def origin(path: Path) -> Origin:
         line, column = tree_position(root, path)
-        return Origin(document.file, line, column)
+        return Origin(file, line, column)
 
     labels_written = metadata.get("labels")
     labels: dict[str, Located] = {}
@@ -141,7 +152,7 @@ def index(document: Recognised) -> list[tuple[str, Any]]:
         for key in SCC_RANGE_ANNOTATIONS
         if isinstance(annotations.get(key), str)
     }
-    ref = ClusterObject("Namespace", namespace, None, origin(at), document.context)
+    ref = ClusterObject("Namespace", namespace, None, origin(at), context)
     manifest = NamespaceManifest(ref, labels, scc_ranges=scc_ranges, written_by=_name(root))
     return [*entries, (CLUSTER_INDEX, manifest)]
 
@@ -215,10 +226,18 @@ def path_source_namespace(files: list[str], index: RunIndex) -> str | None:
 
 def problems(document: Recognised) -> list[Reported]:
     """``argocd-namespace-metadata-unapplied`` when ``managedNamespaceMetadata`` is written
-    without ``CreateNamespace=true``: Argo CD then sets none of it."""
-    root = document.root
+    without ``CreateNamespace=true``: Argo CD then sets none of it. For a release given with
+    ``-f``, of each layer that is such an object."""
+    if document.context:
+        return []
+    if not document.layers:
+        return _problems(document.file, document.root)
+    return [found for file, root in document.layers for found in _problems(file, root)]
+
+
+def _problems(file: str, root: Any) -> list[Reported]:
     found = managed_metadata(root)
-    if found is None or document.layers or document.context:
+    if found is None:
         return []
     spec, metadata = found
     at: Path = (*spec, "syncPolicy", MARKER)
@@ -236,7 +255,7 @@ def problems(document: Recognised) -> list[Reported]:
         for key, value in written.items():
             if not is_unknowable(value):
                 line, column = tree_position(root, (*at, "labels", key))
-                labels[str(key)] = Located(value, Origin(document.file, line, column))
+                labels[str(key)] = Located(value, Origin(file, line, column))
         return [
             Reported(rule, message, origin, _name(root))
             for rule, message, origin in label_problems(labels)
@@ -252,7 +271,7 @@ def problems(document: Recognised) -> list[Reported]:
             f"`{'.'.join(map(str, at))}` is not applied: Argo CD sets these labels and "
             f"annotations only with the sync option {CREATE_NAMESPACE}, which "
             f"{_name(root)} does not give; nblint does not take {where} to have them",
-            Origin(document.file, line, column),
+            Origin(file, line, column),
             _name(root),
         )
     ]

@@ -51,7 +51,15 @@ class Assignment(Record):
 class ExtraConfig(Record):
     """What nblint read from every snippet, in the order the hub runs them."""
 
-    __slots__ = ("assignments", "broken", "pod_hooks", "too_long", "unread", "unread_targets")
+    __slots__ = (
+        "assignments",
+        "broken",
+        "pod_hooks",
+        "root_user",
+        "too_long",
+        "unread",
+        "unread_targets",
+    )
 
     def __init__(
         self,
@@ -78,6 +86,10 @@ class ExtraConfig(Record):
         #: ``(snippet, length)`` of each snippet longer than :data:`LONGEST_SNIPPET`, not read at
         #: all (its statements are in no other list).
         self.too_long: list[tuple[Any, int]] = [] if too_long is None else too_long
+        #: ``(snippet, line, text)`` of each place in a statement nblint did not read that sets
+        #: the user to uid 0 (:func:`_root_user`): a hook's ``run_as_user=0``, a trait set to 0
+        #: inside a condition. nblint does not know when it runs, only that it may.
+        self.root_user: list[tuple[Any, int, str]] = []
 
     def of(self, section: str) -> list[Assignment]:
         return [a for a in self.assignments if a.section == section]
@@ -139,12 +151,52 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
             out.assignments.append(found)
         elif not _inert(statement):
             out.unread.append((name, statement.lineno))
+            out.root_user.extend((name, line, text) for line, text in _root_user(statement, code))
             for target in _assigned_traits(statement):
                 out.unread_targets.add(target)
                 if target in POD_HOOKS or (
                     target == SPAWNER_CLASS and not _names_kubespawner(statement)
                 ):
                     out.pod_hooks.append((f"c.{target[0]}.{target[1]}", name, statement.lineno))
+
+
+#: Names under which code gives a container or pod its user: the Kubernetes client's
+#: ``V1SecurityContext(run_as_user=…)``, a manifest's ``runAsUser``, KubeSpawner's ``uid``.
+_USER_KEYWORDS = frozenset(("run_as_user", "runAsUser"))
+_USER_ATTRIBUTES = frozenset(("run_as_user", "uid"))
+
+
+def _root_user(statement: ast.stmt, code: str) -> list[tuple[int, str]]:
+    """``(line, text)`` of each place in ``statement`` that sets a user to the literal 0:
+    ``run_as_user=0`` (a keyword), ``{"runAsUser": 0}`` (a dict), ``….run_as_user = 0``,
+    ``….uid = 0`` (``c.KubeSpawner.uid``, ``spawner.uid``) or ``…["runAsUser"] = 0``."""
+    import ast
+
+    def zero(node: ast.expr | None) -> bool:
+        return isinstance(node, ast.Constant) and type(node.value) is int and node.value == 0
+
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.keyword):
+            if node.arg in _USER_KEYWORDS and zero(node.value):
+                found.append((node.lineno, f"{node.arg}=0"))
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=False):
+                if isinstance(key, ast.Constant) and key.value in _USER_KEYWORDS and zero(value):
+                    found.append((key.lineno, f"{key.value!r}: 0"))
+        elif isinstance(node, ast.Assign) and zero(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr in _USER_ATTRIBUTES:
+                    pass
+                elif not (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.slice, ast.Constant)
+                    and target.slice.value in _USER_KEYWORDS
+                ):
+                    continue
+                text = ast.get_source_segment(code, node) or "= 0"
+                found.append((node.lineno, text.splitlines()[0][:80]))
+    return sorted(found)
 
 
 def _names_kubespawner(statement: ast.stmt) -> bool:

@@ -489,6 +489,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             return out
         document = layered
     if document.layers and any(_is_gitops(doc) for _, doc in document.layers):
+        from nblint.dialects.z2jh.argo_namespace import problems as namespace_problems
+
+        out.reported.extend(namespace_problems(document))
         _gitops_layers(out, document, settings, index)
         return out
     found = [] if document.layers else gitops_sources(document.root)

@@ -17,6 +17,7 @@ from nblint.dialects.z2jh.chart_config import (
     with_hub_config,
 )
 from nblint.dialects.z2jh.dropped_volumes import report_dropped_volumes
+from nblint.dialects.z2jh.helm import key_text
 from nblint.dialects.z2jh.placement import ValuesPlacement, set_by_code
 from nblint.dialects.z2jh.platform import REFUSED
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
@@ -31,7 +32,7 @@ from nblint.dialects.z2jh.values import (
     kubespawner_version,
     volume_null_note,
 )
-from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
+from nblint.model.pod import CodeLine, EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.quantity import is_zero_quantity
 
 TYPE_CHECKING = False
@@ -561,9 +562,22 @@ def deployment_facts(
         "volumes_deleted": _volumes_deleted(release),
         # A hook that changes the pod KubeSpawner built (basehub's adds admins' mounts).
         "pod_hooks": [hook for hook, _, _ in release.extra_config.pod_hooks],
+        # Code nblint did not read that sets a user to uid 0 (a hook's run_as_user=0).
+        "uid_0_code": _uid_0_code(release),
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
+
+
+def _uid_0_code(release: Release) -> str | None:
+    """Where ``hub.extraConfig`` code nblint did not read sets a user to uid 0 (the first
+    place), as ``file:line (hub.extraConfig.NAME: `text`)``; None (most releases: no code)."""
+    found = release.extra_config.root_user
+    if not found:
+        return None
+    snippet, line, text = found[0]
+    origin = release.locate(("hub", "extraConfig", snippet, CodeLine(line)))
+    return f"{origin.file}:{origin.line} (hub.extraConfig.{key_text(snippet)}: `{text}`)"
 
 
 def egress_to_metadata(values: Any) -> int | None:

@@ -160,7 +160,10 @@ def index(document: Recognised, settings: dict[str, Any]) -> list[tuple[str, Any
     from nblint.model.exposure import read as exposure
 
     entries = chart_sources(document, settings)
-    if not document.layers and isinstance(document.root, dict) and "spec" in document.root:
+    if any(isinstance(root, dict) and "spec" in root for _, root in document.layers) or (
+        isinstance(document.root, dict) and "spec" in document.root
+    ):
+        # Cheap: an Argo CD object's managed namespace, given as a path or as a -f layer.
         from nblint.dialects.z2jh.argo_namespace import index as managed_namespace
 
         entries.extend(managed_namespace(document))
