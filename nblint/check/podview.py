@@ -658,14 +658,22 @@ def _sudo_variables() -> frozenset[Any]:
 _sudo_memo: dict[int, tuple[frozenset[Any], list[dict[str, Any]]]] = {}
 
 
+def env_names(container: dict[str, Any]) -> set[str]:
+    """The names the container's env entries give (a name of the wrong type is no name)."""
+    return {
+        name
+        for item in items(container.get("env"))
+        if isinstance(item, dict) and isinstance(name := item.get("name"), str)
+    }
+
+
 def start_sudo_env(container: dict[str, Any]) -> tuple[str, str] | None:
     """The variable the container sets that makes its image's start run sudo (the table's
     ``start_sudo_env``: code-server's DOCKER_USER), with whose start says so: the image's own,
     or — an image the table does not know — any start the table knows to read it (images are
     built FROM codercom/code-server keeping its entrypoint). None when it sets none, sets it
     empty or to the image's own user (no rename), or replaces the start."""
-    names = {item.get("name") for item in items(container.get("env")) if isinstance(item, dict)}
-    if not names & _sudo_variables():
+    if not env_names(container) & _sudo_variables():
         return None  # (almost every container: none of the variables the table knows)
     entry = images.lookup(container.get("image"))
     if entry is not None:
@@ -737,8 +745,7 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
     if at is not None:
         return at, "GRANT_SUDO"
     env = items(container.get("env"))
-    names = {item.get("name") for item in env if isinstance(item, dict)}
-    if not names & _grant_variables():
+    if not env_names(container) & _grant_variables():
         return None  # (almost every container)
     entry = images.lookup(container.get("image"))
     if entry is None or not images.start_runs(container, entry):
