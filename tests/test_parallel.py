@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -66,3 +67,23 @@ def test_the_index_prefilter_finds_a_file_exactly_when_a_marker_is_in_it() -> No
     )
     assert [may_index(t) for t in texts] == [any(m in t for m in markers) for t in texts]
     assert sum(map(may_index, texts)) > len(markers)  # (the fixtures hold some too)
+
+
+def test_a_service_in_another_chunk_still_exposes_a_server_with_its_token_off(
+    tmp_path: Path,
+) -> None:
+    """Services are shared with every process only in a run where some file names a token
+    option: then a NodePort Service in one chunk still makes the server of another an error."""
+    tree = _tree(tmp_path)
+    nodeport = (FIXTURES / "notebook-auth" / "token-off-nodeport.yaml").read_text()
+    deployment, service = nodeport.split("---\n")
+    (tree / "000-lab.yaml").write_text(deployment)
+    (tree / "zzz-service.yaml").write_text(service)
+    serial = _report(str(tree))
+    found = [
+        (f["rule"], f["severity"], Path(f["file"]).name)
+        for f in json.loads(serial[1])["findings"]
+        if f["rule"] == "notebook-authentication"
+    ]
+    assert found == [("notebook-authentication", "error", "000-lab.yaml")]
+    assert _report("--jobs", "2", str(tree)) == serial

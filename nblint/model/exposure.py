@@ -54,6 +54,13 @@ class Exposure(Record):
         self.services = services
 
 
+#: How a file that holds a Service or an Ingress is told (the cluster dialect's index markers).
+EXPOSURE_MARKERS = ("kind: Service", "kind:Service", '"Service"', "'Service'", "Ingress")
+#: What the command line of a pod that asks what exposes it holds (:func:`worth_asking`): a run
+#: none of whose files holds it needs no Service of another file.
+EXPOSURE_ASKED_BY = ".token"
+
+
 def worth_asking(spec: Any) -> bool:
     """Whether a pod's fact is worth working out: only ``notebook-authentication`` reads it, for
     a server whose command line sets a token (``--….token``); a cheap look at the containers'

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from nblint.dialects.registry import DIALECTS
 from nblint.load import files
+from nblint.model.exposure import EXPOSURE_ASKED_BY, EXPOSURE_MARKERS
 from nblint.model.result import RunResult
 from nblint.run.kustomize import KUSTOMIZATION_NAMES
 from nblint.run.results import merge
@@ -38,6 +39,12 @@ _TOGETHER = tuple(sorted({d.together_marker for d in DIALECTS if d.together_mark
 #: LimitRange): every process indexes them, the process whose chunk holds them checks them.
 _EVERYWHERE = tuple(
     sorted({marker.encode() for d in DIALECTS if d.cluster_wide for marker in d.index_markers})
+)
+#: The same, but for the Services and Ingresses, which only a pod whose command line names a
+#: token option asks about: a run none of whose files holds one does not share them (most runs,
+#: where every Deployment file has its Service beside it).
+_EVERYWHERE_UNLESS_ASKED = tuple(
+    marker for marker in _EVERYWHERE if marker.decode() not in EXPOSURE_MARKERS
 )
 #: The runner of the parallel run, set before the worker processes fork from the parent.
 _RUNNER: Runner | None = None
@@ -102,10 +109,14 @@ def run(runner: Runner, paths: Sequence[str], jobs: int) -> RunResult:
     global _RUNNER, _SHARED, _ALL
     _RUNNER, _ALL = runner, tuple(paths)
     # A kustomization may put the files of other chunks in its namespace: every worker reads it.
+    asked = EXPOSURE_ASKED_BY.encode()
+    everywhere = (
+        _EVERYWHERE if any(_holds(path, (asked,)) for path in paths) else _EVERYWHERE_UNLESS_ASKED
+    )
     _SHARED = [
         path
         for path in paths
-        if os.path.basename(path) in KUSTOMIZATION_NAMES or _holds(path, _EVERYWHERE)
+        if os.path.basename(path) in KUSTOMIZATION_NAMES or _holds(path, everywhere)
     ]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:

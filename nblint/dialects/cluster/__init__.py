@@ -16,6 +16,7 @@ PVC its namespace refuses). Read from the inputs, or from ``--cluster-context`` 
 from __future__ import annotations
 
 from nblint.dialects.base import Dialect
+from nblint.model.exposure import EXPOSURE_MARKERS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ CLUSTER = Dialect(
         # A Role or ClusterRole that grants use of OpenShift's SCCs.
         "securitycontextconstraints",
         # Services and Ingresses (kind: ServiceAccount matches too, harmlessly).
-        *("kind: Service", "kind:Service", '"Service"', "'Service'", "Ingress"),
+        *EXPOSURE_MARKERS,
         # An SCC itself, whose users/groups may name ServiceAccounts: the kind only (one word,
         # looked for once per file).
         *("kind: SecurityContextConstraints", "kind:SecurityContextConstraints"),
