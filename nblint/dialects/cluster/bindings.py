@@ -40,11 +40,7 @@ def account_bindings(document: Recognised, settings: dict[str, Any]) -> list[Acc
     (a RoleBinding's) the binding's own, as the API server's authorizer reads it."""
     root = document.root
     kind = root["kind"]
-    metadata = _mapping(root.get("metadata"))
-    name = _text(metadata.get("name")) or f"(document {document.index + 1})"
-    own_namespace = None
-    if kind == "RoleBinding":
-        own_namespace = _text(metadata.get("namespace")) or _text(settings.get("namespace"))
+    name, own_namespace = _named(document, settings, "RoleBinding")
     role_ref = _mapping(root.get("roleRef"))
     role = f"{_text(role_ref.get('kind')) or 'Role'}/{_text(role_ref.get('name')) or '?'}"
     subjects = root.get("subjects")
@@ -76,11 +72,7 @@ def scc_roles(document: Recognised, settings: dict[str, Any]) -> list[SccRole]:
     in ``security.openshift.io`` (or ``*``): with the SCCs it names (none: every SCC)."""
     root = document.root
     kind = root["kind"]
-    metadata = _mapping(root.get("metadata"))
-    name = _text(metadata.get("name")) or f"(document {document.index + 1})"
-    namespace = None
-    if kind == "Role":
-        namespace = _text(metadata.get("namespace")) or _text(settings.get("namespace"))
+    name, namespace = _named(document, settings, "Role")
     rules = root.get("rules")
     out = []
     for index, rule in enumerate(rules if isinstance(rules, list) else ()):
@@ -122,3 +114,16 @@ def scc_grants(document: Recognised) -> list[SccGrant]:
             if grant is not None:
                 out.append(grant)
     return out
+
+
+def _named(
+    document: Recognised, settings: dict[str, Any], namespaced: str
+) -> tuple[str, str | None]:
+    """An RBAC object's name (its document's number when it has none) and, for the namespaced
+    kind (``RoleBinding``, ``Role``), its namespace: its own, else ``--namespace``."""
+    root = document.root
+    metadata = _mapping(root.get("metadata"))
+    name = _text(metadata.get("name")) or f"(document {document.index + 1})"
+    if root["kind"] != namespaced:
+        return name, None
+    return name, _text(metadata.get("namespace")) or _text(settings.get("namespace"))

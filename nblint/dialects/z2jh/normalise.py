@@ -1570,9 +1570,15 @@ def _layered_by_an_installer(document: Recognised, index: RunIndex) -> bool:
     """Whether ``document`` is a values file that a kustomization or a helmfile of the inputs
     layers into its z2jh release (:data:`INSTALLER_FILES`): the run reads it there, as that
     release's layer, where each finding in it is said once."""
+    return _a_file_named_in(document, index, INSTALLER_FILES)
+
+
+def _a_file_named_in(document: Recognised, index: RunIndex, key: str) -> bool:
+    """Whether ``document`` is the plain values file (no object) that a file of the inputs names
+    under run-index ``key``."""
     import os.path
 
-    named = index.get(INSTALLER_FILES)
+    named = index.get(key)
     return (
         bool(named)
         and document.index == 0
@@ -1586,19 +1592,11 @@ def _helmfile_state(document: Recognised, index: RunIndex) -> bool:
     holds only its ``environments`` or ``bases`` (claimed to be indexed), or a file a helmfile of
     the inputs names as an environment's values (:data:`HELMFILE_STATE_FILES`), which helmfile
     reads for its templates (``.Values``, ``.StateValues``) and never hands Helm."""
-    import os.path
-
     from nblint.dialects.z2jh.gitops import is_helmfile_state
 
     if isinstance(document.root, dict) and kind_of(document.root) == HELMFILE:
         return is_helmfile_state(document.root)
-    named = index.get(HELMFILE_STATE_FILES)
-    return (
-        bool(named)
-        and document.index == 0
-        and kind_of(document.root) is None
-        and os.path.abspath(document.file) in named
-    )
+    return _a_file_named_in(document, index, HELMFILE_STATE_FILES)
 
 
 def _packed_only(document: Recognised, index: RunIndex, out: Normalised) -> bool:
