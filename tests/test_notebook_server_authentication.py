@@ -215,3 +215,96 @@ def test_the_builtin_reads_the_fact_the_run_writes() -> None:
     from nblint.model import exposure
 
     assert server_token.EXPOSED == exposure.FACT
+
+
+# The other servers a notebook workload runs, each with its own switch (field test 14b D1).
+
+
+def _server_off(container: str, server: str, switch: str) -> str:
+    return f"container {container} starts {server} with authentication off ({switch})"
+
+
+def test_rockers_disable_auth_behind_a_load_balancer_is_an_error() -> None:
+    # rocker's start compares the variable lowercased; its RStudio sessions run as rstudio,
+    # not as the root the start runs as.
+    assert _found(AUTH / "rstudio-disable-auth-loadbalancer.yaml") == [
+        (
+            "notebook-authentication",
+            "error",
+            19,
+            15,
+            _server_off("rstudio", "RStudio Server", "DISABLE_AUTH=TRUE")
+            + ": Service/rstudio (LoadBalancer) exposes its port outside the cluster, and "
+            "whoever reaches it runs code in the container",
+        )
+    ]
+
+
+def test_code_servers_auth_none_is_a_warning_at_the_flag() -> None:
+    assert _found(AUTH / "code-server-auth-none.yaml") == [
+        (
+            "notebook-authentication",
+            "warning",
+            9,
+            45,
+            _server_off("code", "code-server", "--auth=none") + ": anyone who reaches the pod's "
+            "port in the cluster runs code in the container (nothing among the inputs exposes "
+            "it outside the cluster)",
+        )
+    ]
+
+
+def test_openvscode_servers_switch_in_a_shell_script_on_a_host_port_is_an_error() -> None:
+    [(rule, severity, line, column, message)] = _found(
+        AUTH / "openvscode-without-connection-token.yaml"
+    )
+    assert (rule, severity, line, column) == ("notebook-authentication", "error", 8, 29)
+    assert message.startswith(
+        _server_off("vscode", "openvscode-server", "--without-connection-token")
+        + ": hostPort 3000 exposes"
+    )
+
+
+def test_linuxservers_code_server_without_a_password_is_said_at_its_image() -> None:
+    [(rule, severity, line, column, message)] = _found(
+        AUTH / "linuxserver-code-server-no-password.yaml"
+    )
+    assert (rule, severity, line, column) == ("notebook-authentication", "warning", 16, 11)
+    assert message.startswith(
+        _server_off(
+            "code",
+            "code-server",
+            "no PASSWORD or HASHED_PASSWORD set: the image's start runs it without a login",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # A command of its own replaces rocker's start, which reads DISABLE_AUTH.
+        "rstudio-disable-auth-own-command.yaml",
+        # The last --auth is a password.
+        "code-server-auth-password.yaml",
+        # A password from a Secret, or variables a Secret gives whole.
+        "linuxserver-code-server-password.yaml",
+    ],
+)
+def test_other_servers_with_their_login_on_are_clean(case: str) -> None:
+    assert _found(AUTH / case) == []
+
+
+def test_the_hint_turns_rockers_switch_off_and_gives_a_password_from_a_secret() -> None:
+    [finding] = run(AUTH / "rstudio-disable-auth-loadbalancer.yaml", select=RULE).findings
+    assert finding.fix is not None
+    assert "- name: DISABLE_AUTH\n" in finding.fix
+    assert 'value: "false"' in finding.fix
+    assert "secretKeyRef: {name: server-password, key: password}" in finding.fix
+    # Advice: the Secret must exist first.
+    assert finding.applicability == "display-only"
+
+
+def test_the_hint_drops_auth_none_from_code_servers_command_line() -> None:
+    [finding] = run(AUTH / "code-server-auth-none.yaml", select=RULE).findings
+    assert finding.fix is not None
+    assert 'args: ["--bind-addr", "0.0.0.0:8080"]' in finding.fix

@@ -56,31 +56,43 @@ class Exposure(Record):
 
 #: How a file that holds a Service or an Ingress is told (the cluster dialect's index markers).
 EXPOSURE_MARKERS = ("kind: Service", "kind:Service", '"Service"', "'Service'", "Ingress")
-#: What the command line of a pod that asks what exposes it holds (:func:`worth_asking`): a run
-#: none of whose files holds it needs no Service of another file.
-EXPOSURE_ASKED_BY = ".token"
+#: What the container of a pod that asks what exposes it holds (:func:`worth_asking`): a run none
+#: of whose files holds one needs no Service of another file. A switch that turns a server's
+#: login off names one: Jupyter's ``--….token``, code-server's ``--auth`` and openvscode-server's
+#: ``--without-connection-token``, rocker's ``DISABLE_AUTH``, and the image whose start turns it
+#: off without a password (see ``notebook-authentication``).
+EXPOSURE_ASKED_BY = (
+    ".token",
+    "--auth",
+    "connection-token",
+    "DISABLE_AUTH",
+    "linuxserver/code-server",
+)
 
 
 def worth_asking(spec: Any) -> bool:
     """Whether a pod's fact is worth working out: only ``notebook-authentication`` reads it, for
-    a server whose command line sets a token (``--….token``); a cheap look at the containers'
-    texts, so that the many pods that set none never pay for the matching."""
+    a server whose container names a switch of its login (:data:`EXPOSURE_ASKED_BY`); a cheap
+    look at the containers' texts, so that the many pods that name none never pay for the
+    matching."""
     containers = spec.get("containers") if isinstance(spec, dict) else None
     for container in containers if isinstance(containers, list) else ():
         if not isinstance(container, dict):
             continue
+        if _mentions_switch(container.get("image")):
+            return True
         for key in ("command", "args", "env"):
             value = container.get(key)
-            if isinstance(value, list) and any(_mentions_token(item) for item in value):
+            if isinstance(value, list) and any(_mentions_switch(item) for item in value):
                 return True
     return False
 
 
-def _mentions_token(item: Any) -> bool:
-    """Whether a command-line word, or an env entry's value, names a ``….token`` option."""
+def _mentions_switch(item: Any) -> bool:
+    """Whether a command-line word, an env entry's name or value, or an image names a switch."""
     if isinstance(item, dict):
-        item = item.get("value")
-    return isinstance(item, str) and ".token" in item
+        item = f"{item.get('name')} {item.get('value')}"
+    return isinstance(item, str) and any(marker in item for marker in EXPOSURE_ASKED_BY)
 
 
 def exposed_by(

@@ -109,9 +109,9 @@ def run(runner: Runner, paths: Sequence[str], jobs: int) -> RunResult:
     global _RUNNER, _SHARED, _ALL
     _RUNNER, _ALL = runner, tuple(paths)
     # A kustomization may put the files of other chunks in its namespace: every worker reads it.
-    asked = EXPOSURE_ASKED_BY.encode()
+    asked = tuple(marker.encode() for marker in EXPOSURE_ASKED_BY)
     everywhere = (
-        _EVERYWHERE if any(_holds(path, (asked,)) for path in paths) else _EVERYWHERE_UNLESS_ASKED
+        _EVERYWHERE if any(_holds(path, asked) for path in paths) else _EVERYWHERE_UNLESS_ASKED
     )
     _SHARED = [
         path

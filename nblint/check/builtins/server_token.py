@@ -13,6 +13,12 @@ starts, on any ip: it only logs "All authentication is disabled" (only ``passwor
 with no password stops it). ``JUPYTER_TOKEN=""`` does not: the server reads the variable only
 when it is non-empty, and else generates a random token. A value nblint cannot know (``$VAR``,
 ``$(VAR)``) is taken to be a token or password: nothing is said.
+
+The other servers a notebook workload runs have their own switches: code-server's ``--auth none``
+(openvscode-server's ``--without-connection-token``) on the command line, and the image's start
+reading a variable (the images table's ``auth_off_env``: rocker's ``DISABLE_AUTH=true``), or
+turning the login off when no password variable is set (``auth_env``: linuxserver's code-server
+without ``PASSWORD`` or ``HASHED_PASSWORD``).
 """
 
 from __future__ import annotations
@@ -43,15 +49,31 @@ PASSWORDS = frozenset(
 EXPOSED = "exposed_by"  # nblint.model.exposure.FACT, not imported on a plain check's path
 
 ERROR = (
-    "container {container} starts Jupyter with authentication off ({flag}, and no password): "
+    "container {container} starts {server} with authentication off ({flag}{unless}): "
     "{exposure} {verb} its port outside the cluster, and whoever reaches it runs code in the "
     "container{as_root}"
 )
 WARNING = (
-    "container {container} starts Jupyter with authentication off ({flag}, and no password): "
+    "container {container} starts {server} with authentication off ({flag}{unless}): "
     "anyone who reaches the pod's port in the cluster runs code in the container{as_root} "
     "(nothing among the inputs exposes it outside the cluster)"
 )
+
+
+class AuthOff:
+    """Where a container turns its server's login off: the path below the container of what to
+    edit, the switch as written, the server, what would have kept the login on that is also
+    unset (``, and no password``), and the hint's body (below the container's name)."""
+
+    __slots__ = ("as_user", "at", "flag", "hint", "server", "unless")
+
+    def __init__(
+        self, at: Path, flag: str, server: str, unless: str, hint: str, as_user: bool = False
+    ) -> None:
+        self.at, self.flag, self.server, self.unless, self.hint = at, flag, server, unless, hint
+        #: Whether the image's start serves its users as its own user whatever uid it starts
+        #: as (rocker's RStudio sessions run as $USER, linuxserver's code-server as abc).
+        self.as_user = as_user
 
 
 def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
@@ -61,20 +83,27 @@ def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
     for index, container in enumerate(containers):
         if not isinstance(container, dict):
             continue
-        found = token_off(container)
+        found = auth_off(container)
         if found is None:
             continue
-        at, flag = found
         base: Path = ("spec", "containers", index)
         name = container.get("name")
         name = name if isinstance(name, str) and name else f"#{index}"
         exposure = exposed(pod, container, base)
-        as_root = " as root" if podview.runs_as_root(pod.spec, container) else ""
-        variables = {"container": name, "value": flag, "flag": flag, "as_root": as_root}
-        fix = {hint_key: _fix(container, name)} if hint_key else None
+        root = not found.as_user and podview.runs_as_root(pod.spec, container)
+        as_root = " as root" if root else ""
+        variables = {
+            "container": name,
+            "value": found.flag,
+            "flag": found.flag,
+            "server": found.server,
+            "unless": found.unless,
+            "as_root": as_root,
+        }
+        fix = {hint_key: _hint(name, found.hint)} if hint_key else None
         if exposure:
             yield RawViolation(
-                (*base, *at),
+                (*base, *found.at),
                 ERROR.format(**variables, exposure=", ".join(exposure), verb=_verb(exposure)),
                 name,
                 fix,
@@ -82,13 +111,121 @@ def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
             )
         else:
             yield RawViolation(
-                (*base, *at),
+                (*base, *found.at),
                 WARNING.format(**variables),
                 name,
                 fix,
                 variables=variables,
                 severity="warning",
             )
+
+
+def auth_off(container: dict[str, Any]) -> AuthOff | None:
+    """How ``container`` turns its server's login off, if it does (Jupyter's empty token, then
+    code-server's flags, then the image's variables)."""
+    jupyter = token_off(container)
+    if jupyter is not None:
+        at, flag = jupyter
+        return AuthOff(at, flag, "Jupyter", ", and no password", _jupyter_fix(container))
+    flags = _flag_off(container)
+    if flags is not None:
+        return flags
+    return _env_off(container)
+
+
+#: code-server's (and openvscode-server's) command-line switches that turn the login off: the
+#: flag, the value that does (None: the flag alone).
+SERVER_FLAGS = {"--auth": "none", "--without-connection-token": None}
+_SERVERS = {"--auth": "code-server", "--without-connection-token": "openvscode-server"}
+
+
+def _flag_off(container: dict[str, Any]) -> AuthOff | None:
+    """``--auth none`` (``--auth=none``) or ``--without-connection-token`` in the container's
+    command line; the last ``--auth`` wins."""
+    words: list[tuple[Path, str]] = []
+    for key in ("command", "args"):
+        for at, text in enumerate(podview.items(container.get(key))):
+            if isinstance(text, str) and ("--auth" in text or "connection-token" in text):
+                words.extend(((key, at), word) for word in _split(text))
+            elif isinstance(text, str):
+                words.append(((key, at), text))
+    found: tuple[Path, str, str] | None = None
+    for position, (path, word) in enumerate(words):
+        flag, equals, value = word.partition("=")
+        if flag not in SERVER_FLAGS:
+            continue
+        wanted = SERVER_FLAGS[flag]
+        if wanted is None:
+            found = (path, flag, flag)
+            continue
+        if not equals:
+            following = words[position + 1][1] if position + 1 < len(words) else None
+            if following is None or following.startswith("-"):
+                continue
+            value = following
+        value = _unquoted(value)
+        found = (path, flag, word if equals else f"{flag} {value}") if value == wanted else None
+    if found is None:
+        return None
+    path, flag, written = found
+    return AuthOff(path, written, _SERVERS[flag], "", _flags_fix(container, flag))
+
+
+def _env_off(container: dict[str, Any]) -> AuthOff | None:
+    """The image's start turns the login off: a variable of its ``auth_off_env`` set to a value
+    that does, or none of its ``auth_env`` password variables set (and nothing from elsewhere
+    that may set one)."""
+    from nblint.check import images
+
+    entry = images.lookup(container.get("image"))
+    if entry is None or not (entry.get("auth_off_env") or entry.get("auth_env")):
+        return None
+    if not images.start_runs(container, entry):
+        return None
+    kind = str(entry.get("server") or "the server")
+    server = _SERVER_NAMES.get(kind, kind)
+    env = podview.items(container.get("env"))
+    for switch in podview.items(entry.get("auth_off_env")):
+        if not isinstance(switch, dict):
+            continue
+        wanted = {str(value).lower() for value in podview.items(switch.get("values"))}
+        for index, item in enumerate(env):
+            if not isinstance(item, dict) or item.get("name") != switch.get("name"):
+                continue
+            value = item.get("value")
+            if isinstance(value, bool):
+                value = str(value).lower()  # (YAML 1.1 `true` unquoted)
+            if isinstance(value, (str, int)) and str(value).lower() in wanted:
+                name = switch["name"]
+                return AuthOff(
+                    ("env", index, "value"),
+                    f"{name}={value}",
+                    server,
+                    "",
+                    _password_fix(name),
+                    as_user=True,
+                )
+    needed = [name for name in podview.items(entry.get("auth_env")) if isinstance(name, str)]
+    if not needed or container.get("envFrom"):
+        return None  # a Secret or ConfigMap it reads whole may set the password
+    for item in env:
+        if (
+            isinstance(item, dict)
+            and item.get("name") in needed
+            and ("valueFrom" in item or item.get("value") not in (None, ""))
+        ):
+            return None
+    return AuthOff(
+        ("image",),
+        f"no {' or '.join(needed)} set: the image's start runs it without a login",
+        server,
+        "",
+        _password_fix(None, needed[0]),
+        as_user=True,
+    )
+
+
+_SERVER_NAMES = {"rstudio": "RStudio Server", "code-server": "code-server", "jupyter": "Jupyter"}
 
 
 def _verb(exposure: list[str]) -> str:
@@ -160,17 +297,36 @@ _EMPTY_FLAG = (
 )
 
 HINT = """\
-# a token from a Secret, and the command line without the empty token and password (or put an
-# authenticating proxy, such as oauth2-proxy, in front of the server):
 spec:
   containers:
     - name: {container}
 """
+#: What the hint does, as its first comment lines, by server.
+_PROXY = "(or put an authenticating proxy, such as oauth2-proxy, in front of the server)"
+JUPYTER_COMMENT = (
+    "# a token from a Secret, and the command line without the empty token and password (or "
+    "put an\n# authenticating proxy, such as oauth2-proxy, in front of the server):\n"
+)
 
 
-def _fix(container: dict[str, Any], name: str) -> str:
-    """The pod template's hint: the container's command line without the empty token and password
-    flags, and ``JUPYTER_TOKEN`` from a Secret."""
+def _hint(name: str, body: str) -> str:
+    """The pod template's hint for container ``name``: ``body`` is its comment lines, then what
+    goes below the container's name."""
+    import json
+    import re
+
+    lines = body.splitlines(keepends=True)
+    comment = "".join(line for line in lines if line.startswith("#"))
+    rest = "".join(line for line in lines if not line.startswith("#"))
+    plain = re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name) is not None
+    return (
+        comment + HINT.replace("{container}", name if plain else _escaped(json.dumps(name))) + rest
+    )
+
+
+def _jupyter_fix(container: dict[str, Any]) -> str:
+    """The hint's comment and body for Jupyter: the container's command line without the empty
+    token and password flags, and ``JUPYTER_TOKEN`` from a Secret."""
     import json
     import re
 
@@ -204,9 +360,62 @@ def _fix(container: dict[str, Any], name: str) -> str:
     if isinstance(arguments, str) and pattern.sub("", arguments) != arguments:
         env.append("        - name: NOTEBOOK_ARGS")
         env.append(f"          value: {_escaped(json.dumps(pattern.sub('', arguments).strip()))}")
-    body = "\n".join([*lines, "      env:", *env])
-    plain = re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name) is not None
-    return HINT.replace("{container}", name if plain else _escaped(json.dumps(name))) + body + "\n"
+    return JUPYTER_COMMENT + "\n".join([*lines, "      env:", *env]) + "\n"
+
+
+def _flags_fix(container: dict[str, Any], flag: str) -> str:
+    """The hint's comment and body for code-server: the command line without the switch, and a
+    password from a Secret."""
+    import json
+
+    lines: list[str] = []
+    for key in ("command", "args"):
+        items = podview.items(container.get(key))
+        kept: list[Any] = []
+        skip = False
+        for item in items:
+            if skip:
+                skip = False
+                continue
+            if isinstance(item, str) and not any(space in item for space in " \t\n"):
+                if item == flag and flag == "--auth":
+                    skip = True
+                    continue
+                if item == flag or item.partition("=")[0] == flag:
+                    continue
+            kept.append(item)
+        if kept != items:
+            lines.append(f"      {key}: {_escaped(json.dumps(kept))}")
+    if flag == "--without-connection-token":
+        env = [
+            "        - name: CONNECTION_TOKEN",
+            "          valueFrom:",
+            "            secretKeyRef: {{name: server-token, key: token}}",
+        ]
+        what = "a connection token from a Secret (--connection-token-file)"
+    else:
+        env = [
+            "        - name: PASSWORD",
+            "          valueFrom:",
+            "            secretKeyRef: {{name: server-password, key: password}}",
+        ]
+        what = "the command line without --auth none, and a password from a Secret"
+    return f"# {what}\n# {_PROXY}:\n" + "\n".join([*lines, "      env:", *env]) + "\n"
+
+
+def _password_fix(switch: str | None, password: str = "PASSWORD") -> str:
+    """The hint's comment and body for an image whose start reads variables: ``switch`` set to
+    false (it is a strategic merge by name) and the password from a Secret."""
+    env: list[str] = []
+    if switch is not None:
+        env += [f"        - name: {switch}", '          value: "false"']
+    env += [
+        f"        - name: {password}",
+        "          valueFrom:",
+        "            secretKeyRef: {{name: server-password, key: password}}",
+    ]
+    what = f"{switch} off and a password from a Secret" if switch else "a password from a Secret"
+    return f"# {what}\n# {_PROXY}:\n" + "\n".join(["      env:", *env]) + "\n"
 
 
 def _escaped(text: str) -> str:
