@@ -113,6 +113,8 @@ spec:
         "jupyter-token-empty-env.yaml",
         # Kubeflow's images run token-less on purpose, behind the gateway's authentication.
         "kubeflow-notebook-token-off.yaml",
+        # An OpenShift AI workbench whose annotation asks for the webhook's oauth-proxy.
+        "openshift-ai-workbench-token-off-oauth.yaml",
     ],
 )
 def test_clean(case: str) -> None:
@@ -308,3 +310,32 @@ def test_the_hint_drops_auth_none_from_code_servers_command_line() -> None:
     [finding] = run(AUTH / "code-server-auth-none.yaml", select=RULE).findings
     assert finding.fix is not None
     assert 'args: ["--bind-addr", "0.0.0.0:8080"]' in finding.fix
+
+
+def test_an_openshift_ai_workbench_with_its_token_off_and_no_proxy_is_a_warning() -> None:
+    # odh-notebook-controller publishes every workbench through a Route (an HTTPRoute on the
+    # gateway in 3.x), with its proxy in front only when the annotation asks (field test 14b D2).
+    findings = run(AUTH / "openshift-ai-workbench-token-off-no-proxy.yaml", select=RULE).findings
+    assert [(f.rule, f.severity, f.line, f.column) for f in findings] == [
+        ("notebook-authentication", "warning", 18, 15)
+    ]
+    [finding] = findings
+    assert finding.message == (
+        "container wb starts Jupyter with authentication off (--ServerApp.token='', and no "
+        "password), and no annotation asks OpenShift AI's notebook webhook for its "
+        "authenticating proxy: the notebook controller publishes the workbench (a Route, or an "
+        "HTTPRoute on its gateway), and whoever reaches it runs code in the container"
+    )
+    assert finding.fix is not None
+    assert 'notebooks.opendatahub.io/inject-oauth: "true"' in finding.fix
+
+
+def test_an_upstream_notebook_told_to_be_openshift_ai_is_checked_alike() -> None:
+    findings = run(
+        AUTH / "kubeflow-notebook-token-off.yaml",
+        select=RULE,
+        kubeflow_distribution="openshift-ai",
+    ).findings
+    assert [(f.rule, f.severity, f.line) for f in findings] == [
+        ("notebook-authentication", "warning", 14)
+    ]

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 #: any username with any (or one shared) password, Tmp logs in whoever opens the hub.
 DUMMY = "DummyAuthenticator"
 TMP = "TmpAuthenticator"
+#: The Kubeflow dialect's fact ``kubeflow_distribution`` of an OpenShift AI / Open Data Hub
+#: workbench, and the fix key of a Notebook's hints.
+OPENSHIFT_AI = "openshift-ai"
+KUBEFLOW_HINTS = "kubeflow"
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
@@ -36,6 +40,14 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             from nblint.check.builtins import server_token
 
             yield from server_token.check(pod, impl.builtin_options.get("server-hint"))
+        elif (
+            pod.facts.get("kubeflow_distribution") == OPENSHIFT_AI and "auth_proxy" not in pod.facts
+        ):
+            # Kubeflow's images run token-less behind its gateway; OpenShift AI's controller
+            # publishes a workbench itself, with a proxy in front only when asked.
+            from nblint.check.builtins import server_token
+
+            yield from server_token.check(pod, None, published=KUBEFLOW_HINTS)
         return
     where = (VALUES, *facts["at"])
     authenticator = facts["authenticator_class"]

@@ -76,9 +76,29 @@ class AuthOff:
         self.as_user = as_user
 
 
-def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
+PUBLISHED = (
+    "container {container} starts {server} with authentication off ({flag}{unless}), and no "
+    "annotation asks OpenShift AI's notebook webhook for its authenticating proxy: the notebook "
+    "controller publishes the workbench (a Route, or an HTTPRoute on its gateway), and whoever "
+    "reaches it runs code in the container{as_root}"
+)
+#: The hint for a workbench OpenShift AI publishes without its proxy: the annotation.
+PROXY_HINT = """\
+# ask OpenShift AI's notebook webhook for its authenticating proxy (oauth-proxy on 2.x;
+# on 3.x the annotation is notebooks.opendatahub.io/inject-auth, for kube-rbac-proxy):
+metadata:
+  annotations:
+    notebooks.opendatahub.io/inject-oauth: "true"
+"""
+
+
+def check(
+    pod: EffectivePod, hint_key: str | None, published: str | None = None
+) -> Iterator[RawViolation]:
     """``hint_key``: the fix key of the pod template's hint (the rule's option ``server-hint``),
-    under which the hint written from the container's command line goes; None: the rule's."""
+    under which the hint written from the container's command line goes; None: the rule's.
+    ``published``: the fix key of an OpenShift AI workbench that its controller publishes with
+    no authenticating proxy (its Kubeflow Notebook's), else None: a raw manifest's pod."""
     containers = podview.items(pod.spec.get("containers"))
     for index, container in enumerate(containers):
         if not isinstance(container, dict):
@@ -101,7 +121,16 @@ def check(pod: EffectivePod, hint_key: str | None) -> Iterator[RawViolation]:
             "as_root": as_root,
         }
         fix = {hint_key: _hint(name, found.hint)} if hint_key else None
-        if exposure:
+        if published is not None and not exposure:
+            yield RawViolation(
+                (*base, *found.at),
+                PUBLISHED.format(**variables),
+                name,
+                {published: PROXY_HINT},
+                variables=variables,
+                severity="warning",
+            )
+        elif exposure:
             yield RawViolation(
                 (*base, *found.at),
                 ERROR.format(**variables, exposure=", ".join(exposure), verb=_verb(exposure)),
