@@ -2,8 +2,9 @@
 
 - ``mount-without-volume``: a container mounts a volume the pod does not have
   (``volumeMounts[i].name: Not found``), in every dialect; KubeSpawner's ``{username}``-style
-  names match what they may expand to, and nothing is said where the pod may have volumes nblint
-  does not see (an umbrella chart's own values.yaml, extraConfig code that sets volumes).
+  names match what they may expand to, and where the pod may have volumes nblint does not see (an
+  umbrella chart's own values.yaml, extraConfig code that sets volumes, PodDefaults it was not
+  given) an info says where the volume may come from (field test 14a M1).
 - ``volume-claim-name-missing``: a claim volume that names no claim (z2jh static storage without
   ``static.pvcName``: ``claimName: Required value``).
 """
@@ -11,6 +12,8 @@
 from __future__ import annotations
 
 from conftest import FIXTURES, brief, run
+
+from nblint.model.finding import Finding
 
 CASES = FIXTURES / "refused-volumes"
 RULES = {"mount-without-volume", "volume-claim-name-missing"}
@@ -45,12 +48,31 @@ def test_names_with_kubespawner_fields_match_what_they_expand_to() -> None:
     assert _found("z2jh-mount-with-template-names.yaml") == []
 
 
-def test_nothing_is_said_where_an_unseen_parent_chart_may_give_the_volume() -> None:
-    assert _found("z2jh-mount-under-an-unseen-parent.yaml") == []
+def _may_come_from(finding: Finding) -> tuple[str, int, int, str, str]:
+    rule, line, column = brief([finding])[0]
+    return rule, line, column, finding.severity, finding.message.partition("; ")[2]
 
 
-def test_nothing_is_said_where_extra_config_code_sets_volumes() -> None:
-    assert _found("z2jh-mount-beside-code-that-sets-volumes.yaml") == []
+def test_an_unseen_parent_chart_may_give_the_volume_an_info_says() -> None:
+    [finding] = _found("z2jh-mount-under-an-unseen-parent.yaml")
+    assert _may_come_from(finding) == (
+        "mount-without-volume",
+        7,
+        11,
+        "info",
+        "it may come from the parent chart's own values.yaml, which nblint cannot see (if not, "
+        "the API server refuses the pod)",
+    )
+    assert finding.message.startswith(
+        "container notebook mounts volume home at /home/jovyan/shared, which no volume nblint "
+        "sees gives the pod;"
+    )
+
+
+def test_extra_config_code_that_sets_volumes_may_give_it_an_info_says() -> None:
+    [finding] = _found("z2jh-mount-beside-code-that-sets-volumes.yaml")
+    assert _may_come_from(finding)[:4] == ("mount-without-volume", 9, 9, "info")
+    assert "it may come from hub.extraConfig snippet volumes" in finding.message
 
 
 def test_a_pod_hook_is_an_assumption_said() -> None:
@@ -88,9 +110,17 @@ def test_a_claim_volume_without_a_claim_name_is_refused() -> None:
     ]
 
 
-def test_a_notebook_mount_a_poddefault_nblint_was_not_given_may_add_is_not_said() -> None:
+def test_a_notebook_mount_a_poddefault_nblint_was_not_given_may_add_is_an_info() -> None:
     # Its labels may select PodDefaults of its namespace that the inputs do not hold.
-    assert _found("kubeflow-mount-a-poddefault-may-add.yaml") == []
+    [finding] = _found("kubeflow-mount-a-poddefault-may-add.yaml")
+    assert _may_come_from(finding) == (
+        "mount-without-volume",
+        17,
+        15,
+        "info",
+        "it may come from PodDefaults of its namespace that nblint was not given (its labels "
+        "access-shared-data may select them) (if not, the API server refuses the pod)",
+    )
 
 
 def test_a_notebook_mount_its_namespace_s_poddefaults_do_not_add_is_refused() -> None:
@@ -132,3 +162,11 @@ def test_hub_config_s_volumes_that_leave_out_the_home_are_the_line_to_edit() -> 
     assert (finding.fix or "").startswith(
         "Add the volume volume-{user_server} to hub.config.KubeSpawner.volumes (`- name: "
     )
+
+
+def test_one_volume_nblint_does_not_see_is_said_once_however_often_it_is_mounted() -> None:
+    found = _found("z2jh-two-mounts-under-an-unseen-parent.yaml")
+    assert [(*brief([f])[0], f.severity) for f in found] == [
+        ("mount-without-volume", 7, 11, "info"),
+        ("mount-without-volume", 13, 11, "info"),
+    ]

@@ -27,10 +27,11 @@ _FIELD = re.compile(r"\{[^{}]*\}")
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
-    if pod.facts.get("volumes_unseen"):
-        # The pod may have volumes nblint does not see (an umbrella chart's own values, a pod
-        # hook): a mount it cannot match is no sign of one the pod lacks.
-        return
+    # The pod may have volumes nblint does not see (an umbrella chart's own values, a pod hook,
+    # PodDefaults it was not given): a mount it cannot match is no sign of one the pod lacks,
+    # and nblint says so (info) instead.
+    unseen = pod.facts.get("volumes_unseen")
+    said: set[str] = set()
     volumes = pod.spec.get("volumes")
     if volumes is None:
         volumes = []
@@ -65,6 +66,21 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         elif any(pattern.fullmatch(name) for pattern in templates):
             continue
         mount_path = str(mount.get(at) or "")
+        if unseen:
+            if name in said:
+                continue  # one volume nblint does not see is one thing to say
+            said.add(name)
+            yield RawViolation(
+                (*base, field, mount_index, "name"),
+                f"{variables['container_type']} {variables['container']} mounts volume {name} "
+                f"at {mount_path}, which no volume nblint sees gives the pod; it may come from "
+                f"{unseen} (if not, the API server refuses the pod)",
+                variables["container"],
+                variables={**variables, "volume_name": name, "mount_path": mount_path},
+                distinct=f"{field}{mount_index}",
+                severity="info",
+            )
+            continue
         where = deleted.get(name)
         fix: dict[str, str] | None = None
         origin = replacing

@@ -419,8 +419,8 @@ def _volumes_unseen(
     if any(poddefaults.same_namespace(namespace, file, pd) for pd in given):
         return {}  # its namespace's PodDefaults are among the inputs: applied above
     return {
-        "volumes_unseen": "PodDefaults of its namespace that nblint was not given may add "
-        f"volumes (its labels {', '.join(labels)} may select them)"
+        "volumes_unseen": "PodDefaults of its namespace that nblint was not given (its labels "
+        f"{', '.join(labels)} may select them)"
     }
 
 
