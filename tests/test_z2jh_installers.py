@@ -4,8 +4,11 @@ release, linted as the version it pins, from the layers the tool hands Helm in i
 values files beside the file read, inline values, helmfile's literal ``set`` values), each
 finding at the line to edit, what is not read said once.
 
+Rancher Fleet's ``fleet.yaml`` (its ``helm:``) installs a chart the same way: its
+``helm.values``, then each of its ``valuesFiles`` over them.
+
 Each case is a directory of ``tests/fixtures/z2jh/`` (``kustomize-helmcharts-*``,
-``helmfile-*``).
+``helmfile-*``, ``fleet-*``).
 """
 
 from __future__ import annotations
@@ -438,6 +441,93 @@ def test_a_helmfile_release_of_another_chart_is_not_read() -> None:
         "releases": [{"name": "db", "chart": "bitnami/postgresql", "values": ["db.yaml"]}],
     }
     assert sources(document) == []
+
+
+# -- Rancher Fleet ------------------------------------------------------------------------------
+
+
+def test_a_fleet_yaml_s_inline_helm_values_are_linted_as_the_version_it_pins() -> None:
+    # Field test 13a: it passed as "1 other document skipped".
+    result = check("fleet-inline/fleet.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-inline/fleet.yaml", 7),
+        ("privileged", "fleet-inline/fleet.yaml", 9),  # the chart's default init container
+        ("run-as-user", "fleet-inline/fleet.yaml", 9),
+        ("run-as-user", "fleet-inline/fleet.yaml", 10),  # uid: 0
+    ]
+    assert said(result, "z2jh-chart-version") == (
+        "linted as z2jh 3.3.8, values at `helm.values`: the Fleet bundle `jhub` (`helm`) pins "
+        "the chart `jupyterhub` (`helm.version`) at 3.3.8"
+    )
+    # `namespace` wins over `defaultNamespace` (Fleet's GetDeploymentNS).
+    assert {pod.namespace for pod in result.pods} == {"jhub"}
+
+
+def test_a_fleet_yaml_s_values_files_are_layered_over_its_values_at_the_pinned_version() -> None:
+    # `fleet apply` merges values.yaml (uid: 0) over `helm.values` (uid: 1000); 3.3.8, the
+    # pinned version, refuses the 4.x key `ingress.extraPaths`.
+    result = check("fleet-values-files/fleet.yaml")
+    assert linted_as(result) == {"3.3.8"}
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-values-files/fleet.yaml", 5),
+        ("privileged", "fleet-values-files/values.yaml", 1),
+        ("run-as-user", "fleet-values-files/values.yaml", 1),
+        ("run-as-user", "fleet-values-files/values.yaml", 2),
+        ("z2jh-unknown-key", "fleet-values-files/values.yaml", 4),
+    ]
+    assert {pod.namespace for pod in result.pods} == {"notebooks"}  # `defaultNamespace`
+    # The values file given as an input too is that release's layer, linted once, not a
+    # release of its own as the newest chart.
+    together = check("fleet-values-files/values.yaml", "fleet-values-files/fleet.yaml")
+    assert found(together) == found(result)
+    assert len(together.pods) == 1
+    assert together.skipped == {}
+
+
+def test_fleet_s_values_from_and_target_customizations_are_said_unread() -> None:
+    result = check("fleet-unread/fleet.yaml")
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-unread/fleet.yaml", 5),
+        ("privileged", "fleet-unread/fleet.yaml", 7),
+        ("run-as-user", "fleet-unread/fleet.yaml", 7),
+        ("z2jh-unread-values", "fleet-unread/fleet.yaml", 9),
+    ]
+    assert said(result, "z2jh-unread-values") == (
+        "the Fleet bundle (`helm`) layers values that nblint did not read: the values of Secret "
+        "`hub-secrets`, which the Fleet agent reads from the downstream cluster "
+        "(`helm.valuesFrom`); the helm options of targetCustomizations `gpu` (`version`, "
+        "`values`), which change them on the clusters they match (`targetCustomizations`); the "
+        "values at `helm.values` were linted over the chart's defaults, and the pods may differ"
+    )
+
+
+def test_a_fleet_yaml_of_another_chart_is_not_read_nor_said() -> None:
+    result = check("fleet-other-chart/fleet.yaml")
+    assert found(result) == []
+    assert result.pods == []
+
+
+def test_a_fleet_yaml_s_oci_repo_names_the_chart() -> None:
+    result = check("fleet-oci/fleet.yaml")
+    assert linted_as(result) == {"4.1.0"}
+    assert ("run-as-user", "fleet-oci/fleet.yaml", 6) in found(result)
+
+
+def test_a_fleet_release_lands_in_its_namespace_whose_labels_admit_it() -> None:
+    # The Namespace `jhub` of the inputs enforces `privileged`: no PSA finding is due there.
+    result = check("fleet-namespace/fleet.yaml", "fleet-namespace/namespace.yaml")
+    assert {pod.namespace for pod in result.pods} == {"jhub"}
+    assert found(result) == [("z2jh-chart-version", "fleet-namespace/fleet.yaml", 6)]
+
+
+def test_a_fleet_yaml_given_with_dash_f_is_said_to_be_no_values_file() -> None:
+    here = Z2JH / "fleet-values-files"
+    result = run(select=SELECTED, values=[str(here / "values.yaml"), str(here / "fleet.yaml")])
+    assert [(f.rule, Path(f.file).name, f.line) for f in result.findings] == [
+        ("z2jh-installer-as-layer", "fleet.yaml", 2)
+    ]
+    assert result.findings[0].message.startswith("`-f fleet.yaml`: a Fleet fleet.yaml is not")
 
 
 # -- fix ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def references(root: Any) -> tuple[str, ...]:
-    """The values files a kustomization's or a helmfile's z2jh releases read (see
+    """The values files a kustomization's, a helmfile's or a fleet.yaml's z2jh releases read (see
     :func:`.installers.references`), and those a kustomization's ConfigMap and Secret generators
     pack (:func:`.generators.references`): asked of every z2jh document, so those modules are
     imported only for a document that can be one (the keys ``gitops.installer_kind`` reads)."""
@@ -39,6 +39,7 @@ def references(root: Any) -> tuple[str, ...]:
         "helmCharts" in root
         or "helmChartInflationGenerator" in root
         or "releases" in root
+        or "helm" in root  # a Fleet fleet.yaml
         or root.get("kind") == "HelmChartInflationGenerator"
     ):
         return packed

@@ -50,10 +50,12 @@ ARGO_SET = "ApplicationSet"
 #: The API groups of the kinds (any version of each).
 GROUPS = {FLUX: "helm.toolkit.fluxcd.io/", ARGO: "argoproj.io/", ARGO_SET: "argoproj.io/"}
 #: The files that install the chart with a tool that runs Helm itself (:mod:`.installers`): a
-#: kustomization's ``helmCharts``, kustomize's generator file, a helmfile's ``releases``.
+#: kustomization's ``helmCharts``, kustomize's generator file, a helmfile's ``releases``, a
+#: Rancher Fleet bundle's ``fleet.yaml`` (its ``helm:``).
 KUSTOMIZE = "Kustomization"
 GENERATOR = "HelmChartInflationGenerator"
 HELMFILE = "helmfile"
+FLEET = "fleet.yaml"
 #: A kustomization's group (``kind`` and ``apiVersion`` are optional in one).
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 #: The Flux sources a HelmRelease's ``spec.chartRef`` may name for its chart, and their group.
@@ -192,8 +194,8 @@ def kind_of(document: Any) -> str | None:
 
 
 def installer_kind(document: Any) -> str | None:
-    """:data:`KUSTOMIZE`, :data:`GENERATOR` or :data:`HELMFILE` when ``document`` is such a file
-    that lists a chart at all (cheap: no walk)."""
+    """:data:`KUSTOMIZE`, :data:`GENERATOR`, :data:`HELMFILE` or :data:`FLEET` when ``document``
+    is such a file that lists a chart at all (cheap: no walk)."""
     kind = document.get("kind")
     api = document.get("apiVersion")
     if kind == GENERATOR:
@@ -207,6 +209,8 @@ def installer_kind(document: Any) -> str | None:
         document.get("helmChartInflationGenerator"), list
     ):
         return KUSTOMIZE
+    if kind is None and api is None and is_fleet(document):
+        return FLEET
     if (
         kind is None
         and api is None
@@ -214,6 +218,14 @@ def installer_kind(document: Any) -> str | None:
     ):
         return HELMFILE
     return None
+
+
+def is_fleet(document: Any) -> bool:
+    """A Rancher Fleet ``fleet.yaml`` that installs a Helm chart: a top-level ``helm:`` mapping
+    that names a ``chart`` or a ``repo`` (cheap; a chart's values never have a top-level
+    ``helm.chart``)."""
+    helm = document.get("helm")
+    return isinstance(helm, dict) and ("chart" in helm or "repo" in helm)
 
 
 def is_helmfile_state(document: Any) -> bool:
@@ -233,7 +245,7 @@ def sources(document: Any) -> list[Source]:
     kind = kind_of(document)
     if kind is None:
         return []
-    if kind in (KUSTOMIZE, GENERATOR, HELMFILE):
+    if kind in (KUSTOMIZE, GENERATOR, HELMFILE, FLEET):
         from nblint.dialects.z2jh.installers import installer_sources
 
         return installer_sources(document, kind)

@@ -30,6 +30,17 @@ HelmRelease's is, with every values layer the tool hands Helm in its order
   ``values:`` are state values that only its templates read (:func:`state_values_files`): never
   a release's layer, nor z2jh values of their own.
 
+* Rancher Fleet (``internal/bundlereader/resources.go``, ``internal/helmdeployer/install.go``,
+  ``internal/namespaces``): a ``fleet.yaml``'s ``helm:`` whose ``chart`` is ``jupyterhub`` (a
+  name in the ``repo``, an ``oci://…/jupyterhub`` reference, or, without ``chart``, an
+  ``oci://…/jupyterhub`` ``repo``), at its ``version``. ``fleet apply`` merges each of
+  ``valuesFiles`` (relative to the fleet.yaml), in order, *over* ``helm.values``; the agent then
+  merges each ``valuesFrom`` ConfigMap or Secret of the downstream cluster over those (not read,
+  said), and ``templateValues`` (not read, said). ``targetCustomizations`` replace the helm
+  options (values, values files, version) on the clusters they match, which nblint does not
+  know: said, never applied. The release's namespace is ``namespace``, else
+  ``defaultNamespace`` (a GitRepo's ``targetNamespace`` may override both).
+
 A wrapper chart (binderhub, daskhub: :mod:`.wrappers`) is read too: z2jh's values are under its
 ``jupyterhub`` key, over that chart's defaults for it; the z2jh release its version brings is
 not read. Imported by :mod:`.gitops` only for a file of one of these kinds.
@@ -39,6 +50,7 @@ from __future__ import annotations
 
 from nblint.dialects.z2jh.gitops import (
     CHART,
+    FLEET,
     GENERATOR,
     HELMFILE,
     KUSTOMIZE,
@@ -99,6 +111,8 @@ def installer_sources(document: Any, kind: str) -> list[Source]:
     """Every chart entry of ``document`` (a file of ``kind``) that installs z2jh."""
     if kind == HELMFILE:
         return _helmfile(document)
+    if kind == FLEET:
+        return _fleet(document)
     if kind == GENERATOR:
         metadata = document.get("metadata")
         name = _text(metadata.get("name")) if isinstance(metadata, dict) else None
@@ -297,6 +311,101 @@ def _helmfile_release(
     # A `version` helmfile's templating fills in pins nothing: judged with every other version
     # written as a placeholder (normalise._pinned).
     return source
+
+
+def _fleet(document: Any) -> list[Source]:
+    """The ``helm:`` of a Fleet ``fleet.yaml``, when it installs z2jh (or a wrapper chart)."""
+    helm = document["helm"]
+    where: Path = ("helm",)
+    chart = _text(helm.get("chart"))
+    repository = _text(helm.get("repo"))
+    reference = chart or (repository if repository and repository.startswith("oci://") else None)
+    if reference is None:
+        return []
+    name = reference.rstrip("/").rsplit("/", 1)[-1]
+    wrapper = _wrapper(name)
+    if name != CHART and wrapper is None:
+        return []
+    layers = [Layer(INLINE, (*where, "values"))]
+    files = helm.get("valuesFiles")
+    for j, entry in enumerate(files if isinstance(files, list) else []):
+        text = _text(entry)
+        if text is not None:
+            # `fleet apply` merges each file over `helm.values`, in order.
+            layers.append(Layer(FILE, (*where, "valuesFiles", j), file=text))
+    unread: list[tuple[Path, str]] = []
+    if helm.get("templateValues"):
+        unread.append(((*where, "templateValues"), "the template values Fleet renders"))
+    values_from = helm.get("valuesFrom")
+    if values_from:
+        unread.append(((*where, "valuesFrom"), _fleet_values_from(values_from)))
+    targets = _fleet_targets(document.get("targetCustomizations"))
+    if targets:
+        unread.append((("targetCustomizations",), targets))
+    release = _text(helm.get("releaseName"))
+    local = chart is not None and repository is None and not _remote(chart)
+    version = _text(helm.get("version"))
+    namespace = _text(document.get("namespace")) or _text(document.get("defaultNamespace"))
+    source = Source(
+        FLEET,
+        release or "",
+        where,
+        (*where, "values", SUBCHART) if wrapper else (*where, "values"),
+        None if wrapper or local else version,
+        (*where, "version"),
+        unread=unread,
+        repository=repository or (chart if chart and chart.startswith("oci://") else None),
+        release_namespace=_known(namespace),
+    )
+    source.tool = "Fleet"
+    source.repo_key = "repo"
+    source.layers = layers
+    named = f" `{release}`" if release else ""
+    source.title = f"the Fleet bundle{named} (`helm`)"
+    if wrapper is not None:
+        _wrapped(source, wrapper, version, None if local else version)
+    elif local:
+        source.unversioned = (
+            f"installs the chart at `{chart}`, a directory of the bundle whose Chart.yaml says "
+            "its version (nblint does not read it)"
+        )
+    return [source]
+
+
+def _remote(chart: str) -> bool:
+    """A chart Fleet downloads (an OCI reference, a go-getter URL), not a directory beside."""
+    return "://" in chart or chart.startswith(("git::", "github.com/", "s3::", "gcs::"))
+
+
+def _fleet_values_from(entries: Any) -> str:
+    """``helm.valuesFrom``'s ConfigMaps and Secrets, named."""
+    named: list[str] = []
+    for entry in entries if isinstance(entries, list) else []:
+        for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+            ref = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(ref, dict):
+                named.append(f"{kind} `{_text(ref.get('name')) or ''}`")
+    shown = ", ".join(named) if named else "the objects it names"
+    return f"the values of {shown}, which the Fleet agent reads from the downstream cluster"
+
+
+def _fleet_targets(entries: Any) -> str | None:
+    """The ``targetCustomizations`` that change the helm options on the clusters they match,
+    named (with what each changes); None when none does."""
+    named: list[str] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        helm = entry.get("helm") if isinstance(entry, dict) else None
+        if not isinstance(helm, dict) or not helm:
+            continue
+        keys = ", ".join(f"`{key}`" for key in helm if isinstance(key, str))
+        label = _text(entry.get("name")) or f"#{i + 1}"
+        named.append(f"`{label}` ({keys})")
+    if not named:
+        return None
+    return (
+        f"the helm options of targetCustomizations {', '.join(named)}, which change them on "
+        "the clusters they match"
+    )
 
 
 def _set_layer(entry: Any, path: Path, string: bool) -> Layer | None:

@@ -1132,7 +1132,7 @@ def _installer_given_with_f(layer: Recognised, source: Source) -> Reported:
     values layers and their order itself, which nblint reads from it given as a PATH)."""
     import os.path
 
-    what = "helmfile" if source.tool == "helmfile" else "kustomization"
+    what = {"helmfile": "helmfile", "Fleet": "Fleet fleet.yaml"}.get(source.tool, "kustomization")
     line, column = tree_position(layer.root, source.where)
     name = os.path.basename(layer.file)
     return Reported(

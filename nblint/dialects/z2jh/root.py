@@ -46,7 +46,14 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
 #: sources that may hold its chart for a HelmRelease (:mod:`.gitops`).
 GITOPS_KINDS = ("HelmRelease", "Application", "ApplicationSet", "OCIRepository", "HelmChart")
 #: Keys only the files of :mod:`.installers` have (one of them, when they install a chart).
-INSTALLER_KEYS = ("helmCharts", "helmChartInflationGenerator", "releases", "environments", "bases")
+INSTALLER_KEYS = (
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "releases",
+    "environments",
+    "bases",
+    "helm",  # a Fleet fleet.yaml
+)
 #: Keys under which umbrella charts (basehub, binderhub, daskhub, …) nest the z2jh chart.
 SUBCHART_KEY = "jupyterhub"
 
@@ -154,7 +161,8 @@ def looks_like_values(document: Any, values_root: str | None) -> bool:
         any(key in document for key in INSTALLER_KEYS)
         or document.get("kind") == "HelmChartInflationGenerator"
     ):
-        # A kustomization, kustomize's generator file or a helmfile that installs the chart.
+        # A kustomization, kustomize's generator file, a helmfile or a Fleet fleet.yaml that
+        # installs the chart.
         from nblint.dialects.z2jh.gitops import installer_kind, sources
 
         kind = installer_kind(document)

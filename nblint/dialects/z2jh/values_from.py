@@ -46,8 +46,14 @@ DEFAULT_KEY = "values.yaml"
 #: Texts a file holds when it may contribute to the index (see ``Dialect.index_markers``): a
 #: kustomization's generators build ConfigMaps and Secrets too (:mod:`.generators`).
 MARKERS = ("ConfigMap", "kind: Secret", "valuesFrom", "configMapGenerator", "secretGenerator")
-#: Texts a kustomization or a helmfile that installs the chart holds (:mod:`.installers`).
-INSTALLER_MARKERS = ("helmCharts", "HelmChartInflationGenerator", "helmChartInflationGenerator")
+#: Texts a kustomization or a helmfile that installs the chart holds (:mod:`.installers`); a
+#: Fleet fleet.yaml that names values files (``helm.valuesFiles``).
+INSTALLER_MARKERS = (
+    "helmCharts",
+    "HelmChartInflationGenerator",
+    "helmChartInflationGenerator",
+    "valuesFiles",
+)
 #: A helmfile's releases (which hold a chart: ``chart:``), and its environments (whose values
 #: files are helmfile's state values, not a chart's).
 HELMFILE_MARKERS = ("releases", "environments:")
