@@ -252,3 +252,138 @@ def test_the_places_unread_code_sets_a_user_to_uid_0_are_read_without_running_it
         ("hook", 5, "pod['runAsUser'] = 0"),
     ]
     assert [(a.trait, a.value) for a in found.assignments] == [("uid", 0)]
+
+
+# -- a trait set where nblint does not apply it (field test 13a D4) --------------------------------
+
+
+def _infos(name: str) -> list[tuple[int, str]]:
+    result = run(EXTRA / name, select={"z2jh-extra-config"})
+    return [(f.line, f.message) for f in result.findings]
+
+
+def test_a_security_trait_set_inside_an_if_is_named_and_the_pod_may_run_with_it() -> None:
+    assert _infos("uid-0-inside-an-if.yaml") == [
+        (
+            7,
+            'hub.extraConfig["sudo"], line 3 sets `c.KubeSpawner.uid` inside an `if`: nblint '
+            "never runs the code, so it did not apply it, and the user pod may run with "
+            "`c.KubeSpawner.uid = 0`; what nblint finds about `c.KubeSpawner.uid` and the pod's "
+            "security may not hold",
+        )
+    ]
+
+
+def test_the_run_as_non_root_fix_is_advice_when_code_may_set_uid_0_under_a_condition() -> None:
+    result = run(EXTRA / "uid-0-inside-an-if.yaml", select={"run-as-non-root"})
+    [finding] = [f for f in result.findings if f.container == "notebook"]
+    assert finding.applicability == "display-only"
+    assert "`c.KubeSpawner.uid = 0`" in (finding.fix or "")
+
+
+def test_a_harmless_trait_set_in_a_loop_is_named_without_security_wording() -> None:
+    assert _infos("start-timeout-in-a-for-loop.yaml") == [
+        (
+            6,
+            'hub.extraConfig["timeouts"], line 2 sets `c.KubeSpawner.start_timeout` inside a '
+            "`for` loop: nblint never runs the code, so it did not apply it; the user pods may "
+            "differ from the ones nblint drew, and what it finds about "
+            "`c.KubeSpawner.start_timeout` may not hold",
+        )
+    ]
+
+
+def test_a_security_trait_set_in_a_function_body_is_named() -> None:
+    [(line, message)] = _infos("privileged-in-a-function.yaml")
+    assert line == 6
+    assert message.startswith(
+        'hub.extraConfig["debug"], line 2 sets `c.KubeSpawner.privileged` in the body of '
+        "function `debug_mode`, which runs only when something calls it: nblint never runs the "
+        "code, so it did not apply it, and the user pod may run with "
+        "`c.KubeSpawner.privileged = True`"
+    )
+
+
+def test_an_item_of_a_trait_set_inside_a_with_block_is_named() -> None:
+    [(line, message)] = _infos("environment-in-a-with-block.yaml")
+    assert line == 6
+    assert message.startswith(
+        'hub.extraConfig["env"], line 2 sets `c.KubeSpawner.environment` inside a `with` block:'
+    )
+    assert "the user pods may differ from the ones nblint drew" in message
+
+
+def test_a_literal_beside_a_conditional_setting_is_applied_and_the_caveat_counts_the_rest() -> None:
+    result = run(
+        EXTRA / "plain-setting-beside-a-conditional-one.yaml",
+        select={"privileged", "z2jh-extra-config"},
+    )
+    found = [(f.rule, f.line, f.container) for f in result.findings]
+    assert found == [
+        ("privileged", 5, "notebook"),  # the top-level literal, applied as before
+        ("z2jh-extra-config", 7, None),  # the `if`: named
+        ("z2jh-extra-config", 8, None),  # the caveat: the print, the one statement left
+        ("privileged", 9, "block-cloud-metadata"),
+    ]
+    named, caveat = (f.message for f in result.findings if f.rule == "z2jh-extra-config")
+    assert "sets `c.KubeSpawner.start_timeout` inside an `if`" in named
+    assert "it read the 1 plain setting(s)" in caveat
+    assert "1 other statement(s), the first here" in caveat
+
+
+def test_a_fix_that_writes_a_trait_code_may_set_under_a_condition_is_not_safe() -> None:
+    result = run(
+        EXTRA / "container-security-context-inside-an-if.yaml", select={"capabilities-restricted"}
+    )
+    [finding] = [f for f in result.findings if f.container == "notebook"]
+    assert finding.applicability == "unsafe"
+    note = "".join(line[2:] for line in (finding.fix or "").splitlines()[:4])
+    assert note.startswith(
+        "unsafe: code nblint did not apply may replace what it writes at"
+        "hub.config.KubeSpawner.container_security_context, as it runs after the values: "
+    )
+    assert note.endswith(
+        "container-security-context-inside-an-if.yaml:6(hub.extraConfig.debug: "
+        '`c.KubeSpawner.container_security_context = {"privileged": True}`)'
+    )
+    # The seccomp fix writes pod_security_context, which the code leaves alone: still safe.
+    seccomp = run(
+        EXTRA / "container-security-context-inside-an-if.yaml",
+        select={"seccomp-profile-restricted"},
+    )
+    assert {f.applicability for f in seccomp.findings if f.container == "notebook"} == {"safe"}
+
+
+def test_the_places_unread_code_sets_or_changes_a_spawner_trait_are_read_without_running_it() -> (
+    None
+):
+    from nblint.dialects.z2jh.extra_config import read
+
+    code = (
+        "if x:\n"  # 1
+        "    c.KubeSpawner.uid = 0\n"
+        "def f():\n"  # 3
+        "    if y:\n"
+        "        c.Spawner.start_timeout = 3\n"  # 5: the function is named, not the if
+        "c.KubeSpawner.volumes.append({'name': 'x'})\n"
+        "c.KubeSpawner.environment['A'] = 'b'\n"  # 7
+        "c.KubeSpawner.cpu_limit = float(z)\n"
+        "c.KubeSpawner.mem_limit = '1G'\n"  # 9: read and applied
+        "for i in range(2):\n"
+        "    c.KubeSpawner.modify_pod_hook = hook\n"  # 11: a pod hook, said by the caveat
+        "    c.JupyterHub.log_level = 10\n"  # 12: not a spawner's
+    )
+    found = read({"s": code})
+    assert [(w.trait, w.line, w.statement, w.how) for w in found.unapplied] == [
+        ("uid", 2, 1, "inside an `if`"),
+        (
+            "start_timeout",
+            5,
+            3,
+            "in the body of function `f`, which runs only when something calls it",
+        ),
+        ("volumes", 6, 6, "by `.append(…)`, which changes it in place"),
+        ("environment", 7, 7, "by item assignment, which changes it in place"),
+        ("cpu_limit", 8, 8, "to a value nblint does not evaluate (it reads literals only)"),
+    ]
+    assert [(a.trait, a.value) for a in found.assignments] == [("mem_limit", "1G")]

@@ -12,6 +12,7 @@ from nblint.check.podview import (
     DERIVED_VARIABLES,
     PLACEHOLDERS,
     bidirectional_kept,
+    code_trait_kept,
     comment,
     derived_variables,
     metadata_reopened,
@@ -675,6 +676,10 @@ def make_finding(
         if relied is None and safety == SAFE:
             # Nor one whose guards read a placeholder: judged by its riskiest value.
             relied = placeholder_risk(pod, path, fix)
+        if relied is None and safety == SAFE and placed is not None and placed.edit is not None:
+            # Nor one that writes a value code nblint did not apply may set after it (a trait
+            # hub.extraConfig sets under a condition): it holds only while that code does not run.
+            relied = code_trait_kept(pod, placed.edit)
         if relied is not None:
             safety = UNSAFE
         if placed is not None:

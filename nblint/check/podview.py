@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from nblint.check import images, tables
 from nblint.check.targets import notebook_of
-from nblint.model.edit import parsed_hint
+from nblint.model.edit import Edit, parsed_hint
 from nblint.model.pod import EffectivePod
 from nblint.model.unknowable import pod_unknowable, unknowable_value
 
@@ -966,6 +966,41 @@ def root_code_kept(pod: EffectivePod, hint: str) -> str | None:
     if not isinstance(code, str) or True not in _hint_values(hint).get("non_root", ()):
         return None
     return code
+
+
+def code_trait_kept(pod: EffectivePod, edit: Edit) -> str | None:
+    """Where code nblint did not apply may set or change a value ``edit`` writes (a z2jh
+    ``hub.extraConfig`` statement under an ``if`` or in a function that sets the trait the edited
+    values key feeds: the pod fact ``code_traits``), said for the fix's ``unsafe:`` note: that
+    code runs after the values, so the fix holds only while it does not run. Else None."""
+    code = pod.facts.get("code_traits")
+    if not code:
+        return None  # (most pods)
+    import yaml
+
+    try:
+        patch = parsed_hint(edit.patch)
+    except yaml.YAMLError:
+        return None
+    written: list[tuple[Any, ...]] = []
+
+    def walk(tree: Any, path: tuple[Any, ...]) -> None:
+        written.append(path)
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                walk(value, (*path, key))
+
+    walk(patch, tuple(edit.path))
+    for key, where in code:
+        key = tuple(key)
+        size = len(key)
+        for path in written:
+            if any(path[i : i + size] == key for i in range(len(path) - size + 1)):
+                return (
+                    f"code nblint did not apply may replace what it writes at "
+                    f"{'.'.join(key)}, as it runs after the values: {where}"
+                )
+    return None
 
 
 def _root_works(pod: EffectivePod) -> dict[int, tuple[dict[str, Any], str]]:

@@ -7,8 +7,11 @@ configuration trait, ``c.<Class>.<trait> = <literal>`` (strings, numbers, boolea
 lists, tuples, sets and dicts of them, evaluated by ``ast.literal_eval``). Those are applied as the
 hub applies them, with their own line as provenance. Docstrings and imports change nothing.
 Anything else (a loop, a function, ``c.KubeSpawner.volumes.append(…)``, a value computed from
-a name) is a statement nblint does not read: the caveat finding names it, and the pods are drawn
-as if it changed nothing.
+a name) is a statement nblint does not read, and the pods are drawn as if it changed nothing.
+Where such a statement sets or changes a spawner trait (``c.KubeSpawner.uid = 0`` under an ``if``,
+in a function, ``c.KubeSpawner.volumes.append(…)``) nblint names each of those places
+(:attr:`ExtraConfig.unapplied`): the pods may differ from the ones it drew there; the caveat
+finding covers the rest.
 """
 
 from __future__ import annotations
@@ -48,6 +51,37 @@ class Assignment(Record):
         return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
 
 
+class TraitWrite(Record):
+    """A place in a statement nblint did not read that sets or changes ``c.<section>.<trait>``
+    (a spawner's): at ``line`` of snippet ``snippet``, in the top-level statement at line
+    ``statement``; ``how`` says why nblint did not apply it (``inside an `if```), ``text`` is the
+    place's first line as written."""
+
+    __slots__ = ("how", "line", "section", "snippet", "statement", "text", "trait")
+
+    def __init__(
+        self,
+        section: str,
+        trait: str,
+        snippet: Any,
+        line: int,
+        statement: int,
+        how: str,
+        text: str,
+    ) -> None:
+        self.section = section
+        self.trait = trait
+        self.snippet = snippet
+        self.line = line
+        self.statement = statement
+        self.how = how
+        self.text = text
+
+    @property
+    def path(self) -> tuple[Any, ...]:
+        return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
+
+
 class ExtraConfig(Record):
     """What nblint read from every snippet, in the order the hub runs them."""
 
@@ -57,6 +91,7 @@ class ExtraConfig(Record):
         "pod_hooks",
         "root_user",
         "too_long",
+        "unapplied",
         "unread",
         "unread_targets",
     )
@@ -90,6 +125,9 @@ class ExtraConfig(Record):
         #: the user to uid 0 (:func:`_root_user`): a hook's ``run_as_user=0``, a trait set to 0
         #: inside a condition. nblint does not know when it runs, only that it may.
         self.root_user: list[tuple[Any, int, str]] = []
+        #: Each place a statement nblint did not read sets or changes a spawner trait (not a pod
+        #: hook's, which :attr:`pod_hooks` holds), in snippet order.
+        self.unapplied: list[TraitWrite] = []
 
     def of(self, section: str) -> list[Assignment]:
         return [a for a in self.assignments if a.section == section]
@@ -152,6 +190,7 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
         elif not _inert(statement):
             out.unread.append((name, statement.lineno))
             out.root_user.extend((name, line, text) for line, text in _root_user(statement, code))
+            out.unapplied.extend(_trait_writes(statement, name, code))
             for target in _assigned_traits(statement):
                 out.unread_targets.add(target)
                 if target in POD_HOOKS or (
@@ -254,6 +293,111 @@ def _assigned_traits(statement: ast.stmt) -> list[tuple[str, str]]:
             if trait is not None:
                 found.append(trait)
     return found
+
+
+#: The sections whose traits build the user pods.
+_SPAWNER_SECTIONS = frozenset(("KubeSpawner", "Spawner"))
+#: Methods that change a list, dict or set trait in place (``c.KubeSpawner.volumes.append``).
+_MUTATORS = frozenset(
+    ("append", "extend", "insert", "update", "setdefault", "pop", "remove", "clear", "add")
+)
+#: Why nblint did not apply a trait set in these blocks (the outermost one is named).
+_BLOCKS = {
+    "If": "inside an `if`",
+    "For": "inside a `for` loop",
+    "AsyncFor": "inside a `for` loop",
+    "While": "inside a `while` loop",
+    "With": "inside a `with` block",
+    "AsyncWith": "inside a `with` block",
+    "Try": "inside a `try`",
+    "TryStar": "inside a `try`",
+    "Match": "inside a `match`",
+    "IfExp": "in a conditional expression",
+}
+
+
+def _trait_writes(statement: ast.stmt, snippet: Any, code: str) -> list[TraitWrite]:
+    """Every place in ``statement`` (which nblint did not read) that sets or changes a spawner
+    trait: an assignment to ``c.Spawner.X`` or ``c.KubeSpawner.X`` (``=``, ``+=``), to an item of
+    one (``c.KubeSpawner.environment["A"] = …``), or a call that changes one in place
+    (``.append(…)``, ``.update(…)``). A function's body runs only when it is called; a block
+    (``if``, ``for``, ``with``, ``try``…) only when its condition says so: the outermost one is
+    what ``how`` names, a function before any block."""
+    import ast
+
+    found: list[TraitWrite] = []
+
+    def trait_of(node: ast.expr) -> tuple[str, str] | None:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        target = _trait_target(node)
+        if target is None or target[0] not in _SPAWNER_SECTIONS or target in POD_HOOKS:
+            return None
+        return target
+
+    def add(node: ast.AST, target: tuple[str, str], how: str) -> None:
+        text = ast.get_source_segment(code, node) or f"c.{target[0]}.{target[1]}"
+        line = getattr(node, "lineno", statement.lineno)
+        found.append(
+            TraitWrite(
+                target[0],
+                target[1],
+                snippet,
+                line,
+                statement.lineno,
+                how,
+                text.splitlines()[0][:80],
+            )
+        )
+
+    def visit(node: ast.AST, how: str | None) -> None:
+        kind = type(node).__name__
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            name = getattr(node, "name", None)
+            how = (
+                f"in the body of function `{name}`, which runs only when something calls it"
+                if name
+                else "in a lambda, which runs only when something calls it"
+            )
+        elif isinstance(node, ast.ClassDef):
+            how = how or f"in the body of class `{node.name}`"
+        elif kind in _BLOCKS and how is None:
+            how = _BLOCKS[kind]
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            trait = trait_of(target)
+            if trait is not None:
+                add(node, trait, how or _top_level_how(node, target))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+        ):
+            trait = trait_of(node.func.value)
+            if trait is not None:
+                add(node, trait, how or f"by `.{node.func.attr}(…)`, which changes it in place")
+        for child in ast.iter_child_nodes(node):
+            visit(child, how)
+
+    visit(statement, None)
+    return found
+
+
+def _top_level_how(node: ast.AST, target: ast.expr) -> str:
+    """Why nblint did not apply a trait a top-level statement sets."""
+    import ast
+
+    if isinstance(target, ast.Subscript):
+        return "by item assignment, which changes it in place"
+    if isinstance(node, ast.AugAssign):
+        return "by an augmented assignment, which changes it in place"
+    if isinstance(node, ast.Assign) and len(node.targets) > 1:
+        return "in a chained assignment, which nblint does not read"
+    return "to a value nblint does not evaluate (it reads literals only)"
 
 
 def _inert(statement: ast.stmt) -> bool:

@@ -13,6 +13,7 @@ import re
 from nblint.dialects import openshift as scc
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.z2jh.chart_config import (
+    PASSTHROUGH,
     release_chart_written,
     with_hub_config,
 )
@@ -564,6 +565,9 @@ def deployment_facts(
         "pod_hooks": [hook for hook, _, _ in release.extra_config.pod_hooks],
         # Code nblint did not read that sets a user to uid 0 (a hook's run_as_user=0).
         "uid_0_code": _uid_0_code(release),
+        # The values keys whose trait such code sets or changes (under a condition, in a function):
+        # a fix that writes one may be undone by it.
+        "code_traits": _code_traits(release),
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
@@ -578,6 +582,27 @@ def _uid_0_code(release: Release) -> str | None:
     snippet, line, text = found[0]
     origin = release.locate(("hub", "extraConfig", snippet, CodeLine(line)))
     return f"{origin.file}:{origin.line} (hub.extraConfig.{key_text(snippet)}: `{text}`)"
+
+
+def _code_traits(release: Release) -> list[list[Any]]:
+    """``[values path, where]`` of each values key whose trait ``hub.extraConfig`` code nblint
+    did not apply sets or changes (``c.KubeSpawner.uid = 0`` under an ``if``): the code runs after
+    the values, so when it runs it replaces what a fix writes there. ``where`` is the first such
+    place, as ``file:line (hub.extraConfig.NAME: `text`)``. Empty for most releases."""
+    found: dict[tuple[Any, ...], str] = {}
+    for write in release.extra_config.unapplied:
+        keys: list[tuple[Any, ...]] = [("hub", "config", write.section, write.trait)]
+        if write.section == "KubeSpawner":
+            # The chart sets `c.KubeSpawner` from these; the code's `c.KubeSpawner` beats a
+            # `c.Spawner` of hub.config whatever the order.
+            keys.append(("hub", "config", "Spawner", write.trait))
+            keys.extend(("singleuser", *key) for trait, key in PASSTHROUGH if trait == write.trait)
+        origin = release.locate(write.path)
+        snippet = key_text(write.snippet)
+        where = f"{origin.file}:{origin.line} (hub.extraConfig.{snippet}: `{write.text}`)"
+        for key in keys:
+            found.setdefault(key, where)
+    return [[list(key), where] for key, where in found.items()]
 
 
 def egress_to_metadata(values: Any) -> int | None:

@@ -1738,10 +1738,16 @@ class _Checker:
                 "the pods nblint draws; no release can hold it either: the chart puts every "
                 "value into the hub's Secret, which the API server refuses above 1 MiB",
             )
-        if not extra.unread:
+        for write in extra.unapplied:
+            self.report("z2jh-extra-config", write.path, _unapplied_message(write))
+        # The caveat covers the statements not named above (and a hook's, named there).
+        named = {(w.snippet, w.statement) for w in extra.unapplied}
+        hooks = {(snippet, line) for _, snippet, line in extra.pod_hooks}
+        unread = [u for u in extra.unread if u not in named or u in hooks]
+        if not unread:
             return
-        snippet, line = extra.unread[0]
-        names = ", ".join(sorted({str(name) for name, _ in extra.unread}))
+        snippet, line = unread[0]
+        names = ", ".join(sorted({str(name) for name, _ in unread}))
         read = len(extra.assignments)
         message = (
             f"`hub.extraConfig` ({names}) is Python run by the hub, which nblint never runs"
@@ -1763,12 +1769,12 @@ class _Checker:
                 "the pods without it"
             )
             message += (
-                f"; {len(extra.unread)} other statement(s) it did not read, among them this "
+                f"; {len(unread)} other statement(s) it did not read, among them this "
                 f"`{hook}`, {what}, so what it finds about them may not hold"
             )
         else:
             message += (
-                f"; {len(extra.unread)} other statement(s), the first here, it did not read, "
+                f"; {len(unread)} other statement(s), the first here, it did not read, "
                 "and assumes they do not change the user pods"
             )
         self.report("z2jh-extra-config", (*path, snippet, CodeLine(line)), message)
@@ -2180,3 +2186,47 @@ def _enum_fix(path: Path, value: Any, options: list[Any]) -> str | None:
 def _show(value: Any, limit: int = 80) -> str:
     """``value`` as a message shows it: YAML, as the user wrote it, on one line, clipped."""
     return shown(value, limit)
+
+
+#: KubeSpawner traits that decide the user pod's security: its user and groups, its privileges,
+#: its security contexts, what it mounts and runs beside it, its ServiceAccount.
+_SECURITY_TRAITS = frozenset(
+    (
+        "uid",
+        "gid",
+        "fs_gid",
+        "supplemental_gids",
+        "privileged",
+        "allow_privilege_escalation",
+        "container_security_context",
+        "pod_security_context",
+        "extra_pod_config",
+        "extra_container_config",
+        "extra_containers",
+        "init_containers",
+        "volumes",
+        "volume_mounts",
+        "service_account",
+        "automount_service_account_token",
+        "lifecycle_hooks",
+    )
+)
+
+
+def _unapplied_message(write: Any) -> str:
+    """The info at a place ``hub.extraConfig`` code sets a spawner trait nblint did not apply
+    (:class:`~nblint.dialects.z2jh.extra_config.TraitWrite`)."""
+    trait = f"`c.{write.section}.{write.trait}`"
+    head = (
+        f"{format_path(write.path)} sets {trait} {write.how}: nblint never runs the code, so it "
+        "did not apply it"
+    )
+    if write.trait in _SECURITY_TRAITS:
+        return (
+            f"{head}, and the user pod may run with `{write.text}`; what nblint finds about "
+            f"{trait} and the pod's security may not hold"
+        )
+    return (
+        f"{head}; the user pods may differ from the ones nblint drew, and what it finds about "
+        f"{trait} may not hold"
+    )
