@@ -324,15 +324,16 @@ def test_a_multi_source_application_lints_the_chart_s_source_and_says_what_it_di
     assert linted_as(result) == {"4.1.0"}
     assert found(result) == [
         ("z2jh-chart-version", 14, None),
-        ("z2jh-unread-values", 16, None),
+        ("z2jh-unread-values", 17, None),
         ("notebook-authentication", 18, None),
         ("privileged", 19, None),
         ("run-as-user", 19, None),
         ("run-as-user", 20, None),
     ]
     assert said(result, "z2jh-unread-values").startswith(
-        "the Application `hub` layers values that nblint did not read: the value files "
-        "`$values/jupyterhub/values.yaml` (from `spec.sources[0]`)"
+        "the Application `hub` layers values that nblint did not read: the value file "
+        "`$values/jupyterhub/values.yaml` (from `spec.sources[0]`), not among the inputs (no "
+        "input's path ends with `jupyterhub/values.yaml`) (`spec.sources[1].helm.valueFiles[0]`)"
     )
     (fix,) = {f.fix for f in result.findings if f.rule == "run-as-user" and f.line == 20}
     assert fix is not None and fix.startswith("# in spec.sources[1].helm.valuesObject\n")
@@ -347,7 +348,7 @@ def test_every_jupyterhub_source_of_an_application_is_a_release_of_its_own() -> 
     assert found(result) == [
         # spec.sources[1]: 3.3.8, its valuesObject over its own `$values/...` file (unread)
         ("z2jh-chart-version", 14, None),
-        ("z2jh-unread-values", 16, None),
+        ("z2jh-unread-values", 17, None),
         ("notebook-authentication", 18, None),
         ("privileged", 19, None),
         ("run-as-user", 19, None),
@@ -360,8 +361,8 @@ def test_every_jupyterhub_source_of_an_application_is_a_release_of_its_own() -> 
         ("host-namespaces", 28, None),
     ]
     assert said(result, "z2jh-unread-values").startswith(
-        "the Application `hubs` layers values that nblint did not read: the value files "
-        "`$values/staging/values.yaml` (from `spec.sources[0]`)"
+        "the Application `hubs` layers values that nblint did not read: the value file "
+        "`$values/staging/values.yaml` (from `spec.sources[0]`), not among the inputs"
     )
 
 
@@ -1082,4 +1083,112 @@ def test_the_chart_version_names_the_layers_that_hold_an_application_s_values() 
     [finding] = result.findings
     assert finding.message.startswith(
         f"linted as z2jh 4.1.0, values from the -f layers {base}: the Application `hub` pins "
+    )
+
+
+# -- Argo CD `$ref/<path>` value files among the inputs (field test 13a, design note) ----------
+
+ARGO_REF = GITOPS / "argo-ref-values"
+TWO_CANDIDATES = GITOPS / "argo-ref-two-candidates"
+
+
+def _tree(directory: Path) -> list[Path]:
+    return sorted(directory.rglob("*.yaml"))
+
+
+def placed(result: RunResult) -> list[tuple[str, str, int]]:
+    """``(rule, file from the fixture's directory, line)`` of each finding, sorted."""
+    return sorted(
+        {(f.rule, "/".join(Path(f.file).parts[-2:]), f.line) for f in result.findings},
+        key=lambda f: (f[1], f[2], f[0]),
+    )
+
+
+def test_a_ref_value_file_among_the_inputs_is_linted_once_as_the_application_s_release() -> None:
+    # apps/jupyterhub.yaml pins 3.3.7 and installs into namespace `lab` (baseline, by
+    # jupyterhub/namespace.yaml) with `$values/jupyterhub/values.yaml`, which the walk holds.
+    result = run(*_tree(ARGO_REF), select=SELECTED)
+    assert linted_as(result) == {"3.3.7"}
+    assert result.pod_count == 1  # the values file is no release of its own
+    assert [pod.namespace for pod in result.pods] == ["lab"]
+    assert placed(result) == [
+        ("z2jh-chart-version", "apps/jupyterhub.yaml", 13),
+        # The chart's own init container (3.3.7), at the last layer's values.
+        ("privileged", "apps/jupyterhub.yaml", 18),
+        ("notebook-authentication", "jupyterhub/values.yaml", 4),
+        # The file's privileged sidecar, rejected by the namespace's baseline label.
+        ("privileged", "jupyterhub/values.yaml", 14),
+    ]
+    # `valuesObject` over the file (Argo CD's order): its uid 1000 wins over the file's 0.
+    assert not [f for f in result.findings if f.rule == "run-as-user"]
+    sidecar = next(f for f in result.findings if f.line == 14)
+    assert sidecar.psa is not None and sidecar.psa.mode == "enforce"
+    assert sidecar.cause is not None and sidecar.cause.file.endswith("jupyterhub/namespace.yaml")
+
+
+def test_a_ref_value_file_not_among_the_inputs_is_named_in_the_unread_values() -> None:
+    # Its inline values are linted alone, over the chart's defaults of the release it pins.
+    result = run(ARGO_REF / "apps" / "jupyterhub.yaml", select=SELECTED)
+    assert linted_as(result) == {"3.3.7"}
+    assert placed(result) == [
+        ("z2jh-chart-version", "apps/jupyterhub.yaml", 13),
+        ("z2jh-unread-values", "apps/jupyterhub.yaml", 16),
+        ("notebook-authentication", "apps/jupyterhub.yaml", 17),
+        ("privileged", "apps/jupyterhub.yaml", 18),
+        ("run-as-user", "apps/jupyterhub.yaml", 18),
+    ]
+    assert said(result, "z2jh-unread-values").startswith(
+        "the Application `hub` layers values that nblint did not read: the value file "
+        "`$values/jupyterhub/values.yaml` (from `spec.sources[1]`), not among the inputs (no "
+        "input's path ends with `jupyterhub/values.yaml`) (`spec.sources[0].helm.valueFiles[0]`)"
+    )
+
+
+def test_a_ref_value_file_that_two_inputs_may_be_is_said_and_not_guessed() -> None:
+    result = run(*_tree(TWO_CANDIDATES), select=SELECTED)
+    # Each file is linted on its own, as the newest release; the Application checks nothing.
+    assert result.pod_count == 2
+    assert "3.3.7" not in linted_as(result)
+    assert placed(result) == [
+        ("z2jh-unread-values", "apps/jupyterhub.yaml", 14),
+        ("notebook-authentication", "jupyterhub/values.yaml", 1),
+        ("privileged", "jupyterhub/values.yaml", 1),
+        ("run-as-user", "jupyterhub/values.yaml", 1),
+        ("run-as-user", "jupyterhub/values.yaml", 2),
+    ]
+    message = said(result, "z2jh-unread-values")
+    production = str(TWO_CANDIDATES / "production" / "jupyterhub" / "values.yaml")
+    staging = str(TWO_CANDIDATES / "staging" / "jupyterhub" / "values.yaml")
+    assert (
+        "the value file `$values/jupyterhub/values.yaml` (from `spec.sources[1]`), which 2 inputs "
+        f"may be ({production}, {staging}: nblint does not guess which)"
+    ) in message
+    assert "nothing was checked" in message
+
+
+def test_a_ref_value_file_is_read_the_same_across_jobs(tmp_path: Path) -> None:
+    shutil.copytree(ARGO_REF, tmp_path / "repo")
+    report = report_across_jobs(tmp_path)
+    versions = [f["message"] for f in report["findings"] if f["rule"] == "z2jh-chart-version"]
+    assert len(versions) == 1 and versions[0].startswith("linted as z2jh 3.3.7")
+    authentication = [f for f in report["findings"] if f["rule"] == "notebook-authentication"]
+    assert [(f["file"].endswith("jupyterhub/values.yaml"), f["line"]) for f in authentication] == [
+        (True, 4)
+    ]
+
+
+def test_an_application_whose_only_values_are_a_ref_file_not_given_says_which_file() -> None:
+    application = TWO_CANDIDATES / "apps" / "jupyterhub.yaml"
+    result = run(application, select=SELECTED)
+    assert result.pod_count == 0
+    assert placed(result) == [("z2jh-unread-values", "apps/jupyterhub.yaml", 14)]
+    assert said(result, "z2jh-unread-values") == (
+        "the Application `hub` writes no values of its own at "
+        "`spec.sources[0].helm.valuesObject`: they come from the value file "
+        "`$values/jupyterhub/values.yaml` (from `spec.sources[1]`), not among the inputs (no "
+        "input's path ends with `jupyterhub/values.yaml`) (`spec.sources[0].helm.valueFiles[0]`), "
+        "which nblint was not given; nothing was checked (nblint reads a `$ref` value file that "
+        "is among its inputs: lint this file together with the repository that holds "
+        "`$values/jupyterhub/values.yaml` (from `spec.sources[1]`), e.g. "
+        f"`nblint check {application} REPO`)"
     )

@@ -43,6 +43,12 @@ RUNTIME_CLASS_INDEX = "cluster/runtime-classes"
 #: The key of an OpenShift ``Template`` whose objects the run reads (as a ``kind: List``'s
 #: ``items``): in :attr:`Recognised.path`, it says the document is one of them.
 TEMPLATE_OBJECTS = "objects"
+#: A name a dialect's ``references`` gives that starts with this names no file beside the
+#: document but an input of the run whose path ends with the rest (``.../jupyterhub/values.yaml``:
+#: an Argo CD ``$ref/path`` value file, whose repository's root nblint does not know): the run
+#: reads it when exactly one input does (:attr:`Neighbour.candidates` lists them when several do,
+#: and then reads none).
+INPUT_SUFFIX = ".../"
 
 
 class Neighbour(Record):
@@ -50,10 +56,16 @@ class Neighbour(Record):
     umbrella chart's ``Chart.yaml`` beside its values), read and parsed by the run: dialects
     never read files."""
 
-    __slots__ = ("file", "given", "name", "problem", "root")
+    __slots__ = ("candidates", "file", "given", "name", "problem", "root")
 
     def __init__(
-        self, name: str, file: str, root: Any, problem: str | None = None, given: bool = False
+        self,
+        name: str,
+        file: str,
+        root: Any,
+        problem: str | None = None,
+        given: bool = False,
+        candidates: tuple[str, ...] = (),
     ) -> None:
         #: The name the dialect declared (``Chart.yaml``).
         self.name = name
@@ -65,6 +77,9 @@ class Neighbour(Record):
         #: A file a document names (``Dialect.references``) that is an input of the run too:
         #: a problem reading it is said there, as that input's.
         self.given = given
+        #: For an :data:`INPUT_SUFFIX` name that several inputs end with: those inputs (then
+        #: nothing was read: :attr:`root` is None and :attr:`file` empty).
+        self.candidates = candidates
 
 
 class Recognised(Record):

@@ -46,6 +46,7 @@ from nblint.model.document import (
     BINDINGS_INDEX,
     CLUSTER_INDEX,
     EXPOSURE_INDEX,
+    INPUT_SUFFIX,
     RUNTIME_CLASS_INDEX,
     STORAGE_INDEX,
     TEMPLATE_OBJECTS,
@@ -290,6 +291,9 @@ class Runner:
         #: The inputs by real path, so that a file a document names is named as the input it is.
         self._input_files: dict[str, str] | None = None
         self._input_paths: list[str] = []
+        #: Every input of the run as its path components, for a name that asks for the input
+        #: whose path ends with it (``INPUT_SUFFIX``): worked out only when a document does.
+        self._input_parts: list[tuple[str, tuple[str, ...]]] | None = None
 
     @property
     def plan(self) -> Plan:
@@ -348,6 +352,7 @@ class Runner:
         # Real path → the input's name, for a file a document names (`_referenced`): worked out
         # only when one does (a real path costs system calls per input).
         self._input_files = None
+        self._input_parts = None
         self._input_paths = [item.path for item in inputs if item.path != files.STDIN]
         self._unchecked_resources(kustomizations, paths, result)
         release = self._release(result)
@@ -645,6 +650,11 @@ class Runner:
             return ()
         read: list[Neighbour] = []
         for written in named:
+            if written.startswith(INPUT_SUFFIX):
+                found = self._input_ending(written, path)
+                if found is not None:
+                    read.append(found)
+                continue
             beside = os.path.normpath(os.path.join(os.path.dirname(path), written))
             if self._input_files is None:
                 self._input_files = {os.path.realpath(p): p for p in self._input_paths}
@@ -657,6 +667,36 @@ class Runner:
             neighbour.given = real in self._input_files
             read.append(neighbour)
         return tuple(read)
+
+    def _input_ending(self, written: str, path: str) -> Neighbour | None:
+        """The input of the run (of every process with ``--jobs``) whose path ends with
+        ``written`` after its ``INPUT_SUFFIX``, read; when several do, a neighbour that names them
+        and reads none; None when none does (nor ``path``, the document that names it)."""
+        wanted = tuple(p for p in written[len(INPUT_SUFFIX) :].split("/") if p not in ("", "."))
+        if not wanted or ".." in wanted:
+            return None
+        if self._input_parts is None:
+            self._input_parts = [
+                (p, tuple(os.path.abspath(p).split(os.sep)))
+                for p in self.options.run_inputs or self._input_paths
+                if p != files.STDIN
+            ]
+        size = len(wanted)
+        found = [
+            p
+            for p, parts in self._input_parts
+            if len(parts) > size and parts[-size:] == wanted and p != path
+        ]
+        if len(found) > 1:
+            return Neighbour(written, "", None, candidates=tuple(sorted(found)))
+        if not found:
+            return None
+        shown = found[0]
+        neighbour, self._beside_texts[shown] = _read_neighbour(
+            written, shown, self.options.texts.get(shown)
+        )
+        neighbour.given = True
+        return neighbour
 
     def _refused(self, root: Any, path: str) -> Reported | None:
         if not isinstance(root, dict) or "apiVersion" not in root:

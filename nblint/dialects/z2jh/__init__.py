@@ -27,9 +27,15 @@ def references(root: Any) -> tuple[str, ...]:
     """The values files a kustomization's, a helmfile's or a fleet.yaml's z2jh releases read (see
     :func:`.installers.references`), and those a kustomization's ConfigMap and Secret generators
     pack (:func:`.generators.references`): asked of every z2jh document, so those modules are
-    imported only for a document that can be one (the keys ``gitops.installer_kind`` reads)."""
+    imported only for a document that can be one (the keys ``gitops.installer_kind`` reads).
+    For an Argo CD object, its ``$ref/path`` value files (:func:`.gitops.ref_suffixes`)."""
     if not isinstance(root, dict):
         return ()
+    if root.get("kind") in ("Application", "ApplicationSet"):
+        # An Argo CD object's `$ref/path` value files: the inputs whose paths end with them.
+        from nblint.dialects.z2jh.gitops import ref_suffixes
+
+        return ref_suffixes(root)
     packed: tuple[str, ...] = ()
     if "configMapGenerator" in root or "secretGenerator" in root:
         from nblint.dialects.z2jh.generators import references as generated
@@ -98,6 +104,8 @@ Z2JH = Dialect(
         "route.openshift.io",
         # An Argo CD Application that creates and labels its destination namespace.
         "managedNamespaceMetadata",
+        # One whose `$ref/path` value files may be inputs: linted as its release's layers only.
+        "valueFiles",
     ),
     references="nblint.dialects.z2jh:references",
     cluster_wide=True,

@@ -35,6 +35,7 @@ Imported by :mod:`.root` only for a document of one of these kinds: recognising 
 
 from __future__ import annotations
 
+from nblint.model.document import INPUT_SUFFIX
 from nblint.model.pod import Path, format_path, get_path
 from nblint.model.record import Record
 
@@ -65,8 +66,9 @@ SOURCE_GROUP = "source.toolkit.fluxcd.io/"
 #: `spec.chartRef` names one of another chart is then known not to be z2jh's).
 FLUX_CHARTS = "source.toolkit.fluxcd.io/charts"
 #: The run-index key of the values files that the kustomizations and helmfiles of the inputs
-#: layer into a z2jh release (:func:`beside`): such a file given as an input too is linted as
-#: that layer only, not as a release of its own.
+#: layer into a z2jh release (:func:`beside`), and the Argo CD ``$ref/path`` value files the run
+#: found among the inputs: such a file given as an input too is linted as that layer only, not as
+#: a release of its own.
 INSTALLER_FILES = "z2jh/installer-values-files"
 #: The run-index key of the files a helmfile of the inputs names as its environments' values:
 #: helmfile's state values, which only its templates read (``.Values``, ``.StateValues``), never
@@ -86,6 +88,7 @@ class Source(Record):
         "namespace",
         "placeholders",
         "ref",
+        "ref_files",
         "release_namespace",
         "repo_key",
         "repository",
@@ -175,6 +178,12 @@ class Source(Record):
         self.placeholders: str | None = (
             "the ApplicationSet's generators" if kind == ARGO_SET else None
         )
+        #: An Argo CD source's multi-source value files (``$ref/path``, the ref a source of the
+        #: object): ``(files, other)``, each file ``(its path in the object, how messages name
+        #: it, the path after the ref)``, in ``helm.valueFiles`` order; ``other`` names its
+        #: other value files (None: there are none). A run that holds the file a path ends
+        #: with reads it as the layer below the inline values (:func:`ref_suffixes`).
+        self.ref_files: tuple[list[tuple[Path, str, str]], str | None] | None = None
 
     def describe(self) -> str:
         """``the HelmRelease `jhub```, for messages."""
@@ -551,6 +560,13 @@ def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
     """What a z2jh document (or each layer of a ``-f`` release) adds to the run index: a Flux
     chart source, with the chart it holds and where it pins the version (:data:`FLUX_CHARTS`)."""
     entries: list[tuple[str, Any]] = []
+    for neighbour in () if document.layers else document.neighbours:
+        # An Argo CD `$ref/path` value file the run found among the inputs: linted as a layer
+        # of the Application's release only (never one input several inputs may be).
+        if neighbour.name.startswith(INPUT_SUFFIX) and neighbour.file:
+            import os.path
+
+            entries.append((INSTALLER_FILES, os.path.abspath(neighbour.file)))
     for file, root in document.layers or [(document.file, document.root)]:
         if isinstance(root, dict) and installer_kind(root) is not None:
             from nblint.dialects.z2jh.installers import references, state_values_files
@@ -647,8 +663,10 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
         base: Path = (*where, "helm")
         unread: list[tuple[Path, str]] = []
         files = helm.get("valueFiles")
+        ref_files = None
         if files:
             unread.append(((*base, "valueFiles"), _value_files(files, refs, spec)))
+            ref_files = _ref_files(files, refs, (*base, "valueFiles"), spec)
         values_object = helm.get("valuesObject")
         string = False
         if values_object is not None:
@@ -684,9 +702,44 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
                 repository=_text(source.get("repoURL")),
             )
         )
+        found[-1].ref_files = ref_files
         if wrapper is not None:
             _wrapped(found[-1], wrapper, found[-1].version)
     return found
+
+
+def _ref_files(
+    files: Any, refs: dict[Any, int], at: Path, spec: Path
+) -> tuple[list[tuple[Path, str, str]], str | None] | None:
+    """:attr:`Source.ref_files` of ``helm.valueFiles`` (at ``at``); None when none is a
+    ``$ref/path`` whose ref names a source of the object (or the path is a placeholder)."""
+    found: list[tuple[Path, str, str]] = []
+    other: list[Any] = []
+    for i, entry in enumerate(files if isinstance(files, list) else []):
+        text = _text(entry)
+        ref, _, rest = text[1:].partition("/") if text and text.startswith("$") else ("", "", "")
+        if ref in refs and rest.strip("/") and not is_placeholder(text or ""):
+            label = f"`{text}` (from `{format_path((*spec, 'sources', refs[ref]))}`)"
+            found.append(((*at, i), label, rest))
+        else:
+            other.append(entry)
+    if not found:
+        return None
+    return found, _value_files(other, refs, spec) if other else None
+
+
+def ref_suffixes(document: Any) -> tuple[str, ...]:
+    """The ``$ref/path`` value files of the jupyterhub sources of an Argo CD object, each named
+    for the run as the input whose path ends with the path (``INPUT_SUFFIX``): the repository
+    of the ref source may be the one nblint walks (asked of every z2jh document of the kind)."""
+    return tuple(
+        dict.fromkeys(
+            INPUT_SUFFIX + rest
+            for source in sources(document)
+            if source.ref_files is not None
+            for _, _, rest in source.ref_files[0]
+        )
+    )
 
 
 def _application_set(document: Any, found: list[Source]) -> None:

@@ -512,6 +512,8 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if found:
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
+        for chart in given:
+            _argo_ref_layers(chart)
         belows = [_values_from(document, source, index) for source in given]
         resolved = [_z2jh_source(document, source, index) for source in given]
         said = [r for r in resolved if isinstance(r, Reported)]
@@ -1647,8 +1649,26 @@ def _installer_layers(
             made = _FromLayer(document.file, document.index, document.root, label, None, root, root)
         elif layer.kind == FILE:
             found = beside.get(layer.file)
-            if found is None:
+            argo = layer.name is not None  # an Argo CD `$ref/path` file, named so
+            if found is None and argo:
+                rest = layer.file.split("/", 1)[1]
+                unread.append(
+                    (
+                        layer.path,
+                        f"the value file {layer.name}, not among the inputs (no input's path "
+                        f"ends with `{rest}`)",
+                    )
+                )
+            elif found is None:
                 unread.append((layer.path, f"the values file `{layer.file}`, not found beside it"))
+            elif found.candidates:
+                unread.append(
+                    (
+                        layer.path,
+                        f"the value file {layer.name}, which {len(found.candidates)} inputs may "
+                        f"be ({', '.join(found.candidates)}: nblint does not guess which)",
+                    )
+                )
             elif found.problem is not None and found.given:
                 # An input too: the problem reading it (a template) is said there, at its line,
                 # once (the line to edit); here it only stops what it stops (see `_SAID_THERE`).
@@ -1677,6 +1697,31 @@ def _installer_layers(
         [*unread, *source.unread], key=lambda entry: tree_position(document.root, entry[0])
     )
     return layers, problems
+
+
+def _argo_ref_layers(source: Source) -> None:
+    """An Argo CD source's ``$ref/path`` value files (:attr:`Source.ref_files`) as the layers of
+    its release, as an installer's (:attr:`Source.layers`): each file below the inline values,
+    in ``helm.valueFiles`` order (Argo CD's precedence: ``valuesObject`` > ``values`` >
+    ``valueFiles``), read where the run found the one input whose path ends with its path; its
+    other value files stay unread. Not for a ``-f`` layer: there the files given are the layers."""
+    if source.ref_files is None or source.layers is not None:
+        return
+    from nblint.dialects.z2jh.installers import FILE, INLINE, Layer
+    from nblint.model.document import INPUT_SUFFIX
+
+    files, other = source.ref_files
+    wrapped: Path = ("jupyterhub",) if source.wrapper else ()
+    own = source.root[: len(source.root) - len(wrapped)]
+    source.layers = [
+        Layer(FILE, path, file=INPUT_SUFFIX + rest, name=label) for path, label, rest in files
+    ]
+    source.layers.append(Layer(INLINE, own))
+    at = files[0][0][:-1]  # helm.valueFiles
+    named = [(path, text) for path, text in source.unread if path == at]
+    if named:
+        i = source.unread.index(named[0])
+        source.unread[i : i + 1] = [(at, other)] if other is not None else []
 
 
 def _set_layer(
@@ -1828,6 +1873,8 @@ def _values_from_advice(document: Recognised, source: Source) -> tuple[str, str]
     the message, and the fix line. None when no such entry is unread."""
     from nblint.dialects.z2jh.values_from import refs
 
+    if source.ref_files is not None and source.layers is not None:
+        return _argo_ref_advice(document, source)
     # An entry whose object is not among the inputs (one nblint found but cannot read is named
     # at its `valuesKey` or `targetPath`).
     missing = {
@@ -1846,6 +1893,27 @@ def _values_from_advice(document: Recognised, source: Source) -> tuple[str, str]
         f"Give nblint the file that holds {objects} too (`nblint check {document.file} "
         f"{other}`): it layers their values under `spec.values` as Flux does. Or write the "
         "values inline (`spec.values`)."
+    )
+    return message, fix
+
+
+def _argo_ref_advice(document: Recognised, source: Source) -> tuple[str, str] | None:
+    """What to say when an Argo CD ``$ref/path`` value file is not among the inputs (no input's
+    path ends with its path): lint the Application with the repository that holds it."""
+    assert source.ref_files is not None
+    unread = {path for path, _ in source.unread}
+    missing = [(path, label) for path, label, _ in source.ref_files[0] if path in unread]
+    if not missing or any("does not guess which" in text for _, text in source.unread):
+        return None
+    label = missing[0][1]
+    message = (
+        f"nblint reads a `$ref` value file that is among its inputs: lint this file together "
+        f"with the repository that holds {label}, e.g. `nblint check {document.file} REPO`"
+    )
+    fix = (
+        f"Give nblint the repository that holds {label} too (`nblint check {document.file} "
+        "REPO`): it layers that file under the Application's inline values as Argo CD does. "
+        "Or write the values inline (`helm.valuesObject`)."
     )
     return message, fix
 
