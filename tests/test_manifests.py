@@ -224,11 +224,102 @@ def test_what_a_kustomization_changes_and_nblint_does_not_apply_is_said_once() -
     [said] = [f for f in found if f.rule == "kustomize-not-applied"]
     assert (said.file, said.line, said.column) == (str(here / "kustomization.yaml"), 6, 1)
     assert said.message == (
-        "this kustomization's `namePrefix`, `commonLabels`, `images`, `patches` change the "
-        "objects it builds; nblint does not apply them and checks the files as written: lint "
-        "what kustomize builds"
+        "this kustomization's `namePrefix`, `commonLabels`, `patches` change the objects it "
+        "builds; nblint does not apply them and checks the files as written: lint what "
+        "kustomize builds"
     )
     assert said.fix == f"kustomize build {here} | nblint check -"
+
+
+# ---------------------------------------------------------------------------------------------
+# kustomize's `images:` rewrites the images of what it builds (field test 14b D4)
+
+IMAGES = FIXTURES / "kustomize-images"
+
+
+def image_findings(*dirs: str) -> list[tuple[str, str, int, str]]:
+    paths = [p for d in dirs for p in sorted((IMAGES / d).glob("*.yaml"))]
+    result = run_all(*paths, select={"notebook-image-pinned", "kustomize-not-applied"})
+    return [
+        (f.rule, f.file.split("kustomize-images/")[1], f.line, f.message.split(", which")[0])
+        for f in result.findings
+    ]
+
+
+def test_an_image_a_kustomization_rewrites_is_judged_as_built_at_its_images_entry() -> None:
+    # `image: runtime-workbench` is a placeholder: the base builds quay.io/example/workbench,
+    # untagged; the entry is the line to edit, and `images` is applied, not said unapplied.
+    assert image_findings("base") == [
+        (
+            "notebook-image-pinned",
+            "base/kustomization.yaml",
+            5,
+            "container notebook uses image quay.io/example/workbench",
+        )
+    ]
+    result = run_all(*sorted((IMAGES / "base").glob("*.yaml")), select={"notebook-image-pinned"})
+    [finding] = result.findings
+    # The hint pins the entry in the kustomization, not the placeholder in the base.
+    assert finding.fix == (
+        "images:\n"
+        "  - name: runtime-workbench\n"
+        "    newName: quay.io/example/workbench\n"
+        "    digest: sha256:DIGEST   # or newTag: TAG, a dated tag it has"
+    )
+    assert finding.edit is None
+
+
+def test_an_overlays_images_entry_applies_after_its_bases() -> None:
+    # The overlay pins the image the base builds by its digest: nothing to say.
+    assert image_findings("base", "overlays/digest") == []
+    # The overlay's `latest` is the image built, said at the overlay's entry.
+    assert image_findings("base", "overlays/latest") == [
+        (
+            "notebook-image-pinned",
+            "overlays/latest/kustomization.yaml",
+            5,
+            "container notebook uses image quay.io/example/workbench:latest",
+        )
+    ]
+
+
+def test_overlays_that_build_a_base_image_apart_say_nothing_of_its_pinning() -> None:
+    # One overlay pins it, another does not: which build is meant nblint cannot know.
+    assert image_findings("base", "overlays/digest", "overlays/latest") == []
+
+
+def test_images_entries_apply_to_a_kustomization_that_has_other_fields() -> None:
+    here = FIXTURES / "kustomize-unapplied"
+    result = run_all(*sorted(here.glob("*.yaml")))
+    [pod] = result.pods
+    assert pod.pod["spec"]["containers"][0]["image"] == "quay.io/jupyter/scipy-notebook:2024-10-07"
+
+
+# ---------------------------------------------------------------------------------------------
+# A strategic merge patch's container that the target lacks is added, without an image (D3)
+
+
+def test_a_patch_container_the_target_lacks_is_added_without_an_image() -> None:
+    here = FIXTURES / "kustomize-patch-new-container"
+    result = run(*sorted(here.rglob("*.yaml")))
+    found = [
+        (f.rule, f.file.split("kustomize-patch-new-container/")[1], f.line, f.column)
+        for f in result.findings
+        if f.rule == "container-image-missing"
+    ]
+    # gpu.yaml's `runtime` matches no container of the base StatefulSet; memory.yaml's names
+    # match the base's container and init container: merged, nothing added.
+    assert found == [("container-image-missing", "overlay/gpu.yaml", 10, 11)]
+    [finding] = [f for f in result.findings if f.rule == "container-image-missing"]
+    assert finding.message == (
+        f"this patch's container runtime matches no container of StatefulSet/lab "
+        f"({here / 'base' / 'statefulset.yaml'}): strategic merge adds it as a new container, "
+        "which has no image: the API server refuses the StatefulSet (and what the patch sets "
+        "never reaches the container it meant)"
+    )
+    assert finding.fix == (
+        "- name: notebook   # the StatefulSet's container this patch means (it has: notebook)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from nblint.check.targets import (
     configuration_values,
 )
 from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit, PlacedFix, parsed_hint, without_keys
-from nblint.model.finding import Finding, PsaRef, choose_fix, chosen_fix
+from nblint.model.finding import KUSTOMIZE_IMAGES, Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     CONTAINER_LISTS,
     EffectivePod,
@@ -564,6 +564,10 @@ def make_finding(
     variables["psa_version"] = version
     variables[FACTS] = pod.facts  # {facts.NAME}
     keys = pod.fix_keys or (pod.dialect,)
+    if KUSTOMIZE_IMAGES in keys and variables.get("value") not in pod.facts.get(
+        "kustomize_images", ()
+    ):
+        keys = tuple(key for key in keys if key != KUSTOMIZE_IMAGES)
     container = raw.container
     own = chosen_fix(raw.fix, keys, container) if raw.fix else None
     named = chosen_fix(rule.fix, keys, container)
@@ -611,7 +615,13 @@ def make_finding(
         nameless = bool(container and container.startswith("#"))
         plain = not quoted or _plain_holes(quoted, variables)
         placed: PlacedFix | None = None
-        if pod.placement is not None and not nameless and plain and not raw.object_hint:
+        if (
+            pod.placement is not None
+            and not nameless
+            and plain
+            and not raw.object_hint
+            and chosen[0] != KUSTOMIZE_IMAGES
+        ):
 
             def template_hint() -> str | None:
                 if template_key is None:

@@ -1103,7 +1103,9 @@ _USER_VARIABLES = frozenset(
     )
 )
 _CLAIM_VARIABLES = frozenset(("volume_claim", "volume_claim_note"))
-DERIVED_VARIABLES = frozenset((*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name"))
+DERIVED_VARIABLES = frozenset(
+    (*_USER_VARIABLES, *_CLAIM_VARIABLES, "image_name", "kustomize_image")
+)
 
 #: The claim name a hint shows when nblint knows no claim that provides the volume's storage:
 #: visibly not a name (a fix that names it is shown, never applied; see :func:`claim_variables`).
@@ -1120,6 +1122,10 @@ def derived_variables(
     out: dict[str, str] = {}
     if "image_name" in names:  # a hint that pins the image it is about, not another
         out["image_name"] = images.image_name(value) or "IMAGE"
+    if "kustomize_image" in names:  # the `images:` entry's name that sets it (else its own)
+        written = pod.facts.get("kustomize_images")
+        found = written.get(value) if isinstance(written, dict) else None
+        out["kustomize_image"] = found or images.image_name(value) or "IMAGE"
     if not _USER_VARIABLES.isdisjoint(names):
         out.update(user_identity(pod, path))
     if not _CLAIM_VARIABLES.isdisjoint(names):

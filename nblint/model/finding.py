@@ -26,6 +26,8 @@ NOT_UTF8 = "not-utf8"
 INPUT_FIX_LABELS = {
     BINARY_FILE: "A binary file (not text)",
     NOT_UTF8: "A file that is not UTF-8 text",
+    # An image a kustomization's `images:` entry sets (see KUSTOMIZE_IMAGES below).
+    "kustomize-images": "An image a kustomization's `images:` entry sets (that entry)",
 }
 
 
@@ -325,6 +327,12 @@ def clipped(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, marked with "…": input quoted in a message may be
     megabytes long, and a message is read on one line."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: The hint key of an image a kustomization's ``images:`` entry sets (the pod fact
+#: ``kustomize_images``: built image → the entry's name): its hint is the entry, written in the
+#: kustomization, never placed in the workload; only for an image an entry sets.
+KUSTOMIZE_IMAGES = "kustomize-images"
 
 
 def choose_fix(

@@ -164,6 +164,7 @@ STAND_INS: dict[str, Any] = {
     "replacement_name": "<that image's repository>",
     "replacement_tag": "<its tag>",
     "image_name": "<image>",
+    "kustomize_image": "<the images: entry's name>",
     "request": "<request>",
     "bucket": "limits",
     "wanted": "<amount>",

@@ -97,12 +97,23 @@ class PatchedBy(Record):
     """The kustomization that names a file as a patch, and the line that names it; ``helm``:
     its build inflates a Helm chart (kustomize then needs ``--enable-helm``)."""
 
-    __slots__ = ("helm", "kustomization", "line")
+    __slots__ = ("directory", "helm", "kustomization", "line", "merged")
 
-    def __init__(self, kustomization: str, line: int, helm: bool = False) -> None:
+    def __init__(
+        self,
+        kustomization: str,
+        line: int,
+        helm: bool = False,
+        merged: bool = False,
+        directory: str = "",
+    ) -> None:
         self.kustomization = kustomization
         self.line = line
         self.helm = helm
+        #: A strategic merge patch whose own kind and name pick its target.
+        self.merged = merged
+        #: The kustomization's directory (real).
+        self.directory = directory
 
 
 class SetNamespace(Record):
@@ -128,10 +139,215 @@ class Resource(Record):
         self.pos = pos
 
 
+class ImageEntry(Record):
+    """One entry of a kustomization's ``images:`` (kustomize's image transformer): it matches a
+    container's image by name (the image without tag or digest); ``new_name`` replaces the name,
+    ``new_tag`` the tag, ``digest`` sets ``@digest`` (a tag or a digest given replaces both of
+    the image's: kustomize ``api/filters/imagetag``). ``origin``: the entry, the line to edit."""
+
+    __slots__ = ("digest", "name", "new_name", "new_tag", "origin")
+
+    def __init__(
+        self, name: str, new_name: str, new_tag: str, digest: str, origin: tuple[str, int, int]
+    ) -> None:
+        self.name = name
+        self.new_name = new_name
+        self.new_tag = new_tag
+        self.digest = digest
+        self.origin = origin
+
+    def apply(self, image: str) -> str:
+        """``image`` as this entry rewrites it (unchanged when it does not match)."""
+        name, tag, digest = split_image(image)
+        if name != self.name:
+            return image
+        name = self.new_name or name
+        if self.new_tag or self.digest:
+            tag, digest = self.new_tag, self.digest
+        return name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+
+
+#: The keys of an ``images:`` entry nblint applies (others, ``tagSuffix`` of newer kustomize,
+#: leave the field unapplied).
+_IMAGE_KEYS = frozenset({"name", "newName", "newTag", "digest"})
+
+
+def split_image(image: str) -> tuple[str, str, str]:
+    """``(name, tag, digest)`` of an image reference (a registry port is no tag)."""
+    image, _, digest = image.partition("@")
+    slash = image.rfind("/")
+    colon = image.rfind(":")
+    if colon > slash:
+        return image[:colon], image[colon + 1 :], digest
+    return image, "", digest
+
+
+def _images(entries: object, path: str) -> list[ImageEntry]:
+    """The ``images:`` entries of the kustomization at ``path``: all of them, or none when one
+    is not a plain entry nblint applies (then ``images`` stays among the fields not applied)."""
+    if not isinstance(entries, list) or not entries:
+        return []
+    found = []
+    positions = getattr(entries, "item_pos", [])
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not set(entry) <= _IMAGE_KEYS:
+            return []
+        values = {key: entry.get(key, "") for key in _IMAGE_KEYS}
+        if not all(isinstance(value, str) for value in values.values()) or not values["name"]:
+            return []
+        digest = values["digest"]
+        line, column = positions[index] if index < len(positions) else (1, 1)
+        found.append(
+            ImageEntry(
+                values["name"],
+                values["newName"],
+                values["newTag"],
+                digest,
+                (path, line, column),
+            )
+        )
+    return found
+
+
+class ImageRewrites:
+    """The ``images:`` of each chain of kustomizations that builds one file."""
+
+    __slots__ = ("chains",)
+
+    def __init__(self, chains: list[list[_Kustomization]]) -> None:
+        self.chains = chains
+
+    def built(self, image: str) -> tuple[str, ImageEntry | None] | None:
+        """``image`` as written, as kustomize builds it: None when no entry matches it;
+        ``(built image, the entry that set it last)`` when every chain builds it alike;
+        ``(image, None)`` when chains build it differently (overlays that pin one base image
+        apart: nblint cannot say which is meant)."""
+        built = set()
+        last: ImageEntry | None = None
+        for chain in self.chains:
+            current = image
+            for kustomization in chain:  # the base's transformer first, the overlay's last
+                for entry in kustomization.images:
+                    if entry.name == split_image(current)[0]:
+                        last = entry
+                        current = entry.apply(current)
+            built.add(current)
+        if last is None:
+            return None
+        return (built.pop(), last) if len(built) == 1 else (image, None)
+
+
+class AddedContainer(Record):
+    """A patch's container that strategic merge adds to its target, without an image."""
+
+    __slots__ = ("column", "existing", "line", "name", "patch", "target")
+
+    def __init__(
+        self, patch: Any, name: str, target: str, line: int, column: int, existing: list[str]
+    ) -> None:
+        self.patch = patch
+        self.name = name
+        #: The names of the target's containers there.
+        self.existing = existing
+        #: The file of the object it patches (real path).
+        self.target = target
+        self.line = line
+        self.column = column
+
+
+def _roots(real: str) -> list[Any]:
+    """The parsed documents of the file ``real`` (none when it is not one nblint reads)."""
+    if not os.path.isfile(real) or not real.endswith((".yaml", ".yml", ".json")):
+        return []
+    return [
+        entry.root
+        for entry in files.documents(files.read(real))
+        if isinstance(entry, Document) and isinstance(entry.root, dict)
+    ]
+
+
+def _named(root: dict[str, Any]) -> bool:
+    metadata = root.get("metadata")
+    return (
+        isinstance(root.get("kind"), str)
+        and isinstance(metadata, dict)
+        and isinstance(metadata.get("name"), str)
+    )
+
+
+def _same_object(one: Any, other: dict[str, Any]) -> bool:
+    """Whether ``one`` is the object of ``other``'s kind and name (and namespace, when both
+    give one)."""
+    if not isinstance(one, dict) or not _named(one) or one.get("kind") != other.get("kind"):
+        return False
+    mine, theirs = one["metadata"], other["metadata"]
+    if mine.get("name") != theirs.get("name"):
+        return False
+    spaces = mine.get("namespace"), theirs.get("namespace")
+    return None in spaces or spaces[0] == spaces[1]
+
+
+def _container_lists(node: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], list[Any]]]:
+    """Every ``containers`` list of ``node``, with the path of the mapping that holds it."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "containers" and isinstance(value, list):
+                found.append((path, value))
+            elif isinstance(value, dict) and isinstance(key, str):
+                found.extend(_container_lists(value, (*path, key)))
+    return found
+
+
+def _names(root: Any, where: tuple[str, ...]) -> list[str]:
+    """The names of the containers of the pod spec at ``where`` in ``root``."""
+    node = root
+    for key in where:
+        node = node.get(key) if isinstance(node, dict) else None
+    items = node.get("containers") if isinstance(node, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [
+        item["name"]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    ]
+
+
+def _has_container(root: Any, where: tuple[str, ...], name: str, imaged: bool) -> bool | None:
+    """Whether the pod spec at ``where`` in ``root`` has a container or init container named
+    ``name`` (``imaged``: one with an image); None when ``root`` has no container list there
+    (nblint cannot tell what it holds)."""
+    node = root
+    for key in where:
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, dict) or not isinstance(node.get("containers"), list):
+        return None
+    for field in ("containers", "initContainers"):
+        items = node.get(field)
+        for item in items if isinstance(items, list) else ():
+            if (
+                isinstance(item, dict)
+                and item.get("name") == name
+                and (not imaged or item.get("image"))
+            ):
+                return True
+    return False
+
+
 class _Kustomization(Record):
     """What nblint reads of one ``kustomization.yaml``."""
 
-    __slots__ = ("generators", "helm", "namespace", "patches", "path", "resources", "unapplied")
+    __slots__ = (
+        "generators",
+        "helm",
+        "images",
+        "namespace",
+        "patches",
+        "path",
+        "resources",
+        "unapplied",
+    )
 
     def __init__(
         self,
@@ -142,8 +358,11 @@ class _Kustomization(Record):
         unapplied: list[tuple[str, tuple[int, int]]] | None = None,
         generators: list[Resource] | None = None,
         helm: bool = False,
+        images: list[ImageEntry] | None = None,
     ) -> None:
         self.path = path
+        #: Its ``images:`` entries, when nblint applies them (every entry one it understands).
+        self.images = images or []
         #: Real path of a patch file → who names it.
         self.patches = patches
         #: Its local ``resources``, ``bases`` and ``components`` (files and directories).
@@ -223,6 +442,104 @@ class Kustomizations:
                 outcomes.append(above or kustomization.namespace)
         return outcomes
 
+    def images_of(self, path: str) -> ImageRewrites | None:
+        """How the kustomizations that build ``path`` rewrite its images (their ``images:``);
+        None when none of them has ``images:`` (most runs: checked first, cheaply)."""
+        if path == files.STDIN or not self._built_by:
+            return None
+        chains = self._chains(os.path.realpath(path), frozenset())
+        if not any(k.images for chain in chains for k in chain):
+            return None
+        return ImageRewrites(chains)
+
+    def _chains(self, member: str, seen: frozenset[str]) -> list[list[_Kustomization]]:
+        """Each chain of kustomizations that builds ``member``, innermost first."""
+        self._in(os.path.dirname(member))
+        builders = [d for d in self._built_by.get(member, ()) if d not in seen]
+        if not builders:
+            return [[]]
+        chains = []
+        for directory in builders:
+            kustomization = self._read[directory]
+            assert kustomization is not None
+            for above in self._chains(directory, seen | {directory}):
+                chains.append([kustomization, *above])
+        return chains
+
+    def added_containers(self, patch: PatchedBy, documents: list[Any]) -> list[AddedContainer]:
+        """The containers of the strategic merge patch ``documents`` (named in by ``patch``)
+        that match no container nor init container of the object they patch, and have no image:
+        strategic merge adds each as a new container without one, which the API server refuses.
+        Only when nblint reads the target (the one object of the patch's kind and name among
+        what the kustomization builds, in the files nblint can read) and no other patch there
+        gives that container an image."""
+        if not patch.merged or not patch.directory:
+            return []
+        kustomization = self._in(patch.directory)
+        if kustomization is None:
+            return []
+        # What the patch applies to: the kustomization's resources, or, for a component, those
+        # of the kustomizations that name it.
+        tops = [patch.directory]
+        if not kustomization.resources:
+            tops = [d for d in self._built_by.get(patch.directory, ()) if d in self._read]
+        objects: list[tuple[str, Any]] = []
+        patches: list[Any] = []
+        seen: set[str] = set()
+        for top in tops:
+            self._gather(top, objects, patches, seen)
+        out: list[AddedContainer] = []
+        for root in documents:
+            if not isinstance(root, dict) or not _named(root):
+                continue
+            targets = [(f, o) for f, o in objects if _same_object(o, root)]
+            if not targets:
+                continue
+            others = [p for p in patches if p is not root and _same_object(p, root)]
+            for where, lists in _container_lists(root, ()):
+                for container in lists:
+                    if not isinstance(container, dict) or "image" in container:
+                        continue
+                    name = container.get("name")
+                    if (
+                        not isinstance(name, str)
+                        or not name
+                        or any(isinstance(key, str) and key.startswith("$") for key in container)
+                    ):
+                        continue
+                    if any(_has_container(o, where, name, False) is not False for _, o in targets):
+                        continue
+                    if any(_has_container(p, where, name, True) for p in others):
+                        continue
+                    line, column = getattr(container, "key_pos", {}).get(
+                        "name", getattr(container, "pos", (1, 1))
+                    )
+                    file, target = targets[0]
+                    out.append(
+                        AddedContainer(root, name, file, line, column, _names(target, where))
+                    )
+        return out
+
+    def _gather(
+        self, directory: str, objects: list[tuple[str, Any]], patches: list[Any], seen: set[str]
+    ) -> None:
+        """The objects of the files ``directory``'s kustomization builds (through its resource
+        and component directories), and the documents of their patches."""
+        if directory in seen:
+            return
+        seen.add(directory)
+        kustomization = self._in(directory)
+        if kustomization is None:
+            return
+        for real in kustomization.patches:
+            patches.extend(_roots(real))
+        for resource in kustomization.resources:
+            if os.path.isdir(resource.real):
+                self._gather(resource.real, objects, patches, seen)
+            elif resource.real not in seen:
+                seen.add(resource.real)
+                objects.extend((resource.real, root) for root in _roots(resource.real))
+
     def inflates_helm(self, kustomization: _Kustomization) -> bool:
         """Whether building ``kustomization`` inflates a Helm chart: its own, or one of a
         kustomization it builds (``resources: [../../base]``)."""
@@ -265,7 +582,13 @@ class Kustomizations:
                     here = os.path.dirname(path)
                     beside = os.path.relpath(found.kustomization, os.path.dirname(real))
                     shown = os.path.normpath(os.path.join(here, beside)) if here else beside
-                    return PatchedBy(shown, found.line, self.inflates_helm(kustomization))
+                    return PatchedBy(
+                        shown,
+                        found.line,
+                        self.inflates_helm(kustomization),
+                        found.merged,
+                        directory,
+                    )
             parent = os.path.dirname(directory)
             if parent == directory:
                 break
@@ -296,13 +619,18 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
     if not isinstance(root, dict):
         return None
     patches: dict[str, PatchedBy] = {}
-    for entry, line in _patch_entries(root):
+    for entry, line, key in _patch_entries(root):
         target = entry if isinstance(entry, str) else None
         if isinstance(entry, dict):
             target = entry.get("path") if isinstance(entry.get("path"), str) else None
         if target and "\n" not in target:
             real = os.path.realpath(os.path.join(directory, target))
-            patches.setdefault(real, PatchedBy(path, line))
+            # A strategic merge patch that names its target itself (kind and name): no
+            # `target:` selector, no JSON patch.
+            merged = key != "patchesJson6902" and not (
+                isinstance(entry, dict) and "target" in entry
+            )
+            patches.setdefault(real, PatchedBy(path, line, merged=merged))
     resources: list[Resource] = []
     for field in RESOURCE_FIELDS:
         entries = root.get(field)
@@ -335,7 +663,10 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
         isinstance(root.get(key), list) and root[key]
         for key in ("helmCharts", "helmChartInflationGenerator")
     )
-    return _Kustomization(path, patches, resources, sets, unapplied, generators, helm)
+    images = _images(root.get("images"), path)
+    if images:
+        unapplied = [(key, pos) for key, pos in unapplied if key != "images"]
+    return _Kustomization(path, patches, resources, sets, unapplied, generators, helm, images)
 
 
 def _generators(entries: object, directory: str) -> tuple[list[Resource], bool, bool]:
@@ -387,8 +718,8 @@ def _generator_kinds(real: str) -> list[tuple[object, object]]:
     return found
 
 
-def _patch_entries(root: Any) -> list[tuple[Any, int]]:
-    """Every entry of the kustomization's patch lists, with its line."""
+def _patch_entries(root: Any) -> list[tuple[Any, int, str]]:
+    """Every entry of the kustomization's patch lists, with its line and its list."""
     out = []
     for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
         entries = root.get(key)
@@ -397,7 +728,7 @@ def _patch_entries(root: Any) -> list[tuple[Any, int]]:
         positions = getattr(entries, "item_pos", [])
         for index, entry in enumerate(entries):
             line = positions[index][0] if index < len(positions) else 1
-            out.append((entry, line))
+            out.append((entry, line, key))
     return out
 
 
@@ -435,3 +766,38 @@ def set_namespace(root: Any, namespace: str) -> None:
     metadata["namespace"] = namespace
     if isinstance(metadata, YMap) and "namespace" not in metadata.key_pos:
         metadata.key_pos["namespace"] = metadata.pos
+
+
+#: What stands for an image that the overlays building one base set apart (a placeholder, which
+#: no check reads as an image).
+IMAGE_SET_APART = "${image set apart by each overlay's kustomize images:}"
+
+
+def set_images(root: Any, rewrites: ImageRewrites) -> dict[str, ImageEntry]:
+    """Rewrite the image of every container and init container of ``root`` as kustomize's image
+    transformer builds it (its ``containers``/``initContainers`` lists anywhere, as kustomize
+    looks for them); an image the overlays build apart becomes a placeholder. Returns the built
+    images an entry sets, each with that entry."""
+    built: dict[str, ImageEntry] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key in ("containers", "initContainers") and isinstance(value, list):
+                for container in value:
+                    image = container.get("image") if isinstance(container, dict) else None
+                    found = rewrites.built(image) if isinstance(image, str) else None
+                    if found is None:
+                        continue
+                    image, entry = found
+                    container["image"] = image if entry is not None else IMAGE_SET_APART
+                    if entry is not None:
+                        built[image] = entry
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+    return built

@@ -41,7 +41,7 @@ from nblint.dialects.registry import (
 from nblint.dialects.registry import recognise as recognise_dialect
 from nblint.load import files
 from nblint.load.provenance import path_at, tree_position
-from nblint.load.yaml_tree import LoadProblem
+from nblint.load.yaml_tree import Document, LoadProblem
 from nblint.model.document import (
     BINDINGS_INDEX,
     CLUSTER_INDEX,
@@ -55,17 +55,20 @@ from nblint.model.document import (
     RunIndex,
 )
 from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit
-from nblint.model.finding import Finding, Reported, chosen_fix
+from nblint.model.finding import KUSTOMIZE_IMAGES, Finding, Reported, chosen_fix
 from nblint.model.pod import EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
 from nblint.model.unknowable import PARAMETERS_FACT
 from nblint.run.kustomize import (
+    ImageEntry,
+    ImageRewrites,
     Kustomizations,
     PatchedBy,
     SetNamespace,
     build_command,
+    set_images,
     set_namespace,
 )
 
@@ -228,7 +231,7 @@ class Options:
 class _Input(Record):
     """One file of the run, read but not necessarily parsed."""
 
-    __slots__ = ("context", "loaded", "namespace", "patch", "path", "recognised", "rest")
+    __slots__ = ("context", "images", "loaded", "namespace", "patch", "path", "recognised", "rest")
 
     def __init__(
         self,
@@ -239,6 +242,7 @@ class _Input(Record):
         rest: bool = False,
         patch: PatchedBy | None = None,
         namespace: SetNamespace | None = None,
+        images: ImageRewrites | None = None,
     ) -> None:
         self.path = path
         self.loaded = loaded
@@ -253,6 +257,8 @@ class _Input(Record):
         self.patch = patch
         #: The namespace the kustomizations that build this file set on its objects.
         self.namespace = namespace
+        #: How the kustomizations that build this file rewrite its images (``images:``).
+        self.images = images
 
 
 class Runner:
@@ -288,6 +294,8 @@ class Runner:
         self._beside_texts: dict[str, str] = {}
         #: The kustomizations near the inputs, which may name an input as a patch.
         self._kustomizations = Kustomizations()
+        #: By file: the images kustomizations' ``images:`` build there, each with its entry.
+        self._kustomized_images: dict[str, dict[str, ImageEntry]] = {}
         #: The inputs by real path, so that a file a document names is named as the input it is.
         self._input_files: dict[str, str] | None = None
         self._input_paths: list[str] = []
@@ -374,6 +382,8 @@ class Runner:
         for item in [*inputs, *context]:
             if item.patch is not None:
                 self._add(result, _patch_reported(item.path, item.patch, item.context))
+                if item.context is None and item.patch.merged:
+                    self._added_containers(item, result)
                 continue
             if item.recognised is None:
                 documents: Iterable[Recognised] = self._stream(item, result)
@@ -448,6 +458,36 @@ class Runner:
                         fix=build,
                     ),
                 )
+
+    def _added_containers(self, item: _Input, result: RunResult) -> None:
+        """A strategic merge patch's container that matches none of its target's: kustomize
+        adds it as a new container, with no image (see ``Kustomizations.added_containers``)."""
+        assert item.patch is not None
+        roots = [
+            entry.root
+            for entry in files.documents(item.loaded)
+            if isinstance(entry, Document) and isinstance(entry.root, dict)
+        ]
+        for added in self._kustomizations.added_containers(item.patch, roots):
+            kind, name = added.patch["kind"], added.patch["metadata"]["name"]
+            # Named as the input is (relative or absolute).
+            here = os.path.dirname(item.path)
+            target = os.path.relpath(added.target, os.path.dirname(os.path.realpath(item.path)))
+            target = os.path.normpath(os.path.join(here, target)) if here else target
+            self._add(
+                result,
+                Reported(
+                    "container-image-missing",
+                    f"this patch's container {added.name} matches no container of {kind}/{name} "
+                    f"({target}): strategic merge adds it as a new container, which has no "
+                    f"image: the API server refuses the {kind} (and what the patch sets never "
+                    "reaches the container it meant)",
+                    Origin(item.path, added.line, added.column),
+                    f"{kind}/{name}",
+                    fix=f"- name: {(added.existing or ['CONTAINER'])[0]}   # the {kind}'s "
+                    f"container this patch means (it has: {', '.join(added.existing)})",
+                ),
+            )
 
     def _not_applied(self, path: str, kustomization: Any, result: RunResult) -> None:
         """Once per kustomization among the inputs: what it changes in the objects it builds
@@ -535,10 +575,11 @@ class Runner:
         # A patch is no whole object in a context directory either: read as one, a Namespace
         # patch that adds a label would be a Namespace with that label alone.
         patch = self._kustomizations.patched_by(path)
-        namespace = None
+        namespace = images = None
         if patch is None and context is None:
             namespace = self._kustomizations.namespace_of(path)
-        return _Input(path, loaded, context, patch=patch, namespace=namespace)
+            images = self._kustomizations.images_of(path)
+        return _Input(path, loaded, context, patch=patch, namespace=namespace, images=images)
 
     def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
         """The recognised documents of one file, parsed one at a time, problems reported."""
@@ -601,6 +642,10 @@ class Runner:
                 return
         if item.namespace is not None:
             set_namespace(root, item.namespace.namespace)
+        if item.images is not None:
+            built = set_images(root, item.images)
+            if built:
+                self._kustomized_images.setdefault(item.path, {}).update(built)
         beside = self._neighbours(item.path) if item.context is None else ()
         try:
             dialect = recognise_dialect(root, self.settings, beside)
@@ -813,8 +858,13 @@ class Runner:
             # (e.g. z2jh `cull` settings) comes out of each of them identically; report it once.
             unique: set[tuple[Any, ...]] = set()
             parameters = TEMPLATE_OBJECTS in document.path
+            kustomized = (
+                self._kustomized_images.get(document.file) if self._kustomized_images else None
+            )
             for pod in normalised.pods:
                 result.pod_count += 1
+                if kustomized:
+                    note_kustomized_images(pod, kustomized)
                 if parameters:
                     # An OpenShift Template's object: `oc process` fills in `${NAME}` anywhere.
                     pod.facts[PARAMETERS_FACT] = True
@@ -975,6 +1025,39 @@ def _once_each(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             kept.append(finding)
     return kept
+
+
+def note_kustomized_images(pod: EffectivePod, built: dict[str, ImageEntry]) -> None:
+    """Place each image of ``pod`` that a kustomization's ``images:`` entry sets at that entry
+    (where its tag or digest is edited), name the entry for hints (``kustomize_images``: built
+    image → the entry's ``name``), and put the kustomize hints first."""
+    spec = pod.pod.get("spec")
+    inject = getattr(pod.provenance, "inject", None)
+    if not isinstance(spec, dict) or inject is None:
+        return
+    names: dict[str, str] = {}
+    for field in ("containers", "initContainers"):
+        containers = spec.get(field)
+        for position, container in enumerate(containers if isinstance(containers, list) else ()):
+            image = container.get("image") if isinstance(container, dict) else None
+            entry = built.get(image) if isinstance(image, str) else None
+            if entry is None or not isinstance(image, str):
+                continue
+            file, line, column = entry.origin
+            # Named as the input is (relative or absolute), as a patch's kustomization is.
+            here = os.path.dirname(pod.file)
+            beside = os.path.relpath(file, os.path.dirname(os.path.realpath(pod.file)))
+            file = os.path.normpath(os.path.join(here, beside)) if here else beside
+            inject(
+                ("spec", field, position, "image"),
+                Origin(
+                    file, line, column, f"set by this kustomization's `images:` entry {entry.name}"
+                ),
+            )
+            names[image] = entry.name
+    if names:
+        pod.facts["kustomize_images"] = names
+        pod.fix_keys = (KUSTOMIZE_IMAGES, *pod.hint_keys())
 
 
 def _patch_reported(path: str, patch: PatchedBy, context: str | None = None) -> Reported:
