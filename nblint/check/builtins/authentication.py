@@ -26,10 +26,8 @@ if TYPE_CHECKING:
 #: any username with any (or one shared) password, Tmp logs in whoever opens the hub.
 DUMMY = "DummyAuthenticator"
 TMP = "TmpAuthenticator"
-#: The Kubeflow dialect's fact ``kubeflow_distribution`` of an OpenShift AI / Open Data Hub
-#: workbench, and the fix key of a Notebook's hints.
+#: The fact ``kubeflow_distribution`` of an OpenShift AI / Open Data Hub workbench.
 OPENSHIFT_AI = "openshift-ai"
-KUBEFLOW_HINTS = "kubeflow"
 
 
 def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]:
@@ -47,7 +45,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             # publishes a workbench itself, with a proxy in front only when asked.
             from nblint.check.builtins import server_token
 
-            yield from server_token.check(pod, None, published=KUBEFLOW_HINTS)
+            # (Its hint is the Notebook's own: under its dialect's key.)
+            yield from server_token.check(pod, None, published=pod.dialect)
         return
     where = (VALUES, *facts["at"])
     authenticator = facts["authenticator_class"]
