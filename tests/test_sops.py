@@ -1,6 +1,8 @@
 """sops-encrypted inputs: a document sops encrypted whole is refused (``sops-encrypted``); one
 it encrypted in part (``encrypted_regex`` and kin) is checked on its plaintext, its encrypted
-values are text nblint cannot know, and one finding names them (``sops-partly-encrypted``).
+values are text nblint cannot know, and one finding names them (``sops-partly-encrypted``). A
+layer of a release encrypted whole is layered all the same, its values unknown (field test 14a
+D1: no "dummy authenticator" when it sets the authenticator).
 
 Fixtures: ``tests/fixtures/sops/`` (and ``tests/fixtures/hostile/sops-encrypted-values.yaml``).
 """
@@ -104,3 +106,103 @@ def test_the_partly_encrypted_corpus_files_yield_their_pods_and_findings(name: s
     assert rules.count("sops-partly-encrypted") == 1
     # Findings on their plaintext, placed in the file.
     assert any(f.severity == "error" and f.line > 1 for f in result.findings)
+
+
+# A layer of a release sops encrypted whole: its keys are plaintext, so it is layered, its
+# `ENC[…]` values unknown text (as a partly encrypted file's); its sops block is no value. The
+# release's last layer sets the authenticator: it is not the chart's dummy, only unknown.
+LAYERED = ["layered-values.yaml", "layered-secrets.yaml"]
+ENCRYPTED_WHOLE = (
+    "sops-encrypted document: its values are ciphertext and were not checked; "
+    "lint the decrypted values (sops -d FILE | nblint check -)"
+)
+
+
+def said(result: RunResult, *rules: str) -> list[tuple[str, str, int, str]]:
+    return [
+        (f.rule, Path(f.file).name, f.line, f.message) for f in result.findings if f.rule in rules
+    ]
+
+
+def test_a_layer_encrypted_whole_is_layered_its_values_unknown() -> None:
+    result = run(values=[str(SOPS / name) for name in LAYERED])
+    assert len(result.pods) == 1
+    # No "the hub's authenticator is dummy"; no sudo claimed of the unknown GRANT_SUDO; the
+    # encrypted values are not typed, nor named as template placeholders.
+    assert said(
+        result,
+        "notebook-authentication",
+        "notebook-no-sudo",
+        "sops-encrypted",
+        "sops-partly-encrypted",
+        "z2jh-unrendered-template",
+        "z2jh-wrong-type",
+        "z2jh-unknown-key",
+    ) == [("sops-encrypted", "layered-secrets.yaml", 10, ENCRYPTED_WHOLE)]
+    # The plaintext layer below it still makes the pod (the sops block is no value: no unknown
+    # key `sops`).
+    assert result.pods[0].pod["spec"]["containers"][0]["image"] == (
+        "quay.io/jupyter/scipy-notebook:2024-04-22"
+    )
+
+
+def test_a_configured_release_with_a_layer_encrypted_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `nblint check layered-secrets.yaml` in a project whose config names the release: the file
+    # is judged with its release's layers, as with -f.
+    from click.testing import CliRunner
+
+    from nblint.cli import main
+
+    for name in LAYERED:
+        (tmp_path / name).write_text((SOPS / name).read_text())
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.nblint.releases.prod]\nvalues = ["layered-values.yaml", "layered-secrets.yaml"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NBLINT_CACHE_DIR", str(tmp_path / "cache"))
+    out = CliRunner().invoke(
+        main,
+        [
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "notebook-authentication,sops-encrypted",
+            "layered-secrets.yaml",
+        ],
+        catch_exceptions=False,
+    )
+    assert [line for line in out.output.splitlines() if "[" in line] == [
+        f"layered-secrets.yaml:10:1: error[sops-encrypted] {ENCRYPTED_WHOLE}"
+    ]
+
+
+def test_a_helmfile_values_file_encrypted_whole_is_layered_and_said() -> None:
+    folder = SOPS / "helmfile-encrypted-layer"
+    rules = ("notebook-authentication", "notebook-no-sudo", "z2jh-unread-values", "sops-encrypted")
+    result = run(folder / "helmfile.yaml")
+    assert len(result.pods) == 1
+    assert said(result, *rules) == [
+        (
+            "z2jh-unread-values",
+            "helmfile.yaml",
+            11,
+            "the values file `layered-secrets.yaml` "
+            f"({folder / 'layered-secrets.yaml'}) that the helmfile release `jhub` layers is "
+            "sops-encrypted: its keys and plaintext were read, not its encrypted values "
+            "(`ENC[…]`), which nblint cannot know",
+        )
+    ]
+    # Named as an input too, the file says its own problem, once.
+    result = run(folder / "helmfile.yaml", folder / "layered-secrets.yaml")
+    assert said(result, *rules) == [("sops-encrypted", "layered-secrets.yaml", 10, ENCRYPTED_WHOLE)]
+
+
+def test_read_alone_a_file_encrypted_whole_is_still_only_refused() -> None:
+    result = run(SOPS / "layered-secrets.yaml")
+    assert result.pods == []
+    assert said(result, "sops-encrypted", "notebook-authentication") == [
+        ("sops-encrypted", "layered-secrets.yaml", 10, ENCRYPTED_WHOLE)
+    ]

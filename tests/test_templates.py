@@ -213,3 +213,25 @@ def test_quoted_jinja_templates_in_values_are_unknown_values_said_once(tmp_path:
         select={"z2jh-spawn-failure", "z2jh-unrendered-template"},
     )
     assert [(f.rule, f.line) for f in substituted.findings] == [("z2jh-unrendered-template", 3)]
+
+
+def test_bare_placeholders_are_not_called_jinja() -> None:
+    # `{{ADMIN_USER}}` and `{{IMAGE}}` alone (no statement, filter or spacing): a script (sed)
+    # or any template engine fills them in; no tool is guessed.
+    result = run(TEMPLATES / "script-placeholder-values.yaml")
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        (
+            "helm-template",
+            6,
+            11,
+            "template placeholder {{ADMIN_USER}} (filled in by a script or a template engine) is "
+            "not YAML: lint the rendered output (fill it in as the deployment does, then "
+            "nblint check -)",
+        )
+    ]
+
+
+def test_a_file_with_one_jinja_spaced_expression_is_still_jinja() -> None:
+    assert found("jinja-spaced-placeholder-values.yaml") == [
+        ("helm-template", 6, 11, "Jinja template syntax ({% … %}, {{ … }})")
+    ]

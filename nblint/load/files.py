@@ -142,15 +142,18 @@ def read(path: str) -> LoadedFile:
     return loaded
 
 
-def documents(loaded: LoadedFile) -> Iterator[Document | LoadProblem]:
+def documents(loaded: LoadedFile, layer: bool = False) -> Iterator[Document | LoadProblem]:
     """The documents of a file read by :func:`read`, parsed one at a time, and the problems
-    that stop any of them from being read, in file order; an empty file is a problem too."""
+    that stop any of them from being read, in file order; an empty file is a problem too.
+    ``layer``: the file is a layer of a release (see
+    :func:`~nblint.load.yaml_tree.iter_documents`)."""
     if not loaded.readable:
         return
     content = False
     problems = False
     # helmfile renders a `*.gotmpl` values file as a Go template before Helm reads it.
-    for entry in iter_documents(loaded.text, helmfile=loaded.path.endswith(".gotmpl")):
+    helmfile = loaded.path.endswith(".gotmpl")
+    for entry in iter_documents(loaded.text, helmfile=helmfile, layer=layer):
         if isinstance(entry, LoadProblem):
             problems = True
         elif entry.root is not None:

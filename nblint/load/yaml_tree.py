@@ -574,7 +574,9 @@ def parse_documents(text: str) -> tuple[list[Document], list[LoadProblem]]:
     return documents, problems
 
 
-def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | LoadProblem]:
+def iter_documents(
+    text: str, helmfile: bool = False, layer: bool = False
+) -> Iterator[Document | LoadProblem]:
     """The documents of ``text`` one at a time, each built only when asked for, and the
     problems that stopped any from being read, in file order.
 
@@ -582,7 +584,10 @@ def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | Loa
     thousands of manifests never has more than one of them in memory. Documents before a syntax
     error are kept; a refused document (unsafe tag, alias bomb) is dropped while the others are
     kept. ``helmfile``: the file is named as a helmfile template (``*.gotmpl``), which is how a
-    template in it is named.
+    template in it is named. ``layer``: the file is a layer of a release (``-f``, a values file
+    an installer names), so a document sops encrypted whole is a :class:`Document` all the same,
+    its ``sops-encrypted`` problem among its problems: its keys are plaintext, its ``ENC[…]``
+    values unknown text, as a partly encrypted file's (read alone, it is only that problem).
     """
     if "#@" in text:  # (cheaper than the regex on the many files without)
         ytt = _ytt_template(text)
@@ -625,7 +630,7 @@ def iter_documents(text: str, helmfile: bool = False) -> Iterator[Document | Loa
             else:
                 node = None  # its composed nodes are done with once the tree is built
                 encrypted = _sops_problem(root)
-                if encrypted is not None and encrypted.kind == "sops-encrypted":
+                if encrypted is not None and encrypted.kind == "sops-encrypted" and not layer:
                     yield encrypted
                 else:
                     if encrypted is not None:
@@ -881,6 +886,12 @@ def _template_message(text: str, expression: str, helmfile: bool = False) -> str
     if expression.startswith("%{"):
         language = "Terraform template syntax (%{ … }, ${ … })"
         render = "render it with Terraform's templatefile"
+    elif (placeholder := _bare_placeholder(text, expression)) is not None:
+        return (
+            f"template placeholder {placeholder} (filled in by a script or a template engine) "
+            "is not YAML: lint the rendered output (fill it in as the deployment does, then "
+            "nblint check -)"
+        )
     elif "{%" in text or not _go_action().match(expression):
         language = "Jinja template syntax ({% … %}, {{ … }})"
         render = "render it with the tool it is written for, such as Ansible"
@@ -892,6 +903,26 @@ def _template_message(text: str, expression: str, helmfile: bool = False) -> str
         language = "Go template syntax ({{ … }})"
         render = "render it with the tool it is written for, such as gomplate"
     return f"{language} is not YAML: lint the rendered output ({render}, then nblint check -)"
+
+
+#: A bare placeholder, ``{{NAME}}``: a name alone, no space, no filter, no call.
+@cache
+def _placeholder() -> re.Pattern[str]:
+    return re.compile(r"\{\{[A-Za-z_][\w.-]*\}\}")
+
+
+def _bare_placeholder(text: str, expression: str) -> str | None:
+    """The placeholder ``expression`` starts with when every template expression of ``text``
+    (outside its comments) is a bare ``{{NAME}}``, as a script (sed, envsubst-like) or any
+    template engine fills in: nothing says which tool (no Jinja statement, filter or spacing,
+    no Go action)."""
+    found = _placeholder().match(expression)
+    if found is None or "{%" in text or "%{" in text:
+        return None
+    for line in text.splitlines():
+        if "{{" in _placeholder().sub("", line) and not line.lstrip().startswith("#"):
+            return None
+    return found.group()
 
 
 #: A ytt (Carvel) annotation: on a line of its own, a statement (``#@ load(…)``, ``#@ if …``,

@@ -792,7 +792,9 @@ class Runner:
         templates: list[tuple[str, Any, LoadProblem, Recognised | None]] = []
         for path in paths:
             item = self._read(path, result)
-            for entry in files.documents(item.loaded):
+            # A layer sops encrypted whole is layered too: its keys are plaintext, its values
+            # unknown text (as a partly encrypted file's); its sops-encrypted problem is said.
+            for entry in files.documents(item.loaded, layer=True):
                 if isinstance(entry, LoadProblem):
                     self._problem(result, path, entry)
                     continue
@@ -1175,7 +1177,8 @@ def _read_neighbour(name: str, path: str, text: str | None = None) -> tuple[Neig
     """The first document of the file ``name`` at ``path`` (or why it could not be read), and
     the file's text (``text``: the text to read instead of the file's, as ``fix`` checks it)."""
     loaded = files.read(path) if text is None else files.LoadedFile(path, text)
-    for entry in files.documents(loaded):
+    # A values file sops encrypted whole is a layer all the same (see `Runner._release`).
+    for entry in files.documents(loaded, layer=True):
         if isinstance(entry, LoadProblem):
             where = f"line {entry.line}: {entry.message}"
             return Neighbour(name, path, None, where), loaded.text

@@ -48,6 +48,7 @@ from nblint.dialects.z2jh.values import (
     Release,
     build_release,
     chart_versions,
+    is_sops_metadata,
     newest_chart_version,
     placeholder_values,
     resolve_chart_version,
@@ -1681,6 +1682,14 @@ def _installer_layers(
                 origin = Origin(document.file, line, column)
                 problems.append(Reported(UNREAD, message, origin, VALUES_OBJECT))
             elif isinstance(found.root, dict):
+                if not found.given and is_sops_metadata("sops", found.root.get("sops")):
+                    message = (
+                        f"the values file `{layer.file}` ({found.file}) that "
+                        f"{source.describe()} layers is sops-encrypted: its keys and plaintext "
+                        "were read, not its encrypted values (`ENC[…]`), which nblint cannot know"
+                    )
+                    origin = Origin(document.file, line, column)
+                    problems.append(Reported(UNREAD, message, origin, VALUES_OBJECT))
                 label = f"`{found.file}`"
                 made = _FromLayer(found.file, 0, found.root, label, None, wrapped, wrapped)
             elif found.root is not None:

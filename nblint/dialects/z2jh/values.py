@@ -310,7 +310,7 @@ class _Layer(Record):
         self.dotted = False
 
 
-def _is_sops_metadata(key: Any, value: Any) -> bool:
+def is_sops_metadata(key: Any, value: Any) -> bool:
     """The ``sops:`` block that sops adds to an encrypted file (removed on decryption)."""
     return key == "sops" and isinstance(value, dict) and ("mac" in value or "version" in value)
 
@@ -332,7 +332,7 @@ def _merge_into(
     owners: dict[Path, int],
 ) -> None:
     for key, value in source.items():
-        if not path and _is_sops_metadata(key, value):
+        if not path and is_sops_metadata(key, value):
             continue
         here = (*path, key)
         if isinstance(value, dict) and isinstance(target.get(key), dict):
@@ -556,13 +556,13 @@ class Release(Record):
         return list(self._owners)
 
     def sops_files(self) -> set[str]:
-        """The user's files that sops encrypted in part (the loader names their encrypted
-        keys: rule ``sops-partly-encrypted``)."""
+        """The user's files that sops encrypted, in whole or in part (the loader names their
+        encrypted keys, rule ``sops-partly-encrypted``, or says the file, ``sops-encrypted``)."""
         return {
             layer.file
             for layer in self._layers
             if isinstance(layer.document, dict)
-            and _is_sops_metadata("sops", layer.document.get("sops"))
+            and is_sops_metadata("sops", layer.document.get("sops"))
         }
 
     def user_values(self) -> list[Mapping[str, Any]]:
