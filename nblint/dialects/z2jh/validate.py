@@ -306,6 +306,12 @@ def validate(release: Release) -> list[Reported]:
     return checker.problems
 
 
+#: The chart keys whose placeholder (``singleuser.uid: ${UID}``) the pods keep as written, not
+#: the chart default in its place: a fix's safety is judged by what they may be
+#: (``podview.placeholder_risk``: a user that may be root, an escalation that may be allowed).
+GUARDED_KEYS = frozenset((("singleuser", "uid"), ("singleuser", "allowPrivilegeEscalation")))
+
+
 #: What traitlets takes, when the hub loads the configuration or KubeSpawner applies an override,
 #: for the KubeSpawner traits whose type a values file gets wrong in practice (the trait classes
 #: of KubeSpawner 6.0.0-7.0.0 and of JupyterHub 4-5's Spawner, alike in every release a chart
@@ -649,9 +655,14 @@ class _Checker:
         path, keyword, value, schema = issue.path, issue.keyword, issue.value, issue.schema
         version = self.version
         if keyword == "type":
-            if not is_unknowable(value):  # else: nblint cannot know it, the default stands in
+            if not is_unknowable(value):
                 self.wrong_type(path, schema["type"], value)
-            self.rejected.append(path)
+                self.rejected.append(path)
+            elif path not in GUARDED_KEYS:
+                # nblint cannot know it: the default stands in, but for a value a fix's safety
+                # rests on (the notebook's user): a default there would hide the placeholder,
+                # which may be root, and make a fix safe that its real value breaks.
+                self.rejected.append(path)
         elif keyword in ("additionalProperties", "false"):
             patterns = schema.get("patternProperties", {}) if keyword != "false" else ()
             self.unknown_key(path, list(issue.known), patterns)
