@@ -70,7 +70,7 @@ from nblint.model.record import Record
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
 from nblint.model.shown import shown
-from nblint.model.unknowable import is_unknowable, sops_pattern
+from nblint.model.unknowable import is_unknowable, sops_pattern, unknowable_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -658,10 +658,13 @@ class _Checker:
             if not is_unknowable(value):
                 self.wrong_type(path, schema["type"], value)
                 self.rejected.append(path)
-            elif path not in GUARDED_KEYS:
+            elif path not in GUARDED_KEYS or not unknowable_value(
+                value, self.release.placeholders is None
+            ):
                 # nblint cannot know it: the default stands in, but for a value a fix's safety
                 # rests on (the notebook's user): a default there would hide the placeholder,
-                # which may be root, and make a fix safe that its real value breaks.
+                # which may be root, and make a fix safe that its real value breaks. (A Helm
+                # template in a plain values file is its literal text, which Helm refuses.)
                 self.rejected.append(path)
         elif keyword in ("additionalProperties", "false"):
             patterns = schema.get("patternProperties", {}) if keyword != "false" else ()
