@@ -205,3 +205,42 @@ def test_placeholder_text_is_told_by_what_every_placeholder_holds() -> None:
     assert may_hold_placeholder('image: "{{ .Values.image }}"')
     assert may_hold_placeholder("password: ENC[AES256_GCM,data:abc]")
     assert not may_hold_placeholder("pvcNameTemplate: claim-{username}{servername}\n")
+
+
+#: The z2jh notebook's capabilities fix, as a z2jh values hint.
+_Z2JH_DROP = (
+    "# notebook container (or a profile's kubespawner_override); for singleuser.initContainers\n"
+    "# and extraContainers, set it in that container's own spec\n"
+    "hub:\n  config:\n    KubeSpawner:\n      container_security_context:\n"
+    "        capabilities: {drop: [ALL]}"
+)
+
+
+def _z2jh_uid_placeholder(name: str, line: int) -> None:
+    """The z2jh notebook's drop ALL, where a uid of the values is the placeholder ${UID}: unsafe
+    for the placeholder (it may be 0), not safe for the chart default (1000) in its place; and
+    ``nblint fix`` leaves it alone without --unsafe-fixes."""
+    found = findings(name)
+    assert found[(CAPABILITIES, line, "notebook")] == (
+        "unsafe",
+        "# unsafe: the user of notebook is the placeholder ${UID} (notebook's runAsUser), which\n"
+        "# nblint cannot know: it may be root, and drop ALL takes what root work needs (chown:\n"
+        "# CAP_CHOWN; chmod of files it does not own: CAP_FOWNER; switching users, as sudo, su, "
+        "gosu\n# and docker-stacks' start.sh do: CAP_SETUID and CAP_SETGID)\n" + _Z2JH_DROP,
+    )
+    outcome = fix_file(P / name, unsafe=False)
+    assert CAPABILITIES not in {f.rule for f in outcome.applied}
+    assert "uid: ${UID}\n" in outcome.texts.get(str(P / name), (P / name).read_text())
+
+
+def test_a_z2jh_singleuser_uid_placeholder_makes_drop_all_unsafe() -> None:
+    _z2jh_uid_placeholder("z2jh-singleuser-uid-placeholder.yaml", 3)
+
+
+def test_a_z2jh_profile_override_uid_placeholder_makes_drop_all_unsafe() -> None:
+    # (It stopped the z2jh document before: an internal error on the placeholder's int().)
+    _z2jh_uid_placeholder("z2jh-profile-override-uid-placeholder.yaml", 2)
+
+
+def test_a_z2jh_hub_config_uid_placeholder_makes_drop_all_unsafe() -> None:
+    _z2jh_uid_placeholder("z2jh-hub-config-uid-placeholder.yaml", 4)

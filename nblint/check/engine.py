@@ -21,6 +21,7 @@ from nblint.check.podview import (
     privilege_kept,
     relied_on,
     root_code_kept,
+    root_user_kept,
     root_work_kept,
     setuid_start_kept,
     start_sudo_kept,
@@ -667,6 +668,21 @@ def make_finding(
         rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that requires non-root of a pod that code nblint did not read runs as uid 0.
         root_code = root_code_kept(pod, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that requires non-root of the whole pod beside a container that stays root
+        # (its own runAsUser: 0, a PodDefault's init container): the kubelet refuses it. One
+        # whose image's root user it replaces is unsafe, said below.
+        # (A hint placed in a list entry, a container written whole — a z2jh sidecar's, a
+        # PodDefault's —, is that container's securityContext, whatever the hint chosen.)
+        entry = placed.edit.path if placed is not None and placed.edit is not None else ()
+        root_user = (
+            root_user_kept(pod, path, fix)
+            if safety != DISPLAY_ONLY
+            and rooted is None
+            and root_code is None
+            and not (entry and type(entry[-1]) is int)
+            else None
+        )
+        refused = root_user[0] if root_user is not None and root_user[1] else None
         # Nor one that drops the metadata server's iptables block where a user egress rule lets
         # notebooks reach it past the NetworkPolicy the hint leans on.
         reopened = safety != DISPLAY_ONLY and metadata_reopened(pod, fix)
@@ -677,6 +693,7 @@ def make_finding(
             or sudo is not None
             or rooted is not None
             or root_code is not None
+            or refused is not None
             or reopened
         ):
             safety = DISPLAY_ONLY
@@ -690,6 +707,9 @@ def make_finding(
             # Nor one that writes a value code nblint did not apply may set after it (a trait
             # hub.extraConfig sets under a condition): it holds only while that code does not run.
             relied = code_trait_kept(pod, placed.edit)
+        if relied is None and root_user is not None and safety != DISPLAY_ONLY:
+            # (An unsafe rule's hint says it too: the container is another than its finding's.)
+            relied = root_user[0]
         if relied is not None:
             safety = UNSAFE
         if placed is not None:
@@ -741,6 +761,13 @@ def make_finding(
                 f"first change the code that runs a container of the pod as uid 0: {root_code}; "
                 "runAsNonRoot: true beside it makes the kubelet refuse to start that container "
                 "(CreateContainerConfigError), so the spawn fails; then:"
+            )
+            fix = f"{comment(first)}\n{fix}"
+        if refused is not None:
+            first = (
+                f"first change the container that runs as root: {refused}; runAsNonRoot: true for "
+                "the pod reaches it and the kubelet refuses to start it "
+                "(CreateContainerConfigError), so the pod never starts; then:"
             )
             fix = f"{comment(first)}\n{fix}"
         applicability = safety if edit is not None else DISPLAY_ONLY

@@ -1030,23 +1030,103 @@ _CONTAINER_SCOPED = frozenset(("container_security_context", "containers", "init
 def _pod_wide_non_root(hint: str) -> bool:
     """Whether fix ``hint`` sets ``runAsNonRoot: true`` for the whole pod (the pod's
     securityContext, KubeSpawner's ``pod_security_context``), not in one container's."""
+    return _pod_wide_context(hint) is not None
+
+
+def _pod_wide_context(hint: str) -> dict[str, Any] | None:
+    """The securityContext for the whole pod in which fix ``hint`` sets ``runAsNonRoot: true``
+    (see :func:`_pod_wide_non_root`), as the hint writes it; None when it sets none."""
     import yaml
 
     try:
         patch = parsed_hint(hint)
     except yaml.YAMLError:
-        return False
+        return None
 
-    def walk(tree: Any) -> bool:
+    def walk(tree: Any) -> dict[str, Any] | None:
         if isinstance(tree, dict):
             for key, value in tree.items():
                 if key == "runAsNonRoot" and value is True:
-                    return True
-                if key not in _CONTAINER_SCOPED and not isinstance(value, list) and walk(value):
-                    return True
-        return False
+                    return tree
+                if key not in _CONTAINER_SCOPED and not isinstance(value, list):
+                    found = walk(value)
+                    if found is not None:
+                        return found
+        return None
 
     return walk(patch)
+
+
+def root_user_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> tuple[str, bool] | None:
+    """A container of the pod that runs as root whatever fix ``hint`` (for the violation at pod
+    path ``path``) does, when the hint sets the pod's ``runAsNonRoot: true``, which reaches every
+    container that does not say false: ``(who, refused)``. ``refused``: the kubelet refuses to
+    start it (CreateContainerConfigError), so the pod never starts — a ``runAsUser: 0`` of its
+    own (the pod's user the hint writes does not replace it), or of the pod that the hint
+    keeps, or an image whose user is root with no user set anywhere (no platform assigning
+    one); the hint is advice. Otherwise (an image whose user is root, given the pod's non-root
+    user instead) it starts as another user than its image's, and root work it does fails: the
+    hint is unsafe. Whichever container it is — the pod's own, or one a dialect adds (a Kubeflow
+    PodDefault's init container or sidecar, named by its provenance note). Else None. The text
+    tells the few hints that need a look at the pod (a pod-wide ``runAsNonRoot``)."""
+    if "runAsNonRoot" not in hint:
+        return None  # (most hints)
+    context = _pod_wide_context(hint)
+    if context is None:
+        return None
+    spec = pod.spec
+    pod_user = (
+        context["runAsUser"]
+        if "runAsUser" in context
+        else _dict(spec.get("securityContext")).get("runAsUser")
+    )
+    at = _container_at(pod, path)
+    # A user the hint gives a container of its own (a container's runAsUser, z2jh's uid: the
+    # notebook's) is the one at ``path``'s.
+    users = _hint_values(hint).get("user", [])
+    given = len(users) > (1 if "runAsUser" in context else 0)
+    assigned = "openshift_scc" in pod.facts  # (restricted-v2 gives one where none is set)
+    changed: tuple[str, bool] | None = None
+    for listed in CONTAINER_LISTS:
+        for index, each in enumerate(items(spec.get(listed))):
+            if not isinstance(each, dict) or (each is at and given):
+                continue
+            own = _dict(each.get("securityContext"))
+            if own.get("runAsNonRoot") is False:
+                continue  # the kubelet does not check it
+            uid = own.get("runAsUser")
+            user = uid if uid is not None else pod_user
+            if type(user) is int and user == 0:
+                whose = "its own" if uid is not None else "the pod's"
+                return (
+                    f"{_named(pod, listed, index, each)} runs as uid 0 ({whose} runAsUser: 0)",
+                    True,
+                )
+            if uid is not None or each is at or (user is not None and type(user) is not int):
+                continue  # (its own user stands; the finding's container is the rule's own case)
+            entry = images.lookup(each.get("image"))
+            image_uid = entry.get("uid") if entry else None
+            if type(image_uid) is not int or image_uid != 0:
+                continue
+            named = _named(pod, listed, index, each)
+            who = f"{named} runs its image's user, root ({each.get('image')})"
+            if user is None and not assigned:
+                return f"{who}, and no runAsUser is set for it", True
+            if changed is None and user is not None:
+                changed = (
+                    f"{who}: the pod's runAsUser {user} makes it run as {user}, and root work it "
+                    "does (chown, switching users) fails as that user",
+                    False,
+                )
+    return changed
+
+
+def _named(pod: EffectivePod, listed: str, index: int, container: dict[str, Any]) -> str:
+    """Container ``container`` (``spec.<listed>[index]``) by name, with who added it when the
+    input does not write it (``perms (added by PodDefault fix-perms)``)."""
+    note = pod.provenance.locate(("spec", listed, index)).note
+    name = container.get("name")
+    return f"{name} ({note})" if note else str(name)
 
 
 def _container_at(pod: EffectivePod, path: tuple[Any, ...]) -> dict[str, Any]:

@@ -262,7 +262,9 @@ def make_pod(config: SpawnerConfig) -> tuple[dict[str, Any], PodSources]:
         ("gid", "runAsGroup", config.get("gid")),
     ):
         if value is not None:
-            csc[key] = int(value)
+            # A placeholder (`${UID}`, filled in before Helm reads the values) stays as written:
+            # nblint cannot know it, and a fix's guard judges it by its riskiest value.
+            csc[key] = value if is_unknowable(value) else int(value)
             sources.copy_trait((*sc_path, key), config, trait)
     if config.get("privileged"):
         csc["privileged"] = True

@@ -70,7 +70,7 @@ from nblint.model.record import Record
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
 from nblint.model.shown import shown
-from nblint.model.unknowable import is_unknowable, sops_pattern
+from nblint.model.unknowable import is_unknowable, sops_pattern, unknowable_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -304,6 +304,12 @@ def validate(release: Release) -> list[Reported]:
     # is back to its default above).
     checker.replaced_values()
     return checker.problems
+
+
+#: The chart keys whose placeholder (``singleuser.uid: ${UID}``) the pods keep as written, not
+#: the chart default in its place: a fix's safety is judged by what they may be
+#: (``podview.placeholder_risk``: a user that may be root, an escalation that may be allowed).
+GUARDED_KEYS = frozenset((("singleuser", "uid"), ("singleuser", "allowPrivilegeEscalation")))
 
 
 #: What traitlets takes, when the hub loads the configuration or KubeSpawner applies an override,
@@ -649,9 +655,17 @@ class _Checker:
         path, keyword, value, schema = issue.path, issue.keyword, issue.value, issue.schema
         version = self.version
         if keyword == "type":
-            if not is_unknowable(value):  # else: nblint cannot know it, the default stands in
+            if not is_unknowable(value):
                 self.wrong_type(path, schema["type"], value)
-            self.rejected.append(path)
+                self.rejected.append(path)
+            elif path not in GUARDED_KEYS or not unknowable_value(
+                value, self.release.placeholders is None
+            ):
+                # nblint cannot know it: the default stands in, but for a value a fix's safety
+                # rests on (the notebook's user): a default there would hide the placeholder,
+                # which may be root, and make a fix safe that its real value breaks. (A Helm
+                # template in a plain values file is its literal text, which Helm refuses.)
+                self.rejected.append(path)
         elif keyword in ("additionalProperties", "false"):
             patterns = schema.get("patternProperties", {}) if keyword != "false" else ()
             self.unknown_key(path, list(issue.known), patterns)
