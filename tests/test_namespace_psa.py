@@ -639,6 +639,20 @@ def test_the_outermost_kustomization_namespace_wins_over_the_base_and_the_object
     assert "namespace team-b enforces" in found[0].message
 
 
+def test_a_kustomization_namespace_renames_the_namespace_it_builds_labels_and_all() -> None:
+    # Field test 14c D1: kustomize's namespace transformer renames a Namespace object too
+    # (kustomize v5.5.0: `kind: Namespace` is among its field specs for metadata.name), so
+    # namespace.yaml builds Namespace jhub-prod, enforce baseline: the pod (moved from jupyter-ns
+    # into jhub-prod) is judged by it. Only the privileged container is refused, and warn
+    # follows enforce: no restricted finding, no ns-unknown-namespace.
+    here = NS / "kustomize-namespace-renamed"
+    found = run(*sorted(here.glob("*.yaml")), select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 6)]
+    assert found[0].file == str(here / "pod.yaml")
+    assert "namespace jhub-prod enforces" in found[0].message
+    assert found[0].cause is not None and found[0].cause.object == "Namespace/jhub-prod"
+
+
 OVERLAYS = NS / "kustomize-overlays"
 
 

@@ -9,7 +9,8 @@ line, and checks none of its documents. What kustomize builds is checked by lint
 (``kustomize build overlay | nblint check -``).
 
 A kustomization's ``namespace:`` is set on every namespaced object of its resources, over what the
-object says (kustomize's namespace transformer). A file is built by the kustomization in its
+object says, and is the name of every Namespace object among them (kustomize's namespace
+transformer, checked with kustomize v5.5.0). A file is built by the kustomization in its
 directory that names it under ``resources``, and that directory by every kustomization nblint
 reads that names it under ``resources``, ``bases`` (deprecated, still built as resources) or
 ``components``: the one in the directory above, and those among the run's inputs (the overlays
@@ -425,12 +426,21 @@ def set_namespace(root: Any, namespace: str) -> None:
     """Put a namespaced object in ``namespace``, as kustomize's namespace transformer does.
 
     The key keeps the position of the namespace the object wrote, else takes its metadata's: a
-    finding about the namespace points at the object, not at the kustomization.
+    finding about the namespace points at the object, not at the kustomization. A Namespace is
+    renamed to ``namespace`` (the transformer's field specs include a Namespace's
+    ``metadata.name``): the Namespace a kustomization builds is the one its objects are in, with
+    the labels it writes. Its name keeps the position of the name written.
     """
-    if not isinstance(root, dict) or root.get("kind") in CLUSTER_SCOPED_KINDS:
+    if not isinstance(root, dict):
         return
     metadata = root.get("metadata")
     if not isinstance(metadata, dict):
+        return
+    if root.get("kind") == "Namespace":
+        if isinstance(metadata.get("name"), str):
+            metadata["name"] = namespace
+        return
+    if root.get("kind") in CLUSTER_SCOPED_KINDS:
         return
     metadata["namespace"] = namespace
     if isinstance(metadata, YMap) and "namespace" not in metadata.key_pos:
