@@ -727,3 +727,53 @@ def test_a_kustomization_namespace_is_the_same_with_jobs(tmp_path: Path) -> None
         'namespace team-prod enforces PodSecurity "baseline:latest": the pod is rejected'
     ]
     assert not [f for f in report["findings"] if f["rule"] == "kustomize-resource-unchecked"]
+
+
+# ---------------------------------------------------------------------------------------------
+# z2jh user namespaces: KubeSpawner creates each one with user_namespace_labels
+
+USER_NAMESPACES = NS / "z2jh-user-namespaces"
+
+
+def test_user_namespace_labels_are_the_psa_labels_of_the_namespace_kubespawner_creates() -> None:
+    # Field test 14c D2: KubeSpawner's _ensure_namespace creates jhub-{username} with
+    # user_namespace_labels (enforce baseline, line 22), not the release namespace's restricted:
+    # only the privileged sidecar is refused, at that label; no ns-unknown-namespace.
+    found = run(
+        USER_NAMESPACES / "labels-baseline.yaml",
+        cluster=[USER_NAMESPACES / "namespace.yaml"],
+        select=PSA_ONLY,
+        namespace="jhub",
+    ).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 22)]
+    assert found[0].message.endswith(
+        'namespace jhub-{username} enforces PodSecurity "baseline:latest": every spawn of this '
+        "server fails"
+    )
+    assert found[0].cause is not None
+    assert found[0].cause.object == (
+        "hub.config.KubeSpawner.user_namespace_labels (KubeSpawner user namespace)"
+    )
+    # A namespace that already exists is not relabelled (a 409 is taken as success).
+    assert found[0].assumption is not None
+    assert "one that already exists keeps its own labels" in found[0].assumption
+
+
+def test_user_namespace_labels_without_a_psa_level_leave_the_namespace_unknown() -> None:
+    found = run(
+        USER_NAMESPACES / "labels-without-psa.yaml",
+        cluster=[USER_NAMESPACES / "namespace.yaml"],
+        select=PSA_ONLY,
+        namespace="jhub",
+    ).findings
+    assert judged(found) == [
+        ("ns-unknown-namespace", 3, "info", None, None),
+        ("capabilities-restricted", 11, "error", None, None),
+        ("run-as-non-root", 11, "error", None, None),
+        ("seccomp-profile-restricted", 11, "error", None, None),
+    ]
+
+
+def test_user_namespace_labels_judge_the_pod_without_any_other_namespace_input() -> None:
+    found = run(USER_NAMESPACES / "labels-baseline.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 22)]

@@ -55,7 +55,7 @@ from nblint.model.document import (
 )
 from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit
 from nblint.model.finding import Finding, Reported, chosen_fix
-from nblint.model.pod import EffectivePod, Origin
+from nblint.model.pod import USER_NAMESPACE_FACT, EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
@@ -842,13 +842,16 @@ class Runner:
         if self.storage is not None:
             namespace = pod.namespace or self.settings.get("namespace") or None
             pod.claims = self.storage.in_namespace(namespace)
-        if self.cluster is None:
+        if self.cluster is None and USER_NAMESPACE_FACT not in pod.facts:
             plan = self.plan if notebook else self.plan_for(self.options.policy, notebook=False)
             found = check_pod(pod, plan, self.options.policy)
         else:
+            from nblint.model.namespace import ClusterContext
             from nblint.run import namespaces
 
-            found = namespaces.judge(self, pod, self.cluster, notebook)
+            # (A namespace KubeSpawner creates with the values' labels needs no other input.)
+            cluster = self.cluster if self.cluster is not None else ClusterContext.build([])
+            found = namespaces.judge(self, pod, cluster, notebook)
         for reported in (outside, refused):
             if reported is not None:
                 finding = self.finding(reported)
