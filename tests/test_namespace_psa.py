@@ -777,3 +777,65 @@ def test_user_namespace_labels_without_a_psa_level_leave_the_namespace_unknown()
 def test_user_namespace_labels_judge_the_pod_without_any_other_namespace_input() -> None:
     found = run(USER_NAMESPACES / "labels-baseline.yaml", select=PSA_ONLY).findings
     assert judged(found) == [("privileged", 14, "error", "enforce", 22)]
+
+
+# ---------------------------------------------------------------------------------------------
+# exemptions.usernames naming the z2jh hub's ServiceAccount, which creates every user pod
+
+HUB_EXEMPT = NS / "z2jh-hub-exempt"
+
+
+def _hub_exempt(namespace: str | None) -> list[Finding]:
+    extra = {"namespace": namespace} if namespace else {}
+    cluster = [HUB_EXEMPT / "namespace.yaml", HUB_EXEMPT / "other-namespace.yaml"]
+    return run(
+        HUB_EXEMPT / "values.yaml",
+        cluster=cluster,
+        admission=HUB_EXEMPT / "admission.yaml",
+        select=PSA_ONLY,
+        **extra,
+    ).findings
+
+
+def test_an_exempt_hub_service_account_exempts_the_user_pods_it_creates() -> None:
+    # Field test 14c D4: KubeSpawner creates the pod as system:serviceaccount:jhub:hub (the
+    # release's namespace, the chart's hub ServiceAccount), which the configuration exempts.
+    found = _hub_exempt("jhub")
+    assert judged(found) == [("ns-psa-exempt", 2, "info", None, 12)]
+    assert found[0].message == (
+        "the hub's ServiceAccount hub in namespace jhub (system:serviceaccount:jhub:hub) creates "
+        "this pod and is exempt from PodSecurity in the API server's AdmissionConfiguration "
+        "(exemptions.usernames): no PSA level applies to this pod"
+    )
+    assert found[0].cause is not None
+    assert found[0].cause.detail == "exemptions.usernames: system:serviceaccount:jhub:hub"
+
+
+def test_the_hub_of_another_namespace_is_not_exempt_and_nothing_is_assumed() -> None:
+    found = _hub_exempt("other")
+    assert {(f.rule, f.severity, f.psa.mode if f.psa else None) for f in found} == {
+        ("capabilities-restricted", "error", "enforce"),
+        ("run-as-non-root", "error", "enforce"),
+        ("seccomp-profile-restricted", "error", "enforce"),
+    }
+    assert {f.assumption for f in found} == {None}
+
+
+def test_without_the_release_namespace_the_exemption_is_an_assumption() -> None:
+    # The pods go to namespace jhub; the hub's own namespace is not said: who creates them is
+    # not known, so the findings say what they assume.
+    found = run(
+        HUB_EXEMPT / "values-spawner-namespace.yaml",
+        cluster=[HUB_EXEMPT / "namespace.yaml"],
+        admission=HUB_EXEMPT / "admission.yaml",
+        select=PSA_ONLY,
+    ).findings
+    assert {f.rule for f in found} == {
+        "capabilities-restricted",
+        "run-as-non-root",
+        "seccomp-profile-restricted",
+    }
+    assert {f.assumption for f in found} == {
+        "the identity that creates the pod is not exempt (exemptions.usernames: "
+        "system:serviceaccount:jhub:hub)"
+    }

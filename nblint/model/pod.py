@@ -29,6 +29,10 @@ Path = tuple[str | int, ...]
 #: with PodSecurity labels of the values (``user_namespace_labels``): that Namespace, as a
 #: :class:`nblint.model.namespace.NamespaceManifest`.
 USER_NAMESPACE_FACT = "user_namespace"
+#: The fact a pod carries when the inputs say who creates it (the API server's user name of the
+#: request: z2jh's hub ServiceAccount, ``system:serviceaccount:<namespace>:<name>``), with the
+#: values path it is known from: ``(user name, how messages name it)``.
+CREATOR_FACT = "created_by"
 
 
 class CodeLine(int):

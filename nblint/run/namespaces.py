@@ -30,7 +30,7 @@ from nblint.model.namespace import (
     psa_labels,
     warned,
 )
-from nblint.model.pod import USER_NAMESPACE_FACT, EffectivePod, Origin
+from nblint.model.pod import CREATOR_FACT, USER_NAMESPACE_FACT, EffectivePod, Origin
 from nblint.model.rule import PsaPolicy, Rule
 from nblint.model.unknowable import is_unknowable_name
 from nblint.run.pipeline import ADMISSION_CONFIG
@@ -75,7 +75,7 @@ def judge(
     namespace = (
         NamespaceContext(name) if named_by == NAMED_BY_PLACEHOLDER else cluster.namespace(name)
     )
-    assumption = _users_exempt(cluster)
+    assumption = _users_exempt(cluster, pod)
     created = pod.facts.get(USER_NAMESPACE_FACT)
     if created is not None and namespace.manifest is None and named_by == NAMED_BY_OBJECT:
         # KubeSpawner creates each user's namespace with the values' labels: its PSA labels.
@@ -115,11 +115,14 @@ def _defaults_unknown(runner: Runner, namespace: NamespaceContext, cluster: Clus
     )
 
 
-def _users_exempt(cluster: ClusterContext) -> str | None:
-    """What a PSA finding assumes when the API server exempts users: nblint cannot know who
-    creates the pod (z2jh's hub service account, a controller's identity)."""
+def _users_exempt(cluster: ClusterContext, pod: EffectivePod) -> str | None:
+    """What a PSA finding assumes when the API server exempts users: who creates the pod (a
+    controller's identity) is not exempt. None when the inputs say who does (z2jh's hub
+    ServiceAccount in a known release namespace), as then it is known not to be."""
     configuration = cluster.admission
     if configuration is None or not configuration.exempt_usernames:
+        return None
+    if pod.facts.get(CREATOR_FACT) is not None:
         return None
     names = ", ".join(sorted(configuration.exempt_usernames))
     return f"the identity that creates the pod is not exempt (exemptions.usernames: {names})"
@@ -254,6 +257,25 @@ def _exemption(
             cause=Cause(
                 "AdmissionConfiguration",
                 f"exemptions.namespaces: {namespace.display}",
+                origin.file,
+                origin.line,
+                origin.column,
+            ),
+        )
+    creator = pod.facts.get(CREATOR_FACT)
+    if creator is not None and creator[0] in configuration.exempt_usernames:
+        username, described = creator
+        origin = configuration.exempt_usernames[username]
+        return Reported(
+            "ns-psa-exempt",
+            f"{described} ({username}) creates this pod and is exempt from PodSecurity in the "
+            "API server's AdmissionConfiguration (exemptions.usernames): no PSA level applies "
+            "to this pod",
+            _place(pod),
+            pod.object,
+            cause=Cause(
+                "AdmissionConfiguration",
+                f"exemptions.usernames: {username}",
                 origin.file,
                 origin.line,
                 origin.column,
