@@ -284,6 +284,26 @@ def test_a_namespace_without_level_labels_is_said_once_for_all_its_pods() -> Non
     assert problem.message == unknown[0].message == unknown[1].message
 
 
+def test_a_namespace_without_a_manifest_is_said_once_for_the_workloads_of_all_files() -> None:
+    # Field test 14c D6: one missing Namespace manifest is one edit (give it), however many
+    # files hold workloads in that namespace: one problem, at the first, naming the others.
+    from nblint.model.fold import fold
+
+    here = NS / "unknown-namespace-many-files"
+    found = run(*sorted(here.glob("*.yaml")), select={"namespace"}).findings
+    assert [(f.rule, Path(f.file).name, f.line) for f in found] == [
+        ("ns-unknown-namespace", "pod-a.yaml", 5),
+        ("ns-unknown-namespace", "pod-b.yaml", 5),
+    ]
+    [problem] = fold(found)
+    assert (Path(problem.file).name, problem.line, problem.column) == ("pod-a.yaml", 5, 3)
+    assert problem.message == (
+        "namespace team-x has no Namespace manifest among the inputs or --cluster-context: PSA "
+        "is checked at --psa-level/--psa-version (restricted:v1.37) (said once for every "
+        f"workload in it; 1 more: Pod/b at {here / 'pod-b.yaml'}:5)"
+    )
+
+
 def test_a_namespace_without_labels_gets_the_defaults_of_the_admission_config_given(
     tmp_path: Path,
 ) -> None:
