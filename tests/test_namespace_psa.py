@@ -673,6 +673,15 @@ def test_a_kustomization_namespace_renames_the_namespace_it_builds_labels_and_al
     assert found[0].cause is not None and found[0].cause.object == "Namespace/jhub-prod"
 
 
+def test_a_base_namespace_that_overlays_rename_differently_is_each_of_their_namespaces() -> None:
+    # The base's namespace.yaml is Namespace team-dev in the dev build and team-prod in the prod
+    # build (each with its labels): prod's own pod, in team-prod, is judged by enforce baseline.
+    here = NS / "kustomize-namespace-renamed-overlays"
+    found = run(*sorted(here.rglob("*.yaml")), select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 6)]
+    assert "namespace team-prod enforces" in found[0].message
+
+
 OVERLAYS = NS / "kustomize-overlays"
 
 

@@ -17,7 +17,8 @@ reads that names it under ``resources``, ``bases`` (deprecated, still built as r
 beside a base, ``../../base``). Along each chain the outermost namespace wins, as the
 build of the top applies it last. When every chain gives one namespace, the file's objects are in
 it; when overlays put the base in different namespaces, each build is another pod and the objects
-keep their own (lint each build). A kustomization among the inputs whose local resources are not
+keep their own (lint each build); a Namespace among them is then also each build's,
+renamed. A kustomization among the inputs whose local resources are not
 among them is said once: nblint checked none of what it deploys from there. So is, once per
 kustomization among the inputs, what else it changes in what it builds and nblint does not
 apply (its patches, ``namePrefix``, ``images``, ``commonLabels``, …): the files nblint checks
@@ -207,6 +208,26 @@ class Kustomizations:
         if len(names) != 1 or None in names:
             return None
         return next(iter(outcomes))
+
+    def builds_any(self) -> bool:
+        """Whether a kustomization read so far builds any file (most runs: none)."""
+        return bool(self._built_by)
+
+    def namespaces_of(self, path: str) -> list[SetNamespace]:
+        """The namespaces the builds of ``path`` put its objects in, when they differ (overlays
+        that put one base in different namespaces): each one set, once. Empty when every build
+        gives one namespace (:meth:`namespace_of`) or none sets one."""
+        if path == files.STDIN or not self._built_by:
+            return []
+        outcomes = self._namespaces(os.path.realpath(path), frozenset())
+        names = {outcome.namespace if outcome else None for outcome in outcomes}
+        if len(names) < 2:
+            return []
+        found: dict[str, SetNamespace] = {}
+        for outcome in outcomes:
+            if outcome is not None:
+                found.setdefault(outcome.namespace, outcome)
+        return list(found.values())
 
     def _namespaces(self, member: str, seen: frozenset[str]) -> list[SetNamespace | None]:
         """The namespace each chain of kustomizations that builds ``member`` puts it in (None:
@@ -420,6 +441,27 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "Profile",
     }
 )
+
+
+def renamed_namespace(root: Any, namespace: str) -> Any:
+    """A copy of the Namespace object ``root``, as the build that puts it in ``namespace``
+    makes it (only its name differs; the copy shares the rest), or None for another object."""
+    if not isinstance(root, YMap) or root.get("kind") != "Namespace":
+        return None
+    metadata = root.get("metadata")
+    if not isinstance(metadata, YMap) or not isinstance(metadata.get("name"), str):
+        return None
+    renamed = YMap(metadata.pos)
+    renamed.update(metadata)
+    renamed.key_pos = dict(metadata.key_pos)
+    renamed.block_start = metadata.block_start
+    renamed["name"] = namespace
+    copy = YMap(root.pos)
+    copy.update(root)
+    copy.key_pos = dict(root.key_pos)
+    copy.block_start = root.block_start
+    copy["metadata"] = renamed
+    return copy
 
 
 def set_namespace(root: Any, namespace: str) -> None:

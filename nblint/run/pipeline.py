@@ -65,6 +65,7 @@ from nblint.run.kustomize import (
     PatchedBy,
     SetNamespace,
     build_command,
+    renamed_namespace,
     set_namespace,
 )
 
@@ -227,7 +228,7 @@ class Options:
 class _Input(Record):
     """One file of the run, read but not necessarily parsed."""
 
-    __slots__ = ("context", "loaded", "namespace", "patch", "path", "recognised", "rest")
+    __slots__ = ("also", "context", "loaded", "namespace", "patch", "path", "recognised", "rest")
 
     def __init__(
         self,
@@ -252,6 +253,13 @@ class _Input(Record):
         self.patch = patch
         #: The namespace the kustomizations that build this file set on its objects.
         self.namespace = namespace
+        #: The namespaces its builds put it in when they differ (overlays of one base): a
+        #: Namespace of it is also each of them, renamed (its objects keep their own).
+        self.also: list[SetNamespace] = []
+
+    def built_in(self) -> _Input:
+        """This input as one build reads it: without the other builds' namespaces."""
+        return _Input(self.path, self.loaded, self.context, patch=self.patch)
 
 
 class Runner:
@@ -533,7 +541,16 @@ class Runner:
         namespace = None
         if patch is None and context is None:
             namespace = self._kustomizations.namespace_of(path)
-        return _Input(path, loaded, context, patch=patch, namespace=namespace)
+        read = _Input(path, loaded, context, patch=patch, namespace=namespace)
+        if (
+            namespace is None
+            and patch is None
+            and context is None
+            and self._kustomizations.builds_any()
+            and "Namespace" in loaded.text
+        ):
+            read.also = self._kustomizations.namespaces_of(path)
+        return read
 
     def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
         """The recognised documents of one file, parsed one at a time, problems reported."""
@@ -596,6 +613,11 @@ class Runner:
                 return
         if item.namespace is not None:
             set_namespace(root, item.namespace.namespace)
+        for other in item.also:
+            # Overlays that build this Namespace in other namespaces: each build's is one too.
+            renamed = renamed_namespace(root, other.namespace)
+            if renamed is not None:
+                yield from self._recognise(item.built_in(), renamed, index, result, at)
         beside = self._neighbours(item.path) if item.context is None else ()
         try:
             dialect = recognise_dialect(root, self.settings, beside)
