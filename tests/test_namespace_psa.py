@@ -284,6 +284,26 @@ def test_a_namespace_without_level_labels_is_said_once_for_all_its_pods() -> Non
     assert problem.message == unknown[0].message == unknown[1].message
 
 
+def test_a_namespace_without_a_manifest_is_said_once_for_the_workloads_of_all_files() -> None:
+    # Field test 14c D6: one missing Namespace manifest is one edit (give it), however many
+    # files hold workloads in that namespace: one problem, at the first, naming the others.
+    from nblint.model.fold import fold
+
+    here = NS / "unknown-namespace-many-files"
+    found = run(*sorted(here.glob("*.yaml")), select={"namespace"}).findings
+    assert [(f.rule, Path(f.file).name, f.line) for f in found] == [
+        ("ns-unknown-namespace", "pod-a.yaml", 5),
+        ("ns-unknown-namespace", "pod-b.yaml", 5),
+    ]
+    [problem] = fold(found)
+    assert (Path(problem.file).name, problem.line, problem.column) == ("pod-a.yaml", 5, 3)
+    assert problem.message == (
+        "namespace team-x has no Namespace manifest among the inputs or --cluster-context: PSA "
+        "is checked at --psa-level/--psa-version (restricted:v1.37) (said once for every "
+        f"workload in it; 1 more: Pod/b at {here / 'pod-b.yaml'}:5)"
+    )
+
+
 def test_a_namespace_without_labels_gets_the_defaults_of_the_admission_config_given(
     tmp_path: Path,
 ) -> None:
@@ -639,6 +659,29 @@ def test_the_outermost_kustomization_namespace_wins_over_the_base_and_the_object
     assert "namespace team-b enforces" in found[0].message
 
 
+def test_a_kustomization_namespace_renames_the_namespace_it_builds_labels_and_all() -> None:
+    # Field test 14c D1: kustomize's namespace transformer renames a Namespace object too
+    # (kustomize v5.5.0: `kind: Namespace` is among its field specs for metadata.name), so
+    # namespace.yaml builds Namespace jhub-prod, enforce baseline: the pod (moved from jupyter-ns
+    # into jhub-prod) is judged by it. Only the privileged container is refused, and warn
+    # follows enforce: no restricted finding, no ns-unknown-namespace.
+    here = NS / "kustomize-namespace-renamed"
+    found = run(*sorted(here.glob("*.yaml")), select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 6)]
+    assert found[0].file == str(here / "pod.yaml")
+    assert "namespace jhub-prod enforces" in found[0].message
+    assert found[0].cause is not None and found[0].cause.object == "Namespace/jhub-prod"
+
+
+def test_a_base_namespace_that_overlays_rename_differently_is_each_of_their_namespaces() -> None:
+    # The base's namespace.yaml is Namespace team-dev in the dev build and team-prod in the prod
+    # build (each with its labels): prod's own pod, in team-prod, is judged by enforce baseline.
+    here = NS / "kustomize-namespace-renamed-overlays"
+    found = run(*sorted(here.rglob("*.yaml")), select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 6)]
+    assert "namespace team-prod enforces" in found[0].message
+
+
 OVERLAYS = NS / "kustomize-overlays"
 
 
@@ -713,3 +756,115 @@ def test_a_kustomization_namespace_is_the_same_with_jobs(tmp_path: Path) -> None
         'namespace team-prod enforces PodSecurity "baseline:latest": the pod is rejected'
     ]
     assert not [f for f in report["findings"] if f["rule"] == "kustomize-resource-unchecked"]
+
+
+# ---------------------------------------------------------------------------------------------
+# z2jh user namespaces: KubeSpawner creates each one with user_namespace_labels
+
+USER_NAMESPACES = NS / "z2jh-user-namespaces"
+
+
+def test_user_namespace_labels_are_the_psa_labels_of_the_namespace_kubespawner_creates() -> None:
+    # Field test 14c D2: KubeSpawner's _ensure_namespace creates jhub-{username} with
+    # user_namespace_labels (enforce baseline, line 22), not the release namespace's restricted:
+    # only the privileged sidecar is refused, at that label; no ns-unknown-namespace.
+    found = run(
+        USER_NAMESPACES / "labels-baseline.yaml",
+        cluster=[USER_NAMESPACES / "namespace.yaml"],
+        select=PSA_ONLY,
+        namespace="jhub",
+    ).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 22)]
+    assert found[0].message.endswith(
+        'namespace jhub-{username} enforces PodSecurity "baseline:latest": every spawn of this '
+        "server fails"
+    )
+    assert found[0].cause is not None
+    assert found[0].cause.object == (
+        "hub.config.KubeSpawner.user_namespace_labels (KubeSpawner user namespace)"
+    )
+    # A namespace that already exists is not relabelled (a 409 is taken as success).
+    assert found[0].assumption is not None
+    assert "one that already exists keeps its own labels" in found[0].assumption
+
+
+def test_user_namespace_labels_without_a_psa_level_leave_the_namespace_unknown() -> None:
+    found = run(
+        USER_NAMESPACES / "labels-without-psa.yaml",
+        cluster=[USER_NAMESPACES / "namespace.yaml"],
+        select=PSA_ONLY,
+        namespace="jhub",
+    ).findings
+    assert judged(found) == [
+        ("ns-unknown-namespace", 3, "info", None, None),
+        ("capabilities-restricted", 11, "error", None, None),
+        ("run-as-non-root", 11, "error", None, None),
+        ("seccomp-profile-restricted", 11, "error", None, None),
+    ]
+
+
+def test_user_namespace_labels_judge_the_pod_without_any_other_namespace_input() -> None:
+    found = run(USER_NAMESPACES / "labels-baseline.yaml", select=PSA_ONLY).findings
+    assert judged(found) == [("privileged", 14, "error", "enforce", 22)]
+
+
+# ---------------------------------------------------------------------------------------------
+# exemptions.usernames naming the z2jh hub's ServiceAccount, which creates every user pod
+
+HUB_EXEMPT = NS / "z2jh-hub-exempt"
+
+
+def _hub_exempt(namespace: str | None) -> list[Finding]:
+    extra = {"namespace": namespace} if namespace else {}
+    cluster = [HUB_EXEMPT / "namespace.yaml", HUB_EXEMPT / "other-namespace.yaml"]
+    return run(
+        HUB_EXEMPT / "values.yaml",
+        cluster=cluster,
+        admission=HUB_EXEMPT / "admission.yaml",
+        select=PSA_ONLY,
+        **extra,
+    ).findings
+
+
+def test_an_exempt_hub_service_account_exempts_the_user_pods_it_creates() -> None:
+    # Field test 14c D4: KubeSpawner creates the pod as system:serviceaccount:jhub:hub (the
+    # release's namespace, the chart's hub ServiceAccount), which the configuration exempts.
+    found = _hub_exempt("jhub")
+    assert judged(found) == [("ns-psa-exempt", 2, "info", None, 12)]
+    assert found[0].message == (
+        "the hub's ServiceAccount hub in namespace jhub (system:serviceaccount:jhub:hub) creates "
+        "this pod and is exempt from PodSecurity in the API server's AdmissionConfiguration "
+        "(exemptions.usernames): no PSA level applies to this pod"
+    )
+    assert found[0].cause is not None
+    assert found[0].cause.detail == "exemptions.usernames: system:serviceaccount:jhub:hub"
+
+
+def test_the_hub_of_another_namespace_is_not_exempt_and_nothing_is_assumed() -> None:
+    found = _hub_exempt("other")
+    assert {(f.rule, f.severity, f.psa.mode if f.psa else None) for f in found} == {
+        ("capabilities-restricted", "error", "enforce"),
+        ("run-as-non-root", "error", "enforce"),
+        ("seccomp-profile-restricted", "error", "enforce"),
+    }
+    assert {f.assumption for f in found} == {None}
+
+
+def test_without_the_release_namespace_the_exemption_is_an_assumption() -> None:
+    # The pods go to namespace jhub; the hub's own namespace is not said: who creates them is
+    # not known, so the findings say what they assume.
+    found = run(
+        HUB_EXEMPT / "values-spawner-namespace.yaml",
+        cluster=[HUB_EXEMPT / "namespace.yaml"],
+        admission=HUB_EXEMPT / "admission.yaml",
+        select=PSA_ONLY,
+    ).findings
+    assert {f.rule for f in found} == {
+        "capabilities-restricted",
+        "run-as-non-root",
+        "seccomp-profile-restricted",
+    }
+    assert {f.assumption for f in found} == {
+        "the identity that creates the pod is not exempt (exemptions.usernames: "
+        "system:serviceaccount:jhub:hub)"
+    }

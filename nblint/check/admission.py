@@ -105,7 +105,9 @@ def _everything(pod: EffectivePod, namespace: NamespaceContext) -> Found:
         )
     yield from _placed(pod, problems)
     yield from _claims(pod, namespace)
-    yield from _capacity(pod, namespace)
+    # A server the API server refuses (invalid, or charged what the quota refuses) never runs:
+    # how many fit is no question then (its errors say why none starts).
+    yield from _capacity(pod, namespace, refused=bool(problems))
     yield from (("quota-chart-pods-unadmittable", raw) for raw in _chart_pods(pod, namespace))
 
 
@@ -445,13 +447,15 @@ def _binding(bound: Bound, per: dict[str, Fraction], used: dict[str, Fraction]) 
     return "; ".join(parts)
 
 
-def _capacity(pod: EffectivePod, namespace: NamespaceContext) -> Found:
+def _capacity(pod: EffectivePod, namespace: NamespaceContext, refused: bool = False) -> Found:
     per_user = bool(pod.facts.get("per_user"))
     if not namespace.quotas or not (per_user or pod.facts.get("notebook_server")):
         return  # capacity is a question about notebook servers, not any workload
     if per_user:
         yield from (("quota-profile-never-starts", raw) for raw in _no_home(pod, namespace))
         yield from (("quota-capacity", raw) for raw in _home_capacity(pod, namespace))
+    if refused:
+        return
     used = _chart_usage(pod, namespace) if per_user else {}
     counted, uncounted = _sidecars(pod, namespace)
     # The quota charges the pod the webhooks make: the sidecars whose resources are known count.

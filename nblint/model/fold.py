@@ -20,10 +20,26 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: ``ns-unknown-namespace`` for a namespace no manifest describes: its fix (giving that
+#: namespace's one Namespace manifest) is one edit for every workload in it, wherever they are.
+_UNKNOWN_NAMESPACE = "ns-unknown-namespace"
+_NO_MANIFEST_FIX = ("Give namespace ", "(as an input or with --cluster-context).")
+
+
 def fold_key(finding: Finding) -> tuple[str, str, int, int]:
     """What makes two findings one problem: the rule and the place to edit. One edit there
     clears them all, whichever pods, containers or values they name (their messages are joined,
-    see :func:`joined_messages`)."""
+    see :func:`joined_messages`). A namespace that has no Namespace manifest is one problem
+    for all the workloads in it, in whichever files (the edit is to give that one manifest):
+    said once, at the first of them (:attr:`Folded.message` names the others' places)."""
+    fix = finding.fix
+    if (
+        finding.rule == _UNKNOWN_NAMESPACE
+        and fix is not None
+        and fix.startswith(_NO_MANIFEST_FIX[0])
+        and fix.endswith(_NO_MANIFEST_FIX[1])
+    ):
+        return (finding.rule, fix, 0, 0)
     return (finding.rule, finding.file, finding.line, finding.column)
 
 
@@ -69,11 +85,25 @@ class Folded(_Answers):
         message = self._message
         if message is None:
             findings = self.findings
-            message = self._message = (
+            message = (
                 findings[0].message
                 if len(findings) == 1
                 else joined_messages([finding.message for finding in findings])
             )
+            first = findings[0]
+            others = {
+                (f.file, f.line): f.object
+                for f in findings
+                if (f.file, f.line) != (first.file, first.line)
+            }
+            if others:
+                # One problem for workloads in several places (``fold_key``): say where.
+                places = [f"{obj} at {file}:{line}" for (file, line), obj in others.items()]
+                shown = ", ".join(places[:3]) + (
+                    f", and {len(places) - 3} more" if len(places) > 3 else ""
+                )
+                message += f" (said once for every workload in it; {len(places)} more: {shown})"
+            self._message = message
         return message
 
     @property
@@ -175,7 +205,13 @@ def fold(findings: Iterable[Finding]) -> list[Folded]:
     groups: dict[tuple[str, str, int, int], list[Finding]] = {}
     for finding in findings:
         groups.setdefault(fold_key(finding), []).append(finding)
-    return sorted((Folded(group) for group in groups.values()), key=Folded.sort_key)
+    return sorted(
+        (
+            Folded(sorted(group, key=Finding.sort_key) if key[2:] == (0, 0) else group)
+            for key, group in groups.items()
+        ),
+        key=Folded.sort_key,
+    )
 
 
 def fix_applicability(findings: Iterable[Finding]) -> str | None:

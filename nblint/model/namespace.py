@@ -153,11 +153,16 @@ class NamespaceManifest:
     #: ``managedNamespaceMetadata`` (with ``CreateNamespace=true``): that object
     #: (``Application/hub``). ``ref`` is then the Namespace, placed at that field.
     written_by: str | None = None
+    #: Set when what writes the labels is no manifest but a setting that makes a namespace
+    #: (z2jh's ``hub.config.KubeSpawner.user_namespace_labels``): how messages name it.
+    described_as: str | None = None
 
     @property
     def label(self) -> str:
         """How messages name what writes the namespace's labels: ``Namespace/team-a``, or
         ``Application/hub (managedNamespaceMetadata)``."""
+        if self.described_as is not None:
+            return self.described_as
         if self.written_by is not None:
             return f"{self.written_by} (managedNamespaceMetadata)"
         return self.ref.label
@@ -522,6 +527,22 @@ class ClusterContext:
             if self.admission is not None and name in self.admission.exempt_namespaces:
                 found.exempt = self.admission.exempt_namespaces[name]
         return found
+
+    def created_with(self, manifest: NamespaceManifest) -> NamespaceContext:
+        """The namespace ``manifest`` stands for when no manifest of the inputs describes it: one
+        a spawner creates with the labels the configuration gives (its PodSecurity policy is
+        theirs over the cluster's defaults)."""
+        found = self.namespace(manifest.ref.name)
+        labels = manifest.labels
+        return NamespaceContext(
+            manifest.ref.name,
+            manifest,
+            found.limit_ranges,
+            found.quotas,
+            found.exempt,
+            resolve_psa(labels, self.admission),
+            any(level_label(m) in labels for m in MODES),
+        )
 
     def __bool__(self) -> bool:
         return bool(self.admission) or self.describes_namespaces()

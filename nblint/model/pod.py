@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 
 
+#: The fact a z2jh pod carries when KubeSpawner creates its namespace (``enable_user_namespaces``)
+#: with PodSecurity labels of the values (``user_namespace_labels``): that Namespace, as a
+#: :class:`nblint.model.namespace.NamespaceManifest`.
+USER_NAMESPACE_FACT = "user_namespace"
+#: The fact a pod carries when the inputs say who creates it (the API server's user name of the
+#: request: z2jh's hub ServiceAccount, ``system:serviceaccount:<namespace>:<name>``), with the
+#: values path it is known from: ``(user name, how messages name it)``.
+CREATOR_FACT = "created_by"
+
+
 class CodeLine(int):
     """A line (1-based) of a piece of code in a configuration (a z2jh ``hub.extraConfig``
     snippet), as the last step of a path: ``("hub", "extraConfig", "00-auth", CodeLine(3))`` is

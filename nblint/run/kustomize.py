@@ -9,14 +9,16 @@ line, and checks none of its documents. What kustomize builds is checked by lint
 (``kustomize build overlay | nblint check -``).
 
 A kustomization's ``namespace:`` is set on every namespaced object of its resources, over what the
-object says (kustomize's namespace transformer). A file is built by the kustomization in its
+object says, and is the name of every Namespace object among them (kustomize's namespace
+transformer, checked with kustomize v5.5.0). A file is built by the kustomization in its
 directory that names it under ``resources``, and that directory by every kustomization nblint
 reads that names it under ``resources``, ``bases`` (deprecated, still built as resources) or
 ``components``: the one in the directory above, and those among the run's inputs (the overlays
 beside a base, ``../../base``). Along each chain the outermost namespace wins, as the
 build of the top applies it last. When every chain gives one namespace, the file's objects are in
 it; when overlays put the base in different namespaces, each build is another pod and the objects
-keep their own (lint each build). A kustomization among the inputs whose local resources are not
+keep their own (lint each build); a Namespace among them is then also each build's,
+renamed. A kustomization among the inputs whose local resources are not
 among them is said once: nblint checked none of what it deploys from there. So is, once per
 kustomization among the inputs, what else it changes in what it builds and nblint does not
 apply (its patches, ``namePrefix``, ``images``, ``commonLabels``, …): the files nblint checks
@@ -426,6 +428,26 @@ class Kustomizations:
             return None
         return next(iter(outcomes))
 
+    def builds_any(self) -> bool:
+        """Whether a kustomization read so far builds any file (most runs: none)."""
+        return bool(self._built_by)
+
+    def namespaces_of(self, path: str) -> list[SetNamespace]:
+        """The namespaces the builds of ``path`` put its objects in, when they differ (overlays
+        that put one base in different namespaces): each one set, once. Empty when every build
+        gives one namespace (:meth:`namespace_of`) or none sets one."""
+        if path == files.STDIN or not self._built_by:
+            return []
+        outcomes = self._namespaces(os.path.realpath(path), frozenset())
+        names = {outcome.namespace if outcome else None for outcome in outcomes}
+        if len(names) < 2:
+            return []
+        found: dict[str, SetNamespace] = {}
+        for outcome in outcomes:
+            if outcome is not None:
+                found.setdefault(outcome.namespace, outcome)
+        return list(found.values())
+
     def _namespaces(self, member: str, seen: frozenset[str]) -> list[SetNamespace | None]:
         """The namespace each chain of kustomizations that builds ``member`` puts it in (None:
         no kustomization of that chain sets one)."""
@@ -752,16 +774,46 @@ CLUSTER_SCOPED_KINDS = frozenset(
 )
 
 
+def renamed_namespace(root: Any, namespace: str) -> Any:
+    """A copy of the Namespace object ``root``, as the build that puts it in ``namespace``
+    makes it (only its name differs; the copy shares the rest), or None for another object."""
+    if not isinstance(root, YMap) or root.get("kind") != "Namespace":
+        return None
+    metadata = root.get("metadata")
+    if not isinstance(metadata, YMap) or not isinstance(metadata.get("name"), str):
+        return None
+    renamed = YMap(metadata.pos)
+    renamed.update(metadata)
+    renamed.key_pos = dict(metadata.key_pos)
+    renamed.block_start = metadata.block_start
+    renamed["name"] = namespace
+    copy = YMap(root.pos)
+    copy.update(root)
+    copy.key_pos = dict(root.key_pos)
+    copy.block_start = root.block_start
+    copy["metadata"] = renamed
+    return copy
+
+
 def set_namespace(root: Any, namespace: str) -> None:
     """Put a namespaced object in ``namespace``, as kustomize's namespace transformer does.
 
     The key keeps the position of the namespace the object wrote, else takes its metadata's: a
-    finding about the namespace points at the object, not at the kustomization.
+    finding about the namespace points at the object, not at the kustomization. A Namespace is
+    renamed to ``namespace`` (the transformer's field specs include a Namespace's
+    ``metadata.name``): the Namespace a kustomization builds is the one its objects are in, with
+    the labels it writes. Its name keeps the position of the name written.
     """
-    if not isinstance(root, dict) or root.get("kind") in CLUSTER_SCOPED_KINDS:
+    if not isinstance(root, dict):
         return
     metadata = root.get("metadata")
     if not isinstance(metadata, dict):
+        return
+    if root.get("kind") == "Namespace":
+        if isinstance(metadata.get("name"), str):
+            metadata["name"] = namespace
+        return
+    if root.get("kind") in CLUSTER_SCOPED_KINDS:
         return
     metadata["namespace"] = namespace
     if isinstance(metadata, YMap) and "namespace" not in metadata.key_pos:

@@ -30,7 +30,7 @@ from nblint.model.namespace import (
     psa_labels,
     warned,
 )
-from nblint.model.pod import EffectivePod, Origin
+from nblint.model.pod import CREATOR_FACT, USER_NAMESPACE_FACT, EffectivePod, Origin
 from nblint.model.rule import PsaPolicy, Rule
 from nblint.model.unknowable import is_unknowable_name
 from nblint.run.pipeline import ADMISSION_CONFIG
@@ -44,6 +44,14 @@ NAMED_BY_OPTION = "--namespace"
 NAMED_BY_NOTHING = "nothing"
 #: The object names its namespace by a placeholder (``${PROFILE_NAME}``): not known.
 NAMED_BY_PLACEHOLDER = "a placeholder"
+
+
+#: What a PSA finding in a namespace KubeSpawner creates assumes: it creates it only when it is
+#: missing, and leaves one that exists as it is (a 409 is taken as success, nothing relabelled).
+USER_NAMESPACE_ASSUMPTION = (
+    "the user's namespace does not exist before KubeSpawner creates it: user_namespace_labels "
+    "label only a namespace it creates, and one that already exists keeps its own labels"
+)
 
 
 def pod_namespace(pod: EffectivePod, settings: dict[str, Any]) -> tuple[str | None, str]:
@@ -67,6 +75,12 @@ def judge(
     namespace = (
         NamespaceContext(name) if named_by == NAMED_BY_PLACEHOLDER else cluster.namespace(name)
     )
+    assumption = _users_exempt(cluster, pod)
+    created = pod.facts.get(USER_NAMESPACE_FACT)
+    if created is not None and namespace.manifest is None and named_by == NAMED_BY_OBJECT:
+        # KubeSpawner creates each user's namespace with the values' labels: its PSA labels.
+        namespace = cluster.created_with(created)
+        assumption = "; ".join(filter(None, (USER_NAMESPACE_ASSUMPTION, assumption)))
     admission = pod.admission = PodAdmission(namespace, named_by)
     if namespace.limit_ranges:
         from nblint.model.admission import apply_limit_range_defaults
@@ -85,7 +99,7 @@ def judge(
         if cluster.describes_namespaces() or named_by == NAMED_BY_PLACEHOLDER:
             found.append(runner.finding(_unknown(pod, namespace, named_by, policy)))
     else:
-        found.extend(_by_psa_modes(runner, pod, namespace, _users_exempt(cluster), notebook))
+        found.extend(_by_psa_modes(runner, pod, namespace, assumption or None, notebook))
     return [finding for finding in found if finding is not None]
 
 
@@ -101,11 +115,14 @@ def _defaults_unknown(runner: Runner, namespace: NamespaceContext, cluster: Clus
     )
 
 
-def _users_exempt(cluster: ClusterContext) -> str | None:
-    """What a PSA finding assumes when the API server exempts users: nblint cannot know who
-    creates the pod (z2jh's hub service account, a controller's identity)."""
+def _users_exempt(cluster: ClusterContext, pod: EffectivePod) -> str | None:
+    """What a PSA finding assumes when the API server exempts users: who creates the pod (a
+    controller's identity) is not exempt. None when the inputs say who does (z2jh's hub
+    ServiceAccount in a known release namespace), as then it is known not to be."""
     configuration = cluster.admission
     if configuration is None or not configuration.exempt_usernames:
+        return None
+    if pod.facts.get(CREATOR_FACT) is not None:
         return None
     names = ", ".join(sorted(configuration.exempt_usernames))
     return f"the identity that creates the pod is not exempt (exemptions.usernames: {names})"
@@ -240,6 +257,25 @@ def _exemption(
             cause=Cause(
                 "AdmissionConfiguration",
                 f"exemptions.namespaces: {namespace.display}",
+                origin.file,
+                origin.line,
+                origin.column,
+            ),
+        )
+    creator = pod.facts.get(CREATOR_FACT)
+    if creator is not None and creator[0] in configuration.exempt_usernames:
+        username, described = creator
+        origin = configuration.exempt_usernames[username]
+        return Reported(
+            "ns-psa-exempt",
+            f"{described} ({username}) creates this pod and is exempt from PodSecurity in the "
+            "API server's AdmissionConfiguration (exemptions.usernames): no PSA level applies "
+            "to this pod",
+            _place(pod),
+            pod.object,
+            cause=Cause(
+                "AdmissionConfiguration",
+                f"exemptions.usernames: {username}",
                 origin.file,
                 origin.line,
                 origin.column,

@@ -56,7 +56,7 @@ from nblint.model.document import (
 )
 from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit
 from nblint.model.finding import KUSTOMIZE_IMAGES, Finding, Reported, chosen_fix
-from nblint.model.pod import EffectivePod, Origin
+from nblint.model.pod import USER_NAMESPACE_FACT, EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
@@ -68,6 +68,7 @@ from nblint.run.kustomize import (
     PatchedBy,
     SetNamespace,
     build_command,
+    renamed_namespace,
     set_images,
     set_namespace,
 )
@@ -231,7 +232,17 @@ class Options:
 class _Input(Record):
     """One file of the run, read but not necessarily parsed."""
 
-    __slots__ = ("context", "images", "loaded", "namespace", "patch", "path", "recognised", "rest")
+    __slots__ = (
+        "also",
+        "context",
+        "images",
+        "loaded",
+        "namespace",
+        "patch",
+        "path",
+        "recognised",
+        "rest",
+    )
 
     def __init__(
         self,
@@ -259,6 +270,13 @@ class _Input(Record):
         self.namespace = namespace
         #: How the kustomizations that build this file rewrite its images (``images:``).
         self.images = images
+        #: The namespaces its builds put it in when they differ (overlays of one base): a
+        #: Namespace of it is also each of them, renamed (its objects keep their own).
+        self.also: list[SetNamespace] = []
+
+    def built_in(self) -> _Input:
+        """This input as one build reads it: without the other builds' namespaces."""
+        return _Input(self.path, self.loaded, self.context, patch=self.patch, images=self.images)
 
 
 class Runner:
@@ -579,7 +597,16 @@ class Runner:
         if patch is None and context is None:
             namespace = self._kustomizations.namespace_of(path)
             images = self._kustomizations.images_of(path)
-        return _Input(path, loaded, context, patch=patch, namespace=namespace, images=images)
+        read = _Input(path, loaded, context, patch=patch, namespace=namespace, images=images)
+        if (
+            namespace is None
+            and patch is None
+            and context is None
+            and self._kustomizations.builds_any()
+            and "Namespace" in loaded.text
+        ):
+            read.also = self._kustomizations.namespaces_of(path)
+        return read
 
     def _stream(self, item: _Input, result: RunResult) -> Iterator[Recognised]:
         """The recognised documents of one file, parsed one at a time, problems reported."""
@@ -646,6 +673,11 @@ class Runner:
             built = set_images(root, item.images)
             if built:
                 self._kustomized_images.setdefault(item.path, {}).update(built)
+        for other in item.also:
+            # Overlays that build this Namespace in other namespaces: each build's is one too.
+            renamed = renamed_namespace(root, other.namespace)
+            if renamed is not None:
+                yield from self._recognise(item.built_in(), renamed, index, result, at)
         beside = self._neighbours(item.path) if item.context is None else ()
         try:
             dialect = recognise_dialect(root, self.settings, beside)
@@ -934,13 +966,16 @@ class Runner:
         if self.storage is not None:
             namespace = pod.namespace or self.settings.get("namespace") or None
             pod.claims = self.storage.in_namespace(namespace)
-        if self.cluster is None:
+        if self.cluster is None and USER_NAMESPACE_FACT not in pod.facts:
             plan = self.plan if notebook else self.plan_for(self.options.policy, notebook=False)
             found = check_pod(pod, plan, self.options.policy)
         else:
+            from nblint.model.namespace import ClusterContext
             from nblint.run import namespaces
 
-            found = namespaces.judge(self, pod, self.cluster, notebook)
+            # (A namespace KubeSpawner creates with the values' labels needs no other input.)
+            cluster = self.cluster if self.cluster is not None else ClusterContext.build([])
+            found = namespaces.judge(self, pod, cluster, notebook)
         for reported in (outside, refused):
             if reported is not None:
                 finding = self.finding(reported)

@@ -57,7 +57,7 @@ from nblint.dialects.z2jh.values_from import is_values_source
 from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import NO_FIX, Reported
-from nblint.model.pod import EffectivePod, Origin, Path, format_path, get_path
+from nblint.model.pod import CREATOR_FACT, EffectivePod, Origin, Path, format_path, get_path
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable, placeholder_syntax, unknowable_on_path
 
@@ -597,12 +597,32 @@ def _lint(
             return None if granted is None else (granted, hub)
 
     pods = build_pods(release, other_scc)
+    creator = _hub_user_name(release, settings)
+    if creator is not None:
+        for pod in pods:
+            pod.facts[CREATOR_FACT] = creator
     refused = [pod for pod in pods if pod.facts.get("scc_refused")]
     out.pods.extend(pod for pod in pods if not pod.facts.get("scc_refused"))
     out.refused.extend(refused)  # the hub's settings are still checked on them
     out.reported.extend(_spawn_failures(release, pods))
     out.reported.extend(_scc_others(release, pods))
     out.reported.extend(_scc_refusals(release, refused))
+
+
+def _hub_user_name(release: Release, settings: dict[str, Any]) -> tuple[str, str] | None:
+    """Who creates the user pods, as the API server names the requester: the hub's
+    ServiceAccount in the release's namespace (KubeSpawner calls the API with the hub pod's
+    token), and how messages name it; None when the namespace or the account is not known."""
+    namespace = release.namespace or settings.get("namespace")
+    if not isinstance(namespace, str) or not namespace or is_unknowable(namespace):
+        return None
+    account = _hub_service_account(release)
+    if account is None:
+        return None
+    return (
+        f"system:serviceaccount:{namespace}:{account}",
+        f"the hub's ServiceAccount {account} in namespace {namespace}",
+    )
 
 
 def _hub_service_account(release: Release) -> str | None:

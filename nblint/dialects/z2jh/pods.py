@@ -33,7 +33,15 @@ from nblint.dialects.z2jh.values import (
     kubespawner_version,
     volume_null_note,
 )
-from nblint.model.pod import CodeLine, EffectivePod, Origin, Path, format_path, get_path
+from nblint.model.pod import (
+    USER_NAMESPACE_FACT,
+    CodeLine,
+    EffectivePod,
+    Origin,
+    Path,
+    format_path,
+    get_path,
+)
 from nblint.model.quantity import is_zero_quantity
 
 TYPE_CHECKING = False
@@ -177,6 +185,7 @@ def _pod(
     namespace = _namespace(config) or release.namespace
     granted: str | None = None
     creator: str | None = None
+    user_namespace = _user_namespace(config, release, namespace)
     if release.openshift is not None and other_scc is not None:
         # The inputs let the pod's ServiceAccount use another SCC: which one admits the pod is
         # the cluster's to decide, so restricted-v2 is not modelled (openshift-scc-other).
@@ -224,6 +233,8 @@ def _pod(
         # drawn does not carry): where the notebooks are, for what is lost without a home volume.
         "notebook_dir": _notebook_dir(config),
     }
+    if user_namespace is not None:
+        pod_facts[USER_NAMESPACE_FACT] = user_namespace
     fix_keys = release.fix_keys
     if granted is not None:
         pod_facts[scc.OTHER_SCC_FACT] = granted
@@ -318,6 +329,46 @@ def _namespace(config: SpawnerConfig) -> str | None:
         return template if isinstance(template, str) and template else "{hubnamespace}-{username}"
     namespace = config.get("namespace")
     return namespace if isinstance(namespace, str) and namespace else None
+
+
+#: The PodSecurity labels' prefix (as :data:`nblint.model.namespace.LABEL_PREFIX`, which a run
+#: without such labels does not import).
+_PSA_LABEL = "pod-security.kubernetes.io/"
+_PSA_LEVEL_LABELS = tuple(f"{_PSA_LABEL}{mode}" for mode in ("enforce", "audit", "warn"))
+
+
+def _user_namespace(config: SpawnerConfig, release: Release, namespace: str | None) -> Any:
+    """The Namespace KubeSpawner creates for each user (``enable_user_namespaces``) when
+    ``user_namespace_labels`` give it a PodSecurity level: KubeSpawner's ``_ensure_namespace``
+    creates it with those labels (and ``user_namespace_annotations``), so they are its PSA
+    labels, each placed at the values line that sets it. None otherwise (the namespace is then
+    unknown, as before), and when a PodSecurity label's value is filled in per user (``{``)."""
+    if config.get("enable_user_namespaces") is not True or not namespace:
+        return None
+    written = config.get("user_namespace_labels")
+    if not isinstance(written, dict) or not any(key in written for key in _PSA_LEVEL_LABELS):
+        return None
+    from nblint.model.namespace import ClusterObject, Located, NamespaceManifest
+
+    def origin(key: str) -> Origin:
+        found = config.source("user_namespace_labels", (key,) if key else ())
+        if found is None:
+            return release.locate(("hub", "config", "KubeSpawner", "user_namespace_labels"))
+        source, rest = found
+        return release.locate((*source.path, *rest))
+
+    labels: dict[str, Located] = {}
+    for key, value in written.items():
+        if not isinstance(key, str):
+            continue
+        if key.startswith(_PSA_LABEL) and (not isinstance(value, str) or "{" in value):
+            return None  # expanded per user, or not text: its level is not known
+        labels[key] = Located(value, origin(key))
+    at = origin("")
+    ref = ClusterObject("Namespace", namespace, None, at)
+    source = config.source("user_namespace_labels")
+    where = format_path(source[0].path) if source else "user_namespace_labels"
+    return NamespaceManifest(ref, labels, described_as=f"{where} (KubeSpawner user namespace)")
 
 
 #: The KubeSpawner trait that holds the pod's volumes, as ``hub.config`` writes it.
