@@ -1192,3 +1192,75 @@ def test_an_application_whose_only_values_are_a_ref_file_not_given_says_which_fi
         "`$values/jupyterhub/values.yaml` (from `spec.sources[1]`), e.g. "
         f"`nblint check {application} REPO`)"
     )
+
+
+# -- Argo CD: a git path chart of another repository with a `$ref` values file (field test 14c
+# D3): nblint cannot read the chart; the values file says whether it is z2jh's ----------------
+
+GIT_PATH = GITOPS / "argo-ref-git-path"
+GIT_PATH_OTHER = GITOPS / "argo-ref-git-path-other"
+
+
+def test_a_ref_value_file_of_a_git_path_chart_is_linted_once_in_the_application_namespace() -> None:
+    # apps/hub.yaml installs the chart at `path: dask-hub` of another repository into `science`
+    # (managedNamespaceMetadata: enforce baseline) with `$values/dask-hub/hub-values.yaml`,
+    # whose z2jh values sit under `jupyterhub:` (as a daskhub-like chart's).
+    result = run(*_tree(GIT_PATH), select=SELECTED)
+    assert result.pod_count == 1  # the values file is no release of its own
+    assert [pod.namespace for pod in result.pods] == ["science"]
+    assert placed(result) == [
+        # The version is unknown: said at the source's `path`, with the release assumed.
+        ("z2jh-chart-version", "apps/hub.yaml", 12),
+        ("notebook-authentication", "dask-hub/hub-values.yaml", 5),
+        # The chart's own init container, at the values' root under `jupyterhub:`.
+        ("privileged", "dask-hub/hub-values.yaml", 6),
+        ("privileged", "dask-hub/hub-values.yaml", 14),
+    ]
+    message = said(result, "z2jh-chart-version")
+    assert message.startswith("linted as z2jh ") and "the newest release nblint knows" in message
+    assert message.endswith(
+        "the Application `science-hub` takes its chart from the git path `dask-hub` of "
+        "https://git.example.org/charts/hub-charts.git (`spec.sources[0].path`), whose "
+        "Chart.yaml there names it (nblint does not read it): the chart and its version are "
+        "unknown; give the release it installs with --chart-version"
+    )
+    # Judged at the namespace's enforce baseline (no restricted-only rule), not as unknown.
+    for finding in (f for f in result.findings if f.rule == "privileged"):
+        assert finding.psa is not None and finding.psa.mode == "enforce"
+        assert finding.cause is not None and finding.cause.file.endswith("apps/hub.yaml")
+    assert not [f for f in result.findings if f.rule == "run-as-user"]
+    namespaced = run(*_tree(GIT_PATH), select={"namespace"})
+    assert not [f for f in namespaced.findings if f.rule == "ns-unknown-namespace"]
+
+
+def test_a_ref_value_file_of_a_git_path_chart_not_among_the_inputs_is_said_once() -> None:
+    application = GIT_PATH / "apps" / "hub.yaml"
+    result = run(application, select=SELECTED)
+    assert result.pod_count == 0
+    assert placed(result) == [("z2jh-unread-values", "apps/hub.yaml", 16)]
+    message = said(result, "z2jh-unread-values")
+    assert message.startswith(
+        "the Application `science-hub` writes no values of its own at "
+        "`spec.sources[0].helm.valuesObject`: they come from the value file "
+        "`$values/dask-hub/hub-values.yaml` (from `spec.sources[1]`), not among the inputs (no "
+        "input's path ends with `dask-hub/hub-values.yaml`)"
+    )
+    assert "nothing was checked" in message
+    assert message.endswith("the chart and its version are unknown")
+
+
+def test_a_git_path_chart_whose_ref_value_file_is_not_z2jh_values_is_not_linted() -> None:
+    result = run(*_tree(GIT_PATH_OTHER), select=SELECTED)
+    assert result.pod_count == 0
+    assert result.findings == []
+
+
+def test_a_ref_value_file_of_a_git_path_chart_is_read_the_same_across_jobs(tmp_path: Path) -> None:
+    shutil.copytree(GIT_PATH, tmp_path / "repo")
+    report = report_across_jobs(tmp_path)
+    placed = sorted((f["rule"], Path(f["file"]).name, f["line"]) for f in report["findings"])
+    assert ("z2jh-chart-version", "hub.yaml", 12) in placed
+    assert ("ns-unknown-namespace", "hub-values.yaml", 6) not in placed
+    assert [p for p in placed if p[0] == "notebook-authentication"] == [
+        ("notebook-authentication", "hub-values.yaml", 5)
+    ]

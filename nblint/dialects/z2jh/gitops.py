@@ -23,7 +23,10 @@
   ``repoURL`` and ``targetRevision``;
   the values at ``helm.valuesObject``, else ``helm.values`` (a YAML string; Argo CD ignores it
   when ``valuesObject`` is given). ``helm.valueFiles`` (multi-source ``$ref/...`` among them) lie
-  below them, ``helm.parameters`` and ``helm.fileParameters`` above: neither is read.
+  below them, ``helm.parameters`` and ``helm.fileParameters`` above: neither is read (a
+  ``$ref/...`` file the run holds is: see :func:`ref_suffixes`). A git ``path`` source (no
+  ``chart``) with ``$ref/...`` value files installs a chart nblint cannot read (its Chart.yaml
+  names it): z2jh's only when those values say so, its version unknown (:func:`_git_path`).
 * Argo CD ``ApplicationSet``: the same, in its ``spec.template.spec``. Its generators fill in
   every ``{{ … }}`` of the template (Go template with ``goTemplate: true``, else fasttemplate)
   for each Application: such a value is unknown (never a wrong value, never a Helm template), a
@@ -86,6 +89,7 @@ class Source(Record):
         "layers",
         "name",
         "namespace",
+        "nesting",
         "placeholders",
         "ref",
         "ref_files",
@@ -184,6 +188,11 @@ class Source(Record):
         #: other value files (None: there are none). A run that holds the file a path ends
         #: with reads it as the layer below the inline values (:func:`ref_suffixes`).
         self.ref_files: tuple[list[tuple[Path, str, str]], str | None] | None = None
+        #: For an Argo CD git path source (a chart nblint cannot read) whose values its ``$ref``
+        #: value files hold: where z2jh's values sit in each layer, as the values show it
+        #: (``()``, ``("jupyterhub",)`` for a daskhub-like chart), worked out by the normaliser
+        #: from the files the run read; None for a chart nblint knows.
+        self.nesting: Path | None = None
 
     def describe(self) -> str:
         """``the HelmRelease `jhub```, for messages."""
@@ -653,13 +662,16 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
     for where, source in candidates:
         if not isinstance(source, dict):
             continue
-        wrapper = _wrapper(source.get("chart"))
-        if source.get("chart") != CHART and wrapper is None:
-            continue
         helm = source.get("helm")
         helm = helm if isinstance(helm, dict) else {}
-        if wrapper is not None and isinstance(helm.get("values"), str):
-            continue  # a wrapper chart's values as a string: not read (z2jh's sit inside it)
+        wrapper = _wrapper(source.get("chart"))
+        path = _git_path(source, helm, refs)
+        if source.get("chart") != CHART and wrapper is None and path is None:
+            continue
+        if (wrapper is not None or path is not None) and isinstance(helm.get("values"), str):
+            # A wrapper chart's (or a git path chart's) values as a string: not read (z2jh's sit
+            # inside it, where nblint does not look).
+            continue
         base: Path = (*where, "helm")
         unread: list[tuple[Path, str]] = []
         files = helm.get("valueFiles")
@@ -667,6 +679,8 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
         if files:
             unread.append(((*base, "valueFiles"), _value_files(files, refs, spec)))
             ref_files = _ref_files(files, refs, (*base, "valueFiles"), spec)
+        if path is not None and ref_files is None:
+            continue  # its `$ref` files are placeholders: nothing the run can find
         values_object = helm.get("valuesObject")
         string = False
         if values_object is not None:
@@ -705,7 +719,41 @@ def _argo(document: Any, name: str, spec: Path = ("spec",), kind: str = ARGO) ->
         found[-1].ref_files = ref_files
         if wrapper is not None:
             _wrapped(found[-1], wrapper, found[-1].version)
+        if path is not None:
+            _unread_chart(found[-1], path, where)
     return found
+
+
+def _git_path(source: dict[Any, Any], helm: dict[Any, Any], refs: dict[Any, int]) -> str | None:
+    """The ``path`` of an Argo CD git path source (no ``chart``: a directory whose Chart.yaml,
+    which nblint does not read, names the chart) whose ``helm.valueFiles`` name a ``$ref/path``
+    file of another source: its chart is z2jh's when those values are (the normaliser decides,
+    with the files the run read). None for any other source (cheap: no walk)."""
+    path = _text(source.get("path"))
+    if "chart" in source or path is None or not refs:
+        return None
+    files = helm.get("valueFiles")
+    for entry in files if isinstance(files, list) else ():
+        if isinstance(entry, str) and entry.startswith("$") and entry[1:].split("/")[0] in refs:
+            return path
+    return None
+
+
+def _unread_chart(source: Source, path: str, where: Path) -> None:
+    """A git path source whose chart nblint cannot read: z2jh's only when its values say so
+    (:attr:`Source.values_say_z2jh`, as a Flux ``spec.chartRef`` it cannot resolve), its
+    version unknown and said at the ``path``."""
+    source.values_say_z2jh = False
+    source.nesting = ()
+    source.version = None  # its `targetRevision` is a git revision, not the chart's version
+    source.version_path = (*where, "path")
+    source.field = f"`{format_path(source.version_path)}`"
+    repository = f" of {source.repository}" if source.repository else ""
+    source.unversioned = (
+        f"takes its chart from the git path `{path}`{repository} ({source.field}), "
+        "whose Chart.yaml there names it (nblint does not read it): the chart and its version "
+        "are unknown"
+    )
 
 
 def _ref_files(

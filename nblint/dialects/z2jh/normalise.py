@@ -514,7 +514,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         # `--values-root` names one root: the object's first jupyterhub chart is read there.
         given = found[:1] if settings.get("values_root") is not None else found
         for chart in given:
-            _argo_ref_layers(chart)
+            _argo_ref_layers(chart, document)
         belows = [_values_from(document, source, index) for source in given]
         resolved = [_z2jh_source(document, source, index) for source in given]
         said = [r for r in resolved if isinstance(r, Reported)]
@@ -912,6 +912,9 @@ def _prepare(
                     f"{source.describe()} writes no values of its own at `{where}`: they come "
                     f"from {what}, which nblint was not given; nothing was checked ({advice[0]})"
                 )
+                if source.nesting is not None:
+                    # A git path chart: z2jh's or not, the values were to say (`_unread_chart`).
+                    message += f"; {source.describe()} {source.unversioned}"
                 origin = Origin(file, line, column)
                 return None, [Reported(UNREAD, message, origin, VALUES_OBJECT, fix=advice[1])]
             else:
@@ -1196,6 +1199,8 @@ def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Sourc
     run index; None when it is not z2jh's: the object it names is another chart's source of the
     inputs, or it is not among the inputs (or holds a chart nblint cannot name) and the values
     do not say z2jh. Values that say z2jh for another chart of the inputs: said, not linted."""
+    if source.nesting is not None:
+        return _unread_chart(document, source)
     if source.ref is None:
         return source
     found = referenced(source, index.get(FLUX_CHARTS))
@@ -1217,6 +1222,24 @@ def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Sourc
         "version are unknown"
     )
     return resolved
+
+
+def _unread_chart(document: Recognised, source: Source) -> Source | None:
+    """An Argo CD git path source whose chart nblint cannot read (:func:`.gitops._git_path`): its
+    release when its values (a ``$ref`` value file the run read, its inline values) say z2jh;
+    when no ``$ref`` file was found among the inputs and the Application labels the namespace
+    it creates, the release too, so that what it did not read is said (nothing is checked: no
+    pod of that namespace is the release's); else None (another chart's, declined)."""
+    if source.values_say_z2jh:
+        return source
+    from nblint.dialects.z2jh.argo_namespace import managed_metadata
+
+    unread = {path for path, _ in source.unread}
+    files = source.ref_files[0] if source.ref_files is not None else []
+    _, inline = get_path(document.root, source.root)
+    if inline or not files or any(path not in unread for path, _, _ in files):
+        return None  # values nblint read that are not z2jh's
+    return source if managed_metadata(document.root) is not None else None
 
 
 def _here(document: Recognised, found: ChartSource) -> str:
@@ -1651,7 +1674,7 @@ def _installer_layers(
     from nblint.dialects.z2jh.installers import FILE, INLINE
     from nblint.dialects.z2jh.values_from import target_values
 
-    wrapped: Path = ("jupyterhub",) if source.wrapper else ()
+    wrapped = _wrapped_key(source)
     own = source.root[: len(source.root) - len(wrapped)]
     beside = {n.name: n for n in document.neighbours}
     layers: list[_FromLayer] = []
@@ -1728,7 +1751,7 @@ def _installer_layers(
     return layers, problems
 
 
-def _argo_ref_layers(source: Source) -> None:
+def _argo_ref_layers(source: Source, document: Recognised) -> None:
     """An Argo CD source's ``$ref/path`` value files (:attr:`Source.ref_files`) as the layers of
     its release, as an installer's (:attr:`Source.layers`): each file below the inline values,
     in ``helm.valueFiles`` order (Argo CD's precedence: ``valuesObject`` > ``values`` >
@@ -1740,7 +1763,9 @@ def _argo_ref_layers(source: Source) -> None:
     from nblint.model.document import INPUT_SUFFIX
 
     files, other = source.ref_files
-    wrapped: Path = ("jupyterhub",) if source.wrapper else ()
+    if source.nesting is not None:
+        _nesting(source, document)
+    wrapped = _wrapped_key(source)
     own = source.root[: len(source.root) - len(wrapped)]
     source.layers = [
         Layer(FILE, path, file=INPUT_SUFFIX + rest, name=label) for path, label, rest in files
@@ -1751,6 +1776,32 @@ def _argo_ref_layers(source: Source) -> None:
     if named:
         i = source.unread.index(named[0])
         source.unread[i : i + 1] = [(at, other)] if other is not None else []
+
+
+def _wrapped_key(source: Source) -> Path:
+    """Where z2jh's values sit in each values layer of ``source``'s chart: under ``jupyterhub``
+    for a wrapper chart (daskhub, binderhub), where its values show it for a chart nblint cannot
+    read (:attr:`Source.nesting`), else at the top."""
+    if source.nesting is not None:
+        return source.nesting
+    return (SUBCHART_KEY,) if source.wrapper else ()
+
+
+def _nesting(source: Source, document: Recognised) -> None:
+    """For a chart nblint cannot read: where z2jh sits in its values, as the ``$ref`` value
+    files the run read (else the inline values) show it (as for a values file linted on its
+    own: :func:`.root.find_root`), and whether they say z2jh at all."""
+    assert source.ref_files is not None
+    from nblint.model.document import INPUT_SUFFIX
+
+    names = {INPUT_SUFFIX + rest for _, _, rest in source.ref_files[0]}
+    layers = [n.root for n in document.neighbours if n.name in names and not n.candidates]
+    layers.append(get_path(document.root, source.root)[1])
+    found = next((r for r in map(find_root, layers) if r is not None), None)
+    if found is not None:
+        source.nesting = found
+        source.root = (*source.root, *found)
+        source.values_say_z2jh = True
 
 
 def _set_layer(
