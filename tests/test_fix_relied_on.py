@@ -6,7 +6,8 @@
 * it drops ALL capabilities of a container that runs as root (``runAsUser: 0``, or an image whose
   user is root with nothing saying non-root), or may (an image nblint does not know, no user
   set), or that may escalate to root: chown, chmod of
-  others' files and switching users need them.
+  others' files and switching users need them. Where the container's own command visibly does
+  such work as root (``chown``), the drop is advice, never applied (test_fix_capability_work.py).
 
 ``nblint fix`` leaves those alone; ``--unsafe-fixes`` still applies them.
 """
@@ -68,7 +69,8 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
             {
                 (CAPABILITIES, 1, "notebook"): "safe",
                 (ESCALATION, 5, "nfs-fixer"): "safe",
-                (CAPABILITIES, 5, "nfs-fixer"): "unsafe",
+                # its chown needs CAP_CHOWN: drop ALL is advice (field test 14a)
+                (CAPABILITIES, 5, "nfs-fixer"): "display-only",
             },
         ),
         # dandi-hub's notebook: uid 0, the image's start.sh chowns HOME and switches user.
@@ -91,7 +93,7 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
             {
                 (TOKEN, 4, None): "safe",  # not written: nothing asked for the token
                 (ESCALATION, 10, "fix-perms"): "safe",
-                (CAPABILITIES, 10, "fix-perms"): "unsafe",  # runAsUser: 0
+                (CAPABILITIES, 10, "fix-perms"): "display-only",  # root's chown: advice
                 (ESCALATION, 15, "notebook"): "safe",
                 (CAPABILITIES, 15, "notebook"): "safe",  # runAsUser: 1000
                 (ESCALATION, 18, "trainer"): "safe",
@@ -117,7 +119,7 @@ def applicability(name: str) -> dict[tuple[str, int, str | None], str]:
             {
                 (TOKEN, 6, None): "safe",
                 (ESCALATION, 8, "volume-permissions"): "safe",
-                (CAPABILITIES, 8, "volume-permissions"): "unsafe",
+                (CAPABILITIES, 8, "volume-permissions"): "display-only",  # its chown
                 (ESCALATION, 13, "notebook"): "safe",
                 (CAPABILITIES, 13, "notebook"): "safe",
             },
@@ -235,9 +237,11 @@ def test_the_hint_says_why() -> None:
         for f in run(RELIED_ON / "z2jh-root-init-chowns.yaml").findings
         if f.rule == CAPABILITIES and f.container == "nfs-fixer"
     ]
+    # Its chown fails for certain without CAP_CHOWN: advice that says what to do instead.
+    assert capabilities.applicability == "display-only"
     assert (capabilities.fix or "").startswith(
-        "# unsafe: nfs-fixer runs as root, and drop ALL takes what root work needs (chown: "
-        "CAP_CHOWN;\n"
+        "# first: nfs-fixer runs chown as root, which needs"
+        " CAP_CHOWN: without it (drop ALL), chown\n"
     )
 
 
@@ -274,7 +278,10 @@ def test_a_safe_fix_drops_no_capability_of_a_root_container(name: str) -> None:
     root = {"z2jh-root-init-chowns.yaml": {"nfs-fixer"}}.get(name, {"fix-perms", "trainer"})
     assert {(CAPABILITIES, c) for c in root} <= left
     after = {(f.rule, f.container) for f in fix_file(path, unsafe=True).after.findings}
-    assert not {(CAPABILITIES, c) for c in root} & after
+    # A root container whose chown needs CAP_CHOWN keeps it even then (field test 14a).
+    chowning = {"nfs-fixer", "fix-perms"}
+    assert not {(CAPABILITIES, c) for c in root - chowning} & after
+    assert {(CAPABILITIES, c) for c in root & chowning} <= after
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in RELIED_ON.glob("*.yaml")))

@@ -404,3 +404,73 @@ def test_a_hub_named_after_the_release_is_not_known_to_be_the_one_an_scc_names(t
     assert (
         brief(found) == [("notebook-authentication", 3, 1)] + [("openshift-scc-refused", 7, 1)] * 3
     )
+
+
+# --- signs in the values' own text and folders (field test 14a, design comment 2) --------------
+
+
+def test_a_nulled_id_whose_comment_names_openshift_says_it() -> None:
+    path = D / "uid-null-comment-names-openshift.yaml"
+    found = run(path).findings
+    assert [(f.rule, f.line, f.applicability) for f in found] == [
+        ("notebook-authentication", 3, "display-only"),
+        ("notebook-read-only-root-filesystem", 3, "unsafe"),
+        ("notebook-uid-mismatch", 3, "display-only"),
+    ]
+    assert (
+        "assumed: OpenShift, from `singleuser.uid: null` and its comment "
+        "`# let openshift set the value`" in (found[2].note or "")
+    )
+    # The unsafe fixes leave the nulls, and their comments, to the SCC.
+    text = fix_file(path, unsafe=True).texts.get(str(path), path.read_text())
+    assert "  uid: # let openshift set the value\n" in text
+    assert "  fsGid: null  # let OpenShift set the value\n" in text
+
+
+def test_a_null_with_another_reason_is_not_openshift_and_not_written_over() -> None:
+    path = D / "uid-null-with-a-reason.yaml"
+    found = run(path).findings
+    assert [(f.rule, f.line, f.applicability) for f in found] == [
+        ("capabilities-restricted", 3, "safe"),
+        ("notebook-authentication", 3, "display-only"),
+        ("notebook-read-only-root-filesystem", 3, "unsafe"),
+        ("run-as-non-root", 3, "display-only"),
+        ("seccomp-profile-restricted", 3, "safe"),
+        ("notebook-run-as-user", 4, "display-only"),
+        ("notebook-home-writable", 5, "unsafe"),
+    ]
+    assert all("OpenShift" not in (f.note or "") for f in found)
+    (run_as_user,) = [f for f in found if f.rule == "notebook-run-as-user"]
+    assert run_as_user.fix == (
+        "# not applied: `singleuser.uid: null` in uid-null-with-a-reason.yaml is written on "
+        "purpose:\n"
+        "#   # the image's own user (1001) owns /opt/app\n"
+        "# write it yourself if that no longer holds:\n"
+        "singleuser:\n"
+        "  uid: 1000   # jovyan, the image's notebook user"
+    )
+    text = fix_file(path, unsafe=True).texts.get(str(path), path.read_text())
+    assert "  uid: # the image's own user (1001) owns /opt/app\n" in text
+    # A null without a comment is written over as before (fsGid: the home's group).
+    assert "fsGid: 100" in text
+
+
+def test_a_route_to_the_proxy_in_a_folder_below_the_values_says_it() -> None:
+    here = D / "route-below"
+    found = run(here / "values.yaml", here / "openshift" / "route.yaml").findings
+    assert [(f.rule, f.line) for f in found] == [
+        ("notebook-authentication", 3),
+        ("notebook-read-only-root-filesystem", 3),
+        ("notebook-uid-mismatch", 3),
+    ]
+    assert "from the Route to proxy-public at " in (found[2].note or "")
+    # Below another tree's values it is not this release's Route.
+    other = run(ELSEWHERE / "gke-hub" / "values.yaml", here / "openshift" / "route.yaml")
+    assert [(f.rule, f.line) for f in other.findings] == PLAIN_HUB
+
+
+def test_a_route_below_the_values_to_another_service_is_no_sign() -> None:
+    here = D / "route-below-other-service"
+    found = run(here / "values.yaml", here / "openshift" / "route.yaml").findings
+    assert SATISFIED_BY_SCC & _rules(found)
+    assert all("OpenShift" not in (f.note or "") for f in found)

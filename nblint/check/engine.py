@@ -12,6 +12,7 @@ from nblint.check.podview import (
     DERIVED_VARIABLES,
     PLACEHOLDERS,
     bidirectional_kept,
+    capability_work_kept,
     code_trait_kept,
     comment,
     derived_variables,
@@ -666,6 +667,9 @@ def make_finding(
         sudo = start_sudo_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that gives a container doing root work (chown) another user.
         rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
+        # Nor one that drops a capability a root container's command needs (chown: CHOWN): its
+        # command would fail for certain (field test 14a).
+        capable = capability_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
         # Nor one that requires non-root of a pod that code nblint did not read runs as uid 0.
         root_code = root_code_kept(pod, fix) if safety != DISPLAY_ONLY else None
         # Nor one that requires non-root of the whole pod beside a container that stays root
@@ -694,6 +698,7 @@ def make_finding(
             or rooted is not None
             or root_code is not None
             or refused is not None
+            or capable is not None
             or reopened
         ):
             safety = DISPLAY_ONLY
@@ -741,6 +746,16 @@ def make_finding(
             )
         if relied is not None and edit is not None:
             fix = f"{comment('unsafe: ' + relied)}\n{fix}"
+        switched_off = pod.facts.get("network_policy_off")
+        if switched_off and "networkPolicy" in fix:
+            # A hint that turns the NetworkPolicy the input switched off back on says so.
+            said = (
+                f"the input switches NetworkPolicy off ({switched_off}: "
+                "singleuser.networkPolicy.enabled: false); this turns it back on, and a cluster "
+                "without a NetworkPolicy controller enforces nothing (the metadata server stays "
+                "reachable once blockWithIptables is false)"
+            )
+            fix = f"{comment(said)}\n{fix}"
         if setuid is not None:
             first = (
                 "first change the image, which starts through a setuid-root helper that "
@@ -756,6 +771,8 @@ def make_finding(
                 "(give the volume to the user with fsGroup instead, and drop that work); then:"
             )
             fix = f"{comment(first)}\n{fix}"
+        if capable is not None:
+            fix = f"{comment('first: ' + capable)}\n{fix}"
         if root_code is not None:
             first = (
                 f"first change the code that runs a container of the pod as uid 0: {root_code}; "

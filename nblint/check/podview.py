@@ -944,14 +944,120 @@ def root_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str |
     if "runAsNonRoot" in hint and _pod_wide_non_root(hint):
         # The pod's runAsNonRoot: true reaches every container that does not say false: the
         # kubelet refuses one that runs as root for its work.
+        chart_block = pod.facts.get("cloud_metadata_blocked") is True
         for other, work in works.values():
             if other is container:
+                continue
+            if chart_block and other.get("name") == _CHART_IPTABLES:
+                # z2jh's own iptables init container: its hint takes it away (blockWithIptables:
+                # false), and the fix applies both.
                 continue
             if _dict(other.get("securityContext")).get("runAsNonRoot") is False:
                 continue
             name = other.get("name")
             return f"{name} runs {work} as root (the pod's runAsNonRoot: true reaches it)"
     return None
+
+
+#: The capability root's work needs, by the command that does it: ``drop: [ALL]`` takes it,
+#: and the command then fails although the container still runs as root.
+_CAPABILITY_OF = {
+    "chown": "CHOWN",
+    "chgrp": "CHOWN",
+    "chmod": "FOWNER",
+    "setfacl": "FOWNER",
+    "setcap": "SETFCAP",
+    "mount": "SYS_ADMIN",
+    "iptables": "NET_ADMIN",
+    "ip6tables": "NET_ADMIN",
+    "iptables-restore": "NET_ADMIN",
+}
+#: Programs (beside :data:`_ROOT_COMMANDS`) that need a capability, found where a shell runs
+#: them (a word of their own, or after ``;``, ``&&``, ``|``, ``then``, ``do``, ``sudo``,
+#: ``exec``), with any directory: ``mount`` in a path (``/mnt/mount``) is no command.
+_CAPABILITY_PROGRAMS = re.compile(
+    r"(?:^|[;&|(`]|\b(?:then|do|sudo|exec))\s*(?:/[\w./-]*/)?"
+    r"(setcap|mount|iptables-restore|iptables|ip6tables)(?![\w.-])"
+)
+
+
+def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[str, str] | None:
+    """``(command, capability)``: the work the container's own command does as root that needs
+    a capability (``chown``: ``CHOWN``; ``mount``: ``SYS_ADMIN``), when it starts as root
+    (:func:`starts_as_root`); else None."""
+    work = root_work(spec, container)
+    if work is None:
+        if not starts_as_root(spec, container):
+            return None
+        for word in (*items(container.get("command")), *items(container.get("args"))):
+            found = _CAPABILITY_PROGRAMS.search(str(word))
+            if found:
+                work = found.group(1)
+                break
+        else:
+            return None
+    return work, _CAPABILITY_OF[work]
+
+
+def capability_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
+    """What fix ``hint`` breaks when it takes a capability from the container at pod path
+    ``path``, which runs as root a command that needs it (``chown``: ``CAP_CHOWN``, see
+    :func:`capability_work`): the command fails, the container exits non-zero, and an init
+    container's pod never starts (field test 14a). The hint takes it when it drops it
+    (``drop: [ALL]``, or the one) without adding it back itself — an ``add`` of the input does not
+    count: the restricted level refuses it, and another hint takes it out —, or when it writes an
+    ``add`` without it where the input drops it. Said as advice: what to do instead. Else None.
+    Asked of every hint that is not advice yet: the text is looked at first, the pod only for a
+    hint that drops or adds."""
+    if "drop" not in hint and "add:" not in hint:  # (most hints)
+        return None
+    container = _container_at(pod, path)
+    if not container:
+        return None
+    work = capability_work(pod.spec, container)
+    if work is None:
+        return None
+    command, capability = work
+    wanted = {capability, "CAP_" + capability}
+    import yaml
+
+    try:
+        patch = parsed_hint(hint)
+    except yaml.YAMLError:
+        return None
+    own = _dict(_dict(container.get("securityContext")).get("capabilities"))
+    own_drop = items(own.get("drop"))
+    dropped = "ALL" in own_drop or bool(wanted & {str(name) for name in own_drop})
+    taken = added = False
+    for value in _values_of(patch, "capabilities"):
+        if not isinstance(value, dict):
+            continue
+        drop = items(value.get("drop"))
+        if "ALL" in drop or wanted & {str(name) for name in drop}:
+            taken = True
+        if "add" in value:
+            if wanted & {str(name) for name in items(value.get("add"))}:
+                added = True
+            elif dropped:
+                taken = True
+    if not taken or added:
+        return None
+    name = container.get("name")
+    if capability == "CHOWN" or capability == "FOWNER":
+        instead = (
+            "give the volume to the user another way (the pod's fsGroup, or a volume made with "
+            f"the right owner) and drop the {command}"
+        )
+    else:
+        instead = f"do the {command} outside the pod (on the node, or in the image)"
+    return (
+        f"{name} runs {command} as root, which needs CAP_{capability}: without it (drop "
+        "ALL), "
+        f"{command} fails and the container exits non-zero (an init container's pod never "
+        "starts). Keep it "
+        f"(drop: [ALL], add: [{capability}]; the restricted level allows no add but "
+        f"NET_BIND_SERVICE), or better {instead}; then:"
+    )
 
 
 def root_code_kept(pod: EffectivePod, hint: str) -> str | None:
@@ -1005,7 +1111,7 @@ def code_trait_kept(pod: EffectivePod, edit: Edit) -> str | None:
 
 def _root_works(pod: EffectivePod) -> dict[int, tuple[dict[str, Any], str]]:
     """``id(container) → (container, its root work)`` of the pod's containers that do root work
-    (:func:`root_work`), in the pod's order: worked out once per pod, asked by every hint."""
+    (:func:`capability_work`), in the pod's order: worked out once per pod, asked by every hint."""
     memo = pod.memo
     works: dict[int, tuple[dict[str, Any], str]] | None = memo.get(_ROOT_WORKS)
     if works is None:
@@ -1013,14 +1119,18 @@ def _root_works(pod: EffectivePod) -> dict[int, tuple[dict[str, Any], str]]:
         for listed in CONTAINER_LISTS:
             for container in items(pod.spec.get(listed)):
                 if isinstance(container, dict):
-                    work = root_work(pod.spec, container)
-                    if work is not None:
-                        works[id(container)] = (container, work)
+                    # Root work needs root's capabilities: chown, and mount or iptables too.
+                    found = capability_work(pod.spec, container)
+                    if found is not None:
+                        works[id(container)] = (container, found[0])
         memo[_ROOT_WORKS] = works
     return works
 
 
 _ROOT_WORKS = "podview.root_works"
+#: The init container of z2jh's iptables block of the metadata server (fact
+#: ``cloud_metadata_blocked``), which runs iptables as root.
+_CHART_IPTABLES = "block-cloud-metadata"
 
 
 #: Hint keys under which a securityContext is one container's, not the pod's.

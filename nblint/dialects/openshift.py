@@ -27,6 +27,8 @@ refusal, at each field to edit.
 
 from __future__ import annotations
 
+import os
+
 from nblint.model.pod import Origin
 from nblint.model.unknowable import may_share_namespace
 
@@ -62,17 +64,29 @@ HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
 
 
 def route_serves(
-    route_namespace: str | None, route_file: str, namespace: str | None, files: Sequence[str]
+    route_namespace: str | None,
+    route_file: str,
+    namespace: str | None,
+    files: Sequence[str],
+    below: bool = False,
 ) -> bool:
     """Whether a Route of the inputs (its ``metadata.namespace``, None when it names none, and
     its file) may send traffic to a workload in ``namespace`` (None: unknown) written in
     ``files`` (a release's layers): a sign that the workload runs on OpenShift. The rule
     :func:`~nblint.model.unknowable.may_share_namespace` says, as for a RoleBinding and a pod:
     the same namespace when both name one nblint can know; else (none, or a placeholder such as
-    ``<NAMESPACE>``) only when the Route is written in the directory of one of ``files``. A
-    Route of another tree of the inputs says nothing about this workload's cluster."""
+    ``<NAMESPACE>``) only when the Route is written in the directory of one of ``files`` (or,
+    ``below``, for a Route sure to be this workload's, in a directory right below it). A Route
+    of another tree of the inputs says nothing about this workload's cluster."""
     places: Sequence[str | None] = files or (None,)
-    return any(may_share_namespace(route_namespace, route_file, namespace, f) for f in places)
+    if any(may_share_namespace(route_namespace, route_file, namespace, f) for f in places):
+        return True
+    # ``below``: a Route sure to be this workload's (to z2jh's proxy-public) counts one directory
+    # below a file of ``files`` too, where no namespace says otherwise.
+    if not below or not may_share_namespace(route_namespace, None, namespace, None):
+        return False
+    folder = os.path.dirname(os.path.dirname(route_file))
+    return any(f is not None and os.path.dirname(f) == folder for f in files)
 
 
 def refusals(spec: dict[str, Any]) -> list[tuple[Path, str]]:

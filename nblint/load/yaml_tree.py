@@ -168,7 +168,7 @@ def _typed_value(tag: str, text: str) -> Any:
 class YMap(dict):  # dict[Any, Any] to mypy; `Any` is for it only (see nblint/__init__.py)
     """A mapping with the position of itself, of each key and of each value."""
 
-    __slots__ = ("block_start", "key_pos", "pos")
+    __slots__ = ("block_start", "key_pos", "null_comments", "pos")
 
     def __init__(self, pos: Pos = (0, 0)) -> None:
         self.pos = pos  # (no dict.__init__: a new dict is already empty)
@@ -177,6 +177,10 @@ class YMap(dict):  # dict[Any, Any] to mypy; `Any` is for it only (see nblint/__
         #: scalars (``key: |``), whose lines are the file's: a line of code (or of YAML held as
         #: text) in one can be pointed at.
         self.block_start: dict[Any, Pos] | None = None
+        #: Key → the comment on its line, for a key written ``null`` (or left empty) with one
+        #: (``uid: # let openshift set the value``): why it is null, which a fix must not write
+        #: over unread. Read from the text only for nulls (few).
+        self.null_comments: dict[Any, str] | None = None
 
 
 class YList(list):  # list[Any], as YMap
@@ -298,6 +302,20 @@ class _Builder:
         self._built[key] = value
         self._sizes[key] = before - self._budget
         return value
+
+    def _null_comment(self, out: YMap, key: Any, key_node: yaml.Node) -> None:
+        """Keep the comment on the line of ``key``, written null, in ``out.null_comments``."""
+        text = self._text.text
+        start = key_node.end_mark.index
+        end = text.find("\n", start)
+        rest = text[start : end if end >= 0 else len(text)]
+        if "#" not in rest:
+            return  # (most nulls)
+        found = _null_comment().match(rest)
+        if found is not None and found.group(1).strip():
+            if out.null_comments is None:
+                out.null_comments = {}
+            out.null_comments[key] = found.group(1).strip()
 
     def _block_start(self, node: yaml.ScalarNode) -> Pos:
         """Where a literal block's text starts: the line after its indicator (1-based), and the
@@ -483,11 +501,13 @@ class _Builder:
                         value = _TYPED_SCALARS.get((tag, value_node.value), _UNKNOWN)
                 if value is _UNKNOWN:
                     self._budget = budget
-                    out[key] = build(value_node, depth + 1)
+                    value = out[key] = build(value_node, depth + 1)
                     budget = self._budget
                 else:
                     budget -= 1
                     out[key] = value
+                if value is None:
+                    self._null_comment(out, key, key_node)
                 if value_node.style == "|":
                     if out.block_start is None:
                         out.block_start = {}
@@ -651,6 +671,12 @@ def iter_documents(
         yield LoadProblem("too-large", "YAML nested too deeply to read", 1, 1)
     finally:
         loader.dispose()
+
+
+#: The rest of a line after a key written null (or left empty), with a comment: the comment.
+@cache
+def _null_comment() -> re.Pattern[str]:
+    return re.compile(r"[\"']?[ \t]*:[ \t]*(?:(?:null|Null|NULL|~)[ \t]+)?#(.*)")
 
 
 #: A template expression: Go's (Helm's) or Jinja's ``{{ … }}``, a Jinja statement ``{% … %}``,

@@ -579,6 +579,11 @@ class ValuesPlacement(Record):
             # Values in a string: nblint places findings in it but never rewrites it.
             return PlacedFix(text, None)
         if merge == HELM:
+            # A null the user wrote with a reason beside it (`uid: # let openshift set the
+            # value`) is theirs to change: the hint is advice.
+            reasoned = _null_with_reason(layer, target, _tree(patch))
+            if reasoned is not None:
+                return PlacedFix(f"{reasoned}\n{text}", None)
             kept = _keeping_deletions(self.release, layer, target, _tree(patch))
             if isinstance(kept, str):
                 return PlacedFix(f"{kept}\n{text}", None)
@@ -661,6 +666,35 @@ class ValuesPlacement(Record):
         if rest is None:
             return "\n".join(lines), None  # (the code already gives all the hint sets)
         return "\n".join([*lines, rest]), kept
+
+
+def _null_with_reason(layer: Any, target: Path, patch: Any) -> str | None:
+    """Why ``patch`` (merged at ``target`` of ``layer``) is advice: it writes a value where the
+    layer writes ``null`` with a comment on that line (``uid: # let openshift set the value``,
+    field test 14a): the null is there on purpose, for a reason nblint cannot weigh. None when
+    it writes over no such null (cheap: the loader keeps comments of nulls only)."""
+    if not isinstance(patch, dict):
+        return None
+    for leaf in _leaves(patch):
+        if _at(patch, leaf) is None:
+            continue  # (a null written again changes nothing)
+        full = (*target, *leaf)
+        node: Any = layer.values
+        for depth, key in enumerate(full):
+            if not isinstance(node, dict) or key not in node:
+                break
+            if node[key] is None:
+                comments = getattr(node, "null_comments", None)
+                reason = comments.get(key) if comments else None
+                if reason:
+                    where = format_path(full[: depth + 1])
+                    return (
+                        f"# not applied: `{where}: null` in {_name(layer.file)} is written on "
+                        f"purpose:\n#   # {reason}\n# write it yourself if that no longer holds:"
+                    )
+                break
+            node = node[key]
+    return None
 
 
 def _keeping_deletions(

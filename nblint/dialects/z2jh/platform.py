@@ -16,7 +16,8 @@ nblint takes a release as OpenShift's only on a sign that says so (:func:`opensh
   ``openshift.io/sa.scc.uid-range`` annotation;
 * a ``route.openshift.io`` Route among the inputs sends traffic to the chart's ``proxy-public``
   Service in the release's namespace, or, when either names none or a placeholder
-  (``<NAMESPACE>``), written beside one of the release's values files
+  (``<NAMESPACE>``), written beside one of the release's values files or in a directory right
+  below one's (an ``openshift/`` folder of the same repository)
   (:func:`nblint.dialects.openshift.route_serves`: a Route of another tree of the inputs serves
   another hub): z2jh claims Routes only to index them (:func:`nblint.dialects.openshift.is_route`,
   every Route, for the raw workloads' signs too), and declines them (skipped, as before);
@@ -25,7 +26,8 @@ nblint takes a release as OpenShift's only on a sign that says so (:func:`opensh
   ``serviceaccounts.openshift.io/oauth-redirectreference`` one), or an image of OpenShift's
   internal registry (``image-registry.openshift-image-registry.svc``);
 * a chart id nulled (``singleuser.uid: null`` and the like) together with a value that names
-  OpenShift (the ``OpenShiftOAuthenticator``, a name) or an image from ``registry.redhat.io``.
+  OpenShift (the ``OpenShiftOAuthenticator``, a name) or an image from ``registry.redhat.io``,
+  or with a comment on its line that names it (``uid: # let openshift set the value``).
 
 A null uid alone is no sign: on any cluster it runs the notebook as its image's user.
 """
@@ -98,11 +100,20 @@ def openshift(
     strong, named = _value_signs(release)
     if strong is not None:
         return f"assumed: OpenShift, from {strong}"
-    if named is None:
-        return None
     for path in CHART_IDS:
-        if release.written(path) and get_path(release.values, path)[1] is None:
+        if not release.written(path) or get_path(release.values, path)[1] is not None:
+            continue
+        if named is not None:
             return f"assumed: OpenShift, from `{format_path(path)}: null` with {named}"
+        # The null's own comment may say whom it is for (`uid: # let openshift set the value`).
+        noted = release.null_comment(path)
+        if noted is not None and "openshift" in noted[1].lower():
+            from nblint.model.finding import clipped
+
+            return (
+                f"assumed: OpenShift, from `{format_path(path)}: null` and its comment "
+                f"`# {clipped(noted[1], 60)}`"
+            )
     return None
 
 
@@ -114,7 +125,11 @@ def _route_sign(index: RunIndex, namespace: Any, files: list[str]) -> str | None
 
     namespace = namespace if isinstance(namespace, str) and namespace else None
     for route_namespace, file, line, service in index.get(ROUTES):
-        if service == PROXY_SERVICE and route_serves(route_namespace, file, namespace, files):
+        # A Route to the chart's own Service may sit in a directory below the values too (an
+        # `openshift/` overlay of the same repository): no other Service is as sure a sign.
+        if service == PROXY_SERVICE and route_serves(
+            route_namespace, file, namespace, files, below=True
+        ):
             return f"the Route to {PROXY_SERVICE} at {file}:{line}"
     return None
 

@@ -607,6 +607,8 @@ def deployment_facts(
         is True,
         "network_policy_enabled": bool(lookup(values, ("singleuser", "networkPolicy", "enabled"))),
         "egress_to_metadata": egress_to_metadata(values),
+        # Where the values switch the user pods' NetworkPolicy off themselves (`file:line`).
+        "network_policy_off": _network_policy_off(release),
         "named_servers": _named_servers(values),
         "chart_pods": chart_pods(values),
         "hub_db_pvc": _hub_db_pvc(values),
@@ -622,6 +624,21 @@ def deployment_facts(
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
+
+
+#: The key that switches the chart's NetworkPolicy of the user pods on or off.
+_NETWORK_POLICY_ENABLED = ("singleuser", "networkPolicy", "enabled")
+
+
+def _network_policy_off(release: Release) -> str | None:
+    """``file:line`` where a user file sets ``singleuser.networkPolicy.enabled: false`` (the
+    value in force), else None: a hint that turns it back on says so (field test 14a)."""
+    if lookup(release.values, _NETWORK_POLICY_ENABLED) is not False:
+        return None
+    if not release.written(_NETWORK_POLICY_ENABLED):
+        return None
+    origin = release.locate(_NETWORK_POLICY_ENABLED)
+    return f"{origin.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{origin.line}"
 
 
 def _uid_0_code(release: Release) -> str | None:

@@ -565,6 +565,21 @@ class Release(Record):
             and is_sops_metadata("sops", layer.document.get("sops"))
         }
 
+    def null_comment(self, values_path: Path) -> tuple[str, str] | None:
+        """``(file, comment)``: the comment on the line where the last user file that writes
+        ``values_path`` writes it ``null`` (``uid: # let openshift set the value``), if any."""
+        parent_path, key = values_path[:-1], values_path[-1]
+        for layer in reversed(self._layers):
+            found, parent = get_path(layer.values, parent_path)
+            if not found or not isinstance(parent, dict) or key not in parent:
+                continue
+            if parent[key] is not None:
+                return None
+            comments = getattr(parent, "null_comments", None)
+            comment = comments.get(key) if comments else None
+            return (layer.file, comment) if comment else None
+        return None
+
     def user_values(self) -> list[Mapping[str, Any]]:
         """The values each user file sets (at the z2jh root), in layer order, as written."""
         return [layer.values for layer in self._layers]
@@ -849,6 +864,7 @@ def _helm_keyed(node: Any, file: str, path: Path, problems: list[Reported]) -> A
         out = YMap(getattr(node, "pos", (1, 1)))
         positions: dict[Any, Any] = getattr(node, "key_pos", {})
         starts = getattr(node, "block_start", None)
+        comments = getattr(node, "null_comments", None)
         for key, value in node.items():
             line, column = positions.get(key, out.pos)
             text = key if key.__class__ is str else json_key(key)
@@ -883,6 +899,10 @@ def _helm_keyed(node: Any, file: str, path: Path, problems: list[Reported]) -> A
                 if out.block_start is None:
                     out.block_start = {}
                 out.block_start[text] = starts[key]
+            if comments and key in comments:
+                if out.null_comments is None:
+                    out.null_comments = {}
+                out.null_comments[text] = comments[key]
         return out
     if isinstance(node, list):
         items = YList(getattr(node, "pos", (1, 1)))
@@ -905,6 +925,7 @@ def _with_values(document: Any, root: Path, values: Any) -> Any:
         copy.update(document)
         copy.key_pos = dict(document.key_pos)
         copy.block_start = document.block_start
+        copy.null_comments = document.null_comments
     elif isinstance(document, YList):
         copy = YList(document.pos)
         copy.extend(document)
