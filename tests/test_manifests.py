@@ -503,3 +503,75 @@ def test_a_selected_template_a_placeholder_or_no_selector_is_not_refused() -> No
     result = run_all(UNSELECTED / "selected-or-unknown.yaml")
     assert len(result.pods) == 3
     assert "selector-mismatch" not in {f.rule for f in result.findings}
+
+
+# ---------------------------------------------------------------------------------------------
+# kustomize as it builds (field test 15b): an `images:` name with a tag, a Component's
+# transformers, and strategic merge patches matched per list and by their `target:` selector
+
+
+def found_in(fixture: str, *rules: str, under: str = "") -> list[tuple[str, str, int]]:
+    """(rule, file, line) of the fixture's findings (of its directory ``under`` only)."""
+    result = run_all(*sorted((FIXTURES / fixture / under).rglob("*.yaml")), select=set(rules))
+    return [(f.rule, f.file.split(fixture + "/")[1], f.line) for f in result.findings]
+
+
+def test_an_images_entry_whose_name_has_a_tag_rewrites_that_very_image() -> None:
+    # base-notebook:latest is built as base-notebook:2024-05-27; the entry for
+    # minimal-notebook:latest does not match the untagged minimal-notebook (kustomize's
+    # IsImageMatched: the entry's name, then an optional tag, then an optional digest).
+    assert found_in(
+        "kustomize-images-tagged-name", "notebook-image-pinned", "kustomize-not-applied"
+    ) == [("notebook-image-pinned", "deploy.yaml", 16)]
+
+
+def test_a_components_images_and_namespace_apply_to_what_includes_it() -> None:
+    here = FIXTURES / "kustomize-component"
+    result = run_all(*sorted((here / "app").glob("*.yaml")), select={"notebook-image-pinned"})
+    assert result.findings == []
+    [pod] = result.pods
+    assert pod.pod["spec"]["containers"][0]["image"] == "quay.io/jupyter/base-notebook:2024-05-27"
+    assert pod.namespace == "research"
+
+
+def test_a_kustomizations_own_images_run_after_its_components() -> None:
+    # The component builds quay.io/jupyter/base-notebook:2024-05-27; the kustomization's own
+    # entry then matches that and sets `latest`: said at its entry.
+    assert found_in("kustomize-component", "notebook-image-pinned", under="app-latest") == [
+        ("notebook-image-pinned", "app-latest/kustomization.yaml", 7)
+    ]
+
+
+def test_a_patch_container_named_like_one_of_the_other_list_is_added() -> None:
+    # containers and initContainers are merged apart: `clone` under containers and `notebook`
+    # under initContainers are two new containers, without an image.
+    assert found_in("kustomize-patch-init-list", "container-image-missing") == [
+        ("container-image-missing", "overlay/resources.yaml", 11),
+        ("container-image-missing", "overlay/resources.yaml", 15),
+    ]
+    here = FIXTURES / "kustomize-patch-init-list"
+    result = run_all(*sorted(here.rglob("*.yaml")), select={"container-image-missing"})
+    assert result.findings[0].fix == (
+        "initContainers:\n  - name: clone   # under initContainers, where the Deployment has it"
+    )
+
+
+def test_a_patch_with_a_target_selector_patches_what_it_selects() -> None:
+    # by-name.yaml's own name is not the object's: the selector picks lab-a, which has no
+    # `notebok`; by-label.yaml selects lab-a and lab-b: only lab-a lacks `lab`; no-match.yaml
+    # selects nothing nblint reads.
+    here = FIXTURES / "kustomize-patch-target"
+    result = run_all(*sorted(here.rglob("*.yaml")), select={"container-image-missing"})
+    assert [
+        (f.rule, f.file.split("kustomize-patch-target/")[1], f.line, f.object)
+        for f in result.findings
+    ] == [
+        ("container-image-missing", "overlay/by-label.yaml", 9, "Deployment/lab-a"),
+        ("container-image-missing", "overlay/by-name.yaml", 9, "Deployment/lab-a"),
+    ]
+
+
+def test_a_target_name_after_a_bases_name_prefix_is_not_guessed() -> None:
+    # The base's namePrefix renames lab-a before the overlay's patch runs: its selector
+    # selects nothing, and nblint, which does not apply the prefix, says nothing.
+    assert found_in("kustomize-patch-target-renamed", "container-image-missing") == []

@@ -11,26 +11,29 @@ line, and checks none of its documents. What kustomize builds is checked by lint
 A kustomization's ``namespace:`` is set on every namespaced object of its resources, over what the
 object says, and is the name of every Namespace object among them (kustomize's namespace
 transformer, checked with kustomize v5.5.0). A file is built by the kustomization in its
-directory that names it under ``resources``, and that directory by every kustomization nblint
-reads that names it under ``resources``, ``bases`` (deprecated, still built as resources) or
+directory that names it under ``resources``, and that directory by every kustomization nblint reads
+that names it under ``resources``, ``bases`` (deprecated, still built as resources) or
 ``components``: the one in the directory above, and those among the run's inputs (the overlays
-beside a base, ``../../base``). Along each chain the outermost namespace wins, as the
-build of the top applies it last. When every chain gives one namespace, the file's objects are in
-it; when overlays put the base in different namespaces, each build is another pod and the objects
-keep their own (lint each build); a Namespace among them is then also each build's,
-renamed. A kustomization among the inputs whose local resources are not
-among them is said once: nblint checked none of what it deploys from there. So is, once per
-kustomization among the inputs, what else it changes in what it builds and nblint does not
-apply (its patches, ``namePrefix``, ``images``, ``commonLabels``, …): the files nblint checks
-are not the objects kustomize builds from them. Its ``generators`` that are local Helm generator
-files of a chart nblint reads as a z2jh release are read with it (the run adds them to its
-inputs), so are not among those. kustomize inflates a Helm chart only with ``--enable-helm``:
-the build command nblint gives says it when the build does (:func:`build_command`).
+beside a base, ``../../base``). Along each chain the outermost namespace wins, as the build of the
+top applies it last; a Component's transformers (its ``namespace:`` and ``images:``) run on what
+the kustomization including it has gathered before it, before that kustomization's own (kustomize's
+``accumulateTarget``). When every chain gives one namespace, the file's objects are in it; when
+overlays put the base in different namespaces, each build is another pod and the objects keep their
+own (lint each build); a Namespace among them is then also each build's, renamed. A kustomization
+among the inputs whose local resources are not among them is
+said once: nblint checked none of what it deploys from there. So is, once per kustomization among
+the inputs, what else it changes in what it builds and nblint does not apply (its patches,
+``namePrefix``, ``images``, ``commonLabels``, …): the files nblint checks are not the objects
+kustomize builds from them. Its ``generators`` that are local Helm generator files of a chart
+nblint reads as a z2jh release are read with it (the run adds them to its inputs), so are not among
+those. kustomize inflates a Helm chart only with ``--enable-helm``: the build command nblint gives
+says it when the build does (:func:`build_command`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 from nblint.load import files
 from nblint.load.yaml_tree import Document, YMap
@@ -99,7 +102,7 @@ class PatchedBy(Record):
     """The kustomization that names a file as a patch, and the line that names it; ``helm``:
     its build inflates a Helm chart (kustomize then needs ``--enable-helm``)."""
 
-    __slots__ = ("directory", "helm", "kustomization", "line", "merged")
+    __slots__ = ("directory", "helm", "kustomization", "line", "merged", "target")
 
     def __init__(
         self,
@@ -108,14 +111,19 @@ class PatchedBy(Record):
         helm: bool = False,
         merged: bool = False,
         directory: str = "",
+        target: dict[str, Any] | None = None,
     ) -> None:
         self.kustomization = kustomization
         self.line = line
         self.helm = helm
-        #: A strategic merge patch whose own kind and name pick its target.
+        #: A strategic merge patch (not a JSON patch): its own kind and name pick its target,
+        #: or the entry's ``target:`` selector does.
         self.merged = merged
         #: The kustomization's directory (real).
         self.directory = directory
+        #: The entry's ``target:`` selector: every object it selects is patched, whatever the
+        #: patch's own name.
+        self.target = target
 
 
 class SetNamespace(Record):
@@ -142,12 +150,15 @@ class Resource(Record):
 
 
 class ImageEntry(Record):
-    """One entry of a kustomization's ``images:`` (kustomize's image transformer): it matches a
-    container's image by name (the image without tag or digest); ``new_name`` replaces the name,
-    ``new_tag`` the tag, ``digest`` sets ``@digest`` (a tag or a digest given replaces both of
-    the image's: kustomize ``api/filters/imagetag``). ``origin``: the entry, the line to edit."""
+    """One entry of a kustomization's ``images:`` (kustomize's image transformer): its ``name``
+    matches an image that is that name, then an optional ``:tag``, then an optional
+    ``@algorithm:digest`` (kustomize compiles the name into that pattern, so an entry name that
+    carries a tag matches that very image, and the name is a pattern: ``.`` is any character);
+    ``new_name`` replaces the image's name, ``new_tag`` its tag, ``digest`` sets ``@digest`` (a
+    tag or a digest given replaces both of the image's: kustomize ``api/filters/imagetag``).
+    ``origin``: the entry, the line to edit."""
 
-    __slots__ = ("digest", "name", "new_name", "new_tag", "origin")
+    __slots__ = ("digest", "name", "new_name", "new_tag", "origin", "pattern")
 
     def __init__(
         self, name: str, new_name: str, new_tag: str, digest: str, origin: tuple[str, int, int]
@@ -157,12 +168,21 @@ class ImageEntry(Record):
         self.new_tag = new_tag
         self.digest = digest
         self.origin = origin
+        try:
+            pattern: re.Pattern[str] | None = re.compile(self.name + _IMAGE_REST)
+        except re.error:
+            pattern = None  # kustomize fails the build: nothing nblint applies
+        self.pattern = pattern
+
+    def matches(self, image: str) -> bool:
+        """Whether this entry rewrites ``image`` (kustomize's ``IsImageMatched``)."""
+        return self.pattern is not None and self.pattern.fullmatch(image) is not None
 
     def apply(self, image: str) -> str:
         """``image`` as this entry rewrites it (unchanged when it does not match)."""
-        name, tag, digest = split_image(image)
-        if name != self.name:
+        if not self.matches(image):
             return image
+        name, tag, digest = split_image(image)
         name = self.new_name or name
         if self.new_tag or self.digest:
             tag, digest = self.new_tag, self.digest
@@ -174,14 +194,23 @@ class ImageEntry(Record):
 _IMAGE_KEYS = frozenset({"name", "newName", "newTag", "digest"})
 
 
+#: What may follow an ``images:`` entry's name in an image it matches: a tag, then a digest
+#: (kustomize ``api/internal/image``: tag characters as Bazel's rules_k8s allow them).
+_IMAGE_REST = r"(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z][a-zA-Z0-9]*:[a-zA-Z0-9_.{}-]*)?"
+
+
 def split_image(image: str) -> tuple[str, str, str]:
-    """``(name, tag, digest)`` of an image reference (a registry port is no tag)."""
-    image, _, digest = image.partition("@")
-    slash = image.rfind("/")
-    colon = image.rfind(":")
-    if colon > slash:
-        return image[:colon], image[colon + 1 :], digest
-    return image, "", digest
+    """``(name, tag, digest)`` of an image reference, as kustomize splits it: after the first
+    ``/`` (a registry port is no tag), the first ``@`` or ``:`` ends the name."""
+    slash = max(image.find("/"), 0)
+    at, colon = image.find("@", slash), image.find(":", slash)
+    if at < 0 and colon < 0:
+        return image, "", ""
+    if at >= 0 and (colon < 0 or at < colon):
+        return image[:at], "", image[at + 1 :]
+    if at >= 0:
+        return image[:colon], image[colon + 1 : at], image[at + 1 :]
+    return image[:colon], image[colon + 1 :], ""
 
 
 def _images(entries: object, path: str) -> list[ImageEntry]:
@@ -230,7 +259,7 @@ class ImageRewrites:
             current = image
             for kustomization in chain:  # the base's transformer first, the overlay's last
                 for entry in kustomization.images:
-                    if entry.name == split_image(current)[0]:
+                    if entry.matches(current):
                         last = entry
                         current = entry.apply(current)
             built.add(current)
@@ -242,19 +271,45 @@ class ImageRewrites:
 class AddedContainer(Record):
     """A patch's container that strategic merge adds to its target, without an image."""
 
-    __slots__ = ("column", "existing", "line", "name", "patch", "target")
+    __slots__ = (
+        "column",
+        "existing",
+        "field",
+        "line",
+        "name",
+        "other",
+        "patch",
+        "target",
+        "target_object",
+    )
 
     def __init__(
-        self, patch: Any, name: str, target: str, line: int, column: int, existing: list[str]
+        self,
+        patch: Any,
+        name: str,
+        target: str,
+        line: int,
+        column: int,
+        existing: list[str],
+        field: str = "containers",
+        target_object: Any = None,
+        other: bool = False,
     ) -> None:
         self.patch = patch
         self.name = name
-        #: The names of the target's containers there.
+        #: The names of the target's containers in that list.
         self.existing = existing
         #: The file of the object it patches (real path).
         self.target = target
         self.line = line
         self.column = column
+        #: The list the patch names it in: ``containers`` or ``initContainers``.
+        self.field = field
+        #: The object it patches (its kind and name are the finding's object).
+        self.target_object = target_object if target_object is not None else patch
+        #: The target has a container of that name in the other list (strategic merge matches
+        #: each list apart: it is no match).
+        self.other = other
 
 
 def _roots(real: str) -> list[Any]:
@@ -289,24 +344,40 @@ def _same_object(one: Any, other: dict[str, Any]) -> bool:
     return None in spaces or spaces[0] == spaces[1]
 
 
-def _container_lists(node: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], list[Any]]]:
-    """Every ``containers`` list of ``node``, with the path of the mapping that holds it."""
+#: The lists of a pod spec strategic merge matches by ``name``, each apart from the other.
+CONTAINER_FIELDS = ("containers", "initContainers")
+
+
+def _container_lists(
+    node: Any, path: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], str, list[Any]]]:
+    """Every ``containers`` and ``initContainers`` list of ``node``, with the path of the
+    mapping that holds it and its field."""
     found = []
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "containers" and isinstance(value, list):
-                found.append((path, value))
+            if key in CONTAINER_FIELDS and isinstance(value, list):
+                found.append((path, key, value))
             elif isinstance(value, dict) and isinstance(key, str):
                 found.extend(_container_lists(value, (*path, key)))
     return found
 
 
-def _names(root: Any, where: tuple[str, ...]) -> list[str]:
-    """The names of the containers of the pod spec at ``where`` in ``root``."""
+def _pod_spec(root: Any, where: tuple[str, ...]) -> dict[str, Any] | None:
+    """The pod spec at ``where`` in ``root``: None when there is none with a ``containers``
+    list (nblint cannot tell what it holds)."""
     node = root
     for key in where:
         node = node.get(key) if isinstance(node, dict) else None
-    items = node.get("containers") if isinstance(node, dict) else None
+    if not isinstance(node, dict) or not isinstance(node.get("containers"), list):
+        return None
+    return node
+
+
+def _names(root: Any, where: tuple[str, ...], field: str = "containers") -> list[str]:
+    """The names of the containers of list ``field`` of the pod spec at ``where`` in ``root``."""
+    node = _pod_spec(root, where)
+    items = node.get(field) if node is not None else None
     if not isinstance(items, list):
         return []
     return [
@@ -316,31 +387,107 @@ def _names(root: Any, where: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _has_container(root: Any, where: tuple[str, ...], name: str, imaged: bool) -> bool | None:
-    """Whether the pod spec at ``where`` in ``root`` has a container or init container named
-    ``name`` (``imaged``: one with an image); None when ``root`` has no container list there
-    (nblint cannot tell what it holds)."""
-    node = root
-    for key in where:
-        node = node.get(key) if isinstance(node, dict) else None
-    if not isinstance(node, dict) or not isinstance(node.get("containers"), list):
+def _has_container(
+    root: Any, where: tuple[str, ...], field: str, name: str, imaged: bool
+) -> bool | None:
+    """Whether list ``field`` of the pod spec at ``where`` in ``root`` has a container named
+    ``name`` (``imaged``: one with an image); None when ``root`` has no pod spec there with a
+    container list (nblint cannot tell what it holds)."""
+    node = _pod_spec(root, where)
+    if node is None:
         return None
-    for field in ("containers", "initContainers"):
-        items = node.get(field)
-        for item in items if isinstance(items, list) else ():
-            if (
-                isinstance(item, dict)
-                and item.get("name") == name
-                and (not imaged or item.get("image"))
-            ):
-                return True
-    return False
+    items = node.get(field)
+    return any(
+        isinstance(item, dict) and item.get("name") == name and (not imaged or item.get("image"))
+        for item in (items if isinstance(items, list) else ())
+    )
+
+
+#: The keys of a patch's ``target:`` selector nblint follows (kustomize's ``Selector``).
+_SELECTOR_KEYS = frozenset(
+    {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"}
+)
+
+
+def _selects(selector: dict[str, Any], root: Any) -> bool | None:
+    """Whether a patch's ``target:`` selector selects the object ``root``, as kustomize matches
+    one (group, version, kind, name and namespace are patterns of the whole value; label and
+    annotation selectors); None when nblint cannot tell (a key or a selector it does not
+    follow, a pattern it cannot compile)."""
+    if not set(selector) <= _SELECTOR_KEYS or not all(
+        isinstance(value, str) for value in selector.values()
+    ):
+        return None
+    if not isinstance(root, dict) or not isinstance(root.get("metadata"), dict):
+        return False
+    metadata = root["metadata"]
+    api = root.get("apiVersion")
+    group, _, version = api.rpartition("/") if isinstance(api, str) else ("", "", "")
+    values = {
+        "group": group,
+        "version": version,
+        "kind": root.get("kind"),
+        "name": metadata.get("name"),
+        "namespace": metadata.get("namespace"),
+    }
+    verdict: bool | None = True
+    for key, wanted in selector.items():
+        if not wanted:
+            continue
+        if key in values:
+            value = values[key]
+            if key == "namespace" and value is None:
+                # Set or not by a kustomization nblint does not follow here: cannot tell.
+                verdict = None
+                continue
+            try:
+                if not isinstance(value, str) or not re.fullmatch(wanted, value):
+                    return False
+            except re.error:
+                return None
+            continue
+        field = "labels" if key == "labelSelector" else "annotations"
+        found = _matches_labels(wanted, metadata.get(field))
+        if found is None:
+            verdict = None
+        elif not found:
+            return False
+    return verdict
+
+
+def _matches_labels(selector: str, labels: Any) -> bool | None:
+    """Whether ``labels`` meet an equality-based selector (``k=v``, ``k==v``, ``k!=v``, ``k``,
+    ``!k``, comma-separated); None for a set-based one (``in``, ``notin``), not followed."""
+    if "(" in selector:
+        return None
+    labels = labels if isinstance(labels, dict) else {}
+    for term in selector.split(","):
+        term = term.strip()
+        if not term:
+            continue
+        if "!=" in term:
+            key, _, value = term.partition("!=")
+            if str(labels.get(key.strip(), "")) == value.strip() and key.strip() in labels:
+                return False
+        elif "=" in term:
+            key, _, value = term.replace("==", "=").partition("=")
+            if key.strip() not in labels or str(labels[key.strip()]) != value.strip():
+                return False
+        elif term.startswith("!"):
+            if term[1:].strip() in labels:
+                return False
+        elif " " in term:
+            return None
+        elif term not in labels:
+            return False
+    return True
 
 
 class _Kustomization(Record):
     """What nblint reads of one ``kustomization.yaml``."""
 
     __slots__ = (
+        "components",
         "generators",
         "helm",
         "images",
@@ -361,8 +508,12 @@ class _Kustomization(Record):
         generators: list[Resource] | None = None,
         helm: bool = False,
         images: list[ImageEntry] | None = None,
+        components: list[str] | None = None,
     ) -> None:
         self.path = path
+        #: Its local ``components`` (real paths), in its order: each one's transformers run on
+        #: all it has gathered so far, before its own.
+        self.components = components or []
         #: Its ``images:`` entries, when nblint applies them (every entry one it understands).
         self.images = images or []
         #: Real path of a patch file → who names it.
@@ -422,7 +573,7 @@ class Kustomizations:
             return None
         if os.path.dirname(path) in self._none_near and not self._built_by:
             return None
-        outcomes = self._namespaces(os.path.realpath(path), frozenset())
+        outcomes = self._namespaces(os.path.realpath(path))
         names = {outcome.namespace if outcome else None for outcome in outcomes}
         if len(names) != 1 or None in names:
             return None
@@ -438,7 +589,7 @@ class Kustomizations:
         gives one namespace (:meth:`namespace_of`) or none sets one."""
         if path == files.STDIN or not self._built_by:
             return []
-        outcomes = self._namespaces(os.path.realpath(path), frozenset())
+        outcomes = self._namespaces(os.path.realpath(path))
         names = {outcome.namespace if outcome else None for outcome in outcomes}
         if len(names) < 2:
             return []
@@ -448,20 +599,14 @@ class Kustomizations:
                 found.setdefault(outcome.namespace, outcome)
         return list(found.values())
 
-    def _namespaces(self, member: str, seen: frozenset[str]) -> list[SetNamespace | None]:
+    def _namespaces(self, member: str) -> list[SetNamespace | None]:
         """The namespace each chain of kustomizations that builds ``member`` puts it in (None:
         no kustomization of that chain sets one)."""
-        self._in(os.path.dirname(member))  # the kustomization beside it, if it names it
-        builders = [d for d in self._built_by.get(member, ()) if d not in seen]
-        if not builders:
-            return [None]
         outcomes: list[SetNamespace | None] = []
-        for directory in builders:
-            kustomization = self._read[directory]
-            assert kustomization is not None
-            for above in self._namespaces(directory, seen | {directory}):
-                # The outer kustomization's transformer runs last: its namespace wins.
-                outcomes.append(above or kustomization.namespace)
+        for chain in self._chains(member, frozenset()):
+            # The outer kustomization's transformer runs last: its namespace wins.
+            found = [k.namespace for k in chain if k.namespace is not None]
+            outcomes.append(found[-1] if found else None)
         return outcomes
 
     def images_of(self, path: str) -> ImageRewrites | None:
@@ -475,7 +620,9 @@ class Kustomizations:
         return ImageRewrites(chains)
 
     def _chains(self, member: str, seen: frozenset[str]) -> list[list[_Kustomization]]:
-        """Each chain of kustomizations that builds ``member``, innermost first."""
+        """Each chain of kustomizations whose transformers (``images:``, ``namespace:``) run on
+        ``member``, in the order they run: a kustomization's components after what it gathers
+        before them (each component's own components first), then the kustomization itself."""
         self._in(os.path.dirname(member))
         builders = [d for d in self._built_by.get(member, ()) if d not in seen]
         if not builders:
@@ -484,17 +631,37 @@ class Kustomizations:
         for directory in builders:
             kustomization = self._read[directory]
             assert kustomization is not None
+            components = kustomization.components
+            if member in components:  # the components named after it run on its objects
+                components = components[components.index(member) + 1 :]
+            steps: list[_Kustomization] = []
+            for component in components:
+                self._component(component, steps, seen | {directory})
+            steps.append(kustomization)
             for above in self._chains(directory, seen | {directory}):
-                chains.append([kustomization, *above])
+                chains.append([*steps, *above])
         return chains
+
+    def _component(self, directory: str, steps: list[_Kustomization], seen: frozenset[str]) -> None:
+        """The transformers a component runs on what its includer has gathered: its own
+        components', then its own."""
+        if directory in seen:
+            return
+        component = self._in(directory)
+        if component is None:
+            return
+        for inner in component.components:
+            self._component(inner, steps, seen | {directory})
+        steps.append(component)
 
     def added_containers(self, patch: PatchedBy, documents: list[Any]) -> list[AddedContainer]:
         """The containers of the strategic merge patch ``documents`` (named in by ``patch``)
-        that match no container nor init container of the object they patch, and have no image:
-        strategic merge adds each as a new container without one, which the API server refuses.
-        Only when nblint reads the target (the one object of the patch's kind and name among
-        what the kustomization builds, in the files nblint can read) and no other patch there
-        gives that container an image."""
+        that match no container of the same list (``containers``, ``initContainers``: merged
+        apart) of an object they patch, and have no image: strategic merge adds each as a new
+        container without one, which the API server refuses. Only when nblint reads the target
+        (among what the kustomization builds, in the files nblint can read: the object of the
+        patch's kind and name, or each object its entry's ``target:`` selects) and no other
+        patch there gives that container an image."""
         if not patch.merged or not patch.directory:
             return []
         kustomization = self._in(patch.directory)
@@ -510,36 +677,83 @@ class Kustomizations:
         seen: set[str] = set()
         for top in tops:
             self._gather(top, objects, patches, seen)
+        if patch.target is not None and patch.target.get("name"):
+            # A selector matches the name an object has when the patch runs: after the
+            # `namePrefix`/`nameSuffix` of what it builds, which nblint does not apply.
+            renamed = (self._read.get(d) for d in seen if d not in tops)
+            if any(
+                key in ("namePrefix", "nameSuffix")
+                for k in renamed
+                if k is not None
+                for key, _ in k.unapplied
+            ):
+                return []
         out: list[AddedContainer] = []
         for root in documents:
-            if not isinstance(root, dict) or not _named(root):
+            if not isinstance(root, dict):
                 continue
-            targets = [(f, o) for f, o in objects if _same_object(o, root)]
-            if not targets:
+            if patch.target is not None:
+                # What the selector selects, whatever the patch's own name; nothing said when
+                # nblint cannot tell whether one object is selected.
+                verdicts = [_selects(patch.target, o) for _, o in objects]
+                if None in verdicts:
+                    continue
+                chosen = [[t] for t, v in zip(objects, verdicts, strict=True) if v]
+            elif _named(root):
+                # Its kind and name (objects of that name in several namespaces: one merge).
+                same = [(f, o) for f, o in objects if _same_object(o, root)]
+                chosen = [same] if same else []
+            else:
                 continue
-            others = [p for p in patches if p is not root and _same_object(p, root)]
-            for where, lists in _container_lists(root, ()):
-                for container in lists:
-                    if not isinstance(container, dict) or "image" in container:
-                        continue
-                    name = container.get("name")
-                    if (
-                        not isinstance(name, str)
-                        or not name
-                        or any(isinstance(key, str) and key.startswith("$") for key in container)
-                    ):
-                        continue
-                    if any(_has_container(o, where, name, False) is not False for _, o in targets):
-                        continue
-                    if any(_has_container(p, where, name, True) for p in others):
-                        continue
-                    line, column = getattr(container, "key_pos", {}).get(
-                        "name", getattr(container, "pos", (1, 1))
+            others = [p for p in patches if p is not root]
+            for targets in chosen:
+                out.extend(self._added(root, targets, others))
+        return out
+
+    @staticmethod
+    def _added(
+        root: dict[str, Any], targets: list[tuple[str, Any]], others: list[Any]
+    ) -> list[AddedContainer]:
+        """The containers of the patch ``root`` that strategic merge adds to the object of
+        ``targets`` (one object, or the same one written in several places), without an image:
+        one that matches no container of the same list of any of them, and that no other patch
+        there (``others``) gives an image."""
+        out = []
+        for where, field, lists in _container_lists(root, ()):
+            for container in lists:
+                if not isinstance(container, dict) or "image" in container:
+                    continue
+                name = container.get("name")
+                if (
+                    not isinstance(name, str)
+                    or not name
+                    or any(isinstance(key, str) and key.startswith("$") for key in container)
+                ):
+                    continue
+                if any(
+                    _has_container(o, where, field, name, False) is not False for _, o in targets
+                ):
+                    continue
+                if any(_has_container(p, where, field, name, True) for p in others):
+                    continue
+                line, column = getattr(container, "key_pos", {}).get(
+                    "name", getattr(container, "pos", (1, 1))
+                )
+                file, target = targets[0]
+                other = "initContainers" if field == "containers" else "containers"
+                out.append(
+                    AddedContainer(
+                        root,
+                        name,
+                        file,
+                        line,
+                        column,
+                        _names(target, where, field),
+                        field,
+                        target,
+                        name in _names(target, where, other),
                     )
-                    file, target = targets[0]
-                    out.append(
-                        AddedContainer(root, name, file, line, column, _names(target, where))
-                    )
+                )
         return out
 
     def _gather(
@@ -610,6 +824,7 @@ class Kustomizations:
                         self.inflates_helm(kustomization),
                         found.merged,
                         directory,
+                        found.target,
                     )
             parent = os.path.dirname(directory)
             if parent == directory:
@@ -647,13 +862,22 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
             target = entry.get("path") if isinstance(entry.get("path"), str) else None
         if target and "\n" not in target:
             real = os.path.realpath(os.path.join(directory, target))
-            # A strategic merge patch that names its target itself (kind and name): no
-            # `target:` selector, no JSON patch.
-            merged = key != "patchesJson6902" and not (
-                isinstance(entry, dict) and "target" in entry
+            # A strategic merge patch, not a JSON patch (a patch file of `patches` that is a
+            # list of operations is none of the documents read as a merge patch); with a
+            # `target:` selector, what it selects is patched.
+            selector = entry.get("target") if isinstance(entry, dict) else None
+            merged = key != "patchesJson6902" and (selector is None or isinstance(selector, dict))
+            patches.setdefault(
+                real,
+                PatchedBy(
+                    path,
+                    line,
+                    merged=merged,
+                    target=selector if isinstance(selector, dict) else None,
+                ),
             )
-            patches.setdefault(real, PatchedBy(path, line, merged=merged))
     resources: list[Resource] = []
+    components: list[str] = []
     for field in RESOURCE_FIELDS:
         entries = root.get(field)
         if not isinstance(entries, list):
@@ -665,6 +889,8 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
                 pos = positions[index] if index < len(positions) else (1, 1)
                 real = os.path.realpath(os.path.join(directory, entry))
                 resources.append(Resource(entry, real, pos))
+                if field == "components":
+                    components.append(real)
     generators, helm_generators, other_generators = _generators(root.get("generators"), directory)
     key_pos = getattr(root, "key_pos", {})
     unapplied = [
@@ -688,7 +914,9 @@ def _read_kustomization(directory: str) -> _Kustomization | None:
     images = _images(root.get("images"), path)
     if images:
         unapplied = [(key, pos) for key, pos in unapplied if key != "images"]
-    return _Kustomization(path, patches, resources, sets, unapplied, generators, helm, images)
+    return _Kustomization(
+        path, patches, resources, sets, unapplied, generators, helm, images, components
+    )
 
 
 def _generators(entries: object, directory: str) -> tuple[list[Resource], bool, bool]:

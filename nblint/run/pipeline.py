@@ -487,7 +487,24 @@ class Runner:
             if isinstance(entry, Document) and isinstance(entry.root, dict)
         ]
         for added in self._kustomizations.added_containers(item.patch, roots):
-            kind, name = added.patch["kind"], added.patch["metadata"]["name"]
+            kind = added.target_object["kind"]
+            name = added.target_object["metadata"]["name"]
+            init = added.field == "initContainers"
+            what = "init container" if init else "container"
+            # Named like one of the other list's: strategic merge matches each list apart.
+            other = "containers" if init else "initContainers"
+            apart = (
+                f"; {added.name} is its {'container' if init else 'init container'}, and "
+                f"strategic merge matches {added.field} only against {added.field}"
+                if added.other
+                else ""
+            )
+            fix = (
+                f"{other}:\n  - name: {added.name}   # under {other}, where the {kind} has it"
+                if added.other
+                else f"- name: {(added.existing or ['CONTAINER'])[0]}   # the {kind}'s "
+                f"{what} this patch means (it has: {', '.join(added.existing) or 'none'})"
+            )
             # Named as the input is (relative or absolute).
             here = os.path.dirname(item.path)
             target = os.path.relpath(added.target, os.path.dirname(os.path.realpath(item.path)))
@@ -496,14 +513,13 @@ class Runner:
                 result,
                 Reported(
                     "container-image-missing",
-                    f"this patch's container {added.name} matches no container of {kind}/{name} "
-                    f"({target}): strategic merge adds it as a new container, which has no "
+                    f"this patch's {what} {added.name} matches no {what} of {kind}/{name} "
+                    f"({target}{apart}): strategic merge adds it as a new {what}, which has no "
                     f"image: the API server refuses the {kind} (and what the patch sets never "
                     "reaches the container it meant)",
                     Origin(item.path, added.line, added.column),
                     f"{kind}/{name}",
-                    fix=f"- name: {(added.existing or ['CONTAINER'])[0]}   # the {kind}'s "
-                    f"container this patch means (it has: {', '.join(added.existing)})",
+                    fix=fix,
                 ),
             )
 
