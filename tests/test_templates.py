@@ -235,3 +235,32 @@ def test_a_file_with_one_jinja_spaced_expression_is_still_jinja() -> None:
     assert found("jinja-spaced-placeholder-values.yaml") == [
         ("helm-template", 6, 11, "Jinja template syntax ({% … %}, {{ … }})")
     ]
+
+
+def test_another_chart_s_values_have_no_helm_template_problem() -> None:
+    # Bitnami's chart renders hub.configuration and networkPolicy.extraIngress with `tpl`;
+    # nblint reads none of its values (z2jh-other-chart), as values or as an Argo CD
+    # Application's.
+    for name, line in (
+        ("bitnami-values-rendered-by-tpl.yaml", 3),
+        ("bitnami-application-values-template.yaml", 17),
+    ):
+        assert [(f.rule, f.line) for f in run(TEMPLATES / name).findings] == [
+            ("z2jh-other-chart", line)
+        ]
+
+
+def test_an_application_set_s_templates_are_its_controller_s() -> None:
+    [finding] = run(TEMPLATES / "applicationset-go-range.yaml").findings
+    assert (finding.rule, finding.line, finding.column) == ("helm-template", 15, 22)
+    assert finding.message.startswith(
+        "Argo CD ApplicationSet template syntax ({{ … }}) is not YAML: the ApplicationSet "
+        "controller fills in templates only inside the strings of the object it reads"
+    )
+    assert "argocd appset generate FILE -o yaml | nblint check -" in finding.message
+
+
+def test_a_bare_name_beside_a_go_range_is_go_not_jinja() -> None:
+    assert found("go-range-after-bare-name.yaml") == [
+        ("helm-template", 5, 18, "Go template syntax ({{ … }})")
+    ]

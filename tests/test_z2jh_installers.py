@@ -656,3 +656,28 @@ def test_helmcharts_nblint_reads_are_not_said_unapplied_but_another_chart_is() -
         Z2JH / "kustomize-helmcharts-and-another-chart" / "kustomization.yaml", select={unapplied}
     )
     assert [(f.rule, f.line) for f in beside.findings] == [(unapplied, 6)]
+
+
+def test_a_helmfile_with_the_default_environment_alone_reads_that_values_file() -> None:
+    # `./config-{{ .Environment.Name }}.yaml` with `default` the only environment declared
+    # (helmfile skips a state file that lacks the `-e` given): `config-default.yaml`, linted as
+    # the release's layer, and not also as a release of its own.
+    result = walk("helmfile-default-environment")
+    assert found(result) == [
+        ("privileged", "helmfile-default-environment/config-default.yaml", 1),
+        ("run-as-user", "helmfile-default-environment/config-default.yaml", 1),
+        ("run-as-user", "helmfile-default-environment/config-default.yaml", 2),
+        ("z2jh-chart-version", "helmfile-default-environment/helmfile.yaml", 10),
+    ]
+    assert len(result.pods) == 1
+
+
+def test_a_helmfile_with_several_environments_does_not_guess_which_one() -> None:
+    # (config-default.yaml, read by no release nblint knows, is linted as values of its own.)
+    result = check("helmfile-environment-name-unknown/helmfile.yaml")
+    assert found(result) == [
+        ("z2jh-unread-values", "helmfile-environment-name-unknown/helmfile.yaml", 13),
+    ]
+    assert "the values template `./config-{{ .Environment.Name }}.yaml`" in said(
+        result, "z2jh-unread-values"
+    )

@@ -708,6 +708,20 @@ def _helmfile_action() -> re.Pattern[str]:
     )
 
 
+#: An Argo CD ApplicationSet (its own top-level kind), whose templates its controller fills in.
+@cache
+def _application_set() -> re.Pattern[str]:
+    return re.compile(r"^kind:[ \t]*[\"']?ApplicationSet\b", re.MULTILINE)
+
+
+APPLICATION_SET_TEMPLATE = (
+    "Argo CD ApplicationSet template syntax ({{ … }}) is not YAML: the ApplicationSet "
+    "controller fills in templates only inside the strings of the object it reads, so quote "
+    "each one ('{{ … }}'; one that writes keys, such as a Go template range, belongs in "
+    "spec.templatePatch, with goTemplate: true), then lint the Applications it generates "
+    "(argocd appset generate FILE -o yaml | nblint check -)"
+)
+
 HELMFILE_TEMPLATE = (
     "Go template syntax of helmfile ({{ … }}) is not YAML: lint the rendered output "
     "(helmfile write-values writes the rendered values files, helmfile template the manifests; "
@@ -912,13 +926,18 @@ def _template_message(text: str, expression: str, helmfile: bool = False) -> str
     if expression.startswith("%{"):
         language = "Terraform template syntax (%{ … }, ${ … })"
         render = "render it with Terraform's templatefile"
+    elif "{%" not in text and _application_set().search(text):
+        # Its `{{ }}` (fasttemplate `{{name}}` or, with goTemplate, Go's) are the controller's.
+        return APPLICATION_SET_TEMPLATE
     elif (placeholder := _bare_placeholder(text, expression)) is not None:
         return (
             f"template placeholder {placeholder} (filled in by a script or a template engine) "
             "is not YAML: lint the rendered output (fill it in as the deployment does, then "
             "nblint check -)"
         )
-    elif "{%" in text or not _go_action().match(expression):
+    elif "{%" in text or not (_go_action().match(expression) or _go_action().search(text)):
+        # Judged by the whole text: `{{name}}` reads as either language, the `{{range $k, $v
+        # := m}}`, `{{ .Field }}` or `{{end}}` beside it as Go's alone.
         language = "Jinja template syntax ({% … %}, {{ … }})"
         render = "render it with the tool it is written for, such as Ansible"
     elif _helmfile_action().search(text):

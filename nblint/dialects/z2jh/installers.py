@@ -21,7 +21,9 @@ HelmRelease's is, with every values layer the tool hands Helm in its order
   ``<repository>/jupyterhub`` (the ``repositories`` entry of that name says its ``url``) or an
   ``oci://…/jupyterhub`` reference; its ``values`` list in order, each a file path (relative to
   the helmfile; a ``.gotmpl`` file is a template helmfile renders: read when it holds no
-  template, else said unread) or an inline mapping; then its ``secrets`` files (helm-secrets
+  template, else said unread; ``{{ .Environment.Name }}`` in a name is ``default`` when the
+  state file declares that environment alone, :func:`_environment`) or an inline mapping; then
+  its ``secrets`` files (helm-secrets
   decrypts them); then ``set`` and ``setString`` entries, as ``--set``/``--set-string`` (a
   literal ``name``/``value`` is read, ``file``/``values`` entries are not). Every ``{{ … }}`` is
   filled in by helmfile's templating: such a value is unknown, never a Helm template. A helmfile
@@ -47,6 +49,9 @@ not read. Imported by :mod:`.gitops` only for a file of one of these kinds.
 """
 
 from __future__ import annotations
+
+import re
+from functools import cache
 
 from nblint.dialects.z2jh.gitops import (
     CHART,
@@ -221,8 +226,32 @@ def _helmfile(document: Any) -> list[Source]:
         wrapper = _wrapper(name)
         if name != CHART and wrapper is None:
             continue
-        found.append(_helmfile_release(release, ("releases", i), chart, repositories, wrapper))
+        found.append(
+            _helmfile_release(
+                release, ("releases", i), chart, repositories, wrapper, _environment(document)
+            )
+        )
     return found
+
+
+#: helmfile's environment when none is given (``helmfile`` without ``-e``).
+DEFAULT_ENVIRONMENT = "default"
+
+
+def _environment(document: dict[Any, Any]) -> str | None:
+    """The environment a helmfile is applied in when nblint can know it: ``default``, when its
+    ``environments`` declare that one alone (helmfile refuses an ``-e`` it does not declare) and
+    no ``bases`` may bring more; else None (which one is the command line's). A state file that
+    declares none may be one part of several (``---``), whose others may declare them: unknown."""
+    environments = document.get("environments")
+    if document.get("bases") or not isinstance(environments, dict):
+        return None
+    return DEFAULT_ENVIRONMENT if set(environments) == {DEFAULT_ENVIRONMENT} else None
+
+
+@cache
+def _environment_name() -> re.Pattern[str]:
+    return re.compile(r"\{\{-?\s*\$?\.Environment\.Name\s*-?\}\}")
 
 
 def _helmfile_release(
@@ -231,6 +260,7 @@ def _helmfile_release(
     chart: str,
     repositories: dict[str, Any],
     wrapper: str | None,
+    environment: str | None = None,
 ) -> Source:
     layers: list[Layer] = []
     unread: list[tuple[Path, str]] = []
@@ -243,6 +273,9 @@ def _helmfile_release(
         text = _text(entry)
         if text is None:
             continue
+        if environment is not None and ".Environment.Name" in text:
+            # `./config-{{ .Environment.Name }}.yaml` of a helmfile with one environment.
+            text = _environment_name().sub(environment, text)
         if is_placeholder(text):
             unread.append((path, f"the values template `{text}`, which helmfile renders"))
         elif any(c in text for c in "*?["):

@@ -154,7 +154,8 @@ RENDERED_BY_CHART: tuple[tuple[str, ...], ...] = (
 def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -> bool:
     """A Helm template in z2jh values is a problem (passed on as literal text) unless the chart
     renders that value itself, or it sits outside z2jh's values (another subchart of an umbrella
-    chart, which nblint does not read: that chart may render it).
+    chart, or values written for another JupyterHub chart, such as Bitnami's: nblint reads
+    neither, and that chart may render it).
 
     A values string the normaliser parses in place (a literal block: an Argo CD ``helm.values``,
     a ConfigMap's or Secret's text a HelmRelease reads) has each of its templates said by
@@ -189,7 +190,14 @@ def keeps_template(document: Recognised, settings: dict[str, Any], path: Path) -
         if source.string and path == source.root and _parsed_in_place(document.root, path):
             return False
         root = source.root
+        values = get_path(document.root, root)[1]
+        if _gitops_other_chart(document, source, root, values) is not None:
+            return False  # another chart's values (Bitnami's): read by nothing of nblint's
     if path[: len(root)] != root:
+        return False
+    if not found and _other_chart(document, settings) is not None:
+        # Another chart's values (Bitnami's, said as z2jh-other-chart): nblint reads none of
+        # them, and that chart renders some with `tpl` (Bitnami's `hub.configuration`).
         return False
     return not _rendered_by_chart(path[len(root) :])
 
