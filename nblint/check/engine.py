@@ -26,6 +26,7 @@ from nblint.check.podview import (
     root_work_kept,
     setuid_start_kept,
     start_sudo_kept,
+    unread_values_risk,
 )
 from nblint.check.targets import (
     FACTS,
@@ -712,6 +713,10 @@ def make_finding(
             # Nor one that writes a value code nblint did not apply may set after it (a trait
             # hub.extraConfig sets under a condition): it holds only while that code does not run.
             relied = code_trait_kept(pod, placed.edit)
+        if relied is None and safety == SAFE and pod.facts.get("unread_values"):
+            # Nor one whose guards read values a layer nblint did not read may set (a Fleet
+            # targetCustomizations' uid 0, a valuesFrom not given): judged by their riskiest.
+            relied = unread_values_risk(pod, fix)
         if relied is None and root_user is not None and safety != DISPLAY_ONLY:
             # (An unsafe rule's hint says it too: the container is another than its finding's.)
             relied = root_user[0]

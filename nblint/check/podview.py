@@ -1074,6 +1074,35 @@ def root_code_kept(pod: EffectivePod, hint: str) -> str | None:
     return code
 
 
+def unread_values_risk(pod: EffectivePod, hint: str) -> str | None:
+    """Why fix ``hint``, safe by its rule and by the guards (:func:`relied_on`,
+    :func:`placeholder_risk`, :func:`root_work_kept`), is unsafe after all: the release has values
+    layers nblint did not read (pod fact ``unread_values``: a HelmRelease's ``valuesFrom`` not
+    among the inputs, a helmfile values template, a Fleet ``targetCustomizations`` entry), which
+    may set what those guards read (a root user, GRANT_SUDO, an escalation, a privilege) for
+    the pods the fix reaches, wherever they stand in the merge: a fix that drops capabilities,
+    refuses escalation or requires non-root is judged by their riskiest value. None for the
+    other hints and for a release whose every layer was read (most pods)."""
+    unread = pod.facts.get("unread_values")
+    if not unread or not any(word in hint for word in _GUARDED_WORDS):
+        return None  # (most pods, most hints)
+    found = _hint_values(hint)
+    if "drop" in hint and _drops_capabilities(hint):
+        what = "drops capabilities"
+    elif False in found.get("escalation", ()):
+        what = "refuses privilege escalation"
+    elif True in found.get("non_root", ()) or any(
+        type(uid) is int and uid > 0 for uid in found.get("user", ())
+    ):
+        what = "requires a non-root user"
+    else:
+        return None
+    return (
+        f"values nblint did not read may give the pod root or sudo, which a fix that {what} "
+        f"breaks: {unread}"
+    )
+
+
 def code_trait_kept(pod: EffectivePod, edit: Edit) -> str | None:
     """Where code nblint did not apply may set or change a value ``edit`` writes (a z2jh
     ``hub.extraConfig`` statement under an ``if`` or in a function that sets the trait the edited

@@ -101,6 +101,7 @@ class Source(Record):
         "title",
         "tool",
         "unread",
+        "unreadable",
         "unversioned",
         "values_say_z2jh",
         "version",
@@ -170,6 +171,9 @@ class Source(Record):
         #: values layer the tool gives Helm, in its order (the inline values at :attr:`root`
         #: among them); None: the object's values at :attr:`root` are the only layer.
         self.layers: list[Any] | None = None
+        #: Values files of :attr:`layers` that were found but could not be read (a template),
+        #: named: said where they are, and, like :attr:`unread`, layers nblint did not read.
+        self.unreadable: list[str] = []
         #: How messages name the object when ``the {kind} `{name}``` would not say it.
         self.title: str | None = None
         #: The wrapper chart (binderhub, daskhub) whose release this is, when not z2jh's own.

@@ -441,6 +441,62 @@ def _fleet_targets(entries: Any) -> str | None:
     )
 
 
+#: The values keys a customization may set that decide whether a fix that drops capabilities,
+#: refuses escalation or requires non-root breaks the pod (a root user, sudo, a privilege).
+_SAFETY_KEYS = frozenset(
+    (
+        "uid",
+        "GRANT_SUDO",
+        "allowPrivilegeEscalation",
+        "privileged",
+        "runAsUser",
+        "runAsNonRoot",
+        "capabilities",
+    )
+)
+
+
+def unread_sets(document: Any, source: Source) -> str | None:
+    """What the Fleet ``targetCustomizations`` of ``document`` that nblint did not read set that
+    the safety of a fix rests on (``singleuser.uid: 0``), as ```gpu-lab` sets …``; None when
+    none sets any (or ``source`` is no Fleet bundle's). Said in the note of such a fix."""
+    if source.kind != FLEET:
+        return None
+    entries = document.get("targetCustomizations") if isinstance(document, dict) else None
+    # The z2jh values sit where they sit under `helm.values` (under the wrapper chart's key).
+    below = source.root[len(source.where) + 1 :]
+    said: list[str] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        helm = entry.get("helm") if isinstance(entry, dict) else None
+        values = helm.get("values") if isinstance(helm, dict) else None
+        for key in below:
+            values = values.get(key) if isinstance(values, dict) else None
+        found: list[str] = []
+        _safety_values(values, (), found)
+        if found:
+            label = _text(entry.get("name")) or f"#{i + 1}"
+            said.append(f"`{label}` sets {', '.join(found[:4])}")
+    return "; ".join(said) or None
+
+
+def _safety_values(tree: Any, path: Path, found: list[str]) -> None:
+    """``key.path: value`` of each value under ``tree`` whose path holds one of
+    :data:`_SAFETY_KEYS` (a list entry by its ``name``: ``extraEnv`` as a list)."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            _safety_values(value, (*path, key), found)
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            name = value.get("name") if isinstance(value, dict) else None
+            if isinstance(name, str) and "value" in value:
+                _safety_values(value["value"], (*path, name), found)
+            else:
+                _safety_values(value, (*path, i), found)
+    elif any(key in _SAFETY_KEYS for key in path):
+        shown = "null" if tree is None else str(tree).lower() if isinstance(tree, bool) else tree
+        found.append(f"{format_path(path)}: {shown}")
+
+
 def _set_layer(entry: Any, path: Path, string: bool) -> Layer | None:
     """A ``set``/``setString`` entry that gives one literal value, as a layer; None for one that
     nblint does not read (``file``, ``values``, a template)."""

@@ -803,6 +803,7 @@ def _gitops_release(
         ),
     )
     release.namespace = source.release_namespace
+    release.unread = prepared.unread
     if source.placeholders is not None:
         release.placeholders = source.placeholders
     if pinned is not None:
@@ -824,7 +825,7 @@ class _Prepared(Record):
     from (the object, or its values string parsed), where in it, how its hints are shown, and
     what to say about it."""
 
-    __slots__ = ("layer", "problems", "read_only", "root", "shown", "unseen", "where")
+    __slots__ = ("layer", "problems", "read_only", "root", "shown", "unread", "unseen", "where")
 
     def __init__(
         self,
@@ -843,6 +844,8 @@ class _Prepared(Record):
         self.where = where
         self.unseen = unseen
         self.problems = problems
+        #: The layers of the object that nblint did not read, named (None: every one was read).
+        self.unread: str | None = None
 
 
 def _prepare(
@@ -896,7 +899,7 @@ def _prepare(
         # built from the defaults alone would be the release's.
         line, column = tree_position(layer, layer_root)
         return None, [*problems, placeholder_values(where, values, Origin(file, line, column))]
-    unseen = None
+    unseen = what = None
     if source.unread:
         first = source.unread[0][0]
         what = "; ".join(f"{text} (`{format_path(path)}`)" for path, text in source.unread)
@@ -947,7 +950,17 @@ def _prepare(
         problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT, fix))
         unseen = f"{_unread_names(source)}, which nblint did not read,"
     shown = () if read_only else root
-    return _Prepared(layer, layer_root, shown, read_only, where, unseen, problems), []
+    prepared = _Prepared(layer, layer_root, shown, read_only, where, unseen, problems)
+    if what is not None:
+        from nblint.dialects.z2jh.installers import unread_sets
+
+        sets = unread_sets(document.root, source)
+        prepared.unread = f"{what}; {sets}" if sets else what
+    if source.unreadable:
+        prepared.unread = "; ".join(
+            [*([prepared.unread] if prepared.unread else []), *source.unreadable]
+        )
+    return prepared, []
 
 
 def _without_other_sources(
@@ -1085,6 +1098,7 @@ def _gitops_release_of_layers(
     positions: list[int] = []
     last: tuple[Recognised, Source, _Prepared] | None = None
     sets = False
+    unread: list[str] = []
     charts = iter(picked)
     for layer, installs in layers:
         if installs is None:
@@ -1113,6 +1127,8 @@ def _gitops_release_of_layers(
             views.append((prepared.root, prepared.shown, prepared.read_only))
             positions.append(layer.index)
         problems.extend(prepared.problems)
+        if prepared.unread is not None:
+            unread.append(prepared.unread)
         last = (layer, source, prepared)
         sets = sets or source.kind == ARGO_SET
     if not files:
@@ -1149,6 +1165,8 @@ def _gitops_release_of_layers(
     )
     if sets:
         release.placeholders = "the ApplicationSet's generators"
+    if unread:
+        release.unread = "; ".join(unread)
     if last is not None:
         release.namespace = last[1].release_namespace
     if said is not None:
@@ -1303,6 +1321,12 @@ def _with_chart_of(document: Recognised, source: Source, found: ChartSource) -> 
     if found.unread is not None:
         resolved.unread.insert(0, (source.where, f"{found.unread} of {named}"))
     return resolved
+
+
+def _unreadable(file: str, path: Path) -> str:
+    """A values file a kustomize chart entry or a helmfile release layers that could not be
+    read, named for the note of a fix its values may make unsafe."""
+    return f"the values file `{file}` (`{format_path(path)}`), which could not be read"
 
 
 def _unread_names(source: Source) -> str:
@@ -1725,7 +1749,9 @@ def _installer_layers(
                 # An input too: the problem reading it (a template) is said there, at its line,
                 # once (the line to edit); here it only stops what it stops (see `_SAID_THERE`).
                 problems.append(Reported(_SAID_THERE, "", Origin(document.file, line, column)))
+                source.unreadable.append(_unreadable(layer.file, layer.path))
             elif found.problem is not None:
+                source.unreadable.append(_unreadable(layer.file, layer.path))
                 message = (
                     f"the values file `{layer.file}` ({found.file}) that {source.describe()} "
                     f"layers could not be read ({found.problem}); nothing of it was read"

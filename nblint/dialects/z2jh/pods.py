@@ -621,6 +621,9 @@ def deployment_facts(
         # The values keys whose trait such code sets or changes (under a condition, in a function):
         # a fix that writes one may be undone by it.
         "code_traits": _code_traits(release),
+        # The values layers nblint did not read, named: they may set a root user or sudo, on
+        # which a fix that drops capabilities or requires non-root is then unsafe.
+        "unread_values": release.unread,
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }

@@ -452,6 +452,7 @@ class Release(Record):
         "openshift",
         "placeholders",
         "root",
+        "unread",
         "unseen",
         "values",
         "version_known",
@@ -503,6 +504,10 @@ class Release(Record):
         #: The namespace the release installs into, when a GitOps object of the inputs says it
         #: (the chart's hub spawns user pods there); None: ``--namespace``, or unknown.
         self.namespace: str | None = None
+        #: The values layers of the release that nblint did not read (a GitOps object's
+        #: ``valuesFrom``, a helmfile values template, Fleet's ``targetCustomizations``), named;
+        #: None: it read them all. They may set what a fix's safety rests on (a root user).
+        self.unread: str | None = None
         #: ``assumed: OpenShift, from …`` when the release is deployed on OpenShift, whose
         #: restricted-v2 SCC assigns the ids its values null (:mod:`.platform`); None: not known.
         self.openshift: str | None = None

@@ -1,0 +1,143 @@
+"""Fixes into a release whose values layers nblint did not all read (field test 15a, D2).
+
+A fix is as safe as it is for the least safe pod it reaches, and where its safety rests on
+what nblint cannot know, it is judged by the riskiest value. A values layer of the release
+that nblint did not read (``z2jh-unread-values``: a Fleet ``targetCustomizations`` entry, a
+helmfile values template, a Flux ``valuesFrom`` ConfigMap not among the inputs) may set a root
+user, GRANT_SUDO or an escalation for the pods the fix reaches, wherever it stands in the merge.
+A fix that drops capabilities (or refuses escalation, or requires non-root), safe by its rule,
+is then unsafe, with a note naming that layer (and, for a Fleet customization in the same file,
+what it sets); ``nblint fix`` without ``--unsafe-fixes`` leaves it out. A fix that rests on
+none of those values (the seccomp profile) stays safe, and so does every fix of a release whose
+layers nblint all read.
+
+Fixtures are in ``tests/fixtures/fix/unread-values/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES, RULES
+
+from nblint.model.finding import Finding
+from nblint.model.result import RunResult
+from nblint.model.rule import PsaPolicy
+from nblint.run import fixing
+from nblint.run.pipeline import Options, Runner
+
+HERE = FIXTURES / "fix" / "unread-values"
+CAPS = "capabilities-restricted"
+SECCOMP = "seccomp-profile-restricted"
+UNSAFE = "# unsafe: values nblint did not read may give the pod root or sudo, which a fix that"
+
+
+def check(path: Path) -> list[Finding]:
+    return Runner(Options(PsaPolicy("restricted", (1, 37))), RULES).run([str(path)]).findings
+
+
+def fix_file(path: Path) -> fixing.FixOutcome:
+    options = Options(PsaPolicy("restricted", (1, 37)))
+
+    def run(texts: dict[str, str]) -> RunResult:
+        return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+    return fixing.fix(run, False)
+
+
+def notebook(findings: list[Finding], rule: str) -> Finding:
+    [found] = [f for f in findings if f.rule == rule and f.container == "notebook"]
+    return found
+
+
+def note(found: Finding) -> str:
+    """The fix's comment lines before the hint, joined as one line."""
+    lines = []
+    for line in found.fix.splitlines():
+        if not line.startswith("# "):
+            break
+        lines.append(line[2:])
+    return " ".join(lines)
+
+
+def assert_left_unfixed(path: Path) -> None:
+    outcome = fix_file(path)
+    assert CAPS not in {f.rule for f in outcome.applied}
+    assert SECCOMP in {f.rule for f in outcome.applied}
+    text = outcome.texts[str(path)]
+    assert "capabilities" not in text and "RuntimeDefault" in text
+
+
+def test_a_fleet_customization_that_sets_root_and_sudo_makes_drop_all_unsafe() -> None:
+    path = HERE / "fleet-target-sets-root" / "fleet.yaml"
+    findings = check(path)
+    caps = notebook(findings, CAPS)
+    assert (caps.line, caps.column, caps.profile) == (8, 3, None)
+    assert caps.applicability == "unsafe" and caps.edit is not None
+    assert caps.fix.startswith(UNSAFE)
+    assert note(caps).startswith(
+        "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
+        "drops capabilities breaks: the helm options of targetCustomizations `gpu-lab` "
+        "(`values`), which change them on the clusters they match (`targetCustomizations`); "
+        "`gpu-lab` sets singleuser.uid: 0, singleuser.extraEnv.GRANT_SUDO: yes "
+    )
+    # The seccomp profile rests on no user: it stays safe.
+    assert notebook(findings, SECCOMP).applicability == "safe"
+    assert_left_unfixed(path)
+
+
+def test_a_helmfile_values_template_before_the_inline_layer_makes_drop_all_unsafe() -> None:
+    path = HERE / "helmfile-values-template" / "helmfile.yaml"
+    findings = check(path)
+    caps = notebook(findings, CAPS)
+    assert (caps.line, caps.column, caps.profile) == (9, 9, None)
+    assert caps.applicability == "unsafe" and caps.edit is not None
+    assert note(caps).startswith(
+        "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
+        "drops capabilities breaks: the values template `./config-{{ .Environment.Name }}.yaml`"
+        ", which helmfile renders (`releases[0].values[0]`) "
+    )
+    assert notebook(findings, SECCOMP).applicability == "safe"
+    assert_left_unfixed(path)
+
+
+def test_a_flux_values_from_not_given_makes_drop_all_unsafe() -> None:
+    path = HERE / "flux-values-from-not-given.yaml"
+    findings = check(path)
+    caps = notebook(findings, CAPS)
+    assert (caps.line, caps.column, caps.profile) == (19, 3, None)
+    assert caps.applicability == "unsafe" and caps.edit is not None
+    assert note(caps).startswith(
+        "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
+        "drops capabilities breaks: the `values.yaml` key of ConfigMap `site-values` "
+        "(`spec.valuesFrom[0]`) "
+    )
+    assert notebook(findings, SECCOMP).applicability == "safe"
+    assert_left_unfixed(path)
+
+
+def test_a_release_whose_every_layer_was_read_keeps_its_safe_drop_all() -> None:
+    path = HERE / "flux-every-layer-read.yaml"
+    findings = check(path)
+    caps = notebook(findings, CAPS)
+    assert (caps.line, caps.column, caps.profile) == (16, 3, None)
+    assert caps.applicability == "safe"
+    assert "unsafe" not in caps.fix
+    outcome = fix_file(path)
+    assert CAPS in {f.rule for f in outcome.applied}
+    assert "drop:\n                - ALL" in outcome.texts[str(path)]
+
+
+def test_a_helmfile_values_file_that_could_not_be_read_makes_drop_all_unsafe() -> None:
+    path = HERE / "helmfile-values-file-unreadable" / "helmfile.yaml"
+    findings = check(path)
+    caps = notebook(findings, CAPS)
+    assert (caps.line, caps.column, caps.profile) == (9, 9, None)
+    assert caps.applicability == "unsafe" and caps.edit is not None
+    assert note(caps).startswith(
+        "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
+        "drops capabilities breaks: the values file `config.yaml` (`releases[0].values[0]`), "
+        "which could not be read "
+    )
+    assert notebook(findings, SECCOMP).applicability == "safe"
+    assert_left_unfixed(path)
