@@ -712,9 +712,9 @@ _ROOT_COMMANDS = re.compile(r"\b(chown|chmod|chgrp|setfacl)\b")
 def root_work(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
     """The root work (``chown``) the container's own command does, when it starts as root (an
     image nblint does not know may be root's: busybox)."""
-    if not starts_as_root(spec, container):
-        return None
     words = [*items(container.get("command")), *items(container.get("args"))]
+    if not words or not starts_as_root(spec, container):
+        return None  # (no command of its own: most containers, before the look at its user)
     found = _ROOT_COMMANDS.search(" ".join(str(word) for word in words))
     return found.group(1) if found else None
 
@@ -985,6 +985,8 @@ def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[st
     """``(command, capability)``: the work the container's own command does as root that needs
     a capability (``chown``: ``CHOWN``; ``mount``: ``SYS_ADMIN``), when it starts as root
     (:func:`starts_as_root`); else None."""
+    if not container.get("command") and not container.get("args"):
+        return None  # (most containers: the image's own start, which nblint does not read)
     work = root_work(spec, container)
     if work is None:
         if not starts_as_root(spec, container):
@@ -997,6 +999,23 @@ def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[st
         else:
             return None
     return work, _CAPABILITY_OF[work]
+
+
+#: The pod memo's key of :func:`capability_work` by container, and what it holds before it.
+_CAPABILITY_WORK = "capability-work"
+_UNSEEN = object()
+
+
+@lru_cache(maxsize=1024)
+def _hint_capabilities(hint: str) -> tuple[Any, ...]:
+    """The ``capabilities`` mappings fix ``hint`` writes, once per text; none when it is not
+    YAML."""
+    import yaml
+
+    try:
+        return tuple(_values_of(parsed_hint(hint), "capabilities"))
+    except yaml.YAMLError:
+        return ()
 
 
 def capability_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
@@ -1014,22 +1033,21 @@ def capability_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) ->
     container = _container_at(pod, path)
     if not container:
         return None
-    work = capability_work(pod.spec, container)
+    # (Asked by every hint of the container's findings that drops or adds: once per container.)
+    key = f"{_CAPABILITY_WORK}:{id(container)}"
+    memo: dict[str, Any] = pod.memo
+    work = memo.get(key, _UNSEEN)
+    if work is _UNSEEN:
+        work = memo[key] = capability_work(pod.spec, container)
     if work is None:
         return None
     command, capability = work
     wanted = {capability, "CAP_" + capability}
-    import yaml
-
-    try:
-        patch = parsed_hint(hint)
-    except yaml.YAMLError:
-        return None
     own = _dict(_dict(container.get("securityContext")).get("capabilities"))
     own_drop = items(own.get("drop"))
     dropped = "ALL" in own_drop or bool(wanted & {str(name) for name in own_drop})
     taken = added = False
-    for value in _values_of(patch, "capabilities"):
+    for value in _hint_capabilities(hint):
         if not isinstance(value, dict):
             continue
         drop = items(value.get("drop"))
@@ -1172,6 +1190,7 @@ def _pod_wide_non_root(hint: str) -> bool:
     return _pod_wide_context(hint) is not None
 
 
+@lru_cache(maxsize=1024)
 def _pod_wide_context(hint: str) -> dict[str, Any] | None:
     """The securityContext for the whole pod in which fix ``hint`` sets ``runAsNonRoot: true``
     (see :func:`_pod_wide_non_root`), as the hint writes it; None when it sets none."""
@@ -1277,9 +1296,11 @@ def _container_at(pod: EffectivePod, path: tuple[Any, ...]) -> dict[str, Any]:
     return container if isinstance(container, dict) else {}
 
 
+@lru_cache(maxsize=1024)
 def _hint_values(hint: str) -> dict[str, list[Any]]:
     """The values fix ``hint`` gives the escalation keys, ``privileged`` and ``capabilities.add``
-    (see :func:`_collect`); none when it is not YAML."""
+    (see :func:`_collect`); none when it is not YAML. Once per text (the guards of one finding
+    each ask): shared, never change it."""
     import yaml
 
     found: dict[str, list[Any]] = {}

@@ -581,7 +581,11 @@ class ValuesPlacement(Record):
         if merge == HELM:
             # A null the user wrote with a reason beside it (`uid: # let openshift set the
             # value`) is theirs to change: the hint is advice.
-            reasoned = _null_with_reason(layer, target, _tree(patch))
+            reasoned = (
+                _null_with_reason(layer, target, _tree(patch))
+                if _has_null_comments(self.release, layer)
+                else None
+            )
             if reasoned is not None:
                 return PlacedFix(f"{reasoned}\n{text}", None)
             kept = _keeping_deletions(self.release, layer, target, _tree(patch))
@@ -666,6 +670,30 @@ class ValuesPlacement(Record):
         if rest is None:
             return "\n".join(lines), None  # (the code already gives all the hint sets)
         return "\n".join([*lines, rest]), kept
+
+
+def _has_null_comments(release: Release, layer: Any) -> bool:
+    """Whether ``layer`` writes any null with a comment on its line (most layers: none), worked
+    out once per layer of the release: every hint placed in it asks."""
+    key = (_NULL_COMMENTS, id(layer))
+    found = release.fix_memo.get(key)
+    if found is None:
+        found = release.fix_memo[key] = _any_null_comment(layer.values)
+    return bool(found)
+
+
+#: The release's memo key of :func:`_has_null_comments`.
+_NULL_COMMENTS = "null-comments"
+
+
+def _any_null_comment(tree: Any) -> bool:
+    if isinstance(tree, dict):
+        if getattr(tree, "null_comments", None):
+            return True
+        return any(_any_null_comment(value) for value in tree.values())
+    if isinstance(tree, list):
+        return any(_any_null_comment(item) for item in tree)
+    return False
 
 
 def _null_with_reason(layer: Any, target: Path, patch: Any) -> str | None:
