@@ -54,6 +54,7 @@ from nblint.dialects.z2jh.values import (
     chart_versions,
     deprecated_aliases,
     deprecated_unconfigurable_traits,
+    hub_authenticator_names,
     hub_classes,
     hub_image,
     kubespawner_traits,
@@ -289,6 +290,7 @@ def validate(release: Release) -> list[Reported]:
     checker.breaking()
     checker.kubespawner_config()
     checker.hub_sections()
+    checker.authenticator_name()
     checker.profiles()
     checker.extra_config()
     checker.hub_code()
@@ -979,6 +981,65 @@ class _Checker:
                 self._authenticator_trait_type(section, name, value, path)
                 continue
             self._unknown_hub_trait(section, name, path, sorted(allowed))
+
+    def authenticator_name(self) -> None:
+        """A plain ``authenticator_class`` (no dot: not an import path) that is none of the hub
+        image's ``jupyterhub.authenticators`` entry points. JupyterHub's ``EntryPointType`` looks
+        the name up among them (case-folded), else imports it as a class; a bare name is no
+        class, so the hub refuses it at start. Judged as the hub sees it: ``hub.config``, then
+        the ``hub.extraConfig`` settings nblint read (code it did not read: not judged)."""
+        config_path: Path = ("hub", "config", "JupyterHub", "authenticator_class")
+        if ("JupyterHub", "authenticator_class") in self.release.extra_config.unread_targets:
+            return
+        last = self.release.extra_config.last("JupyterHub", "authenticator_class")
+        if last is not None:
+            value, path = last.value, last.path
+        elif self.release.written(config_path):
+            _, value = get_path(self.release.values, config_path)
+            path = config_path
+        else:
+            return  # the chart's own `dummy`
+        if not isinstance(value, str) or not value or "." in value or is_unknowable(value):
+            return
+        names = hub_authenticator_names(self.version)
+        if value.lower() in names:
+            return
+        shown_names = sorted(name for name in names if not name.startswith("local-"))
+        import difflib  # only for a name the image lacks
+
+        close = difflib.get_close_matches(value.lower(), shown_names, n=3, cutoff=0.6)
+        where = (
+            "`c.JupyterHub.authenticator_class` of `hub.extraConfig`"
+            if path[:2] == ("hub", "extraConfig")
+            else "`hub.config.JupyterHub.authenticator_class`"
+        )
+        hint = f" Did you mean {_or_list(close)}?" if close else ""
+        custom = self._custom_hub_image()
+        if custom is not None:
+            self.report(
+                "z2jh-hub-code",
+                path,
+                f"{where} is `{value}`, which no authenticator of the hub image of z2jh "
+                f"{self.version} is named ({', '.join(shown_names)}).{hint} The hub runs its own "
+                f"image `{custom}`, whose packages nblint cannot see: one of them may register "
+                "that name; if none does, the hub refuses it at start",
+                f"Check that a package of `{custom}` registers `{value}` as a "
+                "`jupyterhub.authenticators` entry point, or name the class by its import path.",
+            )
+            return
+        message = (
+            f"{where} is `{value}`, which no authenticator of the z2jh {self.version} hub image is "
+            "named: JupyterHub takes an entry-point name of an installed authenticator package, "
+            "or a class's import path, and refuses anything else at start, so the hub does not "
+            f"start.{hint} The image's names: {', '.join(shown_names)} (and `local-` forms of "
+            "the OAuth ones)"
+        )
+        fix = (
+            f"Name one of the image's authenticators (`{close[0]}`?)"
+            if close
+            else "Name one of the image's authenticators (`github`, `generic-oauth`, `ldap`…)"
+        ) + ", or a class by its import path (`mypackage.MyAuthenticator`) that the hub can import."
+        self.report("z2jh-wrong-type", path, message, fix)
 
     def _authenticator_trait_type(self, section: str, name: str, value: Any, path: Path) -> None:
         """An authenticator trait of a type traitlets refuses: the hub does not start."""
@@ -2113,6 +2174,12 @@ def _has_tag(image: str) -> bool:
     """Whether an image reference names a tag or a digest (a port is no tag)."""
     last = image.rsplit("/", 1)[-1]
     return "@" in image or ":" in last
+
+
+def _or_list(names: list[str]) -> str:
+    """```a```, ```a` or `b```, ```a`, `b` or `c```."""
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
