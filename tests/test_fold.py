@@ -524,3 +524,36 @@ def test_folded_hint_for_the_charts_init_container_says_why_once() -> None:
         "# the chart's NetworkPolicy instead (nee",
     ]
     assert hint[3].strip() == "jupyterhub:"  # the values sit under the umbrella key
+
+
+def _advice(rule: str, fix: str) -> Finding:
+    where = ("values.yaml", 7, 3, "values")
+    return Finding(rule, "psa", "error", "m", *where, fix=fix, applicability="display-only")
+
+
+def test_a_rule_s_example_hint_is_not_merged_into_another_rule_s_fix() -> None:
+    # Field test 15a W5: values in a ConfigMap string make every hint advice; the seccomp fix
+    # took notebook-authentication's example `authenticator_class: github` into its snippet.
+    from nblint.check.rules import load_rules
+    from nblint.model.fold import Folded
+
+    seccomp = "hub:\n  config:\n    KubeSpawner:\n      pod_security_context:\n        x: 1\n"
+    auth = "hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n"
+    capabilities = seccomp.replace("pod_security_context", "container_security_context")
+    here = [
+        Folded([_advice("capabilities-restricted", capabilities)]),
+        Folded([_advice("notebook-authentication", auth)]),
+        Folded([_advice("seccomp-profile-restricted", seccomp)]),
+    ]
+    advice = text_report.advice_rules(load_rules())
+    assert "notebook-authentication" in advice
+    assert "seccomp-profile-restricted" not in advice
+    shown = [
+        "".join(text for text, _ in line)
+        for line in text_report._place_fixes(here, advice)
+        if line and "".join(text for text, _ in line).startswith("fix")
+    ]
+    assert shown == [
+        "fix (capabilities-restricted, seccomp-profile-restricted):",
+        "fix (notebook-authentication):",
+    ]

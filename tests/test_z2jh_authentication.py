@@ -198,3 +198,52 @@ def test_who_dummy_lets_in_is_what_jupyterhub_s_dummy_authenticator_lets_in(fixt
     said = DUMMY_ALLOWS[fixture]["4.4.0"]
     assert logs_in("someone-unlisted") == ("as any username" in said)
     assert logs_in("user3") == ("nobody can log in" not in said)
+
+
+# -- An authenticator name the hub image does not have: the hub refuses it at start -----------
+
+NAMES = {"z2jh-wrong-type", "z2jh-hub-code", "notebook-authentication"}
+
+
+def names_found(name: str, **dialect: str) -> list[tuple[str, int, str]]:
+    result = run(AUTH / name, select=NAMES, **dialect)
+    return [(f.rule, f.line, f.message) for f in result.findings]
+
+
+def test_a_plain_name_no_authenticator_of_the_image_has_stops_the_hub() -> None:
+    [(rule, line, message)] = names_found("authenticator-name-unknown.yaml")
+    assert (rule, line) == ("z2jh-wrong-type", 5)
+    assert "`hub.config.JupyterHub.authenticator_class` is `simple`" in message
+    assert "so the hub does not start" in message
+    assert "Did you mean" not in message
+    assert "dummy, firstuse" in message and "github" in message
+
+
+def test_a_misspelt_authenticator_name_says_the_close_ones() -> None:
+    [(rule, line, message)] = names_found("authenticator-name-misspelt.yaml")
+    assert (rule, line) == ("z2jh-wrong-type", 4)
+    assert "Did you mean `github` or `gitlab`?" in message
+
+
+def test_an_entry_point_name_in_any_case_and_an_import_path_are_not_judged() -> None:
+    assert names_found("authenticator-name-known-any-case.yaml") == []
+
+
+def test_the_name_the_hub_ends_with_is_judged_at_its_extra_config_statement() -> None:
+    [(rule, line, message)] = names_found("authenticator-name-unknown-in-extra-config.yaml")
+    assert (rule, line) == ("z2jh-wrong-type", 7)
+    assert "`c.JupyterHub.authenticator_class` of `hub.extraConfig` is `azure`" in message
+    assert "Did you mean `azuread`" in message
+
+
+def test_the_names_are_the_release_s_own_hub_image_s() -> None:
+    fixture = "authenticator-name-shared-password-on-3.yaml"
+    [(rule, line, _)] = names_found(fixture, chart_version="3.3.8")
+    assert (rule, line) == ("z2jh-wrong-type", 5)
+    assert names_found(fixture, chart_version="4.2.0") == []
+
+
+def test_a_hub_image_of_its_own_may_register_the_name_an_info() -> None:
+    [(rule, line, message)] = names_found("authenticator-name-unknown-custom-hub-image.yaml")
+    assert (rule, line) == ("z2jh-hub-code", 8)
+    assert "`registry.example.org/my-hub`" in message

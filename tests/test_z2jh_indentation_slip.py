@@ -52,3 +52,49 @@ def test_keys_whose_place_nblint_cannot_tell_keep_a_finding_each() -> None:
     findings = unknown_keys("slip-ambiguous-place.yaml")
     assert brief(findings) == [("z2jh-unknown-key", 6, 3), ("z2jh-unknown-key", 7, 3)]
     assert all("indented" not in f.message for f in findings)
+
+
+def test_a_container_s_resources_under_singleuser_name_the_chart_s_own_keys() -> None:
+    # Not "indented one level too shallow … a key of singleuser.networkTools": that would limit
+    # the iptables init container, not the user pod.
+    findings = unknown_keys("singleuser-resources-as-a-container.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 7, 3)]
+    assert "networkTools" not in findings[0].message
+    assert "`singleuser.cpu.limit`/`singleuser.cpu.guarantee`" in findings[0].message
+    assert "`singleuser.memory.limit`/`singleuser.memory.guarantee`" in findings[0].message
+    # KubeSpawner's ByteSpecification takes 4G (1024³ per G), not 4Gi; cpu.limit is a number.
+    assert findings[0].fix == (
+        "Remove `singleuser.resources` and set instead:\n"
+        "singleuser:\n"
+        "  cpu:\n    limit: 2\n    guarantee: 0.5\n"
+        "  memory:\n    limit: 4G\n    guarantee: 1G\n"
+        "  extraResource:\n    limits:\n      nvidia.com/gpu: 1"
+    )
+
+
+def test_no_guess_into_another_container_s_settings_inside_a_container_s() -> None:
+    # Nothing written says where `resources` goes under singleuser (the user pod's settings):
+    # networkTools, the one sibling that has it, configures another container.
+    from nblint.dialects.z2jh.validate import _Checker
+    from nblint.dialects.z2jh.values import build_release, values_schema
+
+    values = {"singleuser": {"uid": 1000, "resources": {"limits": {"cpu": 1}}}}
+    release, _ = build_release([("values.yaml", values)], (), "4.4.0")
+    checker = _Checker(release)
+    schema = values_schema("4.4.0")
+    assert checker._slip_home(schema, ("singleuser",), "resources") is None
+
+
+def test_a_key_of_one_component_under_a_group_of_components_is_still_placed() -> None:
+    findings = unknown_keys("slip-proxy-key-of-one-component.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 5, 3)]
+    assert findings[0].message.endswith("`hsts` is a key of `proxy.traefik`")
+
+
+def test_a_key_of_the_top_level_written_too_deep_names_the_top_level_as_no_key() -> None:
+    findings = unknown_keys("slip-too-deep-to-the-top-level.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 5, 3)]
+    assert findings[0].message.endswith(
+        "it looks indented one level too deep; `imagePullSecrets` is a key of the top level"
+    )
+    assert findings[0].fix == "Indent `imagePullSecrets` one level less, to the top level."

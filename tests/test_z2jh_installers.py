@@ -464,6 +464,23 @@ def test_a_fleet_yaml_s_inline_helm_values_are_linted_as_the_version_it_pins() -
     assert {pod.namespace for pod in result.pods} == {"jhub"}
 
 
+def test_values_files_written_inside_a_fleet_yaml_s_values_are_said_to_belong_beside_them() -> None:
+    # Field test 15a W4: unknown to z2jh (true), and the file is never layered: say where it goes.
+    result = run(Z2JH / "fleet-values-files-under-values/fleet.yaml", select={"z2jh-unknown-key"})
+    [finding] = result.findings
+    assert (finding.rule, finding.line) == ("z2jh-unknown-key", 9)
+    assert finding.message.endswith(
+        "`valuesFiles` is an option of the installer (Fleet's values files, layered over "
+        "`helm.values`), not a values key: it belongs at `helm.valuesFiles`, beside "
+        "`helm.values`. Written here it is a value for the chart, and the installer never reads "
+        "it, so the files it names are never layered"
+    )
+    assert finding.fix == (
+        "Move `valuesFiles` out of `helm.values`, one level up, to `helm.valuesFiles`:\n"
+        "helm:\n  valuesFiles:\n  - values.yaml"
+    )
+
+
 def test_a_fleet_yaml_s_values_files_are_layered_over_its_values_at_the_pinned_version() -> None:
     # `fleet apply` merges values.yaml (uid: 0) over `helm.values` (uid: 1000); 3.3.8, the
     # pinned version, refuses the 4.x key `ingress.extraPaths`.

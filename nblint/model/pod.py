@@ -165,6 +165,12 @@ class EffectivePod(Record):
         return self.fix_keys or (self.dialect,)
 
 
+def quoted_place(written: str) -> str:
+    """A place in values as a message names it: a key path (``format_path``'s text) in
+    backticks; the root, which is no key (an empty path), in words."""
+    return f"`{written}`" if written else "the top level"
+
+
 def format_path(path: Path) -> str:
     """``("spec", "containers", 0, "image")`` → ``spec.containers[0].image``; a line of code
     (:class:`CodeLine`, always last) → ``hub.extraConfig["01-auth.py"], line 4``: its piece of

@@ -25,6 +25,7 @@ from nblint.model.fold import (
 )
 from nblint.model.fold import fold as folded
 from nblint.model.result import Report, RunResult
+from nblint.model.rule import Rule
 from nblint.report import SourceLines, highlighted, printable, source_lines
 
 TYPE_CHECKING = False
@@ -190,11 +191,13 @@ def lines(
     width: int = WIDTH,
     fold: bool = True,
     summary: bool = True,
+    advice: frozenset[str] = frozenset(),
 ) -> Iterator[Line]:
     """The text report: folded problems grouped by place, or (``fold=False``) one finding per
-    pod grouped by file, object and pod, then the summary."""
+    pod grouped by file, object and pod, then the summary. ``advice``: the rules whose every
+    hint is advice (:func:`advice_rules`), never merged into another rule's fix."""
     problems = folded(findings) if fold else unfolded(findings)
-    body = _places(result, problems, width) if fold else _per_pod(result, findings, width)
+    body = _places(result, problems, width, advice) if fold else _per_pod(result, findings, width)
     yield from body
     if summary:
         yield [(summary_line(result, problems), "bold")]
@@ -218,7 +221,20 @@ def _per_pod(result: RunResult, findings: list[Finding], width: int) -> Iterator
         yield []
 
 
-def _places(result: RunResult, problems: list[Folded], width: int) -> Iterator[Line]:
+def advice_rules(rules: dict[str, Rule]) -> frozenset[str]:
+    """The rules whose fix is advice under every hint key (``fix-safety: display-only``): an
+    example to adapt (``authenticator_class: github``), not an edit to paste beside another's."""
+    return frozenset(
+        rule.id
+        for rule in rules.values()
+        if rule.fix_safety == "display-only"
+        and all(safety == "display-only" for safety in rule.fix_safety_by_key.values())
+    )
+
+
+def _places(
+    result: RunResult, problems: list[Folded], width: int, advice: frozenset[str] = frozenset()
+) -> Iterator[Line]:
     """Folded problems by file, then by the place to edit: the code frame once, every rule that
     fires there, which pods, and the fixes (merged where they are one edit)."""
     places: dict[tuple[str, int, int], list[Folded]] = {}
@@ -233,12 +249,14 @@ def _places(result: RunResult, problems: list[Folded], width: int) -> Iterator[L
         yield [("  --> ", "blue"), (f"{file}:{line}:{column}", "")]
         for frame in _code_frame(lines_of(file), line, column):
             yield [("  ", ""), *frame]
-        for place_line in _place_lines(here, width - 2):
+        for place_line in _place_lines(here, width - 2, advice):
             yield [("  ", ""), *place_line]
         yield []
 
 
-def _place_lines(here: list[Folded], width: int) -> Iterator[Line]:
+def _place_lines(
+    here: list[Folded], width: int, advice: frozenset[str] = frozenset()
+) -> Iterator[Line]:
     shared_notes = _shared(here, lambda p: [n for n, _ in p.notes()])
     pods = [pods_summary(problem.findings) for problem in here]
     shared_pods = pods[0] if len(set(pods)) == 1 else None
@@ -255,7 +273,7 @@ def _place_lines(here: list[Folded], width: int) -> Iterator[Line]:
         yield from _note_lines(here[0].notes(), here[0].findings, width, "")
     if shared_pods:
         yield from _in_lines(here[0].findings, shared_pods, width, "")
-    yield from _place_fixes(here)
+    yield from _place_fixes(here, advice)
 
 
 def _psa_text(psa: PsaRef) -> str:
@@ -310,10 +328,11 @@ def _note_lines(
         yield from _wrapped([(indent + label, "bold cyan")], note, "", width, len(indent) + 6)
 
 
-def _place_fixes(here: list[Folded]) -> Iterator[Line]:
+def _place_fixes(here: list[Folded], advice: frozenset[str] = frozenset()) -> Iterator[Line]:
     """One fix per edit: the hints every pod of a problem shares, merged across the rules of
     the place where they are one edit; a hint that differs between pods, named with its pods.
-    Each label says what ``nblint fix`` does with it (see :func:`with_safety`)."""
+    Each label says what ``nblint fix`` does with it (see :func:`with_safety`). A hint of a
+    rule in ``advice`` (an example to adapt) is merged with no other rule's."""
     uniform: list[tuple[str, str, list[Finding]]] = []  # (fix, rule, its findings)
     for problem in here:
         fixes = problem.fixes()
@@ -325,16 +344,20 @@ def _place_fixes(here: list[Folded]) -> Iterator[Line]:
             if fix:
                 label = f"fix ({problem.rule}) for {subset_label(findings, problem.findings)}"
                 yield from _fix_lines(fix, with_safety(label, findings) + fix_files_label(findings))
+
     # Advice nblint never applies is merged only with advice: inside a block labelled unsafe it
     # would read as part of what `nblint fix --unsafe-fixes` does. Hints for another file (the
     # workload a LimitRange's finding is fixed in) are merged only with hints for that file.
-    kinds = dict.fromkeys((_advice_only(found), fix_files_label(found)) for _, _, found in uniform)
-    for advice, where in sorted(kinds, key=lambda kind: kind[0]):
-        group = [
-            entry
-            for entry in uniform
-            if _advice_only(entry[2]) is advice and fix_files_label(entry[2]) == where
-        ]
+    # A hint that is advice by its rule (its example authenticator) stays apart: pasted with
+    # a security-context fix it would change what the user never meant to.
+    def kind(entry: tuple[str, str, list[Finding]]) -> tuple[bool, str, str]:
+        _, rule, found = entry
+        return (_advice_only(found), fix_files_label(found), rule if rule in advice else "")
+
+    kinds = dict.fromkeys(kind(entry) for entry in uniform)
+    for shown in sorted(kinds, key=lambda kind: kind[0]):
+        group = [entry for entry in uniform if kind(entry) == shown]
+        where = shown[1]
         texts = list(dict.fromkeys(fix for fix, _, _ in group))
         for text, indices in _merge_fixes(texts):
             merged = {texts[i] for i in indices}
@@ -410,7 +433,12 @@ def fixable(findings: Sequence[Finding | Folded], editable: Container[str] | Non
 def write(report: Report, stream: IO[str]) -> None:
     """The findings, the summary, then the suppressed findings asked for."""
     found = lines(
-        report.result, report.findings, terminal_width(stream), report.fold, not report.quiet
+        report.result,
+        report.findings,
+        terminal_width(stream),
+        report.fold,
+        not report.quiet,
+        advice_rules(report.rules),
     )
     _write_lines(found, stream, report.colour)
     suppressed = report.suppressed_problems()

@@ -57,7 +57,15 @@ from nblint.dialects.z2jh.values_from import is_values_source
 from nblint.load.provenance import tree_position
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import NO_FIX, Reported
-from nblint.model.pod import CREATOR_FACT, EffectivePod, Origin, Path, format_path, get_path
+from nblint.model.pod import (
+    CREATOR_FACT,
+    EffectivePod,
+    Origin,
+    Path,
+    format_path,
+    get_path,
+    quoted_place,
+)
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable, placeholder_syntax, unknowable_on_path
 
@@ -92,9 +100,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         )
         _filled_by_jinja(release, layers)
         return release, problems
-    chart_version, said, known = _chosen_release(
-        pin, document, format_path(root) or "the top level"
-    )
+    chart_version, said, known = _chosen_release(pin, document, format_path(root))
     if pin is None and said is None:
         nested = _nested_release(document, root, chart_version)
         if nested is not None:
@@ -298,7 +304,7 @@ def _wrapper_release(
 
 def _values_at(where: str) -> str:
     """How a chart-version message names the values it linted: at ``where`` (a path in them)."""
-    return f"values at `{where}`"
+    return f"values at {quoted_place(where)}"
 
 
 def _chosen_release(
@@ -867,7 +873,8 @@ def _prepare(
         root = parse_root(given) if given is not None else source.root
     except ValuesError as err:
         return None, [Reported("z2jh-values-root", str(err), Origin(file, 1, 1), VALUES_OBJECT)]
-    where = format_path(root) or "the top level"
+    where = format_path(root)
+    shown_at = quoted_place(where)
     problems: list[Reported] = []
     written, values = get_path(document.root, root)
     if given is not None and not written:
@@ -875,7 +882,7 @@ def _prepare(
         problems.append(
             Reported(
                 "z2jh-values-root",
-                f"no z2jh values at `{where}` in this file; it adds nothing to the release",
+                f"no z2jh values at {shown_at} in this file; it adds nothing to the release",
                 Origin(file, line, column),
                 VALUES_OBJECT,
             )
@@ -890,7 +897,7 @@ def _prepare(
         if parsed is None:
             return None, problems
         layer, layer_root, values = parsed, (), parsed
-        read_only = f"the values string at `{where}`"
+        read_only = f"the values string at {shown_at}"
     other = other or _gitops_other_chart(document, source, root, values if written else None)
     if other is not None:
         return None, [other]
@@ -914,13 +921,13 @@ def _prepare(
             if before or read:
                 unread = "nblint was not given" if advice is not None else "nblint does not read"
                 message = (
-                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"{source.describe()} writes no values of its own at {shown_at}: they come "
                     f"from {what}, which {unread}; linted: {below}the chart's "
                     "defaults, as the release it pins"
                 )
             elif advice is not None:
                 message = (
-                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"{source.describe()} writes no values of its own at {shown_at}: they come "
                     f"from {what}, which nblint was not given; nothing was checked ({advice[0]})"
                 )
                 if source.nesting is not None:
@@ -930,7 +937,7 @@ def _prepare(
                 return None, [Reported(UNREAD, message, origin, VALUES_OBJECT, fix=advice[1])]
             else:
                 message = (
-                    f"{source.describe()} writes no values of its own at `{where}`: they come "
+                    f"{source.describe()} writes no values of its own at {shown_at}: they come "
                     f"from {what}, which nblint does not read; nothing was checked (lint those "
                     "values with the release it pins, e.g. `nblint check --chart-version X FILE`)"
                 )
@@ -938,7 +945,7 @@ def _prepare(
         else:
             message = (
                 f"{source.describe()} layers values that nblint did not read: {what}; the "
-                f"values at `{where}` were linted over {below}the chart's defaults, and the pods "
+                f"values at {shown_at} were linted over {below}the chart's defaults, and the pods "
                 "may differ"
             )
             if order:
@@ -1151,7 +1158,7 @@ def _gitops_release_of_layers(
             where = f"values from the -f layers {', '.join(below)}"
         chart_version, said, known = _gitops_version(layer, source, where)
     else:
-        where = format_path(root) or "the top level"
+        where = format_path(root)
         chart_version, said, known = _chosen_release(pin, document, where)
     release, built = build_release(
         files,
@@ -2155,7 +2162,7 @@ def _not_a_mapping(where: str, tool: str, origin: Origin) -> Reported:
     """Values in a string (at ``where``) that are no mapping: ``tool`` refuses the release."""
     return Reported(
         "z2jh-wrong-type",
-        f"z2jh values at `{where}` must be a mapping; {tool} would refuse the release",
+        f"z2jh values at {quoted_place(where)} must be a mapping; {tool} would refuse the release",
         origin,
         VALUES_OBJECT,
     )

@@ -54,6 +54,7 @@ from nblint.dialects.z2jh.values import (
     chart_versions,
     deprecated_aliases,
     deprecated_unconfigurable_traits,
+    hub_authenticator_names,
     hub_classes,
     hub_image,
     kubespawner_traits,
@@ -289,6 +290,7 @@ def validate(release: Release) -> list[Reported]:
     checker.breaking()
     checker.kubespawner_config()
     checker.hub_sections()
+    checker.authenticator_name()
     checker.profiles()
     checker.extra_config()
     checker.hub_code()
@@ -311,6 +313,14 @@ def validate(release: Release) -> list[Reported]:
 #: (``podview.placeholder_risk``: a user that may be root, an escalation that may be allowed).
 GUARDED_KEYS = frozenset((("singleuser", "uid"), ("singleuser", "allowPrivilegeEscalation")))
 
+#: Options of the installers nblint reads that name values (files, objects) beside the values
+#: mapping, and whose: written inside the values they do nothing for the installer.
+INSTALLER_OPTIONS = {
+    "valuesFiles": "Fleet's values files, layered over `helm.values`",
+    "valueFiles": "Argo CD's values files",
+    "valuesFrom": "the ConfigMaps and Secrets Flux or Fleet read values from",
+    "valuesObject": "Argo CD's values",
+}
 
 #: What traitlets takes, when the hub loads the configuration or KubeSpawner applies an override,
 #: for the KubeSpawner traits whose type a values file gets wrong in practice (the trait classes
@@ -584,6 +594,8 @@ class _Checker:
                 continue
             if path == ("auth",) or moves().get(path) is not None:
                 continue
+            if format_path(path) in moved_keys().get("resources", {}):
+                continue  # a known meaning elsewhere: said by unknown_key
             if format_path(path) in moved_keys()["removed"]:
                 continue
             parent, key = path[:-1], str(path[-1])
@@ -627,14 +639,24 @@ class _Checker:
         if above is not None and takes(above):
             return above
         siblings = _schema_at(schema, parent).get("properties", {})
-        homes = [(*parent, name) for name in siblings if takes((*parent, name))]
+        # Nothing written says where it goes. Under the settings of a container (an `image` of
+        # their own), a sibling that configures another container (`singleuser.networkTools`,
+        # the iptables init container) is no guess to offer: the key means something here.
+        own = _schema_has(schema, parent, "image")
+        homes = [
+            (*parent, name)
+            for name in siblings
+            if takes((*parent, name))
+            and not (own and _schema_has(schema, (*parent, name), "image"))
+        ]
         return homes[0] if len(homes) == 1 else None
 
     def slipped(self, intended: Path, paths: list[Path], too_deep: bool) -> None:
         """One indentation slip: the keys of ``paths`` belong under ``intended``."""
         names = ", ".join(f"`{path[-1]}`" for path in paths)
         written = ", ".join(f"`{format_path(path)}`" for path in paths)
-        where = format_path(intended) or "the top level"
+        # A key path in backticks; the root is no key.
+        where = f"`{format_path(intended)}`" if intended else "the top level"
         plural = len(paths) > 1
         line = self.release.locate(intended).line if intended else 0
         message = (
@@ -642,10 +664,10 @@ class _Checker:
             f"{'z2jh ' + self.version + ' keys' if plural else 'a z2jh ' + self.version + ' key'}"
             f", so helm would refuse the release: {'they look' if plural else 'it looks'} "
             f"indented one level too {'deep' if too_deep else 'shallow'}; "
-            f"{names} {'are keys' if plural else 'is a key'} of `{where}`"
+            f"{names} {'are keys' if plural else 'is a key'} of {where}"
         )
         if too_deep:
-            fix = f"Indent {names} one level less, under `{where}`."
+            fix = f"Indent {names} one level less, {'under ' if intended else 'to '}{where}."
         else:
             at = f" (line {line})" if line else ""
             fix = f"Indent {names} one level further, under `{intended[-1]}:`{at}."
@@ -770,6 +792,12 @@ class _Checker:
                     named_fields = ", ".join(f"`{field}`" for field in fields)
                     message += f"; {named_fields} at `{format_path(target)}`"
             fix = self._set_instead(path, homes)
+        elif len(path) == 1 and key in INSTALLER_OPTIONS and self._installer_options(path):
+            said, fix = self._installer_option(path)
+            message += said
+        elif named and format_path(path) in moved_keys().get("resources", {}):
+            said, fix = self._resources_instead(path)
+            message += said
         elif removed is not None:
             message += f"; it does nothing since z2jh {removed['since']}: {removed['instead']}"
             fix = f"Remove `{format_path(path)}`: {removed['instead']}."
@@ -789,6 +817,70 @@ class _Checker:
                 message += f"; did you mean `{guess}`?"
                 fix = f"Rename `{key}` to `{guess}`."
         self.report("z2jh-unknown-key", path, message, fix)
+
+    def _installer_options(self, path: Path) -> Path | None:
+        """Where the options of the installer whose values hold top-level ``path`` sit (Fleet's
+        ``helm``, Argo CD's ``spec.source.helm``, a HelmRelease's ``spec``), when the values
+        are an installer object's; None for a plain values file."""
+        layer = self.release.placing(path)
+        if layer is None or not layer.root:
+            return None
+        found, options = get_path(layer.document, layer.root[:-1])
+        return layer.root[:-1] if found and isinstance(options, dict) else None
+
+    def _installer_option(self, path: Path) -> tuple[str, str | None]:
+        """An installer's option (``valuesFiles``) written inside the values it installs: the
+        chart gets it as a value, and the installer never reads it."""
+        layer = self.release.placing(path)
+        options = self._installer_options(path)
+        assert layer is not None and options is not None
+        key = str(path[0])
+        home = format_path((*options, key))
+        said = (
+            f"; `{key}` is an option of the installer ({INSTALLER_OPTIONS[key]}), not a "
+            f"values key: it belongs at `{home}`, beside `{format_path(layer.root)}`. Written "
+            "here it is a value for the chart, and the installer never reads it"
+            + (", so the files it names are never layered" if key.endswith("Files") else "")
+        )
+        _, value = get_path(self.release.values, path)
+        snippet = yaml.safe_dump({key: value}, sort_keys=False, default_flow_style=False).rstrip()
+        head = f"Move `{key}` out of `{format_path(layer.root)}`, one level up, to `{home}`:\n"
+        if any(isinstance(part, int) for part in options):  # under a list item: named
+            return said, f"{head}# in {format_path(options)}\n{snippet}"
+        indent = "  " * len(options)
+        nest = [f"{'  ' * i}{part}:" for i, part in enumerate(options)]
+        return said, head + "\n".join([*nest, *(indent + line for line in snippet.splitlines())])
+
+    def _resources_instead(self, path: Path) -> tuple[str, str | None]:
+        """A container's ``resources`` where the chart has keys of its own (moved-keys.yaml's
+        ``resources``): the message's addition, and the chart keys that set what it says, in
+        the forms those keys take (``500m`` CPU as 0.5, ``1Gi`` as KubeSpawner's ``1G``)."""
+        table: dict[str, str] = moved_keys()["resources"][format_path(path)]
+        homes = sorted({target.rsplit(".", 1)[0] for target in table.values() if "*" not in target})
+        said = (
+            "; the chart has keys of its own for the user pod's resources: "
+            + ", ".join(f"`{home}.limit`/`{home}.guarantee`" for home in homes)
+            + " (KubeSpawner's cpu_limit, cpu_guarantee, mem_limit, mem_guarantee; a guarantee "
+            "is the request), and `singleuser.extraResource` for other resources"
+        )
+        _, value = get_path(self.release.values, path)
+        placed: list[tuple[Path, Any]] = []
+        for kind, fields in value.items() if isinstance(value, dict) else ():
+            for name, amount in fields.items() if isinstance(fields, dict) else ():
+                target, other = table.get(f"{kind}.{name}"), table.get(f"{kind}.*")
+                if amount is None or (target is None and other is None):
+                    continue
+                if target is None:  # `nvidia.com/gpu` is one key of extraResource.limits
+                    placed.append(((*_dotted(str(other)[:-2]), str(name)), amount))
+                    continue
+                if name == "cpu":
+                    amount = _cpu_number(amount)
+                elif name == "memory":
+                    amount = _memory_bytes_text(amount)
+                placed.append((_dotted(target), amount))
+        if not placed:
+            return said, None
+        return said, self._set_instead(path, placed)
 
     def wrong_type(self, path: Path, expected: Any, value: Any) -> None:
         names = [expected] if isinstance(expected, str) else list(expected)
@@ -993,6 +1085,65 @@ class _Checker:
                 self._authenticator_trait_type(section, name, value, path)
                 continue
             self._unknown_hub_trait(section, name, path, sorted(allowed))
+
+    def authenticator_name(self) -> None:
+        """A plain ``authenticator_class`` (no dot: not an import path) that is none of the hub
+        image's ``jupyterhub.authenticators`` entry points. JupyterHub's ``EntryPointType`` looks
+        the name up among them (case-folded), else imports it as a class; a bare name is no
+        class, so the hub refuses it at start. Judged as the hub sees it: ``hub.config``, then
+        the ``hub.extraConfig`` settings nblint read (code it did not read: not judged)."""
+        config_path: Path = ("hub", "config", "JupyterHub", "authenticator_class")
+        if ("JupyterHub", "authenticator_class") in self.release.extra_config.unread_targets:
+            return
+        last = self.release.extra_config.last("JupyterHub", "authenticator_class")
+        if last is not None:
+            value, path = last.value, last.path
+        elif self.release.written(config_path):
+            _, value = get_path(self.release.values, config_path)
+            path = config_path
+        else:
+            return  # the chart's own `dummy`
+        if not isinstance(value, str) or not value or "." in value or is_unknowable(value):
+            return
+        names = hub_authenticator_names(self.version)
+        if value.lower() in names:
+            return
+        shown_names = sorted(name for name in names if not name.startswith("local-"))
+        import difflib  # only for a name the image lacks
+
+        close = difflib.get_close_matches(value.lower(), shown_names, n=3, cutoff=0.6)
+        where = (
+            "`c.JupyterHub.authenticator_class` of `hub.extraConfig`"
+            if path[:2] == ("hub", "extraConfig")
+            else "`hub.config.JupyterHub.authenticator_class`"
+        )
+        hint = f" Did you mean {_or_list(close)}?" if close else ""
+        custom = self._custom_hub_image()
+        if custom is not None:
+            self.report(
+                "z2jh-hub-code",
+                path,
+                f"{where} is `{value}`, which no authenticator of the hub image of z2jh "
+                f"{self.version} is named ({', '.join(shown_names)}).{hint} The hub runs its own "
+                f"image `{custom}`, whose packages nblint cannot see: one of them may register "
+                "that name; if none does, the hub refuses it at start",
+                f"Check that a package of `{custom}` registers `{value}` as a "
+                "`jupyterhub.authenticators` entry point, or name the class by its import path.",
+            )
+            return
+        message = (
+            f"{where} is `{value}`, which no authenticator of the z2jh {self.version} hub image is "
+            "named: JupyterHub takes an entry-point name of an installed authenticator package, "
+            "or a class's import path, and refuses anything else at start, so the hub does not "
+            f"start.{hint} The image's names: {', '.join(shown_names)} (and `local-` forms of "
+            "the OAuth ones)"
+        )
+        fix = (
+            f"Name one of the image's authenticators (`{close[0]}`?)"
+            if close
+            else "Name one of the image's authenticators (`github`, `generic-oauth`, `ldap`…)"
+        ) + ", or a class by its import path (`mypackage.MyAuthenticator`) that the hub can import."
+        self.report("z2jh-wrong-type", path, message, fix)
 
     def _authenticator_trait_type(self, section: str, name: str, value: Any, path: Path) -> None:
         """An authenticator trait of a type traitlets refuses: the hub does not start."""
@@ -2127,6 +2278,33 @@ def _has_tag(image: str) -> bool:
     """Whether an image reference names a tag or a digest (a port is no tag)."""
     last = image.rsplit("/", 1)[-1]
     return "@" in image or ":" in last
+
+
+def _cpu_number(amount: Any) -> Any:
+    """A Kubernetes CPU quantity as the number the chart's ``cpu.limit`` takes (``500m`` → 0.5);
+    as written when it is none nblint reads."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float | str):
+        return amount
+    text = str(amount).strip()
+    try:
+        number = float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+    except ValueError:
+        return amount
+    return int(number) if number.is_integer() else number
+
+
+def _memory_bytes_text(amount: Any) -> Any:
+    """A Kubernetes memory quantity as KubeSpawner's ByteSpecification takes it: its binary
+    suffixes are one letter (``1Gi`` → ``1G``, which it reads as 1024³)."""
+    if isinstance(amount, str) and re.fullmatch(r"\d+(\.\d+)?[KMGT]i", amount.strip()):
+        return amount.strip()[:-1]
+    return amount
+
+
+def _or_list(names: list[str]) -> str:
+    """```a```, ```a` or `b```, ```a`, `b` or `c```."""
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:

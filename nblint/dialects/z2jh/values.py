@@ -27,7 +27,7 @@ from nblint.model.data import data_dir
 from nblint.model.document import Neighbour
 from nblint.model.finding import Reported, clipped
 from nblint.model.keys import json_key
-from nblint.model.pod import Origin, Path, format_path, get_path
+from nblint.model.pod import Origin, Path, format_path, get_path, quoted_place
 from nblint.model.record import Record
 from nblint.model.unknowable import is_unknowable
 
@@ -877,7 +877,7 @@ def _helm_keyed(node: Any, file: str, path: Path, problems: list[Reported]) -> A
                 problems.append(
                     Reported(
                         "z2jh-wrong-type",
-                        f"`{format_path(path) or 'the top level'}` has a key {_brief(key)}, "
+                        f"{quoted_place(format_path(path))} has a key {_brief(key)}, "
                         "which Helm cannot read (values are read as JSON, whose keys are "
                         "text): helm would refuse the release",
                         Origin(file, line, column),
@@ -947,7 +947,8 @@ def placeholder_values(where: str, text: str, origin: Origin) -> Reported:
     rather than call them the wrong type."""
     return Reported(
         "z2jh-unrendered-template",
-        f"z2jh values at `{where}` are the placeholder {clipped(text.strip(), 60)!r}, filled in "
+        f"z2jh values at {quoted_place(where)} are the placeholder "
+        f"{clipped(text.strip(), 60)!r}, filled in "
         "before Helm sees them: nblint cannot know the values and checks none of them",
         origin,
         VALUES_OBJECT,
@@ -1014,7 +1015,8 @@ def build_release(
         # chart's values), so that it pastes where the fix writes it.
         layer_root, shown, read_only = views[number] if views else (root, root, None)
         found, values = get_path(document, layer_root)
-        where = format_path(layer_root) or "the top level"
+        where = format_path(layer_root)
+        shown_at = quoted_place(where)
         if not found and not subchart and layer_root:
             values = {}
         elif not found and wrapper is not None and get_path(document, layer_root[:-1])[1]:
@@ -1026,7 +1028,7 @@ def build_release(
             problems.append(
                 Reported(
                     "z2jh-values-root",
-                    f"no z2jh values at `{where}` in this file; it adds nothing to the release",
+                    f"no z2jh values at {shown_at} in this file; it adds nothing to the release",
                     Origin(path, line, column),
                     VALUES_OBJECT,
                 )
@@ -1043,7 +1045,7 @@ def build_release(
             problems.append(
                 Reported(
                     "z2jh-wrong-type",
-                    f"z2jh values at `{where}` must be a mapping, not {type(values).__name__}; "
+                    f"z2jh values at {shown_at} must be a mapping, not {type(values).__name__}; "
                     "helm would refuse the release",
                     Origin(path, line, column),
                     VALUES_OBJECT,
