@@ -391,3 +391,28 @@ def test_one_edit_shared_by_pods_is_as_safe_as_for_the_least_safe_pod() -> None:
 
     assert "capabilities" not in fixed_text(path, unsafe=False)
     assert "capabilities" in fixed_text(path, unsafe=True)
+
+
+def test_a_start_that_may_run_sudo_makes_escalation_and_drop_fixes_unsafe() -> None:
+    """Field test 15b D6: sudo in the container's own command line, or an image nblint does not
+    know named like a development environment (code-server's, a cloud shell), run as uid 1000:
+    allowPrivilegeEscalation: false refuses sudo, drop ALL takes what it switches users with.
+    A container with neither keeps its safe fixes."""
+    assert applicability("manifest-dev-environment-sudo.yaml") == {
+        (ESCALATION, 17, "persist-init"): "unsafe",
+        (CAPABILITIES, 17, "persist-init"): "unsafe",
+        (ESCALATION, 22, "code"): "unsafe",
+        (CAPABILITIES, 22, "code"): "unsafe",
+        (ESCALATION, 26, "sidecar"): "safe",
+        (CAPABILITIES, 26, "sidecar"): "safe",
+        (TOKEN, 13, None): "safe",
+    }
+    notes = {
+        (f.rule, f.container): (f.fix or "").splitlines()[0]
+        for f in run(RELIED_ON / "manifest-dev-environment-sudo.yaml").findings
+        if f.rule == ESCALATION
+    }
+    assert notes[(ESCALATION, "persist-init")].startswith(
+        "# unsafe: persist-init runs sudo in its command line: with allowPrivilegeEscalation: "
+    )
+    assert "an image nblint does not" in notes[(ESCALATION, "code")]

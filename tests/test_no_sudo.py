@@ -87,3 +87,15 @@ def test_the_hint_for_an_images_own_switch_removes_it() -> None:
     )
     assert "remove SUDO_PASSWORD from env" in hints["Pod/linuxserver-sudo"]
     assert not any("GRANT_SUDO" in hint for hint in hints.values())
+
+
+def test_a_sudo_password_read_from_a_file_turns_sudo_on_too() -> None:
+    assert found("linuxserver-sudo-password-from-file.yaml") == [
+        (
+            11,
+            11,
+            "Pod/linuxserver-sudo-file",
+            "notebook container code-server sets FILE__SUDO_PASSWORD and starts as root: its user "
+            "can become root",
+        )
+    ]

@@ -290,6 +290,8 @@ def test_linuxservers_code_server_without_a_password_is_said_at_its_image() -> N
         "code-server-auth-password.yaml",
         # A password from a Secret, or variables a Secret gives whole.
         "linuxserver-code-server-password.yaml",
+        # The password read from a file (FILE__PASSWORD).
+        "linuxserver-code-server-password-from-file.yaml",
     ],
 )
 def test_other_servers_with_their_login_on_are_clean(case: str) -> None:

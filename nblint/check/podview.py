@@ -394,6 +394,12 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
                 "the user sudo: with allowPrivilegeEscalation: false, sudo through "
                 f"{variable} stops working (setuid programs are refused)"
             )
+        sudo_start = _may_start_with_sudo(pod.spec, container) if container else None
+        if sudo_start and False in _hint_values(hint).get("escalation", ()):
+            return (
+                f"{container.get('name')} {sudo_start}: with allowPrivilegeEscalation: false, "
+                "sudo is refused (setuid programs are), and a start that runs it fails"
+            )
     if "drop" in hint:
         container = _container_at(pod, path)
         if not container:
@@ -416,10 +422,47 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
                 f"{name} may run as root (nblint does not know its image's user, and nothing "
                 "sets a non-root one)"
             )
+        elif sudo_start := _may_start_with_sudo(pod.spec, container):
+            # sudo switches users with root's capabilities: dropped, it fails.
+            who = f"{name} {sudo_start}"
         else:
             return None
         if _drops_capabilities(hint):
             return f"{who}, and {ROOT_WORK}"
+    return None
+
+
+#: Image names of development environments (code-server's and VS Code's servers, Theia, cloud
+#: shells, dev containers): built on them, an image nblint does not know commonly gives its user
+#: passwordless sudo and runs it at its start (field test 15b D6: a code-server-based image whose
+#: start scripts run `sudo chown`).
+_DEV_ENVIRONMENT = re.compile(
+    r"code-?server|vscode|theia|cloudshell|devcontainer|devbox|workspace", re.IGNORECASE
+)
+#: A ``sudo`` run by a command line.
+_SUDO_WORD = re.compile(r"(?:^|[\s;&|(`])sudo\s")
+
+
+def _may_start_with_sudo(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
+    """Why the container's start may run sudo as a non-root user, which
+    ``allowPrivilegeEscalation: false`` refuses: its own command line runs ``sudo``, or its image
+    is one nblint does not know whose name says it is a development environment. None when it
+    starts as root (sudo needs no escalation there) or neither holds."""
+    if _as_uid_0(spec, container, unknown_image=False):
+        return None
+    words = " ".join(
+        str(word) for word in (*items(container.get("command")), *items(container.get("args")))
+    )
+    if _SUDO_WORD.search(f" {words} "):
+        return "runs sudo in its command line"
+    image = container.get("image")
+    if not isinstance(image, str) or images.lookup(image) is not None:
+        return None
+    if _DEV_ENVIRONMENT.search(image):
+        return (
+            f"runs {image}, an image nblint does not know that is named like a development "
+            "environment (built on them, images commonly run sudo at their start)"
+        )
     return None
 
 
@@ -750,15 +793,18 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
     entry = images.lookup(container.get("image"))
     if entry is None or not images.start_runs(container, entry):
         return None
+    prefix = entry.get("file_env_prefix")
     for grant in items(entry.get("sudo_grant_env")):
         if not isinstance(grant, dict):
             continue
+        # A variable the start reads from a file (linuxserver's FILE__SUDO_PASSWORD) is one too.
+        names = {grant.get("name"), f"{prefix}{grant.get('name')}" if prefix else None}
         for index, item in enumerate(env):
-            if not isinstance(item, dict) or item.get("name") != grant.get("name"):
+            if not isinstance(item, dict) or item.get("name") not in names:
                 continue
             if "valueFrom" in item:
                 if from_elsewhere:
-                    return index, grant["name"]  # a value from elsewhere may turn it on
+                    return index, str(item.get("name"))  # a value from elsewhere may turn it on
                 continue
             value = item.get("value")
             if isinstance(value, bool):
@@ -767,7 +813,7 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
                 continue
             values = grant.get("values")
             if values == "any" or str(value).lower() in {str(v).lower() for v in items(values)}:
-                return index, grant["name"]
+                return index, str(item.get("name"))
     return None
 
 
@@ -778,10 +824,11 @@ def _grant_variables() -> frozenset[Any]:
     if known is None:
         _grant_memo.clear()
         variables = frozenset(
-            grant.get("name")
+            f"{prefix}{grant.get('name')}" if prefix else grant.get("name")
             for row in entries
             for grant in items(row.get("sudo_grant_env"))
             if isinstance(grant, dict)
+            for prefix in {"", row.get("file_env_prefix") or ""}
         )
         known = _grant_memo[id(entries)] = (variables, entries)
     return known[0]

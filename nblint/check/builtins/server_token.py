@@ -237,10 +237,13 @@ def _env_off(container: dict[str, Any]) -> AuthOff | None:
     needed = [name for name in podview.items(entry.get("auth_env")) if isinstance(name, str)]
     if not needed or container.get("envFrom"):
         return None  # a Secret or ConfigMap it reads whole may set the password
+    # A variable the start reads from a file (linuxserver's FILE__PASSWORD) sets it too.
+    prefix = entry.get("file_env_prefix")
+    names = {*needed, *(f"{prefix}{name}" for name in needed)} if prefix else set(needed)
     for item in env:
         if (
             isinstance(item, dict)
-            and item.get("name") in needed
+            and item.get("name") in names
             and ("valueFrom" in item or item.get("value") not in (None, ""))
         ):
             return None
