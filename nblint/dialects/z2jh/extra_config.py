@@ -32,7 +32,20 @@ if TYPE_CHECKING:
 LONGEST_SNIPPET = 1_048_576
 
 
-class Assignment(Record):
+class _InSnippet(Record):
+    """A place in ``hub.extraConfig`` code: line ``line`` of snippet ``snippet``."""
+
+    __slots__ = ()
+    snippet: Any
+    line: int
+
+    @property
+    def path(self) -> tuple[Any, ...]:
+        """The values path of the line, for provenance."""
+        return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
+
+
+class Assignment(_InSnippet):
     """``c.<section>.<trait> = <value>`` at ``line`` of snippet ``snippet``."""
 
     __slots__ = ("line", "section", "snippet", "trait", "value")
@@ -45,13 +58,8 @@ class Assignment(Record):
         self.snippet = snippet
         self.line = line
 
-    @property
-    def path(self) -> tuple[Any, ...]:
-        """The values path of the line, for provenance."""
-        return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
 
-
-class TraitWrite(Record):
+class TraitWrite(_InSnippet):
     """A place in a statement nblint did not read that sets or changes ``c.<section>.<trait>``
     (a spawner's): at ``line`` of snippet ``snippet``, in the top-level statement at line
     ``statement``; ``how`` says why nblint did not apply it (``inside an `if```), ``text`` is the
@@ -76,10 +84,6 @@ class TraitWrite(Record):
         self.statement = statement
         self.how = how
         self.text = text
-
-    @property
-    def path(self) -> tuple[Any, ...]:
-        return ("hub", "extraConfig", self.snippet, CodeLine(self.line))
 
 
 class ExtraConfig(Record):
