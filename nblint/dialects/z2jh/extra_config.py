@@ -287,16 +287,23 @@ def _assigned_traits(statement: ast.stmt) -> list[tuple[str, str]]:
 
     found = []
     for node in ast.walk(statement):
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
-        for target in targets:
+        for target in _targets(node):
             trait = _trait_target(target)
             if trait is not None:
                 found.append(trait)
     return found
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    """What statement ``node`` assigns to (``a = b = …``, ``a += …``, ``a: T = …``); none for
+    any other node."""
+    import ast
+
+    if isinstance(node, ast.Assign):
+        return list(node.targets)
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return [node.target]
+    return []
 
 
 #: The sections whose traits build the user pods.
@@ -367,12 +374,7 @@ def _trait_writes(statement: ast.stmt, snippet: Any, code: str) -> list[TraitWri
             how = how or f"in the body of class `{node.name}`"
         elif kind in _BLOCKS and how is None:
             how = _BLOCKS[kind]
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
-        for target in targets:
+        for target in _targets(node):
             trait = trait_of(target)
             if trait is not None:
                 add(node, trait, how or _top_level_how(node, target))
