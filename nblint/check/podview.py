@@ -15,6 +15,7 @@ from nblint.check.targets import notebook_of
 from nblint.model.edit import Edit, parsed_hint
 from nblint.model.pod import EffectivePod
 from nblint.model.unknowable import pod_unknowable, unknowable_value
+from nblint.model.wrap import wrap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -436,8 +437,15 @@ def relied_on(pod: EffectivePod, path: tuple[Any, ...], hint: str, shown: Any) -
 #: shells, dev containers): built on them, an image nblint does not know commonly gives its user
 #: passwordless sudo and runs it at its start (field test 15b D6: a code-server-based image whose
 #: start scripts run `sudo chown`).
-_DEV_ENVIRONMENT = re.compile(
-    r"code-?server|vscode|theia|cloudshell|devcontainer|devbox|workspace", re.IGNORECASE
+_DEV_ENVIRONMENT = (
+    "codeserver",
+    "code-server",
+    "vscode",
+    "theia",
+    "cloudshell",
+    "devcontainer",
+    "devbox",
+    "workspace",
 )
 #: A ``sudo`` run by a command line.
 _SUDO_WORD = re.compile(r"(?:^|[\s;&|(`])sudo\s")
@@ -458,7 +466,7 @@ def _may_start_with_sudo(spec: dict[str, Any], container: dict[str, Any]) -> str
     image = container.get("image")
     if not isinstance(image, str) or images.lookup(image) is not None:
         return None
-    if _DEV_ENVIRONMENT.search(image):
+    if any(word in image.lower() for word in _DEV_ENVIRONMENT):
         return (
             f"runs {image}, an image nblint does not know that is named like a development "
             "environment (built on them, images commonly run sudo at their start)"
@@ -1019,13 +1027,19 @@ _CAPABILITY_OF = {
     "ip6tables": "NET_ADMIN",
     "iptables-restore": "NET_ADMIN",
 }
+
+
 #: Programs (beside :data:`_ROOT_COMMANDS`) that need a capability, found where a shell runs
 #: them (a word of their own, or after ``;``, ``&&``, ``|``, ``then``, ``do``, ``sudo``,
 #: ``exec``), with any directory: ``mount`` in a path (``/mnt/mount``) is no command.
-_CAPABILITY_PROGRAMS = re.compile(
-    r"(?:^|[;&|(`]|\b(?:then|do|sudo|exec))\s*(?:/[\w./-]*/)?"
-    r"(setcap|mount|iptables-restore|iptables|ip6tables)(?![\w.-])"
-)
+@lru_cache(maxsize=1)
+def _capability_programs() -> re.Pattern[str]:
+    """The programs whose work needs a capability, as a command line runs them (compiled on
+    first use: most runs never ask)."""
+    return re.compile(
+        r"(?:^|[;&|(`]|\b(?:then|do|sudo|exec))\s*(?:/[\w./-]*/)?"
+        r"(setcap|mount|iptables-restore|iptables|ip6tables)(?![\w.-])"
+    )
 
 
 def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[str, str] | None:
@@ -1039,7 +1053,7 @@ def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[st
         if not starts_as_root(spec, container):
             return None
         for word in (*items(container.get("command")), *items(container.get("args"))):
-            found = _CAPABILITY_PROGRAMS.search(str(word))
+            found = _capability_programs().search(str(word))
             if found:
                 work = found.group(1)
                 break
@@ -1535,13 +1549,7 @@ def per_user(text: Any) -> bool:
 def comment(text: str, width: int = 92) -> str:
     """``text`` as YAML comment lines of at most ``width`` columns: a hint that is advice only.
     Wrapped once per text: the same advice goes with every pod of an image."""
-    import textwrap
-
-    return "\n".join(
-        textwrap.wrap(
-            text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
-        )
-    )
+    return "\n".join(wrap(text, width, "# "))
 
 
 def bidirectional_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str | None:
