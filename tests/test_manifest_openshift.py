@@ -75,6 +75,15 @@ def test_a_route_beside_it_to_its_service_says_openshift() -> None:
     ]
 
 
+def test_a_legacy_route_of_no_api_group_says_openshift_too() -> None:
+    # `apiVersion: v1` Routes (OpenShift 3, still in old Templates): no Kubernetes API has one.
+    assert (
+        brief(run(*_tree("legacy-route-by-service")).findings)
+        == brief(run(*_tree("route-by-service")).findings)
+        != []
+    )
+
+
 def test_a_route_elsewhere_in_the_tree_is_no_sign() -> None:
     found = run(*_tree("route-elsewhere")).findings
     assert [(f.rule, f.line, f.severity) for f in found] == [

@@ -93,6 +93,14 @@ def test_a_ytt_value_annotation_alone_marks_a_ytt_template() -> None:
     ] == [("helm-template", 4, 10)]
 
 
+def test_a_ytt_data_values_file_is_data_not_a_template() -> None:
+    # `#@data/values` (or -schema): what ytt reads, never rendered into an object itself; read
+    # as the YAML it is, which no dialect claims (field test 16b D5: it was an error).
+    result = run(TEMPLATES / "ytt-data-values.yaml")
+    assert result.findings == []
+    assert sum(result.skipped.values()) == 1
+
+
 def test_an_at_sign_in_an_ordinary_comment_or_text_is_not_ytt() -> None:
     rules = {(f.rule, f.line) for f in run(TEMPLATES / "at-sign-in-plain-comments.yaml").findings}
     assert not any(rule == "helm-template" for rule, _ in rules)

@@ -343,11 +343,12 @@ WORKLOAD_SCC_ASSUMPTION = (
 
 
 def is_route(root: Any) -> bool:
-    """An OpenShift Route (cheap: no walk)."""
+    """An OpenShift Route (cheap: no walk): ``route.openshift.io/v1``, or OpenShift 3's legacy
+    ``v1`` (no Kubernetes API has a kind Route; old Templates still write it so)."""
     if not isinstance(root, dict) or root.get("kind") != "Route":
         return False
     api = root.get("apiVersion")
-    return isinstance(api, str) and api.startswith("route.openshift.io/")
+    return isinstance(api, str) and (api.startswith("route.openshift.io/") or api == "v1")
 
 
 def route_entry(file: str, root: Any) -> tuple[str | None, str, int, str | None]:

@@ -988,6 +988,12 @@ def _ytt_annotation() -> re.Pattern[str]:
     )
 
 
+@cache
+def _ytt_data_values() -> re.Pattern[str]:
+    """A ytt data values file's (or schema's) own annotation, on a line of its own."""
+    return re.compile(r"^[ \t]*#@data/values(?:-schema)?[ \t]*$", re.M)
+
+
 YTT_TEMPLATE = (
     "ytt template (#@ annotations): ytt fills in its values, and may add or drop whole parts, "
     "before anything reads it, so nblint cannot check it as written: lint the rendered output "
@@ -1003,7 +1009,9 @@ def _ytt_template(text: str) -> LoadProblem | None:
     ``#@ for`` decide which parts exist at all. Reported at its first annotation.
     """
     found = _ytt_annotation().search(text)
-    if found is None:
+    if found is None or _ytt_data_values().search(text):
+        # (A data values file, or its schema, is data ytt reads, never rendered into objects:
+        # read as the YAML it is, which no dialect claims.)
         return None
     start = next(found.start(group) for group in (1, 2, 3) if found.start(group) >= 0)
     line = text.count("\n", 0, start) + 1

@@ -100,8 +100,10 @@ Z2JH = Dialect(
         *VALUES_FROM_MARKERS,
         *INSTALLER_MARKERS,
         *HELMFILE_MARKERS,
-        # An OpenShift Route to the chart's proxy: a sign the release runs on OpenShift.
+        # An OpenShift Route to the chart's proxy: a sign the release runs on OpenShift (OpenShift
+        # 3's legacy `apiVersion: v1` Routes name no group).
         "route.openshift.io",
+        "kind: Route",
         # An Argo CD Application that creates and labels its destination namespace.
         "managedNamespaceMetadata",
         # One whose `$ref/path` value files may be inputs: linted as its release's layers only.
