@@ -416,3 +416,13 @@ def test_kubeflow_images_whose_start_does_not_run_or_is_behind_the_gateway_are_c
     case: str,
 ) -> None:
     assert _found(AUTH / case) == []
+
+
+def test_kubeflows_untagged_image_is_said_when_every_release_turns_the_login_off() -> None:
+    # No tag: every release's row says the same; the controller's image beside it says nothing.
+    assert [
+        (rule, severity, line, column)
+        for rule, severity, line, column, _ in _found(
+            AUTH / "kubeflow-rstudio-image-untagged-nodeport.yaml"
+        )
+    ] == [("notebook-authentication", "error", 16, 11)]

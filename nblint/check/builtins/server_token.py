@@ -174,6 +174,35 @@ def auth_off(container: dict[str, Any]) -> AuthOff | None:
     return _env_off(container)
 
 
+def _every_release_off(container: dict[str, Any]) -> AuthOff | None:
+    """For an image whose release the table cannot tell (``:latest``, no tag): the start's
+    login off when every release's row says the same (``auth_off_start``), else None."""
+    from nblint.check import images
+
+    image = container.get("image")
+    if not isinstance(image, str) or not any(
+        marker in image for marker in ("kubeflow", "notebook-servers")
+    ):
+        return None  # (cheap first: only Kubeflow's rows say it)
+    found: AuthOff | None = None
+    releases: set[str] = set()
+    for row in images.release_rows(image):
+        # The first row of a release wins, as in a lookup: a later one of the same tag_version
+        # (the family's catch-all pattern) is not this image's.
+        if str(row.get("tag_version")) in releases:
+            continue
+        releases.add(str(row.get("tag_version")))
+        if not row.get("auth_off_start") or not images.start_runs(container, row):
+            return None
+        said = _start_off(container, row)
+        if said is None or (
+            found is not None and (said.flag, said.server) != (found.flag, found.server)
+        ):
+            return None
+        found = found or said
+    return found
+
+
 def _start_off(container: dict[str, Any], entry: dict[str, Any]) -> AuthOff | None:
     """The image's own start runs its server with the login off (the images table's
     ``auth_off_start``: Kubeflow's notebook servers), said at the container's image."""
@@ -244,9 +273,9 @@ def _env_off(container: dict[str, Any]) -> AuthOff | None:
     from nblint.check import images
 
     entry = images.lookup(container.get("image"))
-    if entry is None or not (
-        entry.get("auth_off_env") or entry.get("auth_env") or entry.get("auth_off_start")
-    ):
+    if entry is None:
+        return _every_release_off(container)
+    if not (entry.get("auth_off_env") or entry.get("auth_env") or entry.get("auth_off_start")):
         return None
     if not images.start_runs(container, entry):
         return None
