@@ -134,3 +134,26 @@ def test_the_fixes_go_into_the_pod_template_and_hold_when_checked_again(tmp_path
         ("notebook-read-only-root-filesystem", 15, 9),
         ("notebook-gpu-node-selection", 20, 13),
     ]
+
+
+def test_an_image_an_automatic_image_change_trigger_sets_is_not_a_floating_image() -> None:
+    # The trigger writes the image stream tag's image by digest at every rollout (field test
+    # 16b D2): `rstudio:latest` as written never runs, nor is it pulled again at every start.
+    findings = run(HERE / "image-change-trigger-latest.yaml", select={"notebook-image-pinned"})
+    assert [(f.rule, f.line, f.severity, f.message) for f in findings.findings] == [
+        (
+            "notebook-image-pinned",
+            24,
+            "warning",
+            "container helper uses image registry.example.com/team/helper:latest, which is not "
+            "pinned (no tag, or a floating tag such as latest, *-latest, main, nightly, dev, "
+            "pre-release)",
+        ),
+        (
+            "notebook-image-pinned",
+            26,
+            "warning",
+            "container manual uses image manual:latest, which is not pinned (no tag, or a "
+            "floating tag such as latest, *-latest, main, nightly, dev, pre-release)",
+        ),
+    ]

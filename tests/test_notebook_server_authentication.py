@@ -341,3 +341,88 @@ def test_an_upstream_notebook_told_to_be_openshift_ai_is_checked_alike() -> None
     assert [(f.rule, f.severity, f.line) for f in findings] == [
         ("notebook-authentication", "warning", 14)
     ]
+
+
+def test_kubeflows_jupyter_image_run_as_a_deployment_behind_a_load_balancer_is_an_error() -> None:
+    # Its own start (the s6 jupyterlab service) passes an empty token and password; a plain
+    # Deployment has no Kubeflow gateway in front (field test 16b D3). Said at the image.
+    assert _found(AUTH / "kubeflow-jupyter-image-loadbalancer.yaml") == [
+        (
+            "notebook-authentication",
+            "error",
+            17,
+            11,
+            _server_off(
+                "lab",
+                "Jupyter",
+                'the image\'s own start runs it with --ServerApp.token="" --ServerApp.password=""',
+            )
+            + ": Service/lab (LoadBalancer) exposes its port outside the cluster, and whoever "
+            "reaches it runs code in the container",
+        )
+    ]
+    [finding] = run(AUTH / "kubeflow-jupyter-image-loadbalancer.yaml", select=RULE).findings
+    assert finding.fix is not None
+    # No variable of the image sets a token: a command line with one from a Secret.
+    assert '"jupyter", "lab", "--ip=0.0.0.0", "--port=8888"' in finding.fix
+    assert "secretKeyRef: {name: notebook-token, key: token}" in finding.fix
+
+
+def test_kubeflows_code_server_image_with_args_still_runs_its_start_behind_a_route() -> None:
+    # args go to s6's /init (the ENTRYPOINT), which still starts the code-server service.
+    assert _found(AUTH / "kubeflow-codeserver-image-route.yaml") == [
+        (
+            "notebook-authentication",
+            "error",
+            16,
+            11,
+            _server_off("code", "code-server", "the image's own start runs it with --auth none")
+            + ": Route/code (to Service/code) exposes its port outside the cluster, and whoever "
+            "reaches it runs code in the container",
+        )
+    ]
+    [finding] = run(AUTH / "kubeflow-codeserver-image-route.yaml", select=RULE).findings
+    assert finding.fix is not None
+    assert '"--auth", "password"' in finding.fix
+    assert "- name: PASSWORD" in finding.fix
+
+
+def test_kubeflows_older_rstudio_image_alone_is_a_warning_whose_hint_is_a_proxy() -> None:
+    findings = run(AUTH / "kubeflow-rstudio-image-alone.yaml", select=RULE).findings
+    assert [(f.rule, f.severity, f.line, f.column) for f in findings] == [
+        ("notebook-authentication", "warning", 10, 7)
+    ]
+    [finding] = findings
+    assert finding.message.startswith(
+        _server_off("rstudio", "RStudio Server", "the image's own start runs it with --auth-none=1")
+    )
+    assert finding.fix is not None
+    assert "oauth2-proxy" in finding.fix
+    assert "--upstream=http://127.0.0.1:8888/" in finding.fix
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # A command of its own replaces the image's start: judged by its command line.
+        "kubeflow-jupyter-image-own-command.yaml",
+        # A Kubeflow Notebook: behind the Kubeflow gateway on purpose.
+        "kubeflow-notebook-image-start.yaml",
+        # The same Docker Hub namespace holds Kubeflow's controllers: no server of theirs.
+        "kubeflow-controller-image.yaml",
+    ],
+)
+def test_kubeflow_images_whose_start_does_not_run_or_is_behind_the_gateway_are_clean(
+    case: str,
+) -> None:
+    assert _found(AUTH / case) == []
+
+
+def test_kubeflows_untagged_image_is_said_when_every_release_turns_the_login_off() -> None:
+    # No tag: every release's row says the same; the controller's image beside it says nothing.
+    assert [
+        (rule, severity, line, column)
+        for rule, severity, line, column, _ in _found(
+            AUTH / "kubeflow-rstudio-image-untagged-nodeport.yaml"
+        )
+    ] == [("notebook-authentication", "error", 16, 11)]

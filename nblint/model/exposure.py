@@ -59,14 +59,18 @@ EXPOSURE_MARKERS = ("kind: Service", "kind:Service", '"Service"', "'Service'", "
 #: What the container of a pod that asks what exposes it holds (:func:`worth_asking`): a run none
 #: of whose files holds one needs no Service of another file. A switch that turns a server's
 #: login off names one: Jupyter's ``--….token``, code-server's ``--auth`` and openvscode-server's
-#: ``--without-connection-token``, rocker's ``DISABLE_AUTH``, and the image whose start turns it
-#: off without a password (see ``notebook-authentication``).
+#: ``--without-connection-token``, rocker's ``DISABLE_AUTH``, the image whose start turns it
+#: off without a password, and Kubeflow's notebook-server images, whose own start turns it off
+#: (the images table's ``auth_off_start``; see ``notebook-authentication``).
 EXPOSURE_ASKED_BY = (
     ".token",
     "--auth",
     "connection-token",
     "DISABLE_AUTH",
     "linuxserver/code-server",
+    "kubeflownotebookswg/",
+    "notebooks/notebook-servers/",
+    "kubeflow/notebook-servers/",
 )
 
 

@@ -18,7 +18,9 @@ The other servers a notebook workload runs have their own switches: code-server'
 (openvscode-server's ``--without-connection-token``) on the command line, and the image's start
 reading a variable (the images table's ``auth_off_env``: rocker's ``DISABLE_AUTH=true``), or
 turning the login off when no password variable is set (``auth_env``: linuxserver's code-server
-without ``PASSWORD`` or ``HASHED_PASSWORD``).
+without ``PASSWORD`` or ``HASHED_PASSWORD``), or with the login off whatever is set
+(``auth_off_start``: Kubeflow's notebook-server images, token-less behind its gateway, which a
+raw workload does not have), where the container runs the image's start.
 """
 
 from __future__ import annotations
@@ -65,15 +67,24 @@ class AuthOff:
     edit, the switch as written, the server, what would have kept the login on that is also
     unset (``, and no password``), and the hint's body (below the container's name)."""
 
-    __slots__ = ("as_user", "at", "flag", "hint", "server", "unless")
+    __slots__ = ("as_user", "at", "flag", "hint", "server", "unless", "whole")
 
     def __init__(
-        self, at: Path, flag: str, server: str, unless: str, hint: str, as_user: bool = False
+        self,
+        at: Path,
+        flag: str,
+        server: str,
+        unless: str,
+        hint: str,
+        as_user: bool = False,
+        whole: bool = False,
     ) -> None:
         self.at, self.flag, self.server, self.unless, self.hint = at, flag, server, unless, hint
         #: Whether the image's start serves its users as its own user whatever uid it starts
         #: as (rocker's RStudio sessions run as $USER, linuxserver's code-server as abc).
         self.as_user = as_user
+        #: Whether ``hint`` is the whole hint (a sidecar), not what goes below the container.
+        self.whole = whole
 
 
 PUBLISHED = (
@@ -120,7 +131,8 @@ def check(
             "unless": found.unless,
             "as_root": as_root,
         }
-        fix = {hint_key: _hint(name, found.hint)} if hint_key else None
+        hint = found.hint if found.whole else _hint(name, found.hint)
+        fix = {hint_key: hint} if hint_key else None
         if published is not None and not exposure:
             yield RawViolation(
                 (*base, *found.at),
@@ -160,6 +172,60 @@ def auth_off(container: dict[str, Any]) -> AuthOff | None:
     if flags is not None:
         return flags
     return _env_off(container)
+
+
+def _every_release_off(container: dict[str, Any]) -> AuthOff | None:
+    """For an image whose release the table cannot tell (``:latest``, no tag): the start's
+    login off when every release's row says the same (``auth_off_start``), else None."""
+    from nblint.check import images
+
+    image = container.get("image")
+    if not isinstance(image, str) or not any(
+        marker in image for marker in ("kubeflow", "notebook-servers")
+    ):
+        return None  # (cheap first: only Kubeflow's rows say it)
+    found: AuthOff | None = None
+    releases: set[str] = set()
+    for row in images.release_rows(image):
+        # The first row of a release wins, as in a lookup: a later one of the same tag_version
+        # (the family's catch-all pattern) is not this image's.
+        if str(row.get("tag_version")) in releases:
+            continue
+        releases.add(str(row.get("tag_version")))
+        if not row.get("auth_off_start") or not images.start_runs(container, row):
+            return None
+        said = _start_off(container, row)
+        if said is None or (
+            found is not None and (said.flag, said.server) != (found.flag, found.server)
+        ):
+            return None
+        found = found or said
+    return found
+
+
+def _start_off(container: dict[str, Any], entry: dict[str, Any]) -> AuthOff | None:
+    """The image's own start runs its server with the login off (the images table's
+    ``auth_off_start``: Kubeflow's notebook servers), said at the container's image."""
+    from nblint.check import images
+
+    image = container.get("image")
+    repository = images.parse_image(image).repository if isinstance(image, str) else ""
+    for option in podview.items(entry.get("auth_off_start")):
+        if not isinstance(option, dict) or not isinstance(option.get("start"), str):
+            continue
+        when = option.get("when")
+        if when is not None and not images.glob(str(when)).match(repository):
+            continue
+        kind = str(entry.get("server") or "the server")
+        return AuthOff(
+            ("image",),
+            f"the image's own start runs it with {option['start']}",
+            _SERVER_NAMES.get(kind, kind),
+            "",
+            _start_fix(kind, entry),
+            whole=kind not in ("jupyter", "code-server"),
+        )
+    return None
 
 
 #: code-server's (and openvscode-server's) command-line switches that turn the login off: the
@@ -207,10 +273,14 @@ def _env_off(container: dict[str, Any]) -> AuthOff | None:
     from nblint.check import images
 
     entry = images.lookup(container.get("image"))
-    if entry is None or not (entry.get("auth_off_env") or entry.get("auth_env")):
+    if entry is None:
+        return _every_release_off(container)
+    if not (entry.get("auth_off_env") or entry.get("auth_env") or entry.get("auth_off_start")):
         return None
     if not images.start_runs(container, entry):
         return None
+    if entry.get("auth_off_start"):
+        return _start_off(container, entry)
     kind = str(entry.get("server") or "the server")
     server = _SERVER_NAMES.get(kind, kind)
     env = podview.items(container.get("env"))
@@ -433,6 +503,64 @@ def _flags_fix(container: dict[str, Any], flag: str) -> str:
         ]
         what = "the command line without --auth none, and a password from a Secret"
     return f"# {what}\n# {_PROXY}:\n" + "\n".join([*lines, "      env:", *env]) + "\n"
+
+
+#: The hint for a server whose image's own start turns its login off and reads no login from a
+#: variable: start it with a login (this replaces the image's start), by server.
+_START_COMMANDS = {
+    "jupyter": (
+        "# the image's own start turns the login off and reads no token: start JupyterLab with\n"
+        "# a token from a Secret instead (this command replaces the image's start, and its\n"
+        "# start-up scripts with it) {proxy}:\n",
+        '["jupyter", "lab", "--ip=0.0.0.0", "--port={port}", "--no-browser", '
+        '"--notebook-dir={home}"]',
+        "JUPYTER_TOKEN",
+        "notebook-token, key: token",
+    ),
+    "code-server": (
+        "# the image's own start turns the login off: start code-server with a password from a\n"
+        "# Secret instead (this command replaces the image's start, and its start-up scripts\n"
+        "# with it) {proxy}:\n",
+        '["code-server", "--bind-addr", "0.0.0.0:{port}", "--auth", "password", "{home}"]',
+        "PASSWORD",
+        "server-password, key: password",
+    ),
+}
+#: The hint for a server whose image's start offers no login nblint knows how to turn on.
+_PROXY_SIDECAR = """\
+# the image's own start turns {server}'s login off, and nblint knows no command line that
+# starts this image's server with a login: put an authenticating proxy in front, such as
+# oauth2-proxy as a sidecar (below, with your identity provider's settings), and point the
+# Service at the proxy's port (4180) instead of the server's ({port}):
+spec:
+  containers:
+    - name: oauth2-proxy
+      image: quay.io/oauth2-proxy/oauth2-proxy:v7.6.0
+      args: ["--http-address=0.0.0.0:4180", "--upstream=http://127.0.0.1:{port}/"]
+      ports:
+        - containerPort: 4180
+"""
+
+
+def _start_fix(kind: str, entry: dict[str, Any]) -> str:
+    """The hint for an image whose own start turns its server's login off (``auth_off_start``):
+    a command line that starts the server with a login from a Secret, where nblint knows one;
+    else an authenticating proxy in front (the whole hint)."""
+    port = str(entry.get("port") or 8888)
+    home = str(entry.get("home") or "/home/jovyan")
+    if kind not in _START_COMMANDS:
+        server = _SERVER_NAMES.get(kind, kind)
+        return _PROXY_SIDECAR.replace("{server}", server).replace("{port}", port)
+    comment, command, variable, secret = _START_COMMANDS[kind]
+    command = command.replace("{port}", port).replace("{home}", home)
+    lines = [
+        f"      command: {command}",
+        "      env:",
+        f"        - name: {variable}",
+        "          valueFrom:",
+        f"            secretKeyRef: {{{{name: {secret}}}}}",
+    ]
+    return comment.replace("{proxy}", _PROXY) + "\n".join(lines) + "\n"
 
 
 def _password_fix(switch: str | None, password: str = "PASSWORD") -> str:

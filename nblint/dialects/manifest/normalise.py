@@ -437,6 +437,16 @@ def _no_image(
                 continue
             image = container.get("image")
             if image is not None and not (isinstance(image, str) and not image.strip()):
+                if kind == "DeploymentConfig" and field == "containers":
+                    # An automatic ImageChange trigger naming it writes the image stream tag's
+                    # image (by digest) over the written one at every rollout: the written
+                    # text never runs.
+                    if names is None:
+                        names = _image_triggers(document.root, kind, prefix)
+                    name = container.get("name")
+                    trigger = names.get((field, name)) if isinstance(name, str) else None
+                    if trigger is not None and trigger[0] == AUTOMATIC:
+                        triggered.append((field, index, trigger[1]))
                 continue
             name = container.get("name")
             if kind != "Pod":
@@ -445,7 +455,7 @@ def _no_image(
                 trigger = names.get((field, name)) if isinstance(name, str) else None
                 trigger = trigger or names.get((field, str(index)))
                 by = trigger[0] if trigger is not None else None
-                if trigger is not None and (image or by == "spec.triggers"):
+                if trigger is not None and (image or by in ("spec.triggers", AUTOMATIC)):
                     triggered.append((field, index, trigger[1]))
                     continue
             else:
@@ -491,6 +501,10 @@ def _no_image(
     return out, triggered
 
 
+#: What says a DeploymentConfig's ImageChange trigger with ``automatic: true`` names a container.
+AUTOMATIC = "spec.triggers (automatic)"
+
+
 #: The annotation that asks OpenShift's trigger controller to write an image stream tag's image
 #: into a field of the object (a JSON list of ``{"from": …, "fieldPath": …}``).
 TRIGGERS_ANNOTATION = "image.openshift.io/triggers"
@@ -529,11 +543,12 @@ def _image_triggers(
                 continue
             params = _mapping(trigger.get("imageChangeParams"))
             stream = _mapping(params.get("from")).get("name")
+            # (``automatic: true``: the controller writes the tag's image at every rollout.)
+            by = AUTOMATIC if params.get("automatic") is True else "spec.triggers"
             for name in _as_list(params.get("containerNames")):
                 if isinstance(name, str):
                     out.setdefault(
-                        ("containers", name),
-                        ("spec.triggers", stream if isinstance(stream, str) else None),
+                        ("containers", name), (by, stream if isinstance(stream, str) else None)
                     )
     return out
 
