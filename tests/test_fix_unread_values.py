@@ -141,3 +141,33 @@ def test_a_helmfile_values_file_that_could_not_be_read_makes_drop_all_unsafe() -
     )
     assert notebook(findings, SECCOMP).applicability == "safe"
     assert_left_unfixed(path)
+
+
+def test_the_note_of_a_finding_on_a_chart_default_names_the_layer_nblint_did_not_read() -> None:
+    # Field test 16a D1 (b): `blockWithIptables: true` notes its init container itself; that
+    # note too names what may override the default, for every installer.
+    cases = {
+        HERE / "flux-values-from-not-given.yaml": (20, "`spec.valuesFrom[0]`"),
+        HERE / "fleet-target-sets-root" / "fleet.yaml": (9, "`targetCustomizations`"),
+        HERE / "helmfile-values-template" / "helmfile.yaml": (9, "`releases[0].values[0]`"),
+        HERE / "helmfile-values-file-unreadable" / "helmfile.yaml": (
+            9,
+            "the values file `config.yaml` (`releases[0].values[0]`)",
+        ),
+    }
+    for path, (line, layer) in cases.items():
+        findings = check(path)
+        (privileged,) = [f for f in findings if f.rule == "privileged"]
+        assert (privileged.line, privileged.note) == (
+            line,
+            "chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh 4.1.0 "
+            f"adds a privileged root init container (unless {layer}, which nblint did not read, "
+            "overrides it)",
+        ), path
+        (auth,) = [f for f in findings if f.rule == "notebook-authentication"]
+        assert auth.note.endswith(f"(unless {layer}, which nblint did not read, overrides it)")
+    # A release whose every layer was read says nothing of the kind.
+    (privileged,) = [
+        f for f in check(HERE / "flux-every-layer-read.yaml") if f.rule == "privileged"
+    ]
+    assert "unless" not in privileged.note

@@ -272,3 +272,15 @@ def test_a_bare_name_beside_a_go_range_is_go_not_jinja() -> None:
     assert found("go-range-after-bare-name.yaml") == [
         ("helm-template", 5, 18, "Go template syntax ({{ … }})")
     ]
+
+
+def test_a_terraform_file_named_as_an_input_is_said_to_be_one_and_a_walk_skips_it() -> None:
+    # Field test 16a D5: HCL is not YAML; one line says what it is, never a YAML parse error.
+    folder = TEMPLATES / "terraform-module"
+    result = run(folder / "main.tf")
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("parse-error", 1, 1)]
+    assert result.findings[0].message.startswith("a Terraform file (HCL) is not YAML")
+    assert "helm_release" in (result.findings[0].fix or "")
+    from nblint.load.files import discover
+
+    assert list(discover([str(folder)])) == []

@@ -20,6 +20,7 @@ from typing import Any
 from conftest import FIXTURES, RULES, run
 
 from nblint.dialects.z2jh.gitops import GENERATOR, sources
+from nblint.load.files import discover
 from nblint.model.result import RunResult
 from nblint.model.rule import PsaPolicy
 from nblint.run import fixing
@@ -425,12 +426,14 @@ def test_a_template_values_file_a_kustomization_names_is_one_finding_at_its_temp
 
 
 def test_a_template_values_file_a_helmfile_names_is_one_finding_at_its_template() -> None:
-    # env.yaml.gotmpl, given with the helmfile: said at its template, not also at line 21 of
-    # the helmfile (alone, the helmfile says it: see the first helmfile test).
+    # env.yaml.gotmpl, given with the helmfile: why it cannot be read is said at its template;
+    # that the release was linted without it, once, at line 21 of the helmfile, as when the
+    # helmfile is checked alone (see the first helmfile test; field test 16a D1: a walk lost it).
     result = walk("helmfile-releases")
     said_of = [f for f in found(result) if "gotmpl" in f[1] or f[0] == "z2jh-unread-values"]
     assert said_of == [
         ("helm-template", "helmfile-releases/env.yaml.gotmpl", 2),
+        ("z2jh-unread-values", "helmfile-releases/helmfile.yaml", 21),
         ("z2jh-unread-values", "helmfile-releases/helmfile.yaml", 22),  # missing.yaml, secrets…
     ]
 
@@ -698,3 +701,38 @@ def test_a_helmfile_with_several_environments_does_not_guess_which_one() -> None
     assert "the values template `./config-{{ .Environment.Name }}.yaml`" in said(
         result, "z2jh-unread-values"
     )
+
+
+def test_an_unreadable_template_layer_is_said_in_a_walk_and_named_on_chart_defaults() -> None:
+    # Field test 16a D1: the release's main layer is a helmfile template nblint cannot read;
+    # only `fullnameOverride` is read. A walk of the directory (as pre-commit and CI run it)
+    # gives the template as an input too: its own finding says why at its line 2, and the
+    # helmfile still says once, at the line that layers it, that the release lacks it.
+    folder = Z2JH / "helmfile-unreadable-layer-walk"
+    walked = run(*discover([str(folder)]), select={"z2jh", "privileged", "notebook"})
+    alone = run(folder / "helmfile.yaml", select={"z2jh", "privileged", "notebook"})
+    unread = [
+        ("z2jh-unread-values", "helmfile-unreadable-layer-walk/helmfile.yaml", 8),
+    ]
+    assert [f for f in found(walked) if f[0] == "z2jh-unread-values"] == unread
+    assert [f for f in found(alone) if f[0] == "z2jh-unread-values"] == unread
+    assert ("helm-template", "helmfile-unreadable-layer-walk/jupyterhub.yaml.gotmpl", 2) in found(
+        walked
+    )
+    assert said(walked, "z2jh-unread-values") == said(alone, "z2jh-unread-values")
+    # The findings on chart defaults name the layer that may override them (it does here:
+    # `blockWithIptables: false`, `authenticator_class: github`).
+    unless = (
+        " (unless the values file `./jupyterhub.yaml.gotmpl` (`releases[0].values[0]`), which "
+        "nblint did not read, overrides it)"
+    )
+    for result in (walked, alone):
+        notes = {f.rule: f.note for f in result.findings if f.line == 9}
+        assert notes["privileged"] == (
+            "chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh 4.3.1 adds "
+            "a privileged root init container" + unless
+        )
+        assert notes["notebook-authentication"] == (
+            'chart default `hub.config.JupyterHub.authenticator_class: "dummy"` of z2jh 4.3.1'
+            + unless
+        )

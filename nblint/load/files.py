@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from nblint.load.selection import CHART, TEMPLATES, Selection, top_for
 from nblint.load.yaml_tree import Document, LoadProblem, iter_documents
-from nblint.model.finding import BINARY_FILE, NOT_UTF8
+from nblint.model.finding import BINARY_FILE, NOT_UTF8, TERRAFORM
 from nblint.model.record import Record
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -18,6 +18,13 @@ YAML_SUFFIXES = (".yaml", ".yml")
 #: which helmfile renders into the values Helm reads — said to be templates when they are.
 WALKED_SUFFIXES = (*YAML_SUFFIXES, ".gotmpl")
 STDIN = "-"
+#: Terraform's own files (HCL, not YAML): a walk skips them (not :data:`WALKED_SUFFIXES`); one
+#: named on the command line is said to be one, once, never parsed as YAML.
+TERRAFORM_SUFFIXES = (".tf", ".tfvars")
+TERRAFORM_FILE = (
+    "a Terraform file (HCL) is not YAML: lint the values it gives Helm, rendered, not the file "
+    "(nothing in it was checked)"
+)
 #: Inputs larger than this are refused rather than parsed (a linter must not eat the machine).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -148,6 +155,9 @@ def documents(loaded: LoadedFile, layer: bool = False) -> Iterator[Document | Lo
     ``layer``: the file is a layer of a release (see
     :func:`~nblint.load.yaml_tree.iter_documents`)."""
     if not loaded.readable:
+        return
+    if loaded.path.endswith(TERRAFORM_SUFFIXES):
+        yield LoadProblem("parse-error", TERRAFORM_FILE, 1, 1, fix_key=TERRAFORM)
         return
     content = False
     problems = False

@@ -23,9 +23,11 @@ ANY = "any"
 #: fits such a file is not advice about YAML syntax.
 BINARY_FILE = "binary-file"
 NOT_UTF8 = "not-utf8"
+TERRAFORM = "terraform-file"
 INPUT_FIX_LABELS = {
     BINARY_FILE: "A binary file (not text)",
     NOT_UTF8: "A file that is not UTF-8 text",
+    TERRAFORM: "A Terraform file (`*.tf`, `*.tfvars`) named as an input",
     # An image a kustomization's `images:` entry sets (see KUSTOMIZE_IMAGES below).
     "kustomize-images": "An image a kustomization's `images:` entry sets (that entry)",
 }

@@ -172,8 +172,9 @@ class Source(Record):
         #: among them); None: the object's values at :attr:`root` are the only layer.
         self.layers: list[Any] | None = None
         #: Values files of :attr:`layers` that were found but could not be read (a template),
-        #: named: said where they are, and, like :attr:`unread`, layers nblint did not read.
-        self.unreadable: list[str] = []
+        #: as ``(where, name)``: said where they are, and, like :attr:`unread`, layers nblint
+        #: did not read (named in the notes of findings on chart defaults they may override).
+        self.unreadable: list[tuple[Path, str]] = []
         #: How messages name the object when ``the {kind} `{name}``` would not say it.
         self.title: str | None = None
         #: The wrapper chart (binderhub, daskhub) whose release this is, when not z2jh's own.

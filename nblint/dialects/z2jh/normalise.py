@@ -734,9 +734,10 @@ def _scc_refusals(release: Release, pods: list[EffectivePod]) -> list[Reported]:
 
 #: The rule for values a GitOps object layers that nblint did not read (info).
 UNREAD = "z2jh-unread-values"
-#: A values file a kustomization or helmfile layers that could not be read and is an input of
-#: the run too (``Neighbour.given``): the input's own finding says why, at the line to edit (a
-#: template); the release only counts it as unread values (never reported).
+#: Marks the ``z2jh-unread-values`` at its origin as about a values file that is an input of the
+#: run too (``Neighbour.given``), whose own finding says why it could not be read (a template):
+#: said when the release is linted without it, dropped when nothing of the release is linted
+#: (the template's finding is then all there is to say). Never reported.
 _SAID_THERE = ""
 
 
@@ -752,7 +753,12 @@ def _gitops_release(
     must say about it (the version, what it did not read, values for another chart)."""
     layers, found = below
     unreadable = bool(found)
+    there = {(r.origin.line, r.origin.column) for r in found if r.rule == _SAID_THERE}
     found = [r for r in found if r.rule != _SAID_THERE]
+    # What to say when no release is linted: not what the inputs' own findings say.
+    unlinted = [
+        r for r in found if r.rule != UNREAD or (r.origin.line, r.origin.column) not in there
+    ]
     under = [f for f in layers if not f.above]
     over = [f for f in layers if f.above]
     labels = ", ".join(f.label for f in layers)
@@ -765,12 +771,12 @@ def _gitops_release(
         document, source, settings, read=[labels + via] if layers else [], order=order
     )
     if prepared is None:
-        return None, [*found, *stop]
+        return None, [*unlinted, *stop]
     own = get_path(prepared.layer, prepared.root)[0]
     if unreadable and not layers and not own:
         # Its values are all in `valuesFrom` objects of the inputs that Flux cannot read (a key
         # they lack, text that is no values): the chart's defaults alone are no release.
-        return None, [*found, *prepared.problems]
+        return None, [*unlinted, *prepared.problems]
     pinned: tuple[str, str, Origin | None] | None = None
     known = True
     if settings.get("chart_version"):
@@ -955,6 +961,7 @@ def _prepare(
                 )
         fix = advice[1] if advice is not None else None
         problems.append(Reported(UNREAD, message, Origin(file, line, column), VALUES_OBJECT, fix))
+    if source.unread or source.unreadable:
         unseen = f"{_unread_names(source)}, which nblint did not read,"
     shown = () if read_only else root
     prepared = _Prepared(layer, layer_root, shown, read_only, where, unseen, problems)
@@ -965,7 +972,13 @@ def _prepare(
         prepared.unread = f"{what}; {sets}" if sets else what
     if source.unreadable:
         prepared.unread = "; ".join(
-            [*([prepared.unread] if prepared.unread else []), *source.unreadable]
+            [
+                *([prepared.unread] if prepared.unread else []),
+                *(
+                    f"{name} (`{format_path(path)}`), which could not be read"
+                    for path, name in source.unreadable
+                ),
+            ]
         )
     return prepared, []
 
@@ -1106,6 +1119,7 @@ def _gitops_release_of_layers(
     last: tuple[Recognised, Source, _Prepared] | None = None
     sets = False
     unread: list[str] = []
+    unseen: list[str] = []  # (what each GitOps layer did not read, for notes on chart defaults)
     charts = iter(picked)
     for layer, installs in layers:
         if installs is None:
@@ -1136,6 +1150,8 @@ def _gitops_release_of_layers(
         problems.extend(prepared.problems)
         if prepared.unread is not None:
             unread.append(prepared.unread)
+        if prepared.unseen is not None:
+            unseen.append(prepared.unseen.removesuffix(", which nblint did not read,"))
         last = (layer, source, prepared)
         sets = sets or source.kind == ARGO_SET
     if not files:
@@ -1166,7 +1182,7 @@ def _gitops_release_of_layers(
         chart_version,
         positions,
         subchart=False if last is not None else None,
-        unseen=last[2].unseen if last is not None else None,
+        unseen=f"{' or '.join(unseen)}, which nblint did not read," if unseen else None,
         views=views,
         version_known=known,
     )
@@ -1330,15 +1346,15 @@ def _with_chart_of(document: Recognised, source: Source, found: ChartSource) -> 
     return resolved
 
 
-def _unreadable(file: str, path: Path) -> str:
-    """A values file a kustomize chart entry or a helmfile release layers that could not be
-    read, named for the note of a fix its values may make unsafe."""
-    return f"the values file `{file}` (`{format_path(path)}`), which could not be read"
-
-
 def _unread_names(source: Source) -> str:
-    """What the note of a finding on a chart default names as what may override it."""
-    return " or ".join(f"`{format_path(path)}`" for path, _ in source.unread)
+    """What the note of a finding on a chart default names as what may override it: the layers
+    nblint did not read (by their place) and the values files it could not read (by name too)."""
+    return " or ".join(
+        [
+            *(f"`{format_path(path)}`" for path, _ in source.unread),
+            *(f"{name} (`{format_path(path)}`)" for path, name in source.unreadable),
+        ]
+    )
 
 
 def _gitops_version(
@@ -1752,13 +1768,12 @@ def _installer_layers(
                         f"be ({', '.join(found.candidates)}: nblint does not guess which)",
                     )
                 )
-            elif found.problem is not None and found.given:
-                # An input too: the problem reading it (a template) is said there, at its line,
-                # once (the line to edit); here it only stops what it stops (see `_SAID_THERE`).
-                problems.append(Reported(_SAID_THERE, "", Origin(document.file, line, column)))
-                source.unreadable.append(_unreadable(layer.file, layer.path))
             elif found.problem is not None:
-                source.unreadable.append(_unreadable(layer.file, layer.path))
+                # An input too, its own finding says why, at the template's line; this one says,
+                # once, that the release was linted without it: checked alone or in a walk.
+                source.unreadable.append((layer.path, f"the values file `{layer.file}`"))
+                if found.given:
+                    problems.append(Reported(_SAID_THERE, "", Origin(document.file, line, column)))
                 message = (
                     f"the values file `{layer.file}` ({found.file}) that {source.describe()} "
                     f"layers could not be read ({found.problem}); nothing of it was read"

@@ -113,6 +113,9 @@ class ValuesProvenance:
                 # (A null that deletes the value is said too: it is what the finding is at.)
                 deleted = found.note is not None and found.note.startswith("the null")
                 said = f"{note}; {found.note}" if deleted else note
+                if self.release.unseen and self.release.is_default(values_path):
+                    # (A note of its own on a chart default: `blockWithIptables: true`'s.)
+                    said += self.release.unless_unseen()
                 found = Origin(found.file, found.line, found.column, said)
             self._located[path] = found
         return found

@@ -642,11 +642,14 @@ class Release(Record):
                 f"chart default `{format_path(values_path)}: {_brief(value)}` "
                 f"of z2jh {self.chart_version}"
             )
-        if self.unseen:
-            # z2jh is a subchart here (what nblint knows is z2jh's default, not the parent's), or
-            # values nblint did not read lie below the user's.
-            note += f" (unless {self.unseen} overrides it)"
-        return Origin(origin.file, origin.line, origin.column, note)
+        return Origin(origin.file, origin.line, origin.column, note + self.unless_unseen())
+
+    def unless_unseen(self) -> str:
+        """What the note of a finding on a chart default adds when values nblint cannot see may
+        override it: z2jh is a subchart (what nblint knows is z2jh's default, not the parent's),
+        or the release layers values nblint did not read (a helmfile values template, a
+        ``valuesFrom`` not given, Fleet's ``targetCustomizations``). Empty otherwise."""
+        return f" (unless {self.unseen} overrides it)" if self.unseen else ""
 
     @property
     def layered(self) -> bool:
