@@ -344,7 +344,7 @@ def test_values_are_z2jh_when_the_chart_does_not_hand_all_their_sections_away() 
 def test_values_of_the_jupyterhub_chart_itself_are_z2jh() -> None:
     result = check("z2jh-chart-itself")
     assert OTHER not in {f.rule for f in result.findings}
-    assert linted_as(result) == {chart_versions()[-1]}
+    assert linted_as(result) == {"4.1.0"}  # the version of the chart itself
 
 
 def test_z2jh_deeper_under_a_dependency_that_may_nest_it_stays_z2jh() -> None:
@@ -459,3 +459,100 @@ def test_ranges_of_later_patches_only(text: str, series: str | None) -> None:
     from nblint.dialects.z2jh.umbrella import later_patches_only
 
     assert later_patches_only(text, chart_versions()) == series
+
+
+ROOT = "z2jh-values-root"
+
+
+def found(result: RunResult) -> list[tuple[str, str, int, str | None]]:
+    """``(rule, file name, line, profile)`` of each z2jh finding about where values sit or the
+    release they are linted as."""
+    return [
+        (f.rule, Path(f.file).name, f.line, f.profile)
+        for f in result.findings
+        if f.rule in (CHOSEN, UNKNOWN, ROOT)
+    ]
+
+
+def test_top_level_values_beside_an_umbrella_never_reach_z2jh_and_are_said() -> None:
+    # Field test 16a D3: Helm hands the dependency only `.Values.jupyterhub` (and `global`); the
+    # release is z2jh 3.3.8's chart defaults, not the top-level `singleuser` and its profile.
+    result = check("top-level-values")
+    assert found(result) == [(CHOSEN, "values.yaml", 2, None), (ROOT, "values.yaml", 2, None)]
+    warning = next(f for f in result.findings if f.rule == ROOT)
+    assert warning.severity == "warning"
+    assert "`singleuser` at the top level" in warning.message
+    assert "only `.Values.jupyterhub` and `global`" in warning.message
+    assert "linted as z2jh's chart defaults" in warning.message
+    assert "move it under `jupyterhub:`" in (warning.fix or "")
+    assert linted_as(result) == {"3.3.8"}
+    assert [pod.profile for pod in result.pods] == [None]  # the profile does not exist
+    image = result.pods[0].pod["spec"]["containers"][0]["image"]
+    assert "minimal-notebook" not in image
+
+
+def test_top_level_values_beside_an_aliased_umbrella_name_the_alias() -> None:
+    result = check("top-level-values-alias")
+    assert found(result) == [(CHOSEN, "values.yaml", 2, None), (ROOT, "values.yaml", 2, None)]
+    warning = next(f for f in result.findings if f.rule == ROOT)
+    assert warning.message.startswith("`hub`, `singleuser` at the top level")
+    assert "(alias `notebooks`)" in warning.message
+    assert "only `.Values.notebooks` and `global`" in warning.message
+    assert "move them under `notebooks:`" in (warning.fix or "")
+    assert linted_as(result) == {"4.1.0"}
+
+
+def test_values_under_the_dependency_s_key_count_and_the_top_level_ones_are_named() -> None:
+    result = check("top-level-and-under-key")
+    assert found(result) == [(ROOT, "values.yaml", 2, None), (CHOSEN, "values.yaml", 7, None)]
+    warning = next(f for f in result.findings if f.rule == ROOT)
+    assert warning.message.startswith("`singleuser`, `proxy` at the top level")
+    assert "only the values under `jupyterhub` were linted" in warning.message
+    pod = result.pods[0].pod
+    assert pod["spec"]["containers"][0]["image"] == "quay.io/jupyter/scipy-notebook:2024-08-12"
+    # The top-level `uid: 0` is not z2jh's.
+    assert pod["spec"]["securityContext"].get("runAsUser") != 0
+
+
+def test_a_fix_never_writes_at_the_top_level_beside_an_umbrella(tmp_path: Path) -> None:
+    for name in ("Chart.yaml", "values.yaml"):
+        shutil.copy(UMBRELLA / "top-level-values" / name, tmp_path / name)
+    subprocess.run(
+        [sys.executable, "-m", "nblint", "fix", str(tmp_path / "values.yaml")],
+        capture_output=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    import yaml
+
+    written = yaml.safe_load((tmp_path / "values.yaml").read_text())
+    before = yaml.safe_load((UMBRELLA / "top-level-values" / "values.yaml").read_text())
+    assert written["singleuser"] == before["singleuser"]
+    assert set(written) == {"singleuser", "jupyterhub"}  # the fix went under `jupyterhub:`
+
+
+def test_a_vendored_copy_of_z2jh_s_chart_pins_its_own_version() -> None:
+    # Field test 16a D2: the Chart.yaml beside the values is z2jh's chart itself, at 3.3.7.
+    result = check("vendored-chart")
+    assert found(result) == [(CHOSEN, "values.yaml", 1, None)]
+    assert result.findings[0].message.endswith(
+        "Chart.yaml is z2jh's chart `jupyterhub` itself, at version 3.3.7"
+    )
+    assert result.findings[0].message.startswith("linted as z2jh 3.3.7, values at the top level")
+    assert linted_as(result) == {"3.3.7"}
+    trait = next(f for f in result.findings if f.rule == "z2jh-unknown-trait")
+    assert (Path(trait.file).name, trait.line) == ("values.yaml", 6)
+    assert "KubeSpawner 6.2.0 (the hub of z2jh 3.3.7)" in trait.message
+
+
+def test_a_vendored_chart_at_a_version_nblint_does_not_know_is_said_as_a_pin_is() -> None:
+    result = check("vendored-chart-unknown-version")
+    assert found(result) == [(UNKNOWN, "Chart.yaml", 3, None)]
+    assert linted_as(result) == {chart_versions()[-1]}
+
+
+def test_a_copy_of_z2jh_s_git_says_no_release_and_is_linted_as_the_newest() -> None:
+    result = check("vendored-chart-from-git")
+    assert found(result) == [(CHOSEN, "Chart.yaml", 4, None)]
+    assert "chartpress" in result.findings[0].message
+    assert linted_as(result) == {chart_versions()[-1]}

@@ -33,6 +33,7 @@ from nblint.dialects.z2jh.umbrella import (
     ConstraintError,
     Elsewhere,
     Pin,
+    chart_itself,
     exact,
     handed_elsewhere,
     later_patches_only,
@@ -55,7 +56,7 @@ from nblint.dialects.z2jh.values import (
 )
 from nblint.dialects.z2jh.values_from import is_values_source
 from nblint.load.provenance import tree_position
-from nblint.model.document import Normalised, Recognised, RunIndex
+from nblint.model.document import Neighbour, Normalised, Recognised, RunIndex
 from nblint.model.finding import NO_FIX, Reported
 from nblint.model.pod import (
     CREATOR_FACT,
@@ -109,6 +110,14 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=known
     )
     _filled_by_jinja(release, layers)
+    unreached = _unreached(document, settings, root, pin)
+    if unreached:
+        # Each file said to hold its values elsewhere is not also said to hold none.
+        files = {reported.origin.file for reported in unreached}
+        problems = [
+            *unreached,
+            *(p for p in problems if p.rule != "z2jh-values-root" or p.origin.file not in files),
+        ]
     if said is not None:
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
@@ -142,10 +151,68 @@ def _values_root(
         root = parse_root(given)
     elif pin is not None:
         root = pin.root
+    elif found:
+        # Helm hands the dependency only what sits under its key (and `global`): values written
+        # elsewhere never reach z2jh (said by :func:`_unreached`), whose release is then its
+        # chart's defaults.
+        root = found[0].root
     else:
-        detected = (find_root(doc) for _, doc in layers)
-        root = next((found for found in detected if found is not None), ())
+        root = _detected_root(layers)
     return root, pin or (found[0] if found else None)
+
+
+def _detected_root(layers: list[tuple[str, Any]]) -> tuple[str, ...]:
+    """Where z2jh's values sit in ``layers`` by their keys alone (the first layer that says)."""
+    detected = (find_root(doc) for _, doc in layers)
+    return next((found for found in detected if found is not None), ())
+
+
+def _unreached(
+    document: Recognised, settings: dict[str, Any], root: Path, pin: Pin | None
+) -> list[Reported]:
+    """Values beside an umbrella chart that depends on ``jupyterhub`` whose z2jh-looking
+    sections sit outside the dependency's key (at the top level: ``singleuser:`` rather than
+    ``jupyterhub.singleuser``): Helm hands a subchart only ``.Values.<alias or name>`` and
+    ``global``, so they never reach z2jh. Said once per file, at its first such key; the release
+    is linted as Helm builds it (what sits under the key, else the chart's defaults)."""
+    if pin is None or settings.get("values_root") is not None or root != pin.root:
+        return []
+    from nblint.dialects.z2jh.umbrella import dependency_keys, unreached
+
+    layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
+    others = dependency_keys(document.neighbours)
+    said: list[Reported] = []
+    for file, doc in layers:
+        keys = unreached(doc, pin, others)
+        if not keys:
+            continue
+        shown = ", ".join(f"`{key}`" for key in keys)
+        key = pin.key
+        alias = f" (alias `{key}`)" if key != DEPENDENCY else ""
+        under = get_path(doc, pin.root)[0]
+        linted = (
+            f"only the values under `{key}` were linted as z2jh's"
+            if under
+            else f"nothing sits under `{key}`, so the release was linted as z2jh's chart defaults"
+        )
+        line, column = tree_position(doc, (keys[0],))
+        said.append(
+            Reported(
+                "z2jh-values-root",
+                f"{shown} at the top level of values for the chart beside them "
+                f"({pin.chart.file}), which installs z2jh as its dependency `{DEPENDENCY}`"
+                f"{alias}: Helm hands that dependency only `.Values.{key}` and `global`, so "
+                f"{'they are' if len(keys) > 1 else 'it is'} the umbrella chart's own values "
+                f"and never {'reach' if len(keys) > 1 else 'reaches'} z2jh; {linted}",
+                Origin(file, line, column),
+                VALUES_OBJECT,
+                fix=(
+                    f"If {shown} {'are' if len(keys) > 1 else 'is'} meant for z2jh, move "
+                    f"{'them' if len(keys) > 1 else 'it'} under `{key}:` (indented one level)."
+                ),
+            )
+        )
+    return said
 
 
 #: Values the chart itself runs through Helm's ``tpl`` (every 3.x and 4.x release: the hub's and
@@ -315,6 +382,8 @@ def _chosen_release(
     origin)`` (origin None: the values' own z2jh root, ``where``), and whether the pin says the
     release is that one (or newer), rather than nblint taking its newest."""
     newest = newest_chart_version()
+    if pin is None and (itself := chart_itself(document.neighbours)) is not None:
+        return _chart_itself_release(*itself, where)
     if pin is None:
         broken = unreadable(document.neighbours)
         if broken is None:
@@ -355,6 +424,45 @@ def _chosen_release(
         _values_at(where),
         "the values beside it were linted as",
         f"no {lock} beside it says which release Helm installed",
+    )
+
+
+#: What chartpress writes as the version of z2jh's chart in git (a release carries its own).
+CHARTPRESS = "set.by.chartpress"
+
+
+def _chart_itself_release(
+    chart: Neighbour, version: str, where: str
+) -> tuple[str, tuple[str, str, Origin | None], bool]:
+    """The release of values beside z2jh's chart itself (a vendored copy, the directory an Argo
+    CD Application's ``path`` names): the version its ``Chart.yaml`` says, judged as a pin of it
+    is (an unknown release is ``z2jh-unknown-chart-version``). A copy from z2jh's git says no
+    release (chartpress fills the version in when it publishes one): linted as the newest."""
+    line, column = tree_position(chart.root, ("version",))
+    origin = Origin(chart.file, line, column)
+    source = f"{chart.file} is z2jh's chart `{DEPENDENCY}` itself, at version"
+    if CHARTPRESS in version.replace("-", "."):
+        newest = newest_chart_version()
+        return (
+            newest,
+            (
+                CHOSEN,
+                f"linted as z2jh {newest}, the newest release nblint knows, {_values_at(where)}: "
+                f"{source} `{version}`, which chartpress replaces when it publishes a release "
+                "(a copy of z2jh's git, not of a release); give the release it matches with "
+                "--chart-version",
+                origin,
+            ),
+            False,
+        )
+    return _pinned(
+        version,
+        source,
+        f"{chart.file} is z2jh's chart `{DEPENDENCY}` itself",
+        origin,
+        _values_at(where),
+        "the values beside it were linted as",
+        "a chart's own version is no range",
     )
 
 
@@ -2093,6 +2201,9 @@ def _other_chart(document: Recognised, settings: dict[str, Any]) -> Reported | N
     layers: list[tuple[str, Any]] = list(document.layers) or [(document.file, document.root)]
     elsewhere = None
     if settings.get("values_root") is None and document.neighbours:
+        # Where the values are written (not the dependency's key they may lack).
+        if pin is not None and not any(holds_values(d, root) for _, d in layers):
+            root = _detected_root(layers)
         elsewhere = handed_elsewhere(document.neighbours, [d for _, d in layers], root)
     if elsewhere is not None:
         return _handed_elsewhere(elsewhere, layers, root)

@@ -247,6 +247,68 @@ def handed_elsewhere(
     )
 
 
+def dependency_keys(neighbours: Sequence[Neighbour]) -> set[str]:
+    """The keys the chart beside the values hands its dependencies (each one's alias, else its
+    name), in ``Chart.yaml`` and a Helm 2 ``requirements.yaml``."""
+    by_name = {neighbour.name: neighbour for neighbour in neighbours}
+    keys: set[str] = set()
+    for name in _LOCKS:
+        listed = by_name.get(name)
+        for entry in _dependencies(listed.root if listed else None):
+            if not isinstance(entry, dict):
+                continue
+            alias, named = entry.get("alias"), entry.get("name")
+            key = alias if isinstance(alias, str) and alias else named
+            if isinstance(key, str) and key:
+                keys.add(key)
+    return keys
+
+
+def unreached(document: Any, pin: Pin, others: set[str]) -> list[str]:
+    """The top-level keys of ``document`` that look like z2jh's but that Helm never hands the
+    ``jupyterhub`` dependency ``pin`` (it passes a subchart only ``.Values.<alias or name>`` and
+    ``global``): a z2jh section (``singleuser``, ``hub``, …) or a key with z2jh values under it,
+    that is neither the dependency's key nor another dependency's (``others``: that chart's)."""
+    if not isinstance(document, dict) or "apiVersion" in document or "kind" in document:
+        return []
+    from nblint.dialects.z2jh.root import SIGNATURE_KEYS, holds_values
+
+    found = []
+    for key, node in document.items():
+        if not isinstance(key, str) or key in (pin.key, "global") or key in others:
+            continue
+        signature = SIGNATURE_KEYS.get(key)
+        if isinstance(node, dict) and (
+            (signature is not None and any(inner in signature for inner in node))
+            or holds_values(document, (key,))
+        ):
+            found.append(key)
+    return found
+
+
+def chart_itself(neighbours: Sequence[Neighbour]) -> tuple[Neighbour, str] | None:
+    """The ``Chart.yaml`` beside the values when it is z2jh's chart itself (a vendored copy:
+    ``name: jupyterhub``, not Bitnami's chart of that name), and its version as written; None
+    otherwise, or when it writes no version."""
+    chart = next((n for n in neighbours if n.name == "Chart.yaml"), None)
+    root = chart.root if chart is not None else None
+    if chart is None or not isinstance(root, dict) or root.get("name") != DEPENDENCY:
+        return None
+    from nblint.dialects.z2jh.other_charts import from_other_repository
+
+    # Bitnami's chart is named `jupyterhub` too: its home, sources and dependencies say whose.
+    where = [root.get("home"), *_texts(root.get("sources"))]
+    where += [entry.get("repository") for entry in _dependencies(root) if isinstance(entry, dict)]
+    if any(from_other_repository(_text(text)) for text in where):
+        return None
+    version = _text(root.get("version"))
+    return (chart, version) if version is not None else None
+
+
+def _texts(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def unreadable(neighbours: Sequence[Neighbour]) -> Neighbour | None:
     """A chart file beside the values that could not be read (it may pin the release)."""
     return next((n for n in neighbours if n.name in _LOCKS and n.problem is not None), None)
