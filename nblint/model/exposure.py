@@ -29,7 +29,7 @@ class Exposure(Record):
     """A Service (its selector, and whether it reaches outside the cluster itself) or an Ingress
     or Route (the Services it sends traffic to)."""
 
-    __slots__ = ("file", "label", "namespace", "outside", "selector", "services")
+    __slots__ = ("directory", "file", "label", "namespace", "outside", "selector", "services")
 
     def __init__(
         self,
@@ -44,14 +44,20 @@ class Exposure(Record):
         self.label = label
         #: Its namespace, None when the inputs do not say.
         self.namespace = namespace
-        #: The file it is written in.
+        #: The file it is written in, and its directory.
         self.file = file
+        self.directory = os.path.dirname(file)
         #: A Service's selector (None: selects no pod, or not a Service).
         self.selector = selector
         #: How a Service reaches outside the cluster in words (``NodePort``), else empty.
         self.outside = outside
         #: The Services an Ingress or Route sends traffic to.
         self.services = services
+
+    @property
+    def known(self) -> bool:
+        """Whether its namespace is one nblint knows (not unset, not a placeholder)."""
+        return _known(self.namespace)
 
 
 #: How a file that holds a Service or an Ingress is told (the cluster dialect's index markers).
@@ -103,33 +109,78 @@ def exposed_by(
     labels: Any, namespace: str | None, file: str | None, entries: Iterable[Exposure]
 ) -> list[str]:
     """What among ``entries`` exposes a pod with ``labels`` (in ``namespace``, written in
-    ``file``) outside the cluster, in words."""
+    ``file``) outside the cluster, in words. Two known namespaces must be one; with one unknown
+    (or a placeholder), the two are taken to be applied together only when written in one
+    directory. The entries are looked up by the pod's labels in an index built once per run:
+    every pod that asks would otherwise compare itself with every Service of the run."""
     if not isinstance(labels, dict):
         labels = {}
-    near = [entry for entry in entries if _same_namespace(namespace, file, entry)]
-    selecting = {
-        entry.label.partition("/")[2]: entry
-        for entry in near
-        if entry.selector and all(labels.get(key) == value for key, value in entry.selector.items())
-    }
-    out: list[str] = []
-    for entry in near:
-        if entry.selector is not None:
-            if entry.label.partition("/")[2] in selecting and entry.outside:
-                out.append(f"{entry.label} ({entry.outside})")
-        else:
-            to = [name for name in entry.services if name in selecting]
-            if to:
-                out.append(f"{entry.label} (to Service/{to[0]})")
-    return list(dict.fromkeys(out))
+    groups = _groups(entries)
+    known = _known(namespace)
+    directory = None if file is None else os.path.dirname(file)
+
+    def near(entry: Exposure) -> bool:
+        if known and entry.known:
+            return namespace == entry.namespace
+        return directory is None or entry.directory == directory
+
+    selecting: set[str] = set()
+    for key, value in labels.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            continue  # (a selector's pairs are text: nothing else matches them)
+        for entry in groups.by_label.get((key, value), ()):
+            selector = entry.selector
+            assert selector is not None
+            if near(entry) and all(labels.get(key) == value for key, value in selector.items()):
+                selecting.add(entry.label.partition("/")[2])
+    if not selecting:
+        return []
+    found: list[tuple[int, str]] = []
+    for name in selecting:
+        for index, entry in groups.by_name.get(name, ()):
+            if entry.outside and near(entry):
+                found.append((index, f"{entry.label} ({entry.outside})"))
+    for index, entry in groups.routes:
+        to = [name for name in entry.services if name in selecting]
+        if to and near(entry):
+            found.append((index, f"{entry.label} (to Service/{to[0]})"))
+    found.sort()
+    return list(dict.fromkeys(text for _, text in found))
 
 
-def _same_namespace(namespace: str | None, file: str | None, entry: Exposure) -> bool:
-    """Two known namespaces must be one; with one unknown (or a placeholder), the two are taken
-    to be applied together only when written in one directory."""
-    if _known(namespace) and _known(entry.namespace):
-        return namespace == entry.namespace
-    return file is None or os.path.dirname(file) == os.path.dirname(entry.file)
+class _Groups:
+    """The entries of a run as :func:`exposed_by` looks them up: the Services by each label
+    pair of their selectors and by name (with their places in the run's order), and the
+    Ingresses and Routes."""
+
+    __slots__ = ("by_label", "by_name", "routes")
+
+    def __init__(self, entries: tuple[Exposure, ...]) -> None:
+        self.by_label: dict[tuple[str, str], list[Exposure]] = {}
+        self.by_name: dict[str, list[tuple[int, Exposure]]] = {}
+        self.routes: list[tuple[int, Exposure]] = []
+        for index, entry in enumerate(entries):
+            if entry.selector is None:
+                self.routes.append((index, entry))
+                continue
+            for pair in entry.selector.items():
+                self.by_label.setdefault(pair, []).append(entry)
+            self.by_name.setdefault(entry.label.partition("/")[2], []).append((index, entry))
+
+
+def _groups(entries: Iterable[Exposure]) -> _Groups:
+    """:class:`_Groups` of ``entries``, built once for the run's tuple of them."""
+    entries = tuple(entries)
+    if _GROUPED and _GROUPED[0][0] is entries:
+        return _GROUPED[0][1]
+    groups = _Groups(entries)
+    _GROUPED[:] = [(entries, groups)]
+    return groups
+
+
+#: The last run's entries and their groups (one run at a time asks; the pair keeps the entries
+#: alive, so their identity holds).
+_GROUPED: list[tuple[tuple[Exposure, ...], _Groups]] = []
 
 
 def _known(namespace: str | None) -> bool:
