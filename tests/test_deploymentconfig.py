@@ -157,3 +157,12 @@ def test_an_image_an_automatic_image_change_trigger_sets_is_not_a_floating_image
             "floating tag such as latest, *-latest, main, nightly, dev, pre-release)",
         ),
     ]
+
+
+def test_an_image_change_trigger_fills_an_init_containers_image_too() -> None:
+    # Field test 17b D1: `containerNames` names the init container as well (OpenShift's
+    # UpdateDeploymentConfigImages looks a name up among both lists): nothing to pin there.
+    findings = run(
+        HERE / "image-change-trigger-init-container.yaml", select={"notebook-image-pinned"}
+    ).findings
+    assert findings == []

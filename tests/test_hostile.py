@@ -181,6 +181,12 @@ def test_file_with_only_comments() -> None:
     )
 
 
+def test_a_charts_own_empty_values_file_is_no_problem() -> None:
+    # Helm reads a chart's empty values.yaml (a chart with no defaults): field test 17a D2.
+    _, findings = lint(FIXTURES / "empty-chart-values" / "chart")
+    assert findings == []  # (the exit code is the companion file's)
+
+
 def test_scalar_document() -> None:
     code, findings = lint(H / "scalar-document.yaml")
     assert code == 1

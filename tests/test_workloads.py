@@ -553,6 +553,11 @@ def test_a_well_known_server_from_any_registry_is_not_a_notebook(
         "docker.io/minio/minio:RELEASE.2024-10-02T17-50-41Z",
         "quay.io/minio/minio:latest",
         "docker.io/bitnami/kafka:3.8",
+        # File servers (field test 17a D1).
+        "gcr.io/google_containers/volume-nfs:0.8",
+        "registry.k8s.io/volume-nfs:0.8",
+        "docker.io/itsthenetwork/nfs-server-alpine:12",
+        "docker.io/dperson/samba:latest",
         "mcr.microsoft.com/mssql/server:2022-latest",
         # Vector databases (field test 12b D9), as their projects publish them.
         "ghcr.io/chroma-core/chroma:0.5.0",
@@ -569,6 +574,8 @@ def test_a_well_known_server_from_any_registry_is_not_a_notebook(
         "quay.io/prometheus/mysqld-exporter:v0.15.1",
         "docker.io/oliver006/redis_exporter:v1.62.0",
         "registry.example.com/mirror/nginx-unprivileged:1.27",
+        # ingress-nginx from the registry before registry.k8s.io (field test 17b D3).
+        "k8s.gcr.io/ingress-nginx/controller:v1.1.1",
         "docker.io/library/postgres:16",  # as before
     ],
 )

@@ -169,9 +169,20 @@ def documents(loaded: LoadedFile, layer: bool = False) -> Iterator[Document | Lo
         elif entry.root is not None:
             content = True
         yield entry
-    if not content and not problems:
+    if not content and not problems and not _chart_values(loaded.path):
         what = "empty file" if not loaded.text.strip() else "no YAML content (only comments)"
         yield LoadProblem("empty-file", f"{what}: nothing to check", 1, 1)
+
+
+def _chart_values(path: str) -> bool:
+    """Whether ``path`` is a Helm chart's own ``values.yaml`` (a ``Chart.yaml`` beside it): a
+    chart with no defaults leaves it empty, and Helm reads it so (field test 17a D2)."""
+    if os.path.basename(path) not in ("values.yaml", "values.yml"):
+        return False
+    directory = os.path.dirname(path)
+    return any(
+        os.path.isfile(os.path.join(directory, name)) for name in ("Chart.yaml", "Chart.yml")
+    )
 
 
 def load(path: str) -> LoadedFile:

@@ -437,7 +437,7 @@ def _no_image(
                 continue
             image = container.get("image")
             if image is not None and not (isinstance(image, str) and not image.strip()):
-                if kind == "DeploymentConfig" and field == "containers":
+                if kind == "DeploymentConfig":
                     # An automatic ImageChange trigger naming it writes the image stream tag's
                     # image (by digest) over the written one at every rollout: the written
                     # text never runs.
@@ -516,8 +516,9 @@ def _image_triggers(
     """The containers an OpenShift image trigger fills in the image of, as ``(list, name)``
     (or ``(list, index)`` for a ``fieldPath`` that counts): each with what says so, the
     annotation or ``spec.triggers`` (a DeploymentConfig's ``ImageChange`` triggers, which
-    name regular containers), and the image stream tag it takes the image from (``from.name``,
-    None when not written as text). A trigger nblint cannot read names nothing."""
+    name containers and init containers alike), and the image stream tag it takes the image
+    from (``from.name``, None when not written as text). A trigger nblint cannot read names
+    nothing."""
     out: dict[tuple[str, str], tuple[str, str | None]] = {}
     metadata = _mapping(root.get("metadata"))
     written = _mapping(metadata.get("annotations")).get(TRIGGERS_ANNOTATION)
@@ -547,9 +548,12 @@ def _image_triggers(
             by = AUTOMATIC if params.get("automatic") is True else "spec.triggers"
             for name in _as_list(params.get("containerNames")):
                 if isinstance(name, str):
-                    out.setdefault(
-                        ("containers", name), (by, stream if isinstance(stream, str) else None)
-                    )
+                    # (OpenShift's UpdateDeploymentConfigImages looks the name up among the
+                    # init containers too: field test 17b D1.)
+                    for listed in ("containers", "initContainers"):
+                        out.setdefault(
+                            (listed, name), (by, stream if isinstance(stream, str) else None)
+                        )
     return out
 
 
