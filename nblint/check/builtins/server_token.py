@@ -181,7 +181,7 @@ def _every_release_off(container: dict[str, Any]) -> AuthOff | None:
 
     image = container.get("image")
     if not isinstance(image, str) or not any(
-        marker in image for marker in ("kubeflow", "notebook-servers")
+        marker in image for marker in ("kubeflownotebookswg", "notebook-servers")
     ):
         return None  # (cheap first: only Kubeflow's rows say it)
     found: AuthOff | None = None
