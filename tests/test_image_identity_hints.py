@@ -2,8 +2,8 @@
 
 For an image the notebook-images table does not know, nblint cannot know its user or HOME: the
 hints take the jupyter docker-stacks' numbers (1000:100, /home/jovyan) and say so, instead of
-calling them the image's: any non-root uid and any group (nothing makes them the docker-stacks'),
-and the docker-stacks HOME.
+calling them the image's: any non-root uid and any group (nothing makes them the docker-stacks').
+The read-only-root hint assumes no HOME: it asks for a volume at HOME first, which holds ~/.cache.
 """
 
 from __future__ import annotations
@@ -32,10 +32,16 @@ def test_hints_for_an_image_nblint_does_not_know_say_what_they_assume() -> None:
     ]
     fixes = "\n".join(entry[3] for entry in found)
     assert "the image's" not in fixes
-    assert (
-        "mountPath: /home/jovyan/.cache   # assumed: the jupyter docker-stacks HOME; check your "
-        "image" in found[0][3]
+    # HOME itself wants a volume first (shown, not applied): ~/.cache is in it, and no
+    # docker-stacks HOME is assumed for a mount of its own (field test 17b D2).
+    assert found[0][3].startswith(
+        "# first mount a volume of your own at HOME (see notebook-home-persistent): on a "
+        "read-only\n"
+        "# root, the server could not write its home\n"
+        "# (nblint does not know this image's HOME: its ~/.cache is in that volume)\n"
     )
+    assert "jovyan" not in found[0][3]
+    assert "cache" not in found[0][3].replace("~/.cache", "")
     assert (
         "runAsUser: 1000   # assumed: any non-root uid; check that this container's image runs "
         "as it\n"

@@ -195,3 +195,39 @@ def test_a_template_s_binding_counts_and_its_info_is_said_once_with_jobs(tmp_pat
     assert rules.count(PARAMETERS) == 1
     [token] = [f for f in report["findings"] if f["rule"] == TOKEN and "zzz" in f["file"]]
     assert token["message"] == HELD_BACK and token["applicability"] == DISPLAY_ONLY
+
+
+def test_a_container_named_by_a_parameter_has_its_hints_under_the_pod_template() -> None:
+    # Field test 17b D2: `name: ${NAME}` is no plain name, so its hints are only shown — but
+    # at the DeploymentConfig's own level, as for a container with a literal name.
+    result = run(T / "container-name-parameter.yaml")
+    found = {f.rule: f for f in result.findings if f.rule != PARAMETERS and f.fix is not None}
+    assert sorted((f.rule, f.line, f.profile, f.applicability) for f in found.values()) == [
+        ("notebook-read-only-root-filesystem", 26, None, DISPLAY_ONLY),
+        ("notebook-resources", 26, None, DISPLAY_ONLY),
+    ]
+    assert found["notebook-read-only-root-filesystem"].fix == (
+        "spec:\n"
+        "  template:\n"
+        "    # first mount a volume of your own at HOME (see notebook-home-persistent): on a "
+        "read-only\n"
+        "    # root, the server could not write its home\n"
+        "    # (nblint does not know this image's HOME: its ~/.cache is in that volume)\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: ${NAME}\n"
+        "          securityContext:\n"
+        "            readOnlyRootFilesystem: true\n"
+        "          volumeMounts:\n"
+        "            - name: tmp\n"
+        "              mountPath: /tmp\n"
+        "      volumes:\n"
+        "        - name: tmp\n"
+        "          emptyDir:\n"
+        "            sizeLimit: 1Gi"
+    )
+    assert (found["notebook-resources"].fix or "").startswith(
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: ${NAME}\n"
+    )
+    # Only shown: `nblint fix` writes nothing into the Template.
+    assert fixed(T / "container-name-parameter.yaml", unsafe=True) == {}

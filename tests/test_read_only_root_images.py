@@ -191,3 +191,44 @@ def test_an_openshift_ai_code_server_or_rstudio_workbench_gets_read_only_root_ad
     assert (finding.line, finding.applicability, finding.edit) == (16, "display-only", None)
     fix = " ".join(line.lstrip("# ") for line in (finding.fix or "").splitlines())
     assert fix.startswith(f"this image edits its own files in {edited} at every start")
+
+
+IMAGES = FIXTURES / "images"
+
+
+def _image_hint(name: str) -> tuple[int, str | None, str]:
+    (finding,) = [f for f in run(IMAGES / name).findings if f.rule == RULE]
+    return finding.line, finding.applicability, finding.fix or ""
+
+
+def test_an_image_nblint_does_not_know_gets_no_docker_stacks_home_mount() -> None:
+    # Field test 17b D2: an RStudio server built by the user; its HOME is not /home/jovyan.
+    assert _image_hint("unknown-rstudio-read-only-root.yaml") == (
+        17,
+        "display-only",
+        "spec:\n"
+        "  template:\n"
+        "    # first mount a volume of your own at HOME (see notebook-home-persistent): on a "
+        "read-only\n"
+        "    # root, the server could not write its home\n"
+        "    # (nblint does not know this image's HOME: its ~/.cache is in that volume)\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: rstudio\n"
+        "          securityContext:\n"
+        "            readOnlyRootFilesystem: true\n"
+        "          volumeMounts:\n"
+        "            - name: tmp\n"
+        "              mountPath: /tmp\n"
+        "      volumes:\n"
+        "        - name: tmp\n"
+        "          emptyDir:\n"
+        "            sizeLimit: 1Gi",
+    )
+
+
+def test_rocker_rstudio_s_hint_is_its_table_row_s_advice_with_no_jovyan_home() -> None:
+    line, applicability, fix = _image_hint("rocker-rstudio-read-only-root.yaml")
+    assert (line, applicability) == (16, "display-only")
+    assert fix.startswith("spec:\n  template:\n    # this image edits its own files in /etc")
+    assert "jovyan" not in fix

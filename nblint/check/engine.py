@@ -620,11 +620,14 @@ def make_finding(
         placed: PlacedFix | None = None
         if (
             pod.placement is not None
-            and not nameless
-            and plain
+            and (nameless or not plain)
             and not raw.object_hint
             and chosen[0] != KUSTOMIZE_IMAGES
         ):
+            # Only shown, but where it goes all the same: a workload's hint nested under its pod
+            # template, as a placed one is (field test 17b D2: a Template's `name: ${NAME}`).
+            placed = PlacedFix(pod.placement.shown(fix), None)
+        elif pod.placement is not None and not raw.object_hint and chosen[0] != KUSTOMIZE_IMAGES:
 
             def template_hint() -> str | None:
                 if template_key is None:
@@ -652,7 +655,7 @@ def make_finding(
             try:
                 placed = pod.placement.place(fix, path, raw.anchor, template_hint)
             except _NotPlain:
-                placed = PlacedFix(fix, None)
+                placed = PlacedFix(pod.placement.shown(fix), None)
         # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves, or that
         # makes a container with a Bidirectional mount unprivileged, would make an object the API
         # server refuses: advice for after that privilege (or that mount) is changed.

@@ -182,6 +182,9 @@ class TreePlacement(Record):
         text = indent_under(hint, self.template)
         return PlacedFix(text, Edit(self.file, self.document, self.at, STRATEGIC, text))
 
+    def shown(self, hint: str) -> str:
+        return indent_under(hint, self.template)
+
 
 def _function(reference: str) -> Any:
     module, _, name = reference.partition(":")

@@ -103,6 +103,12 @@ if TYPE_CHECKING:
             own spec (z2jh ``singleuser.extraContainers``)."""
             ...
 
+        def shown(self, hint: str) -> str:
+            """The hint ``hint`` (rendered, in the rule file's coordinates) as the user reads it
+            when it is only shown, never applied (a container without a plain name): at the
+            object's own level, as :meth:`place` would show it."""
+            ...
+
 
 def indent_under(text: str, keys: Path) -> str:
     """``text`` (a YAML mapping) nested under ``keys``: ``spec: template: …``, comments kept."""

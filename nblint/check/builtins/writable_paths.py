@@ -137,6 +137,13 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
                     home_first = False
                     shown_only = True
                     hints = {key: UNKNOWN_HOME + hint for key, hint in hints.items()}
+            elif known_home is None and home_first:
+                # Neither the image table nor the env says where HOME is (an image nblint does
+                # not know, a Template's `${NAME}`): the hint asks for a volume at HOME first,
+                # which holds ~/.cache too, and assumes no docker-stacks HOME for a mount of its
+                # own (field test 17b D2: /home/jovyan/.cache for an RStudio server).
+                hints = {key: _mounting(hint, [], None) for key, hint in hints.items()}
+                hints = {key: HOME_CACHE + hint for key, hint in hints.items()}
             if case.get("note"):
                 # What the table knows about this image and a read-only root, on the hint.
                 note = podview.comment(str(case["note"])) + "\n"
@@ -298,6 +305,9 @@ HOME_FIRST = (
     "# first mount a volume of your own at HOME (see notebook-home-persistent): on a read-only\n"
     "# root, the server could not write its home\n"
 )
+
+#: After :data:`HOME_FIRST`, for a HOME nblint does not know: no mount for its cache.
+HOME_CACHE = "# (nblint does not know this image's HOME: its ~/.cache is in that volume)\n"
 
 HOME_ADVICE = (
     "# HOME needs a volume of its own that keeps the user's work: see the fix of\n"

@@ -94,6 +94,9 @@ class NotebookPlacement:
                 break
         return self.tree.place(self._without_poddefault_entries(hint), path, anchor)
 
+    def shown(self, hint: str) -> str:
+        return self.tree.shown(hint)
+
     def _without_poddefault_entries(self, hint: str) -> str:
         """``hint`` without the list entries a PodDefault added to the pod.
 

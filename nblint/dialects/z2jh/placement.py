@@ -167,6 +167,10 @@ class ValuesPlacement(Record):
             placed = memo[key] = _keep_comments(hint, placed)
         return placed
 
+    def shown(self, hint: str) -> str:
+        # Written in the values' own coordinates already (a hint for the pod is no values key).
+        return hint
+
     def _place(
         self,
         hint: str,
