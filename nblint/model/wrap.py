@@ -7,18 +7,21 @@ equal on generated texts.
 
 from __future__ import annotations
 
-import re
+from itertools import groupby
 
 #: What ``textwrap`` takes for whitespace (its ``_whitespace``), each char made a space.
 _WHITESPACE = "\t\n\x0b\x0c\r "
 _TO_SPACE = {ord(char): " " for char in _WHITESPACE}
-_SPLIT = re.compile(f"([{re.escape(_WHITESPACE)}]+)")
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """``textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent,
     break_on_hyphens=False)``."""
-    chunks = [chunk for chunk in _SPLIT.split(text.expandtabs().translate(_TO_SPACE)) if chunk]
+    # Runs of spaces and runs of the rest (its whitespace is all spaces once translated), as
+    # textwrap splits them; no pattern to compile on a cold start.
+    chunks = [
+        "".join(run) for _, run in groupby(text.expandtabs().translate(_TO_SPACE), " ".__eq__)
+    ]
     chunks.reverse()
     room = width - len(indent)
     lines: list[str] = []
