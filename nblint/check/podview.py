@@ -447,8 +447,12 @@ _DEV_ENVIRONMENT = (
     "devbox",
     "workspace",
 )
-#: A ``sudo`` run by a command line.
-_SUDO_WORD = re.compile(r"(?:^|[\s;&|(`])sudo\s")
+
+
+@lru_cache(maxsize=1)
+def _sudo_word() -> re.Pattern[str]:
+    """A ``sudo`` run by a command line (compiled on first use: few command lines say sudo)."""
+    return re.compile(r"(?:^|[\s;&|(`])sudo\s")
 
 
 def _may_start_with_sudo(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
@@ -461,7 +465,7 @@ def _may_start_with_sudo(spec: dict[str, Any], container: dict[str, Any]) -> str
     words = " ".join(
         str(word) for word in (*items(container.get("command")), *items(container.get("args")))
     )
-    if _SUDO_WORD.search(f" {words} "):
+    if "sudo" in words and _sudo_word().search(f" {words} "):
         return "runs sudo in its command line"
     image = container.get("image")
     if not isinstance(image, str) or images.lookup(image) is not None:
@@ -1032,14 +1036,72 @@ _CAPABILITY_OF = {
 #: Programs (beside :data:`_ROOT_COMMANDS`) that need a capability, found where a shell runs
 #: them (a word of their own, or after ``;``, ``&&``, ``|``, ``then``, ``do``, ``sudo``,
 #: ``exec``), with any directory: ``mount`` in a path (``/mnt/mount``) is no command.
-@lru_cache(maxsize=1)
-def _capability_programs() -> re.Pattern[str]:
-    """The programs whose work needs a capability, as a command line runs them (compiled on
-    first use: most runs never ask)."""
-    return re.compile(
-        r"(?:^|[;&|(`]|\b(?:then|do|sudo|exec))\s*(?:/[\w./-]*/)?"
-        r"(setcap|mount|iptables-restore|iptables|ip6tables)(?![\w.-])"
-    )
+_CAPABILITY_PROGRAMS = ("setcap", "mount", "iptables-restore", "iptables", "ip6tables")
+#: What may stand right before such a program's path, as a command line runs it.
+_COMMAND_SEPARATORS = frozenset(";&|(`")
+_COMMAND_WORDS = ("then", "do", "sudo", "exec")
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def capability_program(text: str) -> str | None:
+    """The first program of :data:`_CAPABILITY_PROGRAMS` that ``text`` (a command line, a word
+    of one) runs: a word of its own at the start, or after ``;``, ``&``, ``|``, ``(``, a
+    backquote, or the words ``then``, ``do``, ``sudo``, ``exec``, with any directory before it
+    (``/sbin/iptables``), and nothing of a name after it (``mount`` in ``/mnt/mount`` or
+    ``mountpoint`` is none). Written out rather than as a regular expression: compiling one cost a
+    cold one-file check 1.7 M instructions (the test holds it to that expression)."""
+    found: tuple[int, str] | None = None
+    for name in _CAPABILITY_PROGRAMS:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            after = text[end : end + 1]
+            if not after or not (_word_char(after) or after in ".-"):
+                start = _command_start(text, at)
+                if start is not None and (found is None or start < found[0]):
+                    found = (start, name)
+            at = text.find(name, at + 1)
+    return found[1] if found is not None else None
+
+
+def _command_start(text: str, at: int) -> int | None:
+    """Where the command that runs the program at ``at`` starts (its separator, its word, or
+    the text's start), the program's directory and blanks before it allowed; None when what is
+    before it is no command's start."""
+    starts = [at]
+    # A directory before it: `/…/` of name characters, dots, slashes and dashes.
+    if at > 0 and text[at - 1] == "/":
+        back = at - 1
+        while back > 0 and (_word_char(text[back - 1]) or text[back - 1] in "./-"):
+            back -= 1
+        # (From a slash to the one right before the program: `/sbin/`, never a lone `/`.)
+        starts += [m for m in range(back, at - 1) if text[m] == "/"]
+    best: int | None = None
+    for begin in starts:
+        blank = begin
+        while blank > 0 and text[blank - 1].isspace():
+            blank -= 1
+        where: int | None = None
+        if blank == 0:
+            where = 0
+        elif text[blank - 1] in _COMMAND_SEPARATORS:
+            where = blank - 1
+        else:
+            for word in _COMMAND_WORDS:
+                first = blank - len(word)
+                if (
+                    first >= 0
+                    and text.startswith(word, first)
+                    and (first == 0 or not _word_char(text[first - 1]))
+                ):
+                    where = first
+                    break
+        if where is not None and (best is None or where < best):
+            best = where
+    return best
 
 
 def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[str, str] | None:
@@ -1053,9 +1115,9 @@ def capability_work(spec: dict[str, Any], container: dict[str, Any]) -> tuple[st
         if not starts_as_root(spec, container):
             return None
         for word in (*items(container.get("command")), *items(container.get("args"))):
-            found = _capability_programs().search(str(word))
-            if found:
-                work = found.group(1)
+            program = capability_program(str(word))
+            if program:
+                work = program
                 break
         else:
             return None
@@ -1091,6 +1153,11 @@ def capability_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) ->
     hint that drops or adds."""
     if "drop" not in hint and "add:" not in hint:  # (most hints)
         return None
+    if not any(
+        isinstance(value, dict) and ("drop" in value or "add" in value)
+        for value in _hint_capabilities(hint)
+    ):
+        return None  # ("drop" in its words, not in its capabilities: the chart's iptables hint)
     container = _container_at(pod, path)
     if not container:
         return None
