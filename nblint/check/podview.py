@@ -597,11 +597,10 @@ def placeholder_risk(pod: EffectivePod, path: tuple[Any, ...], hint: str) -> str
                 )
         if non_root:
             words = [*items(each.get("command")), *items(each.get("args"))]
-            work = _ROOT_COMMANDS.search(" ".join(str(word) for word in words))
+            work = _root_command(" ".join(str(word) for word in words))
             if user is not None and work is not None:
                 return (
-                    f"{user}: it may be root, and {name} runs {work.group(1)}, which "
-                    "fails as another user"
+                    f"{user}: it may be root, and {name} runs {work}, which fails as another user"
                 )
             hidden = next((word for word in words if unknown(word)), None)
             if hidden is not None and (user is not None or starts_as_root(spec, each)):
@@ -761,7 +760,21 @@ def start_sudo_env(container: dict[str, Any]) -> tuple[str, str] | None:
 
 
 #: Commands whose work needs root's capabilities (files of other owners).
-_ROOT_COMMANDS = re.compile(r"\b(chown|chmod|chgrp|setfacl)\b")
+def _root_command(text: str) -> str | None:
+    """The root work (``chown``, ``chmod``, ``chgrp``, ``setfacl``) ``text`` names as a word, if
+    any; the pattern compiled only for a text that holds one of them (most hold none)."""
+    if not any(name in text for name in _ROOT_PROGRAMS):
+        return None
+    found = _root_commands().search(text)
+    return found.group(1) if found else None
+
+
+_ROOT_PROGRAMS = ("chown", "chmod", "chgrp", "setfacl")
+
+
+@lru_cache(maxsize=1)
+def _root_commands() -> re.Pattern[str]:
+    return re.compile(r"\b(chown|chmod|chgrp|setfacl)\b")
 
 
 def root_work(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
@@ -770,8 +783,7 @@ def root_work(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
     words = [*items(container.get("command")), *items(container.get("args"))]
     if not words or not starts_as_root(spec, container):
         return None  # (no command of its own: most containers, before the look at its user)
-    found = _ROOT_COMMANDS.search(" ".join(str(word) for word in words))
-    return found.group(1) if found else None
+    return _root_command(" ".join(str(word) for word in words))
 
 
 #: What the docker-stacks start script takes for yes.
@@ -1033,7 +1045,7 @@ _CAPABILITY_OF = {
 }
 
 
-#: Programs (beside :data:`_ROOT_COMMANDS`) that need a capability, found where a shell runs
+#: Programs (beside :data:`_ROOT_PROGRAMS`) that need a capability, found where a shell runs
 #: them (a word of their own, or after ``;``, ``&&``, ``|``, ``then``, ``do``, ``sudo``,
 #: ``exec``), with any directory: ``mount`` in a path (``/mnt/mount``) is no command.
 _CAPABILITY_PROGRAMS = ("setcap", "mount", "iptables-restore", "iptables", "ip6tables")
@@ -1046,13 +1058,15 @@ def _word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+@lru_cache(maxsize=256)
 def capability_program(text: str) -> str | None:
     """The first program of :data:`_CAPABILITY_PROGRAMS` that ``text`` (a command line, a word
     of one) runs: a word of its own at the start, or after ``;``, ``&``, ``|``, ``(``, a
     backquote, or the words ``then``, ``do``, ``sudo``, ``exec``, with any directory before it
     (``/sbin/iptables``), and nothing of a name after it (``mount`` in ``/mnt/mount`` or
     ``mountpoint`` is none). Written out rather than as a regular expression: compiling one cost a
-    cold one-file check 1.7 M instructions (the test holds it to that expression)."""
+    cold one-file check 1.7 M instructions (the test holds it to that expression). Once per text:
+    the chart's iptables container says the same in every pod of a run."""
     found: tuple[int, str] | None = None
     for name in _CAPABILITY_PROGRAMS:
         at = text.find(name)
@@ -1153,11 +1167,6 @@ def capability_work_kept(pod: EffectivePod, path: tuple[Any, ...], hint: str) ->
     hint that drops or adds."""
     if "drop" not in hint and "add:" not in hint:  # (most hints)
         return None
-    if not any(
-        isinstance(value, dict) and ("drop" in value or "add" in value)
-        for value in _hint_capabilities(hint)
-    ):
-        return None  # ("drop" in its words, not in its capabilities: the chart's iptables hint)
     container = _container_at(pod, path)
     if not container:
         return None
