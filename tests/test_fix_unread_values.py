@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, RULES
 
 from nblint.model.finding import Finding
@@ -86,32 +87,37 @@ def test_a_fleet_customization_that_sets_root_and_sudo_makes_drop_all_unsafe() -
     assert_left_unfixed(path)
 
 
-def test_a_helmfile_values_template_before_the_inline_layer_makes_drop_all_unsafe() -> None:
-    path = HERE / "helmfile-values-template" / "helmfile.yaml"
+@pytest.mark.parametrize(
+    ("name", "place", "unread"),
+    [
+        # A helmfile's values template before the inline layer the fix writes.
+        (
+            "helmfile-values-template/helmfile.yaml",
+            (9, 9),
+            "the values template `./config-{{ .Environment.Name }}.yaml`, which helmfile "
+            "renders (`releases[0].values[0]`) ",
+        ),
+        # A Flux HelmRelease's valuesFrom whose ConfigMap is not among the inputs.
+        (
+            "flux-values-from-not-given.yaml",
+            (19, 3),
+            "the `values.yaml` key of ConfigMap `site-values` (`spec.valuesFrom[0]`) ",
+        ),
+    ],
+)
+def test_a_layer_nblint_did_not_read_makes_drop_all_unsafe(
+    name: str, place: tuple[int, int], unread: str
+) -> None:
+    path = HERE / name
     findings = check(path)
     caps = notebook(findings, CAPS)
-    assert (caps.line, caps.column, caps.profile) == (9, 9, None)
+    assert (caps.line, caps.column, caps.profile) == (*place, None)
     assert caps.applicability == "unsafe" and caps.edit is not None
     assert note(caps).startswith(
         "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
-        "drops capabilities breaks: the values template `./config-{{ .Environment.Name }}.yaml`"
-        ", which helmfile renders (`releases[0].values[0]`) "
+        "drops capabilities breaks: " + unread
     )
-    assert notebook(findings, SECCOMP).applicability == "safe"
-    assert_left_unfixed(path)
-
-
-def test_a_flux_values_from_not_given_makes_drop_all_unsafe() -> None:
-    path = HERE / "flux-values-from-not-given.yaml"
-    findings = check(path)
-    caps = notebook(findings, CAPS)
-    assert (caps.line, caps.column, caps.profile) == (19, 3, None)
-    assert caps.applicability == "unsafe" and caps.edit is not None
-    assert note(caps).startswith(
-        "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
-        "drops capabilities breaks: the `values.yaml` key of ConfigMap `site-values` "
-        "(`spec.valuesFrom[0]`) "
-    )
+    # The seccomp profile rests on no user: it stays safe.
     assert notebook(findings, SECCOMP).applicability == "safe"
     assert_left_unfixed(path)
 
