@@ -58,7 +58,7 @@ def _expected(text: str) -> str | None:
     return found.group(1) if found else None
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=5000, deadline=None)
 @given(st.lists(PIECES, max_size=12).map("".join))
 def test_it_finds_what_the_pattern_finds(text: str) -> None:
     assert capability_program(text) == _expected(text)
@@ -68,5 +68,7 @@ def test_examples() -> None:
     assert capability_program("iptables -t nat -A OUTPUT") == "iptables"
     assert capability_program("set -e; /sbin/iptables-restore < rules") == "iptables-restore"
     assert capability_program("/iptables -L") is None  # (a directory is `/…/`)
+    # One start, two programs: the pattern's greedy directory reaches the later one.
+    assert capability_program("/sbin/mount/sbin/iptables") == "iptables"
     assert capability_program("ls /mnt/mount") is None
     assert capability_program("sudo mount -t nfs a b && setcap x") == "mount"

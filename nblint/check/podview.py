@@ -1067,7 +1067,9 @@ def capability_program(text: str) -> str | None:
     ``mountpoint`` is none). Written out rather than as a regular expression: compiling one cost a
     cold one-file check 1.7 M instructions (the test holds it to that expression). Once per text:
     the chart's iptables container says the same in every pod of a run."""
-    found: tuple[int, str] | None = None
+    # (start, -at, name): the leftmost command wins; of two from one start, the one a longer
+    # directory reaches (the pattern's directory is greedy: `/sbin/mount/sbin/iptables`).
+    found: tuple[int, int, str] | None = None
     for name in _CAPABILITY_PROGRAMS:
         at = text.find(name)
         while at >= 0:
@@ -1075,10 +1077,10 @@ def capability_program(text: str) -> str | None:
             after = text[end : end + 1]
             if not after or not (_word_char(after) or after in ".-"):
                 start = _command_start(text, at)
-                if start is not None and (found is None or start < found[0]):
-                    found = (start, name)
+                if start is not None and (found is None or (start, -at) < found[:2]):
+                    found = (start, -at, name)
             at = text.find(name, at + 1)
-    return found[1] if found is not None else None
+    return found[2] if found is not None else None
 
 
 def _command_start(text: str, at: int) -> int | None:
