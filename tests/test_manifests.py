@@ -406,6 +406,52 @@ def test_names_the_api_server_refuses_are_errors_at_their_line_and_placeholders_
     )
 
 
+INVALID_NAMES = M / "invalid-name"
+
+
+def test_a_deployment_named_with_a_slash_is_refused_at_its_name_and_each_label() -> None:
+    # Field test 17b D5: the name and the label written with "/", each at its line; the pod
+    # is still judged (one rename away from the object the API server takes).
+    result = run_all(INVALID_NAMES / "deployment-name-with-a-slash.yaml")
+    assert [(f.rule, f.line, f.column) for f in result.findings if f.rule == "invalid-name"] == [
+        ("invalid-name", 5, 3),
+        ("invalid-name", 7, 5),
+        ("invalid-name", 12, 7),
+        ("invalid-name", 16, 9),
+    ]
+    assert len(result.pods) == 1
+    assert "run-as-non-root" in {f.rule for f in result.findings}
+    name, label = result.findings[0], result.findings[1]
+    assert name.message == (
+        "metadata.name team1/jupyter is not a DNS-1123 subdomain (lowercase letters, digits, '-' "
+        "and '.', starting and ending with a letter or digit): the API server refuses the "
+        "Deployment"
+    )
+    assert label.message.startswith(
+        "label app=team1/jupyter of metadata.labels: the value is not a label value"
+    )
+
+
+def test_cronjob_name_length_pod_name_label_keys_and_plain_selectors_are_judged() -> None:
+    result = run_all(INVALID_NAMES / "names-and-labels-refused.yaml", select={"invalid-name"})
+    assert [(f.line, f.object) for f in result.findings] == [
+        (4, "CronJob/nightly-notebook-papermill-report-for-the-whole-team-a"),
+        (19, "Pod/Notebook_Alice"),
+        (21, "Pod/Notebook_Alice"),
+        (22, "Pod/Notebook_Alice"),
+        (34, "ReplicationController/legacy"),
+        (38, "ReplicationController/legacy"),
+    ]
+    assert "is longer than a CronJob's 52 characters" in result.findings[0].message
+    assert "label key example.com/team lead of metadata.labels" in result.findings[2].message
+
+
+def test_placeholders_and_names_the_api_server_takes_are_not_judged() -> None:
+    result = run_all(INVALID_NAMES / "placeholders-and-valid-names.yaml")
+    assert "invalid-name" not in {f.rule for f in result.findings}
+    assert len(result.pods) == 3
+
+
 #: fixture → ((line, column), message) of notebook-home-persistent: what is lost without a home
 #: volume is what the server's root directory and the volumes below HOME do not keep.
 HOME_NOT_PERSISTENT = {

@@ -14,7 +14,7 @@ from functools import cache
 from nblint.dialects import openshift as scc
 from nblint.dialects.apiserver import apply_api_defaults
 from nblint.dialects.base import TreePlacement
-from nblint.dialects.manifest import TEMPLATE_PATHS, object_name, selector
+from nblint.dialects.manifest import TEMPLATE_PATHS, names, object_name, selector
 from nblint.load.provenance import TreeProvenance, tree_position
 from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
@@ -48,22 +48,27 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     metadata = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
     spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
     unselected = _selector_refused(document)
+    # A name or label the API server refuses is one rename away from the object the rest
+    # judges: said beside its other findings (the upstream PSA fixtures' `capabilities_baseline0`).
+    unnamed = _names_refused(document)
     if spec.get("containers") in (None, []):
-        return Normalised(reported=[_no_containers(document, kind, prefix, spec), *unselected])
+        return Normalised(
+            reported=[*unnamed, _no_containers(document, kind, prefix, spec), *unselected]
+        )
     if not any(isinstance(item, dict) for item in _as_list(spec["containers"])):
         # `containers:` written as a mapping (or a list of words): the API server cannot decode
         # the object, and no check sees a container. Said once; the pod-level checks would
         # only judge, and fix, a pod that never exists.
         return Normalised(
-            reported=[_containers_not_a_list(document, kind, prefix, spec), *unselected]
+            reported=[*unnamed, _containers_not_a_list(document, kind, prefix, spec), *unselected]
         )
     if unselected:
         # The API server refuses the workload: no pod, nothing else of it to check.
-        return Normalised(reported=unselected)
+        return Normalised(reported=[*unnamed, *unselected])
     imageless, triggered = _no_image(document, kind, prefix, spec)
     if imageless:
         # Refused too (the pod, or a workload with its template): no pod to check.
-        return Normalised(reported=imageless)
+        return Normalised(reported=[*unnamed, *imageless])
     provenance = TreeProvenance(file, root, prefix)
     if triggered:
         spec = _trigger_images(spec, triggered, provenance)
@@ -75,7 +80,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     if platform.refused:
         # restricted-v2 refuses the pod: none is created, so none is modelled (its other
         # checks would judge a pod that never runs); the refusal is said at each field to edit.
-        return Normalised(reported=platform.refused)
+        return Normalised(reported=[*unnamed, *platform.refused])
     if platform.admitted is not None:
         spec = platform.admitted
     spec = apply_api_defaults(spec, kind, provenance)
@@ -105,7 +110,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
             **_image_streams(spec, triggered),
         },
     )
-    return Normalised([effective], reported=platform.said)
+    return Normalised([effective], reported=[*unnamed, *platform.said])
 
 
 #: The fix key of hints for a workload on OpenShift (see the dialect's ``fix_labels``).
@@ -335,6 +340,26 @@ def _selector_refused(document: Recognised) -> list[Reported]:
             fix_keys=("manifest",),
         )
     ]
+
+
+def _names_refused(document: Recognised) -> list[Reported]:
+    """``invalid-name``: each name or label of the object the API server refuses
+    (:mod:`.names`), at its line."""
+    kind = document.root.get("kind")
+    label = object_name(document.root, document.index)
+    found = []
+    for path, what in names.refusals(document.root):
+        line, column = tree_position(document.root, path)
+        found.append(
+            Reported(
+                "invalid-name",
+                f"{what}: the API server refuses the {kind}",
+                Origin(document.file, line, column),
+                label,
+                fix_keys=("manifest",),
+            )
+        )
+    return found
 
 
 def _as_list(value: Any) -> list[Any]:
