@@ -284,3 +284,16 @@ def test_a_terraform_file_named_as_an_input_is_said_to_be_one_and_a_walk_skips_i
     from nblint.load.files import discover
 
     assert list(discover([str(folder)])) == []
+
+
+def test_envsubst_bare_placeholders_are_unknown_values_said_once() -> None:
+    # Field test 18a D1: `$JUPYTERHUB_PORT` is filled in as `${JUPYTERHUB_PORT}` is: no
+    # "helm would refuse" for its type, no image-table lookup of `$IMAGE_NAME`, one info.
+    result = run(TEMPLATES / "envsubst-bare-placeholder-values.yaml")
+    rules = {(f.rule, f.line) for f in result.findings}
+    assert ("z2jh-unrendered-template", 7) in rules
+    assert not {
+        rule for rule, _ in rules if rule in ("z2jh-wrong-type", "notebook-image-unknown")
+    }
+    (note,) = [f for f in result.findings if f.rule == "z2jh-unrendered-template"]
+    assert note.message.startswith("4 unrendered template value(s) in this file, the first here")

@@ -28,11 +28,14 @@ def pod_unknowable(facts: Any) -> tuple[bool, bool]:
     return not facts.get("templates_are_placeholders"), bool(facts.get(PARAMETERS_FACT))
 
 
-#: A Helm/Jinja ``{{ }}`` template anywhere, or a value that is a ``${...}`` placeholder
-#: (Terraform, envsubst); ``${HOME}`` inside a longer command is left alone.
+#: A Helm/Jinja ``{{ }}`` template anywhere, or a value that starts with a ``${...}``
+#: placeholder (Terraform, envsubst) or with envsubst's bare ``$NAME`` in capitals (field test
+#: 18a D1: ``http: $JUPYTERHUB_PORT``, filled in before ``helm install``); ``${HOME}`` inside a
+#: longer command is left alone, and so are ``$(VAR)`` (Kubernetes' own expansion) and
+#: ``$abc`` (a password's text).
 @cache
 def _template() -> re.Pattern[str]:
-    return re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}", re.S)
+    return re.compile(r"\{\{.*?\}\}|^\$\{[^}]*\}|^\$[A-Z_][A-Z0-9_]*(?![a-z])", re.S)
 
 
 @cache
@@ -46,7 +49,7 @@ def is_unknowable(value: Any) -> bool:
     return (
         isinstance(value, str)
         # What every match contains, cheaper than the regexes on the many plain texts.
-        and ("{{" in value or value.startswith(("${", "ENC[")))
+        and ("{{" in value or value.startswith(("$", "ENC[")))
         and bool(_template().search(value) or sops_pattern().match(value))
     )
 
