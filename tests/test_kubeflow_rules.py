@@ -20,6 +20,20 @@ def test_default_editor_token_is_reported_at_the_pod_spec_of_a_jwa_notebook() ->
     assert "automountServiceAccountToken: false" in (result.findings[0].fix or "")
 
 
+def test_the_default_editor_token_is_one_finding_unless_its_rule_is_not_selected() -> None:
+    # Field test 18b: notebook-service-account-token yields to default-editor-token, which says
+    # the same token with its rights; ignored, the general rule says it again.
+    said = RULES / "default-editor-token-said-once.yaml"
+    tokens = {"default-editor-token", "notebook-service-account-token"}
+    assert [(f.rule, f.line) for f in run(said).findings if f.rule in tokens] == [
+        ("default-editor-token", 10)
+    ]
+    ignored = run(said, ignore={"default-editor-token"}).findings
+    assert [(f.rule, f.line) for f in ignored if f.rule in tokens] == [
+        ("notebook-service-account-token", 10)
+    ]
+
+
 def test_default_editor_without_a_token_is_fine() -> None:
     assert run(RULES / "second-notebook.yaml", select={"default-editor-token"}).findings == []
 

@@ -362,6 +362,9 @@ class Plan:
         self.tables = {kind: _FieldTable() for kind in TARGETS}
         prepared = [(rule, _PreparedImplementation(impl, self.tables)) for rule, impl in active]
         self.rules = [(rule, p) for rule, p in prepared if not p.finds_nothing]
+        #: Whether a rule yields to another one this plan runs (see :func:`_without_yielded`).
+        running = {rule.id for rule, _ in self.rules}
+        self.yielding = any(set(rule.yields_to) & running for rule, _ in self.rules)
         #: ``(rule index, rule, prepared implementation, prepared violation, its position)``.
         self.violations: list[tuple[int, Rule, _PreparedImplementation, _PreparedViolation, int]]
         self.violations = [
@@ -519,6 +522,8 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
                 raw.message = raw.message or impl.impl.message
                 found.append(((index, 1, seq), rule, raw))
     found.sort(key=itemgetter(0))
+    if plan.yielding:
+        found = _without_yielded(found)
     findings: list[Finding] = []
     # Two violations of one rule at one place are one finding (e.g. an explicit false that
     # also leaves a field unset), unless they name different values (two missing mounts).
@@ -538,6 +543,22 @@ def check_pod(pod: EffectivePod, plan: Plan, policy: PsaPolicy) -> list[Finding]
     # would be objects the garbage collector scans again and again over a large tree.
     pod.memo.clear()
     return findings
+
+
+def _without_yielded(
+    found: list[tuple[tuple[int, ...], Rule, RawViolation]],
+) -> list[tuple[tuple[int, ...], Rule, RawViolation]]:
+    """``found`` less the violations of a rule at a field where a rule it yields to (one that
+    says the same problem more precisely) found too: one problem, one finding."""
+    yielding = [rule for _, rule, _ in found if rule.yields_to]
+    if not yielding:
+        return found
+    at = {(rule.id, raw.path) for _, rule, raw in found}
+    return [
+        entry
+        for entry in found
+        if not any((other, entry[2].path) in at for other in entry[1].yields_to)
+    ]
 
 
 def make_finding(

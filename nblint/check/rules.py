@@ -249,6 +249,7 @@ def parse_rule(raw: Any, path: str) -> Rule:
         fix_safety_by_key=safety_by_key,
         fix_adds_only=raw.get("fix-adds-only") is True,
         fix_alone=raw.get("fix-alone") is True,
+        yields_to=tuple(str(rule) for rule in raw.get("yields-to") or ()),
     )
 
 

@@ -213,6 +213,7 @@ class Rule(Record):
         "severity",
         "title",
         "why",
+        "yields_to",
     )
 
     def __init__(
@@ -235,6 +236,7 @@ class Rule(Record):
         fix_adds_only: bool = False,
         fix_alone: bool = False,
         release_scope: bool = False,
+        yields_to: tuple[str, ...] = (),
     ) -> None:
         self.id = id
         self.group = group
@@ -269,6 +271,9 @@ class Rule(Record):
         #: The rule judges the settings of the release that spawns the pod (``scope: release``:
         #: the hub's), not the pod: checked on a pod the platform refuses too.
         self.release_scope = release_scope
+        #: Rules that say this rule's problem more precisely (``yields-to``): where one of them
+        #: finds at the same field of the same pod, this rule's finding there is left out.
+        self.yields_to = yields_to
 
     def safety_of(self, hint_key: str | None) -> str:
         """How safe the hint chosen under ``hint_key`` is to apply."""
