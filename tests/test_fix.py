@@ -386,6 +386,26 @@ def test_a_json_document_stays_json() -> None:
     assert document["spec"]["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
 
 
+def test_a_json_manifest_written_one_entry_per_line_keeps_its_layout() -> None:
+    # Field test 18b D8 (the layout of an OpenShift Template exported as JSON): each new entry
+    # on its own line at its siblings' column, a new mapping spread over lines as they are.
+    path = FIX / "json-one-entry-per-line.json"
+    new = fixed_text(path, unsafe=True)
+    assert json.loads(new)["spec"]["template"]["spec"]["containers"][0]["resources"] == {
+        "limits": {"memory": "2Gi", "cpu": "2"},
+        "requests": {"cpu": "500m"},
+    }
+    assert (
+        '                                "memory": "2Gi",\n'
+        '                                "cpu": "2"\n'
+        "                            },\n"
+        '                            "requests": {\n'
+        '                                "cpu": "500m"\n'
+        "                            }\n"
+    ) in new
+    assert all(len(line) < 80 for line in new.splitlines())
+
+
 def test_a_value_shared_through_an_alias_is_copied_where_the_fix_goes() -> None:
     """The container's `*context` becomes its own copy of the pod's securityContext, and the fix
     goes into the copy: the pod's securityContext (`&context`) keeps what it had for the

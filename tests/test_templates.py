@@ -292,8 +292,6 @@ def test_envsubst_bare_placeholders_are_unknown_values_said_once() -> None:
     result = run(TEMPLATES / "envsubst-bare-placeholder-values.yaml")
     rules = {(f.rule, f.line) for f in result.findings}
     assert ("z2jh-unrendered-template", 7) in rules
-    assert not {
-        rule for rule, _ in rules if rule in ("z2jh-wrong-type", "notebook-image-unknown")
-    }
+    assert not {rule for rule, _ in rules if rule in ("z2jh-wrong-type", "notebook-image-unknown")}
     (note,) = [f for f in result.findings if f.rule == "z2jh-unrendered-template"]
     assert note.message.startswith("4 unrendered template value(s) in this file, the first here")

@@ -648,6 +648,13 @@ class _Planner:
             if not node.value and not node.flow_style:
                 raise FixError(f"line {node.start_mark.line + 1}: cannot add to an empty node")
             close = self._closing(node, "}")
+            lined = self._entry_per_line(node, [k for k, _ in node.value])
+            if lined is not None:
+                # One entry per line (a JSON manifest as editors write it): the new one too.
+                column, step = lined
+                entry = self.flow_entry(node, key, value, column, step)
+                self.add(close, close, f",\n{' ' * column}{entry}")
+                return
             sep = self.separator(node, close)
             self.add(close, close, f"{sep}{self.flow_entry(node, key, value)}")
             return
@@ -661,6 +668,12 @@ class _Planner:
             if not node.value and not node.flow_style:
                 raise FixError(f"line {node.start_mark.line + 1}: cannot add to an empty node")
             close = self._closing(node, "]")
+            lined = self._entry_per_line(node, node.value)
+            if lined is not None:
+                column, step = lined
+                text = self.flow(item, node, column, step)
+                self.add(close, close, f",\n{' ' * column}{text}")
+                return
             sep = self.separator(node, close)
             self.add(close, close, sep + self.flow(item, node))
             return
@@ -808,8 +821,15 @@ class _Planner:
                 copy[key] = self._with_tokens(item, noted)
         return copy
 
-    def flow(self, value: Any, near: yaml.Node | None) -> str:
+    def flow(
+        self, value: Any, near: yaml.Node | None, column: int | None = None, step: int = 2
+    ) -> str:
+        """``value`` as flow text; written as JSON beside JSON, one entry per line (each line
+        after the first indented from ``column`` by ``step``) when ``column`` is given."""
         if near is not None and self._json_like(near):
+            if column is not None and isinstance(value, (dict, list)) and value:
+                lines = json.dumps(value, ensure_ascii=False, indent=step).split("\n")
+                return "\n".join([lines[0], *(" " * column + line for line in lines[1:])])
             return json.dumps(value, ensure_ascii=False)
         if not isinstance(value, (dict, list)):
             text = yaml.safe_dump([value], default_flow_style=True, width=10_000).strip()
@@ -818,10 +838,38 @@ class _Planner:
             value, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
         ).strip()
 
-    def flow_entry(self, node: yaml.MappingNode, key: Any, value: Any) -> str:
+    def flow_entry(
+        self,
+        node: yaml.MappingNode,
+        key: Any,
+        value: Any,
+        column: int | None = None,
+        step: int = 2,
+    ) -> str:
         if self._json_like(node):
-            return f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+            return f"{json.dumps(key)}: {self.flow(value, node, column, step)}"
         return self.flow({key: value}, node)[1:-1]
+
+    def _entry_per_line(self, node: yaml.Node, starts: list[yaml.Node]) -> tuple[int, int] | None:
+        """``(column of the entries, indent step)`` of a flow collection written one entry per
+        line (each starts its own line, the closing bracket on a line of its own), else None."""
+        if not starts or node.end_mark.line == starts[-1].end_mark.line:
+            return None
+        columns = set()
+        for start in starts:
+            index = start.start_mark.index
+            line_start = self.text.rfind("\n", 0, index) + 1
+            if self.text[line_start:index].strip():
+                return None
+            columns.add(start.start_mark.column)
+        if len(columns) != 1:
+            return None
+        column = columns.pop()
+        # The step: from the indent of the line the collection opens on to its entries'.
+        opening = self.text.rfind("\n", 0, node.start_mark.index) + 1
+        line = self.text[opening : node.start_mark.index]
+        step = column - (len(line) - len(line.lstrip()))
+        return (column, step if step > 0 else self.step)
 
     def _json_like(self, node: yaml.Node) -> bool:
         """Whether the collection around ``node`` is written as JSON (double-quoted keys)."""
