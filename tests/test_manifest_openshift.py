@@ -279,6 +279,18 @@ def test_an_scc_for_every_service_account_is_another_scc(tmp_path) -> None:
     assert "lists system:serviceaccounts in its groups" in found[1].message
 
 
+def test_an_openshift_form_binding_to_an_scc_role_is_another_scc() -> None:
+    # Field test 18b, D3: authorization.openshift.io/v1 with the legacy userNames and a roleRef
+    # without kind (a ClusterRole), as `oc adm policy add-scc-to-user` may have written it.
+    found = run(*_tree("scc-openshift-binding")).findings
+    assert [(f.rule, f.line, f.severity) for f in found] == AS_WRITTEN
+    assert (
+        "RoleBinding/lab-anyuid binds ServiceAccount lab to ClusterRole/system:openshift:scc:anyuid"
+        " at " in found[1].message
+    )
+    assert "binding.yaml:9, which grants use of the SCC anyuid" in found[1].message
+
+
 def test_an_scc_that_names_another_service_account_changes_nothing() -> None:
     found = run(*_tree("scc-users-other-account")).findings
     assert [(f.rule, f.line, f.severity) for f in found] == [

@@ -130,3 +130,79 @@ def test_a_binding_whose_namespace_is_a_placeholder_holds_back_only_pods_applied
         "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset)"
     )
     assert found["Pod/elsewhere"].applicability != DISPLAY_ONLY
+
+
+# --- OpenShift's own forms of a binding (field test 18b, D3) ------------------------------------
+
+
+def test_an_openshift_role_binding_holds_back_the_safe_token_fix() -> None:
+    # authorization.openshift.io/v1, a subject without namespace (the binding's), a roleRef
+    # without apiGroup: as an rbac RoleBinding, it binds the default ServiceAccount.
+    [found] = token_findings(B / "openshift-role-binding.yaml")
+    assert (found.rule, found.line, found.column) == (TOKEN, 27, 5)
+    assert found.message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset), and "
+        "RoleBinding/nb-edit binds ServiceAccount default to ClusterRole/edit" + HELD_BACK
+    )
+    assert found.applicability == DISPLAY_ONLY and found.edit is None
+
+
+def test_nblint_fix_leaves_the_token_of_a_pod_an_openshift_binding_binds_alone(tmp_path) -> None:
+    options = Options(PsaPolicy("restricted", (1, 37)), select={TOKEN})
+    for name in ("openshift-role-binding.yaml", "openshift3-legacy-binding.yaml"):
+        path = tmp_path / name
+        path.write_text((B / name).read_text())
+
+        def check(texts: dict[str, str], path: Path = path):
+            return Runner(options.replace(texts=texts), RULES).run([str(path)])
+
+        fixed = fixing.fix(check, True).texts
+        if name == "openshift-role-binding.yaml":
+            assert fixed == {}
+        else:
+            # Only the other Pod (on a ServiceAccount the binding does not bind) loses its token.
+            [text] = fixed.values()
+            assert text.count("automountServiceAccountToken: false") == 1
+            assert text.index("automountServiceAccountToken") > text.index("name: other")
+
+
+def test_an_openshift3_binding_reads_user_names_instead_of_subjects() -> None:
+    # Group-less v1, the legacy userNames (system:serviceaccount:NS:NAME), a roleRef without
+    # kind or namespace (a ClusterRole). OpenShift reads userNames/groupNames instead of subjects
+    # when they are given: the subject someone-else is not bound.
+    found = {f.object: f for f in token_findings(B / "openshift3-legacy-binding.yaml")}
+    assert sorted(found) == ["Pod/nb", "Pod/other"]
+    assert (found["Pod/nb"].line, found["Pod/nb"].column) == (23, 1)
+    assert found["Pod/nb"].message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset), and "
+        "RoleBinding/spawner-edit binds ServiceAccount spawner to ClusterRole/edit" + HELD_BACK
+    )
+    assert found["Pod/nb"].applicability == DISPLAY_ONLY
+    assert found["Pod/other"].message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset)"
+    )
+    assert found["Pod/other"].applicability == "unsafe"
+
+
+def test_a_user_subject_named_as_a_service_account_binds_it() -> None:
+    [found] = token_findings(B / "user-subject-naming-a-service-account.yaml")
+    assert (found.rule, found.line, found.column) == (TOKEN, 22, 1)
+    assert found.message == (
+        "the pod mounts a Kubernetes API token (automountServiceAccountToken is unset), and "
+        "RoleBinding/runner-view binds ServiceAccount runner to Role/pod-reader" + HELD_BACK
+    )
+    assert found.applicability == DISPLAY_ONLY
+
+
+def test_a_template_s_openshift_binding_is_read_and_not_counted_as_skipped() -> None:
+    result = run(B / "openshift-template-binding.yaml")
+    [info] = [f for f in result.findings if f.rule == "openshift-template-parameters"]
+    assert info.message.startswith(
+        "Template/hub: nblint reads 2 of its 3 objects (it skips ServiceAccount), "
+    )
+    [found] = [f for f in result.findings if f.rule == TOKEN]
+    assert (found.line, found.column) == (34, 9)
+    assert "RoleBinding/${APPLICATION_NAME}-edit binds ServiceAccount ${APPLICATION_NAME}-hub " in (
+        found.message
+    )
+    assert found.applicability == DISPLAY_ONLY

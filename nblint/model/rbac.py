@@ -31,6 +31,7 @@ __all__ = [
     "SccRole",
     "binding_of",
     "service_account",
+    "service_account_user",
 ]
 
 #: The run index key of the roles among the inputs that grant ``use`` of OpenShift's
@@ -131,13 +132,23 @@ class SccGrant(Record):
         return f"SecurityContextConstraints/{self.scc} lists {self.subject} in its {self.field}"
 
 
+def service_account_user(user: str) -> tuple[str, str] | None:
+    """``(namespace, name)`` of the ServiceAccount whose user name ``user`` is
+    (``system:serviceaccount:NS:NAME``, what its token authenticates as); None for another user
+    or a malformed name."""
+    parts = user.split(":")
+    if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and all(parts[2:]):
+        return parts[2], parts[3]
+    return None
+
+
 def scc_grant(scc: str, field: str, subject: str, origin: Origin) -> SccGrant | None:
     """The grant an SCC's ``users:``/``groups:`` entry makes to ServiceAccounts; None when it
     names none (a user, another group, a malformed name)."""
     if field == "users":
-        parts = subject.split(":")
-        if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and all(parts[2:]):
-            return SccGrant(scc, field, subject, parts[3], parts[2], False, origin)
+        named = service_account_user(subject)
+        if named is not None:
+            return SccGrant(scc, field, subject, named[1], named[0], False, origin)
         return None
     if subject in ("system:serviceaccounts", "system:authenticated"):
         return SccGrant(scc, field, subject, None, None, True, origin)

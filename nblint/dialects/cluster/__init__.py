@@ -31,6 +31,10 @@ _RBAC_API_VERSIONS = frozenset(
         "rbac.authorization.k8s.io/v1alpha1",
     }
 )
+#: OpenShift's own forms of the same objects, which it still serves with the same meaning:
+#: ``authorization.openshift.io/v1`` and OpenShift 3's group-less ``v1`` (with the legacy
+#: ``userNames``/``groupNames`` and a ``roleRef`` without ``kind`` or ``apiGroup``).
+OPENSHIFT_RBAC_API_VERSIONS = frozenset({"authorization.openshift.io/v1", "v1"})
 
 #: The roles, read only when they grant ``use`` of OpenShift's SCCs (:mod:`.bindings`).
 SCC_ROLE_KINDS = ("Role", "ClusterRole")
@@ -63,8 +67,8 @@ KINDS: dict[str, frozenset[str]] = {
     # Read for the scheduling and overhead the RuntimeClass admission plugin gives the pods
     # that name it (:mod:`.runtime_class`).
     "RuntimeClass": frozenset({"node.k8s.io/v1", "node.k8s.io/v1beta1"}),
-    **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS),
-    **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS),
+    **dict.fromkeys(BINDING_KINDS, _RBAC_API_VERSIONS | OPENSHIFT_RBAC_API_VERSIONS),
+    **dict.fromkeys(SCC_ROLE_KINDS, _RBAC_API_VERSIONS | OPENSHIFT_RBAC_API_VERSIONS),
     # What exposes pods outside the cluster (nblint.model.exposure; the z2jh dialect, which
     # claims OpenShift Routes, indexes those).
     "Service": frozenset({"v1"}),

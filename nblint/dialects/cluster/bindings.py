@@ -7,11 +7,22 @@ restricted-v2."""
 
 from __future__ import annotations
 
-from nblint.dialects.cluster import BINDING_KINDS, SCC_KIND, SCC_ROLE_KINDS
+from nblint.dialects.cluster import (
+    BINDING_KINDS,
+    OPENSHIFT_RBAC_API_VERSIONS,
+    SCC_KIND,
+    SCC_ROLE_KINDS,
+)
 from nblint.load.provenance import tree_position
 from nblint.model.document import Recognised
 from nblint.model.pod import Origin
-from nblint.model.rbac import AccountBinding, SccGrant, SccRole, scc_grant
+from nblint.model.rbac import (
+    AccountBinding,
+    SccGrant,
+    SccRole,
+    scc_grant,
+    service_account_user,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,31 +47,62 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 def account_bindings(document: Recognised, settings: dict[str, Any]) -> list[AccountBinding]:
-    """The ServiceAccount subjects of one binding, each with its namespace: the subject's, else
-    (a RoleBinding's) the binding's own, as the API server's authorizer reads it."""
+    """The ServiceAccounts one binding gives a role, each with its namespace: the subject's, else
+    (a RoleBinding's) the binding's own, as the API server's authorizer reads it. A subject is a
+    ServiceAccount, or a user (``User``; OpenShift's ``SystemUser`` too) named as one
+    (``system:serviceaccount:NS:NAME``, the user its token authenticates as). OpenShift's own
+    forms (``authorization.openshift.io/v1``, OpenShift 3's ``v1``) mean the same; when their
+    legacy ``userNames`` or ``groupNames`` are given, OpenShift reads those instead of
+    ``subjects``. Groups are not read (a group of every ServiceAccount of a namespace binds no
+    one pod's ServiceAccount by name)."""
     root = document.root
     kind = root["kind"]
     name, own_namespace = _named(document, settings, "RoleBinding")
-    role_ref = _mapping(root.get("roleRef"))
-    role = f"{_text(role_ref.get('kind')) or 'Role'}/{_text(role_ref.get('name')) or '?'}"
-    subjects = root.get("subjects")
+    openshift = root.get("apiVersion") in OPENSHIFT_RBAC_API_VERSIONS
+    role = _role(_mapping(root.get("roleRef")), openshift)
+    binding = f"{kind}/{name}"
+
+    def bound(account: str, namespace: str | None, at: tuple[Any, ...]) -> AccountBinding:
+        line, column = tree_position(root, at)
+        return AccountBinding(
+            account, namespace, binding, role, Origin(document.file, line, column)
+        )
+
     out = []
+    users, groups = root.get("userNames"), root.get("groupNames")
+    if openshift and ((isinstance(users, list) and users) or (isinstance(groups, list) and groups)):
+        for index, user in enumerate(users if isinstance(users, list) else ()):
+            named = service_account_user(user) if isinstance(user, str) else None
+            if named is not None:
+                out.append(bound(named[1], named[0], ("userNames", index)))
+        return out
+    subjects = root.get("subjects")
     for index, subject in enumerate(subjects if isinstance(subjects, list) else ()):
         subject = _mapping(subject)
         account = _text(subject.get("name"))
-        if subject.get("kind") != "ServiceAccount" or account is None:
+        if account is None:
             continue
-        line, column = tree_position(root, ("subjects", index, "name"))
-        out.append(
-            AccountBinding(
-                account,
-                _text(subject.get("namespace")) or own_namespace,
-                f"{kind}/{name}",
-                role,
-                Origin(document.file, line, column),
-            )
-        )
+        if subject.get("kind") == "ServiceAccount":
+            namespace = _text(subject.get("namespace")) or own_namespace
+            out.append(bound(account, namespace, ("subjects", index, "name")))
+        elif subject.get("kind") in _USER_KINDS:
+            named = service_account_user(account)
+            if named is not None:
+                out.append(bound(named[1], named[0], ("subjects", index, "name")))
     return out
+
+
+#: The subject kinds that name a user: rbac's, and OpenShift's for a ``system:`` one.
+_USER_KINDS = ("User", "SystemUser")
+
+
+def _role(role_ref: dict[str, Any], openshift: bool) -> str:
+    """The role a binding's ``roleRef`` names, as ``ClusterRole/edit``. OpenShift's form may
+    give no ``kind``: a ``namespace`` then names a Role of it, none a ClusterRole."""
+    kind = _text(role_ref.get("kind"))
+    if kind is None:
+        kind = "Role" if not openshift or _text(role_ref.get("namespace")) else "ClusterRole"
+    return f"{kind}/{_text(role_ref.get('name')) or '?'}"
 
 
 #: The API group of OpenShift's SecurityContextConstraints.
@@ -73,6 +115,7 @@ def scc_roles(document: Recognised, settings: dict[str, Any]) -> list[SccRole]:
     root = document.root
     kind = root["kind"]
     name, namespace = _named(document, settings, "Role")
+    openshift = root.get("apiVersion") in OPENSHIFT_RBAC_API_VERSIONS
     rules = root.get("rules")
     out = []
     for index, rule in enumerate(rules if isinstance(rules, list) else ()):
@@ -83,8 +126,11 @@ def scc_roles(document: Recognised, settings: dict[str, Any]) -> list[SccRole]:
             and "securitycontextconstraints" in resources
             and isinstance(verbs, list)
             and ("use" in verbs or "*" in verbs)
-            and isinstance(groups, list)
-            and (SCC_GROUP in groups or "*" in groups)
+            and (
+                (isinstance(groups, list) and (SCC_GROUP in groups or "*" in groups))
+                # OpenShift's form: no apiGroups means Kubernetes' and OpenShift's groups.
+                or (openshift and not groups)
+            )
         ):
             continue
         names = rule.get("resourceNames")
