@@ -625,3 +625,147 @@ def test_a_notebook_with_a_server_sidecar_stays_a_notebook(name: str) -> None:
     rules = {f.rule for f in found}
     assert NOT_A_NOTEBOOK not in rules
     assert {"notebook-run-as-user", "notebook-resources"} <= rules
+
+
+# ---------------------------------------------------------------------------------------------
+# GPU cluster add-ons and node agents (field test 18b D1), and hand-written hubs told by their
+# image or their hub-only environment (field test 18b D2)
+
+PSA_ONLY = "; the notebook checklist is left out (Pod Security Admission is checked)"
+
+
+def test_nvidia_s_device_plugin_daemonset_is_not_a_notebook_but_psa_still_judges_it() -> None:
+    result = run(W / "nvidia-device-plugin-daemonset.yaml")
+    assert brief(result.findings) == [
+        (NOT_A_NOTEBOOK, 19, 11),
+        ("run-as-non-root", 20, 11),
+        ("seccomp-profile-restricted", 20, 11),
+        ("restricted-volumes", 27, 22),
+    ]
+    assert result.findings[0].message.startswith(
+        "DaemonSet/nvidia-device-plugin-daemonset is not a notebook: its container "
+        "nvidia-device-plugin-ctr runs nvcr.io/nvidia/k8s-device-plugin:v0.17.0, a GPU cluster "
+        "add-on (a device plugin, the GPU operator or one of its node agents)" + PSA_ONLY
+    )
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "nvidia/k8s-device-plugin:v0.17.0",
+        "mcr.microsoft.com/oss/nvidia/k8s-device-plugin:1.11",
+        "registry.example.com/mirror/nvidia-gpu-device-plugin:v1",
+        "rocm/k8s-device-plugin:latest",
+        "intel/intel-gpu-plugin:0.32.0",
+        "registry.k8s.io/nfd/node-feature-discovery:v0.18.3",
+        "nvcr.io/nvidia/k8s/dcgm-exporter:4.3.1-4.4.0-ubuntu22.04",
+        "nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.2",
+        "nvcr.io/nvidia/k8s/container-toolkit:v1.17.8-ubuntu20.04",
+        "nvcr.io/nvidia/driver:470.57.02",
+    ],
+)
+def test_a_gpu_add_on_is_not_a_notebook_in_any_registry(tmp_path: Path, image: str) -> None:
+    # As a Deployment, so that the image alone decides (not the DaemonSet sign).
+    text = (W / "gpu-operator-deployment.yaml").read_text()
+    path = write(tmp_path, "d.yaml", text.replace("nvcr.io/nvidia/gpu-operator:v24.9.2", image))
+    result = run(path)
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 21, 11)]
+    assert "a GPU cluster add-on" in result.findings[0].message
+
+
+def test_the_gpu_operator_is_not_an_ngc_notebook_image() -> None:
+    # nvcr.io/nvidia/* is an NGC framework image in the notebook-images table: the add-on's
+    # own name decides first.
+    result = run(W / "gpu-operator-deployment.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 21, 11)]
+    assert "runs nvcr.io/nvidia/gpu-operator:v24.9.2, a GPU cluster add-on" in (
+        result.findings[0].message
+    )
+
+
+def test_a_daemonset_without_any_sign_is_a_node_agent() -> None:
+    result = run(W / "node-agent-daemonset.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 6, 3)]
+    assert result.findings[0].message == (
+        "DaemonSet/log-agent is not a notebook: it is a DaemonSet and shows no sign of a "
+        "notebook, a node agent (one pod on every node), not a user's notebook server"
+        + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_the_same_workload_as_a_deployment_is_still_a_notebook(tmp_path: Path) -> None:
+    # Only the kind differs from node-agent-daemonset.yaml: the DaemonSet sign is about kind.
+    text = (W / "node-agent-daemonset.yaml").read_text()
+    path = write(tmp_path, "d.yaml", text.replace("kind: DaemonSet", "kind: Deployment"))
+    found = {f.rule for f in run(path).findings}
+    assert NOT_A_NOTEBOOK not in found
+    assert "notebook-resources" in found
+
+
+def test_a_daemonset_running_jupyter_lab_stays_a_notebook() -> None:
+    result = run(W / "daemonset-running-jupyter-lab.yaml")
+    assert brief(result.findings) == [
+        ("notebook-resources", 16, 11),
+        ("notebook-image-unknown", 17, 11),
+        ("notebook-read-only-root-filesystem", 19, 11),
+        ("notebook-run-as-user", 19, 11),
+    ]
+
+
+def test_a_daemonset_of_a_notebook_image_stays_a_notebook() -> None:
+    result = run(W / "daemonset-notebook-image.yaml")
+    assert brief(result.findings) == [
+        ("notebook-home-persistent", 16, 11),
+        ("notebook-resources", 16, 11),
+        ("notebook-read-only-root-filesystem", 18, 11),
+        ("notebook-run-as-user", 18, 11),
+    ]
+
+
+def test_the_openshift_quickstart_hub_image_is_not_a_notebook() -> None:
+    result = run(W / "hub-openshift-quickstart-image.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 16, 11)]
+    assert result.findings[0].message == (
+        "Deployment/jupyterhub is not a notebook: its container jupyterhub runs "
+        "quay.io/jupyteronopenshift/jupyterhub-quickstart:3.4.0, a JupyterHub component"
+        + CHECKLIST_LEFT_OUT
+    )
+
+
+def test_the_hub_s_cookie_secret_env_is_a_sign_of_the_hub_before_its_jupyterhub_env() -> None:
+    # JUPYTERHUB_API_URL comes first, but the cookie secret is the hub's alone.
+    result = run(W / "hub-env-cookie-secret.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 20, 15)]
+    assert result.findings[0].message == (
+        "Deployment/hub is not a notebook: its container hub sets JUPYTERHUB_COOKIE_SECRET, "
+        "the JupyterHub hub or its proxy" + CHECKLIST_LEFT_OUT
+    )
+
+
+@pytest.mark.parametrize("variable", ["JPY_COOKIE_SECRET", "JUPYTERHUB_DATABASE_URL"])
+def test_other_hub_only_env_is_a_sign_of_the_hub(tmp_path: Path, variable: str) -> None:
+    text = (W / "hub-env-cookie-secret.yaml").read_text()
+    path = write(tmp_path, "hub.yaml", text.replace("JUPYTERHUB_COOKIE_SECRET", variable))
+    result = run(path)
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 20, 15)]
+    assert f"its container hub sets {variable}, the JupyterHub hub" in result.findings[0].message
+
+
+def test_the_hub_s_database_env_is_a_sign_of_the_hub() -> None:
+    result = run(W / "hub-env-database.yaml")
+    assert brief(result.findings) == [(NOT_A_NOTEBOOK, 18, 15)]
+    assert "its container hub sets JUPYTERHUB_DATABASE_HOST, the JupyterHub hub" in (
+        result.findings[0].message
+    )
+
+
+def test_a_single_user_server_s_jupyterhub_env_and_image_name_keep_it_a_notebook() -> None:
+    # JupyterHub's Spawner.get_env gives every single-user server JUPYTERHUB_API_TOKEN,
+    # _SERVICE_PREFIX, _COOKIE_OPTIONS…; an image named jupyterhub-singleuser is no hub.
+    result = run(W / "singleuser-jupyterhub-env-and-image-name.yaml")
+    assert brief(result.findings) == [
+        ("notebook-resources", 17, 11),
+        ("notebook-image-unknown", 18, 11),
+        ("notebook-read-only-root-filesystem", 27, 11),
+        ("notebook-run-as-user", 27, 11),
+    ]

@@ -10,7 +10,8 @@ gets one ``workload-not-a-notebook`` finding naming why. Decided in this order:
 2. the signs of ``tables/workloads.yaml`` in order, the first that matches deciding; a sign
    reads the first regular container, and one of ``containers: all`` then the others too
    unless one of them runs an image the notebook-images table knows (a database behind its
-   exporter; a notebook with a Redis sidecar stays a notebook);
+   exporter; a notebook with a Redis sidecar stays a notebook); a sign of ``otherwise: true``
+   is decided by its conditions alone (the last: a DaemonSet no sign before it matched);
 3. otherwise a notebook (what nblint did before it judged workloads at all).
 
 A few dict lookups per pod: each sign is asked only about the keys it has, an image is matched
@@ -493,6 +494,23 @@ def _service_accounts(
     return None
 
 
+def _otherwise(
+    sign: dict[str, Any],
+    number: int,
+    answers: _Answers,
+    pod: EffectivePod,
+    container: dict[str, Any],
+    at: Path,
+    metadata: dict[str, Any],
+    own: dict[str, Any],
+) -> _Hit:
+    """A sign whose conditions (its ``kinds``) alone decide, asked only once every sign before it
+    failed: nothing in the pod showed a notebook (placed at the object's name)."""
+    if sign["otherwise"] is not True:
+        return None
+    return "shows no sign of a notebook", _object_origin(pod, own, ("name",))
+
+
 #: What a sign may match on (its keys), and how: a sign is asked only about the keys it has.
 _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "images": _images,
@@ -506,11 +524,12 @@ _MATCHERS: dict[str, Callable[..., _Hit]] = {
     "labels": _labels,
     "names": _names,
     "service-accounts": _service_accounts,
+    "otherwise": _otherwise,
 }
 
 
 #: The keys that read the pod or its object, not a container: asked once per pod.
-_POD_KEYS = frozenset({"labels", "names", "service-accounts"})
+_POD_KEYS = frozenset({"labels", "names", "service-accounts", "otherwise"})
 
 
 def _image(pod: EffectivePod, container: dict[str, Any]) -> Any:
