@@ -60,6 +60,30 @@ def test_an_intel_gpu_steered_by_required_affinity_passes() -> None:
     assert found("intel-gpu-required-affinity.yaml") == []
 
 
+# A toleration whose key or value names a GPU tolerates a GPU taint, by the word test that makes
+# a node label whose key or value names a GPU pick GPU nodes (field test 18b, D6).
+
+
+def test_the_aks_gpu_taint_sku_gpu_is_tolerated() -> None:
+    assert found("toleration-aks-sku-gpu.yaml") == []
+
+
+def test_a_toleration_whose_value_names_a_gpu_pool_is_tolerated() -> None:
+    assert found("toleration-value-names-a-gpu-pool.yaml") == []
+
+
+def test_a_toleration_whose_key_and_value_name_no_gpu_is_none() -> None:
+    assert found("toleration-sku-cpu-only.yaml") == [("notebook-gpu-toleration", 16, "warning")]
+
+
+def test_the_rule_claims_extended_resource_toleration_for_gke_only() -> None:
+    # Which AKS clusters run the plugin nblint cannot tell; the doc says only what the
+    # behaviour does (GKE's labels soften the finding, no other platform's).
+    why = RULES["notebook-gpu-toleration"].why
+    assert "AKS enable" not in why
+    assert "sku=gpu" in why
+
+
 def test_on_gke_the_missing_toleration_is_a_note_that_gke_adds_it() -> None:
     result = run(GPU / "gke-accelerator-no-toleration.yaml", select=GPU_RULES)
     assert [(f.rule, f.line, f.severity) for f in result.findings] == [

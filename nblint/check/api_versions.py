@@ -4,7 +4,8 @@ The table ``tables/removed-apis.yaml`` lists each removed group/version, the kin
 and the release that removed it. The run asks :func:`refused` of every object a dialect reads,
 before indexing or normalising it: an object the API server refuses creates nothing (no pod, no
 binding, no namespace), so it gets one ``api-version-removed`` finding at its ``apiVersion`` and
-nothing else of it is checked.
+nothing else of it is checked. A workload written with no ``apiVersion`` at all is refused as
+well (:func:`missing`: ``api-version-missing``, at its ``kind``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,21 @@ if TYPE_CHECKING:
 
 #: The rule that says an object is refused for its API version.
 RULE = "api-version-removed"
+#: The rule that says an object is refused for having none.
+MISSING_RULE = "api-version-missing"
+#: The API version that serves each kind nblint builds a pod from (the hint of a missing one).
+SERVED = {
+    "Pod": "v1",
+    "PodTemplate": "v1",
+    "ReplicationController": "v1",
+    "Deployment": "apps/v1",
+    "StatefulSet": "apps/v1",
+    "DaemonSet": "apps/v1",
+    "ReplicaSet": "apps/v1",
+    "Job": "batch/v1",
+    "CronJob": "batch/v1",
+    "DeploymentConfig": "apps.openshift.io/v1",
+}
 TABLE, KEY = "removed-apis", "removed"
 
 
@@ -82,4 +98,25 @@ def refused(root: Any, file: str, version: tuple[int, int]) -> Reported | None:
     return Reported(RULE, message, Origin(file, line, column), object=shown, fix=hint)
 
 
-__all__ = ["RULE", "refused"]
+def missing(root: Any, file: str) -> Reported | None:
+    """The finding for a workload (``root``) written with ``kind`` and no ``apiVersion`` (or a
+    null one), which the API server refuses; None when it has one."""
+    if not isinstance(root, dict) or root.get("apiVersion") is not None:
+        return None
+    kind = root.get("kind")
+    if not isinstance(kind, str):
+        return None
+    line, column = getattr(root, "key_pos", {}).get("kind", getattr(root, "pos", (1, 1)))
+    message = (
+        f"the {kind} has no apiVersion: the API server refuses the object (Object 'apiVersion' "
+        "is missing), which creates nothing; nothing else of it is checked"
+    )
+    use = SERVED.get(kind)
+    hint = f"apiVersion: {use}" if use else "# the apiVersion that serves the kind"
+    metadata = root.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    shown = f"{kind}/{name}" if isinstance(name, str) and name else None
+    return Reported(MISSING_RULE, message, Origin(file, line, column), object=shown, fix=hint)
+
+
+__all__ = ["MISSING_RULE", "RULE", "missing", "refused"]

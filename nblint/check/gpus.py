@@ -72,7 +72,7 @@ def picks(key: object, values: list[Any]) -> str | None:
         return "gpu"
     texts = [str(text).lower() for text in (key, *values)]
     # Teams name GPU pools so: `nodepool: gpu-a100`, `gpu: "true"`.
-    if any("gpu" in text for text in texts):
+    if any(names_gpu(text) for text in texts):
         return "gpu"
     if known in ("pool", "any"):
         return known if known == "pool" else None
@@ -82,6 +82,12 @@ def picks(key: object, values: list[Any]) -> str | None:
     # A label of the cluster's own (`cms-af-prod: "true"`): the nodes that carry it may be the
     # GPU pool, which nblint cannot see. It picks a pool, as an instance type does.
     return "pool"
+
+
+def names_gpu(text: object) -> bool:
+    """Whether a label's or a taint's key or value names a GPU (``gpu`` in it: ``gpu-a100``,
+    ``sku=gpu``): the one word test of node labels and tolerations."""
+    return isinstance(text, str) and "gpu" in text.lower()
 
 
 @cache

@@ -566,6 +566,19 @@ class Kustomizations:
             self._none_near.add(given)
         return found
 
+    def may_patch(self, path: str) -> bool:
+        """Whether ``path`` may be a patch of a kustomization: one sits in its directory or one
+        of those above it that :meth:`patched_by` looks in, or one read so far (an input
+        overlay) names it under its patches from elsewhere (``../patches/env.yaml``). Asked
+        only of a workload with no apiVersion (rare): it reads every kustomization's patches."""
+        if path == files.STDIN:
+            return False
+        given = os.path.dirname(path)
+        if given not in self._none_near and self._near(given):
+            return True
+        real = os.path.realpath(path)
+        return any(k is not None and real in k.patches for k in self._read.values())
+
     def namespace_of(self, path: str) -> SetNamespace | None:
         """The namespace the kustomizations that build ``path`` put its objects in: None when
         none sets one, or when they put it in different ones."""

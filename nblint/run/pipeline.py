@@ -713,7 +713,7 @@ class Runner:
                 )
         elif dialect is None:
             result.skipped[skip_label(root)] += 1
-        elif (refusal := self._refused(root, item.path)) is not None:
+        elif (refusal := self._refused(root, item, dialect)) is not None:
             # Written with an API version the API server no longer serves: it creates nothing,
             # so no pod of it is checked, only the refusal said. An object others read (a
             # binding, which tells the token check the API is used) is still indexed: it says
@@ -791,12 +791,26 @@ class Runner:
         neighbour.given = True
         return neighbour
 
-    def _refused(self, root: Any, path: str) -> Reported | None:
-        if not isinstance(root, dict) or "apiVersion" not in root:
+    def _refused(self, root: Any, item: _Input, dialect: Dialect) -> Reported | None:
+        if not isinstance(root, dict):
             return None
+        if root.get("apiVersion") is None:
+            # A workload with no apiVersion is refused (``api-version-missing``), unless it may
+            # be a patch (a kustomization near it, or one of the run's that names it from
+            # elsewhere) or a Helm template (its apiVersion may come from a template).
+            # Files a kustomization names as patches never come here (``kustomize-patch``).
+            if (
+                dialect.name != "manifest"
+                or "{{" in item.loaded.text
+                or self._kustomizations.may_patch(item.path)
+            ):
+                return None
+            from nblint.check.api_versions import missing
+
+            return missing(root, item.path)
         from nblint.check.api_versions import refused
 
-        return refused(root, path, self.options.policy.version)
+        return refused(root, item.path, self.options.policy.version)
 
     def _neighbours(self, path: str) -> tuple[Neighbour, ...]:
         """The files beside ``path`` that some dialect reads (``Dialect.neighbours``), parsed;

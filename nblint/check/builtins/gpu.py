@@ -95,7 +95,13 @@ def _tolerates_gpu(spec: dict[str, Any], resources: dict[str, Any]) -> bool:
         key = toleration.get("key")
         if key is None and toleration.get("operator") == "Exists":
             return True  # tolerates every taint
-        if isinstance(key, str) and (key in resources or "gpu" in key.lower()):
+        if isinstance(key, str) and key in resources:
+            return True
+        # A taint whose key or value names a GPU, as the GPU nodes' labels do (the gpu-nodes
+        # table's word test): `nvidia.com/gpu`, `gpu=true`, AKS's documented `sku=gpu`.
+        if isinstance(key, str) and (
+            gpus.names_gpu(key) or gpus.names_gpu(toleration.get("value"))
+        ):
             return True
     return False
 
