@@ -241,3 +241,66 @@ def test_a_field_both_replacements_drop_is_at_the_key_its_fix_goes_to() -> None:
         ("run-as-non-root", 4, "ROCm"),  # the chart's block-cloud-metadata init container
         ("run-as-non-root", 10, "ROCm"),
     ]
+
+
+# -- Values under a wrapper's key (field test 18a, D4) ------------------------------------------
+# BinderHub's values hold z2jh's under `jupyterhub`: a note names a values path as the file holds
+# it, the path the fix beside it is nested under (README: a hint is shown under such a key).
+
+
+def test_a_not_set_note_names_the_path_under_the_wrapper_key() -> None:
+    assert noted(
+        "binderhub-jupyterhub-not-set.yaml",
+        {"capabilities-restricted", "notebook-read-only-root-filesystem"},
+    ) == [
+        (
+            "capabilities-restricted",
+            6,
+            3,
+            None,
+            "not set: add it under jupyterhub.hub.config.KubeSpawner.container_security_context",
+        ),
+        (
+            "capabilities-restricted",
+            8,
+            3,
+            None,
+            "chart default `singleuser.cloudMetadata.blockWithIptables: true` of z2jh 4.4.0 adds "
+            "a privileged root init container",
+        ),
+        (
+            "notebook-read-only-root-filesystem",
+            6,
+            3,
+            None,
+            "not set: add it under jupyterhub.hub.config.KubeSpawner.container_security_context",
+        ),
+    ]
+
+
+def test_a_replacing_key_note_names_both_paths_under_the_wrapper_key() -> None:
+    replaces = (
+        "`jupyterhub.singleuser.extraPodConfig.securityContext` replaces the pod "
+        "`securityContext` KubeSpawner builds"
+    )
+    assert noted(
+        "binderhub-extra-pod-config-replaces-pod-security-context.yaml",
+        {"run-as-non-root", "seccomp-profile-restricted"},
+    ) == [
+        (
+            "run-as-non-root",
+            9,
+            7,
+            None,
+            f"{replaces}, without the runAsNonRoot that "
+            "`jupyterhub.hub.config.KubeSpawner.pod_security_context.runAsNonRoot` sets",
+        ),
+        (
+            "seccomp-profile-restricted",
+            9,
+            7,
+            None,
+            "not set: add it under `jupyterhub.singleuser.extraPodConfig.securityContext`, which "
+            "replaces the pod `securityContext` KubeSpawner builds",
+        ),
+    ]

@@ -112,6 +112,19 @@ def test_a_pinned_release_nblint_does_not_know_is_an_error_naming_those_it_knows
     assert linted_as(result) == {"4.4.0"}
 
 
+def test_a_pin_older_than_any_known_release_is_not_judged_by_the_newest_schema() -> None:
+    # z2jh 0.9.0's `proxy.pdb` is no 4.4.0 key, but Helm checks 0.9.0's values, not 4.4.0's
+    # schema: no z2jh-unknown-key "helm would refuse the release" (field test 18a, D2).
+    result = check("older-than-known")
+    assert said(result) == [(UNKNOWN, "Chart.yaml", 6, 5, None)]
+    assert [f.rule for f in result.findings] == [UNKNOWN]
+    assert "at 0.9.0, a z2jh release nblint does not know (it knows " in result.findings[0].message
+    assert result.findings[0].message.endswith(
+        "linted as 4.4.0, the newest, without its values schema, which is not the pinned "
+        "release's; give the release with --chart-version"
+    )
+
+
 def test_a_range_no_known_release_falls_in_is_an_error_too() -> None:
     result = check("range-without-a-release")
     assert said(result) == [(UNKNOWN, "Chart.yaml", 6, 5, None)]

@@ -12,12 +12,13 @@ trait of KubeSpawner 7 (z2jh 4.x) only: under a 3.x release the hub ignores it
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, run
 
 from nblint.dialects.z2jh.values import chart_versions
-from nblint.dialects.z2jh.wrappers import Installed, installed
+from nblint.dialects.z2jh.wrappers import Installed, _versions, installed, semver_key
 from nblint.model.result import RunResult
 
 CASES = FIXTURES / "z2jh" / "wrapper-versions"
@@ -112,15 +113,65 @@ def test_an_early_binderhub_build_installs_a_release_older_than_3(version: str) 
         ("daskhub", "2099.1.0"),  # not a release
         ("daskhub", "2024.1.1-0.dev.git.13.h422b146"),  # the commit, at another count
         ("daskhub", "2024.1.1-0.dev.git.12.h0000000"),  # a commit not listed
-        ("daskhub", "2023.1.0-0.dev.git.3.h1234567"),  # built from an older tag
+        # Built after the tag 2023.1.0 (z2jh 2.0.0) and before 2024.1.0 (3.2.1): either.
+        ("daskhub", "2023.1.0-0.dev.git.3.h1234567"),
+        # Sorts below its tag 2024.1.1 (3.2.1) yet is built after it (2024.1.1-0.dev.git.67 is
+        # 4.4.0): semver order places it below no release.
+        ("daskhub", "2024.1.1-0.dev.git.67.h0000000"),
+        ("binderhub", "0.2.1"),  # above every release
         ("binderhub", "1.0.0-0.dev.git.3506.hba24eb2b"),
-        ("binderhub", "0.2.0-fe62cda"),  # no count
         ("binderhub", "1.0.0-0.dev.git.3506.hba24"),  # too short a hash to be a commit
         ("basehub", "1.0.0"),
     ],
 )
 def test_a_version_the_table_cannot_place_exactly_is_unknown(chart: str, version: str) -> None:
     assert installed(chart, version) is None
+    assert installed(chart, version, chart_versions()[0]) is None
+
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        "0.2.0-068.0b5080a",  # chartpress's `<tag>-<count>.<hash>` form: no count the table reads
+        "0.2.0-fe62cda",  # no count at all
+        "0.1.0-9c3f5a1",
+        "0.2.0-0.dev.git.4000.h0000000",  # a commit not listed: still a `0.2.0-` build
+        "0.1.5",  # never tagged: below 0.2.0, whose z2jh is 0.9
+    ],
+)
+def test_any_binderhub_0_x_build_installs_a_release_older_than_3(version: str) -> None:
+    # Every build before chartpress's `baseVersion: 1.0.0-0.dev` was named `0.1.0-…`/`0.2.0-…`,
+    # and every commit before it pins a z2jh older than 3 (field test 18a, D2).
+    assert installed("binderhub", version) == Installed(None, "3.0.0-alpha.1")
+
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        "2022.8.2-0.dev.git.3.h1234567",  # after 2022.8.2 (1.2.0), before 2023.1.0 (2.0.0)
+        "2022.8.3",  # never tagged: before 2023.1.0
+        "4.4.0-rc.1",  # before 4.4.1 (0.9.1)
+    ],
+)
+def test_a_daskhub_build_before_a_2x_release_installs_one_older_than_any_known(
+    version: str,
+) -> None:
+    # daskhub's table has no `older-than`: the bound is the oldest release nblint knows.
+    assert installed("daskhub", version) is None
+    assert installed("daskhub", version, "3.0.0") == Installed(None, "3.0.0")
+
+
+@pytest.mark.parametrize("chart", ["daskhub", "binderhub"])
+def test_each_chart_s_pins_only_move_forward(chart: str) -> None:
+    # What placing a build by semver order rests on (wrappers.py `_placed_by_order`).
+    releases = _versions()[chart]["releases"]
+    pins = [semver_key(str(z2jh)) for _, z2jh in sorted(releases.items(), key=_by_version)]
+    assert None not in pins
+    assert pins == sorted(pins)  # type: ignore[type-var]
+
+
+def _by_version(item: tuple[str, str]) -> Any:
+    return semver_key(item[0])
 
 
 # -- An umbrella chart that depends on daskhub ----------------------------------------------------
@@ -165,8 +216,8 @@ def test_a_daskhub_release_of_a_z2jh_release_nblint_does_not_know_is_an_unknown_
     assert message(result, UNKNOWN) == (
         f"{chart} pins the dependency `daskhub` at 2023.1.0, which installs z2jh as its own "
         f"dependency `jupyterhub` at 2.0.0, a z2jh release nblint does not know (it knows "
-        f"{KNOWS}); the values beside it were linted as {newest}, the newest; give the release "
-        "with --chart-version"
+        f"{KNOWS}); the values beside it were linted as {newest}, the newest, without its "
+        "values schema, which is not the pinned release's; give the release with --chart-version"
     )
     assert result.findings[0].severity == "error"
 
@@ -252,8 +303,37 @@ def test_an_early_binderhub_build_is_an_unknown_pin() -> None:
         "the helmfile release `binder` installs the chart `binderhub` (`releases[0].version`) at "
         "0.2.0-n348.h264289a, which installs z2jh as its own dependency `jupyterhub` at a release "
         f"older than 3.0.0-alpha.1, which nblint does not know (it knows {KNOWS}); its values "
-        f"were linted as {newest}, the newest; give the release with --chart-version"
+        f"were linted as {newest}, the newest, without its values schema, which is not the pinned "
+        "release's; give the release with --chart-version"
     )
+
+
+# -- A build the table has no count for, placed as older (field test 18a, D2) --------------------
+
+
+def test_a_binderhub_build_named_by_count_and_hash_is_older_than_any_known() -> None:
+    # Its `proxy.pdb` is a key of the z2jh 0.x it brings: no "helm would refuse" by 4.x's schema.
+    result = check("binderhub-hash-build/values.yaml")
+    newest = chart_versions()[-1]
+    assert linted_as(result) == {newest}
+    assert found(result) == [(UNKNOWN, "requirements.yaml", 3, 4)]
+    requirements = CASES / "binderhub-hash-build" / "requirements.yaml"
+    assert message(result, UNKNOWN) == (
+        f"{requirements} pins the dependency `binderhub` at 0.2.0-068.0b5080a, which installs "
+        "z2jh as its own dependency `jupyterhub` at a release older than 3.0.0-alpha.1, which "
+        f"nblint does not know (it knows {KNOWS}); the values beside it were linted as {newest}, "
+        "the newest, without its values schema, which is not the pinned release's; give the "
+        "release with --chart-version"
+    )
+
+
+def test_a_daskhub_build_before_a_2x_release_is_older_than_any_known() -> None:
+    result = check("daskhub-dev-build-before-a-2x-release/values.yaml")
+    assert found(result) == [(UNKNOWN, "Chart.yaml", 6, 5)]
+    assert (
+        "at 2022.8.2-0.dev.git.3.h1234567, which installs z2jh as its own dependency "
+        "`jupyterhub` at a release older than 3.0.0, which nblint does not know"
+    ) in message(result, UNKNOWN)
 
 
 # -- Argo CD and Flux ---------------------------------------------------------------------------

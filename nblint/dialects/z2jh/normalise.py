@@ -80,6 +80,10 @@ if TYPE_CHECKING:
 CHOSEN = "z2jh-chart-version"
 #: The rule for a chart version nblint does not know, pinned beside the values (error).
 UNKNOWN = "z2jh-unknown-chart-version"
+#: What an UNKNOWN message says of a pinned release known to be older than any nblint knows:
+#: its values are linted as the newest, but not by that one's values schema (:func:`older_pin`).
+NOT_ITS_SCHEMA = "without its values schema, which is not the pinned release's"
+
 #: The rule for values written for another JupyterHub chart (info).
 OTHER_CHART = "z2jh-other-chart"
 
@@ -121,6 +125,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
     if said is not None:
         rule, message, origin = said
         problems.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+        release.older_pin = older_pin(said)
     return release, problems
 
 
@@ -349,7 +354,7 @@ def _wrapper_release(
     from nblint.dialects.z2jh.wrappers import installed
 
     plain = exact(version)
-    found = installed(chart, plain) if plain is not None else None
+    found = installed(chart, plain, chart_versions()[0]) if plain is not None else None
     if found is None:
         return None
     brings = f"{source}, which installs z2jh as its own dependency `{DEPENDENCY}` at"
@@ -361,12 +366,27 @@ def _wrapper_release(
         (
             UNKNOWN,
             f"{brings} a release older than {found.older_than}, which nblint does not know "
-            f"(it knows {', '.join(chart_versions())}); {linted} {newest}, the newest; give the "
-            "release with --chart-version",
+            f"(it knows {', '.join(chart_versions())}); {linted} {newest}, the newest, "
+            f"{NOT_ITS_SCHEMA}; give the release with --chart-version",
             origin,
         ),
         False,
     )
+
+
+def _older_than_known(version: str, known: tuple[str, ...]) -> bool:
+    """Whether ``version`` (a plain version) sorts before the oldest release nblint knows."""
+    from nblint.dialects.z2jh.wrappers import semver_key
+
+    wanted, oldest = semver_key(version), semver_key(known[0]) if known else None
+    return wanted is not None and oldest is not None and wanted < oldest
+
+
+def older_pin(said: tuple[str, str, Origin | None] | None) -> bool:
+    """Whether what nblint says of the chart version (``said``) is that the inputs pin a release
+    older than any it knows: the values schema of the release linted is then not theirs, and
+    what it refuses is no reason Helm would refuse theirs (:attr:`Release.older_pin`)."""
+    return said is not None and said[0] == UNKNOWN and NOT_ITS_SCHEMA in said[1]
 
 
 def _values_at(where: str) -> str:
@@ -528,6 +548,9 @@ def _pinned(
                 ),
                 True,
             )
+        if _older_than_known(plain, known):
+            fallback = f"{linted} {newest}, the newest, {NOT_ITS_SCHEMA}; give the release with "
+            fallback += "--chart-version"
         return (
             newest,
             (
@@ -929,6 +952,7 @@ def _gitops_release(
     if pinned is not None:
         rule, message, origin = pinned
         built.insert(0, Reported(rule, message, origin or release.locate(()), VALUES_OBJECT))
+        release.older_pin = older_pin(pinned)
     return release, [*built, *found, *prepared.problems]
 
 
@@ -1303,6 +1327,7 @@ def _gitops_release_of_layers(
     if said is not None:
         rule, message, at = said
         built.insert(0, Reported(rule, message, at or release.locate(()), VALUES_OBJECT))
+        release.older_pin = older_pin(said)
     return release, [*built, *problems]
 
 

@@ -16,12 +16,13 @@ import re
 from _string import formatter_parser  # type: ignore[import-not-found]  # (no stub)
 from functools import lru_cache
 
+from nblint.dialects.z2jh.sources import key_in_note
 from nblint.dialects.z2jh.traits import KUBESPAWNER, Source, SpawnerConfig
 
 # Text a deployment tool fills in before Helm (`${var}`) or sops decrypts is not what
 # KubeSpawner will see: nblint cannot know it (validate.unknowable says so).
 from nblint.dialects.z2jh.validate import is_unknowable
-from nblint.model.pod import Path, format_path
+from nblint.model.pod import Path
 from nblint.model.shown import shown
 
 TYPE_CHECKING = False
@@ -661,8 +662,8 @@ def _say_lost(sources: PodSources, at: Path, lost: dict[str, Source], what: str)
         return
     for field, source in lost.items():
         note = (
-            f"`{format_path(replacing.path)}` replaces the {what}, without the {field} that "
-            f"`{format_path(source.path)}` sets"
+            f"`{key_in_note(replacing.path)}` replaces the {what}, without the {field} that "
+            f"`{key_in_note(source.path)}` sets"
         )
         # Not extended below the key: nothing there sets the field (and a fix that reads the
         # path behind a field must not take it for a key of its own).
@@ -696,7 +697,7 @@ def _pod_level_for_notebook(
         if source is None:
             source = Source(
                 replacing.path,
-                f"not set: add it under `{format_path(replacing.path)}`, which replaces the pod "
+                f"not set: add it under `{key_in_note(replacing.path)}`, which replaces the pod "
                 "`securityContext` KubeSpawner builds",
                 extends=False,
             )
@@ -708,7 +709,8 @@ def _unset(config: SpawnerConfig, trait: str) -> Source:
     found = config.source(trait)
     if found is not None:
         return found[0]
-    return Source((*KUBESPAWNER, trait), f"not set: add it under hub.config.KubeSpawner.{trait}")
+    path: Path = (*KUBESPAWNER, trait)
+    return Source(path, f"not set: add it under {key_in_note(path)}")
 
 
 def _original_key(mapping: Any, camel_key: str) -> str:

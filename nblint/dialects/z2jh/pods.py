@@ -24,6 +24,7 @@ from nblint.dialects.z2jh.platform import REFUSED
 from nblint.dialects.z2jh.pod_builder import PodSources, make_pod
 from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
 from nblint.dialects.z2jh.profiles import Selection, selections
+from nblint.dialects.z2jh.sources import KEY_MARK, key_in_note, shown_note
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
 from nblint.dialects.z2jh.values import (
     OPENSHIFT_HINTS,
@@ -110,6 +111,10 @@ class ValuesProvenance:
             values_path, note = self.values_path(path)
             found = self.release.locate(values_path)
             if note:
+                if KEY_MARK in note:
+                    # Its values paths as the file holds them: under the keys the fix is.
+                    layer = self.release.placing(values_path)
+                    note = shown_note(note, layer.shown_under if layer is not None else ())
                 # (A null that deletes the value is said too: it is what the finding is at.)
                 deleted = found.note is not None and found.note.startswith("the null")
                 said = f"{note}; {found.note}" if deleted else note
@@ -174,9 +179,9 @@ def _pod(
         assert written is not None
         sources.entries[mounts_at] = Source(
             written.path,
-            f"`{format_path(written.path)}` replaces the volumeMounts KubeSpawner builds for "
+            f"`{key_in_note(written.path)}` replaces the volumeMounts KubeSpawner builds for "
             f"the notebook, without the home volume's mount at {home} that "
-            "`singleuser.storage` sets",
+            f"`{key_in_note(('singleuser', 'storage'))}` sets",
             extends=False,
         )
     elif not overridden and (not _mounted_at(pod, home) or written is None):
@@ -318,7 +323,7 @@ def _place_deleted_fields(release: Release, pod: dict[str, Any], sources: PodSou
         _, default = get_path(release.defaults, values_key)
         sources.entries[pod_path] = Source(
             nulled,
-            f"`{format_path(nulled)}: null` deletes the chart default "
+            f"`{key_in_note(nulled)}: null` deletes the chart default "
             f"`{format_path(values_key)}: {default}`: the pod gets no {pod_path[-1]}",
             extends=False,
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from nblint.model.pod import format_path
+
 #: A path into the z2jh values (relative to the z2jh root).
 ValuesPath = tuple[str | int, ...]
 
@@ -45,3 +47,24 @@ else:
     SpawnProblem = namedtuple(
         "SpawnProblem", ["path", "message", "fix", "rule"], defaults=[None, "z2jh-spawn-failure"]
     )
+
+
+#: Marks a values path in a :class:`Source` note (:func:`key_in_note`): the note shows it from
+#: the top of the file that holds it (:func:`shown_note`), as the fix beside it is nested.
+KEY_MARK = "\x1f"
+
+
+def key_in_note(path: ValuesPath) -> str:
+    """``path`` (from the z2jh root) as a note names it: marked, for :func:`shown_note`."""
+    return f"{KEY_MARK}{format_path(path)}{KEY_MARK}"
+
+
+def shown_note(note: str, under: ValuesPath) -> str:
+    """``note`` with each values path :func:`key_in_note` marked shown below ``under``, the keys
+    the z2jh values sit under in their file (``jupyterhub`` of binderhub's values): the path a
+    user finds in that file, the one the fix beside the note is nested under."""
+    if KEY_MARK not in note:
+        return note
+    prefix = f"{format_path(under)}." if under else ""
+    parts = note.split(KEY_MARK)
+    return "".join(f"{prefix}{part}" if odd % 2 else part for odd, part in enumerate(parts))

@@ -449,6 +449,7 @@ class Release(Record):
         "files",
         "fix_memo",
         "namespace",
+        "older_pin",
         "openshift",
         "placeholders",
         "root",
@@ -511,6 +512,10 @@ class Release(Record):
         #: ``assumed: OpenShift, from …`` when the release is deployed on OpenShift, whose
         #: restricted-v2 SCC assigns the ids its values null (:mod:`.platform`); None: not known.
         self.openshift: str | None = None
+        #: Whether the inputs pin a release older than any nblint knows (said as
+        #: ``z2jh-unknown-chart-version``): linted as :attr:`chart_version`, but its values schema
+        #: is not theirs, so what that schema refuses is not reported (Helm checks theirs).
+        self.older_pin = False
         #: The chart that installs z2jh as its subchart (binderhub), whose own values for it lie
         #: between z2jh's defaults and the user's, when nblint knows them.
         self.wrapper = wrapper

@@ -228,10 +228,11 @@ def _commits(chart: str) -> dict[str, tuple[int, str]]:
     return found
 
 
-def installed(chart: str, version: str) -> Installed | None:
+def installed(chart: str, version: str, oldest: str | None = None) -> Installed | None:
     """The z2jh release that ``chart`` (a wrapper chart) at ``version`` (a plain version, as
     written) installs, or None when the table does not say (a range, a version it does not
-    list, a development build it cannot place exactly)."""
+    list, a development build it cannot place exactly). ``oldest``: the oldest z2jh release
+    nblint knows, the bound of "older" for a chart whose table gives no ``older-than``."""
     entry = _versions().get(chart)
     if entry is None:
         return None
@@ -245,9 +246,9 @@ def installed(chart: str, version: str) -> Installed | None:
             continue
         number, _, commit = text[len(prefix) :].partition(".h")
         if not number.isdigit() or not 7 <= len(commit) <= 40:
-            return None
+            break
         if any(c not in "0123456789abcdef" for c in commit):
-            return None
+            break
         count = int(number) + int(form.get("add") or 0)
         below = entry.get("older-below")
         if below is not None and count < int(below):
@@ -255,5 +256,57 @@ def installed(chart: str, version: str) -> Installed | None:
         for listed, (at, release) in _commits(chart).items():
             if at == count and (listed.startswith(commit) or commit.startswith(listed)):
                 return Installed(release)
+        break
+    return _placed_by_order(entry, text, oldest)
+
+
+def _placed_by_order(entry: dict[str, Any], text: str, oldest: str | None) -> Installed | None:
+    """A version of a wrapper chart the table does not place exactly (a development build in a
+    form it has no count for: ``0.2.0-068.0b5080a``; a commit not listed; a version never
+    tagged), placed among its releases: known older than any release nblint knows when that
+    follows, else None.
+
+    First the table's ``older-prefixes``: the versions a chart's history only ever gave to
+    builds older than ``older-than``. Then semver order, as far as it proves anything: a build
+    is named after the last release before it (chartpress: ``<tag>-0.dev.git.N``, which sorts
+    *below* that tag although built after it) or a version not yet released, so it comes before
+    the first release whose version is above its own ``MAJOR.MINOR.PATCH``; a chart's pins only
+    move forward, so it brings no newer z2jh than that release does. When that one is older than
+    ``older-than`` (else ``oldest``), so is the build's."""
+    older = entry.get("older-than") or oldest
+    if older is None:
         return None
-    return None
+    if any(text.startswith(str(prefix)) for prefix in entry.get("older-prefixes") or ()):
+        return Installed(None, str(older))
+    core = semver_key(text.partition("+")[0].partition("-")[0])
+    if core is None or semver_key(text) is None:
+        return None
+    above = [
+        (key, str(release))
+        for version, release in (entry.get("releases") or {}).items()
+        if (key := semver_key(str(version))) is not None and key > core
+    ]
+    if not above:
+        return None
+    _, brings = min(above)
+    pinned, bound = semver_key(brings), semver_key(str(older))
+    if pinned is None or bound is None or not pinned < bound:
+        return None
+    return Installed(None, str(older))
+
+
+def semver_key(text: str) -> tuple[Any, ...] | None:
+    """A key that sorts versions as semver does (``0.2.0-068.0b5080a`` < ``0.2.0``: a
+    pre-release sorts before its release, numeric identifiers by number, below alphanumeric
+    ones; build metadata ignored), or None for text that is no ``MAJOR.MINOR.PATCH`` version."""
+    core, dash, pre = text.partition("+")[0].partition("-")
+    parts = core.split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    if dash and not pre:
+        return None
+    identifiers = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in pre.split(".")
+    )
+    # A release (no pre-release part) sorts after every pre-release of it.
+    return (*(int(part) for part in parts), 1 if not dash else 0, identifiers if dash else ())
