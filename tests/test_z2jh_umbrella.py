@@ -125,6 +125,22 @@ def test_a_pin_older_than_any_known_release_is_not_judged_by_the_newest_schema()
     )
 
 
+def test_hints_for_a_pin_older_than_any_known_release_are_advice() -> None:
+    # Written in 4.4.0's keys (`hub.config`, which z2jh 0.9.0 lacks): `nblint fix` applies none,
+    # and each says why (field test 18a, D2: a "safe" fix that changed nothing).
+    result = run(UMBRELLA / "older-than-known" / "values.yaml")
+    hinted = [f for f in result.findings if f.fix and f.rule != UNKNOWN]
+    assert {f.rule for f in hinted} >= {"seccomp-profile-restricted", "run-as-non-root"}
+    assert {(f.applicability, f.edit) for f in hinted} == {("display-only", None)}
+    advice = "# advice: written in the keys of z2jh 4.4.0, which nblint linted;"
+    # (Hints that were advice already — the root init container's — say their own why.)
+    assert {f.rule for f in hinted if (f.fix or "").startswith(advice)} >= {
+        "seccomp-profile-restricted",
+        "notebook-read-only-root-filesystem",
+        "allow-privilege-escalation",
+    }
+
+
 def test_a_range_no_known_release_falls_in_is_an_error_too() -> None:
     result = check("range-without-a-release")
     assert said(result) == [(UNKNOWN, "Chart.yaml", 6, 5, None)]

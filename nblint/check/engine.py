@@ -39,6 +39,7 @@ from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit, PlacedFix, parse
 from nblint.model.finding import KUSTOMIZE_IMAGES, Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     CONTAINER_LISTS,
+    HINTS_FOR_ANOTHER_VERSION,
     EffectivePod,
     Path,
     format_path,
@@ -746,6 +747,12 @@ def make_finding(
             relied = root_user[0]
         if relied is not None:
             safety = UNSAFE
+        another_version = pod.facts.get(HINTS_FOR_ANOTHER_VERSION)
+        if another_version and safety != DISPLAY_ONLY:
+            safety = DISPLAY_ONLY
+            fix = f"{comment(another_version)}\n{fix}"
+            if placed is not None:
+                placed = PlacedFix(f"{comment(another_version)}\n{placed.text}", placed.edit)
         if placed is not None:
             # Advice is placed too (the text says where it goes, the report which file), but
             # never applied.

@@ -33,6 +33,10 @@ USER_NAMESPACE_FACT = "user_namespace"
 #: request: z2jh's hub ServiceAccount, ``system:serviceaccount:<namespace>:<name>``), with the
 #: values path it is known from: ``(user name, how messages name it)``.
 CREATOR_FACT = "created_by"
+#: The fact that says a pod's hints are written for another version of its input's format
+#: than the input's own (a z2jh release older than any nblint knows): its text says so, and every
+#: hint of the pod is advice (``nblint fix`` applies none).
+HINTS_FOR_ANOTHER_VERSION = "hints_for_another_version"
 
 
 class CodeLine(int):

@@ -35,6 +35,7 @@ from nblint.dialects.z2jh.values import (
     volume_null_note,
 )
 from nblint.model.pod import (
+    HINTS_FOR_ANOTHER_VERSION,
     USER_NAMESPACE_FACT,
     CodeLine,
     EffectivePod,
@@ -632,9 +633,19 @@ def deployment_facts(
         # The values layers nblint did not read, named: they may set a root user or sudo, on
         # which a fix that drops capabilities or requires non-root is then unsafe.
         "unread_values": release.unread,
+        # The inputs pin a z2jh older than any nblint knows: the hints are in the keys of the
+        # release linted, which theirs may lack (`hub.config` came with 0.10): advice only.
+        **({HINTS_FOR_ANOTHER_VERSION: _older_pin_hint(release)} if release.older_pin else {}),
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
+
+
+def _older_pin_hint(release: Release) -> str:
+    return (
+        f"advice: written in the keys of z2jh {release.chart_version}, which nblint linted; the "
+        "inputs pin an older release nblint does not know, whose keys may differ"
+    )
 
 
 #: The key that switches the chart's NetworkPolicy of the user pods on or off.
