@@ -157,41 +157,87 @@ def test_folded_text_shows_each_rule_at_a_place_once_with_its_pods() -> None:
     )
 
 
-def fix_at(output: str, line: int) -> str:
-    """The first fix printed under the place at ``line`` of a folded text report."""
+def fixes_at(output: str, line: int) -> list[tuple[str, str]]:
+    """Each fix printed under the place at ``line`` of a folded text report: (label, body)."""
     lines = output.splitlines()
     start = next(i for i, text in enumerate(lines) if text.endswith(f":{line}:7"))
-    first = next(i for i in range(start, len(lines)) if lines[i].startswith("  fix"))
-    body = []
-    for text in lines[first + 1 :]:
-        if not text.startswith("    "):
-            break
-        body.append(text)
-    return textwrap.dedent("\n".join(body))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("  --> ")), None)
+    shown: list[tuple[str, str]] = []
+    for index in range(start, end or len(lines)):
+        if lines[index].startswith("  fix"):
+            body = []
+            for text in lines[index + 1 :]:
+                if not text.startswith("    "):
+                    break
+                body.append(text)
+            shown.append((lines[index].strip(), textwrap.dedent("\n".join(body))))
+    return shown
 
 
-def test_rules_at_one_key_share_one_merged_fix_that_fixes_them_all(tmp_path: Path) -> None:
+def fixed_by_nblint_fix(tmp_path: Path, source: str, *args: str) -> set[str]:
+    """The rules ``nblint fix`` (with ``args``) leaves no finding of in a copy of ``source``."""
+    copy = tmp_path / Path(source).name
+    copy.write_text((ROOT / source).read_text())
+    before = {f["rule"] for f in report(str(copy))["findings"]}
+    result = CliRunner().invoke(main, ["fix", *args, str(copy)], env={"NO_COLOR": "1"})
+    assert result.exit_code in (0, 1), result.output
+    return before - {f["rule"] for f in report(str(copy))["findings"]}
+
+
+def test_rules_at_one_key_share_one_merged_fix_per_safety_that_fixes_them_all(
+    tmp_path: Path,
+) -> None:
+    # Line 14: the hints of the rules nblint fix applies (safe) merged into one fix, those it
+    # applies only with --unsafe-fixes (the image's user) into another: one label for both was
+    # false for the safe part (field test 18b D7).
     output = check(FOUR_RULES, columns=200).stdout
-    # Line 14: one fix for all five rules (its label says how nblint fix takes it).
-    labels = ("  fix:", "  fix (safe):", "  fix (unsafe):")
-    assert sum(line in labels for line in output.splitlines()) == 1
-    merged = fix_at(output, 14)
+    (safe, safe_fix), (unsafe, unsafe_fix) = fixes_at(output, 14)
+    assert safe == (
+        "fix (allow-privilege-escalation, capabilities-restricted, seccomp-profile-restricted;"
+        " safe):"
+    )
+    assert unsafe == "fix (notebook-run-as-user, run-as-non-root; unsafe):"
     # Hints' comments kept: the image's user, which the notebook-images table knows.
-    assert "runAsUser: 1000   # jovyan, the image's notebook user" in merged
+    assert "runAsUser: 1000   # jovyan, the image's notebook user" in unsafe_fix
     pod = yaml.safe_load((REPORT / "four-rules-one-key.yaml").read_text())
+    for merged in (safe_fix, unsafe_fix):
+        pod = strategic_merge(pod, yaml.safe_load(merged))
     fixed = tmp_path / "fixed.yaml"
-    fixed.write_text(yaml.safe_dump(strategic_merge(pod, yaml.safe_load(merged))))
+    fixed.write_text(yaml.safe_dump(pod))
     before = {(f["rule"], f["line"]) for f in report(FOUR_RULES)["findings"]}
     after = {f["rule"] for f in report(str(fixed))["findings"]}
-    fixed_rules = {
+    safe_rules = {
         "allow-privilege-escalation",
         "capabilities-restricted",
-        "notebook-run-as-user",
-        "run-as-non-root",
         "seccomp-profile-restricted",
     }
+    fixed_rules = safe_rules | {"notebook-run-as-user", "run-as-non-root"}
     assert {rule for rule, line in before if line == 14} == fixed_rules
     assert not after & fixed_rules
+    # Each label is what nblint fix does: without --unsafe-fixes it fixes the safe fix's rules.
+    assert fixed_by_nblint_fix(tmp_path, FOUR_RULES) & fixed_rules == safe_rules
+
+
+def test_a_safe_hint_is_not_shown_inside_an_unsafe_fix_at_one_key(tmp_path: Path) -> None:
+    # Field test 18b D7: the command runs sudo, so most hints at the container are unsafe; the
+    # seccomp profile is safe and nblint fix applies it: it was shown only inside the unsafe fix.
+    source = str((REPORT / "sudo-start-safe-and-unsafe-hints-one-key.yaml").relative_to(ROOT))
+    output = check(source, columns=200).stdout
+    labels = [label for label, _ in fixes_at(output, 11)]
+    assert labels == [
+        "fix (seccomp-profile-restricted; safe):",
+        "fix (allow-privilege-escalation, capabilities-restricted, notebook-resources,"
+        " notebook-run-as-user, run-as-non-root; unsafe):",
+        "fix (notebook-home-persistent):",
+        "fix (notebook-read-only-root-filesystem):",
+    ]
+    assert fixes_at(output, 11)[0][1] == (
+        "spec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault"
+    )
+    assert fixed_by_nblint_fix(tmp_path, source) == {"seccomp-profile-restricted"}
+    applicability = {f["rule"]: f["applicability"] for f in report(source)["findings"]}
+    assert applicability["seccomp-profile-restricted"] == "safe"
+    assert applicability["allow-privilege-escalation"] == "unsafe"
 
 
 def test_hints_that_clash_are_not_merged() -> None:
@@ -556,4 +602,30 @@ def test_a_rule_s_example_hint_is_not_merged_into_another_rule_s_fix() -> None:
     assert shown == [
         "fix (capabilities-restricted, seccomp-profile-restricted):",
         "fix (notebook-authentication):",
+    ]
+
+
+def test_one_hint_nblint_fix_applies_to_one_pod_and_not_another_is_labelled_for_each() -> None:
+    # One snippet for two profiles at one key: safe for the one whose start runs no sudo, unsafe
+    # for the other. One label for both was false for one of them (field test 18b D7's class).
+    hint = "singleuser:\n  allowPrivilegeEscalation: false\n"
+
+    def pod(profile: str, applicability: str) -> Finding:
+        edit = Edit("values.yaml", 0, (), "helm", hint)
+        return Finding(
+            "allow-privilege-escalation", "psa", "error", "m", "values.yaml", 7, 3, "values",
+            profile, fix=hint, applicability=applicability, edit=edit,
+        )  # fmt: skip
+
+    from nblint.model.fold import Folded
+
+    here = [Folded([pod("plain", "safe"), pod("sudo", "unsafe")])]
+    shown = [
+        "".join(text for text, _ in line)
+        for line in text_report._place_fixes(here)
+        if line and "".join(text for text, _ in line).startswith("fix")
+    ]
+    assert shown == [
+        'fix (allow-privilege-escalation) for profile "plain", 1 pod (safe):',
+        'fix (allow-privilege-escalation) for profile "sudo", 1 pod (unsafe):',
     ]

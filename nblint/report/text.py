@@ -335,7 +335,13 @@ def _place_fixes(here: list[Folded], advice: frozenset[str] = frozenset()) -> It
     rule in ``advice`` (an example to adapt) is merged with no other rule's."""
     uniform: list[tuple[str, str, list[Finding]]] = []  # (fix, rule, its findings)
     for problem in here:
-        fixes = problem.fixes()
+        # The same snippet nblint fix applies to one pod (safe) and to another only with
+        # --unsafe-fixes is shown once for each, named with its pods: one label would be false.
+        fixes = [
+            (fix, [f for f in findings if _safety([f]) == word])
+            for fix, findings in problem.fixes()
+            for word in dict.fromkeys(_safety([f]) for f in findings)
+        ]
         if len(fixes) == 1:
             if fixes[0][0]:
                 uniform.append((fixes[0][0], problem.rule, problem.findings))
@@ -349,15 +355,22 @@ def _place_fixes(here: list[Folded], advice: frozenset[str] = frozenset()) -> It
     # would read as part of what `nblint fix --unsafe-fixes` does. Hints for another file (the
     # workload a LimitRange's finding is fixed in) are merged only with hints for that file.
     # A hint that is advice by its rule (its example authenticator) stays apart: pasted with
-    # a security-context fix it would change what the user never meant to.
-    def kind(entry: tuple[str, str, list[Finding]]) -> tuple[bool, str, str]:
+    # a security-context fix it would change what the user never meant to. Hints nblint fix
+    # applies differently (safe, unsafe) are merged only with their own kind: one label for both
+    # would be false for one part (a safe seccomp profile shown inside an unsafe snippet).
+    def kind(entry: tuple[str, str, list[Finding]]) -> tuple[bool, str, str, str]:
         _, rule, found = entry
-        return (_advice_only(found), fix_files_label(found), rule if rule in advice else "")
+        return (
+            _advice_only(found),
+            _safety(found),
+            fix_files_label(found),
+            rule if rule in advice else "",
+        )
 
     kinds = dict.fromkeys(kind(entry) for entry in uniform)
-    for shown in sorted(kinds, key=lambda kind: kind[0]):
+    for shown in sorted(kinds, key=lambda kind: (kind[0], kind[1] == "unsafe")):
         group = [entry for entry in uniform if kind(entry) == shown]
-        where = shown[1]
+        where = shown[2]
         texts = list(dict.fromkeys(fix for fix, _, _ in group))
         for text, indices in _merge_fixes(texts):
             merged = {texts[i] for i in indices}
@@ -377,11 +390,19 @@ def with_safety(label: str, findings: Sequence[Finding]) -> str:
     """``label`` saying what ``nblint fix`` does with the fix of ``findings``: ``safe`` (it
     applies it), ``unsafe`` (only with ``--unsafe-fixes``); nothing for advice it never
     applies."""
+    word = _safety(findings)
+    if not word:
+        return label
+    return f"{label[:-1]}; {word})" if label.endswith(")") else f"{label} ({word})"
+
+
+def _safety(findings: Sequence[Finding]) -> str:
+    """``unsafe`` if ``nblint fix`` applies a fix of ``findings`` only with ``--unsafe-fixes``,
+    else ``safe`` if it applies one, else (advice it never applies) ``""``."""
     kinds = {f.applicability for f in findings if f.edit is not None} - {"display-only"}
     if not kinds:
-        return label
-    word = "unsafe" if "unsafe" in kinds else "safe"
-    return f"{label[:-1]}; {word})" if label.endswith(")") else f"{label} ({word})"
+        return ""
+    return "unsafe" if "unsafe" in kinds else "safe"
 
 
 def _merge_fixes(texts: list[str]) -> list[tuple[str, list[int]]]:

@@ -222,6 +222,9 @@ class ValuesPlacement(Record):
         else:
             in_override = self._overridden_traits(patch)
             if in_override is None:
+                own = into_users_keys(self.release, hint, patch)
+                if own is not None:
+                    hint = own
                 return self._edit(hint, (), hint, values_path)
             target, patch = in_override
         text = f"{self._label(target)}\n" + _dump(patch)
@@ -1203,6 +1206,113 @@ def in_users_form(release: Release, patch: dict[str, Any]) -> tuple[str, dict[st
     if not changed:
         return None
     return "\n".join([*notes, _dump(patch)]), patch
+
+
+def into_users_keys(release: Release, hint: str, patch: dict[str, Any]) -> str | None:
+    """The text of a root hint that sets a KubeSpawner trait the user's values already write,
+    with the value written only where they write it; None when the hint writes no such trait.
+
+    A trait is written by its chart key (``singleuser.allowPrivilegeEscalation``), then by
+    ``hub.config.KubeSpawner.<trait>`` (applied after the chart's keys), or as a field of the
+    ``container_security_context`` / ``pod_security_context`` KubeSpawner applies over it. A
+    hint that wrote one the user's values do not write would shadow the user's key (a later
+    edit of it would silently do nothing), or, written under a later writer of theirs, change
+    nothing: the value goes to the writers the user's values have, and only those (their
+    ``hub.config`` trait, which wins, and their chart key it replaces, which would be left
+    misleading: z2jh-value-replaced). A trait whose securityContext field the user writes is
+    left as the hint has it (see :meth:`ValuesPlacement._overridden`)."""
+    if "singleuser" not in patch and "hub" not in patch:
+        return None
+    owners = _users_trait_writers(release)
+    if not owners:
+        return None  # (most releases: no such key written)
+    from nblint.dialects.z2jh.traits import lookup
+
+    written = lookup(release.values, HUB_CONFIG_KUBESPAWNER)
+    written = written if isinstance(written, dict) else {}
+    chart_keys = _chart_trait_keys()
+    fields = {
+        trait: (context, field)
+        for _, context, pairs in OVERRIDING_CONTEXTS
+        for trait, field in pairs
+    }
+    out = patch
+    for trait, theirs_keys in owners.items():
+        writers = [(*HUB_CONFIG_KUBESPAWNER, trait)]
+        if trait in chart_keys:
+            writers.append(chart_keys[trait])
+        if trait in fields:
+            context, field = fields[trait]
+            theirs = written.get(context)
+            if isinstance(theirs, dict) and field in theirs:
+                continue  # the user's own securityContext field: placed as overridden
+            writers.append((*HUB_CONFIG_KUBESPAWNER, context, field))
+        written_there = ((writer, _written(out, writer)) for writer in writers)
+        given = [(writer, value) for writer, value in written_there if value is not None]
+        if not given or {writer for writer, _ in given} == set(theirs_keys):
+            continue
+        value = given[0][1]
+        if not _scalar(value) or any(other != value for _, other in given):
+            continue
+        for writer, _ in given:
+            out = _pruned(out, writer)
+        for key in theirs_keys:
+            out = _set_at(out, key, value)
+    if out is patch:
+        return None
+    lines = hint.split("\n")
+    head = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return "\n".join([*lines[:head], _dump(out)])
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (bool, int, float, str))
+
+
+def _pruned(tree: dict[Any, Any], key: Path) -> dict[Any, Any]:
+    """``tree`` without ``key``, and without the mappings above it that it leaves empty."""
+    head, *rest = key
+    out = dict(tree)
+    inner = out.get(head)
+    if rest and isinstance(inner, dict):
+        inner = _pruned(inner, tuple(rest))
+        if inner:
+            out[head] = inner
+            return out
+    out.pop(head, None)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _chart_trait_keys() -> dict[str, Path]:
+    """``{trait: values key}``: the traits the chart sets from one ``singleuser`` key, as it is
+    (``allow_privilege_escalation``: ``singleuser.allowPrivilegeEscalation``)."""
+    from nblint.dialects.z2jh.chart_config import PASSTHROUGH
+
+    keys = (*PASSTHROUGH, ("allow_privilege_escalation", ("allowPrivilegeEscalation",)))
+    return {trait: ("singleuser", *key) for trait, key in keys}
+
+
+def _users_trait_writers(release: Release) -> dict[str, list[Path]]:
+    """``{trait: values keys}``: the writers of each trait the user's values write, its chart
+    key and its ``hub.config.KubeSpawner`` key (for the traits of :func:`_chart_trait_keys`
+    and those of a securityContext field), worked out once per release."""
+    found: dict[str, list[Path]] | None = release.fix_memo.get(_USERS_TRAIT_WRITERS)
+    if found is None:
+        from nblint.dialects.z2jh.traits import lookup
+
+        found = {trait: [key] for trait, key in _chart_trait_keys().items() if release.written(key)}
+        hub = lookup(release.values, HUB_CONFIG_KUBESPAWNER)
+        if isinstance(hub, dict):
+            for trait in dict.fromkeys((*_chart_trait_keys(), *_FIELD_TRAITS)):
+                if hub.get(trait) is not None:
+                    found.setdefault(trait, []).append((*HUB_CONFIG_KUBESPAWNER, trait))
+        release.fix_memo[_USERS_TRAIT_WRITERS] = found
+    return found
+
+
+#: Marks :func:`_users_trait_writers` among the release's ``fix_memo`` keys.
+_USERS_TRAIT_WRITERS = "users-trait-writers"
 
 
 def _set_at(tree: dict[Any, Any], key: Path, value: Any) -> dict[Any, Any]:
