@@ -37,12 +37,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from nblint.fix.merge import MERGE_KEYS
+from nblint.load.yaml_tree import read_on_after
 from nblint.model.edit import STRATEGIC, Edit
 from nblint.model.keys import json_key
 from nblint.model.pod import Path
@@ -218,7 +220,7 @@ def _through_copies(
 
 def _document(text: str, index: int) -> yaml.Node:
     try:
-        for position, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
+        for position, node, _ in _composed(text, index, _Loader):
             if position == index:
                 if node is None:
                     raise FixError(f"document {index + 1} is empty")
@@ -226,6 +228,31 @@ def _document(text: str, index: int) -> yaml.Node:
     except yaml.YAMLError as err:
         raise FixError(f"the file does not parse: {_one_line(err)}") from None
     raise FixError(f"the file has no document {index + 1}")
+
+
+def _composed(text: str, index: int, loader_class: Any) -> Iterator[tuple[int, Any, Any]]:
+    """Each document's number, composed node and loader, up to document ``index``, numbered as the
+    loader numbers them: after a document with a syntax error, composed from the text the
+    loader reads on in (:func:`~nblint.load.yaml_tree.read_on_after`: the lines before the next
+    document marker blanked, every offset kept). A broken document itself is refused."""
+    current: str | None = text
+    position = 0
+    while current is not None:
+        loader = loader_class(current)
+        try:
+            while loader.check_node():
+                yield position, loader.get_node(), loader
+                if position == index:
+                    return
+                position += 1
+            return
+        except yaml.YAMLError as err:
+            current = read_on_after(current, err)
+            if current is None or position == index:
+                raise
+            position += 1
+        finally:
+            loader.dispose()
 
 
 class _Constructor(_Loader):
@@ -1158,17 +1185,11 @@ class _Recorder(yaml.SafeLoader):
 
 
 def _recorded(text: str, document: int) -> _Recorder:
-    loader = _Recorder(text)
-    try:
-        position = 0
-        while loader.check_node():
-            loader.get_node()
-            if position == document:
-                break
-            position += 1
-    finally:
-        loader.dispose()
-    return loader
+    # (after a broken document, the text the loader reads on in: see _composed)
+    for position, _, loader in _composed(text, document, _Recorder):
+        if position == document:
+            return cast("_Recorder", loader)
+    raise FixError(f"the file has no document {document + 1}")
 
 
 def _copy_shared(text: str, document: int, shared: _Shared, planner: _Planner) -> Replacement:

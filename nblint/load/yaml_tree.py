@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from functools import cache
 
 import yaml
@@ -68,6 +68,15 @@ _KIND = {yaml.ScalarNode: "a scalar", yaml.MappingNode: "a mapping", yaml.Sequen
 # Read once per node: bound here rather than looked up in the yaml module each time.
 _ScalarNode = yaml.ScalarNode
 _MappingNode = yaml.MappingNode
+
+
+#: After this many documents of a file that do not parse, the rest of it is not read (reading
+#: on after each costs a pass over the text).
+MAX_BROKEN_DOCUMENTS = 100
+_GAVE_UP = (
+    f"invalid YAML: {MAX_BROKEN_DOCUMENTS} documents of this file before this line do not parse; "
+    "nblint read no further"
+)
 
 
 #: A Helm template action that names chart data: in a values file Helm does not render it.
@@ -601,9 +610,12 @@ def iter_documents(
     problems that stopped any from being read, in file order.
 
     A run checks each document and drops its tree before the next is built, so that a file of
-    thousands of manifests never has more than one of them in memory. Documents before a syntax
-    error are kept; a refused document (unsafe tag, alias bomb) is dropped while the others are
-    kept. ``helmfile``: the file is named as a helmfile template (``*.gotmpl``), which is how a
+    thousands of manifests never has more than one of them in memory. A document with a syntax
+    error is that problem, and reading goes on at the next document marker after it, each
+    document at its own line and with its own number (:func:`_read_on`; kubectl decodes each
+    document on its own), unless the error is a template's (the file is a template: nothing
+    after it is read); a refused document (unsafe tag, alias bomb) is dropped while the others
+    are kept. ``helmfile``: the file is named as a helmfile template (``*.gotmpl``), which is how a
     template in it is named. ``layer``: the file is a layer of a release (``-f``, a values file
     an installer names), so a document sops encrypted whole is a :class:`Document` all the same,
     its ``sops-encrypted`` problem among its problems: its keys are plaintext, its ``ENC[…]``
@@ -628,10 +640,33 @@ def iter_documents(
             if rendered is not None:
                 yield rendered
                 return
+    problem, index = yield from _documents_in(text, 0, state, helmfile, layer)
+    resumed = (text, 0, 1)
+    broken = 0
+    while problem is not None:
+        # A syntax error stops the parser for good: reading goes on at the next document
+        # marker after it, in the text with the lines before that marker emptied (a rare path:
+        # only after an error; each costs a pass over the text, hence the bound).
+        found = _read_on(*resumed, problem, keep_offsets=False)
+        if found is None:
+            return
+        broken += 1
+        if broken == MAX_BROKEN_DOCUMENTS:
+            yield LoadProblem("parse-error", _GAVE_UP, found[2], 1)
+            return
+        resumed = found
+        problem, index = yield from _documents_in(found[0], index, state, helmfile, layer)
+
+
+def _documents_in(
+    text: str, index: int, state: bool, helmfile: bool, layer: bool
+) -> Generator[Document | LoadProblem, None, tuple[LoadProblem | None, int]]:
+    """:func:`iter_documents` of ``text``, the first document numbered ``index``; returns the
+    syntax error that stopped it when reading may go on after it (:func:`_read_on`), and the
+    number of the next document."""
     loader = _Loader(text)
     may_alias = "&" in text  # an alias needs an anchor, and an anchor is written with &
     lines = _TextLines(text)
-    index = 0
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -664,13 +699,80 @@ def iter_documents(
         if state and "{{" in _line(text, problem.line):
             yield _unknowable_helmfile(text, problem.line)  # a template YAML cannot hold there
         else:
-            yield _helm_problem(text, problem, helmfile)
+            problem = _helm_problem(text, problem, helmfile)
+            yield problem
+            # The broken document is numbered too (a fix addresses a document by its number).
+            return problem, index + 1
     except yaml.YAMLError as err:
         yield LoadProblem("parse-error", f"invalid YAML: {err}", 1, 1)
     except RecursionError:
         yield LoadProblem("too-large", "YAML nested too deeply to read", 1, 1)
     finally:
         loader.dispose()
+    return None, index
+
+
+def _read_on(
+    text: str, start: int, start_line: int, problem: LoadProblem, keep_offsets: bool
+) -> tuple[str, int, int] | None:
+    """Where to read on after the syntax error ``problem``, as kubectl does, which decodes each
+    document on its own: at the first document marker after the error's line (a ``---`` line,
+    or the line after a ``...`` one), in ``text`` with every character before it that is no
+    line break written over by a space (``keep_offsets``: every line, column and offset stays
+    the file's, for a fix), or removed (every line and column stays the file's: what the loader
+    reads, which never gives an offset; the parser then skips one character per line, not the
+    whole of what it read before). ``start``: where line ``start_line`` starts in ``text``, all
+    before it already written over. The text, and where its marker's line starts and which line
+    that is; None when there is no such marker, or when the error is a template's: a file
+    written as a template is read only once rendered (its templates may drop or repeat
+    documents)."""
+    if problem.kind not in ("parse-error", "too-large") or problem.line < start_line:
+        return None
+    # The start of the line after the error's (a count of lines skipped without a Python loop).
+    skipped = _lines(problem.line - start_line + 1).match(text, start)
+    if skipped is None:
+        return None
+    marker = _marker().search(text, skipped.end())
+    if marker is None:
+        return None
+    at = marker.start()
+    line = problem.line + 1 + len(_line_break().findall(text, skipped.end(), at))
+    if marker.group() == "...":
+        after = _line_break().search(text, at)
+        if after is None:
+            return None
+        at, line = after.end(), line + 1
+    emptied = _blank().sub(" " if keep_offsets else "", text[start:at])
+    return text[:start] + emptied + text[at:], start + len(emptied), line
+
+
+def _lines(count: int) -> re.Pattern[str]:
+    """``count`` lines, each to its line break (see :func:`_line_break`); not cached here (a
+    pattern per count), ``re`` keeps the last few."""
+    return re.compile(rf"(?:[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029])){{{count}}}")
+
+
+@cache
+def _marker() -> re.Pattern[str]:
+    """A document marker (``---`` or ``...``) at the start of a line."""
+    return re.compile(r"(?<=[\r\n\x85\u2028\u2029])(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|\Z)")
+
+
+@cache
+def _blank() -> re.Pattern[str]:
+    """A character that is no line break (see :func:`_line_break`)."""
+    return re.compile("[^\r\n\x85\u2028\u2029]")
+
+
+def read_on_after(text: str, err: yaml.YAMLError) -> str | None:
+    """The text to read on in after ``err`` stopped a parse of ``text``, as
+    :func:`iter_documents` reads on (None: it stops there), for a fix to find the documents
+    after a broken one at the positions the loader gave them."""
+    if not isinstance(err, yaml.MarkedYAMLError):
+        return None
+    problem = _helm_problem(text, _syntax_problem(err, text))
+    found = _read_on(text, 0, 1, problem, keep_offsets=True)
+    return None if found is None else found[0]
 
 
 #: The rest of a line after a key written null (or left empty), with a comment: the comment.
@@ -1112,6 +1214,8 @@ _FLOW_CONTEXTS = {
 
 def _within(text: str, line: int, column: int) -> Pos:
     """A parser mark clamped into the text: "end of stream" may sit past the last line."""
+    if line <= text.count("\n"):  # (there are at least as many lines: no list of them)
+        return line, column
     lines = text.splitlines() or [""]
     if line > len(lines):
         return len(lines), len(lines[-1]) + 1
