@@ -1223,32 +1223,16 @@ def into_users_keys(release: Release, hint: str, patch: dict[str, Any]) -> str |
     left as the hint has it (see :meth:`ValuesPlacement._overridden`)."""
     if "singleuser" not in patch and "hub" not in patch:
         return None
-    owners = _users_trait_writers(release)
-    if not owners:
+    plan = _one_writer_plan(release)
+    if not plan:
         return None  # (most releases: no such key written)
-    from nblint.dialects.z2jh.traits import lookup
-
-    written = lookup(release.values, HUB_CONFIG_KUBESPAWNER)
-    written = written if isinstance(written, dict) else {}
-    chart_keys = _chart_trait_keys()
-    fields = {
-        trait: (context, field)
-        for _, context, pairs in OVERRIDING_CONTEXTS
-        for trait, field in pairs
-    }
+    written_in = _values_by_path(patch)
+    if written_in.keys().isdisjoint(plan[0][3]):
+        return None  # (most hints: they write none of those keys)
     out = patch
-    for trait, theirs_keys in owners.items():
-        writers = [(*HUB_CONFIG_KUBESPAWNER, trait)]
-        if trait in chart_keys:
-            writers.append(chart_keys[trait])
-        if trait in fields:
-            context, field = fields[trait]
-            theirs = written.get(context)
-            if isinstance(theirs, dict) and field in theirs:
-                continue  # the user's own securityContext field: placed as overridden
-            writers.append((*HUB_CONFIG_KUBESPAWNER, context, field))
-        written_there = ((writer, _written(out, writer)) for writer in writers)
-        given = [(writer, value) for writer, value in written_there if value is not None]
+    for writers, theirs_keys, _, _ in plan:
+        given = [(writer, written_in[writer]) for writer in writers if writer in written_in]
+        given = [(writer, value) for writer, value in given if value is not None]
         if not given or {writer for writer, _ in given} == set(theirs_keys):
             continue
         value = given[0][1]
@@ -1258,11 +1242,68 @@ def into_users_keys(release: Release, hint: str, patch: dict[str, Any]) -> str |
             out = _pruned(out, writer)
         for key in theirs_keys:
             out = _set_at(out, key, value)
+        written_in = _values_by_path(out)
     if out is patch:
         return None
     lines = hint.split("\n")
     head = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     return "\n".join([*lines[:head], _dump(out)])
+
+
+def _one_writer_plan(
+    release: Release,
+) -> list[tuple[list[Path], list[Path], str, frozenset[Path]]]:
+    """For each trait the user's values write (:func:`_users_trait_writers`) and whose
+    securityContext field they do not: ``(its writers, the user's keys of it, the trait, every
+    trait's writers)``, worked out once per release (the last item is the same in each: what a
+    hint must write one of to be asked at all)."""
+    found = release.fix_memo.get(_ONE_WRITER_PLAN)
+    if found is not None:
+        return found
+    from nblint.dialects.z2jh.traits import lookup
+
+    owners = _users_trait_writers(release)
+    written = lookup(release.values, HUB_CONFIG_KUBESPAWNER) if owners else None
+    written = written if isinstance(written, dict) else {}
+    chart_keys = _chart_trait_keys()
+    fields = {
+        trait: (context, field)
+        for _, context, pairs in OVERRIDING_CONTEXTS
+        for trait, field in pairs
+    }
+    entries: list[tuple[list[Path], list[Path], str]] = []
+    for trait, theirs_keys in owners.items():
+        writers: list[Path] = [(*HUB_CONFIG_KUBESPAWNER, trait)]
+        if trait in chart_keys:
+            writers.append(chart_keys[trait])
+        if trait in fields:
+            context, field = fields[trait]
+            theirs = written.get(context)
+            if isinstance(theirs, dict) and field in theirs:
+                continue  # the user's own securityContext field: placed as overridden
+            writers.append((*HUB_CONFIG_KUBESPAWNER, context, field))
+        entries.append((writers, theirs_keys, trait))
+    every = frozenset(writer for writers, _, _ in entries for writer in writers)
+    plan = [(writers, theirs, trait, every) for writers, theirs, trait in entries]
+    release.fix_memo[_ONE_WRITER_PLAN] = plan
+    return plan
+
+
+#: Marks :func:`_one_writer_plan` among the release's ``fix_memo`` keys.
+_ONE_WRITER_PLAN = "one-writer-plan"
+
+
+def _values_by_path(tree: Any, at: Path = ()) -> dict[Path, Any]:
+    """``{values path: what is written there}`` for every key of ``tree`` (a hint's patch: a
+    few keys), mappings included."""
+    out: dict[Path, Any] = {}
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            path = (*at, key)
+            out[path] = value
+            if isinstance(value, dict):
+                out.update(_values_by_path(value, path))
+    return out
 
 
 def _scalar(value: Any) -> bool:
