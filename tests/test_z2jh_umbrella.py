@@ -141,6 +141,24 @@ def test_hints_for_a_pin_older_than_any_known_release_are_advice() -> None:
     }
 
 
+def test_an_older_pin_s_keys_are_not_refused_and_its_defaults_are_not_known() -> None:
+    # Field test 19a D1/D3: NOTES.txt's refusals (`hub.fsGid`, `rbac.enabled`) are 3.x/4.x's,
+    # and a finding on a chart default of 4.4.0 (the dummy authenticator, the metadata block)
+    # is not known to hold for 0.9.2, whose hub reads `auth.type`: infos, saying why.
+    result = run(UMBRELLA / "older-than-known-defaults" / "values.yaml")
+    assert "z2jh-unknown-key" not in {f.rule for f in result.findings}
+    by_rule = {(f.rule, f.line): f for f in result.findings}
+    auth = by_rule[("notebook-authentication", 4)]
+    assert auth.severity == "info"
+    assert auth.note.endswith(
+        "the inputs pin an older release nblint does not know, whose default may differ, so "
+        "this is not known to hold"
+    )
+    assert by_rule[("privileged", 11)].severity == "info"
+    # What no release of the chart sets stays what it is (drop ALL: never a chart default).
+    assert by_rule[("capabilities-restricted", 4)].severity == "error"
+
+
 def test_a_range_no_known_release_falls_in_is_an_error_too() -> None:
     result = check("range-without-a-release")
     assert said(result) == [(UNKNOWN, "Chart.yaml", 6, 5, None)]

@@ -39,6 +39,7 @@ from nblint.model.edit import DISPLAY_ONLY, SAFE, UNSAFE, Edit, PlacedFix, parse
 from nblint.model.finding import KUSTOMIZE_IMAGES, Finding, PsaRef, choose_fix, chosen_fix
 from nblint.model.pod import (
     CONTAINER_LISTS,
+    DEFAULTS_GUESSED,
     HINTS_FOR_ANOTHER_VERSION,
     EffectivePod,
     Path,
@@ -825,10 +826,16 @@ def make_finding(
             fix = f"{comment(first)}\n{fix}"
         applicability = safety if edit is not None else DISPLAY_ONLY
     psa = rule.psa
+    severity = _severity(raw.severity, rule.severity)
+    guessed = pod.facts.get(DEFAULTS_GUESSED)
+    if guessed and guessed in origin.note:
+        # Found on a default nblint guessed (an unknown release's chart default): not known to
+        # hold, so said as an info whose note says why.
+        severity = "info"
     return Finding(
         rule.id,
         rule.group,
-        _severity(raw.severity, rule.severity),
+        severity,
         render_template(raw.message or rule.title, variables),
         origin.file,
         origin.line,

@@ -37,6 +37,10 @@ CREATOR_FACT = "created_by"
 #: than the input's own (a z2jh release older than any nblint knows): its text says so, and every
 #: hint of the pod is advice (``nblint fix`` applies none).
 HINTS_FOR_ANOTHER_VERSION = "hints_for_another_version"
+#: The fact that says which defaults of a pod nblint guessed (the chart defaults of a z2jh
+#: release older than any it knows): the text their origins' notes carry. A finding whose
+#: origin carries it is an info: nblint does not know that it holds.
+DEFAULTS_GUESSED = "defaults_guessed"
 
 
 class CodeLine(int):

@@ -27,6 +27,7 @@ from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.sources import KEY_MARK, key_in_note, shown_note
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
 from nblint.dialects.z2jh.values import (
+    OLDER_PIN_DEFAULT,
     OPENSHIFT_HINTS,
     hub_authenticator_names,
     hub_classes,
@@ -35,6 +36,7 @@ from nblint.dialects.z2jh.values import (
     volume_null_note,
 )
 from nblint.model.pod import (
+    DEFAULTS_GUESSED,
     HINTS_FOR_ANOTHER_VERSION,
     USER_NAMESPACE_FACT,
     CodeLine,
@@ -119,9 +121,13 @@ class ValuesProvenance:
                 # (A null that deletes the value is said too: it is what the finding is at.)
                 deleted = found.note is not None and found.note.startswith("the null")
                 said = f"{note}; {found.note}" if deleted else note
-                if self.release.unseen and self.release.is_default(values_path):
+                if (self.release.unseen or self.release.older_pin) and self.release.is_default(
+                    values_path
+                ):
                     # (A note of its own on a chart default: `blockWithIptables: true`'s.)
                     said += self.release.unless_unseen()
+                    if self.release.older_pin and OLDER_PIN_DEFAULT not in said:
+                        said += OLDER_PIN_DEFAULT
                 found = Origin(found.file, found.line, found.column, said)
             self._located[path] = found
         return found
@@ -635,7 +641,14 @@ def deployment_facts(
         "unread_values": release.unread,
         # The inputs pin a z2jh older than any nblint knows: the hints are in the keys of the
         # release linted, which theirs may lack (`hub.config` came with 0.10): advice only.
-        **({HINTS_FOR_ANOTHER_VERSION: _older_pin_hint(release)} if release.older_pin else {}),
+        **(
+            {
+                HINTS_FOR_ANOTHER_VERSION: _older_pin_hint(release),
+                DEFAULTS_GUESSED: OLDER_PIN_DEFAULT,
+            }
+            if release.older_pin
+            else {}
+        ),
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }

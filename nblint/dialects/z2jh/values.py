@@ -647,6 +647,8 @@ class Release(Record):
                 f"chart default `{format_path(values_path)}: {_brief(value)}` "
                 f"of z2jh {self.chart_version}"
             )
+        if self.older_pin:
+            note += OLDER_PIN_DEFAULT
         return Origin(origin.file, origin.line, origin.column, note + self.unless_unseen())
 
     def unless_unseen(self) -> str:
@@ -947,6 +949,15 @@ def _with_values(document: Any, root: Path, values: Any) -> Any:
         return document
     copy[root[0]] = _with_values(document[root[0]], root[1:], values)
     return copy
+
+
+#: What the note of a finding on a chart default adds when the inputs pin a release older than
+#: any nblint knows: the default is the linted release's, the pinned one's may differ (its
+#: findings are then infos: :data:`nblint.model.pod.DEFAULTS_GUESSED`).
+OLDER_PIN_DEFAULT = (
+    "; the inputs pin an older release nblint does not know, whose default may differ, so this "
+    "is not known to hold"
+)
 
 
 def placeholder_values(where: str, text: str, origin: Origin) -> Reported:
