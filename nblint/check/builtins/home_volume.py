@@ -239,8 +239,8 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
         _index, volume_mount, volume = mount
         if fs_group is None and _owner_changed_first(pod.spec, volume.get("name")):
             return  # an init container makes it the user's before the notebook starts
-        if fs_group is None and _home_chowned_at_start(pod.spec, container):
-            return  # the image's root start makes it the user's (linuxserver's init)
+        if fs_group is None and _home_chowned_at_start(pod.spec, container, home):
+            return  # the image's root start makes it the user's (linuxserver's init, CHOWN_HOME)
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         stored = pod.claims.volume_of(claim) if pod.claims else None
         if stored is not None and _fs_group_ignored(stored.source_key):
@@ -285,7 +285,9 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
         stored = pod.claims.volume_of(claim) if pod.claims else None
         if stored is not None and _fs_group_ignored(stored.source_key):
             continue  # fsGroup changes nothing there; its owner on the node or server decides
-        if _owner_changed_first(pod.spec, name):
+        if _owner_changed_first(pod.spec, name) or _home_chowned_at_start(
+            pod.spec, container, path
+        ):
             continue
         unwritable.append((name, path))
     if unwritable:
@@ -328,17 +330,73 @@ _UNMANAGED_ADVICE = (
 )
 
 
-def _home_chowned_at_start(spec: dict[str, Any], container: dict[str, Any]) -> bool:
-    """Whether the container starts its image as root and the image's start gives HOME to its
-    user before it drops to them (the table's ``home_chowned_at_start``: linuxserver's init
-    chowns /config to PUID/PGID): a fresh claim there is the user's without fsGroup."""
+def _home_chowned_at_start(spec: dict[str, Any], container: dict[str, Any], path: str) -> bool:
+    """Whether the container starts its image as root and the image's start gives the directory
+    ``path`` (a mount's) to its user before it drops to them (the table's
+    ``home_chowned_at_start``): a fresh claim there is the user's without fsGroup. linuxserver's
+    init chowns /config (HOME) always; docker-stacks' start.sh, HOME when ``CHOWN_HOME`` is 1 or
+    yes (every directory below it too with ``CHOWN_HOME_OPTS=-R``: chown -R crosses mounts) and
+    the paths ``CHOWN_EXTRA`` lists. Never where the container drops CAP_CHOWN: root's chown of
+    root's directory then fails."""
     entry = images.lookup(container.get("image"))
-    return bool(
-        entry
-        and entry.get("home_chowned_at_start")
-        and images.start_runs(container, entry)
-        and podview.runs_as_root(spec, container)
+    chowned = podview._dict(entry.get("home_chowned_at_start")) if entry else {}
+    if (
+        entry is None
+        or not chowned
+        or not podview.runs_as_root(spec, container)
+        or _chown_dropped(container)
+    ):
+        return False
+    home = podview.home_directory(spec, container)
+    if not isinstance(home, str):
+        return False
+    path, home = podview.normal_path(path), podview.normal_path(home)
+    variable = chowned.get("when_env")
+    if not isinstance(variable, str):
+        return images.start_runs(container, entry) and path == home
+    if not podview.nb_user_start_runs(container):
+        return False
+
+    def env(container: dict[str, Any], name: Any) -> Any:
+        return podview.env_value(container, name) if isinstance(name, str) else None
+
+    values = podview.items(chowned.get("values"))
+    if env(container, variable) in values and (
+        path == home
+        or (_recursive(env(container, chowned.get("options_env"))) and _inside(path, home))
+    ):
+        return True
+    extra = env(container, chowned.get("extra_env"))
+    if not isinstance(extra, str):
+        return False
+    recursive = _recursive(env(container, chowned.get("extra_options_env")))
+    for word in extra.replace(",", " ").split():
+        named = podview.normal_path(word) if word.startswith("/") else None
+        if named is not None and (path == named or (recursive and _inside(path, named))):
+            return True
+    return False
+
+
+def _recursive(options: Any) -> bool:
+    """Whether chown options (``CHOWN_HOME_OPTS``) make it recursive (``-R``)."""
+    if not isinstance(options, str):
+        return False
+    return any(
+        word == "--recursive"
+        or (word.startswith("-") and not word.startswith("--") and "R" in word)
+        for word in options.split()
     )
+
+
+def _chown_dropped(container: dict[str, Any]) -> bool:
+    """Whether the container drops CAP_CHOWN (``drop: [ALL]`` or it, not added back)."""
+    capabilities = podview._dict(
+        podview._dict(container.get("securityContext")).get("capabilities")
+    )
+    chown = {"CHOWN", "CAP_CHOWN"}
+    drop = {str(name) for name in podview.items(capabilities.get("drop"))}
+    add = {str(name) for name in podview.items(capabilities.get("add"))}
+    return bool(("ALL" in drop or drop & chown) and not add & chown)
 
 
 def _owner_changed_first(spec: dict[str, Any], volume_name: Any) -> bool:
