@@ -124,3 +124,20 @@ def test_chown_home_that_start_sh_does_not_do_leaves_the_finding() -> None:
         (RULE, 63, 1),
     ]
     assert all(f.severity == "error" for f in found)
+
+
+def test_claims_of_a_non_root_container_whose_image_nblint_does_not_know() -> None:
+    """Field test 19b D4: a fresh claim's directory is root's whatever the image. At the
+    working directory: the finding; elsewhere (HOME unknown): a note whose hint is not applied;
+    uid unknown, emptyDir, read-only, fsGroup: nothing."""
+    found = findings("claims-of-an-unknown-image.yaml")
+    assert [(f.rule, f.line, f.column, f.severity) for f in found] == [
+        (RULE, 7, 1, "error"),
+        (RULE, 21, 3, "info"),
+    ]
+    assert found[0].message.startswith("volume work is mounted at /work, the working directory")
+    assert found[1].message.startswith(
+        "nblint does not know the HOME of image example.org/team/notebook:1: if the user works "
+        "in volume home at /home/jovyan"
+    )
+    assert found[1].applicability == DISPLAY_ONLY and found[1].edit is None

@@ -79,6 +79,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
 
     found = _home_mount(pod)
     if found is None:
+        if impl.builtin_options.get("aspect") == "writable":
+            yield from _claims_of_unknown_home(pod)
         return
     base, _container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
@@ -303,6 +305,89 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
                 "mounts": " and ".join(f"volume {name} at {path}" for name, path in unwritable),
                 "are": "is a claim" if len(unwritable) == 1 else "are claims",
             },
+        )
+
+
+#: A claim at the working directory of a non-root container whose image nblint does not know.
+_WORKDIR_UNWRITABLE = (
+    "volume {volume} is mounted at {work_dir}, the working directory of container {container}, but "
+    "the pod sets no fsGroup: a fresh claim's directory is root's, and the user, who is not "
+    'root, gets "permission denied" there'
+)
+#: Claims of a non-root container whose image (and so HOME) nblint does not know.
+_UNKNOWN_HOME = (
+    "nblint does not know the HOME of image {image}: if the user works in {mounts}, a fresh "
+    "claim's directory is root's and the user, who is not root, gets \"permission denied\" "
+    "there without the pod's fsGroup"
+)
+
+
+def _claims_of_unknown_home(pod: EffectivePod) -> Iterator[Any]:
+    """The ``writable`` aspect where the notebook's HOME is unknown (an image the table does not
+    know, no HOME in its env; field test 19b D4): who owns a fresh claim's directory is the
+    volume's doing, not the image's, so a container known to run as a non-root uid cannot
+    write one the pod gives to no group. At its working directory that is where the user works:
+    the rule's finding. Elsewhere nblint cannot tell whether the user works there: a note."""
+    spec = pod.spec
+    if podview._dict(spec.get("securityContext")).get("fsGroup") is not None:
+        return
+    found = notebook_of(pod)
+    if found is None:
+        return
+    _base, container, variables = found
+    if images.lookup(container.get("image")) is not None:
+        return  # a known image without a user's HOME (an app server): nothing to judge
+    if not podview.works_as_non_root(spec, container):
+        return
+    volumes = podview.volumes_by_name(spec)
+    working = container.get("workingDir")
+    working = podview.normal_path(working) if isinstance(working, str) and working else None
+    at_work, elsewhere = None, []
+    for _, mount in podview.mounts(container):
+        name = mount.get("name")
+        if mount.get("readOnly") is True or not isinstance(name, str) or name not in volumes:
+            continue
+        volume = volumes[name][1]
+        if podview.source_of(volume) != "persistentVolumeClaim":
+            continue
+        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+        stored = pod.claims.volume_of(claim) if pod.claims else None
+        if stored is not None and _fs_group_ignored(stored.source_key):
+            continue
+        if _owner_changed_first(spec, name):
+            continue
+        path = podview.normal_path(mount["mountPath"])
+        if path == working:
+            at_work = (name, path)
+        else:
+            elsewhere.append((name, path))
+    where = ("spec", "securityContext", "fsGroup")
+    if at_work is not None:
+        yield RawViolation(
+            where,
+            _WORKDIR_UNWRITABLE,
+            variables["container"],
+            variables={
+                **variables,
+                "volume": at_work[0],
+                "work_dir": at_work[1],
+                "value": at_work[1],
+            },
+        )
+    elif elsewhere:
+        yield RawViolation(
+            where,
+            _UNKNOWN_HOME,
+            variables["container"],
+            variables={
+                **variables,
+                "image": str(container.get("image")),
+                "volume": elsewhere[0][0],
+                "value": elsewhere[0][1],
+                "mounts": " or ".join(f"volume {name} at {path}" for name, path in elsewhere),
+            },
+            severity="info",
+            fix_safety="display-only",
         )
 
 
