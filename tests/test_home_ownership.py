@@ -104,3 +104,40 @@ def test_claims_below_home_are_one_finding() -> None:
 
 def test_claims_below_home_that_need_no_fsgroup_or_cannot_take_one_are_silent() -> None:
     assert findings("claim-below-home-cases.yaml") == []
+
+
+def test_docker_stacks_started_as_root_with_chown_home_gives_the_claim_to_the_user() -> None:
+    """Field test 19b D1: start.sh, started as uid 0, chowns /home/$NB_USER when CHOWN_HOME is
+    1 or yes (below it too with CHOWN_HOME_OPTS=-R), and the paths CHOWN_EXTRA lists: the
+    advice of the rule's own note, followed, leaves nothing to say."""
+    assert findings("chown-home-at-root-start.yaml") == []
+
+
+def test_chown_home_that_start_sh_does_not_do_leaves_the_finding() -> None:
+    """Not root, not 1/yes, CAP_CHOWN dropped, start.sh replaced, a claim below HOME without -R."""
+    found = findings("chown-home-that-does-not-happen.yaml")
+    assert brief(found) == [
+        (RULE, 6, 1),
+        (RULE, 20, 1),
+        (RULE, 34, 1),
+        (RULE, 48, 1),
+        (RULE, 63, 1),
+    ]
+    assert all(f.severity == "error" for f in found)
+
+
+def test_claims_of_a_non_root_container_whose_image_nblint_does_not_know() -> None:
+    """Field test 19b D4: a fresh claim's directory is root's whatever the image. At the
+    working directory: the finding; elsewhere (HOME unknown): a note whose hint is not applied;
+    uid unknown, emptyDir, read-only, fsGroup: nothing."""
+    found = findings("claims-of-an-unknown-image.yaml")
+    assert [(f.rule, f.line, f.column, f.severity) for f in found] == [
+        (RULE, 7, 1, "error"),
+        (RULE, 21, 3, "info"),
+    ]
+    assert found[0].message.startswith("volume work is mounted at /work, the working directory")
+    assert found[1].message.startswith(
+        "nblint does not know the HOME of image example.org/team/notebook:1: if the user works "
+        "in volume home at /home/jovyan"
+    )
+    assert found[1].applicability == DISPLAY_ONLY and found[1].edit is None

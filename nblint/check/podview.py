@@ -917,14 +917,15 @@ def works_as_non_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
         return False
     if entry.get("starts_as_root"):
         return images.start_runs(container, entry)
-    # docker-stacks' start.sh switches users; a command of the container's own (`jupyter lab
-    # --allow-root`) replaces it, and args replace it unless they run it.
+    return entry.get("family") in _NB_USER_HOMES and nb_user_start_runs(container)
+
+
+def nb_user_start_runs(container: dict[str, Any]) -> bool:
+    """Whether the container runs docker-stacks' start.sh (or b-data's): a command of its own
+    (`jupyter lab --allow-root`) replaces it, and args replace it unless they run it (older tags'
+    ENTRYPOINT is tini alone, their CMD start-notebook.sh)."""
     args = items(container.get("args"))
-    return (
-        entry.get("family") in _NB_USER_HOMES
-        and not container.get("command")
-        and (not args or "start" in str(args[0]))
-    )
+    return not container.get("command") and (not args or "start" in str(args[0]))
 
 
 def _value_at(tree: Any, path: tuple[Any, ...]) -> Any:

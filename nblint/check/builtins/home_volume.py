@@ -79,6 +79,8 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
 
     found = _home_mount(pod)
     if found is None:
+        if impl.builtin_options.get("aspect") == "writable":
+            yield from _claims_of_unknown_home(pod)
         return
     base, _container, variables, home, mount, volume_index = found
     aspect = impl.builtin_options.get("aspect")
@@ -239,8 +241,8 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
         _index, volume_mount, volume = mount
         if fs_group is None and _owner_changed_first(pod.spec, volume.get("name")):
             return  # an init container makes it the user's before the notebook starts
-        if fs_group is None and _home_chowned_at_start(pod.spec, container):
-            return  # the image's root start makes it the user's (linuxserver's init)
+        if fs_group is None and _home_chowned_at_start(pod.spec, container, home):
+            return  # the image's root start makes it the user's (linuxserver's init, CHOWN_HOME)
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         stored = pod.claims.volume_of(claim) if pod.claims else None
         if stored is not None and _fs_group_ignored(stored.source_key):
@@ -285,7 +287,9 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
         stored = pod.claims.volume_of(claim) if pod.claims else None
         if stored is not None and _fs_group_ignored(stored.source_key):
             continue  # fsGroup changes nothing there; its owner on the node or server decides
-        if _owner_changed_first(pod.spec, name):
+        if _owner_changed_first(pod.spec, name) or _home_chowned_at_start(
+            pod.spec, container, path
+        ):
             continue
         unwritable.append((name, path))
     if unwritable:
@@ -301,6 +305,89 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
                 "mounts": " and ".join(f"volume {name} at {path}" for name, path in unwritable),
                 "are": "is a claim" if len(unwritable) == 1 else "are claims",
             },
+        )
+
+
+#: A claim at the working directory of a non-root container whose image nblint does not know.
+_WORKDIR_UNWRITABLE = (
+    "volume {volume} is mounted at {work_dir}, the working directory of container {container}, but "
+    "the pod sets no fsGroup: a fresh claim's directory is root's, and the user, who is not "
+    'root, gets "permission denied" there'
+)
+#: Claims of a non-root container whose image (and so HOME) nblint does not know.
+_UNKNOWN_HOME = (
+    "nblint does not know the HOME of image {image}: if the user works in {mounts}, a fresh "
+    "claim's directory is root's and the user, who is not root, gets \"permission denied\" "
+    "there without the pod's fsGroup"
+)
+
+
+def _claims_of_unknown_home(pod: EffectivePod) -> Iterator[Any]:
+    """The ``writable`` aspect where the notebook's HOME is unknown (an image the table does not
+    know, no HOME in its env; field test 19b D4): who owns a fresh claim's directory is the
+    volume's doing, not the image's, so a container known to run as a non-root uid cannot
+    write one the pod gives to no group. At its working directory that is where the user works:
+    the rule's finding. Elsewhere nblint cannot tell whether the user works there: a note."""
+    spec = pod.spec
+    if podview._dict(spec.get("securityContext")).get("fsGroup") is not None:
+        return
+    found = notebook_of(pod)
+    if found is None:
+        return
+    _base, container, variables = found
+    if images.lookup(container.get("image")) is not None:
+        return  # a known image without a user's HOME (an app server): nothing to judge
+    if not podview.works_as_non_root(spec, container):
+        return
+    volumes = podview.volumes_by_name(spec)
+    working = container.get("workingDir")
+    working = podview.normal_path(working) if isinstance(working, str) and working else None
+    at_work, elsewhere = None, []
+    for _, mount in podview.mounts(container):
+        name = mount.get("name")
+        if mount.get("readOnly") is True or not isinstance(name, str) or name not in volumes:
+            continue
+        volume = volumes[name][1]
+        if podview.source_of(volume) != "persistentVolumeClaim":
+            continue
+        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+        stored = pod.claims.volume_of(claim) if pod.claims else None
+        if stored is not None and _fs_group_ignored(stored.source_key):
+            continue
+        if _owner_changed_first(spec, name):
+            continue
+        path = podview.normal_path(mount["mountPath"])
+        if path == working:
+            at_work = (name, path)
+        else:
+            elsewhere.append((name, path))
+    where = ("spec", "securityContext", "fsGroup")
+    if at_work is not None:
+        yield RawViolation(
+            where,
+            _WORKDIR_UNWRITABLE,
+            variables["container"],
+            variables={
+                **variables,
+                "volume": at_work[0],
+                "work_dir": at_work[1],
+                "value": at_work[1],
+            },
+        )
+    elif elsewhere:
+        yield RawViolation(
+            where,
+            _UNKNOWN_HOME,
+            variables["container"],
+            variables={
+                **variables,
+                "image": str(container.get("image")),
+                "volume": elsewhere[0][0],
+                "value": elsewhere[0][1],
+                "mounts": " or ".join(f"volume {name} at {path}" for name, path in elsewhere),
+            },
+            severity="info",
+            fix_safety="display-only",
         )
 
 
@@ -328,17 +415,73 @@ _UNMANAGED_ADVICE = (
 )
 
 
-def _home_chowned_at_start(spec: dict[str, Any], container: dict[str, Any]) -> bool:
-    """Whether the container starts its image as root and the image's start gives HOME to its
-    user before it drops to them (the table's ``home_chowned_at_start``: linuxserver's init
-    chowns /config to PUID/PGID): a fresh claim there is the user's without fsGroup."""
+def _home_chowned_at_start(spec: dict[str, Any], container: dict[str, Any], path: str) -> bool:
+    """Whether the container starts its image as root and the image's start gives the directory
+    ``path`` (a mount's) to its user before it drops to them (the table's
+    ``home_chowned_at_start``): a fresh claim there is the user's without fsGroup. linuxserver's
+    init chowns /config (HOME) always; docker-stacks' start.sh, HOME when ``CHOWN_HOME`` is 1 or
+    yes (every directory below it too with ``CHOWN_HOME_OPTS=-R``: chown -R crosses mounts) and
+    the paths ``CHOWN_EXTRA`` lists. Never where the container drops CAP_CHOWN: root's chown of
+    root's directory then fails."""
     entry = images.lookup(container.get("image"))
-    return bool(
-        entry
-        and entry.get("home_chowned_at_start")
-        and images.start_runs(container, entry)
-        and podview.runs_as_root(spec, container)
+    chowned = podview._dict(entry.get("home_chowned_at_start")) if entry else {}
+    if (
+        entry is None
+        or not chowned
+        or not podview.runs_as_root(spec, container)
+        or _chown_dropped(container)
+    ):
+        return False
+    home = podview.home_directory(spec, container)
+    if not isinstance(home, str):
+        return False
+    path, home = podview.normal_path(path), podview.normal_path(home)
+    variable = chowned.get("when_env")
+    if not isinstance(variable, str):
+        return images.start_runs(container, entry) and path == home
+    if not podview.nb_user_start_runs(container):
+        return False
+
+    def env(container: dict[str, Any], name: Any) -> Any:
+        return podview.env_value(container, name) if isinstance(name, str) else None
+
+    values = podview.items(chowned.get("values"))
+    if env(container, variable) in values and (
+        path == home
+        or (_recursive(env(container, chowned.get("options_env"))) and _inside(path, home))
+    ):
+        return True
+    extra = env(container, chowned.get("extra_env"))
+    if not isinstance(extra, str):
+        return False
+    recursive = _recursive(env(container, chowned.get("extra_options_env")))
+    for word in extra.replace(",", " ").split():
+        named = podview.normal_path(word) if word.startswith("/") else None
+        if named is not None and (path == named or (recursive and _inside(path, named))):
+            return True
+    return False
+
+
+def _recursive(options: Any) -> bool:
+    """Whether chown options (``CHOWN_HOME_OPTS``) make it recursive (``-R``)."""
+    if not isinstance(options, str):
+        return False
+    return any(
+        word == "--recursive"
+        or (word.startswith("-") and not word.startswith("--") and "R" in word)
+        for word in options.split()
     )
+
+
+def _chown_dropped(container: dict[str, Any]) -> bool:
+    """Whether the container drops CAP_CHOWN (``drop: [ALL]`` or it, not added back)."""
+    capabilities = podview._dict(
+        podview._dict(container.get("securityContext")).get("capabilities")
+    )
+    chown = {"CHOWN", "CAP_CHOWN"}
+    drop = {str(name) for name in podview.items(capabilities.get("drop"))}
+    add = {str(name) for name in podview.items(capabilities.get("add"))}
+    return bool(("ALL" in drop or drop & chown) and not add & chown)
 
 
 def _owner_changed_first(spec: dict[str, Any], volume_name: Any) -> bool:
