@@ -917,15 +917,21 @@ def works_as_non_root(spec: dict[str, Any], container: dict[str, Any]) -> bool:
         return False
     if entry.get("starts_as_root"):
         return images.start_runs(container, entry)
-    return entry.get("family") in _NB_USER_HOMES and nb_user_start_runs(container)
+    return entry.get("family") in _NB_USER_HOMES and nb_user_start_runs(container, entry)
 
 
-def nb_user_start_runs(container: dict[str, Any]) -> bool:
+def nb_user_start_runs(container: dict[str, Any], entry: dict[str, Any] | None = None) -> bool:
     """Whether the container runs docker-stacks' start.sh (or b-data's): a command of its own
-    (`jupyter lab --allow-root`) replaces it, and args replace it unless they run it (older tags'
-    ENTRYPOINT is tini alone, their CMD start-notebook.sh)."""
+    (`jupyter lab --allow-root`) replaces it. Args replace it only where start.sh is not the
+    ENTRYPOINT (row ``entry``'s ``start_from``: quay.io's images run ``tini -- start.sh`` before
+    any args, z2jh's ``jupyterhub-singleuser`` too); elsewhere (older Docker Hub tags' ENTRYPOINT
+    is tini alone, their CMD start-notebook.sh) unless they run it."""
+    if container.get("command"):
+        return False
+    if entry is not None and entry.get("start_from") == "entrypoint":
+        return True
     args = items(container.get("args"))
-    return not container.get("command") and (not args or "start" in str(args[0]))
+    return not args or "start" in str(args[0])
 
 
 def _value_at(tree: Any, path: tuple[Any, ...]) -> Any:

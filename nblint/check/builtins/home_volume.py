@@ -439,7 +439,7 @@ def _home_chowned_at_start(spec: dict[str, Any], container: dict[str, Any], path
     variable = chowned.get("when_env")
     if not isinstance(variable, str):
         return images.start_runs(container, entry) and path == home
-    if not podview.nb_user_start_runs(container):
+    if not podview.nb_user_start_runs(container, entry):
         return False
 
     def env(container: dict[str, Any], name: Any) -> Any:
