@@ -44,6 +44,7 @@ class Dialect(Record):
         "normaliser",
         "once",
         "references",
+        "requires_api_version",
         "template_hints",
         "templates",
         "together_marker",
@@ -67,6 +68,7 @@ class Dialect(Record):
         templates: str | None = None,
         in_context: bool = True,
         references: str | None = None,
+        requires_api_version: bool = False,
     ) -> None:
         self.name = name
         #: ``(parsed document, settings) -> bool``: cheap, and wrong only towards "no".
@@ -117,6 +119,9 @@ class Dialect(Record):
         #: it (a kustomization's ``valuesFile``); the run reads and parses those that exist, and
         #: hands them over on ``Recognised.neighbours``, named as the document writes them.
         self.references = references
+        #: Whether a document of this dialect without an ``apiVersion`` is an object the API
+        #: server refuses (``api-version-missing``): a workload's; not a values file's.
+        self.requires_api_version = requires_api_version
 
     def claim(self, root: Any, settings: Settings, neighbours: Neighbours = ()) -> bool:
         """Whether this dialect claims ``root``, with the neighbours it declared found beside it."""

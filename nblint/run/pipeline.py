@@ -800,7 +800,7 @@ class Runner:
             # elsewhere) or a Helm template (its apiVersion may come from a template).
             # Files a kustomization names as patches never come here (``kustomize-patch``).
             if (
-                dialect.name != "manifest"
+                not dialect.requires_api_version
                 or "{{" in item.loaded.text
                 or self._kustomizations.may_patch(item.path)
             ):

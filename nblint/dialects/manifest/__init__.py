@@ -71,6 +71,7 @@ MANIFEST = Dialect(
     name="manifest",
     claims=lambda root, settings: is_pod_source(root),
     normaliser="nblint.dialects.manifest.normalise:normalise",
+    requires_api_version=True,
     fix_labels=(
         ("manifest", "Kubernetes manifest (a strategic-merge patch of the object)"),
         (
