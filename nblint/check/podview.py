@@ -64,10 +64,13 @@ def security(spec: dict[str, Any], container: dict[str, Any], key: str) -> Any:
     return context.get(key) if isinstance(context, dict) else None
 
 
-def env_value(container: dict[str, Any], name: str) -> Any:
+def env_value(container: dict[str, Any], name: str) -> str | None:
+    """The text the container's env gives ``name``; None when unset or not text (an unquoted
+    `yes` or 8888 is wrong-field-type's: the API server refuses the object)."""
     for item in items(container.get("env")):
         if isinstance(item, dict) and item.get("name") == name:
-            return item.get("value")
+            value = item.get("value")
+            return value if isinstance(value, str) else None
     return None
 
 
@@ -748,7 +751,10 @@ def start_sudo_env(container: dict[str, Any]) -> tuple[str, str] | None:
             value = item.get("value")
             # Unset or empty: no rename; the image's own user: its start renames nobody (a
             # value from elsewhere, valueFrom, may name anyone).
-            if "valueFrom" not in item and (not value or value == row.get("user")):
+            # (A value that is not text is wrong-field-type's: read as unset.)
+            if "valueFrom" not in item and (
+                not isinstance(value, str) or not value or value == row.get("user")
+            ):
                 continue
             if entry is not None:
                 return variable, "its image's start"
@@ -795,7 +801,9 @@ def grant_sudo_at(container: dict[str, Any]) -> int | None:
     for index, item in enumerate(items(container.get("env"))):
         if isinstance(item, dict) and item.get("name") == "GRANT_SUDO":
             value = item.get("value")
-            if value is True or (type(value) is int and value == 1) or value in _GRANTED:
+            # Text only: an unquoted `yes` or 1 is wrong-field-type's (the API server refuses
+            # the object), never read as on.
+            if isinstance(value, str) and value in _GRANTED:
                 return index
     return None
 
@@ -831,12 +839,10 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
                     return index, str(item.get("name"))  # a value from elsewhere may turn it on
                 continue
             value = item.get("value")
-            if isinstance(value, bool):
-                value = str(value).lower()  # (YAML 1.1 `true` unquoted)
-            if not isinstance(value, (str, int)) or str(value) == "":
-                continue
+            if not isinstance(value, str) or value == "":
+                continue  # (a value that is not text is wrong-field-type's: never read as on)
             values = grant.get("values")
-            if values == "any" or str(value).lower() in {str(v).lower() for v in items(values)}:
+            if values == "any" or value.lower() in {str(v).lower() for v in items(values)}:
                 return index, str(item.get("name"))
     return None
 

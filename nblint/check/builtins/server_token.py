@@ -292,9 +292,8 @@ def _env_off(container: dict[str, Any]) -> AuthOff | None:
             if not isinstance(item, dict) or item.get("name") != switch.get("name"):
                 continue
             value = item.get("value")
-            if isinstance(value, bool):
-                value = str(value).lower()  # (YAML 1.1 `true` unquoted)
-            if isinstance(value, (str, int)) and str(value).lower() in wanted:
+            # Text only: an unquoted `true` is wrong-field-type's, never read as on.
+            if isinstance(value, str) and value.lower() in wanted:
                 name = switch["name"]
                 return AuthOff(
                     ("env", index, "value"),

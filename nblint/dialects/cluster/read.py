@@ -26,6 +26,7 @@ from typing import Any
 
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
+from nblint.model import names
 from nblint.model.document import Recognised
 from nblint.model.finding import Reported
 from nblint.model.namespace import (
@@ -183,7 +184,7 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
                 "Notebook, and no namespace is taken to be its",
                 ("metadata", "name"),
             )
-        else:
+        elif not _profile_refused(doc, name, metadata):
             doc.read.entries.extend(_profile(doc, ref))
     elif kind == "AdmissionConfiguration":
         found = _admission_configuration(doc)
@@ -192,6 +193,31 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
     elif kind == "PodSecurityConfiguration":
         doc.read.entries.append(_pod_security(doc, root, (), root))
     return doc.read
+
+
+def _profile_refused(doc: _Document, name: str | None, metadata: dict[str, Any]) -> bool:
+    """``invalid-name`` for a Profile whose name cannot be a Namespace's (a DNS-1123 label):
+    the profile controller cannot create its namespace, so it stands for none. And
+    ``wrong-field-type`` for a label or annotation value that is not text (the API server
+    cannot decode the Profile). Whether the name is refused."""
+    for where in (("metadata", "labels"), ("metadata", "annotations")):
+        for path, what in names.not_text(where, metadata.get(where[1])):
+            doc.problem(
+                "wrong-field-type", f"{what}: the API server cannot decode the Profile", path
+            )
+    name = names.judged_name(name)
+    if name is None:
+        return False
+    problem = names.dns_label_problem(name)
+    if problem is None:
+        return False
+    doc.problem(
+        "invalid-name",
+        f"metadata.name {name} {problem}: a Profile's name is its Namespace's, which the API "
+        "server refuses, so the profile controller never creates it",
+        ("metadata", "name"),
+    )
+    return True
 
 
 def storage_entry(

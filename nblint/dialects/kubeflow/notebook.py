@@ -40,6 +40,7 @@ from nblint.dialects.kubeflow.namespace_labels import KnownNamespace, known_name
 from nblint.dialects.kubeflow.provenance import Graft, NotebookPlacement, NotebookProvenance
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
+from nblint.model import names
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
@@ -240,6 +241,9 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     def report(rule: str, message: str, origin: Origin) -> None:
         out.reported.append(Reported(rule, message, origin, object_name, fix_keys=("kubeflow",)))
 
+    for path, message in _name_problems(root):
+        rule = "wrong-field-type" if path[1] != "name" else "invalid-name"
+        report(rule, message, _position(file, root, path))
     pruned = crd.prune(root, crd.NOTEBOOK)
     for path in pruned.dropped:
         report(*_pruned_message(path), _position(file, root, path))
@@ -686,6 +690,47 @@ def _pruned_message(path: Path) -> tuple[str, str]:
     return rule, f"{where} is dropped by the Notebook CRD ({schema}): the cluster never sees it"
 
 
+def _name_problems(root: dict[str, Any]) -> list[tuple[Path, str]]:
+    """``invalid-name`` for a name the API server refuses (a custom resource's is a DNS-1123
+    subdomain), or one the controller cannot name the Notebook's Service after (a Service's is a
+    DNS-1035 label); ``wrong-field-type`` for an annotation value that is not text and does not
+    reach the pod (the pod's labels and annotations are judged on the pod). Said beside the
+    other findings: one rename away from the Notebook the rest judges."""
+    found: list[tuple[Path, str]] = []
+    name = names.judged_name(names.at(root, ("metadata", "name")))
+    if name is not None:
+        problem = names.name_problem(name, "Notebook")
+        if problem is not None:
+            found.append(
+                (
+                    ("metadata", "name"),
+                    f"metadata.name {name} {problem}: the API server refuses the Notebook",
+                )
+            )
+        elif (problem := names.dns1035_problem(name)) is not None:
+            found.append(
+                (
+                    ("metadata", "name"),
+                    f"metadata.name {name} {problem}: the notebook controller names the "
+                    "Notebook's Service after it, which the API server refuses, so the notebook "
+                    "is never reachable",
+                )
+            )
+    annotations = names.at(root, ("metadata", "annotations"))
+    if isinstance(annotations, dict):
+        dropped = {key: value for key, value in annotations.items() if not _to_pod(key)}
+        found.extend(
+            (path, f"{what}: the API server cannot decode the Notebook")
+            for path, what in names.not_text(("metadata", "annotations"), dropped)
+        )
+    return found
+
+
+def _to_pod(key: Any) -> bool:
+    """Whether the controller copies the Notebook's annotation ``key`` to its pod."""
+    return "kubectl" not in str(key) and "notebook" not in str(key)
+
+
 def _validation_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
     """What the CRD's validation refuses (containers ≥ 1, each with name and image)."""
     base: Path = ("spec", "template", "spec")
@@ -742,7 +787,7 @@ def _pod_metadata(
     annotations = {
         key: to_plain(value)
         for key, value in _mapping(metadata.get("annotations")).items()
-        if "kubectl" not in str(key) and "notebook" not in str(key)
+        if _to_pod(key)
     }
     pod_metadata: dict[str, Any] = {"name": f"{name}-0"}
     if namespace is not None:

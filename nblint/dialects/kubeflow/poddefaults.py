@@ -33,6 +33,7 @@ from nblint.dialects.kubeflow import crd, selector
 from nblint.dialects.kubeflow.provenance import Graft
 from nblint.load.provenance import tree_position
 from nblint.load.yaml_tree import to_plain
+from nblint.model import names
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.finding import Cause, Reported, clipped
 from nblint.model.pod import Origin, Path, format_path
@@ -308,6 +309,7 @@ def normalise(document: Recognised, run_index: RunIndex, settings: dict[str, Any
                 cause=Cause(f"PodDefault/{pd.name}", "the manifest applied", at.file, at.line),
             )
         )
+    out.reported.extend(_names_refused(pd, document.root))
     for path, reason in pd.refused:
         out.reported.append(
             Reported(
@@ -320,6 +322,38 @@ def normalise(document: Recognised, run_index: RunIndex, settings: dict[str, Any
             )
         )
     return out
+
+
+def _names_refused(pd: PodDefault, root: dict[str, Any]) -> list[Reported]:
+    """``invalid-name`` for a name the API server refuses (a custom resource's is a DNS-1123
+    subdomain); ``wrong-field-type`` for a label, annotation or selector value that is not
+    text (the API server cannot decode the PodDefault)."""
+    found: list[tuple[str, Path, str]] = []
+    name = names.judged_name(names.at(root, ("metadata", "name")))
+    problem = names.name_problem(name, "PodDefault") if name is not None else None
+    if problem is not None:
+        found.append(
+            (
+                "invalid-name",
+                ("metadata", "name"),
+                f"metadata.name {name} {problem}: the API server refuses the PodDefault",
+            )
+        )
+    for where in (
+        ("metadata", "labels"),
+        ("metadata", "annotations"),
+        ("spec", "selector", "matchLabels"),
+    ):
+        found.extend(
+            ("wrong-field-type", path, f"{what}: the API server cannot decode the PodDefault")
+            for path, what in names.not_text(where, names.at(root, where))
+        )
+    return [
+        Reported(
+            rule, message, _position(pd, path), f"PodDefault/{pd.name}", fix_keys=("kubeflow",)
+        )
+        for rule, path, message in found
+    ]
 
 
 def _written_again(pd: PodDefault, entries: tuple[Any, ...]) -> PodDefault | None:

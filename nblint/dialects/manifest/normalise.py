@@ -50,7 +50,7 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
     unselected = _selector_refused(document)
     # A name or label the API server refuses is one rename away from the object the rest
     # judges: said beside its other findings (the upstream PSA fixtures' `capabilities_baseline0`).
-    unnamed = _names_refused(document)
+    unnamed = [*_names_refused(document), *_mistyped(document)]
     if spec.get("containers") in (None, []):
         return Normalised(
             reported=[*unnamed, _no_containers(document, kind, prefix, spec), *unselected]
@@ -354,6 +354,28 @@ def _names_refused(document: Recognised) -> list[Reported]:
             Reported(
                 "invalid-name",
                 f"{what}: the API server refuses the {kind}",
+                Origin(document.file, line, column),
+                label,
+                fix_keys=("manifest",),
+            )
+        )
+    return found
+
+
+def _mistyped(document: Recognised) -> list[Reported]:
+    """``wrong-field-type``: each label, annotation or selector value of the workload that is
+    not text (:func:`.names.mistyped`; its pod template's are judged on the pod), at its line.
+    The API server cannot decode the object; said beside its other findings, as a pod field
+    of the wrong type is."""
+    kind = document.root.get("kind")
+    label = object_name(document.root, document.index)
+    found = []
+    for path, what in names.mistyped(document.root):
+        line, column = tree_position(document.root, path)
+        found.append(
+            Reported(
+                "wrong-field-type",
+                f"{what}: the API server cannot decode the {kind}",
                 Origin(document.file, line, column),
                 label,
                 fix_keys=("manifest",),
