@@ -29,13 +29,15 @@ def test_a_workloads_unquoted_env_label_annotation_and_selector_values_are_wrong
         ("wrong-field-type", 32),
     ]
     messages = [f.message for f in result.findings]
+    # (Quoted as written, not as read: an unquoted `yes` is read as true, and "true" is no yes.)
     assert messages[2] == (
-        'spec.selector.matchLabels.version must be text, not 2: quote it (version: "2"): the '
-        "API server cannot decode the Deployment"
+        "spec.selector.matchLabels.version must be text, not 2: quote it as written (YAML reads "
+        "an unquoted yes, on, true or number as no text): the API server cannot decode the "
+        "Deployment"
     )
     assert messages[5] == (
-        "container notebook: the value of env GRANT_SUDO must be text, not true: quote it "
-        '(value: "true")'
+        "container notebook: the value of env GRANT_SUDO must be text, not true: quote it as "
+        "written (YAML reads an unquoted yes, on, true or number as no text)"
     )
 
 
@@ -44,6 +46,13 @@ def test_an_unquoted_yes_is_not_read_as_grant_sudo() -> None:
     # though the pod starts as root (the quoted twin below is one).
     result = run(TEXT / "deployment-unquoted-values.yaml", select={"notebook-no-sudo"})
     assert _found(result) == []
+
+
+def test_an_unquoted_yes_still_holds_back_the_fix_that_would_take_sudo_away() -> None:
+    # Quoted as meant, `yes` grants sudo: a guard reads the value as it may have been written,
+    # so the escalation fix is no safe one (the finding says nothing of sudo: see above).
+    result = run(TEXT / "deployment-unquoted-values.yaml", select={"allow-privilege-escalation"})
+    assert {f.applicability for f in result.findings} == {"unsafe"}
 
 
 def test_quoted_values_are_text_and_a_quoted_yes_grants_sudo() -> None:

@@ -796,16 +796,30 @@ def root_work(spec: dict[str, Any], container: dict[str, Any]) -> str | None:
 _GRANTED = ("yes", "Yes", "YES", "true", "1")
 
 
-def grant_sudo_at(container: dict[str, Any]) -> int | None:
-    """The index of the env entry that sets ``GRANT_SUDO`` to yes, if any."""
+def grant_sudo_at(container: dict[str, Any], unquoted: bool = False) -> int | None:
+    """The index of the env entry that sets ``GRANT_SUDO`` to yes, if any. Text only: an
+    unquoted `yes` or 1 is wrong-field-type's (the API server refuses the object), never read
+    as on; ``unquoted`` (a fix's guard): such a value counts when one way of writing it is on
+    (quoted as meant, `yes` grants sudo)."""
     for index, item in enumerate(items(container.get("env"))):
         if isinstance(item, dict) and item.get("name") == "GRANT_SUDO":
             value = item.get("value")
-            # Text only: an unquoted `yes` or 1 is wrong-field-type's (the API server refuses
-            # the object), never read as on.
-            if isinstance(value, str) and value in _GRANTED:
+            texts = (value,) if isinstance(value, str) else written_as(value) if unquoted else ()
+            if any(text in _GRANTED for text in texts):
                 return index
     return None
+
+
+def written_as(value: Any) -> tuple[str, ...]:
+    """The texts an unquoted YAML 1.1 scalar that was read as ``value`` may have been written
+    as (`yes`, `on`, `true` for True), as a quoted value would keep them."""
+    if value is True:
+        return ("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "y", "Y")
+    if value is False:
+        return ("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N")
+    if isinstance(value, (int, float)):
+        return (str(value),)
+    return ()
 
 
 def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tuple[int, str] | None:
@@ -816,7 +830,7 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
     start. None when it sets none. Whether it starts as root is :func:`starts_as_root`.
     ``from_elsewhere``: whether a value from elsewhere (``valueFrom``, which may turn it on)
     counts (a fix's guard: yes; a finding that says sudo is on: no)."""
-    at = grant_sudo_at(container)
+    at = grant_sudo_at(container, unquoted=from_elsewhere)
     if at is not None:
         return at, "GRANT_SUDO"
     env = items(container.get("env"))
@@ -839,10 +853,17 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
                     return index, str(item.get("name"))  # a value from elsewhere may turn it on
                 continue
             value = item.get("value")
-            if not isinstance(value, str) or value == "":
-                continue  # (a value that is not text is wrong-field-type's: never read as on)
+            # (A value that is not text is wrong-field-type's: never read as on, but a guard
+            # reads it as it may have been meant.)
+            texts = (value,) if isinstance(value, str) else written_as(value)
+            if not isinstance(value, str) and not from_elsewhere:
+                continue
+            texts = tuple(text for text in texts if text != "")
+            if not texts:
+                continue
             values = grant.get("values")
-            if values == "any" or value.lower() in {str(v).lower() for v in items(values)}:
+            wanted = {str(v).lower() for v in items(values)}
+            if values == "any" or any(text.lower() in wanted for text in texts):
                 return index, str(item.get("name"))
     return None
 

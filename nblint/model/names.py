@@ -162,7 +162,11 @@ def not_text(at: Path, values: Any) -> list[tuple[Path, str]]:
             continue
         shown = show_value(value)
         found.append(
-            ((*at, key), f'{where}.{key} must be text, not {shown}: quote it ({key}: "{shown}")')
+            (
+                (*at, key),
+                f"{where}.{key} must be text, not {shown}: quote it as written (YAML reads an "
+                "unquoted yes, on, true or number as no text)",
+            )
         )
     return found
 
