@@ -676,7 +676,24 @@ class _Checker:
             f"indented one level too {'deep' if too_deep else 'shallow'}; "
             f"{names} {'are keys' if plural else 'is a key'} of {where}"
         )
-        if too_deep:
+        ignored = moved_keys().get("ignored", {}) if too_deep else {}
+        idle = [path for path in paths if format_path((*intended, path[-1])) in ignored]
+        if idle:
+            # The place it looks meant for is a key the chart ignores: moved there it does
+            # nothing either, so the edit that is true is to remove it.
+            shown = ", ".join(f"`{format_path((*intended, path[-1]))}`" for path in idle)
+            whose = "; ".join(ignored[format_path((*intended, path[-1]))] for path in idle[:1])
+            message += (
+                f", but the chart ignores {shown} ({whose}): "
+                f"{'they do' if len(idle) > 1 else 'it does'} nothing there either; remove "
+                f"{', '.join(f'`{format_path(path)}`' for path in idle)}"
+            )
+            fix = "Remove " + ", ".join(f"`{format_path(path)}`" for path in idle) + "."
+            rest = [path for path in paths if path not in idle]
+            if rest:
+                moved = ", ".join(f"`{path[-1]}`" for path in rest)
+                fix += f" Indent {moved} one level less, {'under ' if intended else 'to '}{where}."
+        elif too_deep:
             fix = f"Indent {names} one level less, {'under ' if intended else 'to '}{where}."
         else:
             at = f" (line {line})" if line else ""
