@@ -50,9 +50,29 @@ def test_the_hint_turns_grant_sudo_off_only_where_the_pod_sets_it() -> None:
         ("Pod/sudo-notebook", 24),
         ("Pod/sudo-notebook", 27),
     }
-    for (pod, _), hint in hints.items():
-        assert ("GRANT_SUDO" in hint) == (pod == "Pod/sudo-notebook"), hint
-        assert "allowPrivilegeEscalation: false" in hint
+    # Field test 19a, N2: two causes at two lines, each line's hint fixes its own cause.
+    assert {key: _written(hint) for key, hint in hints.items()} == {
+        ("Pod/root-notebook", 12): {"runAsUser"},
+        ("Pod/root-notebook", 13): {"allowPrivilegeEscalation"},
+        ("Pod/sudo-notebook", 24): {"GRANT_SUDO"},
+        ("Pod/sudo-notebook", 27): {"runAsUser"},
+    }
+
+
+def _written(hint: str) -> set[str]:
+    return {
+        word for word in ("runAsUser", "allowPrivilegeEscalation", "GRANT_SUDO") if word in hint
+    }
+
+
+def test_z2jh_grant_sudo_and_uid_0_each_get_their_own_edit_once() -> None:
+    """Field test 19a, N2: GRANT_SUDO=yes with `singleuser.uid: 0` is two causes; neither hint
+    writes `allow_privilege_escalation`, which the chart already turns off."""
+    findings = [f for f in run(SUDO / "grant-sudo-z2jh-uid-0.yaml").findings if f.rule == RULE]
+    assert [(f.line, f.column, f.severity, f.fix) for f in findings] == [
+        (6, 5, "error", 'singleuser:\n  extraEnv:\n    GRANT_SUDO: "no"'),
+        (7, 3, "error", "singleuser:\n  uid: 1000   # jovyan, the image's notebook user"),
+    ]
 
 
 def test_an_images_own_sudo_switch_is_said_where_its_start_reads_it() -> None:

@@ -77,6 +77,21 @@ def test_a_placeholder_image_is_unknowable_not_an_unknown_image() -> None:
     assert not any(rule == "notebook-image-unknown" for rule, _ in rules)
 
 
+def test_a_placeholder_inside_an_image_reference_is_counted_and_not_judged() -> None:
+    """Field test 19a, N1: `scipy-notebook:${CURRENT_TAG}`, `notebook:${PREVIOUS_TAG}`,
+    `registry.example.com/${TEAM}/notebook:1.0` are placeholders (no image reference can hold a
+    `$`): counted in the info, no image check on their text. The `${HOME}` of a command is the
+    shell's, not counted."""
+    result = run(TEMPLATES / "placeholder-tag-inside-image.yaml")
+    assert [(f.rule, f.line) for f in result.findings if f.line in (18, 21, 24)] == []
+    (note,) = [f for f in result.findings if f.rule == "z2jh-unrendered-template"]
+    assert (note.line, note.severity, note.message.split(" in this file")[0]) == (
+        7,
+        "info",
+        "4 unrendered template value(s)",
+    )
+
+
 def test_a_ytt_template_is_reported_once_at_its_first_annotation_and_not_checked() -> None:
     # `name: #@ data.values.image_name` reads as null until ytt fills it in; checked as written
     # it was "required ...; this `null` deleted the chart default" (field test 2, #4).

@@ -117,7 +117,8 @@ def test_a_pinned_release_nblint_does_not_know_is_an_error_at_the_version() -> N
         "a z2jh release nblint does not know (it knows 3.0.0, "
     )
     assert message.endswith(
-        "its values were linted as 4.4.0, the newest; give the release with --chart-version"
+        "its values were linted as 4.4.0, the newest; --chart-version takes one of the releases "
+        "it knows instead"
     )
 
 

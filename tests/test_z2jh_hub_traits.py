@@ -119,7 +119,7 @@ def test_with_a_hub_image_of_its_own_an_unknown_hub_trait_is_unknown_not_an_erro
     see; traitlets hands `c.Authenticator.x` to any subclass that defines `x`."""
     assert hub_code_and_traits("custom-hub-image-authenticator.yaml") == [
         ("z2jh-hub-code", 9, "info"),
-        # The app is JupyterHub itself: a name no JupyterHub release has is wrong in any image.
+        # The camelCase of a JupyterHub trait is misspelt in any image.
         ("z2jh-unknown-trait", 11, "error"),
     ]
     first = run(HUB / "custom-hub-image-authenticator.yaml", select={"z2jh-hub-code"}).findings[0]
@@ -129,6 +129,35 @@ def test_with_a_hub_image_of_its_own_an_unknown_hub_trait_is_unknown_not_an_erro
         "`gesiscss/k8s-hub-orc`, whose packages nblint cannot see: a class there (a subclass of "
         "Authenticator, another version) may take it; if none does, the hub ignores it"
     )
+
+
+def test_with_a_hub_image_of_its_own_an_unknown_jupyterhub_name_is_unknown() -> None:
+    """Field test 19a, D2: a patched JupyterHub image may have the name (README: an info)."""
+    assert hub_code_and_traits("own-hub-image-jupyterhub-trait.yaml") == [
+        ("z2jh-hub-code", 9, "info"),
+    ]
+    (finding,) = run(HUB / "own-hub-image-jupyterhub-trait.yaml", select={"z2jh-hub-code"}).findings
+    assert finding.message == (
+        "`strict_session_ids` is not a trait of JupyterHub in the hub image of z2jh 4.4.0 "
+        "(JupyterHub 5.5.0 and its authenticators), but the hub runs its own image "
+        "`example/patched-jupyterhub`, whose packages nblint cannot see: a class there (a "
+        "subclass of JupyterHub, another version) may take it; if none does, the hub ignores it"
+    )
+
+
+def test_with_a_spawner_class_of_its_own_an_unknown_jupyterhub_name_is_unknown() -> None:
+    """Field test 19a, D2: the spawner class line, then the JupyterHub name, both infos."""
+    assert hub_code_and_traits("own-spawner-class-jupyterhub-trait.yaml") == [
+        ("z2jh-hub-code", 5, "info"),
+        ("z2jh-hub-code", 6, "info"),
+    ]
+
+
+def test_with_a_hub_image_of_its_own_kubespawner_names_stay_the_chart_s() -> None:
+    assert hub_code_and_traits("own-hub-image-kubespawner-trait.yaml") == [
+        ("z2jh-hub-code", 9, "info"),
+        ("z2jh-unknown-trait", 11, "error"),
+    ]
 
 
 def test_the_chart_s_own_hub_image_by_another_registry_name_is_still_known() -> None:

@@ -98,3 +98,18 @@ def test_a_key_of_the_top_level_written_too_deep_names_the_top_level_as_no_key()
         "it looks indented one level too deep; `imagePullSecrets` is a key of the top level"
     )
     assert findings[0].fix == "Indent `imagePullSecrets` one level less, to the top level."
+
+
+def test_a_key_too_deep_whose_place_the_chart_ignores_is_said_to_be_removed() -> None:
+    """Field test 19a, W2: `proxy.enabled` is the top level's `enabled` one level too deep, but
+    the chart ignores that key: moving it there does nothing either."""
+    findings = unknown_keys("slip-too-deep-to-a-key-the-chart-ignores.yaml")
+    assert brief(findings) == [("z2jh-unknown-key", 4, 3)]
+    assert findings[0].severity == "error"
+    assert findings[0].message == (
+        "`proxy.enabled` is not a z2jh 4.4.0 key, so helm would refuse the release: it looks "
+        "indented one level too deep; `enabled` is a key of the top level, but the chart ignores "
+        "`enabled` (a chart that depends on z2jh may read it as the dependency's condition): it "
+        "does nothing there either; remove `proxy.enabled`"
+    )
+    assert findings[0].fix == "Remove `proxy.enabled`."

@@ -108,7 +108,9 @@ def test_a_pinned_release_nblint_does_not_know_is_an_error_naming_those_it_knows
     assert finding.severity == "error"
     assert "at 9.0.0, a z2jh release nblint does not know" in finding.message
     assert f"it knows {', '.join(chart_versions())}" in finding.message
-    assert "linted as 4.4.0, the newest; give the release with --chart-version" in finding.message
+    assert (
+        "linted as 4.4.0, the newest; --chart-version takes one of the releases it knows instead"
+    ) in finding.message
     assert linted_as(result) == {"4.4.0"}
 
 
@@ -121,7 +123,9 @@ def test_a_pin_older_than_any_known_release_is_not_judged_by_the_newest_schema()
     assert "at 0.9.0, a z2jh release nblint does not know (it knows " in result.findings[0].message
     assert result.findings[0].message.endswith(
         "linted as 4.4.0, the newest, without its values schema, which is not the pinned "
-        "release's; give the release with --chart-version"
+        "release's; no release nblint knows matches it: `--chart-version` takes only one it "
+        "knows, such as the oldest, 3.0.0, whose keys and defaults are not the pinned release's "
+        "(at your own risk)"
     )
 
 

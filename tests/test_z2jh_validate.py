@@ -297,9 +297,10 @@ def test_an_unknowable_value_where_a_mapping_belongs_is_built_from_the_chart_def
                 ("z2jh-wrong-type", 59, 3),
                 ("z2jh-unknown-key", 61, 7),
                 ("z2jh-unknown-key", 110, 5),
-                # Every snippet is plain settings (read, so no caveat); one is no JupyterHub
-                # trait (the single-user server's `hub_activity_interval`).
-                ("z2jh-unknown-trait", 238, 9),
+                # Every snippet is plain settings (read, so no caveat); one is no trait of the
+                # chart's JupyterHub (the single-user server's `hub_activity_interval`), but the
+                # hub runs its own image (`ut-hub`), whose JupyterHub nblint cannot see: an info.
+                ("z2jh-hub-code", 238, 9),
             ],
         ),
         ("corpus-2i2c-cloudbank-gpu-demo.yaml", [("z2jh-unknown-trait", 82, 9)]),

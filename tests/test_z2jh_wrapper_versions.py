@@ -217,7 +217,9 @@ def test_a_daskhub_release_of_a_z2jh_release_nblint_does_not_know_is_an_unknown_
         f"{chart} pins the dependency `daskhub` at 2023.1.0, which installs z2jh as its own "
         f"dependency `jupyterhub` at 2.0.0, a z2jh release nblint does not know (it knows "
         f"{KNOWS}); the values beside it were linted as {newest}, the newest, without its "
-        "values schema, which is not the pinned release's; give the release with --chart-version"
+        "values schema, which is not the pinned release's; no release nblint knows matches it: "
+        "`--chart-version` takes only one it knows, such as the oldest, 3.0.0, whose keys and "
+        "defaults are not the pinned release's (at your own risk)"
     )
     assert result.findings[0].severity == "error"
 
@@ -304,7 +306,9 @@ def test_an_early_binderhub_build_is_an_unknown_pin() -> None:
         "0.2.0-n348.h264289a, which installs z2jh as its own dependency `jupyterhub` at a release "
         f"older than 3.0.0-alpha.1, which nblint does not know (it knows {KNOWS}); its values "
         f"were linted as {newest}, the newest, without its values schema, which is not the pinned "
-        "release's; give the release with --chart-version"
+        "release's; no release nblint knows matches it: `--chart-version` takes only one it "
+        "knows, such as the oldest, 3.0.0, whose keys and defaults are not the pinned release's "
+        "(at your own risk)"
     )
 
 
@@ -322,8 +326,9 @@ def test_a_binderhub_build_named_by_count_and_hash_is_older_than_any_known() -> 
         f"{requirements} pins the dependency `binderhub` at 0.2.0-068.0b5080a, which installs "
         "z2jh as its own dependency `jupyterhub` at a release older than 3.0.0-alpha.1, which "
         f"nblint does not know (it knows {KNOWS}); the values beside it were linted as {newest}, "
-        "the newest, without its values schema, which is not the pinned release's; give the "
-        "release with --chart-version"
+        "the newest, without its values schema, which is not the pinned release's; no release "
+        "nblint knows matches it: `--chart-version` takes only one it knows, such as the oldest, "
+        "3.0.0, whose keys and defaults are not the pinned release's (at your own risk)"
     )
 
 

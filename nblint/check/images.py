@@ -204,7 +204,11 @@ def lookup(image: Any) -> dict[str, Any] | None:
     answers = memo[0]
     if image not in answers:
         ref = parse_image(image)
-        answers[image] = next((e for e in entries if _matches(e, ref)), None)
+        # A placeholder in the name (`${REGISTRY}/team/notebook`) names no image nblint knows.
+        placeholder = "${" in ref.repository or "{{" in ref.repository
+        answers[image] = (
+            None if placeholder else next((e for e in entries if _matches(e, ref)), None)
+        )
     return answers[image]
 
 

@@ -70,12 +70,28 @@ def unknowable_value(value: Any, templates_literal: bool = True, parameters: boo
     return False
 
 
+def image_placeholder(image: Any) -> bool:
+    """An image reference that holds a placeholder anywhere in its name or tag
+    (:func:`is_unknowable`, or a ``${...}`` inside it: ``quay.io/team/notebook:${TAG}``). No
+    image reference can hold a ``$`` or a ``{``, so, unlike a ``${HOME}`` inside a command, it
+    is provably text filled in before the pod is made: nblint cannot know which image it is."""
+    if not isinstance(image, str):
+        return False
+    at = image.find("${")
+    return (at >= 0 and image.find("}", at + 2) >= 0) or is_unknowable(image)
+
+
 def unknowable_on_path(
     tree: Any, path: tuple[Any, ...], templates_literal: bool = True, parameters: bool = False
 ) -> bool:
     """Whether the value at ``path`` of ``tree``, or one on the way to it, is unknowable
-    (:func:`unknowable_value`): a check that found something there judged a placeholder, not
+    (:func:`unknowable_value`; a container's ``image`` also with a placeholder inside it,
+    :func:`image_placeholder`): a check that found something there judged a placeholder, not
     the value it stands for."""
+    if path and path[-1] == "image":
+        image = get_at(tree, path)
+        if isinstance(image, str) and "${" in image and image_placeholder(image):
+            return True
     node = tree
     for step in path:
         if isinstance(node, dict):
@@ -89,6 +105,19 @@ def unknowable_on_path(
         if isinstance(node, str) and unknowable_value(node, templates_literal, parameters):
             return True
     return False
+
+
+def get_at(tree: Any, path: tuple[Any, ...]) -> Any:
+    """The value at ``path`` of ``tree``, or None when there is none."""
+    node = tree
+    for step in path:
+        if isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node
 
 
 def is_unknowable_name(value: Any) -> bool:

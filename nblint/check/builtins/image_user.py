@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
 from nblint.model.pod import EffectivePod, Path
-from nblint.model.unknowable import is_unknowable
+from nblint.model.unknowable import image_placeholder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,10 +86,15 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     base, container, variables, image, entry, run_as_user, non_root, info = found
     aspect = impl.builtin_options.get("aspect")
     if aspect == "unknown":
-        # A placeholder (`${image}`, `{{ .Values.image }}`) is no image to look up: the
-        # unrendered-template finding already says its checks are skipped.
+        # A placeholder (`${image}`, `{{ .Values.image }}`, a tag `${TAG}`) is no image to look
+        # up: the unrendered-template finding already says its checks are skipped.
         # A blank image is no image (container-image-missing), nothing to look up either.
-        if entry is None and isinstance(image, str) and image.strip() and not is_unknowable(image):
+        if (
+            entry is None
+            and isinstance(image, str)
+            and image.strip()
+            and not image_placeholder(image)
+        ):
             family = images.versioned_family(image)
             if family is None:
                 yield RawViolation((*base, "image"), "", variables["container"], variables=info)

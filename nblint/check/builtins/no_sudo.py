@@ -43,41 +43,47 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     base, container, variables = found
     # (A value from elsewhere, valueFrom, may be empty or false: not said to turn sudo on.)
     granted = podview.sudo_granted(container, from_elsewhere=False)
+    own = podview._dict(container.get("securityContext"))
+    run_as_user = own.get("runAsUser")
+    as_root = type(run_as_user) is int and run_as_user == 0
+    escalates = own.get("allowPrivilegeEscalation") is True
+    options = impl.builtin_options
     if granted is not None and podview.starts_as_root(pod.spec, container):
         at, variable = granted
         # An image's own switch (rocker's ROOT, linuxserver's SUDO_PASSWORD): the hint says to
         # remove it, not to set GRANT_SUDO, which that image does not read; a patch cannot
         # remove an env entry, so it is advice.
         switch = variable != "GRANT_SUDO"
+        # With `runAsUser: 0` said at its own line, this line's hint turns GRANT_SUDO off only
+        # (one cause, one edit: the uid is that line's).
         yield RawViolation(
             (*base, "env", at),
             GRANTS_SUDO,
             variables["container"],
-            impl.builtin_options.get("fix-image-sudo-env") if switch else None,
+            options.get("fix-image-sudo-env")
+            if switch
+            else options.get("fix-grant-sudo")
+            if as_root
+            else None,
             variables={**variables, "variable": variable},
             fix_safety="display-only" if switch else None,
         )
-    own = podview._dict(container.get("securityContext"))
-    # Without GRANT_SUDO in the environment, the rule's hints without the variable.
-    fix = (
-        impl.builtin_options.get("fix-without-grant-sudo")
-        if granted is None or granted[1] != "GRANT_SUDO"
-        else None
-    )
-    run_as_user = own.get("runAsUser")
-    if type(run_as_user) is int and run_as_user == 0:
+    # Without GRANT_SUDO in the environment, the rule's hints without the variable; beside
+    # another finding of the rule, each hint fixes its own line's cause.
+    alone = granted is None and not (as_root and escalates)
+    if as_root:
         yield RawViolation(
             (*base, "securityContext", "runAsUser"),
             RUNS_AS_ROOT,
             variables["container"],
-            fix,
+            options.get("fix-without-grant-sudo") if alone else options.get("fix-run-as-user"),
             variables={**variables, "value": 0},
         )
-    if own.get("allowPrivilegeEscalation") is True:
+    if escalates:
         yield RawViolation(
             (*base, "securityContext", "allowPrivilegeEscalation"),
             ESCALATES,
             variables["container"],
-            fix,
+            options.get("fix-without-grant-sudo") if alone else options.get("fix-escalation"),
             variables={**variables, "value": True},
         )

@@ -84,6 +84,17 @@ UNKNOWN = "z2jh-unknown-chart-version"
 #: its values are linted as the newest, but not by that one's values schema (:func:`older_pin`).
 NOT_ITS_SCHEMA = "without its values schema, which is not the pinned release's"
 
+
+def older_pin_advice() -> str:
+    """What works for a pin older than every release nblint knows: ``--chart-version`` takes
+    only a release nblint knows, so the pinned one cannot be given."""
+    return (
+        "no release nblint knows matches it: `--chart-version` takes only one it knows, such as "
+        f"the oldest, {chart_versions()[0]}, whose keys and defaults are not the pinned "
+        "release's (at your own risk)"
+    )
+
+
 #: The rule for values written for another JupyterHub chart (info).
 OTHER_CHART = "z2jh-other-chart"
 
@@ -367,7 +378,7 @@ def _wrapper_release(
             UNKNOWN,
             f"{brings} a release older than {found.older_than}, which nblint does not know "
             f"(it knows {', '.join(chart_versions())}); {linted} {newest}, the newest, "
-            f"{NOT_ITS_SCHEMA}; give the release with --chart-version",
+            f"{NOT_ITS_SCHEMA}; {older_pin_advice()}",
             origin,
         ),
         False,
@@ -522,7 +533,9 @@ def _pinned(
         )
     known = chart_versions()
     knows = f"it knows {', '.join(known)}"
-    fallback = f"{linted} {newest}, the newest; give the release with --chart-version"
+    fallback = (
+        f"{linted} {newest}, the newest; --chart-version takes one of the releases it knows instead"
+    )
     plain = exact(wanted)
     if plain is not None:
         if plain in known:
@@ -549,8 +562,7 @@ def _pinned(
                 True,
             )
         if _older_than_known(plain, known):
-            fallback = f"{linted} {newest}, the newest, {NOT_ITS_SCHEMA}; give the release with "
-            fallback += "--chart-version"
+            fallback = f"{linted} {newest}, the newest, {NOT_ITS_SCHEMA}; {older_pin_advice()}"
         return (
             newest,
             (

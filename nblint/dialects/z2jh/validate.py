@@ -71,7 +71,12 @@ from nblint.model.record import Record
 from nblint.model.schema import TYPE_NAMES, TYPES, Issue, iter_issues
 from nblint.model.schema import compile as compile_schema
 from nblint.model.shown import shown
-from nblint.model.unknowable import is_unknowable, sops_pattern, unknowable_value
+from nblint.model.unknowable import (
+    image_placeholder,
+    is_unknowable,
+    sops_pattern,
+    unknowable_value,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -673,7 +678,24 @@ class _Checker:
             f"indented one level too {'deep' if too_deep else 'shallow'}; "
             f"{names} {'are keys' if plural else 'is a key'} of {where}"
         )
-        if too_deep:
+        ignored = moved_keys().get("ignored", {}) if too_deep else {}
+        idle = [path for path in paths if format_path((*intended, path[-1])) in ignored]
+        if idle:
+            # The place it looks meant for is a key the chart ignores: moved there it does
+            # nothing either, so the edit that is true is to remove it.
+            shown = ", ".join(f"`{format_path((*intended, path[-1]))}`" for path in idle)
+            whose = "; ".join(ignored[format_path((*intended, path[-1]))] for path in idle[:1])
+            message += (
+                f", but the chart ignores {shown} ({whose}): "
+                f"{'they do' if len(idle) > 1 else 'it does'} nothing there either; remove "
+                f"{', '.join(f'`{format_path(path)}`' for path in idle)}"
+            )
+            fix = "Remove " + ", ".join(f"`{format_path(path)}`" for path in idle) + "."
+            rest = [path for path in paths if path not in idle]
+            if rest:
+                moved = ", ".join(f"`{path[-1]}`" for path in rest)
+                fix += f" Indent {moved} one level less, {'under ' if intended else 'to '}{where}."
+        elif too_deep:
             fix = f"Indent {names} one level less, {'under ' if intended else 'to '}{where}."
         else:
             at = f" (line {line})" if line else ""
@@ -1196,41 +1218,49 @@ class _Checker:
 
     def _unknown_hub_trait(self, section: str, name: str, path: Path, allowed: list[str]) -> None:
         hub = hub_image(self.version)["jupyterhub"]
-        custom = self._custom_hub_image()
-        if section == "JupyterHub" and not any(
-            name in _section_traits(chart, section) for chart in chart_versions()
-        ):
-            # The app is JupyterHub itself, in whichever version the image has: a name no
-            # release of it has is a mistake in any image.
-            custom = None
-        owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+        camel = snake != name and snake in allowed
+        # Code of the hub's own that nblint cannot see: a hub image of its own (a patched
+        # JupyterHub, other authenticator releases or subclasses), or a spawner class of its own
+        # (a package installed where the hub runs). Either may give the section's class the name
+        # -- unless it is the camelCase of a trait the class has: that one is misspelt anywhere.
+        custom = None if camel else self._custom_hub_image()
+        unseen = None
         if custom is not None:
+            unseen = f"the hub runs its own image `{custom}`, whose packages nblint cannot see"
+        elif not camel and (spawner := self._custom_spawner()) is not None:
+            custom = spawner[0]
+            unseen = (
+                f"the hub spawns with a class of its own, `{custom}`, whose package nblint "
+                "cannot see"
+            )
+        owner = f"JupyterHub {hub}" if section == "JupyterHub" else "the hub image's packages"
+        if unseen is not None:
             message = (
                 f"`{name}` is not a trait of {section} in the hub image of z2jh {self.version} "
-                f"(JupyterHub {hub} and its authenticators), but the hub runs its own image "
-                f"`{custom}`, whose packages nblint cannot see: a class there (a subclass of "
-                f"{section}, another version) may take it; if none does, the hub ignores it"
+                f"(JupyterHub {hub} and its authenticators), but {unseen}: a class there (a "
+                f"subclass of {section}, another version) may take it; if none does, the hub "
+                "ignores it"
             )
         else:
             message = (
                 f"`{name}` is not a trait of {section} ({owner}, z2jh {self.version}): the hub "
                 "ignores it, so the setting has no effect"
             )
-        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-        meant = snake if snake in allowed else _did_you_mean(name, allowed)
+        meant = snake if camel else _did_you_mean(name, allowed)
         fix = None
         if meant:
             message += f"; did you mean `{meant}`?"
             fix = f"Rename `{name}` to `{meant}`."
-        if custom is not None:
-            # nblint cannot know the classes of that image: said, not judged.
+        if unseen is not None:
+            # nblint cannot know the classes of that code: said, not judged.
             self.report(
                 "z2jh-hub-code",
                 path,
                 message,
                 fix
-                or f"Check that a class of `{custom}` defines `{name}` (`jupyterhub --help-all` "
-                "in that image lists their traits).",
+                or f"Check that the hub's own code (`{custom}`) defines `{name}` (`jupyterhub "
+                "--help-all` where the hub runs lists its traits).",
             )
             return
         chart_key = ("hub", name)
@@ -2021,7 +2051,9 @@ class _Checker:
         named = self.release.sops_files()
         for path in self.release.written_paths():
             found, value = get_path(self.release.values, path)
-            if not found or not is_unknowable(value):
+            if not found or not (
+                is_unknowable(value) or (_image_text(path) and image_placeholder(value))
+            ):
                 continue
             if "{{" in value and self.release.placeholders is None:
                 continue  # Helm templates are reported by the loader (rule helm-template)
@@ -2124,16 +2156,26 @@ def _flatten(mapping: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _image_text(path: Path) -> bool:
+    """Whether ``path`` holds an image reference or its part: a container's (or an override's)
+    ``image``, or the chart's ``image.name``/``image.tag``."""
+    return bool(path) and (
+        path[-1] == "image"
+        or (len(path) > 1 and path[-2] == "image" and path[-1] in ("name", "tag"))
+    )
+
+
 def _holds_unknowable(value: Any) -> bool:
-    """Whether any text in ``value`` is unknowable (see :func:`is_unknowable`)."""
+    """Whether any text in ``value`` may be unknowable (see :func:`is_unknowable`; a ``${``
+    inside a text too, which an image reference's placeholder holds: the caller judges where)."""
     if isinstance(value, dict):
         value = value.values()
     elif not isinstance(value, list):
-        return is_unknowable(value)
+        return is_unknowable(value) or (isinstance(value, str) and "${" in value)
     # Leaves are most of a tree: only text can be unknowable, and it is looked at here.
     for item in value:
         if isinstance(item, str):
-            if is_unknowable(item):
+            if is_unknowable(item) or "${" in item:
                 return True
         elif isinstance(item, (dict, list)) and _holds_unknowable(item):
             return True
