@@ -769,3 +769,21 @@ def test_a_single_user_server_s_jupyterhub_env_and_image_name_keep_it_a_notebook
         ("notebook-read-only-root-filesystem", 27, 11),
         ("notebook-run-as-user", 27, 11),
     ]
+
+
+def test_an_image_named_for_an_operator_s_controller_is_not_a_notebook() -> None:
+    # Field test 19b D5: PSA still judges it; no notebook checklist.
+    result = run(W / "operator-controller-image-name.yaml")
+    assert [f.rule for f in result.findings if f.group == "notebook"] == []
+    assert (NOT_A_NOTEBOOK, 17, 11) in brief(result.findings)  # at its image
+    message = next(f.message for f in result.findings if f.rule == NOT_A_NOTEBOOK)
+    assert "a Kubernetes operator or controller (its image's name)" in message
+
+
+def test_ipyparallel_engines_and_controllers_are_not_notebooks() -> None:
+    result = run(W / "ipyparallel-engine.yaml")
+    assert [f.rule for f in result.findings if f.group == "notebook"] == []
+    assert [(f.rule, f.object) for f in result.findings if f.rule == NOT_A_NOTEBOOK] == [
+        (NOT_A_NOTEBOOK, "Deployment/ipengine"),
+        (NOT_A_NOTEBOOK, "Deployment/ipcontroller"),
+    ]
