@@ -31,6 +31,15 @@ def test_grant_sudo_is_said_only_of_containers_that_start_as_root() -> None:
             "notebook container notebook sets GRANT_SUDO and starts as root: its user can "
             "become root",
         ),
+        # (Pod/own-command-as-root: its command replaces start.sh, which alone reads GRANT_SUDO;
+        # root is the container's own user there, run-as-user's to say.)
+        (
+            73,
+            13,
+            "Pod/command-runs-start-sh",
+            "notebook container notebook sets GRANT_SUDO and starts as root: its user can "
+            "become root",
+        ),
     ]
 
 

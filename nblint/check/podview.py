@@ -810,6 +810,14 @@ def grant_sudo_at(container: dict[str, Any], unquoted: bool = False) -> int | No
     return None
 
 
+def _may_run_start_script(container: dict[str, Any]) -> bool:
+    """Whether the docker-stacks start script, which alone reads ``GRANT_SUDO``, may run: a
+    command of the container's own replaces the image's ENTRYPOINT, so it runs only if that
+    command names it (`start.sh`, `start-notebook.sh`, `start-singleuser.py`…)."""
+    command = items(container.get("command"))
+    return not command or any("start" in str(word) for word in command)
+
+
 def written_as(value: Any) -> tuple[str, ...]:
     """The texts an unquoted YAML 1.1 scalar that was read as ``value`` may have been written
     as (`yes`, `on`, `true` for True), as a quoted value would keep them."""
@@ -831,7 +839,7 @@ def sudo_granted(container: dict[str, Any], from_elsewhere: bool = True) -> tupl
     ``from_elsewhere``: whether a value from elsewhere (``valueFrom``, which may turn it on)
     counts (a fix's guard: yes; a finding that says sudo is on: no)."""
     at = grant_sudo_at(container, unquoted=from_elsewhere)
-    if at is not None:
+    if at is not None and (from_elsewhere or _may_run_start_script(container)):
         return at, "GRANT_SUDO"
     env = items(container.get("env"))
     if not env_names(container) & _grant_variables():

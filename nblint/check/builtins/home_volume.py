@@ -243,6 +243,14 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
             return  # an init container makes it the user's before the notebook starts
         if fs_group is None and _home_chowned_at_start(pod.spec, container, home):
             return  # the image's root start makes it the user's (linuxserver's init, CHOWN_HOME)
+        if (
+            fs_group is None
+            and podview.runs_as_root(pod.spec, container)
+            and not podview.works_as_non_root(pod.spec, container)
+        ):
+            # Root itself works there (its own command replaces the start that would hand over
+            # to the image's user): root writes a root-owned claim (run-as-user says it is root).
+            return
         claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
         stored = pod.claims.volume_of(claim) if pod.claims else None
         if stored is not None and _fs_group_ignored(stored.source_key):
