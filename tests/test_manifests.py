@@ -446,6 +446,18 @@ def test_cronjob_name_length_pod_name_label_keys_and_plain_selectors_are_judged(
     assert "label key example.com/team lead of metadata.labels" in result.findings[2].message
 
 
+def test_a_label_s_hint_is_about_labels_and_a_namespace_s_labels_are_judged_too() -> None:
+    # Field test 20b D4/D4b: the rule's own hint is about names; a label's says what a label
+    # may hold. A Namespace is refused for its label as a workload is.
+    result = run_all(INVALID_NAMES / "deployment-name-with-a-slash.yaml", select={"invalid-name"})
+    name, label = result.findings[0], result.findings[1]
+    assert (name.fix or "").startswith("Rename it in lowercase letters")
+    assert (label.fix or "").startswith("Write the label's key as a name of letters")
+    found = run_all(INVALID_NAMES / "namespace-label-with-a-trailing-backslash.yaml").findings
+    assert [(f.rule, f.line, f.object) for f in found] == [("invalid-name", 7, "Namespace/jupyter")]
+    assert found[0].message.endswith("the API server refuses the Namespace")
+
+
 def test_placeholders_and_names_the_api_server_takes_are_not_judged() -> None:
     result = run_all(INVALID_NAMES / "placeholders-and-valid-names.yaml")
     assert "invalid-name" not in {f.rule for f in result.findings}

@@ -178,3 +178,16 @@ def at(root: Any, path: Path) -> Any:
             return None
         node = node.get(part)
     return node
+
+
+#: The hint of an ``invalid-name`` finding about a label (the rule's own is about names).
+LABEL_FIX = (
+    "Write the label's key as a name of letters, digits, '-', '_' and '.' (at most 63, after an "
+    "optional DNS prefix and '/'), and its value as at most 63 of those, starting and ending with "
+    "a letter or digit (a selector's labels and its template's alike: one must select the other)."
+)
+
+
+def is_label_path(path: Path) -> bool:
+    """Whether a refusal at ``path`` (:func:`label_refusals`) is about a label."""
+    return len(path) > 1 and path[-2] in ("labels", "matchLabels", "selector")

@@ -165,6 +165,20 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
             ("metadata",),
         )
         return doc.read
+    for path, what in names.label_refusals(
+        ("metadata", "labels"), _mapping(metadata.get("labels"))
+    ):
+        # (Field test 20b: a Namespace's label the API server refuses, as a workload's.)
+        doc.read.problems.append(
+            Reported(
+                "invalid-name",
+                f"{what}: the API server refuses the {kind}",
+                doc.origin(path),
+                doc.object,
+                fix=names.LABEL_FIX,
+                fix_keys=FIX_KEYS,
+            )
+        )
     if kind == "Namespace":
         _file(doc, _namespace(doc, ref, metadata), name, ("metadata", "name"), "its name")
     elif kind == "LimitRange":

@@ -20,6 +20,7 @@ from nblint.load.yaml_tree import to_plain
 from nblint.model.document import Normalised, Recognised, RunIndex
 from nblint.model.edit import indent_under
 from nblint.model.finding import Reported
+from nblint.model.names import LABEL_FIX, is_label_path
 from nblint.model.pod import EffectivePod, Origin, Path, format_path
 from nblint.model.template import show_value
 
@@ -356,6 +357,7 @@ def _names_refused(document: Recognised) -> list[Reported]:
                 f"{what}: the API server refuses the {kind}",
                 Origin(document.file, line, column),
                 label,
+                fix=LABEL_FIX if is_label_path(path) else None,
                 fix_keys=("manifest",),
             )
         )
