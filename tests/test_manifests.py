@@ -357,7 +357,22 @@ def test_containers_indented_too_little_are_said_at_the_template_spec() -> None:
         "server refuses the Deployment, which never makes a pod (spec.template.containers is "
         "written: indent it under spec.template.spec); nothing else of it is checked"
     )
-    assert fix.startswith("spec:\n  template:\n    spec:\n      containers:\n")
+    # (The containers are all there: the hint moves them, it adds none.)
+    assert fix == (
+        "Indent spec.template.containers under spec.template.spec: the containers written there "
+        "are the pod's."
+    )
+
+
+def test_a_pod_spec_indented_under_metadata_is_said_with_what_to_dedent() -> None:
+    # Field test 20b D3 (the shape of a real Pod): `spec:` written one level too deep.
+    found, message, fix = refusal("pod-spec-indented-under-metadata.yaml")
+    assert found == [("missing-containers", 5, None)]  # at the spec to dedent
+    assert message.endswith(
+        "(metadata.spec is written: dedent it to spec, beside metadata); nothing else of it is "
+        "checked"
+    )
+    assert fix.startswith("Dedent metadata.spec to spec, beside metadata")
 
 
 def test_an_empty_containers_list_is_said_where_it_is_written() -> None:

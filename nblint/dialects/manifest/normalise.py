@@ -438,18 +438,51 @@ def _no_containers(document: Recognised, kind: str, prefix: Path, spec: Any) -> 
     template = root
     for part in prefix:
         template = template.get(part) if isinstance(template, dict) else None
-    if not written and isinstance(template, dict) and "containers" in template:
-        # The usual cause: the list is indented one level too little.
-        outside = format_path((*prefix, "containers"))
-        what += f" ({outside} is written: indent it under {format_path((*prefix, 'spec'))})"
+    fix = indent_under(NO_CONTAINERS_HINT, prefix)
+    misplaced = None if written else _misplaced_containers(template, prefix)
+    if misplaced is not None:
+        # The usual causes: the list indented one level too little, or the pod spec one level
+        # too much (under metadata): the containers are all there, in the wrong place.
+        what += f" ({misplaced[0]})"
+        fix = misplaced[1]
+        if misplaced[2] is not None:
+            line, column = tree_position(root, misplaced[2])
     return Reported(
         "missing-containers",
         f"{what}; nothing else of it is checked",
         Origin(document.file, line, column),
         object_name(root, document.index),
-        fix=indent_under(NO_CONTAINERS_HINT, prefix),
+        fix=fix,
         fix_keys=("manifest",),
     )
+
+
+def _misplaced_containers(template: Any, prefix: Path) -> tuple[str, str, Path | None] | None:
+    """Where the template writes its containers one level off — beside ``spec`` (indented too
+    little), or under a ``spec`` inside ``metadata`` (indented too much) — as ``(what the
+    message says, the hint, the line to edit when it is not the finding's own)``; None when
+    nowhere."""
+    if not isinstance(template, dict):
+        return None
+    spec = format_path((*prefix, "spec"))
+    if "containers" in template:
+        outside = format_path((*prefix, "containers"))
+        return (
+            f"{outside} is written: indent it under {spec}",
+            f"Indent {outside} under {spec}: the containers written there are the pod's.",
+            None,
+        )
+    metadata = template.get("metadata")
+    inner = metadata.get("spec") if isinstance(metadata, dict) else None
+    if isinstance(inner, dict) and "containers" in inner:
+        written = format_path((*prefix, "metadata", "spec"))
+        return (
+            f"{written} is written: dedent it to {spec}, beside metadata",
+            f"Dedent {written} to {spec}, beside metadata: the pod spec written there is the "
+            "pod's.",
+            (*prefix, "metadata", "spec"),
+        )
+    return None
 
 
 #: The ``container-image-missing`` hint for a container (the rule's ``manifest`` hint), nested
