@@ -143,3 +143,15 @@ def test_claims_of_a_non_root_container_whose_image_nblint_does_not_know() -> No
         "in volume home at /home/jovyan"
     )
     assert found[1].applicability == DISPLAY_ONLY and found[1].edit is None
+
+
+def test_the_fs_group_hint_for_an_unknown_image_is_the_pod_s_own_group() -> None:
+    """Field test 20b D5: fsGroup joins every container's groups, so no image need run as it:
+    the pod's runAsGroup, said so; with none, any group, without a check on the image."""
+    [found] = findings("claim-of-an-unknown-image-run-as-a-group.yaml")
+    assert (found.rule, found.line) == (RULE, 7)
+    assert "fsGroup: 2100   # the group the pod runs as (runAsGroup)" in (found.fix or "")
+    [unknown] = [f for f in findings("claims-of-an-unknown-image.yaml") if f.line == 7]
+    assert "fsGroup: 100   # any group: the kubelet adds it to every container's groups" in (
+        unknown.fix or ""
+    )

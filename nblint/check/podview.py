@@ -130,6 +130,9 @@ ASSUMED_GID = 100
 ASSUMED_HOME = "/home/jovyan"
 ASSUMED_USER_NOTE = "assumed: any non-root uid; check that this container's image runs as it"
 ASSUMED_GROUP_NOTE = "assumed: any group; check that this container's image runs as it"
+#: Where no group is known for a volume: fsGroup is added to every container's groups, so any
+#: group serves (no image need run as it).
+ASSUMED_FS_GROUP_NOTE = "any group: the kubelet adds it to every container's groups"
 ASSUMED_HOME_NOTE = "   # assumed: the jupyter docker-stacks HOME; check your image"
 #: The uid note of an image whose start needs root and that no image of the same kind can
 #: replace (rocker/rstudio): no uid makes it start, so a hint that sets one is advice.
@@ -216,7 +219,13 @@ def user_identity(pod: EffectivePod, path: tuple[Any, ...] = ()) -> dict[str, st
     elif known_gid or gid_from_family:
         fs_gid, fs_gid_note = ASSUMED_GID, "the users group of the Jupyter images"
     else:
-        fs_gid, fs_gid_note = ASSUMED_GID, ASSUMED_GROUP_NOTE
+        # Any group serves (the kubelet gives the volume to it and adds it to every container's
+        # groups): the pod's own runAsGroup where it names one (field test 20b D5).
+        group = security(pod.spec, container, "runAsGroup")
+        if type(group) is int and group > 0:
+            fs_gid, fs_gid_note = group, "the group the pod runs as (runAsGroup)"
+        else:
+            fs_gid, fs_gid_note = ASSUMED_GID, ASSUMED_FS_GROUP_NOTE
     return {
         "notebook_uid": str(uid if known_uid else ASSUMED_UID),
         "notebook_gid": str(gid if known_gid else ASSUMED_GID),
