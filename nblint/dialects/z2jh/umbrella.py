@@ -337,7 +337,9 @@ def _text(value: Any) -> str | None:
 
 @cache
 def _exact() -> re.Pattern[str]:
-    return re.compile(r"^[v=]?\s*(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+    return re.compile(
+        r"^[v=]?\s*(\d+)\.(\d+)(?:\.(\d+)|(?=-))(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+    )
 
 
 @cache
@@ -361,11 +363,17 @@ class ConstraintError(ValueError):
 
 
 def exact(text: str) -> str | None:
-    """``text`` as a plain version (``4.1.0``, ``v4.1.0``), or None when it is a range."""
+    """``text`` as a plain version (``4.1.0``, ``v4.1.0``), or None when it is a range.
+
+    A chartpress development build of the 0.x era, ``v0.8-3bdff5d`` (``MAJOR.MINOR-PRE``, no
+    patch), is one version too: Helm 2's semver reads it as ``0.8.0-3bdff5d`` exactly (a missing
+    patch is no wildcard there), and the version returned is that one. (Helm 3's reads a missing
+    patch as ``~``: every release it allows is then of the same minor series, just as old.)"""
     match = _exact().match(text.strip())
     if match is None:
         return None
-    return text.strip().lstrip("v=").strip()
+    major, minor, patch, pre, build = match.groups()
+    return f"{major}.{minor}.{patch or 0}{pre or ''}{build or ''}"
 
 
 def newest_matching(text: str, known: Sequence[str]) -> str | None:
