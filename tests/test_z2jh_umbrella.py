@@ -463,6 +463,21 @@ def test_the_umbrella_chart_s_own_values_given_as_a_layer_are_not_unseen() -> No
     assert any("cannot see" in f.note for f in alone.findings)
 
 
+def test_an_umbrella_chart_s_comment_only_values_given_first_still_say_whose_chart() -> None:
+    # Field test 20a D2: `-f chart/values.yaml -f deploy/common.yaml`, the first holding only
+    # comments: it is no layer, but the Chart.yaml beside it pins the release, as `{}` would.
+    layers = UMBRELLA / "comment-only-parent-values-layered"
+    result = run(
+        values=[str(layers / "chart" / "values.yaml"), str(layers / "deploy" / "common.yaml")]
+    )
+    assert linted_as(result) == {"3.3.8"}
+    assert said(result) == [(CHOSEN, "common.yaml", 1, 1, None)]
+    chosen = next(f for f in result.findings if f.rule == CHOSEN)
+    assert chosen.message.endswith("Chart.yaml pins the dependency `jupyterhub` at 3.3.8")
+    # A chart's own values.yaml that holds nothing is no empty-file error, layer or not.
+    assert "empty-file" not in {f.rule for f in result.findings}
+
+
 def test_a_later_patch_release_of_a_known_series_is_linted_as_its_newest_known_and_noted() -> None:
     # z2jh publishes patch releases between nblint's: clean values must not fail CI for that.
     result = check("newer-patch")
