@@ -823,6 +823,8 @@ class Runner:
             read = []
             for name in NEIGHBOUR_NAMES:
                 beside = os.path.join(directory, name)
+                if name.startswith(".."):  # a file up the tree (chartpress.yaml), named plainly
+                    beside = os.path.normpath(beside)
                 if os.path.isfile(beside):
                     neighbour, self._beside_texts[beside] = _read_neighbour(name, beside)
                     read.append(neighbour)
@@ -899,7 +901,7 @@ class Runner:
         # The neighbours of the first layer that has any (an umbrella chart's own values.yaml
         # usually comes first, the deployment's files after it; it anchors the chart even when
         # it holds only comments: field test 20a D2).
-        beside = next((found for path in anchors if (found := self._neighbours(path))), ())
+        beside = next((found for path in anchors if (found := _beside(self._neighbours(path)))), ())
         release = Recognised(
             dialect.name,
             first_file,
@@ -1246,6 +1248,12 @@ def _storage(index: RunIndex) -> Any:
     from nblint.model.storage import Storage
 
     return index.view(STORAGE_INDEX, Storage.build)
+
+
+def _beside(found: tuple[Neighbour, ...]) -> tuple[Neighbour, ...]:
+    """``found`` when one of them is beside the file (not up the tree, as a chartpress.yaml):
+    what anchors a ``-f`` release's chart files."""
+    return found if any(not n.name.startswith("..") for n in found) else ()
 
 
 def _read_neighbour(name: str, path: str, text: str | None = None) -> tuple[Neighbour, str]:

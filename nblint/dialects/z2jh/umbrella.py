@@ -26,7 +26,18 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: The files beside a values file that say which release it is for (``Dialect.neighbours``).
-NEIGHBOURS = ("Chart.yaml", "Chart.lock", "requirements.yaml", "requirements.lock")
+#: chartpress's configuration, one directory up: chartpress keeps each chart it builds in a
+#: directory named for it beside its ``chartpress.yaml``, and fills in the images that file
+#: names (``valuesPath``) when it builds; in git, they are empty placeholders
+#: (:attr:`Release.chartpress`).
+CHARTPRESS_FILE = "../chartpress.yaml"
+NEIGHBOURS = (
+    "Chart.yaml",
+    "Chart.lock",
+    "requirements.yaml",
+    "requirements.lock",
+    CHARTPRESS_FILE,
+)
 #: Each chart file and the lock ``helm dependency build`` writes beside it.
 _LOCKS = {"Chart.yaml": "Chart.lock", "requirements.yaml": "requirements.lock"}
 #: The z2jh chart's name, as a dependency names it.
