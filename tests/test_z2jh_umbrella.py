@@ -129,6 +129,26 @@ def test_a_pin_older_than_any_known_release_is_not_judged_by_the_newest_schema()
     )
 
 
+def test_a_development_build_of_the_0_x_era_is_a_pin_older_than_any_known_release() -> None:
+    # `v0.8-3bdff5d` (chartpress, z2jh 0.x) is one version to Helm, 0.8.0-3bdff5d, not a range:
+    # older than any release nblint knows, with what that brings (field test 20a, D1).
+    result = run(UMBRELLA / "older-dev-build" / "values.yaml")
+    assert said(result) == [(UNKNOWN, "requirements.yaml", 4, 5, None)]
+    message = next(f.message for f in result.findings if f.rule == UNKNOWN)
+    assert "pins the dependency `jupyterhub` at v0.8-3bdff5d, a z2jh release nblint does not " in (
+        message
+    )
+    assert message.endswith(
+        "whose keys and defaults are not the pinned release's (at your own risk)"
+    )
+    by_rule = {(f.rule, f.line): f for f in result.findings}
+    # The dummy authenticator is 4.4.0's default, not known to be 0.8's: an info.
+    assert by_rule[("notebook-authentication", 1)].severity == "info"
+    # Hints written in 4.4.0's keys are advice: `nblint fix` applies none.
+    hinted = [f for f in result.findings if f.fix and f.rule != UNKNOWN]
+    assert hinted and {(f.applicability, f.edit) for f in hinted} == {("display-only", None)}
+
+
 def test_hints_for_a_pin_older_than_any_known_release_are_advice() -> None:
     # Written in 4.4.0's keys (`hub.config`, which z2jh 0.9.0 lacks): `nblint fix` applies none,
     # and each says why (field test 18a, D2: a "safe" fix that changed nothing).
@@ -305,6 +325,11 @@ def test_text_that_is_no_range_is_refused(wanted: str) -> None:
         ("4.0.0-0.dev.git.6548.h8ac5fd2c", "4.0.0-0.dev.git.6548.h8ac5fd2c"),
         ("4.1", None),
         ("^4.1.0", None),
+        # chartpress's development builds of the 0.x era: Helm's semver reads `0.8.0-3bdff5d`.
+        ("v0.8-3bdff5d", "0.8.0-3bdff5d"),
+        ("0.7-4c3879e", "0.7.0-4c3879e"),
+        ("v0.8", None),
+        ("~0.8-3bdff5d", None),
     ],
 )
 def test_a_plain_version_is_a_pin_and_anything_else_a_range(text: str, plain: str | None) -> None:
@@ -436,6 +461,21 @@ def test_the_umbrella_chart_s_own_values_given_as_a_layer_are_not_unseen() -> No
     # Alone, the env layer's parent values are unseen (no Chart.yaml beside it says whose).
     alone = run(values=[str(layers / "env.values.yaml")])
     assert any("cannot see" in f.note for f in alone.findings)
+
+
+def test_an_umbrella_chart_s_comment_only_values_given_first_still_say_whose_chart() -> None:
+    # Field test 20a D2: `-f chart/values.yaml -f deploy/common.yaml`, the first holding only
+    # comments: it is no layer, but the Chart.yaml beside it pins the release, as `{}` would.
+    layers = UMBRELLA / "comment-only-parent-values-layered"
+    result = run(
+        values=[str(layers / "chart" / "values.yaml"), str(layers / "deploy" / "common.yaml")]
+    )
+    assert linted_as(result) == {"3.3.8"}
+    assert said(result) == [(CHOSEN, "common.yaml", 1, 1, None)]
+    chosen = next(f for f in result.findings if f.rule == CHOSEN)
+    assert chosen.message.endswith("Chart.yaml pins the dependency `jupyterhub` at 3.3.8")
+    # A chart's own values.yaml that holds nothing is no empty-file error, layer or not.
+    assert "empty-file" not in {f.rule for f in result.findings}
 
 
 def test_a_later_patch_release_of_a_known_series_is_linted_as_its_newest_known_and_noted() -> None:

@@ -823,6 +823,8 @@ class Runner:
             read = []
             for name in NEIGHBOUR_NAMES:
                 beside = os.path.join(directory, name)
+                if name.startswith(".."):  # a file up the tree (chartpress.yaml), named plainly
+                    beside = os.path.normpath(beside)
                 if os.path.isfile(beside):
                     neighbour, self._beside_texts[beside] = _read_neighbour(name, beside)
                     read.append(neighbour)
@@ -852,8 +854,13 @@ class Runner:
         layers: list[tuple[str, Any]] = []
         positions: list[int] = []
         templates: list[tuple[str, Any, LoadProblem, Recognised | None]] = []
+        # The layers whose directory may hold the chart, in order: the layers kept, and an empty
+        # (comment-only) one, an umbrella chart's own values.yaml with no values of its own.
+        anchors: list[str] = []
         for path in paths:
             item = self._read(path, result)
+            # Whether any document of it holds anything, and whether one is a layer.
+            content = anchored = False
             # A layer sops encrypted whole is layered too: its keys are plaintext, its values
             # unknown text (as a partly encrypted file's); its sops-encrypted problem is said.
             for entry in files.documents(item.loaded, layer=True):
@@ -862,6 +869,7 @@ class Runner:
                     continue
                 result.documents += 1
                 root = entry.root
+                content = content or root is not None
                 # An object in a layer file (a HelmRelease beside its HelmRepository) is a layer
                 # only when the dialect reads it (its values); the others are skipped, as in any
                 # input. An object is judged on its own for templates (its values are its own).
@@ -879,17 +887,21 @@ class Runner:
                     else:
                         self._problem(result, path, problem)
                 if kept:
+                    anchored = True
                     layers.append((path, root))
                     positions.append(entry.index)
                 elif isinstance(root, dict) or _foreign(root):
                     result.skipped[skip_label(root)] += 1
+            if anchored or (item.loaded.readable and not content):
+                anchors.append(path)
         if not layers:
             return None
         first_file, first_root = layers[0]
         result.layers_of.update((path, first_file) for path, _ in layers)
         # The neighbours of the first layer that has any (an umbrella chart's own values.yaml
-        # usually comes first, the deployment's files after it).
-        beside = next((found for path, _ in layers if (found := self._neighbours(path))), ())
+        # usually comes first, the deployment's files after it; it anchors the chart even when
+        # it holds only comments: field test 20a D2).
+        beside = next((found for path in anchors if (found := _beside(self._neighbours(path)))), ())
         release = Recognised(
             dialect.name,
             first_file,
@@ -1236,6 +1248,12 @@ def _storage(index: RunIndex) -> Any:
     from nblint.model.storage import Storage
 
     return index.view(STORAGE_INDEX, Storage.build)
+
+
+def _beside(found: tuple[Neighbour, ...]) -> tuple[Neighbour, ...]:
+    """``found`` when one of them is beside the file (not up the tree, as a chartpress.yaml):
+    what anchors a ``-f`` release's chart files."""
+    return found if any(not n.name.startswith("..") for n in found) else ()
 
 
 def _read_neighbour(name: str, path: str, text: str | None = None) -> tuple[Neighbour, str]:

@@ -14,13 +14,15 @@ from __future__ import annotations
 from nblint.dialects.base import Dialect
 from nblint.dialects.z2jh.platform import is_route
 from nblint.dialects.z2jh.root import looks_like_values, looks_like_values_beside
-from nblint.dialects.z2jh.umbrella import NEIGHBOURS
+from nblint.dialects.z2jh.umbrella import CHARTPRESS_FILE, NEIGHBOURS
 from nblint.dialects.z2jh.values_from import HELMFILE_MARKERS, INSTALLER_MARKERS, is_values_source
 from nblint.dialects.z2jh.values_from import MARKERS as VALUES_FROM_MARKERS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from nblint.dialects.base import Neighbours
 
 
 def references(root: Any) -> tuple[str, ...]:
@@ -63,6 +65,16 @@ def _claims(root: Any, settings: dict[str, Any]) -> bool:
     if is_values_source(root) or is_route(root) or _generates(root):
         return True
     return looks_like_values(root, settings.get("values_root"))
+
+
+def _claims_beside(root: Any, settings: dict[str, Any], neighbours: Neighbours) -> bool:
+    """:func:`_claims` for a document beside an umbrella chart's files (its values are under
+    the dependency's key); a ``chartpress.yaml`` up the tree alone is no chart beside it."""
+    if all(neighbour.name == CHARTPRESS_FILE for neighbour in neighbours):
+        return _claims(root, settings)
+    return _generates(root) or looks_like_values_beside(
+        root, settings.get("values_root"), neighbours
+    )
 
 
 def _generates(root: Any) -> bool:
@@ -111,7 +123,5 @@ Z2JH = Dialect(
     ),
     references="nblint.dialects.z2jh:references",
     cluster_wide=True,
-    claims_beside=lambda root, settings, neighbours: (
-        _generates(root) or looks_like_values_beside(root, settings.get("values_root"), neighbours)
-    ),
+    claims_beside=_claims_beside,
 )

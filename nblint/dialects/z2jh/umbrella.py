@@ -26,7 +26,18 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: The files beside a values file that say which release it is for (``Dialect.neighbours``).
-NEIGHBOURS = ("Chart.yaml", "Chart.lock", "requirements.yaml", "requirements.lock")
+#: chartpress's configuration, one directory up: chartpress keeps each chart it builds in a
+#: directory named for it beside its ``chartpress.yaml``, and fills in the images that file
+#: names (``valuesPath``) when it builds; in git, they are empty placeholders
+#: (:attr:`Release.chartpress`).
+CHARTPRESS_FILE = "../chartpress.yaml"
+NEIGHBOURS = (
+    "Chart.yaml",
+    "Chart.lock",
+    "requirements.yaml",
+    "requirements.lock",
+    CHARTPRESS_FILE,
+)
 #: Each chart file and the lock ``helm dependency build`` writes beside it.
 _LOCKS = {"Chart.yaml": "Chart.lock", "requirements.yaml": "requirements.lock"}
 #: The z2jh chart's name, as a dependency names it.
@@ -337,7 +348,9 @@ def _text(value: Any) -> str | None:
 
 @cache
 def _exact() -> re.Pattern[str]:
-    return re.compile(r"^[v=]?\s*(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+    return re.compile(
+        r"^[v=]?\s*(\d+)\.(\d+)(?:\.(\d+)|(?=-))(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+    )
 
 
 @cache
@@ -361,11 +374,17 @@ class ConstraintError(ValueError):
 
 
 def exact(text: str) -> str | None:
-    """``text`` as a plain version (``4.1.0``, ``v4.1.0``), or None when it is a range."""
+    """``text`` as a plain version (``4.1.0``, ``v4.1.0``), or None when it is a range.
+
+    A chartpress development build of the 0.x era, ``v0.8-3bdff5d`` (``MAJOR.MINOR-PRE``, no
+    patch), is one version too: Helm 2's semver reads it as ``0.8.0-3bdff5d`` exactly (a missing
+    patch is no wildcard there), and the version returned is that one. (Helm 3's reads a missing
+    patch as ``~``: every release it allows is then of the same minor series, just as old.)"""
     match = _exact().match(text.strip())
     if match is None:
         return None
-    return text.strip().lstrip("v=").strip()
+    major, minor, patch, pre, build = match.groups()
+    return f"{major}.{minor}.{patch or 0}{pre or ''}{build or ''}"
 
 
 def newest_matching(text: str, known: Sequence[str]) -> str | None:

@@ -494,6 +494,36 @@ def _movable(name: str, value: Any) -> bool:
     return name not in TRAIT_KINDS or _trait_check(name)(value)
 
 
+def chartpress_fills(release: Release, missing: Path) -> tuple[str, str] | None:
+    """Whether chartpress fills in ``missing`` (a values path the user wrote ``null`` at), as
+    ``(its chartpress.yaml, the valuesPath that names it)``: the values are the ``values.yaml`` of
+    a chart of that ``chartpress.yaml`` (its directory is named for the chart), and an image's
+    ``valuesPath`` is ``missing`` or the mapping above it (chartpress writes its ``name`` and
+    ``tag``). Asked only where a required value is found deleted."""
+    if release.chartpress is None:
+        return None
+    file, config = release.chartpress
+    values_file = release.locate(missing).file
+    if os.path.basename(values_file) not in ("values.yaml", "values.yml"):
+        return None
+    chart_name = os.path.basename(os.path.dirname(os.path.abspath(values_file)))
+    charts = config.get("charts") if isinstance(config, dict) else None
+    full = tuple(str(part) for part in (*release.root, *missing))
+    for chart in charts if isinstance(charts, list) else ():
+        if not isinstance(chart, dict) or chart.get("name") != chart_name:
+            continue
+        images = chart.get("images")
+        for image in images.values() if isinstance(images, dict) else ():
+            named = image.get("valuesPath") if isinstance(image, dict) else None
+            for values_path in named if isinstance(named, list) else [named]:
+                if isinstance(values_path, str) and tuple(values_path.split(".")) in (
+                    full,
+                    full[:-1],
+                ):
+                    return file, values_path
+    return None
+
+
 class _Checker:
     def __init__(self, release: Release) -> None:
         self.release = release
@@ -505,6 +535,8 @@ class _Checker:
         #: already hold every path above each of them).
         self.touched: set[Path] = {(), *release.written_paths()}
         self._custom_readers: CustomReaders | None = None
+        #: The ``valuesPath`` of each image chartpress fills in that was said (once each).
+        self.chartpress_said: set[str] = set()
 
     def report(self, rule: str, path: Path, message: str, fix: str | None = None) -> None:
         origin = self.release.locate(path)
@@ -724,6 +756,19 @@ class _Checker:
         elif keyword == "required":
             missing = (*path, issue.name)
             deleted = self.release.written(missing)
+            filled = chartpress_fills(self.release, missing) if deleted else None
+            if filled is not None:
+                # An image chartpress fills in when it builds the chart: empty in git.
+                if filled[1] not in self.chartpress_said:
+                    self.chartpress_said.add(filled[1])
+                    self.report(
+                        "z2jh-unrendered-template",
+                        missing,
+                        f"`{format_path(missing)}` is empty here: {filled[0]} names "
+                        f"`{filled[1]}` as an image chartpress fills in when it builds the "
+                        "chart, so nblint cannot know its real value and skips its checks",
+                    )
+                return
             self.report(
                 "z2jh-wrong-type",
                 missing,

@@ -21,6 +21,7 @@ from functools import cache
 from nblint.dialects.z2jh.extra_config import CodeLine, ExtraConfig
 from nblint.dialects.z2jh.extra_config import read as read_extra_config
 from nblint.dialects.z2jh.root import ValuesError
+from nblint.dialects.z2jh.umbrella import CHARTPRESS_FILE
 from nblint.dialects.z2jh.wrappers import Wrapper, wrapper_of
 from nblint.load.provenance import tree_position
 from nblint.model.data import data_dir
@@ -445,6 +446,7 @@ class Release(Record):
         "_located",
         "_owners",
         "chart_version",
+        "chartpress",
         "defaults",
         "files",
         "fix_memo",
@@ -516,6 +518,9 @@ class Release(Record):
         #: ``z2jh-unknown-chart-version``): linted as :attr:`chart_version`, but its values schema
         #: is not theirs, so what that schema refuses is not reported (Helm checks theirs).
         self.older_pin = False
+        #: The ``chartpress.yaml`` of the chart these values are the ``values.yaml`` of, as
+        #: ``(file, document)``, when there is one: chartpress fills in the images it names.
+        self.chartpress: tuple[str, Any] | None = None
         #: The chart that installs z2jh as its subchart (binderhub), whose own values for it lie
         #: between z2jh's defaults and the user's, when nblint knows them.
         self.wrapper = wrapper
@@ -1098,5 +1103,9 @@ def build_release(
         wrapper=wrapper,
         defaults=chart,
         version_known=version_known,
+    )
+    release.chartpress = next(
+        ((n.file, n.root) for n in neighbours if n.name == CHARTPRESS_FILE and n.root is not None),
+        None,
     )
     return release, problems
