@@ -247,3 +247,39 @@ def test_a_hub_image_of_its_own_may_register_the_name_an_info() -> None:
     [(rule, line, message)] = names_found("authenticator-name-unknown-custom-hub-image.yaml")
     assert (rule, line) == ("z2jh-hub-code", 8)
     assert "`registry.example.org/my-hub`" in message
+
+
+def test_a_dummy_password_set_by_extra_config_code_is_the_shared_password_variant() -> None:
+    # Field test 20a D4: `c.DummyAuthenticator.password = os.environ[...]` is code nblint does
+    # not run, but DummyAuthenticator refuses any other password once it has one.
+    result = run(AUTH / "extra-config-dummy-password-from-environment.yaml", select=RULES)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 5, None),
+        ("z2jh-extra-config", 15, None),
+    ]
+    message = result.findings[0].message
+    assert message == (
+        "the hub's authenticator is dummy: anyone who knows its one shared password logs in, "
+        "as any username (the password `hub.extraConfig` code assigns at "
+        'hub.extraConfig["password"], line 2, which nblint did not run)'
+    )
+
+
+LEGACY = RULES | {"z2jh-unknown-key"}
+
+
+def test_legacy_auth_naming_oauth_is_the_auth_finding_alone() -> None:
+    # Field test 20a D8: the pre-0.11 `auth` section names GitHub OAuth; the release linted
+    # refuses it (z2jh-unknown-key, which says where it goes now), an older one reads it: the
+    # chart's dummy default is not the authenticator meant, so no "anyone can log in".
+    result = run(AUTH / "legacy-auth-github.yaml", select=LEGACY)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [("z2jh-unknown-key", 6, None)]
+    assert "moved authentication to `hub.config`" in result.findings[0].message
+
+
+def test_legacy_auth_naming_dummy_still_lets_anyone_in() -> None:
+    result = run(AUTH / "legacy-auth-dummy.yaml", select=LEGACY)
+    assert [(f.rule, f.line, f.profile) for f in result.findings] == [
+        ("notebook-authentication", 2, None),
+        ("z2jh-unknown-key", 6, None),
+    ]

@@ -16,6 +16,7 @@ from nblint.check.podview import (
     code_trait_kept,
     comment,
     derived_variables,
+    edit_writes_any,
     metadata_reopened,
     overwritten_placeholders,
     placeholder_risk,
@@ -41,6 +42,7 @@ from nblint.model.pod import (
     CONTAINER_LISTS,
     DEFAULTS_GUESSED,
     HINTS_FOR_ANOTHER_VERSION,
+    HINTS_MAY_NOT_REACH,
     EffectivePod,
     Path,
     format_path,
@@ -749,6 +751,18 @@ def make_finding(
         if relied is not None:
             safety = UNSAFE
         another_version = pod.facts.get(HINTS_FOR_ANOTHER_VERSION)
+        unreached = pod.facts.get(HINTS_MAY_NOT_REACH)
+        if (
+            unreached
+            and not another_version
+            and safety != DISPLAY_ONLY
+            and placed is not None
+            and placed.edit is not None
+            and edit_writes_any(placed.edit, unreached[1])
+        ):
+            # A hint into settings the pod's maker may not read (a spawner that may not be a
+            # KubeSpawner): shown, never applied.
+            another_version = unreached[0]
         if another_version and safety != DISPLAY_ONLY:
             safety = DISPLAY_ONLY
             fix = f"{comment(another_version)}\n{fix}"

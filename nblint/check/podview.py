@@ -1319,12 +1319,31 @@ def code_trait_kept(pod: EffectivePod, edit: Edit) -> str | None:
     code = pod.facts.get("code_traits")
     if not code:
         return None  # (most pods)
+    written = _written_paths(edit)
+    for key, where in code:
+        if _writes(written, tuple(key)):
+            return (
+                f"code nblint did not apply may replace what it writes at "
+                f"{'.'.join(map(str, key))}, as it runs after the values: {where}"
+            )
+    return None
+
+
+def edit_writes_any(edit: Edit, keys: Any) -> bool:
+    """Whether ``edit`` writes under one of ``keys`` (key lists, found anywhere in a path the
+    edit writes, so under any root the values sit at): the pod fact ``hints_may_not_reach``."""
+    written = _written_paths(edit)
+    return any(_writes(written, tuple(key)) for key in keys)
+
+
+def _written_paths(edit: Edit) -> list[tuple[Any, ...]]:
+    """Every path ``edit`` writes: its own and each key of its patch below it."""
     import yaml
 
     try:
         patch = parsed_hint(edit.patch)
     except yaml.YAMLError:
-        return None
+        return [tuple(edit.path)]
     written: list[tuple[Any, ...]] = []
 
     def walk(tree: Any, path: tuple[Any, ...]) -> None:
@@ -1334,16 +1353,12 @@ def code_trait_kept(pod: EffectivePod, edit: Edit) -> str | None:
                 walk(value, (*path, key))
 
     walk(patch, tuple(edit.path))
-    for key, where in code:
-        key = tuple(key)
-        size = len(key)
-        for path in written:
-            if any(path[i : i + size] == key for i in range(len(path) - size + 1)):
-                return (
-                    f"code nblint did not apply may replace what it writes at "
-                    f"{'.'.join(key)}, as it runs after the values: {where}"
-                )
-    return None
+    return written
+
+
+def _writes(written: list[tuple[Any, ...]], key: tuple[Any, ...]) -> bool:
+    size = len(key)
+    return any(path[i : i + size] == key for path in written for i in range(len(path) - size + 1))
 
 
 def _root_works(pod: EffectivePod) -> dict[int, tuple[dict[str, Any], str]]:

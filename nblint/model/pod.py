@@ -37,6 +37,12 @@ CREATOR_FACT = "created_by"
 #: than the input's own (a z2jh release older than any nblint knows): its text says so, and every
 #: hint of the pod is advice (``nblint fix`` applies none).
 HINTS_FOR_ANOTHER_VERSION = "hints_for_another_version"
+#: The fact that says some of a pod's settings may not reach it (z2jh: the hub spawns with a class
+#: nblint does not know to be KubeSpawner, which reads `c.KubeSpawner` config only if it is one):
+#: ``(text, keys)``, ``keys`` the settings' paths (key lists, found anywhere in a hint's edit).
+#: A hint that writes one of them is advice, its text said in a comment (``nblint fix`` applies
+#: none of them).
+HINTS_MAY_NOT_REACH = "hints_may_not_reach"
 #: The fact that says which defaults of a pod nblint guessed (the chart defaults of a z2jh
 #: release older than any it knows): the text their origins' notes carry. A finding whose
 #: origin carries it is an info: nblint does not know that it holds.

@@ -53,6 +53,11 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
     settings: dict[str, dict[str, Any]] = facts["settings"]
     if not facts["known"]:
         pass  # set by hub.extraConfig code nblint did not read: z2jh-extra-config says so
+    elif facts.get("legacy_auth"):
+        # The pre-0.11 `auth` section names the authenticator: the release linted refuses it
+        # (z2jh-unknown-key says so, and where it goes now), an older one reads it. Either way
+        # the chart default this would judge is not the authenticator meant.
+        pass
     elif authenticator is None:
         why = "is unset"
         deleted_by, deleted = facts.get("deleted_by"), facts.get("deleted_authenticator")
@@ -82,20 +87,24 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         yield RawViolation(
             where,
             f"the hub's authenticator is {authenticator}: "
-            + _dummy_lets_in(settings, facts["jupyterhub"]),
+            + _dummy_lets_in(settings, facts["jupyterhub"], facts.get("password_code")),
             variables={"value": authenticator},
         )
     else:
         yield from _allow_all(settings)
 
 
-def _dummy_lets_in(settings: dict[str, dict[str, Any]], jupyterhub: str) -> str:
+def _dummy_lets_in(
+    settings: dict[str, dict[str, Any]], jupyterhub: str, password_code: str | None = None
+) -> str:
     """Who DummyAuthenticator lets in, by JupyterHub's own rules: it checks no password but its
     one shared ``password`` (when set), then ``check_allowed``. JupyterHub 4 lets every name in
     while ``allowed_users`` is empty; JupyterHub 5 while ``allow_all`` is true, which for Dummy
     defaults to "``allowed_users`` is empty". A non-empty ``allowed_users`` also lets in the
     admins (the hub adds them to it) and the users already in the hub's database (4: always; 5:
-    ``allow_existing_users``, which defaults to true then)."""
+    ``allow_existing_users``, which defaults to true then). ``password_code``: where
+    ``hub.extraConfig`` code nblint did not run assigns the password (it runs after the values,
+    so that password is the one checked)."""
 
     def setting(name: str) -> Any:
         # traitlets applies a class's own section over its base class's.
@@ -106,6 +115,13 @@ def _dummy_lets_in(settings: dict[str, dict[str, Any]], jupyterhub: str) -> str:
         return None
 
     password = setting("password")
+    coded = ""
+    if password_code:
+        password = True
+        coded = (
+            f" (the password `hub.extraConfig` code assigns at {password_code}, which nblint "
+            "did not run)"
+        )
     allowed = setting("allowed_users")
     five = not jupyterhub.startswith(("1.", "2.", "3.", "4."))
     allow_all = setting("allow_all") if five else None
@@ -113,7 +129,7 @@ def _dummy_lets_in(settings: dict[str, dict[str, Any]], jupyterhub: str) -> str:
         allow_all = None  # unset, or nothing nblint can read: the default stands
     if allow_all is True or (allow_all is None and not allowed):
         return (
-            "anyone who knows its one shared password logs in, as any username"
+            f"anyone who knows its one shared password logs in, as any username{coded}"
             if password
             else "anyone can log in, as any username, with any password"
         )
@@ -134,7 +150,7 @@ def _dummy_lets_in(settings: dict[str, dict[str, Any]], jupyterhub: str) -> str:
         ]
         who = f"any of the users it allows ({'; '.join(part for part in listed if part)})"
     return (
-        f"anyone who knows its one shared password logs in as {who}"
+        f"anyone who knows its one shared password{coded} logs in as {who}"
         if password
         else f"anyone can log in, with any password, as {who}"
     )

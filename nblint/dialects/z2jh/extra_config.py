@@ -97,6 +97,7 @@ class ExtraConfig(Record):
         "too_long",
         "unapplied",
         "unread",
+        "unread_at",
         "unread_targets",
     )
 
@@ -132,6 +133,9 @@ class ExtraConfig(Record):
         #: Each place a statement nblint did not read sets or changes a spawner trait (not a pod
         #: hook's, which :attr:`pod_hooks` holds), in snippet order.
         self.unapplied: list[TraitWrite] = []
+        #: ``(section, trait) → (snippet, line)``: the first statement nblint did not read that
+        #: assigns it (of :attr:`unread_targets`).
+        self.unread_at: dict[tuple[str, str], tuple[Any, int]] = {}
 
     def of(self, section: str) -> list[Assignment]:
         return [a for a in self.assignments if a.section == section]
@@ -197,6 +201,7 @@ def _read_snippet(name: Any, code: Any, out: ExtraConfig) -> None:
             out.unapplied.extend(_trait_writes(statement, name, code))
             for target in _assigned_traits(statement):
                 out.unread_targets.add(target)
+                out.unread_at.setdefault(target, (name, statement.lineno))
                 if target in POD_HOOKS or (
                     target == SPAWNER_CLASS and not _names_kubespawner(statement)
                 ):

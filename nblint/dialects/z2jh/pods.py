@@ -26,6 +26,7 @@ from nblint.dialects.z2jh.profile_keys import UNLISTED, keys_read
 from nblint.dialects.z2jh.profiles import Selection, selections
 from nblint.dialects.z2jh.sources import KEY_MARK, key_in_note, shown_note
 from nblint.dialects.z2jh.traits import Source, SpawnerConfig, lookup
+from nblint.dialects.z2jh.validate import KUBESPAWNER_CLASSES
 from nblint.dialects.z2jh.values import (
     OLDER_PIN_DEFAULT,
     OPENSHIFT_HINTS,
@@ -38,6 +39,7 @@ from nblint.dialects.z2jh.values import (
 from nblint.model.pod import (
     DEFAULTS_GUESSED,
     HINTS_FOR_ANOTHER_VERSION,
+    HINTS_MAY_NOT_REACH,
     USER_NAMESPACE_FACT,
     CodeLine,
     EffectivePod,
@@ -47,6 +49,7 @@ from nblint.model.pod import (
     get_path,
 )
 from nblint.model.quantity import is_zero_quantity
+from nblint.model.unknowable import is_unknowable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -534,10 +537,27 @@ def hub_authentication(release: Release) -> dict[str, Any]:
     ):
         reads = _authenticator_sections(release.chart_version, authenticator if known else ...)
         sections = {k: v for k, v in sections.items() if k in reads}
+    # A password DummyAuthenticator is given by code nblint did not run (from a Secret, the
+    # environment): where, said as a path. It checks that password (when non-empty).
+    coded = extra.unread_at.get(("DummyAuthenticator", "password"))
     return {
         "authenticator_class": authenticator,
         # DummyAuthenticator or TmpAuthenticator when it names one, else None.
         "lets_anyone_in": _lets_anyone_in(authenticator),
+        "password_code": (
+            format_path(("hub", "extraConfig", coded[0], CodeLine(coded[1])))
+            if coded is not None
+            else None
+        ),
+        # The pre-0.11 `auth` section names the authenticator the user meant (`auth.type`), and
+        # nothing else sets one: the `auth` finding (z2jh-unknown-key) is the problem.
+        "legacy_auth": (
+            _legacy_auth(release)
+            if known
+            and not release.written(unset)
+            and extra.last("JupyterHub", "authenticator_class") is None
+            else None
+        ),
         "at": at,
         "known": known,
         "deleted_by": deleted_by,
@@ -546,6 +566,31 @@ def hub_authentication(release: Release) -> dict[str, Any]:
         "settings": sections,
         "jupyterhub": hub_image(release.chart_version)["jupyterhub"],
     }
+
+
+def _legacy_auth(release: Release) -> str | None:
+    """The authenticator the pre-0.11 ``auth`` section names (``auth.type``, or a custom
+    ``auth.custom.className``), when it names one that checks who logs in; else None (no
+    ``auth``, or ``type: dummy``/``tmp``, which would let anyone in as the chart's default
+    does)."""
+    # (Read from the user's files: the release's values keep only the keys it knows.)
+    auth = next(
+        (
+            layer["auth"]
+            for layer in reversed(release.user_values())
+            if isinstance(layer, dict) and isinstance(layer.get("auth"), dict)
+        ),
+        None,
+    )
+    if not isinstance(auth, dict):
+        return None
+    kind = auth.get("type")
+    custom = auth.get("custom")
+    if kind == "custom" and isinstance(custom, dict):
+        kind = custom.get("className")
+    if not isinstance(kind, str) or not kind or _lets_anyone_in(kind) is not None:
+        return None
+    return kind
 
 
 def _authenticator_sections(chart_version: str, authenticator: Any) -> frozenset[str]:
@@ -649,9 +694,51 @@ def deployment_facts(
             if release.older_pin
             else {}
         ),
+        # The hub spawns with a class nblint does not know to be KubeSpawner: a hint into
+        # KubeSpawner's settings reaches the pods only if it is one (advice only).
+        **(
+            {HINTS_MAY_NOT_REACH: (_spawner_hint(spawner), KUBESPAWNER_SETTINGS)}
+            if (spawner := other_spawner(release)) is not None
+            else {}
+        ),
         # What the chart that installs z2jh (binderhub) says of its pods: `home_in_image`.
         **(release.wrapper.facts if release.wrapper is not None else {}),
     }
+
+
+#: Where the values give KubeSpawner its settings: ``singleuser`` (the chart's
+#: ``jupyterhub_config.py`` turns it into ``c.KubeSpawner`` traits, profiles' overrides included)
+#: and the ``KubeSpawner`` section of ``hub.config``.
+KUBESPAWNER_SETTINGS = (("singleuser",), ("hub", "config", "KubeSpawner"))
+
+
+def other_spawner(release: Release) -> str | None:
+    """The hub's spawner class when it is not KubeSpawner, as the values (``hub.config``, then
+    ``hub.extraConfig``, which runs later) name it: the name, or "a class set by code" for a
+    statement nblint did not read that gives it a class object other than ``KubeSpawner``.
+    None when KubeSpawner (the chart's own) spawns, or a value nblint cannot know names it."""
+    values = release.values
+    extra = release.extra_config
+    spawner = lookup(values, ("hub", "config", "JupyterHub", "spawner_class"))
+    for assignment in extra.assignments:
+        if (assignment.section, assignment.trait) == ("JupyterHub", "spawner_class"):
+            spawner = assignment.value
+    if any(hook.endswith("JupyterHub.spawner_class") for hook, _, _ in extra.pod_hooks):
+        return "a class `hub.extraConfig` code sets"
+    if ("JupyterHub", "spawner_class") in extra.unread_targets:
+        return None  # code that names KubeSpawner itself
+    if not isinstance(spawner, str) or not spawner or is_unknowable(spawner):
+        return None
+    if spawner.replace(":", ".") in KUBESPAWNER_CLASSES:
+        return None
+    return f"`{spawner}`"
+
+
+def _spawner_hint(spawner: str) -> str:
+    return (
+        f"advice: the hub spawns with {spawner}, which reads these KubeSpawner settings only if "
+        "it is a KubeSpawner (a subclass of it); nblint cannot see which"
+    )
 
 
 def _older_pin_hint(release: Release) -> str:
