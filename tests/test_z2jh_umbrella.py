@@ -142,8 +142,10 @@ def test_a_development_build_of_the_0_x_era_is_a_pin_older_than_any_known_releas
         "whose keys and defaults are not the pinned release's (at your own risk)"
     )
     by_rule = {(f.rule, f.line): f for f in result.findings}
-    # The dummy authenticator is 4.4.0's default, not known to be 0.8's: an info.
-    assert by_rule[("notebook-authentication", 1)].severity == "info"
+    # The metadata block is 4.4.0's default, not known to be 0.8's: an info. (Its `auth.type:
+    # github` names the authenticator that release reads: no authentication finding.)
+    assert by_rule[("privileged", 4)].severity == "info"
+    assert "notebook-authentication" not in {f.rule for f in result.findings}
     # Hints written in 4.4.0's keys are advice: `nblint fix` applies none.
     hinted = [f for f in result.findings if f.fix and f.rule != UNKNOWN]
     assert hinted and {(f.applicability, f.edit) for f in hinted} == {("display-only", None)}
