@@ -310,3 +310,15 @@ def test_envsubst_bare_placeholders_are_unknown_values_said_once() -> None:
     assert not {rule for rule, _ in rules if rule in ("z2jh-wrong-type", "notebook-image-unknown")}
     (note,) = [f for f in result.findings if f.rule == "z2jh-unrendered-template"]
     assert note.message.startswith("4 unrendered template value(s) in this file, the first here")
+
+
+def test_an_unquoted_brace_placeholder_s_syntax_error_names_it() -> None:
+    # Field test 21a D1: `image_prefix: {dockerId}/{imagePrefix}-` is no YAML until a script
+    # fills it in: the one parse error says which placeholder, at its line.
+    result = run(TEMPLATES / "brace-placeholder-values.yaml")
+    [problem] = result.findings
+    assert (problem.rule, problem.line) == ("parse-error", 6)
+    assert problem.message.endswith(
+        "(`{dockerId}` looks like a placeholder that a script fills in before the file is "
+        "applied: check the file once filled in, or quote the value)"
+    )

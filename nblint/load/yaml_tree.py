@@ -1253,7 +1253,29 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str) -> LoadProblem:
     line, column = _within(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "maximum nesting depth" in reason:  # libyaml's own bound (1000 levels)
         return LoadProblem("too-large", "YAML nested too deeply to read", line, column)
+    placeholder = _brace_placeholder(_line(text, line))
+    if placeholder is not None:
+        # `image_prefix: {dockerId}/{imagePrefix}-` (field test 21a): a template whose
+        # placeholders a script fills in; the file is YAML only once it has.
+        reason += (
+            f" (`{placeholder}` looks like a placeholder that a script fills in before the file is "
+            "applied: check the file once filled in, or quote the value)"
+        )
     return LoadProblem("parse-error", f"invalid YAML: {reason}", line, column)
+
+
+def _brace_placeholder(line: str) -> str | None:
+    """A ``{name}`` placeholder written unquoted as (the start of) a value on ``line``, which
+    YAML reads as a flow mapping: what template scripts (`sed`, Python's ``str.format``) fill."""
+    if "{" not in line:
+        return None
+    found = _brace_value().search(line)
+    return found.group(1) if found else None
+
+
+@cache
+def _brace_value() -> re.Pattern[str]:
+    return re.compile(r"(?:^|[:\-]\s)\s*(\{[A-Za-z_][A-Za-z0-9_.]*\})(?!\s*[,}])")
 
 
 def to_plain(value: Any) -> Any:
