@@ -92,6 +92,7 @@ LOAD_PROBLEM_RULES = {
     HELM_TEMPLATE: "helm-template",
     "helmfile-template": "helmfile-template",
     "sops-encrypted": "sops-encrypted",
+    files.GIT_CRYPT: "git-crypt-encrypted",
     "sops-partly-encrypted": "sops-partly-encrypted",
 }
 
@@ -852,8 +853,11 @@ class Runner:
         layers: list[tuple[str, Any]] = []
         positions: list[int] = []
         templates: list[tuple[str, Any, LoadProblem, Recognised | None]] = []
+        unread: list[str] = []
         for path in paths:
             item = self._read(path, result)
+            if any(p.kind == files.GIT_CRYPT for p in item.loaded.problems):
+                unread.append(path)  # a layer all the same, whose values are all unknown
             # A layer sops encrypted whole is layered too: its keys are plaintext, its values
             # unknown text (as a partly encrypted file's); its sops-encrypted problem is said.
             for entry in files.documents(item.loaded, layer=True):
@@ -898,6 +902,7 @@ class Runner:
             layers,
             layer_documents=positions,
             neighbours=neighbours_for(dialect, beside),
+            unread_layers=unread,
         )
         for path, root, problem, judge in templates:
             if self._keeps_template(judge or release, root, problem):
