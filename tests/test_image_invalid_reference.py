@@ -47,7 +47,8 @@ def test_the_grammar() -> None:
         "nb@sha256:" + "0" * 64,
         "quay.io/jupyter/base-notebook:latest@sha256:" + "0" * 64,
         "[::1]:5000/nb",
-        "repo:${TAG}",  # placeholder: not judged
+        "repo:${TAG}",  # placeholders: not judged
+        "$IMAGE_NAME:$IMAGE_TAG",
         "",  # no image: container-image-missing's
     ]
     invalid = [

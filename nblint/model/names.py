@@ -211,14 +211,19 @@ def _reference() -> re.Pattern[str]:
     return re.compile(REFERENCE)
 
 
+@cache
+def _image_placeholder() -> re.Pattern[str]:
+    return re.compile(r"\$\{|\$[A-Z_]")
+
+
 def invalid_reference(image: object) -> bool:
     """Whether ``image`` is text no container runtime reads as an image reference (two tags,
     an uppercase path, a scheme, blanks): not a blank one (no image), nor one with a
-    placeholder (``${TAG}``, ``{{ }}``) that is filled in before it is used."""
+    placeholder (``${TAG}``, ``$TAG``, ``{{ }}``) that is filled in before it is used."""
     return (
         isinstance(image, str)
         and bool(image.strip())
-        and "${" not in image
         and "{{" not in image
+        and _image_placeholder().search(image) is None
         and _reference().match(image) is None
     )
