@@ -253,20 +253,27 @@ def _apply_all(
     # A file with an edit that goes alone gets only those this round.
     alone = {f.edit.file for f in wanted if f.edit is not None and f.edit.alone}
     wanted = [f for f in wanted if f.edit is None or f.edit.file not in alone or f.edit.alone]
-    # A narrow edit (a profile's) waits while an edit of the same rule goes wider in the same
-    # file: the next round's check says whether that one reached its pod too. It is applied in
-    # this round after all when no wider one changed the file.
+    # A narrow edit (a profile's) that only adds waits while an edit of the same rule goes wider
+    # in the same file: the next round's check says whether that one reached its pod too. It is
+    # applied in this round after all when no wider one changed the file, and so is one that
+    # changes what the profile writes (its `allow_privilege_escalation: true` is not left there,
+    # overridden unseen).
     wider = {(f.rule, f.edit.file) for f in wanted if f.edit is not None and not f.edit.narrow}
     waiting = [
         f for f in wanted if f.edit is not None and f.edit.narrow and (f.rule, f.edit.file) in wider
     ]
     if waiting:
-        held = {id(f) for f in waiting}
-        wanted = [f for f in wanted if id(f) not in held]
+        ids = {id(f) for f in waiting}
+        wanted = [f for f in wanted if id(f) not in ids]
     widened: set[tuple[str, str]] = set()
     for finding in [*wanted, *waiting]:
-        held_edit = finding.edit
-        if held_edit is not None and held_edit.narrow and (finding.rule, held_edit.file) in widened:
+        held = finding.edit
+        if (
+            held is not None
+            and held.narrow
+            and (finding.rule, held.file) in widened
+            and _only_adds(changed.get(held.file, texts.get(held.file)), held)
+        ):
             outcome.deferred.append(finding)
             continue
         edit = finding.edit
@@ -297,6 +304,17 @@ def _apply_all(
         if not edit.narrow:
             widened.add((finding.rule, edit.file))
     return {path: text for path, text in changed.items() if text != texts.get(path)}
+
+
+def _only_adds(text: str | None, edit: Edit) -> bool:
+    """Whether ``edit`` only adds to ``text`` (changes nothing it writes)."""
+    if text is None:
+        return False
+    try:
+        _, replacements = apply_edit(text, edit)
+    except FixError:
+        return False
+    return bool(replacements) and all(r.start == r.end for r in replacements)
 
 
 def _one_at_a_time(
