@@ -1497,3 +1497,30 @@ def _host_namespaces_fixed(path: Path) -> str:
         return Runner(options.replace(texts=texts), RULES).run([str(path)])
 
     return fixing.fix(check, True).texts[str(path)]
+
+
+def test_a_profiles_pod_that_the_hub_wide_pod_context_reaches_gets_no_edit_of_its_own() -> None:
+    # Field test 20a D9: the Podman profile writes its container's securityContext in its
+    # override but not `pod_security_context`, so the hub-wide `KubeSpawner.pod_security_context`
+    # reaches its pod (KubeSpawner 7.1.0: the pod's securityContext is the hub-wide one). One
+    # problem, one edit: its own edit into the override waits for the hub-wide one and is not
+    # needed; both findings are fixed.
+    path = FIX / "z2jh-profile-reached-by-hub-wide-pod-context.yaml"
+    outcome = fix_file(path, unsafe=False)
+    text = outcome.texts[str(path)]
+    assert text.count("seccompProfile") == 1
+    after = yaml.safe_load(text)
+    assert (
+        "pod_security_context" not in after["singleuser"]["profileList"][1]["kubespawner_override"]
+    )
+    assert after["hub"]["config"]["KubeSpawner"]["pod_security_context"] == {
+        "seccompProfile": {"type": "RuntimeDefault"}
+    }
+    assert sorted(
+        {
+            (f.line, f.profile)
+            for f in fixing.fixed(outcome)
+            if f.rule == "seccomp-profile-restricted"
+        }
+    ) == [(1, "Default"), (1, "Podman"), (11, "Podman")]
+    assert [f for f in outcome.after.findings if f.rule == "seccomp-profile-restricted"] == []

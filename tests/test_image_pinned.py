@@ -66,9 +66,11 @@ def test_z2jh_pull_policy_always_with_a_dev_tag() -> None:
 def test_the_hint_pins_the_same_image_and_names_no_tag_nblint_cannot_know() -> None:
     result = run(IMAGES / "floating-tags.yaml", select={"notebook-image-pinned"})
     fixes = {(f.line, f.container): f.fix or "" for f in result.findings}
-    assert "image: ghcr.io/example/notebook@sha256:DIGEST" in fixes[(8, "notebook")]
+    # A tag first: `@sha256:DIGEST` as written is no image reference (invalid-image-reference).
+    assert "image: ghcr.io/example/notebook:TAG" in fixes[(8, "notebook")]
+    assert "or ghcr.io/example/notebook@sha256:DIGEST" in fixes[(8, "notebook")]
     assert "imagePullPolicy" not in fixes[(8, "notebook")]  # pinned, Always can stay
-    assert "image: ghcr.io/example/helper@sha256:DIGEST" in fixes[(11, "sidecar")]
+    assert "image: ghcr.io/example/helper:TAG" in fixes[(11, "sidecar")]
     assert not any("scipy-notebook" in fix for fix in fixes.values())
 
 

@@ -30,7 +30,11 @@ RULE_SCHEMA = json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
 #: Rules whose failure cannot be written as an input file.
 #: Rules no PATH example can trigger (z2jh-installer-as-layer is about a `-f` layer: see
 #: tests/test_z2jh_installers.py).
-NO_FAIL_EXAMPLE = {"unreadable-file", "internal-error", "z2jh-installer-as-layer"}
+# (git-crypt-encrypted: its file is binary, no YAML text; tests/test_git_crypt.py has it.)
+NO_FAIL_EXAMPLE = {
+    *("unreadable-file", "internal-error", "z2jh-installer-as-layer"),
+    "git-crypt-encrypted",
+}
 
 
 def test_rules_ship_from_the_top_level_rules_directory() -> None:

@@ -783,6 +783,7 @@ def make_finding(
                     edit.patch,
                     adds_only=rule.fix_adds_only,
                     alone=rule.fix_alone,
+                    narrow=edit.narrow,
                 )
         if kept is not None:
             fix = (

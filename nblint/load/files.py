@@ -234,6 +234,12 @@ def encode_like(text: str, head: bytes) -> bytes:
     return mark + text.encode("utf-8")
 
 
+#: The problem of a file encrypted with git-crypt (its rule's id too).
+GIT_CRYPT = "git-crypt-encrypted"
+#: The 10 bytes git-crypt writes at the start of every file it encrypts.
+GIT_CRYPT_MAGIC = b"\x00GITCRYPT\x00"
+
+
 def decode(data: bytes) -> tuple[str, LoadProblem | None]:
     """Text of a YAML file (UTF-8, or UTF-16/32 with a BOM), or why it is not text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -241,6 +247,13 @@ def decode(data: bytes) -> tuple[str, LoadProblem | None]:
             return data.decode("utf-16"), None
         except UnicodeDecodeError:
             pass
+    if data.startswith(GIT_CRYPT_MAGIC):
+        return "", LoadProblem(
+            GIT_CRYPT,
+            "encrypted with git-crypt: nothing of it was read; run `git-crypt unlock` to check it",
+            1,
+            1,
+        )
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         return "", LoadProblem(

@@ -96,6 +96,7 @@ class Recognised(Record):
         "neighbours",
         "path",
         "root",
+        "unread_layers",
     )
 
     def __init__(
@@ -109,8 +110,12 @@ class Recognised(Record):
         context: bool = False,
         neighbours: tuple[Neighbour, ...] = (),
         path: tuple[str | int, ...] = (),
+        unread_layers: list[str] | None = None,
     ) -> None:
         self.dialect = dialect
+        #: The ``-f`` layers that could not be read at all (encrypted with git-crypt): values
+        #: of the release nblint did not see.
+        self.unread_layers: list[str] = [] if unread_layers is None else unread_layers
         self.file = file
         self.root = root
         #: The document's position in its file (0-based).

@@ -34,7 +34,7 @@ STRATEGIC, HELM = "strategic", "helm"
 class Edit(Record):
     """Merge ``patch`` (YAML text) at ``path`` of document ``document`` of ``file``."""
 
-    __slots__ = ("adds_only", "alone", "document", "file", "merge", "patch", "path")
+    __slots__ = ("adds_only", "alone", "document", "file", "merge", "narrow", "patch", "path")
 
     def __init__(
         self,
@@ -45,6 +45,7 @@ class Edit(Record):
         patch: str,
         adds_only: bool = False,
         alone: bool = False,
+        narrow: bool = False,
     ) -> None:
         self.file = file
         #: The document's position in its file (0-based, as the loader counts them).
@@ -60,6 +61,11 @@ class Edit(Record):
         #: Applied in a round of its own, before the file's other edits: what they say depends on
         #: it (another image has another user and HOME).
         self.alone = alone
+        #: Merged where it reaches only some of the input's pods (a z2jh profile's
+        #: ``kubespawner_override``): in a round where an edit for the same rule goes wider in
+        #: the same file, it waits for the next round's check, which says whether the wider one
+        #: already reached its pod (one problem, one edit).
+        self.narrow = narrow
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -191,3 +191,39 @@ LABEL_FIX = (
 def is_label_path(path: Path) -> bool:
     """Whether a refusal at ``path`` (:func:`label_refusals`) is about a label."""
     return len(path) > 1 and path[-2] in ("labels", "matchLabels", "selector")
+
+
+#: An image reference by the grammar of distribution/reference (what the kubelet parses; one it
+#: cannot is ``InvalidImageName``): ``[domain[:port]/]path[:tag][@digest]``, a lowercase path.
+#: The same expression is in the rules ``invalid-image-reference`` and ``notebook-image-pinned``
+#: (a test holds them to it).
+REFERENCE = (
+    r"^(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+    r"(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])"
+    r"(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"
+)
+
+
+@cache
+def _reference() -> re.Pattern[str]:
+    return re.compile(REFERENCE)
+
+
+@cache
+def _image_placeholder() -> re.Pattern[str]:
+    return re.compile(r"\$\{|\$[A-Z_]")
+
+
+def invalid_reference(image: object) -> bool:
+    """Whether ``image`` is text no container runtime reads as an image reference (two tags,
+    an uppercase path, a scheme, blanks): not a blank one (no image), nor one with a
+    placeholder (``${TAG}``, ``$TAG``, ``{{ }}``) that is filled in before it is used."""
+    return (
+        isinstance(image, str)
+        and bool(image.strip())
+        and "{{" not in image
+        and _image_placeholder().search(image) is None
+        and _reference().match(image) is None
+    )

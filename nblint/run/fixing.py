@@ -47,6 +47,9 @@ class FixOutcome:
     rejected: list[Finding] = field(default_factory=list)
     #: The rules of the findings each left-out edit added (what ``nblint fix`` says).
     added: dict[Edit, list[str]] = field(default_factory=dict)
+    #: Findings whose narrow edit (a profile's) waited for a wider edit of the same rule
+    #: (:attr:`Edit.narrow`): fixed by it when they are gone after.
+    deferred: list[Finding] = field(default_factory=list)
 
 
 def finding_key(finding: Finding, layers: dict[str, str] | None = None) -> tuple[Any, ...]:
@@ -162,6 +165,10 @@ def fix(
         # findings: one pod-level setting for each container).
         left_out = {f.edit for f in outcome.rejected}
         outcome.rejected = [f for f in result.findings if f.edit is not None and f.edit in left_out]
+    # A finding a wider edit reached (its own narrow edit never applied) was fixed by it.
+    layers = before.layers_of
+    served = {finding_key(f, layers) for f in outcome.applied}
+    outcome.applied += [f for f in outcome.deferred if finding_key(f, layers) not in served]
     _say_what_changed_nothing(result, outcome, unsafe, chosen)
     outcome.after = result
     outcome.texts = {p: t for p, t in texts.items() if t != before.texts.get(p)}
@@ -246,7 +253,29 @@ def _apply_all(
     # A file with an edit that goes alone gets only those this round.
     alone = {f.edit.file for f in wanted if f.edit is not None and f.edit.alone}
     wanted = [f for f in wanted if f.edit is None or f.edit.file not in alone or f.edit.alone]
-    for finding in wanted:
+    # A narrow edit (a profile's) that only adds waits while an edit of the same rule goes wider
+    # in the same file: the next round's check says whether that one reached its pod too. It is
+    # applied in this round after all when no wider one changed the file, and so is one that
+    # changes what the profile writes (its `allow_privilege_escalation: true` is not left there,
+    # overridden unseen).
+    wider = {(f.rule, f.edit.file) for f in wanted if f.edit is not None and not f.edit.narrow}
+    waiting = [
+        f for f in wanted if f.edit is not None and f.edit.narrow and (f.rule, f.edit.file) in wider
+    ]
+    if waiting:
+        ids = {id(f) for f in waiting}
+        wanted = [f for f in wanted if id(f) not in ids]
+    widened: set[tuple[str, str]] = set()
+    for finding in [*wanted, *waiting]:
+        held = finding.edit
+        if (
+            held is not None
+            and held.narrow
+            and (finding.rule, held.file) in widened
+            and _only_adds(changed.get(held.file, texts.get(held.file)), held)
+        ):
+            outcome.deferred.append(finding)
+            continue
         edit = finding.edit
         assert edit is not None
         if edit in refused:
@@ -272,7 +301,20 @@ def _apply_all(
             continue
         changed[edit.file] = new
         outcome.applied.append(finding)
+        if not edit.narrow:
+            widened.add((finding.rule, edit.file))
     return {path: text for path, text in changed.items() if text != texts.get(path)}
+
+
+def _only_adds(text: str | None, edit: Edit) -> bool:
+    """Whether ``edit`` only adds to ``text`` (changes nothing it writes)."""
+    if text is None:
+        return False
+    try:
+        _, replacements = apply_edit(text, edit)
+    except FixError:
+        return False
+    return bool(replacements) and all(r.start == r.end for r in replacements)
 
 
 def _one_at_a_time(

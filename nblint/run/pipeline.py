@@ -92,6 +92,7 @@ LOAD_PROBLEM_RULES = {
     HELM_TEMPLATE: "helm-template",
     "helmfile-template": "helmfile-template",
     "sops-encrypted": "sops-encrypted",
+    files.GIT_CRYPT: "git-crypt-encrypted",
     "sops-partly-encrypted": "sops-partly-encrypted",
 }
 
@@ -857,8 +858,11 @@ class Runner:
         # The layers whose directory may hold the chart, in order: the layers kept, and an empty
         # (comment-only) one, an umbrella chart's own values.yaml with no values of its own.
         anchors: list[str] = []
+        unread: list[str] = []
         for path in paths:
             item = self._read(path, result)
+            if any(p.kind == files.GIT_CRYPT for p in item.loaded.problems):
+                unread.append(path)  # a layer all the same, whose values are all unknown
             # Whether any document of it holds anything, and whether one is a layer.
             content = anchored = False
             # A layer sops encrypted whole is layered too: its keys are plaintext, its values
@@ -910,6 +914,7 @@ class Runner:
             layers,
             layer_documents=positions,
             neighbours=neighbours_for(dialect, beside),
+            unread_layers=unread,
         )
         for path, root, problem, judge in templates:
             if self._keeps_template(judge or release, root, problem):

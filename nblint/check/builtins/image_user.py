@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from nblint.check import images, podview
 from nblint.check.targets import RawViolation, notebook_of
+from nblint.model.names import invalid_reference
 from nblint.model.pod import EffectivePod, Path
 from nblint.model.unknowable import image_placeholder
 
@@ -94,6 +95,7 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
             and isinstance(image, str)
             and image.strip()
             and not image_placeholder(image)
+            and not invalid_reference(image)  # (invalid-image-reference's finding)
         ):
             family = images.versioned_family(image)
             if family is None:

@@ -21,6 +21,7 @@ from nblint.dialects.z2jh.traits import (
     normalise_types,
 )
 from nblint.dialects.z2jh.values import Release, deprecated_aliases, unconfigurable_traits
+from nblint.model.names import invalid_reference
 from nblint.model.pod import Path, format_path
 
 TYPE_CHECKING = False
@@ -162,11 +163,15 @@ def set_image(config: SpawnerConfig, values: dict[str, Any]) -> None:
     image = lookup(values, IMAGE_KEYS[0])
     if image:
         tag = lookup(values, IMAGE_KEYS[1])
-        config.set(
-            "image",
-            f"{image}:{tag}" if tag else image,
-            Source(("singleuser", "image"), extends=False),
+        joined = f"{image}:{tag}" if tag else image
+        # An image the kubelet cannot read (`name:0.1` joined with a tag: `name:0.1:latest`) is
+        # said at the name, the key to edit (invalid-image-reference).
+        at = (
+            ("singleuser", "image", "name")
+            if invalid_reference(joined)
+            else ("singleuser", "image")
         )
+        config.set("image", joined, Source(at, extends=False))
 
 
 def with_hub_config(

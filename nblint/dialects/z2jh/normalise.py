@@ -115,6 +115,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
             layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=True
         )
         _filled_by_jinja(release, layers)
+        _unread_layers(release, document)
         return release, problems
     chart_version, said, known = _chosen_release(pin, document, format_path(root))
     if pin is None and said is None:
@@ -125,6 +126,7 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
         layers, root, chart_version, indexes, neighbours=document.neighbours, version_known=known
     )
     _filled_by_jinja(release, layers)
+    _unread_layers(release, document)
     unreached = _unreached(document, settings, root, pin)
     if unreached:
         # Each file said to hold its values elsewhere is not also said to hold none.
@@ -143,6 +145,19 @@ def release_of(document: Recognised, settings: dict[str, Any]) -> tuple[Release,
 #: The names of a Jinja template (an Ansible role's ``values.yaml.j2``): Jinja renders the file
 #: before Helm reads it.
 JINJA_SUFFIXES = (".j2", ".jinja", ".jinja2")
+
+
+def _unread_layers(release: Release, document: Recognised) -> None:
+    """The ``-f`` layers nblint could not read (encrypted with git-crypt; their own finding says
+    so): values of the release it did not see, so a finding on a chart default names them and a
+    fix whose effect they may undo is not safe (as a GitOps object's unread values)."""
+    if not document.unread_layers:
+        return
+    named = ", ".join(f"`{file}`" for file in document.unread_layers)
+    what = f"the values file(s) {named} (encrypted with git-crypt)"
+    release.unread = f"{release.unread}; {what}" if release.unread else what
+    unseen = f"{what}, which nblint did not read,"
+    release.unseen = f"{release.unseen.removesuffix(',')} or {unseen}" if release.unseen else unseen
 
 
 def _filled_by_jinja(release: Release, layers: list[tuple[str, Any]]) -> None:

@@ -614,8 +614,11 @@ class ValuesPlacement(Record):
             # change nothing, so the hint is shown, not offered (nor counted) as a fix.
             return PlacedFix(text, None)
         patch_text = patch if isinstance(patch, str) else _dump(patch)
+        # In a profile's (or a choice's) override it reaches only that profile's pods.
+        narrow = override_scope(target) is not None
         return PlacedFix(
-            text, Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text)
+            text,
+            Edit(layer.file, layer.index, (*layer.root, *target), merge, patch_text, narrow=narrow),
         )
 
     def _code_wins(self, text: str, target: Path, patch: Any) -> tuple[str, Any] | None:
