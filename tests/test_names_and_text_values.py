@@ -113,3 +113,13 @@ def test_poddefault_and_profile_values_that_are_not_text_and_a_dotted_profile() 
 def test_valid_kubeflow_names_and_placeholders_are_not_judged() -> None:
     result = run(KUBEFLOW / "valid-names.yaml", select=SELECT)
     assert _found(result) == []
+
+
+def test_a_namespace_s_label_and_a_poddefault_s_env_value_must_be_text() -> None:
+    # Field test 21b D2, D3: the API server decodes every object's labels as text, and a
+    # PodDefault's env as a container's.
+    namespace = run(TEXT / "namespace-unquoted-label.yaml", select=SELECT)
+    assert _found(namespace) == [("wrong-field-type", 8)]
+    assert namespace.findings[0].message.endswith("the API server cannot decode the Namespace")
+    poddefault = run(KUBEFLOW / "poddefault-env-number.yaml", select=SELECT)
+    assert _found(poddefault) == [("wrong-field-type", 14)]

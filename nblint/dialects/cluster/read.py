@@ -165,6 +165,13 @@ def read(document: Recognised, settings: dict[str, Any]) -> Read:
             ("metadata",),
         )
         return doc.read
+    if kind != "Profile":  # (a Profile's are said with its name: _profile_refused)
+        for where in (("metadata", "labels"), ("metadata", "annotations")):
+            for path, what in names.not_text(where, metadata.get(where[1])):
+                # (Field test 21b D2: a Namespace's label `true`, as a Profile's.)
+                doc.problem(
+                    "wrong-field-type", f"{what}: the API server cannot decode the {kind}", path
+                )
     for path, what in names.label_refusals(
         ("metadata", "labels"), _mapping(metadata.get("labels"))
     ):

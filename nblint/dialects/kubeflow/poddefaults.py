@@ -348,6 +348,15 @@ def _names_refused(pd: PodDefault, root: dict[str, Any]) -> list[Reported]:
             ("wrong-field-type", path, f"{what}: the API server cannot decode the PodDefault")
             for path, what in names.not_text(where, names.at(root, where))
         )
+    # The env it adds to every container: each value is text (field test 21b D3).
+    env = names.at(root, ("spec", "env"))
+    for index, entry in enumerate(env if isinstance(env, list) else ()):
+        if not isinstance(entry, dict) or "value" not in entry:
+            continue
+        for path, what in names.not_text(("spec", "env", index), {"value": entry["value"]}):
+            found.append(
+                ("wrong-field-type", path, f"{what}: the API server cannot decode the PodDefault")
+            )
     return [
         Reported(
             rule, message, _position(pd, path), f"PodDefault/{pd.name}", fix_keys=("kubeflow",)
