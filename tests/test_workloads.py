@@ -787,3 +787,11 @@ def test_ipyparallel_engines_and_controllers_are_not_notebooks() -> None:
         (NOT_A_NOTEBOOK, "Deployment/ipengine"),
         (NOT_A_NOTEBOOK, "Deployment/ipcontroller"),
     ]
+
+
+def test_a_template_s_image_parameter_is_judged_by_its_default() -> None:
+    # Field test 21b D1: `${DATABASE_IMAGE}`, whose default is a PostgreSQL image, is the hub's
+    # database (PSA still judges it), as the same image written out is.
+    result = run(W / "template-database-image-parameter.yaml")
+    assert [f.rule for f in result.findings if f.group == "notebook"] == []
+    assert (NOT_A_NOTEBOOK, 23, 11) in brief(result.findings)

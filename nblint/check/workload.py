@@ -29,6 +29,7 @@ from functools import cache
 from nblint.check import images, tables
 from nblint.model.finding import Reported
 from nblint.model.pod import EffectivePod, Origin, Path
+from nblint.model.unknowable import PARAMETER_DEFAULTS_FACT
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -107,6 +108,25 @@ def _object_origin(pod: EffectivePod, metadata: dict[str, Any], keys: tuple[str,
     return Origin(pod.file, max(line, 1), max(column, 1))
 
 
+def _filled(text: str, defaults: dict[str, str]) -> str | None:
+    """``text`` with each ``${NAME}`` (or ``${{NAME}}``) parameter replaced by its default;
+    None when one has none."""
+    import re
+
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = defaults.get(match.group(1))
+        if found is None:
+            missing = True
+            return match.group(0)
+        return found
+
+    filled = re.sub(r"\$\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}", value, text)
+    return None if missing else filled
+
+
 def not_a_notebook(pod: EffectivePod) -> Reported | None:
     """The finding that says the workload of ``pod`` is not a notebook, or None (a notebook)."""
     own = _mapping(pod.facts.get("workload"))
@@ -129,6 +149,14 @@ def not_a_notebook(pod: EffectivePod) -> Reported | None:
     containers = spec.get("containers")
     listed: list[Any] = containers if isinstance(containers, list) else []
     container = listed[0] if listed and isinstance(listed[0], dict) else {}
+    defaults = pod.facts.get(PARAMETER_DEFAULTS_FACT)
+    if defaults and isinstance(container.get("image"), str) and "${" in container["image"]:
+        # An OpenShift Template's `${DATABASE_IMAGE}`: what it runs unless `oc process -p`
+        # says otherwise is its parameter's default, which tells what the workload is (field
+        # test 21b D1: the hub's PostgreSQL).
+        filled = _filled(container["image"], defaults)
+        if filled is not None:
+            container = {**container, "image": filled}
     signs = tables.entries(TABLE, KEY)
     answers, matchers, per_container = _prepared(signs)
     notebook_beside: bool | None = None  # whether a regular container runs a notebook image

@@ -94,6 +94,7 @@ class Recognised(Record):
         "layer_documents",
         "layers",
         "neighbours",
+        "parameter_defaults",
         "path",
         "root",
         "unread_layers",
@@ -111,8 +112,12 @@ class Recognised(Record):
         neighbours: tuple[Neighbour, ...] = (),
         path: tuple[str | int, ...] = (),
         unread_layers: list[str] | None = None,
+        parameter_defaults: dict[str, str] | None = None,
     ) -> None:
         self.dialect = dialect
+        #: For an object of an OpenShift ``Template``: each parameter's ``value:`` default, what
+        #: ``oc process`` fills in unless ``-p`` gives another.
+        self.parameter_defaults = parameter_defaults
         #: The ``-f`` layers that could not be read at all (encrypted with git-crypt): values
         #: of the release nblint did not see.
         self.unread_layers: list[str] = [] if unread_layers is None else unread_layers

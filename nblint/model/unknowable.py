@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 #: The pod fact (``EffectivePod.facts``) that says the pod is an object of an OpenShift
 #: ``Template``: ``oc process`` fills in a ``${NAME}`` anywhere in its texts.
 PARAMETERS_FACT = "template_parameters"
+#: The pod fact that holds its OpenShift Template's parameter defaults (``{name: value}``): what
+#: ``oc process`` fills in unless ``-p`` says otherwise. Read only to tell what a workload is,
+#: never to judge a value.
+PARAMETER_DEFAULTS_FACT = "template_parameter_defaults"
 
 
 def pod_unknowable(facts: Any) -> tuple[bool, bool]:

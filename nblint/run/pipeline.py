@@ -60,7 +60,7 @@ from nblint.model.pod import USER_NAMESPACE_FACT, EffectivePod, Origin
 from nblint.model.record import Record
 from nblint.model.result import RunResult
 from nblint.model.rule import Implementation, PsaPolicy, Rule, active_rules
-from nblint.model.unknowable import PARAMETERS_FACT
+from nblint.model.unknowable import PARAMETER_DEFAULTS_FACT, PARAMETERS_FACT
 from nblint.run.kustomize import (
     ImageEntry,
     ImageRewrites,
@@ -682,6 +682,9 @@ class Runner:
                 parameters = _template_parameters(root, item.path, len(items), skipped)
                 if parameters is not None:
                     self._add(result, parameters)
+                    defaults = _parameter_defaults(root)
+                    for recognised in objects:
+                        recognised.parameter_defaults = defaults
                 yield from objects
                 return
         if item.namespace is not None:
@@ -949,6 +952,8 @@ class Runner:
                 if parameters:
                     # An OpenShift Template's object: `oc process` fills in `${NAME}` anywhere.
                     pod.facts[PARAMETERS_FACT] = True
+                    if document.parameter_defaults:
+                        pod.facts[PARAMETER_DEFAULTS_FACT] = document.parameter_defaults
                 if self.options.keep_pods:
                     result.pods.append(pod)
                 for finding in self._check(pod):
@@ -1370,6 +1375,20 @@ def _template_parameters(
         object=label,
         fix=f"oc process -f {given} --local -o yaml -p NAME=VALUE ... | nblint check -",
     )
+
+
+def _parameter_defaults(root: Any) -> dict[str, str]:
+    """Each parameter of Template ``root`` with a text ``value:`` default: what ``oc process``
+    fills in unless told otherwise."""
+    found: dict[str, str] = {}
+    parameters = root.get("parameters")
+    for entry in parameters if isinstance(parameters, list) else ():
+        if not isinstance(entry, dict):
+            continue
+        name, value = entry.get("name"), entry.get("value")
+        if isinstance(name, str) and isinstance(value, str) and value:
+            found[name] = value
+    return found
 
 
 def _checked(count: int, skipped: Counter[str] | None) -> str:
