@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from nblint.model.pod import get_path
 from nblint.model.template import show_value
 from nblint.model.unknowable import is_unknowable_name
 
@@ -172,12 +173,8 @@ def not_text(at: Path, values: Any) -> list[tuple[Path, str]]:
 
 
 def at(root: Any, path: Path) -> Any:
-    node = root
-    for part in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
+    """What ``root`` holds at ``path``; None where nothing is."""
+    return get_path(root, path)[1]
 
 
 #: The hint of an ``invalid-name`` finding about a label (the rule's own is about names).
@@ -213,17 +210,48 @@ def _reference() -> re.Pattern[str]:
 
 @cache
 def _image_placeholder() -> re.Pattern[str]:
-    return re.compile(r"\$\{|\$[A-Z_]")
+    return re.compile(r"\$\{|\$[A-Z_]|<[^<>]+>")
 
 
 def invalid_reference(image: object) -> bool:
     """Whether ``image`` is text no container runtime reads as an image reference (two tags,
     an uppercase path, a scheme, blanks): not a blank one (no image), nor one with a
-    placeholder (``${TAG}``, ``$TAG``, ``{{ }}``) that is filled in before it is used."""
+    placeholder (``${TAG}``, ``$TAG``, ``{{ }}``, ``<REGISTRY>``) that is filled in before it is
+    used."""
+    if not isinstance(image, str) or _plainly_valid(image):
+        return False  # (almost every image: the grammar is not compiled for it)
     return (
-        isinstance(image, str)
-        and bool(image.strip())
+        bool(image.strip())
         and "{{" not in image
         and _image_placeholder().search(image) is None
         and _reference().match(image) is None
     )
+
+
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_SEPARATORS = frozenset("._-")
+_TAG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def _plainly_valid(image: str) -> bool:
+    """Whether ``image`` is of the plain form most images have, a part of :data:`REFERENCE`'s
+    language told by string tests: lowercase path components of letters and digits joined by
+    one ``.``, ``_`` or ``-``, separated by ``/``, and an optional tag; no port, digest or
+    other domain. False says only "not plainly": the grammar decides."""
+    path, colon, tag = image.rpartition(":") if ":" in image else (image, "", "")
+    if colon and (not tag or "/" in tag or not path):
+        return False  # a port (`host:5000/x`), or nothing before or after the colon
+    if tag and (len(tag) > 128 or tag[0] in "-." or not set(tag) <= _TAG):
+        return False
+    for part in path.split("/"):
+        if not part or part[0] not in _LOWER or part[-1] not in _LOWER:
+            return False
+        previous = ""
+        for char in part:
+            if char in _SEPARATORS:
+                if previous in _SEPARATORS:
+                    return False
+            elif char not in _LOWER:
+                return False
+            previous = char
+    return True

@@ -676,8 +676,23 @@ def _compile_unique_items(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Pre
 
 
 def _compile_pattern(c: _Compiler, sub: Any, schema: dict[str, Any]) -> Predicate:
-    search = _regex(sub).search
-    return lambda value: not isinstance(value, str) or search(value) is not None
+    compiled = _REGEXES.get(sub)
+    if compiled is not None:
+        search = compiled.search
+        return lambda value: not isinstance(value, str) or search(value) is not None
+    # Compiled when first asked: a run compiles only the patterns its inputs reach (a rule's
+    # image-reference grammar costs a cold run ~4 M instructions to compile). A rule file's
+    # patterns were compiled when it was read (check_supported), so none is found bad here.
+    found: list[Callable[[str], Any]] = []
+
+    def matches(value: Any) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not found:
+            found.append(_regex(sub).search)
+        return found[0](value) is not None
+
+    return matches
 
 
 # The bounds are written as jsonschema writes them ("fails if below", not "holds if at least"),

@@ -25,6 +25,7 @@ MODULES: dict[str, str] = {
     "volume-sources": "volume_sources",
     "istio-init": "istio_init",
     "image-user": "image_user",
+    "image-reference": "image_reference",
     "no-sudo": "no_sudo",
     "resource-names": "resource_names",
     "writable-paths": "writable_paths",

@@ -230,6 +230,27 @@ def _replaced_mounts_advice(key: str) -> str:
     )
 
 
+def _claims_to_regroup(pod: EffectivePod, container: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(volume, mount path)`` of each claim ``container`` mounts read-write that the kubelet
+    would give to an ``fsGroup`` and nothing makes the user's first (an init container's
+    chown): where a user who is not root cannot write without one."""
+    volumes = podview.volumes_by_name(pod.spec)
+    for _, mount in podview.mounts(container):
+        name = mount.get("name")
+        if mount.get("readOnly") is True or not isinstance(name, str) or name not in volumes:
+            continue
+        volume = volumes[name][1]
+        if podview.source_of(volume) != "persistentVolumeClaim":
+            continue
+        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
+        stored = pod.claims.volume_of(claim) if pod.claims else None
+        if stored is not None and _fs_group_ignored(stored.source_key):
+            continue  # fsGroup changes nothing there; its owner on the node or server decides
+        if _owner_changed_first(pod.spec, name):
+            continue
+        yield name, podview.normal_path(mount["mountPath"])
+
+
 def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
     """The ``writable`` aspect: a claim at HOME, else claims below it where the user works
     (docker-stacks' ~/work), that the pod gives to no group (no ``fsGroup``): a fresh volume's
@@ -278,26 +299,12 @@ def _unwritable(pod: EffectivePod, found: tuple[Any, ...]) -> Iterator[Any]:
     # root-owned directory): a claim the kubelet would give to fsGroup, written to by the user.
     if not podview.works_as_non_root(pod.spec, container):
         return
-    volumes = podview.volumes_by_name(pod.spec)
     below = podview.normal_path(home).rstrip("/") + "/"
     unwritable = []
-    for _, mount_below in podview.mounts(container):
-        path = podview.normal_path(mount_below["mountPath"])
-        name = mount_below.get("name")
-        if not path.startswith(below) or mount_below.get("readOnly") is True:
+    for name, path in _claims_to_regroup(pod, container):
+        if not path.startswith(below):
             continue
-        if not isinstance(name, str) or name not in volumes:
-            continue
-        volume = volumes[name][1]
-        if podview.source_of(volume) != "persistentVolumeClaim":
-            continue
-        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
-        stored = pod.claims.volume_of(claim) if pod.claims else None
-        if stored is not None and _fs_group_ignored(stored.source_key):
-            continue  # fsGroup changes nothing there; its owner on the node or server decides
-        if _owner_changed_first(pod.spec, name) or _home_chowned_at_start(
-            pod.spec, container, path
-        ):
+        if _home_chowned_at_start(pod.spec, container, path):
             continue
         unwritable.append((name, path))
     if unwritable:
@@ -347,24 +354,10 @@ def _claims_of_unknown_home(pod: EffectivePod) -> Iterator[Any]:
         return  # a known image without a user's HOME (an app server): nothing to judge
     if not podview.works_as_non_root(spec, container):
         return
-    volumes = podview.volumes_by_name(spec)
     working = container.get("workingDir")
     working = podview.normal_path(working) if isinstance(working, str) and working else None
     at_work, elsewhere = None, []
-    for _, mount in podview.mounts(container):
-        name = mount.get("name")
-        if mount.get("readOnly") is True or not isinstance(name, str) or name not in volumes:
-            continue
-        volume = volumes[name][1]
-        if podview.source_of(volume) != "persistentVolumeClaim":
-            continue
-        claim = podview._dict(volume.get("persistentVolumeClaim")).get("claimName")
-        stored = pod.claims.volume_of(claim) if pod.claims else None
-        if stored is not None and _fs_group_ignored(stored.source_key):
-            continue
-        if _owner_changed_first(spec, name):
-            continue
-        path = podview.normal_path(mount["mountPath"])
+    for name, path in _claims_to_regroup(pod, container):
         if path == working:
             at_work = (name, path)
         else:

@@ -346,22 +346,9 @@ def _selector_refused(document: Recognised) -> list[Reported]:
 def _names_refused(document: Recognised) -> list[Reported]:
     """``invalid-name``: each name or label of the object the API server refuses
     (:mod:`.names`), at its line."""
-    kind = document.root.get("kind")
-    label = object_name(document.root, document.index)
-    found = []
-    for path, what in names.refusals(document.root):
-        line, column = tree_position(document.root, path)
-        found.append(
-            Reported(
-                "invalid-name",
-                f"{what}: the API server refuses the {kind}",
-                Origin(document.file, line, column),
-                label,
-                fix=LABEL_FIX if is_label_path(path) else None,
-                fix_keys=("manifest",),
-            )
-        )
-    return found
+    return _object_problems(
+        document, "invalid-name", names.refusals(document.root), "the API server refuses"
+    )
 
 
 def _mistyped(document: Recognised) -> list[Reported]:
@@ -369,21 +356,32 @@ def _mistyped(document: Recognised) -> list[Reported]:
     not text (:func:`.names.mistyped`; its pod template's are judged on the pod), at its line.
     The API server cannot decode the object; said beside its other findings, as a pod field
     of the wrong type is."""
+    return _object_problems(
+        document, "wrong-field-type", names.mistyped(document.root), "the API server cannot decode"
+    )
+
+
+def _object_problems(
+    document: Recognised, rule: str, found: list[tuple[Path, str]], verdict: str
+) -> list[Reported]:
+    """``rule``'s finding for each ``(path, what)`` of ``found``, at its line, saying what the
+    API server does with the object (``verdict`` it); a label's with the hint about labels."""
     kind = document.root.get("kind")
     label = object_name(document.root, document.index)
-    found = []
-    for path, what in names.mistyped(document.root):
+    out = []
+    for path, what in found:
         line, column = tree_position(document.root, path)
-        found.append(
+        out.append(
             Reported(
-                "wrong-field-type",
-                f"{what}: the API server cannot decode the {kind}",
+                rule,
+                f"{what}: {verdict} the {kind}",
                 Origin(document.file, line, column),
                 label,
+                fix=LABEL_FIX if rule == "invalid-name" and is_label_path(path) else None,
                 fix_keys=("manifest",),
             )
         )
-    return found
+    return out
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -32,7 +32,7 @@ import os
 from nblint.load.provenance import tree_position
 from nblint.model.document import CLUSTER_INDEX
 from nblint.model.finding import Reported
-from nblint.model.pod import Origin, Path
+from nblint.model.pod import Origin, Path, get_path
 from nblint.model.unknowable import is_unknowable, is_unknowable_name
 
 TYPE_CHECKING = False
@@ -66,12 +66,7 @@ def _spec(root: Any) -> Path | None:
 
 
 def _at(root: Any, path: Path) -> Any:
-    node = root
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
+    return get_path(root, path)[1]
 
 
 def managed_metadata(root: Any) -> tuple[Path, dict[str, Any]] | None:
