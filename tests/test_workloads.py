@@ -795,3 +795,9 @@ def test_a_template_s_image_parameter_is_judged_by_its_default() -> None:
     result = run(W / "template-database-image-parameter.yaml")
     assert [f.rule for f in result.findings if f.group == "notebook"] == []
     assert (NOT_A_NOTEBOOK, 23, 11) in brief(result.findings)
+
+
+def test_nvidia_s_sample_gpu_test_pod_is_not_a_notebook() -> None:
+    result = run(W / "nvidia-samples-vectoradd-pod.yaml")
+    assert [f.rule for f in result.findings if f.group == "notebook"] == []
+    assert NOT_A_NOTEBOOK in {f.rule for f in result.findings}
