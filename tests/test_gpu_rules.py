@@ -379,3 +379,14 @@ def test_hami_amounts_are_not_counted_as_gpus(tmp_path: Path) -> None:
     path = tmp_path / "hami.yaml"
     path.write_text(text)
     assert run(path, select={"notebook-gpu-count"}).findings == []
+
+
+def test_a_gpu_every_user_gets_from_extra_resource_holds_culling_to_the_gpu_limit() -> None:
+    # Field test 22a D5: the GPU facts came from profiles only; the default pod's resources
+    # (`singleuser.extraResource`) give every user a GPU, the stronger case for the GPU limit.
+    result = run(
+        GPU / "gpu-for-every-user-extra-resource-z2jh.yaml", select={"notebook-idle-culling"}
+    )
+    assert [(f.rule, f.line) for f in result.findings] == [("notebook-idle-culling", 5)]
+    assert result.findings[0].message.endswith("at most 1800 s while notebooks get GPUs")
+    assert result.pods[0].facts["extended_resources"] == ["nvidia.com/gpu"]

@@ -35,7 +35,10 @@ def check(pod: EffectivePod, rule: Any, impl: Any, policy: Any) -> Iterator[Any]
         return
     timeout = cull.get("timeout")
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > limit:
-        reason = " while GPU profiles exist" if gpu else ""
+        reason = ""
+        if gpu:
+            profiles = pod.facts.get("profiles", True)
+            reason = " while GPU profiles exist" if profiles else " while notebooks get GPUs"
         yield RawViolation(
             (VALUES, "cull", "timeout"),
             f"idle notebooks are culled after {timeout} s; at most {limit} s{reason}",

@@ -152,7 +152,7 @@ def build_pods(release: Release, other_scc: OtherScc | None = None) -> list[Effe
     chosen = [(selection, selection.apply(config)) for selection in selections(config, unlisted)]
     for selection, applied in chosen:
         report_dropped_volumes(config, applied, selection)
-    facts = deployment_facts(release, chosen)
+    facts = deployment_facts(release, chosen, config)
     if not chosen:
         return [_pod(release, config, None, facts, other_scc)]
     return [_pod(release, applied, selection, facts, other_scc) for selection, applied in chosen]
@@ -640,16 +640,22 @@ def _class_name(chart_version: str, authenticator: str) -> str:
 
 
 def deployment_facts(
-    release: Release, chosen: list[tuple[Selection, SpawnerConfig]]
+    release: Release,
+    chosen: list[tuple[Selection, SpawnerConfig]],
+    config: SpawnerConfig | None = None,
 ) -> dict[str, Any]:
     """Facts about the whole release that rules may need beside the pod.
 
-    ``chosen``: each profile selection with the config it spawns with.
+    ``chosen``: each profile selection with the config it spawns with; ``config``: the spawner's
+    config before any profile, the one every pod spawns with when there are no profiles.
     """
     values = release.values
     extra_config = lookup(values, ("hub", "extraConfig"))
     # Which of them are GPUs is the check's to say (its GPU table).
-    extended = sorted({name for _, applied in chosen for name in _extended_resources(applied)})
+    # Every pod's resources as built: each profile's (the base config's merged in), else the
+    # base config's (`singleuser.extraResource`, `hub.config.KubeSpawner`, extraConfig).
+    spawns = [applied for _, applied in chosen] or ([config] if config is not None else [])
+    extended = sorted({name for applied in spawns for name in _extended_resources(applied)})
     return {
         "chart_version": release.chart_version,
         # One pod stands for every user's: a volume without a per-user placeholder is shared.
@@ -661,6 +667,8 @@ def deployment_facts(
         "hub_authentication": hub_authentication(release),
         "hub_extra_config_present": bool(extra_config),
         "extended_resources": extended,
+        # Whether the pods are the profiles' (messages: "GPU profiles") or the one default pod.
+        "profiles": bool(chosen),
         "cloud_metadata_blocked": lookup(
             values, ("singleuser", "cloudMetadata", "blockWithIptables")
         )
