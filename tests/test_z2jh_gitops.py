@@ -709,6 +709,28 @@ def test_a_chartref_to_bitnami_s_oci_registry_is_not_z2jh() -> None:
     )
 
 
+def test_a_chart_from_a_helmrepository_of_bitnami_s_is_not_z2jh() -> None:
+    # Field test 22a D4: `spec.chart.spec.sourceRef` names a HelmRepository (another file) whose
+    # url is Bitnami's: its `jupyterhub` is Bitnami's chart, said once at the values.
+    where = GITOPS / "helmrepository-bitnami"
+    result = run(where / "helm-release.yaml", where / "helm-repo.yaml", select=SELECTED)
+    assert found(result) == [("z2jh-other-chart", 18, None)]
+    assert said(result, "z2jh-other-chart").startswith(
+        "the HelmRelease `jupyterhub` installs `jupyterhub` from Bitnami's repository, not z2jh's"
+    )
+    assert result.pod_count == 0
+
+
+def test_a_chart_from_bitnami_s_oci_helmrepository_is_not_z2jh() -> None:
+    # `type: oci` at Bitnami's registry, matched in the HelmRelease's namespace; the values alone
+    # would look like z2jh's.
+    result = check("flux-helmrepository-bitnami-oci.yaml")
+    assert found(result) == [("z2jh-other-chart", 25, None)]
+    assert said(result, "z2jh-other-chart").startswith(
+        "the HelmRelease `hub` installs `jupyterhub` from Bitnami's repository"
+    )
+
+
 def test_an_ocirepository_chart_template_reads_the_url_and_the_ref() -> None:
     result = check("flux-chart-template-oci.yaml")
     assert linted_as(result) == {"3.3.8"}

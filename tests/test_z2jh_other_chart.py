@@ -29,6 +29,17 @@ def test_values_with_bitnami_keys_are_said_unchecked_once() -> None:
     assert result.pod_count == 0
 
 
+def test_bitnami_s_proxy_services_and_ingress_are_bitnami_keys() -> None:
+    # Field test 22a D4: `proxy.service.public` and `proxy.ingress` are Bitnami's only.
+    result = run(OTHER / "bitnami-proxy-keys.yaml")
+    assert [(f.rule, f.line, f.severity) for f in result.findings] == [
+        ("z2jh-other-chart", 3, "info")
+    ]
+    assert result.findings[0].message.startswith(
+        "`proxy.service.public`, `proxy.ingress` are keys of Bitnami's jupyterhub chart"
+    )
+
+
 def test_one_bitnami_key_in_z2jh_values_is_a_z2jh_mistake() -> None:
     # (So are securityContexts under singleuser without Bitnami's `enabled` switch: the seed
     # file's mistakes, test_z2jh_validate.)

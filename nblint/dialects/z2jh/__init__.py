@@ -109,6 +109,9 @@ Z2JH = Dialect(
     index_markers=(
         "OCIRepository",
         "HelmChart",
+        # A Flux HelmRepository of another JupyterHub chart (Bitnami's, by its url).
+        "charts.bitnami.com",
+        "bitnamicharts",
         *VALUES_FROM_MARKERS,
         *INSTALLER_MARKERS,
         *HELMFILE_MARKERS,

@@ -64,6 +64,10 @@ FLEET = "fleet.yaml"
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 #: The Flux sources a HelmRelease's ``spec.chartRef`` may name for its chart, and their group.
 CHART_SOURCES = ("OCIRepository", "HelmChart")
+#: The Flux source a HelmRelease's ``spec.chart.spec.sourceRef`` names for the repository its
+#: chart comes from: indexed (:data:`FLUX_CHARTS`) only when its ``url`` is another JupyterHub
+#: chart's repository (Bitnami's), whose ``jupyterhub`` chart is not z2jh's.
+REPOSITORY = "HelmRepository"
 SOURCE_GROUP = "source.toolkit.fluxcd.io/"
 #: The run-index key of the Flux chart sources of the inputs (of any chart: a HelmRelease whose
 #: `spec.chartRef` names one of another chart is then known not to be z2jh's).
@@ -96,6 +100,7 @@ class Source(Record):
         "release_namespace",
         "repo_key",
         "repository",
+        "repository_ref",
         "root",
         "string",
         "title",
@@ -144,6 +149,10 @@ class Source(Record):
         self.unread: list[tuple[Path, str]] = [] if unread is None else unread
         #: Where the chart comes from, when the object says it (Argo CD's ``repoURL``).
         self.repository = repository
+        #: Flux's ``spec.chart.spec.sourceRef`` when it names a ``HelmRepository``: ``(name,
+        #: namespace)`` (the namespace defaults to the HelmRelease's); the run index says its
+        #: ``url`` (:data:`FLUX_CHARTS`) when it is another chart's repository (Bitnami's).
+        self.repository_ref: tuple[str, str | None] | None = None
         #: Flux's ``spec.chartRef``: ``(kind, name, namespace)`` of the object that holds the
         #: chart (the namespace defaults to the HelmRelease's); None when the object names it.
         self.ref = ref
@@ -352,6 +361,13 @@ def _flux(document: Any, name: str) -> list[Source]:
         (*where, "version"),
         unread=unread,
     )
+    source_ref = chart.get("sourceRef")
+    if isinstance(source_ref, dict) and source_ref.get("kind") == REPOSITORY:
+        source.repository_ref = (
+            _text(source_ref.get("name")) or "",
+            _text(source_ref.get("namespace")),
+        )
+        source.repo_key = "sourceRef"
     if wrapper is not None:
         _wrapped(source, wrapper, source.version)
     return [source]
@@ -510,6 +526,8 @@ def flux_source(document: Any) -> ChartSource | None:
         return None
     kind = document.get("kind")
     api = document.get("apiVersion")
+    if kind == REPOSITORY:
+        return _other_repository(document, api)
     if kind not in CHART_SOURCES or not isinstance(api, str) or not api.startswith(SOURCE_GROUP):
         return None
     spec = document.get("spec")
@@ -568,6 +586,38 @@ def flux_source(document: Any) -> ChartSource | None:
     if files:
         found.unread = _value_files(files, {}).replace("the value files", "the values files", 1)
     return found
+
+
+def _other_repository(document: dict[Any, Any], api: Any) -> ChartSource | None:
+    """A Flux ``HelmRepository`` whose ``spec.url`` is another JupyterHub chart's repository
+    (Bitnami's): a :class:`ChartSource` of no chart, its :attr:`ChartSource.repository` the url,
+    for the HelmRelease whose ``sourceRef`` names it. None for any other (cheap: no walk)."""
+    if not isinstance(api, str) or not api.startswith(SOURCE_GROUP):
+        return None
+    spec = document.get("spec")
+    url = _text(spec.get("url")) if isinstance(spec, dict) else None
+    from nblint.dialects.z2jh.other_charts import from_other_repository
+
+    if from_other_repository(url) is None:
+        return None
+    name, namespace = _name(document)
+    return ChartSource(
+        REPOSITORY, name or "", namespace, None, ("url",), repository=url, chart=None
+    )
+
+
+def repository_of(source: Source, entries: tuple[Any, ...]) -> ChartSource | None:
+    """The ``HelmRepository`` of the inputs (another chart's repository, as indexed) that
+    ``source``'s ``sourceRef`` names: same name, in the namespace the reference gives (else the
+    HelmRelease's); an object or a reference that gives no namespace matches any."""
+    if source.repository_ref is None:
+        return None
+    name, namespace = source.repository_ref
+    namespace = namespace or source.namespace
+    matching = [e for e in entries if e.kind == REPOSITORY and e.name == name]
+    exact = [e for e in matching if e.namespace == namespace]
+    loose = [e for e in matching if e.namespace is None or namespace is None]
+    return (exact or loose or [None])[0]
 
 
 def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:

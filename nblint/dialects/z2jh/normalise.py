@@ -17,6 +17,7 @@ from nblint.dialects.z2jh.gitops import (
     ignored_source,
     kind_of,
     referenced,
+    repository_of,
 )
 from nblint.dialects.z2jh.gitops import sources as gitops_sources
 from nblint.dialects.z2jh.platform import is_route
@@ -1411,6 +1412,12 @@ def _z2jh_source(document: Recognised, source: Source, index: RunIndex) -> Sourc
     if source.nesting is not None:
         return _unread_chart(document, source)
     if source.ref is None:
+        if source.repository is None and source.repository_ref is not None:
+            # A HelmRepository of the inputs whose url is another chart's repository
+            # (Bitnami's): its `jupyterhub` is that chart (said by _gitops_other_chart).
+            found = repository_of(source, index.get(FLUX_CHARTS))
+            if found is not None:
+                source.repository = found.repository
         return source
     found = referenced(source, index.get(FLUX_CHARTS))
     if found is not None and found.chart == DEPENDENCY:

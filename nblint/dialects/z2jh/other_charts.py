@@ -32,6 +32,9 @@ BITNAMI_KEYS: tuple[Path, ...] = (
     # A z2jh user may write a securityContext here by mistake; the `enabled` switch is Bitnami's.
     ("proxy", "containerSecurityContext", "enabled"),
     ("proxy", "podSecurityContext", "enabled"),
+    # Bitnami's proxy Services and Ingress (z2jh has `proxy.service.type` and a top `ingress`).
+    ("proxy", "service", "public"),
+    ("proxy", "ingress"),
     ("singleuser", "containerSecurityContext", "enabled"),
     ("singleuser", "podSecurityContext", "enabled"),
     ("singleuser", "persistence"),

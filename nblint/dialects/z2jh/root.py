@@ -44,7 +44,14 @@ SIGNATURE_KEYS: dict[str, frozenset[str]] = {
 }
 #: The kinds of the GitOps objects that may install z2jh with its values inside, and of the Flux
 #: sources that may hold its chart for a HelmRelease (:mod:`.gitops`).
-GITOPS_KINDS = ("HelmRelease", "Application", "ApplicationSet", "OCIRepository", "HelmChart")
+GITOPS_KINDS = (
+    "HelmRelease",
+    "Application",
+    "ApplicationSet",
+    "OCIRepository",
+    "HelmChart",
+    "HelmRepository",
+)
 #: Keys only the files of :mod:`.installers` have (one of them, when they install a chart).
 INSTALLER_KEYS = (
     "helmCharts",
