@@ -868,3 +868,39 @@ def test_without_the_release_namespace_the_exemption_is_an_assumption() -> None:
         "the identity that creates the pod is not exempt (exemptions.usernames: "
         "system:serviceaccount:jhub:hub)"
     }
+
+
+FLUX_KS = NS / "flux-kustomization-target"
+
+
+def test_a_flux_kustomization_target_namespace_is_where_its_helmrelease_installs() -> None:
+    # Field test 22a D2: the ks.yaml + app/ layout. kustomize-controller puts every object of
+    # `spec.path` in `spec.targetNamespace` (hub), over the HelmRelease's own (default); hub
+    # enforces baseline, so the privileged containers are refused there.
+    found = run(
+        FLUX_KS / "namespaces.yaml",
+        FLUX_KS / "apps" / "hub" / "ks.yaml",
+        FLUX_KS / "apps" / "hub" / "app" / "helmrelease.yaml",
+        select=PSA_ONLY,
+    )
+    assert only_pod(found).namespace == "hub"
+    errors = [(f.rule, f.line, f.psa.mode if f.psa else None) for f in found.findings]
+    assert sorted(e for e in errors if e[2] == "enforce") == [
+        ("capabilities-baseline", 12, "enforce"),
+        ("privileged", 12, "enforce"),
+        ("privileged", 17, "enforce"),
+    ]
+    assert not [f for f in found.findings if f.rule == "ns-unknown-namespace"]
+
+
+def test_a_helmrelease_s_own_target_namespace_wins_over_its_flux_kustomization_s() -> None:
+    # The Kustomization puts the HelmRelease object in hub; the release's own
+    # `spec.targetNamespace` (users, enforce privileged) is where the chart's pods go.
+    found = run(
+        FLUX_KS / "namespaces.yaml",
+        FLUX_KS / "apps" / "own" / "ks.yaml",
+        FLUX_KS / "apps" / "own" / "app" / "helmrelease.yaml",
+        select=PSA_ONLY,
+    )
+    assert only_pod(found).namespace == "users"
+    assert [f for f in found.findings if f.severity == "error"] == []

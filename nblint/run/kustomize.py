@@ -1094,3 +1094,90 @@ def set_images(root: Any, rewrites: ImageRewrites) -> dict[str, ImageEntry]:
             if isinstance(value, (dict, list)):
                 stack.append(value)
     return built
+
+
+#: Text a file holds when one of its documents may be a Flux Kustomization that sets the
+#: namespace of what it applies (asked of every input: two substring tests).
+FLUX_KUSTOMIZATION_MARKERS = ("kustomize.toolkit.fluxcd.io", "targetNamespace")
+FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io/"
+
+
+class FluxTarget(Record):
+    """A Flux ``Kustomization`` (``kustomize.toolkit.fluxcd.io``) that applies the objects under
+    its ``spec.path`` in its ``spec.targetNamespace``: kustomize-controller builds the path with
+    that namespace as the outermost kustomization's ``namespace:`` (every namespaced object is put
+    in it, over what the object says; a Namespace among them is renamed to it)."""
+
+    __slots__ = ("directory", "parts", "sets")
+
+    def __init__(self, parts: tuple[str, ...], directory: str, sets: SetNamespace) -> None:
+        #: ``spec.path``, relative to the root of its source (a repository): its parts.
+        self.parts = parts
+        #: The real directory of the file that holds the Kustomization.
+        self.directory = directory
+        self.sets = sets
+
+
+def flux_targets(loaded: list[Any]) -> list[FluxTarget]:
+    """The Flux Kustomizations with a ``spec.targetNamespace`` among ``loaded`` (the run's files,
+    as read). A ``spec.path`` of the source's root (``./``) names no directory nblint can find
+    (the root of the repository is unknown to it): not followed."""
+    found: list[FluxTarget] = []
+    for item in loaded:
+        text = item.text
+        if not all(marker in text for marker in FLUX_KUSTOMIZATION_MARKERS):
+            continue
+        for entry in files.documents(item):
+            root = entry.root if isinstance(entry, Document) else None
+            if not isinstance(root, dict) or root.get("kind") != "Kustomization":
+                continue
+            api = root.get("apiVersion")
+            spec = root.get("spec")
+            if not isinstance(api, str) or not api.startswith(FLUX_KUSTOMIZE_GROUP):
+                continue
+            if not isinstance(spec, dict):
+                continue
+            path, namespace = spec.get("path"), spec.get("targetNamespace")
+            if not isinstance(path, str) or not isinstance(namespace, str) or not namespace.strip():
+                continue
+            parts = tuple(p for p in path.replace("\\", "/").split("/") if p not in ("", "."))
+            if not parts or ".." in parts:
+                continue
+            line = getattr(spec, "key_pos", {}).get("targetNamespace", (1, 1))[0]
+            directory = os.path.dirname(os.path.realpath(item.path))
+            found.append(
+                FluxTarget(parts, directory, SetNamespace(namespace.strip(), item.path, line))
+            )
+    return found
+
+
+def flux_namespace_of(path: str, targets: list[FluxTarget]) -> SetNamespace | None:
+    """The namespace a Flux Kustomization of ``targets`` applies the objects of ``path`` in: the
+    one whose ``spec.path`` the file lies under (matched by its last parts, as the path is the
+    repository's and the run's files may be anywhere in it), the longest such path first, then
+    one beside the Kustomization's own file (the ``ks.yaml`` + ``app/`` layout); None when none
+    matches, or matches equally well with another namespace."""
+    if path == files.STDIN or not targets:
+        return None
+    real = os.path.realpath(path)
+    parts = tuple(real.split(os.sep))[:-1]
+    scored: list[tuple[tuple[int, bool], SetNamespace]] = []
+    for target in targets:
+        size = len(target.parts)
+        best: tuple[int, bool] | None = None
+        for end in range(len(parts), size - 1, -1):
+            if parts[end - size : end] != target.parts:
+                continue
+            matched = os.sep.join(parts[:end]) or os.sep
+            near = matched == target.directory or matched.startswith(target.directory + os.sep)
+            score = (size, near)
+            best = score if best is None or score > best else best
+        if best is not None:
+            scored.append((best, target.sets))
+    if not scored:
+        return None
+    top = max(score for score, _ in scored)
+    names = {sets.namespace for score, sets in scored if score == top}
+    if len(names) != 1:
+        return None
+    return next(sets for score, sets in scored if score == top)

@@ -23,7 +23,7 @@ from nblint.dialects.registry import DIALECTS
 from nblint.load import files
 from nblint.model.exposure import EXPOSURE_ASKED_BY, EXPOSURE_MARKERS
 from nblint.model.result import RunResult
-from nblint.run.kustomize import KUSTOMIZATION_NAMES
+from nblint.run.kustomize import FLUX_KUSTOMIZATION_MARKERS, KUSTOMIZATION_NAMES
 from nblint.run.results import merge
 
 if TYPE_CHECKING:
@@ -46,6 +46,9 @@ _EVERYWHERE = tuple(
 _EVERYWHERE_UNLESS_ASKED = tuple(
     marker for marker in _EVERYWHERE if marker.decode() not in EXPOSURE_MARKERS
 )
+#: Inputs whose text holds this may be a Flux Kustomization that puts the files of other chunks
+#: in its `spec.targetNamespace`: every worker reads it.
+_FLUX_KUSTOMIZATIONS = (FLUX_KUSTOMIZATION_MARKERS[0].encode(),)
 #: The runner of the parallel run, set before the worker processes fork from the parent.
 _RUNNER: Runner | None = None
 #: The inputs every worker indexes (see ``_EVERYWHERE``), set with ``_RUNNER``.
@@ -116,7 +119,8 @@ def run(runner: Runner, paths: Sequence[str], jobs: int) -> RunResult:
     _SHARED = [
         path
         for path in paths
-        if os.path.basename(path) in KUSTOMIZATION_NAMES or _holds(path, everywhere)
+        if os.path.basename(path) in KUSTOMIZATION_NAMES
+        or _holds(path, (*everywhere, *_FLUX_KUSTOMIZATIONS))
     ]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -385,6 +385,7 @@ class Runner:
         release = self._release(result)
         context = [self._read(path, result, option) for option, path in self.options.context]
         shared = self._shared()
+        self._flux_namespaces(inputs, shared)
         index = self._index(inputs, context, release, result, shared)
         # No text of the run's files holds what every placeholder holds: no pod does, and the
         # fix guards that ask it of every finding need not walk each pod to know.
@@ -544,6 +545,23 @@ class Runner:
                 ),
             ),
         )
+
+    def _flux_namespaces(self, inputs: list[_Input], shared: list[_Input]) -> None:
+        """Put the inputs a Flux Kustomization of the run applies (its ``spec.path``) in its
+        ``spec.targetNamespace``, over any namespace a kustomization sets (Flux's is the
+        outermost build). Most runs hold none: two substring tests per file."""
+        from nblint.run.kustomize import flux_namespace_of, flux_targets
+
+        targets = flux_targets([item.loaded for item in [*inputs, *shared]])
+        if not targets:
+            return
+        for item in inputs:
+            if item.patch is not None or item.context is not None:
+                continue
+            found = flux_namespace_of(item.path, targets)
+            if found is not None:
+                item.namespace = found
+                item.also = []
 
     def _shared(self) -> list[_Input]:
         """The inputs of other processes this one indexes (see ``Options.shared_inputs``)."""
