@@ -258,9 +258,19 @@ def _apply_all(
     # applied in this round after all when no wider one changed the file, and so is one that
     # changes what the profile writes (its `allow_privilege_escalation: true` is not left there,
     # overridden unseen).
-    wider = {(f.rule, f.edit.file) for f in wanted if f.edit is not None and not f.edit.narrow}
+    # Only one that writes what the wider one writes (the same settings, the same values): a
+    # profile's limits at least its own guarantees are no copy of the hub-wide defaults, and the
+    # next round's check (of the rules chosen) may not see what they are for.
+    wider: dict[tuple[str, str], list[Any]] = {}
+    for f in wanted:
+        if f.edit is not None and not f.edit.narrow:
+            wider.setdefault((f.rule, f.edit.file), []).append(_settings(f.edit, _WIDE))
     waiting = [
-        f for f in wanted if f.edit is not None and f.edit.narrow and (f.rule, f.edit.file) in wider
+        f
+        for f in wanted
+        if f.edit is not None
+        and f.edit.narrow
+        and _settings(f.edit, _NARROW) in wider.get((f.rule, f.edit.file), ())
     ]
     if waiting:
         ids = {id(f) for f in waiting}
@@ -304,6 +314,39 @@ def _apply_all(
         if not edit.narrow:
             widened.add((finding.rule, edit.file))
     return {path: text for path, text in changed.items() if text != texts.get(path)}
+
+
+#: Where a z2jh edit's settings sit: a profile's (``kubespawner_override``), the hub-wide ones.
+_NARROW = "kubespawner_override"
+_WIDE = ("hub", "config", "KubeSpawner")
+
+
+def _settings(edit: Edit, under: str | tuple[str, ...]) -> Any:
+    """What ``edit`` writes below ``under`` (the key of a profile's settings, or the path of
+    the hub-wide ones), wherever it is merged; None when it writes nothing there."""
+    import yaml
+
+    try:
+        patch: Any = yaml.safe_load(edit.patch)
+    except yaml.YAMLError:
+        return None
+    tree: Any = patch
+    for part in reversed(edit.path):
+        tree = {part: tree}
+    if isinstance(under, str):
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if under in node:
+                    return node[under]
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return None
+    for part in under:
+        tree = tree.get(part) if isinstance(tree, dict) else None
+    return tree
 
 
 def _only_adds(text: str | None, edit: Edit) -> bool:
