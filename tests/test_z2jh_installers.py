@@ -550,6 +550,129 @@ def test_a_fleet_yaml_given_with_dash_f_is_said_to_be_no_values_file() -> None:
     assert result.findings[0].message.startswith("`-f fleet.yaml`: a Fleet fleet.yaml is not")
 
 
+def test_a_fleet_chart_archive_url_names_z2jh_at_the_version_of_its_file_name() -> None:
+    # Field test 22a D1: `chart: https://…/jupyterhub-3.3.7.tgz` passed as "other document
+    # skipped", and each values file was linted alone as a 4.4.0 release (a false dummy
+    # authenticator on common.yaml, each PSA finding once per file).
+    files = ("fleet-chart-url/fleet.yaml", "fleet-chart-url/values/auth.yaml")
+    result = run(
+        *(Z2JH / name for name in (*files, "fleet-chart-url/values/common.yaml")),
+        select={*SELECTED, "notebook-authentication"},
+    )
+    assert linted_as(result) == {"3.3.7"}
+    assert len(result.pods) == 1
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-chart-url/fleet.yaml", 5),
+        ("privileged", "fleet-chart-url/values/common.yaml", 1),
+        ("run-as-user", "fleet-chart-url/values/common.yaml", 1),
+        ("run-as-user", "fleet-chart-url/values/common.yaml", 2),
+        # 3.3.7's schema, not 4.4.0's: the version the archive's name pins.
+        ("z2jh-unknown-key", "fleet-chart-url/values/common.yaml", 4),
+    ]
+    assert said(result, "z2jh-chart-version").endswith(
+        "the Fleet bundle `hub` (`helm`) pins the chart `jupyterhub` (`helm.chart`) at 3.3.7"
+    )
+
+
+def test_a_fleet_oci_chart_names_z2jh_at_its_version() -> None:
+    result = check("fleet-chart-oci/fleet.yaml")
+    assert linted_as(result) == {"3.3.7"}
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-chart-oci/fleet.yaml", 4),
+        ("privileged", "fleet-chart-oci/fleet.yaml", 6),
+        ("run-as-user", "fleet-chart-oci/fleet.yaml", 6),
+        ("run-as-user", "fleet-chart-oci/fleet.yaml", 7),
+    ]
+
+
+def test_a_fleet_chart_archive_url_of_daskhub_is_read_under_its_jupyterhub_key() -> None:
+    result = check("fleet-chart-url-daskhub/fleet.yaml")
+    # daskhub 2024.1.1 depends on z2jh 3.2.1 (schemas/z2jh/wrapper-charts.yaml).
+    assert linted_as(result) == {"3.2.1"}
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-chart-url-daskhub/fleet.yaml", 3),
+        ("privileged", "fleet-chart-url-daskhub/fleet.yaml", 6),
+        ("run-as-user", "fleet-chart-url-daskhub/fleet.yaml", 6),
+        ("run-as-user", "fleet-chart-url-daskhub/fleet.yaml", 7),
+    ]
+    assert "installs the chart `daskhub` (`helm.chart`) at 2024.1.1" in said(
+        result, "z2jh-chart-version"
+    )
+
+
+def test_a_helmfile_chart_archive_url_names_z2jh_at_the_version_of_its_file_name() -> None:
+    result = check("helmfile-chart-url/helmfile.yaml")
+    assert linted_as(result) == {"3.3.7"}
+    assert found(result) == [
+        ("z2jh-chart-version", "helmfile-chart-url/helmfile.yaml", 4),
+        ("privileged", "helmfile-chart-url/helmfile.yaml", 6),
+        ("run-as-user", "helmfile-chart-url/helmfile.yaml", 6),
+        ("run-as-user", "helmfile-chart-url/helmfile.yaml", 7),
+    ]
+
+
+def test_chart_references_name_the_chart_and_the_version_an_archive_or_tag_pins() -> None:
+    from nblint.dialects.z2jh.installers import chart_name
+
+    assert chart_name("https://hub.jupyter.org/helm-chart/jupyterhub-3.3.7.tgz") == (
+        "jupyterhub",
+        "3.3.7",
+    )
+    assert chart_name("https://x/binderhub-1.0.0-0.dev.git.3128.h52ffd88.tgz") == (
+        "binderhub",
+        "1.0.0-0.dev.git.3128.h52ffd88",
+    )
+    assert chart_name("oci://ghcr.io/example/jupyterhub:4.1.0") == ("jupyterhub", "4.1.0")
+    assert chart_name("oci://ghcr.io/example/jupyterhub") == ("jupyterhub", None)
+    assert chart_name("jupyterhub") == ("jupyterhub", None)
+    # Another chart's archive stays another chart.
+    assert chart_name("https://charts.example.org/jupyterhub-proxy-1.2.0.tgz")[0] == (
+        "jupyterhub-proxy"
+    )
+
+
+def test_a_values_file_only_a_fleet_target_customization_names_is_no_release_of_its_own() -> None:
+    # Field test 22a D1b: values/image-fixed.yaml (only `hub.image`) was linted as a z2jh 4.4.0
+    # release of its own: a false dummy authenticator, every PSA finding a second time.
+    names = ("fleet.yaml", "values/auth.yaml", "values/image-fixed.yaml")
+    result = run(
+        *(Z2JH / "fleet-target-values-files" / name for name in names),
+        select={*SELECTED, "notebook-authentication"},
+    )
+    assert len(result.pods) == 1
+    assert found(result) == [
+        ("z2jh-chart-version", "fleet-target-values-files/fleet.yaml", 6),
+        ("z2jh-unread-values", "fleet-target-values-files/fleet.yaml", 9),
+        ("privileged", "fleet-target-values-files/values/auth.yaml", 1),
+        ("run-as-user", "fleet-target-values-files/values/auth.yaml", 1),
+    ]
+    assert (
+        "the helm options of targetCustomizations `production` (`valuesFiles`: "
+        "`values/image-fixed.yaml`), which change them on the clusters they match"
+    ) in said(result, "z2jh-unread-values")
+    assert sum(result.skipped.values()) == 1  # image-fixed.yaml: a layer there, not a release
+
+
+def test_a_fleet_bundle_s_kustomize_dir_is_said_to_run_over_the_chart_s_output() -> None:
+    # Field test 22a D7: the hint was `kustomize build DIR | nblint check -`, which builds none
+    # of the chart the kustomization patches.
+    here = Z2JH / "fleet-kustomize-dir"
+    result = run(
+        here / "fleet.yaml", here / "kustomize/kustomization.yaml", select={"kustomize-not-applied"}
+    )
+    [finding] = result.findings
+    assert (finding.rule, Path(finding.file).name, finding.line) == (
+        "kustomize-not-applied",
+        "kustomization.yaml",
+        2,
+    )
+    assert "is the `kustomize.dir` of the Fleet bundle" in finding.message
+    assert "`kustomize build` of this directory alone builds none of the chart" in finding.message
+    assert finding.fix is not None
+    assert "kustomize build" not in finding.fix
+    assert finding.fix.startswith("Lint what the bundle deploys: render its chart with its values")
+
+
 # -- fix ---------------------------------------------------------------------------------------
 
 

@@ -312,6 +312,37 @@ class AddedContainer(Record):
         self.other = other
 
 
+#: How far up from a kustomization a Fleet ``fleet.yaml`` that names it as its ``kustomize.dir``
+#: is looked for (in the directory itself, then its parents).
+FLEET_LEVELS = 3
+
+
+def fleet_bundle(directory: str) -> tuple[str, bool] | None:
+    """The Fleet ``fleet.yaml`` whose ``kustomize.dir`` is ``directory`` (in it or up to
+    :data:`FLEET_LEVELS` parents up), and whether that bundle installs a Helm chart (``helm:``
+    with a ``chart`` or ``repo``): Fleet runs the kustomization over the chart's output, so
+    ``kustomize build`` of it alone builds none of the chart. None when no bundle names it."""
+    real = os.path.realpath(directory or ".")
+    here = real
+    for _ in range(FLEET_LEVELS + 1):
+        path = os.path.join(here, "fleet.yaml")
+        for root in _roots(path):
+            kustomize = root.get("kustomize")
+            named = kustomize.get("dir") if isinstance(kustomize, dict) else None
+            # Without `kustomize.dir`, Fleet builds the kustomization beside the fleet.yaml.
+            named = named if isinstance(named, str) and named else "."
+            if os.path.realpath(os.path.join(here, named)) == real:
+                helm = root.get("helm")
+                charted = isinstance(helm, dict) and bool(helm.get("chart") or helm.get("repo"))
+                shown = os.path.relpath(path, os.path.realpath(directory or "."))
+                return os.path.normpath(os.path.join(directory or ".", shown)), charted
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    return None
+
+
 def _roots(real: str) -> list[Any]:
     """The parsed documents of the file ``real`` (none when it is not one nblint reads)."""
     if not os.path.isfile(real) or not real.endswith((".yaml", ".yml", ".json")):

@@ -68,6 +68,7 @@ from nblint.run.kustomize import (
     PatchedBy,
     SetNamespace,
     build_command,
+    fleet_bundle,
     renamed_namespace,
     set_images,
     set_namespace,
@@ -532,17 +533,38 @@ class Runner:
             return
         fields = [field for field, _ in kustomization.unapplied]
         shown = ", ".join(f"`{field}`" for field in fields)
+        message = (
+            f"this kustomization's {shown} change{'s' if len(fields) == 1 else ''} the "
+            f"objects it builds; nblint does not apply {'it' if len(fields) == 1 else 'them'}"
+            " and checks the files as written: lint what kustomize builds"
+        )
+        directory = os.path.dirname(path)
+        fix = build_command(directory, self._kustomizations.inflates_helm(kustomization))
+        bundle = fleet_bundle(directory)
+        if bundle is not None and bundle[1]:
+            # The `kustomize.dir` of a Fleet bundle that installs a chart: Fleet runs it over
+            # the chart's output, which `kustomize build` of the directory alone never has.
+            fleet, _ = bundle
+            message = (
+                f"this kustomization is the `kustomize.dir` of the Fleet bundle {fleet}: Fleet "
+                f"runs it over the objects the bundle's Helm chart renders, and its {shown} "
+                f"change{'s' if len(fields) == 1 else ''} them; nblint does not apply "
+                f"{'it' if len(fields) == 1 else 'them'} (the bundle's values are linted at "
+                f"{fleet}), and `kustomize build` of this directory alone builds none of the chart"
+            )
+            fix = (
+                "Lint what the bundle deploys: render its chart with its values (`helm template` "
+                f"with the `helm` options of {fleet}), build this kustomization over that output "
+                "(listed in its `resources`), as Fleet does, and pipe the result to "
+                "`nblint check -`"
+            )
         self._add(
             result,
             Reported(
                 KUSTOMIZE_NOT_APPLIED,
-                f"this kustomization's {shown} change{'s' if len(fields) == 1 else ''} the "
-                f"objects it builds; nblint does not apply {'it' if len(fields) == 1 else 'them'}"
-                " and checks the files as written: lint what kustomize builds",
+                message,
                 Origin(path, *kustomization.unapplied[0][1]),
-                fix=build_command(
-                    os.path.dirname(path), self._kustomizations.inflates_helm(kustomization)
-                ),
+                fix=fix,
             ),
         )
 

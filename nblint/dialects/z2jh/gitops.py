@@ -81,6 +81,11 @@ INSTALLER_FILES = "z2jh/installer-values-files"
 #: helmfile's state values, which only its templates read (``.Values``, ``.StateValues``), never
 #: Helm; such a file given as an input too is not z2jh values of its own (declined, skipped).
 HELMFILE_STATE_FILES = "z2jh/helmfile-state-values-files"
+#: The run-index key of the files only a Fleet bundle's ``targetCustomizations`` name (their
+#: ``helm.valuesFiles``): layers of the bundle's release on the clusters those match, which
+#: nblint does not apply (said at the bundle); such a file given as an input too is no release
+#: of its own (declined, skipped).
+FLEET_TARGET_FILES = "z2jh/fleet-target-values-files"
 
 
 class Source(Record):
@@ -633,11 +638,18 @@ def index(document: Any, settings: dict[str, Any]) -> list[tuple[str, Any]]:
             entries.append((INSTALLER_FILES, os.path.abspath(neighbour.file)))
     for file, root in document.layers or [(document.file, document.root)]:
         if isinstance(root, dict) and installer_kind(root) is not None:
-            from nblint.dialects.z2jh.installers import references, state_values_files
+            from nblint.dialects.z2jh.installers import (
+                references,
+                state_values_files,
+                target_values_files,
+            )
 
             entries.extend((INSTALLER_FILES, beside(file, name)) for name in references(root))
             entries.extend(
                 (HELMFILE_STATE_FILES, beside(file, name)) for name in state_values_files(root)
+            )
+            entries.extend(
+                (FLEET_TARGET_FILES, beside(file, name)) for name in target_values_files(root)
             )
             continue
         found = flux_source(root)

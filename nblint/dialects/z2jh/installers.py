@@ -35,12 +35,15 @@ HelmRelease's is, with every values layer the tool hands Helm in its order
 * Rancher Fleet (``internal/bundlereader/resources.go``, ``internal/helmdeployer/install.go``,
   ``internal/namespaces``): a ``fleet.yaml``'s ``helm:`` whose ``chart`` is ``jupyterhub`` (a
   name in the ``repo``, an ``oci://…/jupyterhub`` reference, or, without ``chart``, an
-  ``oci://…/jupyterhub`` ``repo``), at its ``version``. ``fleet apply`` merges each of
+  ``oci://…/jupyterhub`` ``repo``), at its ``version``; or a chart archive Helm takes as it is
+  (``https://…/jupyterhub-3.3.7.tgz``; a helmfile release's ``chart`` too), at the version its
+  file name says (:func:`chart_name`). ``fleet apply`` merges each of
   ``valuesFiles`` (relative to the fleet.yaml), in order, *over* ``helm.values``; the agent then
   merges each ``valuesFrom`` ConfigMap or Secret of the downstream cluster over those (not read,
   said), and ``templateValues`` (not read, said). ``targetCustomizations`` replace the helm
   options (values, values files, version) on the clusters they match, which nblint does not
-  know: said, never applied. The release's namespace is ``namespace``, else
+  know: said, never applied; a file only they name is no release of its own
+  (:func:`target_values_files`). The release's namespace is ``namespace``, else
   ``defaultNamespace`` (a GitRepo's ``targetNamespace`` may override both).
 
 A wrapper chart (binderhub, daskhub: :mod:`.wrappers`) is read too: z2jh's values are under its
@@ -222,13 +225,19 @@ def _helmfile(document: Any) -> list[Source]:
         chart = _text(release.get("chart"))
         if chart is None or release.get("installed") is False:
             continue  # (`installed: false`: helmfile deletes the release, if anything)
-        name = chart.rstrip("/").rsplit("/", 1)[-1]
+        name, pinned = chart_name(chart)
         wrapper = _wrapper(name)
         if name != CHART and wrapper is None:
             continue
         found.append(
             _helmfile_release(
-                release, ("releases", i), chart, repositories, wrapper, _environment(document)
+                release,
+                ("releases", i),
+                chart,
+                repositories,
+                wrapper,
+                _environment(document),
+                pinned,
             )
         )
     return found
@@ -261,6 +270,7 @@ def _helmfile_release(
     repositories: dict[str, Any],
     wrapper: str | None,
     environment: str | None = None,
+    pinned: str | None = None,
 ) -> Source:
     layers: list[Layer] = []
     unread: list[tuple[Path, str]] = []
@@ -315,14 +325,16 @@ def _helmfile_release(
         root = (*where, "values", count)
     name = _text(release.get("name")) or ""
     repository, local = _helmfile_repository(chart, repositories)
-    version = _text(release.get("version"))
+    # A chart archive (`…/jupyterhub-3.3.7.tgz`) is the version its file name says.
+    local = local and pinned is None
+    version = pinned or _text(release.get("version"))
     source = Source(
         HELMFILE,
         name,
         where,
         (*root, SUBCHART) if wrapper else root,
         None if wrapper or local else version,
-        (*where, "version"),
+        (*where, "chart") if pinned else (*where, "version"),
         unread=unread,
         repository=repository,
         release_namespace=_known(_text(release.get("namespace"))),
@@ -355,7 +367,7 @@ def _fleet(document: Any) -> list[Source]:
     reference = chart or (repository if repository and repository.startswith("oci://") else None)
     if reference is None:
         return []
-    name = reference.rstrip("/").rsplit("/", 1)[-1]
+    name, pinned = chart_name(reference)
     wrapper = _wrapper(name)
     if name != CHART and wrapper is None:
         return []
@@ -376,8 +388,10 @@ def _fleet(document: Any) -> list[Source]:
     if targets:
         unread.append((("targetCustomizations",), targets))
     release = _text(helm.get("releaseName"))
-    local = chart is not None and repository is None and not _remote(chart)
-    version = _text(helm.get("version"))
+    # A chart archive (`…/jupyterhub-3.3.7.tgz`, downloaded or in the bundle) is the version its
+    # file name says, whatever `helm.version` says.
+    local = pinned is None and chart is not None and repository is None and not _remote(chart)
+    version = pinned or _text(helm.get("version"))
     namespace = _text(document.get("namespace")) or _text(document.get("defaultNamespace"))
     source = Source(
         FLEET,
@@ -385,9 +399,9 @@ def _fleet(document: Any) -> list[Source]:
         where,
         (*where, "values", SUBCHART) if wrapper else (*where, "values"),
         None if wrapper or local else version,
-        (*where, "version"),
+        (*where, "chart") if pinned else (*where, "version"),
         unread=unread,
-        repository=repository or (chart if chart and chart.startswith("oci://") else None),
+        repository=repository or (chart if chart and (pinned or _remote(chart)) else None),
         release_namespace=_known(namespace),
     )
     source.tool = "Fleet"
@@ -403,6 +417,42 @@ def _fleet(document: Any) -> list[Source]:
             "its version (nblint does not read it)"
         )
     return [source]
+
+
+#: A chart archive's file name, as ``helm package`` writes it: ``<chart>-<version>.tgz``.
+_ARCHIVE = (
+    r"(?P<name>[a-z0-9][a-z0-9-]*?)-(?P<version>v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?)\.tgz"
+)
+#: An OCI reference that pins its tag: ``oci://…/<chart>:<version>``.
+_OCI_TAG = r"(?P<name>[a-z0-9][a-z0-9-]*):(?P<version>v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)"
+
+
+@cache
+def _archive() -> re.Pattern[str]:
+    return re.compile(_ARCHIVE)
+
+
+@cache
+def _oci_tag() -> re.Pattern[str]:
+    return re.compile(_OCI_TAG)
+
+
+def chart_name(reference: str) -> tuple[str, str | None]:
+    """The chart a tool's chart reference names, and the version the reference itself pins:
+    ``jupyterhub`` (a name in a repository, a directory, ``oci://…/jupyterhub``), a chart
+    archive Helm takes as it is (``https://…/jupyterhub-3.3.7.tgz``, a ``.tgz`` beside: the
+    version its file name says), or an OCI reference with a tag (``oci://…/jupyterhub:3.3.7``).
+    """
+    last = reference.rstrip("/").rsplit("/", 1)[-1]
+    if last.endswith(".tgz") or ("?" in last and ".tgz?" in last):
+        match = _archive().fullmatch(last.split("?", 1)[0])
+        if match is not None:
+            return match["name"], match["version"]
+    if reference.startswith("oci://") and ":" in last:
+        match = _oci_tag().fullmatch(last)
+        if match is not None:
+            return match["name"], match["version"]
+    return last, None
 
 
 def _remote(chart: str) -> bool:
@@ -431,6 +481,11 @@ def _fleet_targets(entries: Any) -> str | None:
         if not isinstance(helm, dict) or not helm:
             continue
         keys = ", ".join(f"`{key}`" for key in helm if isinstance(key, str))
+        files = helm.get("valuesFiles")
+        named_files = [_text(name) for name in (files if isinstance(files, list) else [])]
+        if any(named_files):
+            # The files it layers, named: each is a layer of this release there, never one alone.
+            keys += ": " + ", ".join(f"`{name}`" for name in named_files if name)
         label = _text(entry.get("name")) or f"#{i + 1}"
         named.append(f"`{label}` ({keys})")
     if not named:
@@ -514,7 +569,7 @@ def _set_layer(entry: Any, path: Path, string: bool) -> Layer | None:
 def _helmfile_repository(chart: str, repositories: dict[str, Any]) -> tuple[str | None, bool]:
     """Where a helmfile release's chart comes from (the url of the repository it names), and
     whether it is a local directory."""
-    if chart.startswith("oci://"):
+    if chart.startswith("oci://") or "://" in chart:
         return chart, False
     if chart.startswith((".", "/")) or "/" not in chart:
         return None, chart.startswith((".", "/"))
@@ -577,6 +632,28 @@ def state_values_files(document: Any) -> tuple[str, ...]:
         for entry in values if isinstance(values, list) else ():
             text = _text(entry)
             if text is not None and not is_placeholder(text):
+                found.append(text)
+    return tuple(dict.fromkeys(found))
+
+
+def target_values_files(document: Any) -> tuple[str, ...]:
+    """The values files (relative to the fleet.yaml) that only the ``targetCustomizations`` of a
+    Fleet bundle that installs z2jh name (``helm.valuesFiles``): layers of its release on the
+    clusters they match, not read (:func:`_fleet_targets` says so), never a release of their
+    own. Empty for any other document."""
+    if not isinstance(document, dict) or not isinstance(document.get("targetCustomizations"), list):
+        return ()
+    from nblint.dialects.z2jh.gitops import installer_kind
+
+    if installer_kind(document) != FLEET or not _fleet(document):
+        return ()
+    found: list[str] = []
+    for entry in document["targetCustomizations"]:
+        helm = entry.get("helm") if isinstance(entry, dict) else None
+        files = helm.get("valuesFiles") if isinstance(helm, dict) else None
+        for name in files if isinstance(files, list) else ():
+            text = _text(name)
+            if text is not None:
                 found.append(text)
     return tuple(dict.fromkeys(found))
 

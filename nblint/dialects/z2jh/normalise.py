@@ -6,6 +6,7 @@ import itertools
 
 from nblint.dialects.z2jh.gitops import (
     ARGO_SET,
+    FLEET_TARGET_FILES,
     FLUX_CHARTS,
     HELMFILE,
     HELMFILE_STATE_FILES,
@@ -653,6 +654,11 @@ def normalise(document: Recognised, index: RunIndex, settings: dict[str, Any]) -
         return out  # linted as a layer of the release that reads it (one finding, there)
     if not document.layers and _helmfile_state(document, index):
         out.declined.append(document.root)  # helmfile's own state: no chart's values
+        return out
+    if not document.layers and _a_file_named_in(document, index, FLEET_TARGET_FILES):
+        # A layer of a Fleet bundle's release on the clusters a targetCustomization matches
+        # only: said unread at the bundle, never a release of its own.
+        out.declined.append(document.root)
         return out
     if not document.layers and _packed_only(document, index, out):
         return out
