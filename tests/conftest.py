@@ -100,6 +100,16 @@ def brief(findings: list[Finding]) -> list[tuple[str, int, int]]:
     return [(f.rule, f.line, f.column) for f in findings]
 
 
+def fix_note(found: Finding) -> str:
+    """The comment lines before a finding's fix hint, joined as one line."""
+    lines = []
+    for line in (found.fix or "").splitlines():
+        if not line.startswith("# "):
+            break
+        lines.append(line[2:])
+    return " ".join(lines)
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text)

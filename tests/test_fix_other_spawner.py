@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, RULES
+from conftest import FIXTURES, RULES, fix_note
 
 from nblint.model.finding import Finding
 from nblint.model.result import RunResult
@@ -30,16 +30,6 @@ POD_RULES = {"capabilities-restricted", "seccomp-profile-restricted"}
 def check(path: Path) -> list[Finding]:
     found = Runner(Options(PsaPolicy("restricted", (1, 37))), RULES).run([str(path)]).findings
     return [f for f in found if f.rule in POD_RULES]
-
-
-def note(found: Finding) -> str:
-    """The fix's comment lines before the hint, joined as one line."""
-    lines = []
-    for line in found.fix.splitlines():
-        if not line.startswith("# "):
-            break
-        lines.append(line[2:])
-    return " ".join(lines)
 
 
 def fix_file(path: Path) -> fixing.FixOutcome:
@@ -69,7 +59,7 @@ def test_hints_into_kubespawner_settings_are_advice_under_another_spawner(
     ]
     for found in findings:
         assert found.applicability == "display-only" and found.edit is None
-        assert note(found).startswith(
+        assert fix_note(found).startswith(
             f"advice: the hub spawns with {spawner}, which reads these KubeSpawner settings "
             "only if it is a KubeSpawner (a subclass of it); nblint cannot see which"
         )

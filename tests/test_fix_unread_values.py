@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, RULES
+from conftest import FIXTURES, RULES, fix_note
 
 from nblint.model.finding import Finding
 from nblint.model.result import RunResult
@@ -51,16 +51,6 @@ def notebook(findings: list[Finding], rule: str) -> Finding:
     return found
 
 
-def note(found: Finding) -> str:
-    """The fix's comment lines before the hint, joined as one line."""
-    lines = []
-    for line in found.fix.splitlines():
-        if not line.startswith("# "):
-            break
-        lines.append(line[2:])
-    return " ".join(lines)
-
-
 def assert_left_unfixed(path: Path) -> None:
     outcome = fix_file(path)
     assert CAPS not in {f.rule for f in outcome.applied}
@@ -76,7 +66,7 @@ def test_a_fleet_customization_that_sets_root_and_sudo_makes_drop_all_unsafe() -
     assert (caps.line, caps.column, caps.profile) == (8, 3, None)
     assert caps.applicability == "unsafe" and caps.edit is not None
     assert caps.fix.startswith(UNSAFE)
-    assert note(caps).startswith(
+    assert fix_note(caps).startswith(
         "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
         "drops capabilities breaks: the helm options of targetCustomizations `gpu-lab` "
         "(`values`), which change them on the clusters they match (`targetCustomizations`); "
@@ -113,7 +103,7 @@ def test_a_layer_nblint_did_not_read_makes_drop_all_unsafe(
     caps = notebook(findings, CAPS)
     assert (caps.line, caps.column, caps.profile) == (*place, None)
     assert caps.applicability == "unsafe" and caps.edit is not None
-    assert note(caps).startswith(
+    assert fix_note(caps).startswith(
         "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
         "drops capabilities breaks: " + unread
     )
@@ -140,7 +130,7 @@ def test_a_helmfile_values_file_that_could_not_be_read_makes_drop_all_unsafe() -
     caps = notebook(findings, CAPS)
     assert (caps.line, caps.column, caps.profile) == (9, 9, None)
     assert caps.applicability == "unsafe" and caps.edit is not None
-    assert note(caps).startswith(
+    assert fix_note(caps).startswith(
         "unsafe: values nblint did not read may give the pod root or sudo, which a fix that "
         "drops capabilities breaks: the values file `config.yaml` (`releases[0].values[0]`), "
         "which could not be read "
