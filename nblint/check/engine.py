@@ -687,20 +687,19 @@ def make_finding(
         # (Asked of the hint as placed: the placement may leave out its escalation key, which
         # another rule's hint sets where the input writes it.)
         shown = placed.text if placed is not None else fix
-        kept = privilege_kept(pod, path, shown) if safety != DISPLAY_ONLY else None
-        shared = bidirectional_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that stops an image starting: its start needs privilege escalation.
-        setuid = setuid_start_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that refuses the sudo a variable makes the image's start run (code-server's
-        # DOCKER_USER): applied, it leaves a container that exits at start (field test 10b A5).
-        sudo = start_sudo_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that gives a container doing root work (chown) another user.
-        rooted = root_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that drops a capability a root container's command needs (chown: CHOWN): its
-        # command would fail for certain (field test 14a).
-        capable = capability_work_kept(pod, path, fix) if safety != DISPLAY_ONLY else None
-        # Nor one that requires non-root of a pod that code nblint did not read runs as uid 0.
-        root_code = root_code_kept(pod, fix) if safety != DISPLAY_ONLY else None
+        # (Asked once per hint text, hint as placed and container of the pod: a pod's findings
+        # share hints.)
+        if safety != DISPLAY_ONLY:
+            guards = pod.memo.get(_GUARDS)
+            if guards is None:
+                guards = pod.memo[_GUARDS] = {}
+            key = (fix, shown, path[:3])
+            found = guards.get(key)
+            if found is None:
+                found = guards[key] = _guarded(pod, path, fix, shown)
+            kept, shared, setuid, sudo, rooted, capable, root_code = found
+        else:
+            kept = shared = setuid = sudo = rooted = capable = root_code = None
         # Nor one that requires non-root of the whole pod beside a container that stays root
         # (its own runAsUser: 0, a PodDefault's init container): the kubelet refuses it. One
         # whose image's root user it replaces is unsafe, said below.
@@ -708,7 +707,7 @@ def make_finding(
         # PodDefault's —, is that container's securityContext, whatever the hint chosen.)
         entry = placed.edit.path if placed is not None and placed.edit is not None else ()
         root_user = (
-            root_user_kept(pod, path, fix)
+            _root_user(pod, path, fix, key)
             if safety != DISPLAY_ONLY
             and rooted is None
             and root_code is None
@@ -991,6 +990,74 @@ def _hint_holes(template: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     holes = tuple(dict.fromkeys(_HOLE.findall(template)))
     quoted = tuple(name for name in holes if name not in _OWN_WORDS)
     return holes, not DERIVED_VARIABLES.isdisjoint(holes), quoted
+
+
+def _guarded(pod: EffectivePod, path: Path, fix: str, shown: str) -> tuple[Any, ...]:
+    """What the fix-safety guards of :mod:`nblint.check.podview` say of fix ``fix`` (placed as
+    ``shown``) for the violation at pod path ``path`` (each asks of the container it is in, if
+    any): ``(kept, shared, setuid, sudo, rooted, capable, root_code)``, as
+    :func:`make_finding` names them."""
+    # A hint that sets allowPrivilegeEscalation: false beside a privilege it leaves, or that
+    # makes a container with a Bidirectional mount unprivileged, would make an object the API
+    # server refuses (asked of the hint as placed).
+    # (Each guard looks at the hint's text first and answers None for most: the words it
+    # looks for are found once per text here, and a guard is asked only when they are.)
+    words = _guard_words(fix)
+    escalation, drop, user, adds, non_root, bidirectional = words
+    if shown is not fix:
+        escalation = _guard_words(shown)[0]  # (asked of the hint as placed)
+    kept = privilege_kept(pod, path, shown) if escalation else None
+    escalation = words[0]
+    shared = bidirectional_kept(pod, path, fix) if bidirectional else None
+    # Nor one that stops an image starting: its start needs privilege escalation.
+    setuid = setuid_start_kept(pod, path, fix) if escalation or drop else None
+    # Nor one that refuses the sudo a variable makes the image's start run (code-server's
+    # DOCKER_USER): applied, it leaves a container that exits at start (field test 10b A5).
+    sudo = start_sudo_kept(pod, path, fix) if escalation or drop else None
+    # Nor one that gives a container doing root work (chown) another user.
+    rooted = root_work_kept(pod, path, fix) if user else None
+    # Nor one that drops a capability a root container's command needs (chown: CHOWN): its
+    # command would fail for certain (field test 14a).
+    capable = capability_work_kept(pod, path, fix) if drop or adds else None
+    # Nor one that requires non-root of a pod that code nblint did not read runs as uid 0.
+    root_code = root_code_kept(pod, fix) if non_root else None
+    return kept, shared, setuid, sudo, rooted, capable, root_code
+
+
+def _root_user(pod: EffectivePod, path: Path, fix: str, key: Any) -> tuple[str, bool] | None:
+    """:func:`root_user_kept` of ``fix`` at ``path``, once per ``key`` (see :func:`_guarded`)."""
+    if "runAsNonRoot" not in fix:
+        return None  # (most hints)
+    guards = pod.memo[_GUARDS]
+    found = guards.get((_ROOT_USER, key), _UNSEEN)
+    if found is _UNSEEN:
+        found = guards[(_ROOT_USER, key)] = root_user_kept(pod, path, fix)
+    result: tuple[str, bool] | None = found
+    return result
+
+
+#: The pod memo's key of the guards' answers (:func:`_guarded`), and :func:`_root_user`'s mark.
+_GUARDS = "engine.guards"
+_ROOT_USER = "root-user"
+
+
+@lru_cache(maxsize=1024)
+def _guard_words(hint: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """Whether fix ``hint`` holds the words the fix-safety guards of :mod:`nblint.check.podview`
+    look for before they look at the pod (each guard answers None without them): an escalation
+    key (``privilege_kept``, ``setuid_start_kept``, ``start_sudo_kept``), ``drop`` (those two
+    and ``capability_work_kept``), a user (``root_work_kept``), ``add:``
+    (``capability_work_kept``), ``runAsNonRoot`` (``root_code_kept``, ``root_user_kept``), and
+    ``privileged`` without ``mountPropagation`` (``bidirectional_kept``). Once per text: many
+    findings share a hint."""
+    return (
+        "scalation" in hint,
+        "drop" in hint,
+        "runAs" in hint or "uid:" in hint,
+        "add:" in hint,
+        "runAsNonRoot" in hint,
+        "privileged" in hint and "mountPropagation" not in hint,
+    )
 
 
 #: :attr:`PsaPolicy.version_text`, worked out once per version rather than once per finding.

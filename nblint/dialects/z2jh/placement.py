@@ -1229,6 +1229,21 @@ def into_users_keys(release: Release, hint: str, patch: dict[str, Any]) -> str |
     plan = _one_writer_plan(release)
     if not plan:
         return None  # (most releases: no such key written)
+    # The patch is the hint's text parsed: every profile's pod of the release asks again.
+    key = (_INTO_USERS_KEYS, hint)
+    memo = release.fix_memo
+    if key in memo:
+        found: str | None = memo[key]
+        return found
+    found = memo[key] = _into_users_keys(plan, hint, patch)
+    return found
+
+
+def _into_users_keys(
+    plan: list[tuple[list[Path], list[Path], str, frozenset[Path]]],
+    hint: str,
+    patch: dict[str, Any],
+) -> str | None:
     written_in = _values_by_path(patch)
     if written_in.keys().isdisjoint(plan[0][3]):
         return None  # (most hints: they write none of those keys)
@@ -1292,6 +1307,8 @@ def _one_writer_plan(
     return plan
 
 
+#: Marks :func:`into_users_keys`'s answers among the release's ``fix_memo`` keys.
+_INTO_USERS_KEYS = "into-users-keys"
 #: Marks :func:`_one_writer_plan` among the release's ``fix_memo`` keys.
 _ONE_WRITER_PLAN = "one-writer-plan"
 
